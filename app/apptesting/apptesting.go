@@ -1,0 +1,168 @@
+// Package apptesting builds in-process Slush apps for tests: a fixed validator, funded
+// accounts with fixed keys, and blocks driven through FinalizeBlock/Commit at fixed times.
+package apptesting
+
+import (
+	"encoding/json"
+	"math/rand"
+	"testing"
+	"time"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	cmttypes "github.com/cometbft/cometbft/types"
+	dbm "github.com/cosmos/cosmos-db"
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/log"
+	sdkmath "cosmossdk.io/math"
+
+	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+
+	"github.com/slush-tree/slush/app"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// GenesisTime is the fixed genesis time of every test chain; block i is at GenesisTime + i s.
+var GenesisTime = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// AccountBalance is what every test account holds at genesis.
+var AccountBalance = sdk.NewCoins(sdk.NewCoin("stake", sdkmath.NewInt(1_000_000_000_000)))
+
+// Chain is one in-process Slush app with its fixed keys.
+type Chain struct {
+	T        testing.TB
+	App      *app.App
+	ChainID  string
+	Accounts []*secp256k1.PrivKey
+	Genesis  map[string]json.RawMessage
+}
+
+// NewChain builds and initializes an app for identity with nAccounts funded accounts.
+func NewChain(t testing.TB, identity validiumtypes.TreeIdentity, nAccounts int) *Chain {
+	t.Helper()
+	require.Positive(t, nAccounts, "the genesis validator is delegated by account 0")
+	chainID := identity.ConventionalChainID()
+	slushApp := newApp(t, chainID)
+	c := &Chain{T: t, App: slushApp, ChainID: chainID}
+	c.Accounts = make([]*secp256k1.PrivKey, nAccounts)
+	for i := range c.Accounts {
+		c.Accounts[i] = secp256k1.GenPrivKeyFromSecret([]byte{byte(i), 's', 'l', 'u', 's', 'h'})
+	}
+	c.Genesis = c.genesisState(identity)
+	c.InitChain(c.Genesis)
+	return c
+}
+
+// NewChainFromState builds an app and runs InitChain with an exported app state.
+func NewChainFromState(t testing.TB, chainID string, appState map[string]json.RawMessage) *Chain {
+	t.Helper()
+	slushApp := newApp(t, chainID)
+	c := &Chain{T: t, App: slushApp, ChainID: chainID, Genesis: appState}
+	c.InitChain(appState)
+	return c
+}
+
+// ExportGenesisState exports every module's genesis from the uncommitted block state, e.g.
+// right after InitChain, before any block logic has run.
+func (c *Chain) ExportGenesisState() json.RawMessage {
+	c.T.Helper()
+	ctx := c.App.NewContextLegacy(false, cmtproto.Header{ChainID: c.ChainID})
+	gs, err := c.App.ModuleManager.ExportGenesisForModules(ctx, c.App.AppCodec(), nil)
+	require.NoError(c.T, err)
+	bz, err := json.Marshal(gs)
+	require.NoError(c.T, err)
+	return bz
+}
+
+// newApp builds an app over an in-memory database for chainID.
+func newApp(t testing.TB, chainID string) *app.App {
+	return app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true,
+		simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(chainID))
+}
+
+// genesisState is the default genesis with one fixed validator, the funded accounts and identity.
+func (c *Chain) genesisState(identity validiumtypes.TreeIdentity) map[string]json.RawMessage {
+	valKey := cmted25519.GenPrivKeyFromSecret([]byte("slush-validator-" + c.ChainID))
+	val := cmttypes.NewValidator(valKey.PubKey(), 1)
+	valSet := cmttypes.NewValidatorSet([]*cmttypes.Validator{val})
+
+	accs := make([]authtypes.GenesisAccount, len(c.Accounts))
+	balances := make([]banktypes.Balance, len(c.Accounts))
+	for i, k := range c.Accounts {
+		addr := sdk.AccAddress(k.PubKey().Address())
+		accs[i] = authtypes.NewBaseAccount(addr, k.PubKey(), uint64(i), 0)
+		balances[i] = banktypes.Balance{Address: addr.String(), Coins: AccountBalance}
+	}
+	cdc := c.App.AppCodec()
+	gs, err := simtestutil.GenesisStateWithValSet(cdc, c.App.DefaultGenesis(), valSet, accs, balances...)
+	require.NoError(c.T, err)
+
+	vgs := validiumtypes.DefaultGenesisState()
+	vgs.Identity = identity
+	gs[validiumtypes.ModuleName] = cdc.MustMarshalJSON(vgs)
+	return gs
+}
+
+// InitChain runs InitChain with appState and commits the genesis block.
+func (c *Chain) InitChain(appState map[string]json.RawMessage) {
+	c.T.Helper()
+	stateBytes, err := json.Marshal(appState)
+	require.NoError(c.T, err)
+	_, err = c.App.InitChain(&abci.RequestInitChain{
+		ChainId:         c.ChainID,
+		Time:            GenesisTime,
+		Validators:      []abci.ValidatorUpdate{},
+		ConsensusParams: simtestutil.DefaultConsensusParams,
+		AppStateBytes:   stateBytes,
+		InitialHeight:   1,
+	})
+	require.NoError(c.T, err)
+}
+
+// NextBlock finalizes and commits one block with txs and returns the results and app hash.
+func (c *Chain) NextBlock(txs ...[]byte) (*abci.ResponseFinalizeBlock, []byte) {
+	c.T.Helper()
+	height := c.App.LastBlockHeight() + 1
+	res, err := c.App.FinalizeBlock(&abci.RequestFinalizeBlock{
+		Height: height,
+		Time:   GenesisTime.Add(time.Duration(height) * time.Second),
+		Txs:    txs,
+	})
+	require.NoError(c.T, err)
+	_, err = c.App.Commit()
+	require.NoError(c.T, err)
+	return res, res.AppHash
+}
+
+// SignTx signs msgs with account i's key (account number i, the given sequence) and encodes the tx.
+func (c *Chain) SignTx(i int, sequence uint64, msgs ...sdk.Msg) []byte {
+	c.T.Helper()
+	txCfg := c.App.TxConfig()
+	tx, err := simtestutil.GenSignedMockTx(newFixedRand(uint64(i)<<32|sequence), txCfg, msgs,
+		sdk.NewCoins(), 1_000_000, c.ChainID, []uint64{uint64(i)}, []uint64{sequence}, c.Accounts[i])
+	require.NoError(c.T, err)
+	bz, err := txCfg.TxEncoder()(tx)
+	require.NoError(c.T, err)
+	return bz
+}
+
+// Address returns account i's address.
+func (c *Chain) Address(i int) sdk.AccAddress { return sdk.AccAddress(c.Accounts[i].PubKey().Address()) }
+
+// Context returns an uncached context on the committed state, at the last block's height and time.
+func (c *Chain) Context() sdk.Context {
+	height := c.App.LastBlockHeight()
+	return c.App.NewUncachedContext(false, cmtproto.Header{
+		ChainID: c.ChainID, Height: height, Time: GenesisTime.Add(time.Duration(height) * time.Second),
+	})
+}
+
+// newFixedRand is the seeded source GenSignedMockTx draws its memo from, so txs are reproducible.
+func newFixedRand(seed uint64) *rand.Rand { return rand.New(rand.NewSource(int64(seed))) }

@@ -1,0 +1,87 @@
+package keeper_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/suite"
+
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/testutil/keepertest"
+	"github.com/slush-tree/slush/x/validium/keeper"
+	"github.com/slush-tree/slush/x/validium/types"
+)
+
+type KeeperTestSuite struct {
+	suite.Suite
+	env    keepertest.Env
+	keeper keeper.Keeper
+	msgs   types.MsgServer
+	query  types.QueryServer
+}
+
+func TestKeeperTestSuite(t *testing.T) { suite.Run(t, new(KeeperTestSuite)) }
+
+func (s *KeeperTestSuite) SetupTest() {
+	s.env = keepertest.New(s.T(), types.StoreKey, types.RegisterInterfaces)
+	s.keeper = keeper.NewKeeper(s.env.Codec, s.env.StoreService, s.env.AddressCodec, s.env.Authority)
+	s.msgs = keeper.NewMsgServerImpl(&s.keeper)
+	s.query = keeper.NewQueryServerImpl(&s.keeper)
+	s.Require().NoError(s.keeper.InitGenesis(s.env.Ctx, types.DefaultGenesisState()))
+}
+
+func (s *KeeperTestSuite) TestParamsSetGet() {
+	p := types.DefaultParams()
+	p.ForcedOpDeadline = 42
+	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
+	got, err := s.keeper.Params.Get(s.env.Ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(p, got)
+}
+
+func (s *KeeperTestSuite) TestUpdateParams() {
+	valid := types.DefaultParams()
+	valid.MinChildBond = sdk.NewCoin("stake", sdkmath.NewInt(7))
+	invalid := types.DefaultParams()
+	invalid.VerifyGasFlat = 0
+	keepertest.TestUpdateParams(s.T(), s.env, keepertest.ParamsModule[types.Params]{
+		Valid: valid, Invalid: invalid,
+		Update: func(ctx context.Context, authority string, p types.Params) error {
+			_, err := s.msgs.UpdateParams(ctx, &types.MsgUpdateParams{Authority: authority, Params: p})
+			return err
+		},
+		Get: func(ctx context.Context) (types.Params, error) {
+			res, err := s.query.Params(ctx, &types.QueryParamsRequest{})
+			if err != nil {
+				return types.Params{}, err
+			}
+			return res.Params, nil
+		},
+		ErrSigner: types.ErrInvalidSigner, ErrParams: types.ErrInvalidParams,
+	})
+}
+
+func (s *KeeperTestSuite) TestTreeIdentityQueryAndGenesisRoundTrip() {
+	gs := types.DefaultGenesisState()
+	gs.Identity = types.TreeIdentity{Path: []uint32{1, 2}, ParentChainId: "slush-1", MaxChildren: 3, MaxDepth: 16}
+	s.Require().NoError(s.keeper.InitGenesis(s.env.Ctx, gs))
+
+	res, err := s.query.TreeIdentity(s.env.Ctx, &types.QueryTreeIdentityRequest{})
+	s.Require().NoError(err)
+	s.Require().Equal(gs.Identity, res.Identity)
+	s.Require().Equal("slush-1-2", res.ConventionalChainId)
+	s.Require().Equal(uint32(2), res.Depth)
+
+	exported, err := s.keeper.ExportGenesis(s.env.Ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(gs, exported)
+}
+
+func (s *KeeperTestSuite) TestInitGenesisRejectsInvalid() {
+	gs := types.DefaultGenesisState()
+	gs.Identity.MaxChildren = 0
+	s.Require().ErrorIs(s.keeper.InitGenesis(s.env.Ctx, gs), types.ErrInvalidIdentity)
+}

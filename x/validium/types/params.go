@@ -1,0 +1,49 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+	sdkmath "cosmossdk.io/math"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// Default parameter values. Verification costs ~1 ms of CPU (DESIGN §2), priced like
+// ~200k gas of storage work so that a block cannot be filled with free pairing checks.
+const (
+	DefaultVerifyGasFlat           uint64 = 200_000
+	DefaultVerifyGasPerPublicInput uint64 = 5_000
+	DefaultForcedOpDeadline        uint64 = 100
+	DefaultMaxForcedOpsPerBlock    uint32 = 100
+	DefaultBondDenom                      = "stake"
+)
+
+// DefaultMinChildBond is the default minimum bond for registering a child validium.
+var DefaultMinChildBond = sdk.NewCoin(DefaultBondDenom, sdkmath.NewInt(1_000_000))
+
+// DefaultParams returns the default x/validium parameters.
+func DefaultParams() Params {
+	return Params{
+		VerifyGasFlat:           DefaultVerifyGasFlat,
+		VerifyGasPerPublicInput: DefaultVerifyGasPerPublicInput,
+		MinChildBond:            DefaultMinChildBond,
+		ForcedOpDeadline:        DefaultForcedOpDeadline,
+		MaxForcedOpsPerBlock:    DefaultMaxForcedOpsPerBlock,
+	}
+}
+
+// Validate checks that every parameter is usable.
+func (p Params) Validate() error {
+	if p.VerifyGasFlat == 0 {
+		return errorsmod.Wrap(ErrInvalidParams, "verify_gas_flat must be positive: proof verification is never free")
+	}
+	if err := p.MinChildBond.Validate(); err != nil {
+		return errorsmod.Wrapf(ErrInvalidParams, "min_child_bond: %v", err)
+	}
+	if p.ForcedOpDeadline == 0 {
+		return errorsmod.Wrap(ErrInvalidParams, "forced_op_deadline must be positive")
+	}
+	if p.MaxForcedOpsPerBlock == 0 {
+		return errorsmod.Wrap(ErrInvalidParams, "max_forced_ops_per_block must be positive")
+	}
+	return nil
+}
