@@ -232,7 +232,8 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 		app.StakingKeeper, app.DistrKeeper, app.MsgServiceRouter(), govtypes.DefaultConfig(), authority)
 
 	app.ValidiumKeeper = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), addrCodec, authority)
-	app.AcceptanceKeeper = acceptancekeeper.NewKeeper(cdc, store(acceptancetypes.StoreKey), addrCodec, authority)
+	app.AcceptanceKeeper = acceptancekeeper.NewKeeper(cdc, store(acceptancetypes.StoreKey), addrCodec, authority,
+		app.ValidiumKeeper)
 	app.BridgeKeeper = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), addrCodec, authority)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority)
 }

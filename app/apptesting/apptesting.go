@@ -154,7 +154,9 @@ func (c *Chain) SignTx(i int, sequence uint64, msgs ...sdk.Msg) []byte {
 }
 
 // Address returns account i's address.
-func (c *Chain) Address(i int) sdk.AccAddress { return sdk.AccAddress(c.Accounts[i].PubKey().Address()) }
+func (c *Chain) Address(i int) sdk.AccAddress {
+	return sdk.AccAddress(c.Accounts[i].PubKey().Address())
+}
 
 // Context returns an uncached context on the committed state, at the last block's height and time.
 func (c *Chain) Context() sdk.Context {

@@ -11,6 +11,17 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			Service: "slush.acceptance.v1.Query",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the x/acceptance parameters"},
+				{
+					RpcMethod: "Pairs", Use: "pairs [child-index]",
+					Short:          "Every stored hash of a child with its acceptance pair (a, b)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
+				},
+				{
+					RpcMethod: "Finalized", Use: "finalized [child-index]", Short: "A child's finalized hash",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
+				},
+				{RpcMethod: "Subtree", Use: "subtree", Short: "This chain's last subtree histogram and size"},
+				{RpcMethod: "Finality", Use: "finality", Short: "At the root: the finalized root height and commitment"},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{

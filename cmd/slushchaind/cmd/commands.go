@@ -11,11 +11,12 @@ import (
 	"github.com/cosmos/cosmos-sdk/client/rpc"
 	"github.com/cosmos/cosmos-sdk/client/snapshot"
 	"github.com/cosmos/cosmos-sdk/server"
-	authcmd "github.com/cosmos/cosmos-sdk/x/auth/client/cli"
 	"github.com/cosmos/cosmos-sdk/types/module"
+	authcmd "github.com/cosmos/cosmos-sdk/x/auth/client/cli"
 	genutilcli "github.com/cosmos/cosmos-sdk/x/genutil/client/cli"
 
 	"github.com/slush-tree/slush/app"
+	"github.com/slush-tree/slush/sim/treesim"
 	validiumcli "github.com/slush-tree/slush/x/validium/client/cli"
 )
 
@@ -35,6 +36,8 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		queryCommand(),
 		txCommand(),
 		keys.Commands(),
+		circuitsCommand(),
+		treesim.NewSimulateCmd(),
 	)
 }
 

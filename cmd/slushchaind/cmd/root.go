@@ -51,6 +51,7 @@ func NewRootCmd() *cobra.Command {
 		Use:           "slushchaind",
 		Short:         "Slush: a node of the fractal validium tree",
 		SilenceErrors: true,
+		SilenceUsage:  true,
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
 			cmd.SetOut(cmd.OutOrStdout())
 			cmd.SetErr(cmd.ErrOrStderr())

@@ -2,6 +2,9 @@ package keeper
 
 import (
 	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
 
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
@@ -11,7 +14,23 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
 	}
-	return k.Params.Set(ctx, gs.Params)
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	for _, c := range gs.Children {
+		if err := k.Children.Set(ctx, c.ChildIndex, c.Record); err != nil {
+			return err
+		}
+	}
+	if gs.RootRecord != nil {
+		if err := k.RootRecord.Set(ctx, *gs.RootRecord); err != nil {
+			return err
+		}
+	}
+	if gs.LastReport != nil {
+		return k.LastReport.Set(ctx, *gs.LastReport)
+	}
+	return nil
 }
 
 // ExportGenesis reads the whole module state back into a genesis state.
@@ -20,5 +39,30 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.GenesisState{Params: params}, nil
+	gs := &types.GenesisState{Params: params}
+	err = k.Children.Walk(ctx, nil, func(index uint32, r types.AcceptanceRecord) (bool, error) {
+		gs.Children = append(gs.Children, types.ChildRecord{ChildIndex: index, Record: r})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if gs.RootRecord, err = optional(k.RootRecord.Get(ctx)); err != nil {
+		return nil, err
+	}
+	if gs.LastReport, err = optional(k.LastReport.Get(ctx)); err != nil {
+		return nil, err
+	}
+	return gs, nil
+}
+
+// optional turns an Item read into a pointer that is nil when the item is unset.
+func optional[T any](v T, err error) (*T, error) {
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
 }

@@ -2,6 +2,10 @@ package keeper
 
 import (
 	"context"
+	"errors"
+	"fmt"
+
+	"cosmossdk.io/collections"
 
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
@@ -22,4 +26,101 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 		return nil, err
 	}
 	return &types.QueryParamsResponse{Params: params}, nil
+}
+
+// Pairs returns every stored hash of a child with its acceptance pair.
+func (q queryServer) Pairs(ctx context.Context, req *types.QueryPairsRequest) (*types.QueryPairsResponse, error) {
+	tracker, err := q.k.childTracker(ctx, req.GetChildIndex())
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryPairsResponse{Pairs: hashPairs(tracker)}, nil
+}
+
+// Finalized returns a child's finalized hash, if any.
+func (q queryServer) Finalized(ctx context.Context, req *types.QueryFinalizedRequest) (*types.QueryFinalizedResponse, error) {
+	tracker, err := q.k.childTracker(ctx, req.GetChildIndex())
+	if err != nil {
+		return nil, err
+	}
+	h, ok := tracker.FinalizedHash()
+	if !ok {
+		return &types.QueryFinalizedResponse{}, nil
+	}
+	return &types.QueryFinalizedResponse{Found: true, Hash: types.StoredHashFrom(h)}, nil
+}
+
+// Subtree returns this chain's last subtree report.
+func (q queryServer) Subtree(ctx context.Context, _ *types.QuerySubtreeRequest) (*types.QuerySubtreeResponse, error) {
+	report, err := q.k.LastReport.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return &types.QuerySubtreeResponse{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.QuerySubtreeResponse{Found: true, Report: report}, nil
+}
+
+// Finality returns, at the root, the finalized root height and commitment.
+func (q queryServer) Finality(ctx context.Context, _ *types.QueryFinalityRequest) (*types.QueryFinalityResponse, error) {
+	isRoot, err := q.k.tree.IsRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !isRoot {
+		return nil, types.ErrNotRoot
+	}
+	record, err := q.k.RootRecord.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return &types.QueryFinalityResponse{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	tracker, err := record.ToTracker()
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := tracker.FinalizedHash(); !ok {
+		return &types.QueryFinalityResponse{Subtree: tracker.Subtree}, nil
+	}
+	pair := tracker.Pairs()[0]
+	return &types.QueryFinalityResponse{
+		Found:      true,
+		Height:     pair.Hash.Height,
+		Commitment: append([]byte(nil), pair.Hash.Commitment[:]...),
+		Accepted:   pair.Accepted,
+		Subtree:    pair.Subtree,
+	}, nil
+}
+
+// childTracker loads a child's record as a tracker; an unknown child has an empty record.
+func (k Keeper) childTracker(ctx context.Context, index uint32) (types.ChildAcceptance, error) {
+	if index == 0 || index > types.MaxChildIndex {
+		return types.ChildAcceptance{}, fmt.Errorf("%w: %d", types.ErrInvalidChildIndex, index)
+	}
+	record, err := k.Children.Get(ctx, index)
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.ChildAcceptance{}, nil
+	}
+	if err != nil {
+		return types.ChildAcceptance{}, err
+	}
+	return record.ToTracker()
+}
+
+// hashPairs converts a tracker's pairs for the query response.
+func hashPairs(t types.ChildAcceptance) []types.HashPair {
+	pairs := t.Pairs()
+	out := make([]types.HashPair, len(pairs))
+	for i, p := range pairs {
+		out[i] = types.HashPair{
+			Hash:      types.StoredHashFrom(p.Hash),
+			Accepted:  p.Accepted,
+			Subtree:   p.Subtree,
+			Finalized: i == 0 && t.HasFinalized,
+		}
+	}
+	return out
 }

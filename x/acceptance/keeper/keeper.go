@@ -12,20 +12,28 @@ import (
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
-// Keeper holds x/acceptance state.
+// Keeper holds x/acceptance state: one acceptance record per child, the root's own record
+// (at the root) and this chain's last subtree report (DESIGN §6).
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	storeService storetypes.KVStoreService
 	addressCodec address.Codec
+	tree         types.TreeKeeper
 	// authority may change params (the gov module account).
 	authority string
 
-	Schema collections.Schema
-	Params collections.Item[types.Params]
+	Schema     collections.Schema
+	Params     collections.Item[types.Params]
+	Children   collections.Map[uint32, types.AcceptanceRecord]
+	RootRecord collections.Item[types.AcceptanceRecord]
+	LastReport collections.Item[types.SubtreeReport]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
-func NewKeeper(cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec, authority string) Keeper {
+func NewKeeper(
+	cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec,
+	authority string, tree types.TreeKeeper,
+) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Errorf("invalid x/%s authority address %q: %w", types.ModuleName, authority, err))
 	}
@@ -34,8 +42,13 @@ func NewKeeper(cdc codec.BinaryCodec, storeService storetypes.KVStoreService, ad
 		cdc:          cdc,
 		storeService: storeService,
 		addressCodec: addressCodec,
+		tree:         tree,
 		authority:    authority,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		Children: collections.NewMap(sb, types.ChildrenKey, "children", collections.Uint32Key,
+			codec.CollValue[types.AcceptanceRecord](cdc)),
+		RootRecord: collections.NewItem(sb, types.RootRecordKey, "root_record", codec.CollValue[types.AcceptanceRecord](cdc)),
+		LastReport: collections.NewItem(sb, types.LastReportKey, "last_report", codec.CollValue[types.SubtreeReport](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -11,9 +11,19 @@ import (
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
+// fixedTree is the TreeKeeper mock: a chain that is (or is not) the root.
+type fixedTree struct{ root bool }
+
+func (f fixedTree) IsRoot(context.Context) (bool, error) { return f.root, nil }
+
 func setup(t *testing.T) (keepertest.Env, keeper.Keeper) {
+	return setupNode(t, true)
+}
+
+func setupNode(t *testing.T, root bool) (keepertest.Env, keeper.Keeper) {
+	t.Helper()
 	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
-	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority)
+	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, fixedTree{root: root})
 	require.NoError(t, k.InitGenesis(env.Ctx, types.DefaultGenesisState()))
 	return env, k
 }

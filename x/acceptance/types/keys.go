@@ -10,5 +10,16 @@ const (
 	StoreKey = "slushacceptance"
 )
 
-// ParamsKey stores the module Params.
-var ParamsKey = collections.NewPrefix(0)
+// MaxChildIndex is the largest child index (8 bits per tree level, DESIGN §3).
+const MaxChildIndex = 255
+
+var (
+	// ParamsKey stores the module Params.
+	ParamsKey = collections.NewPrefix(0)
+	// ChildrenKey maps child index → AcceptanceRecord.
+	ChildrenKey = collections.NewPrefix(1)
+	// RootRecordKey stores, at the root, the record of the root's own hashes.
+	RootRecordKey = collections.NewPrefix(2)
+	// LastReportKey stores this chain's last SubtreeReport.
+	LastReportKey = collections.NewPrefix(3)
+)

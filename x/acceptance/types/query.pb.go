@@ -113,34 +113,470 @@ func (m *QueryParamsResponse) GetParams() Params {
 	return Params{}
 }
 
+// QueryPairsRequest is the request type for Query/Pairs.
+type QueryPairsRequest struct {
+	// child_index is the child's index (1..255).
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+}
+
+func (m *QueryPairsRequest) Reset()         { *m = QueryPairsRequest{} }
+func (m *QueryPairsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPairsRequest) ProtoMessage()    {}
+func (*QueryPairsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_df0fcb9053ad379e, []int{2}
+}
+func (m *QueryPairsRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPairsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPairsRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPairsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPairsRequest.Merge(m, src)
+}
+func (m *QueryPairsRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPairsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPairsRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPairsRequest proto.InternalMessageInfo
+
+func (m *QueryPairsRequest) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+// QueryPairsResponse is the response type for Query/Pairs.
+type QueryPairsResponse struct {
+	// pairs are the stored hashes, oldest first, with their pairs.
+	Pairs []HashPair `protobuf:"bytes,1,rep,name=pairs,proto3" json:"pairs"`
+}
+
+func (m *QueryPairsResponse) Reset()         { *m = QueryPairsResponse{} }
+func (m *QueryPairsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPairsResponse) ProtoMessage()    {}
+func (*QueryPairsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_df0fcb9053ad379e, []int{3}
+}
+func (m *QueryPairsResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPairsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPairsResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPairsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPairsResponse.Merge(m, src)
+}
+func (m *QueryPairsResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPairsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPairsResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPairsResponse proto.InternalMessageInfo
+
+func (m *QueryPairsResponse) GetPairs() []HashPair {
+	if m != nil {
+		return m.Pairs
+	}
+	return nil
+}
+
+// QueryFinalizedRequest is the request type for Query/Finalized.
+type QueryFinalizedRequest struct {
+	// child_index is the child's index (1..255).
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+}
+
+func (m *QueryFinalizedRequest) Reset()         { *m = QueryFinalizedRequest{} }
+func (m *QueryFinalizedRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryFinalizedRequest) ProtoMessage()    {}
+func (*QueryFinalizedRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_df0fcb9053ad379e, []int{4}
+}
+func (m *QueryFinalizedRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryFinalizedRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryFinalizedRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryFinalizedRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryFinalizedRequest.Merge(m, src)
+}
+func (m *QueryFinalizedRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryFinalizedRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryFinalizedRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryFinalizedRequest proto.InternalMessageInfo
+
+func (m *QueryFinalizedRequest) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+// QueryFinalizedResponse is the response type for Query/Finalized.
+type QueryFinalizedResponse struct {
+	// found tells whether the child has a finalized hash yet.
+	Found bool `protobuf:"varint,1,opt,name=found,proto3" json:"found,omitempty"`
+	// hash is the finalized hash (if found).
+	Hash StoredHash `protobuf:"bytes,2,opt,name=hash,proto3" json:"hash"`
+}
+
+func (m *QueryFinalizedResponse) Reset()         { *m = QueryFinalizedResponse{} }
+func (m *QueryFinalizedResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryFinalizedResponse) ProtoMessage()    {}
+func (*QueryFinalizedResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_df0fcb9053ad379e, []int{5}
+}
+func (m *QueryFinalizedResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryFinalizedResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryFinalizedResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryFinalizedResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryFinalizedResponse.Merge(m, src)
+}
+func (m *QueryFinalizedResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryFinalizedResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryFinalizedResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryFinalizedResponse proto.InternalMessageInfo
+
+func (m *QueryFinalizedResponse) GetFound() bool {
+	if m != nil {
+		return m.Found
+	}
+	return false
+}
+
+func (m *QueryFinalizedResponse) GetHash() StoredHash {
+	if m != nil {
+		return m.Hash
+	}
+	return StoredHash{}
+}
+
+// QuerySubtreeRequest is the request type for Query/Subtree.
+type QuerySubtreeRequest struct {
+}
+
+func (m *QuerySubtreeRequest) Reset()         { *m = QuerySubtreeRequest{} }
+func (m *QuerySubtreeRequest) String() string { return proto.CompactTextString(m) }
+func (*QuerySubtreeRequest) ProtoMessage()    {}
+func (*QuerySubtreeRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_df0fcb9053ad379e, []int{6}
+}
+func (m *QuerySubtreeRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySubtreeRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySubtreeRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySubtreeRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySubtreeRequest.Merge(m, src)
+}
+func (m *QuerySubtreeRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySubtreeRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySubtreeRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySubtreeRequest proto.InternalMessageInfo
+
+// QuerySubtreeResponse is the response type for Query/Subtree.
+type QuerySubtreeResponse struct {
+	// found tells whether this chain has made an own update yet.
+	Found bool `protobuf:"varint,1,opt,name=found,proto3" json:"found,omitempty"`
+	// report is the last subtree report.
+	Report SubtreeReport `protobuf:"bytes,2,opt,name=report,proto3" json:"report"`
+}
+
+func (m *QuerySubtreeResponse) Reset()         { *m = QuerySubtreeResponse{} }
+func (m *QuerySubtreeResponse) String() string { return proto.CompactTextString(m) }
+func (*QuerySubtreeResponse) ProtoMessage()    {}
+func (*QuerySubtreeResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_df0fcb9053ad379e, []int{7}
+}
+func (m *QuerySubtreeResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QuerySubtreeResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QuerySubtreeResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QuerySubtreeResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QuerySubtreeResponse.Merge(m, src)
+}
+func (m *QuerySubtreeResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QuerySubtreeResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QuerySubtreeResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QuerySubtreeResponse proto.InternalMessageInfo
+
+func (m *QuerySubtreeResponse) GetFound() bool {
+	if m != nil {
+		return m.Found
+	}
+	return false
+}
+
+func (m *QuerySubtreeResponse) GetReport() SubtreeReport {
+	if m != nil {
+		return m.Report
+	}
+	return SubtreeReport{}
+}
+
+// QueryFinalityRequest is the request type for Query/Finality.
+type QueryFinalityRequest struct {
+}
+
+func (m *QueryFinalityRequest) Reset()         { *m = QueryFinalityRequest{} }
+func (m *QueryFinalityRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryFinalityRequest) ProtoMessage()    {}
+func (*QueryFinalityRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_df0fcb9053ad379e, []int{8}
+}
+func (m *QueryFinalityRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryFinalityRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryFinalityRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryFinalityRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryFinalityRequest.Merge(m, src)
+}
+func (m *QueryFinalityRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryFinalityRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryFinalityRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryFinalityRequest proto.InternalMessageInfo
+
+// QueryFinalityResponse is the response type for Query/Finality.
+type QueryFinalityResponse struct {
+	// found tells whether any root hash is final yet.
+	Found bool `protobuf:"varint,1,opt,name=found,proto3" json:"found,omitempty"`
+	// height is the finalized root height.
+	Height uint64 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`
+	// commitment is the finalized root commitment.
+	Commitment []byte `protobuf:"bytes,3,opt,name=commitment,proto3" json:"commitment,omitempty"`
+	// accepted and subtree are the pair of the finalized hash now.
+	Accepted uint64 `protobuf:"varint,4,opt,name=accepted,proto3" json:"accepted,omitempty"`
+	// subtree is b of the whole tree.
+	Subtree uint64 `protobuf:"varint,5,opt,name=subtree,proto3" json:"subtree,omitempty"`
+}
+
+func (m *QueryFinalityResponse) Reset()         { *m = QueryFinalityResponse{} }
+func (m *QueryFinalityResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryFinalityResponse) ProtoMessage()    {}
+func (*QueryFinalityResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_df0fcb9053ad379e, []int{9}
+}
+func (m *QueryFinalityResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryFinalityResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryFinalityResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryFinalityResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryFinalityResponse.Merge(m, src)
+}
+func (m *QueryFinalityResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryFinalityResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryFinalityResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryFinalityResponse proto.InternalMessageInfo
+
+func (m *QueryFinalityResponse) GetFound() bool {
+	if m != nil {
+		return m.Found
+	}
+	return false
+}
+
+func (m *QueryFinalityResponse) GetHeight() uint64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *QueryFinalityResponse) GetCommitment() []byte {
+	if m != nil {
+		return m.Commitment
+	}
+	return nil
+}
+
+func (m *QueryFinalityResponse) GetAccepted() uint64 {
+	if m != nil {
+		return m.Accepted
+	}
+	return 0
+}
+
+func (m *QueryFinalityResponse) GetSubtree() uint64 {
+	if m != nil {
+		return m.Subtree
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "slush.acceptance.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "slush.acceptance.v1.QueryParamsResponse")
+	proto.RegisterType((*QueryPairsRequest)(nil), "slush.acceptance.v1.QueryPairsRequest")
+	proto.RegisterType((*QueryPairsResponse)(nil), "slush.acceptance.v1.QueryPairsResponse")
+	proto.RegisterType((*QueryFinalizedRequest)(nil), "slush.acceptance.v1.QueryFinalizedRequest")
+	proto.RegisterType((*QueryFinalizedResponse)(nil), "slush.acceptance.v1.QueryFinalizedResponse")
+	proto.RegisterType((*QuerySubtreeRequest)(nil), "slush.acceptance.v1.QuerySubtreeRequest")
+	proto.RegisterType((*QuerySubtreeResponse)(nil), "slush.acceptance.v1.QuerySubtreeResponse")
+	proto.RegisterType((*QueryFinalityRequest)(nil), "slush.acceptance.v1.QueryFinalityRequest")
+	proto.RegisterType((*QueryFinalityResponse)(nil), "slush.acceptance.v1.QueryFinalityResponse")
 }
 
 func init() { proto.RegisterFile("slush/acceptance/v1/query.proto", fileDescriptor_df0fcb9053ad379e) }
 
 var fileDescriptor_df0fcb9053ad379e = []byte{
-	// 294 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x2f, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x4f, 0x4c, 0x4e, 0x4e, 0x2d, 0x28, 0x49, 0xcc, 0x4b, 0x4e, 0xd5, 0x2f, 0x33, 0xd4,
-	0x2f, 0x2c, 0x4d, 0x2d, 0xaa, 0xd4, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x06, 0x2b, 0xd0,
-	0x43, 0x28, 0xd0, 0x2b, 0x33, 0x94, 0x12, 0x4c, 0xcc, 0xcd, 0xcc, 0xcb, 0xd7, 0x07, 0x93, 0x10,
-	0x75, 0x52, 0x22, 0xe9, 0xf9, 0xe9, 0xf9, 0x60, 0xa6, 0x3e, 0x88, 0x05, 0x15, 0x95, 0x49, 0xcf,
-	0xcf, 0x4f, 0xcf, 0x49, 0xd5, 0x4f, 0x2c, 0xc8, 0xd4, 0x4f, 0xcc, 0xcb, 0xcb, 0x2f, 0x49, 0x2c,
-	0xc9, 0xcc, 0xcf, 0x2b, 0x86, 0xca, 0x2a, 0x60, 0xb3, 0xbc, 0x20, 0xb1, 0x28, 0x31, 0x17, 0xaa,
-	0x42, 0x49, 0x84, 0x4b, 0x28, 0x10, 0xe4, 0x98, 0x00, 0xb0, 0x60, 0x50, 0x6a, 0x61, 0x69, 0x6a,
-	0x71, 0x89, 0x52, 0x28, 0x97, 0x30, 0x8a, 0x68, 0x71, 0x41, 0x7e, 0x5e, 0x71, 0xaa, 0x90, 0x1d,
-	0x17, 0x1b, 0x44, 0xb3, 0x04, 0xa3, 0x02, 0xa3, 0x06, 0xb7, 0x91, 0xb4, 0x1e, 0x16, 0xb7, 0xeb,
-	0x41, 0x34, 0x39, 0x71, 0x9e, 0xb8, 0x27, 0xcf, 0xb0, 0xe2, 0xf9, 0x06, 0x2d, 0xc6, 0x20, 0xa8,
-	0x2e, 0xa3, 0x2e, 0x46, 0x2e, 0x56, 0xb0, 0xb9, 0x42, 0x0d, 0x8c, 0x5c, 0x6c, 0x10, 0x75, 0x42,
-	0xea, 0x58, 0x0d, 0xc1, 0x74, 0x94, 0x94, 0x06, 0x61, 0x85, 0x10, 0x77, 0x2a, 0x29, 0x37, 0x5d,
-	0x7e, 0x32, 0x99, 0x49, 0x56, 0x48, 0x5a, 0x1f, 0xb7, 0xff, 0x9d, 0x3c, 0x4e, 0x3c, 0x92, 0x63,
-	0xbc, 0xf0, 0x48, 0x8e, 0xf1, 0xc1, 0x23, 0x39, 0xc6, 0x09, 0x8f, 0xe5, 0x18, 0x2e, 0x3c, 0x96,
-	0x63, 0xb8, 0xf1, 0x58, 0x8e, 0x21, 0x4a, 0x2f, 0x3d, 0xb3, 0x24, 0xa3, 0x34, 0x49, 0x2f, 0x39,
-	0x3f, 0x17, 0x62, 0x80, 0x6e, 0x49, 0x51, 0x6a, 0x2a, 0xd4, 0xac, 0x0a, 0x64, 0xd3, 0x4a, 0x2a,
-	0x0b, 0x52, 0x8b, 0x93, 0xd8, 0xc0, 0x41, 0x69, 0x0c, 0x08, 0x00, 0x00, 0xff, 0xff, 0xb3, 0x65,
-	0xbe, 0x4f, 0xeb, 0x01, 0x00, 0x00,
+	// 676 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x95, 0x41, 0x4f, 0x13, 0x41,
+	0x14, 0xc7, 0x3b, 0xd0, 0x16, 0x78, 0xe8, 0x81, 0xa1, 0x90, 0xcd, 0x02, 0xdb, 0x66, 0x45, 0x29,
+	0x18, 0x77, 0x03, 0x68, 0x94, 0x83, 0xc6, 0x70, 0x30, 0x78, 0x52, 0x97, 0x78, 0xf1, 0x62, 0x96,
+	0x76, 0xe8, 0x4e, 0xd2, 0xce, 0x2c, 0xbb, 0x53, 0x02, 0x1a, 0x13, 0x63, 0x3c, 0x78, 0x34, 0xe1,
+	0xe8, 0xd1, 0x8b, 0x47, 0x3f, 0x06, 0x47, 0x12, 0x2f, 0x9c, 0x8c, 0x01, 0x13, 0xbf, 0x86, 0xd9,
+	0x99, 0xd9, 0xd2, 0xe2, 0xd2, 0xd6, 0x4b, 0xb3, 0xf3, 0xf6, 0xff, 0x7f, 0xef, 0xf7, 0x76, 0xde,
+	0x4b, 0xa1, 0x1c, 0x37, 0xdb, 0x71, 0xe0, 0xfa, 0xb5, 0x1a, 0x09, 0x85, 0xcf, 0x6a, 0xc4, 0xdd,
+	0x5f, 0x75, 0xf7, 0xda, 0x24, 0x3a, 0x74, 0xc2, 0x88, 0x0b, 0x8e, 0xa7, 0xa5, 0xc0, 0xb9, 0x10,
+	0x38, 0xfb, 0xab, 0xe6, 0x94, 0xdf, 0xa2, 0x8c, 0xbb, 0xf2, 0x57, 0xe9, 0xcc, 0x52, 0x83, 0x37,
+	0xb8, 0x7c, 0x74, 0x93, 0x27, 0x1d, 0x9d, 0x6f, 0x70, 0xde, 0x68, 0x12, 0xd7, 0x0f, 0xa9, 0xeb,
+	0x33, 0xc6, 0x85, 0x2f, 0x28, 0x67, 0xb1, 0x7e, 0xbb, 0x98, 0x55, 0xbc, 0xab, 0x92, 0x52, 0x55,
+	0xb2, 0x54, 0xa1, 0x1f, 0xf9, 0x2d, 0x9d, 0xc7, 0x2e, 0x01, 0x7e, 0x91, 0x20, 0x3f, 0x97, 0x41,
+	0x8f, 0xec, 0xb5, 0x49, 0x2c, 0xec, 0x97, 0x30, 0xdd, 0x13, 0x8d, 0x43, 0xce, 0x62, 0x82, 0x1f,
+	0x41, 0x51, 0x99, 0x0d, 0x54, 0x41, 0xd5, 0xc9, 0xb5, 0x39, 0x27, 0xa3, 0x43, 0x47, 0x99, 0x36,
+	0x27, 0x8e, 0x7f, 0x96, 0x73, 0xdf, 0xfe, 0x7c, 0x5f, 0x41, 0x9e, 0x76, 0xd9, 0x77, 0x61, 0x4a,
+	0xa7, 0xa5, 0x51, 0x5a, 0x0b, 0x97, 0x61, 0xb2, 0x16, 0xd0, 0x66, 0xfd, 0x35, 0x65, 0x75, 0x72,
+	0x20, 0x33, 0x5f, 0xf7, 0x40, 0x86, 0x9e, 0x26, 0x11, 0xfb, 0x59, 0x07, 0x51, 0xba, 0x34, 0xcb,
+	0x06, 0x14, 0xc2, 0x24, 0x60, 0xa0, 0xca, 0x68, 0x75, 0x72, 0x6d, 0x21, 0x13, 0x65, 0xcb, 0x8f,
+	0x83, 0xc4, 0xb6, 0x99, 0x4f, 0x60, 0x3c, 0xe5, 0xb0, 0x1f, 0xc0, 0x8c, 0x4c, 0xf8, 0x84, 0x32,
+	0xbf, 0x49, 0xdf, 0x90, 0xfa, 0xd0, 0x28, 0x14, 0x66, 0x2f, 0x3b, 0x35, 0x4e, 0x09, 0x0a, 0xbb,
+	0xbc, 0xcd, 0xea, 0xd2, 0x34, 0xee, 0xa9, 0x03, 0xde, 0x80, 0x7c, 0xe0, 0xc7, 0x81, 0x31, 0x22,
+	0x3f, 0x57, 0x39, 0x93, 0x71, 0x5b, 0xf0, 0x88, 0xd4, 0x13, 0x52, 0x4d, 0x29, 0x2d, 0xf6, 0x8c,
+	0xbe, 0x82, 0xed, 0xf6, 0x8e, 0x88, 0x08, 0x49, 0x6f, 0x86, 0x41, 0xa9, 0x37, 0xdc, 0xb7, 0xfe,
+	0x63, 0x28, 0x46, 0x24, 0xe4, 0x91, 0xd0, 0x04, 0x76, 0x36, 0x41, 0x9a, 0x2b, 0x51, 0x6a, 0x08,
+	0xed, 0xb3, 0x67, 0x75, 0x3d, 0xd5, 0xb1, 0x38, 0x4c, 0x39, 0xbe, 0xa0, 0x9e, 0x8f, 0x98, 0xbc,
+	0xe8, 0x4b, 0x32, 0x0b, 0xc5, 0x80, 0xd0, 0x46, 0xa0, 0x48, 0xf2, 0x9e, 0x3e, 0x61, 0x0b, 0xa0,
+	0xc6, 0x5b, 0x2d, 0x2a, 0x5a, 0x84, 0x09, 0x63, 0xb4, 0x82, 0xaa, 0xd7, 0xbc, 0xae, 0x08, 0x36,
+	0x61, 0x5c, 0xc1, 0x92, 0xba, 0x91, 0x97, 0xce, 0xce, 0x19, 0x1b, 0x30, 0x16, 0x2b, 0x74, 0xa3,
+	0x20, 0x5f, 0xa5, 0xc7, 0xb5, 0xd3, 0x02, 0x14, 0x24, 0x1d, 0x7e, 0x8f, 0xa0, 0xa8, 0x06, 0x12,
+	0x2f, 0x65, 0x36, 0xff, 0xef, 0xf4, 0x9b, 0xd5, 0xc1, 0x42, 0xd5, 0xab, 0x7d, 0xe3, 0xc3, 0x8f,
+	0xdf, 0x47, 0x23, 0x0b, 0x78, 0xce, 0xbd, 0x7a, 0xd1, 0xf0, 0x11, 0x82, 0x82, 0x9c, 0x5d, 0x7c,
+	0xab, 0x5f, 0xe2, 0x8b, 0x95, 0x30, 0x97, 0x06, 0xea, 0x74, 0xfd, 0x0d, 0x59, 0x7f, 0x1d, 0xaf,
+	0x66, 0xd6, 0x97, 0x83, 0x1b, 0x11, 0xe6, 0xbe, 0xed, 0x9a, 0xea, 0x77, 0xae, 0x5c, 0x02, 0xfc,
+	0x15, 0xc1, 0x44, 0x67, 0x8c, 0xf1, 0xca, 0xd5, 0x15, 0x2f, 0x6f, 0x89, 0x79, 0x7b, 0x28, 0xad,
+	0x26, 0x7c, 0x28, 0x09, 0xef, 0xe3, 0x7b, 0xff, 0x43, 0xb8, 0xdb, 0xe1, 0xfa, 0x88, 0x60, 0x4c,
+	0x8f, 0x27, 0xee, 0x73, 0x2d, 0xbd, 0x4b, 0x62, 0x2e, 0x0f, 0xa1, 0xd4, 0x7c, 0x8b, 0x92, 0xcf,
+	0xc2, 0xf3, 0x99, 0x7c, 0x7a, 0x9e, 0xf0, 0x27, 0x04, 0xe3, 0xe9, 0xa0, 0xe3, 0xe5, 0x41, 0xfd,
+	0x77, 0xb6, 0xc4, 0x5c, 0x19, 0x46, 0xaa, 0x49, 0x6e, 0x4a, 0x92, 0x32, 0x5e, 0xc8, 0x24, 0xd9,
+	0xd5, 0xf2, 0xcd, 0xad, 0xe3, 0x33, 0x0b, 0x9d, 0x9c, 0x59, 0xe8, 0xd7, 0x99, 0x85, 0x3e, 0x9f,
+	0x5b, 0xb9, 0x93, 0x73, 0x2b, 0x77, 0x7a, 0x6e, 0xe5, 0x5e, 0x39, 0x0d, 0x2a, 0x82, 0xf6, 0x8e,
+	0x53, 0xe3, 0x2d, 0x95, 0xe2, 0x4e, 0xc2, 0xae, 0xb3, 0x1d, 0x74, 0xe7, 0x13, 0x87, 0x21, 0x89,
+	0x77, 0x8a, 0xf2, 0x1f, 0x60, 0xfd, 0x6f, 0x00, 0x00, 0x00, 0xff, 0xff, 0x2e, 0x5d, 0xec, 0xfd,
+	0xc8, 0x06, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -157,6 +593,14 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryClient interface {
 	// Params returns the module parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Pairs returns every stored hash of a child with its acceptance pair (a, b).
+	Pairs(ctx context.Context, in *QueryPairsRequest, opts ...grpc.CallOption) (*QueryPairsResponse, error)
+	// Finalized returns a child's finalized hash.
+	Finalized(ctx context.Context, in *QueryFinalizedRequest, opts ...grpc.CallOption) (*QueryFinalizedResponse, error)
+	// Subtree returns this chain's last subtree report (its own histogram and b).
+	Subtree(ctx context.Context, in *QuerySubtreeRequest, opts ...grpc.CallOption) (*QuerySubtreeResponse, error)
+	// Finality returns, at the root, the tree's finalized root height and commitment.
+	Finality(ctx context.Context, in *QueryFinalityRequest, opts ...grpc.CallOption) (*QueryFinalityResponse, error)
 }
 
 type queryClient struct {
@@ -176,10 +620,54 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Pairs(ctx context.Context, in *QueryPairsRequest, opts ...grpc.CallOption) (*QueryPairsResponse, error) {
+	out := new(QueryPairsResponse)
+	err := c.cc.Invoke(ctx, "/slush.acceptance.v1.Query/Pairs", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Finalized(ctx context.Context, in *QueryFinalizedRequest, opts ...grpc.CallOption) (*QueryFinalizedResponse, error) {
+	out := new(QueryFinalizedResponse)
+	err := c.cc.Invoke(ctx, "/slush.acceptance.v1.Query/Finalized", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Subtree(ctx context.Context, in *QuerySubtreeRequest, opts ...grpc.CallOption) (*QuerySubtreeResponse, error) {
+	out := new(QuerySubtreeResponse)
+	err := c.cc.Invoke(ctx, "/slush.acceptance.v1.Query/Subtree", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Finality(ctx context.Context, in *QueryFinalityRequest, opts ...grpc.CallOption) (*QueryFinalityResponse, error) {
+	out := new(QueryFinalityResponse)
+	err := c.cc.Invoke(ctx, "/slush.acceptance.v1.Query/Finality", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Pairs returns every stored hash of a child with its acceptance pair (a, b).
+	Pairs(context.Context, *QueryPairsRequest) (*QueryPairsResponse, error)
+	// Finalized returns a child's finalized hash.
+	Finalized(context.Context, *QueryFinalizedRequest) (*QueryFinalizedResponse, error)
+	// Subtree returns this chain's last subtree report (its own histogram and b).
+	Subtree(context.Context, *QuerySubtreeRequest) (*QuerySubtreeResponse, error)
+	// Finality returns, at the root, the tree's finalized root height and commitment.
+	Finality(context.Context, *QueryFinalityRequest) (*QueryFinalityResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -188,6 +676,18 @@ type UnimplementedQueryServer struct {
 
 func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
+}
+func (*UnimplementedQueryServer) Pairs(ctx context.Context, req *QueryPairsRequest) (*QueryPairsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Pairs not implemented")
+}
+func (*UnimplementedQueryServer) Finalized(ctx context.Context, req *QueryFinalizedRequest) (*QueryFinalizedResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Finalized not implemented")
+}
+func (*UnimplementedQueryServer) Subtree(ctx context.Context, req *QuerySubtreeRequest) (*QuerySubtreeResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Subtree not implemented")
+}
+func (*UnimplementedQueryServer) Finality(ctx context.Context, req *QueryFinalityRequest) (*QueryFinalityResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Finality not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -212,6 +712,78 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Pairs_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPairsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Pairs(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.acceptance.v1.Query/Pairs",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Pairs(ctx, req.(*QueryPairsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Finalized_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryFinalizedRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Finalized(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.acceptance.v1.Query/Finalized",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Finalized(ctx, req.(*QueryFinalizedRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Subtree_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QuerySubtreeRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Subtree(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.acceptance.v1.Query/Subtree",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Subtree(ctx, req.(*QuerySubtreeRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Finality_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryFinalityRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Finality(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.acceptance.v1.Query/Finality",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Finality(ctx, req.(*QueryFinalityRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.acceptance.v1.Query",
@@ -220,6 +792,22 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
+		},
+		{
+			MethodName: "Pairs",
+			Handler:    _Query_Pairs_Handler,
+		},
+		{
+			MethodName: "Finalized",
+			Handler:    _Query_Finalized_Handler,
+		},
+		{
+			MethodName: "Subtree",
+			Handler:    _Query_Subtree_Handler,
+		},
+		{
+			MethodName: "Finality",
+			Handler:    _Query_Finality_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -282,6 +870,286 @@ func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryPairsRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPairsRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPairsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPairsResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPairsResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPairsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Pairs) > 0 {
+		for iNdEx := len(m.Pairs) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Pairs[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryFinalizedRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryFinalizedRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryFinalizedRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryFinalizedResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryFinalizedResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryFinalizedResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Hash.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Found {
+		i--
+		if m.Found {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySubtreeRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySubtreeRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySubtreeRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QuerySubtreeResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QuerySubtreeResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QuerySubtreeResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Report.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Found {
+		i--
+		if m.Found {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryFinalityRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryFinalityRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryFinalityRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryFinalityResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryFinalityResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryFinalityResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Subtree != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Subtree))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Accepted != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Accepted))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.Commitment) > 0 {
+		i -= len(m.Commitment)
+		copy(dAtA[i:], m.Commitment)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Commitment)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Height != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Found {
+		i--
+		if m.Found {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -310,6 +1178,116 @@ func (m *QueryParamsResponse) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryPairsRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovQuery(uint64(m.ChildIndex))
+	}
+	return n
+}
+
+func (m *QueryPairsResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Pairs) > 0 {
+		for _, e := range m.Pairs {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryFinalizedRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovQuery(uint64(m.ChildIndex))
+	}
+	return n
+}
+
+func (m *QueryFinalizedResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Found {
+		n += 2
+	}
+	l = m.Hash.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QuerySubtreeRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QuerySubtreeResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Found {
+		n += 2
+	}
+	l = m.Report.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryFinalityRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QueryFinalityResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Found {
+		n += 2
+	}
+	if m.Height != 0 {
+		n += 1 + sovQuery(uint64(m.Height))
+	}
+	l = len(m.Commitment)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Accepted != 0 {
+		n += 1 + sovQuery(uint64(m.Accepted))
+	}
+	if m.Subtree != 0 {
+		n += 1 + sovQuery(uint64(m.Subtree))
+	}
 	return n
 }
 
@@ -431,6 +1409,695 @@ func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPairsRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPairsRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPairsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPairsResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPairsResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPairsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pairs", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Pairs = append(m.Pairs, HashPair{})
+			if err := m.Pairs[len(m.Pairs)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryFinalizedRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryFinalizedRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryFinalizedRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryFinalizedResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryFinalizedResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryFinalizedResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Found", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Found = bool(v != 0)
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Hash", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Hash.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySubtreeRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySubtreeRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySubtreeRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QuerySubtreeResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QuerySubtreeResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QuerySubtreeResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Found", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Found = bool(v != 0)
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Report", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Report.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryFinalityRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryFinalityRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryFinalityRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryFinalityResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryFinalityResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryFinalityResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Found", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Found = bool(v != 0)
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commitment = append(m.Commitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.Commitment == nil {
+				m.Commitment = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Accepted", wireType)
+			}
+			m.Accepted = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Accepted |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subtree", wireType)
+			}
+			m.Subtree = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Subtree |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])

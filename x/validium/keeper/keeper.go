@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"context"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -49,3 +50,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService storetypes.KVStoreService, ad
 
 // GetAuthority returns the address allowed to change params.
 func (k Keeper) GetAuthority() string { return k.authority }
+
+// IsRoot reports whether this chain is the root of the tree (its path is empty).
+func (k Keeper) IsRoot(ctx context.Context) (bool, error) {
+	id, err := k.Identity.Get(ctx)
+	if err != nil {
+		return false, err
+	}
+	return id.IsRoot(), nil
+}

@@ -1,0 +1,217 @@
+package types
+
+import (
+	"cmp"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/bits"
+	"slices"
+	"sort"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/slush-tree/slush/circuits/hash"
+)
+
+// Bucket says that Count nodes of a subtree last pushed an update at root height Height.
+type Bucket struct {
+	Height uint64
+	Count  uint64
+}
+
+// Histogram is the acceptance histogram H_v of DESIGN §6: buckets sorted strictly ascending
+// by Height, with no zero counts. A nil Histogram is the valid empty histogram.
+type Histogram []Bucket
+
+// Encoding sizes of Marshal: a big-endian uint32 bucket count, then per bucket the
+// big-endian uint64 height and count.
+const (
+	histogramHeaderSize = 4
+	histogramBucketSize = 16
+)
+
+// Validate checks the canonical form: strictly ascending heights, no zero counts, and a
+// total that neither overflows uint64 nor exceeds maxTotal (the registered subtree size).
+func (h Histogram) Validate(maxTotal uint64) error {
+	var total uint64
+	for i, b := range h {
+		if i > 0 {
+			if err := checkOrder(h[i-1].Height, b.Height, i); err != nil {
+				return err
+			}
+		}
+		if b.Count == 0 {
+			return fmt.Errorf("%w: bucket %d (height %d)", ErrHistogramZeroCount, i, b.Height)
+		}
+		var carry uint64
+		total, carry = bits.Add64(total, b.Count, 0)
+		if carry != 0 {
+			return fmt.Errorf("%w: at bucket %d", ErrHistogramOverflow, i)
+		}
+	}
+	if total > maxTotal {
+		return fmt.Errorf("%w: total %d > %d", ErrHistogramTooLarge, total, maxTotal)
+	}
+	return nil
+}
+
+// checkOrder reports whether height cur may follow height prev at bucket index i.
+func checkOrder(prev, cur uint64, i int) error {
+	switch {
+	case cur == prev:
+		return fmt.Errorf("%w: bucket %d (height %d)", ErrHistogramDuplicateHeight, i, cur)
+	case cur < prev:
+		return fmt.Errorf("%w: bucket %d (height %d after %d)", ErrHistogramUnsorted, i, cur, prev)
+	}
+	return nil
+}
+
+// Total returns Σ counts. It saturates at math.MaxUint64 (only reachable by a histogram that
+// fails Validate).
+func (h Histogram) Total() uint64 {
+	var total uint64
+	for _, b := range h {
+		total = satAdd(total, b.Count)
+	}
+	return total
+}
+
+// AcceptedAfter returns a(t) = Σ counts of buckets with Height > t (strictly): the number of
+// subtree nodes whose last update is later than t. Saturates like Total.
+func (h Histogram) AcceptedAfter(t uint64) uint64 {
+	i := sort.Search(len(h), func(i int) bool { return h[i].Height > t })
+	return h[i:].Total()
+}
+
+// Merge returns the multiset union h ⊎ others... as a new canonical histogram. Inputs must
+// be valid; counts at equal heights are added (saturating, so an overflowing input total
+// shows up as a Validate failure rather than a wrap-around).
+func (h Histogram) Merge(others ...Histogram) Histogram {
+	parts := make([]Histogram, 0, len(others)+1)
+	parts = append(append(parts, h), others...)
+	return MergeInto(nil, parts...)
+}
+
+// MergeInto appends the multiset union of parts to dst[:0] and returns it, reusing dst's
+// capacity (no allocation once dst is large enough). dst must not alias any part.
+func MergeInto(dst Histogram, parts ...Histogram) Histogram {
+	dst = dst[:0]
+	for _, p := range parts {
+		dst = append(dst, p...)
+	}
+	return normalize(dst)
+}
+
+// normalize sorts h by height in place and merges equal heights, giving canonical form.
+func normalize(h Histogram) Histogram {
+	slices.SortFunc(h, func(a, b Bucket) int { return cmp.Compare(a.Height, b.Height) })
+	return coalesce(h)
+}
+
+// coalesce merges adjacent equal-height buckets of a height-sorted slice in place and drops
+// zero counts.
+func coalesce(h Histogram) Histogram {
+	out := h[:0]
+	for _, b := range h {
+		switch {
+		case b.Count == 0:
+		case len(out) > 0 && out[len(out)-1].Height == b.Height:
+			out[len(out)-1].Count = satAdd(out[len(out)-1].Count, b.Count)
+		default:
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// CompactBelow returns a copy of h in which all buckets with Height ≤ t are merged into one
+// bucket placed at the LOWEST merged height (DESIGN §6: "entries of H with t at or below the
+// finalized time are merged into one bucket").
+//
+// Invariant: AcceptedAfter(t') is unchanged for every t' ≥ t (every merged node stays at a
+// height ≤ t), and for t' < t it can only decrease. Placing the bucket at the greatest merged
+// height would also keep t' ≥ t exact, but it would move nodes to a LATER time and so
+// over-count a(t') for t' < t. Ancestors do query below a child's finalized time (with
+// propagation delay a parent's finality always lags its children's), so an over-count could
+// finalize an ancestor's hash that no majority accepted; the lowest height only ever
+// under-counts, which can delay finality but never fakes it.
+func (h Histogram) CompactBelow(t uint64) Histogram {
+	out, _ := compactInPlace(slices.Clone(h), t)
+	return out
+}
+
+// compactInPlace is CompactBelow on h's own storage; it also returns how many buckets it
+// removed.
+func compactInPlace(h Histogram, t uint64) (Histogram, int) {
+	n := sort.Search(len(h), func(i int) bool { return h[i].Height > t })
+	if n < 2 {
+		return h, 0
+	}
+	h[0].Count = h[:n].Total()
+	m := copy(h[1:], h[n:])
+	return h[:1+m], n - 1
+}
+
+// Digest returns the canonical field commitment to h (its acceptanceDigest): the hash of
+// (len(h), height_0, count_0, height_1, count_1, ...) under circuits/hash domain Acceptance.
+func (h Histogram) Digest() fr.Element {
+	elems := make([]fr.Element, 1, 1+2*len(h))
+	elems[0].SetUint64(uint64(len(h)))
+	for _, b := range h {
+		var x, y fr.Element
+		x.SetUint64(b.Height)
+		y.SetUint64(b.Count)
+		elems = append(elems, x, y)
+	}
+	return hash.Hash(hash.DomainAcceptance, elems...)
+}
+
+// Marshal returns the canonical binary encoding: big-endian uint32 bucket count, then each
+// bucket as big-endian uint64 height and count. It panics if h has more than 2^32-1 buckets.
+func (h Histogram) Marshal() []byte {
+	if uint64(len(h)) > math.MaxUint32 {
+		panic("acceptance histogram: too many buckets to encode")
+	}
+	bz := make([]byte, histogramHeaderSize, histogramHeaderSize+histogramBucketSize*len(h))
+	binary.BigEndian.PutUint32(bz, uint32(len(h)))
+	for _, b := range h {
+		bz = binary.BigEndian.AppendUint64(bz, b.Height)
+		bz = binary.BigEndian.AppendUint64(bz, b.Count)
+	}
+	return bz
+}
+
+// UnmarshalHistogram decodes Marshal's encoding, rejecting more than maxBuckets buckets, any
+// length mismatch (trailing bytes included) and any non-canonical histogram (Validate with
+// no total bound; the caller checks the total against the subtree size).
+func UnmarshalHistogram(bz []byte, maxBuckets uint32) (Histogram, error) {
+	if len(bz) < histogramHeaderSize {
+		return nil, fmt.Errorf("%w: %d bytes, need a %d-byte header", ErrHistogramEncoding, len(bz), histogramHeaderSize)
+	}
+	n := binary.BigEndian.Uint32(bz)
+	if n > maxBuckets {
+		return nil, fmt.Errorf("%w: %d > %d", ErrHistogramTooManyBuckets, n, maxBuckets)
+	}
+	if want := histogramHeaderSize + histogramBucketSize*uint64(n); uint64(len(bz)) != want {
+		return nil, fmt.Errorf("%w: %d bytes for %d buckets, want %d", ErrHistogramEncoding, len(bz), n, want)
+	}
+	h := make(Histogram, n)
+	for i := range h {
+		off := histogramHeaderSize + histogramBucketSize*i
+		h[i] = Bucket{Height: binary.BigEndian.Uint64(bz[off:]), Count: binary.BigEndian.Uint64(bz[off+8:])}
+	}
+	if err := h.Validate(math.MaxUint64); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// satAdd returns a+b, saturating at math.MaxUint64.
+func satAdd(a, b uint64) uint64 {
+	s, carry := bits.Add64(a, b, 0)
+	if carry != 0 {
+		return math.MaxUint64
+	}
+	return s
+}
