@@ -231,9 +231,10 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 	app.GovKeeper = govkeeper.NewKeeper(cdc, store(govtypes.StoreKey), app.AccountKeeper, app.BankKeeper,
 		app.StakingKeeper, app.DistrKeeper, app.MsgServiceRouter(), govtypes.DefaultConfig(), authority)
 
-	app.ValidiumKeeper = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), addrCodec, authority)
+	app.ValidiumKeeper = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), addrCodec, authority, app.BankKeeper)
 	app.AcceptanceKeeper = acceptancekeeper.NewKeeper(cdc, store(acceptancetypes.StoreKey), addrCodec, authority,
 		app.ValidiumKeeper)
+	app.ValidiumKeeper.SetAcceptanceHooks(app.AcceptanceKeeper)
 	app.BridgeKeeper = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), addrCodec, authority)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority)
 }

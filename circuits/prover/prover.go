@@ -167,31 +167,37 @@ func NewDevInclusionSystem(maxDepth int, beacon []byte) (*InclusionSystem, error
 	return &InclusionSystem{MaxDepth: maxDepth, CCS: ccs, PK: pk, VK: vk}, nil
 }
 
-// ProveInclusion checks the witness natively, proves it, and returns the
-// proof bytes and the statement (public inputs) it proves.
-func ProveInclusion(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, maxDepth int, w inclusion.Witness) (proof []byte, st inclusion.Statement, err error) {
+// Prove proves a full assignment of a compiled circuit and returns the encoded proof. gnark
+// panics are returned as errors.
+func Prove(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, assignment frontend.Circuit) (proof []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			proof, err = nil, fmt.Errorf("prover: panic: %v", r)
 		}
 	}()
+	full, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	if err != nil {
+		return nil, err
+	}
+	p, err := groth16.Prove(ccs, pk, full)
+	if err != nil {
+		return nil, err
+	}
+	return EncodeProof(p)
+}
+
+// ProveInclusion checks the witness natively, proves it, and returns the
+// proof bytes and the statement (public inputs) it proves.
+func ProveInclusion(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, maxDepth int, w inclusion.Witness) ([]byte, inclusion.Statement, error) {
 	a, err := w.Assign(maxDepth)
 	if err != nil {
 		return nil, inclusion.Statement{}, err
 	}
-	full, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
+	proof, err := Prove(ccs, pk, a)
 	if err != nil {
 		return nil, inclusion.Statement{}, err
 	}
-	p, err := groth16.Prove(ccs, pk, full)
-	if err != nil {
-		return nil, inclusion.Statement{}, err
-	}
-	b, err := EncodeProof(p)
-	if err != nil {
-		return nil, inclusion.Statement{}, err
-	}
-	return b, w.Statement(), nil
+	return proof, w.Statement(), nil
 }
 
 // Prove is ProveInclusion on the system's circuit and keys.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
@@ -25,13 +26,35 @@ func LeafHash(value fr.Element) fr.Element { return hash.Hash(hash.DomainLeaf, v
 // EmptyHashes returns e[0..depth] where e[0] is emptyLeaf and
 // e[h+1] = Node(e[h], e[h]).
 func EmptyHashes(emptyLeaf fr.Element, depth int) []fr.Element {
-	e := make([]fr.Element, depth+1)
-	e[0] = emptyLeaf
-	for h := 0; h < depth; h++ {
-		e[h+1] = hash.Node(e[h], e[h])
+	key := emptyKey{leaf: emptyLeaf, depth: depth}
+	emptyMemo.Lock()
+	e, ok := emptyMemo.m[key]
+	emptyMemo.Unlock()
+	if !ok {
+		e = make([]fr.Element, depth+1)
+		e[0] = emptyLeaf
+		for h := 0; h < depth; h++ {
+			e[h+1] = hash.Node(e[h], e[h])
+		}
+		emptyMemo.Lock()
+		emptyMemo.m[key] = e
+		emptyMemo.Unlock()
 	}
-	return e
+	return append([]fr.Element(nil), e...)
 }
+
+// emptyKey identifies one chain of empty-subtree hashes.
+type emptyKey struct {
+	leaf  fr.Element
+	depth int
+}
+
+// emptyMemo remembers empty-subtree hashes: every tree opened on a store (a keeper opens one
+// per message) would otherwise recompute depth hashes. The values are pure functions of the key.
+var emptyMemo = struct {
+	sync.Mutex
+	m map[emptyKey][]fr.Element
+}{m: map[emptyKey][]fr.Element{}}
 
 // fixedTree is a fixed-depth binary Merkle tree over a Store in which every
 // absent node equals the empty subtree hash of its height. Nodes equal to the

@@ -12,12 +12,37 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the x/validium parameters"},
 				{RpcMethod: "TreeIdentity", Use: "tree-identity", Short: "Show this chain's place in the Slush tree"},
+				{RpcMethod: "Children", Use: "children", Short: "List the registered child validiums"},
+				{
+					RpcMethod: "Child", Use: "child [index]", Short: "Show a child with its history and forced-operation queue",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "index"}},
+				},
+				{RpcMethod: "FrozenChildren", Use: "frozen-children", Short: "List the frozen children"},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: "slush.validium.v1.Msg",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
+				{RpcMethod: "SubmitUpdate", Skip: true}, // built and signed by the relayer
+				{
+					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root]",
+					Short: "Register a child validium (the signer becomes its operator and pays the bond)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
+						{ProtoField: "verifying_key"}, {ProtoField: "bond"},
+						{ProtoField: "genesis_ledger_root"}, {ProtoField: "genesis_outbox_root"},
+					},
+				},
+				{
+					RpcMethod: "DeregisterChild", Use: "deregister-child [child-index]",
+					Short:          "Remove a child with no pending forced operations and return its bond",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
+				},
+				{
+					RpcMethod: "ForceOperation", Use: "force-operation [child-index] [payload-hash]",
+					Short:          "Force an operation into a child: it must consume it before the deadline or be frozen",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "payload_hash"}},
+				},
 			},
 		},
 	}

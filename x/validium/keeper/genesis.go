@@ -2,11 +2,15 @@ package keeper
 
 import (
 	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
 
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// InitGenesis stores the validated genesis state.
+// InitGenesis stores the validated genesis state and rebuilds the deadline index of the
+// forced operations of active children.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
@@ -14,7 +18,51 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
 	}
-	return k.Identity.Set(ctx, gs.Identity)
+	if err := k.Identity.Set(ctx, gs.Identity); err != nil {
+		return err
+	}
+	active := make(map[uint32]bool, len(gs.Children))
+	for _, c := range gs.Children {
+		active[c.Index] = c.Status == types.ChildStatus_CHILD_STATUS_ACTIVE
+		if err := k.Children.Set(ctx, c.Index, c); err != nil {
+			return err
+		}
+	}
+	heads := make(map[uint32]uint64, len(gs.NextForcedSequences))
+	for _, s := range gs.NextForcedSequences {
+		if err := k.NextForcedSeq.Set(ctx, s.ChildIndex, s.NextSequence); err != nil {
+			return err
+		}
+		heads[s.ChildIndex] = s.NextSequence
+	}
+	for _, op := range gs.ForcedOperations { // operations are exported in (child, sequence) order
+		heads[op.ChildIndex] = min(heads[op.ChildIndex], op.Sequence)
+	}
+	for _, s := range gs.NextForcedSequences {
+		if err := k.ForcedHead.Set(ctx, s.ChildIndex, heads[s.ChildIndex]); err != nil {
+			return err
+		}
+	}
+	for _, op := range gs.ForcedOperations {
+		if err := k.ForcedOps.Set(ctx, collections.Join(op.ChildIndex, op.Sequence), op); err != nil {
+			return err
+		}
+		if !active[op.ChildIndex] {
+			continue
+		}
+		if err := k.ForcedDeadlines.Set(ctx, collections.Join3(op.Deadline, op.ChildIndex, op.Sequence)); err != nil {
+			return err
+		}
+	}
+	for _, h := range gs.History {
+		if err := k.History.Set(ctx, collections.Join(h.ChildIndex, h.Entry.RootHeight), h.Entry.Commitment); err != nil {
+			return err
+		}
+	}
+	if gs.AnchorHeight > 0 {
+		return k.AnchorHeight.Set(ctx, gs.AnchorHeight)
+	}
+	return nil
 }
 
 // ExportGenesis reads the whole module state back into a genesis state.
@@ -27,5 +75,43 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.GenesisState{Params: params, Identity: id}, nil
+	gs := &types.GenesisState{Params: params, Identity: id}
+	if gs.Children, err = collectValues(ctx, k.Children); err != nil {
+		return nil, err
+	}
+	if gs.ForcedOperations, err = collectValues(ctx, k.ForcedOps); err != nil {
+		return nil, err
+	}
+	err = k.NextForcedSeq.Walk(ctx, nil, func(index uint32, seq uint64) (bool, error) {
+		gs.NextForcedSequences = append(gs.NextForcedSequences, types.ChildSequence{ChildIndex: index, NextSequence: seq})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.History.Walk(ctx, nil, func(key collections.Pair[uint32, uint64], c []byte) (bool, error) {
+		gs.History = append(gs.History, types.HistoryRecord{
+			ChildIndex: key.K1(), Entry: types.HistoryEntry{RootHeight: key.K2(), Commitment: c},
+		})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	anchor, err := k.AnchorHeight.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return nil, err
+	}
+	gs.AnchorHeight = anchor
+	return gs, nil
+}
+
+// collectValues returns every value of a map in key order.
+func collectValues[K, V any](ctx context.Context, m collections.Map[K, V]) ([]V, error) {
+	var out []V
+	err := m.Walk(ctx, nil, func(_ K, v V) (bool, error) {
+		out = append(out, v)
+		return false, nil
+	})
+	return out, err
 }

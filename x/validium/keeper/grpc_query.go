@@ -3,6 +3,10 @@ package keeper
 import (
 	"context"
 
+	"cosmossdk.io/collections"
+
+	"github.com/cosmos/cosmos-sdk/types/query"
+
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -35,4 +39,53 @@ func (q queryServer) TreeIdentity(ctx context.Context, _ *types.QueryTreeIdentit
 		ConventionalChainId: id.ConventionalChainID(),
 		Depth:               id.Depth(),
 	}, nil
+}
+
+// Children lists the registered children by index.
+func (q queryServer) Children(ctx context.Context, req *types.QueryChildrenRequest) (*types.QueryChildrenResponse, error) {
+	children, page, err := query.CollectionPaginate(ctx, q.k.Children, req.GetPagination(),
+		func(_ uint32, c types.Child) (types.Child, error) { return c, nil })
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryChildrenResponse{Children: children, Pagination: page}, nil
+}
+
+// Child returns one child with its history and pending forced operations.
+func (q queryServer) Child(ctx context.Context, req *types.QueryChildRequest) (*types.QueryChildResponse, error) {
+	child, err := q.k.GetChild(ctx, req.GetIndex())
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryChildResponse{Child: child}
+	err = q.k.History.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](child.Index),
+		func(key collections.Pair[uint32, uint64], commitment []byte) (bool, error) {
+			res.History = append(res.History, types.HistoryEntry{RootHeight: key.K2(), Commitment: commitment})
+			return false, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = q.k.ForcedOps.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](child.Index),
+		func(_ collections.Pair[uint32, uint64], op types.ForcedOperation) (bool, error) {
+			res.ForcedOperations = append(res.ForcedOperations, op)
+			// bound the response: the queue can hold MaxPendingForcedOps operations
+			return len(res.ForcedOperations) >= maxQueuedOpsInResponse, nil
+		})
+	return res, err
+}
+
+// maxQueuedOpsInResponse bounds the forced operations returned by one Child query.
+const maxQueuedOpsInResponse = 100
+
+// FrozenChildren lists the frozen children.
+func (q queryServer) FrozenChildren(ctx context.Context, _ *types.QueryFrozenChildrenRequest) (*types.QueryFrozenChildrenResponse, error) {
+	res := &types.QueryFrozenChildrenResponse{}
+	err := q.k.Children.Walk(ctx, nil, func(_ uint32, c types.Child) (bool, error) {
+		if c.Status == types.ChildStatus_CHILD_STATUS_FROZEN {
+			res.Children = append(res.Children, c)
+		}
+		return false, nil
+	})
+	return res, err
 }

@@ -13,21 +13,37 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// Keeper holds x/validium state: the tree identity and (in later versions) the registered children.
+// Keeper holds x/validium state: the tree identity, the registered children, their accepted
+// update history and their forced-operation queues (DESIGN §5, §8).
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	storeService storetypes.KVStoreService
 	addressCodec address.Codec
+	bank         types.BankKeeper
+	acceptance   types.AcceptanceHooks
+	anchors      types.AnchorOracle
+	vks          *vkCache
 	// authority may change params (the gov module account).
 	authority string
 
-	Schema   collections.Schema
-	Params   collections.Item[types.Params]
-	Identity collections.Item[types.TreeIdentity]
+	Schema          collections.Schema
+	Params          collections.Item[types.Params]
+	Identity        collections.Item[types.TreeIdentity]
+	Children        collections.Map[uint32, types.Child]
+	History         collections.Map[collections.Pair[uint32, uint64], []byte]
+	ForcedOps       collections.Map[collections.Pair[uint32, uint64], types.ForcedOperation]
+	ForcedDeadlines collections.KeySet[collections.Triple[uint64, uint32, uint64]]
+	NextForcedSeq   collections.Map[uint32, uint64]
+	ForcedHead      collections.Map[uint32, uint64]
+	AnchorHeight    collections.Item[uint64]
+	ChildrenTree    collections.Map[[]byte, []byte]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
-func NewKeeper(cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec, authority string) Keeper {
+func NewKeeper(
+	cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec,
+	authority string, bank types.BankKeeper,
+) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Errorf("invalid x/%s authority address %q: %w", types.ModuleName, authority, err))
 	}
@@ -36,9 +52,26 @@ func NewKeeper(cdc codec.BinaryCodec, storeService storetypes.KVStoreService, ad
 		cdc:          cdc,
 		storeService: storeService,
 		addressCodec: addressCodec,
+		bank:         bank,
+		vks:          newVKCache(),
 		authority:    authority,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Identity:     collections.NewItem(sb, types.IdentityKey, "identity", codec.CollValue[types.TreeIdentity](cdc)),
+		Children: collections.NewMap(sb, types.ChildrenKey, "children", collections.Uint32Key,
+			codec.CollValue[types.Child](cdc)),
+		History: collections.NewMap(sb, types.HistoryKey, "history",
+			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), collections.BytesValue),
+		ForcedOps: collections.NewMap(sb, types.ForcedOpsKey, "forced_ops",
+			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), codec.CollValue[types.ForcedOperation](cdc)),
+		ForcedDeadlines: collections.NewKeySet(sb, types.ForcedDeadlinesKey, "forced_deadlines",
+			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Uint64Key)),
+		NextForcedSeq: collections.NewMap(sb, types.NextForcedSeqKey, "next_forced_seq", collections.Uint32Key,
+			collections.Uint64Value),
+		ForcedHead: collections.NewMap(sb, types.ForcedQueueHeadKey, "forced_head", collections.Uint32Key,
+			collections.Uint64Value),
+		AnchorHeight: collections.NewItem(sb, types.AnchorHeightKey, "anchor_height", collections.Uint64Value),
+		ChildrenTree: collections.NewMap(sb, types.ChildrenTreeKey, "children_tree", collections.BytesKey,
+			collections.BytesValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -47,6 +80,12 @@ func NewKeeper(cdc codec.BinaryCodec, storeService storetypes.KVStoreService, ad
 	k.Schema = schema
 	return k
 }
+
+// SetAcceptanceHooks connects x/acceptance (built after this keeper, since it asks IsRoot).
+func (k *Keeper) SetAcceptanceHooks(h types.AcceptanceHooks) { k.acceptance = h }
+
+// SetAnchorOracle connects the source of known root commitments (x/bridge's root history).
+func (k *Keeper) SetAnchorOracle(o types.AnchorOracle) { k.anchors = o }
 
 // GetAuthority returns the address allowed to change params.
 func (k Keeper) GetAuthority() string { return k.authority }

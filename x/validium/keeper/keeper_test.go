@@ -11,23 +11,55 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/testutil/keepertest"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/validium/keeper"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
 type KeeperTestSuite struct {
 	suite.Suite
-	env    keepertest.Env
-	keeper keeper.Keeper
-	msgs   types.MsgServer
-	query  types.QueryServer
+	env     keepertest.Env
+	keeper  keeper.Keeper
+	msgs    types.MsgServer
+	query   types.QueryServer
+	bank    *fakeBank
+	accept  *recordingHooks
+	vk      []byte
+	anchors fixedAnchors
 }
+
+// recordingHooks records what x/acceptance is told.
+type recordingHooks struct {
+	registered []uint32
+	updates    []uint64 // root heights of the updates
+}
+
+func (r *recordingHooks) OnChildRegistered(_ context.Context, index uint32) error {
+	r.registered = append(r.registered, index)
+	return nil
+}
+
+func (r *recordingHooks) OnChildUpdate(_ context.Context, _ uint32, height uint64, _ []byte,
+	_ acceptancetypes.Histogram, _ uint64,
+) error {
+	r.updates = append(r.updates, height)
+	return nil
+}
+
+// sharedVK is one real verifying key with the update circuit's number of public inputs.
+var sharedVK []byte
 
 func TestKeeperTestSuite(t *testing.T) { suite.Run(t, new(KeeperTestSuite)) }
 
 func (s *KeeperTestSuite) SetupTest() {
 	s.env = keepertest.New(s.T(), types.StoreKey, types.RegisterInterfaces)
-	s.keeper = keeper.NewKeeper(s.env.Codec, s.env.StoreService, s.env.AddressCodec, s.env.Authority)
+	s.bank, s.accept = newFakeBank(), &recordingHooks{}
+	s.keeper = keeper.NewKeeper(s.env.Codec, s.env.StoreService, s.env.AddressCodec, s.env.Authority, s.bank)
+	s.keeper.SetAcceptanceHooks(s.accept)
+	if sharedVK == nil {
+		sharedVK = verifyingKey(s.T(), types.UpdatePublicInputs)
+	}
+	s.vk = sharedVK
 	s.msgs = keeper.NewMsgServerImpl(&s.keeper)
 	s.query = keeper.NewQueryServerImpl(&s.keeper)
 	s.Require().NoError(s.keeper.InitGenesis(s.env.Ctx, types.DefaultGenesisState()))

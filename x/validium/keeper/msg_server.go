@@ -5,6 +5,8 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -29,4 +31,62 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
+}
+
+// RegisterChild registers a child validium under the next free index (DESIGN §5).
+func (m msgServer) RegisterChild(ctx context.Context, msg *types.MsgRegisterChild) (*types.MsgRegisterChildResponse, error) {
+	operator, err := m.addressCodec.StringToBytes(msg.Operator)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "operator: %v", err)
+	}
+	params, err := m.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := msg.Bond.Validate(); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrBondTooLow, "bond: %v", err)
+	}
+	if msg.Bond.Denom != params.MinChildBond.Denom || msg.Bond.Amount.LT(params.MinChildBond.Amount) {
+		return nil, errorsmod.Wrapf(types.ErrBondTooLow, "bond %s, minimum %s", msg.Bond, params.MinChildBond)
+	}
+	index, path, err := m.registerChild(ctx, operator, msg)
+	if err != nil {
+		return nil, err
+	}
+	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChildRegistered{
+		ChildIndex: index, Operator: msg.Operator, Bond: msg.Bond.String(),
+	})
+	return &types.MsgRegisterChildResponse{Index: index, Path: path}, err
+}
+
+// DeregisterChild removes a child with no pending forced operations and returns its bond.
+func (m msgServer) DeregisterChild(ctx context.Context, msg *types.MsgDeregisterChild) (*types.MsgDeregisterChildResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Operator); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "operator: %v", err)
+	}
+	if err := m.deregisterChild(ctx, msg.Operator, msg.ChildIndex); err != nil {
+		return nil, err
+	}
+	err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChildDeregistered{ChildIndex: msg.ChildIndex})
+	return &types.MsgDeregisterChildResponse{}, err
+}
+
+// ForceOperation queues a forced operation for a child (DESIGN §8).
+func (m msgServer) ForceOperation(ctx context.Context, msg *types.MsgForceOperation) (*types.MsgForceOperationResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Depositor); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "depositor: %v", err)
+	}
+	op, err := m.enqueueForcedOp(ctx, msg.Depositor, msg.ChildIndex, msg.PayloadHash)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgForceOperationResponse{Sequence: op.Sequence, Deadline: op.Deadline}, nil
+}
+
+// SubmitUpdate accepts a child's proven state update (DESIGN §5).
+func (m msgServer) SubmitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*types.MsgSubmitUpdateResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Operator); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "operator: %v", err)
+	}
+	return m.submitUpdate(ctx, msg)
 }

@@ -10,4 +10,46 @@ var (
 	ErrInvalidParams = errorsmod.Register(ModuleName, 3, "invalid params")
 	// ErrInvalidIdentity is returned when a tree identity fails validation.
 	ErrInvalidIdentity = errorsmod.Register(ModuleName, 4, "invalid tree identity")
+	// ErrUnknownChild is returned for a child index that is not registered.
+	ErrUnknownChild = errorsmod.Register(ModuleName, 5, "unknown child")
+	// ErrNoFreeChildIndex is returned when every child slot is taken.
+	ErrNoFreeChildIndex = errorsmod.Register(ModuleName, 6, "no free child index")
+	// ErrMaxDepth is returned when a child would be deeper than the tree allows.
+	ErrMaxDepth = errorsmod.Register(ModuleName, 7, "tree max depth reached")
+	// ErrInvalidVerifyingKey is returned for a malformed or degenerate verifying key.
+	ErrInvalidVerifyingKey = errorsmod.Register(ModuleName, 8, "invalid verifying key")
+	// ErrBondTooLow is returned when a registration bond is below params.min_child_bond.
+	ErrBondTooLow = errorsmod.Register(ModuleName, 9, "bond below the minimum")
+	// ErrWrongOperator is returned when a message is not signed by the child's operator.
+	ErrWrongOperator = errorsmod.Register(ModuleName, 10, "not the child's operator")
+	// ErrChildFrozen is returned for an operation on a frozen child.
+	ErrChildFrozen = errorsmod.Register(ModuleName, 11, "child is frozen")
+	// ErrPendingForcedOps is returned when a child with pending forced operations is deregistered.
+	ErrPendingForcedOps = errorsmod.Register(ModuleName, 12, "child has pending forced operations")
+	// ErrInvalidPayload is returned for a forced-operation payload that is not a canonical field element.
+	ErrInvalidPayload = errorsmod.Register(ModuleName, 13, "invalid forced-operation payload")
+	// ErrForcedQueueFull is returned when a child's forced-operation queue is full.
+	ErrForcedQueueFull = errorsmod.Register(ModuleName, 14, "forced-operation queue full")
+	// ErrInvalidGenesis is returned for an inconsistent genesis state.
+	ErrInvalidGenesis = errorsmod.Register(ModuleName, 15, "invalid genesis")
+	// ErrInvalidAddress is returned for a malformed account address.
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 16, "invalid address")
+	// ErrStalePrev is returned when an update's prev commitment is not the child's latest (a replay or a fork).
+	ErrStalePrev = errorsmod.Register(ModuleName, 17, "prev commitment is not the child's latest accepted commitment")
+	// ErrInvalidField is returned for a field element that is not 32 canonical bytes (< the BN254 modulus).
+	ErrInvalidField = errorsmod.Register(ModuleName, 18, "invalid field element")
+	// ErrWrongVid is returned when a commitment names another validium.
+	ErrWrongVid = errorsmod.Register(ModuleName, 19, "commitment vid is not the child's")
+	// ErrUnknownAnchor is returned when an update's anchor is not a root height and commitment this chain knows.
+	ErrUnknownAnchor = errorsmod.Register(ModuleName, 20, "unknown anchor")
+	// ErrStaleAnchor is returned when an update's anchor height does not advance.
+	ErrStaleAnchor = errorsmod.Register(ModuleName, 21, "anchor height does not advance")
+	// ErrForcedOpExpired is returned when an update leaves a forced operation past its deadline unconsumed.
+	ErrForcedOpExpired = errorsmod.Register(ModuleName, 22, "forced operation past its deadline not consumed")
+	// ErrAcceptanceDigest is returned when the reported histogram does not match the committed digest.
+	ErrAcceptanceDigest = errorsmod.Register(ModuleName, 23, "acceptance histogram does not match the commitment")
+	// ErrInvalidProof is returned when the update proof does not verify.
+	ErrInvalidProof = errorsmod.Register(ModuleName, 24, "invalid update proof")
+	// ErrTooManyInboxEntries is returned when an update consumes more inbox entries than allowed.
+	ErrTooManyInboxEntries = errorsmod.Register(ModuleName, 25, "too many inbox entries")
 )

@@ -1,6 +1,12 @@
 package types
 
-// DefaultGenesisState returns the genesis of a root chain with default params.
+import (
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// DefaultGenesisState returns the genesis of a root chain with default params and no children.
 func DefaultGenesisState() *GenesisState {
 	return &GenesisState{Params: DefaultParams(), Identity: RootIdentity()}
 }
@@ -10,5 +16,67 @@ func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return err
 	}
-	return gs.Identity.Validate()
+	if err := gs.Identity.Validate(); err != nil {
+		return err
+	}
+	children, err := gs.validateChildren()
+	if err != nil {
+		return err
+	}
+	nextSeq := make(map[uint32]uint64, len(gs.NextForcedSequences))
+	prev := uint32(0)
+	for _, s := range gs.NextForcedSequences {
+		if !children[s.ChildIndex] || s.ChildIndex <= prev {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "next sequence for child %d: unknown or out of order", s.ChildIndex)
+		}
+		prev = s.ChildIndex
+		nextSeq[s.ChildIndex] = s.NextSequence
+	}
+	for _, op := range gs.ForcedOperations {
+		if !children[op.ChildIndex] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "forced operation for unknown child %d", op.ChildIndex)
+		}
+		if op.Sequence == 0 || op.Sequence >= nextSeq[op.ChildIndex] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "forced operation %d of child %d is not below its next sequence",
+				op.Sequence, op.ChildIndex)
+		}
+		if len(op.PayloadHash) != 32 {
+			return errorsmod.Wrapf(ErrInvalidPayload, "forced operation %d of child %d", op.Sequence, op.ChildIndex)
+		}
+	}
+	for _, h := range gs.History {
+		if !children[h.ChildIndex] || len(h.Entry.Commitment) != 32 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "history entry of child %d at %d", h.ChildIndex, h.Entry.RootHeight)
+		}
+	}
+	return nil
+}
+
+// validateChildren checks each child and returns the set of registered indices.
+func (gs GenesisState) validateChildren() (map[uint32]bool, error) {
+	seen := make(map[uint32]bool, len(gs.Children))
+	prev := uint32(0)
+	for _, c := range gs.Children {
+		if c.Index <= prev || c.Index > gs.Identity.MaxChildren {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child index %d: not ascending or above max_children", c.Index)
+		}
+		prev = c.Index
+		if _, err := sdk.AccAddressFromBech32(c.Operator); err != nil {
+			return nil, errorsmod.Wrapf(ErrInvalidAddress, "child %d operator: %v", c.Index, err)
+		}
+		if err := c.Bond.Validate(); err != nil {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child %d bond: %v", c.Index, err)
+		}
+		if c.Status != ChildStatus_CHILD_STATUS_ACTIVE && c.Status != ChildStatus_CHILD_STATUS_FROZEN {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child %d status %s", c.Index, c.Status)
+		}
+		if len(c.LatestCommitment) != 0 && len(c.LatestCommitment) != 32 {
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child %d commitment of %d bytes", c.Index, len(c.LatestCommitment))
+		}
+		if len(c.VerifyingKey) == 0 {
+			return nil, errorsmod.Wrapf(ErrInvalidVerifyingKey, "child %d has no verifying key", c.Index)
+		}
+		seen[c.Index] = true
+	}
+	return seen, nil
 }

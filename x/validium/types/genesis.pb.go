@@ -30,6 +30,16 @@ type GenesisState struct {
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
 	// identity is this chain's place in the tree.
 	Identity TreeIdentity `protobuf:"bytes,2,opt,name=identity,proto3" json:"identity"`
+	// children are the registered children, by ascending index.
+	Children []Child `protobuf:"bytes,3,rep,name=children,proto3" json:"children"`
+	// forced_operations are the pending forced operations of every child, by (child, sequence).
+	ForcedOperations []ForcedOperation `protobuf:"bytes,4,rep,name=forced_operations,json=forcedOperations,proto3" json:"forced_operations"`
+	// next_forced_sequences are the next sequence number per child (index → sequence), by ascending index.
+	NextForcedSequences []ChildSequence `protobuf:"bytes,5,rep,name=next_forced_sequences,json=nextForcedSequences,proto3" json:"next_forced_sequences"`
+	// anchor_height is the latest root height this chain knows (non-root chains; the root uses its block height).
+	AnchorHeight uint64 `protobuf:"varint,6,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
+	// history is every child's accepted (root height, commitment) history, by (child, height).
+	History []HistoryRecord `protobuf:"bytes,7,rep,name=history,proto3" json:"history"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -79,30 +89,192 @@ func (m *GenesisState) GetIdentity() TreeIdentity {
 	return TreeIdentity{}
 }
 
+func (m *GenesisState) GetChildren() []Child {
+	if m != nil {
+		return m.Children
+	}
+	return nil
+}
+
+func (m *GenesisState) GetForcedOperations() []ForcedOperation {
+	if m != nil {
+		return m.ForcedOperations
+	}
+	return nil
+}
+
+func (m *GenesisState) GetNextForcedSequences() []ChildSequence {
+	if m != nil {
+		return m.NextForcedSequences
+	}
+	return nil
+}
+
+func (m *GenesisState) GetAnchorHeight() uint64 {
+	if m != nil {
+		return m.AnchorHeight
+	}
+	return 0
+}
+
+func (m *GenesisState) GetHistory() []HistoryRecord {
+	if m != nil {
+		return m.History
+	}
+	return nil
+}
+
+// HistoryRecord is one history entry of one child, for genesis.
+type HistoryRecord struct {
+	// child_index is the child.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// entry is the (root height, commitment) entry.
+	Entry HistoryEntry `protobuf:"bytes,2,opt,name=entry,proto3" json:"entry"`
+}
+
+func (m *HistoryRecord) Reset()         { *m = HistoryRecord{} }
+func (m *HistoryRecord) String() string { return proto.CompactTextString(m) }
+func (*HistoryRecord) ProtoMessage()    {}
+func (*HistoryRecord) Descriptor() ([]byte, []int) {
+	return fileDescriptor_aad0acccc8b4eda7, []int{1}
+}
+func (m *HistoryRecord) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *HistoryRecord) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_HistoryRecord.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *HistoryRecord) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_HistoryRecord.Merge(m, src)
+}
+func (m *HistoryRecord) XXX_Size() int {
+	return m.Size()
+}
+func (m *HistoryRecord) XXX_DiscardUnknown() {
+	xxx_messageInfo_HistoryRecord.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_HistoryRecord proto.InternalMessageInfo
+
+func (m *HistoryRecord) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *HistoryRecord) GetEntry() HistoryEntry {
+	if m != nil {
+		return m.Entry
+	}
+	return HistoryEntry{}
+}
+
+// ChildSequence is a (child index, next forced-operation sequence) pair for genesis.
+type ChildSequence struct {
+	// child_index is the child.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// next_sequence is the sequence the next forced operation of that child gets.
+	NextSequence uint64 `protobuf:"varint,2,opt,name=next_sequence,json=nextSequence,proto3" json:"next_sequence,omitempty"`
+}
+
+func (m *ChildSequence) Reset()         { *m = ChildSequence{} }
+func (m *ChildSequence) String() string { return proto.CompactTextString(m) }
+func (*ChildSequence) ProtoMessage()    {}
+func (*ChildSequence) Descriptor() ([]byte, []int) {
+	return fileDescriptor_aad0acccc8b4eda7, []int{2}
+}
+func (m *ChildSequence) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ChildSequence) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ChildSequence.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ChildSequence) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ChildSequence.Merge(m, src)
+}
+func (m *ChildSequence) XXX_Size() int {
+	return m.Size()
+}
+func (m *ChildSequence) XXX_DiscardUnknown() {
+	xxx_messageInfo_ChildSequence.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ChildSequence proto.InternalMessageInfo
+
+func (m *ChildSequence) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *ChildSequence) GetNextSequence() uint64 {
+	if m != nil {
+		return m.NextSequence
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "slush.validium.v1.GenesisState")
+	proto.RegisterType((*HistoryRecord)(nil), "slush.validium.v1.HistoryRecord")
+	proto.RegisterType((*ChildSequence)(nil), "slush.validium.v1.ChildSequence")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/genesis.proto", fileDescriptor_aad0acccc8b4eda7) }
 
 var fileDescriptor_aad0acccc8b4eda7 = []byte{
-	// 253 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x2f, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x2f, 0x4b, 0xcc, 0xc9, 0x4c, 0xc9, 0x2c, 0xcd, 0xd5, 0x2f, 0x33, 0xd4, 0x4f, 0x4f,
-	0xcd, 0x4b, 0x2d, 0xce, 0x2c, 0xd6, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x04, 0x2b, 0xd0,
-	0x83, 0x29, 0xd0, 0x2b, 0x33, 0x94, 0x12, 0x4c, 0xcc, 0xcd, 0xcc, 0xcb, 0xd7, 0x07, 0x93, 0x10,
-	0x55, 0x52, 0x22, 0xe9, 0xf9, 0xe9, 0xf9, 0x60, 0xa6, 0x3e, 0x88, 0x05, 0x15, 0x95, 0xc3, 0x34,
-	0xbc, 0x20, 0xb1, 0x28, 0x31, 0x17, 0x6a, 0xb6, 0x94, 0x02, 0xa6, 0x3c, 0xdc, 0x1e, 0xb0, 0x0a,
-	0xa5, 0x29, 0x8c, 0x5c, 0x3c, 0xee, 0x10, 0xf7, 0x04, 0x97, 0x24, 0x96, 0xa4, 0x0a, 0xd9, 0x70,
-	0xb1, 0x41, 0x8c, 0x90, 0x60, 0x54, 0x60, 0xd4, 0xe0, 0x36, 0x92, 0xd4, 0xc3, 0x70, 0x9f, 0x5e,
-	0x00, 0x58, 0x81, 0x13, 0xe7, 0x89, 0x7b, 0xf2, 0x0c, 0x2b, 0x9e, 0x6f, 0xd0, 0x62, 0x0c, 0x82,
-	0xea, 0x11, 0x72, 0xe3, 0xe2, 0xc8, 0x4c, 0x49, 0xcd, 0x2b, 0xc9, 0x2c, 0xa9, 0x94, 0x60, 0x02,
-	0xeb, 0x97, 0xc7, 0xa2, 0x3f, 0xa4, 0x28, 0x35, 0xd5, 0x13, 0xaa, 0x0c, 0xd9, 0x14, 0xb8, 0x5e,
-	0x27, 0xb7, 0x13, 0x8f, 0xe4, 0x18, 0x2f, 0x3c, 0x92, 0x63, 0x7c, 0xf0, 0x48, 0x8e, 0x71, 0xc2,
-	0x63, 0x39, 0x86, 0x0b, 0x8f, 0xe5, 0x18, 0x6e, 0x3c, 0x96, 0x63, 0x88, 0xd2, 0x49, 0xcf, 0x2c,
-	0xc9, 0x28, 0x4d, 0xd2, 0x4b, 0xce, 0xcf, 0xd5, 0x07, 0x9b, 0xac, 0x5b, 0x52, 0x94, 0x9a, 0x0a,
-	0x61, 0xea, 0x57, 0x20, 0xbc, 0x5a, 0x52, 0x59, 0x90, 0x5a, 0x9c, 0xc4, 0x06, 0xf6, 0xa5, 0x31,
-	0x20, 0x00, 0x00, 0xff, 0xff, 0x4b, 0xcb, 0x92, 0xb5, 0x86, 0x01, 0x00, 0x00,
+	// 481 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x93, 0xc1, 0x6e, 0xd3, 0x4c,
+	0x10, 0xc7, 0xe3, 0x2f, 0x69, 0xda, 0x6f, 0x13, 0x4b, 0x64, 0x01, 0xc9, 0xe4, 0xe0, 0x58, 0xe9,
+	0x25, 0x42, 0x60, 0xab, 0xe5, 0x06, 0x1c, 0x50, 0x11, 0xa1, 0x3d, 0x81, 0x5c, 0x7a, 0xe9, 0x25,
+	0x72, 0xed, 0xa9, 0xbd, 0x52, 0xbc, 0x1b, 0x76, 0x37, 0x51, 0xf2, 0x16, 0x3c, 0x06, 0x47, 0x1e,
+	0xa3, 0xc7, 0x1e, 0x39, 0x21, 0x94, 0x1c, 0x90, 0x78, 0x0a, 0xe4, 0xf1, 0x3a, 0x10, 0x25, 0x85,
+	0x8b, 0xb5, 0xfa, 0xef, 0x6f, 0x7e, 0x33, 0x1a, 0x6b, 0x49, 0x4f, 0x8d, 0xa7, 0x2a, 0x0b, 0x66,
+	0xd1, 0x98, 0x25, 0x6c, 0x9a, 0x07, 0xb3, 0xa3, 0x20, 0x05, 0x0e, 0x8a, 0x29, 0x7f, 0x22, 0x85,
+	0x16, 0xb4, 0x83, 0x80, 0x5f, 0x01, 0xfe, 0xec, 0xa8, 0xdb, 0x89, 0x72, 0xc6, 0x45, 0x80, 0xdf,
+	0x92, 0xea, 0x3e, 0x48, 0x45, 0x2a, 0xf0, 0x18, 0x14, 0x27, 0x93, 0xba, 0xdb, 0xf2, 0x49, 0x24,
+	0xa3, 0xdc, 0xb8, 0xbb, 0xde, 0xf6, 0xfd, 0xba, 0x0f, 0x12, 0xfd, 0x9f, 0x75, 0xd2, 0x7e, 0x5b,
+	0xce, 0x73, 0xae, 0x23, 0x0d, 0xf4, 0x25, 0x69, 0x96, 0x0a, 0xc7, 0xf2, 0xac, 0x41, 0xeb, 0xf8,
+	0x91, 0xbf, 0x35, 0x9f, 0xff, 0x1e, 0x81, 0x93, 0xff, 0x6f, 0xbe, 0xf5, 0x6a, 0x9f, 0x7f, 0x7c,
+	0x79, 0x6c, 0x85, 0xa6, 0x86, 0x0e, 0xc9, 0x01, 0x4b, 0x80, 0x6b, 0xa6, 0x17, 0xce, 0x7f, 0x58,
+	0xdf, 0xdb, 0x51, 0xff, 0x41, 0x02, 0x9c, 0x19, 0xec, 0x4f, 0xcb, 0xba, 0x96, 0x3e, 0x27, 0x07,
+	0x71, 0xc6, 0xc6, 0x89, 0x04, 0xee, 0xd4, 0xbd, 0xfa, 0xa0, 0x75, 0xec, 0xec, 0xf0, 0xbc, 0x2e,
+	0x90, 0x93, 0x46, 0x21, 0x08, 0xd7, 0x3c, 0xbd, 0x20, 0x9d, 0x6b, 0x21, 0x63, 0x48, 0x46, 0x62,
+	0x02, 0x32, 0xd2, 0x4c, 0x70, 0xe5, 0x34, 0x50, 0xd2, 0xdf, 0x21, 0x19, 0x22, 0xfb, 0xae, 0x42,
+	0x8d, 0xee, 0xde, 0xf5, 0x66, 0xac, 0xe8, 0x25, 0x79, 0xc8, 0x61, 0xae, 0x47, 0xc6, 0xad, 0xe0,
+	0xe3, 0x14, 0x78, 0x0c, 0xca, 0xd9, 0x43, 0xb5, 0x77, 0xd7, 0x7c, 0xe7, 0x06, 0x34, 0xe2, 0xfb,
+	0x85, 0xa4, 0xec, 0x59, 0xdd, 0x28, 0x7a, 0x48, 0xec, 0x88, 0xc7, 0x99, 0x90, 0xa3, 0x0c, 0x58,
+	0x9a, 0x69, 0xa7, 0xe9, 0x59, 0x83, 0x46, 0xd8, 0x2e, 0xc3, 0x53, 0xcc, 0xe8, 0x2b, 0xb2, 0x9f,
+	0x31, 0xa5, 0x85, 0x5c, 0x38, 0xfb, 0x77, 0xb6, 0x3c, 0x2d, 0x89, 0x10, 0x62, 0x21, 0xab, 0xd5,
+	0x54, 0x65, 0xfd, 0x9c, 0xd8, 0x1b, 0xf7, 0xb4, 0x47, 0x5a, 0xb8, 0xb6, 0x11, 0xe3, 0x09, 0xcc,
+	0xf1, 0x8f, 0xdb, 0x21, 0xc1, 0xe8, 0xac, 0x48, 0xe8, 0x0b, 0xb2, 0x07, 0x5c, 0xcb, 0xbf, 0xfd,
+	0x4c, 0x63, 0x7c, 0x53, 0x60, 0xa6, 0x61, 0x59, 0xd3, 0xbf, 0x20, 0xf6, 0xc6, 0x06, 0xfe, 0xdd,
+	0xee, 0x90, 0xd8, 0xb8, 0xe3, 0x6a, 0xb9, 0xd8, 0xb6, 0x11, 0xb6, 0x8b, 0x70, 0xbd, 0xc7, 0xe1,
+	0xcd, 0xd2, 0xb5, 0x6e, 0x97, 0xae, 0xf5, 0x7d, 0xe9, 0x5a, 0x9f, 0x56, 0x6e, 0xed, 0x76, 0xe5,
+	0xd6, 0xbe, 0xae, 0xdc, 0xda, 0xe5, 0x93, 0x94, 0xe9, 0x6c, 0x7a, 0xe5, 0xc7, 0x22, 0x0f, 0x70,
+	0xd0, 0xa7, 0x5a, 0x02, 0x94, 0xc7, 0x60, 0xfe, 0xfb, 0x19, 0xe8, 0xc5, 0x04, 0xd4, 0x55, 0x13,
+	0x5f, 0xc0, 0xb3, 0x5f, 0x01, 0x00, 0x00, 0xff, 0xff, 0x76, 0x66, 0xa7, 0xd6, 0xa2, 0x03, 0x00,
+	0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -125,6 +297,67 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.History) > 0 {
+		for iNdEx := len(m.History) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.History[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x3a
+		}
+	}
+	if m.AnchorHeight != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.AnchorHeight))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.NextForcedSequences) > 0 {
+		for iNdEx := len(m.NextForcedSequences) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.NextForcedSequences[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.ForcedOperations) > 0 {
+		for iNdEx := len(m.ForcedOperations) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.ForcedOperations[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Children) > 0 {
+		for iNdEx := len(m.Children) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Children[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
 	{
 		size, err := m.Identity.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
@@ -145,6 +378,77 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *HistoryRecord) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *HistoryRecord) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *HistoryRecord) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Entry.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.ChildIndex != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ChildSequence) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ChildSequence) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ChildSequence) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.NextSequence != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.NextSequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintGenesis(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
 	return len(dAtA) - i, nil
 }
 
@@ -169,6 +473,62 @@ func (m *GenesisState) Size() (n int) {
 	n += 1 + l + sovGenesis(uint64(l))
 	l = m.Identity.Size()
 	n += 1 + l + sovGenesis(uint64(l))
+	if len(m.Children) > 0 {
+		for _, e := range m.Children {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.ForcedOperations) > 0 {
+		for _, e := range m.ForcedOperations {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.NextForcedSequences) > 0 {
+		for _, e := range m.NextForcedSequences {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if m.AnchorHeight != 0 {
+		n += 1 + sovGenesis(uint64(m.AnchorHeight))
+	}
+	if len(m.History) > 0 {
+		for _, e := range m.History {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *HistoryRecord) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovGenesis(uint64(m.ChildIndex))
+	}
+	l = m.Entry.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	return n
+}
+
+func (m *ChildSequence) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovGenesis(uint64(m.ChildIndex))
+	}
+	if m.NextSequence != 0 {
+		n += 1 + sovGenesis(uint64(m.NextSequence))
+	}
 	return n
 }
 
@@ -273,6 +633,351 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Children", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Children = append(m.Children, Child{})
+			if err := m.Children[len(m.Children)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ForcedOperations", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ForcedOperations = append(m.ForcedOperations, ForcedOperation{})
+			if err := m.ForcedOperations[len(m.ForcedOperations)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextForcedSequences", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NextForcedSequences = append(m.NextForcedSequences, ChildSequence{})
+			if err := m.NextForcedSequences[len(m.NextForcedSequences)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AnchorHeight", wireType)
+			}
+			m.AnchorHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AnchorHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field History", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.History = append(m.History, HistoryRecord{})
+			if err := m.History[len(m.History)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *HistoryRecord) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: HistoryRecord: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: HistoryRecord: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Entry", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Entry.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipGenesis(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ChildSequence) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowGenesis
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ChildSequence: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ChildSequence: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NextSequence", wireType)
+			}
+			m.NextSequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NextSequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipGenesis(dAtA[iNdEx:])

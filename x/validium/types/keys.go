@@ -14,4 +14,28 @@ var (
 	ParamsKey = collections.NewPrefix(0)
 	// IdentityKey stores this chain's TreeIdentity (fixed at genesis).
 	IdentityKey = collections.NewPrefix(1)
+	// ChildrenKey maps child index → Child.
+	ChildrenKey = collections.NewPrefix(2)
+	// HistoryKey maps (child index, root height) → accepted commitment.
+	HistoryKey = collections.NewPrefix(3)
+	// ForcedOpsKey maps (child index, sequence) → ForcedOperation.
+	ForcedOpsKey = collections.NewPrefix(4)
+	// ForcedDeadlinesKey indexes pending forced operations by (deadline, child index, sequence).
+	ForcedDeadlinesKey = collections.NewPrefix(5)
+	// NextForcedSeqKey maps child index → the next forced-operation sequence.
+	NextForcedSeqKey = collections.NewPrefix(6)
+	// AnchorHeightKey stores the latest root height a non-root chain knows.
+	AnchorHeightKey = collections.NewPrefix(7)
+	// ForcedQueueHeadKey maps child index → the sequence of its oldest unconsumed forced operation.
+	ForcedQueueHeadKey = collections.NewPrefix(8)
+	// ChildrenTreeKey holds the nodes of the children SMT (DESIGN §3 childrenRoot).
+	ChildrenTreeKey = collections.NewPrefix(9)
 )
+
+// MaxHistoryEntries bounds the (root height, commitment) history kept per child; older
+// entries are dropped on insert (x/acceptance keeps what finality needs).
+const MaxHistoryEntries = 256
+
+// MaxPendingForcedOps bounds one child's forced-operation queue, so storage and the work
+// of clearing a frozen child's queue stay bounded.
+const MaxPendingForcedOps = 10_000

@@ -6,6 +6,7 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	query "github.com/cosmos/cosmos-sdk/types/query"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
@@ -214,45 +215,365 @@ func (m *QueryTreeIdentityResponse) GetDepth() uint32 {
 	return 0
 }
 
+// QueryChildrenRequest is the request type for Query/Children.
+type QueryChildrenRequest struct {
+	// pagination bounds the response.
+	Pagination *query.PageRequest `protobuf:"bytes,1,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryChildrenRequest) Reset()         { *m = QueryChildrenRequest{} }
+func (m *QueryChildrenRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryChildrenRequest) ProtoMessage()    {}
+func (*QueryChildrenRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{4}
+}
+func (m *QueryChildrenRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChildrenRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChildrenRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChildrenRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChildrenRequest.Merge(m, src)
+}
+func (m *QueryChildrenRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChildrenRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChildrenRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChildrenRequest proto.InternalMessageInfo
+
+func (m *QueryChildrenRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryChildrenResponse is the response type for Query/Children.
+type QueryChildrenResponse struct {
+	// children are the registered children by index.
+	Children []Child `protobuf:"bytes,1,rep,name=children,proto3" json:"children"`
+	// pagination is the next page.
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryChildrenResponse) Reset()         { *m = QueryChildrenResponse{} }
+func (m *QueryChildrenResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryChildrenResponse) ProtoMessage()    {}
+func (*QueryChildrenResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{5}
+}
+func (m *QueryChildrenResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChildrenResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChildrenResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChildrenResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChildrenResponse.Merge(m, src)
+}
+func (m *QueryChildrenResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChildrenResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChildrenResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChildrenResponse proto.InternalMessageInfo
+
+func (m *QueryChildrenResponse) GetChildren() []Child {
+	if m != nil {
+		return m.Children
+	}
+	return nil
+}
+
+func (m *QueryChildrenResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryChildRequest is the request type for Query/Child.
+type QueryChildRequest struct {
+	// index is the child index.
+	Index uint32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+}
+
+func (m *QueryChildRequest) Reset()         { *m = QueryChildRequest{} }
+func (m *QueryChildRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryChildRequest) ProtoMessage()    {}
+func (*QueryChildRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{6}
+}
+func (m *QueryChildRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChildRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChildRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChildRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChildRequest.Merge(m, src)
+}
+func (m *QueryChildRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChildRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChildRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChildRequest proto.InternalMessageInfo
+
+func (m *QueryChildRequest) GetIndex() uint32 {
+	if m != nil {
+		return m.Index
+	}
+	return 0
+}
+
+// QueryChildResponse is the response type for Query/Child.
+type QueryChildResponse struct {
+	// child is the child.
+	Child Child `protobuf:"bytes,1,opt,name=child,proto3" json:"child"`
+	// history is the child's accepted updates, oldest first.
+	History []HistoryEntry `protobuf:"bytes,2,rep,name=history,proto3" json:"history"`
+	// forced_operations is the child's pending forced-operation queue, oldest first.
+	ForcedOperations []ForcedOperation `protobuf:"bytes,3,rep,name=forced_operations,json=forcedOperations,proto3" json:"forced_operations"`
+}
+
+func (m *QueryChildResponse) Reset()         { *m = QueryChildResponse{} }
+func (m *QueryChildResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryChildResponse) ProtoMessage()    {}
+func (*QueryChildResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{7}
+}
+func (m *QueryChildResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryChildResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryChildResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryChildResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryChildResponse.Merge(m, src)
+}
+func (m *QueryChildResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryChildResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryChildResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryChildResponse proto.InternalMessageInfo
+
+func (m *QueryChildResponse) GetChild() Child {
+	if m != nil {
+		return m.Child
+	}
+	return Child{}
+}
+
+func (m *QueryChildResponse) GetHistory() []HistoryEntry {
+	if m != nil {
+		return m.History
+	}
+	return nil
+}
+
+func (m *QueryChildResponse) GetForcedOperations() []ForcedOperation {
+	if m != nil {
+		return m.ForcedOperations
+	}
+	return nil
+}
+
+// QueryFrozenChildrenRequest is the request type for Query/FrozenChildren.
+type QueryFrozenChildrenRequest struct {
+}
+
+func (m *QueryFrozenChildrenRequest) Reset()         { *m = QueryFrozenChildrenRequest{} }
+func (m *QueryFrozenChildrenRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryFrozenChildrenRequest) ProtoMessage()    {}
+func (*QueryFrozenChildrenRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{8}
+}
+func (m *QueryFrozenChildrenRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryFrozenChildrenRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryFrozenChildrenRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryFrozenChildrenRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryFrozenChildrenRequest.Merge(m, src)
+}
+func (m *QueryFrozenChildrenRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryFrozenChildrenRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryFrozenChildrenRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryFrozenChildrenRequest proto.InternalMessageInfo
+
+// QueryFrozenChildrenResponse is the response type for Query/FrozenChildren.
+type QueryFrozenChildrenResponse struct {
+	// children are the frozen children by index.
+	Children []Child `protobuf:"bytes,1,rep,name=children,proto3" json:"children"`
+}
+
+func (m *QueryFrozenChildrenResponse) Reset()         { *m = QueryFrozenChildrenResponse{} }
+func (m *QueryFrozenChildrenResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryFrozenChildrenResponse) ProtoMessage()    {}
+func (*QueryFrozenChildrenResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{9}
+}
+func (m *QueryFrozenChildrenResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryFrozenChildrenResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryFrozenChildrenResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryFrozenChildrenResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryFrozenChildrenResponse.Merge(m, src)
+}
+func (m *QueryFrozenChildrenResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryFrozenChildrenResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryFrozenChildrenResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryFrozenChildrenResponse proto.InternalMessageInfo
+
+func (m *QueryFrozenChildrenResponse) GetChildren() []Child {
+	if m != nil {
+		return m.Children
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "slush.validium.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "slush.validium.v1.QueryParamsResponse")
 	proto.RegisterType((*QueryTreeIdentityRequest)(nil), "slush.validium.v1.QueryTreeIdentityRequest")
 	proto.RegisterType((*QueryTreeIdentityResponse)(nil), "slush.validium.v1.QueryTreeIdentityResponse")
+	proto.RegisterType((*QueryChildrenRequest)(nil), "slush.validium.v1.QueryChildrenRequest")
+	proto.RegisterType((*QueryChildrenResponse)(nil), "slush.validium.v1.QueryChildrenResponse")
+	proto.RegisterType((*QueryChildRequest)(nil), "slush.validium.v1.QueryChildRequest")
+	proto.RegisterType((*QueryChildResponse)(nil), "slush.validium.v1.QueryChildResponse")
+	proto.RegisterType((*QueryFrozenChildrenRequest)(nil), "slush.validium.v1.QueryFrozenChildrenRequest")
+	proto.RegisterType((*QueryFrozenChildrenResponse)(nil), "slush.validium.v1.QueryFrozenChildrenResponse")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/query.proto", fileDescriptor_02eede103cd2bce5) }
 
 var fileDescriptor_02eede103cd2bce5 = []byte{
-	// 433 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x52, 0xcf, 0x6a, 0xd4, 0x40,
-	0x18, 0xcf, 0xac, 0x74, 0xb1, 0xa3, 0x1e, 0x3a, 0x5d, 0x21, 0x1b, 0x35, 0x8d, 0x01, 0x25, 0x68,
-	0xcd, 0xd0, 0xf5, 0xea, 0xa9, 0x42, 0xa1, 0x37, 0x8d, 0x9e, 0xbc, 0x2c, 0xd3, 0xcd, 0x90, 0x0c,
-	0x24, 0x33, 0x69, 0x32, 0x09, 0xae, 0x47, 0x9f, 0x40, 0xe8, 0xc9, 0x37, 0xf0, 0x22, 0xf8, 0x18,
-	0x3d, 0x16, 0xbc, 0x78, 0x12, 0xd9, 0x15, 0x7c, 0x0d, 0xc9, 0x64, 0xb2, 0x46, 0x92, 0x45, 0x2f,
-	0x61, 0xe6, 0xfb, 0x7d, 0xbf, 0x3f, 0xdf, 0x97, 0x81, 0xf7, 0x8a, 0xa4, 0x2c, 0x62, 0x5c, 0x91,
-	0x84, 0x85, 0xac, 0x4c, 0x71, 0x75, 0x84, 0xcf, 0x4b, 0x9a, 0x2f, 0xfd, 0x2c, 0x17, 0x52, 0xa0,
-	0x3d, 0x05, 0xfb, 0x2d, 0xec, 0x57, 0x47, 0xd6, 0x1e, 0x49, 0x19, 0x17, 0x58, 0x7d, 0x9b, 0x2e,
-	0x6b, 0x12, 0x89, 0x48, 0xa8, 0x23, 0xae, 0x4f, 0xba, 0x7a, 0x37, 0x12, 0x22, 0x4a, 0x28, 0x26,
-	0x19, 0xc3, 0x84, 0x73, 0x21, 0x89, 0x64, 0x82, 0x17, 0x1a, 0xb5, 0xfb, 0xc6, 0x19, 0xc9, 0x49,
-	0xda, 0xe2, 0x4e, 0x1f, 0xdf, 0xa4, 0x50, 0x1d, 0xee, 0x04, 0xa2, 0x97, 0x75, 0xd4, 0x17, 0x8a,
-	0x16, 0xd0, 0xf3, 0x92, 0x16, 0xd2, 0x7d, 0x05, 0xf7, 0xff, 0xaa, 0x16, 0x99, 0xe0, 0x05, 0x45,
-	0xcf, 0xe0, 0xb8, 0x91, 0x37, 0x81, 0x03, 0xbc, 0x1b, 0xb3, 0xa9, 0xdf, 0x9b, 0xcc, 0x6f, 0x28,
-	0xc7, 0xbb, 0x97, 0xdf, 0x0f, 0x8c, 0x4f, 0xbf, 0xbe, 0x3c, 0x02, 0x81, 0xe6, 0xb8, 0x16, 0x34,
-	0x95, 0xe8, 0xeb, 0x9c, 0xd2, 0xd3, 0x90, 0x72, 0xc9, 0xe4, 0xb2, 0x35, 0xfc, 0x0c, 0xe0, 0x74,
-	0x00, 0xd4, 0xbe, 0x27, 0xf0, 0x3a, 0xd3, 0x35, 0xed, 0x7c, 0x30, 0xe0, 0xdc, 0xa5, 0x76, 0xfd,
-	0x37, 0x5c, 0x34, 0x83, 0xb7, 0x17, 0x82, 0x57, 0xf5, 0x4d, 0x70, 0x92, 0xcc, 0x17, 0x31, 0x61,
-	0x7c, 0xce, 0x42, 0x73, 0xe4, 0x00, 0x6f, 0x37, 0xd8, 0xef, 0x82, 0xcf, 0x6b, 0xec, 0x34, 0x44,
-	0x13, 0xb8, 0x13, 0xd2, 0x4c, 0xc6, 0xe6, 0x35, 0x07, 0x78, 0xb7, 0x82, 0xe6, 0x32, 0xfb, 0x38,
-	0x82, 0x3b, 0x2a, 0x2f, 0x7a, 0x07, 0xc7, 0xcd, 0xc8, 0xe8, 0xc1, 0x40, 0xa6, 0xfe, 0x6e, 0xad,
-	0x87, 0xff, 0x6a, 0x6b, 0x86, 0x76, 0xef, 0xbf, 0xff, 0xfa, 0xf3, 0x62, 0x74, 0x07, 0x4d, 0xf1,
-	0xb6, 0x9f, 0x8c, 0x2e, 0x00, 0xbc, 0xd9, 0x9d, 0x1a, 0x3d, 0xde, 0xa6, 0x3d, 0xb0, 0x73, 0xeb,
-	0xf0, 0xff, 0x9a, 0x75, 0x1c, 0x4f, 0xc5, 0x71, 0x91, 0x33, 0x10, 0x47, 0xe6, 0x94, 0xce, 0xdb,
-	0x2d, 0x1f, 0x9f, 0x5c, 0xae, 0x6c, 0x70, 0xb5, 0xb2, 0xc1, 0x8f, 0x95, 0x0d, 0x3e, 0xac, 0x6d,
-	0xe3, 0x6a, 0x6d, 0x1b, 0xdf, 0xd6, 0xb6, 0xf1, 0xe6, 0x30, 0x62, 0x32, 0x2e, 0xcf, 0xfc, 0x85,
-	0x48, 0x1b, 0x95, 0x27, 0x35, 0x53, 0x0b, 0xbe, 0xfd, 0x23, 0x29, 0x97, 0x19, 0x2d, 0xce, 0xc6,
-	0xea, 0x85, 0x3e, 0xfd, 0x1d, 0x00, 0x00, 0xff, 0xff, 0x7a, 0x19, 0x55, 0xa6, 0x5e, 0x03, 0x00,
-	0x00,
+	// 765 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x55, 0xcd, 0x6e, 0xd3, 0x4a,
+	0x14, 0xce, 0xa4, 0x37, 0xbd, 0xed, 0xf4, 0xf6, 0xea, 0x66, 0x9a, 0x4a, 0xae, 0xdb, 0xa6, 0xb9,
+	0xee, 0x5f, 0xe8, 0x8f, 0xad, 0x04, 0x56, 0x08, 0x09, 0xa9, 0x15, 0x81, 0xae, 0x28, 0x06, 0x16,
+	0xb0, 0x20, 0x72, 0xe2, 0xa9, 0x33, 0x52, 0x32, 0xe3, 0xda, 0x4e, 0xd4, 0x14, 0xb1, 0xa0, 0x4f,
+	0x80, 0xd4, 0x25, 0x3c, 0x00, 0x1b, 0x24, 0x1e, 0x81, 0x65, 0x97, 0x95, 0xd8, 0xb0, 0x42, 0x28,
+	0x45, 0xe2, 0x35, 0x90, 0x67, 0xc6, 0x69, 0xd2, 0x38, 0x4d, 0x25, 0x36, 0x95, 0x67, 0xce, 0xf7,
+	0x9d, 0xef, 0x3b, 0x73, 0xce, 0x69, 0xe0, 0xa2, 0x5f, 0x6f, 0xfa, 0x35, 0xa3, 0x65, 0xd5, 0x89,
+	0x4d, 0x9a, 0x0d, 0xa3, 0x55, 0x30, 0x0e, 0x9b, 0xd8, 0x6b, 0xeb, 0xae, 0xc7, 0x02, 0x86, 0xd2,
+	0x3c, 0xac, 0x47, 0x61, 0xbd, 0x55, 0x50, 0xd3, 0x56, 0x83, 0x50, 0x66, 0xf0, 0xbf, 0x02, 0xa5,
+	0x66, 0x1c, 0xe6, 0x30, 0xfe, 0x69, 0x84, 0x5f, 0xf2, 0x76, 0xc1, 0x61, 0xcc, 0xa9, 0x63, 0xc3,
+	0x72, 0x89, 0x61, 0x51, 0xca, 0x02, 0x2b, 0x20, 0x8c, 0xfa, 0x32, 0xba, 0x51, 0x65, 0x7e, 0x83,
+	0xf9, 0x46, 0xc5, 0xf2, 0xb1, 0x90, 0x34, 0x5a, 0x85, 0x0a, 0x0e, 0xac, 0x82, 0xe1, 0x5a, 0x0e,
+	0xa1, 0x1c, 0x2c, 0xb1, 0xd9, 0x41, 0x93, 0xae, 0xe5, 0x59, 0x8d, 0x28, 0x57, 0x6e, 0x30, 0xde,
+	0x75, 0xcc, 0x11, 0x5a, 0x06, 0xa2, 0x27, 0xa1, 0xc6, 0x3e, 0xa7, 0x99, 0xf8, 0xb0, 0x89, 0xfd,
+	0x40, 0x7b, 0x0a, 0x67, 0xfa, 0x6e, 0x7d, 0x97, 0x51, 0x1f, 0xa3, 0x7b, 0x70, 0x5c, 0xa4, 0x57,
+	0x40, 0x0e, 0xe4, 0xa7, 0x8a, 0x73, 0xfa, 0xc0, 0x2b, 0xe8, 0x82, 0xb2, 0x33, 0x79, 0xf6, 0x7d,
+	0x29, 0xf1, 0xf1, 0xd7, 0xe7, 0x0d, 0x60, 0x4a, 0x8e, 0xa6, 0x42, 0x85, 0x27, 0x7d, 0xe6, 0x61,
+	0xbc, 0x67, 0x63, 0x1a, 0x90, 0xa0, 0x1d, 0x09, 0x7e, 0x02, 0x70, 0x2e, 0x26, 0x28, 0x75, 0x4b,
+	0x70, 0x82, 0xc8, 0x3b, 0xa9, 0xbc, 0x14, 0xa3, 0xdc, 0x4b, 0xed, 0xd5, 0xef, 0x72, 0x51, 0x11,
+	0xce, 0x56, 0x19, 0x6d, 0x85, 0x27, 0x46, 0xad, 0x7a, 0xb9, 0x5a, 0xb3, 0x08, 0x2d, 0x13, 0x5b,
+	0x49, 0xe6, 0x40, 0x7e, 0xd2, 0x9c, 0xe9, 0x0d, 0xee, 0x86, 0xb1, 0x3d, 0x1b, 0x65, 0x60, 0xca,
+	0xc6, 0x6e, 0x50, 0x53, 0xc6, 0x72, 0x20, 0x3f, 0x6d, 0x8a, 0x83, 0xf6, 0x0a, 0x66, 0xb8, 0xdd,
+	0xdd, 0x1a, 0xa9, 0xdb, 0x1e, 0xa6, 0xb2, 0x0e, 0x54, 0x82, 0xf0, 0xb2, 0x49, 0xd2, 0xeb, 0x9a,
+	0x2e, 0x3a, 0xaa, 0x87, 0x1d, 0xd5, 0xc5, 0x10, 0xc9, 0x8e, 0xea, 0xfb, 0x96, 0x83, 0x25, 0xd7,
+	0xec, 0x61, 0x6a, 0x1f, 0x00, 0x9c, 0xbd, 0x22, 0x20, 0xdf, 0xe2, 0x2e, 0x9c, 0xa8, 0xca, 0x3b,
+	0x05, 0xe4, 0xc6, 0xf2, 0x53, 0x45, 0x25, 0xe6, 0x2d, 0x38, 0x6d, 0xe7, 0xaf, 0xf0, 0x11, 0xcc,
+	0x2e, 0x1e, 0x3d, 0xec, 0x73, 0x97, 0xe4, 0xee, 0xd6, 0x47, 0xba, 0x13, 0xc2, 0x7d, 0xf6, 0x6e,
+	0xc1, 0xf4, 0xa5, 0xbb, 0xa8, 0xf6, 0x0c, 0x4c, 0x11, 0x6a, 0xe3, 0x23, 0x5e, 0xf6, 0xb4, 0x29,
+	0x0e, 0x5a, 0x07, 0xc8, 0x09, 0x93, 0x58, 0x59, 0xc6, 0x1d, 0x98, 0xe2, 0xb6, 0xe4, 0x1b, 0x8d,
+	0xaa, 0x41, 0x80, 0xd1, 0x7d, 0xf8, 0x77, 0x8d, 0xf8, 0x01, 0xf3, 0xda, 0x4a, 0x92, 0xd7, 0x1e,
+	0x37, 0x07, 0x8f, 0x04, 0xe2, 0x01, 0x0d, 0xbc, 0xb6, 0xa4, 0x47, 0x2c, 0xf4, 0x1c, 0xa6, 0x0f,
+	0x98, 0x57, 0xc5, 0x76, 0x99, 0xb9, 0xd8, 0x13, 0x7b, 0xa7, 0x8c, 0xf1, 0x54, 0x5a, 0x4c, 0xaa,
+	0x12, 0xc7, 0x3e, 0x8e, 0xa0, 0x32, 0xdb, 0x7f, 0x07, 0xfd, 0xd7, 0xbe, 0xb6, 0x00, 0x55, 0x5e,
+	0x63, 0xc9, 0x63, 0xc7, 0x98, 0x5e, 0x19, 0x0a, 0xed, 0x05, 0x9c, 0x8f, 0x8d, 0xfe, 0x79, 0x47,
+	0x8b, 0x5f, 0x52, 0x30, 0xc5, 0x73, 0xa3, 0x63, 0x38, 0x2e, 0x56, 0x0f, 0xad, 0xc6, 0xb0, 0x07,
+	0x77, 0x5c, 0x5d, 0x1b, 0x05, 0x13, 0xf6, 0xb4, 0xff, 0x4f, 0xbe, 0xfe, 0x3c, 0x4d, 0xce, 0xa3,
+	0x39, 0x63, 0xd8, 0x3f, 0x1b, 0x74, 0x0a, 0xe0, 0x3f, 0xbd, 0xdb, 0x87, 0x36, 0x87, 0xe5, 0x8e,
+	0xd9, 0x7d, 0x75, 0xeb, 0x66, 0x60, 0x69, 0x27, 0xcf, 0xed, 0x68, 0x28, 0x17, 0x63, 0x27, 0xf0,
+	0x30, 0x2e, 0x77, 0xb7, 0xfd, 0x04, 0xc0, 0x89, 0xe8, 0xb1, 0xd1, 0xfa, 0x30, 0x91, 0x2b, 0xcd,
+	0x52, 0xf3, 0xa3, 0x81, 0xd2, 0xc9, 0x32, 0x77, 0xb2, 0x88, 0xe6, 0x63, 0x9c, 0x74, 0x57, 0xee,
+	0x2d, 0x80, 0x29, 0xce, 0x44, 0x2b, 0xd7, 0x26, 0x8e, 0xe4, 0x57, 0x47, 0xa0, 0xa4, 0xf6, 0x26,
+	0xd7, 0x5e, 0x45, 0xcb, 0xd7, 0x68, 0x1b, 0xaf, 0xf9, 0x06, 0xbe, 0x41, 0xef, 0x01, 0xfc, 0xb7,
+	0x7f, 0xf6, 0xd0, 0xf6, 0x30, 0x99, 0xd8, 0x09, 0x56, 0xf5, 0x9b, 0xc2, 0xa5, 0xbd, 0x0d, 0x6e,
+	0x6f, 0x05, 0x69, 0x31, 0xf6, 0x0e, 0x38, 0xa5, 0x1c, 0xb9, 0xdc, 0x29, 0x9d, 0x75, 0xb2, 0xe0,
+	0xbc, 0x93, 0x05, 0x3f, 0x3a, 0x59, 0xf0, 0xee, 0x22, 0x9b, 0x38, 0xbf, 0xc8, 0x26, 0xbe, 0x5d,
+	0x64, 0x13, 0x2f, 0xb7, 0x1c, 0x12, 0xd4, 0x9a, 0x15, 0xbd, 0xca, 0x1a, 0x22, 0xcf, 0x76, 0xd8,
+	0x60, 0x99, 0xf2, 0xe8, 0x32, 0x69, 0xd0, 0x76, 0xb1, 0x5f, 0x19, 0xe7, 0x3f, 0x68, 0xb7, 0x7f,
+	0x07, 0x00, 0x00, 0xff, 0xff, 0xb2, 0x01, 0x93, 0x48, 0xb9, 0x07, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -271,6 +592,12 @@ type QueryClient interface {
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
 	// TreeIdentity returns where this chain sits in the tree.
 	TreeIdentity(ctx context.Context, in *QueryTreeIdentityRequest, opts ...grpc.CallOption) (*QueryTreeIdentityResponse, error)
+	// Children lists the registered children.
+	Children(ctx context.Context, in *QueryChildrenRequest, opts ...grpc.CallOption) (*QueryChildrenResponse, error)
+	// Child returns one child with its history and forced-operation queue.
+	Child(ctx context.Context, in *QueryChildRequest, opts ...grpc.CallOption) (*QueryChildResponse, error)
+	// FrozenChildren lists the frozen children.
+	FrozenChildren(ctx context.Context, in *QueryFrozenChildrenRequest, opts ...grpc.CallOption) (*QueryFrozenChildrenResponse, error)
 }
 
 type queryClient struct {
@@ -299,12 +626,45 @@ func (c *queryClient) TreeIdentity(ctx context.Context, in *QueryTreeIdentityReq
 	return out, nil
 }
 
+func (c *queryClient) Children(ctx context.Context, in *QueryChildrenRequest, opts ...grpc.CallOption) (*QueryChildrenResponse, error) {
+	out := new(QueryChildrenResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Query/Children", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Child(ctx context.Context, in *QueryChildRequest, opts ...grpc.CallOption) (*QueryChildResponse, error) {
+	out := new(QueryChildResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Query/Child", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) FrozenChildren(ctx context.Context, in *QueryFrozenChildrenRequest, opts ...grpc.CallOption) (*QueryFrozenChildrenResponse, error) {
+	out := new(QueryFrozenChildrenResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Query/FrozenChildren", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
 	// TreeIdentity returns where this chain sits in the tree.
 	TreeIdentity(context.Context, *QueryTreeIdentityRequest) (*QueryTreeIdentityResponse, error)
+	// Children lists the registered children.
+	Children(context.Context, *QueryChildrenRequest) (*QueryChildrenResponse, error)
+	// Child returns one child with its history and forced-operation queue.
+	Child(context.Context, *QueryChildRequest) (*QueryChildResponse, error)
+	// FrozenChildren lists the frozen children.
+	FrozenChildren(context.Context, *QueryFrozenChildrenRequest) (*QueryFrozenChildrenResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -316,6 +676,15 @@ func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsReq
 }
 func (*UnimplementedQueryServer) TreeIdentity(ctx context.Context, req *QueryTreeIdentityRequest) (*QueryTreeIdentityResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method TreeIdentity not implemented")
+}
+func (*UnimplementedQueryServer) Children(ctx context.Context, req *QueryChildrenRequest) (*QueryChildrenResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Children not implemented")
+}
+func (*UnimplementedQueryServer) Child(ctx context.Context, req *QueryChildRequest) (*QueryChildResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Child not implemented")
+}
+func (*UnimplementedQueryServer) FrozenChildren(ctx context.Context, req *QueryFrozenChildrenRequest) (*QueryFrozenChildrenResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method FrozenChildren not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -358,6 +727,60 @@ func _Query_TreeIdentity_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Children_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryChildrenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Children(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Query/Children",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Children(ctx, req.(*QueryChildrenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Child_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryChildRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Child(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Query/Child",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Child(ctx, req.(*QueryChildRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_FrozenChildren_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryFrozenChildrenRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).FrozenChildren(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Query/FrozenChildren",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).FrozenChildren(ctx, req.(*QueryFrozenChildrenRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.validium.v1.Query",
@@ -370,6 +793,18 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "TreeIdentity",
 			Handler:    _Query_TreeIdentity_Handler,
+		},
+		{
+			MethodName: "Children",
+			Handler:    _Query_Children_Handler,
+		},
+		{
+			MethodName: "Child",
+			Handler:    _Query_Child_Handler,
+		},
+		{
+			MethodName: "FrozenChildren",
+			Handler:    _Query_FrozenChildren_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -500,6 +935,239 @@ func (m *QueryTreeIdentityResponse) MarshalToSizedBuffer(dAtA []byte) (int, erro
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryChildrenRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChildrenRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChildrenRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChildrenResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChildrenResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChildrenResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Children) > 0 {
+		for iNdEx := len(m.Children) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Children[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChildRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChildRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChildRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Index != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Index))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryChildResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryChildResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryChildResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ForcedOperations) > 0 {
+		for iNdEx := len(m.ForcedOperations) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.ForcedOperations[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	if len(m.History) > 0 {
+		for iNdEx := len(m.History) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.History[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	{
+		size, err := m.Child.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryFrozenChildrenRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryFrozenChildrenRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryFrozenChildrenRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryFrozenChildrenResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryFrozenChildrenResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryFrozenChildrenResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Children) > 0 {
+		for iNdEx := len(m.Children) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Children[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -554,6 +1222,97 @@ func (m *QueryTreeIdentityResponse) Size() (n int) {
 	}
 	if m.Depth != 0 {
 		n += 1 + sovQuery(uint64(m.Depth))
+	}
+	return n
+}
+
+func (m *QueryChildrenRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryChildrenResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Children) > 0 {
+		for _, e := range m.Children {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryChildRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Index != 0 {
+		n += 1 + sovQuery(uint64(m.Index))
+	}
+	return n
+}
+
+func (m *QueryChildResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Child.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if len(m.History) > 0 {
+		for _, e := range m.History {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if len(m.ForcedOperations) > 0 {
+		for _, e := range m.ForcedOperations {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryFrozenChildrenRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QueryFrozenChildrenResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Children) > 0 {
+		for _, e := range m.Children {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
 	}
 	return n
 }
@@ -860,6 +1619,566 @@ func (m *QueryTreeIdentityResponse) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChildrenRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChildrenRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChildrenRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChildrenResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChildrenResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChildrenResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Children", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Children = append(m.Children, Child{})
+			if err := m.Children[len(m.Children)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChildRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChildRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChildRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Index", wireType)
+			}
+			m.Index = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Index |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryChildResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryChildResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryChildResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Child", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Child.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field History", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.History = append(m.History, HistoryEntry{})
+			if err := m.History[len(m.History)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ForcedOperations", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ForcedOperations = append(m.ForcedOperations, ForcedOperation{})
+			if err := m.ForcedOperations[len(m.ForcedOperations)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryFrozenChildrenRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryFrozenChildrenRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryFrozenChildrenRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryFrozenChildrenResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryFrozenChildrenResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryFrozenChildrenResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Children", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Children = append(m.Children, Child{})
+			if err := m.Children[len(m.Children)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])

@@ -7,11 +7,13 @@ import (
 	context "context"
 	fmt "fmt"
 	_ "github.com/cosmos/cosmos-proto"
+	types "github.com/cosmos/cosmos-sdk/types"
 	_ "github.com/cosmos/cosmos-sdk/types/msgservice"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
 	proto "github.com/cosmos/gogoproto/proto"
+	types1 "github.com/slush-tree/slush/x/acceptance/types"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -123,37 +125,598 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// MsgRegisterChild registers a child validium under this chain (DESIGN §5: permissioned, bonded).
+type MsgRegisterChild struct {
+	// operator is the account that will submit the child's updates; it pays the bond.
+	Operator string `protobuf:"bytes,1,opt,name=operator,proto3" json:"operator,omitempty"`
+	// verifying_key is the Groth16 verifying key of the child's update circuit.
+	VerifyingKey []byte `protobuf:"bytes,2,opt,name=verifying_key,json=verifyingKey,proto3" json:"verifying_key,omitempty"`
+	// bond is escrowed until deregistration; at least params.min_child_bond.
+	Bond types.Coin `protobuf:"bytes,3,opt,name=bond,proto3" json:"bond"`
+	// genesis_ledger_root is the child's ledger root at its genesis (the first proof starts there).
+	GenesisLedgerRoot []byte `protobuf:"bytes,4,opt,name=genesis_ledger_root,json=genesisLedgerRoot,proto3" json:"genesis_ledger_root,omitempty"`
+	// genesis_outbox_root is the child's outbox root at its genesis.
+	GenesisOutboxRoot []byte `protobuf:"bytes,5,opt,name=genesis_outbox_root,json=genesisOutboxRoot,proto3" json:"genesis_outbox_root,omitempty"`
+}
+
+func (m *MsgRegisterChild) Reset()         { *m = MsgRegisterChild{} }
+func (m *MsgRegisterChild) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterChild) ProtoMessage()    {}
+func (*MsgRegisterChild) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{2}
+}
+func (m *MsgRegisterChild) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterChild) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterChild.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterChild) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterChild.Merge(m, src)
+}
+func (m *MsgRegisterChild) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterChild) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterChild.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterChild proto.InternalMessageInfo
+
+func (m *MsgRegisterChild) GetOperator() string {
+	if m != nil {
+		return m.Operator
+	}
+	return ""
+}
+
+func (m *MsgRegisterChild) GetVerifyingKey() []byte {
+	if m != nil {
+		return m.VerifyingKey
+	}
+	return nil
+}
+
+func (m *MsgRegisterChild) GetBond() types.Coin {
+	if m != nil {
+		return m.Bond
+	}
+	return types.Coin{}
+}
+
+func (m *MsgRegisterChild) GetGenesisLedgerRoot() []byte {
+	if m != nil {
+		return m.GenesisLedgerRoot
+	}
+	return nil
+}
+
+func (m *MsgRegisterChild) GetGenesisOutboxRoot() []byte {
+	if m != nil {
+		return m.GenesisOutboxRoot
+	}
+	return nil
+}
+
+// MsgRegisterChildResponse is the response to MsgRegisterChild.
+type MsgRegisterChildResponse struct {
+	// index is the child index assigned.
+	Index uint32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// path is the child's full path from the root.
+	Path []uint32 `protobuf:"varint,2,rep,packed,name=path,proto3" json:"path,omitempty"`
+}
+
+func (m *MsgRegisterChildResponse) Reset()         { *m = MsgRegisterChildResponse{} }
+func (m *MsgRegisterChildResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRegisterChildResponse) ProtoMessage()    {}
+func (*MsgRegisterChildResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{3}
+}
+func (m *MsgRegisterChildResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRegisterChildResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRegisterChildResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRegisterChildResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRegisterChildResponse.Merge(m, src)
+}
+func (m *MsgRegisterChildResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRegisterChildResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRegisterChildResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRegisterChildResponse proto.InternalMessageInfo
+
+func (m *MsgRegisterChildResponse) GetIndex() uint32 {
+	if m != nil {
+		return m.Index
+	}
+	return 0
+}
+
+func (m *MsgRegisterChildResponse) GetPath() []uint32 {
+	if m != nil {
+		return m.Path
+	}
+	return nil
+}
+
+// MsgDeregisterChild removes a child and returns its bond to its operator.
+type MsgDeregisterChild struct {
+	// operator is the child's operator.
+	Operator string `protobuf:"bytes,1,opt,name=operator,proto3" json:"operator,omitempty"`
+	// child_index is the child to remove.
+	ChildIndex uint32 `protobuf:"varint,2,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+}
+
+func (m *MsgDeregisterChild) Reset()         { *m = MsgDeregisterChild{} }
+func (m *MsgDeregisterChild) String() string { return proto.CompactTextString(m) }
+func (*MsgDeregisterChild) ProtoMessage()    {}
+func (*MsgDeregisterChild) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{4}
+}
+func (m *MsgDeregisterChild) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeregisterChild) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeregisterChild.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeregisterChild) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeregisterChild.Merge(m, src)
+}
+func (m *MsgDeregisterChild) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeregisterChild) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeregisterChild.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeregisterChild proto.InternalMessageInfo
+
+func (m *MsgDeregisterChild) GetOperator() string {
+	if m != nil {
+		return m.Operator
+	}
+	return ""
+}
+
+func (m *MsgDeregisterChild) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+// MsgDeregisterChildResponse is the response to MsgDeregisterChild.
+type MsgDeregisterChildResponse struct {
+}
+
+func (m *MsgDeregisterChildResponse) Reset()         { *m = MsgDeregisterChildResponse{} }
+func (m *MsgDeregisterChildResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgDeregisterChildResponse) ProtoMessage()    {}
+func (*MsgDeregisterChildResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{5}
+}
+func (m *MsgDeregisterChildResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgDeregisterChildResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgDeregisterChildResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgDeregisterChildResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgDeregisterChildResponse.Merge(m, src)
+}
+func (m *MsgDeregisterChildResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgDeregisterChildResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgDeregisterChildResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgDeregisterChildResponse proto.InternalMessageInfo
+
+// MsgForceOperation forces an operation into a child (DESIGN §8).
+type MsgForceOperation struct {
+	// depositor is the user forcing the operation.
+	Depositor string `protobuf:"bytes,1,opt,name=depositor,proto3" json:"depositor,omitempty"`
+	// child_index is the child that must consume it.
+	ChildIndex uint32 `protobuf:"varint,2,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// payload_hash is the 32-byte hash of the forced ledger operation or exit request (a canonical field element).
+	PayloadHash []byte `protobuf:"bytes,3,opt,name=payload_hash,json=payloadHash,proto3" json:"payload_hash,omitempty"`
+}
+
+func (m *MsgForceOperation) Reset()         { *m = MsgForceOperation{} }
+func (m *MsgForceOperation) String() string { return proto.CompactTextString(m) }
+func (*MsgForceOperation) ProtoMessage()    {}
+func (*MsgForceOperation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{6}
+}
+func (m *MsgForceOperation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgForceOperation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgForceOperation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgForceOperation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgForceOperation.Merge(m, src)
+}
+func (m *MsgForceOperation) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgForceOperation) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgForceOperation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgForceOperation proto.InternalMessageInfo
+
+func (m *MsgForceOperation) GetDepositor() string {
+	if m != nil {
+		return m.Depositor
+	}
+	return ""
+}
+
+func (m *MsgForceOperation) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *MsgForceOperation) GetPayloadHash() []byte {
+	if m != nil {
+		return m.PayloadHash
+	}
+	return nil
+}
+
+// MsgForceOperationResponse is the response to MsgForceOperation.
+type MsgForceOperationResponse struct {
+	// sequence is the operation's position in the child's queue.
+	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// deadline is the root height by which the child must consume it.
+	Deadline uint64 `protobuf:"varint,2,opt,name=deadline,proto3" json:"deadline,omitempty"`
+}
+
+func (m *MsgForceOperationResponse) Reset()         { *m = MsgForceOperationResponse{} }
+func (m *MsgForceOperationResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgForceOperationResponse) ProtoMessage()    {}
+func (*MsgForceOperationResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{7}
+}
+func (m *MsgForceOperationResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgForceOperationResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgForceOperationResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgForceOperationResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgForceOperationResponse.Merge(m, src)
+}
+func (m *MsgForceOperationResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgForceOperationResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgForceOperationResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgForceOperationResponse proto.InternalMessageInfo
+
+func (m *MsgForceOperationResponse) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *MsgForceOperationResponse) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
+// MsgSubmitUpdate is a child's state update: the new commitment's preimage, what the batch
+// consumed from the inbox, the acceptance report and the proof (DESIGN §5).
+type MsgSubmitUpdate struct {
+	// operator is the child's operator.
+	Operator string `protobuf:"bytes,1,opt,name=operator,proto3" json:"operator,omitempty"`
+	// child_index is the updating child.
+	ChildIndex uint32 `protobuf:"varint,2,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// prev_commitment must equal the child's latest accepted commitment (empty for the first update).
+	PrevCommitment []byte `protobuf:"bytes,3,opt,name=prev_commitment,json=prevCommitment,proto3" json:"prev_commitment,omitempty"`
+	// new_commitment is the preimage of the new commitment.
+	NewCommitment CommitmentFields `protobuf:"bytes,4,opt,name=new_commitment,json=newCommitment,proto3" json:"new_commitment"`
+	// inbox_entries are the message hashes the batch consumed, in order (bridge-ins and forced operations).
+	InboxEntries [][]byte `protobuf:"bytes,5,rep,name=inbox_entries,json=inboxEntries,proto3" json:"inbox_entries,omitempty"`
+	// histogram is the child's subtree acceptance histogram (its digest is new_commitment.acceptance_digest).
+	Histogram []types1.HistogramBucket `protobuf:"bytes,6,rep,name=histogram,proto3" json:"histogram"`
+	// subtree is the child's subtree size b.
+	Subtree uint64 `protobuf:"varint,7,opt,name=subtree,proto3" json:"subtree,omitempty"`
+	// proof is the Groth16 proof of the ledger batch (164 bytes).
+	Proof []byte `protobuf:"bytes,8,opt,name=proof,proto3" json:"proof,omitempty"`
+}
+
+func (m *MsgSubmitUpdate) Reset()         { *m = MsgSubmitUpdate{} }
+func (m *MsgSubmitUpdate) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitUpdate) ProtoMessage()    {}
+func (*MsgSubmitUpdate) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{8}
+}
+func (m *MsgSubmitUpdate) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitUpdate) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitUpdate.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitUpdate) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitUpdate.Merge(m, src)
+}
+func (m *MsgSubmitUpdate) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitUpdate) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitUpdate.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitUpdate proto.InternalMessageInfo
+
+func (m *MsgSubmitUpdate) GetOperator() string {
+	if m != nil {
+		return m.Operator
+	}
+	return ""
+}
+
+func (m *MsgSubmitUpdate) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *MsgSubmitUpdate) GetPrevCommitment() []byte {
+	if m != nil {
+		return m.PrevCommitment
+	}
+	return nil
+}
+
+func (m *MsgSubmitUpdate) GetNewCommitment() CommitmentFields {
+	if m != nil {
+		return m.NewCommitment
+	}
+	return CommitmentFields{}
+}
+
+func (m *MsgSubmitUpdate) GetInboxEntries() [][]byte {
+	if m != nil {
+		return m.InboxEntries
+	}
+	return nil
+}
+
+func (m *MsgSubmitUpdate) GetHistogram() []types1.HistogramBucket {
+	if m != nil {
+		return m.Histogram
+	}
+	return nil
+}
+
+func (m *MsgSubmitUpdate) GetSubtree() uint64 {
+	if m != nil {
+		return m.Subtree
+	}
+	return 0
+}
+
+func (m *MsgSubmitUpdate) GetProof() []byte {
+	if m != nil {
+		return m.Proof
+	}
+	return nil
+}
+
+// MsgSubmitUpdateResponse is the response to MsgSubmitUpdate.
+type MsgSubmitUpdateResponse struct {
+	// commitment is the accepted commitment hash.
+	Commitment []byte `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment,omitempty"`
+	// forced_consumed is how many forced operations the update consumed.
+	ForcedConsumed uint64 `protobuf:"varint,2,opt,name=forced_consumed,json=forcedConsumed,proto3" json:"forced_consumed,omitempty"`
+}
+
+func (m *MsgSubmitUpdateResponse) Reset()         { *m = MsgSubmitUpdateResponse{} }
+func (m *MsgSubmitUpdateResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitUpdateResponse) ProtoMessage()    {}
+func (*MsgSubmitUpdateResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{9}
+}
+func (m *MsgSubmitUpdateResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitUpdateResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitUpdateResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitUpdateResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitUpdateResponse.Merge(m, src)
+}
+func (m *MsgSubmitUpdateResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitUpdateResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitUpdateResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitUpdateResponse proto.InternalMessageInfo
+
+func (m *MsgSubmitUpdateResponse) GetCommitment() []byte {
+	if m != nil {
+		return m.Commitment
+	}
+	return nil
+}
+
+func (m *MsgSubmitUpdateResponse) GetForcedConsumed() uint64 {
+	if m != nil {
+		return m.ForcedConsumed
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "slush.validium.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "slush.validium.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgRegisterChild)(nil), "slush.validium.v1.MsgRegisterChild")
+	proto.RegisterType((*MsgRegisterChildResponse)(nil), "slush.validium.v1.MsgRegisterChildResponse")
+	proto.RegisterType((*MsgDeregisterChild)(nil), "slush.validium.v1.MsgDeregisterChild")
+	proto.RegisterType((*MsgDeregisterChildResponse)(nil), "slush.validium.v1.MsgDeregisterChildResponse")
+	proto.RegisterType((*MsgForceOperation)(nil), "slush.validium.v1.MsgForceOperation")
+	proto.RegisterType((*MsgForceOperationResponse)(nil), "slush.validium.v1.MsgForceOperationResponse")
+	proto.RegisterType((*MsgSubmitUpdate)(nil), "slush.validium.v1.MsgSubmitUpdate")
+	proto.RegisterType((*MsgSubmitUpdateResponse)(nil), "slush.validium.v1.MsgSubmitUpdateResponse")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/tx.proto", fileDescriptor_dcc707a4df5cca8f) }
 
 var fileDescriptor_dcc707a4df5cca8f = []byte{
-	// 347 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x2a, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x2f, 0x4b, 0xcc, 0xc9, 0x4c, 0xc9, 0x2c, 0xcd, 0xd5, 0x2f, 0x33, 0xd4, 0x2f, 0xa9,
-	0xd0, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x04, 0xcb, 0xe9, 0xc1, 0xe4, 0xf4, 0xca, 0x0c,
-	0xa5, 0x04, 0x13, 0x73, 0x33, 0xf3, 0xf2, 0xf5, 0xc1, 0x24, 0x44, 0x95, 0x94, 0x78, 0x72, 0x7e,
-	0x71, 0x6e, 0x7e, 0xb1, 0x7e, 0x6e, 0x71, 0x3a, 0x48, 0x77, 0x6e, 0x71, 0x3a, 0x54, 0x42, 0x12,
-	0x22, 0x11, 0x0f, 0xe6, 0xe9, 0x43, 0x38, 0x50, 0x29, 0x91, 0xf4, 0xfc, 0xf4, 0x7c, 0x88, 0x38,
-	0x88, 0x05, 0x15, 0x95, 0xc3, 0x74, 0x4b, 0x41, 0x62, 0x51, 0x62, 0x2e, 0x54, 0x97, 0xd2, 0x1e,
-	0x46, 0x2e, 0x7e, 0xdf, 0xe2, 0xf4, 0xd0, 0x82, 0x94, 0xc4, 0x92, 0xd4, 0x00, 0xb0, 0x8c, 0x90,
-	0x19, 0x17, 0x67, 0x62, 0x69, 0x49, 0x46, 0x7e, 0x51, 0x66, 0x49, 0xa5, 0x04, 0xa3, 0x02, 0xa3,
-	0x06, 0xa7, 0x93, 0xc4, 0xa5, 0x2d, 0xba, 0x22, 0x50, 0xeb, 0x1c, 0x53, 0x52, 0x8a, 0x52, 0x8b,
-	0x8b, 0x83, 0x4b, 0x8a, 0x32, 0xf3, 0xd2, 0x83, 0x10, 0x4a, 0x85, 0x6c, 0xb8, 0xd8, 0x20, 0x66,
-	0x4b, 0x30, 0x29, 0x30, 0x6a, 0x70, 0x1b, 0x49, 0xea, 0x61, 0x78, 0x56, 0x0f, 0x62, 0x85, 0x13,
-	0xe7, 0x89, 0x7b, 0xf2, 0x0c, 0x2b, 0x9e, 0x6f, 0xd0, 0x62, 0x0c, 0x82, 0xea, 0xb1, 0x32, 0x6e,
-	0x7a, 0xbe, 0x41, 0x0b, 0x61, 0x5a, 0xd7, 0xf3, 0x0d, 0x5a, 0x0a, 0x10, 0xc7, 0x57, 0x20, 0x9c,
-	0x8f, 0xe6, 0x54, 0x25, 0x49, 0x2e, 0x71, 0x34, 0xa1, 0xa0, 0xd4, 0xe2, 0x82, 0xfc, 0xbc, 0xe2,
-	0x54, 0xa3, 0x1c, 0x2e, 0x66, 0xdf, 0xe2, 0x74, 0xa1, 0x38, 0x2e, 0x1e, 0x14, 0xcf, 0x29, 0x61,
-	0x71, 0x14, 0x9a, 0x11, 0x52, 0x5a, 0x84, 0xd5, 0xc0, 0xac, 0x91, 0x62, 0x6d, 0x00, 0xf9, 0xc2,
-	0xc9, 0xed, 0xc4, 0x23, 0x39, 0xc6, 0x0b, 0x8f, 0xe4, 0x18, 0x1f, 0x3c, 0x92, 0x63, 0x9c, 0xf0,
-	0x58, 0x8e, 0xe1, 0xc2, 0x63, 0x39, 0x86, 0x1b, 0x8f, 0xe5, 0x18, 0xa2, 0x74, 0xd2, 0x33, 0x4b,
-	0x32, 0x4a, 0x93, 0xf4, 0x92, 0xf3, 0x73, 0xf5, 0xc1, 0xc6, 0xea, 0x96, 0x14, 0xa5, 0xa6, 0xea,
-	0x63, 0x78, 0xad, 0xa4, 0xb2, 0x20, 0xb5, 0x38, 0x89, 0x0d, 0x1c, 0x2d, 0xc6, 0x80, 0x00, 0x00,
-	0x00, 0xff, 0xff, 0xf4, 0x24, 0x21, 0x33, 0x44, 0x02, 0x00, 0x00,
+	// 981 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x56, 0x41, 0x6f, 0xe3, 0x44,
+	0x14, 0xae, 0x9b, 0xb4, 0xdb, 0x4e, 0x93, 0x96, 0x9a, 0x4a, 0xeb, 0x5a, 0x28, 0x9b, 0x75, 0x8b,
+	0xa8, 0xca, 0xd6, 0x56, 0xba, 0x80, 0x50, 0xc5, 0x85, 0x74, 0xa9, 0x8a, 0x20, 0xda, 0x95, 0x2b,
+	0x2e, 0x1c, 0x36, 0x9a, 0xd8, 0xaf, 0xce, 0x68, 0xe3, 0x19, 0xe3, 0x19, 0x67, 0x9b, 0x1b, 0xe2,
+	0xc8, 0x89, 0xdf, 0xc0, 0x89, 0x63, 0x0f, 0x88, 0xd3, 0x9e, 0xd1, 0x1e, 0x57, 0x9c, 0x38, 0x21,
+	0xd4, 0x1e, 0xfa, 0x2f, 0x10, 0x9a, 0xb1, 0xe3, 0x38, 0x89, 0x57, 0xed, 0x01, 0x2e, 0x55, 0xe6,
+	0x7b, 0xdf, 0x7b, 0x6f, 0xbe, 0xf7, 0xde, 0x3c, 0x17, 0x99, 0x7c, 0x90, 0xf0, 0xbe, 0x33, 0xc4,
+	0x03, 0xe2, 0x93, 0x24, 0x74, 0x86, 0x2d, 0x47, 0x5c, 0xd8, 0x51, 0xcc, 0x04, 0xd3, 0x37, 0x95,
+	0xcd, 0x1e, 0xdb, 0xec, 0x61, 0xcb, 0xdc, 0xc4, 0x21, 0xa1, 0xcc, 0x51, 0x7f, 0x53, 0x96, 0x79,
+	0xdf, 0x63, 0x3c, 0x64, 0xdc, 0x09, 0x79, 0x20, 0xbd, 0x43, 0x1e, 0x64, 0x86, 0xed, 0xd4, 0xd0,
+	0x55, 0x27, 0x27, 0x3d, 0x64, 0xa6, 0xad, 0x80, 0x05, 0x2c, 0xc5, 0xe5, 0xaf, 0x0c, 0x6d, 0x64,
+	0x91, 0x7a, 0x98, 0x83, 0x33, 0x6c, 0xf5, 0x40, 0xe0, 0x96, 0xe3, 0x31, 0x42, 0x33, 0xfb, 0x6e,
+	0x7a, 0x57, 0xec, 0x79, 0x10, 0x09, 0x4c, 0x3d, 0x49, 0x2a, 0x9c, 0xc6, 0x51, 0xe6, 0x15, 0x45,
+	0x38, 0xc6, 0xe1, 0x38, 0x77, 0x73, 0xde, 0x9e, 0x2b, 0x54, 0x0c, 0xeb, 0x95, 0x86, 0x36, 0x3a,
+	0x3c, 0xf8, 0x26, 0xf2, 0xb1, 0x80, 0x67, 0xca, 0x57, 0xff, 0x04, 0xad, 0xe2, 0x44, 0xf4, 0x59,
+	0x4c, 0xc4, 0xc8, 0xd0, 0x9a, 0xda, 0xde, 0x6a, 0xdb, 0xf8, 0xe3, 0xd7, 0x83, 0xad, 0x4c, 0xd6,
+	0xe7, 0xbe, 0x1f, 0x03, 0xe7, 0x67, 0x22, 0x26, 0x34, 0x70, 0x27, 0x54, 0xfd, 0x33, 0xb4, 0x9c,
+	0x66, 0x37, 0x16, 0x9b, 0xda, 0xde, 0xda, 0xe1, 0xb6, 0x3d, 0x57, 0x54, 0x3b, 0x4d, 0xd1, 0x5e,
+	0x7d, 0xfd, 0xd7, 0x83, 0x85, 0x5f, 0x6e, 0x2e, 0xf7, 0x35, 0x37, 0xf3, 0x39, 0x7a, 0xfc, 0xc3,
+	0xcd, 0xe5, 0xfe, 0x24, 0xda, 0x8f, 0x37, 0x97, 0xfb, 0xd9, 0xf5, 0x2f, 0x26, 0x02, 0x66, 0xae,
+	0x6a, 0x6d, 0xa3, 0xfb, 0x33, 0x90, 0x0b, 0x3c, 0x62, 0x94, 0x83, 0xf5, 0x6a, 0x11, 0xbd, 0xd3,
+	0xe1, 0x81, 0x0b, 0x01, 0xe1, 0x02, 0xe2, 0xe3, 0x3e, 0x19, 0xf8, 0xfa, 0x47, 0x68, 0x85, 0x45,
+	0x10, 0x63, 0xc1, 0xe2, 0x5b, 0x95, 0xe5, 0x4c, 0x7d, 0x07, 0xd5, 0x87, 0x10, 0x93, 0xf3, 0x11,
+	0xa1, 0x41, 0xf7, 0x05, 0x8c, 0x94, 0xbe, 0x9a, 0x5b, 0xcb, 0xc1, 0xaf, 0x60, 0xa4, 0x7f, 0x8a,
+	0xaa, 0x3d, 0x46, 0x7d, 0xa3, 0x92, 0x69, 0xcf, 0x62, 0xca, 0x06, 0xdb, 0x59, 0x83, 0xed, 0x63,
+	0x46, 0x68, 0x51, 0xbb, 0xf2, 0xd0, 0x6d, 0xf4, 0x6e, 0x00, 0x14, 0x38, 0xe1, 0xdd, 0x01, 0xf8,
+	0x01, 0xc4, 0xdd, 0x98, 0x31, 0x61, 0x54, 0x55, 0x92, 0xcd, 0xcc, 0xf4, 0xb5, 0xb2, 0xb8, 0x8c,
+	0x89, 0x22, 0x9f, 0x25, 0xa2, 0xc7, 0x2e, 0x52, 0xfe, 0xd2, 0x14, 0xff, 0xa9, 0xb2, 0x48, 0x7e,
+	0x5a, 0xd9, 0x5c, 0x8d, 0x2c, 0xec, 0xc3, 0xb2, 0xc2, 0x4e, 0x55, 0xca, 0x7a, 0x82, 0x8c, 0x59,
+	0x6c, 0x5c, 0x5a, 0x7d, 0x0b, 0x2d, 0x11, 0xea, 0xc3, 0x85, 0x2a, 0x61, 0xdd, 0x4d, 0x0f, 0xba,
+	0x8e, 0xaa, 0x11, 0x16, 0x7d, 0x63, 0xb1, 0x59, 0xd9, 0xab, 0xbb, 0xea, 0xb7, 0xf5, 0xb3, 0x86,
+	0xf4, 0x0e, 0x0f, 0x9e, 0x40, 0xfc, 0x1f, 0xb4, 0xe1, 0x01, 0x5a, 0xf3, 0xa4, 0x7b, 0x37, 0x4d,
+	0xbe, 0xa8, 0x92, 0x23, 0x05, 0x7d, 0x29, 0x91, 0xa3, 0x8f, 0xe7, 0x84, 0xee, 0x94, 0x09, 0x9d,
+	0xb9, 0x8d, 0xf5, 0x1e, 0x32, 0xe7, 0xd1, 0x7c, 0x8e, 0x7e, 0xd7, 0xd0, 0x66, 0x87, 0x07, 0x27,
+	0x2c, 0xf6, 0xe0, 0xa9, 0x0a, 0x4d, 0x18, 0x95, 0x6f, 0xc4, 0x87, 0x88, 0x71, 0x72, 0x17, 0x09,
+	0x13, 0xea, 0xad, 0x1a, 0xf4, 0x87, 0xa8, 0x16, 0xe1, 0xd1, 0x80, 0x61, 0xbf, 0xdb, 0xc7, 0xbc,
+	0xaf, 0xc6, 0xa9, 0xe6, 0xae, 0x65, 0xd8, 0x29, 0xe6, 0xfd, 0x54, 0xe6, 0x24, 0xa6, 0xd4, 0x69,
+	0x95, 0xe9, 0x9c, 0xbe, 0xb2, 0x75, 0x86, 0xb6, 0xe7, 0xc0, 0xbc, 0xa5, 0x26, 0x5a, 0xe1, 0xf0,
+	0x5d, 0x02, 0xd4, 0x03, 0x25, 0xa7, 0xea, 0xe6, 0x67, 0x69, 0xf3, 0x01, 0xfb, 0x03, 0x42, 0x41,
+	0x5d, 0xb8, 0xea, 0xe6, 0x67, 0xeb, 0xb7, 0x8a, 0xda, 0x1f, 0x67, 0x49, 0x2f, 0x24, 0x22, 0x7d,
+	0x87, 0xff, 0x53, 0x77, 0xf5, 0x0f, 0xd0, 0x46, 0x14, 0xc3, 0xb0, 0xeb, 0xb1, 0x30, 0x24, 0x22,
+	0x04, 0x2a, 0xb2, 0xe2, 0xac, 0x4b, 0xf8, 0x38, 0x47, 0xf5, 0x67, 0x68, 0x9d, 0xc2, 0xcb, 0x22,
+	0xaf, 0xaa, 0xde, 0xe4, 0x4e, 0xc9, 0x3e, 0x9a, 0xb8, 0x9d, 0x10, 0x18, 0xf8, 0xbc, 0x5d, 0x95,
+	0xaf, 0xd3, 0xad, 0x53, 0x78, 0x59, 0x88, 0xb8, 0x83, 0xea, 0x84, 0xca, 0x87, 0x06, 0x54, 0xc4,
+	0x04, 0xb8, 0xb1, 0xd4, 0xac, 0xc8, 0x05, 0xa0, 0xc0, 0x2f, 0x52, 0x4c, 0x3f, 0x45, 0xab, 0x7d,
+	0xc2, 0x05, 0x0b, 0x62, 0x1c, 0x1a, 0xcb, 0xcd, 0xca, 0xde, 0xda, 0xe1, 0x6e, 0x96, 0xb1, 0xb0,
+	0xb8, 0x87, 0x2d, 0xfb, 0x74, 0xcc, 0x6a, 0x27, 0xde, 0x0b, 0x10, 0x59, 0xca, 0x89, 0xb3, 0x6e,
+	0xa0, 0x7b, 0x3c, 0xe9, 0x89, 0x18, 0xc0, 0xb8, 0xa7, 0xea, 0x3d, 0x3e, 0xca, 0x97, 0x17, 0xc5,
+	0x8c, 0x9d, 0x1b, 0x2b, 0x4a, 0x79, 0x7a, 0x38, 0x3a, 0x9c, 0x9b, 0xfb, 0xd2, 0xcd, 0x59, 0x6c,
+	0x92, 0xd5, 0x53, 0x9b, 0xb3, 0x08, 0xe5, 0xb3, 0xd0, 0x40, 0xa8, 0x50, 0x3b, 0x4d, 0x65, 0x2a,
+	0x20, 0xb2, 0x11, 0xe7, 0x72, 0x8a, 0xfc, 0xae, 0xc7, 0x28, 0x4f, 0x42, 0xf0, 0xb3, 0xb1, 0x58,
+	0x4f, 0xe1, 0xe3, 0x0c, 0x3d, 0xfc, 0xa7, 0x82, 0x2a, 0x1d, 0x1e, 0xe8, 0xcf, 0x51, 0x6d, 0xea,
+	0x03, 0x63, 0x95, 0x34, 0x62, 0x66, 0x8d, 0x9b, 0xfb, 0xb7, 0x73, 0xf2, 0x0b, 0x63, 0x54, 0x9f,
+	0x5e, 0xf3, 0x3b, 0xe5, 0xce, 0x53, 0x24, 0xf3, 0xc3, 0x3b, 0x90, 0xf2, 0x14, 0x01, 0xda, 0x98,
+	0x5d, 0x62, 0xef, 0x97, 0xfb, 0xcf, 0xd0, 0xcc, 0x83, 0x3b, 0xd1, 0xf2, 0x44, 0xcf, 0x51, 0x6d,
+	0xea, 0x31, 0xbd, 0xa5, 0x56, 0x45, 0xce, 0xdb, 0x6a, 0x55, 0xda, 0x5c, 0x1f, 0xad, 0xcf, 0xac,
+	0xb2, 0xdd, 0x72, 0xef, 0x69, 0x96, 0xf9, 0xe8, 0x2e, 0xac, 0x71, 0x16, 0x73, 0xe9, 0x7b, 0xf9,
+	0x7d, 0x6b, 0x9f, 0xbc, 0xbe, 0x6a, 0x68, 0x6f, 0xae, 0x1a, 0xda, 0xdf, 0x57, 0x0d, 0xed, 0xa7,
+	0xeb, 0xc6, 0xc2, 0x9b, 0xeb, 0xc6, 0xc2, 0x9f, 0xd7, 0x8d, 0x85, 0x6f, 0x1f, 0x05, 0x44, 0xf4,
+	0x93, 0x9e, 0xed, 0xb1, 0xd0, 0x51, 0x81, 0x0f, 0xe4, 0x7c, 0x3b, 0x73, 0x63, 0x2b, 0x46, 0x11,
+	0xf0, 0xde, 0xb2, 0xfa, 0x67, 0xe5, 0xf1, 0xbf, 0x01, 0x00, 0x00, 0xff, 0xff, 0xb5, 0x85, 0x89,
+	0xdb, 0xc2, 0x09, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -170,6 +733,14 @@ const _ = grpc.SupportPackageIsVersion4
 type MsgClient interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// RegisterChild registers a child validium under the next free index, escrowing its bond.
+	RegisterChild(ctx context.Context, in *MsgRegisterChild, opts ...grpc.CallOption) (*MsgRegisterChildResponse, error)
+	// DeregisterChild removes a child with no pending forced operations and returns its bond.
+	DeregisterChild(ctx context.Context, in *MsgDeregisterChild, opts ...grpc.CallOption) (*MsgDeregisterChildResponse, error)
+	// SubmitUpdate accepts a child's proven state update (DESIGN §5).
+	SubmitUpdate(ctx context.Context, in *MsgSubmitUpdate, opts ...grpc.CallOption) (*MsgSubmitUpdateResponse, error)
+	// ForceOperation queues a forced operation a child must consume before a deadline.
+	ForceOperation(ctx context.Context, in *MsgForceOperation, opts ...grpc.CallOption) (*MsgForceOperationResponse, error)
 }
 
 type msgClient struct {
@@ -189,10 +760,54 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) RegisterChild(ctx context.Context, in *MsgRegisterChild, opts ...grpc.CallOption) (*MsgRegisterChildResponse, error) {
+	out := new(MsgRegisterChildResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Msg/RegisterChild", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) DeregisterChild(ctx context.Context, in *MsgDeregisterChild, opts ...grpc.CallOption) (*MsgDeregisterChildResponse, error) {
+	out := new(MsgDeregisterChildResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Msg/DeregisterChild", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) SubmitUpdate(ctx context.Context, in *MsgSubmitUpdate, opts ...grpc.CallOption) (*MsgSubmitUpdateResponse, error) {
+	out := new(MsgSubmitUpdateResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Msg/SubmitUpdate", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ForceOperation(ctx context.Context, in *MsgForceOperation, opts ...grpc.CallOption) (*MsgForceOperationResponse, error) {
+	out := new(MsgForceOperationResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Msg/ForceOperation", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// RegisterChild registers a child validium under the next free index, escrowing its bond.
+	RegisterChild(context.Context, *MsgRegisterChild) (*MsgRegisterChildResponse, error)
+	// DeregisterChild removes a child with no pending forced operations and returns its bond.
+	DeregisterChild(context.Context, *MsgDeregisterChild) (*MsgDeregisterChildResponse, error)
+	// SubmitUpdate accepts a child's proven state update (DESIGN §5).
+	SubmitUpdate(context.Context, *MsgSubmitUpdate) (*MsgSubmitUpdateResponse, error)
+	// ForceOperation queues a forced operation a child must consume before a deadline.
+	ForceOperation(context.Context, *MsgForceOperation) (*MsgForceOperationResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -201,6 +816,18 @@ type UnimplementedMsgServer struct {
 
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (*UnimplementedMsgServer) RegisterChild(ctx context.Context, req *MsgRegisterChild) (*MsgRegisterChildResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RegisterChild not implemented")
+}
+func (*UnimplementedMsgServer) DeregisterChild(ctx context.Context, req *MsgDeregisterChild) (*MsgDeregisterChildResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method DeregisterChild not implemented")
+}
+func (*UnimplementedMsgServer) SubmitUpdate(ctx context.Context, req *MsgSubmitUpdate) (*MsgSubmitUpdateResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SubmitUpdate not implemented")
+}
+func (*UnimplementedMsgServer) ForceOperation(ctx context.Context, req *MsgForceOperation) (*MsgForceOperationResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ForceOperation not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -225,6 +852,78 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_RegisterChild_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRegisterChild)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RegisterChild(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Msg/RegisterChild",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RegisterChild(ctx, req.(*MsgRegisterChild))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_DeregisterChild_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgDeregisterChild)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).DeregisterChild(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Msg/DeregisterChild",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).DeregisterChild(ctx, req.(*MsgDeregisterChild))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_SubmitUpdate_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSubmitUpdate)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SubmitUpdate(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Msg/SubmitUpdate",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SubmitUpdate(ctx, req.(*MsgSubmitUpdate))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ForceOperation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgForceOperation)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ForceOperation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Msg/ForceOperation",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ForceOperation(ctx, req.(*MsgForceOperation))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.validium.v1.Msg",
@@ -233,6 +932,22 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "RegisterChild",
+			Handler:    _Msg_RegisterChild_Handler,
+		},
+		{
+			MethodName: "DeregisterChild",
+			Handler:    _Msg_DeregisterChild_Handler,
+		},
+		{
+			MethodName: "SubmitUpdate",
+			Handler:    _Msg_SubmitUpdate_Handler,
+		},
+		{
+			MethodName: "ForceOperation",
+			Handler:    _Msg_ForceOperation_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -302,6 +1017,368 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgRegisterChild) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterChild) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterChild) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.GenesisOutboxRoot) > 0 {
+		i -= len(m.GenesisOutboxRoot)
+		copy(dAtA[i:], m.GenesisOutboxRoot)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.GenesisOutboxRoot)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.GenesisLedgerRoot) > 0 {
+		i -= len(m.GenesisLedgerRoot)
+		copy(dAtA[i:], m.GenesisLedgerRoot)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.GenesisLedgerRoot)))
+		i--
+		dAtA[i] = 0x22
+	}
+	{
+		size, err := m.Bond.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.VerifyingKey) > 0 {
+		i -= len(m.VerifyingKey)
+		copy(dAtA[i:], m.VerifyingKey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.VerifyingKey)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Operator) > 0 {
+		i -= len(m.Operator)
+		copy(dAtA[i:], m.Operator)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Operator)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRegisterChildResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRegisterChildResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRegisterChildResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Path) > 0 {
+		dAtA4 := make([]byte, len(m.Path)*10)
+		var j3 int
+		for _, num := range m.Path {
+			for num >= 1<<7 {
+				dAtA4[j3] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j3++
+			}
+			dAtA4[j3] = uint8(num)
+			j3++
+		}
+		i -= j3
+		copy(dAtA[i:], dAtA4[:j3])
+		i = encodeVarintTx(dAtA, i, uint64(j3))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Index != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Index))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDeregisterChild) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeregisterChild) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeregisterChild) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Operator) > 0 {
+		i -= len(m.Operator)
+		copy(dAtA[i:], m.Operator)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Operator)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgDeregisterChildResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgDeregisterChildResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgDeregisterChildResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgForceOperation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgForceOperation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgForceOperation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.PayloadHash) > 0 {
+		i -= len(m.PayloadHash)
+		copy(dAtA[i:], m.PayloadHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.PayloadHash)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Depositor) > 0 {
+		i -= len(m.Depositor)
+		copy(dAtA[i:], m.Depositor)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Depositor)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgForceOperationResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgForceOperationResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgForceOperationResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Deadline != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSubmitUpdate) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitUpdate) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitUpdate) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Proof) > 0 {
+		i -= len(m.Proof)
+		copy(dAtA[i:], m.Proof)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Proof)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.Subtree != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Subtree))
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.Histogram) > 0 {
+		for iNdEx := len(m.Histogram) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Histogram[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	if len(m.InboxEntries) > 0 {
+		for iNdEx := len(m.InboxEntries) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.InboxEntries[iNdEx])
+			copy(dAtA[i:], m.InboxEntries[iNdEx])
+			i = encodeVarintTx(dAtA, i, uint64(len(m.InboxEntries[iNdEx])))
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	{
+		size, err := m.NewCommitment.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if len(m.PrevCommitment) > 0 {
+		i -= len(m.PrevCommitment)
+		copy(dAtA[i:], m.PrevCommitment)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.PrevCommitment)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Operator) > 0 {
+		i -= len(m.Operator)
+		copy(dAtA[i:], m.Operator)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Operator)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSubmitUpdateResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitUpdateResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitUpdateResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ForcedConsumed != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ForcedConsumed))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Commitment) > 0 {
+		i -= len(m.Commitment)
+		copy(dAtA[i:], m.Commitment)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Commitment)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -334,6 +1411,169 @@ func (m *MsgUpdateParamsResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	return n
+}
+
+func (m *MsgRegisterChild) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Operator)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.VerifyingKey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Bond.Size()
+	n += 1 + l + sovTx(uint64(l))
+	l = len(m.GenesisLedgerRoot)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.GenesisOutboxRoot)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRegisterChildResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Index != 0 {
+		n += 1 + sovTx(uint64(m.Index))
+	}
+	if len(m.Path) > 0 {
+		l = 0
+		for _, e := range m.Path {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	return n
+}
+
+func (m *MsgDeregisterChild) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Operator)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ChildIndex != 0 {
+		n += 1 + sovTx(uint64(m.ChildIndex))
+	}
+	return n
+}
+
+func (m *MsgDeregisterChildResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgForceOperation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Depositor)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ChildIndex != 0 {
+		n += 1 + sovTx(uint64(m.ChildIndex))
+	}
+	l = len(m.PayloadHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgForceOperationResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		n += 1 + sovTx(uint64(m.Sequence))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovTx(uint64(m.Deadline))
+	}
+	return n
+}
+
+func (m *MsgSubmitUpdate) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Operator)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ChildIndex != 0 {
+		n += 1 + sovTx(uint64(m.ChildIndex))
+	}
+	l = len(m.PrevCommitment)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.NewCommitment.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if len(m.InboxEntries) > 0 {
+		for _, b := range m.InboxEntries {
+			l = len(b)
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	if len(m.Histogram) > 0 {
+		for _, e := range m.Histogram {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	if m.Subtree != 0 {
+		n += 1 + sovTx(uint64(m.Subtree))
+	}
+	l = len(m.Proof)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgSubmitUpdateResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Commitment)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ForcedConsumed != 0 {
+		n += 1 + sovTx(uint64(m.ForcedConsumed))
+	}
 	return n
 }
 
@@ -487,6 +1727,1132 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterChild) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterChild: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterChild: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VerifyingKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VerifyingKey = append(m.VerifyingKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.VerifyingKey == nil {
+				m.VerifyingKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bond", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Bond.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field GenesisLedgerRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.GenesisLedgerRoot = append(m.GenesisLedgerRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.GenesisLedgerRoot == nil {
+				m.GenesisLedgerRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field GenesisOutboxRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.GenesisOutboxRoot = append(m.GenesisOutboxRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.GenesisOutboxRoot == nil {
+				m.GenesisOutboxRoot = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRegisterChildResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRegisterChildResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRegisterChildResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Index", wireType)
+			}
+			m.Index = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Index |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType == 0 {
+				var v uint32
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Path = append(m.Path, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Path) == 0 {
+					m.Path = make([]uint32, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint32
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint32(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Path = append(m.Path, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Path", wireType)
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeregisterChild) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeregisterChild: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeregisterChild: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgDeregisterChildResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgDeregisterChildResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgDeregisterChildResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgForceOperation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgForceOperation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgForceOperation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Depositor", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Depositor = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PayloadHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PayloadHash = append(m.PayloadHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.PayloadHash == nil {
+				m.PayloadHash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgForceOperationResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgForceOperationResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgForceOperationResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitUpdate) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitUpdate: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitUpdate: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PrevCommitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PrevCommitment = append(m.PrevCommitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.PrevCommitment == nil {
+				m.PrevCommitment = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NewCommitment", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.NewCommitment.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxEntries", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.InboxEntries = append(m.InboxEntries, make([]byte, postIndex-iNdEx))
+			copy(m.InboxEntries[len(m.InboxEntries)-1], dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Histogram", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Histogram = append(m.Histogram, types1.HistogramBucket{})
+			if err := m.Histogram[len(m.Histogram)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subtree", wireType)
+			}
+			m.Subtree = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Subtree |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Proof = append(m.Proof[:0], dAtA[iNdEx:postIndex]...)
+			if m.Proof == nil {
+				m.Proof = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitUpdateResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitUpdateResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitUpdateResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commitment = append(m.Commitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.Commitment == nil {
+				m.Commitment = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ForcedConsumed", wireType)
+			}
+			m.ForcedConsumed = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ForcedConsumed |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

@@ -5,6 +5,9 @@ package types
 
 import (
 	fmt "fmt"
+	_ "github.com/cosmos/cosmos-proto"
+	types "github.com/cosmos/cosmos-sdk/types"
+	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
 	math "math"
@@ -21,6 +24,38 @@ var _ = math.Inf
 // A compilation error at this line likely means your copy of the
 // proto package needs to be updated.
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
+
+// ChildStatus is the life-cycle state of a registered child validium.
+type ChildStatus int32
+
+const (
+	// CHILD_STATUS_UNSPECIFIED is never stored.
+	ChildStatus_CHILD_STATUS_UNSPECIFIED ChildStatus = 0
+	// CHILD_STATUS_ACTIVE children may submit updates.
+	ChildStatus_CHILD_STATUS_ACTIVE ChildStatus = 1
+	// CHILD_STATUS_FROZEN children accept no updates; their users exit (DESIGN §8).
+	ChildStatus_CHILD_STATUS_FROZEN ChildStatus = 2
+)
+
+var ChildStatus_name = map[int32]string{
+	0: "CHILD_STATUS_UNSPECIFIED",
+	1: "CHILD_STATUS_ACTIVE",
+	2: "CHILD_STATUS_FROZEN",
+}
+
+var ChildStatus_value = map[string]int32{
+	"CHILD_STATUS_UNSPECIFIED": 0,
+	"CHILD_STATUS_ACTIVE":      1,
+	"CHILD_STATUS_FROZEN":      2,
+}
+
+func (x ChildStatus) String() string {
+	return proto.EnumName(ChildStatus_name, int32(x))
+}
+
+func (ChildStatus) EnumDescriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{0}
+}
 
 // TreeIdentity says where this chain sits in the Slush tree (DESIGN §3).
 // It is fixed at genesis and never changes afterwards.
@@ -96,30 +131,505 @@ func (m *TreeIdentity) GetMaxDepth() uint32 {
 	return 0
 }
 
+// Child is a registered child validium as its parent sees it (DESIGN §5).
+type Child struct {
+	// index is the child's index under this chain (1..max_children).
+	Index uint32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// operator is the account that submits the child's updates.
+	Operator string `protobuf:"bytes,2,opt,name=operator,proto3" json:"operator,omitempty"`
+	// verifying_key is the Groth16 verifying key of the child's update circuit (checked at registration).
+	VerifyingKey []byte `protobuf:"bytes,3,opt,name=verifying_key,json=verifyingKey,proto3" json:"verifying_key,omitempty"`
+	// bond is escrowed in the module account while the child is registered.
+	Bond types.Coin `protobuf:"bytes,4,opt,name=bond,proto3" json:"bond"`
+	// status is ACTIVE or FROZEN.
+	Status ChildStatus `protobuf:"varint,5,opt,name=status,proto3,enum=slush.validium.v1.ChildStatus" json:"status,omitempty"`
+	// latest_commitment is the child's latest accepted commitment (32 bytes; zero before its first update).
+	LatestCommitment []byte `protobuf:"bytes,6,opt,name=latest_commitment,json=latestCommitment,proto3" json:"latest_commitment,omitempty"`
+	// registered_height is the block height of registration.
+	RegisteredHeight int64 `protobuf:"varint,7,opt,name=registered_height,json=registeredHeight,proto3" json:"registered_height,omitempty"`
+	// frozen_at_root_height is the root height at which the child was frozen (0 if active).
+	FrozenAtRootHeight uint64 `protobuf:"varint,8,opt,name=frozen_at_root_height,json=frozenAtRootHeight,proto3" json:"frozen_at_root_height,omitempty"`
+	// freeze_reason says why the child was frozen.
+	FreezeReason string `protobuf:"bytes,9,opt,name=freeze_reason,json=freezeReason,proto3" json:"freeze_reason,omitempty"`
+	// ledger_root is the child's ledger root after its latest accepted update (its genesis root before).
+	LedgerRoot []byte `protobuf:"bytes,10,opt,name=ledger_root,json=ledgerRoot,proto3" json:"ledger_root,omitempty"`
+	// outbox_root is the child's outbox accumulator root after its latest accepted update.
+	OutboxRoot []byte `protobuf:"bytes,11,opt,name=outbox_root,json=outboxRoot,proto3" json:"outbox_root,omitempty"`
+	// inbox_head is the child's inbox chain head after its latest accepted update (32 zero bytes before).
+	InboxHead []byte `protobuf:"bytes,12,opt,name=inbox_head,json=inboxHead,proto3" json:"inbox_head,omitempty"`
+	// anchor_height is the root height its latest accepted update was anchored to.
+	AnchorHeight uint64 `protobuf:"varint,13,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
+	// epoch is the operator epoch (bumped by re-election, DESIGN §9).
+	Epoch uint64 `protobuf:"varint,14,opt,name=epoch,proto3" json:"epoch,omitempty"`
+}
+
+func (m *Child) Reset()         { *m = Child{} }
+func (m *Child) String() string { return proto.CompactTextString(m) }
+func (*Child) ProtoMessage()    {}
+func (*Child) Descriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{1}
+}
+func (m *Child) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *Child) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_Child.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *Child) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_Child.Merge(m, src)
+}
+func (m *Child) XXX_Size() int {
+	return m.Size()
+}
+func (m *Child) XXX_DiscardUnknown() {
+	xxx_messageInfo_Child.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_Child proto.InternalMessageInfo
+
+func (m *Child) GetIndex() uint32 {
+	if m != nil {
+		return m.Index
+	}
+	return 0
+}
+
+func (m *Child) GetOperator() string {
+	if m != nil {
+		return m.Operator
+	}
+	return ""
+}
+
+func (m *Child) GetVerifyingKey() []byte {
+	if m != nil {
+		return m.VerifyingKey
+	}
+	return nil
+}
+
+func (m *Child) GetBond() types.Coin {
+	if m != nil {
+		return m.Bond
+	}
+	return types.Coin{}
+}
+
+func (m *Child) GetStatus() ChildStatus {
+	if m != nil {
+		return m.Status
+	}
+	return ChildStatus_CHILD_STATUS_UNSPECIFIED
+}
+
+func (m *Child) GetLatestCommitment() []byte {
+	if m != nil {
+		return m.LatestCommitment
+	}
+	return nil
+}
+
+func (m *Child) GetRegisteredHeight() int64 {
+	if m != nil {
+		return m.RegisteredHeight
+	}
+	return 0
+}
+
+func (m *Child) GetFrozenAtRootHeight() uint64 {
+	if m != nil {
+		return m.FrozenAtRootHeight
+	}
+	return 0
+}
+
+func (m *Child) GetFreezeReason() string {
+	if m != nil {
+		return m.FreezeReason
+	}
+	return ""
+}
+
+func (m *Child) GetLedgerRoot() []byte {
+	if m != nil {
+		return m.LedgerRoot
+	}
+	return nil
+}
+
+func (m *Child) GetOutboxRoot() []byte {
+	if m != nil {
+		return m.OutboxRoot
+	}
+	return nil
+}
+
+func (m *Child) GetInboxHead() []byte {
+	if m != nil {
+		return m.InboxHead
+	}
+	return nil
+}
+
+func (m *Child) GetAnchorHeight() uint64 {
+	if m != nil {
+		return m.AnchorHeight
+	}
+	return 0
+}
+
+func (m *Child) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+// CommitmentFields is the preimage of a validium commitment (DESIGN §3): every field element is
+// 32 canonical big-endian bytes, heights and epoch are integers.
+type CommitmentFields struct {
+	// vid is the packed tree path.
+	Vid []byte `protobuf:"bytes,1,opt,name=vid,proto3" json:"vid,omitempty"`
+	// ledger_root is the own-state ledger root.
+	LedgerRoot []byte `protobuf:"bytes,2,opt,name=ledger_root,json=ledgerRoot,proto3" json:"ledger_root,omitempty"`
+	// outbox_root is the outbox accumulator root.
+	OutboxRoot []byte `protobuf:"bytes,3,opt,name=outbox_root,json=outboxRoot,proto3" json:"outbox_root,omitempty"`
+	// receipt_root is the receipt accumulator root.
+	ReceiptRoot []byte `protobuf:"bytes,4,opt,name=receipt_root,json=receiptRoot,proto3" json:"receipt_root,omitempty"`
+	// children_root is the children SMT root.
+	ChildrenRoot []byte `protobuf:"bytes,5,opt,name=children_root,json=childrenRoot,proto3" json:"children_root,omitempty"`
+	// anchor_height is the root height of the anchor.
+	AnchorHeight uint64 `protobuf:"varint,6,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
+	// anchor_commitment is the root commitment at anchor_height.
+	AnchorCommitment []byte `protobuf:"bytes,7,opt,name=anchor_commitment,json=anchorCommitment,proto3" json:"anchor_commitment,omitempty"`
+	// acceptance_digest is the digest of the reported acceptance histogram.
+	AcceptanceDigest []byte `protobuf:"bytes,8,opt,name=acceptance_digest,json=acceptanceDigest,proto3" json:"acceptance_digest,omitempty"`
+	// operator_key_hash is the hash of the operator key.
+	OperatorKeyHash []byte `protobuf:"bytes,9,opt,name=operator_key_hash,json=operatorKeyHash,proto3" json:"operator_key_hash,omitempty"`
+	// epoch is the operator epoch.
+	Epoch uint64 `protobuf:"varint,10,opt,name=epoch,proto3" json:"epoch,omitempty"`
+}
+
+func (m *CommitmentFields) Reset()         { *m = CommitmentFields{} }
+func (m *CommitmentFields) String() string { return proto.CompactTextString(m) }
+func (*CommitmentFields) ProtoMessage()    {}
+func (*CommitmentFields) Descriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{2}
+}
+func (m *CommitmentFields) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *CommitmentFields) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_CommitmentFields.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *CommitmentFields) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_CommitmentFields.Merge(m, src)
+}
+func (m *CommitmentFields) XXX_Size() int {
+	return m.Size()
+}
+func (m *CommitmentFields) XXX_DiscardUnknown() {
+	xxx_messageInfo_CommitmentFields.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_CommitmentFields proto.InternalMessageInfo
+
+func (m *CommitmentFields) GetVid() []byte {
+	if m != nil {
+		return m.Vid
+	}
+	return nil
+}
+
+func (m *CommitmentFields) GetLedgerRoot() []byte {
+	if m != nil {
+		return m.LedgerRoot
+	}
+	return nil
+}
+
+func (m *CommitmentFields) GetOutboxRoot() []byte {
+	if m != nil {
+		return m.OutboxRoot
+	}
+	return nil
+}
+
+func (m *CommitmentFields) GetReceiptRoot() []byte {
+	if m != nil {
+		return m.ReceiptRoot
+	}
+	return nil
+}
+
+func (m *CommitmentFields) GetChildrenRoot() []byte {
+	if m != nil {
+		return m.ChildrenRoot
+	}
+	return nil
+}
+
+func (m *CommitmentFields) GetAnchorHeight() uint64 {
+	if m != nil {
+		return m.AnchorHeight
+	}
+	return 0
+}
+
+func (m *CommitmentFields) GetAnchorCommitment() []byte {
+	if m != nil {
+		return m.AnchorCommitment
+	}
+	return nil
+}
+
+func (m *CommitmentFields) GetAcceptanceDigest() []byte {
+	if m != nil {
+		return m.AcceptanceDigest
+	}
+	return nil
+}
+
+func (m *CommitmentFields) GetOperatorKeyHash() []byte {
+	if m != nil {
+		return m.OperatorKeyHash
+	}
+	return nil
+}
+
+func (m *CommitmentFields) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+// ForcedOperation is a message a user of this chain forces into a child (DESIGN §8): the child
+// must consume it by deadline (a root height) or be frozen.
+type ForcedOperation struct {
+	// child_index is the child that must consume it.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// sequence is its position in the child's queue (from 1, never reused).
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// payload_hash is the 32-byte hash of the forced ledger operation or exit request.
+	PayloadHash []byte `protobuf:"bytes,3,opt,name=payload_hash,json=payloadHash,proto3" json:"payload_hash,omitempty"`
+	// deadline is the root height by which the child must consume it.
+	Deadline uint64 `protobuf:"varint,4,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	// depositor is who forced it.
+	Depositor string `protobuf:"bytes,5,opt,name=depositor,proto3" json:"depositor,omitempty"`
+}
+
+func (m *ForcedOperation) Reset()         { *m = ForcedOperation{} }
+func (m *ForcedOperation) String() string { return proto.CompactTextString(m) }
+func (*ForcedOperation) ProtoMessage()    {}
+func (*ForcedOperation) Descriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{3}
+}
+func (m *ForcedOperation) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ForcedOperation) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ForcedOperation.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ForcedOperation) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ForcedOperation.Merge(m, src)
+}
+func (m *ForcedOperation) XXX_Size() int {
+	return m.Size()
+}
+func (m *ForcedOperation) XXX_DiscardUnknown() {
+	xxx_messageInfo_ForcedOperation.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ForcedOperation proto.InternalMessageInfo
+
+func (m *ForcedOperation) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *ForcedOperation) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *ForcedOperation) GetPayloadHash() []byte {
+	if m != nil {
+		return m.PayloadHash
+	}
+	return nil
+}
+
+func (m *ForcedOperation) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
+func (m *ForcedOperation) GetDepositor() string {
+	if m != nil {
+		return m.Depositor
+	}
+	return ""
+}
+
+// HistoryEntry is one accepted update of a child: (root height, commitment).
+type HistoryEntry struct {
+	// root_height is the root height (anchor) of the update.
+	RootHeight uint64 `protobuf:"varint,1,opt,name=root_height,json=rootHeight,proto3" json:"root_height,omitempty"`
+	// commitment is the accepted 32-byte commitment.
+	Commitment []byte `protobuf:"bytes,2,opt,name=commitment,proto3" json:"commitment,omitempty"`
+}
+
+func (m *HistoryEntry) Reset()         { *m = HistoryEntry{} }
+func (m *HistoryEntry) String() string { return proto.CompactTextString(m) }
+func (*HistoryEntry) ProtoMessage()    {}
+func (*HistoryEntry) Descriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{4}
+}
+func (m *HistoryEntry) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *HistoryEntry) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_HistoryEntry.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *HistoryEntry) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_HistoryEntry.Merge(m, src)
+}
+func (m *HistoryEntry) XXX_Size() int {
+	return m.Size()
+}
+func (m *HistoryEntry) XXX_DiscardUnknown() {
+	xxx_messageInfo_HistoryEntry.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_HistoryEntry proto.InternalMessageInfo
+
+func (m *HistoryEntry) GetRootHeight() uint64 {
+	if m != nil {
+		return m.RootHeight
+	}
+	return 0
+}
+
+func (m *HistoryEntry) GetCommitment() []byte {
+	if m != nil {
+		return m.Commitment
+	}
+	return nil
+}
+
 func init() {
+	proto.RegisterEnum("slush.validium.v1.ChildStatus", ChildStatus_name, ChildStatus_value)
 	proto.RegisterType((*TreeIdentity)(nil), "slush.validium.v1.TreeIdentity")
+	proto.RegisterType((*Child)(nil), "slush.validium.v1.Child")
+	proto.RegisterType((*CommitmentFields)(nil), "slush.validium.v1.CommitmentFields")
+	proto.RegisterType((*ForcedOperation)(nil), "slush.validium.v1.ForcedOperation")
+	proto.RegisterType((*HistoryEntry)(nil), "slush.validium.v1.HistoryEntry")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/validium.proto", fileDescriptor_442c45e1b3c3b30e) }
 
 var fileDescriptor_442c45e1b3c3b30e = []byte{
-	// 243 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x52, 0x28, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x2f, 0x4b, 0xcc, 0xc9, 0x4c, 0xc9, 0x2c, 0xcd, 0xd5, 0x2f, 0x33, 0x84, 0xb3, 0xf5,
-	0x0a, 0x8a, 0xf2, 0x4b, 0xf2, 0x85, 0x04, 0xc1, 0x2a, 0xf4, 0xe0, 0xa2, 0x65, 0x86, 0x4a, 0x5d,
-	0x8c, 0x5c, 0x3c, 0x21, 0x45, 0xa9, 0xa9, 0x9e, 0x29, 0xa9, 0x79, 0x25, 0x99, 0x25, 0x95, 0x42,
-	0x42, 0x5c, 0x2c, 0x05, 0x89, 0x25, 0x19, 0x12, 0x8c, 0x0a, 0xcc, 0x1a, 0xbc, 0x41, 0x60, 0xb6,
-	0x90, 0x1a, 0x17, 0x7f, 0x41, 0x62, 0x51, 0x6a, 0x5e, 0x49, 0x7c, 0x72, 0x46, 0x62, 0x66, 0x5e,
-	0x7c, 0x66, 0x8a, 0x04, 0x93, 0x02, 0xa3, 0x06, 0x67, 0x10, 0x2f, 0x44, 0xd8, 0x19, 0x24, 0xea,
-	0x99, 0x22, 0xa4, 0xc8, 0xc5, 0x93, 0x9b, 0x58, 0x11, 0x9f, 0x9c, 0x91, 0x99, 0x93, 0x52, 0x94,
-	0x9a, 0x27, 0xc1, 0xac, 0xc0, 0xa8, 0xc1, 0x1b, 0xc4, 0x9d, 0x9b, 0x58, 0xe1, 0x0c, 0x15, 0x12,
-	0x92, 0xe6, 0xe2, 0x04, 0x29, 0x49, 0x49, 0x2d, 0x28, 0xc9, 0x90, 0x60, 0x01, 0xcb, 0x73, 0xe4,
-	0x26, 0x56, 0xb8, 0x80, 0xf8, 0x4e, 0x6e, 0x27, 0x1e, 0xc9, 0x31, 0x5e, 0x78, 0x24, 0xc7, 0xf8,
-	0xe0, 0x91, 0x1c, 0xe3, 0x84, 0xc7, 0x72, 0x0c, 0x17, 0x1e, 0xcb, 0x31, 0xdc, 0x78, 0x2c, 0xc7,
-	0x10, 0xa5, 0x93, 0x9e, 0x59, 0x92, 0x51, 0x9a, 0xa4, 0x97, 0x9c, 0x9f, 0xab, 0x0f, 0xf6, 0x84,
-	0x6e, 0x49, 0x51, 0x6a, 0x2a, 0x84, 0xa9, 0x5f, 0x81, 0xf0, 0x73, 0x49, 0x65, 0x41, 0x6a, 0x71,
-	0x12, 0x1b, 0xd8, 0xbb, 0xc6, 0x80, 0x00, 0x00, 0x00, 0xff, 0xff, 0xa0, 0x62, 0x0c, 0x91, 0x12,
-	0x01, 0x00, 0x00,
+	// 901 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x55, 0xdd, 0x6e, 0x1a, 0x47,
+	0x14, 0x66, 0x0d, 0x38, 0x70, 0x58, 0x12, 0x3c, 0x75, 0xd5, 0x8d, 0xdb, 0x12, 0x62, 0x4b, 0x15,
+	0x4a, 0x1a, 0x10, 0x49, 0x95, 0x7b, 0x1b, 0x83, 0x40, 0xa9, 0xe2, 0x6a, 0x71, 0x7a, 0x11, 0xa9,
+	0x5a, 0x0d, 0x3b, 0xc7, 0xec, 0xa8, 0xb0, 0xb3, 0x9d, 0x19, 0x10, 0xe4, 0x11, 0x7a, 0xd5, 0x77,
+	0x69, 0x5f, 0xa1, 0x52, 0x2e, 0xa3, 0x5e, 0xf5, 0xaa, 0xaa, 0xec, 0x07, 0xe8, 0x2b, 0x54, 0x3b,
+	0xb3, 0xfc, 0xb8, 0xae, 0x94, 0xbb, 0x39, 0xdf, 0xf7, 0xed, 0xf0, 0x9d, 0xbf, 0x01, 0x1a, 0x6a,
+	0x3a, 0x57, 0x51, 0x7b, 0x41, 0xa7, 0x9c, 0xf1, 0xf9, 0xac, 0xbd, 0xe8, 0x6c, 0xce, 0xad, 0x44,
+	0x0a, 0x2d, 0xc8, 0x81, 0x51, 0xb4, 0x36, 0xe8, 0xa2, 0x73, 0x54, 0x0f, 0x85, 0x9a, 0x09, 0xd5,
+	0x1e, 0x53, 0x85, 0xed, 0x45, 0x67, 0x8c, 0x9a, 0x76, 0xda, 0xa1, 0xe0, 0xb1, 0xfd, 0xe4, 0xe8,
+	0xa1, 0xe5, 0x03, 0x13, 0xb5, 0x6d, 0x90, 0x51, 0x87, 0x13, 0x31, 0x11, 0x16, 0x4f, 0x4f, 0x16,
+	0x3d, 0xfe, 0xd9, 0x01, 0xf7, 0x52, 0x22, 0x0e, 0x19, 0xc6, 0x9a, 0xeb, 0x15, 0x21, 0x50, 0x48,
+	0xa8, 0x8e, 0x3c, 0xa7, 0x91, 0x6f, 0x56, 0x7d, 0x73, 0x26, 0x5f, 0xc1, 0x83, 0x84, 0x4a, 0x8c,
+	0x75, 0x10, 0x46, 0x94, 0xc7, 0x01, 0x67, 0xde, 0x5e, 0xc3, 0x69, 0x96, 0xfd, 0xaa, 0x85, 0xbb,
+	0x29, 0x3a, 0x64, 0xe4, 0x31, 0xb8, 0x33, 0xba, 0x0c, 0xc2, 0x88, 0x4f, 0x99, 0xc4, 0xd8, 0xcb,
+	0x37, 0x9c, 0x66, 0xd5, 0xaf, 0xcc, 0xe8, 0xb2, 0x9b, 0x41, 0xe4, 0x73, 0x28, 0xa7, 0x12, 0x86,
+	0x89, 0x8e, 0xbc, 0x82, 0xe1, 0x4b, 0x33, 0xba, 0x3c, 0x4f, 0xe3, 0xe3, 0x5f, 0x0b, 0x50, 0x34,
+	0x4a, 0x72, 0x08, 0x45, 0x1e, 0x33, 0x5c, 0x7a, 0x8e, 0x91, 0xd8, 0x80, 0x7c, 0x03, 0x25, 0x91,
+	0xa0, 0xa4, 0x5a, 0x48, 0x6b, 0xe0, 0xcc, 0xfb, 0xe3, 0xb7, 0x67, 0x87, 0x59, 0x9a, 0xa7, 0x8c,
+	0x49, 0x54, 0x6a, 0xa4, 0x25, 0x8f, 0x27, 0xfe, 0x46, 0x49, 0x4e, 0xa0, 0xba, 0x40, 0xc9, 0xaf,
+	0x56, 0x3c, 0x9e, 0x04, 0x3f, 0xe2, 0xca, 0xd8, 0x72, 0x7d, 0x77, 0x03, 0xbe, 0xc2, 0x15, 0x79,
+	0x01, 0x85, 0xb1, 0x88, 0x99, 0xb1, 0x54, 0x79, 0xfe, 0xb0, 0x95, 0xdd, 0x99, 0xd6, 0xb9, 0x95,
+	0xd5, 0xb9, 0xd5, 0x15, 0x3c, 0x3e, 0x2b, 0xbc, 0xff, 0xeb, 0x51, 0xce, 0x37, 0x62, 0xf2, 0x12,
+	0xf6, 0x95, 0xa6, 0x7a, 0xae, 0xbc, 0x62, 0xc3, 0x69, 0xde, 0x7f, 0x5e, 0x6f, 0xdd, 0xe9, 0x58,
+	0xcb, 0xe4, 0x33, 0x32, 0x2a, 0x3f, 0x53, 0x93, 0xa7, 0x70, 0x30, 0xa5, 0x1a, 0x95, 0x0e, 0x42,
+	0x31, 0x9b, 0x71, 0x3d, 0xc3, 0x58, 0x7b, 0xfb, 0xc6, 0x55, 0xcd, 0x12, 0xdd, 0x0d, 0x9e, 0x8a,
+	0x25, 0x4e, 0xb8, 0xd2, 0x28, 0x91, 0x05, 0x11, 0xf2, 0x49, 0xa4, 0xbd, 0x7b, 0x0d, 0xa7, 0x99,
+	0xf7, 0x6b, 0x5b, 0x62, 0x60, 0x70, 0xd2, 0x81, 0x4f, 0xaf, 0xa4, 0x78, 0x87, 0x71, 0x40, 0x75,
+	0x20, 0x85, 0xd0, 0xeb, 0x0f, 0x4a, 0x0d, 0xa7, 0x59, 0xf0, 0x89, 0x25, 0x4f, 0xb5, 0x2f, 0x84,
+	0xce, 0x3e, 0x39, 0x81, 0xea, 0x95, 0x44, 0x7c, 0x87, 0x81, 0x44, 0xaa, 0x44, 0xec, 0x95, 0x4d,
+	0x6b, 0x5d, 0x0b, 0xfa, 0x06, 0x23, 0x8f, 0xa0, 0x32, 0x45, 0x36, 0x41, 0x69, 0x2e, 0xf5, 0xc0,
+	0x78, 0x05, 0x0b, 0xa5, 0x77, 0xa5, 0x02, 0x31, 0xd7, 0x63, 0xb1, 0xb4, 0x82, 0x8a, 0x15, 0x58,
+	0xc8, 0x08, 0xbe, 0x04, 0xe0, 0x71, 0xca, 0x47, 0x48, 0x99, 0xe7, 0x1a, 0xbe, 0x6c, 0x90, 0x01,
+	0x52, 0x96, 0xba, 0xa0, 0x71, 0x18, 0x09, 0xb9, 0x36, 0x5c, 0x35, 0x86, 0x5d, 0x0b, 0x66, 0x56,
+	0x0f, 0xa1, 0x88, 0x89, 0x08, 0x23, 0xef, 0xbe, 0x21, 0x6d, 0x70, 0xfc, 0xcf, 0x1e, 0xd4, 0xb6,
+	0xf5, 0xea, 0x73, 0x9c, 0x32, 0x45, 0x6a, 0x90, 0x5f, 0x70, 0x66, 0xc6, 0xc7, 0xf5, 0xd3, 0xe3,
+	0x7f, 0x53, 0xd8, 0xfb, 0x58, 0x0a, 0xf9, 0x3b, 0x29, 0x3c, 0x06, 0x57, 0x62, 0x88, 0x3c, 0xb1,
+	0xa5, 0x35, 0xb3, 0xe2, 0xfa, 0x95, 0x0c, 0x33, 0x92, 0x13, 0xa8, 0xae, 0xa7, 0xdf, 0x6a, 0x8a,
+	0x76, 0xd6, 0xd6, 0xe0, 0x5a, 0x74, 0x3b, 0xd7, 0xfd, 0xff, 0xc9, 0xf5, 0x29, 0x1c, 0x64, 0xa2,
+	0x9d, 0x19, 0xb9, 0x67, 0x67, 0xc4, 0x12, 0xb7, 0x67, 0x84, 0x86, 0x21, 0x26, 0x9a, 0xc6, 0x21,
+	0x06, 0x8c, 0x4f, 0x50, 0xd9, 0x96, 0xa7, 0xe2, 0x0d, 0x71, 0x6e, 0x70, 0xf2, 0x04, 0x0e, 0xd6,
+	0xbb, 0x91, 0xae, 0x43, 0x10, 0x51, 0x15, 0x99, 0xa6, 0xbb, 0xfe, 0x83, 0x35, 0xf1, 0x0a, 0x57,
+	0x03, 0xaa, 0xa2, 0x6d, 0xc5, 0x61, 0xb7, 0xe2, 0xbf, 0x3b, 0xf0, 0xa0, 0x2f, 0x64, 0x88, 0xec,
+	0xc2, 0xe8, 0xb9, 0x9d, 0x10, 0x93, 0x64, 0xb0, 0xbb, 0xb7, 0x60, 0xa0, 0xa1, 0x59, 0xde, 0x23,
+	0x28, 0x29, 0xfc, 0x69, 0x8e, 0x71, 0x88, 0xa6, 0xf8, 0x05, 0x7f, 0x13, 0xa7, 0x95, 0x4d, 0xe8,
+	0x6a, 0x2a, 0x28, 0xb3, 0x6e, 0x6c, 0xed, 0x2b, 0x19, 0x66, 0x9c, 0x1c, 0x41, 0x89, 0x21, 0x65,
+	0x53, 0x1e, 0xa3, 0x29, 0x7c, 0xc1, 0xdf, 0xc4, 0xe4, 0x25, 0x94, 0x19, 0x26, 0x42, 0xf1, 0xf4,
+	0x61, 0x28, 0x7e, 0xe4, 0x61, 0xd8, 0x4a, 0x8f, 0x2f, 0xc0, 0x1d, 0x70, 0xa5, 0x85, 0x5c, 0xf5,
+	0x62, 0x2d, 0x57, 0x69, 0x0e, 0xbb, 0x3b, 0xe3, 0x98, 0x9f, 0x01, 0xb9, 0xdd, 0x95, 0x3a, 0xc0,
+	0x4e, 0x37, 0xb2, 0x11, 0xda, 0x22, 0x4f, 0x7e, 0x80, 0xca, 0xce, 0xbe, 0x93, 0x2f, 0xc0, 0xeb,
+	0x0e, 0x86, 0xdf, 0x9e, 0x07, 0xa3, 0xcb, 0xd3, 0xcb, 0x37, 0xa3, 0xe0, 0xcd, 0xeb, 0xd1, 0x77,
+	0xbd, 0xee, 0xb0, 0x3f, 0xec, 0x9d, 0xd7, 0x72, 0xe4, 0x33, 0xf8, 0xe4, 0x16, 0x7b, 0xda, 0xbd,
+	0x1c, 0x7e, 0xdf, 0xab, 0x39, 0x77, 0x88, 0xbe, 0x7f, 0xf1, 0xb6, 0xf7, 0xba, 0xb6, 0x77, 0xd6,
+	0x7f, 0x7f, 0x5d, 0x77, 0x3e, 0x5c, 0xd7, 0x9d, 0xbf, 0xaf, 0xeb, 0xce, 0x2f, 0x37, 0xf5, 0xdc,
+	0x87, 0x9b, 0x7a, 0xee, 0xcf, 0x9b, 0x7a, 0xee, 0xed, 0xd7, 0x13, 0xae, 0xa3, 0xf9, 0xb8, 0x15,
+	0x8a, 0x59, 0xdb, 0xbc, 0x41, 0xcf, 0xb4, 0x44, 0xb4, 0xc7, 0xf6, 0x72, 0xfb, 0x27, 0xa3, 0x57,
+	0x09, 0xaa, 0xf1, 0xbe, 0x79, 0xfb, 0x5f, 0xfc, 0x1b, 0x00, 0x00, 0xff, 0xff, 0x76, 0xdd, 0x3d,
+	0x7b, 0x83, 0x06, 0x00, 0x00,
 }
 
 func (m *TreeIdentity) Marshal() (dAtA []byte, err error) {
@@ -180,6 +690,294 @@ func (m *TreeIdentity) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *Child) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *Child) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *Child) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Epoch != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x70
+	}
+	if m.AnchorHeight != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.AnchorHeight))
+		i--
+		dAtA[i] = 0x68
+	}
+	if len(m.InboxHead) > 0 {
+		i -= len(m.InboxHead)
+		copy(dAtA[i:], m.InboxHead)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.InboxHead)))
+		i--
+		dAtA[i] = 0x62
+	}
+	if len(m.OutboxRoot) > 0 {
+		i -= len(m.OutboxRoot)
+		copy(dAtA[i:], m.OutboxRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.OutboxRoot)))
+		i--
+		dAtA[i] = 0x5a
+	}
+	if len(m.LedgerRoot) > 0 {
+		i -= len(m.LedgerRoot)
+		copy(dAtA[i:], m.LedgerRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.LedgerRoot)))
+		i--
+		dAtA[i] = 0x52
+	}
+	if len(m.FreezeReason) > 0 {
+		i -= len(m.FreezeReason)
+		copy(dAtA[i:], m.FreezeReason)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.FreezeReason)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if m.FrozenAtRootHeight != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.FrozenAtRootHeight))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.RegisteredHeight != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.RegisteredHeight))
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.LatestCommitment) > 0 {
+		i -= len(m.LatestCommitment)
+		copy(dAtA[i:], m.LatestCommitment)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.LatestCommitment)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.Status != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x28
+	}
+	{
+		size, err := m.Bond.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintValidium(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if len(m.VerifyingKey) > 0 {
+		i -= len(m.VerifyingKey)
+		copy(dAtA[i:], m.VerifyingKey)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.VerifyingKey)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Operator) > 0 {
+		i -= len(m.Operator)
+		copy(dAtA[i:], m.Operator)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.Operator)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Index != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Index))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *CommitmentFields) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *CommitmentFields) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *CommitmentFields) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Epoch != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x50
+	}
+	if len(m.OperatorKeyHash) > 0 {
+		i -= len(m.OperatorKeyHash)
+		copy(dAtA[i:], m.OperatorKeyHash)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.OperatorKeyHash)))
+		i--
+		dAtA[i] = 0x4a
+	}
+	if len(m.AcceptanceDigest) > 0 {
+		i -= len(m.AcceptanceDigest)
+		copy(dAtA[i:], m.AcceptanceDigest)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.AcceptanceDigest)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if len(m.AnchorCommitment) > 0 {
+		i -= len(m.AnchorCommitment)
+		copy(dAtA[i:], m.AnchorCommitment)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.AnchorCommitment)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if m.AnchorHeight != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.AnchorHeight))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.ChildrenRoot) > 0 {
+		i -= len(m.ChildrenRoot)
+		copy(dAtA[i:], m.ChildrenRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.ChildrenRoot)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.ReceiptRoot) > 0 {
+		i -= len(m.ReceiptRoot)
+		copy(dAtA[i:], m.ReceiptRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.ReceiptRoot)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.OutboxRoot) > 0 {
+		i -= len(m.OutboxRoot)
+		copy(dAtA[i:], m.OutboxRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.OutboxRoot)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.LedgerRoot) > 0 {
+		i -= len(m.LedgerRoot)
+		copy(dAtA[i:], m.LedgerRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.LedgerRoot)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Vid) > 0 {
+		i -= len(m.Vid)
+		copy(dAtA[i:], m.Vid)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.Vid)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *ForcedOperation) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ForcedOperation) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ForcedOperation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Depositor) > 0 {
+		i -= len(m.Depositor)
+		copy(dAtA[i:], m.Depositor)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.Depositor)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.Deadline != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.PayloadHash) > 0 {
+		i -= len(m.PayloadHash)
+		copy(dAtA[i:], m.PayloadHash)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.PayloadHash)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *HistoryEntry) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *HistoryEntry) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *HistoryEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Commitment) > 0 {
+		i -= len(m.Commitment)
+		copy(dAtA[i:], m.Commitment)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.Commitment)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.RootHeight != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.RootHeight))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintValidium(dAtA []byte, offset int, v uint64) int {
 	offset -= sovValidium(v)
 	base := offset
@@ -213,6 +1011,152 @@ func (m *TreeIdentity) Size() (n int) {
 	}
 	if m.MaxDepth != 0 {
 		n += 1 + sovValidium(uint64(m.MaxDepth))
+	}
+	return n
+}
+
+func (m *Child) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Index != 0 {
+		n += 1 + sovValidium(uint64(m.Index))
+	}
+	l = len(m.Operator)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.VerifyingKey)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = m.Bond.Size()
+	n += 1 + l + sovValidium(uint64(l))
+	if m.Status != 0 {
+		n += 1 + sovValidium(uint64(m.Status))
+	}
+	l = len(m.LatestCommitment)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.RegisteredHeight != 0 {
+		n += 1 + sovValidium(uint64(m.RegisteredHeight))
+	}
+	if m.FrozenAtRootHeight != 0 {
+		n += 1 + sovValidium(uint64(m.FrozenAtRootHeight))
+	}
+	l = len(m.FreezeReason)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.LedgerRoot)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.OutboxRoot)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.InboxHead)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.AnchorHeight != 0 {
+		n += 1 + sovValidium(uint64(m.AnchorHeight))
+	}
+	if m.Epoch != 0 {
+		n += 1 + sovValidium(uint64(m.Epoch))
+	}
+	return n
+}
+
+func (m *CommitmentFields) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Vid)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.LedgerRoot)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.OutboxRoot)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.ReceiptRoot)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.ChildrenRoot)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.AnchorHeight != 0 {
+		n += 1 + sovValidium(uint64(m.AnchorHeight))
+	}
+	l = len(m.AnchorCommitment)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.AcceptanceDigest)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.OperatorKeyHash)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.Epoch != 0 {
+		n += 1 + sovValidium(uint64(m.Epoch))
+	}
+	return n
+}
+
+func (m *ForcedOperation) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovValidium(uint64(m.ChildIndex))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovValidium(uint64(m.Sequence))
+	}
+	l = len(m.PayloadHash)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovValidium(uint64(m.Deadline))
+	}
+	l = len(m.Depositor)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	return n
+}
+
+func (m *HistoryEntry) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RootHeight != 0 {
+		n += 1 + sovValidium(uint64(m.RootHeight))
+	}
+	l = len(m.Commitment)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
 	}
 	return n
 }
@@ -398,6 +1342,1073 @@ func (m *TreeIdentity) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipValidium(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *Child) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowValidium
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: Child: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: Child: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Index", wireType)
+			}
+			m.Index = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Index |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Operator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Operator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VerifyingKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VerifyingKey = append(m.VerifyingKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.VerifyingKey == nil {
+				m.VerifyingKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Bond", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Bond.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= ChildStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LatestCommitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LatestCommitment = append(m.LatestCommitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.LatestCommitment == nil {
+				m.LatestCommitment = []byte{}
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RegisteredHeight", wireType)
+			}
+			m.RegisteredHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RegisteredHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FrozenAtRootHeight", wireType)
+			}
+			m.FrozenAtRootHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FrozenAtRootHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FreezeReason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FreezeReason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 10:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LedgerRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LedgerRoot = append(m.LedgerRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.LedgerRoot == nil {
+				m.LedgerRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutboxRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OutboxRoot = append(m.OutboxRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.OutboxRoot == nil {
+				m.OutboxRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 12:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxHead", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.InboxHead = append(m.InboxHead[:0], dAtA[iNdEx:postIndex]...)
+			if m.InboxHead == nil {
+				m.InboxHead = []byte{}
+			}
+			iNdEx = postIndex
+		case 13:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AnchorHeight", wireType)
+			}
+			m.AnchorHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AnchorHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 14:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipValidium(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *CommitmentFields) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowValidium
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: CommitmentFields: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: CommitmentFields: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Vid", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Vid = append(m.Vid[:0], dAtA[iNdEx:postIndex]...)
+			if m.Vid == nil {
+				m.Vid = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LedgerRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LedgerRoot = append(m.LedgerRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.LedgerRoot == nil {
+				m.LedgerRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutboxRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OutboxRoot = append(m.OutboxRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.OutboxRoot == nil {
+				m.OutboxRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReceiptRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ReceiptRoot = append(m.ReceiptRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.ReceiptRoot == nil {
+				m.ReceiptRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildrenRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChildrenRoot = append(m.ChildrenRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.ChildrenRoot == nil {
+				m.ChildrenRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AnchorHeight", wireType)
+			}
+			m.AnchorHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AnchorHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AnchorCommitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AnchorCommitment = append(m.AnchorCommitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.AnchorCommitment == nil {
+				m.AnchorCommitment = []byte{}
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AcceptanceDigest", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AcceptanceDigest = append(m.AcceptanceDigest[:0], dAtA[iNdEx:postIndex]...)
+			if m.AcceptanceDigest == nil {
+				m.AcceptanceDigest = []byte{}
+			}
+			iNdEx = postIndex
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OperatorKeyHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OperatorKeyHash = append(m.OperatorKeyHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.OperatorKeyHash == nil {
+				m.OperatorKeyHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 10:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipValidium(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ForcedOperation) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowValidium
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ForcedOperation: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ForcedOperation: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PayloadHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PayloadHash = append(m.PayloadHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.PayloadHash == nil {
+				m.PayloadHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Depositor", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Depositor = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipValidium(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *HistoryEntry) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowValidium
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: HistoryEntry: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: HistoryEntry: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RootHeight", wireType)
+			}
+			m.RootHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RootHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commitment = append(m.Commitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.Commitment == nil {
+				m.Commitment = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipValidium(dAtA[iNdEx:])

@@ -1,0 +1,126 @@
+package ledger
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/test"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+)
+
+func samplePublic() PublicInputs {
+	return PublicInputs{Vid: testVid, OldLedgerRoot: hash.Uint64(1), NewLedgerRoot: hash.Uint64(2), OldInbox: hash.Uint64(3),
+		NewInbox: hash.Uint64(4), OldOutbox: hash.Uint64(5), NewOutbox: hash.Uint64(6), AnchorHeight: 1<<64 - 1, AnchorCommitment: hash.Uint64(8)}
+}
+
+func TestPublicInputsCodec(t *testing.T) {
+	assert := test.NewAssert(t)
+	p := samplePublic()
+	b := p.Bytes()
+	assert.Equal(PublicInputsSize, len(b))
+	got, err := ParsePublicInputs(b)
+	assert.NoError(err)
+	assert.Equal(p, got)
+	e := p.Elements()
+	assert.Equal(NbPublicInputs, len(e))
+	assert.Equal(hash.Uint64(p.AnchorHeight), e[7])
+	// every element position rejects r (never reduced to 0)
+	r := fr.Modulus().FillBytes(make([]byte, 32))
+	for i := 0; i < NbPublicInputs; i++ {
+		bad := append([]byte(nil), b...)
+		copy(bad[i*32:], r)
+		_, err := ParsePublicInputs(bad)
+		assert.True(errors.Is(err, ErrPublicInputs), "element %d: %v", i, err)
+	}
+	// anchor height 2^64
+	bad := append([]byte(nil), b...)
+	bad[7*32+23] = 1
+	_, err = ParsePublicInputs(bad)
+	assert.True(errors.Is(err, ErrPublicInputs))
+	_, err = ParsePublicInputs(b[:len(b)-1])
+	assert.True(errors.Is(err, ErrPublicInputs))
+}
+
+func TestOpCodec(t *testing.T) {
+	assert := test.NewAssert(t)
+	f := newFixture(t, testParams)
+	in := f.deposit(t, f.carol, asset1, 3)
+	for _, op := range []Op{{}, f.transfer(t, f.alice, 0, owner(f.bob), 5, 0), f.bridgeOut(t, f.alice, 0, 5, 0), NewBridgeIn(in)} {
+		b := op.Bytes()
+		assert.Equal(OpSize, len(b))
+		got, err := DecodeOp(b)
+		assert.NoError(err, op.Kind.String())
+		assert.Equal(b, got.Bytes())
+		assert.Equal(op.SigningHash(testVid), got.SigningHash(testVid))
+	}
+	// unused fields set, unknown kind, bad key
+	op := f.transfer(t, f.alice, 0, owner(f.bob), 5, 0)
+	op.Recipient = hash.Uint64(1)
+	_, err := DecodeOp(op.Bytes())
+	assert.True(errors.Is(err, ErrBadOp))
+	b := NewBridgeIn(in).Bytes()
+	b[0] = 4
+	_, err = DecodeOp(b)
+	assert.True(errors.Is(err, ErrBadOp))
+	b = f.transfer(t, f.alice, 0, owner(f.bob), 5, 0).Bytes()
+	copy(b[9:41], bytes.Repeat([]byte{0xff}, 32))
+	_, err = DecodeOp(b)
+	assert.True(errors.Is(err, ErrBadOp))
+}
+
+func FuzzParsePublicInputs(f *testing.F) {
+	f.Add(samplePublic().Bytes())
+	f.Add(make([]byte, PublicInputsSize))
+	f.Add([]byte{1, 2, 3})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		p, err := ParsePublicInputs(b)
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(p.Bytes(), b) {
+			t.Fatalf("accepted a non-canonical encoding")
+		}
+	})
+}
+
+func FuzzDecodeOp(f *testing.F) {
+	fx := newFixture(f, testParams)
+	f.Add(Op{}.Bytes())
+	f.Add(fx.transfer(f, fx.alice, 0, owner(fx.bob), 5, 0).Bytes())
+	f.Add(fx.bridgeOut(f, fx.alice, 0, 5, 0).Bytes())
+	f.Add(NewBridgeIn(fx.deposit(f, fx.carol, asset1, 3)).Bytes())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		op, err := DecodeOp(b)
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(op.Bytes(), b) {
+			t.Fatalf("accepted a non-canonical encoding")
+		}
+		if op.checkUnused() != nil {
+			t.Fatalf("accepted unused fields")
+		}
+	})
+}
+
+func FuzzDecodeMessage(f *testing.F) {
+	f.Add(EncodeMessage(samplePublicMessage()))
+	f.Add(make([]byte, MessageSize))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := DecodeMessage(b)
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(EncodeMessage(m), b) {
+			t.Fatalf("accepted a non-canonical encoding")
+		}
+	})
+}
+
+func samplePublicMessage() inclusion.Message {
+	return inclusion.Message{SrcVid: otherVid, DstVid: testVid, Nonce: 3, Recipient: hash.Uint64(4), AssetID: asset1, Amount: 5, Deadline: 6}
+}

@@ -1,0 +1,172 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/x/validium/types"
+)
+
+// registerChild assigns the next free index (DESIGN §3: 1..max_children), escrows the bond
+// and stores the child as active. The verifying key must pass keys.CheckVerifyingKey.
+func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg *types.MsgRegisterChild) (uint32, []uint32, error) {
+	vk, bond := msg.VerifyingKey, msg.Bond
+	id, err := k.Identity.Get(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	if id.Depth()+1 > id.MaxDepth {
+		return 0, nil, errorsmod.Wrapf(types.ErrMaxDepth, "a child of depth %d exceeds max_depth %d", id.Depth()+1, id.MaxDepth)
+	}
+	if _, err := keys.CheckVerifyingKey(vk, types.UpdatePublicInputs); err != nil {
+		return 0, nil, errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
+	}
+	if _, err := hash.DecodeElement(msg.GenesisLedgerRoot); err != nil {
+		return 0, nil, errorsmod.Wrapf(types.ErrInvalidField, "genesis_ledger_root: %v", err)
+	}
+	if _, err := hash.DecodeElement(msg.GenesisOutboxRoot); err != nil {
+		return 0, nil, errorsmod.Wrapf(types.ErrInvalidField, "genesis_outbox_root: %v", err)
+	}
+	index, err := k.nextFreeIndex(ctx, id.MaxChildren)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := k.bank.SendCoinsFromAccountToModule(ctx, operator, types.ModuleName, sdk.NewCoins(bond)); err != nil {
+		return 0, nil, err
+	}
+	operatorStr, err := k.addressCodec.BytesToString(operator)
+	if err != nil {
+		return 0, nil, err
+	}
+	child := types.Child{
+		Index:            index,
+		Operator:         operatorStr,
+		VerifyingKey:     vk,
+		Bond:             bond,
+		Status:           types.ChildStatus_CHILD_STATUS_ACTIVE,
+		RegisteredHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		LedgerRoot:       msg.GenesisLedgerRoot,
+		OutboxRoot:       msg.GenesisOutboxRoot,
+	}
+	if err := k.Children.Set(ctx, index, child); err != nil {
+		return 0, nil, err
+	}
+	if k.acceptance != nil {
+		if err := k.acceptance.OnChildRegistered(ctx, index); err != nil {
+			return 0, nil, err
+		}
+	}
+	return index, append(append([]uint32{}, id.Path...), index), nil
+}
+
+// nextFreeIndex is the lowest unused child index, so a deregistered slot is reused.
+func (k Keeper) nextFreeIndex(ctx context.Context, maxChildren uint32) (uint32, error) {
+	for i := uint32(1); i <= maxChildren; i++ {
+		has, err := k.Children.Has(ctx, i)
+		if err != nil {
+			return 0, err
+		}
+		if !has {
+			return i, nil
+		}
+	}
+	return 0, errorsmod.Wrapf(types.ErrNoFreeChildIndex, "all %d child slots are taken", maxChildren)
+}
+
+// GetChild returns a registered child or ErrUnknownChild.
+func (k Keeper) GetChild(ctx context.Context, index uint32) (types.Child, error) {
+	child, err := k.Children.Get(ctx, index)
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.Child{}, errorsmod.Wrapf(types.ErrUnknownChild, "index %d", index)
+	}
+	return child, err
+}
+
+// deregisterChild removes a child that has no pending forced operations and returns its bond.
+// A frozen child keeps its bond until its users have exited (its queue is then empty).
+func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint32) error {
+	child, err := k.GetChild(ctx, index)
+	if err != nil {
+		return err
+	}
+	if child.Operator != operator {
+		return errorsmod.Wrapf(types.ErrWrongOperator, "child %d is operated by %s", index, child.Operator)
+	}
+	pending, err := k.hasPendingForcedOps(ctx, index)
+	if err != nil {
+		return err
+	}
+	if pending {
+		return errorsmod.Wrapf(types.ErrPendingForcedOps, "child %d", index)
+	}
+	operatorAddr, err := k.addressCodec.StringToBytes(child.Operator)
+	if err != nil {
+		return err
+	}
+	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, operatorAddr, sdk.NewCoins(child.Bond)); err != nil {
+		return err
+	}
+	if err := k.History.Clear(ctx, collections.NewPrefixedPairRange[uint32, uint64](index)); err != nil {
+		return err
+	}
+	if err := k.NextForcedSeq.Remove(ctx, index); err != nil {
+		return err
+	}
+	if err := k.ForcedHead.Remove(ctx, index); err != nil {
+		return err
+	}
+	return k.Children.Remove(ctx, index)
+}
+
+// freezeChild marks a child frozen (idempotent) and emits EventChildFrozen.
+func (k Keeper) freezeChild(ctx context.Context, index uint32, reason string) error {
+	child, err := k.GetChild(ctx, index)
+	if err != nil {
+		return err
+	}
+	if child.Status == types.ChildStatus_CHILD_STATUS_FROZEN {
+		return nil
+	}
+	rootHeight, err := k.RootHeight(ctx)
+	if err != nil {
+		return err
+	}
+	child.Status = types.ChildStatus_CHILD_STATUS_FROZEN
+	child.FrozenAtRootHeight = rootHeight
+	child.FreezeReason = reason
+	if err := k.Children.Set(ctx, index, child); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChildFrozen{
+		ChildIndex: index, RootHeight: rootHeight, Reason: reason,
+	})
+}
+
+// appendHistory records (root height, commitment) for a child, dropping entries beyond MaxHistoryEntries.
+func (k Keeper) appendHistory(ctx context.Context, index uint32, rootHeight uint64, commitment []byte) error {
+	if err := k.History.Set(ctx, collections.Join(index, rootHeight), commitment); err != nil {
+		return err
+	}
+	var heights []uint64
+	err := k.History.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](index),
+		func(key collections.Pair[uint32, uint64], _ []byte) (bool, error) {
+			heights = append(heights, key.K2())
+			return false, nil
+		})
+	if err != nil {
+		return err
+	}
+	for i := 0; i+types.MaxHistoryEntries < len(heights); i++ {
+		if err := k.History.Remove(ctx, collections.Join(index, heights[i])); err != nil {
+			return err
+		}
+	}
+	return nil
+}

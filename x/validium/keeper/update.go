@@ -1,0 +1,326 @@
+package keeper
+
+import (
+	"bytes"
+	"context"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/prover"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	"github.com/slush-tree/slush/x/validium/types"
+)
+
+// submitUpdate runs every check of DESIGN §5 on a child's update, charges the verification
+// gas, verifies the proof and then records the update. Nothing is written before every check
+// has passed.
+func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*types.MsgSubmitUpdateResponse, error) {
+	child, err := k.updatableChild(ctx, msg.ChildIndex, msg.Operator)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(msg.PrevCommitment, child.LatestCommitment) {
+		return nil, errorsmod.Wrapf(types.ErrStalePrev, "child %d", msg.ChildIndex)
+	}
+	fields, err := decodeCommitment(msg.NewCommitment)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.checkVid(ctx, msg.ChildIndex, fields.Vid); err != nil {
+		return nil, err
+	}
+	if err := k.checkAnchor(ctx, child, fields); err != nil {
+		return nil, err
+	}
+	entries, newInbox, err := chainInbox(child.InboxHead, msg.InboxEntries)
+	if err != nil {
+		return nil, err
+	}
+	consumed, err := k.matchForcedOps(ctx, msg.ChildIndex, entries)
+	if err != nil {
+		return nil, err
+	}
+	histogram := acceptancetypes.HistogramFromProto(msg.Histogram)
+	if digest := histogram.Digest(); !digest.Equal(&fields.AcceptanceDigest) {
+		return nil, errorsmod.Wrapf(types.ErrAcceptanceDigest, "child %d", msg.ChildIndex)
+	}
+	inputs, err := publicInputs(child, fields, newInbox)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.verifyUpdateProof(ctx, child, msg.Proof, inputs); err != nil {
+		return nil, err
+	}
+	return k.recordUpdate(ctx, child, fields, newInbox, consumed, histogram, msg.Subtree)
+}
+
+// updatableChild loads a child that exists, is active and is operated by operator.
+func (k Keeper) updatableChild(ctx context.Context, index uint32, operator string) (types.Child, error) {
+	child, err := k.GetChild(ctx, index)
+	if err != nil {
+		return types.Child{}, err
+	}
+	if child.Status != types.ChildStatus_CHILD_STATUS_ACTIVE {
+		return types.Child{}, errorsmod.Wrapf(types.ErrChildFrozen, "child %d", index)
+	}
+	if child.Operator != operator {
+		return types.Child{}, errorsmod.Wrapf(types.ErrWrongOperator, "child %d is operated by %s", index, child.Operator)
+	}
+	return child, nil
+}
+
+// decodeCommitment decodes the preimage canonically: every field element must be exactly 32
+// bytes and below the modulus (DESIGN §3: reject, never reduce).
+func decodeCommitment(f types.CommitmentFields) (commitment.Commitment, error) {
+	var c commitment.Commitment
+	for _, field := range []struct {
+		name string
+		in   []byte
+		out  *fr.Element
+	}{
+		{"vid", f.Vid, &c.Vid}, {"ledger_root", f.LedgerRoot, &c.LedgerRoot},
+		{"outbox_root", f.OutboxRoot, &c.OutboxRoot}, {"receipt_root", f.ReceiptRoot, &c.ReceiptRoot},
+		{"children_root", f.ChildrenRoot, &c.ChildrenRoot}, {"anchor_commitment", f.AnchorCommitment, &c.AnchorCommitment},
+		{"acceptance_digest", f.AcceptanceDigest, &c.AcceptanceDigest},
+		{"operator_key_hash", f.OperatorKeyHash, &c.OperatorKeyHash},
+	} {
+		e, err := hash.DecodeElement(field.in)
+		if err != nil {
+			return commitment.Commitment{}, errorsmod.Wrapf(types.ErrInvalidField, "%s: %v", field.name, err)
+		}
+		*field.out = e
+	}
+	c.AnchorHeight, c.Epoch = f.AnchorHeight, f.Epoch
+	return c, nil
+}
+
+// checkVid requires the commitment to name this child (so a proof for another child or
+// another parent cannot be replayed here: vid is also a public input of the proof).
+func (k Keeper) checkVid(ctx context.Context, index uint32, vid fr.Element) error {
+	want, err := k.childVid(ctx, index)
+	if err != nil {
+		return err
+	}
+	if !want.Equal(&vid) {
+		return errorsmod.Wrapf(types.ErrWrongVid, "child %d", index)
+	}
+	return nil
+}
+
+// childVid packs this chain's path plus the child index (DESIGN §3).
+func (k Keeper) childVid(ctx context.Context, index uint32) (fr.Element, error) {
+	id, err := k.Identity.Get(ctx)
+	if err != nil {
+		return fr.Element{}, err
+	}
+	path := make([]uint8, 0, len(id.Path)+1)
+	for _, p := range id.Path {
+		path = append(path, uint8(p))
+	}
+	return commitment.PackVid(append(path, uint8(index)))
+}
+
+// checkAnchor requires the anchor to advance and to be a root height and commitment this
+// chain knows (DESIGN §5: "the anchor is a root height/commitment the parent itself knows").
+func (k Keeper) checkAnchor(ctx context.Context, child types.Child, c commitment.Commitment) error {
+	if c.AnchorHeight <= child.AnchorHeight {
+		return errorsmod.Wrapf(types.ErrStaleAnchor, "anchor %d, last %d", c.AnchorHeight, child.AnchorHeight)
+	}
+	if k.anchors == nil {
+		return errorsmod.Wrap(types.ErrUnknownAnchor, "this chain has no root commitment history yet")
+	}
+	known, ok, err := k.anchors.RootCommitmentAt(ctx, c.AnchorHeight)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorsmod.Wrapf(types.ErrUnknownAnchor, "root height %d", c.AnchorHeight)
+	}
+	got := hash.EncodeElement(c.AnchorCommitment)
+	if !bytes.Equal(known, got) {
+		return errorsmod.Wrapf(types.ErrUnknownAnchor, "root commitment at %d differs", c.AnchorHeight)
+	}
+	return nil
+}
+
+// chainInbox decodes the consumed entries and extends the child's inbox chain over them.
+func chainInbox(head []byte, raw [][]byte) ([]fr.Element, fr.Element, error) {
+	if len(raw) > types.MaxInboxEntriesPerUpdate {
+		return nil, fr.Element{}, errorsmod.Wrapf(types.ErrTooManyInboxEntries, "%d > %d", len(raw), types.MaxInboxEntriesPerUpdate)
+	}
+	link, err := decodeHead(head)
+	if err != nil {
+		return nil, fr.Element{}, err
+	}
+	entries := make([]fr.Element, len(raw))
+	for i, b := range raw {
+		if entries[i], err = hash.DecodeElement(b); err != nil {
+			return nil, fr.Element{}, errorsmod.Wrapf(types.ErrInvalidField, "inbox entry %d: %v", i, err)
+		}
+		link = ledger.InboxLink(link, entries[i])
+	}
+	return entries, link, nil
+}
+
+// decodeHead reads a stored inbox head; empty means the empty chain (zero).
+func decodeHead(head []byte) (fr.Element, error) {
+	if len(head) == 0 {
+		return fr.Element{}, nil
+	}
+	e, err := hash.DecodeElement(head)
+	if err != nil {
+		return fr.Element{}, errorsmod.Wrapf(types.ErrInvalidField, "inbox head: %v", err)
+	}
+	return e, nil
+}
+
+// matchForcedOps walks the consumed entries and the child's forced queue together: the queued
+// operations must appear among the entries in queue order (claims may sit between them). It
+// returns the consumed operations and refuses the update if one left over is past its deadline.
+func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.Element) ([]types.ForcedOperation, error) {
+	head, next, err := k.queueBounds(ctx, index)
+	if err != nil {
+		return nil, err
+	}
+	var consumed []types.ForcedOperation
+	seq := head
+	for _, e := range entries {
+		if seq >= next {
+			break
+		}
+		op, err := k.ForcedOps.Get(ctx, collections.Join(index, seq))
+		if err != nil {
+			return nil, err
+		}
+		if bytes.Equal(op.PayloadHash, hash.EncodeElement(e)) {
+			consumed = append(consumed, op)
+			seq++
+		}
+	}
+	if seq < next {
+		pending, err := k.ForcedOps.Get(ctx, collections.Join(index, seq))
+		if err != nil {
+			return nil, err
+		}
+		rootHeight, err := k.RootHeight(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if pending.Deadline < rootHeight { // DESIGN §8: the child must consume it by its deadline
+			return nil, errorsmod.Wrapf(types.ErrForcedOpExpired, "operation %d, deadline %d, root height %d",
+				pending.Sequence, pending.Deadline, rootHeight)
+		}
+	}
+	return consumed, nil
+}
+
+// publicInputs is the ledger circuit's public input vector for this update, in its order:
+// vid, old/new ledger root, old/new inbox, old/new outbox, anchor height, anchor commitment.
+func publicInputs(child types.Child, c commitment.Commitment, newInbox fr.Element) ([]fr.Element, error) {
+	oldLedger, err := hash.DecodeElement(child.LedgerRoot)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidField, "stored ledger root: %v", err)
+	}
+	oldOutbox, err := hash.DecodeElement(child.OutboxRoot)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidField, "stored outbox root: %v", err)
+	}
+	oldInbox, err := decodeHead(child.InboxHead)
+	if err != nil {
+		return nil, err
+	}
+	return []fr.Element{
+		c.Vid, oldLedger, c.LedgerRoot, oldInbox, newInbox, oldOutbox, c.OutboxRoot,
+		hash.Uint64(c.AnchorHeight), c.AnchorCommitment,
+	}, nil
+}
+
+// verifyUpdateProof charges the verification gas first (DESIGN §5), then verifies the proof
+// against the child's registered verifying key.
+func (k Keeper) verifyUpdateProof(ctx context.Context, child types.Child, proof []byte, inputs []fr.Element) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	gas := params.VerifyGasFlat + params.VerifyGasPerPublicInput*uint64(len(inputs))
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(gas, "validium update proof verification")
+	vk, err := k.vks.get(child.VerifyingKey, types.UpdatePublicInputs)
+	if err != nil {
+		return errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
+	}
+	if err := prover.VerifyProof(vk, proof, inputs); err != nil {
+		return errorsmod.Wrap(types.ErrInvalidProof, err.Error())
+	}
+	return nil
+}
+
+// recordUpdate stores an accepted update: the child's new roots and commitment, its history,
+// the consumed forced operations, the children SMT leaf and the acceptance record.
+func (k Keeper) recordUpdate(
+	ctx context.Context, child types.Child, c commitment.Commitment, newInbox fr.Element,
+	consumed []types.ForcedOperation, histogram acceptancetypes.Histogram, subtree uint64,
+) (*types.MsgSubmitUpdateResponse, error) {
+	h := c.Hash()
+	commitmentBytes := hash.EncodeElement(h)
+	if k.acceptance != nil {
+		if err := k.acceptance.OnChildUpdate(ctx, child.Index, c.AnchorHeight, commitmentBytes, histogram, subtree); err != nil {
+			return nil, err
+		}
+	}
+	child.LatestCommitment = commitmentBytes
+	child.LedgerRoot = hash.EncodeElement(c.LedgerRoot)
+	child.OutboxRoot = hash.EncodeElement(c.OutboxRoot)
+	child.InboxHead = hash.EncodeElement(newInbox)
+	child.AnchorHeight = c.AnchorHeight
+	child.Epoch = c.Epoch
+	if err := k.Children.Set(ctx, child.Index, child); err != nil {
+		return nil, err
+	}
+	for _, op := range consumed {
+		if err := k.removeForcedOp(ctx, op); err != nil {
+			return nil, err
+		}
+	}
+	if len(consumed) > 0 {
+		if err := k.ForcedHead.Set(ctx, child.Index, consumed[len(consumed)-1].Sequence+1); err != nil {
+			return nil, err
+		}
+	}
+	if err := k.setChildLeaf(ctx, child.Index, h); err != nil {
+		return nil, err
+	}
+	if err := k.appendHistory(ctx, child.Index, c.AnchorHeight, commitmentBytes); err != nil {
+		return nil, err
+	}
+	err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChildUpdated{
+		ChildIndex: child.Index, RootHeight: c.AnchorHeight, Commitment: commitmentBytes,
+		ForcedConsumed: uint64(len(consumed)),
+	})
+	return &types.MsgSubmitUpdateResponse{Commitment: commitmentBytes, ForcedConsumed: uint64(len(consumed))}, err
+}
+
+// setChildLeaf updates this chain's children SMT (DESIGN §3 childrenRoot).
+func (k Keeper) setChildLeaf(ctx context.Context, index uint32, h fr.Element) error {
+	tree, err := commitment.NewChildrenTree(smtStore{ctx: ctx, m: k.ChildrenTree})
+	if err != nil {
+		return err
+	}
+	return tree.SetChild(uint8(index), h)
+}
+
+// ChildrenRoot is the root of this chain's children SMT, bound into its own commitment.
+func (k Keeper) ChildrenRoot(ctx context.Context) (fr.Element, error) {
+	tree, err := commitment.NewChildrenTree(smtStore{ctx: ctx, m: k.ChildrenTree})
+	if err != nil {
+		return fr.Element{}, err
+	}
+	return tree.Root()
+}

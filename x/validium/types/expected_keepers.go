@@ -1,0 +1,31 @@
+package types
+
+import (
+	"context"
+
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+)
+
+// BankKeeper escrows and returns child bonds.
+type BankKeeper interface {
+	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
+	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
+}
+
+// AcceptanceHooks is how x/validium tells x/acceptance about its children (DESIGN §6).
+type AcceptanceHooks interface {
+	// OnChildRegistered creates the child's empty acceptance record.
+	OnChildRegistered(ctx context.Context, childIndex uint32) error
+	// OnChildUpdate records an accepted update with the child's reported histogram and subtree size.
+	OnChildUpdate(ctx context.Context, childIndex uint32, height uint64, commitment []byte,
+		reported acceptancetypes.Histogram, subtree uint64) error
+}
+
+// AnchorOracle knows the root commitments this chain has verified (its own at the root, the
+// synced ones elsewhere: x/bridge's root history, DESIGN §5 downward flow).
+type AnchorOracle interface {
+	// RootCommitmentAt returns the root commitment at a root height, if this chain knows it.
+	RootCommitmentAt(ctx context.Context, rootHeight uint64) ([]byte, bool, error)
+}
