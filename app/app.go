@@ -235,7 +235,9 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 	app.AcceptanceKeeper = acceptancekeeper.NewKeeper(cdc, store(acceptancetypes.StoreKey), addrCodec, authority,
 		app.ValidiumKeeper)
 	app.ValidiumKeeper.SetAcceptanceHooks(app.AcceptanceKeeper)
-	app.BridgeKeeper = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), addrCodec, authority)
+	app.BridgeKeeper = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), addrCodec, authority,
+		app.ValidiumKeeper, app.AcceptanceKeeper, logger)
+	app.ValidiumKeeper.SetAnchorOracle(app.BridgeKeeper)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority)
 }
 

@@ -11,12 +11,37 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			Service: "slush.bridge.v1.Query",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the x/bridge parameters"},
+				{RpcMethod: "Ledger", Use: "ledger", Short: "Show the own-state ledger's roots and counters"},
+				{
+					RpcMethod: "Account", Use: "account [index]", Short: "Show a ledger account",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "index"}},
+				},
+				{
+					RpcMethod: "BatchLog", Use: "batch-log [from] [limit]", Short: "Show logged ledger operations from a sequence on",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "from"}, {ProtoField: "limit"}},
+				},
+				{
+					// positional: a --height flag would collide with the query's own --height
+					RpcMethod: "Commitment", Use: "commitment [block-height]",
+					Short:          "Show this chain's commitment at a block height (0: the latest)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "height"}},
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: "slush.bridge.v1.Msg",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
+				{
+					RpcMethod: "LedgerTransfer", Use: "ledger-transfer [op]",
+					Short:          "Submit an EdDSA-signed ledger transfer (encoded ledger operation)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "op"}},
+				},
+				{
+					RpcMethod: "BridgeOut", Use: "bridge-out [op]",
+					Short:          "Submit an EdDSA-signed bridge-out (encoded ledger operation)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "op"}},
+				},
 			},
 		},
 	}

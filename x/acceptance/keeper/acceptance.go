@@ -64,7 +64,7 @@ func (k Keeper) RecordOwnUpdate(ctx context.Context, height uint64, commitment [
 	} else if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return types.SubtreeReport{}, err
 	}
-	report, err := k.subtreeReport(ctx, height)
+	report, err := k.SubtreeReport(ctx, height)
 	if err != nil {
 		return types.SubtreeReport{}, err
 	}
@@ -89,8 +89,10 @@ func (k Keeper) RecordOwnUpdate(ctx context.Context, height uint64, commitment [
 	return report, k.LastReport.Set(ctx, report)
 }
 
-// subtreeReport merges the children's stored histograms (ascending child index) with (height, 1).
-func (k Keeper) subtreeReport(ctx context.Context, height uint64) (types.SubtreeReport, error) {
+// SubtreeReport is the report this chain would make with an own update at root height
+// `height`: the children's stored histograms (ascending child index) merged with (height, 1).
+// It reads only; RecordOwnUpdate stores it.
+func (k Keeper) SubtreeReport(ctx context.Context, height uint64) (types.SubtreeReport, error) {
 	var histograms []types.Histogram
 	var sizes []uint64
 	err := k.Children.Walk(ctx, nil, func(index uint32, r types.AcceptanceRecord) (bool, error) {

@@ -6,12 +6,39 @@ import (
 	"github.com/slush-tree/slush/x/bridge/types"
 )
 
-// InitGenesis stores the validated genesis state.
+// InitGenesis stores the validated genesis state: params, the ledger's shape and exported
+// state, the log and commitments, and funds a fresh ledger with the genesis deposits.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
 	}
-	return k.Params.Set(ctx, gs.Params)
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	if err := k.LedgerParams.Set(ctx, gs.LedgerParams); err != nil {
+		return err
+	}
+	for _, e := range gs.LedgerStore {
+		if err := k.LedgerStore.Set(ctx, e.Key, e.Value); err != nil {
+			return err
+		}
+	}
+	next := uint64(0)
+	for _, op := range gs.Log {
+		if err := k.Log.Set(ctx, op.Sequence, op); err != nil {
+			return err
+		}
+		next = op.Sequence + 1
+	}
+	if err := k.LogLength.Set(ctx, next); err != nil {
+		return err
+	}
+	for _, c := range gs.Commitments {
+		if err := k.Commitments.Set(ctx, c.Height, c); err != nil {
+			return err
+		}
+	}
+	return k.applyDeposits(ctx, gs.Deposits)
 }
 
 // ExportGenesis reads the whole module state back into a genesis state.
@@ -20,5 +47,28 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.GenesisState{Params: params}, nil
+	lp, err := k.LedgerParams.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: params, LedgerParams: lp}
+	err = k.LedgerStore.Walk(ctx, nil, func(key, value []byte) (bool, error) {
+		gs.LedgerStore = append(gs.LedgerStore, types.StoreEntry{Key: key, Value: value})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Log.Walk(ctx, nil, func(_ uint64, op types.LoggedOp) (bool, error) {
+		gs.Log = append(gs.Log, op)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Commitments.Walk(ctx, nil, func(_ int64, c types.OwnCommitment) (bool, error) {
+		gs.Commitments = append(gs.Commitments, c)
+		return false, nil
+	})
+	return gs, err
 }

@@ -2,7 +2,12 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/x/bridge/types"
 )
 
@@ -22,4 +27,91 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 		return nil, err
 	}
 	return &types.QueryParamsResponse{Params: params}, nil
+}
+
+// Account returns a ledger account by index.
+func (q queryServer) Account(ctx context.Context, req *types.QueryAccountRequest) (*types.QueryAccountResponse, error) {
+	state, err := q.k.OpenLedger(ctx)
+	if err != nil {
+		return nil, err
+	}
+	acc, ok, err := state.Account(req.GetIndex())
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, errorsmod.Wrapf(types.ErrUnknownAccount, "index %d", req.GetIndex())
+	}
+	return &types.QueryAccountResponse{
+		Owner: hash.EncodeElement(acc.Owner), AssetId: hash.EncodeElement(acc.Asset), Balance: acc.Balance, Nonce: acc.Nonce,
+	}, nil
+}
+
+// Ledger returns the ledger's roots and counters.
+func (q queryServer) Ledger(ctx context.Context, _ *types.QueryLedgerRequest) (*types.QueryLedgerResponse, error) {
+	lp, err := q.k.LedgerParams.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	state, err := q.k.OpenLedger(ctx)
+	if err != nil {
+		return nil, err
+	}
+	root, err := state.Root()
+	if err != nil {
+		return nil, err
+	}
+	outbox, err := state.OutboxRoot()
+	if err != nil {
+		return nil, err
+	}
+	logLength, err := q.k.LogLength.Peek(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryLedgerResponse{
+		LedgerParams: lp, LedgerRoot: hash.EncodeElement(root), OutboxRoot: hash.EncodeElement(outbox),
+		NumAccounts: state.NumAccounts(), InboxLength: state.InboxLen(), InboxConsumed: state.InboxConsumed(),
+		LogLength: logLength,
+	}, nil
+}
+
+// maxLogPage bounds one BatchLog response.
+const maxLogPage = 1000
+
+// BatchLog returns logged operations from a sequence on.
+func (q queryServer) BatchLog(ctx context.Context, req *types.QueryBatchLogRequest) (*types.QueryBatchLogResponse, error) {
+	limit := int(req.GetLimit())
+	if limit == 0 {
+		limit = 100
+	}
+	limit = min(limit, maxLogPage)
+	res := &types.QueryBatchLogResponse{}
+	err := q.k.Log.Walk(ctx, new(collections.Range[uint64]).StartInclusive(req.GetFrom()),
+		func(_ uint64, op types.LoggedOp) (bool, error) {
+			res.Ops = append(res.Ops, op)
+			return len(res.Ops) >= limit, nil
+		})
+	return res, err
+}
+
+// Commitment returns this chain's commitment at a height (0: the latest).
+func (q queryServer) Commitment(ctx context.Context, req *types.QueryCommitmentRequest) (*types.QueryCommitmentResponse, error) {
+	if req.GetHeight() == 0 {
+		iter, err := q.k.Commitments.Iterate(ctx, new(collections.Range[int64]).Descending())
+		if err != nil {
+			return nil, err
+		}
+		defer iter.Close()
+		if !iter.Valid() {
+			return nil, types.ErrNoCommitment
+		}
+		c, err := iter.Value()
+		return &types.QueryCommitmentResponse{Commitment: c}, err
+	}
+	c, err := q.k.Commitments.Get(ctx, req.GetHeight())
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, errorsmod.Wrapf(types.ErrNoCommitment, "height %d", req.GetHeight())
+	}
+	return &types.QueryCommitmentResponse{Commitment: c}, err
 }

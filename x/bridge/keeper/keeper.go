@@ -6,26 +6,39 @@ import (
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
 	storetypes "cosmossdk.io/core/store"
+	"cosmossdk.io/log"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 
 	"github.com/slush-tree/slush/x/bridge/types"
 )
 
-// Keeper holds x/bridge state.
+// Keeper holds x/bridge state: the chain's own-state ledger (DESIGN §4), the operation log the
+// prover replays, and the chain's commitment per block (DESIGN §3).
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	storeService storetypes.KVStoreService
 	addressCodec address.Codec
+	validium     types.ValidiumKeeper
+	acceptance   types.AcceptanceKeeper
+	logger       log.Logger
 	// authority may change params (the gov module account).
 	authority string
 
-	Schema collections.Schema
-	Params collections.Item[types.Params]
+	Schema       collections.Schema
+	Params       collections.Item[types.Params]
+	LedgerParams collections.Item[types.LedgerParams]
+	LedgerStore  collections.Map[[]byte, []byte]
+	Log          collections.Map[uint64, types.LoggedOp]
+	LogLength    collections.Sequence
+	Commitments  collections.Map[int64, types.OwnCommitment]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
-func NewKeeper(cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec, authority string) Keeper {
+func NewKeeper(
+	cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec, authority string,
+	validium types.ValidiumKeeper, acceptance types.AcceptanceKeeper, logger log.Logger,
+) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Errorf("invalid x/%s authority address %q: %w", types.ModuleName, authority, err))
 	}
@@ -34,8 +47,17 @@ func NewKeeper(cdc codec.BinaryCodec, storeService storetypes.KVStoreService, ad
 		cdc:          cdc,
 		storeService: storeService,
 		addressCodec: addressCodec,
+		validium:     validium,
+		acceptance:   acceptance,
+		logger:       logger.With("module", "x/"+types.ModuleName),
 		authority:    authority,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
+		LedgerParams: collections.NewItem(sb, types.LedgerParamsKey, "ledger_params", codec.CollValue[types.LedgerParams](cdc)),
+		LedgerStore:  collections.NewMap(sb, types.LedgerStoreKey, "ledger_store", collections.BytesKey, collections.BytesValue),
+		Log:          collections.NewMap(sb, types.LogKey, "log", collections.Uint64Key, codec.CollValue[types.LoggedOp](cdc)),
+		LogLength:    collections.NewSequence(sb, types.LogLengthKey, "log_length"),
+		Commitments: collections.NewMap(sb, types.CommitmentsKey, "commitments", collections.Int64Key,
+			codec.CollValue[types.OwnCommitment](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/log"
+
 	"github.com/slush-tree/slush/testutil/keepertest"
 	"github.com/slush-tree/slush/x/bridge/keeper"
 	"github.com/slush-tree/slush/x/bridge/types"
@@ -13,7 +15,8 @@ import (
 
 func setup(t *testing.T) (keepertest.Env, keeper.Keeper) {
 	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
-	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority)
+	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
+		fakeTree{root: true}, fakeAcceptance{}, log.NewNopLogger())
 	require.NoError(t, k.InitGenesis(env.Ctx, types.DefaultGenesisState()))
 	return env, k
 }

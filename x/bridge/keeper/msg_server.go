@@ -5,6 +5,8 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/x/bridge/types"
 )
 
@@ -29,4 +31,37 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
+}
+
+// LedgerTransfer executes a signed ledger transfer (DESIGN §4).
+func (m msgServer) LedgerTransfer(ctx context.Context, msg *types.MsgLedgerTransfer) (*types.MsgLedgerTransferResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	_, seq, err := m.execute(ctx, msg.Op, ledger.OpTransfer)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgLedgerTransferResponse{Sequence: seq}, nil
+}
+
+// BridgeOut burns and appends the bridge message to the outbox (DESIGN §7.1).
+func (m msgServer) BridgeOut(ctx context.Context, msg *types.MsgBridgeOut) (*types.MsgBridgeOutResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	_, seq, err := m.execute(ctx, msg.Op, ledger.OpBridgeOut)
+	if err != nil {
+		return nil, err
+	}
+	state, err := m.OpenLedger(ctx)
+	if err != nil {
+		return nil, err
+	}
+	index := state.Outbox().Size() - 1
+	msgHash, err := state.Outbox().Get(index)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgBridgeOutResponse{Sequence: seq, MessageHash: hash.EncodeElement(msgHash), OutboxIndex: index}, nil
 }

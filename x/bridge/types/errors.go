@@ -8,4 +8,18 @@ var (
 	ErrInvalidSigner = errorsmod.Register(ModuleName, 2, "expected gov account as only signer for proposal message")
 	// ErrInvalidParams is returned when params fail validation.
 	ErrInvalidParams = errorsmod.Register(ModuleName, 3, "invalid params")
+	// ErrInvalidOp is returned for a ledger operation that does not decode.
+	ErrInvalidOp = errorsmod.Register(ModuleName, 4, "invalid ledger operation")
+	// ErrWrongOpKind is returned when a message carries another kind of operation than its type says.
+	ErrWrongOpKind = errorsmod.Register(ModuleName, 5, "wrong ledger operation kind")
+	// ErrLedgerRejected is returned when the ledger rules refuse an operation (signature, nonce, balance, ...).
+	ErrLedgerRejected = errorsmod.Register(ModuleName, 6, "ledger operation rejected")
+	// ErrInvalidGenesis is returned for an inconsistent genesis state.
+	ErrInvalidGenesis = errorsmod.Register(ModuleName, 7, "invalid genesis")
+	// ErrUnknownAccount is returned for a ledger account index that does not exist.
+	ErrUnknownAccount = errorsmod.Register(ModuleName, 8, "unknown ledger account")
+	// ErrNoCommitment is returned when no own commitment is stored for a height.
+	ErrNoCommitment = errorsmod.Register(ModuleName, 9, "no commitment at that height")
+	// ErrInvalidAddress is returned for a malformed account address.
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 10, "invalid address")
 )

@@ -1,11 +1,42 @@
 package types
 
-// DefaultGenesisState returns the default genesis state.
+import (
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/slush-tree/slush/circuits/hash"
+)
+
+// DefaultGenesisState returns the default genesis state: the production ledger shape, empty.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams()}
+	return &GenesisState{Params: DefaultParams(), LedgerParams: DefaultLedgerParams()}
 }
 
 // Validate checks the whole genesis state.
 func (gs GenesisState) Validate() error {
-	return gs.Params.Validate()
+	if err := gs.Params.Validate(); err != nil {
+		return err
+	}
+	if err := gs.LedgerParams.Validate(); err != nil {
+		return err
+	}
+	if len(gs.Deposits) > 0 && len(gs.LedgerStore) > 0 {
+		return errorsmod.Wrap(ErrInvalidGenesis, "deposits fund a fresh ledger only; an exported ledger_store has none")
+	}
+	for i, d := range gs.Deposits {
+		if _, err := hash.DecodeElement(d.Recipient); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "deposit %d recipient: %v", i, err)
+		}
+		if _, err := hash.DecodeElement(d.AssetId); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "deposit %d asset: %v", i, err)
+		}
+		if d.Amount == 0 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "deposit %d amount is zero", i)
+		}
+	}
+	for i := 1; i < len(gs.Log); i++ {
+		if gs.Log[i].Sequence != gs.Log[i-1].Sequence+1 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "log sequence %d after %d", gs.Log[i].Sequence, gs.Log[i-1].Sequence)
+		}
+	}
+	return nil
 }

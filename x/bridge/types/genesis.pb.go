@@ -28,6 +28,16 @@ const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 type GenesisState struct {
 	// params are the module parameters.
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
+	// ledger_params fix the ledger's shape (genesis only).
+	LedgerParams LedgerParams `protobuf:"bytes,2,opt,name=ledger_params,json=ledgerParams,proto3" json:"ledger_params"`
+	// deposits fund ledger accounts at a fresh genesis (applied only when ledger_store is empty).
+	Deposits []GenesisDeposit `protobuf:"bytes,3,rep,name=deposits,proto3" json:"deposits"`
+	// ledger_store is the exported ledger state (exact store entries, by key).
+	LedgerStore []StoreEntry `protobuf:"bytes,4,rep,name=ledger_store,json=ledgerStore,proto3" json:"ledger_store"`
+	// log is the operation log not yet pruned, by sequence.
+	Log []LoggedOp `protobuf:"bytes,5,rep,name=log,proto3" json:"log"`
+	// commitments are the stored own commitments, by height.
+	Commitments []OwnCommitment `protobuf:"bytes,6,rep,name=commitments,proto3" json:"commitments"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -70,6 +80,41 @@ func (m *GenesisState) GetParams() Params {
 	return Params{}
 }
 
+func (m *GenesisState) GetLedgerParams() LedgerParams {
+	if m != nil {
+		return m.LedgerParams
+	}
+	return LedgerParams{}
+}
+
+func (m *GenesisState) GetDeposits() []GenesisDeposit {
+	if m != nil {
+		return m.Deposits
+	}
+	return nil
+}
+
+func (m *GenesisState) GetLedgerStore() []StoreEntry {
+	if m != nil {
+		return m.LedgerStore
+	}
+	return nil
+}
+
+func (m *GenesisState) GetLog() []LoggedOp {
+	if m != nil {
+		return m.Log
+	}
+	return nil
+}
+
+func (m *GenesisState) GetCommitments() []OwnCommitment {
+	if m != nil {
+		return m.Commitments
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "slush.bridge.v1.GenesisState")
 }
@@ -77,21 +122,30 @@ func init() {
 func init() { proto.RegisterFile("slush/bridge/v1/genesis.proto", fileDescriptor_80ac31789f7b9e22) }
 
 var fileDescriptor_80ac31789f7b9e22 = []byte{
-	// 211 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x2d, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x4f, 0x2a, 0xca, 0x4c, 0x49, 0x4f, 0xd5, 0x2f, 0x33, 0xd4, 0x4f, 0x4f, 0xcd, 0x4b,
-	0x2d, 0xce, 0x2c, 0xd6, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0xe2, 0x07, 0x4b, 0xeb, 0x41, 0xa4,
-	0xf5, 0xca, 0x0c, 0xa5, 0x04, 0x13, 0x73, 0x33, 0xf3, 0xf2, 0xf5, 0xc1, 0x24, 0x44, 0x8d, 0x94,
-	0x48, 0x7a, 0x7e, 0x7a, 0x3e, 0x98, 0xa9, 0x0f, 0x62, 0x41, 0x45, 0x65, 0xd0, 0x0d, 0x2e, 0x48,
-	0x2c, 0x4a, 0xcc, 0x85, 0x9a, 0xab, 0xe4, 0xc5, 0xc5, 0xe3, 0x0e, 0xb1, 0x28, 0xb8, 0x24, 0xb1,
-	0x24, 0x55, 0xc8, 0x8a, 0x8b, 0x0d, 0x22, 0x2f, 0xc1, 0xa8, 0xc0, 0xa8, 0xc1, 0x6d, 0x24, 0xae,
-	0x87, 0x66, 0xb1, 0x5e, 0x00, 0x58, 0xda, 0x89, 0xf3, 0xc4, 0x3d, 0x79, 0x86, 0x15, 0xcf, 0x37,
-	0x68, 0x31, 0x06, 0x41, 0x75, 0x38, 0xb9, 0x9c, 0x78, 0x24, 0xc7, 0x78, 0xe1, 0x91, 0x1c, 0xe3,
-	0x83, 0x47, 0x72, 0x8c, 0x13, 0x1e, 0xcb, 0x31, 0x5c, 0x78, 0x2c, 0xc7, 0x70, 0xe3, 0xb1, 0x1c,
-	0x43, 0x94, 0x56, 0x7a, 0x66, 0x49, 0x46, 0x69, 0x92, 0x5e, 0x72, 0x7e, 0xae, 0x3e, 0xd8, 0x3c,
-	0xdd, 0x92, 0xa2, 0xd4, 0x54, 0x08, 0x53, 0xbf, 0x02, 0xe6, 0xb6, 0x92, 0xca, 0x82, 0xd4, 0xe2,
-	0x24, 0x36, 0xb0, 0xc3, 0x8c, 0x01, 0x01, 0x00, 0x00, 0xff, 0xff, 0xef, 0x88, 0xc0, 0xe3, 0x11,
-	0x01, 0x00, 0x00,
+	// 368 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x74, 0x91, 0xc1, 0x4e, 0xe2, 0x40,
+	0x18, 0xc7, 0xdb, 0x2d, 0x4b, 0x76, 0xa7, 0x6c, 0x36, 0x36, 0x26, 0x56, 0x94, 0x81, 0x78, 0x22,
+	0x24, 0x76, 0x02, 0xde, 0xbc, 0x89, 0xa8, 0x17, 0x0d, 0x06, 0x6e, 0x5e, 0x48, 0xa1, 0x93, 0xa1,
+	0x49, 0xdb, 0x69, 0x66, 0x06, 0x94, 0xb7, 0xf0, 0x05, 0xbc, 0x7b, 0xf4, 0x31, 0x38, 0x72, 0xf4,
+	0x64, 0x0c, 0x1c, 0x7c, 0x0d, 0xd3, 0x99, 0x81, 0x10, 0x1a, 0x2f, 0xcd, 0x97, 0xf9, 0xff, 0x7f,
+	0xbf, 0xf9, 0x9a, 0x01, 0x15, 0x1e, 0x4d, 0xf8, 0x18, 0x0d, 0x59, 0x18, 0x10, 0x8c, 0xa6, 0x4d,
+	0x44, 0x70, 0x82, 0x79, 0xc8, 0xbd, 0x94, 0x51, 0x41, 0x9d, 0xff, 0x32, 0xf6, 0x54, 0xec, 0x4d,
+	0x9b, 0xe5, 0x3d, 0x3f, 0x0e, 0x13, 0x8a, 0xe4, 0x57, 0x75, 0xca, 0xfb, 0x84, 0x12, 0x2a, 0x47,
+	0x94, 0x4d, 0xfa, 0xf4, 0x78, 0x57, 0xac, 0x1d, 0x3f, 0xa4, 0xa9, 0xcf, 0xfc, 0x58, 0xdf, 0x7a,
+	0xf2, 0x62, 0x81, 0xd2, 0x8d, 0xda, 0xa3, 0x2f, 0x7c, 0x81, 0x9d, 0x73, 0x50, 0x54, 0x05, 0xd7,
+	0xac, 0x99, 0x75, 0xbb, 0x75, 0xe0, 0xed, 0xec, 0xe5, 0xdd, 0xcb, 0xb8, 0xfd, 0x77, 0xfe, 0x51,
+	0x35, 0x5e, 0xbf, 0xde, 0x1a, 0x66, 0x4f, 0x13, 0xce, 0x1d, 0xf8, 0x17, 0xe1, 0x80, 0x60, 0x36,
+	0xd0, 0x8a, 0x5f, 0x52, 0x51, 0xc9, 0x29, 0x6e, 0x65, 0x2b, 0x2f, 0x2a, 0x45, 0x5b, 0x81, 0x73,
+	0x01, 0xfe, 0x04, 0x38, 0xa5, 0x3c, 0x14, 0xdc, 0xb5, 0x6a, 0x56, 0xdd, 0x6e, 0x55, 0x73, 0x26,
+	0xbd, 0x7b, 0x47, 0xf5, 0xda, 0x85, 0xcc, 0xd5, 0xdb, 0x60, 0x4e, 0x07, 0x68, 0xe5, 0x80, 0x0b,
+	0xca, 0xb0, 0x5b, 0x90, 0x9a, 0xa3, 0x9c, 0xa6, 0x9f, 0xa5, 0x57, 0x89, 0x60, 0x33, 0xad, 0xb0,
+	0x15, 0x26, 0xcf, 0x9d, 0x26, 0xb0, 0x22, 0x4a, 0xdc, 0xdf, 0x12, 0x3e, 0xcc, 0xff, 0x0d, 0x25,
+	0x04, 0x07, 0xdd, 0x54, 0xa3, 0x59, 0xd7, 0xb9, 0x06, 0xf6, 0x88, 0xc6, 0x71, 0x28, 0x62, 0x9c,
+	0x08, 0xee, 0x16, 0x25, 0x0a, 0x73, 0x68, 0xf7, 0x31, 0xb9, 0xdc, 0xd4, 0xd6, 0x57, 0x6f, 0x81,
+	0xed, 0xce, 0x7c, 0x09, 0xcd, 0xc5, 0x12, 0x9a, 0x9f, 0x4b, 0x68, 0x3e, 0xaf, 0xa0, 0xb1, 0x58,
+	0x41, 0xe3, 0x7d, 0x05, 0x8d, 0x87, 0x06, 0x09, 0xc5, 0x78, 0x32, 0xf4, 0x46, 0x34, 0x46, 0x52,
+	0x7b, 0x2a, 0x18, 0xc6, 0x6a, 0x44, 0x4f, 0xeb, 0xf7, 0x16, 0xb3, 0x14, 0xf3, 0x61, 0x51, 0x3e,
+	0xf6, 0xd9, 0x77, 0x00, 0x00, 0x00, 0xff, 0xff, 0x36, 0xc3, 0x94, 0x6a, 0x83, 0x02, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -114,6 +168,72 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Commitments) > 0 {
+		for iNdEx := len(m.Commitments) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Commitments[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	if len(m.Log) > 0 {
+		for iNdEx := len(m.Log) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Log[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	if len(m.LedgerStore) > 0 {
+		for iNdEx := len(m.LedgerStore) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.LedgerStore[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	if len(m.Deposits) > 0 {
+		for iNdEx := len(m.Deposits) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Deposits[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintGenesis(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	{
+		size, err := m.LedgerParams.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintGenesis(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
 	{
 		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
@@ -146,6 +266,32 @@ func (m *GenesisState) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovGenesis(uint64(l))
+	l = m.LedgerParams.Size()
+	n += 1 + l + sovGenesis(uint64(l))
+	if len(m.Deposits) > 0 {
+		for _, e := range m.Deposits {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.LedgerStore) > 0 {
+		for _, e := range m.LedgerStore {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Log) > 0 {
+		for _, e := range m.Log {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
+	if len(m.Commitments) > 0 {
+		for _, e := range m.Commitments {
+			l = e.Size()
+			n += 1 + l + sovGenesis(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -214,6 +360,175 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LedgerParams", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.LedgerParams.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deposits", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Deposits = append(m.Deposits, GenesisDeposit{})
+			if err := m.Deposits[len(m.Deposits)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LedgerStore", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LedgerStore = append(m.LedgerStore, StoreEntry{})
+			if err := m.LedgerStore[len(m.LedgerStore)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Log", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Log = append(m.Log, LoggedOp{})
+			if err := m.Log[len(m.Log)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitments", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowGenesis
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthGenesis
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Commitments = append(m.Commitments, OwnCommitment{})
+			if err := m.Commitments[len(m.Commitments)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

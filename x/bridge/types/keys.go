@@ -9,5 +9,17 @@ const (
 	StoreKey = ModuleName
 )
 
-// ParamsKey stores the module Params.
-var ParamsKey = collections.NewPrefix(0)
+var (
+	// ParamsKey stores the module Params.
+	ParamsKey = collections.NewPrefix(0)
+	// LedgerParamsKey stores the genesis-fixed LedgerParams.
+	LedgerParamsKey = collections.NewPrefix(1)
+	// LedgerStoreKey holds the ledger state (accounts SMT, outbox, inbox, counters).
+	LedgerStoreKey = collections.NewPrefix(2)
+	// LogKey maps sequence → LoggedOp.
+	LogKey = collections.NewPrefix(3)
+	// LogLengthKey is the next log sequence.
+	LogLengthKey = collections.NewPrefix(4)
+	// CommitmentsKey maps block height → OwnCommitment.
+	CommitmentsKey = collections.NewPrefix(5)
+)

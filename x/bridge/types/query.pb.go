@@ -113,33 +113,520 @@ func (m *QueryParamsResponse) GetParams() Params {
 	return Params{}
 }
 
+// QueryAccountRequest is the request type for Query/Account.
+type QueryAccountRequest struct {
+	// index is the account index.
+	Index uint64 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+}
+
+func (m *QueryAccountRequest) Reset()         { *m = QueryAccountRequest{} }
+func (m *QueryAccountRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryAccountRequest) ProtoMessage()    {}
+func (*QueryAccountRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{2}
+}
+func (m *QueryAccountRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryAccountRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryAccountRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryAccountRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryAccountRequest.Merge(m, src)
+}
+func (m *QueryAccountRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryAccountRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryAccountRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryAccountRequest proto.InternalMessageInfo
+
+func (m *QueryAccountRequest) GetIndex() uint64 {
+	if m != nil {
+		return m.Index
+	}
+	return 0
+}
+
+// QueryAccountResponse is the response type for Query/Account.
+type QueryAccountResponse struct {
+	// owner is the owner hash.
+	Owner []byte `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
+	// asset_id is the asset.
+	AssetId []byte `protobuf:"bytes,2,opt,name=asset_id,json=assetId,proto3" json:"asset_id,omitempty"`
+	// balance is the balance.
+	Balance uint64 `protobuf:"varint,3,opt,name=balance,proto3" json:"balance,omitempty"`
+	// nonce is the next nonce the owner must sign.
+	Nonce uint64 `protobuf:"varint,4,opt,name=nonce,proto3" json:"nonce,omitempty"`
+}
+
+func (m *QueryAccountResponse) Reset()         { *m = QueryAccountResponse{} }
+func (m *QueryAccountResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryAccountResponse) ProtoMessage()    {}
+func (*QueryAccountResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{3}
+}
+func (m *QueryAccountResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryAccountResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryAccountResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryAccountResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryAccountResponse.Merge(m, src)
+}
+func (m *QueryAccountResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryAccountResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryAccountResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryAccountResponse proto.InternalMessageInfo
+
+func (m *QueryAccountResponse) GetOwner() []byte {
+	if m != nil {
+		return m.Owner
+	}
+	return nil
+}
+
+func (m *QueryAccountResponse) GetAssetId() []byte {
+	if m != nil {
+		return m.AssetId
+	}
+	return nil
+}
+
+func (m *QueryAccountResponse) GetBalance() uint64 {
+	if m != nil {
+		return m.Balance
+	}
+	return 0
+}
+
+func (m *QueryAccountResponse) GetNonce() uint64 {
+	if m != nil {
+		return m.Nonce
+	}
+	return 0
+}
+
+// QueryLedgerRequest is the request type for Query/Ledger.
+type QueryLedgerRequest struct {
+}
+
+func (m *QueryLedgerRequest) Reset()         { *m = QueryLedgerRequest{} }
+func (m *QueryLedgerRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryLedgerRequest) ProtoMessage()    {}
+func (*QueryLedgerRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{4}
+}
+func (m *QueryLedgerRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryLedgerRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryLedgerRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryLedgerRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryLedgerRequest.Merge(m, src)
+}
+func (m *QueryLedgerRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryLedgerRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryLedgerRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryLedgerRequest proto.InternalMessageInfo
+
+// QueryLedgerResponse is the response type for Query/Ledger.
+type QueryLedgerResponse struct {
+	// ledger_params are the ledger's shape.
+	LedgerParams LedgerParams `protobuf:"bytes,1,opt,name=ledger_params,json=ledgerParams,proto3" json:"ledger_params"`
+	// ledger_root is the current ledger root.
+	LedgerRoot []byte `protobuf:"bytes,2,opt,name=ledger_root,json=ledgerRoot,proto3" json:"ledger_root,omitempty"`
+	// outbox_root is the current outbox root.
+	OutboxRoot []byte `protobuf:"bytes,3,opt,name=outbox_root,json=outboxRoot,proto3" json:"outbox_root,omitempty"`
+	// num_accounts is the number of accounts.
+	NumAccounts uint64 `protobuf:"varint,4,opt,name=num_accounts,json=numAccounts,proto3" json:"num_accounts,omitempty"`
+	// inbox_length and inbox_consumed count inbox entries pushed and minted.
+	InboxLength uint64 `protobuf:"varint,5,opt,name=inbox_length,json=inboxLength,proto3" json:"inbox_length,omitempty"`
+	// inbox_consumed is how many inbox entries were minted.
+	InboxConsumed uint64 `protobuf:"varint,6,opt,name=inbox_consumed,json=inboxConsumed,proto3" json:"inbox_consumed,omitempty"`
+	// log_length is the number of logged operations.
+	LogLength uint64 `protobuf:"varint,7,opt,name=log_length,json=logLength,proto3" json:"log_length,omitempty"`
+}
+
+func (m *QueryLedgerResponse) Reset()         { *m = QueryLedgerResponse{} }
+func (m *QueryLedgerResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryLedgerResponse) ProtoMessage()    {}
+func (*QueryLedgerResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{5}
+}
+func (m *QueryLedgerResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryLedgerResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryLedgerResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryLedgerResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryLedgerResponse.Merge(m, src)
+}
+func (m *QueryLedgerResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryLedgerResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryLedgerResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryLedgerResponse proto.InternalMessageInfo
+
+func (m *QueryLedgerResponse) GetLedgerParams() LedgerParams {
+	if m != nil {
+		return m.LedgerParams
+	}
+	return LedgerParams{}
+}
+
+func (m *QueryLedgerResponse) GetLedgerRoot() []byte {
+	if m != nil {
+		return m.LedgerRoot
+	}
+	return nil
+}
+
+func (m *QueryLedgerResponse) GetOutboxRoot() []byte {
+	if m != nil {
+		return m.OutboxRoot
+	}
+	return nil
+}
+
+func (m *QueryLedgerResponse) GetNumAccounts() uint64 {
+	if m != nil {
+		return m.NumAccounts
+	}
+	return 0
+}
+
+func (m *QueryLedgerResponse) GetInboxLength() uint64 {
+	if m != nil {
+		return m.InboxLength
+	}
+	return 0
+}
+
+func (m *QueryLedgerResponse) GetInboxConsumed() uint64 {
+	if m != nil {
+		return m.InboxConsumed
+	}
+	return 0
+}
+
+func (m *QueryLedgerResponse) GetLogLength() uint64 {
+	if m != nil {
+		return m.LogLength
+	}
+	return 0
+}
+
+// QueryBatchLogRequest is the request type for Query/BatchLog.
+type QueryBatchLogRequest struct {
+	// from is the first sequence returned.
+	From uint64 `protobuf:"varint,1,opt,name=from,proto3" json:"from,omitempty"`
+	// limit bounds the response (at most 1000; 0 means 100).
+	Limit uint32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+}
+
+func (m *QueryBatchLogRequest) Reset()         { *m = QueryBatchLogRequest{} }
+func (m *QueryBatchLogRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryBatchLogRequest) ProtoMessage()    {}
+func (*QueryBatchLogRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{6}
+}
+func (m *QueryBatchLogRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryBatchLogRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryBatchLogRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryBatchLogRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryBatchLogRequest.Merge(m, src)
+}
+func (m *QueryBatchLogRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryBatchLogRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryBatchLogRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryBatchLogRequest proto.InternalMessageInfo
+
+func (m *QueryBatchLogRequest) GetFrom() uint64 {
+	if m != nil {
+		return m.From
+	}
+	return 0
+}
+
+func (m *QueryBatchLogRequest) GetLimit() uint32 {
+	if m != nil {
+		return m.Limit
+	}
+	return 0
+}
+
+// QueryBatchLogResponse is the response type for Query/BatchLog.
+type QueryBatchLogResponse struct {
+	// ops are the logged operations, by sequence.
+	Ops []LoggedOp `protobuf:"bytes,1,rep,name=ops,proto3" json:"ops"`
+}
+
+func (m *QueryBatchLogResponse) Reset()         { *m = QueryBatchLogResponse{} }
+func (m *QueryBatchLogResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryBatchLogResponse) ProtoMessage()    {}
+func (*QueryBatchLogResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{7}
+}
+func (m *QueryBatchLogResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryBatchLogResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryBatchLogResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryBatchLogResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryBatchLogResponse.Merge(m, src)
+}
+func (m *QueryBatchLogResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryBatchLogResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryBatchLogResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryBatchLogResponse proto.InternalMessageInfo
+
+func (m *QueryBatchLogResponse) GetOps() []LoggedOp {
+	if m != nil {
+		return m.Ops
+	}
+	return nil
+}
+
+// QueryCommitmentRequest is the request type for Query/Commitment.
+type QueryCommitmentRequest struct {
+	// height is the block height; 0 asks for the latest.
+	Height int64 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *QueryCommitmentRequest) Reset()         { *m = QueryCommitmentRequest{} }
+func (m *QueryCommitmentRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryCommitmentRequest) ProtoMessage()    {}
+func (*QueryCommitmentRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{8}
+}
+func (m *QueryCommitmentRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryCommitmentRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryCommitmentRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryCommitmentRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryCommitmentRequest.Merge(m, src)
+}
+func (m *QueryCommitmentRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryCommitmentRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryCommitmentRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryCommitmentRequest proto.InternalMessageInfo
+
+func (m *QueryCommitmentRequest) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+// QueryCommitmentResponse is the response type for Query/Commitment.
+type QueryCommitmentResponse struct {
+	// commitment is the own commitment at that height.
+	Commitment OwnCommitment `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment"`
+}
+
+func (m *QueryCommitmentResponse) Reset()         { *m = QueryCommitmentResponse{} }
+func (m *QueryCommitmentResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryCommitmentResponse) ProtoMessage()    {}
+func (*QueryCommitmentResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{9}
+}
+func (m *QueryCommitmentResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryCommitmentResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryCommitmentResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryCommitmentResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryCommitmentResponse.Merge(m, src)
+}
+func (m *QueryCommitmentResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryCommitmentResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryCommitmentResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryCommitmentResponse proto.InternalMessageInfo
+
+func (m *QueryCommitmentResponse) GetCommitment() OwnCommitment {
+	if m != nil {
+		return m.Commitment
+	}
+	return OwnCommitment{}
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "slush.bridge.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "slush.bridge.v1.QueryParamsResponse")
+	proto.RegisterType((*QueryAccountRequest)(nil), "slush.bridge.v1.QueryAccountRequest")
+	proto.RegisterType((*QueryAccountResponse)(nil), "slush.bridge.v1.QueryAccountResponse")
+	proto.RegisterType((*QueryLedgerRequest)(nil), "slush.bridge.v1.QueryLedgerRequest")
+	proto.RegisterType((*QueryLedgerResponse)(nil), "slush.bridge.v1.QueryLedgerResponse")
+	proto.RegisterType((*QueryBatchLogRequest)(nil), "slush.bridge.v1.QueryBatchLogRequest")
+	proto.RegisterType((*QueryBatchLogResponse)(nil), "slush.bridge.v1.QueryBatchLogResponse")
+	proto.RegisterType((*QueryCommitmentRequest)(nil), "slush.bridge.v1.QueryCommitmentRequest")
+	proto.RegisterType((*QueryCommitmentResponse)(nil), "slush.bridge.v1.QueryCommitmentResponse")
 }
 
 func init() { proto.RegisterFile("slush/bridge/v1/query.proto", fileDescriptor_9144b3da94442a86) }
 
 var fileDescriptor_9144b3da94442a86 = []byte{
-	// 286 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x2e, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x4f, 0x2a, 0xca, 0x4c, 0x49, 0x4f, 0xd5, 0x2f, 0x33, 0xd4, 0x2f, 0x2c, 0x4d, 0x2d,
-	0xaa, 0xd4, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0xe2, 0x07, 0x4b, 0xea, 0x41, 0x24, 0xf5, 0xca,
-	0x0c, 0xa5, 0x04, 0x13, 0x73, 0x33, 0xf3, 0xf2, 0xf5, 0xc1, 0x24, 0x44, 0x8d, 0x94, 0x48, 0x7a,
-	0x7e, 0x7a, 0x3e, 0x98, 0xa9, 0x0f, 0x62, 0x41, 0x45, 0x65, 0xd2, 0xf3, 0xf3, 0xd3, 0x73, 0x52,
-	0xf5, 0x13, 0x0b, 0x32, 0xf5, 0x13, 0xf3, 0xf2, 0xf2, 0x4b, 0x12, 0x4b, 0x32, 0xf3, 0xf3, 0x8a,
-	0x61, 0xb2, 0xe8, 0x96, 0x16, 0x24, 0x16, 0x25, 0xe6, 0x42, 0x65, 0x95, 0x44, 0xb8, 0x84, 0x02,
-	0x41, 0x8e, 0x08, 0x00, 0x0b, 0x06, 0xa5, 0x16, 0x96, 0xa6, 0x16, 0x97, 0x28, 0x05, 0x72, 0x09,
-	0xa3, 0x88, 0x16, 0x17, 0xe4, 0xe7, 0x15, 0xa7, 0x0a, 0x59, 0x71, 0xb1, 0x41, 0x34, 0x4b, 0x30,
-	0x2a, 0x30, 0x6a, 0x70, 0x1b, 0x89, 0xeb, 0xa1, 0xb9, 0x59, 0x0f, 0xa2, 0xc1, 0x89, 0xf3, 0xc4,
-	0x3d, 0x79, 0x86, 0x15, 0xcf, 0x37, 0x68, 0x31, 0x06, 0x41, 0x75, 0x18, 0xd5, 0x72, 0xb1, 0x82,
-	0x8d, 0x14, 0x2a, 0xe1, 0x62, 0x83, 0xa8, 0x12, 0x52, 0xc6, 0xd0, 0x8e, 0xe9, 0x14, 0x29, 0x15,
-	0xfc, 0x8a, 0x20, 0x2e, 0x53, 0x92, 0x6f, 0xba, 0xfc, 0x64, 0x32, 0x93, 0xa4, 0x90, 0xb8, 0x3e,
-	0x76, 0xdf, 0x3a, 0xb9, 0x9c, 0x78, 0x24, 0xc7, 0x78, 0xe1, 0x91, 0x1c, 0xe3, 0x83, 0x47, 0x72,
-	0x8c, 0x13, 0x1e, 0xcb, 0x31, 0x5c, 0x78, 0x2c, 0xc7, 0x70, 0xe3, 0xb1, 0x1c, 0x43, 0x94, 0x56,
-	0x7a, 0x66, 0x49, 0x46, 0x69, 0x92, 0x5e, 0x72, 0x7e, 0x2e, 0x44, 0xb3, 0x6e, 0x49, 0x51, 0x6a,
-	0x2a, 0xd4, 0x9c, 0x0a, 0x98, 0x49, 0x25, 0x95, 0x05, 0xa9, 0xc5, 0x49, 0x6c, 0xe0, 0x40, 0x33,
-	0x06, 0x04, 0x00, 0x00, 0xff, 0xff, 0x51, 0x7d, 0x86, 0x15, 0xc9, 0x01, 0x00, 0x00,
+	// 755 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x55, 0xcd, 0x4e, 0x1b, 0x49,
+	0x10, 0xf6, 0xe0, 0x3f, 0x28, 0xc3, 0xae, 0xb6, 0xd7, 0x0b, 0xc6, 0x0b, 0x66, 0x19, 0x96, 0x40,
+	0x88, 0xf0, 0x04, 0x72, 0xcb, 0x29, 0x01, 0x0e, 0x49, 0x84, 0x44, 0x98, 0x63, 0x2e, 0xd6, 0xd8,
+	0xee, 0xb4, 0x47, 0x9a, 0xe9, 0x36, 0x33, 0x3d, 0x18, 0x84, 0x38, 0x90, 0x07, 0x88, 0x22, 0xe5,
+	0x25, 0x72, 0x89, 0x94, 0xc7, 0xe0, 0x88, 0x94, 0x4b, 0x4e, 0x51, 0x04, 0x91, 0xf2, 0x1a, 0xd1,
+	0x74, 0xd7, 0x60, 0xec, 0xc1, 0x70, 0xb1, 0xa6, 0xbf, 0xfe, 0xea, 0xfb, 0xaa, 0xaa, 0xab, 0x64,
+	0xf8, 0x37, 0xf4, 0xa2, 0xb0, 0x63, 0x35, 0x03, 0xb7, 0xcd, 0xa8, 0x75, 0xb8, 0x61, 0x1d, 0x44,
+	0x34, 0x38, 0xae, 0x77, 0x03, 0x21, 0x05, 0xf9, 0x53, 0x5d, 0xd6, 0xf5, 0x65, 0xfd, 0x70, 0xa3,
+	0xfa, 0x97, 0xe3, 0xbb, 0x5c, 0x58, 0xea, 0x57, 0x73, 0xaa, 0x65, 0x26, 0x98, 0x50, 0x9f, 0x56,
+	0xfc, 0x85, 0xe8, 0x1c, 0x13, 0x82, 0x79, 0xd4, 0x72, 0xba, 0xae, 0xe5, 0x70, 0x2e, 0xa4, 0x23,
+	0x5d, 0xc1, 0xc3, 0xe4, 0x76, 0xd8, 0x14, 0x1d, 0x46, 0xdc, 0x76, 0x9d, 0xc0, 0xf1, 0x31, 0xd6,
+	0x2c, 0x03, 0xd9, 0x8f, 0x53, 0x7c, 0xad, 0x40, 0x9b, 0x1e, 0x44, 0x34, 0x94, 0xe6, 0x3e, 0xfc,
+	0x3d, 0x80, 0x86, 0x5d, 0xc1, 0x43, 0x4a, 0x9e, 0x42, 0x41, 0x07, 0x57, 0x8c, 0xff, 0x8c, 0xd5,
+	0xd2, 0xe6, 0x4c, 0x7d, 0xa8, 0xa2, 0xba, 0x0e, 0xd8, 0x9a, 0x38, 0xff, 0xbe, 0x90, 0xf9, 0xf4,
+	0xeb, 0xcb, 0x9a, 0x61, 0x63, 0x84, 0xf9, 0x08, 0x25, 0x9f, 0xb7, 0x5a, 0x22, 0xe2, 0x12, 0x9d,
+	0x48, 0x19, 0xf2, 0x2e, 0x6f, 0xd3, 0x23, 0xa5, 0x98, 0xb3, 0xf5, 0xc1, 0xec, 0x41, 0x79, 0x90,
+	0x8c, 0x09, 0x94, 0x21, 0x2f, 0x7a, 0x9c, 0x06, 0x8a, 0x3d, 0x69, 0xeb, 0x03, 0x99, 0x85, 0x71,
+	0x27, 0x0c, 0xa9, 0x6c, 0xb8, 0xed, 0xca, 0x98, 0xba, 0x28, 0xaa, 0xf3, 0xcb, 0x36, 0xa9, 0x40,
+	0xb1, 0xe9, 0x78, 0x0e, 0x6f, 0xd1, 0x4a, 0x56, 0x19, 0x24, 0xc7, 0x58, 0x8a, 0x8b, 0x18, 0xcf,
+	0x69, 0x63, 0x75, 0xb8, 0x6e, 0xc7, 0x2e, 0x6d, 0x33, 0x1a, 0x24, 0xed, 0xf8, 0x3c, 0x86, 0xc9,
+	0x27, 0x30, 0xa6, 0xf3, 0x02, 0xa6, 0x3c, 0x85, 0x34, 0x06, 0xda, 0x32, 0x9f, 0x6a, 0x8b, 0x8e,
+	0xc3, 0xe6, 0xe4, 0xe2, 0xe6, 0xd8, 0x93, 0xde, 0x0d, 0x8c, 0x2c, 0x40, 0x09, 0x95, 0x02, 0x21,
+	0x24, 0x56, 0x01, 0x1a, 0xb2, 0x85, 0x90, 0x31, 0x41, 0x44, 0xb2, 0x29, 0x8e, 0x34, 0x21, 0xab,
+	0x09, 0x1a, 0x52, 0x84, 0x45, 0x98, 0xe4, 0x91, 0xdf, 0x70, 0x74, 0xc7, 0x42, 0x2c, 0xab, 0xc4,
+	0x23, 0x1f, 0x9b, 0x18, 0xc6, 0x14, 0x97, 0xc7, 0x12, 0x1e, 0xe5, 0x4c, 0x76, 0x2a, 0x79, 0x4d,
+	0x51, 0xd8, 0xae, 0x82, 0xc8, 0x32, 0xfc, 0xa1, 0x29, 0x2d, 0xc1, 0xc3, 0xc8, 0xa7, 0xed, 0x4a,
+	0x41, 0x91, 0xa6, 0x14, 0xba, 0x8d, 0x20, 0x99, 0x07, 0xf0, 0x04, 0x4b, 0x74, 0x8a, 0x8a, 0x32,
+	0xe1, 0x09, 0xa6, 0x55, 0xcc, 0x67, 0xf8, 0x7c, 0x5b, 0x8e, 0x6c, 0x75, 0x76, 0x05, 0x4b, 0x1e,
+	0x9b, 0x40, 0xee, 0x6d, 0x20, 0x7c, 0x7c, 0x6b, 0xf5, 0x1d, 0xbf, 0x83, 0xe7, 0xfa, 0xae, 0xae,
+	0x79, 0xca, 0xd6, 0x07, 0xf3, 0x15, 0xfc, 0x33, 0xa4, 0x80, 0x2d, 0xdf, 0x80, 0xac, 0xe8, 0xc6,
+	0x8d, 0xce, 0xae, 0x96, 0x36, 0x67, 0xd3, 0x8d, 0x16, 0x8c, 0xd1, 0xf6, 0x5e, 0x17, 0x9b, 0x1c,
+	0x73, 0xcd, 0xc7, 0x30, 0xad, 0xb4, 0xb6, 0x85, 0xef, 0xbb, 0xd2, 0xa7, 0xfd, 0xe1, 0x9b, 0x86,
+	0x42, 0x87, 0xba, 0xac, 0x23, 0x55, 0x46, 0x59, 0x1b, 0x4f, 0x66, 0x03, 0x66, 0x52, 0x11, 0xe8,
+	0xbf, 0x03, 0xd0, 0xba, 0x46, 0xf1, 0xbd, 0x6b, 0xa9, 0x34, 0xf6, 0x7a, 0xbc, 0x1f, 0x8b, 0xb9,
+	0xdc, 0x88, 0xdb, 0x3c, 0xcb, 0x43, 0x5e, 0x39, 0x10, 0x09, 0x05, 0x1c, 0x81, 0xa5, 0x94, 0x4a,
+	0x7a, 0x31, 0xab, 0xff, 0xdf, 0x4d, 0xd2, 0x49, 0x9a, 0x0b, 0xef, 0xbe, 0xfe, 0xfc, 0x38, 0x36,
+	0x4b, 0x66, 0xac, 0xdb, 0x77, 0x9f, 0x9c, 0x19, 0x50, 0xc4, 0xb1, 0x20, 0x23, 0x24, 0x07, 0xf7,
+	0xb4, 0xba, 0x7c, 0x0f, 0x0b, 0x9d, 0x1f, 0x2a, 0xe7, 0x25, 0xb2, 0x98, 0x72, 0x4e, 0x06, 0xd3,
+	0x3a, 0x51, 0x2b, 0x7e, 0x1a, 0x57, 0xae, 0xd7, 0x62, 0x54, 0xe5, 0x03, 0x3b, 0x38, 0xaa, 0xf2,
+	0xc1, 0x8d, 0xbc, 0xa3, 0x72, 0xbd, 0x4b, 0xa4, 0x07, 0xe3, 0xc9, 0x4c, 0x91, 0x11, 0x35, 0x0d,
+	0x4d, 0x6d, 0xf5, 0xc1, 0x7d, 0x34, 0xf4, 0x9e, 0x53, 0xde, 0xd3, 0xa4, 0x9c, 0xf6, 0x16, 0x8c,
+	0xbc, 0x37, 0x00, 0xfa, 0x33, 0x41, 0x56, 0x6e, 0x17, 0x4d, 0xcd, 0x68, 0x75, 0xf5, 0x7e, 0x22,
+	0xfa, 0xaf, 0x2b, 0xff, 0x15, 0xb2, 0x9c, 0xf2, 0xef, 0x4f, 0x5e, 0x68, 0x9d, 0xe8, 0x19, 0x3f,
+	0xdd, 0xda, 0x39, 0xbf, 0xac, 0x19, 0x17, 0x97, 0x35, 0xe3, 0xc7, 0x65, 0xcd, 0xf8, 0x70, 0x55,
+	0xcb, 0x5c, 0x5c, 0xd5, 0x32, 0xdf, 0xae, 0x6a, 0x99, 0x37, 0x6b, 0xcc, 0x95, 0x9d, 0xa8, 0x59,
+	0x6f, 0x09, 0x5f, 0x4b, 0xad, 0xcb, 0x80, 0x52, 0x54, 0x3d, 0x4a, 0x74, 0xe5, 0x71, 0x97, 0x86,
+	0xcd, 0x82, 0xfa, 0x1b, 0x79, 0xf2, 0x3b, 0x00, 0x00, 0xff, 0xff, 0xef, 0x57, 0x83, 0xf9, 0xf9,
+	0x06, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -156,6 +643,14 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryClient interface {
 	// Params returns the module parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Account returns a ledger account by index.
+	Account(ctx context.Context, in *QueryAccountRequest, opts ...grpc.CallOption) (*QueryAccountResponse, error)
+	// Ledger returns the ledger's roots and counters.
+	Ledger(ctx context.Context, in *QueryLedgerRequest, opts ...grpc.CallOption) (*QueryLedgerResponse, error)
+	// BatchLog returns logged operations from a sequence on.
+	BatchLog(ctx context.Context, in *QueryBatchLogRequest, opts ...grpc.CallOption) (*QueryBatchLogResponse, error)
+	// Commitment returns this chain's commitment at a height (0: the latest).
+	Commitment(ctx context.Context, in *QueryCommitmentRequest, opts ...grpc.CallOption) (*QueryCommitmentResponse, error)
 }
 
 type queryClient struct {
@@ -175,10 +670,54 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Account(ctx context.Context, in *QueryAccountRequest, opts ...grpc.CallOption) (*QueryAccountResponse, error) {
+	out := new(QueryAccountResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/Account", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Ledger(ctx context.Context, in *QueryLedgerRequest, opts ...grpc.CallOption) (*QueryLedgerResponse, error) {
+	out := new(QueryLedgerResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/Ledger", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) BatchLog(ctx context.Context, in *QueryBatchLogRequest, opts ...grpc.CallOption) (*QueryBatchLogResponse, error) {
+	out := new(QueryBatchLogResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/BatchLog", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Commitment(ctx context.Context, in *QueryCommitmentRequest, opts ...grpc.CallOption) (*QueryCommitmentResponse, error) {
+	out := new(QueryCommitmentResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/Commitment", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Account returns a ledger account by index.
+	Account(context.Context, *QueryAccountRequest) (*QueryAccountResponse, error)
+	// Ledger returns the ledger's roots and counters.
+	Ledger(context.Context, *QueryLedgerRequest) (*QueryLedgerResponse, error)
+	// BatchLog returns logged operations from a sequence on.
+	BatchLog(context.Context, *QueryBatchLogRequest) (*QueryBatchLogResponse, error)
+	// Commitment returns this chain's commitment at a height (0: the latest).
+	Commitment(context.Context, *QueryCommitmentRequest) (*QueryCommitmentResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -187,6 +726,18 @@ type UnimplementedQueryServer struct {
 
 func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
+}
+func (*UnimplementedQueryServer) Account(ctx context.Context, req *QueryAccountRequest) (*QueryAccountResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Account not implemented")
+}
+func (*UnimplementedQueryServer) Ledger(ctx context.Context, req *QueryLedgerRequest) (*QueryLedgerResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Ledger not implemented")
+}
+func (*UnimplementedQueryServer) BatchLog(ctx context.Context, req *QueryBatchLogRequest) (*QueryBatchLogResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method BatchLog not implemented")
+}
+func (*UnimplementedQueryServer) Commitment(ctx context.Context, req *QueryCommitmentRequest) (*QueryCommitmentResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Commitment not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -211,6 +762,78 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Account_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryAccountRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Account(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Query/Account",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Account(ctx, req.(*QueryAccountRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Ledger_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryLedgerRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Ledger(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Query/Ledger",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Ledger(ctx, req.(*QueryLedgerRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_BatchLog_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryBatchLogRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).BatchLog(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Query/BatchLog",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).BatchLog(ctx, req.(*QueryBatchLogRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Commitment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryCommitmentRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Commitment(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Query/Commitment",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Commitment(ctx, req.(*QueryCommitmentRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.bridge.v1.Query",
@@ -219,6 +842,22 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
+		},
+		{
+			MethodName: "Account",
+			Handler:    _Query_Account_Handler,
+		},
+		{
+			MethodName: "Ledger",
+			Handler:    _Query_Ledger_Handler,
+		},
+		{
+			MethodName: "BatchLog",
+			Handler:    _Query_BatchLog_Handler,
+		},
+		{
+			MethodName: "Commitment",
+			Handler:    _Query_Commitment_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -281,6 +920,302 @@ func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryAccountRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryAccountRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryAccountRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Index != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Index))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryAccountResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryAccountResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryAccountResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Nonce != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Nonce))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Balance != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Balance))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.AssetId) > 0 {
+		i -= len(m.AssetId)
+		copy(dAtA[i:], m.AssetId)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.AssetId)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryLedgerRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryLedgerRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryLedgerRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryLedgerResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryLedgerResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryLedgerResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.LogLength != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.LogLength))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.InboxConsumed != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.InboxConsumed))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.InboxLength != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.InboxLength))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.NumAccounts != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.NumAccounts))
+		i--
+		dAtA[i] = 0x20
+	}
+	if len(m.OutboxRoot) > 0 {
+		i -= len(m.OutboxRoot)
+		copy(dAtA[i:], m.OutboxRoot)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.OutboxRoot)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.LedgerRoot) > 0 {
+		i -= len(m.LedgerRoot)
+		copy(dAtA[i:], m.LedgerRoot)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.LedgerRoot)))
+		i--
+		dAtA[i] = 0x12
+	}
+	{
+		size, err := m.LedgerParams.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryBatchLogRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryBatchLogRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryBatchLogRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Limit != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Limit))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.From != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.From))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryBatchLogResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryBatchLogResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryBatchLogResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Ops) > 0 {
+		for iNdEx := len(m.Ops) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Ops[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryCommitmentRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryCommitmentRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryCommitmentRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryCommitmentResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryCommitmentResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryCommitmentResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Commitment.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -308,6 +1243,134 @@ func (m *QueryParamsResponse) Size() (n int) {
 	var l int
 	_ = l
 	l = m.Params.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryAccountRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Index != 0 {
+		n += 1 + sovQuery(uint64(m.Index))
+	}
+	return n
+}
+
+func (m *QueryAccountResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.AssetId)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Balance != 0 {
+		n += 1 + sovQuery(uint64(m.Balance))
+	}
+	if m.Nonce != 0 {
+		n += 1 + sovQuery(uint64(m.Nonce))
+	}
+	return n
+}
+
+func (m *QueryLedgerRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QueryLedgerResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.LedgerParams.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	l = len(m.LedgerRoot)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	l = len(m.OutboxRoot)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.NumAccounts != 0 {
+		n += 1 + sovQuery(uint64(m.NumAccounts))
+	}
+	if m.InboxLength != 0 {
+		n += 1 + sovQuery(uint64(m.InboxLength))
+	}
+	if m.InboxConsumed != 0 {
+		n += 1 + sovQuery(uint64(m.InboxConsumed))
+	}
+	if m.LogLength != 0 {
+		n += 1 + sovQuery(uint64(m.LogLength))
+	}
+	return n
+}
+
+func (m *QueryBatchLogRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.From != 0 {
+		n += 1 + sovQuery(uint64(m.From))
+	}
+	if m.Limit != 0 {
+		n += 1 + sovQuery(uint64(m.Limit))
+	}
+	return n
+}
+
+func (m *QueryBatchLogResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Ops) > 0 {
+		for _, e := range m.Ops {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryCommitmentRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Height != 0 {
+		n += 1 + sovQuery(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *QueryCommitmentResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Commitment.Size()
 	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
@@ -427,6 +1490,832 @@ func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryAccountRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryAccountRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryAccountRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Index", wireType)
+			}
+			m.Index = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Index |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryAccountResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryAccountResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryAccountResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = append(m.Owner[:0], dAtA[iNdEx:postIndex]...)
+			if m.Owner == nil {
+				m.Owner = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AssetId", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AssetId = append(m.AssetId[:0], dAtA[iNdEx:postIndex]...)
+			if m.AssetId == nil {
+				m.AssetId = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Balance", wireType)
+			}
+			m.Balance = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Balance |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Nonce", wireType)
+			}
+			m.Nonce = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Nonce |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryLedgerRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryLedgerRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryLedgerRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryLedgerResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryLedgerResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryLedgerResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LedgerParams", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.LedgerParams.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LedgerRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.LedgerRoot = append(m.LedgerRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.LedgerRoot == nil {
+				m.LedgerRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutboxRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OutboxRoot = append(m.OutboxRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.OutboxRoot == nil {
+				m.OutboxRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NumAccounts", wireType)
+			}
+			m.NumAccounts = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NumAccounts |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxLength", wireType)
+			}
+			m.InboxLength = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxLength |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field InboxConsumed", wireType)
+			}
+			m.InboxConsumed = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.InboxConsumed |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field LogLength", wireType)
+			}
+			m.LogLength = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.LogLength |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryBatchLogRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryBatchLogRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryBatchLogRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field From", wireType)
+			}
+			m.From = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.From |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
+			}
+			m.Limit = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Limit |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryBatchLogResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryBatchLogResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryBatchLogResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Ops", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Ops = append(m.Ops, LoggedOp{})
+			if err := m.Ops[len(m.Ops)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryCommitmentRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryCommitmentRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryCommitmentRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryCommitmentResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryCommitmentResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryCommitmentResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Commitment.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

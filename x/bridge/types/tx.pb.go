@@ -123,37 +123,274 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// MsgLedgerTransfer carries a ledger transfer signed by the account's EdDSA key; the Cosmos
+// signer only pays the fee.
+type MsgLedgerTransfer struct {
+	// sender submits (and pays for) the transaction.
+	Sender string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	// op is the encoded, signed transfer (ledger.Op.Bytes).
+	Op []byte `protobuf:"bytes,2,opt,name=op,proto3" json:"op,omitempty"`
+}
+
+func (m *MsgLedgerTransfer) Reset()         { *m = MsgLedgerTransfer{} }
+func (m *MsgLedgerTransfer) String() string { return proto.CompactTextString(m) }
+func (*MsgLedgerTransfer) ProtoMessage()    {}
+func (*MsgLedgerTransfer) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6d170e27a109e727, []int{2}
+}
+func (m *MsgLedgerTransfer) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgLedgerTransfer) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgLedgerTransfer.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgLedgerTransfer) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgLedgerTransfer.Merge(m, src)
+}
+func (m *MsgLedgerTransfer) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgLedgerTransfer) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgLedgerTransfer.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgLedgerTransfer proto.InternalMessageInfo
+
+func (m *MsgLedgerTransfer) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgLedgerTransfer) GetOp() []byte {
+	if m != nil {
+		return m.Op
+	}
+	return nil
+}
+
+// MsgLedgerTransferResponse is the response to MsgLedgerTransfer.
+type MsgLedgerTransferResponse struct {
+	// sequence is the operation's position in the log.
+	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
+}
+
+func (m *MsgLedgerTransferResponse) Reset()         { *m = MsgLedgerTransferResponse{} }
+func (m *MsgLedgerTransferResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgLedgerTransferResponse) ProtoMessage()    {}
+func (*MsgLedgerTransferResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6d170e27a109e727, []int{3}
+}
+func (m *MsgLedgerTransferResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgLedgerTransferResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgLedgerTransferResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgLedgerTransferResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgLedgerTransferResponse.Merge(m, src)
+}
+func (m *MsgLedgerTransferResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgLedgerTransferResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgLedgerTransferResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgLedgerTransferResponse proto.InternalMessageInfo
+
+func (m *MsgLedgerTransferResponse) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+// MsgBridgeOut carries a ledger bridge-out signed by the account's EdDSA key.
+type MsgBridgeOut struct {
+	// sender submits (and pays for) the transaction.
+	Sender string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	// op is the encoded, signed bridge-out (ledger.Op.Bytes).
+	Op []byte `protobuf:"bytes,2,opt,name=op,proto3" json:"op,omitempty"`
+}
+
+func (m *MsgBridgeOut) Reset()         { *m = MsgBridgeOut{} }
+func (m *MsgBridgeOut) String() string { return proto.CompactTextString(m) }
+func (*MsgBridgeOut) ProtoMessage()    {}
+func (*MsgBridgeOut) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6d170e27a109e727, []int{4}
+}
+func (m *MsgBridgeOut) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgBridgeOut) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgBridgeOut.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgBridgeOut) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgBridgeOut.Merge(m, src)
+}
+func (m *MsgBridgeOut) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgBridgeOut) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgBridgeOut.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgBridgeOut proto.InternalMessageInfo
+
+func (m *MsgBridgeOut) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgBridgeOut) GetOp() []byte {
+	if m != nil {
+		return m.Op
+	}
+	return nil
+}
+
+// MsgBridgeOutResponse is the response to MsgBridgeOut.
+type MsgBridgeOutResponse struct {
+	// sequence is the operation's position in the log.
+	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// message_hash is the hash of the bridge message appended to the outbox.
+	MessageHash []byte `protobuf:"bytes,2,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// outbox_index is the message's position in the outbox.
+	OutboxIndex uint64 `protobuf:"varint,3,opt,name=outbox_index,json=outboxIndex,proto3" json:"outbox_index,omitempty"`
+}
+
+func (m *MsgBridgeOutResponse) Reset()         { *m = MsgBridgeOutResponse{} }
+func (m *MsgBridgeOutResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgBridgeOutResponse) ProtoMessage()    {}
+func (*MsgBridgeOutResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6d170e27a109e727, []int{5}
+}
+func (m *MsgBridgeOutResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgBridgeOutResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgBridgeOutResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgBridgeOutResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgBridgeOutResponse.Merge(m, src)
+}
+func (m *MsgBridgeOutResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgBridgeOutResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgBridgeOutResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgBridgeOutResponse proto.InternalMessageInfo
+
+func (m *MsgBridgeOutResponse) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *MsgBridgeOutResponse) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *MsgBridgeOutResponse) GetOutboxIndex() uint64 {
+	if m != nil {
+		return m.OutboxIndex
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "slush.bridge.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "slush.bridge.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgLedgerTransfer)(nil), "slush.bridge.v1.MsgLedgerTransfer")
+	proto.RegisterType((*MsgLedgerTransferResponse)(nil), "slush.bridge.v1.MsgLedgerTransferResponse")
+	proto.RegisterType((*MsgBridgeOut)(nil), "slush.bridge.v1.MsgBridgeOut")
+	proto.RegisterType((*MsgBridgeOutResponse)(nil), "slush.bridge.v1.MsgBridgeOutResponse")
 }
 
 func init() { proto.RegisterFile("slush/bridge/v1/tx.proto", fileDescriptor_6d170e27a109e727) }
 
 var fileDescriptor_6d170e27a109e727 = []byte{
-	// 345 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x28, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x4f, 0x2a, 0xca, 0x4c, 0x49, 0x4f, 0xd5, 0x2f, 0x33, 0xd4, 0x2f, 0xa9, 0xd0, 0x2b,
-	0x28, 0xca, 0x2f, 0xc9, 0x17, 0xe2, 0x07, 0xcb, 0xe8, 0x41, 0x64, 0xf4, 0xca, 0x0c, 0xa5, 0x04,
-	0x13, 0x73, 0x33, 0xf3, 0xf2, 0xf5, 0xc1, 0x24, 0x44, 0x8d, 0x94, 0x78, 0x72, 0x7e, 0x71, 0x6e,
-	0x7e, 0xb1, 0x7e, 0x6e, 0x71, 0x3a, 0x48, 0x6f, 0x6e, 0x71, 0x3a, 0x54, 0x42, 0x12, 0x22, 0x11,
-	0x0f, 0xe6, 0xe9, 0x43, 0x38, 0x50, 0x29, 0x91, 0xf4, 0xfc, 0xf4, 0x7c, 0x88, 0x38, 0x88, 0x05,
-	0x15, 0x95, 0x41, 0x77, 0x47, 0x41, 0x62, 0x51, 0x62, 0x2e, 0x54, 0x8f, 0xd2, 0x0e, 0x46, 0x2e,
-	0x7e, 0xdf, 0xe2, 0xf4, 0xd0, 0x82, 0x94, 0xc4, 0x92, 0xd4, 0x00, 0xb0, 0x8c, 0x90, 0x19, 0x17,
-	0x67, 0x62, 0x69, 0x49, 0x46, 0x7e, 0x51, 0x66, 0x49, 0xa5, 0x04, 0xa3, 0x02, 0xa3, 0x06, 0xa7,
-	0x93, 0xc4, 0xa5, 0x2d, 0xba, 0x22, 0x50, 0xcb, 0x1c, 0x53, 0x52, 0x8a, 0x52, 0x8b, 0x8b, 0x83,
-	0x4b, 0x8a, 0x32, 0xf3, 0xd2, 0x83, 0x10, 0x4a, 0x85, 0xac, 0xb8, 0xd8, 0x20, 0x66, 0x4b, 0x30,
-	0x29, 0x30, 0x6a, 0x70, 0x1b, 0x89, 0xeb, 0xa1, 0x79, 0x54, 0x0f, 0x62, 0x81, 0x13, 0xe7, 0x89,
-	0x7b, 0xf2, 0x0c, 0x2b, 0x9e, 0x6f, 0xd0, 0x62, 0x0c, 0x82, 0xea, 0xb0, 0x32, 0x6c, 0x7a, 0xbe,
-	0x41, 0x0b, 0x61, 0x56, 0xd7, 0xf3, 0x0d, 0x5a, 0x72, 0x10, 0x87, 0x57, 0xc0, 0x9c, 0x8e, 0xe6,
-	0x4c, 0x25, 0x49, 0x2e, 0x71, 0x34, 0xa1, 0xa0, 0xd4, 0xe2, 0x82, 0xfc, 0xbc, 0xe2, 0x54, 0xa3,
-	0x0c, 0x2e, 0x66, 0xdf, 0xe2, 0x74, 0xa1, 0x28, 0x2e, 0x1e, 0x14, 0x8f, 0x29, 0x60, 0x38, 0x08,
-	0xcd, 0x00, 0x29, 0x0d, 0x42, 0x2a, 0x60, 0x56, 0x48, 0xb1, 0x36, 0x80, 0xdc, 0xef, 0xe4, 0x72,
-	0xe2, 0x91, 0x1c, 0xe3, 0x85, 0x47, 0x72, 0x8c, 0x0f, 0x1e, 0xc9, 0x31, 0x4e, 0x78, 0x2c, 0xc7,
-	0x70, 0xe1, 0xb1, 0x1c, 0xc3, 0x8d, 0xc7, 0x72, 0x0c, 0x51, 0x5a, 0xe9, 0x99, 0x25, 0x19, 0xa5,
-	0x49, 0x7a, 0xc9, 0xf9, 0xb9, 0xfa, 0x60, 0x43, 0x75, 0x4b, 0x8a, 0x52, 0x53, 0xf5, 0xd1, 0x3c,
-	0x55, 0x52, 0x59, 0x90, 0x5a, 0x9c, 0xc4, 0x06, 0x8e, 0x0c, 0x63, 0x40, 0x00, 0x00, 0x00, 0xff,
-	0xff, 0xb0, 0x1f, 0x08, 0xd8, 0x34, 0x02, 0x00, 0x00,
+	// 542 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x93, 0xc1, 0x8b, 0xd3, 0x4e,
+	0x14, 0xc7, 0x9b, 0xee, 0xef, 0x57, 0xec, 0xb4, 0xec, 0xb2, 0xa1, 0xd0, 0x36, 0x6a, 0xac, 0x01,
+	0xa1, 0x54, 0x36, 0xd9, 0xae, 0xa0, 0xd0, 0x9b, 0xc5, 0x83, 0x82, 0x45, 0xad, 0x7a, 0xd9, 0x4b,
+	0x4d, 0x9b, 0x71, 0x12, 0x30, 0x99, 0x38, 0x6f, 0xb2, 0x64, 0x0f, 0x82, 0x78, 0x11, 0x3c, 0xf9,
+	0x0f, 0x78, 0xf7, 0xd8, 0x83, 0x07, 0xff, 0x84, 0x3d, 0x2e, 0x9e, 0x3c, 0x89, 0xb4, 0x87, 0xfe,
+	0x1b, 0x92, 0xc9, 0x34, 0xb5, 0xe9, 0x62, 0x3d, 0x78, 0x09, 0x79, 0xef, 0xfb, 0x7d, 0xef, 0x7d,
+	0x1e, 0x33, 0x83, 0x1a, 0xf0, 0x2a, 0x02, 0xd7, 0x1a, 0x33, 0xcf, 0x21, 0xd8, 0x3a, 0xe9, 0x5a,
+	0x3c, 0x36, 0x43, 0x46, 0x39, 0x55, 0xf7, 0x84, 0x62, 0xa6, 0x8a, 0x79, 0xd2, 0xd5, 0xf6, 0x6d,
+	0xdf, 0x0b, 0xa8, 0x25, 0xbe, 0xa9, 0x47, 0xab, 0x4f, 0x28, 0xf8, 0x14, 0x2c, 0x1f, 0x48, 0x52,
+	0xeb, 0x03, 0x91, 0x42, 0x33, 0x15, 0x46, 0x22, 0xb2, 0xd2, 0x40, 0x4a, 0x35, 0x42, 0x09, 0x4d,
+	0xf3, 0xc9, 0x9f, 0xcc, 0x5e, 0xc9, 0x73, 0x84, 0x36, 0xb3, 0x7d, 0x59, 0x63, 0x7c, 0x55, 0xd0,
+	0xde, 0x00, 0xc8, 0xf3, 0xd0, 0xb1, 0x39, 0x7e, 0x2c, 0x14, 0xf5, 0x36, 0x2a, 0xdb, 0x11, 0x77,
+	0x29, 0xf3, 0xf8, 0x69, 0x43, 0x69, 0x29, 0xed, 0x72, 0xbf, 0xf1, 0xed, 0xcb, 0x41, 0x4d, 0x0e,
+	0xbb, 0xeb, 0x38, 0x0c, 0x03, 0x3c, 0xe5, 0xcc, 0x0b, 0xc8, 0x70, 0x65, 0x55, 0x7b, 0xa8, 0x94,
+	0xf6, 0x6e, 0x14, 0x5b, 0x4a, 0xbb, 0x72, 0x54, 0x37, 0x73, 0x8b, 0x9a, 0xe9, 0x80, 0x7e, 0xf9,
+	0xec, 0xc7, 0xb5, 0xc2, 0xe7, 0xc5, 0xb4, 0xa3, 0x0c, 0x65, 0x45, 0xaf, 0xfb, 0x6e, 0x31, 0xed,
+	0xac, 0x7a, 0x7d, 0x58, 0x4c, 0x3b, 0x7a, 0x0a, 0x1e, 0x2f, 0xd1, 0x73, 0x98, 0x46, 0x13, 0xd5,
+	0x73, 0xa9, 0x21, 0x86, 0x90, 0x06, 0x80, 0x8d, 0xf7, 0x0a, 0xda, 0x1f, 0x00, 0x79, 0x88, 0x1d,
+	0x82, 0xd9, 0x33, 0x66, 0x07, 0xf0, 0x12, 0x33, 0xf5, 0x10, 0x95, 0x00, 0x07, 0x0e, 0x66, 0x5b,
+	0x97, 0x92, 0x3e, 0x75, 0x17, 0x15, 0x69, 0x28, 0xb6, 0xa9, 0x0e, 0x8b, 0x34, 0xec, 0x1d, 0x26,
+	0x94, 0x52, 0x4c, 0x10, 0x5b, 0x9b, 0x88, 0xeb, 0x33, 0x8d, 0x3b, 0xa8, 0xb9, 0x91, 0x5c, 0x62,
+	0xaa, 0x1a, 0xba, 0x04, 0xf8, 0x75, 0x84, 0x83, 0x09, 0x16, 0x48, 0xff, 0x0d, 0xb3, 0xd8, 0x78,
+	0x83, 0xaa, 0x03, 0x20, 0x7d, 0xd1, 0xf7, 0x51, 0xc4, 0xff, 0x01, 0xfc, 0xcd, 0x1c, 0xfc, 0xe5,
+	0x4d, 0xf8, 0x6c, 0x9c, 0x11, 0xa3, 0xda, 0xef, 0xf1, 0xdf, 0x20, 0xab, 0xd7, 0x51, 0xd5, 0xc7,
+	0x00, 0x36, 0xc1, 0x23, 0xd7, 0x06, 0x57, 0x8e, 0xae, 0xc8, 0xdc, 0x7d, 0x1b, 0xdc, 0xc4, 0x42,
+	0x23, 0x3e, 0xa6, 0xf1, 0xc8, 0x0b, 0x1c, 0x1c, 0x37, 0x76, 0x44, 0x8b, 0x4a, 0x9a, 0x7b, 0x90,
+	0xa4, 0x8e, 0x3e, 0x15, 0xd1, 0xce, 0x00, 0x88, 0x7a, 0x8c, 0xaa, 0x6b, 0xb7, 0xb2, 0xb5, 0x71,
+	0x9b, 0x72, 0xa7, 0xaf, 0xb5, 0xb7, 0x39, 0xb2, 0x2d, 0x5e, 0xa0, 0xdd, 0xdc, 0xdd, 0x30, 0x2e,
+	0xaa, 0x5d, 0xf7, 0x68, 0x9d, 0xed, 0x9e, 0x6c, 0xc2, 0x13, 0x54, 0x5e, 0x9d, 0xdd, 0xd5, 0x8b,
+	0x0a, 0x33, 0x59, 0xbb, 0xf1, 0x47, 0x79, 0xd9, 0x52, 0xfb, 0xff, 0x6d, 0xf2, 0x62, 0xfa, 0xf7,
+	0xce, 0x66, 0xba, 0x72, 0x3e, 0xd3, 0x95, 0x9f, 0x33, 0x5d, 0xf9, 0x38, 0xd7, 0x0b, 0xe7, 0x73,
+	0xbd, 0xf0, 0x7d, 0xae, 0x17, 0x8e, 0x3b, 0xc4, 0xe3, 0x6e, 0x34, 0x36, 0x27, 0xd4, 0xb7, 0x44,
+	0xc7, 0x03, 0xce, 0x30, 0xb6, 0x72, 0xc7, 0xcc, 0x4f, 0x43, 0x0c, 0xe3, 0x92, 0x78, 0xfe, 0xb7,
+	0x7e, 0x05, 0x00, 0x00, 0xff, 0xff, 0x4e, 0x44, 0x0f, 0x4a, 0xa6, 0x04, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -170,6 +407,10 @@ const _ = grpc.SupportPackageIsVersion4
 type MsgClient interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// LedgerTransfer executes a signed ledger transfer at once and logs it for the prover.
+	LedgerTransfer(ctx context.Context, in *MsgLedgerTransfer, opts ...grpc.CallOption) (*MsgLedgerTransferResponse, error)
+	// BridgeOut burns on the ledger and appends the bridge message to the outbox (DESIGN §7.1).
+	BridgeOut(ctx context.Context, in *MsgBridgeOut, opts ...grpc.CallOption) (*MsgBridgeOutResponse, error)
 }
 
 type msgClient struct {
@@ -189,10 +430,32 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) LedgerTransfer(ctx context.Context, in *MsgLedgerTransfer, opts ...grpc.CallOption) (*MsgLedgerTransferResponse, error) {
+	out := new(MsgLedgerTransferResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Msg/LedgerTransfer", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) BridgeOut(ctx context.Context, in *MsgBridgeOut, opts ...grpc.CallOption) (*MsgBridgeOutResponse, error) {
+	out := new(MsgBridgeOutResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Msg/BridgeOut", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// LedgerTransfer executes a signed ledger transfer at once and logs it for the prover.
+	LedgerTransfer(context.Context, *MsgLedgerTransfer) (*MsgLedgerTransferResponse, error)
+	// BridgeOut burns on the ledger and appends the bridge message to the outbox (DESIGN §7.1).
+	BridgeOut(context.Context, *MsgBridgeOut) (*MsgBridgeOutResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -201,6 +464,12 @@ type UnimplementedMsgServer struct {
 
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (*UnimplementedMsgServer) LedgerTransfer(ctx context.Context, req *MsgLedgerTransfer) (*MsgLedgerTransferResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method LedgerTransfer not implemented")
+}
+func (*UnimplementedMsgServer) BridgeOut(ctx context.Context, req *MsgBridgeOut) (*MsgBridgeOutResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method BridgeOut not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -225,6 +494,42 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_LedgerTransfer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgLedgerTransfer)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).LedgerTransfer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Msg/LedgerTransfer",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).LedgerTransfer(ctx, req.(*MsgLedgerTransfer))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_BridgeOut_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgBridgeOut)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).BridgeOut(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Msg/BridgeOut",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).BridgeOut(ctx, req.(*MsgBridgeOut))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.bridge.v1.Msg",
@@ -233,6 +538,14 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "LedgerTransfer",
+			Handler:    _Msg_LedgerTransfer_Handler,
+		},
+		{
+			MethodName: "BridgeOut",
+			Handler:    _Msg_BridgeOut_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -302,6 +615,148 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgLedgerTransfer) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgLedgerTransfer) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgLedgerTransfer) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Op) > 0 {
+		i -= len(m.Op)
+		copy(dAtA[i:], m.Op)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Op)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgLedgerTransferResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgLedgerTransferResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgLedgerTransferResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgBridgeOut) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgBridgeOut) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgBridgeOut) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Op) > 0 {
+		i -= len(m.Op)
+		copy(dAtA[i:], m.Op)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Op)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgBridgeOutResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgBridgeOutResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgBridgeOutResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.OutboxIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OutboxIndex))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -334,6 +789,71 @@ func (m *MsgUpdateParamsResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	return n
+}
+
+func (m *MsgLedgerTransfer) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Op)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgLedgerTransferResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		n += 1 + sovTx(uint64(m.Sequence))
+	}
+	return n
+}
+
+func (m *MsgBridgeOut) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Op)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgBridgeOutResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		n += 1 + sovTx(uint64(m.Sequence))
+	}
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.OutboxIndex != 0 {
+		n += 1 + sovTx(uint64(m.OutboxIndex))
+	}
 	return n
 }
 
@@ -487,6 +1007,429 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgLedgerTransfer) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgLedgerTransfer: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgLedgerTransfer: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Op", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Op = append(m.Op[:0], dAtA[iNdEx:postIndex]...)
+			if m.Op == nil {
+				m.Op = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgLedgerTransferResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgLedgerTransferResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgLedgerTransferResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgBridgeOut) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgBridgeOut: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgBridgeOut: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Op", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Op = append(m.Op[:0], dAtA[iNdEx:postIndex]...)
+			if m.Op == nil {
+				m.Op = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgBridgeOutResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgBridgeOutResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgBridgeOutResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutboxIndex", wireType)
+			}
+			m.OutboxIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OutboxIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

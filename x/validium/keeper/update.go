@@ -15,6 +15,7 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/internal/smtstore"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -121,11 +122,16 @@ func (k Keeper) childVid(ctx context.Context, index uint32) (fr.Element, error) 
 	if err != nil {
 		return fr.Element{}, err
 	}
-	path := make([]uint8, 0, len(id.Path)+1)
-	for _, p := range id.Path {
-		path = append(path, uint8(p))
+	return commitment.PackVid(pathBytes(append(append([]uint32{}, id.Path...), index)))
+}
+
+// pathBytes converts a validated tree path (indices ≤ 255) to the vid packer's form.
+func pathBytes(path []uint32) []uint8 {
+	out := make([]uint8, len(path))
+	for i, p := range path {
+		out[i] = uint8(p)
 	}
-	return commitment.PackVid(append(path, uint8(index)))
+	return out
 }
 
 // checkAnchor requires the anchor to advance and to be a root height and commitment this
@@ -309,7 +315,7 @@ func (k Keeper) recordUpdate(
 
 // setChildLeaf updates this chain's children SMT (DESIGN §3 childrenRoot).
 func (k Keeper) setChildLeaf(ctx context.Context, index uint32, h fr.Element) error {
-	tree, err := commitment.NewChildrenTree(smtStore{ctx: ctx, m: k.ChildrenTree})
+	tree, err := commitment.NewChildrenTree(smtstore.New(ctx, k.ChildrenTree))
 	if err != nil {
 		return err
 	}
@@ -318,9 +324,18 @@ func (k Keeper) setChildLeaf(ctx context.Context, index uint32, h fr.Element) er
 
 // ChildrenRoot is the root of this chain's children SMT, bound into its own commitment.
 func (k Keeper) ChildrenRoot(ctx context.Context) (fr.Element, error) {
-	tree, err := commitment.NewChildrenTree(smtStore{ctx: ctx, m: k.ChildrenTree})
+	tree, err := commitment.NewChildrenTree(smtstore.New(ctx, k.ChildrenTree))
 	if err != nil {
 		return fr.Element{}, err
 	}
 	return tree.Root()
+}
+
+// OwnVid is this chain's own vid (its path packed, DESIGN §3).
+func (k Keeper) OwnVid(ctx context.Context) (fr.Element, error) {
+	id, err := k.Identity.Get(ctx)
+	if err != nil {
+		return fr.Element{}, err
+	}
+	return commitment.PackVid(pathBytes(id.Path))
 }

@@ -1,0 +1,161 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"cosmossdk.io/collections"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/smt"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	"github.com/slush-tree/slush/x/bridge/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// EndBlocker stores this chain's commitment for the block and prunes the oldest. A failure
+// to compute the commitment is logged and leaves no write (the next block retries): EndBlock
+// never halts the chain for it.
+func (k Keeper) EndBlocker(ctx context.Context) error {
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	cacheCtx, write := sdkCtx.CacheContext()
+	if err := k.storeCommitment(cacheCtx); err != nil {
+		k.logger.Error("own commitment not computed", "height", sdkCtx.BlockHeight(), "err", err)
+		return nil
+	}
+	write()
+	return k.pruneCommitments(ctx)
+}
+
+// storeCommitment computes and stores the commitment at the current height.
+func (k Keeper) storeCommitment(ctx context.Context) error {
+	c, err := k.OwnCommitmentNow(ctx)
+	if err != nil {
+		return err
+	}
+	return k.Commitments.Set(ctx, c.Height, c)
+}
+
+// OwnCommitmentNow computes this chain's commitment (DESIGN §3) from its current state.
+func (k Keeper) OwnCommitmentNow(ctx context.Context) (types.OwnCommitment, error) {
+	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
+	state, err := k.OpenLedger(ctx)
+	if err != nil {
+		return types.OwnCommitment{}, err
+	}
+	lp, err := k.LedgerParams.Get(ctx)
+	if err != nil {
+		return types.OwnCommitment{}, err
+	}
+	c := commitment.Commitment{Vid: state.Vid()}
+	if c.LedgerRoot, err = state.Root(); err != nil {
+		return types.OwnCommitment{}, err
+	}
+	if c.OutboxRoot, err = state.OutboxRoot(); err != nil {
+		return types.OwnCommitment{}, err
+	}
+	c.ReceiptRoot = smt.EmptyAccumulatorRoot(int(lp.OutboxDepth)) // no receipts until claims exist (issue 6)
+	if c.ChildrenRoot, err = k.validium.ChildrenRoot(ctx); err != nil {
+		return types.OwnCommitment{}, err
+	}
+	if c.AnchorHeight, c.AnchorCommitment, err = k.anchor(ctx, height); err != nil {
+		return types.OwnCommitment{}, err
+	}
+	report, err := k.acceptance.SubtreeReport(ctx, c.AnchorHeight)
+	if err != nil {
+		return types.OwnCommitment{}, err
+	}
+	c.AcceptanceDigest = acceptancetypes.HistogramFromProto(report.Histogram).Digest()
+	logLength, err := k.LogLength.Peek(ctx)
+	if err != nil {
+		return types.OwnCommitment{}, err
+	}
+	return types.OwnCommitment{
+		Height: height, Commitment: hash.EncodeElement(c.Hash()), Fields: encodeFields(c), LogLength: logLength,
+	}, nil
+}
+
+// anchor is the (root height, root commitment) the commitment binds: at the root its own
+// height and previous commitment (circuits/README "Commitment"); elsewhere the latest root
+// height this chain verified and the commitment it knows for it (zero until the parent sync).
+func (k Keeper) anchor(ctx context.Context, height int64) (uint64, fr.Element, error) {
+	isRoot, err := k.validium.IsRoot(ctx)
+	if err != nil {
+		return 0, fr.Element{}, err
+	}
+	if isRoot {
+		prev, err := k.Commitments.Get(ctx, height-1)
+		if errors.Is(err, collections.ErrNotFound) {
+			return uint64(height), fr.Element{}, nil
+		}
+		if err != nil {
+			return 0, fr.Element{}, err
+		}
+		c, err := hash.DecodeElement(prev.Commitment)
+		return uint64(height), c, err
+	}
+	rootHeight, err := k.validium.RootHeight(ctx)
+	return rootHeight, fr.Element{}, err
+}
+
+// RootCommitmentAt implements x/validium's AnchorOracle: at the root, its own commitment at
+// that height; elsewhere nothing is known until the parent sync (issue 7) fills a history.
+func (k Keeper) RootCommitmentAt(ctx context.Context, rootHeight uint64) ([]byte, bool, error) {
+	isRoot, err := k.validium.IsRoot(ctx)
+	if err != nil || !isRoot || rootHeight > uint64(1<<62) {
+		return nil, false, err
+	}
+	c, err := k.Commitments.Get(ctx, int64(rootHeight))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return c.Commitment, true, nil
+}
+
+// maxPrunedPerBlock bounds the commitments removed in one EndBlock.
+const maxPrunedPerBlock = 16
+
+// pruneCommitments keeps the last params.root_history_size commitments.
+func (k Keeper) pruneCommitments(ctx context.Context) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	cutoff := sdk.UnwrapSDKContext(ctx).BlockHeight() - int64(params.RootHistorySize)
+	if cutoff <= 0 {
+		return nil
+	}
+	var old []int64
+	err = k.Commitments.Walk(ctx, new(collections.Range[int64]).EndInclusive(cutoff), func(h int64, _ types.OwnCommitment) (bool, error) {
+		old = append(old, h)
+		return len(old) >= maxPrunedPerBlock, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, h := range old {
+		if err := k.Commitments.Remove(ctx, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeFields is the canonical byte form of a commitment preimage.
+func encodeFields(c commitment.Commitment) validiumtypes.CommitmentFields {
+	return validiumtypes.CommitmentFields{
+		Vid: hash.EncodeElement(c.Vid), LedgerRoot: hash.EncodeElement(c.LedgerRoot),
+		OutboxRoot: hash.EncodeElement(c.OutboxRoot), ReceiptRoot: hash.EncodeElement(c.ReceiptRoot),
+		ChildrenRoot: hash.EncodeElement(c.ChildrenRoot), AnchorHeight: c.AnchorHeight,
+		AnchorCommitment: hash.EncodeElement(c.AnchorCommitment), AcceptanceDigest: hash.EncodeElement(c.AcceptanceDigest),
+		OperatorKeyHash: hash.EncodeElement(c.OperatorKeyHash), Epoch: c.Epoch,
+	}
+}

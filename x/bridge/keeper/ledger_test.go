@@ -1,0 +1,254 @@
+package keeper_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/log"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/smt"
+	"github.com/slush-tree/slush/testutil/keepertest"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	"github.com/slush-tree/slush/x/bridge/keeper"
+	"github.com/slush-tree/slush/x/bridge/types"
+)
+
+// fakeTree is the ValidiumKeeper mock: a chain at a fixed path with no children.
+type fakeTree struct {
+	root       bool
+	rootHeight uint64
+}
+
+var childVid = commitment.MustPackVid([]uint8{1, 2})
+
+func (f fakeTree) IsRoot(context.Context) (bool, error) { return f.root, nil }
+
+func (f fakeTree) OwnVid(context.Context) (fr.Element, error) {
+	if f.root {
+		return fr.Element{}, nil
+	}
+	return childVid, nil
+}
+
+func (f fakeTree) ChildrenRoot(context.Context) (fr.Element, error) {
+	return commitment.EmptyChildrenRoot(), nil
+}
+func (f fakeTree) RootHeight(context.Context) (uint64, error) { return f.rootHeight, nil }
+
+// fakeAcceptance reports a leaf's subtree: {(height, 1)}, b = 1.
+type fakeAcceptance struct{}
+
+func (fakeAcceptance) SubtreeReport(_ context.Context, h uint64) (acceptancetypes.SubtreeReport, error) {
+	return acceptancetypes.SubtreeReport{Height: h, Histogram: []acceptancetypes.HistogramBucket{{Height: h, Count: 1}}, Subtree: 1}, nil
+}
+
+// testLedger is a small ledger shape so tests stay fast.
+var testLedger = types.LedgerParams{AccountDepth: 6, OutboxDepth: 4, BatchSize: 4}
+
+var (
+	alice = ledger.KeyFromSeed([]byte("alice"))
+	bob   = ledger.KeyFromSeed([]byte("bob"))
+	asset = hash.Uint64(7)
+)
+
+// setupLedger is a non-root chain (vid 1-2) whose genesis gives alice 1000 and bob 50.
+func setupLedger(t *testing.T) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
+	t.Helper()
+	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
+	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
+		fakeTree{root: false, rootHeight: 3}, fakeAcceptance{}, log.NewNopLogger())
+	gs := types.DefaultGenesisState()
+	gs.LedgerParams = testLedger
+	gs.Deposits = []types.GenesisDeposit{
+		{Recipient: hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)), AssetId: hash.EncodeElement(asset), Amount: 1000},
+		{Recipient: hash.EncodeElement(ledger.OwnerHash(bob.PublicKey)), AssetId: hash.EncodeElement(asset), Amount: 50},
+	}
+	require.NoError(t, k.InitGenesis(env.Ctx, gs))
+	return env, k, keeper.NewMsgServerImpl(&k), keeper.NewQueryServerImpl(&k)
+}
+
+func TestGenesisDepositsFundAccounts(t *testing.T) {
+	env, _, _, q := setupLedger(t)
+	acc, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 0})
+	require.NoError(t, err)
+	require.Equal(t, uint64(1000), acc.Balance)
+	require.Equal(t, hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)), acc.Owner)
+	l, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), l.NumAccounts)
+	require.Equal(t, uint64(2), l.LogLength, "genesis mints are logged for the first proven batch")
+	require.Equal(t, uint64(2), l.InboxConsumed)
+	_, err = q.Account(env.Ctx, &types.QueryAccountRequest{Index: 9})
+	require.ErrorIs(t, err, types.ErrUnknownAccount)
+}
+
+func transfer(t *testing.T, vid fr.Element, from uint64, amount, nonce uint64) []byte {
+	op, err := ledger.NewTransfer(vid, alice, from, ledger.OwnerHash(bob.PublicKey), asset, amount, nonce)
+	require.NoError(t, err)
+	return op.Bytes()
+}
+
+func TestLedgerTransfer(t *testing.T) {
+	env, _, msgs, q := setupLedger(t)
+	sender := env.OtherAddress(t)
+	res, err := msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: sender, Op: transfer(t, childVid, 0, 100, 0)})
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), res.Sequence)
+	a, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 0})
+	require.NoError(t, err)
+	b, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 1})
+	require.NoError(t, err)
+	require.Equal(t, uint64(900), a.Balance)
+	require.Equal(t, uint64(1), a.Nonce)
+	require.Equal(t, uint64(150), b.Balance, "users see balances at once (DESIGN §4)")
+
+	badSig, err := ledger.NewTransfer(childVid, bob, 0, ledger.OwnerHash(bob.PublicKey), asset, 1, 1)
+	require.NoError(t, err)
+	bridgeOut, err := ledger.NewBridgeOut(childVid, alice, 0, asset, 1, 1, hash.Uint64(2), ledger.OwnerHash(bob.PublicKey), 99)
+	require.NoError(t, err)
+	cases := []struct {
+		name    string
+		op      []byte
+		wantErr error
+	}{
+		{"garbage bytes", []byte("not an op"), types.ErrInvalidOp},
+		{"a bridge-out sent as a transfer", bridgeOut.Bytes(), types.ErrWrongOpKind},
+		{"signed by another key", badSig.Bytes(), types.ErrLedgerRejected},
+		{"replay (old nonce)", transfer(t, childVid, 0, 100, 0), types.ErrLedgerRejected},
+		{"overdraft", transfer(t, childVid, 0, 901, 1), types.ErrLedgerRejected},
+		{"signed for another validium", transfer(t, commitment.MustPackVid([]uint8{2}), 0, 1, 1), types.ErrLedgerRejected},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: sender, Op: tc.op})
+			require.ErrorIs(t, err, tc.wantErr)
+		})
+	}
+	l, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), l.LogLength, "rejected operations are not logged")
+}
+
+func TestBridgeOut(t *testing.T) {
+	env, _, msgs, q := setupLedger(t)
+	dst, recipient := commitment.MustPackVid([]uint8{2}), ledger.OwnerHash(bob.PublicKey)
+	op, err := ledger.NewBridgeOut(childVid, alice, 0, asset, 30, 0, dst, recipient, 500)
+	require.NoError(t, err)
+	res, err := msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: env.OtherAddress(t), Op: op.Bytes()})
+	require.NoError(t, err)
+	want := inclusion.Message{SrcVid: childVid, DstVid: dst, Nonce: 0, Recipient: recipient, AssetID: asset, Amount: 30, Deadline: 500}
+	require.Equal(t, hash.EncodeElement(want.Hash()), res.MessageHash, "the outbox holds DESIGN §7.1's message")
+	require.Equal(t, uint64(0), res.OutboxIndex)
+	a, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 0})
+	require.NoError(t, err)
+	require.Equal(t, uint64(970), a.Balance, "burned")
+
+	_, err = msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: env.OtherAddress(t), Op: transfer(t, childVid, 0, 1, 1)})
+	require.ErrorIs(t, err, types.ErrWrongOpKind)
+}
+
+// TestProverReplayMatchesChain: replaying the log from an empty ledger (as the prover does)
+// reaches exactly the chain's ledger and outbox roots.
+func TestProverReplayMatchesChain(t *testing.T) {
+	env, k, msgs, q := setupLedger(t)
+	_, err := msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: env.OtherAddress(t), Op: transfer(t, childVid, 0, 10, 0)})
+	require.NoError(t, err)
+	op, err := ledger.NewBridgeOut(childVid, alice, 0, asset, 5, 1, hash.Uint64(2), ledger.OwnerHash(bob.PublicKey), 9)
+	require.NoError(t, err)
+	_, err = msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: env.OtherAddress(t), Op: op.Bytes()})
+	require.NoError(t, err)
+
+	logRes, err := q.BatchLog(env.Ctx, &types.QueryBatchLogRequest{})
+	require.NoError(t, err)
+	replica, err := ledger.NewState(smt.NewMemStore(), childVid, testLedger.Ledger())
+	require.NoError(t, err)
+	for _, entry := range logRes.Ops {
+		op, err := ledger.DecodeOp(entry.Op)
+		require.NoError(t, err)
+		if op.Kind == ledger.OpBridgeIn {
+			require.NoError(t, replica.PushInbox(op.Msg))
+		}
+		require.NoError(t, replica.Apply(op))
+	}
+	chain, err := k.OpenLedger(env.Ctx)
+	require.NoError(t, err)
+	for _, pair := range [][2]func() (fr.Element, error){{chain.Root, replica.Root}, {chain.OutboxRoot, replica.OutboxRoot}} {
+		want, err := pair[0]()
+		require.NoError(t, err)
+		got, err := pair[1]()
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	}
+}
+
+// TestCommitmentPerBlockAndAnchors: EndBlock stores the commitment; at the root it anchors to
+// its own height and previous commitment and serves as x/validium's anchor oracle.
+func TestCommitmentPerBlockAndAnchors(t *testing.T) {
+	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
+	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
+		fakeTree{root: true}, fakeAcceptance{}, log.NewNopLogger())
+	gs := types.DefaultGenesisState()
+	gs.LedgerParams = testLedger
+	gs.Params.RootHistorySize = 3
+	require.NoError(t, k.InitGenesis(env.Ctx, gs))
+	q := keeper.NewQueryServerImpl(&k)
+
+	var prev []byte
+	for h := int64(1); h <= 6; h++ {
+		ctx := env.Ctx.WithBlockHeight(h)
+		require.NoError(t, k.EndBlocker(ctx))
+		c, err := q.Commitment(ctx, &types.QueryCommitmentRequest{Height: h})
+		require.NoError(t, err)
+		require.Equal(t, uint64(h), c.Commitment.Fields.AnchorHeight)
+		if prev != nil {
+			require.Equal(t, prev, c.Commitment.Fields.AnchorCommitment, "the root anchors to its previous commitment")
+		}
+		known, ok, err := k.RootCommitmentAt(ctx, uint64(h))
+		require.NoError(t, err)
+		require.True(t, ok)
+		require.Equal(t, c.Commitment.Commitment, known)
+		prev = c.Commitment.Commitment
+	}
+	ctx := env.Ctx.WithBlockHeight(6)
+	_, ok, err := k.RootCommitmentAt(ctx, 2)
+	require.NoError(t, err)
+	require.False(t, ok, "pruned beyond root_history_size")
+	latest, err := q.Commitment(ctx, &types.QueryCommitmentRequest{})
+	require.NoError(t, err)
+	require.Equal(t, int64(6), latest.Commitment.Height)
+}
+
+// TestLedgerGenesisRoundTrip exports a used ledger and imports it: identical export, same roots.
+func TestLedgerGenesisRoundTrip(t *testing.T) {
+	env, k, msgs, _ := setupLedger(t)
+	_, err := msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: env.OtherAddress(t), Op: transfer(t, childVid, 0, 10, 0)})
+	require.NoError(t, err)
+	require.NoError(t, k.EndBlocker(env.Ctx.WithBlockHeight(2)))
+	exported, err := k.ExportGenesis(env.Ctx)
+	require.NoError(t, err)
+	require.NoError(t, exported.Validate())
+
+	env2 := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
+	k2 := keeper.NewKeeper(env2.Codec, env2.StoreService, env2.AddressCodec, env2.Authority,
+		fakeTree{root: false, rootHeight: 3}, fakeAcceptance{}, log.NewNopLogger())
+	require.NoError(t, k2.InitGenesis(env2.Ctx, exported))
+	again, err := k2.ExportGenesis(env2.Ctx)
+	require.NoError(t, err)
+	require.Equal(t, exported, again)
+	c1, err := k.OwnCommitmentNow(env.Ctx.WithBlockHeight(2))
+	require.NoError(t, err)
+	c2, err := k2.OwnCommitmentNow(env2.Ctx.WithBlockHeight(2))
+	require.NoError(t, err)
+	require.Equal(t, c1.Commitment, c2.Commitment)
+
+	bad := *exported
+	bad.Deposits = []types.GenesisDeposit{{Recipient: hash.EncodeElement(asset), AssetId: hash.EncodeElement(asset), Amount: 1}}
+	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+}
