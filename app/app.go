@@ -238,6 +238,7 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 	app.BridgeKeeper = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), addrCodec, authority,
 		app.ValidiumKeeper, app.AcceptanceKeeper, logger)
 	app.ValidiumKeeper.SetAnchorOracle(app.BridgeKeeper)
+	app.ValidiumKeeper.SetExitMinter(app.BridgeKeeper)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority)
 }
 

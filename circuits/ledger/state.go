@@ -450,3 +450,7 @@ func (s *State) apply(op Op, record bool) (SlotWitness, error) {
 		return SlotWitness{}, fmt.Errorf("%w: kind %d", ErrBadOp, op.Kind)
 	}
 }
+
+// ProveAccount returns the accounts-SMT membership proof of account index: what a user
+// presents to exit a frozen validium (DESIGN §8).
+func (s *State) ProveAccount(index uint64) (smt.Proof, error) { return s.accounts.Prove(index) }

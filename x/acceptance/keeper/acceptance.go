@@ -172,3 +172,16 @@ func (k Keeper) emitUpdateEvents(ctx context.Context, index uint32, t types.Chil
 		ChildIndex: index, Count: uint32(res.Pruned), FinalizedHeight: res.Finalized.Height,
 	})
 }
+
+// FinalizedCommitment returns a child's finalized commitment, if any (x/validium's exits use it).
+func (k Keeper) FinalizedCommitment(ctx context.Context, childIndex uint32) ([]byte, bool, error) {
+	tracker, err := k.childTracker(ctx, childIndex)
+	if err != nil {
+		return nil, false, err
+	}
+	h, ok := tracker.FinalizedHash()
+	if !ok {
+		return nil, false, nil
+	}
+	return append([]byte(nil), h.Commitment[:]...), true, nil
+}

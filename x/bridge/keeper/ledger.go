@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -107,4 +109,24 @@ func (k Keeper) applyDeposits(ctx context.Context, deposits []types.GenesisDepos
 		}
 	}
 	return nil
+}
+
+// MintExit credits an exited balance (x/validium's MsgExit, DESIGN §8) on this chain's ledger:
+// a message from the frozen child to this chain, pushed to the inbox and minted by a logged
+// bridge-in, so this chain's next batch proves the mint.
+func (k Keeper) MintExit(ctx context.Context, srcVid, owner, asset fr.Element, amount, nonce uint64) error {
+	state, err := k.OpenLedger(ctx)
+	if err != nil {
+		return err
+	}
+	m := inclusion.Message{SrcVid: srcVid, DstVid: state.Vid(), Nonce: nonce, Recipient: owner, AssetID: asset, Amount: amount}
+	if err := state.PushInbox(m); err != nil {
+		return err
+	}
+	op := ledger.NewBridgeIn(m)
+	if err := state.Apply(op); err != nil {
+		return ledgerError(err)
+	}
+	_, err = k.appendLog(ctx, op)
+	return err
 }

@@ -252,3 +252,19 @@ func TestLedgerGenesisRoundTrip(t *testing.T) {
 	bad.Deposits = []types.GenesisDeposit{{Recipient: hash.EncodeElement(asset), AssetId: hash.EncodeElement(asset), Amount: 1}}
 	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
 }
+
+// TestMintExit: an exited balance is minted to the same owner on this ledger and logged, so the
+// next batch proves it (x/validium's MsgExit pays through it).
+func TestMintExit(t *testing.T) {
+	env, k, _, q := setupLedger(t)
+	carol := ledger.OwnerHash(ledger.KeyFromSeed([]byte("carol")).PublicKey)
+	require.NoError(t, k.MintExit(env.Ctx, commitment.MustPackVid([]uint8{1, 2, 3}), carol, asset, 75, 0))
+	acc, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 2})
+	require.NoError(t, err)
+	require.Equal(t, hash.EncodeElement(carol), acc.Owner)
+	require.Equal(t, uint64(75), acc.Balance)
+	l, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), l.LogLength)
+	require.Equal(t, l.InboxLength, l.InboxConsumed, "pushed and minted together")
+}

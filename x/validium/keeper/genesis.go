@@ -54,6 +54,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, e := range gs.Exits {
+		if err := k.Exits.Set(ctx, collections.Join(e.ChildIndex, e.AccountIndex)); err != nil {
+			return err
+		}
+	}
 	for _, h := range gs.History {
 		if err := k.History.Set(ctx, collections.Join(h.ChildIndex, h.Entry.RootHeight), h.Entry.Commitment); err != nil {
 			return err
@@ -93,6 +98,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		gs.History = append(gs.History, types.HistoryRecord{
 			ChildIndex: key.K1(), Entry: types.HistoryEntry{RootHeight: key.K2(), Commitment: c},
 		})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Exits.Walk(ctx, nil, func(key collections.Pair[uint32, uint64]) (bool, error) {
+		gs.Exits = append(gs.Exits, types.ExitRecord{ChildIndex: key.K1(), AccountIndex: key.K2()})
 		return false, nil
 	})
 	if err != nil {

@@ -22,6 +22,7 @@ type Keeper struct {
 	bank         types.BankKeeper
 	acceptance   types.AcceptanceHooks
 	anchors      types.AnchorOracle
+	exits        types.ExitMinter
 	vks          *vkCache
 	// authority may change params (the gov module account).
 	authority string
@@ -37,6 +38,7 @@ type Keeper struct {
 	ForcedHead      collections.Map[uint32, uint64]
 	AnchorHeight    collections.Item[uint64]
 	ChildrenTree    collections.Map[[]byte, []byte]
+	Exits           collections.KeySet[collections.Pair[uint32, uint64]]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -72,6 +74,8 @@ func NewKeeper(
 		AnchorHeight: collections.NewItem(sb, types.AnchorHeightKey, "anchor_height", collections.Uint64Value),
 		ChildrenTree: collections.NewMap(sb, types.ChildrenTreeKey, "children_tree", collections.BytesKey,
 			collections.BytesValue),
+		Exits: collections.NewKeySet(sb, types.ExitsKey, "exits",
+			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -86,6 +90,9 @@ func (k *Keeper) SetAcceptanceHooks(h types.AcceptanceHooks) { k.acceptance = h 
 
 // SetAnchorOracle connects the source of known root commitments (x/bridge's root history).
 func (k *Keeper) SetAnchorOracle(o types.AnchorOracle) { k.anchors = o }
+
+// SetExitMinter connects the ledger that pays exits (x/bridge, built after this keeper).
+func (k *Keeper) SetExitMinter(m types.ExitMinter) { k.exits = m }
 
 // GetAuthority returns the address allowed to change params.
 func (k Keeper) GetAuthority() string { return k.authority }

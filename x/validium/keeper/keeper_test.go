@@ -32,11 +32,17 @@ type KeeperTestSuite struct {
 type recordingHooks struct {
 	registered []uint32
 	updates    []uint64 // root heights of the updates
+	finalized  []byte   // the child commitment reported as finalized (nil: none)
 }
 
 func (r *recordingHooks) OnChildRegistered(_ context.Context, index uint32) error {
 	r.registered = append(r.registered, index)
 	return nil
+}
+
+// FinalizedCommitment reports the commitment a test marked final.
+func (r *recordingHooks) FinalizedCommitment(_ context.Context, _ uint32) ([]byte, bool, error) {
+	return r.finalized, r.finalized != nil, nil
 }
 
 func (r *recordingHooks) OnChildUpdate(_ context.Context, _ uint32, height uint64, _ []byte,

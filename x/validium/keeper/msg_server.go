@@ -90,3 +90,15 @@ func (m msgServer) SubmitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate)
 	}
 	return m.submitUpdate(ctx, msg)
 }
+
+// Exit pays out an account of a frozen child on this chain's ledger (DESIGN §8).
+func (m msgServer) Exit(ctx context.Context, msg *types.MsgExit) (*types.MsgExitResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	amount, err := m.exit(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgExitResponse{Amount: amount}, nil
+}

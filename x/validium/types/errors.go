@@ -52,4 +52,14 @@ var (
 	ErrInvalidProof = errorsmod.Register(ModuleName, 24, "invalid update proof")
 	// ErrTooManyInboxEntries is returned when an update consumes more inbox entries than allowed.
 	ErrTooManyInboxEntries = errorsmod.Register(ModuleName, 25, "too many inbox entries")
+	// ErrChildNotFrozen is returned for an exit from a child that is still active.
+	ErrChildNotFrozen = errorsmod.Register(ModuleName, 26, "child is not frozen")
+	// ErrNotFinalized is returned when a child has no finalized commitment to exit from.
+	ErrNotFinalized = errorsmod.Register(ModuleName, 27, "child has no finalized commitment")
+	// ErrInvalidExitProof is returned when an exit does not prove the account in the finalized ledger root.
+	ErrInvalidExitProof = errorsmod.Register(ModuleName, 28, "invalid exit proof")
+	// ErrAlreadyExited is returned for a second exit of the same account.
+	ErrAlreadyExited = errorsmod.Register(ModuleName, 29, "account already exited")
+	// ErrNothingToExit is returned for an account with a zero balance.
+	ErrNothingToExit = errorsmod.Register(ModuleName, 30, "nothing to exit")
 )

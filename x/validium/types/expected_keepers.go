@@ -3,6 +3,8 @@ package types
 import (
 	"context"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -21,6 +23,14 @@ type AcceptanceHooks interface {
 	// OnChildUpdate records an accepted update with the child's reported histogram and subtree size.
 	OnChildUpdate(ctx context.Context, childIndex uint32, height uint64, commitment []byte,
 		reported acceptancetypes.Histogram, subtree uint64) error
+	// FinalizedCommitment returns the child's finalized commitment, if any.
+	FinalizedCommitment(ctx context.Context, childIndex uint32) ([]byte, bool, error)
+}
+
+// ExitMinter credits an exited balance on this chain's own ledger (x/bridge).
+type ExitMinter interface {
+	// MintExit mints amount of asset to owner as a message from srcVid (nonce: the account index).
+	MintExit(ctx context.Context, srcVid, owner, asset fr.Element, amount, nonce uint64) error
 }
 
 // AnchorOracle knows the root commitments this chain has verified (its own at the root, the

@@ -30,6 +30,8 @@ var (
 	ForcedQueueHeadKey = collections.NewPrefix(8)
 	// ChildrenTreeKey holds the nodes of the children SMT (DESIGN §3 childrenRoot).
 	ChildrenTreeKey = collections.NewPrefix(9)
+	// ExitsKey holds the (child index, account index) pairs already paid out.
+	ExitsKey = collections.NewPrefix(10)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older
