@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 
@@ -46,14 +47,15 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 		return 0, nil, err
 	}
 	child := types.Child{
-		Index:            index,
-		Operator:         operatorStr,
-		VerifyingKey:     vk,
-		Bond:             bond,
-		Status:           types.ChildStatus_CHILD_STATUS_ACTIVE,
-		RegisteredHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
-		LedgerRoot:       msg.GenesisLedgerRoot,
-		OutboxRoot:       msg.GenesisOutboxRoot,
+		Index:             index,
+		Operator:          operatorStr,
+		VerifyingKey:      vk,
+		Bond:              bond,
+		Status:            types.ChildStatus_CHILD_STATUS_ACTIVE,
+		RegisteredHeight:  sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		LedgerRoot:        msg.GenesisLedgerRoot,
+		GenesisLedgerRoot: msg.GenesisLedgerRoot,
+		OutboxRoot:        msg.GenesisOutboxRoot,
 	}
 	if err := k.Children.Set(ctx, index, child); err != nil {
 		return 0, nil, err
@@ -105,6 +107,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	}
 	if pending {
 		return errorsmod.Wrapf(types.ErrPendingForcedOps, "child %d", index)
+	}
+	if err := k.checkFinalizedAndEmpty(ctx, child); err != nil {
+		return err
 	}
 	operatorAddr, err := k.addressCodec.StringToBytes(child.Operator)
 	if err != nil {
@@ -167,6 +172,27 @@ func (k Keeper) appendHistory(ctx context.Context, index uint32, rootHeight uint
 		if err := k.History.Remove(ctx, collections.Join(index, heights[i])); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// checkFinalizedAndEmpty allows removing a child only when no user can still need it: its
+// ledger is back at its genesis root (nothing held that was not there at registration) and its
+// latest commitment is finalized. Removing a child ends its users' exits, so this errs on the
+// side of keeping the bond locked.
+func (k Keeper) checkFinalizedAndEmpty(ctx context.Context, child types.Child) error {
+	if len(child.LatestCommitment) == 0 {
+		return nil // never updated: its ledger is its genesis
+	}
+	if !bytes.Equal(child.LedgerRoot, child.GenesisLedgerRoot) {
+		return errorsmod.Wrapf(types.ErrChildNotEmpty, "child %d ledger moved since registration", child.Index)
+	}
+	finalized, ok, err := k.finalizedCommitment(ctx, child.Index)
+	if err != nil {
+		return err
+	}
+	if !ok || !bytes.Equal(finalized, child.LatestCommitment) {
+		return errorsmod.Wrapf(types.ErrChildNotEmpty, "child %d latest commitment is not finalized", child.Index)
 	}
 	return nil
 }

@@ -123,3 +123,28 @@ func (s *KeeperTestSuite) TestExitNeedsFrozenAndFinalized() {
 	s.Require().ErrorIs(err, types.ErrNotFinalized)
 	s.Require().Empty(minter.minted)
 }
+
+// TestDeregisterNeedsFinalizedAndEmpty: a child whose ledger moved keeps its bond (its users may
+// still need to exit), whether or not its state is final.
+func (s *KeeperTestSuite) TestDeregisterNeedsFinalizedAndEmpty() {
+	c := s.setupUpdates()
+	res, err := s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, 5, c.deposit("alice", 40)))
+	s.Require().NoError(err)
+	s.accept.finalized = res.Commitment
+	_, err = s.msgs.DeregisterChild(s.env.Ctx, &types.MsgDeregisterChild{Operator: s.operator(1).String(), ChildIndex: 1})
+	s.Require().ErrorIs(err, types.ErrChildNotEmpty)
+}
+
+// TestDeregisterAfterFinalizedEmptyUpdate: an update that left the ledger at its genesis root
+// can be deregistered once it is final, and not before.
+func (s *KeeperTestSuite) TestDeregisterAfterFinalizedEmptyUpdate() {
+	c := s.setupUpdates()
+	res, err := s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, 5)) // an all-NoOp batch
+	s.Require().NoError(err)
+	msg := &types.MsgDeregisterChild{Operator: s.operator(1).String(), ChildIndex: 1}
+	_, err = s.msgs.DeregisterChild(s.env.Ctx, msg)
+	s.Require().ErrorIs(err, types.ErrChildNotEmpty, "not final yet")
+	s.accept.finalized = res.Commitment
+	_, err = s.msgs.DeregisterChild(s.env.Ctx, msg)
+	s.Require().NoError(err)
+}

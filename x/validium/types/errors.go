@@ -62,4 +62,6 @@ var (
 	ErrAlreadyExited = errorsmod.Register(ModuleName, 29, "account already exited")
 	// ErrNothingToExit is returned for an account with a zero balance.
 	ErrNothingToExit = errorsmod.Register(ModuleName, 30, "nothing to exit")
+	// ErrChildNotEmpty is returned when deregistering a child whose ledger moved or is not final.
+	ErrChildNotEmpty = errorsmod.Register(ModuleName, 31, "child is not finalized and empty")
 )
