@@ -7,6 +7,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/internal/paramsupdate"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -21,13 +22,7 @@ func NewMsgServerImpl(k *Keeper) types.MsgServer { return msgServer{Keeper: k} }
 
 // UpdateParams replaces the params; only the governance authority may call it.
 func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
-	if msg.Authority != m.authority {
-		return nil, errorsmod.Wrapf(types.ErrInvalidSigner, "expected %s, got %s", m.authority, msg.Authority)
-	}
-	if err := msg.Params.Validate(); err != nil {
-		return nil, err
-	}
-	if err := m.Params.Set(ctx, msg.Params); err != nil {
+	if err := paramsupdate.Apply(ctx, m.Params, m.authority, msg.Authority, msg.Params, types.ErrInvalidSigner); err != nil {
 		return nil, err
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
