@@ -19,6 +19,7 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	"github.com/cosmos/cosmos-sdk/baseapp"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -44,8 +45,17 @@ type Chain struct {
 	Genesis  map[string]json.RawMessage
 }
 
+// GenesisEdit changes a chain's genesis app state before InitChain.
+type GenesisEdit func(cdc codec.Codec, appState map[string]json.RawMessage)
+
 // NewChain builds and initializes an app for identity with nAccounts funded accounts.
 func NewChain(t testing.TB, identity validiumtypes.TreeIdentity, nAccounts int) *Chain {
+	t.Helper()
+	return NewChainWithGenesis(t, identity, nAccounts, nil)
+}
+
+// NewChainWithGenesis is NewChain with a genesis edit (e.g. the ledger's shape and deposits).
+func NewChainWithGenesis(t testing.TB, identity validiumtypes.TreeIdentity, nAccounts int, edit GenesisEdit) *Chain {
 	t.Helper()
 	require.Positive(t, nAccounts, "the genesis validator is delegated by account 0")
 	chainID := identity.ConventionalChainID()
@@ -56,6 +66,9 @@ func NewChain(t testing.TB, identity validiumtypes.TreeIdentity, nAccounts int) 
 		c.Accounts[i] = secp256k1.GenPrivKeyFromSecret([]byte{byte(i), 's', 'l', 'u', 's', 'h'})
 	}
 	c.Genesis = c.genesisState(identity)
+	if edit != nil {
+		edit(c.App.AppCodec(), c.Genesis)
+	}
 	c.InitChain(c.Genesis)
 	return c
 }

@@ -81,8 +81,8 @@ func (k Keeper) OwnCommitmentNow(ctx context.Context) (types.OwnCommitment, erro
 }
 
 // anchor is the (root height, root commitment) the commitment binds: at the root its own
-// height and previous commitment (circuits/README "Commitment"); elsewhere the latest root
-// height this chain verified and the commitment it knows for it (zero until the parent sync).
+// height and previous commitment (circuits/README "Commitment"); elsewhere the newest root
+// commitment in its synced history (zero, at its root clock, before the first sync).
 func (k Keeper) anchor(ctx context.Context, height int64) (uint64, fr.Element, error) {
 	isRoot, err := k.validium.IsRoot(ctx)
 	if err != nil {
@@ -99,16 +99,23 @@ func (k Keeper) anchor(ctx context.Context, height int64) (uint64, fr.Element, e
 		c, err := hash.DecodeElement(prev.Commitment)
 		return uint64(height), c, err
 	}
+	h, c, ok, err := k.latestRootCommitment(ctx)
+	if err != nil || ok {
+		return h, c, err
+	}
 	rootHeight, err := k.validium.RootHeight(ctx)
 	return rootHeight, fr.Element{}, err
 }
 
 // RootCommitmentAt implements x/validium's AnchorOracle: at the root, its own commitment at
-// that height; elsewhere nothing is known until the parent sync (issue 7) fills a history.
+// that height; elsewhere the synced root history.
 func (k Keeper) RootCommitmentAt(ctx context.Context, rootHeight uint64) ([]byte, bool, error) {
 	isRoot, err := k.validium.IsRoot(ctx)
-	if err != nil || !isRoot || rootHeight > uint64(1<<62) {
+	if err != nil || rootHeight > uint64(1<<62) {
 		return nil, false, err
+	}
+	if !isRoot {
+		return k.knownRootCommitment(ctx, rootHeight)
 	}
 	c, err := k.Commitments.Get(ctx, int64(rootHeight))
 	if errors.Is(err, collections.ErrNotFound) {

@@ -38,6 +38,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, r := range gs.RootHistory {
+		if err := k.RootHistory.Set(ctx, r.RootHeight, r.Commitment); err != nil {
+			return err
+		}
+	}
 	return k.applyDeposits(ctx, gs.Deposits)
 }
 
@@ -68,6 +73,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.Commitments.Walk(ctx, nil, func(_ int64, c types.OwnCommitment) (bool, error) {
 		gs.Commitments = append(gs.Commitments, c)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.RootHistory.Walk(ctx, nil, func(h uint64, c []byte) (bool, error) {
+		gs.RootHistory = append(gs.RootHistory, types.RootCommitment{RootHeight: h, Commitment: c})
 		return false, nil
 	})
 	return gs, err

@@ -32,6 +32,7 @@ type Keeper struct {
 	Log          collections.Map[uint64, types.LoggedOp]
 	LogLength    collections.Sequence
 	Commitments  collections.Map[int64, types.OwnCommitment]
+	RootHistory  collections.Map[uint64, []byte]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -58,6 +59,8 @@ func NewKeeper(
 		LogLength:    collections.NewSequence(sb, types.LogLengthKey, "log_length"),
 		Commitments: collections.NewMap(sb, types.CommitmentsKey, "commitments", collections.Int64Key,
 			codec.CollValue[types.OwnCommitment](cdc)),
+		RootHistory: collections.NewMap(sb, types.RootHistoryKey, "root_history", collections.Uint64Key,
+			collections.BytesValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

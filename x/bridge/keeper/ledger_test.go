@@ -40,7 +40,8 @@ func (f fakeTree) OwnVid(context.Context) (fr.Element, error) {
 func (f fakeTree) ChildrenRoot(context.Context) (fr.Element, error) {
 	return commitment.EmptyChildrenRoot(), nil
 }
-func (f fakeTree) RootHeight(context.Context) (uint64, error) { return f.rootHeight, nil }
+func (f fakeTree) RootHeight(context.Context) (uint64, error)  { return f.rootHeight, nil }
+func (f fakeTree) AdvanceAnchor(context.Context, uint64) error { return nil }
 
 // fakeAcceptance reports a leaf's subtree: {(height, 1)}, b = 1.
 type fakeAcceptance struct{}
@@ -267,4 +268,38 @@ func TestMintExit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(3), l.LogLength)
 	require.Equal(t, l.InboxLength, l.InboxConsumed, "pushed and minted together")
+}
+
+// TestRootHistory: a non-root chain anchors its commitment to the newest synced root
+// commitment, serves it to x/validium, and keeps root_history_size entries.
+func TestRootHistory(t *testing.T) {
+	env, k, _, _ := setupLedger(t)
+	params := types.DefaultParams()
+	params.RootHistorySize = 2
+	require.NoError(t, k.Params.Set(env.Ctx, params))
+	for h := uint64(10); h <= 12; h++ {
+		require.NoError(t, k.RecordRootCommitment(env.Ctx, h, hash.EncodeElement(hash.Uint64(100+h))))
+	}
+	_, ok, err := k.RootCommitmentAt(env.Ctx, 10)
+	require.NoError(t, err)
+	require.False(t, ok, "pruned")
+	c, ok, err := k.RootCommitmentAt(env.Ctx, 12)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, hash.EncodeElement(hash.Uint64(112)), c)
+
+	own, err := k.OwnCommitmentNow(env.Ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(12), own.Fields.AnchorHeight)
+	require.Equal(t, c, own.Fields.AnchorCommitment)
+
+	require.Error(t, k.RecordRootCommitment(env.Ctx, 13, bytes32ff()), "non-canonical commitments are refused")
+}
+
+func bytes32ff() []byte {
+	b := make([]byte, 32)
+	for i := range b {
+		b[i] = 0xff
+	}
+	return b
 }

@@ -18,6 +18,8 @@ type ValidiumKeeper interface {
 	ChildrenRoot(ctx context.Context) (fr.Element, error)
 	// RootHeight is the tree's clock as this chain knows it.
 	RootHeight(ctx context.Context) (uint64, error)
+	// AdvanceAnchor moves the clock to a newer verified root height.
+	AdvanceAnchor(ctx context.Context, height uint64) error
 }
 
 // AcceptanceKeeper gives the subtree histogram bound into the commitment.

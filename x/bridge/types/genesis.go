@@ -33,6 +33,14 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "deposit %d amount is zero", i)
 		}
 	}
+	for i, r := range gs.RootHistory {
+		if _, err := hash.DecodeElement(r.Commitment); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "root history %d: %v", i, err)
+		}
+		if i > 0 && r.RootHeight <= gs.RootHistory[i-1].RootHeight {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "root history not ascending at %d", r.RootHeight)
+		}
+	}
 	for i := 1; i < len(gs.Log); i++ {
 		if gs.Log[i].Sequence != gs.Log[i-1].Sequence+1 {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "log sequence %d after %d", gs.Log[i].Sequence, gs.Log[i-1].Sequence)

@@ -22,4 +22,6 @@ var (
 	LogLengthKey = collections.NewPrefix(4)
 	// CommitmentsKey maps block height → OwnCommitment.
 	CommitmentsKey = collections.NewPrefix(5)
+	// RootHistoryKey maps root height → root commitment (non-root chains, learned by the parent sync).
+	RootHistoryKey = collections.NewPrefix(6)
 )
