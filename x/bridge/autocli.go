@@ -21,6 +21,10 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "from"}, {ProtoField: "limit"}},
 				},
 				{
+					RpcMethod: "Nullifier", Use: "nullifier [message-hash]", Short: "Tell whether a message was claimed here",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "message_hash"}},
+				},
+				{
 					// positional: a --height flag would collide with the query's own --height
 					RpcMethod: "Commitment", Use: "commitment [block-height]",
 					Short:          "Show this chain's commitment at a block height (0: the latest)",
@@ -32,6 +36,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			Service: "slush.bridge.v1.Msg",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
+				{RpcMethod: "Claim", Skip: true},        // built from an inclusion proof by the relayer
 				{
 					RpcMethod: "LedgerTransfer", Use: "ledger-transfer [op]",
 					Short:          "Submit an EdDSA-signed ledger transfer (encoded ledger operation)",

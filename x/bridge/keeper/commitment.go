@@ -12,7 +12,6 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
-	"github.com/slush-tree/slush/circuits/smt"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/bridge/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -48,10 +47,6 @@ func (k Keeper) OwnCommitmentNow(ctx context.Context) (types.OwnCommitment, erro
 	if err != nil {
 		return types.OwnCommitment{}, err
 	}
-	lp, err := k.LedgerParams.Get(ctx)
-	if err != nil {
-		return types.OwnCommitment{}, err
-	}
 	c := commitment.Commitment{Vid: state.Vid()}
 	if c.LedgerRoot, err = state.Root(); err != nil {
 		return types.OwnCommitment{}, err
@@ -59,7 +54,13 @@ func (k Keeper) OwnCommitmentNow(ctx context.Context) (types.OwnCommitment, erro
 	if c.OutboxRoot, err = state.OutboxRoot(); err != nil {
 		return types.OwnCommitment{}, err
 	}
-	c.ReceiptRoot = smt.EmptyAccumulatorRoot(int(lp.OutboxDepth)) // no receipts until claims exist (issue 6)
+	receipts, err := k.openReceipts(ctx)
+	if err != nil {
+		return types.OwnCommitment{}, err
+	}
+	if c.ReceiptRoot, err = receipts.Root(); err != nil {
+		return types.OwnCommitment{}, err
+	}
 	if c.ChildrenRoot, err = k.validium.ChildrenRoot(ctx); err != nil {
 		return types.OwnCommitment{}, err
 	}

@@ -38,6 +38,19 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	if err := k.Inclusion.Set(ctx, gs.InclusionParams); err != nil {
+		return err
+	}
+	for _, n := range gs.Nullifiers {
+		if err := k.Nullifiers.Set(ctx, n); err != nil {
+			return err
+		}
+	}
+	for _, e := range gs.ReceiptStore {
+		if err := k.ReceiptStore.Set(ctx, e.Key, e.Value); err != nil {
+			return err
+		}
+	}
 	for _, r := range gs.RootHistory {
 		if err := k.RootHistory.Set(ctx, r.RootHeight, r.Commitment); err != nil {
 			return err
@@ -56,7 +69,11 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	gs := &types.GenesisState{Params: params, LedgerParams: lp}
+	ip, err := k.Inclusion.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: params, LedgerParams: lp, InclusionParams: ip}
 	err = k.LedgerStore.Walk(ctx, nil, func(key, value []byte) (bool, error) {
 		gs.LedgerStore = append(gs.LedgerStore, types.StoreEntry{Key: key, Value: value})
 		return false, nil
@@ -80,6 +97,20 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.RootHistory.Walk(ctx, nil, func(h uint64, c []byte) (bool, error) {
 		gs.RootHistory = append(gs.RootHistory, types.RootCommitment{RootHeight: h, Commitment: c})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Nullifiers.Walk(ctx, nil, func(n []byte) (bool, error) {
+		gs.Nullifiers = append(gs.Nullifiers, n)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.ReceiptStore.Walk(ctx, nil, func(key, value []byte) (bool, error) {
+		gs.ReceiptStore = append(gs.ReceiptStore, types.StoreEntry{Key: key, Value: value})
 		return false, nil
 	})
 	return gs, err

@@ -95,6 +95,12 @@ func (q queryServer) BatchLog(ctx context.Context, req *types.QueryBatchLogReque
 	return res, err
 }
 
+// Nullifier tells whether a message hash was claimed here.
+func (q queryServer) Nullifier(ctx context.Context, req *types.QueryNullifierRequest) (*types.QueryNullifierResponse, error) {
+	claimed, err := q.k.Nullifiers.Has(ctx, req.GetMessageHash())
+	return &types.QueryNullifierResponse{Claimed: claimed}, err
+}
+
 // Commitment returns this chain's commitment at a height (0: the latest).
 func (q queryServer) Commitment(ctx context.Context, req *types.QueryCommitmentRequest) (*types.QueryCommitmentResponse, error) {
 	if req.GetHeight() == 0 {

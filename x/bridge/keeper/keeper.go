@@ -10,6 +10,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 
+	"github.com/slush-tree/slush/internal/vkcache"
 	"github.com/slush-tree/slush/x/bridge/types"
 )
 
@@ -33,6 +34,10 @@ type Keeper struct {
 	LogLength    collections.Sequence
 	Commitments  collections.Map[int64, types.OwnCommitment]
 	RootHistory  collections.Map[uint64, []byte]
+	ReceiptStore collections.Map[[]byte, []byte]
+	Nullifiers   collections.KeySet[[]byte]
+	Inclusion    collections.Item[types.InclusionParams]
+	vks          *vkcache.Cache
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -61,6 +66,11 @@ func NewKeeper(
 			codec.CollValue[types.OwnCommitment](cdc)),
 		RootHistory: collections.NewMap(sb, types.RootHistoryKey, "root_history", collections.Uint64Key,
 			collections.BytesValue),
+		ReceiptStore: collections.NewMap(sb, types.ReceiptStoreKey, "receipt_store", collections.BytesKey, collections.BytesValue),
+		Nullifiers:   collections.NewKeySet(sb, types.NullifiersKey, "nullifiers", collections.BytesKey),
+		Inclusion: collections.NewItem(sb, types.InclusionParamsKey, "inclusion_params",
+			codec.CollValue[types.InclusionParams](cdc)),
+		vks: vkcache.New(),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -24,6 +24,7 @@ import (
 type fakeTree struct {
 	root       bool
 	rootHeight uint64
+	path       []uint8 // this chain's path when not the default 1-2
 }
 
 var childVid = commitment.MustPackVid([]uint8{1, 2})
@@ -31,6 +32,9 @@ var childVid = commitment.MustPackVid([]uint8{1, 2})
 func (f fakeTree) IsRoot(context.Context) (bool, error) { return f.root, nil }
 
 func (f fakeTree) OwnVid(context.Context) (fr.Element, error) {
+	if len(f.path) > 0 {
+		return commitment.MustPackVid(f.path), nil
+	}
 	if f.root {
 		return fr.Element{}, nil
 	}

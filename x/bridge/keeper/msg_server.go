@@ -60,3 +60,11 @@ func (m msgServer) BridgeOut(ctx context.Context, msg *types.MsgBridgeOut) (*typ
 	}
 	return &types.MsgBridgeOutResponse{Sequence: seq, MessageHash: hash.EncodeElement(msgHash), OutboxIndex: index}, nil
 }
+
+// Claim mints a bridge message addressed to this chain (DESIGN §7.3).
+func (m msgServer) Claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaimResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	return m.claim(ctx, msg)
+}

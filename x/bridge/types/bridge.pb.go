@@ -401,6 +401,162 @@ func (m *RootCommitment) GetCommitment() []byte {
 	return nil
 }
 
+// InclusionParams fix the inclusion circuit claims are verified with (DESIGN §7.2): its
+// verifying key and the deepest source it accepts. Set at genesis; empty key: no claims.
+type InclusionParams struct {
+	// verifying_key is the inclusion circuit's Groth16 verifying key (5 public inputs).
+	VerifyingKey []byte `protobuf:"bytes,1,opt,name=verifying_key,json=verifyingKey,proto3" json:"verifying_key,omitempty"`
+	// max_depth is the circuit's maximum source depth.
+	MaxDepth uint32 `protobuf:"varint,2,opt,name=max_depth,json=maxDepth,proto3" json:"max_depth,omitempty"`
+}
+
+func (m *InclusionParams) Reset()         { *m = InclusionParams{} }
+func (m *InclusionParams) String() string { return proto.CompactTextString(m) }
+func (*InclusionParams) ProtoMessage()    {}
+func (*InclusionParams) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a1e319a81d0edcaf, []int{6}
+}
+func (m *InclusionParams) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *InclusionParams) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_InclusionParams.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *InclusionParams) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_InclusionParams.Merge(m, src)
+}
+func (m *InclusionParams) XXX_Size() int {
+	return m.Size()
+}
+func (m *InclusionParams) XXX_DiscardUnknown() {
+	xxx_messageInfo_InclusionParams.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_InclusionParams proto.InternalMessageInfo
+
+func (m *InclusionParams) GetVerifyingKey() []byte {
+	if m != nil {
+		return m.VerifyingKey
+	}
+	return nil
+}
+
+func (m *InclusionParams) GetMaxDepth() uint32 {
+	if m != nil {
+		return m.MaxDepth
+	}
+	return 0
+}
+
+// BridgeMessage is a bridge message's preimage (DESIGN §7.1); field elements are 32 canonical bytes.
+type BridgeMessage struct {
+	// src_vid is the sending validium.
+	SrcVid []byte `protobuf:"bytes,1,opt,name=src_vid,json=srcVid,proto3" json:"src_vid,omitempty"`
+	// dst_vid is the destination validium.
+	DstVid []byte `protobuf:"bytes,2,opt,name=dst_vid,json=dstVid,proto3" json:"dst_vid,omitempty"`
+	// nonce is the message's position in the sender's outbox.
+	Nonce uint64 `protobuf:"varint,3,opt,name=nonce,proto3" json:"nonce,omitempty"`
+	// recipient is the recipient's owner hash.
+	Recipient []byte `protobuf:"bytes,4,opt,name=recipient,proto3" json:"recipient,omitempty"`
+	// asset_id is the asset.
+	AssetId []byte `protobuf:"bytes,5,opt,name=asset_id,json=assetId,proto3" json:"asset_id,omitempty"`
+	// amount is the amount burnt on the sender.
+	Amount uint64 `protobuf:"varint,6,opt,name=amount,proto3" json:"amount,omitempty"`
+	// deadline is the root height after which the message is routed instead.
+	Deadline uint64 `protobuf:"varint,7,opt,name=deadline,proto3" json:"deadline,omitempty"`
+}
+
+func (m *BridgeMessage) Reset()         { *m = BridgeMessage{} }
+func (m *BridgeMessage) String() string { return proto.CompactTextString(m) }
+func (*BridgeMessage) ProtoMessage()    {}
+func (*BridgeMessage) Descriptor() ([]byte, []int) {
+	return fileDescriptor_a1e319a81d0edcaf, []int{7}
+}
+func (m *BridgeMessage) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *BridgeMessage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_BridgeMessage.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *BridgeMessage) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_BridgeMessage.Merge(m, src)
+}
+func (m *BridgeMessage) XXX_Size() int {
+	return m.Size()
+}
+func (m *BridgeMessage) XXX_DiscardUnknown() {
+	xxx_messageInfo_BridgeMessage.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_BridgeMessage proto.InternalMessageInfo
+
+func (m *BridgeMessage) GetSrcVid() []byte {
+	if m != nil {
+		return m.SrcVid
+	}
+	return nil
+}
+
+func (m *BridgeMessage) GetDstVid() []byte {
+	if m != nil {
+		return m.DstVid
+	}
+	return nil
+}
+
+func (m *BridgeMessage) GetNonce() uint64 {
+	if m != nil {
+		return m.Nonce
+	}
+	return 0
+}
+
+func (m *BridgeMessage) GetRecipient() []byte {
+	if m != nil {
+		return m.Recipient
+	}
+	return nil
+}
+
+func (m *BridgeMessage) GetAssetId() []byte {
+	if m != nil {
+		return m.AssetId
+	}
+	return nil
+}
+
+func (m *BridgeMessage) GetAmount() uint64 {
+	if m != nil {
+		return m.Amount
+	}
+	return 0
+}
+
+func (m *BridgeMessage) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*LedgerParams)(nil), "slush.bridge.v1.LedgerParams")
 	proto.RegisterType((*GenesisDeposit)(nil), "slush.bridge.v1.GenesisDeposit")
@@ -408,43 +564,53 @@ func init() {
 	proto.RegisterType((*OwnCommitment)(nil), "slush.bridge.v1.OwnCommitment")
 	proto.RegisterType((*StoreEntry)(nil), "slush.bridge.v1.StoreEntry")
 	proto.RegisterType((*RootCommitment)(nil), "slush.bridge.v1.RootCommitment")
+	proto.RegisterType((*InclusionParams)(nil), "slush.bridge.v1.InclusionParams")
+	proto.RegisterType((*BridgeMessage)(nil), "slush.bridge.v1.BridgeMessage")
 }
 
 func init() { proto.RegisterFile("slush/bridge/v1/bridge.proto", fileDescriptor_a1e319a81d0edcaf) }
 
 var fileDescriptor_a1e319a81d0edcaf = []byte{
-	// 490 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x52, 0xcd, 0x6e, 0xd3, 0x40,
-	0x10, 0x8e, 0x93, 0x10, 0x92, 0x89, 0x13, 0xd0, 0xaa, 0x42, 0x21, 0x2a, 0x6e, 0x71, 0x2f, 0x08,
-	0x89, 0x44, 0x01, 0x5e, 0x80, 0x12, 0xfe, 0xa4, 0x88, 0x82, 0x7b, 0xe3, 0x12, 0x39, 0xf6, 0xb0,
-	0x5e, 0x61, 0x7b, 0x8c, 0x77, 0x1d, 0x9a, 0x3e, 0x05, 0xaf, 0xc1, 0x9b, 0xf4, 0xd8, 0x23, 0x27,
-	0x84, 0x92, 0x17, 0x41, 0x5e, 0x6f, 0x93, 0x70, 0xeb, 0x6d, 0xbe, 0x6f, 0xbf, 0xf9, 0x66, 0xbe,
-	0xdd, 0x85, 0x43, 0x19, 0x17, 0x32, 0x1a, 0x2f, 0x72, 0x11, 0x72, 0x1c, 0x2f, 0x27, 0xa6, 0x1a,
-	0x65, 0x39, 0x29, 0x62, 0xf7, 0xf4, 0xe9, 0xc8, 0x70, 0xcb, 0xc9, 0xf0, 0x80, 0x13, 0x27, 0x7d,
-	0x36, 0x2e, 0xab, 0x4a, 0x36, 0x3c, 0xae, 0x4c, 0x96, 0x7e, 0x2c, 0x42, 0x51, 0x24, 0xa5, 0xcd,
-	0x4d, 0x5d, 0x29, 0xdc, 0x02, 0xec, 0x19, 0x86, 0x1c, 0xf3, 0x4f, 0x7e, 0xee, 0x27, 0x92, 0x9d,
-	0x40, 0xcf, 0x0f, 0x02, 0x2a, 0x52, 0x35, 0x0f, 0x31, 0x53, 0xd1, 0xc0, 0x3a, 0xb6, 0x9e, 0xf4,
-	0x3c, 0xdb, 0x90, 0xd3, 0x92, 0x63, 0x8f, 0xc1, 0xa6, 0x42, 0x2d, 0xe8, 0xc2, 0x68, 0xea, 0x5a,
-	0xd3, 0xad, 0xb8, 0x4a, 0xf2, 0x08, 0x60, 0xe1, 0xab, 0x20, 0x9a, 0x4b, 0x71, 0x89, 0x83, 0x86,
-	0x16, 0x74, 0x34, 0x73, 0x2e, 0x2e, 0xd1, 0xf5, 0xa1, 0xff, 0x0e, 0x53, 0x94, 0x42, 0x4e, 0x31,
-	0x23, 0x29, 0x14, 0x3b, 0x84, 0x4e, 0x8e, 0x81, 0xc8, 0x04, 0xa6, 0x4a, 0x0f, 0xb5, 0xbd, 0x1d,
-	0xc1, 0x1e, 0x42, 0xdb, 0x97, 0x12, 0xd5, 0x5c, 0x84, 0x7a, 0x9a, 0xed, 0xdd, 0xd5, 0xf8, 0x43,
-	0xc8, 0x1e, 0x40, 0xcb, 0x4f, 0xca, 0xdd, 0xf4, 0x94, 0xa6, 0x67, 0x90, 0xfb, 0x11, 0xda, 0x33,
-	0xe2, 0x1c, 0xc3, 0xb3, 0x8c, 0x0d, 0xa1, 0x2d, 0xf1, 0x7b, 0x81, 0x69, 0x80, 0xda, 0xbb, 0xe9,
-	0x6d, 0x71, 0xd9, 0x1f, 0xa1, 0xe0, 0x91, 0xd2, 0xc6, 0x0d, 0xcf, 0x20, 0xd6, 0x87, 0x3a, 0x65,
-	0xda, 0xd3, 0xf6, 0xea, 0x94, 0xb9, 0xbf, 0x2c, 0xe8, 0x9d, 0xfd, 0x48, 0x5f, 0x53, 0x92, 0x08,
-	0x95, 0x94, 0x4b, 0xed, 0x3a, 0xad, 0xff, 0x3a, 0x1d, 0x80, 0x60, 0xab, 0x32, 0xeb, 0xee, 0x31,
-	0xec, 0x15, 0xb4, 0xbe, 0x0a, 0x8c, 0x43, 0xa9, 0xdd, 0xbb, 0xcf, 0x4f, 0x46, 0xd5, 0x6b, 0x6e,
-	0x9f, 0x66, 0x39, 0x19, 0xed, 0xc6, 0xbc, 0xd5, 0xd2, 0xd3, 0xe6, 0xd5, 0x9f, 0xa3, 0x9a, 0x67,
-	0x1a, 0xcb, 0xeb, 0x8d, 0x89, 0xcf, 0x63, 0x4c, 0xb9, 0x8a, 0x06, 0x4d, 0x1d, 0xa9, 0x13, 0x13,
-	0x9f, 0x69, 0xc2, 0x7d, 0x09, 0x70, 0xae, 0x28, 0xc7, 0x37, 0xa9, 0xca, 0x57, 0xec, 0x3e, 0x34,
-	0xbe, 0xe1, 0xca, 0x5c, 0x6a, 0x59, 0xb2, 0x03, 0xb8, 0xb3, 0xf4, 0xe3, 0x02, 0xcd, 0x72, 0x15,
-	0x70, 0x3f, 0x43, 0xdf, 0x23, 0x52, 0x7b, 0x09, 0x8f, 0xa0, 0x9b, 0x13, 0xa9, 0xf9, 0x5e, 0xcc,
-	0xa6, 0x07, 0x25, 0xf5, 0xfe, 0x56, 0x51, 0x4f, 0xa7, 0x57, 0x6b, 0xc7, 0xba, 0x5e, 0x3b, 0xd6,
-	0xdf, 0xb5, 0x63, 0xfd, 0xdc, 0x38, 0xb5, 0xeb, 0x8d, 0x53, 0xfb, 0xbd, 0x71, 0x6a, 0x5f, 0x9e,
-	0x72, 0xa1, 0xa2, 0x62, 0x31, 0x0a, 0x28, 0x19, 0xeb, 0xf8, 0xcf, 0x54, 0x8e, 0x58, 0x95, 0xe3,
-	0x8b, 0x9b, 0x7f, 0xaf, 0x56, 0x19, 0xca, 0x45, 0x4b, 0xff, 0xd5, 0x17, 0xff, 0x02, 0x00, 0x00,
-	0xff, 0xff, 0x65, 0x54, 0x05, 0xaa, 0x14, 0x03, 0x00, 0x00,
+	// 611 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x8c, 0x54, 0xcf, 0x6e, 0xd3, 0x4e,
+	0x10, 0x8e, 0xdb, 0x34, 0x4d, 0xa6, 0x4e, 0xfb, 0x93, 0x55, 0xfd, 0x08, 0xa5, 0xb8, 0xc5, 0xbd,
+	0x20, 0x24, 0x12, 0x15, 0x78, 0x01, 0x4a, 0xf9, 0x53, 0x51, 0x28, 0xb8, 0x12, 0x07, 0x2e, 0xd6,
+	0xc6, 0x3b, 0x5d, 0xaf, 0xb0, 0xbd, 0xc6, 0xbb, 0x36, 0x4d, 0x9f, 0x82, 0xd7, 0xe0, 0x3d, 0x38,
+	0xf4, 0xd8, 0x23, 0x27, 0x84, 0xda, 0x17, 0x41, 0xbb, 0xeb, 0x26, 0xe9, 0x01, 0xc4, 0x6d, 0xe6,
+	0x9b, 0x6f, 0xbe, 0x99, 0xf1, 0x7e, 0x09, 0x6c, 0xca, 0xb4, 0x92, 0xc9, 0x68, 0x5c, 0x72, 0xca,
+	0x70, 0x54, 0xef, 0x36, 0xd1, 0xb0, 0x28, 0x85, 0x12, 0xde, 0x9a, 0xa9, 0x0e, 0x1b, 0xac, 0xde,
+	0xdd, 0x58, 0x67, 0x82, 0x09, 0x53, 0x1b, 0xe9, 0xc8, 0xd2, 0x36, 0xb6, 0xad, 0x48, 0x4d, 0x52,
+	0x4e, 0x79, 0x95, 0x69, 0x99, 0xeb, 0xd8, 0x32, 0x82, 0x0a, 0xdc, 0x43, 0xa4, 0x0c, 0xcb, 0x77,
+	0xa4, 0x24, 0x99, 0xf4, 0x76, 0xa0, 0x4f, 0xe2, 0x58, 0x54, 0xb9, 0x8a, 0x28, 0x16, 0x2a, 0x19,
+	0x38, 0xdb, 0xce, 0xfd, 0x7e, 0xe8, 0x36, 0xe0, 0xbe, 0xc6, 0xbc, 0x7b, 0xe0, 0x8a, 0x4a, 0x8d,
+	0xc5, 0x69, 0xc3, 0x59, 0x30, 0x9c, 0x15, 0x8b, 0x59, 0xca, 0x5d, 0x80, 0x31, 0x51, 0x71, 0x12,
+	0x49, 0x7e, 0x86, 0x83, 0x45, 0x43, 0xe8, 0x19, 0xe4, 0x98, 0x9f, 0x61, 0x40, 0x60, 0xf5, 0x25,
+	0xe6, 0x28, 0xb9, 0xdc, 0xc7, 0x42, 0x48, 0xae, 0xbc, 0x4d, 0xe8, 0x95, 0x18, 0xf3, 0x82, 0x63,
+	0xae, 0xcc, 0x50, 0x37, 0x9c, 0x01, 0xde, 0x6d, 0xe8, 0x12, 0x29, 0x51, 0x45, 0x9c, 0x9a, 0x69,
+	0x6e, 0xb8, 0x6c, 0xf2, 0x03, 0xea, 0xfd, 0x0f, 0x1d, 0x92, 0xe9, 0xdd, 0xcc, 0x94, 0x76, 0xd8,
+	0x64, 0xc1, 0x5b, 0xe8, 0x1e, 0x0a, 0xc6, 0x90, 0x1e, 0x15, 0xde, 0x06, 0x74, 0x25, 0x7e, 0xae,
+	0x30, 0x8f, 0xd1, 0x68, 0xb7, 0xc3, 0x69, 0xae, 0xfb, 0x13, 0xe4, 0x2c, 0x51, 0x46, 0x78, 0x31,
+	0x6c, 0x32, 0x6f, 0x15, 0x16, 0x44, 0x61, 0x34, 0xdd, 0x70, 0x41, 0x14, 0xc1, 0x37, 0x07, 0xfa,
+	0x47, 0x5f, 0xf2, 0x67, 0x22, 0xcb, 0xb8, 0xca, 0xf4, 0x52, 0xb3, 0x4e, 0xe7, 0x46, 0xa7, 0x0f,
+	0x10, 0x4f, 0x59, 0xcd, 0xba, 0x73, 0x88, 0xf7, 0x14, 0x3a, 0x27, 0x1c, 0x53, 0x2a, 0x8d, 0xfa,
+	0xca, 0xa3, 0x9d, 0xa1, 0x7d, 0xcd, 0xe9, 0xd3, 0xd4, 0xbb, 0xc3, 0xd9, 0x98, 0x17, 0x86, 0xba,
+	0xd7, 0x3e, 0xff, 0xb9, 0xd5, 0x0a, 0x9b, 0x46, 0xfd, 0x79, 0x53, 0xc1, 0xa2, 0x14, 0x73, 0xa6,
+	0x92, 0x41, 0xdb, 0x9c, 0xd4, 0x4b, 0x05, 0x3b, 0x34, 0x40, 0xf0, 0x04, 0xe0, 0x58, 0x89, 0x12,
+	0x9f, 0xe7, 0xaa, 0x9c, 0x78, 0xff, 0xc1, 0xe2, 0x27, 0x9c, 0x34, 0x1f, 0x55, 0x87, 0xde, 0x3a,
+	0x2c, 0xd5, 0x24, 0xad, 0xb0, 0x59, 0xce, 0x26, 0xc1, 0x7b, 0x58, 0x0d, 0x85, 0x50, 0x73, 0x17,
+	0x6e, 0xc1, 0x4a, 0x29, 0x84, 0x8a, 0xe6, 0xce, 0x6c, 0x87, 0xa0, 0xa1, 0x57, 0xff, 0x74, 0x6a,
+	0x70, 0x0c, 0x6b, 0x07, 0x79, 0x9c, 0x56, 0x92, 0x8b, 0x7c, 0xe6, 0xb0, 0x1a, 0x4b, 0x7e, 0x32,
+	0xe1, 0x39, 0x8b, 0x66, 0x7b, 0xb9, 0x53, 0xf0, 0x35, 0x4e, 0xbc, 0x3b, 0xd0, 0xcb, 0xc8, 0x4d,
+	0x7b, 0x75, 0x33, 0x62, 0xbd, 0x15, 0x7c, 0x77, 0xa0, 0xbf, 0x67, 0x9c, 0xff, 0x06, 0xa5, 0x24,
+	0x0c, 0xbd, 0x5b, 0xb0, 0x2c, 0xcb, 0x38, 0xaa, 0x39, 0x6d, 0xd4, 0x3a, 0xb2, 0x8c, 0x3f, 0x70,
+	0xaa, 0x0b, 0x54, 0x2a, 0x53, 0xb0, 0xcb, 0x75, 0xa8, 0x54, 0xba, 0xb0, 0x0e, 0x4b, 0xb9, 0xd0,
+	0x76, 0xb0, 0xa6, 0xb1, 0xc9, 0x4d, 0x13, 0xb6, 0xff, 0x66, 0xc2, 0xa5, 0x3f, 0x99, 0xb0, 0x33,
+	0x6f, 0x42, 0x6d, 0x3c, 0x8a, 0x84, 0xa6, 0x3c, 0xc7, 0xc1, 0xb2, 0x35, 0xde, 0x75, 0xbe, 0xb7,
+	0x7f, 0x7e, 0xe9, 0x3b, 0x17, 0x97, 0xbe, 0xf3, 0xeb, 0xd2, 0x77, 0xbe, 0x5e, 0xf9, 0xad, 0x8b,
+	0x2b, 0xbf, 0xf5, 0xe3, 0xca, 0x6f, 0x7d, 0x7c, 0xc0, 0xb8, 0x4a, 0xaa, 0xf1, 0x30, 0x16, 0xd9,
+	0xc8, 0x58, 0xe3, 0xa1, 0x2a, 0x11, 0x6d, 0x38, 0x3a, 0xbd, 0xfe, 0x4f, 0x50, 0x93, 0x02, 0xe5,
+	0xb8, 0x63, 0x7e, 0xc7, 0x8f, 0x7f, 0x07, 0x00, 0x00, 0xff, 0xff, 0x97, 0x0f, 0xdf, 0x82, 0x30,
+	0x04, 0x00, 0x00,
 }
 
 func (m *LedgerParams) Marshal() (dAtA []byte, err error) {
@@ -689,6 +855,107 @@ func (m *RootCommitment) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *InclusionParams) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *InclusionParams) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *InclusionParams) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.MaxDepth != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.MaxDepth))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.VerifyingKey) > 0 {
+		i -= len(m.VerifyingKey)
+		copy(dAtA[i:], m.VerifyingKey)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.VerifyingKey)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *BridgeMessage) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *BridgeMessage) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *BridgeMessage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Deadline != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Amount != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.Amount))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.AssetId) > 0 {
+		i -= len(m.AssetId)
+		copy(dAtA[i:], m.AssetId)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.AssetId)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Recipient) > 0 {
+		i -= len(m.Recipient)
+		copy(dAtA[i:], m.Recipient)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.Recipient)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.Nonce != 0 {
+		i = encodeVarintBridge(dAtA, i, uint64(m.Nonce))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.DstVid) > 0 {
+		i -= len(m.DstVid)
+		copy(dAtA[i:], m.DstVid)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.DstVid)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.SrcVid) > 0 {
+		i -= len(m.SrcVid)
+		copy(dAtA[i:], m.SrcVid)
+		i = encodeVarintBridge(dAtA, i, uint64(len(m.SrcVid)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintBridge(dAtA []byte, offset int, v uint64) int {
 	offset -= sovBridge(v)
 	base := offset
@@ -807,6 +1074,56 @@ func (m *RootCommitment) Size() (n int) {
 	l = len(m.Commitment)
 	if l > 0 {
 		n += 1 + l + sovBridge(uint64(l))
+	}
+	return n
+}
+
+func (m *InclusionParams) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.VerifyingKey)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.MaxDepth != 0 {
+		n += 1 + sovBridge(uint64(m.MaxDepth))
+	}
+	return n
+}
+
+func (m *BridgeMessage) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.SrcVid)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.DstVid)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.Nonce != 0 {
+		n += 1 + sovBridge(uint64(m.Nonce))
+	}
+	l = len(m.Recipient)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	l = len(m.AssetId)
+	if l > 0 {
+		n += 1 + l + sovBridge(uint64(l))
+	}
+	if m.Amount != 0 {
+		n += 1 + sovBridge(uint64(m.Amount))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovBridge(uint64(m.Deadline))
 	}
 	return n
 }
@@ -1538,6 +1855,352 @@ func (m *RootCommitment) Unmarshal(dAtA []byte) error {
 				m.Commitment = []byte{}
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *InclusionParams) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: InclusionParams: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: InclusionParams: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VerifyingKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VerifyingKey = append(m.VerifyingKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.VerifyingKey == nil {
+				m.VerifyingKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MaxDepth", wireType)
+			}
+			m.MaxDepth = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.MaxDepth |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipBridge(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *BridgeMessage) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowBridge
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: BridgeMessage: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: BridgeMessage: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field SrcVid", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.SrcVid = append(m.SrcVid[:0], dAtA[iNdEx:postIndex]...)
+			if m.SrcVid == nil {
+				m.SrcVid = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DstVid", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.DstVid = append(m.DstVid[:0], dAtA[iNdEx:postIndex]...)
+			if m.DstVid == nil {
+				m.DstVid = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Nonce", wireType)
+			}
+			m.Nonce = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Nonce |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Recipient", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Recipient = append(m.Recipient[:0], dAtA[iNdEx:postIndex]...)
+			if m.Recipient == nil {
+				m.Recipient = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AssetId", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthBridge
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthBridge
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AssetId = append(m.AssetId[:0], dAtA[iNdEx:postIndex]...)
+			if m.AssetId == nil {
+				m.AssetId = []byte{}
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			m.Amount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Amount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowBridge
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipBridge(dAtA[iNdEx:])

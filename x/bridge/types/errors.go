@@ -22,4 +22,18 @@ var (
 	ErrNoCommitment = errorsmod.Register(ModuleName, 9, "no commitment at that height")
 	// ErrInvalidAddress is returned for a malformed account address.
 	ErrInvalidAddress = errorsmod.Register(ModuleName, 10, "invalid address")
+	// ErrNoInclusionKey is returned for a claim on a chain configured without an inclusion verifying key.
+	ErrNoInclusionKey = errorsmod.Register(ModuleName, 11, "no inclusion verifying key: claims are disabled")
+	// ErrWrongDestination is returned for a claim of a message addressed to another validium.
+	ErrWrongDestination = errorsmod.Register(ModuleName, 12, "message is addressed to another validium")
+	// ErrUnknownRoot is returned when the claim's root height is not one this chain knows.
+	ErrUnknownRoot = errorsmod.Register(ModuleName, 13, "unknown root commitment")
+	// ErrAlreadyClaimed is returned when a message's nullifier is already used.
+	ErrAlreadyClaimed = errorsmod.Register(ModuleName, 14, "message already claimed")
+	// ErrInvalidProof is returned when an inclusion proof does not verify.
+	ErrInvalidProof = errorsmod.Register(ModuleName, 15, "invalid inclusion proof")
+	// ErrInvalidField is returned for a field element that is not 32 canonical bytes.
+	ErrInvalidField = errorsmod.Register(ModuleName, 16, "invalid field element")
+	// ErrClaimExpired is returned for a claim after the message's deadline (it is routed instead, DESIGN §7.5).
+	ErrClaimExpired = errorsmod.Register(ModuleName, 17, "message deadline passed: it is delivered by routing")
 )

@@ -4,7 +4,11 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/keys"
 )
+
+// maxInclusionDepth is the deepest tree a path can describe (DESIGN §3).
+const maxInclusionDepth = 16
 
 // DefaultGenesisState returns the default genesis state: the production ledger shape, empty.
 func DefaultGenesisState() *GenesisState {
@@ -18,6 +22,19 @@ func (gs GenesisState) Validate() error {
 	}
 	if err := gs.LedgerParams.Validate(); err != nil {
 		return err
+	}
+	if len(gs.InclusionParams.VerifyingKey) > 0 {
+		if _, err := keys.CheckVerifyingKey(gs.InclusionParams.VerifyingKey, InclusionPublicInputs); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "inclusion verifying key: %v", err)
+		}
+	}
+	if gs.InclusionParams.MaxDepth > maxInclusionDepth {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "inclusion max depth %d > %d", gs.InclusionParams.MaxDepth, maxInclusionDepth)
+	}
+	for i, n := range gs.Nullifiers {
+		if _, err := hash.DecodeElement(n); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "nullifier %d: %v", i, err)
+		}
 	}
 	if len(gs.Deposits) > 0 && len(gs.LedgerStore) > 0 {
 		return errorsmod.Wrap(ErrInvalidGenesis, "deposits fund a fresh ledger only; an exported ledger_store has none")

@@ -24,4 +24,14 @@ var (
 	CommitmentsKey = collections.NewPrefix(5)
 	// RootHistoryKey maps root height → root commitment (non-root chains, learned by the parent sync).
 	RootHistoryKey = collections.NewPrefix(6)
+	// ReceiptStoreKey holds the receipt accumulator (DESIGN §7.3).
+	ReceiptStoreKey = collections.NewPrefix(7)
+	// NullifiersKey holds the hash of every claimed message, forever.
+	NullifiersKey = collections.NewPrefix(8)
+	// InclusionParamsKey stores the genesis-fixed InclusionParams.
+	InclusionParamsKey = collections.NewPrefix(9)
 )
+
+// InclusionPublicInputs is the inclusion circuit's public input count: root commitment, root
+// height, leaf hash, destination vid, kind.
+const InclusionPublicInputs = 5

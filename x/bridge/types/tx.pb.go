@@ -344,6 +344,144 @@ func (m *MsgBridgeOutResponse) GetOutboxIndex() uint64 {
 	return 0
 }
 
+// MsgClaim claims a bridge message addressed to this chain with an inclusion proof against the
+// root commitment at root_height. Anyone may submit it: the mint goes to the message's recipient.
+type MsgClaim struct {
+	// sender submits (and pays for) the transaction.
+	Sender string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	// message is the claimed message.
+	Message BridgeMessage `protobuf:"bytes,2,opt,name=message,proto3" json:"message"`
+	// root_height is the root height of the commitment the proof is against.
+	RootHeight uint64 `protobuf:"varint,3,opt,name=root_height,json=rootHeight,proto3" json:"root_height,omitempty"`
+	// proof is the inclusion proof (164 bytes).
+	Proof []byte `protobuf:"bytes,4,opt,name=proof,proto3" json:"proof,omitempty"`
+}
+
+func (m *MsgClaim) Reset()         { *m = MsgClaim{} }
+func (m *MsgClaim) String() string { return proto.CompactTextString(m) }
+func (*MsgClaim) ProtoMessage()    {}
+func (*MsgClaim) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6d170e27a109e727, []int{6}
+}
+func (m *MsgClaim) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgClaim) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgClaim.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgClaim) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgClaim.Merge(m, src)
+}
+func (m *MsgClaim) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgClaim) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgClaim.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgClaim proto.InternalMessageInfo
+
+func (m *MsgClaim) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgClaim) GetMessage() BridgeMessage {
+	if m != nil {
+		return m.Message
+	}
+	return BridgeMessage{}
+}
+
+func (m *MsgClaim) GetRootHeight() uint64 {
+	if m != nil {
+		return m.RootHeight
+	}
+	return 0
+}
+
+func (m *MsgClaim) GetProof() []byte {
+	if m != nil {
+		return m.Proof
+	}
+	return nil
+}
+
+// MsgClaimResponse is the response to MsgClaim.
+type MsgClaimResponse struct {
+	// message_hash is the claimed message's hash (its nullifier).
+	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// receipt_hash is the receipt appended to this chain's receipt tree.
+	ReceiptHash []byte `protobuf:"bytes,2,opt,name=receipt_hash,json=receiptHash,proto3" json:"receipt_hash,omitempty"`
+	// receipt_index is the receipt's position.
+	ReceiptIndex uint64 `protobuf:"varint,3,opt,name=receipt_index,json=receiptIndex,proto3" json:"receipt_index,omitempty"`
+}
+
+func (m *MsgClaimResponse) Reset()         { *m = MsgClaimResponse{} }
+func (m *MsgClaimResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgClaimResponse) ProtoMessage()    {}
+func (*MsgClaimResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_6d170e27a109e727, []int{7}
+}
+func (m *MsgClaimResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgClaimResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgClaimResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgClaimResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgClaimResponse.Merge(m, src)
+}
+func (m *MsgClaimResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgClaimResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgClaimResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgClaimResponse proto.InternalMessageInfo
+
+func (m *MsgClaimResponse) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *MsgClaimResponse) GetReceiptHash() []byte {
+	if m != nil {
+		return m.ReceiptHash
+	}
+	return nil
+}
+
+func (m *MsgClaimResponse) GetReceiptIndex() uint64 {
+	if m != nil {
+		return m.ReceiptIndex
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "slush.bridge.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "slush.bridge.v1.MsgUpdateParamsResponse")
@@ -351,46 +489,57 @@ func init() {
 	proto.RegisterType((*MsgLedgerTransferResponse)(nil), "slush.bridge.v1.MsgLedgerTransferResponse")
 	proto.RegisterType((*MsgBridgeOut)(nil), "slush.bridge.v1.MsgBridgeOut")
 	proto.RegisterType((*MsgBridgeOutResponse)(nil), "slush.bridge.v1.MsgBridgeOutResponse")
+	proto.RegisterType((*MsgClaim)(nil), "slush.bridge.v1.MsgClaim")
+	proto.RegisterType((*MsgClaimResponse)(nil), "slush.bridge.v1.MsgClaimResponse")
 }
 
 func init() { proto.RegisterFile("slush/bridge/v1/tx.proto", fileDescriptor_6d170e27a109e727) }
 
 var fileDescriptor_6d170e27a109e727 = []byte{
-	// 542 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x93, 0xc1, 0x8b, 0xd3, 0x4e,
-	0x14, 0xc7, 0x9b, 0xee, 0xef, 0x57, 0xec, 0xb4, 0xec, 0xb2, 0xa1, 0xd0, 0x36, 0x6a, 0xac, 0x01,
-	0xa1, 0x54, 0x36, 0xd9, 0xae, 0xa0, 0xd0, 0x9b, 0xc5, 0x83, 0x82, 0x45, 0xad, 0x7a, 0xd9, 0x4b,
-	0x4d, 0x9b, 0x71, 0x12, 0x30, 0x99, 0x38, 0x6f, 0xb2, 0x64, 0x0f, 0x82, 0x78, 0x11, 0x3c, 0xf9,
-	0x0f, 0x78, 0xf7, 0xd8, 0x83, 0x07, 0xff, 0x84, 0x3d, 0x2e, 0x9e, 0x3c, 0x89, 0xb4, 0x87, 0xfe,
-	0x1b, 0x92, 0xc9, 0x34, 0xb5, 0xe9, 0x62, 0x3d, 0x78, 0x09, 0x79, 0xef, 0xfb, 0x7d, 0xef, 0x7d,
-	0x1e, 0x33, 0x83, 0x1a, 0xf0, 0x2a, 0x02, 0xd7, 0x1a, 0x33, 0xcf, 0x21, 0xd8, 0x3a, 0xe9, 0x5a,
-	0x3c, 0x36, 0x43, 0x46, 0x39, 0x55, 0xf7, 0x84, 0x62, 0xa6, 0x8a, 0x79, 0xd2, 0xd5, 0xf6, 0x6d,
-	0xdf, 0x0b, 0xa8, 0x25, 0xbe, 0xa9, 0x47, 0xab, 0x4f, 0x28, 0xf8, 0x14, 0x2c, 0x1f, 0x48, 0x52,
-	0xeb, 0x03, 0x91, 0x42, 0x33, 0x15, 0x46, 0x22, 0xb2, 0xd2, 0x40, 0x4a, 0x35, 0x42, 0x09, 0x4d,
-	0xf3, 0xc9, 0x9f, 0xcc, 0x5e, 0xc9, 0x73, 0x84, 0x36, 0xb3, 0x7d, 0x59, 0x63, 0x7c, 0x55, 0xd0,
-	0xde, 0x00, 0xc8, 0xf3, 0xd0, 0xb1, 0x39, 0x7e, 0x2c, 0x14, 0xf5, 0x36, 0x2a, 0xdb, 0x11, 0x77,
-	0x29, 0xf3, 0xf8, 0x69, 0x43, 0x69, 0x29, 0xed, 0x72, 0xbf, 0xf1, 0xed, 0xcb, 0x41, 0x4d, 0x0e,
-	0xbb, 0xeb, 0x38, 0x0c, 0x03, 0x3c, 0xe5, 0xcc, 0x0b, 0xc8, 0x70, 0x65, 0x55, 0x7b, 0xa8, 0x94,
-	0xf6, 0x6e, 0x14, 0x5b, 0x4a, 0xbb, 0x72, 0x54, 0x37, 0x73, 0x8b, 0x9a, 0xe9, 0x80, 0x7e, 0xf9,
-	0xec, 0xc7, 0xb5, 0xc2, 0xe7, 0xc5, 0xb4, 0xa3, 0x0c, 0x65, 0x45, 0xaf, 0xfb, 0x6e, 0x31, 0xed,
-	0xac, 0x7a, 0x7d, 0x58, 0x4c, 0x3b, 0x7a, 0x0a, 0x1e, 0x2f, 0xd1, 0x73, 0x98, 0x46, 0x13, 0xd5,
-	0x73, 0xa9, 0x21, 0x86, 0x90, 0x06, 0x80, 0x8d, 0xf7, 0x0a, 0xda, 0x1f, 0x00, 0x79, 0x88, 0x1d,
-	0x82, 0xd9, 0x33, 0x66, 0x07, 0xf0, 0x12, 0x33, 0xf5, 0x10, 0x95, 0x00, 0x07, 0x0e, 0x66, 0x5b,
-	0x97, 0x92, 0x3e, 0x75, 0x17, 0x15, 0x69, 0x28, 0xb6, 0xa9, 0x0e, 0x8b, 0x34, 0xec, 0x1d, 0x26,
-	0x94, 0x52, 0x4c, 0x10, 0x5b, 0x9b, 0x88, 0xeb, 0x33, 0x8d, 0x3b, 0xa8, 0xb9, 0x91, 0x5c, 0x62,
-	0xaa, 0x1a, 0xba, 0x04, 0xf8, 0x75, 0x84, 0x83, 0x09, 0x16, 0x48, 0xff, 0x0d, 0xb3, 0xd8, 0x78,
-	0x83, 0xaa, 0x03, 0x20, 0x7d, 0xd1, 0xf7, 0x51, 0xc4, 0xff, 0x01, 0xfc, 0xcd, 0x1c, 0xfc, 0xe5,
-	0x4d, 0xf8, 0x6c, 0x9c, 0x11, 0xa3, 0xda, 0xef, 0xf1, 0xdf, 0x20, 0xab, 0xd7, 0x51, 0xd5, 0xc7,
-	0x00, 0x36, 0xc1, 0x23, 0xd7, 0x06, 0x57, 0x8e, 0xae, 0xc8, 0xdc, 0x7d, 0x1b, 0xdc, 0xc4, 0x42,
-	0x23, 0x3e, 0xa6, 0xf1, 0xc8, 0x0b, 0x1c, 0x1c, 0x37, 0x76, 0x44, 0x8b, 0x4a, 0x9a, 0x7b, 0x90,
-	0xa4, 0x8e, 0x3e, 0x15, 0xd1, 0xce, 0x00, 0x88, 0x7a, 0x8c, 0xaa, 0x6b, 0xb7, 0xb2, 0xb5, 0x71,
-	0x9b, 0x72, 0xa7, 0xaf, 0xb5, 0xb7, 0x39, 0xb2, 0x2d, 0x5e, 0xa0, 0xdd, 0xdc, 0xdd, 0x30, 0x2e,
-	0xaa, 0x5d, 0xf7, 0x68, 0x9d, 0xed, 0x9e, 0x6c, 0xc2, 0x13, 0x54, 0x5e, 0x9d, 0xdd, 0xd5, 0x8b,
-	0x0a, 0x33, 0x59, 0xbb, 0xf1, 0x47, 0x79, 0xd9, 0x52, 0xfb, 0xff, 0x6d, 0xf2, 0x62, 0xfa, 0xf7,
-	0xce, 0x66, 0xba, 0x72, 0x3e, 0xd3, 0x95, 0x9f, 0x33, 0x5d, 0xf9, 0x38, 0xd7, 0x0b, 0xe7, 0x73,
-	0xbd, 0xf0, 0x7d, 0xae, 0x17, 0x8e, 0x3b, 0xc4, 0xe3, 0x6e, 0x34, 0x36, 0x27, 0xd4, 0xb7, 0x44,
-	0xc7, 0x03, 0xce, 0x30, 0xb6, 0x72, 0xc7, 0xcc, 0x4f, 0x43, 0x0c, 0xe3, 0x92, 0x78, 0xfe, 0xb7,
-	0x7e, 0x05, 0x00, 0x00, 0xff, 0xff, 0x4e, 0x44, 0x0f, 0x4a, 0xa6, 0x04, 0x00, 0x00,
+	// 674 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x54, 0x4f, 0x6b, 0x13, 0x4f,
+	0x18, 0xce, 0xa6, 0x7f, 0x7e, 0xcd, 0x9b, 0xfc, 0x5a, 0xbb, 0x04, 0x92, 0xac, 0xba, 0x4d, 0x57,
+	0xc4, 0x12, 0x69, 0xb6, 0xad, 0xa0, 0x90, 0x83, 0x60, 0x54, 0xa8, 0x60, 0x50, 0xa3, 0x5e, 0x7a,
+	0x89, 0x9b, 0xec, 0x74, 0x76, 0xa1, 0xbb, 0xb3, 0xce, 0x4c, 0x4a, 0x7a, 0x28, 0x88, 0x17, 0xc1,
+	0x93, 0x1f, 0xc3, 0x63, 0x0f, 0x1e, 0xfc, 0x08, 0x3d, 0x16, 0x4f, 0x1e, 0x44, 0xa4, 0x15, 0xfa,
+	0x35, 0x64, 0x67, 0x67, 0xb7, 0xcd, 0x26, 0x35, 0x22, 0x5e, 0x42, 0xe6, 0x79, 0x9e, 0xf7, 0x7d,
+	0x9f, 0xf7, 0x61, 0x66, 0xa1, 0xcc, 0x76, 0xfa, 0xcc, 0x31, 0xbb, 0xd4, 0xb5, 0x31, 0x32, 0x77,
+	0xd7, 0x4d, 0x3e, 0xa8, 0x07, 0x94, 0x70, 0xa2, 0x2e, 0x08, 0xa6, 0x1e, 0x31, 0xf5, 0xdd, 0x75,
+	0x6d, 0xd1, 0xf2, 0x5c, 0x9f, 0x98, 0xe2, 0x37, 0xd2, 0x68, 0xa5, 0x1e, 0x61, 0x1e, 0x61, 0xa6,
+	0xc7, 0x70, 0x58, 0xeb, 0x31, 0x2c, 0x89, 0x4a, 0x44, 0x74, 0xc4, 0xc9, 0x8c, 0x0e, 0x92, 0x2a,
+	0x62, 0x82, 0x49, 0x84, 0x87, 0xff, 0x24, 0x7a, 0x25, 0xed, 0x43, 0xce, 0xbd, 0x80, 0x0d, 0x2c,
+	0x6a, 0x79, 0xb2, 0xa3, 0xf1, 0x59, 0x81, 0x85, 0x16, 0xc3, 0x2f, 0x03, 0xdb, 0xe2, 0xe8, 0xa9,
+	0x60, 0xd4, 0xdb, 0x90, 0xb3, 0xfa, 0xdc, 0x21, 0xd4, 0xe5, 0x7b, 0x65, 0xa5, 0xaa, 0xac, 0xe4,
+	0x9a, 0xe5, 0x2f, 0x9f, 0x56, 0x8b, 0xd2, 0xca, 0x3d, 0xdb, 0xa6, 0x88, 0xb1, 0xe7, 0x9c, 0xba,
+	0x3e, 0x6e, 0x9f, 0x49, 0xd5, 0x06, 0xcc, 0x46, 0xbd, 0xcb, 0xd9, 0xaa, 0xb2, 0x92, 0xdf, 0x28,
+	0xd5, 0x53, 0x31, 0xd4, 0xa3, 0x01, 0xcd, 0xdc, 0xe1, 0xf7, 0xa5, 0xcc, 0xc7, 0xd3, 0x83, 0x9a,
+	0xd2, 0x96, 0x15, 0x8d, 0xf5, 0xb7, 0xa7, 0x07, 0xb5, 0xb3, 0x5e, 0xef, 0x4f, 0x0f, 0x6a, 0x7a,
+	0x64, 0x7c, 0x10, 0x5b, 0x4f, 0xd9, 0x34, 0x2a, 0x50, 0x4a, 0x41, 0x6d, 0xc4, 0x02, 0xe2, 0x33,
+	0x64, 0xbc, 0x53, 0x60, 0xb1, 0xc5, 0xf0, 0x63, 0x64, 0x63, 0x44, 0x5f, 0x50, 0xcb, 0x67, 0xdb,
+	0x88, 0xaa, 0x6b, 0x30, 0xcb, 0x90, 0x6f, 0x23, 0x3a, 0x71, 0x29, 0xa9, 0x53, 0xe7, 0x21, 0x4b,
+	0x02, 0xb1, 0x4d, 0xa1, 0x9d, 0x25, 0x41, 0x63, 0x2d, 0x74, 0x29, 0xc9, 0xd0, 0x62, 0x75, 0xd4,
+	0xe2, 0xf0, 0x4c, 0xe3, 0x0e, 0x54, 0x46, 0xc0, 0xd8, 0xa6, 0xaa, 0xc1, 0x1c, 0x43, 0xaf, 0xfb,
+	0xc8, 0xef, 0x21, 0x61, 0x69, 0xba, 0x9d, 0x9c, 0x8d, 0x7d, 0x28, 0xb4, 0x18, 0x6e, 0x8a, 0xbe,
+	0x4f, 0xfa, 0xfc, 0x1f, 0x98, 0xbf, 0x99, 0x32, 0x7f, 0x79, 0xd4, 0x7c, 0x32, 0xce, 0x18, 0x40,
+	0xf1, 0xfc, 0xf9, 0x4f, 0x2c, 0xab, 0xcb, 0x50, 0xf0, 0x10, 0x63, 0x16, 0x46, 0x1d, 0xc7, 0x62,
+	0x8e, 0x1c, 0x9d, 0x97, 0xd8, 0xa6, 0xc5, 0x9c, 0x50, 0x42, 0xfa, 0xbc, 0x4b, 0x06, 0x1d, 0xd7,
+	0xb7, 0xd1, 0xa0, 0x3c, 0x25, 0x5a, 0xe4, 0x23, 0xec, 0x51, 0x08, 0x19, 0xdf, 0x14, 0x98, 0x6b,
+	0x31, 0x7c, 0x7f, 0xc7, 0x72, 0xbd, 0xbf, 0xd8, 0xfa, 0x2e, 0xfc, 0x27, 0x07, 0xca, 0x5b, 0xa8,
+	0x8f, 0xdc, 0xc2, 0x68, 0xab, 0x56, 0xa4, 0x6a, 0x4e, 0x87, 0x97, 0xb1, 0x1d, 0x17, 0xa9, 0x4b,
+	0x90, 0xa7, 0x84, 0xf0, 0x8e, 0x83, 0x5c, 0xec, 0x70, 0x69, 0x10, 0x42, 0x68, 0x53, 0x20, 0x6a,
+	0x11, 0x66, 0x02, 0x4a, 0xc8, 0x76, 0x79, 0x5a, 0xac, 0x17, 0x1d, 0x1a, 0x37, 0x52, 0xe1, 0x96,
+	0x46, 0xc3, 0x15, 0x1b, 0x19, 0xfb, 0x70, 0x29, 0xfe, 0x9f, 0x84, 0x9a, 0x0e, 0x4e, 0x19, 0x1b,
+	0x1c, 0x45, 0x3d, 0xe4, 0x06, 0x7c, 0x28, 0x5b, 0x89, 0x09, 0xc9, 0x35, 0xf8, 0x3f, 0x96, 0x9c,
+	0x0f, 0x37, 0xae, 0x13, 0xe9, 0x6e, 0xfc, 0xcc, 0xc2, 0x54, 0x8b, 0x61, 0x75, 0x0b, 0x0a, 0x43,
+	0x6f, 0xbe, 0x3a, 0x92, 0x52, 0xea, 0x6d, 0x69, 0x2b, 0x93, 0x14, 0xc9, 0x3a, 0xaf, 0x60, 0x3e,
+	0xf5, 0xf2, 0x8c, 0x71, 0xb5, 0xc3, 0x1a, 0xad, 0x36, 0x59, 0x93, 0x4c, 0x78, 0x06, 0xb9, 0xb3,
+	0x97, 0x71, 0x75, 0x5c, 0x61, 0x42, 0x6b, 0xd7, 0x7f, 0x4b, 0x27, 0x2d, 0x1f, 0xc2, 0x4c, 0x74,
+	0xe5, 0x2a, 0xe3, 0xf4, 0x82, 0xd2, 0x96, 0x2f, 0xa4, 0xe2, 0x36, 0xda, 0xcc, 0x9b, 0xf0, 0xb3,
+	0xd6, 0x7c, 0x70, 0x78, 0xac, 0x2b, 0x47, 0xc7, 0xba, 0xf2, 0xe3, 0x58, 0x57, 0x3e, 0x9c, 0xe8,
+	0x99, 0xa3, 0x13, 0x3d, 0xf3, 0xf5, 0x44, 0xcf, 0x6c, 0xd5, 0xb0, 0xcb, 0x9d, 0x7e, 0xb7, 0xde,
+	0x23, 0x9e, 0x29, 0xba, 0xad, 0x72, 0x8a, 0x90, 0x99, 0xba, 0x2e, 0x7c, 0x2f, 0x40, 0xac, 0x3b,
+	0x2b, 0xbe, 0xd1, 0xb7, 0x7e, 0x05, 0x00, 0x00, 0xff, 0xff, 0x17, 0x6c, 0xa5, 0x52, 0x69, 0x06,
+	0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -411,6 +560,8 @@ type MsgClient interface {
 	LedgerTransfer(ctx context.Context, in *MsgLedgerTransfer, opts ...grpc.CallOption) (*MsgLedgerTransferResponse, error)
 	// BridgeOut burns on the ledger and appends the bridge message to the outbox (DESIGN §7.1).
 	BridgeOut(ctx context.Context, in *MsgBridgeOut, opts ...grpc.CallOption) (*MsgBridgeOutResponse, error)
+	// Claim mints a message sent to this chain, proven against a root commitment it knows (DESIGN §7.3).
+	Claim(ctx context.Context, in *MsgClaim, opts ...grpc.CallOption) (*MsgClaimResponse, error)
 }
 
 type msgClient struct {
@@ -448,6 +599,15 @@ func (c *msgClient) BridgeOut(ctx context.Context, in *MsgBridgeOut, opts ...grp
 	return out, nil
 }
 
+func (c *msgClient) Claim(ctx context.Context, in *MsgClaim, opts ...grpc.CallOption) (*MsgClaimResponse, error) {
+	out := new(MsgClaimResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Msg/Claim", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
@@ -456,6 +616,8 @@ type MsgServer interface {
 	LedgerTransfer(context.Context, *MsgLedgerTransfer) (*MsgLedgerTransferResponse, error)
 	// BridgeOut burns on the ledger and appends the bridge message to the outbox (DESIGN §7.1).
 	BridgeOut(context.Context, *MsgBridgeOut) (*MsgBridgeOutResponse, error)
+	// Claim mints a message sent to this chain, proven against a root commitment it knows (DESIGN §7.3).
+	Claim(context.Context, *MsgClaim) (*MsgClaimResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -470,6 +632,9 @@ func (*UnimplementedMsgServer) LedgerTransfer(ctx context.Context, req *MsgLedge
 }
 func (*UnimplementedMsgServer) BridgeOut(ctx context.Context, req *MsgBridgeOut) (*MsgBridgeOutResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method BridgeOut not implemented")
+}
+func (*UnimplementedMsgServer) Claim(ctx context.Context, req *MsgClaim) (*MsgClaimResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Claim not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -530,6 +695,24 @@ func _Msg_BridgeOut_Handler(srv interface{}, ctx context.Context, dec func(inter
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_Claim_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgClaim)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).Claim(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Msg/Claim",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).Claim(ctx, req.(*MsgClaim))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.bridge.v1.Msg",
@@ -546,6 +729,10 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "BridgeOut",
 			Handler:    _Msg_BridgeOut_Handler,
+		},
+		{
+			MethodName: "Claim",
+			Handler:    _Msg_Claim_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -757,6 +944,100 @@ func (m *MsgBridgeOutResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgClaim) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgClaim) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgClaim) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Proof) > 0 {
+		i -= len(m.Proof)
+		copy(dAtA[i:], m.Proof)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Proof)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.RootHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RootHeight))
+		i--
+		dAtA[i] = 0x18
+	}
+	{
+		size, err := m.Message.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgClaimResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgClaimResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgClaimResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ReceiptIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ReceiptIndex))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.ReceiptHash) > 0 {
+		i -= len(m.ReceiptHash)
+		copy(dAtA[i:], m.ReceiptHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ReceiptHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -853,6 +1134,48 @@ func (m *MsgBridgeOutResponse) Size() (n int) {
 	}
 	if m.OutboxIndex != 0 {
 		n += 1 + sovTx(uint64(m.OutboxIndex))
+	}
+	return n
+}
+
+func (m *MsgClaim) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Message.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if m.RootHeight != 0 {
+		n += 1 + sovTx(uint64(m.RootHeight))
+	}
+	l = len(m.Proof)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgClaimResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.ReceiptHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ReceiptIndex != 0 {
+		n += 1 + sovTx(uint64(m.ReceiptIndex))
 	}
 	return n
 }
@@ -1426,6 +1749,311 @@ func (m *MsgBridgeOutResponse) Unmarshal(dAtA []byte) error {
 				b := dAtA[iNdEx]
 				iNdEx++
 				m.OutboxIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgClaim) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgClaim: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgClaim: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Message.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RootHeight", wireType)
+			}
+			m.RootHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RootHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Proof = append(m.Proof[:0], dAtA[iNdEx:postIndex]...)
+			if m.Proof == nil {
+				m.Proof = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgClaimResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgClaimResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgClaimResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReceiptHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ReceiptHash = append(m.ReceiptHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.ReceiptHash == nil {
+				m.ReceiptHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReceiptIndex", wireType)
+			}
+			m.ReceiptIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReceiptIndex |= uint64(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 
+	"github.com/slush-tree/slush/internal/vkcache"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -23,7 +24,7 @@ type Keeper struct {
 	acceptance   types.AcceptanceHooks
 	anchors      types.AnchorOracle
 	exits        types.ExitMinter
-	vks          *vkCache
+	vks          *vkcache.Cache
 	// authority may change params (the gov module account).
 	authority string
 
@@ -55,7 +56,7 @@ func NewKeeper(
 		storeService: storeService,
 		addressCodec: addressCodec,
 		bank:         bank,
-		vks:          newVKCache(),
+		vks:          vkcache.New(),
 		authority:    authority,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		Identity:     collections.NewItem(sb, types.IdentityKey, "identity", codec.CollValue[types.TreeIdentity](cdc)),

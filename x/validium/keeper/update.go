@@ -258,7 +258,7 @@ func (k Keeper) verifyUpdateProof(ctx context.Context, child types.Child, proof 
 	}
 	gas := params.VerifyGasFlat + params.VerifyGasPerPublicInput*uint64(len(inputs))
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(gas, "validium update proof verification")
-	vk, err := k.vks.get(child.VerifyingKey, types.UpdatePublicInputs)
+	vk, err := k.vks.Get(child.VerifyingKey, types.UpdatePublicInputs)
 	if err != nil {
 		return errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
 	}

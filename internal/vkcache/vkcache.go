@@ -1,4 +1,5 @@
-package keeper
+// Package vkcache keeps parsed, checked Groth16 verifying keys by the hash of their bytes.
+package vkcache
 
 import (
 	"crypto/sha256"
@@ -12,22 +13,23 @@ import (
 // maxCachedVerifyingKeys bounds the cache: a chain has at most 255 children.
 const maxCachedVerifyingKeys = 256
 
-// vkCache keeps parsed, checked verifying keys by the SHA-256 of their bytes. Parsing a key
+// Cache keeps parsed, checked verifying keys by the SHA-256 of their bytes. Parsing a key
 // (subgroup and consistency checks, pairing precomputation) costs about twice a verification,
 // so updates reuse the parsed key. The cache never changes a result: the key is a pure function
 // of its bytes, and a miss recomputes it. Queries may run concurrently with block execution,
 // hence the mutex.
-type vkCache struct {
+type Cache struct {
 	mu   sync.Mutex
 	keys map[[sha256.Size]byte]groth16.VerifyingKey
 }
 
-func newVKCache() *vkCache {
-	return &vkCache{keys: make(map[[sha256.Size]byte]groth16.VerifyingKey)}
+// New returns an empty cache.
+func New() *Cache {
+	return &Cache{keys: make(map[[sha256.Size]byte]groth16.VerifyingKey)}
 }
 
-// get returns the parsed key for vkBytes, checking and caching it on a miss.
-func (c *vkCache) get(vkBytes []byte, publicInputs int) (groth16.VerifyingKey, error) {
+// Get returns the parsed key for vkBytes, checking and caching it on a miss.
+func (c *Cache) Get(vkBytes []byte, publicInputs int) (groth16.VerifyingKey, error) {
 	id := sha256.Sum256(vkBytes)
 	c.mu.Lock()
 	vk, ok := c.keys[id]

@@ -1,0 +1,158 @@
+package keeper
+
+import (
+	"context"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/smt"
+	"github.com/slush-tree/slush/internal/smtstore"
+	"github.com/slush-tree/slush/x/bridge/types"
+)
+
+// claim mints a message sent to this chain (DESIGN §7.3): the message is addressed here, its
+// deadline has not passed, the proof puts it in the sender's outbox under a root commitment
+// this chain knows, and its hash (the nullifier) was never claimed. The mint is a logged
+// bridge-in, so this chain's next batch proves it; a receipt joins the receipt tree.
+func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaimResponse, error) {
+	m, err := decodeMessage(msg.Message)
+	if err != nil {
+		return nil, err
+	}
+	state, err := k.OpenLedger(ctx)
+	if err != nil {
+		return nil, err
+	}
+	vid := state.Vid()
+	if !m.DstVid.Equal(&vid) {
+		return nil, types.ErrWrongDestination
+	}
+	if err := k.checkDeadline(ctx, m.Deadline); err != nil {
+		return nil, err
+	}
+	msgHash := m.Hash()
+	nullifier := hash.EncodeElement(msgHash)
+	used, err := k.Nullifiers.Has(ctx, nullifier)
+	if err != nil {
+		return nil, err
+	}
+	if used { // claimed before, or any other proof of the same message (DESIGN §7.3: claim at most once)
+		return nil, errorsmod.Wrapf(types.ErrAlreadyClaimed, "%X", nullifier)
+	}
+	if err := k.verifyInclusion(ctx, msg.RootHeight, msgHash, m.DstVid, msg.Proof); err != nil {
+		return nil, err
+	}
+	if err := state.PushInbox(m); err != nil {
+		return nil, ledgerError(err)
+	}
+	op := ledger.NewBridgeIn(m)
+	if err := state.Apply(op); err != nil {
+		return nil, ledgerError(err)
+	}
+	if _, err := k.appendLog(ctx, op); err != nil {
+		return nil, err
+	}
+	receipt := inclusion.Receipt{SrcVid: state.Vid(), DstVid: m.SrcVid, MsgHash: msgHash, Height: msg.RootHeight}
+	index, err := k.appendReceipt(ctx, receipt.Hash())
+	if err != nil {
+		return nil, err
+	}
+	if err := k.Nullifiers.Set(ctx, nullifier); err != nil {
+		return nil, err
+	}
+	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimed{
+		MessageHash: nullifier, Amount: m.Amount, RootHeight: msg.RootHeight, ReceiptIndex: index,
+	})
+	return &types.MsgClaimResponse{MessageHash: nullifier, ReceiptHash: hash.EncodeElement(receipt.Hash()), ReceiptIndex: index}, err
+}
+
+// checkDeadline refuses claims once the root clock is past the message's deadline: from then on
+// the message is delivered by routing only (DESIGN §7.5), so the two paths cannot race.
+func (k Keeper) checkDeadline(ctx context.Context, deadline uint64) error {
+	now, err := k.validium.RootHeight(ctx)
+	if err != nil {
+		return err
+	}
+	if now > deadline {
+		return errorsmod.Wrapf(types.ErrClaimExpired, "deadline %d, root height %d", deadline, now)
+	}
+	return nil
+}
+
+// verifyInclusion charges the claim gas, then checks the inclusion proof against the root
+// commitment this chain knows at rootHeight.
+func (k Keeper) verifyInclusion(ctx context.Context, rootHeight uint64, leaf, dst fr.Element, proof []byte) error {
+	ip, err := k.Inclusion.Get(ctx)
+	if err != nil || len(ip.VerifyingKey) == 0 {
+		return types.ErrNoInclusionKey
+	}
+	rootBytes, ok, err := k.RootCommitmentAt(ctx, rootHeight)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorsmod.Wrapf(types.ErrUnknownRoot, "root height %d", rootHeight)
+	}
+	root, err := hash.DecodeElement(rootBytes)
+	if err != nil {
+		return err
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(params.ClaimGasFlat, "bridge inclusion proof verification")
+	vk, err := k.vks.Get(ip.VerifyingKey, types.InclusionPublicInputs)
+	if err != nil {
+		return errorsmod.Wrap(types.ErrNoInclusionKey, err.Error())
+	}
+	st := inclusion.Statement{RootCommitment: root, RootHeight: rootHeight, LeafHash: leaf, DstVid: dst, Kind: inclusion.KindMessage}
+	if err := prover.VerifyInclusion(vk, proof, st); err != nil {
+		return errorsmod.Wrap(types.ErrInvalidProof, err.Error())
+	}
+	return nil
+}
+
+// openReceipts opens the receipt accumulator (same depth as the outbox).
+func (k Keeper) openReceipts(ctx context.Context) (*smt.Accumulator, error) {
+	lp, err := k.LedgerParams.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return smt.NewAccumulator(smtstore.New(ctx, k.ReceiptStore), int(lp.OutboxDepth))
+}
+
+// appendReceipt adds a receipt hash to the receipt tree and returns its index.
+func (k Keeper) appendReceipt(ctx context.Context, receipt fr.Element) (uint64, error) {
+	acc, err := k.openReceipts(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return acc.Append(receipt)
+}
+
+// decodeMessage reads a message preimage with canonical field elements.
+func decodeMessage(b types.BridgeMessage) (inclusion.Message, error) {
+	var m inclusion.Message
+	for _, f := range []struct {
+		name string
+		in   []byte
+		out  *fr.Element
+	}{{"src_vid", b.SrcVid, &m.SrcVid}, {"dst_vid", b.DstVid, &m.DstVid}, {"recipient", b.Recipient, &m.Recipient}, {"asset_id", b.AssetId, &m.AssetID}} {
+		e, err := hash.DecodeElement(f.in)
+		if err != nil {
+			return inclusion.Message{}, errorsmod.Wrapf(types.ErrInvalidField, "%s: %v", f.name, err)
+		}
+		*f.out = e
+	}
+	m.Nonce, m.Amount, m.Deadline = b.Nonce, b.Amount, b.Deadline
+	return m, nil
+}
