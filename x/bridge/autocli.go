@@ -25,6 +25,10 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "message_hash"}},
 				},
 				{
+					RpcMethod: "Message", Use: "message [message-hash]", Short: "Show an outgoing message's record and status",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "message_hash"}},
+				},
+				{
 					// positional: a --height flag would collide with the query's own --height
 					RpcMethod: "Commitment", Use: "commitment [block-height]",
 					Short:          "Show this chain's commitment at a block height (0: the latest)",
@@ -37,6 +41,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
 				{RpcMethod: "Claim", Skip: true},        // built from an inclusion proof by the relayer
+				{RpcMethod: "Confirm", Skip: true},      // built from a receipt inclusion proof by the relayer
 				{
 					RpcMethod: "LedgerTransfer", Use: "ledger-transfer [op]",
 					Short:          "Submit an EdDSA-signed ledger transfer (encoded ledger operation)",

@@ -47,7 +47,7 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	if used { // claimed before, or any other proof of the same message (DESIGN §7.3: claim at most once)
 		return nil, errorsmod.Wrapf(types.ErrAlreadyClaimed, "%X", nullifier)
 	}
-	if err := k.verifyInclusion(ctx, msg.RootHeight, msgHash, m.DstVid, msg.Proof); err != nil {
+	if err := k.verifyInclusion(ctx, msg.RootHeight, inclusion.KindMessage, msgHash, m.DstVid, msg.Proof); err != nil {
 		return nil, err
 	}
 	if err := state.PushInbox(m); err != nil {
@@ -87,9 +87,9 @@ func (k Keeper) checkDeadline(ctx context.Context, deadline uint64) error {
 	return nil
 }
 
-// verifyInclusion charges the claim gas, then checks the inclusion proof against the root
-// commitment this chain knows at rootHeight.
-func (k Keeper) verifyInclusion(ctx context.Context, rootHeight uint64, leaf, dst fr.Element, proof []byte) error {
+// verifyInclusion charges the claim gas, then checks an inclusion proof (of a message or a
+// receipt) against the root commitment this chain knows at rootHeight.
+func (k Keeper) verifyInclusion(ctx context.Context, rootHeight uint64, kind inclusion.Kind, leaf, dst fr.Element, proof []byte) error {
 	ip, err := k.Inclusion.Get(ctx)
 	if err != nil || len(ip.VerifyingKey) == 0 {
 		return types.ErrNoInclusionKey
@@ -114,7 +114,7 @@ func (k Keeper) verifyInclusion(ctx context.Context, rootHeight uint64, leaf, ds
 	if err != nil {
 		return errorsmod.Wrap(types.ErrNoInclusionKey, err.Error())
 	}
-	st := inclusion.Statement{RootCommitment: root, RootHeight: rootHeight, LeafHash: leaf, DstVid: dst, Kind: inclusion.KindMessage}
+	st := inclusion.Statement{RootCommitment: root, RootHeight: rootHeight, LeafHash: leaf, DstVid: dst, Kind: kind}
 	if err := prover.VerifyInclusion(vk, proof, st); err != nil {
 		return errorsmod.Wrap(types.ErrInvalidProof, err.Error())
 	}

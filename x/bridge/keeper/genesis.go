@@ -51,6 +51,16 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, out := range gs.Outgoing {
+		if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
+			return err
+		}
+		if out.Status == types.MessageStatus_MESSAGE_STATUS_SENT { // its sender waits for the receipt
+			if err := k.FrozenSender.Set(ctx, out.AccountIndex); err != nil {
+				return err
+			}
+		}
+	}
 	for _, r := range gs.RootHistory {
 		if err := k.RootHistory.Set(ctx, r.RootHeight, r.Commitment); err != nil {
 			return err
@@ -111,6 +121,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.ReceiptStore.Walk(ctx, nil, func(key, value []byte) (bool, error) {
 		gs.ReceiptStore = append(gs.ReceiptStore, types.StoreEntry{Key: key, Value: value})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Outgoing.Walk(ctx, nil, func(_ []byte, out types.OutgoingMessage) (bool, error) {
+		gs.Outgoing = append(gs.Outgoing, out)
 		return false, nil
 	})
 	return gs, err

@@ -101,6 +101,15 @@ func (q queryServer) Nullifier(ctx context.Context, req *types.QueryNullifierReq
 	return &types.QueryNullifierResponse{Claimed: claimed}, err
 }
 
+// Message returns an outgoing message's record and status.
+func (q queryServer) Message(ctx context.Context, req *types.QueryMessageRequest) (*types.QueryMessageResponse, error) {
+	out, err := q.k.Outgoing.Get(ctx, req.GetMessageHash())
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, errorsmod.Wrapf(types.ErrUnknownMessage, "%X", req.GetMessageHash())
+	}
+	return &types.QueryMessageResponse{Message: out}, err
+}
+
 // Commitment returns this chain's commitment at a height (0: the latest).
 func (q queryServer) Commitment(ctx context.Context, req *types.QueryCommitmentRequest) (*types.QueryCommitmentResponse, error) {
 	if req.GetHeight() == 0 {

@@ -37,6 +37,8 @@ type Keeper struct {
 	ReceiptStore collections.Map[[]byte, []byte]
 	Nullifiers   collections.KeySet[[]byte]
 	Inclusion    collections.Item[types.InclusionParams]
+	Outgoing     collections.Map[[]byte, types.OutgoingMessage]
+	FrozenSender collections.KeySet[uint64]
 	vks          *vkcache.Cache
 }
 
@@ -70,7 +72,10 @@ func NewKeeper(
 		Nullifiers:   collections.NewKeySet(sb, types.NullifiersKey, "nullifiers", collections.BytesKey),
 		Inclusion: collections.NewItem(sb, types.InclusionParamsKey, "inclusion_params",
 			codec.CollValue[types.InclusionParams](cdc)),
-		vks: vkcache.New(),
+		Outgoing: collections.NewMap(sb, types.OutgoingKey, "outgoing", collections.BytesKey,
+			codec.CollValue[types.OutgoingMessage](cdc)),
+		FrozenSender: collections.NewKeySet(sb, types.FrozenSendersKey, "frozen_senders", collections.Uint64Key),
+		vks:          vkcache.New(),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
-	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/internal/paramsupdate"
 	"github.com/slush-tree/slush/x/bridge/types"
@@ -40,25 +39,30 @@ func (m msgServer) LedgerTransfer(ctx context.Context, msg *types.MsgLedgerTrans
 	return &types.MsgLedgerTransferResponse{Sequence: seq}, nil
 }
 
-// BridgeOut burns and appends the bridge message to the outbox (DESIGN §7.1).
+// BridgeOut burns, appends the bridge message to the outbox (DESIGN §7.1), records it and
+// freezes the sending account for further bridge-outs until the message is confirmed.
 func (m msgServer) BridgeOut(ctx context.Context, msg *types.MsgBridgeOut) (*types.MsgBridgeOutResponse, error) {
 	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
 	}
-	_, seq, err := m.execute(ctx, msg.Op, ledger.OpBridgeOut)
+	if op, err := ledger.DecodeOp(msg.Op); err == nil && op.Kind == ledger.OpBridgeOut {
+		frozen, err := m.FrozenSender.Has(ctx, op.From)
+		if err != nil {
+			return nil, err
+		}
+		if frozen {
+			return nil, errorsmod.Wrapf(types.ErrAccountFrozen, "account %d", op.From)
+		}
+	}
+	op, seq, err := m.execute(ctx, msg.Op, ledger.OpBridgeOut)
 	if err != nil {
 		return nil, err
 	}
-	state, err := m.OpenLedger(ctx)
+	out, index, err := m.recordOutgoing(ctx, op)
 	if err != nil {
 		return nil, err
 	}
-	index := state.Outbox().Size() - 1
-	msgHash, err := state.Outbox().Get(index)
-	if err != nil {
-		return nil, err
-	}
-	return &types.MsgBridgeOutResponse{Sequence: seq, MessageHash: hash.EncodeElement(msgHash), OutboxIndex: index}, nil
+	return &types.MsgBridgeOutResponse{Sequence: seq, MessageHash: out.MessageHash, OutboxIndex: index}, nil
 }
 
 // Claim mints a bridge message addressed to this chain (DESIGN §7.3).
@@ -67,4 +71,15 @@ func (m msgServer) Claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgCl
 		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
 	}
 	return m.claim(ctx, msg)
+}
+
+// Confirm proves the destination's receipt of a message sent here (DESIGN §7.4).
+func (m msgServer) Confirm(ctx context.Context, msg *types.MsgConfirm) (*types.MsgConfirmResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	if err := m.confirm(ctx, msg); err != nil {
+		return nil, err
+	}
+	return &types.MsgConfirmResponse{}, nil
 }

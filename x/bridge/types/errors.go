@@ -36,4 +36,10 @@ var (
 	ErrInvalidField = errorsmod.Register(ModuleName, 16, "invalid field element")
 	// ErrClaimExpired is returned for a claim after the message's deadline (it is routed instead, DESIGN §7.5).
 	ErrClaimExpired = errorsmod.Register(ModuleName, 17, "message deadline passed: it is delivered by routing")
+	// ErrAccountFrozen is returned for a bridge-out from an account whose previous message is unconfirmed.
+	ErrAccountFrozen = errorsmod.Register(ModuleName, 18, "account frozen for bridge-outs until its message is confirmed")
+	// ErrUnknownMessage is returned for a confirmation of a message not sent from here.
+	ErrUnknownMessage = errorsmod.Register(ModuleName, 19, "unknown outgoing message")
+	// ErrAlreadyConfirmed is returned for a second confirmation of a message.
+	ErrAlreadyConfirmed = errorsmod.Register(ModuleName, 20, "message already confirmed")
 )

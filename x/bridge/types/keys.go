@@ -30,6 +30,10 @@ var (
 	NullifiersKey = collections.NewPrefix(8)
 	// InclusionParamsKey stores the genesis-fixed InclusionParams.
 	InclusionParamsKey = collections.NewPrefix(9)
+	// OutgoingKey maps message hash → OutgoingMessage.
+	OutgoingKey = collections.NewPrefix(10)
+	// FrozenSendersKey holds the ledger accounts frozen for bridge-outs until their message is confirmed.
+	FrozenSendersKey = collections.NewPrefix(11)
 )
 
 // InclusionPublicInputs is the inclusion circuit's public input count: root commitment, root

@@ -1,0 +1,86 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/x/bridge/types"
+)
+
+// recordOutgoing stores the message a bridge-out appended to the outbox and freezes its
+// sending account for bridge-outs (DESIGN §7: the sender waits for the receipt).
+func (k Keeper) recordOutgoing(ctx context.Context, op ledger.Op) (types.OutgoingMessage, uint64, error) {
+	state, err := k.OpenLedger(ctx)
+	if err != nil {
+		return types.OutgoingMessage{}, 0, err
+	}
+	index := state.Outbox().Size() - 1
+	item, err := state.Outbox().Get(index)
+	if err != nil {
+		return types.OutgoingMessage{}, 0, err
+	}
+	m := inclusion.Message{SrcVid: state.Vid(), DstVid: op.DstVid, Nonce: index, Recipient: op.Recipient,
+		AssetID: op.Asset, Amount: op.Amount, Deadline: op.Deadline}
+	if h := m.Hash(); !h.Equal(&item) { // the ledger and this record must describe the same message
+		return types.OutgoingMessage{}, 0, errors.New("bridge: outbox item is not the bridge-out's message")
+	}
+	out := types.OutgoingMessage{
+		Message: encodeMessage(m), MessageHash: hash.EncodeElement(item), AccountIndex: op.From,
+		Status: types.MessageStatus_MESSAGE_STATUS_SENT, SentHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
+	}
+	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
+		return types.OutgoingMessage{}, 0, err
+	}
+	return out, index, k.FrozenSender.Set(ctx, op.From)
+}
+
+// confirm checks that the destination's receipt of an outgoing message is in its receipt tree
+// under a root commitment this chain knows, then marks the message confirmed and unfreezes
+// the sending account.
+func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
+	out, err := k.Outgoing.Get(ctx, msg.MessageHash)
+	if errors.Is(err, collections.ErrNotFound) {
+		return errorsmod.Wrapf(types.ErrUnknownMessage, "%X", msg.MessageHash)
+	}
+	if err != nil {
+		return err
+	}
+	if out.Status != types.MessageStatus_MESSAGE_STATUS_SENT {
+		return errorsmod.Wrapf(types.ErrAlreadyConfirmed, "%X", msg.MessageHash)
+	}
+	m, err := decodeMessage(out.Message)
+	if err != nil {
+		return err
+	}
+	receipt := inclusion.Receipt{SrcVid: m.DstVid, DstVid: m.SrcVid, MsgHash: m.Hash(), Height: msg.ClaimRootHeight}
+	if err := k.verifyInclusion(ctx, msg.RootHeight, inclusion.KindReceipt, receipt.Hash(), m.SrcVid, msg.Proof); err != nil {
+		return err
+	}
+	out.Status = types.MessageStatus_MESSAGE_STATUS_CONFIRMED
+	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
+		return err
+	}
+	if err := k.FrozenSender.Remove(ctx, out.AccountIndex); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConfirmed{
+		MessageHash: out.MessageHash, AccountIndex: out.AccountIndex,
+	})
+}
+
+// encodeMessage is the canonical byte form of a message.
+func encodeMessage(m inclusion.Message) types.BridgeMessage {
+	return types.BridgeMessage{
+		SrcVid: hash.EncodeElement(m.SrcVid), DstVid: hash.EncodeElement(m.DstVid), Nonce: m.Nonce,
+		Recipient: hash.EncodeElement(m.Recipient), AssetId: hash.EncodeElement(m.AssetID), Amount: m.Amount,
+		Deadline: m.Deadline,
+	}
+}

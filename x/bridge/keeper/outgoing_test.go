@@ -1,0 +1,107 @@
+package keeper_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/log"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/testutil/keepertest"
+	"github.com/slush-tree/slush/x/bridge/keeper"
+	"github.com/slush-tree/slush/x/bridge/types"
+)
+
+// setupSender is validium 1-2 with alice funded and claims/confirmations enabled.
+func setupSender(t *testing.T) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
+	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
+	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
+		fakeTree{rootHeight: 3}, fakeAcceptance{}, log.NewNopLogger())
+	gs := types.DefaultGenesisState()
+	gs.LedgerParams = testLedger
+	gs.InclusionParams = types.InclusionParams{VerifyingKey: inclusionKeys(t).vk, MaxDepth: claimDepth}
+	gs.Deposits = []types.GenesisDeposit{
+		{Recipient: hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)), AssetId: hash.EncodeElement(asset), Amount: 1000},
+	}
+	require.NoError(t, k.InitGenesis(env.Ctx, gs))
+	return env, k, keeper.NewMsgServerImpl(&k), keeper.NewQueryServerImpl(&k)
+}
+
+func bridgeOutOp(t *testing.T, amount, nonce uint64) []byte {
+	op, err := ledger.NewBridgeOut(childVid, alice, 0, asset, amount, nonce, commitment.MustPackVid([]uint8{2}),
+		ledger.OwnerHash(bob.PublicKey), 500)
+	require.NoError(t, err)
+	return op.Bytes()
+}
+
+// receiptProof proves that validium 2 holds the receipt of msgHash (claimed at claimHeight)
+// under a root commitment at rootHeight, and returns that commitment.
+func receiptProof(t *testing.T, msgHash []byte, claimHeight, rootHeight uint64) ([]byte, []byte) {
+	h, err := hash.DecodeElement(msgHash)
+	require.NoError(t, err)
+	receipt := inclusion.Receipt{SrcVid: commitment.MustPackVid([]uint8{2}), DstVid: childVid, MsgHash: h, Height: claimHeight}
+	rec, acc, err := inclusion.SourceRecord([]uint8{2}, receipt.Leaf(), 7)
+	require.NoError(t, err)
+	root, hops, err := inclusion.BuildChain(rec, []uint8{2}, rootHeight, 7)
+	require.NoError(t, err)
+	sys := inclusionKeys(t)
+	proof, _, err := prover.ProveInclusion(sys.ccs, sys.pk, claimDepth,
+		inclusion.Witness{Root: root, Hops: hops, Leaf: receipt.Leaf(), Acc: acc})
+	require.NoError(t, err)
+	return proof, hash.EncodeElement(root.Hash())
+}
+
+// TestBridgeOutFreezesUntilConfirmed: a bridge-out is recorded and freezes its account for
+// bridge-outs (not transfers) until the destination's receipt is proven here.
+func TestBridgeOutFreezesUntilConfirmed(t *testing.T) {
+	env, k, msgs, q := setupSender(t)
+	sender := env.OtherAddress(t)
+	res, err := msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: sender, Op: bridgeOutOp(t, 30, 0)})
+	require.NoError(t, err)
+	rec, err := q.Message(env.Ctx, &types.QueryMessageRequest{MessageHash: res.MessageHash})
+	require.NoError(t, err)
+	require.Equal(t, types.MessageStatus_MESSAGE_STATUS_SENT, rec.Message.Status)
+	require.Equal(t, uint64(30), rec.Message.Message.Amount)
+
+	_, err = msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: sender, Op: bridgeOutOp(t, 1, 1)})
+	require.ErrorIs(t, err, types.ErrAccountFrozen)
+	_, err = msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: sender, Op: transfer(t, childVid, 0, 5, 1)})
+	require.NoError(t, err, "transfers are not frozen")
+
+	proof, root := receiptProof(t, res.MessageHash, 10, 20)
+	require.NoError(t, k.RecordRootCommitment(env.Ctx, 20, root))
+	confirm := &types.MsgConfirm{Sender: sender, MessageHash: res.MessageHash, ClaimRootHeight: 10, RootHeight: 20, Proof: proof}
+
+	bad := *confirm
+	bad.ClaimRootHeight = 11
+	_, err = msgs.Confirm(env.Ctx, &bad)
+	require.ErrorIs(t, err, types.ErrInvalidProof, "a receipt for another claim height")
+	bad = *confirm
+	bad.RootHeight = 21
+	_, err = msgs.Confirm(env.Ctx, &bad)
+	require.ErrorIs(t, err, types.ErrUnknownRoot)
+	bad = *confirm
+	bad.MessageHash = hash.EncodeElement(hash.Uint64(1))
+	_, err = msgs.Confirm(env.Ctx, &bad)
+	require.ErrorIs(t, err, types.ErrUnknownMessage)
+
+	_, err = msgs.Confirm(env.Ctx, confirm)
+	require.NoError(t, err)
+	rec, err = q.Message(env.Ctx, &types.QueryMessageRequest{MessageHash: res.MessageHash})
+	require.NoError(t, err)
+	require.Equal(t, types.MessageStatus_MESSAGE_STATUS_CONFIRMED, rec.Message.Status)
+	_, err = msgs.Confirm(env.Ctx, confirm)
+	require.ErrorIs(t, err, types.ErrAlreadyConfirmed)
+
+	_, err = msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: sender, Op: bridgeOutOp(t, 1, 2)})
+	require.NoError(t, err, "confirmation unfroze the sender")
+
+	exported, err := k.ExportGenesis(env.Ctx)
+	require.NoError(t, err)
+	require.Len(t, exported.Outgoing, 2)
+}
