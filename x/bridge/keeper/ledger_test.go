@@ -55,7 +55,7 @@ func (fakeAcceptance) SubtreeReport(_ context.Context, h uint64) (acceptancetype
 }
 
 // testLedger is a small ledger shape so tests stay fast.
-var testLedger = types.LedgerParams{AccountDepth: 6, OutboxDepth: 4, BatchSize: 4}
+var testLedger = types.LedgerParams{AccountDepth: 6, OutboxDepth: 20, BatchSize: 4}
 
 var (
 	alice = ledger.KeyFromSeed([]byte("alice"))

@@ -3,6 +3,7 @@ package types
 import (
 	errorsmod "cosmossdk.io/errors"
 
+	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 )
 
@@ -17,10 +18,16 @@ func (p LedgerParams) Ledger() ledger.Params {
 	return ledger.Params{AccountDepth: int(p.AccountDepth), OutboxDepth: int(p.OutboxDepth), BatchSize: int(p.BatchSize)}
 }
 
-// Validate checks the ranges the ledger accepts.
+// Validate checks the ranges the ledger accepts. The outbox (and receipt) depth must be the
+// inclusion circuit's accumulator depth, or this chain's messages and receipts could never be
+// proven to another chain (DESIGN §7.2).
 func (p LedgerParams) Validate() error {
 	if err := p.Ledger().Validate(); err != nil {
 		return errorsmod.Wrap(ErrInvalidGenesis, err.Error())
+	}
+	if p.OutboxDepth != inclusion.AccumulatorDepth {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "outbox depth %d: must be the inclusion circuit's %d",
+			p.OutboxDepth, inclusion.AccumulatorDepth)
 	}
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/internal/smtstore"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/validium/types"
@@ -338,4 +339,14 @@ func (k Keeper) OwnVid(ctx context.Context) (fr.Element, error) {
 		return fr.Element{}, err
 	}
 	return commitment.PackVid(pathBytes(id.Path))
+}
+
+// ChildProof is the children-SMT path of a child under this chain's children root: what an
+// inclusion proof needs for the hop through this chain (DESIGN §7.2).
+func (k Keeper) ChildProof(ctx context.Context, index uint32) (smt.Proof, error) {
+	tree, err := commitment.NewChildrenTree(smtstore.New(ctx, k.ChildrenTree))
+	if err != nil {
+		return smt.Proof{}, err
+	}
+	return tree.Prove(uint8(index))
 }
