@@ -239,6 +239,7 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 		app.ValidiumKeeper, app.AcceptanceKeeper, logger)
 	app.ValidiumKeeper.SetAnchorOracle(app.BridgeKeeper)
 	app.ValidiumKeeper.SetExitMinter(app.BridgeKeeper)
+	app.ValidiumKeeper.SetForcedDepositor(app.BridgeKeeper)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority)
 }
 

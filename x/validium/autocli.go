@@ -39,9 +39,9 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
 				},
 				{
-					RpcMethod: "ForceOperation", Use: "force-operation [child-index] [payload-hash]",
-					Short:          "Force an operation into a child: it must consume it before the deadline or be frozen",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "payload_hash"}},
+					RpcMethod: "ForceOperation", Use: "force-operation [child-index] [op]",
+					Short:          "Force a deposit (a signed ledger bridge-out to the child) the child must mint before the deadline",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "op"}},
 				},
 			},
 		},

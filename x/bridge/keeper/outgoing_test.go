@@ -105,3 +105,27 @@ func TestBridgeOutFreezesUntilConfirmed(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, exported.Outgoing, 2)
 }
+
+// TestBurnForChild: a forced deposit is a real burn on this ledger, addressed to the child it
+// is queued for; its message is what the child must mint.
+func TestBurnForChild(t *testing.T) {
+	env, k, _, q := setupSender(t)
+	child := commitment.MustPackVid([]uint8{1, 2, 1})
+	op, err := ledger.NewBridgeOut(childVid, alice, 0, asset, 40, 0, child, ledger.OwnerHash(bob.PublicKey), 900)
+	require.NoError(t, err)
+
+	_, err = k.BurnForChild(env.Ctx, op.Bytes(), commitment.MustPackVid([]uint8{1, 2, 2}))
+	require.ErrorIs(t, err, types.ErrWrongDestination, "queued for another child")
+	_, err = k.BurnForChild(env.Ctx, transfer(t, childVid, 0, 1, 0), child)
+	require.ErrorIs(t, err, types.ErrWrongOpKind)
+
+	m, err := k.BurnForChild(env.Ctx, op.Bytes(), child)
+	require.NoError(t, err)
+	require.Equal(t, child, m.DstVid)
+	require.Equal(t, uint64(40), m.Amount)
+	acc, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 0})
+	require.NoError(t, err)
+	require.Equal(t, uint64(960), acc.Balance, "burnt here")
+	_, err = k.BurnForChild(env.Ctx, op.Bytes(), child)
+	require.ErrorIs(t, err, types.ErrLedgerRejected, "a replayed deposit (same nonce) burns nothing")
+}

@@ -1,8 +1,6 @@
 package keeper_test
 
 import (
-	"math/big"
-
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"cosmossdk.io/collections"
@@ -124,9 +122,10 @@ func payload(v uint64) []byte {
 	return b[:]
 }
 
+// force queues the fake deposit derived from v for a child.
 func (s *KeeperTestSuite) force(index uint32, v uint64) (*types.MsgForceOperationResponse, error) {
 	return s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
-		Depositor: s.operator(50).String(), ChildIndex: index, PayloadHash: payload(v),
+		Depositor: s.operator(50).String(), ChildIndex: index, Op: payload(v),
 	})
 }
 
@@ -139,28 +138,19 @@ func (s *KeeperTestSuite) TestForceOperation() {
 		s.Require().Equal(seq, res.Sequence)
 		s.Require().Equal(uint64(s.env.Ctx.BlockHeight())+types.DefaultForcedOpDeadline, res.Deadline)
 	}
-	modulus := fr.Modulus()
-	nonCanonical := make([]byte, 32)
-	modulus.FillBytes(nonCanonical)
-	aboveModulus := make([]byte, 32)
-	new(big.Int).Add(modulus, big.NewInt(5)).FillBytes(aboveModulus)
-
 	cases := []struct {
 		name    string
 		index   uint32
-		payload []byte
+		op      []byte
 		wantErr error
 	}{
 		{"unknown child", 2, payload(1), types.ErrUnknownChild},
-		{"payload equal to the modulus", 1, nonCanonical, types.ErrInvalidPayload},
-		{"payload above the modulus", 1, aboveModulus, types.ErrInvalidPayload},
-		{"short payload", 1, payload(1)[:31], types.ErrInvalidPayload},
-		{"long payload", 1, append(payload(1), 0), types.ErrInvalidPayload},
+		{"deposit refused by the ledger", 1, []byte("refused"), errDepositRefused},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
 			_, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
-				Depositor: s.operator(50).String(), ChildIndex: tc.index, PayloadHash: tc.payload,
+				Depositor: s.operator(50).String(), ChildIndex: tc.index, Op: tc.op,
 			})
 			s.Require().ErrorIs(err, tc.wantErr)
 		})

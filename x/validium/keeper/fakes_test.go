@@ -2,10 +2,12 @@ package keeper_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
@@ -14,6 +16,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 
+	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/keys"
 )
 
@@ -76,4 +79,29 @@ func verifyingKey(t *testing.T, n int) []byte {
 	bz, err := keys.MarshalVerifyingKey(vk)
 	require.NoError(t, err)
 	return bz
+}
+
+// errDepositRefused is what the fake ledger answers for the op "refused".
+var errDepositRefused = errors.New("fake ledger: deposit refused")
+
+// fakeDepositor stands in for x/bridge's ledger: it "burns" any op and returns a message to the
+// child, either one registered for those op bytes or one derived from them.
+type fakeDepositor struct {
+	fixed map[string]inclusion.Message
+}
+
+func newFakeDepositor() *fakeDepositor { return &fakeDepositor{fixed: map[string]inclusion.Message{}} }
+
+func (f *fakeDepositor) BurnForChild(_ context.Context, op []byte, childVid fr.Element) (inclusion.Message, error) {
+	if string(op) == "refused" {
+		return inclusion.Message{}, errDepositRefused
+	}
+	if m, ok := f.fixed[string(op)]; ok {
+		return m, nil
+	}
+	var nonce uint64
+	for _, b := range op {
+		nonce = nonce*31 + uint64(b)
+	}
+	return inclusion.Message{DstVid: childVid, Nonce: nonce, Amount: 1}, nil
 }

@@ -10,15 +10,16 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// enqueueForcedOp appends a forced operation to an active child's queue with deadline
-// root height + params.forced_op_deadline (DESIGN §8).
-func (k Keeper) enqueueForcedOp(ctx context.Context, depositor string, index uint32, payload []byte) (types.ForcedOperation, error) {
-	if _, err := hash.DecodeElement(payload); err != nil {
-		return types.ForcedOperation{}, errorsmod.Wrap(types.ErrInvalidPayload, err.Error())
-	}
+// enqueueForcedOp burns a forced deposit on this chain's ledger (a signed bridge-out addressed to
+// the child) and queues its message for an active child with deadline root height +
+// params.forced_op_deadline (DESIGN §8). Forcing costs the depositor a real burn, and the message
+// preimage is public, so the child can always mint it: nobody can freeze a child for free.
+func (k Keeper) enqueueForcedOp(ctx context.Context, depositor string, index uint32, deposit []byte) (types.ForcedOperation, error) {
 	child, err := k.GetChild(ctx, index)
 	if err != nil {
 		return types.ForcedOperation{}, err
@@ -33,6 +34,11 @@ func (k Keeper) enqueueForcedOp(ctx context.Context, depositor string, index uin
 	if err := k.checkQueueRoom(ctx, index); err != nil {
 		return types.ForcedOperation{}, err
 	}
+	msg, err := k.burnDeposit(ctx, index, deposit)
+	if err != nil {
+		return types.ForcedOperation{}, err
+	}
+	payload := hash.EncodeElement(msg.Hash())
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return types.ForcedOperation{}, err
@@ -47,6 +53,7 @@ func (k Keeper) enqueueForcedOp(ctx context.Context, depositor string, index uin
 		PayloadHash: payload,
 		Deadline:    rootHeight + params.ForcedOpDeadline,
 		Depositor:   depositor,
+		Message:     ledger.EncodeMessage(msg),
 	}
 	if err := k.ForcedOps.Set(ctx, collections.Join(index, seq), op); err != nil {
 		return types.ForcedOperation{}, err
@@ -60,6 +67,18 @@ func (k Keeper) enqueueForcedOp(ctx context.Context, depositor string, index uin
 	return op, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventForcedOperation{
 		ChildIndex: index, Sequence: seq, Deadline: op.Deadline, PayloadHash: payload,
 	})
+}
+
+// burnDeposit has x/bridge execute the depositor's bridge-out to the child.
+func (k Keeper) burnDeposit(ctx context.Context, index uint32, op []byte) (inclusion.Message, error) {
+	if k.deposits == nil {
+		return inclusion.Message{}, errorsmod.Wrap(types.ErrInvalidPayload, "this chain has no ledger to burn forced deposits on")
+	}
+	vid, err := k.childVid(ctx, index)
+	if err != nil {
+		return inclusion.Message{}, err
+	}
+	return k.deposits.BurnForChild(ctx, op, vid)
 }
 
 // nextForcedSeq is the sequence the next forced operation of a child gets (from 1).

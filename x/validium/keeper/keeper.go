@@ -24,6 +24,7 @@ type Keeper struct {
 	acceptance   types.AcceptanceHooks
 	anchors      types.AnchorOracle
 	exits        types.ExitMinter
+	deposits     types.ForcedDepositor
 	vks          *vkcache.Cache
 	// authority may change params (the gov module account).
 	authority string
@@ -91,6 +92,9 @@ func (k *Keeper) SetAcceptanceHooks(h types.AcceptanceHooks) { k.acceptance = h 
 
 // SetAnchorOracle connects the source of known root commitments (x/bridge's root history).
 func (k *Keeper) SetAnchorOracle(o types.AnchorOracle) { k.anchors = o }
+
+// SetForcedDepositor connects the ledger that burns forced deposits (x/bridge).
+func (k *Keeper) SetForcedDepositor(d types.ForcedDepositor) { k.deposits = d }
 
 // SetExitMinter connects the ledger that pays exits (x/bridge, built after this keeper).
 func (k *Keeper) SetExitMinter(m types.ExitMinter) { k.exits = m }

@@ -24,6 +24,7 @@ type KeeperTestSuite struct {
 	query   types.QueryServer
 	bank    *fakeBank
 	accept  *recordingHooks
+	deposit *fakeDepositor
 	vk      []byte
 	anchors fixedAnchors
 }
@@ -62,6 +63,8 @@ func (s *KeeperTestSuite) SetupTest() {
 	s.bank, s.accept = newFakeBank(), &recordingHooks{}
 	s.keeper = keeper.NewKeeper(s.env.Codec, s.env.StoreService, s.env.AddressCodec, s.env.Authority, s.bank)
 	s.keeper.SetAcceptanceHooks(s.accept)
+	s.deposit = newFakeDepositor()
+	s.keeper.SetForcedDepositor(s.deposit)
 	if sharedVK == nil {
 		sharedVK = verifyingKey(s.T(), types.UpdatePublicInputs)
 	}

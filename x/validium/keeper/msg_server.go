@@ -71,11 +71,11 @@ func (m msgServer) ForceOperation(ctx context.Context, msg *types.MsgForceOperat
 	if _, err := m.addressCodec.StringToBytes(msg.Depositor); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "depositor: %v", err)
 	}
-	op, err := m.enqueueForcedOp(ctx, msg.Depositor, msg.ChildIndex, msg.PayloadHash)
+	op, err := m.enqueueForcedOp(ctx, msg.Depositor, msg.ChildIndex, msg.Op)
 	if err != nil {
 		return nil, err
 	}
-	return &types.MsgForceOperationResponse{Sequence: op.Sequence, Deadline: op.Deadline}, nil
+	return &types.MsgForceOperationResponse{Sequence: op.Sequence, Deadline: op.Deadline, PayloadHash: op.PayloadHash}, nil
 }
 
 // SubmitUpdate accepts a child's proven state update (DESIGN §5).

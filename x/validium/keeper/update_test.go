@@ -153,10 +153,12 @@ func (s *KeeperTestSuite) setupUpdates() *childLedger {
 func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	c := s.setupUpdates()
 	m := c.deposit("alice", 40)
-	_, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
-		Depositor: s.operator(50).String(), ChildIndex: 1, PayloadHash: hash.EncodeElement(m.Hash()),
+	s.deposit.fixed["alice-40"] = m
+	forced, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
+		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte("alice-40"),
 	})
 	s.Require().NoError(err)
+	s.Require().Equal(hash.EncodeElement(m.Hash()), forced.PayloadHash)
 	rootBefore, err := s.keeper.ChildrenRoot(s.env.Ctx)
 	s.Require().NoError(err)
 
@@ -282,9 +284,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateWrongVerifyingKey() {
 // rejected, EndBlock freezes the child, and a frozen child accepts no update.
 func (s *KeeperTestSuite) TestSubmitUpdateFrozenAndExpired() {
 	c := s.setupUpdates()
-	res, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
-		Depositor: s.operator(50).String(), ChildIndex: 1, PayloadHash: payload(4242),
-	})
+	res, err := s.force(1, 4242)
 	s.Require().NoError(err)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(int64(res.Deadline) + 1)
 	s.anchors[res.Deadline] = payload(999)

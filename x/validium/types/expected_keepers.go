@@ -5,6 +5,8 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/slush-tree/slush/circuits/inclusion"
+
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -38,4 +40,10 @@ type ExitMinter interface {
 type AnchorOracle interface {
 	// RootCommitmentAt returns the root commitment at a root height, if this chain knows it.
 	RootCommitmentAt(ctx context.Context, rootHeight uint64) ([]byte, bool, error)
+}
+
+// ForcedDepositor burns a forced deposit on this chain's ledger (x/bridge, DESIGN §8).
+type ForcedDepositor interface {
+	// BurnForChild executes a signed bridge-out addressed to childVid and returns its message.
+	BurnForChild(ctx context.Context, op []byte, childVid fr.Element) (inclusion.Message, error)
 }

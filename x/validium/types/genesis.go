@@ -1,9 +1,14 @@
 package types
 
 import (
+	"bytes"
+
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
 )
 
 // DefaultGenesisState returns the genesis of a root chain with default params and no children.
@@ -40,8 +45,10 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "forced operation %d of child %d is not below its next sequence",
 				op.Sequence, op.ChildIndex)
 		}
-		if len(op.PayloadHash) != 32 {
-			return errorsmod.Wrapf(ErrInvalidPayload, "forced operation %d of child %d", op.Sequence, op.ChildIndex)
+		m, err := ledger.DecodeMessage(op.Message)
+		if err != nil || !bytes.Equal(hash.EncodeElement(m.Hash()), op.PayloadHash) {
+			return errorsmod.Wrapf(ErrInvalidPayload, "forced operation %d of child %d: message does not match its hash",
+				op.Sequence, op.ChildIndex)
 		}
 	}
 	for _, h := range gs.History {
