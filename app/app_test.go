@@ -12,6 +12,8 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/slush-tree/slush/app/apptesting"
+	acceptancekeeper "github.com/slush-tree/slush/x/acceptance/keeper"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -78,4 +80,21 @@ func TestExportForZeroHeightRefused(t *testing.T) {
 	chain.NextBlock()
 	_, err := chain.App.ExportAppStateAndValidators(true, nil, nil)
 	require.ErrorContains(t, err, "for-zero-height is not supported")
+}
+
+// TestRootFinalityAdvances: a root with no children (b = 1) finalizes each block's commitment
+// with its next own update, on the running app (x/bridge EndBlock records the own update).
+func TestRootFinalityAdvances(t *testing.T) {
+	chain := apptesting.NewChain(t, validiumtypes.RootIdentity(), 1)
+	for i := 0; i < 4; i++ {
+		chain.NextBlock()
+	}
+	q := acceptancekeeper.NewQueryServerImpl(&chain.App.AcceptanceKeeper)
+	fin, err := q.Finality(chain.Context(), &acceptancetypes.QueryFinalityRequest{})
+	require.NoError(t, err)
+	require.True(t, fin.Found)
+	require.Equal(t, uint64(chain.App.LastBlockHeight()-1), fin.Height)
+	c, err := chain.App.BridgeKeeper.Commitments.Get(chain.Context(), int64(fin.Height))
+	require.NoError(t, err)
+	require.Equal(t, c.Commitment, fin.Commitment, "the finalized hash is the root's commitment of that block")
 }

@@ -22,6 +22,8 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
+	acceptancekeeper "github.com/slush-tree/slush/x/acceptance/keeper"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -182,8 +184,19 @@ func TestChildUpdateAcceptedByRoot(t *testing.T) {
 	require.NoError(t, err)
 	requireOK(t, f.child, f.child.SignTx(0, 0, &bridgetypes.MsgLedgerTransfer{Sender: f.child.Address(0).String(), Op: op.Bytes()}))
 
+	finality := acceptancekeeper.NewQueryServerImpl(&f.root.App.AcceptanceKeeper)
+	fin, err := finality.Finality(f.root.Context(), &acceptancetypes.QueryFinalityRequest{})
+	require.NoError(t, err)
+	require.False(t, fin.Found, "b = 2 (root + registered child): the root alone is no majority")
+	f.root.NextBlock() // root hashes older than the anchor the child will sync to
+	f.root.NextBlock()
+
 	update, own, _ := f.childUpdate(t, 1)
 	res := requireOK(t, f.root, f.root.SignTx(1, 1, update))
+	fin, err = finality.Finality(f.root.Context(), &acceptancetypes.QueryFinalityRequest{})
+	require.NoError(t, err)
+	require.True(t, fin.Found, "the child's update accepts the root's older hashes")
+	require.Equal(t, own.Fields.AnchorHeight-1, fin.Height, "newest root hash strictly before the child's anchor")
 	require.Greater(t, res.GasUsed, int64(validiumtypes.DefaultVerifyGasFlat), "verification gas charged")
 
 	ctx := f.root.Context()

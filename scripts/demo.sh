@@ -16,4 +16,7 @@ echo
 echo "tree identity of the root (slushchaind query validium tree-identity):"
 "$bin" query validium tree-identity --home .localnet/slush-root -o json | jq .
 echo
+echo "root finality (slushchaind query acceptance finality):"
+"$bin" query acceptance finality --home .localnet/slush-root -o json | jq -c .
+echo
 echo "demo: root chain producing blocks after $((SECONDS - start)) s; stop it with: scripts/localnet.sh down"

@@ -23,21 +23,38 @@ import (
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	cacheCtx, write := sdkCtx.CacheContext()
-	if err := k.storeCommitment(cacheCtx); err != nil {
+	c, err := k.storeCommitment(cacheCtx)
+	if err != nil {
 		k.logger.Error("own commitment not computed", "height", sdkCtx.BlockHeight(), "err", err)
 		return nil
 	}
 	write()
+	k.recordOwnUpdate(sdkCtx, c)
 	return k.pruneCommitments(ctx)
 }
 
 // storeCommitment computes and stores the commitment at the current height.
-func (k Keeper) storeCommitment(ctx context.Context) error {
+func (k Keeper) storeCommitment(ctx context.Context) (types.OwnCommitment, error) {
 	c, err := k.OwnCommitmentNow(ctx)
 	if err != nil {
-		return err
+		return types.OwnCommitment{}, err
 	}
-	return k.Commitments.Set(ctx, c.Height, c)
+	return c, k.Commitments.Set(ctx, c.Height, c)
+}
+
+// recordOwnUpdate tells x/acceptance about this chain's own update (DESIGN §6): at the root
+// every block is one, at its own height (its hashes then finalize as descendants accept them);
+// elsewhere an own update happens when the anchor advances. A refusal — e.g. a full record while
+// the subtree is not accepting — only stalls finality; it is logged and never halts the chain.
+func (k Keeper) recordOwnUpdate(ctx sdk.Context, c types.OwnCommitment) {
+	cacheCtx, write := ctx.CacheContext()
+	if _, err := k.acceptance.RecordOwnUpdate(cacheCtx, c.Fields.AnchorHeight, c.Commitment); err != nil {
+		if !errors.Is(err, acceptancetypes.ErrStaleUpdate) { // same anchor as the last report: nothing new
+			k.logger.Debug("own update not recorded", "height", c.Height, "err", err)
+		}
+		return
+	}
+	write()
 }
 
 // OwnCommitmentNow computes this chain's commitment (DESIGN §3) from its current state.

@@ -50,6 +50,10 @@ func (f fakeTree) AdvanceAnchor(context.Context, uint64) error { return nil }
 // fakeAcceptance reports a leaf's subtree: {(height, 1)}, b = 1.
 type fakeAcceptance struct{}
 
+func (f fakeAcceptance) RecordOwnUpdate(ctx context.Context, h uint64, _ []byte) (acceptancetypes.SubtreeReport, error) {
+	return f.SubtreeReport(ctx, h)
+}
+
 func (fakeAcceptance) SubtreeReport(_ context.Context, h uint64) (acceptancetypes.SubtreeReport, error) {
 	return acceptancetypes.SubtreeReport{Height: h, Histogram: []acceptancetypes.HistogramBucket{{Height: h, Count: 1}}, Subtree: 1}, nil
 }

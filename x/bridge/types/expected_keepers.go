@@ -26,4 +26,6 @@ type ValidiumKeeper interface {
 type AcceptanceKeeper interface {
 	// SubtreeReport is the report an own update at root height `height` would make.
 	SubtreeReport(ctx context.Context, height uint64) (acceptancetypes.SubtreeReport, error)
+	// RecordOwnUpdate stores the report of an own update (and at the root, applies it to finality).
+	RecordOwnUpdate(ctx context.Context, height uint64, commitment []byte) (acceptancetypes.SubtreeReport, error)
 }
