@@ -168,10 +168,10 @@ func (h Histogram) Digest() fr.Element {
 }
 
 // Marshal returns the canonical binary encoding: big-endian uint32 bucket count, then each
-// bucket as big-endian uint64 height and count. It panics if h has more than 2^32-1 buckets.
-func (h Histogram) Marshal() []byte {
+// bucket as big-endian uint64 height and count. More than 2^32-1 buckets cannot be encoded.
+func (h Histogram) Marshal() ([]byte, error) {
 	if uint64(len(h)) > math.MaxUint32 {
-		panic("acceptance histogram: too many buckets to encode")
+		return nil, fmt.Errorf("%w: %d buckets cannot be encoded", ErrHistogramTooManyBuckets, len(h))
 	}
 	bz := make([]byte, histogramHeaderSize, histogramHeaderSize+histogramBucketSize*len(h))
 	binary.BigEndian.PutUint32(bz, uint32(len(h)))
@@ -179,7 +179,7 @@ func (h Histogram) Marshal() []byte {
 		bz = binary.BigEndian.AppendUint64(bz, b.Height)
 		bz = binary.BigEndian.AppendUint64(bz, b.Count)
 	}
-	return bz
+	return bz, nil
 }
 
 // UnmarshalHistogram decodes Marshal's encoding, rejecting more than maxBuckets buckets, any
