@@ -240,6 +240,7 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 	app.ValidiumKeeper.SetAnchorOracle(app.BridgeKeeper)
 	app.ValidiumKeeper.SetExitMinter(app.BridgeKeeper)
 	app.ValidiumKeeper.SetForcedDepositor(app.BridgeKeeper)
+	app.ValidiumKeeper.SetRouter(app.BridgeKeeper)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority)
 }
 

@@ -50,28 +50,40 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	if err := k.verifyInclusion(ctx, msg.RootHeight, inclusion.KindMessage, msgHash, m.DstVid, msg.Proof); err != nil {
 		return nil, err
 	}
-	if err := state.PushInbox(m); err != nil {
-		return nil, ledgerError(err)
-	}
-	op := ledger.NewBridgeIn(m)
-	if err := state.Apply(op); err != nil {
-		return nil, ledgerError(err)
-	}
-	if _, err := k.appendLog(ctx, op); err != nil {
-		return nil, err
-	}
-	receipt := inclusion.Receipt{SrcVid: state.Vid(), DstVid: m.SrcVid, MsgHash: msgHash, Height: msg.RootHeight}
-	index, err := k.appendReceipt(ctx, receipt.Hash())
+	receipt, index, err := k.mint(ctx, m, msg.RootHeight)
 	if err != nil {
-		return nil, err
-	}
-	if err := k.Nullifiers.Set(ctx, nullifier); err != nil {
 		return nil, err
 	}
 	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimed{
 		MessageHash: nullifier, Amount: m.Amount, RootHeight: msg.RootHeight, ReceiptIndex: index,
 	})
-	return &types.MsgClaimResponse{MessageHash: nullifier, ReceiptHash: hash.EncodeElement(receipt.Hash()), ReceiptIndex: index}, err
+	return &types.MsgClaimResponse{MessageHash: nullifier, ReceiptHash: hash.EncodeElement(receipt), ReceiptIndex: index}, err
+}
+
+// mint delivers a message to its recipient on this chain's ledger, by claim or by route: the
+// mint is a logged bridge-in (so the next batch proves it), a receipt joins the receipt tree and
+// the message hash becomes a nullifier, forever (DESIGN §7.3).
+func (k Keeper) mint(ctx context.Context, m inclusion.Message, rootHeight uint64) (fr.Element, uint64, error) {
+	state, err := k.OpenLedger(ctx)
+	if err != nil {
+		return fr.Element{}, 0, err
+	}
+	if err := state.PushInbox(m); err != nil {
+		return fr.Element{}, 0, ledgerError(err)
+	}
+	op := ledger.NewBridgeIn(m)
+	if err := state.Apply(op); err != nil {
+		return fr.Element{}, 0, ledgerError(err)
+	}
+	if _, err := k.appendLog(ctx, op); err != nil {
+		return fr.Element{}, 0, err
+	}
+	receipt := inclusion.Receipt{SrcVid: state.Vid(), DstVid: m.SrcVid, MsgHash: m.Hash(), Height: rootHeight}
+	index, err := k.appendReceipt(ctx, receipt.Hash())
+	if err != nil {
+		return fr.Element{}, 0, err
+	}
+	return receipt.Hash(), index, k.Nullifiers.Set(ctx, hash.EncodeElement(m.Hash()))
 }
 
 // checkDeadline refuses claims once the root clock is past the message's deadline: from then on

@@ -80,6 +80,9 @@ func newClaimFixture(t *testing.T, tree fakeTree, withKey bool) *claimFixture {
 	}
 	require.NoError(t, k.InitGenesis(env.Ctx, gs))
 	require.NoError(t, k.RecordRootCommitment(env.Ctx, 10, hash.EncodeElement(w.Root.Hash())))
+	if tree.root { // the root knows root commitments as its own
+		require.NoError(t, k.Commitments.Set(env.Ctx, 10, types.OwnCommitment{Height: 10, Commitment: hash.EncodeElement(w.Root.Hash())}))
+	}
 
 	prove := func() []byte {
 		proof, _, err := prover.ProveInclusion(sys.ccs, sys.pk, claimDepth, w)

@@ -22,6 +22,7 @@ import (
 // never halts the chain for it.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	k.routeExpired(sdkCtx)
 	cacheCtx, write := sdkCtx.CacheContext()
 	c, err := k.storeCommitment(cacheCtx)
 	if err != nil {
@@ -31,6 +32,17 @@ func (k Keeper) EndBlocker(ctx context.Context) error {
 	write()
 	k.recordOwnUpdate(sdkCtx, c)
 	return k.pruneCommitments(ctx)
+}
+
+// routeExpired moves expired own messages onto the fallback route; a failure is logged and
+// leaves no write (the next block retries).
+func (k Keeper) routeExpired(ctx sdk.Context) {
+	cacheCtx, write := ctx.CacheContext()
+	if err := k.expireOutgoing(cacheCtx); err != nil {
+		k.logger.Error("expired messages not routed", "height", ctx.BlockHeight(), "err", err)
+		return
+	}
+	write()
 }
 
 // storeCommitment computes and stores the commitment at the current height.
@@ -79,6 +91,9 @@ func (k Keeper) OwnCommitmentNow(ctx context.Context) (types.OwnCommitment, erro
 		return types.OwnCommitment{}, err
 	}
 	if c.ChildrenRoot, err = k.validium.ChildrenRoot(ctx); err != nil {
+		return types.OwnCommitment{}, err
+	}
+	if c.OperatorKeyHash, c.Epoch, err = k.validium.OwnOperator(ctx); err != nil {
 		return types.OwnCommitment{}, err
 	}
 	if c.AnchorHeight, c.AnchorCommitment, err = k.anchor(ctx, height); err != nil {

@@ -1,6 +1,8 @@
 package keeper
 
 import (
+	"cosmossdk.io/collections"
+
 	"context"
 
 	"github.com/slush-tree/slush/x/bridge/types"
@@ -59,6 +61,14 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			if err := k.FrozenSender.Set(ctx, out.AccountIndex); err != nil {
 				return err
 			}
+			if err := k.OutgoingDeadlines.Set(ctx, collections.Join(out.Message.Deadline, out.MessageHash)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, r := range gs.Routes {
+		if err := k.Routes.Set(ctx, r.MessageHash, r); err != nil {
+			return err
 		}
 	}
 	for _, r := range gs.RootHistory {
@@ -128,6 +138,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.Outgoing.Walk(ctx, nil, func(_ []byte, out types.OutgoingMessage) (bool, error) {
 		gs.Outgoing = append(gs.Outgoing, out)
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Routes.Walk(ctx, nil, func(_ []byte, r types.RouteRecord) (bool, error) {
+		gs.Routes = append(gs.Routes, r)
 		return false, nil
 	})
 	return gs, err

@@ -130,3 +130,69 @@ func (q queryServer) Commitment(ctx context.Context, req *types.QueryCommitmentR
 	}
 	return &types.QueryCommitmentResponse{Commitment: c}, err
 }
+
+// MessageStatus returns where a message is in its life cycle as this chain sees it.
+func (q queryServer) MessageStatus(ctx context.Context, req *types.QueryMessageStatusRequest) (*types.QueryMessageStatusResponse, error) {
+	res := &types.QueryMessageStatusResponse{}
+	out, err := q.k.Outgoing.Get(ctx, req.GetMessageHash())
+	switch {
+	case err == nil:
+		res.Outgoing, res.Status = &out, out.Status
+	case !errors.Is(err, collections.ErrNotFound):
+		return nil, err
+	}
+	route, err := q.k.Routes.Get(ctx, req.GetMessageHash())
+	switch {
+	case err == nil:
+		res.Route = &route
+		if res.Outgoing == nil {
+			res.Status = route.Status
+		}
+	case !errors.Is(err, collections.ErrNotFound):
+		return nil, err
+	}
+	if res.Status == types.MessageStatus_MESSAGE_STATUS_UNSPECIFIED {
+		claimed, err := q.k.Nullifiers.Has(ctx, req.GetMessageHash())
+		if err != nil {
+			return nil, err
+		}
+		if claimed {
+			res.Status = types.MessageStatus_MESSAGE_STATUS_CLAIMED
+		}
+	}
+	return res, nil
+}
+
+// maxPendingScan bounds how many records one PendingMessages query reads per list.
+const maxPendingScan = 10_000
+
+// PendingMessages lists this chain's own messages not yet confirmed (SENT, ROUTED_UP) and the
+// routed messages it passes up or has queued down: what a relayer has to carry on.
+func (q queryServer) PendingMessages(ctx context.Context, req *types.QueryPendingMessagesRequest) (*types.QueryPendingMessagesResponse, error) {
+	limit := int(req.GetLimit())
+	if limit == 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	res := &types.QueryPendingMessagesResponse{}
+	scanned := 0
+	err := q.k.Outgoing.Walk(ctx, nil, func(_ []byte, out types.OutgoingMessage) (bool, error) {
+		scanned++
+		if out.Status == types.MessageStatus_MESSAGE_STATUS_SENT || out.Status == types.MessageStatus_MESSAGE_STATUS_ROUTED_UP {
+			res.Outgoing = append(res.Outgoing, out)
+		}
+		return len(res.Outgoing) >= limit || scanned >= maxPendingScan, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	scanned = 0
+	err = q.k.Routes.Walk(ctx, nil, func(_ []byte, r types.RouteRecord) (bool, error) {
+		scanned++
+		if r.Status != types.MessageStatus_MESSAGE_STATUS_DELIVERED && !r.AlreadyDelivered {
+			res.Routes = append(res.Routes, r)
+		}
+		return len(res.Routes) >= limit || scanned >= maxPendingScan, nil
+	})
+	return res, err
+}

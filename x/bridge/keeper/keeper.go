@@ -39,7 +39,11 @@ type Keeper struct {
 	Inclusion    collections.Item[types.InclusionParams]
 	Outgoing     collections.Map[[]byte, types.OutgoingMessage]
 	FrozenSender collections.KeySet[uint64]
-	vks          *vkcache.Cache
+	// OutgoingDeadlines indexes SENT messages by (deadline, hash) for bounded expiry.
+	OutgoingDeadlines collections.KeySet[collections.Pair[uint64, []byte]]
+	// Routes are this chain's fallback-route records by message hash.
+	Routes collections.Map[[]byte, types.RouteRecord]
+	vks    *vkcache.Cache
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -75,7 +79,11 @@ func NewKeeper(
 		Outgoing: collections.NewMap(sb, types.OutgoingKey, "outgoing", collections.BytesKey,
 			codec.CollValue[types.OutgoingMessage](cdc)),
 		FrozenSender: collections.NewKeySet(sb, types.FrozenSendersKey, "frozen_senders", collections.Uint64Key),
-		vks:          vkcache.New(),
+		OutgoingDeadlines: collections.NewKeySet(sb, types.OutgoingDeadlinesKey, "outgoing_deadlines",
+			collections.PairKeyCodec(collections.Uint64Key, collections.BytesKey)),
+		Routes: collections.NewMap(sb, types.RoutesKey, "routes", collections.BytesKey,
+			codec.CollValue[types.RouteRecord](cdc)),
+		vks: vkcache.New(),
 	}
 	schema, err := sb.Build()
 	if err != nil {

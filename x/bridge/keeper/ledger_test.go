@@ -2,6 +2,8 @@ package keeper_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -24,7 +26,17 @@ import (
 type fakeTree struct {
 	root       bool
 	rootHeight uint64
-	path       []uint8 // this chain's path when not the default 1-2
+	path       []uint8         // this chain's path when not the default 1-2
+	clock      *uint64         // overrides rootHeight when set, so a test can move time
+	routes     *[]queuedRoute  // routed messages queued for children, when recorded
+	consumed   map[string]bool // (child, hash) pairs the children consumed: fmt "%d/%X"
+}
+
+// queuedRoute is one EnqueueRouted call.
+type queuedRoute struct {
+	child   uint32
+	msg     inclusion.Message
+	forward bool
 }
 
 var childVid = commitment.MustPackVid([]uint8{1, 2})
@@ -44,8 +56,40 @@ func (f fakeTree) OwnVid(context.Context) (fr.Element, error) {
 func (f fakeTree) ChildrenRoot(context.Context) (fr.Element, error) {
 	return commitment.EmptyChildrenRoot(), nil
 }
-func (f fakeTree) RootHeight(context.Context) (uint64, error)  { return f.rootHeight, nil }
+func (f fakeTree) RootHeight(context.Context) (uint64, error) {
+	if f.clock != nil {
+		return *f.clock, nil
+	}
+	return f.rootHeight, nil
+}
 func (f fakeTree) AdvanceAnchor(context.Context, uint64) error { return nil }
+func (f fakeTree) OwnOperator(context.Context) (fr.Element, uint64, error) {
+	return fr.Element{}, 0, nil
+}
+
+func (f fakeTree) OwnPath(context.Context) ([]uint32, error) {
+	path := f.path
+	if len(path) == 0 && !f.root {
+		path = []uint8{1, 2}
+	}
+	out := make([]uint32, len(path))
+	for i, p := range path {
+		out[i] = uint32(p)
+	}
+	return out, nil
+}
+
+func (f fakeTree) EnqueueRouted(_ context.Context, index uint32, m inclusion.Message, forward bool) error {
+	if f.routes == nil {
+		return errors.New("fakeTree: no child accepts routed messages")
+	}
+	*f.routes = append(*f.routes, queuedRoute{child: index, msg: m, forward: forward})
+	return nil
+}
+
+func (f fakeTree) ChildConsumed(_ context.Context, index uint32, payload []byte) (bool, error) {
+	return f.consumed[fmt.Sprintf("%d/%X", index, payload)], nil
+}
 
 // fakeAcceptance reports a leaf's subtree: {(height, 1)}, b = 1.
 type fakeAcceptance struct{}

@@ -83,3 +83,15 @@ func (m msgServer) Confirm(ctx context.Context, msg *types.MsgConfirm) (*types.M
 	}
 	return &types.MsgConfirmResponse{}, nil
 }
+
+// RouteMessage moves an expired message along the fallback route (DESIGN §7.5).
+func (m msgServer) RouteMessage(ctx context.Context, msg *types.MsgRouteMessage) (*types.MsgRouteMessageResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	record, err := m.routeMessage(ctx, msg.Routed)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgRouteMessageResponse{MessageHash: record.MessageHash, Status: record.Status}, nil
+}

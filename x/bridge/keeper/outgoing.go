@@ -31,6 +31,9 @@ func (k Keeper) recordOutgoing(ctx context.Context, op ledger.Op) (types.Outgoin
 	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
 		return types.OutgoingMessage{}, 0, err
 	}
+	if err := k.OutgoingDeadlines.Set(ctx, collections.Join(m.Deadline, out.MessageHash)); err != nil {
+		return types.OutgoingMessage{}, 0, err
+	}
 	return out, index, k.FrozenSender.Set(ctx, op.From)
 }
 
@@ -82,7 +85,8 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 	if err != nil {
 		return err
 	}
-	if out.Status != types.MessageStatus_MESSAGE_STATUS_SENT {
+	// a routed-up message may still be confirmed: a claim can have beaten the route (DESIGN §7.5)
+	if out.Status != types.MessageStatus_MESSAGE_STATUS_SENT && out.Status != types.MessageStatus_MESSAGE_STATUS_ROUTED_UP {
 		return errorsmod.Wrapf(types.ErrAlreadyConfirmed, "%X", msg.MessageHash)
 	}
 	m, err := decodeMessage(out.Message)
@@ -95,6 +99,9 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 	}
 	out.Status = types.MessageStatus_MESSAGE_STATUS_CONFIRMED
 	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
+		return err
+	}
+	if err := k.OutgoingDeadlines.Remove(ctx, collections.Join(m.Deadline, out.MessageHash)); err != nil {
 		return err
 	}
 	if err := k.FrozenSender.Remove(ctx, out.AccountIndex); err != nil {

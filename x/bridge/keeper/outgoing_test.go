@@ -19,9 +19,14 @@ import (
 
 // setupSender is validium 1-2 with alice funded and claims/confirmations enabled.
 func setupSender(t *testing.T) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
+	return setupSenderAt(t, fakeTree{rootHeight: 3})
+}
+
+// setupSenderAt is setupSender with a chosen tree view (e.g. a movable clock).
+func setupSenderAt(t *testing.T, tree fakeTree) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
 	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
 	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
-		fakeTree{rootHeight: 3}, fakeAcceptance{}, log.NewNopLogger())
+		tree, fakeAcceptance{}, log.NewNopLogger())
 	gs := types.DefaultGenesisState()
 	gs.LedgerParams = testLedger
 	gs.InclusionParams = types.InclusionParams{VerifyingKey: inclusionKeys(t).vk, MaxDepth: claimDepth}
@@ -128,4 +133,40 @@ func TestBurnForChild(t *testing.T) {
 	require.Equal(t, uint64(960), acc.Balance, "burnt here")
 	_, err = k.BurnForChild(env.Ctx, op.Bytes(), child)
 	require.ErrorIs(t, err, types.ErrLedgerRejected, "a replayed deposit (same nonce) burns nothing")
+}
+
+// TestExpiredMessageRoutedUp: unconfirmed at its deadline (500), a message goes onto the
+// fallback route in EndBlock and its sender is unfrozen; a late confirmation is still accepted
+// (a claim can have beaten the route).
+func TestExpiredMessageRoutedUp(t *testing.T) {
+	clock := uint64(3)
+	env, k, msgs, q := setupSenderAt(t, fakeTree{clock: &clock})
+	sender := env.OtherAddress(t)
+	res, err := msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: sender, Op: bridgeOutOp(t, 30, 0)})
+	require.NoError(t, err)
+
+	clock = 500 // at the deadline the message can still be claimed: nothing moves
+	require.NoError(t, k.EndBlocker(env.Ctx))
+	st, err := q.MessageStatus(env.Ctx, &types.QueryMessageStatusRequest{MessageHash: res.MessageHash})
+	require.NoError(t, err)
+	require.Equal(t, types.MessageStatus_MESSAGE_STATUS_SENT, st.Status)
+
+	clock = 501
+	require.NoError(t, k.EndBlocker(env.Ctx))
+	st, err = q.MessageStatus(env.Ctx, &types.QueryMessageStatusRequest{MessageHash: res.MessageHash})
+	require.NoError(t, err)
+	require.Equal(t, types.MessageStatus_MESSAGE_STATUS_ROUTED_UP, st.Status)
+	pending, err := q.PendingMessages(env.Ctx, &types.QueryPendingMessagesRequest{})
+	require.NoError(t, err)
+	require.Len(t, pending.Outgoing, 1, "the relayer carries it up with an inclusion proof")
+	_, err = msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: sender, Op: bridgeOutOp(t, 1, 1)})
+	require.NoError(t, err, "routing unfroze the sender")
+
+	proof, root := receiptProof(t, res.MessageHash, 10, 20)
+	require.NoError(t, k.RecordRootCommitment(env.Ctx, 20, root))
+	_, err = msgs.Confirm(env.Ctx, &types.MsgConfirm{Sender: sender, MessageHash: res.MessageHash, ClaimRootHeight: 10, RootHeight: 20, Proof: proof})
+	require.NoError(t, err, "a routed-up message the destination had claimed is confirmed")
+	st, err = q.MessageStatus(env.Ctx, &types.QueryMessageStatusRequest{MessageHash: res.MessageHash})
+	require.NoError(t, err)
+	require.Equal(t, types.MessageStatus_MESSAGE_STATUS_CONFIRMED, st.Status)
 }

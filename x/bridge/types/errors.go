@@ -42,4 +42,10 @@ var (
 	ErrUnknownMessage = errorsmod.Register(ModuleName, 19, "unknown outgoing message")
 	// ErrAlreadyConfirmed is returned for a second confirmation of a message.
 	ErrAlreadyConfirmed = errorsmod.Register(ModuleName, 20, "message already confirmed")
+	// ErrNotExpired is returned for routing a message whose deadline has not passed (it is claimed instead).
+	ErrNotExpired = errorsmod.Register(ModuleName, 21, "message deadline has not passed: it is claimed, not routed")
+	// ErrAlreadyRouted is returned when this chain has already routed the message.
+	ErrAlreadyRouted = errorsmod.Register(ModuleName, 22, "message already routed here")
+	// ErrInvalidRoute is returned for a routed message this chain may not take (wrong branch, bad encoding).
+	ErrInvalidRoute = errorsmod.Register(ModuleName, 23, "invalid route")
 )

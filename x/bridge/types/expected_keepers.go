@@ -5,6 +5,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/slush-tree/slush/circuits/inclusion"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 )
 
@@ -20,6 +21,14 @@ type ValidiumKeeper interface {
 	RootHeight(ctx context.Context) (uint64, error)
 	// AdvanceAnchor moves the clock to a newer verified root height.
 	AdvanceAnchor(ctx context.Context, height uint64) error
+	// OwnOperator is the operator key hash and epoch this chain's commitments bind.
+	OwnOperator(ctx context.Context) (fr.Element, uint64, error)
+	// OwnPath is this chain's tree path (empty at the root).
+	OwnPath(ctx context.Context) ([]uint32, error)
+	// EnqueueRouted queues a routed message as a forced operation for a child (DESIGN §7.5).
+	EnqueueRouted(ctx context.Context, index uint32, m inclusion.Message, forward bool) error
+	// ChildConsumed reports whether a child already consumed an inbox entry (claimed the message).
+	ChildConsumed(ctx context.Context, index uint32, payloadHash []byte) (bool, error)
 }
 
 // AcceptanceKeeper gives the subtree histogram bound into the commitment.

@@ -58,6 +58,16 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "root history not ascending at %d", r.RootHeight)
 		}
 	}
+	for i, r := range gs.Routes {
+		if _, err := hash.DecodeElement(r.MessageHash); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "route %d: %v", i, err)
+		}
+		switch r.Status {
+		case MessageStatus_MESSAGE_STATUS_ROUTED_UP, MessageStatus_MESSAGE_STATUS_ROUTED_DOWN, MessageStatus_MESSAGE_STATUS_DELIVERED:
+		default:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "route %d: status %s", i, r.Status)
+		}
+	}
 	for i := 1; i < len(gs.Log); i++ {
 		if gs.Log[i].Sequence != gs.Log[i-1].Sequence+1 {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "log sequence %d after %d", gs.Log[i].Sequence, gs.Log[i-1].Sequence)

@@ -34,7 +34,14 @@ var (
 	OutgoingKey = collections.NewPrefix(10)
 	// FrozenSendersKey holds the ledger accounts frozen for bridge-outs until their message is confirmed.
 	FrozenSendersKey = collections.NewPrefix(11)
+	// OutgoingDeadlinesKey indexes SENT outgoing messages by (deadline, hash), so expiry is bounded work.
+	OutgoingDeadlinesKey = collections.NewPrefix(12)
+	// RoutesKey maps message hash → RouteRecord (DESIGN §7.5 fallback route).
+	RoutesKey = collections.NewPrefix(13)
 )
+
+// MaxRoutedPerBlock bounds how many expired messages one EndBlock moves to ROUTED_UP.
+const MaxRoutedPerBlock = 100
 
 // InclusionPublicInputs is the inclusion circuit's public input count: root commitment, root
 // height, leaf hash, destination vid, kind.

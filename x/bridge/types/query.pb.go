@@ -746,6 +746,217 @@ func (m *QueryMessageResponse) GetMessage() OutgoingMessage {
 	return OutgoingMessage{}
 }
 
+// QueryMessageStatusRequest is the request type for Query/MessageStatus.
+type QueryMessageStatusRequest struct {
+	// message_hash is the message hash (32 bytes).
+	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+}
+
+func (m *QueryMessageStatusRequest) Reset()         { *m = QueryMessageStatusRequest{} }
+func (m *QueryMessageStatusRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryMessageStatusRequest) ProtoMessage()    {}
+func (*QueryMessageStatusRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{14}
+}
+func (m *QueryMessageStatusRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMessageStatusRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMessageStatusRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMessageStatusRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMessageStatusRequest.Merge(m, src)
+}
+func (m *QueryMessageStatusRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMessageStatusRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMessageStatusRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMessageStatusRequest proto.InternalMessageInfo
+
+func (m *QueryMessageStatusRequest) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+// QueryMessageStatusResponse is the response type for Query/MessageStatus.
+type QueryMessageStatusResponse struct {
+	// status is the message's status here; UNSPECIFIED if this chain has never seen it.
+	Status MessageStatus `protobuf:"varint,1,opt,name=status,proto3,enum=slush.bridge.v1.MessageStatus" json:"status,omitempty"`
+	// outgoing is the sender's record, when the message was sent from here.
+	Outgoing *OutgoingMessage `protobuf:"bytes,2,opt,name=outgoing,proto3" json:"outgoing,omitempty"`
+	// route is the fallback-route record, when the message was routed through here.
+	Route *RouteRecord `protobuf:"bytes,3,opt,name=route,proto3" json:"route,omitempty"`
+}
+
+func (m *QueryMessageStatusResponse) Reset()         { *m = QueryMessageStatusResponse{} }
+func (m *QueryMessageStatusResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryMessageStatusResponse) ProtoMessage()    {}
+func (*QueryMessageStatusResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{15}
+}
+func (m *QueryMessageStatusResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryMessageStatusResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryMessageStatusResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryMessageStatusResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryMessageStatusResponse.Merge(m, src)
+}
+func (m *QueryMessageStatusResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryMessageStatusResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryMessageStatusResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryMessageStatusResponse proto.InternalMessageInfo
+
+func (m *QueryMessageStatusResponse) GetStatus() MessageStatus {
+	if m != nil {
+		return m.Status
+	}
+	return MessageStatus_MESSAGE_STATUS_UNSPECIFIED
+}
+
+func (m *QueryMessageStatusResponse) GetOutgoing() *OutgoingMessage {
+	if m != nil {
+		return m.Outgoing
+	}
+	return nil
+}
+
+func (m *QueryMessageStatusResponse) GetRoute() *RouteRecord {
+	if m != nil {
+		return m.Route
+	}
+	return nil
+}
+
+// QueryPendingMessagesRequest is the request type for Query/PendingMessages.
+type QueryPendingMessagesRequest struct {
+	// limit bounds each list (0: 100; at most 1000).
+	Limit uint32 `protobuf:"varint,1,opt,name=limit,proto3" json:"limit,omitempty"`
+}
+
+func (m *QueryPendingMessagesRequest) Reset()         { *m = QueryPendingMessagesRequest{} }
+func (m *QueryPendingMessagesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPendingMessagesRequest) ProtoMessage()    {}
+func (*QueryPendingMessagesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{16}
+}
+func (m *QueryPendingMessagesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPendingMessagesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPendingMessagesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPendingMessagesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPendingMessagesRequest.Merge(m, src)
+}
+func (m *QueryPendingMessagesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPendingMessagesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPendingMessagesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPendingMessagesRequest proto.InternalMessageInfo
+
+func (m *QueryPendingMessagesRequest) GetLimit() uint32 {
+	if m != nil {
+		return m.Limit
+	}
+	return 0
+}
+
+// QueryPendingMessagesResponse is the response type for Query/PendingMessages.
+type QueryPendingMessagesResponse struct {
+	// outgoing are messages sent from here, SENT or ROUTED_UP.
+	Outgoing []OutgoingMessage `protobuf:"bytes,1,rep,name=outgoing,proto3" json:"outgoing"`
+	// routes are routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN).
+	Routes []RouteRecord `protobuf:"bytes,2,rep,name=routes,proto3" json:"routes"`
+}
+
+func (m *QueryPendingMessagesResponse) Reset()         { *m = QueryPendingMessagesResponse{} }
+func (m *QueryPendingMessagesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPendingMessagesResponse) ProtoMessage()    {}
+func (*QueryPendingMessagesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{17}
+}
+func (m *QueryPendingMessagesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPendingMessagesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPendingMessagesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPendingMessagesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPendingMessagesResponse.Merge(m, src)
+}
+func (m *QueryPendingMessagesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPendingMessagesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPendingMessagesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPendingMessagesResponse proto.InternalMessageInfo
+
+func (m *QueryPendingMessagesResponse) GetOutgoing() []OutgoingMessage {
+	if m != nil {
+		return m.Outgoing
+	}
+	return nil
+}
+
+func (m *QueryPendingMessagesResponse) GetRoutes() []RouteRecord {
+	if m != nil {
+		return m.Routes
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "slush.bridge.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "slush.bridge.v1.QueryParamsResponse")
@@ -761,70 +972,85 @@ func init() {
 	proto.RegisterType((*QueryNullifierResponse)(nil), "slush.bridge.v1.QueryNullifierResponse")
 	proto.RegisterType((*QueryMessageRequest)(nil), "slush.bridge.v1.QueryMessageRequest")
 	proto.RegisterType((*QueryMessageResponse)(nil), "slush.bridge.v1.QueryMessageResponse")
+	proto.RegisterType((*QueryMessageStatusRequest)(nil), "slush.bridge.v1.QueryMessageStatusRequest")
+	proto.RegisterType((*QueryMessageStatusResponse)(nil), "slush.bridge.v1.QueryMessageStatusResponse")
+	proto.RegisterType((*QueryPendingMessagesRequest)(nil), "slush.bridge.v1.QueryPendingMessagesRequest")
+	proto.RegisterType((*QueryPendingMessagesResponse)(nil), "slush.bridge.v1.QueryPendingMessagesResponse")
 }
 
 func init() { proto.RegisterFile("slush/bridge/v1/query.proto", fileDescriptor_9144b3da94442a86) }
 
 var fileDescriptor_9144b3da94442a86 = []byte{
-	// 913 bytes of a gzipped FileDescriptorProto
+	// 1098 bytes of a gzipped FileDescriptorProto
 	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x56, 0x41, 0x6f, 0x1b, 0x45,
-	0x14, 0xce, 0xc6, 0x89, 0x9d, 0x3c, 0x27, 0x20, 0x06, 0x93, 0x38, 0xa6, 0x75, 0xda, 0x2d, 0xa1,
-	0x21, 0x50, 0x6f, 0x63, 0x2e, 0xa8, 0xa7, 0x92, 0xf6, 0x50, 0x50, 0xa0, 0x74, 0x4f, 0x88, 0x8b,
-	0xb5, 0x5e, 0x4f, 0x67, 0x47, 0xda, 0x9d, 0x71, 0x77, 0x66, 0x9b, 0x54, 0x51, 0x0e, 0x70, 0xe2,
-	0x84, 0x2a, 0xf1, 0x03, 0xb8, 0x72, 0x41, 0xe2, 0x67, 0xf4, 0x58, 0x89, 0x0b, 0x27, 0x84, 0x12,
-	0x24, 0xfe, 0x06, 0xda, 0x99, 0xb7, 0x4e, 0xec, 0x65, 0x63, 0xf5, 0x62, 0xed, 0xbc, 0xf9, 0xde,
-	0xf7, 0xbd, 0xf7, 0xe6, 0xbd, 0x27, 0xc3, 0xfb, 0x2a, 0xce, 0x54, 0xe4, 0x0d, 0x53, 0x3e, 0x62,
-	0xd4, 0x7b, 0xbe, 0xef, 0x3d, 0xcb, 0x68, 0xfa, 0xa2, 0x37, 0x4e, 0xa5, 0x96, 0xe4, 0x6d, 0x73,
-	0xd9, 0xb3, 0x97, 0xbd, 0xe7, 0xfb, 0x9d, 0x77, 0x82, 0x84, 0x0b, 0xe9, 0x99, 0x5f, 0x8b, 0xe9,
-	0xb4, 0x98, 0x64, 0xd2, 0x7c, 0x7a, 0xf9, 0x17, 0x5a, 0xaf, 0x31, 0x29, 0x59, 0x4c, 0xbd, 0x60,
-	0xcc, 0xbd, 0x40, 0x08, 0xa9, 0x03, 0xcd, 0xa5, 0x50, 0xc5, 0xed, 0xac, 0x28, 0x2a, 0x54, 0xdc,
-	0x8e, 0x83, 0x34, 0x48, 0xd0, 0xd7, 0x6d, 0x01, 0x79, 0x92, 0x87, 0xf8, 0x8d, 0x31, 0xfa, 0xf4,
-	0x59, 0x46, 0x95, 0x76, 0x9f, 0xc0, 0xbb, 0x53, 0x56, 0x35, 0x96, 0x42, 0x51, 0x72, 0x0f, 0xea,
-	0xd6, 0xb9, 0xed, 0xdc, 0x70, 0x76, 0x9b, 0xfd, 0xcd, 0xde, 0x4c, 0x46, 0x3d, 0xeb, 0x70, 0xb0,
-	0xfa, 0xea, 0xaf, 0xed, 0x85, 0x5f, 0xff, 0xfd, 0x7d, 0xcf, 0xf1, 0xd1, 0xc3, 0xfd, 0x18, 0x29,
-	0x3f, 0x0f, 0x43, 0x99, 0x09, 0x8d, 0x4a, 0xa4, 0x05, 0xcb, 0x5c, 0x8c, 0xe8, 0xb1, 0x61, 0x5c,
-	0xf2, 0xed, 0xc1, 0x3d, 0x82, 0xd6, 0x34, 0x18, 0x03, 0x68, 0xc1, 0xb2, 0x3c, 0x12, 0x34, 0x35,
-	0xe8, 0x35, 0xdf, 0x1e, 0xc8, 0x16, 0xac, 0x04, 0x4a, 0x51, 0x3d, 0xe0, 0xa3, 0xf6, 0xa2, 0xb9,
-	0x68, 0x98, 0xf3, 0x17, 0x23, 0xd2, 0x86, 0xc6, 0x30, 0x88, 0x03, 0x11, 0xd2, 0x76, 0xcd, 0x08,
-	0x14, 0xc7, 0x9c, 0x4a, 0xc8, 0xdc, 0xbe, 0x64, 0x85, 0xcd, 0x61, 0x52, 0x8e, 0x43, 0x3a, 0x62,
-	0x34, 0x2d, 0xca, 0xf1, 0xdb, 0x22, 0x06, 0x5f, 0x98, 0x31, 0x9c, 0x47, 0xb0, 0x1e, 0x1b, 0xcb,
-	0x60, 0xaa, 0x2c, 0xd7, 0x4b, 0x65, 0xb1, 0x7e, 0x58, 0x9c, 0xa5, 0xbc, 0x38, 0xfe, 0x5a, 0x7c,
-	0xc9, 0x46, 0xb6, 0xa1, 0x89, 0x4c, 0xa9, 0x94, 0x1a, 0xb3, 0x00, 0x6b, 0xf2, 0xa5, 0xd4, 0x39,
-	0x40, 0x66, 0x7a, 0x28, 0x8f, 0x2d, 0xa0, 0x66, 0x01, 0xd6, 0x64, 0x00, 0x37, 0x61, 0x4d, 0x64,
-	0xc9, 0x20, 0xb0, 0x15, 0x53, 0x98, 0x56, 0x53, 0x64, 0x09, 0x16, 0x51, 0xe5, 0x10, 0x2e, 0x72,
-	0x8a, 0x98, 0x0a, 0xa6, 0xa3, 0xf6, 0xb2, 0x85, 0x18, 0xdb, 0xa1, 0x31, 0x91, 0x1d, 0x78, 0xcb,
-	0x42, 0x42, 0x29, 0x54, 0x96, 0xd0, 0x51, 0xbb, 0x6e, 0x40, 0xeb, 0xc6, 0xfa, 0x00, 0x8d, 0xe4,
-	0x3a, 0x40, 0x2c, 0x59, 0xc1, 0xd3, 0x30, 0x90, 0xd5, 0x58, 0x32, 0xcb, 0xe2, 0xde, 0xc7, 0xe7,
-	0x3b, 0x08, 0x74, 0x18, 0x1d, 0x4a, 0x56, 0x3c, 0x36, 0x81, 0xa5, 0xa7, 0xa9, 0x4c, 0xf0, 0xad,
-	0xcd, 0x77, 0xfe, 0x0e, 0x31, 0x4f, 0xb8, 0xcd, 0x79, 0xdd, 0xb7, 0x07, 0xf7, 0x4b, 0x78, 0x6f,
-	0x86, 0x01, 0x4b, 0xbe, 0x0f, 0x35, 0x39, 0xce, 0x0b, 0x5d, 0xdb, 0x6d, 0xf6, 0xb7, 0xca, 0x85,
-	0x96, 0x8c, 0xd1, 0xd1, 0xe3, 0x31, 0x16, 0x39, 0xc7, 0xba, 0x77, 0x61, 0xc3, 0x70, 0x3d, 0x90,
-	0x49, 0xc2, 0x75, 0x42, 0x2f, 0x9a, 0x6f, 0x03, 0xea, 0x11, 0xe5, 0x2c, 0xd2, 0x26, 0xa2, 0x9a,
-	0x8f, 0x27, 0x77, 0x00, 0x9b, 0x25, 0x0f, 0xd4, 0x7f, 0x08, 0x10, 0x4e, 0xac, 0xf8, 0xde, 0xdd,
-	0x52, 0x18, 0x8f, 0x8f, 0xc4, 0x85, 0x2f, 0xc6, 0x72, 0xc9, 0xcf, 0xbd, 0x87, 0xe9, 0x7d, 0x9d,
-	0xc5, 0x31, 0x7f, 0xca, 0x27, 0x9d, 0x96, 0x3f, 0x51, 0x42, 0x95, 0x0a, 0x18, 0x1d, 0x44, 0x81,
-	0x8a, 0xb0, 0xcf, 0x9b, 0x68, 0x7b, 0x14, 0xa8, 0xc8, 0xed, 0x63, 0x3a, 0x97, 0x7c, 0x31, 0xb6,
-	0x36, 0x34, 0xc2, 0x38, 0xe0, 0xf9, 0xab, 0xe5, 0x7e, 0x2b, 0x7e, 0x71, 0x74, 0x3f, 0xc3, 0xfe,
-	0xfd, 0xca, 0xf2, 0xbc, 0x81, 0xda, 0xb7, 0xf8, 0x94, 0x13, 0x4f, 0xd4, 0xba, 0x0f, 0x0d, 0x84,
-	0x61, 0x11, 0x6e, 0x94, 0x8b, 0x90, 0x69, 0x26, 0xb9, 0x60, 0xe8, 0x8a, 0x65, 0x28, 0xdc, 0xfa,
-	0xbf, 0x34, 0x60, 0xd9, 0x50, 0x13, 0x0d, 0x75, 0x1c, 0x83, 0x5b, 0x25, 0x92, 0xf2, 0x72, 0xea,
-	0x7c, 0x70, 0x35, 0xc8, 0x06, 0xe8, 0x6e, 0xff, 0xf0, 0xc7, 0x3f, 0x3f, 0x2f, 0x6e, 0x91, 0x4d,
-	0xef, 0xff, 0xf7, 0x1f, 0xf9, 0xde, 0x81, 0x06, 0x8e, 0x06, 0xa9, 0xa0, 0x9c, 0xde, 0x55, 0x9d,
-	0x9d, 0x39, 0x28, 0x54, 0xfe, 0xc8, 0x28, 0xdf, 0x22, 0x37, 0x4b, 0xca, 0xc5, 0x70, 0x7a, 0x27,
-	0x66, 0xcd, 0x9d, 0xe6, 0x99, 0xdb, 0xd5, 0x50, 0x95, 0xf9, 0xd4, 0x1e, 0xaa, 0xca, 0x7c, 0x7a,
-	0x2b, 0x5d, 0x91, 0xb9, 0xdd, 0x27, 0xe4, 0x08, 0x56, 0x8a, 0xb9, 0x22, 0x15, 0x39, 0xcd, 0x4c,
-	0x6e, 0xe7, 0xc3, 0x79, 0x30, 0xd4, 0xbe, 0x66, 0xb4, 0x37, 0x48, 0xab, 0xac, 0x2d, 0x19, 0x79,
-	0xe9, 0xc0, 0xea, 0xa4, 0x6d, 0x49, 0x05, 0xe7, 0xec, 0x4c, 0x74, 0x6e, 0xcf, 0xc5, 0xa1, 0x78,
-	0xdf, 0x88, 0x7f, 0x42, 0xf6, 0x4a, 0xe2, 0xa2, 0xc0, 0x2a, 0xef, 0xe4, 0x72, 0xc7, 0x9f, 0x92,
-	0x1f, 0x1d, 0x68, 0x60, 0x83, 0x56, 0x75, 0xc1, 0xf4, 0xd0, 0x54, 0x75, 0xc1, 0xcc, 0x80, 0xb8,
-	0x77, 0x4d, 0x30, 0x7b, 0x64, 0xb7, 0x14, 0x0c, 0x06, 0x50, 0x0a, 0xe5, 0x27, 0x07, 0xe0, 0x62,
-	0x6b, 0x90, 0x8a, 0xb4, 0x4b, 0x5b, 0xac, 0xb3, 0x3b, 0x1f, 0x88, 0x31, 0xdd, 0x31, 0x31, 0xdd,
-	0x26, 0x3b, 0xa5, 0x98, 0x2e, 0x76, 0x93, 0xf2, 0x4e, 0xec, 0x16, 0x3c, 0x3d, 0x78, 0xf8, 0xea,
-	0xac, 0xeb, 0xbc, 0x3e, 0xeb, 0x3a, 0x7f, 0x9f, 0x75, 0x9d, 0x97, 0xe7, 0xdd, 0x85, 0xd7, 0xe7,
-	0xdd, 0x85, 0x3f, 0xcf, 0xbb, 0x0b, 0xdf, 0xed, 0x31, 0xae, 0xa3, 0x6c, 0xd8, 0x0b, 0x65, 0x62,
-	0xa9, 0xee, 0xe8, 0x94, 0x52, 0x64, 0x3d, 0x2e, 0x78, 0xf5, 0x8b, 0x31, 0x55, 0xc3, 0xba, 0xf9,
-	0xa3, 0xf1, 0xe9, 0x7f, 0x01, 0x00, 0x00, 0xff, 0xff, 0xb1, 0xa9, 0xd4, 0x51, 0x1b, 0x09, 0x00,
-	0x00,
+	0x14, 0xce, 0xc6, 0xb1, 0x9d, 0x3c, 0x37, 0xad, 0x18, 0x4c, 0xe2, 0x6c, 0x53, 0xa7, 0xdd, 0x12,
+	0x1a, 0xdc, 0xc6, 0x9b, 0xb8, 0x52, 0x85, 0x22, 0x84, 0x4a, 0xda, 0x43, 0x41, 0x81, 0xd2, 0xe5,
+	0x82, 0xb8, 0x58, 0x6b, 0x7b, 0xba, 0x5e, 0x69, 0x77, 0xc7, 0xdd, 0x99, 0x6d, 0x52, 0x45, 0x39,
+	0xc0, 0x89, 0x13, 0xaa, 0xc4, 0x89, 0x0b, 0xe2, 0xc8, 0x05, 0x89, 0x5f, 0x81, 0x7a, 0xac, 0xc4,
+	0x85, 0x53, 0x85, 0x12, 0x24, 0xfe, 0x06, 0xda, 0x99, 0xb7, 0xb6, 0xd7, 0xeb, 0x8d, 0xd3, 0x8b,
+	0xb5, 0xf3, 0xe6, 0xfb, 0xde, 0xfb, 0xde, 0x9b, 0x99, 0xf7, 0x0c, 0x57, 0xb9, 0x17, 0xf1, 0xbe,
+	0xd9, 0x09, 0xdd, 0x9e, 0x43, 0xcd, 0xe7, 0xbb, 0xe6, 0xb3, 0x88, 0x86, 0x2f, 0x9a, 0x83, 0x90,
+	0x09, 0x46, 0xae, 0xc8, 0xcd, 0xa6, 0xda, 0x6c, 0x3e, 0xdf, 0xd5, 0xdf, 0xb1, 0x7d, 0x37, 0x60,
+	0xa6, 0xfc, 0x55, 0x18, 0xbd, 0xea, 0x30, 0x87, 0xc9, 0x4f, 0x33, 0xfe, 0x42, 0xeb, 0xba, 0xc3,
+	0x98, 0xe3, 0x51, 0xd3, 0x1e, 0xb8, 0xa6, 0x1d, 0x04, 0x4c, 0xd8, 0xc2, 0x65, 0x01, 0x4f, 0x76,
+	0x27, 0x83, 0x62, 0x84, 0x9c, 0xdd, 0x81, 0x1d, 0xda, 0x3e, 0x72, 0x8d, 0x2a, 0x90, 0x27, 0xb1,
+	0xc4, 0xaf, 0xa4, 0xd1, 0xa2, 0xcf, 0x22, 0xca, 0x85, 0xf1, 0x04, 0xde, 0x4d, 0x59, 0xf9, 0x80,
+	0x05, 0x9c, 0x92, 0x3d, 0x28, 0x29, 0x72, 0x4d, 0xbb, 0xae, 0x6d, 0x55, 0x5a, 0xab, 0xcd, 0x89,
+	0x8c, 0x9a, 0x8a, 0xb0, 0xbf, 0xf4, 0xea, 0xcd, 0xc6, 0xdc, 0x6f, 0xff, 0xfd, 0xd1, 0xd0, 0x2c,
+	0x64, 0x18, 0xb7, 0xd1, 0xe5, 0xa7, 0xdd, 0x2e, 0x8b, 0x02, 0x81, 0x91, 0x48, 0x15, 0x8a, 0x6e,
+	0xd0, 0xa3, 0x47, 0xd2, 0xe3, 0x82, 0xa5, 0x16, 0xc6, 0x21, 0x54, 0xd3, 0x60, 0x14, 0x50, 0x85,
+	0x22, 0x3b, 0x0c, 0x68, 0x28, 0xd1, 0x97, 0x2c, 0xb5, 0x20, 0x6b, 0xb0, 0x68, 0x73, 0x4e, 0x45,
+	0xdb, 0xed, 0xd5, 0xe6, 0xe5, 0x46, 0x59, 0xae, 0x3f, 0xeb, 0x91, 0x1a, 0x94, 0x3b, 0xb6, 0x67,
+	0x07, 0x5d, 0x5a, 0x2b, 0xc8, 0x00, 0xc9, 0x32, 0x76, 0x15, 0xb0, 0xd8, 0xbe, 0xa0, 0x02, 0xcb,
+	0xc5, 0xb0, 0x1c, 0x07, 0xb4, 0xe7, 0xd0, 0x30, 0x29, 0xc7, 0xef, 0xf3, 0x28, 0x3e, 0x31, 0xa3,
+	0x9c, 0x47, 0xb0, 0xec, 0x49, 0x4b, 0x3b, 0x55, 0x96, 0x6b, 0x99, 0xb2, 0x28, 0x1e, 0x16, 0x67,
+	0x21, 0x2e, 0x8e, 0x75, 0xc9, 0x1b, 0xb3, 0x91, 0x0d, 0xa8, 0xa0, 0xa7, 0x90, 0x31, 0x81, 0x59,
+	0x80, 0x32, 0x59, 0x8c, 0x89, 0x18, 0xc0, 0x22, 0xd1, 0x61, 0x47, 0x0a, 0x50, 0x50, 0x00, 0x65,
+	0x92, 0x80, 0x1b, 0x70, 0x29, 0x88, 0xfc, 0xb6, 0xad, 0x2a, 0xc6, 0x31, 0xad, 0x4a, 0x10, 0xf9,
+	0x58, 0x44, 0x1e, 0x43, 0xdc, 0x20, 0x76, 0xe1, 0xd1, 0xc0, 0x11, 0xfd, 0x5a, 0x51, 0x41, 0xa4,
+	0xed, 0x40, 0x9a, 0xc8, 0x26, 0x5c, 0x56, 0x90, 0x2e, 0x0b, 0x78, 0xe4, 0xd3, 0x5e, 0xad, 0x24,
+	0x41, 0xcb, 0xd2, 0xfa, 0x00, 0x8d, 0xe4, 0x1a, 0x80, 0xc7, 0x9c, 0xc4, 0x4f, 0x59, 0x42, 0x96,
+	0x3c, 0xe6, 0x28, 0x2f, 0xc6, 0x7d, 0x3c, 0xbe, 0x7d, 0x5b, 0x74, 0xfb, 0x07, 0xcc, 0x49, 0x0e,
+	0x9b, 0xc0, 0xc2, 0xd3, 0x90, 0xf9, 0x78, 0xd6, 0xf2, 0x3b, 0x3e, 0x07, 0xcf, 0xf5, 0x5d, 0x95,
+	0xf3, 0xb2, 0xa5, 0x16, 0xc6, 0xe7, 0xf0, 0xde, 0x84, 0x07, 0x2c, 0xf9, 0x2e, 0x14, 0xd8, 0x20,
+	0x2e, 0x74, 0x61, 0xab, 0xd2, 0x5a, 0xcb, 0x16, 0x9a, 0x39, 0x0e, 0xed, 0x3d, 0x1e, 0x60, 0x91,
+	0x63, 0xac, 0xb1, 0x03, 0x2b, 0xd2, 0xd7, 0x03, 0xe6, 0xfb, 0xae, 0xf0, 0xe9, 0xe8, 0xf2, 0xad,
+	0x40, 0xa9, 0x4f, 0x5d, 0xa7, 0x2f, 0xa4, 0xa2, 0x82, 0x85, 0x2b, 0xa3, 0x0d, 0xab, 0x19, 0x06,
+	0xc6, 0x7f, 0x08, 0xd0, 0x1d, 0x5a, 0xf1, 0xbc, 0xeb, 0x19, 0x19, 0x8f, 0x0f, 0x83, 0x11, 0x17,
+	0xb5, 0x8c, 0xf1, 0x8c, 0x3d, 0x4c, 0xef, 0xcb, 0xc8, 0xf3, 0xdc, 0xa7, 0xee, 0xf0, 0xa6, 0xc5,
+	0x47, 0xe4, 0x53, 0xce, 0x6d, 0x87, 0xb6, 0xfb, 0x36, 0xef, 0xe3, 0x3d, 0xaf, 0xa0, 0xed, 0x91,
+	0xcd, 0xfb, 0x46, 0x0b, 0xd3, 0x19, 0xe3, 0xa2, 0xb6, 0x1a, 0x94, 0xbb, 0x9e, 0xed, 0xc6, 0xa7,
+	0x16, 0xf3, 0x16, 0xad, 0x64, 0x69, 0x7c, 0x84, 0xf7, 0xf7, 0x0b, 0xe5, 0xe7, 0x2d, 0xa2, 0x7d,
+	0x83, 0x47, 0x39, 0x64, 0x62, 0xac, 0xfb, 0x50, 0x46, 0x18, 0x16, 0xe1, 0x7a, 0xb6, 0x08, 0x91,
+	0x70, 0x98, 0x1b, 0x38, 0x48, 0xc5, 0x32, 0x24, 0x34, 0xe3, 0x13, 0x58, 0x1b, 0xf7, 0xfc, 0xb5,
+	0xb0, 0x45, 0xc4, 0xdf, 0x42, 0xd9, 0x9f, 0x1a, 0xe8, 0xd3, 0x1c, 0xa0, 0xc0, 0x7b, 0x50, 0xe2,
+	0xd2, 0x22, 0xb9, 0x97, 0xa7, 0x1c, 0x52, 0x9a, 0x87, 0x68, 0xf2, 0x31, 0x2c, 0x32, 0x14, 0x2e,
+	0xaf, 0xe4, 0x05, 0x32, 0xb3, 0x86, 0x0c, 0xd2, 0x82, 0x62, 0xc8, 0x22, 0xa1, 0xba, 0x4d, 0xa5,
+	0xb5, 0x9e, 0xa1, 0x5a, 0xf1, 0xae, 0x45, 0xbb, 0x2c, 0xec, 0x59, 0x0a, 0x6a, 0xdc, 0x85, 0xab,
+	0xaa, 0xd9, 0xd2, 0xa0, 0x37, 0x72, 0xca, 0xc7, 0x3a, 0xa4, 0x7a, 0x20, 0xda, 0xf8, 0x03, 0xf9,
+	0x45, 0x83, 0xf5, 0xe9, 0x2c, 0xcc, 0x7f, 0x7f, 0x2c, 0x0f, 0xf5, 0x5a, 0x2e, 0x7a, 0x42, 0xa3,
+	0x6c, 0xf6, 0xa0, 0x24, 0x25, 0xf2, 0xda, 0xbc, 0xf4, 0x70, 0x6e, 0x3a, 0xc8, 0x46, 0x46, 0xeb,
+	0xcd, 0x12, 0x14, 0xa5, 0x40, 0x22, 0xa0, 0x84, 0x5d, 0xee, 0x66, 0x86, 0x9f, 0x9d, 0x3d, 0xfa,
+	0xfb, 0xe7, 0x83, 0x54, 0x7a, 0xc6, 0xc6, 0xf7, 0x7f, 0xfd, 0xfb, 0xd3, 0xfc, 0x1a, 0x59, 0x35,
+	0xa7, 0x8f, 0x37, 0xf2, 0x9d, 0x06, 0x65, 0xec, 0x7c, 0x24, 0xc7, 0x65, 0x7a, 0x14, 0xe9, 0x9b,
+	0x33, 0x50, 0x18, 0xf9, 0x43, 0x19, 0xf9, 0x26, 0xb9, 0x91, 0x89, 0x9c, 0xf4, 0x5e, 0xf3, 0x58,
+	0x4e, 0xb1, 0x93, 0x38, 0x73, 0xd5, 0xf9, 0xf3, 0x32, 0x4f, 0x8d, 0x99, 0xbc, 0xcc, 0xd3, 0x43,
+	0xe7, 0x9c, 0xcc, 0xd5, 0xb8, 0x20, 0x87, 0xb0, 0x98, 0xb4, 0x4d, 0x92, 0x93, 0xd3, 0x44, 0x63,
+	0xd6, 0x3f, 0x98, 0x05, 0xc3, 0xd8, 0xeb, 0x32, 0xf6, 0x0a, 0xa9, 0x66, 0x63, 0x33, 0x87, 0xbc,
+	0xd4, 0x60, 0x69, 0xd8, 0x95, 0x48, 0x8e, 0xcf, 0xc9, 0x96, 0xa7, 0xdf, 0x9a, 0x89, 0xc3, 0xe0,
+	0x2d, 0x19, 0xfc, 0x0e, 0x69, 0x64, 0x82, 0x07, 0x09, 0x96, 0x9b, 0xc7, 0xe3, 0x6d, 0xe3, 0x84,
+	0xfc, 0xa0, 0x41, 0x19, 0x6f, 0x77, 0xde, 0x2d, 0x48, 0xf7, 0xc4, 0xbc, 0x5b, 0x30, 0xd1, 0xff,
+	0x8c, 0x1d, 0x29, 0xa6, 0x41, 0xb6, 0x32, 0x62, 0x50, 0x40, 0x46, 0xca, 0xaf, 0x1a, 0x2c, 0xa7,
+	0x5a, 0x0e, 0x69, 0x9c, 0x1b, 0x2a, 0xd5, 0x10, 0xf5, 0xdb, 0x17, 0xc2, 0xa2, 0xb8, 0x7b, 0x52,
+	0xdc, 0x0e, 0x69, 0xe6, 0x89, 0x6b, 0xab, 0x66, 0x37, 0x29, 0xf1, 0x67, 0x0d, 0xae, 0x4c, 0xf4,
+	0x13, 0x72, 0x27, 0xe7, 0x39, 0x4e, 0x6d, 0x56, 0xfa, 0xf6, 0x05, 0xd1, 0x33, 0xdf, 0xd2, 0x40,
+	0x31, 0xda, 0x49, 0x35, 0xc9, 0x8f, 0x1a, 0xc0, 0x68, 0xa6, 0x92, 0x9c, 0x5b, 0x93, 0x99, 0xf1,
+	0xfa, 0xd6, 0x6c, 0x20, 0x8a, 0xd9, 0x96, 0x62, 0x6e, 0x91, 0xcd, 0x8c, 0x98, 0xd1, 0xe4, 0xe6,
+	0xe6, 0xb1, 0xfa, 0x8f, 0x70, 0xb2, 0xff, 0xf0, 0xd5, 0x69, 0x5d, 0x7b, 0x7d, 0x5a, 0xd7, 0xfe,
+	0x39, 0xad, 0x6b, 0x2f, 0xcf, 0xea, 0x73, 0xaf, 0xcf, 0xea, 0x73, 0x7f, 0x9f, 0xd5, 0xe7, 0xbe,
+	0x6d, 0x38, 0xae, 0xe8, 0x47, 0x9d, 0x66, 0x97, 0xf9, 0xca, 0xd5, 0xb6, 0x08, 0x29, 0x45, 0xaf,
+	0x47, 0x89, 0x5f, 0xf1, 0x62, 0x40, 0x79, 0xa7, 0x24, 0xff, 0x86, 0xdf, 0xfd, 0x3f, 0x00, 0x00,
+	0xff, 0xff, 0x12, 0x3f, 0xa4, 0x1f, 0x39, 0x0c, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -851,6 +1077,12 @@ type QueryClient interface {
 	Nullifier(ctx context.Context, in *QueryNullifierRequest, opts ...grpc.CallOption) (*QueryNullifierResponse, error)
 	// Message returns an outgoing message's record and status.
 	Message(ctx context.Context, in *QueryMessageRequest, opts ...grpc.CallOption) (*QueryMessageResponse, error)
+	// MessageStatus returns where a message is in its life cycle as seen by this chain
+	// (sent, claimed, confirmed, routed-up, routed-down, delivered).
+	MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error)
+	// PendingMessages lists the messages this chain still has to see through: its own messages
+	// not yet confirmed or routed, and routed messages it passes up or has queued down.
+	PendingMessages(ctx context.Context, in *QueryPendingMessagesRequest, opts ...grpc.CallOption) (*QueryPendingMessagesResponse, error)
 	// Commitment returns this chain's commitment at a height (0: the latest).
 	Commitment(ctx context.Context, in *QueryCommitmentRequest, opts ...grpc.CallOption) (*QueryCommitmentResponse, error)
 }
@@ -917,6 +1149,24 @@ func (c *queryClient) Message(ctx context.Context, in *QueryMessageRequest, opts
 	return out, nil
 }
 
+func (c *queryClient) MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error) {
+	out := new(QueryMessageStatusResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/MessageStatus", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) PendingMessages(ctx context.Context, in *QueryPendingMessagesRequest, opts ...grpc.CallOption) (*QueryPendingMessagesResponse, error) {
+	out := new(QueryPendingMessagesResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/PendingMessages", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *queryClient) Commitment(ctx context.Context, in *QueryCommitmentRequest, opts ...grpc.CallOption) (*QueryCommitmentResponse, error) {
 	out := new(QueryCommitmentResponse)
 	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/Commitment", in, out, opts...)
@@ -940,6 +1190,12 @@ type QueryServer interface {
 	Nullifier(context.Context, *QueryNullifierRequest) (*QueryNullifierResponse, error)
 	// Message returns an outgoing message's record and status.
 	Message(context.Context, *QueryMessageRequest) (*QueryMessageResponse, error)
+	// MessageStatus returns where a message is in its life cycle as seen by this chain
+	// (sent, claimed, confirmed, routed-up, routed-down, delivered).
+	MessageStatus(context.Context, *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error)
+	// PendingMessages lists the messages this chain still has to see through: its own messages
+	// not yet confirmed or routed, and routed messages it passes up or has queued down.
+	PendingMessages(context.Context, *QueryPendingMessagesRequest) (*QueryPendingMessagesResponse, error)
 	// Commitment returns this chain's commitment at a height (0: the latest).
 	Commitment(context.Context, *QueryCommitmentRequest) (*QueryCommitmentResponse, error)
 }
@@ -965,6 +1221,12 @@ func (*UnimplementedQueryServer) Nullifier(ctx context.Context, req *QueryNullif
 }
 func (*UnimplementedQueryServer) Message(ctx context.Context, req *QueryMessageRequest) (*QueryMessageResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Message not implemented")
+}
+func (*UnimplementedQueryServer) MessageStatus(ctx context.Context, req *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method MessageStatus not implemented")
+}
+func (*UnimplementedQueryServer) PendingMessages(ctx context.Context, req *QueryPendingMessagesRequest) (*QueryPendingMessagesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method PendingMessages not implemented")
 }
 func (*UnimplementedQueryServer) Commitment(ctx context.Context, req *QueryCommitmentRequest) (*QueryCommitmentResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Commitment not implemented")
@@ -1082,6 +1344,42 @@ func _Query_Message_Handler(srv interface{}, ctx context.Context, dec func(inter
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_MessageStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryMessageStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).MessageStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Query/MessageStatus",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).MessageStatus(ctx, req.(*QueryMessageStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_PendingMessages_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPendingMessagesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).PendingMessages(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.bridge.v1.Query/PendingMessages",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).PendingMessages(ctx, req.(*QueryPendingMessagesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Query_Commitment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(QueryCommitmentRequest)
 	if err := dec(in); err != nil {
@@ -1128,6 +1426,14 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Message",
 			Handler:    _Query_Message_Handler,
+		},
+		{
+			MethodName: "MessageStatus",
+			Handler:    _Query_MessageStatus_Handler,
+		},
+		{
+			MethodName: "PendingMessages",
+			Handler:    _Query_PendingMessages_Handler,
 		},
 		{
 			MethodName: "Commitment",
@@ -1616,6 +1922,167 @@ func (m *QueryMessageResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryMessageStatusRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMessageStatusRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMessageStatusRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryMessageStatusResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryMessageStatusResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryMessageStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Route != nil {
+		{
+			size, err := m.Route.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Outgoing != nil {
+		{
+			size, err := m.Outgoing.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Status != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPendingMessagesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPendingMessagesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPendingMessagesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Limit != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Limit))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPendingMessagesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPendingMessagesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPendingMessagesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Routes) > 0 {
+		for iNdEx := len(m.Routes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Routes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	if len(m.Outgoing) > 0 {
+		for iNdEx := len(m.Outgoing) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Outgoing[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -1821,6 +2288,72 @@ func (m *QueryMessageResponse) Size() (n int) {
 	_ = l
 	l = m.Message.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryMessageStatusRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryMessageStatusResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Status != 0 {
+		n += 1 + sovQuery(uint64(m.Status))
+	}
+	if m.Outgoing != nil {
+		l = m.Outgoing.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	if m.Route != nil {
+		l = m.Route.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryPendingMessagesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Limit != 0 {
+		n += 1 + sovQuery(uint64(m.Limit))
+	}
+	return n
+}
+
+func (m *QueryPendingMessagesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Outgoing) > 0 {
+		for _, e := range m.Outgoing {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if len(m.Routes) > 0 {
+		for _, e := range m.Routes {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
 	return n
 }
 
@@ -3086,6 +3619,418 @@ func (m *QueryMessageResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Message.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMessageStatusRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMessageStatusRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMessageStatusRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryMessageStatusResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryMessageStatusResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryMessageStatusResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= MessageStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Outgoing", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Outgoing == nil {
+				m.Outgoing = &OutgoingMessage{}
+			}
+			if err := m.Outgoing.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Route", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Route == nil {
+				m.Route = &RouteRecord{}
+			}
+			if err := m.Route.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPendingMessagesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPendingMessagesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPendingMessagesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
+			}
+			m.Limit = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Limit |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPendingMessagesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPendingMessagesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPendingMessagesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Outgoing", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Outgoing = append(m.Outgoing, OutgoingMessage{})
+			if err := m.Outgoing[len(m.Outgoing)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Routes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Routes = append(m.Routes, RouteRecord{})
+			if err := m.Routes[len(m.Routes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -35,6 +35,9 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	if _, err := hash.DecodeElement(msg.GenesisOutboxRoot); err != nil {
 		return 0, nil, errorsmod.Wrapf(types.ErrInvalidField, "genesis_outbox_root: %v", err)
 	}
+	if _, err := types.DecodeOperatorKeyHash(msg.OperatorKeyHash); err != nil {
+		return 0, nil, err
+	}
 	index, err := k.nextFreeIndex(ctx, id.MaxChildren)
 	if err != nil {
 		return 0, nil, err
@@ -56,6 +59,7 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 		LedgerRoot:        msg.GenesisLedgerRoot,
 		GenesisLedgerRoot: msg.GenesisLedgerRoot,
 		OutboxRoot:        msg.GenesisOutboxRoot,
+		OperatorKeyHash:   msg.OperatorKeyHash,
 	}
 	if err := k.Children.Set(ctx, index, child); err != nil {
 		return 0, nil, err

@@ -7,8 +7,6 @@ import (
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
@@ -55,18 +53,7 @@ func (k Keeper) enqueueForcedOp(ctx context.Context, depositor string, index uin
 		Depositor:   depositor,
 		Message:     ledger.EncodeMessage(msg),
 	}
-	if err := k.ForcedOps.Set(ctx, collections.Join(index, seq), op); err != nil {
-		return types.ForcedOperation{}, err
-	}
-	if err := k.ForcedDeadlines.Set(ctx, collections.Join3(op.Deadline, index, seq)); err != nil {
-		return types.ForcedOperation{}, err
-	}
-	if err := k.NextForcedSeq.Set(ctx, index, seq+1); err != nil {
-		return types.ForcedOperation{}, err
-	}
-	return op, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventForcedOperation{
-		ChildIndex: index, Sequence: seq, Deadline: op.Deadline, PayloadHash: payload,
-	})
+	return op, k.queueForcedOp(ctx, op)
 }
 
 // burnDeposit has x/bridge execute the depositor's bridge-out to the child.

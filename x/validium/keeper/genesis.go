@@ -54,6 +54,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, e := range gs.ConsumedEntries {
+		if err := k.ConsumedEntries.Set(ctx, collections.Join(e.ChildIndex, e.PayloadHash)); err != nil {
+			return err
+		}
+	}
 	for _, e := range gs.Exits {
 		if err := k.Exits.Set(ctx, collections.Join(e.ChildIndex, e.AccountIndex)); err != nil {
 			return err
@@ -105,6 +110,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.Exits.Walk(ctx, nil, func(key collections.Pair[uint32, uint64]) (bool, error) {
 		gs.Exits = append(gs.Exits, types.ExitRecord{ChildIndex: key.K1(), AccountIndex: key.K2()})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.ConsumedEntries.Walk(ctx, nil, func(key collections.Pair[uint32, []byte]) (bool, error) {
+		gs.ConsumedEntries = append(gs.ConsumedEntries, types.ConsumedEntry{ChildIndex: key.K1(), PayloadHash: key.K2()})
 		return false, nil
 	})
 	if err != nil {

@@ -25,6 +25,7 @@ type Keeper struct {
 	anchors      types.AnchorOracle
 	exits        types.ExitMinter
 	deposits     types.ForcedDepositor
+	router       types.Router
 	vks          *vkcache.Cache
 	// authority may change params (the gov module account).
 	authority string
@@ -41,6 +42,8 @@ type Keeper struct {
 	AnchorHeight    collections.Item[uint64]
 	ChildrenTree    collections.Map[[]byte, []byte]
 	Exits           collections.KeySet[collections.Pair[uint32, uint64]]
+	// ConsumedEntries are the inbox entries each child has consumed (DESIGN §7.5).
+	ConsumedEntries collections.KeySet[collections.Pair[uint32, []byte]]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -78,6 +81,8 @@ func NewKeeper(
 			collections.BytesValue),
 		Exits: collections.NewKeySet(sb, types.ExitsKey, "exits",
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key)),
+		ConsumedEntries: collections.NewKeySet(sb, types.ConsumedEntriesKey, "consumed_entries",
+			collections.PairKeyCodec(collections.Uint32Key, collections.BytesKey)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -95,6 +100,9 @@ func (k *Keeper) SetAnchorOracle(o types.AnchorOracle) { k.anchors = o }
 
 // SetForcedDepositor connects the ledger that burns forced deposits (x/bridge).
 func (k *Keeper) SetForcedDepositor(d types.ForcedDepositor) { k.deposits = d }
+
+// SetRouter connects the fallback router that takes routed messages carried by updates (x/bridge).
+func (k *Keeper) SetRouter(r types.Router) { k.router = r }
 
 // SetExitMinter connects the ledger that pays exits (x/bridge, built after this keeper).
 func (k *Keeper) SetExitMinter(m types.ExitMinter) { k.exits = m }

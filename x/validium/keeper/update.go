@@ -39,6 +39,9 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err := k.checkVid(ctx, msg.ChildIndex, fields.Vid); err != nil {
 		return nil, err
 	}
+	if err := checkOperator(child, fields); err != nil {
+		return nil, err
+	}
 	if err := k.checkAnchor(ctx, child, fields); err != nil {
 		return nil, err
 	}
@@ -46,7 +49,11 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err != nil {
 		return nil, err
 	}
-	consumed, err := k.matchForcedOps(ctx, msg.ChildIndex, entries)
+	forwarded, err := k.checkRouting(msg)
+	if err != nil {
+		return nil, err
+	}
+	consumed, err := k.matchForcedOps(ctx, msg.ChildIndex, entries, forwarded)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +68,14 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err := k.verifyUpdateProof(ctx, child, msg.Proof, inputs); err != nil {
 		return nil, err
 	}
-	return k.recordUpdate(ctx, child, fields, newInbox, consumed, histogram, msg.Subtree)
+	res, err := k.recordUpdate(ctx, child, fields, newInbox, consumed, histogram, msg.Subtree)
+	if err != nil {
+		return nil, err
+	}
+	if res.Routed, err = k.recordRouting(ctx, msg.ChildIndex, entries, msg.Routed); err != nil {
+		return nil, err
+	}
+	return res, nil
 }
 
 // updatableChild loads a child that exists, is active and is operated by operator.
@@ -113,6 +127,22 @@ func (k Keeper) checkVid(ctx context.Context, index uint32, vid fr.Element) erro
 	}
 	if !want.Equal(&vid) {
 		return errorsmod.Wrapf(types.ErrWrongVid, "child %d", index)
+	}
+	return nil
+}
+
+// checkOperator requires the commitment to carry the child's current epoch and operator key:
+// once an elected operator is installed, updates made for the old epoch are refused (DESIGN §9).
+func checkOperator(child types.Child, c commitment.Commitment) error {
+	if c.Epoch != child.Epoch {
+		return errorsmod.Wrapf(types.ErrWrongEpoch, "child %d is at epoch %d, commitment says %d", child.Index, child.Epoch, c.Epoch)
+	}
+	key, err := types.DecodeOperatorKeyHash(child.OperatorKeyHash)
+	if err != nil {
+		return err
+	}
+	if !key.Equal(&c.OperatorKeyHash) {
+		return errorsmod.Wrapf(types.ErrWrongOperatorKey, "child %d", child.Index)
 	}
 	return nil
 }
@@ -189,44 +219,69 @@ func decodeHead(head []byte) (fr.Element, error) {
 	return e, nil
 }
 
-// matchForcedOps walks the consumed entries and the child's forced queue together: the queued
-// operations must appear among the entries in queue order (claims may sit between them). It
-// returns the consumed operations and refuses the update if one left over is past its deadline.
-func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.Element) ([]types.ForcedOperation, error) {
-	head, next, err := k.queueBounds(ctx, index)
+// matchForcedOps checks the update against the child's forced queue (DESIGN §8, §7.5): a
+// queued operation is consumed by an equal inbox entry (a mint: deposits and routed messages for
+// the child itself, in any order, each entry consuming one operation) or, for a routed message
+// bound further down, by its hash in forwarded. It returns the consumed operations in queue order
+// and refuses the update if one left over is past its deadline.
+func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.Element, forwarded map[string]bool) ([]types.ForcedOperation, error) {
+	pending, err := k.queuedForcedOps(ctx, index)
+	if err != nil || len(pending) == 0 {
+		return nil, err
+	}
+	minted := make(map[string]int, len(entries)) // looked up only, never iterated
+	for _, e := range entries {
+		minted[string(hash.EncodeElement(e))]++
+	}
+	rootHeight, err := k.RootHeight(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var consumed []types.ForcedOperation
-	seq := head
-	for _, e := range entries {
-		if seq >= next {
-			break
-		}
-		op, err := k.ForcedOps.Get(ctx, collections.Join(index, seq))
-		if err != nil {
-			return nil, err
-		}
-		if bytes.Equal(op.PayloadHash, hash.EncodeElement(e)) {
+	for _, op := range pending {
+		key := string(op.PayloadHash)
+		switch {
+		case op.Forward && forwarded[key]:
+			delete(forwarded, key)
 			consumed = append(consumed, op)
-			seq++
-		}
-	}
-	if seq < next {
-		pending, err := k.ForcedOps.Get(ctx, collections.Join(index, seq))
-		if err != nil {
-			return nil, err
-		}
-		rootHeight, err := k.RootHeight(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if pending.Deadline < rootHeight { // DESIGN §8: the child must consume it by its deadline
+		case !op.Forward && minted[key] > 0:
+			minted[key]--
+			consumed = append(consumed, op)
+		case op.Deadline < rootHeight: // DESIGN §8: the child must consume it by its deadline
 			return nil, errorsmod.Wrapf(types.ErrForcedOpExpired, "operation %d, deadline %d, root height %d",
-				pending.Sequence, pending.Deadline, rootHeight)
+				op.Sequence, op.Deadline, rootHeight)
 		}
 	}
 	return consumed, nil
+}
+
+// queuedForcedOps is a child's queue in sequence order (at most MaxPendingForcedOps).
+func (k Keeper) queuedForcedOps(ctx context.Context, index uint32) ([]types.ForcedOperation, error) {
+	var ops []types.ForcedOperation
+	err := k.ForcedOps.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](index),
+		func(_ collections.Pair[uint32, uint64], op types.ForcedOperation) (bool, error) {
+			ops = append(ops, op)
+			return false, nil
+		})
+	return ops, err
+}
+
+// advanceForcedHead moves a child's queue head to its oldest unconsumed operation.
+func (k Keeper) advanceForcedHead(ctx context.Context, index uint32) error {
+	_, next, err := k.queueBounds(ctx, index)
+	if err != nil {
+		return err
+	}
+	head := next
+	err = k.ForcedOps.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](index),
+		func(key collections.Pair[uint32, uint64], _ types.ForcedOperation) (bool, error) {
+			head = key.K2()
+			return true, nil
+		})
+	if err != nil {
+		return err
+	}
+	return k.ForcedHead.Set(ctx, index, head)
 }
 
 // publicInputs is the ledger circuit's public input vector for this update, in its order:
@@ -297,7 +352,7 @@ func (k Keeper) recordUpdate(
 		}
 	}
 	if len(consumed) > 0 {
-		if err := k.ForcedHead.Set(ctx, child.Index, consumed[len(consumed)-1].Sequence+1); err != nil {
+		if err := k.advanceForcedHead(ctx, child.Index); err != nil {
 			return nil, err
 		}
 	}
@@ -339,6 +394,17 @@ func (k Keeper) OwnVid(ctx context.Context) (fr.Element, error) {
 		return fr.Element{}, err
 	}
 	return commitment.PackVid(pathBytes(id.Path))
+}
+
+// OwnOperator is the operator key hash and epoch this chain binds into its own commitments
+// (DESIGN §3, §9).
+func (k Keeper) OwnOperator(ctx context.Context) (fr.Element, uint64, error) {
+	id, err := k.Identity.Get(ctx)
+	if err != nil {
+		return fr.Element{}, 0, err
+	}
+	key, err := types.DecodeOperatorKeyHash(id.OperatorKeyHash)
+	return key, id.Epoch, err
 }
 
 // ChildProof is the children-SMT path of a child under this chain's children root: what an

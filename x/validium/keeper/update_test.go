@@ -133,7 +133,7 @@ func (s *KeeperTestSuite) registerLedgerChild(c *childLedger, index byte) {
 	lr, or := c.roots(s)
 	res, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
 		Operator: s.operator(index).String(), VerifyingKey: s.ledger().vk, Bond: types.DefaultMinChildBond,
-		GenesisLedgerRoot: lr, GenesisOutboxRoot: or,
+		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, OperatorKeyHash: payload(5),
 	})
 	s.Require().NoError(err)
 	s.Require().Equal(uint32(index), res.Index)
@@ -273,7 +273,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateWrongVerifyingKey() {
 	lr, or := c.roots(s)
 	_, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
 		Operator: s.operator(1).String(), VerifyingKey: s.vk, Bond: types.DefaultMinChildBond,
-		GenesisLedgerRoot: lr, GenesisOutboxRoot: or,
+		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, OperatorKeyHash: payload(5),
 	})
 	s.Require().NoError(err)
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, 5, c.deposit("alice", 1)))

@@ -64,4 +64,10 @@ var (
 	ErrNothingToExit = errorsmod.Register(ModuleName, 30, "nothing to exit")
 	// ErrChildNotEmpty is returned when deregistering a child whose ledger moved or is not final.
 	ErrChildNotEmpty = errorsmod.Register(ModuleName, 31, "child is not finalized and empty")
+	// ErrWrongEpoch is returned for an update signed for another operator epoch (DESIGN §9).
+	ErrWrongEpoch = errorsmod.Register(ModuleName, 32, "commitment epoch is not the child's epoch")
+	// ErrWrongOperatorKey is returned for a commitment that carries another operator key than the child's.
+	ErrWrongOperatorKey = errorsmod.Register(ModuleName, 33, "commitment operator key is not the child's")
+	// ErrInvalidRoute is returned for a routed message or forwarded hash the update may not carry.
+	ErrInvalidRoute = errorsmod.Register(ModuleName, 34, "invalid routed message")
 )

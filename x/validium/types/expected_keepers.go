@@ -47,3 +47,10 @@ type ForcedDepositor interface {
 	// BurnForChild executes a signed bridge-out addressed to childVid and returns its message.
 	BurnForChild(ctx context.Context, op []byte, childVid fr.Element) (inclusion.Message, error)
 }
+
+// Router takes the routed messages a child's update carries up (x/bridge, DESIGN §7.5).
+type Router interface {
+	// RouteFromChild verifies a routed message from the child's subtree and moves it on; it
+	// reports whether the message was new here.
+	RouteFromChild(ctx context.Context, index uint32, routed RoutedMessage) (bool, error)
+}

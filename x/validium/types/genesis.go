@@ -56,6 +56,11 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "history entry of child %d at %d", h.ChildIndex, h.Entry.RootHeight)
 		}
 	}
+	for _, e := range gs.ConsumedEntries {
+		if _, err := hash.DecodeElement(e.PayloadHash); err != nil || !children[e.ChildIndex] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "consumed entry of child %d", e.ChildIndex)
+		}
+	}
 	return nil
 }
 

@@ -49,6 +49,9 @@ func (id TreeIdentity) Validate() error {
 	if id.IsRoot() != (id.ParentChainId == "") {
 		return errorsmod.Wrap(ErrInvalidIdentity, "the root (empty path) has no parent chain-id and every other chain has one")
 	}
+	if _, err := DecodeOperatorKeyHash(id.OperatorKeyHash); err != nil {
+		return errorsmod.Wrap(ErrInvalidIdentity, err.Error())
+	}
 	return nil
 }
 

@@ -32,6 +32,8 @@ var (
 	ChildrenTreeKey = collections.NewPrefix(9)
 	// ExitsKey holds the (child index, account index) pairs already paid out.
 	ExitsKey = collections.NewPrefix(10)
+	// ConsumedEntriesKey holds every (child, inbox entry) a child has consumed (DESIGN §7.5).
+	ConsumedEntriesKey = collections.NewPrefix(20)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older

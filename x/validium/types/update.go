@@ -9,3 +9,7 @@ const UpdatePublicInputs = ledger.NbPublicInputs
 // MaxInboxEntriesPerUpdate bounds the inbox entries one update may consume (a batch consumes
 // at most one per slot; the largest batch the project proves is far below this).
 const MaxInboxEntriesPerUpdate = 1024
+
+// MaxRoutedPerUpdate bounds the routed messages one update carries: each costs an inclusion
+// proof verification.
+const MaxRoutedPerUpdate = 16

@@ -1,0 +1,221 @@
+package keeper
+
+import (
+	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/x/bridge/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// routeMessage moves an expired message one step along the fallback route (DESIGN §7.5). The
+// message must carry an inclusion proof against a root commitment this chain knows, so no chain
+// ever routes a message that was not burnt on its sender. Here it is then delivered (this chain
+// is the destination), queued as a forced operation for the child on the destination's branch
+// (this chain is an ancestor of the destination) or recorded to be carried up in this chain's
+// next update (anywhere else). Each chain routes a message once.
+func (k Keeper) routeMessage(ctx context.Context, routed validiumtypes.RoutedMessage) (types.RouteRecord, error) {
+	m, err := ledger.DecodeMessage(routed.Message)
+	if err != nil {
+		return types.RouteRecord{}, errorsmod.Wrapf(types.ErrInvalidRoute, "message: %v", err)
+	}
+	h := m.Hash()
+	key := hash.EncodeElement(h)
+	if has, err := k.Routes.Has(ctx, key); err != nil || has {
+		if err == nil {
+			err = errorsmod.Wrapf(types.ErrAlreadyRouted, "%X", key)
+		}
+		return types.RouteRecord{}, err
+	}
+	if err := k.checkExpired(ctx, m.Deadline); err != nil {
+		return types.RouteRecord{}, err
+	}
+	dst, err := commitment.UnpackVid(m.DstVid)
+	if err != nil {
+		return types.RouteRecord{}, errorsmod.Wrapf(types.ErrInvalidRoute, "destination: %v", err)
+	}
+	if err := k.verifyInclusion(ctx, routed.RootHeight, inclusion.KindMessage, h, m.DstVid, routed.Proof); err != nil {
+		return types.RouteRecord{}, err
+	}
+	own, err := k.validium.OwnPath(ctx)
+	if err != nil {
+		return types.RouteRecord{}, err
+	}
+	record := types.RouteRecord{
+		Message: encodeMessage(m), MessageHash: key, RootHeight: routed.RootHeight, Proof: routed.Proof,
+		Height: sdk.UnwrapSDKContext(ctx).BlockHeight(),
+	}
+	switch {
+	case equalPath(own, dst):
+		err = k.deliverRouted(ctx, m, routed.RootHeight, &record)
+	case isPrefix(own, dst):
+		err = k.routeDown(ctx, m, uint32(dst[len(own)]), len(dst) > len(own)+1, &record)
+	default:
+		record.Status = types.MessageStatus_MESSAGE_STATUS_ROUTED_UP
+	}
+	if err != nil {
+		return types.RouteRecord{}, err
+	}
+	if err := k.Routes.Set(ctx, key, record); err != nil {
+		return types.RouteRecord{}, err
+	}
+	return record, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRouted{
+		MessageHash: key, Status: record.Status, ChildIndex: record.ChildIndex, AlreadyDelivered: record.AlreadyDelivered,
+	})
+}
+
+// RouteFromChild takes a routed message a child's update carries up (x/validium calls it while
+// accepting the update). The message must come from the child's own subtree: a child passes up
+// only what its branch sent.
+func (k Keeper) RouteFromChild(ctx context.Context, index uint32, routed validiumtypes.RoutedMessage) (bool, error) {
+	m, err := ledger.DecodeMessage(routed.Message)
+	if err != nil {
+		return false, errorsmod.Wrapf(types.ErrInvalidRoute, "message: %v", err)
+	}
+	src, err := commitment.UnpackVid(m.SrcVid)
+	if err != nil {
+		return false, errorsmod.Wrapf(types.ErrInvalidRoute, "source: %v", err)
+	}
+	own, err := k.validium.OwnPath(ctx)
+	if err != nil {
+		return false, err
+	}
+	if childPath := append(append([]uint32{}, own...), index); !equalPath(childPath, src) && !isPrefix(childPath, src) {
+		return false, errorsmod.Wrapf(types.ErrInvalidRoute, "child %d carries a message from outside its subtree", index)
+	}
+	if _, err := k.routeMessage(ctx, routed); err != nil {
+		if errors.Is(err, types.ErrAlreadyRouted) { // carried again (e.g. also submitted directly): nothing new
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
+}
+
+// checkExpired allows routing only once the root clock is past the deadline: before it, the
+// message can only be claimed (checkDeadline), so the two paths never overlap in time here.
+func (k Keeper) checkExpired(ctx context.Context, deadline uint64) error {
+	now, err := k.validium.RootHeight(ctx)
+	if err != nil {
+		return err
+	}
+	if now <= deadline {
+		return errorsmod.Wrapf(types.ErrNotExpired, "deadline %d, root height %d", deadline, now)
+	}
+	return nil
+}
+
+// deliverRouted mints a routed message at its destination, unless a claim minted it already:
+// the nullifier is shared by both paths, so a message is minted here exactly once (DESIGN §7.5).
+func (k Keeper) deliverRouted(ctx context.Context, m inclusion.Message, rootHeight uint64, record *types.RouteRecord) error {
+	record.Status = types.MessageStatus_MESSAGE_STATUS_DELIVERED
+	used, err := k.Nullifiers.Has(ctx, record.MessageHash)
+	if err != nil {
+		return err
+	}
+	if used {
+		record.AlreadyDelivered = true
+		return nil
+	}
+	_, _, err = k.mint(ctx, m, rootHeight)
+	return err
+}
+
+// routeDown queues the message as a forced operation for the child on the destination's branch.
+// When that child is the destination and has already consumed the message (it claimed it before
+// the route got here), nothing is queued: the child could never mint it a second time.
+func (k Keeper) routeDown(ctx context.Context, m inclusion.Message, child uint32, forward bool, record *types.RouteRecord) error {
+	record.Status = types.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN
+	record.ChildIndex = child
+	if !forward {
+		consumed, err := k.validium.ChildConsumed(ctx, child, record.MessageHash)
+		if err != nil {
+			return err
+		}
+		if consumed {
+			record.AlreadyDelivered = true
+			return nil
+		}
+	}
+	return k.validium.EnqueueRouted(ctx, child, m, forward)
+}
+
+// expireOutgoing moves this chain's SENT messages whose deadline has passed to ROUTED_UP and
+// unfreezes their senders (DESIGN §7.5: the message now travels by the fallback route, which
+// the relayer carries with an inclusion proof). Bounded: at most MaxRoutedPerBlock per block.
+func (k Keeper) expireOutgoing(ctx context.Context) error {
+	now, err := k.validium.RootHeight(ctx)
+	if err != nil {
+		return err
+	}
+	rng := new(collections.Range[collections.Pair[uint64, []byte]]).
+		EndExclusive(collections.Join(now, []byte{}))
+	var expired []collections.Pair[uint64, []byte]
+	err = k.OutgoingDeadlines.Walk(ctx, rng, func(key collections.Pair[uint64, []byte]) (bool, error) {
+		expired = append(expired, key)
+		return len(expired) >= types.MaxRoutedPerBlock, nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, key := range expired {
+		if err := k.routeUpOwn(ctx, key.K2()); err != nil {
+			return err
+		}
+		if err := k.OutgoingDeadlines.Remove(ctx, key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// routeUpOwn marks one of this chain's own messages ROUTED_UP and unfreezes its sender.
+func (k Keeper) routeUpOwn(ctx context.Context, msgHash []byte) error {
+	out, err := k.Outgoing.Get(ctx, msgHash)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil // a stale index entry: nothing to route
+	}
+	if err != nil {
+		return err
+	}
+	if out.Status != types.MessageStatus_MESSAGE_STATUS_SENT {
+		return nil
+	}
+	out.Status = types.MessageStatus_MESSAGE_STATUS_ROUTED_UP
+	if err := k.Outgoing.Set(ctx, msgHash, out); err != nil {
+		return err
+	}
+	if err := k.FrozenSender.Remove(ctx, out.AccountIndex); err != nil {
+		return err
+	}
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRouted{
+		MessageHash: msgHash, Status: types.MessageStatus_MESSAGE_STATUS_ROUTED_UP,
+	})
+}
+
+// equalPath reports whether a chain path and a vid path name the same validium.
+func equalPath(a []uint32, b []uint8) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != uint32(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// isPrefix reports whether path a is a strict ancestor of vid path b.
+func isPrefix(a []uint32, b []uint8) bool {
+	return len(a) < len(b) && equalPath(a, b[:len(a)])
+}
