@@ -241,7 +241,8 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 	app.ValidiumKeeper.SetExitMinter(app.BridgeKeeper)
 	app.ValidiumKeeper.SetForcedDepositor(app.BridgeKeeper)
 	app.ValidiumKeeper.SetRouter(app.BridgeKeeper)
-	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority)
+	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority,
+		&app.ValidiumKeeper, electionkeeper.NewAcceptanceAdapter(&app.AcceptanceKeeper))
 }
 
 func (app *App) initModuleManager(enc EncodingConfig) {

@@ -3,15 +3,56 @@ package keeper
 import (
 	"context"
 
+	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
 	"github.com/slush-tree/slush/x/election/types"
 )
 
-// InitGenesis stores the validated genesis state.
+// InitGenesis stores the validated genesis state and rebuilds the open-round and deadline indexes.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
 	}
-	return k.Params.Set(ctx, gs.Params)
+	if err := k.Params.Set(ctx, gs.Params); err != nil {
+		return err
+	}
+	if err := k.NextRoundID.Set(ctx, max(gs.NextRoundId, 1)); err != nil {
+		return err
+	}
+	for _, r := range gs.Rounds {
+		if err := k.Rounds.Set(ctx, r.Id, r); err != nil {
+			return err
+		}
+		if r.Status != types.RoundStatus_ROUND_STATUS_OPEN {
+			continue
+		}
+		if err := k.OpenRounds.Set(ctx, r.ChildIndex, r.Id); err != nil {
+			return err
+		}
+		if err := k.Deadlines.Set(ctx, collections.Join(r.Deadline, r.Id)); err != nil {
+			return err
+		}
+	}
+	for _, v := range gs.Votes {
+		path, err := v.VoterPath()
+		if err != nil {
+			return errorsmod.Wrap(types.ErrInvalidGenesis, err.Error())
+		}
+		if err := k.Votes.Set(ctx, collections.Join(v.RoundId, types.PathKey(path)), v); err != nil {
+			return err
+		}
+	}
+	for _, t := range gs.Tallies {
+		addr, key, err := types.DecodeCandidate(t.Candidate, k.addressCodec)
+		if err != nil {
+			return errorsmod.Wrap(types.ErrInvalidGenesis, err.Error())
+		}
+		if err := k.Tallies.Set(ctx, collections.Join(t.RoundId, types.CandidateKey(addr, key)), t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ExportGenesis reads the whole module state back into a genesis state.
@@ -20,5 +61,26 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	return &types.GenesisState{Params: params}, nil
+	next, err := k.NextRoundID.Peek(ctx)
+	if err != nil {
+		return nil, err
+	}
+	gs := &types.GenesisState{Params: params, NextRoundId: next}
+	if err := k.Rounds.Walk(ctx, nil, func(_ uint64, r types.Round) (bool, error) {
+		gs.Rounds = append(gs.Rounds, r)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := k.Votes.Walk(ctx, nil, func(_ collections.Pair[uint64, []byte], v types.Vote) (bool, error) {
+		gs.Votes = append(gs.Votes, v)
+		return false, nil
+	}); err != nil {
+		return nil, err
+	}
+	err = k.Tallies.Walk(ctx, nil, func(_ collections.Pair[uint64, []byte], t types.Tally) (bool, error) {
+		gs.Tallies = append(gs.Tallies, t)
+		return false, nil
+	})
+	return gs, err
 }

@@ -23,3 +23,17 @@ func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams)
 	}
 	return &types.MsgUpdateParamsResponse{}, nil
 }
+
+// ReportWithholding opens an emergency round for a child (DESIGN §9).
+func (m msgServer) ReportWithholding(ctx context.Context, msg *types.MsgReportWithholding) (*types.MsgReportWithholdingResponse, error) {
+	round, err := m.reportWithholding(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgReportWithholdingResponse{RoundId: round.Id, Deadline: round.Deadline}, nil
+}
+
+// EmergencyVote records a descendant's vote and installs the candidate on a majority (DESIGN §9).
+func (m msgServer) EmergencyVote(ctx context.Context, msg *types.MsgEmergencyVote) (*types.MsgEmergencyVoteResponse, error) {
+	return m.emergencyVote(ctx, msg)
+}

@@ -11,10 +11,12 @@ import (
 // RegisterLegacyAminoCodec registers the module's messages for amino JSON signing.
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "slush/x/election/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgReportWithholding{}, "slush/x/election/MsgReportWithholding")
+	legacy.RegisterAminoMsg(cdc, &MsgEmergencyVote{}, "slush/x/election/MsgEmergencyVote")
 }
 
 // RegisterInterfaces registers the module's messages with the interface registry.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{})
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgReportWithholding{}, &MsgEmergencyVote{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

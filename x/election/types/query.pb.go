@@ -6,6 +6,7 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	query "github.com/cosmos/cosmos-sdk/types/query"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
@@ -113,33 +114,374 @@ func (m *QueryParamsResponse) GetParams() Params {
 	return Params{}
 }
 
+// QueryRoundRequest is the request type for Query/Round.
+type QueryRoundRequest struct {
+	// round_id is the round.
+	RoundId uint64 `protobuf:"varint,1,opt,name=round_id,json=roundId,proto3" json:"round_id,omitempty"`
+}
+
+func (m *QueryRoundRequest) Reset()         { *m = QueryRoundRequest{} }
+func (m *QueryRoundRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRoundRequest) ProtoMessage()    {}
+func (*QueryRoundRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{2}
+}
+func (m *QueryRoundRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRoundRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRoundRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRoundRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRoundRequest.Merge(m, src)
+}
+func (m *QueryRoundRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRoundRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRoundRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRoundRequest proto.InternalMessageInfo
+
+func (m *QueryRoundRequest) GetRoundId() uint64 {
+	if m != nil {
+		return m.RoundId
+	}
+	return 0
+}
+
+// QueryRoundResponse is the response type for Query/Round.
+type QueryRoundResponse struct {
+	// round is the round.
+	Round Round `protobuf:"bytes,1,opt,name=round,proto3" json:"round"`
+	// tallies are the candidates' tallies.
+	Tallies []Tally `protobuf:"bytes,2,rep,name=tallies,proto3" json:"tallies"`
+}
+
+func (m *QueryRoundResponse) Reset()         { *m = QueryRoundResponse{} }
+func (m *QueryRoundResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRoundResponse) ProtoMessage()    {}
+func (*QueryRoundResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{3}
+}
+func (m *QueryRoundResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRoundResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRoundResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRoundResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRoundResponse.Merge(m, src)
+}
+func (m *QueryRoundResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRoundResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRoundResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRoundResponse proto.InternalMessageInfo
+
+func (m *QueryRoundResponse) GetRound() Round {
+	if m != nil {
+		return m.Round
+	}
+	return Round{}
+}
+
+func (m *QueryRoundResponse) GetTallies() []Tally {
+	if m != nil {
+		return m.Tallies
+	}
+	return nil
+}
+
+// QueryOpenRoundRequest is the request type for Query/OpenRound.
+type QueryOpenRoundRequest struct {
+	// child_index is the child.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+}
+
+func (m *QueryOpenRoundRequest) Reset()         { *m = QueryOpenRoundRequest{} }
+func (m *QueryOpenRoundRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryOpenRoundRequest) ProtoMessage()    {}
+func (*QueryOpenRoundRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{4}
+}
+func (m *QueryOpenRoundRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOpenRoundRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOpenRoundRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOpenRoundRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOpenRoundRequest.Merge(m, src)
+}
+func (m *QueryOpenRoundRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOpenRoundRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOpenRoundRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOpenRoundRequest proto.InternalMessageInfo
+
+func (m *QueryOpenRoundRequest) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+// QueryOpenRoundResponse is the response type for Query/OpenRound.
+type QueryOpenRoundResponse struct {
+	// found tells whether the child has an open round.
+	Found bool `protobuf:"varint,1,opt,name=found,proto3" json:"found,omitempty"`
+	// round is the open round.
+	Round Round `protobuf:"bytes,2,opt,name=round,proto3" json:"round"`
+}
+
+func (m *QueryOpenRoundResponse) Reset()         { *m = QueryOpenRoundResponse{} }
+func (m *QueryOpenRoundResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryOpenRoundResponse) ProtoMessage()    {}
+func (*QueryOpenRoundResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{5}
+}
+func (m *QueryOpenRoundResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOpenRoundResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOpenRoundResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOpenRoundResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOpenRoundResponse.Merge(m, src)
+}
+func (m *QueryOpenRoundResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOpenRoundResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOpenRoundResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOpenRoundResponse proto.InternalMessageInfo
+
+func (m *QueryOpenRoundResponse) GetFound() bool {
+	if m != nil {
+		return m.Found
+	}
+	return false
+}
+
+func (m *QueryOpenRoundResponse) GetRound() Round {
+	if m != nil {
+		return m.Round
+	}
+	return Round{}
+}
+
+// QueryVotesRequest is the request type for Query/Votes.
+type QueryVotesRequest struct {
+	// round_id is the round.
+	RoundId uint64 `protobuf:"varint,1,opt,name=round_id,json=roundId,proto3" json:"round_id,omitempty"`
+	// pagination bounds the response.
+	Pagination *query.PageRequest `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryVotesRequest) Reset()         { *m = QueryVotesRequest{} }
+func (m *QueryVotesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryVotesRequest) ProtoMessage()    {}
+func (*QueryVotesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{6}
+}
+func (m *QueryVotesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryVotesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryVotesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryVotesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryVotesRequest.Merge(m, src)
+}
+func (m *QueryVotesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryVotesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryVotesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryVotesRequest proto.InternalMessageInfo
+
+func (m *QueryVotesRequest) GetRoundId() uint64 {
+	if m != nil {
+		return m.RoundId
+	}
+	return 0
+}
+
+func (m *QueryVotesRequest) GetPagination() *query.PageRequest {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
+// QueryVotesResponse is the response type for Query/Votes.
+type QueryVotesResponse struct {
+	// votes are the round's votes, ordered by voter path.
+	Votes []Vote `protobuf:"bytes,1,rep,name=votes,proto3" json:"votes"`
+	// pagination is the next page.
+	Pagination *query.PageResponse `protobuf:"bytes,2,opt,name=pagination,proto3" json:"pagination,omitempty"`
+}
+
+func (m *QueryVotesResponse) Reset()         { *m = QueryVotesResponse{} }
+func (m *QueryVotesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryVotesResponse) ProtoMessage()    {}
+func (*QueryVotesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{7}
+}
+func (m *QueryVotesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryVotesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryVotesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryVotesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryVotesResponse.Merge(m, src)
+}
+func (m *QueryVotesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryVotesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryVotesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryVotesResponse proto.InternalMessageInfo
+
+func (m *QueryVotesResponse) GetVotes() []Vote {
+	if m != nil {
+		return m.Votes
+	}
+	return nil
+}
+
+func (m *QueryVotesResponse) GetPagination() *query.PageResponse {
+	if m != nil {
+		return m.Pagination
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "slush.election.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "slush.election.v1.QueryParamsResponse")
+	proto.RegisterType((*QueryRoundRequest)(nil), "slush.election.v1.QueryRoundRequest")
+	proto.RegisterType((*QueryRoundResponse)(nil), "slush.election.v1.QueryRoundResponse")
+	proto.RegisterType((*QueryOpenRoundRequest)(nil), "slush.election.v1.QueryOpenRoundRequest")
+	proto.RegisterType((*QueryOpenRoundResponse)(nil), "slush.election.v1.QueryOpenRoundResponse")
+	proto.RegisterType((*QueryVotesRequest)(nil), "slush.election.v1.QueryVotesRequest")
+	proto.RegisterType((*QueryVotesResponse)(nil), "slush.election.v1.QueryVotesResponse")
 }
 
 func init() { proto.RegisterFile("slush/election/v1/query.proto", fileDescriptor_03b7715cf63a4809) }
 
 var fileDescriptor_03b7715cf63a4809 = []byte{
-	// 288 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x2d, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x4f, 0xcd, 0x49, 0x4d, 0x2e, 0xc9, 0xcc, 0xcf, 0xd3, 0x2f, 0x33, 0xd4, 0x2f, 0x2c,
-	0x4d, 0x2d, 0xaa, 0xd4, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x04, 0x4b, 0xeb, 0xc1, 0xa4,
-	0xf5, 0xca, 0x0c, 0xa5, 0x04, 0x13, 0x73, 0x33, 0xf3, 0xf2, 0xf5, 0xc1, 0x24, 0x44, 0x95, 0x94,
-	0x48, 0x7a, 0x7e, 0x7a, 0x3e, 0x98, 0xa9, 0x0f, 0x62, 0x41, 0x45, 0x65, 0xd2, 0xf3, 0xf3, 0xd3,
-	0x73, 0x52, 0xf5, 0x13, 0x0b, 0x32, 0xf5, 0x13, 0xf3, 0xf2, 0xf2, 0x4b, 0x12, 0x41, 0x46, 0x14,
-	0x43, 0x65, 0xe5, 0x30, 0x2d, 0x2e, 0x48, 0x2c, 0x4a, 0xcc, 0x85, 0xca, 0x2b, 0x89, 0x70, 0x09,
-	0x05, 0x82, 0x1c, 0x12, 0x00, 0x16, 0x0c, 0x4a, 0x2d, 0x2c, 0x4d, 0x2d, 0x2e, 0x51, 0x0a, 0xe6,
-	0x12, 0x46, 0x11, 0x2d, 0x2e, 0xc8, 0xcf, 0x2b, 0x4e, 0x15, 0xb2, 0xe1, 0x62, 0x83, 0x68, 0x96,
-	0x60, 0x54, 0x60, 0xd4, 0xe0, 0x36, 0x92, 0xd4, 0xc3, 0x70, 0xb7, 0x1e, 0x44, 0x8b, 0x13, 0xe7,
-	0x89, 0x7b, 0xf2, 0x0c, 0x2b, 0x9e, 0x6f, 0xd0, 0x62, 0x0c, 0x82, 0xea, 0x31, 0x6a, 0x66, 0xe4,
-	0x62, 0x05, 0x9b, 0x2a, 0x54, 0xc5, 0xc5, 0x06, 0x51, 0x26, 0xa4, 0x8a, 0xc5, 0x04, 0x4c, 0xf7,
-	0x48, 0xa9, 0x11, 0x52, 0x06, 0x71, 0xa0, 0x92, 0x62, 0xd3, 0xe5, 0x27, 0x93, 0x99, 0xa4, 0x85,
-	0x24, 0xf5, 0x71, 0x79, 0xdb, 0xc9, 0xed, 0xc4, 0x23, 0x39, 0xc6, 0x0b, 0x8f, 0xe4, 0x18, 0x1f,
-	0x3c, 0x92, 0x63, 0x9c, 0xf0, 0x58, 0x8e, 0xe1, 0xc2, 0x63, 0x39, 0x86, 0x1b, 0x8f, 0xe5, 0x18,
-	0xa2, 0x74, 0xd2, 0x33, 0x4b, 0x32, 0x4a, 0x93, 0xf4, 0x92, 0xf3, 0x73, 0x21, 0xda, 0x75, 0x4b,
-	0x8a, 0x52, 0x53, 0xa1, 0x26, 0x55, 0x20, 0xcc, 0x2a, 0xa9, 0x2c, 0x48, 0x2d, 0x4e, 0x62, 0x03,
-	0x87, 0x9f, 0x31, 0x20, 0x00, 0x00, 0xff, 0xff, 0xff, 0x4d, 0xb4, 0x2c, 0xda, 0x01, 0x00, 0x00,
+	// 648 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x94, 0x4d, 0x6f, 0xd3, 0x4c,
+	0x10, 0xc7, 0xe3, 0x3e, 0x75, 0x5f, 0xb6, 0x7a, 0x0e, 0x5d, 0x0a, 0xa4, 0x01, 0xdc, 0x62, 0xb5,
+	0xa5, 0x84, 0xd4, 0xab, 0x24, 0x1c, 0x7a, 0xe0, 0x94, 0x43, 0x51, 0x4f, 0x14, 0x83, 0x38, 0x70,
+	0x89, 0x36, 0xf1, 0xe2, 0x58, 0x72, 0xbc, 0x6e, 0xd6, 0x89, 0x1a, 0xaa, 0x5e, 0x2a, 0x0e, 0x1c,
+	0x11, 0x88, 0xef, 0x80, 0xc4, 0x85, 0x8f, 0xd1, 0x63, 0x25, 0x2e, 0x9c, 0x10, 0x4a, 0x90, 0xf8,
+	0x1a, 0xc8, 0xb3, 0x9b, 0xb7, 0xc6, 0x56, 0xca, 0x25, 0xb2, 0x67, 0xe7, 0x3f, 0xf3, 0x9b, 0xd9,
+	0xbf, 0x83, 0xee, 0x09, 0xbf, 0x2d, 0x1a, 0x84, 0xf9, 0xac, 0x1e, 0x79, 0x3c, 0x20, 0x9d, 0x22,
+	0x39, 0x6e, 0xb3, 0x56, 0xd7, 0x0a, 0x5b, 0x3c, 0xe2, 0x78, 0x15, 0x8e, 0xad, 0xc1, 0xb1, 0xd5,
+	0x29, 0xe6, 0x56, 0x69, 0xd3, 0x0b, 0x38, 0x81, 0x5f, 0x99, 0x95, 0xcb, 0xd7, 0xb9, 0x68, 0x72,
+	0x41, 0x6a, 0x54, 0x30, 0x29, 0x27, 0x9d, 0x62, 0x8d, 0x45, 0xb4, 0x48, 0x42, 0xea, 0x7a, 0x01,
+	0x05, 0xad, 0xcc, 0x5d, 0x73, 0xb9, 0xcb, 0xe1, 0x91, 0xc4, 0x4f, 0x2a, 0x7a, 0xd7, 0xe5, 0xdc,
+	0xf5, 0x19, 0xa1, 0xa1, 0x47, 0x68, 0x10, 0xf0, 0x08, 0x24, 0x42, 0x9d, 0x6e, 0x4e, 0x43, 0x0e,
+	0x89, 0x64, 0x86, 0x31, 0x9d, 0x11, 0xd2, 0x16, 0x6d, 0xaa, 0x0a, 0xe6, 0x1a, 0xc2, 0xcf, 0x63,
+	0xae, 0x23, 0x08, 0xda, 0xec, 0xb8, 0xcd, 0x44, 0x64, 0xbe, 0x40, 0x37, 0x26, 0xa2, 0x22, 0xe4,
+	0x81, 0x60, 0xf8, 0x09, 0x5a, 0x90, 0xe2, 0xac, 0xb6, 0xa9, 0xed, 0xae, 0x94, 0xd6, 0xad, 0xa9,
+	0x2d, 0x58, 0x52, 0x52, 0x59, 0xbe, 0xf8, 0xb9, 0x91, 0xf9, 0xf2, 0xe7, 0x5b, 0x5e, 0xb3, 0x95,
+	0xc6, 0xb4, 0xd0, 0x2a, 0x14, 0xb5, 0x79, 0x3b, 0x70, 0x54, 0x27, 0xbc, 0x8e, 0x96, 0x5a, 0xf1,
+	0x7b, 0xd5, 0x73, 0xa0, 0xe8, 0xbc, 0xbd, 0x08, 0xef, 0x87, 0x8e, 0xf9, 0x4e, 0x53, 0x6c, 0x4a,
+	0xa0, 0x20, 0x1e, 0x23, 0x1d, 0x32, 0x14, 0x43, 0x36, 0x81, 0x01, 0x04, 0x95, 0xf9, 0x18, 0xc1,
+	0x96, 0xc9, 0x78, 0x1f, 0x2d, 0x46, 0xd4, 0xf7, 0x3d, 0x26, 0xb2, 0x73, 0x9b, 0xff, 0xa5, 0xe8,
+	0x5e, 0x52, 0xdf, 0xef, 0x2a, 0xdd, 0x20, 0xdd, 0xdc, 0x47, 0x37, 0x81, 0xe2, 0x59, 0xc8, 0x82,
+	0x09, 0xf4, 0x0d, 0xb4, 0x52, 0x6f, 0x78, 0xbe, 0x53, 0xf5, 0x02, 0x87, 0x9d, 0x00, 0xce, 0xff,
+	0x36, 0x82, 0xd0, 0x61, 0x1c, 0x31, 0x1d, 0x74, 0xeb, 0xaa, 0x52, 0xcd, 0xb0, 0x86, 0xf4, 0x37,
+	0xc3, 0x19, 0x96, 0x6c, 0xf9, 0x32, 0x9a, 0x6c, 0xee, 0x1f, 0x26, 0x33, 0x3b, 0x6a, 0xad, 0xaf,
+	0x78, 0xc4, 0xc4, 0xec, 0xb5, 0xe2, 0x03, 0x84, 0x46, 0xde, 0x53, 0xad, 0x76, 0x2c, 0x69, 0x54,
+	0x2b, 0x36, 0xaa, 0x25, 0x7d, 0xae, 0x8c, 0x6a, 0x1d, 0x51, 0x97, 0xa9, 0xb2, 0xf6, 0x98, 0xd2,
+	0xfc, 0x38, 0xb8, 0x1e, 0xd5, 0x58, 0x8d, 0x56, 0x46, 0x7a, 0x27, 0x0e, 0x64, 0x35, 0x58, 0xf3,
+	0xed, 0x84, 0x21, 0x62, 0xc1, 0x60, 0x06, 0xc8, 0xc5, 0x4f, 0x13, 0x98, 0x1e, 0xcc, 0x64, 0x92,
+	0x1d, 0xc7, 0xa1, 0x4a, 0x5f, 0xe7, 0x91, 0x0e, 0x50, 0xf8, 0x2d, 0x5a, 0x90, 0x56, 0xc4, 0xdb,
+	0x09, 0x08, 0xd3, 0x9e, 0xcf, 0xed, 0xcc, 0x4a, 0x93, 0xed, 0xcc, 0xfb, 0xe7, 0xdf, 0x7f, 0x7f,
+	0x9a, 0xbb, 0x83, 0xd7, 0x49, 0xda, 0xa7, 0x85, 0xcf, 0x35, 0xa4, 0xc3, 0x4d, 0xe1, 0xad, 0xb4,
+	0xa2, 0xe3, 0x4e, 0xca, 0x6d, 0xcf, 0xc8, 0x52, 0x9d, 0x0b, 0xd0, 0x79, 0x07, 0x6f, 0x25, 0x74,
+	0x86, 0xdb, 0x15, 0xe4, 0x74, 0x70, 0xeb, 0x67, 0xf8, 0xb3, 0x86, 0x96, 0x87, 0xce, 0xc3, 0xbb,
+	0x69, 0x2d, 0xae, 0xda, 0x3a, 0xf7, 0xf0, 0x1a, 0x99, 0x0a, 0xa8, 0x0c, 0x40, 0x7b, 0xf8, 0x51,
+	0x02, 0x10, 0x0f, 0x59, 0x50, 0x05, 0x1a, 0x72, 0x3a, 0xf6, 0x99, 0x9c, 0xe1, 0xf7, 0x1a, 0xd2,
+	0xc1, 0x32, 0xe9, 0xcb, 0x19, 0xb7, 0x72, 0xfa, 0x72, 0x26, 0x7c, 0x67, 0x96, 0x80, 0xa5, 0x80,
+	0xf3, 0xd7, 0x59, 0x0e, 0x01, 0xdb, 0x55, 0x0e, 0x2e, 0x7a, 0x86, 0x76, 0xd9, 0x33, 0xb4, 0x5f,
+	0x3d, 0x43, 0xfb, 0xd0, 0x37, 0x32, 0x97, 0x7d, 0x23, 0xf3, 0xa3, 0x6f, 0x64, 0x5e, 0x17, 0x5c,
+	0x2f, 0x6a, 0xb4, 0x6b, 0x56, 0x9d, 0x37, 0x65, 0xbd, 0xbd, 0xa8, 0xc5, 0x98, 0x2a, 0x7d, 0x32,
+	0x2a, 0x1e, 0x75, 0x43, 0x26, 0x6a, 0x0b, 0xf0, 0x5f, 0x5a, 0xfe, 0x1b, 0x00, 0x00, 0xff, 0xff,
+	0xfa, 0x1d, 0x8f, 0xf8, 0x34, 0x06, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -156,6 +498,12 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryClient interface {
 	// Params returns the module parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
+	// Round returns one round with its tallies.
+	Round(ctx context.Context, in *QueryRoundRequest, opts ...grpc.CallOption) (*QueryRoundResponse, error)
+	// OpenRound returns the open round of a child, if any.
+	OpenRound(ctx context.Context, in *QueryOpenRoundRequest, opts ...grpc.CallOption) (*QueryOpenRoundResponse, error)
+	// Votes lists the votes of a round.
+	Votes(ctx context.Context, in *QueryVotesRequest, opts ...grpc.CallOption) (*QueryVotesResponse, error)
 }
 
 type queryClient struct {
@@ -175,10 +523,43 @@ func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts .
 	return out, nil
 }
 
+func (c *queryClient) Round(ctx context.Context, in *QueryRoundRequest, opts ...grpc.CallOption) (*QueryRoundResponse, error) {
+	out := new(QueryRoundResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Query/Round", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) OpenRound(ctx context.Context, in *QueryOpenRoundRequest, opts ...grpc.CallOption) (*QueryOpenRoundResponse, error) {
+	out := new(QueryOpenRoundResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Query/OpenRound", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) Votes(ctx context.Context, in *QueryVotesRequest, opts ...grpc.CallOption) (*QueryVotesResponse, error) {
+	out := new(QueryVotesResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Query/Votes", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
+	// Round returns one round with its tallies.
+	Round(context.Context, *QueryRoundRequest) (*QueryRoundResponse, error)
+	// OpenRound returns the open round of a child, if any.
+	OpenRound(context.Context, *QueryOpenRoundRequest) (*QueryOpenRoundResponse, error)
+	// Votes lists the votes of a round.
+	Votes(context.Context, *QueryVotesRequest) (*QueryVotesResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -187,6 +568,15 @@ type UnimplementedQueryServer struct {
 
 func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
+}
+func (*UnimplementedQueryServer) Round(ctx context.Context, req *QueryRoundRequest) (*QueryRoundResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Round not implemented")
+}
+func (*UnimplementedQueryServer) OpenRound(ctx context.Context, req *QueryOpenRoundRequest) (*QueryOpenRoundResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method OpenRound not implemented")
+}
+func (*UnimplementedQueryServer) Votes(ctx context.Context, req *QueryVotesRequest) (*QueryVotesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Votes not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -211,6 +601,60 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Round_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRoundRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Round(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Query/Round",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Round(ctx, req.(*QueryRoundRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_OpenRound_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryOpenRoundRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).OpenRound(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Query/OpenRound",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).OpenRound(ctx, req.(*QueryOpenRoundRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_Votes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryVotesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Votes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Query/Votes",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Votes(ctx, req.(*QueryVotesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.election.v1.Query",
@@ -219,6 +663,18 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
+		},
+		{
+			MethodName: "Round",
+			Handler:    _Query_Round_Handler,
+		},
+		{
+			MethodName: "OpenRound",
+			Handler:    _Query_OpenRound_Handler,
+		},
+		{
+			MethodName: "Votes",
+			Handler:    _Query_Votes_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -281,6 +737,241 @@ func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryRoundRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRoundRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRoundRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.RoundId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.RoundId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRoundResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRoundResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRoundResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Tallies) > 0 {
+		for iNdEx := len(m.Tallies) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Tallies[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	{
+		size, err := m.Round.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOpenRoundRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOpenRoundRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOpenRoundRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOpenRoundResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOpenRoundResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOpenRoundResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Round.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.Found {
+		i--
+		if m.Found {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryVotesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryVotesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryVotesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.RoundId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.RoundId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryVotesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryVotesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryVotesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Pagination != nil {
+		{
+			size, err := m.Pagination.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintQuery(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Votes) > 0 {
+		for iNdEx := len(m.Votes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Votes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -309,6 +1000,96 @@ func (m *QueryParamsResponse) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryRoundRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RoundId != 0 {
+		n += 1 + sovQuery(uint64(m.RoundId))
+	}
+	return n
+}
+
+func (m *QueryRoundResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Round.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if len(m.Tallies) > 0 {
+		for _, e := range m.Tallies {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryOpenRoundRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovQuery(uint64(m.ChildIndex))
+	}
+	return n
+}
+
+func (m *QueryOpenRoundResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Found {
+		n += 2
+	}
+	l = m.Round.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryVotesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RoundId != 0 {
+		n += 1 + sovQuery(uint64(m.RoundId))
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryVotesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Votes) > 0 {
+		for _, e := range m.Votes {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	if m.Pagination != nil {
+		l = m.Pagination.Size()
+		n += 1 + l + sovQuery(uint64(l))
+	}
 	return n
 }
 
@@ -427,6 +1208,589 @@ func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRoundRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRoundRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRoundRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RoundId", wireType)
+			}
+			m.RoundId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RoundId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRoundResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRoundResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRoundResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Round.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Tallies", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Tallies = append(m.Tallies, Tally{})
+			if err := m.Tallies[len(m.Tallies)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOpenRoundRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOpenRoundRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOpenRoundRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOpenRoundResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOpenRoundResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOpenRoundResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Found", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Found = bool(v != 0)
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Round", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Round.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryVotesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryVotesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryVotesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RoundId", wireType)
+			}
+			m.RoundId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RoundId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageRequest{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryVotesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryVotesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryVotesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Votes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Votes = append(m.Votes, Vote{})
+			if err := m.Votes[len(m.Votes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Pagination", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Pagination == nil {
+				m.Pagination = &query.PageResponse{}
+			}
+			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

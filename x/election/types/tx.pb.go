@@ -12,6 +12,7 @@ import (
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
 	proto "github.com/cosmos/gogoproto/proto"
+	types "github.com/slush-tree/slush/x/acceptance/types"
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
@@ -123,37 +124,374 @@ func (m *MsgUpdateParamsResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_MsgUpdateParamsResponse proto.InternalMessageInfo
 
+// MsgReportWithholding is filed on the parent p by a descendant of p's child v that cannot get
+// v's data: it proves its descendant-ship by a commitment chain down from v's finalized
+// commitment on p and signs the report with its operator key; it opens an emergency round.
+type MsgReportWithholding struct {
+	// submitter pays the fees; the report's authority is the operator-key signature.
+	Submitter string `protobuf:"bytes,1,opt,name=submitter,proto3" json:"submitter,omitempty"`
+	// child_index is v's index on this chain.
+	ChildIndex uint32 `protobuf:"varint,2,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// proof is the commitment chain from v's finalized commitment down to the reporter.
+	Proof DescendantProof `protobuf:"bytes,3,opt,name=proof,proto3" json:"proof"`
+	// public_key is the reporter's operator EdDSA (BabyJubJub) public key, 32 bytes compressed;
+	// its hash must be the operator_key_hash of the reporter's commitment.
+	PublicKey []byte `protobuf:"bytes,4,opt,name=public_key,json=publicKey,proto3" json:"public_key,omitempty"`
+	// signature is the EdDSA signature (64 bytes) over ReportMessage(v's vid, v's epoch, v's
+	// finalized commitment).
+	Signature []byte `protobuf:"bytes,5,opt,name=signature,proto3" json:"signature,omitempty"`
+}
+
+func (m *MsgReportWithholding) Reset()         { *m = MsgReportWithholding{} }
+func (m *MsgReportWithholding) String() string { return proto.CompactTextString(m) }
+func (*MsgReportWithholding) ProtoMessage()    {}
+func (*MsgReportWithholding) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{2}
+}
+func (m *MsgReportWithholding) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgReportWithholding) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgReportWithholding.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgReportWithholding) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgReportWithholding.Merge(m, src)
+}
+func (m *MsgReportWithholding) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgReportWithholding) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgReportWithholding.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgReportWithholding proto.InternalMessageInfo
+
+func (m *MsgReportWithholding) GetSubmitter() string {
+	if m != nil {
+		return m.Submitter
+	}
+	return ""
+}
+
+func (m *MsgReportWithholding) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *MsgReportWithholding) GetProof() DescendantProof {
+	if m != nil {
+		return m.Proof
+	}
+	return DescendantProof{}
+}
+
+func (m *MsgReportWithholding) GetPublicKey() []byte {
+	if m != nil {
+		return m.PublicKey
+	}
+	return nil
+}
+
+func (m *MsgReportWithholding) GetSignature() []byte {
+	if m != nil {
+		return m.Signature
+	}
+	return nil
+}
+
+// MsgReportWithholdingResponse is the response to MsgReportWithholding.
+type MsgReportWithholdingResponse struct {
+	// round_id is the opened round.
+	RoundId uint64 `protobuf:"varint,1,opt,name=round_id,json=roundId,proto3" json:"round_id,omitempty"`
+	// deadline is the last root height at which votes count.
+	Deadline uint64 `protobuf:"varint,2,opt,name=deadline,proto3" json:"deadline,omitempty"`
+}
+
+func (m *MsgReportWithholdingResponse) Reset()         { *m = MsgReportWithholdingResponse{} }
+func (m *MsgReportWithholdingResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgReportWithholdingResponse) ProtoMessage()    {}
+func (*MsgReportWithholdingResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{3}
+}
+func (m *MsgReportWithholdingResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgReportWithholdingResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgReportWithholdingResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgReportWithholdingResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgReportWithholdingResponse.Merge(m, src)
+}
+func (m *MsgReportWithholdingResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgReportWithholdingResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgReportWithholdingResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgReportWithholdingResponse proto.InternalMessageInfo
+
+func (m *MsgReportWithholdingResponse) GetRoundId() uint64 {
+	if m != nil {
+		return m.RoundId
+	}
+	return 0
+}
+
+func (m *MsgReportWithholdingResponse) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
+// MsgEmergencyVote is one descendant's vote for a candidate operator of v.
+type MsgEmergencyVote struct {
+	// submitter pays the fees; the vote's authority is the operator-key signature.
+	Submitter string `protobuf:"bytes,1,opt,name=submitter,proto3" json:"submitter,omitempty"`
+	// round_id is the open round.
+	RoundId uint64 `protobuf:"varint,2,opt,name=round_id,json=roundId,proto3" json:"round_id,omitempty"`
+	// candidate is the proposed operator.
+	Candidate Candidate `protobuf:"bytes,3,opt,name=candidate,proto3" json:"candidate"`
+	// proof is the commitment chain from the round's commitment down to the voter.
+	Proof DescendantProof `protobuf:"bytes,4,opt,name=proof,proto3" json:"proof"`
+	// histogram is the voter's acceptance histogram: its digest must be the acceptance_digest of
+	// the voter's commitment; the sum of its counts is the vote's weight.
+	Histogram []types.HistogramBucket `protobuf:"bytes,5,rep,name=histogram,proto3" json:"histogram"`
+	// public_key is the voter's operator EdDSA public key (32 bytes compressed); its hash must be
+	// the operator_key_hash of the voter's commitment.
+	PublicKey []byte `protobuf:"bytes,6,opt,name=public_key,json=publicKey,proto3" json:"public_key,omitempty"`
+	// signature is the EdDSA signature (64 bytes) over VoteMessage(round id, v's vid, round epoch,
+	// candidate).
+	Signature []byte `protobuf:"bytes,7,opt,name=signature,proto3" json:"signature,omitempty"`
+}
+
+func (m *MsgEmergencyVote) Reset()         { *m = MsgEmergencyVote{} }
+func (m *MsgEmergencyVote) String() string { return proto.CompactTextString(m) }
+func (*MsgEmergencyVote) ProtoMessage()    {}
+func (*MsgEmergencyVote) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{4}
+}
+func (m *MsgEmergencyVote) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgEmergencyVote) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgEmergencyVote.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgEmergencyVote) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgEmergencyVote.Merge(m, src)
+}
+func (m *MsgEmergencyVote) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgEmergencyVote) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgEmergencyVote.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgEmergencyVote proto.InternalMessageInfo
+
+func (m *MsgEmergencyVote) GetSubmitter() string {
+	if m != nil {
+		return m.Submitter
+	}
+	return ""
+}
+
+func (m *MsgEmergencyVote) GetRoundId() uint64 {
+	if m != nil {
+		return m.RoundId
+	}
+	return 0
+}
+
+func (m *MsgEmergencyVote) GetCandidate() Candidate {
+	if m != nil {
+		return m.Candidate
+	}
+	return Candidate{}
+}
+
+func (m *MsgEmergencyVote) GetProof() DescendantProof {
+	if m != nil {
+		return m.Proof
+	}
+	return DescendantProof{}
+}
+
+func (m *MsgEmergencyVote) GetHistogram() []types.HistogramBucket {
+	if m != nil {
+		return m.Histogram
+	}
+	return nil
+}
+
+func (m *MsgEmergencyVote) GetPublicKey() []byte {
+	if m != nil {
+		return m.PublicKey
+	}
+	return nil
+}
+
+func (m *MsgEmergencyVote) GetSignature() []byte {
+	if m != nil {
+		return m.Signature
+	}
+	return nil
+}
+
+// MsgEmergencyVoteResponse is the response to MsgEmergencyVote.
+type MsgEmergencyVoteResponse struct {
+	// counted is what the vote added to the candidate's tally.
+	Counted uint64 `protobuf:"varint,1,opt,name=counted,proto3" json:"counted,omitempty"`
+	// tally is the candidate's tally after the vote.
+	Tally uint64 `protobuf:"varint,2,opt,name=tally,proto3" json:"tally,omitempty"`
+	// elected tells that this vote reached the majority and installed the candidate.
+	Elected bool `protobuf:"varint,3,opt,name=elected,proto3" json:"elected,omitempty"`
+}
+
+func (m *MsgEmergencyVoteResponse) Reset()         { *m = MsgEmergencyVoteResponse{} }
+func (m *MsgEmergencyVoteResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgEmergencyVoteResponse) ProtoMessage()    {}
+func (*MsgEmergencyVoteResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{5}
+}
+func (m *MsgEmergencyVoteResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgEmergencyVoteResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgEmergencyVoteResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgEmergencyVoteResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgEmergencyVoteResponse.Merge(m, src)
+}
+func (m *MsgEmergencyVoteResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgEmergencyVoteResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgEmergencyVoteResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgEmergencyVoteResponse proto.InternalMessageInfo
+
+func (m *MsgEmergencyVoteResponse) GetCounted() uint64 {
+	if m != nil {
+		return m.Counted
+	}
+	return 0
+}
+
+func (m *MsgEmergencyVoteResponse) GetTally() uint64 {
+	if m != nil {
+		return m.Tally
+	}
+	return 0
+}
+
+func (m *MsgEmergencyVoteResponse) GetElected() bool {
+	if m != nil {
+		return m.Elected
+	}
+	return false
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "slush.election.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "slush.election.v1.MsgUpdateParamsResponse")
+	proto.RegisterType((*MsgReportWithholding)(nil), "slush.election.v1.MsgReportWithholding")
+	proto.RegisterType((*MsgReportWithholdingResponse)(nil), "slush.election.v1.MsgReportWithholdingResponse")
+	proto.RegisterType((*MsgEmergencyVote)(nil), "slush.election.v1.MsgEmergencyVote")
+	proto.RegisterType((*MsgEmergencyVoteResponse)(nil), "slush.election.v1.MsgEmergencyVoteResponse")
 }
 
 func init() { proto.RegisterFile("slush/election/v1/tx.proto", fileDescriptor_59f8a006c3fb79e1) }
 
 var fileDescriptor_59f8a006c3fb79e1 = []byte{
-	// 347 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xe2, 0x92, 0x2a, 0xce, 0x29, 0x2d,
-	0xce, 0xd0, 0x4f, 0xcd, 0x49, 0x4d, 0x2e, 0xc9, 0xcc, 0xcf, 0xd3, 0x2f, 0x33, 0xd4, 0x2f, 0xa9,
-	0xd0, 0x2b, 0x28, 0xca, 0x2f, 0xc9, 0x17, 0x12, 0x04, 0xcb, 0xe9, 0xc1, 0xe4, 0xf4, 0xca, 0x0c,
-	0xa5, 0x04, 0x13, 0x73, 0x33, 0xf3, 0xf2, 0xf5, 0xc1, 0x24, 0x44, 0x95, 0x94, 0x78, 0x72, 0x7e,
-	0x71, 0x6e, 0x7e, 0xb1, 0x7e, 0x6e, 0x71, 0x3a, 0x48, 0x77, 0x6e, 0x71, 0x3a, 0x54, 0x42, 0x12,
-	0x22, 0x11, 0x0f, 0xe6, 0xe9, 0x43, 0x38, 0x50, 0x29, 0x91, 0xf4, 0xfc, 0xf4, 0x7c, 0x88, 0x38,
-	0x88, 0x05, 0x15, 0x95, 0xc3, 0x74, 0x4b, 0x41, 0x62, 0x51, 0x62, 0x2e, 0x54, 0x97, 0xd2, 0x1e,
-	0x46, 0x2e, 0x7e, 0xdf, 0xe2, 0xf4, 0xd0, 0x82, 0x94, 0xc4, 0x92, 0xd4, 0x00, 0xb0, 0x8c, 0x90,
-	0x19, 0x17, 0x67, 0x62, 0x69, 0x49, 0x46, 0x7e, 0x51, 0x66, 0x49, 0xa5, 0x04, 0xa3, 0x02, 0xa3,
-	0x06, 0xa7, 0x93, 0xc4, 0xa5, 0x2d, 0xba, 0x22, 0x50, 0xeb, 0x1c, 0x53, 0x52, 0x8a, 0x52, 0x8b,
-	0x8b, 0x83, 0x4b, 0x8a, 0x32, 0xf3, 0xd2, 0x83, 0x10, 0x4a, 0x85, 0x6c, 0xb8, 0xd8, 0x20, 0x66,
-	0x4b, 0x30, 0x29, 0x30, 0x6a, 0x70, 0x1b, 0x49, 0xea, 0x61, 0x78, 0x56, 0x0f, 0x62, 0x85, 0x13,
-	0xe7, 0x89, 0x7b, 0xf2, 0x0c, 0x2b, 0x9e, 0x6f, 0xd0, 0x62, 0x0c, 0x82, 0xea, 0xb1, 0x32, 0x6e,
-	0x7a, 0xbe, 0x41, 0x0b, 0x61, 0x5a, 0xd7, 0xf3, 0x0d, 0x5a, 0x0a, 0x10, 0xc7, 0x57, 0x20, 0x9c,
-	0x8f, 0xe6, 0x54, 0x25, 0x49, 0x2e, 0x71, 0x34, 0xa1, 0xa0, 0xd4, 0xe2, 0x82, 0xfc, 0xbc, 0xe2,
-	0x54, 0xa3, 0x1c, 0x2e, 0x66, 0xdf, 0xe2, 0x74, 0xa1, 0x38, 0x2e, 0x1e, 0x14, 0xcf, 0x29, 0x61,
-	0x71, 0x14, 0x9a, 0x11, 0x52, 0x5a, 0x84, 0xd5, 0xc0, 0xac, 0x91, 0x62, 0x6d, 0x00, 0xf9, 0xc2,
-	0xc9, 0xed, 0xc4, 0x23, 0x39, 0xc6, 0x0b, 0x8f, 0xe4, 0x18, 0x1f, 0x3c, 0x92, 0x63, 0x9c, 0xf0,
-	0x58, 0x8e, 0xe1, 0xc2, 0x63, 0x39, 0x86, 0x1b, 0x8f, 0xe5, 0x18, 0xa2, 0x74, 0xd2, 0x33, 0x4b,
-	0x32, 0x4a, 0x93, 0xf4, 0x92, 0xf3, 0x73, 0xf5, 0xc1, 0xc6, 0xea, 0x96, 0x14, 0xa5, 0xa6, 0xea,
-	0x63, 0x78, 0xad, 0xa4, 0xb2, 0x20, 0xb5, 0x38, 0x89, 0x0d, 0x1c, 0x2d, 0xc6, 0x80, 0x00, 0x00,
-	0x00, 0xff, 0xff, 0xad, 0xd9, 0x27, 0x1e, 0x44, 0x02, 0x00, 0x00,
+	// 744 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x54, 0xcf, 0x6b, 0x13, 0x4f,
+	0x14, 0xcf, 0xe6, 0x47, 0xdb, 0x4c, 0x5b, 0xbe, 0xdf, 0x2e, 0x81, 0x6e, 0x96, 0x9a, 0xc6, 0x58,
+	0x31, 0x44, 0x9b, 0xa5, 0xad, 0x88, 0x14, 0x11, 0x8d, 0x3f, 0x68, 0x91, 0x40, 0x59, 0xa9, 0x82,
+	0x07, 0xc3, 0x66, 0x67, 0xdc, 0x0c, 0xdd, 0x9d, 0x59, 0x76, 0x66, 0x4b, 0x73, 0x13, 0x8f, 0x9e,
+	0xfc, 0x23, 0x44, 0x3c, 0xf6, 0xe0, 0x51, 0x3c, 0xf7, 0x58, 0x3c, 0x79, 0x12, 0x69, 0x0f, 0xfd,
+	0x37, 0x64, 0x67, 0x7f, 0xa4, 0xc9, 0x2e, 0xb6, 0xf4, 0x12, 0xf2, 0xde, 0xfb, 0xbc, 0xf7, 0x3e,
+	0xef, 0xf3, 0xde, 0x0e, 0x50, 0x99, 0xed, 0xb3, 0x81, 0x86, 0x6c, 0x64, 0x72, 0x4c, 0x89, 0xb6,
+	0xbf, 0xa6, 0xf1, 0x83, 0xb6, 0xeb, 0x51, 0x4e, 0xe5, 0x05, 0x11, 0x6b, 0xc7, 0xb1, 0xf6, 0xfe,
+	0x9a, 0xba, 0x60, 0x38, 0x98, 0x50, 0x4d, 0xfc, 0x86, 0x28, 0x75, 0xd1, 0xa4, 0xcc, 0xa1, 0x4c,
+	0x73, 0x98, 0x15, 0x64, 0x3b, 0xcc, 0x8a, 0x02, 0xd5, 0x30, 0xd0, 0x13, 0x96, 0x16, 0x1a, 0x51,
+	0xa8, 0x62, 0x51, 0x8b, 0x86, 0xfe, 0xe0, 0x5f, 0xe4, 0x5d, 0x09, 0xb9, 0x18, 0xa6, 0x89, 0x5c,
+	0x6e, 0x10, 0x13, 0x05, 0xf5, 0x46, 0x56, 0x84, 0xaa, 0xa7, 0x19, 0x27, 0x0c, 0x43, 0x44, 0x2d,
+	0x8d, 0x70, 0x0d, 0xcf, 0x70, 0xa2, 0xee, 0x8d, 0xef, 0x12, 0xf8, 0xaf, 0xcb, 0xac, 0x5d, 0x17,
+	0x1a, 0x1c, 0xed, 0x88, 0x88, 0x7c, 0x0f, 0x94, 0x0d, 0x9f, 0x0f, 0xa8, 0x87, 0xf9, 0x50, 0x91,
+	0xea, 0x52, 0xb3, 0xdc, 0x51, 0x7e, 0x7e, 0x5b, 0xad, 0x44, 0xb4, 0x1f, 0x43, 0xe8, 0x21, 0xc6,
+	0x5e, 0x72, 0x0f, 0x13, 0x4b, 0x1f, 0x41, 0xe5, 0x07, 0x60, 0x2a, 0xac, 0xad, 0xe4, 0xeb, 0x52,
+	0x73, 0x76, 0xbd, 0xda, 0x4e, 0x89, 0xd6, 0x0e, 0x5b, 0x74, 0xca, 0x47, 0xbf, 0x97, 0x73, 0x5f,
+	0xcf, 0x0e, 0x5b, 0x92, 0x1e, 0xe5, 0x6c, 0x6e, 0x7c, 0x38, 0x3b, 0x6c, 0x8d, 0xaa, 0x7d, 0x3c,
+	0x3b, 0x6c, 0x45, 0xe3, 0x1d, 0x8c, 0xe8, 0x4f, 0x50, 0x6d, 0x54, 0xc1, 0xe2, 0x84, 0x4b, 0x47,
+	0xcc, 0xa5, 0x84, 0xa1, 0xc6, 0x97, 0x3c, 0xa8, 0x74, 0x99, 0xa5, 0x23, 0x97, 0x7a, 0xfc, 0x35,
+	0xe6, 0x83, 0x01, 0xb5, 0x21, 0x26, 0x56, 0x30, 0x1e, 0xf3, 0xfb, 0x0e, 0xe6, 0x1c, 0x79, 0x17,
+	0x8f, 0x97, 0x40, 0xe5, 0x65, 0x30, 0x6b, 0x0e, 0xb0, 0x0d, 0x7b, 0x98, 0x40, 0x74, 0x20, 0x66,
+	0x9c, 0xd7, 0x81, 0x70, 0x6d, 0x07, 0x1e, 0xf9, 0x21, 0x28, 0xb9, 0x1e, 0xa5, 0xef, 0x94, 0x82,
+	0x18, 0xbf, 0x91, 0x31, 0xfe, 0x53, 0xc4, 0x4c, 0x44, 0xa0, 0x41, 0xf8, 0x4e, 0x80, 0xec, 0x14,
+	0x03, 0x1d, 0xf4, 0x30, 0x4d, 0xbe, 0x06, 0x80, 0xeb, 0xf7, 0x6d, 0x6c, 0xf6, 0xf6, 0xd0, 0x50,
+	0x29, 0xd6, 0xa5, 0xe6, 0x9c, 0x5e, 0x0e, 0x3d, 0x2f, 0xd0, 0x50, 0x5e, 0x02, 0x65, 0x86, 0x2d,
+	0x62, 0x70, 0xdf, 0x43, 0x4a, 0x29, 0x8c, 0x26, 0x8e, 0xcd, 0xfb, 0x42, 0xbe, 0x84, 0x6d, 0x20,
+	0xdf, 0xcd, 0x2c, 0xf9, 0x52, 0x7a, 0x34, 0x76, 0xc1, 0x52, 0x96, 0x3f, 0x16, 0x52, 0xae, 0x82,
+	0x19, 0x8f, 0xfa, 0x04, 0xf6, 0x30, 0x14, 0x72, 0x15, 0xf5, 0x69, 0x61, 0x6f, 0x43, 0x59, 0x05,
+	0x33, 0x10, 0x19, 0xd0, 0xc6, 0x04, 0x09, 0x3d, 0x8a, 0x7a, 0x62, 0x37, 0x3e, 0x17, 0xc0, 0xff,
+	0x5d, 0x66, 0x3d, 0x73, 0x90, 0x67, 0x21, 0x62, 0x0e, 0x5f, 0x51, 0x8e, 0xae, 0xac, 0xfd, 0x79,
+	0x0e, 0xf9, 0x71, 0x0e, 0x8f, 0x40, 0xd9, 0x34, 0x08, 0xc4, 0xc1, 0x09, 0x44, 0xca, 0x2f, 0x65,
+	0x28, 0xff, 0x24, 0xc6, 0x44, 0x9a, 0x8f, 0x92, 0x46, 0x7b, 0x2b, 0x5e, 0x6d, 0x6f, 0x5b, 0xa0,
+	0x3c, 0xc0, 0x8c, 0x53, 0xcb, 0x33, 0x1c, 0xa5, 0x54, 0x2f, 0x34, 0x67, 0xd7, 0x57, 0xa2, 0x1a,
+	0xe7, 0xbe, 0xd8, 0xfd, 0xb5, 0xf6, 0x56, 0x8c, 0xea, 0xf8, 0xe6, 0x1e, 0xe2, 0x31, 0x93, 0x24,
+	0x79, 0xe2, 0x02, 0xa6, 0xfe, 0x79, 0x01, 0xd3, 0x93, 0x17, 0x70, 0x37, 0x7d, 0x01, 0xd7, 0xb3,
+	0x2e, 0x60, 0x6c, 0x23, 0x0d, 0x08, 0x94, 0x49, 0x5f, 0xb2, 0x79, 0x05, 0x4c, 0x9b, 0xd4, 0x27,
+	0x1c, 0x25, 0x8b, 0x8f, 0x4c, 0xb9, 0x02, 0x4a, 0xdc, 0xb0, 0xed, 0x61, 0xb4, 0x8c, 0xd0, 0x08,
+	0xf0, 0xa2, 0x11, 0x82, 0x62, 0x11, 0x33, 0x7a, 0x6c, 0xae, 0xff, 0xc8, 0x83, 0x42, 0x97, 0x59,
+	0xf2, 0x5b, 0x30, 0x37, 0xf6, 0xd4, 0x64, 0x69, 0x3d, 0xf1, 0x41, 0xab, 0xad, 0x8b, 0x31, 0x09,
+	0x63, 0x07, 0x2c, 0xa4, 0x3f, 0xf8, 0x5b, 0xd9, 0x05, 0x52, 0x40, 0x55, 0xbb, 0x24, 0x30, 0x69,
+	0x67, 0x80, 0xf9, 0xf1, 0xfb, 0xbe, 0x91, 0x5d, 0x61, 0x0c, 0xa4, 0xde, 0xbe, 0x04, 0x28, 0x6e,
+	0xa1, 0x96, 0xde, 0x07, 0xaf, 0x64, 0xe7, 0xf9, 0xd1, 0x49, 0x4d, 0x3a, 0x3e, 0xa9, 0x49, 0x7f,
+	0x4e, 0x6a, 0xd2, 0xa7, 0xd3, 0x5a, 0xee, 0xf8, 0xb4, 0x96, 0xfb, 0x75, 0x5a, 0xcb, 0xbd, 0xb9,
+	0x63, 0x61, 0x3e, 0xf0, 0xfb, 0x6d, 0x93, 0x3a, 0x9a, 0xa8, 0xbb, 0xca, 0x3d, 0x84, 0xb4, 0xd4,
+	0xe6, 0xf9, 0xd0, 0x45, 0xac, 0x3f, 0x25, 0x9e, 0xfd, 0x8d, 0xbf, 0x01, 0x00, 0x00, 0xff, 0xff,
+	0x29, 0xd3, 0x58, 0xf1, 0xec, 0x06, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -170,6 +508,10 @@ const _ = grpc.SupportPackageIsVersion4
 type MsgClient interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
 	UpdateParams(ctx context.Context, in *MsgUpdateParams, opts ...grpc.CallOption) (*MsgUpdateParamsResponse, error)
+	// ReportWithholding opens an emergency round for a child (DESIGN §9).
+	ReportWithholding(ctx context.Context, in *MsgReportWithholding, opts ...grpc.CallOption) (*MsgReportWithholdingResponse, error)
+	// EmergencyVote casts a descendant's vote in an open round (DESIGN §9).
+	EmergencyVote(ctx context.Context, in *MsgEmergencyVote, opts ...grpc.CallOption) (*MsgEmergencyVoteResponse, error)
 }
 
 type msgClient struct {
@@ -189,10 +531,32 @@ func (c *msgClient) UpdateParams(ctx context.Context, in *MsgUpdateParams, opts 
 	return out, nil
 }
 
+func (c *msgClient) ReportWithholding(ctx context.Context, in *MsgReportWithholding, opts ...grpc.CallOption) (*MsgReportWithholdingResponse, error) {
+	out := new(MsgReportWithholdingResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Msg/ReportWithholding", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) EmergencyVote(ctx context.Context, in *MsgEmergencyVote, opts ...grpc.CallOption) (*MsgEmergencyVoteResponse, error) {
+	out := new(MsgEmergencyVoteResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Msg/EmergencyVote", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
 	UpdateParams(context.Context, *MsgUpdateParams) (*MsgUpdateParamsResponse, error)
+	// ReportWithholding opens an emergency round for a child (DESIGN §9).
+	ReportWithholding(context.Context, *MsgReportWithholding) (*MsgReportWithholdingResponse, error)
+	// EmergencyVote casts a descendant's vote in an open round (DESIGN §9).
+	EmergencyVote(context.Context, *MsgEmergencyVote) (*MsgEmergencyVoteResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -201,6 +565,12 @@ type UnimplementedMsgServer struct {
 
 func (*UnimplementedMsgServer) UpdateParams(ctx context.Context, req *MsgUpdateParams) (*MsgUpdateParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateParams not implemented")
+}
+func (*UnimplementedMsgServer) ReportWithholding(ctx context.Context, req *MsgReportWithholding) (*MsgReportWithholdingResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ReportWithholding not implemented")
+}
+func (*UnimplementedMsgServer) EmergencyVote(ctx context.Context, req *MsgEmergencyVote) (*MsgEmergencyVoteResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method EmergencyVote not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -225,6 +595,42 @@ func _Msg_UpdateParams_Handler(srv interface{}, ctx context.Context, dec func(in
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_ReportWithholding_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgReportWithholding)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ReportWithholding(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Msg/ReportWithholding",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ReportWithholding(ctx, req.(*MsgReportWithholding))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_EmergencyVote_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgEmergencyVote)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).EmergencyVote(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Msg/EmergencyVote",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).EmergencyVote(ctx, req.(*MsgEmergencyVote))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.election.v1.Msg",
@@ -233,6 +639,14 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateParams",
 			Handler:    _Msg_UpdateParams_Handler,
+		},
+		{
+			MethodName: "ReportWithholding",
+			Handler:    _Msg_ReportWithholding_Handler,
+		},
+		{
+			MethodName: "EmergencyVote",
+			Handler:    _Msg_EmergencyVote_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -302,6 +716,224 @@ func (m *MsgUpdateParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error)
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgReportWithholding) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgReportWithholding) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgReportWithholding) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Signature) > 0 {
+		i -= len(m.Signature)
+		copy(dAtA[i:], m.Signature)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Signature)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.PublicKey) > 0 {
+		i -= len(m.PublicKey)
+		copy(dAtA[i:], m.PublicKey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.PublicKey)))
+		i--
+		dAtA[i] = 0x22
+	}
+	{
+		size, err := m.Proof.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.ChildIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Submitter) > 0 {
+		i -= len(m.Submitter)
+		copy(dAtA[i:], m.Submitter)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Submitter)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgReportWithholdingResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgReportWithholdingResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgReportWithholdingResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Deadline != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.RoundId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RoundId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgEmergencyVote) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgEmergencyVote) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgEmergencyVote) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Signature) > 0 {
+		i -= len(m.Signature)
+		copy(dAtA[i:], m.Signature)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Signature)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.PublicKey) > 0 {
+		i -= len(m.PublicKey)
+		copy(dAtA[i:], m.PublicKey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.PublicKey)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.Histogram) > 0 {
+		for iNdEx := len(m.Histogram) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Histogram[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x2a
+		}
+	}
+	{
+		size, err := m.Proof.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	{
+		size, err := m.Candidate.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.RoundId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.RoundId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Submitter) > 0 {
+		i -= len(m.Submitter)
+		copy(dAtA[i:], m.Submitter)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Submitter)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgEmergencyVoteResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgEmergencyVoteResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgEmergencyVoteResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Elected {
+		i--
+		if m.Elected {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Tally != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Tally))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Counted != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Counted))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -334,6 +966,99 @@ func (m *MsgUpdateParamsResponse) Size() (n int) {
 	}
 	var l int
 	_ = l
+	return n
+}
+
+func (m *MsgReportWithholding) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Submitter)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ChildIndex != 0 {
+		n += 1 + sovTx(uint64(m.ChildIndex))
+	}
+	l = m.Proof.Size()
+	n += 1 + l + sovTx(uint64(l))
+	l = len(m.PublicKey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Signature)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgReportWithholdingResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.RoundId != 0 {
+		n += 1 + sovTx(uint64(m.RoundId))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovTx(uint64(m.Deadline))
+	}
+	return n
+}
+
+func (m *MsgEmergencyVote) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Submitter)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.RoundId != 0 {
+		n += 1 + sovTx(uint64(m.RoundId))
+	}
+	l = m.Candidate.Size()
+	n += 1 + l + sovTx(uint64(l))
+	l = m.Proof.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if len(m.Histogram) > 0 {
+		for _, e := range m.Histogram {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	l = len(m.PublicKey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Signature)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgEmergencyVoteResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Counted != 0 {
+		n += 1 + sovTx(uint64(m.Counted))
+	}
+	if m.Tally != 0 {
+		n += 1 + sovTx(uint64(m.Tally))
+	}
+	if m.Elected {
+		n += 2
+	}
 	return n
 }
 
@@ -487,6 +1212,673 @@ func (m *MsgUpdateParamsResponse) Unmarshal(dAtA []byte) error {
 			return fmt.Errorf("proto: MsgUpdateParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgReportWithholding) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgReportWithholding: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgReportWithholding: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Submitter", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Submitter = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Proof.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PublicKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PublicKey = append(m.PublicKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.PublicKey == nil {
+				m.PublicKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Signature", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Signature = append(m.Signature[:0], dAtA[iNdEx:postIndex]...)
+			if m.Signature == nil {
+				m.Signature = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgReportWithholdingResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgReportWithholdingResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgReportWithholdingResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RoundId", wireType)
+			}
+			m.RoundId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RoundId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgEmergencyVote) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgEmergencyVote: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgEmergencyVote: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Submitter", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Submitter = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RoundId", wireType)
+			}
+			m.RoundId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RoundId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Candidate", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Candidate.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Proof.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Histogram", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Histogram = append(m.Histogram, types.HistogramBucket{})
+			if err := m.Histogram[len(m.Histogram)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PublicKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PublicKey = append(m.PublicKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.PublicKey == nil {
+				m.PublicKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Signature", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Signature = append(m.Signature[:0], dAtA[iNdEx:postIndex]...)
+			if m.Signature == nil {
+				m.Signature = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgEmergencyVoteResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgEmergencyVoteResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgEmergencyVoteResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Counted", wireType)
+			}
+			m.Counted = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Counted |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Tally", wireType)
+			}
+			m.Tally = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Tally |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Elected", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Elected = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

@@ -42,6 +42,10 @@ type Keeper struct {
 	AnchorHeight    collections.Item[uint64]
 	ChildrenTree    collections.Map[[]byte, []byte]
 	Exits           collections.KeySet[collections.Pair[uint32, uint64]]
+	// Snapshots are the child records as each accepted update left them, keyed by (child, commitment),
+	// and SnapshotOps the forced operations each consumed: what a re-election rolls back to (DESIGN §9).
+	Snapshots   collections.Map[collections.Pair[uint32, []byte], types.Child]
+	SnapshotOps collections.Map[collections.Triple[uint32, []byte, uint64], types.ForcedOperation]
 	// ConsumedEntries are the inbox entries each child has consumed (DESIGN §7.5).
 	ConsumedEntries collections.KeySet[collections.Pair[uint32, []byte]]
 }
@@ -81,6 +85,11 @@ func NewKeeper(
 			collections.BytesValue),
 		Exits: collections.NewKeySet(sb, types.ExitsKey, "exits",
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key)),
+		Snapshots: collections.NewMap(sb, types.SnapshotsKey, "snapshots",
+			collections.PairKeyCodec(collections.Uint32Key, collections.BytesKey), codec.CollValue[types.Child](cdc)),
+		SnapshotOps: collections.NewMap(sb, types.SnapshotOpsKey, "snapshot_ops",
+			collections.TripleKeyCodec(collections.Uint32Key, collections.BytesKey, collections.Uint64Key),
+			codec.CollValue[types.ForcedOperation](cdc)),
 		ConsumedEntries: collections.NewKeySet(sb, types.ConsumedEntriesKey, "consumed_entries",
 			collections.PairKeyCodec(collections.Uint32Key, collections.BytesKey)),
 	}

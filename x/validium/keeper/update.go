@@ -362,6 +362,9 @@ func (k Keeper) recordUpdate(
 	if err := k.appendHistory(ctx, child.Index, c.AnchorHeight, commitmentBytes); err != nil {
 		return nil, err
 	}
+	if err := k.recordSnapshot(ctx, child, consumed); err != nil { // DESIGN §9 rollback point
+		return nil, err
+	}
 	err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChildUpdated{
 		ChildIndex: child.Index, RootHeight: c.AnchorHeight, Commitment: commitmentBytes,
 		ForcedConsumed: uint64(len(consumed)),

@@ -70,4 +70,8 @@ var (
 	ErrWrongOperatorKey = errorsmod.Register(ModuleName, 33, "commitment operator key is not the child's")
 	// ErrInvalidRoute is returned for a routed message or forwarded hash the update may not carry.
 	ErrInvalidRoute = errorsmod.Register(ModuleName, 34, "invalid routed message")
+	// ErrNoSnapshot is returned when the state of a child's finalized commitment is no longer kept (DESIGN §9).
+	ErrNoSnapshot = errorsmod.Register(ModuleName, 35, "no snapshot of the child's finalized commitment")
+	// ErrCannotSlash is returned when a bond cannot be slashed (bad share, or no bank that can burn).
+	ErrCannotSlash = errorsmod.Register(ModuleName, 36, "cannot slash the operator bond")
 )

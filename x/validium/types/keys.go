@@ -34,6 +34,10 @@ var (
 	ExitsKey = collections.NewPrefix(10)
 	// ConsumedEntriesKey holds every (child, inbox entry) a child has consumed (DESIGN §7.5).
 	ConsumedEntriesKey = collections.NewPrefix(20)
+	// SnapshotsKey maps (child index, commitment) → the child record that update left (DESIGN §9 rollback).
+	SnapshotsKey = collections.NewPrefix(30)
+	// SnapshotOpsKey maps (child index, commitment, sequence) → a forced operation that update consumed.
+	SnapshotOpsKey = collections.NewPrefix(31)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older

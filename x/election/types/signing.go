@@ -1,0 +1,97 @@
+package types
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
+
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
+)
+
+// Election-private domain tags. Like the ledger's they live above 2^40, so they never collide
+// with the small sequential tags of package hash; they are frozen.
+const (
+	electionDomainBase hash.Domain = 0x454c45 << 40 // "ELE"
+	// DomainVote tags the message an emergency vote signs.
+	DomainVote = electionDomainBase + 1
+	// DomainReport tags the message a withholding report signs.
+	DomainReport = electionDomainBase + 2
+)
+
+// PublicKeySize is the length of a compressed BabyJubJub public key.
+const PublicKeySize = fr.Bytes
+
+// MaxAddressLength is the longest account address a candidate may have (SDK addresses are 20
+// or 32 bytes); the vote message packs it into two 128-bit halves.
+const MaxAddressLength = 32
+
+// OperatorKeyHash is the operator_key_hash a validium binds into its commitments for the
+// operator EdDSA key pub: Hash(DomainOperatorKey, pub.X, pub.Y). Election votes and reports are
+// signed with that key (DESIGN §3, §9).
+func OperatorKeyHash(pub eddsa.PublicKey) fr.Element {
+	return hash.Hash(hash.DomainOperatorKey, pub.A.X, pub.A.Y)
+}
+
+// DecodePublicKey reads a compressed public key: exactly 32 bytes, a point of the prime-order
+// subgroup other than the identity (gnark-crypto checks both), else ErrWrongKey.
+func DecodePublicKey(b []byte) (eddsa.PublicKey, error) {
+	var pub eddsa.PublicKey
+	if len(b) != PublicKeySize {
+		return eddsa.PublicKey{}, errorsmod.Wrapf(ErrWrongKey, "public key of %d bytes", len(b))
+	}
+	if _, err := pub.SetBytes(b); err != nil {
+		return eddsa.PublicKey{}, errorsmod.Wrapf(ErrWrongKey, "public key: %v", err)
+	}
+	return pub, nil
+}
+
+// VoteMessage is the field element an emergency vote signs: Hash(DomainVote, round id, child
+// vid, child epoch, candidate address (length, high, low half), candidate key hash). It binds
+// the round, so a vote can never be replayed in another round, for another child or epoch, or
+// for another candidate.
+func VoteMessage(roundID uint64, childVid fr.Element, epoch uint64, operator []byte, keyHash fr.Element) (fr.Element, error) {
+	n, hi, lo, err := addressElements(operator)
+	if err != nil {
+		return fr.Element{}, err
+	}
+	return hash.Hash(DomainVote, hash.Uint64(roundID), childVid, hash.Uint64(epoch), n, hi, lo, keyHash), nil
+}
+
+// ReportMessage is the field element a withholding report signs: Hash(DomainReport, child vid,
+// child epoch, child's finalized commitment). A report can only be replayed to reopen a round
+// about the same finalized state of the same operator epoch.
+func ReportMessage(childVid fr.Element, epoch uint64, finalized fr.Element) fr.Element {
+	return hash.Hash(DomainReport, childVid, hash.Uint64(epoch), finalized)
+}
+
+// VerifySignature checks an operator-key signature over msg (ErrInvalidSignature otherwise).
+func VerifySignature(pub eddsa.PublicKey, msg fr.Element, sig []byte) error {
+	if err := ledger.VerifyElement(pub, msg, sig); err != nil {
+		return errorsmod.Wrap(ErrInvalidSignature, err.Error())
+	}
+	return nil
+}
+
+// SignMessage signs msg with an operator key (clients and tests).
+func SignMessage(key *eddsa.PrivateKey, msg fr.Element) ([]byte, error) {
+	return ledger.SignElement(key, msg)
+}
+
+// addressElements packs an address of at most 32 bytes as (length, high 16 bytes, low 16 bytes)
+// of its left-zero-padded form: three elements below 2^128, so no reduction and no ambiguity.
+func addressElements(addr []byte) (n, hi, lo fr.Element, err error) {
+	if len(addr) == 0 || len(addr) > MaxAddressLength {
+		return n, hi, lo, fmt.Errorf("%w: address of %d bytes", ErrInvalidCandidate, len(addr))
+	}
+	var padded [MaxAddressLength]byte
+	copy(padded[MaxAddressLength-len(addr):], addr)
+	n.SetUint64(uint64(len(addr)))
+	hi.SetBigInt(new(big.Int).SetBytes(padded[:16]))
+	lo.SetBigInt(new(big.Int).SetBytes(padded[16:]))
+	return n, hi, lo, nil
+}
