@@ -24,6 +24,11 @@ install:
 test: build
 	go test $(GO_TEST_FLAGS) ./...
 
+# The multi-chain localnet test (opt-in: it makes development keys and runs three chains):
+# root -> 1 -> 1-1 comes up with every child registered on its parent.
+test-localnet:
+	SLUSH_LOCALNET_TREE=1 go test $(GO_TEST_FLAGS) -run 'TestLocalnet' -v ./tests/localnet/...
+
 # The multi-chain end-to-end suite (tests/e2e, build tag e2e).
 test-e2e: build
 	@if [ -d tests/e2e ]; then go test $(GO_TEST_FLAGS) -tags e2e ./tests/e2e/...; else echo "no e2e suite yet"; fi

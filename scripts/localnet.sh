@@ -1,103 +1,251 @@
 #!/usr/bin/env bash
 # Slush localnet: every node of the tree is its own single-validator CometBFT chain on
-# loopback ports, with its data under .localnet/ (owned by this script).
+# loopback ports (1 s blocks), with its data under .localnet/ (owned by this script).
 #
-#   scripts/localnet.sh up [--tree SPEC]   init (first time) and start the chains
-#   scripts/localnet.sh down               stop every chain (data is kept)
-#   scripts/localnet.sh status             height and tree identity of every chain
-#   scripts/localnet.sh logs [CHAIN]       tail a chain's log (default: root)
+#   scripts/localnet.sh up [--tree SPEC]   make keys, init (first time), start the chains, register children
+#   scripts/localnet.sh down               stop every chain (data is kept; `up` restarts it)
+#   scripts/localnet.sh status             tree view: height, own commitment, finality, children
+#   scripts/localnet.sh wait [H] [T]       wait until every chain reaches height H (3) within T s (60)
+#   scripts/localnet.sh logs [PATH]        tail a chain's log (default: root)
 #   scripts/localnet.sh clean              stop and delete .localnet/
 #
-# SPEC is a comma-separated list of paths, e.g. "root,1,2,1-1,1-2" (default: "root").
-# Environment: SLUSH_LOCALNET_DIR (default .localnet), SLUSH_LOCALNET_PORT (base port,
-# default 26600; chain i uses base+10i .. base+10i+2), SLUSHCHAIND (binary, default build/slushchaind).
+# SPEC is a comma-separated list of paths (default "root,1,2,1-1,1-2"): it must hold root and
+# every listed chain's parent, and the children of a chain must be numbered 1, 2, ... (the
+# parent assigns indices in registration order). Environment: SLUSH_LOCALNET_DIR (default
+# .localnet), SLUSH_LOCALNET_PORT (base port, default 26600; chain i of SPEC uses base+10i ..
+# base+10i+2), SLUSHCHAIND (binary, default build/slushchaind), SLUSH_LEDGER_ACCOUNT_DEPTH (8)
+# and SLUSH_LEDGER_BATCH_SIZE (4): the ledger shape of every chain.
 set -euo pipefail
 
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
 net_dir=${SLUSH_LOCALNET_DIR:-$root_dir/.localnet}
 base_port=${SLUSH_LOCALNET_PORT:-26600}
 bin=${SLUSHCHAIND:-$root_dir/build/slushchaind}
+account_depth=${SLUSH_LEDGER_ACCOUNT_DEPTH:-8}
+batch_size=${SLUSH_LEDGER_BATCH_SIZE:-4}
+default_tree=root,1,2,1-1,1-2
+max_children=3 # x/validium's default (the seed's narrow tree)
 denom=stake
+keys_dir=$net_dir/keys
 
 die() { echo "localnet: $*" >&2; exit 1; }
 
 chain_id() { [ "$1" = root ] && echo slush-root || echo "slush-$1"; }
 parent_of() { case "$1" in root) echo "";; *-*) echo "${1%-*}";; *) echo root;; esac; }
+last_index() { echo "${1##*-}"; }
+depth_of() { [ "$1" = root ] && echo 0 || echo $(($(tr -cd - <<<"$1" | wc -c) + 1)); }
 home_of() { echo "$net_dir/$(chain_id "$1")"; }
-rpc_port() { echo $((base_port + 10 * $2)); }
-p2p_port() { echo $((base_port + 10 * $2 + 1)); }
-grpc_port() { echo $((base_port + 10 * $2 + 2)); }
+rpc_port() { echo $((base_port + 10 * $1)); }
+p2p_port() { echo $((base_port + 10 * $1 + 1)); }
+grpc_port() { echo $((base_port + 10 * $1 + 2)); }
 chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run: $0 up)"; }
-node_of() { echo "tcp://127.0.0.1:$(rpc_port "$1" "$2")"; }
+index_of() { # position of a path in SPEC (fixes its ports)
+  local n; n=$(grep -nx -- "$1" "$net_dir/tree" | cut -d: -f1)
+  [ -n "$n" ] || die "$1 is not in the tree"
+  echo $((n - 1))
+}
+node_of() { echo "tcp://127.0.0.1:$(rpc_port "$(index_of "$1")")"; }
+# tree_order lists the chains depth-first, children by index (root, 1, 1-1, 1-2, 2, ...).
+tree_order() {
+  chains | awk '{ if ($0 == "root") { print "0\troot"; next }
+                  n = split($0, a, "-"); k = "1"; for (i = 1; i <= n; i++) k = k sprintf(".%03d", a[i]);
+                  print k "\t" $0 }' | sort | cut -f2
+}
+b64hex() { base64 -d | od -An -tx1 -v | tr -d ' \n'; }
+# q runs a query against a chain's node and prints its JSON (nothing if the node is down).
+q() { local path=$1; shift; "$bin" query "$@" --node "$(node_of "$path")" -o json 2>/dev/null || true; }
 
-init_chain() { # path index
-  local path=$1 i=$2 home cid parent
-  home=$(home_of "$path"); cid=$(chain_id "$path"); parent=$(parent_of "$path")
+# check_spec enforces what registration needs: root, parents present, indices 1..k in order.
+check_spec() { # newline-separated paths on stdin
+  local seen=" " path parent idx
+  mapfile -t paths
+  for path in "${paths[@]}"; do
+    if [ "$path" != root ] && ! [[ $path =~ ^[1-9][0-9]*(-[1-9][0-9]*)*$ ]]; then
+      die "bad path '$path' in --tree (want root or dash-separated child indices like 1-2)"
+    fi
+    [[ $seen == *" $path "* ]] && die "path $path appears twice in --tree"
+    seen="$seen$path "
+  done
+  [[ $seen == *" root "* ]] || die "--tree must contain root"
+  for path in "${paths[@]}"; do
+    [ "$path" = root ] && continue
+    parent=$(parent_of "$path"); idx=$(last_index "$path")
+    [[ $seen == *" $parent "* ]] || die "$path needs its parent $parent in --tree"
+    [ "$idx" -le $max_children ] || die "$path: child index $idx > max_children $max_children"
+    [ "$(depth_of "$path")" -le 16 ] || die "$path: deeper than max_depth 16"
+    if [ "$idx" -gt 1 ]; then
+      local sib; [ "$parent" = root ] && sib=$((idx - 1)) || sib="$parent-$((idx - 1))"
+      [[ $seen == *" $sib "* ]] || die "$path needs its sibling $sib in --tree: a parent assigns child indices 1, 2, ... in order"
+    fi
+  done
+}
+
+# make_keys writes the tree's development keys once: the inclusion circuit deep enough for the
+# deepest chain and the ledger batch circuit at the localnet's shape. Random single-party
+# setups: fast, and NOT for production (see `slushchaind circuits setup --help`).
+make_keys() {
+  local depth=1 path d
+  while read -r path; do d=$(depth_of "$path"); [ "$d" -gt "$depth" ] && depth=$d; done < <(chains)
+  mkdir -p "$keys_dir"
+  if [ ! -f "$keys_dir/inclusion.vk" ]; then
+    echo "keys: inclusion circuit, max depth $depth (random setup, NOT for production)..."
+    "$bin" circuits setup --circuit inclusion --max-depth "$depth" --random --out "$keys_dir"
+    echo "$depth" >"$keys_dir/inclusion.depth"
+  fi
+  if [ ! -f "$keys_dir/ledger.vk" ]; then
+    echo "keys: ledger circuit, account depth $account_depth, batch size $batch_size (random setup, NOT for production)..."
+    "$bin" circuits setup --circuit ledger --account-depth "$account_depth" --outbox-depth 20 \
+      --batch-size "$batch_size" --random --out "$keys_dir"
+  fi
+}
+
+# init_chain initializes a chain's home in a scratch directory and moves it in place when
+# complete, so an interrupted init never leaves a half-made chain behind.
+init_chain() { # path
+  local path=$1 home cid parent
+  home=$(home_of "$path").init; cid=$(chain_id "$path"); parent=$(parent_of "$path")
+  rm -rf "$home"
   "$bin" init "$cid" --chain-id "$cid" --home "$home" --default-denom "$denom" >/dev/null 2>&1
-  "$bin" keys add validator --keyring-backend test --home "$home" >/dev/null 2>&1
-  "$bin" keys add user --keyring-backend test --home "$home" >/dev/null 2>&1
-  for key in validator user; do
+  # validator: the chain's only validator; operator: signs this chain's txs for its children
+  # (registration now, their updates later); user: a plain account
+  for key in validator operator user; do
+    "$bin" keys add "$key" --keyring-backend test --home "$home" >/dev/null 2>&1
     "$bin" genesis add-genesis-account "$key" 1000000000000$denom --keyring-backend test --home "$home" >/dev/null
   done
   "$bin" genesis gentx validator 100000000$denom --chain-id "$cid" --keyring-backend test --home "$home" >/dev/null 2>&1
   "$bin" genesis collect-gentxs --home "$home" >/dev/null 2>&1
   if [ "$path" = root ]; then
-    "$bin" genesis set-tree-identity root --home "$home" >/dev/null
+    "$bin" genesis set-tree-identity root --max-children $max_children --home "$home" >/dev/null
   else
-    "$bin" genesis set-tree-identity "$path" --parent-chain-id "$(chain_id "$parent")" --home "$home" >/dev/null
+    "$bin" genesis set-tree-identity "$path" --parent-chain-id "$(chain_id "$parent")" \
+      --max-children $max_children --home "$home" >/dev/null
+  fi
+  "$bin" genesis set-ledger-params --account-depth "$account_depth" --outbox-depth 20 \
+    --batch-size "$batch_size" --home "$home"
+  if [ -f "$keys_dir/inclusion.vk" ]; then
+    "$bin" genesis set-inclusion-key "$keys_dir/inclusion.vk" --max-depth "$(cat "$keys_dir/inclusion.depth")" --home "$home"
   fi
   "$bin" genesis validate --home "$home" >/dev/null
   # 1 s blocks (DESIGN §12 localnet), client defaults pointing at this chain
   sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/' "$home/config/config.toml"
-  sed -i "s|^node = .*|node = \"$(node_of "$path" "$i")\"|; s|^chain-id = .*|chain-id = \"$cid\"|; s|^keyring-backend = .*|keyring-backend = \"test\"|" \
+  sed -i "s|^node = .*|node = \"$(node_of "$path")\"|; s|^chain-id = .*|chain-id = \"$cid\"|; s|^keyring-backend = .*|keyring-backend = \"test\"|" \
     "$home/config/client.toml"
+  mv "$home" "$(home_of "$path")"
 }
 
-start_chain() { # path index
-  local path=$1 i=$2 home
-  home=$(home_of "$path")
+start_chain() { # path
+  local path=$1 i home
+  i=$(index_of "$path"); home=$(home_of "$path")
   if [ -f "$home/pid" ] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then return 0; fi
   nohup "$bin" start --home "$home" \
-    --rpc.laddr "tcp://127.0.0.1:$(rpc_port "$path" "$i")" \
-    --p2p.laddr "tcp://127.0.0.1:$(p2p_port "$path" "$i")" \
-    --grpc.address "127.0.0.1:$(grpc_port "$path" "$i")" \
+    --rpc.laddr "tcp://127.0.0.1:$(rpc_port "$i")" \
+    --p2p.laddr "tcp://127.0.0.1:$(p2p_port "$i")" \
+    --grpc.address "127.0.0.1:$(grpc_port "$i")" \
     --rpc.pprof_laddr "" --api.enable=false --minimum-gas-prices "0$denom" \
     >"$home/node.log" 2>&1 &
   echo $! >"$home/pid"
 }
 
-height_of() { # path index
-  "$bin" status --node "$(node_of "$1" "$2")" 2>/dev/null | jq -r '.sync_info.latest_block_height // empty' 2>/dev/null || true
+height_of() { # path
+  "$bin" status --node "$(node_of "$1")" 2>/dev/null | jq -r '.sync_info.latest_block_height // empty' 2>/dev/null || true
+}
+
+# same_child tells whether a parent's child record (JSON) is the registration register_child
+# makes: same operator, ledger verifying key and genesis ledger root. (The empty ledger's root
+# does not depend on the vid: a child is identified by its index, which its path fixes.)
+same_child() { # child-json operator-address genesis-ledger-root
+  [ "$(jq -r .child.operator <<<"$1")" = "$2" ] &&
+    [ "$(jq -r .child.verifying_key <<<"$1")" = "$(base64 -w0 "$keys_dir/ledger.vk")" ] &&
+    [ "$(jq -r .child.genesis_ledger_root <<<"$1" | b64hex)" = "$3" ]
+}
+
+# register_child registers path on its parent (DESIGN §5: bonded, signed by the parent's
+# operator account) with the ledger verifying key and its genesis roots, waits for the block
+# and checks the parent's record. A child already registered the same way is kept.
+register_child() { # path
+  local path=$1 parent pcid home phome info idx lroot oroot child operator bond res code hash
+  parent=$(parent_of "$path"); pcid=$(chain_id "$parent"); home=$(home_of "$path"); phome=$(home_of "$parent")
+  info=$("$bin" genesis registration-info --home "$home")
+  idx=$(jq -r .child_index <<<"$info"); lroot=$(jq -r .genesis_ledger_root <<<"$info"); oroot=$(jq -r .genesis_outbox_root <<<"$info")
+  [ "$idx" = "$(last_index "$path")" ] || die "$path: genesis child index $idx"
+  operator=$("$bin" keys show operator -a --keyring-backend test --home "$phome")
+  child=$(q "$parent" validium child "$idx")
+  if [ -n "$child" ]; then
+    same_child "$child" "$operator" "$lroot" || die "$pcid has another child at index $idx (run '$0 clean')"
+    echo "registered $(chain_id "$path") on $pcid as child $idx (already)"
+    return 0
+  fi
+  bond=$(q "$parent" validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
+  [ -n "$bond" ] || die "cannot read x/validium params of $pcid"
+  res=$("$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" \
+    --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
+    --node "$(node_of "$parent")" --gas 600000 --yes -o json 2>&1) || die "register $path: $res"
+  code=$(jq -r '.code // 1' <<<"$res" 2>/dev/null || echo 1)
+  [ "$code" = 0 ] || die "register $path on $pcid rejected at CheckTx: $res"
+  hash=$(jq -r .txhash <<<"$res")
+  for _ in $(seq 1 30); do # wait for the block (1 s blocks)
+    res=$(q "$parent" tx "$hash")
+    [ -n "$res" ] && break
+    sleep 0.5
+  done
+  [ -n "$res" ] || die "register $path: tx $hash not included after 15 s"
+  code=$(jq -r '.code // 0' <<<"$res")
+  [ "$code" = 0 ] || die "register $path on $pcid failed: $(jq -r .raw_log <<<"$res")"
+  child=$(q "$parent" validium child "$idx")
+  same_child "$child" "$operator" "$lroot" || die "register $path: $pcid recorded another child at index $idx"
+  echo "registered $(chain_id "$path") on $pcid as child $idx (bond $bond, tx $hash)"
 }
 
 cmd_up() {
-  local spec=root
+  local spec=$default_tree
   while [ $# -gt 0 ]; do
     case "$1" in
-      --tree) spec=$2; shift 2;;
+      --tree) [ $# -ge 2 ] || die "--tree needs a value"; spec=$2; shift 2;;
       *) die "unknown flag $1";;
     esac
   done
   [ -x "$bin" ] || die "$bin not found: run make build"
   command -v jq >/dev/null || die "jq is required (apt-get install jq)"
+  tr ',' '\n' <<<"$spec" | check_spec
   mkdir -p "$net_dir"
-  if [ -f "$net_dir/tree" ] && [ "$(cat "$net_dir/tree")" != "$(echo "$spec" | tr ',' '\n')" ]; then
+  if [ -f "$net_dir/tree" ] && [ "$(cat "$net_dir/tree")" != "$(tr ',' '\n' <<<"$spec")" ]; then
     die "a localnet with another tree exists in $net_dir: run '$0 clean' first"
   fi
-  echo "$spec" | tr ',' '\n' >"$net_dir/tree"
-  local i=0 path
-  while read -r path; do
-    [ -d "$(home_of "$path")/config" ] || init_chain "$path" "$i"
-    start_chain "$path" "$i"
-    echo "started $(chain_id "$path") rpc=$(node_of "$path" "$i") home=$(home_of "$path")"
-    i=$((i + 1))
+  tr ',' '\n' <<<"$spec" >"$net_dir/tree"
+  local path n
+  n=$(chains | wc -l)
+  # keys: a single-chain tree has no child to register and no claim to verify, so none
+  [ "$n" -gt 1 ] && [ ! -d "$(home_of root)" ] && make_keys
+  [ "$n" -gt 1 ] && [ ! -f "$keys_dir/ledger.vk" ] && die "$keys_dir/ledger.vk is missing (run '$0 clean')"
+  local pids=() pid
+  while read -r path; do # init in parallel: it is a dozen CLI calls per chain
+    [ -d "$(home_of "$path")" ] && continue
+    init_chain "$path" >"$net_dir/init-$(chain_id "$path").log" 2>&1 &
+    pids+=($!)
   done < <(chains)
+  for pid in "${pids[@]}"; do wait "$pid" || die "init failed: see $net_dir/init-*.log"; done
+  rm -f "$net_dir"/init-*.log
+  while read -r path; do
+    start_chain "$path"
+    echo "started $(chain_id "$path") rpc=$(node_of "$path") home=$(home_of "$path")"
+  done < <(chains)
+  [ "$n" -gt 1 ] || return 0
+  cmd_wait 2 60
+  # children are registered depth-first, so siblings get indices 1, 2, ... in order
+  while read -r path; do
+    [ "$path" = root ] || register_child "$path"
+  done < <(tree_order)
+  # The relayer (issue 7) starts here, one process for the whole tree:
+  #   slushchaind relayer start --config "$net_dir/tree.toml" >"$net_dir/relayer.log" 2>&1 &
+  #   echo $! >"$net_dir/relayer.pid"        # and cmd_down stops it
+  # It does not exist yet, so nothing carries updates, headers or messages between the chains.
+  echo "relayer: not built yet (issue 7)"
 }
 
 cmd_down() {
-  local path pid
+  local path pid home
   while read -r path; do
-    local home; home=$(home_of "$path")
+    home=$(home_of "$path")
     [ -f "$home/pid" ] || continue
     pid=$(cat "$home/pid")
     if kill -0 "$pid" 2>/dev/null; then
@@ -110,26 +258,43 @@ cmd_down() {
   done < <(chains)
 }
 
+# cmd_status prints one line per chain, depth-first. COMMITMENT is the chain's latest own
+# commitment (x/bridge); FINALIZED is, at the root, the tree's finalized root height
+# (x/acceptance finality) and, elsewhere, the root height of the chain's latest commitment its
+# parent finalized (the parent's x/acceptance finalized <index>); CHILDREN counts the chain's
+# registered children (x/validium).
 cmd_status() {
-  local i=0 path h id
-  printf '%-14s %-8s %-8s %s\n' CHAIN HEIGHT PATH PARENT
+  local path h c fin kids res indent
+  printf '%-14s %-12s %-7s %-14s %-18s %s\n' PATH CHAIN-ID HEIGHT COMMITMENT FINALIZED CHILDREN
   while read -r path; do
-    h=$(height_of "$path" "$i")
-    id=$("$bin" query validium tree-identity --node "$(node_of "$path" "$i")" -o json 2>/dev/null || true)
-    printf '%-14s %-8s %-8s %s\n' "$(chain_id "$path")" "${h:-down}" \
-      "$(echo "$id" | jq -r '(.identity.path // []) | map(tostring) | join("-") | if . == "" then "root" else . end' 2>/dev/null)" \
-      "$(echo "$id" | jq -r '.identity.parent_chain_id // "-"' 2>/dev/null)"
-    i=$((i + 1))
-  done < <(chains)
+    indent=$(printf '%*s' $((2 * $(depth_of "$path"))) '')
+    h=$(height_of "$path")
+    if [ -z "$h" ]; then
+      printf '%-14s %-12s %-7s\n' "$indent$path" "$(chain_id "$path")" down
+      continue
+    fi
+    c=$(q "$path" bridge commitment 0 | jq -r '.commitment.commitment // empty' | b64hex | cut -c1-12)
+    if [ "$path" = root ]; then
+      res=$(q root acceptance finality); [ -n "$res" ] || res='{}'
+      fin=$(jq -r 'if .found then "root h\(.height)" else "-" end' <<<"$res")
+    else
+      res=$(q "$(parent_of "$path")" acceptance finalized "$(last_index "$path")"); [ -n "$res" ] || res='{}'
+      fin=$(jq -r 'if .found then "h\(.hash.height) \(.hash.commitment)" else "-" end' <<<"$res")
+      [ "$fin" = - ] || fin="${fin%% *} $(cut -d' ' -f2 <<<"$fin" | b64hex | cut -c1-8)"
+    fi
+    kids=$(q "$path" validium children | jq -r '.children // [] | length')
+    printf '%-14s %-12s %-7s %-14s %-18s %s\n' "$indent$path" "$(chain_id "$path")" "$h" "${c:--}" "$fin" "${kids:-?}"
+  done < <(tree_order)
+  echo "relayer: not built yet (issue 7)"
 }
 
 cmd_wait() { # wait until every chain reaches height H (default 3), timeout T seconds (default 60)
-  local target=${1:-3} timeout=${2:-60} deadline i path h ok
+  local target=${1:-3} timeout=${2:-60} deadline path h ok
   deadline=$((SECONDS + timeout))
   while [ $SECONDS -lt $deadline ]; do
-    ok=1; i=0
+    ok=1
     while read -r path; do
-      h=$(height_of "$path" "$i"); i=$((i + 1))
+      h=$(height_of "$path")
       [ -n "$h" ] && [ "$h" -ge "$target" ] || ok=0
     done < <(chains)
     [ $ok = 1 ] && return 0
@@ -144,6 +309,6 @@ case "${1:-}" in
   status) cmd_status;;
   wait) shift; cmd_wait "$@";;
   logs) tail -n 50 -f "$(home_of "${2:-root}")/node.log";;
-  clean) [ -f "$net_dir/tree" ] && cmd_down; rm -rf "$net_dir";;
-  *) sed -n '2,14p' "$0"; exit 2;;
+  clean) if [ -f "$net_dir/tree" ]; then cmd_down; fi; rm -rf "$net_dir";;
+  *) sed -n '2,18p' "$0"; exit 2;;
 esac

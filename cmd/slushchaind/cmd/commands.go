@@ -41,10 +41,12 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 	)
 }
 
-// genesisCommand is the SDK's genesis command plus the Slush tree-identity editor.
+// genesisCommand is the SDK's genesis command plus the Slush tree-identity and bridge-circuit
+// editors and the registration-info reader.
 func genesisCommand(enc app.EncodingConfig, basics module.BasicManager) *cobra.Command {
 	cmd := genutilcli.Commands(enc.TxConfig, basics, app.DefaultNodeHome)
 	cmd.AddCommand(validiumcli.SetTreeIdentityCmd(app.DefaultNodeHome))
+	cmd.AddCommand(slushGenesisCommands(app.DefaultNodeHome)...)
 	return cmd
 }
 

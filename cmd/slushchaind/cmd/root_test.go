@@ -18,6 +18,8 @@ func TestRootCommandBuilds(t *testing.T) {
 		{"query", "bridge", "commitment"}, {"query", "election", "params"},
 		{"tx", "validium", "force-operation"}, {"tx", "bridge", "ledger-transfer"},
 		{"circuits", "info"}, {"simulate", "tree"}, {"genesis", "set-tree-identity"},
+		{"genesis", "set-ledger-params"}, {"genesis", "set-inclusion-key"}, {"genesis", "registration-info"},
+		{"tx", "validium", "register-child"}, {"query", "validium", "children"}, {"query", "acceptance", "finalized"},
 	} {
 		c, _, err := root.Find(path)
 		require.NoError(t, err, path)
