@@ -2,12 +2,16 @@ package app_test
 
 import (
 	"encoding/json"
+	"sort"
 	"testing"
+	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 	"github.com/stretchr/testify/require"
+
+	"cosmossdk.io/collections"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -19,6 +23,8 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
+	"github.com/slush-tree/slush/testutil/lightclient"
+	bridgekeeper "github.com/slush-tree/slush/x/bridge/keeper"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -30,6 +36,7 @@ type treeNode struct {
 	path     []uint8
 	vid      fr.Element
 	chain    *apptesting.Chain
+	signer   *lightclient.Signer // signs this chain's (synthetic) headers for its children's sync
 	parent   *treeNode
 	replica  *ledger.State
 	receipts *smt.Accumulator
@@ -38,8 +45,9 @@ type treeNode struct {
 }
 
 // tree is a whole Slush tree of real apps in one process, wired by hand as the relayer would:
-// updates go up through the parents' msg servers and the root's commitments are written into
-// every other chain's root history (the stand-in for MsgSyncParent, issue 7).
+// updates go up through the parents' msg servers and root commitments come down by
+// MsgSyncParent — a light-client header (signed by a mock validator set standing in for each
+// chain's consensus, over the chain's real app hash) plus ICS23 proofs of the parent's records.
 type tree struct {
 	t     *testing.T
 	keys  treeKeys
@@ -68,8 +76,14 @@ func newTree(t *testing.T, paths [][]uint8, deposits map[string][]bridgetypes.Ge
 			bgs.LedgerParams = tr.lp
 			bgs.InclusionParams = bridgetypes.InclusionParams{VerifyingKey: tr.keys.inclVK, MaxDepth: inclusionDepth}
 			bgs.Deposits = deposits[commitment.ChainID(path)]
+			if n.parent != nil { // trust the parent's header at height 1 (subjective initialisation)
+				p := n.parent.chain
+				bgs.ParentClient = n.parent.signer.Trusted(t, 1, apptesting.GenesisTime.Add(time.Second), p.App.LastCommitID().Hash)
+				bgs.ParentSync.MaxClockDriftSeconds = 86400 // synthetic parent headers run ahead of this chain's clock
+			}
 			gs[bridgetypes.ModuleName] = cdc.MustMarshalJSON(bgs)
 		})
+		n.signer = lightclient.NewSigner(t, n.chain.ChainID, 1)
 		n.chain.NextBlock() // commit the genesis state
 		var err error
 		n.replica, err = ledger.NewState(smt.NewMemStore(), n.vid, tr.lp.Ledger())
@@ -148,18 +162,81 @@ func (tr *tree) tick() uint64 {
 	return tr.sync()
 }
 
-// sync writes the root's newest commitment into every other chain's root history.
+// sync has every other chain, parents first, learn its parent's newest root commitments by
+// MsgSyncParent, and returns the root's latest height (the commitment they all know now).
 func (tr *tree) sync() uint64 {
-	r := tr.root().chain
-	h := uint64(r.App.LastBlockHeight())
-	c, err := r.App.BridgeKeeper.Commitments.Get(r.Context(), int64(h))
-	require.NoError(tr.t, err)
-	for _, n := range tr.nodes {
-		if n.parent != nil {
-			require.NoError(tr.t, n.chain.App.BridgeKeeper.RecordRootCommitment(n.chain.Context(), h, c.Commitment))
+	for depth := 1; ; depth++ {
+		found := false
+		for _, path := range sortedPaths(tr.nodes) {
+			if n := tr.nodes[path]; len(n.path) == depth {
+				found = true
+				tr.syncParent(n)
+			}
+		}
+		if !found {
+			return uint64(tr.root().chain.App.LastBlockHeight())
 		}
 	}
-	return h
+}
+
+// sortedPaths is the map's keys in order (map iteration order must not leak into the test).
+func sortedPaths(nodes map[string]*treeNode) []string {
+	paths := make([]string, 0, len(nodes))
+	for p := range nodes {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	return paths
+}
+
+// syncParent submits n's MsgSyncParent: a header over the parent's latest app hash (when the
+// parent moved since the last sync) and proofs of the parent's newest root commitment records.
+func (tr *tree) syncParent(n *treeNode) {
+	p := n.parent.chain
+	last := p.App.LastBlockHeight() // records are proven in the state after this block
+	client, err := bridgekeeper.NewQueryServerImpl(&n.chain.App.BridgeKeeper).ParentClient(n.chain.Context(), &bridgetypes.QueryParentClientRequest{})
+	require.NoError(tr.t, err)
+	msg := &bridgetypes.MsgSyncParent{Sender: n.chain.Address(0).String()}
+	if last+1 > client.Height {
+		sh := n.parent.signer.Sign(tr.t, last+1, apptesting.GenesisTime.Add(time.Duration(last+1)*time.Second), p.App.LastCommitID().Hash)
+		msg.Header, msg.ValidatorSet = n.parent.signer.Encode(tr.t, sh)
+	}
+	for _, h := range tr.newRootHeights(n) {
+		key, err := bridgetypes.ParentRecordKey(n.parent.parent == nil, h)
+		require.NoError(tr.t, err)
+		res, err := p.App.Query(p.Context(), &abci.RequestQuery{Path: "/store/" + bridgetypes.StoreKey + "/key", Data: key, Height: last, Prove: true})
+		require.NoError(tr.t, err)
+		require.NotEmpty(tr.t, res.Value, "record at root height %d", h)
+		proof, err := res.ProofOps.Marshal()
+		require.NoError(tr.t, err)
+		msg.Records = append(msg.Records, bridgetypes.ParentRecord{RootHeight: h, Value: res.Value, Proof: proof})
+	}
+	if len(msg.Records) > 0 {
+		tr.ok(n, 0, msg)
+	}
+}
+
+// newRootHeights are the root heights n's parent knows and n does not (newest first, at most 4).
+func (tr *tree) newRootHeights(n *treeNode) []uint64 {
+	p := n.parent.chain
+	if n.parent.parent == nil {
+		h := uint64(p.App.LastBlockHeight())
+		if known, err := n.chain.App.BridgeKeeper.RootHistory.Has(n.chain.Context(), h); err == nil && !known {
+			return []uint64{h}
+		}
+		return nil
+	}
+	var heights []uint64
+	err := p.App.BridgeKeeper.RootHistory.Walk(p.Context(), new(collections.Range[uint64]).Descending(), func(h uint64, _ []byte) (bool, error) {
+		known, err := n.chain.App.BridgeKeeper.RootHistory.Has(n.chain.Context(), h)
+		if err != nil || known {
+			return true, err
+		}
+		heights = append(heights, h)
+		return len(heights) >= 4, nil
+	})
+	require.NoError(tr.t, err)
+	return heights
 }
 
 // prepareUpdate has n commit at the newest synced anchor, proves its log since the last update

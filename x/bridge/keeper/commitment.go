@@ -51,7 +51,13 @@ func (k Keeper) storeCommitment(ctx context.Context) (types.OwnCommitment, error
 	if err != nil {
 		return types.OwnCommitment{}, err
 	}
-	return c, k.Commitments.Set(ctx, c.Height, c)
+	if err := k.Commitments.Set(ctx, c.Height, c); err != nil {
+		return types.OwnCommitment{}, err
+	}
+	if has, err := k.CommitmentHeights.Has(ctx, c.Commitment); err != nil || has { // keep the first height
+		return c, err
+	}
+	return c, k.CommitmentHeights.Set(ctx, c.Commitment, c.Height)
 }
 
 // recordOwnUpdate tells x/acceptance about this chain's own update (DESIGN §6): at the root
@@ -182,6 +188,15 @@ func (k Keeper) pruneCommitments(ctx context.Context) error {
 		return err
 	}
 	for _, h := range old {
+		c, err := k.Commitments.Get(ctx, h)
+		if err != nil {
+			return err
+		}
+		if first, err := k.CommitmentHeights.Get(ctx, c.Commitment); err == nil && first == h {
+			if err := k.CommitmentHeights.Remove(ctx, c.Commitment); err != nil {
+				return err
+			}
+		}
 		if err := k.Commitments.Remove(ctx, h); err != nil {
 			return err
 		}

@@ -1,9 +1,10 @@
 package keeper
 
 import (
-	"cosmossdk.io/collections"
-
 	"context"
+	"errors"
+
+	"cosmossdk.io/collections"
 
 	"github.com/slush-tree/slush/x/bridge/types"
 )
@@ -42,6 +43,14 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	}
 	if err := k.Inclusion.Set(ctx, gs.InclusionParams); err != nil {
 		return err
+	}
+	if err := k.ParentSync.Set(ctx, gs.ParentSync); err != nil {
+		return err
+	}
+	if len(gs.ParentClient) > 0 {
+		if err := k.ParentClient.Set(ctx, gs.ParentClient); err != nil {
+			return err
+		}
 	}
 	for _, n := range gs.Nullifiers {
 		if err := k.Nullifiers.Set(ctx, n); err != nil {
@@ -147,5 +156,15 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		gs.Routes = append(gs.Routes, r)
 		return false, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	if gs.ParentSync, err = k.ParentSync.Get(ctx); err != nil {
+		return nil, err
+	}
+	gs.ParentClient, err = k.ParentClient.Get(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return gs, nil
+	}
 	return gs, err
 }

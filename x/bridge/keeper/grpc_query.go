@@ -196,3 +196,35 @@ func (q queryServer) PendingMessages(ctx context.Context, req *types.QueryPendin
 	})
 	return res, err
 }
+
+// ParentClient returns the parent light-client state this chain trusts.
+func (q queryServer) ParentClient(ctx context.Context, _ *types.QueryParentClientRequest) (*types.QueryParentClientResponse, error) {
+	trusted, _, err := q.k.parentClient(ctx)
+	if err != nil {
+		return nil, err
+	}
+	params, err := q.k.ParentSync.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryParentClientResponse{
+		ChainId: trusted.ChainID, Height: trusted.Height, TimeUnix: trusted.Time.Unix(), AppHash: trusted.AppHash,
+		Validators: uint32(trusted.Validators.Size()), Params: params,
+	}, nil
+}
+
+// CommitmentByHash returns the commitment record with a given hash, while it is in history.
+func (q queryServer) CommitmentByHash(ctx context.Context, req *types.QueryCommitmentByHashRequest) (*types.QueryCommitmentByHashResponse, error) {
+	h, err := q.k.CommitmentHeights.Get(ctx, req.GetCommitment())
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, errorsmod.Wrapf(types.ErrNoCommitment, "%X", req.GetCommitment())
+	}
+	if err != nil {
+		return nil, err
+	}
+	c, err := q.k.Commitments.Get(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryCommitmentByHashResponse{Commitment: c}, nil
+}

@@ -43,7 +43,13 @@ type Keeper struct {
 	OutgoingDeadlines collections.KeySet[collections.Pair[uint64, []byte]]
 	// Routes are this chain's fallback-route records by message hash.
 	Routes collections.Map[[]byte, types.RouteRecord]
-	vks    *vkcache.Cache
+	// ParentClient is the trusted parent light-client state (DESIGN §5 downward flow).
+	ParentClient collections.Item[[]byte]
+	// ParentSync are the light-client parameters.
+	ParentSync collections.Item[types.ParentSyncParams]
+	// CommitmentHeights index Commitments by hash (first height), for witness builders.
+	CommitmentHeights collections.Map[[]byte, int64]
+	vks               *vkcache.Cache
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -83,6 +89,11 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Uint64Key, collections.BytesKey)),
 		Routes: collections.NewMap(sb, types.RoutesKey, "routes", collections.BytesKey,
 			codec.CollValue[types.RouteRecord](cdc)),
+		ParentClient: collections.NewItem(sb, types.ParentClientKey, "parent_client", collections.BytesValue),
+		CommitmentHeights: collections.NewMap(sb, types.CommitmentHeightsKey, "commitment_heights", collections.BytesKey,
+			collections.Int64Value),
+		ParentSync: collections.NewItem(sb, types.ParentSyncKey, "parent_sync",
+			codec.CollValue[types.ParentSyncParams](cdc)),
 		vks: vkcache.New(),
 	}
 	schema, err := sb.Build()

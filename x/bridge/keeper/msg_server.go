@@ -95,3 +95,11 @@ func (m msgServer) RouteMessage(ctx context.Context, msg *types.MsgRouteMessage)
 	}
 	return &types.MsgRouteMessageResponse{MessageHash: record.MessageHash, Status: record.Status}, nil
 }
+
+// SyncParent verifies the parent's header and records proven root commitments (DESIGN §5).
+func (m msgServer) SyncParent(ctx context.Context, msg *types.MsgSyncParent) (*types.MsgSyncParentResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	return m.syncParent(ctx, msg)
+}

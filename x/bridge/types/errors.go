@@ -48,4 +48,11 @@ var (
 	ErrAlreadyRouted = errorsmod.Register(ModuleName, 22, "message already routed here")
 	// ErrInvalidRoute is returned for a routed message this chain may not take (wrong branch, bad encoding).
 	ErrInvalidRoute = errorsmod.Register(ModuleName, 23, "invalid route")
+	// ErrNoParentClient is returned for a parent sync on a chain that tracks no parent (the root,
+	// or a genesis without a parent client).
+	ErrNoParentClient = errorsmod.Register(ModuleName, 24, "this chain tracks no parent")
+	// ErrInvalidHeader is returned when the parent header does not verify against the tracked validators.
+	ErrInvalidHeader = errorsmod.Register(ModuleName, 25, "parent header does not verify")
+	// ErrInvalidRecordProof is returned when a parent record is malformed or not proven under the app hash.
+	ErrInvalidRecordProof = errorsmod.Register(ModuleName, 26, "parent record not proven")
 )

@@ -1,6 +1,8 @@
 package types
 
 import (
+	"github.com/slush-tree/slush/internal/parentsync"
+
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/slush-tree/slush/circuits/hash"
@@ -12,7 +14,7 @@ const maxInclusionDepth = 16
 
 // DefaultGenesisState returns the default genesis state: the production ledger shape, empty.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams(), LedgerParams: DefaultLedgerParams()}
+	return &GenesisState{Params: DefaultParams(), LedgerParams: DefaultLedgerParams(), ParentSync: DefaultParentSyncParams()}
 }
 
 // Validate checks the whole genesis state.
@@ -56,6 +58,14 @@ func (gs GenesisState) Validate() error {
 		}
 		if i > 0 && r.RootHeight <= gs.RootHistory[i-1].RootHeight {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "root history not ascending at %d", r.RootHeight)
+		}
+	}
+	if _, err := gs.ParentSync.LightClientParams(); err != nil {
+		return err
+	}
+	if len(gs.ParentClient) > 0 {
+		if _, err := parentsync.UnmarshalTrustedState(gs.ParentClient); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "parent client: %v", err)
 		}
 	}
 	for i, r := range gs.Routes {

@@ -4,9 +4,11 @@ import (
 	"context"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -88,4 +90,24 @@ func (q queryServer) FrozenChildren(ctx context.Context, _ *types.QueryFrozenChi
 		return false, nil
 	})
 	return res, err
+}
+
+// ChildProof returns a child's path in this chain's children SMT, for inclusion witnesses.
+func (q queryServer) ChildProof(ctx context.Context, req *types.QueryChildProofRequest) (*types.QueryChildProofResponse, error) {
+	if req.GetIndex() == 0 || req.GetIndex() > types.MaxChildIndex {
+		return nil, errorsmod.Wrapf(types.ErrUnknownChild, "index %d", req.GetIndex())
+	}
+	proof, err := q.k.ChildProof(ctx, req.GetIndex())
+	if err != nil {
+		return nil, err
+	}
+	root, err := q.k.ChildrenRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryChildProofResponse{Leaf: hash.EncodeElement(proof.Value), ChildrenRoot: hash.EncodeElement(root)}
+	for _, s := range proof.Siblings {
+		res.Siblings = append(res.Siblings, hash.EncodeElement(s))
+	}
+	return res, nil
 }
