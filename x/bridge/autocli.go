@@ -29,6 +29,23 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "message_hash"}},
 				},
 				{
+					RpcMethod: "MessageStatus", Use: "message-status [message-hash]",
+					Short:          "Show where a message is in its life cycle as this chain sees it",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "message_hash"}},
+				},
+				{RpcMethod: "PendingMessages", Use: "pending-messages", Short: "List messages this chain still has to see through"},
+				{RpcMethod: "ParentClient", Use: "parent-client", Short: "Show the parent light-client state this chain trusts"},
+				{
+					RpcMethod: "RootCommitment", Use: "root-commitment [root-height]",
+					Short:          "Show the root commitment this chain knows at a root height (0: the newest)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "root_height"}},
+				},
+				{
+					RpcMethod: "CommitmentByHash", Use: "commitment-by-hash [commitment]",
+					Short:          "Show this chain's commitment record with a given hash",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "commitment"}},
+				},
+				{
 					// positional: a --height flag would collide with the query's own --height
 					RpcMethod: "Commitment", Use: "commitment [block-height]",
 					Short:          "Show this chain's commitment at a block height (0: the latest)",
@@ -42,6 +59,8 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
 				{RpcMethod: "Claim", Skip: true},        // built from an inclusion proof by the relayer
 				{RpcMethod: "Confirm", Skip: true},      // built from a receipt inclusion proof by the relayer
+				{RpcMethod: "RouteMessage", Skip: true}, // built from an inclusion proof by the relayer
+				{RpcMethod: "SyncParent", Skip: true},   // built from the parent's header and store proofs by the relayer
 				{
 					RpcMethod: "LedgerTransfer", Use: "ledger-transfer [op]",
 					Short:          "Submit an EdDSA-signed ledger transfer (encoded ledger operation)",

@@ -18,6 +18,10 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "index"}},
 				},
 				{RpcMethod: "FrozenChildren", Use: "frozen-children", Short: "List the frozen children"},
+				{
+					RpcMethod: "ChildProof", Use: "child-proof [index]", Short: "Show a child's path in this chain's children SMT",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "index"}},
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{

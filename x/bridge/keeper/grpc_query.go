@@ -228,3 +228,20 @@ func (q queryServer) CommitmentByHash(ctx context.Context, req *types.QueryCommi
 	}
 	return &types.QueryCommitmentByHashResponse{Commitment: c}, nil
 }
+
+// RootCommitment returns the root commitment this chain knows at a root height (0: newest).
+func (q queryServer) RootCommitment(ctx context.Context, req *types.QueryRootCommitmentRequest) (*types.QueryRootCommitmentResponse, error) {
+	res := &types.QueryRootCommitmentResponse{RootHeight: req.GetRootHeight()}
+	ip, err := q.k.Inclusion.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+		return nil, err
+	}
+	res.InclusionParams = ip
+	if res.RootHeight == 0 {
+		if res.RootHeight, err = q.k.validium.RootHeight(ctx); err != nil {
+			return nil, err
+		}
+	}
+	res.Commitment, res.Known, err = q.k.RootCommitmentAt(ctx, res.RootHeight)
+	return res, err
+}
