@@ -45,4 +45,6 @@ var (
 	ErrNotRoot = errorsmod.Register(ModuleName, 19, "this chain is not the root of the tree")
 	// ErrInvalidGenesis is returned for an inconsistent genesis state.
 	ErrInvalidGenesis = errorsmod.Register(ModuleName, 20, "invalid genesis")
+	// ErrNotFinalized is returned when a child record has no finalized hash to roll back to (DESIGN §9).
+	ErrNotFinalized = errorsmod.Register(ModuleName, 21, "child has no finalized hash")
 )

@@ -117,7 +117,7 @@ func newFixture(t *testing.T) *fixture {
 	f.acceptance = acceptancekeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[acceptancetypes.StoreKey]), ac, authority, f.validium)
 	require.NoError(t, f.acceptance.InitGenesis(ctx, acceptancetypes.DefaultGenesisState()))
 	f.validium.SetAcceptanceHooks(f.acceptance)
-	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, &f.validium, keeper.NewAcceptanceAdapter(&f.acceptance))
+	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, &f.validium, &f.acceptance)
 	require.NoError(t, f.k.InitGenesis(ctx, types.DefaultGenesisState()))
 	f.msgs, f.query = keeper.NewMsgServerImpl(&f.k), keeper.NewQueryServerImpl(&f.k)
 

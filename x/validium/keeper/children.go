@@ -122,6 +122,15 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, operatorAddr, sdk.NewCoins(child.Bond)); err != nil {
 		return err
 	}
+	if err := k.Snapshots.Clear(ctx, collections.NewPrefixedPairRange[uint32, []byte](index)); err != nil {
+		return err
+	}
+	if err := k.SnapshotOps.Clear(ctx, collections.NewPrefixedTripleRange[uint32, []byte, uint64](index)); err != nil {
+		return err
+	}
+	if err := k.ConsumedEntries.Clear(ctx, collections.NewPrefixedPairRange[uint32, []byte](index)); err != nil {
+		return err
+	}
 	if err := k.History.Clear(ctx, collections.NewPrefixedPairRange[uint32, uint64](index)); err != nil {
 		return err
 	}

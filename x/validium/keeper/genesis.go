@@ -54,6 +54,17 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, c := range gs.Snapshots {
+		if err := k.Snapshots.Set(ctx, collections.Join(c.Index, c.LatestCommitment), c); err != nil {
+			return err
+		}
+	}
+	for _, so := range gs.SnapshotOperations {
+		key := collections.Join3(so.Operation.ChildIndex, so.Commitment, so.Operation.Sequence)
+		if err := k.SnapshotOps.Set(ctx, key, so.Operation); err != nil {
+			return err
+		}
+	}
 	for _, e := range gs.ConsumedEntries {
 		if err := k.ConsumedEntries.Set(ctx, collections.Join(e.ChildIndex, e.PayloadHash)); err != nil {
 			return err
@@ -110,6 +121,16 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.Exits.Walk(ctx, nil, func(key collections.Pair[uint32, uint64]) (bool, error) {
 		gs.Exits = append(gs.Exits, types.ExitRecord{ChildIndex: key.K1(), AccountIndex: key.K2()})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if gs.Snapshots, err = collectValues(ctx, k.Snapshots); err != nil {
+		return nil, err
+	}
+	err = k.SnapshotOps.Walk(ctx, nil, func(key collections.Triple[uint32, []byte, uint64], op types.ForcedOperation) (bool, error) {
+		gs.SnapshotOperations = append(gs.SnapshotOperations, types.SnapshotOperation{Commitment: key.K2(), Operation: op})
 		return false, nil
 	})
 	if err != nil {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/testutil/keepertest"
+	"github.com/slush-tree/slush/x/validium/keeper"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -61,7 +63,15 @@ func (s *KeeperTestSuite) TestRoutedForcedOps() {
 	exported, err := s.keeper.ExportGenesis(s.env.Ctx)
 	s.Require().NoError(err)
 	s.Require().Len(exported.ConsumedEntries, 1)
+	s.Require().Len(exported.Snapshots, 1, "the re-election rollback point survives export")
+	s.Require().Len(exported.SnapshotOperations, 2)
 	s.Require().NoError(exported.Validate())
+	env := keepertest.New(s.T(), types.StoreKey, types.RegisterInterfaces)
+	k2 := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, newFakeBank())
+	s.Require().NoError(k2.InitGenesis(env.Ctx, exported))
+	again, err := k2.ExportGenesis(env.Ctx)
+	s.Require().NoError(err)
+	s.Require().Equal(exported, again)
 }
 
 // TestRoutedForwardNotConsumed: a forward operation must be listed in forwarded; minting its

@@ -56,6 +56,16 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "history entry of child %d at %d", h.ChildIndex, h.Entry.RootHeight)
 		}
 	}
+	for _, c := range gs.Snapshots {
+		if !children[c.Index] || len(c.LatestCommitment) != 32 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "snapshot of child %d", c.Index)
+		}
+	}
+	for _, so := range gs.SnapshotOperations {
+		if !children[so.Operation.ChildIndex] || len(so.Commitment) != 32 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "snapshot operation of child %d", so.Operation.ChildIndex)
+		}
+	}
 	for _, e := range gs.ConsumedEntries {
 		if _, err := hash.DecodeElement(e.PayloadHash); err != nil || !children[e.ChildIndex] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "consumed entry of child %d", e.ChildIndex)

@@ -6,7 +6,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	"github.com/slush-tree/slush/x/election/types"
 )
 
 func commitmentBytes(b byte) [32]byte {
@@ -33,9 +32,9 @@ func finalizedWithPending(t *testing.T) acceptancetypes.ChildAcceptance {
 	return rec
 }
 
-func TestRollbackAcceptance(t *testing.T) {
+func TestRollbackToFinalized(t *testing.T) {
 	rec := finalizedWithPending(t)
-	rolled, err := types.RollbackAcceptance(rec)
+	rolled, err := rec.RollbackToFinalized()
 	require.NoError(t, err)
 	require.NoError(t, rolled.Validate())
 	require.Equal(t, []acceptancetypes.StateHash{{Height: 4, Commitment: commitmentBytes(4)}}, rolled.Hashes)
@@ -61,19 +60,19 @@ func TestRollbackAcceptance(t *testing.T) {
 	require.Equal(t, commitmentBytes(8), res.Finalized.Commitment, "without the rollback the withheld hash at 8 becomes final")
 }
 
-func TestRollbackAcceptanceNothingPendingOrNothingFinal(t *testing.T) {
+func TestRollbackToFinalizedNothingPendingOrNothingFinal(t *testing.T) {
 	var rec acceptancetypes.ChildAcceptance
-	_, err := types.RollbackAcceptance(rec)
-	require.ErrorIs(t, err, types.ErrNotFinalized)
+	_, err := rec.RollbackToFinalized()
+	require.ErrorIs(t, err, acceptancetypes.ErrNotFinalized)
 	_, err = rec.ApplyUpdate(4, commitmentBytes(4), acceptancetypes.Histogram{{Height: 4, Count: 1}}, 3)
 	require.NoError(t, err)
-	_, err = types.RollbackAcceptance(rec)
-	require.ErrorIs(t, err, types.ErrNotFinalized, "a fresh hash is not final")
+	_, err = rec.RollbackToFinalized()
+	require.ErrorIs(t, err, acceptancetypes.ErrNotFinalized, "a fresh hash is not final")
 
 	final := finalizedWithPending(t)
 	final.Hashes = final.Hashes[:1]
 	final.Reported = acceptancetypes.Histogram{{Height: 4, Count: 3}}
-	same, err := types.RollbackAcceptance(final)
+	same, err := final.RollbackToFinalized()
 	require.NoError(t, err)
 	require.Equal(t, final, same)
 }
