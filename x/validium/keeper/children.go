@@ -10,8 +10,10 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/internal/smtstore"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -122,6 +124,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if err := k.bank.SendCoinsFromModuleToAccount(ctx, types.ModuleName, operatorAddr, sdk.NewCoins(child.Bond)); err != nil {
 		return err
 	}
+	if err := k.removeChildLeaf(ctx, index); err != nil {
+		return err
+	}
 	if err := k.Snapshots.Clear(ctx, collections.NewPrefixedPairRange[uint32, []byte](index)); err != nil {
 		return err
 	}
@@ -208,4 +213,13 @@ func (k Keeper) checkFinalizedAndEmpty(ctx context.Context, child types.Child) e
 		return errorsmod.Wrapf(types.ErrChildNotEmpty, "child %d latest commitment is not finalized", child.Index)
 	}
 	return nil
+}
+
+// removeChildLeaf drops a deregistered child from this chain's children SMT.
+func (k Keeper) removeChildLeaf(ctx context.Context, index uint32) error {
+	tree, err := commitment.NewChildrenTree(smtstore.New(ctx, k.ChildrenTree))
+	if err != nil {
+		return err
+	}
+	return tree.RemoveChild(uint8(index))
 }

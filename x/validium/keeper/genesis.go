@@ -5,6 +5,9 @@ import (
 	"errors"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/slush-tree/slush/circuits/hash"
 
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -25,6 +28,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	for _, c := range gs.Children {
 		active[c.Index] = c.Status == types.ChildStatus_CHILD_STATUS_ACTIVE
 		if err := k.Children.Set(ctx, c.Index, c); err != nil {
+			return err
+		}
+		if err := k.restoreChildLeaf(ctx, c); err != nil {
 			return err
 		}
 	}
@@ -149,6 +155,19 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	gs.AnchorHeight = anchor
 	return gs, nil
+}
+
+// restoreChildLeaf rebuilds a child's children-SMT leaf from its latest accepted commitment: the
+// tree is derived state, so an exported chain keeps the same children root (DESIGN §3).
+func (k Keeper) restoreChildLeaf(ctx context.Context, c types.Child) error {
+	if len(c.LatestCommitment) == 0 {
+		return nil
+	}
+	h, err := hash.DecodeElement(c.LatestCommitment)
+	if err != nil {
+		return errorsmod.Wrapf(types.ErrInvalidField, "child %d latest commitment: %v", c.Index, err)
+	}
+	return k.setChildLeaf(ctx, c.Index, h)
 }
 
 // collectValues returns every value of a map in key order.

@@ -72,6 +72,11 @@ func (s *KeeperTestSuite) TestRoutedForcedOps() {
 	again, err := k2.ExportGenesis(env.Ctx)
 	s.Require().NoError(err)
 	s.Require().Equal(exported, again)
+	rootBefore, err := s.keeper.ChildrenRoot(s.env.Ctx)
+	s.Require().NoError(err)
+	rootAfter, err := k2.ChildrenRoot(env.Ctx)
+	s.Require().NoError(err)
+	s.Require().True(rootBefore.Equal(&rootAfter), "the children SMT is rebuilt on import")
 }
 
 // TestRoutedForwardNotConsumed: a forward operation must be listed in forwarded; minting its
