@@ -16,7 +16,7 @@ import (
 // RecordRootCommitment stores a root commitment this (non-root) chain has verified and moves
 // its root clock forward. Only the parent sync may call it (DESIGN §5 downward flow: the
 // commitment is checked against the parent's signed header before it gets here). The history
-// keeps the last params.root_history_size entries.
+// keeps the root heights within params.root_history_size of the newest.
 func (k Keeper) RecordRootCommitment(ctx context.Context, rootHeight uint64, commitment []byte) error {
 	if _, err := hash.DecodeElement(commitment); err != nil {
 		return errorsmod.Wrapf(types.ErrInvalidGenesis, "root commitment: %v", err)
@@ -30,22 +30,29 @@ func (k Keeper) RecordRootCommitment(ctx context.Context, rootHeight uint64, com
 	return k.pruneRootHistory(ctx)
 }
 
-// pruneRootHistory drops the oldest entries beyond params.root_history_size (at most a few per call).
+// pruneRootHistory drops entries more than params.root_history_size below the newest root height
+// (at most a few per call, reading only those).
 func (k Keeper) pruneRootHistory(ctx context.Context) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	var heights []uint64
-	err = k.RootHistory.Walk(ctx, nil, func(h uint64, _ []byte) (bool, error) {
-		heights = append(heights, h)
-		return false, nil
+	newest, _, ok, err := k.latestRootCommitment(ctx)
+	if err != nil || !ok || newest <= uint64(params.RootHistorySize) {
+		return err
+	}
+	// bounded: reads only the entries it removes (oldest first), never the whole history
+	rng := new(collections.Range[uint64]).EndInclusive(newest - uint64(params.RootHistorySize))
+	var old []uint64
+	err = k.RootHistory.Walk(ctx, rng, func(h uint64, _ []byte) (bool, error) {
+		old = append(old, h)
+		return len(old) >= maxPrunedPerBlock, nil
 	})
 	if err != nil {
 		return err
 	}
-	for i := 0; i+int(params.RootHistorySize) < len(heights) && i < maxPrunedPerBlock; i++ {
-		if err := k.RootHistory.Remove(ctx, heights[i]); err != nil {
+	for _, h := range old {
+		if err := k.RootHistory.Remove(ctx, h); err != nil {
 			return err
 		}
 	}
