@@ -1,22 +1,165 @@
 #!/usr/bin/env bash
-# The Slush demo (README's main command). Today it brings up the root chain of the
-# localnet, waits for blocks and shows the chain's place in the tree. The tree of five
-# chains, the cross-branch bridge transfer and finality join it as the relayer lands.
+# The Slush demo (the README's main command). It brings up the default tree
+#
+#   root -> {1, 2}, 1 -> {1-1, 1-2}    (five chains, one validator each, 1 s blocks)
+#
+# with alice funded on 1-2's ledger at genesis and one relayer for the whole tree, then:
+# alice bridges 30 tokens from 1-2 to bob on 2 (across branches: the message climbs 1-2 -> 1 ->
+# root inside proven updates, 2 claims it with an inclusion proof, and the receipt comes back
+# to 1-2 as a confirmation). It waits for the claim and the confirmation, shows root finality
+# advancing and prints a summary with timings. Any step that does not happen within the
+# timeout fails the demo (exit status 1). It always starts from fresh chains (`localnet.sh
+# reset`: a localnet already in the directory is stopped and deleted, its development keys
+# kept), and the localnet keeps running afterwards.
+#
+# Environment: SLUSHCHAIND (binary, default build/slushchaind), SLUSH_LOCALNET_DIR and
+# SLUSH_LOCALNET_PORT (as scripts/localnet.sh), SLUSH_DEMO_TIMEOUT (seconds per step, 900),
+# SLUSH_DEPOSITS (extra genesis deposits, added to alice's), SLUSH_DEMO_SUMMARY (also write the
+# summary as JSON to this file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-local=./scripts/localnet.sh
+localnet=./scripts/localnet.sh
 bin=${SLUSHCHAIND:-build/slushchaind}
+export SLUSHCHAIND=$bin
+net_dir=${SLUSH_LOCALNET_DIR:-.localnet}
+step_timeout=${SLUSH_DEMO_TIMEOUT:-900}
+asset=7 funded=1000 amount=30 deadline=1000000 # deadline: a root height far ahead (no routing)
 
-start=$SECONDS
-$local up --tree "${SLUSH_TREE:-root}"
-$local wait 3 90
+start=$(date +%s.%N)
+die() { echo "demo: FAILED after $(elapsed) s: $*" >&2; exit 1; }
+elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+say() { printf '[%6s s] %s\n' "$(elapsed)" "$*"; }
+seconds_between() { awk -v a="$(date -d "$1" +%s.%N)" -v b="$(date -d "$2" +%s.%N)" 'BEGIN { printf "%.0f", b - a }'; }
+node() { $localnet node "$1"; }
+q() { local path=$1; shift; "$bin" query "$@" --node "$(node "$path")" -o json 2>/dev/null || true; }
+height() { "$bin" status --node "$(node "$1")" 2>/dev/null | jq -r '.sync_info.latest_block_height // empty' || true; }
+balance() { # path owner -> balance (0 without an account)
+  "$bin" ledger balance --owner "$2" --asset $asset --node "$(node "$1")" 2>/dev/null | jq -r 'if .found then .balance else 0 end' || true
+}
+relayer_alive() { [ -f "$net_dir/relayer.pid" ] && kill -0 "$(cat "$net_dir/relayer.pid")" 2>/dev/null; }
+# wait_for runs a check until it succeeds, failing the demo after the step timeout; the relayer
+# must stay up meanwhile.
+wait_for() { # description check-function
+  local deadline=$((SECONDS + step_timeout))
+  until "$2"; do
+    relayer_alive || { tail -n 30 "$net_dir/relayer.log" >&2 || true; die "the relayer died while waiting for: $1"; }
+    [ $SECONDS -lt $deadline ] || die "timed out after $step_timeout s waiting for: $1 (see $net_dir/relayer.log)"
+    sleep 1
+  done
+}
+# finality prints the root's finalized height (empty if none).
+finality() { q root acceptance finality | jq -r 'if .found then .height else empty end'; }
+# tx_time prints the block time of the first successful tx with a message type on a chain.
+tx_time() { # path msg-type-url
+  q "$1" txs --query "message.action='$2'" | jq -r '[.txs[]? | select(.code == 0)][0].timestamp // empty'
+}
+rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+[ -x "$bin" ] || die "$bin not found: run 'make build' first"
+command -v jq >/dev/null || die "jq is required (apt-get install jq)"
+alice=$("$bin" ledger owner --seed alice)
+bob=$("$bin" ledger owner --seed bob)
+
+say "fresh chains (development keys are kept between runs): $localnet reset"
+$localnet reset
+say "bringing up the tree root -> {1, 2}, 1 -> {1-1, 1-2}, alice funded with $funded of asset $asset on 1-2"
+SLUSH_DEPOSITS="1-2:$alice:$asset:$funded ${SLUSH_DEPOSITS:-}" $localnet up
+relayer_alive || die "the relayer is not running (see the 'relayer:' line above): nothing can carry the transfer"
+say "tree up; relayer pid $(cat "$net_dir/relayer.pid")"
+[ "$(balance 1-2 "$alice")" = $funded ] || die "alice does not hold $funded on 1-2"
+
+# the relayer is live once every child's first proven update is accepted by its parent
+live() {
+  local path parent
+  for path in 1 2 1-1 1-2; do
+    case $path in *-*) parent=${path%-*};; *) parent=root;; esac
+    [ -n "$(q "$parent" validium child "${path##*-}" | jq -r '.child.latest_commitment // empty')" ] || return 1
+  done
+}
+wait_for "every child's first update accepted by its parent (the relayer at work)" live
+say "relayer live: every chain's first proven update is accepted"
+
+fin_before=$(finality)
+root_before=$(height root)
+say "root finality before: ${fin_before:-none} (root height $root_before)"
+
+# alice's bridge-out: signed with her EdDSA key for 1-2's ledger, sent by 1-2's 'user' account
+op=$("$bin" ledger bridge-out --seed alice --path 1-2 --account 0 --nonce 0 --asset $asset --amount $amount \
+  --dst 2 --recipient "$bob" --deadline $deadline)
+res=$("$bin" tx bridge bridge-out "$op" --from user --home "$($localnet home 1-2)" --keyring-backend test \
+  --chain-id slush-1-2 --node "$(node 1-2)" --gas 500000 --yes -o json 2>&1) || die "bridge-out: $res"
+[ "$(jq -r '.code // 1' <<<"$res" 2>/dev/null)" = 0 ] || die "bridge-out rejected: $res"
+txhash=$(jq -r .txhash <<<"$res")
+sent_included() { res=$(q 1-2 tx "$txhash"); [ -n "$res" ]; }
+step_timeout_saved=$step_timeout step_timeout=30
+wait_for "the bridge-out tx in a block" sent_included
+step_timeout=$step_timeout_saved
+[ "$(jq -r .code <<<"$res")" = 0 ] || die "bridge-out failed: $(jq -r .raw_log <<<"$res")"
+sent_at=$(jq -r .timestamp <<<"$res")
+sent_height=$(jq -r .height <<<"$res")
+root_at_send=$(height root)
+sent_wall=$(date +%s.%N)
+msg=$(q 1-2 bridge pending-messages | jq -r --arg h "$sent_height" --arg a "$amount" \
+  '[.outgoing[]? | select(.sent_height == $h and .message.amount == $a)][0].message_hash // empty' | base64 -d | od -An -tx1 -v | tr -d ' \n')
+[ ${#msg} = 64 ] || die "no outgoing message recorded on 1-2 at height $sent_height"
+say "alice -> bob: $amount burnt on 1-2 at height $sent_height ($sent_at), message $msg"
+[ "$(balance 1-2 "$alice")" = $((funded - amount)) ] || die "alice's balance on 1-2 is not $((funded - amount))"
+
+claimed() { [ "$(balance 2 "$bob")" = $amount ]; }
+wait_for "bob's $amount on 2 (the claim)" claimed
+claim_wall=$(awk -v a="$sent_wall" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+claim_at=$(tx_time 2 /slush.bridge.v1.MsgClaim)
+[ -n "$claim_at" ] || die "bob is paid on 2 but no successful MsgClaim is indexed there"
+[ "$(q 2 bridge nullifier "$msg" | jq -r .claimed)" = true ] || die "the message's nullifier is not set on 2"
+say "claimed on 2 at $claim_at: bob holds $amount"
+
+confirmed() { [ "$(q 1-2 bridge message-status "$msg" | jq -r .status)" = MESSAGE_STATUS_CONFIRMED ]; }
+wait_for "the confirmation on 1-2" confirmed
+confirm_wall=$(awk -v a="$sent_wall" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }')
+confirm_at=$(tx_time 1-2 /slush.bridge.v1.MsgConfirm)
+[ -n "$confirm_at" ] || die "the message is CONFIRMED on 1-2 but no successful MsgConfirm is indexed there"
+say "confirmed on 1-2 at $confirm_at: alice's account may bridge again"
+
+advanced() { local f; f=$(finality); [ -n "$f" ] && [ "$f" -ge "$root_at_send" ]; }
+wait_for "root finality to reach root height $root_at_send (the bridge-out's)" advanced
+fin_after=$(finality)
+root_after=$(height root)
+lag=$((root_after - fin_after))
+say "root finality after: $fin_after (root height $root_after)"
+
+# supply: 1000 minted at genesis on 1-2, 30 burnt there and minted once on 2
+[ "$(balance 1-2 "$alice")" = $((funded - amount)) ] || die "alice's balance on 1-2 changed"
+[ "$(balance 2 "$bob")" = $amount ] || die "bob's balance on 2 changed"
+
+claim_s=$(seconds_between "$sent_at" "$claim_at")
+confirm_s=$(seconds_between "$sent_at" "$confirm_at")
 echo
-$local status
+echo "=== Slush demo summary ==="
+printf '%-44s %s\n' "tree" "root -> {1, 2}, 1 -> {1-1, 1-2} (depth 2)"
+printf '%-44s %s\n' "transfer" "$amount of asset $asset, alice on 1-2 -> bob on 2"
+printf '%-44s %s\n' "message" "$msg"
+printf '%-44s %s\n' "bridge-out -> claim on 2" "$claim_s s (block times; seen by polling after $claim_wall s)"
+printf '%-44s %s\n' "bridge-out -> confirmation on 1-2" "$confirm_s s (block times; seen after $confirm_wall s)"
+printf '%-44s %s\n' "root finality before / after" "${fin_before:-none} / $fin_after (root heights)"
+printf '%-44s %s\n' "root finality lag now" "$lag root blocks (root height $root_after)"
+printf '%-44s %s\n' "balances" "alice $((funded - amount)) on 1-2, bob $amount on 2"
+printf '%-44s %s\n' "total demo time (incl. start-up)" "$(elapsed) s"
+echo "memory (VmRSS):"
+mem_json="{"
+for path in root 1 2 1-1 1-2; do
+  pid=$(cat "$($localnet home "$path")/pid")
+  printf '  %-12s %s MiB\n' "$path" "$(rss_mib "$pid")"
+  mem_json="$mem_json\"$path\": \"$(rss_mib "$pid")\", "
+done
+printf '  %-12s %s MiB\n' relayer "$(rss_mib "$(cat "$net_dir/relayer.pid")")"
+mem_json="$mem_json\"relayer\": \"$(rss_mib "$(cat "$net_dir/relayer.pid")")\"}"
+if [ -n "${SLUSH_DEMO_SUMMARY:-}" ]; then
+  jq -n --arg msg "$msg" --argjson claim "$claim_s" --argjson confirm "$confirm_s" --argjson claim_wall "$claim_wall" --argjson confirm_wall "$confirm_wall" \
+    --arg fin_before "${fin_before:-}" --argjson fin_after "$fin_after" --argjson root_after "$root_after" \
+    --argjson lag "$lag" --argjson sent_height "$sent_height" --argjson mem "$mem_json" \
+    '{message: $msg, bridge_out_to_claim_s: $claim, bridge_out_to_confirm_s: $confirm, claim_seen_after_s: $claim_wall, confirm_seen_after_s: $confirm_wall,
+      finality_before: $fin_before, finality_after: $fin_after, root_height_after: $root_after,
+      finality_lag_root_blocks: $lag, sent_height: $sent_height, rss_mib: $mem}' >"$SLUSH_DEMO_SUMMARY"
+fi
 echo
-echo "tree identity of the root (slushchaind query validium tree-identity):"
-"$bin" query validium tree-identity --home .localnet/slush-root -o json | jq .
-echo
-echo "root finality (slushchaind query acceptance finality):"
-"$bin" query acceptance finality --home .localnet/slush-root -o json | jq -c .
-echo
-echo "demo: root chain producing blocks after $((SECONDS - start)) s; stop it with: scripts/localnet.sh down"
+echo "The tree keeps running: scripts/localnet.sh status | logs [PATH|relayer] | down"

@@ -1,24 +1,36 @@
 #!/usr/bin/env bash
 # Slush localnet: every node of the tree is its own single-validator CometBFT chain on
-# loopback ports (1 s blocks), with its data under .localnet/ (owned by this script).
+# loopback ports (1 s blocks), with its data under .localnet/ (owned by this script), and one
+# relayer process (`slushchaind relayer start`) serves the whole tree.
 #
-#   scripts/localnet.sh up [--tree SPEC]   make keys, init (first time), start the chains, register children
-#   scripts/localnet.sh down               stop every chain (data is kept; `up` restarts it)
-#   scripts/localnet.sh status             tree view: height, own commitment, finality, children
+#   scripts/localnet.sh up [--tree SPEC]   make keys, init (first time), start the chains top-down
+#                                          (a child trusts its parent's header at genesis),
+#                                          register children, start the relayer
+#   scripts/localnet.sh down               stop the relayer and every chain (data is kept; `up` restarts)
+#   scripts/localnet.sh status             tree view: height, own commitment, finality, children; relayer
 #   scripts/localnet.sh wait [H] [T]       wait until every chain reaches height H (3) within T s (60)
-#   scripts/localnet.sh logs [PATH]        tail a chain's log (default: root)
+#   scripts/localnet.sh logs [PATH|relayer] tail a chain's log (default: root) or the relayer's
+#   scripts/localnet.sh stop PATH [--kill] stop one chain (SIGTERM; --kill: SIGKILL)
+#   scripts/localnet.sh start PATH         start one stopped chain again
+#   scripts/localnet.sh relayer-stop [--kill] / relayer-start / relayer-restart
+#   scripts/localnet.sh node PATH / home PATH  print a chain's RPC address / home directory
+#   scripts/localnet.sh reset              stop and delete the chains, keep the keys
 #   scripts/localnet.sh clean              stop and delete .localnet/
 #
 # SPEC is a comma-separated list of paths (default "root,1,2,1-1,1-2"): it must hold root and
 # every listed chain's parent, and the children of a chain must be numbered 1, 2, ... (the
 # parent assigns indices in registration order). Environment: SLUSH_LOCALNET_DIR (default
 # .localnet), SLUSH_LOCALNET_PORT (base port, default 26600; chain i of SPEC uses base+10i ..
-# base+10i+2), SLUSHCHAIND (binary, default build/slushchaind), SLUSH_LEDGER_ACCOUNT_DEPTH (8)
-# and SLUSH_LEDGER_BATCH_SIZE (4): the ledger shape of every chain.
+# base+10i+2, the relayer's metrics base+9), SLUSHCHAIND (binary, default build/slushchaind),
+# SLUSH_LEDGER_ACCOUNT_DEPTH (8) and SLUSH_LEDGER_BATCH_SIZE (4): the ledger shape of every
+# chain. Read only when a chain is first initialized: SLUSH_DEPOSITS, space-separated
+# PATH:OWNER:ASSET:AMOUNT genesis ledger deposits (OWNER from `slushchaind ledger owner`), and
+# SLUSH_FORCED_OP_DEADLINE, x/validium's forced_op_deadline (root heights) on every chain.
 set -euo pipefail
 
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
 net_dir=${SLUSH_LOCALNET_DIR:-$root_dir/.localnet}
+case $net_dir in /*) ;; *) net_dir=$PWD/$net_dir;; esac # tree.toml carries absolute paths
 base_port=${SLUSH_LOCALNET_PORT:-26600}
 bin=${SLUSHCHAIND:-$root_dir/build/slushchaind}
 account_depth=${SLUSH_LEDGER_ACCOUNT_DEPTH:-8}
@@ -27,6 +39,8 @@ default_tree=root,1,2,1-1,1-2
 max_children=3 # x/validium's default (the seed's narrow tree)
 denom=stake
 keys_dir=$net_dir/keys
+relayer_pid=$net_dir/relayer.pid
+relayer_log=$net_dir/relayer.log
 
 die() { echo "localnet: $*" >&2; exit 1; }
 
@@ -38,6 +52,7 @@ home_of() { echo "$net_dir/$(chain_id "$1")"; }
 rpc_port() { echo $((base_port + 10 * $1)); }
 p2p_port() { echo $((base_port + 10 * $1 + 1)); }
 grpc_port() { echo $((base_port + 10 * $1 + 2)); }
+metrics_port() { echo $((base_port + 9)); }
 chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run: $0 up)"; }
 index_of() { # position of a path in SPEC (fixes its ports)
   local n; n=$(grep -nx -- "$1" "$net_dir/tree" | cut -d: -f1)
@@ -51,9 +66,34 @@ tree_order() {
                   n = split($0, a, "-"); k = "1"; for (i = 1; i <= n; i++) k = k sprintf(".%03d", a[i]);
                   print k "\t" $0 }' | sort | cut -f2
 }
+# level_order lists the chains by depth (parents before children), then as in SPEC.
+level_order() {
+  local path
+  while read -r path; do printf '%s\t%s\n' "$(depth_of "$path")" "$path"; done < <(chains) | sort -s -n -k1,1 | cut -f2
+}
 b64hex() { base64 -d | od -An -tx1 -v | tr -d ' \n'; }
 # q runs a query against a chain's node and prints its JSON (nothing if the node is down).
 q() { local path=$1; shift; "$bin" query "$@" --node "$(node_of "$path")" -o json 2>/dev/null || true; }
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pid stops the process of a pid file: SIGTERM (SIGKILL with --kill, or after 10 s).
+stop_pid() { # pidfile name [--kill]
+  local file=$1 name=$2 pid
+  [ -f "$file" ] || return 0
+  pid=$(cat "$file")
+  if kill -0 "$pid" 2>/dev/null; then
+    if [ "${3:-}" = --kill ]; then
+      kill -9 "$pid"
+    else
+      kill "$pid"
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
+    fi
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    echo "stopped $name${3:+ (killed)}"
+  fi
+  rm -f "$file"
+}
 
 # check_spec enforces what registration needs: root, parents present, indices 1..k in order.
 check_spec() { # newline-separated paths on stdin
@@ -80,13 +120,31 @@ check_spec() { # newline-separated paths on stdin
   done
 }
 
+# check_deposits checks SLUSH_DEPOSITS' shape (the genesis command checks the values).
+check_deposits() {
+  local d
+  for d in ${SLUSH_DEPOSITS:-}; do
+    [[ $d =~ ^(root|[1-9][0-9]*(-[1-9][0-9]*)*):[0-9a-fA-Fx]+:[0-9a-fA-Fx]+:[0-9]+$ ]] ||
+      die "SLUSH_DEPOSITS: '$d' is not PATH:OWNER:ASSET:AMOUNT"
+  done
+  [ -z "${SLUSH_FORCED_OP_DEADLINE:-}" ] || [[ $SLUSH_FORCED_OP_DEADLINE =~ ^[1-9][0-9]*$ ]] ||
+    die "SLUSH_FORCED_OP_DEADLINE must be a positive number of root heights"
+}
+
 # make_keys writes the tree's development keys once: the inclusion circuit deep enough for the
 # deepest chain and the ledger batch circuit at the localnet's shape. Random single-party
-# setups: fast, and NOT for production (see `slushchaind circuits setup --help`).
+# setups: fast, and NOT for production (see `slushchaind circuits setup --help`). Keys made
+# for another shape or a shallower tree are refused rather than silently mismatched.
 make_keys() {
-  local depth=1 path d
+  local depth=1 path d shape="account-depth=$account_depth outbox-depth=20 batch-size=$batch_size"
   while read -r path; do d=$(depth_of "$path"); [ "$d" -gt "$depth" ] && depth=$d; done < <(chains)
   mkdir -p "$keys_dir"
+  if [ -f "$keys_dir/inclusion.depth" ] && [ "$(cat "$keys_dir/inclusion.depth")" -lt "$depth" ]; then
+    die "$keys_dir: inclusion key for depth $(cat "$keys_dir/inclusion.depth") < tree depth $depth (run '$0 clean')"
+  fi
+  if [ -f "$keys_dir/ledger.shape" ] && [ "$(cat "$keys_dir/ledger.shape")" != "$shape" ]; then
+    die "$keys_dir: ledger key for '$(cat "$keys_dir/ledger.shape")', not '$shape' (run '$0 clean')"
+  fi
   if [ ! -f "$keys_dir/inclusion.vk" ]; then
     echo "keys: inclusion circuit, max depth $depth (random setup, NOT for production)..."
     "$bin" circuits setup --circuit inclusion --max-depth "$depth" --random --out "$keys_dir"
@@ -96,18 +154,20 @@ make_keys() {
     echo "keys: ledger circuit, account depth $account_depth, batch size $batch_size (random setup, NOT for production)..."
     "$bin" circuits setup --circuit ledger --account-depth "$account_depth" --outbox-depth 20 \
       --batch-size "$batch_size" --random --out "$keys_dir"
+    echo "$shape" >"$keys_dir/ledger.shape"
   fi
 }
 
 # init_chain initializes a chain's home in a scratch directory and moves it in place when
-# complete, so an interrupted init never leaves a half-made chain behind.
+# complete, so an interrupted init never leaves a half-made chain behind. A non-root chain's
+# parent light client is set later, from the running parent (start_tree).
 init_chain() { # path
-  local path=$1 home cid parent
+  local path=$1 home cid parent d dpath owner asset amount
   home=$(home_of "$path").init; cid=$(chain_id "$path"); parent=$(parent_of "$path")
   rm -rf "$home"
   "$bin" init "$cid" --chain-id "$cid" --home "$home" --default-denom "$denom" >/dev/null 2>&1
   # validator: the chain's only validator; operator: signs this chain's txs for its children
-  # (registration now, their updates later); user: a plain account
+  # (registration, and the relayer's updates, syncs, claims); user: a plain account
   for key in validator operator user; do
     "$bin" keys add "$key" --keyring-backend test --home "$home" >/dev/null 2>&1
     "$bin" genesis add-genesis-account "$key" 1000000000000$denom --keyring-backend test --home "$home" >/dev/null
@@ -125,6 +185,16 @@ init_chain() { # path
   if [ -f "$keys_dir/inclusion.vk" ]; then
     "$bin" genesis set-inclusion-key "$keys_dir/inclusion.vk" --max-depth "$(cat "$keys_dir/inclusion.depth")" --home "$home"
   fi
+  for d in ${SLUSH_DEPOSITS:-}; do # PATH:OWNER:ASSET:AMOUNT
+    IFS=: read -r dpath owner asset amount <<<"$d"
+    [ "$dpath" = "$path" ] || continue
+    "$bin" genesis add-ledger-deposit --owner "$owner" --asset "$asset" --amount "$amount" --home "$home"
+  done
+  if [ -n "${SLUSH_FORCED_OP_DEADLINE:-}" ]; then
+    jq --arg d "$SLUSH_FORCED_OP_DEADLINE" '.app_state.validium.params.forced_op_deadline = $d' \
+      "$home/config/genesis.json" >"$home/config/genesis.json.new"
+    mv "$home/config/genesis.json.new" "$home/config/genesis.json"
+  fi
   "$bin" genesis validate --home "$home" >/dev/null
   # 1 s blocks (DESIGN §12 localnet), client defaults pointing at this chain
   sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/' "$home/config/config.toml"
@@ -133,21 +203,65 @@ init_chain() { # path
   mv "$home" "$(home_of "$path")"
 }
 
+# port_busy tells whether something listens on a loopback port.
+port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
 start_chain() { # path
-  local path=$1 i home
+  local path=$1 i home port
   i=$(index_of "$path"); home=$(home_of "$path")
-  if [ -f "$home/pid" ] && kill -0 "$(cat "$home/pid")" 2>/dev/null; then return 0; fi
+  if pid_alive "$home/pid"; then return 0; fi
+  for port in $(rpc_port "$i") $(p2p_port "$i") $(grpc_port "$i"); do # never talk to another localnet's chain
+    port_busy "$port" && die "port $port (for $(chain_id "$path")) is in use by another process: set SLUSH_LOCALNET_PORT"
+  done
   nohup "$bin" start --home "$home" \
     --rpc.laddr "tcp://127.0.0.1:$(rpc_port "$i")" \
     --p2p.laddr "tcp://127.0.0.1:$(p2p_port "$i")" \
     --grpc.address "127.0.0.1:$(grpc_port "$i")" \
-    --rpc.pprof_laddr "" --api.enable=false --minimum-gas-prices "0$denom" \
-    >"$home/node.log" 2>&1 &
+    --rpc.pprof_laddr "" --api.enable=false --minimum-gas-prices "0$denom" --log_no_color \
+    >>"$home/node.log" 2>&1 &
   echo $! >"$home/pid"
+  echo "started $(chain_id "$path") rpc=$(node_of "$path") home=$home"
 }
 
 height_of() { # path
   "$bin" status --node "$(node_of "$1")" 2>/dev/null | jq -r '.sync_info.latest_block_height // empty' 2>/dev/null || true
+}
+
+wait_height() { # path height timeout
+  local deadline=$((SECONDS + $3)) h
+  while [ $SECONDS -lt $deadline ]; do
+    h=$(height_of "$1")
+    [ -n "$h" ] && [ "$h" -ge "$2" ] && return 0
+    pid_alive "$(home_of "$1")/pid" || die "$(chain_id "$1") exited: see $(home_of "$1")/node.log"
+    sleep 0.5
+  done
+  die "$(chain_id "$1") did not reach height $2 in $3 s: see $(home_of "$1")/node.log"
+}
+
+# trust_parent writes a never-started child's parent light client into its genesis (DESIGN §5
+# downward flow): the running parent's latest signed header and validator set, fetched over
+# its RPC by `genesis set-parent-client`. A chain that has run keeps its genesis as it is.
+trust_parent() { # path
+  local path=$1 home parent info
+  home=$(home_of "$path"); parent=$(parent_of "$path")
+  if [ -n "$(jq -r '.app_state.bridge.parent_client // empty' "$home/config/genesis.json")" ]; then
+    return 0
+  fi
+  [ -e "$home/data/blockstore.db" ] && die "$(chain_id "$path") has run without a parent client (made by an older localnet.sh): run '$0 clean'"
+  wait_height "$parent" 2 60
+  info=$("$bin" genesis set-parent-client --parent-node "$(node_of "$parent")" --home "$home") ||
+    die "set-parent-client for $(chain_id "$path") failed"
+  echo "$(chain_id "$path") trusts $(chain_id "$parent") at height $(jq -r .height <<<"$info") (app hash $(jq -r .app_hash <<<"$info" | cut -c1-12))"
+}
+
+# start_tree starts the chains top-down, one depth at a time: a child's genesis needs its
+# running parent's header, so a level starts once every parent above it produces blocks.
+start_tree() {
+  local path
+  while read -r path; do
+    [ "$path" = root ] || pid_alive "$(home_of "$path")/pid" || trust_parent "$path"
+    start_chain "$path"
+  done < <(level_order)
 }
 
 # same_child tells whether a parent's child record (JSON) is the registration register_child
@@ -196,6 +310,65 @@ register_child() { # path
   echo "registered $(chain_id "$path") on $pcid as child $idx (bond $bond, tx $hash)"
 }
 
+# write_tree_toml writes the relayer's config (notes/relayer-spec.md): the keys, and per chain
+# its RPC, gRPC and the keyring key that signs its transactions (the chain's operator, which
+# is also the registered operator of its children on it).
+write_tree_toml() {
+  local path i
+  {
+    echo "# written by scripts/localnet.sh: the relayer's view of this localnet"
+    echo "keys_dir = \"$keys_dir\""
+    echo "poll_interval = \"1s\""
+    echo "metrics_listen = \"127.0.0.1:$(metrics_port)\""
+    while read -r path; do
+      i=$(index_of "$path")
+      echo
+      echo "[[chain]]"
+      echo "path = \"$path\""
+      echo "chain_id = \"$(chain_id "$path")\""
+      echo "rpc = \"$(node_of "$path")\""
+      echo "grpc = \"127.0.0.1:$(grpc_port "$i")\""
+      echo "home = \"$(home_of "$path")\""
+      echo "key = \"operator\""
+    done < <(tree_order)
+  } >"$net_dir/tree.toml"
+}
+
+# relayer_available tells whether the binary has the relayer (issue 7; written concurrently).
+# (The help is read whole first: `grep -q` closing the pipe early would fail it under pipefail.)
+relayer_available() { local help; help=$("$bin" relayer start --help 2>/dev/null) && grep -q -- '--config' <<<"$help"; }
+
+# start_relayer starts the tree's one relayer process in the background; its log is appended
+# to relayer.log. Without the command in the binary it says so and starts nothing.
+start_relayer() {
+  if pid_alive "$relayer_pid"; then
+    echo "relayer: running (pid $(cat "$relayer_pid"))"
+    return 0
+  fi
+  write_tree_toml
+  port_busy "$(metrics_port)" && die "port $(metrics_port) (relayer metrics) is in use by another process: set SLUSH_LOCALNET_PORT"
+  if ! relayer_available; then
+    echo "relayer: NOT STARTED: $bin has no 'relayer start' command; the chains run but nothing moves between them"
+    return 0
+  fi
+  echo "=== relayer start $(date -u +%FT%TZ) ===" >>"$relayer_log"
+  nohup "$bin" relayer start --config "$net_dir/tree.toml" >>"$relayer_log" 2>&1 &
+  echo $! >"$relayer_pid"
+  sleep 1
+  pid_alive "$relayer_pid" || { tail -n 20 "$relayer_log" >&2; rm -f "$relayer_pid"; die "the relayer exited at once: see $relayer_log"; }
+  echo "relayer: started (pid $(cat "$relayer_pid"), config $net_dir/tree.toml, log $relayer_log)"
+}
+
+relayer_state() {
+  if pid_alive "$relayer_pid"; then
+    echo "relayer: running (pid $(cat "$relayer_pid"), log $relayer_log)"
+  elif relayer_available; then
+    echo "relayer: stopped"
+  else
+    echo "relayer: not in this binary ($bin has no 'relayer start')"
+  fi
+}
+
 cmd_up() {
   local spec=$default_tree
   while [ $# -gt 0 ]; do
@@ -204,9 +377,10 @@ cmd_up() {
       *) die "unknown flag $1";;
     esac
   done
+  tr ',' '\n' <<<"$spec" | check_spec
+  check_deposits
   [ -x "$bin" ] || die "$bin not found: run make build"
   command -v jq >/dev/null || die "jq is required (apt-get install jq)"
-  tr ',' '\n' <<<"$spec" | check_spec
   mkdir -p "$net_dir"
   if [ -f "$net_dir/tree" ] && [ "$(cat "$net_dir/tree")" != "$(tr ',' '\n' <<<"$spec")" ]; then
     die "a localnet with another tree exists in $net_dir: run '$0 clean' first"
@@ -215,46 +389,30 @@ cmd_up() {
   local path n
   n=$(chains | wc -l)
   # keys: a single-chain tree has no child to register and no claim to verify, so none
-  [ "$n" -gt 1 ] && [ ! -d "$(home_of root)" ] && make_keys
-  [ "$n" -gt 1 ] && [ ! -f "$keys_dir/ledger.vk" ] && die "$keys_dir/ledger.vk is missing (run '$0 clean')"
+  [ "$n" -gt 1 ] && make_keys
   local pids=() pid
   while read -r path; do # init in parallel: it is a dozen CLI calls per chain
     [ -d "$(home_of "$path")" ] && continue
     init_chain "$path" >"$net_dir/init-$(chain_id "$path").log" 2>&1 &
     pids+=($!)
   done < <(chains)
-  for pid in "${pids[@]}"; do wait "$pid" || die "init failed: see $net_dir/init-*.log"; done
+  for pid in "${pids[@]}"; do wait "$pid" || { cat "$net_dir"/init-*.log >&2; die "init failed: see $net_dir/init-*.log"; }; done
   rm -f "$net_dir"/init-*.log
-  while read -r path; do
-    start_chain "$path"
-    echo "started $(chain_id "$path") rpc=$(node_of "$path") home=$(home_of "$path")"
-  done < <(chains)
+  start_tree
   [ "$n" -gt 1 ] || return 0
   cmd_wait 2 60
   # children are registered depth-first, so siblings get indices 1, 2, ... in order
   while read -r path; do
     [ "$path" = root ] || register_child "$path"
   done < <(tree_order)
-  # The relayer (issue 7) starts here, one process for the whole tree:
-  #   slushchaind relayer start --config "$net_dir/tree.toml" >"$net_dir/relayer.log" 2>&1 &
-  #   echo $! >"$net_dir/relayer.pid"        # and cmd_down stops it
-  # It does not exist yet, so nothing carries updates, headers or messages between the chains.
-  echo "relayer: not built yet (issue 7)"
+  start_relayer
 }
 
 cmd_down() {
-  local path pid home
+  local path
+  stop_pid "$relayer_pid" relayer
   while read -r path; do
-    home=$(home_of "$path")
-    [ -f "$home/pid" ] || continue
-    pid=$(cat "$home/pid")
-    if kill -0 "$pid" 2>/dev/null; then
-      kill "$pid"
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
-      echo "stopped $(chain_id "$path")"
-    fi
-    rm -f "$home/pid"
+    stop_pid "$(home_of "$path")/pid" "$(chain_id "$path")"
   done < <(chains)
 }
 
@@ -262,7 +420,7 @@ cmd_down() {
 # commitment (x/bridge); FINALIZED is, at the root, the tree's finalized root height
 # (x/acceptance finality) and, elsewhere, the root height of the chain's latest commitment its
 # parent finalized (the parent's x/acceptance finalized <index>); CHILDREN counts the chain's
-# registered children (x/validium).
+# registered children (x/validium). The last line tells whether the relayer runs.
 cmd_status() {
   local path h c fin kids res indent
   printf '%-14s %-12s %-7s %-14s %-18s %s\n' PATH CHAIN-ID HEIGHT COMMITMENT FINALIZED CHILDREN
@@ -285,7 +443,8 @@ cmd_status() {
     kids=$(q "$path" validium children | jq -r '.children // [] | length')
     printf '%-14s %-12s %-7s %-14s %-18s %s\n' "$indent$path" "$(chain_id "$path")" "$h" "${c:--}" "$fin" "${kids:-?}"
   done < <(tree_order)
-  echo "relayer: not built yet (issue 7)"
+  [ "$(chains | wc -l)" -gt 1 ] && relayer_state
+  return 0
 }
 
 cmd_wait() { # wait until every chain reaches height H (default 3), timeout T seconds (default 60)
@@ -303,12 +462,29 @@ cmd_wait() { # wait until every chain reaches height H (default 3), timeout T se
   die "timed out waiting for height $target"
 }
 
+cmd_reset() { # everything but the keys
+  [ -f "$net_dir/tree" ] || return 0
+  cmd_down
+  local path
+  while read -r path; do rm -rf "$(home_of "$path")"; done < <(chains)
+  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log"
+}
+
 case "${1:-}" in
   up) shift; cmd_up "$@";;
   down) cmd_down;;
   status) cmd_status;;
   wait) shift; cmd_wait "$@";;
-  logs) tail -n 50 -f "$(home_of "${2:-root}")/node.log";;
+  logs)
+    if [ "${2:-}" = relayer ]; then tail -n 50 -f "$relayer_log"; else tail -n 50 -f "$(home_of "${2:-root}")/node.log"; fi;;
+  stop) [ -n "${2:-}" ] || die "stop needs a path"; index_of "$2" >/dev/null; stop_pid "$(home_of "$2")/pid" "$(chain_id "$2")" "${3:-}";;
+  start) [ -n "${2:-}" ] || die "start needs a path"; index_of "$2" >/dev/null; start_chain "$2";;
+  relayer-stop) stop_pid "$relayer_pid" relayer "${2:-}";;
+  relayer-start) chains >/dev/null; start_relayer;;
+  relayer-restart) stop_pid "$relayer_pid" relayer; start_relayer;;
+  node) [ -n "${2:-}" ] || die "node needs a path"; node_of "$2";;
+  home) [ -n "${2:-}" ] || die "home needs a path"; index_of "$2" >/dev/null; home_of "$2";;
+  reset) cmd_reset;;
   clean) if [ -f "$net_dir/tree" ]; then cmd_down; fi; rm -rf "$net_dir";;
-  *) sed -n '2,18p' "$0"; exit 2;;
+  *) sed -n '2,28p' "$0"; exit 2;;
 esac

@@ -5,6 +5,7 @@ package localnet
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -107,14 +108,43 @@ func (l *localnet) query(port int, v any, args ...string) {
 	require.NoError(l.t, json.Unmarshal(out, v), string(out))
 }
 
-// TestLocalnetRoot brings the root chain up, waits for height 3, reads its tree identity
-// over the CLI and brings it down.
+// cli runs slushchaind and returns its trimmed stdout, failing the test on error.
+func (l *localnet) cli(args ...string) string {
+	l.t.Helper()
+	out, err := exec.Command(l.bin, args...).Output()
+	require.NoError(l.t, err, "%s", strings.Join(args, " "))
+	return strings.TrimSpace(string(out))
+}
+
+// ledgerAccount is `slushchaind ledger balance`'s answer.
+type ledgerAccount struct {
+	Found   bool   `json:"found"`
+	Index   uint64 `json:"index"`
+	Balance uint64 `json:"balance"`
+	Nonce   uint64 `json:"nonce"`
+}
+
+// balance looks an owner's account of asset 7 up on the chain at port.
+func (l *localnet) balance(port int, owner string) ledgerAccount {
+	l.t.Helper()
+	var a ledgerAccount
+	out := l.cli("ledger", "balance", "--owner", owner, "--asset", "7", "--node", "tcp://127.0.0.1:"+strconv.Itoa(port))
+	require.NoError(l.t, json.Unmarshal([]byte(out), &a), out)
+	return a
+}
+
+// TestLocalnetRoot brings the root chain up with alice funded by a genesis ledger deposit
+// (SLUSH_DEPOSITS), waits for height 3, reads its tree identity over the CLI, has alice pay
+// bob with an EdDSA-signed transfer made by `slushchaind ledger transfer`, and brings it down.
 func TestLocalnetRoot(t *testing.T) {
 	if os.Getenv("SLUSH_SKIP_LOCALNET") == "1" {
 		t.Skip("SLUSH_SKIP_LOCALNET=1")
 	}
 	requireJQ(t)
-	l := newLocalnet(t, slushchaind(t), 27700)
+	bin := slushchaind(t)
+	alice := strings.TrimSpace(string(must(exec.Command(bin, "ledger", "owner", "--seed", "alice").Output())))
+	bob := strings.TrimSpace(string(must(exec.Command(bin, "ledger", "owner", "--seed", "bob").Output())))
+	l := newLocalnet(t, bin, 27700, "SLUSH_DEPOSITS=root:"+alice+":7:1000")
 	l.run("up", "--tree", "root")
 	t.Cleanup(func() { l.run("down") })
 	l.run("wait", "3", "90")
@@ -137,6 +167,32 @@ func TestLocalnetRoot(t *testing.T) {
 	require.Equal(t, uint32(3), res.Identity.MaxChildren)
 	require.Equal(t, uint32(16), res.Identity.MaxDepth)
 	require.Equal(t, "slush-root", res.ConventionalChainID)
+
+	require.Equal(t, ledgerAccount{Found: true, Index: 0, Balance: 1000}, l.balance(27700, alice), "the genesis deposit")
+	require.False(t, l.balance(27700, bob).Found)
+	op := l.cli("ledger", "transfer", "--seed", "alice", "--path", "root", "--account", "0", "--nonce", "0",
+		"--asset", "7", "--amount", "5", "--to", bob)
+	var tx struct {
+		Code   int    `json:"code"`
+		TxHash string `json:"txhash"`
+		RawLog string `json:"raw_log"`
+	}
+	home := filepath.Join(l.dir, "slush-root")
+	out := l.cli("tx", "bridge", "ledger-transfer", op, "--from", "user", "--home", home, "--keyring-backend", "test",
+		"--chain-id", "slush-root", "--node", "tcp://127.0.0.1:27700", "--gas", "400000", "--yes", "-o", "json")
+	require.NoError(t, json.Unmarshal([]byte(out), &tx), out)
+	require.Zero(t, tx.Code, out)
+	require.Eventually(t, func() bool { return l.balance(27700, bob).Found }, 20*time.Second, 500*time.Millisecond, "the transfer's block")
+	require.Equal(t, ledgerAccount{Found: true, Index: 1, Balance: 5}, l.balance(27700, bob))
+	require.Equal(t, ledgerAccount{Found: true, Index: 0, Balance: 995, Nonce: 1}, l.balance(27700, alice))
+}
+
+// must returns v, panicking on err (for test setup one-liners).
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // TestLocalnetTreeSpec: `up` refuses, before touching anything, a tree whose children could
@@ -215,7 +271,43 @@ func TestLocalnetTree(t *testing.T) {
 	t.Logf("up (keys, init, start, registration) took %s:\n%s", time.Since(start).Round(time.Millisecond), out)
 	require.Contains(t, out, "registered slush-1 on slush-root as child 1 (bond")
 	require.Contains(t, out, "registered slush-1-1 on slush-1 as child 1 (bond")
-	require.Contains(t, out, "relayer: not built yet (issue 7)")
+	require.Contains(t, out, "slush-1 trusts slush-root at height")
+	require.Contains(t, out, "slush-1-1 trusts slush-1 at height")
+	hasRelayer := exec.Command(l.bin, "relayer", "start", "--help").Run() == nil
+	if hasRelayer {
+		require.Contains(t, out, "relayer: started (pid")
+	} else {
+		require.Contains(t, out, "relayer: NOT STARTED: "+l.bin+" has no 'relayer start' command")
+	}
+
+	// the relayer's config (notes/relayer-spec.md): absolute paths, one [[chain]] per path
+	toml, err := os.ReadFile(filepath.Join(l.dir, "tree.toml"))
+	require.NoError(t, err)
+	require.Contains(t, string(toml), `keys_dir = "`+filepath.Join(l.dir, "keys")+`"`)
+	require.Contains(t, string(toml), `metrics_listen = "127.0.0.1:27809"`)
+	for path, port := range ports {
+		cid := "slush-" + path
+		if path == "root" {
+			cid = "slush-root"
+		}
+		require.Contains(t, string(toml), fmt.Sprintf("[[chain]]\npath = %q\nchain_id = %q\nrpc = \"tcp://127.0.0.1:%d\"\ngrpc = \"127.0.0.1:%d\"\nhome = %q\nkey = \"operator\"\n",
+			path, cid, port, port+2, filepath.Join(l.dir, cid)))
+	}
+
+	// each child trusts its parent's header from genesis (DESIGN §5 downward flow)
+	for _, edge := range []struct{ parent, child string }{{"slush-root", "1"}, {"slush-1", "1-1"}} {
+		var pc struct {
+			ChainID    string `json:"chain_id"`
+			Height     string `json:"height"`
+			Validators int    `json:"validators"`
+		}
+		l.query(ports[edge.child], &pc, "bridge", "parent-client")
+		require.Equal(t, edge.parent, pc.ChainID, edge.child)
+		h, err := strconv.Atoi(pc.Height)
+		require.NoError(t, err)
+		require.GreaterOrEqual(t, h, 2, "a header of the running parent")
+		require.Equal(t, 1, pc.Validators)
+	}
 
 	vk, err := os.ReadFile(filepath.Join(l.dir, "keys", "ledger.vk"))
 	require.NoError(t, err)
@@ -263,6 +355,11 @@ func TestLocalnetTree(t *testing.T) {
 	}
 	// depth-first order, indented by depth
 	require.Regexp(t, regexp.MustCompile(`(?m)^root .*\n  1 .*\n    1-1 `), status)
+	if hasRelayer {
+		require.Contains(t, status, "relayer: running (pid")
+	} else {
+		require.Contains(t, status, "relayer: not in this binary")
+	}
 
 	// down and up again: the chains restart and keep their registrations
 	start = time.Now()
@@ -271,6 +368,7 @@ func TestLocalnetTree(t *testing.T) {
 	t.Logf("down and up again took %s", time.Since(start).Round(time.Millisecond))
 	require.Contains(t, out, "registered slush-1 on slush-root as child 1 (already)")
 	require.Contains(t, out, "registered slush-1-1 on slush-1 as child 1 (already)")
+	require.NotContains(t, out, "trusts", "a restarted chain keeps its genesis")
 	out, err = l.try("up", "--tree", "root,1")
 	require.Error(t, err)
 	require.Contains(t, out, "another tree exists")

@@ -37,6 +37,8 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		txCommand(),
 		keys.Commands(),
 		circuitsCommand(),
+		ledgerCommand(),
+		relayerCommand(),
 		treesim.NewSimulateCmd(),
 	)
 }

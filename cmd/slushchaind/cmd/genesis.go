@@ -24,10 +24,14 @@ import (
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
-// slushGenesisCommands are the genesis editors for the bridge's circuit parameters and the
-// reader of what a parent needs to register this chain; they join `slushchaind genesis`.
+// slushGenesisCommands are the genesis editors for the bridge's circuit parameters, its
+// parent light client and ledger deposits, and the reader of what a parent needs to register
+// this chain; they join `slushchaind genesis`.
 func slushGenesisCommands(defaultNodeHome string) []*cobra.Command {
-	cmds := []*cobra.Command{setLedgerParamsCmd(), setInclusionKeyCmd(), registrationInfoCmd()}
+	cmds := []*cobra.Command{
+		setLedgerParamsCmd(), setInclusionKeyCmd(), registrationInfoCmd(),
+		setParentClientCmd(), addLedgerDepositCmd(),
+	}
 	for _, c := range cmds {
 		c.Flags().String(flags.FlagHome, defaultNodeHome, "The application home directory")
 	}

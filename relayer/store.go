@@ -1,0 +1,82 @@
+package relayer
+
+import (
+	"context"
+	"errors"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/smt"
+	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
+)
+
+// errReadOnly is returned by remoteStore's writers: remote trees are opened to be read.
+var errReadOnly = errors.New("relayer: remote store is read-only")
+
+// storeReader reads raw keys of a module store at a height (Chain.StoreGet).
+type storeReader interface {
+	StoreGet(ctx context.Context, store string, key []byte, height int64) ([]byte, error)
+}
+
+// remoteStore is an smt.Store over a chain's module store at a fixed height, read through
+// abci_query: the relayer opens the chain's own trees (ledger outbox, receipt accumulator) as
+// they were at the block of a commitment and proves items in them, without replaying anything.
+// Reads are cached (a past height never changes).
+type remoteStore struct {
+	ctx    context.Context
+	chain  storeReader
+	store  string
+	prefix []byte
+	height int64
+	cache  map[string][]byte
+}
+
+var _ smt.Store = (*remoteStore)(nil)
+
+// newRemoteStore opens prefix of module store `store` at height.
+func newRemoteStore(ctx context.Context, chain storeReader, store string, prefix []byte, height int64) *remoteStore {
+	return &remoteStore{ctx: ctx, chain: chain, store: store, prefix: prefix, height: height, cache: map[string][]byte{}}
+}
+
+// Get reads a key (nil if absent).
+func (s *remoteStore) Get(key []byte) ([]byte, error) {
+	if v, ok := s.cache[string(key)]; ok {
+		return v, nil
+	}
+	full := append(append([]byte{}, s.prefix...), key...)
+	v, err := s.chain.StoreGet(s.ctx, s.store, full, s.height)
+	if err != nil {
+		return nil, err
+	}
+	if len(v) == 0 {
+		v = nil
+	}
+	s.cache[string(key)] = v
+	return v, nil
+}
+
+// Set refuses: the store is read-only.
+func (s *remoteStore) Set(_, _ []byte) error { return errReadOnly }
+
+// Delete refuses: the store is read-only.
+func (s *remoteStore) Delete(_ []byte) error { return errReadOnly }
+
+// outboxProof proves message nonce in chain's outbox as of block height (nil, false when the
+// outbox did not hold it yet).
+func outboxProof(ctx context.Context, chain storeReader, vid fr.Element, lp bridgetypes.LedgerParams, height int64, nonce uint64) (smt.AccumulatorProof, bool, error) {
+	st, err := ledger.NewState(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), vid, lp.Ledger())
+	if err != nil {
+		return smt.AccumulatorProof{}, false, err
+	}
+	if nonce >= st.Outbox().Size() {
+		return smt.AccumulatorProof{}, false, nil
+	}
+	p, err := st.Outbox().Prove(nonce)
+	return p, err == nil, err
+}
+
+// receiptTree opens chain's receipt accumulator as of block height.
+func receiptTree(ctx context.Context, chain storeReader, lp bridgetypes.LedgerParams, height int64) (*smt.Accumulator, error) {
+	return smt.NewAccumulator(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.ReceiptStoreKey.Bytes(), height), int(lp.OutboxDepth))
+}

@@ -1,0 +1,96 @@
+package relayer
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+)
+
+const testInclusionDepth = 2
+
+func TestMessageWitness(t *testing.T) {
+	ctx := context.Background()
+	ft := newFakeTree(t)
+	w, err := messageWitness(ctx, ft.lookup, testLedger, 12, ft.msg)
+	require.NoError(t, err)
+	require.NoError(t, w.Check(testInclusionDepth), "the circuit's native checks pass")
+	require.Len(t, w.Hops, 2)
+	require.Equal(t, uint64(12), w.Statement().RootHeight)
+	require.Equal(t, hash.EncodeElement(ft.msg.Hash()), hash.EncodeElement(w.Statement().LeafHash))
+
+	t.Run("a message not yet in the outbox waits", func(t *testing.T) {
+		m := ft.msg
+		m.Nonce = 1
+		_, err := messageWitness(ctx, ft.lookup, testLedger, 12, m)
+		require.True(t, errors.Is(err, errNotYet), "%v", err)
+	})
+	t.Run("a root commitment before the child's update waits", func(t *testing.T) {
+		ft.chains["root"].commit(t, 10, 10) // block 10: no child accepted yet
+		_, err := messageWitness(ctx, ft.lookup, testLedger, 10, ft.msg)
+		require.True(t, errors.Is(err, errNotYet), "%v", err)
+	})
+	t.Run("an unknown root height fails", func(t *testing.T) {
+		_, err := messageWitness(ctx, ft.lookup, testLedger, 99, ft.msg)
+		require.ErrorContains(t, err, "root commitment at 99")
+	})
+	t.Run("a chain the relayer does not serve fails", func(t *testing.T) {
+		lookup := func(p []uint8) treeChain {
+			if FormatPath(p) == "1" {
+				return nil
+			}
+			return ft.lookup(p)
+		}
+		_, err := messageWitness(ctx, lookup, testLedger, 12, ft.msg)
+		require.ErrorContains(t, err, "does not serve 1")
+	})
+	t.Run("a children tree that is not the committed one fails", func(t *testing.T) {
+		root := ft.chains["root"]
+		saved := root.children[12]
+		root.children[12] = root.children[11] // state of another block
+		defer func() { root.children[12] = saved }()
+		_, err := messageWitness(ctx, ft.lookup, testLedger, 12, ft.msg)
+		require.ErrorContains(t, err, "is not the one its commitment binds")
+	})
+	t.Run("a tampered record fails", func(t *testing.T) {
+		c := ft.chains["1-1"]
+		saved := c.commitments[5]
+		bad := saved
+		bad.Fields.AnchorHeight++
+		c.commitments[5] = bad
+		defer func() { c.commitments[5] = saved }()
+		_, err := messageWitness(ctx, ft.lookup, testLedger, 12, ft.msg)
+		require.ErrorContains(t, err, "does not hash to the accepted commitment")
+	})
+}
+
+func TestReceiptWitness(t *testing.T) {
+	ctx := context.Background()
+	ft := newFakeTree(t)
+	w, err := receiptWitness(ctx, ft.lookup, testLedger, 12, ft.receipt, 0)
+	require.NoError(t, err)
+	require.NoError(t, w.Check(testInclusionDepth))
+	require.Equal(t, inclusion.KindReceipt, w.Leaf.Kind)
+	require.Len(t, w.Hops, 1)
+
+	_, err = receiptWitness(ctx, ft.lookup, testLedger, 12, ft.receipt, 1)
+	require.True(t, errors.Is(err, errNotYet), "%v", err)
+	other := ft.receipt
+	other.Height = 8
+	_, err = receiptWitness(ctx, ft.lookup, testLedger, 12, other, 0)
+	require.ErrorContains(t, err, "is another receipt")
+}
+
+func TestMatchReceipt(t *testing.T) {
+	ft := newFakeTree(t)
+	receipt := func(h uint64) inclusion.Receipt { r := ft.receipt; r.Height = h; return r }
+	h, ok := matchReceipt(ft.receipt.Hash(), receipt, []uint64{12, 11, 10, 9, 8})
+	require.True(t, ok)
+	require.Equal(t, uint64(9), h)
+	_, ok = matchReceipt(ft.receipt.Hash(), receipt, []uint64{12, 11, 10})
+	require.False(t, ok)
+}

@@ -1,0 +1,614 @@
+//go:build e2e
+
+// Package e2e runs the whole Slush tree for real: five slushchaind chains and the relayer,
+// driven through scripts/localnet.sh, scripts/demo.sh and the CLI (`make test-e2e`).
+//
+// One localnet serves the suite, in order: the demo's cross-branch transfer; a relayer crash
+// in the middle of a transfer (exactly one mint); a chain's node killed and restarted (it
+// catches up with no app-hash mismatch); a stopped child whose forced operation expires (its
+// parent freezes it). The last step freezes 1-2, so it runs last.
+package e2e
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// basePort keeps the suite off the default localnet (26600) and the localnet tests
+// (277xx-279xx); SLUSH_E2E_PORT moves it.
+var basePort = func() int {
+	if p, err := strconv.Atoi(os.Getenv("SLUSH_E2E_PORT")); err == nil && p > 0 {
+		return p
+	}
+	return 30600
+}()
+
+const (
+	// forcedOpDeadline is x/validium's forced_op_deadline on every chain of the suite (root
+	// heights): small, so an expired forced operation is seen within seconds.
+	forcedOpDeadline = 6
+	asset            = "7"
+)
+
+// defaultTree is localnet.sh's default SPEC: a chain's position fixes its ports.
+var defaultTree = []string{"root", "1", "2", "1-1", "1-2"}
+
+// rpc is the CometBFT RPC address of a chain of the default tree.
+func rpc(path string) string {
+	for i, p := range defaultTree {
+		if p == path {
+			return "tcp://127.0.0.1:" + strconv.Itoa(basePort+10*i)
+		}
+	}
+	panic("no chain " + path)
+}
+
+func chainID(path string) string {
+	if path == "root" {
+		return "slush-root"
+	}
+	return "slush-" + path
+}
+
+// suite is the running localnet and the binary that drives it.
+type suite struct {
+	t    *testing.T
+	root string // repository root
+	bin  string
+	dir  string // SLUSH_LOCALNET_DIR
+	env  []string
+}
+
+func repoRoot(t *testing.T) string {
+	dir, err := filepath.Abs(filepath.Join("..", ".."))
+	require.NoError(t, err)
+	return dir
+}
+
+// newSuite builds slushchaind and prepares the localnet environment: alice is funded on 1-2
+// by the demo, carol on 1 (she forces an operation for 1-2 in the last step).
+func newSuite(t *testing.T) *suite {
+	if _, err := exec.LookPath("jq"); err != nil {
+		t.Fatal("jq is required by scripts/localnet.sh (apt-get install jq)")
+	}
+	s := &suite{t: t, root: repoRoot(t)}
+	binDir := t.TempDir()
+	s.bin = filepath.Join(binDir, "slushchaind")
+	build := exec.Command("go", "build", "-o", s.bin, "./cmd/slushchaind")
+	build.Dir = s.root
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+
+	s.dir = os.Getenv("SLUSH_E2E_DIR") // keep the localnet's files for inspection
+	if s.dir == "" {
+		s.dir = t.TempDir()
+	}
+	s.env = append(os.Environ(),
+		"SLUSHCHAIND="+s.bin, "SLUSH_LOCALNET_DIR="+s.dir, "SLUSH_LOCALNET_PORT="+strconv.Itoa(basePort),
+		"SLUSH_FORCED_OP_DEADLINE="+strconv.Itoa(forcedOpDeadline),
+		"SLUSH_DEPOSITS=1:"+s.owner("carol")+":"+asset+":500",
+		"SLUSH_DEMO_SUMMARY="+filepath.Join(s.dir, "demo-summary.json"),
+		"SLUSH_DEMO_TIMEOUT=600",
+	)
+	if os.Getenv("SLUSH_LEDGER_BATCH_SIZE") == "" {
+		// batch 2 halves every proof against the localnet's default 4; each step's ledger
+		// operations still span more than one batch where it matters (the demo's deposit and
+		// bridge-out on 1-2 fill one batch, the second transfer opens the next)
+		s.env = append(s.env, "SLUSH_LEDGER_BATCH_SIZE=2")
+	}
+	if deadline, ok := t.Deadline(); ok {
+		// a `go test -timeout` panic runs no cleanup: stop the chains and the relayer before it
+		stop := time.AfterFunc(time.Until(deadline)-time.Minute, func() { _, _ = s.script("down") })
+		t.Cleanup(func() { stop.Stop() })
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			s.dumpLogs()
+		}
+		_, _ = s.script("down")
+	})
+	return s
+}
+
+// dumpLogs prints the tail of the relayer's and every chain's log.
+func (s *suite) dumpLogs() {
+	for _, f := range append([]string{"relayer.log"}, func() []string {
+		var logs []string
+		for _, p := range defaultTree {
+			logs = append(logs, filepath.Join(chainID(p), "node.log"))
+		}
+		return logs
+	}()...) {
+		b, err := os.ReadFile(filepath.Join(s.dir, f))
+		if err != nil {
+			s.t.Logf("%s: %v", f, err)
+			continue
+		}
+		lines := strings.Split(string(b), "\n")
+		if len(lines) > 60 {
+			lines = lines[len(lines)-60:]
+		}
+		s.t.Logf("--- last lines of %s ---\n%s", f, strings.Join(lines, "\n"))
+	}
+}
+
+// script runs a script of the repository with the suite's environment.
+func (s *suite) script(args ...string) (string, error) {
+	name := "localnet.sh"
+	if args[0] == "demo" {
+		name, args = "demo.sh", args[1:]
+	}
+	cmd := exec.Command(filepath.Join(s.root, "scripts", name), args...)
+	cmd.Env = s.env
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// localnet runs scripts/localnet.sh and fails the test on error.
+func (s *suite) localnet(args ...string) string {
+	s.t.Helper()
+	out, err := s.script(args...)
+	require.NoError(s.t, err, "localnet.sh %s: %s", strings.Join(args, " "), out)
+	return out
+}
+
+// cli runs slushchaind and returns its stdout.
+func (s *suite) cli(args ...string) (string, error) {
+	cmd := exec.Command(s.bin, args...)
+	cmd.Env = s.env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return string(out), fmt.Errorf("%s: %w: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out), nil
+}
+
+// owner is the hex owner hash of a seed's ledger key.
+func (s *suite) owner(seed string) string {
+	out, err := exec.Command(s.bin, "ledger", "owner", "--seed", seed).Output()
+	require.NoError(s.t, err)
+	return strings.TrimSpace(string(out))
+}
+
+// query runs `slushchaind query ...` on a chain and decodes its JSON into v.
+func (s *suite) query(path string, v any, args ...string) error {
+	out, err := s.cli(append(append([]string{"query"}, args...), "--node", rpc(path), "-o", "json")...)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(out), v)
+}
+
+// mustQuery is query that fails the test.
+func (s *suite) mustQuery(path string, v any, args ...string) {
+	s.t.Helper()
+	require.NoError(s.t, s.query(path, v, args...))
+}
+
+// height is a chain's latest block height (0 if its node does not answer).
+func (s *suite) height(path string) int64 {
+	out, err := s.cli("status", "--node", rpc(path))
+	if err != nil {
+		return 0
+	}
+	var st struct {
+		SyncInfo struct {
+			Height string `json:"latest_block_height"`
+		} `json:"sync_info"`
+	}
+	if json.Unmarshal([]byte(out), &st) != nil {
+		return 0
+	}
+	h, _ := strconv.ParseInt(st.SyncInfo.Height, 10, 64)
+	return h
+}
+
+// account is `slushchaind ledger balance`'s answer.
+type account struct {
+	Found   bool   `json:"found"`
+	Index   uint64 `json:"index"`
+	Balance uint64 `json:"balance"`
+	Nonce   uint64 `json:"nonce"`
+}
+
+// balance is an owner's account of the suite's asset on a chain's ledger.
+func (s *suite) balance(path, owner string) account {
+	s.t.Helper()
+	out, err := s.cli("ledger", "balance", "--owner", owner, "--asset", asset, "--node", rpc(path))
+	require.NoError(s.t, err)
+	var a account
+	require.NoError(s.t, json.Unmarshal([]byte(out), &a), out)
+	return a
+}
+
+// ownLedger is x/bridge's ledger query.
+type ownLedger struct {
+	LedgerRoot    []byte `json:"ledger_root"`
+	OutboxRoot    []byte `json:"outbox_root"`
+	InboxLength   string `json:"inbox_length"`
+	InboxConsumed string `json:"inbox_consumed"`
+}
+
+func (s *suite) ledger(path string) ownLedger {
+	s.t.Helper()
+	var l ownLedger
+	s.mustQuery(path, &l, "bridge", "ledger")
+	return l
+}
+
+// childRecord is the part of x/validium's child query the suite checks.
+type childRecord struct {
+	Child struct {
+		Status             string `json:"status"`
+		LatestCommitment   []byte `json:"latest_commitment"`
+		LedgerRoot         []byte `json:"ledger_root"`
+		OutboxRoot         []byte `json:"outbox_root"`
+		AnchorHeight       string `json:"anchor_height"`
+		FrozenAtRootHeight string `json:"frozen_at_root_height"`
+		FreezeReason       string `json:"freeze_reason"`
+	} `json:"child"`
+	ForcedOperations []struct {
+		Sequence    string `json:"sequence"`
+		PayloadHash []byte `json:"payload_hash"`
+		Deadline    string `json:"deadline"`
+	} `json:"forced_operations"`
+}
+
+func (s *suite) child(parent string, index int) childRecord {
+	s.t.Helper()
+	var c childRecord
+	s.mustQuery(parent, &c, "validium", "child", strconv.Itoa(index))
+	return c
+}
+
+// messageStatus is a message's status on a chain.
+func (s *suite) messageStatus(path, msgHash string) string {
+	s.t.Helper()
+	var res struct {
+		Status string `json:"status"`
+	}
+	s.mustQuery(path, &res, "bridge", "message-status", msgHash)
+	return res.Status
+}
+
+// claimed tells whether a chain holds the message's nullifier.
+func (s *suite) claimed(path, msgHash string) bool {
+	s.t.Helper()
+	var res struct {
+		Claimed bool `json:"claimed"`
+	}
+	s.mustQuery(path, &res, "bridge", "nullifier", msgHash)
+	return res.Claimed
+}
+
+// successfulTxs counts a chain's successful txs carrying a message type.
+func (s *suite) successfulTxs(path, msgType string) int {
+	s.t.Helper()
+	var res struct {
+		Txs []struct {
+			Code int `json:"code"`
+		} `json:"txs"`
+	}
+	s.mustQuery(path, &res, "txs", "--query", fmt.Sprintf("message.action='%s'", msgType), "--limit", "100")
+	n := 0
+	for _, tx := range res.Txs {
+		if tx.Code == 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// txResult is the part of a tx query the suite reads.
+type txResult struct {
+	Height string `json:"height"`
+	Code   int    `json:"code"`
+	RawLog string `json:"raw_log"`
+	TxHash string `json:"txhash"`
+}
+
+// tx signs args (a `tx` subcommand) with the chain's `user` account, waits for its block and
+// requires it to succeed.
+func (s *suite) tx(path string, args ...string) txResult {
+	s.t.Helper()
+	home := filepath.Join(s.dir, chainID(path))
+	full := append(append([]string{"tx"}, args...), "--from", "user", "--home", home, "--keyring-backend", "test",
+		"--chain-id", chainID(path), "--node", rpc(path), "--gas", "800000", "--yes", "-o", "json")
+	out, err := s.cli(full...)
+	require.NoError(s.t, err)
+	var res txResult
+	require.NoError(s.t, json.Unmarshal([]byte(out), &res), out)
+	require.Zero(s.t, res.Code, "CheckTx: %s", out)
+	s.eventually(30*time.Second, "tx "+res.TxHash+" in a block", func() bool {
+		return s.query(path, &res, "tx", res.TxHash) == nil
+	})
+	require.Zero(s.t, res.Code, "tx failed: %s", res.RawLog)
+	return res
+}
+
+// eventually polls cond every second until it holds; the relayer must stay up meanwhile.
+func (s *suite) eventually(timeout time.Duration, what string, cond func() bool) {
+	s.t.Helper()
+	start := time.Now()
+	for !cond() {
+		if s.relayerPID() == 0 {
+			s.t.Fatalf("the relayer is not running while waiting for %s", what)
+		}
+		if time.Since(start) > timeout {
+			s.t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(time.Second)
+	}
+	s.t.Logf("%s: after %s", what, time.Since(start).Round(100*time.Millisecond))
+}
+
+// relayerPID is the running relayer's pid (0 if none).
+func (s *suite) relayerPID() int {
+	b, err := os.ReadFile(filepath.Join(s.dir, "relayer.pid"))
+	if err != nil {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+	if pid == 0 || exec.Command("kill", "-0", strconv.Itoa(pid)).Run() != nil {
+		return 0
+	}
+	return pid
+}
+
+// hexOf is the hex of a JSON (base64) bytes field.
+func hexOf(b []byte) string { return hex.EncodeToString(b) }
+
+// outgoingHash finds the hash of the message sent on a chain at a height for an amount.
+func (s *suite) outgoingHash(path, height, amount string) string {
+	s.t.Helper()
+	var res struct {
+		Outgoing []struct {
+			Message struct {
+				Amount string `json:"amount"`
+			} `json:"message"`
+			MessageHash []byte `json:"message_hash"`
+			SentHeight  string `json:"sent_height"`
+		} `json:"outgoing"`
+	}
+	s.mustQuery(path, &res, "bridge", "pending-messages")
+	for _, o := range res.Outgoing {
+		if o.SentHeight == height && o.Message.Amount == amount {
+			return hexOf(o.MessageHash)
+		}
+	}
+	s.t.Fatalf("no outgoing message of %s sent on %s at height %s", amount, path, height)
+	return ""
+}
+
+// demoSummary is what scripts/demo.sh writes to SLUSH_DEMO_SUMMARY.
+type demoSummary struct {
+	Message         string            `json:"message"`
+	ClaimSeconds    float64           `json:"bridge_out_to_claim_s"`
+	ConfirmSeconds  float64           `json:"bridge_out_to_confirm_s"`
+	FinalityBefore  string            `json:"finality_before"`
+	FinalityAfter   int64             `json:"finality_after"`
+	RootHeightAfter int64             `json:"root_height_after"`
+	LagRootBlocks   int64             `json:"finality_lag_root_blocks"`
+	SentHeight      int64             `json:"sent_height"`
+	RSS             map[string]string `json:"rss_mib"`
+}
+
+// TestE2E runs the suite's steps in order on one localnet.
+func TestE2E(t *testing.T) {
+	s := newSuite(t)
+	start := time.Now()
+	steps := []struct {
+		name string
+		run  func(*suite)
+	}{
+		{"demo", stepDemo},
+		{"relayer crash mid-transfer", stepRelayerCrash},
+		{"node kill and restart", stepNodeRestart},
+		{"stopped child frozen", stepFrozenChild},
+	}
+	for _, step := range steps {
+		stepStart := time.Now()
+		ok := t.Run(step.name, func(t *testing.T) {
+			sub := *s
+			sub.t = t
+			step.run(&sub)
+		})
+		t.Logf("step %q took %s", step.name, time.Since(stepStart).Round(time.Second))
+		if !ok {
+			t.Fatalf("step %q failed: the later steps build on it", step.name)
+		}
+	}
+	t.Logf("suite took %s", time.Since(start).Round(time.Second))
+}
+
+// stepDemo runs scripts/demo.sh (the README's main command) and checks its outcome on the
+// chains themselves: alice's 30 left 1-2 once, bob holds them on 2 through one claim, 1-2
+// recorded the confirmation, and root finality passed the root height of the transfer.
+func stepDemo(s *suite) {
+	t := s.t
+	begin := time.Now()
+	out, err := s.script("demo")
+	t.Logf("scripts/demo.sh (%s):\n%s", time.Since(begin).Round(time.Second), out)
+	require.NoError(t, err, "the demo failed")
+	require.Contains(t, out, "=== Slush demo summary ===")
+
+	b, err := os.ReadFile(filepath.Join(s.dir, "demo-summary.json"))
+	require.NoError(t, err)
+	var sum demoSummary
+	require.NoError(t, json.Unmarshal(b, &sum))
+	require.Len(t, sum.Message, 64)
+	require.Positive(t, sum.ConfirmSeconds)
+	require.GreaterOrEqual(t, sum.ConfirmSeconds, sum.ClaimSeconds, "the confirmation needs the claim's receipt")
+	require.Positive(t, sum.FinalityAfter, "root finality found")
+
+	alice, bob := s.owner("alice"), s.owner("bob")
+	require.Equal(t, account{Found: true, Index: 0, Balance: 970, Nonce: 1}, s.balance("1-2", alice))
+	require.Equal(t, uint64(30), s.balance("2", bob).Balance)
+	require.False(t, s.balance("1-2", bob).Found, "nothing minted back on the sender")
+	require.True(t, s.claimed("2", sum.Message), "the nullifier is set on 2")
+	require.False(t, s.claimed("1", sum.Message), "and nowhere else")
+	require.Equal(t, "MESSAGE_STATUS_CONFIRMED", s.messageStatus("1-2", sum.Message))
+	require.Equal(t, "MESSAGE_STATUS_CLAIMED", s.messageStatus("2", sum.Message))
+	require.Equal(t, "1", s.ledger("2").InboxLength, "one mint on 2")
+	require.Equal(t, 1, s.successfulTxs("2", "/slush.bridge.v1.MsgClaim"))
+	require.Equal(t, 1, s.successfulTxs("1-2", "/slush.bridge.v1.MsgConfirm"))
+
+	var fin struct {
+		Found  bool   `json:"found"`
+		Height string `json:"height"`
+	}
+	s.mustQuery("root", &fin, "acceptance", "finality")
+	require.True(t, fin.Found)
+	h, _ := strconv.ParseInt(fin.Height, 10, 64)
+	require.GreaterOrEqual(t, h, sum.FinalityAfter, "root finality never goes back")
+	require.NotZero(t, s.relayerPID(), "the relayer still runs")
+}
+
+// stepRelayerCrash: alice sends 20 to dave, and the relayer is killed (SIGKILL) twice: once
+// right after the bridge-out is in a block (before anything is proven), and once as soon as
+// 1-2's burn is proven to 1 (mid-pipeline: 1's update to the root, 2's sync, the inclusion
+// proof and the claim are still to come). Each time it is restarted. The message is claimed
+// and confirmed, and minted exactly once (DESIGN §11: a restart loses nothing and submits
+// nothing twice that counts; §7.3: the nullifier).
+func stepRelayerCrash(s *suite) {
+	t := s.t
+	alice, dave := s.owner("alice"), s.owner("dave")
+	before := s.ledger("2")
+	claimsBefore := s.successfulTxs("2", "/slush.bridge.v1.MsgClaim")
+	a := s.balance("1-2", alice)
+	require.True(t, a.Found)
+
+	op, err := s.cli("ledger", "bridge-out", "--seed", "alice", "--path", "1-2", "--account", strconv.FormatUint(a.Index, 10),
+		"--nonce", strconv.FormatUint(a.Nonce, 10), "--asset", asset, "--amount", "20", "--dst", "2",
+		"--recipient", dave, "--deadline", "1000000")
+	require.NoError(t, err)
+	res := s.tx("1-2", "bridge", "bridge-out", strings.TrimSpace(op))
+	msg := s.outgoingHash("1-2", res.Height, "20")
+	s.localnet("relayer-stop", "--kill")
+	require.Zero(t, s.relayerPID())
+	require.False(t, s.claimed("2", msg), "killed between the bridge-out and the claim")
+	time.Sleep(3 * time.Second)
+	require.False(t, s.claimed("2", msg), "nobody claims while the relayer is down")
+	s.localnet("relayer-start")
+
+	// the burn is proven to 1 when 1's record of child 2 (1-2) carries 1-2's outbox root
+	s.eventually(10*time.Minute, "1-2's burn proven to 1", func() bool {
+		return hexOf(s.child("1", 2).Child.OutboxRoot) == hexOf(s.ledger("1-2").OutboxRoot)
+	})
+	s.localnet("relayer-stop", "--kill")
+	t.Logf("second kill, mid-pipeline: claimed on 2 already: %v", s.claimed("2", msg))
+	s.localnet("relayer-start")
+	require.NotZero(t, s.relayerPID())
+
+	s.eventually(10*time.Minute, "dave's claim on 2 after the restarts", func() bool { return s.claimed("2", msg) })
+	s.eventually(10*time.Minute, "the confirmation on 1-2", func() bool {
+		return s.messageStatus("1-2", msg) == "MESSAGE_STATUS_CONFIRMED"
+	})
+	// a few more relayer rounds: nothing is claimed or minted again
+	time.Sleep(10 * time.Second)
+	require.Equal(t, uint64(20), s.balance("2", dave).Balance, "minted exactly once")
+	after := s.ledger("2")
+	inBefore, _ := strconv.Atoi(before.InboxLength)
+	inAfter, _ := strconv.Atoi(after.InboxLength)
+	require.Equal(t, inBefore+1, inAfter, "one more inbox entry (mint) on 2")
+	require.Equal(t, claimsBefore+1, s.successfulTxs("2", "/slush.bridge.v1.MsgClaim"), "one more successful claim")
+	require.Equal(t, a.Balance-20, s.balance("1-2", alice).Balance)
+	require.Equal(t, "MESSAGE_STATUS_CLAIMED", s.messageStatus("2", msg))
+}
+
+// stepNodeRestart: chain 2's node is killed (SIGKILL) and restarted. It catches up (its height
+// grows past where it stopped), its log shows no app-hash mismatch or consensus failure, and
+// the relayer carries its next proven update to the root.
+func stepNodeRestart(s *suite) {
+	t := s.t
+	logPath := filepath.Join(s.dir, chainID("2"), "node.log")
+	st, err := os.Stat(logPath)
+	require.NoError(t, err)
+	offset := st.Size()
+	h0 := s.height("2")
+	require.Positive(t, h0)
+
+	s.localnet("stop", "2", "--kill")
+	require.Zero(t, s.height("2"), "the node is down")
+	time.Sleep(5 * time.Second)
+	s.localnet("start", "2")
+	s.eventually(2*time.Minute, "2 past its height before the kill", func() bool { return s.height("2") > h0+3 })
+
+	// a new operation on 2 (bob pays erin 5), which only a proven update of 2 carries to the root
+	bob, erin := s.owner("bob"), s.owner("erin")
+	b := s.balance("2", bob)
+	require.True(t, b.Found)
+	op, err := s.cli("ledger", "transfer", "--seed", "bob", "--path", "2", "--account", strconv.FormatUint(b.Index, 10),
+		"--nonce", strconv.FormatUint(b.Nonce, 10), "--asset", asset, "--amount", "5", "--to", erin)
+	require.NoError(t, err)
+	s.tx("2", "bridge", "ledger-transfer", strings.TrimSpace(op))
+	require.Equal(t, uint64(5), s.balance("2", erin).Balance)
+	want := hexOf(s.ledger("2").LedgerRoot)
+	s.eventually(10*time.Minute, "the root accepting 2's update with the transfer", func() bool {
+		return hexOf(s.child("root", 2).Child.LedgerRoot) == want
+	})
+
+	b2, err := os.ReadFile(logPath)
+	require.NoError(t, err)
+	restarted := strings.ToLower(string(b2[offset:]))
+	// CometBFT's words for a replayed block that does not reproduce the app hash, a failed
+	// handshake with the app, or a crash
+	for _, bad := range []string{"wrong block.header.apphash", "app hash mismatch", "apphash mismatch",
+		"error during handshake", "consensus failure", "panic"} {
+		require.NotContains(t, restarted, bad, "2's log after the restart")
+	}
+}
+
+// stepFrozenChild: 1-2's chain stops. Carol (funded on 1's ledger) forces a deposit for child 2
+// (1-2) on 1 (DESIGN §8). Nobody can consume it, so once 1's root clock passes the operation's
+// deadline, 1 freezes 1-2.
+func stepFrozenChild(s *suite) {
+	t := s.t
+	s.localnet("stop", "1-2")
+	require.Zero(t, s.height("1-2"))
+	c := s.balance("1", s.owner("carol"))
+	require.Equal(t, uint64(500), c.Balance, "carol's genesis deposit on 1")
+
+	op, err := s.cli("ledger", "bridge-out", "--seed", "carol", "--path", "1", "--account", strconv.FormatUint(c.Index, 10),
+		"--nonce", strconv.FormatUint(c.Nonce, 10), "--asset", asset, "--amount", "5", "--dst", "1-2",
+		"--recipient", s.owner("frank"), "--deadline", "1000000")
+	require.NoError(t, err)
+	s.tx("1", "validium", "force-operation", "2", strings.TrimSpace(op))
+	rec := s.child("1", 2)
+	require.Equal(t, "CHILD_STATUS_ACTIVE", rec.Child.Status)
+	require.Len(t, rec.ForcedOperations, 1)
+	deadline, err := strconv.ParseUint(rec.ForcedOperations[0].Deadline, 10, 64)
+	require.NoError(t, err)
+	require.Equal(t, uint64(495), s.balance("1", s.owner("carol")).Balance, "the deposit is burnt on 1")
+	t.Logf("forced operation for 1-2 on 1 with deadline root height %d", deadline)
+
+	s.eventually(5*time.Minute, "1 freezing 1-2", func() bool {
+		return s.child("1", 2).Child.Status == "CHILD_STATUS_FROZEN"
+	})
+	rec = s.child("1", 2)
+	frozenAt, err := strconv.ParseUint(rec.Child.FrozenAtRootHeight, 10, 64)
+	require.NoError(t, err)
+	require.Greater(t, frozenAt, deadline, "frozen only once the deadline passed")
+	require.NotEmpty(t, rec.Child.FreezeReason)
+	var frozen struct {
+		Children []struct {
+			Index int `json:"index"`
+		} `json:"children"`
+	}
+	s.mustQuery("1", &frozen, "validium", "frozen-children")
+	require.Len(t, frozen.Children, 1)
+	require.Equal(t, 2, frozen.Children[0].Index)
+	require.Equal(t, "CHILD_STATUS_ACTIVE", s.child("1", 1).Child.Status, "1-1 is untouched")
+}
