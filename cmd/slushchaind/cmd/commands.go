@@ -39,6 +39,8 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		circuitsCommand(),
 		ledgerCommand(),
 		relayerCommand(),
+		electionCommand(),
+		operatorKeyCommand(),
 		treesim.NewSimulateCmd(),
 	)
 }
