@@ -272,16 +272,9 @@ func TestBridgeChildToRoot(t *testing.T) {
 
 // decodeCommitment turns stored commitment fields back into a commitment record.
 func decodeCommitment(t *testing.T, f validiumtypes.CommitmentFields) commitment.Commitment {
-	dec := func(b []byte) fr.Element {
-		e, err := hash.DecodeElement(b)
-		require.NoError(t, err)
-		return e
-	}
-	return commitment.Commitment{
-		Vid: dec(f.Vid), LedgerRoot: dec(f.LedgerRoot), OutboxRoot: dec(f.OutboxRoot), ReceiptRoot: dec(f.ReceiptRoot),
-		ChildrenRoot: dec(f.ChildrenRoot), AnchorHeight: f.AnchorHeight, AnchorCommitment: dec(f.AnchorCommitment),
-		AcceptanceDigest: dec(f.AcceptanceDigest), OperatorKeyHash: dec(f.OperatorKeyHash), Epoch: f.Epoch,
-	}
+	c, err := f.Decode()
+	require.NoError(t, err)
+	return c
 }
 
 // requireOK delivers one tx in a block and requires it to succeed.

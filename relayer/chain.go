@@ -334,50 +334,12 @@ func (c *Chain) ChildProof(ctx context.Context, index uint32, atHeight int64) (*
 	return res, c.query(ctx, "/slush.validium.v1.Query/ChildProof", &validiumtypes.QueryChildProofRequest{Index: index}, res, atHeight)
 }
 
-// AcceptanceChildren reads the chain's x/acceptance child records at a height, by child index
-// ascending (the order the keeper merges them in).
-func (c *Chain) AcceptanceChildren(ctx context.Context, atHeight int64) ([]acceptancetypes.AcceptanceRecord, error) {
-	pairs, err := c.StoreSubspace(ctx, acceptancetypes.StoreKey, acceptancetypes.ChildrenKey.Bytes(), atHeight)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]acceptancetypes.AcceptanceRecord, len(pairs))
-	for i, p := range pairs {
-		if err := c.cdc.Unmarshal(p.Value, &out[i]); err != nil {
-			return nil, fmt.Errorf("%s: acceptance record %X: %w", c.Name, p.Key, err)
-		}
-	}
-	return out, nil
-}
-
-// SubtreeReport recomputes the report the chain's EndBlock hashed into its commitment at block
-// height (x/acceptance SubtreeReport over the child records of that state).
+// SubtreeReport is the report the chain's EndBlock hashed into its commitment at block height
+// atHeight: x/acceptance's own SubtreeReport for anchorHeight over that block's state.
 func (c *Chain) SubtreeReport(ctx context.Context, anchorHeight uint64, atHeight int64) (acceptancetypes.SubtreeReport, error) {
-	records, err := c.AcceptanceChildren(ctx, atHeight)
-	if err != nil {
-		return acceptancetypes.SubtreeReport{}, err
-	}
-	return subtreeReport(anchorHeight, records)
-}
-
-// subtreeReport is x/acceptance's SubtreeReport over given child records.
-func subtreeReport(height uint64, records []acceptancetypes.AcceptanceRecord) (acceptancetypes.SubtreeReport, error) {
-	hists := make([]acceptancetypes.Histogram, 0, len(records))
-	sizes := make([]uint64, 0, len(records))
-	for _, r := range records {
-		h := acceptancetypes.HistogramFromProto(r.Reported)
-		if n := len(h); n > 0 && h[n-1].Height > height {
-			return acceptancetypes.SubtreeReport{}, fmt.Errorf("a child reported height %d after %d", h[n-1].Height, height)
-		}
-		hists = append(hists, h)
-		sizes = append(sizes, r.Subtree)
-	}
-	subtree, err := acceptancetypes.SubtreeSize(sizes)
-	if err != nil {
-		return acceptancetypes.SubtreeReport{}, err
-	}
-	hist := acceptancetypes.SubtreeHistogram(height, hists)
-	return acceptancetypes.SubtreeReport{Height: height, Histogram: acceptancetypes.HistogramToProto(hist), Subtree: subtree}, nil
+	res := &acceptancetypes.QuerySubtreeResponse{}
+	err := c.query(ctx, "/slush.acceptance.v1.Query/Subtree", &acceptancetypes.QuerySubtreeRequest{AnchorHeight: anchorHeight}, res, atHeight)
+	return res.Report, err
 }
 
 // account reads the relayer account's number and sequence from x/auth.

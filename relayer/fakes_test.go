@@ -14,7 +14,6 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
-	electiontypes "github.com/slush-tree/slush/x/election/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -143,7 +142,7 @@ func (f *fakeChain) commit(t *testing.T, h int64, anchorHeight uint64) bridgetyp
 		c.ChildrenRoot, err = tree.Root()
 		require.NoError(t, err)
 	}
-	rec := bridgetypes.OwnCommitment{Height: h, Commitment: hash.EncodeElement(c.Hash()), Fields: electiontypes.CommitmentFieldsOf(c),
+	rec := bridgetypes.OwnCommitment{Height: h, Commitment: hash.EncodeElement(c.Hash()), Fields: validiumtypes.NewCommitmentFields(c),
 		LogLength: uint64(len(f.log))}
 	f.commitments[h] = rec
 	return rec

@@ -12,7 +12,6 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
-	electiontypes "github.com/slush-tree/slush/x/election/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -54,7 +53,7 @@ func walkDown(ctx context.Context, lookup treeLookup, rootHeight uint64, src []u
 	if err != nil {
 		return walk{}, fmt.Errorf("root commitment at %d: %w", rootHeight, err)
 	}
-	root, err := electiontypes.DecodeCommitment(rec.Fields)
+	root, err := rec.Fields.Decode()
 	if err != nil {
 		return walk{}, err
 	}
@@ -94,7 +93,7 @@ func walkDown(ctx context.Context, lookup treeLookup, rootHeight uint64, src []u
 		if err != nil {
 			return walk{}, fmt.Errorf("%s commitment %X: %w", FormatPath(path), latest, err)
 		}
-		c, err := electiontypes.DecodeCommitment(crec.Fields)
+		c, err := crec.Fields.Decode()
 		if err != nil {
 			return walk{}, err
 		}

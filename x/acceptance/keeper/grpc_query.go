@@ -51,7 +51,14 @@ func (q queryServer) Finalized(ctx context.Context, req *types.QueryFinalizedReq
 }
 
 // Subtree returns this chain's last subtree report.
-func (q queryServer) Subtree(ctx context.Context, _ *types.QuerySubtreeRequest) (*types.QuerySubtreeResponse, error) {
+func (q queryServer) Subtree(ctx context.Context, req *types.QuerySubtreeRequest) (*types.QuerySubtreeResponse, error) {
+	if h := req.GetAnchorHeight(); h > 0 {
+		report, err := q.k.SubtreeReport(ctx, h)
+		if err != nil {
+			return nil, err
+		}
+		return &types.QuerySubtreeResponse{Found: true, Report: report}, nil
+	}
 	report, err := q.k.LastReport.Get(ctx)
 	if errors.Is(err, collections.ErrNotFound) {
 		return &types.QuerySubtreeResponse{}, nil

@@ -115,7 +115,7 @@ func (k Keeper) OwnCommitmentNow(ctx context.Context) (types.OwnCommitment, erro
 		return types.OwnCommitment{}, err
 	}
 	return types.OwnCommitment{
-		Height: height, Commitment: hash.EncodeElement(c.Hash()), Fields: encodeFields(c), LogLength: logLength,
+		Height: height, Commitment: hash.EncodeElement(c.Hash()), Fields: validiumtypes.NewCommitmentFields(c), LogLength: logLength,
 	}, nil
 }
 
@@ -202,15 +202,4 @@ func (k Keeper) pruneCommitments(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// encodeFields is the canonical byte form of a commitment preimage.
-func encodeFields(c commitment.Commitment) validiumtypes.CommitmentFields {
-	return validiumtypes.CommitmentFields{
-		Vid: hash.EncodeElement(c.Vid), LedgerRoot: hash.EncodeElement(c.LedgerRoot),
-		OutboxRoot: hash.EncodeElement(c.OutboxRoot), ReceiptRoot: hash.EncodeElement(c.ReceiptRoot),
-		ChildrenRoot: hash.EncodeElement(c.ChildrenRoot), AnchorHeight: c.AnchorHeight,
-		AnchorCommitment: hash.EncodeElement(c.AnchorCommitment), AcceptanceDigest: hash.EncodeElement(c.AcceptanceDigest),
-		OperatorKeyHash: hash.EncodeElement(c.OperatorKeyHash), Epoch: c.Epoch,
-	}
 }

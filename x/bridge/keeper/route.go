@@ -24,10 +24,24 @@ import (
 // (this chain is an ancestor of the destination) or recorded to be carried up in this chain's
 // next update (anywhere else). Each chain routes a message once.
 func (k Keeper) routeMessage(ctx context.Context, routed validiumtypes.RoutedMessage) (types.RouteRecord, error) {
+	m, err := decodeRouted(routed)
+	if err != nil {
+		return types.RouteRecord{}, err
+	}
+	return k.route(ctx, m, routed)
+}
+
+// decodeRouted reads a routed message's preimage canonically.
+func decodeRouted(routed validiumtypes.RoutedMessage) (inclusion.Message, error) {
 	m, err := ledger.DecodeMessage(routed.Message)
 	if err != nil {
-		return types.RouteRecord{}, errorsmod.Wrapf(types.ErrInvalidRoute, "message: %v", err)
+		return inclusion.Message{}, errorsmod.Wrapf(types.ErrInvalidRoute, "message: %v", err)
 	}
+	return m, nil
+}
+
+// route is routeMessage on the decoded message m.
+func (k Keeper) route(ctx context.Context, m inclusion.Message, routed validiumtypes.RoutedMessage) (types.RouteRecord, error) {
 	h := m.Hash()
 	key := hash.EncodeElement(h)
 	if has, err := k.Routes.Has(ctx, key); err != nil || has {
@@ -77,9 +91,9 @@ func (k Keeper) routeMessage(ctx context.Context, routed validiumtypes.RoutedMes
 // accepting the update). The message must come from the child's own subtree: a child passes up
 // only what its branch sent.
 func (k Keeper) RouteFromChild(ctx context.Context, index uint32, routed validiumtypes.RoutedMessage) (bool, error) {
-	m, err := ledger.DecodeMessage(routed.Message)
+	m, err := decodeRouted(routed)
 	if err != nil {
-		return false, errorsmod.Wrapf(types.ErrInvalidRoute, "message: %v", err)
+		return false, err
 	}
 	src, err := commitment.UnpackVid(m.SrcVid)
 	if err != nil {
@@ -92,7 +106,7 @@ func (k Keeper) RouteFromChild(ctx context.Context, index uint32, routed validiu
 	if childPath := append(append([]uint32{}, own...), index); !equalPath(childPath, src) && !isPrefix(childPath, src) {
 		return false, errorsmod.Wrapf(types.ErrInvalidRoute, "child %d carries a message from outside its subtree", index)
 	}
-	if _, err := k.routeMessage(ctx, routed); err != nil {
+	if _, err := k.route(ctx, m, routed); err != nil {
 		if errors.Is(err, types.ErrAlreadyRouted) { // carried again (e.g. also submitted directly): nothing new
 			return false, nil
 		}

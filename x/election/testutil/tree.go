@@ -16,6 +16,7 @@ import (
 	"github.com/slush-tree/slush/circuits/smt"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/election/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // Node is one validium of a test subtree with its operator key and committed state.
@@ -110,7 +111,7 @@ func (t *Tree) Subtree() uint64 { return uint64(len(t.nodes)) }
 
 // Proof is the descendant proof of the node at path: v's preimage, then one hop per level.
 func (t *Tree) Proof(path ...uint8) (types.DescendantProof, error) {
-	p := types.DescendantProof{Child: types.CommitmentFieldsOf(t.Root.Commitment)}
+	p := types.DescendantProof{Child: validiumtypes.NewCommitmentFields(t.Root.Commitment)}
 	parent := t.Root
 	for depth := len(t.Root.Path) + 1; depth <= len(path); depth++ {
 		n := t.nodes[string(path[:depth])]
@@ -125,7 +126,7 @@ func (t *Tree) Proof(path ...uint8) (types.DescendantProof, error) {
 		for i, s := range proof.Siblings {
 			siblings[i] = hash.EncodeElement(s)
 		}
-		p.Hops = append(p.Hops, types.Hop{Commitment: types.CommitmentFieldsOf(n.Commitment), Siblings: siblings})
+		p.Hops = append(p.Hops, types.Hop{Commitment: validiumtypes.NewCommitmentFields(n.Commitment), Siblings: siblings})
 		parent = n
 	}
 	return p, nil

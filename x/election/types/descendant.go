@@ -11,7 +11,6 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/smt"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // Descendant is what a verified DescendantProof establishes: the prover's commitment as the
@@ -35,9 +34,9 @@ func VerifyDescendant(childCommitment []byte, childPath []uint8, p DescendantPro
 	if err != nil {
 		return Descendant{}, errorsmod.Wrapf(ErrInvalidField, "child commitment: %v", err)
 	}
-	parent, err := DecodeCommitment(p.Child)
+	parent, err := p.Child.Decode()
 	if err != nil {
-		return Descendant{}, err
+		return Descendant{}, errorsmod.Wrap(ErrInvalidField, err.Error())
 	}
 	if h := parent.Hash(); !h.Equal(&want) {
 		return Descendant{}, errorsmod.Wrap(ErrNotDescendant, "child preimage is not the child's commitment")
@@ -66,9 +65,9 @@ func VerifyDescendant(childCommitment []byte, childPath []uint8, p DescendantPro
 // verifyHop checks one level: the hop's vid is parentPath plus one index, and its children-SMT
 // leaf opens the parent's children root at that index.
 func verifyHop(parent commitment.Commitment, parentPath []uint8, hop Hop) (commitment.Commitment, []uint8, error) {
-	c, err := DecodeCommitment(hop.Commitment)
+	c, err := hop.Commitment.Decode()
 	if err != nil {
-		return commitment.Commitment{}, nil, err
+		return commitment.Commitment{}, nil, errorsmod.Wrap(ErrInvalidField, err.Error())
 	}
 	path, err := commitment.UnpackVid(c.Vid)
 	if err != nil {
@@ -92,42 +91,6 @@ func verifyHop(parent commitment.Commitment, parentPath []uint8, hop Hop) (commi
 		return commitment.Commitment{}, nil, errorsmod.Wrapf(ErrNotDescendant, "child %d not in the children root of %v", index, parentPath)
 	}
 	return c, path, nil
-}
-
-// DecodeCommitment decodes a commitment preimage canonically: every field element exactly 32
-// bytes below the modulus (DESIGN §3: reject, never reduce), else ErrInvalidField.
-func DecodeCommitment(f validiumtypes.CommitmentFields) (commitment.Commitment, error) {
-	var c commitment.Commitment
-	for _, field := range []struct {
-		name string
-		in   []byte
-		out  *fr.Element
-	}{
-		{"vid", f.Vid, &c.Vid}, {"ledger_root", f.LedgerRoot, &c.LedgerRoot},
-		{"outbox_root", f.OutboxRoot, &c.OutboxRoot}, {"receipt_root", f.ReceiptRoot, &c.ReceiptRoot},
-		{"children_root", f.ChildrenRoot, &c.ChildrenRoot}, {"anchor_commitment", f.AnchorCommitment, &c.AnchorCommitment},
-		{"acceptance_digest", f.AcceptanceDigest, &c.AcceptanceDigest},
-		{"operator_key_hash", f.OperatorKeyHash, &c.OperatorKeyHash},
-	} {
-		e, err := hash.DecodeElement(field.in)
-		if err != nil {
-			return commitment.Commitment{}, errorsmod.Wrapf(ErrInvalidField, "%s: %v", field.name, err)
-		}
-		*field.out = e
-	}
-	c.AnchorHeight, c.Epoch = f.AnchorHeight, f.Epoch
-	return c, nil
-}
-
-// CommitmentFieldsOf encodes a commitment as its preimage message (clients and tests).
-func CommitmentFieldsOf(c commitment.Commitment) validiumtypes.CommitmentFields {
-	return validiumtypes.CommitmentFields{
-		Vid: hash.EncodeElement(c.Vid), LedgerRoot: hash.EncodeElement(c.LedgerRoot),
-		OutboxRoot: hash.EncodeElement(c.OutboxRoot), ReceiptRoot: hash.EncodeElement(c.ReceiptRoot),
-		ChildrenRoot: hash.EncodeElement(c.ChildrenRoot), AnchorHeight: c.AnchorHeight,
-		AnchorCommitment: hash.EncodeElement(c.AnchorCommitment), AcceptanceDigest: hash.EncodeElement(c.AcceptanceDigest),
-		OperatorKeyHash: hash.EncodeElement(c.OperatorKeyHash), Epoch: c.Epoch,
-	}
 }
 
 // VoterWeight checks a voter's histogram against its commitment and returns the vote's weight,

@@ -71,7 +71,7 @@ func (k Keeper) provenAccount(ctx context.Context, msg *types.MsgExit) (ledger.A
 	if !ok {
 		return ledger.Account{}, errorsmod.Wrapf(types.ErrNotFinalized, "child %d", msg.ChildIndex)
 	}
-	c, err := decodeCommitment(msg.FinalizedCommitment)
+	c, err := msg.FinalizedCommitment.Decode()
 	if err != nil {
 		return ledger.Account{}, err
 	}

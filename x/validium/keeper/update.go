@@ -32,7 +32,7 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if !bytes.Equal(msg.PrevCommitment, child.LatestCommitment) {
 		return nil, errorsmod.Wrapf(types.ErrStalePrev, "child %d", msg.ChildIndex)
 	}
-	fields, err := decodeCommitment(msg.NewCommitment)
+	fields, err := msg.NewCommitment.Decode()
 	if err != nil {
 		return nil, err
 	}
@@ -91,31 +91,6 @@ func (k Keeper) updatableChild(ctx context.Context, index uint32, operator strin
 		return types.Child{}, errorsmod.Wrapf(types.ErrWrongOperator, "child %d is operated by %s", index, child.Operator)
 	}
 	return child, nil
-}
-
-// decodeCommitment decodes the preimage canonically: every field element must be exactly 32
-// bytes and below the modulus (DESIGN §3: reject, never reduce).
-func decodeCommitment(f types.CommitmentFields) (commitment.Commitment, error) {
-	var c commitment.Commitment
-	for _, field := range []struct {
-		name string
-		in   []byte
-		out  *fr.Element
-	}{
-		{"vid", f.Vid, &c.Vid}, {"ledger_root", f.LedgerRoot, &c.LedgerRoot},
-		{"outbox_root", f.OutboxRoot, &c.OutboxRoot}, {"receipt_root", f.ReceiptRoot, &c.ReceiptRoot},
-		{"children_root", f.ChildrenRoot, &c.ChildrenRoot}, {"anchor_commitment", f.AnchorCommitment, &c.AnchorCommitment},
-		{"acceptance_digest", f.AcceptanceDigest, &c.AcceptanceDigest},
-		{"operator_key_hash", f.OperatorKeyHash, &c.OperatorKeyHash},
-	} {
-		e, err := hash.DecodeElement(field.in)
-		if err != nil {
-			return commitment.Commitment{}, errorsmod.Wrapf(types.ErrInvalidField, "%s: %v", field.name, err)
-		}
-		*field.out = e
-	}
-	c.AnchorHeight, c.Epoch = f.AnchorHeight, f.Epoch
-	return c, nil
 }
 
 // checkVid requires the commitment to name this child (so a proof for another child or
@@ -222,13 +197,11 @@ func decodeHead(head []byte) (fr.Element, error) {
 // matchForcedOps checks the update against the child's forced queue (DESIGN §8, §7.5): a
 // queued operation is consumed by an equal inbox entry (a mint: deposits and routed messages for
 // the child itself, in any order, each entry consuming one operation) or, for a routed message
-// bound further down, by its hash in forwarded. It returns the consumed operations in queue order
-// and refuses the update if one left over is past its deadline.
+// bound further down, by its hash in forwarded. It walks the queue in sequence order only until
+// every entry and forwarded hash is spent, refusing the update at an unconsumed operation past its
+// deadline (the oldest come first; EndBlock's deadline index freezes on any other), and returns
+// the consumed operations in queue order.
 func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.Element, forwarded map[string]bool) ([]types.ForcedOperation, error) {
-	pending, err := k.queuedForcedOps(ctx, index)
-	if err != nil || len(pending) == 0 {
-		return nil, err
-	}
 	minted := make(map[string]int, len(entries)) // looked up only, never iterated
 	for _, e := range entries {
 		minted[string(hash.EncodeElement(e))]++
@@ -237,33 +210,30 @@ func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.E
 	if err != nil {
 		return nil, err
 	}
+	left := len(entries) + len(forwarded)
 	var consumed []types.ForcedOperation
-	for _, op := range pending {
-		key := string(op.PayloadHash)
-		switch {
-		case op.Forward && forwarded[key]:
-			delete(forwarded, key)
-			consumed = append(consumed, op)
-		case !op.Forward && minted[key] > 0:
-			minted[key]--
-			consumed = append(consumed, op)
-		case op.Deadline < rootHeight: // DESIGN §8: the child must consume it by its deadline
-			return nil, errorsmod.Wrapf(types.ErrForcedOpExpired, "operation %d, deadline %d, root height %d",
-				op.Sequence, op.Deadline, rootHeight)
-		}
-	}
-	return consumed, nil
-}
-
-// queuedForcedOps is a child's queue in sequence order (at most MaxPendingForcedOps).
-func (k Keeper) queuedForcedOps(ctx context.Context, index uint32) ([]types.ForcedOperation, error) {
-	var ops []types.ForcedOperation
-	err := k.ForcedOps.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](index),
+	err = k.ForcedOps.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](index),
 		func(_ collections.Pair[uint32, uint64], op types.ForcedOperation) (bool, error) {
-			ops = append(ops, op)
+			key := string(op.PayloadHash)
+			switch {
+			case op.Forward && forwarded[key]:
+				delete(forwarded, key)
+			case !op.Forward && minted[key] > 0:
+				minted[key]--
+			case op.Deadline < rootHeight: // DESIGN §8: the child must consume it by its deadline
+				return true, errorsmod.Wrapf(types.ErrForcedOpExpired, "operation %d, deadline %d, root height %d",
+					op.Sequence, op.Deadline, rootHeight)
+			default:
+				return left == 0, nil
+			}
+			consumed = append(consumed, op)
+			left--
 			return false, nil
 		})
-	return ops, err
+	if err != nil {
+		return nil, err
+	}
+	return consumed, nil
 }
 
 // advanceForcedHead moves a child's queue head to its oldest unconsumed operation.

@@ -15,7 +15,6 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/codec"
 	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
-	"github.com/cosmos/cosmos-sdk/types/kv"
 
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
@@ -129,53 +128,12 @@ func (c QueryChain) ChildAt(_ context.Context, index uint32, height int64) (Chil
 	}, nil
 }
 
-// SubtreeReportAt implements Level: it reads the chain's x/acceptance child records at height
-// (a raw store read: no query serves them) and merges them as x/acceptance's SubtreeReport does.
+// SubtreeReportAt implements Level: x/acceptance's report for anchorHeight over the chain's
+// state at height (the report its commitment of that block binds).
 func (c QueryChain) SubtreeReportAt(_ context.Context, anchorHeight uint64, height int64) (acceptancetypes.SubtreeReport, error) {
-	path := "/store/" + acceptancetypes.StoreKey + "/subspace"
-	r, err := c.ABCI.QueryABCI(abci.RequestQuery{Path: path, Data: acceptancetypes.ChildrenKey.Bytes(), Height: height})
-	if err != nil {
-		return acceptancetypes.SubtreeReport{}, fmt.Errorf("%s: acceptance records at height %d: %w", c.Name, height, err)
-	}
-	if !r.IsOK() {
-		return acceptancetypes.SubtreeReport{}, fmt.Errorf("%s: acceptance records at height %d: %s", c.Name, height, r.Log)
-	}
-	pairs, err := decodePairs(r.Value)
-	if err != nil {
-		return acceptancetypes.SubtreeReport{}, fmt.Errorf("%s: acceptance records at height %d: %w", c.Name, height, err)
-	}
-	records := make([]acceptancetypes.AcceptanceRecord, len(pairs))
-	for i, p := range pairs { // keys are big-endian child indices: ascending, as the keeper walks them
-		if err := recordCodec.Unmarshal(p.Value, &records[i]); err != nil {
-			return acceptancetypes.SubtreeReport{}, fmt.Errorf("%s: acceptance record %X: %w", c.Name, p.Key, err)
-		}
-	}
-	return SubtreeReport(anchorHeight, records)
-}
-
-// decodePairs decodes the answer of a store "subspace" query, the store's internal protobuf
-// message cosmos.store.internal.kv.v1beta1.Pairs {repeated Pair pairs = 1} with Pair {bytes key
-// = 1; bytes value = 2} (the SDK exports no decoder for it).
-func decodePairs(bz []byte) ([]kv.Pair, error) {
-	var pairs []kv.Pair
-	err := forEachBytesField(bz, func(num protowire.Number, pairBz []byte) error {
-		if num != 1 {
-			return nil
-		}
-		var p kv.Pair
-		err := forEachBytesField(pairBz, func(num protowire.Number, b []byte) error {
-			switch num {
-			case 1:
-				p.Key = b
-			case 2:
-				p.Value = b
-			}
-			return nil
-		})
-		pairs = append(pairs, p)
-		return err
-	})
-	return pairs, err
+	res := &acceptancetypes.QuerySubtreeResponse{}
+	err := c.query("/slush.acceptance.v1.Query/Subtree", &acceptancetypes.QuerySubtreeRequest{AnchorHeight: anchorHeight}, res, height)
+	return res.Report, err
 }
 
 // forEachBytesField calls fn with every length-delimited field of a protobuf message and skips
@@ -227,26 +185,4 @@ func (c QueryChain) Round(_ context.Context, id uint64) (electiontypes.Round, er
 	res := &electiontypes.QueryRoundResponse{}
 	err := c.query("/slush.election.v1.Query/Round", &electiontypes.QueryRoundRequest{RoundId: id}, res, 0)
 	return res.Round, err
-}
-
-// SubtreeReport is x/acceptance's SubtreeReport (keeper.SubtreeReport) over child records given
-// in ascending child index: {(height, 1)} merged with the children's reported histograms, and
-// b = 1 + Σ b_c. A child that reported a height after height is refused, as the keeper does.
-func SubtreeReport(height uint64, records []acceptancetypes.AcceptanceRecord) (acceptancetypes.SubtreeReport, error) {
-	hists := make([]acceptancetypes.Histogram, 0, len(records))
-	sizes := make([]uint64, 0, len(records))
-	for _, r := range records {
-		h := acceptancetypes.HistogramFromProto(r.Reported)
-		if n := len(h); n > 0 && h[n-1].Height > height {
-			return acceptancetypes.SubtreeReport{}, fmt.Errorf("a child reported height %d after %d", h[n-1].Height, height)
-		}
-		hists = append(hists, h)
-		sizes = append(sizes, r.Subtree)
-	}
-	subtree, err := acceptancetypes.SubtreeSize(sizes)
-	if err != nil {
-		return acceptancetypes.SubtreeReport{}, err
-	}
-	hist := acceptancetypes.SubtreeHistogram(height, hists)
-	return acceptancetypes.SubtreeReport{Height: height, Histogram: acceptancetypes.HistogramToProto(hist), Subtree: subtree}, nil
 }

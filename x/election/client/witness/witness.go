@@ -179,7 +179,7 @@ func preimage(ctx context.Context, level Level, h []byte, path []uint8) (recordF
 	if err != nil {
 		return recordFields{}, commitment.Commitment{}, fmt.Errorf("commitment %X of %v: %w", h, path, err)
 	}
-	c, err := electiontypes.DecodeCommitment(rec.Fields)
+	c, err := rec.Fields.Decode()
 	if err != nil {
 		return recordFields{}, commitment.Commitment{}, fmt.Errorf("commitment %X of %v: %w", h, path, err)
 	}

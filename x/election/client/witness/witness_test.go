@@ -53,7 +53,7 @@ func (f *fakeChain) CommitmentByHash(_ context.Context, h []byte) (bridgetypes.O
 	if string(h) != string(own) {
 		return bridgetypes.OwnCommitment{}, bridgetypes.ErrNoCommitment
 	}
-	rec := bridgetypes.OwnCommitment{Height: nodeHeight, Commitment: own, Fields: types.CommitmentFieldsOf(f.node.Commitment)}
+	rec := bridgetypes.OwnCommitment{Height: nodeHeight, Commitment: own, Fields: validiumtypes.NewCommitmentFields(f.node.Commitment)}
 	if f.editRecord != nil {
 		f.editRecord(&rec)
 	}
