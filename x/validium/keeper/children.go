@@ -133,6 +133,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if err := k.SnapshotOps.Clear(ctx, collections.NewPrefixedTripleRange[uint32, []byte, uint64](index)); err != nil {
 		return err
 	}
+	if err := k.SnapshotEntries.Clear(ctx, collections.NewPrefixedTripleRange[uint32, []byte, []byte](index)); err != nil {
+		return err
+	}
 	if err := k.ConsumedEntries.Clear(ctx, collections.NewPrefixedPairRange[uint32, []byte](index)); err != nil {
 		return err
 	}

@@ -36,8 +36,8 @@ func (k Keeper) ChildVid(ctx context.Context, index uint32) (fr.Element, error) 
 // InstallOperator is the operator switch of an emergency re-election (DESIGN §9), called by
 // x/election once a majority of the child's descendants voted for a candidate: the child is
 // rolled back to its finalized commitment (its roots, inbox head, anchor and children-SMT leaf;
-// the history and snapshots after it are dropped and the forced operations consumed after it are
-// queued again with a fresh deadline), the candidate's address and operator key hash are
+// the history and snapshots after it are dropped, the forced operations consumed after it are
+// queued again with a fresh deadline and the inbox entries consumed after it are un-consumed), the candidate's address and operator key hash are
 // installed, the epoch is bumped (so updates made for the old epoch fail checkOperator), and
 // slashBps of the old operator's bond is burnt; the rest of the bond goes back to the old
 // operator. It returns the child as it was and the slashed amount. A frozen child is refused:
@@ -134,7 +134,9 @@ func (k Keeper) slashBond(ctx context.Context, old types.Child, slashBps uint32)
 // rollBackAfter drops what the child's updates anchored above rootHeight left: their history
 // entries and snapshots; the forced operations they consumed are queued again, with a deadline
 // counted from now, so the elected operator must mint them (their deposits were burnt here and
-// only minted in the state that is rolled back).
+// only minted in the state that is rolled back), and the inbox entries they consumed first are
+// no longer consumed, so a message minted only in the dropped state is routed to the child again
+// (DESIGN §7.5, §9).
 func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint64) error {
 	var later []collections.Pair[uint32, []byte]
 	err := k.Snapshots.Walk(ctx, collections.NewPrefixedPairRange[uint32, []byte](index),
@@ -149,11 +151,16 @@ func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint
 	}
 	var restored []types.ForcedOperation
 	for _, key := range later {
-		ops, err := k.removeSnapshot(ctx, key)
+		ops, entries, err := k.removeSnapshot(ctx, key)
 		if err != nil {
 			return err
 		}
 		restored = append(restored, ops...)
+		for _, h := range entries {
+			if err := k.ConsumedEntries.Remove(ctx, collections.Join(index, h)); err != nil {
+				return err
+			}
+		}
 	}
 	if err := k.History.Clear(ctx, new(collections.Range[collections.Pair[uint32, uint64]]).
 		StartExclusive(collections.Join(index, rootHeight)).
@@ -198,7 +205,8 @@ func (k Keeper) requeueForcedOps(ctx context.Context, index uint32, ops []types.
 }
 
 // recordSnapshot keeps the child record an accepted update left (without the verifying key) and
-// the forced operations it consumed, so a re-election can roll the child back to any commitment
+// the forced operations it consumed (recordRouting then files the inbox entries it consumed
+// first, see consumeEntries), so a re-election can roll the child back to any commitment
 // that may still become or be its finalized one; it prunes the snapshots older than both the
 // child's finalized commitment and its oldest kept history entry. recordUpdate calls it.
 func (k Keeper) recordSnapshot(ctx context.Context, child types.Child, consumed []types.ForcedOperation) error {
@@ -228,7 +236,7 @@ func (k Keeper) recordSnapshot(ctx context.Context, child types.Child, consumed 
 		return err
 	}
 	for _, key := range stale {
-		if _, err := k.removeSnapshot(ctx, key); err != nil {
+		if _, _, err := k.removeSnapshot(ctx, key); err != nil { // its consumed entries stay consumed: it is final
 			return err
 		}
 	}
@@ -261,8 +269,12 @@ func (k Keeper) snapshotFloor(ctx context.Context, index uint32) (uint64, error)
 	return max(floor, snap.AnchorHeight), nil
 }
 
-// removeSnapshot deletes one snapshot and its consumed operations, returning those operations.
-func (k Keeper) removeSnapshot(ctx context.Context, key collections.Pair[uint32, []byte]) ([]types.ForcedOperation, error) {
+// removeSnapshot deletes one snapshot, its consumed operations and its record of the entries it
+// consumed first, returning those operations and entry hashes (ConsumedEntries is left to the
+// caller: a rollback un-consumes the entries, pruning keeps them).
+func (k Keeper) removeSnapshot(
+	ctx context.Context, key collections.Pair[uint32, []byte],
+) ([]types.ForcedOperation, [][]byte, error) {
 	rng := collections.NewSuperPrefixedTripleRange[uint32, []byte, uint64](key.K1(), key.K2())
 	var ops []types.ForcedOperation
 	err := k.SnapshotOps.Walk(ctx, rng, func(_ collections.Triple[uint32, []byte, uint64], op types.ForcedOperation) (bool, error) {
@@ -270,10 +282,22 @@ func (k Keeper) removeSnapshot(ctx context.Context, key collections.Pair[uint32,
 		return false, nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := k.SnapshotOps.Clear(ctx, rng); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ops, k.Snapshots.Remove(ctx, key)
+	entryRng := collections.NewSuperPrefixedTripleRange[uint32, []byte, []byte](key.K1(), key.K2())
+	var entries [][]byte
+	err = k.SnapshotEntries.Walk(ctx, entryRng, func(e collections.Triple[uint32, []byte, []byte]) (bool, error) {
+		entries = append(entries, bytes.Clone(e.K3()))
+		return false, nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := k.SnapshotEntries.Clear(ctx, entryRng); err != nil {
+		return nil, nil, err
+	}
+	return ops, entries, k.Snapshots.Remove(ctx, key)
 }

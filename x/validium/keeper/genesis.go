@@ -71,6 +71,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, e := range gs.SnapshotEntries {
+		if err := k.SnapshotEntries.Set(ctx, collections.Join3(e.ChildIndex, e.Commitment, e.PayloadHash)); err != nil {
+			return err
+		}
+	}
 	for _, e := range gs.ConsumedEntries {
 		if err := k.ConsumedEntries.Set(ctx, collections.Join(e.ChildIndex, e.PayloadHash)); err != nil {
 			return err
@@ -137,6 +142,15 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.SnapshotOps.Walk(ctx, nil, func(key collections.Triple[uint32, []byte, uint64], op types.ForcedOperation) (bool, error) {
 		gs.SnapshotOperations = append(gs.SnapshotOperations, types.SnapshotOperation{Commitment: key.K2(), Operation: op})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.SnapshotEntries.Walk(ctx, nil, func(key collections.Triple[uint32, []byte, []byte]) (bool, error) {
+		gs.SnapshotEntries = append(gs.SnapshotEntries, types.SnapshotEntry{
+			ChildIndex: key.K1(), Commitment: key.K2(), PayloadHash: key.K3(),
+		})
 		return false, nil
 	})
 	if err != nil {

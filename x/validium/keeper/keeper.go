@@ -46,6 +46,9 @@ type Keeper struct {
 	// and SnapshotOps the forced operations each consumed: what a re-election rolls back to (DESIGN §9).
 	Snapshots   collections.Map[collections.Pair[uint32, []byte], types.Child]
 	SnapshotOps collections.Map[collections.Triple[uint32, []byte, uint64], types.ForcedOperation]
+	// SnapshotEntries are the ConsumedEntries each snapshot's update added, keyed by (child,
+	// commitment, payload hash): a re-election dropping the snapshot un-consumes them (DESIGN §9).
+	SnapshotEntries collections.KeySet[collections.Triple[uint32, []byte, []byte]]
 	// ConsumedEntries are the inbox entries each child has consumed (DESIGN §7.5).
 	ConsumedEntries collections.KeySet[collections.Pair[uint32, []byte]]
 }
@@ -90,6 +93,8 @@ func NewKeeper(
 		SnapshotOps: collections.NewMap(sb, types.SnapshotOpsKey, "snapshot_ops",
 			collections.TripleKeyCodec(collections.Uint32Key, collections.BytesKey, collections.Uint64Key),
 			codec.CollValue[types.ForcedOperation](cdc)),
+		SnapshotEntries: collections.NewKeySet(sb, types.SnapshotEntriesKey, "snapshot_entries",
+			collections.TripleKeyCodec(collections.Uint32Key, collections.BytesKey, collections.BytesKey)),
 		ConsumedEntries: collections.NewKeySet(sb, types.ConsumedEntriesKey, "consumed_entries",
 			collections.PairKeyCodec(collections.Uint32Key, collections.BytesKey)),
 	}

@@ -103,12 +103,11 @@ func (k Keeper) checkRouting(msg *types.MsgSubmitUpdate) (map[string]bool, error
 
 // recordRouting stores the entries the child consumed (so a message it claimed is never routed
 // to it again) and hands the routed messages it carries to the router (DESIGN §7.5). It runs
-// last: a refused routed message fails the transaction, which discards the update's writes.
+// last, after recordUpdate: a refused routed message fails the transaction, which discards the
+// update's writes.
 func (k Keeper) recordRouting(ctx context.Context, index uint32, entries []fr.Element, routed []types.RoutedMessage) (uint64, error) {
-	for _, e := range entries {
-		if err := k.ConsumedEntries.Set(ctx, collections.Join(index, hash.EncodeElement(e))); err != nil {
-			return 0, err
-		}
+	if err := k.consumeEntries(ctx, index, entries); err != nil {
+		return 0, err
 	}
 	var fresh uint64
 	for i, r := range routed {
@@ -121,4 +120,36 @@ func (k Keeper) recordRouting(ctx context.Context, index uint32, entries []fr.El
 		}
 	}
 	return fresh, nil
+}
+
+// consumeEntries marks the entries of the child's just-recorded update consumed and files those
+// it consumed first under that update's snapshot, so a re-election that drops the snapshot
+// un-consumes exactly them (DESIGN §7.5, §9). An entry consumed already stays filed under the
+// earlier update: dropping a later one must not un-consume it.
+func (k Keeper) consumeEntries(ctx context.Context, index uint32, entries []fr.Element) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	child, err := k.GetChild(ctx, index)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		h := hash.EncodeElement(e)
+		key := collections.Join(index, h)
+		seen, err := k.ConsumedEntries.Has(ctx, key)
+		if err != nil {
+			return err
+		}
+		if seen {
+			continue
+		}
+		if err := k.ConsumedEntries.Set(ctx, key); err != nil {
+			return err
+		}
+		if err := k.SnapshotEntries.Set(ctx, collections.Join3(index, child.LatestCommitment, h)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

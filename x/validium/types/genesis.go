@@ -56,22 +56,59 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "history entry of child %d at %d", h.ChildIndex, h.Entry.RootHeight)
 		}
 	}
+	snapshots := make(map[string]bool, len(gs.Snapshots)) // looked up only, never iterated
 	for _, c := range gs.Snapshots {
 		if !children[c.Index] || len(c.LatestCommitment) != 32 {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "snapshot of child %d", c.Index)
 		}
+		snapshots[snapshotKey(c.Index, c.LatestCommitment)] = true
 	}
 	for _, so := range gs.SnapshotOperations {
 		if !children[so.Operation.ChildIndex] || len(so.Commitment) != 32 {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "snapshot operation of child %d", so.Operation.ChildIndex)
 		}
 	}
+	consumed := make(map[string]bool, len(gs.ConsumedEntries)) // looked up only, never iterated
 	for _, e := range gs.ConsumedEntries {
 		if _, err := hash.DecodeElement(e.PayloadHash); err != nil || !children[e.ChildIndex] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "consumed entry of child %d", e.ChildIndex)
 		}
+		consumed[snapshotKey(e.ChildIndex, e.PayloadHash)] = true
+	}
+	return validateSnapshotEntries(gs.SnapshotEntries, children, snapshots, consumed)
+}
+
+// validateSnapshotEntries checks that each entry a snapshot filed (DESIGN §9 rollback) belongs to
+// a known child and a kept snapshot, is a canonical hash the child has consumed, and is unique.
+func validateSnapshotEntries(entries []SnapshotEntry, children map[uint32]bool, snapshots, consumed map[string]bool) error {
+	seen := make(map[string]bool, len(entries)) // looked up only, never iterated
+	for _, e := range entries {
+		if !children[e.ChildIndex] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "snapshot entry of unknown child %d", e.ChildIndex)
+		}
+		if !snapshots[snapshotKey(e.ChildIndex, e.Commitment)] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "snapshot entry of child %d: no snapshot for commitment %X",
+				e.ChildIndex, e.Commitment)
+		}
+		if _, err := hash.DecodeElement(e.PayloadHash); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "snapshot entry of child %d: payload hash: %v", e.ChildIndex, err)
+		}
+		if !consumed[snapshotKey(e.ChildIndex, e.PayloadHash)] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "snapshot entry of child %d: %X is not a consumed entry",
+				e.ChildIndex, e.PayloadHash)
+		}
+		key := snapshotKey(e.ChildIndex, e.Commitment) + string(e.PayloadHash)
+		if seen[key] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "duplicate snapshot entry of child %d: %X", e.ChildIndex, e.PayloadHash)
+		}
+		seen[key] = true
 	}
 	return nil
+}
+
+// snapshotKey is a lookup key for (child index, 32-byte value) pairs while validating.
+func snapshotKey(index uint32, b []byte) string {
+	return string([]byte{byte(index >> 24), byte(index >> 16), byte(index >> 8), byte(index)}) + string(b)
 }
 
 // validateChildren checks each child and returns the set of registered indices.

@@ -1,9 +1,12 @@
 package types_test
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -55,4 +58,52 @@ func TestGenesisValidate(t *testing.T) {
 func TestConventionalChainID(t *testing.T) {
 	require.Equal(t, "slush-root", types.RootIdentity().ConventionalChainID())
 	require.Equal(t, "slush-1-2", types.TreeIdentity{Path: []uint32{1, 2}}.ConventionalChainID())
+}
+
+// TestGenesisValidateSnapshotEntries: a snapshot entry (DESIGN §9 rollback) must name a known
+// child, a kept snapshot of it and a canonical hash the child consumed, and appear once.
+func TestGenesisValidateSnapshotEntries(t *testing.T) {
+	commit, other, entry := bytes.Repeat([]byte{0}, 32), bytes.Repeat([]byte{0}, 32), bytes.Repeat([]byte{0}, 32)
+	commit[31], other[31], entry[31] = 1, 2, 3
+	valid := func() *types.GenesisState {
+		gs := types.DefaultGenesisState()
+		gs.Children = []types.Child{{
+			Index: 1, Operator: sdk.AccAddress(bytes.Repeat([]byte{1}, 20)).String(), Bond: types.DefaultMinChildBond,
+			Status: types.ChildStatus_CHILD_STATUS_ACTIVE, LatestCommitment: commit, VerifyingKey: []byte{1},
+		}}
+		gs.Snapshots = []types.Child{{Index: 1, LatestCommitment: commit}}
+		gs.ConsumedEntries = []types.ConsumedEntry{{ChildIndex: 1, PayloadHash: entry}}
+		gs.SnapshotEntries = []types.SnapshotEntry{{ChildIndex: 1, Commitment: commit, PayloadHash: entry}}
+		return gs
+	}
+	cases := []struct {
+		name     string
+		mutate   func(*types.GenesisState)
+		contains string
+	}{
+		{"valid", func(*types.GenesisState) {}, ""},
+		{"unknown child", func(gs *types.GenesisState) { gs.SnapshotEntries[0].ChildIndex = 2 }, "unknown child 2"},
+		{"no snapshot for the commitment", func(gs *types.GenesisState) { gs.SnapshotEntries[0].Commitment = other }, "no snapshot"},
+		{"hash above the modulus", func(gs *types.GenesisState) {
+			gs.SnapshotEntries[0].PayloadHash = bytes.Repeat([]byte{0xff}, 32)
+		}, "payload hash"},
+		{"short hash", func(gs *types.GenesisState) { gs.SnapshotEntries[0].PayloadHash = entry[1:] }, "payload hash"},
+		{"not a consumed entry", func(gs *types.GenesisState) { gs.ConsumedEntries = nil }, "not a consumed entry"},
+		{"duplicate", func(gs *types.GenesisState) {
+			gs.SnapshotEntries = append(gs.SnapshotEntries, gs.SnapshotEntries[0])
+		}, "duplicate"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			gs := valid()
+			tc.mutate(gs)
+			err := gs.Validate()
+			if tc.contains == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, types.ErrInvalidGenesis)
+			require.ErrorContains(t, err, tc.contains)
+		})
+	}
 }

@@ -38,6 +38,9 @@ var (
 	SnapshotsKey = collections.NewPrefix(30)
 	// SnapshotOpsKey maps (child index, commitment, sequence) → a forced operation that update consumed.
 	SnapshotOpsKey = collections.NewPrefix(31)
+	// SnapshotEntriesKey holds (child index, commitment, payload hash): the consumed entries that
+	// update added, which a re-election dropping its snapshot un-consumes (DESIGN §7.5, §9).
+	SnapshotEntriesKey = collections.NewPrefix(32)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older
