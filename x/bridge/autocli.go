@@ -56,11 +56,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: "slush.bridge.v1.Msg",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
-				{RpcMethod: "Claim", Skip: true},        // built from an inclusion proof by the relayer
-				{RpcMethod: "Confirm", Skip: true},      // built from a receipt inclusion proof by the relayer
-				{RpcMethod: "RouteMessage", Skip: true}, // built from an inclusion proof by the relayer
-				{RpcMethod: "SyncParent", Skip: true},   // built from the parent's header and store proofs by the relayer
+				{RpcMethod: "UpdateParams", Skip: true},        // authority (gov) gated
+				{RpcMethod: "Claim", Skip: true},               // built from an inclusion proof by the relayer
+				{RpcMethod: "Confirm", Skip: true},             // built from a receipt inclusion proof by the relayer
+				{RpcMethod: "RouteMessage", Skip: true},        // built from an inclusion proof by the relayer
+				{RpcMethod: "SyncParent", Skip: true},          // built from the parent's header and store proofs by the relayer
+				{RpcMethod: "RecoverParentClient", Skip: true}, // authority (gov) gated: slushchaind parent-client proposal
 				{
 					RpcMethod: "LedgerTransfer", Use: "ledger-transfer [op]",
 					Short:          "Submit an EdDSA-signed ledger transfer (encoded ledger operation)",

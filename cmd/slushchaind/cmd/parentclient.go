@@ -12,8 +12,13 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/cosmos/cosmos-sdk/client"
+	"github.com/cosmos/cosmos-sdk/client/flags"
+	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/server"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
+	govtypes "github.com/cosmos/cosmos-sdk/x/gov/types"
 
 	"github.com/slush-tree/slush/internal/parentsync"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
@@ -137,23 +142,7 @@ func setParentClient(cmd *cobra.Command, fetch parentLightBlockFetcher, now time
 	if err != nil {
 		return ParentClientInfo{}, err
 	}
-
-	ctx, cancel := context.WithTimeout(cmd.Context(), parentFetchTimeout)
-	defer cancel()
-	lb, err := fetch(ctx, parentChainID, height)
-	if err != nil {
-		return ParentClientInfo{}, err
-	}
-	if lb == nil || lb.SignedHeader == nil || lb.Header == nil {
-		return ParentClientInfo{}, fmt.Errorf("parent %s returned an empty light block", parentChainID)
-	}
-	if lb.ChainID != parentChainID {
-		return ParentClientInfo{}, fmt.Errorf("parent node serves chain %q, this chain's parent is %q", lb.ChainID, parentChainID)
-	}
-	if height != 0 && lb.Height != height {
-		return ParentClientInfo{}, fmt.Errorf("parent answered height %d for height %d", lb.Height, height)
-	}
-	state, err := parentsync.NewTrustedState(lb.SignedHeader, lb.ValidatorSet)
+	state, err := fetchParentState(cmd.Context(), fetch, parentChainID, height)
 	if err != nil {
 		return ParentClientInfo{}, err
 	}
@@ -180,6 +169,28 @@ func setParentClient(cmd *cobra.Command, fetch parentLightBlockFetcher, now time
 	}, nil
 }
 
+// fetchParentState fetches the parent light block at height (0: the latest) and builds the
+// trusted state from it: the block must be of parentChainID, at the height asked, and signed by
+// +2/3 of the validator set served with it.
+func fetchParentState(ctx context.Context, fetch parentLightBlockFetcher, parentChainID string, height int64) (parentsync.TrustedState, error) {
+	ctx, cancel := context.WithTimeout(ctx, parentFetchTimeout)
+	defer cancel()
+	lb, err := fetch(ctx, parentChainID, height)
+	if err != nil {
+		return parentsync.TrustedState{}, err
+	}
+	if lb == nil || lb.SignedHeader == nil || lb.Header == nil {
+		return parentsync.TrustedState{}, fmt.Errorf("parent %s returned an empty light block", parentChainID)
+	}
+	if lb.ChainID != parentChainID {
+		return parentsync.TrustedState{}, fmt.Errorf("parent node serves chain %q, this chain's parent is %q", lb.ChainID, parentChainID)
+	}
+	if height != 0 && lb.Height != height {
+		return parentsync.TrustedState{}, fmt.Errorf("parent answered height %d for height %d", lb.Height, height)
+	}
+	return parentsync.NewTrustedState(lb.SignedHeader, lb.ValidatorSet)
+}
+
 // genesisParentChainID reads the parent chain-id from this chain's tree identity in genesis.
 func genesisParentChainID(cmd *cobra.Command) (string, error) {
 	clientCtx := client.GetClientContextFromCmd(cmd)
@@ -199,4 +210,155 @@ func genesisParentChainID(cmd *cobra.Command) (string, error) {
 		return "", fmt.Errorf("this chain is the root of its tree: it has no parent to trust")
 	}
 	return vgs.Identity.ParentChainId, nil
+}
+
+const (
+	flagProposalDeposit = "deposit"
+	flagProposalTitle   = "title"
+	flagProposalSummary = "summary"
+	// defaultRecoveryDeposit is the SDK's default minimum gov deposit.
+	defaultRecoveryDeposit = "10000000stake"
+)
+
+// GovProposal is the proposal file 'slushchaind tx gov submit-proposal FILE' reads (the
+// SDK v0.53 x/gov/client/cli parseSubmitProposal format).
+type GovProposal struct {
+	// Messages are the proposal's messages, each as Any JSON ("@type" and the message's fields).
+	Messages []json.RawMessage `json:"messages"`
+	// Metadata is the proposal's off-chain metadata (empty).
+	Metadata string `json:"metadata"`
+	// Deposit is the initial deposit, e.g. 10000000stake.
+	Deposit string `json:"deposit"`
+	// Title is the proposal's title.
+	Title string `json:"title"`
+	// Summary is the proposal's description.
+	Summary string `json:"summary"`
+	// Expedited asks for the expedited voting period (never: a recovery is a normal proposal).
+	Expedited bool `json:"expedited"`
+}
+
+// parentClientCommand groups the commands about the parent light client of a running chain.
+func parentClientCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:                        "parent-client",
+		Short:                      "Parent light-client commands of a running chain (see genesis set-parent-client for genesis)",
+		RunE:                       client.ValidateCmd,
+		SuggestionsMinimumDistance: 2,
+	}
+	cmd.AddCommand(recoverParentClientProposalCmd())
+	return cmd
+}
+
+func recoverParentClientProposalCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "proposal",
+		Short: "Print a gov proposal that replaces this chain's parent client (after the parent restarted)",
+		Long: `Builds the governance proposal of x/bridge MsgRecoverParentClient (DESIGN §9): after an
+emergency re-election the parent chain restarts from an export under a new validator set, at
+heights this chain's parent client already trusts a conflicting header for, so no parent sync
+can follow it. The command reads the parent chain-id from this chain's live tree identity (over
+--node), fetches the restarted parent's signed header at --height (default: its latest) and the
+validator set that signed it over --parent-node, checks that +2/3 of that set signed it, and
+prints the proposal JSON for 'slushchaind tx gov submit-proposal FILE'. The authority is the gov
+module account. Whoever votes for it trusts the header it carries, as at genesis: check it
+against a parent node you operate or trust. The chain re-checks the header when the proposal
+executes: it must then still be within the trusting period (x/bridge parent_sync params, 14
+days by default) and not ahead of the block time by more than the max clock drift.`,
+		Example: `slushchaind parent-client proposal --parent-node tcp://127.0.0.1:26600 --node tcp://127.0.0.1:26657 > recover.json
+slushchaind tx gov submit-proposal recover.json --from alice`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			parentNode, _ := cmd.Flags().GetString(flagParentNode)
+			if parentNode == "" {
+				return fmt.Errorf("--%s is required", flagParentNode)
+			}
+			clientCtx, err := client.GetClientQueryContext(cmd)
+			if err != nil {
+				return err
+			}
+			if clientCtx.Client == nil {
+				return fmt.Errorf("--%s (this chain's CometBFT RPC) is required", flags.FlagNode)
+			}
+			// --height is the parent's height here, never this chain's query height
+			clientCtx = clientCtx.WithHeight(0)
+			parentChainID, err := liveParentChainID(cmd.Context(), clientCtx)
+			if err != nil {
+				return err
+			}
+			p, err := recoveryProposal(cmd, clientCtx.Codec, parentChainID, rpcLightBlock(parentNode))
+			if err != nil {
+				return err
+			}
+			b, err := json.MarshalIndent(p, "", "  ")
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(cmd.OutOrStdout(), string(b))
+			return err
+		},
+	}
+	cmd.Flags().String(flagParentNode, "", "the restarted parent's CometBFT RPC address, tcp://host:port (required)")
+	cmd.Flags().String(flags.FlagNode, "tcp://localhost:26657", "this chain's CometBFT RPC address, tcp://host:port")
+	cmd.Flags().Int64(flagHeight, 0, "parent height to trust (0: the latest)")
+	cmd.Flags().String(flagProposalDeposit, defaultRecoveryDeposit, "the proposal's initial deposit")
+	cmd.Flags().String(flagProposalTitle, "", "the proposal's title (default: names the parent chain)")
+	cmd.Flags().String(flagProposalSummary, "", "the proposal's summary (default: names the trusted header)")
+	return cmd
+}
+
+// liveParentChainID reads the parent chain-id from the running chain's tree identity.
+func liveParentChainID(ctx context.Context, clientCtx client.Context) (string, error) {
+	res, err := validiumtypes.NewQueryClient(clientCtx).TreeIdentity(ctx, &validiumtypes.QueryTreeIdentityRequest{})
+	if err != nil {
+		return "", fmt.Errorf("this chain's tree identity at %s: %w", clientCtx.NodeURI, err)
+	}
+	if err := res.Identity.Validate(); err != nil {
+		return "", err
+	}
+	if res.Identity.IsRoot() {
+		return "", fmt.Errorf("this chain is the root of its tree: it has no parent client to recover")
+	}
+	return res.Identity.ParentChainId, nil
+}
+
+// recoveryProposal fetches the parent's light block and wraps the trusted state it establishes
+// in a gov proposal of MsgRecoverParentClient signed by the gov module account.
+func recoveryProposal(cmd *cobra.Command, cdc codec.Codec, parentChainID string, fetch parentLightBlockFetcher) (GovProposal, error) {
+	height, _ := cmd.Flags().GetInt64(flagHeight)
+	if height < 0 {
+		return GovProposal{}, fmt.Errorf("--%s %d: must not be negative", flagHeight, height)
+	}
+	deposit, _ := cmd.Flags().GetString(flagProposalDeposit)
+	coins, err := sdk.ParseCoinsNormalized(deposit)
+	if err != nil {
+		return GovProposal{}, fmt.Errorf("--%s %q: %w", flagProposalDeposit, deposit, err)
+	}
+	state, err := fetchParentState(cmd.Context(), fetch, parentChainID, height)
+	if err != nil {
+		return GovProposal{}, err
+	}
+	bz, err := state.Marshal()
+	if err != nil {
+		return GovProposal{}, err
+	}
+	msg := &bridgetypes.MsgRecoverParentClient{
+		Authority: authtypes.NewModuleAddress(govtypes.ModuleName).String(), Client: bz,
+	}
+	msgJSON, err := cdc.MarshalInterfaceJSON(msg)
+	if err != nil {
+		return GovProposal{}, err
+	}
+	title, _ := cmd.Flags().GetString(flagProposalTitle)
+	if title == "" {
+		title = fmt.Sprintf("Recover the parent client of %s", parentChainID)
+	}
+	summary, _ := cmd.Flags().GetString(flagProposalSummary)
+	if summary == "" {
+		summary = fmt.Sprintf("Trust the restarted parent %s at height %d (time %s, app hash %X, validators hash %X, %d validators) "+
+			"as this chain's parent client (x/bridge MsgRecoverParentClient).", state.ChainID, state.Height,
+			state.Time.Format(time.RFC3339), state.AppHash, state.Validators.Hash(), state.Validators.Size())
+	}
+	return GovProposal{
+		Messages: []json.RawMessage{msgJSON}, Deposit: coins.String(), Title: title, Summary: summary,
+	}, nil
 }

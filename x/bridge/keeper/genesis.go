@@ -40,6 +40,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if err := k.Commitments.Set(ctx, c.Height, c); err != nil {
 			return err
 		}
+		if err := k.indexCommitment(ctx, c); err != nil {
+			return err
+		}
 	}
 	if err := k.Inclusion.Set(ctx, gs.InclusionParams); err != nil {
 		return err
@@ -167,4 +170,19 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return gs, nil
 	}
 	return gs, err
+}
+
+// indexCommitment rebuilds the by-hash index of an imported commitment, keeping the first height
+// that produced the hash (as storeCommitment does), so a chain restarted from an export still
+// finds its commitments by hash (the relayer and the witness builders look them up).
+func (k Keeper) indexCommitment(ctx context.Context, c types.OwnCommitment) error {
+	first, err := k.CommitmentHeights.Get(ctx, c.Commitment)
+	switch {
+	case errors.Is(err, collections.ErrNotFound):
+	case err != nil:
+		return err
+	case first <= c.Height:
+		return nil
+	}
+	return k.CommitmentHeights.Set(ctx, c.Commitment, c.Height)
 }

@@ -55,4 +55,13 @@ var (
 	ErrInvalidHeader = errorsmod.Register(ModuleName, 25, "parent header does not verify")
 	// ErrInvalidRecordProof is returned when a parent record is malformed or not proven under the app hash.
 	ErrInvalidRecordProof = errorsmod.Register(ModuleName, 26, "parent record not proven")
+	// ErrInvalidParentClient is returned for a recovered parent client that is empty, oversized,
+	// not a canonical parentsync.TrustedState, or has an invalid validator set.
+	ErrInvalidParentClient = errorsmod.Register(ModuleName, 27, "invalid parent client state")
+	// ErrWrongParentChain is returned for a recovered parent client of another chain than this
+	// chain's tree identity names as its parent.
+	ErrWrongParentChain = errorsmod.Register(ModuleName, 28, "parent client is for another chain than this chain's parent")
+	// ErrParentClientNotCurrent is returned for a recovered parent client whose header is outside
+	// the trusting period, or beyond the max clock drift ahead of this chain's block time.
+	ErrParentClientNotCurrent = errorsmod.Register(ModuleName, 29, "parent client header is not within the trusting period")
 )

@@ -29,6 +29,9 @@ type ValidiumKeeper interface {
 	EnqueueRouted(ctx context.Context, index uint32, m inclusion.Message, forward bool) error
 	// ChildConsumed reports whether a child already consumed an inbox entry (claimed the message).
 	ChildConsumed(ctx context.Context, index uint32, payloadHash []byte) (bool, error)
+	// ParentChainID is the parent's chain-id from this chain's tree identity (empty at the root):
+	// a recovered parent client must be of that chain (DESIGN §9 failover).
+	ParentChainID(ctx context.Context) (string, error)
 }
 
 // AcceptanceKeeper gives the subtree histogram bound into the commitment.
