@@ -13,6 +13,11 @@
 #   scripts/localnet.sh stop PATH [--kill] stop one chain (SIGTERM; --kill: SIGKILL)
 #   scripts/localnet.sh start PATH         start one stopped chain again
 #   scripts/localnet.sh relayer-stop [--kill] / relayer-start / relayer-restart
+#   scripts/localnet.sh withhold PATH      the relayer stops serving PATH's children: every chain
+#                                          below PATH leaves tree.toml (a parent withholding data,
+#                                          DESIGN §9); the relayer restarts if it runs
+#   scripts/localnet.sh serve PATH         undo withhold PATH
+#   scripts/localnet.sh operator-key PATH  print the file of a chain's operator EdDSA key
 #   scripts/localnet.sh node PATH / home PATH  print a chain's RPC address / home directory
 #   scripts/localnet.sh reset              stop and delete the chains, keep the keys
 #   scripts/localnet.sh clean              stop and delete .localnet/
@@ -41,6 +46,7 @@ denom=stake
 keys_dir=$net_dir/keys
 relayer_pid=$net_dir/relayer.pid
 relayer_log=$net_dir/relayer.log
+withheld_file=$net_dir/withheld # paths whose children the relayer does not serve
 
 die() { echo "localnet: $*" >&2; exit 1; }
 
@@ -54,6 +60,25 @@ p2p_port() { echo $((base_port + 10 * $1 + 1)); }
 grpc_port() { echo $((base_port + 10 * $1 + 2)); }
 metrics_port() { echo $((base_port + 9)); }
 chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run: $0 up)"; }
+# operator_key_file is a chain's operator EdDSA key (DESIGN §3, §9): a random seed made at init,
+# whose hash the chain's commitments carry and its parent's child record holds; it signs the
+# chain's withholding reports and emergency votes (scripts/failover.sh).
+operator_key_file() { echo "$keys_dir/operator-$1.key"; }
+operator_key_hash() { "$bin" operator-key show --key-file "$(operator_key_file "$1")" --hash-only; }
+# new_operator_key writes a fresh random operator key seed to a file (mode 600).
+new_operator_key() { # file
+  (umask 077; head -c 32 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$1.new") && mv "$1.new" "$1"
+}
+# withheld tells whether the relayer withholds path: one of its strict ancestors is withheld.
+withheld() { # path
+  local w
+  [ -f "$withheld_file" ] || return 1
+  while read -r w; do
+    [ -n "$w" ] || continue
+    if [ "$w" = root ]; then [ "$1" != root ] && return 0; else [[ $1 == "$w"-* ]] && return 0; fi
+  done <"$withheld_file"
+  return 1
+}
 index_of() { # position of a path in SPEC (fixes its ports)
   local n; n=$(grep -nx -- "$1" "$net_dir/tree" | cut -d: -f1)
   [ -n "$n" ] || die "$1 is not in the tree"
@@ -174,12 +199,20 @@ init_chain() { # path
   done
   "$bin" genesis gentx validator 100000000$denom --chain-id "$cid" --keyring-backend test --home "$home" >/dev/null 2>&1
   "$bin" genesis collect-gentxs --home "$home" >/dev/null 2>&1
+  mkdir -p "$keys_dir"
+  [ -f "$(operator_key_file "$path")" ] || new_operator_key "$(operator_key_file "$path")"
   if [ "$path" = root ]; then
-    "$bin" genesis set-tree-identity root --max-children $max_children --home "$home" >/dev/null
+    "$bin" genesis set-tree-identity root --max-children $max_children \
+      --operator-key-hash "$(operator_key_hash "$path")" --home "$home" >/dev/null
   else
     "$bin" genesis set-tree-identity "$path" --parent-chain-id "$(chain_id "$parent")" \
-      --max-children $max_children --home "$home" >/dev/null
+      --max-children $max_children --operator-key-hash "$(operator_key_hash "$path")" --home "$home" >/dev/null
   fi
+  # short governance rounds: a child's governance replaces its parent client after a failover
+  # (scripts/failover.sh); the validator alone decides on a localnet
+  jq '.app_state.gov.params.voting_period = "8s" | .app_state.gov.params.expedited_voting_period = "4s"' \
+    "$home/config/genesis.json" >"$home/config/genesis.json.new"
+  mv "$home/config/genesis.json.new" "$home/config/genesis.json"
   "$bin" genesis set-ledger-params --account-depth "$account_depth" --outbox-depth 20 \
     --batch-size "$batch_size" --home "$home"
   if [ -f "$keys_dir/inclusion.vk" ]; then
@@ -265,34 +298,37 @@ start_tree() {
 }
 
 # same_child tells whether a parent's child record (JSON) is the registration register_child
-# makes: same operator, ledger verifying key and genesis ledger root. (The empty ledger's root
-# does not depend on the vid: a child is identified by its index, which its path fixes.)
-same_child() { # child-json operator-address genesis-ledger-root
+# makes: same operator, operator key, ledger verifying key and genesis ledger root. (The empty
+# ledger's root does not depend on the vid: a child is identified by its index, which its path
+# fixes.)
+same_child() { # child-json operator-address genesis-ledger-root operator-key-hash
   [ "$(jq -r .child.operator <<<"$1")" = "$2" ] &&
     [ "$(jq -r .child.verifying_key <<<"$1")" = "$(base64 -w0 "$keys_dir/ledger.vk")" ] &&
-    [ "$(jq -r .child.genesis_ledger_root <<<"$1" | b64hex)" = "$3" ]
+    [ "$(jq -r .child.genesis_ledger_root <<<"$1" | b64hex)" = "$3" ] &&
+    [ "$(jq -r '.child.operator_key_hash // ""' <<<"$1" | b64hex)" = "$4" ]
 }
 
 # register_child registers path on its parent (DESIGN §5: bonded, signed by the parent's
 # operator account) with the ledger verifying key and its genesis roots, waits for the block
 # and checks the parent's record. A child already registered the same way is kept.
 register_child() { # path
-  local path=$1 parent pcid home phome info idx lroot oroot child operator bond res code hash
+  local path=$1 parent pcid home phome info idx lroot oroot child operator bond res code hash okh
   parent=$(parent_of "$path"); pcid=$(chain_id "$parent"); home=$(home_of "$path"); phome=$(home_of "$parent")
   info=$("$bin" genesis registration-info --home "$home")
   idx=$(jq -r .child_index <<<"$info"); lroot=$(jq -r .genesis_ledger_root <<<"$info"); oroot=$(jq -r .genesis_outbox_root <<<"$info")
   [ "$idx" = "$(last_index "$path")" ] || die "$path: genesis child index $idx"
   operator=$("$bin" keys show operator -a --keyring-backend test --home "$phome")
+  okh=$(operator_key_hash "$path")
   child=$(q "$parent" validium child "$idx")
   if [ -n "$child" ]; then
-    same_child "$child" "$operator" "$lroot" || die "$pcid has another child at index $idx (run '$0 clean')"
+    same_child "$child" "$operator" "$lroot" "$okh" || die "$pcid has another child at index $idx (run '$0 clean')"
     echo "registered $(chain_id "$path") on $pcid as child $idx (already)"
     return 0
   fi
   bond=$(q "$parent" validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
   [ -n "$bond" ] || die "cannot read x/validium params of $pcid"
   res=$("$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" \
-    --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
+    --operator-key-hash "$okh" --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
     --node "$(node_of "$parent")" --gas 600000 --yes -o json 2>&1) || die "register $path: $res"
   code=$(jq -r '.code // 1' <<<"$res" 2>/dev/null || echo 1)
   [ "$code" = 0 ] || die "register $path on $pcid rejected at CheckTx: $res"
@@ -306,7 +342,7 @@ register_child() { # path
   code=$(jq -r '.code // 0' <<<"$res")
   [ "$code" = 0 ] || die "register $path on $pcid failed: $(jq -r .raw_log <<<"$res")"
   child=$(q "$parent" validium child "$idx")
-  same_child "$child" "$operator" "$lroot" || die "register $path: $pcid recorded another child at index $idx"
+  same_child "$child" "$operator" "$lroot" "$okh" || die "register $path: $pcid recorded another child at index $idx"
   echo "registered $(chain_id "$path") on $pcid as child $idx (bond $bond, tx $hash)"
 }
 
@@ -321,6 +357,7 @@ write_tree_toml() {
     echo "poll_interval = \"1s\""
     echo "metrics_listen = \"127.0.0.1:$(metrics_port)\""
     while read -r path; do
+      withheld "$path" && continue
       i=$(index_of "$path")
       echo
       echo "[[chain]]"
@@ -361,7 +398,7 @@ start_relayer() {
 
 relayer_state() {
   if pid_alive "$relayer_pid"; then
-    echo "relayer: running (pid $(cat "$relayer_pid"), log $relayer_log)"
+    echo "relayer: running (pid $(cat "$relayer_pid"), log $relayer_log)$([ -f "$withheld_file" ] && echo ", withholding the children of: $(tr '\n' ' ' <"$withheld_file")")"
   elif relayer_available; then
     echo "relayer: stopped"
   else
@@ -462,12 +499,30 @@ cmd_wait() { # wait until every chain reaches height H (default 3), timeout T se
   die "timed out waiting for height $target"
 }
 
+# cmd_withhold makes the relayer stop (withhold) or resume (serve) serving path's children: the
+# chains below path leave the relayer's config, so nothing moves on the edges under path (no
+# parent syncs, no updates, no claims or confirmations there). A running relayer restarts.
+cmd_withhold() { # withhold|serve path
+  local rest=""
+  [ -f "$withheld_file" ] && rest=$(grep -vx -- "$2" "$withheld_file" || true)
+  { [ -z "$rest" ] || echo "$rest"; [ "$1" = withhold ] && echo "$2"; } >"$withheld_file.new"
+  mv "$withheld_file.new" "$withheld_file"
+  [ -s "$withheld_file" ] || rm -f "$withheld_file"
+  echo "relayer: $1 $2's children$( [ "$1" = withhold ] && echo " (withheld: $(tr '\n' ' ' <"$withheld_file"))")"
+  if pid_alive "$relayer_pid"; then
+    stop_pid "$relayer_pid" relayer
+    start_relayer
+  else
+    write_tree_toml
+  fi
+}
+
 cmd_reset() { # everything but the keys
   [ -f "$net_dir/tree" ] || return 0
   cmd_down
   local path
   while read -r path; do rm -rf "$(home_of "$path")"; done < <(chains)
-  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log"
+  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log" "$withheld_file"
 }
 
 case "${1:-}" in
@@ -482,9 +537,11 @@ case "${1:-}" in
   relayer-stop) stop_pid "$relayer_pid" relayer "${2:-}";;
   relayer-start) chains >/dev/null; start_relayer;;
   relayer-restart) stop_pid "$relayer_pid" relayer; start_relayer;;
+  withhold|serve) [ -n "${2:-}" ] || die "$1 needs a path"; index_of "$2" >/dev/null; cmd_withhold "$1" "$2";;
+  operator-key) [ -n "${2:-}" ] || die "operator-key needs a path"; index_of "$2" >/dev/null; operator_key_file "$2";;
   node) [ -n "${2:-}" ] || die "node needs a path"; node_of "$2";;
   home) [ -n "${2:-}" ] || die "home needs a path"; index_of "$2" >/dev/null; home_of "$2";;
   reset) cmd_reset;;
   clean) if [ -f "$net_dir/tree" ]; then cmd_down; fi; rm -rf "$net_dir";;
-  *) sed -n '2,28p' "$0"; exit 2;;
+  *) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 2;;
 esac

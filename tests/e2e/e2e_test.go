@@ -5,8 +5,10 @@
 //
 // One localnet serves the suite, in order: the demo's cross-branch transfer; a relayer crash
 // in the middle of a transfer (exactly one mint); a chain's node killed and restarted (it
-// catches up with no app-hash mismatch); a stopped child whose forced operation expires (its
-// parent freezes it). The last step freezes 1-2, so it runs last.
+// catches up with no app-hash mismatch); the emergency re-election of chain 1
+// (scripts/failover.sh) followed by a transfer through the restarted chain; a stopped child
+// whose forced operation expires (its parent freezes it). The last step freezes 1-2, so it runs
+// last.
 package e2e
 
 import (
@@ -253,6 +255,8 @@ type childRecord struct {
 	Child struct {
 		Status             string `json:"status"`
 		LatestCommitment   []byte `json:"latest_commitment"`
+		OperatorKeyHash    []byte `json:"operator_key_hash"`
+		Epoch              string `json:"epoch"`
 		LedgerRoot         []byte `json:"ledger_root"`
 		OutboxRoot         []byte `json:"outbox_root"`
 		AnchorHeight       string `json:"anchor_height"`
@@ -367,6 +371,12 @@ func (s *suite) relayerPID() int {
 	return pid
 }
 
+// uintOf reads a JSON uint64 (a string; empty when zero and omitted).
+func uintOf(v string) uint64 {
+	n, _ := strconv.ParseUint(v, 10, 64)
+	return n
+}
+
 // hexOf is the hex of a JSON (base64) bytes field.
 func hexOf(b []byte) string { return hex.EncodeToString(b) }
 
@@ -390,6 +400,18 @@ func (s *suite) outgoingHash(path, height, amount string) string {
 	}
 	s.t.Fatalf("no outgoing message of %s sent on %s at height %s", amount, path, height)
 	return ""
+}
+
+// bridgeOut sends amount of the suite's asset from the seed's account on path to recipient on
+// dst (deadline far ahead: no routing) and returns the message hash.
+func (s *suite) bridgeOut(path, seed string, from account, amount, dst, recipient string) string {
+	s.t.Helper()
+	op, err := s.cli("ledger", "bridge-out", "--seed", seed, "--path", path, "--account", strconv.FormatUint(from.Index, 10),
+		"--nonce", strconv.FormatUint(from.Nonce, 10), "--asset", asset, "--amount", amount, "--dst", dst,
+		"--recipient", recipient, "--deadline", "1000000")
+	require.NoError(s.t, err)
+	res := s.tx(path, "bridge", "bridge-out", strings.TrimSpace(op))
+	return s.outgoingHash(path, res.Height, amount)
 }
 
 // demoSummary is what scripts/demo.sh writes to SLUSH_DEMO_SUMMARY.
@@ -416,6 +438,7 @@ func TestE2E(t *testing.T) {
 		{"demo", stepDemo},
 		{"relayer crash mid-transfer", stepRelayerCrash},
 		{"node kill and restart", stepNodeRestart},
+		{"failover of chain 1", stepFailover},
 		{"stopped child frozen", stepFrozenChild},
 	}
 	for _, step := range steps {
@@ -490,12 +513,7 @@ func stepRelayerCrash(s *suite) {
 	a := s.balance("1-2", alice)
 	require.True(t, a.Found)
 
-	op, err := s.cli("ledger", "bridge-out", "--seed", "alice", "--path", "1-2", "--account", strconv.FormatUint(a.Index, 10),
-		"--nonce", strconv.FormatUint(a.Nonce, 10), "--asset", asset, "--amount", "20", "--dst", "2",
-		"--recipient", dave, "--deadline", "1000000")
-	require.NoError(t, err)
-	res := s.tx("1-2", "bridge", "bridge-out", strings.TrimSpace(op))
-	msg := s.outgoingHash("1-2", res.Height, "20")
+	msg := s.bridgeOut("1-2", "alice", a, "20", "2", dave)
 	s.localnet("relayer-stop", "--kill")
 	require.Zero(t, s.relayerPID())
 	require.False(t, s.claimed("2", msg), "killed between the bridge-out and the claim")
@@ -569,6 +587,93 @@ func stepNodeRestart(s *suite) {
 		"error during handshake", "consensus failure", "panic"} {
 		require.NotContains(t, restarted, bad, "2's log after the restart")
 	}
+}
+
+// failoverSummary is what scripts/failover.sh writes to SLUSH_FAILOVER_SUMMARY.
+type failoverSummary struct {
+	Round               uint64 `json:"round"`
+	OldEpoch            uint64 `json:"old_epoch"`
+	NewEpoch            uint64 `json:"new_epoch"`
+	OperatorKeyHash     string `json:"operator_key_hash"`
+	FinalizedCommitment string `json:"finalized_commitment"`
+	ExportHeight        int64  `json:"export_height"`
+	InitialHeight       int64  `json:"initial_height"`
+	Seconds             struct {
+		Elected          float64 `json:"elected"`
+		Restarted        float64 `json:"restarted"`
+		ParentAccepted   float64 `json:"parent_accepted"`
+		ChildrenAccepted float64 `json:"children_accepted"`
+	} `json:"seconds"`
+}
+
+// stepFailover runs scripts/failover.sh on chain 1 (DESIGN §9): 1 withholds from 1-1 and 1-2,
+// they report and vote on the root, the root installs the elected operator, and 1 restarts from
+// its state at its finalized commitment under that operator. The root then holds 1 at the new
+// epoch with a commitment 1 made for that epoch and operator key, the round is closed with a
+// majority, and a transfer from 1-2 to 2 (up through the restarted 1, and its receipt back
+// down through it) completes.
+func stepFailover(s *suite) {
+	t := s.t
+	before := s.child("root", 1)
+	sumFile := filepath.Join(s.dir, "failover-summary.json")
+	begin := time.Now()
+	cmd := exec.Command(filepath.Join(s.root, "scripts", "failover.sh"), "1")
+	cmd.Env = append(append([]string{}, s.env...), "SLUSH_FAILOVER_SUMMARY="+sumFile)
+	out, err := cmd.CombinedOutput()
+	t.Logf("scripts/failover.sh (%s):\n%s", time.Since(begin).Round(time.Second), out)
+	require.NoError(t, err, "the failover failed")
+
+	b, err := os.ReadFile(sumFile)
+	require.NoError(t, err)
+	var sum failoverSummary
+	require.NoError(t, json.Unmarshal(b, &sum))
+	require.Equal(t, sum.OldEpoch+1, sum.NewEpoch)
+	require.Equal(t, sum.OldEpoch, uintOf(before.Child.Epoch))
+	require.Equal(t, sum.ExportHeight+1, sum.InitialHeight, "the new chain continues from the export")
+
+	// the root: 1 at the new epoch, the elected key, and an update made for them accepted
+	rec := s.child("root", 1)
+	require.Equal(t, sum.NewEpoch, uintOf(rec.Child.Epoch))
+	require.Equal(t, sum.OperatorKeyHash, hexOf(rec.Child.OperatorKeyHash))
+	require.NotEqual(t, sum.FinalizedCommitment, hexOf(rec.Child.LatestCommitment), "an update after the switch")
+	var own struct {
+		Commitment struct {
+			Height string `json:"height"`
+			Fields struct {
+				OperatorKeyHash []byte `json:"operator_key_hash"`
+				Epoch           string `json:"epoch"`
+			} `json:"fields"`
+		} `json:"commitment"`
+	}
+	s.mustQuery("1", &own, "bridge", "commitment-by-hash", hexOf(rec.Child.LatestCommitment))
+	require.Equal(t, sum.NewEpoch, uintOf(own.Commitment.Fields.Epoch), "made by the restarted chain")
+	require.Equal(t, sum.OperatorKeyHash, hexOf(own.Commitment.Fields.OperatorKeyHash))
+	h, _ := strconv.ParseInt(own.Commitment.Height, 10, 64)
+	require.Greater(t, h, sum.ExportHeight)
+	var round struct {
+		Round struct {
+			Status string `json:"status"`
+		} `json:"round"`
+	}
+	s.mustQuery("root", &round, "election", "round", strconv.FormatUint(sum.Round, 10))
+	require.Contains(t, round.Round.Status, "ELECTED")
+	_, err = os.Stat(filepath.Join(s.dir, "slush-1.epoch"+strconv.FormatUint(sum.OldEpoch, 10)))
+	require.NoError(t, err, "the old operator's home is kept")
+
+	// a transfer through the restarted chain: 1-2 -> 1 -> root -> 2, and the receipt back
+	alice, grace := s.owner("alice"), s.owner("grace")
+	a := s.balance("1-2", alice)
+	require.True(t, a.Found)
+	msg := s.bridgeOut("1-2", "alice", a, "7", "2", grace)
+	sent := time.Now()
+	s.eventually(10*time.Minute, "grace's claim on 2 through the restarted 1", func() bool { return s.claimed("2", msg) })
+	t.Logf("bridge-out -> claim after the failover: %s", time.Since(sent).Round(time.Second))
+	s.eventually(10*time.Minute, "the confirmation on 1-2 through the restarted 1", func() bool {
+		return s.messageStatus("1-2", msg) == "MESSAGE_STATUS_CONFIRMED"
+	})
+	t.Logf("bridge-out -> confirmation after the failover: %s", time.Since(sent).Round(time.Second))
+	require.Equal(t, uint64(7), s.balance("2", grace).Balance)
+	require.Equal(t, a.Balance-7, s.balance("1-2", alice).Balance)
 }
 
 // stepFrozenChild: 1-2's chain stops. Carol (funded on 1's ledger) forces a deposit for child 2

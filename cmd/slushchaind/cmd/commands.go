@@ -41,6 +41,7 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		relayerCommand(),
 		electionCommand(),
 		operatorKeyCommand(),
+		parentClientCommand(),
 		treesim.NewSimulateCmd(),
 	)
 }
@@ -51,6 +52,7 @@ func genesisCommand(enc app.EncodingConfig, basics module.BasicManager) *cobra.C
 	cmd := genutilcli.Commands(enc.TxConfig, basics, app.DefaultNodeHome)
 	cmd.AddCommand(validiumcli.SetTreeIdentityCmd(app.DefaultNodeHome))
 	cmd.AddCommand(slushGenesisCommands(app.DefaultNodeHome)...)
+	cmd.AddCommand(adoptExportCmd(basics, app.DefaultNodeHome))
 	return cmd
 }
 
