@@ -168,6 +168,11 @@ say "majority: $pcid rolled $vcid back to its finalized commitment ${finalized:0
 export_height=$(q "$v" bridge commitment-by-hash "$finalized" | jq -r '.commitment.height // empty')
 [ -n "$export_height" ] || die "$vcid has no commitment ${finalized:0:12}… in its history"
 $localnet relayer-stop >/dev/null
+# the elected operator bonds itself (its account on p is the relayer's, idle while it is stopped)
+bond=$(q "$p" validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
+submit "$p" "bond of the elected operator" "$bin" tx validium post-bond "$idx" "$bond" --from operator \
+  --home "$(home "$p")" --keyring-backend test --chain-id "$pcid" --gas 300000 >/dev/null
+say "the elected operator bonded $bond on $pcid for $vcid"
 $localnet stop "$v" >/dev/null
 "$bin" export --height "$export_height" --home "$vhome" --output-document "$work/export.json" >"$work/export.log" 2>&1 ||
   die "export of $vcid at height $export_height: $(tail -n 5 "$work/export.log")"

@@ -253,10 +253,13 @@ func (s *suite) ledger(path string) ownLedger {
 // childRecord is the part of x/validium's child query the suite checks.
 type childRecord struct {
 	Child struct {
-		Status             string `json:"status"`
-		LatestCommitment   []byte `json:"latest_commitment"`
-		OperatorKeyHash    []byte `json:"operator_key_hash"`
-		Epoch              string `json:"epoch"`
+		Status           string `json:"status"`
+		LatestCommitment []byte `json:"latest_commitment"`
+		OperatorKeyHash  []byte `json:"operator_key_hash"`
+		Epoch            string `json:"epoch"`
+		Bond             struct {
+			Amount string `json:"amount"`
+		} `json:"bond"`
 		LedgerRoot         []byte `json:"ledger_root"`
 		OutboxRoot         []byte `json:"outbox_root"`
 		AnchorHeight       string `json:"anchor_height"`
@@ -635,6 +638,7 @@ func stepFailover(s *suite) {
 	rec := s.child("root", 1)
 	require.Equal(t, sum.NewEpoch, uintOf(rec.Child.Epoch))
 	require.Equal(t, sum.OperatorKeyHash, hexOf(rec.Child.OperatorKeyHash))
+	require.Equal(t, before.Child.Bond.Amount, rec.Child.Bond.Amount, "the elected operator posted a bond like the old one")
 	require.NotEqual(t, sum.FinalizedCommitment, hexOf(rec.Child.LatestCommitment), "an update after the switch")
 	var own struct {
 		Commitment struct {

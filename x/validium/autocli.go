@@ -47,6 +47,11 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					Short:          "Force a deposit (a signed ledger bridge-out to the child) the child must mint before the deadline",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "op"}},
 				},
+				{
+					RpcMethod: "PostBond", Use: "post-bond [child-index] [amount]",
+					Short:          "Add to a child's bond (its operator only; e.g. an operator installed by a re-election)",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "amount"}},
+				},
 			},
 		},
 	}
