@@ -242,7 +242,7 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 	app.ValidiumKeeper.SetForcedDepositor(app.BridgeKeeper)
 	app.ValidiumKeeper.SetRouter(app.BridgeKeeper)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority,
-		&app.ValidiumKeeper, &app.AcceptanceKeeper)
+		&app.ValidiumKeeper, &app.AcceptanceKeeper, &app.BridgeKeeper)
 }
 
 func (app *App) initModuleManager(enc EncodingConfig) {

@@ -22,7 +22,7 @@ import (
 // ever routes a message that was not burnt on its sender. Here it is then delivered (this chain
 // is the destination), queued as a forced operation for the child on the destination's branch
 // (this chain is an ancestor of the destination) or recorded to be carried up in this chain's
-// next update (anywhere else). Each chain routes a message once.
+// next update (anywhere else). Each chain routes a message once (routeAgain: the one exception).
 func (k Keeper) routeMessage(ctx context.Context, routed validiumtypes.RoutedMessage) (types.RouteRecord, error) {
 	m, err := decodeRouted(routed)
 	if err != nil {
@@ -44,10 +44,11 @@ func decodeRouted(routed validiumtypes.RoutedMessage) (inclusion.Message, error)
 func (k Keeper) route(ctx context.Context, m inclusion.Message, routed validiumtypes.RoutedMessage) (types.RouteRecord, error) {
 	h := m.Hash()
 	key := hash.EncodeElement(h)
-	if has, err := k.Routes.Has(ctx, key); err != nil || has {
-		if err == nil {
-			err = errorsmod.Wrapf(types.ErrAlreadyRouted, "%X", key)
-		}
+	existing, err := k.Routes.Get(ctx, key)
+	if err == nil {
+		return k.routeAgain(ctx, existing)
+	}
+	if !errors.Is(err, collections.ErrNotFound) {
 		return types.RouteRecord{}, err
 	}
 	if err := k.checkExpired(ctx, m.Deadline); err != nil {
@@ -85,6 +86,23 @@ func (k Keeper) route(ctx context.Context, m inclusion.Message, routed validiumt
 	return record, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRouted{
 		MessageHash: key, Status: record.Status, ChildIndex: record.ChildIndex, AlreadyDelivered: record.AlreadyDelivered,
 	})
+}
+
+// routeAgain answers a message this chain routed already: ErrAlreadyRouted, except for one
+// recorded as already delivered to a child that no longer holds it as consumed (a re-election
+// rolled the consuming update back, DESIGN §9) and that RerouteAfterRollback could not queue
+// then (the child's queue was full): resubmitting the route queues it now (DESIGN §7.5).
+func (k Keeper) routeAgain(ctx context.Context, record types.RouteRecord) (types.RouteRecord, error) {
+	if record.Status == types.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN && record.AlreadyDelivered {
+		queued, err := k.redeliverDown(ctx, &record)
+		if err != nil {
+			return types.RouteRecord{}, err
+		}
+		if queued {
+			return record, nil
+		}
+	}
+	return types.RouteRecord{}, errorsmod.Wrapf(types.ErrAlreadyRouted, "%X", record.MessageHash)
 }
 
 // RouteFromChild takes a routed message a child's update carries up (x/validium calls it while
@@ -146,7 +164,8 @@ func (k Keeper) deliverRouted(ctx context.Context, m inclusion.Message, rootHeig
 
 // routeDown queues the message as a forced operation for the child on the destination's branch.
 // When that child is the destination and has already consumed the message (it claimed it before
-// the route got here), nothing is queued: the child could never mint it a second time.
+// the route got here), nothing is queued: the child could never mint it a second time (unless a
+// re-election drops that consumption: RerouteAfterRollback then queues it, DESIGN §9).
 func (k Keeper) routeDown(ctx context.Context, m inclusion.Message, child uint32, forward bool, record *types.RouteRecord) error {
 	record.Status = types.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN
 	record.ChildIndex = child

@@ -274,7 +274,9 @@ func (k Keeper) addToTally(ctx context.Context, roundID uint64, candidate types.
 
 // elect closes a round that reached a majority: x/validium rolls the child back to its
 // finalized commitment, installs the candidate, bumps the epoch and slashes the old operator;
-// x/acceptance drops the child's hashes after the finalized one (DESIGN §9).
+// x/bridge routes again to the child the messages it had recorded as already delivered because
+// of an inbox entry the rollback un-consumed (DESIGN §7.5); x/acceptance drops the child's
+// hashes after the finalized one (DESIGN §9).
 func (k Keeper) elect(ctx context.Context, round types.Round, candidate types.Candidate, rootHeight uint64) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -287,9 +289,12 @@ func (k Keeper) elect(ctx context.Context, round types.Round, candidate types.Ca
 	if !ok {
 		return errorsmod.Wrapf(types.ErrNotFinalized, "child %d", round.ChildIndex)
 	}
-	previous, slashed, err := k.validium.InstallOperator(ctx, round.ChildIndex, candidate.Operator,
+	previous, slashed, unconsumed, err := k.validium.InstallOperator(ctx, round.ChildIndex, candidate.Operator,
 		candidate.OperatorKeyHash, params.SlashBps)
 	if err != nil {
+		return err
+	}
+	if err := k.bridge.RerouteAfterRollback(ctx, round.ChildIndex, unconsumed); err != nil {
 		return err
 	}
 	if err := k.acceptance.RollbackToFinalized(ctx, round.ChildIndex); err != nil {

@@ -86,6 +86,6 @@ func TestGenesisRoundTrip(t *testing.T) {
 func TestNewKeeperRejectsBadAuthority(t *testing.T) {
 	f := newFixture(t)
 	require.Panics(t, func() {
-		keeper.NewKeeper(f.env.Codec, f.env.StoreService, f.env.AddressCodec, "not-an-address", &f.validium, nil)
+		keeper.NewKeeper(f.env.Codec, f.env.StoreService, f.env.AddressCodec, "not-an-address", &f.validium, nil, nil)
 	})
 }

@@ -72,6 +72,23 @@ func (b *burnBank) BurnCoins(_ context.Context, module string, amt sdk.Coins) er
 	return nil
 }
 
+// rerouteCall is one call of x/bridge's RerouteAfterRollback.
+type rerouteCall struct {
+	child  uint32
+	hashes [][]byte
+}
+
+// fakeBridge records what the switch hands to x/bridge (x/bridge's own tests cover the re-route).
+type fakeBridge struct {
+	calls []rerouteCall
+	err   error
+}
+
+func (b *fakeBridge) RerouteAfterRollback(_ context.Context, childIndex uint32, payloadHashes [][]byte) error {
+	b.calls = append(b.calls, rerouteCall{child: childIndex, hashes: payloadHashes})
+	return b.err
+}
+
 // fixture is p (the root) with real x/validium, x/acceptance and x/election keepers over one
 // multistore, and its child v = 1 whose commitment at root height 4 (tree) is finalized and
 // whose commitment at 8 (withheld) is pending: the state a withholding v leaves.
@@ -80,6 +97,7 @@ type fixture struct {
 	ctx        sdk.Context
 	env        keepertest.Env
 	bank       *burnBank
+	bridge     *fakeBridge
 	validium   validiumkeeper.Keeper
 	acceptance acceptancekeeper.Keeper
 	k          keeper.Keeper
@@ -109,7 +127,7 @@ func newFixture(t *testing.T) *fixture {
 	authority, err := ac.BytesToString(authtypes.NewModuleAddress(govtypes.ModuleName))
 	require.NoError(t, err)
 
-	f := &fixture{t: t, ctx: ctx, bank: &burnBank{balances: map[string]sdk.Coins{}}}
+	f := &fixture{t: t, ctx: ctx, bank: &burnBank{balances: map[string]sdk.Coins{}}, bridge: &fakeBridge{}}
 	f.env = keepertest.Env{Ctx: ctx, StoreService: runtime.NewKVStoreService(keys[types.StoreKey]), Codec: cdc,
 		AddressCodec: ac, Authority: authority}
 	f.validium = validiumkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[validiumtypes.StoreKey]), ac, authority, f.bank)
@@ -117,7 +135,7 @@ func newFixture(t *testing.T) *fixture {
 	f.acceptance = acceptancekeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[acceptancetypes.StoreKey]), ac, authority, f.validium)
 	require.NoError(t, f.acceptance.InitGenesis(ctx, acceptancetypes.DefaultGenesisState()))
 	f.validium.SetAcceptanceHooks(f.acceptance)
-	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, &f.validium, &f.acceptance)
+	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, &f.validium, &f.acceptance, f.bridge)
 	require.NoError(t, f.k.InitGenesis(ctx, types.DefaultGenesisState()))
 	f.msgs, f.query = keeper.NewMsgServerImpl(&f.k), keeper.NewQueryServerImpl(&f.k)
 

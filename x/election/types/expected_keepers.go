@@ -21,8 +21,18 @@ type ValidiumKeeper interface {
 	RootHeight(ctx context.Context) (uint64, error)
 	// InstallOperator rolls the child back to its finalized commitment, installs the elected
 	// operator and key hash, bumps its epoch and slashes slashBps of the old operator's bond. It
-	// returns the child as it was before and the slashed amount.
-	InstallOperator(ctx context.Context, index uint32, operator string, operatorKeyHash []byte, slashBps uint32) (validiumtypes.Child, sdk.Coin, error)
+	// returns the child as it was before, the slashed amount and the payload hashes of the inbox
+	// entries the rollback un-consumed (sorted).
+	InstallOperator(ctx context.Context, index uint32, operator string, operatorKeyHash []byte, slashBps uint32) (validiumtypes.Child, sdk.Coin, [][]byte, error)
+}
+
+// BridgeKeeper is what x/election needs from x/bridge: after a switch, the messages x/bridge
+// recorded as already delivered to the child because of an entry the rollback un-consumed are
+// routed to it again (DESIGN §7.5, §9).
+type BridgeKeeper interface {
+	// RerouteAfterRollback queues again for child childIndex the routed messages among
+	// payloadHashes that were recorded as already delivered to it.
+	RerouteAfterRollback(ctx context.Context, childIndex uint32, payloadHashes [][]byte) error
 }
 
 // AcceptanceKeeper is what x/election needs from x/acceptance (DESIGN §6, §9).

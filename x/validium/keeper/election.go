@@ -37,50 +37,53 @@ func (k Keeper) ChildVid(ctx context.Context, index uint32) (fr.Element, error) 
 // x/election once a majority of the child's descendants voted for a candidate: the child is
 // rolled back to its finalized commitment (its roots, inbox head, anchor and children-SMT leaf;
 // the history and snapshots after it are dropped, the forced operations consumed after it are
-// queued again with a fresh deadline and the inbox entries consumed after it are un-consumed), the candidate's address and operator key hash are
-// installed, the epoch is bumped (so updates made for the old epoch fail checkOperator), and
-// slashBps of the old operator's bond is burnt; the rest of the bond goes back to the old
-// operator. It returns the child as it was and the slashed amount. A frozen child is refused:
-// its users exit from the same finalized state instead.
+// queued again with a fresh deadline and the inbox entries consumed after it are un-consumed), the
+// candidate's address and operator key hash are installed, the epoch is bumped (so updates made
+// for the old epoch fail checkOperator), and slashBps of the old operator's bond is burnt; the
+// rest of the bond goes back to the old operator. It returns the child as it was, the slashed
+// amount and the payload hashes of the un-consumed inbox entries, sorted, which x/election hands
+// to x/bridge so a message it recorded as already delivered to the child is routed again (DESIGN
+// §7.5, §9). A frozen child is refused: its users exit from the same finalized state instead.
 func (k Keeper) InstallOperator(
 	ctx context.Context, index uint32, operator string, operatorKeyHash []byte, slashBps uint32,
-) (types.Child, sdk.Coin, error) {
+) (types.Child, sdk.Coin, [][]byte, error) {
 	child, err := k.GetChild(ctx, index)
 	if err != nil {
-		return types.Child{}, sdk.Coin{}, err
+		return types.Child{}, sdk.Coin{}, nil, err
 	}
 	if child.Status == types.ChildStatus_CHILD_STATUS_FROZEN {
-		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrChildFrozen, "child %d", index)
+		return types.Child{}, sdk.Coin{}, nil, errorsmod.Wrapf(types.ErrChildFrozen, "child %d", index)
 	}
 	if _, err := k.addressCodec.StringToBytes(operator); err != nil {
-		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrInvalidAddress, "operator: %v", err)
+		return types.Child{}, sdk.Coin{}, nil, errorsmod.Wrapf(types.ErrInvalidAddress, "operator: %v", err)
 	}
 	if _, err := hash.DecodeElement(operatorKeyHash); err != nil {
-		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrInvalidField, "operator_key_hash: %v", err)
+		return types.Child{}, sdk.Coin{}, nil, errorsmod.Wrapf(types.ErrInvalidField, "operator_key_hash: %v", err)
 	}
 	if slashBps > MaxSlashBps {
-		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrCannotSlash, "slash share %d bps", slashBps)
+		return types.Child{}, sdk.Coin{}, nil, errorsmod.Wrapf(types.ErrCannotSlash, "slash share %d bps", slashBps)
 	}
 	finalized, ok, err := k.finalizedCommitment(ctx, index)
 	if err != nil {
-		return types.Child{}, sdk.Coin{}, err
+		return types.Child{}, sdk.Coin{}, nil, err
 	}
 	if !ok {
-		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrNotFinalized, "child %d", index)
+		return types.Child{}, sdk.Coin{}, nil, errorsmod.Wrapf(types.ErrNotFinalized, "child %d", index)
 	}
 	finalizedHash, err := hash.DecodeElement(finalized)
 	if err != nil {
-		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrInvalidField, "finalized commitment: %v", err)
+		return types.Child{}, sdk.Coin{}, nil, errorsmod.Wrapf(types.ErrInvalidField, "finalized commitment: %v", err)
 	}
 	snap, err := k.Snapshots.Get(ctx, collections.Join(index, finalized))
 	if errors.Is(err, collections.ErrNotFound) {
-		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrNoSnapshot, "child %d", index)
+		return types.Child{}, sdk.Coin{}, nil, errorsmod.Wrapf(types.ErrNoSnapshot, "child %d", index)
 	}
 	if err != nil {
-		return types.Child{}, sdk.Coin{}, err
+		return types.Child{}, sdk.Coin{}, nil, err
 	}
-	if err := k.rollBackAfter(ctx, index, snap.AnchorHeight); err != nil {
-		return types.Child{}, sdk.Coin{}, err
+	unconsumed, err := k.rollBackAfter(ctx, index, snap.AnchorHeight)
+	if err != nil {
+		return types.Child{}, sdk.Coin{}, nil, err
 	}
 	previous := child
 	child.LatestCommitment = bytes.Clone(finalized)
@@ -91,13 +94,16 @@ func (k Keeper) InstallOperator(
 	child.Epoch = previous.Epoch + 1
 	slashed, err := k.slashBond(ctx, previous, slashBps)
 	if err != nil {
-		return types.Child{}, sdk.Coin{}, err
+		return types.Child{}, sdk.Coin{}, nil, err
 	}
 	child.Bond = sdk.Coin{Denom: previous.Bond.Denom, Amount: sdkmath.ZeroInt()}
 	if err := k.Children.Set(ctx, index, child); err != nil {
-		return types.Child{}, sdk.Coin{}, err
+		return types.Child{}, sdk.Coin{}, nil, err
 	}
-	return previous, slashed, k.setChildLeaf(ctx, index, finalizedHash)
+	if err := k.setChildLeaf(ctx, index, finalizedHash); err != nil {
+		return types.Child{}, sdk.Coin{}, nil, err
+	}
+	return previous, slashed, unconsumed, nil
 }
 
 // slashBond burns slashBps of the old operator's bond from the module account and returns the
@@ -136,8 +142,9 @@ func (k Keeper) slashBond(ctx context.Context, old types.Child, slashBps uint32)
 // counted from now, so the elected operator must mint them (their deposits were burnt here and
 // only minted in the state that is rolled back), and the inbox entries they consumed first are
 // no longer consumed, so a message minted only in the dropped state is routed to the child again
-// (DESIGN §7.5, §9).
-func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint64) error {
+// (DESIGN §7.5, §9). It returns the un-consumed entries' payload hashes, sorted: at most
+// MaxInboxEntriesPerUpdate per dropped snapshot.
+func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint64) ([][]byte, error) {
 	var later []collections.Pair[uint32, []byte]
 	err := k.Snapshots.Walk(ctx, collections.NewPrefixedPairRange[uint32, []byte](index),
 		func(key collections.Pair[uint32, []byte], snap types.Child) (bool, error) {
@@ -147,27 +154,31 @@ func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint
 			return false, nil
 		})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var restored []types.ForcedOperation
+	var unconsumed [][]byte
 	for _, key := range later {
 		ops, entries, err := k.removeSnapshot(ctx, key)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		restored = append(restored, ops...)
 		for _, h := range entries {
 			if err := k.ConsumedEntries.Remove(ctx, collections.Join(index, h)); err != nil {
-				return err
+				return nil, err
 			}
 		}
+		unconsumed = append(unconsumed, entries...)
 	}
 	if err := k.History.Clear(ctx, new(collections.Range[collections.Pair[uint32, uint64]]).
 		StartExclusive(collections.Join(index, rootHeight)).
 		EndInclusive(collections.Join(index, ^uint64(0)))); err != nil {
-		return err
+		return nil, err
 	}
-	return k.requeueForcedOps(ctx, index, restored)
+	slices.SortFunc(unconsumed, bytes.Compare)
+	unconsumed = slices.CompactFunc(unconsumed, bytes.Equal) // an entry is filed once; kept as a guard
+	return unconsumed, k.requeueForcedOps(ctx, index, restored)
 }
 
 // requeueForcedOps puts consumed forced operations back into the child's queue with a fresh

@@ -122,7 +122,7 @@ func (s *KeeperTestSuite) TestInstallOperatorRollsBackAndSwitchesEpoch() {
 	oldOp, newOp := s.operator(1), s.operator(2) // (operator funds the address on each call)
 	oldBalance := s.bank.balance(oldOp)
 
-	previous, slashed, err := s.keeper.InstallOperator(s.env.Ctx, 1, newOp.String(), newKeyHash, 5_000)
+	previous, slashed, _, err := s.keeper.InstallOperator(s.env.Ctx, 1, newOp.String(), newKeyHash, 5_000)
 	s.Require().NoError(err)
 	s.Require().Equal(before, previous)
 	s.Require().Equal(sdk.NewCoin(bondDenom, sdkmath.NewInt(500_000)), slashed)
@@ -228,7 +228,7 @@ func (s *KeeperTestSuite) requireExitStillWorks(state *childLedger, finalized ty
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(40), res.Amount)
 	s.Require().Equal([]uint64{40}, minter.minted)
-	_, _, err = s.keeper.InstallOperator(ctx, 1, s.operator(3).String(), newKeyHash, 5_000)
+	_, _, _, err = s.keeper.InstallOperator(ctx, 1, s.operator(3).String(), newKeyHash, 5_000)
 	s.Require().ErrorIs(err, types.ErrChildFrozen, "no switch on a frozen child: its users exit")
 }
 
@@ -274,14 +274,14 @@ func (s *KeeperTestSuite) TestInstallOperatorRejections() {
 				tc.setup()
 			}
 			ctx, _ := s.env.Ctx.CacheContext() // a failed message's writes are dropped with its context
-			_, _, err := s.keeper.InstallOperator(ctx, tc.index, tc.op, tc.key, tc.bps)
+			_, _, _, err := s.keeper.InstallOperator(ctx, tc.index, tc.op, tc.key, tc.bps)
 			s.Require().ErrorIs(err, tc.wantErr)
 		})
 	}
 	// a zero share slashes nothing and needs no burning
 	s.useBank(s.bank)
 	s.accept.finalized = f.c1
-	_, slashed, err := s.keeper.InstallOperator(s.env.Ctx, 1, s.operator(2).String(), newKeyHash, 0)
+	_, slashed, _, err := s.keeper.InstallOperator(s.env.Ctx, 1, s.operator(2).String(), newKeyHash, 0)
 	s.Require().NoError(err)
 	s.Require().True(slashed.Amount.IsZero())
 }

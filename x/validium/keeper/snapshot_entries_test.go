@@ -1,6 +1,9 @@
 package keeper_test
 
 import (
+	"bytes"
+	"slices"
+
 	"cosmossdk.io/collections"
 
 	"github.com/slush-tree/slush/circuits/hash"
@@ -74,8 +77,11 @@ func (s *KeeperTestSuite) TestRollbackUnconsumesEntries() {
 	s.requireGenesisRoundTrip(3)
 
 	newOp := s.operator(2)
-	_, _, err = s.keeper.InstallOperator(s.env.Ctx, 1, newOp.String(), newKeyHash, 0)
+	_, _, unconsumed, err := s.keeper.InstallOperator(s.env.Ctx, 1, newOp.String(), newKeyHash, 0)
 	s.Require().NoError(err)
+	want := [][]byte{h(late), h(routed)}
+	slices.SortFunc(want, bytes.Compare)
+	s.Require().Equal(want, unconsumed, "the switch returns exactly the un-consumed entries, sorted, for x/bridge")
 	for _, tc := range []struct {
 		name     string
 		m        inclusion.Message
