@@ -32,11 +32,12 @@ type fakeTree struct {
 	consumed   map[string]bool // (child, hash) pairs the children consumed: fmt "%d/%X"
 }
 
-// queuedRoute is one EnqueueRouted call.
+// queuedRoute is one EnqueueRouted (or RequeueRouted: unbounded) call.
 type queuedRoute struct {
-	child   uint32
-	msg     inclusion.Message
-	forward bool
+	child     uint32
+	msg       inclusion.Message
+	forward   bool
+	unbounded bool
 }
 
 var childVid = commitment.MustPackVid([]uint8{1, 2})
@@ -92,6 +93,14 @@ func (f fakeTree) EnqueueRouted(_ context.Context, index uint32, m inclusion.Mes
 		return errors.New("fakeTree: no child accepts routed messages")
 	}
 	*f.routes = append(*f.routes, queuedRoute{child: index, msg: m, forward: forward})
+	return nil
+}
+
+func (f fakeTree) RequeueRouted(_ context.Context, index uint32, m inclusion.Message, forward bool) error {
+	if f.routes == nil {
+		return errors.New("fakeTree: no child accepts routed messages")
+	}
+	*f.routes = append(*f.routes, queuedRoute{child: index, msg: m, forward: forward, unbounded: true})
 	return nil
 }
 

@@ -14,7 +14,6 @@ import (
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/x/bridge/types"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // RerouteAfterRollback is called by x/election right after an emergency re-election rolled child
@@ -42,13 +41,7 @@ func (k Keeper) RerouteAfterRollback(ctx context.Context, childIndex uint32, pay
 		if !deliveredTo(record, childIndex) {
 			continue
 		}
-		if _, err := k.redeliverDown(ctx, &record); err != nil {
-			if errors.Is(err, validiumtypes.ErrForcedQueueFull) {
-				// the record stays already delivered: resubmitting the route retries (route)
-				k.logger.Error("routed message not queued again after a rollback", "child", childIndex,
-					"message", h, "err", err)
-				continue
-			}
+		if _, err := k.redeliverDown(ctx, &record, true); err != nil {
 			return err
 		}
 	}
@@ -66,8 +59,10 @@ func deliveredTo(record types.RouteRecord, index uint32) bool {
 // consumed the message (a re-election rolled that back), as routeDown would queue it: a mint
 // operation when the child is the destination, a forward operation when the destination lies
 // below it. The record then reads like any ROUTED_DOWN record (pending until the child consumes
-// it). It reports whether it queued anything; record is updated in place.
-func (k Keeper) redeliverDown(ctx context.Context, record *types.RouteRecord) (bool, error) {
+// it). After a rollback the queue bound does not apply (validium RequeueRouted: the switch must
+// not lose the message); a resubmitted route (routeAgain) stays within it. It reports whether it
+// queued anything; record is updated in place.
+func (k Keeper) redeliverDown(ctx context.Context, record *types.RouteRecord, afterRollback bool) (bool, error) {
 	consumed, err := k.validium.ChildConsumed(ctx, record.ChildIndex, record.MessageHash)
 	if err != nil || consumed {
 		return false, err
@@ -90,7 +85,11 @@ func (k Keeper) redeliverDown(ctx context.Context, record *types.RouteRecord) (b
 	if !isPrefix(own, dst) || uint32(dst[len(own)]) != record.ChildIndex {
 		return false, errorsmod.Wrapf(types.ErrInvalidRoute, "child %d is not on the destination's branch", record.ChildIndex)
 	}
-	if err := k.validium.EnqueueRouted(ctx, record.ChildIndex, m, len(dst) > len(own)+1); err != nil {
+	enqueue := k.validium.EnqueueRouted
+	if afterRollback {
+		enqueue = k.validium.RequeueRouted
+	}
+	if err := enqueue(ctx, record.ChildIndex, m, len(dst) > len(own)+1); err != nil {
 		return false, err
 	}
 	record.AlreadyDelivered = false

@@ -19,7 +19,8 @@ import (
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
-// fullQueueTree is a fakeTree whose children's forced-operation queues are full.
+// fullQueueTree is a fakeTree whose children's forced-operation queues are full: only the
+// unbounded RequeueRouted of a rollback gets in.
 type fullQueueTree struct{ fakeTree }
 
 func (fullQueueTree) EnqueueRouted(context.Context, uint32, inclusion.Message, bool) error {
@@ -60,10 +61,10 @@ func TestRerouteAfterRollback(t *testing.T) {
 	}{
 		{name: "already delivered to the destination child: mint queued",
 			m: rerouteMsg(1, 2), record: ptr(routeRecord(rerouteMsg(1, 2), 2, true)),
-			wantQueued: []queuedRoute{{child: 2, msg: rerouteMsg(1, 2)}}},
+			wantQueued: []queuedRoute{{child: 2, msg: rerouteMsg(1, 2), unbounded: true}}},
 		{name: "already delivered on the way below the child: forward queued",
 			m: rerouteMsg(2, 2, 5), record: ptr(routeRecord(rerouteMsg(2, 2, 5), 2, true)),
-			wantQueued: []queuedRoute{{child: 2, msg: rerouteMsg(2, 2, 5), forward: true}}},
+			wantQueued: []queuedRoute{{child: 2, msg: rerouteMsg(2, 2, 5), forward: true, unbounded: true}}},
 		{name: "a record for another child is untouched",
 			m: rerouteMsg(3, 3), record: ptr(routeRecord(rerouteMsg(3, 3), 3, true))},
 		{name: "a record queued normally is untouched (x/validium requeues its operation)",
@@ -110,27 +111,36 @@ func TestRerouteAfterRollback(t *testing.T) {
 	}
 }
 
-// TestRerouteQueueFullThenRetry: when the child's queue is full the switch still goes through
-// and the record stays already delivered; resubmitting the route queues it once there is room,
-// and only while the child no longer holds it as consumed.
-func TestRerouteQueueFullThenRetry(t *testing.T) {
+// TestRerouteQueueFull: a full queue neither blocks the switch nor loses the message: the
+// rollback queues it past the bound (RequeueRouted), while a resubmitted route (MsgRouteMessage,
+// anyone's) stays within it, and routes only while the child no longer holds the message as
+// consumed, once.
+func TestRerouteQueueFull(t *testing.T) {
 	m := rerouteMsg(1, 2)
 	key := hash.EncodeElement(m.Hash())
-	record := routeRecord(m, 2, true)
 	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
-	full := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
-		fullQueueTree{fakeTree{root: true, rootHeight: afterDeadline}}, fakeAcceptance{}, log.NewNopLogger())
-	require.NoError(t, full.InitGenesis(env.Ctx, types.DefaultGenesisState()))
-	require.NoError(t, full.Routes.Set(env.Ctx, key, record))
-	require.NoError(t, full.RerouteAfterRollback(env.Ctx, 2, [][]byte{key}), "a full queue does not block the switch")
-	got, err := full.Routes.Get(env.Ctx, key)
-	require.NoError(t, err)
-	require.Equal(t, record, got, "not queued: still recorded as already delivered")
-
-	route := &types.MsgRouteMessage{Sender: env.OtherAddress(t), Routed: validiumtypes.RoutedMessage{
-		Message: ledger.EncodeMessage(m), RootHeight: 10, Proof: []byte("proof")}}
 	var queued []queuedRoute
-	consumed := map[string]bool{fmt.Sprintf("%d/%X", 2, key): true}
+	full := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
+		fullQueueTree{fakeTree{root: true, rootHeight: afterDeadline, routes: &queued}}, fakeAcceptance{}, log.NewNopLogger())
+	require.NoError(t, full.InitGenesis(env.Ctx, types.DefaultGenesisState()))
+	require.NoError(t, full.Routes.Set(env.Ctx, key, routeRecord(m, 2, true)))
+	require.NoError(t, full.RerouteAfterRollback(env.Ctx, 2, [][]byte{key}), "a full queue does not block the switch")
+	require.Equal(t, []queuedRoute{{child: 2, msg: m, unbounded: true}}, queued, "queued past the bound")
+
+	// a resubmitted route is bounded: on a full queue it fails and changes nothing
+	m2 := rerouteMsg(2, 2)
+	key2 := hash.EncodeElement(m2.Hash())
+	require.NoError(t, full.Routes.Set(env.Ctx, key2, routeRecord(m2, 2, true)))
+	route := &types.MsgRouteMessage{Sender: env.OtherAddress(t), Routed: validiumtypes.RoutedMessage{
+		Message: ledger.EncodeMessage(m2), RootHeight: 10, Proof: []byte("proof")}}
+	_, err := keeper.NewMsgServerImpl(&full).RouteMessage(env.Ctx, route)
+	require.ErrorIs(t, err, validiumtypes.ErrForcedQueueFull)
+	got, err := full.Routes.Get(env.Ctx, key2)
+	require.NoError(t, err)
+	require.True(t, got.AlreadyDelivered, "still recorded as already delivered")
+
+	queued = nil
+	consumed := map[string]bool{fmt.Sprintf("%d/%X", 2, key2): true}
 	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
 		fakeTree{root: true, rootHeight: afterDeadline, routes: &queued, consumed: consumed}, fakeAcceptance{}, log.NewNopLogger())
 	msgs := keeper.NewMsgServerImpl(&k)
@@ -138,11 +148,11 @@ func TestRerouteQueueFullThenRetry(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrAlreadyRouted, "still consumed: routed once")
 	require.Empty(t, queued)
 
-	delete(consumed, fmt.Sprintf("%d/%X", 2, key)) // the rollback un-consumed it
+	delete(consumed, fmt.Sprintf("%d/%X", 2, key2)) // the rollback un-consumed it
 	res, err := msgs.RouteMessage(env.Ctx, route)
 	require.NoError(t, err)
 	require.Equal(t, types.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN, res.Status)
-	require.Equal(t, []queuedRoute{{child: 2, msg: m}}, queued)
+	require.Equal(t, []queuedRoute{{child: 2, msg: m2}}, queued, "within the bound")
 	_, err = msgs.RouteMessage(env.Ctx, route)
 	require.ErrorIs(t, err, types.ErrAlreadyRouted, "queued once")
 	require.Len(t, queued, 1)

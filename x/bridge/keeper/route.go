@@ -94,7 +94,7 @@ func (k Keeper) route(ctx context.Context, m inclusion.Message, routed validiumt
 // then (the child's queue was full): resubmitting the route queues it now (DESIGN §7.5).
 func (k Keeper) routeAgain(ctx context.Context, record types.RouteRecord) (types.RouteRecord, error) {
 	if record.Status == types.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN && record.AlreadyDelivered {
-		queued, err := k.redeliverDown(ctx, &record)
+		queued, err := k.redeliverDown(ctx, &record, false)
 		if err != nil {
 			return types.RouteRecord{}, err
 		}

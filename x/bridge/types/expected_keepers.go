@@ -27,6 +27,9 @@ type ValidiumKeeper interface {
 	OwnPath(ctx context.Context) ([]uint32, error)
 	// EnqueueRouted queues a routed message as a forced operation for a child (DESIGN §7.5).
 	EnqueueRouted(ctx context.Context, index uint32, m inclusion.Message, forward bool) error
+	// RequeueRouted is EnqueueRouted without the queue bound, for a message a re-election
+	// un-consumed (DESIGN §9).
+	RequeueRouted(ctx context.Context, index uint32, m inclusion.Message, forward bool) error
 	// ChildConsumed reports whether a child already consumed an inbox entry (claimed the message).
 	ChildConsumed(ctx context.Context, index uint32, payloadHash []byte) (bool, error)
 	// ParentChainID is the parent's chain-id from this chain's tree identity (empty at the root):

@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -204,11 +205,14 @@ func (s *KeeperTestSuite) TestTenThousandForcedOpsExpireBounded() {
 	s.Require().NoError(err)
 	_, err = s.force(1, types.MaxPendingForcedOps+1)
 	s.Require().ErrorIs(err, types.ErrForcedQueueFull)
+	routed := inclusion.Message{Nonce: 1, Amount: 1, Deadline: 1}
+	s.Require().ErrorIs(s.keeper.EnqueueRouted(s.env.Ctx, 1, routed, false), types.ErrForcedQueueFull, "routing is bounded")
+	s.Require().NoError(s.keeper.RequeueRouted(s.env.Ctx, 1, routed, false), "a re-election's re-route is not (DESIGN §9)")
 	_, err = s.force(2, 1) // another child's operation, same deadline, behind child 1's in the index
 	s.Require().NoError(err)
 
 	perBlock := int(types.DefaultMaxForcedOpsPerBlock)
-	total := int(types.MaxPendingForcedOps) + 1
+	total := int(types.MaxPendingForcedOps) + 2
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(int64(deadline) + 1)
 	lastBlock := total/perBlock + 1
 	for block := 1; block <= lastBlock; block++ {

@@ -21,6 +21,18 @@ import (
 // router checked with an inclusion proof. forward marks a destination below the child, which
 // then consumes the operation by forwarding it, not by minting it.
 func (k Keeper) EnqueueRouted(ctx context.Context, index uint32, m inclusion.Message, forward bool) error {
+	return k.enqueueRouted(ctx, index, m, forward, true)
+}
+
+// RequeueRouted is EnqueueRouted without the queue bound, for messages an emergency re-election
+// un-consumed (DESIGN §9): like the forced operations requeueForcedOps puts back, they are
+// bounded by what the dropped updates consumed, and refusing them would lose the funds.
+func (k Keeper) RequeueRouted(ctx context.Context, index uint32, m inclusion.Message, forward bool) error {
+	return k.enqueueRouted(ctx, index, m, forward, false)
+}
+
+// enqueueRouted queues a routed message for an active child, within the queue bound if bounded.
+func (k Keeper) enqueueRouted(ctx context.Context, index uint32, m inclusion.Message, forward, bounded bool) error {
 	child, err := k.GetChild(ctx, index)
 	if err != nil {
 		return err
@@ -28,8 +40,10 @@ func (k Keeper) EnqueueRouted(ctx context.Context, index uint32, m inclusion.Mes
 	if child.Status != types.ChildStatus_CHILD_STATUS_ACTIVE {
 		return errorsmod.Wrapf(types.ErrChildFrozen, "child %d", index)
 	}
-	if err := k.checkQueueRoom(ctx, index); err != nil {
-		return err
+	if bounded {
+		if err := k.checkQueueRoom(ctx, index); err != nil {
+			return err
+		}
 	}
 	seq, err := k.nextForcedSeq(ctx, index)
 	if err != nil {
