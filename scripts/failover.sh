@@ -23,6 +23,9 @@
 #  7. the relayer serves V's children again, and the script waits until P accepts an update of
 #     V made for the new epoch and V accepts an update of each child.
 #
+# A rerun after an interrupted report or vote resumes the open round (same candidate, voters that
+# voted are skipped); once P has switched, finish steps 5-7 by hand (docs/PROTOCOL.md, "Failover").
+#
 # Environment: SLUSHCHAIND (binary, default build/slushchaind), SLUSH_LOCALNET_DIR and
 # SLUSH_LOCALNET_PORT (as scripts/localnet.sh), SLUSH_FAILOVER_TIMEOUT (seconds per step, 600),
 # SLUSH_FAILOVER_SUMMARY (also write the summary as JSON to this file).
@@ -144,11 +147,19 @@ fi
 
 # 4. every child votes for the candidate: a fresh operator key; the relayer's account on p
 #    keeps submitting v's updates there (one relayer serves the localnet)
-cand_key=$work/candidate.key
-(umask 077; head -c 32 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$cand_key")
+# (kept beside the keys until it is installed, so a rerun after an interrupted vote votes for
+# the same candidate)
+cand_key=$(dirname "$($localnet operator-key "$v")")/operator-$v.candidate.key
+[ -f "$cand_key" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$cand_key")
 cand_hash=$("$bin" operator-key show --key-file "$cand_key" --hash-only)
 cand_operator=$("$bin" keys show operator -a --keyring-backend test --home "$(home "$p")")
+voted() { # child: its vote is in the round already (a rerun of the script)
+  local vid; vid=$(q "$1" bridge commitment 0 | jq -r '.commitment.fields.vid // empty')
+  [ -n "$vid" ] && q "$p" election votes "$round" | jq -e --arg vid "$vid" '[.votes[]? | select(.voter_vid == $vid)] | length > 0' >/dev/null
+}
 for c in "${kids[@]}"; do
+  [ "$(jq -r '.child.epoch // "0"' <<<"$(child_record)")" = "$old_epoch" ] || break # elected already
+  if voted "$c"; then say "$c voted in round $round already"; continue; fi
   # shellcheck disable=SC2046
   submit "$p" "vote by $c" "$bin" election vote --node-p "$(node "$p")" --round "$round" \
     --candidate-operator "$cand_operator" --candidate-key-hash "$cand_hash" \
