@@ -3,6 +3,7 @@ package ledger
 import (
 	"bytes"
 	"errors"
+	"math/big"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -123,4 +124,47 @@ func FuzzDecodeMessage(f *testing.F) {
 
 func samplePublicMessage() inclusion.Message {
 	return inclusion.Message{SrcVid: otherVid, DstVid: testVid, Nonce: 3, Recipient: hash.Uint64(4), AssetID: asset1, Amount: 5, Deadline: 6}
+}
+
+// TestDecodePublicKeyCanonical: a key decodes from its own encoding only. The same point with
+// its y-coordinate written as y + r (which gnark-crypto would silently reduce), a point off the
+// curve, the identity, and wrong lengths are all refused.
+func TestDecodePublicKeyCanonical(t *testing.T) {
+	var key []byte
+	var y fr.Element
+	for i := 0; ; i++ { // a key whose y + r still fits below the sign bit
+		k := KeyFromSeed([]byte{byte(i)})
+		y = k.PublicKey.A.Y
+		yr := new(big.Int).Add(y.BigInt(new(big.Int)), fr.Modulus())
+		if yr.BitLen() <= 255 {
+			key = k.PublicKey.Bytes()
+			break
+		}
+	}
+	pub, err := DecodePublicKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pub.A.Y.Equal(&y) {
+		t.Fatal("decoded another point")
+	}
+
+	yr := new(big.Int).Add(y.BigInt(new(big.Int)), fr.Modulus())
+	alias := make([]byte, PublicKeySize) // little-endian y + r, with the key's sign bit
+	be := yr.FillBytes(make([]byte, PublicKeySize))
+	for i := range be {
+		alias[i] = be[PublicKeySize-1-i]
+	}
+	alias[PublicKeySize-1] |= key[PublicKeySize-1] & 0x80
+	var identity [PublicKeySize]byte
+	identity[0] = 1 // (0, 1)
+	offCurve := bytes.Repeat([]byte{0xa5}, PublicKeySize)
+	for name, b := range map[string][]byte{
+		"y + r": alias, "identity": identity[:], "not a point": offCurve,
+		"short": key[1:], "long": append(append([]byte{}, key...), 0), "empty": nil,
+	} {
+		if _, err := DecodePublicKey(b); err == nil {
+			t.Errorf("%s: decoded", name)
+		}
+	}
 }

@@ -187,8 +187,8 @@ func DecodeOp(b []byte) (Op, error) {
 	pk := b[off : off+32]
 	off += 32
 	if op.Kind.signed() {
-		if _, e := op.PubKey.A.SetBytes(pk); e != nil || !op.PubKey.A.IsOnCurve() || !op.PubKey.A.IsInSubGroup() || op.PubKey.A.IsZero() {
-			return Op{}, fmt.Errorf("%w: public key", ErrBadOp)
+		if op.PubKey, err = DecodePublicKey(pk); err != nil {
+			return Op{}, fmt.Errorf("%w: %v", ErrBadOp, err)
 		}
 	}
 	elem(&op.Asset)

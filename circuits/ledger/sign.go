@@ -17,6 +17,30 @@ import (
 // SignatureSize is the length of a compressed EdDSA signature (R ‖ S).
 const SignatureSize = 2 * fr.Bytes
 
+// PublicKeySize is the length of a compressed EdDSA public key.
+const PublicKeySize = fr.Bytes
+
+// DecodePublicKey reads a compressed public key canonically: exactly PublicKeySize bytes that
+// re-encode to themselves (gnark-crypto reduces the y-coordinate mod r, so without that check
+// one key has several encodings), a point on the curve, in the prime-order subgroup and not the
+// identity. Every decoder of a public key (ledger ops, election messages) goes through it.
+func DecodePublicKey(b []byte) (eddsa.PublicKey, error) {
+	var pub eddsa.PublicKey
+	if len(b) != PublicKeySize {
+		return eddsa.PublicKey{}, fmt.Errorf("public key of %d bytes, want %d", len(b), PublicKeySize)
+	}
+	if _, err := pub.A.SetBytes(b); err != nil {
+		return eddsa.PublicKey{}, err
+	}
+	if !pub.A.IsOnCurve() || !pub.A.IsInSubGroup() || pub.A.IsZero() {
+		return eddsa.PublicKey{}, fmt.Errorf("public key is not a non-identity point of the prime-order subgroup")
+	}
+	if enc := pub.A.Bytes(); !bytes.Equal(enc[:], b) {
+		return eddsa.PublicKey{}, fmt.Errorf("public key: non-canonical encoding")
+	}
+	return pub, nil
+}
+
 // challengeHasher is the native EdDSA challenge hash H(R.X, R.Y, A.X, A.Y, M)
 // = Hash(DomainChallenge, ...), fed by gnark-crypto's eddsa as 32-byte
 // canonical big-endian chunks. ChallengeHasher is its in-circuit twin.

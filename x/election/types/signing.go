@@ -2,7 +2,6 @@ package types
 
 import (
 	"fmt"
-	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
@@ -24,7 +23,7 @@ const (
 )
 
 // PublicKeySize is the length of a compressed BabyJubJub public key.
-const PublicKeySize = fr.Bytes
+const PublicKeySize = ledger.PublicKeySize
 
 // MaxAddressLength is the longest account address a candidate may have (SDK addresses are 20
 // or 32 bytes); the vote message packs it into two 128-bit halves.
@@ -37,15 +36,13 @@ func OperatorKeyHash(pub eddsa.PublicKey) fr.Element {
 	return hash.Hash(hash.DomainOperatorKey, pub.A.X, pub.A.Y)
 }
 
-// DecodePublicKey reads a compressed public key: exactly 32 bytes, a point of the prime-order
-// subgroup other than the identity (gnark-crypto checks both), else ErrWrongKey.
+// DecodePublicKey reads an operator's compressed public key canonically (ledger.DecodePublicKey:
+// exactly 32 bytes, its own encoding, a non-identity point of the prime-order subgroup), else
+// ErrWrongKey.
 func DecodePublicKey(b []byte) (eddsa.PublicKey, error) {
-	var pub eddsa.PublicKey
-	if len(b) != PublicKeySize {
-		return eddsa.PublicKey{}, errorsmod.Wrapf(ErrWrongKey, "public key of %d bytes", len(b))
-	}
-	if _, err := pub.SetBytes(b); err != nil {
-		return eddsa.PublicKey{}, errorsmod.Wrapf(ErrWrongKey, "public key: %v", err)
+	pub, err := ledger.DecodePublicKey(b)
+	if err != nil {
+		return eddsa.PublicKey{}, errorsmod.Wrap(ErrWrongKey, err.Error())
 	}
 	return pub, nil
 }
@@ -91,7 +88,12 @@ func addressElements(addr []byte) (n, hi, lo fr.Element, err error) {
 	var padded [MaxAddressLength]byte
 	copy(padded[MaxAddressLength-len(addr):], addr)
 	n.SetUint64(uint64(len(addr)))
-	hi.SetBigInt(new(big.Int).SetBytes(padded[:16]))
-	lo.SetBigInt(new(big.Int).SetBytes(padded[16:]))
-	return n, hi, lo, nil
+	var half [fr.Bytes]byte // 16 zero bytes, then one half: below 2^128, so canonical
+	copy(half[16:], padded[:16])
+	if hi, err = hash.DecodeElement(half[:]); err != nil {
+		return n, hi, lo, err
+	}
+	copy(half[16:], padded[16:])
+	lo, err = hash.DecodeElement(half[:])
+	return n, hi, lo, err
 }
