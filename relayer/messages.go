@@ -291,7 +291,7 @@ func (r *Relayer) planClaim(ctx context.Context, d *Node, m inclusion.Message, m
 	if rc.RootHeight > m.Deadline {
 		return nil, nil // expired: the fallback route delivers it
 	}
-	w, err := messageWitness(ctx, r.lookup, r.keys.ledgerParams, rc.RootHeight, m)
+	w, err := messageWitness(ctx, r.lookup, rc.RootHeight, m)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +370,7 @@ func (r *Relayer) planConfirm(ctx context.Context, s, d *Node, m inclusion.Messa
 	if err != nil {
 		return nil, err
 	}
-	w, err := receiptWitness(ctx, r.lookup, d.LedgerParams, rc.RootHeight, rcpt, index)
+	w, err := receiptWitness(ctx, r.lookup, rc.RootHeight, rcpt, index)
 	if err != nil {
 		return nil, err
 	}
@@ -458,11 +458,11 @@ func (r *Relayer) findReceipt(ctx context.Context, d *Node, m inclusion.Message)
 	if !ok {
 		return inclusion.Receipt{}, 0, fmt.Errorf("%w: %s's log has no mint of the message", errNotYet, d.Name)
 	}
-	before, err := receiptTree(ctx, d.Chain, d.LedgerParams, mint.height-1)
+	before, err := receiptTree(ctx, d.Chain, mint.height-1)
 	if err != nil {
 		return inclusion.Receipt{}, 0, err
 	}
-	after, err := receiptTree(ctx, d.Chain, d.LedgerParams, mint.height)
+	after, err := receiptTree(ctx, d.Chain, mint.height)
 	if err != nil {
 		return inclusion.Receipt{}, 0, err
 	}

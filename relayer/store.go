@@ -4,8 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-
+	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
@@ -63,20 +62,22 @@ func (s *remoteStore) Set(_, _ []byte) error { return errReadOnly }
 func (s *remoteStore) Delete(_ []byte) error { return errReadOnly }
 
 // outboxProof proves message nonce in chain's outbox as of block height (nil, false when the
-// outbox did not hold it yet).
-func outboxProof(ctx context.Context, chain storeReader, vid fr.Element, lp bridgetypes.LedgerParams, height int64, nonce uint64) (smt.AccumulatorProof, bool, error) {
-	st, err := ledger.NewState(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), vid, lp.Ledger())
+// outbox did not hold it yet). Only the outbox is opened, at the inclusion circuit's accumulator
+// depth, so the sender's own ledger shape (e.g. the root's account depth) does not matter.
+func outboxProof(ctx context.Context, chain storeReader, height int64, nonce uint64) (smt.AccumulatorProof, bool, error) {
+	out, err := ledger.OpenOutbox(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), inclusion.AccumulatorDepth)
 	if err != nil {
 		return smt.AccumulatorProof{}, false, err
 	}
-	if nonce >= st.Outbox().Size() {
+	if nonce >= out.Size() {
 		return smt.AccumulatorProof{}, false, nil
 	}
-	p, err := st.Outbox().Prove(nonce)
+	p, err := out.Prove(nonce)
 	return p, err == nil, err
 }
 
-// receiptTree opens chain's receipt accumulator as of block height.
-func receiptTree(ctx context.Context, chain storeReader, lp bridgetypes.LedgerParams, height int64) (*smt.Accumulator, error) {
-	return smt.NewAccumulator(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.ReceiptStoreKey.Bytes(), height), int(lp.OutboxDepth))
+// receiptTree opens chain's receipt accumulator as of block height (at the inclusion circuit's
+// accumulator depth, like the outbox).
+func receiptTree(ctx context.Context, chain storeReader, height int64) (*smt.Accumulator, error) {
+	return smt.NewAccumulator(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.ReceiptStoreKey.Bytes(), height), inclusion.AccumulatorDepth)
 }

@@ -300,7 +300,7 @@ func (r *Relayer) routedProof(ctx context.Context, verifier *Node, m inclusion.M
 	if !rc.Known {
 		return validiumtypes.RoutedMessage{}, fmt.Errorf("%w: %s knows no root commitment", errNotYet, verifier.Name)
 	}
-	w, err := messageWitness(ctx, r.lookup, r.keys.ledgerParams, rc.RootHeight, m)
+	w, err := messageWitness(ctx, r.lookup, rc.RootHeight, m)
 	if err != nil {
 		return validiumtypes.RoutedMessage{}, err
 	}

@@ -119,7 +119,7 @@ func isZero(b []byte) bool {
 
 // messageWitness builds the witness that message m (in its sender's outbox) is bound by the
 // root commitment at rootHeight.
-func messageWitness(ctx context.Context, lookup treeLookup, lp bridgetypes.LedgerParams, rootHeight uint64, m inclusion.Message) (inclusion.Witness, error) {
+func messageWitness(ctx context.Context, lookup treeLookup, rootHeight uint64, m inclusion.Message) (inclusion.Witness, error) {
 	src, err := commitment.UnpackVid(m.SrcVid)
 	if err != nil {
 		return inclusion.Witness{}, err
@@ -128,7 +128,7 @@ func messageWitness(ctx context.Context, lookup treeLookup, lp bridgetypes.Ledge
 	if err != nil {
 		return inclusion.Witness{}, err
 	}
-	acc, ok, err := outboxProof(ctx, w.chain, m.SrcVid, lp, w.source.Height, m.Nonce)
+	acc, ok, err := outboxProof(ctx, w.chain, w.source.Height, m.Nonce)
 	if err != nil {
 		return inclusion.Witness{}, err
 	}
@@ -140,7 +140,7 @@ func messageWitness(ctx context.Context, lookup treeLookup, lp bridgetypes.Ledge
 
 // receiptWitness builds the witness that receipt rc, at index of its claimer's receipt tree,
 // is bound by the root commitment at rootHeight.
-func receiptWitness(ctx context.Context, lookup treeLookup, lp bridgetypes.LedgerParams, rootHeight uint64, rc inclusion.Receipt, index uint64) (inclusion.Witness, error) {
+func receiptWitness(ctx context.Context, lookup treeLookup, rootHeight uint64, rc inclusion.Receipt, index uint64) (inclusion.Witness, error) {
 	src, err := commitment.UnpackVid(rc.SrcVid)
 	if err != nil {
 		return inclusion.Witness{}, err
@@ -149,7 +149,7 @@ func receiptWitness(ctx context.Context, lookup treeLookup, lp bridgetypes.Ledge
 	if err != nil {
 		return inclusion.Witness{}, err
 	}
-	tree, err := receiptTree(ctx, w.chain, lp, w.source.Height)
+	tree, err := receiptTree(ctx, w.chain, w.source.Height)
 	if err != nil {
 		return inclusion.Witness{}, err
 	}

@@ -16,7 +16,7 @@ const testInclusionDepth = 2
 func TestMessageWitness(t *testing.T) {
 	ctx := context.Background()
 	ft := newFakeTree(t)
-	w, err := messageWitness(ctx, ft.lookup, testLedger, 12, ft.msg)
+	w, err := messageWitness(ctx, ft.lookup, 12, ft.msg)
 	require.NoError(t, err)
 	require.NoError(t, w.Check(testInclusionDepth), "the circuit's native checks pass")
 	require.Len(t, w.Hops, 2)
@@ -26,16 +26,16 @@ func TestMessageWitness(t *testing.T) {
 	t.Run("a message not yet in the outbox waits", func(t *testing.T) {
 		m := ft.msg
 		m.Nonce = 1
-		_, err := messageWitness(ctx, ft.lookup, testLedger, 12, m)
+		_, err := messageWitness(ctx, ft.lookup, 12, m)
 		require.True(t, errors.Is(err, errNotYet), "%v", err)
 	})
 	t.Run("a root commitment before the child's update waits", func(t *testing.T) {
 		ft.chains["root"].commit(t, 10, 10) // block 10: no child accepted yet
-		_, err := messageWitness(ctx, ft.lookup, testLedger, 10, ft.msg)
+		_, err := messageWitness(ctx, ft.lookup, 10, ft.msg)
 		require.True(t, errors.Is(err, errNotYet), "%v", err)
 	})
 	t.Run("an unknown root height fails", func(t *testing.T) {
-		_, err := messageWitness(ctx, ft.lookup, testLedger, 99, ft.msg)
+		_, err := messageWitness(ctx, ft.lookup, 99, ft.msg)
 		require.ErrorContains(t, err, "root commitment at 99")
 	})
 	t.Run("a chain the relayer does not serve fails", func(t *testing.T) {
@@ -45,7 +45,7 @@ func TestMessageWitness(t *testing.T) {
 			}
 			return ft.lookup(p)
 		}
-		_, err := messageWitness(ctx, lookup, testLedger, 12, ft.msg)
+		_, err := messageWitness(ctx, lookup, 12, ft.msg)
 		require.ErrorContains(t, err, "does not serve 1")
 	})
 	t.Run("a children tree that is not the committed one fails", func(t *testing.T) {
@@ -53,7 +53,7 @@ func TestMessageWitness(t *testing.T) {
 		saved := root.children[12]
 		root.children[12] = root.children[11] // state of another block
 		defer func() { root.children[12] = saved }()
-		_, err := messageWitness(ctx, ft.lookup, testLedger, 12, ft.msg)
+		_, err := messageWitness(ctx, ft.lookup, 12, ft.msg)
 		require.ErrorContains(t, err, "is not the one its commitment binds")
 	})
 	t.Run("a tampered record fails", func(t *testing.T) {
@@ -63,7 +63,7 @@ func TestMessageWitness(t *testing.T) {
 		bad.Fields.AnchorHeight++
 		c.commitments[5] = bad
 		defer func() { c.commitments[5] = saved }()
-		_, err := messageWitness(ctx, ft.lookup, testLedger, 12, ft.msg)
+		_, err := messageWitness(ctx, ft.lookup, 12, ft.msg)
 		require.ErrorContains(t, err, "does not hash to the accepted commitment")
 	})
 }
@@ -71,17 +71,17 @@ func TestMessageWitness(t *testing.T) {
 func TestReceiptWitness(t *testing.T) {
 	ctx := context.Background()
 	ft := newFakeTree(t)
-	w, err := receiptWitness(ctx, ft.lookup, testLedger, 12, ft.receipt, 0)
+	w, err := receiptWitness(ctx, ft.lookup, 12, ft.receipt, 0)
 	require.NoError(t, err)
 	require.NoError(t, w.Check(testInclusionDepth))
 	require.Equal(t, inclusion.KindReceipt, w.Leaf.Kind)
 	require.Len(t, w.Hops, 1)
 
-	_, err = receiptWitness(ctx, ft.lookup, testLedger, 12, ft.receipt, 1)
+	_, err = receiptWitness(ctx, ft.lookup, 12, ft.receipt, 1)
 	require.True(t, errors.Is(err, errNotYet), "%v", err)
 	other := ft.receipt
 	other.Height = 8
-	_, err = receiptWitness(ctx, ft.lookup, testLedger, 12, other, 0)
+	_, err = receiptWitness(ctx, ft.lookup, 12, other, 0)
 	require.ErrorContains(t, err, "is another receipt")
 }
 

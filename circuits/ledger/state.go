@@ -75,7 +75,7 @@ func NewState(store smt.Store, vid fr.Element, p Params) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := smt.NewAccumulator(smt.NewPrefixStore(store, []byte{prefixOutbox}), p.OutboxDepth)
+	out, err := OpenOutbox(store, p.OutboxDepth)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +92,12 @@ func NewState(store smt.Store, vid fr.Element, p Params) (*State, error) {
 		return nil, fmt.Errorf("%w: counters", ErrCorruptState)
 	}
 	return s, nil
+}
+
+// OpenOutbox opens only the outbox accumulator of a ledger stored in store: what a prover of
+// inclusion needs, whatever the ledger's account depth.
+func OpenOutbox(store smt.Store, depth int) (*smt.Accumulator, error) {
+	return smt.NewAccumulator(smt.NewPrefixStore(store, []byte{prefixOutbox}), depth)
 }
 
 func (s *State) getMeta(name byte) (uint64, error) {
