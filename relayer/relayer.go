@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/consensys/gnark/backend/groth16"
-	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/cosmos/cosmos-sdk/client"
@@ -299,7 +298,7 @@ func (r *Relayer) loadKeys(ctx context.Context) (*provingKeys, error) {
 		if k.ledgerCCS, err = ledger.Compile(shape.Ledger()); err != nil {
 			return nil, err
 		}
-		if err := checkProvingKeyShape(k.ledgerCCS, k.ledgerPK); err != nil {
+		if err := keys.CheckProvingKeyShape(k.ledgerCCS, k.ledgerPK); err != nil {
 			return nil, fmt.Errorf("ledger.pk does not match the chains' ledger params %+v: %w", *shape, err)
 		}
 		r.log.Info("ledger circuit ready", "constraints", k.ledgerCCS.GetNbConstraints(), "seconds", time.Since(t).Seconds())
@@ -322,26 +321,11 @@ func (r *Relayer) loadKeys(ctx context.Context) (*provingKeys, error) {
 	if k.inclCCS, err = prover.CompileInclusion(k.inclDepth); err != nil {
 		return nil, err
 	}
-	if err := checkProvingKeyShape(k.inclCCS, k.inclPK); err != nil {
+	if err := keys.CheckProvingKeyShape(k.inclCCS, k.inclPK); err != nil {
 		return nil, fmt.Errorf("inclusion.pk does not match depth %d: %w", k.inclDepth, err)
 	}
 	r.log.Info("inclusion circuit ready", "constraints", k.inclCCS.GetNbConstraints(), "seconds", time.Since(t).Seconds())
 	return k, nil
-}
-
-// checkProvingKeyShape refuses a proving key made for another circuit shape: gnark's prover
-// indexes the key by the circuit's wires in its own goroutines, where a mismatch panics past
-// prover.Prove's recover and kills the process.
-func checkProvingKeyShape(ccs constraint.ConstraintSystem, pk groth16.ProvingKey) error {
-	k, ok := pk.(*groth16bn254.ProvingKey)
-	if !ok {
-		return fmt.Errorf("proving key of type %T: want BN254", pk)
-	}
-	wires := ccs.GetNbInternalVariables() + ccs.GetNbPublicVariables() + ccs.GetNbSecretVariables()
-	if len(k.InfinityA) != wires || len(k.InfinityB) != wires {
-		return fmt.Errorf("proving key is for a circuit of %d wires, this one has %d", len(k.InfinityA), wires)
-	}
-	return nil
 }
 
 // job is one transaction to submit.

@@ -207,3 +207,18 @@ func sameLog(a curve.G1Affine, b curve.G2Affine, g1 curve.G1Affine, g2 curve.G2A
 	ok, err := curve.PairingCheck([]curve.G1Affine{na, g1}, []curve.G2Affine{g2, b})
 	return err == nil && ok
 }
+
+// CheckProvingKeyShape refuses a proving key made for another circuit shape: gnark's prover
+// indexes the key by the circuit's wires in its own goroutines, where a mismatch panics past
+// prover.Prove's recover and kills the process.
+func CheckProvingKeyShape(ccs constraint.ConstraintSystem, pk groth16.ProvingKey) error {
+	k, ok := pk.(*groth16bn254.ProvingKey)
+	if !ok {
+		return fmt.Errorf("proving key of type %T: want BN254", pk)
+	}
+	wires := ccs.GetNbInternalVariables() + ccs.GetNbPublicVariables() + ccs.GetNbSecretVariables()
+	if len(k.InfinityA) != wires || len(k.InfinityB) != wires {
+		return fmt.Errorf("proving key is for a circuit of %d wires, this one has %d", len(k.InfinityA), wires)
+	}
+	return nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -237,4 +238,33 @@ func FuzzCheckVerifyingKey(f *testing.F) {
 			t.Fatal("accepted key is not canonical")
 		}
 	})
+}
+
+// threePublic has one more public input (so one more wire) than twoPublic.
+type threePublic struct {
+	A, B, C frontend.Variable `gnark:",public"`
+}
+
+func (c *threePublic) Define(api frontend.API) error {
+	api.AssertIsEqual(api.Add(c.A, c.B), c.C)
+	return nil
+}
+
+// TestCheckProvingKeyShape: a proving key matches only the circuit it was set up for.
+func TestCheckProvingKeyShape(t *testing.T) {
+	ccs := compileTiny(t)
+	pk, _, err := groth16.Setup(ccs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckProvingKeyShape(ccs, pk); err != nil {
+		t.Fatal(err)
+	}
+	other, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &threePublic{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckProvingKeyShape(other, pk); err == nil || !strings.Contains(err.Error(), "wires") {
+		t.Fatalf("another circuit's key: %v", err)
+	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
-	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
 	"github.com/spf13/cobra"
 
@@ -258,7 +257,7 @@ transfer from that key to another; the rest of the batch is padding.`,
 			if err != nil {
 				return err
 			}
-			if err := checkProvingKeyShape(ccs, pk); err != nil {
+			if err := keys.CheckProvingKeyShape(ccs, pk); err != nil {
 				return err
 			}
 			var proof, statement []byte
@@ -289,22 +288,6 @@ transfer from that key to another; the rest of the batch is padding.`,
 	cmd.Flags().String(flagOut, ".", "directory to write proof.bin and statement.bin to")
 	cmd.Flags().String(flagPath, "1", "ledger: path of the validium whose example batch is proven")
 	return cmd
-}
-
-// checkProvingKeyShape refuses a proving key made for another circuit shape: gnark's prover
-// indexes the key by the circuit's wires in its own goroutines, where a mismatch panics past
-// prover.Prove's recover and kills the process.
-func checkProvingKeyShape(ccs constraint.ConstraintSystem, pk groth16.ProvingKey) error {
-	k, ok := pk.(*groth16bn254.ProvingKey)
-	if !ok {
-		return fmt.Errorf("proving key of type %T: want BN254", pk)
-	}
-	wires := ccs.GetNbInternalVariables() + ccs.GetNbPublicVariables() + ccs.GetNbSecretVariables()
-	if len(k.InfinityA) != wires || len(k.InfinityB) != wires {
-		return fmt.Errorf("proving key is for a circuit of %d wires, this shape has %d: check the shape flags",
-			len(k.InfinityA), wires)
-	}
-	return nil
 }
 
 // proveExampleInclusion proves inclusion.ExampleWitness (1-2 to 2) and returns the proof and statement.
