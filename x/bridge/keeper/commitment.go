@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 
@@ -179,27 +180,44 @@ func (k Keeper) pruneCommitments(ctx context.Context) error {
 	if cutoff <= 0 {
 		return nil
 	}
-	var old []int64
-	err = k.Commitments.Walk(ctx, new(collections.Range[int64]).EndInclusive(cutoff), func(h int64, _ types.OwnCommitment) (bool, error) {
-		old = append(old, h)
+	var old []types.OwnCommitment
+	err = k.Commitments.Walk(ctx, new(collections.Range[int64]).EndInclusive(cutoff), func(_ int64, c types.OwnCommitment) (bool, error) {
+		old = append(old, c)
 		return len(old) >= maxPrunedPerBlock, nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, h := range old {
-		c, err := k.Commitments.Get(ctx, h)
-		if err != nil {
+	for _, c := range old {
+		if err := k.Commitments.Remove(ctx, c.Height); err != nil {
 			return err
 		}
-		if first, err := k.CommitmentHeights.Get(ctx, c.Commitment); err == nil && first == h {
-			if err := k.CommitmentHeights.Remove(ctx, c.Commitment); err != nil {
-				return err
-			}
-		}
-		if err := k.Commitments.Remove(ctx, h); err != nil {
+		if err := k.unindexCommitment(ctx, c); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// unindexCommitment keeps the by-hash index right when the commitment of a pruned height goes:
+// if the index pointed at that height and the next block made the same commitment (blocks that
+// change nothing repeat it, and a hash never comes back later: the anchor only grows), it moves
+// there; otherwise the hash leaves the index.
+func (k Keeper) unindexCommitment(ctx context.Context, c types.OwnCommitment) error {
+	first, err := k.CommitmentHeights.Get(ctx, c.Commitment)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil
+	}
+	if err != nil || first != c.Height {
+		return err
+	}
+	next, err := k.Commitments.Get(ctx, c.Height+1)
+	switch {
+	case err == nil && bytes.Equal(next.Commitment, c.Commitment):
+		return k.CommitmentHeights.Set(ctx, c.Commitment, next.Height)
+	case err == nil || errors.Is(err, collections.ErrNotFound):
+		return k.CommitmentHeights.Remove(ctx, c.Commitment)
+	default:
+		return err
+	}
 }

@@ -381,3 +381,37 @@ func bytes32ff() []byte {
 	}
 	return b
 }
+
+// TestPruneCommitmentsKeepsIndex: pruning the first height of a commitment that later blocks
+// repeated moves the by-hash index to the next copy still stored; a hash with no copy left
+// leaves the index.
+func TestPruneCommitmentsKeepsIndex(t *testing.T) {
+	env, k, _, _ := setupLedger(t)
+	params, err := k.Params.Get(env.Ctx)
+	require.NoError(t, err)
+	params.RootHistorySize = 3
+	require.NoError(t, k.Params.Set(env.Ctx, params))
+	a, b, c := hash.EncodeElement(hash.Uint64(1)), hash.EncodeElement(hash.Uint64(2)), hash.EncodeElement(hash.Uint64(3))
+	for h, cm := range [][]byte{a, b, b, b, c} {
+		height := int64(h + 1)
+		require.NoError(t, k.Commitments.Set(env.Ctx, height, types.OwnCommitment{Height: height, Commitment: cm}))
+		if has, _ := k.CommitmentHeights.Has(env.Ctx, cm); !has {
+			require.NoError(t, k.CommitmentHeights.Set(env.Ctx, cm, height))
+		}
+	}
+	ctx := env.Ctx.WithBlockHeight(6) // keeps heights 4..5 (and the block's own, 6)
+	require.NoError(t, k.PruneCommitments(ctx))
+	q := keeper.NewQueryServerImpl(&k)
+	for _, tc := range []struct {
+		hash []byte
+		want int64 // 0: not found
+	}{{a, 0}, {b, 4}, {c, 5}} {
+		res, err := q.CommitmentByHash(ctx, &types.QueryCommitmentByHashRequest{Commitment: tc.hash})
+		if tc.want == 0 {
+			require.Error(t, err)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, tc.want, res.Commitment.Height)
+	}
+}
