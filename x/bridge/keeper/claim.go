@@ -78,12 +78,14 @@ func (k Keeper) mint(ctx context.Context, m inclusion.Message, rootHeight uint64
 	if _, err := k.appendLog(ctx, op); err != nil {
 		return fr.Element{}, 0, err
 	}
-	receipt := inclusion.Receipt{SrcVid: state.Vid(), DstVid: m.SrcVid, MsgHash: m.Hash(), Height: rootHeight}
-	index, err := k.appendReceipt(ctx, receipt.Hash())
+	msgHash := m.Hash()
+	receipt := inclusion.Receipt{SrcVid: state.Vid(), DstVid: m.SrcVid, MsgHash: msgHash, Height: rootHeight}
+	receiptHash := receipt.Hash()
+	index, err := k.appendReceipt(ctx, receiptHash)
 	if err != nil {
 		return fr.Element{}, 0, err
 	}
-	return receipt.Hash(), index, k.Nullifiers.Set(ctx, hash.EncodeElement(m.Hash()))
+	return receiptHash, index, k.Nullifiers.Set(ctx, hash.EncodeElement(msgHash))
 }
 
 // checkDeadline refuses claims once the root clock is past the message's deadline: from then on

@@ -1,6 +1,9 @@
 package keeper_test
 
 import (
+	"fmt"
+	"sort"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"cosmossdk.io/collections"
@@ -285,4 +288,46 @@ func bytes32(b byte) []byte {
 		out[i] = b
 	}
 	return out
+}
+
+// forcedIndex lists (payload hash, sequence) of child 1's queue from ForcedOps and from the
+// ForcedPayloads index, which must always agree.
+func (s *KeeperTestSuite) forcedIndex() (ops, index []string) {
+	err := s.keeper.ForcedOps.Walk(s.env.Ctx, collections.NewPrefixedPairRange[uint32, uint64](1),
+		func(_ collections.Pair[uint32, uint64], op types.ForcedOperation) (bool, error) {
+			ops = append(ops, fmt.Sprintf("%X/%d", op.PayloadHash, op.Sequence))
+			return false, nil
+		})
+	s.Require().NoError(err)
+	err = s.keeper.ForcedPayloads.Walk(s.env.Ctx, collections.NewPrefixedTripleRange[uint32, []byte, uint64](1),
+		func(k collections.Triple[uint32, []byte, uint64]) (bool, error) {
+			index = append(index, fmt.Sprintf("%X/%d", k.K2(), k.K3()))
+			return false, nil
+		})
+	s.Require().NoError(err)
+	sort.Strings(ops)
+	sort.Strings(index)
+	return ops, index
+}
+
+// TestForcedPayloadIndex: the payload index follows the queue as operations are queued, and is
+// rebuilt from the queue on genesis import.
+func (s *KeeperTestSuite) TestForcedPayloadIndex() {
+	_, err := s.register(s.operator(1))
+	s.Require().NoError(err)
+	for v := uint64(1); v <= 3; v++ {
+		_, err := s.force(1, v)
+		s.Require().NoError(err)
+	}
+	ops, index := s.forcedIndex()
+	s.Require().Len(ops, 3)
+	s.Require().Equal(ops, index)
+
+	exported, err := s.keeper.ExportGenesis(s.env.Ctx)
+	s.Require().NoError(err)
+	s.SetupTest()
+	s.Require().NoError(s.keeper.InitGenesis(s.env.Ctx, exported))
+	again, index := s.forcedIndex()
+	s.Require().Equal(ops, again)
+	s.Require().Equal(ops, index, "rebuilt on import")
 }

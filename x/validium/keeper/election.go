@@ -198,10 +198,7 @@ func (k Keeper) requeueForcedOps(ctx context.Context, index uint32, ops []types.
 	}
 	for _, op := range ops {
 		op.Deadline = rootHeight + params.ForcedOpDeadline
-		if err := k.ForcedOps.Set(ctx, collections.Join(index, op.Sequence), op); err != nil {
-			return err
-		}
-		if err := k.ForcedDeadlines.Set(ctx, collections.Join3(op.Deadline, index, op.Sequence)); err != nil {
+		if err := k.setForcedOp(ctx, op); err != nil {
 			return err
 		}
 	}

@@ -107,12 +107,37 @@ func (k Keeper) hasPendingForcedOps(ctx context.Context, index uint32) (bool, er
 	return head < next, err
 }
 
-// removeForcedOp drops a consumed (or exited) operation and its deadline index entry.
+// setForcedOp stores a forced operation with its deadline and payload index entries.
+func (k Keeper) setForcedOp(ctx context.Context, op types.ForcedOperation) error {
+	if err := k.ForcedOps.Set(ctx, collections.Join(op.ChildIndex, op.Sequence), op); err != nil {
+		return err
+	}
+	if err := k.ForcedPayloads.Set(ctx, collections.Join3(op.ChildIndex, op.PayloadHash, op.Sequence)); err != nil {
+		return err
+	}
+	return k.ForcedDeadlines.Set(ctx, collections.Join3(op.Deadline, op.ChildIndex, op.Sequence))
+}
+
+// removeForcedOp drops a consumed (or exited) operation and its deadline and payload index entries.
 func (k Keeper) removeForcedOp(ctx context.Context, op types.ForcedOperation) error {
 	if err := k.ForcedDeadlines.Remove(ctx, collections.Join3(op.Deadline, op.ChildIndex, op.Sequence)); err != nil {
 		return err
 	}
+	if err := k.ForcedPayloads.Remove(ctx, collections.Join3(op.ChildIndex, op.PayloadHash, op.Sequence)); err != nil {
+		return err
+	}
 	return k.ForcedOps.Remove(ctx, collections.Join(op.ChildIndex, op.Sequence))
+}
+
+// queuedWithPayload counts a child's queued operations carrying payload, up to limit.
+func (k Keeper) queuedWithPayload(ctx context.Context, index uint32, payload []byte, limit int) (int, error) {
+	n := 0
+	err := k.ForcedPayloads.Walk(ctx, collections.NewSuperPrefixedTripleRange[uint32, []byte, uint64](index, payload),
+		func(collections.Triple[uint32, []byte, uint64]) (bool, error) {
+			n++
+			return n >= limit, nil
+		})
+	return n, err
 }
 
 // ExpireForcedOps freezes every child with a forced operation whose deadline has passed

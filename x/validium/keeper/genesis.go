@@ -53,6 +53,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		if err := k.ForcedOps.Set(ctx, collections.Join(op.ChildIndex, op.Sequence), op); err != nil {
 			return err
 		}
+		if err := k.ForcedPayloads.Set(ctx, collections.Join3(op.ChildIndex, op.PayloadHash, op.Sequence)); err != nil {
+			return err
+		}
 		if !active[op.ChildIndex] {
 			continue
 		}

@@ -51,6 +51,9 @@ type Keeper struct {
 	SnapshotEntries collections.KeySet[collections.Triple[uint32, []byte, []byte]]
 	// ConsumedEntries are the inbox entries each child has consumed (DESIGN §7.5).
 	ConsumedEntries collections.KeySet[collections.Pair[uint32, []byte]]
+	// ForcedPayloads indexes ForcedOps by (child, payload hash, sequence), so matching an update
+	// against the queue stops once every matchable entry is spent.
+	ForcedPayloads collections.KeySet[collections.Triple[uint32, []byte, uint64]]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -97,6 +100,8 @@ func NewKeeper(
 			collections.TripleKeyCodec(collections.Uint32Key, collections.BytesKey, collections.BytesKey)),
 		ConsumedEntries: collections.NewKeySet(sb, types.ConsumedEntriesKey, "consumed_entries",
 			collections.PairKeyCodec(collections.Uint32Key, collections.BytesKey)),
+		ForcedPayloads: collections.NewKeySet(sb, types.ForcedPayloadsKey, "forced_payloads",
+			collections.TripleKeyCodec(collections.Uint32Key, collections.BytesKey, collections.Uint64Key)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -66,10 +66,7 @@ func (k Keeper) enqueueRouted(ctx context.Context, index uint32, m inclusion.Mes
 
 // queueForcedOp stores a forced operation, its deadline index entry and the next sequence.
 func (k Keeper) queueForcedOp(ctx context.Context, op types.ForcedOperation) error {
-	if err := k.ForcedOps.Set(ctx, collections.Join(op.ChildIndex, op.Sequence), op); err != nil {
-		return err
-	}
-	if err := k.ForcedDeadlines.Set(ctx, collections.Join3(op.Deadline, op.ChildIndex, op.Sequence)); err != nil {
+	if err := k.setForcedOp(ctx, op); err != nil {
 		return err
 	}
 	if err := k.NextForcedSeq.Set(ctx, op.ChildIndex, op.Sequence+1); err != nil {

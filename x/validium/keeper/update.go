@@ -210,7 +210,11 @@ func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.E
 	if err != nil {
 		return nil, err
 	}
-	left := len(entries) + len(forwarded)
+	left, err := k.matchable(ctx, index, entries, minted)
+	if err != nil {
+		return nil, err
+	}
+	left += len(forwarded)
 	var consumed []types.ForcedOperation
 	err = k.ForcedOps.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](index),
 		func(_ collections.Pair[uint32, uint64], op types.ForcedOperation) (bool, error) {
@@ -234,6 +238,28 @@ func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.E
 		return nil, err
 	}
 	return consumed, nil
+}
+
+// matchable counts the entries that can consume a queued operation (a claim's entry matches
+// none), from the payload index: the walk of matchForcedOps stops once that many are spent
+// instead of reading the whole queue. Entries are visited in their order; minted holds each
+// payload's multiplicity.
+func (k Keeper) matchable(ctx context.Context, index uint32, entries []fr.Element, minted map[string]int) (int, error) {
+	seen := make(map[string]bool, len(entries)) // looked up only, never iterated
+	n := 0
+	for _, e := range entries {
+		key := hash.EncodeElement(e)
+		if seen[string(key)] {
+			continue
+		}
+		seen[string(key)] = true
+		queued, err := k.queuedWithPayload(ctx, index, key, minted[string(key)])
+		if err != nil {
+			return 0, err
+		}
+		n += queued
+	}
+	return n, nil
 }
 
 // advanceForcedHead moves a child's queue head to its oldest unconsumed operation.

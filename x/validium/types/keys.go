@@ -41,6 +41,10 @@ var (
 	// SnapshotEntriesKey holds (child index, commitment, payload hash): the consumed entries that
 	// update added, which a re-election dropping its snapshot un-consumes (DESIGN §7.5, §9).
 	SnapshotEntriesKey = collections.NewPrefix(32)
+	// ForcedPayloadsKey indexes the forced queue by payload: (child index, payload hash,
+	// sequence). Derived from ForcedOps (rebuilt on genesis import), it tells an update how many
+	// of its inbox entries can match queued operations.
+	ForcedPayloadsKey = collections.NewPrefix(33)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older
