@@ -101,6 +101,10 @@ func (r *Relayer) planRoutes(ctx context.Context, pending map[string]*bridgetype
 			if rt.Status != bridgetypes.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN || rt.AlreadyDelivered {
 				continue
 			}
+			if rt.ChildIndex == 0 || rt.ChildIndex > validiumtypes.MaxChildIndex {
+				r.log.Warn("route record for an impossible child index", "chain", p.Name, "child", rt.ChildIndex)
+				continue
+			}
 			c := r.node(append(append([]uint8{}, p.Path...), uint8(rt.ChildIndex)))
 			if c == nil {
 				continue

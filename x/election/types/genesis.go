@@ -3,8 +3,12 @@ package types
 import (
 	errorsmod "cosmossdk.io/errors"
 
+	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // DefaultGenesisState returns the default genesis state: no rounds, the first round gets id 1.
@@ -52,8 +56,15 @@ func (gs GenesisState) Validate() error {
 		}
 	}
 	tallies := make(map[string]bool, len(gs.Tallies))
+	addresses := addresscodec.NewBech32Codec(sdk.GetConfig().GetBech32AccountAddrPrefix())
 	for _, t := range gs.Tallies {
-		key := string(append(append(hash.EncodeElement(hash.Uint64(t.RoundId)), t.Candidate.OperatorKeyHash...), t.Candidate.Operator...))
+		// keyed as InitGenesis keys them (decoded address bytes), so two spellings of one
+		// candidate cannot both pass and then overwrite each other
+		addr, keyHash, err := DecodeCandidate(t.Candidate, addresses)
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "tally in round %d: %v", t.RoundId, err)
+		}
+		key := string(append(hash.EncodeElement(hash.Uint64(t.RoundId)), CandidateKey(addr, keyHash)...))
 		if !rounds[t.RoundId] || tallies[key] {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "tally in round %d: unknown round or listed twice", t.RoundId)
 		}
@@ -67,7 +78,7 @@ func (r Round) validate(nextID uint64) error {
 	switch {
 	case r.Id == 0 || r.Id >= nextID:
 		return errorsmod.Wrapf(ErrInvalidGenesis, "round id %d not in 1..%d", r.Id, nextID-1)
-	case r.ChildIndex == 0 || r.ChildIndex > 255:
+	case r.ChildIndex == 0 || r.ChildIndex > validiumtypes.MaxChildIndex:
 		return errorsmod.Wrapf(ErrInvalidGenesis, "round %d: child index %d", r.Id, r.ChildIndex)
 	case r.Status == RoundStatus_ROUND_STATUS_UNSPECIFIED || RoundStatus_name[int32(r.Status)] == "":
 		return errorsmod.Wrapf(ErrInvalidGenesis, "round %d: status %d", r.Id, r.Status)

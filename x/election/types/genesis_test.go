@@ -1,14 +1,20 @@
 package types_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/x/election/types"
 )
+
+// candidateAddress is a well-formed account address for tallies.
+var candidateAddress = sdk.AccAddress([]byte("candidate-operator-1")).String()
 
 func validGenesis() types.GenesisState {
 	c := hash.EncodeElement(hash.Uint64(5))
@@ -22,7 +28,7 @@ func validGenesis() types.GenesisState {
 		Votes: []types.Vote{
 			{RoundId: 2, VoterVid: hash.EncodeElement(commitment.MustPackVid([]uint8{1, 1})), Weight: 3, Counted: 3},
 		},
-		Tallies: []types.Tally{{RoundId: 2, Candidate: types.Candidate{Operator: "x", OperatorKeyHash: c}, Votes: 3}},
+		Tallies: []types.Tally{{RoundId: 2, Candidate: types.Candidate{Operator: candidateAddress, OperatorKeyHash: c}, Votes: 3}},
 	}
 }
 
@@ -48,6 +54,12 @@ func TestGenesisValidate(t *testing.T) {
 		{"vote with a bad vid", func(gs *types.GenesisState) { gs.Votes[0].VoterVid = hash.EncodeElement(hash.Uint64(0x0100)) }},
 		{"tally in unknown round", func(gs *types.GenesisState) { gs.Tallies[0].RoundId = 9 }},
 		{"duplicate tally", func(gs *types.GenesisState) { gs.Tallies = append(gs.Tallies, gs.Tallies[0]) }},
+		{"duplicate tally, address spelled in upper case", func(gs *types.GenesisState) {
+			dup := gs.Tallies[0]
+			dup.Candidate.Operator = strings.ToUpper(dup.Candidate.Operator)
+			gs.Tallies = append(gs.Tallies, dup)
+		}},
+		{"tally for a malformed candidate", func(gs *types.GenesisState) { gs.Tallies[0].Candidate.Operator = "x" }},
 		{"bad params", func(gs *types.GenesisState) { gs.Params.RoundDuration = 0 }},
 	}
 	for _, tc := range cases {
