@@ -45,31 +45,6 @@ func (r *Relayer) planMessages(ctx context.Context) []job {
 	return jobs
 }
 
-// decodeMessage reads a message preimage with canonical field elements.
-func decodeMessage(b bridgetypes.BridgeMessage) (inclusion.Message, error) {
-	m := inclusion.Message{Nonce: b.Nonce, Amount: b.Amount, Deadline: b.Deadline}
-	for _, f := range []struct {
-		in  []byte
-		out *fr.Element
-	}{{b.SrcVid, &m.SrcVid}, {b.DstVid, &m.DstVid}, {b.Recipient, &m.Recipient}, {b.AssetId, &m.AssetID}} {
-		e, err := hash.DecodeElement(f.in)
-		if err != nil {
-			return inclusion.Message{}, err
-		}
-		*f.out = e
-	}
-	return m, nil
-}
-
-// encodeMessage is decodeMessage's inverse.
-func encodeMessage(m inclusion.Message) bridgetypes.BridgeMessage {
-	return bridgetypes.BridgeMessage{
-		SrcVid: hash.EncodeElement(m.SrcVid), DstVid: hash.EncodeElement(m.DstVid), Nonce: m.Nonce,
-		Recipient: hash.EncodeElement(m.Recipient), AssetId: hash.EncodeElement(m.AssetID), Amount: m.Amount,
-		Deadline: m.Deadline,
-	}
-}
-
 // destination is the served chain a message goes to (nil if the relayer does not serve it).
 func (r *Relayer) destination(m inclusion.Message) *Node {
 	path, err := commitment.UnpackVid(m.DstVid)
@@ -127,7 +102,7 @@ func (r *Relayer) planRoutes(ctx context.Context, pending map[string]*bridgetype
 			if o.Status != bridgetypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP {
 				continue
 			}
-			m, err := decodeMessage(o.Message)
+			m, err := o.Message.Decode()
 			if err != nil {
 				continue
 			}
@@ -165,7 +140,7 @@ func (r *Relayer) planRouteTo(ctx context.Context, c *Node, bm bridgetypes.Bridg
 	if st.Route != nil || st.Status == bridgetypes.MessageStatus_MESSAGE_STATUS_CLAIMED {
 		return nil, nil // routed here already, or minted by a claim (its update consumes the operation)
 	}
-	m, err := decodeMessage(bm)
+	m, err := bm.Decode()
 	if err != nil {
 		return nil, err
 	}
@@ -236,7 +211,7 @@ func (r *Relayer) planClaims(ctx context.Context, pending map[string]*bridgetype
 			if o.Status != bridgetypes.MessageStatus_MESSAGE_STATUS_SENT {
 				continue
 			}
-			if m, err := decodeMessage(o.Message); err == nil {
+			if m, err := o.Message.Decode(); err == nil {
 				claim(m, o.MessageHash)
 			}
 		}
@@ -306,7 +281,7 @@ func (r *Relayer) planClaim(ctx context.Context, d *Node, m inclusion.Message, m
 	rootHeight := rc.RootHeight
 	return &job{
 		node: d, kind: "MsgClaim",
-		msgs: []sdk.Msg{&bridgetypes.MsgClaim{Sender: d.Address().String(), Message: encodeMessage(m), RootHeight: rootHeight, Proof: proof}},
+		msgs: []sdk.Msg{&bridgetypes.MsgClaim{Sender: d.Address().String(), Message: bridgetypes.NewBridgeMessage(m), RootHeight: rootHeight, Proof: proof}},
 		done: func(res *TxResult) {
 			r.log.Info("claimed", "dst", d.Name, "msg", short(msgHash), "amount", m.Amount, "root_height", rootHeight, "block", res.Height)
 		},
@@ -324,7 +299,7 @@ func (r *Relayer) planConfirms(ctx context.Context, pending map[string]*bridgety
 			continue
 		}
 		for _, o := range pend.Outgoing {
-			m, err := decodeMessage(o.Message)
+			m, err := o.Message.Decode()
 			if err != nil {
 				continue
 			}

@@ -254,7 +254,7 @@ func (r *Relayer) routedUp(ctx context.Context, c, p *Node, hc, hp int64) ([]val
 			}
 			continue
 		}
-		m, err := decodeMessage(rt.Message)
+		m, err := rt.Message.Decode()
 		if err != nil {
 			return nil, err
 		}
@@ -264,7 +264,7 @@ func (r *Relayer) routedUp(ctx context.Context, c, p *Node, hc, hp int64) ([]val
 		if o.Status != bridgetypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP || len(out) >= validiumtypes.MaxRoutedPerUpdate {
 			continue
 		}
-		m, err := decodeMessage(o.Message)
+		m, err := o.Message.Decode()
 		if err != nil {
 			return nil, err
 		}

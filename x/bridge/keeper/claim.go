@@ -23,7 +23,7 @@ import (
 // this chain knows, and its hash (the nullifier) was never claimed. The mint is a logged
 // bridge-in, so this chain's next batch proves it; a receipt joins the receipt tree.
 func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaimResponse, error) {
-	m, err := decodeMessage(msg.Message)
+	m, err := msg.Message.Decode()
 	if err != nil {
 		return nil, err
 	}
@@ -151,22 +151,4 @@ func (k Keeper) appendReceipt(ctx context.Context, receipt fr.Element) (uint64, 
 		return 0, err
 	}
 	return acc.Append(receipt)
-}
-
-// decodeMessage reads a message preimage with canonical field elements.
-func decodeMessage(b types.BridgeMessage) (inclusion.Message, error) {
-	var m inclusion.Message
-	for _, f := range []struct {
-		name string
-		in   []byte
-		out  *fr.Element
-	}{{"src_vid", b.SrcVid, &m.SrcVid}, {"dst_vid", b.DstVid, &m.DstVid}, {"recipient", b.Recipient, &m.Recipient}, {"asset_id", b.AssetId, &m.AssetID}} {
-		e, err := hash.DecodeElement(f.in)
-		if err != nil {
-			return inclusion.Message{}, errorsmod.Wrapf(types.ErrInvalidField, "%s: %v", f.name, err)
-		}
-		*f.out = e
-	}
-	m.Nonce, m.Amount, m.Deadline = b.Nonce, b.Amount, b.Deadline
-	return m, nil
 }

@@ -25,7 +25,7 @@ func (k Keeper) recordOutgoing(ctx context.Context, op ledger.Op) (types.Outgoin
 		return types.OutgoingMessage{}, 0, err
 	}
 	out := types.OutgoingMessage{
-		Message: encodeMessage(m), MessageHash: hash.EncodeElement(m.Hash()), AccountIndex: op.From,
+		Message: types.NewBridgeMessage(m), MessageHash: hash.EncodeElement(m.Hash()), AccountIndex: op.From,
 		Status: types.MessageStatus_MESSAGE_STATUS_SENT, SentHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 	}
 	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
@@ -89,7 +89,7 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 	if out.Status != types.MessageStatus_MESSAGE_STATUS_SENT && out.Status != types.MessageStatus_MESSAGE_STATUS_ROUTED_UP {
 		return errorsmod.Wrapf(types.ErrAlreadyConfirmed, "%X", msg.MessageHash)
 	}
-	m, err := decodeMessage(out.Message)
+	m, err := out.Message.Decode()
 	if err != nil {
 		return err
 	}
@@ -110,13 +110,4 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConfirmed{
 		MessageHash: out.MessageHash, AccountIndex: out.AccountIndex,
 	})
-}
-
-// encodeMessage is the canonical byte form of a message.
-func encodeMessage(m inclusion.Message) types.BridgeMessage {
-	return types.BridgeMessage{
-		SrcVid: hash.EncodeElement(m.SrcVid), DstVid: hash.EncodeElement(m.DstVid), Nonce: m.Nonce,
-		Recipient: hash.EncodeElement(m.Recipient), AssetId: hash.EncodeElement(m.AssetID), Amount: m.Amount,
-		Deadline: m.Deadline,
-	}
 }

@@ -67,7 +67,7 @@ func (k Keeper) redeliverDown(ctx context.Context, record *types.RouteRecord, af
 	if err != nil || consumed {
 		return false, err
 	}
-	m, err := decodeMessage(record.Message)
+	m, err := record.Message.Decode()
 	if err != nil {
 		return false, err
 	}

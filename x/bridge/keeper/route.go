@@ -66,7 +66,7 @@ func (k Keeper) route(ctx context.Context, m inclusion.Message, routed validiumt
 		return types.RouteRecord{}, err
 	}
 	record := types.RouteRecord{
-		Message: encodeMessage(m), MessageHash: key, RootHeight: routed.RootHeight, Proof: routed.Proof,
+		Message: types.NewBridgeMessage(m), MessageHash: key, RootHeight: routed.RootHeight, Proof: routed.Proof,
 		Height: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 	}
 	switch {
