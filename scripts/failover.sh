@@ -31,6 +31,8 @@
 # SLUSH_FAILOVER_SUMMARY (also write the summary as JSON to this file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 localnet=./scripts/localnet.sh
 bin=${SLUSHCHAIND:-build/slushchaind}
 export SLUSHCHAIND=$bin
@@ -45,13 +47,10 @@ start=$(date +%s.%N)
 die() { echo "failover: FAILED after $(elapsed) s: $*" >&2; exit 1; }
 elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 say() { printf '[%6s s] %s\n' "$(elapsed)" "$*"; }
-chain_id() { [ "$1" = root ] && echo slush-root || echo "slush-$1"; }
-parent_of() { case "$1" in root) echo "";; *-*) echo "${1%-*}";; *) echo root;; esac; }
 node() { $localnet node "$1"; }
 home() { $localnet home "$1"; }
 q() { local path=$1; shift; "$bin" query "$@" --node "$(node "$path")" -o json 2>/dev/null || true; }
 height() { "$bin" status --node "$(node "$1")" 2>/dev/null | jq -r '.sync_info.latest_block_height // empty' || true; }
-b64hex() { base64 -d | od -An -tx1 -v | tr -d ' \n'; }
 # wait_for runs a check until it succeeds, failing after the step timeout.
 wait_for() { # description check-function [args...]
   local what=$1 deadline=$((SECONDS + step_timeout)); shift
@@ -71,22 +70,12 @@ hops() { # descendant
   done
   echo "${out[@]}"
 }
-# submit broadcasts a transaction command (its output in JSON), waits for its block on the
-# chain and fails unless it succeeded. It prints the included tx's JSON.
+# submit broadcasts a transaction command to a chain, waits for its block and fails unless it
+# succeeded. It prints the included tx's JSON.
 submit() { # path what command...
-  local path=$1 what=$2 res code hash; shift 2
-  res=$("$@" -y -o json 2>"$work/tx.err") || die "$what: $(cat "$work/tx.err") $res"
-  code=$(jq -r '.code // 1' <<<"$res" 2>/dev/null || echo 1)
-  [ "$code" = 0 ] || die "$what rejected at CheckTx: $res"
-  hash=$(jq -r .txhash <<<"$res")
-  for _ in $(seq 1 60); do
-    res=$(q "$path" tx "$hash")
-    [ -n "$res" ] && break
-    sleep 0.5
-  done
-  [ -n "$res" ] || die "$what: tx $hash not included after 30 s"
-  [ "$(jq -r '.code // 0' <<<"$res")" = 0 ] || die "$what failed: $(jq -r .raw_log <<<"$res")"
-  echo "$res"
+  local path=$1 what=$2
+  shift 2
+  tx_submit "$(node "$path")" "$what" "$@" || die "$what (see above)"
 }
 
 [ -x "$bin" ] || die "$bin not found: run 'make build' first"
@@ -150,7 +139,7 @@ fi
 # (kept beside the keys until it is installed, so a rerun after an interrupted vote votes for
 # the same candidate)
 cand_key=$(dirname "$($localnet operator-key "$v")")/operator-$v.candidate.key
-[ -f "$cand_key" ] || (umask 077; head -c 32 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$cand_key")
+[ -f "$cand_key" ] || new_operator_key "$cand_key"
 cand_hash=$("$bin" operator-key show --key-file "$cand_key" --hash-only)
 cand_operator=$("$bin" keys show operator -a --keyring-backend test --home "$(home "$p")")
 voted() { # child: its vote is in the round already (a rerun of the script)

@@ -50,8 +50,8 @@ withheld_file=$net_dir/withheld # paths whose children the relayer does not serv
 
 die() { echo "localnet: $*" >&2; exit 1; }
 
-chain_id() { [ "$1" = root ] && echo slush-root || echo "slush-$1"; }
-parent_of() { case "$1" in root) echo "";; *-*) echo "${1%-*}";; *) echo root;; esac; }
+# shellcheck source=scripts/lib.sh
+. "$root_dir/scripts/lib.sh"
 last_index() { echo "${1##*-}"; }
 depth_of() { [ "$1" = root ] && echo 0 || echo $(($(tr -cd - <<<"$1" | wc -c) + 1)); }
 home_of() { echo "$net_dir/$(chain_id "$1")"; }
@@ -65,10 +65,6 @@ chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run:
 # chain's withholding reports and emergency votes (scripts/failover.sh).
 operator_key_file() { echo "$keys_dir/operator-$1.key"; }
 operator_key_hash() { "$bin" operator-key show --key-file "$(operator_key_file "$1")" --hash-only; }
-# new_operator_key writes a fresh random operator key seed to a file (mode 600).
-new_operator_key() { # file
-  (umask 077; head -c 32 /dev/urandom | od -An -tx1 -v | tr -d ' \n' >"$1.new") && mv "$1.new" "$1"
-}
 # withheld tells whether the relayer withholds path: one of its strict ancestors is withheld.
 withheld() { # path
   local w
@@ -96,7 +92,6 @@ level_order() {
   local path
   while read -r path; do printf '%s\t%s\n' "$(depth_of "$path")" "$path"; done < <(chains) | sort -s -n -k1,1 | cut -f2
 }
-b64hex() { base64 -d | od -An -tx1 -v | tr -d ' \n'; }
 # q runs a query against a chain's node and prints its JSON (nothing if the node is down).
 q() { local path=$1; shift; "$bin" query "$@" --node "$(node_of "$path")" -o json 2>/dev/null || true; }
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -327,20 +322,11 @@ register_child() { # path
   fi
   bond=$(q "$parent" validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
   [ -n "$bond" ] || die "cannot read x/validium params of $pcid"
-  res=$("$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" \
+  res=$(tx_submit "$(node_of "$parent")" "register $path on $pcid" \
+    "$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" \
     --operator-key-hash "$okh" --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
-    --node "$(node_of "$parent")" --gas 600000 --yes -o json 2>&1) || die "register $path: $res"
-  code=$(jq -r '.code // 1' <<<"$res" 2>/dev/null || echo 1)
-  [ "$code" = 0 ] || die "register $path on $pcid rejected at CheckTx: $res"
+    --node "$(node_of "$parent")" --gas 600000) || die "registering $path failed (see above)"
   hash=$(jq -r .txhash <<<"$res")
-  for _ in $(seq 1 30); do # wait for the block (1 s blocks)
-    res=$(q "$parent" tx "$hash")
-    [ -n "$res" ] && break
-    sleep 0.5
-  done
-  [ -n "$res" ] || die "register $path: tx $hash not included after 15 s"
-  code=$(jq -r '.code // 0' <<<"$res")
-  [ "$code" = 0 ] || die "register $path on $pcid failed: $(jq -r .raw_log <<<"$res")"
   child=$(q "$parent" validium child "$idx")
   same_child "$child" "$operator" "$lroot" "$okh" || die "register $path: $pcid recorded another child at index $idx"
   echo "registered $(chain_id "$path") on $pcid as child $idx (bond $bond, tx $hash)"
