@@ -258,7 +258,7 @@ transfer from that key to another; the rest of the batch is padding.`,
 				return err
 			}
 			if err := keys.CheckProvingKeyShape(ccs, pk); err != nil {
-				return err
+				return fmt.Errorf("%w: check the shape flags", err)
 			}
 			var proof, statement []byte
 			if spec.name == ledgerName {
