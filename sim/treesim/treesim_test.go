@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
 // levelCounts returns the number of nodes at each depth of a BFS-filled tree.
@@ -72,6 +74,23 @@ func requireStorageBound(t *testing.T, res Result) {
 	require.LessOrEqual(t, res.MaxHashesPerChild, res.Depth+1)
 	require.LessOrEqual(t, res.MaxBucketsPerChild, max(res.Depth, 0))
 	require.LessOrEqual(t, res.MaxReportBuckets, res.Depth+1)
+}
+
+// TestDefaultCapNeverTriggers: in trees no deeper than the default max_depth (16), under both
+// propagation models, no report exceeds MaxReportBuckets = min(64, 16 + 2) = 18, so the cap a
+// chain puts on its own report (Histogram.CapBuckets) never changes a simulated report.
+func TestDefaultCapNeverTriggers(t *testing.T) {
+	maxBuckets := types.TreeShape{MaxChildren: 3, MaxDepth: 16}.MaxReportBuckets(types.DefaultMaxHistogramBuckets)
+	require.Equal(t, 18, maxBuckets)
+	for _, tc := range []struct{ n, w int }{{17, 1}, {65536, 2}, {1000, 3}, {500, 10}} {
+		for _, p := range []Propagation{Delayed, SameRound} {
+			res, err := Run(Config{Nodes: tc.n, Width: tc.w, Propagation: p})
+			require.NoError(t, err)
+			require.LessOrEqual(t, res.Depth, 16)
+			require.LessOrEqual(t, res.MaxReportBuckets, maxBuckets, "N%d W%d %s", tc.n, tc.w, p)
+			t.Logf("N%d W%d %s: depth %d, max report %d buckets", tc.n, tc.w, p, res.Depth, res.MaxReportBuckets)
+		}
+	}
 }
 
 func TestRunRejectsBadConfig(t *testing.T) {

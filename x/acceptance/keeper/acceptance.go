@@ -15,11 +15,19 @@ import (
 // RootSelfIndex is the child index used in events about the root's own hashes.
 const RootSelfIndex = 0
 
+// checkChildIndex refuses a child index outside 1..255 (8 bits per tree level, DESIGN §3).
+func checkChildIndex(index uint32) error {
+	if index == 0 || index > types.MaxChildIndex {
+		return fmt.Errorf("%w: %d", types.ErrInvalidChildIndex, index)
+	}
+	return nil
+}
+
 // OnChildRegistered creates the empty record of a newly registered child with subtree size 1,
 // so that b counts it before its first update (b_v = |S(v)|, DESIGN §6). x/validium calls it.
 func (k Keeper) OnChildRegistered(ctx context.Context, childIndex uint32) error {
-	if childIndex == 0 || childIndex > types.MaxChildIndex {
-		return fmt.Errorf("%w: %d", types.ErrInvalidChildIndex, childIndex)
+	if err := checkChildIndex(childIndex); err != nil {
+		return err
 	}
 	has, err := k.Children.Has(ctx, childIndex)
 	if err != nil {
@@ -33,25 +41,57 @@ func (k Keeper) OnChildRegistered(ctx context.Context, childIndex uint32) error 
 
 // OnChildUpdate records an accepted update of child childIndex at root height `height`:
 // its new commitment, the subtree histogram it reported (bound into that commitment) and its
-// subtree size. x/validium calls it after verifying the child's proof. It recomputes the
-// child's pairs, finalizes the newest hash with 2a > b, prunes older hashes and compacts the
-// histogram (DESIGN §6). On error nothing is stored.
+// subtree size. x/validium calls it after verifying the child's proof. It bounds the report
+// by the tree shape, recomputes the child's pairs, finalizes the newest hash with 2a > b,
+// prunes older hashes and compacts the histogram (DESIGN §6). On error nothing is stored.
 func (k Keeper) OnChildUpdate(
 	ctx context.Context, childIndex uint32, height uint64, commitment []byte,
 	reported types.Histogram, subtree uint64,
 ) error {
-	if childIndex == 0 || childIndex > types.MaxChildIndex {
-		return fmt.Errorf("%w: %d", types.ErrInvalidChildIndex, childIndex)
+	if err := checkChildIndex(childIndex); err != nil {
+		return err
+	}
+	if err := k.checkSubtreeBound(ctx, subtree); err != nil {
+		return err
 	}
 	record, err := k.Children.Get(ctx, childIndex)
 	if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return err
 	}
-	updated, err := k.applyUpdate(ctx, childIndex, record, height, commitment, reported, subtree)
+	updated, _, err := k.applyUpdate(ctx, childIndex, record, height, commitment, reported, subtree)
 	if err != nil {
 		return err
 	}
 	return k.Children.Set(ctx, childIndex, updated)
+}
+
+// checkSubtreeBound refuses a subtree larger than any child of this chain can have (DESIGN §3,
+// §6): a child's b is summed into this chain's own b, so an unbounded one could overflow it
+// and stop this chain's own report, hence its commitment.
+func (k Keeper) checkSubtreeBound(ctx context.Context, subtree uint64) error {
+	shape, err := k.tree.TreeShape(ctx)
+	if err != nil {
+		return err
+	}
+	if bound := shape.MaxChildSubtree(); subtree > bound {
+		return fmt.Errorf("%w: %d > %d for a child at depth %d", types.ErrSubtreeTooLarge, subtree, bound, shape.Depth+1)
+	}
+	return nil
+}
+
+// MaxReportBuckets is the most buckets a report may have on this chain, min(max_histogram_buckets,
+// max_depth + 2) (DESIGN §6): OnChildUpdate refuses more, this chain caps its own report to it,
+// and x/validium uses it to refuse an oversized report before hashing it.
+func (k Keeper) MaxReportBuckets(ctx context.Context) (int, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, err
+	}
+	shape, err := k.tree.TreeShape(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return shape.MaxReportBuckets(params.MaxHistogramBuckets), nil
 }
 
 // RecordOwnUpdate builds this chain's subtree report for its own update at root height
@@ -77,7 +117,7 @@ func (k Keeper) RecordOwnUpdate(ctx context.Context, height uint64, commitment [
 		if err != nil && !errors.Is(err, collections.ErrNotFound) {
 			return types.SubtreeReport{}, err
 		}
-		updated, err := k.applyUpdate(ctx, RootSelfIndex, record, height, commitment,
+		updated, _, err := k.applyUpdate(ctx, RootSelfIndex, record, height, commitment,
 			types.HistogramFromProto(report.Histogram), report.Subtree)
 		if err != nil {
 			return types.SubtreeReport{}, err
@@ -90,9 +130,32 @@ func (k Keeper) RecordOwnUpdate(ctx context.Context, height uint64, commitment [
 }
 
 // SubtreeReport is the report this chain would make with an own update at root height
-// `height`: the children's stored histograms (ascending child index) merged with (height, 1).
-// It reads only; RecordOwnUpdate stores it.
+// `height`: the children's stored histograms (ascending child index) merged with (height, 1),
+// capped to MaxReportBuckets (Histogram.CapBuckets), so an honest chain's report is never
+// refused by its parent (DESIGN §6). It reads only; RecordOwnUpdate stores it.
 func (k Keeper) SubtreeReport(ctx context.Context, height uint64) (types.SubtreeReport, error) {
+	histograms, sizes, err := k.childReports(ctx, height)
+	if err != nil {
+		return types.SubtreeReport{}, err
+	}
+	subtree, err := types.SubtreeSize(sizes)
+	if err != nil {
+		return types.SubtreeReport{}, err
+	}
+	maxBuckets, err := k.MaxReportBuckets(ctx)
+	if err != nil {
+		return types.SubtreeReport{}, err
+	}
+	hist, err := types.SubtreeHistogram(height, histograms).CapBuckets(maxBuckets)
+	if err != nil {
+		return types.SubtreeReport{}, err
+	}
+	return types.SubtreeReport{Height: height, Histogram: types.HistogramToProto(hist), Subtree: subtree}, nil
+}
+
+// childReports returns every child's stored histogram and subtree size, ascending by child
+// index; a child histogram newer than `height` is refused (an own update cannot predate it).
+func (k Keeper) childReports(ctx context.Context, height uint64) ([]types.Histogram, []uint64, error) {
 	var histograms []types.Histogram
 	var sizes []uint64
 	err := k.Children.Walk(ctx, nil, func(index uint32, r types.AcceptanceRecord) (bool, error) {
@@ -105,48 +168,53 @@ func (k Keeper) SubtreeReport(ctx context.Context, height uint64) (types.Subtree
 		sizes = append(sizes, r.Subtree)
 		return false, nil
 	})
-	if err != nil {
-		return types.SubtreeReport{}, err
-	}
-	subtree, err := types.SubtreeSize(sizes)
-	if err != nil {
-		return types.SubtreeReport{}, err
-	}
-	hist := types.SubtreeHistogram(height, histograms)
-	return types.SubtreeReport{Height: height, Histogram: types.HistogramToProto(hist), Subtree: subtree}, nil
+	return histograms, sizes, err
 }
 
-// applyUpdate runs the acceptance rules on one record, enforces the params bounds and emits events.
+// applyUpdate runs the acceptance rules on one record, enforces the bucket and pending-hash
+// bounds and emits events.
 func (k Keeper) applyUpdate(
 	ctx context.Context, index uint32, record types.AcceptanceRecord, height uint64, commitment []byte,
 	reported types.Histogram, subtree uint64,
-) (types.AcceptanceRecord, error) {
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return types.AcceptanceRecord{}, err
-	}
+) (types.AcceptanceRecord, types.UpdateResult, error) {
 	c, err := types.CommitmentFromBytes(commitment)
 	if err != nil {
-		return types.AcceptanceRecord{}, err
+		return types.AcceptanceRecord{}, types.UpdateResult{}, err
 	}
-	if len(reported) > int(params.MaxHistogramBuckets) {
-		return types.AcceptanceRecord{}, fmt.Errorf("%w: %d > %d",
-			types.ErrHistogramTooManyBuckets, len(reported), params.MaxHistogramBuckets)
+	// a report's size is bounded by the tree's depth (DESIGN §6: storage O(depth))
+	maxBuckets, err := k.MaxReportBuckets(ctx)
+	if err != nil {
+		return types.AcceptanceRecord{}, types.UpdateResult{}, err
+	}
+	if len(reported) > maxBuckets {
+		return types.AcceptanceRecord{}, types.UpdateResult{}, fmt.Errorf("%w: %d > %d",
+			types.ErrReportTooManyBuckets, len(reported), maxBuckets)
 	}
 	tracker, err := record.ToTracker()
 	if err != nil {
-		return types.AcceptanceRecord{}, err
+		return types.AcceptanceRecord{}, types.UpdateResult{}, err
 	}
 	res, err := tracker.ApplyUpdate(height, c, reported, subtree)
 	if err != nil {
-		return types.AcceptanceRecord{}, err
+		return types.AcceptanceRecord{}, types.UpdateResult{}, err
 	}
-	// storage stays bounded: a subtree that stops accepting cannot make its parent store more
-	if len(tracker.Hashes) > int(params.MaxPendingHashes) {
-		return types.AcceptanceRecord{}, fmt.Errorf("%w: %d > %d",
-			types.ErrTooManyPendingHashes, len(tracker.Hashes), params.MaxPendingHashes)
+	if err := k.checkPending(ctx, tracker); err != nil {
+		return types.AcceptanceRecord{}, types.UpdateResult{}, err
 	}
-	return types.RecordFromTracker(tracker), k.emitUpdateEvents(ctx, index, tracker, res)
+	return types.RecordFromTracker(tracker), res, k.emitUpdateEvents(ctx, index, tracker, res)
+}
+
+// checkPending keeps storage bounded: a subtree that stops accepting cannot make its parent
+// store more than max_pending_hashes hashes for it (DESIGN §6).
+func (k Keeper) checkPending(ctx context.Context, t types.ChildAcceptance) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if len(t.Hashes) > int(params.MaxPendingHashes) {
+		return fmt.Errorf("%w: %d > %d", types.ErrTooManyPendingHashes, len(t.Hashes), params.MaxPendingHashes)
+	}
+	return nil
 }
 
 // emitUpdateEvents emits EventHashFinalized and EventHashesPruned for one applied update.

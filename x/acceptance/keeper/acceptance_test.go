@@ -103,10 +103,14 @@ func TestMalformedReportsRejected(t *testing.T) {
 	before, err := k.Children.Get(ctx, 1)
 	require.NoError(t, err)
 
-	tooMany := make(types.Histogram, types.DefaultMaxHistogramBuckets+1)
+	maxBuckets, err := k.MaxReportBuckets(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 18, maxBuckets, "min(max_histogram_buckets 64, max_depth 16 + 2)")
+	tooMany := make(types.Histogram, maxBuckets+1)
 	for i := range tooMany {
-		tooMany[i] = types.Bucket{Height: uint64(i + 1), Count: 1}
+		tooMany[i] = types.Bucket{Height: uint64(i + 11), Count: 1}
 	}
+	bound := defaultShape(1).MaxChildSubtree()
 	cases := []struct {
 		name       string
 		index      uint32
@@ -119,11 +123,13 @@ func TestMalformedReportsRejected(t *testing.T) {
 		{"unsorted", 1, 20, commit(1, 20), hist(15, 1, 12, 1, 20, 1), 5, types.ErrHistogramUnsorted},
 		{"duplicate height", 1, 20, commit(1, 20), hist(15, 1, 15, 1, 20, 1), 5, types.ErrHistogramDuplicateHeight},
 		{"zero count", 1, 20, commit(1, 20), hist(15, 0, 20, 1), 5, types.ErrHistogramZeroCount},
-		{"count overflow", 1, 20, commit(1, 20), hist(15, ^uint64(0), 20, 1), ^uint64(0), types.ErrHistogramOverflow},
+		{"count overflow", 1, 20, commit(1, 20), hist(15, ^uint64(0), 20, 1), 5, types.ErrHistogramOverflow},
 		{"more nodes than its subtree", 1, 20, commit(1, 20), hist(15, 3, 20, 1), 3, types.ErrHistogramTooLarge},
 		{"newest bucket not the update", 1, 20, commit(1, 20), hist(15, 1), 5, types.ErrHistogramOwnUpdate},
-		{"too many buckets", 1, uint64(len(tooMany)), commit(1, 99), tooMany, 1000, types.ErrHistogramTooManyBuckets},
+		{"too many buckets", 1, tooMany[maxBuckets].Height, commit(1, 99), tooMany, 1000, types.ErrReportTooManyBuckets},
 		{"zero subtree", 1, 20, commit(1, 20), hist(20, 1), 0, types.ErrZeroSubtree},
+		{"subtree above the shape bound", 1, 20, commit(1, 20), hist(20, 1), bound + 1, types.ErrSubtreeTooLarge},
+		{"subtree 2^64-1", 1, 20, commit(1, 20), hist(20, 1), ^uint64(0), types.ErrSubtreeTooLarge},
 		{"replayed height", 1, 10, commit(1, 10), hist(10, 1), 1, types.ErrStaleUpdate},
 		{"older height", 1, 9, commit(1, 9), hist(9, 1), 1, types.ErrStaleUpdate},
 		{"short commitment", 1, 20, commit(1, 20)[:31], hist(20, 1), 1, types.ErrInvalidCommitment},

@@ -3,15 +3,20 @@ package keeper
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"cosmossdk.io/collections"
 
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
-// InitGenesis stores the validated genesis state.
+// InitGenesis stores the validated genesis state after checking the children's subtrees
+// against the tree shape.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
+		return err
+	}
+	if err := k.checkGenesisSubtrees(ctx, gs.Children); err != nil {
 		return err
 	}
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
@@ -29,6 +34,26 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	}
 	if gs.LastReport != nil {
 		return k.LastReport.Set(ctx, *gs.LastReport)
+	}
+	return nil
+}
+
+// checkGenesisSubtrees refuses imported children larger than a child of this chain can be
+// (DESIGN §3, §6). The shape comes from x/validium's identity, whose InitGenesis runs first in
+// app.go; without an identity yet (a keeper used alone) only MaxSubtreeSize applies.
+func (k Keeper) checkGenesisSubtrees(ctx context.Context, children []types.ChildRecord) error {
+	shape, err := k.tree.TreeShape(ctx)
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	bound := shape.MaxChildSubtree()
+	for _, c := range children {
+		if c.Record.Subtree > bound {
+			return fmt.Errorf("%w: child %d: %d > %d", types.ErrSubtreeTooLarge, c.ChildIndex, c.Record.Subtree, bound)
+		}
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"cosmossdk.io/collections"
 
@@ -104,8 +103,8 @@ func (q queryServer) Finality(ctx context.Context, _ *types.QueryFinalityRequest
 
 // childTracker loads a child's record as a tracker; an unknown child has an empty record.
 func (k Keeper) childTracker(ctx context.Context, index uint32) (types.ChildAcceptance, error) {
-	if index == 0 || index > types.MaxChildIndex {
-		return types.ChildAcceptance{}, fmt.Errorf("%w: %d", types.ErrInvalidChildIndex, index)
+	if err := checkChildIndex(index); err != nil {
+		return types.ChildAcceptance{}, err
 	}
 	record, err := k.Children.Get(ctx, index)
 	if errors.Is(err, collections.ErrNotFound) {

@@ -6,24 +6,51 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"cosmossdk.io/collections"
+
 	"github.com/slush-tree/slush/testutil/keepertest"
 	"github.com/slush-tree/slush/x/acceptance/keeper"
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
-// fixedTree is the TreeKeeper mock: a chain that is (or is not) the root.
-type fixedTree struct{ root bool }
+// fixedTree is the TreeKeeper mock: a chain that is (or is not) the root, with a fixed tree
+// shape (nil: no identity yet, like x/validium before its genesis).
+type fixedTree struct {
+	root  bool
+	shape *types.TreeShape
+}
 
 func (f fixedTree) IsRoot(context.Context) (bool, error) { return f.root, nil }
+
+func (f fixedTree) TreeShape(context.Context) (types.TreeShape, error) {
+	if f.shape == nil {
+		return types.TreeShape{}, collections.ErrNotFound
+	}
+	return *f.shape, nil
+}
+
+// defaultShape is the DESIGN default tree (3 children, depth 16) seen from a chain at depth.
+func defaultShape(depth uint32) types.TreeShape {
+	return types.TreeShape{Depth: depth, MaxChildren: 3, MaxDepth: 16}
+}
 
 func setup(t *testing.T) (keepertest.Env, keeper.Keeper) {
 	return setupNode(t, true)
 }
 
+// setupNode is a chain of the default tree: the root, or a chain at depth 1.
 func setupNode(t *testing.T, root bool) (keepertest.Env, keeper.Keeper) {
+	shape := defaultShape(1)
+	if root {
+		shape = defaultShape(0)
+	}
+	return setupTree(t, fixedTree{root: root, shape: &shape})
+}
+
+func setupTree(t *testing.T, tree fixedTree) (keepertest.Env, keeper.Keeper) {
 	t.Helper()
 	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
-	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, fixedTree{root: root})
+	k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, tree)
 	require.NoError(t, k.InitGenesis(env.Ctx, types.DefaultGenesisState()))
 	return env, k
 }

@@ -47,4 +47,10 @@ var (
 	ErrInvalidGenesis = errorsmod.Register(ModuleName, 20, "invalid genesis")
 	// ErrNotFinalized is returned when a child record has no finalized hash to roll back to (DESIGN §9).
 	ErrNotFinalized = errorsmod.Register(ModuleName, 21, "child has no finalized hash")
+	// ErrSubtreeTooLarge is returned when a child reports a subtree larger than the tree shape
+	// allows (TreeShape.MaxChildSubtree) or, in genesis, larger than MaxSubtreeSize.
+	ErrSubtreeTooLarge = errorsmod.Register(ModuleName, 22, "subtree size exceeds the tree shape bound")
+	// ErrReportTooManyBuckets is returned when a report has more buckets than MaxReportBuckets
+	// (min(max_histogram_buckets, max_depth + 2)).
+	ErrReportTooManyBuckets = errorsmod.Register(ModuleName, 23, "report has more buckets than the tree shape allows")
 )

@@ -6,4 +6,7 @@ import "context"
 type TreeKeeper interface {
 	// IsRoot reports whether this chain is the root of the tree.
 	IsRoot(ctx context.Context) (bool, error)
+	// TreeShape returns this chain's depth and the tree's max_children and max_depth, which
+	// bound what a child may report (DESIGN §3, §6).
+	TreeShape(ctx context.Context) (TreeShape, error)
 }

@@ -21,25 +21,38 @@ func (gs GenesisState) Validate() error {
 			return fmt.Errorf("%w: children not strictly ascending at index %d", ErrInvalidGenesis, c.ChildIndex)
 		}
 		prev = c.ChildIndex
-		if err := c.Record.Validate(gs.Params.MaxPendingHashes); err != nil {
+		if err := validateChildRecord(c.Record, gs.Params); err != nil {
 			return fmt.Errorf("child %d: %w", c.ChildIndex, err)
 		}
 	}
 	if gs.RootRecord != nil {
-		if err := gs.RootRecord.Validate(gs.Params.MaxPendingHashes); err != nil {
+		if err := gs.RootRecord.Validate(gs.Params); err != nil {
 			return fmt.Errorf("root record: %w", err)
 		}
 	}
 	if gs.LastReport != nil {
-		if err := gs.LastReport.Validate(); err != nil {
+		if err := gs.LastReport.Validate(gs.Params.MaxHistogramBuckets); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// Validate checks a subtree report: a valid histogram within b whose newest bucket is its height.
-func (r SubtreeReport) Validate() error {
+// validateChildRecord checks a child's record like any record, and its subtree against
+// MaxSubtreeSize: the children's sizes are summed into this chain's own b (DESIGN §6).
+func validateChildRecord(r AcceptanceRecord, p Params) error {
+	if r.Subtree > MaxSubtreeSize {
+		return fmt.Errorf("%w: %d > %d", ErrSubtreeTooLarge, r.Subtree, MaxSubtreeSize)
+	}
+	return r.Validate(p)
+}
+
+// Validate checks a subtree report: a valid histogram within b whose newest bucket is its
+// height, with at most maxBuckets buckets.
+func (r SubtreeReport) Validate(maxBuckets uint32) error {
+	if len(r.Histogram) > int(maxBuckets) {
+		return fmt.Errorf("%w: last report has %d > %d", ErrHistogramTooManyBuckets, len(r.Histogram), maxBuckets)
+	}
 	h := HistogramFromProto(r.Histogram)
 	if err := h.Validate(r.Subtree); err != nil {
 		return fmt.Errorf("last report: %w", err)

@@ -153,6 +153,36 @@ func compactInPlace(h Histogram, t uint64) (Histogram, int) {
 	return h[:1+m], n - 1
 }
 
+// MinReportBuckets is the smallest bucket cap CapBuckets can honour: the reporter's own
+// newest bucket plus one bucket for everything older.
+const MinReportBuckets = 2
+
+// CapBuckets returns a copy of h with at most max buckets (DESIGN §6, bounded reports): while
+// there are more, the second-newest bucket is merged into the third-newest (counts added, the
+// LOWER height kept). The newest bucket — the reporter's own update (T, ·), which the parent
+// requires at exactly T — is never touched, and the total is unchanged.
+//
+// Merging a bucket into a lower height can only under-count a(t): finality may be delayed,
+// never faked (the argument of CompactBelow). Merging among the NEWEST buckets keeps a(t)
+// exact for every t below the merge target, i.e. for the oldest pending hashes, which are the
+// ones about to finalize, so finality keeps advancing even in wide asynchronous subtrees.
+// Merging the oldest buckets instead would stamp the active nodes with the oldest height —
+// that of a descendant that stopped updating, say — leaving a pending hash at most the max−1
+// newest buckets to count, which stalls finality once b > 2·max (TestCapKeepsFinalityAdvancing).
+// max < MinReportBuckets is refused with ErrInvalidParams.
+func (h Histogram) CapBuckets(max int) (Histogram, error) {
+	if max < MinReportBuckets {
+		return nil, fmt.Errorf("%w: bucket cap %d < %d", ErrInvalidParams, max, MinReportBuckets)
+	}
+	n := len(h)
+	if n <= max {
+		return slices.Clone(h), nil
+	}
+	out := append(slices.Clone(h[:max-1]), h[n-1])
+	out[max-2].Count = h[max-2 : n-1].Total()
+	return out, nil
+}
+
 // Digest returns the canonical field commitment to h (its acceptanceDigest): the hash of
 // (len(h), height_0, count_0, height_1, count_1, ...) under circuits/hash domain Acceptance.
 func (h Histogram) Digest() fr.Element {

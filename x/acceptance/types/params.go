@@ -17,8 +17,9 @@ func DefaultParams() Params {
 
 // Validate checks that every parameter is usable.
 func (p Params) Validate() error {
-	if p.MaxHistogramBuckets == 0 {
-		return errorsmod.Wrap(ErrInvalidParams, "max_histogram_buckets must be positive")
+	// a chain caps its own report to at most this many buckets, keeping its own newest one (DESIGN §6)
+	if p.MaxHistogramBuckets < MinReportBuckets {
+		return errorsmod.Wrapf(ErrInvalidParams, "max_histogram_buckets must be at least %d", MinReportBuckets)
 	}
 	if p.MaxPendingHashes == 0 {
 		return errorsmod.Wrap(ErrInvalidParams, "max_pending_hashes must be positive")

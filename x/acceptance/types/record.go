@@ -72,11 +72,14 @@ func StoredHashFrom(h StateHash) StoredHash {
 	return StoredHash{Height: h.Height, Commitment: append([]byte(nil), h.Commitment[:]...)}
 }
 
-// Validate checks a stored record: 32-byte commitments, at most maxPending hashes and the
-// tracker's own consistency rules.
-func (r AcceptanceRecord) Validate(maxPending uint32) error {
-	if len(r.Hashes) > int(maxPending) {
-		return fmt.Errorf("%w: %d > %d", ErrTooManyPendingHashes, len(r.Hashes), maxPending)
+// Validate checks a stored record: 32-byte commitments, at most max_pending_hashes hashes and
+// max_histogram_buckets buckets, and the tracker's own consistency rules.
+func (r AcceptanceRecord) Validate(p Params) error {
+	if len(r.Hashes) > int(p.MaxPendingHashes) {
+		return fmt.Errorf("%w: %d > %d", ErrTooManyPendingHashes, len(r.Hashes), p.MaxPendingHashes)
+	}
+	if len(r.Reported) > int(p.MaxHistogramBuckets) {
+		return fmt.Errorf("%w: %d > %d", ErrHistogramTooManyBuckets, len(r.Reported), p.MaxHistogramBuckets)
 	}
 	t, err := r.ToTracker()
 	if err != nil {
