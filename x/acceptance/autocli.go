@@ -22,6 +22,11 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				},
 				{RpcMethod: "Subtree", Use: "subtree", Short: "This chain's last subtree histogram and size"},
 				{RpcMethod: "Finality", Use: "finality", Short: "At the root: the finalized root height and commitment"},
+				{
+					RpcMethod: "FinalizedChildProof", Use: "finalized-child-proof [child-index]",
+					Short:          "A child's finalized commitment with its proof in the finalized-children SMT",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{

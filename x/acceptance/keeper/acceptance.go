@@ -9,6 +9,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
@@ -43,13 +44,18 @@ func (k Keeper) OnChildRegistered(ctx context.Context, childIndex uint32) error 
 // its new commitment, the subtree histogram it reported (bound into that commitment) and its
 // subtree size. x/validium calls it after verifying the child's proof. It bounds the report
 // by the tree shape, recomputes the child's pairs, finalizes the newest hash with 2a > b,
-// prunes older hashes and compacts the histogram (DESIGN §6). On error nothing is stored.
+// prunes older hashes, compacts the histogram and moves the child's finalized-children leaf
+// (DESIGN §6). On error nothing is stored.
 func (k Keeper) OnChildUpdate(
 	ctx context.Context, childIndex uint32, height uint64, commitment []byte,
 	reported types.Histogram, subtree uint64,
 ) error {
 	if err := checkChildIndex(childIndex); err != nil {
 		return err
+	}
+	// a commitment may become a finalized-children leaf: a canonical field element (DESIGN §3)
+	if _, err := hash.DecodeElement(commitment); err != nil {
+		return fmt.Errorf("%w: %v", types.ErrInvalidCommitment, err)
 	}
 	if err := k.checkSubtreeBound(ctx, subtree); err != nil {
 		return err
@@ -58,11 +64,17 @@ func (k Keeper) OnChildUpdate(
 	if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return err
 	}
-	updated, _, err := k.applyUpdate(ctx, childIndex, record, height, commitment, reported, subtree)
+	updated, res, err := k.applyUpdate(ctx, childIndex, record, height, commitment, reported, subtree)
 	if err != nil {
 		return err
 	}
-	return k.Children.Set(ctx, childIndex, updated)
+	if err := k.Children.Set(ctx, childIndex, updated); err != nil {
+		return err
+	}
+	if !res.NewlyFinalized {
+		return nil
+	}
+	return k.setFinalizedLeaf(ctx, childIndex, res.Finalized.Commitment)
 }
 
 // checkSubtreeBound refuses a subtree larger than any child of this chain can have (DESIGN §3,

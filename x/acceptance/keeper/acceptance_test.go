@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/rand"
 	"testing"
@@ -111,6 +112,7 @@ func TestMalformedReportsRejected(t *testing.T) {
 		tooMany[i] = types.Bucket{Height: uint64(i + 11), Count: 1}
 	}
 	bound := defaultShape(1).MaxChildSubtree()
+	nonCanonical := bytes.Repeat([]byte{0xff}, types.CommitmentLength)
 	cases := []struct {
 		name       string
 		index      uint32
@@ -130,6 +132,7 @@ func TestMalformedReportsRejected(t *testing.T) {
 		{"zero subtree", 1, 20, commit(1, 20), hist(20, 1), 0, types.ErrZeroSubtree},
 		{"subtree above the shape bound", 1, 20, commit(1, 20), hist(20, 1), bound + 1, types.ErrSubtreeTooLarge},
 		{"subtree 2^64-1", 1, 20, commit(1, 20), hist(20, 1), ^uint64(0), types.ErrSubtreeTooLarge},
+		{"non-canonical commitment", 1, 20, nonCanonical, hist(20, 1), 1, types.ErrInvalidCommitment},
 		{"replayed height", 1, 10, commit(1, 10), hist(10, 1), 1, types.ErrStaleUpdate},
 		{"older height", 1, 9, commit(1, 9), hist(9, 1), 1, types.ErrStaleUpdate},
 		{"short commitment", 1, 20, commit(1, 20)[:31], hist(20, 1), 1, types.ErrInvalidCommitment},

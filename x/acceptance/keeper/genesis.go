@@ -10,8 +10,8 @@ import (
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
-// InitGenesis stores the validated genesis state after checking the children's subtrees
-// against the tree shape.
+// InitGenesis stores the validated genesis state, checks the children's subtrees against the
+// tree shape and rebuilds the finalized-children SMT (derived state, not exported).
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
@@ -24,6 +24,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	}
 	for _, c := range gs.Children {
 		if err := k.Children.Set(ctx, c.ChildIndex, c.Record); err != nil {
+			return err
+		}
+		if err := k.restoreFinalizedLeaf(ctx, c); err != nil {
 			return err
 		}
 	}

@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	"cosmossdk.io/collections"
 
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
@@ -99,6 +103,32 @@ func (q queryServer) Finality(ctx context.Context, _ *types.QueryFinalityRequest
 		Accepted:   pair.Accepted,
 		Subtree:    pair.Subtree,
 	}, nil
+}
+
+// FinalizedChildProof returns a child's finalized commitment, its finalized-children SMT
+// siblings (leaf level first) and that SMT's root: InvalidArgument for an index outside 1..255,
+// NotFound for a child without a record or without a finalized commitment.
+func (q queryServer) FinalizedChildProof(ctx context.Context, req *types.QueryFinalizedChildProofRequest) (*types.QueryFinalizedChildProofResponse, error) {
+	index := req.GetChildIndex()
+	if err := checkChildIndex(index); err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	c, proof, err := q.k.FinalizedChildProof(ctx, index)
+	if errors.Is(err, types.ErrNotFinalized) {
+		return nil, status.Error(codes.NotFound, err.Error())
+	}
+	if err != nil {
+		return nil, err
+	}
+	root, err := q.k.FinalizedChildrenRoot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryFinalizedChildProofResponse{Commitment: c, FinalizedChildrenRoot: hash.EncodeElement(root)}
+	for _, s := range proof.Siblings {
+		res.Siblings = append(res.Siblings, hash.EncodeElement(s))
+	}
+	return res, nil
 }
 
 // childTracker loads a child's record as a tracker; an unknown child has an empty record.

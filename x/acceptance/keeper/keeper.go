@@ -13,7 +13,8 @@ import (
 )
 
 // Keeper holds x/acceptance state: one acceptance record per child, the root's own record
-// (at the root) and this chain's last subtree report (DESIGN §6).
+// (at the root), this chain's last subtree report and the SMT of its children's finalized
+// commitments (DESIGN §6).
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	storeService storetypes.KVStoreService
@@ -27,6 +28,9 @@ type Keeper struct {
 	Children   collections.Map[uint32, types.AcceptanceRecord]
 	RootRecord collections.Item[types.AcceptanceRecord]
 	LastReport collections.Item[types.SubtreeReport]
+	// FinalizedTree holds the nodes of the finalized-children SMT: child index →
+	// ChildLeaf(index, finalized commitment), derived from Children (rebuilt on import).
+	FinalizedTree collections.Map[[]byte, []byte]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -49,6 +53,8 @@ func NewKeeper(
 			codec.CollValue[types.AcceptanceRecord](cdc)),
 		RootRecord: collections.NewItem(sb, types.RootRecordKey, "root_record", codec.CollValue[types.AcceptanceRecord](cdc)),
 		LastReport: collections.NewItem(sb, types.LastReportKey, "last_report", codec.CollValue[types.SubtreeReport](cdc)),
+		FinalizedTree: collections.NewMap(sb, types.FinalizedTreeKey, "finalized_tree", collections.BytesKey,
+			collections.BytesValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -38,5 +38,10 @@ func (k Keeper) RollbackToFinalized(ctx context.Context, index uint32) error {
 	if err != nil {
 		return errorsmod.Wrapf(err, "child %d", index)
 	}
+	// finality is sticky (DESIGN §6): the finalized hash, hence the finalized-children leaf, stays
+	before, _ := tracker.FinalizedHash()
+	if after, _ := rolled.FinalizedHash(); after != before {
+		return errorsmod.Wrapf(types.ErrInvalidRecord, "child %d: rollback moved the finalized hash", index)
+	}
 	return k.Children.Set(ctx, index, types.RecordFromTracker(rolled))
 }

@@ -22,4 +22,7 @@ var (
 	RootRecordKey = collections.NewPrefix(2)
 	// LastReportKey stores this chain's last SubtreeReport.
 	LastReportKey = collections.NewPrefix(3)
+	// FinalizedTreeKey holds the nodes of the finalized-children SMT (child index →
+	// ChildLeaf(index, finalized commitment)); derived from ChildrenKey, never exported.
+	FinalizedTreeKey = collections.NewPrefix(4)
 )
