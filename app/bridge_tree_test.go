@@ -18,16 +18,15 @@ const genesisSupply = 1000
 
 // newFourChainTree is root → {1, 2}, 1 → {1-1}, with alice funded on the grandchild 1-1.
 func newFourChainTree(t *testing.T) *tree {
-	alice := ledger.KeyFromSeed([]byte("alice"))
-	return newTree(t, [][]uint8{{}, {1}, {2}, {1, 1}}, map[string][]bridgetypes.GenesisDeposit{
-		"slush-1-1": {{Recipient: hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)), AssetId: hash.EncodeElement(hash.Uint64(7)), Amount: genesisSupply}},
-	})
+	return newTree(t, [][]uint8{{}, {1}, {2}, {1, 1}}, fundedOn([]uint8{1, 1}, genesisSupply))
 }
 
 // TestBridgeAcrossBranches: alice on the grandchild 1-1 sends 30 to bob on its cousin branch 2.
-// The message climbs 1-1 → 1 → root inside real proven updates, is claimed on 2 with a real
-// inclusion proof through two hops, and the receipt comes back to 1-1, where it unfreezes alice.
-// Every wrong claim is refused, and supply is conserved across the four chains at every step.
+// The message climbs 1-1 → 1 → root inside real proven updates; once the state that burnt it is
+// final along 1-1 → 1 → root, it is claimed on 2 with a real inclusion proof through two hops of
+// finalized commitments (the proof of 2's next batch proves the mint again), and the receipt,
+// once final on the root, comes back to 1-1, where it unfreezes alice. Every wrong claim is
+// refused, and supply is conserved across the four chains at every step.
 func TestBridgeAcrossBranches(t *testing.T) {
 	tr := newFourChainTree(t)
 	alice, bob := ledger.KeyFromSeed([]byte("alice")), ledger.KeyFromSeed([]byte("bob"))
@@ -37,12 +36,11 @@ func TestBridgeAcrossBranches(t *testing.T) {
 
 	m := tr.bridgeOut(src, alice, 0, 0, dst, ledger.OwnerHash(bob.PublicKey), 30, 10_000)
 	require.Equal(t, uint64(genesisSupply-30), tr.supply(), "burnt on the sender, in flight")
-	h := tr.propagate(src)
-	proof := tr.proveMessage(src, m, h)
-	claim := &bridgetypes.MsgClaim{Sender: dst.chain.Address(0).String(), Message: bridgeMessage(m), RootHeight: h, Proof: proof}
+	h := tr.settle(m.Leaf(), 6)
+	proof := tr.proveMessage(m, h)
+	claim := tr.claim(dst, m, h, proof)
 
-	tr.fails(tr.node(1), 0, &bridgetypes.MsgClaim{Sender: tr.node(1).chain.Address(0).String(), Message: claim.Message, RootHeight: h, Proof: proof},
-		bridgetypes.ErrWrongDestination)
+	tr.fails(tr.node(1), 0, tr.claim(tr.node(1), m, h, proof), bridgetypes.ErrWrongDestination)
 	unknown := *claim
 	unknown.RootHeight = h + 100
 	tr.fails(dst, 0, &unknown, bridgetypes.ErrUnknownRoot)
@@ -52,7 +50,7 @@ func TestBridgeAcrossBranches(t *testing.T) {
 	require.Equal(t, uint64(genesisSupply), tr.supply(), "minted once on the destination")
 	tr.fails(dst, 0, claim, bridgetypes.ErrAlreadyClaimed)
 	again := *claim
-	again.Proof = tr.proveMessage(src, m, h)
+	again.Proof = tr.proveMessage(m, h)
 	require.NotEqual(t, claim.Proof, again.Proof)
 	tr.fails(dst, 0, &again, bridgetypes.ErrAlreadyClaimed) // a re-randomised proof is the same message
 
@@ -60,16 +58,13 @@ func TestBridgeAcrossBranches(t *testing.T) {
 	require.NoError(t, err)
 	tr.fails(src, 0, &bridgetypes.MsgBridgeOut{Sender: src.chain.Address(0).String(), Op: second.Bytes()}, bridgetypes.ErrAccountFrozen)
 
-	// the receipt climbs 2 → root; 1-1 proves it against the new root commitment
-	h2 := tr.propagate(dst)
-	receipt := inclusion.Receipt{SrcVid: dst.vid, DstVid: src.vid, MsgHash: m.Hash(), Height: h}
-	_, err = dst.receipts.Append(receipt.Hash())
-	require.NoError(t, err)
-	acc, err := dst.receipts.Prove(0)
-	require.NoError(t, err)
-	rproof := tr.proveItem(dst, h2, receipt.Leaf(), acc)
-	tr.ok(src, 0, &bridgetypes.MsgConfirm{Sender: src.chain.Address(0).String(), MessageHash: hash.EncodeElement(m.Hash()),
-		ClaimRootHeight: h, RootHeight: h2, Proof: rproof})
+	// the receipt climbs 2 → root and becomes final there; 1-1 proves it against a root commitment
+	receipt := inclusion.ReceiptFor(m)
+	index := tr.receiptIndex(dst, m)
+	h2 := tr.settle(receipt.Leaf(), 4)
+	confirm := &bridgetypes.MsgConfirm{Sender: src.chain.Address(0).String(), MessageHash: hash.EncodeElement(m.Hash()),
+		RootHeight: h2, Proof: tr.proveReceipt(m, h2, index)}
+	tr.ok(src, 0, confirm)
 	tr.ok(src, 0, &bridgetypes.MsgBridgeOut{Sender: src.chain.Address(0).String(), Op: second.Bytes()}) // unfrozen
 	require.Equal(t, uint64(genesisSupply-1), tr.supply(), "only the new message is in flight")
 }
@@ -85,10 +80,10 @@ func TestFallbackRouting(t *testing.T) {
 	one, two, grand, root := tr.node(1), tr.node(2), tr.node(1, 1), tr.root()
 
 	// 1-1 → 2, never claimed
-	deadline := tr.tick() + 6
+	deadline := tr.tick() + 20
 	m := tr.bridgeOut(grand, alice, 0, 0, two, bobOwner, 25, deadline)
-	h := tr.propagate(grand)
-	proof := tr.proveMessage(grand, m, h)
+	h := tr.settle(m.Leaf(), 6) // a route carries the same proof as a claim: from a final state only
+	proof := tr.proveMessage(m, h)
 	for tr.tick() <= deadline {
 	}
 	grand.chain.NextBlock() // EndBlock moves the expired message onto the route
@@ -121,10 +116,10 @@ func TestFallbackRouting(t *testing.T) {
 	require.Equal(t, uint64(1), tr.update(two).ForcedConsumed, "2's proven update consumes the forced operation")
 
 	// 2 → 1-1, never claimed: forwarded by 1
-	deadline = tr.tick() + 6
+	deadline = tr.tick() + 20
 	back := tr.bridgeOut(two, bob, 0, 0, grand, aliceOwner, 5, deadline)
-	h = tr.propagate(two)
-	backRouted := validiumtypes.RoutedMessage{Message: ledger.EncodeMessage(back), RootHeight: h, Proof: tr.proveMessage(two, back, h)}
+	h = tr.settle(back.Leaf(), 4)
+	backRouted := validiumtypes.RoutedMessage{Message: ledger.EncodeMessage(back), RootHeight: h, Proof: tr.proveMessage(back, h)}
 	for tr.tick() <= deadline {
 	}
 	tr.update(two, func(u *validiumtypes.MsgSubmitUpdate) { u.Routed = []validiumtypes.RoutedMessage{backRouted} })

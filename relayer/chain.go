@@ -334,6 +334,20 @@ func (c *Chain) ChildProof(ctx context.Context, index uint32, atHeight int64) (*
 	return res, c.query(ctx, "/slush.validium.v1.Query/ChildProof", &validiumtypes.QueryChildProofRequest{Index: index}, res, atHeight)
 }
 
+// FinalizedChildProof is a child's finalized commitment and its path in the chain's
+// finalized-children SMT at a height (the hop an inclusion proof takes through this chain).
+func (c *Chain) FinalizedChildProof(ctx context.Context, index uint32, atHeight int64) (*acceptancetypes.QueryFinalizedChildProofResponse, error) {
+	res := &acceptancetypes.QueryFinalizedChildProofResponse{}
+	return res, c.query(ctx, "/slush.acceptance.v1.Query/FinalizedChildProof", &acceptancetypes.QueryFinalizedChildProofRequest{ChildIndex: index}, res, atHeight)
+}
+
+// Exit is the account opening an exit from child `index` was paid on.
+func (c *Chain) Exit(ctx context.Context, index uint32, account uint64, atHeight int64) (validiumtypes.AccountOpening, error) {
+	res := &validiumtypes.QueryExitResponse{}
+	err := c.query(ctx, "/slush.validium.v1.Query/Exit", &validiumtypes.QueryExitRequest{ChildIndex: index, AccountIndex: account}, res, atHeight)
+	return res.Opening, err
+}
+
 // SubtreeReport is the report the chain's EndBlock hashed into its commitment at block height
 // atHeight: x/acceptance's own SubtreeReport for anchorHeight over that block's state.
 func (c *Chain) SubtreeReport(ctx context.Context, anchorHeight uint64, atHeight int64) (acceptancetypes.SubtreeReport, error) {

@@ -1,12 +1,9 @@
 package relayer
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -14,12 +11,13 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/relayer/witness"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // planMessages reads every chain's pending messages once and plans the message jobs: routes
-// down, claims (with forced deposits) and confirmations.
+// down, claims, confirmations and the children's forced operations.
 func (r *Relayer) planMessages(ctx context.Context) []job {
 	pending := map[string]*bridgetypes.QueryPendingMessagesResponse{}
 	for _, name := range r.names {
@@ -42,7 +40,7 @@ func (r *Relayer) planMessages(ctx context.Context) []job {
 		}
 		jobs = append(jobs, plan(ctx, pending)...)
 	}
-	return jobs
+	return append(jobs, r.planForced(ctx)...)
 }
 
 // destination is the served chain a message goes to (nil if the relayer does not serve it).
@@ -81,8 +79,8 @@ func (r *Relayer) planRoutes(ctx context.Context, pending map[string]*bridgetype
 				continue
 			}
 			c := r.node(append(append([]uint8{}, p.Path...), uint8(rt.ChildIndex)))
-			if c == nil {
-				continue
+			if c == nil || isDestination(c, rt.Message) {
+				continue // a mint on c itself is a forced operation: planForced receives it
 			}
 			key, ok := r.ready("route "+c.Name, rt.MessageHash)
 			if !ok {
@@ -118,7 +116,7 @@ func (r *Relayer) planRoutes(ctx context.Context, pending map[string]*bridgetype
 				continue
 			}
 			rm, err := r.routedProof(ctx, p, m)
-			if errors.Is(err, errNotYet) {
+			if errors.Is(err, witness.ErrNotYet) {
 				continue
 			}
 			if err != nil {
@@ -189,7 +187,7 @@ func (r *Relayer) planClaims(ctx context.Context, pending map[string]*bridgetype
 			return
 		}
 		j, err := r.planClaim(ctx, d, m, msgHash)
-		if errors.Is(err, errNotYet) {
+		if errors.Is(err, witness.ErrNotYet) {
 			r.log.Debug("claim waits", "dst", d.Name, "msg", short(msgHash), "why", err)
 			return
 		}
@@ -216,20 +214,21 @@ func (r *Relayer) planClaims(ctx context.Context, pending map[string]*bridgetype
 			}
 		}
 	}
-	for _, m := range r.forcedDeposits(ctx) {
-		h := m.Hash()
-		claim(m, hash.EncodeElement(h))
-	}
 	return jobs
 }
 
-// forcedDeposits are the forced deposits parents hold for served children (DESIGN §8): a
-// user's bridge-out on the parent addressed to the child, queued as a forced operation. It is
-// an ordinary message in the parent's outbox, so the child mints it by a claim, and the mint's
-// inbox entry consumes the operation in the child's next update. (Routed messages in the same
-// queues come from other senders and are delivered by planRoutes.)
-func (r *Relayer) forcedDeposits(ctx context.Context) []inclusion.Message {
-	var out []inclusion.Message
+// isDestination tells whether c is the destination of a wire message.
+func isDestination(c *Node, bm bridgetypes.BridgeMessage) bool {
+	m, err := bm.Decode()
+	return err == nil && m.DstVid.Equal(&c.Vid)
+}
+
+// planForced receives, on every served child, the mints its parent's forced queue holds for it
+// (DESIGN §8: forced deposits, and routed messages for the child itself, §7.5): each one by
+// MsgReceiveForced with the queue record proven under the parent app hash the child trusts. An
+// operation queued after that header waits for the next parent sync.
+func (r *Relayer) planForced(ctx context.Context) []job {
+	var jobs []job
 	for _, name := range r.names {
 		c := r.nodes[name]
 		if c.Parent == nil || !r.backoff.Ready("messages "+c.Parent.Name, r.now()) {
@@ -237,21 +236,64 @@ func (r *Relayer) forcedDeposits(ctx context.Context) []inclusion.Message {
 		}
 		rec, err := c.Parent.Child(ctx, c.Index, 0)
 		if err != nil {
-			r.fail("deposits "+name, "deposits", name, err)
+			r.fail("forced "+name, "forced", name, err)
 			continue
 		}
 		for _, op := range rec.ForcedOperations {
 			if op.Forward {
 				continue
 			}
-			m, err := ledger.DecodeMessage(op.Message)
-			if err != nil || !m.SrcVid.Equal(&c.Parent.Vid) {
+			key, ok := r.ready("forced "+c.Name, op.PayloadHash)
+			if !ok {
 				continue
 			}
-			out = append(out, m)
+			j, err := r.planReceiveForced(ctx, c, op)
+			if errors.Is(err, witness.ErrNotYet) {
+				r.log.Debug("forced operation waits", "chain", c.Name, "seq", op.Sequence, "why", err)
+				continue
+			}
+			if err != nil {
+				r.fail(key, "forced", c.Name, err)
+				continue
+			}
+			if j != nil {
+				j.task = key
+				jobs = append(jobs, *j)
+			}
 		}
 	}
-	return out
+	return jobs
+}
+
+// planReceiveForced proves op in c's queue on its parent at the height c's light client trusts.
+func (r *Relayer) planReceiveForced(ctx context.Context, c *Node, op validiumtypes.ForcedOperation) (*job, error) {
+	minted, err := c.Nullifier(ctx, op.PayloadHash, 0)
+	if err != nil || minted {
+		return nil, err
+	}
+	client, err := c.ParentClient(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	key, err := validiumtypes.ForcedOpStoreKey(c.Index, op.Sequence)
+	if err != nil {
+		return nil, err
+	}
+	value, proof, err := c.Parent.StoreProof(ctx, validiumtypes.StoreKey, key, client.Height-1)
+	if err != nil {
+		return nil, err
+	}
+	if len(value) == 0 {
+		return nil, fmt.Errorf("%w: operation %d is newer than the parent height %s trusts", witness.ErrNotYet, op.Sequence, c.Name)
+	}
+	seq := op.Sequence
+	return &job{
+		node: c, kind: "MsgReceiveForced",
+		msgs: []sdk.Msg{&bridgetypes.MsgReceiveForced{Sender: c.Address().String(), Sequence: seq, Operation: value, Proof: proof}},
+		done: func(res *TxResult) {
+			r.log.Info("forced operation received", "chain", c.Name, "seq", seq, "msg", short(op.PayloadHash), "block", res.Height)
+		},
+	}, nil
 }
 
 // planClaim proves message m for its destination d.
@@ -265,12 +307,12 @@ func (r *Relayer) planClaim(ctx context.Context, d *Node, m inclusion.Message, m
 		return nil, err
 	}
 	if !rc.Known {
-		return nil, fmt.Errorf("%w: %s knows no root commitment", errNotYet, d.Name)
+		return nil, fmt.Errorf("%w: %s knows no root commitment", witness.ErrNotYet, d.Name)
 	}
 	if rc.RootHeight > m.Deadline {
 		return nil, nil // expired: the fallback route delivers it
 	}
-	w, err := messageWitness(ctx, r.lookup, rc.RootHeight, m)
+	w, err := witness.Message(ctx, r.lookup, rc.RootHeight, m)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +354,7 @@ func (r *Relayer) planConfirms(ctx context.Context, pending map[string]*bridgety
 				continue
 			}
 			j, err := r.planConfirm(ctx, s, d, m, o.MessageHash)
-			if errors.Is(err, errNotYet) {
+			if errors.Is(err, witness.ErrNotYet) {
 				r.log.Debug("confirm waits", "src", s.Name, "msg", short(o.MessageHash), "why", err)
 				continue
 			}
@@ -343,13 +385,13 @@ func (r *Relayer) planConfirm(ctx context.Context, s, d *Node, m inclusion.Messa
 		return nil, err
 	}
 	if !rc.Known {
-		return nil, fmt.Errorf("%w: %s knows no root commitment", errNotYet, s.Name)
+		return nil, fmt.Errorf("%w: %s knows no root commitment", witness.ErrNotYet, s.Name)
 	}
 	rcpt, index, err := r.findReceipt(ctx, d, m)
 	if err != nil {
 		return nil, err
 	}
-	w, err := receiptWitness(ctx, r.lookup, rc.RootHeight, rcpt, index)
+	w, err := witness.Receipt(ctx, r.lookup, rc.RootHeight, rcpt, index)
 	if err != nil {
 		return nil, err
 	}
@@ -360,36 +402,27 @@ func (r *Relayer) planConfirm(ctx context.Context, s, d *Node, m inclusion.Messa
 	rootHeight := rc.RootHeight
 	return &job{
 		node: s, kind: "MsgConfirm",
-		msgs: []sdk.Msg{&bridgetypes.MsgConfirm{
-			Sender: s.Address().String(), MessageHash: msgHash, ClaimRootHeight: rcpt.Height, RootHeight: rootHeight, Proof: proof,
-		}},
+		msgs: []sdk.Msg{&bridgetypes.MsgConfirm{Sender: s.Address().String(), MessageHash: msgHash, RootHeight: rootHeight, Proof: proof}},
 		done: func(res *TxResult) {
-			r.log.Info("confirmed", "src", s.Name, "msg", short(msgHash), "claim_root_height", rcpt.Height, "root_height", rootHeight, "block", res.Height)
+			r.log.Info("confirmed", "src", s.Name, "msg", short(msgHash), "root_height", rootHeight, "block", res.Height)
 		},
 	}, nil
 }
 
-// mintIndex remembers where a chain's log minted each message (the bridge-ins after genesis):
-// a cache of the chain's log, extended as the log grows and rebuilt from it after a restart.
+// mintIndex remembers where a chain minted each message: every bridge-in appends exactly one
+// receipt (DESIGN §7.3, proven by the ledger circuit), so a message's receipt index is the number
+// of bridge-ins logged before its mint. A cache of the chain's log, extended as the log grows and
+// rebuilt from it after a restart.
 type mintIndex struct {
-	next  uint64                  // log entries read so far
-	mints map[string]loggedMint   // message hash → where it was minted
-	found map[string]receiptMatch // message hash → its receipt, once found
-}
-
-type loggedMint struct {
-	height int64 // block height of the mint
-}
-
-type receiptMatch struct {
-	index  uint64
-	height uint64
+	next     uint64            // log entries read so far
+	receipts uint64            // bridge-ins among them
+	mints    map[string]uint64 // message hash → receipt index
 }
 
 // update reads the chain's new log entries.
 func (mi *mintIndex) update(ctx context.Context, c *Chain) error {
 	if mi.mints == nil {
-		mi.mints, mi.found = map[string]loggedMint{}, map[string]receiptMatch{}
+		mi.mints = map[string]uint64{}
 	}
 	l, err := c.Ledger(ctx, 0)
 	if err != nil {
@@ -409,7 +442,8 @@ func (mi *mintIndex) update(ctx context.Context, c *Chain) error {
 				return err
 			}
 			if op.Kind == ledger.OpBridgeIn {
-				mi.mints[string(hash.EncodeElement(op.Msg.Hash()))] = loggedMint{height: logged.Height}
+				mi.mints[string(hash.EncodeElement(op.Msg.Hash()))] = mi.receipts
+				mi.receipts++
 			}
 			mi.next = logged.Sequence + 1
 		}
@@ -417,68 +451,15 @@ func (mi *mintIndex) update(ctx context.Context, c *Chain) error {
 	return nil
 }
 
-// findReceipt finds d's receipt of m and its index in d's receipt tree, from chain state alone:
-// the log says in which block d minted m; the receipts appended in that block are the items
-// between the tree's sizes before and after it; the receipt binds the root height the claim (or
-// route) was verified against, which is among the root heights d knew in that block.
+// findReceipt is d's receipt of m and its index in d's receipt tree, from d's log.
 func (r *Relayer) findReceipt(ctx context.Context, d *Node, m inclusion.Message) (inclusion.Receipt, uint64, error) {
-	msgHash := m.Hash()
-	key := string(hash.EncodeElement(msgHash))
-	receipt := func(h uint64) inclusion.Receipt {
-		return inclusion.Receipt{SrcVid: m.DstVid, DstVid: m.SrcVid, MsgHash: msgHash, Height: h}
-	}
-	if f, ok := d.mints.found[key]; ok {
-		return receipt(f.height), f.index, nil
-	}
+	key := string(hash.EncodeElement(m.Hash()))
 	if err := d.mints.update(ctx, d.Chain); err != nil {
 		return inclusion.Receipt{}, 0, err
 	}
-	mint, ok := d.mints.mints[key]
+	index, ok := d.mints.mints[key]
 	if !ok {
-		return inclusion.Receipt{}, 0, fmt.Errorf("%w: %s's log has no mint of the message", errNotYet, d.Name)
+		return inclusion.Receipt{}, 0, fmt.Errorf("%w: %s's log has no mint of the message", witness.ErrNotYet, d.Name)
 	}
-	before, err := receiptTree(ctx, d.Chain, mint.height-1)
-	if err != nil {
-		return inclusion.Receipt{}, 0, err
-	}
-	after, err := receiptTree(ctx, d.Chain, mint.height)
-	if err != nil {
-		return inclusion.Receipt{}, 0, err
-	}
-	var candidates []uint64 // root heights: a route's proof height first, then what d knew
-	if st, err := d.MessageStatus(ctx, hash.EncodeElement(msgHash), mint.height); err == nil && st.Route != nil {
-		candidates = append(candidates, st.Route.RootHeight)
-	}
-	clock, err := d.RootCommitment(ctx, 0, mint.height)
-	if err != nil {
-		return inclusion.Receipt{}, 0, err
-	}
-	window, err := r.rootHistorySize(ctx, d)
-	if err != nil {
-		return inclusion.Receipt{}, 0, err
-	}
-	for h := clock.RootHeight; h >= 1 && clock.RootHeight-h < window; h-- {
-		candidates = append(candidates, h)
-	}
-	for i := before.Size(); i < after.Size(); i++ {
-		item, err := after.Get(i)
-		if err != nil {
-			return inclusion.Receipt{}, 0, err
-		}
-		if h, ok := matchReceipt(item, receipt, candidates); ok {
-			d.mints.found[key] = receiptMatch{index: i, height: h}
-			return receipt(h), i, nil
-		}
-	}
-	return inclusion.Receipt{}, 0, fmt.Errorf("%s minted the message at block %d but none of its receipts there matches", d.Name, mint.height)
-}
-
-// matchReceipt finds the root height h among candidates whose receipt hashes to item.
-func matchReceipt(item fr.Element, receipt func(uint64) inclusion.Receipt, candidates []uint64) (uint64, bool) {
-	for _, h := range candidates {
-		if rh := receipt(h).Hash(); bytes.Equal(hash.EncodeElement(rh), hash.EncodeElement(item)) {
-			return h, true
-		}
-	}
-	return 0, false
+	return inclusion.ReceiptFor(m), index, nil
 }

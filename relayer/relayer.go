@@ -59,9 +59,16 @@ type Node struct {
 	Index uint32
 	// LedgerParams are the chain's ledger params (read from the chain at start).
 	LedgerParams bridgetypes.LedgerParams
+	// GenesisDeposits funded the chain's ledger at genesis: a replica of its ledger starts from them.
+	GenesisDeposits []bridgetypes.GenesisDeposit
 
 	replica *replica // cache of the chain's ledger at the position its parent accepted
 	mints   *mintIndex
+}
+
+// origin is what a replica of n's ledger starts from.
+func (n *Node) origin() ledgerOrigin {
+	return ledgerOrigin{vid: n.Vid, params: n.LedgerParams, deposits: n.GenesisDeposits}
 }
 
 // provingKeys are the circuits the relayer proves with, compiled once.
@@ -261,7 +268,7 @@ func (r *Relayer) ledgerParams(ctx context.Context, n *Node) error {
 	if err != nil {
 		return err
 	}
-	n.LedgerParams = l.LedgerParams
+	n.LedgerParams, n.GenesisDeposits = l.LedgerParams, l.GenesisDeposits
 	return nil
 }
 

@@ -29,15 +29,33 @@ type replica struct {
 	pos   uint64
 }
 
+// ledgerOrigin is what a replica of a chain's ledger starts from: its vid, its shape and the
+// deposits that funded it at genesis.
+type ledgerOrigin struct {
+	vid      fr.Element
+	params   bridgetypes.LedgerParams
+	deposits []bridgetypes.GenesisDeposit
+}
+
+// genesis is the chain's ledger as its genesis left it.
+func (o ledgerOrigin) genesis() (*ledger.State, error) {
+	st, err := ledger.NewState(smt.NewMemStore(), o.vid, o.params.Ledger())
+	if err != nil {
+		return nil, err
+	}
+	return st, bridgetypes.FundLedger(st, o.deposits)
+}
+
 // applyLogged replays one logged operation as the chain executed it: a bridge-in's message is
-// pushed to the inbox first (claims, routes and genesis deposits all do that), then applied.
+// pushed to the inbox first, with its source (claims, routes, forced operations and exits all
+// do that), then applied.
 // With a batch builder the operation is also recorded in the batch.
 func applyLogged(st *ledger.State, b *ledger.BatchBuilder, logged bridgetypes.LoggedOp) (op ledger.Op, err error) {
 	if op, err = ledger.DecodeOp(logged.Op); err != nil {
 		return op, fmt.Errorf("log %d: %w", logged.Sequence, err)
 	}
 	if op.Kind == ledger.OpBridgeIn {
-		if err := st.PushInbox(op.Msg); err != nil {
+		if err := st.PushInbox(op.Msg, op.Source); err != nil {
 			return op, fmt.Errorf("log %d: %w", logged.Sequence, err)
 		}
 	}
@@ -78,13 +96,13 @@ func fetchLog(ctx context.Context, c logReader, from, to uint64, height int64) (
 }
 
 // at brings the replica to log position pos and checks its ledger root is wantRoot. It replays
-// forward from where it is, or from an empty ledger when it is ahead of pos or does not match.
-func (rp *replica) at(ctx context.Context, c logReader, vid fr.Element, lp bridgetypes.LedgerParams, pos uint64, wantRoot []byte, height int64) error {
+// forward from where it is, or from the genesis ledger when it is ahead of pos or does not match.
+func (rp *replica) at(ctx context.Context, c logReader, o ledgerOrigin, pos uint64, wantRoot []byte, height int64) error {
 	if rp.state != nil && rp.pos > pos {
 		rp.state = nil
 	}
 	if rp.state == nil {
-		st, err := ledger.NewState(smt.NewMemStore(), vid, lp.Ledger())
+		st, err := o.genesis()
 		if err != nil {
 			return err
 		}
@@ -114,11 +132,11 @@ func (rp *replica) at(ctx context.Context, c logReader, vid fr.Element, lp bridg
 	return nil
 }
 
-// seek rebuilds the replica from an empty ledger, replaying the log until its root is wantRoot
-// (for a parent record whose commitment the child no longer keeps: the position is then found
-// by the root alone). It stops at logLength (the log's end in height's state).
-func (rp *replica) seek(ctx context.Context, c logReader, vid fr.Element, lp bridgetypes.LedgerParams, logLength uint64, wantRoot []byte, height int64) error {
-	st, err := ledger.NewState(smt.NewMemStore(), vid, lp.Ledger())
+// seek rebuilds the replica from the genesis ledger, replaying the log until its root is
+// wantRoot (for a parent record whose commitment the child no longer keeps: the position is then
+// found by the root alone). It stops at logLength (the log's end in height's state).
+func (rp *replica) seek(ctx context.Context, c logReader, o ledgerOrigin, logLength uint64, wantRoot []byte, height int64) error {
+	st, err := o.genesis()
 	if err != nil {
 		return err
 	}

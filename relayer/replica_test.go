@@ -11,18 +11,25 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/smt"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 )
 
-// replayLog is 1-1's log in the fake tree plus a transfer, with the ledger root after each prefix.
+// replayLog is 1-1's log (funded at genesis: a bridge-out, a mint forced by its parent and a
+// transfer), with the ledger root after each prefix.
 func replayLog(t *testing.T) (*fakeChain, [][]byte) {
-	ft := newFakeTree(t)
-	c := ft.chains["1-1"]
+	c := newFunded(t, []uint8{1, 1})
 	vid := commitment.MustPackVid(c.path)
-	tr, err := ledger.NewTransfer(vid, ledger.KeyFromSeed([]byte("alice")), 0, hash.Uint64(5), hash.Uint64(7), 10, 1)
+	alice := ledger.KeyFromSeed([]byte("alice"))
+	out, err := ledger.NewBridgeOut(vid, alice, 0, hash.Uint64(7), 30, 0, commitment.MustPackVid([]uint8{2}), hash.Uint64(99), 1000)
+	require.NoError(t, err)
+	c.execute(t, out, 3)
+	c.execute(t, ledger.NewBridgeIn(inclusion.Message{SrcVid: commitment.MustPackVid([]uint8{1}), DstVid: vid,
+		Recipient: hash.Uint64(5), AssetID: hash.Uint64(7), Amount: 4}, ledger.SourceForced), 4)
+	tr, err := ledger.NewTransfer(vid, alice, 0, hash.Uint64(5), hash.Uint64(7), 10, 1)
 	require.NoError(t, err)
 	c.execute(t, tr, 6)
-	st, err := ledger.NewState(newMemLedger(), vid, testLedger.Ledger())
+	st, err := c.origin().genesis()
 	require.NoError(t, err)
 	root := func() []byte {
 		r, err := st.Root()
@@ -41,24 +48,23 @@ func replayLog(t *testing.T) (*fakeChain, [][]byte) {
 func TestReplica(t *testing.T) {
 	ctx := context.Background()
 	c, roots := replayLog(t)
-	vid := commitment.MustPackVid(c.path)
 	var rp replica
-	require.NoError(t, rp.at(ctx, c, vid, testLedger, 2, roots[2], 0))
+	require.NoError(t, rp.at(ctx, c, c.origin(), 2, roots[2], 0))
 	require.Equal(t, uint64(2), rp.pos)
-	require.NoError(t, rp.at(ctx, c, vid, testLedger, 3, roots[3], 0), "moves forward")
-	require.NoError(t, rp.at(ctx, c, vid, testLedger, 1, roots[1], 0), "rebuilt when ahead")
+	require.NoError(t, rp.at(ctx, c, c.origin(), 3, roots[3], 0), "moves forward")
+	require.NoError(t, rp.at(ctx, c, c.origin(), 1, roots[1], 0), "rebuilt when ahead")
 	require.Equal(t, uint64(1), rp.pos)
 
-	err := rp.at(ctx, c, vid, testLedger, 2, roots[3], 0)
+	err := rp.at(ctx, c, c.origin(), 2, roots[3], 0)
 	require.ErrorContains(t, err, "the parent accepted")
 	require.Nil(t, rp.state, "a replica that does not match is dropped")
-	require.ErrorContains(t, rp.at(ctx, c, vid, testLedger, 5, roots[3], 0), "log ends at 3")
+	require.ErrorContains(t, rp.at(ctx, c, c.origin(), 5, roots[3], 0), "log ends at 3")
 
-	require.NoError(t, rp.seek(ctx, c, vid, testLedger, 3, roots[2], 0))
+	require.NoError(t, rp.seek(ctx, c, c.origin(), 3, roots[2], 0))
 	require.Equal(t, uint64(2), rp.pos, "found by its root")
-	require.NoError(t, rp.seek(ctx, c, vid, testLedger, 3, roots[0], 0))
+	require.NoError(t, rp.seek(ctx, c, c.origin(), 3, roots[0], 0))
 	require.Equal(t, uint64(0), rp.pos)
-	require.ErrorContains(t, rp.seek(ctx, c, vid, testLedger, 3, hash.EncodeElement(hash.Uint64(1)), 0), "no prefix")
+	require.ErrorContains(t, rp.seek(ctx, c, c.origin(), 3, hash.EncodeElement(hash.Uint64(1)), 0), "no prefix")
 }
 
 func TestFetchLogGap(t *testing.T) {
@@ -70,11 +76,11 @@ func TestFetchLogGap(t *testing.T) {
 
 func TestApplyLoggedRejectsWhatTheChainWouldNot(t *testing.T) {
 	c, _ := replayLog(t)
-	st, err := ledger.NewState(newMemLedger(), commitment.MustPackVid(c.path), testLedger.Ledger())
+	st, err := ledger.NewState(smt.NewMemStore(), commitment.MustPackVid(c.path), testLedger.Ledger())
 	require.NoError(t, err)
-	_, err = applyLogged(st, nil, c.log[1]) // the bridge-out before the deposit that funds it
+	_, err = applyLogged(st, nil, c.log[0]) // the bridge-out on a ledger without its genesis funding
 	require.Error(t, err)
-	other := ledger.NewBridgeIn(inclusion.Message{SrcVid: hash.Uint64(1), DstVid: hash.Uint64(2)})
+	other := ledger.NewBridgeIn(inclusion.Message{SrcVid: hash.Uint64(1), DstVid: hash.Uint64(2)}, ledger.SourceClaim)
 	_, err = applyLogged(st, nil, bridgetypes.LoggedOp{Op: other.Bytes()})
 	require.Error(t, err, "a mint for another validium")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/relayer/witness"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -59,6 +60,29 @@ func selectCommitment(next func() (bridgetypes.OwnCommitment, bool, error), pos,
 			errStalled, tooFar, lastAnchor, batch, pos)
 	}
 	return bridgetypes.OwnCommitment{}, false, nil
+}
+
+// batchRoom is how many logged operations from pos one batch can prove: at most the batch size,
+// and no more claimed bridge-ins than the batch has claim sections.
+func batchRoom(ctx context.Context, c logReader, pos, logLength uint64, lp bridgetypes.LedgerParams, height int64) (uint64, error) {
+	ops, err := fetchLog(ctx, c, pos, min(logLength, pos+uint64(lp.BatchSize)), height)
+	if err != nil {
+		return 0, err
+	}
+	claims := uint32(0)
+	for i, logged := range ops {
+		op, err := ledger.DecodeOp(logged.Op)
+		if err != nil {
+			return 0, fmt.Errorf("log %d: %w", logged.Sequence, err)
+		}
+		if op.Kind == ledger.OpBridgeIn && op.Source == ledger.SourceClaim {
+			if claims == lp.ClaimSlots {
+				return uint64(i), nil
+			}
+			claims++
+		}
+	}
+	return uint64(lp.BatchSize), nil
 }
 
 // planUpdate prepares the next MsgSubmitUpdate of c on its parent, proving one ledger batch:
@@ -110,7 +134,7 @@ func (r *Relayer) planUpdate(ctx context.Context, c *Node) ([]job, error) {
 		case err == nil:
 			pos = acc.LogLength
 		case isNoCommitment(err): // pruned from the child's history: find the position by its root
-			if err := c.replica.seek(ctx, c, c.Vid, c.LedgerParams, ledgerNow.LogLength, child.LedgerRoot, hc); err != nil {
+			if err := c.replica.seek(ctx, c, c.origin(), ledgerNow.LogLength, child.LedgerRoot, hc); err != nil {
 				return nil, err
 			}
 			pos = c.replica.pos
@@ -118,7 +142,7 @@ func (r *Relayer) planUpdate(ctx context.Context, c *Node) ([]job, error) {
 			return nil, err
 		}
 	}
-	if err := c.replica.at(ctx, c, c.Vid, c.LedgerParams, pos, child.LedgerRoot, hc); err != nil {
+	if err := c.replica.at(ctx, c, c.origin(), pos, child.LedgerRoot, hc); err != nil {
 		return nil, err
 	}
 
@@ -142,7 +166,11 @@ func (r *Relayer) planUpdate(ctx context.Context, c *Node) ([]job, error) {
 		}
 		return rc.Known && bytes.Equal(rc.Commitment, rec.Fields.AnchorCommitment), nil
 	}
-	target, ok, err := selectCommitment(next, pos, child.AnchorHeight, uint64(c.LedgerParams.BatchSize), known)
+	room, err := batchRoom(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, hc)
+	if err != nil {
+		return nil, err
+	}
+	target, ok, err := selectCommitment(next, pos, child.AnchorHeight, room, known)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -158,7 +186,11 @@ func (r *Relayer) planUpdate(ctx context.Context, c *Node) ([]job, error) {
 
 	msg, err := r.proveUpdate(ctx, c, target, pos, hc)
 	if err != nil {
-		c.replica.state = nil // it may have moved: rebuild next time
+		c.replica.state = nil                  // it may have moved: rebuild next time
+		if errors.Is(err, witness.ErrNotYet) { // a claim is not final under the anchor yet: try later
+			r.log.Debug("update waits", "child", c.Name, "why", err)
+			return nil, nil
+		}
 		return nil, err
 	}
 	msg.Operator = p.Address().String()
@@ -176,7 +208,8 @@ func (r *Relayer) planUpdate(ctx context.Context, c *Node) ([]job, error) {
 }
 
 // proveUpdate replays the child's log from pos to the target commitment's log length into one
-// batch, proves it and returns the update (without operator, index and prev).
+// batch, proves its claims under the target's anchor, proves the batch and returns the update
+// (without operator, index and prev), with the exit proofs of its exit entries.
 func (r *Relayer) proveUpdate(ctx context.Context, c *Node, target bridgetypes.OwnCommitment, pos uint64, hc int64) (*validiumtypes.MsgSubmitUpdate, error) {
 	ops, err := fetchLog(ctx, c, pos, target.LogLength, hc)
 	if err != nil {
@@ -186,27 +219,40 @@ func (r *Relayer) proveUpdate(ctx context.Context, c *Node, target bridgetypes.O
 	if err != nil {
 		return nil, err
 	}
-	var entries [][]byte
+	msg := &validiumtypes.MsgSubmitUpdate{NewCommitment: target.Fields}
 	for _, logged := range ops {
 		op, err := applyLogged(c.replica.state, batch, logged)
 		if err != nil {
 			return nil, err
 		}
 		c.replica.pos++
-		if op.Kind == ledger.OpBridgeIn {
-			entries = append(entries, hash.EncodeElement(op.Msg.Hash()))
+		if op.Kind != ledger.OpBridgeIn {
+			continue
+		}
+		msg.InboxEntries = append(msg.InboxEntries, validiumtypes.InboxEntry{MessageHash: hash.EncodeElement(op.Msg.Hash()), Source: uint32(op.Source)})
+		if op.Source == ledger.SourceExit {
+			proof, err := exitProof(ctx, c, op.Msg, target.Height)
+			if err != nil {
+				return nil, err
+			}
+			msg.Exits = append(msg.Exits, proof)
 		}
 	}
 	anchor, err := hash.DecodeElement(target.Fields.AnchorCommitment)
 	if err != nil {
 		return nil, err
 	}
-	w, err := batch.Build(target.Fields.AnchorHeight, anchor)
+	claims, err := r.claimWitnesses(ctx, batch.Claims(), target.Fields.AnchorHeight)
+	if err != nil {
+		return nil, err
+	}
+	w, err := batch.Build(target.Fields.AnchorHeight, anchor, claims)
 	if err != nil {
 		return nil, err
 	}
 	if !bytes.Equal(hash.EncodeElement(w.Public.NewLedgerRoot), target.Fields.LedgerRoot) ||
-		!bytes.Equal(hash.EncodeElement(w.Public.NewOutbox), target.Fields.OutboxRoot) {
+		!bytes.Equal(hash.EncodeElement(w.Public.NewOutbox), target.Fields.OutboxRoot) ||
+		!bytes.Equal(hash.EncodeElement(w.Public.NewReceipts), target.Fields.ReceiptRoot) {
 		return nil, fmt.Errorf("replaying %d operations does not give the roots of %s's commitment at %d", len(ops), c.Name, target.Height)
 	}
 	report, err := c.SubtreeReport(ctx, target.Fields.AnchorHeight, target.Height)
@@ -217,7 +263,8 @@ func (r *Relayer) proveUpdate(ctx context.Context, c *Node, target bridgetypes.O
 	if !bytes.Equal(hash.EncodeElement(digest), target.Fields.AcceptanceDigest) {
 		return nil, fmt.Errorf("%s's subtree report at %d does not match its commitment's acceptance digest", c.Name, target.Height)
 	}
-	done := r.proofTimer("ledger", "chain", c.Name, "ops", len(ops), "batch", c.LedgerParams.BatchSize, "anchor", target.Fields.AnchorHeight)
+	done := r.proofTimer("ledger", "chain", c.Name, "ops", len(ops), "claims", len(claims), "batch", c.LedgerParams.BatchSize,
+		"anchor", target.Fields.AnchorHeight)
 	proof, pub, err := ledger.ProveBatch(r.keys.ledgerCCS, r.keys.ledgerPK, w)
 	if err == nil {
 		err = ledger.VerifyBatch(r.keys.ledgerVK, proof, pub)
@@ -226,9 +273,43 @@ func (r *Relayer) proveUpdate(ctx context.Context, c *Node, target bridgetypes.O
 	if err != nil {
 		return nil, err
 	}
-	return &validiumtypes.MsgSubmitUpdate{
-		NewCommitment: target.Fields, InboxEntries: entries, Histogram: report.Histogram, Subtree: report.Subtree, Proof: proof,
-	}, nil
+	msg.Histogram, msg.Subtree, msg.Proof = report.Histogram, report.Subtree, proof
+	return msg, nil
+}
+
+// claimWitnesses proves each claimed message of a batch in its sender's outbox under the root
+// commitment of the batch's anchor, along finalized commitments (DESIGN §7.3: the ledger proof
+// proves every claim; an outbox only grows and finality only advances, so a message claimed
+// under an older root commitment is also under the anchor).
+func (r *Relayer) claimWitnesses(ctx context.Context, claims []inclusion.Message, anchorHeight uint64) ([]inclusion.Witness, error) {
+	out := make([]inclusion.Witness, 0, len(claims))
+	for _, m := range claims {
+		w, err := witness.Message(ctx, r.lookup, anchorHeight, m)
+		if err != nil {
+			return nil, fmt.Errorf("claimed message %X under the anchor at %d: %w", hash.EncodeElement(m.Hash()), anchorHeight, err)
+		}
+		out = append(out, w)
+	}
+	return out, nil
+}
+
+// exitProof is the proof of an exit c paid on its ledger: the opening c's exit record holds and
+// the exited child's path in c's finalized children SMT at the target commitment's block.
+func exitProof(ctx context.Context, c *Node, m inclusion.Message, height int64) (validiumtypes.ExitProof, error) {
+	path, err := commitment.UnpackVid(m.SrcVid)
+	if err != nil || len(path) != len(c.Path)+1 {
+		return validiumtypes.ExitProof{}, fmt.Errorf("exit message from %X is not from a child of %s", hash.EncodeElement(m.SrcVid), c.Name)
+	}
+	index := uint32(path[len(path)-1])
+	opening, err := c.Exit(ctx, index, m.Nonce, height)
+	if err != nil {
+		return validiumtypes.ExitProof{}, err
+	}
+	fp, err := c.FinalizedChildProof(ctx, index, height)
+	if err != nil {
+		return validiumtypes.ExitProof{}, err
+	}
+	return validiumtypes.ExitProof{ChildIndex: index, Opening: opening, FinalizedSiblings: fp.Siblings}, nil
 }
 
 // routedUp is what c's update carries up by the fallback route (DESIGN §7.5): c's own expired
@@ -278,7 +359,7 @@ func (r *Relayer) routedUp(ctx context.Context, c, p *Node, hc, hp int64) ([]val
 			continue
 		}
 		rm, err := r.routedProof(ctx, p, m)
-		if errors.Is(err, errNotYet) {
+		if errors.Is(err, witness.ErrNotYet) {
 			r.log.Debug("routed message not provable yet", "chain", c.Name, "msg", short(o.MessageHash), "err", err)
 			continue
 		}
@@ -298,9 +379,9 @@ func (r *Relayer) routedProof(ctx context.Context, verifier *Node, m inclusion.M
 		return validiumtypes.RoutedMessage{}, err
 	}
 	if !rc.Known {
-		return validiumtypes.RoutedMessage{}, fmt.Errorf("%w: %s knows no root commitment", errNotYet, verifier.Name)
+		return validiumtypes.RoutedMessage{}, fmt.Errorf("%w: %s knows no root commitment", witness.ErrNotYet, verifier.Name)
 	}
-	w, err := messageWitness(ctx, r.lookup, rc.RootHeight, m)
+	w, err := witness.Message(ctx, r.lookup, rc.RootHeight, m)
 	if err != nil {
 		return validiumtypes.RoutedMessage{}, err
 	}
@@ -344,8 +425,8 @@ func (r *Relayer) proveInclusion(w inclusion.Witness, kind string, attrs ...any)
 	return proof, err
 }
 
-// lookup is the treeLookup over the served chains.
-func (r *Relayer) lookup(path []uint8) treeChain {
+// lookup is the witness.Lookup over the served chains.
+func (r *Relayer) lookup(path []uint8) witness.Chain {
 	if n := r.node(path); n != nil {
 		return n.Chain
 	}
@@ -363,4 +444,14 @@ func short(b []byte) string {
 		b = b[:6]
 	}
 	return fmt.Sprintf("%X", b)
+}
+
+// isZero tells whether a stored commitment is unset (empty or all zero bytes).
+func isZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -40,6 +40,7 @@ base_port=${SLUSH_LOCALNET_PORT:-26600}
 bin=${SLUSHCHAIND:-$root_dir/build/slushchaind}
 account_depth=${SLUSH_LEDGER_ACCOUNT_DEPTH:-8}
 batch_size=${SLUSH_LEDGER_BATCH_SIZE:-4}
+claim_slots=${SLUSH_LEDGER_CLAIM_SLOTS:-2}
 default_tree=root,1,2,1-1,1-2
 max_children=3 # x/validium's default (the seed's narrow tree)
 denom=stake
@@ -156,24 +157,27 @@ check_deposits() {
 # setups: fast, and NOT for production (see `slushchaind circuits setup --help`). Keys made
 # for another shape or a shallower tree are refused rather than silently mismatched.
 make_keys() {
-  local depth=1 path d shape="account-depth=$account_depth outbox-depth=20 batch-size=$batch_size"
+  local depth=1 path d shape
   while read -r path; do d=$(depth_of "$path"); [ "$d" -gt "$depth" ] && depth=$d; done < <(chains)
   mkdir -p "$keys_dir"
   if [ -f "$keys_dir/inclusion.depth" ] && [ "$(cat "$keys_dir/inclusion.depth")" -lt "$depth" ]; then
     die "$keys_dir: inclusion key for depth $(cat "$keys_dir/inclusion.depth") < tree depth $depth (run '$0 clean')"
-  fi
-  if [ -f "$keys_dir/ledger.shape" ] && [ "$(cat "$keys_dir/ledger.shape")" != "$shape" ]; then
-    die "$keys_dir: ledger key for '$(cat "$keys_dir/ledger.shape")', not '$shape' (run '$0 clean')"
   fi
   if [ ! -f "$keys_dir/inclusion.vk" ]; then
     echo "keys: inclusion circuit, max depth $depth (random setup, NOT for production)..."
     "$bin" circuits setup --circuit inclusion --max-depth "$depth" --random --out "$keys_dir"
     echo "$depth" >"$keys_dir/inclusion.depth"
   fi
+  # the ledger's claim sections reach as deep as the inclusion key (genesis checks they agree)
+  shape="account-depth=$account_depth outbox-depth=20 batch-size=$batch_size claim-slots=$claim_slots claim-depth=$(cat "$keys_dir/inclusion.depth")"
+  if [ -f "$keys_dir/ledger.shape" ] && [ "$(cat "$keys_dir/ledger.shape")" != "$shape" ]; then
+    die "$keys_dir: ledger key for '$(cat "$keys_dir/ledger.shape")', not '$shape' (run '$0 clean')"
+  fi
   if [ ! -f "$keys_dir/ledger.vk" ]; then
-    echo "keys: ledger circuit, account depth $account_depth, batch size $batch_size (random setup, NOT for production)..."
+    echo "keys: ledger circuit, $shape (random setup, NOT for production)..."
     "$bin" circuits setup --circuit ledger --account-depth "$account_depth" --outbox-depth 20 \
-      --batch-size "$batch_size" --random --out "$keys_dir"
+      --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
+      --random --out "$keys_dir"
     echo "$shape" >"$keys_dir/ledger.shape"
   fi
 }
@@ -208,8 +212,10 @@ init_chain() { # path
   jq '.app_state.gov.params.voting_period = "8s" | .app_state.gov.params.expedited_voting_period = "4s"' \
     "$home/config/genesis.json" >"$home/config/genesis.json.new"
   mv "$home/config/genesis.json.new" "$home/config/genesis.json"
+  local claim_depth=0 # a single-chain tree has no inclusion key: its ledger is never proven
+  [ -f "$keys_dir/inclusion.depth" ] && claim_depth=$(cat "$keys_dir/inclusion.depth")
   "$bin" genesis set-ledger-params --account-depth "$account_depth" --outbox-depth 20 \
-    --batch-size "$batch_size" --home "$home"
+    --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$claim_depth" --home "$home"
   if [ -f "$keys_dir/inclusion.vk" ]; then
     "$bin" genesis set-inclusion-key "$keys_dir/inclusion.vk" --max-depth "$(cat "$keys_dir/inclusion.depth")" --home "$home"
   fi
@@ -307,10 +313,11 @@ same_child() { # child-json operator-address genesis-ledger-root operator-key-ha
 # operator account) with the ledger verifying key and its genesis roots, waits for the block
 # and checks the parent's record. A child already registered the same way is kept.
 register_child() { # path
-  local path=$1 parent pcid home phome info idx lroot oroot child operator bond res code hash okh
+  local path=$1 parent pcid home phome info idx lroot oroot rroot child operator bond res code hash okh
   parent=$(parent_of "$path"); pcid=$(chain_id "$parent"); home=$(home_of "$path"); phome=$(home_of "$parent")
   info=$("$bin" genesis registration-info --home "$home")
   idx=$(jq -r .child_index <<<"$info"); lroot=$(jq -r .genesis_ledger_root <<<"$info"); oroot=$(jq -r .genesis_outbox_root <<<"$info")
+  rroot=$(jq -r .genesis_receipt_root <<<"$info")
   [ "$idx" = "$(last_index "$path")" ] || die "$path: genesis child index $idx"
   operator=$("$bin" keys show operator -a --keyring-backend test --home "$phome")
   okh=$(operator_key_hash "$path")
@@ -323,7 +330,7 @@ register_child() { # path
   bond=$(q "$parent" validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
   [ -n "$bond" ] || die "cannot read x/validium params of $pcid"
   res=$(tx_submit "$(node_of "$parent")" "register $path on $pcid" \
-    "$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" \
+    "$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" "$rroot" \
     --operator-key-hash "$okh" --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
     --node "$(node_of "$parent")" --gas 600000) || die "registering $path failed (see above)"
   hash=$(jq -r .txhash <<<"$res")

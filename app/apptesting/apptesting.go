@@ -3,6 +3,7 @@
 package apptesting
 
 import (
+	"context"
 	"encoding/json"
 	"math/rand"
 	"testing"
@@ -177,6 +178,16 @@ func (c *Chain) Context() sdk.Context {
 	return c.App.NewUncachedContext(false, cmtproto.Header{
 		ChainID: c.ChainID, Height: height, Time: GenesisTime.Add(time.Duration(height) * time.Second),
 	})
+}
+
+// QueryABCI answers one ABCI query (a gRPC method or a store path) at req.Height, as a node's
+// abci_query does: what relayer- and CLI-side readers of a chain use in tests.
+func (c *Chain) QueryABCI(req abci.RequestQuery) (abci.ResponseQuery, error) {
+	res, err := c.App.Query(context.Background(), &req)
+	if err != nil {
+		return abci.ResponseQuery{}, err
+	}
+	return *res, nil
 }
 
 // newFixedRand is the seeded source GenSignedMockTx draws its memo from, so txs are reproducible.

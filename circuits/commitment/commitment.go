@@ -12,15 +12,20 @@ import (
 )
 
 // NumFields is the number of field elements hashed into a commitment.
-const NumFields = 10
+const NumFields = 11
 
 // ChildrenDepth is the depth of a children SMT (keyed by child index < 256).
 const ChildrenDepth = 8
 
 // Commitment is the state commitment of one validium. Its hash is
 // Hash(DomainCommitment, Vid, LedgerRoot, OutboxRoot, ReceiptRoot,
-// ChildrenRoot, AnchorHeight, AnchorCommitment, AcceptanceDigest,
-// OperatorKeyHash, Epoch), in exactly this order.
+// ChildrenRoot, FinalizedChildrenRoot, AnchorHeight, AnchorCommitment,
+// AcceptanceDigest, OperatorKeyHash, Epoch), in exactly this order.
+//
+// ChildrenRoot binds the children's latest accepted commitments (what the
+// election's descendant proofs walk); FinalizedChildrenRoot binds their
+// finalized ones (what bridge inclusion proofs walk, DESIGN §7.2: a message
+// counts only once the state that burnt it is final along its whole path).
 //
 // For the root validium, AnchorHeight is the root's own block height at which
 // the commitment is made and AnchorCommitment the previous root commitment;
@@ -36,6 +41,9 @@ type Commitment struct {
 	ReceiptRoot fr.Element
 	// ChildrenRoot is the children SMT root (ChildLeaf values keyed by child index).
 	ChildrenRoot fr.Element
+	// FinalizedChildrenRoot is the SMT root of the children's finalized commitments
+	// (ChildLeaf values keyed by child index; a child without one has no leaf).
+	FinalizedChildrenRoot fr.Element
 	// AnchorHeight is the root height this commitment is anchored to.
 	AnchorHeight uint64
 	// AnchorCommitment is the root commitment at AnchorHeight.
@@ -51,7 +59,7 @@ type Commitment struct {
 // Elements returns the hashed fields in order.
 func (c Commitment) Elements() [NumFields]fr.Element {
 	return [NumFields]fr.Element{
-		c.Vid, c.LedgerRoot, c.OutboxRoot, c.ReceiptRoot, c.ChildrenRoot,
+		c.Vid, c.LedgerRoot, c.OutboxRoot, c.ReceiptRoot, c.ChildrenRoot, c.FinalizedChildrenRoot,
 		hash.Uint64(c.AnchorHeight), c.AnchorCommitment, c.AcceptanceDigest,
 		c.OperatorKeyHash, hash.Uint64(c.Epoch),
 	}
@@ -65,16 +73,17 @@ func (c Commitment) Hash() fr.Element {
 
 // Var is the in-circuit commitment record.
 type Var struct {
-	Vid, LedgerRoot, OutboxRoot, ReceiptRoot, ChildrenRoot frontend.Variable
-	AnchorHeight, AnchorCommitment, AcceptanceDigest       frontend.Variable
-	OperatorKeyHash, Epoch                                 frontend.Variable
+	Vid, LedgerRoot, OutboxRoot, ReceiptRoot         frontend.Variable
+	ChildrenRoot, FinalizedChildrenRoot              frontend.Variable
+	AnchorHeight, AnchorCommitment, AcceptanceDigest frontend.Variable
+	OperatorKeyHash, Epoch                           frontend.Variable
 }
 
 // Assign returns the circuit assignment of c.
 func Assign(c Commitment) Var {
 	return Var{
 		Vid: c.Vid, LedgerRoot: c.LedgerRoot, OutboxRoot: c.OutboxRoot,
-		ReceiptRoot: c.ReceiptRoot, ChildrenRoot: c.ChildrenRoot,
+		ReceiptRoot: c.ReceiptRoot, ChildrenRoot: c.ChildrenRoot, FinalizedChildrenRoot: c.FinalizedChildrenRoot,
 		AnchorHeight: c.AnchorHeight, AnchorCommitment: c.AnchorCommitment,
 		AcceptanceDigest: c.AcceptanceDigest, OperatorKeyHash: c.OperatorKeyHash,
 		Epoch: c.Epoch,
@@ -83,7 +92,7 @@ func Assign(c Commitment) Var {
 
 // Zero returns an all-zero assignment (used for padding).
 func Zero() Var {
-	return Var{0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	return Var{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 }
 
 // HashGadget is the in-circuit Commitment.Hash. AnchorHeight and Epoch are
@@ -91,7 +100,7 @@ func Zero() Var {
 // range-check them (RangeCheckGadget).
 func (c Var) HashGadget(api frontend.API) frontend.Variable {
 	return hash.HashGadget(api, hash.DomainCommitment,
-		c.Vid, c.LedgerRoot, c.OutboxRoot, c.ReceiptRoot, c.ChildrenRoot,
+		c.Vid, c.LedgerRoot, c.OutboxRoot, c.ReceiptRoot, c.ChildrenRoot, c.FinalizedChildrenRoot,
 		c.AnchorHeight, c.AnchorCommitment, c.AcceptanceDigest, c.OperatorKeyHash, c.Epoch)
 }
 

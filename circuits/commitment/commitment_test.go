@@ -21,7 +21,7 @@ func randCommitment(rng *rand.Rand) Commitment {
 	e := func() fr.Element { return hash.Hash(hash.DomainLeaf, hash.Uint64(rng.Uint64())) }
 	return Commitment{
 		Vid: MustPackVid([]uint8{uint8(rng.IntN(255) + 1)}), LedgerRoot: e(), OutboxRoot: e(),
-		ReceiptRoot: e(), ChildrenRoot: e(), AnchorHeight: rng.Uint64(), AnchorCommitment: e(),
+		ReceiptRoot: e(), ChildrenRoot: e(), FinalizedChildrenRoot: e(), AnchorHeight: rng.Uint64(), AnchorCommitment: e(),
 		AcceptanceDigest: e(), OperatorKeyHash: e(), Epoch: rng.Uint64(),
 	}
 }
@@ -59,7 +59,7 @@ func TestCommitmentHashGadget(t *testing.T) {
 	var h65 fr.Element
 	h65.SetBigInt(big65)
 	e := c.Elements()
-	e[5] = h65
+	e[6] = h65 // AnchorHeight
 	if test.IsSolved(&commitmentCircuit{}, &commitmentCircuit{C: a, Out: hash.Hash(hash.DomainCommitment, e[:]...)}, ecc.BN254.ScalarField()) == nil {
 		t.Fatal("64-bit range check missing")
 	}

@@ -165,7 +165,7 @@ func TestLeafAsNode(t *testing.T) {
 	if err := tree.Set(3, src.Hash()); err != nil { // raw, unwrapped
 		t.Fatal(err)
 	}
-	parent.ChildrenRoot, _ = tree.Root()
+	parent.FinalizedChildrenRoot, _ = tree.Root()
 	p, _ := tree.Prove(3)
 	root2, hops2, err := BuildChain(parent, []uint8{2}, 777, 42)
 	if err != nil {
@@ -410,7 +410,7 @@ func TestNonMonotoneSelectorForgery(t *testing.T) {
 	}
 	p3, _ := tree.Prove(5)
 	f2 := syntheticRecord(7, 2)
-	f2.ChildrenRoot, _ = tree.Root()
+	f2.FinalizedChildrenRoot, _ = tree.Root()
 	f2.Vid.Add(&rec1.Vid, &f3.Vid).Sub(&f2.Vid, &target) // vid1 - v2 + v3 = target
 	f2.OutboxRoot.Add(&rec1.OutboxRoot, &f3.OutboxRoot).Sub(&f2.OutboxRoot, &A)
 	fw := Witness{Root: w.Root, Hops: w.Hops, Leaf: leaf, Acc: accProof}
@@ -439,4 +439,25 @@ func TestRootVidZero(t *testing.T) {
 	if w.Check(testMaxDepth) == nil {
 		t.Fatal("native check accepted")
 	}
+}
+
+// TestLatestChildrenRootRefused: a path must go through the parents' finalized children
+// (DESIGN §7.2). A source that its parent holds only as its latest, not yet final, commitment
+// is refused, natively and in circuit, even though every other part of the path is right.
+func TestLatestChildrenRootRefused(t *testing.T) {
+	w := mustWitness(t, []uint8{2, 3}, nil, KindMessage)
+	expectValid(t, testMaxDepth, w)
+	// Move the source's leaf from its parent's finalized children to its latest children.
+	parent := w.Hops[0].Record
+	parent.ChildrenRoot, parent.FinalizedChildrenRoot = parent.FinalizedChildrenRoot, commitment.EmptyChildrenRoot()
+	root2, hops2, err := BuildChain(parent, []uint8{2}, 777, 42)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2 := w
+	w2.Root, w2.Hops = root2, append(hops2, w.Hops[1])
+	if w2.Check(testMaxDepth) == nil {
+		t.Fatal("native check accepted a path through a latest (not finalized) children root")
+	}
+	expectInvalid(t, testMaxDepth, w2.AssignUnchecked(testMaxDepth), "path through the latest children root")
 }

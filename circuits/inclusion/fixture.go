@@ -20,8 +20,9 @@ func fixtureElem(seed uint64, tag string, i uint64) fr.Element {
 }
 
 // BuildChain builds synthetic ancestors of source (which sits at path) up to
-// a root whose AnchorHeight is rootHeight: every ancestor gets a children SMT
-// holding its child on the path plus two decoy children. It does not validate
+// a root whose AnchorHeight is rootHeight: every ancestor gets a finalized-children
+// SMT holding its child on the path plus two decoy children (and an unrelated
+// ChildrenRoot, which inclusion paths never walk). It does not validate
 // source (tests use it to build invalid chains). For tests, benchmarks and demos.
 func BuildChain(source commitment.Commitment, path []uint8, rootHeight uint64, seed uint64) (commitment.Commitment, []Hop, error) {
 	hops := make([]Hop, len(path))
@@ -56,7 +57,7 @@ func BuildChain(source commitment.Commitment, path []uint8, rootHeight uint64, s
 		cr, _ := tree.Root()
 		parent := syntheticRecord(seed, uint64(j))
 		parent.Vid = parentVid
-		parent.ChildrenRoot = cr
+		parent.FinalizedChildrenRoot = cr
 		child = parent
 	}
 	child.AnchorHeight = rootHeight
@@ -80,15 +81,16 @@ func rawVid(path []uint8) fr.Element {
 
 func syntheticRecord(seed, level uint64) commitment.Commitment {
 	return commitment.Commitment{
-		LedgerRoot:       fixtureElem(seed, "ledger", level),
-		OutboxRoot:       fixtureElem(seed, "outbox", level),
-		ReceiptRoot:      fixtureElem(seed, "receipt", level),
-		ChildrenRoot:     commitment.EmptyChildrenRoot(),
-		AnchorHeight:     1000 + level,
-		AnchorCommitment: fixtureElem(seed, "anchor", level),
-		AcceptanceDigest: fixtureElem(seed, "accept", level),
-		OperatorKeyHash:  fixtureElem(seed, "operator", level),
-		Epoch:            level,
+		LedgerRoot:            fixtureElem(seed, "ledger", level),
+		OutboxRoot:            fixtureElem(seed, "outbox", level),
+		ReceiptRoot:           fixtureElem(seed, "receipt", level),
+		ChildrenRoot:          fixtureElem(seed, "children", level),
+		FinalizedChildrenRoot: commitment.EmptyChildrenRoot(),
+		AnchorHeight:          1000 + level,
+		AnchorCommitment:      fixtureElem(seed, "anchor", level),
+		AcceptanceDigest:      fixtureElem(seed, "accept", level),
+		OperatorKeyHash:       fixtureElem(seed, "operator", level),
+		Epoch:                 level,
 	}
 }
 
@@ -149,7 +151,7 @@ func ExampleWitness(path, dst []uint8, kind Kind, rootHeight uint64) (Witness, e
 		leaf = Message{SrcVid: src, DstVid: dstVid, Nonce: 7, Recipient: fixtureElem(1, "recipient", 0),
 			AssetID: hash.Uint64(1), Amount: 1000, Deadline: rootHeight + 100}.Leaf()
 	case KindReceipt:
-		leaf = Receipt{SrcVid: src, DstVid: dstVid, MsgHash: fixtureElem(1, "msg", 0), Height: rootHeight}.Leaf()
+		leaf = Receipt{SrcVid: src, DstVid: dstVid, MsgHash: fixtureElem(1, "msg", 0)}.Leaf()
 	default:
 		return Witness{}, fmt.Errorf("inclusion: unknown kind %d", kind)
 	}

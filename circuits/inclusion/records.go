@@ -37,13 +37,13 @@ type Leaf struct {
 
 // Hash returns the item hash: for a message
 // Hash(DomainMessage, src, dst, body[0..4]) (7 inputs), for a receipt
-// Hash(DomainReceipt, src, dst, body[0], body[1]) (4 inputs).
+// Hash(DomainReceipt, src, dst, body[0]) (3 inputs).
 func (l Leaf) Hash() fr.Element {
 	switch l.Kind {
 	case KindMessage:
 		return hash.Hash(hash.DomainMessage, l.SrcVid, l.DstVid, l.Body[0], l.Body[1], l.Body[2], l.Body[3], l.Body[4])
 	case KindReceipt:
-		return hash.Hash(hash.DomainReceipt, l.SrcVid, l.DstVid, l.Body[0], l.Body[1])
+		return hash.Hash(hash.DomainReceipt, l.SrcVid, l.DstVid, l.Body[0])
 	default:
 		panic(fmt.Sprintf("inclusion: unknown kind %d", l.Kind))
 	}
@@ -55,7 +55,7 @@ func (l Leaf) Validate() error {
 	case KindMessage:
 		return nil
 	case KindReceipt:
-		for i := 2; i < BodySize; i++ {
+		for i := 1; i < BodySize; i++ {
 			if !l.Body[i].IsZero() {
 				return fmt.Errorf("inclusion: receipt body[%d] must be 0", i)
 			}
@@ -94,22 +94,26 @@ func (m Message) Leaf() Leaf {
 // Hash returns the message hash (the outbox item and the claim nullifier).
 func (m Message) Hash() fr.Element { return m.Leaf().Hash() }
 
-// Receipt acknowledges a claimed message:
-// Hash(DomainReceipt, srcVid, dstVid, msgHash, height).
+// Receipt acknowledges a minted message: Hash(DomainReceipt, srcVid, dstVid, msgHash). The
+// ledger circuit appends one for every bridge-in it proves, so a receipt root is only ever
+// moved by proven mints (DESIGN §7.3); the message hash alone makes it unique.
 type Receipt struct {
-	// SrcVid is the validium that claimed the message (the message's DstVid).
+	// SrcVid is the validium that minted the message (the message's DstVid).
 	SrcVid fr.Element
 	// DstVid is the validium the receipt goes back to (the message's SrcVid).
 	DstVid fr.Element
-	// MsgHash is the hash of the claimed message.
+	// MsgHash is the hash of the minted message.
 	MsgHash fr.Element
-	// Height is the root height of the anchor the claim was verified against.
-	Height uint64
+}
+
+// ReceiptFor is the receipt the destination of m issues when it mints m.
+func ReceiptFor(m Message) Receipt {
+	return Receipt{SrcVid: m.DstVid, DstVid: m.SrcVid, MsgHash: m.Hash()}
 }
 
 // Leaf returns the generic preimage of r.
 func (r Receipt) Leaf() Leaf {
-	return Leaf{Kind: KindReceipt, SrcVid: r.SrcVid, DstVid: r.DstVid, Body: [BodySize]fr.Element{r.MsgHash, hash.Uint64(r.Height)}}
+	return Leaf{Kind: KindReceipt, SrcVid: r.SrcVid, DstVid: r.DstVid, Body: [BodySize]fr.Element{r.MsgHash}}
 }
 
 // Hash returns the receipt hash (the receipt-tree item).

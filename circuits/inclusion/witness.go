@@ -18,7 +18,7 @@ type Hop struct {
 	Index uint8
 	// Record is the child's commitment record.
 	Record commitment.Commitment
-	// Siblings is the children-SMT path of Index in the parent (ChildrenDepth elements).
+	// Siblings is the finalized-children-SMT path of Index in the parent (ChildrenDepth elements).
 	Siblings []fr.Element
 }
 
@@ -93,8 +93,8 @@ func (w Witness) Check(maxDepth int) error {
 			return fmt.Errorf("%w: hop %d: record vid does not match its path", ErrInvalidWitness, j+1)
 		}
 		p := smt.Proof{Index: uint64(h.Index), Value: commitment.ChildLeaf(h.Index, h.Record.Hash()), Siblings: h.Siblings}
-		if err := smt.VerifyProof(parent.ChildrenRoot, commitment.ChildrenDepth, p); err != nil {
-			return fmt.Errorf("%w: hop %d: not in the parent's children root: %v", ErrInvalidWitness, j+1, err)
+		if err := smt.VerifyProof(parent.FinalizedChildrenRoot, commitment.ChildrenDepth, p); err != nil {
+			return fmt.Errorf("%w: hop %d: not in the parent's finalized children root: %v", ErrInvalidWitness, j+1, err)
 		}
 		parent = h.Record
 	}
@@ -127,38 +127,52 @@ func (w Witness) Assign(maxDepth int) (*Circuit, error) {
 // AssignUnchecked builds the assignment without native checks (tests use it
 // to feed invalid witnesses to the circuit). It pads unused hops with zeros.
 func (w Witness) AssignUnchecked(maxDepth int) *Circuit {
-	c := New(maxDepth)
+	c := &Circuit{Path: w.AssignPath(maxDepth)}
 	st := w.Statement()
 	st.assignPublic(c)
 	c.SrcVid = w.Leaf.SrcVid
 	for i := range c.Body {
 		c.Body[i] = w.Leaf.Body[i]
 	}
-	c.AccIndex = w.Acc.Index
-	c.AccSize = w.Acc.Size
-	for i := range c.AccSiblings {
-		c.AccSiblings[i] = elemOrZero(w.Acc.Siblings, i)
+	return c
+}
+
+// AssignPath is the in-circuit Path of the witness (unused hops padded with zeros), without
+// native checks: the part of the assignment the ledger circuit's claim sections share.
+func (w Witness) AssignPath(maxDepth int) Path {
+	p := NewPath(maxDepth)
+	p.AccIndex = w.Acc.Index
+	p.AccSize = w.Acc.Size
+	for i := range p.AccSiblings {
+		p.AccSiblings[i] = elemOrZero(w.Acc.Siblings, i)
 	}
-	c.Records[0] = commitment.Assign(w.Root)
+	p.Records[0] = commitment.Assign(w.Root)
 	for j := 1; j <= maxDepth; j++ {
 		if j <= len(w.Hops) {
 			h := w.Hops[j-1]
-			c.Records[j] = commitment.Assign(h.Record)
-			c.Active[j-1] = 1
-			c.ChildIndex[j-1] = h.Index
-			for i := range c.ChildSiblings[j-1] {
-				c.ChildSiblings[j-1][i] = elemOrZero(h.Siblings, i)
+			p.Records[j] = commitment.Assign(h.Record)
+			p.Active[j-1] = 1
+			p.ChildIndex[j-1] = h.Index
+			for i := range p.ChildSiblings[j-1] {
+				p.ChildSiblings[j-1][i] = elemOrZero(h.Siblings, i)
 			}
 		} else {
-			c.Records[j] = commitment.Zero()
-			c.Active[j-1] = 0
-			c.ChildIndex[j-1] = 0
-			for i := range c.ChildSiblings[j-1] {
-				c.ChildSiblings[j-1][i] = 0
+			p.Records[j] = commitment.Zero()
+			p.Active[j-1] = 0
+			p.ChildIndex[j-1] = 0
+			for i := range p.ChildSiblings[j-1] {
+				p.ChildSiblings[j-1][i] = 0
 			}
 		}
 	}
-	return c
+	return p
+}
+
+// PaddingPath is the assignment of an unused path (enabled = 0): all zeros, with an
+// accumulator of size 1 so the index range check holds.
+func PaddingPath(maxDepth int) Path {
+	p := Witness{Root: commitment.Commitment{}, Acc: smt.AccumulatorProof{Size: 1}}.AssignPath(maxDepth)
+	return p
 }
 
 func elemOrZero(s []fr.Element, i int) frontend.Variable {

@@ -39,7 +39,7 @@ func transferBatch(tb testing.TB, p Params, n int) Witness {
 			tb.Fatal(err)
 		}
 	}
-	w, err := b.Build(1, hash.Uint64(1))
+	w, err := b.Build(1, hash.Uint64(1), nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -127,4 +127,37 @@ func BenchmarkLedgerBatch16(b *testing.B) {
 		prove.Round(time.Millisecond), float64(p.BatchSize)/prove.Seconds(), verify.Round(time.Millisecond), float64(peak)/(1<<30))
 	b.Log(msg)
 	b.ReportMetric(float64(p.BatchSize)/prove.Seconds(), "transfers/s")
+}
+
+// BenchmarkLedgerConstraints reports the constraint cost of a slot and of a claim section at
+// account depth 24 (differences of compiled sizes: batch 2 − batch 1 with no claim section; one
+// claim section of inclusion depth d − none), for the record in docs/BENCHMARKS.md.
+//
+//	go test -run '^$' -bench BenchmarkLedgerConstraints -benchtime 1x ./circuits/ledger/
+func BenchmarkLedgerConstraints(b *testing.B) {
+	logger.Disable()
+	count := func(p Params) int {
+		ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, New(p))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return ccs.GetNbConstraints()
+	}
+	base := Params{AccountDepth: 24, OutboxDepth: 20, BatchSize: 1}
+	one := count(base)
+	two := base
+	two.BatchSize = 2
+	slot := count(two) - one
+	b.Logf("per slot: %d constraints; once per batch: %d", slot, one-slot)
+	b.ReportMetric(float64(slot), "constraints/slot")
+	for _, d := range []int{2, 8} {
+		p := base
+		p.ClaimSlots, p.InclusionDepth = 1, d
+		section := count(p) - one
+		b.Logf("per claim section at inclusion depth %d: %d constraints", d, section)
+		b.ReportMetric(float64(section), fmt.Sprintf("constraints/claim-depth-%d", d))
+	}
+	p := DefaultParams
+	n := count(p)
+	b.Logf("production batch %+v: %d constraints, %d per slot with the claim sections spread", p, n, n/p.BatchSize)
 }

@@ -7,16 +7,18 @@ import (
 	sigcircuit "github.com/consensys/gnark/std/signature/eddsa"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/smt"
 )
 
 // NbPublicInputs is the number of public inputs of the ledger circuit.
-const NbPublicInputs = 9
+const NbPublicInputs = 11
 
-// Circuit proves one batch: the ledger, outbox and inbox move from the old to
-// the new public values by executing Params.BatchSize slots in order. Public
-// inputs, in this order (PublicInputs.Elements): Vid, OldLedgerRoot,
-// NewLedgerRoot, OldInbox, NewInbox, OldOutbox, NewOutbox, AnchorHeight,
+// Circuit proves one batch: the ledger, outbox, receipts and inbox move from the old to the new
+// public values by executing Params.BatchSize slots in order, and every claimed bridge-in is
+// proven in its sender's outbox under the anchor by one of Params.ClaimSlots claim sections.
+// Public inputs, in this order (PublicInputs.Elements): Vid, OldLedgerRoot, NewLedgerRoot,
+// OldInbox, NewInbox, OldOutbox, NewOutbox, OldReceipts, NewReceipts, AnchorHeight,
 // AnchorCommitment.
 type Circuit struct {
 	// Vid is the validium whose ledger this is (bound into every signature and message).
@@ -33,17 +35,25 @@ type Circuit struct {
 	OldOutbox frontend.Variable `gnark:",public"`
 	// NewOutbox is the outbox accumulator root after the batch.
 	NewOutbox frontend.Variable `gnark:",public"`
-	// AnchorHeight is the root height of the chain's anchor (< 2^64; only bound).
+	// OldReceipts is the receipt accumulator root before the batch.
+	OldReceipts frontend.Variable `gnark:",public"`
+	// NewReceipts is the receipt accumulator root after the batch.
+	NewReceipts frontend.Variable `gnark:",public"`
+	// AnchorHeight is the root height of the chain's anchor (< 2^64).
 	AnchorHeight frontend.Variable `gnark:",public"`
-	// AnchorCommitment is the root commitment of the anchor (only bound).
+	// AnchorCommitment is the root commitment of the anchor: claim sections prove under it.
 	AnchorCommitment frontend.Variable `gnark:",public"`
 
 	// OldAccountsRoot and OldNumAccounts open OldLedgerRoot.
 	OldAccountsRoot, OldNumAccounts frontend.Variable
 	// OldOutboxTree and OldOutboxSize open OldOutbox.
 	OldOutboxTree, OldOutboxSize frontend.Variable
+	// OldReceiptTree and OldReceiptSize open OldReceipts.
+	OldReceiptTree, OldReceiptSize frontend.Variable
 	// Slots are the batch's operations, executed in order.
 	Slots []Slot
+	// Claims prove the batch's claimed bridge-ins, in order (unused ones inactive).
+	Claims []Claim
 
 	params Params
 }
@@ -53,6 +63,8 @@ type Circuit struct {
 type Slot struct {
 	// IsTransfer, IsBridgeOut and IsBridgeIn select the operation.
 	IsTransfer, IsBridgeOut, IsBridgeIn frontend.Variable
+	// Source is a BridgeIn's inbox source (1 claim, 2 forced, 3 exit; 0 for other kinds).
+	Source frontend.Variable
 	// Asset, Amount and Nonce are the operation's (for BridgeIn: the message's asset and amount).
 	Asset, Amount, Nonce frontend.Variable
 	// ToOwner is the Transfer recipient.
@@ -67,13 +79,27 @@ type Slot struct {
 	Sig sigcircuit.Signature
 	// A is the debited (Transfer, BridgeOut) or credited (BridgeIn) account.
 	A AccountPath
-	// B is the Transfer recipient's account, or the outbox slot of a BridgeOut.
+	// B is the Transfer recipient's account, the outbox slot of a BridgeOut or the receipt
+	// slot of a BridgeIn.
 	B AccountPath
+}
+
+// Claim is one claim section: when Active, the message MsgHash of sender SrcVid sits in that
+// sender's outbox under the batch's anchor commitment, along finalized commitments (DESIGN
+// §7.3: nothing above a chain trusts its inbox).
+type Claim struct {
+	// Active is 1 for a section that proves a claimed bridge-in.
+	Active frontend.Variable
+	// MsgHash and SrcVid name the claimed message and its sender.
+	MsgHash, SrcVid frontend.Variable
+	// Path leads from the anchor's root record to the sender's outbox.
+	inclusion.Path
 }
 
 // AccountPath is a Merkle path with the old account record at its leaf.
 type AccountPath struct {
-	// Index is the leaf position (account index, or outbox position for a BridgeOut's B).
+	// Index is the leaf position (account index, or accumulator position for path B of a
+	// BridgeOut or a BridgeIn).
 	Index frontend.Variable
 	// Owner, Asset, Balance and Nonce are the account before the operation.
 	Owner, Asset, Balance, Nonce frontend.Variable
@@ -88,17 +114,20 @@ func New(p Params) *Circuit {
 	if err := p.Validate(); err != nil {
 		panic(err)
 	}
-	c := &Circuit{Slots: make([]Slot, p.BatchSize), params: p}
+	c := &Circuit{Slots: make([]Slot, p.BatchSize), Claims: make([]Claim, p.ClaimSlots), params: p}
 	for i := range c.Slots {
 		c.Slots[i].A.Siblings = make([]frontend.Variable, p.AccountDepth)
 		c.Slots[i].B.Siblings = make([]frontend.Variable, p.pathDepth())
+	}
+	for i := range c.Claims {
+		c.Claims[i].Path = inclusion.NewPath(p.InclusionDepth)
 	}
 	return c
 }
 
 // running is the state threaded through the slots.
 type running struct {
-	root, count, outTree, outSize, inbox frontend.Variable
+	root, count, outTree, outSize, rcptTree, rcptSize, inbox, claims frontend.Variable
 }
 
 // Define implements frontend.Circuit.
@@ -107,24 +136,44 @@ func (c *Circuit) Define(api frontend.API) error {
 	if err := p.Validate(); err != nil {
 		return fmt.Errorf("%w (build the circuit with New)", err)
 	}
-	if len(c.Slots) != p.BatchSize {
-		return fmt.Errorf("%w: %d slots, batch size %d", ErrParams, len(c.Slots), p.BatchSize)
+	if len(c.Slots) != p.BatchSize || len(c.Claims) != p.ClaimSlots {
+		return fmt.Errorf("%w: %d slots and %d claims, params %+v", ErrParams, len(c.Slots), len(c.Claims), p)
 	}
 	api.AssertIsEqual(LedgerRootGadget(api, c.OldAccountsRoot, c.OldNumAccounts), c.OldLedgerRoot)
 	api.AssertIsEqual(smt.AccumulatorRootGadget(api, c.OldOutboxTree, c.OldOutboxSize), c.OldOutbox)
-	// The anchor is only bound: every public input must occur in a constraint,
-	// or Groth16 would leave it free (its verifying-key point would be 0).
+	api.AssertIsEqual(smt.AccumulatorRootGadget(api, c.OldReceiptTree, c.OldReceiptSize), c.OldReceipts)
 	RangeGadget(api, c.AnchorHeight, 64)
+	// Every public input must occur in a constraint, or Groth16 would leave it free (its
+	// verifying-key point would be 0); with no claim section the anchor is only bound.
 	api.Mul(c.AnchorCommitment, c.AnchorCommitment)
 
-	st := running{root: c.OldAccountsRoot, count: c.OldNumAccounts, outTree: c.OldOutboxTree, outSize: c.OldOutboxSize, inbox: c.OldInbox}
+	st := running{root: c.OldAccountsRoot, count: c.OldNumAccounts, outTree: c.OldOutboxTree, outSize: c.OldOutboxSize,
+		rcptTree: c.OldReceiptTree, rcptSize: c.OldReceiptSize, inbox: c.OldInbox, claims: 0}
 	for i := range c.Slots {
 		c.Slots[i].define(api, p, c.Vid, &st)
 	}
 	api.AssertIsEqual(LedgerRootGadget(api, st.root, st.count), c.NewLedgerRoot)
 	api.AssertIsEqual(smt.AccumulatorRootGadget(api, st.outTree, st.outSize), c.NewOutbox)
+	api.AssertIsEqual(smt.AccumulatorRootGadget(api, st.rcptTree, st.rcptSize), c.NewReceipts)
 	api.AssertIsEqual(st.inbox, c.NewInbox)
+	api.AssertIsEqual(c.proveClaims(api), st.claims)
 	return nil
+}
+
+// proveClaims verifies every active claim section under the anchor and returns the claim chain
+// of the proven messages, which must equal the chain of the slots' claimed bridge-ins.
+func (c *Circuit) proveClaims(api frontend.API) frontend.Variable {
+	var chain frontend.Variable = 0
+	for i := range c.Claims {
+		cl := &c.Claims[i]
+		root, src := cl.Path.Verify(api, cl.MsgHash, 0, cl.Active) // kind 0: a message in an outbox
+		assertZeroIf(api, cl.Active, api.Sub(root, c.AnchorCommitment))
+		assertZeroIf(api, cl.Active, api.Sub(cl.Records[0].AnchorHeight, c.AnchorHeight))
+		assertZeroIf(api, cl.Active, api.Sub(src, cl.SrcVid))
+		// Select also constrains Active to be boolean.
+		chain = api.Select(cl.Active, hash.HashGadget(api, DomainClaimLink, chain, cl.MsgHash, cl.SrcVid), chain)
+	}
+	return chain
 }
 
 // assertZeroIf asserts cond·v == 0 (v == 0 whenever the boolean cond is 1).
@@ -141,6 +190,7 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	activeA := api.Add(T, O, I)
 	api.AssertIsBoolean(activeA)
 	signed := api.Add(T, O)
+	claimed := s.source(api)
 
 	RangeGadget(api, s.Amount, BalanceBits)
 	RangeGadget(api, api.Mul(O, s.Deadline), BalanceBits)
@@ -160,8 +210,27 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	assertZeroIf(api, signed, api.Sub(s.A.Owner, OwnerGadget(api, s.PubKey)))
 	assertZeroIf(api, signed, api.Sub(s.A.Nonce, s.Nonce))
 
-	// Path A: debit (Transfer, BridgeOut: balance - amount, nonce + 1) or
-	// credit (BridgeIn: balance + amount, possibly a new account).
+	s.pathA(api, p, I, activeA, signed, st)
+	s.pathB(api, p, vid, msg, st)
+
+	// Inbox: BridgeIn consumes exactly the next entry, with its source; a claim also joins the
+	// claim chain that the claim sections must reproduce.
+	st.inbox = api.Select(I, hash.HashGadget(api, DomainInbox, st.inbox, msg, s.Source), st.inbox)
+	st.claims = api.Select(claimed, hash.HashGadget(api, DomainClaimLink, st.claims, msg, s.SrcVid), st.claims)
+}
+
+// source constrains the slot's inbox source (one of the three for a BridgeIn, 0 otherwise) and
+// returns 1 for a claimed BridgeIn.
+func (s *Slot) source(api frontend.API) frontend.Variable {
+	src := s.Source
+	assertZeroIf(api, api.Sub(1, s.IsBridgeIn), src)
+	api.AssertIsEqual(api.Mul(s.IsBridgeIn, api.Mul(api.Sub(src, 1), api.Mul(api.Sub(src, 2), api.Sub(src, 3)))), 0)
+	return api.Mul(s.IsBridgeIn, api.IsZero(api.Sub(src, int(SourceClaim))))
+}
+
+// pathA is the debit (Transfer, BridgeOut: balance - amount, nonce + 1) or the credit
+// (BridgeIn: balance + amount, possibly a new account) of account A.
+func (s *Slot) pathA(api frontend.API, p Params, I, activeA, signed frontend.Variable, st *running) {
 	a := &s.A
 	s.creation(api, a, I, st)
 	assertZeroIf(api, activeA, api.Sub(a.Asset, s.Asset))
@@ -174,8 +243,12 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	oldA, newA := PathGadget(api, smt.LeafHashGadget(api, oldValA), smt.LeafHashGadget(api, newValA), bitsA, a.Siblings)
 	assertZeroIf(api, activeA, api.Sub(oldA[p.AccountDepth], st.root))
 	st.root = api.Select(activeA, newA[p.AccountDepth], st.root)
+}
 
-	// Path B: the Transfer recipient (credit, possibly new) or the outbox slot.
+// pathB is the Transfer recipient's credit (possibly a new account), the BridgeOut's outbox
+// append of msg or the BridgeIn's receipt append (DESIGN §7.3: the receipt of every proven mint).
+func (s *Slot) pathB(api frontend.API, p Params, vid, msg frontend.Variable, st *running) {
+	T, O, I := s.IsTransfer, s.IsBridgeOut, s.IsBridgeIn
 	b := &s.B
 	s.creation(api, b, T, st)
 	assertZeroIf(api, T, api.Sub(b.Asset, s.Asset))
@@ -184,16 +257,18 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	RangeGadget(api, balB, BalanceBits)
 	oldValB := api.Mul(api.Sub(1, b.IsNew), AccountHashGadget(api, b.Owner, b.Asset, b.Balance, b.Nonce))
 	newValB := AccountHashGadget(api, b.Owner, b.Asset, balB, b.Nonce)
+	rcpt := hash.HashGadget(api, hash.DomainReceipt, vid, s.SrcVid, msg) // inclusion.ReceiptFor
 	depthB := p.pathDepth()
 	bitsB := smt.IndexBitsGadget(api, b.Index, depthB)
+	appends := api.Add(O, I)
 	for h := p.AccountDepth; h < depthB; h++ {
 		assertZeroIf(api, T, bitsB[h])
 	}
-	for h := p.OutboxDepth; h < depthB; h++ {
-		assertZeroIf(api, O, bitsB[h])
+	for h := p.OutboxDepth; h < depthB; h++ { // defense in depth: a full accumulator has no empty slot anyway
+		assertZeroIf(api, appends, bitsB[h])
 	}
-	oldLeafB := api.Select(O, constant(smt.EmptySlot()), smt.LeafHashGadget(api, oldValB))
-	newLeafB := smt.LeafHashGadget(api, api.Select(O, msg, newValB))
+	oldLeafB := api.Select(appends, constant(smt.EmptySlot()), smt.LeafHashGadget(api, oldValB))
+	newLeafB := smt.LeafHashGadget(api, api.Select(O, msg, api.Select(I, rcpt, newValB)))
 	oldB, newB := PathGadget(api, oldLeafB, newLeafB, bitsB, b.Siblings)
 	assertZeroIf(api, T, api.Sub(oldB[p.AccountDepth], st.root))
 	st.root = api.Select(T, newB[p.AccountDepth], st.root)
@@ -201,9 +276,10 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	assertZeroIf(api, O, api.Sub(b.Index, st.outSize))
 	st.outTree = api.Select(O, newB[p.OutboxDepth], st.outTree)
 	st.outSize = api.Add(st.outSize, O)
-
-	// Inbox: BridgeIn consumes exactly the next entry.
-	st.inbox = api.Select(I, hash.HashGadget(api, DomainInbox, st.inbox, msg), st.inbox)
+	assertZeroIf(api, I, api.Sub(oldB[p.OutboxDepth], st.rcptTree))
+	assertZeroIf(api, I, api.Sub(b.Index, st.rcptSize))
+	st.rcptTree = api.Select(I, newB[p.OutboxDepth], st.rcptTree)
+	st.rcptSize = api.Add(st.rcptSize, I)
 }
 
 // creation constrains account creation on path x: only when allowed (the

@@ -29,7 +29,7 @@ func setup(t *testing.T) (*fixture, func() *model, Witness, *Circuit) {
 	t.Helper()
 	f := newFixture(t, testParams)
 	// bob also holds 5 of asset2 (index 2)
-	if err := f.s.Apply(NewBridgeIn(f.deposit(t, f.bob, asset2, 5))); err != nil {
+	if err := f.s.Apply(forcedIn(f.deposit(t, f.bob, asset2, 5))); err != nil {
 		t.Fatal(err)
 	}
 	in := f.deposit(t, f.carol, asset1, 70) // consumed by the batch's bridge-in
@@ -96,16 +96,21 @@ func TestValidBatch(t *testing.T) {
 	assert.NoError(err)
 	head, err := f.s.InboxHead(f.s.InboxConsumed())
 	assert.NoError(err)
+	rcpt, err := f.s.ReceiptRoot()
+	assert.NoError(err)
 	assert.Equal(root, w.Public.NewLedgerRoot)
 	assert.Equal(out, w.Public.NewOutbox)
 	assert.Equal(head, w.Public.NewInbox)
+	assert.Equal(rcpt, w.Public.NewReceipts)
 	assert.Equal(uint64(1), f.s.Outbox().Size())
+	assert.Equal(uint64(4), f.s.Receipts().Size()) // three deposits before the batch, one in it
 	// The model reproduces the native outputs on the untouched assignment,
 	// and the result still solves (so model-based failures below are real).
 	a2 := m.run(t, mustAssign(t, w))
 	assert.Equal(root, fe(a2.NewLedgerRoot))
 	assert.Equal(out, fe(a2.NewOutbox))
 	assert.Equal(head, fe(a2.NewInbox))
+	assert.Equal(rcpt, fe(a2.NewReceipts))
 	assert.NoError(solve(t, testParams, a2))
 }
 
@@ -114,7 +119,7 @@ func TestAllNoOps(t *testing.T) {
 	f := newFixture(t, testParams)
 	b, err := NewBatchBuilder(f.s)
 	assert.NoError(err)
-	w, err := b.Build(1, fr.Element{})
+	w, err := b.Build(1, fr.Element{}, nil)
 	assert.NoError(err)
 	assert.Equal(w.Public.OldLedgerRoot, w.Public.NewLedgerRoot)
 	assert.NoError(solve(t, testParams, mustAssign(t, w)))
@@ -263,6 +268,58 @@ func TestInvalid(t *testing.T) {
 		{"anchor height >= 2^64", func(t *testing.T, e *env) {
 			e.a.AnchorHeight = new(big.Int).Lsh(big.NewInt(1), 64)
 		}},
+		{"mint without a receipt", func(t *testing.T, e *env) {
+			e.m.run(t, e.a)
+			e.a.NewReceipts, e.done = e.a.OldReceipts, true
+		}},
+		{"receipt of another message", func(t *testing.T, e *env) {
+			e.m.run(t, e.a)
+			s := &e.a.Slots[slotBridgeIn]
+			pos := u64(s.B.Index)
+			e.a.NewReceipts = smt.AccumulatorRoot(smt.ComputeRoot(smt.LeafHash(hash.Uint64(666)), pos, siblingsOf(s.B, testParams.OutboxDepth)), pos+1)
+			e.done = true
+		}},
+		{"receipt appended past the end", func(t *testing.T, e *env) {
+			e.m.run(t, e.a)
+			s := &e.a.Slots[slotBridgeIn]
+			size := u64(s.B.Index)                           // the receipt count before the bridge-in
+			sib, err := e.newM().receipts.Siblings(size + 1) // in the tree before the append (slot size empty)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for h := range sib {
+				s.B.Siblings[h] = sib[h]
+			}
+			s.B.Index = size + 1
+			leaf := hash.Hash(hash.DomainReceipt, testVid, fe(s.SrcVid), e.w.Slots[slotBridgeIn].Op.Msg.Hash())
+			e.a.NewReceipts = smt.AccumulatorRoot(smt.ComputeRoot(smt.LeafHash(leaf), size+1, sib), size+1)
+			e.done = true
+		}},
+		{"receipt path from another receipt tree (wrong sibling)", func(t *testing.T, e *env) {
+			e.m.run(t, e.a)
+			s := &e.a.Slots[slotBridgeIn]
+			pos := u64(s.B.Index)
+			s.B.Siblings[1] = hash.Uint64(3)
+			leaf := hash.Hash(hash.DomainReceipt, testVid, fe(s.SrcVid), e.w.Slots[slotBridgeIn].Op.Msg.Hash())
+			e.a.NewReceipts = smt.AccumulatorRoot(smt.ComputeRoot(smt.LeafHash(leaf), pos, siblingsOf(s.B, testParams.OutboxDepth)), pos+1)
+			e.done = true
+		}},
+		{"bridge-in without a source", func(t *testing.T, e *env) {
+			e.a.Slots[slotBridgeIn].Source = 0
+		}},
+		{"bridge-in of an unknown source", func(t *testing.T, e *env) {
+			e.a.Slots[slotBridgeIn].Source = 4
+		}},
+		{"transfer with a source", func(t *testing.T, e *env) {
+			e.a.Slots[slotTransfer].Source = uint64(SourceForced)
+		}},
+		{"forced entry relabelled as an exit (the parent checks another source)", func(t *testing.T, e *env) {
+			e.a.Slots[slotBridgeIn].Source = uint64(SourceExit)
+			e.m.keepNewInbox = true
+		}},
+		{"claimed bridge-in without a claim section", func(t *testing.T, e *env) {
+			e.a.Slots[slotBridgeIn].Source = uint64(SourceClaim)
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -276,6 +333,15 @@ func TestInvalid(t *testing.T) {
 			assert.Error(solve(t, testParams, a), "accepted")
 		})
 	}
+}
+
+// siblingsOf is the first depth siblings of an assigned path.
+func siblingsOf(p AccountPath, depth int) []fr.Element {
+	out := make([]fr.Element, depth)
+	for h := range out {
+		out[h] = fe(p.Siblings[h])
+	}
+	return out
 }
 
 // TestForgedOpenings: the private openings of the old roots must hash to
@@ -298,13 +364,17 @@ func TestForgedOpenings(t *testing.T) {
 			a.OldOutboxTree = hash.Uint64(5)
 			a.NewOutbox = smt.AccumulatorRoot(hash.Uint64(5), w.OldOutboxSize)
 		}},
+		{"receipts", func(a *Circuit, w Witness) {
+			a.OldReceiptTree = hash.Uint64(5)
+			a.NewReceipts = smt.AccumulatorRoot(hash.Uint64(5), w.OldReceiptSize)
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			assert := test.NewAssert(t)
 			f := newFixture(t, testParams)
 			b, err := NewBatchBuilder(f.s)
 			assert.NoError(err)
-			w, err := b.Build(1, fr.Element{})
+			w, err := b.Build(1, fr.Element{}, nil)
 			assert.NoError(err)
 			a := mustAssign(t, w)
 			assert.NoError(solve(t, testParams, a))
@@ -318,7 +388,7 @@ func TestForgedOpenings(t *testing.T) {
 func TestCreditOverflowOnTransfer(t *testing.T) {
 	assert := test.NewAssert(t)
 	f := newFixture(t, testParams)
-	assert.NoError(f.s.Apply(NewBridgeIn(f.deposit(t, f.bob, asset1, math.MaxUint64-60)))) // bob: 2^64-11
+	assert.NoError(f.s.Apply(forcedIn(f.deposit(t, f.bob, asset1, math.MaxUint64-60)))) // bob: 2^64-11
 	snapStore := clone(t, f.store)
 	newM := func() *model {
 		s, err := NewState(clone(t, snapStore), testVid, testParams)
@@ -330,7 +400,7 @@ func TestCreditOverflowOnTransfer(t *testing.T) {
 	b, err := NewBatchBuilder(f.s)
 	assert.NoError(err)
 	assert.NoError(b.Add(f.transfer(t, f.alice, f.aliceIdx, owner(f.bob), 10, 0)))
-	w, err := b.Build(1, fr.Element{})
+	w, err := b.Build(1, fr.Element{}, nil)
 	assert.NoError(err)
 	a := mustAssign(t, w)
 	assert.NoError(solve(t, testParams, newM().run(t, a)))
@@ -353,7 +423,7 @@ func singleOp(t *testing.T, f *fixture, op Op) (Witness, *Circuit) {
 	if err := b.Add(op); err != nil {
 		t.Fatal(err)
 	}
-	w, err := b.Build(1, fr.Element{})
+	w, err := b.Build(1, fr.Element{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

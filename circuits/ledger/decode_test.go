@@ -15,7 +15,8 @@ import (
 
 func samplePublic() PublicInputs {
 	return PublicInputs{Vid: testVid, OldLedgerRoot: hash.Uint64(1), NewLedgerRoot: hash.Uint64(2), OldInbox: hash.Uint64(3),
-		NewInbox: hash.Uint64(4), OldOutbox: hash.Uint64(5), NewOutbox: hash.Uint64(6), AnchorHeight: 1<<64 - 1, AnchorCommitment: hash.Uint64(8)}
+		NewInbox: hash.Uint64(4), OldOutbox: hash.Uint64(5), NewOutbox: hash.Uint64(6), OldReceipts: hash.Uint64(9),
+		NewReceipts: hash.Uint64(10), AnchorHeight: 1<<64 - 1, AnchorCommitment: hash.Uint64(8)}
 }
 
 func TestPublicInputsCodec(t *testing.T) {
@@ -28,7 +29,7 @@ func TestPublicInputsCodec(t *testing.T) {
 	assert.Equal(p, got)
 	e := p.Elements()
 	assert.Equal(NbPublicInputs, len(e))
-	assert.Equal(hash.Uint64(p.AnchorHeight), e[7])
+	assert.Equal(hash.Uint64(p.AnchorHeight), e[9])
 	// every element position rejects r (never reduced to 0)
 	r := fr.Modulus().FillBytes(make([]byte, 32))
 	for i := 0; i < NbPublicInputs; i++ {
@@ -39,7 +40,7 @@ func TestPublicInputsCodec(t *testing.T) {
 	}
 	// anchor height 2^64
 	bad := append([]byte(nil), b...)
-	bad[7*32+23] = 1
+	bad[9*32+23] = 1
 	_, err = ParsePublicInputs(bad)
 	assert.True(errors.Is(err, ErrPublicInputs))
 	_, err = ParsePublicInputs(b[:len(b)-1])
@@ -50,7 +51,7 @@ func TestOpCodec(t *testing.T) {
 	assert := test.NewAssert(t)
 	f := newFixture(t, testParams)
 	in := f.deposit(t, f.carol, asset1, 3)
-	for _, op := range []Op{{}, f.transfer(t, f.alice, 0, owner(f.bob), 5, 0), f.bridgeOut(t, f.alice, 0, 5, 0), NewBridgeIn(in)} {
+	for _, op := range []Op{{}, f.transfer(t, f.alice, 0, owner(f.bob), 5, 0), f.bridgeOut(t, f.alice, 0, 5, 0), forcedIn(in)} {
 		b := op.Bytes()
 		assert.Equal(OpSize, len(b))
 		got, err := DecodeOp(b)
@@ -63,12 +64,23 @@ func TestOpCodec(t *testing.T) {
 	op.Recipient = hash.Uint64(1)
 	_, err := DecodeOp(op.Bytes())
 	assert.True(errors.Is(err, ErrBadOp))
-	b := NewBridgeIn(in).Bytes()
+	b := forcedIn(in).Bytes()
 	b[0] = 4
 	_, err = DecodeOp(b)
 	assert.True(errors.Is(err, ErrBadOp))
 	b = f.transfer(t, f.alice, 0, owner(f.bob), 5, 0).Bytes()
 	copy(b[9:41], bytes.Repeat([]byte{0xff}, 32))
+	_, err = DecodeOp(b)
+	assert.True(errors.Is(err, ErrBadOp))
+	// the source byte: one of the three on a bridge-in, 0 on anything else
+	for _, src := range []byte{0, 4} {
+		b = forcedIn(in).Bytes()
+		b[OpSize-1] = src
+		_, err = DecodeOp(b)
+		assert.True(errors.Is(err, ErrBadOp), "bridge-in source %d", src)
+	}
+	b = f.transfer(t, f.alice, 0, owner(f.bob), 5, 0).Bytes()
+	b[OpSize-1] = byte(SourceClaim)
 	_, err = DecodeOp(b)
 	assert.True(errors.Is(err, ErrBadOp))
 }
@@ -93,7 +105,7 @@ func FuzzDecodeOp(f *testing.F) {
 	f.Add(Op{}.Bytes())
 	f.Add(fx.transfer(f, fx.alice, 0, owner(fx.bob), 5, 0).Bytes())
 	f.Add(fx.bridgeOut(f, fx.alice, 0, 5, 0).Bytes())
-	f.Add(NewBridgeIn(fx.deposit(f, fx.carol, asset1, 3)).Bytes())
+	f.Add(forcedIn(fx.deposit(f, fx.carol, asset1, 3)).Bytes())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		op, err := DecodeOp(b)
 		if err != nil {

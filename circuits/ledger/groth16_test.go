@@ -23,7 +23,7 @@ func TestGroth16RoundTrip(t *testing.T) {
 	b, err := NewBatchBuilder(f.s)
 	assert.NoError(err)
 	assert.NoError(b.Add(f.transfer(t, f.alice, f.aliceIdx, owner(f.bob), 7, 0)))
-	w, err := b.Build(77, fr.NewElement(777))
+	w, err := b.Build(77, fr.NewElement(777), nil)
 	assert.NoError(err)
 	ccs := compiled(t, p)
 	pk, vk, err := groth16.Setup(ccs)

@@ -78,7 +78,7 @@ func (f *fixture) deposit(t testing.TB, to *eddsa.PrivateKey, asset fr.Element, 
 	m := inclusion.Message{SrcVid: otherVid, DstVid: testVid, Nonce: f.nextSrcNonce, Recipient: owner(to),
 		AssetID: asset, Amount: amount, Deadline: 1000}
 	f.nextSrcNonce++
-	if err := f.s.PushInbox(m); err != nil {
+	if err := f.s.PushInbox(m, SourceForced); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -97,7 +97,7 @@ func newFixture(t testing.TB, p Params) *fixture {
 		k   *eddsa.PrivateKey
 		amt uint64
 	}{{f.alice, 1000}, {f.bob, 50}} {
-		if err := s.Apply(NewBridgeIn(f.deposit(t, d.k, asset1, d.amt))); err != nil {
+		if err := s.Apply(forcedIn(f.deposit(t, d.k, asset1, d.amt))); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -144,18 +144,21 @@ func (f *fixture) mixedBatch(t testing.TB, in inclusion.Message) Witness {
 	for _, op := range []Op{
 		f.transfer(t, f.alice, f.aliceIdx, owner(f.bob), 100, 0),
 		f.bridgeOut(t, f.alice, f.aliceIdx, 30, 1),
-		NewBridgeIn(in),
+		forcedIn(in),
 	} {
 		if err := b.Add(op); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w, err := b.Build(42, hash.Uint64(4242))
+	w, err := b.Build(42, hash.Uint64(4242), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return w
 }
+
+// forcedIn is the BridgeIn of a forced inbox entry (the fixture's deposits).
+func forcedIn(m inclusion.Message) Op { return NewBridgeIn(m, SourceForced) }
 
 // clone copies a MemStore.
 func clone(t testing.TB, s *smt.MemStore) *smt.MemStore {

@@ -53,6 +53,7 @@ type model struct {
 	p        Params
 	accounts *smt.Tree
 	outbox   *smt.Accumulator
+	receipts *smt.Accumulator
 	records  map[uint64]modelRecord
 	count    uint64
 	inbox    fr.Element
@@ -75,7 +76,11 @@ func newModel(t testing.TB, s *State) *model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &model{p: s.params, accounts: acc, outbox: out, records: map[uint64]modelRecord{}, count: s.numAccounts}
+	rcpt, err := smt.NewAccumulator(smt.NewMemStore(), s.params.OutboxDepth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &model{p: s.params, accounts: acc, outbox: out, receipts: rcpt, records: map[uint64]modelRecord{}, count: s.numAccounts}
 	for i := uint64(0); i < s.numAccounts; i++ {
 		a, _, err := s.Account(i)
 		if err != nil {
@@ -95,10 +100,39 @@ func newModel(t testing.TB, s *State) *model {
 			t.Fatal(err)
 		}
 	}
+	for i := uint64(0); i < s.receipts.Size(); i++ {
+		item, err := s.receipts.Get(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := rcpt.Append(item); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if m.inbox, err = s.InboxHead(s.inboxConsumed); err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// appendAt appends item to acc through path B of slot s (its index and siblings rewritten).
+func appendAt(t testing.TB, acc *smt.Accumulator, s *Slot, item fr.Element) {
+	t.Helper()
+	sib, err := acc.Siblings(acc.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.B.Index = acc.Size()
+	for h := range s.B.Siblings {
+		if h < len(sib) {
+			s.B.Siblings[h] = sib[h]
+		} else {
+			s.B.Siblings[h] = 0
+		}
+	}
+	if _, err := acc.Append(item); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func recHash(r modelRecord) fr.Element { return hash.Hash(hash.DomainAccount, r[0], r[1], r[2], r[3]) }
@@ -183,23 +217,12 @@ func (m *model) run(t testing.TB, a *Circuit) *Circuit {
 				m.count++
 			}
 		case O.IsOne():
-			sib, err := m.outbox.Siblings(m.outbox.Size())
-			if err != nil {
-				t.Fatal(err)
-			}
-			for h := range s.B.Siblings {
-				if h < len(sib) {
-					s.B.Siblings[h] = sib[h]
-				} else {
-					s.B.Siblings[h] = 0
-				}
-			}
-			if _, err := m.outbox.Append(msg); err != nil {
-				t.Fatal(err)
-			}
+			appendAt(t, m.outbox, s, msg)
+		case I.IsOne():
+			appendAt(t, m.receipts, s, hash.Hash(hash.DomainReceipt, vid, fe(s.SrcVid), msg))
 		}
 		if I.IsOne() {
-			m.inbox = InboxLink(m.inbox, msg)
+			m.inbox = hash.Hash(DomainInbox, m.inbox, msg, fe(s.Source))
 		}
 	}
 	root, err := m.accounts.Root()
@@ -208,6 +231,9 @@ func (m *model) run(t testing.TB, a *Circuit) *Circuit {
 	}
 	a.NewLedgerRoot = LedgerRoot(root, m.count)
 	if a.NewOutbox, err = m.outbox.Root(); err != nil {
+		t.Fatal(err)
+	}
+	if a.NewReceipts, err = m.receipts.Root(); err != nil {
 		t.Fatal(err)
 	}
 	if !m.keepNewInbox {

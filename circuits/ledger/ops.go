@@ -25,10 +25,11 @@ const (
 	// message (vid, DstVid, outbox index, Recipient, Asset, Amount, Deadline)
 	// to the outbox. Signed by From's owner.
 	OpBridgeOut OpKind = 2
-	// OpBridgeIn consumes the next inbox entry Msg (a claimed message or a
-	// forced operation; both are queued in one inbox in arrival order) and mints
+	// OpBridgeIn consumes the next inbox entry (Msg, Source) (claims, forced
+	// operations and exits share one inbox, in arrival order), mints
 	// Msg.Amount of Msg.AssetID to the account of (Msg.Recipient, Msg.AssetID),
-	// creating it if needed. Unsigned: the inbox entry is the authorization.
+	// creating it if needed, and appends Msg's receipt. Unsigned: the inbox
+	// entry is the authorization, proven as its Source says.
 	OpBridgeIn OpKind = 3
 )
 
@@ -77,6 +78,8 @@ type Op struct {
 	Sig []byte
 	// Msg is the inbox entry consumed (BridgeIn).
 	Msg inclusion.Message
+	// Source is the inbox entry's source (BridgeIn).
+	Source Source
 }
 
 // SigningHash returns the field element the owner signs for a Transfer or a
@@ -126,17 +129,19 @@ func NewBridgeOut(vid fr.Element, key *eddsa.PrivateKey, from uint64, asset fr.E
 	return op, op.Sign(vid, key)
 }
 
-// NewBridgeIn returns the BridgeIn consuming the inbox entry m.
-func NewBridgeIn(m inclusion.Message) Op { return Op{Kind: OpBridgeIn, Msg: m} }
+// NewBridgeIn returns the BridgeIn consuming the inbox entry (m, src).
+func NewBridgeIn(m inclusion.Message, src Source) Op {
+	return Op{Kind: OpBridgeIn, Msg: m, Source: src}
+}
 
 // OpSize is the length of an encoded Op.
-const OpSize = 1 + 8 + 32 + 32 + 8 + 8 + 32 + 32 + 32 + 8 + SignatureSize + MessageSize
+const OpSize = 1 + 8 + 32 + 32 + 8 + 8 + 32 + 32 + 32 + 8 + SignatureSize + MessageSize + 1
 
 // Bytes returns the fixed-size canonical encoding of op (for the operation
 // log): kind, from, compressed public key (32 zero bytes if unsigned), asset,
 // amount, nonce, toOwner, dstVid, recipient, deadline, signature (zeros if
-// unsigned), message; integers big-endian. Fields unused by the kind must be
-// zero for DecodeOp to accept the result.
+// unsigned), message, source (one byte); integers big-endian. Fields unused
+// by the kind must be zero for DecodeOp to accept the result.
 func (op Op) Bytes() []byte {
 	b := make([]byte, 0, OpSize)
 	b = append(b, byte(op.Kind))
@@ -157,7 +162,8 @@ func (op Op) Bytes() []byte {
 	sig := make([]byte, SignatureSize)
 	copy(sig, op.Sig)
 	b = append(b, sig...)
-	return append(b, EncodeMessage(op.Msg)...)
+	b = append(b, EncodeMessage(op.Msg)...)
+	return append(b, byte(op.Source))
 }
 
 // DecodeOp parses Op.Bytes' format. It rejects a wrong length, an unknown
@@ -205,9 +211,10 @@ func DecodeOp(b []byte) (Op, error) {
 		op.Sig = append([]byte(nil), b[off:off+SignatureSize]...)
 	}
 	off += SignatureSize
-	if op.Msg, err = DecodeMessage(b[off:]); err != nil {
+	if op.Msg, err = DecodeMessage(b[off : off+MessageSize]); err != nil {
 		return Op{}, fmt.Errorf("%w: %v", ErrBadOp, err)
 	}
+	op.Source = Source(b[off+MessageSize])
 	if err := op.checkUnused(); err != nil {
 		return Op{}, err
 	}
@@ -223,7 +230,7 @@ func (op Op) checkUnused() error {
 		len(op.Sig) == 0 && op.PubKey == (eddsa.PublicKey{})
 	noTransfer := op.ToOwner.IsZero()
 	noBridgeOut := op.DstVid.IsZero() && op.Recipient.IsZero() && op.Deadline == 0
-	noMsg := op.Msg == (inclusion.Message{})
+	noMsg := op.Msg == (inclusion.Message{}) && op.Source == 0
 	var ok bool
 	switch op.Kind {
 	case OpNoOp:
@@ -233,7 +240,7 @@ func (op Op) checkUnused() error {
 	case OpBridgeOut:
 		ok = noTransfer && noMsg
 	case OpBridgeIn:
-		ok = noAccount && noTransfer && noBridgeOut
+		ok = noAccount && noTransfer && noBridgeOut && op.Source.Valid()
 	default:
 		return fmt.Errorf("%w: kind %d", ErrBadOp, op.Kind)
 	}

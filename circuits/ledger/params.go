@@ -22,16 +22,21 @@
 //
 // Operations (one per batch slot): Transfer, BridgeOut (burn + append a
 // message to the outbox accumulator), BridgeIn (mint from the next inbox
-// entry: a claimed message or a forced operation, consumed strictly in
-// order) and NoOp (padding). See Op, Circuit and the README section
-// "Ledger circuit".
+// entry, consumed strictly in order, and append its receipt to the receipt
+// accumulator) and NoOp (padding). Every inbox entry carries its Source, which
+// says who proves the mint: the circuit itself for a claim (an inclusion path
+// of the message under the batch's anchor), the parent for a forced operation
+// (its queue) or an exit (the exit's proof). See Op, Circuit and the README
+// section "Ledger circuit".
 package ledger
 
 import (
 	"errors"
 	"fmt"
 
+	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/smt"
 )
 
@@ -39,14 +44,20 @@ import (
 type Params struct {
 	// AccountDepth is the depth of the accounts SMT (24 in production).
 	AccountDepth int
-	// OutboxDepth is the depth of the outbox accumulator (20 in production).
+	// OutboxDepth is the depth of the outbox and receipt accumulators (20 in production).
 	OutboxDepth int
 	// BatchSize is the number of operation slots per proven batch.
 	BatchSize int
+	// ClaimSlots is the number of claimed bridge-ins one batch can prove (each costs an
+	// inclusion path in circuit, so plain slots stay cheap; 0: no claims).
+	ClaimSlots int
+	// InclusionDepth is the deepest sender a claim section can reach (the tree's max depth).
+	InclusionDepth int
 }
 
 // DefaultParams are the production parameters.
-var DefaultParams = Params{AccountDepth: 24, OutboxDepth: smt.DefaultAccumulatorDepth, BatchSize: 16}
+var DefaultParams = Params{AccountDepth: 24, OutboxDepth: smt.DefaultAccumulatorDepth, BatchSize: 16,
+	ClaimSlots: 2, InclusionDepth: inclusion.DefaultMaxDepth}
 
 // MaxAccountDepth bounds AccountDepth (indices and the account count are uint64).
 const MaxAccountDepth = 62
@@ -64,6 +75,12 @@ func (p Params) Validate() error {
 	}
 	if p.BatchSize < 1 || p.BatchSize > 1<<16 {
 		return fmt.Errorf("%w: batch size %d", ErrParams, p.BatchSize)
+	}
+	if p.ClaimSlots < 0 || p.ClaimSlots > p.BatchSize {
+		return fmt.Errorf("%w: %d claim slots for a batch of %d", ErrParams, p.ClaimSlots, p.BatchSize)
+	}
+	if p.InclusionDepth < 0 || p.InclusionDepth > commitment.MaxPathDepth {
+		return fmt.Errorf("%w: inclusion depth %d", ErrParams, p.InclusionDepth)
 	}
 	return nil
 }
@@ -86,6 +103,9 @@ const (
 	DomainChallenge = ledgerDomainBase + 4
 	// DomainOwner tags an account owner: the hash of a BabyJubJub public key.
 	DomainOwner = ledgerDomainBase + 5
+	// DomainClaimLink tags one link of a batch's claim chain (previous link, message hash,
+	// sender vid): it ties each claimed bridge-in to the claim section that proves it.
+	DomainClaimLink = ledgerDomainBase + 6
 )
 
 // BalanceBits is the width of balances, amounts, nonces' operands and deadlines.

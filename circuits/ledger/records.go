@@ -68,10 +68,49 @@ func LedgerRoot(accountsRoot fr.Element, numAccounts uint64) fr.Element {
 	return hash.Hash(DomainLedgerRoot, accountsRoot, hash.Uint64(numAccounts))
 }
 
-// InboxLink returns the inbox chain head after appending msgHash to the chain
-// whose head is prev: Hash(DomainInbox, prev, msgHash). The empty inbox has head 0.
-func InboxLink(prev, msgHash fr.Element) fr.Element {
-	return hash.Hash(DomainInbox, prev, msgHash)
+// Source says why an inbox entry may be minted, and so who proves it (DESIGN §5: every mint
+// on a ledger is proven).
+type Source uint8
+
+const (
+	// SourceClaim is a message claimed (or delivered by route) with an inclusion proof: the
+	// batch circuit proves it in its sender's outbox under the batch's anchor (DESIGN §7.3).
+	SourceClaim Source = 1
+	// SourceForced is an operation of the parent's forced queue: the parent matches it (DESIGN §8).
+	SourceForced Source = 2
+	// SourceExit is the balance of an account exited from a frozen child: the parent checks the
+	// exit's proof against this chain's finalized children (DESIGN §8).
+	SourceExit Source = 3
+)
+
+// Valid reports whether s is one of the sources.
+func (s Source) Valid() bool { return s >= SourceClaim && s <= SourceExit }
+
+// String returns the source's name.
+func (s Source) String() string {
+	switch s {
+	case SourceClaim:
+		return "claim"
+	case SourceForced:
+		return "forced"
+	case SourceExit:
+		return "exit"
+	default:
+		return fmt.Sprintf("source(%d)", uint8(s))
+	}
+}
+
+// InboxLink returns the inbox chain head after appending an entry (msgHash, source) to the
+// chain whose head is prev: Hash(DomainInbox, prev, msgHash, source). The empty inbox has head
+// 0. The source is chained with the message so the parent knows which entries it must check.
+func InboxLink(prev, msgHash fr.Element, source Source) fr.Element {
+	return hash.Hash(DomainInbox, prev, msgHash, hash.Uint64(uint64(source)))
+}
+
+// ClaimLink returns the claim chain after appending a claimed message (its hash and sender):
+// Hash(DomainClaimLink, prev, msgHash, srcVid). The empty chain is 0.
+func ClaimLink(prev, msgHash, srcVid fr.Element) fr.Element {
+	return hash.Hash(DomainClaimLink, prev, msgHash, srcVid)
 }
 
 // MessageSize is the length of an encoded inclusion.Message.

@@ -37,6 +37,8 @@ var (
 	ErrLedgerFull = errors.New("ledger: account tree full")
 	// ErrOutboxFull: the outbox accumulator is full.
 	ErrOutboxFull = errors.New("ledger: outbox full")
+	// ErrReceiptsFull: the receipt accumulator is full.
+	ErrReceiptsFull = errors.New("ledger: receipt tree full")
 	// ErrCorruptState: the store holds an entry that does not decode or match.
 	ErrCorruptState = errors.New("ledger: corrupt state")
 )
@@ -45,10 +47,11 @@ var (
 const (
 	prefixAccounts = 'a' // accounts SMT (smt.PrefixStore)
 	prefixOutbox   = 'o' // outbox accumulator (smt.PrefixStore)
+	prefixReceipts = 'e' // receipt accumulator (smt.PrefixStore)
 	prefixRecord   = 'r' // 'r' ‖ index → Account preimage
 	prefixOwner    = 'k' // 'k' ‖ owner ‖ asset → index
 	prefixMeta     = 'm' // 'm' ‖ name → uint64
-	prefixInbox    = 'i' // 'i' ‖ position → encoded message
+	prefixInbox    = 'i' // 'i' ‖ position → encoded message ‖ source byte
 	prefixHead     = 'h' // 'h' ‖ n → inbox chain head after n entries (n ≥ 1)
 )
 
@@ -62,6 +65,7 @@ type State struct {
 	store    smt.Store
 	accounts *smt.Tree
 	outbox   *smt.Accumulator
+	receipts *smt.Accumulator
 
 	numAccounts, inboxLen, inboxConsumed uint64
 }
@@ -79,7 +83,11 @@ func NewState(store smt.Store, vid fr.Element, p Params) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &State{vid: vid, params: p, store: store, accounts: acc, outbox: out}
+	rcpt, err := OpenReceipts(store, p.OutboxDepth)
+	if err != nil {
+		return nil, err
+	}
+	s := &State{vid: vid, params: p, store: store, accounts: acc, outbox: out, receipts: rcpt}
 	for _, m := range []struct {
 		name byte
 		dst  *uint64
@@ -98,6 +106,12 @@ func NewState(store smt.Store, vid fr.Element, p Params) (*State, error) {
 // inclusion needs, whatever the ledger's account depth.
 func OpenOutbox(store smt.Store, depth int) (*smt.Accumulator, error) {
 	return smt.NewAccumulator(smt.NewPrefixStore(store, []byte{prefixOutbox}), depth)
+}
+
+// OpenReceipts opens only the receipt accumulator of a ledger stored in store: what a prover
+// of a receipt's inclusion needs.
+func OpenReceipts(store smt.Store, depth int) (*smt.Accumulator, error) {
+	return smt.NewAccumulator(smt.NewPrefixStore(store, []byte{prefixReceipts}), depth)
 }
 
 func (s *State) getMeta(name byte) (uint64, error) {
@@ -148,6 +162,12 @@ func (s *State) Outbox() *smt.Accumulator { return s.outbox }
 
 // OutboxRoot returns the outbox accumulator root (it binds the item count).
 func (s *State) OutboxRoot() (fr.Element, error) { return s.outbox.Root() }
+
+// Receipts returns the receipt accumulator (read it; only BridgeIn appends).
+func (s *State) Receipts() *smt.Accumulator { return s.receipts }
+
+// ReceiptRoot returns the receipt accumulator root: one receipt per minted inbox entry.
+func (s *State) ReceiptRoot() (fr.Element, error) { return s.receipts.Root() }
 
 // Account returns account index and whether it exists.
 func (s *State) Account(index uint64) (Account, bool, error) {
@@ -209,34 +229,40 @@ func (s *State) InboxHead(n uint64) (fr.Element, error) {
 	return e, nil
 }
 
-// InboxEntry returns the inbox message at position pos < InboxLen().
-func (s *State) InboxEntry(pos uint64) (inclusion.Message, error) {
+// InboxEntry returns the inbox message at position pos < InboxLen() and its source.
+func (s *State) InboxEntry(pos uint64) (inclusion.Message, Source, error) {
 	if pos >= s.inboxLen {
-		return inclusion.Message{}, fmt.Errorf("%w: no inbox entry %d", ErrInboxOrder, pos)
+		return inclusion.Message{}, 0, fmt.Errorf("%w: no inbox entry %d", ErrInboxOrder, pos)
 	}
 	b, err := s.store.Get(indexKey(prefixInbox, pos))
 	if err != nil {
-		return inclusion.Message{}, err
+		return inclusion.Message{}, 0, err
 	}
-	m, err := DecodeMessage(b)
+	if len(b) != MessageSize+1 || !Source(b[MessageSize]).Valid() {
+		return inclusion.Message{}, 0, fmt.Errorf("%w: inbox entry %d", ErrCorruptState, pos)
+	}
+	m, err := DecodeMessage(b[:MessageSize])
 	if err != nil {
-		return inclusion.Message{}, fmt.Errorf("%w: inbox entry %d: %v", ErrCorruptState, pos, err)
+		return inclusion.Message{}, 0, fmt.Errorf("%w: inbox entry %d: %v", ErrCorruptState, pos, err)
 	}
-	return m, nil
+	return m, Source(b[MessageSize]), nil
 }
 
-// PushInbox queues m (a verified claim or a forced operation, by the
-// caller's rules) for consumption by BridgeIn, in order.
-func (s *State) PushInbox(m inclusion.Message) error {
+// PushInbox queues m for consumption by BridgeIn, in order. The caller has checked m by the
+// rules of its source (a verified claim, a forced operation read from the parent, an exit).
+func (s *State) PushInbox(m inclusion.Message, src Source) error {
 	if m.DstVid != s.vid {
 		return ErrWrongDestination
+	}
+	if !src.Valid() {
+		return fmt.Errorf("%w: inbox source %d", ErrBadOp, src)
 	}
 	prev, err := s.InboxHead(s.inboxLen)
 	if err != nil {
 		return err
 	}
-	head := InboxLink(prev, m.Hash())
-	if err := s.store.Set(indexKey(prefixInbox, s.inboxLen), EncodeMessage(m)); err != nil {
+	head := InboxLink(prev, m.Hash(), src)
+	if err := s.store.Set(indexKey(prefixInbox, s.inboxLen), append(EncodeMessage(m), byte(src))); err != nil {
 		return err
 	}
 	if err := s.store.Set(indexKey(prefixHead, s.inboxLen+1), hash.EncodeElement(head)); err != nil {
@@ -434,27 +460,54 @@ func (s *State) apply(op Op, record bool) (SlotWitness, error) {
 		}
 		return w, nil
 	case OpBridgeIn:
-		if op.Msg.DstVid != s.vid {
-			return SlotWitness{}, ErrWrongDestination
-		}
-		next, err := s.InboxEntry(s.inboxConsumed)
-		if err != nil {
-			return SlotWitness{}, err
-		}
-		if next != op.Msg {
-			return SlotWitness{}, fmt.Errorf("%w: not inbox entry %d", ErrInboxOrder, s.inboxConsumed)
-		}
-		if err := s.credit(op.Msg.Recipient, op.Msg.AssetID, op.Msg.Amount, pa); err != nil {
-			return SlotWitness{}, err
-		}
-		if err := s.setMeta('c', s.inboxConsumed+1); err != nil {
-			return SlotWitness{}, err
-		}
-		s.inboxConsumed++
-		return w, nil
+		return w, s.bridgeIn(op, pa, pb)
 	default:
 		return SlotWitness{}, fmt.Errorf("%w: kind %d", ErrBadOp, op.Kind)
 	}
+}
+
+// bridgeIn consumes the next inbox entry (which must be op's message and source), credits its
+// recipient and appends its receipt; with non-nil paths it records A (the account) and B (the
+// receipt slot).
+func (s *State) bridgeIn(op Op, pa, pb *PathWitness) error {
+	if op.Msg.DstVid != s.vid {
+		return ErrWrongDestination
+	}
+	next, src, err := s.InboxEntry(s.inboxConsumed)
+	if err != nil {
+		return err
+	}
+	if next != op.Msg || src != op.Source {
+		return fmt.Errorf("%w: not inbox entry %d", ErrInboxOrder, s.inboxConsumed)
+	}
+	pos := s.receipts.Size()
+	if pos>>uint(s.params.OutboxDepth) != 0 {
+		return ErrReceiptsFull
+	}
+	if pb != nil {
+		if pb.Siblings, err = s.receipts.Siblings(pos); err != nil {
+			return err
+		}
+		pb.Index = pos
+	}
+	if err := s.credit(op.Msg.Recipient, op.Msg.AssetID, op.Msg.Amount, pa); err != nil { // checks before writing
+		return err
+	}
+	if _, err := s.receipts.Append(inclusion.ReceiptFor(op.Msg).Hash()); err != nil {
+		return err
+	}
+	if err := s.setMeta('c', s.inboxConsumed+1); err != nil {
+		return err
+	}
+	s.inboxConsumed++
+	return nil
+}
+
+// Fund credits amount of asset to owner outside any batch, creating the account if needed. Only
+// a chain's genesis may fund its ledger this way: the ledger root it registers with its parent
+// then carries the initial supply, which the parent accepts explicitly at registration.
+func (s *State) Fund(owner, asset fr.Element, amount uint64) error {
+	return s.credit(owner, asset, amount, nil)
 }
 
 // ProveAccount returns the accounts-SMT membership proof of account index: what a user

@@ -76,20 +76,20 @@ func TestApplyRejects(t *testing.T) {
 		}, ErrInsufficientBalance},
 		{"credit overflow", func(t *testing.T, f *fixture) Op {
 			m := f.deposit(t, f.bob, asset1, math.MaxUint64-49) // bob holds 50
-			return NewBridgeIn(m)
+			return forcedIn(m)
 		}, ErrAmountRange},
 		{"future nonce", func(t *testing.T, f *fixture) Op {
 			return f.transfer(t, f.alice, f.aliceIdx, owner(f.bob), 1, 1)
 		}, ErrNonce},
 		{"skipped inbox entry", func(t *testing.T, f *fixture) Op {
 			f.deposit(t, f.carol, asset1, 1)
-			return NewBridgeIn(f.deposit(t, f.carol, asset1, 2))
+			return forcedIn(f.deposit(t, f.carol, asset1, 2))
 		}, ErrInboxOrder},
 		{"bridge-in with an empty inbox", func(t *testing.T, f *fixture) Op {
-			return NewBridgeIn(inclusion.Message{SrcVid: otherVid, DstVid: testVid, Recipient: owner(f.carol), AssetID: asset1, Amount: 1})
+			return forcedIn(inclusion.Message{SrcVid: otherVid, DstVid: testVid, Recipient: owner(f.carol), AssetID: asset1, Amount: 1})
 		}, ErrInboxOrder},
 		{"bridge-in for another validium", func(t *testing.T, f *fixture) Op {
-			return NewBridgeIn(inclusion.Message{SrcVid: testVid, DstVid: otherVid, Recipient: owner(f.carol), AssetID: asset1, Amount: 1})
+			return forcedIn(inclusion.Message{SrcVid: testVid, DstVid: otherVid, Recipient: owner(f.carol), AssetID: asset1, Amount: 1})
 		}, ErrWrongDestination},
 		{"asset mismatch", func(t *testing.T, f *fixture) Op {
 			op, err := NewTransfer(testVid, f.alice, f.aliceIdx, owner(f.bob), asset2, 1, 0)
@@ -102,6 +102,17 @@ func TestApplyRejects(t *testing.T) {
 			return f.transfer(t, f.alice, 9, owner(f.bob), 1, 0)
 		}, ErrUnknownAccount},
 		{"unknown kind", func(t *testing.T, f *fixture) Op { return Op{Kind: 9} }, ErrBadOp},
+		{"bridge-in of the next entry under another source", func(t *testing.T, f *fixture) Op {
+			return NewBridgeIn(f.deposit(t, f.carol, asset1, 1), SourceClaim) // pushed as forced
+		}, ErrInboxOrder},
+		{"bridge-in without a source", func(t *testing.T, f *fixture) Op {
+			return Op{Kind: OpBridgeIn, Msg: f.deposit(t, f.carol, asset1, 1)}
+		}, ErrBadOp},
+		{"transfer with a source", func(t *testing.T, f *fixture) Op {
+			op := f.transfer(t, f.alice, f.aliceIdx, owner(f.bob), 1, 0)
+			op.Source = SourceForced
+			return op
+		}, ErrBadOp},
 		{"transfer with bridge-out fields", func(t *testing.T, f *fixture) Op {
 			op := f.transfer(t, f.alice, f.aliceIdx, owner(f.bob), 1, 0)
 			op.Deadline = 5
@@ -119,6 +130,59 @@ func TestApplyRejects(t *testing.T) {
 			assert.Equal(before, snap(t, f), "a rejected op changed the state")
 		})
 	}
+}
+
+// TestReceiptsFull: a bridge-in needs a free receipt slot; a full receipt tree refuses it
+// (DESIGN §7.3: every mint leaves a receipt) and leaves the state unchanged.
+func TestReceiptsFull(t *testing.T) {
+	assert := test.NewAssert(t)
+	f := newFixture(t, testParams) // two receipts (the fixture's deposits)
+	for f.s.Receipts().Size() < 1<<testParams.OutboxDepth {
+		assert.NoError(f.s.Apply(forcedIn(f.deposit(t, f.carol, asset1, 1))))
+	}
+	m := f.deposit(t, f.carol, asset1, 1)
+	before := snap(t, f)
+	assert.True(errors.Is(f.s.Apply(forcedIn(m)), ErrReceiptsFull))
+	assert.Equal(before, snap(t, f))
+}
+
+// TestPushInboxSource: every inbox entry has one of the three sources, chained into the head.
+func TestPushInboxSource(t *testing.T) {
+	assert := test.NewAssert(t)
+	f := newFixture(t, testParams)
+	m := inclusion.Message{SrcVid: otherVid, DstVid: testVid, Recipient: owner(f.carol), AssetID: asset1, Amount: 1}
+	assert.True(errors.Is(f.s.PushInbox(m, 0), ErrBadOp))
+	assert.True(errors.Is(f.s.PushInbox(m, SourceExit+1), ErrBadOp))
+	prev, err := f.s.InboxHead(f.s.InboxLen())
+	assert.NoError(err)
+	assert.NoError(f.s.PushInbox(m, SourceExit))
+	head, err := f.s.InboxHead(f.s.InboxLen())
+	assert.NoError(err)
+	assert.Equal(InboxLink(prev, m.Hash(), SourceExit), head)
+	assert.NotEqual(InboxLink(prev, m.Hash(), SourceForced), head)
+	got, src, err := f.s.InboxEntry(f.s.InboxLen() - 1)
+	assert.NoError(err)
+	assert.Equal(m, got)
+	assert.Equal(SourceExit, src)
+}
+
+// TestFund: genesis funding credits without touching the inbox, the log or the receipts.
+func TestFund(t *testing.T) {
+	assert := test.NewAssert(t)
+	s, err := NewState(smt.NewMemStore(), testVid, testParams)
+	assert.NoError(err)
+	carol := owner(KeyFromSeed([]byte("carol")))
+	assert.NoError(s.Fund(carol, asset1, 70))
+	assert.NoError(s.Fund(carol, asset1, 30))
+	assert.True(errors.Is(s.Fund(carol, asset1, math.MaxUint64), ErrAmountRange))
+	idx, ok, err := s.Lookup(carol, asset1)
+	assert.NoError(err)
+	assert.True(ok)
+	acc, _, err := s.Account(idx)
+	assert.NoError(err)
+	assert.Equal(uint64(100), acc.Balance)
+	assert.Equal(uint64(0), s.InboxLen())
+	assert.Equal(uint64(0), s.Receipts().Size())
 }
 
 func TestReplayRejected(t *testing.T) {
@@ -182,7 +246,7 @@ func TestReplayDeterministic(t *testing.T) {
 	log := []Op{
 		f.transfer(t, f.alice, f.aliceIdx, owner(f.bob), 100, 0),
 		f.bridgeOut(t, f.alice, f.aliceIdx, 30, 1),
-		NewBridgeIn(in),
+		forcedIn(in),
 	}
 	for _, op := range log {
 		assert.NoError(f.s.Apply(op))
@@ -200,7 +264,7 @@ func TestReplayDeterministic(t *testing.T) {
 		assert.NoError(err)
 		assert.NoError(b.Add(op))
 	}
-	w, err := b.Build(3, hash.Uint64(3))
+	w, err := b.Build(3, hash.Uint64(3), nil)
 	assert.NoError(err)
 	root, _ := f.s.Root()
 	assert.Equal(root, w.Public.NewLedgerRoot)

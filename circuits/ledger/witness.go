@@ -9,12 +9,13 @@ import (
 	"github.com/consensys/gnark/frontend"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
 )
 
 // PathWitness is what the prover needs about one path of a slot: the leaf
 // index, the record before the operation and the siblings.
 type PathWitness struct {
-	// Index is the account index (or the outbox position of a BridgeOut's path B).
+	// Index is the account index (or the outbox or receipt position of path B).
 	Index uint64
 	// Old is the account before the operation (owner and asset only if IsNew).
 	Old Account
@@ -31,7 +32,8 @@ type SlotWitness struct {
 	Op Op
 	// A is the path of the debited (Transfer, BridgeOut) or credited (BridgeIn) account.
 	A PathWitness
-	// B is the path of the Transfer recipient, or of the BridgeOut outbox slot.
+	// B is the path of the Transfer recipient, the BridgeOut outbox slot or the BridgeIn
+	// receipt slot.
 	B PathWitness
 }
 
@@ -49,31 +51,52 @@ type Witness struct {
 	OldOutboxTree fr.Element
 	// OldOutboxSize is the outbox size before the batch.
 	OldOutboxSize uint64
+	// OldReceiptTree and OldReceiptSize open Public.OldReceipts.
+	OldReceiptTree fr.Element
+	// OldReceiptSize is the receipt count before the batch.
+	OldReceiptSize uint64
 	// Slots has exactly Params.BatchSize entries (NoOp-padded).
 	Slots []SlotWitness
+	// Claims prove the batch's claimed bridge-ins in order (at most Params.ClaimSlots).
+	Claims []inclusion.Witness
 }
 
-// ErrBatchFull is returned by BatchBuilder.Add when the batch has BatchSize operations.
-var ErrBatchFull = errors.New("ledger: batch full")
+var (
+	// ErrBatchFull is returned by BatchBuilder.Add when the batch has BatchSize operations.
+	ErrBatchFull = errors.New("ledger: batch full")
+	// ErrClaimsFull is returned by BatchBuilder.Add for a claimed bridge-in once the batch
+	// holds Params.ClaimSlots of them (the next batch takes it).
+	ErrClaimsFull = errors.New("ledger: claim slots full")
+	// ErrClaimWitness is returned by BatchBuilder.Build for a missing or wrong claim proof.
+	ErrClaimWitness = errors.New("ledger: bad claim witness")
+)
 
 // BatchBuilder executes operations on a State and records the witness of a
 // batch. The prover replays the chain's operation log from the state at the
 // batch's old root: replay is deterministic, so it reproduces the chain's
 // roots exactly.
 type BatchBuilder struct {
-	s *State
-	w Witness
+	s      *State
+	w      Witness
+	claims []inclusion.Message
 }
 
 // NewBatchBuilder starts a batch at s's current state.
 func NewBatchBuilder(s *State) (*BatchBuilder, error) {
-	w := Witness{Params: s.params, OldNumAccounts: s.numAccounts, OldOutboxSize: s.outbox.Size()}
+	w := Witness{Params: s.params, OldNumAccounts: s.numAccounts, OldOutboxSize: s.outbox.Size(),
+		OldReceiptSize: s.receipts.Size()}
 	w.Public.Vid = s.vid
 	var err error
 	if w.OldAccountsRoot, err = s.accounts.Root(); err != nil {
 		return nil, err
 	}
 	if w.OldOutboxTree, err = s.outbox.TreeRoot(); err != nil {
+		return nil, err
+	}
+	if w.OldReceiptTree, err = s.receipts.TreeRoot(); err != nil {
+		return nil, err
+	}
+	if w.Public.OldReceipts, err = s.receipts.Root(); err != nil {
 		return nil, err
 	}
 	if w.Public.OldInbox, err = s.InboxHead(s.inboxConsumed); err != nil {
@@ -93,22 +116,48 @@ func (b *BatchBuilder) Add(op Op) error {
 	if len(b.w.Slots) == b.w.Params.BatchSize {
 		return ErrBatchFull
 	}
+	claimed := op.Kind == OpBridgeIn && op.Source == SourceClaim
+	if claimed && len(b.claims) == b.w.Params.ClaimSlots {
+		return ErrClaimsFull
+	}
 	sw, err := b.s.apply(op, true)
 	if err != nil {
 		return err
 	}
 	b.w.Slots = append(b.w.Slots, sw)
+	if claimed {
+		b.claims = append(b.claims, op.Msg)
+	}
 	return nil
 }
 
-// Build pads the batch with NoOps and returns its witness, binding the anchor.
-// The builder must not be used afterwards.
-func (b *BatchBuilder) Build(anchorHeight uint64, anchorCommitment fr.Element) (Witness, error) {
+// Claims returns the batch's claimed messages in order: Build needs an inclusion witness of
+// each under the anchor.
+func (b *BatchBuilder) Claims() []inclusion.Message {
+	return append([]inclusion.Message(nil), b.claims...)
+}
+
+// Build pads the batch with NoOps and returns its witness, binding the anchor. claims must
+// prove Claims() in order, each under the anchor (inclusion.Witness with the anchor's root
+// record). The builder must not be used afterwards.
+func (b *BatchBuilder) Build(anchorHeight uint64, anchorCommitment fr.Element, claims []inclusion.Witness) (Witness, error) {
+	if err := b.checkClaims(anchorHeight, anchorCommitment, claims); err != nil {
+		return Witness{}, err
+	}
+	return b.finish(anchorHeight, anchorCommitment, claims)
+}
+
+// finish is Build without the native claim checks.
+func (b *BatchBuilder) finish(anchorHeight uint64, anchorCommitment fr.Element, claims []inclusion.Witness) (Witness, error) {
 	w := b.w
+	w.Claims = claims
 	for len(w.Slots) < w.Params.BatchSize {
 		w.Slots = append(w.Slots, SlotWitness{Op: Op{Kind: OpNoOp}})
 	}
 	var err error
+	if w.Public.NewReceipts, err = b.s.receipts.Root(); err != nil {
+		return Witness{}, err
+	}
 	if w.Public.NewLedgerRoot, err = b.s.Root(); err != nil {
 		return Witness{}, err
 	}
@@ -120,6 +169,26 @@ func (b *BatchBuilder) Build(anchorHeight uint64, anchorCommitment fr.Element) (
 	}
 	w.Public.AnchorHeight, w.Public.AnchorCommitment = anchorHeight, anchorCommitment
 	return w, nil
+}
+
+// checkClaims checks natively that claims prove the batch's claimed messages, in order, under
+// the anchor (what the claim sections will enforce).
+func (b *BatchBuilder) checkClaims(anchorHeight uint64, anchorCommitment fr.Element, claims []inclusion.Witness) error {
+	if len(claims) != len(b.claims) {
+		return fmt.Errorf("%w: %d witnesses for %d claims", ErrClaimWitness, len(claims), len(b.claims))
+	}
+	for i, cw := range claims {
+		if cw.Leaf != b.claims[i].Leaf() {
+			return fmt.Errorf("%w: claim %d proves another message", ErrClaimWitness, i)
+		}
+		if root := cw.Root.Hash(); !root.Equal(&anchorCommitment) || cw.Root.AnchorHeight != anchorHeight {
+			return fmt.Errorf("%w: claim %d is not proven under the anchor at %d", ErrClaimWitness, i, anchorHeight)
+		}
+		if err := cw.Check(b.w.Params.InclusionDepth); err != nil {
+			return fmt.Errorf("%w: claim %d: %v", ErrClaimWitness, i, err)
+		}
+	}
+	return nil
 }
 
 // Assign returns the full circuit assignment of w.
@@ -134,12 +203,28 @@ func (w Witness) Assign() (*Circuit, error) {
 	w.Public.assign(c)
 	c.OldAccountsRoot, c.OldNumAccounts = w.OldAccountsRoot, w.OldNumAccounts
 	c.OldOutboxTree, c.OldOutboxSize = w.OldOutboxTree, w.OldOutboxSize
+	c.OldReceiptTree, c.OldReceiptSize = w.OldReceiptTree, w.OldReceiptSize
 	for i, sw := range w.Slots {
 		if err := sw.assign(&c.Slots[i]); err != nil {
 			return nil, fmt.Errorf("slot %d: %w", i, err)
 		}
 	}
+	if len(w.Claims) > len(c.Claims) {
+		return nil, fmt.Errorf("%w: %d claims, %d claim slots", ErrClaimWitness, len(w.Claims), len(c.Claims))
+	}
+	for i := range c.Claims {
+		c.Claims[i] = assignClaim(w.Claims, i, w.Params.InclusionDepth)
+	}
 	return c, nil
+}
+
+// assignClaim is claim section i: the i-th claim witness, or an inactive padding section.
+func assignClaim(claims []inclusion.Witness, i, depth int) Claim {
+	if i >= len(claims) {
+		return Claim{Active: 0, MsgHash: 0, SrcVid: 0, Path: inclusion.PaddingPath(depth)}
+	}
+	cw := claims[i]
+	return Claim{Active: 1, MsgHash: cw.Leaf.Hash(), SrcVid: cw.Leaf.SrcVid, Path: cw.AssignPath(depth)}
 }
 
 func boolVar(b bool) frontend.Variable {
@@ -169,6 +254,7 @@ func (sw SlotWitness) assign(s *Slot) error {
 	op := sw.Op
 	var zero fr.Element
 	s.IsTransfer, s.IsBridgeOut, s.IsBridgeIn = boolVar(op.Kind == OpTransfer), boolVar(op.Kind == OpBridgeOut), boolVar(op.Kind == OpBridgeIn)
+	s.Source = uint64(op.Source)
 	s.Asset, s.Amount, s.Nonce = op.Asset, op.Amount, op.Nonce
 	s.ToOwner, s.DstVid, s.Recipient, s.Deadline, s.SrcVid, s.MsgNonce = op.ToOwner, op.DstVid, op.Recipient, op.Deadline, zero, 0
 	if op.Kind == OpBridgeIn {
@@ -201,6 +287,8 @@ type PublicInputs struct {
 	OldInbox, NewInbox fr.Element
 	// OldOutbox and NewOutbox are the outbox accumulator roots before and after.
 	OldOutbox, NewOutbox fr.Element
+	// OldReceipts and NewReceipts are the receipt accumulator roots before and after.
+	OldReceipts, NewReceipts fr.Element
 	// AnchorHeight is the anchor's root height.
 	AnchorHeight uint64
 	// AnchorCommitment is the anchor's root commitment.
@@ -210,7 +298,7 @@ type PublicInputs struct {
 // Elements returns the public inputs in circuit order (the vector the verifier takes).
 func (p PublicInputs) Elements() []fr.Element {
 	return []fr.Element{p.Vid, p.OldLedgerRoot, p.NewLedgerRoot, p.OldInbox, p.NewInbox,
-		p.OldOutbox, p.NewOutbox, hash.Uint64(p.AnchorHeight), p.AnchorCommitment}
+		p.OldOutbox, p.NewOutbox, p.OldReceipts, p.NewReceipts, hash.Uint64(p.AnchorHeight), p.AnchorCommitment}
 }
 
 // PublicInputsSize is the length of PublicInputs.Bytes.
@@ -235,11 +323,12 @@ func PublicInputsFromElements(in []fr.Element) (PublicInputs, error) {
 	if len(in) != NbPublicInputs {
 		return PublicInputs{}, fmt.Errorf("%w: %d elements, want %d", ErrPublicInputs, len(in), NbPublicInputs)
 	}
-	if !in[7].IsUint64() {
+	if !in[9].IsUint64() {
 		return PublicInputs{}, fmt.Errorf("%w: anchor height >= 2^64", ErrPublicInputs)
 	}
 	return PublicInputs{Vid: in[0], OldLedgerRoot: in[1], NewLedgerRoot: in[2], OldInbox: in[3], NewInbox: in[4],
-		OldOutbox: in[5], NewOutbox: in[6], AnchorHeight: in[7].Uint64(), AnchorCommitment: in[8]}, nil
+		OldOutbox: in[5], NewOutbox: in[6], OldReceipts: in[7], NewReceipts: in[8], AnchorHeight: in[9].Uint64(),
+		AnchorCommitment: in[10]}, nil
 }
 
 // ParsePublicInputs decodes Bytes' format, rejecting a wrong length, any
@@ -259,7 +348,7 @@ func ParsePublicInputs(b []byte) (PublicInputs, error) {
 func (p PublicInputs) assign(c *Circuit) {
 	e := p.Elements()
 	for i, dst := range []*frontend.Variable{&c.Vid, &c.OldLedgerRoot, &c.NewLedgerRoot, &c.OldInbox, &c.NewInbox,
-		&c.OldOutbox, &c.NewOutbox, &c.AnchorHeight, &c.AnchorCommitment} {
+		&c.OldOutbox, &c.NewOutbox, &c.OldReceipts, &c.NewReceipts, &c.AnchorHeight, &c.AnchorCommitment} {
 		*dst = e[i]
 	}
 }

@@ -61,6 +61,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "Confirm", Skip: true},             // built from a receipt inclusion proof by the relayer
 				{RpcMethod: "RouteMessage", Skip: true},        // built from an inclusion proof by the relayer
 				{RpcMethod: "SyncParent", Skip: true},          // built from the parent's header and store proofs by the relayer
+				{RpcMethod: "ReceiveForced", Skip: true},       // built from the parent's store proof by the relayer
 				{RpcMethod: "RecoverParentClient", Skip: true}, // authority (gov) gated: slushchaind parent-client proposal
 				{
 					RpcMethod: "LedgerTransfer", Use: "ledger-transfer [op]",

@@ -30,11 +30,11 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
 				{RpcMethod: "SubmitUpdate", Skip: true}, // built and signed by the relayer
 				{
-					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root]",
+					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root] [genesis-receipt-root]",
 					Short: "Register a child validium (the signer becomes its operator and pays the bond)",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "verifying_key"}, {ProtoField: "bond"},
-						{ProtoField: "genesis_ledger_root"}, {ProtoField: "genesis_outbox_root"},
+						{ProtoField: "genesis_ledger_root"}, {ProtoField: "genesis_outbox_root"}, {ProtoField: "genesis_receipt_root"},
 					},
 				},
 				{

@@ -28,6 +28,8 @@ const (
 	flagAccountDepth = "account-depth"
 	flagOutboxDepth  = "outbox-depth"
 	flagBatchSize    = "batch-size"
+	flagClaimSlots   = "claim-slots"
+	flagClaimDepth   = "claim-depth"
 	flagRandom       = "random"
 	flagPath         = "path"
 	flagKeysDir      = "keys"
@@ -65,6 +67,14 @@ func addCircuitFlags(cmd *cobra.Command) {
 	cmd.Flags().Uint32(flagAccountDepth, uint32(ledger.DefaultParams.AccountDepth), "ledger: depth of the accounts SMT")
 	cmd.Flags().Uint32(flagOutboxDepth, uint32(ledger.DefaultParams.OutboxDepth), "ledger: depth of the outbox accumulator (must be 20)")
 	cmd.Flags().Uint32(flagBatchSize, uint32(ledger.DefaultParams.BatchSize), "ledger: operations per proven batch")
+	addClaimFlags(cmd, "ledger: ")
+}
+
+// addClaimFlags adds the ledger shape's claim flags (claim sections per batch and their depth).
+func addClaimFlags(cmd *cobra.Command, prefix string) {
+	cmd.Flags().Uint32(flagClaimSlots, uint32(ledger.DefaultParams.ClaimSlots), prefix+"claimed bridge-ins one batch proves")
+	cmd.Flags().Uint32(flagClaimDepth, uint32(ledger.DefaultParams.InclusionDepth),
+		prefix+"deepest sender a claim section reaches (the inclusion key's --max-depth)")
 }
 
 // readCircuitSpec reads and checks the circuit flags. Ledger shapes go through the bridge's
@@ -89,12 +99,18 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 	}
 }
 
-// readLedgerParams reads --account-depth, --outbox-depth and --batch-size as bridge genesis params.
+// readLedgerParams reads --account-depth, --outbox-depth, --batch-size, --claim-slots and
+// --claim-depth as bridge genesis params.
 func readLedgerParams(cmd *cobra.Command) (bridgetypes.LedgerParams, error) {
 	ad, _ := cmd.Flags().GetUint32(flagAccountDepth)
 	od, _ := cmd.Flags().GetUint32(flagOutboxDepth)
 	bs, _ := cmd.Flags().GetUint32(flagBatchSize)
-	lp := bridgetypes.LedgerParams{AccountDepth: ad, OutboxDepth: od, BatchSize: bs}
+	cs, _ := cmd.Flags().GetUint32(flagClaimSlots)
+	if !cmd.Flags().Changed(flagClaimSlots) {
+		cs = min(cs, bs) // a one-slot batch gets one claim section by default
+	}
+	cd, _ := cmd.Flags().GetUint32(flagClaimDepth)
+	lp := bridgetypes.LedgerParams{AccountDepth: ad, OutboxDepth: od, BatchSize: bs, ClaimSlots: cs, InclusionDepth: cd}
 	return lp, lp.Validate()
 }
 
@@ -116,15 +132,15 @@ func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
 
 func (s circuitSpec) describe() string {
 	if s.name == ledgerName {
-		return fmt.Sprintf("ledger batch (Groth16, BN254), account depth %d, outbox depth %d, batch size %d",
-			s.ledger.AccountDepth, s.ledger.OutboxDepth, s.ledger.BatchSize)
+		return fmt.Sprintf("ledger batch (Groth16, BN254), account depth %d, outbox depth %d, batch size %d, %d claim sections of depth %d",
+			s.ledger.AccountDepth, s.ledger.OutboxDepth, s.ledger.BatchSize, s.ledger.ClaimSlots, s.ledger.InclusionDepth)
 	}
 	return fmt.Sprintf("inclusion (Groth16, BN254), max depth %d", s.maxDepth)
 }
 
 func (s circuitSpec) publicInputNames() string {
 	if s.name == ledgerName {
-		return "vid, old/new ledger root, old/new inbox head, old/new outbox root, anchor height, anchor commitment"
+		return "vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
 	}
 	return "root commitment, root height, leaf hash, destination vid, kind"
 }
@@ -317,14 +333,14 @@ func proveExampleBatch(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, p
 	asset := hash.Uint64(1)
 	deposit := inclusion.Message{SrcVid: vid, DstVid: vid, Nonce: 0, Recipient: ledger.OwnerHash(alice.PublicKey),
 		AssetID: asset, Amount: 1000}
-	if err := state.PushInbox(deposit); err != nil {
+	if err := state.PushInbox(deposit, ledger.SourceForced); err != nil {
 		return nil, nil, err
 	}
 	b, err := ledger.NewBatchBuilder(state)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := b.Add(ledger.NewBridgeIn(deposit)); err != nil {
+	if err := b.Add(ledger.NewBridgeIn(deposit, ledger.SourceForced)); err != nil {
 		return nil, nil, err
 	}
 	if p.BatchSize > 1 {
@@ -336,7 +352,7 @@ func proveExampleBatch(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, p
 			return nil, nil, err
 		}
 	}
-	w, err := b.Build(0, fr.Element{})
+	w, err := b.Build(0, fr.Element{}, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -74,6 +74,7 @@ func TestCircuitsFlags(t *testing.T) {
 	}
 	out, err := execCLI(t, "circuits", "info", "--circuit", "ledger", "--account-depth", "1", "--batch-size", "1")
 	require.NoError(t, err, out)
-	require.Contains(t, out, "public inputs:  9")
-	require.Contains(t, out, "verifying key:  620 bytes")
+	require.Contains(t, out, "public inputs:  11")
+	require.Contains(t, out, "verifying key:  684 bytes")
+	require.Contains(t, out, "1 claim sections of depth 8", "a one-slot batch gets one claim section by default")
 }

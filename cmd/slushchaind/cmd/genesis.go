@@ -43,9 +43,9 @@ func setLedgerParamsCmd() *cobra.Command {
 		Use:   "set-ledger-params",
 		Short: "Set the shape of this chain's own ledger (x/bridge ledger_params) in genesis.json",
 		Long: `Sets x/bridge's ledger_params: the accounts SMT depth, the outbox depth (always 20, the
-inclusion circuit's accumulator depth) and the batch size. The verifying key this chain is
-registered with on its parent must come from 'slushchaind circuits setup --circuit ledger' at
-the same shape.`,
+inclusion circuit's accumulator depth), the batch size, the claim sections per batch and their
+depth (the inclusion key's max depth). The verifying key this chain is registered with on its
+parent must come from 'slushchaind circuits setup --circuit ledger' at the same shape.`,
 		Example: "slushchaind genesis set-ledger-params --account-depth 8 --batch-size 4",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -65,6 +65,7 @@ the same shape.`,
 	cmd.Flags().Uint32(flagAccountDepth, uint32(ledger.DefaultParams.AccountDepth), "depth of the accounts SMT")
 	cmd.Flags().Uint32(flagOutboxDepth, uint32(ledger.DefaultParams.OutboxDepth), "depth of the outbox accumulator (must be 20)")
 	cmd.Flags().Uint32(flagBatchSize, uint32(ledger.DefaultParams.BatchSize), "operations per proven batch")
+	addClaimFlags(cmd, "")
 	return cmd
 }
 
@@ -114,11 +115,15 @@ type RegistrationInfo struct {
 	Vid string `json:"vid"`
 	// LedgerParams is the ledger shape; the registered verifying key must be for it.
 	LedgerParams bridgetypes.LedgerParams `json:"ledger_params"`
-	// GenesisLedgerRoot is the empty ledger's root: the first proven batch starts there (genesis
-	// deposits are logged bridge-ins that the first batch proves).
+	// GenesisLedgerRoot is the genesis ledger's root, funded by the genesis deposits: the first
+	// proven batch starts there, and registering it accepts that initial supply.
 	GenesisLedgerRoot string `json:"genesis_ledger_root"`
 	// GenesisOutboxRoot is the empty outbox's root.
 	GenesisOutboxRoot string `json:"genesis_outbox_root"`
+	// GenesisReceiptRoot is the empty receipt tree's root.
+	GenesisReceiptRoot string `json:"genesis_receipt_root"`
+	// GenesisSupply is the sum of the genesis deposits (any asset), for the registering parent to see.
+	GenesisSupply uint64 `json:"genesis_supply"`
 	// OperatorKeyHash is the tree identity's operator key hash (empty if none).
 	OperatorKeyHash string `json:"operator_key_hash"`
 }
@@ -128,8 +133,9 @@ func registrationInfoCmd() *cobra.Command {
 		Use:   "registration-info",
 		Short: "Print, from genesis.json, what this chain's parent needs to register it (JSON)",
 		Long: `Reads this chain's tree identity and ledger shape from genesis.json and prints the
-genesis ledger and outbox roots of its empty ledger, its vid and the child index its parent
-must assign. Use them with 'slushchaind tx validium register-child' on the parent.`,
+genesis ledger (funded by its genesis deposits), outbox and receipt roots, its vid and the child
+index its parent must assign. Use them with 'slushchaind tx validium register-child' on the
+parent: registering the ledger root accepts the genesis supply it carries.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			info, err := readRegistrationInfo(cmd)
@@ -180,27 +186,40 @@ func readRegistrationInfo(cmd *cobra.Command) (RegistrationInfo, error) {
 	if err != nil {
 		return RegistrationInfo{}, err
 	}
-	empty, err := ledger.NewState(smt.NewMemStore(), vid, bgs.LedgerParams.Ledger())
+	funded, err := ledger.NewState(smt.NewMemStore(), vid, bgs.LedgerParams.Ledger())
 	if err != nil {
 		return RegistrationInfo{}, err
 	}
-	ledgerRoot, err := empty.Root()
+	if err := bridgetypes.FundLedger(funded, bgs.Deposits); err != nil {
+		return RegistrationInfo{}, err
+	}
+	ledgerRoot, err := funded.Root()
 	if err != nil {
 		return RegistrationInfo{}, err
 	}
-	outboxRoot, err := empty.OutboxRoot()
+	outboxRoot, err := funded.OutboxRoot()
 	if err != nil {
 		return RegistrationInfo{}, err
+	}
+	receiptRoot, err := funded.ReceiptRoot()
+	if err != nil {
+		return RegistrationInfo{}, err
+	}
+	var supply uint64
+	for _, d := range bgs.Deposits {
+		supply += d.Amount
 	}
 	info := RegistrationInfo{
-		ChainID:           appGenesis.ChainID,
-		Path:              pathString(id.Path),
-		ParentChainID:     id.ParentChainId,
-		Vid:               hex.EncodeToString(hash.EncodeElement(vid)),
-		LedgerParams:      bgs.LedgerParams,
-		GenesisLedgerRoot: hex.EncodeToString(hash.EncodeElement(ledgerRoot)),
-		GenesisOutboxRoot: hex.EncodeToString(hash.EncodeElement(outboxRoot)),
-		OperatorKeyHash:   hex.EncodeToString(id.OperatorKeyHash),
+		ChainID:            appGenesis.ChainID,
+		Path:               pathString(id.Path),
+		ParentChainID:      id.ParentChainId,
+		Vid:                hex.EncodeToString(hash.EncodeElement(vid)),
+		LedgerParams:       bgs.LedgerParams,
+		GenesisLedgerRoot:  hex.EncodeToString(hash.EncodeElement(ledgerRoot)),
+		GenesisOutboxRoot:  hex.EncodeToString(hash.EncodeElement(outboxRoot)),
+		GenesisReceiptRoot: hex.EncodeToString(hash.EncodeElement(receiptRoot)),
+		GenesisSupply:      supply,
+		OperatorKeyHash:    hex.EncodeToString(id.OperatorKeyHash),
 	}
 	if n := len(id.Path); n > 0 {
 		info.ChildIndex = id.Path[n-1]

@@ -77,7 +77,9 @@ func TestSetLedgerParams(t *testing.T) {
 		{"outbox depth not 20", []string{"--account-depth", "8", "--outbox-depth", "10", "--batch-size", "4"}, "outbox depth 10"},
 		{"zero account depth", []string{"--account-depth", "0", "--batch-size", "4"}, "account depth 0"},
 		{"zero batch", []string{"--account-depth", "8", "--batch-size", "0"}, "batch size 0"},
-		{"ok", []string{"--account-depth", "8", "--batch-size", "4"}, ""},
+		{"more claim sections than slots", []string{"--account-depth", "8", "--batch-size", "4", "--claim-slots", "5"}, "5 claim slots"},
+		{"claim depth beyond the tree", []string{"--account-depth", "8", "--batch-size", "4", "--claim-depth", "17"}, "inclusion depth 17"},
+		{"ok", []string{"--account-depth", "8", "--batch-size", "4", "--claim-slots", "1", "--claim-depth", "2"}, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := execCLI(t, append([]string{"genesis", "set-ledger-params", "--home", home}, tc.args...)...)
@@ -87,7 +89,8 @@ func TestSetLedgerParams(t *testing.T) {
 				return
 			}
 			require.NoError(t, err, out)
-			require.Equal(t, bridgetypes.LedgerParams{AccountDepth: 8, OutboxDepth: 20, BatchSize: 4}, bridgeGenesis(t, home).LedgerParams)
+			require.Equal(t, bridgetypes.LedgerParams{AccountDepth: 8, OutboxDepth: 20, BatchSize: 4, ClaimSlots: 1, InclusionDepth: 2},
+				bridgeGenesis(t, home).LedgerParams)
 		})
 	}
 
@@ -96,7 +99,7 @@ func TestSetLedgerParams(t *testing.T) {
 	var info cmd.RegistrationInfo
 	require.NoError(t, json.Unmarshal([]byte(out), &info), out)
 	vid := commitment.MustPackVid([]uint8{1, 2})
-	empty, err := ledger.NewState(smt.NewMemStore(), vid, ledger.Params{AccountDepth: 8, OutboxDepth: 20, BatchSize: 4})
+	empty, err := ledger.NewState(smt.NewMemStore(), vid, ledger.Params{AccountDepth: 8, OutboxDepth: 20, BatchSize: 4, ClaimSlots: 1, InclusionDepth: 2})
 	require.NoError(t, err)
 	ledgerRoot, err := empty.Root()
 	require.NoError(t, err)
@@ -104,10 +107,11 @@ func TestSetLedgerParams(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, cmd.RegistrationInfo{
 		ChainID: "slush-1-2", Path: "1-2", ParentChainID: "slush-1", ChildIndex: 2,
-		Vid:               hex.EncodeToString(hash.EncodeElement(vid)),
-		LedgerParams:      bridgetypes.LedgerParams{AccountDepth: 8, OutboxDepth: 20, BatchSize: 4},
-		GenesisLedgerRoot: hex.EncodeToString(hash.EncodeElement(ledgerRoot)),
-		GenesisOutboxRoot: hex.EncodeToString(hash.EncodeElement(outboxRoot)),
+		Vid:                hex.EncodeToString(hash.EncodeElement(vid)),
+		LedgerParams:       bridgetypes.LedgerParams{AccountDepth: 8, OutboxDepth: 20, BatchSize: 4, ClaimSlots: 1, InclusionDepth: 2},
+		GenesisLedgerRoot:  hex.EncodeToString(hash.EncodeElement(ledgerRoot)),
+		GenesisReceiptRoot: hex.EncodeToString(hash.EncodeElement(outboxRoot)), // both accumulators are empty at genesis
+		GenesisOutboxRoot:  hex.EncodeToString(hash.EncodeElement(outboxRoot)),
 	}, info)
 
 	// the root of another shape differs: the registered roots follow the genesis shape
@@ -152,6 +156,8 @@ func writeVK(t *testing.T, n int) (string, []byte) {
 // and a max depth in 1..16 lands in genesis.
 func TestSetInclusionKey(t *testing.T) {
 	home := initHome(t, "slush-root", "root", "")
+	out, err := execCLI(t, "genesis", "set-ledger-params", "--account-depth", "8", "--batch-size", "4", "--claim-depth", "2", "--home", home)
+	require.NoError(t, err, out) // the ledger's claim sections reach as deep as the key (genesis checks it)
 	good, goodBytes := writeVK(t, bridgetypes.InclusionPublicInputs)
 	ledgerShaped, _ := writeVK(t, ledger.NbPublicInputs)
 	garbage := filepath.Join(t.TempDir(), "garbage.vk")
@@ -177,6 +183,6 @@ func TestSetInclusionKey(t *testing.T) {
 			require.Equal(t, bridgetypes.InclusionParams{VerifyingKey: goodBytes, MaxDepth: 2}, bridgeGenesis(t, home).InclusionParams)
 		})
 	}
-	out, err := execCLI(t, "genesis", "validate", "--home", home)
+	out, err = execCLI(t, "genesis", "validate", "--home", home)
 	require.NoError(t, err, out)
 }

@@ -3,7 +3,8 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
 
 	"cosmossdk.io/collections"
 
@@ -19,7 +20,7 @@ const RootSelfIndex = 0
 // checkChildIndex refuses a child index outside 1..255 (8 bits per tree level, DESIGN §3).
 func checkChildIndex(index uint32) error {
 	if index == 0 || index > types.MaxChildIndex {
-		return fmt.Errorf("%w: %d", types.ErrInvalidChildIndex, index)
+		return errorsmod.Wrapf(types.ErrInvalidChildIndex, "%d", index)
 	}
 	return nil
 }
@@ -35,7 +36,7 @@ func (k Keeper) OnChildRegistered(ctx context.Context, childIndex uint32) error 
 		return err
 	}
 	if has {
-		return fmt.Errorf("%w: child %d already has a record", types.ErrInvalidRecord, childIndex)
+		return errorsmod.Wrapf(types.ErrInvalidRecord, "child %d already has a record", childIndex)
 	}
 	return k.Children.Set(ctx, childIndex, types.AcceptanceRecord{Subtree: 1})
 }
@@ -55,7 +56,7 @@ func (k Keeper) OnChildUpdate(
 	}
 	// a commitment may become a finalized-children leaf: a canonical field element (DESIGN §3)
 	if _, err := hash.DecodeElement(commitment); err != nil {
-		return fmt.Errorf("%w: %v", types.ErrInvalidCommitment, err)
+		return errorsmod.Wrapf(types.ErrInvalidCommitment, "%v", err)
 	}
 	if err := k.checkSubtreeBound(ctx, subtree); err != nil {
 		return err
@@ -86,7 +87,7 @@ func (k Keeper) checkSubtreeBound(ctx context.Context, subtree uint64) error {
 		return err
 	}
 	if bound := shape.MaxChildSubtree(); subtree > bound {
-		return fmt.Errorf("%w: %d > %d for a child at depth %d", types.ErrSubtreeTooLarge, subtree, bound, shape.Depth+1)
+		return errorsmod.Wrapf(types.ErrSubtreeTooLarge, "%d > %d for a child at depth %d", subtree, bound, shape.Depth+1)
 	}
 	return nil
 }
@@ -112,7 +113,7 @@ func (k Keeper) MaxReportBuckets(ctx context.Context) (int, error) {
 // finality (DESIGN §6: "the root's finalized hash is the tree's finality").
 func (k Keeper) RecordOwnUpdate(ctx context.Context, height uint64, commitment []byte) (types.SubtreeReport, error) {
 	if last, err := k.LastReport.Get(ctx); err == nil && height <= last.Height {
-		return types.SubtreeReport{}, fmt.Errorf("%w: %d <= %d", types.ErrStaleUpdate, height, last.Height)
+		return types.SubtreeReport{}, errorsmod.Wrapf(types.ErrStaleUpdate, "%d <= %d", height, last.Height)
 	} else if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return types.SubtreeReport{}, err
 	}
@@ -173,8 +174,7 @@ func (k Keeper) childReports(ctx context.Context, height uint64) ([]types.Histog
 	err := k.Children.Walk(ctx, nil, func(index uint32, r types.AcceptanceRecord) (bool, error) {
 		h := types.HistogramFromProto(r.Reported)
 		if n := len(h); n > 0 && h[n-1].Height > height {
-			return true, fmt.Errorf("%w: child %d reported height %d after own update %d",
-				types.ErrStaleUpdate, index, h[n-1].Height, height)
+			return true, errorsmod.Wrapf(types.ErrStaleUpdate, "child %d reported height %d after own update %d", index, h[n-1].Height, height)
 		}
 		histograms = append(histograms, h)
 		sizes = append(sizes, r.Subtree)
@@ -199,8 +199,7 @@ func (k Keeper) applyUpdate(
 		return types.AcceptanceRecord{}, types.UpdateResult{}, err
 	}
 	if len(reported) > maxBuckets {
-		return types.AcceptanceRecord{}, types.UpdateResult{}, fmt.Errorf("%w: %d > %d",
-			types.ErrReportTooManyBuckets, len(reported), maxBuckets)
+		return types.AcceptanceRecord{}, types.UpdateResult{}, errorsmod.Wrapf(types.ErrReportTooManyBuckets, "%d > %d", len(reported), maxBuckets)
 	}
 	tracker, err := record.ToTracker()
 	if err != nil {
@@ -224,7 +223,7 @@ func (k Keeper) checkPending(ctx context.Context, t types.ChildAcceptance) error
 		return err
 	}
 	if len(t.Hashes) > int(params.MaxPendingHashes) {
-		return fmt.Errorf("%w: %d > %d", types.ErrTooManyPendingHashes, len(t.Hashes), params.MaxPendingHashes)
+		return errorsmod.Wrapf(types.ErrTooManyPendingHashes, "%d > %d", len(t.Hashes), params.MaxPendingHashes)
 	}
 	return nil
 }

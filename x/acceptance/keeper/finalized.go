@@ -3,7 +3,8 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
@@ -26,7 +27,7 @@ func (k Keeper) finalizedTree(ctx context.Context) (*commitment.ChildrenTree, er
 func (k Keeper) setFinalizedLeaf(ctx context.Context, index uint32, finalized [types.CommitmentLength]byte) error {
 	h, err := hash.DecodeElement(finalized[:])
 	if err != nil {
-		return fmt.Errorf("%w: child %d finalized commitment: %v", types.ErrInvalidCommitment, index, err)
+		return errorsmod.Wrapf(types.ErrInvalidCommitment, "child %d finalized commitment: %v", index, err)
 	}
 	tree, err := k.finalizedTree(ctx)
 	if err != nil {
@@ -72,7 +73,7 @@ func (k Keeper) finalizedHash(ctx context.Context, index uint32) (types.StateHas
 	}
 	record, err := k.Children.Get(ctx, index)
 	if errors.Is(err, collections.ErrNotFound) {
-		return types.StateHash{}, fmt.Errorf("%w: child %d has no acceptance record", types.ErrNotFinalized, index)
+		return types.StateHash{}, errorsmod.Wrapf(types.ErrNotFinalized, "child %d has no acceptance record", index)
 	}
 	if err != nil {
 		return types.StateHash{}, err
@@ -83,7 +84,7 @@ func (k Keeper) finalizedHash(ctx context.Context, index uint32) (types.StateHas
 	}
 	finalized, ok := tracker.FinalizedHash()
 	if !ok {
-		return types.StateHash{}, fmt.Errorf("%w: child %d has no finalized commitment yet", types.ErrNotFinalized, index)
+		return types.StateHash{}, errorsmod.Wrapf(types.ErrNotFinalized, "child %d has no finalized commitment yet", index)
 	}
 	return finalized, nil
 }

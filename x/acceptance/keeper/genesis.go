@@ -3,7 +3,8 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
 
 	"cosmossdk.io/collections"
 
@@ -55,7 +56,7 @@ func (k Keeper) checkGenesisSubtrees(ctx context.Context, children []types.Child
 	bound := shape.MaxChildSubtree()
 	for _, c := range children {
 		if c.Record.Subtree > bound {
-			return fmt.Errorf("%w: child %d: %d > %d", types.ErrSubtreeTooLarge, c.ChildIndex, c.Record.Subtree, bound)
+			return errorsmod.Wrapf(types.ErrSubtreeTooLarge, "child %d: %d > %d", c.ChildIndex, c.Record.Subtree, bound)
 		}
 	}
 	return nil

@@ -1,6 +1,10 @@
 package types
 
-import "fmt"
+import (
+	"fmt"
+
+	errorsmod "cosmossdk.io/errors"
+)
 
 // DefaultGenesisState returns the default genesis state: no children, no updates yet.
 func DefaultGenesisState() *GenesisState {
@@ -15,10 +19,10 @@ func (gs GenesisState) Validate() error {
 	prev := uint32(0)
 	for _, c := range gs.Children {
 		if c.ChildIndex == 0 || c.ChildIndex > MaxChildIndex {
-			return fmt.Errorf("%w: %d", ErrInvalidChildIndex, c.ChildIndex)
+			return errorsmod.Wrapf(ErrInvalidChildIndex, "%d", c.ChildIndex)
 		}
 		if c.ChildIndex <= prev {
-			return fmt.Errorf("%w: children not strictly ascending at index %d", ErrInvalidGenesis, c.ChildIndex)
+			return errorsmod.Wrapf(ErrInvalidGenesis, "children not strictly ascending at index %d", c.ChildIndex)
 		}
 		prev = c.ChildIndex
 		if err := validateChildRecord(c.Record, gs.Params); err != nil {
@@ -42,7 +46,7 @@ func (gs GenesisState) Validate() error {
 // MaxSubtreeSize: the children's sizes are summed into this chain's own b (DESIGN §6).
 func validateChildRecord(r AcceptanceRecord, p Params) error {
 	if r.Subtree > MaxSubtreeSize {
-		return fmt.Errorf("%w: %d > %d", ErrSubtreeTooLarge, r.Subtree, MaxSubtreeSize)
+		return errorsmod.Wrapf(ErrSubtreeTooLarge, "%d > %d", r.Subtree, MaxSubtreeSize)
 	}
 	return r.Validate(p)
 }
@@ -51,14 +55,14 @@ func validateChildRecord(r AcceptanceRecord, p Params) error {
 // height, with at most maxBuckets buckets.
 func (r SubtreeReport) Validate(maxBuckets uint32) error {
 	if len(r.Histogram) > int(maxBuckets) {
-		return fmt.Errorf("%w: last report has %d > %d", ErrHistogramTooManyBuckets, len(r.Histogram), maxBuckets)
+		return errorsmod.Wrapf(ErrHistogramTooManyBuckets, "last report has %d > %d", len(r.Histogram), maxBuckets)
 	}
 	h := HistogramFromProto(r.Histogram)
 	if err := h.Validate(r.Subtree); err != nil {
 		return fmt.Errorf("last report: %w", err)
 	}
 	if len(h) == 0 || h[len(h)-1].Height != r.Height {
-		return fmt.Errorf("%w: last report at %d", ErrHistogramOwnUpdate, r.Height)
+		return errorsmod.Wrapf(ErrHistogramOwnUpdate, "last report at %d", r.Height)
 	}
 	return nil
 }

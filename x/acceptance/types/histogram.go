@@ -3,11 +3,12 @@ package types
 import (
 	"cmp"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"math/bits"
 	"slices"
 	"sort"
+
+	errorsmod "cosmossdk.io/errors"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
@@ -42,16 +43,16 @@ func (h Histogram) Validate(maxTotal uint64) error {
 			}
 		}
 		if b.Count == 0 {
-			return fmt.Errorf("%w: bucket %d (height %d)", ErrHistogramZeroCount, i, b.Height)
+			return errorsmod.Wrapf(ErrHistogramZeroCount, "bucket %d (height %d)", i, b.Height)
 		}
 		var carry uint64
 		total, carry = bits.Add64(total, b.Count, 0)
 		if carry != 0 {
-			return fmt.Errorf("%w: at bucket %d", ErrHistogramOverflow, i)
+			return errorsmod.Wrapf(ErrHistogramOverflow, "at bucket %d", i)
 		}
 	}
 	if total > maxTotal {
-		return fmt.Errorf("%w: total %d > %d", ErrHistogramTooLarge, total, maxTotal)
+		return errorsmod.Wrapf(ErrHistogramTooLarge, "total %d > %d", total, maxTotal)
 	}
 	return nil
 }
@@ -60,9 +61,9 @@ func (h Histogram) Validate(maxTotal uint64) error {
 func checkOrder(prev, cur uint64, i int) error {
 	switch {
 	case cur == prev:
-		return fmt.Errorf("%w: bucket %d (height %d)", ErrHistogramDuplicateHeight, i, cur)
+		return errorsmod.Wrapf(ErrHistogramDuplicateHeight, "bucket %d (height %d)", i, cur)
 	case cur < prev:
-		return fmt.Errorf("%w: bucket %d (height %d after %d)", ErrHistogramUnsorted, i, cur, prev)
+		return errorsmod.Wrapf(ErrHistogramUnsorted, "bucket %d (height %d after %d)", i, cur, prev)
 	}
 	return nil
 }
@@ -172,7 +173,7 @@ const MinReportBuckets = 2
 // max < MinReportBuckets is refused with ErrInvalidParams.
 func (h Histogram) CapBuckets(max int) (Histogram, error) {
 	if max < MinReportBuckets {
-		return nil, fmt.Errorf("%w: bucket cap %d < %d", ErrInvalidParams, max, MinReportBuckets)
+		return nil, errorsmod.Wrapf(ErrInvalidParams, "bucket cap %d < %d", max, MinReportBuckets)
 	}
 	n := len(h)
 	if n <= max {
@@ -201,7 +202,7 @@ func (h Histogram) Digest() fr.Element {
 // bucket as big-endian uint64 height and count. More than 2^32-1 buckets cannot be encoded.
 func (h Histogram) Marshal() ([]byte, error) {
 	if uint64(len(h)) > math.MaxUint32 {
-		return nil, fmt.Errorf("%w: %d buckets cannot be encoded", ErrHistogramTooManyBuckets, len(h))
+		return nil, errorsmod.Wrapf(ErrHistogramTooManyBuckets, "%d buckets cannot be encoded", len(h))
 	}
 	bz := make([]byte, histogramHeaderSize, histogramHeaderSize+histogramBucketSize*len(h))
 	binary.BigEndian.PutUint32(bz, uint32(len(h)))
@@ -217,14 +218,14 @@ func (h Histogram) Marshal() ([]byte, error) {
 // no total bound; the caller checks the total against the subtree size).
 func UnmarshalHistogram(bz []byte, maxBuckets uint32) (Histogram, error) {
 	if len(bz) < histogramHeaderSize {
-		return nil, fmt.Errorf("%w: %d bytes, need a %d-byte header", ErrHistogramEncoding, len(bz), histogramHeaderSize)
+		return nil, errorsmod.Wrapf(ErrHistogramEncoding, "%d bytes, need a %d-byte header", len(bz), histogramHeaderSize)
 	}
 	n := binary.BigEndian.Uint32(bz)
 	if n > maxBuckets {
-		return nil, fmt.Errorf("%w: %d > %d", ErrHistogramTooManyBuckets, n, maxBuckets)
+		return nil, errorsmod.Wrapf(ErrHistogramTooManyBuckets, "%d > %d", n, maxBuckets)
 	}
 	if want := histogramHeaderSize + histogramBucketSize*uint64(n); uint64(len(bz)) != want {
-		return nil, fmt.Errorf("%w: %d bytes for %d buckets, want %d", ErrHistogramEncoding, len(bz), n, want)
+		return nil, errorsmod.Wrapf(ErrHistogramEncoding, "%d bytes for %d buckets, want %d", len(bz), n, want)
 	}
 	h := make(Histogram, n)
 	for i := range h {

@@ -1,7 +1,7 @@
 package types
 
 import (
-	"fmt"
+	errorsmod "cosmossdk.io/errors"
 )
 
 // CommitmentLength is the byte length of a state commitment (one BN254 field element).
@@ -29,7 +29,7 @@ func HistogramToProto(h Histogram) []HistogramBucket {
 func CommitmentFromBytes(bz []byte) ([CommitmentLength]byte, error) {
 	var c [CommitmentLength]byte
 	if len(bz) != CommitmentLength {
-		return c, fmt.Errorf("%w: %d bytes, want %d", ErrInvalidCommitment, len(bz), CommitmentLength)
+		return c, errorsmod.Wrapf(ErrInvalidCommitment, "%d bytes, want %d", len(bz), CommitmentLength)
 	}
 	copy(c[:], bz)
 	return c, nil
@@ -76,10 +76,10 @@ func StoredHashFrom(h StateHash) StoredHash {
 // max_histogram_buckets buckets, and the tracker's own consistency rules.
 func (r AcceptanceRecord) Validate(p Params) error {
 	if len(r.Hashes) > int(p.MaxPendingHashes) {
-		return fmt.Errorf("%w: %d > %d", ErrTooManyPendingHashes, len(r.Hashes), p.MaxPendingHashes)
+		return errorsmod.Wrapf(ErrTooManyPendingHashes, "%d > %d", len(r.Hashes), p.MaxPendingHashes)
 	}
 	if len(r.Reported) > int(p.MaxHistogramBuckets) {
-		return fmt.Errorf("%w: %d > %d", ErrHistogramTooManyBuckets, len(r.Reported), p.MaxHistogramBuckets)
+		return errorsmod.Wrapf(ErrHistogramTooManyBuckets, "%d > %d", len(r.Reported), p.MaxHistogramBuckets)
 	}
 	t, err := r.ToTracker()
 	if err != nil {

@@ -1,8 +1,9 @@
 package types
 
 import (
-	"fmt"
 	"math/bits"
+
+	errorsmod "cosmossdk.io/errors"
 )
 
 // StateHash is one state commitment a child pushed, stamped with the root height of the push.
@@ -102,13 +103,13 @@ func (c *ChildAcceptance) checkUpdate(height uint64, reported Histogram, subtree
 		return ErrZeroSubtree
 	}
 	if n := len(c.Hashes); n > 0 && height <= c.Hashes[n-1].Height {
-		return fmt.Errorf("%w: %d <= %d", ErrStaleUpdate, height, c.Hashes[n-1].Height)
+		return errorsmod.Wrapf(ErrStaleUpdate, "%d <= %d", height, c.Hashes[n-1].Height)
 	}
 	if err := reported.Validate(subtree); err != nil {
 		return err
 	}
 	if len(reported) == 0 || reported[len(reported)-1].Height != height {
-		return fmt.Errorf("%w: update at %d", ErrHistogramOwnUpdate, height)
+		return errorsmod.Wrapf(ErrHistogramOwnUpdate, "update at %d", height)
 	}
 	return nil
 }
@@ -151,7 +152,7 @@ func (c *ChildAcceptance) FinalizedHash() (StateHash, bool) {
 func (c *ChildAcceptance) Validate() error {
 	if len(c.Hashes) == 0 {
 		if c.HasFinalized || len(c.Reported) > 0 {
-			return fmt.Errorf("%w: no hashes but finalized flag or histogram", ErrInvalidRecord)
+			return errorsmod.Wrapf(ErrInvalidRecord, "no hashes but finalized flag or histogram")
 		}
 		return nil
 	}
@@ -160,11 +161,11 @@ func (c *ChildAcceptance) Validate() error {
 	}
 	for i := 1; i < len(c.Hashes); i++ {
 		if c.Hashes[i].Height <= c.Hashes[i-1].Height {
-			return fmt.Errorf("%w: hash %d not above hash %d", ErrInvalidRecord, i, i-1)
+			return errorsmod.Wrapf(ErrInvalidRecord, "hash %d not above hash %d", i, i-1)
 		}
 	}
 	if n := len(c.Reported); n > 0 && c.Reported[n-1].Height != c.Hashes[len(c.Hashes)-1].Height {
-		return fmt.Errorf("%w: newest bucket is not the newest hash", ErrInvalidRecord)
+		return errorsmod.Wrapf(ErrInvalidRecord, "newest bucket is not the newest hash")
 	}
 	return c.Reported.Validate(c.Subtree)
 }

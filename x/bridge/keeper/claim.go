@@ -13,8 +13,6 @@ import (
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
-	"github.com/slush-tree/slush/circuits/smt"
-	"github.com/slush-tree/slush/internal/smtstore"
 	"github.com/slush-tree/slush/x/bridge/types"
 )
 
@@ -50,7 +48,7 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	if err := k.verifyInclusion(ctx, msg.RootHeight, inclusion.KindMessage, msgHash, m.DstVid, msg.Proof); err != nil {
 		return nil, err
 	}
-	receipt, index, err := k.mint(ctx, m, msg.RootHeight)
+	receipt, index, err := k.mint(ctx, m, ledger.SourceClaim)
 	if err != nil {
 		return nil, err
 	}
@@ -60,18 +58,19 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	return &types.MsgClaimResponse{MessageHash: nullifier, ReceiptHash: hash.EncodeElement(receipt), ReceiptIndex: index}, err
 }
 
-// mint delivers a message to its recipient on this chain's ledger, by claim or by route: the
-// mint is a logged bridge-in (so the next batch proves it), a receipt joins the receipt tree and
-// the message hash becomes a nullifier, forever (DESIGN §7.3).
-func (k Keeper) mint(ctx context.Context, m inclusion.Message, rootHeight uint64) (fr.Element, uint64, error) {
+// mint delivers a message to its recipient on this chain's ledger, by claim, route or forced
+// operation: the mint is a logged bridge-in of the message's source (so the next batch proves it
+// as that source requires), the ledger appends its receipt, and the message hash becomes a
+// nullifier, forever (DESIGN §7.3). It returns the receipt hash and index.
+func (k Keeper) mint(ctx context.Context, m inclusion.Message, src ledger.Source) (fr.Element, uint64, error) {
 	state, err := k.OpenLedger(ctx)
 	if err != nil {
 		return fr.Element{}, 0, err
 	}
-	if err := state.PushInbox(m); err != nil {
+	if err := state.PushInbox(m, src); err != nil {
 		return fr.Element{}, 0, ledgerError(err)
 	}
-	op := ledger.NewBridgeIn(m)
+	op := ledger.NewBridgeIn(m, src)
 	if err := state.Apply(op); err != nil {
 		return fr.Element{}, 0, ledgerError(err)
 	}
@@ -79,13 +78,7 @@ func (k Keeper) mint(ctx context.Context, m inclusion.Message, rootHeight uint64
 		return fr.Element{}, 0, err
 	}
 	msgHash := m.Hash()
-	receipt := inclusion.Receipt{SrcVid: state.Vid(), DstVid: m.SrcVid, MsgHash: msgHash, Height: rootHeight}
-	receiptHash := receipt.Hash()
-	index, err := k.appendReceipt(ctx, receiptHash)
-	if err != nil {
-		return fr.Element{}, 0, err
-	}
-	return receiptHash, index, k.Nullifiers.Set(ctx, hash.EncodeElement(msgHash))
+	return inclusion.ReceiptFor(m).Hash(), state.Receipts().Size() - 1, k.Nullifiers.Set(ctx, hash.EncodeElement(msgHash))
 }
 
 // checkDeadline refuses claims once the root clock is past the message's deadline: from then on
@@ -133,22 +126,4 @@ func (k Keeper) verifyInclusion(ctx context.Context, rootHeight uint64, kind inc
 		return errorsmod.Wrap(types.ErrInvalidProof, err.Error())
 	}
 	return nil
-}
-
-// openReceipts opens the receipt accumulator (same depth as the outbox).
-func (k Keeper) openReceipts(ctx context.Context) (*smt.Accumulator, error) {
-	lp, err := k.LedgerParams.Get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return smt.NewAccumulator(smtstore.New(ctx, k.ReceiptStore), int(lp.OutboxDepth))
-}
-
-// appendReceipt adds a receipt hash to the receipt tree and returns its index.
-func (k Keeper) appendReceipt(ctx context.Context, receipt fr.Element) (uint64, error) {
-	acc, err := k.openReceipts(ctx)
-	if err != nil {
-		return 0, err
-	}
-	return acc.Append(receipt)
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/testutil/keepertest"
 	"github.com/slush-tree/slush/x/bridge/keeper"
@@ -124,6 +125,10 @@ func TestClaim(t *testing.T) {
 	after, err := f.k.OwnCommitmentNow(f.env.Ctx)
 	require.NoError(t, err)
 	require.NotEqual(t, before.Fields.ReceiptRoot, after.Fields.ReceiptRoot, "the receipt is committed")
+	m, err := f.msg.Message.Decode()
+	require.NoError(t, err)
+	require.Equal(t, hash.EncodeElement(inclusion.ReceiptFor(m).Hash()), res.ReceiptHash, "Hash(Receipt, dst, src, msgHash): no claim height")
+	requireMinted(t, f.env.Ctx, f.k, m, ledger.SourceClaim)
 
 	_, err = f.msgs.Claim(f.env.Ctx, &f.msg)
 	require.ErrorIs(t, err, types.ErrAlreadyClaimed, "claim twice")
@@ -181,6 +186,9 @@ func TestClaimRejections(t *testing.T) {
 			l, err := f.q.Ledger(f.env.Ctx, &types.QueryLedgerRequest{})
 			require.NoError(t, err)
 			require.Zero(t, l.NumAccounts, "nothing minted")
+			require.Zero(t, l.InboxLength, "nothing pushed")
+			require.Zero(t, l.LogLength, "nothing logged")
+			require.Equal(t, emptyReceiptRoot, l.ReceiptRoot, "no receipt")
 		})
 	}
 }

@@ -90,14 +90,13 @@ func (k Keeper) OwnCommitmentNow(ctx context.Context) (types.OwnCommitment, erro
 	if c.OutboxRoot, err = state.OutboxRoot(); err != nil {
 		return types.OwnCommitment{}, err
 	}
-	receipts, err := k.openReceipts(ctx)
-	if err != nil {
-		return types.OwnCommitment{}, err
-	}
-	if c.ReceiptRoot, err = receipts.Root(); err != nil {
+	if c.ReceiptRoot, err = state.ReceiptRoot(); err != nil {
 		return types.OwnCommitment{}, err
 	}
 	if c.ChildrenRoot, err = k.validium.ChildrenRoot(ctx); err != nil {
+		return types.OwnCommitment{}, err
+	}
+	if c.FinalizedChildrenRoot, err = k.acceptance.FinalizedChildrenRoot(ctx); err != nil {
 		return types.OwnCommitment{}, err
 	}
 	if c.OperatorKeyHash, c.Epoch, err = k.validium.OwnOperator(ctx); err != nil {

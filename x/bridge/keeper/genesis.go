@@ -10,7 +10,8 @@ import (
 )
 
 // InitGenesis stores the validated genesis state: params, the ledger's shape and exported
-// state, the log and commitments, and funds a fresh ledger with the genesis deposits.
+// state, the log and commitments, and funds a fresh ledger with the genesis deposits (an
+// exported ledger holds them already).
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
@@ -60,11 +61,6 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	for _, e := range gs.ReceiptStore {
-		if err := k.ReceiptStore.Set(ctx, e.Key, e.Value); err != nil {
-			return err
-		}
-	}
 	for _, out := range gs.Outgoing {
 		if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
 			return err
@@ -88,7 +84,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	return k.applyDeposits(ctx, gs.Deposits)
+	return k.fundGenesis(ctx, gs.Deposits, len(gs.LedgerStore) == 0)
 }
 
 // ExportGenesis reads the whole module state back into a genesis state.
@@ -141,8 +137,8 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	err = k.ReceiptStore.Walk(ctx, nil, func(key, value []byte) (bool, error) {
-		gs.ReceiptStore = append(gs.ReceiptStore, types.StoreEntry{Key: key, Value: value})
+	err = k.GenesisDeposits.Walk(ctx, nil, func(_ uint64, d types.GenesisDeposit) (bool, error) {
+		gs.Deposits = append(gs.Deposits, d)
 		return false, nil
 	})
 	if err != nil {

@@ -65,15 +65,24 @@ func (q queryServer) Ledger(ctx context.Context, _ *types.QueryLedgerRequest) (*
 	if err != nil {
 		return nil, err
 	}
+	receipts, err := state.ReceiptRoot()
+	if err != nil {
+		return nil, err
+	}
 	logLength, err := q.k.LogLength.Peek(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryLedgerResponse{
+	res := &types.QueryLedgerResponse{
 		LedgerParams: lp, LedgerRoot: hash.EncodeElement(root), OutboxRoot: hash.EncodeElement(outbox),
 		NumAccounts: state.NumAccounts(), InboxLength: state.InboxLen(), InboxConsumed: state.InboxConsumed(),
-		LogLength: logLength,
-	}, nil
+		LogLength: logLength, ReceiptRoot: hash.EncodeElement(receipts),
+	}
+	err = q.k.GenesisDeposits.Walk(ctx, nil, func(_ uint64, d types.GenesisDeposit) (bool, error) {
+		res.GenesisDeposits = append(res.GenesisDeposits, d)
+		return false, nil
+	})
+	return res, err
 }
 
 // maxLogPage bounds one BatchLog response.

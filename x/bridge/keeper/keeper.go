@@ -34,7 +34,6 @@ type Keeper struct {
 	LogLength    collections.Sequence
 	Commitments  collections.Map[int64, types.OwnCommitment]
 	RootHistory  collections.Map[uint64, []byte]
-	ReceiptStore collections.Map[[]byte, []byte]
 	Nullifiers   collections.KeySet[[]byte]
 	Inclusion    collections.Item[types.InclusionParams]
 	Outgoing     collections.Map[[]byte, types.OutgoingMessage]
@@ -49,7 +48,9 @@ type Keeper struct {
 	ParentSync collections.Item[types.ParentSyncParams]
 	// CommitmentHeights index Commitments by hash (first height), for witness builders.
 	CommitmentHeights collections.Map[[]byte, int64]
-	vks               *vkcache.Cache
+	// GenesisDeposits record how the ledger was funded at genesis, in order.
+	GenesisDeposits collections.Map[uint64, types.GenesisDeposit]
+	vks             *vkcache.Cache
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -78,8 +79,7 @@ func NewKeeper(
 			codec.CollValue[types.OwnCommitment](cdc)),
 		RootHistory: collections.NewMap(sb, types.RootHistoryKey, "root_history", collections.Uint64Key,
 			collections.BytesValue),
-		ReceiptStore: collections.NewMap(sb, types.ReceiptStoreKey, "receipt_store", collections.BytesKey, collections.BytesValue),
-		Nullifiers:   collections.NewKeySet(sb, types.NullifiersKey, "nullifiers", collections.BytesKey),
+		Nullifiers: collections.NewKeySet(sb, types.NullifiersKey, "nullifiers", collections.BytesKey),
 		Inclusion: collections.NewItem(sb, types.InclusionParamsKey, "inclusion_params",
 			codec.CollValue[types.InclusionParams](cdc)),
 		Outgoing: collections.NewMap(sb, types.OutgoingKey, "outgoing", collections.BytesKey,
@@ -94,6 +94,8 @@ func NewKeeper(
 			collections.Int64Value),
 		ParentSync: collections.NewItem(sb, types.ParentSyncKey, "parent_sync",
 			codec.CollValue[types.ParentSyncParams](cdc)),
+		GenesisDeposits: collections.NewMap(sb, types.GenesisDepositsKey, "genesis_deposits", collections.Uint64Key,
+			codec.CollValue[types.GenesisDeposit](cdc)),
 		vks: vkcache.New(),
 	}
 	schema, err := sb.Build()

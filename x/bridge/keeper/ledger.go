@@ -3,15 +3,11 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
-
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/internal/smtstore"
@@ -57,7 +53,7 @@ func ledgerError(err error) error {
 	for _, rule := range []error{
 		ledger.ErrBadOp, ledger.ErrBadSignature, ledger.ErrNonce, ledger.ErrInsufficientBalance,
 		ledger.ErrAmountRange, ledger.ErrUnknownAccount, ledger.ErrAssetMismatch, ledger.ErrInboxOrder,
-		ledger.ErrWrongDestination, ledger.ErrLedgerFull, ledger.ErrOutboxFull,
+		ledger.ErrWrongDestination, ledger.ErrLedgerFull, ledger.ErrOutboxFull, ledger.ErrReceiptsFull,
 	} {
 		if errors.Is(err, rule) {
 			return errorsmod.Wrap(types.ErrLedgerRejected, err.Error())
@@ -76,57 +72,32 @@ func (k Keeper) appendLog(ctx context.Context, op ledger.Op) (uint64, error) {
 	return seq, k.Log.Set(ctx, seq, entry)
 }
 
-// applyDeposits funds a fresh ledger at genesis: each deposit is a message from the chain to
-// itself, pushed to the inbox and minted by a logged bridge-in, so the first batch proves it.
-func (k Keeper) applyDeposits(ctx context.Context, deposits []types.GenesisDeposit) error {
-	if len(deposits) == 0 {
-		return nil
-	}
-	state, err := k.OpenLedger(ctx)
-	if err != nil {
-		return err
+// fundGenesis credits the genesis deposits directly to a fresh ledger (DESIGN §4): the ledger
+// root this chain registers with its parent then carries the initial supply, which the parent
+// accepts at registration, and no unproven mint ever enters the inbox. An imported ledger holds
+// them already (only their record is stored).
+func (k Keeper) fundGenesis(ctx context.Context, deposits []types.GenesisDeposit, fresh bool) error {
+	if fresh && len(deposits) > 0 {
+		state, err := k.OpenLedger(ctx)
+		if err != nil {
+			return err
+		}
+		if err := types.FundLedger(state, deposits); err != nil {
+			return err
+		}
 	}
 	for i, d := range deposits {
-		recipient, err := hash.DecodeElement(d.Recipient)
-		if err != nil {
-			return err
-		}
-		asset, err := hash.DecodeElement(d.AssetId)
-		if err != nil {
-			return err
-		}
-		m := inclusion.Message{SrcVid: state.Vid(), DstVid: state.Vid(), Nonce: uint64(i), Recipient: recipient,
-			AssetID: asset, Amount: d.Amount}
-		if err := state.PushInbox(m); err != nil {
-			return err
-		}
-		op := ledger.NewBridgeIn(m)
-		if err := state.Apply(op); err != nil {
-			return fmt.Errorf("genesis deposit %d: %w", i, err)
-		}
-		if _, err := k.appendLog(ctx, op); err != nil {
+		if err := k.GenesisDeposits.Set(ctx, uint64(i), d); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// MintExit credits an exited balance (x/validium's MsgExit, DESIGN §8) on this chain's ledger:
-// a message from the frozen child to this chain, pushed to the inbox and minted by a logged
-// bridge-in, so this chain's next batch proves the mint.
-func (k Keeper) MintExit(ctx context.Context, srcVid, owner, asset fr.Element, amount, nonce uint64) error {
-	state, err := k.OpenLedger(ctx)
-	if err != nil {
-		return err
-	}
-	m := inclusion.Message{SrcVid: srcVid, DstVid: state.Vid(), Nonce: nonce, Recipient: owner, AssetID: asset, Amount: amount}
-	if err := state.PushInbox(m); err != nil {
-		return err
-	}
-	op := ledger.NewBridgeIn(m)
-	if err := state.Apply(op); err != nil {
-		return ledgerError(err)
-	}
-	_, err = k.appendLog(ctx, op)
+// MintExit credits an exited balance (x/validium's MsgExit, DESIGN §8) on this chain's ledger: the
+// exit message m from the frozen child, an exit-source bridge-in (so this chain's next batch
+// proves the mint, and its parent checks the exit's proof).
+func (k Keeper) MintExit(ctx context.Context, m inclusion.Message) error {
+	_, _, err := k.mint(ctx, m, ledger.SourceExit)
 	return err
 }

@@ -108,8 +108,22 @@ func (f fakeTree) ChildConsumed(_ context.Context, index uint32, payload []byte)
 	return f.consumed[fmt.Sprintf("%d/%X", index, payload)], nil
 }
 
-// fakeAcceptance reports a leaf's subtree: {(height, 1)}, b = 1.
-type fakeAcceptance struct{}
+// fakeAcceptance reports a leaf's subtree: {(height, 1)}, b = 1, and a finalized-children root:
+// finalized when set, else the empty children root (a leaf has no children); finalizedErr fails it.
+type fakeAcceptance struct {
+	finalized    *fr.Element
+	finalizedErr error
+}
+
+func (f fakeAcceptance) FinalizedChildrenRoot(context.Context) (fr.Element, error) {
+	if f.finalizedErr != nil {
+		return fr.Element{}, f.finalizedErr
+	}
+	if f.finalized != nil {
+		return *f.finalized, nil
+	}
+	return commitment.EmptyChildrenRoot(), nil
+}
 
 func (f fakeAcceptance) RecordOwnUpdate(ctx context.Context, h uint64, _ []byte) (acceptancetypes.SubtreeReport, error) {
 	return f.SubtreeReport(ctx, h)
@@ -128,6 +142,14 @@ var (
 	asset = hash.Uint64(7)
 )
 
+// testDeposits are setupLedger's genesis deposits: alice 1000, bob 50.
+func testDeposits() []types.GenesisDeposit {
+	return []types.GenesisDeposit{
+		{Recipient: hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)), AssetId: hash.EncodeElement(asset), Amount: 1000},
+		{Recipient: hash.EncodeElement(ledger.OwnerHash(bob.PublicKey)), AssetId: hash.EncodeElement(asset), Amount: 50},
+	}
+}
+
 // setupLedger is a non-root chain (vid 1-2) whose genesis gives alice 1000 and bob 50.
 func setupLedger(t *testing.T) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
 	t.Helper()
@@ -136,27 +158,143 @@ func setupLedger(t *testing.T) (keepertest.Env, keeper.Keeper, types.MsgServer, 
 		fakeTree{root: false, rootHeight: 3}, fakeAcceptance{}, log.NewNopLogger())
 	gs := types.DefaultGenesisState()
 	gs.LedgerParams = testLedger
-	gs.Deposits = []types.GenesisDeposit{
-		{Recipient: hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)), AssetId: hash.EncodeElement(asset), Amount: 1000},
-		{Recipient: hash.EncodeElement(ledger.OwnerHash(bob.PublicKey)), AssetId: hash.EncodeElement(asset), Amount: 50},
-	}
+	gs.Deposits = testDeposits()
 	require.NoError(t, k.InitGenesis(env.Ctx, gs))
 	return env, k, keeper.NewMsgServerImpl(&k), keeper.NewQueryServerImpl(&k)
 }
 
+// fundedRoot is the ledger root of a fresh ledger of vid funded with deposits (what a prover's
+// replica starts from).
+func fundedRoot(t *testing.T, vid fr.Element, deposits []types.GenesisDeposit) fr.Element {
+	t.Helper()
+	replica, err := ledger.NewState(smt.NewMemStore(), vid, testLedger.Ledger())
+	require.NoError(t, err)
+	require.NoError(t, types.FundLedger(replica, deposits))
+	root, err := replica.Root()
+	require.NoError(t, err)
+	return root
+}
+
+// emptyReceiptRoot is the receipt root of a ledger that never minted.
+var emptyReceiptRoot = hash.EncodeElement(smt.EmptyAccumulatorRoot(int(testLedger.OutboxDepth)))
+
+// TestGenesisDepositsFundAccounts: genesis deposits are credited directly to the fresh ledger
+// (DESIGN §4): the ledger root carries them, while the log, the inbox and the receipt tree stay
+// empty (no unproven mint ever enters the inbox, no batch has to prove them); the list is stored
+// and served by the Ledger query, for a prover's replica to start from.
 func TestGenesisDepositsFundAccounts(t *testing.T) {
 	env, _, _, q := setupLedger(t)
-	acc, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 0})
-	require.NoError(t, err)
-	require.Equal(t, uint64(1000), acc.Balance)
-	require.Equal(t, hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)), acc.Owner)
+	for _, want := range []struct {
+		index   uint64
+		owner   fr.Element
+		balance uint64
+	}{{0, ledger.OwnerHash(alice.PublicKey), 1000}, {1, ledger.OwnerHash(bob.PublicKey), 50}} {
+		acc, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: want.index})
+		require.NoError(t, err)
+		require.Equal(t, want.balance, acc.Balance)
+		require.Equal(t, hash.EncodeElement(want.owner), acc.Owner)
+		require.Equal(t, hash.EncodeElement(asset), acc.AssetId)
+		require.Zero(t, acc.Nonce)
+	}
 	l, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
 	require.NoError(t, err)
 	require.Equal(t, uint64(2), l.NumAccounts)
-	require.Equal(t, uint64(2), l.LogLength, "genesis mints are logged for the first proven batch")
-	require.Equal(t, uint64(2), l.InboxConsumed)
+	require.Equal(t, hash.EncodeElement(fundedRoot(t, childVid, testDeposits())), l.LedgerRoot, "the ledger root carries the deposits")
+	require.Zero(t, l.LogLength, "genesis funding is not logged: no batch proves it")
+	require.Zero(t, l.InboxLength, "nothing enters the inbox")
+	require.Zero(t, l.InboxConsumed)
+	require.Equal(t, emptyReceiptRoot, l.ReceiptRoot, "no receipt: nothing was minted")
+	require.Equal(t, testDeposits(), l.GenesisDeposits, "the funding is served in order")
 	_, err = q.Account(env.Ctx, &types.QueryAccountRequest{Index: 9})
 	require.ErrorIs(t, err, types.ErrUnknownAccount)
+}
+
+// TestGenesisDepositsImport: deposits are credited only into a fresh ledger; an export carries
+// them again as the record of the funding, and importing it (with its ledger_store) never credits
+// them a second time, whatever happened on the ledger since, and keeps the record as it is.
+func TestGenesisDepositsImport(t *testing.T) {
+	carol := ledger.OwnerHash(ledger.KeyFromSeed([]byte("carol")).PublicKey)
+	carolDeposit := []types.GenesisDeposit{{Recipient: hash.EncodeElement(carol), AssetId: hash.EncodeElement(asset), Amount: 5}}
+	exportOf := func(t *testing.T, edit func(keepertest.Env, types.MsgServer)) (*types.GenesisState, fr.Element) {
+		env, k, msgs, _ := setupLedger(t)
+		if edit != nil {
+			edit(env, msgs)
+		}
+		gs, err := k.ExportGenesis(env.Ctx)
+		require.NoError(t, err)
+		state, err := k.OpenLedger(env.Ctx)
+		require.NoError(t, err)
+		root, err := state.Root()
+		require.NoError(t, err)
+		return gs, root
+	}
+	cases := []struct {
+		name         string
+		genesis      func(t *testing.T) (*types.GenesisState, fr.Element) // and the ledger root it must give
+		wantBalances []uint64                                             // by account index
+		wantDeposits []types.GenesisDeposit
+	}{
+		{"a fresh genesis is funded", func(t *testing.T) (*types.GenesisState, fr.Element) {
+			gs := types.DefaultGenesisState()
+			gs.LedgerParams, gs.Deposits = testLedger, testDeposits()
+			return gs, fundedRoot(t, childVid, testDeposits())
+		}, []uint64{1000, 50}, testDeposits()},
+		{"an export is not credited again", func(t *testing.T) (*types.GenesisState, fr.Element) {
+			return exportOf(t, nil)
+		}, []uint64{1000, 50}, testDeposits()},
+		{"an export after transfers is not credited again", func(t *testing.T) (*types.GenesisState, fr.Element) {
+			return exportOf(t, func(env keepertest.Env, msgs types.MsgServer) {
+				_, err := msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: env.OtherAddress(t), Op: transfer(t, childVid, 0, 100, 0)})
+				require.NoError(t, err)
+			})
+		}, []uint64{900, 150}, testDeposits()},
+		{"an export of a re-imported export is not credited again", func(t *testing.T) (*types.GenesisState, fr.Element) {
+			first, root := exportOf(t, nil)
+			env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
+			k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
+				fakeTree{rootHeight: 3}, fakeAcceptance{}, log.NewNopLogger())
+			require.NoError(t, k.InitGenesis(env.Ctx, first))
+			second, err := k.ExportGenesis(env.Ctx)
+			require.NoError(t, err)
+			return second, root
+		}, []uint64{1000, 50}, testDeposits()},
+		{"deposits beside an imported ledger are only recorded", func(t *testing.T) (*types.GenesisState, fr.Element) {
+			gs, root := exportOf(t, nil)
+			gs.Deposits = carolDeposit
+			return gs, root
+		}, []uint64{1000, 50}, carolDeposit},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			gs, wantRoot := tc.genesis(t)
+			require.NoError(t, gs.Validate())
+			env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
+			k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority,
+				fakeTree{rootHeight: 3}, fakeAcceptance{}, log.NewNopLogger())
+			require.NoError(t, k.InitGenesis(env.Ctx, gs))
+			q := keeper.NewQueryServerImpl(&k)
+
+			l, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
+			require.NoError(t, err)
+			require.Equal(t, hash.EncodeElement(wantRoot), l.LedgerRoot)
+			require.Equal(t, uint64(len(tc.wantBalances)), l.NumAccounts)
+			for i, want := range tc.wantBalances {
+				acc, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: uint64(i)})
+				require.NoError(t, err)
+				require.Equal(t, want, acc.Balance, "account %d", i)
+			}
+			require.Zero(t, l.InboxLength, "deposits never go through the inbox")
+			require.Equal(t, emptyReceiptRoot, l.ReceiptRoot)
+			require.Equal(t, tc.wantDeposits, l.GenesisDeposits, "the record is stored as imported")
+
+			exported, err := k.ExportGenesis(env.Ctx)
+			require.NoError(t, err)
+			require.Equal(t, tc.wantDeposits, exported.Deposits, "and exported again")
+			if len(gs.LedgerStore) > 0 {
+				require.Equal(t, gs.LedgerStore, exported.LedgerStore, "an imported ledger is kept as it is")
+			}
+		})
+	}
 }
 
 func transfer(t *testing.T, vid fr.Element, from uint64, amount, nonce uint64) []byte {
@@ -170,7 +308,7 @@ func TestLedgerTransfer(t *testing.T) {
 	sender := env.OtherAddress(t)
 	res, err := msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: sender, Op: transfer(t, childVid, 0, 100, 0)})
 	require.NoError(t, err)
-	require.Equal(t, uint64(2), res.Sequence)
+	require.Equal(t, uint64(0), res.Sequence, "the first logged operation: genesis funding is not logged")
 	a, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 0})
 	require.NoError(t, err)
 	b, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 1})
@@ -203,7 +341,7 @@ func TestLedgerTransfer(t *testing.T) {
 	}
 	l, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
 	require.NoError(t, err)
-	require.Equal(t, uint64(3), l.LogLength, "rejected operations are not logged")
+	require.Equal(t, uint64(1), l.LogLength, "rejected operations are not logged")
 }
 
 func TestBridgeOut(t *testing.T) {
@@ -224,8 +362,9 @@ func TestBridgeOut(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrWrongOpKind)
 }
 
-// TestProverReplayMatchesChain: replaying the log from an empty ledger (as the prover does)
-// reaches exactly the chain's ledger and outbox roots.
+// TestProverReplayMatchesChain: a replica funded with the genesis deposits the Ledger query
+// serves, then replaying the log (bridge-ins pushed with their logged source, as the prover
+// does), reaches exactly the chain's ledger, outbox and receipt roots and inbox head.
 func TestProverReplayMatchesChain(t *testing.T) {
 	env, k, msgs, q := setupLedger(t)
 	_, err := msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: env.OtherAddress(t), Op: transfer(t, childVid, 0, 10, 0)})
@@ -234,28 +373,47 @@ func TestProverReplayMatchesChain(t *testing.T) {
 	require.NoError(t, err)
 	_, err = msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: env.OtherAddress(t), Op: op.Bytes()})
 	require.NoError(t, err)
+	require.NoError(t, k.MintExit(env.Ctx, exitMsg(ledger.OwnerHash(bob.PublicKey), 75)))
 
+	l, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
+	require.NoError(t, err)
 	logRes, err := q.BatchLog(env.Ctx, &types.QueryBatchLogRequest{})
 	require.NoError(t, err)
-	replica, err := ledger.NewState(smt.NewMemStore(), childVid, testLedger.Ledger())
+	require.Len(t, logRes.Ops, 3, "transfer, bridge-out, exit mint")
+	replica, err := ledger.NewState(smt.NewMemStore(), childVid, l.LedgerParams.Ledger())
 	require.NoError(t, err)
+	require.NoError(t, types.FundLedger(replica, l.GenesisDeposits))
 	for _, entry := range logRes.Ops {
 		op, err := ledger.DecodeOp(entry.Op)
 		require.NoError(t, err)
 		if op.Kind == ledger.OpBridgeIn {
-			require.NoError(t, replica.PushInbox(op.Msg))
+			require.NoError(t, replica.PushInbox(op.Msg, op.Source))
 		}
 		require.NoError(t, replica.Apply(op))
 	}
 	chain, err := k.OpenLedger(env.Ctx)
 	require.NoError(t, err)
-	for _, pair := range [][2]func() (fr.Element, error){{chain.Root, replica.Root}, {chain.OutboxRoot, replica.OutboxRoot}} {
+	for name, pair := range map[string][2]func() (fr.Element, error){
+		"ledger":  {chain.Root, replica.Root},
+		"outbox":  {chain.OutboxRoot, replica.OutboxRoot},
+		"receipt": {chain.ReceiptRoot, replica.ReceiptRoot},
+		"inbox":   {func() (fr.Element, error) { return chain.InboxHead(chain.InboxLen()) }, func() (fr.Element, error) { return replica.InboxHead(replica.InboxLen()) }},
+	} {
 		want, err := pair[0]()
 		require.NoError(t, err)
 		got, err := pair[1]()
 		require.NoError(t, err)
-		require.Equal(t, want, got)
+		require.Equal(t, want, got, name)
 	}
+	require.Equal(t, hash.EncodeElement(must(t, replica.ReceiptRoot)), l.ReceiptRoot)
+}
+
+// must unwraps a (value, error) getter.
+func must[T any](t *testing.T, f func() (T, error)) T {
+	t.Helper()
+	v, err := f()
+	require.NoError(t, err)
+	return v
 }
 
 // TestCommitmentPerBlockAndAnchors: EndBlock stores the commitment; at the root it anchors to
@@ -327,25 +485,46 @@ func TestLedgerGenesisRoundTrip(t *testing.T) {
 		require.Equal(t, c.Commitment, res.Commitment.Commitment)
 	}
 
-	bad := *exported
-	bad.Deposits = []types.GenesisDeposit{{Recipient: hash.EncodeElement(asset), AssetId: hash.EncodeElement(asset), Amount: 1}}
-	require.ErrorIs(t, bad.Validate(), types.ErrInvalidGenesis)
+	// the export carries the genesis deposits as the record of the funding; the import, which has
+	// the exported ledger_store, does not credit them again (DESIGN §4: deposits fund a fresh
+	// ledger only; before issue 13 such a genesis was refused, now it is every export's shape)
+	require.Equal(t, testDeposits(), exported.Deposits)
+	acc, err := keeper.NewQueryServerImpl(&k2).Account(env2.Ctx, &types.QueryAccountRequest{Index: 0})
+	require.NoError(t, err)
+	require.Equal(t, uint64(990), acc.Balance, "alice's deposit is not credited twice")
 }
 
-// TestMintExit: an exited balance is minted to the same owner on this ledger and logged, so the
-// next batch proves it (x/validium's MsgExit pays through it).
+// exitMsg is the exit of owner's amount from the frozen child 1-2-3 to this chain (1-2).
+func exitMsg(owner fr.Element, amount uint64) inclusion.Message {
+	return inclusion.Message{SrcVid: commitment.MustPackVid([]uint8{1, 2, 3}), DstVid: childVid, Nonce: 4,
+		Recipient: owner, AssetID: asset, Amount: amount}
+}
+
+// TestMintExit: an exited balance is minted to the same owner on this ledger as an exit-source
+// bridge-in, logged (the next batch proves it; the parent checks the exit's proof) and receipted;
+// an exit addressed to another chain mints nothing.
 func TestMintExit(t *testing.T) {
 	env, k, _, q := setupLedger(t)
 	carol := ledger.OwnerHash(ledger.KeyFromSeed([]byte("carol")).PublicKey)
-	require.NoError(t, k.MintExit(env.Ctx, commitment.MustPackVid([]uint8{1, 2, 3}), carol, asset, 75, 0))
+	m := exitMsg(carol, 75)
+	require.NoError(t, k.MintExit(env.Ctx, m))
 	acc, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 2})
 	require.NoError(t, err)
 	require.Equal(t, hash.EncodeElement(carol), acc.Owner)
 	require.Equal(t, uint64(75), acc.Balance)
 	l, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
 	require.NoError(t, err)
-	require.Equal(t, uint64(3), l.LogLength)
+	require.Equal(t, uint64(1), l.LogLength)
+	require.Equal(t, uint64(1), l.InboxLength)
 	require.Equal(t, l.InboxLength, l.InboxConsumed, "pushed and minted together")
+	requireMinted(t, env.Ctx, k, m, ledger.SourceExit)
+
+	other := m
+	other.DstVid = commitment.MustPackVid([]uint8{1, 3})
+	require.ErrorIs(t, k.MintExit(env.Ctx, other), types.ErrLedgerRejected)
+	after, err := q.Ledger(env.Ctx, &types.QueryLedgerRequest{})
+	require.NoError(t, err)
+	require.Equal(t, l, after, "nothing minted, logged or receipted")
 }
 
 // TestRootHistory: a non-root chain anchors its commitment to the newest synced root

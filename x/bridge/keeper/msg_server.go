@@ -96,6 +96,14 @@ func (m msgServer) RouteMessage(ctx context.Context, msg *types.MsgRouteMessage)
 	return &types.MsgRouteMessageResponse{MessageHash: record.MessageHash, Status: record.Status}, nil
 }
 
+// ReceiveForced mints a forced operation proven in the parent's queue for this chain (DESIGN §8).
+func (m msgServer) ReceiveForced(ctx context.Context, msg *types.MsgReceiveForced) (*types.MsgReceiveForcedResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	return m.receiveForced(ctx, msg)
+}
+
 // SyncParent verifies the parent's header and records proven root commitments (DESIGN §5).
 func (m msgServer) SyncParent(ctx context.Context, msg *types.MsgSyncParent) (*types.MsgSyncParentResponse, error) {
 	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {

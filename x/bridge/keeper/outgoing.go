@@ -93,7 +93,7 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 	if err != nil {
 		return err
 	}
-	receipt := inclusion.Receipt{SrcVid: m.DstVid, DstVid: m.SrcVid, MsgHash: m.Hash(), Height: msg.ClaimRootHeight}
+	receipt := inclusion.ReceiptFor(m) // proven along finalized commitments: a rollback there cannot un-mint it (DESIGN §7.4)
 	if err := k.verifyInclusion(ctx, msg.RootHeight, inclusion.KindReceipt, receipt.Hash(), m.SrcVid, msg.Proof); err != nil {
 		return err
 	}

@@ -44,15 +44,22 @@ func bridgeOutOp(t *testing.T, amount, nonce uint64) []byte {
 	return op.Bytes()
 }
 
-// receiptProof proves that validium 2 holds the receipt of msgHash (claimed at claimHeight)
-// under a root commitment at rootHeight, and returns that commitment.
-func receiptProof(t *testing.T, msgHash []byte, claimHeight, rootHeight uint64) ([]byte, []byte) {
+// receiptProof proves that validium 2 holds the receipt of msgHash for validium 1-2 (what its
+// ledger appends when it mints the message) under a root commitment at rootHeight, and returns
+// that commitment.
+func receiptProof(t *testing.T, msgHash []byte, rootHeight uint64) ([]byte, []byte) {
 	h, err := hash.DecodeElement(msgHash)
 	require.NoError(t, err)
-	receipt := inclusion.Receipt{SrcVid: commitment.MustPackVid([]uint8{2}), DstVid: childVid, MsgHash: h, Height: claimHeight}
-	rec, acc, err := inclusion.SourceRecord([]uint8{2}, receipt.Leaf(), 7)
+	return proveReceipt(t, inclusion.Receipt{SrcVid: commitment.MustPackVid([]uint8{2}), DstVid: childVid, MsgHash: h}, []uint8{2}, rootHeight)
+}
+
+// proveReceipt proves receipt in the receipt tree of the validium at path, along its parents'
+// finalized children roots, under a root commitment at rootHeight; it returns the proof and
+// that commitment.
+func proveReceipt(t *testing.T, receipt inclusion.Receipt, path []uint8, rootHeight uint64) ([]byte, []byte) {
+	rec, acc, err := inclusion.SourceRecord(path, receipt.Leaf(), 7)
 	require.NoError(t, err)
-	root, hops, err := inclusion.BuildChain(rec, []uint8{2}, rootHeight, 7)
+	root, hops, err := inclusion.BuildChain(rec, path, rootHeight, 7)
 	require.NoError(t, err)
 	sys := inclusionKeys(t)
 	proof, _, err := prover.ProveInclusion(sys.ccs, sys.pk, claimDepth,
@@ -78,15 +85,32 @@ func TestBridgeOutFreezesUntilConfirmed(t *testing.T) {
 	_, err = msgs.LedgerTransfer(env.Ctx, &types.MsgLedgerTransfer{Sender: sender, Op: transfer(t, childVid, 0, 5, 1)})
 	require.NoError(t, err, "transfers are not frozen")
 
-	proof, root := receiptProof(t, res.MessageHash, 10, 20)
+	proof, root := receiptProof(t, res.MessageHash, 20)
 	require.NoError(t, k.RecordRootCommitment(env.Ctx, 20, root))
-	confirm := &types.MsgConfirm{Sender: sender, MessageHash: res.MessageHash, ClaimRootHeight: 10, RootHeight: 20, Proof: proof}
+	confirm := &types.MsgConfirm{Sender: sender, MessageHash: res.MessageHash, RootHeight: 20, Proof: proof}
 
+	// a receipt binds the message hash and both chains (no claim height since issue 13: the
+	// receipt tree is the ledger's, which appends one per mint whatever proved it)
+	msgHash, err := hash.DecodeElement(res.MessageHash)
+	require.NoError(t, err)
+	for i, wrong := range []struct {
+		name    string
+		receipt inclusion.Receipt
+		path    []uint8
+	}{
+		{"the receipt of another message", inclusion.Receipt{SrcVid: commitment.MustPackVid([]uint8{2}), DstVid: childVid, MsgHash: hash.Uint64(1)}, []uint8{2}},
+		{"a receipt issued by another chain", inclusion.Receipt{SrcVid: commitment.MustPackVid([]uint8{3}), DstVid: childVid, MsgHash: msgHash}, []uint8{3}},
+		{"a receipt for another sender", inclusion.Receipt{SrcVid: commitment.MustPackVid([]uint8{2}), DstVid: commitment.MustPackVid([]uint8{1, 3}), MsgHash: msgHash}, []uint8{2}},
+	} {
+		height := uint64(30 + i)
+		wrongProof, wrongRoot := proveReceipt(t, wrong.receipt, wrong.path, height)
+		require.NoError(t, k.RecordRootCommitment(env.Ctx, height, wrongRoot))
+		bad := *confirm
+		bad.RootHeight, bad.Proof = height, wrongProof
+		_, err = msgs.Confirm(env.Ctx, &bad)
+		require.ErrorIs(t, err, types.ErrInvalidProof, wrong.name)
+	}
 	bad := *confirm
-	bad.ClaimRootHeight = 11
-	_, err = msgs.Confirm(env.Ctx, &bad)
-	require.ErrorIs(t, err, types.ErrInvalidProof, "a receipt for another claim height")
-	bad = *confirm
 	bad.RootHeight = 21
 	_, err = msgs.Confirm(env.Ctx, &bad)
 	require.ErrorIs(t, err, types.ErrUnknownRoot)
@@ -162,9 +186,9 @@ func TestExpiredMessageRoutedUp(t *testing.T) {
 	_, err = msgs.BridgeOut(env.Ctx, &types.MsgBridgeOut{Sender: sender, Op: bridgeOutOp(t, 1, 1)})
 	require.NoError(t, err, "routing unfroze the sender")
 
-	proof, root := receiptProof(t, res.MessageHash, 10, 20)
+	proof, root := receiptProof(t, res.MessageHash, 20)
 	require.NoError(t, k.RecordRootCommitment(env.Ctx, 20, root))
-	_, err = msgs.Confirm(env.Ctx, &types.MsgConfirm{Sender: sender, MessageHash: res.MessageHash, ClaimRootHeight: 10, RootHeight: 20, Proof: proof})
+	_, err = msgs.Confirm(env.Ctx, &types.MsgConfirm{Sender: sender, MessageHash: res.MessageHash, RootHeight: 20, Proof: proof})
 	require.NoError(t, err, "a routed-up message the destination had claimed is confirmed")
 	st, err = q.MessageStatus(env.Ctx, &types.QueryMessageStatusRequest{MessageHash: res.MessageHash})
 	require.NoError(t, err)

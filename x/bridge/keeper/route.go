@@ -158,7 +158,7 @@ func (k Keeper) deliverRouted(ctx context.Context, m inclusion.Message, rootHeig
 		record.AlreadyDelivered = true
 		return nil
 	}
-	_, _, err = k.mint(ctx, m, rootHeight)
+	_, _, err = k.mint(ctx, m, ledger.SourceClaim) // proven like a claim: the route carries its inclusion proof
 	return err
 }
 

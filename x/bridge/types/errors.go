@@ -64,4 +64,7 @@ var (
 	// ErrParentClientNotCurrent is returned for a recovered parent client whose header is outside
 	// the trusting period, or beyond the max clock drift ahead of this chain's block time.
 	ErrParentClientNotCurrent = errorsmod.Register(ModuleName, 29, "parent client header is not within the trusting period")
+	// ErrInvalidForcedOp is returned for a forced operation that is not this chain's to mint:
+	// not proven in the parent's queue, for another child, a forward, or another message.
+	ErrInvalidForcedOp = errorsmod.Register(ModuleName, 30, "invalid forced operation")
 )

@@ -37,8 +37,10 @@ type ValidiumKeeper interface {
 	ParentChainID(ctx context.Context) (string, error)
 }
 
-// AcceptanceKeeper gives the subtree histogram bound into the commitment.
+// AcceptanceKeeper gives the subtree histogram and the finalized children bound into the commitment.
 type AcceptanceKeeper interface {
+	// FinalizedChildrenRoot is the SMT root of this chain's children's finalized commitments.
+	FinalizedChildrenRoot(ctx context.Context) (fr.Element, error)
 	// SubtreeReport is the report an own update at root height `height` would make.
 	SubtreeReport(ctx context.Context, height uint64) (acceptancetypes.SubtreeReport, error)
 	// RecordOwnUpdate stores the report of an own update (and at the root, applies it to finality).

@@ -38,8 +38,10 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "nullifier %d: %v", i, err)
 		}
 	}
-	if len(gs.Deposits) > 0 && len(gs.LedgerStore) > 0 {
-		return errorsmod.Wrap(ErrInvalidGenesis, "deposits fund a fresh ledger only; an exported ledger_store has none")
+	if len(gs.InclusionParams.VerifyingKey) > 0 && gs.LedgerParams.ClaimSlots > 0 &&
+		gs.LedgerParams.InclusionDepth != gs.InclusionParams.MaxDepth { // claim sections reach every provable sender (DESIGN §7.3)
+		return errorsmod.Wrapf(ErrInvalidGenesis, "ledger inclusion depth %d is not the inclusion key's max depth %d",
+			gs.LedgerParams.InclusionDepth, gs.InclusionParams.MaxDepth)
 	}
 	for i, d := range gs.Deposits {
 		if _, err := hash.DecodeElement(d.Recipient); err != nil {

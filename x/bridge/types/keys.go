@@ -24,8 +24,8 @@ var (
 	CommitmentsKey = collections.NewPrefix(5)
 	// RootHistoryKey maps root height → root commitment (non-root chains, learned by the parent sync).
 	RootHistoryKey = collections.NewPrefix(6)
-	// ReceiptStoreKey holds the receipt accumulator (DESIGN §7.3).
-	ReceiptStoreKey = collections.NewPrefix(7)
+	// prefix 7 held the receipt accumulator; receipts now live in the ledger store, where the
+	// ledger circuit proves them. Never reuse it.
 	// NullifiersKey holds the hash of every claimed message, forever.
 	NullifiersKey = collections.NewPrefix(8)
 	// InclusionParamsKey stores the genesis-fixed InclusionParams.
@@ -44,6 +44,9 @@ var (
 	ParentSyncKey = collections.NewPrefix(15)
 	// CommitmentHeightsKey maps commitment hash → the first block height that produced it.
 	CommitmentHeightsKey = collections.NewPrefix(16)
+	// GenesisDepositsKey maps position → GenesisDeposit: how the ledger was funded at genesis, which a
+	// prover's replica starts from.
+	GenesisDepositsKey = collections.NewPrefix(17)
 )
 
 // Parent sync bounds and gas (DESIGN §5): verification is charged before it runs. A checked

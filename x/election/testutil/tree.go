@@ -91,10 +91,12 @@ func (t *Tree) build(n *Node, height, ledgerSeed uint64) error {
 	if err != nil {
 		return err
 	}
+	// the children's finalized commitments are older ones: FinalizedChildrenRoot is a root distinct
+	// from the latest, bound in the commitment but never opened by a descendant proof
 	n.Commitment = commitment.Commitment{
 		Vid: commitment.MustPackVid(n.Path), LedgerRoot: hash.Uint64(1000 + ledgerSeed), OutboxRoot: hash.Uint64(2000),
-		ReceiptRoot: hash.Uint64(3000), ChildrenRoot: childrenRoot, AnchorHeight: height,
-		AnchorCommitment: hash.Uint64(4000 + height), AcceptanceDigest: n.Histogram.Digest(),
+		ReceiptRoot: hash.Uint64(3000), ChildrenRoot: childrenRoot, FinalizedChildrenRoot: hash.Uint64(5000 + height),
+		AnchorHeight: height, AnchorCommitment: hash.Uint64(4000 + height), AcceptanceDigest: n.Histogram.Digest(),
 		OperatorKeyHash: types.OperatorKeyHash(n.Key.PublicKey),
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/election/testutil"
 	"github.com/slush-tree/slush/x/election/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // shape is v = [1] with a = [1 1] {a1, a2} and b = [1 2] {b1, b2, b3}: b_v = 8.
@@ -91,6 +92,21 @@ func TestVerifyDescendantRejections(t *testing.T) {
 			}
 			return p
 		}, types.ErrInvalidField},
+		{"hop preimage with another finalized children root", []uint8{1}, func() types.DescendantProof {
+			p := proof(t, tree, 1, 1, 1)
+			p.Hops[0].Commitment.FinalizedChildrenRoot = testutil.Element(9)
+			return p
+		}, types.ErrNotDescendant},
+		{"v's preimage with another finalized children root", []uint8{1}, func() types.DescendantProof {
+			p := proof(t, tree, 1, 1)
+			p.Child.FinalizedChildrenRoot = testutil.Element(9)
+			return p
+		}, types.ErrNotDescendant},
+		{"short finalized children root in a hop", []uint8{1}, func() types.DescendantProof {
+			p := proof(t, tree, 1, 1)
+			p.Hops[0].Commitment.FinalizedChildrenRoot = p.Hops[0].Commitment.FinalizedChildrenRoot[1:]
+			return p
+		}, types.ErrInvalidField},
 		{"short field in the child preimage", []uint8{1}, func() types.DescendantProof {
 			p := proof(t, tree, 1, 1)
 			p.Child.LedgerRoot = p.Child.LedgerRoot[1:]
@@ -101,6 +117,39 @@ func TestVerifyDescendantRejections(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := types.VerifyDescendant(tree.RootHash(), tc.childPath, tc.proof())
 			require.ErrorIs(t, err, tc.wantErr)
+		})
+	}
+}
+
+// TestVerifyDescendantWalksLatestChildren: descendant proofs open the parents' latest children
+// roots (a voter's current state, DESIGN §9), never the finalized-children roots that bridge
+// inclusion proofs walk: with v's two roots swapped, the same hops no longer verify.
+func TestVerifyDescendantWalksLatestChildren(t *testing.T) {
+	tree := newTree(t)
+	v := tree.Root.Commitment
+	require.NotEqual(t, v.ChildrenRoot, v.FinalizedChildrenRoot, "the fixture keeps the two roots apart")
+	for _, tc := range []struct {
+		name    string
+		edit    func(c *commitment.Commitment)
+		wantErr error
+	}{
+		{"v as committed", func(*commitment.Commitment) {}, nil},
+		{"the children only in v's finalized children root", func(c *commitment.Commitment) {
+			c.ChildrenRoot, c.FinalizedChildrenRoot = c.FinalizedChildrenRoot, c.ChildrenRoot
+		}, types.ErrNotDescendant},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := v
+			tc.edit(&c)
+			p := proof(t, tree, 1, 2, 3)
+			p.Child = validiumtypes.NewCommitmentFields(c)
+			d, err := types.VerifyDescendant(hash.EncodeElement(c.Hash()), []uint8{1}, p)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			require.Equal(t, tree.Node(1, 2, 3).Commitment, d.Commitment)
 		})
 	}
 }

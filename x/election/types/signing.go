@@ -1,8 +1,6 @@
 package types
 
 import (
-	"fmt"
-
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 
@@ -83,7 +81,7 @@ func SignMessage(key *eddsa.PrivateKey, msg fr.Element) ([]byte, error) {
 // of its left-zero-padded form: three elements below 2^128, so no reduction and no ambiguity.
 func addressElements(addr []byte) (n, hi, lo fr.Element, err error) {
 	if len(addr) == 0 || len(addr) > MaxAddressLength {
-		return n, hi, lo, fmt.Errorf("%w: address of %d bytes", ErrInvalidCandidate, len(addr))
+		return n, hi, lo, errorsmod.Wrapf(ErrInvalidCandidate, "address of %d bytes", len(addr))
 	}
 	var padded [MaxAddressLength]byte
 	copy(padded[MaxAddressLength-len(addr):], addr)

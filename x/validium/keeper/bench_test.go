@@ -71,12 +71,13 @@ func benchPublicWitness(b *testing.B, s *KeeperTestSuite, c *childLedger, msg *t
 	}
 	newInbox := dec(nil)
 	for _, e := range msg.InboxEntries {
-		newInbox = ledger.InboxLink(newInbox, dec(e))
+		newInbox = ledger.InboxLink(newInbox, dec(e.MessageHash), ledger.Source(e.Source))
 	}
 	nc := msg.NewCommitment
 	in := []fr.Element{
 		c.vid, dec(child.LedgerRoot), dec(nc.LedgerRoot), dec(child.InboxHead), newInbox,
-		dec(child.OutboxRoot), dec(nc.OutboxRoot), hash.Uint64(nc.AnchorHeight), dec(nc.AnchorCommitment),
+		dec(child.OutboxRoot), dec(nc.OutboxRoot), dec(child.ReceiptRoot), dec(nc.ReceiptRoot),
+		hash.Uint64(nc.AnchorHeight), dec(nc.AnchorCommitment),
 	}
 	w, err := witness.New(ecc.BN254.ScalarField())
 	if err != nil {

@@ -37,6 +37,9 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	if _, err := hash.DecodeElement(msg.GenesisOutboxRoot); err != nil {
 		return 0, nil, errorsmod.Wrapf(types.ErrInvalidField, "genesis_outbox_root: %v", err)
 	}
+	if _, err := hash.DecodeElement(msg.GenesisReceiptRoot); err != nil {
+		return 0, nil, errorsmod.Wrapf(types.ErrInvalidField, "genesis_receipt_root: %v", err)
+	}
 	if _, err := types.DecodeOperatorKeyHash(msg.OperatorKeyHash); err != nil {
 		return 0, nil, err
 	}
@@ -61,6 +64,7 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 		LedgerRoot:        msg.GenesisLedgerRoot,
 		GenesisLedgerRoot: msg.GenesisLedgerRoot,
 		OutboxRoot:        msg.GenesisOutboxRoot,
+		ReceiptRoot:       msg.GenesisReceiptRoot,
 		OperatorKeyHash:   msg.OperatorKeyHash,
 	}
 	if err := k.Children.Set(ctx, index, child); err != nil {
@@ -127,6 +131,11 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if err := k.removeChildLeaf(ctx, index); err != nil {
 		return err
 	}
+	if k.acceptance != nil {
+		if err := k.acceptance.OnChildRemoved(ctx, index); err != nil {
+			return err
+		}
+	}
 	if err := k.Snapshots.Clear(ctx, collections.NewPrefixedPairRange[uint32, []byte](index)); err != nil {
 		return err
 	}
@@ -137,6 +146,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 		return err
 	}
 	if err := k.ConsumedEntries.Clear(ctx, collections.NewPrefixedPairRange[uint32, []byte](index)); err != nil {
+		return err
+	}
+	if err := k.Exits.Clear(ctx, collections.NewPrefixedPairRange[uint32, uint64](index)); err != nil { // a reused index starts fresh
 		return err
 	}
 	if err := k.History.Clear(ctx, collections.NewPrefixedPairRange[uint32, uint64](index)); err != nil {

@@ -26,7 +26,7 @@ func (s *KeeperTestSuite) operator(i byte) sdk.AccAddress {
 func (s *KeeperTestSuite) register(op sdk.AccAddress) (*types.MsgRegisterChildResponse, error) {
 	return s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
 		Operator: op.String(), VerifyingKey: s.vk, Bond: types.DefaultMinChildBond,
-		GenesisLedgerRoot: payload(1), GenesisOutboxRoot: payload(2),
+		GenesisLedgerRoot: payload(1), GenesisOutboxRoot: payload(2), GenesisReceiptRoot: payload(3),
 	})
 }
 

@@ -88,6 +88,7 @@ func (k Keeper) InstallOperator(
 	previous := child
 	child.LatestCommitment = bytes.Clone(finalized)
 	child.LedgerRoot, child.OutboxRoot, child.InboxHead = snap.LedgerRoot, snap.OutboxRoot, snap.InboxHead
+	child.ReceiptRoot = snap.ReceiptRoot
 	child.AnchorHeight = snap.AnchorHeight
 	child.Operator = operator
 	child.OperatorKeyHash = bytes.Clone(operatorKeyHash)

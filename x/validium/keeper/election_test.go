@@ -12,7 +12,6 @@ import (
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
-	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/x/validium/keeper"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -61,23 +60,24 @@ type electionFixture struct {
 	upd1       *types.MsgSubmitUpdate
 	alice, bob inclusion.Message
 	bank       *burningBank
+	child      *childLedger // the child's ledger after C2
 }
 
 func (s *KeeperTestSuite) electionFixture() electionFixture {
-	s.anchors = fixedAnchors{5: payload(555), 6: payload(666), 8: payload(888), 9: payload(999)}
+	s.anchors = newAnchorBook(5, 6, 8, 9)
 	bank := &burningBank{fakeBank: s.bank}
 	s.useBank(bank)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
 	c := newChildLedger(s, []uint8{1})
-	lr, or := c.roots(s)
+	lr, or, rr := c.roots(s)
 	_, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
 		Operator: s.operator(1).String(), VerifyingKey: s.ledger().vk, Bond: types.DefaultMinChildBond,
-		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, OperatorKeyHash: oldKeyHash,
+		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: oldKeyHash,
 	})
 	s.Require().NoError(err)
 
-	f := electionFixture{bank: bank, alice: c.deposit("alice", 40), bob: c.deposit("bob", 5)}
-	f.upd1 = keyed(s.update(c, 1, nil, 5, f.alice), oldKeyHash, 0)
+	f := electionFixture{bank: bank, alice: c.deposit("alice", 40), bob: c.deposit("bob", 5), child: c}
+	f.upd1 = keyed(s.update(c, 1, nil, 5, f.alice), oldKeyHash, 0) // alice's deposit is claimed
 	res, err := s.msgs.SubmitUpdate(s.env.Ctx, f.upd1)
 	s.Require().NoError(err)
 	f.c1 = res.Commitment
@@ -88,7 +88,7 @@ func (s *KeeperTestSuite) electionFixture() electionFixture {
 		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte("bob-5"),
 	})
 	s.Require().NoError(err)
-	res, err = s.msgs.SubmitUpdate(s.env.Ctx, keyed(s.update(c, 1, f.c1, 6, f.bob), oldKeyHash, 0))
+	res, err = s.msgs.SubmitUpdate(s.env.Ctx, keyed(s.update(c, 1, f.c1, 6, f.bob), oldKeyHash, 0)) // bob's is forced
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(1), res.ForcedConsumed)
 	f.c2 = res.Commitment
@@ -108,7 +108,7 @@ func (s *KeeperTestSuite) countSnapshots(index uint32) int {
 }
 
 // TestInstallOperatorRollsBackAndSwitchesEpoch: the switch restores the child's state at its
-// finalized commitment (roots, inbox, anchor, children-SMT leaf, history), requeues the forced
+// finalized commitment (roots, receipt root included, inbox, anchor, children-SMT leaf, history), requeues the forced
 // deposit the withheld update consumed, installs the elected operator and key at epoch 1 and
 // slashes the old bond; exits still work. Updates for the old epoch or key are then refused; the
 // elected operator's update from the finalized state, minting the requeued deposit, is accepted;
@@ -138,6 +138,9 @@ func (s *KeeperTestSuite) TestInstallOperatorRollsBackAndSwitchesEpoch() {
 	s.Require().Equal(snap.LedgerRoot, child.LedgerRoot)
 	s.Require().Equal(snap.OutboxRoot, child.OutboxRoot)
 	s.Require().Equal(snap.InboxHead, child.InboxHead)
+	s.Require().Equal(snap.ReceiptRoot, child.ReceiptRoot)
+	s.Require().Equal(f.upd1.NewCommitment.ReceiptRoot, child.ReceiptRoot, "the receipt root C1 committed to")
+	s.Require().NotEqual(before.ReceiptRoot, child.ReceiptRoot, "C2's receipt (bob's mint) is rolled back")
 	s.Require().Equal(uint64(5), child.AnchorHeight)
 	s.Require().True(child.Bond.Amount.IsZero())
 	s.Require().Equal(f.upd1.NewCommitment.LedgerRoot, child.LedgerRoot, "the ledger root C1 committed to")
@@ -156,11 +159,7 @@ func (s *KeeperTestSuite) TestInstallOperatorRollsBackAndSwitchesEpoch() {
 	s.Require().Equal(commitment.ChildLeaf(1, c1), proof.Value, "the children SMT holds C1 again")
 
 	// the elected operator restarts from C1: its ledger is alice's deposit, nothing after
-	restarted := newChildLedger(s, []uint8{1})
-	b, err := ledger.NewBatchBuilder(restarted.state)
-	s.Require().NoError(err)
-	s.Require().NoError(restarted.state.PushInbox(f.alice))
-	s.Require().NoError(b.Add(ledger.NewBridgeIn(f.alice)))
+	restarted := f.child.replay(s, 1)
 	s.requireExitStillWorks(restarted, f.upd1.NewCommitment)
 	upd3 := s.update(restarted, 1, f.c1, 8, f.bob)
 	upd3.Operator = newOp.String()
@@ -208,22 +207,8 @@ func (s *KeeperTestSuite) requireExitStillWorks(state *childLedger, finalized ty
 	ctx, _ := s.env.Ctx.CacheContext()
 	ctx = ctx.WithBlockHeight(int64(10+types.DefaultParams().ForcedOpDeadline) + 1)
 	s.Require().NoError(s.keeper.EndBlocker(ctx))
-	accountsRoot, err := state.state.AccountsRoot()
-	s.Require().NoError(err)
-	acc, ok, err := state.state.Account(0)
-	s.Require().NoError(err)
-	s.Require().True(ok)
-	proof, err := state.state.ProveAccount(0)
-	s.Require().NoError(err)
-	siblings := make([][]byte, len(proof.Siblings))
-	for i, sib := range proof.Siblings {
-		siblings[i] = hash.EncodeElement(sib)
-	}
 	res, err := s.msgs.Exit(ctx, &types.MsgExit{
-		Sender: s.operator(60).String(), ChildIndex: 1, FinalizedCommitment: finalized,
-		AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: state.state.NumAccounts(), AccountIndex: 0,
-		Owner: hash.EncodeElement(acc.Owner), AssetId: hash.EncodeElement(acc.Asset), Balance: acc.Balance, Nonce: acc.Nonce,
-		Siblings: siblings,
+		Sender: s.operator(60).String(), ChildIndex: 1, Opening: s.accountOpening(state.state, finalized, 0),
 	})
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(40), res.Amount)

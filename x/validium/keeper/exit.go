@@ -3,8 +3,7 @@ package keeper
 import (
 	"bytes"
 	"context"
-
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"errors"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -13,13 +12,13 @@ import (
 
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
-	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
 // exit pays out one account of a frozen child (DESIGN §8, the seed's "Trustless exits"): the
 // account must be in the ledger root of the child's finalized commitment; each account exits
-// once; the balance is minted to the same owner on this chain's ledger.
+// once; the balance is minted to the same owner on this chain's ledger, and the opening is kept:
+// this chain's next update carries it up as the proof of that mint (DESIGN §5).
 func (k Keeper) exit(ctx context.Context, msg *types.MsgExit) (uint64, error) {
 	child, err := k.GetChild(ctx, msg.ChildIndex)
 	if err != nil {
@@ -28,82 +27,79 @@ func (k Keeper) exit(ctx context.Context, msg *types.MsgExit) (uint64, error) {
 	if child.Status != types.ChildStatus_CHILD_STATUS_FROZEN {
 		return 0, errorsmod.Wrapf(types.ErrChildNotFrozen, "child %d", msg.ChildIndex)
 	}
-	exited, err := k.Exits.Has(ctx, collections.Join(msg.ChildIndex, msg.AccountIndex))
+	key := collections.Join(msg.ChildIndex, msg.Opening.AccountIndex)
+	exited, err := k.Exits.Has(ctx, key)
 	if err != nil {
 		return 0, err
 	}
 	if exited {
-		return 0, errorsmod.Wrapf(types.ErrAlreadyExited, "child %d account %d", msg.ChildIndex, msg.AccountIndex)
+		return 0, errorsmod.Wrapf(types.ErrAlreadyExited, "child %d account %d", msg.ChildIndex, msg.Opening.AccountIndex)
 	}
-	account, err := k.provenAccount(ctx, msg)
+	account, err := k.provenAccount(ctx, msg.ChildIndex, msg.Opening)
 	if err != nil {
 		return 0, err
 	}
 	if account.Balance == 0 {
-		return 0, errorsmod.Wrapf(types.ErrNothingToExit, "child %d account %d", msg.ChildIndex, msg.AccountIndex)
+		return 0, errorsmod.Wrapf(types.ErrNothingToExit, "child %d account %d", msg.ChildIndex, msg.Opening.AccountIndex)
 	}
-	vid, err := k.childVid(ctx, msg.ChildIndex)
-	if err != nil {
+	if err := k.mintExit(ctx, msg.ChildIndex, msg.Opening.AccountIndex, account); err != nil {
 		return 0, err
 	}
-	if k.exits == nil {
-		return 0, errorsmod.Wrap(types.ErrInvalidExitProof, "this chain has no ledger to pay exits on")
-	}
-	if err := k.exits.MintExit(ctx, vid, account.Owner, account.Asset, account.Balance, msg.AccountIndex); err != nil {
-		return 0, err
-	}
-	if err := k.Exits.Set(ctx, collections.Join(msg.ChildIndex, msg.AccountIndex)); err != nil {
+	if err := k.Exits.Set(ctx, key, msg.Opening); err != nil {
 		return 0, err
 	}
 	return account.Balance, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventExit{
-		ChildIndex: msg.ChildIndex, AccountIndex: msg.AccountIndex, Owner: msg.Owner, Amount: account.Balance,
+		ChildIndex: msg.ChildIndex, AccountIndex: msg.Opening.AccountIndex, Owner: msg.Opening.Owner, Amount: account.Balance,
 	})
 }
 
-// provenAccount checks the exit's chain of openings: the preimage hashes to the child's
-// finalized commitment, names the child, its ledger root opens to (accounts root, count),
-// and the account record sits at its index in the accounts SMT.
-func (k Keeper) provenAccount(ctx context.Context, msg *types.MsgExit) (ledger.Account, error) {
-	finalized, ok, err := k.finalizedCommitment(ctx, msg.ChildIndex)
+// mintExit credits the exited balance on this chain's ledger (x/bridge) as the exit message
+// from the child: an exit-source inbox entry.
+func (k Keeper) mintExit(ctx context.Context, index uint32, accountIndex uint64, account ledger.Account) error {
+	if k.exits == nil {
+		return errorsmod.Wrap(types.ErrInvalidExitProof, "this chain has no ledger to pay exits on")
+	}
+	childVid, err := k.childVid(ctx, index)
+	if err != nil {
+		return err
+	}
+	own, err := k.OwnVid(ctx)
+	if err != nil {
+		return err
+	}
+	return k.exits.MintExit(ctx, types.ExitMessage(childVid, own, accountIndex, account))
+}
+
+// provenAccount checks the exit's opening: it opens the child's finalized commitment (x/acceptance),
+// the commitment names the child, and the account sits at its index in its ledger.
+func (k Keeper) provenAccount(ctx context.Context, index uint32, o types.AccountOpening) (ledger.Account, error) {
+	finalized, ok, err := k.finalizedCommitment(ctx, index)
 	if err != nil {
 		return ledger.Account{}, err
 	}
 	if !ok {
-		return ledger.Account{}, errorsmod.Wrapf(types.ErrNotFinalized, "child %d", msg.ChildIndex)
+		return ledger.Account{}, errorsmod.Wrapf(types.ErrNotFinalized, "child %d", index)
 	}
-	c, err := msg.FinalizedCommitment.Decode()
+	c, account, err := o.Open()
 	if err != nil {
 		return ledger.Account{}, err
 	}
 	if h := c.Hash(); !bytes.Equal(hash.EncodeElement(h), finalized) {
-		return ledger.Account{}, errorsmod.Wrap(types.ErrInvalidExitProof, "preimage is not the finalized commitment")
+		return ledger.Account{}, errorsmod.Wrap(types.ErrInvalidExitProof, "opening is not of the finalized commitment")
 	}
-	if err := k.checkVid(ctx, msg.ChildIndex, c.Vid); err != nil {
+	if err := k.checkVid(ctx, index, c.Vid); err != nil {
 		return ledger.Account{}, err
-	}
-	accountsRoot, err := decodeField("accounts_root", msg.AccountsRoot)
-	if err != nil {
-		return ledger.Account{}, err
-	}
-	if root := ledger.LedgerRoot(accountsRoot, msg.NumAccounts); !root.Equal(&c.LedgerRoot) {
-		return ledger.Account{}, errorsmod.Wrap(types.ErrInvalidExitProof, "ledger root does not open to (accounts root, count)")
-	}
-	if msg.AccountIndex >= msg.NumAccounts {
-		return ledger.Account{}, errorsmod.Wrapf(types.ErrInvalidExitProof, "account %d of %d", msg.AccountIndex, msg.NumAccounts)
-	}
-	account, err := decodeAccount(msg)
-	if err != nil {
-		return ledger.Account{}, err
-	}
-	siblings, err := decodeSiblings(msg.Siblings)
-	if err != nil {
-		return ledger.Account{}, err
-	}
-	proof := smt.Proof{Index: msg.AccountIndex, Value: account.Hash(), Siblings: siblings}
-	if err := smt.VerifyProof(accountsRoot, len(siblings), proof); err != nil {
-		return ledger.Account{}, errorsmod.Wrap(types.ErrInvalidExitProof, err.Error())
 	}
 	return account, nil
+}
+
+// ExitOpening returns the opening an exit of (child, account) was paid on.
+func (k Keeper) ExitOpening(ctx context.Context, index uint32, accountIndex uint64) (types.AccountOpening, error) {
+	o, err := k.Exits.Get(ctx, collections.Join(index, accountIndex))
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.AccountOpening{}, errorsmod.Wrapf(types.ErrUnknownExit, "child %d account %d", index, accountIndex)
+	}
+	return o, err
 }
 
 // finalizedCommitment asks x/acceptance for the child's finalized commitment.
@@ -112,42 +108,4 @@ func (k Keeper) finalizedCommitment(ctx context.Context, index uint32) ([]byte, 
 		return nil, false, nil
 	}
 	return k.acceptance.FinalizedCommitment(ctx, index)
-}
-
-// decodeAccount reads the account record with canonical field elements.
-func decodeAccount(msg *types.MsgExit) (ledger.Account, error) {
-	owner, err := decodeField("owner", msg.Owner)
-	if err != nil {
-		return ledger.Account{}, err
-	}
-	asset, err := decodeField("asset_id", msg.AssetId)
-	if err != nil {
-		return ledger.Account{}, err
-	}
-	return ledger.Account{Owner: owner, Asset: asset, Balance: msg.Balance, Nonce: msg.Nonce}, nil
-}
-
-// decodeSiblings reads an SMT path: canonical elements, at most ledger.MaxAccountDepth of them.
-func decodeSiblings(raw [][]byte) ([]fr.Element, error) {
-	if len(raw) == 0 || len(raw) > ledger.MaxAccountDepth {
-		return nil, errorsmod.Wrapf(types.ErrInvalidExitProof, "%d siblings", len(raw))
-	}
-	out := make([]fr.Element, len(raw))
-	for i, b := range raw {
-		e, err := decodeField("sibling", b)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = e
-	}
-	return out, nil
-}
-
-// decodeField decodes one canonical field element or fails with ErrInvalidField.
-func decodeField(name string, b []byte) (fr.Element, error) {
-	e, err := hash.DecodeElement(b)
-	if err != nil {
-		return fr.Element{}, errorsmod.Wrapf(types.ErrInvalidField, "%s: %v", name, err)
-	}
-	return e, nil
 }

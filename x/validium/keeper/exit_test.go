@@ -5,16 +5,48 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
 // recordingMinter is the ExitMinter mock: it records what this chain's ledger would mint.
-type recordingMinter struct{ minted []uint64 }
+type recordingMinter struct {
+	minted   []uint64
+	messages []inclusion.Message
+}
 
-func (r *recordingMinter) MintExit(_ context.Context, _, _, _ fr.Element, amount, _ uint64) error {
-	r.minted = append(r.minted, amount)
+func (r *recordingMinter) MintExit(_ context.Context, m inclusion.Message) error {
+	r.minted = append(r.minted, m.Amount)
+	r.messages = append(r.messages, m)
 	return nil
+}
+
+// accountOpening opens account index of st under the commitment c (whose ledger root is st's).
+func (s *KeeperTestSuite) accountOpening(st *ledger.State, c types.CommitmentFields, index uint64) types.AccountOpening {
+	accountsRoot, err := st.AccountsRoot()
+	s.Require().NoError(err)
+	acc, ok, err := st.Account(index)
+	s.Require().NoError(err)
+	s.Require().True(ok)
+	proof, err := st.ProveAccount(index)
+	s.Require().NoError(err)
+	return types.AccountOpening{
+		Commitment: c, AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: st.NumAccounts(), AccountIndex: index,
+		Owner: hash.EncodeElement(acc.Owner), AssetId: hash.EncodeElement(acc.Asset), Balance: acc.Balance, Nonce: acc.Nonce,
+		Siblings: encodeAll(proof.Siblings),
+	}
+}
+
+// encodeAll encodes field elements as 32-byte canonical strings.
+func encodeAll(es []fr.Element) [][]byte {
+	out := make([][]byte, len(es))
+	for i, e := range es {
+		out[i] = hash.EncodeElement(e)
+	}
+	return out
 }
 
 // exitFixture: child 1 accepted an update minting 40 to alice (account 0), that commitment is
@@ -34,38 +66,40 @@ func (s *KeeperTestSuite) exitFixture(freeze bool) (*types.MsgExit, *recordingMi
 		s.env.Ctx = s.env.Ctx.WithBlockHeight(int64(op.Deadline) + 1)
 		s.Require().NoError(s.keeper.EndBlocker(s.env.Ctx))
 	}
-	accountsRoot, err := c.state.AccountsRoot()
-	s.Require().NoError(err)
-	acc, ok, err := c.state.Account(0)
-	s.Require().NoError(err)
-	s.Require().True(ok)
-	proof, err := c.state.ProveAccount(0)
-	s.Require().NoError(err)
-	siblings := make([][]byte, len(proof.Siblings))
-	for i, sib := range proof.Siblings {
-		siblings[i] = hash.EncodeElement(sib)
-	}
 	return &types.MsgExit{
-		Sender: s.operator(60).String(), ChildIndex: 1, FinalizedCommitment: upd.NewCommitment,
-		AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: c.state.NumAccounts(), AccountIndex: 0,
-		Owner: hash.EncodeElement(acc.Owner), AssetId: hash.EncodeElement(acc.Asset), Balance: acc.Balance, Nonce: acc.Nonce,
-		Siblings: siblings,
+		Sender: s.operator(60).String(), ChildIndex: 1, Opening: s.accountOpening(c.state, upd.NewCommitment, 0),
 	}, minter
+}
+
+func cloneOpening(o types.AccountOpening) types.AccountOpening {
+	o.Siblings = append([][]byte(nil), o.Siblings...)
+	return o
+}
+
+func cloneExitProof(p types.ExitProof) types.ExitProof {
+	p.Opening = cloneOpening(p.Opening)
+	p.FinalizedSiblings = append([][]byte(nil), p.FinalizedSiblings...)
+	return p
 }
 
 func cloneExit(m *types.MsgExit) *types.MsgExit {
 	c := *m
-	c.Siblings = append([][]byte(nil), m.Siblings...)
+	c.Opening = cloneOpening(m.Opening)
 	return &c
 }
 
-// TestExit: a user of a frozen child exits once with the proven balance; a second exit fails.
+// TestExit: a user of a frozen child exits once with the proven balance, minted on this chain's
+// ledger as the exit message from the child; a second exit fails; the opening is kept.
 func (s *KeeperTestSuite) TestExit() {
 	msg, minter := s.exitFixture(true)
 	res, err := s.msgs.Exit(s.env.Ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(40), res.Amount)
 	s.Require().Equal([]uint64{40}, minter.minted)
+	_, account, err := msg.Opening.Open()
+	s.Require().NoError(err)
+	s.Require().Equal([]inclusion.Message{types.ExitMessage(commitment.MustPackVid([]uint8{1}), hash.Uint64(0), 0, account)},
+		minter.messages, "the exit message from the child to this (root) chain, nonce = the account index")
 
 	_, err = s.msgs.Exit(s.env.Ctx, msg)
 	s.Require().ErrorIs(err, types.ErrAlreadyExited, "each account exits at most once")
@@ -73,7 +107,10 @@ func (s *KeeperTestSuite) TestExit() {
 
 	exported, err := s.keeper.ExportGenesis(s.env.Ctx)
 	s.Require().NoError(err)
-	s.Require().Equal([]types.ExitRecord{{ChildIndex: 1, AccountIndex: 0}}, exported.Exits)
+	s.Require().Equal([]types.ExitRecord{{ChildIndex: 1, AccountIndex: 0, Opening: msg.Opening}}, exported.Exits)
+	opening, err := s.keeper.ExitOpening(s.env.Ctx, 1, 0)
+	s.Require().NoError(err)
+	s.Require().Equal(msg.Opening, opening)
 }
 
 // TestExitRejections: every opening in the exit chain is checked.
@@ -84,16 +121,22 @@ func (s *KeeperTestSuite) TestExitRejections() {
 		edit    func(m *types.MsgExit)
 		wantErr error
 	}{
-		{"preimage of another commitment", func(m *types.MsgExit) { m.FinalizedCommitment.ReceiptRoot = payload(9) }, types.ErrInvalidExitProof},
-		{"inflated balance", func(m *types.MsgExit) { m.Balance = 41 }, types.ErrInvalidExitProof},
-		{"another owner", func(m *types.MsgExit) { m.Owner = payload(5) }, types.ErrInvalidExitProof},
-		{"wrong sibling", func(m *types.MsgExit) { m.Siblings[0] = payload(1) }, types.ErrInvalidExitProof},
-		{"short path", func(m *types.MsgExit) { m.Siblings = m.Siblings[1:] }, types.ErrInvalidExitProof},
-		{"no path", func(m *types.MsgExit) { m.Siblings = nil }, types.ErrInvalidExitProof},
-		{"wrong account count", func(m *types.MsgExit) { m.NumAccounts = 2 }, types.ErrInvalidExitProof},
-		{"index beyond the accounts", func(m *types.MsgExit) { m.AccountIndex = 1 }, types.ErrInvalidExitProof},
-		{"owner above the modulus", func(m *types.MsgExit) { m.Owner = bytes32(0xff) }, types.ErrInvalidField},
-		{"sibling above the modulus", func(m *types.MsgExit) { m.Siblings[0] = bytes32(0xff) }, types.ErrInvalidField},
+		{"preimage of another commitment", func(m *types.MsgExit) { m.Opening.Commitment.ReceiptRoot = payload(9) }, types.ErrInvalidExitProof},
+		{"preimage with another finalized children root", func(m *types.MsgExit) {
+			m.Opening.Commitment.FinalizedChildrenRoot = payload(9)
+		}, types.ErrInvalidExitProof},
+		{"inflated balance", func(m *types.MsgExit) { m.Opening.Balance = 41 }, types.ErrInvalidExitProof},
+		{"another owner", func(m *types.MsgExit) { m.Opening.Owner = payload(5) }, types.ErrInvalidExitProof},
+		{"wrong sibling", func(m *types.MsgExit) { m.Opening.Siblings[0] = payload(1) }, types.ErrInvalidExitProof},
+		{"short path", func(m *types.MsgExit) { m.Opening.Siblings = m.Opening.Siblings[1:] }, types.ErrInvalidExitProof},
+		{"no path", func(m *types.MsgExit) { m.Opening.Siblings = nil }, types.ErrInvalidExitProof},
+		{"wrong account count", func(m *types.MsgExit) { m.Opening.NumAccounts = 2 }, types.ErrInvalidExitProof},
+		{"index beyond the accounts", func(m *types.MsgExit) { m.Opening.AccountIndex = 1 }, types.ErrInvalidExitProof},
+		{"owner above the modulus", func(m *types.MsgExit) { m.Opening.Owner = bytes32(0xff) }, types.ErrInvalidField},
+		{"sibling above the modulus", func(m *types.MsgExit) { m.Opening.Siblings[0] = bytes32(0xff) }, types.ErrInvalidField},
+		{"commitment field above the modulus", func(m *types.MsgExit) {
+			m.Opening.Commitment.FinalizedChildrenRoot = bytes32(0xff)
+		}, types.ErrInvalidField},
 		{"unknown child", func(m *types.MsgExit) { m.ChildIndex = 3 }, types.ErrUnknownChild},
 	}
 	for _, tc := range cases {
@@ -105,6 +148,8 @@ func (s *KeeperTestSuite) TestExitRejections() {
 			s.Require().Empty(minter.minted)
 		})
 	}
+	_, err := s.keeper.ExitOpening(s.env.Ctx, 1, 0)
+	s.Require().ErrorIs(err, types.ErrUnknownExit, "no refused exit is recorded")
 }
 
 // TestExitNeedsFrozenAndFinalized: an active child's users cannot exit, nor can anyone exit

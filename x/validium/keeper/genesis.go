@@ -85,7 +85,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 	}
 	for _, e := range gs.Exits {
-		if err := k.Exits.Set(ctx, collections.Join(e.ChildIndex, e.AccountIndex)); err != nil {
+		if err := k.Exits.Set(ctx, collections.Join(e.ChildIndex, e.AccountIndex), e.Opening); err != nil {
 			return err
 		}
 	}
@@ -133,8 +133,8 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	err = k.Exits.Walk(ctx, nil, func(key collections.Pair[uint32, uint64]) (bool, error) {
-		gs.Exits = append(gs.Exits, types.ExitRecord{ChildIndex: key.K1(), AccountIndex: key.K2()})
+	err = k.Exits.Walk(ctx, nil, func(key collections.Pair[uint32, uint64], o types.AccountOpening) (bool, error) {
+		gs.Exits = append(gs.Exits, types.ExitRecord{ChildIndex: key.K1(), AccountIndex: key.K2(), Opening: o})
 		return false, nil
 	})
 	if err != nil {

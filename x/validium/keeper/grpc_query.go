@@ -2,6 +2,10 @@ package keeper
 
 import (
 	"context"
+	"errors"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -110,4 +114,19 @@ func (q queryServer) ChildProof(ctx context.Context, req *types.QueryChildProofR
 		res.Siblings = append(res.Siblings, hash.EncodeElement(s))
 	}
 	return res, nil
+}
+
+// Exit returns the account opening an exit was paid on (NotFound if none).
+func (q queryServer) Exit(ctx context.Context, req *types.QueryExitRequest) (*types.QueryExitResponse, error) {
+	if req == nil || req.ChildIndex == 0 || req.ChildIndex > types.MaxChildIndex {
+		return nil, status.Error(codes.InvalidArgument, "child index must be 1..255")
+	}
+	o, err := q.k.ExitOpening(ctx, req.ChildIndex, req.AccountIndex)
+	if errors.Is(err, types.ErrUnknownExit) {
+		return nil, status.Error(codes.NotFound, err.Error())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryExitResponse{Opening: o}, nil
 }

@@ -41,7 +41,8 @@ type Keeper struct {
 	ForcedHead      collections.Map[uint32, uint64]
 	AnchorHeight    collections.Item[uint64]
 	ChildrenTree    collections.Map[[]byte, []byte]
-	Exits           collections.KeySet[collections.Pair[uint32, uint64]]
+	// Exits are the paid exits by (child, account), with the opening each was paid on.
+	Exits collections.Map[collections.Pair[uint32, uint64], types.AccountOpening]
 	// Snapshots are the child records as each accepted update left them, keyed by (child, commitment),
 	// and SnapshotOps the forced operations each consumed: what a re-election rolls back to (DESIGN §9).
 	Snapshots   collections.Map[collections.Pair[uint32, []byte], types.Child]
@@ -89,8 +90,8 @@ func NewKeeper(
 		AnchorHeight: collections.NewItem(sb, types.AnchorHeightKey, "anchor_height", collections.Uint64Value),
 		ChildrenTree: collections.NewMap(sb, types.ChildrenTreeKey, "children_tree", collections.BytesKey,
 			collections.BytesValue),
-		Exits: collections.NewKeySet(sb, types.ExitsKey, "exits",
-			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key)),
+		Exits: collections.NewMap(sb, types.ExitsKey, "exits",
+			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), codec.CollValue[types.AccountOpening](cdc)),
 		Snapshots: collections.NewMap(sb, types.SnapshotsKey, "snapshots",
 			collections.PairKeyCodec(collections.Uint32Key, collections.BytesKey), codec.CollValue[types.Child](cdc)),
 		SnapshotOps: collections.NewMap(sb, types.SnapshotOpsKey, "snapshot_ops",

@@ -26,14 +26,17 @@ type KeeperTestSuite struct {
 	accept  *recordingHooks
 	deposit *fakeDepositor
 	vk      []byte
-	anchors fixedAnchors
+	anchors *anchorBook
 }
 
 // recordingHooks records what x/acceptance is told.
 type recordingHooks struct {
 	registered []uint32
+	removed    []uint32
 	updates    []uint64 // root heights of the updates
 	finalized  []byte   // the child commitment reported as finalized (nil: none)
+	maxBuckets int      // the report bound it answers (0: types.MaxReportedBuckets)
+	removeErr  error    // what OnChildRemoved fails with (nil: nothing)
 }
 
 func (r *recordingHooks) OnChildRegistered(_ context.Context, index uint32) error {
@@ -50,6 +53,23 @@ func (r *recordingHooks) OnChildUpdate(_ context.Context, _ uint32, height uint6
 	_ acceptancetypes.Histogram, _ uint64,
 ) error {
 	r.updates = append(r.updates, height)
+	return nil
+}
+
+// MaxReportBuckets is the bound a test set, or the module default.
+func (r *recordingHooks) MaxReportBuckets(context.Context) (int, error) {
+	if r.maxBuckets == 0 {
+		return types.MaxReportedBuckets, nil
+	}
+	return r.maxBuckets, nil
+}
+
+// OnChildRemoved records a deregistered child (or fails as a test asked).
+func (r *recordingHooks) OnChildRemoved(_ context.Context, index uint32) error {
+	if r.removeErr != nil {
+		return r.removeErr
+	}
+	r.removed = append(r.removed, index)
 	return nil
 }
 

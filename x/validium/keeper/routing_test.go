@@ -25,9 +25,10 @@ func (r *recordingRouter) RouteFromChild(_ context.Context, index uint32, _ type
 	return true, nil
 }
 
-// routedTo is a message from 2 to the given child of this (root) chain's child 1.
+// routedTo is a message from 2 to the given child of this (root) chain's child 1, routed (not
+// sent by this chain: the child can only mint it from its forced queue).
 func routedTo(c *childLedger, nonce uint64) inclusion.Message {
-	m := c.deposit("carol", 9)
+	m := c.message("carol", 9)
 	m.SrcVid, m.Nonce = hash.Uint64(2), nonce
 	return m
 }
@@ -89,7 +90,7 @@ func (s *KeeperTestSuite) TestRoutedForwardNotConsumed() {
 	s.Require().NoError(err)
 	deadline := child.ForcedOperations[0].Deadline
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(int64(deadline) + 1)
-	s.anchors[deadline] = payload(999)
+	s.anchors.declare(deadline)
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, deadline, through))
 	s.Require().ErrorIs(err, types.ErrForcedOpExpired)
 }

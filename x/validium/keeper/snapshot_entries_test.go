@@ -8,7 +8,6 @@ import (
 
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
-	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/testutil/keepertest"
 	"github.com/slush-tree/slush/x/validium/keeper"
 	"github.com/slush-tree/slush/x/validium/types"
@@ -36,11 +35,12 @@ func (s *KeeperTestSuite) requireConsumed(m inclusion.Message, want bool, msg st
 // snapshot; pruning a snapshot older than the finalized commitment forgets that filing but keeps
 // the entries consumed, and an emergency re-election un-consumes exactly the entries first
 // consumed after the finalized commitment (DESIGN §7.5, §9), which the elected operator can then
-// be routed and consume again. Child 1: C0 (anchor 5) mints before and twice; C1 (6, final) mints
-// early; C2 (7) mints twice again and late (claimed, not forced); C3 (8) mints the routed message
-// forced on it. C2 and C3 are withheld and rolled back.
+// be routed and consume again. Child 1: C0 (anchor 5) claims before and twice; C1 (6, final)
+// claims early; C2 (7) claims late (a batch minting twice again is refused: since issue 13 a
+// message is minted at most once, DESIGN §7.3); C3 (8) mints the routed message forced on it. C2
+// and C3 are withheld and rolled back.
 func (s *KeeperTestSuite) TestRollbackUnconsumesEntries() {
-	s.anchors = fixedAnchors{5: payload(555), 6: payload(666), 7: payload(777), 8: payload(888), 9: payload(999)}
+	s.anchors = newAnchorBook(5, 6, 7, 8, 9)
 	s.keeper.SetAnchorOracle(s.anchors)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
 	c := newChildLedger(s, []uint8{1})
@@ -57,10 +57,14 @@ func (s *KeeperTestSuite) TestRollbackUnconsumesEntries() {
 	s.Require().NoError(err)
 	c1 := res.Commitment
 	s.accept.finalized = c1
-	res, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, c1, 7, twice, late))
+	// a valid proof of a ledger minting twice a second time is refused (the ledger circuit proves
+	// inclusion, not uniqueness: the parent enforces it)
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c.replay(s, len(c.batches)), 1, c1, 7, twice, late))
+	s.Require().ErrorIs(err, types.ErrDuplicateEntry)
+	res, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, c1, 7, late))
 	s.Require().NoError(err)
 	c2 := res.Commitment
-	s.Require().Equal([][]byte{h(late)}, s.snapshotEntries(s.keeper, 1, c2), "twice stays filed where it was consumed first")
+	s.Require().Equal([][]byte{h(late)}, s.snapshotEntries(s.keeper, 1, c2), "twice stays filed where it was consumed")
 
 	// C2 pruned C0 (older than the finalized C1): its filing goes, its entries stay consumed
 	_, err = s.keeper.Snapshots.Get(s.env.Ctx, collections.Join(uint32(1), c0))
@@ -88,7 +92,7 @@ func (s *KeeperTestSuite) TestRollbackUnconsumesEntries() {
 		consumed bool
 	}{
 		{"consumed before the finalized commitment (snapshot pruned)", before, true},
-		{"consumed before the finalized commitment and again after it", twice, true},
+		{"consumed before the finalized commitment, its repeat after it refused", twice, true},
 		{"consumed at the finalized commitment", early, true},
 		{"claimed only after the finalized commitment", late, false},
 		{"forced only after the finalized commitment", routed, false},
@@ -102,15 +106,7 @@ func (s *KeeperTestSuite) TestRollbackUnconsumesEntries() {
 
 	// the elected operator restarts from C1; late is routed to it again (routeDown queues what the
 	// child has not consumed) and both it and the requeued routed message are matched again
-	restarted := newChildLedger(s, []uint8{1})
-	for _, batch := range [][]inclusion.Message{{before, twice}, {early}} {
-		b, err := ledger.NewBatchBuilder(restarted.state)
-		s.Require().NoError(err)
-		for _, m := range batch {
-			s.Require().NoError(restarted.state.PushInbox(m))
-			s.Require().NoError(b.Add(ledger.NewBridgeIn(m)))
-		}
-	}
+	restarted := c.replay(s, 2) // {before, twice}, {early}
 	s.Require().NoError(s.keeper.EnqueueRouted(s.env.Ctx, 1, late, false))
 	upd := keyed(s.update(restarted, 1, c1, 9, routed, late), newKeyHash, 1)
 	upd.Operator = newOp.String()

@@ -49,6 +49,9 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err != nil {
 		return nil, err
 	}
+	if err := k.checkFresh(ctx, msg.ChildIndex, entries); err != nil {
+		return nil, err
+	}
 	forwarded, err := k.checkRouting(msg)
 	if err != nil {
 		return nil, err
@@ -57,9 +60,12 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err != nil {
 		return nil, err
 	}
-	histogram := acceptancetypes.HistogramFromProto(msg.Histogram)
-	if digest := histogram.Digest(); !digest.Equal(&fields.AcceptanceDigest) {
-		return nil, errorsmod.Wrapf(types.ErrAcceptanceDigest, "child %d", msg.ChildIndex)
+	if err := k.checkExits(ctx, msg.ChildIndex, fields, entries, msg.Exits); err != nil {
+		return nil, err
+	}
+	histogram, err := k.reportedHistogram(ctx, msg.Histogram, fields)
+	if err != nil {
+		return nil, err
 	}
 	inputs, err := publicInputs(child, fields, newInbox)
 	if err != nil {
@@ -72,7 +78,7 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err != nil {
 		return nil, err
 	}
-	if res.Routed, err = k.recordRouting(ctx, msg.ChildIndex, entries, msg.Routed); err != nil {
+	if res.Routed, err = k.recordRouting(ctx, msg.ChildIndex, entryHashes(entries), msg.Routed); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -163,8 +169,16 @@ func (k Keeper) checkAnchor(ctx context.Context, child types.Child, c commitment
 	return nil
 }
 
-// chainInbox decodes the consumed entries and extends the child's inbox chain over them.
-func chainInbox(head []byte, raw [][]byte) ([]fr.Element, fr.Element, error) {
+// inboxEntry is one decoded entry of an update's consumed inbox.
+type inboxEntry struct {
+	hash   fr.Element
+	key    []byte // the canonical encoding of hash
+	source ledger.Source
+}
+
+// chainInbox decodes the consumed entries and extends the child's inbox chain over them, each
+// with its source (ledger.InboxLink): the chain the ledger proof ends at.
+func chainInbox(head []byte, raw []types.InboxEntry) ([]inboxEntry, fr.Element, error) {
 	if len(raw) > types.MaxInboxEntriesPerUpdate {
 		return nil, fr.Element{}, errorsmod.Wrapf(types.ErrTooManyInboxEntries, "%d > %d", len(raw), types.MaxInboxEntriesPerUpdate)
 	}
@@ -172,14 +186,50 @@ func chainInbox(head []byte, raw [][]byte) ([]fr.Element, fr.Element, error) {
 	if err != nil {
 		return nil, fr.Element{}, err
 	}
-	entries := make([]fr.Element, len(raw))
-	for i, b := range raw {
-		if entries[i], err = hash.DecodeElement(b); err != nil {
+	entries := make([]inboxEntry, len(raw))
+	for i, e := range raw {
+		h, err := hash.DecodeElement(e.MessageHash)
+		if err != nil {
 			return nil, fr.Element{}, errorsmod.Wrapf(types.ErrInvalidField, "inbox entry %d: %v", i, err)
 		}
-		link = ledger.InboxLink(link, entries[i])
+		src := ledger.Source(e.Source)
+		if e.Source > 255 || !src.Valid() {
+			return nil, fr.Element{}, errorsmod.Wrapf(types.ErrInvalidField, "inbox entry %d: source %d", i, e.Source)
+		}
+		entries[i] = inboxEntry{hash: h, key: e.MessageHash, source: src}
+		link = ledger.InboxLink(link, h, src)
 	}
 	return entries, link, nil
+}
+
+// entryHashes is the message hashes of entries, in order.
+func entryHashes(entries []inboxEntry) []fr.Element {
+	out := make([]fr.Element, len(entries))
+	for i, e := range entries {
+		out[i] = e.hash
+	}
+	return out
+}
+
+// checkFresh refuses an entry consumed twice, in this update or by an earlier accepted one: a
+// message is minted on a ledger at most once (DESIGN §7.3), and the ledger circuit proves
+// inclusion, not uniqueness, so the parent enforces it over everything the child consumed.
+func (k Keeper) checkFresh(ctx context.Context, index uint32, entries []inboxEntry) error {
+	seen := make(map[string]bool, len(entries)) // looked up only, never iterated
+	for i, e := range entries {
+		if seen[string(e.key)] {
+			return errorsmod.Wrapf(types.ErrDuplicateEntry, "inbox entry %d repeats an earlier entry", i)
+		}
+		seen[string(e.key)] = true
+		consumed, err := k.ConsumedEntries.Has(ctx, collections.Join(index, e.key))
+		if err != nil {
+			return err
+		}
+		if consumed {
+			return errorsmod.Wrapf(types.ErrDuplicateEntry, "inbox entry %d (%X) was consumed before", i, e.key)
+		}
+	}
+	return nil
 }
 
 // decodeHead reads a stored inbox head; empty means the empty chain (zero).
@@ -197,20 +247,22 @@ func decodeHead(head []byte) (fr.Element, error) {
 // matchForcedOps checks the update against the child's forced queue (DESIGN §8, §7.5): a
 // queued operation is consumed by an equal inbox entry (a mint: deposits and routed messages for
 // the child itself, in any order, each entry consuming one operation) or, for a routed message
-// bound further down, by its hash in forwarded. It walks the queue in sequence order only until
-// every entry and forwarded hash is spent, refusing the update at an unconsumed operation past its
-// deadline (the oldest come first; EndBlock's deadline index freezes on any other), and returns
-// the consumed operations in queue order.
-func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.Element, forwarded map[string]bool) ([]types.ForcedOperation, error) {
+// bound further down, by its hash in forwarded. Every forced-source entry must consume one (the
+// ledger proof does not prove those mints: the queue does); a claim-source entry may (a claim
+// that beat the route). It walks the queue in sequence order only until every entry and
+// forwarded hash is spent, refusing the update at an unconsumed operation past its deadline (the
+// oldest come first; EndBlock's deadline index freezes on any other), and returns the consumed
+// operations in queue order.
+func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []inboxEntry, forwarded map[string]bool) ([]types.ForcedOperation, error) {
 	minted := make(map[string]int, len(entries)) // looked up only, never iterated
 	for _, e := range entries {
-		minted[string(hash.EncodeElement(e))]++
+		minted[string(e.key)]++
 	}
 	rootHeight, err := k.RootHeight(ctx)
 	if err != nil {
 		return nil, err
 	}
-	left, err := k.matchable(ctx, index, entries, minted)
+	left, err := k.matchable(ctx, index, entries)
 	if err != nil {
 		return nil, err
 	}
@@ -237,25 +289,27 @@ func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []fr.E
 	if err != nil {
 		return nil, err
 	}
+	for i, e := range entries { // a forced entry the queue did not match (e.g. only a forward is queued) is unproven
+		if e.source == ledger.SourceForced && minted[string(e.key)] > 0 {
+			return nil, errorsmod.Wrapf(types.ErrUnprovenEntry, "forced inbox entry %d (%X) matches no queued mint", i, e.key)
+		}
+	}
 	return consumed, nil
 }
 
-// matchable counts the entries that can consume a queued operation (a claim's entry matches
-// none), from the payload index: the walk of matchForcedOps stops once that many are spent
-// instead of reading the whole queue. Entries are visited in their order; minted holds each
-// payload's multiplicity.
-func (k Keeper) matchable(ctx context.Context, index uint32, entries []fr.Element, minted map[string]int) (int, error) {
-	seen := make(map[string]bool, len(entries)) // looked up only, never iterated
+// matchable counts the entries that can consume a queued operation, from the payload index:
+// the walk of matchForcedOps stops once that many are spent instead of reading the whole queue.
+// A forced-source entry with nothing queued is refused here (ErrUnprovenEntry). Entries are
+// unique (checkFresh).
+func (k Keeper) matchable(ctx context.Context, index uint32, entries []inboxEntry) (int, error) {
 	n := 0
-	for _, e := range entries {
-		key := hash.EncodeElement(e)
-		if seen[string(key)] {
-			continue
-		}
-		seen[string(key)] = true
-		queued, err := k.queuedWithPayload(ctx, index, key, minted[string(key)])
+	for i, e := range entries {
+		queued, err := k.queuedWithPayload(ctx, index, e.key, 1)
 		if err != nil {
 			return 0, err
+		}
+		if queued == 0 && e.source == ledger.SourceForced {
+			return 0, errorsmod.Wrapf(types.ErrUnprovenEntry, "forced inbox entry %d (%X) is not in the child's forced queue", i, e.key)
 		}
 		n += queued
 	}
@@ -281,7 +335,8 @@ func (k Keeper) advanceForcedHead(ctx context.Context, index uint32) error {
 }
 
 // publicInputs is the ledger circuit's public input vector for this update, in its order:
-// vid, old/new ledger root, old/new inbox, old/new outbox, anchor height, anchor commitment.
+// vid, old/new ledger root, old/new inbox, old/new outbox, old/new receipts, anchor height,
+// anchor commitment.
 func publicInputs(child types.Child, c commitment.Commitment, newInbox fr.Element) ([]fr.Element, error) {
 	oldLedger, err := hash.DecodeElement(child.LedgerRoot)
 	if err != nil {
@@ -291,12 +346,16 @@ func publicInputs(child types.Child, c commitment.Commitment, newInbox fr.Elemen
 	if err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidField, "stored outbox root: %v", err)
 	}
+	oldReceipts, err := hash.DecodeElement(child.ReceiptRoot)
+	if err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidField, "stored receipt root: %v", err)
+	}
 	oldInbox, err := decodeHead(child.InboxHead)
 	if err != nil {
 		return nil, err
 	}
 	return []fr.Element{
-		c.Vid, oldLedger, c.LedgerRoot, oldInbox, newInbox, oldOutbox, c.OutboxRoot,
+		c.Vid, oldLedger, c.LedgerRoot, oldInbox, newInbox, oldOutbox, c.OutboxRoot, oldReceipts, c.ReceiptRoot,
 		hash.Uint64(c.AnchorHeight), c.AnchorCommitment,
 	}, nil
 }
@@ -336,6 +395,7 @@ func (k Keeper) recordUpdate(
 	child.LatestCommitment = commitmentBytes
 	child.LedgerRoot = hash.EncodeElement(c.LedgerRoot)
 	child.OutboxRoot = hash.EncodeElement(c.OutboxRoot)
+	child.ReceiptRoot = hash.EncodeElement(c.ReceiptRoot)
 	child.InboxHead = hash.EncodeElement(newInbox)
 	child.AnchorHeight = c.AnchorHeight
 	child.Epoch = c.Epoch

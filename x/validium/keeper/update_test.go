@@ -3,11 +3,14 @@ package keeper_test
 import (
 	"context"
 	"math/big"
+	"slices"
 	"sync"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
+
+	"cosmossdk.io/collections"
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
@@ -19,8 +22,9 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// ledgerParams are small parameters so a real proof takes about a second.
-var ledgerParams = ledger.Params{AccountDepth: 4, OutboxDepth: 3, BatchSize: 2}
+// ledgerParams are small parameters so a real proof takes about a second; its two claim
+// sections prove messages sent by this (root) chain itself (no hops below the anchor's record).
+var ledgerParams = ledger.Params{AccountDepth: 4, OutboxDepth: 3, BatchSize: 2, ClaimSlots: 2, InclusionDepth: 0}
 
 // ledgerSystem is the compiled ledger circuit with a (random, test-only) Groth16 setup.
 type ledgerSystem struct {
@@ -54,58 +58,222 @@ func (s *KeeperTestSuite) ledger() ledgerSystem {
 	return ledgerSys
 }
 
-// fixedAnchors is the AnchorOracle mock: the root commitments this chain knows.
-type fixedAnchors map[uint64][]byte
-
-func (f fixedAnchors) RootCommitmentAt(_ context.Context, h uint64) ([]byte, bool, error) {
-	c, ok := f[h]
-	return c, ok, nil
+// anchorBook is the AnchorOracle mock: the root commitments this (root) chain knows, at the
+// declared root heights. Each is a real commitment record whose outbox holds the messages this
+// chain sent before it was sealed (on first use), so children can claim them under it: a
+// claim's inclusion path is the record itself (DESIGN §7.2, zero hops).
+type anchorBook struct {
+	sent     []inclusion.Message // this chain's outbox, in order
+	declared map[uint64]bool
+	sealed   map[uint64]sealedRoot
 }
+
+// sealedRoot is the root record at one height and how many sent messages its outbox holds.
+type sealedRoot struct {
+	record commitment.Commitment
+	size   int
+}
+
+func newAnchorBook(heights ...uint64) *anchorBook {
+	b := &anchorBook{declared: map[uint64]bool{}, sealed: map[uint64]sealedRoot{}}
+	for _, h := range heights {
+		b.declare(h)
+	}
+	return b
+}
+
+// declare makes h a root height this chain knows (its record is sealed on first use).
+func (b *anchorBook) declare(h uint64) { b.declared[h] = true }
+
+// send appends m to this chain's outbox (a bridge-out, or the burn of a forced deposit).
+func (b *anchorBook) send(m inclusion.Message) { b.sent = append(b.sent, m) }
+
+// outbox is an accumulator of the first n sent messages.
+func (b *anchorBook) outbox(n int) (*smt.Accumulator, error) {
+	acc, err := smt.NewAccumulator(smt.NewMemStore(), inclusion.AccumulatorDepth)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range b.sent[:n] {
+		if _, err := acc.Append(m.Hash()); err != nil {
+			return nil, err
+		}
+	}
+	return acc, nil
+}
+
+// seal fixes the root record at h (once): it commits to everything sent so far.
+func (b *anchorBook) seal(h uint64) (sealedRoot, bool, error) {
+	if r, ok := b.sealed[h]; ok {
+		return r, true, nil
+	}
+	if !b.declared[h] {
+		return sealedRoot{}, false, nil
+	}
+	acc, err := b.outbox(len(b.sent))
+	if err != nil {
+		return sealedRoot{}, false, err
+	}
+	outboxRoot, err := acc.Root()
+	if err != nil {
+		return sealedRoot{}, false, err
+	}
+	r := sealedRoot{size: len(b.sent), record: commitment.Commitment{
+		LedgerRoot: hash.Uint64(h), OutboxRoot: outboxRoot, ReceiptRoot: smt.EmptyAccumulatorRoot(inclusion.AccumulatorDepth),
+		ChildrenRoot: commitment.EmptyChildrenRoot(), FinalizedChildrenRoot: commitment.EmptyChildrenRoot(),
+		AnchorHeight: h, AcceptanceDigest: hash.Uint64(1),
+	}}
+	b.sealed[h] = r
+	return r, true, nil
+}
+
+func (b *anchorBook) RootCommitmentAt(_ context.Context, h uint64) ([]byte, bool, error) {
+	r, ok, err := b.seal(h)
+	if !ok || err != nil {
+		return nil, ok, err
+	}
+	return hash.EncodeElement(r.record.Hash()), true, nil
+}
+
+// anchorAt is the root commitment at a declared root height h (sealing it).
+func (s *KeeperTestSuite) anchorAt(h uint64) []byte {
+	c, ok, err := s.anchors.RootCommitmentAt(context.Background(), h)
+	s.Require().NoError(err)
+	s.Require().True(ok, "root height %d is not declared", h)
+	return c
+}
+
+// claimWitnesses proves each claimed message in this chain's outbox under the root record at h.
+func (s *KeeperTestSuite) claimWitnesses(h uint64, claims []inclusion.Message) []inclusion.Witness {
+	if len(claims) == 0 {
+		return nil
+	}
+	r, ok, err := s.anchors.seal(h)
+	s.Require().NoError(err)
+	s.Require().True(ok)
+	acc, err := s.anchors.outbox(r.size)
+	s.Require().NoError(err)
+	out := make([]inclusion.Witness, len(claims))
+	for i, m := range claims {
+		pos := slices.Index(s.anchors.sent[:r.size], m)
+		s.Require().GreaterOrEqual(pos, 0, "claim %d was not sent before the root commitment at %d", i, h)
+		proof, err := acc.Prove(uint64(pos))
+		s.Require().NoError(err)
+		out[i] = inclusion.Witness{Root: r.record, Leaf: m.Leaf(), Acc: proof}
+	}
+	return out
+}
+
+// inbound is one message a batch mints, with the inbox source that justifies it.
+type inbound struct {
+	m   inclusion.Message
+	src ledger.Source
+}
+
+func claimed(m inclusion.Message) inbound  { return inbound{m, ledger.SourceClaim} }
+func forcedIn(m inclusion.Message) inbound { return inbound{m, ledger.SourceForced} }
+func exitIn(m inclusion.Message) inbound   { return inbound{m, ledger.SourceExit} }
 
 // childLedger is a child's own ledger, driven as its chain and prover would.
 type childLedger struct {
 	state *ledger.State
+	path  []uint8
 	vid   fr.Element
+	book  *anchorBook
 	nonce uint64
+	// batches are the bridge-ins of every batch built so far (to replay the ledger).
+	batches [][]inbound
+	// childrenRoot and finalizedChildren are the children roots its commitments carry.
+	childrenRoot, finalizedChildren fr.Element
 }
 
 func newChildLedger(s *KeeperTestSuite, path []uint8) *childLedger {
+	s.Require().NotNil(s.anchors, "declare the anchors first")
 	vid := commitment.MustPackVid(path)
 	st, err := ledger.NewState(smt.NewMemStore(), vid, ledgerParams)
 	s.Require().NoError(err)
-	return &childLedger{state: st, vid: vid}
+	return &childLedger{state: st, path: path, vid: vid, book: s.anchors,
+		childrenRoot: commitment.EmptyChildrenRoot(), finalizedChildren: commitment.EmptyChildrenRoot()}
 }
 
-func (c *childLedger) roots(s *KeeperTestSuite) ([]byte, []byte) {
+// replay is a fresh ledger of the same child after its first n batches (what an elected
+// operator restarting from the n-th commitment holds, or a branch to try another batch on).
+func (c *childLedger) replay(s *KeeperTestSuite, n int) *childLedger {
+	r := newChildLedger(s, c.path)
+	r.nonce, r.childrenRoot, r.finalizedChildren = c.nonce, c.childrenRoot, c.finalizedChildren
+	for _, batch := range c.batches[:n] {
+		b, err := ledger.NewBatchBuilder(r.state)
+		s.Require().NoError(err)
+		for _, e := range batch {
+			s.Require().NoError(r.state.PushInbox(e.m, e.src))
+			s.Require().NoError(b.Add(ledger.NewBridgeIn(e.m, e.src)))
+		}
+		r.batches = append(r.batches, batch)
+	}
+	return r
+}
+
+func (c *childLedger) roots(s *KeeperTestSuite) (ledgerRoot, outboxRoot, receiptRoot []byte) {
 	l, err := c.state.Root()
 	s.Require().NoError(err)
 	o, err := c.state.OutboxRoot()
 	s.Require().NoError(err)
-	return hash.EncodeElement(l), hash.EncodeElement(o)
+	r, err := c.state.ReceiptRoot()
+	s.Require().NoError(err)
+	return hash.EncodeElement(l), hash.EncodeElement(o), hash.EncodeElement(r)
 }
 
-// deposit is a forced-in message for the owner of seed, from the parent.
-func (c *childLedger) deposit(seed string, amount uint64) inclusion.Message {
+// message is a message to the owner of seed from this (root) chain, not sent yet.
+func (c *childLedger) message(seed string, amount uint64) inclusion.Message {
 	c.nonce++
 	return inclusion.Message{SrcVid: hash.Uint64(0), DstVid: c.vid, Nonce: c.nonce,
 		Recipient: ledger.OwnerHash(ledger.KeyFromSeed([]byte(seed)).PublicKey), AssetID: hash.Uint64(7),
 		Amount: amount, Deadline: 1000}
 }
 
-// update proves a batch minting each message and returns the MsgSubmitUpdate for it.
+// deposit is a message for the owner of seed, sent by this (root) chain to the child: the child
+// can claim it under any root commitment sealed after this call, or mint it when it is forced.
+func (c *childLedger) deposit(seed string, amount uint64) inclusion.Message {
+	m := c.message(seed, amount)
+	c.book.send(m)
+	return m
+}
+
+// update proves a batch minting each message and returns the MsgSubmitUpdate for it. A message
+// this chain has queued for the child is minted as forced, any other as claimed.
 func (s *KeeperTestSuite) update(c *childLedger, index uint32, prev []byte, anchor uint64, msgs ...inclusion.Message) *types.MsgSubmitUpdate {
+	in := make([]inbound, len(msgs))
+	for i, m := range msgs {
+		in[i] = claimed(m)
+		queued := false
+		rng := collections.NewSuperPrefixedTripleRange[uint32, []byte, uint64](index, hash.EncodeElement(m.Hash()))
+		s.Require().NoError(s.keeper.ForcedPayloads.Walk(s.env.Ctx, rng, func(collections.Triple[uint32, []byte, uint64]) (bool, error) {
+			queued = true
+			return true, nil
+		}))
+		if queued {
+			in[i] = forcedIn(m)
+		}
+	}
+	return s.updateWith(c, index, prev, anchor, in...)
+}
+
+// updateWith proves a batch minting each entry with its source (claims proven under the root
+// commitment at anchor) and returns the MsgSubmitUpdate for it, without exit proofs.
+func (s *KeeperTestSuite) updateWith(c *childLedger, index uint32, prev []byte, anchor uint64, in ...inbound) *types.MsgSubmitUpdate {
 	sys := s.ledger()
 	b, err := ledger.NewBatchBuilder(c.state)
 	s.Require().NoError(err)
-	entries := make([][]byte, len(msgs))
-	for i, m := range msgs {
-		s.Require().NoError(c.state.PushInbox(m))
-		s.Require().NoError(b.Add(ledger.NewBridgeIn(m)))
-		entries[i] = hash.EncodeElement(m.Hash())
+	entries := make([]types.InboxEntry, len(in))
+	for i, e := range in {
+		s.Require().NoError(c.state.PushInbox(e.m, e.src))
+		s.Require().NoError(b.Add(ledger.NewBridgeIn(e.m, e.src)))
+		entries[i] = types.InboxEntry{MessageHash: hash.EncodeElement(e.m.Hash()), Source: uint32(e.src)}
 	}
-	anchorCommitment, err := hash.DecodeElement(s.anchors[anchor])
+	c.batches = append(c.batches, in)
+	anchorCommitment, err := hash.DecodeElement(s.anchorAt(anchor))
 	s.Require().NoError(err)
-	w, err := b.Build(anchor, anchorCommitment)
+	w, err := b.Build(anchor, anchorCommitment, s.claimWitnesses(anchor, b.Claims()))
 	s.Require().NoError(err)
 	proofBytes, _, err := ledger.ProveBatch(sys.ccs, sys.pk, w)
 	s.Require().NoError(err)
@@ -117,8 +285,9 @@ func (s *KeeperTestSuite) update(c *childLedger, index uint32, prev []byte, anch
 		PrevCommitment: prev,
 		NewCommitment: types.CommitmentFields{
 			Vid: hash.EncodeElement(c.vid), LedgerRoot: hash.EncodeElement(w.Public.NewLedgerRoot),
-			OutboxRoot: hash.EncodeElement(w.Public.NewOutbox), ReceiptRoot: payload(3), ChildrenRoot: payload(4),
-			AnchorHeight: anchor, AnchorCommitment: s.anchors[anchor], AcceptanceDigest: hash.EncodeElement(hist.Digest()),
+			OutboxRoot: hash.EncodeElement(w.Public.NewOutbox), ReceiptRoot: hash.EncodeElement(w.Public.NewReceipts),
+			ChildrenRoot: hash.EncodeElement(c.childrenRoot), FinalizedChildrenRoot: hash.EncodeElement(c.finalizedChildren),
+			AnchorHeight: anchor, AnchorCommitment: s.anchorAt(anchor), AcceptanceDigest: hash.EncodeElement(hist.Digest()),
 			OperatorKeyHash: payload(5), Epoch: 0,
 		},
 		InboxEntries: entries,
@@ -130,17 +299,17 @@ func (s *KeeperTestSuite) update(c *childLedger, index uint32, prev []byte, anch
 
 // registerLedgerChild registers child `index` with the ledger circuit's key and c's genesis roots.
 func (s *KeeperTestSuite) registerLedgerChild(c *childLedger, index byte) {
-	lr, or := c.roots(s)
+	lr, or, rr := c.roots(s)
 	res, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
 		Operator: s.operator(index).String(), VerifyingKey: s.ledger().vk, Bond: types.DefaultMinChildBond,
-		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, OperatorKeyHash: payload(5),
+		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
 	})
 	s.Require().NoError(err)
 	s.Require().Equal(uint32(index), res.Index)
 }
 
 func (s *KeeperTestSuite) setupUpdates() *childLedger {
-	s.anchors = fixedAnchors{5: payload(555), 6: payload(666), 8: payload(888)}
+	s.anchors = newAnchorBook(5, 6, 8)
 	s.keeper.SetAnchorOracle(s.anchors)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
 	c := newChildLedger(s, []uint8{1})
@@ -149,7 +318,8 @@ func (s *KeeperTestSuite) setupUpdates() *childLedger {
 }
 
 // TestSubmitUpdateHappyPath: a real proof of a batch consuming a forced deposit is accepted;
-// the child's roots, history, children SMT, queue and acceptance record all move.
+// the child's roots (receipt root included: one receipt per mint), history, children SMT, queue
+// and acceptance record all move.
 func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	c := s.setupUpdates()
 	m := c.deposit("alice", 40)
@@ -161,9 +331,12 @@ func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	s.Require().Equal(hash.EncodeElement(m.Hash()), forced.PayloadHash)
 	rootBefore, err := s.keeper.ChildrenRoot(s.env.Ctx)
 	s.Require().NoError(err)
+	_, _, genesisReceipts := c.roots(s)
 
 	gasBefore := s.env.Ctx.GasMeter().GasConsumed()
-	res, err := s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, 5, m))
+	msg := s.update(c, 1, nil, 5, m)
+	s.Require().Equal([]types.InboxEntry{{MessageHash: forced.PayloadHash, Source: uint32(ledger.SourceForced)}}, msg.InboxEntries)
+	res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(1), res.ForcedConsumed)
 	params := types.DefaultParams()
@@ -173,6 +346,9 @@ func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	child, err := s.query.Child(s.env.Ctx, &types.QueryChildRequest{Index: 1})
 	s.Require().NoError(err)
 	s.Require().Equal(res.Commitment, child.Child.LatestCommitment)
+	_, _, receipts := c.roots(s)
+	s.Require().Equal(receipts, child.Child.ReceiptRoot, "the proven receipt root is stored")
+	s.Require().NotEqual(genesisReceipts, child.Child.ReceiptRoot, "the mint appended a receipt")
 	s.Require().Equal([]types.HistoryEntry{{RootHeight: 5, Commitment: res.Commitment}}, child.History)
 	s.Require().Empty(child.ForcedOperations, "the forced deposit was consumed")
 	ops, index := s.forcedIndex()
@@ -183,21 +359,24 @@ func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	s.Require().NoError(err)
 	s.Require().False(rootBefore.Equal(&rootAfter), "children SMT updated")
 
-	// the next update chains on the accepted one
-	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, res.Commitment, 6, c.deposit("bob", 5)))
+	// the next update chains on the accepted one, claiming a message under the anchor
+	next := s.update(c, 1, res.Commitment, 6, c.deposit("bob", 5))
+	s.Require().Equal(uint32(ledger.SourceClaim), next.InboxEntries[0].Source)
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
 	s.Require().NoError(err)
 }
 
 // TestSubmitUpdateRejections: each check of DESIGN §5 fails with its own error and changes nothing.
 func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 	c := s.setupUpdates()
-	first, err := s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, 5, c.deposit("alice", 1)))
-	s.Require().NoError(err)
-	good := s.update(c, 1, first.Commitment, 6, c.deposit("alice", 2))
-
 	other := newChildLedger(s, []uint8{2})
 	s.registerLedgerChild(other, 2)
-	otherFirst := s.update(other, 2, nil, 5, other.deposit("bob", 3))
+	// every claimed message is sent before the root commitments it is claimed under
+	alice1, alice2, bob3 := c.deposit("alice", 1), c.deposit("alice", 2), other.deposit("bob", 3)
+	first, err := s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, 5, alice1))
+	s.Require().NoError(err)
+	good := s.update(c, 1, first.Commitment, 6, alice2)
+	otherFirst := s.update(other, 2, nil, 5, bob3)
 
 	modulus := make([]byte, 32)
 	fr.Modulus().FillBytes(modulus)
@@ -219,7 +398,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 		}, types.ErrWrongVid},
 		{"another child's proof under this child's vid", func(m *types.MsgSubmitUpdate) { m.Proof = otherFirst.Proof }, types.ErrInvalidProof},
 		{"proof for another anchor", func(m *types.MsgSubmitUpdate) {
-			m.NewCommitment.AnchorHeight, m.NewCommitment.AnchorCommitment = 8, s.anchors[8]
+			m.NewCommitment.AnchorHeight, m.NewCommitment.AnchorCommitment = 8, s.anchorAt(8)
 			hist := acceptancetypes.Histogram{{Height: 8, Count: 1}}
 			m.Histogram, m.NewCommitment.AcceptanceDigest = acceptancetypes.HistogramToProto(hist), hash.EncodeElement(hist.Digest())
 		}, types.ErrInvalidProof},
@@ -229,8 +408,27 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 		{"field element equal to the modulus", func(m *types.MsgSubmitUpdate) { m.NewCommitment.LedgerRoot = modulus }, types.ErrInvalidField},
 		{"field element above the modulus", func(m *types.MsgSubmitUpdate) { m.NewCommitment.OutboxRoot = aboveModulus }, types.ErrInvalidField},
 		{"short field element", func(m *types.MsgSubmitUpdate) { m.NewCommitment.Vid = m.NewCommitment.Vid[1:] }, types.ErrInvalidField},
-		{"inbox entry above the modulus", func(m *types.MsgSubmitUpdate) { m.InboxEntries = [][]byte{aboveModulus} }, types.ErrInvalidField},
+		{"inbox entry above the modulus", func(m *types.MsgSubmitUpdate) { m.InboxEntries[0].MessageHash = aboveModulus }, types.ErrInvalidField},
+		{"inbox entry without a source", func(m *types.MsgSubmitUpdate) { m.InboxEntries[0].Source = 0 }, types.ErrInvalidField},
+		{"inbox entry with an unknown source", func(m *types.MsgSubmitUpdate) { m.InboxEntries[0].Source = 4 }, types.ErrInvalidField},
+		{"inbox source wrapping to a valid byte", func(m *types.MsgSubmitUpdate) { m.InboxEntries[0].Source = 256 + 1 }, types.ErrInvalidField},
+		{"claimed entry relabelled as forced (nothing queued)", func(m *types.MsgSubmitUpdate) {
+			m.InboxEntries[0].Source = uint32(ledger.SourceForced)
+		}, types.ErrUnprovenEntry},
+		{"claimed entry relabelled as an exit", func(m *types.MsgSubmitUpdate) {
+			m.InboxEntries[0].Source = uint32(ledger.SourceExit)
+		}, types.ErrUnprovenEntry},
 		{"skipped inbox entry", func(m *types.MsgSubmitUpdate) { m.InboxEntries = nil }, types.ErrInvalidProof},
+		{"receipt root not the proven one", func(m *types.MsgSubmitUpdate) { m.NewCommitment.ReceiptRoot = payload(77) }, types.ErrInvalidProof},
+		{"receipt root unchanged (the mint's receipt dropped)", func(m *types.MsgSubmitUpdate) {
+			child, err := s.keeper.GetChild(s.env.Ctx, 1)
+			s.Require().NoError(err)
+			m.NewCommitment.ReceiptRoot = child.ReceiptRoot
+		}, types.ErrInvalidProof},
+		{"finalized children root above the modulus", func(m *types.MsgSubmitUpdate) {
+			m.NewCommitment.FinalizedChildrenRoot = aboveModulus
+		}, types.ErrInvalidField},
+		{"no finalized children root", func(m *types.MsgSubmitUpdate) { m.NewCommitment.FinalizedChildrenRoot = nil }, types.ErrInvalidField},
 		{"ledger root not the proven one", func(m *types.MsgSubmitUpdate) { m.NewCommitment.LedgerRoot = payload(77) }, types.ErrInvalidProof},
 		{"histogram not the committed one", func(m *types.MsgSubmitUpdate) { m.Histogram[0].Count = 2 }, types.ErrAcceptanceDigest},
 		{"garbage proof bytes", func(m *types.MsgSubmitUpdate) { m.Proof = []byte("garbage") }, types.ErrInvalidProof},
@@ -240,7 +438,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 			m.Proof[100] ^= 1
 		}, types.ErrInvalidProof},
 		{"too many inbox entries", func(m *types.MsgSubmitUpdate) {
-			m.InboxEntries = make([][]byte, types.MaxInboxEntriesPerUpdate+1)
+			m.InboxEntries = make([]types.InboxEntry, types.MaxInboxEntriesPerUpdate+1)
 		}, types.ErrTooManyInboxEntries},
 	}
 	for _, tc := range cases {
@@ -262,21 +460,26 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 
 func cloneUpdate(m *types.MsgSubmitUpdate) *types.MsgSubmitUpdate {
 	c := *m
-	c.InboxEntries = append([][]byte(nil), m.InboxEntries...)
+	c.InboxEntries = append([]types.InboxEntry(nil), m.InboxEntries...)
 	c.Histogram = append([]acceptancetypes.HistogramBucket(nil), m.Histogram...)
+	c.Exits = make([]types.ExitProof, len(m.Exits))
+	for i, e := range m.Exits {
+		c.Exits[i] = cloneExitProof(e)
+	}
+	c.Forwarded = append([][]byte(nil), m.Forwarded...)
 	return &c
 }
 
 // TestSubmitUpdateWrongVerifyingKey: a child registered with another circuit's key cannot update.
 func (s *KeeperTestSuite) TestSubmitUpdateWrongVerifyingKey() {
-	s.anchors = fixedAnchors{5: payload(555)}
+	s.anchors = newAnchorBook(5)
 	s.keeper.SetAnchorOracle(s.anchors)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
 	c := newChildLedger(s, []uint8{1})
-	lr, or := c.roots(s)
+	lr, or, rr := c.roots(s)
 	_, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
 		Operator: s.operator(1).String(), VerifyingKey: s.vk, Bond: types.DefaultMinChildBond,
-		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, OperatorKeyHash: payload(5),
+		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
 	})
 	s.Require().NoError(err)
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, 5, c.deposit("alice", 1)))
@@ -290,7 +493,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateFrozenAndExpired() {
 	res, err := s.force(1, 4242)
 	s.Require().NoError(err)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(int64(res.Deadline) + 1)
-	s.anchors[res.Deadline] = payload(999)
+	s.anchors.declare(res.Deadline)
 	msg := s.update(c, 1, nil, res.Deadline, c.deposit("alice", 1))
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().ErrorIs(err, types.ErrForcedOpExpired)

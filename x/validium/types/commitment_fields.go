@@ -15,7 +15,8 @@ func NewCommitmentFields(c commitment.Commitment) CommitmentFields {
 	return CommitmentFields{
 		Vid: hash.EncodeElement(c.Vid), LedgerRoot: hash.EncodeElement(c.LedgerRoot),
 		OutboxRoot: hash.EncodeElement(c.OutboxRoot), ReceiptRoot: hash.EncodeElement(c.ReceiptRoot),
-		ChildrenRoot: hash.EncodeElement(c.ChildrenRoot), AnchorHeight: c.AnchorHeight,
+		ChildrenRoot: hash.EncodeElement(c.ChildrenRoot), FinalizedChildrenRoot: hash.EncodeElement(c.FinalizedChildrenRoot),
+		AnchorHeight:     c.AnchorHeight,
 		AnchorCommitment: hash.EncodeElement(c.AnchorCommitment), AcceptanceDigest: hash.EncodeElement(c.AcceptanceDigest),
 		OperatorKeyHash: hash.EncodeElement(c.OperatorKeyHash), Epoch: c.Epoch,
 	}
@@ -32,7 +33,9 @@ func (f CommitmentFields) Decode() (commitment.Commitment, error) {
 	}{
 		{"vid", f.Vid, &c.Vid}, {"ledger_root", f.LedgerRoot, &c.LedgerRoot},
 		{"outbox_root", f.OutboxRoot, &c.OutboxRoot}, {"receipt_root", f.ReceiptRoot, &c.ReceiptRoot},
-		{"children_root", f.ChildrenRoot, &c.ChildrenRoot}, {"anchor_commitment", f.AnchorCommitment, &c.AnchorCommitment},
+		{"children_root", f.ChildrenRoot, &c.ChildrenRoot},
+		{"finalized_children_root", f.FinalizedChildrenRoot, &c.FinalizedChildrenRoot},
+		{"anchor_commitment", f.AnchorCommitment, &c.AnchorCommitment},
 		{"acceptance_digest", f.AcceptanceDigest, &c.AcceptanceDigest},
 		{"operator_key_hash", f.OperatorKeyHash, &c.OperatorKeyHash},
 	} {

@@ -74,4 +74,14 @@ var (
 	ErrNoSnapshot = errorsmod.Register(ModuleName, 35, "no snapshot of the child's finalized commitment")
 	// ErrCannotSlash is returned when a bond cannot be slashed (bad share, or no bank that can burn).
 	ErrCannotSlash = errorsmod.Register(ModuleName, 36, "cannot slash the operator bond")
+	// ErrUnknownExit is returned when no exit of that account of that child was paid.
+	ErrUnknownExit = errorsmod.Register(ModuleName, 37, "no such exit")
+	// ErrUnprovenEntry is returned for an inbox entry its source does not justify: a forced entry
+	// with no queued operation, an exit entry without a valid exit proof (DESIGN §5, §8).
+	ErrUnprovenEntry = errorsmod.Register(ModuleName, 38, "inbox entry not justified by its source")
+	// ErrDuplicateEntry is returned for an inbox entry the child has consumed before (one mint per message).
+	ErrDuplicateEntry = errorsmod.Register(ModuleName, 39, "inbox entry consumed twice")
+	// ErrTooManyBuckets is returned for a reported histogram with more buckets than allowed,
+	// before it is hashed.
+	ErrTooManyBuckets = errorsmod.Register(ModuleName, 40, "histogram has too many buckets")
 )

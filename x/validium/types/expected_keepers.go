@@ -27,12 +27,16 @@ type AcceptanceHooks interface {
 		reported acceptancetypes.Histogram, subtree uint64) error
 	// FinalizedCommitment returns the child's finalized commitment, if any.
 	FinalizedCommitment(ctx context.Context, childIndex uint32) ([]byte, bool, error)
+	// MaxReportBuckets is the most buckets a child's reported histogram may have.
+	MaxReportBuckets(ctx context.Context) (int, error)
+	// OnChildRemoved drops a deregistered child's record and finalized leaf.
+	OnChildRemoved(ctx context.Context, childIndex uint32) error
 }
 
 // ExitMinter credits an exited balance on this chain's own ledger (x/bridge).
 type ExitMinter interface {
-	// MintExit mints amount of asset to owner as a message from srcVid (nonce: the account index).
-	MintExit(ctx context.Context, srcVid, owner, asset fr.Element, amount, nonce uint64) error
+	// MintExit mints the exit message m (types.ExitMessage) as an exit-source bridge-in.
+	MintExit(ctx context.Context, m inclusion.Message) error
 }
 
 // AnchorOracle knows the root commitments this chain has verified (its own at the root, the

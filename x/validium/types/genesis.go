@@ -1,6 +1,8 @@
 package types
 
 import (
+	"fmt"
+
 	"bytes"
 
 	errorsmod "cosmossdk.io/errors"
@@ -75,7 +77,27 @@ func (gs GenesisState) Validate() error {
 		}
 		consumed[snapshotKey(e.ChildIndex, e.PayloadHash)] = true
 	}
+	if err := validateExits(gs.Exits, children); err != nil {
+		return err
+	}
 	return validateSnapshotEntries(gs.SnapshotEntries, children, snapshots, consumed)
+}
+
+// validateExits checks each paid exit: a known child, once per account, with an opening of that
+// account whose fields decode canonically (the chain's next update carries it up as a proof).
+func validateExits(exits []ExitRecord, children map[uint32]bool) error {
+	seen := make(map[string]bool, len(exits)) // looked up only, never iterated
+	for _, e := range exits {
+		key := fmt.Sprintf("%d/%d", e.ChildIndex, e.AccountIndex)
+		if !children[e.ChildIndex] || seen[key] || e.Opening.AccountIndex != e.AccountIndex {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "exit of child %d account %d", e.ChildIndex, e.AccountIndex)
+		}
+		seen[key] = true
+		if _, _, err := e.Opening.Open(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "exit of child %d account %d: %v", e.ChildIndex, e.AccountIndex, err)
+		}
+	}
+	return nil
 }
 
 // validateSnapshotEntries checks that each entry a snapshot filed (DESIGN §9 rollback) belongs to

@@ -54,3 +54,11 @@ const MaxHistoryEntries = 256
 // MaxPendingForcedOps bounds one child's forced-operation queue, so storage and the work
 // of clearing a frozen child's queue stay bounded.
 const MaxPendingForcedOps = 10_000
+
+// ForcedOpStoreKey is the store key (in this module's store) of a child's queued forced
+// operation: what the child's MsgReceiveForced proves against this chain's app hash, and what a
+// relayer queries with a proof.
+func ForcedOpStoreKey(index uint32, sequence uint64) ([]byte, error) {
+	return collections.EncodeKeyWithPrefix(ForcedOpsKey.Bytes(),
+		collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), collections.Join(index, sequence))
+}

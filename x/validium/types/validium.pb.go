@@ -186,6 +186,9 @@ type Child struct {
 	// operator_key_hash is the hash of the child's operator EdDSA key its commitments must carry
 	// (32 canonical bytes; empty = the zero element).
 	OperatorKeyHash []byte `protobuf:"bytes,16,opt,name=operator_key_hash,json=operatorKeyHash,proto3" json:"operator_key_hash,omitempty"`
+	// receipt_root is the child's receipt accumulator root after its latest accepted update (its
+	// genesis root before): the ledger proof moves it, one receipt per proven mint (DESIGN §7.3).
+	ReceiptRoot []byte `protobuf:"bytes,17,opt,name=receipt_root,json=receiptRoot,proto3" json:"receipt_root,omitempty"`
 }
 
 func (m *Child) Reset()         { *m = Child{} }
@@ -333,6 +336,13 @@ func (m *Child) GetOperatorKeyHash() []byte {
 	return nil
 }
 
+func (m *Child) GetReceiptRoot() []byte {
+	if m != nil {
+		return m.ReceiptRoot
+	}
+	return nil
+}
+
 // CommitmentFields is the preimage of a validium commitment (DESIGN §3): every field element is
 // 32 canonical big-endian bytes, heights and epoch are integers.
 type CommitmentFields struct {
@@ -344,7 +354,7 @@ type CommitmentFields struct {
 	OutboxRoot []byte `protobuf:"bytes,3,opt,name=outbox_root,json=outboxRoot,proto3" json:"outbox_root,omitempty"`
 	// receipt_root is the receipt accumulator root.
 	ReceiptRoot []byte `protobuf:"bytes,4,opt,name=receipt_root,json=receiptRoot,proto3" json:"receipt_root,omitempty"`
-	// children_root is the children SMT root.
+	// children_root is the SMT root of the children's latest accepted commitments.
 	ChildrenRoot []byte `protobuf:"bytes,5,opt,name=children_root,json=childrenRoot,proto3" json:"children_root,omitempty"`
 	// anchor_height is the root height of the anchor.
 	AnchorHeight uint64 `protobuf:"varint,6,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
@@ -356,6 +366,9 @@ type CommitmentFields struct {
 	OperatorKeyHash []byte `protobuf:"bytes,9,opt,name=operator_key_hash,json=operatorKeyHash,proto3" json:"operator_key_hash,omitempty"`
 	// epoch is the operator epoch.
 	Epoch uint64 `protobuf:"varint,10,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	// finalized_children_root is the SMT root of the children's finalized commitments: the path
+	// bridge inclusion proofs walk (DESIGN §7.2).
+	FinalizedChildrenRoot []byte `protobuf:"bytes,11,opt,name=finalized_children_root,json=finalizedChildrenRoot,proto3" json:"finalized_children_root,omitempty"`
 }
 
 func (m *CommitmentFields) Reset()         { *m = CommitmentFields{} }
@@ -461,6 +474,255 @@ func (m *CommitmentFields) GetEpoch() uint64 {
 	return 0
 }
 
+func (m *CommitmentFields) GetFinalizedChildrenRoot() []byte {
+	if m != nil {
+		return m.FinalizedChildrenRoot
+	}
+	return nil
+}
+
+// InboxEntry is one inbox entry a child's batch consumed: the message hash and its source
+// (ledger.Source: 1 claim, proven by the ledger circuit; 2 forced, matched against this chain's
+// forced queue; 3 exit, checked against the update's exit proofs).
+type InboxEntry struct {
+	// message_hash is the consumed message's hash (32 canonical bytes).
+	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// source is the entry's ledger.Source.
+	Source uint32 `protobuf:"varint,2,opt,name=source,proto3" json:"source,omitempty"`
+}
+
+func (m *InboxEntry) Reset()         { *m = InboxEntry{} }
+func (m *InboxEntry) String() string { return proto.CompactTextString(m) }
+func (*InboxEntry) ProtoMessage()    {}
+func (*InboxEntry) Descriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{3}
+}
+func (m *InboxEntry) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *InboxEntry) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_InboxEntry.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *InboxEntry) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_InboxEntry.Merge(m, src)
+}
+func (m *InboxEntry) XXX_Size() int {
+	return m.Size()
+}
+func (m *InboxEntry) XXX_DiscardUnknown() {
+	xxx_messageInfo_InboxEntry.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_InboxEntry proto.InternalMessageInfo
+
+func (m *InboxEntry) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *InboxEntry) GetSource() uint32 {
+	if m != nil {
+		return m.Source
+	}
+	return 0
+}
+
+// AccountOpening opens one account of a child's ledger under a commitment of that child: the
+// commitment's preimage, the ledger root's opening and the account's SMT path (DESIGN §8 exits).
+type AccountOpening struct {
+	// commitment is the preimage of the child's commitment (its finalized one, for exits).
+	Commitment CommitmentFields `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment"`
+	// accounts_root and num_accounts open the committed ledger root.
+	AccountsRoot []byte `protobuf:"bytes,2,opt,name=accounts_root,json=accountsRoot,proto3" json:"accounts_root,omitempty"`
+	// num_accounts is the child's account count in that ledger root.
+	NumAccounts uint64 `protobuf:"varint,3,opt,name=num_accounts,json=numAccounts,proto3" json:"num_accounts,omitempty"`
+	// account_index is the account's index.
+	AccountIndex uint64 `protobuf:"varint,4,opt,name=account_index,json=accountIndex,proto3" json:"account_index,omitempty"`
+	// owner is the account's owner hash.
+	Owner []byte `protobuf:"bytes,5,opt,name=owner,proto3" json:"owner,omitempty"`
+	// asset_id is the account's asset.
+	AssetId []byte `protobuf:"bytes,6,opt,name=asset_id,json=assetId,proto3" json:"asset_id,omitempty"`
+	// balance is the account's balance.
+	Balance uint64 `protobuf:"varint,7,opt,name=balance,proto3" json:"balance,omitempty"`
+	// nonce is the account's nonce.
+	Nonce uint64 `protobuf:"varint,8,opt,name=nonce,proto3" json:"nonce,omitempty"`
+	// siblings are the account's SMT path, leaf level first (one per tree level).
+	Siblings [][]byte `protobuf:"bytes,9,rep,name=siblings,proto3" json:"siblings,omitempty"`
+}
+
+func (m *AccountOpening) Reset()         { *m = AccountOpening{} }
+func (m *AccountOpening) String() string { return proto.CompactTextString(m) }
+func (*AccountOpening) ProtoMessage()    {}
+func (*AccountOpening) Descriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{4}
+}
+func (m *AccountOpening) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *AccountOpening) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_AccountOpening.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *AccountOpening) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_AccountOpening.Merge(m, src)
+}
+func (m *AccountOpening) XXX_Size() int {
+	return m.Size()
+}
+func (m *AccountOpening) XXX_DiscardUnknown() {
+	xxx_messageInfo_AccountOpening.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_AccountOpening proto.InternalMessageInfo
+
+func (m *AccountOpening) GetCommitment() CommitmentFields {
+	if m != nil {
+		return m.Commitment
+	}
+	return CommitmentFields{}
+}
+
+func (m *AccountOpening) GetAccountsRoot() []byte {
+	if m != nil {
+		return m.AccountsRoot
+	}
+	return nil
+}
+
+func (m *AccountOpening) GetNumAccounts() uint64 {
+	if m != nil {
+		return m.NumAccounts
+	}
+	return 0
+}
+
+func (m *AccountOpening) GetAccountIndex() uint64 {
+	if m != nil {
+		return m.AccountIndex
+	}
+	return 0
+}
+
+func (m *AccountOpening) GetOwner() []byte {
+	if m != nil {
+		return m.Owner
+	}
+	return nil
+}
+
+func (m *AccountOpening) GetAssetId() []byte {
+	if m != nil {
+		return m.AssetId
+	}
+	return nil
+}
+
+func (m *AccountOpening) GetBalance() uint64 {
+	if m != nil {
+		return m.Balance
+	}
+	return 0
+}
+
+func (m *AccountOpening) GetNonce() uint64 {
+	if m != nil {
+		return m.Nonce
+	}
+	return 0
+}
+
+func (m *AccountOpening) GetSiblings() [][]byte {
+	if m != nil {
+		return m.Siblings
+	}
+	return nil
+}
+
+// ExitProof justifies one exit-source inbox entry of a child's update: the exited account of
+// one of the child's own (frozen) children, opened under that grandchild's commitment, which
+// sits in the child's new finalized children root (DESIGN §5: every mint is proven).
+type ExitProof struct {
+	// child_index is the exited grandchild's index under the updating child.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// opening opens the exited account under the grandchild's finalized commitment.
+	Opening AccountOpening `protobuf:"bytes,2,opt,name=opening,proto3" json:"opening"`
+	// finalized_siblings is the grandchild's path in the child's finalized children SMT.
+	FinalizedSiblings [][]byte `protobuf:"bytes,3,rep,name=finalized_siblings,json=finalizedSiblings,proto3" json:"finalized_siblings,omitempty"`
+}
+
+func (m *ExitProof) Reset()         { *m = ExitProof{} }
+func (m *ExitProof) String() string { return proto.CompactTextString(m) }
+func (*ExitProof) ProtoMessage()    {}
+func (*ExitProof) Descriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{5}
+}
+func (m *ExitProof) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *ExitProof) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_ExitProof.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *ExitProof) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_ExitProof.Merge(m, src)
+}
+func (m *ExitProof) XXX_Size() int {
+	return m.Size()
+}
+func (m *ExitProof) XXX_DiscardUnknown() {
+	xxx_messageInfo_ExitProof.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_ExitProof proto.InternalMessageInfo
+
+func (m *ExitProof) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *ExitProof) GetOpening() AccountOpening {
+	if m != nil {
+		return m.Opening
+	}
+	return AccountOpening{}
+}
+
+func (m *ExitProof) GetFinalizedSiblings() [][]byte {
+	if m != nil {
+		return m.FinalizedSiblings
+	}
+	return nil
+}
+
 // ForcedOperation is a message a user of this chain forces into a child (DESIGN §8): the child
 // must consume it by deadline (a root height) or be frozen.
 type ForcedOperation struct {
@@ -485,7 +747,7 @@ func (m *ForcedOperation) Reset()         { *m = ForcedOperation{} }
 func (m *ForcedOperation) String() string { return proto.CompactTextString(m) }
 func (*ForcedOperation) ProtoMessage()    {}
 func (*ForcedOperation) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{3}
+	return fileDescriptor_442c45e1b3c3b30e, []int{6}
 }
 func (m *ForcedOperation) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -579,7 +841,7 @@ func (m *RoutedMessage) Reset()         { *m = RoutedMessage{} }
 func (m *RoutedMessage) String() string { return proto.CompactTextString(m) }
 func (*RoutedMessage) ProtoMessage()    {}
 func (*RoutedMessage) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{4}
+	return fileDescriptor_442c45e1b3c3b30e, []int{7}
 }
 func (m *RoutedMessage) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -641,7 +903,7 @@ func (m *HistoryEntry) Reset()         { *m = HistoryEntry{} }
 func (m *HistoryEntry) String() string { return proto.CompactTextString(m) }
 func (*HistoryEntry) ProtoMessage()    {}
 func (*HistoryEntry) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{5}
+	return fileDescriptor_442c45e1b3c3b30e, []int{8}
 }
 func (m *HistoryEntry) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -689,6 +951,9 @@ func init() {
 	proto.RegisterType((*TreeIdentity)(nil), "slush.validium.v1.TreeIdentity")
 	proto.RegisterType((*Child)(nil), "slush.validium.v1.Child")
 	proto.RegisterType((*CommitmentFields)(nil), "slush.validium.v1.CommitmentFields")
+	proto.RegisterType((*InboxEntry)(nil), "slush.validium.v1.InboxEntry")
+	proto.RegisterType((*AccountOpening)(nil), "slush.validium.v1.AccountOpening")
+	proto.RegisterType((*ExitProof)(nil), "slush.validium.v1.ExitProof")
 	proto.RegisterType((*ForcedOperation)(nil), "slush.validium.v1.ForcedOperation")
 	proto.RegisterType((*RoutedMessage)(nil), "slush.validium.v1.RoutedMessage")
 	proto.RegisterType((*HistoryEntry)(nil), "slush.validium.v1.HistoryEntry")
@@ -697,70 +962,85 @@ func init() {
 func init() { proto.RegisterFile("slush/validium/v1/validium.proto", fileDescriptor_442c45e1b3c3b30e) }
 
 var fileDescriptor_442c45e1b3c3b30e = []byte{
-	// 996 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x55, 0xcf, 0x6e, 0xdb, 0xc6,
-	0x13, 0x36, 0x6d, 0xc9, 0x96, 0x46, 0x54, 0x2c, 0x6f, 0xfc, 0xc3, 0x8f, 0x71, 0x5b, 0x59, 0xb1,
-	0x81, 0x42, 0x48, 0x1a, 0x09, 0x4e, 0x8a, 0xdc, 0x6d, 0xd9, 0x86, 0x85, 0xa4, 0x71, 0x41, 0x3b,
-	0x3d, 0x04, 0x28, 0xd8, 0x15, 0x77, 0x44, 0x2e, 0x2a, 0x71, 0xd9, 0xdd, 0x95, 0x2a, 0xe5, 0x25,
-	0xda, 0x87, 0xe9, 0x43, 0xe4, 0xd0, 0x43, 0xd0, 0x53, 0x4f, 0x45, 0x61, 0x3f, 0x40, 0xcf, 0xbd,
-	0x15, 0xdc, 0xa5, 0xfe, 0x38, 0x36, 0xe0, 0xdb, 0xce, 0xf7, 0x7d, 0x1a, 0xce, 0xcc, 0x7e, 0x3b,
-	0x82, 0x86, 0x1a, 0x8c, 0x54, 0xdc, 0x1e, 0xd3, 0x01, 0x67, 0x7c, 0x34, 0x6c, 0x8f, 0x0f, 0xe6,
-	0xe7, 0x56, 0x2a, 0x85, 0x16, 0x64, 0xcb, 0x28, 0x5a, 0x73, 0x74, 0x7c, 0xb0, 0x53, 0x0f, 0x85,
-	0x1a, 0x0a, 0xd5, 0xee, 0x51, 0x85, 0xed, 0xf1, 0x41, 0x0f, 0x35, 0x3d, 0x68, 0x87, 0x82, 0x27,
-	0xf6, 0x27, 0x3b, 0x8f, 0x2c, 0x1f, 0x98, 0xa8, 0x6d, 0x83, 0x9c, 0xda, 0x8e, 0x44, 0x24, 0x2c,
-	0x9e, 0x9d, 0x2c, 0xba, 0xf7, 0xbb, 0x03, 0xee, 0xa5, 0x44, 0xec, 0x32, 0x4c, 0x34, 0xd7, 0x53,
-	0x42, 0xa0, 0x90, 0x52, 0x1d, 0x7b, 0x4e, 0x63, 0xad, 0x59, 0xf5, 0xcd, 0x99, 0x7c, 0x09, 0x9b,
-	0x29, 0x95, 0x98, 0xe8, 0x20, 0x8c, 0x29, 0x4f, 0x02, 0xce, 0xbc, 0xd5, 0x86, 0xd3, 0x2c, 0xfb,
-	0x55, 0x0b, 0x77, 0x32, 0xb4, 0xcb, 0xc8, 0x63, 0x70, 0x87, 0x74, 0x12, 0x84, 0x31, 0x1f, 0x30,
-	0x89, 0x89, 0xb7, 0xd6, 0x70, 0x9a, 0x55, 0xbf, 0x32, 0xa4, 0x93, 0x4e, 0x0e, 0x91, 0xcf, 0xa0,
-	0x9c, 0x49, 0x18, 0xa6, 0x3a, 0xf6, 0x0a, 0x86, 0x2f, 0x0d, 0xe9, 0xe4, 0x38, 0x8b, 0xc9, 0x13,
-	0xd8, 0x12, 0x29, 0x4a, 0xaa, 0x85, 0x0c, 0x7e, 0xc4, 0x69, 0x10, 0x53, 0x15, 0x7b, 0xc5, 0x86,
-	0xd3, 0x74, 0xfd, 0xcd, 0x19, 0xf1, 0x0a, 0xa7, 0x67, 0x54, 0xc5, 0x64, 0x1b, 0x8a, 0x98, 0x8a,
-	0x30, 0xf6, 0xd6, 0x1b, 0x4e, 0xb3, 0xe0, 0xdb, 0x60, 0xef, 0x97, 0x22, 0x14, 0xcd, 0xb7, 0x32,
-	0x9e, 0x27, 0x0c, 0x27, 0x9e, 0x63, 0x3e, 0x62, 0x03, 0xf2, 0x35, 0x94, 0x66, 0x89, 0x6c, 0x0b,
-	0x47, 0xde, 0x1f, 0xbf, 0x3d, 0xdb, 0xce, 0x07, 0x75, 0xc8, 0x98, 0x44, 0xa5, 0x2e, 0xb4, 0xe4,
-	0x49, 0xe4, 0xcf, 0x95, 0x64, 0x1f, 0xaa, 0x63, 0x94, 0xbc, 0x3f, 0xe5, 0x49, 0x94, 0x15, 0x66,
-	0x1a, 0x73, 0x7d, 0x77, 0x0e, 0xbe, 0xc2, 0x29, 0x79, 0x01, 0x85, 0x9e, 0x48, 0x98, 0x69, 0xaa,
-	0xf2, 0xfc, 0x51, 0x2b, 0xcf, 0x99, 0xdd, 0x54, 0x2b, 0xbf, 0xa9, 0x56, 0x47, 0xf0, 0xe4, 0xa8,
-	0xf0, 0xe1, 0xaf, 0xdd, 0x15, 0xdf, 0x88, 0xc9, 0x4b, 0x58, 0x57, 0x9a, 0xea, 0x91, 0x32, 0x6d,
-	0x3e, 0x78, 0x5e, 0x6f, 0xdd, 0xba, 0xf3, 0x96, 0xe9, 0xe7, 0xc2, 0xa8, 0xfc, 0x5c, 0x4d, 0x9e,
-	0xc2, 0xd6, 0x80, 0x6a, 0x54, 0x3a, 0x08, 0xc5, 0x70, 0xc8, 0xf5, 0x10, 0x13, 0x6d, 0x26, 0xe1,
-	0xfa, 0x35, 0x4b, 0x74, 0xe6, 0x78, 0x26, 0x96, 0x18, 0x71, 0xa5, 0x51, 0x22, 0x0b, 0x62, 0xe4,
-	0x51, 0xac, 0xbd, 0x8d, 0x86, 0xd3, 0x5c, 0xf3, 0x6b, 0x0b, 0xe2, 0xcc, 0xe0, 0xe4, 0x00, 0xfe,
-	0xd7, 0x97, 0xe2, 0x3d, 0x26, 0x01, 0xd5, 0x81, 0x14, 0x42, 0xcf, 0x7e, 0x50, 0x32, 0x73, 0x26,
-	0x96, 0x3c, 0xd4, 0xbe, 0x10, 0x3a, 0xff, 0xc9, 0x3e, 0x54, 0xfb, 0x12, 0xf1, 0x3d, 0x06, 0x12,
-	0xa9, 0x12, 0x89, 0x57, 0x36, 0xe6, 0x70, 0x2d, 0xe8, 0x1b, 0x8c, 0xec, 0x42, 0x65, 0x80, 0x2c,
-	0x42, 0x69, 0x92, 0x7a, 0x60, 0x6a, 0x05, 0x0b, 0x65, 0xb9, 0x32, 0x81, 0x18, 0xe9, 0x9e, 0x98,
-	0x58, 0x41, 0xc5, 0x0a, 0x2c, 0x64, 0x04, 0x5f, 0x00, 0xf0, 0x24, 0xe3, 0x63, 0xa4, 0xcc, 0x73,
-	0x0d, 0x5f, 0x36, 0xc8, 0x19, 0x52, 0x96, 0x55, 0x41, 0x93, 0x30, 0x16, 0x72, 0x56, 0x70, 0xd5,
-	0x14, 0xec, 0x5a, 0x30, 0x2f, 0x75, 0xee, 0x9a, 0x07, 0x4b, 0xae, 0x21, 0x2d, 0x78, 0x18, 0x61,
-	0x82, 0x8a, 0xab, 0x60, 0xb9, 0xc6, 0x4d, 0xf3, 0x89, 0xad, 0x9c, 0x7a, 0xbd, 0x28, 0xf5, 0x4e,
-	0x9f, 0xd6, 0xee, 0xf4, 0xe9, 0xde, 0x3f, 0xab, 0x50, 0x5b, 0xdc, 0xc5, 0x29, 0xc7, 0x01, 0x53,
-	0xa4, 0x06, 0x6b, 0x63, 0xce, 0x8c, 0x35, 0x5d, 0x3f, 0x3b, 0x7e, 0x3a, 0x9e, 0xd5, 0xfb, 0xc6,
-	0xb3, 0x76, 0x6b, 0x3c, 0x8f, 0xc1, 0x95, 0x18, 0x22, 0x4f, 0xed, 0xb5, 0x19, 0x1f, 0xba, 0x7e,
-	0x25, 0xc7, 0x8c, 0x64, 0x1f, 0xaa, 0xb3, 0xb7, 0x69, 0x35, 0xf6, 0x6d, 0xb9, 0x33, 0x70, 0x26,
-	0xba, 0x39, 0xc7, 0xf5, 0x3b, 0xe6, 0xf8, 0x14, 0xb6, 0x72, 0xd1, 0x92, 0xff, 0x36, 0xac, 0xff,
-	0x2c, 0x71, 0xd3, 0x7f, 0x34, 0x0c, 0x31, 0xd5, 0x34, 0x09, 0x31, 0x60, 0x3c, 0x42, 0x65, 0xed,
-	0x94, 0x89, 0xe7, 0xc4, 0xb1, 0xc1, 0xef, 0x9e, 0x6d, 0xf9, 0x9e, 0x1d, 0x00, 0xcb, 0x3b, 0xe0,
-	0x5f, 0x07, 0x36, 0x4f, 0x85, 0x0c, 0x91, 0x9d, 0x1b, 0x3d, 0xb7, 0xee, 0x33, 0x4d, 0x06, 0xcb,
-	0x3b, 0x01, 0x0c, 0xd4, 0x35, 0x8b, 0x61, 0x07, 0x4a, 0x0a, 0x7f, 0x1a, 0x61, 0x12, 0xa2, 0x19,
-	0x7e, 0xc1, 0x9f, 0xc7, 0xd9, 0x64, 0x53, 0x3a, 0x1d, 0x08, 0xca, 0x6c, 0x35, 0x76, 0xf6, 0x95,
-	0x1c, 0x33, 0x95, 0xec, 0x40, 0x89, 0x21, 0x65, 0x03, 0x9e, 0xa0, 0x19, 0x7c, 0xc1, 0x9f, 0xc7,
-	0xe4, 0x25, 0x94, 0x19, 0xa6, 0x42, 0xf1, 0x6c, 0xe9, 0x14, 0xef, 0x59, 0x3a, 0x0b, 0x29, 0xf1,
-	0x60, 0x63, 0x88, 0x4a, 0xd1, 0x08, 0xf3, 0x97, 0x3d, 0x0b, 0x33, 0xa6, 0x2f, 0xe4, 0xcf, 0x54,
-	0x32, 0x33, 0xf3, 0x92, 0x3f, 0x0b, 0xf7, 0x7e, 0x80, 0xaa, 0x2f, 0x46, 0x1a, 0xd9, 0x37, 0x0b,
-	0xe9, 0x2c, 0x89, 0x73, 0x33, 0xc9, 0x2e, 0x54, 0x96, 0x9f, 0xb7, 0x6d, 0x1a, 0xe4, 0xe2, 0x59,
-	0x6f, 0x43, 0x31, 0x95, 0x42, 0xf4, 0xf3, 0x7e, 0x6d, 0xb0, 0x77, 0x0e, 0xee, 0x19, 0x57, 0x5a,
-	0xc8, 0xe9, 0x49, 0xa2, 0xe5, 0xf4, 0xd3, 0x34, 0xce, 0xad, 0x34, 0x75, 0x80, 0x25, 0x8f, 0xe4,
-	0xc6, 0x5e, 0x20, 0x4f, 0xbe, 0x87, 0xca, 0xd2, 0x86, 0x23, 0x9f, 0x83, 0xd7, 0x39, 0xeb, 0xbe,
-	0x3e, 0x0e, 0x2e, 0x2e, 0x0f, 0x2f, 0xdf, 0x5e, 0x04, 0x6f, 0xdf, 0x5c, 0x7c, 0x7b, 0xd2, 0xe9,
-	0x9e, 0x76, 0x4f, 0x8e, 0x6b, 0x2b, 0xe4, 0xff, 0xf0, 0xf0, 0x06, 0x7b, 0xd8, 0xb9, 0xec, 0x7e,
-	0x77, 0x52, 0x73, 0x6e, 0x11, 0xa7, 0xfe, 0xf9, 0xbb, 0x93, 0x37, 0xb5, 0xd5, 0xa3, 0xd3, 0x0f,
-	0x57, 0x75, 0xe7, 0xe3, 0x55, 0xdd, 0xf9, 0xfb, 0xaa, 0xee, 0xfc, 0x7a, 0x5d, 0x5f, 0xf9, 0x78,
-	0x5d, 0x5f, 0xf9, 0xf3, 0xba, 0xbe, 0xf2, 0xee, 0xab, 0x88, 0xeb, 0x78, 0xd4, 0x6b, 0x85, 0x62,
-	0xd8, 0x36, 0x5b, 0xf7, 0x99, 0x96, 0x88, 0xf6, 0xd8, 0x9e, 0x2c, 0xfe, 0x98, 0xf5, 0x34, 0x45,
-	0xd5, 0x5b, 0x37, 0xff, 0x97, 0x2f, 0xfe, 0x0b, 0x00, 0x00, 0xff, 0xff, 0xc3, 0x36, 0x06, 0x88,
-	0xb7, 0x07, 0x00, 0x00,
+	// 1238 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x56, 0xcd, 0x6e, 0xdb, 0x46,
+	0x10, 0x36, 0x2d, 0xc9, 0x96, 0x46, 0x54, 0x2c, 0x31, 0x4e, 0xc3, 0xb8, 0xad, 0xa2, 0x28, 0x40,
+	0x21, 0x24, 0x8d, 0x04, 0x27, 0x45, 0xee, 0x8e, 0x6c, 0xd7, 0x42, 0xd2, 0x38, 0xa0, 0x9d, 0x1e,
+	0x02, 0x14, 0xec, 0x8a, 0x1c, 0x8b, 0x8b, 0x4a, 0xbb, 0xea, 0xee, 0xca, 0x91, 0xf2, 0x14, 0x7d,
+	0x82, 0x5e, 0x7b, 0x2f, 0xfa, 0x0a, 0x05, 0x72, 0xe8, 0x21, 0xe8, 0xa9, 0xa7, 0xa2, 0x48, 0x9e,
+	0xa2, 0xb7, 0x62, 0x77, 0x49, 0xfd, 0xd8, 0x46, 0x73, 0xe3, 0x7c, 0x33, 0x1c, 0xce, 0xcc, 0xf7,
+	0xed, 0x2c, 0xa1, 0x21, 0x87, 0x13, 0x99, 0x74, 0xce, 0xc9, 0x90, 0xc6, 0x74, 0x32, 0xea, 0x9c,
+	0xef, 0xce, 0x9f, 0xdb, 0x63, 0xc1, 0x15, 0xf7, 0x6a, 0x26, 0xa2, 0x3d, 0x47, 0xcf, 0x77, 0x77,
+	0xea, 0x11, 0x97, 0x23, 0x2e, 0x3b, 0x7d, 0x22, 0xb1, 0x73, 0xbe, 0xdb, 0x47, 0x45, 0x76, 0x3b,
+	0x11, 0xa7, 0xcc, 0xbe, 0xb2, 0x73, 0xcb, 0xfa, 0x43, 0x63, 0x75, 0xac, 0x91, 0xba, 0xb6, 0x07,
+	0x7c, 0xc0, 0x2d, 0xae, 0x9f, 0x2c, 0xda, 0xfc, 0xc3, 0x01, 0xf7, 0x54, 0x20, 0xf6, 0x62, 0x64,
+	0x8a, 0xaa, 0x99, 0xe7, 0x41, 0x7e, 0x4c, 0x54, 0xe2, 0x3b, 0x8d, 0x5c, 0xab, 0x12, 0x98, 0x67,
+	0xef, 0x0b, 0xd8, 0x1a, 0x13, 0x81, 0x4c, 0x85, 0x51, 0x42, 0x28, 0x0b, 0x69, 0xec, 0xaf, 0x37,
+	0x9c, 0x56, 0x29, 0xa8, 0x58, 0xb8, 0xab, 0xd1, 0x5e, 0xec, 0xdd, 0x01, 0x77, 0x44, 0xa6, 0x61,
+	0x94, 0xd0, 0x61, 0x2c, 0x90, 0xf9, 0xb9, 0x86, 0xd3, 0xaa, 0x04, 0xe5, 0x11, 0x99, 0x76, 0x53,
+	0xc8, 0xfb, 0x14, 0x4a, 0x3a, 0x24, 0xc6, 0xb1, 0x4a, 0xfc, 0xbc, 0xf1, 0x17, 0x47, 0x64, 0xba,
+	0xaf, 0x6d, 0xef, 0x1e, 0xd4, 0xf8, 0x18, 0x05, 0x51, 0x5c, 0x84, 0x3f, 0xe0, 0x2c, 0x4c, 0x88,
+	0x4c, 0xfc, 0x42, 0xc3, 0x69, 0xb9, 0xc1, 0x56, 0xe6, 0x78, 0x8a, 0xb3, 0x23, 0x22, 0x13, 0x6f,
+	0x1b, 0x0a, 0x38, 0xe6, 0x51, 0xe2, 0x6f, 0x34, 0x9c, 0x56, 0x3e, 0xb0, 0x46, 0xf3, 0xd7, 0x02,
+	0x14, 0xcc, 0xb7, 0xb4, 0x9f, 0xb2, 0x18, 0xa7, 0xbe, 0x63, 0x3e, 0x62, 0x0d, 0xef, 0x2b, 0x28,
+	0x66, 0x89, 0x6c, 0x0b, 0x4f, 0xfc, 0x3f, 0x7f, 0x7b, 0xb0, 0x9d, 0x0e, 0x6a, 0x2f, 0x8e, 0x05,
+	0x4a, 0x79, 0xa2, 0x04, 0x65, 0x83, 0x60, 0x1e, 0xe9, 0xdd, 0x85, 0xca, 0x39, 0x0a, 0x7a, 0x36,
+	0xa3, 0x6c, 0xa0, 0x0b, 0x33, 0x8d, 0xb9, 0x81, 0x3b, 0x07, 0x9f, 0xe2, 0xcc, 0x7b, 0x04, 0xf9,
+	0x3e, 0x67, 0xb1, 0x69, 0xaa, 0xfc, 0xf0, 0x56, 0x3b, 0xcd, 0xa9, 0x99, 0x6a, 0xa7, 0x4c, 0xb5,
+	0xbb, 0x9c, 0xb2, 0x27, 0xf9, 0xb7, 0x7f, 0xdf, 0x5e, 0x0b, 0x4c, 0xb0, 0xf7, 0x18, 0x36, 0xa4,
+	0x22, 0x6a, 0x22, 0x4d, 0x9b, 0xd7, 0x1e, 0xd6, 0xdb, 0x97, 0x38, 0x6f, 0x9b, 0x7e, 0x4e, 0x4c,
+	0x54, 0x90, 0x46, 0x7b, 0xf7, 0xa1, 0x36, 0x24, 0x0a, 0xa5, 0x0a, 0x23, 0x3e, 0x1a, 0x51, 0x35,
+	0x42, 0xa6, 0xcc, 0x24, 0xdc, 0xa0, 0x6a, 0x1d, 0xdd, 0x39, 0xae, 0x83, 0x05, 0x0e, 0xa8, 0x54,
+	0x28, 0x30, 0x0e, 0x13, 0xa4, 0x83, 0x44, 0xf9, 0x9b, 0x0d, 0xa7, 0x95, 0x0b, 0xaa, 0x0b, 0xc7,
+	0x91, 0xc1, 0xbd, 0x5d, 0xb8, 0x71, 0x26, 0xf8, 0x1b, 0x64, 0x21, 0x51, 0xa1, 0xe0, 0x5c, 0x65,
+	0x2f, 0x14, 0xcd, 0x9c, 0x3d, 0xeb, 0xdc, 0x53, 0x01, 0xe7, 0x2a, 0x7d, 0xe5, 0x2e, 0x54, 0xce,
+	0x04, 0xe2, 0x1b, 0x0c, 0x05, 0x12, 0xc9, 0x99, 0x5f, 0x32, 0xe2, 0x70, 0x2d, 0x18, 0x18, 0xcc,
+	0xbb, 0x0d, 0xe5, 0x21, 0xc6, 0x03, 0x14, 0x26, 0xa9, 0x0f, 0xa6, 0x56, 0xb0, 0x90, 0xce, 0xa5,
+	0x03, 0xf8, 0x44, 0xf5, 0xf9, 0xd4, 0x06, 0x94, 0x6d, 0x80, 0x85, 0x4c, 0xc0, 0xe7, 0x00, 0x94,
+	0x69, 0x7f, 0x82, 0x24, 0xf6, 0x5d, 0xe3, 0x2f, 0x19, 0xe4, 0x08, 0x49, 0xac, 0xab, 0x20, 0x2c,
+	0x4a, 0xb8, 0xc8, 0x0a, 0xae, 0x98, 0x82, 0x5d, 0x0b, 0xa6, 0xa5, 0xce, 0x55, 0x73, 0x6d, 0x49,
+	0x35, 0x5e, 0x1b, 0xae, 0x0f, 0x90, 0xa1, 0xa4, 0x32, 0x5c, 0xae, 0x71, 0xcb, 0x7c, 0xa2, 0x96,
+	0xba, 0x9e, 0x2d, 0x4a, 0xbd, 0x52, 0xa7, 0xd5, 0xab, 0x75, 0x7a, 0x07, 0x5c, 0x81, 0x11, 0xd2,
+	0xb1, 0x9d, 0xa6, 0x5f, 0x33, 0x61, 0xe5, 0x14, 0xd3, 0xe9, 0x9a, 0xbf, 0xe4, 0xa0, 0xba, 0xa0,
+	0xeb, 0x90, 0xe2, 0x30, 0x96, 0x5e, 0x15, 0x72, 0xe7, 0x34, 0x36, 0xea, 0x75, 0x03, 0xfd, 0x78,
+	0x71, 0x82, 0xeb, 0x1f, 0x9b, 0x60, 0xee, 0xd2, 0x04, 0x2f, 0xd6, 0x92, 0xbf, 0x54, 0x8b, 0x9e,
+	0x62, 0x76, 0x7c, 0x6d, 0x8c, 0x3d, 0x7e, 0x6e, 0x06, 0x66, 0x41, 0xab, 0xa3, 0xde, 0xb8, 0x62,
+	0xd4, 0xf7, 0xa1, 0x96, 0x06, 0x2d, 0x49, 0x74, 0xd3, 0x4a, 0xd4, 0x3a, 0x56, 0x25, 0x4a, 0xa2,
+	0x08, 0xc7, 0x8a, 0xb0, 0x08, 0xc3, 0x98, 0x0e, 0x50, 0x5a, 0xc5, 0xe9, 0xe0, 0xb9, 0x63, 0xdf,
+	0xe0, 0x57, 0x8f, 0xbf, 0xf4, 0x91, 0x35, 0x01, 0xcb, 0x84, 0x3f, 0x86, 0x9b, 0x67, 0x94, 0x91,
+	0x21, 0x7d, 0x83, 0x71, 0xb8, 0xda, 0xaf, 0xd5, 0xdd, 0x8d, 0xb9, 0xbb, 0xbb, 0xd4, 0x78, 0xf3,
+	0x6b, 0x80, 0x9e, 0x16, 0xdc, 0x01, 0x53, 0x62, 0x66, 0xd6, 0x1d, 0x4a, 0x49, 0x06, 0x68, 0x4b,
+	0xb0, 0x5c, 0x95, 0x53, 0xcc, 0x7c, 0xfe, 0x13, 0xd8, 0x90, 0x7c, 0x22, 0x22, 0x34, 0x74, 0x55,
+	0x82, 0xd4, 0x6a, 0xfe, 0xbe, 0x0e, 0xd7, 0xf6, 0xa2, 0x88, 0x4f, 0x98, 0x3a, 0x1e, 0x23, 0xa3,
+	0x6c, 0xe0, 0xf5, 0x00, 0x96, 0x06, 0xe5, 0x98, 0x2d, 0x72, 0xf7, 0xaa, 0x75, 0x70, 0x41, 0x29,
+	0xe9, 0x3e, 0x59, 0x7a, 0xd9, 0xf0, 0x63, 0x93, 0xcb, 0x65, 0xad, 0xb8, 0x19, 0x98, 0x89, 0x81,
+	0x4d, 0x46, 0x61, 0x86, 0x19, 0xb9, 0xe4, 0x83, 0x32, 0x9b, 0x8c, 0xd2, 0xc2, 0xe4, 0x52, 0x9e,
+	0xd0, 0xee, 0xd2, 0x7c, 0xca, 0xb3, 0x05, 0x7b, 0x66, 0xa5, 0x6e, 0x43, 0x81, 0xbf, 0x66, 0x28,
+	0x52, 0xa5, 0x58, 0xc3, 0xbb, 0x05, 0x45, 0x22, 0x25, 0x2a, 0x7d, 0x57, 0xd8, 0xbd, 0xb4, 0x69,
+	0xec, 0x5e, 0xec, 0xf9, 0xb0, 0xd9, 0x27, 0x43, 0xcd, 0xa7, 0x91, 0x43, 0x3e, 0xc8, 0x4c, 0x9d,
+	0x8a, 0x71, 0x8d, 0xdb, 0x5d, 0x63, 0x0d, 0x6f, 0x07, 0x8a, 0x92, 0xf6, 0x87, 0x94, 0x0d, 0xa4,
+	0x5f, 0x6a, 0xe4, 0x5a, 0x6e, 0x30, 0xb7, 0x9b, 0x3f, 0x3b, 0x50, 0x3a, 0x98, 0x52, 0xf5, 0x42,
+	0x70, 0x7e, 0xa6, 0x0f, 0x80, 0x21, 0x33, 0x5c, 0xde, 0xfc, 0x60, 0x20, 0x5b, 0xeb, 0x1e, 0x6c,
+	0x72, 0x3b, 0x6e, 0x33, 0x92, 0xf2, 0xc3, 0x3b, 0x57, 0x0c, 0x78, 0x95, 0x97, 0x74, 0xbc, 0xd9,
+	0x7b, 0xde, 0x03, 0xf0, 0x16, 0xd2, 0x99, 0xd7, 0x95, 0x33, 0x75, 0xd5, 0xe6, 0x9e, 0x93, 0xac,
+	0xc0, 0x7f, 0x1d, 0xd8, 0x3a, 0xe4, 0x22, 0xc2, 0xf8, 0xd8, 0x28, 0x93, 0xda, 0x55, 0xf8, 0xff,
+	0x65, 0xea, 0x8e, 0xf1, 0xc7, 0x09, 0xb2, 0x54, 0x37, 0xf9, 0x60, 0x6e, 0x6b, 0xda, 0xc6, 0x64,
+	0x36, 0xe4, 0x24, 0xb6, 0xa2, 0xb3, 0xa7, 0xbc, 0x9c, 0x62, 0x46, 0x74, 0x3b, 0x50, 0x8c, 0x91,
+	0xc4, 0x43, 0xca, 0x30, 0x65, 0x6c, 0x6e, 0x7b, 0x8f, 0xa1, 0x14, 0xe3, 0x98, 0x4b, 0xaa, 0x6f,
+	0xc0, 0xc2, 0x47, 0x6e, 0xc0, 0x45, 0xa8, 0x26, 0x2d, 0xd5, 0x75, 0x46, 0x67, 0x6a, 0x6a, 0xcf,
+	0x19, 0x17, 0xaf, 0x89, 0x88, 0x0d, 0x9d, 0xc5, 0x20, 0x33, 0x9b, 0xdf, 0x43, 0x25, 0xe0, 0x13,
+	0x85, 0xf1, 0x37, 0x8b, 0xd0, 0x2c, 0x89, 0xb3, 0x9a, 0xe4, 0x36, 0x94, 0x97, 0xef, 0x1a, 0xdb,
+	0x34, 0x88, 0xc5, 0x1d, 0xb3, 0x0d, 0x85, 0xb1, 0xe6, 0x38, 0xed, 0xd7, 0x1a, 0xcd, 0x63, 0x70,
+	0x8f, 0xa8, 0x54, 0x5c, 0xcc, 0xec, 0x89, 0xbc, 0x90, 0xc6, 0xb9, 0x94, 0xa6, 0xbe, 0x72, 0xc8,
+	0xd2, 0x15, 0xba, 0x40, 0xee, 0x7d, 0x07, 0xe5, 0xa5, 0xeb, 0xd6, 0xfb, 0x0c, 0xfc, 0xee, 0x51,
+	0xef, 0xd9, 0x7e, 0x78, 0x72, 0xba, 0x77, 0xfa, 0xf2, 0x24, 0x7c, 0xf9, 0xfc, 0xe4, 0xc5, 0x41,
+	0xb7, 0x77, 0xd8, 0x3b, 0xd8, 0xaf, 0xae, 0x79, 0x37, 0xe1, 0xfa, 0x8a, 0x77, 0xaf, 0x7b, 0xda,
+	0xfb, 0xf6, 0xa0, 0xea, 0x5c, 0x72, 0x1c, 0x06, 0xc7, 0xaf, 0x0e, 0x9e, 0x57, 0xd7, 0x9f, 0x1c,
+	0xbe, 0x7d, 0x5f, 0x77, 0xde, 0xbd, 0xaf, 0x3b, 0xff, 0xbc, 0xaf, 0x3b, 0x3f, 0x7d, 0xa8, 0xaf,
+	0xbd, 0xfb, 0x50, 0x5f, 0xfb, 0xeb, 0x43, 0x7d, 0xed, 0xd5, 0x97, 0x03, 0xaa, 0x92, 0x49, 0xbf,
+	0x1d, 0xf1, 0x51, 0xc7, 0x48, 0xf2, 0x81, 0x12, 0x88, 0xf6, 0xb1, 0x33, 0x5d, 0xfc, 0x25, 0xaa,
+	0xd9, 0x18, 0x65, 0x7f, 0xc3, 0xfc, 0xbc, 0x3d, 0xfa, 0x2f, 0x00, 0x00, 0xff, 0xff, 0x25, 0x19,
+	0x02, 0xb6, 0x44, 0x0a, 0x00, 0x00,
 }
 
 func (m *TreeIdentity) Marshal() (dAtA []byte, err error) {
@@ -853,6 +1133,15 @@ func (m *Child) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.ReceiptRoot) > 0 {
+		i -= len(m.ReceiptRoot)
+		copy(dAtA[i:], m.ReceiptRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.ReceiptRoot)))
+		i--
+		dAtA[i] = 0x1
+		i--
+		dAtA[i] = 0x8a
+	}
 	if len(m.OperatorKeyHash) > 0 {
 		i -= len(m.OperatorKeyHash)
 		copy(dAtA[i:], m.OperatorKeyHash)
@@ -981,6 +1270,13 @@ func (m *CommitmentFields) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.FinalizedChildrenRoot) > 0 {
+		i -= len(m.FinalizedChildrenRoot)
+		copy(dAtA[i:], m.FinalizedChildrenRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.FinalizedChildrenRoot)))
+		i--
+		dAtA[i] = 0x5a
+	}
 	if m.Epoch != 0 {
 		i = encodeVarintValidium(dAtA, i, uint64(m.Epoch))
 		i--
@@ -1046,6 +1342,171 @@ func (m *CommitmentFields) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i = encodeVarintValidium(dAtA, i, uint64(len(m.Vid)))
 		i--
 		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *InboxEntry) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *InboxEntry) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *InboxEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Source != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Source))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *AccountOpening) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *AccountOpening) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *AccountOpening) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Siblings) > 0 {
+		for iNdEx := len(m.Siblings) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.Siblings[iNdEx])
+			copy(dAtA[i:], m.Siblings[iNdEx])
+			i = encodeVarintValidium(dAtA, i, uint64(len(m.Siblings[iNdEx])))
+			i--
+			dAtA[i] = 0x4a
+		}
+	}
+	if m.Nonce != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Nonce))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.Balance != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Balance))
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.AssetId) > 0 {
+		i -= len(m.AssetId)
+		copy(dAtA[i:], m.AssetId)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.AssetId)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.Owner) > 0 {
+		i -= len(m.Owner)
+		copy(dAtA[i:], m.Owner)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.Owner)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.AccountIndex != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.AccountIndex))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.NumAccounts != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.NumAccounts))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.AccountsRoot) > 0 {
+		i -= len(m.AccountsRoot)
+		copy(dAtA[i:], m.AccountsRoot)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.AccountsRoot)))
+		i--
+		dAtA[i] = 0x12
+	}
+	{
+		size, err := m.Commitment.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintValidium(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *ExitProof) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *ExitProof) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *ExitProof) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.FinalizedSiblings) > 0 {
+		for iNdEx := len(m.FinalizedSiblings) - 1; iNdEx >= 0; iNdEx-- {
+			i -= len(m.FinalizedSiblings[iNdEx])
+			copy(dAtA[i:], m.FinalizedSiblings[iNdEx])
+			i = encodeVarintValidium(dAtA, i, uint64(len(m.FinalizedSiblings[iNdEx])))
+			i--
+			dAtA[i] = 0x1a
+		}
+	}
+	{
+		size, err := m.Opening.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintValidium(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x12
+	if m.ChildIndex != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
 	}
 	return len(dAtA) - i, nil
 }
@@ -1302,6 +1763,10 @@ func (m *Child) Size() (n int) {
 	if l > 0 {
 		n += 2 + l + sovValidium(uint64(l))
 	}
+	l = len(m.ReceiptRoot)
+	if l > 0 {
+		n += 2 + l + sovValidium(uint64(l))
+	}
 	return n
 }
 
@@ -1348,6 +1813,87 @@ func (m *CommitmentFields) Size() (n int) {
 	}
 	if m.Epoch != 0 {
 		n += 1 + sovValidium(uint64(m.Epoch))
+	}
+	l = len(m.FinalizedChildrenRoot)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	return n
+}
+
+func (m *InboxEntry) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.Source != 0 {
+		n += 1 + sovValidium(uint64(m.Source))
+	}
+	return n
+}
+
+func (m *AccountOpening) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Commitment.Size()
+	n += 1 + l + sovValidium(uint64(l))
+	l = len(m.AccountsRoot)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.NumAccounts != 0 {
+		n += 1 + sovValidium(uint64(m.NumAccounts))
+	}
+	if m.AccountIndex != 0 {
+		n += 1 + sovValidium(uint64(m.AccountIndex))
+	}
+	l = len(m.Owner)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	l = len(m.AssetId)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.Balance != 0 {
+		n += 1 + sovValidium(uint64(m.Balance))
+	}
+	if m.Nonce != 0 {
+		n += 1 + sovValidium(uint64(m.Nonce))
+	}
+	if len(m.Siblings) > 0 {
+		for _, b := range m.Siblings {
+			l = len(b)
+			n += 1 + l + sovValidium(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *ExitProof) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovValidium(uint64(m.ChildIndex))
+	}
+	l = m.Opening.Size()
+	n += 1 + l + sovValidium(uint64(l))
+	if len(m.FinalizedSiblings) > 0 {
+		for _, b := range m.FinalizedSiblings {
+			l = len(b)
+			n += 1 + l + sovValidium(uint64(l))
+		}
 	}
 	return n
 }
@@ -2154,6 +2700,40 @@ func (m *Child) Unmarshal(dAtA []byte) error {
 				m.OperatorKeyHash = []byte{}
 			}
 			iNdEx = postIndex
+		case 17:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReceiptRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ReceiptRoot = append(m.ReceiptRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.ReceiptRoot == nil {
+				m.ReceiptRoot = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipValidium(dAtA[iNdEx:])
@@ -2514,6 +3094,570 @@ func (m *CommitmentFields) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 11:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FinalizedChildrenRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FinalizedChildrenRoot = append(m.FinalizedChildrenRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.FinalizedChildrenRoot == nil {
+				m.FinalizedChildrenRoot = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipValidium(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *InboxEntry) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowValidium
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: InboxEntry: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: InboxEntry: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Source", wireType)
+			}
+			m.Source = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Source |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipValidium(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *AccountOpening) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowValidium
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: AccountOpening: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: AccountOpening: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Commitment.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AccountsRoot", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AccountsRoot = append(m.AccountsRoot[:0], dAtA[iNdEx:postIndex]...)
+			if m.AccountsRoot == nil {
+				m.AccountsRoot = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NumAccounts", wireType)
+			}
+			m.NumAccounts = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.NumAccounts |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AccountIndex", wireType)
+			}
+			m.AccountIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AccountIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Owner = append(m.Owner[:0], dAtA[iNdEx:postIndex]...)
+			if m.Owner == nil {
+				m.Owner = []byte{}
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AssetId", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.AssetId = append(m.AssetId[:0], dAtA[iNdEx:postIndex]...)
+			if m.AssetId == nil {
+				m.AssetId = []byte{}
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Balance", wireType)
+			}
+			m.Balance = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Balance |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Nonce", wireType)
+			}
+			m.Nonce = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Nonce |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 9:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Siblings", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Siblings = append(m.Siblings, make([]byte, postIndex-iNdEx))
+			copy(m.Siblings[len(m.Siblings)-1], dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipValidium(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *ExitProof) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowValidium
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: ExitProof: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: ExitProof: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Opening", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Opening.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FinalizedSiblings", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.FinalizedSiblings = append(m.FinalizedSiblings, make([]byte, postIndex-iNdEx))
+			copy(m.FinalizedSiblings[len(m.FinalizedSiblings)-1], dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipValidium(dAtA[iNdEx:])

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 	"github.com/stretchr/testify/require"
 
@@ -28,17 +27,6 @@ import (
 	"cosmossdk.io/collections"
 )
 
-// appABCI answers ABCI queries from an in-process app, as a node's CometBFT RPC abci_query does.
-type appABCI struct{ c *apptesting.Chain }
-
-func (a appABCI) QueryABCI(req abci.RequestQuery) (abci.ResponseQuery, error) {
-	res, err := a.c.App.Query(context.Background(), &req)
-	if err != nil {
-		return abci.ResponseQuery{}, err
-	}
-	return *res, nil
-}
-
 // node is one in-process chain of the tree with its operator key.
 type node struct {
 	chain *apptesting.Chain
@@ -49,7 +37,7 @@ type node struct {
 }
 
 func (n *node) query() witness.QueryChain {
-	return witness.QueryChain{Name: n.chain.ChainID, ABCI: appABCI{n.chain}}
+	return witness.QueryChain{Name: n.chain.ChainID, ABCI: n.chain}
 }
 
 // newNode starts the chain at path with its operator key hash in its tree identity.
@@ -158,7 +146,7 @@ func TestReportAndVoteOnChains(t *testing.T) {
 	x.chain.NextBlock()
 
 	ctx := context.Background()
-	pq := witness.QueryChain{Name: p.ChainID, ABCI: appABCI{p}}
+	pq := witness.QueryChain{Name: p.ChainID, ABCI: p}
 	target, err := witness.ReportTarget(ctx, pq, 1)
 	require.NoError(t, err)
 	require.Equal(t, v.own.Commitment, target.Commitment, "the finalized commitment, not the withheld one")

@@ -1,8 +1,10 @@
-package relayer
+package witness
 
 import (
 	"context"
 	"errors"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
@@ -11,10 +13,11 @@ import (
 )
 
 // errReadOnly is returned by remoteStore's writers: remote trees are opened to be read.
-var errReadOnly = errors.New("relayer: remote store is read-only")
+var errReadOnly = errors.New("witness: remote store is read-only")
 
-// storeReader reads raw keys of a module store at a height (Chain.StoreGet).
-type storeReader interface {
+// StoreReader reads raw keys of a module store at a height.
+type StoreReader interface {
+	// StoreGet reads one raw key of a module store at a height (nil if absent).
 	StoreGet(ctx context.Context, store string, key []byte, height int64) ([]byte, error)
 }
 
@@ -24,7 +27,7 @@ type storeReader interface {
 // Reads are cached (a past height never changes).
 type remoteStore struct {
 	ctx    context.Context
-	chain  storeReader
+	chain  StoreReader
 	store  string
 	prefix []byte
 	height int64
@@ -34,7 +37,7 @@ type remoteStore struct {
 var _ smt.Store = (*remoteStore)(nil)
 
 // newRemoteStore opens prefix of module store `store` at height.
-func newRemoteStore(ctx context.Context, chain storeReader, store string, prefix []byte, height int64) *remoteStore {
+func newRemoteStore(ctx context.Context, chain StoreReader, store string, prefix []byte, height int64) *remoteStore {
 	return &remoteStore{ctx: ctx, chain: chain, store: store, prefix: prefix, height: height, cache: map[string][]byte{}}
 }
 
@@ -61,10 +64,10 @@ func (s *remoteStore) Set(_, _ []byte) error { return errReadOnly }
 // Delete refuses: the store is read-only.
 func (s *remoteStore) Delete(_ []byte) error { return errReadOnly }
 
-// outboxProof proves message nonce in chain's outbox as of block height (nil, false when the
+// OutboxProof proves message nonce in chain's outbox as of block height (nil, false when the
 // outbox did not hold it yet). Only the outbox is opened, at the inclusion circuit's accumulator
 // depth, so the sender's own ledger shape (e.g. the root's account depth) does not matter.
-func outboxProof(ctx context.Context, chain storeReader, height int64, nonce uint64) (smt.AccumulatorProof, bool, error) {
+func OutboxProof(ctx context.Context, chain StoreReader, height int64, nonce uint64) (smt.AccumulatorProof, bool, error) {
 	out, err := ledger.OpenOutbox(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), inclusion.AccumulatorDepth)
 	if err != nil {
 		return smt.AccumulatorProof{}, false, err
@@ -76,8 +79,14 @@ func outboxProof(ctx context.Context, chain storeReader, height int64, nonce uin
 	return p, err == nil, err
 }
 
-// receiptTree opens chain's receipt accumulator as of block height (at the inclusion circuit's
-// accumulator depth, like the outbox).
-func receiptTree(ctx context.Context, chain storeReader, height int64) (*smt.Accumulator, error) {
-	return smt.NewAccumulator(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.ReceiptStoreKey.Bytes(), height), inclusion.AccumulatorDepth)
+// ReceiptTree opens chain's receipt accumulator (in its ledger) as of block height, at the
+// inclusion circuit's accumulator depth like the outbox.
+func ReceiptTree(ctx context.Context, chain StoreReader, height int64) (*smt.Accumulator, error) {
+	return ledger.OpenReceipts(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), inclusion.AccumulatorDepth)
+}
+
+// LedgerAt opens chain's ledger (read-only) as of block height: what an exit's account opening
+// is read from (DESIGN §8).
+func LedgerAt(ctx context.Context, chain StoreReader, vid fr.Element, p ledger.Params, height int64) (*ledger.State, error) {
+	return ledger.NewState(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), vid, p)
 }

@@ -1,0 +1,130 @@
+package types
+
+import (
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/smt"
+)
+
+// Open checks the opening's chain natively — the ledger root of the commitment opens to
+// (accounts root, count), and the account record sits at its index (< count) in the accounts
+// SMT — and returns the commitment and the account. Every field element must be canonical
+// (ErrInvalidField); any other break is ErrInvalidExitProof. The caller checks the commitment
+// is the one it expects (DESIGN §8: exits pay from a finalized commitment).
+func (o AccountOpening) Open() (commitment.Commitment, ledger.Account, error) {
+	c, err := o.Commitment.Decode()
+	if err != nil {
+		return commitment.Commitment{}, ledger.Account{}, err
+	}
+	accountsRoot, err := decodeField("accounts_root", o.AccountsRoot)
+	if err != nil {
+		return commitment.Commitment{}, ledger.Account{}, err
+	}
+	if root := ledger.LedgerRoot(accountsRoot, o.NumAccounts); !root.Equal(&c.LedgerRoot) {
+		return commitment.Commitment{}, ledger.Account{}, errorsmod.Wrap(ErrInvalidExitProof, "ledger root does not open to (accounts root, count)")
+	}
+	if o.AccountIndex >= o.NumAccounts {
+		return commitment.Commitment{}, ledger.Account{}, errorsmod.Wrapf(ErrInvalidExitProof, "account %d of %d", o.AccountIndex, o.NumAccounts)
+	}
+	account, err := o.account()
+	if err != nil {
+		return commitment.Commitment{}, ledger.Account{}, err
+	}
+	siblings, err := decodeSiblings(o.Siblings, ledger.MaxAccountDepth)
+	if err != nil {
+		return commitment.Commitment{}, ledger.Account{}, err
+	}
+	proof := smt.Proof{Index: o.AccountIndex, Value: account.Hash(), Siblings: siblings}
+	if err := smt.VerifyProof(accountsRoot, len(siblings), proof); err != nil {
+		return commitment.Commitment{}, ledger.Account{}, errorsmod.Wrap(ErrInvalidExitProof, err.Error())
+	}
+	return c, account, nil
+}
+
+// account reads the account record with canonical field elements.
+func (o AccountOpening) account() (ledger.Account, error) {
+	owner, err := decodeField("owner", o.Owner)
+	if err != nil {
+		return ledger.Account{}, err
+	}
+	asset, err := decodeField("asset_id", o.AssetId)
+	if err != nil {
+		return ledger.Account{}, err
+	}
+	return ledger.Account{Owner: owner, Asset: asset, Balance: o.Balance, Nonce: o.Nonce}, nil
+}
+
+// ExitMessage is the inbox entry an exit mints on the parent of the exited child: a message from
+// the child (srcVid) to the parent (dstVid), nonce = the account index, to the account's owner.
+// A parent's update carries the opening as its proof, so the grandparent can recompute it.
+func ExitMessage(srcVid, dstVid fr.Element, accountIndex uint64, a ledger.Account) inclusion.Message {
+	return inclusion.Message{SrcVid: srcVid, DstVid: dstVid, Nonce: accountIndex, Recipient: a.Owner,
+		AssetID: a.Asset, Amount: a.Balance}
+}
+
+// decodeSiblings reads an SMT path of 1..maxDepth canonical elements (ErrInvalidExitProof for
+// a wrong length, ErrInvalidField for a non-canonical element).
+func decodeSiblings(raw [][]byte, maxDepth int) ([]fr.Element, error) {
+	if len(raw) == 0 || len(raw) > maxDepth {
+		return nil, errorsmod.Wrapf(ErrInvalidExitProof, "%d siblings", len(raw))
+	}
+	out := make([]fr.Element, len(raw))
+	for i, b := range raw {
+		e, err := decodeField("sibling", b)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
+}
+
+// decodeField decodes one canonical field element or fails with ErrInvalidField.
+func decodeField(name string, b []byte) (fr.Element, error) {
+	e, err := hash.DecodeElement(b)
+	if err != nil {
+		return fr.Element{}, errorsmod.Wrapf(ErrInvalidField, "%s: %v", name, err)
+	}
+	return e, nil
+}
+
+// ExitProofGas is charged per exit proof an update carries, before it is checked: about forty
+// Poseidon hashes natively (the grandchild's commitment, its finalized-children path and the
+// account's ledger path).
+const ExitProofGas = 100_000
+
+// Verify checks an exit proof against the commitment of the chain that paid the exit (the
+// updating child, whose path is parentPath): the opened commitment is a child of it, in its
+// finalized children (only a finalized state can be exited from, DESIGN §8), and the account
+// sits in that commitment's ledger. It returns the exit message the proof justifies.
+func (p ExitProof) Verify(parent commitment.Commitment, parentPath []uint8) (inclusion.Message, error) {
+	if p.ChildIndex == 0 || p.ChildIndex > MaxChildIndex {
+		return inclusion.Message{}, errorsmod.Wrapf(ErrInvalidExitProof, "child index %d", p.ChildIndex)
+	}
+	exited, account, err := p.Opening.Open()
+	if err != nil {
+		return inclusion.Message{}, err
+	}
+	vid, err := commitment.PackVid(append(append([]uint8{}, parentPath...), uint8(p.ChildIndex)))
+	if err != nil {
+		return inclusion.Message{}, errorsmod.Wrap(ErrInvalidExitProof, err.Error())
+	}
+	if !exited.Vid.Equal(&vid) {
+		return inclusion.Message{}, errorsmod.Wrapf(ErrInvalidExitProof, "opened commitment is not of child %d", p.ChildIndex)
+	}
+	siblings, err := decodeSiblings(p.FinalizedSiblings, commitment.ChildrenDepth)
+	if err != nil {
+		return inclusion.Message{}, err
+	}
+	leaf := smt.Proof{Index: uint64(p.ChildIndex), Value: commitment.ChildLeaf(uint8(p.ChildIndex), exited.Hash()), Siblings: siblings}
+	if len(siblings) != commitment.ChildrenDepth || smt.VerifyProof(parent.FinalizedChildrenRoot, commitment.ChildrenDepth, leaf) != nil {
+		return inclusion.Message{}, errorsmod.Wrapf(ErrInvalidExitProof, "child %d's commitment is not in the finalized children root", p.ChildIndex)
+	}
+	return ExitMessage(vid, parent.Vid, p.Opening.AccountIndex, account), nil
+}
