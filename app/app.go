@@ -11,17 +11,16 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	dbm "github.com/cosmos/cosmos-db"
-	"github.com/cosmos/gogoproto/proto"
 	"github.com/spf13/cast"
 
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 	reflectionv1 "cosmossdk.io/api/cosmos/reflection/v1"
 	"cosmossdk.io/client/v2/autocli"
+	coreaddress "cosmossdk.io/core/address"
 	"cosmossdk.io/core/appmodule"
 	corestore "cosmossdk.io/core/store"
 	"cosmossdk.io/log"
 	storetypes "cosmossdk.io/store/types"
-	"cosmossdk.io/x/tx/signing"
 	"cosmossdk.io/x/upgrade"
 	upgradekeeper "cosmossdk.io/x/upgrade/keeper"
 	upgradetypes "cosmossdk.io/x/upgrade/types"
@@ -39,7 +38,6 @@ import (
 	"github.com/cosmos/cosmos-sdk/server/api"
 	"github.com/cosmos/cosmos-sdk/server/config"
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
-	"github.com/cosmos/cosmos-sdk/std"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 	"github.com/cosmos/cosmos-sdk/version"
@@ -74,6 +72,7 @@ import (
 	stakingkeeper "github.com/cosmos/cosmos-sdk/x/staking/keeper"
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
+	"github.com/slush-tree/slush/app/encoding"
 	"github.com/slush-tree/slush/x/acceptance"
 	acceptancekeeper "github.com/slush-tree/slush/x/acceptance/keeper"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
@@ -83,6 +82,12 @@ import (
 	"github.com/slush-tree/slush/x/election"
 	electionkeeper "github.com/slush-tree/slush/x/election/keeper"
 	electiontypes "github.com/slush-tree/slush/x/election/types"
+	"github.com/slush-tree/slush/x/ledger"
+	ledgerkeeper "github.com/slush-tree/slush/x/ledger/keeper"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	"github.com/slush-tree/slush/x/tree"
+	treekeeper "github.com/slush-tree/slush/x/tree/keeper"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium"
 	validiumkeeper "github.com/slush-tree/slush/x/validium/keeper"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -93,9 +98,9 @@ const Name = "slush"
 
 // Bech32 prefixes of Slush accounts, validators and consensus keys.
 const (
-	Bech32PrefixAccAddr  = "slush"
-	Bech32PrefixValAddr  = "slushvaloper"
-	Bech32PrefixConsAddr = "slushvalcons"
+	Bech32PrefixAccAddr  = encoding.Bech32PrefixAccAddr
+	Bech32PrefixValAddr  = encoding.Bech32PrefixValAddr
+	Bech32PrefixConsAddr = encoding.Bech32PrefixConsAddr
 )
 
 // DefaultNodeHome is the default home directory of slushchaind.
@@ -132,18 +137,22 @@ type App struct {
 	interfaceRegistry types.InterfaceRegistry
 	keys              map[string]*storetypes.KVStoreKey
 
-	AccountKeeper    authkeeper.AccountKeeper
-	BankKeeper       bankkeeper.BaseKeeper
-	StakingKeeper    *stakingkeeper.Keeper
-	SlashingKeeper   slashingkeeper.Keeper
-	MintKeeper       mintkeeper.Keeper
-	DistrKeeper      distrkeeper.Keeper
-	GovKeeper        *govkeeper.Keeper
-	UpgradeKeeper    *upgradekeeper.Keeper
-	ConsensusKeeper  consensuskeeper.Keeper
-	ValidiumKeeper   validiumkeeper.Keeper
+	AccountKeeper   authkeeper.AccountKeeper
+	BankKeeper      bankkeeper.BaseKeeper
+	StakingKeeper   *stakingkeeper.Keeper
+	SlashingKeeper  slashingkeeper.Keeper
+	MintKeeper      mintkeeper.Keeper
+	DistrKeeper     distrkeeper.Keeper
+	GovKeeper       *govkeeper.Keeper
+	UpgradeKeeper   *upgradekeeper.Keeper
+	ConsensusKeeper consensuskeeper.Keeper
+	// The Slush keepers, bottom-up: each is built from the ones above it in this list, once
+	// (docs/ARCHITECTURE.md "Who calls whom").
+	TreeKeeper       treekeeper.Keeper
+	LedgerKeeper     ledgerkeeper.Keeper
 	AcceptanceKeeper acceptancekeeper.Keeper
 	BridgeKeeper     bridgekeeper.Keeper
+	ValidiumKeeper   validiumkeeper.Keeper
 	ElectionKeeper   electionkeeper.Keeper
 
 	ModuleManager      *module.Manager
@@ -167,8 +176,8 @@ func New(
 	keys := storetypes.NewKVStoreKeys(
 		authtypes.StoreKey, banktypes.StoreKey, stakingtypes.StoreKey, minttypes.StoreKey,
 		distrtypes.StoreKey, slashingtypes.StoreKey, govtypes.StoreKey, upgradetypes.StoreKey,
-		consensustypes.StoreKey, validiumtypes.StoreKey, acceptancetypes.StoreKey,
-		bridgetypes.StoreKey, electiontypes.StoreKey,
+		consensustypes.StoreKey, treetypes.StoreKey, ledgertypes.StoreKey, acceptancetypes.StoreKey,
+		bridgetypes.StoreKey, validiumtypes.StoreKey, electiontypes.StoreKey,
 	)
 
 	app := &App{
@@ -231,18 +240,24 @@ func (app *App) initKeepers(appOpts servertypes.AppOptions, logger log.Logger) {
 	app.GovKeeper = govkeeper.NewKeeper(cdc, store(govtypes.StoreKey), app.AccountKeeper, app.BankKeeper,
 		app.StakingKeeper, app.DistrKeeper, app.MsgServiceRouter(), govtypes.DefaultConfig(), authority)
 
-	app.ValidiumKeeper = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), addrCodec, authority, app.BankKeeper)
+	app.initSlushKeepers(cdc, store, addrCodec, authority, logger)
+}
+
+// initSlushKeepers builds the Slush keepers bottom-up, each from the finished keepers below it
+// (calls only go down: docs/ARCHITECTURE.md); no keeper is changed after it is built.
+func (app *App) initSlushKeepers(
+	cdc codec.Codec, store func(string) corestore.KVStoreService, addrCodec coreaddress.Codec, authority string, logger log.Logger,
+) {
+	app.TreeKeeper = treekeeper.NewKeeper(cdc, store(treetypes.StoreKey), addrCodec, authority, logger)
+	app.LedgerKeeper = ledgerkeeper.NewKeeper(cdc, store(ledgertypes.StoreKey), addrCodec, app.TreeKeeper)
 	app.AcceptanceKeeper = acceptancekeeper.NewKeeper(cdc, store(acceptancetypes.StoreKey), addrCodec, authority,
-		app.ValidiumKeeper)
-	app.ValidiumKeeper.SetAcceptanceHooks(app.AcceptanceKeeper)
+		app.TreeKeeper)
 	app.BridgeKeeper = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), addrCodec, authority,
-		app.ValidiumKeeper, app.AcceptanceKeeper, logger)
-	app.ValidiumKeeper.SetAnchorOracle(app.BridgeKeeper)
-	app.ValidiumKeeper.SetExitMinter(app.BridgeKeeper)
-	app.ValidiumKeeper.SetForcedDepositor(app.BridgeKeeper)
-	app.ValidiumKeeper.SetRouter(app.BridgeKeeper)
+		app.TreeKeeper, app.LedgerKeeper, logger)
+	app.ValidiumKeeper = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), addrCodec, authority,
+		app.BankKeeper, app.TreeKeeper, app.LedgerKeeper, app.BridgeKeeper, app.AcceptanceKeeper, logger)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority,
-		&app.ValidiumKeeper, &app.AcceptanceKeeper, &app.BridgeKeeper)
+		app.ValidiumKeeper)
 }
 
 func (app *App) initModuleManager(enc EncodingConfig) {
@@ -258,9 +273,11 @@ func (app *App) initModuleManager(enc EncodingConfig) {
 		gov.NewAppModule(cdc, app.GovKeeper, app.AccountKeeper, app.BankKeeper, nil),
 		upgrade.NewAppModule(app.UpgradeKeeper, app.AccountKeeper.AddressCodec()),
 		consensus.NewAppModule(cdc, app.ConsensusKeeper),
-		validium.NewAppModule(cdc, &app.ValidiumKeeper),
+		tree.NewAppModule(cdc, &app.TreeKeeper),
+		ledger.NewAppModule(cdc, &app.LedgerKeeper),
 		acceptance.NewAppModule(cdc, &app.AcceptanceKeeper),
 		bridge.NewAppModule(cdc, &app.BridgeKeeper),
+		validium.NewAppModule(cdc, &app.ValidiumKeeper),
 		election.NewAppModule(cdc, &app.ElectionKeeper),
 	)
 	app.BasicModuleManager = module.NewBasicManagerFromManager(app.ModuleManager, map[string]module.AppModuleBasic{
@@ -272,15 +289,15 @@ func (app *App) initModuleManager(enc EncodingConfig) {
 
 	app.ModuleManager.SetOrderPreBlockers(upgradetypes.ModuleName, authtypes.ModuleName)
 	app.ModuleManager.SetOrderBeginBlockers(minttypes.ModuleName, distrtypes.ModuleName, slashingtypes.ModuleName,
-		stakingtypes.ModuleName, validiumtypes.ModuleName, acceptancetypes.ModuleName, bridgetypes.ModuleName,
-		electiontypes.ModuleName)
-	app.ModuleManager.SetOrderEndBlockers(govtypes.ModuleName, stakingtypes.ModuleName, validiumtypes.ModuleName,
-		acceptancetypes.ModuleName, bridgetypes.ModuleName, electiontypes.ModuleName)
+		stakingtypes.ModuleName)
+	// x/validium last: its EndBlock assembles this chain's commitment from the block's final state
+	app.ModuleManager.SetOrderEndBlockers(govtypes.ModuleName, stakingtypes.ModuleName, bridgetypes.ModuleName,
+		electiontypes.ModuleName, validiumtypes.ModuleName)
 	genesisOrder := []string{
 		authtypes.ModuleName, banktypes.ModuleName, distrtypes.ModuleName, stakingtypes.ModuleName,
 		slashingtypes.ModuleName, govtypes.ModuleName, minttypes.ModuleName, genutiltypes.ModuleName,
-		upgradetypes.ModuleName, consensustypes.ModuleName, validiumtypes.ModuleName,
-		acceptancetypes.ModuleName, bridgetypes.ModuleName, electiontypes.ModuleName,
+		upgradetypes.ModuleName, consensustypes.ModuleName, treetypes.ModuleName, ledgertypes.ModuleName,
+		acceptancetypes.ModuleName, bridgetypes.ModuleName, validiumtypes.ModuleName, electiontypes.ModuleName,
 	}
 	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
@@ -415,33 +432,7 @@ func BlockedAddresses() map[string]bool {
 }
 
 // EncodingConfig groups the codecs an application and its clients share.
-type EncodingConfig struct {
-	InterfaceRegistry types.InterfaceRegistry
-	Codec             codec.Codec
-	TxConfig          client.TxConfig
-	Amino             *codec.LegacyAmino
-}
+type EncodingConfig = encoding.Config
 
 // MakeEncodingConfig builds the codecs with Slush's bech32 prefixes and the standard sign modes.
-func MakeEncodingConfig() EncodingConfig {
-	interfaceRegistry, err := types.NewInterfaceRegistryWithOptions(types.InterfaceRegistryOptions{
-		ProtoFiles: proto.HybridResolver,
-		SigningOptions: signing.Options{
-			AddressCodec:          address.NewBech32Codec(Bech32PrefixAccAddr),
-			ValidatorAddressCodec: address.NewBech32Codec(Bech32PrefixValAddr),
-		},
-	})
-	if err != nil {
-		panic(err)
-	}
-	appCodec := codec.NewProtoCodec(interfaceRegistry)
-	amino := codec.NewLegacyAmino()
-	std.RegisterLegacyAminoCodec(amino)
-	std.RegisterInterfaces(interfaceRegistry)
-	return EncodingConfig{
-		InterfaceRegistry: interfaceRegistry,
-		Codec:             appCodec,
-		TxConfig:          authtx.NewTxConfig(appCodec, authtx.DefaultSignModes),
-		Amino:             amino,
-	}
-}
+func MakeEncodingConfig() EncodingConfig { return encoding.Make() }

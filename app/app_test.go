@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"testing"
 
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	"github.com/stretchr/testify/require"
 
 	sdkmath "cosmossdk.io/math"
@@ -14,7 +16,6 @@ import (
 	"github.com/slush-tree/slush/app/apptesting"
 	acceptancekeeper "github.com/slush-tree/slush/x/acceptance/keeper"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 const determinismBlocks = 8
@@ -23,7 +24,7 @@ const determinismBlocks = 8
 // returning the app hash of every block and the exported app state.
 func runChain(t *testing.T) ([][]byte, json.RawMessage) {
 	t.Helper()
-	id := validiumtypes.TreeIdentity{Path: []uint32{1, 2}, ParentChainId: "slush-1", MaxChildren: 3, MaxDepth: 16}
+	id := treetypes.TreeIdentity{Path: []uint32{1, 2}, ParentChainId: "slush-1", MaxChildren: 3, MaxDepth: 16}
 	chain := apptesting.NewChain(t, id, 3)
 	hashes := make([][]byte, 0, determinismBlocks)
 	for h := 0; h < determinismBlocks; h++ {
@@ -67,25 +68,25 @@ func TestExportImportExport(t *testing.T) {
 	require.NoError(t, json.Unmarshal(exported, &appState))
 
 	imported := apptesting.NewChainFromState(t, "slush-1-2", appState)
-	var vgs validiumtypes.GenesisState
-	require.NoError(t, imported.App.AppCodec().UnmarshalJSON(appState[validiumtypes.ModuleName], &vgs))
-	require.Equal(t, []uint32{1, 2}, vgs.Identity.Path, "the export carries the tree identity")
+	var tgs treetypes.GenesisState
+	require.NoError(t, imported.App.AppCodec().UnmarshalJSON(appState[treetypes.ModuleName], &tgs))
+	require.Equal(t, []uint32{1, 2}, tgs.Identity.Path, "the export carries the tree identity")
 
 	require.JSONEq(t, string(exported), string(imported.ExportGenesisState()))
 }
 
 // TestExportForZeroHeightRefused checks that the unsupported zero-height export fails clearly.
 func TestExportForZeroHeightRefused(t *testing.T) {
-	chain := apptesting.NewChain(t, validiumtypes.RootIdentity(), 1)
+	chain := apptesting.NewChain(t, treetypes.RootIdentity(), 1)
 	chain.NextBlock()
 	_, err := chain.App.ExportAppStateAndValidators(true, nil, nil)
 	require.ErrorContains(t, err, "for-zero-height is not supported")
 }
 
 // TestRootFinalityAdvances: a root with no children (b = 1) finalizes each block's commitment
-// with its next own update, on the running app (x/bridge EndBlock records the own update).
+// with its next own update, on the running app (x/validium EndBlock records the own update).
 func TestRootFinalityAdvances(t *testing.T) {
-	chain := apptesting.NewChain(t, validiumtypes.RootIdentity(), 1)
+	chain := apptesting.NewChain(t, treetypes.RootIdentity(), 1)
 	for i := 0; i < 4; i++ {
 		chain.NextBlock()
 	}
@@ -94,7 +95,7 @@ func TestRootFinalityAdvances(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, fin.Found)
 	require.Equal(t, uint64(chain.App.LastBlockHeight()-1), fin.Height)
-	c, err := chain.App.BridgeKeeper.Commitments.Get(chain.Context(), int64(fin.Height))
+	c, err := chain.App.TreeKeeper.Commitments.Get(chain.Context(), int64(fin.Height))
 	require.NoError(t, err)
 	require.Equal(t, c.Commitment, fin.Commitment, "the finalized hash is the root's commitment of that block")
 }

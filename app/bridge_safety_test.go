@@ -6,6 +6,11 @@ import (
 	"math"
 	"testing"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/stretchr/testify/require"
 
@@ -33,7 +38,7 @@ import (
 var fourChains = [][]uint8{{}, {1}, {2}, {1, 1}}
 
 // accountOpening opens account index of n's ledger under n's commitment c (by its record height).
-func (tr *tree) accountOpening(n *treeNode, c bridgetypes.OwnCommitment, index uint64) validiumtypes.AccountOpening {
+func (tr *tree) accountOpening(n *treeNode, c treetypes.OwnCommitment, index uint64) validiumtypes.AccountOpening {
 	tr.t.Helper()
 	st, err := witness.LedgerAt(context.Background(), appChain{n.chain}, n.vid, tr.lp.Ledger(), c.Height)
 	require.NoError(tr.t, err)
@@ -53,7 +58,7 @@ func (tr *tree) accountOpening(n *treeNode, c bridgetypes.OwnCommitment, index u
 }
 
 // finalizedRecord is n's commitment record its parent holds as finalized.
-func (tr *tree) finalizedRecord(n *treeNode) bridgetypes.OwnCommitment {
+func (tr *tree) finalizedRecord(n *treeNode) treetypes.OwnCommitment {
 	tr.t.Helper()
 	c, ok, err := n.parent.chain.App.AcceptanceKeeper.FinalizedCommitment(n.parent.chain.Context(), n.index())
 	require.NoError(tr.t, err)
@@ -69,7 +74,7 @@ func (tr *tree) finalizedRecord(n *treeNode) bridgetypes.OwnCommitment {
 func (tr *tree) latestPathWitness(m inclusion.Message, rootHeight uint64) inclusion.Witness {
 	tr.t.Helper()
 	r := tr.root().chain
-	rootRec, err := r.App.BridgeKeeper.Commitments.Get(r.Context(), int64(rootHeight))
+	rootRec, err := r.App.TreeKeeper.Commitments.Get(r.Context(), int64(rootHeight))
 	require.NoError(tr.t, err)
 	src, err := commitment.UnpackVid(m.SrcVid)
 	require.NoError(tr.t, err)
@@ -102,7 +107,7 @@ func TestExitAfterClaimNoDoubleSpend(t *testing.T) {
 	alice, bob, dave := ledger.KeyFromSeed([]byte("alice")), ledger.KeyFromSeed([]byte("bob")), ledger.KeyFromSeed([]byte("dave"))
 	aliceOwner, bobOwner := ledger.OwnerHash(alice.PublicKey), ledger.OwnerHash(bob.PublicKey)
 	deposits := fundedOn([]uint8{1, 1}, 1000)
-	deposits["slush-1"] = []bridgetypes.GenesisDeposit{{Recipient: hash.EncodeElement(ledger.OwnerHash(dave.PublicKey)), AssetId: hash.EncodeElement(hash.Uint64(7)), Amount: 10}}
+	deposits["slush-1"] = []ledgertypes.GenesisDeposit{{Recipient: hash.EncodeElement(ledger.OwnerHash(dave.PublicKey)), AssetId: hash.EncodeElement(hash.Uint64(7)), Amount: 10}}
 	newScene := func(t *testing.T) (*tree, inclusion.Message) {
 		tr := newTreeWith(t, fourChains, treeOptions{deposits: deposits, forcedOpDeadline: deadline})
 		tr.round()
@@ -166,15 +171,15 @@ func TestExitAfterClaimNoDoubleSpend(t *testing.T) {
 func (tr *tree) forge(n *treeNode, m inclusion.Message, src ledger.Source) {
 	tr.t.Helper()
 	ctx := n.chain.Context()
-	k := n.chain.App.BridgeKeeper
-	st, err := k.OpenLedger(ctx)
+	k := n.chain.App.LedgerKeeper
+	st, err := k.Open(ctx)
 	require.NoError(tr.t, err)
 	require.NoError(tr.t, st.PushInbox(m, src))
 	op := ledger.NewBridgeIn(m, src)
 	require.NoError(tr.t, st.Apply(op))
 	seq, err := k.LogLength.Next(ctx)
 	require.NoError(tr.t, err)
-	require.NoError(tr.t, k.Log.Set(ctx, seq, bridgetypes.LoggedOp{Sequence: seq, Height: ctx.BlockHeight(), Op: op.Bytes()}))
+	require.NoError(tr.t, k.Log.Set(ctx, seq, ledgertypes.LoggedOp{Sequence: seq, Height: ctx.BlockHeight(), Op: op.Bytes()}))
 }
 
 // TestForgedClaimEntryRefused (issue 13 §2): chain 1's operator mints 1,000,000 to mallory on its
@@ -207,7 +212,7 @@ func TestForgedClaimEntryRefused(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, one.replica.PushInbox(m, ledger.SourceClaim))
 		require.NoError(t, batch.Add(ledger.NewBridgeIn(m, ledger.SourceClaim)))
-		rootRec, err := tr.root().chain.App.BridgeKeeper.Commitments.Get(tr.root().chain.Context(), int64(h))
+		rootRec, err := tr.root().chain.App.TreeKeeper.Commitments.Get(tr.root().chain.Context(), int64(h))
 		require.NoError(t, err)
 		anchor := decodeCommitment(t, rootRec.Fields)
 		for _, claims := range [][]inclusion.Witness{nil, {{Root: anchor, Leaf: m.Leaf()}}} {
@@ -216,7 +221,7 @@ func TestForgedClaimEntryRefused(t *testing.T) {
 		}
 
 		one.chain.NextBlock()
-		own, err := one.chain.App.BridgeKeeper.Commitments.Get(one.chain.Context(), one.chain.App.LastBlockHeight())
+		own, err := one.chain.App.TreeKeeper.Commitments.Get(one.chain.Context(), one.chain.App.LastBlockHeight())
 		require.NoError(t, err)
 		honest.PrevCommitment, honest.NewCommitment = prev, own.Fields
 		honest.InboxEntries = append(honest.InboxEntries, validiumtypes.InboxEntry{MessageHash: hash.EncodeElement(m.Hash()), Source: uint32(ledger.SourceClaim)})
@@ -287,7 +292,7 @@ func TestForgedReceiptRefused(t *testing.T) {
 	require.Error(t, err, "no root commitment binds a receipt of the message")
 	out, err := one.chain.App.BridgeKeeper.Outgoing.Get(one.chain.Context(), hash.EncodeElement(m.Hash()))
 	require.NoError(t, err)
-	require.Equal(t, bridgetypes.MessageStatus_MESSAGE_STATUS_SENT, out.Status, "still waiting: claimed or routed later")
+	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_SENT, out.Status, "still waiting: claimed or routed later")
 }
 
 // TestOversizedSubtreeRefused (issue 13 §4): a child reports b = 2^64 − 1 (before, the root
@@ -314,7 +319,7 @@ func TestOversizedSubtreeRefused(t *testing.T) {
 
 	for i := 0; i < 3; i++ {
 		root.chain.NextBlock()
-		_, err := root.chain.App.BridgeKeeper.Commitments.Get(root.chain.Context(), root.chain.App.LastBlockHeight())
+		_, err := root.chain.App.TreeKeeper.Commitments.Get(root.chain.Context(), root.chain.App.LastBlockHeight())
 		require.NoError(t, err, "the root commits at every height")
 	}
 	tr.ok(root, operatorAccount(one), update) // the honest update still goes through

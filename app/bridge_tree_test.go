@@ -1,7 +1,12 @@
 package app_test
 
 import (
+	"errors"
 	"testing"
+
+	validiumkeeper "github.com/slush-tree/slush/x/validium/keeper"
+
+	slushtypes "github.com/slush-tree/slush/types"
 
 	"github.com/stretchr/testify/require"
 
@@ -87,31 +92,41 @@ func TestFallbackRouting(t *testing.T) {
 	for tr.tick() <= deadline {
 	}
 	grand.chain.NextBlock() // EndBlock moves the expired message onto the route
-	routed := validiumtypes.RoutedMessage{Message: ledger.EncodeMessage(m), RootHeight: h, Proof: proof}
-	status := func(n *treeNode, m inclusion.Message) bridgetypes.MessageStatus {
+	routed := slushtypes.RoutedMessage{Message: ledger.EncodeMessage(m), RootHeight: h, Proof: proof}
+	status := func(n *treeNode, m inclusion.Message) slushtypes.MessageStatus { // own record first, then the route
+		key := hash.EncodeElement(m.Hash())
 		res, err := bridgekeeper.NewQueryServerImpl(&n.chain.App.BridgeKeeper).MessageStatus(n.chain.Context(),
-			&bridgetypes.QueryMessageStatusRequest{MessageHash: hash.EncodeElement(m.Hash())})
+			&bridgetypes.QueryMessageStatusRequest{MessageHash: key})
 		require.NoError(t, err)
-		return res.Status
+		if res.Outgoing != nil {
+			return res.Status
+		}
+		route, err := validiumkeeper.NewQueryServerImpl(&n.chain.App.ValidiumKeeper).Route(n.chain.Context(),
+			&validiumtypes.QueryRouteRequest{MessageHash: key})
+		if errors.Is(err, validiumtypes.ErrUnknownRoute) {
+			return res.Status
+		}
+		require.NoError(t, err)
+		return route.Route.Status
 	}
-	require.Equal(t, bridgetypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP, status(grand, m))
+	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP, status(grand, m))
 
 	tr.sync()
-	res := tr.update(grand, func(u *validiumtypes.MsgSubmitUpdate) { u.Routed = []validiumtypes.RoutedMessage{routed} })
+	res := tr.update(grand, func(u *validiumtypes.MsgSubmitUpdate) { u.Routed = []slushtypes.RoutedMessage{routed} })
 	require.Equal(t, uint64(1), res.Routed)
-	require.Equal(t, bridgetypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP, status(one, m), "1 is not an ancestor of 2: it carries it up")
+	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP, status(one, m), "1 is not an ancestor of 2: it carries it up")
 	tr.sync()
-	tr.update(one, func(u *validiumtypes.MsgSubmitUpdate) { u.Routed = []validiumtypes.RoutedMessage{routed} })
-	require.Equal(t, bridgetypes.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN, status(root, m), "the common ancestor queues it for 2")
+	tr.update(one, func(u *validiumtypes.MsgSubmitUpdate) { u.Routed = []slushtypes.RoutedMessage{routed} })
+	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN, status(root, m), "the common ancestor queues it for 2")
 	tr.sync()
 
-	tr.ok(two, 0, &bridgetypes.MsgRouteMessage{Sender: two.chain.Address(0).String(), Routed: routed})
-	require.Equal(t, bridgetypes.MessageStatus_MESSAGE_STATUS_DELIVERED, status(two, m))
+	tr.ok(two, 0, &validiumtypes.MsgRouteMessage{Sender: two.chain.Address(0).String(), Routed: routed})
+	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_DELIVERED, status(two, m))
 	require.Equal(t, uint64(25), tr.balance(two, bobOwner))
 	require.Equal(t, uint64(genesisSupply), tr.supply())
 	tr.fails(two, 0, &bridgetypes.MsgClaim{Sender: two.chain.Address(0).String(), Message: bridgeMessage(m), RootHeight: h, Proof: proof},
 		bridgetypes.ErrClaimExpired) // a claim after routing fails
-	tr.fails(two, 0, &bridgetypes.MsgRouteMessage{Sender: two.chain.Address(0).String(), Routed: routed}, bridgetypes.ErrAlreadyRouted)
+	tr.fails(two, 0, &validiumtypes.MsgRouteMessage{Sender: two.chain.Address(0).String(), Routed: routed}, validiumtypes.ErrAlreadyRouted)
 	tr.sync()
 	require.Equal(t, uint64(1), tr.update(two).ForcedConsumed, "2's proven update consumes the forced operation")
 
@@ -119,17 +134,17 @@ func TestFallbackRouting(t *testing.T) {
 	deadline = tr.tick() + 20
 	back := tr.bridgeOut(two, bob, 0, 0, grand, aliceOwner, 5, deadline)
 	h = tr.settle(back.Leaf(), 4)
-	backRouted := validiumtypes.RoutedMessage{Message: ledger.EncodeMessage(back), RootHeight: h, Proof: tr.proveMessage(back, h)}
+	backRouted := slushtypes.RoutedMessage{Message: ledger.EncodeMessage(back), RootHeight: h, Proof: tr.proveMessage(back, h)}
 	for tr.tick() <= deadline {
 	}
-	tr.update(two, func(u *validiumtypes.MsgSubmitUpdate) { u.Routed = []validiumtypes.RoutedMessage{backRouted} })
-	require.Equal(t, bridgetypes.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN, status(root, back))
-	tr.ok(one, 0, &bridgetypes.MsgRouteMessage{Sender: one.chain.Address(0).String(), Routed: backRouted})
-	require.Equal(t, bridgetypes.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN, status(one, back), "1 queues it for 1-1")
+	tr.update(two, func(u *validiumtypes.MsgSubmitUpdate) { u.Routed = []slushtypes.RoutedMessage{backRouted} })
+	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN, status(root, back))
+	tr.ok(one, 0, &validiumtypes.MsgRouteMessage{Sender: one.chain.Address(0).String(), Routed: backRouted})
+	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN, status(one, back), "1 queues it for 1-1")
 	tr.sync()
 	fwd := tr.update(one, func(u *validiumtypes.MsgSubmitUpdate) { u.Forwarded = [][]byte{hash.EncodeElement(back.Hash())} })
 	require.Equal(t, uint64(1), fwd.ForcedConsumed, "the root's forward operation is consumed by 1's forwarding")
-	tr.ok(grand, 0, &bridgetypes.MsgRouteMessage{Sender: grand.chain.Address(0).String(), Routed: backRouted})
+	tr.ok(grand, 0, &validiumtypes.MsgRouteMessage{Sender: grand.chain.Address(0).String(), Routed: backRouted})
 	tr.sync()
 	require.Equal(t, uint64(1), tr.update(grand).ForcedConsumed, "1-1 mints it and consumes 1's operation")
 	require.Equal(t, uint64(genesisSupply-25+5), tr.balance(grand, aliceOwner))

@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
@@ -11,7 +13,6 @@ import (
 
 	"github.com/slush-tree/slush/app/apptesting"
 	"github.com/slush-tree/slush/testutil/lightclient"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 )
 
 // TestSyncParent: a child learns root commitments only through a header its tracked validators
@@ -27,20 +28,20 @@ func TestSyncParent(t *testing.T) {
 		sh := s.Sign(t, height, apptesting.GenesisTime.Add(time.Duration(height)*time.Second), root.chain.App.LastCommitID().Hash)
 		return s.Encode(t, sh)
 	}
-	record := func(h uint64) bridgetypes.ParentRecord {
-		key, err := bridgetypes.ParentRecordKey(true, h)
+	record := func(h uint64) treetypes.ParentRecord {
+		key, err := treetypes.ParentRecordKey(true, h)
 		require.NoError(t, err)
 		res, err := root.chain.App.Query(root.chain.Context(), &abci.RequestQuery{
-			Path: "/store/" + bridgetypes.StoreKey + "/key", Data: key, Height: last, Prove: true,
+			Path: "/store/" + treetypes.StoreKey + "/key", Data: key, Height: last, Prove: true,
 		})
 		require.NoError(t, err)
 		proof, err := res.ProofOps.Marshal()
 		require.NoError(t, err)
-		return bridgetypes.ParentRecord{RootHeight: h, Value: res.Value, Proof: proof}
+		return treetypes.ParentRecord{RootHeight: h, Value: res.Value, Proof: proof}
 	}
 	h, vals := header(root.signer, last+1)
-	good := &bridgetypes.MsgSyncParent{Sender: child.chain.Address(0).String(), Header: h, ValidatorSet: vals,
-		Records: []bridgetypes.ParentRecord{record(uint64(last))}}
+	good := &treetypes.MsgSyncParent{Sender: child.chain.Address(0).String(), Header: h, ValidatorSet: vals,
+		Records: []treetypes.ParentRecord{record(uint64(last))}}
 
 	forger := lightclient.NewSignerWithSeed(t, root.chain.ChainID, "forger", 1)
 	fh, fvals := header(forger, last+1)
@@ -51,46 +52,46 @@ func TestSyncParent(t *testing.T) {
 	shifted.RootHeight--
 	cases := []struct {
 		name string
-		edit func(m *bridgetypes.MsgSyncParent)
+		edit func(m *treetypes.MsgSyncParent)
 		want *errorsmod.Error
 	}{
-		{"header signed by other validators", func(m *bridgetypes.MsgSyncParent) { m.Header, m.ValidatorSet = fh, fvals }, bridgetypes.ErrInvalidHeader},
-		{"garbage header", func(m *bridgetypes.MsgSyncParent) { m.Header = []byte("header") }, bridgetypes.ErrInvalidHeader},
-		{"tampered record", func(m *bridgetypes.MsgSyncParent) { m.Records = []bridgetypes.ParentRecord{tampered} }, bridgetypes.ErrInvalidRecordProof},
-		{"record for another root height", func(m *bridgetypes.MsgSyncParent) { m.Records = []bridgetypes.ParentRecord{shifted} }, bridgetypes.ErrInvalidRecordProof},
-		{"no records", func(m *bridgetypes.MsgSyncParent) { m.Records = nil }, bridgetypes.ErrInvalidRecordProof},
-		{"too many records", func(m *bridgetypes.MsgSyncParent) {
-			m.Records = make([]bridgetypes.ParentRecord, bridgetypes.MaxSyncRecords+1)
-		}, bridgetypes.ErrInvalidRecordProof},
+		{"header signed by other validators", func(m *treetypes.MsgSyncParent) { m.Header, m.ValidatorSet = fh, fvals }, treetypes.ErrInvalidHeader},
+		{"garbage header", func(m *treetypes.MsgSyncParent) { m.Header = []byte("header") }, treetypes.ErrInvalidHeader},
+		{"tampered record", func(m *treetypes.MsgSyncParent) { m.Records = []treetypes.ParentRecord{tampered} }, treetypes.ErrInvalidRecordProof},
+		{"record for another root height", func(m *treetypes.MsgSyncParent) { m.Records = []treetypes.ParentRecord{shifted} }, treetypes.ErrInvalidRecordProof},
+		{"no records", func(m *treetypes.MsgSyncParent) { m.Records = nil }, treetypes.ErrInvalidRecordProof},
+		{"too many records", func(m *treetypes.MsgSyncParent) {
+			m.Records = make([]treetypes.ParentRecord, treetypes.MaxSyncRecords+1)
+		}, treetypes.ErrInvalidRecordProof},
 	}
 	for _, tc := range cases {
 		msg := *good
 		tc.edit(&msg)
 		tr.fails(child, 0, &msg, tc.want)
-		known, err := child.chain.App.BridgeKeeper.RootHistory.Has(child.chain.Context(), uint64(last))
+		known, err := child.chain.App.TreeKeeper.RootHistory.Has(child.chain.Context(), uint64(last))
 		require.NoError(t, err)
 		require.False(t, known, tc.name)
 	}
-	tr.fails(root, 0, &bridgetypes.MsgSyncParent{Sender: root.chain.Address(0).String(), Records: good.Records}, bridgetypes.ErrNoParentClient)
+	tr.fails(root, 0, &treetypes.MsgSyncParent{Sender: root.chain.Address(0).String(), Records: good.Records}, treetypes.ErrNoParentClient)
 
 	tr.ok(child, 0, good)
 	rootHeight, err := child.chain.App.ValidiumKeeper.RootHeight(child.chain.Context())
 	require.NoError(t, err)
 	require.Equal(t, uint64(last), rootHeight, "the child's root clock moved to the proven height")
-	known, err := child.chain.App.BridgeKeeper.RootHistory.Get(child.chain.Context(), uint64(last))
+	known, err := child.chain.App.TreeKeeper.RootHistory.Get(child.chain.Context(), uint64(last))
 	require.NoError(t, err)
-	rootRecord, err := root.chain.App.BridgeKeeper.Commitments.Get(root.chain.Context(), last)
+	rootRecord, err := root.chain.App.TreeKeeper.Commitments.Get(root.chain.Context(), last)
 	require.NoError(t, err)
 	require.Equal(t, rootRecord.Commitment, known)
 
-	tr.fails(child, 0, good, bridgetypes.ErrInvalidHeader) // a header cannot be used twice
-	noHeader := &bridgetypes.MsgSyncParent{Sender: good.Sender, Records: good.Records}
+	tr.fails(child, 0, good, treetypes.ErrInvalidHeader) // a header cannot be used twice
+	noHeader := &treetypes.MsgSyncParent{Sender: good.Sender, Records: good.Records}
 	tr.ok(child, 0, noHeader) // records under the trusted app hash need no new header
 
-	exported, err := child.chain.App.BridgeKeeper.ExportGenesis(child.chain.Context())
+	exported, err := child.chain.App.TreeKeeper.ExportGenesis(child.chain.Context())
 	require.NoError(t, err)
 	require.NoError(t, exported.Validate())
-	stored, err := child.chain.App.BridgeKeeper.ParentClient.Get(child.chain.Context())
+	stored, err := child.chain.App.TreeKeeper.ParentClient.Get(child.chain.Context())
 	require.NoError(t, err)
 	require.Equal(t, stored, exported.ParentClient, "the trusted parent state survives export")
 }

@@ -9,6 +9,12 @@ import (
 	"testing"
 	"time"
 
+	treekeeper "github.com/slush-tree/slush/x/tree/keeper"
+
+	slushtypes "github.com/slush-tree/slush/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
@@ -30,7 +36,6 @@ import (
 	"github.com/slush-tree/slush/relayer/witness"
 	"github.com/slush-tree/slush/testutil/lightclient"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	bridgekeeper "github.com/slush-tree/slush/x/bridge/keeper"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	electiontypes "github.com/slush-tree/slush/x/election/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -49,7 +54,7 @@ type treeNode struct {
 	replica  *ledger.State
 	store    *smt.MemStore // the replica's store
 	proven   uint64        // log operations already proven to the parent
-	accepted bridgetypes.OwnCommitment
+	accepted treetypes.OwnCommitment
 	before   *edgeState // the edge before the last prepared update (restored if the parent refuses it)
 }
 
@@ -57,7 +62,7 @@ type treeNode struct {
 type edgeState struct {
 	store    *smt.MemStore
 	proven   uint64
-	accepted bridgetypes.OwnCommitment
+	accepted treetypes.OwnCommitment
 }
 
 // tree is a whole Slush tree of real apps in one process, wired by hand as the relayer would:
@@ -68,7 +73,7 @@ type edgeState struct {
 type tree struct {
 	t     *testing.T
 	keys  treeKeys
-	lp    bridgetypes.LedgerParams
+	lp    ledgertypes.Params
 	nodes map[string]*treeNode
 	asset fr.Element
 }
@@ -76,44 +81,49 @@ type tree struct {
 // treeOptions adjust the genesis of every chain of a tree.
 type treeOptions struct {
 	// deposits fund each chain's ledger at genesis, by chain-id.
-	deposits map[string][]bridgetypes.GenesisDeposit
+	deposits map[string][]ledgertypes.GenesisDeposit
 	// forcedOpDeadline, if set, is every chain's x/validium forced_op_deadline (root heights).
 	forcedOpDeadline uint64
 }
 
 // newTree builds the chains of paths (parents first), funds the given deposits at genesis and
 // registers every child on its parent.
-func newTree(t *testing.T, paths [][]uint8, deposits map[string][]bridgetypes.GenesisDeposit) *tree {
+func newTree(t *testing.T, paths [][]uint8, deposits map[string][]ledgertypes.GenesisDeposit) *tree {
 	return newTreeWith(t, paths, treeOptions{deposits: deposits})
 }
 
 // newTreeWith is newTree with options.
 func newTreeWith(t *testing.T, paths [][]uint8, opts treeOptions) *tree {
 	tr := &tree{
-		t: t, lp: bridgetypes.LedgerParams{AccountDepth: 4, OutboxDepth: 20, BatchSize: 2, ClaimSlots: 1, InclusionDepth: inclusionDepth},
+		t: t, lp: ledgertypes.Params{AccountDepth: 4, OutboxDepth: 20, BatchSize: 2, ClaimSlots: 1, InclusionDepth: inclusionDepth},
 		nodes: map[string]*treeNode{}, asset: hash.Uint64(7),
 	}
 	tr.keys = circuitKeys(t, tr.lp)
 	for _, path := range paths {
 		n := &treeNode{path: path, vid: commitment.MustPackVid(path), key: ledger.KeyFromSeed([]byte(fmt.Sprintf("operator %v", path)))}
-		id := validiumtypes.RootIdentity()
+		id := treetypes.RootIdentity()
 		if len(path) > 0 {
 			n.parent = tr.nodes[commitment.ChainID(path[:len(path)-1])]
-			id = validiumtypes.TreeIdentity{Path: toPath32(path), ParentChainId: n.parent.chain.ChainID, MaxChildren: 3, MaxDepth: 16}
+			id = treetypes.TreeIdentity{Path: toPath32(path), ParentChainId: n.parent.chain.ChainID, MaxChildren: 3, MaxDepth: 16}
 		}
 		id.OperatorKeyHash = hash.EncodeElement(electiontypes.OperatorKeyHash(n.key.PublicKey))
 		deposits := opts.deposits[commitment.ChainID(path)]
 		n.chain = apptesting.NewChainWithGenesis(t, id, 4, func(cdc codec.Codec, gs map[string]json.RawMessage) {
+			lgs := ledgertypes.DefaultGenesisState()
+			lgs.Params = tr.lp
+			lgs.Deposits = deposits
+			gs[ledgertypes.ModuleName] = cdc.MustMarshalJSON(lgs)
 			bgs := bridgetypes.DefaultGenesisState()
-			bgs.LedgerParams = tr.lp
 			bgs.InclusionParams = bridgetypes.InclusionParams{VerifyingKey: tr.keys.inclVK, MaxDepth: inclusionDepth}
-			bgs.Deposits = deposits
-			if n.parent != nil { // trust the parent's header at height 1 (subjective initialisation)
-				p := n.parent.chain
-				bgs.ParentClient = n.parent.signer.Trusted(t, 1, apptesting.GenesisTime.Add(time.Second), p.App.LastCommitID().Hash)
-				bgs.ParentSync.MaxClockDriftSeconds = 86400 // synthetic parent headers run ahead of this chain's clock
-			}
 			gs[bridgetypes.ModuleName] = cdc.MustMarshalJSON(bgs)
+			if n.parent != nil { // trust the parent's header at height 1 (subjective initialisation)
+				var tgs treetypes.GenesisState
+				cdc.MustUnmarshalJSON(gs[treetypes.ModuleName], &tgs)
+				p := n.parent.chain
+				tgs.ParentClient = n.parent.signer.Trusted(t, 1, apptesting.GenesisTime.Add(time.Second), p.App.LastCommitID().Hash)
+				tgs.ParentSync.MaxClockDriftSeconds = 86400 // synthetic parent headers run ahead of this chain's clock
+				gs[treetypes.ModuleName] = cdc.MustMarshalJSON(&tgs)
+			}
 			if opts.forcedOpDeadline > 0 {
 				var vgs validiumtypes.GenesisState
 				cdc.MustUnmarshalJSON(gs[validiumtypes.ModuleName], &vgs)
@@ -127,7 +137,7 @@ func newTreeWith(t *testing.T, paths [][]uint8, opts treeOptions) *tree {
 		n.store = smt.NewMemStore()
 		n.replica, err = ledger.NewState(n.store, n.vid, tr.lp.Ledger())
 		require.NoError(t, err)
-		require.NoError(t, bridgetypes.FundLedger(n.replica, deposits), "the prover's replica starts from the funded genesis ledger")
+		require.NoError(t, ledgertypes.FundLedger(n.replica, deposits), "the prover's replica starts from the funded genesis ledger")
 		tr.nodes[commitment.ChainID(path)] = n
 		if n.parent != nil {
 			tr.register(n)
@@ -240,14 +250,14 @@ func sortedPaths(nodes map[string]*treeNode) []string {
 // syncParent submits n's MsgSyncParent: a header over the parent's latest app hash (when the
 // parent moved since the last sync) and proofs of the parent's newest root commitment records.
 func (tr *tree) syncParent(n *treeNode) {
-	msg := &bridgetypes.MsgSyncParent{Sender: n.chain.Address(0).String()}
+	msg := &treetypes.MsgSyncParent{Sender: n.chain.Address(0).String()}
 	last := tr.syncHeader(n, msg)
 	for _, h := range tr.newRootHeights(n) {
-		key, err := bridgetypes.ParentRecordKey(n.parent.parent == nil, h)
+		key, err := treetypes.ParentRecordKey(n.parent.parent == nil, h)
 		require.NoError(tr.t, err)
-		value, proof := tr.proveParentKey(n, bridgetypes.StoreKey, key, last)
+		value, proof := tr.proveParentKey(n, treetypes.StoreKey, key, last)
 		require.NotEmpty(tr.t, value, "record at root height %d", h)
-		msg.Records = append(msg.Records, bridgetypes.ParentRecord{RootHeight: h, Value: value, Proof: proof})
+		msg.Records = append(msg.Records, treetypes.ParentRecord{RootHeight: h, Value: value, Proof: proof})
 	}
 	if len(msg.Records) > 0 { // a header travels with new records only
 		tr.ok(n, 0, msg)
@@ -256,10 +266,10 @@ func (tr *tree) syncParent(n *treeNode) {
 
 // syncHeader adds to msg a header over the parent's latest app hash when the parent moved since
 // the header n trusts, and returns the parent height whose state the records are proven in.
-func (tr *tree) syncHeader(n *treeNode, msg *bridgetypes.MsgSyncParent) int64 {
+func (tr *tree) syncHeader(n *treeNode, msg *treetypes.MsgSyncParent) int64 {
 	p := n.parent.chain
 	last := p.App.LastBlockHeight() // records are proven in the state after this block
-	client, err := bridgekeeper.NewQueryServerImpl(&n.chain.App.BridgeKeeper).ParentClient(n.chain.Context(), &bridgetypes.QueryParentClientRequest{})
+	client, err := treekeeper.NewQueryServerImpl(&n.chain.App.TreeKeeper).ParentClient(n.chain.Context(), &treetypes.QueryParentClientRequest{})
 	require.NoError(tr.t, err)
 	if last+1 > client.Height {
 		sh := n.parent.signer.Sign(tr.t, last+1, apptesting.GenesisTime.Add(time.Duration(last+1)*time.Second), p.App.LastCommitID().Hash)
@@ -283,14 +293,14 @@ func (tr *tree) newRootHeights(n *treeNode) []uint64 {
 	p := n.parent.chain
 	if n.parent.parent == nil {
 		h := uint64(p.App.LastBlockHeight())
-		if known, err := n.chain.App.BridgeKeeper.RootHistory.Has(n.chain.Context(), h); err == nil && !known {
+		if known, err := n.chain.App.TreeKeeper.RootHistory.Has(n.chain.Context(), h); err == nil && !known {
 			return []uint64{h}
 		}
 		return nil
 	}
 	var heights []uint64
-	err := p.App.BridgeKeeper.RootHistory.Walk(p.Context(), new(collections.Range[uint64]).Descending(), func(h uint64, _ []byte) (bool, error) {
-		known, err := n.chain.App.BridgeKeeper.RootHistory.Has(n.chain.Context(), h)
+	err := p.App.TreeKeeper.RootHistory.Walk(p.Context(), new(collections.Range[uint64]).Descending(), func(h uint64, _ []byte) (bool, error) {
+		known, err := n.chain.App.TreeKeeper.RootHistory.Has(n.chain.Context(), h)
 		if err != nil || known {
 			return true, err
 		}
@@ -308,7 +318,7 @@ func (tr *tree) prepareUpdate(n *treeNode) *validiumtypes.MsgSubmitUpdate {
 	n.before = &edgeState{store: cloneStore(tr.t, n.store), proven: n.proven, accepted: n.accepted}
 	n.chain.NextBlock()
 	ctx := n.chain.Context()
-	own, err := n.chain.App.BridgeKeeper.Commitments.Get(ctx, n.chain.App.LastBlockHeight())
+	own, err := n.chain.App.TreeKeeper.Commitments.Get(ctx, n.chain.App.LastBlockHeight())
 	require.NoError(tr.t, err)
 	batch, err := ledger.NewBatchBuilder(n.replica)
 	require.NoError(tr.t, err)
@@ -316,7 +326,7 @@ func (tr *tree) prepareUpdate(n *treeNode) *validiumtypes.MsgSubmitUpdate {
 		Operator: n.parent.chain.Address(operatorAccount(n)).String(), ChildIndex: n.index(),
 		PrevCommitment: n.accepted.Commitment, NewCommitment: own.Fields,
 	}
-	err = n.chain.App.BridgeKeeper.Log.Walk(ctx, new(collections.Range[uint64]).StartInclusive(n.proven), func(_ uint64, logged bridgetypes.LoggedOp) (bool, error) {
+	err = n.chain.App.LedgerKeeper.Log.Walk(ctx, new(collections.Range[uint64]).StartInclusive(n.proven), func(_ uint64, logged ledgertypes.LoggedOp) (bool, error) {
 		op, err := ledger.DecodeOp(logged.Op)
 		if err != nil {
 			return true, err
@@ -540,15 +550,15 @@ func (a appChain) StoreGet(_ context.Context, store string, key []byte, height i
 	return a.abci("/store/"+store+"/key", key, height)
 }
 
-func (a appChain) Commitment(_ context.Context, h, atHeight int64) (bridgetypes.OwnCommitment, error) {
-	res := &bridgetypes.QueryCommitmentResponse{}
-	err := a.query("/slush.bridge.v1.Query/Commitment", &bridgetypes.QueryCommitmentRequest{Height: h}, res, atHeight)
+func (a appChain) Commitment(_ context.Context, h, atHeight int64) (treetypes.OwnCommitment, error) {
+	res := &treetypes.QueryCommitmentResponse{}
+	err := a.query("/slush.tree.v1.Query/Commitment", &treetypes.QueryCommitmentRequest{Height: h}, res, atHeight)
 	return res.Commitment, err
 }
 
-func (a appChain) CommitmentByHash(_ context.Context, h []byte, atHeight int64) (bridgetypes.OwnCommitment, error) {
-	res := &bridgetypes.QueryCommitmentByHashResponse{}
-	err := a.query("/slush.bridge.v1.Query/CommitmentByHash", &bridgetypes.QueryCommitmentByHashRequest{Commitment: h}, res, atHeight)
+func (a appChain) CommitmentByHash(_ context.Context, h []byte, atHeight int64) (treetypes.OwnCommitment, error) {
+	res := &treetypes.QueryCommitmentByHashResponse{}
+	err := a.query("/slush.tree.v1.Query/CommitmentByHash", &treetypes.QueryCommitmentByHashRequest{Commitment: h}, res, atHeight)
 	return res.Commitment, err
 }
 
@@ -562,13 +572,13 @@ func (a appChain) FinalizedChildProof(_ context.Context, index uint32, atHeight 
 func (tr *tree) receiveForced(n *treeNode, seq uint64) *abci.ExecTxResult {
 	tr.t.Helper()
 	tr.tick()
-	client, err := bridgekeeper.NewQueryServerImpl(&n.chain.App.BridgeKeeper).ParentClient(n.chain.Context(), &bridgetypes.QueryParentClientRequest{})
+	client, err := treekeeper.NewQueryServerImpl(&n.chain.App.TreeKeeper).ParentClient(n.chain.Context(), &treetypes.QueryParentClientRequest{})
 	require.NoError(tr.t, err)
 	key, err := validiumtypes.ForcedOpStoreKey(n.index(), seq)
 	require.NoError(tr.t, err)
 	value, proof := tr.proveParentKey(n, validiumtypes.StoreKey, key, client.Height-1)
 	require.NotEmpty(tr.t, value, "forced operation %d of %s", seq, n.chain.ChainID)
-	return tr.ok(n, 0, &bridgetypes.MsgReceiveForced{Sender: n.chain.Address(0).String(), Sequence: seq, Operation: value, Proof: proof})
+	return tr.ok(n, 0, &validiumtypes.MsgReceiveForced{Sender: n.chain.Address(0).String(), Sequence: seq, Operation: value, Proof: proof})
 }
 
 // bridgeOut has key's account (index account of n's ledger) send amount to recipient on dst,
@@ -587,7 +597,7 @@ func (tr *tree) bridgeOut(n *treeNode, key *eddsa.PrivateKey, account, nonce uin
 
 // claim is MsgClaim of m on its destination dst against the root commitment at rootHeight.
 func (tr *tree) claim(dst *treeNode, m inclusion.Message, rootHeight uint64, proof []byte) *bridgetypes.MsgClaim {
-	return &bridgetypes.MsgClaim{Sender: dst.chain.Address(0).String(), Message: bridgetypes.NewBridgeMessage(m), RootHeight: rootHeight, Proof: proof}
+	return &bridgetypes.MsgClaim{Sender: dst.chain.Address(0).String(), Message: slushtypes.NewBridgeMessage(m), RootHeight: rootHeight, Proof: proof}
 }
 
 // receiptIndex is the position of dst's receipt of m: every bridge-in appends one receipt, so it
@@ -596,7 +606,7 @@ func (tr *tree) receiptIndex(dst *treeNode, m inclusion.Message) uint64 {
 	tr.t.Helper()
 	var index uint64
 	found := false
-	err := dst.chain.App.BridgeKeeper.Log.Walk(dst.chain.Context(), nil, func(_ uint64, logged bridgetypes.LoggedOp) (bool, error) {
+	err := dst.chain.App.LedgerKeeper.Log.Walk(dst.chain.Context(), nil, func(_ uint64, logged ledgertypes.LoggedOp) (bool, error) {
 		op, err := ledger.DecodeOp(logged.Op)
 		if err != nil || op.Kind != ledger.OpBridgeIn {
 			return err != nil, err
@@ -615,7 +625,7 @@ func (tr *tree) receiptIndex(dst *treeNode, m inclusion.Message) uint64 {
 
 // balance is owner's balance of the tree's asset on n's ledger (0 without an account).
 func (tr *tree) balance(n *treeNode, owner fr.Element) uint64 {
-	st, err := n.chain.App.BridgeKeeper.OpenLedger(n.chain.Context())
+	st, err := n.chain.App.LedgerKeeper.Open(n.chain.Context())
 	require.NoError(tr.t, err)
 	return tr.accountBalance(st, owner)
 }
@@ -638,7 +648,7 @@ func (tr *tree) supply() uint64 {
 	var total uint64
 	for _, p := range sortedPaths(tr.nodes) {
 		n := tr.nodes[p]
-		st, err := n.chain.App.BridgeKeeper.OpenLedger(n.chain.Context())
+		st, err := n.chain.App.LedgerKeeper.Open(n.chain.Context())
 		require.NoError(tr.t, err)
 		for i := uint64(0); i < st.NumAccounts(); i++ {
 			acc, _, err := st.Account(i)
@@ -652,6 +662,6 @@ func (tr *tree) supply() uint64 {
 }
 
 // bridgeMessage is the wire form of a message.
-func bridgeMessage(m inclusion.Message) bridgetypes.BridgeMessage {
-	return bridgetypes.NewBridgeMessage(m)
+func bridgeMessage(m inclusion.Message) slushtypes.BridgeMessage {
+	return slushtypes.NewBridgeMessage(m)
 }

@@ -5,6 +5,9 @@ import (
 	"sync"
 	"testing"
 
+	slushtypes "github.com/slush-tree/slush/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
@@ -27,9 +30,9 @@ import (
 const inclusionDepth = 2
 
 // fundedOn funds alice with amount of the test asset on the chain at path, at genesis.
-func fundedOn(path []uint8, amount uint64) map[string][]bridgetypes.GenesisDeposit {
+func fundedOn(path []uint8, amount uint64) map[string][]ledgertypes.GenesisDeposit {
 	alice := ledger.KeyFromSeed([]byte("alice"))
-	return map[string][]bridgetypes.GenesisDeposit{
+	return map[string][]ledgertypes.GenesisDeposit{
 		commitment.ChainID(path): {{Recipient: hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)), AssetId: hash.EncodeElement(hash.Uint64(7)), Amount: amount}},
 	}
 }
@@ -48,13 +51,13 @@ var (
 )
 
 // circuitKeys compiles both circuits and runs their setups once for every test of the package.
-func circuitKeys(t *testing.T, lp bridgetypes.LedgerParams) treeKeys {
+func circuitKeys(t *testing.T, lp ledgertypes.Params) treeKeys {
 	treeKeysOnce.Do(func() { treeKeysVal, treeKeysErr = makeTreeKeys(lp) })
 	require.NoError(t, treeKeysErr)
 	return treeKeysVal
 }
 
-func makeTreeKeys(lp bridgetypes.LedgerParams) (treeKeys, error) {
+func makeTreeKeys(lp ledgertypes.Params) (treeKeys, error) {
 	var k treeKeys
 	var err error
 	var ledgerVK, inclVK groth16.VerifyingKey
@@ -85,7 +88,7 @@ func TestChildUpdateAcceptedByRoot(t *testing.T) {
 	alice, bob := ledger.KeyFromSeed([]byte("alice")), ledger.KeyFromSeed([]byte("bob"))
 	op, err := ledger.NewTransfer(child.vid, alice, 0, ledger.OwnerHash(bob.PublicKey), tr.asset, 100, 0)
 	require.NoError(t, err)
-	tr.ok(child, 0, &bridgetypes.MsgLedgerTransfer{Sender: child.chain.Address(0).String(), Op: op.Bytes()})
+	tr.ok(child, 0, &ledgertypes.MsgTransfer{Sender: child.chain.Address(0).String(), Op: op.Bytes()})
 
 	finality := acceptancekeeper.NewQueryServerImpl(&root.chain.App.AcceptanceKeeper)
 	fin, err := finality.Finality(root.chain.Context(), &acceptancetypes.QueryFinalityRequest{})
@@ -112,7 +115,7 @@ func TestChildUpdateAcceptedByRoot(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, record.Hashes, 1)
 	require.Equal(t, own.Fields.AnchorHeight, record.Hashes[0].Height)
-	rootNow, err := root.chain.App.BridgeKeeper.OwnCommitmentNow(ctx)
+	rootNow, err := root.chain.App.ValidiumKeeper.OwnCommitmentNow(ctx)
 	require.NoError(t, err)
 	require.NotEqual(t, hash.EncodeElement(commitment.EmptyChildrenRoot()), rootNow.Fields.ChildrenRoot,
 		"the root's commitment binds the child's latest commitment")
@@ -145,7 +148,7 @@ func TestBridgeChildToRoot(t *testing.T) {
 }
 
 // decodeCommitment turns stored commitment fields back into a commitment record.
-func decodeCommitment(t *testing.T, f validiumtypes.CommitmentFields) commitment.Commitment {
+func decodeCommitment(t *testing.T, f slushtypes.CommitmentFields) commitment.Commitment {
 	c, err := f.Decode()
 	require.NoError(t, err)
 	return c

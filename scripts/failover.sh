@@ -143,7 +143,7 @@ cand_key=$(dirname "$($localnet operator-key "$v")")/operator-$v.candidate.key
 cand_hash=$("$bin" operator-key show --key-file "$cand_key" --hash-only)
 cand_operator=$("$bin" keys show operator -a --keyring-backend test --home "$(home "$p")")
 voted() { # child: its vote is in the round already (a rerun of the script)
-  local vid; vid=$(q "$1" bridge commitment 0 | jq -r '.commitment.fields.vid // empty')
+  local vid; vid=$(q "$1" tree commitment 0 | jq -r '.commitment.fields.vid // empty')
   [ -n "$vid" ] && q "$p" election votes "$round" | jq -e --arg vid "$vid" '[.votes[]? | select(.voter_vid == $vid)] | length > 0' >/dev/null
 }
 for c in "${kids[@]}"; do
@@ -165,7 +165,7 @@ t_elected=$(elapsed)
 say "majority: $pcid rolled $vcid back to its finalized commitment ${finalized:0:12}…, epoch $new_epoch, bond $(jq -r '.child.bond.amount' <<<"$rec")$denom left (was $old_bond)"
 
 # 5. the elected operator restarts v from its state at that commitment
-export_height=$(q "$v" bridge commitment-by-hash "$finalized" | jq -r '.commitment.height // empty')
+export_height=$(q "$v" tree commitment-by-hash "$finalized" | jq -r '.commitment.height // empty')
 [ -n "$export_height" ] || die "$vcid has no commitment ${finalized:0:12}… in its history"
 $localnet relayer-stop >/dev/null
 # the elected operator bonds itself (its account on p is the relayer's, idle while it is stopped)

@@ -278,7 +278,7 @@ wait_height() { # path height timeout
 trust_parent() { # path
   local path=$1 home parent info
   home=$(home_of "$path"); parent=$(parent_of "$path")
-  if [ -n "$(jq -r '.app_state.bridge.parent_client // empty' "$home/config/genesis.json")" ]; then
+  if [ -n "$(jq -r '.app_state.tree.parent_client // empty' "$home/config/genesis.json")" ]; then
     return 0
   fi
   [ -e "$home/data/blockstore.db" ] && die "$(chain_id "$path") has run without a parent client (made by an older localnet.sh): run '$0 clean'"
@@ -461,7 +461,7 @@ cmd_status() {
       printf '%-14s %-12s %-7s\n' "$indent$path" "$(chain_id "$path")" down
       continue
     fi
-    c=$(q "$path" bridge commitment 0 | jq -r '.commitment.commitment // empty' | b64hex | cut -c1-12)
+    c=$(q "$path" tree commitment 0 | jq -r '.commitment.commitment // empty' | b64hex | cut -c1-12)
     if [ "$path" = root ]; then
       res=$(q root acceptance finality); [ -n "$res" ] || res='{}'
       fin=$(jq -r 'if .found then "root h\(.height)" else "-" end' <<<"$res")

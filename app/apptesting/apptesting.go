@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
@@ -28,7 +30,6 @@ import (
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	"github.com/slush-tree/slush/app"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // GenesisTime is the fixed genesis time of every test chain; block i is at GenesisTime + i s.
@@ -50,13 +51,13 @@ type Chain struct {
 type GenesisEdit func(cdc codec.Codec, appState map[string]json.RawMessage)
 
 // NewChain builds and initializes an app for identity with nAccounts funded accounts.
-func NewChain(t testing.TB, identity validiumtypes.TreeIdentity, nAccounts int) *Chain {
+func NewChain(t testing.TB, identity treetypes.TreeIdentity, nAccounts int) *Chain {
 	t.Helper()
 	return NewChainWithGenesis(t, identity, nAccounts, nil)
 }
 
 // NewChainWithGenesis is NewChain with a genesis edit (e.g. the ledger's shape and deposits).
-func NewChainWithGenesis(t testing.TB, identity validiumtypes.TreeIdentity, nAccounts int, edit GenesisEdit) *Chain {
+func NewChainWithGenesis(t testing.TB, identity treetypes.TreeIdentity, nAccounts int, edit GenesisEdit) *Chain {
 	t.Helper()
 	require.Positive(t, nAccounts, "the genesis validator is delegated by account 0")
 	chainID := identity.ConventionalChainID()
@@ -102,7 +103,7 @@ func newApp(t testing.TB, chainID string) *app.App {
 }
 
 // genesisState is the default genesis with one fixed validator, the funded accounts and identity.
-func (c *Chain) genesisState(identity validiumtypes.TreeIdentity) map[string]json.RawMessage {
+func (c *Chain) genesisState(identity treetypes.TreeIdentity) map[string]json.RawMessage {
 	valKey := cmted25519.GenPrivKeyFromSecret([]byte("slush-validator-" + c.ChainID))
 	val := cmttypes.NewValidator(valKey.PubKey(), 1)
 	valSet := cmttypes.NewValidatorSet([]*cmttypes.Validator{val})
@@ -118,9 +119,9 @@ func (c *Chain) genesisState(identity validiumtypes.TreeIdentity) map[string]jso
 	gs, err := simtestutil.GenesisStateWithValSet(cdc, c.App.DefaultGenesis(), valSet, accs, balances...)
 	require.NoError(c.T, err)
 
-	vgs := validiumtypes.DefaultGenesisState()
-	vgs.Identity = identity
-	gs[validiumtypes.ModuleName] = cdc.MustMarshalJSON(vgs)
+	tgs := treetypes.DefaultGenesisState()
+	tgs.Identity = identity
+	gs[treetypes.ModuleName] = cdc.MustMarshalJSON(tgs)
 	return gs
 }
 

@@ -5,6 +5,8 @@ import (
 	"context"
 	"testing"
 
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcrypto "github.com/cometbft/cometbft/proto/tendermint/crypto"
 	"github.com/stretchr/testify/require"
@@ -13,8 +15,6 @@ import (
 
 	"github.com/slush-tree/slush/app/apptesting"
 	"github.com/slush-tree/slush/internal/parentsync"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // parentApp is a real Slush root app that ran a few blocks, with the app hash each block
@@ -27,7 +27,7 @@ type parentApp struct {
 // newParentApp runs a root chain for blocks blocks.
 func newParentApp(t testing.TB, blocks int) *parentApp {
 	t.Helper()
-	p := &parentApp{chain: apptesting.NewChain(t, validiumtypes.RootIdentity(), 1), appHashes: map[int64][]byte{}}
+	p := &parentApp{chain: apptesting.NewChain(t, treetypes.RootIdentity(), 1), appHashes: map[int64][]byte{}}
 	for range blocks {
 		_, appHash := p.chain.NextBlock()
 		p.appHashes[p.chain.App.LastBlockHeight()] = appHash
@@ -36,11 +36,11 @@ func newParentApp(t testing.TB, blocks int) *parentApp {
 	return p
 }
 
-// commitmentKey is the x/bridge store key of the parent's own commitment record at height h:
+// commitmentKey is the x/tree store key of the parent's own commitment record at height h:
 // the Commitments map's prefix and the collections.Int64Key encoding of h.
 func commitmentKey(t testing.TB, h int64) []byte {
 	t.Helper()
-	key, err := collections.EncodeKeyWithPrefix(bridgetypes.CommitmentsKey, collections.Int64Key, h)
+	key, err := collections.EncodeKeyWithPrefix(treetypes.CommitmentsKey, collections.Int64Key, h)
 	require.NoError(t, err)
 	return key
 }
@@ -49,18 +49,18 @@ func commitmentKey(t testing.TB, h int64) []byte {
 // computed from the keeper's typed record, as a child's keeper would from the claimed record.
 func (p *parentApp) commitmentRecord(t testing.TB, h int64) (key, value []byte) {
 	t.Helper()
-	c, err := p.chain.App.BridgeKeeper.Commitments.Get(p.chain.Context(), h)
+	c, err := p.chain.App.TreeKeeper.Commitments.Get(p.chain.Context(), h)
 	require.NoError(t, err, "the parent wrote its commitment for height %d", h)
 	value, err = p.chain.App.AppCodec().Marshal(&c)
 	require.NoError(t, err)
 	return commitmentKey(t, h), value
 }
 
-// query is the relayer's ABCI query: store bridge, key, at height h, with a proof.
+// query is the relayer's ABCI query: store tree, key, at height h, with a proof.
 func (p *parentApp) query(t testing.TB, key []byte, h int64) (*cmtcrypto.ProofOps, []byte) {
 	t.Helper()
 	res, err := p.chain.App.Query(context.Background(), &abci.RequestQuery{
-		Path: "/store/" + bridgetypes.StoreKey + "/key", Data: key, Height: h, Prove: true,
+		Path: "/store/" + treetypes.StoreKey + "/key", Data: key, Height: h, Prove: true,
 	})
 	require.NoError(t, err)
 	require.Zero(t, res.Code, res.Log)
@@ -84,7 +84,7 @@ func TestVerifyMembershipRealProof(t *testing.T) {
 	key, value := p.commitmentRecord(t, h)
 	proof, stored := p.query(t, key, h)
 	require.Equal(t, value, stored, "the record the keeper computes is the stored value")
-	require.NoError(t, parentsync.VerifyMembership(p.appHashes[h], proof, bridgetypes.StoreKey, key, value))
+	require.NoError(t, parentsync.VerifyMembership(p.appHashes[h], proof, treetypes.StoreKey, key, value))
 
 	size := 0
 	for _, op := range proof.Ops {
@@ -120,29 +120,29 @@ func TestVerifyMembershipRealProof(t *testing.T) {
 		value    []byte
 		wantErr  error
 	}{
-		{"valid", p.appHashes[h], proof, bridgetypes.StoreKey, key, value, nil},
-		{"wrong value (another height's record)", p.appHashes[h], proof, bridgetypes.StoreKey, key, otherValue,
+		{"valid", p.appHashes[h], proof, treetypes.StoreKey, key, value, nil},
+		{"wrong value (another height's record)", p.appHashes[h], proof, treetypes.StoreKey, key, otherValue,
 			parentsync.ErrProofMismatch},
-		{"one bit of the value flipped", p.appHashes[h], proof, bridgetypes.StoreKey, key, flippedValue,
+		{"one bit of the value flipped", p.appHashes[h], proof, treetypes.StoreKey, key, flippedValue,
 			parentsync.ErrProofMismatch},
-		{"empty value", p.appHashes[h], proof, bridgetypes.StoreKey, key, nil, parentsync.ErrInvalidPath},
-		{"wrong key", p.appHashes[h], proof, bridgetypes.StoreKey, otherKey, value, parentsync.ErrKeyMismatch},
-		{"op relabelled with another key", p.appHashes[h], forgedKey, bridgetypes.StoreKey, otherKey, value,
+		{"empty value", p.appHashes[h], proof, treetypes.StoreKey, key, nil, parentsync.ErrInvalidPath},
+		{"wrong key", p.appHashes[h], proof, treetypes.StoreKey, otherKey, value, parentsync.ErrKeyMismatch},
+		{"op relabelled with another key", p.appHashes[h], forgedKey, treetypes.StoreKey, otherKey, value,
 			parentsync.ErrProofMismatch},
 		{"wrong store key", p.appHashes[h], proof, "bank", key, value, parentsync.ErrKeyMismatch},
 		{"multistore op relabelled with another store", p.appHashes[h], otherStore, "bank", key, value,
 			parentsync.ErrProofMismatch},
-		{"app hash of the previous block", p.appHashes[h-1], proof, bridgetypes.StoreKey, key, value,
+		{"app hash of the previous block", p.appHashes[h-1], proof, treetypes.StoreKey, key, value,
 			parentsync.ErrAppHashMismatch},
-		{"app hash of the next block", p.appHashes[h+1], proof, bridgetypes.StoreKey, key, value,
+		{"app hash of the next block", p.appHashes[h+1], proof, treetypes.StoreKey, key, value,
 			parentsync.ErrAppHashMismatch},
-		{"empty app hash", nil, proof, bridgetypes.StoreKey, key, value, parentsync.ErrAppHashMismatch},
-		{"truncated op data", p.appHashes[h], truncated, bridgetypes.StoreKey, key, value, parentsync.ErrMalformedProof},
-		{"multistore op dropped", p.appHashes[h], oneOp, bridgetypes.StoreKey, key, value, parentsync.ErrMalformedProof},
-		{"ops swapped", p.appHashes[h], swapped, bridgetypes.StoreKey, key, value, parentsync.ErrMalformedProof},
-		{"nil proof", p.appHashes[h], nil, bridgetypes.StoreKey, key, value, parentsync.ErrMalformedProof},
-		{"oversized op", p.appHashes[h], oversized, bridgetypes.StoreKey, key, value, parentsync.ErrProofTooLarge},
-		{"three ops", p.appHashes[h], threeOps, bridgetypes.StoreKey, key, value, parentsync.ErrProofTooLarge},
+		{"empty app hash", nil, proof, treetypes.StoreKey, key, value, parentsync.ErrAppHashMismatch},
+		{"truncated op data", p.appHashes[h], truncated, treetypes.StoreKey, key, value, parentsync.ErrMalformedProof},
+		{"multistore op dropped", p.appHashes[h], oneOp, treetypes.StoreKey, key, value, parentsync.ErrMalformedProof},
+		{"ops swapped", p.appHashes[h], swapped, treetypes.StoreKey, key, value, parentsync.ErrMalformedProof},
+		{"nil proof", p.appHashes[h], nil, treetypes.StoreKey, key, value, parentsync.ErrMalformedProof},
+		{"oversized op", p.appHashes[h], oversized, treetypes.StoreKey, key, value, parentsync.ErrProofTooLarge},
+		{"three ops", p.appHashes[h], threeOps, treetypes.StoreKey, key, value, parentsync.ErrProofTooLarge},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,9 +167,9 @@ func TestProofHeightSemantics(t *testing.T) {
 	for h := int64(3); h <= 5; h++ {
 		key, value := p.commitmentRecord(t, h)
 		proof, _ := p.query(t, key, h)
-		require.NoError(t, parentsync.VerifyMembership(p.appHashes[h], proof, bridgetypes.StoreKey, key, value))
+		require.NoError(t, parentsync.VerifyMembership(p.appHashes[h], proof, treetypes.StoreKey, key, value))
 		for _, other := range []int64{h - 1, h + 1} {
-			require.ErrorIs(t, parentsync.VerifyMembership(p.appHashes[other], proof, bridgetypes.StoreKey, key, value),
+			require.ErrorIs(t, parentsync.VerifyMembership(p.appHashes[other], proof, treetypes.StoreKey, key, value),
 				parentsync.ErrAppHashMismatch)
 		}
 		_, before := p.query(t, key, h-1)
@@ -183,30 +183,30 @@ func TestVerifyNonMembershipRealProof(t *testing.T) {
 	missing := commitmentKey(t, 0) // never written; its neighbours are LogLength and commitment 1
 	absent, value := p.query(t, missing, h)
 	require.Nil(t, value)
-	require.NoError(t, parentsync.VerifyNonMembership(p.appHashes[h], absent, bridgetypes.StoreKey, missing))
+	require.NoError(t, parentsync.VerifyNonMembership(p.appHashes[h], absent, treetypes.StoreKey, missing))
 
 	key, recValue := p.commitmentRecord(t, h)
 	present, _ := p.query(t, key, h)
-	require.ErrorIs(t, parentsync.VerifyNonMembership(p.appHashes[h], present, bridgetypes.StoreKey, key),
+	require.ErrorIs(t, parentsync.VerifyNonMembership(p.appHashes[h], present, treetypes.StoreKey, key),
 		parentsync.ErrMalformedProof, "an existence proof is not an absence proof")
-	require.ErrorIs(t, parentsync.VerifyMembership(p.appHashes[h], absent, bridgetypes.StoreKey, missing, recValue),
+	require.ErrorIs(t, parentsync.VerifyMembership(p.appHashes[h], absent, treetypes.StoreKey, missing, recValue),
 		parentsync.ErrMalformedProof, "an absence proof is not an existence proof")
-	require.ErrorIs(t, parentsync.VerifyNonMembership(p.appHashes[h-1], absent, bridgetypes.StoreKey, missing),
+	require.ErrorIs(t, parentsync.VerifyNonMembership(p.appHashes[h-1], absent, treetypes.StoreKey, missing),
 		parentsync.ErrAppHashMismatch)
 
 	// The absence proof of one key says nothing about a key that exists (its neighbours differ).
 	relabelled := cloneOps(absent)
 	relabelled.Ops[0].Key = key
-	require.ErrorIs(t, parentsync.VerifyNonMembership(p.appHashes[h], relabelled, bridgetypes.StoreKey, key),
+	require.ErrorIs(t, parentsync.VerifyNonMembership(p.appHashes[h], relabelled, treetypes.StoreKey, key),
 		parentsync.ErrProofMismatch)
 
-	// ICS23 limitation: a leaf with an empty value cannot appear in a proof. On this chain the key
-	// after the last commitment is x/bridge's InclusionParams item (prefix 9), whose default
-	// value encodes to zero bytes, so the absence of a future height's record is unprovable.
+	// The absence of a future height's record is provable: in x/tree's store the key after the
+	// last commitment is a CommitmentHeights entry (prefix 4), a leaf with a value. (ICS23 cannot
+	// prove a neighbour leaf with an empty value: when x/bridge held the commitments, the next key
+	// was its empty-valued InclusionParams item and this absence was unprovable.)
 	future := commitmentKey(t, 1_000_000)
-	unprovable, _ := p.query(t, future, h)
-	require.ErrorIs(t, parentsync.VerifyNonMembership(p.appHashes[h], unprovable, bridgetypes.StoreKey, future),
-		parentsync.ErrProofMismatch)
+	absentFuture, _ := p.query(t, future, h)
+	require.NoError(t, parentsync.VerifyNonMembership(p.appHashes[h], absentFuture, treetypes.StoreKey, future))
 }
 
 // TestProofMutationsNeverPass flips every bit of a real proof's op data and truncates it at
@@ -220,13 +220,13 @@ func TestProofMutationsNeverPass(t *testing.T) {
 	require.NoError(t, err)
 	decoded, err := parentsync.DecodeProofOps(bz)
 	require.NoError(t, err)
-	require.NoError(t, parentsync.VerifyMembership(p.appHashes[h], decoded, bridgetypes.StoreKey, key, value))
+	require.NoError(t, parentsync.VerifyMembership(p.appHashes[h], decoded, treetypes.StoreKey, key, value))
 
 	check := func(mutated []byte, what string) {
 		require.NotPanics(t, func() {
 			ops, err := parentsync.DecodeProofOps(mutated)
 			if err == nil {
-				err = parentsync.VerifyMembership(p.appHashes[h], ops, bridgetypes.StoreKey, key, value)
+				err = parentsync.VerifyMembership(p.appHashes[h], ops, treetypes.StoreKey, key, value)
 			}
 			require.Error(t, err, what)
 		})

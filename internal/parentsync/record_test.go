@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"testing"
 
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/internal/parentsync"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 )
 
 // signedParentHeader is the parent's header at height h as its consensus would sign it: its
@@ -45,7 +46,7 @@ func TestVerifyParentRecord(t *testing.T) {
 	h5 := p.signedParentHeader(t, 5, vals, vals, pvs)
 	key4, value4 := p.commitmentRecord(t, 4)
 	proof4, _ := p.query(t, key4, 4)
-	s5, err := parentsync.VerifyParentRecord(trusted, h5, vals, params, now, proof4, bridgetypes.StoreKey, key4, value4)
+	s5, err := parentsync.VerifyParentRecord(trusted, h5, vals, params, now, proof4, treetypes.StoreKey, key4, value4)
 	require.NoError(t, err)
 	require.Equal(t, int64(5), s5.Height)
 	require.Equal(t, p.appHashes[4], s5.AppHash)
@@ -53,38 +54,38 @@ func TestVerifyParentRecord(t *testing.T) {
 	// Off by one: the proof queried at the header's own height does not verify under it.
 	key5, value5 := p.commitmentRecord(t, 5)
 	proof5, _ := p.query(t, key5, 5)
-	_, err = parentsync.VerifyParentRecord(trusted, h5, vals, params, now, proof5, bridgetypes.StoreKey, key5, value5)
+	_, err = parentsync.VerifyParentRecord(trusted, h5, vals, params, now, proof5, treetypes.StoreKey, key5, value5)
 	require.ErrorIs(t, err, parentsync.ErrAppHashMismatch)
 
 	// Further records of the same parent state verify against the stored app hash, no new header:
 	// this is how the keeper learns several pairs (e.g. root-history entries) from one header.
 	key3, value3 := p.commitmentRecord(t, 3)
 	proof3at4, _ := p.query(t, key3, 4)
-	require.NoError(t, parentsync.VerifyMembership(s5.AppHash, proof3at4, bridgetypes.StoreKey, key3, value3))
+	require.NoError(t, parentsync.VerifyMembership(s5.AppHash, proof3at4, treetypes.StoreKey, key3, value3))
 
 	// Adjacent: header 6 proves block 5's record.
 	h6 := p.signedParentHeader(t, 6, vals, vals, pvs)
-	s6, err := parentsync.VerifyParentRecord(s5, h6, vals, params, now, proof5, bridgetypes.StoreKey, key5, value5)
+	s6, err := parentsync.VerifyParentRecord(s5, h6, vals, params, now, proof5, treetypes.StoreKey, key5, value5)
 	require.NoError(t, err)
 	require.Equal(t, int64(6), s6.Height)
 
 	// A valid header does not carry a wrong value, and a good proof does not carry a bad header.
-	_, err = parentsync.VerifyParentRecord(s5, h6, vals, params, now, proof5, bridgetypes.StoreKey, key5, value4)
+	_, err = parentsync.VerifyParentRecord(s5, h6, vals, params, now, proof5, treetypes.StoreKey, key5, value4)
 	require.ErrorIs(t, err, parentsync.ErrProofMismatch)
 	forged := p.signedParentHeader(t, 6, vals, vals, pvs)
 	forged.AppHash = p.appHashes[4]
-	_, err = parentsync.VerifyParentRecord(s5, forged, vals, params, now, proof4, bridgetypes.StoreKey, key4, value4)
+	_, err = parentsync.VerifyParentRecord(s5, forged, vals, params, now, proof4, treetypes.StoreKey, key4, value4)
 	require.ErrorIs(t, err, parentsync.ErrHeaderNotSigned)
 	_, err = parentsync.VerifyParentRecord(s5, h6, vals, params, now.Add(params.TrustingPeriod), proof5,
-		bridgetypes.StoreKey, key5, value5)
+		treetypes.StoreKey, key5, value5)
 	require.ErrorIs(t, err, parentsync.ErrTrustExpired)
-	_, err = parentsync.VerifyParentRecord(s6, h6, vals, params, now, proof5, bridgetypes.StoreKey, key5, value5)
+	_, err = parentsync.VerifyParentRecord(s6, h6, vals, params, now, proof5, treetypes.StoreKey, key5, value5)
 	require.ErrorIs(t, err, parentsync.ErrNonAdvancingHeight, "a header is used once")
 
 	// The proof's shape is checked before any signature: a junk proof with a junk header is a proof error.
-	_, err = parentsync.VerifyParentRecord(s5, nil, nil, params, now, nil, bridgetypes.StoreKey, key5, value5)
+	_, err = parentsync.VerifyParentRecord(s5, nil, nil, params, now, nil, treetypes.StoreKey, key5, value5)
 	require.ErrorIs(t, err, parentsync.ErrMalformedProof)
-	_, err = parentsync.VerifyParentRecord(s5, nil, vals, params, now, proof5, bridgetypes.StoreKey, key5, value5)
+	_, err = parentsync.VerifyParentRecord(s5, nil, vals, params, now, proof5, treetypes.StoreKey, key5, value5)
 	require.ErrorIs(t, err, parentsync.ErrMalformedHeader)
 }
 
@@ -108,7 +109,7 @@ func BenchmarkVerifyParentRecord(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/vals=%d", mode.name, n), func(b *testing.B) {
 				for b.Loop() {
 					if _, err := parentsync.VerifyParentRecord(trusted, header, vals, params, now, proof,
-						bridgetypes.StoreKey, key, value); err != nil {
+						treetypes.StoreKey, key, value); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"testing"
 
+	slushtypes "github.com/slush-tree/slush/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/commitment"
@@ -13,12 +17,10 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // testLedger is the ledger shape of these tests (the outbox depth is the inclusion circuit's).
-var testLedger = bridgetypes.LedgerParams{AccountDepth: 4, OutboxDepth: 20, BatchSize: 2}
+var testLedger = ledgertypes.Params{AccountDepth: 4, OutboxDepth: 20, BatchSize: 2}
 
 // errNoCommitment stands for x/bridge's "no commitment" refusal.
 var errNoCommitment = fmt.Errorf("no commitment at that height")
@@ -27,25 +29,25 @@ var errNoCommitment = fmt.Errorf("no commitment at that height")
 // commitment records by height and, per block height, its finalized-children SMT.
 type fakeChain struct {
 	path        []uint8
-	store       *smt.MemStore // raw bridge store keys (module prefixes included)
-	commitments map[int64]bridgetypes.OwnCommitment
+	store       *smt.MemStore // raw ledger store keys (module prefixes included)
+	commitments map[int64]treetypes.OwnCommitment
 	finalized   map[int64]*commitment.ChildrenTree // finalized-children SMT as of a block
 	leaves      map[int64]map[uint8][]byte         // child index → finalized commitment, as of a block
 }
 
 func newFakeChain(path []uint8) *fakeChain {
-	return &fakeChain{path: path, store: smt.NewMemStore(), commitments: map[int64]bridgetypes.OwnCommitment{},
+	return &fakeChain{path: path, store: smt.NewMemStore(), commitments: map[int64]treetypes.OwnCommitment{},
 		finalized: map[int64]*commitment.ChildrenTree{}, leaves: map[int64]map[uint8][]byte{}}
 }
 
 func (f *fakeChain) StoreGet(_ context.Context, store string, key []byte, _ int64) ([]byte, error) {
-	if store != bridgetypes.StoreKey {
+	if store != ledgertypes.StoreKey {
 		return nil, fmt.Errorf("store %s", store)
 	}
 	return f.store.Get(key)
 }
 
-func (f *fakeChain) Commitment(_ context.Context, h, _ int64) (bridgetypes.OwnCommitment, error) {
+func (f *fakeChain) Commitment(_ context.Context, h, _ int64) (treetypes.OwnCommitment, error) {
 	c, ok := f.commitments[h]
 	if !ok {
 		return c, errNoCommitment
@@ -53,7 +55,7 @@ func (f *fakeChain) Commitment(_ context.Context, h, _ int64) (bridgetypes.OwnCo
 	return c, nil
 }
 
-func (f *fakeChain) CommitmentByHash(_ context.Context, want []byte, _ int64) (bridgetypes.OwnCommitment, error) {
+func (f *fakeChain) CommitmentByHash(_ context.Context, want []byte, _ int64) (treetypes.OwnCommitment, error) {
 	first := int64(-1)
 	for h, c := range f.commitments {
 		if string(c.Commitment) == string(want) && (first < 0 || h < first) {
@@ -61,7 +63,7 @@ func (f *fakeChain) CommitmentByHash(_ context.Context, want []byte, _ int64) (b
 		}
 	}
 	if first < 0 {
-		return bridgetypes.OwnCommitment{}, errNoCommitment
+		return treetypes.OwnCommitment{}, errNoCommitment
 	}
 	return f.commitments[first], nil
 }
@@ -87,15 +89,15 @@ func (f *fakeChain) FinalizedChildProof(_ context.Context, index uint32, at int6
 	return res, nil
 }
 
-// ledgerState opens the chain's ledger in its raw store, as x/bridge keeps it.
+// ledgerState opens the chain's ledger in its raw store, as x/ledger keeps it.
 func (f *fakeChain) ledgerState(t *testing.T) *ledger.State {
-	st, err := ledger.NewState(smt.NewPrefixStore(f.store, bridgetypes.LedgerStoreKey.Bytes()), commitment.MustPackVid(f.path), testLedger.Ledger())
+	st, err := ledger.NewState(smt.NewPrefixStore(f.store, ledgertypes.StateKey.Bytes()), commitment.MustPackVid(f.path), testLedger.Ledger())
 	require.NoError(t, err)
 	return st
 }
 
 // commit records the chain's commitment at block h from its current state.
-func (f *fakeChain) commit(t *testing.T, h int64, anchorHeight uint64) bridgetypes.OwnCommitment {
+func (f *fakeChain) commit(t *testing.T, h int64, anchorHeight uint64) treetypes.OwnCommitment {
 	st := f.ledgerState(t)
 	c := commitment.Commitment{Vid: commitment.MustPackVid(f.path), AnchorHeight: anchorHeight, AnchorCommitment: hash.Uint64(anchorHeight * 7),
 		ChildrenRoot: hash.Uint64(uint64(h)), FinalizedChildrenRoot: commitment.EmptyChildrenRoot()}
@@ -110,13 +112,13 @@ func (f *fakeChain) commit(t *testing.T, h int64, anchorHeight uint64) bridgetyp
 		c.FinalizedChildrenRoot, err = tree.Root()
 		require.NoError(t, err)
 	}
-	rec := bridgetypes.OwnCommitment{Height: h, Commitment: hash.EncodeElement(c.Hash()), Fields: validiumtypes.NewCommitmentFields(c)}
+	rec := treetypes.OwnCommitment{Height: h, Commitment: hash.EncodeElement(c.Hash()), Fields: slushtypes.NewCommitmentFields(c)}
 	f.commitments[h] = rec
 	return rec
 }
 
 // finalize records, as of parent block h, that child index's finalized commitment is rec.
-func (f *fakeChain) finalize(t *testing.T, h int64, index uint8, rec bridgetypes.OwnCommitment) {
+func (f *fakeChain) finalize(t *testing.T, h int64, index uint8, rec treetypes.OwnCommitment) {
 	tree, err := commitment.NewChildrenTree(smt.NewMemStore())
 	require.NoError(t, err)
 	f.leaves[h] = map[uint8][]byte{}

@@ -4,12 +4,13 @@ import (
 	"context"
 	"errors"
 
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 )
 
 // errReadOnly is returned by remoteStore's writers: remote trees are opened to be read.
@@ -68,7 +69,7 @@ func (s *remoteStore) Delete(_ []byte) error { return errReadOnly }
 // outbox did not hold it yet). Only the outbox is opened, at the inclusion circuit's accumulator
 // depth, so the sender's own ledger shape (e.g. the root's account depth) does not matter.
 func OutboxProof(ctx context.Context, chain StoreReader, height int64, nonce uint64) (smt.AccumulatorProof, bool, error) {
-	out, err := ledger.OpenOutbox(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), inclusion.AccumulatorDepth)
+	out, err := ledger.OpenOutbox(newRemoteStore(ctx, chain, ledgertypes.StoreKey, ledgertypes.StateKey.Bytes(), height), inclusion.AccumulatorDepth)
 	if err != nil {
 		return smt.AccumulatorProof{}, false, err
 	}
@@ -82,11 +83,11 @@ func OutboxProof(ctx context.Context, chain StoreReader, height int64, nonce uin
 // ReceiptTree opens chain's receipt accumulator (in its ledger) as of block height, at the
 // inclusion circuit's accumulator depth like the outbox.
 func ReceiptTree(ctx context.Context, chain StoreReader, height int64) (*smt.Accumulator, error) {
-	return ledger.OpenReceipts(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), inclusion.AccumulatorDepth)
+	return ledger.OpenReceipts(newRemoteStore(ctx, chain, ledgertypes.StoreKey, ledgertypes.StateKey.Bytes(), height), inclusion.AccumulatorDepth)
 }
 
 // LedgerAt opens chain's ledger (read-only) as of block height: what an exit's account opening
 // is read from (DESIGN §8).
 func LedgerAt(ctx context.Context, chain StoreReader, vid fr.Element, p ledger.Params, height int64) (*ledger.State, error) {
-	return ledger.NewState(newRemoteStore(ctx, chain, bridgetypes.StoreKey, bridgetypes.LedgerStoreKey.Bytes(), height), vid, p)
+	return ledger.NewState(newRemoteStore(ctx, chain, ledgertypes.StoreKey, ledgertypes.StateKey.Bytes(), height), vid, p)
 }

@@ -10,13 +10,14 @@ import (
 	"errors"
 	"fmt"
 
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 )
 
 // ErrNotYet means the item is not (yet) bound by the root commitment asked about: a commitment
@@ -27,9 +28,9 @@ var ErrNotYet = errors.New("not bound by that root commitment yet")
 type Chain interface {
 	StoreReader
 	// Commitment is the chain's own commitment at block height h, read at atHeight (0: latest).
-	Commitment(ctx context.Context, h, atHeight int64) (bridgetypes.OwnCommitment, error)
+	Commitment(ctx context.Context, h, atHeight int64) (treetypes.OwnCommitment, error)
 	// CommitmentByHash is the chain's commitment record with a given hash.
-	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (bridgetypes.OwnCommitment, error)
+	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
 	// FinalizedChildProof is a child's finalized commitment and its finalized-children path at a height.
 	FinalizedChildProof(ctx context.Context, index uint32, atHeight int64) (*acceptancetypes.QueryFinalizedChildProofResponse, error)
 }
@@ -42,8 +43,8 @@ type Lookup func(path []uint8) Chain
 type walk struct {
 	root   commitment.Commitment
 	hops   []inclusion.Hop
-	source bridgetypes.OwnCommitment // the source's record (its block height opens its trees)
-	chain  Chain                     // the source chain
+	source treetypes.OwnCommitment // the source's record (its block height opens its trees)
+	chain  Chain                   // the source chain
 }
 
 // walkDown follows the root commitment at rootHeight down to src through finalized commitments
@@ -88,30 +89,30 @@ func walkDown(ctx context.Context, lookup Lookup, rootHeight uint64, src []uint8
 
 // finalizedHop is the hop from the parent commitment (made at block height on chain cur) to its
 // child idx's finalized commitment, whose record is read from the child chain.
-func finalizedHop(ctx context.Context, cur, child Chain, idx uint8, height int64, parent commitment.Commitment) (inclusion.Hop, bridgetypes.OwnCommitment, error) {
+func finalizedHop(ctx context.Context, cur, child Chain, idx uint8, height int64, parent commitment.Commitment) (inclusion.Hop, treetypes.OwnCommitment, error) {
 	fp, err := cur.FinalizedChildProof(ctx, uint32(idx), height)
 	if err != nil {
-		return inclusion.Hop{}, bridgetypes.OwnCommitment{}, fmt.Errorf("%w: no finalized commitment yet (%v)", ErrNotYet, err)
+		return inclusion.Hop{}, treetypes.OwnCommitment{}, fmt.Errorf("%w: no finalized commitment yet (%v)", ErrNotYet, err)
 	}
 	if !bytes.Equal(fp.FinalizedChildrenRoot, hash.EncodeElement(parent.FinalizedChildrenRoot)) {
-		return inclusion.Hop{}, bridgetypes.OwnCommitment{}, errors.New("the parent's finalized children root is not the one its commitment binds")
+		return inclusion.Hop{}, treetypes.OwnCommitment{}, errors.New("the parent's finalized children root is not the one its commitment binds")
 	}
 	siblings := make([]fr.Element, len(fp.Siblings))
 	for j, s := range fp.Siblings {
 		if siblings[j], err = hash.DecodeElement(s); err != nil {
-			return inclusion.Hop{}, bridgetypes.OwnCommitment{}, err
+			return inclusion.Hop{}, treetypes.OwnCommitment{}, err
 		}
 	}
 	crec, err := child.CommitmentByHash(ctx, fp.Commitment, 0)
 	if err != nil {
-		return inclusion.Hop{}, bridgetypes.OwnCommitment{}, fmt.Errorf("commitment %X: %w", fp.Commitment, err)
+		return inclusion.Hop{}, treetypes.OwnCommitment{}, fmt.Errorf("commitment %X: %w", fp.Commitment, err)
 	}
 	c, err := crec.Fields.Decode()
 	if err != nil {
-		return inclusion.Hop{}, bridgetypes.OwnCommitment{}, err
+		return inclusion.Hop{}, treetypes.OwnCommitment{}, err
 	}
 	if h := c.Hash(); !bytes.Equal(hash.EncodeElement(h), fp.Commitment) {
-		return inclusion.Hop{}, bridgetypes.OwnCommitment{}, fmt.Errorf("record at %d does not hash to the finalized commitment", crec.Height)
+		return inclusion.Hop{}, treetypes.OwnCommitment{}, fmt.Errorf("record at %d does not hash to the finalized commitment", crec.Height)
 	}
 	return inclusion.Hop{Index: idx, Record: c, Siblings: siblings}, crec, nil
 }

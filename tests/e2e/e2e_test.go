@@ -235,7 +235,7 @@ func (s *suite) balance(path, owner string) account {
 	return a
 }
 
-// ownLedger is x/bridge's ledger query.
+// ownLedger is x/ledger's state query.
 type ownLedger struct {
 	LedgerRoot    []byte `json:"ledger_root"`
 	OutboxRoot    []byte `json:"outbox_root"`
@@ -246,7 +246,7 @@ type ownLedger struct {
 func (s *suite) ledger(path string) ownLedger {
 	s.t.Helper()
 	var l ownLedger
-	s.mustQuery(path, &l, "bridge", "ledger")
+	s.mustQuery(path, &l, "ledger", "state")
 	return l
 }
 
@@ -574,7 +574,7 @@ func stepNodeRestart(s *suite) {
 	op, err := s.cli("ledger", "transfer", "--seed", "bob", "--path", "2", "--account", strconv.FormatUint(b.Index, 10),
 		"--nonce", strconv.FormatUint(b.Nonce, 10), "--asset", asset, "--amount", "5", "--to", erin)
 	require.NoError(t, err)
-	s.tx("2", "bridge", "ledger-transfer", strings.TrimSpace(op))
+	s.tx("2", "ledger", "transfer", strings.TrimSpace(op))
 	require.Equal(t, uint64(5), s.balance("2", erin).Balance)
 	want := hexOf(s.ledger("2").LedgerRoot)
 	s.eventually(10*time.Minute, "the root accepting 2's update with the transfer", func() bool {
@@ -649,7 +649,7 @@ func stepFailover(s *suite) {
 			} `json:"fields"`
 		} `json:"commitment"`
 	}
-	s.mustQuery("1", &own, "bridge", "commitment-by-hash", hexOf(rec.Child.LatestCommitment))
+	s.mustQuery("1", &own, "tree", "commitment-by-hash", hexOf(rec.Child.LatestCommitment))
 	require.Equal(t, sum.NewEpoch, uintOf(own.Commitment.Fields.Epoch), "made by the restarted chain")
 	require.Equal(t, sum.OperatorKeyHash, hexOf(own.Commitment.Fields.OperatorKeyHash))
 	h, _ := strconv.ParseInt(own.Commitment.Height, 10, 64)

@@ -161,7 +161,7 @@ func TestLocalnetRoot(t *testing.T) {
 		} `json:"identity"`
 		ConventionalChainID string `json:"conventional_chain_id"`
 	}
-	l.query(27700, &res, "validium", "tree-identity")
+	l.query(27700, &res, "tree", "identity")
 	require.Empty(t, res.Identity.Path)
 	require.Empty(t, res.Identity.ParentChainID)
 	require.Equal(t, uint32(3), res.Identity.MaxChildren)
@@ -178,7 +178,7 @@ func TestLocalnetRoot(t *testing.T) {
 		RawLog string `json:"raw_log"`
 	}
 	home := filepath.Join(l.dir, "slush-root")
-	out := l.cli("tx", "bridge", "ledger-transfer", op, "--from", "user", "--home", home, "--keyring-backend", "test",
+	out := l.cli("tx", "ledger", "transfer", op, "--from", "user", "--home", home, "--keyring-backend", "test",
 		"--chain-id", "slush-root", "--node", "tcp://127.0.0.1:27700", "--gas", "400000", "--yes", "-o", "json")
 	require.NoError(t, json.Unmarshal([]byte(out), &tx), out)
 	require.Zero(t, tx.Code, out)
@@ -301,7 +301,7 @@ func TestLocalnetTree(t *testing.T) {
 			Height     string `json:"height"`
 			Validators int    `json:"validators"`
 		}
-		l.query(ports[edge.child], &pc, "bridge", "parent-client")
+		l.query(ports[edge.child], &pc, "tree", "parent-client")
 		require.Equal(t, edge.parent, pc.ChainID, edge.child)
 		h, err := strconv.Atoi(pc.Height)
 		require.NoError(t, err)

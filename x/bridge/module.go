@@ -1,5 +1,7 @@
-// Package bridge is the chain's own-state virtual-token ledger and the trustless bridge
-// between any two validiums: burn, claim with a ZKP, receipts, fallback routing (DESIGN §4, §7).
+// Package bridge is the trustless bridge between any two validiums (DESIGN §7): bridge-outs and
+// their senders' freezes, claims with an inclusion ZKP against a root commitment, confirmations
+// of the destination's receipt, and the nullifiers every mint of the chain passes. It calls
+// x/ledger to burn and mint and x/tree for root commitments.
 package bridge
 
 import (
@@ -108,7 +110,7 @@ func (am AppModule) ExportGenesis(ctx sdk.Context, cdc codec.JSONCodec) json.Raw
 	return cdc.MustMarshalJSON(gs)
 }
 
-// EndBlock stores this chain's commitment for the block (DESIGN §3).
+// EndBlock moves this chain's unconfirmed messages past their deadline onto the fallback route (DESIGN §7.5).
 func (am AppModule) EndBlock(ctx context.Context) error {
 	return am.keeper.EndBlocker(ctx)
 }

@@ -11,7 +11,6 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			Service: "slush.validium.v1.Query",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "Params", Use: "params", Short: "Show the x/validium parameters"},
-				{RpcMethod: "TreeIdentity", Use: "tree-identity", Short: "Show this chain's place in the Slush tree"},
 				{RpcMethod: "Children", Use: "children", Short: "List the registered child validiums"},
 				{
 					RpcMethod: "Child", Use: "child [index]", Short: "Show a child with its history and forced-operation queue",
@@ -22,13 +21,20 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 					RpcMethod: "ChildProof", Use: "child-proof [index]", Short: "Show a child's path in this chain's children SMT",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "index"}},
 				},
+				{
+					RpcMethod: "Route", Use: "route [message-hash]", Short: "Show this chain's fallback-route record of a message",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "message_hash"}},
+				},
+				{RpcMethod: "PendingRoutes", Use: "pending-routes", Short: "List the routed messages this chain passes up or has queued down"},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
 			Service: "slush.validium.v1.Msg",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
-				{RpcMethod: "SubmitUpdate", Skip: true}, // built and signed by the relayer
+				{RpcMethod: "UpdateParams", Skip: true},  // authority (gov) gated
+				{RpcMethod: "SubmitUpdate", Skip: true},  // built and signed by the relayer
+				{RpcMethod: "RouteMessage", Skip: true},  // built from an inclusion proof by the relayer
+				{RpcMethod: "ReceiveForced", Skip: true}, // built from the parent's store proof by the relayer
 				{
 					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root] [genesis-receipt-root]",
 					Short: "Register a child validium (the signer becomes its operator and pays the bond)",

@@ -18,29 +18,23 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
+	slushtypes "github.com/slush-tree/slush/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
-	validiumcli "github.com/slush-tree/slush/x/validium/client/cli"
+	ledgercli "github.com/slush-tree/slush/x/ledger/client/cli"
 )
 
 const (
-	flagCircuit      = "circuit"
-	flagMaxDepth     = "max-depth"
-	flagAccountDepth = "account-depth"
-	flagOutboxDepth  = "outbox-depth"
-	flagBatchSize    = "batch-size"
-	flagClaimSlots   = "claim-slots"
-	flagClaimDepth   = "claim-depth"
-	flagRandom       = "random"
-	flagPath         = "path"
-	flagKeysDir      = "keys"
-	flagOut          = "out"
-	flagBeacon       = "beacon"
-	flagProof        = "proof"
-	flagStatement    = "statement"
-	inclusionName    = "inclusion"
-	ledgerName       = "ledger"
-	// inclusionPublicInputs: root commitment, root height, leaf hash, destination vid, kind.
-	inclusionPublicInputs = 5
+	flagCircuit   = "circuit"
+	flagMaxDepth  = "max-depth"
+	flagRandom    = "random"
+	flagPath      = "path"
+	flagKeysDir   = "keys"
+	flagOut       = "out"
+	flagBeacon    = "beacon"
+	flagProof     = "proof"
+	flagStatement = "statement"
+	inclusionName = "inclusion"
+	ledgerName    = "ledger"
 )
 
 // circuitsCommand groups the offline circuit tools: sizes, development keys, proving, verifying.
@@ -64,21 +58,11 @@ type circuitSpec struct {
 func addCircuitFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagCircuit, inclusionName, "circuit: inclusion (bridge inclusion proof) or ledger (a child's update batch)")
 	cmd.Flags().Int(flagMaxDepth, 8, "inclusion: deepest source validium the circuit accepts")
-	cmd.Flags().Uint32(flagAccountDepth, uint32(ledger.DefaultParams.AccountDepth), "ledger: depth of the accounts SMT")
-	cmd.Flags().Uint32(flagOutboxDepth, uint32(ledger.DefaultParams.OutboxDepth), "ledger: depth of the outbox accumulator (must be 20)")
-	cmd.Flags().Uint32(flagBatchSize, uint32(ledger.DefaultParams.BatchSize), "ledger: operations per proven batch")
-	addClaimFlags(cmd, "ledger: ")
+	ledgercli.AddParamsFlags(cmd, "ledger: ")
 }
 
-// addClaimFlags adds the ledger shape's claim flags (claim sections per batch and their depth).
-func addClaimFlags(cmd *cobra.Command, prefix string) {
-	cmd.Flags().Uint32(flagClaimSlots, uint32(ledger.DefaultParams.ClaimSlots), prefix+"claimed bridge-ins one batch proves")
-	cmd.Flags().Uint32(flagClaimDepth, uint32(ledger.DefaultParams.InclusionDepth),
-		prefix+"deepest sender a claim section reaches (the inclusion key's --max-depth)")
-}
-
-// readCircuitSpec reads and checks the circuit flags. Ledger shapes go through the bridge's
-// genesis rule (x/bridge LedgerParams.Validate), so keys made here always fit a genesis.
+// readCircuitSpec reads and checks the circuit flags. Ledger shapes go through x/ledger's
+// genesis rule (Params.Validate), so keys made here always fit a genesis.
 func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 	name, _ := cmd.Flags().GetString(flagCircuit)
 	switch name {
@@ -89,7 +73,7 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 		}
 		return circuitSpec{name: name, maxDepth: depth}, nil
 	case ledgerName:
-		lp, err := readLedgerParams(cmd)
+		lp, err := ledgercli.ReadParamsFlags(cmd)
 		if err != nil {
 			return circuitSpec{}, err
 		}
@@ -99,27 +83,12 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 	}
 }
 
-// readLedgerParams reads --account-depth, --outbox-depth, --batch-size, --claim-slots and
-// --claim-depth as bridge genesis params.
-func readLedgerParams(cmd *cobra.Command) (bridgetypes.LedgerParams, error) {
-	ad, _ := cmd.Flags().GetUint32(flagAccountDepth)
-	od, _ := cmd.Flags().GetUint32(flagOutboxDepth)
-	bs, _ := cmd.Flags().GetUint32(flagBatchSize)
-	cs, _ := cmd.Flags().GetUint32(flagClaimSlots)
-	if !cmd.Flags().Changed(flagClaimSlots) {
-		cs = min(cs, bs) // a one-slot batch gets one claim section by default
-	}
-	cd, _ := cmd.Flags().GetUint32(flagClaimDepth)
-	lp := bridgetypes.LedgerParams{AccountDepth: ad, OutboxDepth: od, BatchSize: bs, ClaimSlots: cs, InclusionDepth: cd}
-	return lp, lp.Validate()
-}
-
 // publicInputs is the number of public inputs of the circuit's verifying key.
 func (s circuitSpec) publicInputs() int {
 	if s.name == ledgerName {
 		return ledger.NbPublicInputs
 	}
-	return inclusionPublicInputs
+	return bridgetypes.InclusionPublicInputs
 }
 
 // compile compiles the selected circuit.
@@ -321,7 +290,11 @@ func proveExampleInclusion(ccs constraint.ConstraintSystem, pk groth16.ProvingKe
 
 // proveExampleBatch proves a first batch on the empty ledger of the validium at pathStr.
 func proveExampleBatch(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, p ledger.Params, pathStr string) ([]byte, []byte, error) {
-	vid, err := vidOfPath(pathStr)
+	path, err := slushtypes.ParsePath(pathStr)
+	if err != nil {
+		return nil, nil, err
+	}
+	vid, err := path.Vid()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -361,33 +334,6 @@ func proveExampleBatch(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, p
 		return nil, nil, err
 	}
 	return proof, pub.Bytes(), nil
-}
-
-// vidOfPath packs a dash-separated path ("root", "1", "1-2") into its vid (DESIGN §3).
-func vidOfPath(s string) (fr.Element, error) {
-	path, err := validiumcli.ParsePath(s)
-	if err != nil {
-		return fr.Element{}, err
-	}
-	return commitment.PackVid(pathBytes(path))
-}
-
-// pathBytes narrows child indices (already checked to be 1..255) to the vid packing's bytes.
-func pathBytes(path []uint32) []uint8 {
-	b := make([]uint8, len(path))
-	for i, idx := range path {
-		b[i] = uint8(idx) //nolint:gosec // indices are validated to 1..255
-	}
-	return b
-}
-
-// widen is the inverse of pathBytes.
-func widen(path []uint8) []uint32 {
-	w := make([]uint32, len(path))
-	for i, idx := range path {
-		w[i] = uint32(idx)
-	}
-	return w
 }
 
 func circuitsVerifyCmd() *cobra.Command {
@@ -433,7 +379,7 @@ func circuitsVerifyCmd() *cobra.Command {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "proof valid: ledger batch of %s, new ledger root %s, anchor height %d\n",
-					pathString(widen(path)), shortHex(pub.NewLedgerRoot), pub.AnchorHeight)
+					slushtypes.Path(path).String(), shortHex(pub.NewLedgerRoot), pub.AnchorHeight)
 				return nil
 			}
 			st, err := prover.VerifyInclusionBytes(vk, proof, stBytes)

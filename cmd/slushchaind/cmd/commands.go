@@ -17,8 +17,24 @@ import (
 
 	"github.com/slush-tree/slush/app"
 	"github.com/slush-tree/slush/sim/treesim"
-	validiumcli "github.com/slush-tree/slush/x/validium/client/cli"
+	bridgecli "github.com/slush-tree/slush/x/bridge/client/cli"
+	electioncli "github.com/slush-tree/slush/x/election/client/cli"
+	ledgercli "github.com/slush-tree/slush/x/ledger/client/cli"
+	treecli "github.com/slush-tree/slush/x/tree/client/cli"
 )
+
+// This file only wires commands. A module's hand-written commands live in its
+// x/<module>/client/cli package (its queries and txs come from autocli):
+//
+//   - x/tree: genesis set-tree-identity, genesis set-parent-client, parent-client proposal;
+//   - x/ledger: genesis set-ledger-params, genesis add-ledger-deposit, genesis registration-info,
+//     and the ledger user tools (ledger owner|transfer|bridge-out|balance);
+//   - x/bridge: genesis set-inclusion-key;
+//   - x/election: election report|vote|witness.
+//
+// What stays in this package are tools, not module CLI: circuits (offline circuit keys and
+// proofs), operator-key (the operator's EdDSA key), relayer (the tree's relayer process),
+// simulate, and genesis adopt-export, a thin file and RPC wrapper around internal/adopt.
 
 // addCommands attaches the node, genesis, key, query and tx commands.
 func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.App) {
@@ -37,22 +53,29 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		txCommand(),
 		keys.Commands(),
 		circuitsCommand(),
-		ledgerCommand(),
+		ledgercli.LedgerCmd(),
 		relayerCommand(),
-		electionCommand(),
+		electioncli.ElectionCmd(),
 		operatorKeyCommand(),
-		parentClientCommand(),
+		treecli.ParentClientCmd(),
 		treesim.NewSimulateCmd(),
 	)
 }
 
-// genesisCommand is the SDK's genesis command plus the Slush tree-identity and bridge-circuit
-// editors and the registration-info reader.
+// genesisCommand is the SDK's genesis command plus the Slush modules' genesis editors and
+// readers and adopt-export.
 func genesisCommand(enc app.EncodingConfig, basics module.BasicManager) *cobra.Command {
-	cmd := genutilcli.Commands(enc.TxConfig, basics, app.DefaultNodeHome)
-	cmd.AddCommand(validiumcli.SetTreeIdentityCmd(app.DefaultNodeHome))
-	cmd.AddCommand(slushGenesisCommands(app.DefaultNodeHome)...)
-	cmd.AddCommand(adoptExportCmd(basics, app.DefaultNodeHome))
+	home := app.DefaultNodeHome
+	cmd := genutilcli.Commands(enc.TxConfig, basics, home)
+	cmd.AddCommand(
+		treecli.SetTreeIdentityCmd(home),
+		treecli.SetParentClientCmd(home),
+		ledgercli.SetLedgerParamsCmd(home),
+		ledgercli.AddLedgerDepositCmd(home),
+		ledgercli.RegistrationInfoCmd(home),
+		bridgecli.SetInclusionKeyCmd(home),
+		adoptExportCmd(basics, home),
+	)
 	return cmd
 }
 

@@ -1,26 +1,18 @@
 package cmd
 
 import (
-	"bytes"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 	"github.com/spf13/cobra"
 
 	"github.com/slush-tree/slush/circuits/hash"
-	"github.com/slush-tree/slush/circuits/ledger"
+	electioncli "github.com/slush-tree/slush/x/election/client/cli"
 	electiontypes "github.com/slush-tree/slush/x/election/types"
 )
 
-const (
-	flagOperatorSeed     = "seed"
-	flagOperatorKeyFile  = "key-file"
-	flagOperatorHashOnly = "hash-only"
-)
+const flagOperatorHashOnly = "hash-only"
 
 // operatorKeyInfo is what `operator-key show` prints.
 type operatorKeyInfo struct {
@@ -61,7 +53,7 @@ slushchaind genesis set-tree-identity 1-2 --parent-chain-id slush-1 \
   --operator-key-hash $(slushchaind operator-key show --key-file operator.key --hash-only)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			key, err := loadOperatorKey(cmd)
+			key, err := electioncli.LoadOperatorKey(cmd)
 			if err != nil {
 				return err
 			}
@@ -81,37 +73,7 @@ slushchaind genesis set-tree-identity 1-2 --parent-chain-id slush-1 \
 			return err
 		},
 	}
-	addOperatorKeyFlags(cmd)
+	electioncli.AddOperatorKeyFlags(cmd)
 	cmd.Flags().Bool(flagOperatorHashOnly, false, "print only the operator key hash (hex)")
 	return cmd
-}
-
-// addOperatorKeyFlags adds the flags loadOperatorKey reads.
-func addOperatorKeyFlags(cmd *cobra.Command) {
-	cmd.Flags().String(flagOperatorSeed, "", "seed of the operator EdDSA key (development only: it is the key)")
-	cmd.Flags().String(flagOperatorKeyFile, "", "file holding the seed of the operator EdDSA key")
-}
-
-// loadOperatorKey derives the operator key from exactly one of --seed and --key-file.
-func loadOperatorKey(cmd *cobra.Command) (*eddsa.PrivateKey, error) {
-	seed, _ := cmd.Flags().GetString(flagOperatorSeed)
-	file, _ := cmd.Flags().GetString(flagOperatorKeyFile)
-	switch {
-	case seed != "" && file != "":
-		return nil, fmt.Errorf("give one of --%s and --%s", flagOperatorSeed, flagOperatorKeyFile)
-	case seed != "":
-		return ledger.KeyFromSeed([]byte(seed)), nil
-	case file != "":
-		bz, err := os.ReadFile(file)
-		if err != nil {
-			return nil, err
-		}
-		bz = bytes.TrimSpace(bz)
-		if len(bz) == 0 {
-			return nil, fmt.Errorf("key file %s is empty", file)
-		}
-		return ledger.KeyFromSeed(bz), nil
-	default:
-		return nil, errors.New("the operator key: give --" + flagOperatorSeed + " or --" + flagOperatorKeyFile)
-	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/slush-tree/slush/relayer"
+	"github.com/slush-tree/slush/relayer/config"
 )
 
 // relayerCommand is `slushchaind relayer`: the tree's relayer and prover (DESIGN §11).
@@ -39,7 +40,7 @@ transaction; Prometheus metrics are served on metrics_listen.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path, _ := cmd.Flags().GetString("config")
 			level, _ := cmd.Flags().GetString("log-level")
-			cfg, err := relayer.LoadConfig(path)
+			cfg, err := config.Load(path)
 			if err != nil {
 				return err
 			}

@@ -82,7 +82,7 @@ func (k Keeper) OnChildUpdate(
 // §6): a child's b is summed into this chain's own b, so an unbounded one could overflow it
 // and stop this chain's own report, hence its commitment.
 func (k Keeper) checkSubtreeBound(ctx context.Context, subtree uint64) error {
-	shape, err := k.tree.TreeShape(ctx)
+	shape, err := k.treeShape(ctx)
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (k Keeper) MaxReportBuckets(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	shape, err := k.tree.TreeShape(ctx)
+	shape, err := k.treeShape(ctx)
 	if err != nil {
 		return 0, err
 	}

@@ -46,7 +46,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 // (DESIGN §3, §6). The shape comes from x/validium's identity, whose InitGenesis runs first in
 // app.go; without an identity yet (a keeper used alone) only MaxSubtreeSize applies.
 func (k Keeper) checkGenesisSubtrees(ctx context.Context, children []types.ChildRecord) error {
-	shape, err := k.tree.TreeShape(ctx)
+	shape, err := k.treeShape(ctx)
 	if errors.Is(err, collections.ErrNotFound) {
 		return nil
 	}

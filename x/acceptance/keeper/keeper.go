@@ -1,6 +1,7 @@
 package keeper
 
 import (
+	"context"
 	"fmt"
 
 	"cosmossdk.io/collections"
@@ -66,3 +67,12 @@ func NewKeeper(
 
 // GetAuthority returns the address allowed to change params.
 func (k Keeper) GetAuthority() string { return k.authority }
+
+// treeShape is this chain's tree shape as x/tree's identity gives it.
+func (k Keeper) treeShape(ctx context.Context) (types.TreeShape, error) {
+	id, err := k.tree.GetIdentity(ctx)
+	if err != nil {
+		return types.TreeShape{}, err
+	}
+	return types.ShapeOf(id), nil
+}

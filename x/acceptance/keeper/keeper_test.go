@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
@@ -14,7 +16,7 @@ import (
 )
 
 // fixedTree is the TreeKeeper mock: a chain that is (or is not) the root, with a fixed tree
-// shape (nil: no identity yet, like x/validium before its genesis).
+// shape (nil: no identity yet, like x/tree before its genesis).
 type fixedTree struct {
 	root  bool
 	shape *types.TreeShape
@@ -22,11 +24,16 @@ type fixedTree struct {
 
 func (f fixedTree) IsRoot(context.Context) (bool, error) { return f.root, nil }
 
-func (f fixedTree) TreeShape(context.Context) (types.TreeShape, error) {
+// GetIdentity is an identity with the fixed shape: a path of shape.Depth first children.
+func (f fixedTree) GetIdentity(context.Context) (treetypes.TreeIdentity, error) {
 	if f.shape == nil {
-		return types.TreeShape{}, collections.ErrNotFound
+		return treetypes.TreeIdentity{}, collections.ErrNotFound
 	}
-	return *f.shape, nil
+	path := make([]uint32, f.shape.Depth)
+	for i := range path {
+		path[i] = 1
+	}
+	return treetypes.TreeIdentity{Path: path, MaxChildren: f.shape.MaxChildren, MaxDepth: f.shape.MaxDepth}, nil
 }
 
 // defaultShape is the DESIGN default tree (3 children, depth 16) seen from a chain at depth.

@@ -3,6 +3,8 @@ package types
 import (
 	"math"
 	"math/bits"
+
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 )
 
 // MaxSubtreeSize caps every subtree size a child may report, whatever the tree shape: with at
@@ -54,4 +56,9 @@ func satMul(a, b uint64) uint64 {
 		return math.MaxUint64
 	}
 	return lo
+}
+
+// ShapeOf is the tree shape an identity gives this chain.
+func ShapeOf(id treetypes.TreeIdentity) TreeShape {
+	return TreeShape{Depth: id.Depth(), MaxChildren: id.MaxChildren, MaxDepth: id.MaxDepth}
 }

@@ -17,9 +17,8 @@ import (
 // nullifier writes, on a discarded cache branch) with gnark's bare Groth16 verification of the
 // same proof (issue 6: claim verification cost against bare Groth16 verify).
 func BenchmarkClaim(b *testing.B) {
-	t := &testing.T{}
-	f := newClaimFixture(t, destination, true)
-	vk, err := keys.CheckVerifyingKey(inclusionKeys(t).vk, types.InclusionPublicInputs)
+	f := newClaimFixture(b, destinationPath, true)
+	vk, err := keys.CheckVerifyingKey(inclusionKeys(b).vk, types.InclusionPublicInputs)
 	if err != nil {
 		b.Fatal(err)
 	}

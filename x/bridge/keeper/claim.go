@@ -25,11 +25,10 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	if err != nil {
 		return nil, err
 	}
-	state, err := k.OpenLedger(ctx)
+	vid, err := k.tree.OwnVid(ctx)
 	if err != nil {
 		return nil, err
 	}
-	vid := state.Vid()
 	if !m.DstVid.Equal(&vid) {
 		return nil, types.ErrWrongDestination
 	}
@@ -38,17 +37,13 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	}
 	msgHash := m.Hash()
 	nullifier := hash.EncodeElement(msgHash)
-	used, err := k.Nullifiers.Has(ctx, nullifier)
-	if err != nil {
+	if err := k.checkFresh(ctx, nullifier); err != nil { // DESIGN §7.3: claim at most once
 		return nil, err
 	}
-	if used { // claimed before, or any other proof of the same message (DESIGN §7.3: claim at most once)
-		return nil, errorsmod.Wrapf(types.ErrAlreadyClaimed, "%X", nullifier)
-	}
-	if err := k.verifyInclusion(ctx, msg.RootHeight, inclusion.KindMessage, msgHash, m.DstVid, msg.Proof); err != nil {
+	if err := k.VerifyInclusion(ctx, msg.RootHeight, inclusion.KindMessage, msgHash, m.DstVid, msg.Proof); err != nil {
 		return nil, err
 	}
-	receipt, index, err := k.mint(ctx, m, ledger.SourceClaim)
+	receipt, index, err := k.deliver(ctx, m, ledger.SourceClaim)
 	if err != nil {
 		return nil, err
 	}
@@ -58,33 +53,60 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	return &types.MsgClaimResponse{MessageHash: nullifier, ReceiptHash: hash.EncodeElement(receipt), ReceiptIndex: index}, err
 }
 
-// mint delivers a message to its recipient on this chain's ledger, by claim, route or forced
-// operation: the mint is a logged bridge-in of the message's source (so the next batch proves it
-// as that source requires), the ledger appends its receipt, and the message hash becomes a
-// nullifier, forever (DESIGN §7.3). It returns the receipt hash and index.
-func (k Keeper) mint(ctx context.Context, m inclusion.Message, src ledger.Source) (fr.Element, uint64, error) {
-	state, err := k.OpenLedger(ctx)
+// checkFresh refuses a message whose nullifier is used: claimed before, or minted here by any
+// other path (DESIGN §7.3: a message is minted at most once, forever).
+func (k Keeper) checkFresh(ctx context.Context, nullifier []byte) error {
+	used, err := k.Nullifiers.Has(ctx, nullifier)
+	if err != nil {
+		return err
+	}
+	if used {
+		return errorsmod.Wrapf(types.ErrAlreadyClaimed, "%X", nullifier)
+	}
+	return nil
+}
+
+// deliver mints a message on this chain's ledger, by claim, route, forced operation or exit: a
+// logged bridge-in of the message's source (so the next batch proves it as that source
+// requires) with its receipt, and the message hash becomes a nullifier, forever (DESIGN §7.3).
+// Every mint of the chain passes here. It returns the receipt hash and index.
+func (k Keeper) deliver(ctx context.Context, m inclusion.Message, src ledger.Source) (fr.Element, uint64, error) {
+	receipt, index, err := k.ledger.Mint(ctx, m, src)
 	if err != nil {
 		return fr.Element{}, 0, err
 	}
-	if err := state.PushInbox(m, src); err != nil {
-		return fr.Element{}, 0, ledgerError(err)
+	return receipt, index, k.Nullifiers.Set(ctx, hash.EncodeElement(m.Hash()))
+}
+
+// DeliverRouted mints a routed message at its destination (x/validium's fallback route, DESIGN
+// §7.5), unless a claim minted it already: the nullifier is shared by every path, so a message
+// is minted here exactly once. The route carries its inclusion proof, checked by the router, so
+// the mint is proven like a claim. It reports whether the message had been delivered before.
+func (k Keeper) DeliverRouted(ctx context.Context, m inclusion.Message) (bool, error) {
+	used, err := k.Nullifiers.Has(ctx, hash.EncodeElement(m.Hash()))
+	if err != nil || used {
+		return used, err
 	}
-	op := ledger.NewBridgeIn(m, src)
-	if err := state.Apply(op); err != nil {
-		return fr.Element{}, 0, ledgerError(err)
+	_, _, err = k.deliver(ctx, m, ledger.SourceClaim)
+	return false, err
+}
+
+// Deliver mints a message another module proved may be minted here (DESIGN §8): a forced
+// operation of this chain's queue on its parent (x/validium's MsgReceiveForced, source forced) or
+// an exit from a frozen child (x/validium's MsgExit, source exit). Like a claim it is refused
+// once the message's nullifier is used. It returns the receipt index.
+func (k Keeper) Deliver(ctx context.Context, m inclusion.Message, src ledger.Source) (uint64, error) {
+	if err := k.checkFresh(ctx, hash.EncodeElement(m.Hash())); err != nil {
+		return 0, err
 	}
-	if _, err := k.appendLog(ctx, op); err != nil {
-		return fr.Element{}, 0, err
-	}
-	msgHash := m.Hash()
-	return inclusion.ReceiptFor(m).Hash(), state.Receipts().Size() - 1, k.Nullifiers.Set(ctx, hash.EncodeElement(msgHash))
+	_, index, err := k.deliver(ctx, m, src)
+	return index, err
 }
 
 // checkDeadline refuses claims once the root clock is past the message's deadline: from then on
 // the message is delivered by routing only (DESIGN §7.5), so the two paths cannot race.
 func (k Keeper) checkDeadline(ctx context.Context, deadline uint64) error {
-	now, err := k.validium.RootHeight(ctx)
+	now, err := k.tree.RootHeight(ctx)
 	if err != nil {
 		return err
 	}
@@ -94,14 +116,15 @@ func (k Keeper) checkDeadline(ctx context.Context, deadline uint64) error {
 	return nil
 }
 
-// verifyInclusion charges the claim gas, then checks an inclusion proof (of a message or a
-// receipt) against the root commitment this chain knows at rootHeight.
-func (k Keeper) verifyInclusion(ctx context.Context, rootHeight uint64, kind inclusion.Kind, leaf, dst fr.Element, proof []byte) error {
+// VerifyInclusion charges the claim gas, then checks an inclusion proof (of a message or a
+// receipt) against the root commitment this chain knows at rootHeight (claims, confirmations,
+// and x/validium's fallback route).
+func (k Keeper) VerifyInclusion(ctx context.Context, rootHeight uint64, kind inclusion.Kind, leaf, dst fr.Element, proof []byte) error {
 	ip, err := k.Inclusion.Get(ctx)
 	if err != nil || len(ip.VerifyingKey) == 0 {
 		return types.ErrNoInclusionKey
 	}
-	rootBytes, ok, err := k.RootCommitmentAt(ctx, rootHeight)
+	rootBytes, ok, err := k.tree.RootCommitmentAt(ctx, rootHeight)
 	if err != nil {
 		return err
 	}

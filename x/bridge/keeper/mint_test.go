@@ -1,46 +1,32 @@
 package keeper_test
 
 import (
-	"context"
-	"errors"
 	"testing"
 
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/stretchr/testify/require"
 
-	"cosmossdk.io/log"
-
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
-	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
-	"github.com/slush-tree/slush/circuits/smt"
-	"github.com/slush-tree/slush/testutil/keepertest"
-	"github.com/slush-tree/slush/x/bridge/keeper"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/bridge/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 )
 
-// requireMinted checks that m was the last mint on k's ledger, from source src: the last logged
+// requireMinted checks that m was the last mint on c's ledger, from source src: the last logged
 // operation is its bridge-in with that source (what the prover proves, as the source says), the
-// last inbox entry is (m, src) and consumed, the last receipt is m's, committed in the Ledger
-// query's receipt root, and m's hash is a nullifier.
-func requireMinted(t *testing.T, ctx context.Context, k keeper.Keeper, m inclusion.Message, src ledger.Source) {
+// last inbox entry is (m, src) and consumed, the last receipt is m's, committed in the ledger's
+// receipt root, and m's hash is a nullifier.
+func requireMinted(t testing.TB, c *chain, m inclusion.Message, src ledger.Source) {
 	t.Helper()
-	q := keeper.NewQueryServerImpl(&k)
-	l, err := q.Ledger(ctx, &types.QueryLedgerRequest{})
-	require.NoError(t, err)
+	l := c.ledgerState(t)
 	require.NotZero(t, l.LogLength)
-	logRes, err := q.BatchLog(ctx, &types.QueryBatchLogRequest{From: l.LogLength - 1})
+	logRes, err := c.lq.BatchLog(c.env.Ctx, &ledgertypes.QueryBatchLogRequest{From: l.LogLength - 1})
 	require.NoError(t, err)
 	require.Len(t, logRes.Ops, 1)
 	require.Equal(t, ledger.NewBridgeIn(m, src).Bytes(), logRes.Ops[0].Op, "logged as a %s bridge-in", src)
-	op, err := ledger.DecodeOp(logRes.Ops[0].Op)
-	require.NoError(t, err)
-	require.Equal(t, src, op.Source)
 
-	state, err := k.OpenLedger(ctx)
+	state, err := c.ledger.Open(c.env.Ctx)
 	require.NoError(t, err)
 	require.NotZero(t, state.InboxLen())
 	require.Equal(t, state.InboxLen(), state.InboxConsumed(), "pushed and minted together")
@@ -54,180 +40,111 @@ func requireMinted(t *testing.T, ctx context.Context, k keeper.Keeper, m inclusi
 	receipt, err := receipts.Get(receipts.Size() - 1)
 	require.NoError(t, err)
 	require.Equal(t, inclusion.ReceiptFor(m).Hash(), receipt)
-	require.Equal(t, hash.EncodeElement(must(t, state.ReceiptRoot)), l.ReceiptRoot)
+	root, err := state.ReceiptRoot()
+	require.NoError(t, err)
+	require.Equal(t, hash.EncodeElement(root), l.ReceiptRoot)
 
-	nf, err := q.Nullifier(ctx, &types.QueryNullifierRequest{MessageHash: hash.EncodeElement(m.Hash())})
+	nf, err := c.q.Nullifier(c.env.Ctx, &types.QueryNullifierRequest{MessageHash: hash.EncodeElement(m.Hash())})
 	require.NoError(t, err)
 	require.True(t, nf.Claimed)
 }
 
-// TestMintSources: every way a message is minted lands in the log, the inbox and the receipt
-// tree with its source (DESIGN §5, §7, §8): claims and routed deliveries carry an inclusion
-// proof (claim: the ledger proof re-proves it), forced operations the parent's queue (forced:
-// the parent matches it) and exits the exit's proof (exit: the parent checks it).
+// deliveryPath is one way a message is minted on this chain.
+type deliveryPath struct {
+	name string
+	src  ledger.Source
+	// deliver mints f's message (or refuses: err) and reports whether the path says it was
+	// delivered before (only DeliverRouted does).
+	deliver func(t *testing.T, f *claimFixture) (before bool, err error)
+}
+
+// deliveryPaths are the four ways a message is minted here (DESIGN §5, §7, §8): a claim and a
+// routed delivery (both carry an inclusion proof: source claim), a forced operation of this
+// chain's queue on its parent (source forced) and an exit from a frozen child (source exit).
+var deliveryPaths = []deliveryPath{
+	{"claim", ledger.SourceClaim, func(t *testing.T, f *claimFixture) (bool, error) {
+		_, err := f.msgs.Claim(f.env.Ctx, &f.msg)
+		return false, err
+	}},
+	{"routed delivery", ledger.SourceClaim, func(t *testing.T, f *claimFixture) (bool, error) {
+		return f.k.DeliverRouted(f.env.Ctx, f.message(t))
+	}},
+	{"forced operation", ledger.SourceForced, func(t *testing.T, f *claimFixture) (bool, error) {
+		_, err := f.k.Deliver(f.env.Ctx, f.message(t), ledger.SourceForced)
+		return false, err
+	}},
+	{"exit", ledger.SourceExit, func(t *testing.T, f *claimFixture) (bool, error) {
+		_, err := f.k.Deliver(f.env.Ctx, f.message(t), ledger.SourceExit)
+		return false, err
+	}},
+}
+
+// TestMintSources proves every way a message is minted (claim, routed delivery, forced
+// operation, exit) lands in the log, the inbox and the receipt tree with its source and leaves
+// its nullifier, which the MessageStatus query reports as CLAIMED.
 func TestMintSources(t *testing.T) {
-	cases := []struct {
-		name string
-		src  ledger.Source
-		mint func(t *testing.T) (context.Context, keeper.Keeper, inclusion.Message)
-	}{
-		{"claim", ledger.SourceClaim, func(t *testing.T) (context.Context, keeper.Keeper, inclusion.Message) {
-			f := newClaimFixture(t, destination, true)
-			_, err := f.msgs.Claim(f.env.Ctx, &f.msg)
+	for _, path := range deliveryPaths {
+		t.Run(path.name, func(t *testing.T) {
+			f := newClaimFixture(t, destinationPath, true)
+			msgHash := hash.EncodeElement(f.message(t).Hash())
+			st, err := f.q.MessageStatus(f.env.Ctx, &types.QueryMessageStatusRequest{MessageHash: msgHash})
 			require.NoError(t, err)
-			m, err := f.msg.Message.Decode()
+			require.Equal(t, &types.QueryMessageStatusResponse{}, st, "unknown before")
+
+			before, err := path.deliver(t, f)
 			require.NoError(t, err)
-			return f.env.Ctx, f.k, m
-		}},
-		{"routed delivery", ledger.SourceClaim, func(t *testing.T) (context.Context, keeper.Keeper, inclusion.Message) {
-			f := newClaimFixture(t, fakeTree{rootHeight: afterDeadline, path: []uint8{2}}, true)
-			route := routeMsg(f)
-			res, err := f.msgs.RouteMessage(f.env.Ctx, route)
+			require.False(t, before)
+			requireMinted(t, f.chain, f.message(t), path.src)
+			st, err = f.q.MessageStatus(f.env.Ctx, &types.QueryMessageStatusRequest{MessageHash: msgHash})
 			require.NoError(t, err)
-			require.Equal(t, types.MessageStatus_MESSAGE_STATUS_DELIVERED, res.Status)
-			m, err := ledger.DecodeMessage(route.Routed.Message)
-			require.NoError(t, err)
-			return f.env.Ctx, f.k, m
-		}},
-		{"forced operation", ledger.SourceForced, func(t *testing.T) (context.Context, keeper.Keeper, inclusion.Message) {
-			f := newForcedFixture(t)
-			env, k := f.keeper(t, fakeTree{rootHeight: 3}, f.client)
-			_, err := keeper.NewMsgServerImpl(&k).ReceiveForced(env.Ctx, f.msg(t, env, seqValid, 2, seqValid))
-			require.NoError(t, err)
-			return env.Ctx, k, forcedMsg(1, 1, 2)
-		}},
-		{"exit", ledger.SourceExit, func(t *testing.T) (context.Context, keeper.Keeper, inclusion.Message) {
-			env, k, _, _ := setupLedger(t)
-			m := exitMsg(carol, 75)
-			require.NoError(t, k.MintExit(env.Ctx, m))
-			return env.Ctx, k, m
-		}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, k, m := tc.mint(t)
-			requireMinted(t, ctx, k, m, tc.src)
+			require.Equal(t, &types.QueryMessageStatusResponse{Status: slushtypes.MessageStatus_MESSAGE_STATUS_CLAIMED}, st)
 		})
 	}
 }
 
-// TestCommitmentBindsFinalizedChildrenRoot: the own commitment binds the finalized-children
-// root x/acceptance reports (what bridge inclusion proofs walk, DESIGN §7.2) next to x/validium's
-// latest children root (what descendant proofs walk); a different finalized root is a different
-// commitment, and a failure to read it stores no commitment.
-func TestCommitmentBindsFinalizedChildrenRoot(t *testing.T) {
-	x, y := hash.Uint64(11), hash.Uint64(12)
-	seen := map[string]string{}
-	for _, tc := range []struct {
-		name string
-		acc  fakeAcceptance
-		want fr.Element
-	}{
-		{"a leaf: no finalized child", fakeAcceptance{}, commitment.EmptyChildrenRoot()},
-		{"finalized children", fakeAcceptance{finalized: &x}, x},
-		{"other finalized children", fakeAcceptance{finalized: &y}, y},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
-			k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, fakeTree{rootHeight: 3}, tc.acc, log.NewNopLogger())
-			gs := types.DefaultGenesisState()
-			gs.LedgerParams = testLedger
-			require.NoError(t, k.InitGenesis(env.Ctx, gs))
-			ctx := env.Ctx.WithBlockHeight(2)
-
-			c, err := k.OwnCommitmentNow(ctx)
+// TestMintedOnce proves the nullifier is shared by every path (DESIGN §7.3: a message is minted
+// here at most once, forever): once minted one way, claims and deliveries are refused and a
+// routed delivery reports it delivered, and none of them mints again.
+func TestMintedOnce(t *testing.T) {
+	for _, first := range deliveryPaths {
+		t.Run("first by "+first.name, func(t *testing.T) {
+			f := newClaimFixture(t, destinationPath, true)
+			_, err := first.deliver(t, f)
 			require.NoError(t, err)
-			require.Equal(t, hash.EncodeElement(tc.want), c.Fields.FinalizedChildrenRoot)
-			require.Equal(t, hash.EncodeElement(commitment.EmptyChildrenRoot()), c.Fields.ChildrenRoot, "the latest children root is x/validium's")
-			pre, err := c.Fields.Decode()
-			require.NoError(t, err)
-			require.Equal(t, tc.want, pre.FinalizedChildrenRoot)
-			require.Equal(t, hash.EncodeElement(pre.Hash()), c.Commitment, "the commitment hashes the preimage it reports")
-			if other, dup := seen[string(c.Commitment)]; dup {
-				t.Fatalf("same commitment as %q", other)
+			minted := f.ledgerState(t)
+			for _, again := range deliveryPaths {
+				before, err := again.deliver(t, f)
+				if again.name == "routed delivery" {
+					require.NoError(t, err)
+					require.True(t, before, "a routed delivery reports the earlier mint")
+				} else {
+					require.ErrorIs(t, err, types.ErrAlreadyClaimed, "then by %s", again.name)
+				}
+				require.Equal(t, minted, f.ledgerState(t), "nothing minted again by %s", again.name)
 			}
-			seen[string(c.Commitment)] = tc.name
-
-			require.NoError(t, k.EndBlocker(ctx))
-			stored, err := k.Commitments.Get(ctx, 2)
-			require.NoError(t, err)
-			require.Equal(t, c, stored)
 		})
 	}
-
-	t.Run("the acceptance keeper fails", func(t *testing.T) {
-		env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
-		broken := errors.New("acceptance store broken")
-		k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, fakeTree{rootHeight: 3},
-			fakeAcceptance{finalizedErr: broken}, log.NewNopLogger())
-		gs := types.DefaultGenesisState()
-		gs.LedgerParams = testLedger
-		require.NoError(t, k.InitGenesis(env.Ctx, gs))
-		ctx := env.Ctx.WithBlockHeight(2)
-		_, err := k.OwnCommitmentNow(ctx)
-		require.ErrorIs(t, err, broken)
-		require.NoError(t, k.EndBlocker(ctx), "EndBlock never halts the chain for it")
-		has, err := k.Commitments.Has(ctx, 2)
-		require.NoError(t, err)
-		require.False(t, has, "no commitment without its finalized children root")
-	})
 }
 
-// TestLedgerQuery: the Ledger query reports the ledger's shape, roots (the receipt root among
-// them) and counters, and the genesis deposits in order.
-func TestLedgerQuery(t *testing.T) {
-	emptyLedger := func(t *testing.T) (sdk.Context, keeper.Keeper) {
-		env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
-		k := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, fakeTree{rootHeight: 3}, fakeAcceptance{}, log.NewNopLogger())
-		gs := types.DefaultGenesisState()
-		gs.LedgerParams = testLedger
-		require.NoError(t, k.InitGenesis(env.Ctx, gs))
-		return env.Ctx, k
-	}
-	// receiptRoot is the root of a receipt tree holding the receipts of ms, computed apart.
-	receiptRoot := func(t *testing.T, ms ...inclusion.Message) []byte {
-		acc, err := smt.NewAccumulator(smt.NewMemStore(), int(testLedger.OutboxDepth))
+// TestDeliverReceiptIndex proves Deliver returns the index of the receipt it appended, and a
+// mint the ledger refuses (addressed elsewhere) leaves no nullifier, so it may be delivered
+// where it belongs.
+func TestDeliverReceiptIndex(t *testing.T) {
+	c := newChain(t, destinationPath)
+	for i := uint64(0); i < 3; i++ {
+		index, err := c.k.Deliver(c.env.Ctx, inMsg(carol, 5, i), ledger.SourceForced)
 		require.NoError(t, err)
-		for _, m := range ms {
-			_, err := acc.Append(inclusion.ReceiptFor(m).Hash())
-			require.NoError(t, err)
-		}
-		return hash.EncodeElement(must(t, acc.Root))
+		require.Equal(t, i, index)
 	}
-	exit := exitMsg(carol, 75)
-	cases := []struct {
-		name         string
-		setup        func(t *testing.T) (sdk.Context, keeper.Keeper)
-		wantAccounts uint64
-		wantLog      uint64
-		wantInbox    uint64
-		wantReceipts []inclusion.Message
-		wantDeposits []types.GenesisDeposit
-	}{
-		{name: "an empty ledger", setup: emptyLedger},
-		{name: "funded at genesis", setup: func(t *testing.T) (sdk.Context, keeper.Keeper) {
-			env, k, _, _ := setupLedger(t)
-			return env.Ctx, k
-		}, wantAccounts: 2, wantDeposits: testDeposits()},
-		{name: "after a mint", setup: func(t *testing.T) (sdk.Context, keeper.Keeper) {
-			env, k, _, _ := setupLedger(t)
-			require.NoError(t, k.MintExit(env.Ctx, exit))
-			return env.Ctx, k
-		}, wantAccounts: 3, wantLog: 1, wantInbox: 1, wantReceipts: []inclusion.Message{exit}, wantDeposits: testDeposits()},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx, k := tc.setup(t)
-			l, err := keeper.NewQueryServerImpl(&k).Ledger(ctx, &types.QueryLedgerRequest{})
-			require.NoError(t, err)
-			state, err := k.OpenLedger(ctx)
-			require.NoError(t, err)
-			require.Equal(t, &types.QueryLedgerResponse{
-				LedgerParams: testLedger, LedgerRoot: hash.EncodeElement(must(t, state.Root)),
-				OutboxRoot: hash.EncodeElement(must(t, state.OutboxRoot)), NumAccounts: tc.wantAccounts,
-				InboxLength: tc.wantInbox, InboxConsumed: tc.wantInbox, LogLength: tc.wantLog,
-				ReceiptRoot: receiptRoot(t, tc.wantReceipts...), GenesisDeposits: tc.wantDeposits,
-			}, l)
-		})
-	}
+	elsewhere := inMsg(carol, 5, 9)
+	elsewhere.DstVid = senderVid
+	_, err := c.k.Deliver(c.env.Ctx, elsewhere, ledger.SourceExit)
+	require.ErrorIs(t, err, ledgertypes.ErrLedgerRejected)
+	delivered, err := c.k.DeliverRouted(c.env.Ctx, elsewhere)
+	require.ErrorIs(t, err, ledgertypes.ErrLedgerRejected)
+	require.False(t, delivered)
+	nf, err := c.q.Nullifier(c.env.Ctx, &types.QueryNullifierRequest{MessageHash: hash.EncodeElement(elsewhere.Hash())})
+	require.NoError(t, err)
+	require.False(t, nf.Claimed, "a refused mint uses no nullifier")
+	require.Equal(t, uint64(3), c.ledgerState(t).InboxLength)
 }

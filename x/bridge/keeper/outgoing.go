@@ -14,64 +14,64 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/bridge/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 )
 
-// recordOutgoing stores the message a bridge-out appended to the outbox and freezes its
-// sending account for bridge-outs (DESIGN §7: the sender waits for the receipt).
-func (k Keeper) recordOutgoing(ctx context.Context, op ledger.Op) (types.OutgoingMessage, uint64, error) {
-	m, index, err := k.lastOutboxMessage(ctx, op)
-	if err != nil {
-		return types.OutgoingMessage{}, 0, err
+// burn executes a signed bridge-out on the ledger, unless its sender still waits for the
+// confirmation of an earlier message: the one place both kinds of bridge-out pass (a claimable
+// MsgBridgeOut and a forced deposit into a child), so an account has at most one message in
+// flight whichever way it sends (DESIGN §7.4, seed: "the sender node cannot send multiple
+// transactions to other rollups in parallel").
+func (k Keeper) burn(ctx context.Context, opBytes []byte) (ledgertypes.Burnt, error) {
+	if op, err := ledger.DecodeOp(opBytes); err == nil && op.Kind == ledger.OpBridgeOut {
+		frozen, err := k.FrozenSender.Has(ctx, op.From)
+		if err != nil {
+			return ledgertypes.Burnt{}, err
+		}
+		if frozen {
+			return ledgertypes.Burnt{}, errorsmod.Wrapf(types.ErrAccountFrozen, "account %d", op.From)
+		}
 	}
-	out := types.OutgoingMessage{
-		Message: types.NewBridgeMessage(m), MessageHash: hash.EncodeElement(m.Hash()), AccountIndex: op.From,
-		Status: types.MessageStatus_MESSAGE_STATUS_SENT, SentHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
-	}
-	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
-		return types.OutgoingMessage{}, 0, err
-	}
-	if err := k.OutgoingDeadlines.Set(ctx, collections.Join(m.Deadline, out.MessageHash)); err != nil {
-		return types.OutgoingMessage{}, 0, err
-	}
-	return out, index, k.FrozenSender.Set(ctx, op.From)
+	return k.ledger.BurnBridgeOut(ctx, opBytes) // refuses what does not decode or is not a bridge-out
 }
 
-// lastOutboxMessage is the message the bridge-out op just appended to the outbox.
-func (k Keeper) lastOutboxMessage(ctx context.Context, op ledger.Op) (inclusion.Message, uint64, error) {
-	state, err := k.OpenLedger(ctx)
+// bridgeOut burns a claimable bridge-out (DESIGN §7.1), records the outgoing message and freezes
+// its sending account for bridge-outs until the message is confirmed.
+func (k Keeper) bridgeOut(ctx context.Context, opBytes []byte) (types.OutgoingMessage, ledgertypes.Burnt, error) {
+	burnt, err := k.burn(ctx, opBytes)
 	if err != nil {
-		return inclusion.Message{}, 0, err
+		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
 	}
-	index := state.Outbox().Size() - 1
-	item, err := state.Outbox().Get(index)
-	if err != nil {
-		return inclusion.Message{}, 0, err
+	m := burnt.Message
+	out := types.OutgoingMessage{
+		Message: slushtypes.NewBridgeMessage(m), MessageHash: hash.EncodeElement(m.Hash()), AccountIndex: burnt.Op.From,
+		Status: slushtypes.MessageStatus_MESSAGE_STATUS_SENT, SentHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 	}
-	m := inclusion.Message{SrcVid: state.Vid(), DstVid: op.DstVid, Nonce: index, Recipient: op.Recipient,
-		AssetID: op.Asset, Amount: op.Amount, Deadline: op.Deadline}
-	if h := m.Hash(); !h.Equal(&item) { // the ledger and this record must describe the same message
-		return inclusion.Message{}, 0, errors.New("bridge: outbox item is not the bridge-out's message")
+	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
+		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
 	}
-	return m, index, nil
+	if err := k.OutgoingDeadlines.Set(ctx, collections.Join(m.Deadline, out.MessageHash)); err != nil {
+		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
+	}
+	return out, burnt, k.FrozenSender.Set(ctx, burnt.Op.From)
 }
 
 // BurnForChild executes a forced deposit (x/validium's MsgForceOperation, DESIGN §8): a signed
 // bridge-out on this ledger addressed to the child childVid. The burn is final here; the child
-// must mint the message from its forced queue.
+// must mint the message from its forced queue. The sender is not frozen afterwards: the queue's
+// deadline, not a receipt, guarantees delivery.
 func (k Keeper) BurnForChild(ctx context.Context, opBytes []byte, childVid fr.Element) (inclusion.Message, error) {
 	op, err := ledger.DecodeOp(opBytes)
 	if err != nil {
-		return inclusion.Message{}, errorsmod.Wrap(types.ErrInvalidOp, err.Error())
+		return inclusion.Message{}, errorsmod.Wrap(ledgertypes.ErrInvalidOp, err.Error())
 	}
 	if op.Kind == ledger.OpBridgeOut && !op.DstVid.Equal(&childVid) {
 		return inclusion.Message{}, errorsmod.Wrap(types.ErrWrongDestination, "a forced deposit goes to the child it is queued for")
 	}
-	if op, _, err = k.execute(ctx, opBytes, ledger.OpBridgeOut); err != nil {
-		return inclusion.Message{}, err
-	}
-	m, _, err := k.lastOutboxMessage(ctx, op)
-	return m, err
+	burnt, err := k.burn(ctx, opBytes)
+	return burnt.Message, err
 }
 
 // confirm checks that the destination's receipt of an outgoing message is in its receipt tree
@@ -86,7 +86,7 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 		return err
 	}
 	// a routed-up message may still be confirmed: a claim can have beaten the route (DESIGN §7.5)
-	if out.Status != types.MessageStatus_MESSAGE_STATUS_SENT && out.Status != types.MessageStatus_MESSAGE_STATUS_ROUTED_UP {
+	if out.Status != slushtypes.MessageStatus_MESSAGE_STATUS_SENT && out.Status != slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP {
 		return errorsmod.Wrapf(types.ErrAlreadyConfirmed, "%X", msg.MessageHash)
 	}
 	m, err := out.Message.Decode()
@@ -94,10 +94,10 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 		return err
 	}
 	receipt := inclusion.ReceiptFor(m) // proven along finalized commitments: a rollback there cannot un-mint it (DESIGN §7.4)
-	if err := k.verifyInclusion(ctx, msg.RootHeight, inclusion.KindReceipt, receipt.Hash(), m.SrcVid, msg.Proof); err != nil {
+	if err := k.VerifyInclusion(ctx, msg.RootHeight, inclusion.KindReceipt, receipt.Hash(), m.SrcVid, msg.Proof); err != nil {
 		return err
 	}
-	out.Status = types.MessageStatus_MESSAGE_STATUS_CONFIRMED
+	out.Status = slushtypes.MessageStatus_MESSAGE_STATUS_CONFIRMED
 	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
 		return err
 	}

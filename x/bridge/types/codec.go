@@ -11,11 +11,10 @@ import (
 // RegisterLegacyAminoCodec registers the module's messages for amino JSON signing.
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "slush/x/bridge/MsgUpdateParams")
-	legacy.RegisterAminoMsg(cdc, &MsgRecoverParentClient{}, "slush/x/bridge/MsgRecoverParentClient")
 }
 
 // RegisterInterfaces registers the module's messages with the interface registry.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgRecoverParentClient{})
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -5,10 +5,11 @@ package types
 
 import (
 	fmt "fmt"
-	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
 	math "math"
 	math_bits "math/bits"
+
+	proto "github.com/cosmos/gogoproto/proto"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -150,30 +151,27 @@ func (m *EventConfirmed) GetAccountIndex() uint64 {
 	return 0
 }
 
-// EventRouted is emitted when a message on the fallback route moves through this chain.
-type EventRouted struct {
+// EventMessageExpired is emitted when one of this chain's own messages was unconfirmed at its
+// deadline: it now travels by the fallback route (ROUTED_UP) and its sender is unfrozen (DESIGN §7.5).
+type EventMessageExpired struct {
 	// message_hash is the message's hash.
 	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
-	// status is what this chain did: ROUTED_UP, ROUTED_DOWN or DELIVERED.
-	Status MessageStatus `protobuf:"varint,2,opt,name=status,proto3,enum=slush.bridge.v1.MessageStatus" json:"status,omitempty"`
-	// child_index is the child it was queued for (ROUTED_DOWN).
-	ChildIndex uint32 `protobuf:"varint,3,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
-	// already_delivered is set when the destination had claimed it before: nothing was minted.
-	AlreadyDelivered bool `protobuf:"varint,4,opt,name=already_delivered,json=alreadyDelivered,proto3" json:"already_delivered,omitempty"`
+	// account_index is the sending account, unfrozen for bridge-outs.
+	AccountIndex uint64 `protobuf:"varint,2,opt,name=account_index,json=accountIndex,proto3" json:"account_index,omitempty"`
 }
 
-func (m *EventRouted) Reset()         { *m = EventRouted{} }
-func (m *EventRouted) String() string { return proto.CompactTextString(m) }
-func (*EventRouted) ProtoMessage()    {}
-func (*EventRouted) Descriptor() ([]byte, []int) {
+func (m *EventMessageExpired) Reset()         { *m = EventMessageExpired{} }
+func (m *EventMessageExpired) String() string { return proto.CompactTextString(m) }
+func (*EventMessageExpired) ProtoMessage()    {}
+func (*EventMessageExpired) Descriptor() ([]byte, []int) {
 	return fileDescriptor_d52459e1a8329be4, []int{2}
 }
-func (m *EventRouted) XXX_Unmarshal(b []byte) error {
+func (m *EventMessageExpired) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
 }
-func (m *EventRouted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+func (m *EventMessageExpired) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
 	if deterministic {
-		return xxx_messageInfo_EventRouted.Marshal(b, m, deterministic)
+		return xxx_messageInfo_EventMessageExpired.Marshal(b, m, deterministic)
 	} else {
 		b = b[:cap(b)]
 		n, err := m.MarshalToSizedBuffer(b)
@@ -183,253 +181,28 @@ func (m *EventRouted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) 
 		return b[:n], nil
 	}
 }
-func (m *EventRouted) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_EventRouted.Merge(m, src)
+func (m *EventMessageExpired) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventMessageExpired.Merge(m, src)
 }
-func (m *EventRouted) XXX_Size() int {
+func (m *EventMessageExpired) XXX_Size() int {
 	return m.Size()
 }
-func (m *EventRouted) XXX_DiscardUnknown() {
-	xxx_messageInfo_EventRouted.DiscardUnknown(m)
+func (m *EventMessageExpired) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventMessageExpired.DiscardUnknown(m)
 }
 
-var xxx_messageInfo_EventRouted proto.InternalMessageInfo
+var xxx_messageInfo_EventMessageExpired proto.InternalMessageInfo
 
-func (m *EventRouted) GetMessageHash() []byte {
+func (m *EventMessageExpired) GetMessageHash() []byte {
 	if m != nil {
 		return m.MessageHash
 	}
 	return nil
 }
 
-func (m *EventRouted) GetStatus() MessageStatus {
+func (m *EventMessageExpired) GetAccountIndex() uint64 {
 	if m != nil {
-		return m.Status
-	}
-	return MessageStatus_MESSAGE_STATUS_UNSPECIFIED
-}
-
-func (m *EventRouted) GetChildIndex() uint32 {
-	if m != nil {
-		return m.ChildIndex
-	}
-	return 0
-}
-
-func (m *EventRouted) GetAlreadyDelivered() bool {
-	if m != nil {
-		return m.AlreadyDelivered
-	}
-	return false
-}
-
-// EventParentSynced is emitted when a parent sync verified a header or records.
-type EventParentSynced struct {
-	// parent_height is the parent height now trusted.
-	ParentHeight int64 `protobuf:"varint,1,opt,name=parent_height,json=parentHeight,proto3" json:"parent_height,omitempty"`
-	// learned is how many new root commitments were recorded.
-	Learned uint64 `protobuf:"varint,2,opt,name=learned,proto3" json:"learned,omitempty"`
-	// root_height is this chain's root clock afterwards.
-	RootHeight uint64 `protobuf:"varint,3,opt,name=root_height,json=rootHeight,proto3" json:"root_height,omitempty"`
-}
-
-func (m *EventParentSynced) Reset()         { *m = EventParentSynced{} }
-func (m *EventParentSynced) String() string { return proto.CompactTextString(m) }
-func (*EventParentSynced) ProtoMessage()    {}
-func (*EventParentSynced) Descriptor() ([]byte, []int) {
-	return fileDescriptor_d52459e1a8329be4, []int{3}
-}
-func (m *EventParentSynced) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *EventParentSynced) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_EventParentSynced.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *EventParentSynced) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_EventParentSynced.Merge(m, src)
-}
-func (m *EventParentSynced) XXX_Size() int {
-	return m.Size()
-}
-func (m *EventParentSynced) XXX_DiscardUnknown() {
-	xxx_messageInfo_EventParentSynced.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_EventParentSynced proto.InternalMessageInfo
-
-func (m *EventParentSynced) GetParentHeight() int64 {
-	if m != nil {
-		return m.ParentHeight
-	}
-	return 0
-}
-
-func (m *EventParentSynced) GetLearned() uint64 {
-	if m != nil {
-		return m.Learned
-	}
-	return 0
-}
-
-func (m *EventParentSynced) GetRootHeight() uint64 {
-	if m != nil {
-		return m.RootHeight
-	}
-	return 0
-}
-
-// EventParentClientRecovered is emitted when governance replaced the parent light client
-// (DESIGN §9: the parent chain restarted under a new validator set).
-type EventParentClientRecovered struct {
-	// chain_id is the parent chain-id the new client tracks.
-	ChainId string `protobuf:"bytes,1,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
-	// previous_height is the parent height the replaced client trusted (0: there was none).
-	PreviousHeight int64 `protobuf:"varint,2,opt,name=previous_height,json=previousHeight,proto3" json:"previous_height,omitempty"`
-	// height is the parent height the new client trusts.
-	Height int64 `protobuf:"varint,3,opt,name=height,proto3" json:"height,omitempty"`
-	// app_hash is the trusted header's app hash.
-	AppHash []byte `protobuf:"bytes,4,opt,name=app_hash,json=appHash,proto3" json:"app_hash,omitempty"`
-}
-
-func (m *EventParentClientRecovered) Reset()         { *m = EventParentClientRecovered{} }
-func (m *EventParentClientRecovered) String() string { return proto.CompactTextString(m) }
-func (*EventParentClientRecovered) ProtoMessage()    {}
-func (*EventParentClientRecovered) Descriptor() ([]byte, []int) {
-	return fileDescriptor_d52459e1a8329be4, []int{4}
-}
-func (m *EventParentClientRecovered) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *EventParentClientRecovered) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_EventParentClientRecovered.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *EventParentClientRecovered) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_EventParentClientRecovered.Merge(m, src)
-}
-func (m *EventParentClientRecovered) XXX_Size() int {
-	return m.Size()
-}
-func (m *EventParentClientRecovered) XXX_DiscardUnknown() {
-	xxx_messageInfo_EventParentClientRecovered.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_EventParentClientRecovered proto.InternalMessageInfo
-
-func (m *EventParentClientRecovered) GetChainId() string {
-	if m != nil {
-		return m.ChainId
-	}
-	return ""
-}
-
-func (m *EventParentClientRecovered) GetPreviousHeight() int64 {
-	if m != nil {
-		return m.PreviousHeight
-	}
-	return 0
-}
-
-func (m *EventParentClientRecovered) GetHeight() int64 {
-	if m != nil {
-		return m.Height
-	}
-	return 0
-}
-
-func (m *EventParentClientRecovered) GetAppHash() []byte {
-	if m != nil {
-		return m.AppHash
-	}
-	return nil
-}
-
-// EventForcedReceived is emitted when a forced operation of the parent's queue is minted here.
-type EventForcedReceived struct {
-	// message_hash is the message's hash (its nullifier).
-	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
-	// amount is the minted amount.
-	Amount uint64 `protobuf:"varint,2,opt,name=amount,proto3" json:"amount,omitempty"`
-	// sequence is the operation's position in this chain's queue on the parent.
-	Sequence uint64 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`
-	// receipt_index is the receipt's position in the receipt tree.
-	ReceiptIndex uint64 `protobuf:"varint,4,opt,name=receipt_index,json=receiptIndex,proto3" json:"receipt_index,omitempty"`
-}
-
-func (m *EventForcedReceived) Reset()         { *m = EventForcedReceived{} }
-func (m *EventForcedReceived) String() string { return proto.CompactTextString(m) }
-func (*EventForcedReceived) ProtoMessage()    {}
-func (*EventForcedReceived) Descriptor() ([]byte, []int) {
-	return fileDescriptor_d52459e1a8329be4, []int{5}
-}
-func (m *EventForcedReceived) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *EventForcedReceived) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_EventForcedReceived.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *EventForcedReceived) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_EventForcedReceived.Merge(m, src)
-}
-func (m *EventForcedReceived) XXX_Size() int {
-	return m.Size()
-}
-func (m *EventForcedReceived) XXX_DiscardUnknown() {
-	xxx_messageInfo_EventForcedReceived.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_EventForcedReceived proto.InternalMessageInfo
-
-func (m *EventForcedReceived) GetMessageHash() []byte {
-	if m != nil {
-		return m.MessageHash
-	}
-	return nil
-}
-
-func (m *EventForcedReceived) GetAmount() uint64 {
-	if m != nil {
-		return m.Amount
-	}
-	return 0
-}
-
-func (m *EventForcedReceived) GetSequence() uint64 {
-	if m != nil {
-		return m.Sequence
-	}
-	return 0
-}
-
-func (m *EventForcedReceived) GetReceiptIndex() uint64 {
-	if m != nil {
-		return m.ReceiptIndex
+		return m.AccountIndex
 	}
 	return 0
 }
@@ -437,48 +210,31 @@ func (m *EventForcedReceived) GetReceiptIndex() uint64 {
 func init() {
 	proto.RegisterType((*EventClaimed)(nil), "slush.bridge.v1.EventClaimed")
 	proto.RegisterType((*EventConfirmed)(nil), "slush.bridge.v1.EventConfirmed")
-	proto.RegisterType((*EventRouted)(nil), "slush.bridge.v1.EventRouted")
-	proto.RegisterType((*EventParentSynced)(nil), "slush.bridge.v1.EventParentSynced")
-	proto.RegisterType((*EventParentClientRecovered)(nil), "slush.bridge.v1.EventParentClientRecovered")
-	proto.RegisterType((*EventForcedReceived)(nil), "slush.bridge.v1.EventForcedReceived")
+	proto.RegisterType((*EventMessageExpired)(nil), "slush.bridge.v1.EventMessageExpired")
 }
 
 func init() { proto.RegisterFile("slush/bridge/v1/events.proto", fileDescriptor_d52459e1a8329be4) }
 
 var fileDescriptor_d52459e1a8329be4 = []byte{
-	// 510 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x53, 0xc1, 0x6e, 0xd3, 0x4c,
-	0x10, 0x8e, 0x9b, 0x28, 0xc9, 0x3f, 0x71, 0xd2, 0xbf, 0x46, 0xaa, 0x42, 0x84, 0x4c, 0x49, 0x0f,
-	0x54, 0x20, 0x1c, 0x15, 0x24, 0x1e, 0x80, 0x16, 0xd4, 0x1e, 0x90, 0x90, 0x7b, 0x41, 0x5c, 0xa2,
-	0x8d, 0x77, 0x88, 0x57, 0x72, 0xbc, 0x66, 0x77, 0x6d, 0x35, 0x4f, 0x01, 0x88, 0x77, 0xe1, 0x19,
-	0x38, 0xf6, 0xc8, 0x11, 0x25, 0x2f, 0x82, 0x76, 0xbc, 0x46, 0x15, 0x1c, 0x88, 0xc4, 0x2d, 0xf3,
-	0xcd, 0x97, 0x6f, 0x3e, 0x7f, 0x33, 0x0b, 0xf7, 0x74, 0x56, 0xea, 0x74, 0xb6, 0x50, 0x82, 0x2f,
-	0x71, 0x56, 0x9d, 0xce, 0xb0, 0xc2, 0xdc, 0xe8, 0xa8, 0x50, 0xd2, 0xc8, 0x60, 0x9f, 0xba, 0x51,
-	0xdd, 0x8d, 0xaa, 0xd3, 0xc9, 0x1f, 0x74, 0xd7, 0x22, 0xfa, 0xf4, 0xa3, 0x07, 0xfe, 0x4b, 0xfb,
-	0xff, 0xb3, 0x8c, 0x89, 0x15, 0xf2, 0xe0, 0x01, 0xf8, 0x2b, 0xd4, 0x9a, 0x2d, 0x71, 0x9e, 0x32,
-	0x9d, 0x8e, 0xbd, 0x23, 0xef, 0xc4, 0x8f, 0x07, 0x0e, 0xbb, 0x60, 0x3a, 0x0d, 0x0e, 0xa1, 0xcb,
-	0x56, 0xb2, 0xcc, 0xcd, 0x78, 0xef, 0xc8, 0x3b, 0xe9, 0xc4, 0xae, 0x0a, 0xee, 0xc3, 0x40, 0x49,
-	0x69, 0xe6, 0x29, 0x8a, 0x65, 0x6a, 0xc6, 0x6d, 0x6a, 0x82, 0x85, 0x2e, 0x08, 0x09, 0x8e, 0x61,
-	0xa8, 0x30, 0x41, 0x51, 0x98, 0xb9, 0xc8, 0x39, 0x5e, 0x8f, 0x3b, 0x44, 0xf1, 0x1d, 0x78, 0x69,
-	0xb1, 0xe9, 0x5b, 0x18, 0xd5, 0x86, 0x64, 0xfe, 0x5e, 0xa8, 0x1d, 0x2d, 0x1d, 0xc3, 0x90, 0x25,
-	0x89, 0x75, 0xe1, 0x94, 0x6b, 0x67, 0xbe, 0x03, 0x6b, 0xe5, 0xaf, 0x1e, 0x0c, 0x48, 0x3a, 0x96,
-	0xa5, 0xd9, 0x4d, 0xf7, 0x39, 0x74, 0xb5, 0x61, 0xa6, 0xd4, 0x24, 0x38, 0x7a, 0x1a, 0x46, 0xbf,
-	0xc5, 0x1b, 0xbd, 0xae, 0xd9, 0x57, 0xc4, 0x8a, 0x1d, 0xdb, 0x46, 0x91, 0xa4, 0x22, 0xe3, 0xce,
-	0x8d, 0x8d, 0x62, 0x18, 0x03, 0x41, 0xe4, 0x25, 0x78, 0x0c, 0x07, 0x2c, 0x53, 0xc8, 0xf8, 0x7a,
-	0xce, 0x31, 0x13, 0x15, 0x2a, 0xe4, 0x14, 0x47, 0x3f, 0xfe, 0xdf, 0x35, 0xce, 0x1b, 0x7c, 0xaa,
-	0xe1, 0x80, 0x7c, 0xbf, 0x61, 0x0a, 0x73, 0x73, 0xb5, 0xce, 0x13, 0xe4, 0xf6, 0x93, 0x0b, 0xaa,
-	0x9b, 0xbc, 0xad, 0xfd, 0x76, 0xec, 0xd7, 0xa0, 0x4b, 0x7c, 0x0c, 0xbd, 0x0c, 0x99, 0xca, 0x91,
-	0xbb, 0x44, 0x9a, 0xf2, 0xaf, 0xcb, 0x9a, 0x7e, 0xf1, 0x60, 0x72, 0x6b, 0xea, 0x59, 0x26, 0x6c,
-	0x72, 0x98, 0x48, 0xf2, 0x14, 0xdc, 0x85, 0x7e, 0x92, 0x32, 0x91, 0xcf, 0x05, 0xa7, 0xc9, 0xff,
-	0xc5, 0x3d, 0xaa, 0x2f, 0x79, 0xf0, 0x10, 0xf6, 0x0b, 0x85, 0x95, 0x90, 0xa5, 0x6e, 0xe4, 0xf7,
-	0xc8, 0xdb, 0xa8, 0x81, 0x9d, 0xbb, 0x43, 0xe8, 0xde, 0x1a, 0xdf, 0x8e, 0x5d, 0x65, 0xb5, 0x59,
-	0x51, 0xd4, 0x4b, 0xe9, 0xd0, 0x52, 0x7a, 0xac, 0x28, 0xec, 0x42, 0xa6, 0x9f, 0x3d, 0xb8, 0x43,
-	0xae, 0x5e, 0x49, 0x95, 0x20, 0x8f, 0xed, 0xe5, 0x54, 0xff, 0x76, 0xb6, 0x13, 0xe8, 0x6b, 0xfc,
-	0x50, 0x62, 0x9e, 0xa0, 0x8b, 0xe1, 0x57, 0xbd, 0xd3, 0xc5, 0xbe, 0x38, 0xff, 0xb6, 0x09, 0xbd,
-	0x9b, 0x4d, 0xe8, 0xfd, 0xd8, 0x84, 0xde, 0xa7, 0x6d, 0xd8, 0xba, 0xd9, 0x86, 0xad, 0xef, 0xdb,
-	0xb0, 0xf5, 0xee, 0xd1, 0x52, 0x98, 0xb4, 0x5c, 0x44, 0x89, 0x5c, 0xcd, 0xe8, 0x70, 0x9e, 0x18,
-	0x85, 0x58, 0xff, 0x9c, 0x5d, 0x37, 0x6f, 0xd2, 0xac, 0x0b, 0xd4, 0x8b, 0x2e, 0x3d, 0xc8, 0x67,
-	0x3f, 0x03, 0x00, 0x00, 0xff, 0xff, 0x0f, 0x4e, 0x21, 0xe1, 0xdf, 0x03, 0x00, 0x00,
+	// 287 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x91, 0x41, 0x4b, 0xc3, 0x30,
+	0x1c, 0xc5, 0x1b, 0x1d, 0x3b, 0x64, 0x9d, 0x42, 0x05, 0xe9, 0x41, 0xe2, 0xdc, 0x2e, 0x43, 0xb0,
+	0x65, 0xf8, 0x0d, 0xd4, 0xc1, 0x3c, 0x78, 0xd9, 0x49, 0x04, 0x29, 0x69, 0xfb, 0xb7, 0x09, 0xac,
+	0x4d, 0x49, 0xd2, 0x52, 0x3f, 0x85, 0x7e, 0x2c, 0x8f, 0x3b, 0x7a, 0x94, 0xf6, 0x8b, 0x48, 0x93,
+	0x7a, 0xf7, 0xb0, 0x5b, 0xf2, 0x7b, 0xef, 0xff, 0x78, 0xf0, 0xf0, 0x85, 0xda, 0x55, 0x8a, 0x85,
+	0xb1, 0xe4, 0x69, 0x06, 0x61, 0xbd, 0x0a, 0xa1, 0x86, 0x42, 0xab, 0xa0, 0x94, 0x42, 0x0b, 0xef,
+	0xd4, 0xa8, 0x81, 0x55, 0x83, 0x7a, 0x35, 0xff, 0x40, 0xd8, 0x5d, 0xf7, 0x8e, 0xfb, 0x1d, 0xe5,
+	0x39, 0xa4, 0xde, 0x15, 0x76, 0x73, 0x50, 0x8a, 0x66, 0x10, 0x31, 0xaa, 0x98, 0x8f, 0x66, 0x68,
+	0xe9, 0x6e, 0x27, 0x03, 0xdb, 0x50, 0xc5, 0xbc, 0x73, 0x3c, 0xa6, 0xb9, 0xa8, 0x0a, 0xed, 0x1f,
+	0xcd, 0xd0, 0x72, 0xb4, 0x1d, 0x7e, 0xde, 0x25, 0x9e, 0x48, 0x21, 0x74, 0xc4, 0x80, 0x67, 0x4c,
+	0xfb, 0xc7, 0x46, 0xc4, 0x3d, 0xda, 0x18, 0xe2, 0x2d, 0xf0, 0x54, 0x42, 0x02, 0xbc, 0xd4, 0x11,
+	0x2f, 0x52, 0x68, 0xfc, 0x91, 0xb1, 0xb8, 0x03, 0x7c, 0xec, 0xd9, 0xfc, 0x19, 0x9f, 0xd8, 0x42,
+	0xa2, 0x78, 0xe3, 0xf2, 0x9f, 0x95, 0x16, 0x78, 0x4a, 0x93, 0xa4, 0x6f, 0x31, 0x24, 0xdb, 0x66,
+	0xee, 0x00, 0x6d, 0xf2, 0x2b, 0x3e, 0x33, 0xc9, 0x4f, 0xf6, 0x70, 0xdd, 0x94, 0x5c, 0x1e, 0x2e,
+	0xfe, 0xee, 0xe1, 0xab, 0x25, 0x68, 0xdf, 0x12, 0xf4, 0xd3, 0x12, 0xf4, 0xd9, 0x11, 0x67, 0xdf,
+	0x11, 0xe7, 0xbb, 0x23, 0xce, 0xcb, 0x75, 0xc6, 0x35, 0xab, 0xe2, 0x20, 0x11, 0x79, 0x68, 0x06,
+	0xb8, 0xd1, 0x12, 0xc0, 0x3e, 0xc3, 0xe6, 0x6f, 0x2b, 0xfd, 0x5e, 0x82, 0x8a, 0xc7, 0x66, 0xa8,
+	0xdb, 0xdf, 0x00, 0x00, 0x00, 0xff, 0xff, 0x08, 0x26, 0x81, 0x3e, 0xc8, 0x01, 0x00, 0x00,
 }
 
 func (m *EventClaimed) Marshal() (dAtA []byte, err error) {
@@ -561,7 +317,7 @@ func (m *EventConfirmed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
-func (m *EventRouted) Marshal() (dAtA []byte, err error) {
+func (m *EventMessageExpired) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
 	n, err := m.MarshalToSizedBuffer(dAtA[:size])
@@ -571,163 +327,18 @@ func (m *EventRouted) Marshal() (dAtA []byte, err error) {
 	return dAtA[:n], nil
 }
 
-func (m *EventRouted) MarshalTo(dAtA []byte) (int, error) {
+func (m *EventMessageExpired) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *EventRouted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *EventMessageExpired) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
 	_ = l
-	if m.AlreadyDelivered {
-		i--
-		if m.AlreadyDelivered {
-			dAtA[i] = 1
-		} else {
-			dAtA[i] = 0
-		}
-		i--
-		dAtA[i] = 0x20
-	}
-	if m.ChildIndex != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.ChildIndex))
-		i--
-		dAtA[i] = 0x18
-	}
-	if m.Status != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.Status))
-		i--
-		dAtA[i] = 0x10
-	}
-	if len(m.MessageHash) > 0 {
-		i -= len(m.MessageHash)
-		copy(dAtA[i:], m.MessageHash)
-		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHash)))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *EventParentSynced) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *EventParentSynced) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *EventParentSynced) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.RootHeight != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.RootHeight))
-		i--
-		dAtA[i] = 0x18
-	}
-	if m.Learned != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.Learned))
-		i--
-		dAtA[i] = 0x10
-	}
-	if m.ParentHeight != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.ParentHeight))
-		i--
-		dAtA[i] = 0x8
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *EventParentClientRecovered) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *EventParentClientRecovered) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *EventParentClientRecovered) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if len(m.AppHash) > 0 {
-		i -= len(m.AppHash)
-		copy(dAtA[i:], m.AppHash)
-		i = encodeVarintEvents(dAtA, i, uint64(len(m.AppHash)))
-		i--
-		dAtA[i] = 0x22
-	}
-	if m.Height != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.Height))
-		i--
-		dAtA[i] = 0x18
-	}
-	if m.PreviousHeight != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.PreviousHeight))
-		i--
-		dAtA[i] = 0x10
-	}
-	if len(m.ChainId) > 0 {
-		i -= len(m.ChainId)
-		copy(dAtA[i:], m.ChainId)
-		i = encodeVarintEvents(dAtA, i, uint64(len(m.ChainId)))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *EventForcedReceived) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *EventForcedReceived) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *EventForcedReceived) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.ReceiptIndex != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.ReceiptIndex))
-		i--
-		dAtA[i] = 0x20
-	}
-	if m.Sequence != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
-		i--
-		dAtA[i] = 0x18
-	}
-	if m.Amount != 0 {
-		i = encodeVarintEvents(dAtA, i, uint64(m.Amount))
+	if m.AccountIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.AccountIndex))
 		i--
 		dAtA[i] = 0x10
 	}
@@ -790,7 +401,7 @@ func (m *EventConfirmed) Size() (n int) {
 	return n
 }
 
-func (m *EventRouted) Size() (n int) {
+func (m *EventMessageExpired) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -800,77 +411,8 @@ func (m *EventRouted) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
-	if m.Status != 0 {
-		n += 1 + sovEvents(uint64(m.Status))
-	}
-	if m.ChildIndex != 0 {
-		n += 1 + sovEvents(uint64(m.ChildIndex))
-	}
-	if m.AlreadyDelivered {
-		n += 2
-	}
-	return n
-}
-
-func (m *EventParentSynced) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	if m.ParentHeight != 0 {
-		n += 1 + sovEvents(uint64(m.ParentHeight))
-	}
-	if m.Learned != 0 {
-		n += 1 + sovEvents(uint64(m.Learned))
-	}
-	if m.RootHeight != 0 {
-		n += 1 + sovEvents(uint64(m.RootHeight))
-	}
-	return n
-}
-
-func (m *EventParentClientRecovered) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = len(m.ChainId)
-	if l > 0 {
-		n += 1 + l + sovEvents(uint64(l))
-	}
-	if m.PreviousHeight != 0 {
-		n += 1 + sovEvents(uint64(m.PreviousHeight))
-	}
-	if m.Height != 0 {
-		n += 1 + sovEvents(uint64(m.Height))
-	}
-	l = len(m.AppHash)
-	if l > 0 {
-		n += 1 + l + sovEvents(uint64(l))
-	}
-	return n
-}
-
-func (m *EventForcedReceived) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = len(m.MessageHash)
-	if l > 0 {
-		n += 1 + l + sovEvents(uint64(l))
-	}
-	if m.Amount != 0 {
-		n += 1 + sovEvents(uint64(m.Amount))
-	}
-	if m.Sequence != 0 {
-		n += 1 + sovEvents(uint64(m.Sequence))
-	}
-	if m.ReceiptIndex != 0 {
-		n += 1 + sovEvents(uint64(m.ReceiptIndex))
+	if m.AccountIndex != 0 {
+		n += 1 + sovEvents(uint64(m.AccountIndex))
 	}
 	return n
 }
@@ -1125,7 +667,7 @@ func (m *EventConfirmed) Unmarshal(dAtA []byte) error {
 	}
 	return nil
 }
-func (m *EventRouted) Unmarshal(dAtA []byte) error {
+func (m *EventMessageExpired) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
 	iNdEx := 0
 	for iNdEx < l {
@@ -1148,10 +690,10 @@ func (m *EventRouted) Unmarshal(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: EventRouted: wiretype end group for non-group")
+			return fmt.Errorf("proto: EventMessageExpired: wiretype end group for non-group")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventRouted: illegal tag %d (wire type %d)", fieldNum, wire)
+			return fmt.Errorf("proto: EventMessageExpired: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
@@ -1190,9 +732,9 @@ func (m *EventRouted) Unmarshal(dAtA []byte) error {
 			iNdEx = postIndex
 		case 2:
 			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+				return fmt.Errorf("proto: wrong wireType = %d for field AccountIndex", wireType)
 			}
-			m.Status = 0
+			m.AccountIndex = 0
 			for shift := uint(0); ; shift += 7 {
 				if shift >= 64 {
 					return ErrIntOverflowEvents
@@ -1202,448 +744,7 @@ func (m *EventRouted) Unmarshal(dAtA []byte) error {
 				}
 				b := dAtA[iNdEx]
 				iNdEx++
-				m.Status |= MessageStatus(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
-			}
-			m.ChildIndex = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.ChildIndex |= uint32(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 4:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AlreadyDelivered", wireType)
-			}
-			var v int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				v |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			m.AlreadyDelivered = bool(v != 0)
-		default:
-			iNdEx = preIndex
-			skippy, err := skipEvents(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthEvents
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *EventParentSynced) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowEvents
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: EventParentSynced: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventParentSynced: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ParentHeight", wireType)
-			}
-			m.ParentHeight = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.ParentHeight |= int64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Learned", wireType)
-			}
-			m.Learned = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Learned |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RootHeight", wireType)
-			}
-			m.RootHeight = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.RootHeight |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		default:
-			iNdEx = preIndex
-			skippy, err := skipEvents(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthEvents
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *EventParentClientRecovered) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowEvents
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: EventParentClientRecovered: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventParentClientRecovered: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ChainId", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthEvents
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthEvents
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.ChainId = string(dAtA[iNdEx:postIndex])
-			iNdEx = postIndex
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field PreviousHeight", wireType)
-			}
-			m.PreviousHeight = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.PreviousHeight |= int64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
-			}
-			m.Height = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Height |= int64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 4:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AppHash", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthEvents
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthEvents
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.AppHash = append(m.AppHash[:0], dAtA[iNdEx:postIndex]...)
-			if m.AppHash == nil {
-				m.AppHash = []byte{}
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipEvents(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthEvents
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *EventForcedReceived) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowEvents
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: EventForcedReceived: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: EventForcedReceived: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthEvents
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthEvents
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
-			if m.MessageHash == nil {
-				m.MessageHash = []byte{}
-			}
-			iNdEx = postIndex
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
-			}
-			m.Amount = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Amount |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
-			}
-			m.Sequence = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Sequence |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 4:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReceiptIndex", wireType)
-			}
-			m.ReceiptIndex = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowEvents
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.ReceiptIndex |= uint64(b&0x7F) << shift
+				m.AccountIndex |= uint64(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}

@@ -5,12 +5,13 @@ package types
 
 import (
 	fmt "fmt"
-	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
-	_ "github.com/cosmos/gogoproto/gogoproto"
-	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
 	math "math"
 	math_bits "math/bits"
+
+	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
+	_ "github.com/cosmos/gogoproto/gogoproto"
+	proto "github.com/cosmos/gogoproto/proto"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -28,32 +29,12 @@ const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 type GenesisState struct {
 	// params are the module parameters.
 	Params Params `protobuf:"bytes,1,opt,name=params,proto3" json:"params"`
-	// ledger_params fix the ledger's shape (genesis only).
-	LedgerParams LedgerParams `protobuf:"bytes,2,opt,name=ledger_params,json=ledgerParams,proto3" json:"ledger_params"`
-	// deposits fund ledger accounts at a fresh genesis (credited only when ledger_store is empty:
-	// an exported chain already holds them, and exports them again as the record of its funding).
-	Deposits []GenesisDeposit `protobuf:"bytes,3,rep,name=deposits,proto3" json:"deposits"`
-	// ledger_store is the exported ledger state (exact store entries, by key).
-	LedgerStore []StoreEntry `protobuf:"bytes,4,rep,name=ledger_store,json=ledgerStore,proto3" json:"ledger_store"`
-	// log is the operation log not yet pruned, by sequence.
-	Log []LoggedOp `protobuf:"bytes,5,rep,name=log,proto3" json:"log"`
-	// commitments are the stored own commitments, by height.
-	Commitments []OwnCommitment `protobuf:"bytes,6,rep,name=commitments,proto3" json:"commitments"`
-	// root_history is what a non-root chain knows of root commitments, by root height.
-	RootHistory []RootCommitment `protobuf:"bytes,7,rep,name=root_history,json=rootHistory,proto3" json:"root_history"`
 	// inclusion_params fix the claim verifier (genesis only).
 	InclusionParams InclusionParams `protobuf:"bytes,8,opt,name=inclusion_params,json=inclusionParams,proto3" json:"inclusion_params"`
 	// nullifiers are the hashes of every message claimed here, forever.
 	Nullifiers [][]byte `protobuf:"bytes,9,rep,name=nullifiers,proto3" json:"nullifiers,omitempty"`
 	// outgoing are the outgoing messages by hash.
 	Outgoing []OutgoingMessage `protobuf:"bytes,11,rep,name=outgoing,proto3" json:"outgoing"`
-	// routes are the fallback-route records by message hash (DESIGN §7.5).
-	Routes []RouteRecord `protobuf:"bytes,12,rep,name=routes,proto3" json:"routes"`
-	// parent_client is the trusted parent light-client state (internal/parentsync TrustedState
-	// bytes): the parent header and validator set this chain starts from. Empty at the root.
-	ParentClient []byte `protobuf:"bytes,13,opt,name=parent_client,json=parentClient,proto3" json:"parent_client,omitempty"`
-	// parent_sync are the light-client parameters.
-	ParentSync ParentSyncParams `protobuf:"bytes,14,opt,name=parent_sync,json=parentSync,proto3" json:"parent_sync"`
 }
 
 func (m *GenesisState) Reset()         { *m = GenesisState{} }
@@ -96,48 +77,6 @@ func (m *GenesisState) GetParams() Params {
 	return Params{}
 }
 
-func (m *GenesisState) GetLedgerParams() LedgerParams {
-	if m != nil {
-		return m.LedgerParams
-	}
-	return LedgerParams{}
-}
-
-func (m *GenesisState) GetDeposits() []GenesisDeposit {
-	if m != nil {
-		return m.Deposits
-	}
-	return nil
-}
-
-func (m *GenesisState) GetLedgerStore() []StoreEntry {
-	if m != nil {
-		return m.LedgerStore
-	}
-	return nil
-}
-
-func (m *GenesisState) GetLog() []LoggedOp {
-	if m != nil {
-		return m.Log
-	}
-	return nil
-}
-
-func (m *GenesisState) GetCommitments() []OwnCommitment {
-	if m != nil {
-		return m.Commitments
-	}
-	return nil
-}
-
-func (m *GenesisState) GetRootHistory() []RootCommitment {
-	if m != nil {
-		return m.RootHistory
-	}
-	return nil
-}
-
 func (m *GenesisState) GetInclusionParams() InclusionParams {
 	if m != nil {
 		return m.InclusionParams
@@ -159,27 +98,6 @@ func (m *GenesisState) GetOutgoing() []OutgoingMessage {
 	return nil
 }
 
-func (m *GenesisState) GetRoutes() []RouteRecord {
-	if m != nil {
-		return m.Routes
-	}
-	return nil
-}
-
-func (m *GenesisState) GetParentClient() []byte {
-	if m != nil {
-		return m.ParentClient
-	}
-	return nil
-}
-
-func (m *GenesisState) GetParentSync() ParentSyncParams {
-	if m != nil {
-		return m.ParentSync
-	}
-	return ParentSyncParams{}
-}
-
 func init() {
 	proto.RegisterType((*GenesisState)(nil), "slush.bridge.v1.GenesisState")
 }
@@ -187,42 +105,30 @@ func init() {
 func init() { proto.RegisterFile("slush/bridge/v1/genesis.proto", fileDescriptor_80ac31789f7b9e22) }
 
 var fileDescriptor_80ac31789f7b9e22 = []byte{
-	// 545 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x74, 0x93, 0x41, 0x6f, 0xd3, 0x3e,
-	0x18, 0xc6, 0x9b, 0x7f, 0xf7, 0x2f, 0x9d, 0x93, 0xb1, 0x61, 0x21, 0x11, 0xc6, 0x96, 0x15, 0xb8,
-	0x54, 0x93, 0x48, 0xd4, 0x71, 0xe3, 0x46, 0x57, 0xa0, 0x20, 0xa6, 0x42, 0x7a, 0xe3, 0x52, 0xa5,
-	0xe9, 0x8b, 0x6b, 0x29, 0xb1, 0x23, 0xdb, 0x19, 0xf4, 0x5b, 0xf0, 0x31, 0x38, 0xf2, 0x31, 0x76,
-	0x63, 0x47, 0x4e, 0x08, 0xb5, 0x07, 0xbe, 0x06, 0x8a, 0xe3, 0x54, 0xdd, 0xb2, 0x5d, 0x22, 0xeb,
-	0x79, 0x9f, 0xe7, 0xe7, 0xd7, 0x7e, 0x63, 0x74, 0x28, 0x93, 0x5c, 0xce, 0x83, 0xa9, 0xa0, 0x33,
-	0x02, 0xc1, 0x79, 0x2f, 0x20, 0xc0, 0x40, 0x52, 0xe9, 0x67, 0x82, 0x2b, 0x8e, 0x77, 0x75, 0xd9,
-	0x2f, 0xcb, 0xfe, 0x79, 0x6f, 0xff, 0x5e, 0x94, 0x52, 0xc6, 0x03, 0xfd, 0x2d, 0x3d, 0xfb, 0xf7,
-	0x09, 0x27, 0x5c, 0x2f, 0x83, 0x62, 0x65, 0xd4, 0x83, 0xeb, 0x60, 0xc3, 0xb8, 0xa5, 0x9a, 0x45,
-	0x22, 0x4a, 0xcd, 0xae, 0x4f, 0x7e, 0xb6, 0x90, 0xf3, 0xa6, 0xec, 0x63, 0xac, 0x22, 0x05, 0xf8,
-	0x05, 0x6a, 0x95, 0x06, 0xd7, 0xea, 0x58, 0x5d, 0xfb, 0xe4, 0x81, 0x7f, 0xad, 0x2f, 0xff, 0x83,
-	0x2e, 0xf7, 0xb7, 0x2f, 0x7e, 0x1f, 0x35, 0xbe, 0xff, 0xfd, 0x71, 0x6c, 0x85, 0x26, 0x81, 0xcf,
-	0xd0, 0x4e, 0x02, 0x33, 0x02, 0x62, 0x62, 0x10, 0xff, 0x69, 0xc4, 0x61, 0x0d, 0xf1, 0x5e, 0xbb,
-	0xea, 0x20, 0x27, 0xd9, 0x28, 0xe0, 0x97, 0xa8, 0x3d, 0x83, 0x8c, 0x4b, 0xaa, 0xa4, 0xdb, 0xec,
-	0x34, 0xbb, 0xf6, 0xc9, 0x51, 0x8d, 0x64, 0x7a, 0x1f, 0x94, 0xbe, 0xfe, 0x56, 0xc1, 0x0a, 0xd7,
-	0x31, 0x3c, 0x40, 0x06, 0x39, 0x91, 0x8a, 0x0b, 0x70, 0xb7, 0x34, 0xe6, 0x51, 0x0d, 0x33, 0x2e,
-	0xaa, 0xaf, 0x98, 0x12, 0x0b, 0x83, 0xb0, 0xcb, 0x98, 0xd6, 0x71, 0x0f, 0x35, 0x13, 0x4e, 0xdc,
-	0xff, 0x75, 0xf8, 0x61, 0xfd, 0x34, 0x9c, 0x10, 0x98, 0x8d, 0x32, 0x13, 0x2d, 0xbc, 0xf8, 0x35,
-	0xb2, 0x63, 0x9e, 0xa6, 0x54, 0xa5, 0xc0, 0x94, 0x74, 0x5b, 0x3a, 0xea, 0xd5, 0xa2, 0xa3, 0x2f,
-	0xec, 0x74, 0x6d, 0xab, 0xb6, 0xde, 0x08, 0xe2, 0x21, 0x72, 0x04, 0xe7, 0x6a, 0x32, 0xa7, 0xc5,
-	0x01, 0x16, 0xee, 0x9d, 0x5b, 0xee, 0x21, 0xe4, 0x5c, 0xd5, 0x49, 0x45, 0x74, 0x58, 0x26, 0xf1,
-	0x47, 0xb4, 0x47, 0x59, 0x9c, 0xe4, 0x92, 0x72, 0x56, 0xcd, 0xa7, 0xad, 0xe7, 0xd3, 0xa9, 0xd1,
-	0xde, 0x56, 0x46, 0x33, 0xa2, 0x12, 0xb7, 0x4b, 0xaf, 0xca, 0xd8, 0x43, 0x88, 0xe5, 0x49, 0x42,
-	0x3f, 0x53, 0x10, 0xd2, 0xdd, 0xee, 0x34, 0xbb, 0x4e, 0xb8, 0xa1, 0xe0, 0x3e, 0x6a, 0xf3, 0x5c,
-	0x11, 0x4e, 0x19, 0x71, 0x6d, 0xdd, 0x78, 0x7d, 0xab, 0x91, 0x31, 0x9c, 0x81, 0x94, 0x11, 0x81,
-	0x6a, 0x82, 0x55, 0xae, 0xf8, 0x1f, 0x05, 0xcf, 0x15, 0x48, 0xd7, 0xd1, 0x84, 0x83, 0x1b, 0x8e,
-	0x9e, 0x2b, 0x08, 0x21, 0xe6, 0x62, 0x66, 0xd2, 0x26, 0x81, 0x9f, 0xa2, 0x9d, 0x2c, 0x12, 0xc0,
-	0xd4, 0x24, 0x4e, 0x28, 0x30, 0xe5, 0xee, 0x74, 0xac, 0xae, 0x13, 0x3a, 0xa5, 0x78, 0xaa, 0x35,
-	0x3c, 0x44, 0xb6, 0x31, 0xc9, 0x05, 0x8b, 0xdd, 0xbb, 0xfa, 0x4a, 0x1e, 0xdf, 0xf4, 0xd7, 0x03,
-	0x53, 0xe3, 0x05, 0x8b, 0xaf, 0xdc, 0x09, 0xca, 0xd6, 0xfa, 0xbb, 0xad, 0x36, 0xda, 0xb3, 0xfb,
-	0x83, 0x8b, 0xa5, 0x67, 0x5d, 0x2e, 0x3d, 0xeb, 0xcf, 0xd2, 0xb3, 0xbe, 0xad, 0xbc, 0xc6, 0xe5,
-	0xca, 0x6b, 0xfc, 0x5a, 0x79, 0x8d, 0x4f, 0xc7, 0x84, 0xaa, 0x79, 0x3e, 0xf5, 0x63, 0x9e, 0x06,
-	0x1a, 0xff, 0x4c, 0x09, 0x80, 0x72, 0x19, 0x7c, 0xad, 0x5e, 0xa8, 0x5a, 0x64, 0x20, 0xa7, 0x2d,
-	0xfd, 0x3c, 0x9f, 0xff, 0x0b, 0x00, 0x00, 0xff, 0xff, 0xe2, 0x24, 0x39, 0x0e, 0x35, 0x04, 0x00,
-	0x00,
+	// 363 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x74, 0x91, 0xcf, 0x4a, 0xeb, 0x40,
+	0x18, 0xc5, 0x93, 0x66, 0x9a, 0x4e, 0xa7, 0xff, 0xe6, 0x86, 0x0b, 0xb7, 0x94, 0x6b, 0x0c, 0xae,
+	0x4a, 0xc1, 0x84, 0xea, 0xce, 0x65, 0x11, 0xc4, 0x01, 0x51, 0xeb, 0xce, 0x8d, 0xa4, 0x75, 0x9c,
+	0x0e, 0xa4, 0x99, 0x92, 0x49, 0x8a, 0xbe, 0x85, 0x8f, 0xe1, 0xd2, 0x17, 0x70, 0xdf, 0x65, 0x97,
+	0xae, 0x44, 0xda, 0x85, 0xaf, 0x21, 0x9d, 0x4c, 0x45, 0xab, 0x6e, 0x86, 0x8f, 0xef, 0x9c, 0xf9,
+	0x9d, 0x03, 0x1f, 0xda, 0x92, 0x51, 0x26, 0x47, 0xc1, 0x20, 0xe1, 0xd7, 0x8c, 0x06, 0xd3, 0x6e,
+	0xc0, 0x68, 0x4c, 0x25, 0x97, 0xfe, 0x24, 0x11, 0xa9, 0x70, 0x1a, 0x4a, 0xf6, 0x73, 0xd9, 0x9f,
+	0x76, 0x5b, 0x7f, 0xc2, 0x31, 0x8f, 0x45, 0xa0, 0xde, 0xdc, 0xd3, 0xfa, 0xcb, 0x04, 0x13, 0x6a,
+	0x0c, 0x56, 0x93, 0xde, 0xfe, 0xdf, 0x04, 0x6b, 0xc6, 0x2f, 0xea, 0x24, 0x4c, 0xc2, 0xb1, 0x4e,
+	0xdd, 0x79, 0x2a, 0xa0, 0xea, 0x51, 0xde, 0xe3, 0x22, 0x0d, 0x53, 0xea, 0x1c, 0x20, 0x3b, 0x37,
+	0x34, 0x4d, 0xcf, 0x6c, 0x57, 0xf6, 0xfe, 0xf9, 0x1b, 0xbd, 0xfc, 0x33, 0x25, 0xf7, 0xca, 0xb3,
+	0x97, 0x6d, 0xe3, 0xe1, 0xed, 0xb1, 0x63, 0xf6, 0xf5, 0x0f, 0xe7, 0x1c, 0x61, 0x1e, 0x0f, 0xa3,
+	0x4c, 0x72, 0x11, 0x5f, 0x69, 0x0a, 0x54, 0x14, 0xef, 0x1b, 0xe5, 0x78, 0x6d, 0xd4, 0x38, 0xb0,
+	0xc2, 0xf5, 0x1b, 0xfc, 0xeb, 0xda, 0x71, 0x11, 0x8a, 0xb3, 0x28, 0xe2, 0x37, 0x9c, 0x26, 0xb2,
+	0x59, 0xf6, 0xac, 0x76, 0xb5, 0xff, 0x69, 0xe3, 0xf4, 0x10, 0x14, 0x59, 0xca, 0x04, 0x8f, 0x59,
+	0xb3, 0xe2, 0x59, 0x3f, 0x46, 0x9d, 0x6a, 0xc3, 0x09, 0x95, 0x32, 0x64, 0x54, 0x47, 0x7d, 0xfc,
+	0x23, 0x00, 0x16, 0xb0, 0x45, 0x00, 0xb4, 0x30, 0x20, 0x00, 0x02, 0x5c, 0x24, 0x00, 0x16, 0xb1,
+	0x4d, 0x00, 0xb4, 0x71, 0x89, 0x00, 0x58, 0xc2, 0x90, 0x00, 0x88, 0x70, 0x85, 0x00, 0x58, 0xc5,
+	0x35, 0x02, 0x60, 0x0d, 0xd7, 0x09, 0x80, 0x75, 0xdc, 0xe8, 0x1d, 0xce, 0x16, 0xae, 0x39, 0x5f,
+	0xb8, 0xe6, 0xeb, 0xc2, 0x35, 0xef, 0x97, 0xae, 0x31, 0x5f, 0xba, 0xc6, 0xf3, 0xd2, 0x35, 0x2e,
+	0x3b, 0x8c, 0xa7, 0xa3, 0x6c, 0xe0, 0x0f, 0xc5, 0x38, 0x50, 0x8d, 0x76, 0xd3, 0x84, 0xd2, 0x7c,
+	0x0c, 0x6e, 0xd7, 0xf7, 0x48, 0xef, 0x26, 0x54, 0x0e, 0x6c, 0x75, 0x8c, 0xfd, 0xf7, 0x00, 0x00,
+	0x00, 0xff, 0xff, 0xd9, 0xf4, 0xe2, 0xed, 0x23, 0x02, 0x00, 0x00,
 }
 
 func (m *GenesisState) Marshal() (dAtA []byte, err error) {
@@ -245,37 +151,6 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
-	{
-		size, err := m.ParentSync.MarshalToSizedBuffer(dAtA[:i])
-		if err != nil {
-			return 0, err
-		}
-		i -= size
-		i = encodeVarintGenesis(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x72
-	if len(m.ParentClient) > 0 {
-		i -= len(m.ParentClient)
-		copy(dAtA[i:], m.ParentClient)
-		i = encodeVarintGenesis(dAtA, i, uint64(len(m.ParentClient)))
-		i--
-		dAtA[i] = 0x6a
-	}
-	if len(m.Routes) > 0 {
-		for iNdEx := len(m.Routes) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.Routes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintGenesis(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0x62
-		}
-	}
 	if len(m.Outgoing) > 0 {
 		for iNdEx := len(m.Outgoing) - 1; iNdEx >= 0; iNdEx-- {
 			{
@@ -309,86 +184,6 @@ func (m *GenesisState) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	}
 	i--
 	dAtA[i] = 0x42
-	if len(m.RootHistory) > 0 {
-		for iNdEx := len(m.RootHistory) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.RootHistory[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintGenesis(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0x3a
-		}
-	}
-	if len(m.Commitments) > 0 {
-		for iNdEx := len(m.Commitments) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.Commitments[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintGenesis(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0x32
-		}
-	}
-	if len(m.Log) > 0 {
-		for iNdEx := len(m.Log) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.Log[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintGenesis(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0x2a
-		}
-	}
-	if len(m.LedgerStore) > 0 {
-		for iNdEx := len(m.LedgerStore) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.LedgerStore[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintGenesis(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0x22
-		}
-	}
-	if len(m.Deposits) > 0 {
-		for iNdEx := len(m.Deposits) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.Deposits[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintGenesis(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0x1a
-		}
-	}
-	{
-		size, err := m.LedgerParams.MarshalToSizedBuffer(dAtA[:i])
-		if err != nil {
-			return 0, err
-		}
-		i -= size
-		i = encodeVarintGenesis(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x12
 	{
 		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
@@ -421,38 +216,6 @@ func (m *GenesisState) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovGenesis(uint64(l))
-	l = m.LedgerParams.Size()
-	n += 1 + l + sovGenesis(uint64(l))
-	if len(m.Deposits) > 0 {
-		for _, e := range m.Deposits {
-			l = e.Size()
-			n += 1 + l + sovGenesis(uint64(l))
-		}
-	}
-	if len(m.LedgerStore) > 0 {
-		for _, e := range m.LedgerStore {
-			l = e.Size()
-			n += 1 + l + sovGenesis(uint64(l))
-		}
-	}
-	if len(m.Log) > 0 {
-		for _, e := range m.Log {
-			l = e.Size()
-			n += 1 + l + sovGenesis(uint64(l))
-		}
-	}
-	if len(m.Commitments) > 0 {
-		for _, e := range m.Commitments {
-			l = e.Size()
-			n += 1 + l + sovGenesis(uint64(l))
-		}
-	}
-	if len(m.RootHistory) > 0 {
-		for _, e := range m.RootHistory {
-			l = e.Size()
-			n += 1 + l + sovGenesis(uint64(l))
-		}
-	}
 	l = m.InclusionParams.Size()
 	n += 1 + l + sovGenesis(uint64(l))
 	if len(m.Nullifiers) > 0 {
@@ -467,18 +230,6 @@ func (m *GenesisState) Size() (n int) {
 			n += 1 + l + sovGenesis(uint64(l))
 		}
 	}
-	if len(m.Routes) > 0 {
-		for _, e := range m.Routes {
-			l = e.Size()
-			n += 1 + l + sovGenesis(uint64(l))
-		}
-	}
-	l = len(m.ParentClient)
-	if l > 0 {
-		n += 1 + l + sovGenesis(uint64(l))
-	}
-	l = m.ParentSync.Size()
-	n += 1 + l + sovGenesis(uint64(l))
 	return n
 }
 
@@ -547,209 +298,6 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 2:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LedgerParams", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.LedgerParams.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 3:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Deposits", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Deposits = append(m.Deposits, GenesisDeposit{})
-			if err := m.Deposits[len(m.Deposits)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 4:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LedgerStore", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.LedgerStore = append(m.LedgerStore, StoreEntry{})
-			if err := m.LedgerStore[len(m.LedgerStore)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 5:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Log", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Log = append(m.Log, LoggedOp{})
-			if err := m.Log[len(m.Log)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 6:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Commitments", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Commitments = append(m.Commitments, OwnCommitment{})
-			if err := m.Commitments[len(m.Commitments)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 7:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RootHistory", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.RootHistory = append(m.RootHistory, RootCommitment{})
-			if err := m.RootHistory[len(m.RootHistory)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex
@@ -849,107 +397,6 @@ func (m *GenesisState) Unmarshal(dAtA []byte) error {
 			}
 			m.Outgoing = append(m.Outgoing, OutgoingMessage{})
 			if err := m.Outgoing[len(m.Outgoing)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 12:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Routes", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Routes = append(m.Routes, RouteRecord{})
-			if err := m.Routes[len(m.Routes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 13:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ParentClient", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.ParentClient = append(m.ParentClient[:0], dAtA[iNdEx:postIndex]...)
-			if m.ParentClient == nil {
-				m.ParentClient = []byte{}
-			}
-			iNdEx = postIndex
-		case 14:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ParentSync", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowGenesis
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthGenesis
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.ParentSync.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -6,6 +6,10 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	io "io"
+	math "math"
+	math_bits "math/bits"
+
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
@@ -14,9 +18,8 @@ import (
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
-	io "io"
-	math "math"
-	math_bits "math/bits"
+
+	types "github.com/slush-tree/slush/types"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -113,473 +116,6 @@ func (m *QueryParamsResponse) GetParams() Params {
 	return Params{}
 }
 
-// QueryAccountRequest is the request type for Query/Account.
-type QueryAccountRequest struct {
-	// index is the account index.
-	Index uint64 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
-}
-
-func (m *QueryAccountRequest) Reset()         { *m = QueryAccountRequest{} }
-func (m *QueryAccountRequest) String() string { return proto.CompactTextString(m) }
-func (*QueryAccountRequest) ProtoMessage()    {}
-func (*QueryAccountRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{2}
-}
-func (m *QueryAccountRequest) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryAccountRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryAccountRequest.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryAccountRequest) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryAccountRequest.Merge(m, src)
-}
-func (m *QueryAccountRequest) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryAccountRequest) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryAccountRequest.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryAccountRequest proto.InternalMessageInfo
-
-func (m *QueryAccountRequest) GetIndex() uint64 {
-	if m != nil {
-		return m.Index
-	}
-	return 0
-}
-
-// QueryAccountResponse is the response type for Query/Account.
-type QueryAccountResponse struct {
-	// owner is the owner hash.
-	Owner []byte `protobuf:"bytes,1,opt,name=owner,proto3" json:"owner,omitempty"`
-	// asset_id is the asset.
-	AssetId []byte `protobuf:"bytes,2,opt,name=asset_id,json=assetId,proto3" json:"asset_id,omitempty"`
-	// balance is the balance.
-	Balance uint64 `protobuf:"varint,3,opt,name=balance,proto3" json:"balance,omitempty"`
-	// nonce is the next nonce the owner must sign.
-	Nonce uint64 `protobuf:"varint,4,opt,name=nonce,proto3" json:"nonce,omitempty"`
-}
-
-func (m *QueryAccountResponse) Reset()         { *m = QueryAccountResponse{} }
-func (m *QueryAccountResponse) String() string { return proto.CompactTextString(m) }
-func (*QueryAccountResponse) ProtoMessage()    {}
-func (*QueryAccountResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{3}
-}
-func (m *QueryAccountResponse) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryAccountResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryAccountResponse.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryAccountResponse) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryAccountResponse.Merge(m, src)
-}
-func (m *QueryAccountResponse) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryAccountResponse) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryAccountResponse.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryAccountResponse proto.InternalMessageInfo
-
-func (m *QueryAccountResponse) GetOwner() []byte {
-	if m != nil {
-		return m.Owner
-	}
-	return nil
-}
-
-func (m *QueryAccountResponse) GetAssetId() []byte {
-	if m != nil {
-		return m.AssetId
-	}
-	return nil
-}
-
-func (m *QueryAccountResponse) GetBalance() uint64 {
-	if m != nil {
-		return m.Balance
-	}
-	return 0
-}
-
-func (m *QueryAccountResponse) GetNonce() uint64 {
-	if m != nil {
-		return m.Nonce
-	}
-	return 0
-}
-
-// QueryLedgerRequest is the request type for Query/Ledger.
-type QueryLedgerRequest struct {
-}
-
-func (m *QueryLedgerRequest) Reset()         { *m = QueryLedgerRequest{} }
-func (m *QueryLedgerRequest) String() string { return proto.CompactTextString(m) }
-func (*QueryLedgerRequest) ProtoMessage()    {}
-func (*QueryLedgerRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{4}
-}
-func (m *QueryLedgerRequest) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryLedgerRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryLedgerRequest.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryLedgerRequest) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryLedgerRequest.Merge(m, src)
-}
-func (m *QueryLedgerRequest) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryLedgerRequest) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryLedgerRequest.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryLedgerRequest proto.InternalMessageInfo
-
-// QueryLedgerResponse is the response type for Query/Ledger.
-type QueryLedgerResponse struct {
-	// ledger_params are the ledger's shape.
-	LedgerParams LedgerParams `protobuf:"bytes,1,opt,name=ledger_params,json=ledgerParams,proto3" json:"ledger_params"`
-	// ledger_root is the current ledger root.
-	LedgerRoot []byte `protobuf:"bytes,2,opt,name=ledger_root,json=ledgerRoot,proto3" json:"ledger_root,omitempty"`
-	// outbox_root is the current outbox root.
-	OutboxRoot []byte `protobuf:"bytes,3,opt,name=outbox_root,json=outboxRoot,proto3" json:"outbox_root,omitempty"`
-	// num_accounts is the number of accounts.
-	NumAccounts uint64 `protobuf:"varint,4,opt,name=num_accounts,json=numAccounts,proto3" json:"num_accounts,omitempty"`
-	// inbox_length and inbox_consumed count inbox entries pushed and minted.
-	InboxLength uint64 `protobuf:"varint,5,opt,name=inbox_length,json=inboxLength,proto3" json:"inbox_length,omitempty"`
-	// inbox_consumed is how many inbox entries were minted.
-	InboxConsumed uint64 `protobuf:"varint,6,opt,name=inbox_consumed,json=inboxConsumed,proto3" json:"inbox_consumed,omitempty"`
-	// log_length is the number of logged operations.
-	LogLength uint64 `protobuf:"varint,7,opt,name=log_length,json=logLength,proto3" json:"log_length,omitempty"`
-	// receipt_root is the current receipt accumulator root.
-	ReceiptRoot []byte `protobuf:"bytes,8,opt,name=receipt_root,json=receiptRoot,proto3" json:"receipt_root,omitempty"`
-	// genesis_deposits funded the ledger at genesis, in order (a prover's replica starts from them).
-	GenesisDeposits []GenesisDeposit `protobuf:"bytes,9,rep,name=genesis_deposits,json=genesisDeposits,proto3" json:"genesis_deposits"`
-}
-
-func (m *QueryLedgerResponse) Reset()         { *m = QueryLedgerResponse{} }
-func (m *QueryLedgerResponse) String() string { return proto.CompactTextString(m) }
-func (*QueryLedgerResponse) ProtoMessage()    {}
-func (*QueryLedgerResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{5}
-}
-func (m *QueryLedgerResponse) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryLedgerResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryLedgerResponse.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryLedgerResponse) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryLedgerResponse.Merge(m, src)
-}
-func (m *QueryLedgerResponse) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryLedgerResponse) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryLedgerResponse.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryLedgerResponse proto.InternalMessageInfo
-
-func (m *QueryLedgerResponse) GetLedgerParams() LedgerParams {
-	if m != nil {
-		return m.LedgerParams
-	}
-	return LedgerParams{}
-}
-
-func (m *QueryLedgerResponse) GetLedgerRoot() []byte {
-	if m != nil {
-		return m.LedgerRoot
-	}
-	return nil
-}
-
-func (m *QueryLedgerResponse) GetOutboxRoot() []byte {
-	if m != nil {
-		return m.OutboxRoot
-	}
-	return nil
-}
-
-func (m *QueryLedgerResponse) GetNumAccounts() uint64 {
-	if m != nil {
-		return m.NumAccounts
-	}
-	return 0
-}
-
-func (m *QueryLedgerResponse) GetInboxLength() uint64 {
-	if m != nil {
-		return m.InboxLength
-	}
-	return 0
-}
-
-func (m *QueryLedgerResponse) GetInboxConsumed() uint64 {
-	if m != nil {
-		return m.InboxConsumed
-	}
-	return 0
-}
-
-func (m *QueryLedgerResponse) GetLogLength() uint64 {
-	if m != nil {
-		return m.LogLength
-	}
-	return 0
-}
-
-func (m *QueryLedgerResponse) GetReceiptRoot() []byte {
-	if m != nil {
-		return m.ReceiptRoot
-	}
-	return nil
-}
-
-func (m *QueryLedgerResponse) GetGenesisDeposits() []GenesisDeposit {
-	if m != nil {
-		return m.GenesisDeposits
-	}
-	return nil
-}
-
-// QueryBatchLogRequest is the request type for Query/BatchLog.
-type QueryBatchLogRequest struct {
-	// from is the first sequence returned.
-	From uint64 `protobuf:"varint,1,opt,name=from,proto3" json:"from,omitempty"`
-	// limit bounds the response (at most 1000; 0 means 100).
-	Limit uint32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
-}
-
-func (m *QueryBatchLogRequest) Reset()         { *m = QueryBatchLogRequest{} }
-func (m *QueryBatchLogRequest) String() string { return proto.CompactTextString(m) }
-func (*QueryBatchLogRequest) ProtoMessage()    {}
-func (*QueryBatchLogRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{6}
-}
-func (m *QueryBatchLogRequest) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryBatchLogRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryBatchLogRequest.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryBatchLogRequest) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryBatchLogRequest.Merge(m, src)
-}
-func (m *QueryBatchLogRequest) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryBatchLogRequest) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryBatchLogRequest.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryBatchLogRequest proto.InternalMessageInfo
-
-func (m *QueryBatchLogRequest) GetFrom() uint64 {
-	if m != nil {
-		return m.From
-	}
-	return 0
-}
-
-func (m *QueryBatchLogRequest) GetLimit() uint32 {
-	if m != nil {
-		return m.Limit
-	}
-	return 0
-}
-
-// QueryBatchLogResponse is the response type for Query/BatchLog.
-type QueryBatchLogResponse struct {
-	// ops are the logged operations, by sequence.
-	Ops []LoggedOp `protobuf:"bytes,1,rep,name=ops,proto3" json:"ops"`
-}
-
-func (m *QueryBatchLogResponse) Reset()         { *m = QueryBatchLogResponse{} }
-func (m *QueryBatchLogResponse) String() string { return proto.CompactTextString(m) }
-func (*QueryBatchLogResponse) ProtoMessage()    {}
-func (*QueryBatchLogResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{7}
-}
-func (m *QueryBatchLogResponse) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryBatchLogResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryBatchLogResponse.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryBatchLogResponse) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryBatchLogResponse.Merge(m, src)
-}
-func (m *QueryBatchLogResponse) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryBatchLogResponse) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryBatchLogResponse.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryBatchLogResponse proto.InternalMessageInfo
-
-func (m *QueryBatchLogResponse) GetOps() []LoggedOp {
-	if m != nil {
-		return m.Ops
-	}
-	return nil
-}
-
-// QueryCommitmentRequest is the request type for Query/Commitment.
-type QueryCommitmentRequest struct {
-	// height is the block height; 0 asks for the latest.
-	Height int64 `protobuf:"varint,1,opt,name=height,proto3" json:"height,omitempty"`
-}
-
-func (m *QueryCommitmentRequest) Reset()         { *m = QueryCommitmentRequest{} }
-func (m *QueryCommitmentRequest) String() string { return proto.CompactTextString(m) }
-func (*QueryCommitmentRequest) ProtoMessage()    {}
-func (*QueryCommitmentRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{8}
-}
-func (m *QueryCommitmentRequest) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryCommitmentRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryCommitmentRequest.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryCommitmentRequest) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryCommitmentRequest.Merge(m, src)
-}
-func (m *QueryCommitmentRequest) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryCommitmentRequest) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryCommitmentRequest.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryCommitmentRequest proto.InternalMessageInfo
-
-func (m *QueryCommitmentRequest) GetHeight() int64 {
-	if m != nil {
-		return m.Height
-	}
-	return 0
-}
-
-// QueryCommitmentResponse is the response type for Query/Commitment.
-type QueryCommitmentResponse struct {
-	// commitment is the own commitment at that height.
-	Commitment OwnCommitment `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment"`
-}
-
-func (m *QueryCommitmentResponse) Reset()         { *m = QueryCommitmentResponse{} }
-func (m *QueryCommitmentResponse) String() string { return proto.CompactTextString(m) }
-func (*QueryCommitmentResponse) ProtoMessage()    {}
-func (*QueryCommitmentResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{9}
-}
-func (m *QueryCommitmentResponse) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryCommitmentResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryCommitmentResponse.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryCommitmentResponse) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryCommitmentResponse.Merge(m, src)
-}
-func (m *QueryCommitmentResponse) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryCommitmentResponse) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryCommitmentResponse.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryCommitmentResponse proto.InternalMessageInfo
-
-func (m *QueryCommitmentResponse) GetCommitment() OwnCommitment {
-	if m != nil {
-		return m.Commitment
-	}
-	return OwnCommitment{}
-}
-
 // QueryNullifierRequest is the request type for Query/Nullifier.
 type QueryNullifierRequest struct {
 	// message_hash is the message hash (32 bytes).
@@ -590,7 +126,7 @@ func (m *QueryNullifierRequest) Reset()         { *m = QueryNullifierRequest{} }
 func (m *QueryNullifierRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryNullifierRequest) ProtoMessage()    {}
 func (*QueryNullifierRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{10}
+	return fileDescriptor_9144b3da94442a86, []int{2}
 }
 func (m *QueryNullifierRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -636,7 +172,7 @@ func (m *QueryNullifierResponse) Reset()         { *m = QueryNullifierResponse{}
 func (m *QueryNullifierResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryNullifierResponse) ProtoMessage()    {}
 func (*QueryNullifierResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{11}
+	return fileDescriptor_9144b3da94442a86, []int{3}
 }
 func (m *QueryNullifierResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -682,7 +218,7 @@ func (m *QueryMessageRequest) Reset()         { *m = QueryMessageRequest{} }
 func (m *QueryMessageRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryMessageRequest) ProtoMessage()    {}
 func (*QueryMessageRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{12}
+	return fileDescriptor_9144b3da94442a86, []int{4}
 }
 func (m *QueryMessageRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -728,7 +264,7 @@ func (m *QueryMessageResponse) Reset()         { *m = QueryMessageResponse{} }
 func (m *QueryMessageResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryMessageResponse) ProtoMessage()    {}
 func (*QueryMessageResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{13}
+	return fileDescriptor_9144b3da94442a86, []int{5}
 }
 func (m *QueryMessageResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -774,7 +310,7 @@ func (m *QueryMessageStatusRequest) Reset()         { *m = QueryMessageStatusReq
 func (m *QueryMessageStatusRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryMessageStatusRequest) ProtoMessage()    {}
 func (*QueryMessageStatusRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{14}
+	return fileDescriptor_9144b3da94442a86, []int{6}
 }
 func (m *QueryMessageStatusRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -813,18 +349,16 @@ func (m *QueryMessageStatusRequest) GetMessageHash() []byte {
 // QueryMessageStatusResponse is the response type for Query/MessageStatus.
 type QueryMessageStatusResponse struct {
 	// status is the message's status here; UNSPECIFIED if this chain has never seen it.
-	Status MessageStatus `protobuf:"varint,1,opt,name=status,proto3,enum=slush.bridge.v1.MessageStatus" json:"status,omitempty"`
+	Status types.MessageStatus `protobuf:"varint,1,opt,name=status,proto3,enum=slush.types.v1.MessageStatus" json:"status,omitempty"`
 	// outgoing is the sender's record, when the message was sent from here.
 	Outgoing *OutgoingMessage `protobuf:"bytes,2,opt,name=outgoing,proto3" json:"outgoing,omitempty"`
-	// route is the fallback-route record, when the message was routed through here.
-	Route *RouteRecord `protobuf:"bytes,3,opt,name=route,proto3" json:"route,omitempty"`
 }
 
 func (m *QueryMessageStatusResponse) Reset()         { *m = QueryMessageStatusResponse{} }
 func (m *QueryMessageStatusResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryMessageStatusResponse) ProtoMessage()    {}
 func (*QueryMessageStatusResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{15}
+	return fileDescriptor_9144b3da94442a86, []int{7}
 }
 func (m *QueryMessageStatusResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -853,23 +387,16 @@ func (m *QueryMessageStatusResponse) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_QueryMessageStatusResponse proto.InternalMessageInfo
 
-func (m *QueryMessageStatusResponse) GetStatus() MessageStatus {
+func (m *QueryMessageStatusResponse) GetStatus() types.MessageStatus {
 	if m != nil {
 		return m.Status
 	}
-	return MessageStatus_MESSAGE_STATUS_UNSPECIFIED
+	return types.MessageStatus_MESSAGE_STATUS_UNSPECIFIED
 }
 
 func (m *QueryMessageStatusResponse) GetOutgoing() *OutgoingMessage {
 	if m != nil {
 		return m.Outgoing
-	}
-	return nil
-}
-
-func (m *QueryMessageStatusResponse) GetRoute() *RouteRecord {
-	if m != nil {
-		return m.Route
 	}
 	return nil
 }
@@ -884,7 +411,7 @@ func (m *QueryPendingMessagesRequest) Reset()         { *m = QueryPendingMessage
 func (m *QueryPendingMessagesRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryPendingMessagesRequest) ProtoMessage()    {}
 func (*QueryPendingMessagesRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{16}
+	return fileDescriptor_9144b3da94442a86, []int{8}
 }
 func (m *QueryPendingMessagesRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -924,15 +451,13 @@ func (m *QueryPendingMessagesRequest) GetLimit() uint32 {
 type QueryPendingMessagesResponse struct {
 	// outgoing are messages sent from here, SENT or ROUTED_UP.
 	Outgoing []OutgoingMessage `protobuf:"bytes,1,rep,name=outgoing,proto3" json:"outgoing"`
-	// routes are routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN).
-	Routes []RouteRecord `protobuf:"bytes,2,rep,name=routes,proto3" json:"routes"`
 }
 
 func (m *QueryPendingMessagesResponse) Reset()         { *m = QueryPendingMessagesResponse{} }
 func (m *QueryPendingMessagesResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryPendingMessagesResponse) ProtoMessage()    {}
 func (*QueryPendingMessagesResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{17}
+	return fileDescriptor_9144b3da94442a86, []int{9}
 }
 func (m *QueryPendingMessagesResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -968,29 +493,22 @@ func (m *QueryPendingMessagesResponse) GetOutgoing() []OutgoingMessage {
 	return nil
 }
 
-func (m *QueryPendingMessagesResponse) GetRoutes() []RouteRecord {
-	if m != nil {
-		return m.Routes
-	}
-	return nil
+// QueryInclusionParamsRequest is the request type for Query/InclusionParams.
+type QueryInclusionParamsRequest struct {
 }
 
-// QueryParentClientRequest is the request type for Query/ParentClient.
-type QueryParentClientRequest struct {
+func (m *QueryInclusionParamsRequest) Reset()         { *m = QueryInclusionParamsRequest{} }
+func (m *QueryInclusionParamsRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryInclusionParamsRequest) ProtoMessage()    {}
+func (*QueryInclusionParamsRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{10}
 }
-
-func (m *QueryParentClientRequest) Reset()         { *m = QueryParentClientRequest{} }
-func (m *QueryParentClientRequest) String() string { return proto.CompactTextString(m) }
-func (*QueryParentClientRequest) ProtoMessage()    {}
-func (*QueryParentClientRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{18}
-}
-func (m *QueryParentClientRequest) XXX_Unmarshal(b []byte) error {
+func (m *QueryInclusionParamsRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
 }
-func (m *QueryParentClientRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+func (m *QueryInclusionParamsRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
 	if deterministic {
-		return xxx_messageInfo_QueryParentClientRequest.Marshal(b, m, deterministic)
+		return xxx_messageInfo_QueryInclusionParamsRequest.Marshal(b, m, deterministic)
 	} else {
 		b = b[:cap(b)]
 		n, err := m.MarshalToSizedBuffer(b)
@@ -1000,271 +518,36 @@ func (m *QueryParentClientRequest) XXX_Marshal(b []byte, deterministic bool) ([]
 		return b[:n], nil
 	}
 }
-func (m *QueryParentClientRequest) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryParentClientRequest.Merge(m, src)
+func (m *QueryInclusionParamsRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryInclusionParamsRequest.Merge(m, src)
 }
-func (m *QueryParentClientRequest) XXX_Size() int {
+func (m *QueryInclusionParamsRequest) XXX_Size() int {
 	return m.Size()
 }
-func (m *QueryParentClientRequest) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryParentClientRequest.DiscardUnknown(m)
+func (m *QueryInclusionParamsRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryInclusionParamsRequest.DiscardUnknown(m)
 }
 
-var xxx_messageInfo_QueryParentClientRequest proto.InternalMessageInfo
+var xxx_messageInfo_QueryInclusionParamsRequest proto.InternalMessageInfo
 
-// QueryParentClientResponse is the response type for Query/ParentClient.
-type QueryParentClientResponse struct {
-	// chain_id is the parent's chain-id.
-	ChainId string `protobuf:"bytes,1,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
-	// height is the trusted parent height.
-	Height int64 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`
-	// time_unix is the trusted header's time (unix seconds).
-	TimeUnix int64 `protobuf:"varint,3,opt,name=time_unix,json=timeUnix,proto3" json:"time_unix,omitempty"`
-	// app_hash is the trusted header's app hash (records are proven under it).
-	AppHash []byte `protobuf:"bytes,4,opt,name=app_hash,json=appHash,proto3" json:"app_hash,omitempty"`
-	// validators is the number of validators in the trusted set.
-	Validators uint32 `protobuf:"varint,5,opt,name=validators,proto3" json:"validators,omitempty"`
-	// params are the light-client parameters.
-	Params ParentSyncParams `protobuf:"bytes,6,opt,name=params,proto3" json:"params"`
-}
-
-func (m *QueryParentClientResponse) Reset()         { *m = QueryParentClientResponse{} }
-func (m *QueryParentClientResponse) String() string { return proto.CompactTextString(m) }
-func (*QueryParentClientResponse) ProtoMessage()    {}
-func (*QueryParentClientResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{19}
-}
-func (m *QueryParentClientResponse) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryParentClientResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryParentClientResponse.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryParentClientResponse) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryParentClientResponse.Merge(m, src)
-}
-func (m *QueryParentClientResponse) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryParentClientResponse) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryParentClientResponse.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryParentClientResponse proto.InternalMessageInfo
-
-func (m *QueryParentClientResponse) GetChainId() string {
-	if m != nil {
-		return m.ChainId
-	}
-	return ""
-}
-
-func (m *QueryParentClientResponse) GetHeight() int64 {
-	if m != nil {
-		return m.Height
-	}
-	return 0
-}
-
-func (m *QueryParentClientResponse) GetTimeUnix() int64 {
-	if m != nil {
-		return m.TimeUnix
-	}
-	return 0
-}
-
-func (m *QueryParentClientResponse) GetAppHash() []byte {
-	if m != nil {
-		return m.AppHash
-	}
-	return nil
-}
-
-func (m *QueryParentClientResponse) GetValidators() uint32 {
-	if m != nil {
-		return m.Validators
-	}
-	return 0
-}
-
-func (m *QueryParentClientResponse) GetParams() ParentSyncParams {
-	if m != nil {
-		return m.Params
-	}
-	return ParentSyncParams{}
-}
-
-// QueryCommitmentByHashRequest is the request type for Query/CommitmentByHash.
-type QueryCommitmentByHashRequest struct {
-	// commitment is the 32-byte commitment hash.
-	Commitment []byte `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment,omitempty"`
-}
-
-func (m *QueryCommitmentByHashRequest) Reset()         { *m = QueryCommitmentByHashRequest{} }
-func (m *QueryCommitmentByHashRequest) String() string { return proto.CompactTextString(m) }
-func (*QueryCommitmentByHashRequest) ProtoMessage()    {}
-func (*QueryCommitmentByHashRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{20}
-}
-func (m *QueryCommitmentByHashRequest) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryCommitmentByHashRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryCommitmentByHashRequest.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryCommitmentByHashRequest) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryCommitmentByHashRequest.Merge(m, src)
-}
-func (m *QueryCommitmentByHashRequest) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryCommitmentByHashRequest) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryCommitmentByHashRequest.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryCommitmentByHashRequest proto.InternalMessageInfo
-
-func (m *QueryCommitmentByHashRequest) GetCommitment() []byte {
-	if m != nil {
-		return m.Commitment
-	}
-	return nil
-}
-
-// QueryCommitmentByHashResponse is the response type for Query/CommitmentByHash.
-type QueryCommitmentByHashResponse struct {
-	// commitment is the record (the first block that produced this hash).
-	Commitment OwnCommitment `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment"`
-}
-
-func (m *QueryCommitmentByHashResponse) Reset()         { *m = QueryCommitmentByHashResponse{} }
-func (m *QueryCommitmentByHashResponse) String() string { return proto.CompactTextString(m) }
-func (*QueryCommitmentByHashResponse) ProtoMessage()    {}
-func (*QueryCommitmentByHashResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{21}
-}
-func (m *QueryCommitmentByHashResponse) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryCommitmentByHashResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryCommitmentByHashResponse.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryCommitmentByHashResponse) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryCommitmentByHashResponse.Merge(m, src)
-}
-func (m *QueryCommitmentByHashResponse) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryCommitmentByHashResponse) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryCommitmentByHashResponse.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryCommitmentByHashResponse proto.InternalMessageInfo
-
-func (m *QueryCommitmentByHashResponse) GetCommitment() OwnCommitment {
-	if m != nil {
-		return m.Commitment
-	}
-	return OwnCommitment{}
-}
-
-// QueryRootCommitmentRequest is the request type for Query/RootCommitment.
-type QueryRootCommitmentRequest struct {
-	// root_height is the root height (0: the newest this chain knows).
-	RootHeight uint64 `protobuf:"varint,1,opt,name=root_height,json=rootHeight,proto3" json:"root_height,omitempty"`
-}
-
-func (m *QueryRootCommitmentRequest) Reset()         { *m = QueryRootCommitmentRequest{} }
-func (m *QueryRootCommitmentRequest) String() string { return proto.CompactTextString(m) }
-func (*QueryRootCommitmentRequest) ProtoMessage()    {}
-func (*QueryRootCommitmentRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{22}
-}
-func (m *QueryRootCommitmentRequest) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryRootCommitmentRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryRootCommitmentRequest.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryRootCommitmentRequest) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryRootCommitmentRequest.Merge(m, src)
-}
-func (m *QueryRootCommitmentRequest) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryRootCommitmentRequest) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryRootCommitmentRequest.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryRootCommitmentRequest proto.InternalMessageInfo
-
-func (m *QueryRootCommitmentRequest) GetRootHeight() uint64 {
-	if m != nil {
-		return m.RootHeight
-	}
-	return 0
-}
-
-// QueryRootCommitmentResponse is the response type for Query/RootCommitment.
-type QueryRootCommitmentResponse struct {
-	// known tells whether this chain knows a root commitment at that height.
-	Known bool `protobuf:"varint,1,opt,name=known,proto3" json:"known,omitempty"`
-	// root_height is the height answered.
-	RootHeight uint64 `protobuf:"varint,2,opt,name=root_height,json=rootHeight,proto3" json:"root_height,omitempty"`
-	// commitment is the 32-byte root commitment.
-	Commitment []byte `protobuf:"bytes,3,opt,name=commitment,proto3" json:"commitment,omitempty"`
+// QueryInclusionParamsResponse is the response type for Query/InclusionParams.
+type QueryInclusionParamsResponse struct {
 	// inclusion_params are the claim verifier's parameters (key and max depth).
-	InclusionParams InclusionParams `protobuf:"bytes,4,opt,name=inclusion_params,json=inclusionParams,proto3" json:"inclusion_params"`
+	InclusionParams InclusionParams `protobuf:"bytes,1,opt,name=inclusion_params,json=inclusionParams,proto3" json:"inclusion_params"`
 }
 
-func (m *QueryRootCommitmentResponse) Reset()         { *m = QueryRootCommitmentResponse{} }
-func (m *QueryRootCommitmentResponse) String() string { return proto.CompactTextString(m) }
-func (*QueryRootCommitmentResponse) ProtoMessage()    {}
-func (*QueryRootCommitmentResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_9144b3da94442a86, []int{23}
+func (m *QueryInclusionParamsResponse) Reset()         { *m = QueryInclusionParamsResponse{} }
+func (m *QueryInclusionParamsResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryInclusionParamsResponse) ProtoMessage()    {}
+func (*QueryInclusionParamsResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_9144b3da94442a86, []int{11}
 }
-func (m *QueryRootCommitmentResponse) XXX_Unmarshal(b []byte) error {
+func (m *QueryInclusionParamsResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
 }
-func (m *QueryRootCommitmentResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+func (m *QueryInclusionParamsResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
 	if deterministic {
-		return xxx_messageInfo_QueryRootCommitmentResponse.Marshal(b, m, deterministic)
+		return xxx_messageInfo_QueryInclusionParamsResponse.Marshal(b, m, deterministic)
 	} else {
 		b = b[:cap(b)]
 		n, err := m.MarshalToSizedBuffer(b)
@@ -1274,40 +557,19 @@ func (m *QueryRootCommitmentResponse) XXX_Marshal(b []byte, deterministic bool) 
 		return b[:n], nil
 	}
 }
-func (m *QueryRootCommitmentResponse) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryRootCommitmentResponse.Merge(m, src)
+func (m *QueryInclusionParamsResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryInclusionParamsResponse.Merge(m, src)
 }
-func (m *QueryRootCommitmentResponse) XXX_Size() int {
+func (m *QueryInclusionParamsResponse) XXX_Size() int {
 	return m.Size()
 }
-func (m *QueryRootCommitmentResponse) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryRootCommitmentResponse.DiscardUnknown(m)
+func (m *QueryInclusionParamsResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryInclusionParamsResponse.DiscardUnknown(m)
 }
 
-var xxx_messageInfo_QueryRootCommitmentResponse proto.InternalMessageInfo
+var xxx_messageInfo_QueryInclusionParamsResponse proto.InternalMessageInfo
 
-func (m *QueryRootCommitmentResponse) GetKnown() bool {
-	if m != nil {
-		return m.Known
-	}
-	return false
-}
-
-func (m *QueryRootCommitmentResponse) GetRootHeight() uint64 {
-	if m != nil {
-		return m.RootHeight
-	}
-	return 0
-}
-
-func (m *QueryRootCommitmentResponse) GetCommitment() []byte {
-	if m != nil {
-		return m.Commitment
-	}
-	return nil
-}
-
-func (m *QueryRootCommitmentResponse) GetInclusionParams() InclusionParams {
+func (m *QueryInclusionParamsResponse) GetInclusionParams() InclusionParams {
 	if m != nil {
 		return m.InclusionParams
 	}
@@ -1317,14 +579,6 @@ func (m *QueryRootCommitmentResponse) GetInclusionParams() InclusionParams {
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "slush.bridge.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "slush.bridge.v1.QueryParamsResponse")
-	proto.RegisterType((*QueryAccountRequest)(nil), "slush.bridge.v1.QueryAccountRequest")
-	proto.RegisterType((*QueryAccountResponse)(nil), "slush.bridge.v1.QueryAccountResponse")
-	proto.RegisterType((*QueryLedgerRequest)(nil), "slush.bridge.v1.QueryLedgerRequest")
-	proto.RegisterType((*QueryLedgerResponse)(nil), "slush.bridge.v1.QueryLedgerResponse")
-	proto.RegisterType((*QueryBatchLogRequest)(nil), "slush.bridge.v1.QueryBatchLogRequest")
-	proto.RegisterType((*QueryBatchLogResponse)(nil), "slush.bridge.v1.QueryBatchLogResponse")
-	proto.RegisterType((*QueryCommitmentRequest)(nil), "slush.bridge.v1.QueryCommitmentRequest")
-	proto.RegisterType((*QueryCommitmentResponse)(nil), "slush.bridge.v1.QueryCommitmentResponse")
 	proto.RegisterType((*QueryNullifierRequest)(nil), "slush.bridge.v1.QueryNullifierRequest")
 	proto.RegisterType((*QueryNullifierResponse)(nil), "slush.bridge.v1.QueryNullifierResponse")
 	proto.RegisterType((*QueryMessageRequest)(nil), "slush.bridge.v1.QueryMessageRequest")
@@ -1333,111 +587,59 @@ func init() {
 	proto.RegisterType((*QueryMessageStatusResponse)(nil), "slush.bridge.v1.QueryMessageStatusResponse")
 	proto.RegisterType((*QueryPendingMessagesRequest)(nil), "slush.bridge.v1.QueryPendingMessagesRequest")
 	proto.RegisterType((*QueryPendingMessagesResponse)(nil), "slush.bridge.v1.QueryPendingMessagesResponse")
-	proto.RegisterType((*QueryParentClientRequest)(nil), "slush.bridge.v1.QueryParentClientRequest")
-	proto.RegisterType((*QueryParentClientResponse)(nil), "slush.bridge.v1.QueryParentClientResponse")
-	proto.RegisterType((*QueryCommitmentByHashRequest)(nil), "slush.bridge.v1.QueryCommitmentByHashRequest")
-	proto.RegisterType((*QueryCommitmentByHashResponse)(nil), "slush.bridge.v1.QueryCommitmentByHashResponse")
-	proto.RegisterType((*QueryRootCommitmentRequest)(nil), "slush.bridge.v1.QueryRootCommitmentRequest")
-	proto.RegisterType((*QueryRootCommitmentResponse)(nil), "slush.bridge.v1.QueryRootCommitmentResponse")
+	proto.RegisterType((*QueryInclusionParamsRequest)(nil), "slush.bridge.v1.QueryInclusionParamsRequest")
+	proto.RegisterType((*QueryInclusionParamsResponse)(nil), "slush.bridge.v1.QueryInclusionParamsResponse")
 }
 
 func init() { proto.RegisterFile("slush/bridge/v1/query.proto", fileDescriptor_9144b3da94442a86) }
 
 var fileDescriptor_9144b3da94442a86 = []byte{
-	// 1477 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x58, 0xcf, 0x6f, 0x1b, 0xc5,
-	0x17, 0xcf, 0xc6, 0x89, 0x9d, 0x3c, 0x27, 0x4d, 0xbf, 0xf3, 0x0d, 0xad, 0xe3, 0xa6, 0x4e, 0xb2,
-	0xa5, 0x6d, 0x9a, 0xb6, 0x76, 0x93, 0x4a, 0x05, 0x2a, 0x28, 0x25, 0xad, 0x44, 0x8b, 0x0a, 0x6d,
-	0xb7, 0x42, 0x42, 0x5c, 0xac, 0x8d, 0x3d, 0x5d, 0x8f, 0x58, 0xcf, 0xb8, 0x9e, 0xd9, 0x26, 0x51,
-	0x94, 0x03, 0x9c, 0xb8, 0x80, 0x2a, 0x71, 0xe2, 0x82, 0x10, 0xe2, 0xc0, 0x81, 0x03, 0x7f, 0x04,
-	0x82, 0x1e, 0x2b, 0x71, 0xe1, 0x84, 0x50, 0x8b, 0xd4, 0x7f, 0x03, 0xed, 0xcc, 0xdb, 0x78, 0x7f,
-	0x78, 0x93, 0x54, 0xe2, 0x12, 0x79, 0xde, 0x7e, 0xde, 0x7b, 0x9f, 0xf7, 0x63, 0xde, 0x1b, 0x05,
-	0x4e, 0x48, 0x3f, 0x90, 0x9d, 0xc6, 0x46, 0x9f, 0xb5, 0x3d, 0xda, 0x78, 0xbc, 0xda, 0x78, 0x14,
-	0xd0, 0xfe, 0x76, 0xbd, 0xd7, 0x17, 0x4a, 0x90, 0x19, 0xfd, 0xb1, 0x6e, 0x3e, 0xd6, 0x1f, 0xaf,
-	0x56, 0xff, 0xe7, 0x76, 0x19, 0x17, 0x0d, 0xfd, 0xd7, 0x60, 0xaa, 0xb3, 0x9e, 0xf0, 0x84, 0xfe,
-	0xd9, 0x08, 0x7f, 0xa1, 0x74, 0xde, 0x13, 0xc2, 0xf3, 0x69, 0xc3, 0xed, 0xb1, 0x86, 0xcb, 0xb9,
-	0x50, 0xae, 0x62, 0x82, 0xcb, 0xe8, 0x6b, 0xda, 0x29, 0x7a, 0xc8, 0xf9, 0xda, 0x73, 0xfb, 0x6e,
-	0x17, 0x75, 0xed, 0x59, 0x20, 0xf7, 0x43, 0x8a, 0xf7, 0xb4, 0xd0, 0xa1, 0x8f, 0x02, 0x2a, 0x95,
-	0x7d, 0x1f, 0xfe, 0x9f, 0x90, 0xca, 0x9e, 0xe0, 0x92, 0x92, 0xab, 0x50, 0x34, 0xca, 0x15, 0x6b,
-	0xd1, 0x5a, 0x2e, 0xaf, 0x1d, 0xaf, 0xa7, 0x22, 0xaa, 0x1b, 0x85, 0xf5, 0xc9, 0xa7, 0x7f, 0x2d,
-	0x8c, 0xfc, 0xf4, 0xf2, 0x97, 0x15, 0xcb, 0x41, 0x0d, 0xfb, 0x3c, 0x9a, 0x7c, 0xaf, 0xd5, 0x12,
-	0x01, 0x57, 0xe8, 0x89, 0xcc, 0xc2, 0x38, 0xe3, 0x6d, 0xba, 0xa5, 0x2d, 0x8e, 0x39, 0xe6, 0x60,
-	0x6f, 0xc2, 0x6c, 0x12, 0x8c, 0x04, 0x66, 0x61, 0x5c, 0x6c, 0x72, 0xda, 0xd7, 0xe8, 0x29, 0xc7,
-	0x1c, 0xc8, 0x1c, 0x4c, 0xb8, 0x52, 0x52, 0xd5, 0x64, 0xed, 0xca, 0xa8, 0xfe, 0x50, 0xd2, 0xe7,
-	0xdb, 0x6d, 0x52, 0x81, 0xd2, 0x86, 0xeb, 0xbb, 0xbc, 0x45, 0x2b, 0x05, 0xed, 0x20, 0x3a, 0x86,
-	0xa6, 0xb8, 0x08, 0xe5, 0x63, 0xc6, 0xb1, 0x3e, 0xec, 0xa5, 0xe3, 0x0e, 0x6d, 0x7b, 0xb4, 0x1f,
-	0xa5, 0xe3, 0x87, 0x02, 0x92, 0x8f, 0xc4, 0x48, 0xe7, 0x16, 0x4c, 0xfb, 0x5a, 0xd2, 0x4c, 0xa4,
-	0xe5, 0x64, 0x26, 0x2d, 0x46, 0x0f, 0x93, 0x33, 0x16, 0x26, 0xc7, 0x99, 0xf2, 0x63, 0x32, 0xb2,
-	0x00, 0x65, 0xb4, 0xd4, 0x17, 0x42, 0x61, 0x14, 0x60, 0x44, 0x8e, 0x10, 0x2a, 0x04, 0x88, 0x40,
-	0x6d, 0x88, 0x2d, 0x03, 0x28, 0x18, 0x80, 0x11, 0x69, 0xc0, 0x12, 0x4c, 0xf1, 0xa0, 0xdb, 0x74,
-	0x4d, 0xc6, 0x24, 0x86, 0x55, 0xe6, 0x41, 0x17, 0x93, 0x28, 0x43, 0x08, 0xe3, 0xa1, 0x09, 0x9f,
-	0x72, 0x4f, 0x75, 0x2a, 0xe3, 0x06, 0xa2, 0x65, 0x77, 0xb4, 0x88, 0x9c, 0x86, 0x23, 0x06, 0xd2,
-	0x12, 0x5c, 0x06, 0x5d, 0xda, 0xae, 0x14, 0x35, 0x68, 0x5a, 0x4b, 0x6f, 0xa0, 0x90, 0x9c, 0x04,
-	0xf0, 0x85, 0x17, 0xd9, 0x29, 0x69, 0xc8, 0xa4, 0x2f, 0x3c, 0xb4, 0xb2, 0x04, 0x53, 0x7d, 0xda,
-	0xa2, 0xac, 0xa7, 0x0c, 0xdb, 0x09, 0xcd, 0xb6, 0x8c, 0x32, 0x4d, 0xf7, 0x1e, 0x1c, 0xf5, 0x28,
-	0xa7, 0x92, 0xc9, 0x66, 0x9b, 0xf6, 0x84, 0x64, 0x4a, 0x56, 0x26, 0x17, 0x0b, 0xcb, 0xe5, 0xb5,
-	0x85, 0x4c, 0xf6, 0xde, 0x37, 0xc0, 0x9b, 0x06, 0x87, 0xf9, 0x9b, 0xf1, 0x12, 0x52, 0x69, 0x5f,
-	0xc7, 0x9e, 0x59, 0x77, 0x55, 0xab, 0x73, 0x47, 0x78, 0x51, 0x87, 0x11, 0x18, 0x7b, 0xd8, 0x17,
-	0x5d, 0x6c, 0x30, 0xfd, 0x3b, 0x2c, 0xbe, 0xcf, 0xba, 0xcc, 0x24, 0x7a, 0xda, 0x31, 0x07, 0xfb,
-	0x03, 0x78, 0x2d, 0x65, 0x01, 0xeb, 0xbc, 0x0a, 0x05, 0xd1, 0x0b, 0xab, 0x1b, 0xf2, 0x9b, 0xcb,
-	0x56, 0x57, 0x78, 0x1e, 0x6d, 0xdf, 0xed, 0x21, 0xb3, 0x10, 0x6b, 0x5f, 0x82, 0x63, 0xda, 0xd6,
-	0x0d, 0xd1, 0xed, 0x32, 0xd5, 0xa5, 0x83, 0x8e, 0x3f, 0x06, 0xc5, 0x0e, 0x65, 0x5e, 0x47, 0x69,
-	0x46, 0x05, 0x07, 0x4f, 0x76, 0x13, 0x8e, 0x67, 0x34, 0xd0, 0xff, 0x4d, 0x80, 0xd6, 0x9e, 0x14,
-	0x9b, 0xac, 0x96, 0xa1, 0x71, 0x77, 0x93, 0x0f, 0x74, 0x91, 0x4b, 0x4c, 0xcf, 0xbe, 0x8a, 0xe1,
-	0x7d, 0x14, 0xf8, 0x3e, 0x7b, 0xc8, 0xf6, 0xda, 0x3b, 0x2c, 0x57, 0x97, 0x4a, 0xe9, 0x7a, 0xb4,
-	0xd9, 0x71, 0x65, 0x07, 0x2f, 0x57, 0x19, 0x65, 0xb7, 0x5c, 0xd9, 0xb1, 0xd7, 0x30, 0x9c, 0x98,
-	0x2e, 0x72, 0xab, 0x40, 0xa9, 0xe5, 0xbb, 0x2c, 0x6c, 0x95, 0x50, 0x6f, 0xc2, 0x89, 0x8e, 0xf6,
-	0x9b, 0x78, 0x69, 0x3e, 0x34, 0x76, 0x5e, 0xc1, 0xdb, 0x27, 0x58, 0xca, 0x3d, 0x4d, 0xf4, 0x75,
-	0x1d, 0x4a, 0x08, 0xc3, 0x24, 0x2c, 0x66, 0x93, 0x10, 0x28, 0x4f, 0x30, 0xee, 0xa1, 0x2a, 0xa6,
-	0x21, 0x52, 0xb3, 0xaf, 0xc1, 0x5c, 0xdc, 0xf2, 0x03, 0xe5, 0xaa, 0x40, 0xbe, 0x02, 0xb3, 0xdf,
-	0x2c, 0xa8, 0x0e, 0x33, 0x80, 0x04, 0xaf, 0x40, 0x51, 0x6a, 0x89, 0xd6, 0x3d, 0x32, 0xa4, 0x48,
-	0x49, 0x3d, 0x44, 0x93, 0xb7, 0x61, 0x42, 0x20, 0x71, 0xdd, 0x92, 0x87, 0x88, 0xcc, 0xd9, 0xd3,
-	0x20, 0x6b, 0x30, 0xde, 0x17, 0x81, 0x32, 0x23, 0xae, 0xbc, 0x36, 0x9f, 0x51, 0x75, 0xc2, 0xaf,
-	0x0e, 0x6d, 0x89, 0x7e, 0xdb, 0x31, 0x50, 0xfb, 0x32, 0x9c, 0x30, 0x13, 0x9e, 0xf2, 0xf6, 0xc0,
-	0xa8, 0x8c, 0x8d, 0x65, 0x73, 0x41, 0xac, 0xf8, 0x05, 0xf9, 0xce, 0x82, 0xf9, 0xe1, 0x5a, 0x18,
-	0xff, 0x7a, 0x2c, 0x0e, 0x73, 0x5b, 0x0e, 0x5b, 0xa1, 0x41, 0x34, 0x57, 0xa1, 0xa8, 0x29, 0xca,
-	0xca, 0xa8, 0xb6, 0xb0, 0x6f, 0x38, 0xa8, 0x8d, 0x1a, 0x76, 0x15, 0x2a, 0xd1, 0xde, 0xa2, 0x5c,
-	0xdd, 0xf0, 0xd9, 0xe0, 0xde, 0xd9, 0x2f, 0x2d, 0xac, 0x7d, 0xf2, 0x23, 0x32, 0x9f, 0x83, 0x89,
-	0x56, 0xc7, 0x65, 0x3c, 0xdc, 0x21, 0x61, 0xcc, 0x93, 0x4e, 0x49, 0x9f, 0x6f, 0xb7, 0x63, 0x17,
-	0x76, 0x34, 0x7e, 0x61, 0xc9, 0x09, 0x98, 0x54, 0xac, 0x4b, 0x9b, 0x01, 0x67, 0x5b, 0x3a, 0xf5,
-	0x05, 0x67, 0x22, 0x14, 0x7c, 0xcc, 0xd9, 0x96, 0xde, 0x49, 0xbd, 0x9e, 0xe9, 0xa3, 0x31, 0xdc,
-	0x49, 0xbd, 0x5e, 0xd8, 0x43, 0xa4, 0x06, 0xf0, 0xd8, 0xf5, 0x59, 0xdb, 0x55, 0xa2, 0x2f, 0xf5,
-	0x10, 0x9e, 0x76, 0x62, 0x12, 0xf2, 0xee, 0xde, 0x96, 0x2d, 0xea, 0x7a, 0x2e, 0x0d, 0xdb, 0xb2,
-	0x94, 0xab, 0x07, 0xdb, 0xbc, 0x95, 0x58, 0x29, 0xd1, 0xaa, 0xbd, 0x86, 0x55, 0x8a, 0x4d, 0x83,
-	0xed, 0xd0, 0x73, 0x54, 0xdc, 0x5a, 0x66, 0x9c, 0x4c, 0x25, 0x06, 0x05, 0x85, 0x93, 0x39, 0xfa,
-	0xff, 0xe9, 0x3c, 0x7a, 0x07, 0xaf, 0x52, 0xb8, 0x0f, 0xb2, 0x63, 0x72, 0x01, 0xca, 0xe1, 0xee,
-	0x68, 0xc6, 0x66, 0xe5, 0x98, 0x03, 0xa1, 0xe8, 0x96, 0x99, 0x97, 0xbf, 0x5b, 0xd8, 0xc2, 0x69,
-	0xfd, 0xc1, 0x5b, 0xe1, 0x33, 0x2e, 0x36, 0x39, 0x8e, 0x25, 0x73, 0x48, 0x9b, 0x1d, 0x4d, 0x9b,
-	0x4d, 0x25, 0xa7, 0x90, 0x4e, 0x0e, 0xb9, 0x0f, 0x47, 0x19, 0x6f, 0xf9, 0x81, 0x64, 0x82, 0x47,
-	0x6b, 0x7f, 0x2c, 0xe7, 0xca, 0xde, 0x8e, 0x80, 0x89, 0x32, 0xcd, 0xb0, 0xa4, 0x78, 0xed, 0xd7,
-	0x69, 0x18, 0xd7, 0x91, 0x10, 0x05, 0x45, 0x7c, 0x10, 0x9c, 0xca, 0x18, 0xcb, 0x3e, 0xd3, 0xaa,
-	0xaf, 0xef, 0x0f, 0x32, 0x89, 0xb0, 0x17, 0xbe, 0xf8, 0xe3, 0x9f, 0x6f, 0x46, 0xe7, 0xc8, 0xf1,
-	0xc6, 0xf0, 0x97, 0x20, 0xf9, 0xdc, 0x82, 0x12, 0x3e, 0x12, 0x48, 0x8e, 0xc9, 0xe4, 0xab, 0xad,
-	0x7a, 0xfa, 0x00, 0x14, 0x7a, 0x3e, 0xa7, 0x3d, 0x9f, 0x22, 0x4b, 0x19, 0xcf, 0xd1, 0x33, 0xa5,
-	0xb1, 0xa3, 0x1f, 0x7c, 0xbb, 0x61, 0xe4, 0xe6, 0x91, 0x94, 0x17, 0x79, 0xe2, 0x45, 0x96, 0x17,
-	0x79, 0xf2, 0x7d, 0xb6, 0x4f, 0xe4, 0xe6, 0x65, 0x45, 0x36, 0x61, 0x22, 0x5a, 0xf6, 0x24, 0x27,
-	0xa6, 0xd4, 0x73, 0xa2, 0x7a, 0xe6, 0x20, 0x18, 0xfa, 0x9e, 0xd7, 0xbe, 0x8f, 0x91, 0xd9, 0xac,
-	0x6f, 0xe1, 0x91, 0x27, 0x16, 0x4c, 0xee, 0xed, 0x52, 0x92, 0x63, 0x33, 0xbd, 0xa8, 0xab, 0x67,
-	0x0f, 0xc4, 0xa1, 0xf3, 0x35, 0xed, 0xfc, 0x02, 0x59, 0xc9, 0x38, 0xe7, 0x11, 0x56, 0x36, 0x76,
-	0xe2, 0xcb, 0x6e, 0x97, 0x7c, 0x69, 0x41, 0x09, 0x67, 0x72, 0x5e, 0x17, 0x24, 0x37, 0x79, 0x5e,
-	0x17, 0xa4, 0xb6, 0xb6, 0x7d, 0x49, 0x93, 0x59, 0x21, 0xcb, 0x19, 0x32, 0x48, 0x20, 0x43, 0xe5,
-	0x7b, 0x0b, 0xa6, 0x13, 0x8b, 0x92, 0xac, 0xec, 0xeb, 0x2a, 0xb1, 0xc6, 0xab, 0xe7, 0x0f, 0x85,
-	0x45, 0x72, 0x57, 0x34, 0xb9, 0x4b, 0xa4, 0x9e, 0x47, 0xae, 0x69, 0x56, 0x74, 0x9a, 0xe2, 0xb7,
-	0x16, 0xcc, 0xa4, 0xb6, 0x20, 0xb9, 0x90, 0x73, 0x1d, 0x87, 0xae, 0xd8, 0xea, 0xc5, 0x43, 0xa2,
-	0x0f, 0xbc, 0x4b, 0x3d, 0xa3, 0xd1, 0x8c, 0xb2, 0x49, 0x7e, 0xb4, 0xe0, 0x48, 0x72, 0x28, 0x92,
-	0x9c, 0x9c, 0x0c, 0x1d, 0xbd, 0xd5, 0x0b, 0x87, 0x03, 0x23, 0xb1, 0x37, 0x34, 0xb1, 0x55, 0xd2,
-	0xc8, 0x10, 0xd3, 0x83, 0x76, 0x30, 0x3a, 0x65, 0x63, 0x27, 0x36, 0x7a, 0x77, 0xc9, 0x57, 0x16,
-	0x4c, 0xc5, 0x77, 0x31, 0x39, 0x97, 0x3b, 0xce, 0xd2, 0xcb, 0xbc, 0xba, 0x72, 0x18, 0x28, 0x12,
-	0x3c, 0xa3, 0x09, 0x2e, 0x92, 0xda, 0xb0, 0xf9, 0x47, 0xb9, 0x6a, 0xb6, 0x8c, 0xfb, 0x9f, 0x2d,
-	0x38, 0x9a, 0x5e, 0x79, 0x24, 0xa7, 0x4a, 0x39, 0xab, 0xb5, 0x5a, 0x3f, 0x2c, 0x1c, 0xb9, 0xbd,
-	0xa5, 0xb9, 0x5d, 0x26, 0xab, 0x19, 0x6e, 0xb1, 0xbc, 0x35, 0x37, 0xb6, 0x75, 0xd7, 0x35, 0x76,
-	0x06, 0xc2, 0x5d, 0xf2, 0xb5, 0x05, 0x10, 0xab, 0xf0, 0xd9, 0x83, 0x3c, 0x47, 0x14, 0x97, 0x0f,
-	0x06, 0x22, 0xb9, 0x8b, 0x9a, 0xdc, 0x59, 0x72, 0x7a, 0x3f, 0x72, 0x8d, 0x1d, 0xac, 0xe7, 0xfa,
-	0xcd, 0xa7, 0xcf, 0x6b, 0xd6, 0xb3, 0xe7, 0x35, 0xeb, 0xef, 0xe7, 0x35, 0xeb, 0xc9, 0x8b, 0xda,
-	0xc8, 0xb3, 0x17, 0xb5, 0x91, 0x3f, 0x5f, 0xd4, 0x46, 0x3e, 0x5d, 0xf1, 0x98, 0xea, 0x04, 0x1b,
-	0xf5, 0x96, 0xe8, 0x1a, 0x53, 0x17, 0x55, 0x9f, 0x52, 0xb4, 0xba, 0x15, 0xd9, 0x55, 0xdb, 0x3d,
-	0x2a, 0x37, 0x8a, 0xfa, 0xff, 0x12, 0x97, 0xff, 0x0d, 0x00, 0x00, 0xff, 0xff, 0x10, 0x3d, 0xbb,
-	0x9d, 0x4a, 0x11, 0x00, 0x00,
+	// 714 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x95, 0xcb, 0x4f, 0xd4, 0x5e,
+	0x14, 0xc7, 0xa7, 0x3c, 0x06, 0x38, 0xc0, 0x0f, 0x7e, 0xd7, 0x51, 0xa0, 0xc0, 0x00, 0xc5, 0x07,
+	0x8e, 0xd0, 0xc2, 0x10, 0x8d, 0x21, 0xc6, 0x98, 0x89, 0x0b, 0x35, 0xf1, 0x41, 0xdd, 0x18, 0x37,
+	0x93, 0x02, 0xd7, 0xce, 0x4d, 0x3a, 0xbd, 0xc3, 0xdc, 0x96, 0x48, 0x8c, 0x1b, 0x57, 0x2e, 0x49,
+	0x5c, 0x18, 0x77, 0x2e, 0x5d, 0xfa, 0x67, 0xb0, 0x24, 0x71, 0xe3, 0xca, 0x18, 0x30, 0xf1, 0x3f,
+	0x70, 0x6d, 0xe6, 0xde, 0x53, 0x9c, 0xb6, 0x53, 0x1e, 0x9b, 0x49, 0x7b, 0xce, 0xf9, 0x9e, 0xf3,
+	0x39, 0xed, 0xfd, 0x76, 0x60, 0x52, 0x78, 0xa1, 0xa8, 0x59, 0x1b, 0x4d, 0xb6, 0xe5, 0x52, 0x6b,
+	0x67, 0xc5, 0xda, 0x0e, 0x69, 0x73, 0xd7, 0x6c, 0x34, 0x79, 0xc0, 0xc9, 0x88, 0x4c, 0x9a, 0x2a,
+	0x69, 0xee, 0xac, 0xe8, 0xff, 0x3b, 0x75, 0xe6, 0x73, 0x4b, 0xfe, 0xaa, 0x1a, 0xbd, 0xe0, 0x72,
+	0x97, 0xcb, 0x4b, 0xab, 0x75, 0x85, 0xd1, 0x29, 0x97, 0x73, 0xd7, 0xa3, 0x96, 0xd3, 0x60, 0x96,
+	0xe3, 0xfb, 0x3c, 0x70, 0x02, 0xc6, 0x7d, 0x11, 0x65, 0x93, 0x43, 0x71, 0x42, 0x46, 0xb6, 0xe1,
+	0x34, 0x9d, 0x7a, 0xa4, 0xd5, 0x55, 0x36, 0xd8, 0x6d, 0x50, 0xd1, 0x4a, 0xca, 0x0b, 0x95, 0x33,
+	0x0a, 0x40, 0xd6, 0x5b, 0xf8, 0xcf, 0xa4, 0xc0, 0xa6, 0xdb, 0x21, 0x15, 0x81, 0xb1, 0x0e, 0x17,
+	0x62, 0x51, 0xd1, 0xe0, 0xbe, 0xa0, 0x64, 0x0d, 0xf2, 0xaa, 0xf1, 0xb8, 0x36, 0xab, 0x2d, 0x0c,
+	0x96, 0xc7, 0xcc, 0xc4, 0xb6, 0xa6, 0x12, 0x54, 0x06, 0xf6, 0x7f, 0xcc, 0xe4, 0xbe, 0xfc, 0xfe,
+	0x5a, 0xd2, 0x6c, 0x54, 0x18, 0x6b, 0x70, 0x51, 0xb6, 0x7c, 0x12, 0x7a, 0x1e, 0x7b, 0xc5, 0x68,
+	0x13, 0x67, 0x91, 0x39, 0x18, 0xaa, 0x53, 0x21, 0x1c, 0x97, 0x56, 0x6b, 0x8e, 0xa8, 0xc9, 0xd6,
+	0x43, 0xf6, 0x20, 0xc6, 0x1e, 0x38, 0xa2, 0x66, 0x94, 0xe1, 0x52, 0x52, 0x8b, 0x44, 0xe3, 0xd0,
+	0xb7, 0xe9, 0x39, 0xac, 0x4e, 0xb7, 0xa4, 0xae, 0xdf, 0x8e, 0x6e, 0x8d, 0xdb, 0xb8, 0xc2, 0x63,
+	0xd5, 0xe7, 0x1c, 0xd3, 0x5e, 0x40, 0x21, 0xae, 0xc4, 0x59, 0xf7, 0xa0, 0x0f, 0xcb, 0x70, 0xfd,
+	0xd9, 0xd4, 0xfa, 0x4f, 0xc3, 0xc0, 0xe5, 0xcc, 0x77, 0x51, 0x5a, 0xe9, 0x69, 0x3d, 0x07, 0x3b,
+	0x92, 0x19, 0x77, 0x61, 0xa2, 0xbd, 0xf3, 0xf3, 0xc0, 0x09, 0x42, 0x71, 0x0e, 0xb2, 0x8f, 0x1a,
+	0xe8, 0x9d, 0x1a, 0x20, 0xe0, 0x4d, 0xc8, 0x0b, 0x19, 0x91, 0xda, 0xff, 0xca, 0xd3, 0xc8, 0xa7,
+	0xde, 0xf7, 0xce, 0x8a, 0x19, 0x97, 0x61, 0x31, 0xb9, 0x03, 0xfd, 0x1c, 0xb9, 0xc7, 0xbb, 0xce,
+	0xb6, 0x98, 0x7d, 0xac, 0x78, 0xd4, 0xd3, 0xdf, 0x3d, 0xda, 0x63, 0xac, 0xc2, 0xa4, 0x3a, 0x30,
+	0xd4, 0xdf, 0xfa, 0x57, 0x76, 0xbc, 0x5b, 0x01, 0x7a, 0x3d, 0x56, 0x67, 0x81, 0x04, 0x1b, 0xb6,
+	0xd5, 0x8d, 0x51, 0x83, 0xa9, 0xce, 0x22, 0xdc, 0xa7, 0xd2, 0x06, 0xa6, 0xcd, 0x76, 0x9f, 0xe3,
+	0x89, 0xb7, 0xe3, 0x75, 0x8d, 0x76, 0x1b, 0xd3, 0x88, 0xf7, 0xd0, 0xdf, 0xf4, 0x42, 0xc1, 0xb8,
+	0x1f, 0x3f, 0xee, 0xdb, 0x08, 0x92, 0x4a, 0x23, 0xc8, 0x3a, 0x8c, 0xb2, 0x28, 0x55, 0x8d, 0x39,
+	0x20, 0x0d, 0x94, 0xe8, 0x81, 0x40, 0x23, 0x2c, 0x1e, 0x2e, 0xff, 0xc9, 0x43, 0xaf, 0x9c, 0x49,
+	0x02, 0xc8, 0xab, 0x18, 0x99, 0x4f, 0x35, 0x4b, 0x5b, 0x53, 0xbf, 0x7c, 0x72, 0x91, 0x22, 0x36,
+	0x66, 0xde, 0x7d, 0xfb, 0xf5, 0xa1, 0x6b, 0x82, 0x8c, 0x59, 0x9d, 0xbf, 0x0c, 0x64, 0x4f, 0x83,
+	0x81, 0x63, 0x3b, 0x91, 0xab, 0x9d, 0x9b, 0x26, 0xbd, 0xaa, 0x5f, 0x3b, 0xb5, 0x0e, 0xe7, 0x97,
+	0xe5, 0xfc, 0x45, 0x52, 0x4a, 0xcd, 0xf7, 0xa3, 0x5a, 0x61, 0xbd, 0x69, 0x3f, 0xef, 0x6f, 0xc9,
+	0x7b, 0x0d, 0xfa, 0xf0, 0x35, 0x92, 0x8c, 0x2d, 0xe3, 0x66, 0xd6, 0xaf, 0x9c, 0x52, 0x85, 0x30,
+	0xcb, 0x12, 0xa6, 0x44, 0x16, 0x52, 0x30, 0x08, 0x90, 0x42, 0xf9, 0xac, 0xc1, 0x70, 0xcc, 0x2c,
+	0xa4, 0x74, 0xe2, 0xa8, 0x98, 0x93, 0xf5, 0x1b, 0x67, 0xaa, 0x45, 0xb8, 0x5b, 0x12, 0x6e, 0x99,
+	0x98, 0x59, 0x70, 0x55, 0x65, 0xd3, 0x24, 0xe2, 0x27, 0x0d, 0x46, 0x12, 0xc6, 0x21, 0x8b, 0x19,
+	0x67, 0xa3, 0xa3, 0x29, 0xf5, 0xa5, 0x33, 0x56, 0x23, 0xe8, 0x75, 0x09, 0x3a, 0x4f, 0xe6, 0xd2,
+	0x47, 0x4a, 0x29, 0xaa, 0xd1, 0xd3, 0x94, 0x6c, 0x09, 0x1f, 0x64, 0xb1, 0x75, 0x76, 0x64, 0x16,
+	0x5b, 0x86, 0x41, 0x4f, 0x60, 0x4b, 0xfa, 0xb6, 0x72, 0x7f, 0xff, 0xb0, 0xa8, 0x1d, 0x1c, 0x16,
+	0xb5, 0x9f, 0x87, 0x45, 0x6d, 0xef, 0xa8, 0x98, 0x3b, 0x38, 0x2a, 0xe6, 0xbe, 0x1f, 0x15, 0x73,
+	0x2f, 0x4b, 0x2e, 0x0b, 0x6a, 0xe1, 0x86, 0xb9, 0xc9, 0xeb, 0xaa, 0xcd, 0x52, 0xd0, 0xa4, 0x14,
+	0x3b, 0xbe, 0x8e, 0x7a, 0xca, 0x8f, 0xe9, 0x46, 0x5e, 0xfe, 0x7b, 0xae, 0xfe, 0x0d, 0x00, 0x00,
+	0xff, 0xff, 0xd8, 0xf0, 0x9d, 0x9d, 0x0c, 0x08, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1454,31 +656,17 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryClient interface {
 	// Params returns the module parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
-	// Account returns a ledger account by index.
-	Account(ctx context.Context, in *QueryAccountRequest, opts ...grpc.CallOption) (*QueryAccountResponse, error)
-	// Ledger returns the ledger's roots and counters.
-	Ledger(ctx context.Context, in *QueryLedgerRequest, opts ...grpc.CallOption) (*QueryLedgerResponse, error)
-	// BatchLog returns logged operations from a sequence on.
-	BatchLog(ctx context.Context, in *QueryBatchLogRequest, opts ...grpc.CallOption) (*QueryBatchLogResponse, error)
 	// Nullifier tells whether a message hash was claimed here.
 	Nullifier(ctx context.Context, in *QueryNullifierRequest, opts ...grpc.CallOption) (*QueryNullifierResponse, error)
 	// Message returns an outgoing message's record and status.
 	Message(ctx context.Context, in *QueryMessageRequest, opts ...grpc.CallOption) (*QueryMessageResponse, error)
-	// MessageStatus returns where a message is in its life cycle as seen by this chain
-	// (sent, claimed, confirmed, routed-up, routed-down, delivered).
+	// MessageStatus returns where a message is in its life cycle as seen by this chain's bridge
+	// (sent, confirmed, routed-up, claimed or delivered here); x/validium's Route tells the rest.
 	MessageStatus(ctx context.Context, in *QueryMessageStatusRequest, opts ...grpc.CallOption) (*QueryMessageStatusResponse, error)
-	// PendingMessages lists the messages this chain still has to see through: its own messages
-	// not yet confirmed or routed, and routed messages it passes up or has queued down.
+	// PendingMessages lists this chain's own messages not yet confirmed (SENT, ROUTED_UP).
 	PendingMessages(ctx context.Context, in *QueryPendingMessagesRequest, opts ...grpc.CallOption) (*QueryPendingMessagesResponse, error)
-	// RootCommitment returns the root commitment this chain knows at a root height (its own at the
-	// root, the synced history elsewhere): what it accepts as an anchor or a proof's root.
-	RootCommitment(ctx context.Context, in *QueryRootCommitmentRequest, opts ...grpc.CallOption) (*QueryRootCommitmentResponse, error)
-	// ParentClient returns the parent light-client state this chain trusts.
-	ParentClient(ctx context.Context, in *QueryParentClientRequest, opts ...grpc.CallOption) (*QueryParentClientResponse, error)
-	// CommitmentByHash returns this chain's commitment record with a given hash (still in history).
-	CommitmentByHash(ctx context.Context, in *QueryCommitmentByHashRequest, opts ...grpc.CallOption) (*QueryCommitmentByHashResponse, error)
-	// Commitment returns this chain's commitment at a height (0: the latest).
-	Commitment(ctx context.Context, in *QueryCommitmentRequest, opts ...grpc.CallOption) (*QueryCommitmentResponse, error)
+	// InclusionParams returns the claim verifier's parameters (key and max depth).
+	InclusionParams(ctx context.Context, in *QueryInclusionParamsRequest, opts ...grpc.CallOption) (*QueryInclusionParamsResponse, error)
 }
 
 type queryClient struct {
@@ -1492,33 +680,6 @@ func NewQueryClient(cc grpc1.ClientConn) QueryClient {
 func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error) {
 	out := new(QueryParamsResponse)
 	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/Params", in, out, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *queryClient) Account(ctx context.Context, in *QueryAccountRequest, opts ...grpc.CallOption) (*QueryAccountResponse, error) {
-	out := new(QueryAccountResponse)
-	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/Account", in, out, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *queryClient) Ledger(ctx context.Context, in *QueryLedgerRequest, opts ...grpc.CallOption) (*QueryLedgerResponse, error) {
-	out := new(QueryLedgerResponse)
-	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/Ledger", in, out, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *queryClient) BatchLog(ctx context.Context, in *QueryBatchLogRequest, opts ...grpc.CallOption) (*QueryBatchLogResponse, error) {
-	out := new(QueryBatchLogResponse)
-	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/BatchLog", in, out, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1561,36 +722,9 @@ func (c *queryClient) PendingMessages(ctx context.Context, in *QueryPendingMessa
 	return out, nil
 }
 
-func (c *queryClient) RootCommitment(ctx context.Context, in *QueryRootCommitmentRequest, opts ...grpc.CallOption) (*QueryRootCommitmentResponse, error) {
-	out := new(QueryRootCommitmentResponse)
-	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/RootCommitment", in, out, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *queryClient) ParentClient(ctx context.Context, in *QueryParentClientRequest, opts ...grpc.CallOption) (*QueryParentClientResponse, error) {
-	out := new(QueryParentClientResponse)
-	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/ParentClient", in, out, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *queryClient) CommitmentByHash(ctx context.Context, in *QueryCommitmentByHashRequest, opts ...grpc.CallOption) (*QueryCommitmentByHashResponse, error) {
-	out := new(QueryCommitmentByHashResponse)
-	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/CommitmentByHash", in, out, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *queryClient) Commitment(ctx context.Context, in *QueryCommitmentRequest, opts ...grpc.CallOption) (*QueryCommitmentResponse, error) {
-	out := new(QueryCommitmentResponse)
-	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/Commitment", in, out, opts...)
+func (c *queryClient) InclusionParams(ctx context.Context, in *QueryInclusionParamsRequest, opts ...grpc.CallOption) (*QueryInclusionParamsResponse, error) {
+	out := new(QueryInclusionParamsResponse)
+	err := c.cc.Invoke(ctx, "/slush.bridge.v1.Query/InclusionParams", in, out, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -1601,31 +735,17 @@ func (c *queryClient) Commitment(ctx context.Context, in *QueryCommitmentRequest
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
-	// Account returns a ledger account by index.
-	Account(context.Context, *QueryAccountRequest) (*QueryAccountResponse, error)
-	// Ledger returns the ledger's roots and counters.
-	Ledger(context.Context, *QueryLedgerRequest) (*QueryLedgerResponse, error)
-	// BatchLog returns logged operations from a sequence on.
-	BatchLog(context.Context, *QueryBatchLogRequest) (*QueryBatchLogResponse, error)
 	// Nullifier tells whether a message hash was claimed here.
 	Nullifier(context.Context, *QueryNullifierRequest) (*QueryNullifierResponse, error)
 	// Message returns an outgoing message's record and status.
 	Message(context.Context, *QueryMessageRequest) (*QueryMessageResponse, error)
-	// MessageStatus returns where a message is in its life cycle as seen by this chain
-	// (sent, claimed, confirmed, routed-up, routed-down, delivered).
+	// MessageStatus returns where a message is in its life cycle as seen by this chain's bridge
+	// (sent, confirmed, routed-up, claimed or delivered here); x/validium's Route tells the rest.
 	MessageStatus(context.Context, *QueryMessageStatusRequest) (*QueryMessageStatusResponse, error)
-	// PendingMessages lists the messages this chain still has to see through: its own messages
-	// not yet confirmed or routed, and routed messages it passes up or has queued down.
+	// PendingMessages lists this chain's own messages not yet confirmed (SENT, ROUTED_UP).
 	PendingMessages(context.Context, *QueryPendingMessagesRequest) (*QueryPendingMessagesResponse, error)
-	// RootCommitment returns the root commitment this chain knows at a root height (its own at the
-	// root, the synced history elsewhere): what it accepts as an anchor or a proof's root.
-	RootCommitment(context.Context, *QueryRootCommitmentRequest) (*QueryRootCommitmentResponse, error)
-	// ParentClient returns the parent light-client state this chain trusts.
-	ParentClient(context.Context, *QueryParentClientRequest) (*QueryParentClientResponse, error)
-	// CommitmentByHash returns this chain's commitment record with a given hash (still in history).
-	CommitmentByHash(context.Context, *QueryCommitmentByHashRequest) (*QueryCommitmentByHashResponse, error)
-	// Commitment returns this chain's commitment at a height (0: the latest).
-	Commitment(context.Context, *QueryCommitmentRequest) (*QueryCommitmentResponse, error)
+	// InclusionParams returns the claim verifier's parameters (key and max depth).
+	InclusionParams(context.Context, *QueryInclusionParamsRequest) (*QueryInclusionParamsResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -1634,15 +754,6 @@ type UnimplementedQueryServer struct {
 
 func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
-}
-func (*UnimplementedQueryServer) Account(ctx context.Context, req *QueryAccountRequest) (*QueryAccountResponse, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method Account not implemented")
-}
-func (*UnimplementedQueryServer) Ledger(ctx context.Context, req *QueryLedgerRequest) (*QueryLedgerResponse, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method Ledger not implemented")
-}
-func (*UnimplementedQueryServer) BatchLog(ctx context.Context, req *QueryBatchLogRequest) (*QueryBatchLogResponse, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method BatchLog not implemented")
 }
 func (*UnimplementedQueryServer) Nullifier(ctx context.Context, req *QueryNullifierRequest) (*QueryNullifierResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Nullifier not implemented")
@@ -1656,17 +767,8 @@ func (*UnimplementedQueryServer) MessageStatus(ctx context.Context, req *QueryMe
 func (*UnimplementedQueryServer) PendingMessages(ctx context.Context, req *QueryPendingMessagesRequest) (*QueryPendingMessagesResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method PendingMessages not implemented")
 }
-func (*UnimplementedQueryServer) RootCommitment(ctx context.Context, req *QueryRootCommitmentRequest) (*QueryRootCommitmentResponse, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method RootCommitment not implemented")
-}
-func (*UnimplementedQueryServer) ParentClient(ctx context.Context, req *QueryParentClientRequest) (*QueryParentClientResponse, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method ParentClient not implemented")
-}
-func (*UnimplementedQueryServer) CommitmentByHash(ctx context.Context, req *QueryCommitmentByHashRequest) (*QueryCommitmentByHashResponse, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method CommitmentByHash not implemented")
-}
-func (*UnimplementedQueryServer) Commitment(ctx context.Context, req *QueryCommitmentRequest) (*QueryCommitmentResponse, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method Commitment not implemented")
+func (*UnimplementedQueryServer) InclusionParams(ctx context.Context, req *QueryInclusionParamsRequest) (*QueryInclusionParamsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method InclusionParams not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -1687,60 +789,6 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(QueryServer).Params(ctx, req.(*QueryParamsRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _Query_Account_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(QueryAccountRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(QueryServer).Account(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: "/slush.bridge.v1.Query/Account",
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(QueryServer).Account(ctx, req.(*QueryAccountRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _Query_Ledger_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(QueryLedgerRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(QueryServer).Ledger(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: "/slush.bridge.v1.Query/Ledger",
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(QueryServer).Ledger(ctx, req.(*QueryLedgerRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _Query_BatchLog_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(QueryBatchLogRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(QueryServer).BatchLog(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: "/slush.bridge.v1.Query/BatchLog",
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(QueryServer).BatchLog(ctx, req.(*QueryBatchLogRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1817,74 +865,20 @@ func _Query_PendingMessages_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
-func _Query_RootCommitment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(QueryRootCommitmentRequest)
+func _Query_InclusionParams_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryInclusionParamsRequest)
 	if err := dec(in); err != nil {
 		return nil, err
 	}
 	if interceptor == nil {
-		return srv.(QueryServer).RootCommitment(ctx, in)
+		return srv.(QueryServer).InclusionParams(ctx, in)
 	}
 	info := &grpc.UnaryServerInfo{
 		Server:     srv,
-		FullMethod: "/slush.bridge.v1.Query/RootCommitment",
+		FullMethod: "/slush.bridge.v1.Query/InclusionParams",
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(QueryServer).RootCommitment(ctx, req.(*QueryRootCommitmentRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _Query_ParentClient_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(QueryParentClientRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(QueryServer).ParentClient(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: "/slush.bridge.v1.Query/ParentClient",
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(QueryServer).ParentClient(ctx, req.(*QueryParentClientRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _Query_CommitmentByHash_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(QueryCommitmentByHashRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(QueryServer).CommitmentByHash(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: "/slush.bridge.v1.Query/CommitmentByHash",
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(QueryServer).CommitmentByHash(ctx, req.(*QueryCommitmentByHashRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _Query_Commitment_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(QueryCommitmentRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(QueryServer).Commitment(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: "/slush.bridge.v1.Query/Commitment",
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(QueryServer).Commitment(ctx, req.(*QueryCommitmentRequest))
+		return srv.(QueryServer).InclusionParams(ctx, req.(*QueryInclusionParamsRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1897,18 +891,6 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
-		},
-		{
-			MethodName: "Account",
-			Handler:    _Query_Account_Handler,
-		},
-		{
-			MethodName: "Ledger",
-			Handler:    _Query_Ledger_Handler,
-		},
-		{
-			MethodName: "BatchLog",
-			Handler:    _Query_BatchLog_Handler,
 		},
 		{
 			MethodName: "Nullifier",
@@ -1927,20 +909,8 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 			Handler:    _Query_PendingMessages_Handler,
 		},
 		{
-			MethodName: "RootCommitment",
-			Handler:    _Query_RootCommitment_Handler,
-		},
-		{
-			MethodName: "ParentClient",
-			Handler:    _Query_ParentClient_Handler,
-		},
-		{
-			MethodName: "CommitmentByHash",
-			Handler:    _Query_CommitmentByHash_Handler,
-		},
-		{
-			MethodName: "Commitment",
-			Handler:    _Query_Commitment_Handler,
+			MethodName: "InclusionParams",
+			Handler:    _Query_InclusionParams_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1992,323 +962,6 @@ func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = l
 	{
 		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
-		if err != nil {
-			return 0, err
-		}
-		i -= size
-		i = encodeVarintQuery(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0xa
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryAccountRequest) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryAccountRequest) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryAccountRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.Index != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.Index))
-		i--
-		dAtA[i] = 0x8
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryAccountResponse) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryAccountResponse) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryAccountResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.Nonce != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.Nonce))
-		i--
-		dAtA[i] = 0x20
-	}
-	if m.Balance != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.Balance))
-		i--
-		dAtA[i] = 0x18
-	}
-	if len(m.AssetId) > 0 {
-		i -= len(m.AssetId)
-		copy(dAtA[i:], m.AssetId)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.AssetId)))
-		i--
-		dAtA[i] = 0x12
-	}
-	if len(m.Owner) > 0 {
-		i -= len(m.Owner)
-		copy(dAtA[i:], m.Owner)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.Owner)))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryLedgerRequest) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryLedgerRequest) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryLedgerRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryLedgerResponse) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryLedgerResponse) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryLedgerResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if len(m.GenesisDeposits) > 0 {
-		for iNdEx := len(m.GenesisDeposits) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.GenesisDeposits[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintQuery(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0x4a
-		}
-	}
-	if len(m.ReceiptRoot) > 0 {
-		i -= len(m.ReceiptRoot)
-		copy(dAtA[i:], m.ReceiptRoot)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.ReceiptRoot)))
-		i--
-		dAtA[i] = 0x42
-	}
-	if m.LogLength != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.LogLength))
-		i--
-		dAtA[i] = 0x38
-	}
-	if m.InboxConsumed != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.InboxConsumed))
-		i--
-		dAtA[i] = 0x30
-	}
-	if m.InboxLength != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.InboxLength))
-		i--
-		dAtA[i] = 0x28
-	}
-	if m.NumAccounts != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.NumAccounts))
-		i--
-		dAtA[i] = 0x20
-	}
-	if len(m.OutboxRoot) > 0 {
-		i -= len(m.OutboxRoot)
-		copy(dAtA[i:], m.OutboxRoot)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.OutboxRoot)))
-		i--
-		dAtA[i] = 0x1a
-	}
-	if len(m.LedgerRoot) > 0 {
-		i -= len(m.LedgerRoot)
-		copy(dAtA[i:], m.LedgerRoot)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.LedgerRoot)))
-		i--
-		dAtA[i] = 0x12
-	}
-	{
-		size, err := m.LedgerParams.MarshalToSizedBuffer(dAtA[:i])
-		if err != nil {
-			return 0, err
-		}
-		i -= size
-		i = encodeVarintQuery(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0xa
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryBatchLogRequest) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryBatchLogRequest) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryBatchLogRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.Limit != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.Limit))
-		i--
-		dAtA[i] = 0x10
-	}
-	if m.From != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.From))
-		i--
-		dAtA[i] = 0x8
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryBatchLogResponse) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryBatchLogResponse) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryBatchLogResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if len(m.Ops) > 0 {
-		for iNdEx := len(m.Ops) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.Ops[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintQuery(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0xa
-		}
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryCommitmentRequest) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryCommitmentRequest) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryCommitmentRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.Height != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.Height))
-		i--
-		dAtA[i] = 0x8
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryCommitmentResponse) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryCommitmentResponse) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryCommitmentResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	{
-		size, err := m.Commitment.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
 			return 0, err
 		}
@@ -2496,18 +1149,6 @@ func (m *QueryMessageStatusResponse) MarshalToSizedBuffer(dAtA []byte) (int, err
 	_ = i
 	var l int
 	_ = l
-	if m.Route != nil {
-		{
-			size, err := m.Route.MarshalToSizedBuffer(dAtA[:i])
-			if err != nil {
-				return 0, err
-			}
-			i -= size
-			i = encodeVarintQuery(dAtA, i, uint64(size))
-		}
-		i--
-		dAtA[i] = 0x1a
-	}
 	if m.Outgoing != nil {
 		{
 			size, err := m.Outgoing.MarshalToSizedBuffer(dAtA[:i])
@@ -2576,20 +1217,6 @@ func (m *QueryPendingMessagesResponse) MarshalToSizedBuffer(dAtA []byte) (int, e
 	_ = i
 	var l int
 	_ = l
-	if len(m.Routes) > 0 {
-		for iNdEx := len(m.Routes) - 1; iNdEx >= 0; iNdEx-- {
-			{
-				size, err := m.Routes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
-				if err != nil {
-					return 0, err
-				}
-				i -= size
-				i = encodeVarintQuery(dAtA, i, uint64(size))
-			}
-			i--
-			dAtA[i] = 0x12
-		}
-	}
 	if len(m.Outgoing) > 0 {
 		for iNdEx := len(m.Outgoing) - 1; iNdEx >= 0; iNdEx-- {
 			{
@@ -2607,7 +1234,7 @@ func (m *QueryPendingMessagesResponse) MarshalToSizedBuffer(dAtA []byte) (int, e
 	return len(dAtA) - i, nil
 }
 
-func (m *QueryParentClientRequest) Marshal() (dAtA []byte, err error) {
+func (m *QueryInclusionParamsRequest) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
 	n, err := m.MarshalToSizedBuffer(dAtA[:size])
@@ -2617,12 +1244,12 @@ func (m *QueryParentClientRequest) Marshal() (dAtA []byte, err error) {
 	return dAtA[:n], nil
 }
 
-func (m *QueryParentClientRequest) MarshalTo(dAtA []byte) (int, error) {
+func (m *QueryInclusionParamsRequest) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *QueryParentClientRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *QueryInclusionParamsRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
@@ -2630,7 +1257,7 @@ func (m *QueryParentClientRequest) MarshalToSizedBuffer(dAtA []byte) (int, error
 	return len(dAtA) - i, nil
 }
 
-func (m *QueryParentClientResponse) Marshal() (dAtA []byte, err error) {
+func (m *QueryInclusionParamsResponse) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
 	n, err := m.MarshalToSizedBuffer(dAtA[:size])
@@ -2640,165 +1267,12 @@ func (m *QueryParentClientResponse) Marshal() (dAtA []byte, err error) {
 	return dAtA[:n], nil
 }
 
-func (m *QueryParentClientResponse) MarshalTo(dAtA []byte) (int, error) {
+func (m *QueryInclusionParamsResponse) MarshalTo(dAtA []byte) (int, error) {
 	size := m.Size()
 	return m.MarshalToSizedBuffer(dAtA[:size])
 }
 
-func (m *QueryParentClientResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	{
-		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
-		if err != nil {
-			return 0, err
-		}
-		i -= size
-		i = encodeVarintQuery(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0x32
-	if m.Validators != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.Validators))
-		i--
-		dAtA[i] = 0x28
-	}
-	if len(m.AppHash) > 0 {
-		i -= len(m.AppHash)
-		copy(dAtA[i:], m.AppHash)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.AppHash)))
-		i--
-		dAtA[i] = 0x22
-	}
-	if m.TimeUnix != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.TimeUnix))
-		i--
-		dAtA[i] = 0x18
-	}
-	if m.Height != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.Height))
-		i--
-		dAtA[i] = 0x10
-	}
-	if len(m.ChainId) > 0 {
-		i -= len(m.ChainId)
-		copy(dAtA[i:], m.ChainId)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.ChainId)))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryCommitmentByHashRequest) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryCommitmentByHashRequest) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryCommitmentByHashRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if len(m.Commitment) > 0 {
-		i -= len(m.Commitment)
-		copy(dAtA[i:], m.Commitment)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.Commitment)))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryCommitmentByHashResponse) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryCommitmentByHashResponse) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryCommitmentByHashResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	{
-		size, err := m.Commitment.MarshalToSizedBuffer(dAtA[:i])
-		if err != nil {
-			return 0, err
-		}
-		i -= size
-		i = encodeVarintQuery(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0xa
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryRootCommitmentRequest) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryRootCommitmentRequest) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryRootCommitmentRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.RootHeight != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.RootHeight))
-		i--
-		dAtA[i] = 0x8
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryRootCommitmentResponse) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryRootCommitmentResponse) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryRootCommitmentResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+func (m *QueryInclusionParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	i := len(dAtA)
 	_ = i
 	var l int
@@ -2812,29 +1286,7 @@ func (m *QueryRootCommitmentResponse) MarshalToSizedBuffer(dAtA []byte) (int, er
 		i = encodeVarintQuery(dAtA, i, uint64(size))
 	}
 	i--
-	dAtA[i] = 0x22
-	if len(m.Commitment) > 0 {
-		i -= len(m.Commitment)
-		copy(dAtA[i:], m.Commitment)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.Commitment)))
-		i--
-		dAtA[i] = 0x1a
-	}
-	if m.RootHeight != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.RootHeight))
-		i--
-		dAtA[i] = 0x10
-	}
-	if m.Known {
-		i--
-		if m.Known {
-			dAtA[i] = 1
-		} else {
-			dAtA[i] = 0
-		}
-		i--
-		dAtA[i] = 0x8
-	}
+	dAtA[i] = 0xa
 	return len(dAtA) - i, nil
 }
 
@@ -2865,144 +1317,6 @@ func (m *QueryParamsResponse) Size() (n int) {
 	var l int
 	_ = l
 	l = m.Params.Size()
-	n += 1 + l + sovQuery(uint64(l))
-	return n
-}
-
-func (m *QueryAccountRequest) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	if m.Index != 0 {
-		n += 1 + sovQuery(uint64(m.Index))
-	}
-	return n
-}
-
-func (m *QueryAccountResponse) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = len(m.Owner)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	l = len(m.AssetId)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	if m.Balance != 0 {
-		n += 1 + sovQuery(uint64(m.Balance))
-	}
-	if m.Nonce != 0 {
-		n += 1 + sovQuery(uint64(m.Nonce))
-	}
-	return n
-}
-
-func (m *QueryLedgerRequest) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	return n
-}
-
-func (m *QueryLedgerResponse) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = m.LedgerParams.Size()
-	n += 1 + l + sovQuery(uint64(l))
-	l = len(m.LedgerRoot)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	l = len(m.OutboxRoot)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	if m.NumAccounts != 0 {
-		n += 1 + sovQuery(uint64(m.NumAccounts))
-	}
-	if m.InboxLength != 0 {
-		n += 1 + sovQuery(uint64(m.InboxLength))
-	}
-	if m.InboxConsumed != 0 {
-		n += 1 + sovQuery(uint64(m.InboxConsumed))
-	}
-	if m.LogLength != 0 {
-		n += 1 + sovQuery(uint64(m.LogLength))
-	}
-	l = len(m.ReceiptRoot)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	if len(m.GenesisDeposits) > 0 {
-		for _, e := range m.GenesisDeposits {
-			l = e.Size()
-			n += 1 + l + sovQuery(uint64(l))
-		}
-	}
-	return n
-}
-
-func (m *QueryBatchLogRequest) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	if m.From != 0 {
-		n += 1 + sovQuery(uint64(m.From))
-	}
-	if m.Limit != 0 {
-		n += 1 + sovQuery(uint64(m.Limit))
-	}
-	return n
-}
-
-func (m *QueryBatchLogResponse) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	if len(m.Ops) > 0 {
-		for _, e := range m.Ops {
-			l = e.Size()
-			n += 1 + l + sovQuery(uint64(l))
-		}
-	}
-	return n
-}
-
-func (m *QueryCommitmentRequest) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	if m.Height != 0 {
-		n += 1 + sovQuery(uint64(m.Height))
-	}
-	return n
-}
-
-func (m *QueryCommitmentResponse) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = m.Commitment.Size()
 	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
@@ -3082,10 +1396,6 @@ func (m *QueryMessageStatusResponse) Size() (n int) {
 		l = m.Outgoing.Size()
 		n += 1 + l + sovQuery(uint64(l))
 	}
-	if m.Route != nil {
-		l = m.Route.Size()
-		n += 1 + l + sovQuery(uint64(l))
-	}
 	return n
 }
 
@@ -3113,16 +1423,10 @@ func (m *QueryPendingMessagesResponse) Size() (n int) {
 			n += 1 + l + sovQuery(uint64(l))
 		}
 	}
-	if len(m.Routes) > 0 {
-		for _, e := range m.Routes {
-			l = e.Size()
-			n += 1 + l + sovQuery(uint64(l))
-		}
-	}
 	return n
 }
 
-func (m *QueryParentClientRequest) Size() (n int) {
+func (m *QueryInclusionParamsRequest) Size() (n int) {
 	if m == nil {
 		return 0
 	}
@@ -3131,86 +1435,12 @@ func (m *QueryParentClientRequest) Size() (n int) {
 	return n
 }
 
-func (m *QueryParentClientResponse) Size() (n int) {
+func (m *QueryInclusionParamsResponse) Size() (n int) {
 	if m == nil {
 		return 0
 	}
 	var l int
 	_ = l
-	l = len(m.ChainId)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	if m.Height != 0 {
-		n += 1 + sovQuery(uint64(m.Height))
-	}
-	if m.TimeUnix != 0 {
-		n += 1 + sovQuery(uint64(m.TimeUnix))
-	}
-	l = len(m.AppHash)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	if m.Validators != 0 {
-		n += 1 + sovQuery(uint64(m.Validators))
-	}
-	l = m.Params.Size()
-	n += 1 + l + sovQuery(uint64(l))
-	return n
-}
-
-func (m *QueryCommitmentByHashRequest) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = len(m.Commitment)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	return n
-}
-
-func (m *QueryCommitmentByHashResponse) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = m.Commitment.Size()
-	n += 1 + l + sovQuery(uint64(l))
-	return n
-}
-
-func (m *QueryRootCommitmentRequest) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	if m.RootHeight != 0 {
-		n += 1 + sovQuery(uint64(m.RootHeight))
-	}
-	return n
-}
-
-func (m *QueryRootCommitmentResponse) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	if m.Known {
-		n += 2
-	}
-	if m.RootHeight != 0 {
-		n += 1 + sovQuery(uint64(m.RootHeight))
-	}
-	l = len(m.Commitment)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
 	l = m.InclusionParams.Size()
 	n += 1 + l + sovQuery(uint64(l))
 	return n
@@ -3331,900 +1561,6 @@ func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryAccountRequest) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryAccountRequest: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryAccountRequest: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Index", wireType)
-			}
-			m.Index = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Index |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryAccountResponse) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryAccountResponse: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryAccountResponse: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Owner", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Owner = append(m.Owner[:0], dAtA[iNdEx:postIndex]...)
-			if m.Owner == nil {
-				m.Owner = []byte{}
-			}
-			iNdEx = postIndex
-		case 2:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AssetId", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.AssetId = append(m.AssetId[:0], dAtA[iNdEx:postIndex]...)
-			if m.AssetId == nil {
-				m.AssetId = []byte{}
-			}
-			iNdEx = postIndex
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Balance", wireType)
-			}
-			m.Balance = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Balance |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 4:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Nonce", wireType)
-			}
-			m.Nonce = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Nonce |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryLedgerRequest) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryLedgerRequest: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryLedgerRequest: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryLedgerResponse) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryLedgerResponse: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryLedgerResponse: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LedgerParams", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.LedgerParams.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 2:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LedgerRoot", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.LedgerRoot = append(m.LedgerRoot[:0], dAtA[iNdEx:postIndex]...)
-			if m.LedgerRoot == nil {
-				m.LedgerRoot = []byte{}
-			}
-			iNdEx = postIndex
-		case 3:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field OutboxRoot", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.OutboxRoot = append(m.OutboxRoot[:0], dAtA[iNdEx:postIndex]...)
-			if m.OutboxRoot == nil {
-				m.OutboxRoot = []byte{}
-			}
-			iNdEx = postIndex
-		case 4:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field NumAccounts", wireType)
-			}
-			m.NumAccounts = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.NumAccounts |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 5:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field InboxLength", wireType)
-			}
-			m.InboxLength = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.InboxLength |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 6:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field InboxConsumed", wireType)
-			}
-			m.InboxConsumed = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.InboxConsumed |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 7:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LogLength", wireType)
-			}
-			m.LogLength = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.LogLength |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 8:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReceiptRoot", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.ReceiptRoot = append(m.ReceiptRoot[:0], dAtA[iNdEx:postIndex]...)
-			if m.ReceiptRoot == nil {
-				m.ReceiptRoot = []byte{}
-			}
-			iNdEx = postIndex
-		case 9:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field GenesisDeposits", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.GenesisDeposits = append(m.GenesisDeposits, GenesisDeposit{})
-			if err := m.GenesisDeposits[len(m.GenesisDeposits)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryBatchLogRequest) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryBatchLogRequest: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryBatchLogRequest: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field From", wireType)
-			}
-			m.From = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.From |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
-			}
-			m.Limit = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Limit |= uint32(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryBatchLogResponse) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryBatchLogResponse: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryBatchLogResponse: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Ops", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Ops = append(m.Ops, LoggedOp{})
-			if err := m.Ops[len(m.Ops)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryCommitmentRequest) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryCommitmentRequest: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryCommitmentRequest: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
-			}
-			m.Height = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Height |= int64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryCommitmentResponse) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryCommitmentResponse: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryCommitmentResponse: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.Commitment.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex
@@ -4697,7 +2033,7 @@ func (m *QueryMessageStatusResponse) Unmarshal(dAtA []byte) error {
 				}
 				b := dAtA[iNdEx]
 				iNdEx++
-				m.Status |= MessageStatus(b&0x7F) << shift
+				m.Status |= types.MessageStatus(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
@@ -4735,42 +2071,6 @@ func (m *QueryMessageStatusResponse) Unmarshal(dAtA []byte) error {
 				m.Outgoing = &OutgoingMessage{}
 			}
 			if err := m.Outgoing.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 3:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Route", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if m.Route == nil {
-				m.Route = &RouteRecord{}
-			}
-			if err := m.Route.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex
@@ -4927,40 +2227,6 @@ func (m *QueryPendingMessagesResponse) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
-		case 2:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Routes", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Routes = append(m.Routes, RouteRecord{})
-			if err := m.Routes[len(m.Routes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])
@@ -4982,7 +2248,7 @@ func (m *QueryPendingMessagesResponse) Unmarshal(dAtA []byte) error {
 	}
 	return nil
 }
-func (m *QueryParentClientRequest) Unmarshal(dAtA []byte) error {
+func (m *QueryInclusionParamsRequest) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
 	iNdEx := 0
 	for iNdEx < l {
@@ -5005,10 +2271,10 @@ func (m *QueryParentClientRequest) Unmarshal(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: QueryParentClientRequest: wiretype end group for non-group")
+			return fmt.Errorf("proto: QueryInclusionParamsRequest: wiretype end group for non-group")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryParentClientRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+			return fmt.Errorf("proto: QueryInclusionParamsRequest: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		default:
@@ -5032,7 +2298,7 @@ func (m *QueryParentClientRequest) Unmarshal(dAtA []byte) error {
 	}
 	return nil
 }
-func (m *QueryParentClientResponse) Unmarshal(dAtA []byte) error {
+func (m *QueryInclusionParamsResponse) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
 	iNdEx := 0
 	for iNdEx < l {
@@ -5055,528 +2321,13 @@ func (m *QueryParentClientResponse) Unmarshal(dAtA []byte) error {
 		fieldNum := int32(wire >> 3)
 		wireType := int(wire & 0x7)
 		if wireType == 4 {
-			return fmt.Errorf("proto: QueryParentClientResponse: wiretype end group for non-group")
+			return fmt.Errorf("proto: QueryInclusionParamsResponse: wiretype end group for non-group")
 		}
 		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryParentClientResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+			return fmt.Errorf("proto: QueryInclusionParamsResponse: illegal tag %d (wire type %d)", fieldNum, wire)
 		}
 		switch fieldNum {
 		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ChainId", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.ChainId = string(dAtA[iNdEx:postIndex])
-			iNdEx = postIndex
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
-			}
-			m.Height = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Height |= int64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field TimeUnix", wireType)
-			}
-			m.TimeUnix = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.TimeUnix |= int64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 4:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AppHash", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.AppHash = append(m.AppHash[:0], dAtA[iNdEx:postIndex]...)
-			if m.AppHash == nil {
-				m.AppHash = []byte{}
-			}
-			iNdEx = postIndex
-		case 5:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Validators", wireType)
-			}
-			m.Validators = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Validators |= uint32(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 6:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Params", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.Params.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryCommitmentByHashRequest) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryCommitmentByHashRequest: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryCommitmentByHashRequest: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Commitment = append(m.Commitment[:0], dAtA[iNdEx:postIndex]...)
-			if m.Commitment == nil {
-				m.Commitment = []byte{}
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryCommitmentByHashResponse) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryCommitmentByHashResponse: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryCommitmentByHashResponse: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.Commitment.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryRootCommitmentRequest) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryRootCommitmentRequest: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryRootCommitmentRequest: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RootHeight", wireType)
-			}
-			m.RootHeight = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.RootHeight |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryRootCommitmentResponse) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryRootCommitmentResponse: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryRootCommitmentResponse: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Known", wireType)
-			}
-			var v int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				v |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			m.Known = bool(v != 0)
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RootHeight", wireType)
-			}
-			m.RootHeight = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.RootHeight |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Commitment", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Commitment = append(m.Commitment[:0], dAtA[iNdEx:postIndex]...)
-			if m.Commitment == nil {
-				m.Commitment = []byte{}
-			}
-			iNdEx = postIndex
-		case 4:
 			if wireType != 2 {
 				return fmt.Errorf("proto: wrong wireType = %d for field InclusionParams", wireType)
 			}

@@ -37,7 +37,7 @@ func (k Keeper) reportWithholding(ctx context.Context, msg *types.MsgReportWithh
 	if open {
 		return types.Round{}, errorsmod.Wrapf(types.ErrRoundOpen, "child %d", msg.ChildIndex)
 	}
-	finalized, ok, err := k.acceptance.FinalizedCommitment(ctx, msg.ChildIndex)
+	finalized, ok, err := k.validium.FinalizedCommitment(ctx, msg.ChildIndex)
 	if err != nil {
 		return types.Round{}, err
 	}
@@ -48,7 +48,7 @@ func (k Keeper) reportWithholding(ctx context.Context, msg *types.MsgReportWithh
 	if err != nil {
 		return types.Round{}, errorsmod.Wrapf(types.ErrInvalidField, "finalized commitment: %v", err)
 	}
-	subtree, err := k.acceptance.ChildSubtree(ctx, msg.ChildIndex)
+	subtree, err := k.validium.ChildSubtree(ctx, msg.ChildIndex)
 	if err != nil {
 		return types.Round{}, err
 	}
@@ -273,31 +273,23 @@ func (k Keeper) addToTally(ctx context.Context, roundID uint64, candidate types.
 }
 
 // elect closes a round that reached a majority: x/validium rolls the child back to its
-// finalized commitment, installs the candidate, bumps the epoch and slashes the old operator;
-// x/bridge routes again to the child the messages it had recorded as already delivered because
-// of an inbox entry the rollback un-consumed (DESIGN §7.5); x/acceptance drops the child's
-// hashes after the finalized one (DESIGN §9).
+// finalized commitment (its state, its acceptance record, the messages routed to it), installs
+// the candidate, bumps the epoch and slashes the old operator (DESIGN §9).
 func (k Keeper) elect(ctx context.Context, round types.Round, candidate types.Candidate, rootHeight uint64) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	finalized, ok, err := k.acceptance.FinalizedCommitment(ctx, round.ChildIndex)
+	finalized, ok, err := k.validium.FinalizedCommitment(ctx, round.ChildIndex)
 	if err != nil {
 		return err
 	}
 	if !ok {
 		return errorsmod.Wrapf(types.ErrNotFinalized, "child %d", round.ChildIndex)
 	}
-	previous, slashed, unconsumed, err := k.validium.InstallOperator(ctx, round.ChildIndex, candidate.Operator,
+	previous, slashed, err := k.validium.InstallOperator(ctx, round.ChildIndex, candidate.Operator,
 		candidate.OperatorKeyHash, params.SlashBps)
 	if err != nil {
-		return err
-	}
-	if err := k.bridge.RerouteAfterRollback(ctx, round.ChildIndex, unconsumed); err != nil {
-		return err
-	}
-	if err := k.acceptance.RollbackToFinalized(ctx, round.ChildIndex); err != nil {
 		return err
 	}
 	round.Status = types.RoundStatus_ROUND_STATUS_ELECTED

@@ -57,7 +57,7 @@ func TestReportRejections(t *testing.T) {
 	}{
 		{"unknown child", nil, func(_ *fixture, m *types.MsgReportWithholding) { m.ChildIndex = 3 }, validiumtypes.ErrUnknownChild},
 		{"child with no finalized commitment", func(f *fixture) {
-			f.registerChild(2, f.tree)
+			f.registerChild(2, f.subtree)
 			other, err := testutil.NewTree([]uint8{2}, shape, 4, 0)
 			require.NoError(t, err)
 			f.push(2, other) // one update: (0, b), not final
@@ -77,10 +77,10 @@ func TestReportRejections(t *testing.T) {
 		}, types.ErrNotDescendant},
 		{"v reports itself", nil, func(_ *fixture, m *types.MsgReportWithholding) { m.Proof.Hops = nil }, types.ErrNotDescendant},
 		{"key of another descendant", nil, func(f *fixture, m *types.MsgReportWithholding) {
-			m.PublicKey = f.tree.Node(1, 1).Key.PublicKey.Bytes()
+			m.PublicKey = f.subtree.Node(1, 1).Key.PublicKey.Bytes()
 		}, types.ErrWrongKey},
 		{"signature over another report", nil, func(f *fixture, m *types.MsgReportWithholding) {
-			sig, err := testutil.Resign(f.tree.Node(1, 1, 1).Key, types.ReportMessage(f.tree.Root.Commitment.Vid, 1, f.tree.Root.Commitment.Hash()))
+			sig, err := testutil.Resign(f.subtree.Node(1, 1, 1).Key, types.ReportMessage(f.subtree.Root.Commitment.Vid, 1, f.subtree.Root.Commitment.Hash()))
 			require.NoError(t, err)
 			m.Signature = sig
 		}, types.ErrInvalidSignature},
@@ -92,7 +92,7 @@ func TestReportRejections(t *testing.T) {
 			if tc.setup != nil {
 				tc.setup(f)
 			}
-			msg, err := f.tree.Report(f.submitter, 1, 0, 1, 1, 1)
+			msg, err := f.subtree.Report(f.submitter, 1, 0, 1, 1, 1)
 			require.NoError(t, err)
 			if tc.edit != nil {
 				tc.edit(f, msg)
@@ -129,13 +129,13 @@ func TestMajorityReached(t *testing.T) {
 	require.Equal(t, uint64(1), child.Epoch)
 	require.Equal(t, f.finalized, child.LatestCommitment, "rolled back to the finalized commitment")
 	require.Equal(t, uint64(4), child.AnchorHeight)
-	require.Equal(t, hash.EncodeElement(f.tree.Root.Commitment.LedgerRoot), child.LedgerRoot)
+	require.Equal(t, hash.EncodeElement(f.subtree.Root.Commitment.LedgerRoot), child.LedgerRoot)
 	require.Equal(t, testutil.Element(4), child.InboxHead)
 	_, err = f.validium.History.Get(f.ctx, collections.Join(uint32(1), uint64(8)))
 	require.ErrorIs(t, err, collections.ErrNotFound, "the withheld update left the history")
 	proof, err := f.validium.ChildProof(f.ctx, 1)
 	require.NoError(t, err)
-	require.Equal(t, commitment.ChildLeaf(1, f.tree.Root.Commitment.Hash()), proof.Value, "p's children SMT holds the finalized commitment")
+	require.Equal(t, commitment.ChildLeaf(1, f.subtree.Root.Commitment.Hash()), proof.Value, "p's children SMT holds the finalized commitment")
 
 	pairs, err := acceptanceQuery(f).Pairs(f.ctx, &acceptancetypes.QueryPairsRequest{ChildIndex: 1})
 	require.NoError(t, err)
@@ -274,11 +274,11 @@ func TestVoteRejections(t *testing.T) {
 		}, types.ErrNotDescendant},
 		{"non-descendant: v itself", func(_ *fixture, m *types.MsgEmergencyVote) { m.Proof.Hops = nil }, types.ErrNotDescendant},
 		{"wrong key: another descendant's", func(f *fixture, m *types.MsgEmergencyVote) {
-			m.PublicKey = f.tree.Node(1, 1).Key.PublicKey.Bytes()
+			m.PublicKey = f.subtree.Node(1, 1).Key.PublicKey.Bytes()
 		}, types.ErrWrongKey},
 		{"wrong key: signed and presented by a key not in the commitment", func(f *fixture, m *types.MsgEmergencyVote) {
 			_, k := testutil.KeyHash("intruder")
-			msg, err := types.VoteMessage(1, f.tree.Root.Commitment.Vid, 0, f.xAddr, f.xKey())
+			msg, err := types.VoteMessage(1, f.subtree.Root.Commitment.Vid, 0, f.xAddr, f.xKey())
 			require.NoError(t, err)
 			m.Signature, err = testutil.Resign(k, msg)
 			require.NoError(t, err)
@@ -287,13 +287,13 @@ func TestVoteRejections(t *testing.T) {
 		{"malformed key", func(_ *fixture, m *types.MsgEmergencyVote) { m.PublicKey = m.PublicKey[1:] }, types.ErrWrongKey},
 		{"signature for another candidate", func(f *fixture, m *types.MsgEmergencyVote) { m.Candidate = f.y }, types.ErrInvalidSignature},
 		{"signature for another round", func(f *fixture, m *types.MsgEmergencyVote) {
-			msg, err := types.VoteMessage(2, f.tree.Root.Commitment.Vid, 0, f.xAddr, f.xKey())
+			msg, err := types.VoteMessage(2, f.subtree.Root.Commitment.Vid, 0, f.xAddr, f.xKey())
 			require.NoError(t, err)
-			m.Signature, err = testutil.Resign(f.tree.Node(1, 2).Key, msg)
+			m.Signature, err = testutil.Resign(f.subtree.Node(1, 2).Key, msg)
 			require.NoError(t, err)
 		}, types.ErrInvalidSignature},
 		{"histogram of another node", func(f *fixture, m *types.MsgEmergencyVote) {
-			m.Histogram = acceptancetypes.HistogramToProto(f.tree.Node(1, 1).Histogram)
+			m.Histogram = acceptancetypes.HistogramToProto(f.subtree.Node(1, 1).Histogram)
 		}, types.ErrInvalidHistogram},
 		{"inflated histogram", func(_ *fixture, m *types.MsgEmergencyVote) { m.Histogram[0].Count += 4 }, types.ErrInvalidHistogram},
 		{"candidate with a zero key hash", func(_ *fixture, m *types.MsgEmergencyVote) {
@@ -342,7 +342,7 @@ func TestReplayFinishedRound(t *testing.T) {
 	require.ErrorIs(t, err, types.ErrRoundClosed)
 
 	// the elected operator withholds too: a new round for epoch 1 opens on the same finalized state
-	msg, err := f.tree.Report(f.submitter, 1, 1, 1, 1, 1)
+	msg, err := f.subtree.Report(f.submitter, 1, 1, 1, 1, 1)
 	require.NoError(t, err)
 	res, err := f.msgs.ReportWithholding(f.ctx, msg)
 	require.NoError(t, err)
@@ -352,7 +352,7 @@ func TestReplayFinishedRound(t *testing.T) {
 	_, err = f.msgs.EmergencyVote(f.ctx, &replay)
 	require.ErrorIs(t, err, types.ErrInvalidSignature)
 	// an epoch-0 report cannot reopen a round either once the epoch moved
-	old, err := f.tree.Report(f.submitter, 1, 0, 1, 1, 1)
+	old, err := f.subtree.Report(f.submitter, 1, 0, 1, 1, 1)
 	require.NoError(t, err)
 	f.atHeight(500)
 	require.NoError(t, f.k.EndBlocker(f.ctx))

@@ -18,8 +18,6 @@ type Keeper struct {
 	storeService storetypes.KVStoreService
 	addressCodec address.Codec
 	validium     types.ValidiumKeeper
-	acceptance   types.AcceptanceKeeper
-	bridge       types.BridgeKeeper
 	// authority may change params (the gov module account).
 	authority string
 
@@ -36,7 +34,7 @@ type Keeper struct {
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
 func NewKeeper(
 	cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec, authority string,
-	validium types.ValidiumKeeper, acceptance types.AcceptanceKeeper, bridge types.BridgeKeeper,
+	validium types.ValidiumKeeper,
 ) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Errorf("invalid x/%s authority address %q: %w", types.ModuleName, authority, err))
@@ -47,8 +45,6 @@ func NewKeeper(
 		storeService: storeService,
 		addressCodec: addressCodec,
 		validium:     validium,
-		acceptance:   acceptance,
-		bridge:       bridge,
 		authority:    authority,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
 		NextRoundID:  collections.NewSequence(sb, types.NextRoundIDKey, "next_round_id"),

@@ -11,6 +11,7 @@ import (
 	"github.com/slush-tree/slush/x/election/types"
 )
 
+// TestParamsSetGet proves params are stored and read back unchanged.
 func TestParamsSetGet(t *testing.T) {
 	f := newFixture(t)
 	p := types.DefaultParams()
@@ -21,6 +22,7 @@ func TestParamsSetGet(t *testing.T) {
 	require.Equal(t, p, got)
 }
 
+// TestUpdateParams proves MsgUpdateParams is for the governance authority only and refuses invalid params.
 func TestUpdateParams(t *testing.T) {
 	f := newFixture(t)
 	valid, invalid := types.DefaultParams(), types.DefaultParams()
@@ -43,7 +45,7 @@ func TestUpdateParams(t *testing.T) {
 	})
 }
 
-// TestGenesisRoundTrip: rounds, votes and tallies survive export and import (a chain restarted
+// TestGenesisRoundTrip proves rounds, votes and tallies survive export and import (a chain restarted
 // from an export keeps its open round, its votes and the no-double-counting state).
 func TestGenesisRoundTrip(t *testing.T) {
 	f := newFixture(t)
@@ -82,10 +84,10 @@ func TestGenesisRoundTrip(t *testing.T) {
 	require.ErrorIs(t, g.k.InitGenesis(g.ctx, bad), types.ErrInvalidParams)
 }
 
-// TestNewKeeperRejectsBadAuthority: a malformed authority is a wiring bug.
+// TestNewKeeperRejectsBadAuthority proves a malformed authority is a wiring bug (a panic).
 func TestNewKeeperRejectsBadAuthority(t *testing.T) {
 	f := newFixture(t)
 	require.Panics(t, func() {
-		keeper.NewKeeper(f.env.Codec, f.env.StoreService, f.env.AddressCodec, "not-an-address", &f.validium, nil, nil)
+		keeper.NewKeeper(f.env.Codec, f.env.StoreService, f.env.AddressCodec, "not-an-address", f.validium)
 	})
 }

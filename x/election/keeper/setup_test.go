@@ -6,9 +6,12 @@ import (
 	"testing"
 
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/stretchr/testify/require"
 
 	"cosmossdk.io/collections"
+	corestore "cosmossdk.io/core/store"
+	"cosmossdk.io/log"
 	sdkmath "cosmossdk.io/math"
 	storetypes "cosmossdk.io/store/types"
 
@@ -24,12 +27,17 @@ import (
 	"github.com/slush-tree/slush/app"
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/testutil/keepertest"
 	acceptancekeeper "github.com/slush-tree/slush/x/acceptance/keeper"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/election/keeper"
 	"github.com/slush-tree/slush/x/election/testutil"
 	"github.com/slush-tree/slush/x/election/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	treekeeper "github.com/slush-tree/slush/x/tree/keeper"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumkeeper "github.com/slush-tree/slush/x/validium/keeper"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -72,70 +80,88 @@ func (b *burnBank) BurnCoins(_ context.Context, module string, amt sdk.Coins) er
 	return nil
 }
 
-// rerouteCall is one call of x/bridge's RerouteAfterRollback.
-type rerouteCall struct {
-	child  uint32
-	hashes [][]byte
+// unusedBridge and unusedLedger stand in for x/bridge and x/ledger below x/validium: an
+// election reaches neither (the switch re-routes within x/validium), so any call fails the test.
+type unusedBridge struct{ t *testing.T }
+
+func (b unusedBridge) BurnForChild(context.Context, []byte, fr.Element) (inclusion.Message, error) {
+	b.t.Fatal("x/bridge BurnForChild called")
+	return inclusion.Message{}, nil
 }
 
-// fakeBridge records what the switch hands to x/bridge (x/bridge's own tests cover the re-route).
-type fakeBridge struct {
-	calls []rerouteCall
-	err   error
+func (b unusedBridge) Deliver(context.Context, inclusion.Message, ledger.Source) (uint64, error) {
+	b.t.Fatal("x/bridge Deliver called")
+	return 0, nil
 }
 
-func (b *fakeBridge) RerouteAfterRollback(_ context.Context, childIndex uint32, payloadHashes [][]byte) error {
-	b.calls = append(b.calls, rerouteCall{child: childIndex, hashes: payloadHashes})
-	return b.err
+func (b unusedBridge) DeliverRouted(context.Context, inclusion.Message) (bool, error) {
+	b.t.Fatal("x/bridge DeliverRouted called")
+	return false, nil
 }
 
-// fixture is p (the root) with real x/validium, x/acceptance and x/election keepers over one
-// multistore, and its child v = 1 whose commitment at root height 4 (tree) is finalized and
-// whose commitment at 8 (withheld) is pending: the state a withholding v leaves.
+func (b unusedBridge) VerifyInclusion(context.Context, uint64, inclusion.Kind, fr.Element, fr.Element, []byte) error {
+	b.t.Fatal("x/bridge VerifyInclusion called")
+	return nil
+}
+
+type unusedLedger struct{ t *testing.T }
+
+func (l unusedLedger) CurrentRoots(context.Context) (ledgertypes.Roots, error) {
+	l.t.Fatal("x/ledger CurrentRoots called")
+	return ledgertypes.Roots{}, nil
+}
+
+// fixture is p (the root) with real x/tree, x/acceptance, x/validium and x/election keepers over
+// one multistore, built bottom-up as app.go does, and its child v = 1 whose commitment at root
+// height 4 (tree) is finalized and whose commitment at 8 (withheld) is pending: the state a
+// withholding v leaves.
 type fixture struct {
 	t          *testing.T
 	ctx        sdk.Context
 	env        keepertest.Env
 	bank       *burnBank
-	bridge     *fakeBridge
+	tree       treekeeper.Keeper
 	validium   validiumkeeper.Keeper
 	acceptance acceptancekeeper.Keeper
 	k          keeper.Keeper
 	msgs       types.MsgServer
 	query      types.QueryServer
 
-	tree, withheld *testutil.Tree
-	finalized      []byte
-	withheldHash   []byte
-	oldOperator    sdk.AccAddress
-	submitter      string
-	x, y           types.Candidate // two candidates
-	xAddr, yAddr   []byte
+	subtree, withheld *testutil.Tree
+	finalized         []byte
+	withheldHash      []byte
+	oldOperator       sdk.AccAddress
+	submitter         string
+	x, y              types.Candidate // two candidates
+	xAddr, yAddr      []byte
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	keys := storetypes.NewKVStoreKeys(validiumtypes.StoreKey, acceptancetypes.StoreKey, types.StoreKey)
+	keys := storetypes.NewKVStoreKeys(treetypes.StoreKey, acceptancetypes.StoreKey, validiumtypes.StoreKey, types.StoreKey)
 	ctx := sdktestutil.DefaultContextWithKeys(keys, nil, nil).
 		WithBlockHeader(cmtproto.Header{Height: 10, Time: keepertest.BlockTime})
 	registry := codectypes.NewInterfaceRegistry()
-	validiumtypes.RegisterInterfaces(registry)
+	treetypes.RegisterInterfaces(registry)
 	acceptancetypes.RegisterInterfaces(registry)
+	validiumtypes.RegisterInterfaces(registry)
 	types.RegisterInterfaces(registry)
 	cdc := codec.NewProtoCodec(registry)
 	ac := addresscodec.NewBech32Codec(app.Bech32PrefixAccAddr)
 	authority, err := ac.BytesToString(authtypes.NewModuleAddress(govtypes.ModuleName))
 	require.NoError(t, err)
+	store := func(name string) corestore.KVStoreService { return runtime.NewKVStoreService(keys[name]) }
 
-	f := &fixture{t: t, ctx: ctx, bank: &burnBank{balances: map[string]sdk.Coins{}}, bridge: &fakeBridge{}}
-	f.env = keepertest.Env{Ctx: ctx, StoreService: runtime.NewKVStoreService(keys[types.StoreKey]), Codec: cdc,
-		AddressCodec: ac, Authority: authority}
-	f.validium = validiumkeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[validiumtypes.StoreKey]), ac, authority, f.bank)
-	require.NoError(t, f.validium.InitGenesis(ctx, validiumtypes.DefaultGenesisState()))
-	f.acceptance = acceptancekeeper.NewKeeper(cdc, runtime.NewKVStoreService(keys[acceptancetypes.StoreKey]), ac, authority, f.validium)
+	f := &fixture{t: t, ctx: ctx, bank: &burnBank{balances: map[string]sdk.Coins{}}}
+	f.env = keepertest.Env{Ctx: ctx, StoreService: store(types.StoreKey), Codec: cdc, AddressCodec: ac, Authority: authority}
+	f.tree = treekeeper.NewKeeper(cdc, store(treetypes.StoreKey), ac, authority, log.NewNopLogger())
+	require.NoError(t, f.tree.InitGenesis(ctx, treetypes.DefaultGenesisState()))
+	f.acceptance = acceptancekeeper.NewKeeper(cdc, store(acceptancetypes.StoreKey), ac, authority, f.tree)
 	require.NoError(t, f.acceptance.InitGenesis(ctx, acceptancetypes.DefaultGenesisState()))
-	f.validium.SetAcceptanceHooks(f.acceptance)
-	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, &f.validium, &f.acceptance, f.bridge)
+	f.validium = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), ac, authority, f.bank, f.tree,
+		unusedLedger{t}, unusedBridge{t}, f.acceptance, log.NewNopLogger())
+	require.NoError(t, f.validium.InitGenesis(ctx, validiumtypes.DefaultGenesisState()))
+	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, f.validium)
 	require.NoError(t, f.k.InitGenesis(ctx, types.DefaultGenesisState()))
 	f.msgs, f.query = keeper.NewMsgServerImpl(&f.k), keeper.NewQueryServerImpl(&f.k)
 
@@ -147,12 +173,12 @@ func newFixture(t *testing.T) *fixture {
 	f.x = types.Candidate{Operator: sdk.AccAddress(f.xAddr).String(), OperatorKeyHash: xKey}
 	f.y = types.Candidate{Operator: sdk.AccAddress(f.yAddr).String(), OperatorKeyHash: yKey}
 
-	f.tree, err = testutil.NewTree([]uint8{1}, shape, 4, 0)
+	f.subtree, err = testutil.NewTree([]uint8{1}, shape, 4, 0)
 	require.NoError(t, err)
 	f.withheld, err = testutil.NewTree([]uint8{1}, shape, 8, 1)
 	require.NoError(t, err)
-	f.registerChild(1, f.tree)
-	f.finalized = f.push(1, f.tree)
+	f.registerChild(1, f.subtree)
+	f.finalized = f.push(1, f.subtree)
 	f.withheldHash = f.push(1, f.withheld)
 	got, ok, err := f.acceptance.FinalizedCommitment(ctx, 1)
 	require.NoError(t, err)
@@ -197,7 +223,7 @@ func (f *fixture) push(index uint32, tree *testutil.Tree) []byte {
 // report files the withholding report of the node at path about child 1.
 func (f *fixture) report(path ...uint8) (*types.MsgReportWithholdingResponse, error) {
 	f.t.Helper()
-	msg, err := f.tree.Report(f.submitter, 1, 0, path...)
+	msg, err := f.subtree.Report(f.submitter, 1, 0, path...)
 	require.NoError(f.t, err)
 	return f.msgs.ReportWithholding(f.ctx, msg)
 }
@@ -217,7 +243,7 @@ func (f *fixture) voteMsg(id uint64, c types.Candidate, path ...uint8) *types.Ms
 	if c.Operator == f.y.Operator {
 		addr = f.yAddr
 	}
-	msg, err := f.tree.Vote(f.submitter, id, 0, c, addr, path...)
+	msg, err := f.subtree.Vote(f.submitter, id, 0, c, addr, path...)
 	require.NoError(f.t, err)
 	return msg
 }

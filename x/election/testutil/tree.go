@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 
@@ -16,7 +18,6 @@ import (
 	"github.com/slush-tree/slush/circuits/smt"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/election/types"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // Node is one validium of a test subtree with its operator key and committed state.
@@ -113,7 +114,7 @@ func (t *Tree) Subtree() uint64 { return uint64(len(t.nodes)) }
 
 // Proof is the descendant proof of the node at path: v's preimage, then one hop per level.
 func (t *Tree) Proof(path ...uint8) (types.DescendantProof, error) {
-	p := types.DescendantProof{Child: validiumtypes.NewCommitmentFields(t.Root.Commitment)}
+	p := types.DescendantProof{Child: slushtypes.NewCommitmentFields(t.Root.Commitment)}
 	parent := t.Root
 	for depth := len(t.Root.Path) + 1; depth <= len(path); depth++ {
 		n := t.nodes[string(path[:depth])]
@@ -128,7 +129,7 @@ func (t *Tree) Proof(path ...uint8) (types.DescendantProof, error) {
 		for i, s := range proof.Siblings {
 			siblings[i] = hash.EncodeElement(s)
 		}
-		p.Hops = append(p.Hops, types.Hop{Commitment: validiumtypes.NewCommitmentFields(n.Commitment), Siblings: siblings})
+		p.Hops = append(p.Hops, types.Hop{Commitment: slushtypes.NewCommitmentFields(n.Commitment), Siblings: siblings})
 		parent = n
 	}
 	return p, nil

@@ -3,6 +3,8 @@ package types_test
 import (
 	"testing"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/commitment"
@@ -10,7 +12,6 @@ import (
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/election/testutil"
 	"github.com/slush-tree/slush/x/election/types"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // shape is v = [1] with a = [1 1] {a1, a2} and b = [1 2] {b1, b2, b3}: b_v = 8.
@@ -142,7 +143,7 @@ func TestVerifyDescendantWalksLatestChildren(t *testing.T) {
 			c := v
 			tc.edit(&c)
 			p := proof(t, tree, 1, 2, 3)
-			p.Child = validiumtypes.NewCommitmentFields(c)
+			p.Child = slushtypes.NewCommitmentFields(c)
 			d, err := types.VerifyDescendant(hash.EncodeElement(c.Hash()), []uint8{1}, p)
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)

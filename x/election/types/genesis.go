@@ -3,12 +3,13 @@ package types
 import (
 	errorsmod "cosmossdk.io/errors"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // DefaultGenesisState returns the default genesis state: no rounds, the first round gets id 1.
@@ -78,7 +79,7 @@ func (r Round) validate(nextID uint64) error {
 	switch {
 	case r.Id == 0 || r.Id >= nextID:
 		return errorsmod.Wrapf(ErrInvalidGenesis, "round id %d not in 1..%d", r.Id, nextID-1)
-	case r.ChildIndex == 0 || r.ChildIndex > validiumtypes.MaxChildIndex:
+	case r.ChildIndex == 0 || r.ChildIndex > slushtypes.MaxChildIndex:
 		return errorsmod.Wrapf(ErrInvalidGenesis, "round %d: child index %d", r.Id, r.ChildIndex)
 	case r.Status == RoundStatus_ROUND_STATUS_UNSPECIFIED || RoundStatus_name[int32(r.Status)] == "":
 		return errorsmod.Wrapf(ErrInvalidGenesis, "round %d: status %d", r.Id, r.Status)

@@ -26,7 +26,7 @@ func BenchmarkSubmitUpdate(b *testing.B) {
 	c := s.setupUpdates()
 	msg := s.update(c, 1, nil, 5, c.deposit("alice", 40))
 
-	vk, err := keys.CheckVerifyingKey(s.ledger().vk, types.UpdatePublicInputs)
+	vk, err := keys.CheckVerifyingKey(s.ledgerKeys().vk, types.UpdatePublicInputs)
 	if err != nil {
 		b.Fatal(err)
 	}

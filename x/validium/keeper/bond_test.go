@@ -8,7 +8,7 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// TestPostBond: the child's operator adds to its bond (escrowed, evented); an operator installed
+// TestPostBond proves the child's operator adds to its bond (escrowed, evented); an operator installed
 // with no bond (as after a re-election) starts one from zero.
 func (s *KeeperTestSuite) TestPostBond() {
 	op := s.operator(1)
@@ -33,8 +33,8 @@ func (s *KeeperTestSuite) TestPostBond() {
 	s.Require().Equal(more, res.Bond, "the elected operator's own bond")
 }
 
-// TestPostBondRejections: only the operator, a positive amount in the bond denom, a known and
-// not frozen child, and funds the operator has; nothing moves on a refusal.
+// TestPostBondRejections proves a bond is posted only by the operator, as a positive amount in the
+// bond denom, to a known and not frozen child, from funds the operator has; nothing moves on a refusal.
 func (s *KeeperTestSuite) TestPostBondRejections() {
 	op, other := s.operator(1), s.operator(2)
 	_, err := s.register(op)

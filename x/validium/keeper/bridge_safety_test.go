@@ -18,8 +18,9 @@ import (
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
-	"github.com/slush-tree/slush/testutil/keepertest"
+	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/keeper"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -30,7 +31,7 @@ import (
 
 // queueDeposit forces m on child index (the fake ledger burns the op and returns m).
 func (s *KeeperTestSuite) queueDeposit(index uint32, op string, m inclusion.Message) *types.MsgForceOperationResponse {
-	s.deposit.fixed[op] = m
+	s.bridge.fixed[op] = m
 	res, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
 		Depositor: s.operator(50).String(), ChildIndex: index, Op: []byte(op),
 	})
@@ -49,7 +50,7 @@ func (s *KeeperTestSuite) requireRefusedUnchanged(msg *types.MsgSubmitUpdate, wa
 	s.Require().Equal(before, after, "a refused update changes nothing")
 }
 
-// TestUpdateInboxEntryRules: every update carries a real proof of a batch minting its entries
+// TestUpdateInboxEntryRules proves every update carries a real proof of a batch minting its entries
 // (the ledger circuit accepts each); the parent refuses a message consumed twice, in one update or
 // across updates, and a forced entry its queue does not hold; a claim may consume a queued
 // operation (the claim beat the route), as a forced entry does.
@@ -174,7 +175,7 @@ func (s *KeeperTestSuite) exitEntriesFor(c *childLedger) exitEntries {
 	owner := func(seed string) fr.Element { return ledger.OwnerHash(ledger.KeyFromSeed([]byte(seed)).PublicKey) }
 	s.Require().NoError(g.Fund(owner("alice"), hash.Uint64(7), 40))
 	s.Require().NoError(g.Fund(owner("bob"), hash.Uint64(7), 25))
-	final := types.NewCommitmentFields(grandchildCommitment(s, gvid, g, 3))
+	final := slushtypes.NewCommitmentFields(grandchildCommitment(s, gvid, g, 3))
 	var f exitEntries
 	finalC, err := final.Decode()
 	s.Require().NoError(err)
@@ -193,7 +194,7 @@ func (s *KeeperTestSuite) exitEntriesFor(c *childLedger) exitEntries {
 
 	// the grandchild moves on (alice's account unchanged): its newer commitment is not final
 	s.Require().NoError(g.Fund(owner("carol"), hash.Uint64(7), 5))
-	latest := types.NewCommitmentFields(grandchildCommitment(s, gvid, g, 4))
+	latest := slushtypes.NewCommitmentFields(grandchildCommitment(s, gvid, g, 4))
 	latestC, err := latest.Decode()
 	s.Require().NoError(err)
 	var latestSiblings [][]byte
@@ -203,7 +204,7 @@ func (s *KeeperTestSuite) exitEntriesFor(c *childLedger) exitEntries {
 	return f
 }
 
-// TestUpdateExitEntries: an exit-source entry is minted only with an exit proof, in order, that
+// TestUpdateExitEntries proves an exit-source entry is minted only with an exit proof, in order, that
 // opens that very account of one of the child's own children under the finalized children root of
 // the child's new commitment; gas is charged per proof before any is checked.
 func (s *KeeperTestSuite) TestUpdateExitEntries() {
@@ -266,7 +267,7 @@ func (s *KeeperTestSuite) TestUpdateExitEntries() {
 		}, types.ErrInvalidField, true},
 		{"non-canonical field of the opened commitment", good, func(m *types.MsgSubmitUpdate) {
 			m.Exits[0].Opening.Commitment.LedgerRoot = bytes32(0xff)
-		}, types.ErrInvalidField, true},
+		}, slushtypes.ErrInvalidField, true},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
@@ -294,9 +295,9 @@ func (s *KeeperTestSuite) TestUpdateExitEntries() {
 	s.Require().Equal(both.NewCommitment.ReceiptRoot, child.ReceiptRoot)
 }
 
-// TestUpdateReportedHistogramBounded: the reported histogram is bounded by x/acceptance (or the
-// module default) before anything is charged or hashed, then charged per bucket before its digest
-// is computed.
+// TestUpdateReportedHistogramBounded proves the reported histogram is bounded by x/acceptance (the
+// fake's bound, and the real keeper's, which follows the tree shape) before anything is charged or
+// hashed, then charged per bucket before its digest is computed.
 func (s *KeeperTestSuite) TestUpdateReportedHistogramBounded() {
 	c := s.setupUpdates()
 	good := s.update(c, 1, nil, 5) // an all-NoOp batch
@@ -322,22 +323,30 @@ func (s *KeeperTestSuite) TestUpdateReportedHistogramBounded() {
 		return branch.GasMeter().GasConsumed(), err
 	}
 
+	// the real x/acceptance bounds a report by the tree's depth: a shallower tree, a lower bound
+	shallow := treetypes.RootIdentity()
+	shallow.MaxDepth = 4
+	s.setIdentity(&shallow)
+	realBound, err := s.stack.acceptance.MaxReportBuckets(s.env.Ctx)
+	s.Require().NoError(err)
+	s.Require().Less(realBound, types.MaxReportedBuckets)
+	s.Require().NotEqual(4, realBound)
 	cases := []struct {
 		name    string
 		buckets int
-		limit   int // the acceptance keeper's bound (-1: no acceptance keeper wired)
+		real    bool // the real x/acceptance keeper is wired (else the fake, bounding at 4)
 		wantErr error
 	}{
-		{"one bucket over the bound", 5, 4, types.ErrTooManyBuckets},
-		{"no acceptance keeper: one over the default bound", types.MaxReportedBuckets + 1, -1, types.ErrTooManyBuckets},
-		{"at the bound, not the committed histogram", 4, 4, types.ErrAcceptanceDigest},
-		{"no acceptance keeper: at the default bound, not committed", types.MaxReportedBuckets, -1, types.ErrAcceptanceDigest},
+		{"one bucket over the bound", 5, false, types.ErrTooManyBuckets},
+		{"the real x/acceptance: one over its bound", realBound + 1, true, types.ErrTooManyBuckets},
+		{"at the bound, not the committed histogram", 4, false, types.ErrAcceptanceDigest},
+		{"the real x/acceptance: at its bound, not committed", realBound, true, types.ErrAcceptanceDigest},
 	}
 	for _, tc := range cases {
 		s.Run(tc.name, func() {
-			if tc.limit < 0 {
-				s.keeper.SetAcceptanceHooks(nil)
-				defer s.keeper.SetAcceptanceHooks(s.accept)
+			if tc.real {
+				s.useRealAcceptance()
+				defer s.build(s.accept)
 			}
 			_, err := submit(histogram(tc.buckets, false))
 			s.Require().ErrorIs(err, tc.wantErr)
@@ -376,12 +385,11 @@ func (s *KeeperTestSuite) TestUpdateReportedHistogramBounded() {
 	s.Require().NotEmpty(res.Commitment)
 }
 
-// TestUpdateReceiptRootIsPublicInput: the stored receipt root is the proof's old receipt root (a
+// TestUpdateReceiptRootIsPublicInput proves the stored receipt root is the proof's old receipt root (a
 // child registered with another genesis receipt root cannot update with its ledger's proof), and
 // the commitment's receipt root is its new one (covered in TestSubmitUpdateRejections).
 func (s *KeeperTestSuite) TestUpdateReceiptRootIsPublicInput() {
-	s.anchors = newAnchorBook(5)
-	s.keeper.SetAnchorOracle(s.anchors)
+	s.anchors = s.newAnchors(5)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
 	cases := []struct {
 		index   byte
@@ -401,7 +409,7 @@ func (s *KeeperTestSuite) TestUpdateReceiptRootIsPublicInput() {
 		c := children[i]
 		lr, or, rr := c.roots(s)
 		_, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
-			Operator: s.operator(tc.index).String(), VerifyingKey: s.ledger().vk, Bond: types.DefaultMinChildBond,
+			Operator: s.operator(tc.index).String(), VerifyingKey: s.ledgerKeys().vk, Bond: types.DefaultMinChildBond,
 			GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: tc.receipt(rr), OperatorKeyHash: payload(5),
 		})
 		s.Require().NoError(err)
@@ -414,7 +422,7 @@ func (s *KeeperTestSuite) TestUpdateReceiptRootIsPublicInput() {
 	}
 }
 
-// TestRegisterChildGenesisReceiptRoot: registration stores the genesis receipt root, which must be
+// TestRegisterChildGenesisReceiptRoot proves registration stores the genesis receipt root, which must be
 // one canonical field element.
 func (s *KeeperTestSuite) TestRegisterChildGenesisReceiptRoot() {
 	modulus := make([]byte, 32)
@@ -453,7 +461,7 @@ func (s *KeeperTestSuite) TestRegisterChildGenesisReceiptRoot() {
 	}
 }
 
-// TestDeregisterCallsOnChildRemoved: x/acceptance is told of a deregistration (it drops the
+// TestDeregisterCallsOnChildRemoved proves x/acceptance is told of a deregistration (it drops the
 // child's record and finalized leaf), and its refusal refuses the deregistration.
 func (s *KeeperTestSuite) TestDeregisterCallsOnChildRemoved() {
 	errRemove := errors.New("acceptance: cannot remove")
@@ -488,31 +496,6 @@ func (s *KeeperTestSuite) TestDeregisterCallsOnChildRemoved() {
 	}
 }
 
-// TestInstallOperatorRestoresReceiptRoot: an elected operator restarts from the finalized
-// snapshot's receipt root, not the withheld update's.
-func (s *KeeperTestSuite) TestInstallOperatorRestoresReceiptRoot() {
-	bank := &burningBank{fakeBank: s.bank}
-	s.useBank(bank)
-	res, err := s.register(s.operator(1))
-	s.Require().NoError(err)
-	final, withheld := payload(100), payload(101)
-	child, err := s.keeper.GetChild(s.env.Ctx, res.Index)
-	s.Require().NoError(err)
-	child.LatestCommitment, child.AnchorHeight, child.ReceiptRoot = final, 5, payload(31)
-	s.Require().NoError(s.keeper.Snapshots.Set(s.env.Ctx, collections.Join(res.Index, final), child))
-	child.LatestCommitment, child.AnchorHeight, child.ReceiptRoot = withheld, 6, payload(32)
-	s.Require().NoError(s.keeper.Children.Set(s.env.Ctx, res.Index, child))
-	s.Require().NoError(s.keeper.Snapshots.Set(s.env.Ctx, collections.Join(res.Index, withheld), child))
-	s.accept.finalized = final
-
-	previous, _, _, err := s.keeper.InstallOperator(s.env.Ctx, res.Index, s.operator(2).String(), newKeyHash, 0)
-	s.Require().NoError(err)
-	s.Require().Equal(payload(32), previous.ReceiptRoot)
-	child, err = s.keeper.GetChild(s.env.Ctx, res.Index)
-	s.Require().NoError(err)
-	s.Require().Equal(payload(31), child.ReceiptRoot)
-}
-
 // exitRecords are two paid exits of child 1 with their openings (as MsgExit leaves them).
 func (s *KeeperTestSuite) exitRecords() []types.ExitRecord {
 	st, err := ledger.NewState(smt.NewMemStore(), commitment.MustPackVid([]uint8{1}), ledgerParams)
@@ -520,14 +503,14 @@ func (s *KeeperTestSuite) exitRecords() []types.ExitRecord {
 	for i, seed := range []string{"alice", "bob"} {
 		s.Require().NoError(st.Fund(ledger.OwnerHash(ledger.KeyFromSeed([]byte(seed)).PublicKey), hash.Uint64(7), uint64(10*(i+1))))
 	}
-	c := types.NewCommitmentFields(grandchildCommitment(s, commitment.MustPackVid([]uint8{1}), st, 5))
+	c := slushtypes.NewCommitmentFields(grandchildCommitment(s, commitment.MustPackVid([]uint8{1}), st, 5))
 	return []types.ExitRecord{
 		{ChildIndex: 1, AccountIndex: 0, Opening: s.accountOpening(st, c, 0)},
 		{ChildIndex: 1, AccountIndex: 1, Opening: s.accountOpening(st, c, 1)},
 	}
 }
 
-// TestExitQuery: the opening a paid exit was paid on, NotFound for an account that did not exit,
+// TestExitQuery proves the query returns the opening a paid exit was paid on, NotFound for an account that did not exit,
 // InvalidArgument for a child index outside 1..255.
 func (s *KeeperTestSuite) TestExitQuery() {
 	records := s.exitRecords()
@@ -561,7 +544,7 @@ func (s *KeeperTestSuite) TestExitQuery() {
 	}
 }
 
-// TestGenesisRoundTripExits: paid exits are exported with their openings and imported back; an
+// TestGenesisRoundTripExits proves paid exits are exported with their openings and imported back; an
 // imported exit is still paid (the account cannot exit again) and queryable. An exit of an
 // unknown child, a repeated one, or one whose opening is of another account or does not open is
 // refused in genesis.
@@ -591,20 +574,15 @@ func (s *KeeperTestSuite) TestGenesisRoundTripExits() {
 	s.Require().NoError(err)
 	s.Require().Equal(gs.Exits, exported.Exits)
 
-	env := keepertest.New(s.T(), types.StoreKey, types.RegisterInterfaces)
-	k2 := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, newFakeBank())
-	s.Require().NoError(k2.InitGenesis(env.Ctx, exported))
-	again, err := k2.ExportGenesis(env.Ctx)
-	s.Require().NoError(err)
-	s.Require().Equal(exported, again)
+	ctx2, k2 := s.requireImportsAs(exported)
 	for _, r := range gs.Exits {
-		o, err := k2.ExitOpening(env.Ctx, r.ChildIndex, r.AccountIndex)
+		o, err := k2.ExitOpening(ctx2, r.ChildIndex, r.AccountIndex)
 		s.Require().NoError(err)
 		s.Require().Equal(r.Opening, o)
-		res, err := keeper.NewQueryServerImpl(&k2).Exit(env.Ctx, &types.QueryExitRequest{ChildIndex: r.ChildIndex, AccountIndex: r.AccountIndex})
+		res, err := keeper.NewQueryServerImpl(&k2).Exit(ctx2, &types.QueryExitRequest{ChildIndex: r.ChildIndex, AccountIndex: r.AccountIndex})
 		s.Require().NoError(err)
 		s.Require().Equal(r.Opening, res.Opening)
 	}
-	_, err = k2.ExitOpening(env.Ctx, 1, 2)
+	_, err = k2.ExitOpening(ctx2, 1, 2)
 	s.Require().ErrorIs(err, types.ErrUnknownExit)
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
@@ -21,7 +23,7 @@ import (
 // and stores the child as active. The verifying key must pass keys.CheckVerifyingKey.
 func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg *types.MsgRegisterChild) (uint32, []uint32, error) {
 	vk, bond := msg.VerifyingKey, msg.Bond
-	id, err := k.Identity.Get(ctx)
+	id, err := k.tree.GetIdentity(ctx)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -40,7 +42,7 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	if _, err := hash.DecodeElement(msg.GenesisReceiptRoot); err != nil {
 		return 0, nil, errorsmod.Wrapf(types.ErrInvalidField, "genesis_receipt_root: %v", err)
 	}
-	if _, err := types.DecodeOperatorKeyHash(msg.OperatorKeyHash); err != nil {
+	if _, err := slushtypes.DecodeOperatorKeyHash(msg.OperatorKeyHash); err != nil {
 		return 0, nil, err
 	}
 	index, err := k.nextFreeIndex(ctx, id.MaxChildren)
@@ -70,10 +72,8 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	if err := k.Children.Set(ctx, index, child); err != nil {
 		return 0, nil, err
 	}
-	if k.acceptance != nil {
-		if err := k.acceptance.OnChildRegistered(ctx, index); err != nil {
-			return 0, nil, err
-		}
+	if err := k.acceptance.OnChildRegistered(ctx, index); err != nil {
+		return 0, nil, err
 	}
 	return index, append(append([]uint32{}, id.Path...), index), nil
 }
@@ -131,10 +131,8 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if err := k.removeChildLeaf(ctx, index); err != nil {
 		return err
 	}
-	if k.acceptance != nil {
-		if err := k.acceptance.OnChildRemoved(ctx, index); err != nil {
-			return err
-		}
+	if err := k.acceptance.OnChildRemoved(ctx, index); err != nil {
+		return err
 	}
 	if err := k.Snapshots.Clear(ctx, collections.NewPrefixedPairRange[uint32, []byte](index)); err != nil {
 		return err
@@ -172,7 +170,7 @@ func (k Keeper) freezeChild(ctx context.Context, index uint32, reason string) er
 	if child.Status == types.ChildStatus_CHILD_STATUS_FROZEN {
 		return nil
 	}
-	rootHeight, err := k.RootHeight(ctx)
+	rootHeight, err := k.tree.RootHeight(ctx)
 	if err != nil {
 		return err
 	}

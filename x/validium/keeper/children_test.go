@@ -30,6 +30,8 @@ func (s *KeeperTestSuite) register(op sdk.AccAddress) (*types.MsgRegisterChildRe
 	})
 }
 
+// TestRegisterChild proves registration escrows the bond, tells x/acceptance, stores an active
+// child under the next free index and path, and stops at max_children.
 func (s *KeeperTestSuite) TestRegisterChild() {
 	op := s.operator(1)
 	res, err := s.register(op)
@@ -53,6 +55,7 @@ func (s *KeeperTestSuite) TestRegisterChild() {
 	s.Require().ErrorIs(err, types.ErrNoFreeChildIndex, "the narrow tree takes three children")
 }
 
+// TestRegisterChildRejections proves every malformed registration fails with its own error and escrows nothing.
 func (s *KeeperTestSuite) TestRegisterChildRejections() {
 	op := s.operator(1)
 	lowBond := sdk.NewCoin(bondDenom, types.DefaultMinChildBond.Amount.SubRaw(1))
@@ -81,14 +84,24 @@ func (s *KeeperTestSuite) TestRegisterChildRejections() {
 	}
 }
 
+// TestRegisterChildAtMaxDepth proves a chain at x/tree's max_depth takes no child.
 func (s *KeeperTestSuite) TestRegisterChildAtMaxDepth() {
-	gs := types.DefaultGenesisState()
-	gs.Identity = types.TreeIdentity{Path: []uint32{1, 1}, ParentChainId: "slush-1", MaxChildren: 3, MaxDepth: 2}
-	s.Require().NoError(s.keeper.InitGenesis(s.env.Ctx, gs))
+	id := childIdentity(1, 1)
+	id.MaxDepth = 2
+	s.setIdentity(id)
 	_, err := s.register(s.operator(1))
 	s.Require().ErrorIs(err, types.ErrMaxDepth)
+	s.Require().Empty(s.accept.registered)
+
+	id.MaxDepth = 3
+	s.setIdentity(id)
+	res, err := s.register(s.operator(1))
+	s.Require().NoError(err, "one level deeper is allowed")
+	s.Require().Equal([]uint32{1, 1, 1}, res.Path, "the child's path extends x/tree's")
 }
 
+// TestDeregisterChild proves only the operator of a known child without pending forced
+// operations may deregister it.
 func (s *KeeperTestSuite) TestDeregisterChild() {
 	op := s.operator(1)
 	_, err := s.register(op)
@@ -105,6 +118,7 @@ func (s *KeeperTestSuite) TestDeregisterChild() {
 	s.Require().ErrorIs(err, types.ErrPendingForcedOps)
 }
 
+// TestDeregisterReturnsBondAndFreesSlot proves deregistration refunds the bond and frees the index for reuse.
 func (s *KeeperTestSuite) TestDeregisterReturnsBondAndFreesSlot() {
 	op := s.operator(1)
 	before := s.bank.balance(op)
@@ -133,8 +147,12 @@ func (s *KeeperTestSuite) force(index uint32, v uint64) (*types.MsgForceOperatio
 	})
 }
 
+// TestForceOperation proves forced operations are burnt through x/bridge for the child's vid and
+// queued in sequence with a deadline on the root clock; an unknown child or a refused burn queues nothing.
 func (s *KeeperTestSuite) TestForceOperation() {
 	_, err := s.register(s.operator(1))
+	s.Require().NoError(err)
+	childVid, err := s.stack.tree.ChildVid(s.env.Ctx, 1)
 	s.Require().NoError(err)
 	for seq := uint64(1); seq <= 3; seq++ {
 		res, err := s.force(1, seq)
@@ -162,9 +180,10 @@ func (s *KeeperTestSuite) TestForceOperation() {
 	child, err := s.query.Child(s.env.Ctx, &types.QueryChildRequest{Index: 1})
 	s.Require().NoError(err)
 	s.Require().Len(child.ForcedOperations, 3)
+	s.Require().Equal([]fr.Element{childVid, childVid, childVid}, s.bridge.burns, "each deposit burnt to child 1")
 }
 
-// TestForcedOpExpiryFreezes: a forced operation left past its deadline freezes the child in EndBlock.
+// TestForcedOpExpiryFreezes proves a forced operation left past its deadline freezes the child in EndBlock.
 func (s *KeeperTestSuite) TestForcedOpExpiryFreezes() {
 	_, err := s.register(s.operator(1))
 	s.Require().NoError(err)
@@ -191,7 +210,7 @@ func (s *KeeperTestSuite) TestForcedOpExpiryFreezes() {
 	s.Require().ErrorIs(err, types.ErrChildFrozen)
 }
 
-// TestTenThousandForcedOpsExpireBounded: 10,000 operations expiring at one height never make
+// TestTenThousandForcedOpsExpireBounded proves 10,000 operations expiring at one height never make
 // one EndBlock do more than max_forced_ops_per_block steps, and never fail.
 func (s *KeeperTestSuite) TestTenThousandForcedOpsExpireBounded() {
 	_, err := s.register(s.operator(1))
@@ -240,8 +259,8 @@ func (s *KeeperTestSuite) countDeadlines() int {
 	return n
 }
 
-// TestGenesisRoundTripWithChildren exports children (one frozen), histories and queues and
-// imports them into a fresh keeper: the second export is identical and the queue still works.
+// TestGenesisRoundTripWithChildren proves children (one frozen), histories and queues survive an
+// export and an import into a fresh keeper: the second export is identical and the queue still works.
 func (s *KeeperTestSuite) TestGenesisRoundTripWithChildren() {
 	for i := byte(1); i <= 2; i++ {
 		_, err := s.register(s.operator(i))
@@ -310,7 +329,7 @@ func (s *KeeperTestSuite) forcedIndex() (ops, index []string) {
 	return ops, index
 }
 
-// TestForcedPayloadIndex: the payload index follows the queue as operations are queued, and is
+// TestForcedPayloadIndex proves the payload index follows the queue as operations are queued, and is
 // rebuilt from the queue on genesis import.
 func (s *KeeperTestSuite) TestForcedPayloadIndex() {
 	_, err := s.register(s.operator(1))

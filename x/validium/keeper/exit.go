@@ -53,21 +53,19 @@ func (k Keeper) exit(ctx context.Context, msg *types.MsgExit) (uint64, error) {
 	})
 }
 
-// mintExit credits the exited balance on this chain's ledger (x/bridge) as the exit message
-// from the child: an exit-source inbox entry.
+// mintExit credits the exited balance on this chain's ledger (through x/bridge, behind the shared
+// nullifier) as the exit message from the child: an exit-source inbox entry.
 func (k Keeper) mintExit(ctx context.Context, index uint32, accountIndex uint64, account ledger.Account) error {
-	if k.exits == nil {
-		return errorsmod.Wrap(types.ErrInvalidExitProof, "this chain has no ledger to pay exits on")
-	}
-	childVid, err := k.childVid(ctx, index)
+	childVid, err := k.tree.ChildVid(ctx, index)
 	if err != nil {
 		return err
 	}
-	own, err := k.OwnVid(ctx)
+	own, err := k.tree.OwnVid(ctx)
 	if err != nil {
 		return err
 	}
-	return k.exits.MintExit(ctx, types.ExitMessage(childVid, own, accountIndex, account))
+	_, err = k.bridge.Deliver(ctx, types.ExitMessage(childVid, own, accountIndex, account), ledger.SourceExit)
+	return err
 }
 
 // provenAccount checks the exit's opening: it opens the child's finalized commitment (x/acceptance),
@@ -104,8 +102,5 @@ func (k Keeper) ExitOpening(ctx context.Context, index uint32, accountIndex uint
 
 // finalizedCommitment asks x/acceptance for the child's finalized commitment.
 func (k Keeper) finalizedCommitment(ctx context.Context, index uint32) ([]byte, bool, error) {
-	if k.acceptance == nil {
-		return nil, false, nil
-	}
 	return k.acceptance.FinalizedCommitment(ctx, index)
 }

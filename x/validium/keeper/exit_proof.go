@@ -30,11 +30,11 @@ func (k Keeper) checkExits(ctx context.Context, index uint32, c commitment.Commi
 		return nil
 	}
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.ExitProofGas*uint64(len(proofs)), "validium exit proofs")
-	id, err := k.Identity.Get(ctx)
+	own, err := k.tree.OwnPath(ctx)
 	if err != nil {
 		return err
 	}
-	childPath := pathBytes(append(append([]uint32{}, id.Path...), index))
+	childPath := own.Child(uint8(index)) // a registered child's index is 1..max_children ≤ 255
 	for i, p := range proofs {
 		m, err := p.Verify(c, childPath)
 		if err != nil {

@@ -1,31 +1,17 @@
 package keeper_test
 
 import (
-	"context"
-
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
-	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// recordingMinter is the ExitMinter mock: it records what this chain's ledger would mint.
-type recordingMinter struct {
-	minted   []uint64
-	messages []inclusion.Message
-}
-
-func (r *recordingMinter) MintExit(_ context.Context, m inclusion.Message) error {
-	r.minted = append(r.minted, m.Amount)
-	r.messages = append(r.messages, m)
-	return nil
-}
-
 // accountOpening opens account index of st under the commitment c (whose ledger root is st's).
-func (s *KeeperTestSuite) accountOpening(st *ledger.State, c types.CommitmentFields, index uint64) types.AccountOpening {
+func (s *KeeperTestSuite) accountOpening(st *ledger.State, c slushtypes.CommitmentFields, index uint64) types.AccountOpening {
 	accountsRoot, err := st.AccountsRoot()
 	s.Require().NoError(err)
 	acc, ok, err := st.Account(index)
@@ -50,11 +36,9 @@ func encodeAll(es []fr.Element) [][]byte {
 }
 
 // exitFixture: child 1 accepted an update minting 40 to alice (account 0), that commitment is
-// final, and the child is frozen. It returns a valid MsgExit for alice.
-func (s *KeeperTestSuite) exitFixture(freeze bool) (*types.MsgExit, *recordingMinter) {
+// final, and the child is frozen (if freeze). It returns a valid MsgExit for alice.
+func (s *KeeperTestSuite) exitFixture(freeze bool) *types.MsgExit {
 	c := s.setupUpdates()
-	minter := &recordingMinter{}
-	s.keeper.SetExitMinter(minter)
 	upd := s.update(c, 1, nil, 5, c.deposit("alice", 40))
 	res, err := s.msgs.SubmitUpdate(s.env.Ctx, upd)
 	s.Require().NoError(err)
@@ -68,7 +52,7 @@ func (s *KeeperTestSuite) exitFixture(freeze bool) (*types.MsgExit, *recordingMi
 	}
 	return &types.MsgExit{
 		Sender: s.operator(60).String(), ChildIndex: 1, Opening: s.accountOpening(c.state, upd.NewCommitment, 0),
-	}, minter
+	}
 }
 
 func cloneOpening(o types.AccountOpening) types.AccountOpening {
@@ -88,22 +72,23 @@ func cloneExit(m *types.MsgExit) *types.MsgExit {
 	return &c
 }
 
-// TestExit: a user of a frozen child exits once with the proven balance, minted on this chain's
-// ledger as the exit message from the child; a second exit fails; the opening is kept.
+// TestExit proves a user of a frozen child exits once with the proven balance, delivered through
+// x/bridge as the exit-source message from the child; a second exit fails; the opening is kept.
 func (s *KeeperTestSuite) TestExit() {
-	msg, minter := s.exitFixture(true)
+	msg := s.exitFixture(true)
 	res, err := s.msgs.Exit(s.env.Ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(40), res.Amount)
-	s.Require().Equal([]uint64{40}, minter.minted)
 	_, account, err := msg.Opening.Open()
 	s.Require().NoError(err)
-	s.Require().Equal([]inclusion.Message{types.ExitMessage(commitment.MustPackVid([]uint8{1}), hash.Uint64(0), 0, account)},
-		minter.messages, "the exit message from the child to this (root) chain, nonce = the account index")
+	own, err := s.stack.tree.OwnVid(s.env.Ctx)
+	s.Require().NoError(err)
+	s.Require().Equal([]delivery{{m: types.ExitMessage(commitment.MustPackVid([]uint8{1}), own, 0, account), src: ledger.SourceExit}},
+		s.bridge.delivered, "the exit message from the child to this (root) chain, nonce = the account index")
 
 	_, err = s.msgs.Exit(s.env.Ctx, msg)
 	s.Require().ErrorIs(err, types.ErrAlreadyExited, "each account exits at most once")
-	s.Require().Equal([]uint64{40}, minter.minted)
+	s.Require().Equal([]uint64{40}, s.bridge.exitAmounts())
 
 	exported, err := s.keeper.ExportGenesis(s.env.Ctx)
 	s.Require().NoError(err)
@@ -113,9 +98,9 @@ func (s *KeeperTestSuite) TestExit() {
 	s.Require().Equal(msg.Opening, opening)
 }
 
-// TestExitRejections: every opening in the exit chain is checked.
+// TestExitRejections proves every opening in the exit chain is checked and a refused exit delivers nothing.
 func (s *KeeperTestSuite) TestExitRejections() {
-	good, minter := s.exitFixture(true)
+	good := s.exitFixture(true)
 	cases := []struct {
 		name    string
 		edit    func(m *types.MsgExit)
@@ -136,7 +121,7 @@ func (s *KeeperTestSuite) TestExitRejections() {
 		{"sibling above the modulus", func(m *types.MsgExit) { m.Opening.Siblings[0] = bytes32(0xff) }, types.ErrInvalidField},
 		{"commitment field above the modulus", func(m *types.MsgExit) {
 			m.Opening.Commitment.FinalizedChildrenRoot = bytes32(0xff)
-		}, types.ErrInvalidField},
+		}, slushtypes.ErrInvalidField},
 		{"unknown child", func(m *types.MsgExit) { m.ChildIndex = 3 }, types.ErrUnknownChild},
 	}
 	for _, tc := range cases {
@@ -145,17 +130,17 @@ func (s *KeeperTestSuite) TestExitRejections() {
 			tc.edit(msg)
 			_, err := s.msgs.Exit(s.env.Ctx, msg)
 			s.Require().ErrorIs(err, tc.wantErr)
-			s.Require().Empty(minter.minted)
+			s.Require().Empty(s.bridge.delivered)
 		})
 	}
 	_, err := s.keeper.ExitOpening(s.env.Ctx, 1, 0)
 	s.Require().ErrorIs(err, types.ErrUnknownExit, "no refused exit is recorded")
 }
 
-// TestExitNeedsFrozenAndFinalized: an active child's users cannot exit, nor can anyone exit
+// TestExitNeedsFrozenAndFinalized proves an active child's users cannot exit, nor can anyone exit
 // from a child with no finalized commitment.
 func (s *KeeperTestSuite) TestExitNeedsFrozenAndFinalized() {
-	msg, minter := s.exitFixture(false)
+	msg := s.exitFixture(false)
 	_, err := s.msgs.Exit(s.env.Ctx, msg)
 	s.Require().ErrorIs(err, types.ErrChildNotFrozen)
 
@@ -166,10 +151,10 @@ func (s *KeeperTestSuite) TestExitNeedsFrozenAndFinalized() {
 	s.accept.finalized = nil
 	_, err = s.msgs.Exit(s.env.Ctx, msg)
 	s.Require().ErrorIs(err, types.ErrNotFinalized)
-	s.Require().Empty(minter.minted)
+	s.Require().Empty(s.bridge.delivered)
 }
 
-// TestDeregisterNeedsFinalizedAndEmpty: a child whose ledger moved keeps its bond (its users may
+// TestDeregisterNeedsFinalizedAndEmpty proves a child whose ledger moved keeps its bond (its users may
 // still need to exit), whether or not its state is final.
 func (s *KeeperTestSuite) TestDeregisterNeedsFinalizedAndEmpty() {
 	c := s.setupUpdates()
@@ -180,7 +165,7 @@ func (s *KeeperTestSuite) TestDeregisterNeedsFinalizedAndEmpty() {
 	s.Require().ErrorIs(err, types.ErrChildNotEmpty)
 }
 
-// TestDeregisterAfterFinalizedEmptyUpdate: an update that left the ledger at its genesis root
+// TestDeregisterAfterFinalizedEmptyUpdate proves an update that left the ledger at its genesis root
 // can be deregistered once it is final, and not before.
 func (s *KeeperTestSuite) TestDeregisterAfterFinalizedEmptyUpdate() {
 	c := s.setupUpdates()

@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"errors"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -21,7 +20,7 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := k.Params.Set(ctx, gs.Params); err != nil {
 		return err
 	}
-	if err := k.Identity.Set(ctx, gs.Identity); err != nil {
+	if err := k.checkChildIndices(ctx, gs.Children); err != nil {
 		return err
 	}
 	active := make(map[uint32]bool, len(gs.Children))
@@ -94,8 +93,25 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	if gs.AnchorHeight > 0 {
-		return k.AnchorHeight.Set(ctx, gs.AnchorHeight)
+	for _, r := range gs.Routes {
+		if err := k.Routes.Set(ctx, r.MessageHash, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkChildIndices requires every child's index within this chain's max_children (x/tree's
+// identity, imported first).
+func (k Keeper) checkChildIndices(ctx context.Context, children []types.Child) error {
+	id, err := k.tree.GetIdentity(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range children {
+		if c.Index > id.MaxChildren {
+			return errorsmod.Wrapf(types.ErrInvalidGenesis, "child index %d above max_children %d", c.Index, id.MaxChildren)
+		}
 	}
 	return nil
 }
@@ -106,11 +122,7 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	id, err := k.Identity.Get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	gs := &types.GenesisState{Params: params, Identity: id}
+	gs := &types.GenesisState{Params: params}
 	if gs.Children, err = collectValues(ctx, k.Children); err != nil {
 		return nil, err
 	}
@@ -166,11 +178,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if err != nil {
 		return nil, err
 	}
-	anchor, err := k.AnchorHeight.Get(ctx)
-	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+	if gs.Routes, err = collectValues(ctx, k.Routes); err != nil {
 		return nil, err
 	}
-	gs.AnchorHeight = anchor
 	return gs, nil
 }
 

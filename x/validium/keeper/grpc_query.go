@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -32,19 +34,6 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 		return nil, err
 	}
 	return &types.QueryParamsResponse{Params: params}, nil
-}
-
-// TreeIdentity returns where this chain sits in the tree.
-func (q queryServer) TreeIdentity(ctx context.Context, _ *types.QueryTreeIdentityRequest) (*types.QueryTreeIdentityResponse, error) {
-	id, err := q.k.Identity.Get(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return &types.QueryTreeIdentityResponse{
-		Identity:            id,
-		ConventionalChainId: id.ConventionalChainID(),
-		Depth:               id.Depth(),
-	}, nil
 }
 
 // Children lists the registered children by index.
@@ -98,7 +87,7 @@ func (q queryServer) FrozenChildren(ctx context.Context, _ *types.QueryFrozenChi
 
 // ChildProof returns a child's path in this chain's children SMT, for inclusion witnesses.
 func (q queryServer) ChildProof(ctx context.Context, req *types.QueryChildProofRequest) (*types.QueryChildProofResponse, error) {
-	if req.GetIndex() == 0 || req.GetIndex() > types.MaxChildIndex {
+	if req.GetIndex() == 0 || req.GetIndex() > slushtypes.MaxChildIndex {
 		return nil, errorsmod.Wrapf(types.ErrUnknownChild, "index %d", req.GetIndex())
 	}
 	proof, err := q.k.ChildProof(ctx, req.GetIndex())
@@ -118,7 +107,7 @@ func (q queryServer) ChildProof(ctx context.Context, req *types.QueryChildProofR
 
 // Exit returns the account opening an exit was paid on (NotFound if none).
 func (q queryServer) Exit(ctx context.Context, req *types.QueryExitRequest) (*types.QueryExitResponse, error) {
-	if req == nil || req.ChildIndex == 0 || req.ChildIndex > types.MaxChildIndex {
+	if req == nil || req.ChildIndex == 0 || req.ChildIndex > slushtypes.MaxChildIndex {
 		return nil, status.Error(codes.InvalidArgument, "child index must be 1..255")
 	}
 	o, err := q.k.ExitOpening(ctx, req.ChildIndex, req.AccountIndex)
@@ -129,4 +118,39 @@ func (q queryServer) Exit(ctx context.Context, req *types.QueryExitRequest) (*ty
 		return nil, err
 	}
 	return &types.QueryExitResponse{Opening: o}, nil
+}
+
+// Route returns this chain's fallback-route record of a message.
+func (q queryServer) Route(ctx context.Context, req *types.QueryRouteRequest) (*types.QueryRouteResponse, error) {
+	r, err := q.k.Routes.Get(ctx, req.GetMessageHash())
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, errorsmod.Wrapf(types.ErrUnknownRoute, "%X", req.GetMessageHash())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryRouteResponse{Route: r}, nil
+}
+
+// maxPendingScan bounds how many route records one PendingRoutes query reads.
+const maxPendingScan = 10_000
+
+// PendingRoutes lists the routed messages this chain passes up or has queued down and not seen
+// delivered: what a relayer has to carry on.
+func (q queryServer) PendingRoutes(ctx context.Context, req *types.QueryPendingRoutesRequest) (*types.QueryPendingRoutesResponse, error) {
+	limit := int(req.GetLimit())
+	if limit == 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	res := &types.QueryPendingRoutesResponse{}
+	scanned := 0
+	err := q.k.Routes.Walk(ctx, nil, func(_ []byte, r types.RouteRecord) (bool, error) {
+		scanned++
+		if r.Status != slushtypes.MessageStatus_MESSAGE_STATUS_DELIVERED && !r.AlreadyDelivered {
+			res.Routes = append(res.Routes, r)
+		}
+		return len(res.Routes) >= limit || scanned >= maxPendingScan, nil
+	})
+	return res, err
 }

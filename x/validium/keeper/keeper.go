@@ -1,12 +1,12 @@
 package keeper
 
 import (
-	"context"
 	"fmt"
 
 	"cosmossdk.io/collections"
 	"cosmossdk.io/core/address"
 	storetypes "cosmossdk.io/core/store"
+	"cosmossdk.io/log"
 
 	"github.com/cosmos/cosmos-sdk/codec"
 
@@ -14,32 +14,32 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// Keeper holds x/validium state: the tree identity, the registered children, their accepted
-// update history and their forced-operation queues (DESIGN §5, §8).
+// Keeper holds x/validium state: the registered children, their accepted update history and
+// snapshots, their forced-operation queues and the fallback-route records (DESIGN §5, §7.5, §8,
+// §9). It is the top of the commitment flow: it assembles this chain's own commitment from the
+// modules below it at the end of every block.
 type Keeper struct {
 	cdc          codec.BinaryCodec
 	storeService storetypes.KVStoreService
 	addressCodec address.Codec
 	bank         types.BankKeeper
-	acceptance   types.AcceptanceHooks
-	anchors      types.AnchorOracle
-	exits        types.ExitMinter
-	deposits     types.ForcedDepositor
-	router       types.Router
+	tree         types.TreeKeeper
+	ledger       types.LedgerKeeper
+	bridge       types.BridgeKeeper
+	acceptance   types.AcceptanceKeeper
+	logger       log.Logger
 	vks          *vkcache.Cache
 	// authority may change params (the gov module account).
 	authority string
 
 	Schema          collections.Schema
 	Params          collections.Item[types.Params]
-	Identity        collections.Item[types.TreeIdentity]
 	Children        collections.Map[uint32, types.Child]
 	History         collections.Map[collections.Pair[uint32, uint64], []byte]
 	ForcedOps       collections.Map[collections.Pair[uint32, uint64], types.ForcedOperation]
 	ForcedDeadlines collections.KeySet[collections.Triple[uint64, uint32, uint64]]
 	NextForcedSeq   collections.Map[uint32, uint64]
 	ForcedHead      collections.Map[uint32, uint64]
-	AnchorHeight    collections.Item[uint64]
 	ChildrenTree    collections.Map[[]byte, []byte]
 	// Exits are the paid exits by (child, account), with the opening each was paid on.
 	Exits collections.Map[collections.Pair[uint32, uint64], types.AccountOpening]
@@ -55,12 +55,16 @@ type Keeper struct {
 	// ForcedPayloads indexes ForcedOps by (child, payload hash, sequence), so matching an update
 	// against the queue stops once every matchable entry is spent.
 	ForcedPayloads collections.KeySet[collections.Triple[uint32, []byte, uint64]]
+	// Routes are this chain's fallback-route records by message hash (DESIGN §7.5).
+	Routes collections.Map[[]byte, types.RouteRecord]
 }
 
-// NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
+// NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
+// which is a wiring bug.
 func NewKeeper(
-	cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec,
-	authority string, bank types.BankKeeper,
+	cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec, authority string,
+	bank types.BankKeeper, tree types.TreeKeeper, ledger types.LedgerKeeper, bridge types.BridgeKeeper,
+	acceptance types.AcceptanceKeeper, logger log.Logger,
 ) Keeper {
 	if _, err := addressCodec.StringToBytes(authority); err != nil {
 		panic(fmt.Errorf("invalid x/%s authority address %q: %w", types.ModuleName, authority, err))
@@ -71,10 +75,14 @@ func NewKeeper(
 		storeService: storeService,
 		addressCodec: addressCodec,
 		bank:         bank,
+		tree:         tree,
+		ledger:       ledger,
+		bridge:       bridge,
+		acceptance:   acceptance,
+		logger:       logger.With("module", "x/"+types.ModuleName),
 		vks:          vkcache.New(),
 		authority:    authority,
 		Params:       collections.NewItem(sb, types.ParamsKey, "params", codec.CollValue[types.Params](cdc)),
-		Identity:     collections.NewItem(sb, types.IdentityKey, "identity", codec.CollValue[types.TreeIdentity](cdc)),
 		Children: collections.NewMap(sb, types.ChildrenKey, "children", collections.Uint32Key,
 			codec.CollValue[types.Child](cdc)),
 		History: collections.NewMap(sb, types.HistoryKey, "history",
@@ -87,7 +95,6 @@ func NewKeeper(
 			collections.Uint64Value),
 		ForcedHead: collections.NewMap(sb, types.ForcedQueueHeadKey, "forced_head", collections.Uint32Key,
 			collections.Uint64Value),
-		AnchorHeight: collections.NewItem(sb, types.AnchorHeightKey, "anchor_height", collections.Uint64Value),
 		ChildrenTree: collections.NewMap(sb, types.ChildrenTreeKey, "children_tree", collections.BytesKey,
 			collections.BytesValue),
 		Exits: collections.NewMap(sb, types.ExitsKey, "exits",
@@ -103,6 +110,8 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Uint32Key, collections.BytesKey)),
 		ForcedPayloads: collections.NewKeySet(sb, types.ForcedPayloadsKey, "forced_payloads",
 			collections.TripleKeyCodec(collections.Uint32Key, collections.BytesKey, collections.Uint64Key)),
+		Routes: collections.NewMap(sb, types.RoutesKey, "routes", collections.BytesKey,
+			codec.CollValue[types.RouteRecord](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {
@@ -112,29 +121,5 @@ func NewKeeper(
 	return k
 }
 
-// SetAcceptanceHooks connects x/acceptance (built after this keeper, since it asks IsRoot).
-func (k *Keeper) SetAcceptanceHooks(h types.AcceptanceHooks) { k.acceptance = h }
-
-// SetAnchorOracle connects the source of known root commitments (x/bridge's root history).
-func (k *Keeper) SetAnchorOracle(o types.AnchorOracle) { k.anchors = o }
-
-// SetForcedDepositor connects the ledger that burns forced deposits (x/bridge).
-func (k *Keeper) SetForcedDepositor(d types.ForcedDepositor) { k.deposits = d }
-
-// SetRouter connects the fallback router that takes routed messages carried by updates (x/bridge).
-func (k *Keeper) SetRouter(r types.Router) { k.router = r }
-
-// SetExitMinter connects the ledger that pays exits (x/bridge, built after this keeper).
-func (k *Keeper) SetExitMinter(m types.ExitMinter) { k.exits = m }
-
 // GetAuthority returns the address allowed to change params.
 func (k Keeper) GetAuthority() string { return k.authority }
-
-// IsRoot reports whether this chain is the root of the tree (its path is empty).
-func (k Keeper) IsRoot(ctx context.Context) (bool, error) {
-	id, err := k.Identity.Get(ctx)
-	if err != nil {
-		return false, err
-	}
-	return id.IsRoot(), nil
-}

@@ -97,3 +97,23 @@ func (m msgServer) Exit(ctx context.Context, msg *types.MsgExit) (*types.MsgExit
 	}
 	return &types.MsgExitResponse{Amount: amount}, nil
 }
+
+// RouteMessage moves an expired message along the fallback route (DESIGN §7.5).
+func (m msgServer) RouteMessage(ctx context.Context, msg *types.MsgRouteMessage) (*types.MsgRouteMessageResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	record, err := m.routeMessage(ctx, msg.Routed)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgRouteMessageResponse{MessageHash: record.MessageHash, Status: record.Status}, nil
+}
+
+// ReceiveForced mints a forced operation proven in the parent's queue for this chain (DESIGN §8).
+func (m msgServer) ReceiveForced(ctx context.Context, msg *types.MsgReceiveForced) (*types.MsgReceiveForcedResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	return m.receiveForced(ctx, msg)
+}

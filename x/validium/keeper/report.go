@@ -16,12 +16,9 @@ import (
 // is hashed (a histogram of 10^5 buckets takes seconds to digest), then requires its digest to
 // be the commitment's acceptance digest (DESIGN §6).
 func (k Keeper) reportedHistogram(ctx context.Context, buckets []acceptancetypes.HistogramBucket, c commitment.Commitment) (acceptancetypes.Histogram, error) {
-	limit := types.MaxReportedBuckets
-	if k.acceptance != nil {
-		var err error
-		if limit, err = k.acceptance.MaxReportBuckets(ctx); err != nil {
-			return nil, err
-		}
+	limit, err := k.acceptance.MaxReportBuckets(ctx)
+	if err != nil {
+		return nil, err
 	}
 	if len(buckets) > limit {
 		return nil, errorsmod.Wrapf(types.ErrTooManyBuckets, "%d > %d", len(buckets), limit)

@@ -1,29 +1,15 @@
 package keeper_test
 
 import (
-	"context"
 	"errors"
 
+	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
-	"github.com/slush-tree/slush/testutil/keepertest"
-	"github.com/slush-tree/slush/x/validium/keeper"
+	"github.com/slush-tree/slush/circuits/ledger"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
-
-// recordingRouter is the Router mock: it records what updates carry up, or refuses.
-type recordingRouter struct {
-	routed []uint32 // the child index of every routed message handed over
-	refuse error
-}
-
-func (r *recordingRouter) RouteFromChild(_ context.Context, index uint32, _ types.RoutedMessage) (bool, error) {
-	if r.refuse != nil {
-		return false, r.refuse
-	}
-	r.routed = append(r.routed, index)
-	return true, nil
-}
 
 // routedTo is a message from 2 to the given child of this (root) chain's child 1, routed (not
 // sent by this chain: the child can only mint it from its forced queue).
@@ -33,7 +19,7 @@ func routedTo(c *childLedger, nonce uint64) inclusion.Message {
 	return m
 }
 
-// TestRoutedForcedOps: routed messages queued for a child are consumed by a mint (the child is
+// TestRoutedForcedOps proves routed messages queued for a child are consumed by a mint (the child is
 // the destination) or by forwarding (the destination is below), in any order (DESIGN §7.5).
 func (s *KeeperTestSuite) TestRoutedForcedOps() {
 	c := s.setupUpdates()
@@ -67,20 +53,15 @@ func (s *KeeperTestSuite) TestRoutedForcedOps() {
 	s.Require().Len(exported.Snapshots, 1, "the re-election rollback point survives export")
 	s.Require().Len(exported.SnapshotOperations, 2)
 	s.Require().NoError(exported.Validate())
-	env := keepertest.New(s.T(), types.StoreKey, types.RegisterInterfaces)
-	k2 := keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, env.Authority, newFakeBank())
-	s.Require().NoError(k2.InitGenesis(env.Ctx, exported))
-	again, err := k2.ExportGenesis(env.Ctx)
-	s.Require().NoError(err)
-	s.Require().Equal(exported, again)
+	ctx2, k2 := s.requireImportsAs(exported)
 	rootBefore, err := s.keeper.ChildrenRoot(s.env.Ctx)
 	s.Require().NoError(err)
-	rootAfter, err := k2.ChildrenRoot(env.Ctx)
+	rootAfter, err := k2.ChildrenRoot(ctx2)
 	s.Require().NoError(err)
 	s.Require().True(rootBefore.Equal(&rootAfter), "the children SMT is rebuilt on import")
 }
 
-// TestRoutedForwardNotConsumed: a forward operation must be listed in forwarded; minting its
+// TestRoutedForwardNotConsumed proves a forward operation must be listed in forwarded; minting its
 // message does not count, and past its deadline the update is refused.
 func (s *KeeperTestSuite) TestRoutedForwardNotConsumed() {
 	c := s.setupUpdates()
@@ -95,39 +76,80 @@ func (s *KeeperTestSuite) TestRoutedForwardNotConsumed() {
 	s.Require().ErrorIs(err, types.ErrForcedOpExpired)
 }
 
-// TestUpdateCarriesRoutedMessages: routed messages an update carries go to the router; a
-// refusal rejects the whole update; malformed routing fields are refused before any proof work.
+// errBadInclusion is the fake x/bridge's refusal of an inclusion proof.
+var errBadInclusion = errors.New("fake bridge: bad inclusion proof")
+
+// TestUpdateCarriesRoutedMessages proves the routed messages an update carries are routed by this
+// chain (DESIGN §7.5): each is checked by x/bridge's inclusion verifier and, at its destination,
+// delivered through x/bridge; a refused proof, a malformed or unexpired message or one from
+// outside the child's subtree rejects the whole update; malformed routing fields are refused; a
+// message carried again is not new.
 func (s *KeeperTestSuite) TestUpdateCarriesRoutedMessages() {
 	c := s.setupUpdates()
+	own, err := s.stack.tree.OwnVid(s.env.Ctx)
+	s.Require().NoError(err)
+	// a message child 1 sent to this (root) chain, past its deadline (3 < root height 10)
+	up := inclusion.Message{SrcVid: c.vid, DstVid: own, Nonce: 1, Recipient: hash.Uint64(5), AssetID: hash.Uint64(7), Amount: 9, Deadline: 3}
+	withMessage := func(m inclusion.Message) func(*types.MsgSubmitUpdate) {
+		return func(u *types.MsgSubmitUpdate) { u.Routed[0].Message = ledger.EncodeMessage(m) }
+	}
+	fromOther, unexpired := up, up
+	fromOther.SrcVid = commitment.MustPackVid([]uint8{2})
+	unexpired.Deadline = 10
 	msg := s.update(c, 1, nil, 5)
-	msg.Routed = []types.RoutedMessage{{Message: []byte("m"), RootHeight: 3, Proof: []byte("p")}}
+	msg.Routed = []slushtypes.RoutedMessage{{Message: ledger.EncodeMessage(up), RootHeight: 5, Proof: []byte("proof")}}
 
-	_, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
-	s.Require().ErrorIs(err, types.ErrInvalidRoute, "no router wired")
+	cases := []struct {
+		name      string
+		edit      func(m *types.MsgSubmitUpdate)
+		verifyErr error
+		wantErr   error
+	}{
+		{"x/bridge refuses the inclusion proof", nil, errBadInclusion, errBadInclusion},
+		{"a malformed message", func(m *types.MsgSubmitUpdate) { m.Routed[0].Message = []byte("m") }, nil, types.ErrInvalidRoute},
+		{"a message from outside the child's subtree", withMessage(fromOther), nil, types.ErrInvalidRoute},
+		{"a message not past its deadline", withMessage(unexpired), nil, types.ErrNotExpired},
+		{"too many routed messages", func(m *types.MsgSubmitUpdate) {
+			m.Routed = make([]slushtypes.RoutedMessage, types.MaxRoutedPerUpdate+1)
+		}, nil, types.ErrInvalidRoute},
+		{"a forwarded hash that is no field element", func(m *types.MsgSubmitUpdate) { m.Forwarded = [][]byte{{1, 2, 3}} }, nil, types.ErrInvalidField},
+	}
+	for _, tc := range cases {
+		s.Run(tc.name, func() {
+			s.bridge.verifyErr = tc.verifyErr
+			defer func() { s.bridge.verifyErr = nil }()
+			u := cloneUpdate(msg)
+			u.Routed = append([]slushtypes.RoutedMessage(nil), msg.Routed...)
+			if tc.edit != nil {
+				tc.edit(u)
+			}
+			txCtx, _ := s.env.Ctx.CacheContext() // a failed transaction's writes are discarded
+			_, err := s.msgs.SubmitUpdate(txCtx, u)
+			s.Require().ErrorIs(err, tc.wantErr)
+			s.Require().Empty(s.bridge.routed, "nothing delivered")
+		})
+	}
 
-	router := &recordingRouter{refuse: errors.New("bad inclusion proof")}
-	s.keeper.SetRouter(router)
-	txCtx, _ := s.env.Ctx.CacheContext() // a failed transaction's writes are discarded
-	_, err = s.msgs.SubmitUpdate(txCtx, msg)
-	s.Require().ErrorContains(err, "bad inclusion proof")
-
-	tooMany := cloneUpdate(msg)
-	tooMany.Routed = make([]types.RoutedMessage, types.MaxRoutedPerUpdate+1)
-	_, err = s.msgs.SubmitUpdate(s.env.Ctx, tooMany)
-	s.Require().ErrorIs(err, types.ErrInvalidRoute)
-	badForward := cloneUpdate(msg)
-	badForward.Forwarded = [][]byte{{1, 2, 3}}
-	_, err = s.msgs.SubmitUpdate(s.env.Ctx, badForward)
-	s.Require().ErrorIs(err, types.ErrInvalidField)
-
-	router.refuse = nil
+	s.bridge.checks = nil
 	res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(1), res.Routed)
-	s.Require().Equal([]uint32{1}, router.routed)
+	s.Require().Equal([]inclusionCheck{{rootHeight: 5, kind: inclusion.KindMessage, leaf: up.Hash(), dst: own, proof: []byte("proof")}},
+		s.bridge.checks, "x/bridge checked the message's inclusion under the root height it names")
+	s.Require().Equal([]inclusion.Message{up}, s.bridge.routed, "delivered here, its destination")
+	route, err := s.query.Route(s.env.Ctx, &types.QueryRouteRequest{MessageHash: hash.EncodeElement(up.Hash())})
+	s.Require().NoError(err)
+	s.Require().Equal(slushtypes.MessageStatus_MESSAGE_STATUS_DELIVERED, route.Route.Status)
+
+	again := s.update(c, 1, res.Commitment, 6)
+	again.Routed = msg.Routed
+	res, err = s.msgs.SubmitUpdate(s.env.Ctx, again)
+	s.Require().NoError(err, "carried again: the update still goes through")
+	s.Require().Zero(res.Routed, "nothing new")
+	s.Require().Len(s.bridge.routed, 1, "delivered once")
 }
 
-// TestUpdateOperatorAndEpoch: the commitment must carry the child's operator key and epoch
+// TestUpdateOperatorAndEpoch proves the commitment must carry the child's operator key and epoch
 // (DESIGN §9: after a re-election, updates made for the old epoch are refused).
 func (s *KeeperTestSuite) TestUpdateOperatorAndEpoch() {
 	c := s.setupUpdates()

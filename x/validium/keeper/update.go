@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"cosmossdk.io/collections"
@@ -102,7 +104,7 @@ func (k Keeper) updatableChild(ctx context.Context, index uint32, operator strin
 // checkVid requires the commitment to name this child (so a proof for another child or
 // another parent cannot be replayed here: vid is also a public input of the proof).
 func (k Keeper) checkVid(ctx context.Context, index uint32, vid fr.Element) error {
-	want, err := k.childVid(ctx, index)
+	want, err := k.tree.ChildVid(ctx, index)
 	if err != nil {
 		return err
 	}
@@ -118,7 +120,7 @@ func checkOperator(child types.Child, c commitment.Commitment) error {
 	if c.Epoch != child.Epoch {
 		return errorsmod.Wrapf(types.ErrWrongEpoch, "child %d is at epoch %d, commitment says %d", child.Index, child.Epoch, c.Epoch)
 	}
-	key, err := types.DecodeOperatorKeyHash(child.OperatorKeyHash)
+	key, err := slushtypes.DecodeOperatorKeyHash(child.OperatorKeyHash)
 	if err != nil {
 		return err
 	}
@@ -128,34 +130,13 @@ func checkOperator(child types.Child, c commitment.Commitment) error {
 	return nil
 }
 
-// childVid packs this chain's path plus the child index (DESIGN §3).
-func (k Keeper) childVid(ctx context.Context, index uint32) (fr.Element, error) {
-	id, err := k.Identity.Get(ctx)
-	if err != nil {
-		return fr.Element{}, err
-	}
-	return commitment.PackVid(pathBytes(append(append([]uint32{}, id.Path...), index)))
-}
-
-// pathBytes converts a validated tree path (indices ≤ 255) to the vid packer's form.
-func pathBytes(path []uint32) []uint8 {
-	out := make([]uint8, len(path))
-	for i, p := range path {
-		out[i] = uint8(p)
-	}
-	return out
-}
-
 // checkAnchor requires the anchor to advance and to be a root height and commitment this
 // chain knows (DESIGN §5: "the anchor is a root height/commitment the parent itself knows").
 func (k Keeper) checkAnchor(ctx context.Context, child types.Child, c commitment.Commitment) error {
 	if c.AnchorHeight <= child.AnchorHeight {
 		return errorsmod.Wrapf(types.ErrStaleAnchor, "anchor %d, last %d", c.AnchorHeight, child.AnchorHeight)
 	}
-	if k.anchors == nil {
-		return errorsmod.Wrap(types.ErrUnknownAnchor, "this chain has no root commitment history yet")
-	}
-	known, ok, err := k.anchors.RootCommitmentAt(ctx, c.AnchorHeight)
+	known, ok, err := k.tree.RootCommitmentAt(ctx, c.AnchorHeight)
 	if err != nil {
 		return err
 	}
@@ -244,96 +225,6 @@ func decodeHead(head []byte) (fr.Element, error) {
 	return e, nil
 }
 
-// matchForcedOps checks the update against the child's forced queue (DESIGN §8, §7.5): a
-// queued operation is consumed by an equal inbox entry (a mint: deposits and routed messages for
-// the child itself, in any order, each entry consuming one operation) or, for a routed message
-// bound further down, by its hash in forwarded. Every forced-source entry must consume one (the
-// ledger proof does not prove those mints: the queue does); a claim-source entry may (a claim
-// that beat the route). It walks the queue in sequence order only until every entry and
-// forwarded hash is spent, refusing the update at an unconsumed operation past its deadline (the
-// oldest come first; EndBlock's deadline index freezes on any other), and returns the consumed
-// operations in queue order.
-func (k Keeper) matchForcedOps(ctx context.Context, index uint32, entries []inboxEntry, forwarded map[string]bool) ([]types.ForcedOperation, error) {
-	minted := make(map[string]int, len(entries)) // looked up only, never iterated
-	for _, e := range entries {
-		minted[string(e.key)]++
-	}
-	rootHeight, err := k.RootHeight(ctx)
-	if err != nil {
-		return nil, err
-	}
-	left, err := k.matchable(ctx, index, entries)
-	if err != nil {
-		return nil, err
-	}
-	left += len(forwarded)
-	var consumed []types.ForcedOperation
-	err = k.ForcedOps.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](index),
-		func(_ collections.Pair[uint32, uint64], op types.ForcedOperation) (bool, error) {
-			key := string(op.PayloadHash)
-			switch {
-			case op.Forward && forwarded[key]:
-				delete(forwarded, key)
-			case !op.Forward && minted[key] > 0:
-				minted[key]--
-			case op.Deadline < rootHeight: // DESIGN §8: the child must consume it by its deadline
-				return true, errorsmod.Wrapf(types.ErrForcedOpExpired, "operation %d, deadline %d, root height %d",
-					op.Sequence, op.Deadline, rootHeight)
-			default:
-				return left == 0, nil
-			}
-			consumed = append(consumed, op)
-			left--
-			return false, nil
-		})
-	if err != nil {
-		return nil, err
-	}
-	for i, e := range entries { // a forced entry the queue did not match (e.g. only a forward is queued) is unproven
-		if e.source == ledger.SourceForced && minted[string(e.key)] > 0 {
-			return nil, errorsmod.Wrapf(types.ErrUnprovenEntry, "forced inbox entry %d (%X) matches no queued mint", i, e.key)
-		}
-	}
-	return consumed, nil
-}
-
-// matchable counts the entries that can consume a queued operation, from the payload index:
-// the walk of matchForcedOps stops once that many are spent instead of reading the whole queue.
-// A forced-source entry with nothing queued is refused here (ErrUnprovenEntry). Entries are
-// unique (checkFresh).
-func (k Keeper) matchable(ctx context.Context, index uint32, entries []inboxEntry) (int, error) {
-	n := 0
-	for i, e := range entries {
-		queued, err := k.queuedWithPayload(ctx, index, e.key, 1)
-		if err != nil {
-			return 0, err
-		}
-		if queued == 0 && e.source == ledger.SourceForced {
-			return 0, errorsmod.Wrapf(types.ErrUnprovenEntry, "forced inbox entry %d (%X) is not in the child's forced queue", i, e.key)
-		}
-		n += queued
-	}
-	return n, nil
-}
-
-// advanceForcedHead moves a child's queue head to its oldest unconsumed operation.
-func (k Keeper) advanceForcedHead(ctx context.Context, index uint32) error {
-	_, next, err := k.queueBounds(ctx, index)
-	if err != nil {
-		return err
-	}
-	head := next
-	err = k.ForcedOps.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](index),
-		func(key collections.Pair[uint32, uint64], _ types.ForcedOperation) (bool, error) {
-			head = key.K2()
-			return true, nil
-		})
-	if err != nil {
-		return err
-	}
-	return k.ForcedHead.Set(ctx, index, head)
-}
-
 // publicInputs is the ledger circuit's public input vector for this update, in its order:
 // vid, old/new ledger root, old/new inbox, old/new outbox, old/new receipts, anchor height,
 // anchor commitment.
@@ -387,10 +278,8 @@ func (k Keeper) recordUpdate(
 ) (*types.MsgSubmitUpdateResponse, error) {
 	h := c.Hash()
 	commitmentBytes := hash.EncodeElement(h)
-	if k.acceptance != nil {
-		if err := k.acceptance.OnChildUpdate(ctx, child.Index, c.AnchorHeight, commitmentBytes, histogram, subtree); err != nil {
-			return nil, err
-		}
+	if err := k.acceptance.OnChildUpdate(ctx, child.Index, c.AnchorHeight, commitmentBytes, histogram, subtree); err != nil {
+		return nil, err
 	}
 	child.LatestCommitment = commitmentBytes
 	child.LedgerRoot = hash.EncodeElement(c.LedgerRoot)
@@ -444,26 +333,6 @@ func (k Keeper) ChildrenRoot(ctx context.Context) (fr.Element, error) {
 		return fr.Element{}, err
 	}
 	return tree.Root()
-}
-
-// OwnVid is this chain's own vid (its path packed, DESIGN §3).
-func (k Keeper) OwnVid(ctx context.Context) (fr.Element, error) {
-	id, err := k.Identity.Get(ctx)
-	if err != nil {
-		return fr.Element{}, err
-	}
-	return commitment.PackVid(pathBytes(id.Path))
-}
-
-// OwnOperator is the operator key hash and epoch this chain binds into its own commitments
-// (DESIGN §3, §9).
-func (k Keeper) OwnOperator(ctx context.Context) (fr.Element, uint64, error) {
-	id, err := k.Identity.Get(ctx)
-	if err != nil {
-		return fr.Element{}, 0, err
-	}
-	key, err := types.DecodeOperatorKeyHash(id.OperatorKeyHash)
-	return key, id.Epoch, err
 }
 
 // ChildProof is the children-SMT path of a child under this chain's children root: what an

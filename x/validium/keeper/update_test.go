@@ -1,7 +1,6 @@
 package keeper_test
 
 import (
-	"context"
 	"math/big"
 	"slices"
 	"sync"
@@ -18,7 +17,9 @@ import (
 	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
+	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -39,7 +40,7 @@ var (
 	ledgerErr  error
 )
 
-func (s *KeeperTestSuite) ledger() ledgerSystem {
+func (s *KeeperTestSuite) ledgerKeys() ledgerSystem {
 	ledgerOnce.Do(func() {
 		ccs, err := ledger.Compile(ledgerParams)
 		if err != nil {
@@ -58,14 +59,16 @@ func (s *KeeperTestSuite) ledger() ledgerSystem {
 	return ledgerSys
 }
 
-// anchorBook is the AnchorOracle mock: the root commitments this (root) chain knows, at the
-// declared root heights. Each is a real commitment record whose outbox holds the messages this
+// anchorBook is this (root) chain's history of own commitments, at the declared root heights, as
+// children anchor to them. Each is a real commitment record whose outbox holds the messages this
 // chain sent before it was sealed (on first use), so children can claim them under it: a
-// claim's inclusion path is the record itself (DESIGN §7.2, zero hops).
+// claim's inclusion path is the record itself (DESIGN §7.2, zero hops). Sealing stores the record
+// with x/tree as the root's own commitment at that height, where x/validium's checkAnchor finds it.
 type anchorBook struct {
 	sent     []inclusion.Message // this chain's outbox, in order
 	declared map[uint64]bool
 	sealed   map[uint64]sealedRoot
+	record   func(h uint64, c commitment.Commitment) // stores a sealed record with x/tree
 }
 
 // sealedRoot is the root record at one height and how many sent messages its outbox holds.
@@ -74,8 +77,13 @@ type sealedRoot struct {
 	size   int
 }
 
-func newAnchorBook(heights ...uint64) *anchorBook {
-	b := &anchorBook{declared: map[uint64]bool{}, sealed: map[uint64]sealedRoot{}}
+// newAnchors declares the root heights children may anchor to; sealing one stores it with x/tree.
+func (s *KeeperTestSuite) newAnchors(heights ...uint64) *anchorBook {
+	b := &anchorBook{declared: map[uint64]bool{}, sealed: map[uint64]sealedRoot{}, record: func(h uint64, c commitment.Commitment) {
+		s.Require().NoError(s.stack.tree.Commitments.Set(s.env.Ctx, int64(h), treetypes.OwnCommitment{
+			Height: int64(h), Commitment: hash.EncodeElement(c.Hash()), Fields: slushtypes.NewCommitmentFields(c),
+		}))
+	}}
 	for _, h := range heights {
 		b.declare(h)
 	}
@@ -124,23 +132,20 @@ func (b *anchorBook) seal(h uint64) (sealedRoot, bool, error) {
 		AnchorHeight: h, AcceptanceDigest: hash.Uint64(1),
 	}}
 	b.sealed[h] = r
+	b.record(h, r.record)
 	return r, true, nil
 }
 
-func (b *anchorBook) RootCommitmentAt(_ context.Context, h uint64) ([]byte, bool, error) {
-	r, ok, err := b.seal(h)
-	if !ok || err != nil {
-		return nil, ok, err
-	}
-	return hash.EncodeElement(r.record.Hash()), true, nil
-}
-
-// anchorAt is the root commitment at a declared root height h (sealing it).
+// anchorAt is the root commitment at a declared root height h (sealing it), as x/tree now knows it.
 func (s *KeeperTestSuite) anchorAt(h uint64) []byte {
-	c, ok, err := s.anchors.RootCommitmentAt(context.Background(), h)
+	r, ok, err := s.anchors.seal(h)
 	s.Require().NoError(err)
 	s.Require().True(ok, "root height %d is not declared", h)
-	return c
+	known, ok, err := s.stack.tree.RootCommitmentAt(s.env.Ctx, h)
+	s.Require().NoError(err)
+	s.Require().True(ok)
+	s.Require().Equal(hash.EncodeElement(r.record.Hash()), known)
+	return known
 }
 
 // claimWitnesses proves each claimed message in this chain's outbox under the root record at h.
@@ -239,6 +244,14 @@ func (c *childLedger) deposit(seed string, amount uint64) inclusion.Message {
 	return m
 }
 
+// depositDue is deposit with the message's deadline: the root height after which it is routed, not claimed.
+func (c *childLedger) depositDue(seed string, amount, deadline uint64) inclusion.Message {
+	m := c.message(seed, amount)
+	m.Deadline = deadline
+	c.book.send(m)
+	return m
+}
+
 // update proves a batch minting each message and returns the MsgSubmitUpdate for it. A message
 // this chain has queued for the child is minted as forced, any other as claimed.
 func (s *KeeperTestSuite) update(c *childLedger, index uint32, prev []byte, anchor uint64, msgs ...inclusion.Message) *types.MsgSubmitUpdate {
@@ -261,7 +274,7 @@ func (s *KeeperTestSuite) update(c *childLedger, index uint32, prev []byte, anch
 // updateWith proves a batch minting each entry with its source (claims proven under the root
 // commitment at anchor) and returns the MsgSubmitUpdate for it, without exit proofs.
 func (s *KeeperTestSuite) updateWith(c *childLedger, index uint32, prev []byte, anchor uint64, in ...inbound) *types.MsgSubmitUpdate {
-	sys := s.ledger()
+	sys := s.ledgerKeys()
 	b, err := ledger.NewBatchBuilder(c.state)
 	s.Require().NoError(err)
 	entries := make([]types.InboxEntry, len(in))
@@ -283,7 +296,7 @@ func (s *KeeperTestSuite) updateWith(c *childLedger, index uint32, prev []byte, 
 		Operator:       s.operator(byte(index)).String(),
 		ChildIndex:     index,
 		PrevCommitment: prev,
-		NewCommitment: types.CommitmentFields{
+		NewCommitment: slushtypes.CommitmentFields{
 			Vid: hash.EncodeElement(c.vid), LedgerRoot: hash.EncodeElement(w.Public.NewLedgerRoot),
 			OutboxRoot: hash.EncodeElement(w.Public.NewOutbox), ReceiptRoot: hash.EncodeElement(w.Public.NewReceipts),
 			ChildrenRoot: hash.EncodeElement(c.childrenRoot), FinalizedChildrenRoot: hash.EncodeElement(c.finalizedChildren),
@@ -301,29 +314,30 @@ func (s *KeeperTestSuite) updateWith(c *childLedger, index uint32, prev []byte, 
 func (s *KeeperTestSuite) registerLedgerChild(c *childLedger, index byte) {
 	lr, or, rr := c.roots(s)
 	res, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
-		Operator: s.operator(index).String(), VerifyingKey: s.ledger().vk, Bond: types.DefaultMinChildBond,
+		Operator: s.operator(index).String(), VerifyingKey: s.ledgerKeys().vk, Bond: types.DefaultMinChildBond,
 		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
 	})
 	s.Require().NoError(err)
 	s.Require().Equal(uint32(index), res.Index)
 }
 
+// setupUpdates declares the anchors 5, 6 and 8, moves to block 10 and registers child 1 with
+// the ledger circuit's key.
 func (s *KeeperTestSuite) setupUpdates() *childLedger {
-	s.anchors = newAnchorBook(5, 6, 8)
-	s.keeper.SetAnchorOracle(s.anchors)
+	s.anchors = s.newAnchors(5, 6, 8)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
 	c := newChildLedger(s, []uint8{1})
 	s.registerLedgerChild(c, 1)
 	return c
 }
 
-// TestSubmitUpdateHappyPath: a real proof of a batch consuming a forced deposit is accepted;
+// TestSubmitUpdateHappyPath proves a real proof of a batch consuming a forced deposit is accepted;
 // the child's roots (receipt root included: one receipt per mint), history, children SMT, queue
 // and acceptance record all move.
 func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	c := s.setupUpdates()
 	m := c.deposit("alice", 40)
-	s.deposit.fixed["alice-40"] = m
+	s.bridge.fixed["alice-40"] = m
 	forced, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
 		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte("alice-40"),
 	})
@@ -366,7 +380,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	s.Require().NoError(err)
 }
 
-// TestSubmitUpdateRejections: each check of DESIGN §5 fails with its own error and changes nothing.
+// TestSubmitUpdateRejections proves each check of DESIGN §5 fails with its own error and changes nothing.
 func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 	c := s.setupUpdates()
 	other := newChildLedger(s, []uint8{2})
@@ -405,9 +419,9 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 		{"unknown anchor height", func(m *types.MsgSubmitUpdate) { m.NewCommitment.AnchorHeight = 7 }, types.ErrUnknownAnchor},
 		{"wrong anchor commitment", func(m *types.MsgSubmitUpdate) { m.NewCommitment.AnchorCommitment = payload(1) }, types.ErrUnknownAnchor},
 		{"stale anchor", func(m *types.MsgSubmitUpdate) { m.NewCommitment.AnchorHeight = 5 }, types.ErrStaleAnchor},
-		{"field element equal to the modulus", func(m *types.MsgSubmitUpdate) { m.NewCommitment.LedgerRoot = modulus }, types.ErrInvalidField},
-		{"field element above the modulus", func(m *types.MsgSubmitUpdate) { m.NewCommitment.OutboxRoot = aboveModulus }, types.ErrInvalidField},
-		{"short field element", func(m *types.MsgSubmitUpdate) { m.NewCommitment.Vid = m.NewCommitment.Vid[1:] }, types.ErrInvalidField},
+		{"field element equal to the modulus", func(m *types.MsgSubmitUpdate) { m.NewCommitment.LedgerRoot = modulus }, slushtypes.ErrInvalidField},
+		{"field element above the modulus", func(m *types.MsgSubmitUpdate) { m.NewCommitment.OutboxRoot = aboveModulus }, slushtypes.ErrInvalidField},
+		{"short field element", func(m *types.MsgSubmitUpdate) { m.NewCommitment.Vid = m.NewCommitment.Vid[1:] }, slushtypes.ErrInvalidField},
 		{"inbox entry above the modulus", func(m *types.MsgSubmitUpdate) { m.InboxEntries[0].MessageHash = aboveModulus }, types.ErrInvalidField},
 		{"inbox entry without a source", func(m *types.MsgSubmitUpdate) { m.InboxEntries[0].Source = 0 }, types.ErrInvalidField},
 		{"inbox entry with an unknown source", func(m *types.MsgSubmitUpdate) { m.InboxEntries[0].Source = 4 }, types.ErrInvalidField},
@@ -427,8 +441,8 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 		}, types.ErrInvalidProof},
 		{"finalized children root above the modulus", func(m *types.MsgSubmitUpdate) {
 			m.NewCommitment.FinalizedChildrenRoot = aboveModulus
-		}, types.ErrInvalidField},
-		{"no finalized children root", func(m *types.MsgSubmitUpdate) { m.NewCommitment.FinalizedChildrenRoot = nil }, types.ErrInvalidField},
+		}, slushtypes.ErrInvalidField},
+		{"no finalized children root", func(m *types.MsgSubmitUpdate) { m.NewCommitment.FinalizedChildrenRoot = nil }, slushtypes.ErrInvalidField},
 		{"ledger root not the proven one", func(m *types.MsgSubmitUpdate) { m.NewCommitment.LedgerRoot = payload(77) }, types.ErrInvalidProof},
 		{"histogram not the committed one", func(m *types.MsgSubmitUpdate) { m.Histogram[0].Count = 2 }, types.ErrAcceptanceDigest},
 		{"garbage proof bytes", func(m *types.MsgSubmitUpdate) { m.Proof = []byte("garbage") }, types.ErrInvalidProof},
@@ -470,10 +484,9 @@ func cloneUpdate(m *types.MsgSubmitUpdate) *types.MsgSubmitUpdate {
 	return &c
 }
 
-// TestSubmitUpdateWrongVerifyingKey: a child registered with another circuit's key cannot update.
+// TestSubmitUpdateWrongVerifyingKey proves a child registered with another circuit's key cannot update.
 func (s *KeeperTestSuite) TestSubmitUpdateWrongVerifyingKey() {
-	s.anchors = newAnchorBook(5)
-	s.keeper.SetAnchorOracle(s.anchors)
+	s.anchors = s.newAnchors(5)
 	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
 	c := newChildLedger(s, []uint8{1})
 	lr, or, rr := c.roots(s)
@@ -486,7 +499,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateWrongVerifyingKey() {
 	s.Require().ErrorIs(err, types.ErrInvalidProof)
 }
 
-// TestSubmitUpdateFrozenAndExpired: an update that skips a forced operation past its deadline is
+// TestSubmitUpdateFrozenAndExpired proves an update that skips a forced operation past its deadline is
 // rejected, EndBlock freezes the child, and a frozen child accepts no update.
 func (s *KeeperTestSuite) TestSubmitUpdateFrozenAndExpired() {
 	c := s.setupUpdates()

@@ -3,6 +3,8 @@ package types
 import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/slush-tree/slush/circuits/commitment"
@@ -104,14 +106,14 @@ const ExitProofGas = 100_000
 // finalized children (only a finalized state can be exited from, DESIGN §8), and the account
 // sits in that commitment's ledger. It returns the exit message the proof justifies.
 func (p ExitProof) Verify(parent commitment.Commitment, parentPath []uint8) (inclusion.Message, error) {
-	if p.ChildIndex == 0 || p.ChildIndex > MaxChildIndex {
+	if p.ChildIndex == 0 || p.ChildIndex > slushtypes.MaxChildIndex {
 		return inclusion.Message{}, errorsmod.Wrapf(ErrInvalidExitProof, "child index %d", p.ChildIndex)
 	}
 	exited, account, err := p.Opening.Open()
 	if err != nil {
 		return inclusion.Message{}, err
 	}
-	vid, err := commitment.PackVid(append(append([]uint8{}, parentPath...), uint8(p.ChildIndex)))
+	vid, err := slushtypes.Path(parentPath).Child(uint8(p.ChildIndex)).Vid()
 	if err != nil {
 		return inclusion.Message{}, errorsmod.Wrap(ErrInvalidExitProof, err.Error())
 	}

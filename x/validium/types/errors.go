@@ -84,4 +84,13 @@ var (
 	// ErrTooManyBuckets is returned for a reported histogram with more buckets than allowed,
 	// before it is hashed.
 	ErrTooManyBuckets = errorsmod.Register(ModuleName, 40, "histogram has too many buckets")
+	// ErrNotExpired is returned for routing a message whose deadline has not passed (it is claimed instead).
+	ErrNotExpired = errorsmod.Register(ModuleName, 41, "message deadline has not passed: it is claimed, not routed")
+	// ErrAlreadyRouted is returned when this chain has already routed the message.
+	ErrAlreadyRouted = errorsmod.Register(ModuleName, 42, "message already routed here")
+	// ErrInvalidForcedOp is returned for a forced operation that is not this chain's to mint:
+	// not proven in the parent's queue, for another child, a forward, or another message.
+	ErrInvalidForcedOp = errorsmod.Register(ModuleName, 43, "invalid forced operation")
+	// ErrUnknownRoute is returned when this chain holds no route record of a message.
+	ErrUnknownRoute = errorsmod.Register(ModuleName, 44, "no route record of that message")
 )

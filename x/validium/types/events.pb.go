@@ -5,10 +5,13 @@ package types
 
 import (
 	fmt "fmt"
-	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
 	math "math"
 	math_bits "math/bits"
+
+	proto "github.com/cosmos/gogoproto/proto"
+
+	types "github.com/slush-tree/slush/types"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -488,6 +491,152 @@ func (m *EventBondPosted) GetBond() string {
 	return ""
 }
 
+// EventRouted is emitted when a message on the fallback route moves through this chain.
+type EventRouted struct {
+	// message_hash is the message's hash.
+	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// status is what this chain did: ROUTED_UP, ROUTED_DOWN or DELIVERED.
+	Status types.MessageStatus `protobuf:"varint,2,opt,name=status,proto3,enum=slush.types.v1.MessageStatus" json:"status,omitempty"`
+	// child_index is the child it was queued for (ROUTED_DOWN).
+	ChildIndex uint32 `protobuf:"varint,3,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// already_delivered is set when the destination had claimed it before: nothing was minted.
+	AlreadyDelivered bool `protobuf:"varint,4,opt,name=already_delivered,json=alreadyDelivered,proto3" json:"already_delivered,omitempty"`
+}
+
+func (m *EventRouted) Reset()         { *m = EventRouted{} }
+func (m *EventRouted) String() string { return proto.CompactTextString(m) }
+func (*EventRouted) ProtoMessage()    {}
+func (*EventRouted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8a750648c4d4362a, []int{7}
+}
+func (m *EventRouted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRouted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRouted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRouted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRouted.Merge(m, src)
+}
+func (m *EventRouted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRouted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRouted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRouted proto.InternalMessageInfo
+
+func (m *EventRouted) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *EventRouted) GetStatus() types.MessageStatus {
+	if m != nil {
+		return m.Status
+	}
+	return types.MessageStatus_MESSAGE_STATUS_UNSPECIFIED
+}
+
+func (m *EventRouted) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *EventRouted) GetAlreadyDelivered() bool {
+	if m != nil {
+		return m.AlreadyDelivered
+	}
+	return false
+}
+
+// EventForcedReceived is emitted when a forced operation of the parent's queue is minted here.
+type EventForcedReceived struct {
+	// message_hash is the message's hash (its nullifier).
+	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// amount is the minted amount.
+	Amount uint64 `protobuf:"varint,2,opt,name=amount,proto3" json:"amount,omitempty"`
+	// sequence is the operation's position in this chain's queue on the parent.
+	Sequence uint64 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// receipt_index is the receipt's position in the receipt tree.
+	ReceiptIndex uint64 `protobuf:"varint,4,opt,name=receipt_index,json=receiptIndex,proto3" json:"receipt_index,omitempty"`
+}
+
+func (m *EventForcedReceived) Reset()         { *m = EventForcedReceived{} }
+func (m *EventForcedReceived) String() string { return proto.CompactTextString(m) }
+func (*EventForcedReceived) ProtoMessage()    {}
+func (*EventForcedReceived) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8a750648c4d4362a, []int{8}
+}
+func (m *EventForcedReceived) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventForcedReceived) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventForcedReceived.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventForcedReceived) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventForcedReceived.Merge(m, src)
+}
+func (m *EventForcedReceived) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventForcedReceived) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventForcedReceived.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventForcedReceived proto.InternalMessageInfo
+
+func (m *EventForcedReceived) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *EventForcedReceived) GetAmount() uint64 {
+	if m != nil {
+		return m.Amount
+	}
+	return 0
+}
+
+func (m *EventForcedReceived) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *EventForcedReceived) GetReceiptIndex() uint64 {
+	if m != nil {
+		return m.ReceiptIndex
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*EventChildRegistered)(nil), "slush.validium.v1.EventChildRegistered")
 	proto.RegisterType((*EventChildDeregistered)(nil), "slush.validium.v1.EventChildDeregistered")
@@ -496,42 +645,52 @@ func init() {
 	proto.RegisterType((*EventChildUpdated)(nil), "slush.validium.v1.EventChildUpdated")
 	proto.RegisterType((*EventExit)(nil), "slush.validium.v1.EventExit")
 	proto.RegisterType((*EventBondPosted)(nil), "slush.validium.v1.EventBondPosted")
+	proto.RegisterType((*EventRouted)(nil), "slush.validium.v1.EventRouted")
+	proto.RegisterType((*EventForcedReceived)(nil), "slush.validium.v1.EventForcedReceived")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/events.proto", fileDescriptor_8a750648c4d4362a) }
 
 var fileDescriptor_8a750648c4d4362a = []byte{
-	// 466 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x93, 0xc1, 0x6e, 0xd3, 0x40,
-	0x10, 0x86, 0xbb, 0x60, 0x2a, 0x3a, 0x49, 0x29, 0xb5, 0xaa, 0x2a, 0xe2, 0xe0, 0x06, 0x73, 0x20,
-	0x07, 0x88, 0x55, 0x71, 0xe2, 0xda, 0xd2, 0xa8, 0x9c, 0x40, 0x96, 0xb8, 0x70, 0x89, 0x36, 0xde,
-	0x21, 0x5e, 0xc9, 0xde, 0x31, 0xbb, 0xeb, 0x90, 0xf6, 0xc2, 0x2b, 0x20, 0x1e, 0x80, 0xe7, 0xe1,
-	0xd8, 0x23, 0x47, 0x94, 0xbc, 0x08, 0xf2, 0x7a, 0x89, 0xb9, 0x25, 0x12, 0xb7, 0xfd, 0xff, 0x1d,
-	0x6b, 0x3e, 0xff, 0x3b, 0x03, 0x91, 0x29, 0x6a, 0x93, 0x27, 0x0b, 0x5e, 0x48, 0x21, 0xeb, 0x32,
-	0x59, 0x9c, 0x27, 0xb8, 0x40, 0x65, 0xcd, 0xb8, 0xd2, 0x64, 0x29, 0x3c, 0x76, 0xf7, 0xe3, 0xbf,
-	0xf7, 0xe3, 0xc5, 0x79, 0x3c, 0x87, 0x93, 0xab, 0xa6, 0xe4, 0x32, 0x97, 0x85, 0x48, 0x71, 0x2e,
-	0x8d, 0x45, 0x8d, 0x22, 0x3c, 0x83, 0x5e, 0xd6, 0x58, 0x53, 0xa9, 0x04, 0x2e, 0x07, 0x6c, 0xc8,
-	0x46, 0x87, 0x29, 0x38, 0xeb, 0x6d, 0xe3, 0x84, 0x4f, 0xe0, 0x21, 0x55, 0xa8, 0xb9, 0x25, 0x3d,
-	0xb8, 0x37, 0x64, 0xa3, 0x83, 0x74, 0xa3, 0xc3, 0x10, 0x82, 0x19, 0x29, 0x31, 0xb8, 0xef, 0x7c,
-	0x77, 0x8e, 0x5f, 0xc3, 0x69, 0xd7, 0xe8, 0x0d, 0xea, 0xdd, 0x5b, 0xc5, 0x05, 0x3c, 0xee, 0x3e,
-	0x9d, 0x68, 0xba, 0x45, 0xb5, 0x9d, 0xef, 0x0c, 0x7a, 0x9a, 0xc8, 0x4e, 0x73, 0x94, 0xf3, 0xdc,
-	0x3a, 0xc4, 0x20, 0x85, 0xc6, 0xba, 0x76, 0x4e, 0x78, 0x0a, 0xfb, 0x1a, 0xb9, 0x21, 0xe5, 0x31,
-	0xbd, 0x8a, 0xbf, 0x33, 0x1f, 0xc9, 0x84, 0x74, 0x86, 0xe2, 0x9d, 0xfb, 0x29, 0x49, 0x6a, 0xa7,
-	0x48, 0x0c, 0x7e, 0xae, 0x51, 0x65, 0xe8, 0xfb, 0x6d, 0x74, 0x73, 0x27, 0x90, 0x8b, 0x42, 0x2a,
-	0x74, 0xfd, 0x82, 0x74, 0xa3, 0xc3, 0xa7, 0xd0, 0xaf, 0xf8, 0x4d, 0x41, 0x5c, 0x4c, 0x73, 0x6e,
-	0xf2, 0x41, 0x30, 0x64, 0xa3, 0x7e, 0xda, 0xf3, 0xde, 0x35, 0x37, 0x79, 0xfc, 0x83, 0xc1, 0x71,
-	0x97, 0xc1, 0x87, 0x4a, 0x70, 0xbb, 0xcb, 0x23, 0x6d, 0x0d, 0x21, 0x02, 0xc8, 0xa8, 0x2c, 0xa5,
-	0x2d, 0x51, 0x59, 0x07, 0xd6, 0x4f, 0xff, 0x71, 0xc2, 0xe7, 0x70, 0xf4, 0xc9, 0xc5, 0x30, 0xcd,
-	0x48, 0x99, 0xba, 0x44, 0xe1, 0xe8, 0x82, 0xf4, 0x51, 0x6b, 0x5f, 0x7a, 0x37, 0xfe, 0x0a, 0x07,
-	0x8e, 0xef, 0x6a, 0x29, 0xed, 0x76, 0xae, 0x67, 0x70, 0xc8, 0xb3, 0x8c, 0x6a, 0x65, 0x7d, 0x49,
-	0x4b, 0xd6, 0xf7, 0x66, 0x5b, 0x74, 0x02, 0x0f, 0xe8, 0x8b, 0x42, 0xed, 0xb1, 0x5a, 0xd1, 0x3c,
-	0x1b, 0x2f, 0x9b, 0x22, 0x0f, 0xe2, 0x55, 0x7c, 0x0b, 0x47, 0x0e, 0xe0, 0x82, 0x94, 0x78, 0x4f,
-	0xc6, 0xfe, 0xef, 0x0c, 0x77, 0x7d, 0xfc, 0x78, 0xb4, 0x6a, 0x33, 0xdb, 0x41, 0x37, 0xdb, 0x17,
-	0x93, 0x9f, 0xab, 0x88, 0xdd, 0xad, 0x22, 0xf6, 0x7b, 0x15, 0xb1, 0x6f, 0xeb, 0x68, 0xef, 0x6e,
-	0x1d, 0xed, 0xfd, 0x5a, 0x47, 0x7b, 0x1f, 0x5f, 0xcc, 0xa5, 0xcd, 0xeb, 0xd9, 0x38, 0xa3, 0x32,
-	0x71, 0xcb, 0xf7, 0xd2, 0x6a, 0xc4, 0xf6, 0x98, 0x2c, 0xbb, 0x4d, 0xb5, 0x37, 0x15, 0x9a, 0xd9,
-	0xbe, 0x5b, 0xd3, 0x57, 0x7f, 0x02, 0x00, 0x00, 0xff, 0xff, 0x35, 0xc4, 0x62, 0x7a, 0xc8, 0x03,
-	0x00, 0x00,
+	// 604 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x54, 0xcd, 0x6e, 0x13, 0x31,
+	0x10, 0xee, 0xb6, 0xa1, 0x6a, 0x27, 0xe9, 0xdf, 0x52, 0x55, 0x51, 0x25, 0xb6, 0xed, 0xf6, 0x40,
+	0x25, 0x20, 0x51, 0x41, 0x1c, 0xb8, 0xf6, 0x4f, 0xe5, 0x80, 0x40, 0x46, 0x5c, 0xb8, 0x44, 0xee,
+	0x7a, 0xc8, 0x5a, 0xda, 0xb5, 0x83, 0xed, 0x5d, 0xda, 0x5e, 0x78, 0x05, 0xe0, 0x01, 0x78, 0x0b,
+	0xde, 0x81, 0x63, 0x8f, 0x1c, 0x51, 0xfb, 0x22, 0xc8, 0x3f, 0x4d, 0x42, 0x39, 0x24, 0x12, 0x37,
+	0xcf, 0xe7, 0xb1, 0xbe, 0x6f, 0xe6, 0x9b, 0x31, 0x24, 0xba, 0xa8, 0x74, 0xde, 0xad, 0x69, 0xc1,
+	0x19, 0xaf, 0xca, 0x6e, 0xbd, 0xdf, 0xc5, 0x1a, 0x85, 0xd1, 0x9d, 0x81, 0x92, 0x46, 0xc6, 0x6b,
+	0xee, 0xbe, 0x73, 0x7b, 0xdf, 0xa9, 0xf7, 0x37, 0x37, 0xfd, 0x13, 0x73, 0x31, 0x40, 0x6d, 0xf3,
+	0xdd, 0xc1, 0xa7, 0xa7, 0x7d, 0x58, 0x3f, 0xb6, 0xcf, 0x0f, 0x73, 0x5e, 0x30, 0x82, 0x7d, 0xae,
+	0x0d, 0x2a, 0x64, 0xf1, 0x16, 0x34, 0x33, 0x0b, 0xf5, 0xb8, 0x60, 0x78, 0xde, 0x8e, 0xb6, 0xa3,
+	0xbd, 0x25, 0x02, 0x0e, 0x7a, 0x69, 0x91, 0x78, 0x13, 0x16, 0xe4, 0x00, 0x15, 0x35, 0x52, 0xb5,
+	0x67, 0xb7, 0xa3, 0xbd, 0x45, 0x32, 0x8c, 0xe3, 0x18, 0x1a, 0x67, 0x52, 0xb0, 0xf6, 0x9c, 0xc3,
+	0xdd, 0x39, 0x7d, 0x01, 0x1b, 0x23, 0xa2, 0x23, 0x54, 0xd3, 0x53, 0xa5, 0x05, 0xac, 0x8e, 0x9e,
+	0x9e, 0x28, 0x79, 0x89, 0x62, 0xb2, 0xbe, 0x2d, 0x68, 0x2a, 0x29, 0x4d, 0x2f, 0x47, 0xde, 0xcf,
+	0x8d, 0x93, 0xd8, 0x20, 0x60, 0xa1, 0x53, 0x87, 0xc4, 0x1b, 0x30, 0xaf, 0x90, 0x6a, 0x29, 0x82,
+	0xcc, 0x10, 0xa5, 0xdf, 0xa2, 0xd0, 0x92, 0x13, 0xa9, 0x32, 0x64, 0xaf, 0x5d, 0x51, 0x5c, 0x8a,
+	0xa9, 0x5a, 0xa2, 0xf1, 0x63, 0x85, 0x22, 0xc3, 0xc0, 0x37, 0x8c, 0xed, 0x1d, 0x43, 0xca, 0x0a,
+	0x2e, 0xd0, 0xf1, 0x35, 0xc8, 0x30, 0x8e, 0x77, 0xa0, 0x35, 0xa0, 0x17, 0x85, 0xa4, 0xac, 0x97,
+	0x53, 0x9d, 0xb7, 0x1b, 0xdb, 0xd1, 0x5e, 0x8b, 0x34, 0x03, 0x76, 0x4a, 0x75, 0x9e, 0x7e, 0x8f,
+	0x60, 0x6d, 0xd4, 0x83, 0x77, 0x03, 0x46, 0xcd, 0x34, 0x26, 0x4d, 0x6c, 0x42, 0x02, 0x90, 0xc9,
+	0xb2, 0xe4, 0xa6, 0x44, 0x61, 0x9c, 0xb0, 0x16, 0x19, 0x43, 0xe2, 0x87, 0xb0, 0xf2, 0xc1, 0xb5,
+	0xa1, 0x97, 0x49, 0xa1, 0xab, 0x12, 0x99, 0x53, 0xd7, 0x20, 0xcb, 0x1e, 0x3e, 0x0c, 0x68, 0xfa,
+	0x19, 0x16, 0x9d, 0xbe, 0xe3, 0x73, 0x6e, 0x26, 0xeb, 0xda, 0x85, 0x25, 0x9a, 0x65, 0xb2, 0x12,
+	0x26, 0xa4, 0x78, 0x65, 0xad, 0x00, 0xfa, 0xa4, 0x75, 0xb8, 0x27, 0x3f, 0x09, 0x54, 0x41, 0x96,
+	0x0f, 0xac, 0x6d, 0xb4, 0xb4, 0x49, 0x41, 0x48, 0x88, 0xd2, 0x4b, 0x58, 0x71, 0x02, 0x0e, 0xa4,
+	0x60, 0x6f, 0xa4, 0x36, 0xff, 0x3b, 0xc3, 0x23, 0x9e, 0x30, 0x1e, 0x3e, 0x1a, 0xce, 0x76, 0x63,
+	0x6c, 0xb6, 0x7f, 0x44, 0xd0, 0x74, 0xe4, 0x44, 0x56, 0x96, 0x78, 0x07, 0x5a, 0x25, 0x6a, 0x4d,
+	0xfb, 0xe8, 0x0d, 0x8d, 0xbc, 0xa1, 0x01, 0xb3, 0x86, 0xc6, 0xcf, 0x61, 0x5e, 0x1b, 0x6a, 0x2a,
+	0xed, 0x88, 0x97, 0x9f, 0x3e, 0xe8, 0xf8, 0xbd, 0xf5, 0xbb, 0x59, 0xef, 0x77, 0x5e, 0xf9, 0xe4,
+	0xb7, 0x2e, 0x89, 0x84, 0xe4, 0xbb, 0x25, 0xcd, 0xfd, 0x53, 0xd2, 0x23, 0x58, 0xa3, 0x85, 0x42,
+	0xca, 0x2e, 0x7a, 0x0c, 0x0b, 0x5e, 0xdb, 0x0d, 0x73, 0x5a, 0x17, 0xc8, 0x6a, 0xb8, 0x38, 0xba,
+	0xc5, 0xd3, 0xaf, 0x11, 0xdc, 0x1f, 0x1b, 0x75, 0x82, 0x19, 0xf2, 0x7a, 0x3a, 0xfd, 0xa3, 0xf6,
+	0xcc, 0x8e, 0xdb, 0xf0, 0xd7, 0x0e, 0xcc, 0xdd, 0xd9, 0x81, 0x5d, 0x58, 0x52, 0x96, 0x62, 0x70,
+	0xeb, 0xba, 0x77, 0xb0, 0x15, 0x40, 0x57, 0xc0, 0xc1, 0xc9, 0xcf, 0xeb, 0x24, 0xba, 0xba, 0x4e,
+	0xa2, 0xdf, 0xd7, 0x49, 0xf4, 0xe5, 0x26, 0x99, 0xb9, 0xba, 0x49, 0x66, 0x7e, 0xdd, 0x24, 0x33,
+	0xef, 0x1f, 0xf7, 0xb9, 0xc9, 0xab, 0xb3, 0x4e, 0x26, 0xcb, 0xae, 0x6b, 0xd6, 0x13, 0xa3, 0x10,
+	0xfd, 0xb1, 0x7b, 0x3e, 0xfa, 0x11, 0x5d, 0x0b, 0xcf, 0xe6, 0xdd, 0xff, 0xf6, 0xec, 0x4f, 0x00,
+	0x00, 0x00, 0xff, 0xff, 0xd3, 0x04, 0x12, 0xbf, 0x30, 0x05, 0x00, 0x00,
 }
 
 func (m *EventChildRegistered) Marshal() (dAtA []byte, err error) {
@@ -828,6 +987,101 @@ func (m *EventBondPosted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventRouted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRouted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRouted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.AlreadyDelivered {
+		i--
+		if m.AlreadyDelivered {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Status != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventForcedReceived) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventForcedReceived) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventForcedReceived) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ReceiptIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ReceiptIndex))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Amount != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Amount))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -976,6 +1230,50 @@ func (m *EventBondPosted) Size() (n int) {
 	l = len(m.Bond)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventRouted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Status != 0 {
+		n += 1 + sovEvents(uint64(m.Status))
+	}
+	if m.ChildIndex != 0 {
+		n += 1 + sovEvents(uint64(m.ChildIndex))
+	}
+	if m.AlreadyDelivered {
+		n += 2
+	}
+	return n
+}
+
+func (m *EventForcedReceived) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Amount != 0 {
+		n += 1 + sovEvents(uint64(m.Amount))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovEvents(uint64(m.Sequence))
+	}
+	if m.ReceiptIndex != 0 {
+		n += 1 + sovEvents(uint64(m.ReceiptIndex))
 	}
 	return n
 }
@@ -1875,6 +2173,289 @@ func (m *EventBondPosted) Unmarshal(dAtA []byte) error {
 			}
 			m.Bond = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRouted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRouted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRouted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= types.MessageStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AlreadyDelivered", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.AlreadyDelivered = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventForcedReceived) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventForcedReceived: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventForcedReceived: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			m.Amount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Amount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ReceiptIndex", wireType)
+			}
+			m.ReceiptIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ReceiptIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])

@@ -5,56 +5,92 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"github.com/slush-tree/slush/circuits/inclusion"
-
-	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	slushtypes "github.com/slush-tree/slush/types"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 )
 
-// BankKeeper escrows and returns child bonds.
+// BankKeeper escrows, returns and slashes child bonds (the module account needs the Burner
+// permission).
 type BankKeeper interface {
 	SendCoinsFromAccountToModule(ctx context.Context, senderAddr sdk.AccAddress, recipientModule string, amt sdk.Coins) error
 	SendCoinsFromModuleToAccount(ctx context.Context, senderModule string, recipientAddr sdk.AccAddress, amt sdk.Coins) error
+	BurnCoins(ctx context.Context, moduleName string, amt sdk.Coins) error
 }
 
-// AcceptanceHooks is how x/validium tells x/acceptance about its children (DESIGN §6).
-type AcceptanceHooks interface {
+// TreeKeeper is what x/validium needs from x/tree: this chain's place, its root clock and the
+// root commitments it knows (anchors, DESIGN §5), its parent client's app hash (forced
+// operations received, DESIGN §8), and where its own commitment goes (DESIGN §3).
+type TreeKeeper interface {
+	// GetIdentity returns this chain's tree identity.
+	GetIdentity(ctx context.Context) (treetypes.TreeIdentity, error)
+	// OwnPath is this chain's tree path (empty at the root).
+	OwnPath(ctx context.Context) (slushtypes.Path, error)
+	// OwnVid is this chain's packed path.
+	OwnVid(ctx context.Context) (fr.Element, error)
+	// ChildVid is the vid of this chain's child index.
+	ChildVid(ctx context.Context, index uint32) (fr.Element, error)
+	// OwnOperator is the operator key hash and epoch this chain's commitments bind.
+	OwnOperator(ctx context.Context) (fr.Element, uint64, error)
+	// RootHeight is the tree's clock as this chain knows it.
+	RootHeight(ctx context.Context) (uint64, error)
+	// RootCommitmentAt returns the root commitment at a root height, if this chain knows it.
+	RootCommitmentAt(ctx context.Context, rootHeight uint64) ([]byte, bool, error)
+	// Anchor is the (root height, root commitment) this block's own commitment binds.
+	Anchor(ctx context.Context) (uint64, fr.Element, error)
+	// RecordOwnCommitment stores this block's own commitment.
+	RecordOwnCommitment(ctx context.Context, c treetypes.OwnCommitment) error
+	// TrustedParentAppHash is the parent app hash the light client trusts.
+	TrustedParentAppHash(ctx context.Context) ([]byte, error)
+}
+
+// LedgerKeeper gives the ledger roots this chain's own commitment binds (DESIGN §3).
+type LedgerKeeper interface {
+	// CurrentRoots reads the ledger's roots and log length.
+	CurrentRoots(ctx context.Context) (ledgertypes.Roots, error)
+}
+
+// BridgeKeeper is what x/validium needs from x/bridge: the burn of a forced deposit, the mint of
+// routed, forced and exited messages behind the shared nullifier, and the inclusion verifier the
+// fallback route checks messages with (DESIGN §7.5, §8).
+type BridgeKeeper interface {
+	// BurnForChild executes a signed bridge-out addressed to childVid and returns its message.
+	BurnForChild(ctx context.Context, op []byte, childVid fr.Element) (inclusion.Message, error)
+	// Deliver mints a message proven here (forced or exit source) and returns its receipt index.
+	Deliver(ctx context.Context, m inclusion.Message, src ledger.Source) (uint64, error)
+	// DeliverRouted mints a routed message unless it was minted before, which it reports.
+	DeliverRouted(ctx context.Context, m inclusion.Message) (bool, error)
+	// VerifyInclusion charges gas and checks an inclusion proof against a known root commitment.
+	VerifyInclusion(ctx context.Context, rootHeight uint64, kind inclusion.Kind, leaf, dst fr.Element, proof []byte) error
+}
+
+// AcceptanceKeeper is what x/validium needs from x/acceptance (DESIGN §6): it reports its
+// children's updates and removals, reads their finality, and assembles its own report.
+type AcceptanceKeeper interface {
 	// OnChildRegistered creates the child's empty acceptance record.
 	OnChildRegistered(ctx context.Context, childIndex uint32) error
 	// OnChildUpdate records an accepted update with the child's reported histogram and subtree size.
 	OnChildUpdate(ctx context.Context, childIndex uint32, height uint64, commitment []byte,
 		reported acceptancetypes.Histogram, subtree uint64) error
-	// FinalizedCommitment returns the child's finalized commitment, if any.
-	FinalizedCommitment(ctx context.Context, childIndex uint32) ([]byte, bool, error)
-	// MaxReportBuckets is the most buckets a child's reported histogram may have.
-	MaxReportBuckets(ctx context.Context) (int, error)
 	// OnChildRemoved drops a deregistered child's record and finalized leaf.
 	OnChildRemoved(ctx context.Context, childIndex uint32) error
-}
-
-// ExitMinter credits an exited balance on this chain's own ledger (x/bridge).
-type ExitMinter interface {
-	// MintExit mints the exit message m (types.ExitMessage) as an exit-source bridge-in.
-	MintExit(ctx context.Context, m inclusion.Message) error
-}
-
-// AnchorOracle knows the root commitments this chain has verified (its own at the root, the
-// synced ones elsewhere: x/bridge's root history, DESIGN §5 downward flow).
-type AnchorOracle interface {
-	// RootCommitmentAt returns the root commitment at a root height, if this chain knows it.
-	RootCommitmentAt(ctx context.Context, rootHeight uint64) ([]byte, bool, error)
-}
-
-// ForcedDepositor burns a forced deposit on this chain's ledger (x/bridge, DESIGN §8).
-type ForcedDepositor interface {
-	// BurnForChild executes a signed bridge-out addressed to childVid and returns its message.
-	BurnForChild(ctx context.Context, op []byte, childVid fr.Element) (inclusion.Message, error)
-}
-
-// Router takes the routed messages a child's update carries up (x/bridge, DESIGN §7.5).
-type Router interface {
-	// RouteFromChild verifies a routed message from the child's subtree and moves it on; it
-	// reports whether the message was new here.
-	RouteFromChild(ctx context.Context, index uint32, routed RoutedMessage) (bool, error)
+	// FinalizedCommitment returns the child's finalized commitment, if any.
+	FinalizedCommitment(ctx context.Context, childIndex uint32) ([]byte, bool, error)
+	// ChildSubtree is b_v: the child's subtree size as the child's record holds it.
+	ChildSubtree(ctx context.Context, childIndex uint32) (uint64, error)
+	// RollbackToFinalized drops the child's hashes pushed after its finalized one (DESIGN §9).
+	RollbackToFinalized(ctx context.Context, childIndex uint32) error
+	// MaxReportBuckets is the most buckets a child's reported histogram may have.
+	MaxReportBuckets(ctx context.Context) (int, error)
+	// FinalizedChildrenRoot is the SMT root of this chain's children's finalized commitments.
+	FinalizedChildrenRoot(ctx context.Context) (fr.Element, error)
+	// SubtreeReport is the report an own update at root height `height` would make.
+	SubtreeReport(ctx context.Context, height uint64) (acceptancetypes.SubtreeReport, error)
+	// RecordOwnUpdate stores the report of an own update (and at the root, applies it to finality).
+	RecordOwnUpdate(ctx context.Context, height uint64, commitment []byte) (acceptancetypes.SubtreeReport, error)
 }

@@ -3,6 +3,8 @@ package types
 import (
 	"fmt"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	"bytes"
 
 	errorsmod "cosmossdk.io/errors"
@@ -13,17 +15,14 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 )
 
-// DefaultGenesisState returns the genesis of a root chain with default params and no children.
+// DefaultGenesisState returns a genesis with default params and no children.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams(), Identity: RootIdentity()}
+	return &GenesisState{Params: DefaultParams()}
 }
 
 // Validate checks the whole genesis state.
 func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
-		return err
-	}
-	if err := gs.Identity.Validate(); err != nil {
 		return err
 	}
 	children, err := gs.validateChildren()
@@ -80,7 +79,27 @@ func (gs GenesisState) Validate() error {
 	if err := validateExits(gs.Exits, children); err != nil {
 		return err
 	}
-	return validateSnapshotEntries(gs.SnapshotEntries, children, snapshots, consumed)
+	if err := validateSnapshotEntries(gs.SnapshotEntries, children, snapshots, consumed); err != nil {
+		return err
+	}
+	return validateRoutes(gs.Routes)
+}
+
+// validateRoutes checks each fallback-route record: a canonical message hash and a status a route
+// record can have.
+func validateRoutes(routes []RouteRecord) error {
+	for i, r := range routes {
+		if _, err := hash.DecodeElement(r.MessageHash); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "route %d: %v", i, err)
+		}
+		switch r.Status {
+		case slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP, slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_DOWN,
+			slushtypes.MessageStatus_MESSAGE_STATUS_DELIVERED:
+		default:
+			return errorsmod.Wrapf(ErrInvalidGenesis, "route %d: status %s", i, r.Status)
+		}
+	}
+	return nil
 }
 
 // validateExits checks each paid exit: a known child, once per account, with an opening of that
@@ -138,8 +157,8 @@ func (gs GenesisState) validateChildren() (map[uint32]bool, error) {
 	seen := make(map[uint32]bool, len(gs.Children))
 	prev := uint32(0)
 	for _, c := range gs.Children {
-		if c.Index <= prev || c.Index > gs.Identity.MaxChildren {
-			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child index %d: not ascending or above max_children", c.Index)
+		if c.Index <= prev || c.Index > slushtypes.MaxChildIndex { // InitGenesis checks max_children (x/tree)
+			return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child index %d: not ascending or above %d", c.Index, slushtypes.MaxChildIndex)
 		}
 		prev = c.Index
 		if _, err := sdk.AccAddressFromBech32(c.Operator); err != nil {

@@ -8,37 +8,36 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
+// TestGenesisValidate proves Validate refuses invalid params and malformed route records (the
+// tree identity is x/tree's genesis now, validated there).
 func TestGenesisValidate(t *testing.T) {
-	child := func(path ...uint32) types.TreeIdentity {
-		return types.TreeIdentity{Path: path, ParentChainId: "slush-parent", MaxChildren: 3, MaxDepth: 16}
-	}
+	route := types.RouteRecord{MessageHash: bytes.Repeat([]byte{0}, 31), Status: slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP}
+	route.MessageHash = append(route.MessageHash, 1)
 	cases := []struct {
 		name     string
 		mutate   func(*types.GenesisState)
 		wantErr  error
 		contains string
 	}{
-		{"default (root) is valid", func(*types.GenesisState) {}, nil, ""},
-		{"child is valid", func(gs *types.GenesisState) { gs.Identity = child(1, 2, 255) }, nil, ""},
-		{"max children 0", func(gs *types.GenesisState) { gs.Identity.MaxChildren = 0 }, types.ErrInvalidIdentity, "max_children"},
-		{"max depth above 16", func(gs *types.GenesisState) { gs.Identity.MaxDepth = 17 }, types.ErrInvalidIdentity, "max_depth"},
-		{"child index 0", func(gs *types.GenesisState) { gs.Identity = child(1, 0) }, types.ErrInvalidIdentity, "path[1] = 0"},
-		{"child index 256", func(gs *types.GenesisState) { gs.Identity = child(256) }, types.ErrInvalidIdentity, "path[0] = 256"},
-		{"path deeper than max depth", func(gs *types.GenesisState) {
-			gs.Identity = child(1, 1, 1)
-			gs.Identity.MaxDepth = 2
-		}, types.ErrInvalidIdentity, "exceeds max_depth"},
-		{"root with a parent", func(gs *types.GenesisState) { gs.Identity.ParentChainId = "slush-x" }, types.ErrInvalidIdentity, "root"},
-		{"child without a parent", func(gs *types.GenesisState) {
-			gs.Identity = child(1)
-			gs.Identity.ParentChainId = ""
-		}, types.ErrInvalidIdentity, "parent"},
+		{"default is valid", func(*types.GenesisState) {}, nil, ""},
 		{"zero verification gas", func(gs *types.GenesisState) { gs.Params.VerifyGasFlat = 0 }, types.ErrInvalidParams, "verify_gas_flat"},
 		{"invalid bond denom", func(gs *types.GenesisState) { gs.Params.MinChildBond.Denom = "!" }, types.ErrInvalidParams, "min_child_bond"},
 		{"zero forced-op deadline", func(gs *types.GenesisState) { gs.Params.ForcedOpDeadline = 0 }, types.ErrInvalidParams, "forced_op_deadline"},
+		{"a route record", func(gs *types.GenesisState) { gs.Routes = []types.RouteRecord{route} }, nil, ""},
+		{"a route with a non-canonical hash", func(gs *types.GenesisState) {
+			r := route
+			r.MessageHash = bytes.Repeat([]byte{0xff}, 32)
+			gs.Routes = []types.RouteRecord{r}
+		}, types.ErrInvalidGenesis, "route 0"},
+		{"a route with a status routes never have", func(gs *types.GenesisState) {
+			r := route
+			r.Status = slushtypes.MessageStatus_MESSAGE_STATUS_SENT
+			gs.Routes = []types.RouteRecord{route, r}
+		}, types.ErrInvalidGenesis, "route 1: status"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -55,12 +54,7 @@ func TestGenesisValidate(t *testing.T) {
 	}
 }
 
-func TestConventionalChainID(t *testing.T) {
-	require.Equal(t, "slush-root", types.RootIdentity().ConventionalChainID())
-	require.Equal(t, "slush-1-2", types.TreeIdentity{Path: []uint32{1, 2}}.ConventionalChainID())
-}
-
-// TestGenesisValidateSnapshotEntries: a snapshot entry (DESIGN §9 rollback) must name a known
+// TestGenesisValidateSnapshotEntries proves a snapshot entry (DESIGN §9 rollback) must name a known
 // child, a kept snapshot of it and a canonical hash the child consumed, and appear once.
 func TestGenesisValidateSnapshotEntries(t *testing.T) {
 	commit, other, entry := bytes.Repeat([]byte{0}, 32), bytes.Repeat([]byte{0}, 32), bytes.Repeat([]byte{0}, 32)

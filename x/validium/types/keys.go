@@ -12,8 +12,7 @@ const (
 var (
 	// ParamsKey stores the module Params.
 	ParamsKey = collections.NewPrefix(0)
-	// IdentityKey stores this chain's TreeIdentity (fixed at genesis).
-	IdentityKey = collections.NewPrefix(1)
+	// prefixes 1 (identity) and 7 (anchor height) moved to x/tree (issue 14); never reuse them.
 	// ChildrenKey maps child index → Child.
 	ChildrenKey = collections.NewPrefix(2)
 	// HistoryKey maps (child index, root height) → accepted commitment.
@@ -24,8 +23,6 @@ var (
 	ForcedDeadlinesKey = collections.NewPrefix(5)
 	// NextForcedSeqKey maps child index → the next forced-operation sequence.
 	NextForcedSeqKey = collections.NewPrefix(6)
-	// AnchorHeightKey stores the latest root height a non-root chain knows.
-	AnchorHeightKey = collections.NewPrefix(7)
 	// ForcedQueueHeadKey maps child index → the sequence of its oldest unconsumed forced operation.
 	ForcedQueueHeadKey = collections.NewPrefix(8)
 	// ChildrenTreeKey holds the nodes of the children SMT (DESIGN §3 childrenRoot).
@@ -45,6 +42,9 @@ var (
 	// sequence). Derived from ForcedOps (rebuilt on genesis import), it tells an update how many
 	// of its inbox entries can match queued operations.
 	ForcedPayloadsKey = collections.NewPrefix(33)
+	// RoutesKey maps message hash → RouteRecord (DESIGN §7.5 fallback route; x/bridge prefix 13
+	// before issue 14).
+	RoutesKey = collections.NewPrefix(34)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older

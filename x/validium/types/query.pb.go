@@ -6,6 +6,10 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	io "io"
+	math "math"
+	math_bits "math/bits"
+
 	query "github.com/cosmos/cosmos-sdk/types/query"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
@@ -15,9 +19,8 @@ import (
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
-	io "io"
-	math "math"
-	math_bits "math/bits"
+
+	_ "github.com/slush-tree/slush/types"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -114,107 +117,6 @@ func (m *QueryParamsResponse) GetParams() Params {
 	return Params{}
 }
 
-// QueryTreeIdentityRequest is the request type for Query/TreeIdentity.
-type QueryTreeIdentityRequest struct {
-}
-
-func (m *QueryTreeIdentityRequest) Reset()         { *m = QueryTreeIdentityRequest{} }
-func (m *QueryTreeIdentityRequest) String() string { return proto.CompactTextString(m) }
-func (*QueryTreeIdentityRequest) ProtoMessage()    {}
-func (*QueryTreeIdentityRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{2}
-}
-func (m *QueryTreeIdentityRequest) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryTreeIdentityRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryTreeIdentityRequest.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryTreeIdentityRequest) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryTreeIdentityRequest.Merge(m, src)
-}
-func (m *QueryTreeIdentityRequest) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryTreeIdentityRequest) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryTreeIdentityRequest.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryTreeIdentityRequest proto.InternalMessageInfo
-
-// QueryTreeIdentityResponse is the response type for Query/TreeIdentity.
-type QueryTreeIdentityResponse struct {
-	// identity is this chain's place in the tree.
-	Identity TreeIdentity `protobuf:"bytes,1,opt,name=identity,proto3" json:"identity"`
-	// conventional_chain_id is the conventional chain-id of this path (slush-root, slush-1, slush-1-2).
-	ConventionalChainId string `protobuf:"bytes,2,opt,name=conventional_chain_id,json=conventionalChainId,proto3" json:"conventional_chain_id,omitempty"`
-	// depth is len(path).
-	Depth uint32 `protobuf:"varint,3,opt,name=depth,proto3" json:"depth,omitempty"`
-}
-
-func (m *QueryTreeIdentityResponse) Reset()         { *m = QueryTreeIdentityResponse{} }
-func (m *QueryTreeIdentityResponse) String() string { return proto.CompactTextString(m) }
-func (*QueryTreeIdentityResponse) ProtoMessage()    {}
-func (*QueryTreeIdentityResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{3}
-}
-func (m *QueryTreeIdentityResponse) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *QueryTreeIdentityResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_QueryTreeIdentityResponse.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *QueryTreeIdentityResponse) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_QueryTreeIdentityResponse.Merge(m, src)
-}
-func (m *QueryTreeIdentityResponse) XXX_Size() int {
-	return m.Size()
-}
-func (m *QueryTreeIdentityResponse) XXX_DiscardUnknown() {
-	xxx_messageInfo_QueryTreeIdentityResponse.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_QueryTreeIdentityResponse proto.InternalMessageInfo
-
-func (m *QueryTreeIdentityResponse) GetIdentity() TreeIdentity {
-	if m != nil {
-		return m.Identity
-	}
-	return TreeIdentity{}
-}
-
-func (m *QueryTreeIdentityResponse) GetConventionalChainId() string {
-	if m != nil {
-		return m.ConventionalChainId
-	}
-	return ""
-}
-
-func (m *QueryTreeIdentityResponse) GetDepth() uint32 {
-	if m != nil {
-		return m.Depth
-	}
-	return 0
-}
-
 // QueryChildrenRequest is the request type for Query/Children.
 type QueryChildrenRequest struct {
 	// pagination bounds the response.
@@ -225,7 +127,7 @@ func (m *QueryChildrenRequest) Reset()         { *m = QueryChildrenRequest{} }
 func (m *QueryChildrenRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryChildrenRequest) ProtoMessage()    {}
 func (*QueryChildrenRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{4}
+	return fileDescriptor_02eede103cd2bce5, []int{2}
 }
 func (m *QueryChildrenRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -273,7 +175,7 @@ func (m *QueryChildrenResponse) Reset()         { *m = QueryChildrenResponse{} }
 func (m *QueryChildrenResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryChildrenResponse) ProtoMessage()    {}
 func (*QueryChildrenResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{5}
+	return fileDescriptor_02eede103cd2bce5, []int{3}
 }
 func (m *QueryChildrenResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -326,7 +228,7 @@ func (m *QueryChildRequest) Reset()         { *m = QueryChildRequest{} }
 func (m *QueryChildRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryChildRequest) ProtoMessage()    {}
 func (*QueryChildRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{6}
+	return fileDescriptor_02eede103cd2bce5, []int{4}
 }
 func (m *QueryChildRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -376,7 +278,7 @@ func (m *QueryChildResponse) Reset()         { *m = QueryChildResponse{} }
 func (m *QueryChildResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryChildResponse) ProtoMessage()    {}
 func (*QueryChildResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{7}
+	return fileDescriptor_02eede103cd2bce5, []int{5}
 }
 func (m *QueryChildResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -434,7 +336,7 @@ func (m *QueryFrozenChildrenRequest) Reset()         { *m = QueryFrozenChildrenR
 func (m *QueryFrozenChildrenRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryFrozenChildrenRequest) ProtoMessage()    {}
 func (*QueryFrozenChildrenRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{8}
+	return fileDescriptor_02eede103cd2bce5, []int{6}
 }
 func (m *QueryFrozenChildrenRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -473,7 +375,7 @@ func (m *QueryFrozenChildrenResponse) Reset()         { *m = QueryFrozenChildren
 func (m *QueryFrozenChildrenResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryFrozenChildrenResponse) ProtoMessage()    {}
 func (*QueryFrozenChildrenResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{9}
+	return fileDescriptor_02eede103cd2bce5, []int{7}
 }
 func (m *QueryFrozenChildrenResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -519,7 +421,7 @@ func (m *QueryChildProofRequest) Reset()         { *m = QueryChildProofRequest{}
 func (m *QueryChildProofRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryChildProofRequest) ProtoMessage()    {}
 func (*QueryChildProofRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{10}
+	return fileDescriptor_02eede103cd2bce5, []int{8}
 }
 func (m *QueryChildProofRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -569,7 +471,7 @@ func (m *QueryChildProofResponse) Reset()         { *m = QueryChildProofResponse
 func (m *QueryChildProofResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryChildProofResponse) ProtoMessage()    {}
 func (*QueryChildProofResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{11}
+	return fileDescriptor_02eede103cd2bce5, []int{9}
 }
 func (m *QueryChildProofResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -631,7 +533,7 @@ func (m *QueryExitRequest) Reset()         { *m = QueryExitRequest{} }
 func (m *QueryExitRequest) String() string { return proto.CompactTextString(m) }
 func (*QueryExitRequest) ProtoMessage()    {}
 func (*QueryExitRequest) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{12}
+	return fileDescriptor_02eede103cd2bce5, []int{10}
 }
 func (m *QueryExitRequest) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -684,7 +586,7 @@ func (m *QueryExitResponse) Reset()         { *m = QueryExitResponse{} }
 func (m *QueryExitResponse) String() string { return proto.CompactTextString(m) }
 func (*QueryExitResponse) ProtoMessage()    {}
 func (*QueryExitResponse) Descriptor() ([]byte, []int) {
-	return fileDescriptor_02eede103cd2bce5, []int{13}
+	return fileDescriptor_02eede103cd2bce5, []int{11}
 }
 func (m *QueryExitResponse) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -720,11 +622,193 @@ func (m *QueryExitResponse) GetOpening() AccountOpening {
 	return AccountOpening{}
 }
 
+// QueryRouteRequest is the request type for Query/Route.
+type QueryRouteRequest struct {
+	// message_hash is the message hash (32 bytes).
+	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+}
+
+func (m *QueryRouteRequest) Reset()         { *m = QueryRouteRequest{} }
+func (m *QueryRouteRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRouteRequest) ProtoMessage()    {}
+func (*QueryRouteRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{12}
+}
+func (m *QueryRouteRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRouteRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRouteRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRouteRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRouteRequest.Merge(m, src)
+}
+func (m *QueryRouteRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRouteRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRouteRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRouteRequest proto.InternalMessageInfo
+
+func (m *QueryRouteRequest) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+// QueryRouteResponse is the response type for Query/Route.
+type QueryRouteResponse struct {
+	// route is the fallback-route record.
+	Route RouteRecord `protobuf:"bytes,1,opt,name=route,proto3" json:"route"`
+}
+
+func (m *QueryRouteResponse) Reset()         { *m = QueryRouteResponse{} }
+func (m *QueryRouteResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRouteResponse) ProtoMessage()    {}
+func (*QueryRouteResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{13}
+}
+func (m *QueryRouteResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRouteResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRouteResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRouteResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRouteResponse.Merge(m, src)
+}
+func (m *QueryRouteResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRouteResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRouteResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRouteResponse proto.InternalMessageInfo
+
+func (m *QueryRouteResponse) GetRoute() RouteRecord {
+	if m != nil {
+		return m.Route
+	}
+	return RouteRecord{}
+}
+
+// QueryPendingRoutesRequest is the request type for Query/PendingRoutes.
+type QueryPendingRoutesRequest struct {
+	// limit bounds the list (0: 100; at most 1000).
+	Limit uint32 `protobuf:"varint,1,opt,name=limit,proto3" json:"limit,omitempty"`
+}
+
+func (m *QueryPendingRoutesRequest) Reset()         { *m = QueryPendingRoutesRequest{} }
+func (m *QueryPendingRoutesRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryPendingRoutesRequest) ProtoMessage()    {}
+func (*QueryPendingRoutesRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{14}
+}
+func (m *QueryPendingRoutesRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPendingRoutesRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPendingRoutesRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPendingRoutesRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPendingRoutesRequest.Merge(m, src)
+}
+func (m *QueryPendingRoutesRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPendingRoutesRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPendingRoutesRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPendingRoutesRequest proto.InternalMessageInfo
+
+func (m *QueryPendingRoutesRequest) GetLimit() uint32 {
+	if m != nil {
+		return m.Limit
+	}
+	return 0
+}
+
+// QueryPendingRoutesResponse is the response type for Query/PendingRoutes.
+type QueryPendingRoutesResponse struct {
+	// routes are routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN).
+	Routes []RouteRecord `protobuf:"bytes,1,rep,name=routes,proto3" json:"routes"`
+}
+
+func (m *QueryPendingRoutesResponse) Reset()         { *m = QueryPendingRoutesResponse{} }
+func (m *QueryPendingRoutesResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryPendingRoutesResponse) ProtoMessage()    {}
+func (*QueryPendingRoutesResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_02eede103cd2bce5, []int{15}
+}
+func (m *QueryPendingRoutesResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryPendingRoutesResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryPendingRoutesResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryPendingRoutesResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryPendingRoutesResponse.Merge(m, src)
+}
+func (m *QueryPendingRoutesResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryPendingRoutesResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryPendingRoutesResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryPendingRoutesResponse proto.InternalMessageInfo
+
+func (m *QueryPendingRoutesResponse) GetRoutes() []RouteRecord {
+	if m != nil {
+		return m.Routes
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "slush.validium.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "slush.validium.v1.QueryParamsResponse")
-	proto.RegisterType((*QueryTreeIdentityRequest)(nil), "slush.validium.v1.QueryTreeIdentityRequest")
-	proto.RegisterType((*QueryTreeIdentityResponse)(nil), "slush.validium.v1.QueryTreeIdentityResponse")
 	proto.RegisterType((*QueryChildrenRequest)(nil), "slush.validium.v1.QueryChildrenRequest")
 	proto.RegisterType((*QueryChildrenResponse)(nil), "slush.validium.v1.QueryChildrenResponse")
 	proto.RegisterType((*QueryChildRequest)(nil), "slush.validium.v1.QueryChildRequest")
@@ -735,73 +819,80 @@ func init() {
 	proto.RegisterType((*QueryChildProofResponse)(nil), "slush.validium.v1.QueryChildProofResponse")
 	proto.RegisterType((*QueryExitRequest)(nil), "slush.validium.v1.QueryExitRequest")
 	proto.RegisterType((*QueryExitResponse)(nil), "slush.validium.v1.QueryExitResponse")
+	proto.RegisterType((*QueryRouteRequest)(nil), "slush.validium.v1.QueryRouteRequest")
+	proto.RegisterType((*QueryRouteResponse)(nil), "slush.validium.v1.QueryRouteResponse")
+	proto.RegisterType((*QueryPendingRoutesRequest)(nil), "slush.validium.v1.QueryPendingRoutesRequest")
+	proto.RegisterType((*QueryPendingRoutesResponse)(nil), "slush.validium.v1.QueryPendingRoutesResponse")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/query.proto", fileDescriptor_02eede103cd2bce5) }
 
 var fileDescriptor_02eede103cd2bce5 = []byte{
-	// 974 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x56, 0x4f, 0x6f, 0x1b, 0x45,
-	0x14, 0xcf, 0xa6, 0x71, 0x92, 0xbe, 0x38, 0xa8, 0x99, 0xba, 0xe0, 0x6c, 0x5a, 0xc7, 0xdd, 0x24,
-	0xad, 0x93, 0xb4, 0xbb, 0x72, 0x40, 0x08, 0x21, 0x04, 0x6a, 0xaa, 0x1a, 0x72, 0x6a, 0x58, 0xfe,
-	0x08, 0x38, 0x60, 0xad, 0xed, 0xb1, 0x3d, 0x92, 0x3d, 0xb3, 0xdd, 0x1d, 0x5b, 0x71, 0xa3, 0x1c,
-	0xe8, 0x27, 0x00, 0x55, 0xe2, 0x02, 0x1f, 0x80, 0x0b, 0x12, 0x1f, 0xa3, 0xc7, 0x4a, 0x5c, 0x38,
-	0x21, 0x94, 0x20, 0x71, 0xe2, 0x3b, 0xa0, 0x7d, 0x33, 0xeb, 0x3f, 0xf1, 0xda, 0x8e, 0xc4, 0xc5,
-	0xda, 0x79, 0xf3, 0x7b, 0xef, 0xf7, 0x7b, 0x6f, 0xde, 0x7b, 0x32, 0xdc, 0x09, 0x5b, 0x9d, 0xb0,
-	0xe9, 0x74, 0xbd, 0x16, 0xab, 0xb1, 0x4e, 0xdb, 0xe9, 0x16, 0x9d, 0x67, 0x1d, 0x1a, 0xf4, 0x6c,
-	0x3f, 0x10, 0x52, 0x90, 0x35, 0xbc, 0xb6, 0xe3, 0x6b, 0xbb, 0x5b, 0x34, 0xd7, 0xbc, 0x36, 0xe3,
-	0xc2, 0xc1, 0x5f, 0x85, 0x32, 0x33, 0x0d, 0xd1, 0x10, 0xf8, 0xe9, 0x44, 0x5f, 0xda, 0x7a, 0xbb,
-	0x21, 0x44, 0xa3, 0x45, 0x1d, 0xcf, 0x67, 0x8e, 0xc7, 0xb9, 0x90, 0x9e, 0x64, 0x82, 0x87, 0xfa,
-	0x76, 0xaf, 0x2a, 0xc2, 0xb6, 0x08, 0x9d, 0x8a, 0x17, 0x52, 0x45, 0xe9, 0x74, 0x8b, 0x15, 0x2a,
-	0xbd, 0xa2, 0xe3, 0x7b, 0x0d, 0xc6, 0x11, 0xac, 0xb1, 0xb9, 0x71, 0x91, 0xbe, 0x17, 0x78, 0xed,
-	0x38, 0x56, 0x7e, 0xfc, 0xbe, 0xaf, 0x18, 0x11, 0x56, 0x06, 0xc8, 0xa7, 0x11, 0xc7, 0x31, 0xba,
-	0xb9, 0xf4, 0x59, 0x87, 0x86, 0xd2, 0xfa, 0x0c, 0x6e, 0x8e, 0x58, 0x43, 0x5f, 0xf0, 0x90, 0x92,
-	0x0f, 0x60, 0x51, 0x85, 0xcf, 0x1a, 0x79, 0xa3, 0xb0, 0x72, 0xb0, 0x6e, 0x8f, 0x55, 0xc1, 0x56,
-	0x2e, 0x87, 0xd7, 0x5f, 0xfd, 0xb9, 0x39, 0xf7, 0xcb, 0x3f, 0xbf, 0xed, 0x19, 0xae, 0xf6, 0xb1,
-	0x4c, 0xc8, 0x62, 0xd0, 0xcf, 0x03, 0x4a, 0x8f, 0x6a, 0x94, 0x4b, 0x26, 0x7b, 0x31, 0xe1, 0xaf,
-	0x06, 0xac, 0x27, 0x5c, 0x6a, 0xde, 0x12, 0x2c, 0x33, 0x6d, 0xd3, 0xcc, 0x9b, 0x09, 0xcc, 0xc3,
-	0xae, 0xc3, 0xfc, 0x7d, 0x5f, 0x72, 0x00, 0xb7, 0xaa, 0x82, 0x77, 0xa3, 0x93, 0xe0, 0x5e, 0xab,
-	0x5c, 0x6d, 0x7a, 0x8c, 0x97, 0x59, 0x2d, 0x3b, 0x9f, 0x37, 0x0a, 0xd7, 0xdd, 0x9b, 0xc3, 0x97,
-	0x8f, 0xa3, 0xbb, 0xa3, 0x1a, 0xc9, 0x40, 0xaa, 0x46, 0x7d, 0xd9, 0xcc, 0x5e, 0xcb, 0x1b, 0x85,
-	0x55, 0x57, 0x1d, 0xac, 0x6f, 0x21, 0x83, 0x72, 0x1f, 0x37, 0x59, 0xab, 0x16, 0x50, 0xae, 0xf3,
-	0x20, 0x25, 0x80, 0xc1, 0x23, 0x69, 0xad, 0xf7, 0x6c, 0xf5, 0xa2, 0x76, 0xf4, 0xa2, 0xb6, 0x6a,
-	0x22, 0xfd, 0xa2, 0xf6, 0xb1, 0xd7, 0xa0, 0xda, 0xd7, 0x1d, 0xf2, 0xb4, 0x7e, 0x36, 0xe0, 0xd6,
-	0x25, 0x02, 0x5d, 0x8b, 0xf7, 0x61, 0xb9, 0xaa, 0x6d, 0x59, 0x23, 0x7f, 0xad, 0xb0, 0x72, 0x90,
-	0x4d, 0xa8, 0x05, 0xba, 0x1d, 0x2e, 0x44, 0x45, 0x70, 0xfb, 0x78, 0xf2, 0xf1, 0x88, 0xba, 0x79,
-	0x54, 0x77, 0x7f, 0xa6, 0x3a, 0x45, 0x3c, 0x22, 0x6f, 0x17, 0xd6, 0x06, 0xea, 0xe2, 0xdc, 0x33,
-	0x90, 0x62, 0xbc, 0x46, 0x4f, 0x30, 0xed, 0x55, 0x57, 0x1d, 0xac, 0x73, 0x43, 0x77, 0x98, 0xc6,
-	0xea, 0x34, 0xde, 0x81, 0x14, 0xca, 0xd2, 0x35, 0x9a, 0x95, 0x83, 0x02, 0x93, 0x8f, 0x60, 0xa9,
-	0xc9, 0x42, 0x29, 0x82, 0x5e, 0x76, 0x1e, 0x73, 0x4f, 0xea, 0x83, 0x4f, 0x14, 0xe2, 0x09, 0x97,
-	0x41, 0x4f, 0xbb, 0xc7, 0x5e, 0xe4, 0x0b, 0x58, 0xab, 0x8b, 0xa0, 0x4a, 0x6b, 0x65, 0xe1, 0xd3,
-	0x40, 0xcd, 0x5d, 0xf6, 0x1a, 0x86, 0xb2, 0x12, 0x42, 0x95, 0x10, 0xfb, 0x34, 0x86, 0xea, 0x68,
-	0x37, 0xea, 0xa3, 0xe6, 0xd0, 0xba, 0x0d, 0x26, 0xe6, 0x58, 0x0a, 0xc4, 0x73, 0xca, 0x2f, 0x35,
-	0x85, 0xf5, 0x35, 0x6c, 0x24, 0xde, 0xfe, 0xff, 0x17, 0xb5, 0x6c, 0x78, 0x73, 0x50, 0xdc, 0xe3,
-	0x40, 0x88, 0xfa, 0xf4, 0xd7, 0xe0, 0xf0, 0xd6, 0x18, 0x5e, 0xcb, 0x20, 0xb0, 0xd0, 0xa2, 0x5e,
-	0x1d, 0xf1, 0x69, 0x17, 0xbf, 0x89, 0x09, 0xcb, 0x21, 0xab, 0xb4, 0x18, 0x6f, 0x84, 0x58, 0xf0,
-	0xb4, 0xdb, 0x3f, 0x93, 0x2d, 0x58, 0x8d, 0x65, 0x94, 0x03, 0x21, 0x24, 0x0e, 0x48, 0xda, 0x4d,
-	0xc7, 0x46, 0x57, 0x08, 0x69, 0x7d, 0x05, 0x37, 0x90, 0xef, 0xc9, 0x09, 0x93, 0xb1, 0xb2, 0x4d,
-	0x58, 0x41, 0x4c, 0x79, 0x58, 0x1f, 0xa0, 0xe9, 0x28, 0xb2, 0x44, 0x91, 0xbd, 0x6a, 0x55, 0x74,
-	0xb8, 0xd4, 0x90, 0xa8, 0x53, 0x17, 0xdc, 0xb4, 0x36, 0x22, 0xc8, 0xfa, 0x52, 0xb7, 0xa0, 0x8a,
-	0xac, 0x73, 0x78, 0x04, 0x4b, 0xc2, 0xa7, 0x9c, 0xf1, 0x86, 0xee, 0xab, 0xbb, 0x09, 0x95, 0x7c,
-	0xa4, 0xc2, 0x3c, 0x55, 0xc0, 0xb8, 0x43, 0xb4, 0xdf, 0xc1, 0xbf, 0x4b, 0x90, 0xc2, 0xc0, 0xe4,
-	0x39, 0x2c, 0xaa, 0x65, 0x46, 0x76, 0x12, 0xa2, 0x8c, 0x6f, 0x4d, 0xf3, 0xde, 0x2c, 0x98, 0x52,
-	0x69, 0xdd, 0x7d, 0xf1, 0xfb, 0xdf, 0x2f, 0xe7, 0x37, 0xc8, 0xba, 0x33, 0x69, 0x7d, 0x93, 0x97,
-	0x06, 0xa4, 0x87, 0xf7, 0x19, 0xd9, 0x9f, 0x14, 0x3b, 0x61, 0x9b, 0x9a, 0x0f, 0xae, 0x06, 0xd6,
-	0x72, 0x0a, 0x28, 0xc7, 0x22, 0xf9, 0x04, 0x39, 0x32, 0xa0, 0xb4, 0xdc, 0xdf, 0x9f, 0x2f, 0x0c,
-	0x58, 0x8e, 0xdb, 0x97, 0xdc, 0x9f, 0x44, 0x72, 0xa9, 0xfd, 0xcd, 0xc2, 0x6c, 0xa0, 0x56, 0xb2,
-	0x85, 0x4a, 0xee, 0x90, 0x8d, 0x04, 0x25, 0xfd, 0x25, 0xf6, 0x9d, 0x01, 0x29, 0xf4, 0x24, 0xdb,
-	0x53, 0x03, 0xc7, 0xf4, 0x3b, 0x33, 0x50, 0x9a, 0x7b, 0x1f, 0xb9, 0x77, 0xc8, 0xd6, 0x14, 0x6e,
-	0xe7, 0x14, 0xfb, 0xf1, 0x8c, 0xfc, 0x68, 0x00, 0x0c, 0x46, 0x88, 0xec, 0x4e, 0xa5, 0x18, 0x1e,
-	0x4b, 0x73, 0xef, 0x2a, 0x50, 0x2d, 0xa9, 0x88, 0x92, 0xf6, 0xc9, 0xee, 0x15, 0x24, 0x39, 0x3e,
-	0x2a, 0xf9, 0xc1, 0x80, 0x85, 0x68, 0x22, 0xc8, 0xd6, 0x24, 0x9e, 0xa1, 0x49, 0x34, 0xb7, 0xa7,
-	0x83, 0xb4, 0x8c, 0x0f, 0x51, 0xc6, 0x7b, 0xe4, 0xdd, 0x04, 0x19, 0xf4, 0x84, 0xc9, 0xd0, 0x39,
-	0x1d, 0x9a, 0xe7, 0x33, 0xe7, 0x74, 0x64, 0x78, 0xcf, 0xc8, 0x4f, 0x06, 0xbc, 0x31, 0xba, 0xfa,
-	0xc8, 0xc3, 0x49, 0xc4, 0x89, 0x0b, 0xd4, 0xb4, 0xaf, 0x0a, 0xd7, 0x8a, 0xf7, 0x50, 0xf1, 0x36,
-	0xb1, 0x12, 0x14, 0xd7, 0xd1, 0xa5, 0x1c, 0xd7, 0xef, 0xb0, 0xf4, 0xea, 0x3c, 0x67, 0xbc, 0x3e,
-	0xcf, 0x19, 0x7f, 0x9d, 0xe7, 0x8c, 0xef, 0x2f, 0x72, 0x73, 0xaf, 0x2f, 0x72, 0x73, 0x7f, 0x5c,
-	0xe4, 0xe6, 0xbe, 0x79, 0xd0, 0x60, 0xb2, 0xd9, 0xa9, 0xd8, 0x55, 0xd1, 0x56, 0x71, 0x1e, 0x46,
-	0xd3, 0xa0, 0x43, 0x9e, 0x0c, 0x82, 0xca, 0x9e, 0x4f, 0xc3, 0xca, 0x22, 0xfe, 0x9f, 0x7a, 0xfb,
-	0xbf, 0x00, 0x00, 0x00, 0xff, 0xff, 0x84, 0xeb, 0x3a, 0x11, 0x38, 0x0a, 0x00, 0x00,
+	// 1020 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x56, 0xcf, 0x6f, 0x1b, 0x45,
+	0x14, 0xce, 0x36, 0x71, 0x1a, 0x5e, 0x1c, 0xd4, 0x0c, 0x01, 0x9c, 0x4d, 0xeb, 0x24, 0xeb, 0xa4,
+	0x4d, 0xdc, 0x66, 0x17, 0x07, 0x54, 0x21, 0x84, 0x40, 0x0d, 0x6a, 0x28, 0xa7, 0x86, 0x45, 0x20,
+	0xe8, 0x01, 0x6b, 0x6d, 0x8f, 0xd7, 0x23, 0xd9, 0x3b, 0xee, 0xce, 0x3a, 0x4a, 0x1a, 0xe5, 0x40,
+	0x0f, 0x9c, 0x41, 0x48, 0x70, 0x80, 0x3f, 0x80, 0x23, 0x7f, 0x46, 0x8f, 0x95, 0xb8, 0x70, 0x42,
+	0x28, 0x41, 0xe2, 0x7f, 0xe0, 0x84, 0xf6, 0xcd, 0x5b, 0xff, 0x88, 0xd7, 0x3f, 0x24, 0x2e, 0xd1,
+	0xec, 0x9b, 0xef, 0xfb, 0xde, 0x37, 0x33, 0xef, 0xbd, 0x18, 0x6e, 0xa9, 0x66, 0x47, 0x35, 0x9c,
+	0x63, 0xaf, 0x29, 0x6a, 0xa2, 0xd3, 0x72, 0x8e, 0x4b, 0xce, 0xd3, 0x0e, 0x0f, 0x4f, 0xed, 0x76,
+	0x28, 0x23, 0xc9, 0x96, 0x71, 0xdb, 0x4e, 0xb6, 0xed, 0xe3, 0x92, 0xb9, 0xec, 0xb5, 0x44, 0x20,
+	0x1d, 0xfc, 0xab, 0x51, 0xe6, 0x8a, 0x2f, 0x7d, 0x89, 0x4b, 0x27, 0x5e, 0x51, 0xf4, 0xa6, 0x2f,
+	0xa5, 0xdf, 0xe4, 0x8e, 0xd7, 0x16, 0x8e, 0x17, 0x04, 0x32, 0xf2, 0x22, 0x21, 0x03, 0x45, 0xbb,
+	0xc5, 0xaa, 0x54, 0x2d, 0xa9, 0x9c, 0x8a, 0xa7, 0xb8, 0x4e, 0xe9, 0x1c, 0x97, 0x2a, 0x3c, 0xf2,
+	0x4a, 0x4e, 0xdb, 0xf3, 0x45, 0x80, 0x60, 0xc2, 0xe6, 0x87, 0x4d, 0xb6, 0xbd, 0xd0, 0x6b, 0x25,
+	0x5a, 0xa6, 0xde, 0x8f, 0x4e, 0xdb, 0x5c, 0xc5, 0x9b, 0xb8, 0xa0, 0xbd, 0x8d, 0x61, 0x6e, 0xf7,
+	0x34, 0x88, 0xb0, 0x56, 0x80, 0x7d, 0x1a, 0xe7, 0x3f, 0x42, 0x49, 0x97, 0x3f, 0xed, 0x70, 0x15,
+	0x59, 0x9f, 0xc1, 0x6b, 0x03, 0x51, 0xd5, 0x96, 0x81, 0xe2, 0xec, 0x7d, 0x98, 0xd7, 0xa9, 0x73,
+	0xc6, 0x86, 0xb1, 0xb3, 0xb8, 0xbf, 0x6a, 0x0f, 0xdd, 0x90, 0xad, 0x29, 0x07, 0xaf, 0xbc, 0xf8,
+	0x73, 0x7d, 0xe6, 0xd7, 0x7f, 0x7e, 0x2b, 0x1a, 0x2e, 0x71, 0xac, 0xaf, 0x61, 0x05, 0x45, 0x3f,
+	0x6a, 0x88, 0x66, 0x2d, 0xe4, 0x01, 0x25, 0x63, 0x87, 0x00, 0xbd, 0x43, 0x93, 0xf2, 0x6d, 0x5b,
+	0xdf, 0x90, 0x1d, 0xdf, 0x90, 0xad, 0x1f, 0x85, 0x6e, 0xc8, 0x3e, 0xf2, 0x7c, 0x4e, 0x5c, 0xb7,
+	0x8f, 0x69, 0xfd, 0x62, 0xc0, 0xeb, 0x57, 0x12, 0x90, 0xef, 0xf7, 0x60, 0xa1, 0x4a, 0xb1, 0x9c,
+	0xb1, 0x31, 0xbb, 0xb3, 0xb8, 0x9f, 0x4b, 0x71, 0x8e, 0xb4, 0x83, 0xb9, 0xd8, 0xb8, 0xdb, 0xc5,
+	0xb3, 0x8f, 0x07, 0xdc, 0x5d, 0x43, 0x77, 0x77, 0x26, 0xba, 0xd3, 0x89, 0x07, 0xec, 0xed, 0xc2,
+	0x72, 0xcf, 0x5d, 0x72, 0xf6, 0x15, 0xc8, 0x88, 0xa0, 0xc6, 0x4f, 0xf0, 0xd8, 0x4b, 0xae, 0xfe,
+	0xb0, 0x2e, 0x0c, 0x7a, 0x15, 0xc2, 0xd2, 0x31, 0xde, 0x81, 0x0c, 0xda, 0xa2, 0x3b, 0x9a, 0x74,
+	0x06, 0x0d, 0x66, 0x1f, 0xc2, 0xf5, 0x86, 0x50, 0x91, 0x0c, 0x4f, 0x73, 0xd7, 0xf0, 0xec, 0xeb,
+	0x29, 0xbc, 0x47, 0x1a, 0xf1, 0x30, 0x88, 0xc2, 0x53, 0xa2, 0x27, 0x2c, 0xf6, 0x39, 0x2c, 0xd7,
+	0x65, 0x58, 0xe5, 0xb5, 0xb2, 0x6c, 0xf3, 0x50, 0xd7, 0x71, 0x6e, 0x16, 0xa5, 0xac, 0x14, 0xa9,
+	0x43, 0xc4, 0x3e, 0x4e, 0xa0, 0xa4, 0x76, 0xa3, 0x3e, 0x18, 0x56, 0xd6, 0x4d, 0x30, 0xf1, 0x8c,
+	0x87, 0xa1, 0x7c, 0xc6, 0x83, 0x2b, 0x45, 0x61, 0x7d, 0x05, 0x6b, 0xa9, 0xbb, 0xff, 0xff, 0x45,
+	0x2d, 0x1b, 0xde, 0xe8, 0x5d, 0xee, 0x51, 0x28, 0x65, 0x7d, 0xfc, 0x6b, 0x04, 0xf0, 0xe6, 0x10,
+	0x9e, 0x6c, 0x30, 0x98, 0x6b, 0x72, 0xaf, 0x8e, 0xf8, 0xac, 0x8b, 0x6b, 0x66, 0xc2, 0x82, 0x12,
+	0x95, 0xa6, 0x08, 0x7c, 0x85, 0x17, 0x9e, 0x75, 0xbb, 0xdf, 0xac, 0x00, 0x4b, 0x89, 0x8d, 0x72,
+	0x28, 0x65, 0x94, 0x9b, 0x45, 0x62, 0x36, 0x09, 0xba, 0x52, 0x46, 0xd6, 0x97, 0x70, 0x03, 0xf3,
+	0x3d, 0x3c, 0x11, 0x51, 0xe2, 0x6c, 0x1d, 0x16, 0x11, 0x53, 0xee, 0xf7, 0x07, 0x18, 0xfa, 0x24,
+	0x8e, 0xc4, 0xca, 0x5e, 0xb5, 0x2a, 0x3b, 0x41, 0x44, 0x90, 0xb8, 0x52, 0xe7, 0xdc, 0x2c, 0x05,
+	0x11, 0x64, 0x7d, 0x41, 0x25, 0xa8, 0x95, 0xe9, 0x0c, 0x0f, 0xe0, 0xba, 0x6c, 0xf3, 0x40, 0x04,
+	0x3e, 0xd5, 0xd5, 0x66, 0xca, 0x4d, 0x3e, 0xd0, 0x32, 0x8f, 0x35, 0x30, 0xa9, 0x10, 0xe2, 0x59,
+	0xf7, 0x49, 0xd7, 0x95, 0x9d, 0x28, 0x69, 0x4d, 0xb6, 0x09, 0xd9, 0x16, 0x57, 0xca, 0xf3, 0x79,
+	0xb9, 0xe1, 0xa9, 0x06, 0xdd, 0xd1, 0x22, 0xc5, 0x1e, 0x79, 0xaa, 0x61, 0x1d, 0x51, 0x99, 0x13,
+	0xaf, 0xfb, 0xb6, 0x99, 0x30, 0x0e, 0x90, 0x9d, 0x7c, 0x8a, 0x1d, 0x22, 0x54, 0x65, 0xd8, 0x2d,
+	0x76, 0xa4, 0x58, 0x25, 0x58, 0xd5, 0x83, 0x8b, 0x07, 0x35, 0x11, 0xf8, 0x88, 0x53, 0x7d, 0xcf,
+	0xdb, 0x14, 0x2d, 0x11, 0x25, 0xcf, 0x8b, 0x1f, 0xd6, 0x13, 0xaa, 0xc3, 0x2b, 0x94, 0xde, 0xc8,
+	0x43, 0x65, 0x45, 0x65, 0x36, 0x9d, 0x1b, 0xe2, 0xec, 0xff, 0xbb, 0x00, 0x19, 0x14, 0x67, 0xcf,
+	0x60, 0x5e, 0x4f, 0x46, 0xb6, 0x9d, 0xa2, 0x30, 0x3c, 0x82, 0xcd, 0xdb, 0x93, 0x60, 0xda, 0xa0,
+	0xb5, 0xf9, 0xfc, 0xf7, 0xbf, 0x7f, 0xb8, 0xb6, 0xc6, 0x56, 0x9d, 0x51, 0xff, 0x27, 0xd8, 0x73,
+	0x03, 0x16, 0x92, 0x0e, 0x62, 0x77, 0x46, 0xe9, 0x5e, 0xe9, 0x40, 0x73, 0x67, 0x32, 0x90, 0x2c,
+	0x14, 0xd0, 0xc2, 0x2d, 0xb6, 0x96, 0x62, 0xa1, 0x3b, 0x47, 0xbf, 0x31, 0x20, 0x83, 0x4c, 0xb6,
+	0x35, 0x56, 0x38, 0x49, 0xbf, 0x3d, 0x01, 0x45, 0xb9, 0xef, 0x62, 0xee, 0x6d, 0x56, 0x18, 0x93,
+	0xdb, 0x39, 0xc3, 0x96, 0x38, 0x67, 0x3f, 0x1a, 0x00, 0xbd, 0x2e, 0x66, 0xbb, 0x63, 0x53, 0xf4,
+	0x4f, 0x06, 0xb3, 0x38, 0x0d, 0x94, 0x2c, 0x95, 0xd0, 0xd2, 0x5d, 0xb6, 0x3b, 0x85, 0x25, 0xa7,
+	0x8d, 0x4e, 0xbe, 0x37, 0x60, 0x2e, 0x6e, 0x4a, 0x56, 0x18, 0x95, 0xa7, 0x6f, 0x18, 0x98, 0x5b,
+	0xe3, 0x41, 0x64, 0xe3, 0x03, 0xb4, 0xf1, 0x2e, 0xbb, 0x9f, 0x62, 0x83, 0x9f, 0x88, 0x48, 0x39,
+	0x67, 0x7d, 0x23, 0xe5, 0xdc, 0x39, 0x1b, 0x98, 0x1f, 0xe7, 0xec, 0x67, 0x03, 0x5e, 0x1d, 0x9c,
+	0xbe, 0x6c, 0x6f, 0x54, 0xe2, 0xd4, 0x19, 0x6e, 0xda, 0xd3, 0xc2, 0xc9, 0x71, 0x11, 0x1d, 0x6f,
+	0x31, 0x2b, 0xc5, 0x71, 0x1d, 0x29, 0xe5, 0x6e, 0x39, 0x7d, 0x6b, 0x40, 0x06, 0xfb, 0x6e, 0x74,
+	0x39, 0xf5, 0x4f, 0xa3, 0xd1, 0xe5, 0x34, 0x30, 0x7b, 0xac, 0xb7, 0xd0, 0x42, 0x91, 0xed, 0xa4,
+	0x58, 0xd0, 0x3d, 0xed, 0x9c, 0xf5, 0x4f, 0xb5, 0x73, 0xf6, 0x93, 0x01, 0x4b, 0x03, 0xa3, 0x83,
+	0xdd, 0x1b, 0xd9, 0xb9, 0x29, 0x43, 0xc9, 0xdc, 0x9b, 0x12, 0x4d, 0x06, 0x77, 0xd1, 0x60, 0x81,
+	0x6d, 0xa6, 0xb5, 0xbb, 0x66, 0x94, 0xb5, 0xd1, 0x83, 0xc3, 0x17, 0x17, 0x79, 0xe3, 0xe5, 0x45,
+	0xde, 0xf8, 0xeb, 0x22, 0x6f, 0x7c, 0x77, 0x99, 0x9f, 0x79, 0x79, 0x99, 0x9f, 0xf9, 0xe3, 0x32,
+	0x3f, 0xf3, 0xe4, 0x9e, 0x2f, 0xa2, 0x46, 0xa7, 0x62, 0x57, 0x65, 0x4b, 0xcb, 0xec, 0x45, 0x21,
+	0xe7, 0xa4, 0x78, 0xd2, 0xd3, 0xc4, 0x9f, 0x92, 0x95, 0x79, 0xfc, 0xa5, 0xf8, 0xf6, 0x7f, 0x01,
+	0x00, 0x00, 0xff, 0xff, 0x9e, 0xaf, 0xa9, 0xb0, 0x2e, 0x0b, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -818,8 +909,6 @@ const _ = grpc.SupportPackageIsVersion4
 type QueryClient interface {
 	// Params returns the module parameters.
 	Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error)
-	// TreeIdentity returns where this chain sits in the tree.
-	TreeIdentity(ctx context.Context, in *QueryTreeIdentityRequest, opts ...grpc.CallOption) (*QueryTreeIdentityResponse, error)
 	// Children lists the registered children.
 	Children(ctx context.Context, in *QueryChildrenRequest, opts ...grpc.CallOption) (*QueryChildrenResponse, error)
 	// Child returns one child with its history and forced-operation queue.
@@ -833,6 +922,11 @@ type QueryClient interface {
 	Exit(ctx context.Context, in *QueryExitRequest, opts ...grpc.CallOption) (*QueryExitResponse, error)
 	// FrozenChildren lists the frozen children.
 	FrozenChildren(ctx context.Context, in *QueryFrozenChildrenRequest, opts ...grpc.CallOption) (*QueryFrozenChildrenResponse, error)
+	// Route returns this chain's fallback-route record of a message (DESIGN §7.5).
+	Route(ctx context.Context, in *QueryRouteRequest, opts ...grpc.CallOption) (*QueryRouteResponse, error)
+	// PendingRoutes lists the routed messages this chain passes up (ROUTED_UP) or has queued down
+	// (ROUTED_DOWN) and not seen delivered: what a relayer has to carry on.
+	PendingRoutes(ctx context.Context, in *QueryPendingRoutesRequest, opts ...grpc.CallOption) (*QueryPendingRoutesResponse, error)
 }
 
 type queryClient struct {
@@ -846,15 +940,6 @@ func NewQueryClient(cc grpc1.ClientConn) QueryClient {
 func (c *queryClient) Params(ctx context.Context, in *QueryParamsRequest, opts ...grpc.CallOption) (*QueryParamsResponse, error) {
 	out := new(QueryParamsResponse)
 	err := c.cc.Invoke(ctx, "/slush.validium.v1.Query/Params", in, out, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-func (c *queryClient) TreeIdentity(ctx context.Context, in *QueryTreeIdentityRequest, opts ...grpc.CallOption) (*QueryTreeIdentityResponse, error) {
-	out := new(QueryTreeIdentityResponse)
-	err := c.cc.Invoke(ctx, "/slush.validium.v1.Query/TreeIdentity", in, out, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -906,12 +991,28 @@ func (c *queryClient) FrozenChildren(ctx context.Context, in *QueryFrozenChildre
 	return out, nil
 }
 
+func (c *queryClient) Route(ctx context.Context, in *QueryRouteRequest, opts ...grpc.CallOption) (*QueryRouteResponse, error) {
+	out := new(QueryRouteResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Query/Route", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) PendingRoutes(ctx context.Context, in *QueryPendingRoutesRequest, opts ...grpc.CallOption) (*QueryPendingRoutesResponse, error) {
+	out := new(QueryPendingRoutesResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Query/PendingRoutes", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
 	Params(context.Context, *QueryParamsRequest) (*QueryParamsResponse, error)
-	// TreeIdentity returns where this chain sits in the tree.
-	TreeIdentity(context.Context, *QueryTreeIdentityRequest) (*QueryTreeIdentityResponse, error)
 	// Children lists the registered children.
 	Children(context.Context, *QueryChildrenRequest) (*QueryChildrenResponse, error)
 	// Child returns one child with its history and forced-operation queue.
@@ -925,6 +1026,11 @@ type QueryServer interface {
 	Exit(context.Context, *QueryExitRequest) (*QueryExitResponse, error)
 	// FrozenChildren lists the frozen children.
 	FrozenChildren(context.Context, *QueryFrozenChildrenRequest) (*QueryFrozenChildrenResponse, error)
+	// Route returns this chain's fallback-route record of a message (DESIGN §7.5).
+	Route(context.Context, *QueryRouteRequest) (*QueryRouteResponse, error)
+	// PendingRoutes lists the routed messages this chain passes up (ROUTED_UP) or has queued down
+	// (ROUTED_DOWN) and not seen delivered: what a relayer has to carry on.
+	PendingRoutes(context.Context, *QueryPendingRoutesRequest) (*QueryPendingRoutesResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -933,9 +1039,6 @@ type UnimplementedQueryServer struct {
 
 func (*UnimplementedQueryServer) Params(ctx context.Context, req *QueryParamsRequest) (*QueryParamsResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Params not implemented")
-}
-func (*UnimplementedQueryServer) TreeIdentity(ctx context.Context, req *QueryTreeIdentityRequest) (*QueryTreeIdentityResponse, error) {
-	return nil, status.Errorf(codes.Unimplemented, "method TreeIdentity not implemented")
 }
 func (*UnimplementedQueryServer) Children(ctx context.Context, req *QueryChildrenRequest) (*QueryChildrenResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Children not implemented")
@@ -951,6 +1054,12 @@ func (*UnimplementedQueryServer) Exit(ctx context.Context, req *QueryExitRequest
 }
 func (*UnimplementedQueryServer) FrozenChildren(ctx context.Context, req *QueryFrozenChildrenRequest) (*QueryFrozenChildrenResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method FrozenChildren not implemented")
+}
+func (*UnimplementedQueryServer) Route(ctx context.Context, req *QueryRouteRequest) (*QueryRouteResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method Route not implemented")
+}
+func (*UnimplementedQueryServer) PendingRoutes(ctx context.Context, req *QueryPendingRoutesRequest) (*QueryPendingRoutesResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method PendingRoutes not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -971,24 +1080,6 @@ func _Query_Params_Handler(srv interface{}, ctx context.Context, dec func(interf
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(QueryServer).Params(ctx, req.(*QueryParamsRequest))
-	}
-	return interceptor(ctx, in, info, handler)
-}
-
-func _Query_TreeIdentity_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
-	in := new(QueryTreeIdentityRequest)
-	if err := dec(in); err != nil {
-		return nil, err
-	}
-	if interceptor == nil {
-		return srv.(QueryServer).TreeIdentity(ctx, in)
-	}
-	info := &grpc.UnaryServerInfo{
-		Server:     srv,
-		FullMethod: "/slush.validium.v1.Query/TreeIdentity",
-	}
-	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
-		return srv.(QueryServer).TreeIdentity(ctx, req.(*QueryTreeIdentityRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1083,6 +1174,42 @@ func _Query_FrozenChildren_Handler(srv interface{}, ctx context.Context, dec fun
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_Route_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRouteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).Route(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Query/Route",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).Route(ctx, req.(*QueryRouteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_PendingRoutes_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryPendingRoutesRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).PendingRoutes(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Query/PendingRoutes",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).PendingRoutes(ctx, req.(*QueryPendingRoutesRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.validium.v1.Query",
@@ -1091,10 +1218,6 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Params",
 			Handler:    _Query_Params_Handler,
-		},
-		{
-			MethodName: "TreeIdentity",
-			Handler:    _Query_TreeIdentity_Handler,
 		},
 		{
 			MethodName: "Children",
@@ -1115,6 +1238,14 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "FrozenChildren",
 			Handler:    _Query_FrozenChildren_Handler,
+		},
+		{
+			MethodName: "Route",
+			Handler:    _Query_Route_Handler,
+		},
+		{
+			MethodName: "PendingRoutes",
+			Handler:    _Query_PendingRoutes_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1166,74 +1297,6 @@ func (m *QueryParamsResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = l
 	{
 		size, err := m.Params.MarshalToSizedBuffer(dAtA[:i])
-		if err != nil {
-			return 0, err
-		}
-		i -= size
-		i = encodeVarintQuery(dAtA, i, uint64(size))
-	}
-	i--
-	dAtA[i] = 0xa
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryTreeIdentityRequest) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryTreeIdentityRequest) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryTreeIdentityRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	return len(dAtA) - i, nil
-}
-
-func (m *QueryTreeIdentityResponse) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *QueryTreeIdentityResponse) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *QueryTreeIdentityResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.Depth != 0 {
-		i = encodeVarintQuery(dAtA, i, uint64(m.Depth))
-		i--
-		dAtA[i] = 0x18
-	}
-	if len(m.ConventionalChainId) > 0 {
-		i -= len(m.ConventionalChainId)
-		copy(dAtA[i:], m.ConventionalChainId)
-		i = encodeVarintQuery(dAtA, i, uint64(len(m.ConventionalChainId)))
-		i--
-		dAtA[i] = 0x12
-	}
-	{
-		size, err := m.Identity.MarshalToSizedBuffer(dAtA[:i])
 		if err != nil {
 			return 0, err
 		}
@@ -1618,6 +1681,134 @@ func (m *QueryExitResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryRouteRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRouteRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRouteRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintQuery(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRouteResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRouteResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRouteResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Route.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPendingRoutesRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPendingRoutesRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPendingRoutesRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Limit != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Limit))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryPendingRoutesResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryPendingRoutesResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryPendingRoutesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Routes) > 0 {
+		for iNdEx := len(m.Routes) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Routes[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0xa
+		}
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -1646,33 +1837,6 @@ func (m *QueryParamsResponse) Size() (n int) {
 	_ = l
 	l = m.Params.Size()
 	n += 1 + l + sovQuery(uint64(l))
-	return n
-}
-
-func (m *QueryTreeIdentityRequest) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	return n
-}
-
-func (m *QueryTreeIdentityResponse) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = m.Identity.Size()
-	n += 1 + l + sovQuery(uint64(l))
-	l = len(m.ConventionalChainId)
-	if l > 0 {
-		n += 1 + l + sovQuery(uint64(l))
-	}
-	if m.Depth != 0 {
-		n += 1 + sovQuery(uint64(m.Depth))
-	}
 	return n
 }
 
@@ -1828,6 +1992,57 @@ func (m *QueryExitResponse) Size() (n int) {
 	return n
 }
 
+func (m *QueryRouteRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovQuery(uint64(l))
+	}
+	return n
+}
+
+func (m *QueryRouteResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Route.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryPendingRoutesRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Limit != 0 {
+		n += 1 + sovQuery(uint64(m.Limit))
+	}
+	return n
+}
+
+func (m *QueryPendingRoutesResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.Routes) > 0 {
+		for _, e := range m.Routes {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
 func sovQuery(x uint64) (n int) {
 	return (math_bits.Len64(x|1) + 6) / 7
 }
@@ -1946,190 +2161,6 @@ func (m *QueryParamsResponse) Unmarshal(dAtA []byte) error {
 				return err
 			}
 			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryTreeIdentityRequest) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryTreeIdentityRequest: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryTreeIdentityRequest: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		default:
-			iNdEx = preIndex
-			skippy, err := skipQuery(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *QueryTreeIdentityResponse) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowQuery
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: QueryTreeIdentityResponse: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: QueryTreeIdentityResponse: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Identity", wireType)
-			}
-			var msglen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				msglen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if msglen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + msglen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			if err := m.Identity.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
-				return err
-			}
-			iNdEx = postIndex
-		case 2:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ConventionalChainId", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthQuery
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthQuery
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.ConventionalChainId = string(dAtA[iNdEx:postIndex])
-			iNdEx = postIndex
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Depth", wireType)
-			}
-			m.Depth = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowQuery
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Depth |= uint32(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipQuery(dAtA[iNdEx:])
@@ -3077,6 +3108,326 @@ func (m *QueryExitResponse) Unmarshal(dAtA []byte) error {
 				return io.ErrUnexpectedEOF
 			}
 			if err := m.Opening.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRouteRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRouteRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRouteRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRouteResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRouteResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRouteResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Route", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Route.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPendingRoutesRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPendingRoutesRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPendingRoutesRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Limit", wireType)
+			}
+			m.Limit = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Limit |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryPendingRoutesResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryPendingRoutesResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryPendingRoutesResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Routes", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Routes = append(m.Routes, RouteRecord{})
+			if err := m.Routes[len(m.Routes)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

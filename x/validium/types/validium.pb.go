@@ -5,13 +5,16 @@ package types
 
 import (
 	fmt "fmt"
+	io "io"
+	math "math"
+	math_bits "math/bits"
+
 	_ "github.com/cosmos/cosmos-proto"
 	types "github.com/cosmos/cosmos-sdk/types"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	proto "github.com/cosmos/gogoproto/proto"
-	io "io"
-	math "math"
-	math_bits "math/bits"
+
+	types1 "github.com/slush-tree/slush/types"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -55,100 +58,6 @@ func (x ChildStatus) String() string {
 
 func (ChildStatus) EnumDescriptor() ([]byte, []int) {
 	return fileDescriptor_442c45e1b3c3b30e, []int{0}
-}
-
-// TreeIdentity says where this chain sits in the Slush tree (DESIGN §3).
-// It is fixed at genesis and never changes afterwards.
-type TreeIdentity struct {
-	// path is the list of child indices from the root (root = empty); each index is 1..255.
-	Path []uint32 `protobuf:"varint,1,rep,packed,name=path,proto3" json:"path,omitempty"`
-	// parent_chain_id is the chain-id of the parent chain; empty for the root.
-	ParentChainId string `protobuf:"bytes,2,opt,name=parent_chain_id,json=parentChainId,proto3" json:"parent_chain_id,omitempty"`
-	// max_children is how many children this chain accepts (the seed's narrow tree: 3).
-	MaxChildren uint32 `protobuf:"varint,3,opt,name=max_children,json=maxChildren,proto3" json:"max_children,omitempty"`
-	// max_depth is the deepest path the tree allows (at most 16).
-	MaxDepth uint32 `protobuf:"varint,4,opt,name=max_depth,json=maxDepth,proto3" json:"max_depth,omitempty"`
-	// operator_key_hash is the hash of this chain's operator EdDSA key (32 canonical bytes; empty =
-	// none). It is bound into every own commitment; election votes are signed with that key (DESIGN §9).
-	OperatorKeyHash []byte `protobuf:"bytes,5,opt,name=operator_key_hash,json=operatorKeyHash,proto3" json:"operator_key_hash,omitempty"`
-	// epoch is this chain's operator epoch, bound into every own commitment; the parent bumps it
-	// when it installs an elected operator (DESIGN §9) and refuses updates of other epochs.
-	Epoch uint64 `protobuf:"varint,6,opt,name=epoch,proto3" json:"epoch,omitempty"`
-}
-
-func (m *TreeIdentity) Reset()         { *m = TreeIdentity{} }
-func (m *TreeIdentity) String() string { return proto.CompactTextString(m) }
-func (*TreeIdentity) ProtoMessage()    {}
-func (*TreeIdentity) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{0}
-}
-func (m *TreeIdentity) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *TreeIdentity) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_TreeIdentity.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *TreeIdentity) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_TreeIdentity.Merge(m, src)
-}
-func (m *TreeIdentity) XXX_Size() int {
-	return m.Size()
-}
-func (m *TreeIdentity) XXX_DiscardUnknown() {
-	xxx_messageInfo_TreeIdentity.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_TreeIdentity proto.InternalMessageInfo
-
-func (m *TreeIdentity) GetPath() []uint32 {
-	if m != nil {
-		return m.Path
-	}
-	return nil
-}
-
-func (m *TreeIdentity) GetParentChainId() string {
-	if m != nil {
-		return m.ParentChainId
-	}
-	return ""
-}
-
-func (m *TreeIdentity) GetMaxChildren() uint32 {
-	if m != nil {
-		return m.MaxChildren
-	}
-	return 0
-}
-
-func (m *TreeIdentity) GetMaxDepth() uint32 {
-	if m != nil {
-		return m.MaxDepth
-	}
-	return 0
-}
-
-func (m *TreeIdentity) GetOperatorKeyHash() []byte {
-	if m != nil {
-		return m.OperatorKeyHash
-	}
-	return nil
-}
-
-func (m *TreeIdentity) GetEpoch() uint64 {
-	if m != nil {
-		return m.Epoch
-	}
-	return 0
 }
 
 // Child is a registered child validium as its parent sees it (DESIGN §5).
@@ -195,7 +104,7 @@ func (m *Child) Reset()         { *m = Child{} }
 func (m *Child) String() string { return proto.CompactTextString(m) }
 func (*Child) ProtoMessage()    {}
 func (*Child) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{1}
+	return fileDescriptor_442c45e1b3c3b30e, []int{0}
 }
 func (m *Child) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -343,144 +252,6 @@ func (m *Child) GetReceiptRoot() []byte {
 	return nil
 }
 
-// CommitmentFields is the preimage of a validium commitment (DESIGN §3): every field element is
-// 32 canonical big-endian bytes, heights and epoch are integers.
-type CommitmentFields struct {
-	// vid is the packed tree path.
-	Vid []byte `protobuf:"bytes,1,opt,name=vid,proto3" json:"vid,omitempty"`
-	// ledger_root is the own-state ledger root.
-	LedgerRoot []byte `protobuf:"bytes,2,opt,name=ledger_root,json=ledgerRoot,proto3" json:"ledger_root,omitempty"`
-	// outbox_root is the outbox accumulator root.
-	OutboxRoot []byte `protobuf:"bytes,3,opt,name=outbox_root,json=outboxRoot,proto3" json:"outbox_root,omitempty"`
-	// receipt_root is the receipt accumulator root.
-	ReceiptRoot []byte `protobuf:"bytes,4,opt,name=receipt_root,json=receiptRoot,proto3" json:"receipt_root,omitempty"`
-	// children_root is the SMT root of the children's latest accepted commitments.
-	ChildrenRoot []byte `protobuf:"bytes,5,opt,name=children_root,json=childrenRoot,proto3" json:"children_root,omitempty"`
-	// anchor_height is the root height of the anchor.
-	AnchorHeight uint64 `protobuf:"varint,6,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
-	// anchor_commitment is the root commitment at anchor_height.
-	AnchorCommitment []byte `protobuf:"bytes,7,opt,name=anchor_commitment,json=anchorCommitment,proto3" json:"anchor_commitment,omitempty"`
-	// acceptance_digest is the digest of the reported acceptance histogram.
-	AcceptanceDigest []byte `protobuf:"bytes,8,opt,name=acceptance_digest,json=acceptanceDigest,proto3" json:"acceptance_digest,omitempty"`
-	// operator_key_hash is the hash of the operator key.
-	OperatorKeyHash []byte `protobuf:"bytes,9,opt,name=operator_key_hash,json=operatorKeyHash,proto3" json:"operator_key_hash,omitempty"`
-	// epoch is the operator epoch.
-	Epoch uint64 `protobuf:"varint,10,opt,name=epoch,proto3" json:"epoch,omitempty"`
-	// finalized_children_root is the SMT root of the children's finalized commitments: the path
-	// bridge inclusion proofs walk (DESIGN §7.2).
-	FinalizedChildrenRoot []byte `protobuf:"bytes,11,opt,name=finalized_children_root,json=finalizedChildrenRoot,proto3" json:"finalized_children_root,omitempty"`
-}
-
-func (m *CommitmentFields) Reset()         { *m = CommitmentFields{} }
-func (m *CommitmentFields) String() string { return proto.CompactTextString(m) }
-func (*CommitmentFields) ProtoMessage()    {}
-func (*CommitmentFields) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{2}
-}
-func (m *CommitmentFields) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *CommitmentFields) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_CommitmentFields.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *CommitmentFields) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_CommitmentFields.Merge(m, src)
-}
-func (m *CommitmentFields) XXX_Size() int {
-	return m.Size()
-}
-func (m *CommitmentFields) XXX_DiscardUnknown() {
-	xxx_messageInfo_CommitmentFields.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_CommitmentFields proto.InternalMessageInfo
-
-func (m *CommitmentFields) GetVid() []byte {
-	if m != nil {
-		return m.Vid
-	}
-	return nil
-}
-
-func (m *CommitmentFields) GetLedgerRoot() []byte {
-	if m != nil {
-		return m.LedgerRoot
-	}
-	return nil
-}
-
-func (m *CommitmentFields) GetOutboxRoot() []byte {
-	if m != nil {
-		return m.OutboxRoot
-	}
-	return nil
-}
-
-func (m *CommitmentFields) GetReceiptRoot() []byte {
-	if m != nil {
-		return m.ReceiptRoot
-	}
-	return nil
-}
-
-func (m *CommitmentFields) GetChildrenRoot() []byte {
-	if m != nil {
-		return m.ChildrenRoot
-	}
-	return nil
-}
-
-func (m *CommitmentFields) GetAnchorHeight() uint64 {
-	if m != nil {
-		return m.AnchorHeight
-	}
-	return 0
-}
-
-func (m *CommitmentFields) GetAnchorCommitment() []byte {
-	if m != nil {
-		return m.AnchorCommitment
-	}
-	return nil
-}
-
-func (m *CommitmentFields) GetAcceptanceDigest() []byte {
-	if m != nil {
-		return m.AcceptanceDigest
-	}
-	return nil
-}
-
-func (m *CommitmentFields) GetOperatorKeyHash() []byte {
-	if m != nil {
-		return m.OperatorKeyHash
-	}
-	return nil
-}
-
-func (m *CommitmentFields) GetEpoch() uint64 {
-	if m != nil {
-		return m.Epoch
-	}
-	return 0
-}
-
-func (m *CommitmentFields) GetFinalizedChildrenRoot() []byte {
-	if m != nil {
-		return m.FinalizedChildrenRoot
-	}
-	return nil
-}
-
 // InboxEntry is one inbox entry a child's batch consumed: the message hash and its source
 // (ledger.Source: 1 claim, proven by the ledger circuit; 2 forced, matched against this chain's
 // forced queue; 3 exit, checked against the update's exit proofs).
@@ -495,7 +266,7 @@ func (m *InboxEntry) Reset()         { *m = InboxEntry{} }
 func (m *InboxEntry) String() string { return proto.CompactTextString(m) }
 func (*InboxEntry) ProtoMessage()    {}
 func (*InboxEntry) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{3}
+	return fileDescriptor_442c45e1b3c3b30e, []int{1}
 }
 func (m *InboxEntry) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -542,7 +313,7 @@ func (m *InboxEntry) GetSource() uint32 {
 // commitment's preimage, the ledger root's opening and the account's SMT path (DESIGN §8 exits).
 type AccountOpening struct {
 	// commitment is the preimage of the child's commitment (its finalized one, for exits).
-	Commitment CommitmentFields `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment"`
+	Commitment types1.CommitmentFields `protobuf:"bytes,1,opt,name=commitment,proto3" json:"commitment"`
 	// accounts_root and num_accounts open the committed ledger root.
 	AccountsRoot []byte `protobuf:"bytes,2,opt,name=accounts_root,json=accountsRoot,proto3" json:"accounts_root,omitempty"`
 	// num_accounts is the child's account count in that ledger root.
@@ -565,7 +336,7 @@ func (m *AccountOpening) Reset()         { *m = AccountOpening{} }
 func (m *AccountOpening) String() string { return proto.CompactTextString(m) }
 func (*AccountOpening) ProtoMessage()    {}
 func (*AccountOpening) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{4}
+	return fileDescriptor_442c45e1b3c3b30e, []int{2}
 }
 func (m *AccountOpening) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -594,11 +365,11 @@ func (m *AccountOpening) XXX_DiscardUnknown() {
 
 var xxx_messageInfo_AccountOpening proto.InternalMessageInfo
 
-func (m *AccountOpening) GetCommitment() CommitmentFields {
+func (m *AccountOpening) GetCommitment() types1.CommitmentFields {
 	if m != nil {
 		return m.Commitment
 	}
-	return CommitmentFields{}
+	return types1.CommitmentFields{}
 }
 
 func (m *AccountOpening) GetAccountsRoot() []byte {
@@ -673,7 +444,7 @@ func (m *ExitProof) Reset()         { *m = ExitProof{} }
 func (m *ExitProof) String() string { return proto.CompactTextString(m) }
 func (*ExitProof) ProtoMessage()    {}
 func (*ExitProof) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{5}
+	return fileDescriptor_442c45e1b3c3b30e, []int{3}
 }
 func (m *ExitProof) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -747,7 +518,7 @@ func (m *ForcedOperation) Reset()         { *m = ForcedOperation{} }
 func (m *ForcedOperation) String() string { return proto.CompactTextString(m) }
 func (*ForcedOperation) ProtoMessage()    {}
 func (*ForcedOperation) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{6}
+	return fileDescriptor_442c45e1b3c3b30e, []int{4}
 }
 func (m *ForcedOperation) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -825,72 +596,6 @@ func (m *ForcedOperation) GetForward() bool {
 	return false
 }
 
-// RoutedMessage is an expired, unconfirmed bridge message on its way to its destination by the
-// fallback route (DESIGN §7.5). The inclusion proof shows it was burnt on its sender, so every
-// chain on the route checks it on its own and nobody can route a message that was never sent.
-type RoutedMessage struct {
-	// message is the message preimage (ledger.EncodeMessage).
-	Message []byte `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
-	// root_height is the root height of the commitment the inclusion proof is against.
-	RootHeight uint64 `protobuf:"varint,2,opt,name=root_height,json=rootHeight,proto3" json:"root_height,omitempty"`
-	// proof is the inclusion proof of the message in its sender's outbox (164 bytes).
-	Proof []byte `protobuf:"bytes,3,opt,name=proof,proto3" json:"proof,omitempty"`
-}
-
-func (m *RoutedMessage) Reset()         { *m = RoutedMessage{} }
-func (m *RoutedMessage) String() string { return proto.CompactTextString(m) }
-func (*RoutedMessage) ProtoMessage()    {}
-func (*RoutedMessage) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{7}
-}
-func (m *RoutedMessage) XXX_Unmarshal(b []byte) error {
-	return m.Unmarshal(b)
-}
-func (m *RoutedMessage) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
-	if deterministic {
-		return xxx_messageInfo_RoutedMessage.Marshal(b, m, deterministic)
-	} else {
-		b = b[:cap(b)]
-		n, err := m.MarshalToSizedBuffer(b)
-		if err != nil {
-			return nil, err
-		}
-		return b[:n], nil
-	}
-}
-func (m *RoutedMessage) XXX_Merge(src proto.Message) {
-	xxx_messageInfo_RoutedMessage.Merge(m, src)
-}
-func (m *RoutedMessage) XXX_Size() int {
-	return m.Size()
-}
-func (m *RoutedMessage) XXX_DiscardUnknown() {
-	xxx_messageInfo_RoutedMessage.DiscardUnknown(m)
-}
-
-var xxx_messageInfo_RoutedMessage proto.InternalMessageInfo
-
-func (m *RoutedMessage) GetMessage() []byte {
-	if m != nil {
-		return m.Message
-	}
-	return nil
-}
-
-func (m *RoutedMessage) GetRootHeight() uint64 {
-	if m != nil {
-		return m.RootHeight
-	}
-	return 0
-}
-
-func (m *RoutedMessage) GetProof() []byte {
-	if m != nil {
-		return m.Proof
-	}
-	return nil
-}
-
 // HistoryEntry is one accepted update of a child: (root height, commitment).
 type HistoryEntry struct {
 	// root_height is the root height (anchor) of the update.
@@ -903,7 +608,7 @@ func (m *HistoryEntry) Reset()         { *m = HistoryEntry{} }
 func (m *HistoryEntry) String() string { return proto.CompactTextString(m) }
 func (*HistoryEntry) ProtoMessage()    {}
 func (*HistoryEntry) Descriptor() ([]byte, []int) {
-	return fileDescriptor_442c45e1b3c3b30e, []int{8}
+	return fileDescriptor_442c45e1b3c3b30e, []int{5}
 }
 func (m *HistoryEntry) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -946,171 +651,204 @@ func (m *HistoryEntry) GetCommitment() []byte {
 	return nil
 }
 
+// RouteRecord is this chain's record of a message on the fallback route (DESIGN §7.5): kept
+// with its proof, so the chain's next update (routed up) or the relayer (routed down) can carry
+// it further without any state of their own.
+type RouteRecord struct {
+	// message is the message.
+	Message types1.BridgeMessage `protobuf:"bytes,1,opt,name=message,proto3" json:"message"`
+	// message_hash is its hash (the shared nullifier).
+	MessageHash []byte `protobuf:"bytes,2,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// status is ROUTED_UP, ROUTED_DOWN or DELIVERED.
+	Status types1.MessageStatus `protobuf:"varint,3,opt,name=status,proto3,enum=slush.types.v1.MessageStatus" json:"status,omitempty"`
+	// child_index is the child it was queued for (ROUTED_DOWN).
+	ChildIndex uint32 `protobuf:"varint,4,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// root_height is the root height of the inclusion proof.
+	RootHeight uint64 `protobuf:"varint,5,opt,name=root_height,json=rootHeight,proto3" json:"root_height,omitempty"`
+	// proof is the inclusion proof of the message in its sender's outbox.
+	Proof []byte `protobuf:"bytes,6,opt,name=proof,proto3" json:"proof,omitempty"`
+	// already_delivered is set when the destination had minted the message by a claim before the
+	// route reached it: the route then ends without a second mint.
+	AlreadyDelivered bool `protobuf:"varint,7,opt,name=already_delivered,json=alreadyDelivered,proto3" json:"already_delivered,omitempty"`
+	// height is the block height at which this chain recorded it.
+	Height int64 `protobuf:"varint,8,opt,name=height,proto3" json:"height,omitempty"`
+}
+
+func (m *RouteRecord) Reset()         { *m = RouteRecord{} }
+func (m *RouteRecord) String() string { return proto.CompactTextString(m) }
+func (*RouteRecord) ProtoMessage()    {}
+func (*RouteRecord) Descriptor() ([]byte, []int) {
+	return fileDescriptor_442c45e1b3c3b30e, []int{6}
+}
+func (m *RouteRecord) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *RouteRecord) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_RouteRecord.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *RouteRecord) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_RouteRecord.Merge(m, src)
+}
+func (m *RouteRecord) XXX_Size() int {
+	return m.Size()
+}
+func (m *RouteRecord) XXX_DiscardUnknown() {
+	xxx_messageInfo_RouteRecord.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_RouteRecord proto.InternalMessageInfo
+
+func (m *RouteRecord) GetMessage() types1.BridgeMessage {
+	if m != nil {
+		return m.Message
+	}
+	return types1.BridgeMessage{}
+}
+
+func (m *RouteRecord) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *RouteRecord) GetStatus() types1.MessageStatus {
+	if m != nil {
+		return m.Status
+	}
+	return types1.MessageStatus_MESSAGE_STATUS_UNSPECIFIED
+}
+
+func (m *RouteRecord) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *RouteRecord) GetRootHeight() uint64 {
+	if m != nil {
+		return m.RootHeight
+	}
+	return 0
+}
+
+func (m *RouteRecord) GetProof() []byte {
+	if m != nil {
+		return m.Proof
+	}
+	return nil
+}
+
+func (m *RouteRecord) GetAlreadyDelivered() bool {
+	if m != nil {
+		return m.AlreadyDelivered
+	}
+	return false
+}
+
+func (m *RouteRecord) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterEnum("slush.validium.v1.ChildStatus", ChildStatus_name, ChildStatus_value)
-	proto.RegisterType((*TreeIdentity)(nil), "slush.validium.v1.TreeIdentity")
 	proto.RegisterType((*Child)(nil), "slush.validium.v1.Child")
-	proto.RegisterType((*CommitmentFields)(nil), "slush.validium.v1.CommitmentFields")
 	proto.RegisterType((*InboxEntry)(nil), "slush.validium.v1.InboxEntry")
 	proto.RegisterType((*AccountOpening)(nil), "slush.validium.v1.AccountOpening")
 	proto.RegisterType((*ExitProof)(nil), "slush.validium.v1.ExitProof")
 	proto.RegisterType((*ForcedOperation)(nil), "slush.validium.v1.ForcedOperation")
-	proto.RegisterType((*RoutedMessage)(nil), "slush.validium.v1.RoutedMessage")
 	proto.RegisterType((*HistoryEntry)(nil), "slush.validium.v1.HistoryEntry")
+	proto.RegisterType((*RouteRecord)(nil), "slush.validium.v1.RouteRecord")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/validium.proto", fileDescriptor_442c45e1b3c3b30e) }
 
 var fileDescriptor_442c45e1b3c3b30e = []byte{
-	// 1238 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x56, 0xcd, 0x6e, 0xdb, 0x46,
-	0x10, 0x36, 0x2d, 0xc9, 0x96, 0x46, 0x54, 0x2c, 0x31, 0x4e, 0xc3, 0xb8, 0xad, 0xa2, 0x28, 0x40,
-	0x21, 0x24, 0x8d, 0x04, 0x27, 0x45, 0xee, 0x8e, 0x6c, 0xd7, 0x42, 0xd2, 0x38, 0xa0, 0x9d, 0x1e,
-	0x02, 0x14, 0xec, 0x8a, 0x1c, 0x8b, 0x8b, 0x4a, 0xbb, 0xea, 0xee, 0xca, 0x91, 0xf2, 0x14, 0x7d,
-	0x82, 0x5e, 0x7b, 0x2f, 0xfa, 0x0a, 0x05, 0x72, 0xe8, 0x21, 0xe8, 0xa9, 0xa7, 0xa2, 0x48, 0x9e,
-	0xa2, 0xb7, 0x62, 0x77, 0x49, 0xfd, 0xd8, 0x46, 0x73, 0xe3, 0x7c, 0x33, 0x1c, 0xce, 0xcc, 0xf7,
-	0xed, 0x2c, 0xa1, 0x21, 0x87, 0x13, 0x99, 0x74, 0xce, 0xc9, 0x90, 0xc6, 0x74, 0x32, 0xea, 0x9c,
-	0xef, 0xce, 0x9f, 0xdb, 0x63, 0xc1, 0x15, 0xf7, 0x6a, 0x26, 0xa2, 0x3d, 0x47, 0xcf, 0x77, 0x77,
-	0xea, 0x11, 0x97, 0x23, 0x2e, 0x3b, 0x7d, 0x22, 0xb1, 0x73, 0xbe, 0xdb, 0x47, 0x45, 0x76, 0x3b,
-	0x11, 0xa7, 0xcc, 0xbe, 0xb2, 0x73, 0xcb, 0xfa, 0x43, 0x63, 0x75, 0xac, 0x91, 0xba, 0xb6, 0x07,
-	0x7c, 0xc0, 0x2d, 0xae, 0x9f, 0x2c, 0xda, 0xfc, 0xc3, 0x01, 0xf7, 0x54, 0x20, 0xf6, 0x62, 0x64,
-	0x8a, 0xaa, 0x99, 0xe7, 0x41, 0x7e, 0x4c, 0x54, 0xe2, 0x3b, 0x8d, 0x5c, 0xab, 0x12, 0x98, 0x67,
-	0xef, 0x0b, 0xd8, 0x1a, 0x13, 0x81, 0x4c, 0x85, 0x51, 0x42, 0x28, 0x0b, 0x69, 0xec, 0xaf, 0x37,
-	0x9c, 0x56, 0x29, 0xa8, 0x58, 0xb8, 0xab, 0xd1, 0x5e, 0xec, 0xdd, 0x01, 0x77, 0x44, 0xa6, 0x61,
-	0x94, 0xd0, 0x61, 0x2c, 0x90, 0xf9, 0xb9, 0x86, 0xd3, 0xaa, 0x04, 0xe5, 0x11, 0x99, 0x76, 0x53,
-	0xc8, 0xfb, 0x14, 0x4a, 0x3a, 0x24, 0xc6, 0xb1, 0x4a, 0xfc, 0xbc, 0xf1, 0x17, 0x47, 0x64, 0xba,
-	0xaf, 0x6d, 0xef, 0x1e, 0xd4, 0xf8, 0x18, 0x05, 0x51, 0x5c, 0x84, 0x3f, 0xe0, 0x2c, 0x4c, 0x88,
-	0x4c, 0xfc, 0x42, 0xc3, 0x69, 0xb9, 0xc1, 0x56, 0xe6, 0x78, 0x8a, 0xb3, 0x23, 0x22, 0x13, 0x6f,
-	0x1b, 0x0a, 0x38, 0xe6, 0x51, 0xe2, 0x6f, 0x34, 0x9c, 0x56, 0x3e, 0xb0, 0x46, 0xf3, 0xd7, 0x02,
-	0x14, 0xcc, 0xb7, 0xb4, 0x9f, 0xb2, 0x18, 0xa7, 0xbe, 0x63, 0x3e, 0x62, 0x0d, 0xef, 0x2b, 0x28,
-	0x66, 0x89, 0x6c, 0x0b, 0x4f, 0xfc, 0x3f, 0x7f, 0x7b, 0xb0, 0x9d, 0x0e, 0x6a, 0x2f, 0x8e, 0x05,
-	0x4a, 0x79, 0xa2, 0x04, 0x65, 0x83, 0x60, 0x1e, 0xe9, 0xdd, 0x85, 0xca, 0x39, 0x0a, 0x7a, 0x36,
-	0xa3, 0x6c, 0xa0, 0x0b, 0x33, 0x8d, 0xb9, 0x81, 0x3b, 0x07, 0x9f, 0xe2, 0xcc, 0x7b, 0x04, 0xf9,
-	0x3e, 0x67, 0xb1, 0x69, 0xaa, 0xfc, 0xf0, 0x56, 0x3b, 0xcd, 0xa9, 0x99, 0x6a, 0xa7, 0x4c, 0xb5,
-	0xbb, 0x9c, 0xb2, 0x27, 0xf9, 0xb7, 0x7f, 0xdf, 0x5e, 0x0b, 0x4c, 0xb0, 0xf7, 0x18, 0x36, 0xa4,
-	0x22, 0x6a, 0x22, 0x4d, 0x9b, 0xd7, 0x1e, 0xd6, 0xdb, 0x97, 0x38, 0x6f, 0x9b, 0x7e, 0x4e, 0x4c,
-	0x54, 0x90, 0x46, 0x7b, 0xf7, 0xa1, 0x36, 0x24, 0x0a, 0xa5, 0x0a, 0x23, 0x3e, 0x1a, 0x51, 0x35,
-	0x42, 0xa6, 0xcc, 0x24, 0xdc, 0xa0, 0x6a, 0x1d, 0xdd, 0x39, 0xae, 0x83, 0x05, 0x0e, 0xa8, 0x54,
-	0x28, 0x30, 0x0e, 0x13, 0xa4, 0x83, 0x44, 0xf9, 0x9b, 0x0d, 0xa7, 0x95, 0x0b, 0xaa, 0x0b, 0xc7,
-	0x91, 0xc1, 0xbd, 0x5d, 0xb8, 0x71, 0x26, 0xf8, 0x1b, 0x64, 0x21, 0x51, 0xa1, 0xe0, 0x5c, 0x65,
-	0x2f, 0x14, 0xcd, 0x9c, 0x3d, 0xeb, 0xdc, 0x53, 0x01, 0xe7, 0x2a, 0x7d, 0xe5, 0x2e, 0x54, 0xce,
-	0x04, 0xe2, 0x1b, 0x0c, 0x05, 0x12, 0xc9, 0x99, 0x5f, 0x32, 0xe2, 0x70, 0x2d, 0x18, 0x18, 0xcc,
-	0xbb, 0x0d, 0xe5, 0x21, 0xc6, 0x03, 0x14, 0x26, 0xa9, 0x0f, 0xa6, 0x56, 0xb0, 0x90, 0xce, 0xa5,
-	0x03, 0xf8, 0x44, 0xf5, 0xf9, 0xd4, 0x06, 0x94, 0x6d, 0x80, 0x85, 0x4c, 0xc0, 0xe7, 0x00, 0x94,
-	0x69, 0x7f, 0x82, 0x24, 0xf6, 0x5d, 0xe3, 0x2f, 0x19, 0xe4, 0x08, 0x49, 0xac, 0xab, 0x20, 0x2c,
-	0x4a, 0xb8, 0xc8, 0x0a, 0xae, 0x98, 0x82, 0x5d, 0x0b, 0xa6, 0xa5, 0xce, 0x55, 0x73, 0x6d, 0x49,
-	0x35, 0x5e, 0x1b, 0xae, 0x0f, 0x90, 0xa1, 0xa4, 0x32, 0x5c, 0xae, 0x71, 0xcb, 0x7c, 0xa2, 0x96,
-	0xba, 0x9e, 0x2d, 0x4a, 0xbd, 0x52, 0xa7, 0xd5, 0xab, 0x75, 0x7a, 0x07, 0x5c, 0x81, 0x11, 0xd2,
-	0xb1, 0x9d, 0xa6, 0x5f, 0x33, 0x61, 0xe5, 0x14, 0xd3, 0xe9, 0x9a, 0xbf, 0xe4, 0xa0, 0xba, 0xa0,
-	0xeb, 0x90, 0xe2, 0x30, 0x96, 0x5e, 0x15, 0x72, 0xe7, 0x34, 0x36, 0xea, 0x75, 0x03, 0xfd, 0x78,
-	0x71, 0x82, 0xeb, 0x1f, 0x9b, 0x60, 0xee, 0xd2, 0x04, 0x2f, 0xd6, 0x92, 0xbf, 0x54, 0x8b, 0x9e,
-	0x62, 0x76, 0x7c, 0x6d, 0x8c, 0x3d, 0x7e, 0x6e, 0x06, 0x66, 0x41, 0xab, 0xa3, 0xde, 0xb8, 0x62,
-	0xd4, 0xf7, 0xa1, 0x96, 0x06, 0x2d, 0x49, 0x74, 0xd3, 0x4a, 0xd4, 0x3a, 0x56, 0x25, 0x4a, 0xa2,
-	0x08, 0xc7, 0x8a, 0xb0, 0x08, 0xc3, 0x98, 0x0e, 0x50, 0x5a, 0xc5, 0xe9, 0xe0, 0xb9, 0x63, 0xdf,
-	0xe0, 0x57, 0x8f, 0xbf, 0xf4, 0x91, 0x35, 0x01, 0xcb, 0x84, 0x3f, 0x86, 0x9b, 0x67, 0x94, 0x91,
-	0x21, 0x7d, 0x83, 0x71, 0xb8, 0xda, 0xaf, 0xd5, 0xdd, 0x8d, 0xb9, 0xbb, 0xbb, 0xd4, 0x78, 0xf3,
-	0x6b, 0x80, 0x9e, 0x16, 0xdc, 0x01, 0x53, 0x62, 0x66, 0xd6, 0x1d, 0x4a, 0x49, 0x06, 0x68, 0x4b,
-	0xb0, 0x5c, 0x95, 0x53, 0xcc, 0x7c, 0xfe, 0x13, 0xd8, 0x90, 0x7c, 0x22, 0x22, 0x34, 0x74, 0x55,
-	0x82, 0xd4, 0x6a, 0xfe, 0xbe, 0x0e, 0xd7, 0xf6, 0xa2, 0x88, 0x4f, 0x98, 0x3a, 0x1e, 0x23, 0xa3,
-	0x6c, 0xe0, 0xf5, 0x00, 0x96, 0x06, 0xe5, 0x98, 0x2d, 0x72, 0xf7, 0xaa, 0x75, 0x70, 0x41, 0x29,
-	0xe9, 0x3e, 0x59, 0x7a, 0xd9, 0xf0, 0x63, 0x93, 0xcb, 0x65, 0xad, 0xb8, 0x19, 0x98, 0x89, 0x81,
-	0x4d, 0x46, 0x61, 0x86, 0x19, 0xb9, 0xe4, 0x83, 0x32, 0x9b, 0x8c, 0xd2, 0xc2, 0xe4, 0x52, 0x9e,
-	0xd0, 0xee, 0xd2, 0x7c, 0xca, 0xb3, 0x05, 0x7b, 0x66, 0xa5, 0x6e, 0x43, 0x81, 0xbf, 0x66, 0x28,
-	0x52, 0xa5, 0x58, 0xc3, 0xbb, 0x05, 0x45, 0x22, 0x25, 0x2a, 0x7d, 0x57, 0xd8, 0xbd, 0xb4, 0x69,
-	0xec, 0x5e, 0xec, 0xf9, 0xb0, 0xd9, 0x27, 0x43, 0xcd, 0xa7, 0x91, 0x43, 0x3e, 0xc8, 0x4c, 0x9d,
-	0x8a, 0x71, 0x8d, 0xdb, 0x5d, 0x63, 0x0d, 0x6f, 0x07, 0x8a, 0x92, 0xf6, 0x87, 0x94, 0x0d, 0xa4,
-	0x5f, 0x6a, 0xe4, 0x5a, 0x6e, 0x30, 0xb7, 0x9b, 0x3f, 0x3b, 0x50, 0x3a, 0x98, 0x52, 0xf5, 0x42,
-	0x70, 0x7e, 0xa6, 0x0f, 0x80, 0x21, 0x33, 0x5c, 0xde, 0xfc, 0x60, 0x20, 0x5b, 0xeb, 0x1e, 0x6c,
-	0x72, 0x3b, 0x6e, 0x33, 0x92, 0xf2, 0xc3, 0x3b, 0x57, 0x0c, 0x78, 0x95, 0x97, 0x74, 0xbc, 0xd9,
-	0x7b, 0xde, 0x03, 0xf0, 0x16, 0xd2, 0x99, 0xd7, 0x95, 0x33, 0x75, 0xd5, 0xe6, 0x9e, 0x93, 0xac,
-	0xc0, 0x7f, 0x1d, 0xd8, 0x3a, 0xe4, 0x22, 0xc2, 0xf8, 0xd8, 0x28, 0x93, 0xda, 0x55, 0xf8, 0xff,
-	0x65, 0xea, 0x8e, 0xf1, 0xc7, 0x09, 0xb2, 0x54, 0x37, 0xf9, 0x60, 0x6e, 0x6b, 0xda, 0xc6, 0x64,
-	0x36, 0xe4, 0x24, 0xb6, 0xa2, 0xb3, 0xa7, 0xbc, 0x9c, 0x62, 0x46, 0x74, 0x3b, 0x50, 0x8c, 0x91,
-	0xc4, 0x43, 0xca, 0x30, 0x65, 0x6c, 0x6e, 0x7b, 0x8f, 0xa1, 0x14, 0xe3, 0x98, 0x4b, 0xaa, 0x6f,
-	0xc0, 0xc2, 0x47, 0x6e, 0xc0, 0x45, 0xa8, 0x26, 0x2d, 0xd5, 0x75, 0x46, 0x67, 0x6a, 0x6a, 0xcf,
-	0x19, 0x17, 0xaf, 0x89, 0x88, 0x0d, 0x9d, 0xc5, 0x20, 0x33, 0x9b, 0xdf, 0x43, 0x25, 0xe0, 0x13,
-	0x85, 0xf1, 0x37, 0x8b, 0xd0, 0x2c, 0x89, 0xb3, 0x9a, 0xe4, 0x36, 0x94, 0x97, 0xef, 0x1a, 0xdb,
-	0x34, 0x88, 0xc5, 0x1d, 0xb3, 0x0d, 0x85, 0xb1, 0xe6, 0x38, 0xed, 0xd7, 0x1a, 0xcd, 0x63, 0x70,
-	0x8f, 0xa8, 0x54, 0x5c, 0xcc, 0xec, 0x89, 0xbc, 0x90, 0xc6, 0xb9, 0x94, 0xa6, 0xbe, 0x72, 0xc8,
-	0xd2, 0x15, 0xba, 0x40, 0xee, 0x7d, 0x07, 0xe5, 0xa5, 0xeb, 0xd6, 0xfb, 0x0c, 0xfc, 0xee, 0x51,
-	0xef, 0xd9, 0x7e, 0x78, 0x72, 0xba, 0x77, 0xfa, 0xf2, 0x24, 0x7c, 0xf9, 0xfc, 0xe4, 0xc5, 0x41,
-	0xb7, 0x77, 0xd8, 0x3b, 0xd8, 0xaf, 0xae, 0x79, 0x37, 0xe1, 0xfa, 0x8a, 0x77, 0xaf, 0x7b, 0xda,
-	0xfb, 0xf6, 0xa0, 0xea, 0x5c, 0x72, 0x1c, 0x06, 0xc7, 0xaf, 0x0e, 0x9e, 0x57, 0xd7, 0x9f, 0x1c,
-	0xbe, 0x7d, 0x5f, 0x77, 0xde, 0xbd, 0xaf, 0x3b, 0xff, 0xbc, 0xaf, 0x3b, 0x3f, 0x7d, 0xa8, 0xaf,
-	0xbd, 0xfb, 0x50, 0x5f, 0xfb, 0xeb, 0x43, 0x7d, 0xed, 0xd5, 0x97, 0x03, 0xaa, 0x92, 0x49, 0xbf,
-	0x1d, 0xf1, 0x51, 0xc7, 0x48, 0xf2, 0x81, 0x12, 0x88, 0xf6, 0xb1, 0x33, 0x5d, 0xfc, 0x25, 0xaa,
-	0xd9, 0x18, 0x65, 0x7f, 0xc3, 0xfc, 0xbc, 0x3d, 0xfa, 0x2f, 0x00, 0x00, 0xff, 0xff, 0x25, 0x19,
-	0x02, 0xb6, 0x44, 0x0a, 0x00, 0x00,
-}
-
-func (m *TreeIdentity) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *TreeIdentity) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *TreeIdentity) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if m.Epoch != 0 {
-		i = encodeVarintValidium(dAtA, i, uint64(m.Epoch))
-		i--
-		dAtA[i] = 0x30
-	}
-	if len(m.OperatorKeyHash) > 0 {
-		i -= len(m.OperatorKeyHash)
-		copy(dAtA[i:], m.OperatorKeyHash)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.OperatorKeyHash)))
-		i--
-		dAtA[i] = 0x2a
-	}
-	if m.MaxDepth != 0 {
-		i = encodeVarintValidium(dAtA, i, uint64(m.MaxDepth))
-		i--
-		dAtA[i] = 0x20
-	}
-	if m.MaxChildren != 0 {
-		i = encodeVarintValidium(dAtA, i, uint64(m.MaxChildren))
-		i--
-		dAtA[i] = 0x18
-	}
-	if len(m.ParentChainId) > 0 {
-		i -= len(m.ParentChainId)
-		copy(dAtA[i:], m.ParentChainId)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.ParentChainId)))
-		i--
-		dAtA[i] = 0x12
-	}
-	if len(m.Path) > 0 {
-		dAtA2 := make([]byte, len(m.Path)*10)
-		var j1 int
-		for _, num := range m.Path {
-			for num >= 1<<7 {
-				dAtA2[j1] = uint8(uint64(num)&0x7f | 0x80)
-				num >>= 7
-				j1++
-			}
-			dAtA2[j1] = uint8(num)
-			j1++
-		}
-		i -= j1
-		copy(dAtA[i:], dAtA2[:j1])
-		i = encodeVarintValidium(dAtA, i, uint64(j1))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
+	// 1128 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x84, 0x56, 0xcd, 0x8e, 0x1b, 0x45,
+	0x10, 0xde, 0xd9, 0xb5, 0xf7, 0xa7, 0xed, 0x4d, 0xbc, 0x13, 0x03, 0x93, 0x15, 0x71, 0x1c, 0xe7,
+	0x62, 0x05, 0x62, 0x6b, 0x13, 0xc8, 0x8d, 0x83, 0xd7, 0xb1, 0x59, 0x2b, 0x21, 0x1b, 0x8d, 0x13,
+	0x0e, 0x91, 0xd0, 0xa8, 0x3d, 0x5d, 0x1e, 0xb7, 0x18, 0x77, 0x9b, 0xee, 0xb6, 0xb3, 0xce, 0x53,
+	0xf0, 0x04, 0x3c, 0x04, 0xe2, 0x09, 0xe0, 0x92, 0x63, 0xc4, 0x89, 0x13, 0x42, 0xc9, 0x53, 0x70,
+	0x43, 0xfd, 0x33, 0x63, 0xef, 0x1a, 0xc1, 0x6d, 0xea, 0xab, 0xea, 0x9a, 0xaf, 0xab, 0xbe, 0xaa,
+	0x19, 0x54, 0x97, 0xe9, 0x5c, 0x4e, 0xda, 0x0b, 0x9c, 0x52, 0x42, 0xe7, 0xd3, 0xf6, 0xe2, 0x24,
+	0x7f, 0x6e, 0xcd, 0x04, 0x57, 0xdc, 0x3f, 0x32, 0x11, 0xad, 0x1c, 0x5d, 0x9c, 0x1c, 0xd7, 0x62,
+	0x2e, 0xa7, 0x5c, 0xb6, 0x47, 0x58, 0x42, 0x7b, 0x71, 0x32, 0x02, 0x85, 0x4f, 0xda, 0x31, 0xa7,
+	0xcc, 0x1e, 0x39, 0xbe, 0x69, 0xfd, 0x91, 0xb1, 0xda, 0xd6, 0x70, 0xae, 0x6a, 0xc2, 0x13, 0x6e,
+	0x71, 0xfd, 0xe4, 0xd0, 0x63, 0xcb, 0x42, 0x2d, 0x67, 0x20, 0x35, 0x05, 0xf3, 0x60, 0x7d, 0x8d,
+	0x9f, 0x8b, 0xa8, 0xd8, 0x9d, 0xd0, 0x94, 0xf8, 0x55, 0x54, 0xa4, 0x8c, 0xc0, 0x45, 0xe0, 0xd5,
+	0xbd, 0xe6, 0x61, 0x68, 0x0d, 0xff, 0x0b, 0xb4, 0xcf, 0x67, 0x20, 0xb0, 0xe2, 0x22, 0xd8, 0xae,
+	0x7b, 0xcd, 0x83, 0xd3, 0xe0, 0xf7, 0x5f, 0xee, 0x57, 0xdd, 0x5b, 0x3b, 0x84, 0x08, 0x90, 0x72,
+	0xa8, 0x04, 0x65, 0x49, 0x98, 0x47, 0xfa, 0x77, 0xd1, 0xe1, 0x02, 0x04, 0x1d, 0x2f, 0x29, 0x4b,
+	0xa2, 0xef, 0x61, 0x19, 0xec, 0xd4, 0xbd, 0x66, 0x39, 0x2c, 0xe7, 0xe0, 0x13, 0x58, 0xfa, 0x0f,
+	0x51, 0x61, 0xc4, 0x19, 0x09, 0x0a, 0x75, 0xaf, 0x59, 0x7a, 0x70, 0xb3, 0xe5, 0x72, 0xea, 0x6b,
+	0xb7, 0xdc, 0xb5, 0x5b, 0x5d, 0x4e, 0xd9, 0x69, 0xe1, 0xed, 0x9f, 0xb7, 0xb7, 0x42, 0x13, 0xec,
+	0x3f, 0x42, 0xbb, 0x52, 0x61, 0x35, 0x97, 0x41, 0xb1, 0xee, 0x35, 0xaf, 0x3d, 0xa8, 0xb5, 0x36,
+	0x0a, 0xd8, 0x32, 0xf7, 0x19, 0x9a, 0xa8, 0xd0, 0x45, 0xfb, 0x9f, 0xa1, 0xa3, 0x14, 0x2b, 0x90,
+	0x2a, 0x8a, 0xf9, 0x74, 0x4a, 0xd5, 0x14, 0x98, 0x0a, 0x76, 0x0d, 0xab, 0x8a, 0x75, 0x74, 0x73,
+	0x5c, 0x07, 0x0b, 0x48, 0xa8, 0x54, 0x20, 0x80, 0x44, 0x13, 0xa0, 0xc9, 0x44, 0x05, 0x7b, 0x75,
+	0xaf, 0xb9, 0x13, 0x56, 0x56, 0x8e, 0x33, 0x83, 0xfb, 0x27, 0xe8, 0xa3, 0xb1, 0xe0, 0x6f, 0x80,
+	0x45, 0x58, 0x45, 0x82, 0x73, 0x95, 0x1d, 0xd8, 0xaf, 0x7b, 0xcd, 0x42, 0xe8, 0x5b, 0x67, 0x47,
+	0x85, 0x9c, 0x2b, 0x77, 0xe4, 0x2e, 0x3a, 0x1c, 0x0b, 0x80, 0x37, 0x10, 0x09, 0xc0, 0x92, 0xb3,
+	0xe0, 0x40, 0x57, 0x36, 0x2c, 0x5b, 0x30, 0x34, 0x98, 0x7f, 0x1b, 0x95, 0x52, 0x20, 0x09, 0x08,
+	0x93, 0x34, 0x40, 0x86, 0x2b, 0xb2, 0x90, 0xce, 0xa5, 0x03, 0xf8, 0x5c, 0x8d, 0xf8, 0x85, 0x0d,
+	0x28, 0xd9, 0x00, 0x0b, 0x99, 0x80, 0x5b, 0x08, 0x51, 0xa6, 0xfd, 0x13, 0xc0, 0x24, 0x28, 0x1b,
+	0xff, 0x81, 0x41, 0xce, 0x00, 0x13, 0xcd, 0x02, 0xb3, 0x78, 0xc2, 0x45, 0x46, 0xf8, 0xd0, 0x10,
+	0x2e, 0x5b, 0xd0, 0x51, 0xad, 0xa2, 0x22, 0xcc, 0x78, 0x3c, 0x09, 0xae, 0x19, 0xa7, 0x35, 0xfc,
+	0x16, 0xba, 0x91, 0x00, 0x03, 0x49, 0x65, 0xb4, 0xce, 0xf1, 0xba, 0x79, 0xc5, 0x91, 0x73, 0x3d,
+	0x5d, 0x51, 0xbd, 0x87, 0x8e, 0x32, 0x6d, 0x68, 0x39, 0x44, 0x13, 0x2c, 0x27, 0x41, 0xc5, 0x44,
+	0x5f, 0xcf, 0x1c, 0x4f, 0x60, 0x79, 0x86, 0xe5, 0xc4, 0xbf, 0x83, 0xca, 0x02, 0x62, 0xa0, 0x33,
+	0x5b, 0xcd, 0xe0, 0xc8, 0x84, 0x95, 0x1c, 0xa6, 0xd3, 0x35, 0xbe, 0x46, 0x68, 0xa0, 0xaf, 0xd1,
+	0x63, 0x4a, 0x2c, 0xf5, 0x81, 0x29, 0x48, 0x89, 0x13, 0xb0, 0x79, 0x3d, 0x7b, 0xc0, 0x61, 0x26,
+	0xe7, 0xc7, 0x68, 0x57, 0xf2, 0xb9, 0x88, 0xc1, 0x68, 0xf8, 0x30, 0x74, 0x56, 0xe3, 0xd7, 0x6d,
+	0x74, 0xad, 0x13, 0xc7, 0x7c, 0xce, 0xd4, 0xf9, 0x0c, 0x18, 0x65, 0x89, 0xdf, 0x47, 0x68, 0x4d,
+	0x21, 0x9e, 0xd1, 0x66, 0xdd, 0x89, 0xcc, 0x0e, 0x8e, 0x56, 0x58, 0x1e, 0xd1, 0xa7, 0x90, 0x12,
+	0xe9, 0x24, 0xba, 0x76, 0xd2, 0x54, 0xd7, 0x66, 0x96, 0xf6, 0x1e, 0xdb, 0x76, 0x04, 0x32, 0xd0,
+	0xd4, 0xe5, 0x0e, 0x2a, 0xb3, 0xf9, 0x34, 0xca, 0x30, 0x33, 0x26, 0x85, 0xb0, 0xc4, 0xe6, 0x53,
+	0xc7, 0x4a, 0xae, 0xe5, 0x89, 0xec, 0x78, 0x16, 0x5c, 0x97, 0x2c, 0x38, 0x30, 0x53, 0x5a, 0x45,
+	0x45, 0xfe, 0x9a, 0x81, 0x30, 0x43, 0x51, 0x0e, 0xad, 0xe1, 0xdf, 0x44, 0xfb, 0x58, 0x4a, 0x50,
+	0x11, 0x25, 0x4e, 0xea, 0x7b, 0xc6, 0x1e, 0x10, 0x3f, 0x40, 0x7b, 0x23, 0x9c, 0x62, 0x16, 0x83,
+	0xd1, 0x75, 0x21, 0xcc, 0x4c, 0x9d, 0x8a, 0x71, 0x8d, 0x5b, 0xf9, 0x5a, 0xc3, 0x3f, 0x46, 0xfb,
+	0x92, 0x8e, 0x52, 0xca, 0x12, 0x19, 0x1c, 0xd4, 0x77, 0x9a, 0xe5, 0x30, 0xb7, 0x1b, 0x3f, 0x79,
+	0xe8, 0xa0, 0x77, 0x41, 0xd5, 0x73, 0xc1, 0xf9, 0x58, 0xab, 0x32, 0xd6, 0xf3, 0x17, 0xad, 0x2f,
+	0x13, 0x64, 0x20, 0xcb, 0xb5, 0x83, 0xf6, 0xb8, 0xad, 0xb5, 0x29, 0x49, 0xe9, 0xc1, 0x9d, 0x7f,
+	0x19, 0xe1, 0xcb, 0x4d, 0x71, 0xe5, 0xcd, 0xce, 0xf9, 0xf7, 0x91, 0x3f, 0xa6, 0x0c, 0xa7, 0xf4,
+	0x0d, 0x90, 0x28, 0xe7, 0xb5, 0x63, 0x78, 0x1d, 0xe5, 0x9e, 0x61, 0x46, 0xf0, 0x6f, 0x0f, 0x5d,
+	0xef, 0x73, 0x11, 0x03, 0x39, 0x37, 0x5a, 0xa3, 0x76, 0xba, 0xfe, 0x9b, 0xa6, 0xbe, 0x31, 0xfc,
+	0x30, 0x07, 0xe6, 0x44, 0x53, 0x08, 0x73, 0x5b, 0xb7, 0x6d, 0x86, 0x97, 0x29, 0xc7, 0xc4, 0x2a,
+	0xce, 0x6e, 0xb7, 0x92, 0xc3, 0x8c, 0xe2, 0x8e, 0xd1, 0x3e, 0x01, 0x4c, 0x52, 0xca, 0xc0, 0x75,
+	0x2c, 0xb7, 0xfd, 0x47, 0xe8, 0x80, 0xc0, 0x8c, 0x4b, 0xaa, 0x97, 0x6a, 0xf1, 0x7f, 0x96, 0xea,
+	0x2a, 0x54, 0x37, 0xcd, 0x89, 0x3a, 0x6b, 0xa7, 0x33, 0xb5, 0x67, 0xcc, 0xc5, 0x6b, 0x2c, 0x88,
+	0x69, 0xe7, 0x7e, 0x98, 0x99, 0x8d, 0x73, 0x54, 0x3e, 0xa3, 0x52, 0x71, 0xb1, 0xb4, 0xc3, 0x72,
+	0x1b, 0x95, 0xd6, 0x77, 0x94, 0x67, 0xa8, 0x21, 0xb1, 0xda, 0x4d, 0xb5, 0x4b, 0xfa, 0xb7, 0xa2,
+	0x5d, 0x43, 0x1a, 0xbf, 0x6d, 0xa3, 0x52, 0xc8, 0xe7, 0x0a, 0x42, 0x88, 0xb9, 0x20, 0xfe, 0x57,
+	0x2b, 0x52, 0x76, 0x58, 0x6e, 0x5d, 0x1d, 0x96, 0x53, 0x41, 0x49, 0x02, 0xdf, 0xd8, 0xa0, 0xac,
+	0x95, 0x19, 0xf3, 0xab, 0xc3, 0xbb, 0xbd, 0x39, 0xbc, 0x5f, 0xe6, 0x2b, 0x7f, 0xc7, 0xac, 0xfc,
+	0x8d, 0x17, 0xb8, 0xd4, 0x57, 0x36, 0xfe, 0x95, 0x0e, 0x17, 0x36, 0x3a, 0x7c, 0xa5, 0x14, 0xc5,
+	0x8d, 0x52, 0x54, 0x51, 0x71, 0xa6, 0x35, 0xed, 0xaa, 0x6d, 0x0d, 0xfd, 0x71, 0xc0, 0xa9, 0x00,
+	0x4c, 0x96, 0x11, 0x81, 0x94, 0x2e, 0xf4, 0xa7, 0xc0, 0x55, 0xbd, 0xe2, 0x1c, 0x8f, 0x33, 0x5c,
+	0x2f, 0x9e, 0xb5, 0xaf, 0xc1, 0x4e, 0xe8, 0xac, 0x7b, 0xdf, 0xa1, 0xd2, 0xda, 0x57, 0xca, 0xff,
+	0x14, 0x05, 0xdd, 0xb3, 0xc1, 0xd3, 0xc7, 0xd1, 0xf0, 0x45, 0xe7, 0xc5, 0xcb, 0x61, 0xf4, 0xf2,
+	0xd9, 0xf0, 0x79, 0xaf, 0x3b, 0xe8, 0x0f, 0x7a, 0x8f, 0x2b, 0x5b, 0xfe, 0x27, 0xe8, 0xc6, 0x25,
+	0x6f, 0xa7, 0xfb, 0x62, 0xf0, 0x6d, 0xaf, 0xe2, 0x6d, 0x38, 0xfa, 0xe1, 0xf9, 0xab, 0xde, 0xb3,
+	0xca, 0xf6, 0x69, 0xff, 0xed, 0xfb, 0x9a, 0xf7, 0xee, 0x7d, 0xcd, 0xfb, 0xeb, 0x7d, 0xcd, 0xfb,
+	0xf1, 0x43, 0x6d, 0xeb, 0xdd, 0x87, 0xda, 0xd6, 0x1f, 0x1f, 0x6a, 0x5b, 0xaf, 0x3e, 0x4f, 0xa8,
+	0x9a, 0xcc, 0x47, 0xad, 0x98, 0x4f, 0xdb, 0xa6, 0x8c, 0xf7, 0x95, 0x00, 0xb0, 0x8f, 0xed, 0x8b,
+	0xd5, 0x9f, 0x8a, 0x29, 0xee, 0x68, 0xd7, 0xfc, 0x24, 0x3c, 0xfc, 0x27, 0x00, 0x00, 0xff, 0xff,
+	0x59, 0xf9, 0xc9, 0xfd, 0xc8, 0x08, 0x00, 0x00,
 }
 
 func (m *Child) Marshal() (dAtA []byte, err error) {
@@ -1246,102 +984,6 @@ func (m *Child) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 		i = encodeVarintValidium(dAtA, i, uint64(m.Index))
 		i--
 		dAtA[i] = 0x8
-	}
-	return len(dAtA) - i, nil
-}
-
-func (m *CommitmentFields) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *CommitmentFields) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *CommitmentFields) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if len(m.FinalizedChildrenRoot) > 0 {
-		i -= len(m.FinalizedChildrenRoot)
-		copy(dAtA[i:], m.FinalizedChildrenRoot)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.FinalizedChildrenRoot)))
-		i--
-		dAtA[i] = 0x5a
-	}
-	if m.Epoch != 0 {
-		i = encodeVarintValidium(dAtA, i, uint64(m.Epoch))
-		i--
-		dAtA[i] = 0x50
-	}
-	if len(m.OperatorKeyHash) > 0 {
-		i -= len(m.OperatorKeyHash)
-		copy(dAtA[i:], m.OperatorKeyHash)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.OperatorKeyHash)))
-		i--
-		dAtA[i] = 0x4a
-	}
-	if len(m.AcceptanceDigest) > 0 {
-		i -= len(m.AcceptanceDigest)
-		copy(dAtA[i:], m.AcceptanceDigest)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.AcceptanceDigest)))
-		i--
-		dAtA[i] = 0x42
-	}
-	if len(m.AnchorCommitment) > 0 {
-		i -= len(m.AnchorCommitment)
-		copy(dAtA[i:], m.AnchorCommitment)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.AnchorCommitment)))
-		i--
-		dAtA[i] = 0x3a
-	}
-	if m.AnchorHeight != 0 {
-		i = encodeVarintValidium(dAtA, i, uint64(m.AnchorHeight))
-		i--
-		dAtA[i] = 0x30
-	}
-	if len(m.ChildrenRoot) > 0 {
-		i -= len(m.ChildrenRoot)
-		copy(dAtA[i:], m.ChildrenRoot)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.ChildrenRoot)))
-		i--
-		dAtA[i] = 0x2a
-	}
-	if len(m.ReceiptRoot) > 0 {
-		i -= len(m.ReceiptRoot)
-		copy(dAtA[i:], m.ReceiptRoot)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.ReceiptRoot)))
-		i--
-		dAtA[i] = 0x22
-	}
-	if len(m.OutboxRoot) > 0 {
-		i -= len(m.OutboxRoot)
-		copy(dAtA[i:], m.OutboxRoot)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.OutboxRoot)))
-		i--
-		dAtA[i] = 0x1a
-	}
-	if len(m.LedgerRoot) > 0 {
-		i -= len(m.LedgerRoot)
-		copy(dAtA[i:], m.LedgerRoot)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.LedgerRoot)))
-		i--
-		dAtA[i] = 0x12
-	}
-	if len(m.Vid) > 0 {
-		i -= len(m.Vid)
-		copy(dAtA[i:], m.Vid)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.Vid)))
-		i--
-		dAtA[i] = 0xa
 	}
 	return len(dAtA) - i, nil
 }
@@ -1580,48 +1222,6 @@ func (m *ForcedOperation) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
-func (m *RoutedMessage) Marshal() (dAtA []byte, err error) {
-	size := m.Size()
-	dAtA = make([]byte, size)
-	n, err := m.MarshalToSizedBuffer(dAtA[:size])
-	if err != nil {
-		return nil, err
-	}
-	return dAtA[:n], nil
-}
-
-func (m *RoutedMessage) MarshalTo(dAtA []byte) (int, error) {
-	size := m.Size()
-	return m.MarshalToSizedBuffer(dAtA[:size])
-}
-
-func (m *RoutedMessage) MarshalToSizedBuffer(dAtA []byte) (int, error) {
-	i := len(dAtA)
-	_ = i
-	var l int
-	_ = l
-	if len(m.Proof) > 0 {
-		i -= len(m.Proof)
-		copy(dAtA[i:], m.Proof)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.Proof)))
-		i--
-		dAtA[i] = 0x1a
-	}
-	if m.RootHeight != 0 {
-		i = encodeVarintValidium(dAtA, i, uint64(m.RootHeight))
-		i--
-		dAtA[i] = 0x10
-	}
-	if len(m.Message) > 0 {
-		i -= len(m.Message)
-		copy(dAtA[i:], m.Message)
-		i = encodeVarintValidium(dAtA, i, uint64(len(m.Message)))
-		i--
-		dAtA[i] = 0xa
-	}
-	return len(dAtA) - i, nil
-}
-
 func (m *HistoryEntry) Marshal() (dAtA []byte, err error) {
 	size := m.Size()
 	dAtA = make([]byte, size)
@@ -1657,6 +1257,83 @@ func (m *HistoryEntry) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *RouteRecord) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *RouteRecord) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *RouteRecord) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Height != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Height))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.AlreadyDelivered {
+		i--
+		if m.AlreadyDelivered {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x38
+	}
+	if len(m.Proof) > 0 {
+		i -= len(m.Proof)
+		copy(dAtA[i:], m.Proof)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.Proof)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.RootHeight != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.RootHeight))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Status != 0 {
+		i = encodeVarintValidium(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintValidium(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	{
+		size, err := m.Message.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintValidium(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintValidium(dAtA []byte, offset int, v uint64) int {
 	offset -= sovValidium(v)
 	base := offset
@@ -1668,39 +1345,6 @@ func encodeVarintValidium(dAtA []byte, offset int, v uint64) int {
 	dAtA[offset] = uint8(v)
 	return base
 }
-func (m *TreeIdentity) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	if len(m.Path) > 0 {
-		l = 0
-		for _, e := range m.Path {
-			l += sovValidium(uint64(e))
-		}
-		n += 1 + sovValidium(uint64(l)) + l
-	}
-	l = len(m.ParentChainId)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	if m.MaxChildren != 0 {
-		n += 1 + sovValidium(uint64(m.MaxChildren))
-	}
-	if m.MaxDepth != 0 {
-		n += 1 + sovValidium(uint64(m.MaxDepth))
-	}
-	l = len(m.OperatorKeyHash)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	if m.Epoch != 0 {
-		n += 1 + sovValidium(uint64(m.Epoch))
-	}
-	return n
-}
-
 func (m *Child) Size() (n int) {
 	if m == nil {
 		return 0
@@ -1766,57 +1410,6 @@ func (m *Child) Size() (n int) {
 	l = len(m.ReceiptRoot)
 	if l > 0 {
 		n += 2 + l + sovValidium(uint64(l))
-	}
-	return n
-}
-
-func (m *CommitmentFields) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = len(m.Vid)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	l = len(m.LedgerRoot)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	l = len(m.OutboxRoot)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	l = len(m.ReceiptRoot)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	l = len(m.ChildrenRoot)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	if m.AnchorHeight != 0 {
-		n += 1 + sovValidium(uint64(m.AnchorHeight))
-	}
-	l = len(m.AnchorCommitment)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	l = len(m.AcceptanceDigest)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	l = len(m.OperatorKeyHash)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	if m.Epoch != 0 {
-		n += 1 + sovValidium(uint64(m.Epoch))
-	}
-	l = len(m.FinalizedChildrenRoot)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
 	}
 	return n
 }
@@ -1931,26 +1524,6 @@ func (m *ForcedOperation) Size() (n int) {
 	return n
 }
 
-func (m *RoutedMessage) Size() (n int) {
-	if m == nil {
-		return 0
-	}
-	var l int
-	_ = l
-	l = len(m.Message)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	if m.RootHeight != 0 {
-		n += 1 + sovValidium(uint64(m.RootHeight))
-	}
-	l = len(m.Proof)
-	if l > 0 {
-		n += 1 + l + sovValidium(uint64(l))
-	}
-	return n
-}
-
 func (m *HistoryEntry) Size() (n int) {
 	if m == nil {
 		return 0
@@ -1967,260 +1540,45 @@ func (m *HistoryEntry) Size() (n int) {
 	return n
 }
 
+func (m *RouteRecord) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Message.Size()
+	n += 1 + l + sovValidium(uint64(l))
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.Status != 0 {
+		n += 1 + sovValidium(uint64(m.Status))
+	}
+	if m.ChildIndex != 0 {
+		n += 1 + sovValidium(uint64(m.ChildIndex))
+	}
+	if m.RootHeight != 0 {
+		n += 1 + sovValidium(uint64(m.RootHeight))
+	}
+	l = len(m.Proof)
+	if l > 0 {
+		n += 1 + l + sovValidium(uint64(l))
+	}
+	if m.AlreadyDelivered {
+		n += 2
+	}
+	if m.Height != 0 {
+		n += 1 + sovValidium(uint64(m.Height))
+	}
+	return n
+}
+
 func sovValidium(x uint64) (n int) {
 	return (math_bits.Len64(x|1) + 6) / 7
 }
 func sozValidium(x uint64) (n int) {
 	return sovValidium(uint64((x << 1) ^ uint64((int64(x) >> 63))))
-}
-func (m *TreeIdentity) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowValidium
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: TreeIdentity: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: TreeIdentity: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType == 0 {
-				var v uint32
-				for shift := uint(0); ; shift += 7 {
-					if shift >= 64 {
-						return ErrIntOverflowValidium
-					}
-					if iNdEx >= l {
-						return io.ErrUnexpectedEOF
-					}
-					b := dAtA[iNdEx]
-					iNdEx++
-					v |= uint32(b&0x7F) << shift
-					if b < 0x80 {
-						break
-					}
-				}
-				m.Path = append(m.Path, v)
-			} else if wireType == 2 {
-				var packedLen int
-				for shift := uint(0); ; shift += 7 {
-					if shift >= 64 {
-						return ErrIntOverflowValidium
-					}
-					if iNdEx >= l {
-						return io.ErrUnexpectedEOF
-					}
-					b := dAtA[iNdEx]
-					iNdEx++
-					packedLen |= int(b&0x7F) << shift
-					if b < 0x80 {
-						break
-					}
-				}
-				if packedLen < 0 {
-					return ErrInvalidLengthValidium
-				}
-				postIndex := iNdEx + packedLen
-				if postIndex < 0 {
-					return ErrInvalidLengthValidium
-				}
-				if postIndex > l {
-					return io.ErrUnexpectedEOF
-				}
-				var elementCount int
-				var count int
-				for _, integer := range dAtA[iNdEx:postIndex] {
-					if integer < 128 {
-						count++
-					}
-				}
-				elementCount = count
-				if elementCount != 0 && len(m.Path) == 0 {
-					m.Path = make([]uint32, 0, elementCount)
-				}
-				for iNdEx < postIndex {
-					var v uint32
-					for shift := uint(0); ; shift += 7 {
-						if shift >= 64 {
-							return ErrIntOverflowValidium
-						}
-						if iNdEx >= l {
-							return io.ErrUnexpectedEOF
-						}
-						b := dAtA[iNdEx]
-						iNdEx++
-						v |= uint32(b&0x7F) << shift
-						if b < 0x80 {
-							break
-						}
-					}
-					m.Path = append(m.Path, v)
-				}
-			} else {
-				return fmt.Errorf("proto: wrong wireType = %d for field Path", wireType)
-			}
-		case 2:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ParentChainId", wireType)
-			}
-			var stringLen uint64
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				stringLen |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			intStringLen := int(stringLen)
-			if intStringLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + intStringLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.ParentChainId = string(dAtA[iNdEx:postIndex])
-			iNdEx = postIndex
-		case 3:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MaxChildren", wireType)
-			}
-			m.MaxChildren = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.MaxChildren |= uint32(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 4:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field MaxDepth", wireType)
-			}
-			m.MaxDepth = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.MaxDepth |= uint32(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 5:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field OperatorKeyHash", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.OperatorKeyHash = append(m.OperatorKeyHash[:0], dAtA[iNdEx:postIndex]...)
-			if m.OperatorKeyHash == nil {
-				m.OperatorKeyHash = []byte{}
-			}
-			iNdEx = postIndex
-		case 6:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
-			}
-			m.Epoch = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Epoch |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		default:
-			iNdEx = preIndex
-			skippy, err := skipValidium(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
 }
 func (m *Child) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
@@ -2732,400 +2090,6 @@ func (m *Child) Unmarshal(dAtA []byte) error {
 			m.ReceiptRoot = append(m.ReceiptRoot[:0], dAtA[iNdEx:postIndex]...)
 			if m.ReceiptRoot == nil {
 				m.ReceiptRoot = []byte{}
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipValidium(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
-func (m *CommitmentFields) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowValidium
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: CommitmentFields: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: CommitmentFields: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Vid", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Vid = append(m.Vid[:0], dAtA[iNdEx:postIndex]...)
-			if m.Vid == nil {
-				m.Vid = []byte{}
-			}
-			iNdEx = postIndex
-		case 2:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field LedgerRoot", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.LedgerRoot = append(m.LedgerRoot[:0], dAtA[iNdEx:postIndex]...)
-			if m.LedgerRoot == nil {
-				m.LedgerRoot = []byte{}
-			}
-			iNdEx = postIndex
-		case 3:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field OutboxRoot", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.OutboxRoot = append(m.OutboxRoot[:0], dAtA[iNdEx:postIndex]...)
-			if m.OutboxRoot == nil {
-				m.OutboxRoot = []byte{}
-			}
-			iNdEx = postIndex
-		case 4:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ReceiptRoot", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.ReceiptRoot = append(m.ReceiptRoot[:0], dAtA[iNdEx:postIndex]...)
-			if m.ReceiptRoot == nil {
-				m.ReceiptRoot = []byte{}
-			}
-			iNdEx = postIndex
-		case 5:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field ChildrenRoot", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.ChildrenRoot = append(m.ChildrenRoot[:0], dAtA[iNdEx:postIndex]...)
-			if m.ChildrenRoot == nil {
-				m.ChildrenRoot = []byte{}
-			}
-			iNdEx = postIndex
-		case 6:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AnchorHeight", wireType)
-			}
-			m.AnchorHeight = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.AnchorHeight |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 7:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AnchorCommitment", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.AnchorCommitment = append(m.AnchorCommitment[:0], dAtA[iNdEx:postIndex]...)
-			if m.AnchorCommitment == nil {
-				m.AnchorCommitment = []byte{}
-			}
-			iNdEx = postIndex
-		case 8:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field AcceptanceDigest", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.AcceptanceDigest = append(m.AcceptanceDigest[:0], dAtA[iNdEx:postIndex]...)
-			if m.AcceptanceDigest == nil {
-				m.AcceptanceDigest = []byte{}
-			}
-			iNdEx = postIndex
-		case 9:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field OperatorKeyHash", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.OperatorKeyHash = append(m.OperatorKeyHash[:0], dAtA[iNdEx:postIndex]...)
-			if m.OperatorKeyHash == nil {
-				m.OperatorKeyHash = []byte{}
-			}
-			iNdEx = postIndex
-		case 10:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
-			}
-			m.Epoch = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.Epoch |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 11:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field FinalizedChildrenRoot", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.FinalizedChildrenRoot = append(m.FinalizedChildrenRoot[:0], dAtA[iNdEx:postIndex]...)
-			if m.FinalizedChildrenRoot == nil {
-				m.FinalizedChildrenRoot = []byte{}
 			}
 			iNdEx = postIndex
 		default:
@@ -3906,143 +2870,6 @@ func (m *ForcedOperation) Unmarshal(dAtA []byte) error {
 	}
 	return nil
 }
-func (m *RoutedMessage) Unmarshal(dAtA []byte) error {
-	l := len(dAtA)
-	iNdEx := 0
-	for iNdEx < l {
-		preIndex := iNdEx
-		var wire uint64
-		for shift := uint(0); ; shift += 7 {
-			if shift >= 64 {
-				return ErrIntOverflowValidium
-			}
-			if iNdEx >= l {
-				return io.ErrUnexpectedEOF
-			}
-			b := dAtA[iNdEx]
-			iNdEx++
-			wire |= uint64(b&0x7F) << shift
-			if b < 0x80 {
-				break
-			}
-		}
-		fieldNum := int32(wire >> 3)
-		wireType := int(wire & 0x7)
-		if wireType == 4 {
-			return fmt.Errorf("proto: RoutedMessage: wiretype end group for non-group")
-		}
-		if fieldNum <= 0 {
-			return fmt.Errorf("proto: RoutedMessage: illegal tag %d (wire type %d)", fieldNum, wire)
-		}
-		switch fieldNum {
-		case 1:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Message = append(m.Message[:0], dAtA[iNdEx:postIndex]...)
-			if m.Message == nil {
-				m.Message = []byte{}
-			}
-			iNdEx = postIndex
-		case 2:
-			if wireType != 0 {
-				return fmt.Errorf("proto: wrong wireType = %d for field RootHeight", wireType)
-			}
-			m.RootHeight = 0
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				m.RootHeight |= uint64(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-		case 3:
-			if wireType != 2 {
-				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
-			}
-			var byteLen int
-			for shift := uint(0); ; shift += 7 {
-				if shift >= 64 {
-					return ErrIntOverflowValidium
-				}
-				if iNdEx >= l {
-					return io.ErrUnexpectedEOF
-				}
-				b := dAtA[iNdEx]
-				iNdEx++
-				byteLen |= int(b&0x7F) << shift
-				if b < 0x80 {
-					break
-				}
-			}
-			if byteLen < 0 {
-				return ErrInvalidLengthValidium
-			}
-			postIndex := iNdEx + byteLen
-			if postIndex < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if postIndex > l {
-				return io.ErrUnexpectedEOF
-			}
-			m.Proof = append(m.Proof[:0], dAtA[iNdEx:postIndex]...)
-			if m.Proof == nil {
-				m.Proof = []byte{}
-			}
-			iNdEx = postIndex
-		default:
-			iNdEx = preIndex
-			skippy, err := skipValidium(dAtA[iNdEx:])
-			if err != nil {
-				return err
-			}
-			if (skippy < 0) || (iNdEx+skippy) < 0 {
-				return ErrInvalidLengthValidium
-			}
-			if (iNdEx + skippy) > l {
-				return io.ErrUnexpectedEOF
-			}
-			iNdEx += skippy
-		}
-	}
-
-	if iNdEx > l {
-		return io.ErrUnexpectedEOF
-	}
-	return nil
-}
 func (m *HistoryEntry) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
 	iNdEx := 0
@@ -4125,6 +2952,253 @@ func (m *HistoryEntry) Unmarshal(dAtA []byte) error {
 				m.Commitment = []byte{}
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipValidium(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *RouteRecord) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowValidium
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: RouteRecord: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: RouteRecord: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Message", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Message.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= types1.MessageStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RootHeight", wireType)
+			}
+			m.RootHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.RootHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthValidium
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthValidium
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Proof = append(m.Proof[:0], dAtA[iNdEx:postIndex]...)
+			if m.Proof == nil {
+				m.Proof = []byte{}
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AlreadyDelivered", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.AlreadyDelivered = bool(v != 0)
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowValidium
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipValidium(dAtA[iNdEx:])

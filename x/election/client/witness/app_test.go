@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 	"github.com/stretchr/testify/require"
 
@@ -18,7 +20,6 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/internal/smtstore"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	"github.com/slush-tree/slush/x/election/client/witness"
 	"github.com/slush-tree/slush/x/election/testutil"
 	"github.com/slush-tree/slush/x/election/types"
@@ -31,7 +32,7 @@ import (
 type node struct {
 	chain *apptesting.Chain
 	key   *eddsa.PrivateKey
-	own   bridgetypes.OwnCommitment // its commitment its parent accepted
+	own   treetypes.OwnCommitment // its commitment its parent accepted
 	hist  []acceptancetypes.HistogramBucket
 	b     uint64
 }
@@ -44,7 +45,7 @@ func (n *node) query() witness.QueryChain {
 func newNode(t *testing.T, path []uint32, parentChainID string) *node {
 	t.Helper()
 	key := ledger.KeyFromSeed([]byte(fmt.Sprintf("operator %v", path)))
-	id := validiumtypes.TreeIdentity{
+	id := treetypes.TreeIdentity{
 		Path: path, ParentChainId: parentChainID, MaxChildren: 3, MaxDepth: 16,
 		OperatorKeyHash: hash.EncodeElement(types.OperatorKeyHash(key.PublicKey)),
 	}
@@ -57,12 +58,12 @@ func newNode(t *testing.T, path []uint32, parentChainID string) *node {
 // and keeps the commitment and report that block made: the update a relayer would submit.
 func (n *node) commit(t *testing.T, root *apptesting.Chain, rootHeight uint64) {
 	t.Helper()
-	rc, err := root.App.BridgeKeeper.Commitments.Get(root.Context(), int64(rootHeight))
+	rc, err := root.App.TreeKeeper.Commitments.Get(root.Context(), int64(rootHeight))
 	require.NoError(t, err)
-	require.NoError(t, n.chain.App.BridgeKeeper.RecordRootCommitment(n.chain.Context(), rootHeight, rc.Commitment))
+	require.NoError(t, n.chain.App.TreeKeeper.RecordRootCommitment(n.chain.Context(), rootHeight, rc.Commitment))
 	n.chain.NextBlock()
 	ctx := n.chain.Context()
-	n.own, err = n.chain.App.BridgeKeeper.Commitments.Get(ctx, n.chain.App.LastBlockHeight())
+	n.own, err = n.chain.App.TreeKeeper.Commitments.Get(ctx, n.chain.App.LastBlockHeight())
 	require.NoError(t, err)
 	require.Equal(t, rootHeight, n.own.Fields.AnchorHeight)
 	report, err := n.chain.App.AcceptanceKeeper.LastReport.Get(ctx)
@@ -116,7 +117,7 @@ func deliver(t *testing.T, c *apptesting.Chain, tx []byte) int64 {
 // the state of its newer update on p; the round opens; w votes with its weight 2 of b_v = 3 and
 // elects the candidate.
 func TestReportAndVoteOnChains(t *testing.T) {
-	p := apptesting.NewChain(t, validiumtypes.RootIdentity(), 2)
+	p := apptesting.NewChain(t, treetypes.RootIdentity(), 2)
 	v := newNode(t, []uint32{1}, "slush-root")
 	w := newNode(t, []uint32{1, 1}, "slush-1")
 	x := newNode(t, []uint32{1, 1, 1}, "slush-1-1")

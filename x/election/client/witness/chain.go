@@ -7,17 +7,13 @@ package witness
 
 import (
 	"context"
-	"fmt"
+
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 
 	abci "github.com/cometbft/cometbft/abci/types"
-	gogoproto "github.com/cosmos/gogoproto/proto"
-	"google.golang.org/protobuf/encoding/protowire"
 
-	"github.com/cosmos/cosmos-sdk/codec"
-	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
-
+	"github.com/slush-tree/slush/relayer/chainclient"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	electiontypes "github.com/slush-tree/slush/x/election/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -38,9 +34,9 @@ type ChildOpening struct {
 // Level is what a witness reads from one chain on the way from the child v down to the prover.
 type Level interface {
 	// TreeIdentity is the chain's place in the tree.
-	TreeIdentity(ctx context.Context) (validiumtypes.TreeIdentity, error)
+	TreeIdentity(ctx context.Context) (treetypes.TreeIdentity, error)
 	// CommitmentByHash is the chain's own commitment record with hash h (its first height).
-	CommitmentByHash(ctx context.Context, h []byte) (bridgetypes.OwnCommitment, error)
+	CommitmentByHash(ctx context.Context, h []byte) (treetypes.OwnCommitment, error)
 	// ChildAt opens child index in the chain's state at block height.
 	ChildAt(ctx context.Context, index uint32, height int64) (ChildOpening, error)
 	// SubtreeReportAt recomputes the subtree report the chain's EndBlock hashed into its
@@ -51,7 +47,7 @@ type Level interface {
 // Parent is what a witness reads from p, the chain the report or vote is filed on.
 type Parent interface {
 	// TreeIdentity is p's place in the tree.
-	TreeIdentity(ctx context.Context) (validiumtypes.TreeIdentity, error)
+	TreeIdentity(ctx context.Context) (treetypes.TreeIdentity, error)
 	// Child is p's record of child index.
 	Child(ctx context.Context, index uint32) (validiumtypes.Child, error)
 	// Finalized is the child's finalized commitment on p, if any.
@@ -66,8 +62,8 @@ type ABCI interface {
 	QueryABCI(req abci.RequestQuery) (abci.ResponseQuery, error)
 }
 
-// QueryChain reads one chain through ABCI queries of its gRPC services and stores, at a height
-// where one matters; it is both a Level and a Parent.
+// QueryChain reads one chain through ABCI queries of its gRPC services (the relayer's
+// chainclient.Queries over ABCI), at a height where one matters; it is both a Level and a Parent.
 type QueryChain struct {
 	// Name names the chain in errors (e.g. its RPC address).
 	Name string
@@ -80,47 +76,32 @@ var (
 	_ Parent = QueryChain{}
 )
 
-// recordCodec decodes the raw x/acceptance records (no Any fields).
-var recordCodec = codec.NewProtoCodec(codectypes.NewInterfaceRegistry())
-
-// query runs one gRPC method as an ABCI query at height (0: latest).
-func (c QueryChain) query(method string, req, res gogoproto.Message, height int64) error {
-	bz, err := gogoproto.Marshal(req)
-	if err != nil {
-		return err
-	}
-	r, err := c.ABCI.QueryABCI(abci.RequestQuery{Path: method, Data: bz, Height: height})
-	if err != nil {
-		return fmt.Errorf("%s: %s at height %d: %w", c.Name, method, height, err)
-	}
-	if !r.IsOK() {
-		return fmt.Errorf("%s: %s at height %d: %s", c.Name, method, height, r.Log)
-	}
-	return gogoproto.Unmarshal(r.Value, res)
+// queries are the chain's typed queries over ABCI.
+func (c QueryChain) queries() chainclient.Queries {
+	return chainclient.NewQueries(chainclient.NewConn(c.Name, func(_ context.Context, req abci.RequestQuery) (abci.ResponseQuery, error) {
+		return c.ABCI.QueryABCI(req)
+	}))
 }
 
 // TreeIdentity implements Level and Parent.
-func (c QueryChain) TreeIdentity(_ context.Context) (validiumtypes.TreeIdentity, error) {
-	res := &validiumtypes.QueryTreeIdentityResponse{}
-	err := c.query("/slush.validium.v1.Query/TreeIdentity", &validiumtypes.QueryTreeIdentityRequest{}, res, 0)
-	return res.Identity, err
+func (c QueryChain) TreeIdentity(ctx context.Context) (treetypes.TreeIdentity, error) {
+	return c.queries().TreeIdentity(ctx, 0)
 }
 
 // CommitmentByHash implements Level.
-func (c QueryChain) CommitmentByHash(_ context.Context, h []byte) (bridgetypes.OwnCommitment, error) {
-	res := &bridgetypes.QueryCommitmentByHashResponse{}
-	err := c.query("/slush.bridge.v1.Query/CommitmentByHash", &bridgetypes.QueryCommitmentByHashRequest{Commitment: h}, res, 0)
-	return res.Commitment, err
+func (c QueryChain) CommitmentByHash(ctx context.Context, h []byte) (treetypes.OwnCommitment, error) {
+	return c.queries().CommitmentByHash(ctx, h, 0)
 }
 
 // ChildAt implements Level: the Child and ChildProof queries at the same height.
-func (c QueryChain) ChildAt(_ context.Context, index uint32, height int64) (ChildOpening, error) {
-	child := &validiumtypes.QueryChildResponse{}
-	if err := c.query("/slush.validium.v1.Query/Child", &validiumtypes.QueryChildRequest{Index: index}, child, height); err != nil {
+func (c QueryChain) ChildAt(ctx context.Context, index uint32, height int64) (ChildOpening, error) {
+	q := c.queries()
+	child, err := q.Child(ctx, index, height)
+	if err != nil {
 		return ChildOpening{}, err
 	}
-	proof := &validiumtypes.QueryChildProofResponse{}
-	if err := c.query("/slush.validium.v1.Query/ChildProof", &validiumtypes.QueryChildProofRequest{Index: index}, proof, height); err != nil {
+	proof, err := q.ChildProof(ctx, index, height)
+	if err != nil {
 		return ChildOpening{}, err
 	}
 	return ChildOpening{
@@ -130,59 +111,29 @@ func (c QueryChain) ChildAt(_ context.Context, index uint32, height int64) (Chil
 
 // SubtreeReportAt implements Level: x/acceptance's report for anchorHeight over the chain's
 // state at height (the report its commitment of that block binds).
-func (c QueryChain) SubtreeReportAt(_ context.Context, anchorHeight uint64, height int64) (acceptancetypes.SubtreeReport, error) {
-	res := &acceptancetypes.QuerySubtreeResponse{}
-	err := c.query("/slush.acceptance.v1.Query/Subtree", &acceptancetypes.QuerySubtreeRequest{AnchorHeight: anchorHeight}, res, height)
-	return res.Report, err
-}
-
-// forEachBytesField calls fn with every length-delimited field of a protobuf message and skips
-// the others.
-func forEachBytesField(bz []byte, fn func(protowire.Number, []byte) error) error {
-	for len(bz) > 0 {
-		num, typ, n := protowire.ConsumeTag(bz)
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		bz = bz[n:]
-		if typ != protowire.BytesType {
-			if n = protowire.ConsumeFieldValue(num, typ, bz); n < 0 {
-				return protowire.ParseError(n)
-			}
-			bz = bz[n:]
-			continue
-		}
-		v, n := protowire.ConsumeBytes(bz)
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		if err := fn(num, v); err != nil {
-			return err
-		}
-		bz = bz[n:]
-	}
-	return nil
+func (c QueryChain) SubtreeReportAt(ctx context.Context, anchorHeight uint64, height int64) (acceptancetypes.SubtreeReport, error) {
+	return c.queries().SubtreeReport(ctx, anchorHeight, height)
 }
 
 // Child implements Parent.
-func (c QueryChain) Child(_ context.Context, index uint32) (validiumtypes.Child, error) {
-	res := &validiumtypes.QueryChildResponse{}
-	err := c.query("/slush.validium.v1.Query/Child", &validiumtypes.QueryChildRequest{Index: index}, res, 0)
-	return res.Child, err
+func (c QueryChain) Child(ctx context.Context, index uint32) (validiumtypes.Child, error) {
+	res, err := c.queries().Child(ctx, index, 0)
+	if err != nil {
+		return validiumtypes.Child{}, err
+	}
+	return res.Child, nil
 }
 
 // Finalized implements Parent.
-func (c QueryChain) Finalized(_ context.Context, index uint32) ([]byte, bool, error) {
-	res := &acceptancetypes.QueryFinalizedResponse{}
-	if err := c.query("/slush.acceptance.v1.Query/Finalized", &acceptancetypes.QueryFinalizedRequest{ChildIndex: index}, res, 0); err != nil {
+func (c QueryChain) Finalized(ctx context.Context, index uint32) ([]byte, bool, error) {
+	res, err := c.queries().Finalized(ctx, index, 0)
+	if err != nil {
 		return nil, false, err
 	}
 	return res.Hash.Commitment, res.Found, nil
 }
 
 // Round implements Parent.
-func (c QueryChain) Round(_ context.Context, id uint64) (electiontypes.Round, error) {
-	res := &electiontypes.QueryRoundResponse{}
-	err := c.query("/slush.election.v1.Query/Round", &electiontypes.QueryRoundRequest{RoundId: id}, res, 0)
-	return res.Round, err
+func (c QueryChain) Round(ctx context.Context, id uint64) (electiontypes.Round, error) {
+	return c.queries().Round(ctx, id, 0)
 }

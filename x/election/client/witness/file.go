@@ -6,10 +6,18 @@ import (
 	"fmt"
 	"slices"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+
 	"github.com/slush-tree/slush/circuits/hash"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	electiontypes "github.com/slush-tree/slush/x/election/types"
 )
+
+// recordCodec encodes the proof records in a witness file (no Any fields).
+var recordCodec = codec.NewProtoCodec(codectypes.NewInterfaceRegistry())
 
 // file is a witness saved while the chains it reads are up, so an operator can still report
 // and vote once the withholding child stops answering (its state at its finalized commitment is
@@ -29,8 +37,8 @@ func (w Witness) MarshalJSON() ([]byte, error) {
 		return nil, err
 	}
 	return json.MarshalIndent(file{
-		ChildPath: widen(w.ChildPath), ChildCommitment: hex.EncodeToString(w.ChildCommitment),
-		ProverPath: widen(w.Prover.Path), Proof: proof, Histogram: w.Histogram,
+		ChildPath: slushtypes.Path(w.ChildPath).Indices(), ChildCommitment: hex.EncodeToString(w.ChildCommitment),
+		ProverPath: slushtypes.Path(w.Prover.Path).Indices(), Proof: proof, Histogram: w.Histogram,
 	}, "", "  ")
 }
 
@@ -44,7 +52,7 @@ func UnmarshalWitness(bz []byte) (Witness, error) {
 	}
 	var w Witness
 	var err error
-	if w.ChildPath, err = pathBytes(f.ChildPath); err != nil {
+	if w.ChildPath, err = slushtypes.PathFromIndices(f.ChildPath); err != nil {
 		return Witness{}, fmt.Errorf("witness child path: %w", err)
 	}
 	if w.ChildCommitment, err = hex.DecodeString(f.ChildCommitment); err != nil {
@@ -56,7 +64,7 @@ func UnmarshalWitness(bz []byte) (Witness, error) {
 	if w.Prover, err = electiontypes.VerifyDescendant(w.ChildCommitment, w.ChildPath, w.Proof); err != nil {
 		return Witness{}, fmt.Errorf("witness proof: %w", err)
 	}
-	if got := widen(w.Prover.Path); !slices.Equal(got, f.ProverPath) {
+	if got := slushtypes.Path(w.Prover.Path).Indices(); !slices.Equal(got, f.ProverPath) {
 		return Witness{}, fmt.Errorf("witness names prover %v, its proof proves %v", f.ProverPath, got)
 	}
 	if f.Histogram != nil {
@@ -68,13 +76,4 @@ func UnmarshalWitness(bz []byte) (Witness, error) {
 		w.Histogram = f.Histogram
 	}
 	return w, nil
-}
-
-// widen converts a byte path to the uint32 form paths take in messages and JSON.
-func widen(path []uint8) []uint32 {
-	out := make([]uint32, len(path))
-	for i, p := range path {
-		out[i] = uint32(p)
-	}
-	return out
 }

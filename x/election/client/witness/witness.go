@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"slices"
 
+	slushtypes "github.com/slush-tree/slush/types"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 
@@ -80,7 +82,7 @@ func target(ctx context.Context, p Parent, index uint32, c []byte) (Target, erro
 	if err != nil {
 		return Target{}, err
 	}
-	path, err := pathBytes(append(slices.Clone(id.Path), index))
+	path, err := slushtypes.PathFromIndices(append(slices.Clone(id.Path), index))
 	if err != nil {
 		return Target{}, err
 	}
@@ -124,7 +126,7 @@ func Build(ctx context.Context, t Target, levels []Level, histogram bool) (Witne
 	if err != nil {
 		return Witness{}, err
 	}
-	proverPath, err := pathBytes(id.Path)
+	proverPath, err := slushtypes.PathFromIndices(id.Path)
 	if err != nil {
 		return Witness{}, err
 	}
@@ -199,7 +201,7 @@ func preimage(ctx context.Context, level Level, h []byte, path []uint8) (recordF
 // recordFields is the part of a commitment record a witness keeps.
 type recordFields struct {
 	Height int64
-	Fields validiumtypes.CommitmentFields
+	Fields slushtypes.CommitmentFields
 }
 
 // opening reads child index in the parent's state at height and checks it against the parent's
@@ -325,16 +327,4 @@ func sign(key *eddsa.PrivateKey, msg fr.Element) ([]byte, error) {
 		return nil, err
 	}
 	return sig, electiontypes.VerifySignature(pub, msg, sig)
-}
-
-// pathBytes converts a tree path to bytes, refusing indices outside 1..255.
-func pathBytes(path []uint32) ([]uint8, error) {
-	out := make([]uint8, len(path))
-	for i, idx := range path {
-		if idx == 0 || idx > validiumtypes.MaxChildIndex {
-			return nil, fmt.Errorf("path index %d out of range", idx)
-		}
-		out[i] = uint8(idx)
-	}
-	return out, nil
 }

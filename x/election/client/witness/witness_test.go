@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"testing"
 
+	slushtypes "github.com/slush-tree/slush/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
 	"github.com/stretchr/testify/require"
 
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
@@ -15,7 +18,6 @@ import (
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
-	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	"github.com/slush-tree/slush/x/election/client/witness"
 	"github.com/slush-tree/slush/x/election/testutil"
 	"github.com/slush-tree/slush/x/election/types"
@@ -35,25 +37,25 @@ type fakeChain struct {
 	tree *testutil.Tree
 	node *testutil.Node
 
-	editRecord  func(*bridgetypes.OwnCommitment)
+	editRecord  func(*treetypes.OwnCommitment)
 	editOpening func(*witness.ChildOpening)
 	editReport  func(*acceptancetypes.SubtreeReport)
 }
 
-func (f *fakeChain) TreeIdentity(context.Context) (validiumtypes.TreeIdentity, error) {
+func (f *fakeChain) TreeIdentity(context.Context) (treetypes.TreeIdentity, error) {
 	path := make([]uint32, len(f.node.Path))
 	for i, p := range f.node.Path {
 		path[i] = uint32(p)
 	}
-	return validiumtypes.TreeIdentity{Path: path}, nil
+	return treetypes.TreeIdentity{Path: path}, nil
 }
 
-func (f *fakeChain) CommitmentByHash(_ context.Context, h []byte) (bridgetypes.OwnCommitment, error) {
+func (f *fakeChain) CommitmentByHash(_ context.Context, h []byte) (treetypes.OwnCommitment, error) {
 	own := hash.EncodeElement(f.node.Commitment.Hash())
 	if string(h) != string(own) {
-		return bridgetypes.OwnCommitment{}, bridgetypes.ErrNoCommitment
+		return treetypes.OwnCommitment{}, treetypes.ErrNoCommitment
 	}
-	rec := bridgetypes.OwnCommitment{Height: nodeHeight, Commitment: own, Fields: validiumtypes.NewCommitmentFields(f.node.Commitment)}
+	rec := treetypes.OwnCommitment{Height: nodeHeight, Commitment: own, Fields: slushtypes.NewCommitmentFields(f.node.Commitment)}
 	if f.editRecord != nil {
 		f.editRecord(&rec)
 	}
@@ -101,8 +103,8 @@ type fakeParent struct {
 	round types.Round
 }
 
-func (p *fakeParent) TreeIdentity(context.Context) (validiumtypes.TreeIdentity, error) {
-	return validiumtypes.RootIdentity(), nil
+func (p *fakeParent) TreeIdentity(context.Context) (treetypes.TreeIdentity, error) {
+	return treetypes.RootIdentity(), nil
 }
 
 func (p *fakeParent) Child(_ context.Context, index uint32) (validiumtypes.Child, error) {
@@ -189,7 +191,7 @@ func TestBuildRejections(t *testing.T) {
 		{"no chains", []uint8{1, 1}, func(*fixture, []witness.Level) []witness.Level { return nil }, false, "no chains"},
 		{"a level missing", []uint8{1, 1, 1}, func(_ *fixture, l []witness.Level) []witness.Level {
 			return append(l[:1:1], l[2])
-		}, false, "2 chains for [1] down to [1 1 1], want 3"},
+		}, false, "2 chains for [1] down to 1-1-1, want 3"},
 		{"v as the prover", []uint8{1}, nil, false, "not a strict descendant"},
 		{"prover under another child of p", []uint8{1, 1}, func(f *fixture, l []witness.Level) []witness.Level {
 			other, err := testutil.NewTree([]uint8{2}, shape, 9, 0)
@@ -197,7 +199,7 @@ func TestBuildRejections(t *testing.T) {
 			return []witness.Level{l[0], &fakeChain{tree: other, node: other.Node(2, 1)}}
 		}, false, "not a strict descendant"},
 		{"a chain of another validium in place of v", []uint8{1, 1}, func(f *fixture, l []witness.Level) []witness.Level {
-			f.chains[string([]uint8{1})].editRecord = func(r *bridgetypes.OwnCommitment) { r.Fields.Vid = testutil.Element(3) }
+			f.chains[string([]uint8{1})].editRecord = func(r *treetypes.OwnCommitment) { r.Fields.Vid = testutil.Element(3) }
 			return l
 		}, false, "answered a preimage of another commitment"},
 		{"the child's commitment names another validium than p's child", []uint8{1, 1}, func(f *fixture, l []witness.Level) []witness.Level {
@@ -208,10 +210,10 @@ func TestBuildRejections(t *testing.T) {
 		}, false, "names another validium"},
 		{"v does not know its finalized commitment", []uint8{1, 1}, func(_ *fixture, l []witness.Level) []witness.Level {
 			return []witness.Level{&fakeChain{tree: other, node: other.Root}, l[1]}
-		}, false, "no commitment at that height"},
+		}, false, "no such own commitment"},
 		{"a hop chain of another validium", []uint8{1, 1, 1}, func(f *fixture, l []witness.Level) []witness.Level {
 			return []witness.Level{l[0], f.chains[string([]uint8{1, 2})], l[2]}
-		}, false, "no commitment at that height"},
+		}, false, "no such own commitment"},
 		{"v's state at that height has another children root", []uint8{1, 1}, func(f *fixture, l []witness.Level) []witness.Level {
 			f.chains[string([]uint8{1})].editOpening = func(o *witness.ChildOpening) { o.ChildrenRoot = testutil.Element(5) }
 			return l
@@ -237,11 +239,11 @@ func TestBuildRejections(t *testing.T) {
 			return l
 		}, false, "sibling 0"},
 		{"prover preimage of another commitment", []uint8{1, 1}, func(f *fixture, l []witness.Level) []witness.Level {
-			f.chains[string([]uint8{1, 1})].editRecord = func(r *bridgetypes.OwnCommitment) { r.Fields.Epoch++ }
+			f.chains[string([]uint8{1, 1})].editRecord = func(r *treetypes.OwnCommitment) { r.Fields.Epoch++ }
 			return l
 		}, false, "another commitment"},
 		{"prover history at another height", []uint8{1, 1, 1}, func(f *fixture, l []witness.Level) []witness.Level {
-			f.chains[string([]uint8{1, 1})].editRecord = func(r *bridgetypes.OwnCommitment) { r.Height++ }
+			f.chains[string([]uint8{1, 1})].editRecord = func(r *treetypes.OwnCommitment) { r.Height++ }
 			return l
 		}, false, "no state at height 41"},
 		{"histogram not the commitment's", []uint8{1, 1}, func(f *fixture, l []witness.Level) []witness.Level {
@@ -427,5 +429,5 @@ func TestWitnessFile(t *testing.T) {
 		})
 	}
 	_, err = witness.UnmarshalWitness([]byte(`{"child_path":[0]}`))
-	require.ErrorContains(t, err, "out of range")
+	require.ErrorContains(t, err, "is not in 1..255")
 }

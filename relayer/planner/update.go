@@ -1,0 +1,183 @@
+package planner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/relayer/chainclient"
+	"github.com/slush-tree/slush/relayer/replay"
+	"github.com/slush-tree/slush/relayer/tree"
+	"github.com/slush-tree/slush/relayer/witness"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// maxCommitmentWalk bounds how many of the child's commitment records one selection reads.
+const maxCommitmentWalk = 512
+
+// errStalled: every commitment with a new anchor holds more unproven operations than one batch.
+var errStalled = errors.New("stalled")
+
+// selectCommitment picks the child commitment an update proves (DESIGN §5): the newest record
+// whose anchor is above the parent's record of the child (anchors must advance), whose log
+// length is at most one batch past the proven position pos, and whose anchor the parent knows.
+// next yields the child's records newest first (ok=false at the end); known checks an anchor on
+// the parent. It returns ok=false with a nil error when there is nothing new to prove, and
+// errStalled when new anchors exist but all of them are more than a batch ahead.
+func selectCommitment(next func() (treetypes.OwnCommitment, bool, error), pos, lastAnchor, batch uint64,
+	known func(treetypes.OwnCommitment) (bool, error),
+) (treetypes.OwnCommitment, bool, error) {
+	tooFar := 0
+	for i := 0; i < maxCommitmentWalk; i++ {
+		rec, ok, err := next()
+		if err != nil || !ok {
+			break
+		}
+		if rec.Fields.AnchorHeight <= lastAnchor || rec.LogLength < pos {
+			break // older records only get older
+		}
+		if rec.LogLength-pos > batch {
+			tooFar++
+			continue
+		}
+		ok, err = known(rec)
+		if err != nil {
+			return treetypes.OwnCommitment{}, false, err
+		}
+		if ok {
+			return rec, true, nil
+		}
+	}
+	if tooFar > 0 {
+		return treetypes.OwnCommitment{}, false, fmt.Errorf("%w: %d commitments with an anchor above %d are more than %d operations past %d",
+			errStalled, tooFar, lastAnchor, batch, pos)
+	}
+	return treetypes.OwnCommitment{}, false, nil
+}
+
+// Update prepares the next MsgSubmitUpdate of c on its parent, proving one ledger batch:
+// everything is read from the two chains (the parent's record of c says what is proven).
+func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
+	p := c.Parent
+	if !pl.prover.HasLedger() {
+		return nil, errors.New("no ledger circuit")
+	}
+	if err := c.LoadLedgerParams(ctx); err != nil {
+		return nil, err
+	}
+	if c.LedgerParams != pl.prover.LedgerParams() {
+		return nil, fmt.Errorf("ledger params %+v are not the proving key's %+v", c.LedgerParams, pl.prover.LedgerParams())
+	}
+	hp, err := p.Height(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hc, err := c.Height(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := p.Child(ctx, c.Index, hp)
+	if err != nil {
+		return nil, fmt.Errorf("%s's record of child %d: %w", p.Name, c.Index, err)
+	}
+	child := rec.Child
+	if child.Status != validiumtypes.ChildStatus_CHILD_STATUS_ACTIVE {
+		pl.log.Debug("child not active", "chain", c.Name, "status", child.Status.String(), "reason", child.FreezeReason)
+		return nil, nil
+	}
+	if child.Operator != p.Address().String() {
+		return nil, fmt.Errorf("%s is operated by %s on %s, the relayer's key there is %s", c.Name, child.Operator, p.Name, p.Address())
+	}
+	if !bytes.Equal(child.VerifyingKey, pl.prover.LedgerVK()) {
+		return nil, fmt.Errorf("%s registered another ledger verifying key than keys_dir/ledger.vk", c.Name)
+	}
+
+	// the proven position: the log length of the accepted commitment (or 0 before the first update)
+	ledgerNow, err := c.Ledger(ctx, hc)
+	if err != nil {
+		return nil, err
+	}
+	pos := uint64(0)
+	if !isZero(child.LatestCommitment) {
+		acc, err := c.CommitmentByHash(ctx, child.LatestCommitment, hc)
+		switch {
+		case err == nil:
+			pos = acc.LogLength
+		case chainclient.IsNoCommitment(err): // pruned from the child's history: find the position by its root
+			if err := c.Replica.Seek(ctx, c, c.Origin(), ledgerNow.LogLength, child.LedgerRoot, hc); err != nil {
+				return nil, err
+			}
+			pos = c.Replica.Pos()
+		default:
+			return nil, err
+		}
+	}
+	if err := c.Replica.At(ctx, c, c.Origin(), pos, child.LedgerRoot, hc); err != nil {
+		return nil, err
+	}
+
+	// the newest commitment the parent can accept
+	h := hc
+	next := func() (treetypes.OwnCommitment, bool, error) {
+		if h < 1 {
+			return treetypes.OwnCommitment{}, false, nil
+		}
+		rec, err := c.Commitment(ctx, h, hc)
+		h--
+		if chainclient.IsNoCommitment(err) {
+			return treetypes.OwnCommitment{}, false, nil
+		}
+		return rec, err == nil, err
+	}
+	known := func(rec treetypes.OwnCommitment) (bool, error) {
+		rc, err := p.RootCommitment(ctx, rec.Fields.AnchorHeight, hp)
+		if err != nil {
+			return false, err
+		}
+		return rc.Known && bytes.Equal(rc.Commitment, rec.Fields.AnchorCommitment), nil
+	}
+	room, err := replay.BatchRoom(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, hc)
+	if err != nil {
+		return nil, err
+	}
+	target, ok, err := selectCommitment(next, pos, child.AnchorHeight, room, known)
+	if err != nil || !ok {
+		return nil, err
+	}
+
+	routed, err := pl.routedUp(ctx, c, p, hc, hp)
+	if err != nil {
+		return nil, err
+	}
+	forwarded, err := pl.forwardedDown(ctx, c, rec.ForcedOperations, hc)
+	if err != nil {
+		return nil, err
+	}
+
+	msg, err := pl.proveUpdate(ctx, c, target, pos, hc)
+	if err != nil {
+		c.Replica.Drop()                       // it may have moved: rebuild next time
+		if errors.Is(err, witness.ErrNotYet) { // a claim is not final under the anchor yet: try later
+			pl.log.Debug("update waits", "child", c.Name, "why", err)
+			return nil, nil
+		}
+		return nil, err
+	}
+	msg.Operator = p.Address().String()
+	msg.ChildIndex = c.Index
+	msg.PrevCommitment = child.LatestCommitment
+	msg.Routed, msg.Forwarded = routed, forwarded
+	ops := target.LogLength - pos
+	return []Job{{
+		Node: p, Kind: "MsgSubmitUpdate", Gas: pl.gasLimit + 300_000*uint64(len(routed)), Msgs: []sdk.Msg{msg},
+		Done: func(res *chainclient.TxResult) {
+			pl.log.Info("update accepted", "child", c.Name, "parent", p.Name, "anchor", target.Fields.AnchorHeight,
+				"ops", ops, "log_length", target.LogLength, "routed", len(routed), "forwarded", len(forwarded), "block", res.Height)
+		},
+	}}, nil
+}

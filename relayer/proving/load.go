@@ -1,0 +1,110 @@
+package proving
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+
+	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/relayer/metrics"
+	"github.com/slush-tree/slush/relayer/tree"
+	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// Load reads ledger.pk/.vk and inclusion.pk/.vk/.depth from dir and compiles both circuits.
+// The ledger shape is the one every non-root chain of t uses (they must agree: one key proves
+// them all); the inclusion depth must be the one the root verifies.
+func Load(ctx context.Context, dir string, t *tree.Tree, log *slog.Logger, m *metrics.Metrics) (*Prover, error) {
+	p := &Prover{log: log, metrics: m}
+	shape, err := ledgerShape(t)
+	if err != nil {
+		return nil, err
+	}
+	if shape != nil {
+		if err := p.loadLedger(dir, *shape); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.loadInclusion(ctx, dir, t.Root()); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ledgerShape is the ledger params every non-root chain that answered has (nil if none did).
+func ledgerShape(t *tree.Tree) (*ledgertypes.Params, error) {
+	var shape *ledgertypes.Params
+	shapeOf := ""
+	for _, name := range t.Names() {
+		n := t.Node(name)
+		if n.Parent == nil || n.LedgerParams.BatchSize == 0 {
+			continue
+		}
+		if shape == nil {
+			s := n.LedgerParams
+			shape, shapeOf = &s, name
+		} else if *shape != n.LedgerParams {
+			return nil, fmt.Errorf("chain %s has ledger params %+v, chain %s %+v: one ledger key cannot prove both",
+				name, n.LedgerParams, shapeOf, *shape)
+		}
+	}
+	return shape, nil
+}
+
+// loadLedger loads the ledger keys and compiles the ledger circuit of shape.
+func (p *Prover) loadLedger(dir string, shape ledgertypes.Params) error {
+	p.ledgerParams = shape
+	t := time.Now()
+	var err error
+	if p.ledgerPK, p.ledgerVK, err = keys.LoadKeys(dir, "ledger", validiumtypes.UpdatePublicInputs); err != nil {
+		return fmt.Errorf("ledger keys in %s: %w", dir, err)
+	}
+	if p.ledgerVKRaw, err = os.ReadFile(filepath.Join(dir, "ledger.vk")); err != nil {
+		return err
+	}
+	if p.ledgerCCS, err = ledger.Compile(shape.Ledger()); err != nil {
+		return err
+	}
+	if err := keys.CheckProvingKeyShape(p.ledgerCCS, p.ledgerPK); err != nil {
+		return fmt.Errorf("ledger.pk does not match the chains' ledger params %+v: %w", shape, err)
+	}
+	p.log.Info("ledger circuit ready", "constraints", p.ledgerCCS.GetNbConstraints(), "seconds", time.Since(t).Seconds())
+	return nil
+}
+
+// loadInclusion reads the inclusion depth, checks it against the root's, loads the inclusion
+// keys and compiles the inclusion circuit.
+func (p *Prover) loadInclusion(ctx context.Context, dir string, root *tree.Node) error {
+	depthBz, err := os.ReadFile(filepath.Join(dir, "inclusion.depth"))
+	if err != nil {
+		return fmt.Errorf("inclusion depth: %w", err)
+	}
+	if p.inclDepth, err = strconv.Atoi(strings.TrimSpace(string(depthBz))); err != nil || p.inclDepth < 1 {
+		return fmt.Errorf("inclusion.depth: %q", depthBz)
+	}
+	if ip, err := root.InclusionParams(ctx, 0); err == nil && ip.MaxDepth != 0 && int(ip.MaxDepth) != p.inclDepth {
+		return fmt.Errorf("inclusion.depth %d, but the root verifies depth %d", p.inclDepth, ip.MaxDepth)
+	}
+	t := time.Now()
+	if p.inclPK, p.inclVK, err = keys.LoadKeys(dir, "inclusion", bridgetypes.InclusionPublicInputs); err != nil {
+		return fmt.Errorf("inclusion keys in %s: %w", dir, err)
+	}
+	if p.inclCCS, err = prover.CompileInclusion(p.inclDepth); err != nil {
+		return err
+	}
+	if err := keys.CheckProvingKeyShape(p.inclCCS, p.inclPK); err != nil {
+		return fmt.Errorf("inclusion.pk does not match depth %d: %w", p.inclDepth, err)
+	}
+	p.log.Info("inclusion circuit ready", "constraints", p.inclCCS.GetNbConstraints(), "seconds", time.Since(t).Seconds())
+	return nil
+}

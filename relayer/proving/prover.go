@@ -1,0 +1,87 @@
+// Package proving is the relayer's prover: the ledger batch and inclusion circuits compiled
+// once at start from keys_dir, and every proof verified before it is sent, timed in the log
+// and the metrics.
+package proving
+
+import (
+	"fmt"
+	"log/slog"
+	"time"
+
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/constraint"
+
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/relayer/metrics"
+)
+
+// Prover proves with the circuits the relayer compiled at start.
+type Prover struct {
+	ledgerParams ledgertypes.Params
+	ledgerCCS    constraint.ConstraintSystem
+	ledgerPK     groth16.ProvingKey
+	ledgerVK     groth16.VerifyingKey
+	ledgerVKRaw  []byte
+	inclDepth    int
+	inclCCS      constraint.ConstraintSystem
+	inclPK       groth16.ProvingKey
+	inclVK       groth16.VerifyingKey
+
+	log     *slog.Logger
+	metrics *metrics.Metrics
+}
+
+// HasLedger tells whether a ledger circuit was compiled (some served chain has a parent).
+func (p *Prover) HasLedger() bool { return p.ledgerCCS != nil }
+
+// LedgerParams is the ledger shape the ledger proving key proves.
+func (p *Prover) LedgerParams() ledgertypes.Params { return p.ledgerParams }
+
+// LedgerVK is keys_dir/ledger.vk as written: the verifying key children register.
+func (p *Prover) LedgerVK() []byte { return p.ledgerVKRaw }
+
+// InclusionDepth is the deepest path the inclusion circuit proves.
+func (p *Prover) InclusionDepth() int { return p.inclDepth }
+
+// ProveBatch proves a ledger batch and verifies the proof.
+func (p *Prover) ProveBatch(w ledger.Witness, attrs ...any) ([]byte, error) {
+	done := p.timer("ledger", attrs...)
+	proof, pub, err := ledger.ProveBatch(p.ledgerCCS, p.ledgerPK, w)
+	if err == nil {
+		err = ledger.VerifyBatch(p.ledgerVK, proof, pub)
+	}
+	done(err)
+	return proof, err
+}
+
+// ProveInclusion checks and proves an inclusion witness, verifying the proof before it is sent.
+func (p *Prover) ProveInclusion(w inclusion.Witness, kind string, attrs ...any) ([]byte, error) {
+	if err := w.Check(p.inclDepth); err != nil {
+		return nil, err
+	}
+	done := p.timer(kind, append(attrs, "hops", len(w.Hops))...)
+	proof, st, err := prover.ProveInclusion(p.inclCCS, p.inclPK, p.inclDepth, w)
+	if err == nil {
+		err = prover.VerifyInclusion(p.inclVK, proof, st)
+	}
+	done(err)
+	return proof, err
+}
+
+// timer measures one proof for the log and the metrics.
+func (p *Prover) timer(kind string, attrs ...any) func(err error) {
+	start := time.Now()
+	return func(err error) {
+		d := time.Since(start)
+		if err != nil {
+			p.log.Warn("proof failed", append([]any{"kind", kind, "seconds", d.Seconds(), "err", err}, attrs...)...)
+			return
+		}
+		p.metrics.ObserveProof(kind, d)
+		p.log.Info("proof", append([]any{"kind", kind, "seconds", fmt.Sprintf("%.2f", d.Seconds())}, attrs...)...)
+	}
+}

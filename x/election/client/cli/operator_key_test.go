@@ -1,0 +1,49 @@
+package cli_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/stretchr/testify/require"
+
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/x/election/client/cli"
+)
+
+// TestLoadOperatorKey: the key is ledger.KeyFromSeed of --seed or of a key file's trimmed
+// content, and exactly one key source is accepted.
+func TestLoadOperatorKey(t *testing.T) {
+	want := ledger.KeyFromSeed([]byte("op-1-2"))
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "operator.key")
+	require.NoError(t, os.WriteFile(keyFile, []byte("op-1-2\n"), 0o600))
+	empty := filepath.Join(dir, "empty.key")
+	require.NoError(t, os.WriteFile(empty, []byte(" \n"), 0o600))
+	for _, tc := range []struct {
+		name string
+		args []string
+		err  string
+	}{
+		{"seed", []string{"--seed", "op-1-2"}, ""},
+		{"key file", []string{"--key-file", keyFile}, ""},
+		{"no key", nil, "give --seed or --key-file"},
+		{"two keys", []string{"--seed", "a", "--key-file", keyFile}, "one of"},
+		{"empty key file", []string{"--key-file", empty}, "is empty"},
+		{"missing key file", []string{"--key-file", filepath.Join(dir, "none")}, "no such file"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cmd := &cobra.Command{}
+			cli.AddOperatorKeyFlags(cmd)
+			require.NoError(t, cmd.ParseFlags(tc.args))
+			key, err := cli.LoadOperatorKey(cmd)
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			require.True(t, want.PublicKey.Equal(&key.PublicKey))
+		})
+	}
+}

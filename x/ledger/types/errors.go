@@ -1,0 +1,21 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// x/ledger errors. Codes start at 2 and never change once released.
+var (
+	// ErrInvalidParams is returned when the ledger's shape fails validation.
+	ErrInvalidParams = errorsmod.Register(ModuleName, 2, "invalid params")
+	// ErrInvalidGenesis is returned for an inconsistent genesis state.
+	ErrInvalidGenesis = errorsmod.Register(ModuleName, 3, "invalid genesis")
+	// ErrInvalidAddress is returned for a malformed account address.
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 4, "invalid address")
+	// ErrInvalidOp is returned for a ledger operation that does not decode.
+	ErrInvalidOp = errorsmod.Register(ModuleName, 5, "invalid ledger operation")
+	// ErrWrongOpKind is returned when a message carries another kind of operation than its type says.
+	ErrWrongOpKind = errorsmod.Register(ModuleName, 6, "wrong ledger operation kind")
+	// ErrLedgerRejected is returned when the ledger rules refuse an operation (signature, nonce, balance, ...).
+	ErrLedgerRejected = errorsmod.Register(ModuleName, 7, "ledger operation rejected")
+	// ErrUnknownAccount is returned for a ledger account index that does not exist.
+	ErrUnknownAccount = errorsmod.Register(ModuleName, 8, "unknown ledger account")
+)

@@ -1,0 +1,99 @@
+package keeper
+
+import (
+	"context"
+	"time"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/internal/parentsync"
+	"github.com/slush-tree/slush/x/tree/types"
+)
+
+// RecoverParentClient replaces the parent light client; only the governance authority may call
+// it (DESIGN §9: the parent chain restarted under a new validator set).
+func (m msgServer) RecoverParentClient(ctx context.Context, msg *types.MsgRecoverParentClient) (*types.MsgRecoverParentClientResponse, error) {
+	if msg.Authority != m.authority {
+		return nil, errorsmod.Wrapf(types.ErrInvalidSigner, "expected %s, got %s", m.authority, msg.Authority)
+	}
+	return m.recoverParentClient(ctx, msg.Client)
+}
+
+// recoverParentClient installs client as the trusted parent state after checking it is a
+// canonical, complete state of this chain's parent whose header is current at this chain's
+// block time. Nothing ties it to the replaced client: after an emergency re-election (DESIGN
+// §9) the restarted parent signs with a new validator set at heights the old client already
+// trusts a conflicting header for, which is exactly what MsgSyncParent must refuse. Only the
+// parent client changes; the root history learned so far stays.
+func (k Keeper) recoverParentClient(ctx context.Context, client []byte) (*types.MsgRecoverParentClientResponse, error) {
+	parentChainID, err := k.parentChainID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(client) == 0 || len(client) > types.MaxParentClientBytes {
+		return nil, errorsmod.Wrapf(types.ErrInvalidParentClient, "%d bytes: 1..%d", len(client), types.MaxParentClientBytes)
+	}
+	// canonical only: UnmarshalTrustedState re-encodes and compares, and validates the
+	// validator set, the next validators hash, the height and the time
+	state, err := parentsync.UnmarshalTrustedState(client)
+	if err != nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidParentClient, err.Error())
+	}
+	if state.ChainID != parentChainID {
+		return nil, errorsmod.Wrapf(types.ErrWrongParentChain, "client tracks %q, this chain's parent is %q", state.ChainID, parentChainID)
+	}
+	sp, err := k.ParentSync.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	params, err := sp.LightClientParams()
+	if err != nil {
+		return nil, err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	if err := checkCurrent(state, params, sdkCtx.BlockTime()); err != nil {
+		return nil, err
+	}
+	previous, err := k.trustedParentHeight(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.ParentClient.Set(ctx, client); err != nil {
+		return nil, err
+	}
+	k.logger.Info("parent client recovered by governance", "chain_id", state.ChainID,
+		"previous_height", previous, "height", state.Height)
+	return &types.MsgRecoverParentClientResponse{ParentHeight: state.Height},
+		sdkCtx.EventManager().EmitTypedEvent(&types.EventParentClientRecovered{
+			ChainId: state.ChainID, PreviousHeight: previous, Height: state.Height, AppHash: state.AppHash,
+		})
+}
+
+// parentChainID is the parent chain-id this chain's tree identity names; the root has none.
+func (k Keeper) parentChainID(ctx context.Context) (string, error) {
+	id, err := k.Identity.Get(ctx)
+	if err != nil {
+		return "", err
+	}
+	if id.IsRoot() {
+		return "", errorsmod.Wrap(types.ErrNoParentClient, "the root has no parent")
+	}
+	return id.ParentChainId, nil
+}
+
+// checkCurrent applies the light client's time rules to a header trusted by fiat: it must still
+// be a usable base (within the trusting period at now) and not from the future (before now
+// plus the max clock drift), the same bounds VerifyHeader applies to a verified header.
+func checkCurrent(state parentsync.TrustedState, params parentsync.Params, now time.Time) error {
+	if expiry := state.Time.Add(params.TrustingPeriod); !expiry.After(now) {
+		return errorsmod.Wrapf(types.ErrParentClientNotCurrent, "height %d expired at %s, now %s", state.Height,
+			expiry.UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339Nano))
+	}
+	if limit := now.Add(params.MaxClockDrift); !state.Time.Before(limit) {
+		return errorsmod.Wrapf(types.ErrParentClientNotCurrent, "header time %s, limit %s",
+			state.Time.UTC().Format(time.RFC3339Nano), limit.UTC().Format(time.RFC3339Nano))
+	}
+	return nil
+}

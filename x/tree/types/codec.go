@@ -1,0 +1,21 @@
+package types
+
+import (
+	"github.com/cosmos/cosmos-sdk/codec"
+	"github.com/cosmos/cosmos-sdk/codec/legacy"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/types/msgservice"
+)
+
+// RegisterLegacyAminoCodec registers the module's messages for amino JSON signing.
+func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
+	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "slush/x/tree/MsgUpdateParams")
+	legacy.RegisterAminoMsg(cdc, &MsgRecoverParentClient{}, "slush/x/tree/MsgRecoverParentClient")
+}
+
+// RegisterInterfaces registers the module's messages with the interface registry.
+func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgRecoverParentClient{})
+	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
+}

@@ -1,0 +1,35 @@
+package types
+
+import errorsmod "cosmossdk.io/errors"
+
+// x/tree errors. Codes start at 2 and never change once released.
+var (
+	// ErrInvalidSigner is returned when a message is signed by someone other than the expected authority.
+	ErrInvalidSigner = errorsmod.Register(ModuleName, 2, "expected gov account as only signer for proposal message")
+	// ErrInvalidParams is returned when params fail validation.
+	ErrInvalidParams = errorsmod.Register(ModuleName, 3, "invalid params")
+	// ErrInvalidGenesis is returned for an inconsistent genesis state.
+	ErrInvalidGenesis = errorsmod.Register(ModuleName, 4, "invalid genesis")
+	// ErrInvalidIdentity is returned when a tree identity fails validation.
+	ErrInvalidIdentity = errorsmod.Register(ModuleName, 5, "invalid tree identity")
+	// ErrInvalidAddress is returned for a malformed account address.
+	ErrInvalidAddress = errorsmod.Register(ModuleName, 6, "invalid address")
+	// ErrNoCommitment is returned when no own commitment is stored for a height or hash.
+	ErrNoCommitment = errorsmod.Register(ModuleName, 7, "no such own commitment")
+	// ErrNoParentClient is returned for a parent sync on a chain that tracks no parent (the root,
+	// or a genesis without a parent client).
+	ErrNoParentClient = errorsmod.Register(ModuleName, 8, "this chain tracks no parent")
+	// ErrInvalidHeader is returned when the parent header does not verify against the tracked validators.
+	ErrInvalidHeader = errorsmod.Register(ModuleName, 9, "parent header does not verify")
+	// ErrInvalidRecordProof is returned when a parent record is malformed or not proven under the app hash.
+	ErrInvalidRecordProof = errorsmod.Register(ModuleName, 10, "parent record not proven")
+	// ErrInvalidParentClient is returned for a recovered parent client that is empty, oversized,
+	// not a canonical parentsync.TrustedState, or has an invalid validator set.
+	ErrInvalidParentClient = errorsmod.Register(ModuleName, 11, "invalid parent client state")
+	// ErrWrongParentChain is returned for a recovered parent client of another chain than this
+	// chain's tree identity names as its parent.
+	ErrWrongParentChain = errorsmod.Register(ModuleName, 12, "parent client is for another chain than this chain's parent")
+	// ErrParentClientNotCurrent is returned for a recovered parent client whose header is outside
+	// the trusting period, or beyond the max clock drift ahead of this chain's block time.
+	ErrParentClientNotCurrent = errorsmod.Register(ModuleName, 13, "parent client header is not within the trusting period")
+)

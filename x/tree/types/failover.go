@@ -1,0 +1,119 @@
+package types
+
+import (
+	"bytes"
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/slush-tree/slush/circuits/hash"
+)
+
+// The checks below decide whether an export of this module's state can restart the chain under
+// the operator its parent elected (DESIGN §9 failover, `slushchaind genesis adopt-export`). As
+// in DESIGN §9, p is the parent that held the election; its record of the chain is its child
+// record (commitment, epoch, operator key hash).
+
+// ExportedChild checks that gs, exported to restart at initialHeight, is a child's state whose
+// newest own commitment was made at initialHeight-1 (the export is taken at the height of p's
+// commitment of the chain). It returns the chain's index on p and that commitment.
+func (gs GenesisState) ExportedChild(initialHeight int64) (uint32, OwnCommitment, error) {
+	index, err := gs.Identity.indexOnParent()
+	if err != nil {
+		return 0, OwnCommitment{}, err
+	}
+	newest, ok := newestCommitment(gs.Commitments)
+	if !ok {
+		return 0, OwnCommitment{}, errors.New("the export holds no own commitment (x/tree commitments): export at the height of p's finalized commitment of this chain")
+	}
+	if initialHeight != newest.Height+1 {
+		return 0, OwnCommitment{}, fmt.Errorf("the export starts at height %d but its newest own commitment is of height %d: export with --height %d",
+			initialHeight, newest.Height, newest.Height)
+	}
+	return index, newest, nil
+}
+
+// CheckParent checks that chainID, the chain the caller asked as p, is the identity's parent.
+func (id TreeIdentity) CheckParent(chainID string) error {
+	if chainID != id.ParentChainId {
+		return fmt.Errorf("p serves chain %q; the export's parent is %q", chainID, id.ParentChainId)
+	}
+	return nil
+}
+
+// CheckParentCommitment checks that p holds the chain at newest (from ExportedChild); if not,
+// the error names the export height whose state p does hold, when gs has it.
+func (gs GenesisState) CheckParentCommitment(newest OwnCommitment, parentCommitment []byte) error {
+	if bytes.Equal(newest.Commitment, parentCommitment) {
+		return nil
+	}
+	index, err := gs.Identity.indexOnParent()
+	if err != nil {
+		return err
+	}
+	head := fmt.Sprintf("the export's newest own commitment %x (height %d) is not p's commitment of child %d, %x",
+		newest.Commitment, newest.Height, index, parentCommitment)
+	first, last := commitmentHeights(gs.Commitments, parentCommitment)
+	switch {
+	case first == 0:
+		return fmt.Errorf("%s: export at the height of commitment %x (query tree commitment-by-hash on the old chain)", head, parentCommitment)
+	case first == last:
+		return fmt.Errorf("%s: that commitment was made at height %d: export with --height %d", head, first, first)
+	default:
+		return fmt.Errorf("%s: that commitment was made at height %d and stood through height %d: export with --height %d (or any height up to %d)",
+			head, first, last, first, last)
+	}
+}
+
+// Reelected is the identity of a child whose operator p re-elected: p's epoch, which must be
+// above the identity's (otherwise p elected no one), and the elected operator key hash.
+func (id TreeIdentity) Reelected(epoch uint64, operatorKeyHash []byte) (TreeIdentity, error) {
+	index, err := id.indexOnParent()
+	if err != nil {
+		return TreeIdentity{}, err
+	}
+	if epoch <= id.Epoch {
+		return TreeIdentity{}, fmt.Errorf("p's epoch of child %d is %d, the export's is %d: p elected no new operator (DESIGN §9)",
+			index, epoch, id.Epoch)
+	}
+	if _, err := hash.DecodeElement(operatorKeyHash); err != nil {
+		return TreeIdentity{}, fmt.Errorf("p's operator key hash of child %d: %w", index, err)
+	}
+	next := id
+	next.Path = slices.Clone(id.Path)
+	next.Epoch, next.OperatorKeyHash = epoch, bytes.Clone(operatorKeyHash)
+	if err := next.Validate(); err != nil {
+		return TreeIdentity{}, err
+	}
+	return next, nil
+}
+
+// indexOnParent is the index p knows the chain by: the last element of its path.
+func (id TreeIdentity) indexOnParent() (uint32, error) {
+	if id.IsRoot() {
+		return 0, errors.New("the export is of a root chain: only a child's operator is re-elected, by its parent (DESIGN §9)")
+	}
+	return id.Path[len(id.Path)-1], nil
+}
+
+// newestCommitment is the own commitment of the highest height.
+func newestCommitment(cs []OwnCommitment) (OwnCommitment, bool) {
+	if len(cs) == 0 {
+		return OwnCommitment{}, false
+	}
+	return slices.MaxFunc(cs, func(a, b OwnCommitment) int { return cmp.Compare(a.Height, b.Height) }), true
+}
+
+// commitmentHeights are the first and last heights whose own commitment is c (0, 0: none).
+func commitmentHeights(cs []OwnCommitment, c []byte) (first, last int64) {
+	for _, oc := range cs {
+		if bytes.Equal(oc.Commitment, c) {
+			if first == 0 || oc.Height < first {
+				first = oc.Height
+			}
+			last = max(last, oc.Height)
+		}
+	}
+	return first, last
+}

@@ -1,0 +1,51 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/internal/parentsync"
+)
+
+// DefaultGenesisState returns the genesis of a root chain with default params and no history.
+func DefaultGenesisState() *GenesisState {
+	return &GenesisState{Params: DefaultParams(), Identity: RootIdentity(), ParentSync: DefaultParentSyncParams()}
+}
+
+// Validate checks the whole genesis state.
+func (gs GenesisState) Validate() error {
+	if err := gs.Params.Validate(); err != nil {
+		return err
+	}
+	if err := gs.Identity.Validate(); err != nil {
+		return err
+	}
+	for i, c := range gs.Commitments {
+		if _, err := hash.DecodeElement(c.Commitment); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "commitment at height %d: %v", c.Height, err)
+		}
+		if i > 0 && c.Height <= gs.Commitments[i-1].Height {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "commitments not ascending at height %d", c.Height)
+		}
+	}
+	for i, r := range gs.RootHistory {
+		if _, err := hash.DecodeElement(r.Commitment); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "root history %d: %v", i, err)
+		}
+		if i > 0 && r.RootHeight <= gs.RootHistory[i-1].RootHeight {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "root history not ascending at %d", r.RootHeight)
+		}
+	}
+	if _, err := gs.ParentSync.LightClientParams(); err != nil {
+		return err
+	}
+	if len(gs.ParentClient) > 0 {
+		if gs.Identity.IsRoot() {
+			return errorsmod.Wrap(ErrInvalidGenesis, "the root has no parent client")
+		}
+		if _, err := parentsync.UnmarshalTrustedState(gs.ParentClient); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "parent client: %v", err)
+		}
+	}
+	return nil
+}
