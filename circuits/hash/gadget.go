@@ -36,7 +36,12 @@ func HashGadget(api frontend.API, d Domain, in ...frontend.Variable) frontend.Va
 	return st[0]
 }
 
-// NodeGadget is the in-circuit Merkle node hash, equal to Node.
+// NodeGadget is the in-circuit inner-node compression, equal to Node (gnark's
+// std/permutation/poseidon2 t=2 Compress, 186 R1CS constraints).
 func NodeGadget(api frontend.API, l, r frontend.Variable) frontend.Variable {
-	return HashGadget(api, DomainNode, l, r)
+	perm, err := poseidon2.NewPoseidon2FromParameters(api, NodeWidth, NodeFullRounds, NodePartialRounds)
+	if err != nil {
+		panic(err)
+	}
+	return perm.Compress(l, r)
 }
