@@ -237,8 +237,8 @@ func (s *Slot) pathA(api frontend.API, p Params, I, activeA, signed frontend.Var
 	assertZeroIf(api, I, api.Sub(a.Owner, s.Recipient))
 	balA := api.Add(a.Balance, api.Mul(s.Amount, api.Sub(I, signed)))
 	RangeGadget(api, balA, BalanceBits) // no overdraft, no overflow
-	oldValA := api.Mul(api.Sub(1, a.IsNew), AccountHashGadget(api, a.Owner, a.Asset, a.Balance, a.Nonce))
-	newValA := AccountHashGadget(api, a.Owner, a.Asset, balA, api.Add(a.Nonce, signed))
+	oldRecA, newValA := AccountHashesGadget(api, a.Owner, a.Asset, a.Balance, a.Nonce, balA, api.Add(a.Nonce, signed))
+	oldValA := api.Mul(api.Sub(1, a.IsNew), oldRecA)
 	bitsA := smt.IndexBitsGadget(api, a.Index, p.AccountDepth)
 	oldA, newA := PathGadget(api, smt.LeafHashGadget(api, oldValA), smt.LeafHashGadget(api, newValA), bitsA, a.Siblings)
 	assertZeroIf(api, activeA, api.Sub(oldA[p.AccountDepth], st.root))
@@ -255,8 +255,8 @@ func (s *Slot) pathB(api frontend.API, p Params, vid, msg frontend.Variable, st 
 	assertZeroIf(api, T, api.Sub(b.Owner, s.ToOwner))
 	balB := api.Add(b.Balance, api.Mul(T, s.Amount))
 	RangeGadget(api, balB, BalanceBits)
-	oldValB := api.Mul(api.Sub(1, b.IsNew), AccountHashGadget(api, b.Owner, b.Asset, b.Balance, b.Nonce))
-	newValB := AccountHashGadget(api, b.Owner, b.Asset, balB, b.Nonce)
+	oldRecB, newValB := AccountHashesGadget(api, b.Owner, b.Asset, b.Balance, b.Nonce, balB, b.Nonce)
+	oldValB := api.Mul(api.Sub(1, b.IsNew), oldRecB)
 	rcpt := hash.HashGadget(api, hash.DomainReceipt, vid, s.SrcVid, msg) // inclusion.ReceiptFor
 	depthB := p.pathDepth()
 	bitsB := smt.IndexBitsGadget(api, b.Index, depthB)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/frontend"
 	sigcircuit "github.com/consensys/gnark/std/signature/eddsa"
 	"github.com/consensys/gnark/test"
@@ -38,6 +39,40 @@ func TestRecordGadgets(t *testing.T) {
 	assert.NoError(test.IsSolved(&recordsCircuit{}, w, ecc.BN254.ScalarField()))
 	w.Nonce = 10
 	assert.Error(test.IsSolved(&recordsCircuit{}, w, ecc.BN254.ScalarField()))
+}
+
+type accountPairCircuit struct {
+	Owner, Asset         frontend.Variable
+	OldBalance, OldNonce frontend.Variable
+	NewBalance, NewNonce frontend.Variable
+	OldHash, NewHash     frontend.Variable `gnark:",public"`
+}
+
+func (c *accountPairCircuit) Define(api frontend.API) error {
+	o, n := AccountHashesGadget(api, c.Owner, c.Asset, c.OldBalance, c.OldNonce, c.NewBalance, c.NewNonce)
+	api.AssertIsEqual(o, c.OldHash)
+	api.AssertIsEqual(n, c.NewHash)
+	return nil
+}
+
+// TestAccountHashesGadget: the old and new records hashed with a shared (owner, asset)
+// permutation are the native Account.Hash of each.
+func TestAccountHashesGadget(t *testing.T) {
+	k := KeyFromSeed([]byte("pair"))
+	old := Account{Owner: OwnerHash(k.PublicKey), Asset: asset1, Balance: 1000, Nonce: 7}
+	upd := old
+	upd.Balance, upd.Nonce = 990, 8
+	good := &accountPairCircuit{Owner: old.Owner, Asset: old.Asset, OldBalance: old.Balance, OldNonce: old.Nonce,
+		NewBalance: upd.Balance, NewNonce: upd.Nonce, OldHash: old.Hash(), NewHash: upd.Hash()}
+	swapped := *good
+	swapped.OldHash, swapped.NewHash = upd.Hash(), old.Hash()
+	otherAsset := *good
+	otherAsset.Asset = hash.Uint64(99)
+	oldNonce := *good
+	oldNonce.NewNonce = old.Nonce
+	test.NewAssert(t).CheckCircuit(&accountPairCircuit{}, test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
+		test.WithValidAssignment(good), test.WithInvalidAssignment(&swapped), test.WithInvalidAssignment(&otherAsset),
+		test.WithInvalidAssignment(&oldNonce), test.NoFuzzing(), test.NoSerializationChecks())
 }
 
 type pathCircuit struct {
