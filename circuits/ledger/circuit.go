@@ -170,8 +170,10 @@ func (c *Circuit) proveClaims(api frontend.API) frontend.Variable {
 		assertZeroIf(api, cl.Active, api.Sub(root, c.AnchorCommitment))
 		assertZeroIf(api, cl.Active, api.Sub(cl.Records[0].AnchorHeight, c.AnchorHeight))
 		assertZeroIf(api, cl.Active, api.Sub(src, cl.SrcVid))
-		// Select also constrains Active to be boolean.
-		chain = api.Select(cl.Active, hash.HashGadget(api, DomainClaimLink, chain, cl.MsgHash, cl.SrcVid), chain)
+		// The link hashes the receipt this chain issues for the message (the slot's receipt),
+		// which binds MsgHash and SrcVid. Select also constrains Active to be boolean.
+		rcpt := hash.HashGadget(api, hash.DomainReceipt, c.Vid, cl.SrcVid, cl.MsgHash) // inclusion.ReceiptFor
+		chain = api.Select(cl.Active, hash.HashGadget(api, DomainClaimLink, chain, rcpt), chain)
 	}
 	return chain
 }
@@ -210,13 +212,17 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	assertZeroIf(api, signed, api.Sub(s.A.Owner, OwnerGadget(api, s.PubKey)))
 	assertZeroIf(api, signed, api.Sub(s.A.Nonce, s.Nonce))
 
+	// The receipt of a BridgeIn (DESIGN §7.3: the receipt of every proven mint), appended by
+	// path B and, for a claim, linked into the claim chain.
+	rcpt := hash.HashGadget(api, hash.DomainReceipt, vid, s.SrcVid, msg) // inclusion.ReceiptFor
+
 	s.pathA(api, p, I, activeA, signed, st)
-	s.pathB(api, p, vid, msg, st)
+	s.pathB(api, p, msg, rcpt, st)
 
 	// Inbox: BridgeIn consumes exactly the next entry, with its source; a claim also joins the
-	// claim chain that the claim sections must reproduce.
+	// claim chain that the claim sections must reproduce. The receipt binds (SrcVid, msg).
 	st.inbox = api.Select(I, hash.HashGadget(api, DomainInbox, st.inbox, msg, s.Source), st.inbox)
-	st.claims = api.Select(claimed, hash.HashGadget(api, DomainClaimLink, st.claims, msg, s.SrcVid), st.claims)
+	st.claims = api.Select(claimed, hash.HashGadget(api, DomainClaimLink, st.claims, rcpt), st.claims)
 }
 
 // source constrains the slot's inbox source (one of the three for a BridgeIn, 0 otherwise) and
@@ -246,8 +252,8 @@ func (s *Slot) pathA(api frontend.API, p Params, I, activeA, signed frontend.Var
 }
 
 // pathB is the Transfer recipient's credit (possibly a new account), the BridgeOut's outbox
-// append of msg or the BridgeIn's receipt append (DESIGN §7.3: the receipt of every proven mint).
-func (s *Slot) pathB(api frontend.API, p Params, vid, msg frontend.Variable, st *running) {
+// append of msg or the BridgeIn's receipt append of rcpt.
+func (s *Slot) pathB(api frontend.API, p Params, msg, rcpt frontend.Variable, st *running) {
 	T, O, I := s.IsTransfer, s.IsBridgeOut, s.IsBridgeIn
 	b := &s.B
 	s.creation(api, b, T, st)
@@ -257,7 +263,6 @@ func (s *Slot) pathB(api frontend.API, p Params, vid, msg frontend.Variable, st 
 	RangeGadget(api, balB, BalanceBits)
 	oldRecB, newValB := AccountHashesGadget(api, b.Owner, b.Asset, b.Balance, b.Nonce, balB, b.Nonce)
 	oldValB := api.Mul(api.Sub(1, b.IsNew), oldRecB)
-	rcpt := hash.HashGadget(api, hash.DomainReceipt, vid, s.SrcVid, msg) // inclusion.ReceiptFor
 	depthB := p.pathDepth()
 	bitsB := smt.IndexBitsGadget(api, b.Index, depthB)
 	appends := api.Add(O, I)
