@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"math/big"
 
 	"github.com/consensys/gnark/frontend"
 	sigcircuit "github.com/consensys/gnark/std/signature/eddsa"
@@ -178,6 +179,9 @@ func (c *Circuit) proveClaims(api frontend.API) frontend.Variable {
 	return chain
 }
 
+// two64 is 2^64, the shift of the packed signed fields.
+var two64 = new(big.Int).Lsh(big.NewInt(1), 64)
+
 // assertZeroIf asserts cond·v == 0 (v == 0 whenever the boolean cond is 1).
 func assertZeroIf(api frontend.API, cond, v frontend.Variable) {
 	api.AssertIsEqual(api.Mul(cond, v), 0)
@@ -194,8 +198,10 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	signed := api.Add(T, O)
 	claimed := s.source(api)
 
+	// Amount and deadline are below 2^64 in every slot: the bridge message carries them as
+	// 64-bit values, and the signed message packs them into one element (Op.SigningHash).
 	RangeGadget(api, s.Amount, BalanceBits)
-	RangeGadget(api, api.Mul(O, s.Deadline), BalanceBits)
+	RangeGadget(api, s.Deadline, BalanceBits)
 
 	// The bridge message: the appended outbox item (BridgeOut: source = us,
 	// nonce = outbox position) or the consumed inbox entry (BridgeIn:
@@ -205,8 +211,12 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 		s.Recipient, s.Asset, s.Amount, s.Deadline)
 
 	// Authorization of Transfer and BridgeOut by A's owner.
-	opMsg := hash.HashGadget(api, DomainOp, vid, api.Add(T, api.Mul(O, 2)), s.A.Index, s.Asset, s.Amount, s.Nonce,
-		s.ToOwner, s.DstVid, s.Recipient, s.Deadline)
+	// Op.SigningHash: from + kind·2^64 and amount + deadline·2^64 are injective packings, as
+	// A.Index < 2^AccountDepth (its bits below), kind = T + 2·O is 0..3, and both amount and
+	// deadline are range-checked above.
+	kindFrom := api.Add(s.A.Index, api.Mul(api.Add(T, api.Mul(O, 2)), two64))
+	amountDeadline := api.Add(s.Amount, api.Mul(s.Deadline, two64))
+	opMsg := hash.HashGadget(api, DomainOp, vid, kindFrom, s.Asset, amountDeadline, s.Nonce, s.ToOwner, s.DstVid, s.Recipient)
 	valid := SignatureGadget(api, s.PubKey, s.Sig, opMsg)
 	assertZeroIf(api, signed, api.Sub(1, valid))
 	assertZeroIf(api, signed, api.Sub(s.A.Owner, OwnerGadget(api, s.PubKey)))
