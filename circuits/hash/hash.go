@@ -18,8 +18,16 @@
 // Because the domain and the number of inputs are fixed in the capacity lane,
 // no two (domain, arity) pairs share an initial state: a record of one type
 // can never be read as a record of another type, and zero padding is
-// unambiguous. A Merkle node is Hash(DomainNode, l, r): one permutation,
-// 240 R1CS constraints.
+// unambiguous. Every leaf and every record is hashed this way.
+//
+// Inner Merkle nodes are the exception: Node(l, r) is the untagged Poseidon2
+// width-2 compression of gnark-crypto (t = 2, rF = 6, rP = 50, the Compress of
+// poseidon2.NewDefaultPermutation: P(l, r)[1] + r), 186 R1CS constraints
+// instead of 240. This is only used for the inner nodes of FIXED-depth trees
+// whose leaf level is domain-tagged (package smt): the verifier fixes the
+// depth, so a node never stands at the leaf level, and a leaf-level value is
+// always a tagged sponge output, which a compression output cannot equal
+// without a cross-function collision.
 package hash
 
 import (
@@ -40,7 +48,8 @@ type Domain uint64
 const (
 	// DomainLeaf tags the leaf level of a Merkle tree (SMT leaf, accumulator item).
 	DomainLeaf Domain = 1
-	// DomainNode tags an internal 2-to-1 Merkle node.
+	// DomainNode tagged internal Merkle nodes until they became the untagged
+	// Node compression; the value stays reserved and is never reused.
 	DomainNode Domain = 2
 	// DomainAccount tags a ledger account record.
 	DomainAccount Domain = 3
@@ -77,8 +86,23 @@ const (
 	MaxInputs = 1 << 32
 )
 
+// NodeWidth, NodeFullRounds and NodePartialRounds are the parameters of the
+// inner-node compression: gnark-crypto's default BN254 Poseidon2 permutation.
+const (
+	// NodeWidth is the width of the node permutation (a 2-to-1 compression).
+	NodeWidth = 2
+	// NodeFullRounds is its number of full rounds.
+	NodeFullRounds = 6
+	// NodePartialRounds is its number of partial rounds.
+	NodePartialRounds = 50
+)
+
 var permutation = sync.OnceValue(func() *p2.Permutation {
 	return p2.NewPermutation(Width, FullRounds, PartialRounds)
+})
+
+var nodePermutation = sync.OnceValue(func() *p2.Permutation {
+	return p2.NewPermutation(NodeWidth, NodeFullRounds, NodePartialRounds)
 })
 
 // capacityIV returns d + n*2^64 as a field element.
@@ -118,9 +142,17 @@ func Hash(d Domain, in ...fr.Element) fr.Element {
 	return st[0]
 }
 
-// Node returns the Merkle node hash Hash(DomainNode, l, r).
+// Node returns the inner-node hash of a fixed-depth Merkle tree: the untagged
+// Poseidon2 t=2 compression P(l, r)[1] + r (gnark-crypto's
+// NewDefaultPermutation().Compress on the canonical encodings). Never use it
+// for a leaf, a record or a tree whose depth the verifier does not fix.
 func Node(l, r fr.Element) fr.Element {
-	return Hash(DomainNode, l, r)
+	st := [NodeWidth]fr.Element{l, r}
+	if err := nodePermutation().Permutation(st[:]); err != nil {
+		panic(err)
+	}
+	st[1].Add(&st[1], &r)
+	return st[1]
 }
 
 // Uint64 returns v as a field element.

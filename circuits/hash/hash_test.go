@@ -9,6 +9,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	p2 "github.com/consensys/gnark-crypto/ecc/bn254/fr/poseidon2"
 	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/test"
@@ -83,19 +84,50 @@ func TestNativeEqualsCircuit(t *testing.T) {
 func TestNodeGadget(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	assert := test.NewAssert(t)
+	ref := p2.NewDefaultPermutation()
 	for i := 0; i < 4; i++ {
 		in := randElements(rng, 2)
 		want := Node(in[0], in[1])
-		if want != Hash(DomainNode, in[0], in[1]) {
-			t.Fatal("Node != Hash(DomainNode, ...)")
+		// Node is exactly gnark-crypto's default t=2 Compress.
+		out, err := ref.Compress(EncodeElement(in[0]), EncodeElement(in[1]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(out, EncodeElement(want)) {
+			t.Fatal("Node != poseidon2.NewDefaultPermutation().Compress")
 		}
 		swapped := Node(in[1], in[0])
+		leaf := Hash(DomainLeaf, in[0], in[1])
 		assert.CheckCircuit(&nodeCircuit{},
 			test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
 			test.WithValidAssignment(&nodeCircuit{L: in[0], R: in[1], Out: want}),
 			test.WithInvalidAssignment(&nodeCircuit{L: in[1], R: in[0], Out: want}),
 			test.WithInvalidAssignment(&nodeCircuit{L: in[0], R: in[1], Out: swapped}),
+			test.WithInvalidAssignment(&nodeCircuit{L: in[0], R: in[1], Out: leaf}),
 			test.NoFuzzing(), test.NoSerializationChecks())
+	}
+}
+
+// TestNodeIsNotALeaf: the untagged node compression and the tagged leaf-level
+// hash never agree on the same inputs (nor does the old tagged node), so a
+// node cannot pass as a leaf or the reverse.
+func TestNodeIsNotALeaf(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var zero fr.Element
+	for i := 0; i < 16; i++ {
+		in := randElements(rng, 2)
+		n := Node(in[0], in[1])
+		for _, leaf := range []fr.Element{
+			Hash(DomainLeaf, in[0]), Hash(DomainLeaf, in[1]), Hash(DomainLeaf, in[0], in[1]),
+			Hash(DomainLeaf, n), Hash(DomainEmpty), Hash(DomainLeaf, zero), Hash(DomainNode, in[0], in[1]),
+		} {
+			if n == leaf {
+				t.Fatal("a node equals a leaf-level hash")
+			}
+		}
+	}
+	if Node(zero, zero) == Hash(DomainLeaf, zero) || Node(zero, zero) == Hash(DomainLeaf, zero, zero) {
+		t.Fatal("the empty node equals an empty leaf")
 	}
 }
 
@@ -122,8 +154,8 @@ func TestDomainSeparation(t *testing.T) {
 	if Hash(DomainLeaf) == Hash(DomainLeaf, zero) {
 		t.Fatal("arity not bound: () == (0)")
 	}
-	// A node can never be read as a leaf of two elements.
-	if Node(in[0], in[1]) == Hash(DomainLeaf, in[0], in[1]) {
+	// A node can never be read as a leaf of one or two elements.
+	if Node(in[0], in[1]) == Hash(DomainLeaf, in[0], in[1]) || Node(in[0], in[1]) == Hash(DomainLeaf, in[0]) {
 		t.Fatal("node/leaf confusion")
 	}
 	// Order matters.
@@ -132,19 +164,30 @@ func TestDomainSeparation(t *testing.T) {
 	}
 }
 
-// TestVector pins the hash output so that an accidental change of parameters
-// (round constants, IV layout) is caught: values must never change.
+// TestVector pins the hash outputs so that an accidental change of parameters
+// (round constants, IV layout) is caught: values must never change. The t=3
+// sponge vector is the one pinned before nodes became t=2 compressions (it
+// was Node(1, 2) = Hash(DomainNode, 1, 2) then), so it shows the sponge is
+// unchanged.
 func TestVector(t *testing.T) {
-	got := Node(Uint64(1), Uint64(2))
-	again := Node(Uint64(1), Uint64(2))
-	if got != again {
-		t.Fatal("hash not deterministic")
+	for _, c := range []struct {
+		name string
+		got  fr.Element
+		want string
+	}{
+		{"Hash(DomainNode, 1, 2)", Hash(DomainNode, Uint64(1), Uint64(2)), "00c5b5dc7bbfb6a4d321e8aeebab9570f3eee118456696c10a92256c7958c095"},
+		{"Node(1, 2)", Node(Uint64(1), Uint64(2)), nodeVector},
+	} {
+		if hex.EncodeToString(EncodeElement(c.got)) != c.want {
+			t.Fatalf("%s = %x, want %s", c.name, EncodeElement(c.got), c.want)
+		}
 	}
-	const want = "00c5b5dc7bbfb6a4d321e8aeebab9570f3eee118456696c10a92256c7958c095"
-	if hex.EncodeToString(EncodeElement(got)) != want {
-		t.Fatalf("Node(1,2) = %x, want %s", EncodeElement(got), want)
+	if Node(Uint64(1), Uint64(2)) != Node(Uint64(1), Uint64(2)) {
+		t.Fatal("node not deterministic")
 	}
 }
+
+const nodeVector = "02e7529d93e1a7ae526147c2ee72588aee90e6a7c3e361de6daa6be045c6f530"
 
 func TestDecodeElement(t *testing.T) {
 	// modulus r itself, r+1 and 2^256-1 must be rejected; r-1 accepted.
@@ -211,4 +254,42 @@ func FuzzDecodeElement(f *testing.F) {
 			t.Fatal("round trip mismatch")
 		}
 	})
+}
+
+// prefixCircuit hashes two records sharing their domain, arity and first K
+// inputs from one SpongeGadget.
+type prefixCircuit struct {
+	K          int `gnark:"-"`
+	Prefix     []frontend.Variable
+	Rest0      []frontend.Variable
+	Rest1      []frontend.Variable
+	Out0, Out1 frontend.Variable `gnark:",public"`
+}
+
+func (c *prefixCircuit) Define(api frontend.API) error {
+	s := PrefixGadget(api, DomainAccount, len(c.Prefix)+len(c.Rest0)).Absorb(c.Prefix...)
+	api.AssertIsEqual(s.Sum(c.Rest0...), c.Out0)
+	api.AssertIsEqual(s.Sum(c.Rest1...), c.Out1)
+	return nil
+}
+
+// TestPrefixGadget: two sums from one absorbed prefix equal the native hashes
+// of the full inputs, for every split of arities 3..7.
+func TestPrefixGadget(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	assert := test.NewAssert(t)
+	for n := 3; n <= 7; n++ {
+		for k := 2; k < n; k += 2 {
+			in0 := randElements(rng, n)
+			in1 := append(append([]fr.Element(nil), in0[:k]...), randElements(rng, n-k)...)
+			h0, h1 := Hash(DomainAccount, in0...), Hash(DomainAccount, in1...)
+			circuit := &prefixCircuit{Prefix: make([]frontend.Variable, k), Rest0: make([]frontend.Variable, n-k), Rest1: make([]frontend.Variable, n-k)}
+			good := &prefixCircuit{Prefix: toVars(in0[:k]), Rest0: toVars(in0[k:]), Rest1: toVars(in1[k:]), Out0: h0, Out1: h1}
+			swapped := &prefixCircuit{Prefix: toVars(in0[:k]), Rest0: toVars(in0[k:]), Rest1: toVars(in1[k:]), Out0: h1, Out1: h0}
+			otherPrefix := &prefixCircuit{Prefix: toVars(randElements(rng, k)), Rest0: toVars(in0[k:]), Rest1: toVars(in1[k:]), Out0: h0, Out1: h1}
+			assert.CheckCircuit(circuit, test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
+				test.WithValidAssignment(good), test.WithInvalidAssignment(swapped), test.WithInvalidAssignment(otherPrefix),
+				test.NoFuzzing(), test.NoSerializationChecks())
+		}
+	}
 }

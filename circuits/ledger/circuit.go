@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"fmt"
+	"math/big"
 
 	"github.com/consensys/gnark/frontend"
 	sigcircuit "github.com/consensys/gnark/std/signature/eddsa"
@@ -170,11 +171,16 @@ func (c *Circuit) proveClaims(api frontend.API) frontend.Variable {
 		assertZeroIf(api, cl.Active, api.Sub(root, c.AnchorCommitment))
 		assertZeroIf(api, cl.Active, api.Sub(cl.Records[0].AnchorHeight, c.AnchorHeight))
 		assertZeroIf(api, cl.Active, api.Sub(src, cl.SrcVid))
-		// Select also constrains Active to be boolean.
-		chain = api.Select(cl.Active, hash.HashGadget(api, DomainClaimLink, chain, cl.MsgHash, cl.SrcVid), chain)
+		// The link hashes the receipt this chain issues for the message (the slot's receipt),
+		// which binds MsgHash and SrcVid. Select also constrains Active to be boolean.
+		rcpt := hash.HashGadget(api, hash.DomainReceipt, c.Vid, cl.SrcVid, cl.MsgHash) // inclusion.ReceiptFor
+		chain = api.Select(cl.Active, hash.HashGadget(api, DomainClaimLink, chain, rcpt), chain)
 	}
 	return chain
 }
+
+// two64 is 2^64, the shift of the packed signed fields.
+var two64 = new(big.Int).Lsh(big.NewInt(1), 64)
 
 // assertZeroIf asserts cond·v == 0 (v == 0 whenever the boolean cond is 1).
 func assertZeroIf(api frontend.API, cond, v frontend.Variable) {
@@ -192,8 +198,10 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	signed := api.Add(T, O)
 	claimed := s.source(api)
 
+	// Amount and deadline are below 2^64 in every slot: the bridge message carries them as
+	// 64-bit values, and the signed message packs them into one element (Op.SigningHash).
 	RangeGadget(api, s.Amount, BalanceBits)
-	RangeGadget(api, api.Mul(O, s.Deadline), BalanceBits)
+	RangeGadget(api, s.Deadline, BalanceBits)
 
 	// The bridge message: the appended outbox item (BridgeOut: source = us,
 	// nonce = outbox position) or the consumed inbox entry (BridgeIn:
@@ -203,20 +211,28 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 		s.Recipient, s.Asset, s.Amount, s.Deadline)
 
 	// Authorization of Transfer and BridgeOut by A's owner.
-	opMsg := hash.HashGadget(api, DomainOp, vid, api.Add(T, api.Mul(O, 2)), s.A.Index, s.Asset, s.Amount, s.Nonce,
-		s.ToOwner, s.DstVid, s.Recipient, s.Deadline)
+	// Op.SigningHash: from + kind·2^64 and amount + deadline·2^64 are injective packings, as
+	// A.Index < 2^AccountDepth (its bits below), kind = T + 2·O is 0..3, and both amount and
+	// deadline are range-checked above.
+	kindFrom := api.Add(s.A.Index, api.Mul(api.Add(T, api.Mul(O, 2)), two64))
+	amountDeadline := api.Add(s.Amount, api.Mul(s.Deadline, two64))
+	opMsg := hash.HashGadget(api, DomainOp, vid, kindFrom, s.Asset, amountDeadline, s.Nonce, s.ToOwner, s.DstVid, s.Recipient)
 	valid := SignatureGadget(api, s.PubKey, s.Sig, opMsg)
 	assertZeroIf(api, signed, api.Sub(1, valid))
 	assertZeroIf(api, signed, api.Sub(s.A.Owner, OwnerGadget(api, s.PubKey)))
 	assertZeroIf(api, signed, api.Sub(s.A.Nonce, s.Nonce))
 
+	// The receipt of a BridgeIn (DESIGN §7.3: the receipt of every proven mint), appended by
+	// path B and, for a claim, linked into the claim chain.
+	rcpt := hash.HashGadget(api, hash.DomainReceipt, vid, s.SrcVid, msg) // inclusion.ReceiptFor
+
 	s.pathA(api, p, I, activeA, signed, st)
-	s.pathB(api, p, vid, msg, st)
+	s.pathB(api, p, msg, rcpt, st)
 
 	// Inbox: BridgeIn consumes exactly the next entry, with its source; a claim also joins the
-	// claim chain that the claim sections must reproduce.
+	// claim chain that the claim sections must reproduce. The receipt binds (SrcVid, msg).
 	st.inbox = api.Select(I, hash.HashGadget(api, DomainInbox, st.inbox, msg, s.Source), st.inbox)
-	st.claims = api.Select(claimed, hash.HashGadget(api, DomainClaimLink, st.claims, msg, s.SrcVid), st.claims)
+	st.claims = api.Select(claimed, hash.HashGadget(api, DomainClaimLink, st.claims, rcpt), st.claims)
 }
 
 // source constrains the slot's inbox source (one of the three for a BridgeIn, 0 otherwise) and
@@ -237,8 +253,8 @@ func (s *Slot) pathA(api frontend.API, p Params, I, activeA, signed frontend.Var
 	assertZeroIf(api, I, api.Sub(a.Owner, s.Recipient))
 	balA := api.Add(a.Balance, api.Mul(s.Amount, api.Sub(I, signed)))
 	RangeGadget(api, balA, BalanceBits) // no overdraft, no overflow
-	oldValA := api.Mul(api.Sub(1, a.IsNew), AccountHashGadget(api, a.Owner, a.Asset, a.Balance, a.Nonce))
-	newValA := AccountHashGadget(api, a.Owner, a.Asset, balA, api.Add(a.Nonce, signed))
+	oldRecA, newValA := AccountHashesGadget(api, a.Owner, a.Asset, a.Balance, a.Nonce, balA, api.Add(a.Nonce, signed))
+	oldValA := api.Mul(api.Sub(1, a.IsNew), oldRecA)
 	bitsA := smt.IndexBitsGadget(api, a.Index, p.AccountDepth)
 	oldA, newA := PathGadget(api, smt.LeafHashGadget(api, oldValA), smt.LeafHashGadget(api, newValA), bitsA, a.Siblings)
 	assertZeroIf(api, activeA, api.Sub(oldA[p.AccountDepth], st.root))
@@ -246,8 +262,8 @@ func (s *Slot) pathA(api frontend.API, p Params, I, activeA, signed frontend.Var
 }
 
 // pathB is the Transfer recipient's credit (possibly a new account), the BridgeOut's outbox
-// append of msg or the BridgeIn's receipt append (DESIGN §7.3: the receipt of every proven mint).
-func (s *Slot) pathB(api frontend.API, p Params, vid, msg frontend.Variable, st *running) {
+// append of msg or the BridgeIn's receipt append of rcpt.
+func (s *Slot) pathB(api frontend.API, p Params, msg, rcpt frontend.Variable, st *running) {
 	T, O, I := s.IsTransfer, s.IsBridgeOut, s.IsBridgeIn
 	b := &s.B
 	s.creation(api, b, T, st)
@@ -255,9 +271,8 @@ func (s *Slot) pathB(api frontend.API, p Params, vid, msg frontend.Variable, st 
 	assertZeroIf(api, T, api.Sub(b.Owner, s.ToOwner))
 	balB := api.Add(b.Balance, api.Mul(T, s.Amount))
 	RangeGadget(api, balB, BalanceBits)
-	oldValB := api.Mul(api.Sub(1, b.IsNew), AccountHashGadget(api, b.Owner, b.Asset, b.Balance, b.Nonce))
-	newValB := AccountHashGadget(api, b.Owner, b.Asset, balB, b.Nonce)
-	rcpt := hash.HashGadget(api, hash.DomainReceipt, vid, s.SrcVid, msg) // inclusion.ReceiptFor
+	oldRecB, newValB := AccountHashesGadget(api, b.Owner, b.Asset, b.Balance, b.Nonce, balB, b.Nonce)
+	oldValB := api.Mul(api.Sub(1, b.IsNew), oldRecB)
 	depthB := p.pathDepth()
 	bitsB := smt.IndexBitsGadget(api, b.Index, depthB)
 	appends := api.Add(O, I)

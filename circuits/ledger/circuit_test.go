@@ -73,10 +73,19 @@ func signRaw(t *testing.T, f *fixture, s *Slot, amount fr.Element) {
 		hash.Uint64(0), owner(f.bob), fr.Element{}, fr.Element{}, fr.Element{})
 }
 
-// signFields signs Hash(DomainOp, testVid, fields...) with alice's key.
+// signFields signs the op message of Op.SigningHash over the field values (kind, from, asset,
+// amount, nonce, toOwner, dstVid, recipient, deadline), packed with field arithmetic as the
+// circuit packs them, with alice's key.
 func signFields(t *testing.T, f *fixture, s *Slot, fields ...fr.Element) {
 	t.Helper()
-	h := hash.Hash(DomainOp, append([]fr.Element{testVid}, fields...)...)
+	if len(fields) != 9 {
+		t.Fatalf("signFields: %d fields", len(fields))
+	}
+	var shift, kindFrom, amountDeadline fr.Element
+	shift.SetBigInt(two64)
+	kindFrom.Mul(&fields[0], &shift).Add(&kindFrom, &fields[1])
+	amountDeadline.Mul(&fields[8], &shift).Add(&amountDeadline, &fields[3])
+	h := hash.Hash(DomainOp, testVid, kindFrom, fields[2], amountDeadline, fields[4], fields[5], fields[6], fields[7])
 	sig, err := SignElement(f.alice, h)
 	if err != nil {
 		t.Fatal(err)
@@ -161,6 +170,24 @@ func TestInvalid(t *testing.T) {
 		{"transfer amount r-5 (wraps: steals 5 from the recipient)", func(t *testing.T, e *env) {
 			e.a.Slots[slotTransfer].Amount = bigNeg(5)
 			signRaw(t, e.f, &e.a.Slots[slotTransfer], fe(bigNeg(5)))
+		}},
+		{"transfer amount shifted into the packed deadline (amount - 2^64, deadline 1: same signed element)", func(t *testing.T, e *env) {
+			s := &e.a.Slots[slotTransfer]
+			var shift, amt fr.Element
+			shift.SetBigInt(two64)
+			amt = fe(s.Amount)
+			amt.Sub(&amt, &shift)
+			s.Amount, s.Deadline = amt, 1
+		}},
+		{"transfer deadline wrapping into the packed amount (amount + 1, deadline -2^-64: same signed element)", func(t *testing.T, e *env) {
+			s := &e.a.Slots[slotTransfer]
+			var one, amt, d fr.Element
+			one.SetOne()
+			amt = fe(s.Amount)
+			amt.Add(&amt, &one)
+			d.SetBigInt(two64)
+			d.Inverse(&d).Neg(&d)
+			s.Amount, s.Deadline = amt, d
 		}},
 		{"bridge-in amount r-5 (wraps: burns from the recipient)", func(t *testing.T, e *env) {
 			s := &e.a.Slots[slotBridgeIn]

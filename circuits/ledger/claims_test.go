@@ -213,6 +213,25 @@ func TestClaimSenderBound(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.NewAssert(t).Error(solve(t, claimParams, mustAssign(t, w)), "accepted")
+	// Nor can the section name the real holder: its (holder, message) pair is not the slot's
+	// (named sender, message), so the claim chains differ (the link hashes the receipt, which
+	// binds the sender).
+	a := mustAssign(t, w)
+	a.Claims[0].SrcVid = commitment.MustPackVid([]uint8{3})
+	test.NewAssert(t).Error(solve(t, claimParams, a), "accepted with the holder as sender")
+}
+
+// TestClaimLink: the native claim link hashes the receipt the ledger issues for the message.
+func TestClaimLink(t *testing.T) {
+	m, _ := sentMessage(t, []uint8{3}, 1, 40)
+	prev := hash.Uint64(5)
+	want := hash.Hash(DomainClaimLink, prev, inclusion.ReceiptFor(m).Hash())
+	if got := ClaimLink(prev, m.DstVid, m.Hash(), m.SrcVid); got != want {
+		t.Fatal("ClaimLink is not Hash(DomainClaimLink, prev, ReceiptFor(m))")
+	}
+	if ClaimLink(prev, m.DstVid, m.Hash(), hash.Uint64(9)) == want {
+		t.Fatal("ClaimLink does not bind the sender")
+	}
 }
 
 // TestMadeUpClaimHasNoWitness: a claimed entry whose message no sender's outbox holds cannot be

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"math/big"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
@@ -85,11 +86,15 @@ type Op struct {
 // SigningHash returns the field element the owner signs for a Transfer or a
 // BridgeOut on the validium vid:
 //
-//	Hash(DomainOp, vid, kind, from, asset, amount, nonce, toOwner, dstVid, recipient, deadline)
+//	Hash(DomainOp, vid, from + kind·2^64, asset, amount + deadline·2^64, nonce, toOwner, dstVid, recipient)
 //
 // with toOwner = 0 for a BridgeOut and dstVid = recipient = deadline = 0 for
 // a Transfer. The vid and the account index stop replays on another
 // validium or another account; the nonce stops replays on the same account.
+// Packing two 64-bit values per field element (8 inputs, 4 permutations
+// instead of 10 and 5) is injective because every packed value is below 2^64
+// (uint64 here; in circuit the account index is below 2^AccountDepth, the kind
+// is 0..3, and amount and deadline are range-checked below 2^64).
 func (op Op) SigningHash(vid fr.Element) fr.Element {
 	var toOwner, dst, rcpt fr.Element
 	var deadline uint64
@@ -99,8 +104,19 @@ func (op Op) SigningHash(vid fr.Element) fr.Element {
 	case OpBridgeOut:
 		dst, rcpt, deadline = op.DstVid, op.Recipient, op.Deadline
 	}
-	return hash.Hash(DomainOp, vid, hash.Uint64(uint64(op.Kind)), hash.Uint64(op.From), op.Asset,
-		hash.Uint64(op.Amount), hash.Uint64(op.Nonce), toOwner, dst, rcpt, hash.Uint64(deadline))
+	return hash.Hash(DomainOp, vid, pack64(op.From, uint64(op.Kind)), op.Asset, pack64(op.Amount, deadline),
+		hash.Uint64(op.Nonce), toOwner, dst, rcpt)
+}
+
+// pack64 returns lo + hi·2^64 as a field element (< 2^128 < r: no reduction).
+func pack64(lo, hi uint64) fr.Element {
+	var v big.Int
+	v.SetUint64(hi)
+	v.Lsh(&v, 64)
+	v.Or(&v, new(big.Int).SetUint64(lo))
+	var e fr.Element
+	e.SetBigInt(&v)
+	return e
 }
 
 // Sign sets PubKey and Sig for the validium vid.

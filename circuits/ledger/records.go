@@ -107,10 +107,13 @@ func InboxLink(prev, msgHash fr.Element, source Source) fr.Element {
 	return hash.Hash(DomainInbox, prev, msgHash, hash.Uint64(uint64(source)))
 }
 
-// ClaimLink returns the claim chain after appending a claimed message (its hash and sender):
-// Hash(DomainClaimLink, prev, msgHash, srcVid). The empty chain is 0.
-func ClaimLink(prev, msgHash, srcVid fr.Element) fr.Element {
-	return hash.Hash(DomainClaimLink, prev, msgHash, srcVid)
+// ClaimLink returns the claim chain of ledger vid after appending a claimed message (its hash
+// and sender): Hash(DomainClaimLink, prev, receipt) with receipt = Hash(DomainReceipt, vid,
+// srcVid, msgHash), the receipt vid issues for the message (inclusion.ReceiptFor), which the
+// slot hashes anyway; it binds msgHash and srcVid. The empty chain is 0.
+func ClaimLink(prev, vid, msgHash, srcVid fr.Element) fr.Element {
+	receipt := inclusion.Receipt{SrcVid: vid, DstVid: srcVid, MsgHash: msgHash}.Hash()
+	return hash.Hash(DomainClaimLink, prev, receipt)
 }
 
 // MessageSize is the length of an encoded inclusion.Message.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/test"
 
@@ -182,7 +183,7 @@ func TestLeafAsNodeRejected(t *testing.T) {
 		t.Fatal("internal node accepted as a leaf value")
 	}
 	// 3. In the full-depth circuit, the node's children cannot be passed as
-	// a leaf either: the leaf level is Hash(DomainLeaf, v) != Hash(DomainNode, l, r).
+	// a leaf either: the leaf level is Hash(DomainLeaf, v) != Node(l, r).
 	full := &membershipCircuit{Siblings: make([]frontend.Variable, depth)}
 	sib := ElementsToVariables(p.Siblings)
 	if test.IsSolved(full, &membershipCircuit{Root: root, Value: lh, Index: idx, Siblings: sib}, field) == nil {
@@ -191,6 +192,57 @@ func TestLeafAsNodeRejected(t *testing.T) {
 	// 4. Natively, no leaf hash equals the node.
 	if LeafHash(node) == node || LeafHash(lh) == lh {
 		t.Fatal("leaf/node confusion natively")
+	}
+}
+
+// TestNodeAsLeafCheckCircuit is the proving-backend version of
+// TestLeafAsNodeRejected: the depth-(d-1) membership circuit proves a real
+// leaf of a depth-(d-1) tree, and refuses the height-1 node of a depth-d tree
+// presented as a leaf value at the node's position, under the depth-d root.
+// It also checks natively that VerifyProof refuses the same node at depth
+// d-1, and the real leaf one level deeper (leaf as node, depth d+1).
+func TestNodeAsLeafCheckCircuit(t *testing.T) {
+	const depth = 4
+	tr, m := buildTree(t, depth, 6, 5)
+	root, _ := tr.Root()
+	var idx uint64
+	for idx = range m {
+		break
+	}
+	p, _ := tr.Prove(idx)
+	lh := LeafHash(p.Value)
+	node := hash.Node(lh, p.Siblings[0])
+	if idx&1 == 1 {
+		node = hash.Node(p.Siblings[0], lh)
+	}
+	if ComputeRoot(node, idx>>1, p.Siblings[1:]) != root {
+		t.Fatal("setup: the node does not fold to the root")
+	}
+	shortTree, _ := buildTree(t, depth-1, 4, 6)
+	shortRoot, _ := shortTree.Root()
+	sp, _ := shortTree.Prove(3)
+	test.NewAssert(t).CheckCircuit(&membershipCircuit{Siblings: make([]frontend.Variable, depth-1)},
+		test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
+		test.WithValidAssignment(membershipAssignment(shortRoot, sp)),
+		test.WithInvalidAssignment(&membershipCircuit{Root: root, Value: node, Index: idx >> 1, Siblings: ElementsToVariables(p.Siblings[1:])}),
+		test.WithInvalidAssignment(&membershipCircuit{Root: root, Value: lh, Index: idx >> 1, Siblings: ElementsToVariables(p.Siblings[1:])}),
+		test.NoFuzzing(), test.NoSerializationChecks())
+	// Natively, whatever depth the verifier is told.
+	if VerifyProof(root, depth-1, Proof{Index: idx >> 1, Value: node, Siblings: p.Siblings[1:]}) == nil {
+		t.Fatal("node accepted as a leaf value at depth d-1")
+	}
+	if err := VerifyProof(root, depth, p); err != nil {
+		t.Fatalf("valid proof rejected: %v", err)
+	}
+	// Leaf as node: a depth-(d+1) proof would need a value v and a sibling s with
+	// Node(LeafHash(v), s) == LeafHash(p.Value); the natural candidates fail.
+	for _, v := range []fr.Element{p.Value, lh} {
+		for _, s := range []fr.Element{p.Siblings[0], lh, {}} {
+			long := Proof{Index: idx << 1, Value: v, Siblings: append([]fr.Element{s}, p.Siblings...)}
+			if VerifyProof(root, depth+1, long) == nil {
+				t.Fatal("leaf accepted as a node at depth d+1")
+			}
+		}
 	}
 }
 

@@ -3,10 +3,14 @@
 // both native over a pluggable KV Store and as gnark gadgets.
 //
 // Hashing (all from package hash): the leaf level of the SMT holds
-// LeafHash(v) = Hash(DomainLeaf, v) (so the empty leaf is Hash(DomainLeaf, 0));
-// internal nodes are Node(l, r) = Hash(DomainNode, l, r). Leaves and nodes use
-// different domains and arities, so a node can never be presented as a leaf or
-// the reverse, and the fixed depth forbids shorter or longer paths.
+// LeafHash(v) = Hash(DomainLeaf, v) (so the empty leaf is Hash(DomainLeaf, 0)),
+// a domain-tagged t=3 sponge output; internal nodes are Node(l, r), the
+// untagged Poseidon2 t=2 compression. Every tree has a fixed depth that the
+// verifier supplies (VerifyProof's depth, the gadgets' len(siblings)), so a
+// proof never has a shorter or longer path and a node never stands at the leaf
+// level. Independently of the depth, a leaf-level value is a tagged sponge
+// output and a node a compression output: presenting one as the other needs a
+// cross-function collision (TestLeafAsNodeRejected, TestVariableDepthRejected).
 package smt
 
 import (

@@ -187,7 +187,7 @@ func (s *KeeperTestSuite) exitEntriesFor(c *childLedger) exitEntries {
 		proof types.ExitProof
 		out   *inclusion.Message
 	}{{f.aliceProof, &f.alice}, {f.bobProof, &f.bob}} {
-		_, account, err := p.proof.Opening.Open()
+		_, account, err := p.proof.Opening.Open(ledgerParams.AccountDepth)
 		s.Require().NoError(err)
 		*p.out = types.ExitMessage(gvid, c.vid, p.proof.Opening.AccountIndex, account)
 	}
@@ -537,7 +537,7 @@ func (s *KeeperTestSuite) TestExitQuery() {
 			}
 			s.Require().NoError(err)
 			s.Require().Equal(*tc.want, res.Opening)
-			_, account, err := res.Opening.Open()
+			_, account, err := res.Opening.Open(ledgerParams.AccountDepth)
 			s.Require().NoError(err, "the stored opening still opens")
 			s.Require().Equal(uint64(20), account.Balance)
 		})

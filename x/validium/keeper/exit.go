@@ -78,7 +78,11 @@ func (k Keeper) provenAccount(ctx context.Context, index uint32, o types.Account
 	if !ok {
 		return ledger.Account{}, errorsmod.Wrapf(types.ErrNotFinalized, "child %d", index)
 	}
-	c, account, err := o.Open()
+	depth, err := k.accountDepth(ctx)
+	if err != nil {
+		return ledger.Account{}, err
+	}
+	c, account, err := o.Open(depth)
 	if err != nil {
 		return ledger.Account{}, err
 	}
@@ -103,4 +107,14 @@ func (k Keeper) ExitOpening(ctx context.Context, index uint32, accountIndex uint
 // finalizedCommitment asks x/acceptance for the child's finalized commitment.
 func (k Keeper) finalizedCommitment(ctx context.Context, index uint32) ([]byte, bool, error) {
 	return k.acceptance.FinalizedCommitment(ctx, index)
+}
+
+// accountDepth is the depth of every accounts SMT in the tree (ledger params are uniform across
+// it, PROTOCOL "Parameters"): an exit opening must have exactly this many siblings.
+func (k Keeper) accountDepth(ctx context.Context) (int, error) {
+	p, err := k.ledger.GetParams(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return int(p.AccountDepth), nil
 }

@@ -35,8 +35,12 @@ func (k Keeper) checkExits(ctx context.Context, index uint32, c commitment.Commi
 		return err
 	}
 	childPath := own.Child(uint8(index)) // a registered child's index is 1..max_children ≤ 255
+	depth, err := k.accountDepth(ctx)
+	if err != nil {
+		return err
+	}
 	for i, p := range proofs {
-		m, err := p.Verify(c, childPath)
+		m, err := p.Verify(c, childPath, depth)
 		if err != nil {
 			return errorsmod.Wrapf(err, "exit proof %d", i)
 		}

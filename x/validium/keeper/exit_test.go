@@ -79,8 +79,13 @@ func (s *KeeperTestSuite) TestExit() {
 	res, err := s.msgs.Exit(s.env.Ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(uint64(40), res.Amount)
-	_, account, err := msg.Opening.Open()
+	_, account, err := msg.Opening.Open(ledgerParams.AccountDepth)
 	s.Require().NoError(err)
+	for _, depth := range []int{ledgerParams.AccountDepth - 1, ledgerParams.AccountDepth + 1} {
+		_, _, err := msg.Opening.Open(depth)
+		s.Require().ErrorIs(err, types.ErrInvalidExitProof, "a path is opened at the tree's account depth only (depth %d)", depth)
+		s.Require().ErrorContains(err, "account depth")
+	}
 	own, err := s.stack.tree.OwnVid(s.env.Ctx)
 	s.Require().NoError(err)
 	s.Require().Equal([]delivery{{m: types.ExitMessage(commitment.MustPackVid([]uint8{1}), own, 0, account), src: ledger.SourceExit}},

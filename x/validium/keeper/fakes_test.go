@@ -204,13 +204,18 @@ func (f *fakeBridge) exitAmounts() []uint64 {
 	return out
 }
 
-// fakeLedger is x/ledger's CurrentRoots: the roots a test set, or err.
+// fakeLedger is x/ledger as x/validium reads it: the roots a test set (or err), and the ledger
+// shape of the children's proofs (ledgerParams).
 type fakeLedger struct {
 	roots ledgertypes.Roots
 	err   error
 }
 
 func (f *fakeLedger) CurrentRoots(context.Context) (ledgertypes.Roots, error) { return f.roots, f.err }
+
+func (f *fakeLedger) GetParams(context.Context) (ledgertypes.Params, error) {
+	return ledgertypes.NewParams(ledgerParams), nil
+}
 
 // rootLedgerRoots are the roots of a fresh root-chain ledger as the fake reports them.
 func rootLedgerRoots() ledgertypes.Roots {

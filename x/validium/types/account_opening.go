@@ -18,8 +18,11 @@ import (
 // (accounts root, count), and the account record sits at its index (< count) in the accounts
 // SMT — and returns the commitment and the account. Every field element must be canonical
 // (ErrInvalidField); any other break is ErrInvalidExitProof. The caller checks the commitment
-// is the one it expects (DESIGN §8: exits pay from a finalized commitment).
-func (o AccountOpening) Open() (commitment.Commitment, ledger.Account, error) {
+// is the one it expects (DESIGN §8: exits pay from a finalized commitment). accountDepth is the
+// depth of the tree's accounts SMT (ledger params, uniform across the tree): the path must have
+// exactly that many siblings, so no inner node of the fixed-depth tree (an untagged compression,
+// circuits/hash) is ever taken for an account leaf.
+func (o AccountOpening) Open(accountDepth int) (commitment.Commitment, ledger.Account, error) {
 	c, err := o.Commitment.Decode()
 	if err != nil {
 		return commitment.Commitment{}, ledger.Account{}, err
@@ -41,6 +44,9 @@ func (o AccountOpening) Open() (commitment.Commitment, ledger.Account, error) {
 	siblings, err := decodeSiblings(o.Siblings, ledger.MaxAccountDepth)
 	if err != nil {
 		return commitment.Commitment{}, ledger.Account{}, err
+	}
+	if len(siblings) != accountDepth {
+		return commitment.Commitment{}, ledger.Account{}, errorsmod.Wrapf(ErrInvalidExitProof, "%d siblings, account depth %d", len(siblings), accountDepth)
 	}
 	proof := smt.Proof{Index: o.AccountIndex, Value: account.Hash(), Siblings: siblings}
 	if err := smt.VerifyProof(accountsRoot, len(siblings), proof); err != nil {
@@ -104,12 +110,13 @@ const ExitProofGas = 100_000
 // Verify checks an exit proof against the commitment of the chain that paid the exit (the
 // updating child, whose path is parentPath): the opened commitment is a child of it, in its
 // finalized children (only a finalized state can be exited from, DESIGN §8), and the account
-// sits in that commitment's ledger. It returns the exit message the proof justifies.
-func (p ExitProof) Verify(parent commitment.Commitment, parentPath []uint8) (inclusion.Message, error) {
+// sits in that commitment's ledger (an accounts SMT of accountDepth). It returns the exit message
+// the proof justifies.
+func (p ExitProof) Verify(parent commitment.Commitment, parentPath []uint8, accountDepth int) (inclusion.Message, error) {
 	if p.ChildIndex == 0 || p.ChildIndex > slushtypes.MaxChildIndex {
 		return inclusion.Message{}, errorsmod.Wrapf(ErrInvalidExitProof, "child index %d", p.ChildIndex)
 	}
-	exited, account, err := p.Opening.Open()
+	exited, account, err := p.Opening.Open(accountDepth)
 	if err != nil {
 		return inclusion.Message{}, err
 	}

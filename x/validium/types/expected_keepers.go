@@ -53,6 +53,8 @@ type TreeKeeper interface {
 type LedgerKeeper interface {
 	// CurrentRoots reads the ledger's roots and log length.
 	CurrentRoots(ctx context.Context) (ledgertypes.Roots, error)
+	// GetParams reads the ledger shape, uniform across the tree: exits open accounts at its depth.
+	GetParams(ctx context.Context) (ledgertypes.Params, error)
 }
 
 // BridgeKeeper is what x/validium needs from x/bridge: the burn of a forced deposit, the mint of

@@ -112,7 +112,8 @@ func validateExits(exits []ExitRecord, children map[uint32]bool) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "exit of child %d account %d", e.ChildIndex, e.AccountIndex)
 		}
 		seen[key] = true
-		if _, _, err := e.Opening.Open(); err != nil {
+		// stateless: the path's length is checked against the ledger's account depth in InitGenesis
+		if _, _, err := e.Opening.Open(len(e.Opening.Siblings)); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "exit of child %d account %d: %v", e.ChildIndex, e.AccountIndex, err)
 		}
 	}
