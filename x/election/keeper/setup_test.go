@@ -111,6 +111,11 @@ func (l unusedLedger) CurrentRoots(context.Context) (ledgertypes.Roots, error) {
 	return ledgertypes.Roots{}, nil
 }
 
+func (l unusedLedger) GetParams(context.Context) (ledgertypes.Params, error) {
+	l.t.Fatal("x/ledger GetParams called")
+	return ledgertypes.Params{}, nil
+}
+
 // fixture is p (the root) with real x/tree, x/acceptance, x/validium and x/election keepers over
 // one multistore, built bottom-up as app.go does, and its child v = 1 whose commitment at root
 // height 4 (tree) is finalized and whose commitment at 8 (withheld) is pending: the state a

@@ -83,11 +83,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
-	depth, err := k.accountDepth(ctx)
-	if err != nil {
-		return err
-	}
 	for _, e := range gs.Exits {
+		depth, err := k.accountDepth(ctx)
+		if err != nil {
+			return err
+		}
 		if _, _, err := e.Opening.Open(depth); err != nil {
 			return errorsmod.Wrapf(types.ErrInvalidGenesis, "exit of child %d account %d: %v", e.ChildIndex, e.AccountIndex, err)
 		}
