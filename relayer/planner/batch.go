@@ -73,12 +73,16 @@ func (pl *Planner) proveUpdate(ctx context.Context, c *tree.Node, target treetyp
 	if !bytes.Equal(hash.EncodeElement(digest), target.Fields.AcceptanceDigest) {
 		return nil, fmt.Errorf("%s's subtree report at %d does not match its commitment's acceptance digest", c.Name, target.Height)
 	}
+	msg.Histogram, msg.Subtree = report.Histogram, report.Subtree
+	if len(ops) == 0 { // DESIGN §5 "Bursts": an unchanged ledger carries no proof
+		return msg, nil
+	}
 	proof, err := pl.prover.ProveBatch(w, "chain", c.Name, "ops", len(ops), "claims", len(claims), "batch", c.LedgerParams.BatchSize,
 		"anchor", target.Fields.AnchorHeight)
 	if err != nil {
 		return nil, err
 	}
-	msg.Histogram, msg.Subtree, msg.Proof = report.Histogram, report.Subtree, proof
+	msg.Batches = []validiumtypes.LedgerBatch{validiumtypes.NewLedgerBatch(w.Public, len(msg.InboxEntries), proof)}
 	return msg, nil
 }
 
