@@ -8,9 +8,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/slush-tree/slush/circuits/commitment"
-	"github.com/slush-tree/slush/circuits/hash"
-	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 )
 
@@ -20,14 +17,11 @@ import (
 func TestBatchEnds(t *testing.T) {
 	ctx := context.Background()
 	c := newFunded(t, []uint8{1, 1})
-	vid := commitment.MustPackVid(c.path)
 	claim := func(nonce uint64) ledger.Op {
-		return ledger.NewBridgeIn(inclusion.Message{SrcVid: commitment.MustPackVid([]uint8{2}), DstVid: vid, Nonce: nonce,
-			Recipient: hash.Uint64(5), AssetID: hash.Uint64(7), Amount: 1}, ledger.SourceClaim)
+		return ledger.NewBridgeIn(c.messageFrom([]uint8{2}, nonce), ledger.SourceClaim)
 	}
 	forced := func(nonce uint64) ledger.Op {
-		return ledger.NewBridgeIn(inclusion.Message{SrcVid: commitment.MustPackVid([]uint8{1}), DstVid: vid, Nonce: nonce,
-			Recipient: hash.Uint64(5), AssetID: hash.Uint64(7), Amount: 1}, ledger.SourceForced)
+		return ledger.NewBridgeIn(c.messageFrom([]uint8{1}, nonce), ledger.SourceForced)
 	}
 	// claim, forced, claim, claim, forced, forced, forced
 	for i, op := range []ledger.Op{claim(0), forced(0), claim(1), claim(2), forced(1), forced(2), forced(3)} {
