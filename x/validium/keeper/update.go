@@ -25,9 +25,9 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// submitUpdate runs every check of DESIGN §5 on a child's update, charges the verification
-// gas, verifies the proof and then records the update. Nothing is written before every check
-// has passed.
+// submitUpdate runs every check of DESIGN §5 on a child's update (the msg server ran
+// MsgSubmitUpdate.ValidateStateless first), charges the verification gas of every batch, verifies
+// the batch proofs and then records the update. Nothing is written before every check has passed.
 func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*types.MsgSubmitUpdateResponse, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -263,7 +263,10 @@ func batchInputs(child types.Child, c commitment.Commitment, heads []fr.Element,
 		if i == 0 && start != held {
 			return nil, errorsmod.Wrapf(types.ErrBatchChainBroken, "batch 0 does not start at the roots held for child %d", child.Index)
 		}
-		next := entries + int(b.InboxEntries) // ValidateStateless: the counts sum to len(heads)-1
+		next := entries + int(b.InboxEntries)
+		if next >= len(heads) { // ValidateStateless refused this already: the counts sum to len(heads)-1
+			return nil, errorsmod.Wrapf(types.ErrBatchEntryCount, "batch %d consumes past the update's entries", i)
+		}
 		inputs[i] = []fr.Element{
 			c.Vid, start[0], end[0], heads[entries], heads[next], start[1], end[1], start[2], end[2],
 			hash.Uint64(c.AnchorHeight), c.AnchorCommitment,
