@@ -202,8 +202,10 @@ func TestForgedClaimEntryRefused(t *testing.T) {
 		tr := scene(t)
 		one, m := tr.node(1), made(tr)
 		prev := one.accepted.Commitment
+		tr.transfer(one, ledger.KeyFromSeed([]byte("alice")), 0, 0, mallory, 1) // honest work: its batch has a proof
 		tr.sync()
 		honest := tr.prepareUpdate(one) // a real proof of 1's honest batch, kept for the attempt
+		require.Len(t, honest.Batches, 1)
 		tr.forge(one, m, ledger.SourceClaim)
 		h := tr.tick()
 		_, err := tr.tryWitness(m.Leaf(), h, 0)
@@ -225,6 +227,9 @@ func TestForgedClaimEntryRefused(t *testing.T) {
 		require.NoError(t, err)
 		honest.PrevCommitment, honest.NewCommitment = prev, own.Fields
 		honest.InboxEntries = append(honest.InboxEntries, validiumtypes.InboxEntry{MessageHash: hash.EncodeElement(m.Hash()), Source: uint32(ledger.SourceClaim)})
+		batch0 := &honest.Batches[0] // the batch claims to end at the forged state, consuming the entry
+		batch0.InboxEntries++
+		batch0.End = validiumtypes.LedgerRoots{LedgerRoot: own.Fields.LedgerRoot, OutboxRoot: own.Fields.OutboxRoot, ReceiptRoot: own.Fields.ReceiptRoot}
 		report, err := one.chain.App.AcceptanceKeeper.SubtreeReport(one.chain.Context(), own.Fields.AnchorHeight)
 		require.NoError(t, err)
 		honest.Histogram, honest.Subtree = report.Histogram, report.Subtree
@@ -265,10 +270,10 @@ func TestForgedClaimEntryRefused(t *testing.T) {
 }
 
 // TestForgedReceiptRefused (issue 13 §3): alice on 1 sends 40 to bob on 2, which never mints it.
-// 2's operator submits a proven update whose commitment carries a receipt tree holding the
-// receipt of that message, so that 1 would confirm it (and never route it). The ledger proof
-// binds the receipt root's transition: the update is refused, no root commitment binds the
-// forged receipt, and the message stays unconfirmed.
+// 2's operator submits an update whose commitment carries a receipt tree holding the receipt of
+// that message, so that 1 would confirm it (and never route it). Only a ledger proof moves the
+// receipt root (it binds the root's transition; without a batch the roots must stay): the update
+// is refused, no root commitment binds the forged receipt, and the message stays unconfirmed.
 func TestForgedReceiptRefused(t *testing.T) {
 	tr := newTree(t, [][]uint8{{}, {1}, {2}}, fundedOn([]uint8{1}, 1000))
 	alice, bob := ledger.KeyFromSeed([]byte("alice")), ledger.KeyFromSeed([]byte("bob"))
@@ -284,8 +289,9 @@ func TestForgedReceiptRefused(t *testing.T) {
 	require.NoError(t, err)
 	tr.sync()
 	update := tr.prepareUpdate(two)
+	require.Empty(t, update.Batches, "2's ledger did not move")
 	update.NewCommitment.ReceiptRoot = hash.EncodeElement(root)
-	tr.refuse(two, update, validiumtypes.ErrInvalidProof)
+	tr.refuse(two, update, validiumtypes.ErrUnprovenRoots)
 
 	h := tr.round()
 	_, err = tr.tryWitness(inclusion.ReceiptFor(m).Leaf(), h, 0)

@@ -312,55 +312,75 @@ func (tr *tree) newRootHeights(n *treeNode) []uint64 {
 }
 
 // prepareUpdate has n commit at the newest synced anchor, proves its log since the last update
-// in one batch (its claims under the anchor, its exits with their proofs) and returns the
-// parent's MsgSubmitUpdate.
+// as chained batches (ledger.SplitBatches: batch_size operations and claim_slots claims each;
+// none when nothing was logged, DESIGN §5 "Bursts"), each batch's claims under the anchor and its
+// exits with their proofs, and returns the parent's MsgSubmitUpdate.
 func (tr *tree) prepareUpdate(n *treeNode) *validiumtypes.MsgSubmitUpdate {
 	n.before = &edgeState{store: cloneStore(tr.t, n.store), proven: n.proven, accepted: n.accepted}
 	n.chain.NextBlock()
 	ctx := n.chain.Context()
 	own, err := n.chain.App.TreeKeeper.Commitments.Get(ctx, n.chain.App.LastBlockHeight())
 	require.NoError(tr.t, err)
-	batch, err := ledger.NewBatchBuilder(n.replica)
-	require.NoError(tr.t, err)
 	msg := &validiumtypes.MsgSubmitUpdate{
 		Operator: n.parent.chain.Address(operatorAccount(n)).String(), ChildIndex: n.index(),
 		PrevCommitment: n.accepted.Commitment, NewCommitment: own.Fields,
 	}
+	var ops []ledger.Op
 	err = n.chain.App.LedgerKeeper.Log.Walk(ctx, new(collections.Range[uint64]).StartInclusive(n.proven), func(_ uint64, logged ledgertypes.LoggedOp) (bool, error) {
 		op, err := ledger.DecodeOp(logged.Op)
-		if err != nil {
-			return true, err
-		}
+		ops = append(ops, op)
+		return err != nil, err
+	})
+	require.NoError(tr.t, err)
+	from := 0
+	for _, size := range ledger.SplitBatches(ops, tr.lp.Ledger()) {
+		msg.Batches = append(msg.Batches, tr.proveBatch(n, msg, ops[from:from+size]))
+		from += size
+	}
+	require.Equal(tr.t, len(ops), from, "every logged operation is in a batch")
+	l, err := n.replica.Root()
+	require.NoError(tr.t, err)
+	r, err := n.replica.ReceiptRoot()
+	require.NoError(tr.t, err)
+	require.Equal(tr.t, own.Fields.LedgerRoot, hash.EncodeElement(l), "chain and prover agree")
+	require.Equal(tr.t, own.Fields.ReceiptRoot, hash.EncodeElement(r), "chain and prover agree on receipts")
+	report, err := n.chain.App.AcceptanceKeeper.SubtreeReport(ctx, own.Fields.AnchorHeight)
+	require.NoError(tr.t, err)
+	n.proven = own.LogLength
+	msg.Histogram, msg.Subtree = report.Histogram, report.Subtree
+	n.accepted = own
+	return msg
+}
+
+// proveBatch applies ops to n's replica as one batch, adds their inbox entries (and the proofs
+// of its exits) to msg, and proves the batch under the anchor of msg's new commitment.
+func (tr *tree) proveBatch(n *treeNode, msg *validiumtypes.MsgSubmitUpdate, ops []ledger.Op) validiumtypes.LedgerBatch {
+	batch, err := ledger.NewBatchBuilder(n.replica)
+	require.NoError(tr.t, err)
+	entries := 0
+	for _, op := range ops {
 		if op.Kind == ledger.OpBridgeIn {
-			if err := n.replica.PushInbox(op.Msg, op.Source); err != nil {
-				return true, err
-			}
+			require.NoError(tr.t, n.replica.PushInbox(op.Msg, op.Source))
+			entries++
 			msg.InboxEntries = append(msg.InboxEntries, validiumtypes.InboxEntry{MessageHash: hash.EncodeElement(op.Msg.Hash()), Source: uint32(op.Source)})
 			if proof, ok := tr.exitProof(n, op); ok {
 				msg.Exits = append(msg.Exits, proof)
 			}
 		}
-		return false, batch.Add(op)
-	})
-	require.NoError(tr.t, err)
-	anchor, err := hash.DecodeElement(own.Fields.AnchorCommitment)
+		require.NoError(tr.t, batch.Add(op))
+	}
+	fields := msg.NewCommitment
+	anchor, err := hash.DecodeElement(fields.AnchorCommitment)
 	require.NoError(tr.t, err)
 	var claims []inclusion.Witness
 	for _, m := range batch.Claims() {
-		claims = append(claims, tr.witness(m.Leaf(), own.Fields.AnchorHeight, 0))
+		claims = append(claims, tr.witness(m.Leaf(), fields.AnchorHeight, 0))
 	}
-	w, err := batch.Build(own.Fields.AnchorHeight, anchor, claims)
+	w, err := batch.Build(fields.AnchorHeight, anchor, claims)
 	require.NoError(tr.t, err)
 	proof, pub, err := ledger.ProveBatch(tr.keys.ledgerCCS, tr.keys.ledgerPK, w)
 	require.NoError(tr.t, err)
-	require.Equal(tr.t, own.Fields.LedgerRoot, hash.EncodeElement(pub.NewLedgerRoot), "chain and prover agree")
-	require.Equal(tr.t, own.Fields.ReceiptRoot, hash.EncodeElement(pub.NewReceipts), "chain and prover agree on receipts")
-	report, err := n.chain.App.AcceptanceKeeper.SubtreeReport(ctx, own.Fields.AnchorHeight)
-	require.NoError(tr.t, err)
-	n.proven = own.LogLength
-	msg.Histogram, msg.Subtree, msg.Proof = report.Histogram, report.Subtree, proof
-	n.accepted = own
-	return msg
+	return validiumtypes.NewLedgerBatch(pub, entries, proof)
 }
 
 // exitProof is the proof of an exit op n paid: the opening n's exit record holds and the exited
@@ -418,13 +438,21 @@ func (tr *tree) update(n *treeNode, edit ...func(*validiumtypes.MsgSubmitUpdate)
 	for _, e := range edit {
 		e(msg)
 	}
+	res, _ := tr.submit(n, msg)
+	return res
+}
+
+// submit delivers n's prepared update to its parent, requires it to succeed and returns the
+// parent's response and the gas the transaction used.
+func (tr *tree) submit(n *treeNode, msg *validiumtypes.MsgSubmitUpdate) (*validiumtypes.MsgSubmitUpdateResponse, int64) {
+	tr.t.Helper()
 	res := tr.ok(n.parent, operatorAccount(n), msg)
 	var out validiumtypes.MsgSubmitUpdateResponse
 	var data sdk.TxMsgData
 	require.NoError(tr.t, n.chain.App.AppCodec().Unmarshal(res.Data, &data))
 	require.Len(tr.t, data.MsgResponses, 1)
 	require.NoError(tr.t, n.chain.App.AppCodec().Unmarshal(data.MsgResponses[0].Value, &out))
-	return &out
+	return &out, res.GasUsed
 }
 
 // propagate carries n's state up to the root (n, then each ancestor, updates its parent) and
@@ -593,6 +621,15 @@ func (tr *tree) bridgeOut(n *treeNode, key *eddsa.PrivateKey, account, nonce uin
 	require.NoError(tr.t, n.chain.App.AppCodec().Unmarshal(data.MsgResponses[0].Value, &out))
 	return inclusion.Message{SrcVid: n.vid, DstVid: dst.vid, Nonce: out.OutboxIndex, Recipient: recipient,
 		AssetID: tr.asset, Amount: amount, Deadline: deadline}
+}
+
+// transfer has key's account (index account of n's ledger, at nonce) pay amount of the tree's
+// asset to the owner to, by MsgTransfer in a block of its own.
+func (tr *tree) transfer(n *treeNode, key *eddsa.PrivateKey, account, nonce uint64, to fr.Element, amount uint64) {
+	tr.t.Helper()
+	op, err := ledger.NewTransfer(n.vid, key, account, to, tr.asset, amount, nonce)
+	require.NoError(tr.t, err)
+	tr.ok(n, 0, &ledgertypes.MsgTransfer{Sender: n.chain.Address(0).String(), Op: op.Bytes()})
 }
 
 // claim is MsgClaim of m on its destination dst against the root commitment at rootHeight.

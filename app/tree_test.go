@@ -86,9 +86,7 @@ func TestChildUpdateAcceptedByRoot(t *testing.T) {
 	tr := newTree(t, [][]uint8{{}, {1}}, fundedOn([]uint8{1}, 1000))
 	root, child := tr.root(), tr.node(1)
 	alice, bob := ledger.KeyFromSeed([]byte("alice")), ledger.KeyFromSeed([]byte("bob"))
-	op, err := ledger.NewTransfer(child.vid, alice, 0, ledger.OwnerHash(bob.PublicKey), tr.asset, 100, 0)
-	require.NoError(t, err)
-	tr.ok(child, 0, &ledgertypes.MsgTransfer{Sender: child.chain.Address(0).String(), Op: op.Bytes()})
+	tr.transfer(child, alice, 0, 0, ledger.OwnerHash(bob.PublicKey), 100)
 
 	finality := acceptancekeeper.NewQueryServerImpl(&root.chain.App.AcceptanceKeeper)
 	fin, err := finality.Finality(root.chain.Context(), &acceptancetypes.QueryFinalityRequest{})

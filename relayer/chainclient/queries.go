@@ -161,6 +161,15 @@ func (q Queries) TreeIdentity(ctx context.Context, atHeight int64) (treetypes.Tr
 	return res.Identity, nil
 }
 
+// ValidiumParams are the chain's x/validium params (max_batches_per_update, verification gas).
+func (q Queries) ValidiumParams(ctx context.Context, atHeight int64) (validiumtypes.Params, error) {
+	res, err := validiumtypes.NewQueryClient(q.conn).Params(AtHeight(ctx, atHeight), &validiumtypes.QueryParamsRequest{})
+	if err != nil {
+		return validiumtypes.Params{}, err
+	}
+	return res.Params, nil
+}
+
 // Child is the chain's record of child index (record, history, forced operations).
 func (q Queries) Child(ctx context.Context, index uint32, atHeight int64) (*validiumtypes.QueryChildResponse, error) {
 	return validiumtypes.NewQueryClient(q.conn).Child(AtHeight(ctx, atHeight), &validiumtypes.QueryChildRequest{Index: index})

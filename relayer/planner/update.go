@@ -20,16 +20,18 @@ import (
 // maxCommitmentWalk bounds how many of the child's commitment records one selection reads.
 const maxCommitmentWalk = 512
 
-// errStalled: every commitment with a new anchor holds more unproven operations than one batch.
+// errStalled: every commitment with a new anchor holds more unproven operations than one update's
+// batches can prove.
 var errStalled = errors.New("stalled")
 
 // selectCommitment picks the child commitment an update proves (DESIGN §5): the newest record
 // whose anchor is above the parent's record of the child (anchors must advance), whose log
-// length is at most one batch past the proven position pos, and whose anchor the parent knows.
-// next yields the child's records newest first (ok=false at the end); known checks an anchor on
-// the parent. It returns ok=false with a nil error when there is nothing new to prove, and
-// errStalled when new anchors exist but all of them are more than a batch ahead.
-func selectCommitment(next func() (treetypes.OwnCommitment, bool, error), pos, lastAnchor, batch uint64,
+// length is between the proven position pos and reach (as far as max_batches_per_update batches
+// from pos go, "Bursts"), and whose anchor the parent knows. next yields the child's records
+// newest first (ok=false at the end); known checks an anchor on the parent. It returns ok=false
+// with a nil error when there is nothing new to prove, and errStalled when new anchors exist but
+// all of them are beyond reach.
+func selectCommitment(next func() (treetypes.OwnCommitment, bool, error), pos, lastAnchor, reach uint64,
 	known func(treetypes.OwnCommitment) (bool, error),
 ) (treetypes.OwnCommitment, bool, error) {
 	tooFar := 0
@@ -41,7 +43,7 @@ func selectCommitment(next func() (treetypes.OwnCommitment, bool, error), pos, l
 		if rec.Fields.AnchorHeight <= lastAnchor || rec.LogLength < pos {
 			break // older records only get older
 		}
-		if rec.LogLength-pos > batch {
+		if rec.LogLength > reach {
 			tooFar++
 			continue
 		}
@@ -54,14 +56,15 @@ func selectCommitment(next func() (treetypes.OwnCommitment, bool, error), pos, l
 		}
 	}
 	if tooFar > 0 {
-		return treetypes.OwnCommitment{}, false, fmt.Errorf("%w: %d commitments with an anchor above %d are more than %d operations past %d",
-			errStalled, tooFar, lastAnchor, batch, pos)
+		return treetypes.OwnCommitment{}, false, fmt.Errorf("%w: %d commitments with an anchor above %d are past log position %d, as far as one update proves from %d",
+			errStalled, tooFar, lastAnchor, reach, pos)
 	}
 	return treetypes.OwnCommitment{}, false, nil
 }
 
-// Update prepares the next MsgSubmitUpdate of c on its parent, proving one ledger batch:
-// everything is read from the two chains (the parent's record of c says what is proven).
+// Update prepares the next MsgSubmitUpdate of c on its parent, proving the child's log since the
+// accepted position as chained ledger batches, or none when nothing was logged (DESIGN §5
+// "Bursts"): everything is read from the two chains (the parent's record of c says what is proven).
 func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	p := c.Parent
 	if !pl.prover.HasLedger() {
@@ -141,14 +144,23 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		}
 		return rc.Known && bytes.Equal(rc.Commitment, rec.Fields.AnchorCommitment), nil
 	}
-	room, err := replay.BatchRoom(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, hc)
+	params, err := p.ValidiumParams(ctx, hp)
 	if err != nil {
 		return nil, err
 	}
-	target, ok, err := selectCommitment(next, pos, child.AnchorHeight, room, known)
+	ends, err := replay.BatchEnds(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, int(params.MaxBatchesPerUpdate), hc)
+	if err != nil {
+		return nil, err
+	}
+	reach := pos
+	if len(ends) > 0 {
+		reach = ends[len(ends)-1]
+	}
+	target, ok, err := selectCommitment(next, pos, child.AnchorHeight, reach, known)
 	if err != nil || !ok {
 		return nil, err
 	}
+	ends = replay.EndsUpTo(ends, pos, target.LogLength)
 
 	routed, err := pl.routedUp(ctx, c, p, hc, hp)
 	if err != nil {
@@ -159,7 +171,7 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		return nil, err
 	}
 
-	msg, err := pl.proveUpdate(ctx, c, target, pos, hc)
+	msg, err := pl.proveUpdate(ctx, c, target, pos, ends, hc)
 	if err != nil {
 		c.Replica.Drop()                       // it may have moved: rebuild next time
 		if errors.Is(err, witness.ErrNotYet) { // a claim is not final under the anchor yet: try later
@@ -173,11 +185,13 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	msg.PrevCommitment = child.LatestCommitment
 	msg.Routed, msg.Forwarded = routed, forwarded
 	ops := target.LogLength - pos
+	verifyGas := (params.VerifyGasFlat + params.VerifyGasPerPublicInput*validiumtypes.UpdatePublicInputs) * uint64(len(msg.Batches))
 	return []Job{{
-		Node: p, Kind: "MsgSubmitUpdate", Gas: pl.gasLimit + 300_000*uint64(len(routed)), Msgs: []sdk.Msg{msg},
+		Node: p, Kind: "MsgSubmitUpdate", Gas: pl.gasLimit + 300_000*uint64(len(routed)) + verifyGas, Msgs: []sdk.Msg{msg},
 		Done: func(res *chainclient.TxResult) {
 			pl.log.Info("update accepted", "child", c.Name, "parent", p.Name, "anchor", target.Fields.AnchorHeight,
-				"ops", ops, "log_length", target.LogLength, "routed", len(routed), "forwarded", len(forwarded), "block", res.Height)
+				"ops", ops, "batches", len(msg.Batches), "log_length", target.LogLength, "routed", len(routed), "forwarded", len(forwarded),
+				"block", res.Height)
 		},
 	}}, nil
 }

@@ -40,23 +40,23 @@ func TestSelectCommitment(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name             string
-		pos, last, batch uint64
+		pos, last, reach uint64 // reach: as far as one update's batches prove from pos
 		known            func(treetypes.OwnCommitment) (bool, error)
 		want             int64 // chosen block, 0: none
 		stalled          bool
 	}{
-		{"newest fits", 5, 9, 4, all, 20, false},
-		{"newest holds too many ops: an older one", 3, 9, 4, all, 19, false},
-		{"parent does not know the newest anchors", 3, 9, 4, anchorsUpTo(11), 18, false},
-		{"anchor must advance", 3, 12, 4, all, 0, false},
-		{"nothing new at all", 9, 12, 4, all, 0, false},
+		{"newest fits", 5, 9, 9, all, 20, false},
+		{"newest holds too many ops: an older one", 3, 9, 7, all, 19, false},
+		{"parent does not know the newest anchors", 3, 9, 7, anchorsUpTo(11), 18, false},
+		{"anchor must advance", 3, 12, 7, all, 0, false},
+		{"nothing new at all", 9, 12, 9, all, 0, false},
 		{"every new anchor too far: stalled", 0, 10, 2, all, 0, true},
-		{"unknown anchors and too far", 3, 10, 1, anchorsUpTo(10), 0, true},
-		{"empty batch advancing the anchor", 9, 11, 4, all, 20, false},
+		{"unknown anchors and too far", 3, 10, 4, anchorsUpTo(10), 0, true},
+		{"nothing logged, the anchor advancing: a proof-less update", 9, 11, 9, all, 20, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			reads := 0
-			got, ok, err := selectCommitment(records(history, &reads), tc.pos, tc.last, tc.batch, tc.known)
+			got, ok, err := selectCommitment(records(history, &reads), tc.pos, tc.last, tc.reach, tc.known)
 			if tc.stalled {
 				require.True(t, errors.Is(err, errStalled), "%v", err)
 				return
@@ -70,7 +70,7 @@ func TestSelectCommitment(t *testing.T) {
 	}
 	t.Run("walk stops at the accepted anchor", func(t *testing.T) {
 		reads := 0
-		_, ok, err := selectCommitment(records(history, &reads), 3, 11, 0, all)
+		_, ok, err := selectCommitment(records(history, &reads), 3, 11, 3, all)
 		require.False(t, ok)
 		require.ErrorIs(t, err, errStalled)
 		require.Equal(t, 3, reads, "records at or below the accepted anchor are never older than needed")
@@ -78,7 +78,7 @@ func TestSelectCommitment(t *testing.T) {
 	t.Run("known errors propagate", func(t *testing.T) {
 		reads := 0
 		boom := errors.New("boom")
-		_, _, err := selectCommitment(records(history, &reads), 5, 9, 4, func(treetypes.OwnCommitment) (bool, error) { return false, boom })
+		_, _, err := selectCommitment(records(history, &reads), 5, 9, 9, func(treetypes.OwnCommitment) (bool, error) { return false, boom })
 		require.ErrorIs(t, err, boom)
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
 )
@@ -65,4 +66,11 @@ func (f *fakeChain) execute(t *testing.T, op ledger.Op, height int64) {
 	}
 	require.NoError(t, st.Apply(op))
 	f.log = append(f.log, ledgertypes.LoggedOp{Sequence: uint64(len(f.log)), Height: height, Op: op.Bytes()})
+}
+
+// messageFrom is a message of 1 of asset 7 to owner 5 on this chain, sent by the chain at src
+// with nonce.
+func (f *fakeChain) messageFrom(src []uint8, nonce uint64) inclusion.Message {
+	return inclusion.Message{SrcVid: commitment.MustPackVid(src), DstVid: commitment.MustPackVid(f.path), Nonce: nonce,
+		Recipient: hash.Uint64(5), AssetID: hash.Uint64(7), Amount: 1}
 }

@@ -19,8 +19,7 @@ func TestMintIndex(t *testing.T) {
 	c := newFunded(t, []uint8{1, 1})
 	vid := commitment.MustPackVid(c.path)
 	mint := func(nonce uint64) inclusion.Message {
-		m := inclusion.Message{SrcVid: commitment.MustPackVid([]uint8{2}), DstVid: vid, Nonce: nonce,
-			Recipient: hash.Uint64(5), AssetID: hash.Uint64(7), Amount: 1}
+		m := c.messageFrom([]uint8{2}, nonce)
 		c.execute(t, ledger.NewBridgeIn(m, ledger.SourceClaim), int64(len(c.log)+1))
 		return m
 	}

@@ -3,7 +3,9 @@
 // Package e2e runs the whole Slush tree for real: five slushchaind chains and the relayer,
 // driven through scripts/localnet.sh, scripts/demo.sh and the CLI (`make test-e2e`).
 //
-// One localnet serves the suite, in order: the demo's cross-branch transfer; a relayer crash
+// One localnet serves the suite, in order: the demo's cross-branch transfer; a burst of
+// transfers on one chain, four batches' worth in one block (an update carries several chained
+// batch proofs); a relayer crash
 // in the middle of a transfer (exactly one mint); a chain's node killed and restarted (it
 // catches up with no app-hash mismatch); the emergency re-election of chain 1
 // (scripts/failover.sh) followed by a transfer through the restarted chain; a stopped child
@@ -335,6 +337,13 @@ func (s *suite) tx(path string, args ...string) txResult {
 		"--chain-id", chainID(path), "--node", rpc(path), "--gas", "800000", "--yes", "-o", "json")
 	out, err := s.cli(full...)
 	require.NoError(s.t, err)
+	return s.included(path, out)
+}
+
+// included reads a broadcast's answer (CheckTx), waits for the tx's block and requires it to
+// succeed there.
+func (s *suite) included(path, out string) txResult {
+	s.t.Helper()
 	var res txResult
 	require.NoError(s.t, json.Unmarshal([]byte(out), &res), out)
 	require.Zero(s.t, res.Code, "CheckTx: %s", out)
@@ -439,6 +448,7 @@ func TestE2E(t *testing.T) {
 		run  func(*suite)
 	}{
 		{"demo", stepDemo},
+		{"burst of transfers on 1-2", stepBurst},
 		{"relayer crash mid-transfer", stepRelayerCrash},
 		{"node kill and restart", stepNodeRestart},
 		{"failover of chain 1", stepFailover},
@@ -500,6 +510,155 @@ func stepDemo(s *suite) {
 	h, _ := strconv.ParseInt(fin.Height, 10, 64)
 	require.GreaterOrEqual(t, h, sum.FinalityAfter, "root finality never goes back")
 	require.NotZero(t, s.relayerPID(), "the relayer still runs")
+}
+
+// stepBurst: alice pays henry on 1-2 in 4 × batch_size transfers, all in one block (one tx),
+// so under one anchor of 1-2: before issue 15 no commitment of 1-2 was provable in one batch any
+// more and the edge stalled until 1 froze 1-2. Now 1 accepts an update of 1-2 carrying at least
+// four chained batch proofs, the root's record of 1 comes to cover 1's record of 1-2 covering the
+// whole burst (every transfer reaches the root), and the edge keeps advancing afterwards.
+func stepBurst(s *suite) {
+	t := s.t
+	var lp struct {
+		Params struct {
+			BatchSize int `json:"batch_size"`
+		} `json:"params"`
+	}
+	s.mustQuery("1-2", &lp, "ledger", "params")
+	require.Positive(t, lp.Params.BatchSize)
+	n := 4 * lp.Params.BatchSize
+	alice, henry := s.owner("alice"), s.owner("henry")
+	a := s.balance("1-2", alice)
+	require.True(t, a.Found)
+	ops := make([]string, n)
+	for i := range ops {
+		op, err := s.cli("ledger", "transfer", "--seed", "alice", "--path", "1-2", "--account", strconv.FormatUint(a.Index, 10),
+			"--nonce", strconv.FormatUint(a.Nonce+uint64(i), 10), "--asset", asset, "--amount", "1", "--to", henry)
+		require.NoError(t, err)
+		ops[i] = strings.TrimSpace(op)
+	}
+	from1 := s.height("1")
+	res := s.txAll("1-2", "ledger", "transfer", ops)
+	sent := time.Now()
+	burstHeight, err := strconv.ParseInt(res.Height, 10, 64)
+	require.NoError(t, err)
+	t.Logf("%d transfers (batch size %d) logged on 1-2 in block %d", n, lp.Params.BatchSize, burstHeight)
+	require.Equal(t, account{Found: true, Index: a.Index, Balance: a.Balance - uint64(n), Nonce: a.Nonce + uint64(n)}, s.balance("1-2", alice))
+	require.Equal(t, uint64(n), s.balance("1-2", henry).Balance)
+
+	// covered reports whether chain path's record of child index, read at height (0: latest),
+	// holds a commitment the child made at or after block since
+	covered := func(path string, index int, height, since int64) bool {
+		var rec childRecord
+		if s.query(path, &rec, "validium", "child", strconv.Itoa(index), "--height", strconv.FormatInt(height, 10)) != nil {
+			return false
+		}
+		return s.commitmentHeight(childPath(path, index), rec.Child.LatestCommitment) >= since
+	}
+	s.eventually(10*time.Minute, "1's record of 1-2 covering the burst", func() bool { return covered("1", 2, 0, burstHeight) })
+	t.Logf("burst -> proven to 1: %s", time.Since(sent).Round(time.Second))
+	s.eventually(10*time.Minute, "the root's record of 1 covering 1's record of 1-2 covering the burst", func() bool {
+		h1 := s.commitmentHeight("1", s.child("root", 1).Child.LatestCommitment)
+		return h1 > 0 && covered("1", 2, h1, burstHeight)
+	})
+	t.Logf("burst -> bound by the root's record of 1: %s", time.Since(sent).Round(time.Second))
+
+	batches, gas := s.largestUpdate("1", 2, from1)
+	t.Logf("largest update of 1-2 on 1 since the burst: %d batch proofs, %d gas", batches, gas)
+	require.GreaterOrEqual(t, batches, 4, "the burst was proven as chained batches in one update")
+
+	anchor := uintOf(s.child("1", 2).Child.AnchorHeight)
+	s.eventually(2*time.Minute, "1-2's edge advancing past the burst", func() bool {
+		return uintOf(s.child("1", 2).Child.AnchorHeight) > anchor
+	})
+	require.Equal(t, "CHILD_STATUS_ACTIVE", s.child("1", 2).Child.Status)
+}
+
+// childPath is the path of child index of the chain at path.
+func childPath(path string, index int) string {
+	if path == "root" {
+		return strconv.Itoa(index)
+	}
+	return path + "-" + strconv.Itoa(index)
+}
+
+// commitmentHeight is the block at which the chain at path made a commitment (its first stored
+// copy; 0 when it answers nothing).
+func (s *suite) commitmentHeight(path string, commitment []byte) int64 {
+	if len(commitment) == 0 {
+		return 0
+	}
+	var res struct {
+		Commitment struct {
+			Height string `json:"height"`
+		} `json:"commitment"`
+	}
+	if s.query(path, &res, "tree", "commitment-by-hash", hexOf(commitment)) != nil {
+		return 0
+	}
+	h, _ := strconv.ParseInt(res.Commitment.Height, 10, 64)
+	return h
+}
+
+// largestUpdate is the most batch proofs an accepted MsgSubmitUpdate of child index carried on
+// the chain at path from block from on, and that transaction's gas.
+func (s *suite) largestUpdate(path string, index uint32, from int64) (int, int64) {
+	s.t.Helper()
+	var res struct {
+		Txs []struct {
+			Code    int    `json:"code"`
+			GasUsed string `json:"gas_used"`
+			Tx      struct {
+				Body struct {
+					Messages []struct {
+						ChildIndex uint32            `json:"child_index"`
+						Batches    []json.RawMessage `json:"batches"`
+					} `json:"messages"`
+				} `json:"body"`
+			} `json:"tx"`
+		} `json:"txs"`
+	}
+	s.mustQuery(path, &res, "txs", "--query", fmt.Sprintf("message.action='/slush.validium.v1.MsgSubmitUpdate' AND tx.height>=%d", from),
+		"--limit", "100")
+	most, gas := 0, int64(0)
+	for _, tx := range res.Txs {
+		for _, m := range tx.Tx.Body.Messages {
+			if tx.Code == 0 && m.ChildIndex == index && len(m.Batches) > most {
+				most = len(m.Batches)
+				gas, _ = strconv.ParseInt(tx.GasUsed, 10, 64)
+			}
+		}
+	}
+	return most, gas
+}
+
+// txAll signs one transaction of the chain's `user` account carrying a `tx MODULE MSG ARG`
+// message per arg (each generated by the CLI), broadcasts it, waits for its block and requires it
+// to succeed: every message lands in the same block.
+func (s *suite) txAll(path, module, msg string, args []string) txResult {
+	s.t.Helper()
+	home := filepath.Join(s.dir, chainID(path))
+	common := []string{"--from", "user", "--home", home, "--keyring-backend", "test", "--chain-id", chainID(path), "--node", rpc(path)}
+	var tx map[string]any
+	var msgs []any
+	for _, arg := range args {
+		out, err := s.cli(append([]string{"tx", module, msg, arg, "--generate-only", "--gas", strconv.Itoa(400_000 * len(args))}, common...)...)
+		require.NoError(s.t, err)
+		require.NoError(s.t, json.Unmarshal([]byte(out), &tx), out)
+		msgs = append(msgs, tx["body"].(map[string]any)["messages"].([]any)...)
+	}
+	tx["body"].(map[string]any)["messages"] = msgs
+	unsigned := filepath.Join(s.t.TempDir(), "unsigned.json")
+	b, err := json.Marshal(tx)
+	require.NoError(s.t, err)
+	require.NoError(s.t, os.WriteFile(unsigned, b, 0o600))
+	signed, err := s.cli(append([]string{"tx", "sign", unsigned}, common...)...)
+	require.NoError(s.t, err)
+	signedFile := filepath.Join(s.t.TempDir(), "signed.json")
+	require.NoError(s.t, os.WriteFile(signedFile, []byte(signed), 0o600))
+	out, err := s.cli("tx", "broadcast", signedFile, "--node", rpc(path), "-o", "json")
+	require.NoError(s.t, err)
+	return s.included(path, out)
 }
 
 // stepRelayerCrash: alice sends 20 to dave, and the relayer is killed (SIGKILL) twice: once

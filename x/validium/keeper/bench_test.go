@@ -30,7 +30,7 @@ func BenchmarkSubmitUpdate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	proof, err := prover.DecodeProof(msg.Proof)
+	proof, err := prover.DecodeProof(msg.Batches[0].Proof)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func BenchmarkSubmitUpdate(b *testing.B) {
 	})
 }
 
-// benchPublicWitness rebuilds the public witness gnark verifies for msg.
+// benchPublicWitness rebuilds the public witness gnark verifies for msg's one batch.
 func benchPublicWitness(b *testing.B, s *KeeperTestSuite, c *childLedger, msg *types.MsgSubmitUpdate) witness.Witness {
 	child, err := s.keeper.GetChild(s.env.Ctx, 1)
 	if err != nil {

@@ -413,7 +413,11 @@ func (s *KeeperTestSuite) TestUpdateReceiptRootIsPublicInput() {
 			GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: tc.receipt(rr), OperatorKeyHash: payload(5),
 		})
 		s.Require().NoError(err)
-		_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, uint32(tc.index), nil, 5, deposits[i]))
+		msg := s.update(c, uint32(tc.index), nil, 5, deposits[i])
+		held, err := s.keeper.GetChild(s.env.Ctx, uint32(tc.index))
+		s.Require().NoError(err)
+		msg.Batches[0].Start = held.HeldRoots() // the batch claims to start there: only the proof can refuse it
+		_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
 		if tc.wantErr != nil {
 			s.Require().ErrorIs(err, tc.wantErr, "child %d", tc.index)
 		} else {

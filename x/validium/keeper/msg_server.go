@@ -83,6 +83,9 @@ func (m msgServer) SubmitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate)
 	if _, err := m.addressCodec.StringToBytes(msg.Operator); err != nil {
 		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "operator: %v", err)
 	}
+	if err := msg.ValidateStateless(); err != nil { // before anything reads state
+		return nil, err
+	}
 	return m.submitUpdate(ctx, msg)
 }
 

@@ -58,7 +58,7 @@ func (s *KeeperTestSuite) TestRollbackUnconsumesEntries() {
 	s.accept.finalized = c1
 	// a valid proof of a ledger minting twice a second time is refused (the ledger circuit proves
 	// inclusion, not uniqueness: the parent enforces it)
-	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c.replay(s, len(c.batches)), 1, c1, 7, twice, late))
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c.replay(s, len(c.updates)), 1, c1, 7, twice, late))
 	s.Require().ErrorIs(err, types.ErrDuplicateEntry)
 	res, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, c1, 7, late))
 	s.Require().NoError(err)

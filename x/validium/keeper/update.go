@@ -3,6 +3,8 @@ package keeper
 import (
 	"bytes"
 	"context"
+	"math"
+	"math/bits"
 
 	slushtypes "github.com/slush-tree/slush/types"
 
@@ -23,10 +25,17 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// submitUpdate runs every check of DESIGN §5 on a child's update, charges the verification
-// gas, verifies the proof and then records the update. Nothing is written before every check
-// has passed.
+// submitUpdate runs every check of DESIGN §5 on a child's update (the msg server ran
+// MsgSubmitUpdate.ValidateStateless first), charges the verification gas of every batch, verifies
+// the batch proofs and then records the update. Nothing is written before every check has passed.
 func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*types.MsgSubmitUpdateResponse, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(msg.Batches) > int(params.MaxBatchesPerUpdate) { // DESIGN §5 "Bursts": bounded
+		return nil, errorsmod.Wrapf(types.ErrTooManyBatches, "%d > max_batches_per_update %d", len(msg.Batches), params.MaxBatchesPerUpdate)
+	}
 	child, err := k.updatableChild(ctx, msg.ChildIndex, msg.Operator)
 	if err != nil {
 		return nil, err
@@ -47,7 +56,11 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err := k.checkAnchor(ctx, child, fields); err != nil {
 		return nil, err
 	}
-	entries, newInbox, err := chainInbox(child.InboxHead, msg.InboxEntries)
+	entries, heads, err := chainInbox(child.InboxHead, msg.InboxEntries)
+	if err != nil {
+		return nil, err
+	}
+	inputs, err := batchInputs(child, fields, heads, msg.Batches)
 	if err != nil {
 		return nil, err
 	}
@@ -69,14 +82,10 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err != nil {
 		return nil, err
 	}
-	inputs, err := publicInputs(child, fields, newInbox)
-	if err != nil {
+	if err := k.verifyBatches(ctx, params, child, msg.Batches, inputs); err != nil {
 		return nil, err
 	}
-	if err := k.verifyUpdateProof(ctx, child, msg.Proof, inputs); err != nil {
-		return nil, err
-	}
-	res, err := k.recordUpdate(ctx, child, fields, newInbox, consumed, histogram, msg.Subtree)
+	res, err := k.recordUpdate(ctx, child, fields, heads[len(heads)-1], consumed, histogram, msg.Subtree, len(msg.Batches))
 	if err != nil {
 		return nil, err
 	}
@@ -157,30 +166,28 @@ type inboxEntry struct {
 	source ledger.Source
 }
 
-// chainInbox decodes the consumed entries and extends the child's inbox chain over them, each
-// with its source (ledger.InboxLink): the chain the ledger proof ends at.
-func chainInbox(head []byte, raw []types.InboxEntry) ([]inboxEntry, fr.Element, error) {
-	if len(raw) > types.MaxInboxEntriesPerUpdate {
-		return nil, fr.Element{}, errorsmod.Wrapf(types.ErrTooManyInboxEntries, "%d > %d", len(raw), types.MaxInboxEntriesPerUpdate)
-	}
+// chainInbox decodes the consumed entries (MsgSubmitUpdate.ValidateStateless checked their
+// count) and extends the child's inbox chain over them, each with its source (ledger.InboxLink).
+// heads[i] is the chain's head after the first i entries, heads[0] the stored one: the batches'
+// entry counts cut it into each batch's old and new inbox head (DESIGN §5 "Bursts").
+func chainInbox(head []byte, raw []types.InboxEntry) ([]inboxEntry, []fr.Element, error) {
 	link, err := decodeHead(head)
 	if err != nil {
-		return nil, fr.Element{}, err
+		return nil, nil, err
 	}
 	entries := make([]inboxEntry, len(raw))
+	heads := make([]fr.Element, 1, len(raw)+1)
+	heads[0] = link
 	for i, e := range raw {
-		h, err := hash.DecodeElement(e.MessageHash)
+		h, src, err := e.Decode()
 		if err != nil {
-			return nil, fr.Element{}, errorsmod.Wrapf(types.ErrInvalidField, "inbox entry %d: %v", i, err)
-		}
-		src := ledger.Source(e.Source)
-		if e.Source > 255 || !src.Valid() {
-			return nil, fr.Element{}, errorsmod.Wrapf(types.ErrInvalidField, "inbox entry %d: source %d", i, e.Source)
+			return nil, nil, errorsmod.Wrapf(err, "inbox entry %d", i)
 		}
 		entries[i] = inboxEntry{hash: h, key: e.MessageHash, source: src}
 		link = ledger.InboxLink(link, h, src)
+		heads = append(heads, link)
 	}
-	return entries, link, nil
+	return entries, heads, nil
 }
 
 // entryHashes is the message hashes of entries, in order.
@@ -225,56 +232,96 @@ func decodeHead(head []byte) (fr.Element, error) {
 	return e, nil
 }
 
-// publicInputs is the ledger circuit's public input vector for this update, in its order:
+// batchInputs is the ledger circuit's public input vector of each batch, in the circuit's order:
 // vid, old/new ledger root, old/new inbox, old/new outbox, old/new receipts, anchor height,
-// anchor commitment.
-func publicInputs(child types.Child, c commitment.Commitment, newInbox fr.Element) ([]fr.Element, error) {
-	oldLedger, err := hash.DecodeElement(child.LedgerRoot)
+// anchor commitment. DESIGN §5 "Bursts": the batches chain from the roots this chain holds for
+// the child (ValidateStateless checked each link after the first and the last batch's end), all
+// under the update's one anchor; heads (chainInbox) give each batch's inbox heads. An update
+// without batches proves no ledger change, so its commitment must carry the held roots.
+func batchInputs(child types.Child, c commitment.Commitment, heads []fr.Element, batches []types.LedgerBatch) ([][]fr.Element, error) {
+	held, err := child.HeldRoots().Decode()
 	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidField, "stored ledger root: %v", err)
+		return nil, errorsmod.Wrapf(err, "stored roots of child %d", child.Index)
 	}
-	oldOutbox, err := hash.DecodeElement(child.OutboxRoot)
-	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidField, "stored outbox root: %v", err)
+	if len(batches) == 0 {
+		if held != [3]fr.Element{c.LedgerRoot, c.OutboxRoot, c.ReceiptRoot} {
+			return nil, errorsmod.Wrapf(types.ErrUnprovenRoots, "child %d", child.Index)
+		}
+		return nil, nil
 	}
-	oldReceipts, err := hash.DecodeElement(child.ReceiptRoot)
-	if err != nil {
-		return nil, errorsmod.Wrapf(types.ErrInvalidField, "stored receipt root: %v", err)
+	inputs := make([][]fr.Element, len(batches))
+	entries := 0
+	for i, b := range batches {
+		start, err := b.Start.Decode()
+		if err != nil {
+			return nil, errorsmod.Wrapf(err, "batch %d start", i)
+		}
+		end, err := b.End.Decode()
+		if err != nil {
+			return nil, errorsmod.Wrapf(err, "batch %d end", i)
+		}
+		if i == 0 && start != held {
+			return nil, errorsmod.Wrapf(types.ErrBatchChainBroken, "batch 0 does not start at the roots held for child %d", child.Index)
+		}
+		next := entries + int(b.InboxEntries)
+		if next >= len(heads) { // ValidateStateless refused this already: the counts sum to len(heads)-1
+			return nil, errorsmod.Wrapf(types.ErrBatchEntryCount, "batch %d consumes past the update's entries", i)
+		}
+		inputs[i] = []fr.Element{
+			c.Vid, start[0], end[0], heads[entries], heads[next], start[1], end[1], start[2], end[2],
+			hash.Uint64(c.AnchorHeight), c.AnchorCommitment,
+		}
+		entries = next
 	}
-	oldInbox, err := decodeHead(child.InboxHead)
-	if err != nil {
-		return nil, err
-	}
-	return []fr.Element{
-		c.Vid, oldLedger, c.LedgerRoot, oldInbox, newInbox, oldOutbox, c.OutboxRoot, oldReceipts, c.ReceiptRoot,
-		hash.Uint64(c.AnchorHeight), c.AnchorCommitment,
-	}, nil
+	return inputs, nil
 }
 
-// verifyUpdateProof charges the verification gas first (DESIGN §5), then verifies the proof
-// against the child's registered verifying key.
-func (k Keeper) verifyUpdateProof(ctx context.Context, child types.Child, proof []byte, inputs []fr.Element) error {
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return err
+// verifyBatches charges the verification gas of every batch before any is verified (DESIGN §5:
+// verification is priced, and an update's proofs are paid for up front), then verifies each
+// batch against the child's registered verifying key.
+func (k Keeper) verifyBatches(ctx context.Context, params types.Params, child types.Child, batches []types.LedgerBatch, inputs [][]fr.Element) error {
+	if len(batches) == 0 {
+		return nil
 	}
-	gas := params.VerifyGasFlat + params.VerifyGasPerPublicInput*uint64(len(inputs))
+	perProof := saturatingMul(params.VerifyGasPerPublicInput, types.UpdatePublicInputs)
+	perProof = saturatingAdd(perProof, params.VerifyGasFlat)
+	gas := saturatingMul(perProof, uint64(len(batches)))
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(gas, "validium update proof verification")
 	vk, err := k.vks.Get(child.VerifyingKey, types.UpdatePublicInputs)
 	if err != nil {
 		return errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
 	}
-	if err := prover.VerifyProof(vk, proof, inputs); err != nil {
-		return errorsmod.Wrap(types.ErrInvalidProof, err.Error())
+	for i, b := range batches {
+		if err := prover.VerifyProof(vk, b.Proof, inputs[i]); err != nil {
+			return errorsmod.Wrapf(types.ErrInvalidProof, "batch %d: %v", i, err)
+		}
 	}
 	return nil
+}
+
+// saturatingMul is a·b, or the largest uint64 where that overflows (gas params are governance's).
+func saturatingMul(a, b uint64) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	if hi != 0 {
+		return math.MaxUint64
+	}
+	return lo
+}
+
+// saturatingAdd is a+b, or the largest uint64 where that overflows.
+func saturatingAdd(a, b uint64) uint64 {
+	sum, carry := bits.Add64(a, b, 0)
+	if carry != 0 {
+		return math.MaxUint64
+	}
+	return sum
 }
 
 // recordUpdate stores an accepted update: the child's new roots and commitment, its history,
 // the consumed forced operations, the children SMT leaf and the acceptance record.
 func (k Keeper) recordUpdate(
 	ctx context.Context, child types.Child, c commitment.Commitment, newInbox fr.Element,
-	consumed []types.ForcedOperation, histogram acceptancetypes.Histogram, subtree uint64,
+	consumed []types.ForcedOperation, histogram acceptancetypes.Histogram, subtree uint64, batches int,
 ) (*types.MsgSubmitUpdateResponse, error) {
 	h := c.Hash()
 	commitmentBytes := hash.EncodeElement(h)
@@ -312,9 +359,9 @@ func (k Keeper) recordUpdate(
 	}
 	err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChildUpdated{
 		ChildIndex: child.Index, RootHeight: c.AnchorHeight, Commitment: commitmentBytes,
-		ForcedConsumed: uint64(len(consumed)),
+		ForcedConsumed: uint64(len(consumed)), Batches: uint32(batches),
 	})
-	return &types.MsgSubmitUpdateResponse{Commitment: commitmentBytes, ForcedConsumed: uint64(len(consumed))}, err
+	return &types.MsgSubmitUpdateResponse{Commitment: commitmentBytes, ForcedConsumed: uint64(len(consumed)), Batches: uint32(batches)}, err
 }
 
 // setChildLeaf updates this chain's children SMT (DESIGN §3 childrenRoot).

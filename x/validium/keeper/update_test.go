@@ -186,8 +186,8 @@ type childLedger struct {
 	vid   fr.Element
 	book  *anchorBook
 	nonce uint64
-	// batches are the bridge-ins of every batch built so far (to replay the ledger).
-	batches [][]inbound
+	// updates are the bridge-ins of every update built so far, in order (to replay the ledger).
+	updates [][]inbound
 	// childrenRoot and finalizedChildren are the children roots its commitments carry.
 	childrenRoot, finalizedChildren fr.Element
 }
@@ -201,31 +201,36 @@ func newChildLedger(s *KeeperTestSuite, path []uint8) *childLedger {
 		childrenRoot: commitment.EmptyChildrenRoot(), finalizedChildren: commitment.EmptyChildrenRoot()}
 }
 
-// replay is a fresh ledger of the same child after its first n batches (what an elected
-// operator restarting from the n-th commitment holds, or a branch to try another batch on).
+// replay is a fresh ledger of the same child after its first n updates (what an elected
+// operator restarting from the n-th commitment holds, or a branch to try another update on).
 func (c *childLedger) replay(s *KeeperTestSuite, n int) *childLedger {
 	r := newChildLedger(s, c.path)
 	r.nonce, r.childrenRoot, r.finalizedChildren = c.nonce, c.childrenRoot, c.finalizedChildren
-	for _, batch := range c.batches[:n] {
-		b, err := ledger.NewBatchBuilder(r.state)
-		s.Require().NoError(err)
-		for _, e := range batch {
+	for _, update := range c.updates[:n] {
+		for _, e := range update {
 			s.Require().NoError(r.state.PushInbox(e.m, e.src))
-			s.Require().NoError(b.Add(ledger.NewBridgeIn(e.m, e.src)))
+			s.Require().NoError(r.state.Apply(ledger.NewBridgeIn(e.m, e.src)))
 		}
-		r.batches = append(r.batches, batch)
+		r.updates = append(r.updates, update)
 	}
 	return r
 }
 
+// roots are the ledger's current roots, encoded.
 func (c *childLedger) roots(s *KeeperTestSuite) (ledgerRoot, outboxRoot, receiptRoot []byte) {
+	r := c.ledgerRoots(s)
+	return r.LedgerRoot, r.OutboxRoot, r.ReceiptRoot
+}
+
+// ledgerRoots are the ledger's current roots, as a batch starts or ends at them.
+func (c *childLedger) ledgerRoots(s *KeeperTestSuite) types.LedgerRoots {
 	l, err := c.state.Root()
 	s.Require().NoError(err)
 	o, err := c.state.OutboxRoot()
 	s.Require().NoError(err)
 	r, err := c.state.ReceiptRoot()
 	s.Require().NoError(err)
-	return hash.EncodeElement(l), hash.EncodeElement(o), hash.EncodeElement(r)
+	return types.LedgerRoots{LedgerRoot: hash.EncodeElement(l), OutboxRoot: hash.EncodeElement(o), ReceiptRoot: hash.EncodeElement(r)}
 }
 
 // message is a message to the owner of seed from this (root) chain, not sent yet.
@@ -271,43 +276,53 @@ func (s *KeeperTestSuite) update(c *childLedger, index uint32, prev []byte, anch
 	return s.updateWith(c, index, prev, anchor, in...)
 }
 
-// updateWith proves a batch minting each entry with its source (claims proven under the root
-// commitment at anchor) and returns the MsgSubmitUpdate for it, without exit proofs.
+// updateWith proves one batch minting each entry with its source (claims proven under the root
+// commitment at anchor), or none without entries, and returns the MsgSubmitUpdate for it, without
+// exit proofs.
 func (s *KeeperTestSuite) updateWith(c *childLedger, index uint32, prev []byte, anchor uint64, in ...inbound) *types.MsgSubmitUpdate {
-	sys := s.ledgerKeys()
-	b, err := ledger.NewBatchBuilder(c.state)
-	s.Require().NoError(err)
-	entries := make([]types.InboxEntry, len(in))
-	for i, e := range in {
-		s.Require().NoError(c.state.PushInbox(e.m, e.src))
-		s.Require().NoError(b.Add(ledger.NewBridgeIn(e.m, e.src)))
-		entries[i] = types.InboxEntry{MessageHash: hash.EncodeElement(e.m.Hash()), Source: uint32(e.src)}
+	if len(in) == 0 {
+		return s.updateBatches(c, index, prev, anchor)
 	}
-	c.batches = append(c.batches, in)
+	return s.updateBatches(c, index, prev, anchor, in)
+}
+
+// updateBatches proves each group of entries as one ledger batch, the batches chained root to
+// root under the one anchor (DESIGN §5 "Bursts"), and returns the MsgSubmitUpdate carrying them
+// (no batch at all: a proof-less update of an unchanged ledger).
+func (s *KeeperTestSuite) updateBatches(c *childLedger, index uint32, prev []byte, anchor uint64, groups ...[]inbound) *types.MsgSubmitUpdate {
+	sys := s.ledgerKeys()
 	anchorCommitment, err := hash.DecodeElement(s.anchorAt(anchor))
 	s.Require().NoError(err)
-	w, err := b.Build(anchor, anchorCommitment, s.claimWitnesses(anchor, b.Claims()))
-	s.Require().NoError(err)
-	proofBytes, _, err := ledger.ProveBatch(sys.ccs, sys.pk, w)
-	s.Require().NoError(err)
-
-	hist := acceptancetypes.Histogram{{Height: anchor, Count: 1}}
-	return &types.MsgSubmitUpdate{
-		Operator:       s.operator(byte(index)).String(),
-		ChildIndex:     index,
-		PrevCommitment: prev,
-		NewCommitment: slushtypes.CommitmentFields{
-			Vid: hash.EncodeElement(c.vid), LedgerRoot: hash.EncodeElement(w.Public.NewLedgerRoot),
-			OutboxRoot: hash.EncodeElement(w.Public.NewOutbox), ReceiptRoot: hash.EncodeElement(w.Public.NewReceipts),
-			ChildrenRoot: hash.EncodeElement(c.childrenRoot), FinalizedChildrenRoot: hash.EncodeElement(c.finalizedChildren),
-			AnchorHeight: anchor, AnchorCommitment: s.anchorAt(anchor), AcceptanceDigest: hash.EncodeElement(hist.Digest()),
-			OperatorKeyHash: payload(5), Epoch: 0,
-		},
-		InboxEntries: entries,
-		Histogram:    acceptancetypes.HistogramToProto(hist),
-		Subtree:      1,
-		Proof:        proofBytes,
+	msg := &types.MsgSubmitUpdate{Operator: s.operator(byte(index)).String(), ChildIndex: index, PrevCommitment: prev}
+	var all []inbound
+	for _, in := range groups {
+		start := c.ledgerRoots(s)
+		b, err := ledger.NewBatchBuilder(c.state)
+		s.Require().NoError(err)
+		for _, e := range in {
+			s.Require().NoError(c.state.PushInbox(e.m, e.src))
+			s.Require().NoError(b.Add(ledger.NewBridgeIn(e.m, e.src)))
+			msg.InboxEntries = append(msg.InboxEntries, types.InboxEntry{MessageHash: hash.EncodeElement(e.m.Hash()), Source: uint32(e.src)})
+		}
+		w, err := b.Build(anchor, anchorCommitment, s.claimWitnesses(anchor, b.Claims()))
+		s.Require().NoError(err)
+		proof, _, err := ledger.ProveBatch(sys.ccs, sys.pk, w)
+		s.Require().NoError(err)
+		msg.Batches = append(msg.Batches, types.LedgerBatch{Start: start, End: c.ledgerRoots(s), InboxEntries: uint32(len(in)), Proof: proof})
+		all = append(all, in...)
 	}
+	c.updates = append(c.updates, all)
+
+	roots := c.ledgerRoots(s)
+	hist := acceptancetypes.Histogram{{Height: anchor, Count: 1}}
+	msg.NewCommitment = slushtypes.CommitmentFields{
+		Vid: hash.EncodeElement(c.vid), LedgerRoot: roots.LedgerRoot, OutboxRoot: roots.OutboxRoot, ReceiptRoot: roots.ReceiptRoot,
+		ChildrenRoot: hash.EncodeElement(c.childrenRoot), FinalizedChildrenRoot: hash.EncodeElement(c.finalizedChildren),
+		AnchorHeight: anchor, AnchorCommitment: s.anchorAt(anchor), AcceptanceDigest: hash.EncodeElement(hist.Digest()),
+		OperatorKeyHash: payload(5), Epoch: 0,
+	}
+	msg.Histogram, msg.Subtree = acceptancetypes.HistogramToProto(hist), 1
+	return msg
 }
 
 // registerLedgerChild registers child `index` with the ledger circuit's key and c's genesis roots.
@@ -410,7 +425,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 			*m = *otherFirst
 			m.ChildIndex, m.Operator, m.PrevCommitment = 1, s.operator(1).String(), first.Commitment
 		}, types.ErrWrongVid},
-		{"another child's proof under this child's vid", func(m *types.MsgSubmitUpdate) { m.Proof = otherFirst.Proof }, types.ErrInvalidProof},
+		{"another child's proof under this child's vid", func(m *types.MsgSubmitUpdate) { m.Batches[0].Proof = otherFirst.Batches[0].Proof }, types.ErrInvalidProof},
 		{"proof for another anchor", func(m *types.MsgSubmitUpdate) {
 			m.NewCommitment.AnchorHeight, m.NewCommitment.AnchorCommitment = 8, s.anchorAt(8)
 			hist := acceptancetypes.Histogram{{Height: 8, Count: 1}}
@@ -432,25 +447,36 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 		{"claimed entry relabelled as an exit", func(m *types.MsgSubmitUpdate) {
 			m.InboxEntries[0].Source = uint32(ledger.SourceExit)
 		}, types.ErrUnprovenEntry},
-		{"skipped inbox entry", func(m *types.MsgSubmitUpdate) { m.InboxEntries = nil }, types.ErrInvalidProof},
-		{"receipt root not the proven one", func(m *types.MsgSubmitUpdate) { m.NewCommitment.ReceiptRoot = payload(77) }, types.ErrInvalidProof},
+		{"skipped inbox entry", func(m *types.MsgSubmitUpdate) { m.InboxEntries = nil }, types.ErrBatchEntryCount},
+		{"skipped inbox entry, batch count adjusted", func(m *types.MsgSubmitUpdate) {
+			m.InboxEntries, m.Batches[0].InboxEntries = nil, 0
+		}, types.ErrInvalidProof},
+		{"receipt root not the last batch's end", func(m *types.MsgSubmitUpdate) { m.NewCommitment.ReceiptRoot = payload(77) }, types.ErrBatchEndMismatch},
+		{"receipt root not the proven one", func(m *types.MsgSubmitUpdate) {
+			m.NewCommitment.ReceiptRoot, m.Batches[0].End.ReceiptRoot = payload(77), payload(77)
+		}, types.ErrInvalidProof},
 		{"receipt root unchanged (the mint's receipt dropped)", func(m *types.MsgSubmitUpdate) {
 			child, err := s.keeper.GetChild(s.env.Ctx, 1)
 			s.Require().NoError(err)
-			m.NewCommitment.ReceiptRoot = child.ReceiptRoot
+			m.NewCommitment.ReceiptRoot, m.Batches[0].End.ReceiptRoot = child.ReceiptRoot, child.ReceiptRoot
 		}, types.ErrInvalidProof},
 		{"finalized children root above the modulus", func(m *types.MsgSubmitUpdate) {
 			m.NewCommitment.FinalizedChildrenRoot = aboveModulus
 		}, slushtypes.ErrInvalidField},
 		{"no finalized children root", func(m *types.MsgSubmitUpdate) { m.NewCommitment.FinalizedChildrenRoot = nil }, slushtypes.ErrInvalidField},
-		{"ledger root not the proven one", func(m *types.MsgSubmitUpdate) { m.NewCommitment.LedgerRoot = payload(77) }, types.ErrInvalidProof},
-		{"histogram not the committed one", func(m *types.MsgSubmitUpdate) { m.Histogram[0].Count = 2 }, types.ErrAcceptanceDigest},
-		{"garbage proof bytes", func(m *types.MsgSubmitUpdate) { m.Proof = []byte("garbage") }, types.ErrInvalidProof},
-		{"empty proof", func(m *types.MsgSubmitUpdate) { m.Proof = nil }, types.ErrInvalidProof},
-		{"flipped proof byte", func(m *types.MsgSubmitUpdate) {
-			m.Proof = append([]byte(nil), m.Proof...)
-			m.Proof[100] ^= 1
+		{"ledger root not the proven one", func(m *types.MsgSubmitUpdate) {
+			m.NewCommitment.LedgerRoot, m.Batches[0].End.LedgerRoot = payload(77), payload(77)
 		}, types.ErrInvalidProof},
+		{"batch end root above the modulus", func(m *types.MsgSubmitUpdate) { m.Batches[0].End.OutboxRoot = aboveModulus }, types.ErrInvalidField},
+		{"batch start root short", func(m *types.MsgSubmitUpdate) { m.Batches[0].Start.LedgerRoot = payload(1)[1:] }, types.ErrInvalidField},
+		{"histogram not the committed one", func(m *types.MsgSubmitUpdate) { m.Histogram[0].Count = 2 }, types.ErrAcceptanceDigest},
+		{"garbage proof bytes", func(m *types.MsgSubmitUpdate) { m.Batches[0].Proof = []byte("garbage") }, types.ErrInvalidProof},
+		{"empty proof", func(m *types.MsgSubmitUpdate) { m.Batches[0].Proof = nil }, types.ErrInvalidProof},
+		{"flipped proof byte", func(m *types.MsgSubmitUpdate) {
+			m.Batches[0].Proof = append([]byte(nil), m.Batches[0].Proof...)
+			m.Batches[0].Proof[100] ^= 1
+		}, types.ErrInvalidProof},
+		{"proof dropped (the ledger moved)", func(m *types.MsgSubmitUpdate) { m.Batches, m.InboxEntries = nil, nil }, types.ErrUnprovenRoots},
 		{"too many inbox entries", func(m *types.MsgSubmitUpdate) {
 			m.InboxEntries = make([]types.InboxEntry, types.MaxInboxEntriesPerUpdate+1)
 		}, types.ErrTooManyInboxEntries},
@@ -475,6 +501,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateRejections() {
 func cloneUpdate(m *types.MsgSubmitUpdate) *types.MsgSubmitUpdate {
 	c := *m
 	c.InboxEntries = append([]types.InboxEntry(nil), m.InboxEntries...)
+	c.Batches = append([]types.LedgerBatch(nil), m.Batches...)
 	c.Histogram = append([]acceptancetypes.HistogramBucket(nil), m.Histogram...)
 	c.Exits = make([]types.ExitProof, len(m.Exits))
 	for i, e := range m.Exits {

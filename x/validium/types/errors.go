@@ -93,4 +93,23 @@ var (
 	ErrInvalidForcedOp = errorsmod.Register(ModuleName, 43, "invalid forced operation")
 	// ErrUnknownRoute is returned when this chain holds no route record of a message.
 	ErrUnknownRoute = errorsmod.Register(ModuleName, 44, "no route record of that message")
+	// ErrTooManyBatches is returned for an update carrying more ledger batch proofs than
+	// params.max_batches_per_update (DESIGN §5 "Bursts").
+	ErrTooManyBatches = errorsmod.Register(ModuleName, 45, "too many ledger batches")
+	// ErrBatchChainBroken is returned when an update's ledger batches do not chain root to root:
+	// the first does not start at the child's accepted roots, or one does not start where the
+	// previous one ended.
+	ErrBatchChainBroken = errorsmod.Register(ModuleName, 46, "ledger batches do not chain")
+	// ErrBatchEntryCount is returned when the batches' inbox entry counts do not sum to the
+	// update's inbox entries.
+	ErrBatchEntryCount = errorsmod.Register(ModuleName, 47, "batch inbox entry counts do not sum to the update's entries")
+	// ErrBatchEndMismatch is returned when the last ledger batch does not end at the new
+	// commitment's roots.
+	ErrBatchEndMismatch = errorsmod.Register(ModuleName, 48, "last ledger batch does not end at the new commitment's roots")
+	// ErrEmptyBatch is returned for a ledger batch that moves no root and consumes no entry: an
+	// update that changes nothing carries no proof.
+	ErrEmptyBatch = errorsmod.Register(ModuleName, 49, "ledger batch changes nothing")
+	// ErrUnprovenRoots is returned for an update without ledger batches whose commitment's ledger,
+	// outbox or receipt root is not the one this chain holds for the child.
+	ErrUnprovenRoots = errorsmod.Register(ModuleName, 50, "ledger roots changed without a batch proof")
 )

@@ -27,6 +27,11 @@ func TestGenesisValidate(t *testing.T) {
 		{"zero verification gas", func(gs *types.GenesisState) { gs.Params.VerifyGasFlat = 0 }, types.ErrInvalidParams, "verify_gas_flat"},
 		{"invalid bond denom", func(gs *types.GenesisState) { gs.Params.MinChildBond.Denom = "!" }, types.ErrInvalidParams, "min_child_bond"},
 		{"zero forced-op deadline", func(gs *types.GenesisState) { gs.Params.ForcedOpDeadline = 0 }, types.ErrInvalidParams, "forced_op_deadline"},
+		{"zero batches per update", func(gs *types.GenesisState) { gs.Params.MaxBatchesPerUpdate = 0 }, types.ErrInvalidParams, "max_batches_per_update"},
+		{"batches per update above the cap", func(gs *types.GenesisState) {
+			gs.Params.MaxBatchesPerUpdate = types.MaxBatchesPerUpdateCap + 1
+		}, types.ErrInvalidParams, "max_batches_per_update"},
+		{"batches per update at the cap", func(gs *types.GenesisState) { gs.Params.MaxBatchesPerUpdate = types.MaxBatchesPerUpdateCap }, nil, ""},
 		{"a route record", func(gs *types.GenesisState) { gs.Routes = []types.RouteRecord{route} }, nil, ""},
 		{"a route with a non-canonical hash", func(gs *types.GenesisState) {
 			r := route

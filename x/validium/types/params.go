@@ -14,6 +14,7 @@ const (
 	DefaultVerifyGasPerPublicInput uint64 = 5_000
 	DefaultForcedOpDeadline        uint64 = 100
 	DefaultMaxForcedOpsPerBlock    uint32 = 100
+	DefaultMaxBatchesPerUpdate     uint32 = 8
 	DefaultBondDenom                      = "stake"
 )
 
@@ -28,6 +29,7 @@ func DefaultParams() Params {
 		MinChildBond:            DefaultMinChildBond,
 		ForcedOpDeadline:        DefaultForcedOpDeadline,
 		MaxForcedOpsPerBlock:    DefaultMaxForcedOpsPerBlock,
+		MaxBatchesPerUpdate:     DefaultMaxBatchesPerUpdate,
 	}
 }
 
@@ -44,6 +46,11 @@ func (p Params) Validate() error {
 	}
 	if p.MaxForcedOpsPerBlock == 0 {
 		return errorsmod.Wrap(ErrInvalidParams, "max_forced_ops_per_block must be positive")
+	}
+	// DESIGN §5 "Bursts": a bounded number of chained batch proofs, at least one (a busy child
+	// must be able to catch up)
+	if p.MaxBatchesPerUpdate == 0 || p.MaxBatchesPerUpdate > MaxBatchesPerUpdateCap {
+		return errorsmod.Wrapf(ErrInvalidParams, "max_batches_per_update must be 1..%d, got %d", MaxBatchesPerUpdateCap, p.MaxBatchesPerUpdate)
 	}
 	return nil
 }

@@ -13,6 +13,10 @@ const UpdatePublicInputs = ledger.NbPublicInputs
 // at most one per slot; the largest batch the project proves is far below this).
 const MaxInboxEntriesPerUpdate = 1024
 
+// MaxBatchesPerUpdateCap bounds max_batches_per_update, and so the ledger batch proofs any update
+// may carry: an update with more is refused before any state is read (DESIGN §5 "Bursts").
+const MaxBatchesPerUpdateCap = 64
+
 // MaxRoutedPerUpdate bounds the routed messages one update carries: each costs an inclusion
 // proof verification.
 const MaxRoutedPerUpdate = 16
