@@ -180,6 +180,13 @@ make_keys() {
       --random --out "$keys_dir"
     echo "$shape" >"$keys_dir/ledger.shape"
   fi
+  # the same ledger circuit without claim sections proves the batches that claim nothing
+  if [ ! -f "$keys_dir/ledger-transfer.vk" ]; then
+    echo "keys: ledger transfer circuit (no claim sections), $shape (random setup, NOT for production)..."
+    "$bin" circuits setup --circuit ledger-transfer --account-depth "$account_depth" --outbox-depth 20 \
+      --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
+      --random --out "$keys_dir"
+  fi
 }
 
 # init_chain initializes a chain's home in a scratch directory and moves it in place when
@@ -299,18 +306,19 @@ start_tree() {
 }
 
 # same_child tells whether a parent's child record (JSON) is the registration register_child
-# makes: same operator, operator key, ledger verifying key and genesis ledger root. (The empty
+# makes: same operator, operator key, ledger verifying keys and genesis ledger root. (The empty
 # ledger's root does not depend on the vid: a child is identified by its index, which its path
 # fixes.)
 same_child() { # child-json operator-address genesis-ledger-root operator-key-hash
   [ "$(jq -r .child.operator <<<"$1")" = "$2" ] &&
     [ "$(jq -r .child.verifying_key <<<"$1")" = "$(base64 -w0 "$keys_dir/ledger.vk")" ] &&
+    [ "$(jq -r .child.transfer_verifying_key <<<"$1")" = "$(base64 -w0 "$keys_dir/ledger-transfer.vk")" ] &&
     [ "$(jq -r .child.genesis_ledger_root <<<"$1" | b64hex)" = "$3" ] &&
     [ "$(jq -r '.child.operator_key_hash // ""' <<<"$1" | b64hex)" = "$4" ]
 }
 
 # register_child registers path on its parent (DESIGN §5: bonded, signed by the parent's
-# operator account) with the ledger verifying key and its genesis roots, waits for the block
+# operator account) with the ledger verifying keys and its genesis roots, waits for the block
 # and checks the parent's record. A child already registered the same way is kept.
 register_child() { # path
   local path=$1 parent pcid home phome info idx lroot oroot rroot child operator bond res code hash okh
@@ -331,7 +339,7 @@ register_child() { # path
   [ -n "$bond" ] || die "cannot read x/validium params of $pcid"
   res=$(tx_submit "$(node_of "$parent")" "register $path on $pcid" \
     "$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" "$rroot" \
-    --operator-key-hash "$okh" --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
+    --transfer-verifying-key "$keys_dir/ledger-transfer.vk" --operator-key-hash "$okh" --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
     --node "$(node_of "$parent")" --gas 600000) || die "registering $path failed (see above)"
   hash=$(jq -r .txhash <<<"$res")
   child=$(q "$parent" validium child "$idx")

@@ -7,6 +7,7 @@ import (
 
 	"cosmossdk.io/collections"
 
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -191,4 +192,70 @@ func (s *KeeperTestSuite) TestSubmitUpdateWithoutBatches() {
 	s.anchors.declare(forced.Deadline)
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, res.Commitment, forced.Deadline))
 	s.Require().ErrorIs(err, types.ErrForcedOpExpired)
+}
+
+// TestSubmitUpdateTransferCircuit proves a batch that claims nothing may be proven with the
+// child's transfer circuit (issue 15: the ledger circuit without claim sections, 1.6x faster at
+// the production shape) and names it with LedgerBatch.Transfer; that each proof verifies only
+// against the key of the circuit it names; and that a child registered without a transfer key
+// cannot use one.
+func (s *KeeperTestSuite) TestSubmitUpdateTransferCircuit() {
+	c := s.setupUpdates()
+	m := c.deposit("alice", 40)
+	s.bridge.fixed["alice-40"] = m
+	_, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
+		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte("alice-40"),
+	})
+	s.Require().NoError(err)
+	msg := s.provenUpdate(c, 1, nil, 5, s.proveTransferCircuit, []inbound{forcedIn(m)})
+	s.Require().True(msg.Batches[0].Transfer)
+
+	cases := []struct {
+		name    string
+		edit    func(m *types.MsgSubmitUpdate)
+		child   func(ch *types.Child)
+		wantErr error
+	}{
+		{"a transfer-circuit proof named as a claim-circuit proof", func(m *types.MsgSubmitUpdate) { m.Batches[0].Transfer = false },
+			nil, types.ErrInvalidProof},
+		{"a child without a transfer key", nil, func(ch *types.Child) { ch.TransferVerifyingKey = nil }, types.ErrNoTransferKey},
+		{"a transfer key that does not parse", nil, func(ch *types.Child) { ch.TransferVerifyingKey = []byte{1, 2, 3} },
+			types.ErrInvalidVerifyingKey},
+		{"the claim circuit's key registered as the transfer key", nil, func(ch *types.Child) {
+			ch.TransferVerifyingKey = ch.VerifyingKey
+		}, types.ErrInvalidProof},
+	}
+	for _, tc := range cases {
+		s.Run(tc.name, func() {
+			bad := cloneUpdate(msg)
+			if tc.edit != nil {
+				tc.edit(bad)
+			}
+			branch, _ := s.env.Ctx.CacheContext()
+			if tc.child != nil {
+				ch, err := s.keeper.Children.Get(branch, 1)
+				s.Require().NoError(err)
+				tc.child(&ch)
+				s.Require().NoError(s.keeper.Children.Set(branch, 1, ch))
+			}
+			_, err := s.msgs.SubmitUpdate(branch, bad)
+			s.Require().ErrorIs(err, tc.wantErr)
+		})
+	}
+
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
+	s.Require().NoError(err, "the transfer-circuit proof against the registered transfer key")
+
+	// a claim-circuit proof named as a transfer-circuit proof is refused too
+	next := s.update(c, 1, nil, 6, c.deposit("bob", 5))
+	s.Require().Equal(uint32(ledger.SourceClaim), next.InboxEntries[0].Source)
+	child, err := s.keeper.Children.Get(s.env.Ctx, 1)
+	s.Require().NoError(err)
+	next.PrevCommitment = child.LatestCommitment
+	next.Batches[0].Transfer = true
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
+	s.Require().ErrorIs(err, types.ErrInvalidProof)
+	next.Batches[0].Transfer = false
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
+	s.Require().NoError(err, "the same proof named as the claim circuit's")
 }
