@@ -113,3 +113,48 @@ func BenchmarkWrap(b *testing.B) {
 		verify.Round(time.Millisecond), float64(pkBuf.Len())/1e6, vkBuf.Len())
 	b.ReportMetric(prove.Seconds(), "prove_s")
 }
+
+// onePublic has a single public input: the shape of an inner circuit that exposes only the hash
+// of its statement.
+type onePublic struct {
+	Statement frontend.Variable `gnark:",public"`
+	X         frontend.Variable
+}
+
+func (c *onePublic) Define(api frontend.API) error {
+	api.AssertIsEqual(api.Mul(c.X, c.X), c.Statement)
+	return nil
+}
+
+// BenchmarkWrapConstraints compiles Wrap for inner keys of 1 and 11 public inputs (compile
+// only): what an inner circuit that exposes one hashed statement saves its verifier.
+//
+//	go test -run '^$' -bench BenchmarkWrapConstraints -benchtime 1x ./circuits/recursion/
+func BenchmarkWrapConstraints(b *testing.B) {
+	logger.Disable()
+	for _, inner := range []struct {
+		name string
+		c    frontend.Circuit
+	}{{"inputs=1", &onePublic{}}, {"inputs=11", &ledgerShaped{}}} {
+		b.Run(inner.name, func(b *testing.B) {
+			ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, inner.c)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, vk, err := groth16.Setup(ccs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			key, err := NewFixedKey(vk)
+			if err != nil {
+				b.Fatal(err)
+			}
+			outer, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewWrap(key))
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Logf("Wrap of a %d-input proof: %d constraints", key.NbPublicInputs(), outer.GetNbConstraints())
+			b.ReportMetric(float64(outer.GetNbConstraints()), "constraints")
+		})
+	}
+}
