@@ -159,11 +159,7 @@ func readHashed(path, want string) ([]byte, error) {
 func (c Cache) store(dir string, ccs constraint.ConstraintSystem, digest [sha256.Size]byte, kind string,
 	pk groth16.ProvingKey, vk groth16.VerifyingKey, took time.Duration,
 ) error {
-	pkb, err := MarshalProvingKey(pk)
-	if err != nil {
-		return err
-	}
-	vkb, err := MarshalVerifyingKey(vk)
+	pkb, vkb, err := marshalKeys(pk, vk)
 	if err != nil {
 		return err
 	}

@@ -201,12 +201,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateWithoutBatches() {
 // cannot use one.
 func (s *KeeperTestSuite) TestSubmitUpdateTransferCircuit() {
 	c := s.setupUpdates()
-	m := c.deposit("alice", 40)
-	s.bridge.fixed["alice-40"] = m
-	_, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
-		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte("alice-40"),
-	})
-	s.Require().NoError(err)
+	m, _ := s.forceDeposit(c, "alice", 40)
 	msg := s.provenUpdate(c, 1, nil, 5, s.proveTransferCircuit, []inbound{forcedIn(m)})
 	s.Require().True(msg.Batches[0].Transfer)
 
@@ -243,7 +238,7 @@ func (s *KeeperTestSuite) TestSubmitUpdateTransferCircuit() {
 		})
 	}
 
-	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
+	_, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().NoError(err, "the transfer-circuit proof against the registered transfer key")
 
 	// a claim-circuit proof named as a transfer-circuit proof is refused too

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"math/big"
 	"slices"
 	"sync"
@@ -387,17 +388,25 @@ func (s *KeeperTestSuite) setupUpdates() *childLedger {
 	return c
 }
 
+// forceDeposit queues a forced deposit of amount to child 1 (its message sent from this chain)
+// and returns the message and the queue's answer.
+func (s *KeeperTestSuite) forceDeposit(c *childLedger, seed string, amount uint64) (inclusion.Message, *types.MsgForceOperationResponse) {
+	m := c.deposit(seed, amount)
+	op := fmt.Sprintf("%s-%d", seed, amount)
+	s.bridge.fixed[op] = m
+	forced, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
+		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte(op),
+	})
+	s.Require().NoError(err)
+	return m, forced
+}
+
 // TestSubmitUpdateHappyPath proves a real proof of a batch consuming a forced deposit is accepted;
 // the child's roots (receipt root included: one receipt per mint), history, children SMT, queue
 // and acceptance record all move.
 func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	c := s.setupUpdates()
-	m := c.deposit("alice", 40)
-	s.bridge.fixed["alice-40"] = m
-	forced, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
-		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte("alice-40"),
-	})
-	s.Require().NoError(err)
+	m, forced := s.forceDeposit(c, "alice", 40)
 	s.Require().Equal(hash.EncodeElement(m.Hash()), forced.PayloadHash)
 	rootBefore, err := s.keeper.ChildrenRoot(s.env.Ctx)
 	s.Require().NoError(err)
