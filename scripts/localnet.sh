@@ -226,6 +226,9 @@ init_chain() { # path
   if [ -f "$keys_dir/inclusion.vk" ]; then
     "$bin" genesis set-inclusion-key "$keys_dir/inclusion.vk" --max-depth "$(cat "$keys_dir/inclusion.depth")" --home "$home"
   fi
+  if [ -f "$keys_dir/ledger.vk" ]; then # children register only with the tree's ledger keys
+    "$bin" genesis set-ledger-keys "$keys_dir/ledger.vk" "$keys_dir/ledger-transfer.vk" --home "$home"
+  fi
   for d in ${SLUSH_DEPOSITS:-}; do # PATH:OWNER:ASSET:AMOUNT
     IFS=: read -r dpath owner asset amount <<<"$d"
     [ "$dpath" = "$path" ] || continue

@@ -34,7 +34,17 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	if _, err := keys.CheckVerifyingKey(vk, types.UpdatePublicInputs); err != nil {
 		return 0, nil, errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
 	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := types.CheckRegisteredKey("verifying_key", params.LedgerKeyHash, vk); err != nil {
+		return 0, nil, err
+	}
 	if len(msg.TransferVerifyingKey) > 0 {
+		if err := types.CheckRegisteredKey("transfer_verifying_key", params.TransferKeyHash, msg.TransferVerifyingKey); err != nil {
+			return 0, nil, err
+		}
 		if _, err := keys.CheckVerifyingKey(msg.TransferVerifyingKey, types.UpdatePublicInputs); err != nil {
 			return 0, nil, errorsmod.Wrapf(types.ErrInvalidVerifyingKey, "transfer key: %v", err)
 		}

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"crypto/sha256"
 	"fmt"
 
 	storetypes "cosmossdk.io/store/types"
@@ -253,4 +254,32 @@ func (s *KeeperTestSuite) TestSubmitUpdateTransferCircuit() {
 	next.Batches[0].Transfer = false
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
 	s.Require().NoError(err, "the same proof named as the claim circuit's")
+}
+
+// TestRegisterChildTreeKeys proves a parent whose params pin the tree's ledger keys (SHA-256 of
+// the claim and transfer circuits' verifying keys) registers a child only with exactly those
+// keys: a registering operator cannot hold its chain to a circuit of its own choosing.
+func (s *KeeperTestSuite) TestRegisterChildTreeKeys() {
+	s.anchors = s.newAnchors(5)
+	claimKey, transferKey := s.ledgerKeys().vk, s.transferKeys().vk
+	p, err := s.keeper.Params.Get(s.env.Ctx)
+	s.Require().NoError(err)
+	claimSum, transferSum := sha256.Sum256(claimKey), sha256.Sum256(transferKey)
+	p.LedgerKeyHash, p.TransferKeyHash = claimSum[:], transferSum[:]
+	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
+	c := newChildLedger(s, []uint8{1})
+	lr, or, rr := c.roots(s)
+	register := func(vk, transfer []byte) error {
+		branch, _ := s.env.Ctx.CacheContext()
+		_, err := s.msgs.RegisterChild(branch, &types.MsgRegisterChild{
+			Operator: s.operator(1).String(), VerifyingKey: vk, TransferVerifyingKey: transfer, Bond: types.DefaultMinChildBond,
+			GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
+		})
+		return err
+	}
+	s.Require().ErrorIs(register(s.vk, transferKey), types.ErrUnexpectedVerifyingKey, "another circuit's key")
+	s.Require().ErrorIs(register(transferKey, transferKey), types.ErrUnexpectedVerifyingKey, "the transfer key as the claim key")
+	s.Require().ErrorIs(register(claimKey, claimKey), types.ErrUnexpectedVerifyingKey, "the claim key as the transfer key")
+	s.Require().NoError(register(claimKey, nil), "no transfer key: every batch with the claim circuit")
+	s.Require().NoError(register(claimKey, transferKey))
 }

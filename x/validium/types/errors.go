@@ -116,4 +116,7 @@ var (
 	// ErrNoTransferKey is returned for a batch proven with the transfer circuit of a child that
 	// registered no transfer verifying key.
 	ErrNoTransferKey = errorsmod.Register(ModuleName, 51, "child has no transfer verifying key")
+	// ErrUnexpectedVerifyingKey is returned for a registration whose verifying key is not the
+	// tree's (params ledger_key_hash / transfer_key_hash).
+	ErrUnexpectedVerifyingKey = errorsmod.Register(ModuleName, 52, "verifying key is not the tree's")
 )
