@@ -25,7 +25,7 @@ import (
 // flight whichever way it sends (DESIGN §7.4, seed: "the sender node cannot send multiple
 // transactions to other rollups in parallel").
 func (k Keeper) burn(ctx context.Context, opBytes []byte) (ledgertypes.Burnt, error) {
-	if op, err := ledger.DecodeOp(opBytes); err == nil && op.Kind == ledger.OpBridgeOut {
+	if op, err := ledgertypes.DecodeOp(opBytes, ledger.OpBridgeOut); err == nil {
 		frozen, err := k.FrozenSender.Has(ctx, op.From)
 		if err != nil {
 			return ledgertypes.Burnt{}, err
@@ -63,11 +63,11 @@ func (k Keeper) bridgeOut(ctx context.Context, opBytes []byte) (types.OutgoingMe
 // must mint the message from its forced queue. The sender is not frozen afterwards: the queue's
 // deadline, not a receipt, guarantees delivery.
 func (k Keeper) BurnForChild(ctx context.Context, opBytes []byte, childVid fr.Element) (inclusion.Message, error) {
-	op, err := ledger.DecodeOp(opBytes)
+	op, err := ledgertypes.DecodeOp(opBytes, ledger.OpBridgeOut)
 	if err != nil {
-		return inclusion.Message{}, errorsmod.Wrap(ledgertypes.ErrInvalidOp, err.Error())
+		return inclusion.Message{}, err
 	}
-	if op.Kind == ledger.OpBridgeOut && !op.DstVid.Equal(&childVid) {
+	if !op.DstVid.Equal(&childVid) {
 		return inclusion.Message{}, errorsmod.Wrap(types.ErrWrongDestination, "a forced deposit goes to the child it is queued for")
 	}
 	burnt, err := k.burn(ctx, opBytes)
