@@ -14,7 +14,7 @@ import (
 
 // NotFound marks err as the answer to a query for a record the chain does not hold (issue 19):
 // gRPC clients get status NotFound (code 5) with err's message, REST clients HTTP 404, abci_query
-// clients (the CLI, the relayer) the SDK's ErrKeyNotFound (codespace sdk, code 38) with the same
+// clients (the CLI, the relayer) the SDK's ErrKeyNotFound (codespace sdk, code 22) with the same
 // message; errors.Is still finds err's registered error in-process.
 func NotFound(err error) error { return coded{code: codes.NotFound, err: err} }
 
@@ -42,7 +42,7 @@ func (e coded) Unwrap() error { return e.err }
 func (e coded) GRPCStatus() *status.Status { return status.New(e.code, e.err.Error()) }
 
 // IsNotFound tells whether err answers a query for a missing record: in-process (NotFound), over
-// gRPC (status NotFound) or over abci_query (sdk ErrKeyNotFound, which ABCI carries as code 38
+// gRPC (status NotFound) or over abci_query (sdk ErrKeyNotFound, which ABCI carries as code 22
 // of codespace sdk: see relayer/chainclient for the remote form).
 func IsNotFound(err error) bool {
 	if errors.Is(err, sdkerrors.ErrKeyNotFound) {

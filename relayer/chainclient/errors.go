@@ -27,7 +27,7 @@ func (e *QueryError) Error() string {
 
 // IsNotFound tells whether err is a chain's answer that the record asked for does not exist
 // (issue 19: every Slush query answers a missing record with gRPC NotFound, which abci_query
-// carries as the SDK's ErrKeyNotFound, codespace sdk code 38), as opposed to a transport error or
+// carries as the SDK's ErrKeyNotFound, codespace sdk code 22), as opposed to a transport error or
 // another refusal.
 func IsNotFound(err error) bool {
 	var qe *QueryError

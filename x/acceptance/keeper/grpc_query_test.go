@@ -22,38 +22,38 @@ func TestQueryMissingRecords(t *testing.T) {
 	envChild, kChild := setupNode(t, false)
 	qChild := keeper.NewQueryServerImpl(&kChild)
 	querytest.Run(t, []querytest.Case{
-		{"root finality before any update", func() error {
+		{Name: "root finality before any update", Query: func() error {
 			_, err := q.Finality(env.Ctx, &types.QueryFinalityRequest{})
 			return err
-		}, codes.NotFound, "no root commitment is final yet"},
-		{"finality on a non-root chain", func() error {
+		}, Code: codes.NotFound, Text: "no root commitment is final yet"},
+		{Name: "finality on a non-root chain", Query: func() error {
 			_, err := qChild.Finality(envChild.Ctx, &types.QueryFinalityRequest{})
 			return err
-		}, codes.FailedPrecondition, "ask the root chain"},
-		{"finalized hash of an unregistered child", func() error {
+		}, Code: codes.FailedPrecondition, Text: "ask the root chain"},
+		{Name: "finalized hash of an unregistered child", Query: func() error {
 			_, err := q.Finalized(env.Ctx, &types.QueryFinalizedRequest{ChildIndex: 9})
 			return err
-		}, codes.NotFound, "no acceptance record of child 9: no child is registered at that index"},
-		{"finalized hash of a child not final yet", func() error {
+		}, Code: codes.NotFound, Text: "no acceptance record of child 9: no child is registered at that index"},
+		{Name: "finalized hash of a child not final yet", Query: func() error {
 			_, err := q.Finalized(env.Ctx, &types.QueryFinalizedRequest{ChildIndex: 1})
 			return err
-		}, codes.NotFound, "child 1 has no finalized commitment yet"},
-		{"pairs of child 0", func() error {
+		}, Code: codes.NotFound, Text: "child 1 has no finalized commitment yet"},
+		{Name: "pairs of child 0", Query: func() error {
 			_, err := q.Pairs(env.Ctx, &types.QueryPairsRequest{ChildIndex: 0})
 			return err
-		}, codes.InvalidArgument, "invalid child index"},
-		{"pairs of an unregistered child", func() error {
+		}, Code: codes.InvalidArgument, Text: "invalid child index"},
+		{Name: "pairs of an unregistered child", Query: func() error {
 			_, err := q.Pairs(env.Ctx, &types.QueryPairsRequest{ChildIndex: 9})
 			return err
-		}, codes.NotFound, "no acceptance record of child 9"},
-		{"subtree report before the first commitment", func() error {
+		}, Code: codes.NotFound, Text: "no acceptance record of child 9"},
+		{Name: "subtree report before the first commitment", Query: func() error {
 			_, err := q.Subtree(env.Ctx, &types.QuerySubtreeRequest{})
 			return err
-		}, codes.NotFound, "this chain has made no commitment yet"},
-		{"finalized child proof of a child not final yet", func() error {
+		}, Code: codes.NotFound, Text: "this chain has made no commitment yet"},
+		{Name: "finalized child proof of a child not final yet", Query: func() error {
 			_, err := q.FinalizedChildProof(env.Ctx, &types.QueryFinalizedChildProofRequest{ChildIndex: 1})
 			return err
-		}, codes.NotFound, "child has no finalized hash"},
+		}, Code: codes.NotFound, Text: "child has no finalized hash"},
 	})
 	pairs, err := q.Pairs(env.Ctx, &types.QueryPairsRequest{ChildIndex: 1})
 	require.NoError(t, err, "a registered child without updates has a record")

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 
 	"cosmossdk.io/collections"
@@ -74,6 +75,6 @@ func (k Keeper) routeUpOwn(ctx context.Context, msgHash []byte) error {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMessageExpired{
-		MessageHash: msgHash, AccountIndex: out.AccountIndex,
+		MessageHash: msgHash, AccountIndex: out.AccountIndex, MessageHashHex: hex.EncodeToString(msgHash),
 	})
 }

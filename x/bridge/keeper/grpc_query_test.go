@@ -17,21 +17,21 @@ func TestQueryMissingRecords(t *testing.T) {
 	c := newChain(t, destinationPath)
 	unknown := hash.EncodeElement(hash.Uint64(0x27fa))
 	querytest.Run(t, []querytest.Case{
-		{"status of an unknown message", func() error {
+		{Name: "status of an unknown message", Query: func() error {
 			_, err := c.q.MessageStatus(c.env.Ctx, &types.QueryMessageStatusRequest{MessageHash: unknown})
 			return err
-		}, codes.NotFound, "was neither sent from nor minted on this chain"},
-		{"status by a 2-byte hash", func() error {
+		}, Code: codes.NotFound, Text: "was neither sent from nor minted on this chain"},
+		{Name: "status by a 2-byte hash", Query: func() error {
 			_, err := c.q.MessageStatus(c.env.Ctx, &types.QueryMessageStatusRequest{MessageHash: []byte{0x27, 0xfa}})
 			return err
-		}, codes.InvalidArgument, "message hash must be 32 bytes (64 hex digits, or base64), got 2 bytes"},
-		{"record of a message not sent from here", func() error {
+		}, Code: codes.InvalidArgument, Text: "message hash must be 32 bytes (64 hex digits, or base64), got 2 bytes"},
+		{Name: "record of a message not sent from here", Query: func() error {
 			_, err := c.q.Message(c.env.Ctx, &types.QueryMessageRequest{MessageHash: unknown})
 			return err
-		}, codes.NotFound, "was not sent from this chain"},
-		{"nullifier by a 31-byte hash", func() error {
+		}, Code: codes.NotFound, Text: "was not sent from this chain"},
+		{Name: "nullifier by a 31-byte hash", Query: func() error {
 			_, err := c.q.Nullifier(c.env.Ctx, &types.QueryNullifierRequest{MessageHash: unknown[1:]})
 			return err
-		}, codes.InvalidArgument, "got 31 bytes"},
+		}, Code: codes.InvalidArgument, Text: "got 31 bytes"},
 	})
 }

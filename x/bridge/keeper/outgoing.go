@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -55,7 +56,13 @@ func (k Keeper) bridgeOut(ctx context.Context, opBytes []byte) (types.OutgoingMe
 	if err := k.OutgoingDeadlines.Set(ctx, collections.Join(m.Deadline, out.MessageHash)); err != nil {
 		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
 	}
-	return out, burnt, k.FrozenSender.Set(ctx, burnt.Op.From)
+	if err := k.FrozenSender.Set(ctx, burnt.Op.From); err != nil {
+		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
+	}
+	return out, burnt, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBridgeOut{
+		MessageHash: out.MessageHash, MessageHashHex: hex.EncodeToString(out.MessageHash), AccountIndex: burnt.Op.From,
+		OutboxIndex: burnt.OutboxIndex, Destination: slushtypes.VidName(m.DstVid), Amount: m.Amount, Deadline: m.Deadline,
+	})
 }
 
 // BurnForChild executes a forced deposit (x/validium's MsgForceOperation, DESIGN §8): a signed
@@ -108,6 +115,6 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 		return err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConfirmed{
-		MessageHash: out.MessageHash, AccountIndex: out.AccountIndex,
+		MessageHash: out.MessageHash, AccountIndex: out.AccountIndex, MessageHashHex: hex.EncodeToString(out.MessageHash),
 	})
 }

@@ -14,13 +14,13 @@ import (
 func TestQueryMissingRecords(t *testing.T) {
 	f := newFixture(t)
 	querytest.Run(t, []querytest.Case{
-		{"the open round of a child without one", func() error {
+		{Name: "the open round of a child without one", Query: func() error {
 			_, err := f.query.OpenRound(f.ctx, &types.QueryOpenRoundRequest{ChildIndex: 1})
 			return err
-		}, codes.NotFound, "child 1 has no open emergency round"},
-		{"a round never opened", func() error {
+		}, Code: codes.NotFound, Text: "child 1 has no open emergency round"},
+		{Name: "a round never opened", Query: func() error {
 			_, err := f.query.Round(f.ctx, &types.QueryRoundRequest{RoundId: 4})
 			return err
-		}, codes.NotFound, "no round 4 on this chain"},
+		}, Code: codes.NotFound, Text: "no round 4 on this chain"},
 	})
 }

@@ -111,9 +111,9 @@ func TestBatchLogQuery(t *testing.T) {
 func TestQueryMissingRecords(t *testing.T) {
 	env, _, _, q := setupLedger(t) // alice and bob: accounts 0 and 1
 	querytest.Run(t, []querytest.Case{
-		{"an account beyond the ledger", func() error {
+		{Name: "an account beyond the ledger", Query: func() error {
 			_, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 5})
 			return err
-		}, codes.NotFound, "no ledger account 5 (the ledger has 2)"},
+		}, Code: codes.NotFound, Text: "no ledger account 5 (the ledger has 2)"},
 	})
 }

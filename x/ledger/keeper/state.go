@@ -3,7 +3,6 @@ package keeper
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
@@ -11,7 +10,6 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/internal/smtstore"
@@ -141,12 +139,8 @@ func ledgerError(err error) error {
 // the account, naming its likely cause: the signature covers the chain's vid, and the op was
 // signed for another chain (e.g. made with `slushchaind ledger ... --path` of another chain).
 func wrongChainSignature(vid fr.Element) error {
-	where := "this chain"
-	if path, err := commitment.UnpackVid(vid); err == nil {
-		where = fmt.Sprintf("this chain (path %s)", slushtypes.Path(path))
-	}
-	return errorsmod.Wrapf(types.ErrLedgerRejected, "%v: the key owns the account but the signature does not verify for %s: "+
-		"was the op signed for another chain's --path?", ledger.ErrBadSignature, where)
+	return errorsmod.Wrapf(types.ErrLedgerRejected, "%v: the key owns the account but the signature does not verify for this chain (path %s): "+
+		"was the op signed for another chain's --path?", ledger.ErrBadSignature, slushtypes.VidName(vid))
 }
 
 // appendLog records an executed operation at the next sequence.

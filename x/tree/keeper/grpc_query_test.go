@@ -16,29 +16,29 @@ func TestQueryMissingRecords(t *testing.T) {
 	env, k := newKeeper(t, types.DefaultGenesisState()) // the root, before its first block
 	q := keeper.NewQueryServerImpl(&k)
 	querytest.Run(t, []querytest.Case{
-		{"latest commitment before the first block", func() error {
+		{Name: "latest commitment before the first block", Query: func() error {
 			_, err := q.Commitment(env.Ctx, &types.QueryCommitmentRequest{})
 			return err
-		}, codes.NotFound, "this chain has made no commitment yet"},
-		{"commitment at a height never made", func() error {
+		}, Code: codes.NotFound, Text: "this chain has made no commitment yet"},
+		{Name: "commitment at a height never made", Query: func() error {
 			_, err := q.Commitment(env.Ctx, &types.QueryCommitmentRequest{Height: 99})
 			return err
-		}, codes.NotFound, "no own commitment at height 99"},
-		{"commitment by an unknown hash", func() error {
+		}, Code: codes.NotFound, Text: "no own commitment at height 99"},
+		{Name: "commitment by an unknown hash", Query: func() error {
 			_, err := q.CommitmentByHash(env.Ctx, &types.QueryCommitmentByHashRequest{Commitment: commitmentOf(7)})
 			return err
-		}, codes.NotFound, "no own commitment with hash " + "00000000000000000000000000000000000000000000000000000000000000" + "07"},
-		{"commitment by a 2-byte hash", func() error {
+		}, Code: codes.NotFound, Text: "no own commitment with hash " + "00000000000000000000000000000000000000000000000000000000000000" + "07"},
+		{Name: "commitment by a 2-byte hash", Query: func() error {
 			_, err := q.CommitmentByHash(env.Ctx, &types.QueryCommitmentByHashRequest{Commitment: []byte{0xff, 0x01}})
 			return err
-		}, codes.InvalidArgument, "commitment hash must be 32 bytes (64 hex digits, or base64), got 2 bytes"},
-		{"commitment by a hash above the modulus", func() error {
+		}, Code: codes.InvalidArgument, Text: "commitment hash must be 32 bytes (64 hex digits, or base64), got 2 bytes"},
+		{Name: "commitment by a hash above the modulus", Query: func() error {
 			_, err := q.CommitmentByHash(env.Ctx, &types.QueryCommitmentByHashRequest{Commitment: aboveModulus})
 			return err
-		}, codes.InvalidArgument, "not a canonical field element"},
-		{"the root's parent client", func() error {
+		}, Code: codes.InvalidArgument, Text: "not a canonical field element"},
+		{Name: "the root's parent client", Query: func() error {
 			_, err := q.ParentClient(env.Ctx, &types.QueryParentClientRequest{})
 			return err
-		}, codes.NotFound, "this chain tracks no parent"},
+		}, Code: codes.NotFound, Text: "this chain tracks no parent"},
 	})
 }

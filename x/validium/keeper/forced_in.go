@@ -3,6 +3,7 @@ package keeper
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -40,6 +41,7 @@ func (k Keeper) receiveForced(ctx context.Context, msg *types.MsgReceiveForced) 
 	return &types.MsgReceiveForcedResponse{MessageHash: nullifier, ReceiptIndex: index},
 		sdkCtx.EventManager().EmitTypedEvent(&types.EventForcedReceived{
 			MessageHash: nullifier, Amount: m.Amount, Sequence: msg.Sequence, ReceiptIndex: index,
+			MessageHashHex: hex.EncodeToString(nullifier),
 		})
 }
 

@@ -3,6 +3,7 @@ package keeper
 import (
 	"cmp"
 	"context"
+	"encoding/hex"
 	"errors"
 	"slices"
 
@@ -138,5 +139,6 @@ func (k Keeper) queueForcedOp(ctx context.Context, op types.ForcedOperation) err
 	}
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventForcedOperation{
 		ChildIndex: op.ChildIndex, Sequence: op.Sequence, Deadline: op.Deadline, PayloadHash: op.PayloadHash,
+		PayloadHashHex: hex.EncodeToString(op.PayloadHash),
 	})
 }

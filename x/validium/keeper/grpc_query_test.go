@@ -15,29 +15,29 @@ func (s *KeeperTestSuite) TestQueryMissingRecords() {
 	ctx := s.env.Ctx
 	unknown := hash.EncodeElement(hash.Uint64(0x27fa))
 	querytest.Run(s.T(), []querytest.Case{
-		{"an unregistered child", func() error {
+		{Name: "an unregistered child", Query: func() error {
 			_, err := s.query.Child(ctx, &types.QueryChildRequest{Index: 9})
 			return err
-		}, codes.NotFound, "no child registered at index 9"},
-		{"child 0", func() error {
+		}, Code: codes.NotFound, Text: "no child registered at index 9"},
+		{Name: "child 0", Query: func() error {
 			_, err := s.query.Child(ctx, &types.QueryChildRequest{Index: 0})
 			return err
-		}, codes.InvalidArgument, "child index 0: must be 1..255"},
-		{"the children-SMT path of child 256", func() error {
+		}, Code: codes.InvalidArgument, Text: "child index 0: must be 1..255"},
+		{Name: "the children-SMT path of child 256", Query: func() error {
 			_, err := s.query.ChildProof(ctx, &types.QueryChildProofRequest{Index: 256})
 			return err
-		}, codes.InvalidArgument, "child index 256"},
-		{"an exit never paid", func() error {
+		}, Code: codes.InvalidArgument, Text: "child index 256"},
+		{Name: "an exit never paid", Query: func() error {
 			_, err := s.query.Exit(ctx, &types.QueryExitRequest{ChildIndex: 1, AccountIndex: 3})
 			return err
-		}, codes.NotFound, "no such exit"},
-		{"the route of a message never routed here", func() error {
+		}, Code: codes.NotFound, Text: "no such exit"},
+		{Name: "the route of a message never routed here", Query: func() error {
 			_, err := s.query.Route(ctx, &types.QueryRouteRequest{MessageHash: unknown})
 			return err
-		}, codes.NotFound, "was never routed through this chain"},
-		{"a route by a 2-byte hash", func() error {
+		}, Code: codes.NotFound, Text: "was never routed through this chain"},
+		{Name: "a route by a 2-byte hash", Query: func() error {
 			_, err := s.query.Route(ctx, &types.QueryRouteRequest{MessageHash: []byte{0x27, 0xfa}})
 			return err
-		}, codes.InvalidArgument, "got 2 bytes"},
+		}, Code: codes.InvalidArgument, Text: "got 2 bytes"},
 	})
 }

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 
 	"cosmossdk.io/collections"
@@ -84,6 +85,7 @@ func (k Keeper) route(ctx context.Context, m inclusion.Message, routed slushtype
 	}
 	return record, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRouted{
 		MessageHash: key, Status: record.Status, ChildIndex: record.ChildIndex, AlreadyDelivered: record.AlreadyDelivered,
+		MessageHashHex: hex.EncodeToString(key), Destination: dst.String(),
 	})
 }
 
