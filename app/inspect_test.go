@@ -3,12 +3,14 @@ package app_test
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"strings"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/stretchr/testify/require"
 
+	"github.com/slush-tree/slush/app/apptesting"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
@@ -27,7 +29,9 @@ func (tr *tree) relayerTree() *rtree.Tree {
 	for _, id := range sortedPaths(tr.nodes) {
 		chain := tr.nodes[id].chain
 		clients = append(clients, chainclient.Over(slushtypes.Path(tr.nodes[id].path).String(), chain.ChainID,
-			func(_ context.Context, req abci.RequestQuery) (abci.ResponseQuery, error) { return chain.QueryABCI(req) },
+			func(_ context.Context, req abci.RequestQuery) (abci.ResponseQuery, error) {
+				return chain.QueryABCI(req)
+			},
 			func(context.Context) (int64, error) { return chain.App.LastBlockHeight(), nil }))
 	}
 	t, err := rtree.New(clients)
@@ -79,6 +83,23 @@ func TestTrackTransfer(t *testing.T) {
 	}
 	require.Equal(t, []string{"1-1:source", "1:up", "root:root", "2:destination"}, roles)
 
+	// `relayer pending` lists it on its source with its deadline, and every edge
+	pending := inspect.ReadPending(ctx, rt, inspect.DefaultStallRootBlocks)
+	require.Empty(t, pending.Errors)
+	require.Len(t, pending.Messages, 1)
+	pm := pending.Messages[0]
+	require.Equal(t, inspect.Message{Hash: hex.EncodeToString(msgHash), Source: "1-1", Destination: "2", Amount: 30, SentHeight: sent.SentHeight,
+		Status: "SENT", Deadline: 10_000, Left: pm.Left, Waiting: "the claim on 2"}, pm)
+	require.Positive(t, pm.Left)
+	var edges []string
+	for _, e := range pending.Edges {
+		edges = append(edges, e.Child+"->"+e.Parent+":"+e.Status)
+	}
+	require.Equal(t, []string{"1->root:active", "2->root:active", "1-1->1:active"}, edges)
+	var text strings.Builder
+	require.NoError(t, pending.WriteText(&text))
+	require.Contains(t, text.String(), hex.EncodeToString(msgHash))
+
 	h := tr.settle(m.Leaf(), 6)
 	final := track()
 	require.Equal(t, "final", final.Stage)
@@ -101,4 +122,31 @@ func TestTrackTransfer(t *testing.T) {
 	require.Equal(t, "confirmed", done.Stage)
 	require.Equal(t, "CONFIRMED", done.Status)
 	require.Empty(t, done.Waiting)
+}
+
+// TestHealthCheck: inspect.Health (`relayer health-check`) finds nothing wrong with a healthy
+// tree, and reports a chain that does not answer, with its fix, without failing the others.
+func TestHealthCheck(t *testing.T) {
+	tr := newFourChainTree(t)
+	tr.round()
+	ctx := context.Background()
+	opts := inspect.HealthOptions{Stall: inspect.DefaultStallRootBlocks, Now: apptesting.GenesisTime}
+	require.Empty(t, inspect.Health(ctx, tr.relayerTree(), opts))
+
+	var clients []*chainclient.Client
+	for _, name := range tr.relayerTree().Names() {
+		c := tr.relayerTree().Node(name).Client
+		if name == "2" { // chain 2 is stopped
+			c = chainclient.Over("2", "slush-2", func(context.Context, abci.RequestQuery) (abci.ResponseQuery, error) {
+				return abci.ResponseQuery{}, errors.New("connection refused")
+			}, func(context.Context) (int64, error) { return 0, errors.New("connection refused") })
+		}
+		clients = append(clients, c)
+	}
+	stopped, err := rtree.New(clients)
+	require.NoError(t, err)
+	findings := inspect.Health(ctx, stopped, opts)
+	require.Len(t, findings, 1, "%v", findings)
+	require.Equal(t, "2: unreachable: connection refused — fix: start the node (scripts/localnet.sh start 2) or correct its rpc in tree.toml",
+		findings[0].String())
 }

@@ -108,11 +108,10 @@ func Track(ctx context.Context, t *tree.Tree, msgHash []byte, stall uint64) (*Tr
 	tr.Amount, tr.Deadline = m.Amount, m.Deadline
 	tr.Asset, tr.Recipient = m.AssetID.Text(10), hex.EncodeToString(hash.EncodeElement(m.Recipient))
 	dst := t.At(dstPath)
-	if dst == nil {
-		return nil, fmt.Errorf("destination %s is not in tree.toml", tr.Destination)
-	}
-	if tr.Claimed, err = dst.Nullifier(ctx, msgHash, 0); err != nil {
-		return nil, fmt.Errorf("%s: %w", dst.Name, err)
+	if dst != nil {
+		if tr.Claimed, err = dst.Nullifier(ctx, msgHash, 0); err != nil {
+			return nil, fmt.Errorf("%s: %w", dst.Name, err)
+		}
 	}
 	if err := tr.hops(ctx, t, src, srcPath, dstPath, routes, stall); err != nil {
 		return nil, err
@@ -151,7 +150,8 @@ func (tr *Trace) hops(ctx context.Context, t *tree.Tree, src *tree.Node, srcPath
 	for i := 1; i <= len(dstPath); i++ { // each chain from the root down to the destination
 		d := t.At(dstPath[:i])
 		if d == nil {
-			return fmt.Errorf("%s is not in tree.toml", slushtypes.Path(dstPath[:i]))
+			add(slushtypes.Path(dstPath[:i]).String(), "destination", "not in tree.toml: nothing here can claim it")
+			break
 		}
 		now, err := d.RootCommitment(ctx, 0, 0)
 		if err != nil {
@@ -227,6 +227,12 @@ func (tr *Trace) verdict(ctx context.Context, t *tree.Tree, src, dst *tree.Node,
 		return nil
 	}
 	left := fmt.Sprintf("deadline in %d root blocks", tr.Deadline-now.RootHeight)
+	if dst == nil {
+		tr.Stage = "sent"
+		tr.Waiting = fmt.Sprintf("the claim on %s, which is not in tree.toml: nothing here claims it (the fallback route after the deadline); %s",
+			tr.Destination, left)
+		return nil
+	}
 	root, err := t.Root().RootCommitment(ctx, 0, 0)
 	if err != nil {
 		return err

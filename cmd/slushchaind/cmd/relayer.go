@@ -1,16 +1,19 @@
 package cmd
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/slush-tree/slush/relayer"
 	"github.com/slush-tree/slush/relayer/config"
+	"github.com/slush-tree/slush/relayer/inspect"
 )
 
 // relayerCommand is `slushchaind relayer`: the tree's relayer and prover (DESIGN §11).
@@ -22,7 +25,89 @@ func relayerCommand() *cobra.Command {
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
 		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(relayerStartCmd())
+	cmd.AddCommand(relayerStartCmd(), relayerPendingCmd(), relayerHealthCheckCmd())
+	return cmd
+}
+
+// relayerPendingCmd is `slushchaind relayer pending`: what the tree still has to carry.
+func relayerPendingCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "pending",
+		Short: "Show what every edge and chain of the tree has pending: unproven operations, messages, forced operations, routes",
+		Long: `Reads every chain of --config (the relayer's tree.toml) and prints, per edge (child -> parent):
+the parent's record of the child (active/frozen), the child's block heights it accepted and
+finalized, the child's log length against the proven position (unproven operations), the anchor
+lag (root blocks since an update was accepted; STALLED beyond --stall-root-blocks) and the forced
+operations the parent holds for it; then every message sent and not yet confirmed with its
+deadline, the root blocks left and what it waits for (the claim, the confirmation, the route),
+every forced operation with its deadline, and the routed messages in flight. Hashes are hex, for
+'slushchaind bridge track'. Read-only: no key is used. -o json prints the same as one object.`,
+		Example: "slushchaind relayer pending --config .localnet/tree.toml",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t, _, err := openTree(cmd, false)
+			if err != nil {
+				return err
+			}
+			stall, _ := cmd.Flags().GetUint64(flagStall)
+			p := inspect.ReadPending(cmd.Context(), t, stall)
+			if out, _ := cmd.Flags().GetString("output"); out == "json" {
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(p)
+			}
+			return p.WriteText(cmd.OutOrStdout())
+		},
+	}
+	addInspectFlags(cmd)
+	return cmd
+}
+
+// relayerHealthCheckCmd is `slushchaind relayer health-check`.
+func relayerHealthCheckCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "health-check",
+		Short: "Check the tree the relayer serves; exit 1 with one line per problem and its fix",
+		Long: `Checks every chain and edge of --config (the relayer's tree.toml, with its keys): every chain
+reachable, answering as its configured path, synced and making blocks (latest block younger than
+--max-block-age); the relayer's key present on every chain and the operator of every child on its
+parent; keys_dir's ledger.vk and inclusion.vk the ones the chains registered; every parent client
+trusted for at least --min-client-life more; no child frozen; no edge stalled (no update accepted
+for --stall-root-blocks root blocks). Prints one line per problem with its fix and exits 1, or one
+line saying the tree is healthy.`,
+		Example: "slushchaind relayer health-check --config .localnet/tree.toml",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t, cfg, err := openTree(cmd, true)
+			if err != nil {
+				return err
+			}
+			stall, _ := cmd.Flags().GetUint64(flagStall)
+			age, _ := cmd.Flags().GetDuration("max-block-age")
+			life, _ := cmd.Flags().GetDuration("min-client-life")
+			findings := inspect.Health(cmd.Context(), t, inspect.HealthOptions{
+				KeysDir: cfg.KeysDir, MaxBlockAge: age, MinClientLife: life, Stall: stall, Now: time.Now(),
+			})
+			out := cmd.OutOrStdout()
+			if o, _ := cmd.Flags().GetString("output"); o == "json" {
+				if err := json.NewEncoder(out).Encode(map[string]any{"healthy": len(findings) == 0, "findings": findings}); err != nil {
+					return err
+				}
+			} else {
+				for _, f := range findings {
+					fmt.Fprintf(out, "FAIL %s\n", f)
+				}
+				if len(findings) == 0 {
+					fmt.Fprintf(out, "ok: %d chains healthy\n", len(t.Names()))
+				}
+			}
+			if len(findings) > 0 {
+				return fmt.Errorf("%d problem(s)", len(findings))
+			}
+			return nil
+		},
+	}
+	addInspectFlags(cmd)
+	cmd.Flags().Duration("max-block-age", time.Minute, "a chain whose latest block is older than this is reported halted")
+	cmd.Flags().Duration("min-client-life", 24*time.Hour, "a parent client trusted for less than this more is reported")
 	return cmd
 }
 

@@ -48,6 +48,8 @@ func TxCmd() *cobra.Command {
 type BridgeOutResult struct {
 	TxHash string `json:"txhash"`
 	Height int64  `json:"height"`
+	// Timestamp is the block's time (RFC 3339).
+	Timestamp string `json:"timestamp,omitempty"`
 	Code   uint32 `json:"code"`
 	RawLog string `json:"raw_log,omitempty"`
 	// MessageHash is the bridge message's hash, hex: what `bridge track` and every query take.
@@ -113,7 +115,7 @@ slushchaind tx bridge bridge-out "$op" --from user --gas auto --gas-adjustment 1
 			if err != nil {
 				return printResult(clientCtx, BridgeOutResult{TxHash: sent.TxHash}, err)
 			}
-			res := BridgeOutResult{TxHash: included.TxHash, Height: included.Height, Code: included.Code,
+			res := BridgeOutResult{TxHash: included.TxHash, Height: included.Height, Timestamp: included.Timestamp, Code: included.Code,
 				GasUsed: included.GasUsed, GasWanted: included.GasWanted}
 			if included.Code != 0 {
 				res.RawLog = included.RawLog
