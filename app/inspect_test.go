@@ -89,7 +89,7 @@ func TestTrackTransfer(t *testing.T) {
 	require.Len(t, pending.Messages, 1)
 	pm := pending.Messages[0]
 	require.Equal(t, inspect.Message{Hash: hex.EncodeToString(msgHash), Source: "1-1", Destination: "2", Amount: 30, SentHeight: sent.SentHeight,
-		Status: "SENT", Deadline: 10_000, Left: pm.Left, Waiting: "the claim on 2"}, pm)
+		Status: "SENT", Deadline: 10_000, Left: pm.Left, WaitingFor: "claim", Waiting: "the claim on 2"}, pm)
 	require.Positive(t, pm.Left)
 	var edges []string
 	for _, e := range pending.Edges {

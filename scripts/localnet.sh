@@ -46,7 +46,8 @@ max_children=3 # x/validium's default (the seed's narrow tree)
 denom=stake
 keys_dir=$net_dir/keys
 relayer_pid=$net_dir/relayer.pid
-relayer_log=$net_dir/relayer.log
+relayer_log=$net_dir/relayer.log       # the relayer's log (tree.toml log_file: rotated at 20 MB, 3 kept)
+relayer_stderr=$net_dir/relayer.stderr # what it prints before its log is open (start-up errors)
 withheld_file=$net_dir/withheld # paths whose children the relayer does not serve
 
 die() { echo "localnet: $*" >&2; exit 1; }
@@ -59,6 +60,8 @@ home_of() { echo "$net_dir/$(chain_id "$1")"; }
 rpc_port() { echo $((base_port + 10 * $1)); }
 p2p_port() { echo $((base_port + 10 * $1 + 1)); }
 grpc_port() { echo $((base_port + 10 * $1 + 2)); }
+rest_port() { echo $((base_port + 10 * $1 + 3)); }       # REST API (+ app telemetry at /metrics?format=prometheus)
+prometheus_port() { echo $((base_port + 10 * $1 + 4)); } # CometBFT's Prometheus metrics
 metrics_port() { echo $((base_port + 9)); }
 chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run: $0 up)"; }
 # operator_key_file is a chain's operator EdDSA key (DESIGN §3, §9): a random seed made at init,
@@ -237,6 +240,16 @@ init_chain() { # path
   mv "$home" "$(home_of "$path")"
 }
 
+# enable_metrics turns on a chain's Prometheus metrics on the port scheme (each chain its own
+# port): CometBFT's on prometheus_port, the application's telemetry on the REST API
+# (/metrics?format=prometheus). Idempotent: run before every start.
+enable_metrics() { # home index
+  sed -i "s|^prometheus = .*|prometheus = true|; s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"127.0.0.1:$(prometheus_port "$2")\"|" \
+    "$1/config/config.toml"
+  sed -i '/^\[telemetry\]/,/^\[/ { s|^enabled = .*|enabled = true|; s|^prometheus-retention-time = .*|prometheus-retention-time = 600| }' \
+    "$1/config/app.toml"
+}
+
 # port_busy tells whether something listens on a loopback port.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -244,14 +257,16 @@ start_chain() { # path
   local path=$1 i home port
   i=$(index_of "$path"); home=$(home_of "$path")
   if pid_alive "$home/pid"; then return 0; fi
-  for port in $(rpc_port "$i") $(p2p_port "$i") $(grpc_port "$i"); do # never talk to another localnet's chain
+  for port in $(rpc_port "$i") $(p2p_port "$i") $(grpc_port "$i") $(rest_port "$i") $(prometheus_port "$i"); do # never talk to another localnet's chain
     port_busy "$port" && die "port $port (for $(chain_id "$path")) is in use by another process: set SLUSH_LOCALNET_PORT"
   done
+  enable_metrics "$home" "$i"
   nohup "$bin" start --home "$home" \
     --rpc.laddr "tcp://127.0.0.1:$(rpc_port "$i")" \
     --p2p.laddr "tcp://127.0.0.1:$(p2p_port "$i")" \
     --grpc.address "127.0.0.1:$(grpc_port "$i")" \
-    --rpc.pprof_laddr "" --api.enable=false --minimum-gas-prices "0$denom" --log_no_color \
+    --api.enable=true --api.address "tcp://127.0.0.1:$(rest_port "$i")" \
+    --rpc.pprof_laddr "" --minimum-gas-prices "0$denom" --log_no_color \
     >>"$home/node.log" 2>&1 &
   echo $! >"$home/pid"
   echo "started $(chain_id "$path") rpc=$(node_of "$path") home=$home"
@@ -339,7 +354,7 @@ register_child() { # path
   echo "registered $(chain_id "$path") on $pcid as child $idx (bond $bond, tx $hash)"
 }
 
-# write_tree_toml writes the relayer's config (notes/relayer-spec.md): the keys, and per chain
+# write_tree_toml writes the relayer's config (tree.toml: relayer/config, relayer/README.md): the keys, and per chain
 # its RPC, gRPC and the keyring key that signs its transactions (the chain's operator, which
 # is also the registered operator of its children on it).
 write_tree_toml() {
@@ -349,6 +364,9 @@ write_tree_toml() {
     echo "keys_dir = \"$keys_dir\""
     echo "poll_interval = \"1s\""
     echo "metrics_listen = \"127.0.0.1:$(metrics_port)\""
+    echo "log_file = \"$relayer_log\""
+    echo "log_max_mb = 20"
+    echo "log_keep = 3"
     while read -r path; do
       withheld "$path" && continue
       i=$(index_of "$path")
@@ -381,11 +399,11 @@ start_relayer() {
     echo "relayer: NOT STARTED: $bin has no 'relayer start' command; the chains run but nothing moves between them"
     return 0
   fi
-  echo "=== relayer start $(date -u +%FT%TZ) ===" >>"$relayer_log"
-  nohup "$bin" relayer start --config "$net_dir/tree.toml" >>"$relayer_log" 2>&1 &
+  echo "=== relayer start $(date -u +%FT%TZ) ===" >>"$relayer_stderr"
+  nohup "$bin" relayer start --config "$net_dir/tree.toml" >>"$relayer_stderr" 2>&1 &
   echo $! >"$relayer_pid"
   sleep 1
-  pid_alive "$relayer_pid" || { tail -n 20 "$relayer_log" >&2; rm -f "$relayer_pid"; die "the relayer exited at once: see $relayer_log"; }
+  pid_alive "$relayer_pid" || { tail -n 20 "$relayer_stderr" "$relayer_log" >&2; rm -f "$relayer_pid"; die "the relayer exited at once: see $relayer_stderr"; }
   echo "relayer: started (pid $(cat "$relayer_pid"), config $net_dir/tree.toml, log $relayer_log)"
 }
 
@@ -515,7 +533,7 @@ cmd_reset() { # everything but the keys
   cmd_down
   local path
   while read -r path; do rm -rf "$(home_of "$path")"; done < <(chains)
-  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log" "$withheld_file"
+  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$withheld_file"
 }
 
 case "${1:-}" in

@@ -10,8 +10,10 @@ import (
 
 	gogogrpc "github.com/cosmos/gogoproto/grpc"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
@@ -229,6 +231,15 @@ func (q Queries) Round(ctx context.Context, id uint64, atHeight int64) (election
 // Account is an x/auth account, packed (the caller's codec unpacks it).
 func (q Queries) Account(ctx context.Context, address string, atHeight int64) (*authtypes.QueryAccountResponse, error) {
 	return authtypes.NewQueryClient(q.conn).Account(AtHeight(ctx, atHeight), &authtypes.QueryAccountRequest{Address: address})
+}
+
+// Balances are an account's bank balances (the relayer's wallet on the chain).
+func (q Queries) Balances(ctx context.Context, address string, atHeight int64) (sdk.Coins, error) {
+	res, err := banktypes.NewQueryClient(q.conn).AllBalances(AtHeight(ctx, atHeight), &banktypes.QueryAllBalancesRequest{Address: address})
+	if err != nil {
+		return nil, err
+	}
+	return res.Balances, nil
 }
 
 // Simulate runs a signed transaction against the latest state without committing it.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 
 	"github.com/slush-tree/slush/relayer/chainclient"
+	"github.com/slush-tree/slush/relayer/config"
 	"github.com/slush-tree/slush/relayer/tree"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -67,9 +68,8 @@ type Forced struct {
 }
 
 // DefaultStallRootBlocks is how many root heights an edge may go without an accepted update
-// before it reads as stalled (the relayer updates every edge every round: a healthy edge's lag is
-// a few root blocks).
-const DefaultStallRootBlocks = 30
+// before it reads as stalled (tree.toml's stall_root_blocks default).
+const DefaultStallRootBlocks = config.DefaultStallRootBlocks
 
 // ReadEdge reads the edge above c (c must not be the root). stall is the anchor lag from which it
 // reads as stalled.

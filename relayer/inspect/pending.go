@@ -35,8 +35,10 @@ type Message struct {
 	// heights left on the source's clock (negative: past).
 	Deadline uint64 `json:"deadline"`
 	Left     int64  `json:"left"`
-	// Waiting is what it waits for: the claim on its destination, its confirmation, or the route.
-	Waiting string `json:"waiting"`
+	// WaitingFor is what it waits for: claim (on its destination), confirmation (on its source)
+	// or route; Waiting says so for people.
+	WaitingFor string `json:"waiting_for"`
+	Waiting    string `json:"waiting"`
 }
 
 // Route is a routed message a chain passes up or has queued down, not delivered yet.
@@ -90,7 +92,7 @@ func (p *Pending) readChain(ctx context.Context, t *tree.Tree, n *tree.Node) err
 			Hash: hex.EncodeToString(o.MessageHash), Source: n.Name, Destination: slushtypes.VidName(m.DstVid), Amount: m.Amount,
 			SentHeight: o.SentHeight, Status: statusName(o.Status), Deadline: m.Deadline, Left: int64(m.Deadline) - int64(now.RootHeight),
 		}
-		msg.Waiting, err = waiting(ctx, t, msg, o.MessageHash)
+		msg.WaitingFor, msg.Waiting, err = waiting(ctx, t, msg, o.MessageHash)
 		if err != nil {
 			return err
 		}
@@ -109,27 +111,27 @@ func (p *Pending) readChain(ctx context.Context, t *tree.Tree, n *tree.Node) err
 
 // waiting says what an unconfirmed message waits for: its route once routed up or past its
 // deadline, its confirmation once the destination minted it, its claim otherwise.
-func waiting(ctx context.Context, t *tree.Tree, m Message, msgHash []byte) (string, error) {
+func waiting(ctx context.Context, t *tree.Tree, m Message, msgHash []byte) (string, string, error) {
 	if m.Status == "ROUTED_UP" {
-		return "the fallback route (expired unclaimed)", nil
+		return "route", "the fallback route (expired unclaimed)", nil
 	}
 	if m.Left < 0 {
-		return "its expiry (deadline passed): then the fallback route", nil
+		return "route", "its expiry (deadline passed): then the fallback route", nil
 	}
 	path, err := slushtypes.ParsePath(m.Destination)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	dst := t.At(path)
 	if dst == nil {
-		return fmt.Sprintf("the claim on %s, which is not in tree.toml: nothing here claims it (the fallback route after the deadline)", m.Destination), nil
+		return "claim", fmt.Sprintf("the claim on %s, which is not in tree.toml: nothing here claims it (the fallback route after the deadline)", m.Destination), nil
 	}
 	minted, err := dst.Nullifier(ctx, msgHash, 0)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	if minted {
-		return fmt.Sprintf("the confirmation on %s (minted on %s)", m.Source, m.Destination), nil
+		return "confirmation", fmt.Sprintf("the confirmation on %s (minted on %s)", m.Source, m.Destination), nil
 	}
-	return fmt.Sprintf("the claim on %s", m.Destination), nil
+	return "claim", fmt.Sprintf("the claim on %s", m.Destination), nil
 }

@@ -44,11 +44,10 @@ is used.`,
 			if err != nil {
 				return fmt.Errorf("message hash: %w", err)
 			}
-			t, _, err := openTree(cmd, false)
+			t, _, stall, err := openTree(cmd, false)
 			if err != nil {
 				return err
 			}
-			stall, _ := cmd.Flags().GetUint64(flagStall)
 			trace, err := inspect.Track(cmd.Context(), t, msgHash, stall)
 			if err != nil {
 				return err
@@ -69,16 +68,21 @@ const flagStall = "stall-root-blocks"
 func addInspectFlags(cmd *cobra.Command) {
 	cmd.Flags().String("config", "tree.toml", "the tree's relayer config (tree.toml)")
 	cmd.Flags().StringP("output", "o", "text", "text or json")
-	cmd.Flags().Uint64(flagStall, inspect.DefaultStallRootBlocks, "an edge whose child had no update accepted for this many root blocks reads as stalled")
+	cmd.Flags().Uint64(flagStall, 0, "an edge whose child had no update accepted for this many root blocks reads as stalled (0: tree.toml's stall_root_blocks, default 30)")
 }
 
-// openTree opens the tree of --config, read-only unless withKeys.
-func openTree(cmd *cobra.Command, withKeys bool) (*tree.Tree, config.Config, error) {
+// openTree opens the tree of --config, read-only unless withKeys, and the stall threshold
+// (--stall-root-blocks, else tree.toml's).
+func openTree(cmd *cobra.Command, withKeys bool) (*tree.Tree, config.Config, uint64, error) {
 	path, _ := cmd.Flags().GetString("config")
 	cfg, err := config.Load(path)
 	if err != nil {
-		return nil, config.Config{}, err
+		return nil, config.Config{}, 0, err
+	}
+	stall, _ := cmd.Flags().GetUint64(flagStall)
+	if stall == 0 {
+		stall = cfg.StallRootBlocks
 	}
 	t, err := inspect.Open(cfg, withKeys)
-	return t, cfg, err
+	return t, cfg, stall, err
 }

@@ -3,6 +3,7 @@ package cmd
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -14,6 +15,7 @@ import (
 	"github.com/slush-tree/slush/relayer"
 	"github.com/slush-tree/slush/relayer/config"
 	"github.com/slush-tree/slush/relayer/inspect"
+	"github.com/slush-tree/slush/relayer/logfile"
 )
 
 // relayerCommand is `slushchaind relayer`: the tree's relayer and prover (DESIGN §11).
@@ -45,11 +47,10 @@ every forced operation with its deadline, and the routed messages in flight. Has
 		Example: "slushchaind relayer pending --config .localnet/tree.toml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, _, err := openTree(cmd, false)
+			t, _, stall, err := openTree(cmd, false)
 			if err != nil {
 				return err
 			}
-			stall, _ := cmd.Flags().GetUint64(flagStall)
 			p := inspect.ReadPending(cmd.Context(), t, stall)
 			if out, _ := cmd.Flags().GetString("output"); out == "json" {
 				return json.NewEncoder(cmd.OutOrStdout()).Encode(p)
@@ -76,11 +77,10 @@ line saying the tree is healthy.`,
 		Example: "slushchaind relayer health-check --config .localnet/tree.toml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			t, cfg, err := openTree(cmd, true)
+			t, cfg, stall, err := openTree(cmd, true)
 			if err != nil {
 				return err
 			}
-			stall, _ := cmd.Flags().GetUint64(flagStall)
 			age, _ := cmd.Flags().GetDuration("max-block-age")
 			life, _ := cmd.Flags().GetDuration("min-client-life")
 			findings := inspect.Health(cmd.Context(), t, inspect.HealthOptions{
@@ -119,8 +119,10 @@ func relayerStartCmd() *cobra.Command {
 child's ledger batches and submits MsgSubmitUpdate to the parent, syncs root commitments down
 with MsgSyncParent, claims and confirms bridge messages with inclusion proofs and carries
 routed messages. Every decision is re-derived from chain state on each round, so the process
-can be killed and restarted at any point. Logs go to stderr, one line per proof and per
-transaction; Prometheus metrics are served on metrics_listen.`,
+can be killed and restarted at any point. Logs go to stderr, or to log_file (rotated at
+log_max_mb, keeping log_keep older files), one line per proof and per transaction; Prometheus
+metrics (per edge: proven position, log length, unproven operations, anchor lag, stalled; the
+backlog; wallet balances) and /healthz are served on metrics_listen.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			path, _ := cmd.Flags().GetString("config")
@@ -133,7 +135,17 @@ transaction; Prometheus metrics are served on metrics_listen.`,
 			if err := lvl.UnmarshalText([]byte(level)); err != nil {
 				return fmt.Errorf("--log-level: %w", err)
 			}
-			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl}))
+			var out io.Writer = os.Stderr
+			if cfg.LogFile != "" {
+				f, err := logfile.Open(cfg.LogFile, cfg.LogMaxMB, cfg.LogKeep)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				out = f
+			}
+			log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: lvl}))
+			log.Info("relayer starting", "config", path, "chains", len(cfg.Chains))
 			r, err := relayer.New(cfg, log)
 			if err != nil {
 				return err

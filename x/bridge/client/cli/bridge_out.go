@@ -44,22 +44,23 @@ func TxCmd() *cobra.Command {
 }
 
 // BridgeOutResult is what `tx bridge bridge-out` prints once its transaction is in a block: the
-// transaction and the message a user tracks the transfer by.
+// transaction (its fields as `query tx` prints them, 64-bit integers as strings) and the message
+// a user tracks the transfer by.
 type BridgeOutResult struct {
 	TxHash string `json:"txhash"`
-	Height int64  `json:"height"`
+	Height int64  `json:"height,string"`
 	// Timestamp is the block's time (RFC 3339).
 	Timestamp string `json:"timestamp,omitempty"`
 	Code   uint32 `json:"code"`
 	RawLog string `json:"raw_log,omitempty"`
 	// MessageHash is the bridge message's hash, hex: what `bridge track` and every query take.
 	MessageHash string `json:"message_hash,omitempty"`
-	OutboxIndex uint64 `json:"outbox_index"`
+	OutboxIndex uint64 `json:"outbox_index,string"`
 	Destination string `json:"destination,omitempty"`
-	Amount      uint64 `json:"amount"`
-	Deadline    uint64 `json:"deadline"`
-	GasUsed     int64  `json:"gas_used"`
-	GasWanted   int64  `json:"gas_wanted"`
+	Amount      uint64 `json:"amount,string"`
+	Deadline    uint64 `json:"deadline,string"`
+	GasUsed     int64  `json:"gas_used,string"`
+	GasWanted   int64  `json:"gas_wanted,string"`
 }
 
 // BridgeOutCmd submits a signed bridge-out and, once its block is in, prints the message hash

@@ -37,8 +37,9 @@ func TestBridgeOutOutput(t *testing.T) {
 	require.Contains(t, out.String(), "track it: slushchaind bridge track "+want.MessageHashHex)
 	out.Reset()
 	require.NoError(t, printResult(client.Context{Output: &out, OutputFormat: flags.OutputFormatJSON}, res, nil))
-	require.JSONEq(t, `{"txhash":"AB12","height":9,"code":0,"message_hash":"`+want.MessageHashHex+
-		`","outbox_index":3,"destination":"2","amount":30,"deadline":900,"gas_used":0,"gas_wanted":0}`, out.String())
+	require.JSONEq(t, `{"txhash":"AB12","height":"9","code":0,"message_hash":"`+want.MessageHashHex+
+		`","outbox_index":"3","destination":"2","amount":"30","deadline":"900","gas_used":"0","gas_wanted":"0"}`, out.String(),
+		"64-bit integers as strings, as `query tx` prints them")
 }
 
 // TestDecodeBytesArg: an op is read from hex (with or without 0x), base64, or a file holding
