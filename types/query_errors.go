@@ -55,7 +55,7 @@ func IsNotFound(err error) bool {
 // InvalidArgument is the answer to a query whose argument can never name a record (gRPC status
 // InvalidArgument; over abci_query the SDK's ErrInvalidRequest, codespace sdk, code 18).
 func InvalidArgument(format string, args ...any) error {
-	return status.Error(codes.InvalidArgument, fmt.Sprintf(format, args...))
+	return coded{code: codes.InvalidArgument, err: fmt.Errorf(format, args...)}
 }
 
 // CheckHashArg refuses a hash argument that is not 32 canonical bytes, naming what was given:

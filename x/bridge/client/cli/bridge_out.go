@@ -87,6 +87,7 @@ slushchaind tx bridge bridge-out "$op" --from user --gas auto --gas-adjustment 1
 			if err != nil {
 				return err
 			}
+			clientCtx = clientCtx.WithOutput(cmd.OutOrStdout()) // the SDK prints to stdout when Output is unset; so do we
 			op, err := DecodeBytesArg(args[0])
 			if err != nil {
 				return fmt.Errorf("op: %w", err)
