@@ -160,3 +160,4 @@ if [ -n "${SLUSH_DEMO_SUMMARY:-}" ]; then
 fi
 echo
 echo "The tree keeps running: scripts/localnet.sh status | logs [PATH|relayer] | down"
+echo "Explorer: http://127.0.0.1:$(( ${SLUSH_LOCALNET_PORT:-26600} + 8 ))/ ; transfers: $bin bridge track <hash> --config $net_dir/tree.toml"

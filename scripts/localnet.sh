@@ -48,6 +48,8 @@ keys_dir=$net_dir/keys
 relayer_pid=$net_dir/relayer.pid
 relayer_log=$net_dir/relayer.log       # the relayer's log (tree.toml log_file: rotated at 20 MB, 3 kept)
 relayer_stderr=$net_dir/relayer.stderr # what it prints before its log is open (start-up errors)
+explorer_pid=$net_dir/explorer.pid
+explorer_log=$net_dir/explorer.log
 withheld_file=$net_dir/withheld # paths whose children the relayer does not serve
 
 die() { echo "localnet: $*" >&2; exit 1; }
@@ -63,6 +65,7 @@ grpc_port() { echo $((base_port + 10 * $1 + 2)); }
 rest_port() { echo $((base_port + 10 * $1 + 3)); }       # REST API (+ app telemetry at /metrics?format=prometheus)
 prometheus_port() { echo $((base_port + 10 * $1 + 4)); } # CometBFT's Prometheus metrics
 metrics_port() { echo $((base_port + 9)); }
+explorer_port() { echo $((base_port + 8)); }
 chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run: $0 up)"; }
 # operator_key_file is a chain's operator EdDSA key (DESIGN §3, §9): a random seed made at init,
 # whose hash the chain's commitments carry and its parent's child record holds; it signs the
@@ -407,6 +410,18 @@ start_relayer() {
   echo "relayer: started (pid $(cat "$relayer_pid"), config $net_dir/tree.toml, log $relayer_log)"
 }
 
+# start_explorer serves the tree explorer page (slushchaind explorer) on explorer_port, in the
+# background, once tree.toml exists; a binary without the command starts nothing.
+start_explorer() {
+  pid_alive "$explorer_pid" && return 0
+  [ -f "$net_dir/tree.toml" ] || return 0
+  "$bin" explorer --help >/dev/null 2>&1 || return 0
+  port_busy "$(explorer_port)" && { echo "explorer: NOT STARTED: port $(explorer_port) is in use"; return 0; }
+  nohup "$bin" explorer --config "$net_dir/tree.toml" --listen "127.0.0.1:$(explorer_port)" >>"$explorer_log" 2>&1 &
+  echo $! >"$explorer_pid"
+  echo "explorer: http://127.0.0.1:$(explorer_port)/"
+}
+
 relayer_state() {
   if pid_alive "$relayer_pid"; then
     echo "relayer: running (pid $(cat "$relayer_pid"), log $relayer_log)$([ -f "$withheld_file" ] && echo ", withholding the children of: $(tr '\n' ' ' <"$withheld_file")")"
@@ -454,10 +469,12 @@ cmd_up() {
     [ "$path" = root ] || register_child "$path"
   done < <(tree_order)
   start_relayer
+  start_explorer
 }
 
 cmd_down() {
   local path
+  stop_pid "$explorer_pid" explorer
   stop_pid "$relayer_pid" relayer
   while read -r path; do
     stop_pid "$(home_of "$path")/pid" "$(chain_id "$path")"
@@ -471,6 +488,13 @@ cmd_down() {
 # registered children (x/validium). The last line tells whether the relayer runs.
 cmd_status() {
   local path h c fin kids res indent
+  if [ -f "$net_dir/tree.toml" ] && "$bin" relayer status --help >/dev/null 2>&1; then
+    # one process reads the whole tree (relayer/inspect): heights, finality, stalled edges
+    "$bin" relayer status --config "$net_dir/tree.toml" || true
+    relayer_state
+    pid_alive "$explorer_pid" && echo "explorer: http://127.0.0.1:$(explorer_port)/"
+    return 0
+  fi
   printf '%-14s %-12s %-7s %-14s %-18s %s\n' PATH CHAIN-ID HEIGHT COMMITMENT FINALIZED CHILDREN
   while read -r path; do
     indent=$(printf '%*s' $((2 * $(depth_of "$path"))) '')
@@ -492,6 +516,7 @@ cmd_status() {
     printf '%-14s %-12s %-7s %-14s %-18s %s\n' "$indent$path" "$(chain_id "$path")" "$h" "${c:--}" "$fin" "${kids:-?}"
   done < <(tree_order)
   [ "$(chains | wc -l)" -gt 1 ] && relayer_state
+  pid_alive "$explorer_pid" && echo "explorer: http://127.0.0.1:$(explorer_port)/"
   return 0
 }
 
@@ -533,7 +558,7 @@ cmd_reset() { # everything but the keys
   cmd_down
   local path
   while read -r path; do rm -rf "$(home_of "$path")"; done < <(chains)
-  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$withheld_file"
+  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$explorer_log" "$withheld_file"
 }
 
 case "${1:-}" in

@@ -203,6 +203,16 @@ func (q Queries) Finalized(ctx context.Context, index uint32, atHeight int64) (*
 	return res, err
 }
 
+// Finality is, at the root, the finalized root height and commitment (Found false while nothing
+// is final).
+func (q Queries) Finality(ctx context.Context, atHeight int64) (*acceptancetypes.QueryFinalityResponse, error) {
+	res, err := acceptancetypes.NewQueryClient(q.conn).Finality(AtHeight(ctx, atHeight), &acceptancetypes.QueryFinalityRequest{})
+	if IsNotFound(err) {
+		return &acceptancetypes.QueryFinalityResponse{}, nil
+	}
+	return res, err
+}
+
 // FinalizedChildProof is a child's finalized commitment and its path in the chain's
 // finalized-children SMT at a height (the hop an inclusion proof takes through this chain).
 func (q Queries) FinalizedChildProof(ctx context.Context, index uint32, atHeight int64) (*acceptancetypes.QueryFinalizedChildProofResponse, error) {

@@ -3,6 +3,7 @@ package inspect
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -75,4 +76,70 @@ func (p *Pending) WriteText(w io.Writer) error {
 		fmt.Fprintf(w, "unreadable: %s\n", e)
 	}
 	return nil
+}
+
+// WriteText writes the tree for people, one line per chain depth-first (indented by depth): its
+// height and root clock, latest commitment, finality and lag, its status on its parent with the
+// edge's unproven operations and anchor lag, then how much is in flight.
+func (v *TreeView) WriteText(w io.Writer) error {
+	edges := map[string]Edge{}
+	for _, e := range v.Edges {
+		edges[e.Child] = e
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "PATH\tCHAIN-ID\tHEIGHT\tROOT CLOCK\tCOMMITMENT\tFINALIZED\tLAG\tSTATUS\tUNPROVEN\tANCHOR LAG\t")
+	for _, c := range depthFirst(v.Chains) {
+		indent := strings.Repeat("  ", depth(c.Path))
+		if !c.Reachable {
+			fmt.Fprintf(tw, "%s%s\t%s\tdown\t\t\t\t\t%s\t\t\t\n", indent, c.Path, c.ChainID, c.Status)
+			continue
+		}
+		fin := "-"
+		if c.Finalized > 0 {
+			fin = fmt.Sprintf("h%d", c.Finalized)
+		}
+		unproven, lag := "", ""
+		if e, ok := edges[c.Path]; ok {
+			unproven, lag = fmt.Sprintf("%d", e.Unproven), fmt.Sprintf("%d", e.AnchorLag)
+			if e.Stalled {
+				lag += " STALLED"
+			}
+		}
+		fmt.Fprintf(tw, "%s%s\t%s\t%d\t%d\t%s\t%s\t%d\t%s\t%s\t%s\t\n", indent, c.Path, c.ChainID, c.Height, c.RootClock,
+			short(c.Commitment), fin, c.Lag, c.Status, unproven, lag)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "in flight: %d messages, %d routes (slushchaind relayer pending for details)\n", len(v.Messages), len(v.Routes))
+	for _, e := range v.Errors {
+		fmt.Fprintf(w, "unreadable: %s\n", e)
+	}
+	return nil
+}
+
+// depthFirst orders chains depth-first, children by index, as the localnet's status prints them.
+func depthFirst(chains []ChainView) []ChainView {
+	kids := map[string][]ChainView{}
+	for _, c := range chains {
+		kids[c.Parent] = append(kids[c.Parent], c)
+	}
+	var out []ChainView
+	var walk func(parent string)
+	walk = func(parent string) {
+		for _, c := range kids[parent] {
+			out = append(out, c)
+			walk(c.Path)
+		}
+	}
+	walk("")
+	return out
+}
+
+// depth is a path's depth ("root" 0, "1-2" 2).
+func depth(path string) int {
+	if path == "root" {
+		return 0
+	}
+	return strings.Count(path, "-") + 1
 }

@@ -58,6 +58,7 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		ledgercli.LedgerCmd(),
 		relayerCommand(),
 		bridgeCommand(),
+		explorerCommand(),
 		electioncli.ElectionCmd(),
 		operatorKeyCommand(),
 		treecli.ParentClientCmd(),

@@ -27,7 +27,36 @@ func relayerCommand() *cobra.Command {
 		PersistentPreRunE: func(*cobra.Command, []string) error { return nil },
 		RunE:              func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(relayerStartCmd(), relayerPendingCmd(), relayerHealthCheckCmd())
+	cmd.AddCommand(relayerStartCmd(), relayerStatusCmd(), relayerPendingCmd(), relayerHealthCheckCmd())
+	return cmd
+}
+
+// relayerStatusCmd is `slushchaind relayer status`: the tree in one table, in one process.
+func relayerStatusCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show every chain of the tree: height, commitment, finality and lag, status, stalled edges",
+		Long: `Reads every chain of --config (the relayer's tree.toml) and prints one line per chain,
+depth-first: its height and root clock, latest own commitment, how far it is final (at the root
+the finalized root height, elsewhere its block height its parent finalized) and the lag behind
+it, its status on its parent, and its edge's unproven operations and anchor lag (STALLED past
+--stall-root-blocks); then how many messages and routes are in flight. What scripts/localnet.sh
+status prints. Read-only: no key is used. -o json prints the explorer's JSON.`,
+		Example: "slushchaind relayer status --config .localnet/tree.toml",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			t, _, stall, err := openTree(cmd, false)
+			if err != nil {
+				return err
+			}
+			v := inspect.ReadTree(cmd.Context(), t, stall)
+			if out, _ := cmd.Flags().GetString("output"); out == "json" {
+				return json.NewEncoder(cmd.OutOrStdout()).Encode(v)
+			}
+			return v.WriteText(cmd.OutOrStdout())
+		},
+	}
+	addInspectFlags(cmd)
 	return cmd
 }
 
