@@ -49,6 +49,8 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	if err != nil {
 		return nil, err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "claimed", "msg", hex.EncodeToString(nullifier), "src", slushtypes.VidName(m.SrcVid),
+		"amount", m.Amount, "root_height", msg.RootHeight, "receipt_index", index)
 	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimed{
 		MessageHash: nullifier, Amount: m.Amount, RootHeight: msg.RootHeight, ReceiptIndex: index,
 		MessageHashHex: hex.EncodeToString(nullifier), Source: slushtypes.VidName(m.SrcVid),

@@ -59,6 +59,8 @@ func (k Keeper) bridgeOut(ctx context.Context, opBytes []byte) (types.OutgoingMe
 	if err := k.FrozenSender.Set(ctx, burnt.Op.From); err != nil {
 		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "bridge-out", "msg", hex.EncodeToString(out.MessageHash), "dst", slushtypes.VidName(m.DstVid),
+		"amount", m.Amount, "account", burnt.Op.From, "outbox_index", burnt.OutboxIndex, "deadline", m.Deadline)
 	return out, burnt, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBridgeOut{
 		MessageHash: out.MessageHash, MessageHashHex: hex.EncodeToString(out.MessageHash), AccountIndex: burnt.Op.From,
 		OutboxIndex: burnt.OutboxIndex, Destination: slushtypes.VidName(m.DstVid), Amount: m.Amount, Deadline: m.Deadline,
@@ -114,6 +116,8 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 	if err := k.FrozenSender.Remove(ctx, out.AccountIndex); err != nil {
 		return err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "confirmed: the destination's receipt is final", "msg", hex.EncodeToString(out.MessageHash),
+		"account", out.AccountIndex, "root_height", msg.RootHeight)
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConfirmed{
 		MessageHash: out.MessageHash, AccountIndex: out.AccountIndex, MessageHashHex: hex.EncodeToString(out.MessageHash),
 	})
