@@ -25,7 +25,7 @@ func TestMonitorGaugesAndHealthz(t *testing.T) {
 	r.metrics.InitChains([]string{"root", "1"}, []string{"1"})
 	lastAnchor := map[string]uint64{}
 	healthy := &inspect.Pending{
-		Edges: []inspect.Edge{{Child: "1", Parent: "root", Status: "active", ChildLog: 12, AcceptedLog: 8, Unproven: 4, AnchorLag: 3, AcceptedAnchor: 40}},
+		Edges:    []inspect.Edge{{Child: "1", Parent: "root", Status: "active", ChildLog: 12, AcceptedLog: 8, Unproven: 4, AnchorLag: 3, AcceptedAnchor: 40}},
 		Messages: []inspect.Message{{WaitingFor: "claim"}, {WaitingFor: "claim"}, {WaitingFor: "confirmation"}},
 	}
 	r.observe(healthy, lastAnchor)

@@ -66,15 +66,15 @@ type Client struct {
 	rpc      *rpchttp.HTTP
 	heightFn func(context.Context) (int64, error) // a client Over a query function, without RPC
 	conn     Conn
-	cdc     codec.Codec
-	txCfg   client.TxConfig
-	kr      keyring.Keyring
-	keyName string
-	addr    sdk.AccAddress
-	gas     uint64
-	timeout time.Duration
-	log     *slog.Logger
-	rec     Recorder
+	cdc      codec.Codec
+	txCfg    client.TxConfig
+	kr       keyring.Keyring
+	keyName  string
+	addr     sdk.AccAddress
+	gas      uint64
+	timeout  time.Duration
+	log      *slog.Logger
+	rec      Recorder
 
 	txMu     sync.Mutex // one key signs every tx of this chain: one tx at a time
 	acctNum  uint64

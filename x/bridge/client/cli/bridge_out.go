@@ -51,8 +51,8 @@ type BridgeOutResult struct {
 	Height int64  `json:"height,string"`
 	// Timestamp is the block's time (RFC 3339).
 	Timestamp string `json:"timestamp,omitempty"`
-	Code   uint32 `json:"code"`
-	RawLog string `json:"raw_log,omitempty"`
+	Code      uint32 `json:"code"`
+	RawLog    string `json:"raw_log,omitempty"`
 	// MessageHash is the bridge message's hash, hex: what `bridge track` and every query take.
 	MessageHash string `json:"message_hash,omitempty"`
 	OutboxIndex uint64 `json:"outbox_index,string"`
