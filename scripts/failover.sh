@@ -141,7 +141,7 @@ fi
 cand_key=$(dirname "$($localnet operator-key "$v")")/operator-$v.candidate.key
 [ -f "$cand_key" ] || new_operator_key "$cand_key"
 cand_hash=$("$bin" operator-key show --key-file "$cand_key" --hash-only)
-cand_operator=$("$bin" keys show operator -a --keyring-backend test --home "$(home "$p")")
+cand_operator=$("$bin" keys show relayer -a --keyring-backend test --home "$(home "$p")")
 voted() { # child: its vote is in the round already (a rerun of the script)
   local vid; vid=$(q "$1" tree commitment 0 | jq -r '.commitment.fields.vid // empty')
   [ -n "$vid" ] && q "$p" election votes "$round" | jq -e --arg vid "$vid" '[.votes[]? | select(.voter_vid == $vid)] | length > 0' >/dev/null
@@ -179,7 +179,7 @@ export_height=$(q "$v" tree commitment-by-hash "$finalized" | jq -r '.commitment
 $localnet relayer-stop >/dev/null
 # the elected operator bonds itself (its account on p is the relayer's, idle while it is stopped)
 bond=$(q "$p" validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
-submit "$p" "bond of the elected operator" "$bin" tx validium post-bond "$idx" "$bond" --from operator \
+submit "$p" "bond of the elected operator" "$bin" tx validium post-bond "$idx" "$bond" --from relayer \
   --home "$(home "$p")" --keyring-backend test --chain-id "$pcid" --gas 300000 >/dev/null
 say "the elected operator bonded $bond on $pcid for $vcid"
 $localnet stop "$v" >/dev/null

@@ -48,6 +48,10 @@ keys_dir=$net_dir/keys
 relayer_pid=$net_dir/relayer.pid
 relayer_log=$net_dir/relayer.log       # the relayer's log (tree.toml log_file: rotated at 20 MB, 3 kept)
 relayer_stderr=$net_dir/relayer.stderr # what it prints before its log is open (start-up errors)
+# relayer_key is the relayer's own account on every chain (issue 19): it registers the chain's
+# children, so it is their operator, and signs every transaction the relayer sends; people use
+# `operator` (and `user`) for their own transactions, which then never race its sequence.
+relayer_key=relayer
 explorer_pid=$net_dir/explorer.pid
 explorer_log=$net_dir/explorer.log
 withheld_file=$net_dir/withheld # paths whose children the relayer does not serve
@@ -196,9 +200,10 @@ init_chain() { # path
   home=$(home_of "$path").init; cid=$(chain_id "$path"); parent=$(parent_of "$path")
   rm -rf "$home"
   "$bin" init "$cid" --chain-id "$cid" --home "$home" --default-denom "$denom" >/dev/null 2>&1
-  # validator: the chain's only validator; operator: signs this chain's txs for its children
-  # (registration, and the relayer's updates, syncs, claims); user: a plain account
-  for key in validator operator user; do
+  # validator: the chain's only validator; relayer: the relayer's own key (registers this chain's
+  # children and signs their updates, its syncs, claims, confirmations); operator: the chain
+  # operator's manual transactions (e.g. post-bond after a failover); user: a plain account
+  for key in validator operator user "$relayer_key"; do
     "$bin" keys add "$key" --keyring-backend test --home "$home" >/dev/null 2>&1
     "$bin" genesis add-genesis-account "$key" 1000000000000$denom --keyring-backend test --home "$home" >/dev/null
   done
@@ -328,7 +333,7 @@ same_child() { # child-json operator-address genesis-ledger-root operator-key-ha
 }
 
 # register_child registers path on its parent (DESIGN §5: bonded, signed by the parent's
-# operator account) with the ledger verifying key and its genesis roots, waits for the block
+# relayer account, which becomes the child's operator) with the ledger verifying key and its genesis roots, waits for the block
 # and checks the parent's record. A child already registered the same way is kept.
 register_child() { # path
   local path=$1 parent pcid home phome info idx lroot oroot rroot child operator bond res code hash okh
@@ -337,7 +342,8 @@ register_child() { # path
   idx=$(jq -r .child_index <<<"$info"); lroot=$(jq -r .genesis_ledger_root <<<"$info"); oroot=$(jq -r .genesis_outbox_root <<<"$info")
   rroot=$(jq -r .genesis_receipt_root <<<"$info")
   [ "$idx" = "$(last_index "$path")" ] || die "$path: genesis child index $idx"
-  operator=$("$bin" keys show operator -a --keyring-backend test --home "$phome")
+  operator=$("$bin" keys show "$relayer_key" -a --keyring-backend test --home "$phome") ||
+    die "$pcid has no '$relayer_key' key (a localnet made before issue 19: run '$0 clean')"
   okh=$(operator_key_hash "$path")
   child=$(q "$parent" validium child "$idx")
   if [ -n "$child" ]; then
@@ -349,7 +355,7 @@ register_child() { # path
   [ -n "$bond" ] || die "cannot read x/validium params of $pcid"
   res=$(tx_submit "$(node_of "$parent")" "register $path on $pcid" \
     "$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" "$rroot" \
-    --operator-key-hash "$okh" --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
+    --operator-key-hash "$okh" --from "$relayer_key" --home "$phome" --keyring-backend test --chain-id "$pcid" \
     --node "$(node_of "$parent")" --gas 600000) || die "registering $path failed (see above)"
   hash=$(jq -r .txhash <<<"$res")
   child=$(q "$parent" validium child "$idx")
@@ -358,8 +364,8 @@ register_child() { # path
 }
 
 # write_tree_toml writes the relayer's config (tree.toml: relayer/config, relayer/README.md): the keys, and per chain
-# its RPC, gRPC and the keyring key that signs its transactions (the chain's operator, which
-# is also the registered operator of its children on it).
+# its RPC, gRPC and the keyring key that signs its transactions (the relayer's own key, which is
+# also the registered operator of its children on it).
 write_tree_toml() {
   local path i
   {
@@ -380,7 +386,7 @@ write_tree_toml() {
       echo "rpc = \"$(node_of "$path")\""
       echo "grpc = \"127.0.0.1:$(grpc_port "$i")\""
       echo "home = \"$(home_of "$path")\""
-      echo "key = \"operator\""
+      echo "key = \"$relayer_key\""
     done < <(tree_order)
   } >"$net_dir/tree.toml"
 }
