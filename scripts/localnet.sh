@@ -190,6 +190,13 @@ make_keys() {
       --random --out "$keys_dir"
     echo "$shape" >"$keys_dir/ledger.shape"
   fi
+  # the same ledger circuit without claim sections proves the batches that claim nothing
+  if [ ! -f "$keys_dir/ledger-transfer.vk" ]; then
+    echo "keys: ledger transfer circuit (no claim sections), $shape (random setup, NOT for production)..."
+    "$bin" circuits setup --circuit ledger-transfer --account-depth "$account_depth" --outbox-depth 20 \
+      --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
+      --random --out "$keys_dir"
+  fi
 }
 
 # init_chain initializes a chain's home in a scratch directory and moves it in place when
@@ -229,6 +236,9 @@ init_chain() { # path
     --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$claim_depth" --home "$home"
   if [ -f "$keys_dir/inclusion.vk" ]; then
     "$bin" genesis set-inclusion-key "$keys_dir/inclusion.vk" --max-depth "$(cat "$keys_dir/inclusion.depth")" --home "$home"
+  fi
+  if [ -f "$keys_dir/ledger.vk" ]; then # children register only with the tree's ledger keys
+    "$bin" genesis set-ledger-keys "$keys_dir/ledger.vk" "$keys_dir/ledger-transfer.vk" --home "$home"
   fi
   for d in ${SLUSH_DEPOSITS:-}; do # PATH:OWNER:ASSET:AMOUNT
     IFS=: read -r dpath owner asset amount <<<"$d"
@@ -322,19 +332,21 @@ start_tree() {
 }
 
 # same_child tells whether a parent's child record (JSON) is the registration register_child
-# makes: same operator, operator key, ledger verifying key and genesis ledger root. (The empty
+# makes: same operator, operator key, ledger verifying keys and genesis ledger root. (The empty
 # ledger's root does not depend on the vid: a child is identified by its index, which its path
 # fixes.)
 same_child() { # child-json operator-address genesis-ledger-root operator-key-hash
   [ "$(jq -r .child.operator <<<"$1")" = "$2" ] &&
     [ "$(jq -r .child.verifying_key <<<"$1")" = "$(base64 -w0 "$keys_dir/ledger.vk")" ] &&
+    [ "$(jq -r .child.transfer_verifying_key <<<"$1")" = "$(base64 -w0 "$keys_dir/ledger-transfer.vk")" ] &&
     [ "$(jq -r .child.genesis_ledger_root <<<"$1" | b64hex)" = "$3" ] &&
     [ "$(jq -r '.child.operator_key_hash // ""' <<<"$1" | b64hex)" = "$4" ]
 }
 
 # register_child registers path on its parent (DESIGN §5: bonded, signed by the parent's
-# relayer account, which becomes the child's operator) with the ledger verifying key and its genesis roots, waits for the block
-# and checks the parent's record. A child already registered the same way is kept.
+# relayer account, which becomes the child's operator) with the ledger verifying keys and its
+# genesis roots, waits for the block and checks the parent's record. A child already registered
+# the same way is kept.
 register_child() { # path
   local path=$1 parent pcid home phome info idx lroot oroot rroot child operator bond res code hash okh
   parent=$(parent_of "$path"); pcid=$(chain_id "$parent"); home=$(home_of "$path"); phome=$(home_of "$parent")
@@ -355,7 +367,7 @@ register_child() { # path
   [ -n "$bond" ] || die "cannot read x/validium params of $pcid"
   res=$(tx_submit "$(node_of "$parent")" "register $path on $pcid" \
     "$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" "$rroot" \
-    --operator-key-hash "$okh" --from "$relayer_key" --home "$phome" --keyring-backend test --chain-id "$pcid" \
+    --transfer-verifying-key "$keys_dir/ledger-transfer.vk" --operator-key-hash "$okh" --from "$relayer_key" --home "$phome" --keyring-backend test --chain-id "$pcid" \
     --node "$(node_of "$parent")" --gas 600000) || die "registering $path failed (see above)"
   hash=$(jq -r .txhash <<<"$res")
   child=$(q "$parent" validium child "$idx")

@@ -69,6 +69,9 @@ const (
 	DomainAccumulator Domain = 10
 	// DomainOperatorKey tags an operator public key hash.
 	DomainOperatorKey Domain = 11
+	// DomainProofStatement tags the statement of an inner proof verified inside another
+	// circuit: the hash of its public inputs (package recursion).
+	DomainProofStatement Domain = 12
 )
 
 // Width, FullRounds and PartialRounds are the Poseidon2 parameters in use.

@@ -85,13 +85,18 @@ func ReadProvingKey(r io.Reader) (groth16.ProvingKey, error) {
 	return pk, nil
 }
 
+// marshalKeys is the compressed encoding of a key pair.
+func marshalKeys(pk groth16.ProvingKey, vk groth16.VerifyingKey) (pkb, vkb []byte, err error) {
+	if pkb, err = MarshalProvingKey(pk); err != nil {
+		return nil, nil, err
+	}
+	vkb, err = MarshalVerifyingKey(vk)
+	return pkb, vkb, err
+}
+
 // WriteKeys writes <dir>/<name>.pk and <dir>/<name>.vk.
 func WriteKeys(dir, name string, pk groth16.ProvingKey, vk groth16.VerifyingKey) error {
-	pkb, err := MarshalProvingKey(pk)
-	if err != nil {
-		return err
-	}
-	vkb, err := MarshalVerifyingKey(vk)
+	pkb, vkb, err := marshalKeys(pk, vk)
 	if err != nil {
 		return err
 	}

@@ -288,3 +288,33 @@ func TestClaimSlotsBound(t *testing.T) {
 		t.Fatalf("a claim without its witness was built: %v", err)
 	}
 }
+
+// TestTransferCircuitRefusesClaims: the transfer circuit (Params.Transfer, no claim section)
+// proves a batch that claims nothing, and no assignment of a claimed bridge-in satisfies it:
+// with no section to prove the message, the slots' claim chain cannot be matched (issue 15).
+func TestTransferCircuitRefusesClaims(t *testing.T) {
+	tp := claimParams.Transfer()
+	if tp.ClaimSlots != 0 || tp.InclusionDepth != 0 || tp.BatchSize != claimParams.BatchSize || tp.AccountDepth != claimParams.AccountDepth {
+		t.Fatalf("Transfer() = %+v", tp)
+	}
+
+	f := newFixture(t, claimParams)
+	b, err := NewBatchBuilder(f.s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Add(f.transfer(t, f.alice, f.aliceIdx, owner(f.bob), 10, 0)); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := b.Build(claimAnchor, hash.Uint64(1), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain.Params = tp
+	test.NewAssert(t).NoError(solve(t, tp, mustAssign(t, plain)), "a batch that claims nothing")
+
+	msgs, ws := twoClaims(t)
+	_, w := claimBatch(t, ws, msgs...)
+	w.Params, w.Claims = tp, nil
+	test.NewAssert(t).Error(solve(t, tp, mustAssign(t, w)), "claimed bridge-ins without claim sections")
+}

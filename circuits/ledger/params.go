@@ -55,7 +55,8 @@ type Params struct {
 	InclusionDepth int
 }
 
-// DefaultParams are the production parameters.
+// DefaultParams are the production parameters of the claim circuit; Transfer gives the
+// transfer circuit's.
 var DefaultParams = Params{AccountDepth: 24, OutboxDepth: smt.DefaultAccumulatorDepth, BatchSize: 16,
 	ClaimSlots: 2, InclusionDepth: inclusion.DefaultMaxDepth}
 
@@ -83,6 +84,14 @@ func (p Params) Validate() error {
 		return fmt.Errorf("%w: inclusion depth %d", ErrParams, p.InclusionDepth)
 	}
 	return nil
+}
+
+// Transfer is p without claim sections: the transfer circuit, which proves the batches that
+// claim nothing. At the production parameters it stays under 2^19 constraints, so Groth16's
+// FFT domain is half the claim circuit's (issue 15; BENCHMARKS.md "Proven transfers per second").
+func (p Params) Transfer() Params {
+	p.ClaimSlots, p.InclusionDepth = 0, 0
+	return p
 }
 
 // pathDepth is the length of the second (shared account/outbox) path of a slot.

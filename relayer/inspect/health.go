@@ -56,6 +56,7 @@ func Health(ctx context.Context, t *tree.Tree, opts HealthOptions) []Finding {
 	var out []Finding
 	add := func(chain, problem, fix string) { out = append(out, Finding{Chain: chain, Problem: problem, Fix: fix}) }
 	ledgerVK, inclusionVK := readKey(opts.KeysDir, "ledger.vk", add), readKey(opts.KeysDir, "inclusion.vk", add)
+	transferVK := readOptionalKey(opts.KeysDir, "ledger-transfer.vk")
 	up := map[string]bool{}
 	for _, name := range t.Names() {
 		n := t.Node(name)
@@ -68,7 +69,7 @@ func Health(ctx context.Context, t *tree.Tree, opts HealthOptions) []Finding {
 		if n.Parent == nil || !up[name] || !up[n.Parent.Name] {
 			continue
 		}
-		edgeHealth(ctx, n, opts, ledgerVK, add)
+		edgeHealth(ctx, n, opts, ledgerVK, transferVK, add)
 	}
 	return out
 }
@@ -81,6 +82,18 @@ func readKey(dir, file string, add func(chain, problem, fix string)) []byte {
 	bz, err := os.ReadFile(filepath.Join(dir, file))
 	if err != nil {
 		add("relayer", fmt.Sprintf("cannot read keys_dir/%s: %v", file, err), "point keys_dir in tree.toml at the keys the tree was set up with")
+	}
+	return bz
+}
+
+// readOptionalKey reads a verifying key of keys_dir that a tree may do without (nil if absent).
+func readOptionalKey(dir, file string) []byte {
+	if dir == "" {
+		return nil
+	}
+	bz, err := os.ReadFile(filepath.Join(dir, file))
+	if err != nil {
+		return nil
 	}
 	return bz
 }
@@ -147,7 +160,7 @@ func clientHealth(ctx context.Context, n *tree.Node, opts HealthOptions, add fun
 }
 
 // edgeHealth checks what a parent holds of a child.
-func edgeHealth(ctx context.Context, c *tree.Node, opts HealthOptions, ledgerVK []byte, add func(chain, problem, fix string)) {
+func edgeHealth(ctx context.Context, c *tree.Node, opts HealthOptions, ledgerVK, transferVK []byte, add func(chain, problem, fix string)) {
 	edge := fmt.Sprintf("%s -> %s", c.Name, c.Parent.Name)
 	rec, err := c.Parent.Child(ctx, c.Index, 0)
 	if chainclient.IsNotFound(err) {
@@ -175,6 +188,10 @@ func edgeHealth(ctx context.Context, c *tree.Node, opts HealthOptions, ledgerVK 
 	}
 	if ledgerVK != nil && !bytes.Equal(child.VerifyingKey, ledgerVK) {
 		add(edge, fmt.Sprintf("%s registered another ledger verifying key than keys_dir/ledger.vk: the relayer cannot prove its updates", c.Name),
+			"point keys_dir at the keys the tree was set up with")
+	}
+	if len(child.TransferVerifyingKey) > 0 && !bytes.Equal(child.TransferVerifyingKey, transferVK) {
+		add(edge, fmt.Sprintf("%s registered a transfer verifying key that is not keys_dir/ledger-transfer.vk: the relayer cannot prove its claim-free batches", c.Name),
 			"point keys_dir at the keys the tree was set up with")
 	}
 }

@@ -25,8 +25,10 @@ import (
 // ends into chained batches (DESIGN §5 "Bursts"; none when nothing was logged), proves each
 // batch's claims under the target's anchor, checks the replay ends at the target's roots, proves
 // the batches and returns the update (without operator, index and prev), with the exit proofs of
-// its exit entries.
-func (pl *Planner) proveUpdate(ctx context.Context, c *tree.Node, target treetypes.OwnCommitment, pos uint64, ends []uint64, hc int64) (*validiumtypes.MsgSubmitUpdate, error) {
+// its exit entries. With transfer, the batches that claim nothing are proven with the transfer
+// circuit (issue 15).
+func (pl *Planner) proveUpdate(ctx context.Context, c *tree.Node, target treetypes.OwnCommitment, pos uint64, ends []uint64, transfer bool, hc int64,
+) (*validiumtypes.MsgSubmitUpdate, error) {
 	ops, err := replay.FetchLog(ctx, c, pos, target.LogLength, hc)
 	if err != nil {
 		return nil, err
@@ -58,12 +60,14 @@ func (pl *Planner) proveUpdate(ctx context.Context, c *tree.Node, target treetyp
 	}
 	msg.Histogram, msg.Subtree = report.Histogram, report.Subtree
 	for i, w := range witnesses {
-		proof, err := pl.prover.ProveBatch(w, "chain", c.Name, "batch", fmt.Sprintf("%d/%d", i+1, len(witnesses)), "entries", entries[i],
-			"claims", len(w.Claims), "batch_size", c.LedgerParams.BatchSize, "anchor", target.Fields.AnchorHeight)
+		proof, used, err := pl.prover.ProveBatch(w, transfer, "chain", c.Name, "batch", fmt.Sprintf("%d/%d", i+1, len(witnesses)),
+			"entries", entries[i], "claims", len(w.Claims), "batch_size", c.LedgerParams.BatchSize, "anchor", target.Fields.AnchorHeight)
 		if err != nil {
 			return nil, err
 		}
-		msg.Batches = append(msg.Batches, validiumtypes.NewLedgerBatch(w.Public, entries[i], proof))
+		b := validiumtypes.NewLedgerBatch(w.Public, entries[i], proof)
+		b.Transfer = used
+		msg.Batches = append(msg.Batches, b)
 	}
 	return msg, nil
 }

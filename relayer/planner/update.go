@@ -99,6 +99,10 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	if !bytes.Equal(child.VerifyingKey, pl.prover.LedgerVK()) {
 		return nil, fmt.Errorf("%s registered another ledger verifying key than keys_dir/ledger.vk", c.Name)
 	}
+	transfer, err := pl.transferCircuit(c.Name, child)
+	if err != nil {
+		return nil, err
+	}
 
 	// the proven position: the log length of the accepted commitment (or 0 before the first update)
 	ledgerNow, err := c.Ledger(ctx, hc)
@@ -171,7 +175,7 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		return nil, err
 	}
 
-	msg, err := pl.proveUpdate(ctx, c, target, pos, ends, hc)
+	msg, err := pl.proveUpdate(ctx, c, target, pos, ends, transfer, hc)
 	if err != nil {
 		c.Replica.Drop()                       // it may have moved: rebuild next time
 		if errors.Is(err, witness.ErrNotYet) { // a claim is not final under the anchor yet: try later
@@ -194,4 +198,16 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 				"block", res.Height)
 		},
 	}}, nil
+}
+
+// transferCircuit tells whether c's claim-free batches are proven with the transfer circuit:
+// when c registered a transfer verifying key, which must then be keys_dir/ledger-transfer.vk.
+func (pl *Planner) transferCircuit(name string, child validiumtypes.Child) (bool, error) {
+	if len(child.TransferVerifyingKey) == 0 {
+		return false, nil
+	}
+	if !bytes.Equal(child.TransferVerifyingKey, pl.prover.TransferVK()) {
+		return false, fmt.Errorf("%s registered another transfer verifying key than keys_dir/ledger-transfer.vk", name)
+	}
+	return true, nil
 }

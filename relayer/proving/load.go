@@ -2,7 +2,9 @@ package proving
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -21,7 +23,11 @@ import (
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
-// Load reads ledger.pk/.vk and inclusion.pk/.vk/.depth from dir and compiles both circuits.
+// transferKeys is the file name (without .pk/.vk) of the transfer circuit's keys.
+const transferKeys = "ledger-transfer"
+
+// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk when present) and
+// inclusion.pk/.vk/.depth from dir and compiles the circuits.
 // The ledger shape is the one every non-root chain of t uses (they must agree: one key proves
 // them all); the inclusion depth must be the one the root verifies.
 func Load(ctx context.Context, dir string, t *tree.Tree, log *slog.Logger, m *metrics.Metrics) (*Prover, error) {
@@ -79,6 +85,34 @@ func (p *Prover) loadLedger(dir string, shape ledgertypes.Params) error {
 		return fmt.Errorf("ledger.pk does not match the chains' ledger params %+v: %w", shape, err)
 	}
 	p.log.Info("ledger circuit ready", "constraints", p.ledgerCCS.GetNbConstraints(), "seconds", time.Since(t).Seconds())
+	return p.loadTransfer(dir, shape)
+}
+
+// loadTransfer loads keys_dir/ledger-transfer.pk/.vk when present and compiles the transfer
+// circuit (the ledger circuit of shape without claim sections); without them every batch is
+// proven with the claim circuit.
+func (p *Prover) loadTransfer(dir string, shape ledgertypes.Params) error {
+	vkRaw, err := os.ReadFile(filepath.Join(dir, transferKeys+".vk"))
+	if errors.Is(err, fs.ErrNotExist) {
+		p.log.Info("no transfer circuit keys: every batch is proven with the claim circuit", "dir", dir)
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t := time.Now()
+	tc := &transferCircuit{vkRaw: vkRaw}
+	if tc.pk, tc.vk, err = keys.LoadKeys(dir, transferKeys, validiumtypes.UpdatePublicInputs); err != nil {
+		return fmt.Errorf("transfer keys in %s: %w", dir, err)
+	}
+	if tc.ccs, err = ledger.Compile(shape.Ledger().Transfer()); err != nil {
+		return err
+	}
+	if err := keys.CheckProvingKeyShape(tc.ccs, tc.pk); err != nil {
+		return fmt.Errorf("%s.pk does not match the chains' ledger params %+v without claim sections: %w", transferKeys, shape, err)
+	}
+	p.transfer = tc
+	p.log.Info("transfer circuit ready", "constraints", tc.ccs.GetNbConstraints(), "seconds", time.Since(t).Seconds())
 	return nil
 }
 

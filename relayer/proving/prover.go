@@ -19,6 +19,15 @@ import (
 	"github.com/slush-tree/slush/relayer/metrics"
 )
 
+// transferCircuit is the ledger circuit without claim sections (issue 15), which proves the
+// batches that claim nothing faster than the claim circuit.
+type transferCircuit struct {
+	ccs   constraint.ConstraintSystem
+	pk    groth16.ProvingKey
+	vk    groth16.VerifyingKey
+	vkRaw []byte
+}
+
 // Prover proves with the circuits the relayer compiled at start.
 type Prover struct {
 	ledgerParams ledgertypes.Params
@@ -26,6 +35,7 @@ type Prover struct {
 	ledgerPK     groth16.ProvingKey
 	ledgerVK     groth16.VerifyingKey
 	ledgerVKRaw  []byte
+	transfer     *transferCircuit // nil without keys_dir/ledger-transfer.*
 	inclDepth    int
 	inclCCS      constraint.ConstraintSystem
 	inclPK       groth16.ProvingKey
@@ -44,18 +54,35 @@ func (p *Prover) LedgerParams() ledgertypes.Params { return p.ledgerParams }
 // LedgerVK is keys_dir/ledger.vk as written: the verifying key children register.
 func (p *Prover) LedgerVK() []byte { return p.ledgerVKRaw }
 
+// TransferVK is keys_dir/ledger-transfer.vk as written (nil without it): the transfer circuit's
+// verifying key children register with --transfer-verifying-key.
+func (p *Prover) TransferVK() []byte {
+	if p.transfer == nil {
+		return nil
+	}
+	return p.transfer.vkRaw
+}
+
 // InclusionDepth is the deepest path the inclusion circuit proves.
 func (p *Prover) InclusionDepth() int { return p.inclDepth }
 
-// ProveBatch proves a ledger batch and verifies the proof.
-func (p *Prover) ProveBatch(w ledger.Witness, attrs ...any) ([]byte, error) {
-	done := p.timer("ledger", attrs...)
-	proof, pub, err := ledger.ProveBatch(p.ledgerCCS, p.ledgerPK, w)
+// ProveBatch proves a ledger batch and verifies the proof. With transfer set and no claim in
+// the batch it proves with the transfer circuit (the caller checked the child registered its
+// key); it returns whether it did.
+func (p *Prover) ProveBatch(w ledger.Witness, transfer bool, attrs ...any) ([]byte, bool, error) {
+	ccs, pk, vk, kind := p.ledgerCCS, p.ledgerPK, p.ledgerVK, "ledger"
+	transfer = transfer && p.transfer != nil && len(w.Claims) == 0
+	if transfer {
+		w.Params = w.Params.Transfer()
+		ccs, pk, vk, kind = p.transfer.ccs, p.transfer.pk, p.transfer.vk, "ledger-transfer"
+	}
+	done := p.timer(kind, attrs...)
+	proof, pub, err := ledger.ProveBatch(ccs, pk, w)
 	if err == nil {
-		err = ledger.VerifyBatch(p.ledgerVK, proof, pub)
+		err = ledger.VerifyBatch(vk, proof, pub)
 	}
 	done(err)
-	return proof, err
+	return proof, transfer, err
 }
 
 // ProveInclusion checks and proves an inclusion witness, verifying the proof before it is sent.

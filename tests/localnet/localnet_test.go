@@ -236,6 +236,7 @@ type child struct {
 	Index             uint32 `json:"index"`
 	Operator          string `json:"operator"`
 	VerifyingKey      []byte `json:"verifying_key"`
+	TransferKey       []byte `json:"transfer_verifying_key"`
 	Status            string `json:"status"`
 	GenesisLedgerRoot []byte `json:"genesis_ledger_root"`
 	OutboxRoot        []byte `json:"outbox_root"`
@@ -311,6 +312,8 @@ func TestLocalnetTree(t *testing.T) {
 
 	vk, err := os.ReadFile(filepath.Join(l.dir, "keys", "ledger.vk"))
 	require.NoError(t, err)
+	transferVK, err := os.ReadFile(filepath.Join(l.dir, "keys", "ledger-transfer.vk"))
+	require.NoError(t, err)
 	for _, edge := range []struct{ parent, child, parentHome string }{
 		{"root", "1", "slush-root"}, {"1", "1-1", "slush-1"},
 	} {
@@ -323,10 +326,11 @@ func TestLocalnetTree(t *testing.T) {
 		require.Equal(t, uint32(1), c.Index)
 		require.Equal(t, "CHILD_STATUS_ACTIVE", c.Status)
 		require.Equal(t, vk, c.VerifyingKey, "the tree's ledger verifying key")
+		require.Equal(t, transferVK, c.TransferKey, "the tree's transfer circuit verifying key")
 		operator, err := exec.Command(l.bin, "keys", "show", "relayer", "-a", "--keyring-backend", "test",
 			"--home", filepath.Join(l.dir, edge.parentHome)).Output()
 		require.NoError(t, err)
-		require.Equal(t, strings.TrimSpace(string(operator)), c.Operator, "signed by the parent's operator")
+		require.Equal(t, strings.TrimSpace(string(operator)), c.Operator, "registered by the parent's relayer account, its operator")
 		// the roots computed from the child's genesis are the running child's own (no tx yet)
 		var own ownLedger
 		l.query(ports[edge.child], &own, "bridge", "ledger")

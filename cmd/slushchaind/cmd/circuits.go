@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,8 +34,13 @@ const (
 	flagBeacon    = "beacon"
 	flagProof     = "proof"
 	flagStatement = "statement"
+	flagCacheDir  = "cache-dir"
+	flagNoCache   = "no-cache"
 	inclusionName = "inclusion"
 	ledgerName    = "ledger"
+	// transferName is the ledger circuit without claim sections (issue 15), for batches that
+	// claim nothing; children register its verifying key with --transfer-verifying-key.
+	transferName = "ledger-transfer"
 )
 
 // circuitsCommand groups the offline circuit tools: sizes, development keys, proving, verifying.
@@ -49,14 +55,15 @@ func circuitsCommand() *cobra.Command {
 
 // circuitSpec is the circuit a command works on, read from the shared flags.
 type circuitSpec struct {
-	name     string        // inclusionName or ledgerName
+	name     string        // inclusionName, ledgerName or transferName
 	maxDepth int           // inclusion: deepest source validium
 	ledger   ledger.Params // ledger: the batch circuit's shape
 }
 
 // addCircuitFlags declares the flags that select a circuit and its shape.
 func addCircuitFlags(cmd *cobra.Command) {
-	cmd.Flags().String(flagCircuit, inclusionName, "circuit: inclusion (bridge inclusion proof) or ledger (a child's update batch)")
+	cmd.Flags().String(flagCircuit, inclusionName,
+		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch) or ledger-transfer (a batch that claims nothing)")
 	cmd.Flags().Int(flagMaxDepth, 8, "inclusion: deepest source validium the circuit accepts")
 	ledgercli.AddParamsFlags(cmd, "ledger: ")
 }
@@ -72,20 +79,27 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 			return circuitSpec{}, fmt.Errorf("--%s %d: must be 1..16", flagMaxDepth, depth)
 		}
 		return circuitSpec{name: name, maxDepth: depth}, nil
-	case ledgerName:
+	case ledgerName, transferName:
 		lp, err := ledgercli.ReadParamsFlags(cmd)
 		if err != nil {
 			return circuitSpec{}, err
 		}
-		return circuitSpec{name: name, ledger: lp.Ledger()}, nil
+		shape := lp.Ledger()
+		if name == transferName {
+			shape = shape.Transfer()
+		}
+		return circuitSpec{name: name, ledger: shape}, nil
 	default:
-		return circuitSpec{}, fmt.Errorf("--%s %q: want %s or %s", flagCircuit, name, inclusionName, ledgerName)
+		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s or %s", flagCircuit, name, inclusionName, ledgerName, transferName)
 	}
 }
 
+// isLedger tells whether the circuit is a ledger batch circuit (with or without claim sections).
+func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == transferName }
+
 // publicInputs is the number of public inputs of the circuit's verifying key.
 func (s circuitSpec) publicInputs() int {
-	if s.name == ledgerName {
+	if s.isLedger() {
 		return ledger.NbPublicInputs
 	}
 	return bridgetypes.InclusionPublicInputs
@@ -93,14 +107,14 @@ func (s circuitSpec) publicInputs() int {
 
 // compile compiles the selected circuit.
 func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
-	if s.name == ledgerName {
+	if s.isLedger() {
 		return ledger.Compile(s.ledger)
 	}
 	return prover.CompileInclusion(s.maxDepth)
 }
 
 func (s circuitSpec) describe() string {
-	if s.name == ledgerName {
+	if s.isLedger() {
 		return fmt.Sprintf("ledger batch (Groth16, BN254), account depth %d, outbox depth %d, batch size %d, %d claim sections of depth %d",
 			s.ledger.AccountDepth, s.ledger.OutboxDepth, s.ledger.BatchSize, s.ledger.ClaimSlots, s.ledger.InclusionDepth)
 	}
@@ -108,7 +122,7 @@ func (s circuitSpec) describe() string {
 }
 
 func (s circuitSpec) publicInputNames() string {
-	if s.name == ledgerName {
+	if s.isLedger() {
 		return "vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
 	}
 	return "root commitment, root height, leaf hash, destination vid, kind"
@@ -144,8 +158,14 @@ func circuitsInfoCmd() *cobra.Command {
 func circuitsSetupCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "setup",
-		Short: "Make DEVELOPMENT proving/verifying keys for the inclusion or ledger circuit (NOT for production)",
-		Long: `Writes <out>/<circuit>.pk and <out>/<circuit>.vk (circuit = inclusion or ledger).
+		Short: "Make DEVELOPMENT proving/verifying keys for the inclusion or a ledger circuit (NOT for production)",
+		Long: `Writes <out>/<circuit>.pk and <out>/<circuit>.vk (circuit = inclusion, ledger or
+ledger-transfer: the ledger circuit without claim sections, which proves batches that claim
+nothing about 1.6x faster at the production shape).
+
+Keys come from the development key cache when it holds them for this exact circuit (by the
+digest of its compiled constraint system, outside the work tree: --cache-dir); otherwise the
+setup runs, reports its progress every 10 s on stderr and stores its keys there.
 
 By default runs gnark's MPC setup with no contributions, sealed with a public beacon:
 deterministic and insecure (anyone can recompute the toxic waste). With --random it runs
@@ -158,7 +178,8 @@ then Seal with a public random beacon) and distributes the resulting keys.
 The ledger shape must be the chain's bridge genesis LedgerParams (slushchaind genesis
 set-ledger-params); the outbox depth is fixed at 20.`,
 		Example: `slushchaind circuits setup --circuit inclusion --max-depth 2 --out keys
-slushchaind circuits setup --circuit ledger --account-depth 8 --batch-size 4 --random --out keys`,
+slushchaind circuits setup --circuit ledger --account-depth 8 --batch-size 4 --random --out keys
+slushchaind circuits setup --circuit ledger-transfer --account-depth 8 --batch-size 4 --random --out keys`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec, err := readCircuitSpec(cmd)
@@ -173,18 +194,13 @@ slushchaind circuits setup --circuit ledger --account-depth 8 --batch-size 4 --r
 				return err
 			}
 			start := time.Now()
-			var (
-				pk   groth16.ProvingKey
-				vk   groth16.VerifyingKey
-				kind string
-			)
+			kind, cacheKind := "deterministic beacon setup", fmt.Sprintf("beacon-%x", sha256.Sum256([]byte(beacon)))
+			setup := func() (groth16.ProvingKey, groth16.VerifyingKey, error) { return keys.DevSetup(ccs, []byte(beacon)) }
 			if random {
-				pk, vk, err = groth16.Setup(ccs)
-				kind = "random single-party setup"
-			} else {
-				pk, vk, err = keys.DevSetup(ccs, []byte(beacon))
-				kind = "deterministic beacon setup"
+				kind, cacheKind = "random single-party setup", "random"
+				setup = func() (groth16.ProvingKey, groth16.VerifyingKey, error) { return groth16.Setup(ccs) }
 			}
+			pk, vk, from, err := cachedSetup(cmd, ccs, cacheKind, setup)
 			if err != nil {
 				return err
 			}
@@ -193,8 +209,8 @@ slushchaind circuits setup --circuit ledger --account-depth 8 --batch-size 4 --r
 				return err
 			}
 			pkPath, vkPath := filepath.Join(dir, spec.name+".pk"), filepath.Join(dir, spec.name+".vk")
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d bytes) and %s (%d bytes): %d constraints, %s in %.1f s (development keys: NOT for production)\n",
-				pkPath, fileSize(pkPath), vkPath, fileSize(vkPath), ccs.GetNbConstraints(), kind, took.Seconds())
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s (%d bytes) and %s (%d bytes): %d constraints, %s %s in %.1f s (development keys: NOT for production)\n",
+				pkPath, fileSize(pkPath), vkPath, fileSize(vkPath), ccs.GetNbConstraints(), kind, from, took.Seconds())
 			return nil
 		},
 	}
@@ -202,6 +218,8 @@ slushchaind circuits setup --circuit ledger --account-depth 8 --batch-size 4 --r
 	cmd.Flags().String(flagOut, "keys", "directory to write <circuit>.pk and <circuit>.vk to")
 	cmd.Flags().String(flagBeacon, "slush-dev-beacon", "public beacon that seals the deterministic development setup")
 	cmd.Flags().Bool(flagRandom, false, "use gnark's random single-party setup (fast, not reproducible; NOT for production)")
+	cmd.Flags().String(flagCacheDir, "", "development key cache, keyed by circuit digest (default $SLUSH_KEY_CACHE, else $XDG_CACHE_HOME/slush/keys)")
+	cmd.Flags().Bool(flagNoCache, false, "always run the setup; neither read nor write the key cache")
 	return cmd
 }
 
@@ -246,7 +264,7 @@ transfer from that key to another; the rest of the batch is padding.`,
 				return fmt.Errorf("%w: check the shape flags", err)
 			}
 			var proof, statement []byte
-			if spec.name == ledgerName {
+			if spec.isLedger() {
 				pathStr, _ := cmd.Flags().GetString(flagPath)
 				proof, statement, err = proveExampleBatch(ccs, pk, spec.ledger, pathStr)
 			} else {
@@ -343,8 +361,8 @@ func circuitsVerifyCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			name, _ := cmd.Flags().GetString(flagCircuit)
-			if name != inclusionName && name != ledgerName {
-				return fmt.Errorf("--%s %q: want %s or %s", flagCircuit, name, inclusionName, ledgerName)
+			if name != inclusionName && name != ledgerName && name != transferName {
+				return fmt.Errorf("--%s %q: want %s, %s or %s", flagCircuit, name, inclusionName, ledgerName, transferName)
 			}
 			spec := circuitSpec{name: name}
 			dir, _ := cmd.Flags().GetString(flagKeysDir)
@@ -366,7 +384,7 @@ func circuitsVerifyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if name == ledgerName {
+			if spec.isLedger() {
 				pub, err := ledger.ParsePublicInputs(stBytes)
 				if err != nil {
 					return err
@@ -400,4 +418,27 @@ func circuitsVerifyCmd() *cobra.Command {
 // shortHex is the first 6 bytes of an element's canonical encoding, for human output.
 func shortHex(e fr.Element) string {
 	return fmt.Sprintf("%x…", hash.EncodeElement(e)[:6])
+}
+
+// cachedSetup runs setup through the development key cache (keys.Cache, by circuit digest,
+// outside the work tree) unless --no-cache, and says where the keys came from.
+func cachedSetup(cmd *cobra.Command, ccs constraint.ConstraintSystem, kind string,
+	setup func() (groth16.ProvingKey, groth16.VerifyingKey, error),
+) (groth16.ProvingKey, groth16.VerifyingKey, string, error) {
+	if off, _ := cmd.Flags().GetBool(flagNoCache); off {
+		pk, vk, err := setup()
+		return pk, vk, "made (cache off)", err
+	}
+	dir, _ := cmd.Flags().GetString(flagCacheDir)
+	if dir == "" {
+		var err error
+		if dir, err = keys.DefaultCacheDir(); err != nil {
+			return nil, nil, "", err
+		}
+	}
+	pk, vk, hit, err := keys.Cache{Dir: dir, Progress: cmd.ErrOrStderr()}.Setup(ccs, kind, setup)
+	if hit {
+		return pk, vk, "read from the key cache " + dir, err
+	}
+	return pk, vk, "made and cached in " + dir, err
 }

@@ -17,7 +17,7 @@ import (
 func TestCircuitsLedgerSetupProveVerify(t *testing.T) {
 	dir := t.TempDir()
 	shape := []string{"--circuit", "ledger", "--account-depth", "1", "--batch-size", "1"}
-	out, err := execCLI(t, append([]string{"circuits", "setup", "--random", "--out", dir}, shape...)...)
+	out, err := execCLI(t, append([]string{"circuits", "setup", "--random", "--no-cache", "--out", dir}, shape...)...)
 	require.NoError(t, err, out)
 	require.Contains(t, out, "NOT for production")
 	vk, err := os.ReadFile(filepath.Join(dir, "ledger.vk"))
@@ -54,6 +54,42 @@ func TestCircuitsLedgerSetupProveVerify(t *testing.T) {
 	require.ErrorContains(t, err, "check the shape flags", out)
 }
 
+// TestCircuitsTransferSetupCached: `circuits setup --circuit ledger-transfer` makes the keys of
+// the ledger circuit without claim sections, whose example batch proves and verifies; a second
+// setup of the same circuit reads the same keys from the key cache (by circuit digest) instead
+// of running again, and --no-cache runs it again.
+func TestCircuitsTransferSetupCached(t *testing.T) {
+	dir, cache := t.TempDir(), t.TempDir()
+	shape := []string{"--circuit", "ledger-transfer", "--account-depth", "1", "--batch-size", "1"}
+	setup := append([]string{"circuits", "setup", "--random", "--out", dir, "--cache-dir", cache}, shape...)
+	out, err := execCLI(t, setup...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "made and cached in "+cache)
+	first, err := os.ReadFile(filepath.Join(dir, "ledger-transfer.vk"))
+	require.NoError(t, err)
+
+	out, err = execCLI(t, setup...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "read from the key cache "+cache)
+	again, err := os.ReadFile(filepath.Join(dir, "ledger-transfer.vk"))
+	require.NoError(t, err)
+	require.Equal(t, first, again, "the cached keys")
+
+	out, err = execCLI(t, append(setup, "--no-cache")...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "made (cache off)")
+	fresh, err := os.ReadFile(filepath.Join(dir, "ledger-transfer.vk"))
+	require.NoError(t, err)
+	require.NotEqual(t, first, fresh, "a new random setup")
+
+	out, err = execCLI(t, append([]string{"circuits", "prove", "--keys", dir, "--out", dir, "--path", "1"}, shape...)...)
+	require.NoError(t, err, out)
+	out, err = execCLI(t, "circuits", "verify", "--circuit", "ledger-transfer", "--keys", dir,
+		"--proof", filepath.Join(dir, "proof.bin"), "--statement", filepath.Join(dir, "statement.bin"))
+	require.NoError(t, err, out)
+	require.Contains(t, out, "proof valid: ledger batch of 1")
+}
+
 // TestCircuitsFlags: shapes the bridge genesis would refuse are refused before any work.
 func TestCircuitsFlags(t *testing.T) {
 	for _, tc := range []struct {
@@ -61,11 +97,11 @@ func TestCircuitsFlags(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion or ledger`},
+		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger or ledger-transfer`},
 		{"ledger outbox depth", []string{"circuits", "setup", "--circuit", "ledger", "--outbox-depth", "10", "--out", t.TempDir()}, "outbox depth 10"},
 		{"ledger batch zero", []string{"circuits", "info", "--circuit", "ledger", "--batch-size", "0"}, "batch size 0"},
 		{"inclusion depth zero", []string{"circuits", "info", "--max-depth", "0"}, "must be 1..16"},
-		{"verify unknown circuit", []string{"circuits", "verify", "--circuit", "nope"}, `"nope": want inclusion or ledger`},
+		{"verify unknown circuit", []string{"circuits", "verify", "--circuit", "nope"}, `"nope": want inclusion, ledger or ledger-transfer`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := execCLI(t, tc.args...)

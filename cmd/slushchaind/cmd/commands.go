@@ -21,6 +21,7 @@ import (
 	electioncli "github.com/slush-tree/slush/x/election/client/cli"
 	ledgercli "github.com/slush-tree/slush/x/ledger/client/cli"
 	treecli "github.com/slush-tree/slush/x/tree/client/cli"
+	validiumcli "github.com/slush-tree/slush/x/validium/client/cli"
 )
 
 // This file only wires commands. A module's hand-written commands live in its
@@ -78,6 +79,7 @@ func genesisCommand(enc app.EncodingConfig, basics module.BasicManager) *cobra.C
 		ledgercli.AddLedgerDepositCmd(home),
 		ledgercli.RegistrationInfoCmd(home),
 		bridgecli.SetInclusionKeyCmd(home),
+		validiumcli.SetLedgerKeysCmd(home),
 		adoptExportCmd(basics, home),
 	)
 	return cmd

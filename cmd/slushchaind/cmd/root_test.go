@@ -66,6 +66,8 @@ func TestRootCommandBuilds(t *testing.T) {
 		{[]string{"ledger", "balance"}, []string{"owner", "asset", "node"}},
 		// x/bridge
 		{[]string{"genesis", "set-inclusion-key"}, []string{"home", "max-depth"}},
+		// x/validium
+		{[]string{"genesis", "set-ledger-keys"}, []string{"home"}},
 		// x/election
 		{[]string{"election", "report"}, []string{"node-p", "node-hop", "node-voter", "witness-file", "child", "seed", "key-file", "from", "chain-id"}},
 		{[]string{"election", "vote"}, []string{"node-p", "node-hop", "node-voter", "round", "candidate-operator", "candidate-key-hash", "key-file", "from"}},
@@ -73,7 +75,7 @@ func TestRootCommandBuilds(t *testing.T) {
 		// tools
 		{[]string{"genesis", "adopt-export"}, []string{"home", "node-p", "genesis-time"}},
 		{[]string{"circuits", "info"}, nil},
-		{[]string{"circuits", "setup"}, []string{"circuit", "max-depth", "account-depth", "outbox-depth", "batch-size", "claim-slots", "claim-depth", "random", "out"}},
+		{[]string{"circuits", "setup"}, []string{"circuit", "max-depth", "account-depth", "outbox-depth", "batch-size", "claim-slots", "claim-depth", "random", "out", "cache-dir", "no-cache"}},
 		{[]string{"operator-key", "show"}, []string{"seed", "key-file", "hash-only"}},
 		{[]string{"relayer", "start"}, []string{"config", "log-level"}},
 		{[]string{"simulate", "tree"}, nil},

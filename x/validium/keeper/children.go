@@ -20,7 +20,8 @@ import (
 )
 
 // registerChild assigns the next free index (DESIGN §3: 1..max_children), escrows the bond
-// and stores the child as active. The verifying key must pass keys.CheckVerifyingKey.
+// and stores the child as active. The verifying keys (claim circuit, and the optional transfer
+// circuit) must pass keys.CheckVerifyingKey.
 func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg *types.MsgRegisterChild) (uint32, []uint32, error) {
 	vk, bond := msg.VerifyingKey, msg.Bond
 	id, err := k.tree.GetIdentity(ctx)
@@ -32,6 +33,21 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	}
 	if _, err := keys.CheckVerifyingKey(vk, types.UpdatePublicInputs); err != nil {
 		return 0, nil, errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return 0, nil, err
+	}
+	if err := types.CheckRegisteredKey("verifying_key", params.LedgerKeyHash, vk); err != nil {
+		return 0, nil, err
+	}
+	if len(msg.TransferVerifyingKey) > 0 {
+		if err := types.CheckRegisteredKey("transfer_verifying_key", params.TransferKeyHash, msg.TransferVerifyingKey); err != nil {
+			return 0, nil, err
+		}
+		if _, err := keys.CheckVerifyingKey(msg.TransferVerifyingKey, types.UpdatePublicInputs); err != nil {
+			return 0, nil, errorsmod.Wrapf(types.ErrInvalidVerifyingKey, "transfer key: %v", err)
+		}
 	}
 	if _, err := hash.DecodeElement(msg.GenesisLedgerRoot); err != nil {
 		return 0, nil, errorsmod.Wrapf(types.ErrInvalidField, "genesis_ledger_root: %v", err)
@@ -57,17 +73,18 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 		return 0, nil, err
 	}
 	child := types.Child{
-		Index:             index,
-		Operator:          operatorStr,
-		VerifyingKey:      vk,
-		Bond:              bond,
-		Status:            types.ChildStatus_CHILD_STATUS_ACTIVE,
-		RegisteredHeight:  sdk.UnwrapSDKContext(ctx).BlockHeight(),
-		LedgerRoot:        msg.GenesisLedgerRoot,
-		GenesisLedgerRoot: msg.GenesisLedgerRoot,
-		OutboxRoot:        msg.GenesisOutboxRoot,
-		ReceiptRoot:       msg.GenesisReceiptRoot,
-		OperatorKeyHash:   msg.OperatorKeyHash,
+		Index:                index,
+		Operator:             operatorStr,
+		VerifyingKey:         vk,
+		TransferVerifyingKey: msg.TransferVerifyingKey,
+		Bond:                 bond,
+		Status:               types.ChildStatus_CHILD_STATUS_ACTIVE,
+		RegisteredHeight:     sdk.UnwrapSDKContext(ctx).BlockHeight(),
+		LedgerRoot:           msg.GenesisLedgerRoot,
+		GenesisLedgerRoot:    msg.GenesisLedgerRoot,
+		OutboxRoot:           msg.GenesisOutboxRoot,
+		ReceiptRoot:          msg.GenesisReceiptRoot,
+		OperatorKeyHash:      msg.OperatorKeyHash,
 	}
 	if err := k.Children.Set(ctx, index, child); err != nil {
 		return 0, nil, err

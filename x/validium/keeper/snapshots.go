@@ -10,14 +10,14 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// recordSnapshot keeps the child record an accepted update left (without the verifying key) and
+// recordSnapshot keeps the child record an accepted update left (without the verifying keys) and
 // the forced operations it consumed (recordRouting then files the inbox entries it consumed
 // first, see consumeEntries), so a re-election can roll the child back to any commitment
 // that may still become or be its finalized one; it prunes the snapshots older than both the
 // child's finalized commitment and its oldest kept history entry. recordUpdate calls it.
 func (k Keeper) recordSnapshot(ctx context.Context, child types.Child, consumed []types.ForcedOperation) error {
 	snap := child
-	snap.VerifyingKey = nil
+	snap.VerifyingKey, snap.TransferVerifyingKey = nil, nil
 	if err := k.Snapshots.Set(ctx, collections.Join(child.Index, child.LatestCommitment), snap); err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	slushtypes "github.com/slush-tree/slush/types"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend/groth16"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -279,7 +280,8 @@ func batchInputs(child types.Child, c commitment.Commitment, heads []fr.Element,
 
 // verifyBatches charges the verification gas of every batch before any is verified (DESIGN §5:
 // verification is priced, and an update's proofs are paid for up front), then verifies each
-// batch against the child's registered verifying key.
+// batch against the child's registered key of the circuit it names: the claim circuit, or the
+// transfer circuit, which cannot prove a claim (issue 15).
 func (k Keeper) verifyBatches(ctx context.Context, params types.Params, child types.Child, batches []types.LedgerBatch, inputs [][]fr.Element) error {
 	if len(batches) == 0 {
 		return nil
@@ -288,16 +290,33 @@ func (k Keeper) verifyBatches(ctx context.Context, params types.Params, child ty
 	perProof = saturatingAdd(perProof, params.VerifyGasFlat)
 	gas := saturatingMul(perProof, uint64(len(batches)))
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(gas, "validium update proof verification")
-	vk, err := k.vks.Get(child.VerifyingKey, types.UpdatePublicInputs)
-	if err != nil {
-		return errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
-	}
 	for i, b := range batches {
+		vk, err := k.batchKey(child, b.Transfer)
+		if err != nil {
+			return errorsmod.Wrapf(err, "batch %d", i)
+		}
 		if err := prover.VerifyProof(vk, b.Proof, inputs[i]); err != nil {
 			return errorsmod.Wrapf(types.ErrInvalidProof, "batch %d: %v", i, err)
 		}
 	}
 	return nil
+}
+
+// batchKey is the child's parsed verifying key of the transfer circuit (transfer) or of the
+// claim circuit.
+func (k Keeper) batchKey(child types.Child, transfer bool) (groth16.VerifyingKey, error) {
+	raw := child.VerifyingKey
+	if transfer {
+		if len(child.TransferVerifyingKey) == 0 {
+			return nil, errorsmod.Wrapf(types.ErrNoTransferKey, "child %d", child.Index)
+		}
+		raw = child.TransferVerifyingKey
+	}
+	vk, err := k.vks.Get(raw, types.UpdatePublicInputs)
+	if err != nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
+	}
+	return vk, nil
 }
 
 // saturatingMul is a·b, or the largest uint64 where that overflows (gas params are governance's).

@@ -1,12 +1,14 @@
 package keeper_test
 
 import (
+	"crypto/sha256"
 	"fmt"
 
 	storetypes "cosmossdk.io/store/types"
 
 	"cosmossdk.io/collections"
 
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -191,4 +193,93 @@ func (s *KeeperTestSuite) TestSubmitUpdateWithoutBatches() {
 	s.anchors.declare(forced.Deadline)
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, res.Commitment, forced.Deadline))
 	s.Require().ErrorIs(err, types.ErrForcedOpExpired)
+}
+
+// TestSubmitUpdateTransferCircuit proves a batch that claims nothing may be proven with the
+// child's transfer circuit (issue 15: the ledger circuit without claim sections, 1.6x faster at
+// the production shape) and names it with LedgerBatch.Transfer; that each proof verifies only
+// against the key of the circuit it names; and that a child registered without a transfer key
+// cannot use one.
+func (s *KeeperTestSuite) TestSubmitUpdateTransferCircuit() {
+	c := s.setupUpdates()
+	m, _ := s.forceDeposit(c, "alice", 40)
+	msg := s.provenUpdate(c, 1, nil, 5, s.proveTransferCircuit, []inbound{forcedIn(m)})
+	s.Require().True(msg.Batches[0].Transfer)
+
+	cases := []struct {
+		name    string
+		edit    func(m *types.MsgSubmitUpdate)
+		child   func(ch *types.Child)
+		wantErr error
+	}{
+		{"a transfer-circuit proof named as a claim-circuit proof", func(m *types.MsgSubmitUpdate) { m.Batches[0].Transfer = false },
+			nil, types.ErrInvalidProof},
+		{"a child without a transfer key", nil, func(ch *types.Child) { ch.TransferVerifyingKey = nil }, types.ErrNoTransferKey},
+		{"a transfer key that does not parse", nil, func(ch *types.Child) { ch.TransferVerifyingKey = []byte{1, 2, 3} },
+			types.ErrInvalidVerifyingKey},
+		{"the claim circuit's key registered as the transfer key", nil, func(ch *types.Child) {
+			ch.TransferVerifyingKey = ch.VerifyingKey
+		}, types.ErrInvalidProof},
+	}
+	for _, tc := range cases {
+		s.Run(tc.name, func() {
+			bad := cloneUpdate(msg)
+			if tc.edit != nil {
+				tc.edit(bad)
+			}
+			branch, _ := s.env.Ctx.CacheContext()
+			if tc.child != nil {
+				ch, err := s.keeper.Children.Get(branch, 1)
+				s.Require().NoError(err)
+				tc.child(&ch)
+				s.Require().NoError(s.keeper.Children.Set(branch, 1, ch))
+			}
+			_, err := s.msgs.SubmitUpdate(branch, bad)
+			s.Require().ErrorIs(err, tc.wantErr)
+		})
+	}
+
+	_, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+	s.Require().NoError(err, "the transfer-circuit proof against the registered transfer key")
+
+	// a claim-circuit proof named as a transfer-circuit proof is refused too
+	next := s.update(c, 1, nil, 6, c.deposit("bob", 5))
+	s.Require().Equal(uint32(ledger.SourceClaim), next.InboxEntries[0].Source)
+	child, err := s.keeper.Children.Get(s.env.Ctx, 1)
+	s.Require().NoError(err)
+	next.PrevCommitment = child.LatestCommitment
+	next.Batches[0].Transfer = true
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
+	s.Require().ErrorIs(err, types.ErrInvalidProof)
+	next.Batches[0].Transfer = false
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
+	s.Require().NoError(err, "the same proof named as the claim circuit's")
+}
+
+// TestRegisterChildTreeKeys proves a parent whose params pin the tree's ledger keys (SHA-256 of
+// the claim and transfer circuits' verifying keys) registers a child only with exactly those
+// keys: a registering operator cannot hold its chain to a circuit of its own choosing.
+func (s *KeeperTestSuite) TestRegisterChildTreeKeys() {
+	s.anchors = s.newAnchors(5)
+	claimKey, transferKey := s.ledgerKeys().vk, s.transferKeys().vk
+	p, err := s.keeper.Params.Get(s.env.Ctx)
+	s.Require().NoError(err)
+	claimSum, transferSum := sha256.Sum256(claimKey), sha256.Sum256(transferKey)
+	p.LedgerKeyHash, p.TransferKeyHash = claimSum[:], transferSum[:]
+	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
+	c := newChildLedger(s, []uint8{1})
+	lr, or, rr := c.roots(s)
+	register := func(vk, transfer []byte) error {
+		branch, _ := s.env.Ctx.CacheContext()
+		_, err := s.msgs.RegisterChild(branch, &types.MsgRegisterChild{
+			Operator: s.operator(1).String(), VerifyingKey: vk, TransferVerifyingKey: transfer, Bond: types.DefaultMinChildBond,
+			GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
+		})
+		return err
+	}
+	s.Require().ErrorIs(register(s.vk, transferKey), types.ErrUnexpectedVerifyingKey, "another circuit's key")
+	s.Require().ErrorIs(register(transferKey, transferKey), types.ErrUnexpectedVerifyingKey, "the transfer key as the claim key")
+	s.Require().ErrorIs(register(claimKey, claimKey), types.ErrUnexpectedVerifyingKey, "the claim key as the transfer key")
+	s.Require().NoError(register(claimKey, nil), "no transfer key: every batch with the claim circuit")
+	s.Require().NoError(register(claimKey, transferKey))
 }

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"fmt"
 	"math/big"
 	"slices"
 	"sync"
@@ -40,23 +41,38 @@ var (
 	ledgerErr  error
 )
 
+var (
+	transferOnce sync.Once
+	transferSys  ledgerSystem
+	transferErr  error
+)
+
+// ledgerKeys is the claim circuit at ledgerParams.
 func (s *KeeperTestSuite) ledgerKeys() ledgerSystem {
-	ledgerOnce.Do(func() {
-		ccs, err := ledger.Compile(ledgerParams)
-		if err != nil {
-			ledgerErr = err
-			return
-		}
-		pk, vk, err := groth16.Setup(ccs)
-		if err != nil {
-			ledgerErr = err
-			return
-		}
-		vkBytes, err := keys.MarshalVerifyingKey(vk)
-		ledgerSys, ledgerErr = ledgerSystem{ccs: ccs, pk: pk, vk: vkBytes}, err
-	})
+	ledgerOnce.Do(func() { ledgerSys, ledgerErr = newLedgerSystem(ledgerParams) })
 	s.Require().NoError(ledgerErr)
 	return ledgerSys
+}
+
+// transferKeys is the transfer circuit (no claim sections) at ledgerParams.
+func (s *KeeperTestSuite) transferKeys() ledgerSystem {
+	transferOnce.Do(func() { transferSys, transferErr = newLedgerSystem(ledgerParams.Transfer()) })
+	s.Require().NoError(transferErr)
+	return transferSys
+}
+
+// newLedgerSystem compiles the ledger circuit at p and runs a random (test-only) setup.
+func newLedgerSystem(p ledger.Params) (ledgerSystem, error) {
+	ccs, err := ledger.Compile(p)
+	if err != nil {
+		return ledgerSystem{}, err
+	}
+	pk, vk, err := groth16.Setup(ccs)
+	if err != nil {
+		return ledgerSystem{}, err
+	}
+	vkBytes, err := keys.MarshalVerifyingKey(vk)
+	return ledgerSystem{ccs: ccs, pk: pk, vk: vkBytes}, err
 }
 
 // anchorBook is this (root) chain's history of own commitments, at the declared root heights, as
@@ -290,7 +306,31 @@ func (s *KeeperTestSuite) updateWith(c *childLedger, index uint32, prev []byte, 
 // root under the one anchor (DESIGN §5 "Bursts"), and returns the MsgSubmitUpdate carrying them
 // (no batch at all: a proof-less update of an unchanged ledger).
 func (s *KeeperTestSuite) updateBatches(c *childLedger, index uint32, prev []byte, anchor uint64, groups ...[]inbound) *types.MsgSubmitUpdate {
+	return s.provenUpdate(c, index, prev, anchor, s.proveClaimCircuit, groups...)
+}
+
+// batchProver proves one batch witness and says whether with the transfer circuit.
+type batchProver func(w ledger.Witness) (proof []byte, transfer bool)
+
+// proveClaimCircuit proves w with the claim circuit (ledgerKeys).
+func (s *KeeperTestSuite) proveClaimCircuit(w ledger.Witness) ([]byte, bool) {
 	sys := s.ledgerKeys()
+	proof, _, err := ledger.ProveBatch(sys.ccs, sys.pk, w)
+	s.Require().NoError(err)
+	return proof, false
+}
+
+// proveTransferCircuit proves a claim-free w with the transfer circuit (transferKeys).
+func (s *KeeperTestSuite) proveTransferCircuit(w ledger.Witness) ([]byte, bool) {
+	sys := s.transferKeys()
+	w.Params = w.Params.Transfer()
+	proof, _, err := ledger.ProveBatch(sys.ccs, sys.pk, w)
+	s.Require().NoError(err)
+	return proof, true
+}
+
+// provenUpdate is updateBatches with each batch proven by prove.
+func (s *KeeperTestSuite) provenUpdate(c *childLedger, index uint32, prev []byte, anchor uint64, prove batchProver, groups ...[]inbound) *types.MsgSubmitUpdate {
 	anchorCommitment, err := hash.DecodeElement(s.anchorAt(anchor))
 	s.Require().NoError(err)
 	msg := &types.MsgSubmitUpdate{Operator: s.operator(byte(index)).String(), ChildIndex: index, PrevCommitment: prev}
@@ -306,9 +346,9 @@ func (s *KeeperTestSuite) updateBatches(c *childLedger, index uint32, prev []byt
 		}
 		w, err := b.Build(anchor, anchorCommitment, s.claimWitnesses(anchor, b.Claims()))
 		s.Require().NoError(err)
-		proof, _, err := ledger.ProveBatch(sys.ccs, sys.pk, w)
-		s.Require().NoError(err)
-		msg.Batches = append(msg.Batches, types.LedgerBatch{Start: start, End: c.ledgerRoots(s), InboxEntries: uint32(len(in)), Proof: proof})
+		proof, transfer := prove(w)
+		msg.Batches = append(msg.Batches, types.LedgerBatch{Start: start, End: c.ledgerRoots(s), InboxEntries: uint32(len(in)), Proof: proof,
+			Transfer: transfer})
 		all = append(all, in...)
 	}
 	c.updates = append(c.updates, all)
@@ -325,11 +365,13 @@ func (s *KeeperTestSuite) updateBatches(c *childLedger, index uint32, prev []byt
 	return msg
 }
 
-// registerLedgerChild registers child `index` with the ledger circuit's key and c's genesis roots.
+// registerLedgerChild registers child `index` with the ledger circuits' keys (claim and
+// transfer) and c's genesis roots.
 func (s *KeeperTestSuite) registerLedgerChild(c *childLedger, index byte) {
 	lr, or, rr := c.roots(s)
 	res, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
-		Operator: s.operator(index).String(), VerifyingKey: s.ledgerKeys().vk, Bond: types.DefaultMinChildBond,
+		Operator: s.operator(index).String(), VerifyingKey: s.ledgerKeys().vk, TransferVerifyingKey: s.transferKeys().vk,
+		Bond:              types.DefaultMinChildBond,
 		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
 	})
 	s.Require().NoError(err)
@@ -346,17 +388,25 @@ func (s *KeeperTestSuite) setupUpdates() *childLedger {
 	return c
 }
 
+// forceDeposit queues a forced deposit of amount to child 1 (its message sent from this chain)
+// and returns the message and the queue's answer.
+func (s *KeeperTestSuite) forceDeposit(c *childLedger, seed string, amount uint64) (inclusion.Message, *types.MsgForceOperationResponse) {
+	m := c.deposit(seed, amount)
+	op := fmt.Sprintf("%s-%d", seed, amount)
+	s.bridge.fixed[op] = m
+	forced, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
+		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte(op),
+	})
+	s.Require().NoError(err)
+	return m, forced
+}
+
 // TestSubmitUpdateHappyPath proves a real proof of a batch consuming a forced deposit is accepted;
 // the child's roots (receipt root included: one receipt per mint), history, children SMT, queue
 // and acceptance record all move.
 func (s *KeeperTestSuite) TestSubmitUpdateHappyPath() {
 	c := s.setupUpdates()
-	m := c.deposit("alice", 40)
-	s.bridge.fixed["alice-40"] = m
-	forced, err := s.msgs.ForceOperation(s.env.Ctx, &types.MsgForceOperation{
-		Depositor: s.operator(50).String(), ChildIndex: 1, Op: []byte("alice-40"),
-	})
-	s.Require().NoError(err)
+	m, forced := s.forceDeposit(c, "alice", 40)
 	s.Require().Equal(hash.EncodeElement(m.Hash()), forced.PayloadHash)
 	rootBefore, err := s.keeper.ChildrenRoot(s.env.Ctx)
 	s.Require().NoError(err)

@@ -112,4 +112,11 @@ var (
 	// ErrUnprovenRoots is returned for an update without ledger batches whose commitment's ledger,
 	// outbox or receipt root is not the one this chain holds for the child.
 	ErrUnprovenRoots = errorsmod.Register(ModuleName, 50, "ledger roots changed without a batch proof")
+
+	// ErrNoTransferKey is returned for a batch proven with the transfer circuit of a child that
+	// registered no transfer verifying key.
+	ErrNoTransferKey = errorsmod.Register(ModuleName, 51, "child has no transfer verifying key")
+	// ErrUnexpectedVerifyingKey is returned for a registration whose verifying key is not the
+	// tree's (params ledger_key_hash / transfer_key_hash).
+	ErrUnexpectedVerifyingKey = errorsmod.Register(ModuleName, 52, "verifying key is not the tree's")
 )

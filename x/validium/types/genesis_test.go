@@ -32,6 +32,11 @@ func TestGenesisValidate(t *testing.T) {
 			gs.Params.MaxBatchesPerUpdate = types.MaxBatchesPerUpdateCap + 1
 		}, types.ErrInvalidParams, "max_batches_per_update"},
 		{"batches per update at the cap", func(gs *types.GenesisState) { gs.Params.MaxBatchesPerUpdate = types.MaxBatchesPerUpdateCap }, nil, ""},
+		{"ledger key hash of 31 bytes", func(gs *types.GenesisState) { gs.Params.LedgerKeyHash = make([]byte, 31) }, types.ErrInvalidParams, "ledger_key_hash"},
+		{"transfer key hash of 33 bytes", func(gs *types.GenesisState) { gs.Params.TransferKeyHash = make([]byte, 33) }, types.ErrInvalidParams, "transfer_key_hash"},
+		{"pinned ledger keys", func(gs *types.GenesisState) {
+			gs.Params.LedgerKeyHash, gs.Params.TransferKeyHash = make([]byte, 32), make([]byte, 32)
+		}, nil, ""},
 		{"a route record", func(gs *types.GenesisState) { gs.Routes = []types.RouteRecord{route} }, nil, ""},
 		{"a route with a non-canonical hash", func(gs *types.GenesisState) {
 			r := route

@@ -32,12 +32,17 @@ var (
 // ValidateBasic refuses params that do not validate.
 func (m *MsgUpdateParams) ValidateBasic() error { return m.Params.Validate() }
 
-// ValidateBasic refuses a registration whose verifying key is not of the update circuit's size,
-// whose genesis roots or operator key hash are not canonical, or whose bond is not a valid coin.
+// ValidateBasic refuses a registration whose verifying keys are not of the ledger circuit's size
+// (the transfer key is optional), whose genesis roots or operator key hash are not canonical, or
+// whose bond is not a valid coin.
 func (m *MsgRegisterChild) ValidateBasic() error {
-	if want := keys.VerifyingKeySize(UpdatePublicInputs); len(m.VerifyingKey) != want {
+	want := keys.VerifyingKeySize(UpdatePublicInputs)
+	if len(m.VerifyingKey) != want {
 		return errorsmod.Wrapf(ErrInvalidVerifyingKey, "%d bytes, want %d (a ledger.vk of `slushchaind circuits setup --circuit ledger`)",
 			len(m.VerifyingKey), want)
+	}
+	if n := len(m.TransferVerifyingKey); n != 0 && n != want {
+		return errorsmod.Wrapf(ErrInvalidVerifyingKey, "transfer_verifying_key of %d bytes, want %d (a ledger-transfer.vk)", n, want)
 	}
 	if _, err := (LedgerRoots{LedgerRoot: m.GenesisLedgerRoot, OutboxRoot: m.GenesisOutboxRoot, ReceiptRoot: m.GenesisReceiptRoot}).Decode(); err != nil {
 		return errorsmod.Wrap(err, "genesis roots")

@@ -1,6 +1,9 @@
 package types
 
 import (
+	"bytes"
+	"crypto/sha256"
+
 	errorsmod "cosmossdk.io/errors"
 	sdkmath "cosmossdk.io/math"
 
@@ -51,6 +54,28 @@ func (p Params) Validate() error {
 	// must be able to catch up)
 	if p.MaxBatchesPerUpdate == 0 || p.MaxBatchesPerUpdate > MaxBatchesPerUpdateCap {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_batches_per_update must be 1..%d, got %d", MaxBatchesPerUpdateCap, p.MaxBatchesPerUpdate)
+	}
+	for _, h := range []struct {
+		name string
+		b    []byte
+	}{{"ledger_key_hash", p.LedgerKeyHash}, {"transfer_key_hash", p.TransferKeyHash}} {
+		if len(h.b) != 0 && len(h.b) != sha256.Size {
+			return errorsmod.Wrapf(ErrInvalidParams, "%s must be empty or %d bytes, got %d", h.name, sha256.Size, len(h.b))
+		}
+	}
+	return nil
+}
+
+// CheckRegisteredKey refuses a verifying key that is not the tree's (DESIGN §5: nothing above a
+// chain trusts its operator, so the circuit a child is held to is the tree's, not one the
+// registering operator picks). want is a SHA-256 param; empty accepts any key (development).
+func CheckRegisteredKey(name string, want, vk []byte) error {
+	if len(want) == 0 {
+		return nil
+	}
+	got := sha256.Sum256(vk)
+	if !bytes.Equal(got[:], want) {
+		return errorsmod.Wrapf(ErrUnexpectedVerifyingKey, "%s has SHA-256 %X, the tree's is %X", name, got, want)
 	}
 	return nil
 }
