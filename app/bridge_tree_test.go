@@ -97,6 +97,9 @@ func TestFallbackRouting(t *testing.T) {
 		key := hash.EncodeElement(m.Hash())
 		res, err := bridgekeeper.NewQueryServerImpl(&n.chain.App.BridgeKeeper).MessageStatus(n.chain.Context(),
 			&bridgetypes.QueryMessageStatusRequest{MessageHash: key})
+		if slushtypes.IsNotFound(err) { // neither sent from nor minted here
+			res, err = &bridgetypes.QueryMessageStatusResponse{}, nil
+		}
 		require.NoError(t, err)
 		if res.Outgoing != nil {
 			return res.Status

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/slush-tree/slush/app/encoding"
@@ -29,6 +30,7 @@ type Relayer struct {
 	log     *slog.Logger
 	metrics *metrics.Metrics
 	tree    *tree.Tree
+	health  health // the monitor's last reading, for /healthz
 }
 
 // New connects to every chain of cfg (no network traffic yet).
@@ -50,11 +52,19 @@ func New(cfg config.Config, log *slog.Logger) (*Relayer, error) {
 	if err != nil {
 		return nil, err
 	}
+	var children []string
+	for _, name := range t.Names() {
+		if t.Node(name).Parent != nil {
+			children = append(children, name)
+		}
+	}
+	m.InitChains(t.Names(), children)
 	return &Relayer{cfg: cfg, log: log, metrics: m, tree: t}, nil
 }
 
 // Run serves the tree until ctx is done: it loads the keys, waits for every chain, then runs
-// one round per poll interval.
+// one round per poll interval. Meanwhile the monitor reads the tree for the per-edge gauges and
+// /healthz.
 func (r *Relayer) Run(ctx context.Context) error {
 	if r.cfg.MetricsListen != "" {
 		srv, err := r.serveMetrics()
@@ -63,6 +73,15 @@ func (r *Relayer) Run(ctx context.Context) error {
 		}
 		defer srv.Close()
 	}
+	mctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		r.monitor(mctx)
+	}()
+	defer wg.Wait()
+	defer cancel() // runs first: the monitor stops whenever Run returns
 	prover, err := r.start(ctx)
 	if err != nil {
 		return err
@@ -72,7 +91,7 @@ func (r *Relayer) Run(ctx context.Context) error {
 	return scheduler.New(r.tree, pl, tasks, time.Duration(r.cfg.PollInterval), r.metrics, r.log).Run(ctx)
 }
 
-// serveMetrics serves /metrics on metrics_listen.
+// serveMetrics serves /metrics and /healthz on metrics_listen.
 func (r *Relayer) serveMetrics() (*http.Server, error) {
 	ln, err := net.Listen("tcp", r.cfg.MetricsListen)
 	if err != nil {
@@ -80,6 +99,7 @@ func (r *Relayer) serveMetrics() (*http.Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/metrics", r.metrics.Handler())
+	mux.HandleFunc("/healthz", r.healthz)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	r.log.Info("metrics", "listen", ln.Addr().String())

@@ -86,23 +86,20 @@ say "root finality before: ${fin_before:-none} (root height $root_before)"
 # alice's bridge-out: signed with her EdDSA key for 1-2's ledger, sent by 1-2's 'user' account
 op=$("$bin" ledger bridge-out --seed alice --path 1-2 --account 0 --nonce 0 --asset $asset --amount $amount \
   --dst 2 --recipient "$bob" --deadline $deadline)
+# (tx bridge bridge-out waits for the block and prints the message hash; its default gas is 400000,
+# or pass --gas auto --gas-adjustment 1.5)
 res=$("$bin" tx bridge bridge-out "$op" --from user --home "$($localnet home 1-2)" --keyring-backend test \
-  --chain-id slush-1-2 --node "$(node 1-2)" --gas 500000 --yes -o json 2>&1) || die "bridge-out: $res"
-[ "$(jq -r '.code // 1' <<<"$res" 2>/dev/null)" = 0 ] || die "bridge-out rejected: $res"
-txhash=$(jq -r .txhash <<<"$res")
-sent_included() { res=$(q 1-2 tx "$txhash"); [ -n "$res" ]; }
-step_timeout_saved=$step_timeout step_timeout=30
-wait_for "the bridge-out tx in a block" sent_included
-step_timeout=$step_timeout_saved
-[ "$(jq -r .code <<<"$res")" = 0 ] || die "bridge-out failed: $(jq -r .raw_log <<<"$res")"
+  --chain-id slush-1-2 --node "$(node 1-2)" --yes -o json 2>&1) || die "bridge-out: $res"
+[ "$(jq -r '.code // 1' <<<"$res" 2>/dev/null)" = 0 ] || die "bridge-out failed: $res"
 sent_at=$(jq -r .timestamp <<<"$res")
 sent_height=$(jq -r .height <<<"$res")
 root_at_send=$(height root)
 sent_wall=$(date +%s.%N)
-msg=$(q 1-2 bridge pending-messages | jq -r --arg h "$sent_height" --arg a "$amount" \
-  '[.outgoing[]? | select(.sent_height == $h and .message.amount == $a)][0].message_hash // empty' | base64 -d | od -An -tx1 -v | tr -d ' \n')
-[ ${#msg} = 64 ] || die "no outgoing message recorded on 1-2 at height $sent_height"
+msg=$(jq -r '.message_hash // empty' <<<"$res")
+[ ${#msg} = 64 ] || die "the bridge-out printed no message hash: $res"
+[ "$(q 1-2 bridge message-status "$msg" | jq -r .status)" = MESSAGE_STATUS_SENT ] || die "1-2 has no outgoing record of $msg"
 say "alice -> bob: $amount burnt on 1-2 at height $sent_height ($sent_at), message $msg"
+say "follow it: $bin bridge track $msg --config $net_dir/tree.toml"
 [ "$(balance 1-2 "$alice")" = $((funded - amount)) ] || die "alice's balance on 1-2 is not $((funded - amount))"
 
 claimed() { [ "$(balance 2 "$bob")" = $amount ]; }
@@ -163,3 +160,4 @@ if [ -n "${SLUSH_DEMO_SUMMARY:-}" ]; then
 fi
 echo
 echo "The tree keeps running: scripts/localnet.sh status | logs [PATH|relayer] | down"
+echo "Explorer: http://127.0.0.1:$(( ${SLUSH_LOCALNET_PORT:-26600} + 8 ))/ ; transfers: $bin bridge track <hash> --config $net_dir/tree.toml"

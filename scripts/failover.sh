@@ -141,28 +141,37 @@ fi
 cand_key=$(dirname "$($localnet operator-key "$v")")/operator-$v.candidate.key
 [ -f "$cand_key" ] || new_operator_key "$cand_key"
 cand_hash=$("$bin" operator-key show --key-file "$cand_key" --hash-only)
-cand_operator=$("$bin" keys show operator -a --keyring-backend test --home "$(home "$p")")
+cand_operator=$("$bin" keys show relayer -a --keyring-backend test --home "$(home "$p")")
 voted() { # child: its vote is in the round already (a rerun of the script)
   local vid; vid=$(q "$1" tree commitment 0 | jq -r '.commitment.fields.vid // empty')
   [ -n "$vid" ] && q "$p" election votes "$round" | jq -e --arg vid "$vid" '[.votes[]? | select(.voter_vid == $vid)] | length > 0' >/dev/null
 }
+replaced="" # the deciding vote's EventOperatorReplaced: what was slashed and refunded
 for c in "${kids[@]}"; do
   [ "$(jq -r '.child.epoch // "0"' <<<"$(child_record)")" = "$old_epoch" ] || break # elected already
   if voted "$c"; then say "$c voted in round $round already"; continue; fi
   # shellcheck disable=SC2046
-  submit "$p" "vote by $c" "$bin" election vote --node-p "$(node "$p")" --round "$round" \
+  res=$(submit "$p" "vote by $c" "$bin" election vote --node-p "$(node "$p")" --round "$round" \
     --candidate-operator "$cand_operator" --candidate-key-hash "$cand_hash" \
     $(hops "$c") --node-voter "$(node "$c")" --key-file "$($localnet operator-key "$c")" \
-    --from user --home "$(home "$p")" --keyring-backend test --chain-id "$pcid" >/dev/null
+    --from user --home "$(home "$p")" --keyring-backend test --chain-id "$pcid")
+  replaced=$(jq -c '[.events[]? | select(.type == "slush.election.v1.EventOperatorReplaced")][0] // empty' <<<"$res" 2>/dev/null || true)
   say "$c voted in round $round for operator key ${cand_hash:0:12}…"
 done
+# event attribute (typed events carry JSON values: strip the quotes)
+replaced_attr() { jq -r --arg k "$1" '.attributes[]? | select(.key == $k) | .value' <<<"$replaced" 2>/dev/null | tr -d '"'; }
 rec=$(child_record)
 new_epoch=$(jq -r '.child.epoch // "0"' <<<"$rec")
 [ "$new_epoch" = $((old_epoch + 1)) ] || die "no majority: $pcid's child $idx is at epoch $new_epoch (round: $(q "$p" election round "$round"))"
 [ "$(jq -r .child.operator_key_hash <<<"$rec" | b64hex)" = "$cand_hash" ] || die "$pcid installed another operator key"
 finalized=$(jq -r .child.latest_commitment <<<"$rec" | b64hex)
 t_elected=$(elapsed)
-say "majority: $pcid rolled $vcid back to its finalized commitment ${finalized:0:12}…, epoch $new_epoch, bond $(jq -r '.child.bond.amount' <<<"$rec")$denom left (was $old_bond)"
+if [ -n "$replaced" ]; then
+  bond_note="the old operator's bond of $old_bond$denom: $(replaced_attr slashed) slashed (burnt), $(replaced_attr refunded) refunded"
+else
+  bond_note="the old operator's bond of $old_bond$denom slashed and refunded by params.slash_bps"
+fi
+say "majority: $pcid rolled $vcid back to its finalized commitment ${finalized:0:12}…, epoch $new_epoch; $bond_note; the elected operator starts with no bond"
 
 # 5. the elected operator restarts v from its state at that commitment
 export_height=$(q "$v" tree commitment-by-hash "$finalized" | jq -r '.commitment.height // empty')
@@ -170,7 +179,7 @@ export_height=$(q "$v" tree commitment-by-hash "$finalized" | jq -r '.commitment
 $localnet relayer-stop >/dev/null
 # the elected operator bonds itself (its account on p is the relayer's, idle while it is stopped)
 bond=$(q "$p" validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
-submit "$p" "bond of the elected operator" "$bin" tx validium post-bond "$idx" "$bond" --from operator \
+submit "$p" "bond of the elected operator" "$bin" tx validium post-bond "$idx" "$bond" --from relayer \
   --home "$(home "$p")" --keyring-backend test --chain-id "$pcid" --gas 300000 >/dev/null
 say "the elected operator bonded $bond on $pcid for $vcid"
 $localnet stop "$v" >/dev/null

@@ -46,7 +46,14 @@ max_children=3 # x/validium's default (the seed's narrow tree)
 denom=stake
 keys_dir=$net_dir/keys
 relayer_pid=$net_dir/relayer.pid
-relayer_log=$net_dir/relayer.log
+relayer_log=$net_dir/relayer.log       # the relayer's log (tree.toml log_file: rotated at 20 MB, 3 kept)
+relayer_stderr=$net_dir/relayer.stderr # what it prints before its log is open (start-up errors)
+# relayer_key is the relayer's own account on every chain (issue 19): it registers the chain's
+# children, so it is their operator, and signs every transaction the relayer sends; people use
+# `operator` (and `user`) for their own transactions, which then never race its sequence.
+relayer_key=relayer
+explorer_pid=$net_dir/explorer.pid
+explorer_log=$net_dir/explorer.log
 withheld_file=$net_dir/withheld # paths whose children the relayer does not serve
 
 die() { echo "localnet: $*" >&2; exit 1; }
@@ -59,7 +66,10 @@ home_of() { echo "$net_dir/$(chain_id "$1")"; }
 rpc_port() { echo $((base_port + 10 * $1)); }
 p2p_port() { echo $((base_port + 10 * $1 + 1)); }
 grpc_port() { echo $((base_port + 10 * $1 + 2)); }
+rest_port() { echo $((base_port + 10 * $1 + 3)); }       # REST API (+ app telemetry at /metrics?format=prometheus)
+prometheus_port() { echo $((base_port + 10 * $1 + 4)); } # CometBFT's Prometheus metrics
 metrics_port() { echo $((base_port + 9)); }
+explorer_port() { echo $((base_port + 8)); }
 chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run: $0 up)"; }
 # operator_key_file is a chain's operator EdDSA key (DESIGN §3, §9): a random seed made at init,
 # whose hash the chain's commitments carry and its parent's child record holds; it signs the
@@ -197,9 +207,10 @@ init_chain() { # path
   home=$(home_of "$path").init; cid=$(chain_id "$path"); parent=$(parent_of "$path")
   rm -rf "$home"
   "$bin" init "$cid" --chain-id "$cid" --home "$home" --default-denom "$denom" >/dev/null 2>&1
-  # validator: the chain's only validator; operator: signs this chain's txs for its children
-  # (registration, and the relayer's updates, syncs, claims); user: a plain account
-  for key in validator operator user; do
+  # validator: the chain's only validator; relayer: the relayer's own key (registers this chain's
+  # children and signs their updates, its syncs, claims, confirmations); operator: the chain
+  # operator's manual transactions (e.g. post-bond after a failover); user: a plain account
+  for key in validator operator user "$relayer_key"; do
     "$bin" keys add "$key" --keyring-backend test --home "$home" >/dev/null 2>&1
     "$bin" genesis add-genesis-account "$key" 1000000000000$denom --keyring-backend test --home "$home" >/dev/null
   done
@@ -247,6 +258,16 @@ init_chain() { # path
   mv "$home" "$(home_of "$path")"
 }
 
+# enable_metrics turns on a chain's Prometheus metrics on the port scheme (each chain its own
+# port): CometBFT's on prometheus_port, the application's telemetry on the REST API
+# (/metrics?format=prometheus). Idempotent: run before every start.
+enable_metrics() { # home index
+  sed -i "s|^prometheus = .*|prometheus = true|; s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"127.0.0.1:$(prometheus_port "$2")\"|" \
+    "$1/config/config.toml"
+  sed -i '/^\[telemetry\]/,/^\[/ { s|^enabled = .*|enabled = true|; s|^prometheus-retention-time = .*|prometheus-retention-time = 600| }' \
+    "$1/config/app.toml"
+}
+
 # port_busy tells whether something listens on a loopback port.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
@@ -254,14 +275,16 @@ start_chain() { # path
   local path=$1 i home port
   i=$(index_of "$path"); home=$(home_of "$path")
   if pid_alive "$home/pid"; then return 0; fi
-  for port in $(rpc_port "$i") $(p2p_port "$i") $(grpc_port "$i"); do # never talk to another localnet's chain
+  for port in $(rpc_port "$i") $(p2p_port "$i") $(grpc_port "$i") $(rest_port "$i") $(prometheus_port "$i"); do # never talk to another localnet's chain
     port_busy "$port" && die "port $port (for $(chain_id "$path")) is in use by another process: set SLUSH_LOCALNET_PORT"
   done
+  enable_metrics "$home" "$i"
   nohup "$bin" start --home "$home" \
     --rpc.laddr "tcp://127.0.0.1:$(rpc_port "$i")" \
     --p2p.laddr "tcp://127.0.0.1:$(p2p_port "$i")" \
     --grpc.address "127.0.0.1:$(grpc_port "$i")" \
-    --rpc.pprof_laddr "" --api.enable=false --minimum-gas-prices "0$denom" --log_no_color \
+    --api.enable=true --api.address "tcp://127.0.0.1:$(rest_port "$i")" \
+    --rpc.pprof_laddr "" --minimum-gas-prices "0$denom" --log_no_color \
     >>"$home/node.log" 2>&1 &
   echo $! >"$home/pid"
   echo "started $(chain_id "$path") rpc=$(node_of "$path") home=$home"
@@ -321,8 +344,9 @@ same_child() { # child-json operator-address genesis-ledger-root operator-key-ha
 }
 
 # register_child registers path on its parent (DESIGN §5: bonded, signed by the parent's
-# operator account) with the ledger verifying keys and its genesis roots, waits for the block
-# and checks the parent's record. A child already registered the same way is kept.
+# relayer account, which becomes the child's operator) with the ledger verifying keys and its
+# genesis roots, waits for the block and checks the parent's record. A child already registered
+# the same way is kept.
 register_child() { # path
   local path=$1 parent pcid home phome info idx lroot oroot rroot child operator bond res code hash okh
   parent=$(parent_of "$path"); pcid=$(chain_id "$parent"); home=$(home_of "$path"); phome=$(home_of "$parent")
@@ -330,7 +354,8 @@ register_child() { # path
   idx=$(jq -r .child_index <<<"$info"); lroot=$(jq -r .genesis_ledger_root <<<"$info"); oroot=$(jq -r .genesis_outbox_root <<<"$info")
   rroot=$(jq -r .genesis_receipt_root <<<"$info")
   [ "$idx" = "$(last_index "$path")" ] || die "$path: genesis child index $idx"
-  operator=$("$bin" keys show operator -a --keyring-backend test --home "$phome")
+  operator=$("$bin" keys show "$relayer_key" -a --keyring-backend test --home "$phome") ||
+    die "$pcid has no '$relayer_key' key (a localnet made before issue 19: run '$0 clean')"
   okh=$(operator_key_hash "$path")
   child=$(q "$parent" validium child "$idx")
   if [ -n "$child" ]; then
@@ -342,7 +367,7 @@ register_child() { # path
   [ -n "$bond" ] || die "cannot read x/validium params of $pcid"
   res=$(tx_submit "$(node_of "$parent")" "register $path on $pcid" \
     "$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" "$lroot" "$oroot" "$rroot" \
-    --transfer-verifying-key "$keys_dir/ledger-transfer.vk" --operator-key-hash "$okh" --from operator --home "$phome" --keyring-backend test --chain-id "$pcid" \
+    --transfer-verifying-key "$keys_dir/ledger-transfer.vk" --operator-key-hash "$okh" --from "$relayer_key" --home "$phome" --keyring-backend test --chain-id "$pcid" \
     --node "$(node_of "$parent")" --gas 600000) || die "registering $path failed (see above)"
   hash=$(jq -r .txhash <<<"$res")
   child=$(q "$parent" validium child "$idx")
@@ -350,9 +375,9 @@ register_child() { # path
   echo "registered $(chain_id "$path") on $pcid as child $idx (bond $bond, tx $hash)"
 }
 
-# write_tree_toml writes the relayer's config (notes/relayer-spec.md): the keys, and per chain
-# its RPC, gRPC and the keyring key that signs its transactions (the chain's operator, which
-# is also the registered operator of its children on it).
+# write_tree_toml writes the relayer's config (tree.toml: relayer/config, relayer/README.md): the keys, and per chain
+# its RPC, gRPC and the keyring key that signs its transactions (the relayer's own key, which is
+# also the registered operator of its children on it).
 write_tree_toml() {
   local path i
   {
@@ -360,6 +385,9 @@ write_tree_toml() {
     echo "keys_dir = \"$keys_dir\""
     echo "poll_interval = \"1s\""
     echo "metrics_listen = \"127.0.0.1:$(metrics_port)\""
+    echo "log_file = \"$relayer_log\""
+    echo "log_max_mb = 20"
+    echo "log_keep = 3"
     while read -r path; do
       withheld "$path" && continue
       i=$(index_of "$path")
@@ -370,7 +398,7 @@ write_tree_toml() {
       echo "rpc = \"$(node_of "$path")\""
       echo "grpc = \"127.0.0.1:$(grpc_port "$i")\""
       echo "home = \"$(home_of "$path")\""
-      echo "key = \"operator\""
+      echo "key = \"$relayer_key\""
     done < <(tree_order)
   } >"$net_dir/tree.toml"
 }
@@ -392,12 +420,24 @@ start_relayer() {
     echo "relayer: NOT STARTED: $bin has no 'relayer start' command; the chains run but nothing moves between them"
     return 0
   fi
-  echo "=== relayer start $(date -u +%FT%TZ) ===" >>"$relayer_log"
-  nohup "$bin" relayer start --config "$net_dir/tree.toml" >>"$relayer_log" 2>&1 &
+  echo "=== relayer start $(date -u +%FT%TZ) ===" >>"$relayer_stderr"
+  nohup "$bin" relayer start --config "$net_dir/tree.toml" >>"$relayer_stderr" 2>&1 &
   echo $! >"$relayer_pid"
   sleep 1
-  pid_alive "$relayer_pid" || { tail -n 20 "$relayer_log" >&2; rm -f "$relayer_pid"; die "the relayer exited at once: see $relayer_log"; }
+  pid_alive "$relayer_pid" || { tail -n 20 "$relayer_stderr" "$relayer_log" >&2; rm -f "$relayer_pid"; die "the relayer exited at once: see $relayer_stderr"; }
   echo "relayer: started (pid $(cat "$relayer_pid"), config $net_dir/tree.toml, log $relayer_log)"
+}
+
+# start_explorer serves the tree explorer page (slushchaind explorer) on explorer_port, in the
+# background, once tree.toml exists; a binary without the command starts nothing.
+start_explorer() {
+  pid_alive "$explorer_pid" && return 0
+  [ -f "$net_dir/tree.toml" ] || return 0
+  "$bin" explorer --help >/dev/null 2>&1 || return 0
+  port_busy "$(explorer_port)" && { echo "explorer: NOT STARTED: port $(explorer_port) is in use"; return 0; }
+  nohup "$bin" explorer --config "$net_dir/tree.toml" --listen "127.0.0.1:$(explorer_port)" >>"$explorer_log" 2>&1 &
+  echo $! >"$explorer_pid"
+  echo "explorer: http://127.0.0.1:$(explorer_port)/"
 }
 
 relayer_state() {
@@ -447,10 +487,12 @@ cmd_up() {
     [ "$path" = root ] || register_child "$path"
   done < <(tree_order)
   start_relayer
+  start_explorer
 }
 
 cmd_down() {
   local path
+  stop_pid "$explorer_pid" explorer
   stop_pid "$relayer_pid" relayer
   while read -r path; do
     stop_pid "$(home_of "$path")/pid" "$(chain_id "$path")"
@@ -464,6 +506,13 @@ cmd_down() {
 # registered children (x/validium). The last line tells whether the relayer runs.
 cmd_status() {
   local path h c fin kids res indent
+  if [ -f "$net_dir/tree.toml" ] && "$bin" relayer status --help >/dev/null 2>&1; then
+    # one process reads the whole tree (relayer/inspect): heights, finality, stalled edges
+    "$bin" relayer status --config "$net_dir/tree.toml" || true
+    relayer_state
+    pid_alive "$explorer_pid" && echo "explorer: http://127.0.0.1:$(explorer_port)/"
+    return 0
+  fi
   printf '%-14s %-12s %-7s %-14s %-18s %s\n' PATH CHAIN-ID HEIGHT COMMITMENT FINALIZED CHILDREN
   while read -r path; do
     indent=$(printf '%*s' $((2 * $(depth_of "$path"))) '')
@@ -485,6 +534,7 @@ cmd_status() {
     printf '%-14s %-12s %-7s %-14s %-18s %s\n' "$indent$path" "$(chain_id "$path")" "$h" "${c:--}" "$fin" "${kids:-?}"
   done < <(tree_order)
   [ "$(chains | wc -l)" -gt 1 ] && relayer_state
+  pid_alive "$explorer_pid" && echo "explorer: http://127.0.0.1:$(explorer_port)/"
   return 0
 }
 
@@ -526,7 +576,7 @@ cmd_reset() { # everything but the keys
   cmd_down
   local path
   while read -r path; do rm -rf "$(home_of "$path")"; done < <(chains)
-  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log" "$withheld_file"
+  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$explorer_log" "$withheld_file"
 }
 
 case "${1:-}" in

@@ -2,6 +2,7 @@ package types
 
 import (
 	"bytes"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
 )
 
 // Tree-path limits (DESIGN §3: a vid packs at most 16 levels of 8-bit child indices).
@@ -68,6 +70,15 @@ func PathOfVid(vid fr.Element) (Path, error) {
 		return nil, errorsmod.Wrap(ErrInvalidPath, err.Error())
 	}
 	return Path(p), nil
+}
+
+// VidName is how events and tools name a vid for people: its path ("root", "1-2"), or "vid <hex>"
+// for an element that packs no path.
+func VidName(vid fr.Element) string {
+	if p, err := PathOfVid(vid); err == nil {
+		return p.String()
+	}
+	return fmt.Sprintf("vid %x", hash.EncodeElement(vid))
 }
 
 // String writes the path as ParsePath reads it ("root", "1-2").

@@ -7,6 +7,7 @@ package chainclient
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -62,17 +63,18 @@ type Client struct {
 	// ChainID is the chain-id.
 	ChainID string
 
-	rpc     *rpchttp.HTTP
-	conn    Conn
-	cdc     codec.Codec
-	txCfg   client.TxConfig
-	kr      keyring.Keyring
-	keyName string
-	addr    sdk.AccAddress
-	gas     uint64
-	timeout time.Duration
-	log     *slog.Logger
-	rec     Recorder
+	rpc      *rpchttp.HTTP
+	heightFn func(context.Context) (int64, error) // a client Over a query function, without RPC
+	conn     Conn
+	cdc      codec.Codec
+	txCfg    client.TxConfig
+	kr       keyring.Keyring
+	keyName  string
+	addr     sdk.AccAddress
+	gas      uint64
+	timeout  time.Duration
+	log      *slog.Logger
+	rec      Recorder
 
 	txMu     sync.Mutex // one key signs every tx of this chain: one tx at a time
 	acctNum  uint64
@@ -80,11 +82,19 @@ type Client struct {
 	acctOK   bool
 }
 
-// Dial connects to a chain's RPC (no traffic yet) and opens its keyring; rec may be nil.
+// Dial connects to a chain's RPC (no traffic yet) and opens its keyring; rec may be nil. Without
+// a key (cfg.Key empty) the client is read-only: it queries but cannot submit (the operator tools
+// `bridge track`, `relayer pending`, `explorer`).
 func Dial(cfg Config, enc encoding.Config, log *slog.Logger, rec Recorder) (*Client, error) {
 	rpc, err := rpchttp.NewWithTimeout(cfg.RPC, "/websocket", rpcTimeoutSeconds)
 	if err != nil {
 		return nil, fmt.Errorf("chain %s: rpc %s: %w", cfg.Name, cfg.RPC, err)
+	}
+	if cfg.Key == "" {
+		c := &Client{Name: cfg.Name, ChainID: cfg.ChainID, rpc: rpc, cdc: enc.Codec, txCfg: enc.TxConfig, log: log.With("chain", cfg.Name), rec: rec}
+		c.conn = NewConn(cfg.Name, c.abciQuery)
+		c.Queries = NewQueries(c.conn)
+		return c, nil
 	}
 	kr, err := keyring.New(sdk.KeyringServiceName(), keyring.BackendTest, cfg.Home, nil, enc.Codec)
 	if err != nil {
@@ -107,6 +117,19 @@ func Dial(cfg Config, enc encoding.Config, log *slog.Logger, rec Recorder) (*Cli
 	return c, nil
 }
 
+// Over is a read-only client of the chain name (its tree path) whose queries query answers and
+// whose height height gives: an in-process app in tests. It has no RPC and no key: headers,
+// mempool and transactions are unavailable.
+func Over(name, chainID string, query ABCIQueryFunc, height func(context.Context) (int64, error)) *Client {
+	c := &Client{Name: name, ChainID: chainID, heightFn: height, log: slog.New(slog.DiscardHandler)}
+	c.conn = NewConn(name, query)
+	c.Queries = NewQueries(c.conn)
+	return c
+}
+
+// errNoRPC is what a client Over a query function answers for what needs a node.
+var errNoRPC = errors.New("no node RPC: a read-only client over a query function")
+
 // abciQuery is the ABCIQueryFunc over the node's RPC.
 func (c *Client) abciQuery(ctx context.Context, req abci.RequestQuery) (abci.ResponseQuery, error) {
 	res, err := c.rpc.ABCIQueryWithOptions(ctx, req.Path, req.Data, rpcclient.ABCIQueryOptions{Height: req.Height, Prove: req.Prove})
@@ -122,6 +145,9 @@ func (c *Client) Address() sdk.AccAddress { return c.addr }
 // Height is the application's last committed block height: the newest state queries can read
 // (the node's block store may already hold the next block while the app executes it).
 func (c *Client) Height(ctx context.Context) (int64, error) {
+	if c.rpc == nil {
+		return c.heightFn(ctx)
+	}
 	info, err := c.rpc.ABCIInfo(ctx)
 	if err != nil {
 		return 0, err

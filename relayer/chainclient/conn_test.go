@@ -11,6 +11,8 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	gogoproto "github.com/cosmos/gogoproto/proto"
+
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 	"github.com/stretchr/testify/require"
 )
 
@@ -51,11 +53,17 @@ func TestQueriesOverABCI(t *testing.T) {
 func TestQueryErrors(t *testing.T) {
 	ctx := context.Background()
 	var req abci.RequestQuery
-	noCommitment := abci.ResponseQuery{Code: treetypes.ErrNoCommitment.ABCICode(), Codespace: treetypes.ModuleName, Log: "no commitment"}
+	// a missing record is NotFound, which abci_query carries as the SDK's ErrKeyNotFound
+	noCommitment := abci.ResponseQuery{Code: sdkerrors.ErrKeyNotFound.ABCICode(), Codespace: sdkerrors.RootCodespace,
+		Log: "no own commitment at height 3 (not made yet, or pruned): no such own commitment: key not found"}
 	_, err := NewQueries(NewConn("root", answering(&req, noCommitment, nil))).Commitment(ctx, 3, 0)
 	require.True(t, IsNoCommitment(err), "%v", err)
-	require.EqualError(t, err, fmt.Sprintf("root /slush.tree.v1.Query/Commitment: %s code %d: no commitment",
-		treetypes.ModuleName, treetypes.ErrNoCommitment.ABCICode()))
+	require.True(t, IsNotFound(err))
+	require.EqualError(t, err, fmt.Sprintf("root /slush.tree.v1.Query/Commitment: sdk code %d: %s",
+		sdkerrors.ErrKeyNotFound.ABCICode(), noCommitment.Log))
+	other := abci.ResponseQuery{Code: treetypes.ErrNoCommitment.ABCICode(), Codespace: treetypes.ModuleName, Log: "no commitment"}
+	_, err = NewQueries(NewConn("root", answering(&req, other, nil))).Commitment(ctx, 3, 0)
+	require.False(t, IsNotFound(err), "another refusal is not a missing record")
 
 	down := errors.New("connection refused")
 	_, err = NewQueries(NewConn("root", answering(&req, abci.ResponseQuery{}, down))).Commitment(ctx, 3, 0)

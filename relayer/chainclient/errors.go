@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
+
+	slushtypes "github.com/slush-tree/slush/types"
 )
 
 // QueryError is a query the application refused (e.g. a record that does not exist).
@@ -23,10 +25,16 @@ func (e *QueryError) Error() string {
 	return fmt.Sprintf("%s %s: %s code %d: %s", e.Chain, e.Path, e.Codespace, e.Code, e.Log)
 }
 
-// isRefusal tells whether err is the application's refusal with a registered error's code.
-func isRefusal(err error, codespace string, code uint32) bool {
+// IsNotFound tells whether err is a chain's answer that the record asked for does not exist
+// (issue 19: every Slush query answers a missing record with gRPC NotFound, which abci_query
+// carries as the SDK's ErrKeyNotFound, codespace sdk code 22), as opposed to a transport error or
+// another refusal.
+func IsNotFound(err error) bool {
 	var qe *QueryError
-	return errors.As(err, &qe) && qe.Codespace == codespace && qe.Code == code
+	if errors.As(err, &qe) {
+		return qe.Codespace == sdkerrors.RootCodespace && qe.Code == sdkerrors.ErrKeyNotFound.ABCICode()
+	}
+	return slushtypes.IsNotFound(err)
 }
 
 // isWrongSequence tells whether a simulation failed on the account sequence.

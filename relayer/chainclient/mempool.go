@@ -8,6 +8,9 @@ import (
 
 // Unconfirmed tells whether the node's mempool holds a transaction signed by the relayer's key.
 func (c *Client) Unconfirmed(ctx context.Context) (bool, error) {
+	if c.rpc == nil || c.addr == nil {
+		return false, nil // no node or no key: nothing of ours can be pending
+	}
 	limit := 100
 	res, err := c.rpc.UnconfirmedTxs(ctx, &limit)
 	if err != nil {

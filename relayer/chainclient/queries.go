@@ -10,8 +10,10 @@ import (
 
 	gogogrpc "github.com/cosmos/gogoproto/grpc"
 
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	txtypes "github.com/cosmos/cosmos-sdk/types/tx"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
+	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
 
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
@@ -27,11 +29,9 @@ type Queries struct{ conn gogogrpc.ClientConn }
 // NewQueries reads a chain over conn (a Conn over abci_query, or any gRPC connection).
 func NewQueries(conn gogogrpc.ClientConn) Queries { return Queries{conn: conn} }
 
-// IsNoCommitment tells whether err is x/tree's "no commitment" refusal (a height or hash the
-// chain never had or has pruned).
-func IsNoCommitment(err error) bool {
-	return isRefusal(err, treetypes.ModuleName, treetypes.ErrNoCommitment.ABCICode())
-}
+// IsNoCommitment tells whether err is x/tree's answer that it holds no commitment at a height or
+// with a hash (never made, or pruned): NotFound, as every missing record (IsNotFound).
+func IsNoCommitment(err error) bool { return IsNotFound(err) }
 
 // Ledger is the chain's ledger: its params, genesis funding and log length.
 func (q Queries) Ledger(ctx context.Context, height int64) (*ledgertypes.QueryStateResponse, error) {
@@ -106,14 +106,18 @@ type MessageState struct {
 
 // MessageStatus is where a message is in its life cycle on this chain.
 func (q Queries) MessageStatus(ctx context.Context, msgHash []byte, atHeight int64) (*MessageState, error) {
+	st := &MessageState{}
 	own, err := bridgetypes.NewQueryClient(q.conn).MessageStatus(AtHeight(ctx, atHeight), &bridgetypes.QueryMessageStatusRequest{MessageHash: msgHash})
-	if err != nil {
+	switch {
+	case IsNotFound(err): // neither sent from nor minted on this chain: UNSPECIFIED
+	case err != nil:
 		return nil, err
+	default:
+		st.Status, st.Outgoing = own.Status, own.Outgoing
 	}
-	st := &MessageState{Status: own.Status, Outgoing: own.Outgoing}
 	route, err := validiumtypes.NewQueryClient(q.conn).Route(AtHeight(ctx, atHeight), &validiumtypes.QueryRouteRequest{MessageHash: msgHash})
 	switch {
-	case isRefusal(err, validiumtypes.ModuleName, validiumtypes.ErrUnknownRoute.ABCICode()):
+	case IsNotFound(err):
 	case err != nil:
 		return nil, err
 	default:
@@ -189,9 +193,24 @@ func (q Queries) Exit(ctx context.Context, index uint32, account uint64, atHeigh
 	return res.Opening, nil
 }
 
-// Finalized is child index's finalized commitment on the chain, if it has one.
+// Finalized is child index's finalized commitment on the chain, if it has one (Found false when
+// the chain answers NotFound).
 func (q Queries) Finalized(ctx context.Context, index uint32, atHeight int64) (*acceptancetypes.QueryFinalizedResponse, error) {
-	return acceptancetypes.NewQueryClient(q.conn).Finalized(AtHeight(ctx, atHeight), &acceptancetypes.QueryFinalizedRequest{ChildIndex: index})
+	res, err := acceptancetypes.NewQueryClient(q.conn).Finalized(AtHeight(ctx, atHeight), &acceptancetypes.QueryFinalizedRequest{ChildIndex: index})
+	if IsNotFound(err) {
+		return &acceptancetypes.QueryFinalizedResponse{}, nil
+	}
+	return res, err
+}
+
+// Finality is, at the root, the finalized root height and commitment (Found false while nothing
+// is final).
+func (q Queries) Finality(ctx context.Context, atHeight int64) (*acceptancetypes.QueryFinalityResponse, error) {
+	res, err := acceptancetypes.NewQueryClient(q.conn).Finality(AtHeight(ctx, atHeight), &acceptancetypes.QueryFinalityRequest{})
+	if IsNotFound(err) {
+		return &acceptancetypes.QueryFinalityResponse{}, nil
+	}
+	return res, err
 }
 
 // FinalizedChildProof is a child's finalized commitment and its path in the chain's
@@ -222,6 +241,15 @@ func (q Queries) Round(ctx context.Context, id uint64, atHeight int64) (election
 // Account is an x/auth account, packed (the caller's codec unpacks it).
 func (q Queries) Account(ctx context.Context, address string, atHeight int64) (*authtypes.QueryAccountResponse, error) {
 	return authtypes.NewQueryClient(q.conn).Account(AtHeight(ctx, atHeight), &authtypes.QueryAccountRequest{Address: address})
+}
+
+// Balances are an account's bank balances (the relayer's wallet on the chain).
+func (q Queries) Balances(ctx context.Context, address string, atHeight int64) (sdk.Coins, error) {
+	res, err := banktypes.NewQueryClient(q.conn).AllBalances(AtHeight(ctx, atHeight), &banktypes.QueryAllBalancesRequest{Address: address})
+	if err != nil {
+		return nil, err
+	}
+	return res.Balances, nil
 }
 
 // Simulate runs a signed transaction against the latest state without committing it.

@@ -39,6 +39,9 @@ type TxResult struct {
 func (c *Client) Submit(ctx context.Context, kind string, gas uint64, msgs ...sdk.Msg) (*TxResult, error) {
 	c.txMu.Lock()
 	defer c.txMu.Unlock()
+	if c.kr == nil || c.rpc == nil {
+		return nil, fmt.Errorf("%s: a read-only client cannot submit %s (no key in the config)", c.Name, kind)
+	}
 	if gas == 0 {
 		gas = c.gas
 	}

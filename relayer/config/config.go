@@ -13,7 +13,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 )
 
-// Config is the relayer's tree.toml (docs: notes/relayer-spec.md).
+// Config is the relayer's tree.toml: every key and its default is documented here and in relayer/README.md.
 type Config struct {
 	// KeysDir holds ledger.pk and inclusion.pk (and their .vk and inclusion.depth).
 	KeysDir string `toml:"keys_dir"`
@@ -25,6 +25,14 @@ type Config struct {
 	TxTimeout Duration `toml:"tx_timeout"`
 	// GasLimit is the base gas limit of every transaction (default 3,000,000; zero fees).
 	GasLimit uint64 `toml:"gas_limit"`
+	// StallRootBlocks is the anchor lag (root heights without an accepted update) from which an
+	// edge reads as stalled in /healthz, `relayer pending` and the explorer (default 30).
+	StallRootBlocks uint64 `toml:"stall_root_blocks"`
+	// LogFile, when set, is where the relayer writes its log instead of stderr, rotated at
+	// LogMaxMB (default 100) keeping LogKeep older files (default 5): file.1 is the newest.
+	LogFile  string `toml:"log_file"`
+	LogMaxMB int    `toml:"log_max_mb"`
+	LogKeep  int    `toml:"log_keep"`
 	// Chains are the tree's chains, one per path.
 	Chains []ChainConfig `toml:"chain"`
 }
@@ -66,6 +74,10 @@ const (
 	DefaultPollInterval = time.Second
 	DefaultTxTimeout    = 30 * time.Second
 	DefaultGasLimit     = 3_000_000
+	// DefaultStallRootBlocks: a healthy edge is updated every round, a few root blocks apart.
+	DefaultStallRootBlocks = 30
+	DefaultLogMaxMB        = 100
+	DefaultLogKeep         = 5
 )
 
 // Load reads, completes and validates a tree.toml. Unknown keys are refused so a typo
@@ -81,6 +93,9 @@ func Load(path string) (Config, error) {
 	}
 	if cfg.KeysDir != "" && !filepath.IsAbs(cfg.KeysDir) {
 		cfg.KeysDir = filepath.Join(filepath.Dir(path), cfg.KeysDir)
+	}
+	if cfg.LogFile != "" && !filepath.IsAbs(cfg.LogFile) {
+		cfg.LogFile = filepath.Join(filepath.Dir(path), cfg.LogFile)
 	}
 	return cfg, nil
 }
@@ -101,6 +116,15 @@ func Parse(bz []byte) (Config, error) {
 	if cfg.GasLimit == 0 {
 		cfg.GasLimit = DefaultGasLimit
 	}
+	if cfg.StallRootBlocks == 0 {
+		cfg.StallRootBlocks = DefaultStallRootBlocks
+	}
+	if cfg.LogMaxMB == 0 {
+		cfg.LogMaxMB = DefaultLogMaxMB
+	}
+	if cfg.LogKeep == 0 {
+		cfg.LogKeep = DefaultLogKeep
+	}
 	return cfg, cfg.Validate()
 }
 
@@ -112,6 +136,9 @@ func (c Config) Validate() error {
 	}
 	if c.PollInterval < 0 || c.TxTimeout < 0 {
 		return errors.New("poll_interval and tx_timeout must not be negative")
+	}
+	if c.LogMaxMB < 0 || c.LogKeep < 0 {
+		return errors.New("log_max_mb and log_keep must not be negative")
 	}
 	if len(c.Chains) == 0 {
 		return errors.New("no [[chain]]")

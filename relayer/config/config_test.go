@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// localnetConfig is the shape scripts/localnet.sh writes (notes/relayer-spec.md).
+// localnetConfig is the shape scripts/localnet.sh writes.
 const localnetConfig = `
 keys_dir = "/abs/keys"
 poll_interval = "2s"

@@ -42,7 +42,7 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	for {
 		start := time.Now()
 		s.round(ctx)
-		s.metrics.RoundSeconds.Observe(time.Since(start).Seconds())
+		s.metrics.ObserveRound(time.Since(start))
 		select {
 		case <-ctx.Done():
 			s.log.Info("relayer stopped")
@@ -79,6 +79,14 @@ func (s *Scheduler) syncLoop(ctx context.Context) {
 	}
 }
 
+// boolGauge is a gauge's value for a flag.
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // waitBlockTimeout bounds the sync loop's wait for a chain's next block.
 const waitBlockTimeout = 15 * time.Second
 
@@ -106,6 +114,9 @@ func (s *Scheduler) runLevel(ctx context.Context, d int, task string, plan func(
 			continue
 		}
 		planned, err := plan(ctx, n)
+		if task == "update" {
+			s.metrics.EdgeStalled.WithLabelValues(name).Set(boolGauge(planner.IsStalled(err)))
+		}
 		if err != nil {
 			s.tasks.Fail(key, task, name, err)
 			continue

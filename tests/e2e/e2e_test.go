@@ -17,6 +17,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -100,7 +102,7 @@ func newSuite(t *testing.T) *suite {
 	s.env = append(os.Environ(),
 		"SLUSHCHAIND="+s.bin, "SLUSH_LOCALNET_DIR="+s.dir, "SLUSH_LOCALNET_PORT="+strconv.Itoa(basePort),
 		"SLUSH_FORCED_OP_DEADLINE="+strconv.Itoa(forcedOpDeadline),
-		"SLUSH_DEPOSITS=1:"+s.owner("carol")+":"+asset+":500",
+		"SLUSH_DEPOSITS=1:"+s.owner("carol")+":"+asset+":500 1:"+s.owner("dave")+":"+asset+":100",
 		"SLUSH_DEMO_SUMMARY="+filepath.Join(s.dir, "demo-summary.json"),
 		"SLUSH_DEMO_TIMEOUT=600",
 	)
@@ -326,6 +328,8 @@ type txResult struct {
 	Code   int    `json:"code"`
 	RawLog string `json:"raw_log"`
 	TxHash string `json:"txhash"`
+	// MessageHash is what tx bridge bridge-out prints (hex).
+	MessageHash string `json:"message_hash"`
 }
 
 // tx signs args (a `tx` subcommand) with the chain's `user` account, waits for its block and
@@ -347,9 +351,11 @@ func (s *suite) included(path, out string) txResult {
 	var res txResult
 	require.NoError(s.t, json.Unmarshal([]byte(out), &res), out)
 	require.Zero(s.t, res.Code, "CheckTx: %s", out)
+	msgHash := res.MessageHash
 	s.eventually(30*time.Second, "tx "+res.TxHash+" in a block", func() bool {
 		return s.query(path, &res, "tx", res.TxHash) == nil
 	})
+	res.MessageHash = msgHash
 	require.Zero(s.t, res.Code, "tx failed: %s", res.RawLog)
 	return res
 }
@@ -423,7 +429,9 @@ func (s *suite) bridgeOut(path, seed string, from account, amount, dst, recipien
 		"--recipient", recipient, "--deadline", "1000000")
 	require.NoError(s.t, err)
 	res := s.tx(path, "bridge", "bridge-out", strings.TrimSpace(op))
-	return s.outgoingHash(path, res.Height, amount)
+	require.Len(s.t, res.MessageHash, 64, "tx bridge bridge-out prints the message hash")
+	require.Equal(s.t, res.MessageHash, s.outgoingHash(path, res.Height, amount), "the message the chain recorded")
+	return res.MessageHash
 }
 
 // demoSummary is what scripts/demo.sh writes to SLUSH_DEMO_SUMMARY.
@@ -449,6 +457,7 @@ func TestE2E(t *testing.T) {
 	}{
 		{"demo", stepDemo},
 		{"burst of transfers on 1-2", stepBurst},
+		{"operator tools: pending, track, health-check", stepOperatorTools},
 		{"relayer crash mid-transfer", stepRelayerCrash},
 		{"node kill and restart", stepNodeRestart},
 		{"failover of chain 1", stepFailover},
@@ -879,4 +888,91 @@ func stepFrozenChild(s *suite) {
 	require.Len(t, frozen.Children, 1)
 	require.Equal(t, 2, frozen.Children[0].Index)
 	require.Equal(t, "CHILD_STATUS_ACTIVE", s.child("1", 1).Child.Status, "1-1 is untouched")
+}
+
+// stepOperatorTools is issue 19's acceptance on the running tree: health-check passes on the
+// healthy tree (and the relayer's /healthz says so); dave's message from 1 to 2-1, a chain the
+// tree does not have (so nothing claims it), is listed by `relayer pending` with its deadline and
+// located by `bridge track` on its source, waiting for its claim; with chain 2 stopped,
+// health-check fails with one line naming 2 and its fix, and /healthz turns 503.
+func stepOperatorTools(s *suite) {
+	t := s.t
+	cfg := filepath.Join(s.dir, "tree.toml")
+	healthz := func() (int, string) {
+		res, err := http.Get("http://127.0.0.1:" + strconv.Itoa(basePort+9) + "/healthz")
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	var out string
+	s.eventually(3*time.Minute, "relayer health-check passing", func() bool {
+		var err error
+		out, err = s.cli("relayer", "health-check", "--config", cfg)
+		return err == nil
+	})
+	require.Contains(t, out, "ok: 5 chains healthy")
+	s.eventually(time.Minute, "/healthz 200", func() bool { code, _ := healthz(); return code == http.StatusOK })
+
+	dave := s.balance("1", s.owner("dave"))
+	require.True(t, dave.Found)
+	msg := s.bridgeOut("1", "dave", dave, "5", "2-1", s.owner("bob"))
+
+	var pending struct {
+		Messages []struct {
+			Hash        string `json:"hash"`
+			Source      string `json:"source"`
+			Destination string `json:"destination"`
+			Deadline    uint64 `json:"deadline"`
+			Left        int64  `json:"left"`
+			WaitingFor  string `json:"waiting_for"`
+		} `json:"messages"`
+		Edges []struct {
+			Child  string `json:"child"`
+			Status string `json:"status"`
+		} `json:"edges"`
+	}
+	out, err := s.cli("relayer", "pending", "--config", cfg, "-o", "json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal([]byte(out), &pending), out)
+	require.Len(t, pending.Edges, 4)
+	var listed bool
+	for _, m := range pending.Messages {
+		if m.Hash == msg {
+			listed = true
+			require.Equal(t, "1", m.Source)
+			require.Equal(t, "2-1", m.Destination)
+			require.Equal(t, uint64(1_000_000), m.Deadline)
+			require.Positive(t, m.Left)
+			require.Equal(t, "claim", m.WaitingFor)
+		}
+	}
+	require.True(t, listed, "relayer pending lists %s: %s", msg, out)
+	text, err := s.cli("relayer", "pending", "--config", cfg)
+	require.NoError(t, err)
+	t.Logf("relayer pending:\n%s", text)
+	require.Contains(t, text, msg)
+
+	track, err := s.cli("bridge", "track", msg, "--config", cfg)
+	require.NoError(t, err)
+	t.Logf("bridge track:\n%s", track)
+	require.Contains(t, track, "1 -> 2-1")
+	require.Contains(t, track, "SENT, burnt at height")
+	require.Contains(t, track, "the claim on 2-1, which is not in tree.toml")
+	require.Contains(t, track, "deadline in")
+
+	s.localnet("stop", "2")
+	out, err = s.cli("relayer", "health-check", "--config", cfg)
+	require.Error(t, err, "health-check fails on a stopped chain")
+	t.Logf("health-check with 2 stopped:\n%s", out)
+	require.Contains(t, out, "FAIL 2: unreachable: ")
+	require.Contains(t, out, "fix: start the node (scripts/localnet.sh start 2)")
+	s.eventually(time.Minute, "/healthz 503 naming 2", func() bool {
+		code, body := healthz()
+		return code == http.StatusServiceUnavailable && strings.Contains(body, `"2:`)
+	})
+	s.localnet("start", "2")
+	s.eventually(2*time.Minute, "2 back", func() bool { return s.height("2") > 0 })
 }

@@ -281,7 +281,7 @@ func TestLocalnetTree(t *testing.T) {
 		require.Contains(t, out, "relayer: NOT STARTED: "+l.bin+" has no 'relayer start' command")
 	}
 
-	// the relayer's config (notes/relayer-spec.md): absolute paths, one [[chain]] per path
+	// the relayer's config (relayer/config): absolute paths, one [[chain]] per path, the relayer's own key
 	toml, err := os.ReadFile(filepath.Join(l.dir, "tree.toml"))
 	require.NoError(t, err)
 	require.Contains(t, string(toml), `keys_dir = "`+filepath.Join(l.dir, "keys")+`"`)
@@ -291,7 +291,7 @@ func TestLocalnetTree(t *testing.T) {
 		if path == "root" {
 			cid = "slush-root"
 		}
-		require.Contains(t, string(toml), fmt.Sprintf("[[chain]]\npath = %q\nchain_id = %q\nrpc = \"tcp://127.0.0.1:%d\"\ngrpc = \"127.0.0.1:%d\"\nhome = %q\nkey = \"operator\"\n",
+		require.Contains(t, string(toml), fmt.Sprintf("[[chain]]\npath = %q\nchain_id = %q\nrpc = \"tcp://127.0.0.1:%d\"\ngrpc = \"127.0.0.1:%d\"\nhome = %q\nkey = \"relayer\"\n",
 			path, cid, port, port+2, filepath.Join(l.dir, cid)))
 	}
 
@@ -327,10 +327,10 @@ func TestLocalnetTree(t *testing.T) {
 		require.Equal(t, "CHILD_STATUS_ACTIVE", c.Status)
 		require.Equal(t, vk, c.VerifyingKey, "the tree's ledger verifying key")
 		require.Equal(t, transferVK, c.TransferKey, "the tree's transfer circuit verifying key")
-		operator, err := exec.Command(l.bin, "keys", "show", "operator", "-a", "--keyring-backend", "test",
+		operator, err := exec.Command(l.bin, "keys", "show", "relayer", "-a", "--keyring-backend", "test",
 			"--home", filepath.Join(l.dir, edge.parentHome)).Output()
 		require.NoError(t, err)
-		require.Equal(t, strings.TrimSpace(string(operator)), c.Operator, "signed by the parent's operator")
+		require.Equal(t, strings.TrimSpace(string(operator)), c.Operator, "registered by the parent's relayer account, its operator")
 		// the roots computed from the child's genesis are the running child's own (no tx yet)
 		var own ownLedger
 		l.query(ports[edge.child], &own, "bridge", "ledger")

@@ -30,6 +30,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
+			Short:   "x/acceptance has no user transactions: finality moves with the children's updates (x/validium); params change by governance",
 			Service: "slush.acceptance.v1.Msg",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated

@@ -29,16 +29,13 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Service: "slush.bridge.v1.Msg",
+			Service:              "slush.bridge.v1.Msg",
+			EnhanceCustomCommand: true, // GetTxCmd's bridge-out waits for its block and prints the message hash
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "UpdateParams", Skip: true}, // authority (gov) gated
 				{RpcMethod: "Claim", Skip: true},        // built from an inclusion proof by the relayer
 				{RpcMethod: "Confirm", Skip: true},      // built from a receipt inclusion proof by the relayer
-				{
-					RpcMethod: "BridgeOut", Use: "bridge-out [op]",
-					Short:          "Submit an EdDSA-signed bridge-out (encoded ledger operation)",
-					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "op"}},
-				},
+				{RpcMethod: "BridgeOut", Skip: true},    // hand-written: client/cli.BridgeOutCmd
 			},
 		},
 	}

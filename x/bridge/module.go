@@ -10,6 +10,7 @@ import (
 	"fmt"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+	"github.com/spf13/cobra"
 
 	"cosmossdk.io/core/appmodule"
 
@@ -19,6 +20,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 
+	"github.com/slush-tree/slush/x/bridge/client/cli"
 	"github.com/slush-tree/slush/x/bridge/keeper"
 	"github.com/slush-tree/slush/x/bridge/types"
 )
@@ -39,6 +41,10 @@ type AppModule struct {
 	cdc    codec.Codec
 	keeper *keeper.Keeper
 }
+
+// GetTxCmd is `tx bridge` with the hand-written bridge-out (it prints the message hash); autocli
+// adds the rest (AutoCLIOptions: EnhanceCustomCommand).
+func (AppModule) GetTxCmd() *cobra.Command { return cli.TxCmd() }
 
 // NewAppModule wires the keeper into an application module.
 func NewAppModule(cdc codec.Codec, k *keeper.Keeper) AppModule {

@@ -27,7 +27,12 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{
 					RpcMethod: "Transfer", Use: "transfer [op]",
-					Short:          "Submit an EdDSA-signed ledger transfer (encoded ledger operation)",
+					Short: "Submit an EdDSA-signed ledger transfer (encoded ledger operation)",
+					Long: `Submits a transfer made with 'slushchaind ledger transfer' (hex, or base64). The op is refused before
+a block (CheckTx) unless it is exactly one canonical transfer; in the block the ledger checks the
+signature (made for this chain's --path), the nonce and the balance, and names the one that
+fails. The signer only pays the fee. Pass --gas auto --gas-adjustment 1.5 (or --gas 400000): the
+SDK's default 200,000 can run out.`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "op"}},
 				},
 			},

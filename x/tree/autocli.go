@@ -32,6 +32,7 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
+			Short:   "x/tree has no user transactions: the relayer syncs parents (MsgSyncParent); a parent client is recovered by governance ('slushchaind parent-client proposal')",
 			Service: "slush.tree.v1.Msg",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "UpdateParams", Skip: true},        // authority (gov) gated

@@ -34,8 +34,10 @@ import (
 //   - x/election: election report|vote|witness.
 //
 // What stays in this package are tools, not module CLI: circuits (offline circuit keys and
-// proofs), operator-key (the operator's EdDSA key), relayer (the tree's relayer process),
-// simulate, and genesis adopt-export, a thin file and RPC wrapper around internal/adopt.
+// proofs), operator-key (the operator's EdDSA key), relayer (the tree's relayer process and its
+// pending and health-check views), bridge track and explorer (read a whole tree through
+// relayer/inspect), simulate, and genesis adopt-export, a thin file and RPC wrapper around
+// internal/adopt.
 
 // addCommands attaches the node, genesis, key, query and tx commands.
 func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.App) {
@@ -56,6 +58,8 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		circuitsCommand(),
 		ledgercli.LedgerCmd(),
 		relayerCommand(),
+		bridgeCommand(),
+		explorerCommand(),
 		electioncli.ElectionCmd(),
 		operatorKeyCommand(),
 		treecli.ParentClientCmd(),

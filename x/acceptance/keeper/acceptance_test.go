@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -45,16 +47,15 @@ func TestRootFinalityScenario(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(3), report.Subtree)
 	require.Equal(t, types.HistogramToProto(hist(1, 1)), report.Histogram)
-	fin, err := q.Finality(ctx, &types.QueryFinalityRequest{})
-	require.NoError(t, err)
-	require.False(t, fin.Found, "a fresh hash starts at (0, b)")
+	_, err = q.Finality(ctx, &types.QueryFinalityRequest{})
+	require.Equal(t, codes.NotFound, status.Code(err), "a fresh hash starts at (0, b): nothing is final")
 
 	// X updates at 2; R updates at 3: hash@1 has a = |{X@2, R@3}| = 2, 2·2 > 3 → final
 	require.NoError(t, k.OnChildUpdate(ctx, 1, 2, commit(1, 2), hist(2, 1), 1))
 	ctx = ctx.WithEventManager(sdk.NewEventManager())
 	_, err = k.RecordOwnUpdate(ctx, 3, commit(0, 3))
 	require.NoError(t, err)
-	fin, err = q.Finality(ctx, &types.QueryFinalityRequest{})
+	fin, err := q.Finality(ctx, &types.QueryFinalityRequest{})
 	require.NoError(t, err)
 	require.Equal(t, &types.QueryFinalityResponse{Found: true, Height: 1, Commitment: commit(0, 1), Accepted: 2, Subtree: 3}, fin)
 	requireEvent(t, ctx, "slush.acceptance.v1.EventHashFinalized")
@@ -268,9 +269,13 @@ func checkRecord(t *testing.T, nodes []*chainNode, v int) {
 		require.NoError(t, err)
 		require.Equal(t, want, got)
 		fin, err := keeper.NewQueryServerImpl(&node.k).Finality(node.env.Ctx, &types.QueryFinalityRequest{})
-		require.NoError(t, err)
 		h, ok := node.expected.FinalizedHash()
-		require.Equal(t, ok, fin.Found)
+		if !ok {
+			require.Equal(t, codes.NotFound, status.Code(err), "nothing final: NotFound")
+			return
+		}
+		require.NoError(t, err)
+		require.True(t, fin.Found)
 		require.Equal(t, h.Height, fin.Height)
 		return
 	}

@@ -8,8 +8,10 @@ import (
 	"google.golang.org/grpc/status"
 
 	"cosmossdk.io/collections"
+	errorsmod "cosmossdk.io/errors"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/acceptance/types"
 )
 
@@ -31,26 +33,45 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 	return &types.QueryParamsResponse{Params: params}, nil
 }
 
-// Pairs returns every stored hash of a child with its acceptance pair.
+// Pairs returns every stored hash of a child with its acceptance pair (NotFound for an index
+// without a record: no child registered there).
 func (q queryServer) Pairs(ctx context.Context, req *types.QueryPairsRequest) (*types.QueryPairsResponse, error) {
-	tracker, err := q.k.childTracker(ctx, req.GetChildIndex())
+	tracker, err := q.childRecord(ctx, req.GetChildIndex())
 	if err != nil {
 		return nil, err
 	}
 	return &types.QueryPairsResponse{Pairs: hashPairs(tracker)}, nil
 }
 
-// Finalized returns a child's finalized hash, if any.
+// Finalized returns a child's finalized hash: NotFound for an index without a record or a child
+// with no finalized hash yet.
 func (q queryServer) Finalized(ctx context.Context, req *types.QueryFinalizedRequest) (*types.QueryFinalizedResponse, error) {
-	tracker, err := q.k.childTracker(ctx, req.GetChildIndex())
+	tracker, err := q.childRecord(ctx, req.GetChildIndex())
 	if err != nil {
 		return nil, err
 	}
 	h, ok := tracker.FinalizedHash()
 	if !ok {
-		return &types.QueryFinalizedResponse{}, nil
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrNotFinalized,
+			"child %d has no finalized commitment yet (not a majority of its subtree accepted any)", req.GetChildIndex()))
 	}
 	return &types.QueryFinalizedResponse{Found: true, Hash: types.StoredHashFrom(h)}, nil
+}
+
+// childRecord loads a child's record for a query: InvalidArgument for an index outside 1..255,
+// NotFound for one without a record.
+func (q queryServer) childRecord(ctx context.Context, index uint32) (types.ChildAcceptance, error) {
+	if err := checkChildIndex(index); err != nil {
+		return types.ChildAcceptance{}, status.Error(codes.InvalidArgument, err.Error())
+	}
+	record, err := q.k.Children.Get(ctx, index)
+	if errors.Is(err, collections.ErrNotFound) {
+		return types.ChildAcceptance{}, slushtypes.NotFoundf("no acceptance record of child %d: no child is registered at that index", index)
+	}
+	if err != nil {
+		return types.ChildAcceptance{}, err
+	}
+	return record.ToTracker()
 }
 
 // Subtree returns this chain's last subtree report.
@@ -64,7 +85,7 @@ func (q queryServer) Subtree(ctx context.Context, req *types.QuerySubtreeRequest
 	}
 	report, err := q.k.LastReport.Get(ctx)
 	if errors.Is(err, collections.ErrNotFound) {
-		return &types.QuerySubtreeResponse{}, nil
+		return nil, slushtypes.NotFoundf("no subtree report: this chain has made no commitment yet")
 	}
 	if err != nil {
 		return nil, err
@@ -79,11 +100,12 @@ func (q queryServer) Finality(ctx context.Context, _ *types.QueryFinalityRequest
 		return nil, err
 	}
 	if !isRoot {
-		return nil, types.ErrNotRoot
+		return nil, slushtypes.FailedPrecondition(errorsmod.Wrap(types.ErrNotRoot,
+			"finality is the root's record: ask the root chain (elsewhere: `query acceptance finalized <index>` on the parent)"))
 	}
 	record, err := q.k.RootRecord.Get(ctx)
 	if errors.Is(err, collections.ErrNotFound) {
-		return &types.QueryFinalityResponse{}, nil
+		return nil, slushtypes.NotFoundf("no root commitment is final yet: the root has made no commitment")
 	}
 	if err != nil {
 		return nil, err
@@ -93,7 +115,7 @@ func (q queryServer) Finality(ctx context.Context, _ *types.QueryFinalityRequest
 		return nil, err
 	}
 	if _, ok := tracker.FinalizedHash(); !ok {
-		return &types.QueryFinalityResponse{Subtree: tracker.Subtree}, nil
+		return nil, slushtypes.NotFoundf("no root commitment is final yet: no majority of the tree's %d validiums accepted one", tracker.Subtree)
 	}
 	pair := tracker.Pairs()[0]
 	return &types.QueryFinalityResponse{
@@ -115,7 +137,7 @@ func (q queryServer) FinalizedChildProof(ctx context.Context, req *types.QueryFi
 	}
 	c, proof, err := q.k.FinalizedChildProof(ctx, index)
 	if errors.Is(err, types.ErrNotFinalized) {
-		return nil, status.Error(codes.NotFound, err.Error())
+		return nil, slushtypes.NotFound(err)
 	}
 	if err != nil {
 		return nil, err

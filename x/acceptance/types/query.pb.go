@@ -6,6 +6,10 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	io "io"
+	math "math"
+	math_bits "math/bits"
+
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
 	_ "github.com/cosmos/gogoproto/gogoproto"
 	grpc1 "github.com/cosmos/gogoproto/grpc"
@@ -14,9 +18,6 @@ import (
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
-	io "io"
-	math "math"
-	math_bits "math/bits"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -253,9 +254,10 @@ func (m *QueryFinalizedRequest) GetChildIndex() uint32 {
 
 // QueryFinalizedResponse is the response type for Query/Finalized.
 type QueryFinalizedResponse struct {
-	// found tells whether the child has a finalized hash yet.
+	// found is always true in an answer: a child without a finalized hash (or without a record)
+	// is answered NotFound (issue 19).
 	Found bool `protobuf:"varint,1,opt,name=found,proto3" json:"found,omitempty"`
-	// hash is the finalized hash (if found).
+	// hash is the finalized hash.
 	Hash StoredHash `protobuf:"bytes,2,opt,name=hash,proto3" json:"hash"`
 }
 
@@ -354,7 +356,8 @@ func (m *QuerySubtreeRequest) GetAnchorHeight() uint64 {
 
 // QuerySubtreeResponse is the response type for Query/Subtree.
 type QuerySubtreeResponse struct {
-	// found tells whether this chain has made an own update yet.
+	// found is always true in an answer: a chain that has made no own update yet is answered
+	// NotFound (issue 19).
 	Found bool `protobuf:"varint,1,opt,name=found,proto3" json:"found,omitempty"`
 	// report is the last subtree report, or the one for anchor_height.
 	Report SubtreeReport `protobuf:"bytes,2,opt,name=report,proto3" json:"report"`
@@ -446,7 +449,7 @@ var xxx_messageInfo_QueryFinalityRequest proto.InternalMessageInfo
 
 // QueryFinalityResponse is the response type for Query/Finality.
 type QueryFinalityResponse struct {
-	// found tells whether any root hash is final yet.
+	// found is always true in an answer: no final root hash yet is answered NotFound (issue 19).
 	Found bool `protobuf:"varint,1,opt,name=found,proto3" json:"found,omitempty"`
 	// height is the finalized root height.
 	Height uint64 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/bridge/types"
 )
 
@@ -47,8 +49,11 @@ func (k Keeper) claim(ctx context.Context, msg *types.MsgClaim) (*types.MsgClaim
 	if err != nil {
 		return nil, err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "claimed", "msg", hex.EncodeToString(nullifier), "src", slushtypes.VidName(m.SrcVid),
+		"amount", m.Amount, "root_height", msg.RootHeight, "receipt_index", index)
 	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventClaimed{
 		MessageHash: nullifier, Amount: m.Amount, RootHeight: msg.RootHeight, ReceiptIndex: index,
+		MessageHashHex: hex.EncodeToString(nullifier), Source: slushtypes.VidName(m.SrcVid),
 	})
 	return &types.MsgClaimResponse{MessageHash: nullifier, ReceiptHash: hash.EncodeElement(receipt), ReceiptIndex: index}, err
 }

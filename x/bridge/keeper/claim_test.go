@@ -1,12 +1,14 @@
 package keeper_test
 
 import (
+	"encoding/hex"
 	"sync"
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
+	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/hash"
@@ -126,10 +128,15 @@ func TestClaim(t *testing.T) {
 	f := newClaimFixture(t, destinationPath, true)
 	before, err := f.ledger.CurrentRoots(f.env.Ctx)
 	require.NoError(t, err)
-	res, err := f.msgs.Claim(f.env.Ctx, &f.msg)
+	ctx := f.env.Ctx.WithEventManager(sdk.NewEventManager())
+	res, err := f.msgs.Claim(ctx, &f.msg)
 	require.NoError(t, err)
 	require.Equal(t, hash.EncodeElement(f.w.Leaf.Hash()), res.MessageHash)
 	require.Equal(t, uint64(0), res.ReceiptIndex)
+	requireEvent(t, ctx, &types.EventClaimed{
+		MessageHash: res.MessageHash, Amount: f.msg.Message.Amount, RootHeight: f.msg.RootHeight, ReceiptIndex: 0,
+		MessageHashHex: hex.EncodeToString(res.MessageHash), Source: "1-2", // the example witness: 1-2 to 2
+	})
 
 	acc, err := f.lq.Account(f.env.Ctx, &ledgertypes.QueryAccountRequest{Index: 0})
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 
 	"cosmossdk.io/collections"
@@ -73,7 +74,8 @@ func (k Keeper) routeUpOwn(ctx context.Context, msgHash []byte) error {
 	if err := k.FrozenSender.Remove(ctx, out.AccountIndex); err != nil {
 		return err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "message expired unconfirmed: routed up", "msg", hex.EncodeToString(msgHash), "account", out.AccountIndex)
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventMessageExpired{
-		MessageHash: msgHash, AccountIndex: out.AccountIndex,
+		MessageHash: msgHash, AccountIndex: out.AccountIndex, MessageHashHex: hex.EncodeToString(msgHash),
 	})
 }

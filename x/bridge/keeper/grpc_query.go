@@ -31,22 +31,33 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 
 // Nullifier tells whether a message hash was minted here.
 func (q queryServer) Nullifier(ctx context.Context, req *types.QueryNullifierRequest) (*types.QueryNullifierResponse, error) {
+	if err := slushtypes.CheckHashArg("message hash", req.GetMessageHash()); err != nil {
+		return nil, err
+	}
 	claimed, err := q.k.Nullifiers.Has(ctx, req.GetMessageHash())
 	return &types.QueryNullifierResponse{Claimed: claimed}, err
 }
 
-// Message returns an outgoing message's record and status.
+// Message returns an outgoing message's record and status (NotFound for a message not sent from
+// here).
 func (q queryServer) Message(ctx context.Context, req *types.QueryMessageRequest) (*types.QueryMessageResponse, error) {
+	if err := slushtypes.CheckHashArg("message hash", req.GetMessageHash()); err != nil {
+		return nil, err
+	}
 	out, err := q.k.Outgoing.Get(ctx, req.GetMessageHash())
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, errorsmod.Wrapf(types.ErrUnknownMessage, "%X", req.GetMessageHash())
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrUnknownMessage, "message %x was not sent from this chain", req.GetMessageHash()))
 	}
 	return &types.QueryMessageResponse{Message: out}, err
 }
 
 // MessageStatus returns where a message is in its life cycle as this chain's bridge sees it:
-// the outgoing record's status, or CLAIMED when it was minted here.
+// the outgoing record's status, or CLAIMED when it was minted here; NotFound when it was neither
+// sent from nor minted on this chain.
 func (q queryServer) MessageStatus(ctx context.Context, req *types.QueryMessageStatusRequest) (*types.QueryMessageStatusResponse, error) {
+	if err := slushtypes.CheckHashArg("message hash", req.GetMessageHash()); err != nil {
+		return nil, err
+	}
 	res := &types.QueryMessageStatusResponse{}
 	out, err := q.k.Outgoing.Get(ctx, req.GetMessageHash())
 	switch {
@@ -60,9 +71,11 @@ func (q queryServer) MessageStatus(ctx context.Context, req *types.QueryMessageS
 	if err != nil {
 		return nil, err
 	}
-	if claimed {
-		res.Status = slushtypes.MessageStatus_MESSAGE_STATUS_CLAIMED
+	if !claimed {
+		return nil, slushtypes.NotFoundf("message %x was neither sent from nor minted on this chain "+
+			"(`slushchaind bridge track <hash> --config tree.toml` looks on every chain)", req.GetMessageHash())
 	}
+	res.Status = slushtypes.MessageStatus_MESSAGE_STATUS_CLAIMED
 	return res, nil
 }
 
@@ -92,7 +105,10 @@ func (q queryServer) PendingMessages(ctx context.Context, req *types.QueryPendin
 // InclusionParams returns the claim verifier's parameters (key and max depth).
 func (q queryServer) InclusionParams(ctx context.Context, _ *types.QueryInclusionParamsRequest) (*types.QueryInclusionParamsResponse, error) {
 	ip, err := q.k.Inclusion.Get(ctx)
-	if err != nil && !errors.Is(err, collections.ErrNotFound) {
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, slushtypes.NotFound(errorsmod.Wrap(types.ErrNoInclusionKey, "this chain's genesis set no inclusion key (`genesis set-inclusion-key`)"))
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &types.QueryInclusionParamsResponse{InclusionParams: ip}, nil

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -25,7 +26,7 @@ import (
 // flight whichever way it sends (DESIGN §7.4, seed: "the sender node cannot send multiple
 // transactions to other rollups in parallel").
 func (k Keeper) burn(ctx context.Context, opBytes []byte) (ledgertypes.Burnt, error) {
-	if op, err := ledger.DecodeOp(opBytes); err == nil && op.Kind == ledger.OpBridgeOut {
+	if op, err := ledgertypes.DecodeOp(opBytes, ledger.OpBridgeOut); err == nil {
 		frozen, err := k.FrozenSender.Has(ctx, op.From)
 		if err != nil {
 			return ledgertypes.Burnt{}, err
@@ -55,7 +56,15 @@ func (k Keeper) bridgeOut(ctx context.Context, opBytes []byte) (types.OutgoingMe
 	if err := k.OutgoingDeadlines.Set(ctx, collections.Join(m.Deadline, out.MessageHash)); err != nil {
 		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
 	}
-	return out, burnt, k.FrozenSender.Set(ctx, burnt.Op.From)
+	if err := k.FrozenSender.Set(ctx, burnt.Op.From); err != nil {
+		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
+	}
+	slushtypes.Log(ctx, types.ModuleName, "bridge-out", "msg", hex.EncodeToString(out.MessageHash), "dst", slushtypes.VidName(m.DstVid),
+		"amount", m.Amount, "account", burnt.Op.From, "outbox_index", burnt.OutboxIndex, "deadline", m.Deadline)
+	return out, burnt, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBridgeOut{
+		MessageHash: out.MessageHash, MessageHashHex: hex.EncodeToString(out.MessageHash), AccountIndex: burnt.Op.From,
+		OutboxIndex: burnt.OutboxIndex, Destination: slushtypes.VidName(m.DstVid), Amount: m.Amount, Deadline: m.Deadline,
+	})
 }
 
 // BurnForChild executes a forced deposit (x/validium's MsgForceOperation, DESIGN §8): a signed
@@ -63,11 +72,11 @@ func (k Keeper) bridgeOut(ctx context.Context, opBytes []byte) (types.OutgoingMe
 // must mint the message from its forced queue. The sender is not frozen afterwards: the queue's
 // deadline, not a receipt, guarantees delivery.
 func (k Keeper) BurnForChild(ctx context.Context, opBytes []byte, childVid fr.Element) (inclusion.Message, error) {
-	op, err := ledger.DecodeOp(opBytes)
+	op, err := ledgertypes.DecodeOp(opBytes, ledger.OpBridgeOut)
 	if err != nil {
-		return inclusion.Message{}, errorsmod.Wrap(ledgertypes.ErrInvalidOp, err.Error())
+		return inclusion.Message{}, err
 	}
-	if op.Kind == ledger.OpBridgeOut && !op.DstVid.Equal(&childVid) {
+	if !op.DstVid.Equal(&childVid) {
 		return inclusion.Message{}, errorsmod.Wrap(types.ErrWrongDestination, "a forced deposit goes to the child it is queued for")
 	}
 	burnt, err := k.burn(ctx, opBytes)
@@ -107,7 +116,9 @@ func (k Keeper) confirm(ctx context.Context, msg *types.MsgConfirm) error {
 	if err := k.FrozenSender.Remove(ctx, out.AccountIndex); err != nil {
 		return err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "confirmed: the destination's receipt is final", "msg", hex.EncodeToString(out.MessageHash),
+		"account", out.AccountIndex, "root_height", msg.RootHeight)
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventConfirmed{
-		MessageHash: out.MessageHash, AccountIndex: out.AccountIndex,
+		MessageHash: out.MessageHash, AccountIndex: out.AccountIndex, MessageHashHex: hex.EncodeToString(out.MessageHash),
 	})
 }

@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"encoding/hex"
 	"fmt"
 	"testing"
 
@@ -95,12 +96,16 @@ func (c *chain) frozen(t testing.TB) bool {
 // refused without a trace.
 func TestBridgeOut(t *testing.T) {
 	c := newSender(t)
-	ctx := c.env.Ctx.WithBlockHeight(7)
+	ctx := c.env.Ctx.WithBlockHeight(7).WithEventManager(sdk.NewEventManager())
 	res, err := c.msgs.BridgeOut(ctx, &types.MsgBridgeOut{Sender: c.env.OtherAddress(t), Op: bridgeOutOp(t, 30, 0)})
 	require.NoError(t, err)
 	want := inclusion.Message{SrcVid: senderVid, DstVid: destinationVid, Nonce: 0, Recipient: ledger.OwnerHash(bob.PublicKey),
 		AssetID: asset, Amount: 30, Deadline: 500}
 	require.Equal(t, &types.MsgBridgeOutResponse{Sequence: 0, MessageHash: hash.EncodeElement(want.Hash()), OutboxIndex: 0}, res)
+	requireEvent(t, ctx, &types.EventBridgeOut{ // what a user tracks the transfer by (issue 19)
+		MessageHash: res.MessageHash, MessageHashHex: hex.EncodeToString(res.MessageHash), AccountIndex: 0, OutboxIndex: 0,
+		Destination: "2", Amount: 30, Deadline: 500,
+	})
 	require.Equal(t, uint64(970), c.balance(t, 0), "burned")
 	rec, err := c.q.Message(ctx, &types.QueryMessageRequest{MessageHash: res.MessageHash})
 	require.NoError(t, err)
@@ -192,7 +197,7 @@ func TestBridgeOutFreezesUntilConfirmed(t *testing.T) {
 	ctx := c.env.Ctx.WithEventManager(sdk.NewEventManager())
 	_, err = c.msgs.Confirm(ctx, confirm)
 	require.NoError(t, err)
-	requireEvent(t, ctx, &types.EventConfirmed{MessageHash: res.MessageHash, AccountIndex: 0})
+	requireEvent(t, ctx, &types.EventConfirmed{MessageHash: res.MessageHash, AccountIndex: 0, MessageHashHex: hex.EncodeToString(res.MessageHash)})
 	rec, err := c.q.Message(c.env.Ctx, &types.QueryMessageRequest{MessageHash: res.MessageHash})
 	require.NoError(t, err)
 	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_CONFIRMED, rec.Message.Status)
@@ -345,7 +350,7 @@ func TestExpiredMessageRoutedUp(t *testing.T) {
 
 	c.setClock(t, 501)
 	require.NoError(t, c.k.EndBlocker(ctx))
-	requireEvent(t, ctx, &types.EventMessageExpired{MessageHash: res.MessageHash, AccountIndex: 0})
+	requireEvent(t, ctx, &types.EventMessageExpired{MessageHash: res.MessageHash, AccountIndex: 0, MessageHashHex: hex.EncodeToString(res.MessageHash)})
 	require.Equal(t, slushtypes.MessageStatus_MESSAGE_STATUS_ROUTED_UP, status())
 	pending, err := c.q.PendingMessages(c.env.Ctx, &types.QueryPendingMessagesRequest{})
 	require.NoError(t, err)

@@ -23,6 +23,107 @@ var _ = math.Inf
 // proto package needs to be updated.
 const _ = proto.GoGoProtoPackageIsVersion3 // please upgrade the proto package
 
+// EventBridgeOut is emitted when a bridge-out burns here and appends its message to the outbox
+// (DESIGN §7.1): the message hash a user tracks the transfer by (issue 19).
+type EventBridgeOut struct {
+	// message_hash is the message's hash (its nullifier at the destination).
+	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// message_hash_hex is message_hash in hex, as `bridge track` and every query argument take it.
+	MessageHashHex string `protobuf:"bytes,2,opt,name=message_hash_hex,json=messageHashHex,proto3" json:"message_hash_hex,omitempty"`
+	// account_index is the sending ledger account (frozen for bridge-outs until the confirmation).
+	AccountIndex uint64 `protobuf:"varint,3,opt,name=account_index,json=accountIndex,proto3" json:"account_index,omitempty"`
+	// outbox_index is the message's position in this chain's outbox (its nonce).
+	OutboxIndex uint64 `protobuf:"varint,4,opt,name=outbox_index,json=outboxIndex,proto3" json:"outbox_index,omitempty"`
+	// destination is the destination's tree path ("root", "2", "1-2").
+	Destination string `protobuf:"bytes,5,opt,name=destination,proto3" json:"destination,omitempty"`
+	// amount is the burnt amount.
+	Amount uint64 `protobuf:"varint,6,opt,name=amount,proto3" json:"amount,omitempty"`
+	// deadline is the root height after which the message takes the fallback route.
+	Deadline uint64 `protobuf:"varint,7,opt,name=deadline,proto3" json:"deadline,omitempty"`
+}
+
+func (m *EventBridgeOut) Reset()         { *m = EventBridgeOut{} }
+func (m *EventBridgeOut) String() string { return proto.CompactTextString(m) }
+func (*EventBridgeOut) ProtoMessage()    {}
+func (*EventBridgeOut) Descriptor() ([]byte, []int) {
+	return fileDescriptor_d52459e1a8329be4, []int{0}
+}
+func (m *EventBridgeOut) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventBridgeOut) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventBridgeOut.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventBridgeOut) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventBridgeOut.Merge(m, src)
+}
+func (m *EventBridgeOut) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventBridgeOut) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventBridgeOut.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventBridgeOut proto.InternalMessageInfo
+
+func (m *EventBridgeOut) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *EventBridgeOut) GetMessageHashHex() string {
+	if m != nil {
+		return m.MessageHashHex
+	}
+	return ""
+}
+
+func (m *EventBridgeOut) GetAccountIndex() uint64 {
+	if m != nil {
+		return m.AccountIndex
+	}
+	return 0
+}
+
+func (m *EventBridgeOut) GetOutboxIndex() uint64 {
+	if m != nil {
+		return m.OutboxIndex
+	}
+	return 0
+}
+
+func (m *EventBridgeOut) GetDestination() string {
+	if m != nil {
+		return m.Destination
+	}
+	return ""
+}
+
+func (m *EventBridgeOut) GetAmount() uint64 {
+	if m != nil {
+		return m.Amount
+	}
+	return 0
+}
+
+func (m *EventBridgeOut) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
 // EventClaimed is emitted when a bridge message is claimed (minted) here.
 type EventClaimed struct {
 	// message_hash is the message's hash (its nullifier).
@@ -33,13 +134,17 @@ type EventClaimed struct {
 	RootHeight uint64 `protobuf:"varint,3,opt,name=root_height,json=rootHeight,proto3" json:"root_height,omitempty"`
 	// receipt_index is the receipt's position in the receipt tree.
 	ReceiptIndex uint64 `protobuf:"varint,4,opt,name=receipt_index,json=receiptIndex,proto3" json:"receipt_index,omitempty"`
+	// message_hash_hex is message_hash in hex.
+	MessageHashHex string `protobuf:"bytes,5,opt,name=message_hash_hex,json=messageHashHex,proto3" json:"message_hash_hex,omitempty"`
+	// source is the sender's tree path.
+	Source string `protobuf:"bytes,6,opt,name=source,proto3" json:"source,omitempty"`
 }
 
 func (m *EventClaimed) Reset()         { *m = EventClaimed{} }
 func (m *EventClaimed) String() string { return proto.CompactTextString(m) }
 func (*EventClaimed) ProtoMessage()    {}
 func (*EventClaimed) Descriptor() ([]byte, []int) {
-	return fileDescriptor_d52459e1a8329be4, []int{0}
+	return fileDescriptor_d52459e1a8329be4, []int{1}
 }
 func (m *EventClaimed) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -96,19 +201,35 @@ func (m *EventClaimed) GetReceiptIndex() uint64 {
 	return 0
 }
 
+func (m *EventClaimed) GetMessageHashHex() string {
+	if m != nil {
+		return m.MessageHashHex
+	}
+	return ""
+}
+
+func (m *EventClaimed) GetSource() string {
+	if m != nil {
+		return m.Source
+	}
+	return ""
+}
+
 // EventConfirmed is emitted when the destination's receipt of a message sent here is proven.
 type EventConfirmed struct {
 	// message_hash is the confirmed message.
 	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
 	// account_index is the sending account, unfrozen for bridge-outs.
 	AccountIndex uint64 `protobuf:"varint,2,opt,name=account_index,json=accountIndex,proto3" json:"account_index,omitempty"`
+	// message_hash_hex is message_hash in hex.
+	MessageHashHex string `protobuf:"bytes,3,opt,name=message_hash_hex,json=messageHashHex,proto3" json:"message_hash_hex,omitempty"`
 }
 
 func (m *EventConfirmed) Reset()         { *m = EventConfirmed{} }
 func (m *EventConfirmed) String() string { return proto.CompactTextString(m) }
 func (*EventConfirmed) ProtoMessage()    {}
 func (*EventConfirmed) Descriptor() ([]byte, []int) {
-	return fileDescriptor_d52459e1a8329be4, []int{1}
+	return fileDescriptor_d52459e1a8329be4, []int{2}
 }
 func (m *EventConfirmed) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -151,6 +272,13 @@ func (m *EventConfirmed) GetAccountIndex() uint64 {
 	return 0
 }
 
+func (m *EventConfirmed) GetMessageHashHex() string {
+	if m != nil {
+		return m.MessageHashHex
+	}
+	return ""
+}
+
 // EventMessageExpired is emitted when one of this chain's own messages was unconfirmed at its
 // deadline: it now travels by the fallback route (ROUTED_UP) and its sender is unfrozen (DESIGN §7.5).
 type EventMessageExpired struct {
@@ -158,13 +286,15 @@ type EventMessageExpired struct {
 	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
 	// account_index is the sending account, unfrozen for bridge-outs.
 	AccountIndex uint64 `protobuf:"varint,2,opt,name=account_index,json=accountIndex,proto3" json:"account_index,omitempty"`
+	// message_hash_hex is message_hash in hex.
+	MessageHashHex string `protobuf:"bytes,3,opt,name=message_hash_hex,json=messageHashHex,proto3" json:"message_hash_hex,omitempty"`
 }
 
 func (m *EventMessageExpired) Reset()         { *m = EventMessageExpired{} }
 func (m *EventMessageExpired) String() string { return proto.CompactTextString(m) }
 func (*EventMessageExpired) ProtoMessage()    {}
 func (*EventMessageExpired) Descriptor() ([]byte, []int) {
-	return fileDescriptor_d52459e1a8329be4, []int{2}
+	return fileDescriptor_d52459e1a8329be4, []int{3}
 }
 func (m *EventMessageExpired) XXX_Unmarshal(b []byte) error {
 	return m.Unmarshal(b)
@@ -207,7 +337,15 @@ func (m *EventMessageExpired) GetAccountIndex() uint64 {
 	return 0
 }
 
+func (m *EventMessageExpired) GetMessageHashHex() string {
+	if m != nil {
+		return m.MessageHashHex
+	}
+	return ""
+}
+
 func init() {
+	proto.RegisterType((*EventBridgeOut)(nil), "slush.bridge.v1.EventBridgeOut")
 	proto.RegisterType((*EventClaimed)(nil), "slush.bridge.v1.EventClaimed")
 	proto.RegisterType((*EventConfirmed)(nil), "slush.bridge.v1.EventConfirmed")
 	proto.RegisterType((*EventMessageExpired)(nil), "slush.bridge.v1.EventMessageExpired")
@@ -216,25 +354,97 @@ func init() {
 func init() { proto.RegisterFile("slush/bridge/v1/events.proto", fileDescriptor_d52459e1a8329be4) }
 
 var fileDescriptor_d52459e1a8329be4 = []byte{
-	// 287 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x91, 0x41, 0x4b, 0xc3, 0x30,
-	0x1c, 0xc5, 0x1b, 0x1d, 0x3b, 0x64, 0x9d, 0x42, 0x05, 0xe9, 0x41, 0xe2, 0xdc, 0x2e, 0x43, 0xb0,
-	0x65, 0xf8, 0x0d, 0xd4, 0xc1, 0x3c, 0x78, 0xd9, 0x49, 0x04, 0x29, 0x69, 0xfb, 0xb7, 0x09, 0xac,
-	0x4d, 0x49, 0xd2, 0x52, 0x3f, 0x85, 0x7e, 0x2c, 0x8f, 0x3b, 0x7a, 0x94, 0xf6, 0x8b, 0x48, 0x93,
-	0x7a, 0xf7, 0xb0, 0x5b, 0xf2, 0x7b, 0xef, 0xff, 0x78, 0xf0, 0xf0, 0x85, 0xda, 0x55, 0x8a, 0x85,
-	0xb1, 0xe4, 0x69, 0x06, 0x61, 0xbd, 0x0a, 0xa1, 0x86, 0x42, 0xab, 0xa0, 0x94, 0x42, 0x0b, 0xef,
-	0xd4, 0xa8, 0x81, 0x55, 0x83, 0x7a, 0x35, 0xff, 0x40, 0xd8, 0x5d, 0xf7, 0x8e, 0xfb, 0x1d, 0xe5,
-	0x39, 0xa4, 0xde, 0x15, 0x76, 0x73, 0x50, 0x8a, 0x66, 0x10, 0x31, 0xaa, 0x98, 0x8f, 0x66, 0x68,
-	0xe9, 0x6e, 0x27, 0x03, 0xdb, 0x50, 0xc5, 0xbc, 0x73, 0x3c, 0xa6, 0xb9, 0xa8, 0x0a, 0xed, 0x1f,
-	0xcd, 0xd0, 0x72, 0xb4, 0x1d, 0x7e, 0xde, 0x25, 0x9e, 0x48, 0x21, 0x74, 0xc4, 0x80, 0x67, 0x4c,
-	0xfb, 0xc7, 0x46, 0xc4, 0x3d, 0xda, 0x18, 0xe2, 0x2d, 0xf0, 0x54, 0x42, 0x02, 0xbc, 0xd4, 0x11,
-	0x2f, 0x52, 0x68, 0xfc, 0x91, 0xb1, 0xb8, 0x03, 0x7c, 0xec, 0xd9, 0xfc, 0x19, 0x9f, 0xd8, 0x42,
-	0xa2, 0x78, 0xe3, 0xf2, 0x9f, 0x95, 0x16, 0x78, 0x4a, 0x93, 0xa4, 0x6f, 0x31, 0x24, 0xdb, 0x66,
-	0xee, 0x00, 0x6d, 0xf2, 0x2b, 0x3e, 0x33, 0xc9, 0x4f, 0xf6, 0x70, 0xdd, 0x94, 0x5c, 0x1e, 0x2e,
-	0xfe, 0xee, 0xe1, 0xab, 0x25, 0x68, 0xdf, 0x12, 0xf4, 0xd3, 0x12, 0xf4, 0xd9, 0x11, 0x67, 0xdf,
-	0x11, 0xe7, 0xbb, 0x23, 0xce, 0xcb, 0x75, 0xc6, 0x35, 0xab, 0xe2, 0x20, 0x11, 0x79, 0x68, 0x06,
-	0xb8, 0xd1, 0x12, 0xc0, 0x3e, 0xc3, 0xe6, 0x6f, 0x2b, 0xfd, 0x5e, 0x82, 0x8a, 0xc7, 0x66, 0xa8,
-	0xdb, 0xdf, 0x00, 0x00, 0x00, 0xff, 0xff, 0x08, 0x26, 0x81, 0x3e, 0xc8, 0x01, 0x00, 0x00,
+	// 405 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xc4, 0x93, 0x41, 0xaf, 0x93, 0x40,
+	0x10, 0xc7, 0xbb, 0x7d, 0xef, 0xa1, 0x6f, 0xc1, 0xa7, 0xc1, 0xa4, 0x21, 0xc6, 0x20, 0xe2, 0x85,
+	0x98, 0x08, 0x69, 0xfc, 0x06, 0xad, 0x4d, 0xea, 0xc1, 0x98, 0x70, 0xf4, 0x42, 0x16, 0x18, 0xd9,
+	0x4d, 0x0a, 0x4b, 0x76, 0x97, 0x06, 0xaf, 0x5e, 0xbc, 0xfa, 0xb1, 0x3c, 0xd6, 0x9b, 0x47, 0xd3,
+	0x7e, 0x0c, 0x2f, 0x86, 0x85, 0x6a, 0x1b, 0x39, 0xf4, 0xe6, 0x8d, 0xf9, 0xcd, 0x9f, 0x9d, 0xf9,
+	0xcf, 0x64, 0xf0, 0x53, 0xb9, 0x69, 0x24, 0x8d, 0x52, 0xc1, 0xf2, 0x02, 0xa2, 0xed, 0x3c, 0x82,
+	0x2d, 0x54, 0x4a, 0x86, 0xb5, 0xe0, 0x8a, 0xdb, 0x0f, 0x75, 0x36, 0xec, 0xb3, 0xe1, 0x76, 0xee,
+	0xff, 0x42, 0xf8, 0x6e, 0xd5, 0x29, 0x16, 0x1a, 0xbd, 0x6f, 0x94, 0xfd, 0x1c, 0x5b, 0x25, 0x48,
+	0x49, 0x0a, 0x48, 0x28, 0x91, 0xd4, 0x41, 0x1e, 0x0a, 0xac, 0xd8, 0x1c, 0xd8, 0x9a, 0x48, 0x6a,
+	0x07, 0xf8, 0xd1, 0xa9, 0x24, 0xa1, 0xd0, 0x3a, 0x53, 0x0f, 0x05, 0xb7, 0xf1, 0xdd, 0x89, 0x6c,
+	0x0d, 0xad, 0xfd, 0x02, 0x3f, 0x20, 0x59, 0xc6, 0x9b, 0x4a, 0x25, 0xac, 0xca, 0xa1, 0x75, 0xae,
+	0x3c, 0x14, 0x5c, 0xc7, 0xd6, 0x00, 0xdf, 0x76, 0xac, 0xab, 0xc8, 0x1b, 0x95, 0xf2, 0x76, 0xd0,
+	0x5c, 0x6b, 0x8d, 0xd9, 0xb3, 0x5e, 0xe2, 0x61, 0x33, 0x07, 0xa9, 0x58, 0x45, 0x14, 0xe3, 0x95,
+	0x73, 0xa3, 0x8b, 0x9d, 0x22, 0x7b, 0x86, 0x0d, 0x52, 0x76, 0x6f, 0x3a, 0x86, 0xfe, 0x7d, 0x88,
+	0xec, 0x27, 0xf8, 0x7e, 0x0e, 0x24, 0xdf, 0xb0, 0x0a, 0x9c, 0x7b, 0x3a, 0xf3, 0x27, 0xf6, 0xbf,
+	0x23, 0x6c, 0x69, 0xf7, 0xcb, 0x0d, 0x61, 0x25, 0xe4, 0x97, 0x78, 0xff, 0x5b, 0x67, 0x7a, 0x56,
+	0xe7, 0x19, 0x36, 0x05, 0xe7, 0x2a, 0xa1, 0xc0, 0x0a, 0xaa, 0x06, 0x9f, 0xb8, 0x43, 0x6b, 0x4d,
+	0xba, 0x51, 0x08, 0xc8, 0x80, 0xd5, 0xea, 0xcc, 0xa6, 0x35, 0xc0, 0xde, 0xe7, 0xd8, 0x64, 0x6f,
+	0x46, 0x27, 0x3b, 0xc3, 0x86, 0xe4, 0x8d, 0xc8, 0x40, 0xfb, 0xbd, 0x8d, 0x87, 0xc8, 0xff, 0x7c,
+	0xdc, 0xe8, 0x92, 0x57, 0x1f, 0x99, 0xb8, 0xd0, 0xd5, 0x3f, 0x7b, 0x9a, 0x8e, 0xec, 0x69, 0xac,
+	0xb9, 0xab, 0xb1, 0xe6, 0xfc, 0x2f, 0x08, 0x3f, 0xd6, 0x4d, 0xbc, 0xeb, 0xf9, 0xaa, 0xad, 0x99,
+	0xf8, 0x1f, 0x9d, 0x2c, 0xde, 0x7c, 0xdb, 0xbb, 0x68, 0xb7, 0x77, 0xd1, 0xcf, 0xbd, 0x8b, 0xbe,
+	0x1e, 0xdc, 0xc9, 0xee, 0xe0, 0x4e, 0x7e, 0x1c, 0xdc, 0xc9, 0x87, 0x97, 0x05, 0x53, 0xb4, 0x49,
+	0xc3, 0x8c, 0x97, 0x91, 0x3e, 0x8b, 0x57, 0x4a, 0x00, 0xf4, 0x9f, 0x51, 0x7b, 0xbc, 0x20, 0xf5,
+	0xa9, 0x06, 0x99, 0x1a, 0xfa, 0x7c, 0x5e, 0xff, 0x0e, 0x00, 0x00, 0xff, 0xff, 0xb2, 0x82, 0x12,
+	0x81, 0x5e, 0x03, 0x00, 0x00,
+}
+
+func (m *EventBridgeOut) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventBridgeOut) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventBridgeOut) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Deadline != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Amount != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Amount))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.Destination) > 0 {
+		i -= len(m.Destination)
+		copy(dAtA[i:], m.Destination)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Destination)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.OutboxIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.OutboxIndex))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.AccountIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.AccountIndex))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.MessageHashHex) > 0 {
+		i -= len(m.MessageHashHex)
+		copy(dAtA[i:], m.MessageHashHex)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHashHex)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
 }
 
 func (m *EventClaimed) Marshal() (dAtA []byte, err error) {
@@ -257,6 +467,20 @@ func (m *EventClaimed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.Source) > 0 {
+		i -= len(m.Source)
+		copy(dAtA[i:], m.Source)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Source)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.MessageHashHex) > 0 {
+		i -= len(m.MessageHashHex)
+		copy(dAtA[i:], m.MessageHashHex)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHashHex)))
+		i--
+		dAtA[i] = 0x2a
+	}
 	if m.ReceiptIndex != 0 {
 		i = encodeVarintEvents(dAtA, i, uint64(m.ReceiptIndex))
 		i--
@@ -302,6 +526,13 @@ func (m *EventConfirmed) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.MessageHashHex) > 0 {
+		i -= len(m.MessageHashHex)
+		copy(dAtA[i:], m.MessageHashHex)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHashHex)))
+		i--
+		dAtA[i] = 0x1a
+	}
 	if m.AccountIndex != 0 {
 		i = encodeVarintEvents(dAtA, i, uint64(m.AccountIndex))
 		i--
@@ -337,6 +568,13 @@ func (m *EventMessageExpired) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	_ = i
 	var l int
 	_ = l
+	if len(m.MessageHashHex) > 0 {
+		i -= len(m.MessageHashHex)
+		copy(dAtA[i:], m.MessageHashHex)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHashHex)))
+		i--
+		dAtA[i] = 0x1a
+	}
 	if m.AccountIndex != 0 {
 		i = encodeVarintEvents(dAtA, i, uint64(m.AccountIndex))
 		i--
@@ -363,6 +601,39 @@ func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	dAtA[offset] = uint8(v)
 	return base
 }
+func (m *EventBridgeOut) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.MessageHashHex)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.AccountIndex != 0 {
+		n += 1 + sovEvents(uint64(m.AccountIndex))
+	}
+	if m.OutboxIndex != 0 {
+		n += 1 + sovEvents(uint64(m.OutboxIndex))
+	}
+	l = len(m.Destination)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Amount != 0 {
+		n += 1 + sovEvents(uint64(m.Amount))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovEvents(uint64(m.Deadline))
+	}
+	return n
+}
+
 func (m *EventClaimed) Size() (n int) {
 	if m == nil {
 		return 0
@@ -382,6 +653,14 @@ func (m *EventClaimed) Size() (n int) {
 	if m.ReceiptIndex != 0 {
 		n += 1 + sovEvents(uint64(m.ReceiptIndex))
 	}
+	l = len(m.MessageHashHex)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Source)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
 	return n
 }
 
@@ -397,6 +676,10 @@ func (m *EventConfirmed) Size() (n int) {
 	}
 	if m.AccountIndex != 0 {
 		n += 1 + sovEvents(uint64(m.AccountIndex))
+	}
+	l = len(m.MessageHashHex)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
 	}
 	return n
 }
@@ -414,6 +697,10 @@ func (m *EventMessageExpired) Size() (n int) {
 	if m.AccountIndex != 0 {
 		n += 1 + sovEvents(uint64(m.AccountIndex))
 	}
+	l = len(m.MessageHashHex)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
 	return n
 }
 
@@ -422,6 +709,230 @@ func sovEvents(x uint64) (n int) {
 }
 func sozEvents(x uint64) (n int) {
 	return sovEvents(uint64((x << 1) ^ uint64((int64(x) >> 63))))
+}
+func (m *EventBridgeOut) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventBridgeOut: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventBridgeOut: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHashHex", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHashHex = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AccountIndex", wireType)
+			}
+			m.AccountIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AccountIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutboxIndex", wireType)
+			}
+			m.OutboxIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OutboxIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Destination", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Destination = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			m.Amount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Amount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
 }
 func (m *EventClaimed) Unmarshal(dAtA []byte) error {
 	l := len(dAtA)
@@ -543,6 +1054,70 @@ func (m *EventClaimed) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHashHex", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHashHex = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Source", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Source = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])
@@ -646,6 +1221,38 @@ func (m *EventConfirmed) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHashHex", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHashHex = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])
@@ -749,6 +1356,38 @@ func (m *EventMessageExpired) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHashHex", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHashHex = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])

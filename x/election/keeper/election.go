@@ -14,6 +14,7 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/election/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -115,6 +116,8 @@ func (k Keeper) openRound(
 	if err := k.Deadlines.Set(ctx, collections.Join(deadline, id)); err != nil {
 		return types.Round{}, err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "withholding reported: emergency round opened", "round", id, "child", child.Index,
+		"deadline", deadline, "subtree", subtree)
 	return round, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventWithholdingReported{
 		RoundId: id, ChildIndex: child.Index, ReporterVid: round.ReporterVid, Commitment: finalized,
 		Subtree: subtree, Deadline: deadline,
@@ -172,6 +175,8 @@ func (k Keeper) emergencyVote(ctx context.Context, msg *types.MsgEmergencyVote) 
 	if err != nil {
 		return nil, err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "emergency vote", "round", round.Id, "weight", weight, "counted", counted, "tally", tally,
+		"subtree", round.Subtree)
 	err = sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventEmergencyVote{
 		RoundId: round.Id, VoterVid: vote.VoterVid, Candidate: msg.Candidate, Weight: weight, Counted: counted,
 		Tally: tally,
@@ -302,6 +307,8 @@ func (k Keeper) elect(ctx context.Context, round types.Round, candidate types.Ca
 	if !refunded.Amount.IsNil() {
 		refunded.Amount = refunded.Amount.Sub(slashed.Amount)
 	}
+	slushtypes.Log(ctx, types.ModuleName, "operator replaced by election", "round", round.Id, "child", round.ChildIndex,
+		"old_operator", previous.Operator, "elected", candidate.Operator, "epoch", previous.Epoch+1, "slashed", slashed.String(), "refunded", refunded.String())
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventOperatorReplaced{
 		RoundId: round.Id, ChildIndex: round.ChildIndex, OldOperator: previous.Operator, Elected: candidate,
 		Epoch: previous.Epoch + 1, Commitment: finalized, Slashed: slashed.String(), Refunded: refunded.String(),
@@ -357,6 +364,7 @@ func (k Keeper) ExpireRounds(ctx context.Context) error {
 		if err := k.closeRound(ctx, round); err != nil {
 			return err
 		}
+		slushtypes.Log(ctx, types.ModuleName, "emergency round expired", "round", round.Id, "child", round.ChildIndex, "deadline", round.Deadline)
 		if err := em.EmitTypedEvent(&types.EventRoundExpired{
 			RoundId: round.Id, ChildIndex: round.ChildIndex, Deadline: round.Deadline,
 		}); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	slushtypes "github.com/slush-tree/slush/types"
 	acceptancekeeper "github.com/slush-tree/slush/x/acceptance/keeper"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/election/testutil"
@@ -119,9 +120,8 @@ func TestMajorityReached(t *testing.T) {
 	require.Equal(t, types.RoundStatus_ROUND_STATUS_ELECTED, round.Status)
 	require.Equal(t, f.x, round.Elected)
 	require.Equal(t, uint64(10), round.ClosedAt)
-	open, err := f.query.OpenRound(f.ctx, &types.QueryOpenRoundRequest{ChildIndex: 1})
-	require.NoError(t, err)
-	require.False(t, open.Found)
+	_, err = f.query.OpenRound(f.ctx, &types.QueryOpenRoundRequest{ChildIndex: 1})
+	require.True(t, slushtypes.IsNotFound(err), "no open round after the election: %v", err)
 
 	child := f.child()
 	require.Equal(t, f.x.Operator, child.Operator)

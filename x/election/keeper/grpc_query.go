@@ -9,6 +9,7 @@ import (
 
 	"github.com/cosmos/cosmos-sdk/types/query"
 
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/election/types"
 )
 
@@ -34,7 +35,7 @@ func (q queryServer) Params(ctx context.Context, _ *types.QueryParamsRequest) (*
 func (q queryServer) Round(ctx context.Context, req *types.QueryRoundRequest) (*types.QueryRoundResponse, error) {
 	round, err := q.k.Rounds.Get(ctx, req.GetRoundId())
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, errorsmod.Wrapf(types.ErrUnknownRound, "round %d", req.GetRoundId())
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrUnknownRound, "no round %d on this chain", req.GetRoundId()))
 	}
 	if err != nil {
 		return nil, err
@@ -48,11 +49,11 @@ func (q queryServer) Round(ctx context.Context, req *types.QueryRoundRequest) (*
 	return res, err
 }
 
-// OpenRound returns a child's open round, if any.
+// OpenRound returns a child's open round (NotFound when it has none).
 func (q queryServer) OpenRound(ctx context.Context, req *types.QueryOpenRoundRequest) (*types.QueryOpenRoundResponse, error) {
 	id, err := q.k.OpenRounds.Get(ctx, req.GetChildIndex())
 	if errors.Is(err, collections.ErrNotFound) {
-		return &types.QueryOpenRoundResponse{}, nil
+		return nil, slushtypes.NotFoundf("child %d has no open emergency round", req.GetChildIndex())
 	}
 	if err != nil {
 		return nil, err

@@ -264,7 +264,8 @@ func (m *QueryOpenRoundRequest) GetChildIndex() uint32 {
 
 // QueryOpenRoundResponse is the response type for Query/OpenRound.
 type QueryOpenRoundResponse struct {
-	// found tells whether the child has an open round.
+	// found is always true in an answer: a child without an open round is answered NotFound
+	// (issue 19).
 	Found bool `protobuf:"varint,1,opt,name=found,proto3" json:"found,omitempty"`
 	// round is the open round.
 	Round Round `protobuf:"bytes,2,opt,name=round,proto3" json:"round"`

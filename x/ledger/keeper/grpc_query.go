@@ -7,6 +7,7 @@ import (
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/ledger/types"
 )
 
@@ -39,7 +40,8 @@ func (q queryServer) Account(ctx context.Context, req *types.QueryAccountRequest
 		return nil, err
 	}
 	if !ok {
-		return nil, errorsmod.Wrapf(types.ErrUnknownAccount, "index %d", req.GetIndex())
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrUnknownAccount, "no ledger account %d (the ledger has %d)",
+			req.GetIndex(), state.NumAccounts()))
 	}
 	return &types.QueryAccountResponse{
 		Owner: hash.EncodeElement(acc.Owner), AssetId: hash.EncodeElement(acc.Asset), Balance: acc.Balance, Nonce: acc.Nonce,

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc/codes"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
+	"github.com/slush-tree/slush/testutil/querytest"
 	"github.com/slush-tree/slush/x/ledger/keeper"
 	"github.com/slush-tree/slush/x/ledger/types"
 )
@@ -102,4 +104,16 @@ func TestBatchLogQuery(t *testing.T) {
 			require.Equal(t, want, res.Ops)
 		})
 	}
+}
+
+// TestQueryMissingRecords: an account index the ledger does not have answers NotFound naming the
+// ledger's size.
+func TestQueryMissingRecords(t *testing.T) {
+	env, _, _, q := setupLedger(t) // alice and bob: accounts 0 and 1
+	querytest.Run(t, []querytest.Case{
+		{Name: "an account beyond the ledger", Query: func() error {
+			_, err := q.Account(env.Ctx, &types.QueryAccountRequest{Index: 5})
+			return err
+		}, Code: codes.NotFound, Text: "no ledger account 5 (the ledger has 2)"},
+	})
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/internal/smtstore"
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/ledger/types"
 )
 
@@ -36,18 +37,18 @@ func (k Keeper) Open(ctx context.Context) (*ledger.State, error) {
 // (DESIGN §4: users see balances immediately) and logs it for the prover. It returns the
 // operation and its log sequence.
 func (k Keeper) Execute(ctx context.Context, opBytes []byte, want ledger.OpKind) (ledger.Op, uint64, error) {
-	op, err := ledger.DecodeOp(opBytes)
+	op, err := types.DecodeOp(opBytes, want)
 	if err != nil {
-		return ledger.Op{}, 0, errorsmod.Wrap(types.ErrInvalidOp, err.Error())
-	}
-	if op.Kind != want {
-		return ledger.Op{}, 0, errorsmod.Wrapf(types.ErrWrongOpKind, "got %s, want %s", op.Kind, want)
+		return ledger.Op{}, 0, err
 	}
 	state, err := k.Open(ctx)
 	if err != nil {
 		return ledger.Op{}, 0, err
 	}
 	if err := state.Apply(op); err != nil {
+		if err == ledger.ErrBadSignature { // the bare error (not wrapped): the key owns the account, the signature fails
+			return ledger.Op{}, 0, wrongChainSignature(state.Vid())
+		}
 		return ledger.Op{}, 0, ledgerError(err)
 	}
 	seq, err := k.appendLog(ctx, op)
@@ -132,6 +133,14 @@ func ledgerError(err error) error {
 		}
 	}
 	return err
+}
+
+// wrongChainSignature is the refusal of a signature that does not verify although the key owns
+// the account, naming its likely cause: the signature covers the chain's vid, and the op was
+// signed for another chain (e.g. made with `slushchaind ledger ... --path` of another chain).
+func wrongChainSignature(vid fr.Element) error {
+	return errorsmod.Wrapf(types.ErrLedgerRejected, "%v: the key owns the account but the signature does not verify for this chain (path %s): "+
+		"was the op signed for another chain's --path?", ledger.ErrBadSignature, slushtypes.VidName(vid))
 }
 
 // appendLog records an executed operation at the next sequence.

@@ -40,19 +40,22 @@ func TestTransfer(t *testing.T) {
 		sender  string
 		op      []byte
 		wantErr error
+		text    string // the error names the real problem
 	}{
-		{"a malformed sender", "not-an-address", transfer(t, chainVid, 0, 1, 1), types.ErrInvalidAddress},
-		{"garbage bytes", sender, []byte("not an op"), types.ErrInvalidOp},
-		{"a bridge-out sent as a transfer", sender, bridgeOut(t, 1, 1).Bytes(), types.ErrWrongOpKind},
-		{"signed by another key", sender, badSig.Bytes(), types.ErrLedgerRejected},
-		{"replay (old nonce)", sender, transfer(t, chainVid, 0, 100, 0), types.ErrLedgerRejected},
-		{"overdraft", sender, transfer(t, chainVid, 0, 901, 1), types.ErrLedgerRejected},
-		{"signed for another validium", sender, transfer(t, commitment.MustPackVid([]uint8{2}), 0, 1, 1), types.ErrLedgerRejected},
+		{"a malformed sender", "not-an-address", transfer(t, chainVid, 0, 1, 1), types.ErrInvalidAddress, "sender"},
+		{"garbage bytes", sender, []byte("not an op"), types.ErrInvalidOp, "op of 9 bytes"},
+		{"a bridge-out sent as a transfer", sender, bridgeOut(t, 1, 1).Bytes(), types.ErrWrongOpKind, "got bridge-out, want transfer"},
+		{"signed by another key", sender, badSig.Bytes(), types.ErrLedgerRejected, "key does not own account 0"},
+		{"replay (old nonce)", sender, transfer(t, chainVid, 0, 100, 0), types.ErrLedgerRejected, "wrong nonce"},
+		{"overdraft", sender, transfer(t, chainVid, 0, 901, 1), types.ErrLedgerRejected, "insufficient balance"},
+		{"signed for another validium", sender, transfer(t, commitment.MustPackVid([]uint8{2}), 0, 1, 1), types.ErrLedgerRejected,
+			"does not verify for this chain (path 1-2): was the op signed for another chain's --path?"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := msgs.Transfer(env.Ctx, &types.MsgTransfer{Sender: tc.sender, Op: tc.op})
 			require.ErrorIs(t, err, tc.wantErr)
+			require.ErrorContains(t, err, tc.text)
 		})
 	}
 	l, err := q.State(env.Ctx, &types.QueryStateRequest{})

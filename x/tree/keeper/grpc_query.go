@@ -7,6 +7,7 @@ import (
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/tree/types"
 )
 
@@ -52,23 +53,27 @@ func (q queryServer) Commitment(ctx context.Context, req *types.QueryCommitmentR
 		}
 		defer iter.Close()
 		if !iter.Valid() {
-			return nil, types.ErrNoCommitment
+			return nil, slushtypes.NotFound(errorsmod.Wrap(types.ErrNoCommitment, "this chain has made no commitment yet"))
 		}
 		c, err := iter.Value()
 		return &types.QueryCommitmentResponse{Commitment: c}, err
 	}
 	c, err := q.k.Commitments.Get(ctx, req.GetHeight())
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, errorsmod.Wrapf(types.ErrNoCommitment, "height %d", req.GetHeight())
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrNoCommitment, "no own commitment at height %d (not made yet, or pruned)", req.GetHeight()))
 	}
 	return &types.QueryCommitmentResponse{Commitment: c}, err
 }
 
 // CommitmentByHash returns the commitment record with a given hash, while it is in history.
 func (q queryServer) CommitmentByHash(ctx context.Context, req *types.QueryCommitmentByHashRequest) (*types.QueryCommitmentByHashResponse, error) {
+	if err := slushtypes.CheckHashArg("commitment hash", req.GetCommitment()); err != nil {
+		return nil, err
+	}
 	h, err := q.k.CommitmentHeights.Get(ctx, req.GetCommitment())
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, errorsmod.Wrapf(types.ErrNoCommitment, "%X", req.GetCommitment())
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrNoCommitment,
+			"no own commitment with hash %x in history (not this chain's, or pruned)", req.GetCommitment()))
 	}
 	if err != nil {
 		return nil, err
@@ -96,6 +101,9 @@ func (q queryServer) RootCommitment(ctx context.Context, req *types.QueryRootCom
 // ParentClient returns the parent light-client state this chain trusts.
 func (q queryServer) ParentClient(ctx context.Context, _ *types.QueryParentClientRequest) (*types.QueryParentClientResponse, error) {
 	trusted, _, err := q.k.parentClient(ctx)
+	if errors.Is(err, types.ErrNoParentClient) {
+		return nil, slushtypes.NotFound(err)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -141,7 +141,7 @@ func (k Keeper) parentIsRoot(ctx context.Context) (bool, error) {
 // parentRecord is the parent store key of a record and the root commitment it carries: the
 // root's own commitment at that height (parent = root) or the parent's root-history entry.
 func (k Keeper) parentRecord(parentIsRoot bool, r types.ParentRecord) ([]byte, []byte, error) {
-	if r.RootHeight == 0 || r.RootHeight > 1<<62 {
+	if r.RootHeight == 0 || r.RootHeight > types.MaxRecordRootHeight {
 		return nil, nil, errors.New("root height out of range")
 	}
 	if !parentIsRoot {

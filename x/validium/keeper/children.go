@@ -197,6 +197,7 @@ func (k Keeper) freezeChild(ctx context.Context, index uint32, reason string) er
 	if err := k.Children.Set(ctx, index, child); err != nil {
 		return err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "child frozen", "child", index, "root_height", rootHeight, "reason", reason)
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChildFrozen{
 		ChildIndex: index, RootHeight: rootHeight, Reason: reason,
 	})

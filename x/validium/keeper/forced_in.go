@@ -3,6 +3,7 @@ package keeper
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/internal/parentsync"
+	slushtypes "github.com/slush-tree/slush/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -37,9 +39,11 @@ func (k Keeper) receiveForced(ctx context.Context, msg *types.MsgReceiveForced) 
 	if err != nil {
 		return nil, err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "forced operation minted", "msg", hex.EncodeToString(nullifier), "sequence", msg.Sequence, "amount", m.Amount)
 	return &types.MsgReceiveForcedResponse{MessageHash: nullifier, ReceiptIndex: index},
 		sdkCtx.EventManager().EmitTypedEvent(&types.EventForcedReceived{
 			MessageHash: nullifier, Amount: m.Amount, Sequence: msg.Sequence, ReceiptIndex: index,
+			MessageHashHex: hex.EncodeToString(nullifier),
 		})
 }
 

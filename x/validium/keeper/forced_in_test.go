@@ -1,6 +1,7 @@
 package keeper_test
 
 import (
+	"encoding/hex"
 	"testing"
 	"time"
 
@@ -310,7 +311,8 @@ func TestReceiveForced(t *testing.T) {
 					received = append(received, r)
 				}
 			}
-			require.Equal(t, []*types.EventForcedReceived{{MessageHash: res.MessageHash, Amount: m.Amount, Sequence: seqValid, ReceiptIndex: 0}}, received)
+			require.Equal(t, []*types.EventForcedReceived{{MessageHash: res.MessageHash, Amount: m.Amount, Sequence: seqValid, ReceiptIndex: 0,
+				MessageHashHex: hex.EncodeToString(res.MessageHash)}}, received)
 		})
 	}
 }

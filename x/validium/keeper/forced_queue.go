@@ -3,6 +3,7 @@ package keeper
 import (
 	"cmp"
 	"context"
+	"encoding/hex"
 	"errors"
 	"slices"
 
@@ -11,6 +12,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -136,7 +138,10 @@ func (k Keeper) queueForcedOp(ctx context.Context, op types.ForcedOperation) err
 	if err := k.NextForcedSeq.Set(ctx, op.ChildIndex, op.Sequence+1); err != nil {
 		return err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "forced operation queued", "child", op.ChildIndex, "sequence", op.Sequence,
+		"deadline", op.Deadline, "msg", hex.EncodeToString(op.PayloadHash), "forward", op.Forward)
 	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventForcedOperation{
 		ChildIndex: op.ChildIndex, Sequence: op.Sequence, Deadline: op.Deadline, PayloadHash: op.PayloadHash,
+		PayloadHashHex: hex.EncodeToString(op.PayloadHash),
 	})
 }

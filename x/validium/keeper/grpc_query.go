@@ -6,9 +6,6 @@ import (
 
 	slushtypes "github.com/slush-tree/slush/types"
 
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
@@ -46,9 +43,10 @@ func (q queryServer) Children(ctx context.Context, req *types.QueryChildrenReque
 	return &types.QueryChildrenResponse{Children: children, Pagination: page}, nil
 }
 
-// Child returns one child with its history and pending forced operations.
+// Child returns one child with its history and pending forced operations (NotFound for an index
+// with no registered child).
 func (q queryServer) Child(ctx context.Context, req *types.QueryChildRequest) (*types.QueryChildResponse, error) {
-	child, err := q.k.GetChild(ctx, req.GetIndex())
+	child, err := q.child(ctx, req.GetIndex())
 	if err != nil {
 		return nil, err
 	}
@@ -70,6 +68,19 @@ func (q queryServer) Child(ctx context.Context, req *types.QueryChildRequest) (*
 	return res, err
 }
 
+// child loads a child for a query: InvalidArgument for an index outside 1..255, NotFound for one
+// with no registered child.
+func (q queryServer) child(ctx context.Context, index uint32) (types.Child, error) {
+	if err := types.CheckChildIndex(index); err != nil {
+		return types.Child{}, slushtypes.InvalidArgument("%v", err)
+	}
+	child, err := q.k.GetChild(ctx, index)
+	if errors.Is(err, types.ErrUnknownChild) {
+		return types.Child{}, slushtypes.NotFound(errorsmod.Wrapf(types.ErrUnknownChild, "no child registered at index %d", index))
+	}
+	return child, err
+}
+
 // maxQueuedOpsInResponse bounds the forced operations returned by one Child query.
 const maxQueuedOpsInResponse = 100
 
@@ -87,8 +98,8 @@ func (q queryServer) FrozenChildren(ctx context.Context, _ *types.QueryFrozenChi
 
 // ChildProof returns a child's path in this chain's children SMT, for inclusion witnesses.
 func (q queryServer) ChildProof(ctx context.Context, req *types.QueryChildProofRequest) (*types.QueryChildProofResponse, error) {
-	if req.GetIndex() == 0 || req.GetIndex() > slushtypes.MaxChildIndex {
-		return nil, errorsmod.Wrapf(types.ErrUnknownChild, "index %d", req.GetIndex())
+	if err := types.CheckChildIndex(req.GetIndex()); err != nil {
+		return nil, slushtypes.InvalidArgument("%v", err)
 	}
 	proof, err := q.k.ChildProof(ctx, req.GetIndex())
 	if err != nil {
@@ -107,12 +118,12 @@ func (q queryServer) ChildProof(ctx context.Context, req *types.QueryChildProofR
 
 // Exit returns the account opening an exit was paid on (NotFound if none).
 func (q queryServer) Exit(ctx context.Context, req *types.QueryExitRequest) (*types.QueryExitResponse, error) {
-	if req == nil || req.ChildIndex == 0 || req.ChildIndex > slushtypes.MaxChildIndex {
-		return nil, status.Error(codes.InvalidArgument, "child index must be 1..255")
+	if err := types.CheckChildIndex(req.GetChildIndex()); err != nil {
+		return nil, slushtypes.InvalidArgument("%v", err)
 	}
 	o, err := q.k.ExitOpening(ctx, req.ChildIndex, req.AccountIndex)
 	if errors.Is(err, types.ErrUnknownExit) {
-		return nil, status.Error(codes.NotFound, err.Error())
+		return nil, slushtypes.NotFound(err)
 	}
 	if err != nil {
 		return nil, err
@@ -122,9 +133,13 @@ func (q queryServer) Exit(ctx context.Context, req *types.QueryExitRequest) (*ty
 
 // Route returns this chain's fallback-route record of a message.
 func (q queryServer) Route(ctx context.Context, req *types.QueryRouteRequest) (*types.QueryRouteResponse, error) {
+	if err := slushtypes.CheckHashArg("message hash", req.GetMessageHash()); err != nil {
+		return nil, err
+	}
 	r, err := q.k.Routes.Get(ctx, req.GetMessageHash())
 	if errors.Is(err, collections.ErrNotFound) {
-		return nil, errorsmod.Wrapf(types.ErrUnknownRoute, "%X", req.GetMessageHash())
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrUnknownRoute,
+			"message %x was never routed through this chain (it travels by claim unless it expires)", req.GetMessageHash()))
 	}
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package keeper
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"slices"
 
@@ -95,5 +96,6 @@ func (k Keeper) redeliverDown(ctx context.Context, record *types.RouteRecord, af
 	}
 	return true, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRouted{
 		MessageHash: record.MessageHash, Status: record.Status, ChildIndex: record.ChildIndex,
+		MessageHashHex: hex.EncodeToString(record.MessageHash), Destination: dst.String(),
 	})
 }

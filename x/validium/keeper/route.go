@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 
 	"cosmossdk.io/collections"
@@ -82,8 +83,11 @@ func (k Keeper) route(ctx context.Context, m inclusion.Message, routed slushtype
 	if err := k.Routes.Set(ctx, key, record); err != nil {
 		return types.RouteRecord{}, err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "routed", "msg", hex.EncodeToString(key), "status", record.Status.String(), "dst", dst.String(),
+		"child", record.ChildIndex, "already_delivered", record.AlreadyDelivered)
 	return record, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRouted{
 		MessageHash: key, Status: record.Status, ChildIndex: record.ChildIndex, AlreadyDelivered: record.AlreadyDelivered,
+		MessageHashHex: hex.EncodeToString(key), Destination: dst.String(),
 	})
 }
 

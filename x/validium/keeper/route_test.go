@@ -2,6 +2,7 @@ package keeper_test
 
 import (
 	"context"
+	"encoding/hex"
 	"sync"
 	"testing"
 
@@ -264,7 +265,8 @@ func TestRouteMessage(t *testing.T) {
 			require.NoError(t, err)
 			require.Equal(t, tc.wantStatus, res.Status)
 			require.Equal(t, hash.EncodeElement(e.m.Hash()), res.MessageHash)
-			requireTypedEvent(t, c.ctx(), &types.EventRouted{MessageHash: res.MessageHash, Status: tc.wantStatus, ChildIndex: tc.queuedFor})
+			requireTypedEvent(t, c.ctx(), &types.EventRouted{MessageHash: res.MessageHash, Status: tc.wantStatus, ChildIndex: tc.queuedFor,
+				MessageHashHex: hex.EncodeToString(res.MessageHash), Destination: "2"})
 			var wantQueue []types.ForcedOperation
 			if tc.queuedFor != 0 {
 				wantQueue = []types.ForcedOperation{{ChildIndex: 2, Sequence: 1, PayloadHash: res.MessageHash,

@@ -3,6 +3,7 @@ package keeper
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"math"
 	"math/bits"
 
@@ -376,6 +377,8 @@ func (k Keeper) recordUpdate(
 	if err := k.recordSnapshot(ctx, child, consumed); err != nil { // DESIGN §9 rollback point
 		return nil, err
 	}
+	slushtypes.Log(ctx, types.ModuleName, "child update accepted", "child", child.Index, "anchor", c.AnchorHeight,
+		"commitment", hex.EncodeToString(commitmentBytes), "batches", batches, "forced_consumed", len(consumed))
 	err := sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventChildUpdated{
 		ChildIndex: child.Index, RootHeight: c.AnchorHeight, Commitment: commitmentBytes,
 		ForcedConsumed: uint64(len(consumed)), Batches: uint32(batches),

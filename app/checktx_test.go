@@ -1,0 +1,97 @@
+package app_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/stretchr/testify/require"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/app/apptesting"
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
+	slushtypes "github.com/slush-tree/slush/types"
+	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
+	electiontypes "github.com/slush-tree/slush/x/election/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// TestJunkRefusedInCheckTx: malformed Slush messages — junk ledger ops, ops of the wrong length
+// or kind, non-canonical field elements, wrong-length hashes, proofs, keys and signatures —
+// fail in CheckTx, before the ante handler charges anything, with an error naming the problem;
+// the same transaction carrying a well-formed op passes CheckTx.
+func TestJunkRefusedInCheckTx(t *testing.T) {
+	id := treetypes.TreeIdentity{Path: []uint32{1, 2}, ParentChainId: "slush-1", MaxChildren: 3, MaxDepth: 16}
+	chain := apptesting.NewChain(t, id, 1)
+	chain.NextBlock()
+	sender := chain.Address(0).String()
+
+	vid := commitment.MustPackVid([]uint8{1, 2})
+	key := ledger.KeyFromSeed([]byte("alice"))
+	bob := ledger.OwnerHash(ledger.KeyFromSeed([]byte("bob")).PublicKey)
+	transfer, err := ledger.NewTransfer(vid, key, 0, bob, hash.Uint64(7), 5, 0)
+	require.NoError(t, err)
+	bridgeOut, err := ledger.NewBridgeOut(vid, key, 0, hash.Uint64(7), 5, 0, commitment.MustPackVid([]uint8{2}), bob, 100)
+	require.NoError(t, err)
+	nowhere, err := ledger.NewBridgeOut(vid, key, 0, hash.Uint64(7), 5, 0, hash.Uint64(0xc8), bob, 100) // depth 200
+	require.NoError(t, err)
+	nonCanonical := transfer.Bytes()
+	copy(nonCanonical[1+8+32:], fr.Modulus().FillBytes(make([]byte, 32))) // the asset = r
+	modulus := fr.Modulus().FillBytes(make([]byte, 32))
+
+	checkTx := func(msg sdk.Msg) *abci.ResponseCheckTx {
+		t.Helper()
+		res, err := chain.App.CheckTx(&abci.RequestCheckTx{Tx: chain.SignTx(0, 0, msg), Type: abci.CheckTxType_New})
+		require.NoError(t, err)
+		return res
+	}
+
+	// the control: a well-formed op passes CheckTx (its signature and balance are the block's business)
+	ok := checkTx(&ledgertypes.MsgTransfer{Sender: sender, Op: transfer.Bytes()})
+	require.Zero(t, ok.Code, ok.Log)
+
+	for _, c := range []struct {
+		name      string
+		msg       sdk.Msg
+		codespace string
+		want      string
+	}{
+		{"3-byte op", &ledgertypes.MsgTransfer{Sender: sender, Op: []byte{0xcf, 0x3c, 0xf3}}, ledgertypes.ModuleName, fmt.Sprintf("op of 3 bytes, want %d", ledger.OpSize)},
+		{"400 KB op", &ledgertypes.MsgTransfer{Sender: sender, Op: bytes.Repeat([]byte{1}, 400_000)}, ledgertypes.ModuleName, "op of 400000 bytes"},
+		{"bridge-out as a transfer", &ledgertypes.MsgTransfer{Sender: sender, Op: bridgeOut.Bytes()}, ledgertypes.ModuleName, "got bridge-out, want transfer"},
+		{"asset >= r", &ledgertypes.MsgTransfer{Sender: sender, Op: nonCanonical}, ledgertypes.ModuleName, "invalid ledger operation"},
+		{"transfer as a bridge-out", &bridgetypes.MsgBridgeOut{Sender: sender, Op: transfer.Bytes()}, ledgertypes.ModuleName, "got transfer, want bridge-out"},
+		{"bridge-out to no path", &bridgetypes.MsgBridgeOut{Sender: sender, Op: nowhere.Bytes()}, bridgetypes.ModuleName, "dst_vid is not a tree path"},
+		{"31-byte message hash", &bridgetypes.MsgConfirm{Sender: sender, MessageHash: make([]byte, 31), Proof: make([]byte, 164)}, bridgetypes.ModuleName, "message_hash"},
+		{"message hash = r", &bridgetypes.MsgConfirm{Sender: sender, MessageHash: modulus, Proof: make([]byte, 164)}, bridgetypes.ModuleName, "message_hash"},
+		{"short claim proof", &bridgetypes.MsgClaim{Sender: sender, Message: slushtypes.BridgeMessage{
+			SrcVid: make([]byte, 32), DstVid: make([]byte, 32), Recipient: make([]byte, 32), AssetId: make([]byte, 32),
+		}, Proof: make([]byte, 100)}, bridgetypes.ModuleName, "proof of 100 bytes, want 164"},
+		{"claim of a non-canonical message", &bridgetypes.MsgClaim{Sender: sender, Message: slushtypes.BridgeMessage{
+			SrcVid: modulus, DstVid: make([]byte, 32), Recipient: make([]byte, 32), AssetId: make([]byte, 32),
+		}, Proof: make([]byte, 164)}, slushtypes.Codespace, "src_vid"},
+		{"update of child 0", &validiumtypes.MsgSubmitUpdate{Operator: sender}, validiumtypes.ModuleName, "child index 0"},
+		{"registration with a 10-byte key", &validiumtypes.MsgRegisterChild{Operator: sender, VerifyingKey: make([]byte, 10)}, validiumtypes.ModuleName, "10 bytes"},
+		{"forced op of 3 bytes", &validiumtypes.MsgForceOperation{Depositor: sender, ChildIndex: 1, Op: []byte{1, 2, 3}}, ledgertypes.ModuleName, "op of 3 bytes"},
+		{"sync without records", &treetypes.MsgSyncParent{Sender: sender}, treetypes.ModuleName, "0 records"},
+		{"report without a descendant proof", &electiontypes.MsgReportWithholding{Submitter: sender, ChildIndex: 1, Signature: make([]byte, 64)}, electiontypes.ModuleName, "vid"},
+		{"vote in round 0", &electiontypes.MsgEmergencyVote{Submitter: sender}, electiontypes.ModuleName, "round ids start at 1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := checkTx(c.msg)
+			require.NotZero(t, res.Code, "refused in CheckTx")
+			require.Equal(t, c.codespace, res.Codespace, res.Log)
+			require.True(t, strings.Contains(res.Log, c.want), "log %q names %q", res.Log, c.want)
+			// refused before the ante handler charged for the tx's size (10 gas a byte) or signature
+			require.Less(t, res.GasUsed, ok.GasUsed, "refused before the ante handler ran")
+		})
+	}
+}

@@ -1,0 +1,65 @@
+package types
+
+import (
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/internal/parentsync"
+)
+
+// Every x/tree message is checked without state before a block (CheckTx): sizes and encodings,
+// so malformed or oversized ones never reach one. The keeper verifies the rest.
+var (
+	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
+	_ sdk.HasValidateBasic = (*MsgSyncParent)(nil)
+	_ sdk.HasValidateBasic = (*MsgRecoverParentClient)(nil)
+)
+
+// ValidateBasic refuses params that do not validate.
+func (m *MsgUpdateParams) ValidateBasic() error { return m.Params.Validate() }
+
+// ValidateBasic refuses a sync with no record or too many, a header or validator set that does
+// not decode (when a header is given), and records whose root height is out of range, whose value
+// is empty or oversized, or whose proof does not decode as bounded ICS23 proof operations.
+func (m *MsgSyncParent) ValidateBasic() error {
+	if len(m.Records) == 0 || len(m.Records) > MaxSyncRecords {
+		return errorsmod.Wrapf(ErrInvalidRecordProof, "%d records: 1..%d per sync", len(m.Records), MaxSyncRecords)
+	}
+	if len(m.Header) > 0 {
+		if _, err := parentsync.DecodeSignedHeader(m.Header); err != nil {
+			return errorsmod.Wrap(ErrInvalidHeader, err.Error())
+		}
+		if _, err := parentsync.DecodeValidatorSet(m.ValidatorSet); err != nil {
+			return errorsmod.Wrap(ErrInvalidHeader, err.Error())
+		}
+	}
+	for i, r := range m.Records {
+		if r.RootHeight == 0 || r.RootHeight > MaxRecordRootHeight {
+			return errorsmod.Wrapf(ErrInvalidRecordProof, "record %d: root height %d out of range", i, r.RootHeight)
+		}
+		if len(r.Value) == 0 || len(r.Value) > parentsync.MaxValueBytes {
+			return errorsmod.Wrapf(ErrInvalidRecordProof, "record %d: value of %d bytes, want 1..%d", i, len(r.Value), parentsync.MaxValueBytes)
+		}
+		if _, err := parentsync.DecodeProofOps(r.Proof); err != nil {
+			return errorsmod.Wrapf(ErrInvalidRecordProof, "record %d: %v", i, err)
+		}
+	}
+	return nil
+}
+
+// MaxRecordRootHeight bounds the root height a synced record may name (far beyond any chain's
+// life, far below int64 overflow).
+const MaxRecordRootHeight = 1 << 62
+
+// ValidateBasic refuses an empty or oversized client state and one that does not decode as a
+// canonical parentsync.TrustedState.
+func (m *MsgRecoverParentClient) ValidateBasic() error {
+	if len(m.Client) == 0 || len(m.Client) > MaxParentClientBytes {
+		return errorsmod.Wrapf(ErrInvalidParentClient, "%d bytes: 1..%d", len(m.Client), MaxParentClientBytes)
+	}
+	if _, err := parentsync.UnmarshalTrustedState(m.Client); err != nil {
+		return errorsmod.Wrap(ErrInvalidParentClient, err.Error())
+	}
+	return nil
+}
