@@ -15,6 +15,7 @@ import (
 	"github.com/slush-tree/slush/app/apptesting"
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
 	slushtypes "github.com/slush-tree/slush/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
@@ -80,6 +81,9 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 		}, Proof: make([]byte, 164)}, slushtypes.Codespace, "src_vid"},
 		{"update of child 0", &validiumtypes.MsgSubmitUpdate{Operator: sender}, validiumtypes.ModuleName, "child index 0"},
 		{"registration with a 10-byte key", &validiumtypes.MsgRegisterChild{Operator: sender, VerifyingKey: make([]byte, 10)}, validiumtypes.ModuleName, "10 bytes"},
+		{"registration with a 10-byte transfer key", &validiumtypes.MsgRegisterChild{Operator: sender,
+			VerifyingKey:         make([]byte, keys.VerifyingKeySize(validiumtypes.UpdatePublicInputs)),
+			TransferVerifyingKey: make([]byte, 10)}, validiumtypes.ModuleName, "transfer_verifying_key of 10 bytes"},
 		{"forced op of 3 bytes", &validiumtypes.MsgForceOperation{Depositor: sender, ChildIndex: 1, Op: []byte{1, 2, 3}}, ledgertypes.ModuleName, "op of 3 bytes"},
 		{"sync without records", &treetypes.MsgSyncParent{Sender: sender}, treetypes.ModuleName, "0 records"},
 		{"report without a descendant proof", &electiontypes.MsgReportWithholding{Submitter: sender, ChildIndex: 1, Signature: make([]byte, 64)}, electiontypes.ModuleName, "vid"},
