@@ -72,6 +72,9 @@ const (
 	// DomainProofStatement tags the statement of an inner proof verified inside another
 	// circuit: the hash of its public inputs (package recursion).
 	DomainProofStatement Domain = 12
+	// DomainSubtreeStep tags the statement of a subtree step proof: one move of a chain's
+	// children root by a proven child update (package subtree, DESIGN §5 issue 16).
+	DomainSubtreeStep Domain = 13
 )
 
 // Width, FullRounds and PartialRounds are the Poseidon2 parameters in use.

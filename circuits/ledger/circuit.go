@@ -12,38 +12,45 @@ import (
 	"github.com/slush-tree/slush/circuits/smt"
 )
 
-// NbPublicInputs is the number of public inputs of the ledger circuit.
+// NbPublicInputs is the number of values a batch proof states (PublicInputs.Elements).
 const NbPublicInputs = 11
+
+// ProofPublicInputs is the number of public inputs of a batch proof: one, the hash of the
+// stated values (PublicInputs.Statement). DESIGN §5: one hashed public input per proof, since
+// a verifier inside another circuit pays about 13,000 constraints per public input.
+const ProofPublicInputs = 1
 
 // Circuit proves one batch: the ledger, outbox, receipts and inbox move from the old to the new
 // public values by executing Params.BatchSize slots in order, and every claimed bridge-in is
 // proven in its sender's outbox under the anchor by one of Params.ClaimSlots claim sections.
-// Public inputs, in this order (PublicInputs.Elements): Vid, OldLedgerRoot, NewLedgerRoot,
+// The stated values, in this order (PublicInputs.Elements): Vid, OldLedgerRoot, NewLedgerRoot,
 // OldInbox, NewInbox, OldOutbox, NewOutbox, OldReceipts, NewReceipts, AnchorHeight,
-// AnchorCommitment.
+// AnchorCommitment; the proof's only public input is their hash, Statement.
 type Circuit struct {
+	// Statement is Hash(DomainProofStatement, the stated values in order): the public input.
+	Statement frontend.Variable `gnark:",public"`
 	// Vid is the validium whose ledger this is (bound into every signature and message).
-	Vid frontend.Variable `gnark:",public"`
+	Vid frontend.Variable
 	// OldLedgerRoot is LedgerRoot before the batch.
-	OldLedgerRoot frontend.Variable `gnark:",public"`
+	OldLedgerRoot frontend.Variable
 	// NewLedgerRoot is LedgerRoot after the batch.
-	NewLedgerRoot frontend.Variable `gnark:",public"`
+	NewLedgerRoot frontend.Variable
 	// OldInbox is the inbox chain head of the entries consumed before the batch.
-	OldInbox frontend.Variable `gnark:",public"`
+	OldInbox frontend.Variable
 	// NewInbox is the inbox chain head of the entries consumed after the batch.
-	NewInbox frontend.Variable `gnark:",public"`
+	NewInbox frontend.Variable
 	// OldOutbox is the outbox accumulator root before the batch.
-	OldOutbox frontend.Variable `gnark:",public"`
+	OldOutbox frontend.Variable
 	// NewOutbox is the outbox accumulator root after the batch.
-	NewOutbox frontend.Variable `gnark:",public"`
+	NewOutbox frontend.Variable
 	// OldReceipts is the receipt accumulator root before the batch.
-	OldReceipts frontend.Variable `gnark:",public"`
+	OldReceipts frontend.Variable
 	// NewReceipts is the receipt accumulator root after the batch.
-	NewReceipts frontend.Variable `gnark:",public"`
+	NewReceipts frontend.Variable
 	// AnchorHeight is the root height of the chain's anchor (< 2^64).
-	AnchorHeight frontend.Variable `gnark:",public"`
+	AnchorHeight frontend.Variable
 	// AnchorCommitment is the root commitment of the anchor: claim sections prove under it.
-	AnchorCommitment frontend.Variable `gnark:",public"`
+	AnchorCommitment frontend.Variable
 
 	// OldAccountsRoot and OldNumAccounts open OldLedgerRoot.
 	OldAccountsRoot, OldNumAccounts frontend.Variable
@@ -144,9 +151,9 @@ func (c *Circuit) Define(api frontend.API) error {
 	api.AssertIsEqual(smt.AccumulatorRootGadget(api, c.OldOutboxTree, c.OldOutboxSize), c.OldOutbox)
 	api.AssertIsEqual(smt.AccumulatorRootGadget(api, c.OldReceiptTree, c.OldReceiptSize), c.OldReceipts)
 	RangeGadget(api, c.AnchorHeight, 64)
-	// Every public input must occur in a constraint, or Groth16 would leave it free (its
-	// verifying-key point would be 0); with no claim section the anchor is only bound.
-	api.Mul(c.AnchorCommitment, c.AnchorCommitment)
+	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainProofStatement,
+		c.Vid, c.OldLedgerRoot, c.NewLedgerRoot, c.OldInbox, c.NewInbox, c.OldOutbox, c.NewOutbox,
+		c.OldReceipts, c.NewReceipts, c.AnchorHeight, c.AnchorCommitment))
 
 	st := running{root: c.OldAccountsRoot, count: c.OldNumAccounts, outTree: c.OldOutboxTree, outSize: c.OldOutboxSize,
 		rcptTree: c.OldReceiptTree, rcptSize: c.OldReceiptSize, inbox: c.OldInbox, claims: 0}

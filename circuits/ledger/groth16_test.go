@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/test"
 
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/prover"
 )
@@ -30,16 +31,19 @@ func TestGroth16RoundTrip(t *testing.T) {
 	assert.NoError(err)
 	vkBytes, err := keys.MarshalVerifyingKey(vk)
 	assert.NoError(err)
-	_, err = keys.CheckVerifyingKey(vkBytes, NbPublicInputs)
+	_, err = keys.CheckVerifyingKey(vkBytes, ProofPublicInputs)
 	assert.NoError(err)
 	proof, pub, err := ProveBatch(ccs, pk, w)
 	assert.NoError(err)
 	assert.Equal(w.Public, pub)
 	assert.NoError(VerifyBatch(vk, proof, pub))
-	assert.NoError(prover.VerifyProofBytes(vk, proof, w.Public.Bytes()))
+	assert.NoError(prover.VerifyProofBytes(vk, proof, hash.EncodeElement(w.Public.Statement())))
+	// The proof's one public input is the hash of the stated values: changing any of them
+	// changes the statement, and the proof no longer verifies.
 	for i := 0; i < NbPublicInputs; i++ {
 		in := w.Public.Elements()
 		in[i].Add(&in[i], &fr.Element{1})
-		assert.True(errors.Is(prover.VerifyProof(vk, proof, in), prover.ErrInvalidProof), "input %d", i)
+		assert.True(errors.Is(prover.VerifyProof(vk, proof, []fr.Element{StatementOf(in)}), prover.ErrInvalidProof), "input %d", i)
 	}
+	assert.True(errors.Is(prover.VerifyProof(vk, proof, w.Public.Elements()), prover.ErrMalformed), "the stated values are not the public input")
 }

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
 	"github.com/consensys/gnark/frontend"
@@ -35,5 +36,5 @@ func ProveBatch(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, w Witnes
 // VerifyBatch verifies an encoded batch proof against its public inputs (canonical checks
 // and panic recovery as prover.VerifyProof).
 func VerifyBatch(vk groth16.VerifyingKey, proof []byte, pub PublicInputs) error {
-	return prover.VerifyProof(vk, proof, pub.Elements())
+	return prover.VerifyProof(vk, proof, []fr.Element{pub.Statement()})
 }

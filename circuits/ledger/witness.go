@@ -301,6 +301,16 @@ func (p PublicInputs) Elements() []fr.Element {
 		p.OldOutbox, p.NewOutbox, p.OldReceipts, p.NewReceipts, hash.Uint64(p.AnchorHeight), p.AnchorCommitment}
 }
 
+// Statement is the batch proof's one public input: the hash of Elements (StatementOf).
+func (p PublicInputs) Statement() fr.Element { return StatementOf(p.Elements()) }
+
+// StatementOf is Hash(DomainProofStatement, elements...): the public input of a batch proof that
+// states elements (in PublicInputs.Elements order), and what a circuit verifying the proof
+// recomputes from them (package recursion's Statement is the same hash).
+func StatementOf(elements []fr.Element) fr.Element {
+	return hash.Hash(hash.DomainProofStatement, elements...)
+}
+
 // PublicInputsSize is the length of PublicInputs.Bytes.
 const PublicInputsSize = NbPublicInputs * hash.ElementSize
 
@@ -344,9 +354,10 @@ func ParsePublicInputs(b []byte) (PublicInputs, error) {
 	return PublicInputsFromElements(in)
 }
 
-// assign sets the public fields of c.
+// assign sets the stated fields of c and its public Statement.
 func (p PublicInputs) assign(c *Circuit) {
 	e := p.Elements()
+	c.Statement = StatementOf(e)
 	for i, dst := range []*frontend.Variable{&c.Vid, &c.OldLedgerRoot, &c.NewLedgerRoot, &c.OldInbox, &c.NewInbox,
 		&c.OldOutbox, &c.NewOutbox, &c.OldReceipts, &c.NewReceipts, &c.AnchorHeight, &c.AnchorCommitment} {
 		*dst = e[i]

@@ -100,7 +100,7 @@ func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == 
 // publicInputs is the number of public inputs of the circuit's verifying key.
 func (s circuitSpec) publicInputs() int {
 	if s.isLedger() {
-		return ledger.NbPublicInputs
+		return ledger.ProofPublicInputs
 	}
 	return bridgetypes.InclusionPublicInputs
 }
@@ -123,7 +123,7 @@ func (s circuitSpec) describe() string {
 
 func (s circuitSpec) publicInputNames() string {
 	if s.isLedger() {
-		return "vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
+		return "the batch statement: the hash of vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
 	}
 	return "root commitment, root height, leaf hash, destination vid, kind"
 }

@@ -22,7 +22,7 @@ func TestCircuitsLedgerSetupProveVerify(t *testing.T) {
 	require.Contains(t, out, "NOT for production")
 	vk, err := os.ReadFile(filepath.Join(dir, "ledger.vk"))
 	require.NoError(t, err)
-	_, err = keys.CheckVerifyingKey(vk, ledger.NbPublicInputs)
+	_, err = keys.CheckVerifyingKey(vk, ledger.ProofPublicInputs)
 	require.NoError(t, err)
 
 	out, err = execCLI(t, append([]string{"circuits", "prove", "--keys", dir, "--out", dir, "--path", "1-2"}, shape...)...)
@@ -110,7 +110,7 @@ func TestCircuitsFlags(t *testing.T) {
 	}
 	out, err := execCLI(t, "circuits", "info", "--circuit", "ledger", "--account-depth", "1", "--batch-size", "1")
 	require.NoError(t, err, out)
-	require.Contains(t, out, "public inputs:  11")
-	require.Contains(t, out, "verifying key:  684 bytes")
+	require.Contains(t, out, "public inputs:  1 (the batch statement")
+	require.Contains(t, out, "verifying key:  364 bytes")
 	require.Contains(t, out, "1 claim sections of depth 8", "a one-slot batch gets one claim section by default")
 }

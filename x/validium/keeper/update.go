@@ -295,7 +295,7 @@ func (k Keeper) verifyBatches(ctx context.Context, params types.Params, child ty
 		if err != nil {
 			return errorsmod.Wrapf(err, "batch %d", i)
 		}
-		if err := prover.VerifyProof(vk, b.Proof, inputs[i]); err != nil {
+		if err := prover.VerifyProof(vk, b.Proof, []fr.Element{ledger.StatementOf(inputs[i])}); err != nil {
 			return errorsmod.Wrapf(types.ErrInvalidProof, "batch %d: %v", i, err)
 		}
 	}

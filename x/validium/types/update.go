@@ -7,7 +7,7 @@ import (
 
 // UpdatePublicInputs is the number of public inputs of a child's update proof: the ledger
 // batch circuit's (DESIGN §5). Registration rejects verifying keys with another count.
-const UpdatePublicInputs = ledger.NbPublicInputs
+const UpdatePublicInputs = ledger.ProofPublicInputs
 
 // MaxInboxEntriesPerUpdate bounds the inbox entries one update may consume (a batch consumes
 // at most one per slot; the largest batch the project proves is far below this).

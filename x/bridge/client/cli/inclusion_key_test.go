@@ -72,7 +72,7 @@ func TestSetInclusionKey(t *testing.T) {
 	clitest.SetModuleGenesis(t, home, ledgertypes.ModuleName, lgs)
 
 	good, goodBytes := writeVK(t, types.InclusionPublicInputs)
-	ledgerShaped, _ := writeVK(t, ledger.NbPublicInputs)
+	ledgerShaped, _ := writeVK(t, ledger.ProofPublicInputs)
 	garbage := filepath.Join(t.TempDir(), "garbage.vk")
 	require.NoError(t, os.WriteFile(garbage, bytes.Repeat([]byte{7}, len(goodBytes)), 0o644))
 	for _, tc := range []struct {

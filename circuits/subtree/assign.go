@@ -1,0 +1,96 @@
+package subtree
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend/groth16"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/recursion"
+	"github.com/slush-tree/slush/circuits/smt"
+)
+
+// ErrWitness is returned for a step witness that cannot make a valid step, before anything is
+// proven.
+var ErrWitness = errors.New("subtree: invalid step witness")
+
+// LeafStepWitness is everything a prover of a LeafStep needs: the child's move, where its leaf
+// sits in its parent's children SMT, and the batch proof with the inbox entries it consumed.
+type LeafStepWitness struct {
+	// Index is the child's index in its parent's children SMT.
+	Index uint8
+	// Siblings is the leaf's path in the parent's children SMT (commitment.ChildrenDepth long).
+	Siblings []fr.Element
+	// Old and New are the child's commitments before and after the batch.
+	Old, New commitment.Commitment
+	// InboxOld is the child's consumed-inbox head before the batch.
+	InboxOld fr.Element
+	// Claims are the message hashes the batch consumed, all claims, in order.
+	Claims []fr.Element
+	// Proof is the batch proof under the step's inner key.
+	Proof groth16.Proof
+}
+
+// Public returns what the step proves: the parent's children roots before and after the move.
+func (w LeafStepWitness) Public() LeafStepPublic {
+	return LeafStepPublic{
+		ChildVid: w.Old.Vid, Index: w.Index,
+		RootBefore:   smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, w.Old.Hash())), uint64(w.Index), w.Siblings),
+		RootAfter:    smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, w.New.Hash())), uint64(w.Index), w.Siblings),
+		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment,
+	}
+}
+
+// BatchInputs is the vector of values the batch proof states (ledger.PublicInputs.Elements),
+// whose hash (ledger.StatementOf) the step verifies it on: the child's vid, roots, inbox heads
+// and anchor, read from its commitments and claims.
+func (w LeafStepWitness) BatchInputs() []fr.Element {
+	head := w.InboxOld
+	for _, m := range w.Claims {
+		head = ledger.InboxLink(head, m, ledger.SourceClaim)
+	}
+	return ledger.PublicInputs{
+		Vid: w.Old.Vid, OldLedgerRoot: w.Old.LedgerRoot, NewLedgerRoot: w.New.LedgerRoot,
+		OldInbox: w.InboxOld, NewInbox: head, OldOutbox: w.Old.OutboxRoot, NewOutbox: w.New.OutboxRoot,
+		OldReceipts: w.Old.ReceiptRoot, NewReceipts: w.New.ReceiptRoot,
+		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment,
+	}.Elements()
+}
+
+// AssignLeafStep returns the assignment of NewLeafStep(key, batchSize) for w. It refuses, with
+// ErrWitness, the shapes the circuit cannot hold (index 0, a path of the wrong length, more
+// claims than slots); whether the step is valid is the circuit's to decide.
+func AssignLeafStep(key recursion.FixedKey, batchSize int, w LeafStepWitness) (*LeafStep, error) {
+	if w.Index == 0 {
+		return nil, fmt.Errorf("%w: child index 0", ErrWitness)
+	}
+	if len(w.Siblings) != commitment.ChildrenDepth {
+		return nil, fmt.Errorf("%w: %d siblings, want %d", ErrWitness, len(w.Siblings), commitment.ChildrenDepth)
+	}
+	if len(w.Claims) > batchSize {
+		return nil, fmt.Errorf("%w: %d claims for a batch of %d slots", ErrWitness, len(w.Claims), batchSize)
+	}
+	proof, err := recursion.ValueOfProof(w.Proof)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrWitness, err)
+	}
+	c := NewLeafStep(key, batchSize)
+	c.Statement = w.Public().Statement()
+	c.Index = w.Index
+	for i := range c.Siblings {
+		c.Siblings[i] = w.Siblings[i]
+	}
+	c.Old, c.New = commitment.Assign(w.Old), commitment.Assign(w.New)
+	c.InboxOld = w.InboxOld
+	for i := range c.Entries {
+		c.Entries[i], c.Used[i] = 0, 0
+		if i < len(w.Claims) {
+			c.Entries[i], c.Used[i] = w.Claims[i], 1
+		}
+	}
+	c.Proof = proof
+	return c, nil
+}

@@ -1,0 +1,95 @@
+package subtree
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/logger"
+
+	"github.com/slush-tree/slush/circuits/ledger"
+)
+
+// BenchmarkLeafStepConstraints compiles the leaf step for the production batch size (16 slots)
+// and reports its constraints (compile only, seconds):
+//
+//	go test -run '^$' -bench BenchmarkLeafStepConstraints -benchtime 1x ./circuits/subtree/
+func BenchmarkLeafStepConstraints(b *testing.B) {
+	logger.Disable()
+	key := newBatchSystem(b).key(b)
+	for i := 0; i < b.N; i++ {
+		ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewLeafStep(key, ledger.DefaultParams.BatchSize))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	}
+}
+
+// BenchmarkLeafStep measures one leaf step at the production batch size: compile, gnark's
+// random groth16.Setup (development only; production keys come from a ceremony), prove a valid
+// step, verify it natively, and the key sizes. Heavy (minutes, GiBs): run it alone and read the
+// peak memory with /usr/bin/time -v:
+//
+//	/usr/bin/time -v go test -run '^$' -bench 'BenchmarkLeafStep$' -benchtime 1x -timeout 90m ./circuits/subtree/
+func BenchmarkLeafStep(b *testing.B) {
+	logger.Disable()
+	s := newBatchSystem(b)
+	key := s.key(b)
+	batch := ledger.DefaultParams.BatchSize
+	t0 := time.Now()
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewLeafStep(key, batch))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("LeafStep(batch %d): %d constraints, compiled in %v; setup starts (minutes)", batch,
+		ccs.GetNbConstraints(), time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	pk, vk, err := groth16.Setup(ccs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("setup %v", time.Since(t0).Round(time.Second))
+	f := newFixture(b, s)
+	assignment, err := AssignLeafStep(key, batch, f.witness)
+	if err != nil {
+		b.Fatal(err)
+	}
+	full, err := frontend.NewWitness(assignment, ecc.BN254.ScalarField())
+	if err != nil {
+		b.Fatal(err)
+	}
+	public, err := full.Public()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 = time.Now()
+		proof, err := groth16.Prove(ccs, pk, full)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prove := time.Since(t0)
+		if err := groth16.Verify(proof, vk, public); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("prove %v", prove.Round(time.Millisecond))
+		b.ReportMetric(prove.Seconds(), "prove_s")
+	}
+	b.StopTimer()
+	var pkBuf, vkBuf bytes.Buffer
+	if _, err := pk.WriteTo(&pkBuf); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := vk.WriteTo(&vkBuf); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	b.ReportMetric(float64(pkBuf.Len())/1e6, "pk_MB")
+	b.ReportMetric(float64(vkBuf.Len()), "vk_bytes")
+}

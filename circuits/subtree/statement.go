@@ -1,0 +1,37 @@
+package subtree
+
+import (
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/slush-tree/slush/circuits/hash"
+)
+
+// LeafStepPublic is what a LeafStep proves, as its native verifier sees it: the verifier checks
+// that ChildVid is the vid of its child chain's child Index, that RootBefore is the children root
+// it last proved for that chain (or the previous step's RootAfter), and that the anchor is a root
+// commitment it knows (DESIGN §5: the anchor is a root height/commitment the checker knows).
+type LeafStepPublic struct {
+	// ChildVid is the moved child's vid.
+	ChildVid fr.Element
+	// Index is the child's index in its parent's children SMT.
+	Index uint8
+	// RootBefore and RootAfter are the parent's children roots before and after the step.
+	RootBefore, RootAfter fr.Element
+	// AnchorHeight and AnchorCommitment are the child's new anchor.
+	AnchorHeight     uint64
+	AnchorCommitment fr.Element
+}
+
+// Statement is the step's one public input: Hash(DomainSubtreeStep, KindLeaf, ChildVid, Index,
+// RootBefore, RootAfter, AnchorHeight, AnchorCommitment).
+func (p LeafStepPublic) Statement() fr.Element {
+	return hash.Hash(hash.DomainSubtreeStep, hash.Uint64(KindLeaf), p.ChildVid, hash.Uint64(uint64(p.Index)),
+		p.RootBefore, p.RootAfter, hash.Uint64(p.AnchorHeight), p.AnchorCommitment)
+}
+
+// LeafReportDigest is the acceptance digest of a chain without children that updated at root
+// height anchorHeight: its report is the one bucket {(anchorHeight, 1)} (DESIGN §6), hashed as
+// acceptance Histogram.Digest does.
+func LeafReportDigest(anchorHeight uint64) fr.Element {
+	return hash.Hash(hash.DomainAcceptance, hash.Uint64(1), hash.Uint64(anchorHeight), hash.Uint64(1))
+}
