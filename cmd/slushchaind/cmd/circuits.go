@@ -7,9 +7,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/spf13/cobra"
 
 	"github.com/slush-tree/slush/circuits/commitment"
@@ -18,7 +21,9 @@ import (
 	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/recursion"
 	"github.com/slush-tree/slush/circuits/smt"
+	"github.com/slush-tree/slush/circuits/subtree"
 	slushtypes "github.com/slush-tree/slush/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	ledgercli "github.com/slush-tree/slush/x/ledger/client/cli"
@@ -36,11 +41,15 @@ const (
 	flagStatement = "statement"
 	flagCacheDir  = "cache-dir"
 	flagNoCache   = "no-cache"
+	flagInnerKey  = "inner-key"
 	inclusionName = "inclusion"
 	ledgerName    = "ledger"
 	// transferName is the ledger circuit without claim sections (issue 15), for batches that
 	// claim nothing; children register its verifying key with --transfer-verifying-key.
 	transferName = "ledger-transfer"
+	// leafStepName is the subtree step that moves a parent's children root by one batch of a
+	// leaf child, verifying the batch proof inside the circuit (issue 16, circuits/subtree).
+	leafStepName = "leaf-step"
 )
 
 // circuitsCommand groups the offline circuit tools: sizes, development keys, proving, verifying.
@@ -55,15 +64,17 @@ func circuitsCommand() *cobra.Command {
 
 // circuitSpec is the circuit a command works on, read from the shared flags.
 type circuitSpec struct {
-	name     string        // inclusionName, ledgerName or transferName
-	maxDepth int           // inclusion: deepest source validium
-	ledger   ledger.Params // ledger: the batch circuit's shape
+	name     string             // inclusionName, ledgerName, transferName or leafStepName
+	maxDepth int                // inclusion: deepest source validium
+	ledger   ledger.Params      // ledger: the batch circuit's shape; leaf-step: the inner batch's
+	inner    recursion.FixedKey // leaf-step: the ledger key whose batch proofs the step verifies
 }
 
 // addCircuitFlags declares the flags that select a circuit and its shape.
 func addCircuitFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagCircuit, inclusionName,
-		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch) or ledger-transfer (a batch that claims nothing)")
+		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing) or leaf-step (a children-root move proven by a leaf child's batch proof; info and setup only)")
+	cmd.Flags().String(flagInnerKey, "", "leaf-step: the ledger verifying key (ledger.vk or ledger-transfer.vk) whose batch proofs the step verifies")
 	cmd.Flags().Int(flagMaxDepth, 8, "inclusion: deepest source validium the circuit accepts")
 	ledgercli.AddParamsFlags(cmd, "ledger: ")
 }
@@ -89,9 +100,37 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 			shape = shape.Transfer()
 		}
 		return circuitSpec{name: name, ledger: shape}, nil
+	case leafStepName:
+		return readLeafStepSpec(cmd)
 	default:
-		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s or %s", flagCircuit, name, inclusionName, ledgerName, transferName)
+		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s or %s", flagCircuit, name, inclusionName, ledgerName, transferName, leafStepName)
 	}
+}
+
+// readLeafStepSpec reads the inner ledger key (checked as a one-input BN254 key before gnark
+// reads it) and the batch size of the ledger shape flags.
+func readLeafStepSpec(cmd *cobra.Command) (circuitSpec, error) {
+	path, _ := cmd.Flags().GetString(flagInnerKey)
+	if path == "" {
+		return circuitSpec{}, fmt.Errorf("--%s: a leaf step embeds the tree's ledger verifying key (e.g. keys/ledger.vk)", flagInnerKey)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return circuitSpec{}, err
+	}
+	vk, err := keys.CheckVerifyingKey(raw, ledger.ProofPublicInputs)
+	if err != nil {
+		return circuitSpec{}, fmt.Errorf("--%s %s: %w", flagInnerKey, path, err)
+	}
+	inner, err := recursion.NewFixedKey(vk)
+	if err != nil {
+		return circuitSpec{}, err
+	}
+	lp, err := ledgercli.ReadParamsFlags(cmd)
+	if err != nil {
+		return circuitSpec{}, err
+	}
+	return circuitSpec{name: leafStepName, ledger: lp.Ledger(), inner: inner}, nil
 }
 
 // isLedger tells whether the circuit is a ledger batch circuit (with or without claim sections).
@@ -99,8 +138,8 @@ func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == 
 
 // publicInputs is the number of public inputs of the circuit's verifying key.
 func (s circuitSpec) publicInputs() int {
-	if s.isLedger() {
-		return ledger.ProofPublicInputs
+	if s.isLedger() || s.name == leafStepName {
+		return 1 // one hashed statement (ledger.ProofPublicInputs, subtree.LeafStepPublic)
 	}
 	return bridgetypes.InclusionPublicInputs
 }
@@ -110,6 +149,9 @@ func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
 	if s.isLedger() {
 		return ledger.Compile(s.ledger)
 	}
+	if s.name == leafStepName {
+		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewLeafStep(s.inner, s.ledger.BatchSize))
+	}
 	return prover.CompileInclusion(s.maxDepth)
 }
 
@@ -118,12 +160,18 @@ func (s circuitSpec) describe() string {
 		return fmt.Sprintf("ledger batch (Groth16, BN254), account depth %d, outbox depth %d, batch size %d, %d claim sections of depth %d",
 			s.ledger.AccountDepth, s.ledger.OutboxDepth, s.ledger.BatchSize, s.ledger.ClaimSlots, s.ledger.InclusionDepth)
 	}
+	if s.name == leafStepName {
+		return fmt.Sprintf("leaf step (Groth16, BN254; verifies one BN254 batch proof inside), batch size %d", s.ledger.BatchSize)
+	}
 	return fmt.Sprintf("inclusion (Groth16, BN254), max depth %d", s.maxDepth)
 }
 
 func (s circuitSpec) publicInputNames() string {
 	if s.isLedger() {
 		return "the batch statement: the hash of vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
+	}
+	if s.name == leafStepName {
+		return "the step statement: the hash of kind, child vid, child index, children root before/after, anchor height, anchor commitment"
 	}
 	return "root commitment, root height, leaf hash, destination vid, kind"
 }
@@ -159,9 +207,11 @@ func circuitsSetupCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "setup",
 		Short: "Make DEVELOPMENT proving/verifying keys for the inclusion or a ledger circuit (NOT for production)",
-		Long: `Writes <out>/<circuit>.pk and <out>/<circuit>.vk (circuit = inclusion, ledger or
+		Long: `Writes <out>/<circuit>.pk and <out>/<circuit>.vk (circuit = inclusion, ledger,
 ledger-transfer: the ledger circuit without claim sections, which proves batches that claim
-nothing about 1.6x faster at the production shape).
+nothing about 1.6x faster at the production shape, or leaf-step: the subtree step that verifies
+a leaf child's batch proof, made under --inner-key, inside the circuit; about 1M constraints at
+batch 16, minutes of setup and GiBs of memory, not yet required by any chain).
 
 Keys come from the development key cache when it holds them for this exact circuit (by the
 digest of its compiled constraint system, outside the work tree: --cache-dir); otherwise the
@@ -179,7 +229,8 @@ The ledger shape must be the chain's bridge genesis LedgerParams (slushchaind ge
 set-ledger-params); the outbox depth is fixed at 20.`,
 		Example: `slushchaind circuits setup --circuit inclusion --max-depth 2 --out keys
 slushchaind circuits setup --circuit ledger --account-depth 8 --batch-size 4 --random --out keys
-slushchaind circuits setup --circuit ledger-transfer --account-depth 8 --batch-size 4 --random --out keys`,
+slushchaind circuits setup --circuit ledger-transfer --account-depth 8 --batch-size 4 --random --out keys
+slushchaind circuits setup --circuit leaf-step --inner-key keys/ledger.vk --batch-size 4 --random --out keys`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec, err := readCircuitSpec(cmd)
@@ -249,6 +300,9 @@ transfer from that key to another; the rest of the batch is padding.`,
 			spec, err := readCircuitSpec(cmd)
 			if err != nil {
 				return err
+			}
+			if spec.name == leafStepName {
+				return fmt.Errorf("--%s %s: no example step prover yet (issue 16: a step needs a child's batch proof and its parent's children path; docs/PROTOCOL.md \"Validity all the way up\")", flagCircuit, leafStepName)
 			}
 			dir, _ := cmd.Flags().GetString(flagKeysDir)
 			out, _ := cmd.Flags().GetString(flagOut)

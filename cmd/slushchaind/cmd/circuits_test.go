@@ -114,3 +114,29 @@ func TestCircuitsFlags(t *testing.T) {
 	require.Contains(t, out, "verifying key:  364 bytes")
 	require.Contains(t, out, "1 claim sections of depth 8", "a one-slot batch gets one claim section by default")
 }
+
+// TestCircuitsLeafStepInfo: `circuits info --circuit leaf-step` compiles the subtree step around
+// a ledger key made by `circuits setup` and reports its one public input; a step needs a
+// one-input ledger key (an inclusion key is refused before gnark reads it), and there is no
+// example step prover yet, which `circuits prove` says instead of proving something else.
+func TestCircuitsLeafStepInfo(t *testing.T) {
+	dir := t.TempDir()
+	out, err := execCLI(t, "circuits", "setup", "--random", "--no-cache", "--out", dir,
+		"--circuit", "ledger", "--account-depth", "1", "--batch-size", "1")
+	require.NoError(t, err, out)
+	out, err = execCLI(t, "circuits", "setup", "--random", "--no-cache", "--out", dir, "--circuit", "inclusion", "--max-depth", "1")
+	require.NoError(t, err, out)
+
+	step := []string{"--circuit", "leaf-step", "--inner-key", filepath.Join(dir, "ledger.vk"), "--batch-size", "1"}
+	out, err = execCLI(t, append([]string{"circuits", "info"}, step...)...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "leaf step (Groth16, BN254; verifies one BN254 batch proof inside), batch size 1")
+	require.Contains(t, out, "public inputs:  1 (the step statement")
+
+	out, err = execCLI(t, "circuits", "info", "--circuit", "leaf-step")
+	require.ErrorContains(t, err, "--inner-key", out)
+	out, err = execCLI(t, "circuits", "info", "--circuit", "leaf-step", "--inner-key", filepath.Join(dir, "inclusion.vk"))
+	require.ErrorContains(t, err, "invalid verifying key", out)
+	out, err = execCLI(t, append([]string{"circuits", "prove", "--keys", dir}, step...)...)
+	require.ErrorContains(t, err, "no example step prover yet", out)
+}
