@@ -136,6 +136,8 @@ type App struct {
 	txConfig          client.TxConfig
 	interfaceRegistry types.InterfaceRegistry
 	keys              map[string]*storetypes.KVStoreKey
+	// modeLogged is set once the process has logged validiumtypes.SubtreeProofsLabel.
+	modeLogged bool
 
 	AccountKeeper   authkeeper.AccountKeeper
 	BankKeeper      bankkeeper.BaseKeeper
@@ -332,9 +334,20 @@ func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.
 	return app.ModuleManager.PreBlock(ctx)
 }
 
-// BeginBlocker runs every module's BeginBlock.
+// BeginBlocker runs every module's BeginBlock; a process's first block also logs the subtree
+// proof mode (validiumtypes.SubtreeProofsLabel).
 func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
+	app.logSubtreeMode(ctx)
 	return app.ModuleManager.BeginBlock(ctx)
+}
+
+// logSubtreeMode logs validiumtypes.SubtreeProofsLabel once per process (a log line, not
+// state): the attested mode proves less than DESIGN §5 requires and says so where it is on.
+func (app *App) logSubtreeMode(ctx sdk.Context) {
+	if !app.modeLogged {
+		app.modeLogged = true
+		ctx.Logger().Info(validiumtypes.SubtreeProofsLabel, "module", "x/"+validiumtypes.ModuleName)
+	}
 }
 
 // EndBlocker runs every module's EndBlock.

@@ -141,6 +141,7 @@ printf '%-44s %s\n' "root finality before / after" "${fin_before:-none} / $fin_a
 printf '%-44s %s\n' "root finality lag now" "$lag root blocks (root height $root_after)"
 printf '%-44s %s\n' "balances" "alice $((funded - amount)) on 1-2, bob $amount on 2"
 printf '%-44s %s\n' "total demo time (incl. start-up)" "$(elapsed) s"
+grep -m1 -o 'subtree proofs: [^)]*)' "$($localnet home root)/node.log" || echo "subtree proofs: not logged by the root"
 echo "memory (VmRSS):"
 mem_json="{"
 for path in root 1 2 1-1 1-2; do

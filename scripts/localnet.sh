@@ -504,11 +504,20 @@ cmd_down() {
 # (x/acceptance finality) and, elsewhere, the root height of the chain's latest commitment its
 # parent finalized (the parent's x/acceptance finalized <index>); CHILDREN counts the chain's
 # registered children (x/validium). The last line tells whether the relayer runs.
+# subtree_mode prints the subtree-proof mode the root logged at its first block (issue 16: the
+# attested mode proves less than the protocol requires and says so wherever it is on).
+subtree_mode() {
+  local line
+  line=$(grep -m1 -o 'subtree proofs: [^)]*)' "$(home_of root)/node.log" 2>/dev/null || true)
+  echo "${line:-subtree proofs: unknown (the root has not logged its first block)}"
+}
+
 cmd_status() {
   local path h c fin kids res indent
   if [ -f "$net_dir/tree.toml" ] && "$bin" relayer status --help >/dev/null 2>&1; then
     # one process reads the whole tree (relayer/inspect): heights, finality, stalled edges
     "$bin" relayer status --config "$net_dir/tree.toml" || true
+    subtree_mode
     relayer_state
     pid_alive "$explorer_pid" && echo "explorer: http://127.0.0.1:$(explorer_port)/"
     return 0
@@ -533,6 +542,7 @@ cmd_status() {
     kids=$(q "$path" validium children | jq -r '.children // [] | length')
     printf '%-14s %-12s %-7s %-14s %-18s %s\n' "$indent$path" "$(chain_id "$path")" "$h" "${c:--}" "$fin" "${kids:-?}"
   done < <(tree_order)
+  subtree_mode
   [ "$(chains | wc -l)" -gt 1 ] && relayer_state
   pid_alive "$explorer_pid" && echo "explorer: http://127.0.0.1:$(explorer_port)/"
   return 0
