@@ -70,6 +70,7 @@ func TestExplorerInBrowser(t *testing.T) {
 	require.Contains(t, dom, `class="message" data-hash="`+msgHash+`"`, "a row for the message in flight")
 	require.Contains(t, dom, "the claim on 2")
 	require.NotContains(t, dom, "loading…", "the script replaced the placeholder")
+	require.Contains(t, dom, "subtree proofs: ATTESTED", "the page labels the mode that proves less (issue 16)")
 
 	dir := os.Getenv("SLUSH_ARTIFACTS")
 	if dir == "" {

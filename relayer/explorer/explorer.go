@@ -14,6 +14,7 @@ import (
 
 	"github.com/slush-tree/slush/relayer/inspect"
 	"github.com/slush-tree/slush/relayer/tree"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 //go:embed index.html
@@ -46,7 +47,9 @@ func Handler(t *tree.Tree, stall uint64) http.Handler {
 		_ = json.NewEncoder(w).Encode(struct {
 			*inspect.TreeView
 			ReadAt string `json:"read_at"`
-		}{v, time.Now().UTC().Format(time.RFC3339)})
+			// SubtreeProofs labels the mode this build's chains run (issue 16: attested).
+			SubtreeProofs string `json:"subtree_proofs"`
+		}{v, time.Now().UTC().Format(time.RFC3339), validiumtypes.SubtreeProofsLabel})
 	})
 	return mux
 }
