@@ -324,7 +324,7 @@ func (app *App) setAnteHandler() {
 	if err != nil {
 		panic(fmt.Errorf("failed to create ante handler: %w", err))
 	}
-	app.SetAnteHandler(anteHandler)
+	app.SetAnteHandler(ledgerChainAnte(app.LedgerKeeper, anteHandler))
 }
 
 // PreBlocker runs the upgrade module before any other block logic.
