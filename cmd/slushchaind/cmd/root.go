@@ -84,6 +84,7 @@ func NewRootCmd() *cobra.Command {
 	if err := hexQueryOutput(rootCmd, autoCliOpts.ModuleOptions); err != nil {
 		panic(err)
 	}
+	hideEmptyTxGroups(rootCmd, autoCliOpts.ModuleOptions)
 	return rootCmd
 }
 
