@@ -7,10 +7,12 @@ import (
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	ledgerkeeper "github.com/slush-tree/slush/x/ledger/keeper"
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // ledgerChainAnte refuses, before the SDK's ante handler runs (so before any fee, size or
-// signature gas is charged), a transaction carrying a ledger transfer or bridge-out whose
+// signature gas is charged), a transaction carrying a ledger transfer or bridge-out (also a
+// forced deposit's, which burns on this chain's ledger) whose
 // EdDSA signature does not verify for this chain's vid: an op signed for another chain
 // (`slushchaind ledger ... --path` of another chain) fails in CheckTx with
 // ledgertypes.ErrWrongChain naming both chains, instead of reaching a block as "bad signature".
@@ -27,6 +29,8 @@ func ledgerChainAnte(lk ledgerkeeper.Keeper, next sdk.AnteHandler) sdk.AnteHandl
 			case *ledgertypes.MsgTransfer:
 				bz, want = m.Op, ledger.OpTransfer
 			case *bridgetypes.MsgBridgeOut:
+				bz, want = m.Op, ledger.OpBridgeOut
+			case *validiumtypes.MsgForceOperation: // a forced deposit burns on this chain's ledger too
 				bz, want = m.Op, ledger.OpBridgeOut
 			default:
 				continue

@@ -51,6 +51,8 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 	require.NoError(t, err)
 	forDestination, err := ledger.NewBridgeOut(commitment.MustPackVid([]uint8{2}), key, 0, hash.Uint64(7), 5, 0, commitment.MustPackVid([]uint8{2}), bob, 100)
 	require.NoError(t, err)
+	forChild, err := ledger.NewBridgeOut(commitment.MustPackVid([]uint8{1, 2, 1}), key, 0, hash.Uint64(7), 5, 0, commitment.MustPackVid([]uint8{1, 2, 1}), bob, 100)
+	require.NoError(t, err)
 	corrupt := transfer
 	corrupt.Amount = 6 // signed for 5
 	nonCanonical := transfer.Bytes()
@@ -92,6 +94,8 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 			"the transfer was signed for chain 1-1 (vid " + vidHex([]uint8{1, 1}) + "), but this chain is 1-2 (vid " + vidHex([]uint8{1, 2}) + ")"},
 		{"bridge-out signed for its destination 2", &bridgetypes.MsgBridgeOut{Sender: sender, Op: forDestination.Bytes()}, ledgertypes.ModuleName,
 			"the bridge-out was signed for chain 2 (vid " + vidHex([]uint8{2}) + "), but this chain is 1-2"},
+		{"forced deposit signed for its child", &validiumtypes.MsgForceOperation{Depositor: sender, ChildIndex: 1, Op: forChild.Bytes()}, ledgertypes.ModuleName,
+			"the bridge-out was signed for chain 1-2-1 (vid " + vidHex([]uint8{1, 2, 1}) + "), but this chain is 1-2"},
 		{"transfer with a corrupt signature", &ledgertypes.MsgTransfer{Sender: sender, Op: corrupt.Bytes()}, ledgertypes.ModuleName,
 			"does not verify for this chain 1-2"},
 		{"update of child 0", &validiumtypes.MsgSubmitUpdate{Operator: sender}, validiumtypes.ModuleName, "child index 0"},
