@@ -115,6 +115,10 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 			require.True(t, strings.Contains(res.Log, c.want), "log %q names %q", res.Log, c.want)
 			// refused before the ante handler charged for the tx's size (10 gas a byte) or signature
 			require.Less(t, res.GasUsed, ok.GasUsed, "refused before the ante handler ran")
+			if c.codespace == ledgertypes.ModuleName && strings.Contains(c.want, "chain") {
+				// refused by the ante handler's chain check, with the tx's gas meter set up
+				require.Equal(t, ok.GasWanted, res.GasWanted, "the tx's gas limit, as any ante refusal reports it")
+			}
 		})
 	}
 }
