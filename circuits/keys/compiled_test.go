@@ -61,7 +61,7 @@ func TestCompiledCache(t *testing.T) {
 				require.NoError(t, err)
 				b, err := os.ReadFile(c.indexPath("square 3"))
 				require.NoError(t, err)
-				b = []byte(replaceAll(string(b), digest, hexOf(other[:])))
+				b = []byte(strings.ReplaceAll(string(b), digest, hexOf(other[:])))
 				require.NoError(t, os.WriteFile(c.indexPath("square 3"), b, 0o644))
 			}},
 		{name: "a garbled index is rebuilt", cache: c, circuit: "square 3", n: 3, rebuilt: true, compiles: 7,
@@ -142,8 +142,5 @@ func TestBuildID(t *testing.T) {
 	require.Error(t, err, "not an ELF file")
 }
 
-func hexOf(b []byte) string { return hexEncode(b) }
-
-func replaceAll(s, old, new string) string { return strings.ReplaceAll(s, old, new) }
-
-func hexEncode(b []byte) string { return hex.EncodeToString(b) }
+// hexOf is b in hex, as the cache names digests.
+func hexOf(b []byte) string { return hex.EncodeToString(b) }
