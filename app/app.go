@@ -317,12 +317,12 @@ func (app *App) initModuleManager(enc EncodingConfig) {
 }
 
 func (app *App) setAnteHandler() {
-	anteHandler, err := ante.NewAnteHandler(ante.HandlerOptions{
+	anteHandler, err := newAnteHandler(ante.HandlerOptions{
 		AccountKeeper:   app.AccountKeeper,
 		BankKeeper:      app.BankKeeper,
 		SignModeHandler: app.txConfig.SignModeHandler(),
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
-	})
+	}, app.LedgerKeeper)
 	if err != nil {
 		panic(fmt.Errorf("failed to create ante handler: %w", err))
 	}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -27,7 +28,8 @@ import (
 
 // TestJunkRefusedInCheckTx: malformed Slush messages — junk ledger ops, ops of the wrong length
 // or kind, non-canonical field elements, wrong-length hashes, proofs, keys and signatures —
-// fail in CheckTx, before the ante handler charges anything, with an error naming the problem;
+// and ledger ops signed for another chain (ErrWrongChain, naming both chains) — fail in CheckTx,
+// before the ante handler charges anything, with an error naming the problem;
 // the same transaction carrying a well-formed op passes CheckTx.
 func TestJunkRefusedInCheckTx(t *testing.T) {
 	id := treetypes.TreeIdentity{Path: []uint32{1, 2}, ParentChainId: "slush-1", MaxChildren: 3, MaxDepth: 16}
@@ -44,6 +46,15 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 	require.NoError(t, err)
 	nowhere, err := ledger.NewBridgeOut(vid, key, 0, hash.Uint64(7), 5, 0, hash.Uint64(0xc8), bob, 100) // depth 200
 	require.NoError(t, err)
+	// ops signed for another chain: a sibling's vid, the bridge-out's destination's, and a corrupt signature
+	forSibling, err := ledger.NewTransfer(commitment.MustPackVid([]uint8{1, 1}), key, 0, bob, hash.Uint64(7), 5, 0)
+	require.NoError(t, err)
+	forDestination, err := ledger.NewBridgeOut(commitment.MustPackVid([]uint8{2}), key, 0, hash.Uint64(7), 5, 0, commitment.MustPackVid([]uint8{2}), bob, 100)
+	require.NoError(t, err)
+	forChild, err := ledger.NewBridgeOut(commitment.MustPackVid([]uint8{1, 2, 1}), key, 0, hash.Uint64(7), 5, 0, commitment.MustPackVid([]uint8{1, 2, 1}), bob, 100)
+	require.NoError(t, err)
+	corrupt := transfer
+	corrupt.Amount = 6 // signed for 5
 	nonCanonical := transfer.Bytes()
 	copy(nonCanonical[1+8+32:], fr.Modulus().FillBytes(make([]byte, 32))) // the asset = r
 	modulus := fr.Modulus().FillBytes(make([]byte, 32))
@@ -79,6 +90,14 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 		{"claim of a non-canonical message", &bridgetypes.MsgClaim{Sender: sender, Message: slushtypes.BridgeMessage{
 			SrcVid: modulus, DstVid: make([]byte, 32), Recipient: make([]byte, 32), AssetId: make([]byte, 32),
 		}, Proof: make([]byte, 164)}, slushtypes.Codespace, "src_vid"},
+		{"transfer signed for the sibling 1-1", &ledgertypes.MsgTransfer{Sender: sender, Op: forSibling.Bytes()}, ledgertypes.ModuleName,
+			"the transfer was signed for chain 1-1 (vid " + vidHex([]uint8{1, 1}) + "), but this chain is 1-2 (vid " + vidHex([]uint8{1, 2}) + ")"},
+		{"bridge-out signed for its destination 2", &bridgetypes.MsgBridgeOut{Sender: sender, Op: forDestination.Bytes()}, ledgertypes.ModuleName,
+			"the bridge-out was signed for chain 2 (vid " + vidHex([]uint8{2}) + "), but this chain is 1-2"},
+		{"forced deposit signed for its child", &validiumtypes.MsgForceOperation{Depositor: sender, ChildIndex: 1, Op: forChild.Bytes()}, ledgertypes.ModuleName,
+			"the bridge-out was signed for chain 1-2-1 (vid " + vidHex([]uint8{1, 2, 1}) + "), but this chain is 1-2"},
+		{"transfer with a corrupt signature", &ledgertypes.MsgTransfer{Sender: sender, Op: corrupt.Bytes()}, ledgertypes.ModuleName,
+			"does not verify for this chain 1-2"},
 		{"update of child 0", &validiumtypes.MsgSubmitUpdate{Operator: sender}, validiumtypes.ModuleName, "child index 0"},
 		{"registration with a 10-byte key", &validiumtypes.MsgRegisterChild{Operator: sender, VerifyingKey: make([]byte, 10)}, validiumtypes.ModuleName, "10 bytes"},
 		{"registration with a 10-byte transfer key", &validiumtypes.MsgRegisterChild{Operator: sender,
@@ -96,6 +115,15 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 			require.True(t, strings.Contains(res.Log, c.want), "log %q names %q", res.Log, c.want)
 			// refused before the ante handler charged for the tx's size (10 gas a byte) or signature
 			require.Less(t, res.GasUsed, ok.GasUsed, "refused before the ante handler ran")
+			if c.codespace == ledgertypes.ModuleName && strings.Contains(c.want, "chain") {
+				// refused by the ante handler's chain check, with the tx's gas meter set up
+				require.Equal(t, ok.GasWanted, res.GasWanted, "the tx's gas limit, as any ante refusal reports it")
+			}
 		})
 	}
+}
+
+// vidHex is the hex of path's vid, as ErrWrongChain prints it.
+func vidHex(path []uint8) string {
+	return hex.EncodeToString(hash.EncodeElement(commitment.MustPackVid(path)))
 }

@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/slush-tree/slush/circuits/keys"
+
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 
 	"github.com/consensys/gnark/backend/groth16"
@@ -40,6 +42,10 @@ type Prover struct {
 	inclCCS      constraint.ConstraintSystem
 	inclPK       groth16.ProvingKey
 	inclVK       groth16.VerifyingKey
+	// compiled caches the compiled circuits in keys_dir/compiled (nil: compile every time).
+	compiled *keys.CompiledCache
+	// rawKeys caches the decoded proving keys in keys_dir/compiled (nil: decode every time).
+	rawKeys *keys.RawKeyCache
 
 	log     *slog.Logger
 	metrics *metrics.Metrics

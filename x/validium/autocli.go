@@ -9,23 +9,64 @@ func (am AppModule) AutoCLIOptions() *autocliv1.ModuleOptions {
 	return &autocliv1.ModuleOptions{
 		Query: &autocliv1.ServiceCommandDescriptor{
 			Service: "slush.validium.v1.Query",
+			Short:   "This chain as a parent: its children, their accepted history and forced operations, routes and exits",
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
-				{RpcMethod: "Params", Use: "params", Short: "Show the x/validium parameters"},
-				{RpcMethod: "Children", Use: "children", Short: "List the registered child validiums"},
+				{
+					RpcMethod: "Params", Use: "params", Short: "Show the x/validium parameters",
+					Long:    `Prints x/validium's parameters (the gas a proof costs, the minimum child bond, the forced-operation deadline and per-block bound, the batches an update may carry, the hashes of the tree's ledger keys children must register with). Use it before registering a child or forcing a deposit.`,
+					Example: "slushchaind q validium params --node tcp://127.0.0.1:26610",
+				},
+				{
+					RpcMethod: "Children", Use: "children", Short: "List the registered child validiums",
+					Long: `Lists the children registered on this chain: index, operator, status, bond, latest accepted
+commitment and roots, anchor, epoch; verifying keys print as their size and sha256 (--full-keys
+prints them). Use it to see the children at a glance; 'q validium child <index>' adds history.`,
+					Example: "slushchaind q validium children --node tcp://127.0.0.1:26610",
+				},
 				{
 					RpcMethod: "Child", Use: "child [index]", Short: "Show a child with its history and forced-operation queue",
+					Long: `Prints child <index>'s record (keys as size and sha256), the newest --history (10) entries of its
+accepted history (root height, commitment; history_total says how many the chain keeps, at most
+256: --history 0 prints them all, --history-before <root height> pages back) and its pending
+forced operations. NotFound for an index with no child. Use it when an edge stalls or a child is
+frozen (status, freeze reason).`,
+					Example:        "slushchaind q validium child 2 --history 20 --node tcp://127.0.0.1:26610",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "index"}},
 				},
-				{RpcMethod: "FrozenChildren", Use: "frozen-children", Short: "List the frozen children"},
+				{
+					RpcMethod: "FrozenChildren", Use: "frozen-children", Short: "List the frozen children",
+					Long:    `Lists the children this chain froze (a forced operation expired, or a re-election is under way), with the root height and reason. Users of a frozen child exit with 'tx validium exit'.`,
+					Example: "slushchaind q validium frozen-children --node tcp://127.0.0.1:26610",
+				},
 				{
 					RpcMethod: "ChildProof", Use: "child-proof [index]", Short: "Show a child's path in this chain's children SMT",
+					Long: `Prints child <index>'s leaf (its latest accepted commitment) and siblings in this chain's
+children SMT: the hop an inclusion proof takes through this chain. Query it with --height at the
+block whose commitment the proof goes through; the relayer does this itself.`,
+					Example:        "slushchaind q validium child-proof 1 --height 120 --node tcp://127.0.0.1:26600",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "index"}},
+				},
+				{
+					RpcMethod: "Exit", Use: "exit [child-index] [account-index]", Short: "Show the account opening an exit from a child was paid on",
+					Long: `Prints the account opening that 'tx validium exit' paid out for account <account-index> of frozen
+child <child-index> (NotFound if that account has not exited). Use it to check an exit went
+through; this chain's next update carries it up as the proof of the exit's mint.`,
+					Example:        "slushchaind q validium exit 2 0 --node tcp://127.0.0.1:26610",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "account_index"}},
 				},
 				{
 					RpcMethod: "Route", Use: "route [message-hash]", Short: "Show this chain's fallback-route record of a message",
+					Long: `Prints this chain's route record of message <message-hash> (hex or base64): routed up towards the
+common ancestor, or queued down towards the destination, with the hop and deadline. NotFound if
+the message was not routed through here. Use it when 'bridge track' says a message is routed.`,
+					Example:        "slushchaind q validium route 145698011314893291ec4cde40aae7243526df08a1f9f21adf8828c9e3b16f88 --node tcp://127.0.0.1:26610",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "message_hash"}},
 				},
-				{RpcMethod: "PendingRoutes", Use: "pending-routes", Short: "List the routed messages this chain passes up or has queued down"},
+				{
+					RpcMethod: "PendingRoutes", Use: "pending-routes", Short: "List the routed messages this chain passes up or has queued down",
+					Long:    `Lists the routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN) and not yet seen delivered, at most --limit (0: 100): what the relayer still has to carry. 'relayer pending' shows them for the whole tree.`,
+					Example: "slushchaind q validium pending-routes --node tcp://127.0.0.1:26600",
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -44,7 +85,12 @@ signer becomes the child's operator (it submits the child's updates: in a localn
 key) and pays the bond (at least params.min_child_bond). verifying-key is the ledger circuit's
 ledger.vk (a file); the three genesis roots come from 'slushchaind genesis registration-info' on
 the child's home (hex). --operator-key-hash is the hash of the child's operator EdDSA key
-('slushchaind operator-key show --hash-only'). Needs about 500,000 gas (--gas 600000 or --gas auto).`,
+('slushchaind operator-key show --hash-only'). Needs about 500,000 gas (--gas 600000 or --gas auto).
+The localnet ('scripts/localnet.sh up') registers its children itself; use this to attach a new
+chain to a running tree.`,
+					Example: `slushchaind tx validium register-child keys/ledger.vk 1000000stake <ledger-root> <outbox-root> <receipt-root> \
+  --transfer-verifying-key keys/ledger-transfer.vk --operator-key-hash $(slushchaind operator-key show --key-file operator.key --hash-only) \
+  --from relayer --gas 600000 --node tcp://127.0.0.1:26610 --yes`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{
 						{ProtoField: "verifying_key"}, {ProtoField: "bond"},
 						{ProtoField: "genesis_ledger_root"}, {ProtoField: "genesis_outbox_root"}, {ProtoField: "genesis_receipt_root"},
@@ -67,7 +113,11 @@ tool assembles the opening yet: read it from the child's ledger store at the fin
 				},
 				{
 					RpcMethod: "DeregisterChild", Use: "deregister-child [child-index]",
-					Short:          "Remove a child with no pending forced operations and return its bond",
+					Short: "Remove a child with no pending forced operations and return its bond",
+					Long: `Removes child <child-index> (its operator only) and returns the bond: only when no forced operation
+is pending and the child's ledger is back at its genesis root with its latest commitment
+finalized, so that no user can still need an exit. Use it to retire an empty chain.`,
+					Example:        "slushchaind tx validium deregister-child 2 --from relayer --node tcp://127.0.0.1:26610 --yes",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
 				},
 				{
@@ -77,12 +127,19 @@ tool assembles the opening yet: read it from the child's ledger store at the fin
 <this chain> --dst <the child>', hex) and queues its message for the child: the child must mint it
 (the relayer's MsgReceiveForced) and its next update must consume it before root height + params
 .forced_op_deadline, or this chain freezes the child. Prints the queue sequence, the deadline and
-the message hash. Needs about 300,000 gas (--gas auto --gas-adjustment 1.5).`,
+the message hash. Needs about 300,000 gas (--gas auto --gas-adjustment 1.5). Use it when a child's
+operator ignores a user: the deposit must be honoured or the child is frozen.`,
+					Example: `op=$(slushchaind ledger bridge-out --seed alice --path 1 --account 0 --nonce 0 --asset 7 --amount 5 \
+  --dst 1-2 --recipient $(slushchaind ledger owner --seed alice) --deadline 1000000)
+slushchaind tx validium force-operation 2 $op --from user --gas auto --gas-adjustment 1.5 --node tcp://127.0.0.1:26610 --yes`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "op"}},
 				},
 				{
 					RpcMethod: "PostBond", Use: "post-bond [child-index] [amount]",
-					Short:          "Add to a child's bond (its operator only; e.g. an operator installed by a re-election)",
+					Short: "Add to a child's bond (its operator only; e.g. an operator installed by a re-election)",
+					Long: `Adds <amount> to child <child-index>'s bond, paid by the signer, who must be the child's operator.
+Use it after a re-election (the new operator posts a bond) or to restore a bond a slash reduced.`,
+					Example:        "slushchaind tx validium post-bond 1 500000stake --from relayer --node tcp://127.0.0.1:26600 --yes",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "amount"}},
 				},
 			},

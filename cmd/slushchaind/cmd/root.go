@@ -81,6 +81,10 @@ func NewRootCmd() *cobra.Command {
 	if err := autoCliOpts.EnhanceRootCommand(rootCmd); err != nil {
 		panic(err)
 	}
+	if err := hexQueryOutput(rootCmd, autoCliOpts.ModuleOptions); err != nil {
+		panic(err)
+	}
+	hideEmptyTxGroups(rootCmd, autoCliOpts.ModuleOptions)
 	return rootCmd
 }
 

@@ -174,3 +174,18 @@ func (k Keeper) fundGenesis(ctx context.Context, deposits []types.GenesisDeposit
 	}
 	return nil
 }
+
+// CheckSignedHere refuses a signed operation (transfer, bridge-out) whose signature does not
+// verify for this chain's vid, naming the chain it was signed for when it is a nearby one
+// (types.CheckSignedFor). The ante handler calls it so that such an op fails in CheckTx.
+func (k Keeper) CheckSignedHere(ctx context.Context, op ledger.Op) error {
+	vid, err := k.tree.OwnVid(ctx)
+	if err != nil {
+		return err
+	}
+	own, err := slushtypes.PathOfVid(vid)
+	if err != nil {
+		return err
+	}
+	return types.CheckSignedFor(op, own)
+}

@@ -19,3 +19,10 @@ var (
 	// ErrUnknownAccount is returned for a ledger account index that does not exist.
 	ErrUnknownAccount = errorsmod.Register(ModuleName, 8, "unknown ledger account")
 )
+
+// x/ledger errors appended after the first release (codes never renumbered).
+var (
+	// ErrWrongChain is returned for a signed operation whose signature does not verify for this
+	// chain's vid: it was signed for another chain (named when it is one near this chain).
+	ErrWrongChain = errorsmod.Register(ModuleName, 9, "ledger operation signed for another chain")
+)

@@ -34,7 +34,7 @@ const DefaultBridgeOutGas = "400000"
 func TxCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:                        types.ModuleName,
-		Short:                      "Transactions of the x/bridge module",
+		Short:                      "Send virtual tokens to another validium of the tree (claims and confirmations are the relayer's)",
 		DisableFlagParsing:         false,
 		SuggestionsMinimumDistance: 2,
 		RunE:                       client.ValidateCmd,

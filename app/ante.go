@@ -1,0 +1,76 @@
+package app
+
+import (
+	sdk "github.com/cosmos/cosmos-sdk/types"
+	"github.com/cosmos/cosmos-sdk/x/auth/ante"
+
+	"github.com/slush-tree/slush/circuits/ledger"
+	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
+	ledgerkeeper "github.com/slush-tree/slush/x/ledger/keeper"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// newAnteHandler is the SDK's ante handler (ante.NewAnteHandler's decorators, in its order)
+// with ledgerChainDecorator right after ValidateBasic: before any memo, size, fee or signature
+// gas is charged, and after SetUpContext has set the tx's gas meter (so a refusal reports the
+// tx's gas limit like any other ante error).
+func newAnteHandler(options ante.HandlerOptions, lk ledgerkeeper.Keeper) (sdk.AnteHandler, error) {
+	if _, err := ante.NewAnteHandler(options); err != nil { // the SDK's option checks
+		return nil, err
+	}
+	return sdk.ChainAnteDecorators(
+		ante.NewSetUpContextDecorator(), // outermost: SetUpContext must be called first
+		ante.NewExtensionOptionsDecorator(options.ExtensionOptionChecker),
+		ante.NewValidateBasicDecorator(),
+		ledgerChainDecorator{ledger: lk},
+		ante.NewTxTimeoutHeightDecorator(),
+		ante.NewValidateMemoDecorator(options.AccountKeeper),
+		ante.NewConsumeGasForTxSizeDecorator(options.AccountKeeper),
+		ante.NewDeductFeeDecorator(options.AccountKeeper, options.BankKeeper, options.FeegrantKeeper, options.TxFeeChecker),
+		ante.NewSetPubKeyDecorator(options.AccountKeeper), // before all signature verification decorators
+		ante.NewValidateSigCountDecorator(options.AccountKeeper),
+		ante.NewSigGasConsumeDecorator(options.AccountKeeper, options.SigGasConsumer),
+		ante.NewSigVerificationDecorator(options.AccountKeeper, options.SignModeHandler, options.SigVerifyOptions...),
+		ante.NewIncrementSequenceDecorator(options.AccountKeeper),
+	), nil
+}
+
+// ledgerChainDecorator refuses a transaction carrying a ledger transfer or bridge-out (also a
+// forced deposit's, which burns on this chain's ledger) whose EdDSA signature does not verify
+// for this chain's vid: an op signed for another chain (`slushchaind ledger ... --path` of
+// another chain) fails in CheckTx with ledgertypes.ErrWrongChain naming both chains, instead of
+// reaching a block as "bad signature". ValidateBasic cannot do it: it does not know the chain.
+// It reads only the tree identity and runs the same in CheckTx and in a block, so it is
+// deterministic.
+type ledgerChainDecorator struct {
+	ledger ledgerkeeper.Keeper
+}
+
+// AnteHandle checks every signed ledger op of the tx against this chain's vid.
+func (d ledgerChainDecorator) AnteHandle(ctx sdk.Context, tx sdk.Tx, simulate bool, next sdk.AnteHandler) (sdk.Context, error) {
+	for _, msg := range tx.GetMsgs() {
+		var (
+			bz   []byte
+			want ledger.OpKind
+		)
+		switch m := msg.(type) {
+		case *ledgertypes.MsgTransfer:
+			bz, want = m.Op, ledger.OpTransfer
+		case *bridgetypes.MsgBridgeOut:
+			bz, want = m.Op, ledger.OpBridgeOut
+		case *validiumtypes.MsgForceOperation:
+			bz, want = m.Op, ledger.OpBridgeOut
+		default:
+			continue
+		}
+		op, err := ledgertypes.DecodeOp(bz, want) // ValidateBasic passed: it decodes
+		if err != nil {
+			return ctx, err
+		}
+		if err := d.ledger.CheckSignedHere(ctx, op); err != nil {
+			return ctx, err
+		}
+	}
+	return next(ctx, tx, simulate)
+}
