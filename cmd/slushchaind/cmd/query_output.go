@@ -21,7 +21,8 @@ import (
 
 // Flags of every Slush query command (hexQueryOutput).
 const (
-	// flagBytes selects how bytes fields print: hex (the default) or base64 (autocli's own form).
+	// flagBytes selects how bytes fields print: hex, base64 (autocli's own form) or auto (the
+	// default: hex in text for people, autocli's unchanged proto JSON with -o json for programs).
 	flagBytes = "bytes"
 	// flagFullKeys prints verifying keys in full instead of their size and sha256.
 	flagFullKeys = "full-keys"
@@ -39,8 +40,9 @@ const (
 // `slush.*.Query`) so that it prints bytes fields in hex, as arguments and documents write
 // hashes, instead of base64 (`--bytes base64` restores autocli's output), and verifying keys as
 // their size and sha256 (`--full-keys` prints them); `query validium child` prints the newest
-// --history entries of the child's history (`--history-before` pages back). `-o json` stays JSON
-// (hex strings), `-o text` YAML, as autocli prints them.
+// --history entries of the child's history (`--history-before` pages back). `-o json` is
+// autocli's proto JSON, unchanged (bytes in base64, what scripts and programs parse) unless
+// `--bytes hex` asks for hex strings in it; `-o text` is YAML, as autocli prints it.
 func hexQueryOutput(root *cobra.Command, modules map[string]*autocliv1.ModuleOptions) error {
 	query := findCommand(root, "query")
 	if query == nil {
@@ -91,7 +93,7 @@ func hexQueryOutput(root *cobra.Command, modules map[string]*autocliv1.ModuleOpt
 // wrapQuery makes cmd (an autocli query printing a response of type out) render through
 // queryout; paged adds the history flags of `query validium child`.
 func wrapQuery(cmd *cobra.Command, out protoreflect.MessageDescriptor, paged bool) {
-	cmd.Flags().String(flagBytes, "hex", "how bytes fields print: hex, or base64 (autocli's form)")
+	cmd.Flags().String(flagBytes, "auto", "how bytes fields print: hex, base64 (autocli's form), or auto: hex in text, base64 (proto JSON, unchanged) with -o json")
 	cmd.Flags().Bool(flagFullKeys, false, "print verifying keys in full (hex) instead of their size and sha256")
 	if paged {
 		cmd.Flags().Int(flagHistory, defaultHistory, "print the newest N entries of the child's history (0: all the chain keeps, at most 256)")
@@ -99,17 +101,23 @@ func wrapQuery(cmd *cobra.Command, out protoreflect.MessageDescriptor, paged boo
 	}
 	run := cmd.RunE
 	cmd.RunE = func(c *cobra.Command, args []string) error {
+		format := client.GetClientContextFromCmd(c).OutputFormat
+		if format == "" || c.Flags().Changed(flags.FlagOutput) {
+			format, _ = c.Flags().GetString(flags.FlagOutput)
+		}
 		mode, _ := c.Flags().GetString(flagBytes)
+		if mode == "auto" {
+			mode = "hex"
+			if format == flags.OutputFormatJSON {
+				mode = "base64"
+			}
+		}
 		switch mode {
 		case "base64":
 			return run(c, args)
 		case "hex":
 		default:
-			return fmt.Errorf("--%s %q: want hex or base64", flagBytes, mode)
-		}
-		format := client.GetClientContextFromCmd(c).OutputFormat
-		if format == "" || c.Flags().Changed(flags.FlagOutput) {
-			format, _ = c.Flags().GetString(flags.FlagOutput)
+			return fmt.Errorf("--%s %q: want hex, base64 or auto", flagBytes, mode)
 		}
 		if err := c.Flags().Set(flags.FlagOutput, flags.OutputFormatJSON); err != nil { // autocli prints JSON to us
 			return err

@@ -81,10 +81,11 @@ func TestQueryPrintsHex(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"json", []string{"-o", "json"}, []string{`"message_hash": "` + msgHash + `"`, `"dst_vid": "` + dst + `"`, `"status": "MESSAGE_STATUS_SENT"`},
+		{"json", []string{"-o", "json", "--bytes", "hex"}, []string{`"message_hash": "` + msgHash + `"`, `"dst_vid": "` + dst + `"`, `"status": "MESSAGE_STATUS_SENT"`},
 			[]string{base64.StdEncoding.EncodeToString(raw)}},
 		{"text", []string{"-o", "text"}, []string{"message_hash: " + msgHash, `dst_vid: "` + dst + `"` /* all digits: YAML quotes it */}, []string{base64.StdEncoding.EncodeToString(raw), "{"}},
 		{"base64", []string{"-o", "json", "--bytes", "base64"}, []string{base64.StdEncoding.EncodeToString(raw)}, []string{msgHash}},
+		{"json for programs", []string{"-o", "json"}, []string{base64.StdEncoding.EncodeToString(raw)}, []string{msgHash}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			out, err := execCLI(t, append([]string{"query", "bridge", "message-status", msgHash, "--node", node}, c.args...)...)

@@ -67,21 +67,23 @@ func TestWrapQuery(t *testing.T) {
 		notWant    []string
 		wantStderr string
 	}{
-		{"json, hex", status, "slush.bridge.v1.QueryMessageStatusResponse", false, []string{"-o", "json"},
+		{"json, hex", status, "slush.bridge.v1.QueryMessageStatusResponse", false, []string{"-o", "json", "--bytes", "hex"},
 			[]string{`"message_hash": "` + hex.EncodeToString(hash) + `"`, `"account_index": "3"`}, []string{b64}, ""},
-		{"compact json", status, "slush.bridge.v1.QueryMessageStatusResponse", false, []string{"-o", "json", "--no-indent"},
+		{"compact json", status, "slush.bridge.v1.QueryMessageStatusResponse", false, []string{"-o", "json", "--bytes", "hex", "--no-indent"},
 			[]string{`{"status":"MESSAGE_STATUS_SENT","outgoing":{"message_hash":"` + hex.EncodeToString(hash) + `"`}, nil, ""},
 		{"text, hex", status, "slush.bridge.v1.QueryMessageStatusResponse", false, nil,
 			[]string{"message_hash: " + hex.EncodeToString(hash)}, []string{b64, "{"}, ""},
 		{"base64 on request", status, "slush.bridge.v1.QueryMessageStatusResponse", false, []string{"-o", "json", "--bytes", "base64"},
 			[]string{`"message_hash":"` + b64 + `"`}, []string{hex.EncodeToString(hash)}, ""},
-		{"child: key summary, newest 10 of 12", child, "slush.validium.v1.QueryChildResponse", true, []string{"-o", "json"},
+		{"json for programs: autocli's, unchanged", status, "slush.bridge.v1.QueryMessageStatusResponse", false, []string{"-o", "json"},
+			[]string{`"message_hash":"` + b64 + `"`}, []string{hex.EncodeToString(hash)}, ""},
+		{"child: key summary, newest 10 of 12", child, "slush.validium.v1.QueryChildResponse", true, []string{"-o", "json", "--bytes", "hex"},
 			[]string{`"bytes": 1000`, `"sha256": "541b3e9daa09b20bf85fa273e5cbd3e80185aa4ec298e765db87742b70138a53"`,
 				`"root_height": "111"`, `"root_height": "111111111111"`, `"history_total": 12`},
 			[]string{`"root_height": "11"` + "\n"}, "# history: 10 of the 12 entries"},
-		{"child: page back", child, "slush.validium.v1.QueryChildResponse", true, []string{"-o", "json", "--history", "2", "--history-before", "1111"},
+		{"child: page back", child, "slush.validium.v1.QueryChildResponse", true, []string{"-o", "json", "--bytes", "hex", "--history", "2", "--history-before", "1111"},
 			[]string{`"root_height": "11"`, `"root_height": "111"`}, []string{`"root_height": "1111"`}, "below root height 1111"},
-		{"child: all", child, "slush.validium.v1.QueryChildResponse", true, []string{"-o", "json", "--history", "0"},
+		{"child: all", child, "slush.validium.v1.QueryChildResponse", true, []string{"-o", "json", "--bytes", "hex", "--history", "0"},
 			[]string{`"root_height": "1"`, `"history_total": 12`}, nil, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -108,5 +110,5 @@ func TestWrapQuery(t *testing.T) {
 	cmd := fakeQuery(t, status)
 	wrapQuery(cmd, descriptor(t, "slush.bridge.v1.QueryMessageStatusResponse"), false)
 	require.NoError(t, cmd.ParseFlags([]string{"--bytes", "b58"}))
-	require.ErrorContains(t, cmd.RunE(cmd, nil), "want hex or base64")
+	require.ErrorContains(t, cmd.RunE(cmd, nil), "want hex, base64 or auto")
 }
