@@ -12,9 +12,11 @@ import (
 )
 
 // newAnteHandler is the SDK's ante handler (ante.NewAnteHandler's decorators, in its order)
-// with ledgerChainDecorator right after ValidateBasic: before any memo, size, fee or signature
-// gas is charged, and after SetUpContext has set the tx's gas meter (so a refusal reports the
-// tx's gas limit like any other ante error).
+// with ledgerChainDecorator after the transaction's signatures are verified and its fee is
+// deducted, before its sequence is incremented: the EdDSA checks (up to 33 for a wrong-chain op,
+// to name the chain) then cost only senders who can pay, so unfunded junk cannot make a node
+// verify ledger signatures for free; CheckTx still refuses the op, and a refusal reports the
+// tx's gas limit like any other ante error.
 func newAnteHandler(options ante.HandlerOptions, lk ledgerkeeper.Keeper) (sdk.AnteHandler, error) {
 	if _, err := ante.NewAnteHandler(options); err != nil { // the SDK's option checks
 		return nil, err
@@ -23,7 +25,6 @@ func newAnteHandler(options ante.HandlerOptions, lk ledgerkeeper.Keeper) (sdk.An
 		ante.NewSetUpContextDecorator(), // outermost: SetUpContext must be called first
 		ante.NewExtensionOptionsDecorator(options.ExtensionOptionChecker),
 		ante.NewValidateBasicDecorator(),
-		ledgerChainDecorator{ledger: lk},
 		ante.NewTxTimeoutHeightDecorator(),
 		ante.NewValidateMemoDecorator(options.AccountKeeper),
 		ante.NewConsumeGasForTxSizeDecorator(options.AccountKeeper),
@@ -32,6 +33,7 @@ func newAnteHandler(options ante.HandlerOptions, lk ledgerkeeper.Keeper) (sdk.An
 		ante.NewValidateSigCountDecorator(options.AccountKeeper),
 		ante.NewSigGasConsumeDecorator(options.AccountKeeper, options.SigGasConsumer),
 		ante.NewSigVerificationDecorator(options.AccountKeeper, options.SignModeHandler, options.SigVerifyOptions...),
+		ledgerChainDecorator{ledger: lk},
 		ante.NewIncrementSequenceDecorator(options.AccountKeeper),
 	), nil
 }
