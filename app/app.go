@@ -136,8 +136,8 @@ type App struct {
 	txConfig          client.TxConfig
 	interfaceRegistry types.InterfaceRegistry
 	keys              map[string]*storetypes.KVStoreKey
-	// modeLogged is set once the process has logged validiumtypes.SubtreeProofsLabel.
-	modeLogged bool
+	// loggedMode is the subtree proof mode this process last logged (UNSPECIFIED: none yet).
+	loggedMode validiumtypes.SubtreeProofs
 
 	AccountKeeper   authkeeper.AccountKeeper
 	BankKeeper      bankkeeper.BaseKeeper
@@ -334,19 +334,21 @@ func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.
 	return app.ModuleManager.PreBlock(ctx)
 }
 
-// BeginBlocker runs every module's BeginBlock; a process's first block also logs the subtree
-// proof mode (validiumtypes.SubtreeProofsLabel).
+// BeginBlocker runs every module's BeginBlock; a process's first block, and any block after the
+// mode changed, also logs the subtree proof mode (validiumtypes.SubtreeProofsLabelOf).
 func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
-	app.logSubtreeMode(ctx)
+	if params, err := app.ValidiumKeeper.Params.Get(ctx); err == nil {
+		app.logSubtreeMode(ctx, params.SubtreeProofs)
+	}
 	return app.ModuleManager.BeginBlock(ctx)
 }
 
-// logSubtreeMode logs validiumtypes.SubtreeProofsLabel once per process (a log line, not
-// state): the attested mode proves less than DESIGN §5 requires and says so where it is on.
-func (app *App) logSubtreeMode(ctx sdk.Context) {
-	if !app.modeLogged {
-		app.modeLogged = true
-		ctx.Logger().Info(validiumtypes.SubtreeProofsLabel, "module", "x/"+validiumtypes.ModuleName)
+// logSubtreeMode logs the label of mode when it differs from the one this process logged last (a
+// log line, not state): both modes prove less than DESIGN §5 requires today and say so.
+func (app *App) logSubtreeMode(ctx sdk.Context, mode validiumtypes.SubtreeProofs) {
+	if mode != app.loggedMode {
+		app.loggedMode = mode
+		ctx.Logger().Info(validiumtypes.SubtreeProofsLabelOf(mode), "module", "x/"+validiumtypes.ModuleName)
 	}
 }
 

@@ -134,11 +134,25 @@ func (c Cache) load(dir string, ccs constraint.ConstraintSystem, digest [sha256.
 	if err := CheckProvingKeyShape(ccs, pk); err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrCacheEntry, err)
 	}
-	vk, err := CheckVerifyingKey(vkb, ccs.GetNbPublicVariables()-1)
+	vk, err := CheckCircuitVerifyingKey(ccs, vkb)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrCacheEntry, err)
 	}
 	return pk, vk, nil
+}
+
+// CheckCircuitVerifyingKey checks vkb as the verifying key of ccs: its public input count, and
+// one Pedersen commitment if the circuit has one (CheckCommittedVerifyingKey) or none.
+func CheckCircuitVerifyingKey(ccs constraint.ConstraintSystem, vkb []byte) (groth16.VerifyingKey, error) {
+	inputs := ccs.GetNbPublicVariables() - 1
+	switch n := len(ccs.GetCommitments().CommitmentIndexes()); n {
+	case 0:
+		return CheckVerifyingKey(vkb, inputs)
+	case 1:
+		return CheckCommittedVerifyingKey(vkb, inputs)
+	default:
+		return nil, fmt.Errorf("%w: a circuit with %d commitments", ErrInvalidVerifyingKey, n)
+	}
 }
 
 // readHashed reads a file whose SHA-256 must be want (hex).

@@ -144,6 +144,12 @@ const (
 // public inputs (no commitments).
 func VerifyingKeySize(n int) int { return vkFixedSize + (n+1)*g1Compressed }
 
+// CommittedVerifyingKeySize is the exact length of an accepted verifying key with n public
+// inputs and one Pedersen commitment over no public input (what gnark's commitment-based range
+// checks add, e.g. to a circuit that verifies a proof inside): one more [K]₁ element (the
+// commitment's hash input), one empty committed-index list and the commitment key's two G2 points.
+func CommittedVerifyingKeySize(n int) int { return VerifyingKeySize(n+1) + 4 + 2*g2Compressed }
+
 // ErrInvalidVerifyingKey is returned by CheckVerifyingKey.
 var ErrInvalidVerifyingKey = errors.New("keys: invalid verifying key")
 
@@ -152,7 +158,20 @@ var ErrInvalidVerifyingKey = errors.New("keys: invalid verifying key")
 // any decoding), compressed canonical encoding, every point on the curve and
 // in the prime-order subgroup and not the identity, γ ≠ δ, no Pedersen
 // commitments, and consistent [β]₁/[β]₂ and [δ]₁/[δ]₂. It never panics.
-func CheckVerifyingKey(vkBytes []byte, expectedPublicInputs int) (vk groth16.VerifyingKey, err error) {
+func CheckVerifyingKey(vkBytes []byte, expectedPublicInputs int) (groth16.VerifyingKey, error) {
+	return checkVerifyingKey(vkBytes, expectedPublicInputs, false)
+}
+
+// CheckCommittedVerifyingKey is CheckVerifyingKey for a key with exactly one Pedersen commitment
+// that commits to no public input (CommittedVerifyingKeySize), whose two G2 points are checked
+// like the others. Proofs under it carry the commitment and its proof of knowledge, which
+// gnark's verifier checks (prover.VerifyProof).
+func CheckCommittedVerifyingKey(vkBytes []byte, expectedPublicInputs int) (groth16.VerifyingKey, error) {
+	return checkVerifyingKey(vkBytes, expectedPublicInputs, true)
+}
+
+// checkVerifyingKey is CheckVerifyingKey (committed false) or CheckCommittedVerifyingKey.
+func checkVerifyingKey(vkBytes []byte, expectedPublicInputs int, committed bool) (vk groth16.VerifyingKey, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			vk, err = nil, fmt.Errorf("%w: decoder panic: %v", ErrInvalidVerifyingKey, r)
@@ -161,8 +180,12 @@ func CheckVerifyingKey(vkBytes []byte, expectedPublicInputs int) (vk groth16.Ver
 	if expectedPublicInputs < 0 || expectedPublicInputs > 1<<16 {
 		return nil, fmt.Errorf("%w: unreasonable public input count %d", ErrInvalidVerifyingKey, expectedPublicInputs)
 	}
-	if want := VerifyingKeySize(expectedPublicInputs); len(vkBytes) != want {
-		return nil, fmt.Errorf("%w: %d bytes, want %d for %d public inputs", ErrInvalidVerifyingKey, len(vkBytes), want, expectedPublicInputs)
+	want, commitments := VerifyingKeySize(expectedPublicInputs), 0
+	if committed {
+		want, commitments = CommittedVerifyingKeySize(expectedPublicInputs), 1
+	}
+	if len(vkBytes) != want {
+		return nil, fmt.Errorf("%w: %d bytes, want %d for %d public inputs and %d commitments", ErrInvalidVerifyingKey, len(vkBytes), want, expectedPublicInputs, commitments)
 	}
 	k := new(groth16bn254.VerifyingKey)
 	n, err := k.ReadFrom(bytes.NewReader(vkBytes))
@@ -172,11 +195,16 @@ func CheckVerifyingKey(vkBytes []byte, expectedPublicInputs int) (vk groth16.Ver
 	if n != int64(len(vkBytes)) {
 		return nil, fmt.Errorf("%w: trailing bytes", ErrInvalidVerifyingKey)
 	}
-	if len(k.G1.K) != expectedPublicInputs+1 {
-		return nil, fmt.Errorf("%w: %d public inputs, want %d", ErrInvalidVerifyingKey, len(k.G1.K)-1, expectedPublicInputs)
+	if len(k.G1.K) != expectedPublicInputs+1+commitments {
+		return nil, fmt.Errorf("%w: %d public inputs, want %d", ErrInvalidVerifyingKey, len(k.G1.K)-1-commitments, expectedPublicInputs)
 	}
-	if len(k.CommitmentKeys) != 0 || len(k.PublicAndCommitmentCommitted) != 0 {
-		return nil, fmt.Errorf("%w: commitments are not supported", ErrInvalidVerifyingKey)
+	if len(k.CommitmentKeys) != commitments || len(k.PublicAndCommitmentCommitted) != commitments {
+		return nil, fmt.Errorf("%w: %d commitments, want %d", ErrInvalidVerifyingKey, len(k.CommitmentKeys), commitments)
+	}
+	for _, committedIndices := range k.PublicAndCommitmentCommitted {
+		if len(committedIndices) != 0 {
+			return nil, fmt.Errorf("%w: a commitment to public inputs is not supported", ErrInvalidVerifyingKey)
+		}
 	}
 	// Canonical encoding: re-encoding gives the same bytes.
 	re, err := MarshalVerifyingKey(k)
@@ -190,6 +218,9 @@ func CheckVerifyingKey(vkBytes []byte, expectedPublicInputs int) (vk groth16.Ver
 		}
 	}
 	g2s := []curve.G2Affine{k.G2.Beta, k.G2.Gamma, k.G2.Delta}
+	for _, ck := range k.CommitmentKeys {
+		g2s = append(g2s, ck.G, ck.GSigmaNeg)
+	}
 	for i := range g2s {
 		if g2s[i].IsInfinity() || !g2s[i].IsOnCurve() || !g2s[i].IsInSubGroup() {
 			return nil, fmt.Errorf("%w: G2 point %d invalid or identity", ErrInvalidVerifyingKey, i)

@@ -32,6 +32,11 @@ func init() { logger.Disable() }
 // an empty commitment list and the (identity) commitment proof of knowledge.
 const ProofSize = 2*curve.SizeOfG1AffineCompressed + curve.SizeOfG2AffineCompressed + 4 + curve.SizeOfG1AffineCompressed
 
+// CommittedProofSize is the length of an accepted proof of a circuit with one Pedersen
+// commitment (keys.CheckCommittedVerifyingKey): ProofSize plus the commitment, with a real proof
+// of knowledge in place of the identity.
+const CommittedProofSize = ProofSize + curve.SizeOfG1AffineCompressed
+
 // ErrInvalidProof is returned for every proof that does not verify.
 var ErrInvalidProof = errors.New("prover: invalid proof")
 
@@ -44,22 +49,30 @@ func EncodeProof(p groth16.Proof) ([]byte, error) {
 	if _, err := p.WriteTo(&buf); err != nil {
 		return nil, err
 	}
-	if buf.Len() != ProofSize {
-		return nil, fmt.Errorf("prover: proof encodes to %d bytes, want %d (commitments are not supported)", buf.Len(), ProofSize)
+	if buf.Len() != ProofSize && buf.Len() != CommittedProofSize {
+		return nil, fmt.Errorf("prover: proof encodes to %d bytes, want %d, or %d with one commitment", buf.Len(), ProofSize, CommittedProofSize)
 	}
 	return buf.Bytes(), nil
 }
 
 // DecodeProof decodes exactly ProofSize bytes of canonical compressed
 // encoding. Subgroup membership is checked by groth16 verification.
-func DecodeProof(b []byte) (p *groth16bn254.Proof, err error) {
+func DecodeProof(b []byte) (*groth16bn254.Proof, error) { return decodeProof(b, 0) }
+
+// DecodeCommittedProof decodes exactly CommittedProofSize bytes of canonical compressed encoding:
+// a proof with one Pedersen commitment and its proof of knowledge (not the identity).
+func DecodeCommittedProof(b []byte) (*groth16bn254.Proof, error) { return decodeProof(b, 1) }
+
+// decodeProof decodes a proof with exactly commitments (0 or 1) Pedersen commitments.
+func decodeProof(b []byte, commitments int) (p *groth16bn254.Proof, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			p, err = nil, fmt.Errorf("%w: decoder panic: %v", ErrMalformed, r)
 		}
 	}()
-	if len(b) != ProofSize {
-		return nil, fmt.Errorf("%w: proof of %d bytes, want %d", ErrMalformed, len(b), ProofSize)
+	want := ProofSize + commitments*curve.SizeOfG1AffineCompressed
+	if len(b) != want {
+		return nil, fmt.Errorf("%w: proof of %d bytes, want %d", ErrMalformed, len(b), want)
 	}
 	p = new(groth16bn254.Proof)
 	dec := curve.NewDecoder(bytes.NewReader(b), curve.NoSubgroupChecks())
@@ -71,8 +84,13 @@ func DecodeProof(b []byte) (p *groth16bn254.Proof, err error) {
 	if dec.BytesRead() != int64(len(b)) {
 		return nil, fmt.Errorf("%w: proof has trailing bytes", ErrMalformed)
 	}
-	if len(p.Commitments) != 0 || !p.CommitmentPok.IsInfinity() {
-		return nil, fmt.Errorf("%w: proof commitments are not supported", ErrMalformed)
+	if len(p.Commitments) != commitments || p.CommitmentPok.IsInfinity() != (commitments == 0) {
+		return nil, fmt.Errorf("%w: proof has %d commitments, want %d", ErrMalformed, len(p.Commitments), commitments)
+	}
+	for i := range p.Commitments {
+		if p.Commitments[i].IsInfinity() {
+			return nil, fmt.Errorf("%w: commitment %d is the identity", ErrMalformed, i)
+		}
 	}
 	// Canonical: x < p and the flag bits as the encoder writes them.
 	var buf bytes.Buffer
@@ -108,15 +126,18 @@ func VerifyProof(vk groth16.VerifyingKey, proof []byte, publicInputs []fr.Elemen
 	if !ok || k == nil {
 		return fmt.Errorf("%w: verifying key of type %T", ErrMalformed, vk)
 	}
-	if len(k.G1.K) != len(publicInputs)+1 {
-		return fmt.Errorf("%w: %d public inputs, key expects %d", ErrMalformed, len(publicInputs), len(k.G1.K)-1)
+	if len(k.G1.K) != len(publicInputs)+1+len(k.CommitmentKeys) {
+		return fmt.Errorf("%w: %d public inputs, key expects %d", ErrMalformed, len(publicInputs), len(k.G1.K)-1-len(k.CommitmentKeys))
 	}
 	for i := range publicInputs {
 		if !reduced(&publicInputs[i]) {
 			return fmt.Errorf("%w: public input %d is not a reduced field element", ErrMalformed, i)
 		}
 	}
-	p, err := DecodeProof(proof)
+	if len(k.CommitmentKeys) > 1 {
+		return fmt.Errorf("%w: verifying key with %d commitments", ErrMalformed, len(k.CommitmentKeys))
+	}
+	p, err := decodeProof(proof, len(k.CommitmentKeys))
 	if err != nil {
 		return err
 	}

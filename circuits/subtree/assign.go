@@ -20,6 +20,9 @@ var ErrWitness = errors.New("subtree: invalid step witness")
 // LeafStepWitness is everything a prover of a LeafStep needs: the child's move, where its leaf
 // sits in its parent's children SMT, and the batch proof with the inbox entries it consumed.
 type LeafStepWitness struct {
+	// First marks the child's first commitment: its leaf was empty, and Old is its genesis state
+	// (Old's ledger, outbox and receipt roots are the empty ones, InboxOld zero).
+	First bool
 	// Index is the child's index in its parent's children SMT.
 	Index uint8
 	// Siblings is the leaf's path in the parent's children SMT (commitment.ChildrenDepth long).
@@ -35,12 +38,17 @@ type LeafStepWitness struct {
 }
 
 // Public returns what the step proves: the parent's children roots before and after the move.
-func (w LeafStepWitness) Public() LeafStepPublic {
-	return LeafStepPublic{
-		ChildVid: w.Old.Vid, Index: w.Index,
-		RootBefore:   smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, w.Old.Hash())), uint64(w.Index), w.Siblings),
-		RootAfter:    smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, w.New.Hash())), uint64(w.Index), w.Siblings),
-		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment,
+func (w LeafStepWitness) Public() StepPublic {
+	kind, before := uint64(KindLeaf), commitment.ChildLeaf(w.Index, w.Old.Hash())
+	if w.First {
+		kind, before = KindLeafFirst, fr.Element{}
+	}
+	leaf := w.New.Hash()
+	return StepPublic{
+		Kind: kind, ChildVid: w.Old.Vid, Index: w.Index,
+		RootBefore:   smt.ComputeRoot(smt.LeafHash(before), uint64(w.Index), w.Siblings),
+		RootAfter:    smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, leaf)), uint64(w.Index), w.Siblings),
+		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment, Leaf: leaf,
 	}
 }
 
@@ -60,10 +68,11 @@ func (w LeafStepWitness) BatchInputs() []fr.Element {
 	}.Elements()
 }
 
-// AssignLeafStep returns the assignment of NewLeafStep(key, batchSize) for w. It refuses, with
+// AssignLeafStep returns the assignment of NewLeafStep(key, p) for w. It refuses, with
 // ErrWitness, the shapes the circuit cannot hold (index 0, a path of the wrong length, more
 // claims than slots); whether the step is valid is the circuit's to decide.
-func AssignLeafStep(key recursion.FixedKey, batchSize int, w LeafStepWitness) (*LeafStep, error) {
+func AssignLeafStep(key recursion.FixedKey, p ledger.Params, w LeafStepWitness) (*LeafStep, error) {
+	batchSize := p.BatchSize
 	if w.Index == 0 {
 		return nil, fmt.Errorf("%w: child index 0", ErrWitness)
 	}
@@ -77,8 +86,12 @@ func AssignLeafStep(key recursion.FixedKey, batchSize int, w LeafStepWitness) (*
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrWitness, err)
 	}
-	c := NewLeafStep(key, batchSize)
+	c := NewLeafStep(key, p)
 	c.Statement = w.Public().Statement()
+	c.First = 0
+	if w.First {
+		c.First = 1
+	}
 	c.Index = w.Index
 	for i := range c.Siblings {
 		c.Siblings[i] = w.Siblings[i]

@@ -20,6 +20,10 @@ import (
 // testBatchSize is the slot count of the test steps (the production ledger's is 16).
 const testBatchSize = 4
 
+// testParams is the ledger shape of the test steps: its batch size and the depths that fix the
+// genesis roots a first step starts from.
+var testParams = ledger.Params{AccountDepth: 4, OutboxDepth: 4, BatchSize: testBatchSize}
+
 // ledgerShaped stands in for the ledger batch circuit: the same statement (one public input,
 // the hash of the 11 stated values), and a proof exists for any stated vector. A step's cost and
 // soundness depend on the inner key and its statement, not on what the inner circuit checks
@@ -125,6 +129,25 @@ func newFixture(t testing.TB, s batchSystem) fixture {
 	return fixture{tree: tree, witness: w}
 }
 
+// firstWitness is the first step of child 1-3 (index 3, an empty leaf of f's tree): one batch
+// from the empty genesis ledger that claims one message.
+func firstWitness(t testing.TB, s batchSystem, f fixture) LeafStepWitness {
+	t.Helper()
+	path, err := f.tree.Prove(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := ledger.EmptyRoots(testParams)
+	vid := commitment.MustPackVid([]uint8{1, 3})
+	genesis := leafCommitment(vid, 0, 0)
+	genesis.LedgerRoot, genesis.OutboxRoot, genesis.ReceiptRoot, genesis.Epoch = g.Ledger, g.Outbox, g.Receipts, 0
+	next := leafCommitment(vid, 30, 6)
+	next.Epoch = 0
+	w := LeafStepWitness{First: true, Index: 3, Siblings: path.Siblings, Old: genesis, New: next, Claims: []fr.Element{hash.Uint64(503)}}
+	w.Proof = s.prove(t, w.BatchInputs())
+	return w
+}
+
 // reprove returns w with a batch proof made for its own batch inputs: a step whose proof is
 // valid, so that only the constraint a case breaks can refuse it.
 func reprove(t *testing.T, s batchSystem, w LeafStepWitness) LeafStepWitness {
@@ -135,7 +158,7 @@ func reprove(t *testing.T, s batchSystem, w LeafStepWitness) LeafStepWitness {
 
 func mustAssign(t *testing.T, key recursion.FixedKey, w LeafStepWitness) *LeafStep {
 	t.Helper()
-	a, err := AssignLeafStep(key, testBatchSize, w)
+	a, err := AssignLeafStep(key, testParams, w)
 	if err != nil {
 		t.Fatal(err)
 	}

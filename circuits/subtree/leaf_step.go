@@ -20,18 +20,28 @@ import (
 	"github.com/slush-tree/slush/circuits/smt"
 )
 
-// KindLeaf is the statement tag of a LeafStep (further step kinds take the next numbers).
-const KindLeaf = 1
+// Step kinds, the statement's tag (the native checker accepts exactly the kinds it has keys for).
+const (
+	// KindLeaf moves a leaf child's existing leaf by one batch.
+	KindLeaf = 1
+	// KindLeafFirst inserts a leaf child's first commitment, one batch from the empty genesis
+	// ledger (the same circuit as KindLeaf, with First set).
+	KindLeafFirst = 2
+)
 
 // LeafStep proves that a chain's children root moved from RootBefore to RootAfter by replacing
 // child Index's leaf ChildLeaf(Index, H(Old)) with ChildLeaf(Index, H(New)), where New follows
 // Old by one ledger batch proof valid under the embedded key, New is a leaf chain's commitment
 // (no children, an acceptance report of its own update only) and the batch minted nothing but
 // claims, which the ledger circuit proves by inclusion under New's anchor (DESIGN §5, §7.2).
+// With First set, the leaf was empty and Old is the genesis state: empty ledger, outbox and
+// receipts, so a registering operator cannot give a child value the bridge never carried.
 type LeafStep struct {
 	// Statement is LeafStepPublic.Statement(): the step's only public input.
 	Statement frontend.Variable `gnark:",public"`
 
+	// First is 1 for the child's first commitment (its leaf was empty), else 0.
+	First frontend.Variable
 	// Index is the child's index (1..255) in the chain's children SMT.
 	Index frontend.Variable
 	// Siblings is the leaf's path in the children SMT (unchanged by the step).
@@ -47,23 +57,28 @@ type LeafStep struct {
 	// Proof is the child's ledger batch proof.
 	Proof recursion.Proof
 
-	key recursion.FixedKey `gnark:"-"`
+	key     recursion.FixedKey  `gnark:"-"`
+	genesis ledger.GenesisRoots `gnark:"-"`
 }
 
-// NewLeafStep returns the circuit (for compiling) of steps whose batches are proven under key,
-// for batches of batchSize slots (the most inbox entries a batch can consume).
-func NewLeafStep(key recursion.FixedKey, batchSize int) *LeafStep {
+// NewLeafStep returns the circuit (for compiling) of steps whose batches are proven under key
+// by the ledger circuit of shape p: batches of p.BatchSize slots (the most inbox entries a batch
+// can consume), first batches from p's empty roots.
+func NewLeafStep(key recursion.FixedKey, p ledger.Params) *LeafStep {
 	return &LeafStep{
-		Entries: make([]frontend.Variable, batchSize),
-		Used:    make([]frontend.Variable, batchSize),
+		Entries: make([]frontend.Variable, p.BatchSize),
+		Used:    make([]frontend.Variable, p.BatchSize),
 		key:     key,
+		genesis: ledger.EmptyRoots(p),
 	}
 }
 
 // Define checks the leaf move, the child's commitments and its batch proof.
 func (c *LeafStep) Define(api frontend.API) error {
-	before, after := c.moveLeaf(api)
+	api.AssertIsBoolean(c.First)
+	before, after, leaf := c.moveLeaf(api)
 	c.assertLeafChain(api)
+	c.assertGenesis(api)
 	newInbox := claimChainGadget(api, c.InboxOld, c.Entries, c.Used)
 	// The batch proof's one public input: ledger.StatementOf its stated values, in order.
 	batch := hash.HashGadget(api, hash.DomainProofStatement,
@@ -71,17 +86,34 @@ func (c *LeafStep) Define(api frontend.API) error {
 		c.Old.OutboxRoot, c.New.OutboxRoot, c.Old.ReceiptRoot, c.New.ReceiptRoot,
 		c.New.AnchorHeight, c.New.AnchorCommitment)
 	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep,
-		KindLeaf, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment))
+		api.Add(KindLeaf, c.First), c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf))
 	return recursion.AssertProof(api, c.key, c.Proof, []frontend.Variable{batch})
 }
 
-// moveLeaf returns the children roots with the child's old and with its new leaf at Index
-// (1..255: IndexBits bounds it by 2^8, and index 0 is the chain itself, never a child).
-func (c *LeafStep) moveLeaf(api frontend.API) (before, after frontend.Variable) {
+// moveLeaf returns the children roots with the child's old leaf (empty if First) and with its
+// new leaf at Index (1..255: IndexBits bounds it by 2^8, and index 0 is the chain itself, never
+// a child), and the new commitment's hash, which the statement names so that the checker knows
+// which commitments of the child were proven (its finalized leaf must be one of them).
+func (c *LeafStep) moveLeaf(api frontend.API) (before, after, leaf frontend.Variable) {
 	api.AssertIsDifferent(c.Index, 0)
-	oldLeaf := commitment.ChildLeafGadget(api, c.Index, c.Old.HashGadget(api))
-	newLeaf := commitment.ChildLeafGadget(api, c.Index, c.New.HashGadget(api))
-	return smt.UpdateGadget(api, oldLeaf, newLeaf, c.Index, c.Siblings[:])
+	oldLeaf := api.Select(c.First, 0, commitment.ChildLeafGadget(api, c.Index, c.Old.HashGadget(api)))
+	leaf = c.New.HashGadget(api)
+	newLeaf := commitment.ChildLeafGadget(api, c.Index, leaf)
+	before, after = smt.UpdateGadget(api, oldLeaf, newLeaf, c.Index, c.Siblings[:])
+	return before, after, leaf
+}
+
+// assertGenesis asserts, for a first step, that the batch starts from the genesis state every
+// child under a recursive parent starts from: empty ledger, outbox and receipts, an empty inbox,
+// epoch 0 and no anchor (docs/PROTOCOL.md "Validity all the way up", registration; THREAT-MODEL
+// "registered supply").
+func (c *LeafStep) assertGenesis(api frontend.API) {
+	for _, eq := range [][2]frontend.Variable{
+		{c.Old.LedgerRoot, c.genesis.Ledger}, {c.Old.OutboxRoot, c.genesis.Outbox},
+		{c.Old.ReceiptRoot, c.genesis.Receipts}, {c.InboxOld, 0}, {c.Old.Epoch, 0}, {c.Old.AnchorHeight, 0},
+	} {
+		api.AssertIsEqual(api.Mul(c.First, api.Sub(eq[0], eq[1])), 0)
+	}
 }
 
 // assertLeafChain asserts what a leaf child's new commitment must hold: the same vid, operator

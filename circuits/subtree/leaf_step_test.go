@@ -28,6 +28,14 @@ func TestLeafStepPublicMatchesTree(t *testing.T) {
 	after, err := f.tree.Root()
 	require.NoError(t, err)
 	require.True(t, pub.RootAfter.Equal(&after))
+
+	first := firstWitness(t, newBatchSystem(t), f).Public()
+	require.Equal(t, uint64(KindLeafFirst), first.Kind)
+	require.True(t, first.RootBefore.Equal(&after), "a first step starts from the tree without the child")
+	require.NoError(t, f.tree.SetChild(3, first.Leaf))
+	after, err = f.tree.Root()
+	require.NoError(t, err)
+	require.True(t, first.RootAfter.Equal(&after))
 }
 
 // TestLeafStep: the step accepts exactly a valid batch proof of a leaf child's move under the
@@ -95,9 +103,22 @@ func TestLeafStep(t *testing.T) {
 	add("the leaf at another index", otherIndex)
 
 	otherAnchor := mustAssign(t, key, w)
-	otherAnchor.Statement = LeafStepPublic{ChildVid: w.Old.Vid, Index: 1, RootBefore: w.Public().RootBefore,
-		RootAfter: w.Public().RootAfter, AnchorHeight: 8, AnchorCommitment: w.New.AnchorCommitment}.Statement()
+	anchorPub := w.Public()
+	anchorPub.AnchorHeight = 8
+	otherAnchor.Statement = anchorPub.Statement()
 	add("a statement naming another anchor", otherAnchor)
+
+	otherLeaf := mustAssign(t, key, w)
+	leafPub := w.Public()
+	leafPub.Leaf = w.Old.Hash()
+	otherLeaf.Statement = leafPub.Statement()
+	add("a statement naming another new commitment", otherLeaf)
+
+	firstKind := mustAssign(t, key, w)
+	kindPub := w.Public()
+	kindPub.Kind = KindLeafFirst
+	firstKind.Statement = kindPub.Statement()
+	add("a move stated as a first step", firstKind)
 
 	indexZero := mustAssign(t, key, w)
 	indexZero.Index = 0
@@ -126,13 +147,36 @@ func TestLeafStep(t *testing.T) {
 	empty.Claims = nil
 	empty.New.LedgerRoot, empty.New.OutboxRoot, empty.New.ReceiptRoot = w.Old.LedgerRoot, w.Old.OutboxRoot, w.Old.ReceiptRoot
 
+	// A first step: the empty leaf gets the child's first commitment, one batch from the genesis
+	// state. The genesis rule refuses a registering operator's made-up supply (THREAT-MODEL
+	// "registered supply"), and a first step cannot hide a move of an existing leaf.
+	first := firstWitness(t, s, f)
+	mutateFirst := func(change func(*LeafStepWitness)) *LeafStep {
+		m := first
+		change(&m)
+		return mustAssign(t, key, reprove(t, s, m))
+	}
+	add("first step from a funded genesis ledger", mutateFirst(func(m *LeafStepWitness) { m.Old.LedgerRoot = hash.Uint64(1) }))
+	add("first step from a non-empty outbox", mutateFirst(func(m *LeafStepWitness) { m.Old.OutboxRoot = hash.Uint64(1) }))
+	add("first step from non-empty receipts", mutateFirst(func(m *LeafStepWitness) { m.Old.ReceiptRoot = hash.Uint64(1) }))
+	add("first step from a consumed inbox", mutateFirst(func(m *LeafStepWitness) { m.InboxOld = hash.Uint64(1) }))
+	add("first step at a later epoch", mutateFirst(func(m *LeafStepWitness) { m.Old.Epoch, m.New.Epoch = 1, 1 }))
+	add("first step from an anchored state", mutateFirst(func(m *LeafStepWitness) { m.Old.AnchorHeight = 1 }))
+	overOld := mustAssign(t, key, w)
+	overOld.First = 1
+	add("first step over an occupied leaf", overOld)
+	notFirst := mustAssign(t, key, first)
+	notFirst.First = 0
+	add("a first step stated as a move", notFirst)
+
 	opts := []test.TestingOption{test.WithValidAssignment(valid), test.WithValidAssignment(mustAssign(t, key, reprove(t, s, empty))),
+		test.WithValidAssignment(mustAssign(t, key, first)),
 		test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
 		test.NoTestEngine(), test.NoProverChecks(), test.NoFuzzing(), test.NoSerializationChecks()}
 	for _, c := range cases {
 		opts = append(opts, test.WithInvalidAssignment(c.step))
 	}
-	test.NewAssert(t).CheckCircuit(NewLeafStep(key, testBatchSize), opts...)
+	test.NewAssert(t).CheckCircuit(NewLeafStep(key, testParams), opts...)
 }
 
 // TestAssignLeafStepRefusesShapes: witnesses the circuit cannot hold are refused before
@@ -152,7 +196,7 @@ func TestAssignLeafStepRefusesShapes(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			m := w
 			c.change(&m)
-			_, err := AssignLeafStep(key, testBatchSize, m)
+			_, err := AssignLeafStep(key, testParams, m)
 			require.True(t, errors.Is(err, ErrWitness), "%v", err)
 		})
 	}

@@ -6,11 +6,14 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 )
 
-// LeafStepPublic is what a LeafStep proves, as its native verifier sees it: the verifier checks
-// that ChildVid is the vid of its child chain's child Index, that RootBefore is the children root
-// it last proved for that chain (or the previous step's RootAfter), and that the anchor is a root
-// commitment it knows (DESIGN §5: the anchor is a root height/commitment the checker knows).
-type LeafStepPublic struct {
+// StepPublic is what a step proves, as its native verifier sees it: the verifier checks that
+// ChildVid is the vid of its child chain's child Index, that RootBefore is the children root it
+// last accepted for that chain (or the previous step's RootAfter), that the anchor is a root
+// commitment it knows (DESIGN §5: the anchor is a root height/commitment the checker knows), and
+// records Leaf as a proven commitment of that grandchild.
+type StepPublic struct {
+	// Kind is the step kind (KindLeaf, KindLeafFirst).
+	Kind uint64
 	// ChildVid is the moved child's vid.
 	ChildVid fr.Element
 	// Index is the child's index in its parent's children SMT.
@@ -20,13 +23,15 @@ type LeafStepPublic struct {
 	// AnchorHeight and AnchorCommitment are the child's new anchor.
 	AnchorHeight     uint64
 	AnchorCommitment fr.Element
+	// Leaf is the hash of the child's new commitment (the leaf holds ChildLeaf(Index, Leaf)).
+	Leaf fr.Element
 }
 
-// Statement is the step's one public input: Hash(DomainSubtreeStep, KindLeaf, ChildVid, Index,
-// RootBefore, RootAfter, AnchorHeight, AnchorCommitment).
-func (p LeafStepPublic) Statement() fr.Element {
-	return hash.Hash(hash.DomainSubtreeStep, hash.Uint64(KindLeaf), p.ChildVid, hash.Uint64(uint64(p.Index)),
-		p.RootBefore, p.RootAfter, hash.Uint64(p.AnchorHeight), p.AnchorCommitment)
+// Statement is the step's one public input: Hash(DomainSubtreeStep, Kind, ChildVid, Index,
+// RootBefore, RootAfter, AnchorHeight, AnchorCommitment, Leaf).
+func (p StepPublic) Statement() fr.Element {
+	return hash.Hash(hash.DomainSubtreeStep, hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)),
+		p.RootBefore, p.RootAfter, hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf)
 }
 
 // LeafReportDigest is the acceptance digest of a chain without children that updated at root

@@ -20,24 +20,45 @@ const maxCachedVerifyingKeys = 256
 // hence the mutex.
 type Cache struct {
 	mu   sync.Mutex
-	keys map[[sha256.Size]byte]groth16.VerifyingKey
+	keys map[entry]groth16.VerifyingKey
+}
+
+// entry names a cached key: its bytes' hash and which check it passed.
+type entry struct {
+	id        [sha256.Size]byte
+	committed bool
 }
 
 // New returns an empty cache.
 func New() *Cache {
-	return &Cache{keys: make(map[[sha256.Size]byte]groth16.VerifyingKey)}
+	return &Cache{keys: make(map[entry]groth16.VerifyingKey)}
 }
 
-// Get returns the parsed key for vkBytes, checking and caching it on a miss.
+// Get returns the parsed key of vkBytes, checked by keys.CheckVerifyingKey for publicInputs.
 func (c *Cache) Get(vkBytes []byte, publicInputs int) (groth16.VerifyingKey, error) {
-	id := sha256.Sum256(vkBytes)
+	return c.get(vkBytes, publicInputs, false)
+}
+
+// GetCommitted returns the parsed key of vkBytes, checked by keys.CheckCommittedVerifyingKey
+// for publicInputs (a step circuit's key, issue 16).
+func (c *Cache) GetCommitted(vkBytes []byte, publicInputs int) (groth16.VerifyingKey, error) {
+	return c.get(vkBytes, publicInputs, true)
+}
+
+// get is Get or GetCommitted.
+func (c *Cache) get(vkBytes []byte, publicInputs int, committed bool) (groth16.VerifyingKey, error) {
+	id := entry{sha256.Sum256(vkBytes), committed}
 	c.mu.Lock()
 	vk, ok := c.keys[id]
 	c.mu.Unlock()
 	if ok {
 		return vk, nil
 	}
-	vk, err := keys.CheckVerifyingKey(vkBytes, publicInputs)
+	check := keys.CheckVerifyingKey
+	if committed {
+		check = keys.CheckCommittedVerifyingKey
+	}
+	vk, err := check(vkBytes, publicInputs)
 	if err != nil {
 		return nil, err
 	}

@@ -139,7 +139,7 @@ func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == 
 // publicInputs is the number of public inputs of the circuit's verifying key.
 func (s circuitSpec) publicInputs() int {
 	if s.isLedger() || s.name == leafStepName {
-		return 1 // one hashed statement (ledger.ProofPublicInputs, subtree.LeafStepPublic)
+		return 1 // one hashed statement (ledger.ProofPublicInputs, subtree.StepPublic)
 	}
 	return bridgetypes.InclusionPublicInputs
 }
@@ -150,7 +150,7 @@ func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
 		return ledger.Compile(s.ledger)
 	}
 	if s.name == leafStepName {
-		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewLeafStep(s.inner, s.ledger.BatchSize))
+		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewLeafStep(s.inner, s.ledger))
 	}
 	return prover.CompileInclusion(s.maxDepth)
 }
@@ -195,7 +195,12 @@ func circuitsInfoCmd() *cobra.Command {
 			fmt.Fprintf(out, "constraints:    %d\n", ccs.GetNbConstraints())
 			fmt.Fprintf(out, "public inputs:  %d (%s)\n", ccs.GetNbPublicVariables()-1, spec.publicInputNames())
 			fmt.Fprintf(out, "hash:           Poseidon2 t=3, domain-tagged (circuits/README.md)\n")
-			fmt.Fprintf(out, "verifying key:  %d bytes\n", keys.VerifyingKeySize(spec.publicInputs()))
+			vkSize, commitments := keys.VerifyingKeySize(spec.publicInputs()), len(ccs.GetCommitments().CommitmentIndexes())
+			if commitments == 1 { // the step circuits: gnark's commitment-based range checks
+				vkSize = keys.CommittedVerifyingKeySize(spec.publicInputs())
+			}
+			fmt.Fprintf(out, "commitments:    %d\n", commitments)
+			fmt.Fprintf(out, "verifying key:  %d bytes\n", vkSize)
 			return nil
 		},
 	}

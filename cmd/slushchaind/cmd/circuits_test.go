@@ -132,6 +132,8 @@ func TestCircuitsLeafStepInfo(t *testing.T) {
 	require.NoError(t, err, out)
 	require.Contains(t, out, "leaf step (Groth16, BN254; verifies one BN254 batch proof inside), batch size 1")
 	require.Contains(t, out, "public inputs:  1 (the step statement")
+	require.Contains(t, out, "commitments:    1\n")
+	require.Contains(t, out, "verifying key:  528 bytes\n", "one public input and one commitment: keys.CommittedVerifyingKeySize(1)")
 
 	out, err = execCLI(t, "circuits", "info", "--circuit", "leaf-step")
 	require.ErrorContains(t, err, "--inner-key", out)

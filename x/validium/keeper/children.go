@@ -15,6 +15,7 @@ import (
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/internal/smtstore"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -61,6 +62,9 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	if _, err := slushtypes.DecodeOperatorKeyHash(msg.OperatorKeyHash); err != nil {
 		return 0, nil, err
 	}
+	if err := k.checkGenesisRule(ctx, params, msg); err != nil {
+		return 0, nil, err
+	}
 	index, err := k.nextFreeIndex(ctx, id.MaxChildren)
 	if err != nil {
 		return 0, nil, err
@@ -93,6 +97,33 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 		return 0, nil, err
 	}
 	return index, append(append([]uint32{}, id.Path...), index), nil
+}
+
+// checkGenesisRule requires, in RECURSIVE mode, that a child starts from an empty ledger, outbox
+// and receipts, so all of its value arrives through the bridge and is proven (THREAT-MODEL
+// "registered supply"; a grandchild's first step proves the same rule to the chains above).
+func (k Keeper) checkGenesisRule(ctx context.Context, params types.Params, msg *types.MsgRegisterChild) error {
+	if !params.Recursive() {
+		return nil
+	}
+	shape, err := k.ledger.GetParams(ctx)
+	if err != nil {
+		return err
+	}
+	empty := ledger.EmptyRoots(shape.Ledger())
+	for _, r := range []struct {
+		name      string
+		got, want []byte
+	}{
+		{"genesis_ledger_root", msg.GenesisLedgerRoot, hash.EncodeElement(empty.Ledger)},
+		{"genesis_outbox_root", msg.GenesisOutboxRoot, hash.EncodeElement(empty.Outbox)},
+		{"genesis_receipt_root", msg.GenesisReceiptRoot, hash.EncodeElement(empty.Receipts)},
+	} {
+		if !bytes.Equal(r.got, r.want) {
+			return errorsmod.Wrapf(types.ErrNonEmptyGenesis, "%s %X: a child under RECURSIVE subtree proofs starts empty (%X)", r.name, r.got, r.want)
+		}
+	}
+	return nil
 }
 
 // nextFreeIndex is the lowest unused child index, so a deregistered slot is reused.
@@ -161,6 +192,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 		return err
 	}
 	if err := k.ConsumedEntries.Clear(ctx, collections.NewPrefixedPairRange[uint32, []byte](index)); err != nil {
+		return err
+	}
+	if err := k.ProvenLeaves.Clear(ctx, collections.NewPrefixedTripleRange[uint32, uint32, []byte](index)); err != nil {
 		return err
 	}
 	if err := k.Exits.Clear(ctx, collections.NewPrefixedPairRange[uint32, uint64](index)); err != nil { // a reused index starts fresh

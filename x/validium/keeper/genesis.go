@@ -83,6 +83,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, l := range gs.ProvenLeaves {
+		if err := k.ProvenLeaves.Set(ctx, collections.Join3(l.ChildIndex, l.Index, l.Commitment), l.AnchorHeight); err != nil {
+			return err
+		}
+	}
 	for _, e := range gs.Exits {
 		depth, err := k.accountDepth(ctx)
 		if err != nil {
@@ -186,6 +191,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.Routes, err = collectValues(ctx, k.Routes); err != nil {
+		return nil, err
+	}
+	err = k.ProvenLeaves.Walk(ctx, nil, func(key collections.Triple[uint32, uint32, []byte], anchor uint64) (bool, error) {
+		gs.ProvenLeaves = append(gs.ProvenLeaves, types.ProvenLeaf{ChildIndex: key.K1(), Index: key.K2(), Commitment: key.K3(), AnchorHeight: anchor})
+		return false, nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return gs, nil

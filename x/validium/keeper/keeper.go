@@ -57,6 +57,9 @@ type Keeper struct {
 	ForcedPayloads collections.KeySet[collections.Triple[uint32, []byte, uint64]]
 	// Routes are this chain's fallback-route records by message hash (DESIGN §7.5).
 	Routes collections.Map[[]byte, types.RouteRecord]
+	// ProvenLeaves are the grandchild commitments step proofs proved, by (child, grandchild,
+	// commitment), with their anchor: what a child's finalized children root may hold (issue 16).
+	ProvenLeaves collections.Map[collections.Triple[uint32, uint32, []byte], uint64]
 }
 
 // NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
@@ -112,6 +115,8 @@ func NewKeeper(
 			collections.TripleKeyCodec(collections.Uint32Key, collections.BytesKey, collections.Uint64Key)),
 		Routes: collections.NewMap(sb, types.RoutesKey, "routes", collections.BytesKey,
 			codec.CollValue[types.RouteRecord](cdc)),
+		ProvenLeaves: collections.NewMap(sb, types.ProvenLeavesKey, "proven_leaves",
+			collections.TripleKeyCodec(collections.Uint32Key, collections.Uint32Key, collections.BytesKey), collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

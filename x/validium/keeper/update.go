@@ -29,7 +29,8 @@ import (
 
 // submitUpdate runs every check of DESIGN §5 on a child's update (the msg server ran
 // MsgSubmitUpdate.ValidateStateless first), charges the verification gas of every batch, verifies
-// the batch proofs and then records the update. Nothing is written before every check has passed.
+// the batch proofs and, in RECURSIVE mode, the step proofs of the child's children roots, and
+// then records the update. Nothing is written before every check has passed.
 func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*types.MsgSubmitUpdateResponse, error) {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
@@ -87,8 +88,15 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err := k.verifyBatches(ctx, params, child, msg.Batches, inputs); err != nil {
 		return nil, err
 	}
+	move, err := k.checkSubtree(ctx, params, child, fields, msg)
+	if err != nil {
+		return nil, err
+	}
 	res, err := k.recordUpdate(ctx, child, fields, heads[len(heads)-1], consumed, histogram, msg.Subtree, len(msg.Batches))
 	if err != nil {
+		return nil, err
+	}
+	if err := k.recordSubtree(ctx, msg.ChildIndex, move); err != nil {
 		return nil, err
 	}
 	if res.Routed, err = k.recordRouting(ctx, msg.ChildIndex, entryHashes(entries), msg.Routed); err != nil {
@@ -355,6 +363,8 @@ func (k Keeper) recordUpdate(
 	child.InboxHead = hash.EncodeElement(newInbox)
 	child.AnchorHeight = c.AnchorHeight
 	child.Epoch = c.Epoch
+	child.ChildrenRoot = hash.EncodeElement(c.ChildrenRoot)
+	child.FinalizedChildrenRoot = hash.EncodeElement(c.FinalizedChildrenRoot)
 	if err := k.Children.Set(ctx, child.Index, child); err != nil {
 		return nil, err
 	}

@@ -119,4 +119,25 @@ var (
 	// ErrUnexpectedVerifyingKey is returned for a registration whose verifying key is not the
 	// tree's (params ledger_key_hash / transfer_key_hash).
 	ErrUnexpectedVerifyingKey = errorsmod.Register(ModuleName, 52, "verifying key is not the tree's")
+
+	// ErrUnprovenChildren is returned, in RECURSIVE mode, for an update whose children root is
+	// not reached from the accepted one by its step proofs (issue 16).
+	ErrUnprovenChildren = errorsmod.Register(ModuleName, 53, "children root not reached by step proofs")
+	// ErrInvalidStep is returned for a malformed step proof: unknown kind, index, field or length.
+	ErrInvalidStep = errorsmod.Register(ModuleName, 54, "invalid subtree step")
+	// ErrTooManySteps is returned for an update carrying more step proofs than
+	// params.max_steps_per_update.
+	ErrTooManySteps = errorsmod.Register(ModuleName, 55, "too many subtree steps")
+	// ErrStepsNotAccepted is returned for steps or finalized moves sent to a chain in ATTESTED
+	// mode, which believes its children about their children and checks no step.
+	ErrStepsNotAccepted = errorsmod.Register(ModuleName, 56, "subtree steps are not accepted in attested mode")
+	// ErrUnprovenFinalized is returned, in RECURSIVE mode, for an update whose finalized children
+	// root is not reached by its finalized moves, or that finalizes a commitment no step proved.
+	ErrUnprovenFinalized = errorsmod.Register(ModuleName, 57, "finalized children root not reached by proven commitments")
+	// ErrTooManyProvenLeaves is returned when a grandchild has more proven commitments waiting
+	// for finality than MaxProvenLeavesPerGrandchild.
+	ErrTooManyProvenLeaves = errorsmod.Register(ModuleName, 58, "too many proven commitments waiting for finality")
+	// ErrNonEmptyGenesis is returned, in RECURSIVE mode, for a registration whose genesis ledger,
+	// outbox or receipt root is not the empty one (THREAT-MODEL "registered supply").
+	ErrNonEmptyGenesis = errorsmod.Register(ModuleName, 59, "genesis roots must be empty")
 )

@@ -79,6 +79,9 @@ func (gs GenesisState) Validate() error {
 	if err := validateExits(gs.Exits, children); err != nil {
 		return err
 	}
+	if err := validateProvenLeaves(gs.ProvenLeaves, children); err != nil {
+		return err
+	}
 	if err := validateSnapshotEntries(gs.SnapshotEntries, children, snapshots, consumed); err != nil {
 		return err
 	}
@@ -177,7 +180,35 @@ func (gs GenesisState) validateChildren() (map[uint32]bool, error) {
 		if len(c.VerifyingKey) == 0 {
 			return nil, errorsmod.Wrapf(ErrInvalidVerifyingKey, "child %d has no verifying key", c.Index)
 		}
+		for _, r := range [][]byte{c.ChildrenRoot, c.FinalizedChildrenRoot} {
+			if _, err := hash.DecodeElement(r); len(r) != 0 && err != nil {
+				return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child %d children roots: %v", c.Index, err)
+			}
+		}
 		seen[c.Index] = true
 	}
 	return seen, nil
+}
+
+// validateProvenLeaves checks each proven grandchild commitment (issue 16): a known child, a
+// grandchild index 1..255, a canonical commitment, no repeats and at most
+// MaxProvenLeavesPerGrandchild per grandchild.
+func validateProvenLeaves(leaves []ProvenLeaf, children map[uint32]bool) error {
+	seen := make(map[string]bool, len(leaves))  // looked up only, never iterated
+	per := make(map[[2]uint32]int, len(leaves)) // looked up only, never iterated
+	for i, l := range leaves {
+		if _, err := hash.DecodeElement(l.Commitment); err != nil || !children[l.ChildIndex] || CheckChildIndex(l.Index) != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "proven leaf %d (child %d, grandchild %d)", i, l.ChildIndex, l.Index)
+		}
+		key := fmt.Sprintf("%d/%d/%x", l.ChildIndex, l.Index, l.Commitment)
+		if seen[key] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "proven leaf %d repeats", i)
+		}
+		seen[key] = true
+		g := [2]uint32{l.ChildIndex, l.Index}
+		if per[g]++; per[g] > MaxProvenLeavesPerGrandchild {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "child %d, grandchild %d: more than %d proven leaves", l.ChildIndex, l.Index, MaxProvenLeavesPerGrandchild)
+		}
+	}
+	return nil
 }

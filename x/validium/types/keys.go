@@ -45,6 +45,9 @@ var (
 	// RoutesKey maps message hash → RouteRecord (DESIGN §7.5 fallback route; x/bridge prefix 13
 	// before issue 14).
 	RoutesKey = collections.NewPrefix(34)
+	// ProvenLeavesKey maps (child index, grandchild index, commitment) → anchor height: the
+	// grandchild commitments step proofs proved, which the child may finalize (issue 16).
+	ProvenLeavesKey = collections.NewPrefix(35)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older

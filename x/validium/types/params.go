@@ -8,6 +8,8 @@ import (
 	sdkmath "cosmossdk.io/math"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/keys"
 )
 
 // Default parameter values. Verification costs ~1 ms of CPU (DESIGN §2), priced like
@@ -18,7 +20,12 @@ const (
 	DefaultForcedOpDeadline        uint64 = 100
 	DefaultMaxForcedOpsPerBlock    uint32 = 100
 	DefaultMaxBatchesPerUpdate     uint32 = 8
-	DefaultBondDenom                      = "stake"
+	DefaultMaxStepsPerUpdate       uint32 = 16
+	// DefaultSubtreeProofs is ATTESTED until every step kind and the relayer's step prover exist
+	// (docs/PROTOCOL.md "Validity all the way up": with RECURSIVE, a chain whose children have
+	// children could not update yet). Production genesis sets RECURSIVE.
+	DefaultSubtreeProofs = SubtreeProofs_SUBTREE_PROOFS_ATTESTED
+	DefaultBondDenom     = "stake"
 )
 
 // DefaultMinChildBond is the default minimum bond for registering a child validium.
@@ -33,8 +40,13 @@ func DefaultParams() Params {
 		ForcedOpDeadline:        DefaultForcedOpDeadline,
 		MaxForcedOpsPerBlock:    DefaultMaxForcedOpsPerBlock,
 		MaxBatchesPerUpdate:     DefaultMaxBatchesPerUpdate,
+		SubtreeProofs:           DefaultSubtreeProofs,
+		MaxStepsPerUpdate:       DefaultMaxStepsPerUpdate,
 	}
 }
+
+// Recursive reports whether this chain requires step proofs of its children's children roots.
+func (p Params) Recursive() bool { return p.SubtreeProofs == SubtreeProofs_SUBTREE_PROOFS_RECURSIVE }
 
 // Validate checks that every parameter is usable.
 func (p Params) Validate() error {
@@ -54,6 +66,9 @@ func (p Params) Validate() error {
 	// must be able to catch up)
 	if p.MaxBatchesPerUpdate == 0 || p.MaxBatchesPerUpdate > MaxBatchesPerUpdateCap {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_batches_per_update must be 1..%d, got %d", MaxBatchesPerUpdateCap, p.MaxBatchesPerUpdate)
+	}
+	if err := p.validateSubtree(); err != nil {
+		return err
 	}
 	for _, h := range []struct {
 		name string
@@ -76,6 +91,27 @@ func CheckRegisteredKey(name string, want, vk []byte) error {
 	got := sha256.Sum256(vk)
 	if !bytes.Equal(got[:], want) {
 		return errorsmod.Wrapf(ErrUnexpectedVerifyingKey, "%s has SHA-256 %X, the tree's is %X", name, got, want)
+	}
+	return nil
+}
+
+// validateSubtree checks the subtree-proof parameters (issue 16): a stated mode, a bounded step
+// count, and in RECURSIVE mode a well-formed leaf step key with one public input.
+func (p Params) validateSubtree() error {
+	if _, ok := SubtreeProofs_name[int32(p.SubtreeProofs)]; !ok || p.SubtreeProofs == SubtreeProofs_SUBTREE_PROOFS_UNSPECIFIED {
+		return errorsmod.Wrapf(ErrInvalidParams, "subtree_proofs must be ATTESTED or RECURSIVE, got %d", p.SubtreeProofs)
+	}
+	if p.MaxStepsPerUpdate == 0 || p.MaxStepsPerUpdate > MaxStepsPerUpdateCap {
+		return errorsmod.Wrapf(ErrInvalidParams, "max_steps_per_update must be 1..%d, got %d", MaxStepsPerUpdateCap, p.MaxStepsPerUpdate)
+	}
+	if len(p.LeafStepKey) == 0 {
+		if p.Recursive() {
+			return errorsmod.Wrap(ErrInvalidParams, "RECURSIVE subtree_proofs needs leaf_step_key")
+		}
+		return nil
+	}
+	if _, err := keys.CheckCommittedVerifyingKey(p.LeafStepKey, StepPublicInputs); err != nil {
+		return errorsmod.Wrapf(ErrInvalidParams, "leaf_step_key: %v", err)
 	}
 	return nil
 }

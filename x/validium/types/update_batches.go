@@ -52,7 +52,7 @@ func (m *MsgSubmitUpdate) ValidateStateless() error {
 			return errorsmod.Wrapf(ErrBatchEndMismatch, "batch %d", n-1)
 		}
 	}
-	return nil
+	return m.validateSteps()
 }
 
 // validate checks one batch on its own: canonical roots, a proof of the proof size, and a change
