@@ -45,4 +45,6 @@ var (
 	ErrProofMismatch = errors.New("parentsync: proof does not verify")
 	// ErrAppHashMismatch means the proof's computed root is not the header's app hash.
 	ErrAppHashMismatch = errors.New("parentsync: proof root is not the app hash")
+	// ErrNotMisbehaviour means two headers are not a fork: of different chains or heights, or the same block.
+	ErrNotMisbehaviour = errors.New("parentsync: headers do not conflict")
 )

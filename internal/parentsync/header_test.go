@@ -346,6 +346,6 @@ func allSentinels() []error {
 		parentsync.ErrValidatorsHashMismatch, parentsync.ErrNextValidatorsMismatch, parentsync.ErrHeaderNotSigned,
 		parentsync.ErrInvalidCommit, parentsync.ErrInsufficientTrust, parentsync.ErrMalformedProof,
 		parentsync.ErrProofTooLarge, parentsync.ErrInvalidPath, parentsync.ErrKeyMismatch,
-		parentsync.ErrProofMismatch, parentsync.ErrAppHashMismatch,
+		parentsync.ErrProofMismatch, parentsync.ErrAppHashMismatch, parentsync.ErrNotMisbehaviour,
 	}
 }

@@ -25,9 +25,11 @@ synced (its root clock). Use it first on an unknown node: every other answer is 
 				},
 				{
 					RpcMethod: "ParentClient", Use: "parent-client", Short: "Show the parent light-client state this chain trusts",
-					Long: `Prints the parent header this chain trusts (chain-id, height, time, app hash, validator count)
-and the sync parameters. Use it when syncs fail or 'relayer health-check' warns that the parent
-client expires: a client older than its trusting period needs 'slushchaind parent-client proposal'.`,
+					Long: `Prints the parent header this chain trusts (chain-id, height, time, app hash, validator count),
+the sync parameters, and whether misbehaviour evidence froze the client (frozen, and the parent
+height and evidence hash). Use it when syncs fail or 'relayer health-check' warns that the parent
+client expires: a client older than its trusting period, or a frozen one, needs
+'slushchaind parent-client proposal'.`,
 					Example: "slushchaind q tree parent-client --node tcp://127.0.0.1:26630",
 				},
 				{
@@ -62,12 +64,13 @@ see what the chain's next update to its parent will carry.`,
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
-			Short:   "x/tree has no user transactions: the relayer syncs parents (MsgSyncParent); a parent client is recovered by governance ('slushchaind parent-client proposal')",
-			Service: "slush.tree.v1.Msg",
+			Service:              "slush.tree.v1.Msg",
+			EnhanceCustomCommand: true, // GetTxCmd's submit-misbehaviour reads two light-block files
 			RpcCommandOptions: []*autocliv1.RpcCommandOptions{
 				{RpcMethod: "UpdateParams", Skip: true},        // authority (gov) gated
 				{RpcMethod: "SyncParent", Skip: true},          // built from the parent's header and store proofs by the relayer
 				{RpcMethod: "RecoverParentClient", Skip: true}, // authority (gov) gated: slushchaind parent-client proposal
+				{RpcMethod: "SubmitMisbehaviour", Skip: true},  // hand-written: client/cli.SubmitMisbehaviourCmd
 			},
 		},
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 
 	gwruntime "github.com/grpc-ecosystem/grpc-gateway/runtime"
+	"github.com/spf13/cobra"
 
 	"cosmossdk.io/core/appmodule"
 
@@ -18,6 +19,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	"github.com/cosmos/cosmos-sdk/types/module"
 
+	"github.com/slush-tree/slush/x/tree/client/cli"
 	"github.com/slush-tree/slush/x/tree/keeper"
 	"github.com/slush-tree/slush/x/tree/types"
 )
@@ -37,6 +39,9 @@ type AppModule struct {
 	cdc    codec.Codec
 	keeper *keeper.Keeper
 }
+
+// GetTxCmd is `tx tree`: submit-misbehaviour (autocli adds nothing: EnhanceCustomCommand).
+func (AppModule) GetTxCmd() *cobra.Command { return cli.TxCmd() }
 
 // NewAppModule wires the keeper into an application module.
 func NewAppModule(cdc codec.Codec, k *keeper.Keeper) AppModule {

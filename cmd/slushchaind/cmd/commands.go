@@ -27,7 +27,8 @@ import (
 // This file only wires commands. A module's hand-written commands live in its
 // x/<module>/client/cli package (its queries and txs come from autocli):
 //
-//   - x/tree: genesis set-tree-identity, genesis set-parent-client, parent-client proposal;
+//   - x/tree: genesis set-tree-identity, genesis set-parent-client, parent-client proposal and
+//     light-block, tx tree submit-misbehaviour;
 //   - x/ledger: genesis set-ledger-params, genesis add-ledger-deposit, genesis registration-info,
 //     and the ledger user tools (ledger owner|transfer|bridge-out|balance);
 //   - x/bridge: genesis set-inclusion-key;

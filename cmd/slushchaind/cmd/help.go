@@ -8,8 +8,8 @@ import (
 	autocliv1 "cosmossdk.io/api/cosmos/autocli/v1"
 )
 
-// hideEmptyTxGroups hides `tx <module>` of a Slush module with no user transaction (x/tree,
-// x/acceptance, x/election: the relayer, governance or `slushchaind election` send them), so
+// hideEmptyTxGroups hides `tx <module>` of a Slush module with no user transaction (x/acceptance,
+// x/election: the relayer, governance or `slushchaind election` send them), so
 // `tx --help` lists only groups with commands; `tx acceptance` still prints its Short, which
 // says where its messages come from.
 func hideEmptyTxGroups(root *cobra.Command, modules map[string]*autocliv1.ModuleOptions) {

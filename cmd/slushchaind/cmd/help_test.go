@@ -50,7 +50,7 @@ func TestCuratedHelp(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, checked, 40, "every Slush query and tx")
-	for _, hidden := range []string{"acceptance", "tree", "election"} {
+	for _, hidden := range []string{"acceptance", "election"} {
 		c, _, err := root.Find([]string{"tx", hidden})
 		require.NoError(t, err)
 		require.True(t, c.Hidden, "tx %s is empty: hidden", hidden)

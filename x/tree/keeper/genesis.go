@@ -10,7 +10,7 @@ import (
 )
 
 // InitGenesis stores the validated genesis state: params, identity, root clock, own commitments
-// (re-indexed by hash), root history and the parent light client.
+// (re-indexed by hash), root history, the parent light client and its freeze, if any.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
@@ -43,7 +43,12 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		return err
 	}
 	if len(gs.ParentClient) > 0 {
-		return k.ParentClient.Set(ctx, gs.ParentClient)
+		if err := k.ParentClient.Set(ctx, gs.ParentClient); err != nil {
+			return err
+		}
+	}
+	if gs.ParentClientFrozen != nil {
+		return k.ParentClientFrozen.Set(ctx, *gs.ParentClientFrozen)
 	}
 	return nil
 }
@@ -78,8 +83,17 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.ParentSync, err = k.ParentSync.Get(ctx); err != nil {
 		return nil, err
 	}
-	gs.ParentClient, err = optional(k.ParentClient.Get(ctx))
-	return gs, err
+	if gs.ParentClient, err = optional(k.ParentClient.Get(ctx)); err != nil {
+		return nil, err
+	}
+	freeze, frozen, err := k.ParentClientFreeze(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if frozen {
+		gs.ParentClientFrozen = &freeze
+	}
+	return gs, nil
 }
 
 // optional turns a missing item into its zero value.

@@ -98,7 +98,8 @@ func (q queryServer) RootCommitment(ctx context.Context, req *types.QueryRootCom
 	return res, err
 }
 
-// ParentClient returns the parent light-client state this chain trusts.
+// ParentClient returns the parent light-client state this chain trusts and whether misbehaviour
+// evidence froze it (a chain without a parent client: NotFound).
 func (q queryServer) ParentClient(ctx context.Context, _ *types.QueryParentClientRequest) (*types.QueryParentClientResponse, error) {
 	trusted, _, err := q.k.parentClient(ctx)
 	if errors.Is(err, types.ErrNoParentClient) {
@@ -111,8 +112,16 @@ func (q queryServer) ParentClient(ctx context.Context, _ *types.QueryParentClien
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryParentClientResponse{
+	res := &types.QueryParentClientResponse{
 		ChainId: trusted.ChainID, Height: trusted.Height, TimeUnix: trusted.Time.Unix(), AppHash: trusted.AppHash,
 		Validators: uint32(trusted.Validators.Size()), Params: params,
-	}, nil
+	}
+	freeze, frozen, err := q.k.ParentClientFreeze(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if frozen {
+		res.Frozen, res.Freeze = true, &freeze
+	}
+	return res, nil
 }

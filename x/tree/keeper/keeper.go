@@ -39,6 +39,8 @@ type Keeper struct {
 	ParentClient collections.Item[[]byte]
 	// ParentSync are the light-client parameters.
 	ParentSync collections.Item[types.ParentSyncParams]
+	// ParentClientFrozen is set while misbehaviour evidence has the parent client frozen (issue 17).
+	ParentClientFrozen collections.Item[types.ParentClientFreeze]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -68,6 +70,8 @@ func NewKeeper(
 		ParentClient: collections.NewItem(sb, types.ParentClientKey, "parent_client", collections.BytesValue),
 		ParentSync: collections.NewItem(sb, types.ParentSyncKey, "parent_sync",
 			codec.CollValue[types.ParentSyncParams](cdc)),
+		ParentClientFrozen: collections.NewItem(sb, types.ParentClientFrozenKey, "parent_client_frozen",
+			codec.CollValue[types.ParentClientFreeze](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

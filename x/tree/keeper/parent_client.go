@@ -32,10 +32,14 @@ func (k Keeper) parentClient(ctx context.Context) (parentsync.TrustedState, pare
 }
 
 // TrustedParentAppHash is the parent app hash the light client trusts: what a record of this
-// chain's forced queue on the parent is proven under (x/bridge's MsgReceiveForced, DESIGN §8).
+// chain's forced queue on the parent is proven under (MsgReceiveForced, DESIGN §8). A client
+// frozen by misbehaviour evidence trusts nothing: ErrParentClientFrozen (DESIGN §10, issue 17).
 func (k Keeper) TrustedParentAppHash(ctx context.Context) ([]byte, error) {
 	trusted, _, err := k.parentClient(ctx)
 	if err != nil {
+		return nil, err
+	}
+	if err := k.requireNotFrozen(ctx); err != nil {
 		return nil, err
 	}
 	return trusted.AppHash, nil

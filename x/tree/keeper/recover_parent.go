@@ -26,7 +26,8 @@ func (m msgServer) RecoverParentClient(ctx context.Context, msg *types.MsgRecove
 // block time. Nothing ties it to the replaced client: after an emergency re-election (DESIGN
 // §9) the restarted parent signs with a new validator set at heights the old client already
 // trusts a conflicting header for, which is exactly what MsgSyncParent must refuse. Only the
-// parent client changes; the root history learned so far stays.
+// parent client changes (and a freeze by misbehaviour evidence is lifted); the root history
+// learned so far stays.
 func (k Keeper) recoverParentClient(ctx context.Context, client []byte) (*types.MsgRecoverParentClientResponse, error) {
 	parentChainID, err := k.parentChainID(ctx)
 	if err != nil {
@@ -63,11 +64,20 @@ func (k Keeper) recoverParentClient(ctx context.Context, client []byte) (*types.
 	if err := k.ParentClient.Set(ctx, client); err != nil {
 		return nil, err
 	}
+	// the new client is trusted by governance, not by the frozen one's history: it starts
+	// unfrozen (issue 17; ibc-go's MsgRecoverClient also unfreezes), as after a root re-election
+	unfrozen, err := k.ParentClientFrozen.Has(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := k.ParentClientFrozen.Remove(ctx); err != nil {
+		return nil, err
+	}
 	k.logger.Info("parent client recovered by governance", "chain_id", state.ChainID,
-		"previous_height", previous, "height", state.Height)
+		"previous_height", previous, "height", state.Height, "unfrozen", unfrozen)
 	return &types.MsgRecoverParentClientResponse{ParentHeight: state.Height},
 		sdkCtx.EventManager().EmitTypedEvent(&types.EventParentClientRecovered{
-			ChainId: state.ChainID, PreviousHeight: previous, Height: state.Height, AppHash: state.AppHash,
+			ChainId: state.ChainID, PreviousHeight: previous, Height: state.Height, AppHash: state.AppHash, Unfrozen: unfrozen,
 		})
 }
 

@@ -30,6 +30,10 @@ func (k Keeper) syncParent(ctx context.Context, msg *types.MsgSyncParent) (*type
 	if err != nil {
 		return nil, err
 	}
+	// DESIGN §10 fork choice: a frozen client verifies nothing, not even records under its trusted header
+	if err := k.requireNotFrozen(ctx); err != nil {
+		return nil, err
+	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	chargeSyncGas(sdkCtx, msg, trusted)
 	next := trusted

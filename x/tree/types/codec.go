@@ -12,10 +12,11 @@ import (
 func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "slush/x/tree/MsgUpdateParams")
 	legacy.RegisterAminoMsg(cdc, &MsgRecoverParentClient{}, "slush/x/tree/MsgRecoverParentClient")
+	legacy.RegisterAminoMsg(cdc, &MsgSubmitMisbehaviour{}, "slush/x/tree/MsgSubmitMisbehaviour")
 }
 
 // RegisterInterfaces registers the module's messages with the interface registry.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgRecoverParentClient{})
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgRecoverParentClient{}, &MsgSubmitMisbehaviour{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -32,4 +32,10 @@ var (
 	// ErrParentClientNotCurrent is returned for a recovered parent client whose header is outside
 	// the trusting period, or beyond the max clock drift ahead of this chain's block time.
 	ErrParentClientNotCurrent = errorsmod.Register(ModuleName, 13, "parent client header is not within the trusting period")
+	// ErrInvalidMisbehaviour is returned for misbehaviour evidence that is malformed, not a fork
+	// (other chain, other heights, same header) or does not verify against the parent client.
+	ErrInvalidMisbehaviour = errorsmod.Register(ModuleName, 14, "invalid parent misbehaviour evidence")
+	// ErrParentClientFrozen is returned for anything that needs the parent client (a parent sync,
+	// a forced-queue proof, more evidence) once misbehaviour evidence has frozen it.
+	ErrParentClientFrozen = errorsmod.Register(ModuleName, 15, "parent client is frozen by misbehaviour evidence")
 )

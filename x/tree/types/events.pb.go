@@ -5,10 +5,12 @@ package types
 
 import (
 	fmt "fmt"
-	proto "github.com/cosmos/gogoproto/proto"
 	io "io"
 	math "math"
 	math_bits "math/bits"
+
+	_ "github.com/cosmos/gogoproto/gogoproto"
+	proto "github.com/cosmos/gogoproto/proto"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -97,6 +99,8 @@ type EventParentClientRecovered struct {
 	Height int64 `protobuf:"varint,3,opt,name=height,proto3" json:"height,omitempty"`
 	// app_hash is the trusted header's app hash.
 	AppHash []byte `protobuf:"bytes,4,opt,name=app_hash,json=appHash,proto3" json:"app_hash,omitempty"`
+	// unfrozen tells whether the replaced client was frozen by misbehaviour evidence.
+	Unfrozen bool `protobuf:"varint,5,opt,name=unfrozen,proto3" json:"unfrozen,omitempty"`
 }
 
 func (m *EventParentClientRecovered) Reset()         { *m = EventParentClientRecovered{} }
@@ -160,34 +164,164 @@ func (m *EventParentClientRecovered) GetAppHash() []byte {
 	return nil
 }
 
+func (m *EventParentClientRecovered) GetUnfrozen() bool {
+	if m != nil {
+		return m.Unfrozen
+	}
+	return false
+}
+
+// EventParentClientFrozen is emitted when misbehaviour evidence froze the parent client (issue
+// 17, DESIGN §10): two parent headers at one height with different hashes, both of which the
+// client would have accepted.
+type EventParentClientFrozen struct {
+	// chain_id is the parent chain-id.
+	ChainId string `protobuf:"bytes,1,opt,name=chain_id,json=chainId,proto3" json:"chain_id,omitempty"`
+	// height is the parent height of the conflicting headers.
+	Height int64 `protobuf:"varint,2,opt,name=height,proto3" json:"height,omitempty"`
+	// header_hash_1 is the smaller conflicting header hash.
+	HeaderHash1 []byte `protobuf:"bytes,3,opt,name=header_hash_1,json=headerHash1,proto3" json:"header_hash_1,omitempty"`
+	// header_hash_2 is the larger conflicting header hash.
+	HeaderHash2 []byte `protobuf:"bytes,4,opt,name=header_hash_2,json=headerHash2,proto3" json:"header_hash_2,omitempty"`
+	// evidence_hash identifies the evidence.
+	EvidenceHash []byte `protobuf:"bytes,5,opt,name=evidence_hash,json=evidenceHash,proto3" json:"evidence_hash,omitempty"`
+	// trusted_height is the parent height the client trusted when it was frozen.
+	TrustedHeight int64 `protobuf:"varint,6,opt,name=trusted_height,json=trustedHeight,proto3" json:"trusted_height,omitempty"`
+	// parent_is_root tells whether the frozen client is of the root (a root re-election is due;
+	// the virtual-L0 election is not built yet).
+	ParentIsRoot bool `protobuf:"varint,7,opt,name=parent_is_root,json=parentIsRoot,proto3" json:"parent_is_root,omitempty"`
+	// submitter is the account that submitted the evidence.
+	Submitter string `protobuf:"bytes,8,opt,name=submitter,proto3" json:"submitter,omitempty"`
+}
+
+func (m *EventParentClientFrozen) Reset()         { *m = EventParentClientFrozen{} }
+func (m *EventParentClientFrozen) String() string { return proto.CompactTextString(m) }
+func (*EventParentClientFrozen) ProtoMessage()    {}
+func (*EventParentClientFrozen) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2e7956756427e937, []int{2}
+}
+func (m *EventParentClientFrozen) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventParentClientFrozen) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventParentClientFrozen.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventParentClientFrozen) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventParentClientFrozen.Merge(m, src)
+}
+func (m *EventParentClientFrozen) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventParentClientFrozen) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventParentClientFrozen.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventParentClientFrozen proto.InternalMessageInfo
+
+func (m *EventParentClientFrozen) GetChainId() string {
+	if m != nil {
+		return m.ChainId
+	}
+	return ""
+}
+
+func (m *EventParentClientFrozen) GetHeight() int64 {
+	if m != nil {
+		return m.Height
+	}
+	return 0
+}
+
+func (m *EventParentClientFrozen) GetHeaderHash1() []byte {
+	if m != nil {
+		return m.HeaderHash1
+	}
+	return nil
+}
+
+func (m *EventParentClientFrozen) GetHeaderHash2() []byte {
+	if m != nil {
+		return m.HeaderHash2
+	}
+	return nil
+}
+
+func (m *EventParentClientFrozen) GetEvidenceHash() []byte {
+	if m != nil {
+		return m.EvidenceHash
+	}
+	return nil
+}
+
+func (m *EventParentClientFrozen) GetTrustedHeight() int64 {
+	if m != nil {
+		return m.TrustedHeight
+	}
+	return 0
+}
+
+func (m *EventParentClientFrozen) GetParentIsRoot() bool {
+	if m != nil {
+		return m.ParentIsRoot
+	}
+	return false
+}
+
+func (m *EventParentClientFrozen) GetSubmitter() string {
+	if m != nil {
+		return m.Submitter
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventParentSynced)(nil), "slush.tree.v1.EventParentSynced")
 	proto.RegisterType((*EventParentClientRecovered)(nil), "slush.tree.v1.EventParentClientRecovered")
+	proto.RegisterType((*EventParentClientFrozen)(nil), "slush.tree.v1.EventParentClientFrozen")
 }
 
 func init() { proto.RegisterFile("slush/tree/v1/events.proto", fileDescriptor_2e7956756427e937) }
 
 var fileDescriptor_2e7956756427e937 = []byte{
-	// 296 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x4c, 0x90, 0xc1, 0x4e, 0x02, 0x31,
-	0x18, 0x84, 0x29, 0x10, 0xd0, 0x0a, 0x1a, 0x7b, 0x30, 0x2b, 0x87, 0x4a, 0xf0, 0xe0, 0x5e, 0xdc,
-	0x0d, 0xf1, 0x0d, 0x30, 0x26, 0x78, 0x33, 0xf5, 0xe6, 0x85, 0x94, 0xdd, 0x3f, 0xb4, 0x09, 0xb6,
-	0x4d, 0x5b, 0x36, 0xf2, 0x16, 0x26, 0xbe, 0x94, 0x47, 0x8e, 0x1e, 0x0d, 0xfb, 0x22, 0x66, 0xbb,
-	0xac, 0xe1, 0x38, 0x33, 0xf9, 0xff, 0x99, 0x7c, 0x78, 0xe4, 0xd6, 0x1b, 0x27, 0x52, 0x6f, 0x01,
-	0xd2, 0x62, 0x9a, 0x42, 0x01, 0xca, 0xbb, 0xc4, 0x58, 0xed, 0x35, 0x19, 0x86, 0x2c, 0xa9, 0xb2,
-	0xa4, 0x98, 0x4e, 0x1c, 0xbe, 0x7c, 0xaa, 0xe2, 0x17, 0x6e, 0x41, 0xf9, 0xd7, 0xad, 0xca, 0x20,
-	0x27, 0xb7, 0x78, 0x68, 0x82, 0x5e, 0x08, 0x90, 0x2b, 0xe1, 0x23, 0x34, 0x46, 0x71, 0x87, 0x0d,
-	0x6a, 0x73, 0x1e, 0x3c, 0x12, 0xe1, 0xfe, 0x1a, 0xb8, 0x55, 0x90, 0x47, 0xed, 0x31, 0x8a, 0xbb,
-	0xac, 0x91, 0xe4, 0x06, 0x9f, 0x59, 0xad, 0xff, 0x8f, 0x3b, 0x21, 0xc5, 0x95, 0x55, 0x9f, 0x4e,
-	0xbe, 0x10, 0x1e, 0x1d, 0xb5, 0x3e, 0xae, 0x25, 0x28, 0xcf, 0x20, 0xd3, 0x05, 0x58, 0xc8, 0xc9,
-	0x35, 0x3e, 0xc9, 0x04, 0x97, 0x6a, 0x21, 0xf3, 0xd0, 0x7c, 0xca, 0xfa, 0x41, 0x3f, 0xe7, 0xe4,
-	0x0e, 0x5f, 0x18, 0x0b, 0x85, 0xd4, 0x1b, 0xd7, 0xbc, 0x6f, 0x87, 0x6d, 0xe7, 0x8d, 0x7d, 0x58,
-	0x77, 0x85, 0x7b, 0x47, 0xf5, 0x1d, 0x76, 0x50, 0xd5, 0x6f, 0x6e, 0xcc, 0x42, 0x70, 0x27, 0xa2,
-	0xee, 0x18, 0xc5, 0x03, 0xd6, 0xe7, 0xc6, 0xcc, 0xb9, 0x13, 0xb3, 0xd9, 0xf7, 0x9e, 0xa2, 0xdd,
-	0x9e, 0xa2, 0xdf, 0x3d, 0x45, 0x9f, 0x25, 0x6d, 0xed, 0x4a, 0xda, 0xfa, 0x29, 0x69, 0xeb, 0x2d,
-	0x5e, 0x49, 0x2f, 0x36, 0xcb, 0x24, 0xd3, 0xef, 0x69, 0xc0, 0x77, 0x1f, 0xd0, 0xd6, 0x94, 0x3f,
-	0x6a, 0xce, 0x7e, 0x6b, 0xc0, 0x2d, 0x7b, 0x01, 0xf2, 0xc3, 0x5f, 0x00, 0x00, 0x00, 0xff, 0xff,
-	0xd4, 0xb1, 0x72, 0x98, 0x82, 0x01, 0x00, 0x00,
+	// 457 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x52, 0xcd, 0x6e, 0xd3, 0x40,
+	0x18, 0xcc, 0x26, 0x6d, 0x92, 0x6e, 0x7e, 0x2a, 0x2c, 0x04, 0x26, 0x42, 0x6e, 0x14, 0x40, 0xf8,
+	0x42, 0xac, 0xa4, 0x6f, 0x10, 0x04, 0x4a, 0x6f, 0x68, 0xb9, 0x71, 0xb1, 0x1c, 0xfb, 0x23, 0xbb,
+	0x52, 0xba, 0x6b, 0xed, 0xae, 0x2d, 0xca, 0x53, 0xf0, 0x26, 0xbc, 0x05, 0xe2, 0xd8, 0x23, 0x27,
+	0x84, 0x9c, 0x17, 0x41, 0xfe, 0x6c, 0x37, 0xa1, 0x48, 0xbd, 0x79, 0x66, 0x3c, 0xbb, 0xf3, 0x7d,
+	0x3b, 0x74, 0x62, 0x76, 0x99, 0xe1, 0x81, 0xd5, 0x00, 0x41, 0xbe, 0x08, 0x20, 0x07, 0x69, 0xcd,
+	0x3c, 0xd5, 0xca, 0x2a, 0x67, 0x84, 0xda, 0xbc, 0xd4, 0xe6, 0xf9, 0x62, 0xf2, 0x78, 0xab, 0xb6,
+	0x0a, 0x95, 0xa0, 0xfc, 0xaa, 0x7e, 0x9a, 0x19, 0xfa, 0xe8, 0x5d, 0x69, 0xfa, 0x10, 0x69, 0x90,
+	0xf6, 0xe3, 0x8d, 0x8c, 0x21, 0x71, 0x5e, 0xd0, 0x51, 0x8a, 0x38, 0xe4, 0x20, 0xb6, 0xdc, 0xba,
+	0x64, 0x4a, 0xfc, 0x0e, 0x1b, 0x56, 0xe4, 0x1a, 0x39, 0xc7, 0xa5, 0xbd, 0x1d, 0x44, 0x5a, 0x42,
+	0xe2, 0xb6, 0xa7, 0xc4, 0x3f, 0x61, 0x0d, 0x74, 0x2e, 0xe8, 0x40, 0x2b, 0x75, 0x67, 0xee, 0xa0,
+	0x4a, 0x4b, 0xaa, 0xb2, 0xce, 0xbe, 0x13, 0x3a, 0x39, 0xba, 0xf5, 0xed, 0x4e, 0x80, 0xb4, 0x0c,
+	0x62, 0x95, 0x83, 0x86, 0xc4, 0x79, 0x46, 0xfb, 0x31, 0x8f, 0x84, 0x0c, 0x45, 0x82, 0x37, 0x9f,
+	0xb1, 0x1e, 0xe2, 0xab, 0xc4, 0x79, 0x4d, 0xcf, 0x53, 0x0d, 0xb9, 0x50, 0x99, 0x69, 0x8e, 0x6f,
+	0x63, 0xb6, 0x71, 0x43, 0xd7, 0xe9, 0x9e, 0xd0, 0xee, 0xd1, 0xf5, 0x1d, 0x56, 0xa3, 0xf2, 0xec,
+	0x28, 0x4d, 0x43, 0x1e, 0x19, 0xee, 0x9e, 0x4c, 0x89, 0x3f, 0x64, 0xbd, 0x28, 0x4d, 0xd7, 0x91,
+	0xe1, 0xce, 0x84, 0xf6, 0x33, 0xf9, 0x59, 0xab, 0xaf, 0x20, 0xdd, 0xd3, 0x29, 0xf1, 0xfb, 0xec,
+	0x0e, 0xcf, 0x7e, 0xb4, 0xe9, 0xd3, 0xff, 0x12, 0xbf, 0x47, 0xed, 0xa1, 0xb8, 0x87, 0x14, 0xed,
+	0x7f, 0x52, 0x5c, 0xd2, 0x11, 0x87, 0x28, 0x01, 0x8d, 0x41, 0xc2, 0x05, 0x86, 0x1c, 0xae, 0xce,
+	0x8b, 0xdf, 0x17, 0x83, 0x35, 0x0a, 0x65, 0xa2, 0x05, 0x1b, 0xf0, 0x03, 0xb8, 0x6f, 0x5a, 0x56,
+	0xf9, 0xef, 0x9b, 0x96, 0xc7, 0xa6, 0x65, 0xf9, 0x94, 0x90, 0x8b, 0x04, 0x64, 0x0c, 0xd5, 0xd0,
+	0xa7, 0x38, 0xf4, 0xb0, 0x21, 0x71, 0xf2, 0x57, 0x74, 0x6c, 0x75, 0x66, 0x2c, 0x24, 0xcd, 0x52,
+	0xbb, 0x18, 0x77, 0x54, 0xb3, 0xf5, 0x4e, 0x5f, 0xd2, 0x71, 0x5d, 0x0b, 0x61, 0xc2, 0xf2, 0x39,
+	0xdd, 0x1e, 0xae, 0xa9, 0xee, 0xc5, 0x95, 0x61, 0x4a, 0x59, 0xe7, 0x39, 0x3d, 0x33, 0xd9, 0xe6,
+	0x5a, 0x58, 0x0b, 0xda, 0xed, 0xe3, 0x3e, 0x0e, 0xc4, 0x6a, 0xf5, 0xb3, 0xf0, 0xc8, 0x6d, 0xe1,
+	0x91, 0x3f, 0x85, 0x47, 0xbe, 0xed, 0xbd, 0xd6, 0xed, 0xde, 0x6b, 0xfd, 0xda, 0x7b, 0xad, 0x4f,
+	0xfe, 0x56, 0x58, 0x9e, 0x6d, 0xe6, 0xb1, 0xba, 0x0e, 0xb0, 0xb9, 0x6f, 0xb0, 0xd5, 0x55, 0xc1,
+	0xbf, 0x54, 0x15, 0xb7, 0x37, 0x29, 0x98, 0x4d, 0x17, 0xab, 0x7b, 0xf9, 0x37, 0x00, 0x00, 0xff,
+	0xff, 0x8e, 0x14, 0x7b, 0x09, 0xfd, 0x02, 0x00, 0x00,
 }
 
 func (m *EventParentSynced) Marshal() (dAtA []byte, err error) {
@@ -248,6 +382,16 @@ func (m *EventParentClientRecovered) MarshalToSizedBuffer(dAtA []byte) (int, err
 	_ = i
 	var l int
 	_ = l
+	if m.Unfrozen {
+		i--
+		if m.Unfrozen {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x28
+	}
 	if len(m.AppHash) > 0 {
 		i -= len(m.AppHash)
 		copy(dAtA[i:], m.AppHash)
@@ -262,6 +406,84 @@ func (m *EventParentClientRecovered) MarshalToSizedBuffer(dAtA []byte) (int, err
 	}
 	if m.PreviousHeight != 0 {
 		i = encodeVarintEvents(dAtA, i, uint64(m.PreviousHeight))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.ChainId) > 0 {
+		i -= len(m.ChainId)
+		copy(dAtA[i:], m.ChainId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ChainId)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventParentClientFrozen) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventParentClientFrozen) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventParentClientFrozen) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Submitter) > 0 {
+		i -= len(m.Submitter)
+		copy(dAtA[i:], m.Submitter)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Submitter)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.ParentIsRoot {
+		i--
+		if m.ParentIsRoot {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.TrustedHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.TrustedHeight))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.EvidenceHash) > 0 {
+		i -= len(m.EvidenceHash)
+		copy(dAtA[i:], m.EvidenceHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EvidenceHash)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.HeaderHash2) > 0 {
+		i -= len(m.HeaderHash2)
+		copy(dAtA[i:], m.HeaderHash2)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.HeaderHash2)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.HeaderHash1) > 0 {
+		i -= len(m.HeaderHash1)
+		copy(dAtA[i:], m.HeaderHash1)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.HeaderHash1)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Height != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Height))
 		i--
 		dAtA[i] = 0x10
 	}
@@ -321,6 +543,47 @@ func (m *EventParentClientRecovered) Size() (n int) {
 		n += 1 + sovEvents(uint64(m.Height))
 	}
 	l = len(m.AppHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Unfrozen {
+		n += 2
+	}
+	return n
+}
+
+func (m *EventParentClientFrozen) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.ChainId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Height != 0 {
+		n += 1 + sovEvents(uint64(m.Height))
+	}
+	l = len(m.HeaderHash1)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.HeaderHash2)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.EvidenceHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.TrustedHeight != 0 {
+		n += 1 + sovEvents(uint64(m.TrustedHeight))
+	}
+	if m.ParentIsRoot {
+		n += 2
+	}
+	l = len(m.Submitter)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
 	}
@@ -572,6 +835,300 @@ func (m *EventParentClientRecovered) Unmarshal(dAtA []byte) error {
 			if m.AppHash == nil {
 				m.AppHash = []byte{}
 			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Unfrozen", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Unfrozen = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventParentClientFrozen) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventParentClientFrozen: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventParentClientFrozen: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChainId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ChainId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Height", wireType)
+			}
+			m.Height = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Height |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HeaderHash1", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HeaderHash1 = append(m.HeaderHash1[:0], dAtA[iNdEx:postIndex]...)
+			if m.HeaderHash1 == nil {
+				m.HeaderHash1 = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field HeaderHash2", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.HeaderHash2 = append(m.HeaderHash2[:0], dAtA[iNdEx:postIndex]...)
+			if m.HeaderHash2 == nil {
+				m.HeaderHash2 = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvidenceHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EvidenceHash = append(m.EvidenceHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.EvidenceHash == nil {
+				m.EvidenceHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field TrustedHeight", wireType)
+			}
+			m.TrustedHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.TrustedHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ParentIsRoot", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.ParentIsRoot = bool(v != 0)
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Submitter", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Submitter = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
 		default:
 			iNdEx = preIndex

@@ -47,5 +47,18 @@ func (gs GenesisState) Validate() error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "parent client: %v", err)
 		}
 	}
+	if gs.ParentClientFrozen != nil {
+		// a freeze is of a parent client (issue 17): the root has none, and a chain without one has nothing frozen
+		if len(gs.ParentClient) == 0 {
+			return errorsmod.Wrap(ErrInvalidGenesis, "parent_client_frozen without a parent client")
+		}
+		client, err := parentsync.UnmarshalTrustedState(gs.ParentClient)
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "parent client: %v", err)
+		}
+		if err := gs.ParentClientFrozen.Validate(client.ChainID); err != nil {
+			return err
+		}
+	}
 	return nil
 }

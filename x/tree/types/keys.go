@@ -26,6 +26,8 @@ var (
 	ParentClientKey = collections.NewPrefix(6)
 	// ParentSyncKey stores the genesis-fixed ParentSyncParams.
 	ParentSyncKey = collections.NewPrefix(7)
+	// ParentClientFrozenKey stores the ParentClientFreeze of a parent client frozen by misbehaviour evidence.
+	ParentClientFrozenKey = collections.NewPrefix(8)
 )
 
 // ParentRecordKey is the parent store key (in this module's store) of the record that carries
@@ -50,4 +52,7 @@ const (
 	SyncGasPerSignature = 70_000
 	// SyncGasPerProofByte is charged per byte of record proofs.
 	SyncGasPerProofByte = 30
+	// MisbehaviourGasFlat is charged for every MsgSubmitMisbehaviour; each of its two headers then
+	// pays SyncGasPerSignature per signature it may need checked, as a MsgSyncParent header does.
+	MisbehaviourGasFlat = 20_000
 )

@@ -14,6 +14,7 @@ var (
 	_ sdk.HasValidateBasic = (*MsgUpdateParams)(nil)
 	_ sdk.HasValidateBasic = (*MsgSyncParent)(nil)
 	_ sdk.HasValidateBasic = (*MsgRecoverParentClient)(nil)
+	_ sdk.HasValidateBasic = (*MsgSubmitMisbehaviour)(nil)
 )
 
 // ValidateBasic refuses params that do not validate.
@@ -62,4 +63,21 @@ func (m *MsgRecoverParentClient) ValidateBasic() error {
 		return errorsmod.Wrap(ErrInvalidParentClient, err.Error())
 	}
 	return nil
+}
+
+// ValidateBasic refuses evidence that is not a fork before any signature is checked: a missing,
+// oversized or undecodable header or validator set, a header its commit does not commit to, a
+// set its header does not name, headers of two chains or two heights, or the same header twice.
+func (m *MsgSubmitMisbehaviour) ValidateBasic() error {
+	_, err := m.Decode()
+	return err
+}
+
+// Decode decodes the evidence with parentsync.DecodeMisbehaviour (the checks of ValidateBasic).
+func (m *MsgSubmitMisbehaviour) Decode() (parentsync.Misbehaviour, error) {
+	mb, err := parentsync.DecodeMisbehaviour(m.Header1, m.ValidatorSet1, m.Header2, m.ValidatorSet2)
+	if err != nil {
+		return parentsync.Misbehaviour{}, errorsmod.Wrap(ErrInvalidMisbehaviour, err.Error())
+	}
+	return mb, nil
 }

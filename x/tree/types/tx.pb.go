@@ -6,6 +6,10 @@ package types
 import (
 	context "context"
 	fmt "fmt"
+	io "io"
+	math "math"
+	math_bits "math/bits"
+
 	_ "github.com/cosmos/cosmos-proto"
 	_ "github.com/cosmos/cosmos-sdk/types/msgservice"
 	_ "github.com/cosmos/cosmos-sdk/types/tx/amino"
@@ -15,9 +19,6 @@ import (
 	grpc "google.golang.org/grpc"
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
-	io "io"
-	math "math"
-	math_bits "math/bits"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -370,6 +371,149 @@ func (m *MsgRecoverParentClientResponse) GetParentHeight() int64 {
 	return 0
 }
 
+// MsgSubmitMisbehaviour is evidence that the parent signed two different headers at one height
+// (issue 17, DESIGN §10: on a child of the root, the root operator equivocated). Modelled on
+// ibc-go's 07-tendermint Misbehaviour: both headers are of this chain's parent, at the same
+// height, with different header hashes, and each verifies against the parent client this chain
+// trusts (docs/PROTOCOL.md "Misbehaviour (issue 17)" says exactly how). On success the parent
+// client is frozen. Headers and validator sets are encoded as in MsgSyncParent. Anyone may
+// submit it.
+type MsgSubmitMisbehaviour struct {
+	// sender submits (and pays for) the transaction.
+	Sender string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	// header_1 is one parent signed header (cometbft SignedHeader bytes).
+	Header1 []byte `protobuf:"bytes,2,opt,name=header_1,json=header1,proto3" json:"header_1,omitempty"`
+	// validator_set_1 is the validator set of header_1 (cometbft ValidatorSet bytes).
+	ValidatorSet1 []byte `protobuf:"bytes,3,opt,name=validator_set_1,json=validatorSet1,proto3" json:"validator_set_1,omitempty"`
+	// header_2 is the conflicting parent signed header at the same height.
+	Header2 []byte `protobuf:"bytes,4,opt,name=header_2,json=header2,proto3" json:"header_2,omitempty"`
+	// validator_set_2 is the validator set of header_2.
+	ValidatorSet2 []byte `protobuf:"bytes,5,opt,name=validator_set_2,json=validatorSet2,proto3" json:"validator_set_2,omitempty"`
+}
+
+func (m *MsgSubmitMisbehaviour) Reset()         { *m = MsgSubmitMisbehaviour{} }
+func (m *MsgSubmitMisbehaviour) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitMisbehaviour) ProtoMessage()    {}
+func (*MsgSubmitMisbehaviour) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{6}
+}
+func (m *MsgSubmitMisbehaviour) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitMisbehaviour) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitMisbehaviour.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitMisbehaviour) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitMisbehaviour.Merge(m, src)
+}
+func (m *MsgSubmitMisbehaviour) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitMisbehaviour) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitMisbehaviour.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitMisbehaviour proto.InternalMessageInfo
+
+func (m *MsgSubmitMisbehaviour) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgSubmitMisbehaviour) GetHeader1() []byte {
+	if m != nil {
+		return m.Header1
+	}
+	return nil
+}
+
+func (m *MsgSubmitMisbehaviour) GetValidatorSet1() []byte {
+	if m != nil {
+		return m.ValidatorSet1
+	}
+	return nil
+}
+
+func (m *MsgSubmitMisbehaviour) GetHeader2() []byte {
+	if m != nil {
+		return m.Header2
+	}
+	return nil
+}
+
+func (m *MsgSubmitMisbehaviour) GetValidatorSet2() []byte {
+	if m != nil {
+		return m.ValidatorSet2
+	}
+	return nil
+}
+
+// MsgSubmitMisbehaviourResponse is the response to MsgSubmitMisbehaviour.
+type MsgSubmitMisbehaviourResponse struct {
+	// frozen_height is the parent height of the conflicting headers.
+	FrozenHeight int64 `protobuf:"varint,1,opt,name=frozen_height,json=frozenHeight,proto3" json:"frozen_height,omitempty"`
+	// evidence_hash identifies the evidence (ParentClientFreeze.evidence_hash).
+	EvidenceHash []byte `protobuf:"bytes,2,opt,name=evidence_hash,json=evidenceHash,proto3" json:"evidence_hash,omitempty"`
+}
+
+func (m *MsgSubmitMisbehaviourResponse) Reset()         { *m = MsgSubmitMisbehaviourResponse{} }
+func (m *MsgSubmitMisbehaviourResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgSubmitMisbehaviourResponse) ProtoMessage()    {}
+func (*MsgSubmitMisbehaviourResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{7}
+}
+func (m *MsgSubmitMisbehaviourResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgSubmitMisbehaviourResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgSubmitMisbehaviourResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgSubmitMisbehaviourResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgSubmitMisbehaviourResponse.Merge(m, src)
+}
+func (m *MsgSubmitMisbehaviourResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgSubmitMisbehaviourResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgSubmitMisbehaviourResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgSubmitMisbehaviourResponse proto.InternalMessageInfo
+
+func (m *MsgSubmitMisbehaviourResponse) GetFrozenHeight() int64 {
+	if m != nil {
+		return m.FrozenHeight
+	}
+	return 0
+}
+
+func (m *MsgSubmitMisbehaviourResponse) GetEvidenceHash() []byte {
+	if m != nil {
+		return m.EvidenceHash
+	}
+	return nil
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "slush.tree.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "slush.tree.v1.MsgUpdateParamsResponse")
@@ -377,50 +521,62 @@ func init() {
 	proto.RegisterType((*MsgSyncParentResponse)(nil), "slush.tree.v1.MsgSyncParentResponse")
 	proto.RegisterType((*MsgRecoverParentClient)(nil), "slush.tree.v1.MsgRecoverParentClient")
 	proto.RegisterType((*MsgRecoverParentClientResponse)(nil), "slush.tree.v1.MsgRecoverParentClientResponse")
+	proto.RegisterType((*MsgSubmitMisbehaviour)(nil), "slush.tree.v1.MsgSubmitMisbehaviour")
+	proto.RegisterType((*MsgSubmitMisbehaviourResponse)(nil), "slush.tree.v1.MsgSubmitMisbehaviourResponse")
 }
 
 func init() { proto.RegisterFile("slush/tree/v1/tx.proto", fileDescriptor_3f7b7e6a672ac4e1) }
 
 var fileDescriptor_3f7b7e6a672ac4e1 = []byte{
-	// 603 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x54, 0xcf, 0x8f, 0xd2, 0x40,
-	0x18, 0xa5, 0x0b, 0xb2, 0x61, 0x80, 0x18, 0xeb, 0x2e, 0xdb, 0xad, 0x9b, 0x2e, 0xe9, 0xaa, 0x21,
-	0x24, 0xb4, 0x2e, 0x26, 0x1b, 0x83, 0x27, 0x31, 0x26, 0x5e, 0x48, 0x48, 0x89, 0x1e, 0xbc, 0x90,
-	0x2e, 0x9d, 0xb4, 0x8d, 0xb4, 0xd3, 0xcc, 0x0c, 0xb8, 0xdc, 0x8c, 0x47, 0x4f, 0xfe, 0x09, 0x26,
-	0x5e, 0x3c, 0x72, 0xd8, 0x3f, 0x62, 0x8f, 0x1b, 0x4f, 0x9e, 0x8c, 0x81, 0x03, 0xff, 0x86, 0x99,
-	0x99, 0x16, 0xa4, 0x90, 0xf5, 0xc7, 0x65, 0xb3, 0xdf, 0x7b, 0xdf, 0xfb, 0xe6, 0x7d, 0x6f, 0xa6,
-	0x80, 0x0a, 0x19, 0x8e, 0x88, 0x67, 0x52, 0x0c, 0xa1, 0x39, 0x3e, 0x35, 0xe9, 0x85, 0x11, 0x61,
-	0x44, 0x91, 0x5c, 0xe6, 0xb8, 0xc1, 0x70, 0x63, 0x7c, 0xaa, 0xde, 0xb1, 0x03, 0x3f, 0x44, 0x26,
-	0xff, 0x2b, 0x3a, 0xd4, 0x83, 0x01, 0x22, 0x01, 0x22, 0x66, 0x40, 0x5c, 0xa6, 0x0c, 0x88, 0x1b,
-	0x13, 0x87, 0x82, 0xe8, 0xf3, 0xca, 0x14, 0x45, 0x4c, 0xed, 0xb9, 0xc8, 0x45, 0x02, 0x67, 0xff,
-	0xc5, 0xa8, 0xba, 0xee, 0x21, 0xb2, 0xb1, 0x1d, 0x24, 0x0a, 0x25, 0xe5, 0x8f, 0xf9, 0xe1, 0x8c,
-	0x7e, 0x29, 0x81, 0xdb, 0x1d, 0xe2, 0xbe, 0x8a, 0x1c, 0x9b, 0xc2, 0x2e, 0xd7, 0xc8, 0x67, 0xa0,
-	0x60, 0x8f, 0xa8, 0x87, 0xb0, 0x4f, 0x27, 0x8a, 0x54, 0x95, 0x6a, 0x85, 0xb6, 0xf2, 0xed, 0xb2,
-	0xb1, 0x17, 0x9b, 0x78, 0xe6, 0x38, 0x18, 0x12, 0xd2, 0xa3, 0xd8, 0x0f, 0x5d, 0x6b, 0xd5, 0x2a,
-	0x3f, 0x01, 0x79, 0x71, 0xaa, 0xb2, 0x53, 0x95, 0x6a, 0xc5, 0xe6, 0xbe, 0xb1, 0xb6, 0xbe, 0x21,
-	0xc6, 0xb7, 0x0b, 0x57, 0x3f, 0x8e, 0x33, 0x5f, 0x17, 0xd3, 0xba, 0x64, 0xc5, 0xfd, 0x2d, 0xf3,
-	0xc3, 0x62, 0x5a, 0x5f, 0x4d, 0xfa, 0xb8, 0x98, 0xd6, 0x8f, 0x84, 0xe5, 0x0b, 0x61, 0x3a, 0x65,
-	0x51, 0x3f, 0x04, 0x07, 0x29, 0xc8, 0x82, 0x24, 0x42, 0x21, 0x81, 0xfa, 0x42, 0x02, 0xe5, 0x0e,
-	0x71, 0x7b, 0x93, 0x70, 0xd0, 0xb5, 0x31, 0x0c, 0xa9, 0xfc, 0x08, 0xe4, 0x09, 0x0c, 0x1d, 0x88,
-	0xff, 0xb8, 0x4c, 0xdc, 0x27, 0x57, 0x40, 0xde, 0x83, 0x36, 0x53, 0xb0, 0x4d, 0x4a, 0x56, 0x5c,
-	0xc9, 0x27, 0xa0, 0x3c, 0xb6, 0x87, 0xbe, 0x63, 0x53, 0x84, 0xfb, 0x04, 0x52, 0x25, 0xcb, 0xe9,
-	0xd2, 0x12, 0xec, 0x41, 0x2a, 0x3f, 0x05, 0xbb, 0x18, 0x0e, 0x10, 0x76, 0x88, 0x92, 0xab, 0x66,
-	0x6b, 0xc5, 0xe6, 0xbd, 0xcd, 0x1c, 0x60, 0x48, 0x2d, 0xde, 0xd3, 0xce, 0xb1, 0x34, 0xac, 0x44,
-	0xd1, 0xaa, 0xb3, 0x24, 0x62, 0x1b, 0x2c, 0x06, 0x35, 0x1d, 0xc3, 0x6a, 0x2f, 0xfd, 0x1d, 0xd8,
-	0x5f, 0x03, 0x92, 0x08, 0x98, 0xcd, 0x88, 0x23, 0x7d, 0x0f, 0xfa, 0xae, 0x47, 0xf9, 0xde, 0x59,
-	0xab, 0x24, 0xc0, 0x97, 0x1c, 0x93, 0x15, 0xb0, 0x3b, 0x84, 0x36, 0x0e, 0xa1, 0xc3, 0x97, 0xcc,
-	0x59, 0x49, 0x29, 0x1f, 0x83, 0x22, 0x46, 0x68, 0x29, 0xce, 0x72, 0x16, 0x30, 0x48, 0x48, 0xf5,
-	0xcf, 0x12, 0xa8, 0x74, 0x88, 0xcb, 0x36, 0x18, 0x43, 0x2c, 0x0e, 0x7f, 0x3e, 0xf4, 0x59, 0xd6,
-	0xff, 0xfb, 0x76, 0x2a, 0x20, 0x3f, 0xe0, 0x13, 0x92, 0xc4, 0x45, 0xd5, 0x3a, 0xdb, 0x7c, 0x19,
-	0x27, 0xe9, 0x48, 0xb6, 0xf8, 0xd0, 0x5f, 0x00, 0x6d, 0x3b, 0xf3, 0x4f, 0x21, 0x35, 0xbf, 0xec,
-	0x80, 0x6c, 0x87, 0xb8, 0xf2, 0x6b, 0x50, 0x5a, 0xfb, 0x44, 0xb4, 0xd4, 0x95, 0xa6, 0x1e, 0xa3,
-	0xfa, 0xf0, 0x66, 0x7e, 0x69, 0xa2, 0x0b, 0xc0, 0x6f, 0x0f, 0xf5, 0x68, 0x53, 0xb5, 0x62, 0xd5,
-	0xfb, 0x37, 0xb1, 0xcb, 0x89, 0x6f, 0xc1, 0xdd, 0x6d, 0xf7, 0xf2, 0x60, 0x53, 0xbc, 0xa5, 0x4d,
-	0x6d, 0xfc, 0x55, 0x5b, 0x72, 0x98, 0x7a, 0xeb, 0x3d, 0xfb, 0x8c, 0xdb, 0xed, 0xab, 0x99, 0x26,
-	0x5d, 0xcf, 0x34, 0xe9, 0xe7, 0x4c, 0x93, 0x3e, 0xcd, 0xb5, 0xcc, 0xf5, 0x5c, 0xcb, 0x7c, 0x9f,
-	0x6b, 0x99, 0x37, 0x35, 0xd7, 0xa7, 0xde, 0xe8, 0xdc, 0x18, 0xa0, 0xc0, 0xe4, 0x93, 0x1b, 0xfc,
-	0xd2, 0xd6, 0x6e, 0x90, 0x4e, 0x22, 0x48, 0xce, 0xf3, 0xfc, 0xf7, 0xe8, 0xf1, 0xaf, 0x00, 0x00,
-	0x00, 0xff, 0xff, 0xa4, 0x33, 0x21, 0x78, 0x4b, 0x05, 0x00, 0x00,
+	// 763 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x55, 0xcf, 0x4f, 0xdb, 0x48,
+	0x18, 0x8d, 0x49, 0x48, 0x96, 0x49, 0x22, 0x84, 0x17, 0x82, 0xf1, 0xb2, 0x0e, 0x32, 0xbb, 0x28,
+	0x8a, 0x96, 0x78, 0xed, 0x95, 0xd0, 0x6e, 0xf6, 0xb4, 0x59, 0x55, 0xe2, 0x12, 0x09, 0x19, 0x95,
+	0x43, 0x2f, 0x91, 0x13, 0x4f, 0x6d, 0xab, 0x89, 0x27, 0x9a, 0x99, 0xa4, 0xd0, 0x53, 0xd5, 0x63,
+	0xa5, 0x4a, 0xfd, 0x13, 0x7a, 0xec, 0x91, 0x03, 0xff, 0x41, 0x2f, 0x1c, 0x51, 0x4f, 0x3d, 0xa1,
+	0x2a, 0x1c, 0xf2, 0x6f, 0x54, 0x9e, 0xb1, 0xf3, 0xc3, 0xb6, 0x28, 0xe5, 0x82, 0x98, 0xf7, 0xbe,
+	0x6f, 0xbe, 0xf7, 0xbd, 0xbc, 0x4c, 0x40, 0x85, 0xf4, 0x47, 0xc4, 0xd5, 0x28, 0x86, 0x50, 0x1b,
+	0xeb, 0x1a, 0x3d, 0x6f, 0x0c, 0x31, 0xa2, 0x48, 0x2c, 0x33, 0xbc, 0x11, 0xe0, 0x8d, 0xb1, 0x2e,
+	0x6f, 0x58, 0x03, 0xcf, 0x47, 0x1a, 0xfb, 0xcb, 0x2b, 0xe4, 0xed, 0x1e, 0x22, 0x03, 0x44, 0xb4,
+	0x01, 0x71, 0x82, 0xce, 0x01, 0x71, 0x42, 0x62, 0x87, 0x13, 0x1d, 0x76, 0xd2, 0xf8, 0x21, 0xa4,
+	0x36, 0x1d, 0xe4, 0x20, 0x8e, 0x07, 0xff, 0x85, 0xa8, 0xbc, 0xac, 0x61, 0x68, 0x61, 0x6b, 0x10,
+	0x75, 0x48, 0x31, 0x7d, 0x81, 0x1e, 0xc6, 0xa8, 0x57, 0x02, 0x58, 0x6f, 0x13, 0xe7, 0xe9, 0xd0,
+	0xb6, 0x28, 0x3c, 0x61, 0x3d, 0xe2, 0x11, 0x58, 0xb3, 0x46, 0xd4, 0x45, 0xd8, 0xa3, 0x17, 0x92,
+	0xb0, 0x27, 0xd4, 0xd6, 0x5a, 0xd2, 0xe7, 0xab, 0xc3, 0xcd, 0x50, 0xc4, 0x7f, 0xb6, 0x8d, 0x21,
+	0x21, 0xa7, 0x14, 0x7b, 0xbe, 0x63, 0xce, 0x4b, 0xc5, 0xbf, 0x41, 0x9e, 0x4f, 0x95, 0x56, 0xf6,
+	0x84, 0x5a, 0xd1, 0xd8, 0x6a, 0x2c, 0xad, 0xdf, 0xe0, 0xd7, 0xb7, 0xd6, 0xae, 0x6f, 0xab, 0x99,
+	0x8f, 0xd3, 0xcb, 0xba, 0x60, 0x86, 0xf5, 0x4d, 0xed, 0xcd, 0xf4, 0xb2, 0x3e, 0xbf, 0xe9, 0xed,
+	0xf4, 0xb2, 0xbe, 0xcb, 0x25, 0x9f, 0x73, 0xd1, 0x31, 0x89, 0xea, 0x0e, 0xd8, 0x8e, 0x41, 0x26,
+	0x24, 0x43, 0xe4, 0x13, 0xa8, 0x4e, 0x05, 0x50, 0x6e, 0x13, 0xe7, 0xf4, 0xc2, 0xef, 0x9d, 0x58,
+	0x18, 0xfa, 0x54, 0xfc, 0x13, 0xe4, 0x09, 0xf4, 0x6d, 0x88, 0xbf, 0xbb, 0x4c, 0x58, 0x27, 0x56,
+	0x40, 0xde, 0x85, 0x56, 0xd0, 0x11, 0x6c, 0x52, 0x32, 0xc3, 0x93, 0xb8, 0x0f, 0xca, 0x63, 0xab,
+	0xef, 0xd9, 0x16, 0x45, 0xb8, 0x43, 0x20, 0x95, 0xb2, 0x8c, 0x2e, 0xcd, 0xc0, 0x53, 0x48, 0xc5,
+	0x7f, 0x41, 0x01, 0xc3, 0x1e, 0xc2, 0x36, 0x91, 0x72, 0x7b, 0xd9, 0x5a, 0xd1, 0xf8, 0x25, 0xe9,
+	0x03, 0xf4, 0xa9, 0xc9, 0x6a, 0x5a, 0xb9, 0xc0, 0x0d, 0x33, 0xea, 0x68, 0xd6, 0x03, 0x27, 0x42,
+	0x19, 0x81, 0x0d, 0x72, 0xdc, 0x86, 0xf9, 0x5e, 0xea, 0x4b, 0xb0, 0xb5, 0x04, 0x44, 0x16, 0x04,
+	0x32, 0x87, 0x0c, 0xe9, 0xb8, 0xd0, 0x73, 0x5c, 0xca, 0xf6, 0xce, 0x9a, 0x25, 0x0e, 0x1e, 0x33,
+	0x4c, 0x94, 0x40, 0xa1, 0x0f, 0x2d, 0xec, 0x43, 0x9b, 0x2d, 0x99, 0x33, 0xa3, 0xa3, 0x58, 0x05,
+	0x45, 0x8c, 0xd0, 0xac, 0x39, 0xcb, 0x58, 0x10, 0x40, 0xbc, 0x55, 0xfd, 0x20, 0x80, 0x4a, 0x9b,
+	0x38, 0xc1, 0x06, 0x63, 0x88, 0xf9, 0xf0, 0xff, 0xfb, 0x5e, 0xe0, 0xf5, 0x63, 0xb3, 0x53, 0x01,
+	0xf9, 0x1e, 0xbb, 0x21, 0x72, 0x9c, 0x9f, 0x9a, 0x47, 0xc9, 0x64, 0xec, 0xc7, 0x2d, 0x49, 0xd1,
+	0xa1, 0x3e, 0x01, 0x4a, 0x3a, 0xf3, 0x43, 0x26, 0xa9, 0x9f, 0x56, 0xb8, 0xc7, 0xa3, 0xee, 0xc0,
+	0xa3, 0x6d, 0x8f, 0x74, 0xa1, 0x6b, 0x8d, 0x3d, 0x34, 0xc2, 0x8f, 0x08, 0xd5, 0x01, 0xf8, 0x89,
+	0xc7, 0xa8, 0xa3, 0xf3, 0x25, 0x5b, 0xc5, 0xc9, 0x6d, 0xb5, 0x70, 0xcc, 0x30, 0xdd, 0x2c, 0x70,
+	0x52, 0x17, 0xff, 0x01, 0xeb, 0x4b, 0x21, 0xeb, 0xe8, 0x3c, 0x66, 0xad, 0x8d, 0xc9, 0x6d, 0xb5,
+	0x7c, 0xb6, 0x10, 0x35, 0xdd, 0x2c, 0x2f, 0x26, 0x4f, 0x5f, 0x18, 0x61, 0x48, 0xb9, 0xf8, 0x08,
+	0x23, 0x1a, 0x61, 0x24, 0x47, 0x18, 0xd2, 0x6a, 0xfa, 0x08, 0x63, 0x79, 0x84, 0xd1, 0x34, 0x62,
+	0x01, 0x55, 0x13, 0x01, 0x4d, 0x78, 0xa5, 0x7a, 0xe0, 0xd7, 0x54, 0x62, 0xf1, 0xb3, 0x78, 0x8e,
+	0xd1, 0x2b, 0xe8, 0xc7, 0x3e, 0x0b, 0x0e, 0x86, 0x81, 0xdd, 0x07, 0x65, 0x38, 0xf6, 0x6c, 0xe8,
+	0xf7, 0x60, 0xc7, 0xb5, 0x88, 0x1b, 0x26, 0xa5, 0x14, 0x81, 0xc7, 0x16, 0x71, 0x8d, 0x77, 0x59,
+	0x90, 0x6d, 0x13, 0x47, 0x3c, 0x03, 0xa5, 0xa5, 0x37, 0x4d, 0x89, 0x7d, 0x07, 0x63, 0xaf, 0x87,
+	0x7c, 0x70, 0x3f, 0x3f, 0x53, 0x7a, 0x02, 0xc0, 0xc2, 0xcb, 0xb2, 0x9b, 0xec, 0x9a, 0xb3, 0xf2,
+	0x6f, 0xf7, 0xb1, 0xb3, 0x1b, 0x5f, 0x80, 0x9f, 0xd3, 0xbe, 0x48, 0xbf, 0x27, 0x9b, 0x53, 0xca,
+	0xe4, 0xc3, 0x07, 0x95, 0xcd, 0x86, 0xb9, 0x40, 0x4c, 0xc9, 0x72, 0x9a, 0xd0, 0x44, 0x95, 0xfc,
+	0xc7, 0x43, 0xaa, 0xa2, 0x49, 0xf2, 0xea, 0xeb, 0xe0, 0x85, 0x6f, 0xb5, 0xae, 0x27, 0x8a, 0x70,
+	0x33, 0x51, 0x84, 0xaf, 0x13, 0x45, 0x78, 0x7f, 0xa7, 0x64, 0x6e, 0xee, 0x94, 0xcc, 0x97, 0x3b,
+	0x25, 0xf3, 0xac, 0xe6, 0x78, 0xd4, 0x1d, 0x75, 0x1b, 0x3d, 0x34, 0xd0, 0xd8, 0xc5, 0x87, 0x2c,
+	0x41, 0x4b, 0x71, 0xa2, 0x17, 0x43, 0x48, 0xba, 0x79, 0xf6, 0x53, 0xf5, 0xd7, 0xb7, 0x00, 0x00,
+	0x00, 0xff, 0xff, 0x0f, 0x77, 0x39, 0x2e, 0x66, 0x07, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -442,6 +598,9 @@ type MsgClient interface {
 	// RecoverParentClient replaces the parent light client after the parent chain was restarted
 	// under a new validator set (DESIGN §9); only the governance authority may call it.
 	RecoverParentClient(ctx context.Context, in *MsgRecoverParentClient, opts ...grpc.CallOption) (*MsgRecoverParentClientResponse, error)
+	// SubmitMisbehaviour freezes the parent client with two conflicting parent headers at one
+	// height, each of which the parent client would have accepted (issue 17, DESIGN §10).
+	SubmitMisbehaviour(ctx context.Context, in *MsgSubmitMisbehaviour, opts ...grpc.CallOption) (*MsgSubmitMisbehaviourResponse, error)
 }
 
 type msgClient struct {
@@ -479,6 +638,15 @@ func (c *msgClient) RecoverParentClient(ctx context.Context, in *MsgRecoverParen
 	return out, nil
 }
 
+func (c *msgClient) SubmitMisbehaviour(ctx context.Context, in *MsgSubmitMisbehaviour, opts ...grpc.CallOption) (*MsgSubmitMisbehaviourResponse, error) {
+	out := new(MsgSubmitMisbehaviourResponse)
+	err := c.cc.Invoke(ctx, "/slush.tree.v1.Msg/SubmitMisbehaviour", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
@@ -488,6 +656,9 @@ type MsgServer interface {
 	// RecoverParentClient replaces the parent light client after the parent chain was restarted
 	// under a new validator set (DESIGN §9); only the governance authority may call it.
 	RecoverParentClient(context.Context, *MsgRecoverParentClient) (*MsgRecoverParentClientResponse, error)
+	// SubmitMisbehaviour freezes the parent client with two conflicting parent headers at one
+	// height, each of which the parent client would have accepted (issue 17, DESIGN §10).
+	SubmitMisbehaviour(context.Context, *MsgSubmitMisbehaviour) (*MsgSubmitMisbehaviourResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -502,6 +673,9 @@ func (*UnimplementedMsgServer) SyncParent(ctx context.Context, req *MsgSyncParen
 }
 func (*UnimplementedMsgServer) RecoverParentClient(ctx context.Context, req *MsgRecoverParentClient) (*MsgRecoverParentClientResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RecoverParentClient not implemented")
+}
+func (*UnimplementedMsgServer) SubmitMisbehaviour(ctx context.Context, req *MsgSubmitMisbehaviour) (*MsgSubmitMisbehaviourResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SubmitMisbehaviour not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -562,6 +736,24 @@ func _Msg_RecoverParentClient_Handler(srv interface{}, ctx context.Context, dec 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_SubmitMisbehaviour_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgSubmitMisbehaviour)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).SubmitMisbehaviour(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.tree.v1.Msg/SubmitMisbehaviour",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).SubmitMisbehaviour(ctx, req.(*MsgSubmitMisbehaviour))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.tree.v1.Msg",
@@ -578,6 +770,10 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RecoverParentClient",
 			Handler:    _Msg_RecoverParentClient_Handler,
+		},
+		{
+			MethodName: "SubmitMisbehaviour",
+			Handler:    _Msg_SubmitMisbehaviour_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -808,6 +1004,99 @@ func (m *MsgRecoverParentClientResponse) MarshalToSizedBuffer(dAtA []byte) (int,
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgSubmitMisbehaviour) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitMisbehaviour) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitMisbehaviour) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ValidatorSet2) > 0 {
+		i -= len(m.ValidatorSet2)
+		copy(dAtA[i:], m.ValidatorSet2)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ValidatorSet2)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if len(m.Header2) > 0 {
+		i -= len(m.Header2)
+		copy(dAtA[i:], m.Header2)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Header2)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.ValidatorSet1) > 0 {
+		i -= len(m.ValidatorSet1)
+		copy(dAtA[i:], m.ValidatorSet1)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ValidatorSet1)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Header1) > 0 {
+		i -= len(m.Header1)
+		copy(dAtA[i:], m.Header1)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Header1)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgSubmitMisbehaviourResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgSubmitMisbehaviourResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgSubmitMisbehaviourResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.EvidenceHash) > 0 {
+		i -= len(m.EvidenceHash)
+		copy(dAtA[i:], m.EvidenceHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.EvidenceHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.FrozenHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.FrozenHeight))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -913,6 +1202,51 @@ func (m *MsgRecoverParentClientResponse) Size() (n int) {
 	_ = l
 	if m.ParentHeight != 0 {
 		n += 1 + sovTx(uint64(m.ParentHeight))
+	}
+	return n
+}
+
+func (m *MsgSubmitMisbehaviour) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Header1)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.ValidatorSet1)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Header2)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.ValidatorSet2)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgSubmitMisbehaviourResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.FrozenHeight != 0 {
+		n += 1 + sovTx(uint64(m.FrozenHeight))
+	}
+	l = len(m.EvidenceHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
 	}
 	return n
 }
@@ -1543,6 +1877,327 @@ func (m *MsgRecoverParentClientResponse) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitMisbehaviour) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitMisbehaviour: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitMisbehaviour: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Header1", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Header1 = append(m.Header1[:0], dAtA[iNdEx:postIndex]...)
+			if m.Header1 == nil {
+				m.Header1 = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidatorSet1", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ValidatorSet1 = append(m.ValidatorSet1[:0], dAtA[iNdEx:postIndex]...)
+			if m.ValidatorSet1 == nil {
+				m.ValidatorSet1 = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Header2", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Header2 = append(m.Header2[:0], dAtA[iNdEx:postIndex]...)
+			if m.Header2 == nil {
+				m.Header2 = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidatorSet2", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ValidatorSet2 = append(m.ValidatorSet2[:0], dAtA[iNdEx:postIndex]...)
+			if m.ValidatorSet2 == nil {
+				m.ValidatorSet2 = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgSubmitMisbehaviourResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgSubmitMisbehaviourResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgSubmitMisbehaviourResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field FrozenHeight", wireType)
+			}
+			m.FrozenHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.FrozenHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvidenceHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EvidenceHash = append(m.EvidenceHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.EvidenceHash == nil {
+				m.EvidenceHash = []byte{}
+			}
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

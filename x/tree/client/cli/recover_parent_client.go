@@ -51,7 +51,7 @@ func ParentClientCmd() *cobra.Command {
 		RunE:                       client.ValidateCmd,
 		SuggestionsMinimumDistance: 2,
 	}
-	cmd.AddCommand(recoverParentClientProposalCmd())
+	cmd.AddCommand(recoverParentClientProposalCmd(), lightBlockCmd())
 	return cmd
 }
 
