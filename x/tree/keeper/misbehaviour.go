@@ -53,11 +53,9 @@ func (k Keeper) submitMisbehaviour(ctx context.Context, msg *types.MsgSubmitMisb
 	if err != nil {
 		return nil, err
 	}
-	if parentIsRoot {
-		if err := k.openRootReelection(ctx, freeze); err != nil {
-			return nil, err
-		}
-	}
+	// Evidence against the root should open the virtual-L0 root re-election (DESIGN §10): NOT
+	// BUILT. The chain waits for governance to recover its parent client; the election, once
+	// built, reads the freeze (ParentClientFreeze) from its own keeper above x/tree.
 	slushtypes.Log(ctx, types.ModuleName, "parent client frozen by misbehaviour evidence", "chain_id", ev.ChainID,
 		"height", ev.Height, "evidence", hex.EncodeToString(ev.Hash), "trusted_height", trusted.Height, "parent_is_root", parentIsRoot)
 	return &types.MsgSubmitMisbehaviourResponse{FrozenHeight: ev.Height, EvidenceHash: ev.Hash},
@@ -65,16 +63,6 @@ func (k Keeper) submitMisbehaviour(ctx context.Context, msg *types.MsgSubmitMisb
 			ChainId: ev.ChainID, Height: ev.Height, HeaderHash1: ev.HeaderHash1, HeaderHash2: ev.HeaderHash2,
 			EvidenceHash: ev.Hash, TrustedHeight: trusted.Height, ParentIsRoot: parentIsRoot, Submitter: msg.Sender,
 		})
-}
-
-// openRootReelection is the hook point where evidence against the root opens the virtual-L0
-// root re-election (issue 17, DESIGN §10 "Liveness, the virtual L0"). NOT BUILT: the election
-// does not exist, so this does nothing and the chain waits for governance to recover its parent
-// client (MsgRecoverParentClient). x/tree calls no module above it and no keeper has a wiring
-// setter (issue 14), so the election, once built, either lives here or reads the freeze downward
-// (ParentClientFreeze) in its own keeper; this call is where the former would start it.
-func (k Keeper) openRootReelection(_ context.Context, _ types.ParentClientFreeze) error {
-	return nil
 }
 
 // ParentClientFreeze returns the freeze of the parent client, if misbehaviour evidence froze it
