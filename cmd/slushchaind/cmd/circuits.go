@@ -171,7 +171,7 @@ func (s circuitSpec) publicInputNames() string {
 		return "the batch statement: the hash of vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
 	}
 	if s.name == leafStepName {
-		return "the step statement: the hash of kind, child vid, child index, children root before/after, anchor height, anchor commitment"
+		return "the step statement: the hash of kind, child vid, child index, children root before/after, anchor height, anchor commitment, new commitment hash"
 	}
 	return "root commitment, root height, leaf hash, destination vid, kind"
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
 	slushtypes "github.com/slush-tree/slush/types"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -38,9 +39,13 @@ type subtreeMove struct {
 // children roots are believed and the update may carry no steps. In RECURSIVE mode its step
 // proofs must move the children root this chain accepted last to the new commitment's, one
 // proven leaf at a time, and its finalized moves must move the finalized children root to the
-// new commitment's, every leaf to a commitment a step proved. Gas for every step is charged
+// new commitment's, every leaf to a commitment a step proved, and its acceptance report must be
+// accounted for by the proven grandchildren (checkProvenReport). Gas for every step is charged
 // before any is verified; nothing is written here.
-func (k Keeper) checkSubtree(ctx context.Context, params types.Params, child types.Child, c commitment.Commitment, msg *types.MsgSubmitUpdate) (subtreeMove, error) {
+func (k Keeper) checkSubtree(
+	ctx context.Context, params types.Params, child types.Child, c commitment.Commitment, msg *types.MsgSubmitUpdate,
+	histogram acceptancetypes.Histogram,
+) (subtreeMove, error) {
 	if !params.Recursive() {
 		if len(msg.Steps) > 0 || len(msg.FinalizedMoves) > 0 {
 			return subtreeMove{}, errorsmod.Wrapf(types.ErrStepsNotAccepted, "%d steps, %d finalized moves", len(msg.Steps), len(msg.FinalizedMoves))
@@ -59,6 +64,9 @@ func (k Keeper) checkSubtree(ctx context.Context, params types.Params, child typ
 	}
 	moves, err := k.checkFinalizedMoves(ctx, child, c, msg.FinalizedMoves, proven)
 	if err != nil {
+		return subtreeMove{}, err
+	}
+	if err := k.checkProvenReport(ctx, child.Index, c.AnchorHeight, histogram, msg.Subtree, proven); err != nil {
 		return subtreeMove{}, err
 	}
 	return subtreeMove{proven: proven, finalized: moves}, nil

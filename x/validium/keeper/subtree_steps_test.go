@@ -19,6 +19,7 @@ import (
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -226,6 +227,7 @@ func (s *KeeperTestSuite) TestForgedSubtreeRefused() {
 	g.roots(s, c)
 	msg = s.updateBatches(c, 1, nil, 5)
 	msg.Steps = []types.SubtreeStep{st}
+	report(msg, 2, 5, 2) // child 1 and 1-1, both at 5
 	gas := s.env.Ctx.GasMeter().GasConsumed()
 	res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().NoError(err)
@@ -244,6 +246,7 @@ func (s *KeeperTestSuite) TestForgedSubtreeRefused() {
 	g.roots(s, c)
 	msg = s.updateBatches(c, 1, res.Commitment, 6)
 	msg.Steps, msg.FinalizedMoves = []types.SubtreeStep{st}, []types.FinalizedLeafMove{fin}
+	report(msg, 2, 6, 2)
 	res, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(2, s.provenCount(1, 1), "h1 is the finalized one; nothing older to prune")
@@ -254,6 +257,7 @@ func (s *KeeperTestSuite) TestForgedSubtreeRefused() {
 	g.roots(s, c)
 	msg = s.updateBatches(c, 1, res.Commitment, 8)
 	msg.FinalizedMoves = []types.FinalizedLeafMove{bad}
+	report(msg, 2, 6, 1, 8, 1) // 1-1's latest proven commitment is anchored at 6
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().ErrorIs(err, types.ErrUnprovenFinalized)
 	msg.FinalizedMoves[0].Previous = hash.EncodeElement(h1)
@@ -312,6 +316,60 @@ func (s *KeeperTestSuite) TestSubtreeStepsBounds() {
 			s.Require().ErrorIs(err, tc.want)
 		})
 	}
+}
+
+// TestInflatedReportRefused (issue 16): in RECURSIVE mode a child's acceptance report and subtree
+// size are bounded by its proven grandchildren — a leaf grandchild counts once, at the anchor of
+// its latest proven commitment —, so no chain can claim acceptance (finality) or election weight
+// that no proof accounts for, nor hide a proven descendant.
+func (s *KeeperTestSuite) TestInflatedReportRefused() {
+	sys, _ := s.stepKeys()
+	c := s.setupUpdates()
+	s.recursive(sys)
+	g := newGrandchildren(s)
+	st := g.step(s, sys, 1, hash.Uint64(0x11), 5, true)
+	g.roots(s, c)
+	first := s.updateBatches(c, 1, nil, 5)
+	first.Steps = []types.SubtreeStep{st}
+	report(first, 1, 5, 1) // hides 1-1
+	_, err := s.msgs.SubmitUpdate(s.env.Ctx, first)
+	s.Require().ErrorIs(err, types.ErrUnprovenReport)
+	report(first, 2, 5, 2)
+	res, err := s.msgs.SubmitUpdate(s.env.Ctx, first)
+	s.Require().NoError(err)
+
+	for _, tc := range []struct {
+		name    string
+		subtree uint64
+		buckets []uint64
+		want    error
+	}{
+		{"1-1 counted after its proven anchor", 2, []uint64{6, 2}, types.ErrUnprovenReport},
+		{"a thousand descendants", 1001, []uint64{5, 1, 6, 1000}, types.ErrUnprovenReport},
+		{"subtree size hides 1-1", 1, []uint64{6, 1}, types.ErrUnprovenReport},
+		{"own update and 1-1, each at its anchor", 2, []uint64{5, 1, 6, 1}, nil},
+	} {
+		s.Run(tc.name, func() {
+			msg := s.updateBatches(c, 1, res.Commitment, 6)
+			report(msg, tc.subtree, tc.buckets...)
+			_, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+			if tc.want == nil {
+				s.Require().NoError(err)
+				return
+			}
+			s.Require().ErrorIs(err, tc.want)
+		})
+	}
+}
+
+// report sets msg's acceptance report: subtree size b and buckets as height, count pairs.
+func report(msg *types.MsgSubmitUpdate, b uint64, buckets ...uint64) {
+	var h acceptancetypes.Histogram
+	for i := 0; i+1 < len(buckets); i += 2 {
+		h = append(h, acceptancetypes.Bucket{Height: buckets[i], Count: buckets[i+1]})
+	}
+	msg.Histogram, msg.Subtree = acceptancetypes.HistogramToProto(h), b
+	msg.NewCommitment.AcceptanceDigest = hash.EncodeElement(h.Digest())
 }
 
 // requireChildUnchanged asserts child 1 has accepted no update yet.

@@ -88,7 +88,7 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err := k.verifyBatches(ctx, params, child, msg.Batches, inputs); err != nil {
 		return nil, err
 	}
-	move, err := k.checkSubtree(ctx, params, child, fields, msg)
+	move, err := k.checkSubtree(ctx, params, child, fields, msg, histogram)
 	if err != nil {
 		return nil, err
 	}

@@ -140,4 +140,7 @@ var (
 	// ErrNonEmptyGenesis is returned, in RECURSIVE mode, for a registration whose genesis ledger,
 	// outbox or receipt root is not the empty one (THREAT-MODEL "registered supply").
 	ErrNonEmptyGenesis = errorsmod.Register(ModuleName, 59, "genesis roots must be empty")
+	// ErrUnprovenReport is returned, in RECURSIVE mode, for a child's acceptance report or subtree
+	// size that claims more than its proven grandchildren account for, or hides one of them.
+	ErrUnprovenReport = errorsmod.Register(ModuleName, 60, "acceptance report not accounted for by proven descendants")
 )
