@@ -99,6 +99,13 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 		{"transfer with a corrupt signature", &ledgertypes.MsgTransfer{Sender: sender, Op: corrupt.Bytes()}, ledgertypes.ModuleName,
 			"does not verify for this chain 1-2"},
 		{"update of child 0", &validiumtypes.MsgSubmitUpdate{Operator: sender}, validiumtypes.ModuleName, "child index 0"},
+		{"update with a step of kind 9", &validiumtypes.MsgSubmitUpdate{Operator: sender, ChildIndex: 1, NewCommitment: zeroCommitment(),
+			Steps: []validiumtypes.SubtreeStep{{Kind: 9}}}, validiumtypes.ModuleName, "kind 9"},
+		{"update with a step root = r", &validiumtypes.MsgSubmitUpdate{Operator: sender, ChildIndex: 1, NewCommitment: zeroCommitment(),
+			Steps: []validiumtypes.SubtreeStep{{Kind: 1, Index: 1, RootAfter: modulus}}}, validiumtypes.ModuleName, "root_after"},
+		{"update with a 3-sibling finalized move", &validiumtypes.MsgSubmitUpdate{Operator: sender, ChildIndex: 1, NewCommitment: zeroCommitment(),
+			FinalizedMoves: []validiumtypes.FinalizedLeafMove{{Index: 1, Commitment: make([]byte, 32), Siblings: make([][]byte, 3)}}},
+			validiumtypes.ModuleName, "3 siblings"},
 		{"registration with a 10-byte key", &validiumtypes.MsgRegisterChild{Operator: sender, VerifyingKey: make([]byte, 10)}, validiumtypes.ModuleName, "10 bytes"},
 		{"registration with a 10-byte transfer key", &validiumtypes.MsgRegisterChild{Operator: sender,
 			VerifyingKey:         make([]byte, keys.VerifyingKeySize(validiumtypes.UpdatePublicInputs)),
@@ -126,6 +133,14 @@ func TestJunkRefusedInCheckTx(t *testing.T) {
 			require.Less(t, res.GasUsed, ok.GasUsed, "refused before the ante handler ran")
 		})
 	}
+}
+
+// zeroCommitment is a well-formed commitment preimage (every element zero), so that a message's
+// other fields are what its stateless check refuses.
+func zeroCommitment() slushtypes.CommitmentFields {
+	z := func() []byte { return make([]byte, 32) }
+	return slushtypes.CommitmentFields{Vid: z(), LedgerRoot: z(), OutboxRoot: z(), ReceiptRoot: z(), ChildrenRoot: z(),
+		AnchorCommitment: z(), AcceptanceDigest: z(), OperatorKeyHash: z(), FinalizedChildrenRoot: z()}
 }
 
 // vidHex is the hex of path's vid, as ErrWrongChain prints it.

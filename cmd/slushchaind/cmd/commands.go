@@ -81,6 +81,7 @@ func genesisCommand(enc app.EncodingConfig, basics module.BasicManager) *cobra.C
 		ledgercli.RegistrationInfoCmd(home),
 		bridgecli.SetInclusionKeyCmd(home),
 		validiumcli.SetLedgerKeysCmd(home),
+		validiumcli.SetSubtreeProofsCmd(home),
 		adoptExportCmd(basics, home),
 	)
 	return cmd

@@ -68,6 +68,7 @@ func TestRootCommandBuilds(t *testing.T) {
 		{[]string{"genesis", "set-inclusion-key"}, []string{"home", "max-depth"}},
 		// x/validium
 		{[]string{"genesis", "set-ledger-keys"}, []string{"home"}},
+		{[]string{"genesis", "set-subtree-proofs"}, []string{"home"}},
 		// x/election
 		{[]string{"election", "report"}, []string{"node-p", "node-hop", "node-voter", "witness-file", "child", "seed", "key-file", "from", "chain-id"}},
 		{[]string{"election", "vote"}, []string{"node-p", "node-hop", "node-voter", "round", "candidate-operator", "candidate-key-hash", "key-file", "from"}},
