@@ -14,7 +14,6 @@ import (
 
 	"github.com/slush-tree/slush/relayer/inspect"
 	"github.com/slush-tree/slush/relayer/tree"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 //go:embed index.html
@@ -47,9 +46,9 @@ func Handler(t *tree.Tree, stall uint64) http.Handler {
 		_ = json.NewEncoder(w).Encode(struct {
 			*inspect.TreeView
 			ReadAt string `json:"read_at"`
-			// SubtreeProofs labels the mode this build's chains run (issue 16: attested).
+			// SubtreeProofs labels the mode the tree's chains run (issue 16; TreeView.SubtreeProofsLabel).
 			SubtreeProofs string `json:"subtree_proofs"`
-		}{v, time.Now().UTC().Format(time.RFC3339), validiumtypes.SubtreeProofsLabel})
+		}{v, time.Now().UTC().Format(time.RFC3339), v.SubtreeProofsLabel()})
 	})
 	return mux
 }

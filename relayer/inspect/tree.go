@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 
 	"github.com/slush-tree/slush/relayer/tree"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // TreeView is the whole tree at one moment: every chain, and what is pending (the explorer's
@@ -42,6 +43,25 @@ type ChainView struct {
 	Epoch    uint64 `json:"epoch"`
 	Operator string `json:"operator,omitempty"`
 	Stalled  bool   `json:"stalled"`
+	// SubtreeProofs is what the chain requires of its children's children roots (x/validium
+	// subtree_proofs: ATTESTED or RECURSIVE; empty if unread).
+	SubtreeProofs string `json:"subtree_proofs,omitempty"`
+}
+
+// SubtreeProofsLabel is the tree's subtree-proof label (validiumtypes.SubtreeProofsLabelOf): the
+// RECURSIVE one only if there are chains and every one runs RECURSIVE, else the ATTESTED one,
+// which proves less and says so (issue 16).
+func (v *TreeView) SubtreeProofsLabel() string {
+	mode := validiumtypes.SubtreeProofs_SUBTREE_PROOFS_ATTESTED
+	if len(v.Chains) > 0 {
+		mode = validiumtypes.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE
+	}
+	for _, c := range v.Chains {
+		if c.SubtreeProofs != validiumtypes.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE.String() {
+			mode = validiumtypes.SubtreeProofs_SUBTREE_PROOFS_ATTESTED
+		}
+	}
+	return validiumtypes.SubtreeProofsLabelOf(mode)
 }
 
 // ReadTree reads every chain of t and what the tree has pending (unreadable chains are marked,
@@ -99,6 +119,9 @@ func (c *ChainView) read(ctx context.Context, n *tree.Node) error {
 		if fin, err := n.Finality(ctx, 0); err == nil && fin.Found {
 			c.Finalized = fin.Height
 		}
+	}
+	if p, err := n.ValidiumParams(ctx, 0); err == nil {
+		c.SubtreeProofs = p.SubtreeProofs.String()
 	}
 	return nil
 }
