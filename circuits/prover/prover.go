@@ -14,6 +14,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	curve "github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend"
 	"github.com/consensys/gnark/backend/groth16"
 	groth16bn254 "github.com/consensys/gnark/backend/groth16/bn254"
 	"github.com/consensys/gnark/constraint"
@@ -24,6 +25,7 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/recursion"
 )
 
 func init() { logger.Disable() }
@@ -141,7 +143,11 @@ func VerifyProof(vk groth16.VerifyingKey, proof []byte, publicInputs []fr.Elemen
 	if err != nil {
 		return err
 	}
-	if err := groth16bn254.Verify(p, k, fr.Vector(publicInputs)); err != nil {
+	var opts []backend.VerifierOption
+	if len(k.CommitmentKeys) == 1 { // the commitment's input derived as recursion.AssertProof derives it
+		opts = append(opts, recursion.CommittedVerifierOption())
+	}
+	if err := groth16bn254.Verify(p, k, fr.Vector(publicInputs), opts...); err != nil {
 		return fmt.Errorf("%w: %v", ErrInvalidProof, err)
 	}
 	return nil
@@ -200,7 +206,11 @@ func Prove(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, assignment fr
 	if err != nil {
 		return nil, err
 	}
-	p, err := groth16.Prove(ccs, pk, full)
+	var opts []backend.ProverOption
+	if len(ccs.GetCommitments().CommitmentIndexes()) > 0 { // a step circuit: verifiable inside another
+		opts = append(opts, recursion.CommittedProverOption())
+	}
+	p, err := groth16.Prove(ccs, pk, full, opts...)
 	if err != nil {
 		return nil, err
 	}

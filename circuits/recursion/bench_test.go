@@ -158,3 +158,50 @@ func BenchmarkWrapConstraints(b *testing.B) {
 		})
 	}
 }
+
+// oneInput is a plain inner circuit with one public input (a ledger batch's shape since the
+// statement), for comparison with rangeInner, which adds a Pedersen commitment.
+type oneInput struct {
+	Public frontend.Variable `gnark:",public"`
+	Secret frontend.Variable
+}
+
+func (c *oneInput) Define(api frontend.API) error {
+	api.AssertIsEqual(api.Add(c.Secret, 1), c.Public)
+	return nil
+}
+
+// BenchmarkCommittedVerifierConstraints compiles the fixed-key verifier of a one-input proof
+// without and with one Pedersen commitment (a step proof's shape): what verifying a step proof
+// inside a node step costs over verifying a ledger batch proof (compile only, seconds):
+//
+//	go test -run '^$' -bench BenchmarkCommittedVerifierConstraints -benchtime 1x ./circuits/recursion/
+func BenchmarkCommittedVerifierConstraints(b *testing.B) {
+	logger.Disable()
+	for _, inner := range []struct {
+		name    string
+		circuit frontend.Circuit
+	}{{"plain", &oneInput{}}, {"committed", &rangeInner{}}} {
+		b.Run(inner.name, func(b *testing.B) {
+			ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, inner.circuit)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, vk, err := groth16.Setup(ccs)
+			if err != nil {
+				b.Fatal(err)
+			}
+			key, err := NewFixedKey(vk)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := 0; i < b.N; i++ {
+				outer, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &committedOuter{Proof: PlaceholderProof(key), key: key})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(outer.GetNbConstraints()), "constraints")
+			}
+		})
+	}
+}

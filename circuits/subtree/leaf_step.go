@@ -68,6 +68,7 @@ func NewLeafStep(key recursion.FixedKey, p ledger.Params) *LeafStep {
 	return &LeafStep{
 		Entries: make([]frontend.Variable, p.BatchSize),
 		Used:    make([]frontend.Variable, p.BatchSize),
+		Proof:   recursion.PlaceholderProof(key),
 		key:     key,
 		genesis: ledger.EmptyRoots(p),
 	}

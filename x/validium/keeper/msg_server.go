@@ -22,6 +22,11 @@ func NewMsgServerImpl(k *Keeper) types.MsgServer { return msgServer{Keeper: k} }
 
 // UpdateParams replaces the params; only the governance authority may call it.
 func (m msgServer) UpdateParams(ctx context.Context, msg *types.MsgUpdateParams) (*types.MsgUpdateParamsResponse, error) {
+	if msg.Authority == m.authority && msg.Params.Recursive() {
+		if err := m.checkRecursiveSwitch(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if err := paramsupdate.Apply(ctx, m.Params, m.authority, msg.Authority, msg.Params, types.ErrInvalidSigner); err != nil {
 		return nil, err
 	}

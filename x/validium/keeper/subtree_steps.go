@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
@@ -215,13 +216,23 @@ func (k Keeper) checkFinalizedMoves(ctx context.Context, child types.Child, c co
 		if got := smt.ComputeRoot(smt.LeafHash(before), uint64(m.Index), m.Siblings); !got.Equal(&root) {
 			return nil, errorsmod.Wrapf(types.ErrUnprovenFinalized, "finalized move %d does not start at the held root", i)
 		}
-		ok, err := k.isProven(ctx, child.Index, m, proven)
+		anchor, ok, err := k.provenAnchor(ctx, child.Index, m.Index, m.Commitment, proven)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, errorsmod.Wrapf(types.ErrUnprovenFinalized, "finalized move %d: no step proved grandchild %d's commitment %X",
 				i, m.Index, hash.EncodeElement(m.Commitment))
+		}
+		if m.HadPrevious { // finality never moves back (DESIGN §6)
+			prev, known, err := k.provenAnchor(ctx, child.Index, m.Index, m.Previous, proven)
+			if err != nil {
+				return nil, err
+			}
+			if known && anchor < prev {
+				return nil, errorsmod.Wrapf(types.ErrUnprovenFinalized, "finalized move %d: grandchild %d's finality moves back from root height %d to %d",
+					i, m.Index, prev, anchor)
+			}
 		}
 		root = smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(m.Index, m.Commitment)), uint64(m.Index), m.Siblings)
 		moves[i] = m
@@ -233,16 +244,20 @@ func (k Keeper) checkFinalizedMoves(ctx context.Context, child types.Child, c co
 	return moves, nil
 }
 
-// isProven reports whether a step proved m's commitment for its grandchild: in this update, or
-// in an earlier one whose record is kept.
-func (k Keeper) isProven(ctx context.Context, index uint32, m types.FinalizedMove, proven []provenLeaf) (bool, error) {
-	key := hash.EncodeElement(m.Commitment)
+// provenAnchor is the anchor of grandchild's commitment h if a step proved it — in this update,
+// or in an earlier one whose record is kept —, and whether one did.
+func (k Keeper) provenAnchor(ctx context.Context, index uint32, grandchild uint8, h fr.Element, proven []provenLeaf) (uint64, bool, error) {
+	key := hash.EncodeElement(h)
 	for _, p := range proven {
-		if p.index == uint32(m.Index) && string(p.leaf) == string(key) {
-			return true, nil
+		if p.index == uint32(grandchild) && string(p.leaf) == string(key) {
+			return p.anchor, true, nil
 		}
 	}
-	return k.ProvenLeaves.Has(ctx, collections.Join3(index, uint32(m.Index), key))
+	anchor, err := k.ProvenLeaves.Get(ctx, collections.Join3(index, uint32(grandchild), key))
+	if errors.Is(err, collections.ErrNotFound) {
+		return 0, false, nil
+	}
+	return anchor, err == nil, err
 }
 
 // recordSubtree stores an accepted update's proven commitments, then, for each finalized move,
@@ -286,6 +301,28 @@ func (k Keeper) pruneProven(ctx context.Context, index, grandchild uint32, ancho
 		}
 	}
 	return nil
+}
+
+// checkRecursiveSwitch refuses to turn RECURSIVE mode on while a child's accepted children root
+// holds leaves: steps would start from commitments this chain only believed (ATTESTED mode), and
+// a step proves a move from its old commitment, not that commitment. Switch at genesis, or while
+// no child has children (at most 255 children are read).
+func (k Keeper) checkRecursiveSwitch(ctx context.Context) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil || params.Recursive() {
+		return err
+	}
+	empty := commitment.EmptyChildrenRoot()
+	return k.Children.Walk(ctx, nil, func(index uint32, c types.Child) (bool, error) {
+		root, err := decodeRoot(c.ChildrenRoot, "children_root")
+		if err != nil {
+			return true, err
+		}
+		if !root.Equal(&empty) {
+			return true, errorsmod.Wrapf(types.ErrInvalidParams, "RECURSIVE subtree proofs: child %d already holds children its proofs never covered; switch at genesis", index)
+		}
+		return false, nil
+	})
 }
 
 // decodeRoot reads a stored children root; empty is the empty children SMT.

@@ -418,3 +418,60 @@ func (s *KeeperTestSuite) TestRegisteredSupplyRefused() {
 	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
 	s.Require().NoError(register(funded), "attested mode believes the registering operator")
 }
+
+// TestFinalityNeverMovesBack: a finalized move may not take a grandchild's finalized leaf to a
+// proven commitment anchored below the one it held, even within one update (pruning drops older
+// commitments only once the update is recorded).
+func (s *KeeperTestSuite) TestFinalityNeverMovesBack() {
+	sys, _ := s.stepKeys()
+	c := s.setupUpdates()
+	s.recursive(sys)
+	g := newGrandchildren(s)
+	h1, h2 := hash.Uint64(0x11), hash.Uint64(0x12)
+	first := g.step(s, sys, 1, h1, 5, true)
+	g.roots(s, c)
+	msg := s.updateBatches(c, 1, nil, 5)
+	msg.Steps = []types.SubtreeStep{first}
+	report(msg, 2, 5, 2)
+	res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+	s.Require().NoError(err)
+
+	st := g.step(s, sys, 1, h2, 6, false)
+	forward := g.finalize(s, 1, nil, h2)
+	back := g.finalize(s, 1, hash.EncodeElement(h2), h1)
+	g.roots(s, c)
+	msg = s.updateBatches(c, 1, res.Commitment, 6)
+	msg.Steps, msg.FinalizedMoves = []types.SubtreeStep{st}, []types.FinalizedLeafMove{forward, back}
+	report(msg, 2, 6, 2)
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
+	s.Require().ErrorIs(err, types.ErrUnprovenFinalized)
+	s.Require().ErrorContains(err, "moves back")
+}
+
+// TestRecursiveSwitchNeedsNoGrandchildren: governance may turn RECURSIVE mode on only while no
+// child's accepted children root holds a leaf (those leaves were believed, never proven).
+func (s *KeeperTestSuite) TestRecursiveSwitchNeedsNoGrandchildren() {
+	sys, _ := s.stepKeys()
+	c := s.setupUpdates()
+	p, err := s.keeper.Params.Get(s.env.Ctx)
+	s.Require().NoError(err)
+	p.SubtreeProofs, p.LeafStepKey = types.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE, sys.vk
+	update := &types.MsgUpdateParams{Authority: s.keeper.GetAuthority(), Params: p}
+
+	g := newGrandchildren(s)
+	s.Require().NoError(g.tree.SetChild(1, hash.Uint64(0x11))) // believed in ATTESTED mode
+	g.roots(s, c)
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.updateBatches(c, 1, nil, 5))
+	s.Require().NoError(err)
+	_, err = s.msgs.UpdateParams(s.env.Ctx, update)
+	s.Require().ErrorIs(err, types.ErrInvalidParams)
+	s.Require().ErrorContains(err, "child 1")
+
+	s.SetupTest() // a chain whose children have no children yet
+	s.setupUpdates()
+	_, err = s.msgs.UpdateParams(s.env.Ctx, update)
+	s.Require().NoError(err)
+	got, err := s.keeper.Params.Get(s.env.Ctx)
+	s.Require().NoError(err)
+	s.Require().True(got.Recursive())
+}
