@@ -140,10 +140,10 @@ type Options struct {
 }
 
 // IsVerifyingKey reports whether a bytes field holds a circuit verifying key (named
-// `verifying_key` or `..._verifying_key`), which Hex summarises.
+// `verifying_key`, `..._verifying_key`, or x/validium's `leaf_step_key`), which Hex summarises.
 func IsVerifyingKey(fd protoreflect.FieldDescriptor) bool {
 	name := string(fd.Name())
-	return name == "verifying_key" || strings.HasSuffix(name, "_verifying_key")
+	return name == "verifying_key" || strings.HasSuffix(name, "_verifying_key") || name == "leaf_step_key"
 }
 
 // KeySummary is how Hex prints a verifying key: its length and the sha256 of its bytes, in hex

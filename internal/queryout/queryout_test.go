@@ -72,6 +72,9 @@ func TestHexRendering(t *testing.T) {
 			Bond: sdk.NewCoin("stake", math.NewInt(5))},
 		History: []validiumtypes.HistoryEntry{{RootHeight: 4, Commitment: hash}},
 	})
+	params, paramsMD := autocliJSON(t, &validiumtypes.QueryParamsResponse{Params: validiumtypes.Params{
+		LeafStepKey: vk, SubtreeProofs: validiumtypes.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE, MinChildBond: sdk.NewCoin("stake", math.NewInt(1)),
+	}})
 	for _, c := range []struct {
 		name     string
 		in       []byte
@@ -95,6 +98,10 @@ func TestHexRendering(t *testing.T) {
 		{"child, full keys", child, childMD, queryout.Options{FullKeys: true}, []string{
 			`"verifying_key": "` + hex.EncodeToString(vk) + `"`,
 		}, []string{"sha256"}},
+		{"params, the leaf step key summarised", params, paramsMD, queryout.Options{}, []string{
+			`"leaf_step_key": {` + "\n" + `      "bytes": 1000,` + "\n" + `      "sha256": "` + hex.EncodeToString(vkSum[:]) + `"`,
+			`"subtree_proofs": "SUBTREE_PROOFS_RECURSIVE"`,
+		}, []string{hex.EncodeToString(vk[:64])}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			d, err := queryout.Parse(c.in)
