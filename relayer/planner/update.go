@@ -10,6 +10,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/replay"
 	"github.com/slush-tree/slush/relayer/tree"
@@ -165,6 +167,9 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		return nil, err
 	}
 	ends = replay.EndsUpTo(ends, pos, target.LogLength)
+	if err := checkSubtreeUnproven(params, child, target); err != nil {
+		return nil, fmt.Errorf("%s on %s: %w", c.Name, p.Name, err)
+	}
 
 	routed, err := pl.routedUp(ctx, c, p, hc, hp)
 	if err != nil {
@@ -210,4 +215,29 @@ func (pl *Planner) transferCircuit(name string, child validiumtypes.Child) (bool
 		return false, fmt.Errorf("%s registered another transfer verifying key than keys_dir/ledger-transfer.vk", name)
 	}
 	return true, nil
+}
+
+// errStepsNotProven says the parent runs RECURSIVE subtree proofs and the update moves the
+// child's children roots, which would need step proofs this relayer does not make yet (issue 16).
+var errStepsNotProven = errors.New("the parent requires subtree step proofs (x/validium subtree_proofs RECURSIVE) " +
+	"for the child's children roots, and this relayer proves none yet (docs/PROTOCOL.md \"Validity all the way up\")")
+
+// checkSubtreeUnproven refuses, before any proving, an update the parent would refuse for its
+// missing steps: under a RECURSIVE parent, one whose children root or finalized children root
+// moved since the parent's record (a chain whose children never update needs no step).
+func checkSubtreeUnproven(params validiumtypes.Params, child validiumtypes.Child, target treetypes.OwnCommitment) error {
+	if !params.Recursive() {
+		return nil
+	}
+	same := func(held, now []byte) bool {
+		if len(held) == 0 { // nothing accepted yet: the empty SMT
+			empty := commitment.EmptyChildrenRoot()
+			held = hash.EncodeElement(empty)
+		}
+		return bytes.Equal(held, now)
+	}
+	if !same(child.ChildrenRoot, target.Fields.ChildrenRoot) || !same(child.FinalizedChildrenRoot, target.Fields.FinalizedChildrenRoot) {
+		return errStepsNotProven
+	}
+	return nil
 }
