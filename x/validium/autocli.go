@@ -63,6 +63,14 @@ the message was not routed through here. Use it when 'bridge track' says a messa
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "message_hash"}},
 				},
 				{
+					RpcMethod: "ProvenLeaves", Use: "proven-leaves [child-index] [index]", Short: "List the proven commitments of a grandchild its parent may still finalize",
+					Long: `Lists the commitments of grandchild <index> under child <child-index> that step proofs proved
+(RECURSIVE subtree proofs): the only ones the child's finalized children root may hold. NotFound
+when there are none (ATTESTED mode records none).`,
+					Example:        "slushchaind q validium proven-leaves 1 2 --node tcp://127.0.0.1:26600",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "index"}},
+				},
+				{
 					RpcMethod: "PendingRoutes", Use: "pending-routes", Short: "List the routed messages this chain passes up or has queued down",
 					Long:    `Lists the routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN) and not yet seen delivered, at most --limit (0: 100): what the relayer still has to carry. 'relayer pending' shows them for the whole tree.`,
 					Example: "slushchaind q validium pending-routes --node tcp://127.0.0.1:26600",

@@ -131,6 +131,30 @@ func (q queryServer) Exit(ctx context.Context, req *types.QueryExitRequest) (*ty
 	return &types.QueryExitResponse{Opening: o}, nil
 }
 
+// ProvenLeaves returns the commitments step proofs proved for a grandchild that its parent may
+// still finalize (issue 16); NotFound when there are none.
+func (q queryServer) ProvenLeaves(ctx context.Context, req *types.QueryProvenLeavesRequest) (*types.QueryProvenLeavesResponse, error) {
+	for _, index := range []uint32{req.GetChildIndex(), req.GetIndex()} {
+		if err := types.CheckChildIndex(index); err != nil {
+			return nil, slushtypes.InvalidArgument("%v", err)
+		}
+	}
+	var leaves []types.ProvenLeaf
+	rng := collections.NewSuperPrefixedTripleRange[uint32, uint32, []byte](req.ChildIndex, req.Index)
+	err := q.k.ProvenLeaves.Walk(ctx, rng, func(key collections.Triple[uint32, uint32, []byte], anchor uint64) (bool, error) {
+		leaves = append(leaves, types.ProvenLeaf{ChildIndex: key.K1(), Index: key.K2(), Commitment: key.K3(), AnchorHeight: anchor})
+		return len(leaves) >= types.MaxProvenLeavesPerGrandchild, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(leaves) == 0 {
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrUnknownChild,
+			"no proven commitment of grandchild %d under child %d (RECURSIVE subtree proofs record them)", req.Index, req.ChildIndex))
+	}
+	return &types.QueryProvenLeavesResponse{Leaves: leaves}, nil
+}
+
 // Route returns this chain's fallback-route record of a message.
 func (q queryServer) Route(ctx context.Context, req *types.QueryRouteRequest) (*types.QueryRouteResponse, error) {
 	if err := slushtypes.CheckHashArg("message hash", req.GetMessageHash()); err != nil {

@@ -39,5 +39,13 @@ func (s *KeeperTestSuite) TestQueryMissingRecords() {
 			_, err := s.query.Route(ctx, &types.QueryRouteRequest{MessageHash: []byte{0x27, 0xfa}})
 			return err
 		}, Code: codes.InvalidArgument, Text: "got 2 bytes"},
+		{Name: "the proven commitments of a grandchild without any", Query: func() error {
+			_, err := s.query.ProvenLeaves(ctx, &types.QueryProvenLeavesRequest{ChildIndex: 1, Index: 2})
+			return err
+		}, Code: codes.NotFound, Text: "no proven commitment of grandchild 2 under child 1"},
+		{Name: "the proven commitments of grandchild 0", Query: func() error {
+			_, err := s.query.ProvenLeaves(ctx, &types.QueryProvenLeavesRequest{ChildIndex: 1, Index: 0})
+			return err
+		}, Code: codes.InvalidArgument, Text: "child index 0"},
 	})
 }

@@ -264,6 +264,9 @@ func (s *KeeperTestSuite) TestForgedSubtreeRefused() {
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().NoError(err)
 	s.Require().Equal(1, s.provenCount(1, 1), "h1 pruned once h2 is finalized")
+	proven, err := s.query.ProvenLeaves(s.env.Ctx, &types.QueryProvenLeavesRequest{ChildIndex: 1, Index: 1})
+	s.Require().NoError(err)
+	s.Require().Equal([]types.ProvenLeaf{{ChildIndex: 1, Index: 1, Commitment: hash.EncodeElement(h2), AnchorHeight: 6}}, proven.Leaves)
 
 	exported, err := s.keeper.ExportGenesis(s.env.Ctx)
 	s.Require().NoError(err)
