@@ -31,6 +31,8 @@
 # chain. Read only when a chain is first initialized: SLUSH_DEPOSITS, space-separated
 # PATH:OWNER:ASSET:AMOUNT genesis ledger deposits (OWNER from `slushchaind ledger owner`), and
 # SLUSH_FORCED_OP_DEADLINE, x/validium's forced_op_deadline (root heights) on every chain.
+# SLUSH_RELAYER_NO_CLAIMS=1: the relayer started next claims and confirms nothing (messages
+# travel by the fallback route once their deadline passes).
 set -euo pipefail
 
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -388,6 +390,7 @@ write_tree_toml() {
     echo "log_file = \"$relayer_log\""
     echo "log_max_mb = 20"
     echo "log_keep = 3"
+    if [ "${SLUSH_RELAYER_NO_CLAIMS:-0}" = 1 ]; then echo "no_claims = true"; fi # claims and confirmations left to nobody
     while read -r path; do
       withheld "$path" && continue
       i=$(index_of "$path")

@@ -33,6 +33,10 @@ type Config struct {
 	LogFile  string `toml:"log_file"`
 	LogMaxMB int    `toml:"log_max_mb"`
 	LogKeep  int    `toml:"log_keep"`
+	// NoClaims leaves claims and confirmations to nobody: every message then travels by the
+	// fallback route once its deadline passes (DESIGN §7.5). For tests of that path, and for a
+	// relayer that serves only updates, syncs, routes and forced operations (default false).
+	NoClaims bool `toml:"no_claims"`
 	// Chains are the tree's chains, one per path.
 	Chains []ChainConfig `toml:"chain"`
 }

@@ -48,6 +48,11 @@ func TestParse(t *testing.T) {
 	require.Equal(t, uint64(DefaultGasLimit), cfg.GasLimit, "default")
 	require.Len(t, cfg.Chains, 3)
 	require.Equal(t, ChainConfig{Path: "1-2", ChainID: "slush-1-2", RPC: "tcp://127.0.0.1:26620", Home: "/abs/slush-1-2", Key: "operator"}, cfg.Chains[2])
+	require.False(t, cfg.NoClaims, "claims by default")
+
+	cfg, err = Parse([]byte("no_claims = true\n" + localnetConfig))
+	require.NoError(t, err)
+	require.True(t, cfg.NoClaims)
 }
 
 func TestParseConfigRejects(t *testing.T) {

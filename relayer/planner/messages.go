@@ -13,7 +13,7 @@ import (
 )
 
 // Messages reads every chain's pending messages once and plans the message jobs: routes
-// down, claims, confirmations and the children's forced operations.
+// down, claims and confirmations (unless no_claims), and the children's forced operations.
 func (pl *Planner) Messages(ctx context.Context) []Job {
 	pending := map[string]*chainclient.Pending{}
 	for _, name := range pl.tree.Names() {
@@ -29,8 +29,12 @@ func (pl *Planner) Messages(ctx context.Context) []Job {
 		pl.tasks.Succeed(key)
 		pending[name] = pend
 	}
+	plans := []func(context.Context, map[string]*chainclient.Pending) []Job{pl.planRoutes}
+	if !pl.noClaims {
+		plans = append(plans, pl.planClaims, pl.planConfirms)
+	}
 	var jobs []Job
-	for _, plan := range []func(context.Context, map[string]*chainclient.Pending) []Job{pl.planRoutes, pl.planClaims, pl.planConfirms} {
+	for _, plan := range plans {
 		if ctx.Err() != nil {
 			return nil
 		}

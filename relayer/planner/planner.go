@@ -47,10 +47,12 @@ type Planner struct {
 	prover   *proving.Prover
 	tasks    Tasks
 	gasLimit uint64
+	noClaims bool
 	log      *slog.Logger
 }
 
-// New plans over t, proving with p; gasLimit is the configured base gas limit.
-func New(t *tree.Tree, p *proving.Prover, tasks Tasks, gasLimit uint64, log *slog.Logger) *Planner {
-	return &Planner{tree: t, prover: p, tasks: tasks, gasLimit: gasLimit, log: log}
+// New plans over t, proving with p; gasLimit is the configured base gas limit; noClaims leaves
+// claims and confirmations to nobody (config no_claims).
+func New(t *tree.Tree, p *proving.Prover, tasks Tasks, gasLimit uint64, noClaims bool, log *slog.Logger) *Planner {
+	return &Planner{tree: t, prover: p, tasks: tasks, gasLimit: gasLimit, noClaims: noClaims, log: log}
 }
