@@ -73,6 +73,9 @@ import (
 	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/slush-tree/slush/app/encoding"
+	"github.com/slush-tree/slush/app/upgrades"
+	"github.com/slush-tree/slush/app/upgrades/validium_consensus"
+	"github.com/slush-tree/slush/app/valset"
 	"github.com/slush-tree/slush/x/acceptance"
 	acceptancekeeper "github.com/slush-tree/slush/x/acceptance/keeper"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
@@ -192,6 +195,7 @@ func New(
 	}
 	app.initKeepers(appOpts, logger)
 	app.initModuleManager(enc)
+	app.setUpgradeHandlers()
 
 	app.MountKVStores(keys)
 	app.SetInitChainer(app.InitChainer)
@@ -268,7 +272,10 @@ func (app *App) initModuleManager(enc EncodingConfig) {
 		genutil.NewAppModule(app.AccountKeeper, app.StakingKeeper, app, enc.TxConfig),
 		auth.NewAppModule(cdc, app.AccountKeeper, nil, nil),
 		bank.NewAppModule(cdc, app.BankKeeper, app.AccountKeeper, nil),
-		staking.NewAppModule(cdc, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, nil),
+		// the one module that returns validator updates: x/staking's until the root is under
+		// validium consensus, then the operator alone (DESIGN §10, app/valset)
+		valset.NewStakingModule(staking.NewAppModule(cdc, app.StakingKeeper, app.AccountKeeper, app.BankKeeper, nil),
+			app.StakingKeeper, app.TreeKeeper, app.UpgradeKeeper, validium_consensus.UpgradeName),
 		mint.NewAppModule(cdc, app.MintKeeper, app.AccountKeeper, nil, nil),
 		distr.NewAppModule(cdc, app.DistrKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, nil),
 		slashing.NewAppModule(cdc, app.SlashingKeeper, app.AccountKeeper, app.BankKeeper, app.StakingKeeper, nil, app.interfaceRegistry),
@@ -301,7 +308,8 @@ func (app *App) initModuleManager(enc EncodingConfig) {
 		upgradetypes.ModuleName, consensustypes.ModuleName, treetypes.ModuleName, ledgertypes.ModuleName,
 		acceptancetypes.ModuleName, bridgetypes.ModuleName, validiumtypes.ModuleName, electiontypes.ModuleName,
 	}
-	app.ModuleManager.SetOrderInitGenesis(genesisOrder...)
+	// x/tree first: the staking wrapper's InitGenesis reads whether the root is under validium consensus
+	app.ModuleManager.SetOrderInitGenesis(append([]string{treetypes.ModuleName}, without(genesisOrder, treetypes.ModuleName)...)...)
 	app.ModuleManager.SetOrderExportGenesis(genesisOrder...)
 
 	app.configurator = module.NewConfigurator(app.appCodec, app.MsgServiceRouter(), app.GRPCQueryRouter())
@@ -316,13 +324,37 @@ func (app *App) initModuleManager(enc EncodingConfig) {
 	reflectionv1.RegisterReflectionServiceServer(app.GRPCQueryRouter(), reflectionSvc)
 }
 
+// without returns names without name.
+func without(names []string, name string) []string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if n != name {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Upgrades are the software upgrades this binary can apply (gaia's app/upgrades layout). A
+// handler stays registered for good: x/upgrade refuses to start a binary that lacks the handler
+// of the last applied plan, and refuses blocks while a plan whose handler it has is pending.
+var Upgrades = []upgrades.Upgrade{validium_consensus.Upgrade}
+
+// setUpgradeHandlers registers every upgrade's handler; none adds a store, so no store loader is set.
+func (app *App) setUpgradeHandlers() {
+	keepers := upgrades.Keepers{TreeKeeper: app.TreeKeeper}
+	for _, u := range Upgrades {
+		app.UpgradeKeeper.SetUpgradeHandler(u.UpgradeName, u.CreateUpgradeHandler(app.ModuleManager, app.configurator, keepers))
+	}
+}
+
 func (app *App) setAnteHandler() {
 	anteHandler, err := newAnteHandler(ante.HandlerOptions{
 		AccountKeeper:   app.AccountKeeper,
 		BankKeeper:      app.BankKeeper,
 		SignModeHandler: app.txConfig.SignModeHandler(),
 		SigGasConsumer:  ante.DefaultSigVerificationGasConsumer,
-	}, app.LedgerKeeper)
+	}, app.LedgerKeeper, app.TreeKeeper)
 	if err != nil {
 		panic(fmt.Errorf("failed to create ante handler: %w", err))
 	}
@@ -335,10 +367,15 @@ func (app *App) PreBlocker(ctx sdk.Context, _ *abci.RequestFinalizeBlock) (*sdk.
 }
 
 // BeginBlocker runs every module's BeginBlock; a process's first block, and any block after the
-// mode changed, also logs the subtree proof mode (validiumtypes.SubtreeProofsLabelOf).
+// mode changed, also logs the subtree proof mode (validiumtypes.SubtreeProofsLabelOf). Under
+// validium consensus the commit's votes are hidden from the modules (valset.BeginBlockContext).
 func (app *App) BeginBlocker(ctx sdk.Context) (sdk.BeginBlock, error) {
 	if params, err := app.ValidiumKeeper.Params.Get(ctx); err == nil {
 		app.logSubtreeMode(ctx, params.SubtreeProofs)
+	}
+	ctx, err := valset.BeginBlockContext(ctx, app.TreeKeeper)
+	if err != nil {
+		return sdk.BeginBlock{}, err
 	}
 	return app.ModuleManager.BeginBlock(ctx)
 }

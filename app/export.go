@@ -7,14 +7,16 @@ import (
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
 	servertypes "github.com/cosmos/cosmos-sdk/server/types"
-	"github.com/cosmos/cosmos-sdk/x/staking"
+
+	"github.com/slush-tree/slush/app/valset"
 )
 
 // errZeroHeightExport explains why `export --for-zero-height` is refused.
 var errZeroHeightExport = errors.New("export --for-zero-height is not supported by slushchaind: " +
 	"export at a height and start the new chain with initial_height set instead (docs/ARCHITECTURE.md)")
 
-// ExportAppStateAndValidators exports the state of every module and the validator set,
+// ExportAppStateAndValidators exports the state of every module and the validator set (the
+// root operator alone under validium consensus, DESIGN §10),
 // e.g. for `slushchaind export` or for restarting a chain under a new operator (DESIGN §9).
 func (app *App) ExportAppStateAndValidators(forZeroHeight bool, _, modulesToExport []string) (servertypes.ExportedApp, error) {
 	if forZeroHeight {
@@ -29,7 +31,7 @@ func (app *App) ExportAppStateAndValidators(forZeroHeight bool, _, modulesToExpo
 	if err != nil {
 		return servertypes.ExportedApp{}, err
 	}
-	validators, err := staking.WriteValidators(ctx, app.StakingKeeper)
+	validators, err := valset.GenesisValidators(ctx, app.StakingKeeper, app.TreeKeeper)
 	if err != nil {
 		return servertypes.ExportedApp{}, err
 	}

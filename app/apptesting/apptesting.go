@@ -1,10 +1,11 @@
-// Package apptesting builds in-process Slush apps for tests: a fixed validator, funded
+// Package apptesting builds in-process Slush apps for tests: fixed validators, funded
 // accounts with fixed keys, and blocks driven through FinalizeBlock/Commit at fixed times.
 package apptesting
 
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
+	cryptoenc "github.com/cometbft/cometbft/crypto/encoding"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 	cmttypes "github.com/cometbft/cometbft/types"
 	dbm "github.com/cosmos/cosmos-db"
@@ -24,10 +26,12 @@ import (
 	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/codec"
 	"github.com/cosmos/cosmos-sdk/crypto/keys/secp256k1"
+	servertypes "github.com/cosmos/cosmos-sdk/server/types"
 	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 	authtypes "github.com/cosmos/cosmos-sdk/x/auth/types"
 	banktypes "github.com/cosmos/cosmos-sdk/x/bank/types"
+	stakingtypes "github.com/cosmos/cosmos-sdk/x/staking/types"
 
 	"github.com/slush-tree/slush/app"
 )
@@ -59,7 +63,15 @@ func NewChain(t testing.TB, identity treetypes.TreeIdentity, nAccounts int) *Cha
 // NewChainWithGenesis is NewChain with a genesis edit (e.g. the ledger's shape and deposits).
 func NewChainWithGenesis(t testing.TB, identity treetypes.TreeIdentity, nAccounts int, edit GenesisEdit) *Chain {
 	t.Helper()
-	require.Positive(t, nAccounts, "the genesis validator is delegated by account 0")
+	return NewChainWithValidators(t, identity, nAccounts, 1, edit)
+}
+
+// NewChainWithValidators is NewChainWithGenesis with nValidators genesis validators (keys
+// ValidatorKey(chainID, i)), each of power 1 and delegated by account 0.
+func NewChainWithValidators(t testing.TB, identity treetypes.TreeIdentity, nAccounts, nValidators int, edit GenesisEdit) *Chain {
+	t.Helper()
+	require.Positive(t, nAccounts, "the genesis validators are delegated by account 0")
+	require.Positive(t, nValidators)
 	chainID := identity.ConventionalChainID()
 	slushApp := newApp(t, chainID)
 	c := &Chain{T: t, App: slushApp, ChainID: chainID}
@@ -67,7 +79,7 @@ func NewChainWithGenesis(t testing.TB, identity treetypes.TreeIdentity, nAccount
 	for i := range c.Accounts {
 		c.Accounts[i] = secp256k1.GenPrivKeyFromSecret([]byte{byte(i), 's', 'l', 'u', 's', 'h'})
 	}
-	c.Genesis = c.genesisState(identity)
+	c.Genesis = c.genesisState(identity, nValidators)
 	if edit != nil {
 		edit(c.App.AppCodec(), c.Genesis)
 	}
@@ -102,11 +114,21 @@ func newApp(t testing.TB, chainID string) *app.App {
 		simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(chainID))
 }
 
-// genesisState is the default genesis with one fixed validator, the funded accounts and identity.
-func (c *Chain) genesisState(identity treetypes.TreeIdentity) map[string]json.RawMessage {
-	valKey := cmted25519.GenPrivKeyFromSecret([]byte("slush-validator-" + c.ChainID))
-	val := cmttypes.NewValidator(valKey.PubKey(), 1)
-	valSet := cmttypes.NewValidatorSet([]*cmttypes.Validator{val})
+// ValidatorKey is the fixed consensus key of a test chain's genesis validator i.
+func ValidatorKey(chainID string, i int) cmted25519.PrivKey {
+	if i == 0 {
+		return cmted25519.GenPrivKeyFromSecret([]byte("slush-validator-" + chainID))
+	}
+	return cmted25519.GenPrivKeyFromSecret([]byte(fmt.Sprintf("slush-validator-%s-%d", chainID, i)))
+}
+
+// genesisState is the default genesis with nValidators fixed validators, the funded accounts and identity.
+func (c *Chain) genesisState(identity treetypes.TreeIdentity, nValidators int) map[string]json.RawMessage {
+	vals := make([]*cmttypes.Validator, nValidators)
+	for i := range vals {
+		vals[i] = cmttypes.NewValidator(ValidatorKey(c.ChainID, i).PubKey(), 1)
+	}
+	valSet := cmttypes.NewValidatorSet(vals)
 
 	accs := make([]authtypes.GenesisAccount, len(c.Accounts))
 	balances := make([]banktypes.Balance, len(c.Accounts))
@@ -118,6 +140,7 @@ func (c *Chain) genesisState(identity treetypes.TreeIdentity) map[string]json.Ra
 	cdc := c.App.AppCodec()
 	gs, err := simtestutil.GenesisStateWithValSet(cdc, c.App.DefaultGenesis(), valSet, accs, balances...)
 	require.NoError(c.T, err)
+	c.fundBondedPool(cdc, gs, nValidators)
 
 	tgs := treetypes.DefaultGenesisState()
 	tgs.Identity = identity
@@ -125,20 +148,59 @@ func (c *Chain) genesisState(identity treetypes.TreeIdentity) map[string]json.Ra
 	return gs
 }
 
+// fundBondedPool gives the bonded pool every validator's bond: GenesisStateWithValSet counts each
+// in the supply but funds the pool with one only.
+func (c *Chain) fundBondedPool(cdc codec.Codec, gs map[string]json.RawMessage, nValidators int) {
+	var bank banktypes.GenesisState
+	cdc.MustUnmarshalJSON(gs[banktypes.ModuleName], &bank)
+	pool := authtypes.NewModuleAddress(stakingtypes.BondedPoolName).String()
+	for i, b := range bank.Balances {
+		if b.Address == pool {
+			bank.Balances[i].Coins = sdk.NewCoins(sdk.NewCoin(sdk.DefaultBondDenom, sdk.DefaultPowerReduction.MulRaw(int64(nValidators))))
+		}
+	}
+	gs[banktypes.ModuleName] = cdc.MustMarshalJSON(&bank)
+}
+
 // InitChain runs InitChain with appState and commits the genesis block.
 func (c *Chain) InitChain(appState map[string]json.RawMessage) {
 	c.T.Helper()
+	_, err := c.InitChainWithValidators(appState, []abci.ValidatorUpdate{})
+	require.NoError(c.T, err)
+}
+
+// InitChainWithValidators runs InitChain with appState and the genesis file's validators, as
+// CometBFT sends them (the app must return the same set), and returns the app's answer.
+func (c *Chain) InitChainWithValidators(appState map[string]json.RawMessage, validators []abci.ValidatorUpdate) (*abci.ResponseInitChain, error) {
+	c.T.Helper()
 	stateBytes, err := json.Marshal(appState)
 	require.NoError(c.T, err)
-	_, err = c.App.InitChain(&abci.RequestInitChain{
+	return c.App.InitChain(&abci.RequestInitChain{
 		ChainId:         c.ChainID,
 		Time:            GenesisTime,
-		Validators:      []abci.ValidatorUpdate{},
+		Validators:      validators,
 		ConsensusParams: simtestutil.DefaultConsensusParams,
 		AppStateBytes:   stateBytes,
 		InitialHeight:   1,
 	})
-	require.NoError(c.T, err)
+}
+
+// NewChainFromExport builds an app and runs InitChain with an export's app state and validators,
+// as a node started from the exported genesis file does; it returns the app's InitChain answer.
+func NewChainFromExport(t testing.TB, chainID string, exported servertypes.ExportedApp) (*Chain, *abci.ResponseInitChain) {
+	t.Helper()
+	var appState map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(exported.AppState, &appState))
+	validators := make([]abci.ValidatorUpdate, len(exported.Validators))
+	for i, v := range exported.Validators {
+		pk, err := cryptoenc.PubKeyToProto(v.PubKey)
+		require.NoError(t, err)
+		validators[i] = abci.ValidatorUpdate{PubKey: pk, Power: v.Power}
+	}
+	c := &Chain{T: t, App: newApp(t, chainID), ChainID: chainID, Genesis: appState}
+	res, err := c.InitChainWithValidators(appState, validators)
+	require.NoError(t, err)
+	return c, res
 }
 
 // NextBlock finalizes and commits one block with txs and returns the results and app hash.

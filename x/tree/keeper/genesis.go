@@ -10,7 +10,7 @@ import (
 )
 
 // InitGenesis stores the validated genesis state: params, identity, root clock, own commitments
-// (re-indexed by hash), root history, the parent light client and its freeze, if any.
+// (re-indexed by hash), root history, the parent light client and its freeze, and the root's validium consensus, if any.
 func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := gs.Validate(); err != nil {
 		return err
@@ -48,7 +48,12 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 		}
 	}
 	if gs.ParentClientFrozen != nil {
-		return k.ParentClientFrozen.Set(ctx, *gs.ParentClientFrozen)
+		if err := k.ParentClientFrozen.Set(ctx, *gs.ParentClientFrozen); err != nil {
+			return err
+		}
+	}
+	if gs.ValidiumConsensus != nil {
+		return k.ValidiumConsensus.Set(ctx, *gs.ValidiumConsensus)
 	}
 	return nil
 }
@@ -92,6 +97,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	if frozen {
 		gs.ParentClientFrozen = &freeze
+	}
+	vc, under, err := k.ValidiumConsensusState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if under {
+		gs.ValidiumConsensus = &vc
 	}
 	return gs, nil
 }

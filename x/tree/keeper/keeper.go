@@ -41,6 +41,8 @@ type Keeper struct {
 	ParentSync collections.Item[types.ParentSyncParams]
 	// ParentClientFrozen is set while misbehaviour evidence has the parent client frozen (issue 17).
 	ParentClientFrozen collections.Item[types.ParentClientFreeze]
+	// ValidiumConsensus is set on the root by the `validium-consensus` upgrade (DESIGN §10).
+	ValidiumConsensus collections.Item[types.ValidiumConsensus]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -72,6 +74,8 @@ func NewKeeper(
 			codec.CollValue[types.ParentSyncParams](cdc)),
 		ParentClientFrozen: collections.NewItem(sb, types.ParentClientFrozenKey, "parent_client_frozen",
 			codec.CollValue[types.ParentClientFreeze](cdc)),
+		ValidiumConsensus: collections.NewItem(sb, types.ValidiumConsensusKey, "validium_consensus",
+			codec.CollValue[types.ValidiumConsensus](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -38,4 +38,10 @@ var (
 	// ErrParentClientFrozen is returned for anything that needs the parent client (a parent sync,
 	// a forced-queue proof, more evidence) once misbehaviour evidence has frozen it.
 	ErrParentClientFrozen = errorsmod.Register(ModuleName, 15, "parent client is frozen by misbehaviour evidence")
+	// ErrInvalidConsensusKey is returned for an operator consensus key that is not a 32-byte
+	// ed25519 public key of full order (DESIGN §10: the root's one validator must be able to sign).
+	ErrInvalidConsensusKey = errorsmod.Register(ModuleName, 16, "invalid operator consensus public key")
+	// ErrValidiumConsensus is returned when a chain cannot enter validium consensus: it is not the
+	// root, or it already is under it (DESIGN §10).
+	ErrValidiumConsensus = errorsmod.Register(ModuleName, 17, "cannot enter validium consensus")
 )

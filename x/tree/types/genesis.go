@@ -60,5 +60,14 @@ func (gs GenesisState) Validate() error {
 			return err
 		}
 	}
+	if gs.ValidiumConsensus != nil {
+		// only the root replaces its PoS by the validium consensus (DESIGN §10)
+		if !gs.Identity.IsRoot() {
+			return errorsmod.Wrap(ErrInvalidGenesis, "validium_consensus on a non-root chain")
+		}
+		if err := gs.ValidiumConsensus.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "validium_consensus: %v", err)
+		}
+	}
 	return nil
 }

@@ -28,6 +28,8 @@ var (
 	ParentSyncKey = collections.NewPrefix(7)
 	// ParentClientFrozenKey stores the ParentClientFreeze of a parent client frozen by misbehaviour evidence.
 	ParentClientFrozenKey = collections.NewPrefix(8)
+	// ValidiumConsensusKey stores the root's ValidiumConsensus once the `validium-consensus` upgrade ran.
+	ValidiumConsensusKey = collections.NewPrefix(9)
 )
 
 // ParentRecordKey is the parent store key (in this module's store) of the record that carries
