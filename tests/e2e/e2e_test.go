@@ -160,6 +160,16 @@ func (s *suite) script(args ...string) (string, error) {
 	return string(out), err
 }
 
+// localnetWith runs scripts/localnet.sh with extra environment and fails the test on error.
+func (s *suite) localnetWith(env []string, args ...string) string {
+	s.t.Helper()
+	cmd := exec.Command(filepath.Join(s.root, "scripts", "localnet.sh"), args...)
+	cmd.Env = append(append([]string{}, s.env...), env...)
+	out, err := cmd.CombinedOutput()
+	require.NoError(s.t, err, "localnet.sh %s: %s", strings.Join(args, " "), out)
+	return string(out)
+}
+
 // localnet runs scripts/localnet.sh and fails the test on error.
 func (s *suite) localnet(args ...string) string {
 	s.t.Helper()
@@ -424,9 +434,16 @@ func (s *suite) outgoingHash(path, height, amount string) string {
 // dst (deadline far ahead: no routing) and returns the message hash.
 func (s *suite) bridgeOut(path, seed string, from account, amount, dst, recipient string) string {
 	s.t.Helper()
+	return s.bridgeOutDue(path, seed, from, amount, dst, recipient, 1000000)
+}
+
+// bridgeOutDue is bridgeOut with the message's deadline (a root height): unclaimed by then, it
+// travels by the fallback route.
+func (s *suite) bridgeOutDue(path, seed string, from account, amount, dst, recipient string, deadline uint64) string {
+	s.t.Helper()
 	op, err := s.cli("ledger", "bridge-out", "--seed", seed, "--path", path, "--account", strconv.FormatUint(from.Index, 10),
 		"--nonce", strconv.FormatUint(from.Nonce, 10), "--asset", asset, "--amount", amount, "--dst", dst,
-		"--recipient", recipient, "--deadline", "1000000")
+		"--recipient", recipient, "--deadline", strconv.FormatUint(deadline, 10))
 	require.NoError(s.t, err)
 	res := s.tx(path, "bridge", "bridge-out", strings.TrimSpace(op))
 	require.Len(s.t, res.MessageHash, 64, "tx bridge bridge-out prints the message hash")
@@ -459,6 +476,7 @@ func TestE2E(t *testing.T) {
 		{"burst of transfers on 1-2", stepBurst},
 		{"operator tools: pending, track, health-check", stepOperatorTools},
 		{"relayer crash mid-transfer", stepRelayerCrash},
+		{"fallback route 1-2 -> 2 with nobody claiming", stepFallbackRoute},
 		{"node kill and restart", stepNodeRestart},
 		{"failover of chain 1", stepFailover},
 		{"stopped child frozen", stepFrozenChild},
@@ -715,6 +733,56 @@ func stepRelayerCrash(s *suite) {
 	require.Equal(t, claimsBefore+1, s.successfulTxs("2", "/slush.bridge.v1.MsgClaim"), "one more successful claim")
 	require.Equal(t, a.Balance-20, s.balance("1-2", alice).Balance)
 	require.Equal(t, "MESSAGE_STATUS_CLAIMED", s.messageStatus("2", msg))
+}
+
+// stepFallbackRoute is issue 18's fallback routing between live chains: with a relayer that
+// claims and confirms nothing, a message from 1-2 to 2 expires, travels up inside 1-2's and 1's
+// proven updates to the root, is queued down to 2 as a forced operation and minted there exactly
+// once; the sender's account, frozen for bridge-outs while the message waited, is unfrozen at
+// expiry. The relayer then claims again for the later steps.
+func stepFallbackRoute(s *suite) {
+	t := s.t
+	alice, ivan := s.owner("alice"), s.owner("ivan")
+	claimsBefore := s.successfulTxs("2", "/slush.bridge.v1.MsgClaim")
+	inboxBefore, _ := strconv.Atoi(s.ledger("2").InboxLength)
+	s.localnet("relayer-stop")
+	s.localnetWith([]string{"SLUSH_RELAYER_NO_CLAIMS=1"}, "relayer-start")
+	cfg, err := os.ReadFile(filepath.Join(s.dir, "tree.toml"))
+	require.NoError(t, err)
+	require.Contains(t, string(cfg), "no_claims = true")
+
+	a := s.balance("1-2", alice)
+	deadline := uint64(s.height("root")) + 15
+	msg := s.bridgeOutDue("1-2", "alice", a, "9", "2", ivan, deadline)
+	t.Logf("message %s from 1-2 to 2, deadline root height %d, nobody claims it", msg, deadline)
+	s.eventually(10*time.Minute, "the message expired on 1-2 and routed up", func() bool {
+		return s.messageStatus("1-2", msg) == "MESSAGE_STATUS_ROUTED_UP"
+	})
+	s.eventually(15*time.Minute, "ivan's mint on 2 by the route", func() bool { return s.balance("2", ivan).Found })
+	var route struct {
+		Route struct {
+			Status string `json:"status"`
+		} `json:"route"`
+	}
+	s.mustQuery("root", &route, "validium", "route", msg)
+	require.Equal(t, "MESSAGE_STATUS_ROUTED_DOWN", route.Route.Status, "the root, common ancestor, queued it down to 2")
+	time.Sleep(10 * time.Second) // more relayer rounds: nothing is minted again
+	require.Equal(t, uint64(9), s.balance("2", ivan).Balance, "minted exactly once")
+	require.True(t, s.claimed("2", msg), "the shared nullifier is set on 2")
+	inboxAfter, _ := strconv.Atoi(s.ledger("2").InboxLength)
+	require.Equal(t, inboxBefore+1, inboxAfter, "one more inbox entry (mint) on 2")
+	require.Equal(t, claimsBefore, s.successfulTxs("2", "/slush.bridge.v1.MsgClaim"), "no claim: the route delivered it")
+	require.Equal(t, a.Balance-9, s.balance("1-2", alice).Balance, "burnt once on 1-2")
+
+	s.localnet("relayer-stop")
+	s.localnet("relayer-start")
+	cfg, err = os.ReadFile(filepath.Join(s.dir, "tree.toml"))
+	require.NoError(t, err)
+	require.NotContains(t, string(cfg), "no_claims", "claims again for the later steps")
+	// alice's account is unfrozen: a new bridge-out from it is accepted (to 2-1, which the tree
+	// does not have, so nothing claims it and the later steps see no new mint)
+	a = s.balance("1-2", alice)
+	s.bridgeOut("1-2", "alice", a, "1", "2-1", ivan)
 }
 
 // stepNodeRestart: chain 2's node is killed (SIGKILL) and restarted. It catches up (its height
