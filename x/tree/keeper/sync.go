@@ -1,9 +1,11 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
 	"errors"
 
+	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -171,19 +173,28 @@ func (k Keeper) parentRecord(parentIsRoot bool, r types.ParentRecord) ([]byte, [
 
 // recordLearned records the proven root commitments this chain did not know yet.
 func (k Keeper) recordLearned(ctx context.Context, learned []learnedRoot) (uint64, error) {
-	var fresh uint64
-	for _, l := range learned {
-		known, err := k.RootHistory.Has(ctx, l.height)
-		if err != nil {
+	var fresh []learnedRoot
+	inSync := make(map[uint64][]byte, len(learned)) // looked up only, never iterated
+	for _, l := range learned { // read everything first: a conflict writes nothing
+		held, err := k.RootHistory.Get(ctx, l.height)
+		if before, ok := inSync[l.height]; ok { // the same height twice in one sync
+			held, err = before, nil
+		}
+		switch {
+		case errors.Is(err, collections.ErrNotFound):
+			fresh = append(fresh, l)
+			inSync[l.height] = l.commitment
+		case err != nil:
 			return 0, err
+		case !bytes.Equal(held, l.commitment): // DESIGN §10 fork choice: never follow a conflicting root history
+			return 0, errorsmod.Wrapf(types.ErrConflictingRootCommitment, "root height %d: the parent proves %X, this chain holds %X",
+				l.height, l.commitment, held)
 		}
-		if known {
-			continue
-		}
+	}
+	for _, l := range fresh {
 		if err := k.RecordRootCommitment(ctx, l.height, l.commitment); err != nil {
 			return 0, err
 		}
-		fresh++
 	}
-	return fresh, nil
+	return uint64(len(fresh)), nil
 }

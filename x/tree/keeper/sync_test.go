@@ -203,3 +203,36 @@ func syncGas(msg *types.MsgSyncParent, trusted int) storetypes.Gas {
 	}
 	return gas
 }
+
+// TestSyncParentRefusesConflictingRoot (DESIGN §10 fork choice): a parent sync proving another
+// root commitment at a root height the chain already holds is refused, and the held one stays; a
+// parent that now shows a conflicting history is seen, not silently skipped.
+func TestSyncParentRefusesConflictingRoot(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		path []uint32
+	}{
+		{"a child of the root", []uint32{1}},
+		{"a grandchild", []uint32{1, 2}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newSyncChain(t, tc.path)
+			appHash, record := c.publish(t, 7, commitmentOf(7))
+			header, vals := c.header(t, 101, appHash)
+			ctx := c.env.Ctx
+			_, err := c.msgs.SyncParent(ctx, &types.MsgSyncParent{Sender: c.env.OtherAddress(t), Header: header, ValidatorSet: vals,
+				Records: []types.ParentRecord{record}})
+			require.NoError(t, err)
+
+			forked, conflicting := c.publish(t, 7, commitmentOf(70)) // the parent's store now says otherwise
+			header, vals = c.header(t, 102, forked)
+			_, err = c.msgs.SyncParent(ctx, &types.MsgSyncParent{Sender: c.env.OtherAddress(t), Header: header, ValidatorSet: vals,
+				Records: []types.ParentRecord{conflicting}})
+			require.ErrorIs(t, err, types.ErrConflictingRootCommitment)
+			got, ok, err := c.k.RootCommitmentAt(ctx, 7)
+			require.NoError(t, err)
+			require.True(t, ok)
+			require.Equal(t, commitmentOf(7), got, "the held commitment stays")
+		})
+	}
+}

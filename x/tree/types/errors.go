@@ -44,4 +44,8 @@ var (
 	// ErrValidiumConsensus is returned when a chain cannot enter validium consensus: it is not the
 	// root, or it already is under it (DESIGN §10).
 	ErrValidiumConsensus = errorsmod.Register(ModuleName, 17, "cannot enter validium consensus")
+	// ErrConflictingRootCommitment is returned for a parent sync proving a root commitment at a
+	// root height this chain already holds another one for (DESIGN §10 fork choice): the chain keeps
+	// the one it holds and the sync is refused, so the conflict is seen, not skipped.
+	ErrConflictingRootCommitment = errorsmod.Register(ModuleName, 18, "root commitment conflicts with the one held")
 )
