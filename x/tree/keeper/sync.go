@@ -175,7 +175,7 @@ func (k Keeper) parentRecord(parentIsRoot bool, r types.ParentRecord) ([]byte, [
 func (k Keeper) recordLearned(ctx context.Context, learned []learnedRoot) (uint64, error) {
 	var fresh []learnedRoot
 	inSync := make(map[uint64][]byte, len(learned)) // looked up only, never iterated
-	for _, l := range learned { // read everything first: a conflict writes nothing
+	for _, l := range learned {                     // read everything first: a conflict writes nothing
 		held, err := k.RootHistory.Get(ctx, l.height)
 		if before, ok := inSync[l.height]; ok { // the same height twice in one sync
 			held, err = before, nil
