@@ -773,6 +773,12 @@ func stepFallbackRoute(s *suite) {
 	require.Equal(t, inboxBefore+1, inboxAfter, "one more inbox entry (mint) on 2")
 	require.Equal(t, claimsBefore, s.successfulTxs("2", "/slush.bridge.v1.MsgClaim"), "no claim: the route delivered it")
 	require.Equal(t, a.Balance-9, s.balance("1-2", alice).Balance, "burnt once on 1-2")
+	// the root's forced operation for 2 (the routed mint) is consumed by 2's next proven update,
+	// well before its deadline (a later step stops 2)
+	s.eventually(5*time.Minute, "2's proven update consuming the routed mint at the root", func() bool {
+		return len(s.child("root", 2).ForcedOperations) == 0
+	})
+	require.Equal(t, "CHILD_STATUS_ACTIVE", s.child("root", 2).Child.Status)
 
 	s.localnet("relayer-stop")
 	s.localnet("relayer-start")
