@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend/groth16"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -82,19 +83,19 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 	if err != nil {
 		return nil, err
 	}
+	var vk groth16.VerifyingKey
 	if len(steps) > 0 {
 		perProof := saturatingAdd(saturatingMul(params.VerifyGasPerPublicInput, types.StepPublicInputs), params.VerifyGasFlat)
 		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(saturatingMul(perProof, uint64(len(steps))), "validium subtree step verification")
+		if vk, err = k.vks.GetCommitted(params.LeafStepKey, types.StepPublicInputs); err != nil {
+			return nil, errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
+		}
 	}
 	proven := make([]provenLeaf, 0, len(steps))
 	for i, s := range steps {
 		pub, err := k.stepPublic(ctx, child, c, root, s)
 		if err != nil {
 			return nil, errorsmod.Wrapf(err, "step %d", i)
-		}
-		vk, err := k.vks.GetCommitted(params.LeafStepKey, types.StepPublicInputs) // parsed once, then cached
-		if err != nil {
-			return nil, errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
 		}
 		if err := prover.VerifyProof(vk, s.Proof, []fr.Element{pub.Statement()}); err != nil {
 			return nil, errorsmod.Wrapf(types.ErrInvalidProof, "step %d: %v", i, err)
