@@ -32,6 +32,7 @@ func TestEnterValidiumConsensus(t *testing.T) {
 		{"no key", types.DefaultGenesisState(), nil, types.ErrInvalidConsensusKey},
 		{"not a curve point", types.DefaultGenesisState(), notOnCurve, types.ErrInvalidConsensusKey},
 		{"small-order point", types.DefaultGenesisState(), make([]byte, 32), types.ErrInvalidConsensusKey},
+		{"non-canonical encoding (y = p + 1)", types.DefaultGenesisState(), nonCanonicalKey(), types.ErrInvalidConsensusKey},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env, k := newKeeper(t, tc.genesis)
@@ -41,6 +42,9 @@ func TestEnterValidiumConsensus(t *testing.T) {
 			require.NoError(t, getErr)
 			if tc.wantErr != nil {
 				require.ErrorIs(t, err, tc.wantErr)
+				if tc.key != nil && len(tc.key) == 32 && tc.key[0] == 0xee {
+					require.ErrorContains(t, err, "non-canonical", "refused for its encoding, not its order")
+				}
 				require.False(t, under, "a refusal stores nothing")
 				return
 			}
@@ -90,4 +94,12 @@ func TestValidiumConsensusGenesis(t *testing.T) {
 			require.ErrorIs(t, err, types.ErrInvalidGenesis)
 		})
 	}
+}
+
+// nonCanonicalKey encodes the point y = 1 as y = p + 1 = 2^255 - 18 (little-endian): a string
+// filippo.io/edwards25519 decodes, which is not the point's canonical encoding.
+func nonCanonicalKey() []byte {
+	k := bytes.Repeat([]byte{0xff}, 32)
+	k[0], k[31] = 0xee, 0x7f
+	return k
 }
