@@ -128,6 +128,36 @@ func (s *KeeperTestSuite) TestSubmitUpdateBatches() {
 	s.Require().NoError(err)
 }
 
+// TestSubmitUpdateAnchorBatch proves an update of an unchanged ledger may carry exactly one
+// empty batch, its anchor batch (the inner proof a RECURSIVE grandparent's step verifies, issue
+// 16): the proof is verified on its statement (another anchor's proof is refused) and paid for;
+// an empty batch next to a second one is refused (TestSubmitUpdateBatches).
+func (s *KeeperTestSuite) TestSubmitUpdateAnchorBatch() {
+	c := s.setupUpdates()
+	msg := s.updateBatches(c, 1, nil, 5, []inbound{})
+	s.Require().Len(msg.Batches, 1)
+	s.Require().Equal(msg.Batches[0].Start, msg.Batches[0].End, "an empty batch")
+
+	other := s.updateBatches(c, 1, nil, 6, []inbound{}) // the same roots, proven under anchor 6
+	wrongAnchor := cloneUpdate(msg)
+	wrongAnchor.Batches[0].Proof = other.Batches[0].Proof
+	gas, err := s.submitOnBranch(wrongAnchor, nil)
+	s.Require().ErrorIs(err, types.ErrInvalidProof, "the anchor batch proves this anchor")
+	s.Require().GreaterOrEqual(gas, proofGas())
+
+	twice := cloneUpdate(msg)
+	twice.Batches = append(twice.Batches, twice.Batches[0])
+	_, err = s.submitOnBranch(twice, nil)
+	s.Require().ErrorIs(err, types.ErrEmptyBatch, "two empty batches")
+
+	gas, err = s.submitOnBranch(msg, nil)
+	s.Require().NoError(err)
+	s.Require().GreaterOrEqual(gas, proofGas(), "the anchor batch's proof is paid for")
+	res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+	s.Require().NoError(err)
+	s.Require().Equal(uint32(1), res.Batches)
+}
+
 // TestSubmitUpdateWithoutBatches proves an update of an unchanged ledger carries no proof (DESIGN
 // §5 "Bursts"): it is accepted with the held roots and recorded like any other (anchor, history,
 // snapshot, children SMT, acceptance), without verification gas; with a moved root, an inbox entry

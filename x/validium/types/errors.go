@@ -106,8 +106,8 @@ var (
 	// ErrBatchEndMismatch is returned when the last ledger batch does not end at the new
 	// commitment's roots.
 	ErrBatchEndMismatch = errorsmod.Register(ModuleName, 48, "last ledger batch does not end at the new commitment's roots")
-	// ErrEmptyBatch is returned for a ledger batch that moves no root and consumes no entry: an
-	// update that changes nothing carries no proof.
+	// ErrEmptyBatch is returned for a ledger batch that moves no root and consumes no entry next
+	// to another batch: an update that changes nothing carries no proof or one anchor batch.
 	ErrEmptyBatch = errorsmod.Register(ModuleName, 49, "ledger batch changes nothing")
 	// ErrUnprovenRoots is returned for an update without ledger batches whose commitment's ledger,
 	// outbox or receipt root is not the one this chain holds for the child.

@@ -14,7 +14,7 @@ import (
 
 // ValidateStateless runs the checks of an update that read no state, so a malformed update is
 // refused before anything is loaded or hashed (DESIGN §5): bounded counts, a canonical
-// commitment preimage, inbox entries and roots, proofs of the proof size, and ledger batches ("Bursts") that each change something,
+// commitment preimage, inbox entries and roots, proofs of the proof size, and ledger batches ("Bursts") that each change something (but a sole anchor batch),
 // chain root to root, end at the new commitment's roots and split the inbox entries exactly.
 // The roots the first batch starts at, and the proofs themselves, are checked against the child's
 // record by the keeper.
@@ -38,6 +38,9 @@ func (m *MsgSubmitUpdate) ValidateStateless() error {
 		if err := b.validate(); err != nil {
 			return errorsmod.Wrapf(err, "batch %d", i)
 		}
+		if len(m.Batches) > 1 && b.changesNothing() { // DESIGN §5 "Bursts": only an anchor batch may be empty
+			return errorsmod.Wrapf(ErrEmptyBatch, "batch %d of %d", i, len(m.Batches))
+		}
 		if i > 0 && !b.Start.equal(m.Batches[i-1].End) {
 			return errorsmod.Wrapf(ErrBatchChainBroken, "batch %d does not start where batch %d ended", i, i-1)
 		}
@@ -55,8 +58,7 @@ func (m *MsgSubmitUpdate) ValidateStateless() error {
 	return m.validateSteps()
 }
 
-// validate checks one batch on its own: canonical roots, a proof of the proof size, and a change
-// (DESIGN §5 "Bursts": an update that changes no ledger state carries no ledger proof).
+// validate checks one batch on its own: canonical roots and a proof of the proof size.
 func (b LedgerBatch) validate() error {
 	if _, err := b.Start.Decode(); err != nil {
 		return errorsmod.Wrapf(err, "start")
@@ -67,10 +69,16 @@ func (b LedgerBatch) validate() error {
 	if len(b.Proof) != prover.ProofSize {
 		return errorsmod.Wrapf(ErrInvalidProof, "proof of %d bytes, want %d", len(b.Proof), prover.ProofSize)
 	}
-	if b.InboxEntries == 0 && b.Start.equal(b.End) {
-		return ErrEmptyBatch
-	}
 	return nil
+}
+
+// changesNothing tells whether the batch moves no root and consumes no entry. DESIGN §5
+// "Bursts": an update that changes no ledger state carries no ledger proof, or exactly one such
+// batch, its *anchor batch*: the proof of the anchor move that a RECURSIVE grandparent's step
+// verifies (issue 16, docs/PROTOCOL.md "Validity all the way up"). Among several batches an
+// empty one proves nothing and is refused.
+func (b LedgerBatch) changesNothing() bool {
+	return b.InboxEntries == 0 && b.Start.equal(b.End)
 }
 
 // NewLedgerBatch is the batch a ledger proof with public inputs pub proves, consuming entries of
