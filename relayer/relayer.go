@@ -87,7 +87,7 @@ func (r *Relayer) Run(ctx context.Context) error {
 		return err
 	}
 	tasks := scheduler.NewTasks(r.metrics, r.log)
-	pl := planner.New(r.tree, prover, tasks, r.cfg.GasLimit, r.cfg.NoClaims, r.log)
+	pl := planner.New(r.tree, prover, tasks, r.cfg.GasLimit, r.cfg.NoClaims, r.cfg.StepAnchorInterval, r.log)
 	return scheduler.New(r.tree, pl, tasks, time.Duration(r.cfg.PollInterval), r.metrics, r.log).Run(ctx)
 }
 

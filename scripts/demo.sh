@@ -12,6 +12,13 @@
 # reset`: a localnet already in the directory is stopped and deleted, its development keys
 # kept), and the localnet keeps running afterwards.
 #
+# --full-validity runs the same transfer with RECURSIVE subtree proofs on every chain (issue 16):
+# the root verifies the moves of 1-1 and 1-2 inside chain 1's updates by leaf step proofs the
+# relayer makes, so it believes nothing of chain 1 about its children. Children then start
+# empty, so alice is funded on the root and first bridges her tokens down to 1-2. The leaf
+# step's setup takes ~4 min and ~2.5 GiB the first time (then the key cache has it), each step
+# proof ~12 s on 2 cores. Without the flag the tree runs ATTESTED (labelled so below).
+#
 # Environment: SLUSHCHAIND (binary, default build/slushchaind), SLUSH_LOCALNET_DIR and
 # SLUSH_LOCALNET_PORT (as scripts/localnet.sh), SLUSH_DEMO_TIMEOUT (seconds per step, 900),
 # SLUSH_DEPOSITS (extra genesis deposits, added to alice's), SLUSH_DEMO_SUMMARY (also write the
@@ -24,6 +31,13 @@ export SLUSHCHAIND=$bin
 net_dir=${SLUSH_LOCALNET_DIR:-.localnet}
 step_timeout=${SLUSH_DEMO_TIMEOUT:-900}
 asset=7 funded=1000 amount=30 deadline=1000000 # deadline: a root height far ahead (no routing)
+
+full_validity=0
+case "${1:-}" in
+  --full-validity) full_validity=1;;
+  "") ;;
+  *) echo "usage: $0 [--full-validity]" >&2; exit 2;;
+esac
 
 start=$(date +%s.%N)
 die() { echo "demo: FAILED after $(elapsed) s: $*" >&2; exit 1; }
@@ -62,11 +76,16 @@ bob=$("$bin" ledger owner --seed bob)
 
 say "fresh chains (development keys are kept between runs): $localnet reset"
 $localnet reset
-say "bringing up the tree root -> {1, 2}, 1 -> {1-1, 1-2}, alice funded with $funded of asset $asset on 1-2"
-SLUSH_DEPOSITS="1-2:$alice:$asset:$funded ${SLUSH_DEPOSITS:-}" $localnet up
+if [ $full_validity = 1 ]; then
+  $localnet clean >/dev/null 2>&1 || true # the subtree-proof mode is fixed when a localnet is made
+  say "bringing up the tree root -> {1, 2}, 1 -> {1-1, 1-2} with RECURSIVE subtree proofs, alice funded with $funded of asset $asset on the root"
+  SLUSH_DEPOSITS="root:$alice:$asset:$funded ${SLUSH_DEPOSITS:-}" $localnet up --recursive
+else
+  say "bringing up the tree root -> {1, 2}, 1 -> {1-1, 1-2}, alice funded with $funded of asset $asset on 1-2"
+  SLUSH_DEPOSITS="1-2:$alice:$asset:$funded ${SLUSH_DEPOSITS:-}" $localnet up
+fi
 relayer_alive || die "the relayer is not running (see the 'relayer:' line above): nothing can carry the transfer"
 say "tree up; relayer pid $(cat "$net_dir/relayer.pid")"
-[ "$(balance 1-2 "$alice")" = $funded ] || die "alice does not hold $funded on 1-2"
 
 # the relayer is live once every child's first proven update is accepted by its parent
 live() {
@@ -78,6 +97,27 @@ live() {
 }
 wait_for "every child's first update accepted by its parent (the relayer at work)" live
 say "relayer live: every chain's first proven update is accepted"
+
+if [ $full_validity = 1 ]; then
+  # alice's tokens come down from the root: a claim on 1-2, which 1-2's next batch proves and
+  # the root then verifies inside chain 1's update by a leaf step
+  [ "$(balance root "$alice")" = $funded ] || die "alice does not hold $funded on the root"
+  down=$("$bin" ledger bridge-out --seed alice --path root --account 0 --nonce 0 --asset $asset --amount $funded \
+    --dst 1-2 --recipient "$alice" --deadline $deadline)
+  res=$("$bin" tx bridge bridge-out "$down" --from user --home "$($localnet home root)" --keyring-backend test \
+    --chain-id slush-root --node "$(node root)" --yes -o json 2>&1) || die "bridge-out on the root: $res"
+  [ "$(jq -r '.code // 1' <<<"$res" 2>/dev/null)" = 0 ] || die "bridge-out on the root failed: $res"
+  say "alice bridges her $funded from the root down to 1-2 (message $(jq -r '.message_hash // empty' <<<"$res"))"
+  funded_below() { [ "$(balance 1-2 "$alice")" = $funded ]; }
+  wait_for "alice's $funded on 1-2 (a claim of the root's message)" funded_below
+  say "alice holds $funded on 1-2"
+  # the claim is in 1-2's ledger once 1-2's update is accepted by 1 and chain 1's, with its
+  # leaf steps, by the root
+  stepped() { [ -n "$(q root validium proven-leaves 1 2 | jq -r '.leaves[0] // empty')" ]; }
+  wait_for "the root to accept a leaf step of 1-2 (inside chain 1's update)" stepped
+  say "the root verified 1-2's moves by leaf steps: $(q root validium proven-leaves 1 2 | jq -r '.leaves | length') proven commitments of 1-2 held"
+fi
+[ "$(balance 1-2 "$alice")" = $funded ] || die "alice does not hold $funded on 1-2"
 
 fin_before=$(finality)
 root_before=$(height root)
@@ -124,7 +164,8 @@ root_after=$(height root)
 lag=$((root_after - fin_after))
 say "root finality after: $fin_after (root height $root_after)"
 
-# supply: 1000 minted at genesis on 1-2, 30 burnt there and minted once on 2
+# supply: 1000 on 1-2 (minted at genesis there, or moved down from the root), 30 burnt there
+# and minted once on 2
 [ "$(balance 1-2 "$alice")" = $((funded - amount)) ] || die "alice's balance on 1-2 changed"
 [ "$(balance 2 "$bob")" = $amount ] || die "bob's balance on 2 changed"
 
@@ -141,6 +182,11 @@ printf '%-44s %s\n' "root finality before / after" "${fin_before:-none} / $fin_a
 printf '%-44s %s\n' "root finality lag now" "$lag root blocks (root height $root_after)"
 printf '%-44s %s\n' "balances" "alice $((funded - amount)) on 1-2, bob $amount on 2"
 printf '%-44s %s\n' "total demo time (incl. start-up)" "$(elapsed) s"
+if [ $full_validity = 1 ]; then
+  steps=$(grep -c 'msg=proof kind=leaf-step' "$net_dir/relayer.log" 2>/dev/null || true)
+  step_s=$(grep -o 'msg=proof kind=leaf-step seconds=[0-9.]*' "$net_dir/relayer.log" 2>/dev/null | awk -F= '{ s += $NF; n++ } END { if (n) printf "%.1f", s / n }')
+  printf '%-44s %s\n' "leaf step proofs (relayer)" "$steps, ${step_s:-?} s each on average"
+fi
 grep -m1 -o 'subtree proofs: [^)]*)' "$($localnet home root)/node.log" || echo "subtree proofs: not logged by the root"
 echo "memory (VmRSS):"
 mem_json="{"

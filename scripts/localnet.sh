@@ -3,9 +3,17 @@
 # loopback ports (1 s blocks), with its data under .localnet/ (owned by this script), and one
 # relayer process (`slushchaind relayer start`) serves the whole tree.
 #
-#   scripts/localnet.sh up [--tree SPEC]   make keys, init (first time), start the chains top-down
+#   scripts/localnet.sh up [--tree SPEC] [--recursive]
+#                                          make keys, init (first time), start the chains top-down
 #                                          (a child trusts its parent's header at genesis),
-#                                          register children, start the relayer
+#                                          register children, start the relayer. --recursive (first
+#                                          up only): every chain runs RECURSIVE subtree proofs (issue
+#                                          16: a parent verifies its grandchildren's moves by leaf
+#                                          step proofs the relayer makes; the leaf step's setup takes
+#                                          ~4 min once, then comes from the key cache); no chain but
+#                                          the root may have genesis deposits, and no chain may have
+#                                          grandchildren with children of their own (node steps are
+#                                          not built)
 #   scripts/localnet.sh down               stop the relayer and every chain (data is kept; `up` restarts)
 #   scripts/localnet.sh status             tree view: height, own commitment, finality, children; relayer
 #   scripts/localnet.sh wait [H] [T]       wait until every chain reaches height H (3) within T s (60)
@@ -32,7 +40,9 @@
 # PATH:OWNER:ASSET:AMOUNT genesis ledger deposits (OWNER from `slushchaind ledger owner`), and
 # SLUSH_FORCED_OP_DEADLINE, x/validium's forced_op_deadline (root heights) on every chain.
 # SLUSH_RELAYER_NO_CLAIMS=1: the relayer started next claims and confirms nothing (messages
-# travel by the fallback route once their deadline passes).
+# travel by the fallback route once their deadline passes). SLUSH_STEP_ANCHOR_INTERVAL: the
+# relayer's step_anchor_interval (root heights between anchor-only updates that a leaf step
+# proves; relayer default 20).
 set -euo pipefail
 
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -57,6 +67,7 @@ relayer_key=relayer
 explorer_pid=$net_dir/explorer.pid
 explorer_log=$net_dir/explorer.log
 withheld_file=$net_dir/withheld # paths whose children the relayer does not serve
+mode_file=$net_dir/subtree-proofs # "recursive" when made with up --recursive (else attested)
 
 die() { echo "localnet: $*" >&2; exit 1; }
 
@@ -153,12 +164,20 @@ check_spec() { # newline-separated paths on stdin
   done
 }
 
-# check_deposits checks SLUSH_DEPOSITS' shape (the genesis command checks the values).
+# recursive tells whether this localnet runs RECURSIVE subtree proofs (up --recursive).
+recursive() { [ "$(cat "$mode_file" 2>/dev/null)" = recursive ]; }
+
+# check_deposits checks SLUSH_DEPOSITS' shape (the genesis command checks the values); under
+# RECURSIVE subtree proofs only the root may start funded (a parent registers only children with
+# empty genesis roots: value below the root arrives by the bridge).
 check_deposits() {
   local d
   for d in ${SLUSH_DEPOSITS:-}; do
     [[ $d =~ ^(root|[1-9][0-9]*(-[1-9][0-9]*)*):[0-9a-fA-Fx]+:[0-9a-fA-Fx]+:[0-9]+$ ]] ||
       die "SLUSH_DEPOSITS: '$d' is not PATH:OWNER:ASSET:AMOUNT"
+    if recursive && [ "${d%%:*}" != root ]; then
+      die "SLUSH_DEPOSITS: '$d': with --recursive only the root has genesis deposits (children register empty)"
+    fi
   done
   [ -z "${SLUSH_FORCED_OP_DEADLINE:-}" ] || [[ $SLUSH_FORCED_OP_DEADLINE =~ ^[1-9][0-9]*$ ]] ||
     die "SLUSH_FORCED_OP_DEADLINE must be a positive number of root heights"
@@ -191,6 +210,14 @@ make_keys() {
       --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
       --random --out "$keys_dir"
     echo "$shape" >"$keys_dir/ledger.shape"
+  fi
+  # RECURSIVE: the leaf step around the ledger key (issue 16), ~1M constraints: minutes of setup
+  # the first time, then the development key cache's copy (by circuit digest)
+  if recursive && [ ! -f "$keys_dir/leaf-step.vk" ]; then
+    echo "keys: leaf step around ledger.vk (random setup, NOT for production; ~4 min and ~2.5 GiB the first time, then cached)..."
+    "$bin" circuits setup --circuit leaf-step --inner-key "$keys_dir/ledger.vk" --account-depth "$account_depth" --outbox-depth 20 \
+      --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
+      --random --out "$keys_dir"
   fi
   # the same ledger circuit without claim sections proves the batches that claim nothing
   if [ ! -f "$keys_dir/ledger-transfer.vk" ]; then
@@ -241,6 +268,9 @@ init_chain() { # path
   fi
   if [ -f "$keys_dir/ledger.vk" ]; then # children register only with the tree's ledger keys
     "$bin" genesis set-ledger-keys "$keys_dir/ledger.vk" "$keys_dir/ledger-transfer.vk" --home "$home"
+  fi
+  if recursive; then # issue 16: grandchildren's moves proven by leaf steps; empty genesis below the root
+    "$bin" genesis set-subtree-proofs recursive "$keys_dir/leaf-step.vk" --home "$home"
   fi
   for d in ${SLUSH_DEPOSITS:-}; do # PATH:OWNER:ASSET:AMOUNT
     IFS=: read -r dpath owner asset amount <<<"$d"
@@ -391,6 +421,7 @@ write_tree_toml() {
     echo "log_max_mb = 20"
     echo "log_keep = 3"
     if [ "${SLUSH_RELAYER_NO_CLAIMS:-0}" = 1 ]; then echo "no_claims = true"; fi # claims and confirmations left to nobody
+    if [ -n "${SLUSH_STEP_ANCHOR_INTERVAL:-}" ]; then echo "step_anchor_interval = $SLUSH_STEP_ANCHOR_INTERVAL"; fi
     while read -r path; do
       withheld "$path" && continue
       i=$(index_of "$path")
@@ -454,14 +485,21 @@ relayer_state() {
 }
 
 cmd_up() {
-  local spec=$default_tree
+  local spec=$default_tree mode=attested
   while [ $# -gt 0 ]; do
     case "$1" in
       --tree) [ $# -ge 2 ] || die "--tree needs a value"; spec=$2; shift 2;;
+      --recursive) mode=recursive; shift;;
       *) die "unknown flag $1";;
     esac
   done
   tr ',' '\n' <<<"$spec" | check_spec
+  mkdir -p "$net_dir"
+  if [ -f "$net_dir/tree" ]; then # an existing localnet keeps the mode it was made with
+    [ "$mode" = attested ] || recursive || die "the localnet in $net_dir was made without --recursive: run '$0 clean' first"
+  else
+    echo "$mode" >"$mode_file"
+  fi
   check_deposits
   [ -x "$bin" ] || die "$bin not found: run make build"
   command -v jq >/dev/null || die "jq is required (apt-get install jq)"
@@ -589,7 +627,7 @@ cmd_reset() { # everything but the keys
   cmd_down
   local path
   while read -r path; do rm -rf "$(home_of "$path")"; done < <(chains)
-  rm -f "$net_dir/tree" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$explorer_log" "$withheld_file"
+  rm -f "$net_dir/tree" "$mode_file" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$explorer_log" "$withheld_file"
 }
 
 case "${1:-}" in

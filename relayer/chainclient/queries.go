@@ -3,6 +3,8 @@ package chainclient
 import (
 	"context"
 
+	"github.com/cosmos/cosmos-sdk/types/query"
+
 	slushtypes "github.com/slush-tree/slush/types"
 
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
@@ -177,6 +179,17 @@ func (q Queries) ValidiumParams(ctx context.Context, atHeight int64) (validiumty
 // Child is the chain's record of child index (record, history, forced operations).
 func (q Queries) Child(ctx context.Context, index uint32, atHeight int64) (*validiumtypes.QueryChildResponse, error) {
 	return validiumtypes.NewQueryClient(q.conn).Child(AtHeight(ctx, atHeight), &validiumtypes.QueryChildRequest{Index: index})
+}
+
+// Children is the chain's record of every registered child at a height, by index (a chain has
+// at most 255).
+func (q Queries) Children(ctx context.Context, atHeight int64) ([]validiumtypes.Child, error) {
+	res, err := validiumtypes.NewQueryClient(q.conn).Children(AtHeight(ctx, atHeight),
+		&validiumtypes.QueryChildrenRequest{Pagination: &query.PageRequest{Limit: 256}})
+	if err != nil {
+		return nil, err
+	}
+	return res.Children, nil
 }
 
 // ChildProof is a child's path in the chain's children SMT at a height.

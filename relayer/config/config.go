@@ -37,6 +37,12 @@ type Config struct {
 	// fallback route once its deadline passes (DESIGN §7.5). For tests of that path, and for a
 	// relayer that serves only updates, syncs, routes and forced operations (default false).
 	NoClaims bool `toml:"no_claims"`
+	// StepAnchorInterval is, for a chain whose grandparent runs RECURSIVE subtree proofs, how
+	// many root heights its anchor must lag before the relayer updates it with no operation to
+	// prove: each such update costs a leaf step proof (~12 s on 2 cores) in its parent's next
+	// update, so anchor-only updates are spaced; updates that prove operations are not (issue
+	// 16, default 20).
+	StepAnchorInterval uint64 `toml:"step_anchor_interval"`
 	// Chains are the tree's chains, one per path.
 	Chains []ChainConfig `toml:"chain"`
 }
@@ -78,6 +84,8 @@ const (
 	DefaultPollInterval = time.Second
 	DefaultTxTimeout    = 30 * time.Second
 	DefaultGasLimit     = 3_000_000
+	// DefaultStepAnchorInterval spaces the anchor-only updates a leaf step must prove.
+	DefaultStepAnchorInterval = 20
 	// DefaultStallRootBlocks: a healthy edge is updated every round, a few root blocks apart.
 	DefaultStallRootBlocks = 30
 	DefaultLogMaxMB        = 100
@@ -119,6 +127,9 @@ func Parse(bz []byte) (Config, error) {
 	}
 	if cfg.GasLimit == 0 {
 		cfg.GasLimit = DefaultGasLimit
+	}
+	if cfg.StepAnchorInterval == 0 {
+		cfg.StepAnchorInterval = DefaultStepAnchorInterval
 	}
 	if cfg.StallRootBlocks == 0 {
 		cfg.StallRootBlocks = DefaultStallRootBlocks

@@ -49,10 +49,12 @@ func TestParse(t *testing.T) {
 	require.Len(t, cfg.Chains, 3)
 	require.Equal(t, ChainConfig{Path: "1-2", ChainID: "slush-1-2", RPC: "tcp://127.0.0.1:26620", Home: "/abs/slush-1-2", Key: "operator"}, cfg.Chains[2])
 	require.False(t, cfg.NoClaims, "claims by default")
+	require.Equal(t, uint64(DefaultStepAnchorInterval), cfg.StepAnchorInterval, "default")
 
-	cfg, err = Parse([]byte("no_claims = true\n" + localnetConfig))
+	cfg, err = Parse([]byte("no_claims = true\nstep_anchor_interval = 7\n" + localnetConfig))
 	require.NoError(t, err)
 	require.True(t, cfg.NoClaims)
+	require.Equal(t, uint64(7), cfg.StepAnchorInterval)
 }
 
 func TestParseConfigRejects(t *testing.T) {

@@ -20,6 +20,9 @@ type Metrics struct {
 	Proofs *prometheus.CounterVec
 	// ProofSeconds is the proving time by kind.
 	ProofSeconds *prometheus.HistogramVec
+	// ProofPeakRSS is the process's peak resident memory as seen after the last proof of a kind
+	// (the recursive steps are the heaviest).
+	ProofPeakRSS *prometheus.GaugeVec
 	// Txs counts transactions by chain, kind and result (ok, failed, checktx_error, ...).
 	Txs *prometheus.CounterVec
 	// Errors counts failed tasks by task kind and chain (the edge's child for updates).
@@ -63,6 +66,9 @@ func NewMetrics() *Metrics {
 			Namespace: "slush", Subsystem: "relayer", Name: "proof_seconds", Help: "Proving time, by kind.",
 			Buckets: []float64{0.1, 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64},
 		}, []string{"kind"}),
+		ProofPeakRSS: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Namespace: "slush", Subsystem: "relayer", Name: "proof_peak_rss_bytes", Help: "Peak resident memory after the last proof, by kind.",
+		}, []string{"kind"}),
 		Txs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "slush", Subsystem: "relayer", Name: "txs_total", Help: "Transactions, by chain, message kind and result.",
 		}, []string{"chain", "kind", "result"}),
@@ -94,7 +100,7 @@ func NewMetrics() *Metrics {
 	}
 	m.registry.MustRegister(m.LastRound, m.EdgeLogLength, m.EdgeProven, m.EdgeUnproven, m.EdgeAnchorLag, m.EdgeForced,
 		m.EdgeLastAccepted, m.EdgeStalled, m.Pending, m.RoutesInFlight, m.Balance)
-	m.registry.MustRegister(m.Proofs, m.ProofSeconds, m.Txs, m.Errors, m.Height, m.RoundSeconds,
+	m.registry.MustRegister(m.Proofs, m.ProofSeconds, m.ProofPeakRSS, m.Txs, m.Errors, m.Height, m.RoundSeconds,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -148,6 +154,11 @@ func (m *Metrics) LastRoundAt() time.Time {
 func (m *Metrics) ObserveProof(kind string, d time.Duration) {
 	m.Proofs.WithLabelValues(kind).Inc()
 	m.ProofSeconds.WithLabelValues(kind).Observe(d.Seconds())
+}
+
+// ObservePeakRSS records the process's peak resident memory after a proof of a kind.
+func (m *Metrics) ObservePeakRSS(kind string, bytes uint64) {
+	m.ProofPeakRSS.WithLabelValues(kind).Set(float64(bytes))
 }
 
 // ObserveHeight implements chainclient.Recorder: a chain's latest height as last seen.

@@ -48,11 +48,18 @@ type Planner struct {
 	tasks    Tasks
 	gasLimit uint64
 	noClaims bool
-	log      *slog.Logger
+	// stepAnchorInterval is how many root heights an update that only moves the anchor waits
+	// when a step must prove it (config step_anchor_interval).
+	stepAnchorInterval uint64
+	// stepProofs caches leaf step proofs by statement (rememberStep).
+	stepProofs map[string][]byte
+	log        *slog.Logger
 }
 
 // New plans over t, proving with p; gasLimit is the configured base gas limit; noClaims leaves
-// claims and confirmations to nobody (config no_claims).
-func New(t *tree.Tree, p *proving.Prover, tasks Tasks, gasLimit uint64, noClaims bool, log *slog.Logger) *Planner {
-	return &Planner{tree: t, prover: p, tasks: tasks, gasLimit: gasLimit, noClaims: noClaims, log: log}
+// claims and confirmations to nobody (config no_claims); stepAnchorInterval spaces the
+// anchor-only updates that a RECURSIVE grandparent's step must prove (config step_anchor_interval).
+func New(t *tree.Tree, p *proving.Prover, tasks Tasks, gasLimit uint64, noClaims bool, stepAnchorInterval uint64, log *slog.Logger) *Planner {
+	return &Planner{tree: t, prover: p, tasks: tasks, gasLimit: gasLimit, noClaims: noClaims, stepAnchorInterval: stepAnchorInterval,
+		stepProofs: map[string][]byte{}, log: log}
 }

@@ -105,6 +105,13 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	if err != nil {
 		return nil, err
 	}
+	stepped, err := pl.provenByStep(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	if stepped { // the step embeds the claim circuit's key, and needs a proof of every update
+		transfer = false
+	}
 
 	// the proven position: the log length of the accepted commitment (or 0 before the first update)
 	ledgerNow, err := c.Ledger(ctx, hc)
@@ -130,8 +137,25 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		return nil, err
 	}
 
-	// the newest commitment the parent can accept
+	params, err := p.ValidiumParams(ctx, hp)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := pl.subtreePlanFor(ctx, c, params, child, hc)
+	if err != nil {
+		return nil, err
+	}
+
+	// the newest commitment the parent can accept (with at most max_steps_per_update steps)
 	h := hc
+	if plan != nil {
+		cut := plan.cutoff(int(params.MaxStepsPerUpdate), hc)
+		if cut <= plan.held && len(plan.moves) > 0 {
+			return nil, fmt.Errorf("%w: %s's block %d accepted child updates of more than max_steps_per_update %d steps",
+				errStalled, c.Name, plan.moves[0].Height, params.MaxStepsPerUpdate)
+		}
+		h = min(cut, hc-1) // one block below c's head: its transaction index may not hold that block yet
+	}
 	next := func() (treetypes.OwnCommitment, bool, error) {
 		if h < 1 {
 			return treetypes.OwnCommitment{}, false, nil
@@ -150,10 +174,6 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		}
 		return rc.Known && bytes.Equal(rc.Commitment, rec.Fields.AnchorCommitment), nil
 	}
-	params, err := p.ValidiumParams(ctx, hp)
-	if err != nil {
-		return nil, err
-	}
 	ends, err := replay.BatchEnds(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, int(params.MaxBatchesPerUpdate), hc)
 	if err != nil {
 		return nil, err
@@ -167,8 +187,16 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		return nil, err
 	}
 	ends = replay.EndsUpTo(ends, pos, target.LogLength)
-	if err := checkSubtreeUnproven(params, child, target); err != nil {
-		return nil, fmt.Errorf("%s on %s: %w", c.Name, p.Name, err)
+	if stepped && len(ends) == 0 {
+		if !isZero(child.LatestCommitment) && target.Fields.AnchorHeight < child.AnchorHeight+pl.stepAnchorInterval {
+			return nil, nil // an anchor-only update costs a step above: spaced (config step_anchor_interval)
+		}
+		ends = []uint64{pos} // its anchor batch: the inner proof of the step above
+	}
+	if plan == nil {
+		if err := checkSubtreeUnproven(params, child, target); err != nil {
+			return nil, fmt.Errorf("%s on %s: %w", c.Name, p.Name, err)
+		}
 	}
 
 	routed, err := pl.routedUp(ctx, c, p, hc, hp)
@@ -189,17 +217,23 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		}
 		return nil, err
 	}
+	if plan != nil {
+		if msg.Steps, msg.FinalizedMoves, err = pl.proveSubtree(ctx, c, plan, child, target); err != nil {
+			return nil, err
+		}
+	}
 	msg.Operator = p.Address().String()
 	msg.ChildIndex = c.Index
 	msg.PrevCommitment = child.LatestCommitment
 	msg.Routed, msg.Forwarded = routed, forwarded
 	ops := target.LogLength - pos
 	verifyGas := (params.VerifyGasFlat + params.VerifyGasPerPublicInput*validiumtypes.UpdatePublicInputs) * uint64(len(msg.Batches))
+	verifyGas += (params.VerifyGasFlat + params.VerifyGasPerPublicInput) * uint64(len(msg.Steps))
 	return []Job{{
 		Node: p, Kind: "MsgSubmitUpdate", Gas: pl.gasLimit + 300_000*uint64(len(routed)) + verifyGas, Msgs: []sdk.Msg{msg},
 		Done: func(res *chainclient.TxResult) {
 			pl.log.Info("update accepted", "child", c.Name, "parent", p.Name, "anchor", target.Fields.AnchorHeight,
-				"ops", ops, "batches", len(msg.Batches), "log_length", target.LogLength, "routed", len(routed), "forwarded", len(forwarded),
+				"ops", ops, "batches", len(msg.Batches), "steps", len(msg.Steps), "log_length", target.LogLength, "routed", len(routed), "forwarded", len(forwarded),
 				"block", res.Height)
 		},
 	}}, nil
@@ -218,9 +252,10 @@ func (pl *Planner) transferCircuit(name string, child validiumtypes.Child) (bool
 }
 
 // errStepsNotProven says the parent runs RECURSIVE subtree proofs and the update moves the
-// child's children roots, which would need step proofs this relayer does not make yet (issue 16).
+// child's children roots, which need step proofs this relayer cannot make without the leaf step
+// keys (issue 16).
 var errStepsNotProven = errors.New("the parent requires subtree step proofs (x/validium subtree_proofs RECURSIVE) " +
-	"for the child's children roots, and this relayer proves none yet (docs/PROTOCOL.md \"Validity all the way up\")")
+	"for the child's children roots, and keys_dir has no leaf-step.pk/.vk (docs/PROTOCOL.md \"Validity all the way up\")")
 
 // checkSubtreeUnproven refuses, before any proving, an update the parent would refuse for its
 // missing steps: under a RECURSIVE parent, one whose children root or finalized children root

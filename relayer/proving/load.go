@@ -33,7 +33,7 @@ const transferKeys = "ledger-transfer"
 // (keys.CompiledCache), so that a restart reads them back instead of compiling them again.
 const CompiledDir = "compiled"
 
-// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk when present) and
+// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk and leaf-step.pk/.vk when present) and
 // inclusion.pk/.vk/.depth from dir and compiles the circuits, or reads them back from
 // dir/compiled when this build of the relayer compiled them before (keys.CompiledCache; each
 // is checked against its circuit digest and then against its proving key's shape).
@@ -112,7 +112,10 @@ func (p *Prover) loadLedger(dir string, shape ledgertypes.Params) error {
 		return fmt.Errorf("ledger.pk does not match the chains' ledger params %+v: %w", shape, err)
 	}
 	p.log.Info("ledger circuit ready", "constraints", p.ledgerCCS.GetNbConstraints(), "cached", cached, "seconds", time.Since(t).Seconds())
-	return p.loadTransfer(dir, shape)
+	if err := p.loadTransfer(dir, shape); err != nil {
+		return err
+	}
+	return p.loadLeafStep(dir, shape)
 }
 
 // loadTransfer loads keys_dir/ledger-transfer.pk/.vk when present and compiles the transfer

@@ -38,6 +38,7 @@ type Prover struct {
 	ledgerVK     groth16.VerifyingKey
 	ledgerVKRaw  []byte
 	transfer     *transferCircuit // nil without keys_dir/ledger-transfer.*
+	leafStep     *leafStepCircuit // nil without keys_dir/leaf-step.*
 	inclDepth    int
 	inclCCS      constraint.ConstraintSystem
 	inclPK       groth16.ProvingKey

@@ -26,8 +26,9 @@ grandchildren account for, and empty genesis roots at registration (docs/PROTOCO
 all the way up"). It needs the leaf step's verifying key, from 'slushchaind circuits setup
 --circuit leaf-step --inner-key <ledger.vk>' (checked strictly: one public input, one
 commitment). ATTESTED, the default, believes children about their children: it proves less than
-the protocol requires and the chain logs so. Not for a running localnet yet: the relayer proves
-no steps, and under a RECURSIVE parent a chain whose children have children cannot update.`,
+the protocol requires and the chain logs so. The relayer proves the leaf steps when its keys_dir
+holds leaf-step.pk/.vk (scripts/localnet.sh up --recursive); under a RECURSIVE parent a chain
+whose children have children still cannot update (node steps are not built).`,
 		Example: "slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk",
 		Args:    cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -1,0 +1,120 @@
+package planner
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/subtree"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// errUnprovableMove says a grandchild's accepted update cannot be covered by the step kinds that
+// exist (docs/PROTOCOL.md "What RECURSIVE mode cannot do yet"): the parent would refuse the
+// update it belongs to, so the relayer does not prove it.
+var errUnprovableMove = errors.New("no step kind proves this grandchild update yet")
+
+// childMove is one update of a grandchild that its parent chain c accepted, in c's order, with
+// what c held for the grandchild before it.
+type childMove struct {
+	// height is c's block that accepted the update.
+	height int64
+	// prev is the grandchild's commitment before the update (nil: its first update).
+	prev *commitment.Commitment
+	// inbox is the grandchild's consumed-inbox head before the update.
+	inbox fr.Element
+	// msg is the update as c executed it.
+	msg *validiumtypes.MsgSubmitUpdate
+}
+
+// leafStepWitnesses turns moves, in c's execution order, into one LeafStep witness per batch
+// (docs/PROTOCOL.md "Validity all the way up": an update with k batches is k steps over
+// synthetic intermediate commitments, the update's fields with the roots after each batch),
+// moving children — c's children SMT as the parent holds it before the first move — exactly as
+// the steps do. It refuses moves no LeafStep proves: an update without a batch (its proof is the
+// step's inner proof), a batch proven with the transfer circuit (the step embeds the claim
+// circuit's key), an inbox entry that is not a claim, or a grandchild with children.
+func leafStepWitnesses(children *commitment.ChildrenTree, moves []childMove, params ledger.Params) ([]subtree.LeafStepWitness, error) {
+	var out []subtree.LeafStepWitness
+	for _, mv := range moves {
+		ws, err := moveWitnesses(children, mv, params)
+		if err != nil {
+			return nil, fmt.Errorf("update of grandchild %d accepted at %d: %w", mv.msg.ChildIndex, mv.height, err)
+		}
+		out = append(out, ws...)
+	}
+	return out, nil
+}
+
+// moveWitnesses is leafStepWitnesses for one move.
+func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledger.Params) ([]subtree.LeafStepWitness, error) {
+	msg := mv.msg
+	if msg.ChildIndex == 0 || msg.ChildIndex > 255 {
+		return nil, fmt.Errorf("child index %d", msg.ChildIndex)
+	}
+	index := uint8(msg.ChildIndex)
+	newC, err := msg.NewCommitment.Decode()
+	if err != nil {
+		return nil, err
+	}
+	if len(msg.Batches) == 0 {
+		return nil, fmt.Errorf("%w: it carries no batch proof (it was made without an anchor batch)", errUnprovableMove)
+	}
+	empty := commitment.EmptyChildrenRoot()
+	if !newC.ChildrenRoot.Equal(&empty) || !newC.FinalizedChildrenRoot.Equal(&empty) {
+		return nil, fmt.Errorf("%w: the grandchild has children (node steps are not built)", errUnprovableMove)
+	}
+	old, first := newC, mv.prev == nil
+	if first { // the genesis state every child under a RECURSIVE parent starts from
+		g := ledger.EmptyRoots(params)
+		old.LedgerRoot, old.OutboxRoot, old.ReceiptRoot, old.AnchorHeight, old.Epoch = g.Ledger, g.Outbox, g.Receipts, 0, 0
+	} else {
+		old = *mv.prev
+	}
+	head, next := mv.inbox, 0
+	out := make([]subtree.LeafStepWitness, 0, len(msg.Batches))
+	for j, b := range msg.Batches {
+		if b.Transfer {
+			return nil, fmt.Errorf("%w: batch %d is proven with the transfer circuit", errUnprovableMove, j)
+		}
+		if next+int(b.InboxEntries) > len(msg.InboxEntries) {
+			return nil, fmt.Errorf("batch %d consumes entries past the update's %d", j, len(msg.InboxEntries))
+		}
+		w := subtree.LeafStepWitness{First: first && j == 0, Index: index, Old: old, New: newC, InboxOld: head}
+		for _, e := range msg.InboxEntries[next : next+int(b.InboxEntries)] {
+			h, src, err := e.Decode()
+			if err != nil {
+				return nil, err
+			}
+			if src != ledger.SourceClaim {
+				return nil, fmt.Errorf("%w: batch %d consumes a %s entry (LeafStep proves claims only)", errUnprovableMove, j, src)
+			}
+			w.Claims = append(w.Claims, h)
+			head = ledger.InboxLink(head, h, src)
+		}
+		next += int(b.InboxEntries)
+		roots, err := b.End.Decode()
+		if err != nil {
+			return nil, err
+		}
+		w.New.LedgerRoot, w.New.OutboxRoot, w.New.ReceiptRoot = roots[0], roots[1], roots[2]
+		if w.Proof, err = prover.DecodeProof(b.Proof); err != nil {
+			return nil, err
+		}
+		path, err := children.Prove(index)
+		if err != nil {
+			return nil, err
+		}
+		w.Siblings = path.Siblings
+		if err := children.SetChild(index, w.New.Hash()); err != nil {
+			return nil, err
+		}
+		out = append(out, w)
+		old = w.New
+	}
+	return out, nil
+}

@@ -1,0 +1,122 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// RecursiveEnv opts in to TestRecursiveTree (make test-e2e-recursive): the leaf step's setup
+// takes minutes the first time (then the development key cache has it) and each step proof
+// ~15 s on 2 cores, too heavy for every CI run.
+const RecursiveEnv = "SLUSH_E2E_RECURSIVE"
+
+// TestRecursiveTree runs the demo with RECURSIVE subtree proofs on every chain (scripts/demo.sh
+// --full-validity, issue 16) and checks on the chains that validity was proven one level
+// further up: the root holds proven commitments of both grandchildren, made by leaf steps the
+// relayer proved inside chain 1's updates; alice's tokens came down from the root (children
+// register empty) and crossed from 1-2 to 2, claimed and confirmed; and the root's record of
+// chain 1 holds a children root and a finalized children root that only steps could move.
+func TestRecursiveTree(t *testing.T) {
+	if os.Getenv(RecursiveEnv) == "" {
+		t.Skipf("set %s=1 (make test-e2e-recursive): minutes of leaf step setup the first time", RecursiveEnv)
+	}
+	s := newSuite(t)
+	// the demo's shape (batch 4), whose leaf step keys the key cache holds after one demo; only
+	// the root may start funded under RECURSIVE mode
+	s.env = append(s.env, "SLUSH_LEDGER_BATCH_SIZE=4", "SLUSH_DEPOSITS=")
+
+	begin := time.Now()
+	out, err := s.script("demo", "--full-validity")
+	t.Logf("scripts/demo.sh --full-validity (%s):\n%s", time.Since(begin).Round(time.Second), out)
+	require.NoError(t, err, "the full-validity demo failed")
+	require.Contains(t, out, "subtree proofs: RECURSIVE")
+
+	b, err := os.ReadFile(filepath.Join(s.dir, "demo-summary.json"))
+	require.NoError(t, err)
+	var sum demoSummary
+	require.NoError(t, json.Unmarshal(b, &sum))
+	require.Len(t, sum.Message, 64)
+
+	var params struct {
+		Params struct {
+			SubtreeProofs string `json:"subtree_proofs"`
+		} `json:"params"`
+	}
+	for _, path := range defaultTree {
+		s.mustQuery(path, &params, "validium", "params")
+		require.Equal(t, "SUBTREE_PROOFS_RECURSIVE", params.Params.SubtreeProofs, "chain %s", path)
+	}
+
+	alice, bob := s.owner("alice"), s.owner("bob")
+	require.Equal(t, uint64(0), s.balance("root", alice).Balance, "alice's 1000 left the root")
+	require.Equal(t, uint64(970), s.balance("1-2", alice).Balance)
+	require.Equal(t, uint64(30), s.balance("2", bob).Balance)
+	require.Equal(t, "MESSAGE_STATUS_CONFIRMED", s.messageStatus("1-2", sum.Message))
+
+	// both grandchildren's moves were proven at the root by leaf steps inside chain 1's updates
+	type provenLeaves struct {
+		Leaves []struct {
+			Commitment   []byte `json:"commitment"`
+			AnchorHeight string `json:"anchor_height"`
+		} `json:"leaves"`
+	}
+	waitFor(t, 5*time.Minute, "proven commitments of 1-1 and 1-2 on the root", func() bool {
+		for _, g := range []string{"1", "2"} {
+			var pl provenLeaves
+			if s.query("root", &pl, "validium", "proven-leaves", "1", g) != nil || len(pl.Leaves) == 0 {
+				return false
+			}
+		}
+		return true
+	})
+	log, err := os.ReadFile(filepath.Join(s.dir, "relayer.log"))
+	require.NoError(t, err)
+	proofs := regexp.MustCompile(`msg=proof kind=leaf-step seconds=([0-9.]+) peak_rss_mib=([0-9]+)`).FindAllStringSubmatch(string(log), -1)
+	require.NotEmpty(t, proofs, "the relayer proved leaf steps")
+	var secs float64
+	peak := 0
+	for _, p := range proofs {
+		v, _ := strconv.ParseFloat(p[1], 64)
+		secs += v
+		if m, _ := strconv.Atoi(p[2]); m > peak {
+			peak = m
+		}
+	}
+	stepped := regexp.MustCompile(`update accepted" child=1 parent=root .* steps=[1-9]`).FindAllString(string(log), -1)
+	require.NotEmpty(t, stepped, "the root accepted updates of chain 1 carrying steps")
+	t.Logf("leaf steps: %d proofs, %.1f s each on average, relayer peak RSS %d MiB; %d updates of 1 carried steps; claim %0.f s, confirmation %.0f s after the bridge-out",
+		len(proofs), secs/float64(len(proofs)), peak, len(stepped), sum.ClaimSeconds, sum.ConfirmSeconds)
+
+	// the root's record of chain 1: children roots that only steps and finalized moves move
+	var rec struct {
+		Child struct {
+			ChildrenRoot          []byte `json:"children_root"`
+			FinalizedChildrenRoot []byte `json:"finalized_children_root"`
+		} `json:"child"`
+	}
+	s.mustQuery("root", &rec, "validium", "child", "1")
+	require.Len(t, rec.Child.ChildrenRoot, 32, "chain 1's children root moved by steps")
+	require.Len(t, rec.Child.FinalizedChildrenRoot, 32, "chain 1's finalized children root moved to proven commitments")
+	require.NotContains(t, string(log), "no step kind proves this grandchild update", "no grandchild update was unprovable")
+	require.False(t, strings.Contains(out, "FAILED"))
+}
+
+// waitFor polls check every second until it holds or the timeout passes.
+func waitFor(t *testing.T, timeout time.Duration, what string, check func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for !check() {
+		require.True(t, time.Now().Before(deadline), "timed out after %s waiting for %s", timeout, what)
+		time.Sleep(time.Second)
+	}
+}
