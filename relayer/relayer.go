@@ -88,6 +88,11 @@ func (r *Relayer) Run(ctx context.Context) error {
 	}
 	tasks := scheduler.NewTasks(r.metrics, r.log)
 	pl := planner.New(r.tree, prover, tasks, r.cfg.GasLimit, r.cfg.NoClaims, r.cfg.StepAnchorInterval, r.log)
+	wg.Add(1)
+	go func() { // leaf steps are proven apart from the rounds (PROTOCOL "Who proves")
+		defer wg.Done()
+		pl.RunStepProver(mctx)
+	}()
 	return scheduler.New(r.tree, pl, tasks, time.Duration(r.cfg.PollInterval), r.metrics, r.log).Run(ctx)
 }
 

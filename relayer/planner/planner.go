@@ -51,9 +51,9 @@ type Planner struct {
 	// stepAnchorInterval is how many root heights an update that only moves the anchor waits
 	// when a step must prove it (config step_anchor_interval).
 	stepAnchorInterval uint64
-	// stepProofs caches leaf step proofs by statement (rememberStep).
-	stepProofs map[string][]byte
-	log        *slog.Logger
+	// steps proves leaf steps in the background (RunStepProver) and keeps their proofs.
+	steps *stepQueue
+	log   *slog.Logger
 }
 
 // New plans over t, proving with p; gasLimit is the configured base gas limit; noClaims leaves
@@ -61,5 +61,5 @@ type Planner struct {
 // anchor-only updates that a RECURSIVE grandparent's step must prove (config step_anchor_interval).
 func New(t *tree.Tree, p *proving.Prover, tasks Tasks, gasLimit uint64, noClaims bool, stepAnchorInterval uint64, log *slog.Logger) *Planner {
 	return &Planner{tree: t, prover: p, tasks: tasks, gasLimit: gasLimit, noClaims: noClaims, stepAnchorInterval: stepAnchorInterval,
-		stepProofs: map[string][]byte{}, log: log}
+		steps: newStepQueue(), log: log}
 }

@@ -1,7 +1,9 @@
 package planner
 
 import (
+	"context"
 	"testing"
+	"time"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -14,7 +16,6 @@ import (
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
-	"github.com/slush-tree/slush/relayer/chainclient"
 	slushtypes "github.com/slush-tree/slush/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -161,17 +162,73 @@ func TestLeafStepWitnesses(t *testing.T) {
 	}
 }
 
-// TestSubtreeCutoff: the commitment an update targets holds at most max steps, cut between
-// blocks (all moves of a block are in its commitment).
-func TestSubtreeCutoff(t *testing.T) {
-	mv := func(h int64, batches int) chainclient.AcceptedUpdate {
-		return chainclient.AcceptedUpdate{Height: h, Msg: &validiumtypes.MsgSubmitUpdate{Batches: make([]validiumtypes.LedgerBatch, batches)}}
-	}
-	p := &subtreePlan{held: 4, moves: []chainclient.AcceptedUpdate{mv(5, 1), mv(6, 2), mv(6, 1), mv(9, 0)}}
+// TestReadyCut: the commitment an update targets needs only proven steps, at most max of
+// them, and none of an unprovable move; the cut falls between blocks (all moves of a block are
+// in its commitment).
+func TestReadyCut(t *testing.T) {
+	steps := []plannedStep{{height: 5, key: "a"}, {height: 6, key: "b"}, {height: 6, key: "c"}, {height: 9, key: "d"}}
+	all := func(string) bool { return true }
+	except := func(k string) func(string) bool { return func(key string) bool { return key != k } }
 	for _, tc := range []struct {
-		max  int
-		want int64
-	}{{16, 20}, {5, 20}, {4, 8}, {3, 5}, {1, 5}, {0, 4}} {
-		require.Equal(t, tc.want, p.cutoff(tc.max, 20), "max %d", tc.max)
+		name  string
+		ready func(string) bool
+		max   int
+		stop  int64
+		want  int64
+	}{
+		{"all proven", all, 16, 0, 20},
+		{"exactly max", all, 4, 0, 20},
+		{"max before the last block", all, 3, 0, 8},
+		{"max inside a block", all, 2, 0, 5},
+		{"max below the first block", all, 0, 0, 4},
+		{"a step of block 6 not proven", except("c"), 16, 0, 5},
+		{"the first step not proven", except("a"), 16, 0, 4},
+		{"an unprovable move at 9", all, 16, 9, 8},
+		{"an unprovable move before any step", all, 16, 3, 2},
+	} {
+		require.Equal(t, tc.want, readyCut(steps, tc.ready, tc.max, tc.stop, 20), tc.name)
 	}
+	require.Equal(t, int64(20), readyCut(nil, all, 16, 0, 20), "no child moves")
+	require.Equal(t, 2, stepsInFirstBlock(steps[1:]))
+}
+
+// TestStepQueue: the background prover proves each statement once, one at a time; a failed
+// step is not kept and may be enqueued again.
+func TestStepQueue(t *testing.T) {
+	q := newStepQueue()
+	var proved []string
+	fail := true
+	prove := func(w subtree.LeafStepWitness, attrs ...any) ([]byte, error) {
+		key := attrs[0].(string)
+		proved = append(proved, key)
+		if key == "bad" && fail {
+			return nil, errUnprovableMove
+		}
+		return []byte("proof of " + key), nil
+	}
+	q.enqueue(stepJob{key: "a", attrs: []any{"a"}})
+	q.enqueue(stepJob{key: "a", attrs: []any{"a"}}) // queued already
+	q.enqueue(stepJob{key: "bad", attrs: []any{"bad"}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { q.run(ctx, prove); close(done) }()
+	require.Eventually(t, func() bool {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		return len(q.queued) == 0
+	}, 5*time.Second, 10*time.Millisecond)
+	p, ok := q.proof("a")
+	require.True(t, ok)
+	require.Equal(t, []byte("proof of a"), p)
+	_, ok = q.proof("bad")
+	require.False(t, ok, "a failed step is not kept")
+	q.enqueue(stepJob{key: "a", attrs: []any{"a"}}) // proven already: not again
+	cancel()
+	<-done
+	require.Equal(t, []string{"a", "bad"}, proved)
+	require.Len(t, q.jobs, 0)
+
+	fail = false
+	q.enqueue(stepJob{key: "bad", attrs: []any{"bad"}})
+	require.Len(t, q.jobs, 1, "a failed step may be enqueued again")
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
+	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/tree"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
@@ -24,8 +25,10 @@ import (
 type subtreePlan struct {
 	// held is c's block of the commitment the parent holds (0 before c's first update).
 	held int64
-	// children is c's children SMT at held: where the steps start.
+	// children is c's children SMT at held: where the steps start (planSteps moves it on).
 	children *commitment.ChildrenTree
+	// heldRoot is its root at held: the children root the parent holds.
+	heldRoot fr.Element
 	// inbox is each grandchild's consumed-inbox head at held.
 	inbox map[uint8]fr.Element
 	// moves are the child updates c accepted after held, in c's order.
@@ -73,6 +76,9 @@ func (pl *Planner) loadSubtreePlan(ctx context.Context, c *tree.Node, child vali
 	if err := sameRoot(plan.children.Root, child.ChildrenRoot); err != nil {
 		return nil, fmt.Errorf("%s's children at %d against the children root its parent holds: %w", c.Name, plan.held, err)
 	}
+	if plan.heldRoot, err = plan.children.Root(); err != nil {
+		return nil, err
+	}
 	if plan.moves, err = c.AcceptedUpdates(ctx, plan.held+1, hc); err != nil {
 		return nil, err
 	}
@@ -97,83 +103,127 @@ func sameRoot(root func() (fr.Element, error), held []byte) error {
 	return nil
 }
 
-// stepsOf is how many steps an accepted update costs: one per batch (an update without a batch
-// cannot be proven and is counted as one, so that the cut still falls before it).
-func stepsOf(u chainclient.AcceptedUpdate) int {
-	if n := len(u.Msg.Batches); n > 0 {
-		return n
-	}
-	return 1
+// plannedStep is one leaf step of c's children moves after held: its witness, what it states,
+// and the block of c that accepted the child update it belongs to.
+type plannedStep struct {
+	height int64
+	w      subtree.LeafStepWitness
+	pub    subtree.StepPublic
+	key    string // the statement's bytes: the proof's key in the step queue
 }
 
-// cutoff is the highest block of c whose commitment the parent can accept with at most max
-// steps: moves of one block are all in that block's commitment, so the cut falls between
-// blocks (DESIGN §5 "Bursts", steps beyond the bound wait for the next update).
-func (p *subtreePlan) cutoff(max int, hc int64) int64 {
-	n := 0
-	for i, u := range p.moves {
-		n += stepsOf(u)
-		if n > max {
-			return p.moves[i].Height - 1
+// planSteps makes the leaf step witnesses of every child update c accepted after held, in c's
+// order. A move no step kind proves stops the plan before it (logged: c's children cannot move
+// past it until the kind exists); stop is then its block (0 otherwise).
+func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePlan) (steps []plannedStep, stop int64, err error) {
+	moves, err := pl.childMoves(ctx, c, plan)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, mv := range moves {
+		ws, err := moveWitnesses(plan.children, mv, c.LedgerParams.Ledger())
+		if err != nil {
+			pl.log.Error("a child update cannot be proven by a leaf step: the parent cannot accept it", "chain", c.Name,
+				"child", mv.msg.ChildIndex, "block", mv.height, "err", err)
+			return steps, mv.height, nil
+		}
+		for _, w := range ws {
+			pub := w.Public()
+			steps = append(steps, plannedStep{height: mv.height, w: w, pub: pub, key: string(hash.EncodeElement(pub.Statement()))})
 		}
 	}
-	return hc
+	return steps, 0, nil
 }
 
-// proveSubtree makes the steps and finalized moves of c's update to target: one leaf step per
-// batch of every child update c accepted up to target's block, each proven by the relayer
-// (cached by statement, so a refused update costs no proof twice), and the moves of c's
-// finalized children root. Both must land exactly on target's roots.
-func (pl *Planner) proveSubtree(ctx context.Context, c *tree.Node, plan *subtreePlan, child validiumtypes.Child, target treetypes.OwnCommitment,
-) ([]validiumtypes.SubtreeStep, []validiumtypes.FinalizedLeafMove, error) {
-	moves, err := pl.childMoves(ctx, c, plan, target.Height)
-	if err != nil {
-		return nil, nil, err
+// readyCut is the highest block of c whose commitment the parent can accept now: every step up
+// to it proven (ready), at most max of them, and below stop (an unprovable move) if set. The cut
+// falls between blocks, since a block's moves are all in its commitment; with no step after
+// held it is hc.
+func readyCut(steps []plannedStep, ready func(string) bool, max int, stop, hc int64) int64 {
+	cut := hc
+	if stop > 0 {
+		cut = stop - 1
 	}
-	ws, err := leafStepWitnesses(plan.children, moves, c.LedgerParams.Ledger())
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", c.Name, err)
-	}
-	if err := sameRoot(plan.children.Root, target.Fields.ChildrenRoot); err != nil {
-		return nil, nil, fmt.Errorf("%s's children moves up to %d against its commitment's children root: %w", c.Name, target.Height, err)
-	}
-	steps := make([]validiumtypes.SubtreeStep, 0, len(ws))
-	for i, w := range ws {
-		st := w.Public()
-		key := string(hash.EncodeElement(st.Statement()))
-		proof, ok := pl.stepProofs[key]
-		if !ok {
-			if proof, _, err = pl.prover.ProveLeafStep(w, "chain", c.Name, "grandchild", w.Index, "step", fmt.Sprintf("%d/%d", i+1, len(ws)),
-				"claims", len(w.Claims), "first", w.First, "anchor", w.New.AnchorHeight); err != nil {
-				return nil, nil, err
+	for i := 0; i < len(steps); {
+		h, j := steps[i].height, i
+		for j < len(steps) && steps[j].height == h {
+			j++
+		}
+		if h > cut {
+			break
+		}
+		if j > max {
+			return h - 1
+		}
+		for _, st := range steps[i:j] {
+			if !ready(st.key) {
+				return h - 1
 			}
-			pl.rememberStep(key, proof)
 		}
-		steps = append(steps, validiumtypes.SubtreeStep{Kind: uint32(st.Kind), Index: uint32(w.Index), RootAfter: hash.EncodeElement(st.RootAfter),
-			Leaf: hash.EncodeElement(st.Leaf), AnchorHeight: st.AnchorHeight, Proof: proof})
+		i = j
+	}
+	return cut
+}
+
+// stepsInFirstBlock is how many steps the first block with child moves holds (0 without).
+func stepsInFirstBlock(steps []plannedStep) int {
+	n := 0
+	for _, st := range steps {
+		if st.height != steps[0].height {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// subtreeSteps enqueues the steps not proven yet and returns the highest block of c whose
+// commitment the parent can accept with proven steps only (readyCut), so c's parent keeps
+// receiving c's updates — its children root unmoved meanwhile — while the steps are proven.
+func (pl *Planner) subtreeSteps(c *tree.Node, steps []plannedStep, stop int64, max int, hc int64) int64 {
+	for i, st := range steps {
+		if _, ok := pl.steps.proof(st.key); !ok {
+			pl.steps.enqueue(stepJob{key: st.key, w: st.w, attrs: []any{"chain", c.Name, "grandchild", st.w.Index,
+				"step", i + 1, "planned", len(steps), "claims", len(st.w.Claims), "first", st.w.First, "anchor", st.w.New.AnchorHeight}})
+		}
+	}
+	return readyCut(steps, func(key string) bool { _, ok := pl.steps.proof(key); return ok }, max, stop, hc)
+}
+
+// stepsUpTo assembles the update's steps, those of c's blocks up to target's (all proven:
+// target is at or below readyCut), and the finalized moves; the steps must end at target's
+// children root.
+func (pl *Planner) stepsUpTo(ctx context.Context, c *tree.Node, plan *subtreePlan, steps []plannedStep, child validiumtypes.Child, target treetypes.OwnCommitment,
+) ([]validiumtypes.SubtreeStep, []validiumtypes.FinalizedLeafMove, error) {
+	var out []validiumtypes.SubtreeStep
+	root := func() (fr.Element, error) { return plan.heldRoot, nil }
+	for _, st := range steps {
+		if st.height > target.Height {
+			break
+		}
+		proof, ok := pl.steps.proof(st.key)
+		if !ok {
+			return nil, nil, fmt.Errorf("%s: the step of child %d accepted at %d is not proven", c.Name, st.w.Index, st.height)
+		}
+		out = append(out, validiumtypes.SubtreeStep{Kind: uint32(st.pub.Kind), Index: uint32(st.w.Index), RootAfter: hash.EncodeElement(st.pub.RootAfter),
+			Leaf: hash.EncodeElement(st.pub.Leaf), AnchorHeight: st.pub.AnchorHeight, Proof: proof})
+		after := st.pub.RootAfter
+		root = func() (fr.Element, error) { return after, nil }
+	}
+	if err := sameRoot(root, target.Fields.ChildrenRoot); err != nil {
+		return nil, nil, fmt.Errorf("%s's children moves up to %d against its commitment's children root: %w", c.Name, target.Height, err)
 	}
 	finalized, err := finalizedMoves(ctx, c, plan.held, child, target)
 	if err != nil {
 		return nil, nil, err
 	}
-	return steps, finalized, nil
+	return out, finalized, nil
 }
 
-// maxCachedSteps bounds the planner's cache of step proofs (a few hundred bytes each).
-const maxCachedSteps = 1024
-
-// rememberStep caches a step proof by its statement; a full cache starts over.
-func (pl *Planner) rememberStep(key string, proof []byte) {
-	if len(pl.stepProofs) >= maxCachedSteps {
-		pl.stepProofs = map[string][]byte{}
-	}
-	pl.stepProofs[key] = proof
-}
-
-// childMoves attaches to each child update c accepted up to block last what c held for that
+// childMoves attaches to each child update c accepted after held what c held for that
 // grandchild before it: its previous commitment (read from the grandchild's own history for its
 // first move in the range) and its inbox head.
-func (pl *Planner) childMoves(ctx context.Context, c *tree.Node, plan *subtreePlan, last int64) ([]childMove, error) {
+func (pl *Planner) childMoves(ctx context.Context, c *tree.Node, plan *subtreePlan) ([]childMove, error) {
 	prev := map[uint8]*commitment.Commitment{}
 	inbox := map[uint8]fr.Element{}
 	for k, v := range plan.inbox {
@@ -181,9 +231,6 @@ func (pl *Planner) childMoves(ctx context.Context, c *tree.Node, plan *subtreePl
 	}
 	var out []childMove
 	for _, u := range plan.moves {
-		if u.Height > last {
-			break
-		}
 		idx := uint8(u.Msg.ChildIndex)
 		mv := childMove{height: u.Height, inbox: inbox[idx], msg: u.Msg}
 		switch p, ok := prev[idx]; {

@@ -148,12 +148,17 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 
 	// the newest commitment the parent can accept (with at most max_steps_per_update steps)
 	h := hc
+	var planned []plannedStep
 	if plan != nil {
-		cut := plan.cutoff(int(params.MaxStepsPerUpdate), hc)
-		if cut <= plan.held && len(plan.moves) > 0 {
-			return nil, fmt.Errorf("%w: %s's block %d accepted child updates of more than max_steps_per_update %d steps",
-				errStalled, c.Name, plan.moves[0].Height, params.MaxStepsPerUpdate)
+		var stop int64
+		if planned, stop, err = pl.planSteps(ctx, c, plan); err != nil {
+			return nil, err
 		}
+		if n := stepsInFirstBlock(planned); n > int(params.MaxStepsPerUpdate) {
+			return nil, fmt.Errorf("%w: %s's block %d accepted child updates of %d steps, more than max_steps_per_update %d",
+				errStalled, c.Name, planned[0].height, n, params.MaxStepsPerUpdate)
+		}
+		cut := pl.subtreeSteps(c, planned, stop, int(params.MaxStepsPerUpdate), hc)
 		h = min(cut, hc-1) // one block below c's head: its transaction index may not hold that block yet
 	}
 	next := func() (treetypes.OwnCommitment, bool, error) {
@@ -218,7 +223,7 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		return nil, err
 	}
 	if plan != nil {
-		if msg.Steps, msg.FinalizedMoves, err = pl.proveSubtree(ctx, c, plan, child, target); err != nil {
+		if msg.Steps, msg.FinalizedMoves, err = pl.stepsUpTo(ctx, c, plan, planned, child, target); err != nil {
 			return nil, err
 		}
 	}
