@@ -41,7 +41,7 @@ test-e2e: build
 # steps the relayer proves. About 6 min of leaf step setup on 2 cores the first time (then the
 # development key cache has it), then ~10 min; the relayer peaks at ~2.5 GiB.
 test-e2e-recursive: build
-	SLUSH_E2E_RECURSIVE=1 go test $(GO_TEST_FLAGS) -tags e2e -run 'TestRecursiveTree' -v ./tests/e2e/...
+	SLUSH_E2E_RECURSIVE=1 go test -count=1 -timeout 45m -tags e2e -run 'TestRecursiveTree' -v ./tests/e2e/...
 
 # Opt-in: the leaf-step path with real recursive proofs (a grandchild's batch proof verified
 # inside a LeafStep proof, the step verified by the parent's x/validium): about 7 min of setup on

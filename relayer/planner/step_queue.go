@@ -46,6 +46,14 @@ func (q *stepQueue) proof(key string) ([]byte, bool) {
 	return p, ok
 }
 
+// busy tells whether steps wait to be proven: anchor-only updates that would add more wait
+// (backpressure, so the steps never fall behind the moves they prove).
+func (q *stepQueue) busy() bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.queued) > 0
+}
+
 // enqueue asks for a step's proof unless it is ready or queued; a full queue takes it at a later
 // round.
 func (q *stepQueue) enqueue(j stepJob) {

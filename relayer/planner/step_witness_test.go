@@ -206,7 +206,9 @@ func TestStepQueue(t *testing.T) {
 		}
 		return []byte("proof of " + key), nil
 	}
+	require.False(t, q.busy())
 	q.enqueue(stepJob{key: "a", attrs: []any{"a"}})
+	require.True(t, q.busy(), "a step waits")
 	q.enqueue(stepJob{key: "a", attrs: []any{"a"}}) // queued already
 	q.enqueue(stepJob{key: "bad", attrs: []any{"bad"}})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -226,6 +228,7 @@ func TestStepQueue(t *testing.T) {
 	cancel()
 	<-done
 	require.Equal(t, []string{"a", "bad"}, proved)
+	require.False(t, q.busy(), "nothing waits once proven or failed")
 	require.Len(t, q.jobs, 0)
 
 	fail = false

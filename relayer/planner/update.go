@@ -193,8 +193,8 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	}
 	ends = replay.EndsUpTo(ends, pos, target.LogLength)
 	if stepped && len(ends) == 0 {
-		if !isZero(child.LatestCommitment) && target.Fields.AnchorHeight < child.AnchorHeight+pl.stepAnchorInterval {
-			return nil, nil // an anchor-only update costs a step above: spaced (config step_anchor_interval)
+		if !isZero(child.LatestCommitment) && (target.Fields.AnchorHeight < child.AnchorHeight+pl.stepAnchorInterval || pl.steps.busy()) {
+			return nil, nil // an anchor-only update costs a step above: spaced (config step_anchor_interval), and not while steps wait
 		}
 		ends = []uint64{pos} // its anchor batch: the inner proof of the step above
 	}
