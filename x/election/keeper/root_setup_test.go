@@ -16,6 +16,7 @@ import (
 	"github.com/cosmos/cosmos-sdk/codec"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/testutil/keepertest"
 	"github.com/slush-tree/slush/testutil/lightclient"
 	slushtypes "github.com/slush-tree/slush/types"
@@ -209,4 +210,60 @@ func (p *restartedRoot) commit(t *testing.T, r *replica, rootHeight uint64, comm
 	proof, err := res.ProofOps.Marshal()
 	require.NoError(t, err)
 	return id.Hash, treetypes.ParentRecord{RootHeight: rootHeight, Value: res.Value, Proof: proof}
+}
+
+// TestRootGenesisRoundTrip proves the root re-election state (an elected election with its votes,
+// tallies and result, and an open one) exports and imports unchanged, and that the imported
+// replica goes on: the open election takes votes (the imported ones still cover their subtrees)
+// and is decided at its deadline by EndBlock.
+func TestRootGenesisRoundTrip(t *testing.T) {
+	s := newRootSetup(t)
+	r := s.replica(t, 1)
+	r.open(s)
+	for _, v := range []cast{{[]uint8{1}, "x"}, {[]uint8{3}, "x"}} {
+		_, err := r.vote(s, s.candidate(v.who), v.path...)
+		require.NoError(t, err)
+	}
+	// a second election, about the next root epoch, stays open
+	next, err := testutil.NewTree(nil, rootShape, baseHeight+5, 3)
+	require.NoError(t, err)
+	next.Root.Commitment.Epoch = 1
+	require.NoError(t, r.tree.RecordRootCommitment(r.ctx, baseHeight+5, hash.EncodeElement(next.Root.Commitment.Hash())))
+	msg := s.reportMsg(r.submitter)
+	msg.BaseRootHeight, msg.Root = baseHeight+5, slushtypes.NewCommitmentFields(next.Root.Commitment)
+	msg.RootHistogram = acceptancetypes.HistogramToProto(next.Root.Histogram)
+	opened, err := r.msgs.ReportRootSilent(r.ctx, msg)
+	require.NoError(t, err)
+	vote, err := next.RootVote(r.submitter, 1, baseHeight+5, s.y, 2)
+	require.NoError(t, err)
+	_, err = r.msgs.RootVote(r.ctx, vote)
+	require.NoError(t, err)
+
+	exported, err := r.k.ExportGenesis(r.ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), exported.NextRootElectionId)
+	require.Len(t, exported.RootElections, 2)
+	require.Len(t, exported.RootVotes, 3)
+	require.Len(t, exported.RootTallies, 2)
+	require.Len(t, exported.RootResults, 1)
+
+	g := s.replica(t, 2)
+	require.NoError(t, g.k.InitGenesis(g.ctx, exported))
+	again, err := g.k.ExportGenesis(g.ctx)
+	require.NoError(t, err)
+	require.Equal(t, exported, again)
+	open, err := g.query.OpenRootElection(g.ctx, &types.QueryOpenRootElectionRequest{})
+	require.NoError(t, err)
+	require.Equal(t, opened.ElectionId, open.Election.Id)
+	// the imported vote of 2 covers 2-1: its vote counts nothing
+	vote, err = next.RootVote(g.submitter, 1, baseHeight+5, s.x, 2, 1)
+	require.NoError(t, err)
+	res, err := g.msgs.RootVote(g.ctx, vote)
+	require.NoError(t, err)
+	require.Zero(t, res.Counted)
+	g.at(time.Unix(open.Election.DeadlineUnix, 0), 20)
+	require.NoError(t, g.k.EndBlocker(g.ctx))
+	closed, err := g.query.RootElection(g.ctx, &types.QueryRootElectionRequest{ElectionId: opened.ElectionId})
+	require.NoError(t, err)
+	require.Equal(t, types.RootElectionStatus_ROOT_ELECTION_STATUS_EXPIRED, closed.Election.Status)
 }

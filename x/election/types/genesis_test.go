@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -29,7 +30,26 @@ func validGenesis() types.GenesisState {
 			{RoundId: 2, VoterVid: hash.EncodeElement(commitment.MustPackVid([]uint8{1, 1})), Weight: 3, Counted: 3},
 		},
 		Tallies: []types.Tally{{RoundId: 2, Candidate: types.Candidate{Operator: candidateAddress, OperatorKeyHash: c}, Votes: 3}},
+		NextRootElectionId: 3,
+		RootElections: []types.RootElection{
+			{Id: 1, Epoch: 0, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_SILENT, BaseRootHeight: 90, BaseCommitment: c,
+				Subtree: 8, DeadlineUnix: 100, Status: types.RootElectionStatus_ROOT_ELECTION_STATUS_ELECTED},
+			{Id: 2, Epoch: 1, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, BaseRootHeight: 95, BaseCommitment: c,
+				Subtree: 8, DeadlineUnix: 200, Status: types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN},
+		},
+		RootVotes: []types.RootVote{
+			{ElectionId: 1, VoterVid: hash.EncodeElement(commitment.MustPackVid([]uint8{1})), Candidate: rootCandidate, Weight: 3, Counted: 3},
+			{ElectionId: 1, VoterVid: hash.EncodeElement(commitment.MustPackVid([]uint8{1, 1})), Candidate: rootCandidate, Weight: 1, Counted: 0},
+		},
+		RootTallies: []types.RootTally{{ElectionId: 1, Candidate: rootCandidate, Votes: 4, Settled: 4}},
+		RootResults: []types.RootElectionResult{{Epoch: 0, ElectionId: 1, Elected: rootCandidate, BaseRootHeight: 90, BaseCommitment: c, Votes: 4}},
 	}
+}
+
+// rootCandidate is a well-formed root candidate (an operator key hash and an ed25519 key).
+var rootCandidate = types.RootCandidate{
+	OperatorKeyHash: hash.EncodeElement(hash.Uint64(77)),
+	ConsensusPubkey: ed25519.GenPrivKeyFromSecret([]byte("root-candidate")).PubKey().Bytes(),
 }
 
 func TestGenesisValidate(t *testing.T) {
@@ -61,6 +81,28 @@ func TestGenesisValidate(t *testing.T) {
 		}},
 		{"tally for a malformed candidate", func(gs *types.GenesisState) { gs.Tallies[0].Candidate.Operator = "x" }},
 		{"bad params", func(gs *types.GenesisState) { gs.Params.RoundDuration = 0 }},
+		{"root election id not below next", func(gs *types.GenesisState) { gs.NextRootElectionId = 2 }},
+		{"duplicate root election", func(gs *types.GenesisState) { gs.RootElections[0].Id = 2 }},
+		{"two open root elections", func(gs *types.GenesisState) {
+			gs.RootElections[0].Status = types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN
+		}},
+		{"root election without reason", func(gs *types.GenesisState) {
+			gs.RootElections[0].Reason = types.RootElectionReason_ROOT_ELECTION_REASON_UNSPECIFIED
+		}},
+		{"root election of b_root 1", func(gs *types.GenesisState) { gs.RootElections[0].Subtree = 1 }},
+		{"root election base not canonical", func(gs *types.GenesisState) { gs.RootElections[0].BaseCommitment = []byte{1} }},
+		{"root vote in unknown election", func(gs *types.GenesisState) { gs.RootVotes[0].ElectionId = 9 }},
+		{"duplicate root vote", func(gs *types.GenesisState) { gs.RootVotes = append(gs.RootVotes, gs.RootVotes[0]) }},
+		{"root vote by the root", func(gs *types.GenesisState) { gs.RootVotes[0].VoterVid = hash.EncodeElement(commitment.MustPackVid(nil)) }},
+		{"root vote counting part of its weight", func(gs *types.GenesisState) { gs.RootVotes[0].Counted = 2 }},
+		{"root vote for a malformed candidate", func(gs *types.GenesisState) { gs.RootVotes[0].Candidate.ConsensusPubkey = []byte{1} }},
+		{"root tally in unknown election", func(gs *types.GenesisState) { gs.RootTallies[0].ElectionId = 9 }},
+		{"duplicate root tally", func(gs *types.GenesisState) { gs.RootTallies = append(gs.RootTallies, gs.RootTallies[0]) }},
+		{"root tally settled above votes", func(gs *types.GenesisState) { gs.RootTallies[0].Settled = 5 }},
+		{"duplicate root result", func(gs *types.GenesisState) { gs.RootResults = append(gs.RootResults, gs.RootResults[0]) }},
+		{"root result of an unknown election", func(gs *types.GenesisState) { gs.RootResults[0].ElectionId = 9 }},
+		{"root result without base", func(gs *types.GenesisState) { gs.RootResults[0].BaseRootHeight = 0 }},
+		{"root result for a malformed candidate", func(gs *types.GenesisState) { gs.RootResults[0].Elected.OperatorKeyHash = nil }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
