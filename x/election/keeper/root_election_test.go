@@ -270,4 +270,3 @@ func permute(n int, f func([]int)) {
 	}
 	gen(n)
 }
-

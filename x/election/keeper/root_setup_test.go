@@ -62,11 +62,11 @@ type replica struct {
 // rootSetup is what every replica shares: the tree under the base root commitment, the root's
 // validators and two candidates.
 type rootSetup struct {
-	root       *testutil.Tree
-	signer     *lightclient.Signer // the root's (old) validator set
-	x, y       types.RootCandidate
-	xCons      *lightclient.Signer // x's consensus key, as the restarted root's one validator
-	submitter  string
+	root      *testutil.Tree
+	signer    *lightclient.Signer // the root's (old) validator set
+	x, y      types.RootCandidate
+	xCons     *lightclient.Signer // x's consensus key, as the restarted root's one validator
+	submitter string
 }
 
 func newRootSetup(t *testing.T) *rootSetup {
@@ -137,7 +137,9 @@ func (s *rootSetup) voteMsg(t *testing.T, submitter string, c types.RootCandidat
 }
 
 // at moves the replica's block time (and height).
-func (r *replica) at(when time.Time, height int64) { r.ctx = r.ctx.WithBlockTime(when).WithBlockHeight(height) }
+func (r *replica) at(when time.Time, height int64) {
+	r.ctx = r.ctx.WithBlockTime(when).WithBlockHeight(height)
+}
 
 // open opens the replica's election at the liveness timeout; it returns the election.
 func (r *replica) open(s *rootSetup) types.RootElection {

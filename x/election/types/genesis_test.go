@@ -29,7 +29,7 @@ func validGenesis() types.GenesisState {
 		Votes: []types.Vote{
 			{RoundId: 2, VoterVid: hash.EncodeElement(commitment.MustPackVid([]uint8{1, 1})), Weight: 3, Counted: 3},
 		},
-		Tallies: []types.Tally{{RoundId: 2, Candidate: types.Candidate{Operator: candidateAddress, OperatorKeyHash: c}, Votes: 3}},
+		Tallies:            []types.Tally{{RoundId: 2, Candidate: types.Candidate{Operator: candidateAddress, OperatorKeyHash: c}, Votes: 3}},
 		NextRootElectionId: 3,
 		RootElections: []types.RootElection{
 			{Id: 1, Epoch: 0, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_SILENT, BaseRootHeight: 90, BaseCommitment: c,
@@ -93,7 +93,9 @@ func TestGenesisValidate(t *testing.T) {
 		{"root election base not canonical", func(gs *types.GenesisState) { gs.RootElections[0].BaseCommitment = []byte{1} }},
 		{"root vote in unknown election", func(gs *types.GenesisState) { gs.RootVotes[0].ElectionId = 9 }},
 		{"duplicate root vote", func(gs *types.GenesisState) { gs.RootVotes = append(gs.RootVotes, gs.RootVotes[0]) }},
-		{"root vote by the root", func(gs *types.GenesisState) { gs.RootVotes[0].VoterVid = hash.EncodeElement(commitment.MustPackVid(nil)) }},
+		{"root vote by the root", func(gs *types.GenesisState) {
+			gs.RootVotes[0].VoterVid = hash.EncodeElement(commitment.MustPackVid(nil))
+		}},
 		{"root vote counting part of its weight", func(gs *types.GenesisState) { gs.RootVotes[0].Counted = 2 }},
 		{"root vote for a malformed candidate", func(gs *types.GenesisState) { gs.RootVotes[0].Candidate.ConsensusPubkey = []byte{1} }},
 		{"root tally in unknown election", func(gs *types.GenesisState) { gs.RootTallies[0].ElectionId = 9 }},
