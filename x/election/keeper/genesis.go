@@ -69,6 +69,11 @@ func (k Keeper) initRootGenesis(ctx context.Context, gs *types.GenesisState) err
 				return err
 			}
 		}
+		if len(e.EvidenceHash) > 0 { // ascending ids: the last one written is the newest
+			if err := k.LastMisbehaviourEvidence.Set(ctx, e.EvidenceHash); err != nil {
+				return err
+			}
+		}
 	}
 	for _, v := range gs.RootVotes {
 		path, err := v.VoterPath()

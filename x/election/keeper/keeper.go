@@ -45,6 +45,9 @@ type Keeper struct {
 	RootTallies collections.Map[collections.Pair[uint64, []byte], types.RootTally]
 	// RootResults are the root election results by replaced root epoch.
 	RootResults collections.Map[uint64, types.RootElectionResult]
+	// LastMisbehaviourEvidence is the evidence hash of the freeze that last opened a root
+	// election in EndBlock (rebuilt from the elections at genesis import).
+	LastMisbehaviourEvidence collections.Item[[]byte]
 }
 
 // NewKeeper builds the keeper; it panics on a malformed authority, which is a wiring bug.
@@ -83,6 +86,8 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Uint64Key, collections.BytesKey), codec.CollValue[types.RootTally](cdc)),
 		RootResults: collections.NewMap(sb, types.RootResultsKey, "root_results", collections.Uint64Key,
 			codec.CollValue[types.RootElectionResult](cdc)),
+		LastMisbehaviourEvidence: collections.NewItem(sb, types.LastMisbehaviourEvidenceKey, "last_misbehaviour_evidence",
+			collections.BytesValue),
 	}
 	schema, err := sb.Build()
 	if err != nil {

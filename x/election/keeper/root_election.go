@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -123,6 +124,10 @@ func (k Keeper) votableRootElection(ctx context.Context) (types.RootElection, er
 	if err != nil {
 		return types.RootElection{}, err
 	}
+	if election.BaseRootHeight == 0 {
+		return types.RootElection{}, errorsmod.Wrapf(types.ErrInvalidRootBase,
+			"root election %d was opened by misbehaviour evidence and has no base yet: a MsgReportRootSilent names it", id)
+	}
 	if now := sdk.UnwrapSDKContext(ctx).BlockTime().Unix(); now >= election.DeadlineUnix {
 		return types.RootElection{}, errorsmod.Wrapf(types.ErrRootElectionExpired, "root election %d deadline %d, block time %d",
 			id, election.DeadlineUnix, now)
@@ -200,7 +205,7 @@ func (k Keeper) addToRootTally(ctx context.Context, id uint64, c types.RootCandi
 	}
 	t.Votes = satAdd(t.Votes, delta.add)
 	if delta.sub > t.Votes { // cannot happen: a tally holds every count subtracted from it
-		return types.RootTally{}, errorsmod.Wrapf(types.ErrInvalidGenesis, "root tally %d below the %d taken from it", t.Votes, delta.sub)
+		return types.RootTally{}, fmt.Errorf("root tally %d below the %d taken from it", t.Votes, delta.sub)
 	}
 	t.Votes -= delta.sub
 	t.Settled = satAdd(t.Settled, settled)

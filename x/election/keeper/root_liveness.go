@@ -1,7 +1,9 @@
 package keeper
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"time"
 
 	"cosmossdk.io/collections"
@@ -46,8 +48,9 @@ func (k Keeper) rootSilence(ctx context.Context, params types.Params) (types.Roo
 	return types.RootElectionReason_ROOT_ELECTION_REASON_SILENT, nil
 }
 
-// reportRootSilent opens this chain's replica of a root re-election: this chain is a child of the
-// root, root elections are on, none is open, the root is silent or misbehaved (rootSilence), and
+// reportRootSilent opens this chain's replica of a root re-election (or names the base of one
+// misbehaviour opened, nameRootBase): this chain is a child of the root, root elections are on,
+// none is open, the root is silent or misbehaved (rootSilence), and
 // the base is a root commitment this chain verified whose preimage (the root's vid; its epoch is
 // the epoch being replaced, not one already re-elected) and root histogram (b_root, its total) the
 // message supplies. Votes are refused from the deadline, opening time + root_election_period.
@@ -65,12 +68,12 @@ func (k Keeper) reportRootSilent(ctx context.Context, msg *types.MsgReportRootSi
 	if params.RootElectionPeriodSeconds == 0 {
 		return types.RootElection{}, errorsmod.Wrap(types.ErrRootElectionOff, "root_election_period_seconds is 0")
 	}
-	open, err := k.OpenRootElection.Has(ctx)
-	if err != nil {
+	openID, err := k.OpenRootElection.Get(ctx)
+	switch {
+	case err == nil:
+		return k.nameRootBase(ctx, openID, msg)
+	case !errors.Is(err, collections.ErrNotFound):
 		return types.RootElection{}, err
-	}
-	if open {
-		return types.RootElection{}, types.ErrRootElectionOpen
 	}
 	reason, err := k.rootSilence(ctx, params)
 	if err != nil {
@@ -103,12 +106,96 @@ func (k Keeper) reportRootSilent(ctx context.Context, msg *types.MsgReportRootSi
 	if err := k.OpenRootElection.Set(ctx, id); err != nil {
 		return types.RootElection{}, err
 	}
-	slushtypes.Log(ctx, types.ModuleName, "root re-election opened", "election", id, "epoch", election.Epoch,
-		"reason", reason.String(), "base_root_height", election.BaseRootHeight, "subtree", subtree, "deadline_unix", election.DeadlineUnix)
-	return election, sdkCtx.EventManager().EmitTypedEvent(&types.EventRootElectionOpened{
-		ElectionId: id, Epoch: election.Epoch, Reason: reason, BaseRootHeight: election.BaseRootHeight,
-		BaseCommitment: base, Subtree: subtree, DeadlineUnix: election.DeadlineUnix,
+	return election, emitRootElectionOpened(ctx, election)
+}
+
+// emitRootElectionOpened logs and emits EventRootElectionOpened for an election as it now is.
+func emitRootElectionOpened(ctx context.Context, e types.RootElection) error {
+	slushtypes.Log(ctx, types.ModuleName, "root re-election opened", "election", e.Id, "epoch", e.Epoch,
+		"reason", e.Reason.String(), "base_root_height", e.BaseRootHeight, "subtree", e.Subtree, "deadline_unix", e.DeadlineUnix)
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventRootElectionOpened{
+		ElectionId: e.Id, Epoch: e.Epoch, Reason: e.Reason, BaseRootHeight: e.BaseRootHeight,
+		BaseCommitment: e.BaseCommitment, Subtree: e.Subtree, DeadlineUnix: e.DeadlineUnix, EvidenceHash: e.EvidenceHash,
 	})
+}
+
+// nameRootBase answers a report while an election is open: an election misbehaviour opened in
+// EndBlock without a base takes the report's base (the same checks as a new election's); any
+// other open election refuses it (ErrRootElectionOpen). The deadline stays.
+func (k Keeper) nameRootBase(ctx context.Context, id uint64, msg *types.MsgReportRootSilent) (types.RootElection, error) {
+	election, err := k.RootElections.Get(ctx, id)
+	if err != nil {
+		return types.RootElection{}, err
+	}
+	if election.BaseRootHeight != 0 {
+		return types.RootElection{}, errorsmod.Wrapf(types.ErrRootElectionOpen, "root election %d on base %d", id, election.BaseRootHeight)
+	}
+	base, root, subtree, err := k.rootBase(ctx, msg)
+	if err != nil {
+		return types.RootElection{}, err
+	}
+	if err := k.requireEpochNotElected(ctx, root.Epoch); err != nil {
+		return types.RootElection{}, err
+	}
+	election.Epoch, election.BaseRootHeight, election.BaseCommitment, election.Subtree = root.Epoch, msg.BaseRootHeight, base, subtree
+	if err := k.RootElections.Set(ctx, id, election); err != nil {
+		return types.RootElection{}, err
+	}
+	return election, emitRootElectionOpened(ctx, election)
+}
+
+// OpenRootElectionOnMisbehaviour opens a root election in EndBlock when misbehaviour evidence
+// froze this chain's parent client and this chain is a child of the root (DESIGN §10: the
+// evidence "opens a root re-election"), once per evidence: root elections on, none open, and no
+// election opened for this evidence before. It has no base: the first MsgReportRootSilent names
+// one (the chain holds no root preimage or histogram to fix b_root); votes wait for it.
+// Bounded: a few reads per block.
+func (k Keeper) OpenRootElectionOnMisbehaviour(ctx context.Context) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil || params.RootElectionPeriodSeconds == 0 {
+		return err
+	}
+	path, err := k.tree.OwnPath(ctx)
+	if err != nil || len(path) != 1 {
+		return err
+	}
+	freeze, frozen, err := k.tree.ParentClientFreeze(ctx)
+	if err != nil || !frozen {
+		return err
+	}
+	if open, err := k.OpenRootElection.Has(ctx); err != nil || open {
+		return err
+	}
+	last, err := k.LastMisbehaviourEvidence.Get(ctx)
+	switch {
+	case err == nil && bytes.Equal(last, freeze.EvidenceHash):
+		return nil
+	case err != nil && !errors.Is(err, collections.ErrNotFound):
+		return err
+	}
+	id, err := k.NextRootElectionID.Next(ctx)
+	if err == nil && id == 0 { // ids start at 1
+		id, err = k.NextRootElectionID.Next(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	sdkCtx := sdk.UnwrapSDKContext(ctx)
+	election := types.RootElection{
+		Id: id, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, OpenedHeight: sdkCtx.BlockHeight(),
+		DeadlineUnix: sdkCtx.BlockTime().Unix() + int64(params.RootElectionPeriodSeconds),
+		Status:       types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN, EvidenceHash: freeze.EvidenceHash,
+	}
+	if err := k.RootElections.Set(ctx, id, election); err != nil {
+		return err
+	}
+	if err := k.OpenRootElection.Set(ctx, id); err != nil {
+		return err
+	}
+	if err := k.LastMisbehaviourEvidence.Set(ctx, freeze.EvidenceHash); err != nil {
+		return err
+	}
+	return emitRootElectionOpened(ctx, election)
 }
 
 // rootBase checks the base a report names: a root commitment this chain verified at that root
@@ -133,7 +220,10 @@ func (k Keeper) rootBase(ctx context.Context, msg *types.MsgReportRootSilent) ([
 	if h := root.Hash(); !h.Equal(&want) {
 		return nil, commitment.Commitment{}, 0, errorsmod.Wrapf(types.ErrInvalidRootBase, "the preimage is not the root commitment at %d", msg.BaseRootHeight)
 	}
-	rootVid := commitment.MustPackVid(nil)
+	rootVid, err := commitment.PackVid(nil)
+	if err != nil {
+		return nil, commitment.Commitment{}, 0, err
+	}
 	if !root.Vid.Equal(&rootVid) {
 		return nil, commitment.Commitment{}, 0, errorsmod.Wrap(types.ErrInvalidRootBase, "the preimage names another validium than the root")
 	}

@@ -76,28 +76,105 @@ func TestRootLivenessTimeout(t *testing.T) {
 
 // TestMisbehaviourOpensRootElection proves misbehaviour evidence accepted by x/tree's
 // MsgSubmitMisbehaviour (two root headers at one height, both signed by the root's validators)
-// opens a root re-election at once, long before the liveness timeout, with reason MISBEHAVIOUR;
-// the same report without the evidence is refused.
+// opens a root re-election in the same block's EndBlock, long before the liveness timeout, with
+// reason MISBEHAVIOUR and the evidence's hash; it has no base, so votes wait until a report names
+// one (the same report is refused without the evidence); one freeze opens one election.
 func TestMisbehaviourOpensRootElection(t *testing.T) {
 	s := newRootSetup(t)
 	r := s.replica(t, 1)
 	r.at(rootHeaderTime(trustedHeight).Add(10*time.Minute), 10) // the root is not silent
 	_, err := r.msgs.ReportRootSilent(r.ctx, s.reportMsg(r.submitter))
 	require.ErrorIs(t, err, types.ErrRootNotSilent)
+	require.NoError(t, r.k.EndBlocker(r.ctx))
+	_, err = r.query.OpenRootElection(r.ctx, &types.QueryOpenRootElectionRequest{})
+	require.Error(t, err, "no evidence, no election")
 
 	h1, v1 := s.signer.Encode(t, s.signer.Sign(t, 105, rootHeaderTime(105), []byte("fork-a")))
 	h2, v2 := s.signer.Encode(t, s.signer.Sign(t, 105, rootHeaderTime(105), []byte("fork-b")))
-	_, err = r.treeMsgs.SubmitMisbehaviour(r.ctx, &treetypes.MsgSubmitMisbehaviour{
+	evidence, err := r.treeMsgs.SubmitMisbehaviour(r.ctx, &treetypes.MsgSubmitMisbehaviour{
 		Sender: r.submitter, Header1: h1, ValidatorSet1: v1, Header2: h2, ValidatorSet2: v2,
 	})
 	require.NoError(t, err)
-
-	res, err := r.msgs.ReportRootSilent(r.ctx, s.reportMsg(r.submitter))
-	require.NoError(t, err)
-	require.Equal(t, types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, res.Reason)
+	require.NoError(t, r.k.EndBlocker(r.ctx))
 	open, err := r.query.OpenRootElection(r.ctx, &types.QueryOpenRootElectionRequest{})
 	require.NoError(t, err)
-	require.Equal(t, types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, open.Election.Reason)
+	deadline := r.ctx.BlockTime().Unix() + int64(types.DefaultRootElectionPeriodSeconds)
+	require.Equal(t, types.RootElection{
+		Id: 1, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, OpenedHeight: 10, DeadlineUnix: deadline,
+		Status: types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN, EvidenceHash: evidence.EvidenceHash,
+	}, open.Election)
+	requireTypedEvent(t, r.ctx, &types.EventRootElectionOpened{
+		ElectionId: 1, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, DeadlineUnix: deadline,
+		EvidenceHash: evidence.EvidenceHash,
+	})
+	_, err = r.vote(s, s.x, 1)
+	require.ErrorIs(t, err, types.ErrInvalidRootBase, "no base yet")
+	r.at(r.ctx.BlockTime().Add(time.Second), 11)
+	require.NoError(t, r.k.EndBlocker(r.ctx))
+	next, err := r.k.NextRootElectionID.Peek(r.ctx)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), next, "one freeze, one election")
+
+	// a report names the base: the same election, now with its epoch, base and b_root
+	res, err := r.msgs.ReportRootSilent(r.ctx, s.reportMsg(r.submitter))
+	require.NoError(t, err)
+	require.Equal(t, &types.MsgReportRootSilentResponse{
+		ElectionId: 1, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, Subtree: 8, DeadlineUnix: deadline,
+	}, res)
+	_, err = r.msgs.ReportRootSilent(r.ctx, s.reportMsg(r.submitter))
+	require.ErrorIs(t, err, types.ErrRootElectionOpen, "the base is named once")
+	vote, err := r.vote(s, s.x, 1)
+	require.NoError(t, err)
+	require.Equal(t, uint64(3), vote.Counted)
+
+	// expired: the same freeze opens nothing more, but a report may open another election
+	r.at(time.Unix(deadline, 0), 12)
+	require.NoError(t, r.k.EndBlocker(r.ctx))
+	require.NoError(t, r.k.EndBlocker(r.ctx))
+	_, err = r.query.OpenRootElection(r.ctx, &types.QueryOpenRootElectionRequest{})
+	require.Error(t, err, "expired, not reopened by the same evidence")
+	// so does a replica imported from this one's export (the evidence is rebuilt from the elections)
+	exported, err := r.k.ExportGenesis(r.ctx)
+	require.NoError(t, err)
+	g := s.replica(t, 1)
+	freeze, _, err := r.tree.ParentClientFreeze(r.ctx)
+	require.NoError(t, err)
+	require.NoError(t, g.tree.ParentClientFrozen.Set(g.ctx, freeze))
+	require.NoError(t, g.k.InitGenesis(g.ctx, exported))
+	require.NoError(t, g.k.EndBlocker(g.ctx))
+	_, err = g.query.OpenRootElection(g.ctx, &types.QueryOpenRootElectionRequest{})
+	require.Error(t, err, "the imported replica does not reopen for the same evidence")
+	res, err = r.msgs.ReportRootSilent(r.ctx, s.reportMsg(r.submitter))
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), res.ElectionId)
+	require.Equal(t, types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, res.Reason)
+}
+
+// TestMisbehaviourOpensNothingElsewhere proves EndBlock opens no root election on a grandchild of
+// the root (its frozen parent is not the root) nor while root elections are off.
+func TestMisbehaviourOpensNothingElsewhere(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		path   []uint32
+		period uint64
+	}{
+		{"a grandchild", []uint32{1, 2}, types.DefaultRootElectionPeriodSeconds},
+		{"root elections off", []uint32{1}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newRootSetup(t)
+			r := s.replica(t, tc.path...)
+			params := types.DefaultParams()
+			params.RootElectionPeriodSeconds = tc.period
+			require.NoError(t, r.k.Params.Set(r.ctx, params))
+			require.NoError(t, r.tree.ParentClientFrozen.Set(r.ctx, treetypes.ParentClientFreeze{
+				Height: 105, HeaderHash1: make([]byte, 32), HeaderHash2: make([]byte, 32), EvidenceHash: make([]byte, 32),
+			}))
+			require.NoError(t, r.k.EndBlocker(r.ctx))
+			_, err := r.query.OpenRootElection(r.ctx, &types.QueryOpenRootElectionRequest{})
+			require.Error(t, err)
+		})
+	}
 }
 
 // TestReportRootSilentRejections proves every other check of the report, each with its error,

@@ -46,6 +46,12 @@ func validGenesis() types.GenesisState {
 	}
 }
 
+// baseless is the open election id 2 as misbehaviour opens it in EndBlock: no base yet.
+func baseless() types.RootElection {
+	return types.RootElection{Id: 2, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, DeadlineUnix: 200,
+		Status: types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN, EvidenceHash: make([]byte, 32)}
+}
+
 // rootCandidate is a well-formed root candidate (an operator key hash and an ed25519 key).
 var rootCandidate = types.RootCandidate{
 	OperatorKeyHash: hash.EncodeElement(hash.Uint64(77)),
@@ -55,6 +61,9 @@ var rootCandidate = types.RootCandidate{
 func TestGenesisValidate(t *testing.T) {
 	require.NoError(t, types.DefaultGenesisState().Validate())
 	require.NoError(t, validGenesis().Validate())
+	withBaseless := validGenesis()
+	withBaseless.RootElections[1] = baseless()
+	require.NoError(t, withBaseless.Validate(), "an election misbehaviour opened, without a base yet")
 	cases := []struct {
 		name string
 		edit func(gs *types.GenesisState)
@@ -90,6 +99,19 @@ func TestGenesisValidate(t *testing.T) {
 			gs.RootElections[0].Reason = types.RootElectionReason_ROOT_ELECTION_REASON_UNSPECIFIED
 		}},
 		{"root election of b_root 1", func(gs *types.GenesisState) { gs.RootElections[0].Subtree = 1 }},
+		{"root election without base, elected", func(gs *types.GenesisState) {
+			gs.RootElections[1] = baseless()
+			gs.RootElections[1].Status = types.RootElectionStatus_ROOT_ELECTION_STATUS_ELECTED
+		}},
+		{"root election without base nor evidence", func(gs *types.GenesisState) {
+			gs.RootElections[1] = baseless()
+			gs.RootElections[1].EvidenceHash = nil
+		}},
+		{"root election without base, with a subtree", func(gs *types.GenesisState) {
+			gs.RootElections[1] = baseless()
+			gs.RootElections[1].Subtree = 8
+		}},
+		{"root election with a short evidence hash", func(gs *types.GenesisState) { gs.RootElections[1].EvidenceHash = []byte{1} }},
 		{"root election base not canonical", func(gs *types.GenesisState) { gs.RootElections[0].BaseCommitment = []byte{1} }},
 		{"root vote in unknown election", func(gs *types.GenesisState) { gs.RootVotes[0].ElectionId = 9 }},
 		{"duplicate root vote", func(gs *types.GenesisState) { gs.RootVotes = append(gs.RootVotes, gs.RootVotes[0]) }},

@@ -36,6 +36,9 @@ var (
 	RootTalliesKey = collections.NewPrefix(11)
 	// RootResultsKey maps replaced root epoch → RootElectionResult.
 	RootResultsKey = collections.NewPrefix(12)
+	// LastMisbehaviourEvidenceKey stores the evidence hash of the freeze that last opened a root
+	// election in EndBlock, so one freeze opens one election.
+	LastMisbehaviourEvidenceKey = collections.NewPrefix(13)
 )
 
 // MaxRoundsClosedPerBlock bounds the rounds EndBlock expires in one block; the rest wait for

@@ -76,8 +76,20 @@ func (gs GenesisState) validateRoot() error {
 	return nil
 }
 
-// validate checks one root election's own fields.
+// validate checks one root election's own fields. One that misbehaviour opened without a base
+// (base_root_height 0) has no base, epoch or subtree, and a 32-byte evidence hash.
 func (e RootElection) validate(nextID uint64) error {
+	if len(e.EvidenceHash) != 0 && len(e.EvidenceHash) != 32 {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "root election %d: evidence hash of %d bytes", e.Id, len(e.EvidenceHash))
+	}
+	if e.BaseRootHeight == 0 {
+		if e.Id == 0 || e.Id >= nextID || len(e.EvidenceHash) == 0 || len(e.BaseCommitment) != 0 || e.Subtree != 0 || e.Epoch != 0 ||
+			e.Reason != RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR || e.Status == RootElectionStatus_ROOT_ELECTION_STATUS_ELECTED ||
+			RootElectionStatus_name[int32(e.Status)] == "" || e.Status == RootElectionStatus_ROOT_ELECTION_STATUS_UNSPECIFIED {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "root election %d without a base: only one misbehaviour opened, open or expired", e.Id)
+		}
+		return nil
+	}
 	switch {
 	case e.Id == 0 || e.Id >= nextID:
 		return errorsmod.Wrapf(ErrInvalidGenesis, "root election id %d not in 1..%d", e.Id, nextID-1)
@@ -85,7 +97,7 @@ func (e RootElection) validate(nextID uint64) error {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "root election %d: status %d", e.Id, e.Status)
 	case e.Reason == RootElectionReason_ROOT_ELECTION_REASON_UNSPECIFIED || RootElectionReason_name[int32(e.Reason)] == "":
 		return errorsmod.Wrapf(ErrInvalidGenesis, "root election %d: reason %d", e.Id, e.Reason)
-	case e.Subtree < 2 || e.BaseRootHeight == 0:
+	case e.Subtree < 2:
 		return errorsmod.Wrapf(ErrInvalidGenesis, "root election %d: subtree %d, base root height %d", e.Id, e.Subtree, e.BaseRootHeight)
 	}
 	if _, err := hash.DecodeElement(e.BaseCommitment); err != nil {
