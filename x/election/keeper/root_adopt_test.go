@@ -53,6 +53,10 @@ func TestAdoptElectedRoot(t *testing.T) {
 	_, frozen, err := r.tree.ParentClientFreeze(r.ctx)
 	require.NoError(t, err)
 	require.True(t, frozen)
+	// the report opened the election for this evidence: EndBlock opens no second one
+	require.NoError(t, r.k.EndBlocker(r.ctx))
+	_, err = r.query.OpenRootElection(r.ctx, &types.QueryOpenRootElectionRequest{})
+	require.Error(t, err, "the freeze's election is decided; none is reopened while it lasts")
 
 	res, err := r.msgs.AdoptElectedRoot(r.ctx, s.adoptMsg(t, r, s.xCons, 91, baseHeight, s.root.RootHash()))
 	require.NoError(t, err)

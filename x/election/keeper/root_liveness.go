@@ -23,29 +23,29 @@ import (
 // calls up), or this chain's newest trusted root header is root_liveness_timeout old by this
 // chain's block time ("syncs no new root header for a timeout of its own block time": a sync that
 // verifies a new header moves that header forward). The root is silent at the timeout exactly.
-// Otherwise ErrRootNotSilent.
-func (k Keeper) rootSilence(ctx context.Context, params types.Params) (types.RootElectionReason, error) {
-	_, frozen, err := k.tree.ParentClientFreeze(ctx)
+// Otherwise ErrRootNotSilent. For MISBEHAVIOUR it returns the freeze's evidence hash.
+func (k Keeper) rootSilence(ctx context.Context, params types.Params) (types.RootElectionReason, []byte, error) {
+	freeze, frozen, err := k.tree.ParentClientFreeze(ctx)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if frozen {
-		return types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, nil
+		return types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, freeze.EvidenceHash, nil
 	}
 	_, headerTime, err := k.tree.TrustedParentHeader(ctx)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if params.RootLivenessTimeoutSeconds == 0 {
-		return 0, errorsmod.Wrap(types.ErrRootNotSilent, "the liveness check is off (root_liveness_timeout_seconds = 0) and no evidence froze the parent client")
+		return 0, nil, errorsmod.Wrap(types.ErrRootNotSilent, "the liveness check is off (root_liveness_timeout_seconds = 0) and no evidence froze the parent client")
 	}
 	now := sdk.UnwrapSDKContext(ctx).BlockTime()
 	silentFrom := headerTime.Add(time.Duration(params.RootLivenessTimeoutSeconds) * time.Second)
 	if now.Before(silentFrom) {
-		return 0, errorsmod.Wrapf(types.ErrRootNotSilent, "newest trusted root header at %s, silent from %s, block time %s",
+		return 0, nil, errorsmod.Wrapf(types.ErrRootNotSilent, "newest trusted root header at %s, silent from %s, block time %s",
 			headerTime.UTC().Format(time.RFC3339), silentFrom.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
-	return types.RootElectionReason_ROOT_ELECTION_REASON_SILENT, nil
+	return types.RootElectionReason_ROOT_ELECTION_REASON_SILENT, nil, nil
 }
 
 // reportRootSilent opens this chain's replica of a root re-election (or names the base of one
@@ -75,7 +75,7 @@ func (k Keeper) reportRootSilent(ctx context.Context, msg *types.MsgReportRootSi
 	case !errors.Is(err, collections.ErrNotFound):
 		return types.RootElection{}, err
 	}
-	reason, err := k.rootSilence(ctx, params)
+	reason, evidence, err := k.rootSilence(ctx, params)
 	if err != nil {
 		return types.RootElection{}, err
 	}
@@ -98,13 +98,18 @@ func (k Keeper) reportRootSilent(ctx context.Context, msg *types.MsgReportRootSi
 		Id: id, Epoch: root.Epoch, Reason: reason, BaseRootHeight: msg.BaseRootHeight, BaseCommitment: base,
 		Subtree: subtree, OpenedHeight: sdkCtx.BlockHeight(),
 		DeadlineUnix: sdkCtx.BlockTime().Unix() + int64(params.RootElectionPeriodSeconds), // both bounded: no overflow
-		Status:       types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN,
+		Status:       types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN, EvidenceHash: evidence,
 	}
 	if err := k.RootElections.Set(ctx, id, election); err != nil {
 		return types.RootElection{}, err
 	}
 	if err := k.OpenRootElection.Set(ctx, id); err != nil {
 		return types.RootElection{}, err
+	}
+	if len(evidence) > 0 { // this evidence has its election: EndBlock opens none for it
+		if err := k.LastMisbehaviourEvidence.Set(ctx, evidence); err != nil {
+			return types.RootElection{}, err
+		}
 	}
 	return election, emitRootElectionOpened(ctx, election)
 }

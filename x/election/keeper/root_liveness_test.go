@@ -127,7 +127,7 @@ func TestMisbehaviourOpensRootElection(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, uint64(3), vote.Counted)
 
-	// expired: the same freeze opens nothing more, but a report may open another election
+	// expired: the same freeze opens nothing more in EndBlock, but a report may open another election
 	r.at(time.Unix(deadline, 0), 12)
 	require.NoError(t, r.k.EndBlocker(r.ctx))
 	require.NoError(t, r.k.EndBlocker(r.ctx))
