@@ -9,10 +9,6 @@ import (
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 )
 
-// MaxRootElectionsClosedPerBlock bounds the root elections EndBlock decides in one block: a
-// replica holds at most one open election, so one.
-const MaxRootElectionsClosedPerBlock = 1
-
 // DecodeRootCandidate checks a root candidate (DESIGN §10): its operator key hash is 32
 // canonical, non-zero bytes and its consensus key is an ed25519 key the restarted root's one
 // validator can sign with (x/tree ValidateConsensusPubkey, the check the validium-consensus
