@@ -263,7 +263,7 @@ func (app *App) initSlushKeepers(
 	app.ValidiumKeeper = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), addrCodec, authority,
 		app.BankKeeper, app.TreeKeeper, app.LedgerKeeper, app.BridgeKeeper, app.AcceptanceKeeper, logger)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority,
-		app.ValidiumKeeper)
+		app.ValidiumKeeper, app.TreeKeeper)
 }
 
 func (app *App) initModuleManager(enc EncodingConfig) {

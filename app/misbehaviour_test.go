@@ -10,6 +10,8 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/app/apptesting"
+	electionkeeper "github.com/slush-tree/slush/x/election/keeper"
+	electiontypes "github.com/slush-tree/slush/x/election/types"
 	treekeeper "github.com/slush-tree/slush/x/tree/keeper"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 )
@@ -17,7 +19,8 @@ import (
 // TestSubmitMisbehaviour: the root signs a second header at the height a child already trusts
 // (issue 17, DESIGN §10). The pair, submitted in a real transaction on the child (ante, gas,
 // ValidateBasic), freezes the child's client of the root; the same evidence again and every
-// later parent sync are refused, and the freeze survives export.
+// later parent sync are refused, the block opens the child's root re-election replica, and the
+// freeze survives export.
 func TestSubmitMisbehaviour(t *testing.T) {
 	tr := newTree(t, [][]uint8{{}, {1}}, nil)
 	root, child := tr.root(), tr.node(1)
@@ -56,6 +59,15 @@ func TestSubmitMisbehaviour(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, client.Frozen)
 	require.Equal(t, h, client.Freeze.Height)
+
+	// the block's EndBlock opened the child's replica of the root re-election (DESIGN §10), with
+	// no base until a report names one
+	eq := electionkeeper.NewQueryServerImpl(&child.chain.App.ElectionKeeper)
+	open, err := eq.OpenRootElection(child.chain.Context(), &electiontypes.QueryOpenRootElectionRequest{})
+	require.NoError(t, err)
+	require.Equal(t, electiontypes.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, open.Election.Reason)
+	require.Equal(t, frozen.EvidenceHash, open.Election.EvidenceHash)
+	require.Zero(t, open.Election.BaseRootHeight)
 
 	tr.fails(child, 0, msg, treetypes.ErrParentClientFrozen)
 	root.chain.NextBlock()

@@ -24,6 +24,8 @@ type Signer struct {
 	ChainID string
 	PVs     []cmttypes.PrivValidator
 	Vals    *cmttypes.ValidatorSet
+	// NextValidatorsHash, if set, is the next validator set a signed header names (default: Vals).
+	NextValidatorsHash []byte
 }
 
 // NewSigner returns n deterministic validators (power 10 each) for chainID.
@@ -48,10 +50,14 @@ func NewSignerWithSeed(t testing.TB, chainID, seed string, n int) *Signer {
 
 // Sign returns the header at height and time with appHash, signed by every validator.
 func (s *Signer) Sign(t testing.TB, height int64, at time.Time, appHash []byte) *cmttypes.SignedHeader {
+	next := s.Vals.Hash()
+	if s.NextValidatorsHash != nil {
+		next = s.NextValidatorsHash
+	}
 	h := &cmttypes.Header{
 		Version: cmtversion.Consensus{Block: version.BlockProtocol}, ChainID: s.ChainID, Height: height, Time: at,
 		LastBlockID:    cmttypes.BlockID{Hash: tmhash.Sum([]byte("last")), PartSetHeader: cmttypes.PartSetHeader{Total: 1, Hash: tmhash.Sum([]byte("parts"))}},
-		ValidatorsHash: s.Vals.Hash(), NextValidatorsHash: s.Vals.Hash(), ConsensusHash: tmhash.Sum([]byte("consensus")),
+		ValidatorsHash: s.Vals.Hash(), NextValidatorsHash: next, ConsensusHash: tmhash.Sum([]byte("consensus")),
 		AppHash: appHash, LastResultsHash: tmhash.Sum([]byte("results")), ProposerAddress: s.Vals.Validators[0].Address,
 	}
 	blockID := cmttypes.BlockID{Hash: h.Hash(), PartSetHeader: cmttypes.PartSetHeader{Total: 1, Hash: tmhash.Sum(h.Hash())}}

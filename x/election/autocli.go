@@ -38,6 +38,28 @@ round to vote in.`,
 					Example:        "slushchaind q election votes 1 --node tcp://127.0.0.1:26600",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "round_id"}},
 				},
+				{
+					RpcMethod: "RootElection", Use: "root-election [election-id]", Short: "Show a root re-election replica and its tallies",
+					Long: `Prints this chain's replica <election-id> of a virtual-L0 root re-election (DESIGN §10): the root epoch
+being replaced, why it opened (silent root or misbehaviour), its base root height and commitment, b_root, its
+deadline (Unix seconds of this chain's block time), status, and every candidate's full and settled tally.
+Only children of the root keep replicas.`,
+					Example:        "slushchaind q election root-election 1 --node tcp://127.0.0.1:26610",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "election_id"}},
+				},
+				{
+					RpcMethod: "OpenRootElection", Use: "open-root-election", Short: "Show the open root re-election replica",
+					Long:    `Prints the open root re-election replica of this chain (NotFound if none is open), with the epoch and base root height a root vote must name.`,
+					Example: "slushchaind q election open-root-election --node tcp://127.0.0.1:26610",
+				},
+				{
+					RpcMethod: "RootElectionResult", Use: "root-result [epoch]", Short: "Show the result of a root re-election",
+					Long: `Prints the result of the root re-election that replaced root epoch <epoch> on this chain (NotFound if
+none): the elected operator key hash and consensus key, the base root height and commitment the restarted root
+must continue from, and whether this chain's parent client already adopted the restarted root.`,
+					Example:        "slushchaind q election root-result 0 --node tcp://127.0.0.1:26610",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "epoch"}},
+				},
 			},
 		},
 		Tx: &autocliv1.ServiceCommandDescriptor{
@@ -50,6 +72,12 @@ round to vote in.`,
 				// no one can type the raw message's JSON flags
 				{RpcMethod: "ReportWithholding", Skip: true},
 				{RpcMethod: "EmergencyVote", Skip: true},
+				// the root re-election messages carry a root commitment preimage and histogram, a
+				// descendant proof and an operator-key signature, or a restarted root's signed header
+				// and a store proof: no builder CLI exists yet (DESIGN §10, issue 17), so no command
+				{RpcMethod: "ReportRootSilent", Skip: true},
+				{RpcMethod: "RootVote", Skip: true},
+				{RpcMethod: "AdoptElectedRoot", Skip: true},
 			},
 		},
 	}

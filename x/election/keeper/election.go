@@ -374,12 +374,26 @@ func (k Keeper) ExpireRounds(ctx context.Context) error {
 	return nil
 }
 
-// EndBlocker expires rounds; a failure is logged and its writes dropped, never a halt.
+// EndBlocker expires rounds, decides the open root election at its deadline and opens one when
+// misbehaviour evidence froze the root's light client; a failure is logged and its writes
+// dropped, never a halt.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	cacheCtx, write := sdkCtx.CacheContext()
 	if err := k.ExpireRounds(cacheCtx); err != nil {
 		sdkCtx.Logger().Error("x/election: expiring rounds failed", "module", types.ModuleName, "err", err)
+	} else {
+		write()
+	}
+	cacheCtx, write = sdkCtx.CacheContext()
+	if err := k.DecideRootElection(cacheCtx); err != nil {
+		sdkCtx.Logger().Error("x/election: deciding the root election failed", "module", types.ModuleName, "err", err)
+	} else {
+		write()
+	}
+	cacheCtx, write = sdkCtx.CacheContext()
+	if err := k.OpenRootElectionOnMisbehaviour(cacheCtx); err != nil {
+		sdkCtx.Logger().Error("x/election: opening a root election on misbehaviour failed", "module", types.ModuleName, "err", err)
 		return nil
 	}
 	write()

@@ -88,6 +88,6 @@ func TestGenesisRoundTrip(t *testing.T) {
 func TestNewKeeperRejectsBadAuthority(t *testing.T) {
 	f := newFixture(t)
 	require.Panics(t, func() {
-		keeper.NewKeeper(f.env.Codec, f.env.StoreService, f.env.AddressCodec, "not-an-address", f.validium)
+		keeper.NewKeeper(f.env.Codec, f.env.StoreService, f.env.AddressCodec, "not-an-address", f.validium, f.tree)
 	})
 }

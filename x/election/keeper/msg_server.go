@@ -37,3 +37,24 @@ func (m msgServer) ReportWithholding(ctx context.Context, msg *types.MsgReportWi
 func (m msgServer) EmergencyVote(ctx context.Context, msg *types.MsgEmergencyVote) (*types.MsgEmergencyVoteResponse, error) {
 	return m.emergencyVote(ctx, msg)
 }
+
+// ReportRootSilent opens this chain's replica of a root re-election (DESIGN §10).
+func (m msgServer) ReportRootSilent(ctx context.Context, msg *types.MsgReportRootSilent) (*types.MsgReportRootSilentResponse, error) {
+	election, err := m.reportRootSilent(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgReportRootSilentResponse{
+		ElectionId: election.Id, Reason: election.Reason, Subtree: election.Subtree, DeadlineUnix: election.DeadlineUnix,
+	}, nil
+}
+
+// RootVote records a descendant's vote in the open root re-election (DESIGN §10).
+func (m msgServer) RootVote(ctx context.Context, msg *types.MsgRootVote) (*types.MsgRootVoteResponse, error) {
+	return m.rootVote(ctx, msg)
+}
+
+// AdoptElectedRoot re-points the parent client at the restarted root by an election result (DESIGN §10).
+func (m msgServer) AdoptElectedRoot(ctx context.Context, msg *types.MsgAdoptElectedRoot) (*types.MsgAdoptElectedRootResponse, error) {
+	return m.adoptElectedRoot(ctx, msg)
+}

@@ -166,7 +166,7 @@ func newFixture(t *testing.T) *fixture {
 	f.validium = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), ac, authority, f.bank, f.tree,
 		unusedLedger{t}, unusedBridge{t}, f.acceptance, log.NewNopLogger())
 	require.NoError(t, f.validium.InitGenesis(ctx, validiumtypes.DefaultGenesisState()))
-	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, f.validium)
+	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, f.validium, f.tree)
 	require.NoError(t, f.k.InitGenesis(ctx, types.DefaultGenesisState()))
 	f.msgs, f.query = keeper.NewMsgServerImpl(&f.k), keeper.NewQueryServerImpl(&f.k)
 

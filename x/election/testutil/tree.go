@@ -192,3 +192,30 @@ func Element(v uint64) []byte { return hash.EncodeElement(hash.Uint64(v)) }
 func Resign(key *eddsa.PrivateKey, msg fr.Element) ([]byte, error) {
 	return types.SignMessage(key, msg)
 }
+
+// RootVote is the node at path's vote in a root re-election (DESIGN §10) for candidate c, signed
+// with its operator key for the root epoch and the base: this tree's root commitment at root
+// height baseHeight (the tree's root is the root of the whole tree).
+func (t *Tree) RootVote(submitter string, epoch, baseHeight uint64, c types.RootCandidate, path ...uint8) (*types.MsgRootVote, error) {
+	proof, err := t.Proof(path...)
+	if err != nil {
+		return nil, err
+	}
+	n := t.nodes[string(path)]
+	key, err := hash.DecodeElement(c.OperatorKeyHash)
+	if err != nil {
+		return nil, err
+	}
+	msg, err := types.RootVoteMessage(epoch, baseHeight, t.Root.Commitment.Hash(), key, c.ConsensusPubkey)
+	if err != nil {
+		return nil, err
+	}
+	sig, err := types.SignMessage(n.Key, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgRootVote{
+		Submitter: submitter, Epoch: epoch, BaseRootHeight: baseHeight, Candidate: c, Proof: proof,
+		Histogram: acceptancetypes.HistogramToProto(n.Histogram), PublicKey: n.Key.PublicKey.Bytes(), Signature: sig,
+	}, nil
+}

@@ -40,4 +40,29 @@ var (
 	ErrInvalidGenesis = errorsmod.Register(ModuleName, 18, "invalid genesis")
 	// ErrInvalidAddress is returned for a malformed submitter address.
 	ErrInvalidAddress = errorsmod.Register(ModuleName, 19, "invalid address")
+	// ErrNotRootChild is returned for a root re-election message on a chain that is not a child of the root.
+	ErrNotRootChild = errorsmod.Register(ModuleName, 20, "not a child of the root")
+	// ErrRootNotSilent is returned for a root re-election report before the root liveness timeout
+	// passed (and without misbehaviour evidence freezing the parent client).
+	ErrRootNotSilent = errorsmod.Register(ModuleName, 21, "the root is not silent")
+	// ErrRootElectionOpen is returned for a root re-election report while one is open.
+	ErrRootElectionOpen = errorsmod.Register(ModuleName, 22, "a root election is already open")
+	// ErrNoRootElection is returned for a root vote without an open root election, or an unknown
+	// root election id in a query.
+	ErrNoRootElection = errorsmod.Register(ModuleName, 23, "no such root election")
+	// ErrRootElectionMismatch is returned for a root vote for another epoch or base than the open election's.
+	ErrRootElectionMismatch = errorsmod.Register(ModuleName, 24, "root vote is for another epoch or base")
+	// ErrInvalidRootBase is returned for a root election base this chain does not hold, or whose
+	// preimage or histogram is not the held commitment's.
+	ErrInvalidRootBase = errorsmod.Register(ModuleName, 25, "invalid root election base")
+	// ErrRootEpochElected is returned for a root re-election of a root epoch already replaced.
+	ErrRootEpochElected = errorsmod.Register(ModuleName, 26, "root epoch already re-elected")
+	// ErrNoRootResult is returned when no root election result exists for an epoch.
+	ErrNoRootResult = errorsmod.Register(ModuleName, 27, "no root election result")
+	// ErrRootAdopted is returned for a second adoption of one root election result.
+	ErrRootAdopted = errorsmod.Register(ModuleName, 28, "root election result already adopted")
+	// ErrRootElectionExpired is returned for a root vote at or after the election's deadline.
+	ErrRootElectionExpired = errorsmod.Register(ModuleName, 29, "root election deadline passed")
+	// ErrRootElectionOff is returned for a root re-election report while root_election_period is 0.
+	ErrRootElectionOff = errorsmod.Register(ModuleName, 30, "root re-elections are turned off")
 )

@@ -380,49 +380,534 @@ func (m *EventRoundExpired) GetDeadline() uint64 {
 	return 0
 }
 
+// EventRootElectionOpened is emitted when a child of the root opens its replica of a root
+// re-election (DESIGN §10).
+type EventRootElectionOpened struct {
+	// election_id is the replica-local election.
+	ElectionId uint64 `protobuf:"varint,1,opt,name=election_id,json=electionId,proto3" json:"election_id,omitempty"`
+	// epoch is the root epoch being replaced.
+	Epoch uint64 `protobuf:"varint,2,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	// reason is SILENT or MISBEHAVIOUR.
+	Reason RootElectionReason `protobuf:"varint,3,opt,name=reason,proto3,enum=slush.election.v1.RootElectionReason" json:"reason,omitempty"`
+	// base_root_height is the root height of the base commitment.
+	BaseRootHeight uint64 `protobuf:"varint,4,opt,name=base_root_height,json=baseRootHeight,proto3" json:"base_root_height,omitempty"`
+	// base_commitment is the root commitment votes prove descendant-ship under.
+	BaseCommitment []byte `protobuf:"bytes,5,opt,name=base_commitment,json=baseCommitment,proto3" json:"base_commitment,omitempty"`
+	// subtree is b_root.
+	Subtree uint64 `protobuf:"varint,6,opt,name=subtree,proto3" json:"subtree,omitempty"`
+	// deadline_unix is the block time (Unix seconds) from which votes are refused.
+	DeadlineUnix int64 `protobuf:"varint,7,opt,name=deadline_unix,json=deadlineUnix,proto3" json:"deadline_unix,omitempty"`
+	// evidence_hash is the misbehaviour evidence that opened it in EndBlock (empty otherwise); such
+	// an election is opened without a base, and this event is emitted again when a report names it.
+	EvidenceHash []byte `protobuf:"bytes,8,opt,name=evidence_hash,json=evidenceHash,proto3" json:"evidence_hash,omitempty"`
+}
+
+func (m *EventRootElectionOpened) Reset()         { *m = EventRootElectionOpened{} }
+func (m *EventRootElectionOpened) String() string { return proto.CompactTextString(m) }
+func (*EventRootElectionOpened) ProtoMessage()    {}
+func (*EventRootElectionOpened) Descriptor() ([]byte, []int) {
+	return fileDescriptor_0a87bf70388ce246, []int{4}
+}
+func (m *EventRootElectionOpened) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRootElectionOpened) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRootElectionOpened.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRootElectionOpened) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRootElectionOpened.Merge(m, src)
+}
+func (m *EventRootElectionOpened) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRootElectionOpened) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRootElectionOpened.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRootElectionOpened proto.InternalMessageInfo
+
+func (m *EventRootElectionOpened) GetElectionId() uint64 {
+	if m != nil {
+		return m.ElectionId
+	}
+	return 0
+}
+
+func (m *EventRootElectionOpened) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+func (m *EventRootElectionOpened) GetReason() RootElectionReason {
+	if m != nil {
+		return m.Reason
+	}
+	return RootElectionReason_ROOT_ELECTION_REASON_UNSPECIFIED
+}
+
+func (m *EventRootElectionOpened) GetBaseRootHeight() uint64 {
+	if m != nil {
+		return m.BaseRootHeight
+	}
+	return 0
+}
+
+func (m *EventRootElectionOpened) GetBaseCommitment() []byte {
+	if m != nil {
+		return m.BaseCommitment
+	}
+	return nil
+}
+
+func (m *EventRootElectionOpened) GetSubtree() uint64 {
+	if m != nil {
+		return m.Subtree
+	}
+	return 0
+}
+
+func (m *EventRootElectionOpened) GetDeadlineUnix() int64 {
+	if m != nil {
+		return m.DeadlineUnix
+	}
+	return 0
+}
+
+func (m *EventRootElectionOpened) GetEvidenceHash() []byte {
+	if m != nil {
+		return m.EvidenceHash
+	}
+	return nil
+}
+
+// EventRootVote is emitted for every accepted root vote.
+type EventRootVote struct {
+	// election_id is the replica-local election.
+	ElectionId uint64 `protobuf:"varint,1,opt,name=election_id,json=electionId,proto3" json:"election_id,omitempty"`
+	// voter_vid is the voter's vid.
+	VoterVid []byte `protobuf:"bytes,2,opt,name=voter_vid,json=voterVid,proto3" json:"voter_vid,omitempty"`
+	// candidate is the voter's candidate.
+	Candidate RootCandidate `protobuf:"bytes,3,opt,name=candidate,proto3" json:"candidate"`
+	// weight is the voter's subtree size.
+	Weight uint64 `protobuf:"varint,4,opt,name=weight,proto3" json:"weight,omitempty"`
+	// counted is what the vote counts (0 if an ancestor voted).
+	Counted uint64 `protobuf:"varint,5,opt,name=counted,proto3" json:"counted,omitempty"`
+	// overridden is the weight of earlier votes inside the voter's subtree this vote now covers.
+	Overridden uint64 `protobuf:"varint,6,opt,name=overridden,proto3" json:"overridden,omitempty"`
+	// tally is the candidate's full tally after the vote.
+	Tally uint64 `protobuf:"varint,7,opt,name=tally,proto3" json:"tally,omitempty"`
+	// settled is the candidate's settled tally after the vote.
+	Settled uint64 `protobuf:"varint,8,opt,name=settled,proto3" json:"settled,omitempty"`
+}
+
+func (m *EventRootVote) Reset()         { *m = EventRootVote{} }
+func (m *EventRootVote) String() string { return proto.CompactTextString(m) }
+func (*EventRootVote) ProtoMessage()    {}
+func (*EventRootVote) Descriptor() ([]byte, []int) {
+	return fileDescriptor_0a87bf70388ce246, []int{5}
+}
+func (m *EventRootVote) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRootVote) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRootVote.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRootVote) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRootVote.Merge(m, src)
+}
+func (m *EventRootVote) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRootVote) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRootVote.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRootVote proto.InternalMessageInfo
+
+func (m *EventRootVote) GetElectionId() uint64 {
+	if m != nil {
+		return m.ElectionId
+	}
+	return 0
+}
+
+func (m *EventRootVote) GetVoterVid() []byte {
+	if m != nil {
+		return m.VoterVid
+	}
+	return nil
+}
+
+func (m *EventRootVote) GetCandidate() RootCandidate {
+	if m != nil {
+		return m.Candidate
+	}
+	return RootCandidate{}
+}
+
+func (m *EventRootVote) GetWeight() uint64 {
+	if m != nil {
+		return m.Weight
+	}
+	return 0
+}
+
+func (m *EventRootVote) GetCounted() uint64 {
+	if m != nil {
+		return m.Counted
+	}
+	return 0
+}
+
+func (m *EventRootVote) GetOverridden() uint64 {
+	if m != nil {
+		return m.Overridden
+	}
+	return 0
+}
+
+func (m *EventRootVote) GetTally() uint64 {
+	if m != nil {
+		return m.Tally
+	}
+	return 0
+}
+
+func (m *EventRootVote) GetSettled() uint64 {
+	if m != nil {
+		return m.Settled
+	}
+	return 0
+}
+
+// EventRootOperatorElected is emitted when a root election replica elects an operator.
+type EventRootOperatorElected struct {
+	// election_id is the replica-local election.
+	ElectionId uint64 `protobuf:"varint,1,opt,name=election_id,json=electionId,proto3" json:"election_id,omitempty"`
+	// epoch is the replaced root epoch.
+	Epoch uint64 `protobuf:"varint,2,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	// elected is the elected operator.
+	Elected RootCandidate `protobuf:"bytes,3,opt,name=elected,proto3" json:"elected"`
+	// base_root_height is the root height the restarted root continues from.
+	BaseRootHeight uint64 `protobuf:"varint,4,opt,name=base_root_height,json=baseRootHeight,proto3" json:"base_root_height,omitempty"`
+	// base_commitment is the root commitment at base_root_height.
+	BaseCommitment []byte `protobuf:"bytes,5,opt,name=base_commitment,json=baseCommitment,proto3" json:"base_commitment,omitempty"`
+	// votes is the elected candidate's tally.
+	Votes uint64 `protobuf:"varint,6,opt,name=votes,proto3" json:"votes,omitempty"`
+	// settled is true when the root children's votes alone decided.
+	Settled bool `protobuf:"varint,7,opt,name=settled,proto3" json:"settled,omitempty"`
+}
+
+func (m *EventRootOperatorElected) Reset()         { *m = EventRootOperatorElected{} }
+func (m *EventRootOperatorElected) String() string { return proto.CompactTextString(m) }
+func (*EventRootOperatorElected) ProtoMessage()    {}
+func (*EventRootOperatorElected) Descriptor() ([]byte, []int) {
+	return fileDescriptor_0a87bf70388ce246, []int{6}
+}
+func (m *EventRootOperatorElected) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRootOperatorElected) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRootOperatorElected.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRootOperatorElected) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRootOperatorElected.Merge(m, src)
+}
+func (m *EventRootOperatorElected) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRootOperatorElected) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRootOperatorElected.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRootOperatorElected proto.InternalMessageInfo
+
+func (m *EventRootOperatorElected) GetElectionId() uint64 {
+	if m != nil {
+		return m.ElectionId
+	}
+	return 0
+}
+
+func (m *EventRootOperatorElected) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+func (m *EventRootOperatorElected) GetElected() RootCandidate {
+	if m != nil {
+		return m.Elected
+	}
+	return RootCandidate{}
+}
+
+func (m *EventRootOperatorElected) GetBaseRootHeight() uint64 {
+	if m != nil {
+		return m.BaseRootHeight
+	}
+	return 0
+}
+
+func (m *EventRootOperatorElected) GetBaseCommitment() []byte {
+	if m != nil {
+		return m.BaseCommitment
+	}
+	return nil
+}
+
+func (m *EventRootOperatorElected) GetVotes() uint64 {
+	if m != nil {
+		return m.Votes
+	}
+	return 0
+}
+
+func (m *EventRootOperatorElected) GetSettled() bool {
+	if m != nil {
+		return m.Settled
+	}
+	return false
+}
+
+// EventRootElectionExpired is emitted when a root election replica reaches its deadline with no
+// majority.
+type EventRootElectionExpired struct {
+	// election_id is the replica-local election.
+	ElectionId uint64 `protobuf:"varint,1,opt,name=election_id,json=electionId,proto3" json:"election_id,omitempty"`
+	// epoch is the root epoch that stays.
+	Epoch uint64 `protobuf:"varint,2,opt,name=epoch,proto3" json:"epoch,omitempty"`
+}
+
+func (m *EventRootElectionExpired) Reset()         { *m = EventRootElectionExpired{} }
+func (m *EventRootElectionExpired) String() string { return proto.CompactTextString(m) }
+func (*EventRootElectionExpired) ProtoMessage()    {}
+func (*EventRootElectionExpired) Descriptor() ([]byte, []int) {
+	return fileDescriptor_0a87bf70388ce246, []int{7}
+}
+func (m *EventRootElectionExpired) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventRootElectionExpired) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventRootElectionExpired.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventRootElectionExpired) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventRootElectionExpired.Merge(m, src)
+}
+func (m *EventRootElectionExpired) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventRootElectionExpired) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventRootElectionExpired.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventRootElectionExpired proto.InternalMessageInfo
+
+func (m *EventRootElectionExpired) GetElectionId() uint64 {
+	if m != nil {
+		return m.ElectionId
+	}
+	return 0
+}
+
+func (m *EventRootElectionExpired) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+// EventElectedRootAdopted is emitted when this chain's parent client is re-pointed at the
+// restarted root by a root election result.
+type EventElectedRootAdopted struct {
+	// epoch is the replaced root epoch.
+	Epoch uint64 `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	// election_id is the replica-local election that decided.
+	ElectionId uint64 `protobuf:"varint,2,opt,name=election_id,json=electionId,proto3" json:"election_id,omitempty"`
+	// parent_height is the restarted root's header height the parent client now trusts.
+	ParentHeight int64 `protobuf:"varint,3,opt,name=parent_height,json=parentHeight,proto3" json:"parent_height,omitempty"`
+	// consensus_pubkey is the elected operator's consensus key that signed it.
+	ConsensusPubkey []byte `protobuf:"bytes,4,opt,name=consensus_pubkey,json=consensusPubkey,proto3" json:"consensus_pubkey,omitempty"`
+	// unfrozen tells that a freeze by misbehaviour evidence was lifted.
+	Unfrozen bool `protobuf:"varint,5,opt,name=unfrozen,proto3" json:"unfrozen,omitempty"`
+}
+
+func (m *EventElectedRootAdopted) Reset()         { *m = EventElectedRootAdopted{} }
+func (m *EventElectedRootAdopted) String() string { return proto.CompactTextString(m) }
+func (*EventElectedRootAdopted) ProtoMessage()    {}
+func (*EventElectedRootAdopted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_0a87bf70388ce246, []int{8}
+}
+func (m *EventElectedRootAdopted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventElectedRootAdopted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventElectedRootAdopted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventElectedRootAdopted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventElectedRootAdopted.Merge(m, src)
+}
+func (m *EventElectedRootAdopted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventElectedRootAdopted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventElectedRootAdopted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventElectedRootAdopted proto.InternalMessageInfo
+
+func (m *EventElectedRootAdopted) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+func (m *EventElectedRootAdopted) GetElectionId() uint64 {
+	if m != nil {
+		return m.ElectionId
+	}
+	return 0
+}
+
+func (m *EventElectedRootAdopted) GetParentHeight() int64 {
+	if m != nil {
+		return m.ParentHeight
+	}
+	return 0
+}
+
+func (m *EventElectedRootAdopted) GetConsensusPubkey() []byte {
+	if m != nil {
+		return m.ConsensusPubkey
+	}
+	return nil
+}
+
+func (m *EventElectedRootAdopted) GetUnfrozen() bool {
+	if m != nil {
+		return m.Unfrozen
+	}
+	return false
+}
+
 func init() {
 	proto.RegisterType((*EventWithholdingReported)(nil), "slush.election.v1.EventWithholdingReported")
 	proto.RegisterType((*EventEmergencyVote)(nil), "slush.election.v1.EventEmergencyVote")
 	proto.RegisterType((*EventOperatorReplaced)(nil), "slush.election.v1.EventOperatorReplaced")
 	proto.RegisterType((*EventRoundExpired)(nil), "slush.election.v1.EventRoundExpired")
+	proto.RegisterType((*EventRootElectionOpened)(nil), "slush.election.v1.EventRootElectionOpened")
+	proto.RegisterType((*EventRootVote)(nil), "slush.election.v1.EventRootVote")
+	proto.RegisterType((*EventRootOperatorElected)(nil), "slush.election.v1.EventRootOperatorElected")
+	proto.RegisterType((*EventRootElectionExpired)(nil), "slush.election.v1.EventRootElectionExpired")
+	proto.RegisterType((*EventElectedRootAdopted)(nil), "slush.election.v1.EventElectedRootAdopted")
 }
 
 func init() { proto.RegisterFile("slush/election/v1/events.proto", fileDescriptor_0a87bf70388ce246) }
 
 var fileDescriptor_0a87bf70388ce246 = []byte{
-	// 506 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x93, 0xcd, 0x6e, 0xd3, 0x40,
-	0x10, 0xc7, 0xe3, 0x34, 0xcd, 0xc7, 0xa6, 0x1c, 0xba, 0x2a, 0xc8, 0x04, 0xe4, 0x86, 0x9c, 0x72,
-	0x00, 0x5b, 0x85, 0x2b, 0x07, 0x54, 0x14, 0xa4, 0x9e, 0x90, 0x7c, 0x28, 0x12, 0x97, 0xc8, 0xf1,
-	0x0c, 0xf6, 0x8a, 0xcd, 0xae, 0xb5, 0x5e, 0x87, 0xe4, 0x2d, 0x78, 0x04, 0x1e, 0xa7, 0x37, 0x7a,
-	0x42, 0x9c, 0x10, 0x4a, 0x5e, 0x04, 0x79, 0x6c, 0xb7, 0x05, 0x2a, 0x84, 0xd4, 0xdb, 0xfe, 0x67,
-	0x66, 0x67, 0xe7, 0x37, 0x33, 0xcb, 0xbc, 0x5c, 0x16, 0x79, 0x1a, 0xa0, 0xc4, 0xd8, 0x0a, 0xad,
-	0x82, 0xd5, 0x49, 0x80, 0x2b, 0x54, 0x36, 0xf7, 0x33, 0xa3, 0xad, 0xe6, 0x87, 0xe4, 0xf7, 0x1b,
-	0xbf, 0xbf, 0x3a, 0x19, 0x1d, 0x25, 0x3a, 0xd1, 0xe4, 0x0d, 0xca, 0x53, 0x15, 0x38, 0x1a, 0xdf,
-	0x92, 0xa8, 0xb9, 0x44, 0x11, 0x93, 0xaf, 0x0e, 0x73, 0x67, 0x65, 0xee, 0x77, 0xc2, 0xa6, 0xa9,
-	0x96, 0x20, 0x54, 0x12, 0x62, 0xa6, 0x8d, 0x45, 0xe0, 0x0f, 0x59, 0xdf, 0xe8, 0x42, 0xc1, 0x5c,
-	0x80, 0xeb, 0x8c, 0x9d, 0x69, 0x27, 0xec, 0x91, 0x3e, 0x03, 0x7e, 0xcc, 0x86, 0x71, 0x2a, 0x24,
-	0xcc, 0x85, 0x02, 0x5c, 0xbb, 0xed, 0xb1, 0x33, 0xbd, 0x17, 0x32, 0x32, 0x9d, 0x95, 0x16, 0xfe,
-	0x84, 0x1d, 0x98, 0x2a, 0x8f, 0x99, 0xaf, 0x04, 0xb8, 0x7b, 0x63, 0x67, 0x7a, 0x10, 0x0e, 0x1b,
-	0xdb, 0xb9, 0x00, 0xee, 0x31, 0x16, 0xeb, 0xe5, 0x52, 0xd8, 0x25, 0x2a, 0xeb, 0x76, 0x28, 0xe0,
-	0x86, 0x85, 0xbb, 0xac, 0x97, 0x17, 0x0b, 0x6b, 0x10, 0xdd, 0xfd, 0xea, 0xf5, 0x5a, 0xf2, 0x11,
-	0xeb, 0x03, 0x46, 0x20, 0x85, 0x42, 0xb7, 0x4b, 0xae, 0x2b, 0x3d, 0xf9, 0xe6, 0x30, 0x4e, 0x44,
-	0xb3, 0x25, 0x9a, 0x04, 0x55, 0xbc, 0x39, 0xd7, 0x16, 0xff, 0xc5, 0xf2, 0x88, 0x0d, 0x56, 0xba,
-	0xa9, 0xb3, 0x4d, 0x65, 0xf4, 0xc9, 0x50, 0x16, 0xf9, 0x8a, 0x0d, 0xe2, 0x48, 0x81, 0x80, 0xc8,
-	0x22, 0x41, 0x0c, 0x9f, 0x3f, 0xf6, 0xff, 0xea, 0xbf, 0xff, 0xba, 0x89, 0x39, 0xed, 0x5c, 0xfc,
-	0x38, 0x6e, 0x85, 0xd7, 0x97, 0xf8, 0x03, 0xd6, 0xfd, 0x84, 0x22, 0x49, 0x2b, 0xc4, 0x4e, 0x58,
-	0xab, 0x12, 0x2f, 0xd6, 0x85, 0xb2, 0x08, 0x0d, 0x5e, 0x2d, 0xf9, 0x11, 0xdb, 0xb7, 0x91, 0x94,
-	0x9b, 0x9a, 0xad, 0x12, 0x93, 0x2f, 0x6d, 0x76, 0x9f, 0xc0, 0xde, 0x66, 0x68, 0x22, 0xab, 0x4d,
-	0x88, 0x99, 0x8c, 0xe2, 0xbb, 0xcf, 0x49, 0x4b, 0x98, 0xeb, 0x3a, 0x27, 0x21, 0x0e, 0xc2, 0xa1,
-	0x96, 0xd0, 0x3c, 0xc3, 0x5f, 0xb2, 0x1e, 0xa1, 0x22, 0x10, 0xc1, 0xff, 0x35, 0xa0, 0xb9, 0x52,
-	0xc2, 0x60, 0xa6, 0xe3, 0xb4, 0x86, 0xac, 0xc4, 0x1f, 0xb3, 0xef, 0xde, 0x3a, 0x7b, 0x19, 0xe5,
-	0x29, 0x82, 0xdb, 0xa3, 0x8a, 0x1a, 0x59, 0xce, 0xde, 0xe0, 0x87, 0x42, 0x01, 0x82, 0xdb, 0x27,
-	0xd7, 0x95, 0x9e, 0x7c, 0x64, 0x87, 0xd4, 0xa1, 0xb0, 0xa4, 0x9f, 0xad, 0x33, 0x61, 0xee, 0xd8,
-	0x9d, 0x9b, 0x8b, 0xb6, 0xf7, 0xfb, 0xa2, 0x9d, 0xbe, 0xb9, 0xd8, 0x7a, 0xce, 0xe5, 0xd6, 0x73,
-	0x7e, 0x6e, 0x3d, 0xe7, 0xf3, 0xce, 0x6b, 0x5d, 0xee, 0xbc, 0xd6, 0xf7, 0x9d, 0xd7, 0x7a, 0xff,
-	0x34, 0x11, 0x36, 0x2d, 0x16, 0x7e, 0xac, 0x97, 0x01, 0x75, 0xea, 0x59, 0xb9, 0xb5, 0xd5, 0x31,
-	0x58, 0x5f, 0x7f, 0x47, 0xbb, 0xc9, 0x30, 0x5f, 0x74, 0xe9, 0x27, 0xbe, 0xf8, 0x15, 0x00, 0x00,
-	0xff, 0xff, 0x3f, 0xdb, 0x60, 0xfc, 0xf6, 0x03, 0x00, 0x00,
+	// 835 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x56, 0xcf, 0x8f, 0xdb, 0x44,
+	0x14, 0x5e, 0x7b, 0xf3, 0x6b, 0x27, 0x49, 0x7f, 0x58, 0x0b, 0x98, 0x05, 0xb9, 0x21, 0x55, 0x45,
+	0x90, 0x20, 0x51, 0xcb, 0x15, 0xa4, 0xd2, 0x12, 0xd4, 0x3d, 0x15, 0x2c, 0x51, 0x24, 0x2e, 0x96,
+	0xe3, 0x79, 0x8d, 0x47, 0x75, 0x66, 0xac, 0xf1, 0x38, 0x24, 0xfc, 0x15, 0x5c, 0xe0, 0xcc, 0x1f,
+	0xc2, 0x19, 0xf5, 0x46, 0x4f, 0x88, 0x13, 0x42, 0xbb, 0xff, 0x08, 0x9a, 0xe7, 0x99, 0xc4, 0xbb,
+	0x09, 0x05, 0xba, 0x70, 0xcb, 0xfb, 0xe6, 0xcd, 0xbc, 0xf9, 0xbe, 0xf7, 0xbe, 0x89, 0x49, 0x50,
+	0x64, 0x65, 0x91, 0x4e, 0x20, 0x83, 0x44, 0x31, 0xc1, 0x27, 0xcb, 0xbb, 0x13, 0x58, 0x02, 0x57,
+	0xc5, 0x38, 0x97, 0x42, 0x09, 0xef, 0x26, 0xae, 0x8f, 0xed, 0xfa, 0x78, 0x79, 0xf7, 0xe4, 0x78,
+	0x2e, 0xe6, 0x02, 0x57, 0x27, 0xfa, 0x57, 0x95, 0x78, 0x32, 0xd8, 0x73, 0x90, 0xdd, 0x54, 0x65,
+	0xdc, 0xd9, 0xcd, 0x90, 0x42, 0xa8, 0xe8, 0x62, 0xda, 0xf0, 0x17, 0x87, 0xf8, 0x53, 0x7d, 0x85,
+	0xaf, 0x98, 0x4a, 0x53, 0x91, 0x51, 0xc6, 0xe7, 0x21, 0xe4, 0x42, 0x2a, 0xa0, 0xde, 0x9b, 0xa4,
+	0x23, 0x45, 0xc9, 0x69, 0xc4, 0xa8, 0xef, 0x0c, 0x9c, 0x51, 0x23, 0x6c, 0x63, 0x7c, 0x4a, 0xbd,
+	0x5b, 0xa4, 0x9b, 0xa4, 0x2c, 0xa3, 0x11, 0xe3, 0x14, 0x56, 0xbe, 0x3b, 0x70, 0x46, 0xfd, 0x90,
+	0x20, 0x74, 0xaa, 0x11, 0xef, 0x1d, 0xd2, 0x93, 0xd5, 0x39, 0x32, 0x5a, 0x32, 0xea, 0x1f, 0x0e,
+	0x9c, 0x51, 0x2f, 0xec, 0x5a, 0xec, 0x09, 0xa3, 0x5e, 0x40, 0x48, 0x22, 0x16, 0x0b, 0xa6, 0x16,
+	0xc0, 0x95, 0xdf, 0xc0, 0x84, 0x1a, 0xe2, 0xf9, 0xa4, 0x5d, 0x94, 0x33, 0x25, 0x01, 0xfc, 0x66,
+	0x55, 0xdd, 0x84, 0xde, 0x09, 0xe9, 0x50, 0x88, 0x69, 0xc6, 0x38, 0xf8, 0x2d, 0x5c, 0xda, 0xc4,
+	0xc3, 0x5f, 0x1d, 0xe2, 0x21, 0xa3, 0xe9, 0x02, 0xe4, 0x1c, 0x78, 0xb2, 0x7e, 0x22, 0x14, 0xbc,
+	0x8c, 0xcb, 0x5b, 0xe4, 0x68, 0x29, 0xec, 0x3d, 0x5d, 0xbc, 0x46, 0x07, 0x01, 0x7d, 0xc9, 0xfb,
+	0xe4, 0x28, 0x89, 0x39, 0x65, 0x34, 0x56, 0x80, 0x24, 0xba, 0xf7, 0xde, 0x1e, 0xef, 0xb4, 0x69,
+	0xfc, 0xd0, 0xe6, 0x3c, 0x68, 0x3c, 0xff, 0xfd, 0xd6, 0x41, 0xb8, 0xdd, 0xe4, 0xbd, 0x4e, 0x5a,
+	0xdf, 0x00, 0x9b, 0xa7, 0x15, 0xc5, 0x46, 0x68, 0x22, 0x4d, 0x2f, 0x11, 0x25, 0x57, 0x40, 0x2d,
+	0x3d, 0x13, 0x7a, 0xc7, 0xa4, 0xa9, 0xe2, 0x2c, 0x5b, 0x1b, 0x6e, 0x55, 0x30, 0xfc, 0xd1, 0x25,
+	0xaf, 0x21, 0xb1, 0xc7, 0x39, 0xc8, 0x58, 0x09, 0x19, 0x42, 0x9e, 0xc5, 0xc9, 0xd5, 0xfb, 0x24,
+	0x32, 0x1a, 0x09, 0x73, 0x26, 0x52, 0x3c, 0x0a, 0xbb, 0x22, 0xa3, 0xb6, 0x8c, 0xf7, 0x11, 0x69,
+	0x23, 0x55, 0xa0, 0xc8, 0xe0, 0x9f, 0x09, 0x60, 0xb7, 0x68, 0x32, 0x90, 0x8b, 0x24, 0x35, 0x24,
+	0xab, 0xe0, 0x52, 0xef, 0x5b, 0x7b, 0x7b, 0x9f, 0xc5, 0x45, 0x0a, 0xd4, 0x6f, 0xe3, 0x8d, 0x6c,
+	0xa8, 0x7b, 0x2f, 0xe1, 0x69, 0xc9, 0x29, 0x50, 0xbf, 0x83, 0x4b, 0x9b, 0x78, 0xf8, 0x8c, 0xdc,
+	0x44, 0x85, 0x42, 0xcd, 0x7e, 0xba, 0xca, 0x99, 0xbc, 0xa2, 0x3a, 0xf5, 0x41, 0x3b, 0xbc, 0x34,
+	0x68, 0x3f, 0xbb, 0xe4, 0x0d, 0x53, 0x4d, 0xa8, 0xa9, 0x91, 0xe2, 0x71, 0x0e, 0x1c, 0xf0, 0x60,
+	0x2b, 0xce, 0xb6, 0x2c, 0xb1, 0xd0, 0x69, 0x4d, 0x15, 0xb7, 0xae, 0xca, 0xc7, 0xa4, 0x25, 0x21,
+	0x2e, 0x04, 0xc7, 0x62, 0xd7, 0xee, 0xdd, 0xd9, 0x23, 0x74, 0xbd, 0x5a, 0x88, 0xc9, 0xa1, 0xd9,
+	0xe4, 0x8d, 0xc8, 0x8d, 0x59, 0x5c, 0x40, 0x84, 0x46, 0x4f, 0xeb, 0x33, 0x77, 0x4d, 0xe3, 0x7a,
+	0xe7, 0xa3, 0x6a, 0xf6, 0xde, 0x25, 0xd7, 0x31, 0xb3, 0xd6, 0x83, 0x26, 0xf6, 0x00, 0x13, 0x1f,
+	0xee, 0xf5, 0x60, 0xeb, 0xa2, 0x07, 0x6f, 0x93, 0xbe, 0x95, 0x22, 0x2a, 0x39, 0x5b, 0x61, 0x9f,
+	0x0e, 0xc3, 0x9e, 0x05, 0xbf, 0xe4, 0x6c, 0xa5, 0x93, 0x60, 0xc9, 0x28, 0xf0, 0x04, 0xa2, 0x34,
+	0x2e, 0x52, 0xec, 0x58, 0x2f, 0xec, 0x59, 0xf0, 0x51, 0x5c, 0xa4, 0xc3, 0xef, 0x5d, 0xd2, 0xdf,
+	0x08, 0x89, 0x66, 0xfd, 0x5b, 0xf9, 0x5e, 0x6a, 0xd9, 0x4f, 0x77, 0x2d, 0x3b, 0xf8, 0x0b, 0x21,
+	0xff, 0x53, 0xdb, 0x06, 0x84, 0x88, 0x25, 0x48, 0xc9, 0x28, 0x05, 0x6e, 0xe4, 0xaa, 0x21, 0x5b,
+	0x5b, 0xb7, 0x6b, 0xb6, 0x46, 0x85, 0x41, 0xa9, 0xcc, 0x8c, 0xb3, 0x56, 0xb8, 0x0a, 0x87, 0x3f,
+	0xb8, 0xe6, 0x6d, 0xd6, 0x37, 0xb5, 0x6e, 0x9c, 0x1a, 0x5b, 0xbd, 0xe2, 0x84, 0xdd, 0xdf, 0x7a,
+	0xf9, 0xdf, 0x29, 0xb3, 0xf1, 0xf3, 0xff, 0x30, 0x64, 0xc7, 0xa4, 0xa9, 0x9b, 0x57, 0xd8, 0xf7,
+	0x0e, 0x83, 0xba, 0x30, 0x5a, 0xb0, 0xce, 0x56, 0x98, 0x2f, 0x6a, 0xba, 0x58, 0x2b, 0x58, 0xb7,
+	0xbf, 0x9a, 0x2e, 0xc3, 0x9f, 0x1c, 0x63, 0x66, 0xa3, 0xaf, 0x3e, 0xfa, 0x13, 0x2a, 0xf2, 0x0b,
+	0x2f, 0x98, 0x53, 0x57, 0xf2, 0x52, 0x21, 0x77, 0xa7, 0xd0, 0x6d, 0xd2, 0xcf, 0x63, 0x09, 0x7c,
+	0xa3, 0xd2, 0x61, 0x65, 0x90, 0x0a, 0x34, 0x1a, 0xbd, 0x47, 0x6e, 0x24, 0x82, 0x17, 0xc0, 0x8b,
+	0xb2, 0x88, 0xf2, 0x72, 0xf6, 0x0c, 0xd6, 0xe6, 0x9f, 0xf0, 0xfa, 0x06, 0xff, 0x1c, 0x61, 0xfd,
+	0x16, 0x95, 0xfc, 0xa9, 0x14, 0xdf, 0x02, 0x47, 0x1d, 0x3b, 0xe1, 0x26, 0x7e, 0xf0, 0xd9, 0xf3,
+	0xb3, 0xc0, 0x79, 0x71, 0x16, 0x38, 0x7f, 0x9c, 0x05, 0xce, 0x77, 0xe7, 0xc1, 0xc1, 0x8b, 0xf3,
+	0xe0, 0xe0, 0xb7, 0xf3, 0xe0, 0xe0, 0xeb, 0xf7, 0xe7, 0x4c, 0xa5, 0xe5, 0x6c, 0x9c, 0x88, 0xc5,
+	0x04, 0x3b, 0xfd, 0x81, 0x76, 0x6f, 0xf5, 0x73, 0xb2, 0xda, 0x7e, 0x1f, 0xa8, 0x75, 0x0e, 0xc5,
+	0xac, 0x85, 0x5f, 0x05, 0x1f, 0xfe, 0x19, 0x00, 0x00, 0xff, 0xff, 0x0b, 0x02, 0xa7, 0xf5, 0xa9,
+	0x08, 0x00, 0x00,
 }
 
 func (m *EventWithholdingReported) Marshal() (dAtA []byte, err error) {
@@ -656,6 +1141,301 @@ func (m *EventRoundExpired) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventRootElectionOpened) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRootElectionOpened) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRootElectionOpened) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.EvidenceHash) > 0 {
+		i -= len(m.EvidenceHash)
+		copy(dAtA[i:], m.EvidenceHash)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.EvidenceHash)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if m.DeadlineUnix != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.DeadlineUnix))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Subtree != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Subtree))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.BaseCommitment) > 0 {
+		i -= len(m.BaseCommitment)
+		copy(dAtA[i:], m.BaseCommitment)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.BaseCommitment)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.BaseRootHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.BaseRootHeight))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Reason != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Reason))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Epoch != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ElectionId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ElectionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRootVote) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRootVote) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRootVote) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Settled != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Settled))
+		i--
+		dAtA[i] = 0x40
+	}
+	if m.Tally != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Tally))
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Overridden != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Overridden))
+		i--
+		dAtA[i] = 0x30
+	}
+	if m.Counted != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Counted))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.Weight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Weight))
+		i--
+		dAtA[i] = 0x20
+	}
+	{
+		size, err := m.Candidate.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if len(m.VoterVid) > 0 {
+		i -= len(m.VoterVid)
+		copy(dAtA[i:], m.VoterVid)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.VoterVid)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.ElectionId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ElectionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRootOperatorElected) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRootOperatorElected) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRootOperatorElected) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Settled {
+		i--
+		if m.Settled {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x38
+	}
+	if m.Votes != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Votes))
+		i--
+		dAtA[i] = 0x30
+	}
+	if len(m.BaseCommitment) > 0 {
+		i -= len(m.BaseCommitment)
+		copy(dAtA[i:], m.BaseCommitment)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.BaseCommitment)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.BaseRootHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.BaseRootHeight))
+		i--
+		dAtA[i] = 0x20
+	}
+	{
+		size, err := m.Elected.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintEvents(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.Epoch != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ElectionId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ElectionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventRootElectionExpired) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventRootElectionExpired) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventRootElectionExpired) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Epoch != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ElectionId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ElectionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventElectedRootAdopted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventElectedRootAdopted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventElectedRootAdopted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Unfrozen {
+		i--
+		if m.Unfrozen {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x28
+	}
+	if len(m.ConsensusPubkey) > 0 {
+		i -= len(m.ConsensusPubkey)
+		copy(dAtA[i:], m.ConsensusPubkey)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ConsensusPubkey)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.ParentHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ParentHeight))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.ElectionId != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ElectionId))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Epoch != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -773,6 +1553,144 @@ func (m *EventRoundExpired) Size() (n int) {
 	}
 	if m.Deadline != 0 {
 		n += 1 + sovEvents(uint64(m.Deadline))
+	}
+	return n
+}
+
+func (m *EventRootElectionOpened) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ElectionId != 0 {
+		n += 1 + sovEvents(uint64(m.ElectionId))
+	}
+	if m.Epoch != 0 {
+		n += 1 + sovEvents(uint64(m.Epoch))
+	}
+	if m.Reason != 0 {
+		n += 1 + sovEvents(uint64(m.Reason))
+	}
+	if m.BaseRootHeight != 0 {
+		n += 1 + sovEvents(uint64(m.BaseRootHeight))
+	}
+	l = len(m.BaseCommitment)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Subtree != 0 {
+		n += 1 + sovEvents(uint64(m.Subtree))
+	}
+	if m.DeadlineUnix != 0 {
+		n += 1 + sovEvents(uint64(m.DeadlineUnix))
+	}
+	l = len(m.EvidenceHash)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventRootVote) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ElectionId != 0 {
+		n += 1 + sovEvents(uint64(m.ElectionId))
+	}
+	l = len(m.VoterVid)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = m.Candidate.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	if m.Weight != 0 {
+		n += 1 + sovEvents(uint64(m.Weight))
+	}
+	if m.Counted != 0 {
+		n += 1 + sovEvents(uint64(m.Counted))
+	}
+	if m.Overridden != 0 {
+		n += 1 + sovEvents(uint64(m.Overridden))
+	}
+	if m.Tally != 0 {
+		n += 1 + sovEvents(uint64(m.Tally))
+	}
+	if m.Settled != 0 {
+		n += 1 + sovEvents(uint64(m.Settled))
+	}
+	return n
+}
+
+func (m *EventRootOperatorElected) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ElectionId != 0 {
+		n += 1 + sovEvents(uint64(m.ElectionId))
+	}
+	if m.Epoch != 0 {
+		n += 1 + sovEvents(uint64(m.Epoch))
+	}
+	l = m.Elected.Size()
+	n += 1 + l + sovEvents(uint64(l))
+	if m.BaseRootHeight != 0 {
+		n += 1 + sovEvents(uint64(m.BaseRootHeight))
+	}
+	l = len(m.BaseCommitment)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Votes != 0 {
+		n += 1 + sovEvents(uint64(m.Votes))
+	}
+	if m.Settled {
+		n += 2
+	}
+	return n
+}
+
+func (m *EventRootElectionExpired) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ElectionId != 0 {
+		n += 1 + sovEvents(uint64(m.ElectionId))
+	}
+	if m.Epoch != 0 {
+		n += 1 + sovEvents(uint64(m.Epoch))
+	}
+	return n
+}
+
+func (m *EventElectedRootAdopted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Epoch != 0 {
+		n += 1 + sovEvents(uint64(m.Epoch))
+	}
+	if m.ElectionId != 0 {
+		n += 1 + sovEvents(uint64(m.ElectionId))
+	}
+	if m.ParentHeight != 0 {
+		n += 1 + sovEvents(uint64(m.ParentHeight))
+	}
+	l = len(m.ConsensusPubkey)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Unfrozen {
+		n += 2
 	}
 	return n
 }
@@ -1526,6 +2444,931 @@ func (m *EventRoundExpired) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRootElectionOpened) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRootElectionOpened: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRootElectionOpened: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ElectionId", wireType)
+			}
+			m.ElectionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ElectionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			m.Reason = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Reason |= RootElectionReason(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BaseRootHeight", wireType)
+			}
+			m.BaseRootHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BaseRootHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BaseCommitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BaseCommitment = append(m.BaseCommitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.BaseCommitment == nil {
+				m.BaseCommitment = []byte{}
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subtree", wireType)
+			}
+			m.Subtree = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Subtree |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DeadlineUnix", wireType)
+			}
+			m.DeadlineUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.DeadlineUnix |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field EvidenceHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.EvidenceHash = append(m.EvidenceHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.EvidenceHash == nil {
+				m.EvidenceHash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRootVote) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRootVote: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRootVote: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ElectionId", wireType)
+			}
+			m.ElectionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ElectionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field VoterVid", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.VoterVid = append(m.VoterVid[:0], dAtA[iNdEx:postIndex]...)
+			if m.VoterVid == nil {
+				m.VoterVid = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Candidate", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Candidate.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Weight", wireType)
+			}
+			m.Weight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Weight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Counted", wireType)
+			}
+			m.Counted = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Counted |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Overridden", wireType)
+			}
+			m.Overridden = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Overridden |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Tally", wireType)
+			}
+			m.Tally = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Tally |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 8:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Settled", wireType)
+			}
+			m.Settled = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Settled |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRootOperatorElected) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRootOperatorElected: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRootOperatorElected: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ElectionId", wireType)
+			}
+			m.ElectionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ElectionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Elected", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Elected.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BaseRootHeight", wireType)
+			}
+			m.BaseRootHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BaseRootHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BaseCommitment", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.BaseCommitment = append(m.BaseCommitment[:0], dAtA[iNdEx:postIndex]...)
+			if m.BaseCommitment == nil {
+				m.BaseCommitment = []byte{}
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Votes", wireType)
+			}
+			m.Votes = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Votes |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 7:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Settled", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Settled = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventRootElectionExpired) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventRootElectionExpired: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventRootElectionExpired: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ElectionId", wireType)
+			}
+			m.ElectionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ElectionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventElectedRootAdopted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventElectedRootAdopted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventElectedRootAdopted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ElectionId", wireType)
+			}
+			m.ElectionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ElectionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ParentHeight", wireType)
+			}
+			m.ParentHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ParentHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ConsensusPubkey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ConsensusPubkey = append(m.ConsensusPubkey[:0], dAtA[iNdEx:postIndex]...)
+			if m.ConsensusPubkey == nil {
+				m.ConsensusPubkey = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Unfrozen", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Unfrozen = bool(v != 0)
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])

@@ -14,12 +14,12 @@ import (
 
 // DefaultGenesisState returns the default genesis state: no rounds, the first round gets id 1.
 func DefaultGenesisState() *GenesisState {
-	return &GenesisState{Params: DefaultParams(), NextRoundId: 1}
+	return &GenesisState{Params: DefaultParams(), NextRoundId: 1, NextRootElectionId: 1}
 }
 
 // Validate checks the whole genesis state: params, round ids below next_round_id (0 reads as 1:
 // genesis written before rounds existed) and unique, at most one open round per child, and votes
-// and tallies that belong to known rounds, once each.
+// and tallies that belong to known rounds, once each; then the root re-election state (validateRoot).
 func (gs GenesisState) Validate() error {
 	if err := gs.Params.Validate(); err != nil {
 		return err
@@ -71,7 +71,7 @@ func (gs GenesisState) Validate() error {
 		}
 		tallies[key] = true
 	}
-	return nil
+	return gs.validateRoot()
 }
 
 // validate checks one round's own fields.

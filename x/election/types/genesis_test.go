@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cometbft/cometbft/crypto/ed25519"
 	"github.com/stretchr/testify/require"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
@@ -28,13 +29,41 @@ func validGenesis() types.GenesisState {
 		Votes: []types.Vote{
 			{RoundId: 2, VoterVid: hash.EncodeElement(commitment.MustPackVid([]uint8{1, 1})), Weight: 3, Counted: 3},
 		},
-		Tallies: []types.Tally{{RoundId: 2, Candidate: types.Candidate{Operator: candidateAddress, OperatorKeyHash: c}, Votes: 3}},
+		Tallies:            []types.Tally{{RoundId: 2, Candidate: types.Candidate{Operator: candidateAddress, OperatorKeyHash: c}, Votes: 3}},
+		NextRootElectionId: 3,
+		RootElections: []types.RootElection{
+			{Id: 1, Epoch: 0, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_SILENT, BaseRootHeight: 90, BaseCommitment: c,
+				Subtree: 8, DeadlineUnix: 100, Status: types.RootElectionStatus_ROOT_ELECTION_STATUS_ELECTED},
+			{Id: 2, Epoch: 1, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, BaseRootHeight: 95, BaseCommitment: c,
+				Subtree: 8, DeadlineUnix: 200, Status: types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN},
+		},
+		RootVotes: []types.RootVote{
+			{ElectionId: 1, VoterVid: hash.EncodeElement(commitment.MustPackVid([]uint8{1})), Candidate: rootCandidate, Weight: 3, Counted: 3},
+			{ElectionId: 1, VoterVid: hash.EncodeElement(commitment.MustPackVid([]uint8{1, 1})), Candidate: rootCandidate, Weight: 1, Counted: 0},
+		},
+		RootTallies: []types.RootTally{{ElectionId: 1, Candidate: rootCandidate, Votes: 4, Settled: 4}},
+		RootResults: []types.RootElectionResult{{Epoch: 0, ElectionId: 1, Elected: rootCandidate, BaseRootHeight: 90, BaseCommitment: c, Votes: 4}},
 	}
+}
+
+// baseless is the open election id 2 as misbehaviour opens it in EndBlock: no base yet.
+func baseless() types.RootElection {
+	return types.RootElection{Id: 2, Reason: types.RootElectionReason_ROOT_ELECTION_REASON_MISBEHAVIOUR, DeadlineUnix: 200,
+		Status: types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN, EvidenceHash: make([]byte, 32)}
+}
+
+// rootCandidate is a well-formed root candidate (an operator key hash and an ed25519 key).
+var rootCandidate = types.RootCandidate{
+	OperatorKeyHash: hash.EncodeElement(hash.Uint64(77)),
+	ConsensusPubkey: ed25519.GenPrivKeyFromSecret([]byte("root-candidate")).PubKey().Bytes(),
 }
 
 func TestGenesisValidate(t *testing.T) {
 	require.NoError(t, types.DefaultGenesisState().Validate())
 	require.NoError(t, validGenesis().Validate())
+	withBaseless := validGenesis()
+	withBaseless.RootElections[1] = baseless()
+	require.NoError(t, withBaseless.Validate(), "an election misbehaviour opened, without a base yet")
 	cases := []struct {
 		name string
 		edit func(gs *types.GenesisState)
@@ -61,6 +90,43 @@ func TestGenesisValidate(t *testing.T) {
 		}},
 		{"tally for a malformed candidate", func(gs *types.GenesisState) { gs.Tallies[0].Candidate.Operator = "x" }},
 		{"bad params", func(gs *types.GenesisState) { gs.Params.RoundDuration = 0 }},
+		{"root election id not below next", func(gs *types.GenesisState) { gs.NextRootElectionId = 2 }},
+		{"duplicate root election", func(gs *types.GenesisState) { gs.RootElections[0].Id = 2 }},
+		{"two open root elections", func(gs *types.GenesisState) {
+			gs.RootElections[0].Status = types.RootElectionStatus_ROOT_ELECTION_STATUS_OPEN
+		}},
+		{"root election without reason", func(gs *types.GenesisState) {
+			gs.RootElections[0].Reason = types.RootElectionReason_ROOT_ELECTION_REASON_UNSPECIFIED
+		}},
+		{"root election of b_root 1", func(gs *types.GenesisState) { gs.RootElections[0].Subtree = 1 }},
+		{"root election without base, elected", func(gs *types.GenesisState) {
+			gs.RootElections[1] = baseless()
+			gs.RootElections[1].Status = types.RootElectionStatus_ROOT_ELECTION_STATUS_ELECTED
+		}},
+		{"root election without base nor evidence", func(gs *types.GenesisState) {
+			gs.RootElections[1] = baseless()
+			gs.RootElections[1].EvidenceHash = nil
+		}},
+		{"root election without base, with a subtree", func(gs *types.GenesisState) {
+			gs.RootElections[1] = baseless()
+			gs.RootElections[1].Subtree = 8
+		}},
+		{"root election with a short evidence hash", func(gs *types.GenesisState) { gs.RootElections[1].EvidenceHash = []byte{1} }},
+		{"root election base not canonical", func(gs *types.GenesisState) { gs.RootElections[0].BaseCommitment = []byte{1} }},
+		{"root vote in unknown election", func(gs *types.GenesisState) { gs.RootVotes[0].ElectionId = 9 }},
+		{"duplicate root vote", func(gs *types.GenesisState) { gs.RootVotes = append(gs.RootVotes, gs.RootVotes[0]) }},
+		{"root vote by the root", func(gs *types.GenesisState) {
+			gs.RootVotes[0].VoterVid = hash.EncodeElement(commitment.MustPackVid(nil))
+		}},
+		{"root vote counting part of its weight", func(gs *types.GenesisState) { gs.RootVotes[0].Counted = 2 }},
+		{"root vote for a malformed candidate", func(gs *types.GenesisState) { gs.RootVotes[0].Candidate.ConsensusPubkey = []byte{1} }},
+		{"root tally in unknown election", func(gs *types.GenesisState) { gs.RootTallies[0].ElectionId = 9 }},
+		{"duplicate root tally", func(gs *types.GenesisState) { gs.RootTallies = append(gs.RootTallies, gs.RootTallies[0]) }},
+		{"root tally settled above votes", func(gs *types.GenesisState) { gs.RootTallies[0].Settled = 5 }},
+		{"duplicate root result", func(gs *types.GenesisState) { gs.RootResults = append(gs.RootResults, gs.RootResults[0]) }},
+		{"root result of an unknown election", func(gs *types.GenesisState) { gs.RootResults[0].ElectionId = 9 }},
+		{"root result without base", func(gs *types.GenesisState) { gs.RootResults[0].BaseRootHeight = 0 }},
+		{"root result for a malformed candidate", func(gs *types.GenesisState) { gs.RootResults[0].Elected.OperatorKeyHash = nil }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

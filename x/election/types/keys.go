@@ -24,6 +24,21 @@ var (
 	TalliesKey = collections.NewPrefix(5)
 	// DeadlinesKey indexes open rounds by (deadline, round id) for bounded expiry in EndBlock.
 	DeadlinesKey = collections.NewPrefix(6)
+	// NextRootElectionIDKey is the sequence of root election ids (DESIGN §10).
+	NextRootElectionIDKey = collections.NewPrefix(7)
+	// RootElectionsKey maps root election id → RootElection.
+	RootElectionsKey = collections.NewPrefix(8)
+	// OpenRootElectionKey stores the id of the open root election (at most one).
+	OpenRootElectionKey = collections.NewPrefix(9)
+	// RootVotesKey maps (root election id, voter path bytes) → RootVote; a subtree is one key range.
+	RootVotesKey = collections.NewPrefix(10)
+	// RootTalliesKey maps (root election id, RootCandidateKey) → RootTally.
+	RootTalliesKey = collections.NewPrefix(11)
+	// RootResultsKey maps replaced root epoch → RootElectionResult.
+	RootResultsKey = collections.NewPrefix(12)
+	// LastMisbehaviourEvidenceKey stores the evidence hash of the freeze that last opened a root
+	// election in EndBlock, so one freeze opens one election.
+	LastMisbehaviourEvidenceKey = collections.NewPrefix(13)
 )
 
 // MaxRoundsClosedPerBlock bounds the rounds EndBlock expires in one block; the rest wait for

@@ -428,6 +428,284 @@ func (m *QueryVotesResponse) GetPagination() *query.PageResponse {
 	return nil
 }
 
+// QueryRootElectionRequest is the request type for Query/RootElection.
+type QueryRootElectionRequest struct {
+	// election_id is the replica-local election.
+	ElectionId uint64 `protobuf:"varint,1,opt,name=election_id,json=electionId,proto3" json:"election_id,omitempty"`
+}
+
+func (m *QueryRootElectionRequest) Reset()         { *m = QueryRootElectionRequest{} }
+func (m *QueryRootElectionRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRootElectionRequest) ProtoMessage()    {}
+func (*QueryRootElectionRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{8}
+}
+func (m *QueryRootElectionRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRootElectionRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRootElectionRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRootElectionRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRootElectionRequest.Merge(m, src)
+}
+func (m *QueryRootElectionRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRootElectionRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRootElectionRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRootElectionRequest proto.InternalMessageInfo
+
+func (m *QueryRootElectionRequest) GetElectionId() uint64 {
+	if m != nil {
+		return m.ElectionId
+	}
+	return 0
+}
+
+// QueryRootElectionResponse is the response type for Query/RootElection.
+type QueryRootElectionResponse struct {
+	// election is the root election replica.
+	Election RootElection `protobuf:"bytes,1,opt,name=election,proto3" json:"election"`
+	// tallies are the candidates' tallies.
+	Tallies []RootTally `protobuf:"bytes,2,rep,name=tallies,proto3" json:"tallies"`
+}
+
+func (m *QueryRootElectionResponse) Reset()         { *m = QueryRootElectionResponse{} }
+func (m *QueryRootElectionResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRootElectionResponse) ProtoMessage()    {}
+func (*QueryRootElectionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{9}
+}
+func (m *QueryRootElectionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRootElectionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRootElectionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRootElectionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRootElectionResponse.Merge(m, src)
+}
+func (m *QueryRootElectionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRootElectionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRootElectionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRootElectionResponse proto.InternalMessageInfo
+
+func (m *QueryRootElectionResponse) GetElection() RootElection {
+	if m != nil {
+		return m.Election
+	}
+	return RootElection{}
+}
+
+func (m *QueryRootElectionResponse) GetTallies() []RootTally {
+	if m != nil {
+		return m.Tallies
+	}
+	return nil
+}
+
+// QueryOpenRootElectionRequest is the request type for Query/OpenRootElection.
+type QueryOpenRootElectionRequest struct {
+}
+
+func (m *QueryOpenRootElectionRequest) Reset()         { *m = QueryOpenRootElectionRequest{} }
+func (m *QueryOpenRootElectionRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryOpenRootElectionRequest) ProtoMessage()    {}
+func (*QueryOpenRootElectionRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{10}
+}
+func (m *QueryOpenRootElectionRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOpenRootElectionRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOpenRootElectionRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOpenRootElectionRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOpenRootElectionRequest.Merge(m, src)
+}
+func (m *QueryOpenRootElectionRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOpenRootElectionRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOpenRootElectionRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOpenRootElectionRequest proto.InternalMessageInfo
+
+// QueryOpenRootElectionResponse is the response type for Query/OpenRootElection; none open is
+// answered NotFound.
+type QueryOpenRootElectionResponse struct {
+	// election is the open root election replica.
+	Election RootElection `protobuf:"bytes,1,opt,name=election,proto3" json:"election"`
+}
+
+func (m *QueryOpenRootElectionResponse) Reset()         { *m = QueryOpenRootElectionResponse{} }
+func (m *QueryOpenRootElectionResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryOpenRootElectionResponse) ProtoMessage()    {}
+func (*QueryOpenRootElectionResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{11}
+}
+func (m *QueryOpenRootElectionResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryOpenRootElectionResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryOpenRootElectionResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryOpenRootElectionResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryOpenRootElectionResponse.Merge(m, src)
+}
+func (m *QueryOpenRootElectionResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryOpenRootElectionResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryOpenRootElectionResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryOpenRootElectionResponse proto.InternalMessageInfo
+
+func (m *QueryOpenRootElectionResponse) GetElection() RootElection {
+	if m != nil {
+		return m.Election
+	}
+	return RootElection{}
+}
+
+// QueryRootElectionResultRequest is the request type for Query/RootElectionResult.
+type QueryRootElectionResultRequest struct {
+	// epoch is the replaced root epoch.
+	Epoch uint64 `protobuf:"varint,1,opt,name=epoch,proto3" json:"epoch,omitempty"`
+}
+
+func (m *QueryRootElectionResultRequest) Reset()         { *m = QueryRootElectionResultRequest{} }
+func (m *QueryRootElectionResultRequest) String() string { return proto.CompactTextString(m) }
+func (*QueryRootElectionResultRequest) ProtoMessage()    {}
+func (*QueryRootElectionResultRequest) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{12}
+}
+func (m *QueryRootElectionResultRequest) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRootElectionResultRequest) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRootElectionResultRequest.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRootElectionResultRequest) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRootElectionResultRequest.Merge(m, src)
+}
+func (m *QueryRootElectionResultRequest) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRootElectionResultRequest) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRootElectionResultRequest.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRootElectionResultRequest proto.InternalMessageInfo
+
+func (m *QueryRootElectionResultRequest) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+// QueryRootElectionResultResponse is the response type for Query/RootElectionResult; no result
+// for the epoch is answered NotFound.
+type QueryRootElectionResultResponse struct {
+	// result is the election result.
+	Result RootElectionResult `protobuf:"bytes,1,opt,name=result,proto3" json:"result"`
+}
+
+func (m *QueryRootElectionResultResponse) Reset()         { *m = QueryRootElectionResultResponse{} }
+func (m *QueryRootElectionResultResponse) String() string { return proto.CompactTextString(m) }
+func (*QueryRootElectionResultResponse) ProtoMessage()    {}
+func (*QueryRootElectionResultResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_03b7715cf63a4809, []int{13}
+}
+func (m *QueryRootElectionResultResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *QueryRootElectionResultResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_QueryRootElectionResultResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *QueryRootElectionResultResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_QueryRootElectionResultResponse.Merge(m, src)
+}
+func (m *QueryRootElectionResultResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *QueryRootElectionResultResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_QueryRootElectionResultResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_QueryRootElectionResultResponse proto.InternalMessageInfo
+
+func (m *QueryRootElectionResultResponse) GetResult() RootElectionResult {
+	if m != nil {
+		return m.Result
+	}
+	return RootElectionResult{}
+}
+
 func init() {
 	proto.RegisterType((*QueryParamsRequest)(nil), "slush.election.v1.QueryParamsRequest")
 	proto.RegisterType((*QueryParamsResponse)(nil), "slush.election.v1.QueryParamsResponse")
@@ -437,53 +715,73 @@ func init() {
 	proto.RegisterType((*QueryOpenRoundResponse)(nil), "slush.election.v1.QueryOpenRoundResponse")
 	proto.RegisterType((*QueryVotesRequest)(nil), "slush.election.v1.QueryVotesRequest")
 	proto.RegisterType((*QueryVotesResponse)(nil), "slush.election.v1.QueryVotesResponse")
+	proto.RegisterType((*QueryRootElectionRequest)(nil), "slush.election.v1.QueryRootElectionRequest")
+	proto.RegisterType((*QueryRootElectionResponse)(nil), "slush.election.v1.QueryRootElectionResponse")
+	proto.RegisterType((*QueryOpenRootElectionRequest)(nil), "slush.election.v1.QueryOpenRootElectionRequest")
+	proto.RegisterType((*QueryOpenRootElectionResponse)(nil), "slush.election.v1.QueryOpenRootElectionResponse")
+	proto.RegisterType((*QueryRootElectionResultRequest)(nil), "slush.election.v1.QueryRootElectionResultRequest")
+	proto.RegisterType((*QueryRootElectionResultResponse)(nil), "slush.election.v1.QueryRootElectionResultResponse")
 }
 
 func init() { proto.RegisterFile("slush/election/v1/query.proto", fileDescriptor_03b7715cf63a4809) }
 
 var fileDescriptor_03b7715cf63a4809 = []byte{
-	// 648 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x94, 0x94, 0x4d, 0x6f, 0xd3, 0x4c,
-	0x10, 0xc7, 0xe3, 0x3e, 0x75, 0x5f, 0xb6, 0x7a, 0x0e, 0x5d, 0x0a, 0xa4, 0x01, 0xdc, 0x62, 0xb5,
-	0xa5, 0x84, 0xd4, 0xab, 0x24, 0x1c, 0x7a, 0xe0, 0x94, 0x43, 0x51, 0x4f, 0x14, 0x83, 0x38, 0x70,
-	0x89, 0x36, 0xf1, 0xe2, 0x58, 0x72, 0xbc, 0x6e, 0xd6, 0x89, 0x1a, 0xaa, 0x5e, 0x2a, 0x0e, 0x1c,
-	0x11, 0x88, 0xef, 0x80, 0xc4, 0x85, 0x8f, 0xd1, 0x63, 0x25, 0x2e, 0x9c, 0x10, 0x4a, 0x90, 0xf8,
-	0x1a, 0xc8, 0xb3, 0x9b, 0xb7, 0xc6, 0x56, 0xca, 0x25, 0xb2, 0x67, 0xe7, 0x3f, 0xf3, 0x9b, 0xd9,
-	0xbf, 0x83, 0xee, 0x09, 0xbf, 0x2d, 0x1a, 0x84, 0xf9, 0xac, 0x1e, 0x79, 0x3c, 0x20, 0x9d, 0x22,
-	0x39, 0x6e, 0xb3, 0x56, 0xd7, 0x0a, 0x5b, 0x3c, 0xe2, 0x78, 0x15, 0x8e, 0xad, 0xc1, 0xb1, 0xd5,
-	0x29, 0xe6, 0x56, 0x69, 0xd3, 0x0b, 0x38, 0x81, 0x5f, 0x99, 0x95, 0xcb, 0xd7, 0xb9, 0x68, 0x72,
-	0x41, 0x6a, 0x54, 0x30, 0x29, 0x27, 0x9d, 0x62, 0x8d, 0x45, 0xb4, 0x48, 0x42, 0xea, 0x7a, 0x01,
-	0x05, 0xad, 0xcc, 0x5d, 0x73, 0xb9, 0xcb, 0xe1, 0x91, 0xc4, 0x4f, 0x2a, 0x7a, 0xd7, 0xe5, 0xdc,
-	0xf5, 0x19, 0xa1, 0xa1, 0x47, 0x68, 0x10, 0xf0, 0x08, 0x24, 0x42, 0x9d, 0x6e, 0x4e, 0x43, 0x0e,
-	0x89, 0x64, 0x86, 0x31, 0x9d, 0x11, 0xd2, 0x16, 0x6d, 0xaa, 0x0a, 0xe6, 0x1a, 0xc2, 0xcf, 0x63,
-	0xae, 0x23, 0x08, 0xda, 0xec, 0xb8, 0xcd, 0x44, 0x64, 0xbe, 0x40, 0x37, 0x26, 0xa2, 0x22, 0xe4,
-	0x81, 0x60, 0xf8, 0x09, 0x5a, 0x90, 0xe2, 0xac, 0xb6, 0xa9, 0xed, 0xae, 0x94, 0xd6, 0xad, 0xa9,
-	0x2d, 0x58, 0x52, 0x52, 0x59, 0xbe, 0xf8, 0xb9, 0x91, 0xf9, 0xf2, 0xe7, 0x5b, 0x5e, 0xb3, 0x95,
-	0xc6, 0xb4, 0xd0, 0x2a, 0x14, 0xb5, 0x79, 0x3b, 0x70, 0x54, 0x27, 0xbc, 0x8e, 0x96, 0x5a, 0xf1,
-	0x7b, 0xd5, 0x73, 0xa0, 0xe8, 0xbc, 0xbd, 0x08, 0xef, 0x87, 0x8e, 0xf9, 0x4e, 0x53, 0x6c, 0x4a,
-	0xa0, 0x20, 0x1e, 0x23, 0x1d, 0x32, 0x14, 0x43, 0x36, 0x81, 0x01, 0x04, 0x95, 0xf9, 0x18, 0xc1,
-	0x96, 0xc9, 0x78, 0x1f, 0x2d, 0x46, 0xd4, 0xf7, 0x3d, 0x26, 0xb2, 0x73, 0x9b, 0xff, 0xa5, 0xe8,
-	0x5e, 0x52, 0xdf, 0xef, 0x2a, 0xdd, 0x20, 0xdd, 0xdc, 0x47, 0x37, 0x81, 0xe2, 0x59, 0xc8, 0x82,
-	0x09, 0xf4, 0x0d, 0xb4, 0x52, 0x6f, 0x78, 0xbe, 0x53, 0xf5, 0x02, 0x87, 0x9d, 0x00, 0xce, 0xff,
-	0x36, 0x82, 0xd0, 0x61, 0x1c, 0x31, 0x1d, 0x74, 0xeb, 0xaa, 0x52, 0xcd, 0xb0, 0x86, 0xf4, 0x37,
-	0xc3, 0x19, 0x96, 0x6c, 0xf9, 0x32, 0x9a, 0x6c, 0xee, 0x1f, 0x26, 0x33, 0x3b, 0x6a, 0xad, 0xaf,
-	0x78, 0xc4, 0xc4, 0xec, 0xb5, 0xe2, 0x03, 0x84, 0x46, 0xde, 0x53, 0xad, 0x76, 0x2c, 0x69, 0x54,
-	0x2b, 0x36, 0xaa, 0x25, 0x7d, 0xae, 0x8c, 0x6a, 0x1d, 0x51, 0x97, 0xa9, 0xb2, 0xf6, 0x98, 0xd2,
-	0xfc, 0x38, 0xb8, 0x1e, 0xd5, 0x58, 0x8d, 0x56, 0x46, 0x7a, 0x27, 0x0e, 0x64, 0x35, 0x58, 0xf3,
-	0xed, 0x84, 0x21, 0x62, 0xc1, 0x60, 0x06, 0xc8, 0xc5, 0x4f, 0x13, 0x98, 0x1e, 0xcc, 0x64, 0x92,
-	0x1d, 0xc7, 0xa1, 0x4a, 0x5f, 0xe7, 0x91, 0x0e, 0x50, 0xf8, 0x2d, 0x5a, 0x90, 0x56, 0xc4, 0xdb,
-	0x09, 0x08, 0xd3, 0x9e, 0xcf, 0xed, 0xcc, 0x4a, 0x93, 0xed, 0xcc, 0xfb, 0xe7, 0xdf, 0x7f, 0x7f,
-	0x9a, 0xbb, 0x83, 0xd7, 0x49, 0xda, 0xa7, 0x85, 0xcf, 0x35, 0xa4, 0xc3, 0x4d, 0xe1, 0xad, 0xb4,
-	0xa2, 0xe3, 0x4e, 0xca, 0x6d, 0xcf, 0xc8, 0x52, 0x9d, 0x0b, 0xd0, 0x79, 0x07, 0x6f, 0x25, 0x74,
-	0x86, 0xdb, 0x15, 0xe4, 0x74, 0x70, 0xeb, 0x67, 0xf8, 0xb3, 0x86, 0x96, 0x87, 0xce, 0xc3, 0xbb,
-	0x69, 0x2d, 0xae, 0xda, 0x3a, 0xf7, 0xf0, 0x1a, 0x99, 0x0a, 0xa8, 0x0c, 0x40, 0x7b, 0xf8, 0x51,
-	0x02, 0x10, 0x0f, 0x59, 0x50, 0x05, 0x1a, 0x72, 0x3a, 0xf6, 0x99, 0x9c, 0xe1, 0xf7, 0x1a, 0xd2,
-	0xc1, 0x32, 0xe9, 0xcb, 0x19, 0xb7, 0x72, 0xfa, 0x72, 0x26, 0x7c, 0x67, 0x96, 0x80, 0xa5, 0x80,
-	0xf3, 0xd7, 0x59, 0x0e, 0x01, 0xdb, 0x55, 0x0e, 0x2e, 0x7a, 0x86, 0x76, 0xd9, 0x33, 0xb4, 0x5f,
-	0x3d, 0x43, 0xfb, 0xd0, 0x37, 0x32, 0x97, 0x7d, 0x23, 0xf3, 0xa3, 0x6f, 0x64, 0x5e, 0x17, 0x5c,
-	0x2f, 0x6a, 0xb4, 0x6b, 0x56, 0x9d, 0x37, 0x65, 0xbd, 0xbd, 0xa8, 0xc5, 0x98, 0x2a, 0x7d, 0x32,
-	0x2a, 0x1e, 0x75, 0x43, 0x26, 0x6a, 0x0b, 0xf0, 0x5f, 0x5a, 0xfe, 0x1b, 0x00, 0x00, 0xff, 0xff,
-	0xfa, 0x1d, 0x8f, 0xf8, 0x34, 0x06, 0x00, 0x00,
+	// 875 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x96, 0x41, 0x6f, 0xe3, 0x44,
+	0x14, 0xc7, 0xe3, 0xb2, 0xc9, 0x66, 0xdf, 0x82, 0x44, 0x87, 0x00, 0x49, 0xe8, 0x3a, 0xc5, 0xda,
+	0xb4, 0xbb, 0xdd, 0xd4, 0x43, 0x52, 0x04, 0x2b, 0xd1, 0x0b, 0x45, 0x14, 0xf5, 0x44, 0x31, 0x88,
+	0x03, 0x97, 0xc8, 0x89, 0xa7, 0x89, 0x25, 0xc7, 0xe3, 0xc6, 0x4e, 0xd4, 0x52, 0xe5, 0x52, 0x71,
+	0xe0, 0x88, 0x40, 0xdc, 0x38, 0x21, 0x84, 0x38, 0x70, 0xe0, 0x63, 0xf4, 0x58, 0x89, 0x0b, 0x27,
+	0x84, 0x5a, 0x24, 0xbe, 0x06, 0xf2, 0xcc, 0x73, 0xe2, 0xc4, 0x36, 0x49, 0x25, 0x2e, 0x95, 0x67,
+	0xe6, 0xfd, 0xdf, 0xfb, 0xbd, 0x37, 0x6f, 0x5e, 0x03, 0x8f, 0x7c, 0x67, 0xe4, 0xf7, 0x29, 0x73,
+	0x58, 0x37, 0xb0, 0xb9, 0x4b, 0xc7, 0x4d, 0x7a, 0x3a, 0x62, 0xc3, 0x73, 0xdd, 0x1b, 0xf2, 0x80,
+	0x93, 0x75, 0x71, 0xac, 0x47, 0xc7, 0xfa, 0xb8, 0x59, 0x5d, 0x37, 0x07, 0xb6, 0xcb, 0xa9, 0xf8,
+	0x2b, 0xad, 0xaa, 0x3b, 0x5d, 0xee, 0x0f, 0xb8, 0x4f, 0x3b, 0xa6, 0xcf, 0xa4, 0x9c, 0x8e, 0x9b,
+	0x1d, 0x16, 0x98, 0x4d, 0xea, 0x99, 0x3d, 0xdb, 0x35, 0x85, 0x56, 0xda, 0x96, 0x7a, 0xbc, 0xc7,
+	0xc5, 0x27, 0x0d, 0xbf, 0x70, 0x77, 0xa3, 0xc7, 0x79, 0xcf, 0x61, 0xd4, 0xf4, 0x6c, 0x6a, 0xba,
+	0x2e, 0x0f, 0x84, 0xc4, 0xc7, 0xd3, 0xcd, 0x24, 0xe4, 0x94, 0x48, 0x5a, 0xa8, 0x49, 0x0b, 0xcf,
+	0x1c, 0x9a, 0x83, 0xc8, 0x43, 0x3d, 0x79, 0x3e, 0xe4, 0x3c, 0x68, 0xcf, 0xbb, 0xd1, 0x4a, 0x40,
+	0x3e, 0x09, 0xf1, 0x8f, 0x85, 0xd6, 0x60, 0xa7, 0x23, 0xe6, 0x07, 0xda, 0xa7, 0xf0, 0xca, 0xdc,
+	0xae, 0xef, 0x71, 0xd7, 0x67, 0x64, 0x1f, 0x0a, 0x32, 0x46, 0x59, 0xd9, 0x54, 0x9e, 0x3c, 0x6c,
+	0x55, 0xf4, 0x44, 0xb1, 0x74, 0x29, 0x39, 0x78, 0x70, 0xf5, 0x67, 0x2d, 0xf7, 0xcb, 0x3f, 0xbf,
+	0xed, 0x28, 0x06, 0x6a, 0x34, 0x1d, 0xd6, 0x85, 0x53, 0x83, 0x8f, 0x5c, 0x0b, 0x23, 0x91, 0x0a,
+	0x14, 0x87, 0xe1, 0xba, 0x6d, 0x5b, 0xc2, 0xe9, 0x3d, 0xe3, 0xbe, 0x58, 0x1f, 0x59, 0xda, 0x57,
+	0x0a, 0xb2, 0xa1, 0x00, 0x21, 0xde, 0x86, 0xbc, 0xb0, 0x40, 0x86, 0x72, 0x0a, 0x83, 0x10, 0x1c,
+	0xdc, 0x0b, 0x11, 0x0c, 0x69, 0x4c, 0x9e, 0xc3, 0xfd, 0xc0, 0x74, 0x1c, 0x9b, 0xf9, 0xe5, 0xb5,
+	0xcd, 0x17, 0x32, 0x74, 0x9f, 0x99, 0x8e, 0x73, 0x8e, 0xba, 0xc8, 0x5c, 0x7b, 0x0e, 0xaf, 0x0a,
+	0x8a, 0x8f, 0x3d, 0xe6, 0xce, 0xa1, 0xd7, 0xe0, 0x61, 0xb7, 0x6f, 0x3b, 0x56, 0xdb, 0x76, 0x2d,
+	0x76, 0x26, 0x70, 0x5e, 0x32, 0x40, 0x6c, 0x1d, 0x85, 0x3b, 0x9a, 0x05, 0xaf, 0x2d, 0x2a, 0x31,
+	0x87, 0x12, 0xe4, 0x4f, 0xa6, 0x39, 0x14, 0x0d, 0xb9, 0x98, 0x65, 0xb6, 0x76, 0x87, 0xcc, 0xb4,
+	0x31, 0x96, 0xf5, 0x73, 0x1e, 0x30, 0x7f, 0x79, 0x59, 0xc9, 0x21, 0xc0, 0xac, 0x45, 0x31, 0xd4,
+	0x96, 0x2e, 0xfb, 0x59, 0x0f, 0xfb, 0x59, 0x97, 0xcf, 0x01, 0xfb, 0x59, 0x3f, 0x36, 0x7b, 0x0c,
+	0xdd, 0x1a, 0x31, 0xa5, 0xf6, 0x6d, 0x74, 0x3d, 0x18, 0x18, 0x53, 0xdb, 0x83, 0xfc, 0x38, 0xdc,
+	0x28, 0x2b, 0xa2, 0xcc, 0xaf, 0xa7, 0x24, 0x11, 0x0a, 0xa2, 0x1c, 0x84, 0x2d, 0xf9, 0x28, 0x85,
+	0x69, 0x7b, 0x29, 0x93, 0x8c, 0x38, 0x07, 0xf5, 0x1e, 0x94, 0xb1, 0x65, 0x78, 0xf0, 0x21, 0x86,
+	0x8c, 0xdd, 0x57, 0x44, 0x31, 0x2b, 0x0b, 0x44, 0x5b, 0x47, 0x96, 0xf6, 0x83, 0x02, 0x95, 0x14,
+	0x35, 0x26, 0xf6, 0x3e, 0x14, 0x23, 0x5b, 0x6c, 0xbd, 0x5a, 0xea, 0x05, 0xcd, 0xa4, 0x98, 0xe3,
+	0x54, 0x46, 0xf6, 0x17, 0x9b, 0x70, 0x23, 0xc3, 0x43, 0x6a, 0x23, 0xaa, 0xb0, 0x11, 0x6b, 0xa7,
+	0x44, 0x7e, 0x5a, 0x07, 0x1e, 0x65, 0x9c, 0xff, 0x6f, 0x19, 0x68, 0xef, 0x80, 0x9a, 0x56, 0xa1,
+	0x91, 0x13, 0x44, 0x55, 0x2e, 0x41, 0x9e, 0x79, 0xbc, 0xdb, 0xc7, 0xfa, 0xca, 0x85, 0x76, 0x02,
+	0xb5, 0x4c, 0x1d, 0xd2, 0x7d, 0x00, 0x85, 0xa1, 0xd8, 0x41, 0xb6, 0xfa, 0x12, 0x36, 0x29, 0x47,
+	0x42, 0x94, 0xb6, 0x7e, 0x2e, 0x42, 0x5e, 0x04, 0x22, 0x5f, 0x42, 0x41, 0x8e, 0x22, 0x92, 0xe6,
+	0x28, 0x39, 0xf3, 0xaa, 0x5b, 0xcb, 0xcc, 0x24, 0xa7, 0xf6, 0xe6, 0xe5, 0xef, 0x7f, 0x7f, 0xb7,
+	0xf6, 0x06, 0xa9, 0xd0, 0xac, 0x09, 0x4c, 0x2e, 0x15, 0xc8, 0x8b, 0x97, 0x4a, 0x1e, 0x67, 0x39,
+	0x8d, 0x4f, 0x92, 0x6a, 0x7d, 0x89, 0x15, 0x46, 0x6e, 0x88, 0xc8, 0x5b, 0xe4, 0x31, 0x4d, 0x9b,
+	0xed, 0x23, 0xd7, 0xf2, 0xe9, 0x45, 0xf4, 0xea, 0x27, 0xe4, 0x7b, 0x05, 0x1e, 0x4c, 0x27, 0x0f,
+	0x79, 0x92, 0x15, 0x62, 0x71, 0xac, 0x55, 0x9f, 0xae, 0x60, 0x89, 0x40, 0x7b, 0x02, 0x68, 0x97,
+	0x3c, 0x4b, 0x01, 0xe2, 0x1e, 0x73, 0xdb, 0x82, 0x86, 0x5e, 0xc4, 0xc6, 0xe4, 0x84, 0x7c, 0xad,
+	0x40, 0x5e, 0x8c, 0x8c, 0xec, 0xe2, 0xc4, 0x47, 0x59, 0x76, 0x71, 0xe6, 0xe6, 0x8e, 0xd6, 0x12,
+	0x2c, 0x0d, 0xb2, 0xb3, 0x4a, 0x71, 0xa8, 0x1c, 0x3b, 0x3f, 0x2a, 0xf0, 0x62, 0xbc, 0xa5, 0xc8,
+	0xb3, 0xec, 0x8b, 0x48, 0xbc, 0xb7, 0x6a, 0x63, 0x35, 0x63, 0xe4, 0x7b, 0x57, 0xf0, 0x35, 0x09,
+	0xa5, 0x4b, 0xfe, 0x31, 0xfb, 0xf4, 0x22, 0x36, 0xa6, 0x26, 0xe4, 0x27, 0x05, 0x5e, 0x5e, 0x7c,
+	0xd2, 0x84, 0xfe, 0xf7, 0x25, 0x25, 0x61, 0xdf, 0x5a, 0x5d, 0x80, 0xc0, 0xbb, 0x02, 0x78, 0x9b,
+	0xd4, 0xb3, 0x2f, 0x37, 0x46, 0x4d, 0x7e, 0x55, 0x80, 0x24, 0x9f, 0x27, 0x69, 0xae, 0x58, 0xa4,
+	0xd9, 0x04, 0xa9, 0xb6, 0xee, 0x22, 0x41, 0x58, 0x2a, 0x60, 0x9f, 0x92, 0xed, 0xac, 0xea, 0xca,
+	0xf9, 0x10, 0xd6, 0x36, 0x9c, 0x47, 0x93, 0x83, 0xc3, 0xab, 0x1b, 0x55, 0xb9, 0xbe, 0x51, 0x95,
+	0xbf, 0x6e, 0x54, 0xe5, 0x9b, 0x5b, 0x35, 0x77, 0x7d, 0xab, 0xe6, 0xfe, 0xb8, 0x55, 0x73, 0x5f,
+	0x34, 0x7a, 0x76, 0xd0, 0x1f, 0x75, 0xf4, 0x2e, 0x1f, 0x48, 0x67, 0xbb, 0xc1, 0x90, 0x31, 0xf4,
+	0x7b, 0x36, 0xf3, 0x1c, 0x9c, 0x7b, 0xcc, 0xef, 0x14, 0xc4, 0xcf, 0xa8, 0xbd, 0x7f, 0x03, 0x00,
+	0x00, 0xff, 0xff, 0x69, 0x49, 0x96, 0x19, 0x56, 0x0a, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -506,6 +804,12 @@ type QueryClient interface {
 	OpenRound(ctx context.Context, in *QueryOpenRoundRequest, opts ...grpc.CallOption) (*QueryOpenRoundResponse, error)
 	// Votes lists the votes of a round.
 	Votes(ctx context.Context, in *QueryVotesRequest, opts ...grpc.CallOption) (*QueryVotesResponse, error)
+	// RootElection returns one root election replica with its tallies.
+	RootElection(ctx context.Context, in *QueryRootElectionRequest, opts ...grpc.CallOption) (*QueryRootElectionResponse, error)
+	// OpenRootElection returns the open root election replica, if any.
+	OpenRootElection(ctx context.Context, in *QueryOpenRootElectionRequest, opts ...grpc.CallOption) (*QueryOpenRootElectionResponse, error)
+	// RootElectionResult returns the result of the root re-election of a root epoch.
+	RootElectionResult(ctx context.Context, in *QueryRootElectionResultRequest, opts ...grpc.CallOption) (*QueryRootElectionResultResponse, error)
 }
 
 type queryClient struct {
@@ -552,6 +856,33 @@ func (c *queryClient) Votes(ctx context.Context, in *QueryVotesRequest, opts ...
 	return out, nil
 }
 
+func (c *queryClient) RootElection(ctx context.Context, in *QueryRootElectionRequest, opts ...grpc.CallOption) (*QueryRootElectionResponse, error) {
+	out := new(QueryRootElectionResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Query/RootElection", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) OpenRootElection(ctx context.Context, in *QueryOpenRootElectionRequest, opts ...grpc.CallOption) (*QueryOpenRootElectionResponse, error) {
+	out := new(QueryOpenRootElectionResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Query/OpenRootElection", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *queryClient) RootElectionResult(ctx context.Context, in *QueryRootElectionResultRequest, opts ...grpc.CallOption) (*QueryRootElectionResultResponse, error) {
+	out := new(QueryRootElectionResultResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Query/RootElectionResult", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // QueryServer is the server API for Query service.
 type QueryServer interface {
 	// Params returns the module parameters.
@@ -562,6 +893,12 @@ type QueryServer interface {
 	OpenRound(context.Context, *QueryOpenRoundRequest) (*QueryOpenRoundResponse, error)
 	// Votes lists the votes of a round.
 	Votes(context.Context, *QueryVotesRequest) (*QueryVotesResponse, error)
+	// RootElection returns one root election replica with its tallies.
+	RootElection(context.Context, *QueryRootElectionRequest) (*QueryRootElectionResponse, error)
+	// OpenRootElection returns the open root election replica, if any.
+	OpenRootElection(context.Context, *QueryOpenRootElectionRequest) (*QueryOpenRootElectionResponse, error)
+	// RootElectionResult returns the result of the root re-election of a root epoch.
+	RootElectionResult(context.Context, *QueryRootElectionResultRequest) (*QueryRootElectionResultResponse, error)
 }
 
 // UnimplementedQueryServer can be embedded to have forward compatible implementations.
@@ -579,6 +916,15 @@ func (*UnimplementedQueryServer) OpenRound(ctx context.Context, req *QueryOpenRo
 }
 func (*UnimplementedQueryServer) Votes(ctx context.Context, req *QueryVotesRequest) (*QueryVotesResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method Votes not implemented")
+}
+func (*UnimplementedQueryServer) RootElection(ctx context.Context, req *QueryRootElectionRequest) (*QueryRootElectionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RootElection not implemented")
+}
+func (*UnimplementedQueryServer) OpenRootElection(ctx context.Context, req *QueryOpenRootElectionRequest) (*QueryOpenRootElectionResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method OpenRootElection not implemented")
+}
+func (*UnimplementedQueryServer) RootElectionResult(ctx context.Context, req *QueryRootElectionResultRequest) (*QueryRootElectionResultResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RootElectionResult not implemented")
 }
 
 func RegisterQueryServer(s grpc1.Server, srv QueryServer) {
@@ -657,6 +1003,60 @@ func _Query_Votes_Handler(srv interface{}, ctx context.Context, dec func(interfa
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Query_RootElection_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRootElectionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RootElection(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Query/RootElection",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RootElection(ctx, req.(*QueryRootElectionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_OpenRootElection_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryOpenRootElectionRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).OpenRootElection(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Query/OpenRootElection",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).OpenRootElection(ctx, req.(*QueryOpenRootElectionRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Query_RootElectionResult_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(QueryRootElectionResultRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(QueryServer).RootElectionResult(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Query/RootElectionResult",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(QueryServer).RootElectionResult(ctx, req.(*QueryRootElectionResultRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Query_serviceDesc = _Query_serviceDesc
 var _Query_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.election.v1.Query",
@@ -677,6 +1077,18 @@ var _Query_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Votes",
 			Handler:    _Query_Votes_Handler,
+		},
+		{
+			MethodName: "RootElection",
+			Handler:    _Query_RootElection_Handler,
+		},
+		{
+			MethodName: "OpenRootElection",
+			Handler:    _Query_OpenRootElection_Handler,
+		},
+		{
+			MethodName: "RootElectionResult",
+			Handler:    _Query_RootElectionResult_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -974,6 +1386,198 @@ func (m *QueryVotesResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *QueryRootElectionRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRootElectionRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRootElectionRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ElectionId != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.ElectionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRootElectionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRootElectionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRootElectionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Tallies) > 0 {
+		for iNdEx := len(m.Tallies) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Tallies[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintQuery(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x12
+		}
+	}
+	{
+		size, err := m.Election.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOpenRootElectionRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOpenRootElectionRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOpenRootElectionRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryOpenRootElectionResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryOpenRootElectionResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryOpenRootElectionResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Election.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRootElectionResultRequest) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRootElectionResultRequest) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRootElectionResultRequest) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Epoch != 0 {
+		i = encodeVarintQuery(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *QueryRootElectionResultResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *QueryRootElectionResultResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *QueryRootElectionResultResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Result.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintQuery(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0xa
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintQuery(dAtA []byte, offset int, v uint64) int {
 	offset -= sovQuery(v)
 	base := offset
@@ -1092,6 +1696,78 @@ func (m *QueryVotesResponse) Size() (n int) {
 		l = m.Pagination.Size()
 		n += 1 + l + sovQuery(uint64(l))
 	}
+	return n
+}
+
+func (m *QueryRootElectionRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ElectionId != 0 {
+		n += 1 + sovQuery(uint64(m.ElectionId))
+	}
+	return n
+}
+
+func (m *QueryRootElectionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Election.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	if len(m.Tallies) > 0 {
+		for _, e := range m.Tallies {
+			l = e.Size()
+			n += 1 + l + sovQuery(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *QueryOpenRootElectionRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *QueryOpenRootElectionResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Election.Size()
+	n += 1 + l + sovQuery(uint64(l))
+	return n
+}
+
+func (m *QueryRootElectionResultRequest) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Epoch != 0 {
+		n += 1 + sovQuery(uint64(m.Epoch))
+	}
+	return n
+}
+
+func (m *QueryRootElectionResultResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = m.Result.Size()
+	n += 1 + l + sovQuery(uint64(l))
 	return n
 }
 
@@ -1793,6 +2469,477 @@ func (m *QueryVotesResponse) Unmarshal(dAtA []byte) error {
 				m.Pagination = &query.PageResponse{}
 			}
 			if err := m.Pagination.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRootElectionRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRootElectionRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRootElectionRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ElectionId", wireType)
+			}
+			m.ElectionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ElectionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRootElectionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRootElectionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRootElectionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Election", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Election.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Tallies", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Tallies = append(m.Tallies, RootTally{})
+			if err := m.Tallies[len(m.Tallies)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOpenRootElectionRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOpenRootElectionRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOpenRootElectionRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryOpenRootElectionResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryOpenRootElectionResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryOpenRootElectionResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Election", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Election.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRootElectionResultRequest) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRootElectionResultRequest: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRootElectionResultRequest: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipQuery(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *QueryRootElectionResultResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowQuery
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: QueryRootElectionResultResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: QueryRootElectionResultResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Result", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowQuery
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthQuery
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthQuery
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Result.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
 				return err
 			}
 			iNdEx = postIndex

@@ -18,6 +18,8 @@ const (
 	DomainVote = electionDomainBase + 1
 	// DomainReport tags the message a withholding report signs.
 	DomainReport = electionDomainBase + 2
+	// DomainRootVote tags the message a root re-election vote signs (DESIGN §10).
+	DomainRootVote = electionDomainBase + 3
 )
 
 // PublicKeySize is the length of a compressed BabyJubJub public key.

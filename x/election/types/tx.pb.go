@@ -20,7 +20,9 @@ import (
 	codes "google.golang.org/grpc/codes"
 	status "google.golang.org/grpc/status"
 
+	types1 "github.com/slush-tree/slush/types"
 	types "github.com/slush-tree/slush/x/acceptance/types"
+	types2 "github.com/slush-tree/slush/x/tree/types"
 )
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -434,6 +436,471 @@ func (m *MsgEmergencyVoteResponse) GetElected() bool {
 	return false
 }
 
+// MsgReportRootSilent opens a root re-election on a child of the root (DESIGN §10) once the root
+// is silent (this chain's newest trusted root header is root_liveness_timeout old) or misbehaved
+// (misbehaviour evidence froze the parent client). Anyone may file it; it names the base: a root
+// commitment this chain holds (the root's last finalized one), its preimage and the root histogram
+// it binds, which fix the root epoch and b_root.
+type MsgReportRootSilent struct {
+	// submitter pays the fees.
+	Submitter string `protobuf:"bytes,1,opt,name=submitter,proto3" json:"submitter,omitempty"`
+	// base_root_height is the root height of the base commitment (in this chain's root history).
+	BaseRootHeight uint64 `protobuf:"varint,2,opt,name=base_root_height,json=baseRootHeight,proto3" json:"base_root_height,omitempty"`
+	// root is the preimage of the base commitment.
+	Root types1.CommitmentFields `protobuf:"bytes,3,opt,name=root,proto3" json:"root"`
+	// root_histogram is the root's acceptance histogram; its digest must be root.acceptance_digest.
+	RootHistogram []types.HistogramBucket `protobuf:"bytes,4,rep,name=root_histogram,json=rootHistogram,proto3" json:"root_histogram"`
+}
+
+func (m *MsgReportRootSilent) Reset()         { *m = MsgReportRootSilent{} }
+func (m *MsgReportRootSilent) String() string { return proto.CompactTextString(m) }
+func (*MsgReportRootSilent) ProtoMessage()    {}
+func (*MsgReportRootSilent) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{6}
+}
+func (m *MsgReportRootSilent) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgReportRootSilent) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgReportRootSilent.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgReportRootSilent) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgReportRootSilent.Merge(m, src)
+}
+func (m *MsgReportRootSilent) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgReportRootSilent) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgReportRootSilent.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgReportRootSilent proto.InternalMessageInfo
+
+func (m *MsgReportRootSilent) GetSubmitter() string {
+	if m != nil {
+		return m.Submitter
+	}
+	return ""
+}
+
+func (m *MsgReportRootSilent) GetBaseRootHeight() uint64 {
+	if m != nil {
+		return m.BaseRootHeight
+	}
+	return 0
+}
+
+func (m *MsgReportRootSilent) GetRoot() types1.CommitmentFields {
+	if m != nil {
+		return m.Root
+	}
+	return types1.CommitmentFields{}
+}
+
+func (m *MsgReportRootSilent) GetRootHistogram() []types.HistogramBucket {
+	if m != nil {
+		return m.RootHistogram
+	}
+	return nil
+}
+
+// MsgReportRootSilentResponse is the response to MsgReportRootSilent.
+type MsgReportRootSilentResponse struct {
+	// election_id is the opened replica-local election.
+	ElectionId uint64 `protobuf:"varint,1,opt,name=election_id,json=electionId,proto3" json:"election_id,omitempty"`
+	// reason is SILENT or MISBEHAVIOUR.
+	Reason RootElectionReason `protobuf:"varint,2,opt,name=reason,proto3,enum=slush.election.v1.RootElectionReason" json:"reason,omitempty"`
+	// subtree is b_root.
+	Subtree uint64 `protobuf:"varint,3,opt,name=subtree,proto3" json:"subtree,omitempty"`
+	// deadline_unix is the block time (Unix seconds) from which votes are refused.
+	DeadlineUnix int64 `protobuf:"varint,4,opt,name=deadline_unix,json=deadlineUnix,proto3" json:"deadline_unix,omitempty"`
+}
+
+func (m *MsgReportRootSilentResponse) Reset()         { *m = MsgReportRootSilentResponse{} }
+func (m *MsgReportRootSilentResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgReportRootSilentResponse) ProtoMessage()    {}
+func (*MsgReportRootSilentResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{7}
+}
+func (m *MsgReportRootSilentResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgReportRootSilentResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgReportRootSilentResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgReportRootSilentResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgReportRootSilentResponse.Merge(m, src)
+}
+func (m *MsgReportRootSilentResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgReportRootSilentResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgReportRootSilentResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgReportRootSilentResponse proto.InternalMessageInfo
+
+func (m *MsgReportRootSilentResponse) GetElectionId() uint64 {
+	if m != nil {
+		return m.ElectionId
+	}
+	return 0
+}
+
+func (m *MsgReportRootSilentResponse) GetReason() RootElectionReason {
+	if m != nil {
+		return m.Reason
+	}
+	return RootElectionReason_ROOT_ELECTION_REASON_UNSPECIFIED
+}
+
+func (m *MsgReportRootSilentResponse) GetSubtree() uint64 {
+	if m != nil {
+		return m.Subtree
+	}
+	return 0
+}
+
+func (m *MsgReportRootSilentResponse) GetDeadlineUnix() int64 {
+	if m != nil {
+		return m.DeadlineUnix
+	}
+	return 0
+}
+
+// MsgRootVote is one descendant's vote for a root operator, relayed unchanged to every child of
+// the root (each keeps a replica of the election).
+type MsgRootVote struct {
+	// submitter pays the fees; the vote's authority is the operator-key signature.
+	Submitter string `protobuf:"bytes,1,opt,name=submitter,proto3" json:"submitter,omitempty"`
+	// epoch is the root epoch being replaced (the open election's).
+	Epoch uint64 `protobuf:"varint,2,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	// base_root_height is the open election's base root height.
+	BaseRootHeight uint64 `protobuf:"varint,3,opt,name=base_root_height,json=baseRootHeight,proto3" json:"base_root_height,omitempty"`
+	// candidate is the proposed root operator.
+	Candidate RootCandidate `protobuf:"bytes,4,opt,name=candidate,proto3" json:"candidate"`
+	// proof is the commitment chain from the base root commitment down to the voter.
+	Proof DescendantProof `protobuf:"bytes,5,opt,name=proof,proto3" json:"proof"`
+	// histogram is the voter's acceptance histogram (its digest is the voter's acceptance_digest).
+	Histogram []types.HistogramBucket `protobuf:"bytes,6,rep,name=histogram,proto3" json:"histogram"`
+	// public_key is the voter's operator EdDSA public key (32 bytes compressed).
+	PublicKey []byte `protobuf:"bytes,7,opt,name=public_key,json=publicKey,proto3" json:"public_key,omitempty"`
+	// signature is the EdDSA signature (64 bytes) over RootVoteMessage(epoch, base root height,
+	// base commitment, candidate).
+	Signature []byte `protobuf:"bytes,8,opt,name=signature,proto3" json:"signature,omitempty"`
+}
+
+func (m *MsgRootVote) Reset()         { *m = MsgRootVote{} }
+func (m *MsgRootVote) String() string { return proto.CompactTextString(m) }
+func (*MsgRootVote) ProtoMessage()    {}
+func (*MsgRootVote) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{8}
+}
+func (m *MsgRootVote) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRootVote) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRootVote.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRootVote) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRootVote.Merge(m, src)
+}
+func (m *MsgRootVote) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRootVote) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRootVote.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRootVote proto.InternalMessageInfo
+
+func (m *MsgRootVote) GetSubmitter() string {
+	if m != nil {
+		return m.Submitter
+	}
+	return ""
+}
+
+func (m *MsgRootVote) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+func (m *MsgRootVote) GetBaseRootHeight() uint64 {
+	if m != nil {
+		return m.BaseRootHeight
+	}
+	return 0
+}
+
+func (m *MsgRootVote) GetCandidate() RootCandidate {
+	if m != nil {
+		return m.Candidate
+	}
+	return RootCandidate{}
+}
+
+func (m *MsgRootVote) GetProof() DescendantProof {
+	if m != nil {
+		return m.Proof
+	}
+	return DescendantProof{}
+}
+
+func (m *MsgRootVote) GetHistogram() []types.HistogramBucket {
+	if m != nil {
+		return m.Histogram
+	}
+	return nil
+}
+
+func (m *MsgRootVote) GetPublicKey() []byte {
+	if m != nil {
+		return m.PublicKey
+	}
+	return nil
+}
+
+func (m *MsgRootVote) GetSignature() []byte {
+	if m != nil {
+		return m.Signature
+	}
+	return nil
+}
+
+// MsgRootVoteResponse is the response to MsgRootVote.
+type MsgRootVoteResponse struct {
+	// counted is what the vote counts (0 if an ancestor voted).
+	Counted uint64 `protobuf:"varint,1,opt,name=counted,proto3" json:"counted,omitempty"`
+	// tally is the candidate's full tally after the vote.
+	Tally uint64 `protobuf:"varint,2,opt,name=tally,proto3" json:"tally,omitempty"`
+	// settled is the candidate's settled tally after the vote.
+	Settled uint64 `protobuf:"varint,3,opt,name=settled,proto3" json:"settled,omitempty"`
+	// elected tells that this vote elected the candidate (settled majority).
+	Elected bool `protobuf:"varint,4,opt,name=elected,proto3" json:"elected,omitempty"`
+}
+
+func (m *MsgRootVoteResponse) Reset()         { *m = MsgRootVoteResponse{} }
+func (m *MsgRootVoteResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgRootVoteResponse) ProtoMessage()    {}
+func (*MsgRootVoteResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{9}
+}
+func (m *MsgRootVoteResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgRootVoteResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgRootVoteResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgRootVoteResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgRootVoteResponse.Merge(m, src)
+}
+func (m *MsgRootVoteResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgRootVoteResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgRootVoteResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgRootVoteResponse proto.InternalMessageInfo
+
+func (m *MsgRootVoteResponse) GetCounted() uint64 {
+	if m != nil {
+		return m.Counted
+	}
+	return 0
+}
+
+func (m *MsgRootVoteResponse) GetTally() uint64 {
+	if m != nil {
+		return m.Tally
+	}
+	return 0
+}
+
+func (m *MsgRootVoteResponse) GetSettled() uint64 {
+	if m != nil {
+		return m.Settled
+	}
+	return 0
+}
+
+func (m *MsgRootVoteResponse) GetElected() bool {
+	if m != nil {
+		return m.Elected
+	}
+	return false
+}
+
+// MsgAdoptElectedRoot re-points this chain's parent client at the restarted root: a header of the
+// root chain signed by the elected operator's consensus key alone, whose app hash proves the
+// root's own commitment record at the election's base height equal to the base commitment. No
+// governance vote: the election result authorizes it.
+type MsgAdoptElectedRoot struct {
+	// submitter pays the fees.
+	Submitter string `protobuf:"bytes,1,opt,name=submitter,proto3" json:"submitter,omitempty"`
+	// epoch is the replaced root epoch whose result authorizes the adoption.
+	Epoch uint64 `protobuf:"varint,2,opt,name=epoch,proto3" json:"epoch,omitempty"`
+	// header is the restarted root's cometbft SignedHeader (proto bytes).
+	Header []byte `protobuf:"bytes,3,opt,name=header,proto3" json:"header,omitempty"`
+	// validator_set is its cometbft ValidatorSet (proto bytes): the elected consensus key alone.
+	ValidatorSet []byte `protobuf:"bytes,4,opt,name=validator_set,json=validatorSet,proto3" json:"validator_set,omitempty"`
+	// record is the root's own commitment record at the base root height, proven under the header's app hash.
+	Record types2.ParentRecord `protobuf:"bytes,5,opt,name=record,proto3" json:"record"`
+}
+
+func (m *MsgAdoptElectedRoot) Reset()         { *m = MsgAdoptElectedRoot{} }
+func (m *MsgAdoptElectedRoot) String() string { return proto.CompactTextString(m) }
+func (*MsgAdoptElectedRoot) ProtoMessage()    {}
+func (*MsgAdoptElectedRoot) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{10}
+}
+func (m *MsgAdoptElectedRoot) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAdoptElectedRoot) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAdoptElectedRoot.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAdoptElectedRoot) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAdoptElectedRoot.Merge(m, src)
+}
+func (m *MsgAdoptElectedRoot) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAdoptElectedRoot) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAdoptElectedRoot.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAdoptElectedRoot proto.InternalMessageInfo
+
+func (m *MsgAdoptElectedRoot) GetSubmitter() string {
+	if m != nil {
+		return m.Submitter
+	}
+	return ""
+}
+
+func (m *MsgAdoptElectedRoot) GetEpoch() uint64 {
+	if m != nil {
+		return m.Epoch
+	}
+	return 0
+}
+
+func (m *MsgAdoptElectedRoot) GetHeader() []byte {
+	if m != nil {
+		return m.Header
+	}
+	return nil
+}
+
+func (m *MsgAdoptElectedRoot) GetValidatorSet() []byte {
+	if m != nil {
+		return m.ValidatorSet
+	}
+	return nil
+}
+
+func (m *MsgAdoptElectedRoot) GetRecord() types2.ParentRecord {
+	if m != nil {
+		return m.Record
+	}
+	return types2.ParentRecord{}
+}
+
+// MsgAdoptElectedRootResponse is the response to MsgAdoptElectedRoot.
+type MsgAdoptElectedRootResponse struct {
+	// parent_height is the restarted root's header height the parent client now trusts.
+	ParentHeight int64 `protobuf:"varint,1,opt,name=parent_height,json=parentHeight,proto3" json:"parent_height,omitempty"`
+}
+
+func (m *MsgAdoptElectedRootResponse) Reset()         { *m = MsgAdoptElectedRootResponse{} }
+func (m *MsgAdoptElectedRootResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgAdoptElectedRootResponse) ProtoMessage()    {}
+func (*MsgAdoptElectedRootResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_59f8a006c3fb79e1, []int{11}
+}
+func (m *MsgAdoptElectedRootResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgAdoptElectedRootResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgAdoptElectedRootResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgAdoptElectedRootResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgAdoptElectedRootResponse.Merge(m, src)
+}
+func (m *MsgAdoptElectedRootResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgAdoptElectedRootResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgAdoptElectedRootResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgAdoptElectedRootResponse proto.InternalMessageInfo
+
+func (m *MsgAdoptElectedRootResponse) GetParentHeight() int64 {
+	if m != nil {
+		return m.ParentHeight
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "slush.election.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "slush.election.v1.MsgUpdateParamsResponse")
@@ -441,59 +908,92 @@ func init() {
 	proto.RegisterType((*MsgReportWithholdingResponse)(nil), "slush.election.v1.MsgReportWithholdingResponse")
 	proto.RegisterType((*MsgEmergencyVote)(nil), "slush.election.v1.MsgEmergencyVote")
 	proto.RegisterType((*MsgEmergencyVoteResponse)(nil), "slush.election.v1.MsgEmergencyVoteResponse")
+	proto.RegisterType((*MsgReportRootSilent)(nil), "slush.election.v1.MsgReportRootSilent")
+	proto.RegisterType((*MsgReportRootSilentResponse)(nil), "slush.election.v1.MsgReportRootSilentResponse")
+	proto.RegisterType((*MsgRootVote)(nil), "slush.election.v1.MsgRootVote")
+	proto.RegisterType((*MsgRootVoteResponse)(nil), "slush.election.v1.MsgRootVoteResponse")
+	proto.RegisterType((*MsgAdoptElectedRoot)(nil), "slush.election.v1.MsgAdoptElectedRoot")
+	proto.RegisterType((*MsgAdoptElectedRootResponse)(nil), "slush.election.v1.MsgAdoptElectedRootResponse")
 }
 
 func init() { proto.RegisterFile("slush/election/v1/tx.proto", fileDescriptor_59f8a006c3fb79e1) }
 
 var fileDescriptor_59f8a006c3fb79e1 = []byte{
-	// 744 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x54, 0xcf, 0x6b, 0x13, 0x4f,
-	0x14, 0xcf, 0xe6, 0x47, 0xdb, 0x4c, 0x5b, 0xbe, 0xdf, 0x2e, 0x81, 0x6e, 0x96, 0x9a, 0xc6, 0x58,
-	0x31, 0x44, 0x9b, 0xa5, 0xad, 0x88, 0x14, 0x11, 0x8d, 0x3f, 0x68, 0x91, 0x40, 0x59, 0xa9, 0x82,
-	0x07, 0xc3, 0x66, 0x67, 0xdc, 0x0c, 0xdd, 0x9d, 0x59, 0x76, 0x66, 0x4b, 0x73, 0x13, 0x8f, 0x9e,
-	0xfc, 0x23, 0x44, 0x3c, 0xf6, 0xe0, 0x51, 0x3c, 0xf7, 0x58, 0x3c, 0x79, 0x12, 0x69, 0x0f, 0xfd,
-	0x37, 0x64, 0x67, 0x7f, 0xa4, 0xc9, 0x2e, 0xb6, 0xf4, 0x12, 0xf2, 0xde, 0xfb, 0xbc, 0xf7, 0x3e,
-	0xef, 0xf3, 0xde, 0x0e, 0x50, 0x99, 0xed, 0xb3, 0x81, 0x86, 0x6c, 0x64, 0x72, 0x4c, 0x89, 0xb6,
-	0xbf, 0xa6, 0xf1, 0x83, 0xb6, 0xeb, 0x51, 0x4e, 0xe5, 0x05, 0x11, 0x6b, 0xc7, 0xb1, 0xf6, 0xfe,
-	0x9a, 0xba, 0x60, 0x38, 0x98, 0x50, 0x4d, 0xfc, 0x86, 0x28, 0x75, 0xd1, 0xa4, 0xcc, 0xa1, 0x4c,
-	0x73, 0x98, 0x15, 0x64, 0x3b, 0xcc, 0x8a, 0x02, 0xd5, 0x30, 0xd0, 0x13, 0x96, 0x16, 0x1a, 0x51,
-	0xa8, 0x62, 0x51, 0x8b, 0x86, 0xfe, 0xe0, 0x5f, 0xe4, 0x5d, 0x09, 0xb9, 0x18, 0xa6, 0x89, 0x5c,
-	0x6e, 0x10, 0x13, 0x05, 0xf5, 0x46, 0x56, 0x84, 0xaa, 0xa7, 0x19, 0x27, 0x0c, 0x43, 0x44, 0x2d,
-	0x8d, 0x70, 0x0d, 0xcf, 0x70, 0xa2, 0xee, 0x8d, 0xef, 0x12, 0xf8, 0xaf, 0xcb, 0xac, 0x5d, 0x17,
-	0x1a, 0x1c, 0xed, 0x88, 0x88, 0x7c, 0x0f, 0x94, 0x0d, 0x9f, 0x0f, 0xa8, 0x87, 0xf9, 0x50, 0x91,
-	0xea, 0x52, 0xb3, 0xdc, 0x51, 0x7e, 0x7e, 0x5b, 0xad, 0x44, 0xb4, 0x1f, 0x43, 0xe8, 0x21, 0xc6,
-	0x5e, 0x72, 0x0f, 0x13, 0x4b, 0x1f, 0x41, 0xe5, 0x07, 0x60, 0x2a, 0xac, 0xad, 0xe4, 0xeb, 0x52,
-	0x73, 0x76, 0xbd, 0xda, 0x4e, 0x89, 0xd6, 0x0e, 0x5b, 0x74, 0xca, 0x47, 0xbf, 0x97, 0x73, 0x5f,
-	0xcf, 0x0e, 0x5b, 0x92, 0x1e, 0xe5, 0x6c, 0x6e, 0x7c, 0x38, 0x3b, 0x6c, 0x8d, 0xaa, 0x7d, 0x3c,
-	0x3b, 0x6c, 0x45, 0xe3, 0x1d, 0x8c, 0xe8, 0x4f, 0x50, 0x6d, 0x54, 0xc1, 0xe2, 0x84, 0x4b, 0x47,
-	0xcc, 0xa5, 0x84, 0xa1, 0xc6, 0x97, 0x3c, 0xa8, 0x74, 0x99, 0xa5, 0x23, 0x97, 0x7a, 0xfc, 0x35,
-	0xe6, 0x83, 0x01, 0xb5, 0x21, 0x26, 0x56, 0x30, 0x1e, 0xf3, 0xfb, 0x0e, 0xe6, 0x1c, 0x79, 0x17,
-	0x8f, 0x97, 0x40, 0xe5, 0x65, 0x30, 0x6b, 0x0e, 0xb0, 0x0d, 0x7b, 0x98, 0x40, 0x74, 0x20, 0x66,
-	0x9c, 0xd7, 0x81, 0x70, 0x6d, 0x07, 0x1e, 0xf9, 0x21, 0x28, 0xb9, 0x1e, 0xa5, 0xef, 0x94, 0x82,
-	0x18, 0xbf, 0x91, 0x31, 0xfe, 0x53, 0xc4, 0x4c, 0x44, 0xa0, 0x41, 0xf8, 0x4e, 0x80, 0xec, 0x14,
-	0x03, 0x1d, 0xf4, 0x30, 0x4d, 0xbe, 0x06, 0x80, 0xeb, 0xf7, 0x6d, 0x6c, 0xf6, 0xf6, 0xd0, 0x50,
-	0x29, 0xd6, 0xa5, 0xe6, 0x9c, 0x5e, 0x0e, 0x3d, 0x2f, 0xd0, 0x50, 0x5e, 0x02, 0x65, 0x86, 0x2d,
-	0x62, 0x70, 0xdf, 0x43, 0x4a, 0x29, 0x8c, 0x26, 0x8e, 0xcd, 0xfb, 0x42, 0xbe, 0x84, 0x6d, 0x20,
-	0xdf, 0xcd, 0x2c, 0xf9, 0x52, 0x7a, 0x34, 0x76, 0xc1, 0x52, 0x96, 0x3f, 0x16, 0x52, 0xae, 0x82,
-	0x19, 0x8f, 0xfa, 0x04, 0xf6, 0x30, 0x14, 0x72, 0x15, 0xf5, 0x69, 0x61, 0x6f, 0x43, 0x59, 0x05,
-	0x33, 0x10, 0x19, 0xd0, 0xc6, 0x04, 0x09, 0x3d, 0x8a, 0x7a, 0x62, 0x37, 0x3e, 0x17, 0xc0, 0xff,
-	0x5d, 0x66, 0x3d, 0x73, 0x90, 0x67, 0x21, 0x62, 0x0e, 0x5f, 0x51, 0x8e, 0xae, 0xac, 0xfd, 0x79,
-	0x0e, 0xf9, 0x71, 0x0e, 0x8f, 0x40, 0xd9, 0x34, 0x08, 0xc4, 0xc1, 0x09, 0x44, 0xca, 0x2f, 0x65,
-	0x28, 0xff, 0x24, 0xc6, 0x44, 0x9a, 0x8f, 0x92, 0x46, 0x7b, 0x2b, 0x5e, 0x6d, 0x6f, 0x5b, 0xa0,
-	0x3c, 0xc0, 0x8c, 0x53, 0xcb, 0x33, 0x1c, 0xa5, 0x54, 0x2f, 0x34, 0x67, 0xd7, 0x57, 0xa2, 0x1a,
-	0xe7, 0xbe, 0xd8, 0xfd, 0xb5, 0xf6, 0x56, 0x8c, 0xea, 0xf8, 0xe6, 0x1e, 0xe2, 0x31, 0x93, 0x24,
-	0x79, 0xe2, 0x02, 0xa6, 0xfe, 0x79, 0x01, 0xd3, 0x93, 0x17, 0x70, 0x37, 0x7d, 0x01, 0xd7, 0xb3,
-	0x2e, 0x60, 0x6c, 0x23, 0x0d, 0x08, 0x94, 0x49, 0x5f, 0xb2, 0x79, 0x05, 0x4c, 0x9b, 0xd4, 0x27,
-	0x1c, 0x25, 0x8b, 0x8f, 0x4c, 0xb9, 0x02, 0x4a, 0xdc, 0xb0, 0xed, 0x61, 0xb4, 0x8c, 0xd0, 0x08,
-	0xf0, 0xa2, 0x11, 0x82, 0x62, 0x11, 0x33, 0x7a, 0x6c, 0xae, 0xff, 0xc8, 0x83, 0x42, 0x97, 0x59,
-	0xf2, 0x5b, 0x30, 0x37, 0xf6, 0xd4, 0x64, 0x69, 0x3d, 0xf1, 0x41, 0xab, 0xad, 0x8b, 0x31, 0x09,
-	0x63, 0x07, 0x2c, 0xa4, 0x3f, 0xf8, 0x5b, 0xd9, 0x05, 0x52, 0x40, 0x55, 0xbb, 0x24, 0x30, 0x69,
-	0x67, 0x80, 0xf9, 0xf1, 0xfb, 0xbe, 0x91, 0x5d, 0x61, 0x0c, 0xa4, 0xde, 0xbe, 0x04, 0x28, 0x6e,
-	0xa1, 0x96, 0xde, 0x07, 0xaf, 0x64, 0xe7, 0xf9, 0xd1, 0x49, 0x4d, 0x3a, 0x3e, 0xa9, 0x49, 0x7f,
-	0x4e, 0x6a, 0xd2, 0xa7, 0xd3, 0x5a, 0xee, 0xf8, 0xb4, 0x96, 0xfb, 0x75, 0x5a, 0xcb, 0xbd, 0xb9,
-	0x63, 0x61, 0x3e, 0xf0, 0xfb, 0x6d, 0x93, 0x3a, 0x9a, 0xa8, 0xbb, 0xca, 0x3d, 0x84, 0xb4, 0xd4,
-	0xe6, 0xf9, 0xd0, 0x45, 0xac, 0x3f, 0x25, 0x9e, 0xfd, 0x8d, 0xbf, 0x01, 0x00, 0x00, 0xff, 0xff,
-	0x29, 0xd3, 0x58, 0xf1, 0xec, 0x06, 0x00, 0x00,
+	// 1184 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xac, 0x57, 0xcd, 0x6f, 0xdc, 0x44,
+	0x14, 0xcf, 0x66, 0xbd, 0x9b, 0xec, 0xe4, 0x83, 0xc4, 0x44, 0x74, 0xb3, 0x0d, 0x9b, 0xc5, 0x49,
+	0x4a, 0x14, 0xe8, 0xae, 0x92, 0x22, 0x3e, 0x22, 0x40, 0x74, 0x69, 0xab, 0x44, 0x28, 0x52, 0x71,
+	0x14, 0x90, 0x38, 0xb0, 0xf2, 0x7a, 0x06, 0x7b, 0xa8, 0xed, 0xb1, 0x3c, 0xe3, 0x28, 0x7b, 0x43,
+	0x1c, 0x39, 0x71, 0xe0, 0x4f, 0x40, 0x88, 0x63, 0x0e, 0x1c, 0x91, 0x38, 0x70, 0xe9, 0xb1, 0xe2,
+	0xc4, 0x09, 0xa1, 0xe4, 0x10, 0x89, 0xbf, 0x02, 0xcd, 0x87, 0xbd, 0x59, 0xdb, 0x49, 0xd3, 0x34,
+	0x97, 0x36, 0xef, 0xbd, 0xdf, 0x9b, 0xf7, 0xe6, 0xbd, 0xdf, 0x7b, 0x9e, 0x05, 0x0d, 0xea, 0xc5,
+	0xd4, 0xed, 0x20, 0x0f, 0xd9, 0x0c, 0x93, 0xa0, 0x73, 0xb8, 0xd9, 0x61, 0x47, 0xed, 0x30, 0x22,
+	0x8c, 0xe8, 0xf3, 0xc2, 0xd6, 0x4e, 0x6c, 0xed, 0xc3, 0xcd, 0xc6, 0xbc, 0xe5, 0xe3, 0x80, 0x74,
+	0xc4, 0xbf, 0x12, 0xd5, 0xb8, 0x65, 0x13, 0xea, 0x13, 0xda, 0xf1, 0xa9, 0xc3, 0xbd, 0x7d, 0xea,
+	0x28, 0xc3, 0xa2, 0x34, 0xf4, 0x84, 0xd4, 0x91, 0x82, 0x32, 0x2d, 0x38, 0xc4, 0x21, 0x52, 0xcf,
+	0xff, 0x52, 0xda, 0x55, 0x99, 0x8b, 0x65, 0xdb, 0x28, 0x64, 0x56, 0x60, 0x23, 0x7e, 0xde, 0x50,
+	0x52, 0xa8, 0x56, 0x3e, 0xe3, 0x34, 0x43, 0x89, 0x68, 0xe6, 0x11, 0xa1, 0x15, 0x59, 0x7e, 0x12,
+	0x7d, 0x2d, 0x6f, 0x8f, 0x08, 0x61, 0xbd, 0xcc, 0x31, 0x75, 0x09, 0x63, 0x11, 0x12, 0x89, 0xf0,
+	0xff, 0x95, 0x45, 0x15, 0x8d, 0x0d, 0x42, 0x44, 0x85, 0x89, 0xff, 0x21, 0x6d, 0xc6, 0xef, 0x25,
+	0xf0, 0xca, 0x1e, 0x75, 0x0e, 0x42, 0x68, 0x31, 0xf4, 0x58, 0x84, 0xd5, 0xdf, 0x05, 0x35, 0x2b,
+	0x66, 0x2e, 0x89, 0x30, 0x1b, 0xd4, 0x4b, 0xad, 0xd2, 0x7a, 0xad, 0x5b, 0xff, 0xeb, 0xb7, 0xbb,
+	0x0b, 0xaa, 0x26, 0xf7, 0x21, 0x8c, 0x10, 0xa5, 0xfb, 0x2c, 0xc2, 0x81, 0x63, 0x0e, 0xa1, 0xfa,
+	0x87, 0xa0, 0x2a, 0x13, 0xaf, 0x8f, 0xb7, 0x4a, 0xeb, 0x53, 0x5b, 0x8b, 0xed, 0x5c, 0x47, 0xda,
+	0x32, 0x44, 0xb7, 0xf6, 0xf4, 0x9f, 0xe5, 0xb1, 0x5f, 0xcf, 0x8e, 0x37, 0x4a, 0xa6, 0xf2, 0xd9,
+	0xbe, 0xf7, 0xfd, 0xd9, 0xf1, 0xc6, 0xf0, 0xb4, 0x1f, 0xce, 0x8e, 0x37, 0x54, 0xed, 0x8e, 0x86,
+	0x77, 0xcf, 0xa4, 0x6a, 0x2c, 0x82, 0x5b, 0x19, 0x95, 0x89, 0x68, 0x48, 0x02, 0x8a, 0x8c, 0x5f,
+	0xc6, 0xc1, 0xc2, 0x1e, 0x75, 0x4c, 0x14, 0x92, 0x88, 0x7d, 0x89, 0x99, 0xeb, 0x12, 0x0f, 0xe2,
+	0xc0, 0xe1, 0xd7, 0xa3, 0x71, 0xdf, 0xc7, 0x8c, 0xa1, 0xe8, 0xf9, 0xd7, 0x4b, 0xa1, 0xfa, 0x32,
+	0x98, 0xb2, 0x5d, 0xec, 0xc1, 0x1e, 0x0e, 0x20, 0x3a, 0x12, 0x77, 0x9c, 0x31, 0x81, 0x50, 0xed,
+	0x72, 0x8d, 0xfe, 0x31, 0xa8, 0x84, 0x11, 0x21, 0xdf, 0xd4, 0xcb, 0xe2, 0xfa, 0x46, 0xc1, 0xf5,
+	0x1f, 0x20, 0x6a, 0xa3, 0x00, 0x5a, 0x01, 0x7b, 0xcc, 0x91, 0x5d, 0x8d, 0xd7, 0xc1, 0x94, 0x6e,
+	0xfa, 0xeb, 0x00, 0x84, 0x71, 0xdf, 0xc3, 0x76, 0xef, 0x09, 0x1a, 0xd4, 0xb5, 0x56, 0x69, 0x7d,
+	0xda, 0xac, 0x49, 0xcd, 0x67, 0x68, 0xa0, 0x2f, 0x81, 0x1a, 0xc5, 0x4e, 0x60, 0xb1, 0x38, 0x42,
+	0xf5, 0x8a, 0xb4, 0xa6, 0x8a, 0xed, 0xf7, 0x45, 0xf9, 0xd2, 0x6c, 0x79, 0xf9, 0xd6, 0x8a, 0xca,
+	0x97, 0xab, 0x87, 0x71, 0x00, 0x96, 0x8a, 0xf4, 0x49, 0x21, 0xf5, 0x45, 0x30, 0x19, 0x91, 0x38,
+	0x80, 0x3d, 0x0c, 0x45, 0xb9, 0x34, 0x73, 0x42, 0xc8, 0xbb, 0x50, 0x6f, 0x80, 0x49, 0x88, 0x2c,
+	0xe8, 0xe1, 0x00, 0x89, 0x7a, 0x68, 0x66, 0x2a, 0x1b, 0x3f, 0x97, 0xc1, 0xdc, 0x1e, 0x75, 0x1e,
+	0xfa, 0x28, 0x72, 0x50, 0x60, 0x0f, 0xbe, 0x20, 0x0c, 0x5d, 0xbb, 0xf6, 0xe7, 0x73, 0x18, 0x1f,
+	0xcd, 0xe1, 0x13, 0x50, 0xb3, 0xad, 0x00, 0x62, 0x4e, 0x01, 0x55, 0xf9, 0xa5, 0x82, 0xca, 0x7f,
+	0x9a, 0x60, 0x54, 0xcd, 0x87, 0x4e, 0xc3, 0xbe, 0x69, 0xd7, 0xeb, 0xdb, 0x0e, 0xa8, 0xb9, 0x98,
+	0x32, 0xe2, 0x44, 0x96, 0x5f, 0xaf, 0xb4, 0xca, 0xeb, 0x53, 0x5b, 0xab, 0xea, 0x8c, 0x73, 0xeb,
+	0xe0, 0x70, 0xb3, 0xbd, 0x93, 0xa0, 0xba, 0xb1, 0xfd, 0x04, 0xb1, 0x24, 0x93, 0xd4, 0x39, 0xc3,
+	0x80, 0xea, 0xa5, 0x0c, 0x98, 0xc8, 0x32, 0xe0, 0x9d, 0x3c, 0x03, 0xde, 0x28, 0x62, 0xc0, 0x48,
+	0x47, 0x0c, 0x08, 0xea, 0x59, 0x5d, 0xda, 0xf9, 0x3a, 0x98, 0xb0, 0x49, 0x1c, 0x30, 0x94, 0x36,
+	0x5e, 0x89, 0xfa, 0x02, 0xa8, 0x30, 0xcb, 0xf3, 0x06, 0xaa, 0x19, 0x52, 0xe0, 0x78, 0x11, 0x08,
+	0x41, 0xd1, 0x88, 0x49, 0x33, 0x11, 0x8d, 0x3f, 0xc6, 0xc1, 0xab, 0x29, 0xc9, 0x4c, 0x42, 0xd8,
+	0x3e, 0xf6, 0x50, 0xc0, 0xae, 0xcd, 0x87, 0x75, 0x30, 0xd7, 0xb7, 0x28, 0xea, 0x89, 0x45, 0xe8,
+	0x22, 0xec, 0xb8, 0x4c, 0xa5, 0x32, 0xcb, 0xf5, 0x3c, 0xc2, 0x8e, 0xd0, 0xea, 0xdb, 0x40, 0xe3,
+	0x20, 0xc5, 0x8c, 0x96, 0xea, 0x8b, 0x5c, 0x81, 0x9c, 0x16, 0xc4, 0xf7, 0x31, 0xf3, 0x51, 0xc0,
+	0x1e, 0x61, 0xe4, 0x41, 0xaa, 0x7a, 0x22, 0x7c, 0xf4, 0xcf, 0xc1, 0xac, 0x0c, 0x90, 0x76, 0x57,
+	0x7b, 0xe1, 0xee, 0xce, 0xf0, 0x13, 0x52, 0xd3, 0xf6, 0x7b, 0xf9, 0x26, 0xad, 0x5e, 0x3c, 0xa6,
+	0xc3, 0x4a, 0xf1, 0x45, 0x7d, 0xbb, 0x40, 0x9f, 0xf6, 0x6a, 0x19, 0x4c, 0x25, 0xfe, 0xc3, 0x41,
+	0x05, 0x89, 0x6a, 0x17, 0xea, 0x1f, 0x81, 0x6a, 0x84, 0x2c, 0x4a, 0x02, 0x51, 0xa8, 0xd9, 0xad,
+	0xb5, 0x02, 0x9a, 0xf3, 0x73, 0x1f, 0x2a, 0xd9, 0x14, 0x60, 0x53, 0x39, 0xf1, 0xde, 0xd2, 0xb8,
+	0xcf, 0xbf, 0x2a, 0xa2, 0x94, 0x9a, 0x99, 0x88, 0xfa, 0x0a, 0x98, 0x49, 0x86, 0xbe, 0x17, 0x07,
+	0xf8, 0x48, 0x8c, 0x51, 0xd9, 0x9c, 0x4e, 0x94, 0x07, 0x01, 0x3e, 0x32, 0xfe, 0x2c, 0x83, 0x29,
+	0x9e, 0x3e, 0x21, 0xec, 0xa5, 0x16, 0xc1, 0x02, 0xa8, 0xa0, 0x90, 0xd8, 0x6e, 0x42, 0x3c, 0x21,
+	0x14, 0xd2, 0xa1, 0x5c, 0x48, 0x87, 0x07, 0xe7, 0xb7, 0x85, 0x36, 0xc2, 0x89, 0x6c, 0x21, 0xae,
+	0xb2, 0x31, 0x2a, 0x37, 0xb0, 0x31, 0xaa, 0x37, 0xb7, 0x31, 0x26, 0x2e, 0xdd, 0x18, 0x93, 0xd9,
+	0x8d, 0xd1, 0xc9, 0x93, 0x71, 0xa9, 0x90, 0x8c, 0xaa, 0x6b, 0xc6, 0x40, 0x4e, 0xb1, 0x12, 0x5f,
+	0x66, 0x4f, 0x50, 0xc4, 0x98, 0xa7, 0xf6, 0x04, 0xe7, 0x92, 0x14, 0xcf, 0x6f, 0x10, 0x6d, 0x74,
+	0x83, 0xfc, 0x24, 0x37, 0xc8, 0x7d, 0x48, 0x42, 0x49, 0x51, 0x04, 0x79, 0x1e, 0x37, 0x4c, 0xa4,
+	0xd7, 0x40, 0xd5, 0x45, 0x16, 0x44, 0x91, 0x48, 0x6c, 0xda, 0x54, 0x12, 0xe7, 0xf8, 0xa1, 0xe5,
+	0xf1, 0xe6, 0x93, 0xa8, 0x47, 0x11, 0x53, 0x5f, 0xe7, 0xe9, 0x54, 0xb9, 0x8f, 0x98, 0xfe, 0x01,
+	0x9f, 0x30, 0x9b, 0x44, 0x50, 0xd1, 0xe2, 0x76, 0xb2, 0x6c, 0xf8, 0x53, 0x4c, 0xbe, 0x7d, 0xc4,
+	0xc4, 0x72, 0x88, 0xea, 0xa4, 0x72, 0xb8, 0xf2, 0x5a, 0xc8, 0x5e, 0xdf, 0xe8, 0x8a, 0xad, 0x90,
+	0x55, 0xa7, 0x9d, 0x59, 0x01, 0x33, 0xa1, 0x88, 0x9a, 0x4c, 0x45, 0x49, 0xce, 0xa6, 0x54, 0xca,
+	0x99, 0xd8, 0xfa, 0x4f, 0x03, 0xe5, 0x3d, 0xea, 0xe8, 0x5f, 0x83, 0xe9, 0x91, 0x77, 0x60, 0x11,
+	0xad, 0x33, 0xaf, 0xad, 0xc6, 0xc6, 0xf3, 0x31, 0x69, 0x32, 0x3e, 0x98, 0xcf, 0xbf, 0xc6, 0xde,
+	0x2c, 0x3e, 0x20, 0x07, 0x6c, 0x74, 0xae, 0x08, 0x4c, 0xc3, 0x59, 0x60, 0x66, 0xf4, 0xf1, 0xb1,
+	0x52, 0x7c, 0xc2, 0x08, 0xa8, 0xf1, 0xd6, 0x15, 0x40, 0x69, 0x88, 0x6f, 0xc1, 0x5c, 0xee, 0x93,
+	0x76, 0xe7, 0xb2, 0x3c, 0x87, 0xb8, 0x46, 0xfb, 0x6a, 0xb8, 0x34, 0x96, 0x09, 0x26, 0xd3, 0xed,
+	0xd9, 0xbc, 0xc0, 0x57, 0xd9, 0x1b, 0x77, 0x2e, 0xb7, 0x9f, 0xcf, 0x3f, 0x37, 0x50, 0x17, 0xf8,
+	0x66, 0x71, 0x17, 0xe5, 0x7f, 0x11, 0x15, 0x1b, 0x95, 0xef, 0xf8, 0x73, 0xbf, 0xfb, 0xe8, 0xe9,
+	0x49, 0xb3, 0xf4, 0xec, 0xa4, 0x59, 0xfa, 0xf7, 0xa4, 0x59, 0xfa, 0xf1, 0xb4, 0x39, 0xf6, 0xec,
+	0xb4, 0x39, 0xf6, 0xf7, 0x69, 0x73, 0xec, 0xab, 0xb7, 0x1d, 0xcc, 0xdc, 0xb8, 0xdf, 0xb6, 0x89,
+	0xdf, 0x11, 0x47, 0xdf, 0x15, 0xbf, 0x65, 0x72, 0x63, 0x20, 0xbe, 0xdd, 0xfd, 0xaa, 0xf8, 0xfd,
+	0x72, 0xef, 0xff, 0x00, 0x00, 0x00, 0xff, 0xff, 0xa4, 0xf1, 0x1e, 0x31, 0x12, 0x0e, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -514,6 +1014,12 @@ type MsgClient interface {
 	ReportWithholding(ctx context.Context, in *MsgReportWithholding, opts ...grpc.CallOption) (*MsgReportWithholdingResponse, error)
 	// EmergencyVote casts a descendant's vote in an open round (DESIGN §9).
 	EmergencyVote(ctx context.Context, in *MsgEmergencyVote, opts ...grpc.CallOption) (*MsgEmergencyVoteResponse, error)
+	// ReportRootSilent opens this chain's replica of a root re-election (DESIGN §10).
+	ReportRootSilent(ctx context.Context, in *MsgReportRootSilent, opts ...grpc.CallOption) (*MsgReportRootSilentResponse, error)
+	// RootVote casts a descendant's vote in the open root re-election replica (DESIGN §10).
+	RootVote(ctx context.Context, in *MsgRootVote, opts ...grpc.CallOption) (*MsgRootVoteResponse, error)
+	// AdoptElectedRoot re-points the parent client at the restarted root by a root election result.
+	AdoptElectedRoot(ctx context.Context, in *MsgAdoptElectedRoot, opts ...grpc.CallOption) (*MsgAdoptElectedRootResponse, error)
 }
 
 type msgClient struct {
@@ -551,6 +1057,33 @@ func (c *msgClient) EmergencyVote(ctx context.Context, in *MsgEmergencyVote, opt
 	return out, nil
 }
 
+func (c *msgClient) ReportRootSilent(ctx context.Context, in *MsgReportRootSilent, opts ...grpc.CallOption) (*MsgReportRootSilentResponse, error) {
+	out := new(MsgReportRootSilentResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Msg/ReportRootSilent", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) RootVote(ctx context.Context, in *MsgRootVote, opts ...grpc.CallOption) (*MsgRootVoteResponse, error) {
+	out := new(MsgRootVoteResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Msg/RootVote", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) AdoptElectedRoot(ctx context.Context, in *MsgAdoptElectedRoot, opts ...grpc.CallOption) (*MsgAdoptElectedRootResponse, error) {
+	out := new(MsgAdoptElectedRootResponse)
+	err := c.cc.Invoke(ctx, "/slush.election.v1.Msg/AdoptElectedRoot", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
@@ -559,6 +1092,12 @@ type MsgServer interface {
 	ReportWithholding(context.Context, *MsgReportWithholding) (*MsgReportWithholdingResponse, error)
 	// EmergencyVote casts a descendant's vote in an open round (DESIGN §9).
 	EmergencyVote(context.Context, *MsgEmergencyVote) (*MsgEmergencyVoteResponse, error)
+	// ReportRootSilent opens this chain's replica of a root re-election (DESIGN §10).
+	ReportRootSilent(context.Context, *MsgReportRootSilent) (*MsgReportRootSilentResponse, error)
+	// RootVote casts a descendant's vote in the open root re-election replica (DESIGN §10).
+	RootVote(context.Context, *MsgRootVote) (*MsgRootVoteResponse, error)
+	// AdoptElectedRoot re-points the parent client at the restarted root by a root election result.
+	AdoptElectedRoot(context.Context, *MsgAdoptElectedRoot) (*MsgAdoptElectedRootResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -573,6 +1112,15 @@ func (*UnimplementedMsgServer) ReportWithholding(ctx context.Context, req *MsgRe
 }
 func (*UnimplementedMsgServer) EmergencyVote(ctx context.Context, req *MsgEmergencyVote) (*MsgEmergencyVoteResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method EmergencyVote not implemented")
+}
+func (*UnimplementedMsgServer) ReportRootSilent(ctx context.Context, req *MsgReportRootSilent) (*MsgReportRootSilentResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ReportRootSilent not implemented")
+}
+func (*UnimplementedMsgServer) RootVote(ctx context.Context, req *MsgRootVote) (*MsgRootVoteResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RootVote not implemented")
+}
+func (*UnimplementedMsgServer) AdoptElectedRoot(ctx context.Context, req *MsgAdoptElectedRoot) (*MsgAdoptElectedRootResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AdoptElectedRoot not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -633,6 +1181,60 @@ func _Msg_EmergencyVote_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_ReportRootSilent_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgReportRootSilent)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ReportRootSilent(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Msg/ReportRootSilent",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ReportRootSilent(ctx, req.(*MsgReportRootSilent))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_RootVote_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgRootVote)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).RootVote(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Msg/RootVote",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).RootVote(ctx, req.(*MsgRootVote))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_AdoptElectedRoot_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgAdoptElectedRoot)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).AdoptElectedRoot(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.election.v1.Msg/AdoptElectedRoot",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).AdoptElectedRoot(ctx, req.(*MsgAdoptElectedRoot))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.election.v1.Msg",
@@ -649,6 +1251,18 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "EmergencyVote",
 			Handler:    _Msg_EmergencyVote_Handler,
+		},
+		{
+			MethodName: "ReportRootSilent",
+			Handler:    _Msg_ReportRootSilent_Handler,
+		},
+		{
+			MethodName: "RootVote",
+			Handler:    _Msg_RootVote_Handler,
+		},
+		{
+			MethodName: "AdoptElectedRoot",
+			Handler:    _Msg_AdoptElectedRoot_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -936,6 +1550,331 @@ func (m *MsgEmergencyVoteResponse) MarshalToSizedBuffer(dAtA []byte) (int, error
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgReportRootSilent) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgReportRootSilent) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgReportRootSilent) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.RootHistogram) > 0 {
+		for iNdEx := len(m.RootHistogram) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.RootHistogram[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x22
+		}
+	}
+	{
+		size, err := m.Root.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x1a
+	if m.BaseRootHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.BaseRootHeight))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Submitter) > 0 {
+		i -= len(m.Submitter)
+		copy(dAtA[i:], m.Submitter)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Submitter)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgReportRootSilentResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgReportRootSilentResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgReportRootSilentResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.DeadlineUnix != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.DeadlineUnix))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Subtree != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Subtree))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Reason != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Reason))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ElectionId != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ElectionId))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRootVote) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRootVote) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRootVote) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Signature) > 0 {
+		i -= len(m.Signature)
+		copy(dAtA[i:], m.Signature)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Signature)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if len(m.PublicKey) > 0 {
+		i -= len(m.PublicKey)
+		copy(dAtA[i:], m.PublicKey)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.PublicKey)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.Histogram) > 0 {
+		for iNdEx := len(m.Histogram) - 1; iNdEx >= 0; iNdEx-- {
+			{
+				size, err := m.Histogram[iNdEx].MarshalToSizedBuffer(dAtA[:i])
+				if err != nil {
+					return 0, err
+				}
+				i -= size
+				i = encodeVarintTx(dAtA, i, uint64(size))
+			}
+			i--
+			dAtA[i] = 0x32
+		}
+	}
+	{
+		size, err := m.Proof.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	{
+		size, err := m.Candidate.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if m.BaseRootHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.BaseRootHeight))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Epoch != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Submitter) > 0 {
+		i -= len(m.Submitter)
+		copy(dAtA[i:], m.Submitter)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Submitter)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgRootVoteResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgRootVoteResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgRootVoteResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Elected {
+		i--
+		if m.Elected {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Settled != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Settled))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Tally != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Tally))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Counted != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Counted))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAdoptElectedRoot) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAdoptElectedRoot) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAdoptElectedRoot) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Record.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x2a
+	if len(m.ValidatorSet) > 0 {
+		i -= len(m.ValidatorSet)
+		copy(dAtA[i:], m.ValidatorSet)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ValidatorSet)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Header) > 0 {
+		i -= len(m.Header)
+		copy(dAtA[i:], m.Header)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Header)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Epoch != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Epoch))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Submitter) > 0 {
+		i -= len(m.Submitter)
+		copy(dAtA[i:], m.Submitter)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Submitter)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgAdoptElectedRootResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgAdoptElectedRootResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgAdoptElectedRootResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.ParentHeight != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ParentHeight))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -1060,6 +1999,147 @@ func (m *MsgEmergencyVoteResponse) Size() (n int) {
 	}
 	if m.Elected {
 		n += 2
+	}
+	return n
+}
+
+func (m *MsgReportRootSilent) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Submitter)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.BaseRootHeight != 0 {
+		n += 1 + sovTx(uint64(m.BaseRootHeight))
+	}
+	l = m.Root.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if len(m.RootHistogram) > 0 {
+		for _, e := range m.RootHistogram {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	return n
+}
+
+func (m *MsgReportRootSilentResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ElectionId != 0 {
+		n += 1 + sovTx(uint64(m.ElectionId))
+	}
+	if m.Reason != 0 {
+		n += 1 + sovTx(uint64(m.Reason))
+	}
+	if m.Subtree != 0 {
+		n += 1 + sovTx(uint64(m.Subtree))
+	}
+	if m.DeadlineUnix != 0 {
+		n += 1 + sovTx(uint64(m.DeadlineUnix))
+	}
+	return n
+}
+
+func (m *MsgRootVote) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Submitter)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Epoch != 0 {
+		n += 1 + sovTx(uint64(m.Epoch))
+	}
+	if m.BaseRootHeight != 0 {
+		n += 1 + sovTx(uint64(m.BaseRootHeight))
+	}
+	l = m.Candidate.Size()
+	n += 1 + l + sovTx(uint64(l))
+	l = m.Proof.Size()
+	n += 1 + l + sovTx(uint64(l))
+	if len(m.Histogram) > 0 {
+		for _, e := range m.Histogram {
+			l = e.Size()
+			n += 1 + l + sovTx(uint64(l))
+		}
+	}
+	l = len(m.PublicKey)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Signature)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgRootVoteResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Counted != 0 {
+		n += 1 + sovTx(uint64(m.Counted))
+	}
+	if m.Tally != 0 {
+		n += 1 + sovTx(uint64(m.Tally))
+	}
+	if m.Settled != 0 {
+		n += 1 + sovTx(uint64(m.Settled))
+	}
+	if m.Elected {
+		n += 2
+	}
+	return n
+}
+
+func (m *MsgAdoptElectedRoot) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Submitter)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Epoch != 0 {
+		n += 1 + sovTx(uint64(m.Epoch))
+	}
+	l = len(m.Header)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.ValidatorSet)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Record.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgAdoptElectedRootResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ParentHeight != 0 {
+		n += 1 + sovTx(uint64(m.ParentHeight))
 	}
 	return n
 }
@@ -1881,6 +2961,986 @@ func (m *MsgEmergencyVoteResponse) Unmarshal(dAtA []byte) error {
 				}
 			}
 			m.Elected = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgReportRootSilent) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgReportRootSilent: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgReportRootSilent: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Submitter", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Submitter = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BaseRootHeight", wireType)
+			}
+			m.BaseRootHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BaseRootHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Root", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Root.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field RootHistogram", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.RootHistogram = append(m.RootHistogram, types.HistogramBucket{})
+			if err := m.RootHistogram[len(m.RootHistogram)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgReportRootSilentResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgReportRootSilentResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgReportRootSilentResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ElectionId", wireType)
+			}
+			m.ElectionId = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ElectionId |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Reason", wireType)
+			}
+			m.Reason = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Reason |= RootElectionReason(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Subtree", wireType)
+			}
+			m.Subtree = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Subtree |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field DeadlineUnix", wireType)
+			}
+			m.DeadlineUnix = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.DeadlineUnix |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRootVote) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRootVote: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRootVote: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Submitter", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Submitter = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field BaseRootHeight", wireType)
+			}
+			m.BaseRootHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.BaseRootHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Candidate", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Candidate.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Proof.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Histogram", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Histogram = append(m.Histogram, types.HistogramBucket{})
+			if err := m.Histogram[len(m.Histogram)-1].Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field PublicKey", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.PublicKey = append(m.PublicKey[:0], dAtA[iNdEx:postIndex]...)
+			if m.PublicKey == nil {
+				m.PublicKey = []byte{}
+			}
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Signature", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Signature = append(m.Signature[:0], dAtA[iNdEx:postIndex]...)
+			if m.Signature == nil {
+				m.Signature = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgRootVoteResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgRootVoteResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgRootVoteResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Counted", wireType)
+			}
+			m.Counted = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Counted |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Tally", wireType)
+			}
+			m.Tally = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Tally |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Settled", wireType)
+			}
+			m.Settled = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Settled |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Elected", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Elected = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAdoptElectedRoot) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAdoptElectedRoot: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAdoptElectedRoot: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Submitter", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Submitter = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Epoch", wireType)
+			}
+			m.Epoch = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Epoch |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Header", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Header = append(m.Header[:0], dAtA[iNdEx:postIndex]...)
+			if m.Header == nil {
+				m.Header = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ValidatorSet", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ValidatorSet = append(m.ValidatorSet[:0], dAtA[iNdEx:postIndex]...)
+			if m.ValidatorSet == nil {
+				m.ValidatorSet = []byte{}
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Record", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Record.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgAdoptElectedRootResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgAdoptElectedRootResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgAdoptElectedRootResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ParentHeight", wireType)
+			}
+			m.ParentHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ParentHeight |= int64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

@@ -53,9 +53,9 @@ func (k Keeper) submitMisbehaviour(ctx context.Context, msg *types.MsgSubmitMisb
 	if err != nil {
 		return nil, err
 	}
-	// Evidence against the root should open the virtual-L0 root re-election (DESIGN §10): NOT
-	// BUILT. The chain waits for governance to recover its parent client; the election, once
-	// built, reads the freeze (ParentClientFreeze) from its own keeper above x/tree.
+	// Evidence against the root opens the virtual-L0 root re-election (DESIGN §10): x/election,
+	// above this module, reads the freeze (ParentClientFreeze) and admits MsgReportRootSilent at
+	// once; its result re-points the client (AdoptElectedParent). This module calls nothing above it.
 	slushtypes.Log(ctx, types.ModuleName, "parent client frozen by misbehaviour evidence", "chain_id", ev.ChainID,
 		"height", ev.Height, "evidence", hex.EncodeToString(ev.Hash), "trusted_height", trusted.Height, "parent_is_root", parentIsRoot)
 	return &types.MsgSubmitMisbehaviourResponse{FrozenHeight: ev.Height, EvidenceHash: ev.Hash},

@@ -30,7 +30,7 @@ func evidence(t *testing.T, sender string, s *lightclient.Signer, h int64, appA,
 // TestSubmitMisbehaviourFreezes proves valid evidence (two headers of the parent at one height,
 // each of which the client would have accepted) freezes the parent client (issue 17, DESIGN
 // §10): the freeze is stored, the typed event names it and says whether the parent is the root
-// (a root re-election is due, not built), the query shows it, and from then on parent syncs,
+// (a root re-election is due: x/election reads the freeze), the query shows it, and from then on parent syncs,
 // forced-queue proofs and more evidence are refused with ErrParentClientFrozen.
 func TestSubmitMisbehaviourFreezes(t *testing.T) {
 	for _, tc := range []struct {

@@ -48,4 +48,10 @@ var (
 	// root height this chain already holds another one for (DESIGN §10 fork choice): the chain keeps
 	// the one it holds and the sync is refused, so the conflict is seen, not skipped.
 	ErrConflictingRootCommitment = errorsmod.Register(ModuleName, 18, "root commitment conflicts with the one held")
+	// ErrNotElectedParent is returned when a restarted parent's header is not signed by the elected
+	// operator's consensus key alone (its validator set, now and next, is not exactly that key).
+	ErrNotElectedParent = errorsmod.Register(ModuleName, 19, "parent header is not signed by the elected operator alone")
+	// ErrNotElectionBase is returned when a restarted parent's own commitment record at the
+	// election's base height is not the base commitment the election was about.
+	ErrNotElectionBase = errorsmod.Register(ModuleName, 20, "restarted parent does not hold the election's base commitment")
 )

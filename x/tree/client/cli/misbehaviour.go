@@ -48,9 +48,11 @@ before anything is signed (same chain, same height, different headers, each set 
 header names); the chain then verifies the signatures against the parent client it trusts.
 
 Once accepted, the parent client is frozen: no parent sync is accepted until governance
-recovers the client ('slushchaind parent-client proposal'), and 'q tree parent-client' shows
-frozen: true and the height. Evidence against a client that is already frozen is refused. The
-root re-election the evidence should open is not built yet. Anyone may submit; the sender pays
+recovers the client ('slushchaind parent-client proposal') or, on a child of the root, a root
+re-election result re-points it (x/election MsgAdoptElectedRoot), and 'q tree parent-client'
+shows frozen: true and the height. Evidence against a client that is already frozen is refused.
+On a child of the root it also admits x/election's MsgReportRootSilent at once (no builder CLI
+yet). Anyone may submit; the sender pays
 gas for about two signature checks per validator of each header (--gas auto by default).`,
 		Example: `slushchaind parent-client light-block --parent-node tcp://10.0.0.1:26600 --height 812 --node tcp://127.0.0.1:26610 > a.json
 slushchaind parent-client light-block --parent-node tcp://10.0.0.2:26600 --height 812 --node tcp://127.0.0.1:26610 > b.json
