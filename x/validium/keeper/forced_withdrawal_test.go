@@ -106,7 +106,9 @@ func (c *wChild) withdrawOp(s *KeeperTestSuite, from uint64, amount, nonce uint6
 }
 
 // requester is the account that forces and pays the fee (withdrawalChild funds it).
-func (s *KeeperTestSuite) requester() sdk.AccAddress { return sdk.AccAddress([]byte("forced-withdrawal-rq")) }
+func (s *KeeperTestSuite) requester() sdk.AccAddress {
+	return sdk.AccAddress([]byte("forced-withdrawal-rq"))
+}
 
 // forceMsg is MsgForceWithdrawal of op with the opening of op.From under the last accepted commitment.
 func (s *KeeperTestSuite) forceMsg(c *wChild, op ledger.Op) *types.MsgForceWithdrawal {

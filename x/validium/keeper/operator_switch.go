@@ -165,7 +165,7 @@ func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint
 		return nil, err
 	}
 	slices.SortFunc(unconsumed, bytes.Compare)
-	unconsumed = slices.CompactFunc(unconsumed, bytes.Equal) // an entry is filed once; kept as a guard
+	unconsumed = slices.CompactFunc(unconsumed, bytes.Equal)                 // an entry is filed once; kept as a guard
 	if err := k.reopenWithdrawalsAfter(ctx, index, rootHeight); err != nil { // issue 20: proven by a dropped state
 		return nil, err
 	}
