@@ -165,8 +165,9 @@ func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint
 		return nil, err
 	}
 	slices.SortFunc(unconsumed, bytes.Compare)
-	unconsumed = slices.CompactFunc(unconsumed, bytes.Equal)                 // an entry is filed once; kept as a guard
-	if err := k.reopenWithdrawalsAfter(ctx, index, rootHeight); err != nil { // issue 20: proven by a dropped state
+	unconsumed = slices.CompactFunc(unconsumed, bytes.Equal) // an entry is filed once; kept as a guard
+	// issue 20: forced withdrawals proven by a dropped state are pending again
+	if err := k.reopenWithdrawalsAfter(ctx, index, rootHeight); err != nil {
 		return nil, err
 	}
 	return unconsumed, k.requeueForcedOps(ctx, index, restored)
