@@ -337,6 +337,14 @@ func (s *KeeperTestSuite) TestForceWithdrawalRejections() {
 			m.Opening.Commitment.AnchorHeight = 6
 			return m
 		}, wantErr: types.ErrWrongAccount},
+		{name: "an opening that does not open (balance changed)", msg: func(c *wChild) *types.MsgForceWithdrawal {
+			m := s.forceMsg(c, c.withdrawOp(s, 0, 30, 0))
+			m.Opening.Balance = 1_000
+			return m
+		}, wantErr: types.ErrWrongAccount},
+		{name: "the child's pending withdrawals at the bound", before: func(*wChild) {
+			s.Require().NoError(s.keeper.WithdrawalPending.Set(s.env.Ctx, 1, types.MaxPendingForcedWithdrawals))
+		}, wantErr: types.ErrForcedQueueFull},
 		{name: "unknown child", msg: func(c *wChild) *types.MsgForceWithdrawal {
 			m := s.forceMsg(c, c.withdrawOp(s, 0, 30, 0))
 			m.ChildIndex = 2

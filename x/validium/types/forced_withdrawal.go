@@ -238,7 +238,7 @@ func CheckWithdrawalAccount(o AccountOpening, op ledger.Op, accountDepth int) (c
 	}
 	c, account, err := o.Open(accountDepth)
 	if err != nil {
-		return commitment.Commitment{}, err
+		return commitment.Commitment{}, errorsmod.Wrap(ErrWrongAccount, err.Error())
 	}
 	if owner := ledger.OwnerHash(op.PubKey); !account.Owner.Equal(&owner) {
 		return commitment.Commitment{}, errorsmod.Wrapf(ErrWrongAccount, "account %d is not owned by the op's key", op.From)
