@@ -25,12 +25,15 @@ import (
 // (params.forced_withdrawal_fee) is then burnt, and the withdrawal is pending with deadline root
 // height + forced_op_deadline, remembering the child's anchor height and outbox root now: it is
 // satisfied only by a proof from a later state (proveForcedWithdrawal), else the child is frozen
-// (expireForcedWithdrawals). MsgForceWithdrawal.ValidateBasic has run (msg server).
+// (expireForcedWithdrawals). MsgForceWithdrawal.ValidateBasic has run (msg server);
+// types.WithdrawalProofGas is charged before the signature and the opening are verified.
 func (k Keeper) forceWithdrawal(ctx context.Context, msg *types.MsgForceWithdrawal) (types.ForcedWithdrawal, error) {
 	op, err := types.DecodeWithdrawalOp(msg.Op)
 	if err != nil {
 		return types.ForcedWithdrawal{}, err
 	}
+	// a signature and an opening are verified natively below: paid for before they run
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.WithdrawalProofGas, "forced withdrawal signature and opening")
 	child, err := k.GetChild(ctx, msg.ChildIndex)
 	if err != nil {
 		return types.ForcedWithdrawal{}, err

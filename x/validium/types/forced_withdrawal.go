@@ -27,8 +27,9 @@ var (
 	_ sdk.HasValidateBasic = (*MsgExecuteForcedWithdrawal)(nil)
 )
 
-// WithdrawalProofGas is charged per MsgProveForcedWithdrawal before its proof is checked: a
-// commitment hash, a ledger-root opening and at most 62 Merkle levels natively.
+// WithdrawalProofGas is charged per MsgForceWithdrawal and per MsgProveForcedWithdrawal before
+// their signature and proofs are checked: an EdDSA verification, a commitment hash, a
+// ledger-root opening and at most 62 Merkle levels natively (ExitProofGas prices the same work).
 const WithdrawalProofGas = 100_000
 
 // DecodeWithdrawalOp decodes a forced withdrawal's op without state: a canonical bridge-out
