@@ -250,9 +250,9 @@ func CheckWithdrawalAccount(o AccountOpening, op ledger.Op, accountDepth int) (c
 	return c, nil
 }
 
-// ValidateForcedWithdrawal checks a genesis record: a known status, a decodable op and a
+// Validate checks a genesis record: a known status, a decodable op and a
 // 32-byte op hash and queued outbox root.
-func (w ForcedWithdrawal) ValidateForcedWithdrawal() error {
+func (w ForcedWithdrawal) Validate() error {
 	if _, ok := ForcedWithdrawalStatus_name[int32(w.Status)]; !ok || w.Status == ForcedWithdrawalStatus_FORCED_WITHDRAWAL_STATUS_UNSPECIFIED {
 		return errorsmod.Wrapf(ErrInvalidGenesis, "forced withdrawal %d of child %d: status %d", w.Sequence, w.ChildIndex, w.Status)
 	}

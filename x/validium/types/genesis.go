@@ -229,7 +229,7 @@ func validateWithdrawals(ws []ForcedWithdrawal, children map[uint32]bool) error 
 			return errorsmod.Wrapf(ErrInvalidGenesis, "forced withdrawal %d of child %d out of order", w.Sequence, w.ChildIndex)
 		}
 		prevChild, prevSeq = w.ChildIndex, w.Sequence
-		if err := w.ValidateForcedWithdrawal(); err != nil {
+		if err := w.Validate(); err != nil {
 			return err
 		}
 	}
