@@ -71,6 +71,14 @@ when there are none (ATTESTED mode records none).`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "index"}},
 				},
 				{
+					RpcMethod: "ForcedWithdrawal", Use: "forced-withdrawal [child-index] [sequence]", Short: "Show a forced withdrawal of a child (issue 20)",
+					Long: `Prints forced withdrawal <sequence> of child <child-index>: the signed op, the deadline, the child's
+anchor and outbox root when it was queued, and its status (PENDING, EXECUTED with the message and
+outbox position, NO_OP with the reason, EXPIRED: the child was frozen). NotFound if never queued.`,
+					Example:        "slushchaind q validium forced-withdrawal 2 1 --node tcp://127.0.0.1:26610",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "sequence"}},
+				},
+				{
 					RpcMethod: "PendingRoutes", Use: "pending-routes", Short: "List the routed messages this chain passes up or has queued down",
 					Long:    `Lists the routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN) and not yet seen delivered, at most --limit (0: 100): what the relayer still has to carry. 'relayer pending' shows them for the whole tree.`,
 					Example: "slushchaind q validium pending-routes --node tcp://127.0.0.1:26600",
@@ -85,6 +93,8 @@ when there are none (ATTESTED mode records none).`,
 				{RpcMethod: "SubmitUpdate", Skip: true},  // built and signed by the relayer
 				{RpcMethod: "RouteMessage", Skip: true},  // built from an inclusion proof by the relayer
 				{RpcMethod: "ReceiveForced", Skip: true}, // built from the parent's store proof by the relayer
+				// built from the parent's store proof, like ReceiveForced (no relayer step yet: PROTOCOL "Forced withdrawal")
+				{RpcMethod: "ExecuteForcedWithdrawal", Skip: true},
 				{
 					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root] [genesis-receipt-root]",
 					Short: "Register a child validium (the signer becomes its operator and pays the bond)",
@@ -141,6 +151,35 @@ operator ignores a user: the deposit must be honoured or the child is frozen.`,
   --dst 1-2 --recipient $(slushchaind ledger owner --seed alice) --deadline 1000000)
 slushchaind tx validium force-operation 2 $op --from user --gas auto --gas-adjustment 1.5 --node tcp://127.0.0.1:26610 --yes`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "op"}},
+				},
+				{
+					RpcMethod: "ForceWithdrawal", Use: "force-withdrawal [child-index] [op] [opening]",
+					Short: "Force a withdrawal (a signed ledger bridge-out on the child) the child must process before the deadline (issue 20)",
+					Long: `Queues a withdrawal from child <child-index>'s ledger that the child must execute, or prove its
+ledger cannot execute, before root height + params.forced_op_deadline, or this chain freezes the
+child and its users exit from its finalized state. op is the bridge-out the user would submit to
+the child, signed for the child's path ('slushchaind ledger bridge-out --path <the child> --dst
+<this chain or any destination>', hex); opening is the debited account's AccountOpening (inline
+JSON or a .json file, as for 'tx validium exit') under any accepted commitment of the child still
+in its history: it must show the op's account owned by the op's key, in the op's asset. The
+signer pays params.forced_withdrawal_fee, which is burnt. The same signed op is refused twice.
+Prints the sequence, the deadline and the op hash; 'q validium forced-withdrawal' follows it.`,
+					Example: `op=$(slushchaind ledger bridge-out --seed alice --path 1-2 --account 0 --nonce 3 --asset 7 --amount 5 \
+  --dst 1 --recipient $(slushchaind ledger owner --seed alice) --deadline 1000000)
+slushchaind tx validium force-withdrawal 2 $op opening.json --from user --gas 600000 --node tcp://127.0.0.1:26610 --yes`,
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "op"}, {ProtoField: "opening"}},
+				},
+				{
+					RpcMethod: "ProveForcedWithdrawal", Use: "prove-forced-withdrawal [child-index] [sequence]",
+					Short: "Satisfy a pending forced withdrawal: its message in the child's outbox, or the account unable to pay it",
+					Long: `Proves forced withdrawal <sequence> of child <child-index> against an accepted commitment of the
+child anchored after it was queued: --inclusion (a WithdrawalInclusion, JSON: the commitment
+preimage, the message's outbox position, the outbox size and path, and the preimage of the outbox
+root recorded at queue time) shows the withdrawal executed; --no-op (an AccountOpening of the
+debited account, JSON) shows the child's ledger cannot execute it (unknown account, another owner
+or asset, another nonce, too small a balance). Exactly one. Anyone may submit it.`,
+					Example:        "slushchaind tx validium prove-forced-withdrawal 2 1 --no-op opening.json --from relayer --gas 400000",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "sequence"}},
 				},
 				{
 					RpcMethod: "PostBond", Use: "post-bond [child-index] [amount]",

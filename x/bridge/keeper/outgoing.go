@@ -45,23 +45,30 @@ func (k Keeper) bridgeOut(ctx context.Context, opBytes []byte) (types.OutgoingMe
 	if err != nil {
 		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
 	}
+	out, err := k.recordOutgoing(ctx, burnt)
+	return out, burnt, err
+}
+
+// recordOutgoing records a burnt claimable message (status SENT, in the deadline index), freezes
+// its sending account for bridge-outs until it is confirmed, and emits EventBridgeOut.
+func (k Keeper) recordOutgoing(ctx context.Context, burnt ledgertypes.Burnt) (types.OutgoingMessage, error) {
 	m := burnt.Message
 	out := types.OutgoingMessage{
 		Message: slushtypes.NewBridgeMessage(m), MessageHash: hash.EncodeElement(m.Hash()), AccountIndex: burnt.Op.From,
 		Status: slushtypes.MessageStatus_MESSAGE_STATUS_SENT, SentHeight: sdk.UnwrapSDKContext(ctx).BlockHeight(),
 	}
 	if err := k.Outgoing.Set(ctx, out.MessageHash, out); err != nil {
-		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
+		return types.OutgoingMessage{}, err
 	}
 	if err := k.OutgoingDeadlines.Set(ctx, collections.Join(m.Deadline, out.MessageHash)); err != nil {
-		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
+		return types.OutgoingMessage{}, err
 	}
 	if err := k.FrozenSender.Set(ctx, burnt.Op.From); err != nil {
-		return types.OutgoingMessage{}, ledgertypes.Burnt{}, err
+		return types.OutgoingMessage{}, err
 	}
 	slushtypes.Log(ctx, types.ModuleName, "bridge-out", "msg", hex.EncodeToString(out.MessageHash), "dst", slushtypes.VidName(m.DstVid),
 		"amount", m.Amount, "account", burnt.Op.From, "outbox_index", burnt.OutboxIndex, "deadline", m.Deadline)
-	return out, burnt, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBridgeOut{
+	return out, sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventBridgeOut{
 		MessageHash: out.MessageHash, MessageHashHex: hex.EncodeToString(out.MessageHash), AccountIndex: burnt.Op.From,
 		OutboxIndex: burnt.OutboxIndex, Destination: slushtypes.VidName(m.DstVid), Amount: m.Amount, Deadline: m.Deadline,
 	})

@@ -99,6 +99,11 @@ func (b unusedBridge) DeliverRouted(context.Context, inclusion.Message) (bool, e
 	return false, nil
 }
 
+func (b unusedBridge) ExecuteForcedWithdrawal(context.Context, []byte) (inclusion.Message, uint64, error) {
+	b.t.Fatal("x/bridge ExecuteForcedWithdrawal called")
+	return inclusion.Message{}, 0, nil
+}
+
 func (b unusedBridge) VerifyInclusion(context.Context, uint64, inclusion.Kind, fr.Element, fr.Element, []byte) error {
 	b.t.Fatal("x/bridge VerifyInclusion called")
 	return nil

@@ -6,14 +6,15 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 )
 
-// EndBlocker freezes children whose forced operations expired (bounded work per block, DESIGN
-// §8), then assembles and records this chain's commitment for the block (own_commitment.go): the
+// EndBlocker freezes children whose forced operations or forced withdrawals expired (bounded
+// work per block, DESIGN §8, issue 20), then assembles and records this chain's commitment for the block (own_commitment.go): the
 // app runs it after every other module's EndBlock, so the commitment sees the block's final
 // state. Each step runs in a cache context; a failure is logged and leaves no write (the next
 // block retries): EndBlock never halts the chain.
 func (k Keeper) EndBlocker(ctx context.Context) error {
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
 	k.tryStep(sdkCtx, "expired forced operations not processed", k.ExpireForcedOps)
+	k.tryStep(sdkCtx, "expired forced withdrawals not processed", k.ExpireForcedWithdrawals)
 	k.tryStep(sdkCtx, "own commitment not recorded", k.recordOwnCommitment)
 	return nil
 }

@@ -166,6 +166,13 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if pending {
 		return errorsmod.Wrapf(types.ErrPendingForcedOps, "child %d", index)
 	}
+	withdrawals, err := k.pendingWithdrawals(ctx, index)
+	if err != nil {
+		return err
+	}
+	if withdrawals > 0 { // issue 20: its users' forced withdrawals must be proven first
+		return errorsmod.Wrapf(types.ErrPendingForcedOps, "child %d has %d pending forced withdrawals", index, withdrawals)
+	}
 	if err := k.checkFinalizedAndEmpty(ctx, child); err != nil {
 		return err
 	}
@@ -201,6 +208,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 		return err
 	}
 	if err := k.History.Clear(ctx, collections.NewPrefixedPairRange[uint32, uint64](index)); err != nil {
+		return err
+	}
+	if err := k.clearWithdrawals(ctx, index); err != nil { // a reused index starts fresh
 		return err
 	}
 	if err := k.NextForcedSeq.Remove(ctx, index); err != nil {

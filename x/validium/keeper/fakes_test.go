@@ -188,6 +188,12 @@ func (f *fakeBridge) DeliverRouted(_ context.Context, m inclusion.Message) (bool
 	return false, nil
 }
 
+// ExecuteForcedWithdrawal is never reached on a parent (the child side is tested over the real
+// x/bridge, forced_withdrawal_exec_test.go).
+func (f *fakeBridge) ExecuteForcedWithdrawal(context.Context, []byte) (inclusion.Message, uint64, error) {
+	return inclusion.Message{}, 0, errors.New("fake bridge: forced withdrawals execute on the child")
+}
+
 func (f *fakeBridge) VerifyInclusion(_ context.Context, rootHeight uint64, kind inclusion.Kind, leaf, dst fr.Element, proof []byte) error {
 	f.checks = append(f.checks, inclusionCheck{rootHeight: rootHeight, kind: kind, leaf: leaf, dst: dst, proof: proof})
 	return f.verifyErr

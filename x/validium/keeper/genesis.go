@@ -110,6 +110,45 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	return k.importWithdrawals(ctx, gs.ForcedWithdrawals, active)
+}
+
+// importWithdrawals stores the forced withdrawals (validated, in (child, sequence) order) and
+// rebuilds their indexes: next sequences, replay keys, pending counts, deadlines (of active
+// children only, as for forced operations), proven anchors and spent outbox positions.
+func (k Keeper) importWithdrawals(ctx context.Context, ws []types.ForcedWithdrawal, active map[uint32]bool) error {
+	for _, w := range ws {
+		if err := k.NextWithdrawalSeq.Set(ctx, w.ChildIndex, w.Sequence+1); err != nil {
+			return err
+		}
+		if err := k.WithdrawalOps.Set(ctx, collections.Join(w.ChildIndex, w.OpHash)); err != nil {
+			return err
+		}
+		switch w.Status {
+		case types.ForcedWithdrawalStatus_FORCED_WITHDRAWAL_STATUS_PENDING:
+			if err := k.setPendingWithdrawal(ctx, w); err != nil {
+				return err
+			}
+			if !active[w.ChildIndex] { // a frozen child's deadline already fired
+				if err := k.WithdrawalDeadlines.Remove(ctx, collections.Join3(w.Deadline, w.ChildIndex, w.Sequence)); err != nil {
+					return err
+				}
+			}
+			continue
+		case types.ForcedWithdrawalStatus_FORCED_WITHDRAWAL_STATUS_EXECUTED:
+			if err := k.WithdrawalPositions.Set(ctx, collections.Join(w.ChildIndex, w.OutboxPosition), w.Sequence); err != nil {
+				return err
+			}
+			fallthrough
+		case types.ForcedWithdrawalStatus_FORCED_WITHDRAWAL_STATUS_NO_OP:
+			if err := k.WithdrawalProven.Set(ctx, collections.Join3(w.ChildIndex, w.ProvenAnchorHeight, w.Sequence)); err != nil {
+				return err
+			}
+		}
+		if err := k.ForcedWithdrawals.Set(ctx, collections.Join(w.ChildIndex, w.Sequence), w); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -191,6 +230,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.Routes, err = collectValues(ctx, k.Routes); err != nil {
+		return nil, err
+	}
+	if gs.ForcedWithdrawals, err = collectValues(ctx, k.ForcedWithdrawals); err != nil {
 		return nil, err
 	}
 	err = k.ProvenLeaves.Walk(ctx, nil, func(key collections.Triple[uint32, uint32, []byte], anchor uint64) (bool, error) {

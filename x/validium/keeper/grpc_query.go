@@ -193,3 +193,18 @@ func (q queryServer) PendingRoutes(ctx context.Context, req *types.QueryPendingR
 	})
 	return res, err
 }
+
+// ForcedWithdrawal returns a child's forced withdrawal (issue 20); NotFound if never queued.
+func (q queryServer) ForcedWithdrawal(ctx context.Context, req *types.QueryForcedWithdrawalRequest) (*types.QueryForcedWithdrawalResponse, error) {
+	if err := types.CheckChildIndex(req.GetChildIndex()); err != nil {
+		return nil, slushtypes.InvalidArgument("%v", err)
+	}
+	w, err := q.k.GetForcedWithdrawal(ctx, req.ChildIndex, req.Sequence)
+	if errors.Is(err, types.ErrUnknownWithdrawal) {
+		return nil, slushtypes.NotFound(err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryForcedWithdrawalResponse{Withdrawal: w}, nil
+}

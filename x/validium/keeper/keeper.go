@@ -60,6 +60,20 @@ type Keeper struct {
 	// ProvenLeaves are the grandchild commitments step proofs proved, by (child, grandchild,
 	// commitment), with their anchor: what a child's finalized children root may hold (issue 16).
 	ProvenLeaves collections.Map[collections.Triple[uint32, uint32, []byte], uint64]
+	// ForcedWithdrawals are the withdrawals forced on each child by (child, sequence) (issue 20).
+	ForcedWithdrawals collections.Map[collections.Pair[uint32, uint64], types.ForcedWithdrawal]
+	// WithdrawalDeadlines indexes pending forced withdrawals by (deadline, child, sequence).
+	WithdrawalDeadlines collections.KeySet[collections.Triple[uint64, uint32, uint64]]
+	// NextWithdrawalSeq is each child's next forced-withdrawal sequence.
+	NextWithdrawalSeq collections.Map[uint32, uint64]
+	// WithdrawalOps holds (child, op signing hash) of every op forced on a child (replays).
+	WithdrawalOps collections.KeySet[collections.Pair[uint32, []byte]]
+	// WithdrawalProven indexes proven forced withdrawals by (child, proving anchor, sequence).
+	WithdrawalProven collections.KeySet[collections.Triple[uint32, uint64, uint64]]
+	// WithdrawalPending counts each child's pending forced withdrawals.
+	WithdrawalPending collections.Map[uint32, uint64]
+	// WithdrawalPositions maps (child, outbox position) to the withdrawal it proved executed.
+	WithdrawalPositions collections.Map[collections.Pair[uint32, uint64], uint64]
 }
 
 // NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
@@ -117,6 +131,20 @@ func NewKeeper(
 			codec.CollValue[types.RouteRecord](cdc)),
 		ProvenLeaves: collections.NewMap(sb, types.ProvenLeavesKey, "proven_leaves",
 			collections.TripleKeyCodec(collections.Uint32Key, collections.Uint32Key, collections.BytesKey), collections.Uint64Value),
+		ForcedWithdrawals: collections.NewMap(sb, types.ForcedWithdrawalsKey, "forced_withdrawals",
+			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), codec.CollValue[types.ForcedWithdrawal](cdc)),
+		WithdrawalDeadlines: collections.NewKeySet(sb, types.WithdrawalDeadlinesKey, "withdrawal_deadlines",
+			collections.TripleKeyCodec(collections.Uint64Key, collections.Uint32Key, collections.Uint64Key)),
+		NextWithdrawalSeq: collections.NewMap(sb, types.NextWithdrawalSeqKey, "next_withdrawal_seq", collections.Uint32Key,
+			collections.Uint64Value),
+		WithdrawalOps: collections.NewKeySet(sb, types.WithdrawalOpsKey, "withdrawal_ops",
+			collections.PairKeyCodec(collections.Uint32Key, collections.BytesKey)),
+		WithdrawalProven: collections.NewKeySet(sb, types.WithdrawalProvenKey, "withdrawal_proven",
+			collections.TripleKeyCodec(collections.Uint32Key, collections.Uint64Key, collections.Uint64Key)),
+		WithdrawalPending: collections.NewMap(sb, types.WithdrawalPendingKey, "withdrawal_pending", collections.Uint32Key,
+			collections.Uint64Value),
+		WithdrawalPositions: collections.NewMap(sb, types.WithdrawalPositionsKey, "withdrawal_positions",
+			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), collections.Uint64Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

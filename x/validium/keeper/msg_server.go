@@ -125,3 +125,44 @@ func (m msgServer) ReceiveForced(ctx context.Context, msg *types.MsgReceiveForce
 	}
 	return m.receiveForced(ctx, msg)
 }
+
+// ForceWithdrawal queues a withdrawal a user forces on a child (issue 20).
+func (m msgServer) ForceWithdrawal(ctx context.Context, msg *types.MsgForceWithdrawal) (*types.MsgForceWithdrawalResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Requester); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "requester: %v", err)
+	}
+	if err := msg.ValidateBasic(); err != nil { // before anything reads state
+		return nil, err
+	}
+	w, err := m.forceWithdrawal(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgForceWithdrawalResponse{Sequence: w.Sequence, Deadline: w.Deadline, OpHash: w.OpHash}, nil
+}
+
+// ProveForcedWithdrawal satisfies a pending forced withdrawal (issue 20).
+func (m msgServer) ProveForcedWithdrawal(ctx context.Context, msg *types.MsgProveForcedWithdrawal) (*types.MsgProveForcedWithdrawalResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	if err := msg.ValidateBasic(); err != nil { // before anything reads state
+		return nil, err
+	}
+	w, err := m.proveForcedWithdrawal(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgProveForcedWithdrawalResponse{Status: w.Status, MessageHash: w.MessageHash, NoOpReason: w.NoOpReason}, nil
+}
+
+// ExecuteForcedWithdrawal executes, on the child, a forced withdrawal of the parent's queue (issue 20).
+func (m msgServer) ExecuteForcedWithdrawal(ctx context.Context, msg *types.MsgExecuteForcedWithdrawal) (*types.MsgExecuteForcedWithdrawalResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Sender); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "sender: %v", err)
+	}
+	if err := msg.ValidateBasic(); err != nil { // before anything reads state
+		return nil, err
+	}
+	return m.executeForcedWithdrawal(ctx, msg)
+}

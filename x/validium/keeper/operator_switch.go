@@ -129,7 +129,8 @@ func (k Keeper) slashBond(ctx context.Context, old types.Child, slashBps uint32)
 // counted from now, so the elected operator must mint them (their deposits were burnt here and
 // only minted in the state that is rolled back), and the inbox entries they consumed first are
 // no longer consumed, so a message minted only in the dropped state is routed to the child again
-// (DESIGN §7.5, §9). It returns the un-consumed entries' payload hashes, sorted: at most
+// (DESIGN §7.5, §9); the forced withdrawals proven by a dropped state are pending again (issue 20).
+// It returns the un-consumed entries' payload hashes, sorted: at most
 // MaxInboxEntriesPerUpdate per dropped snapshot.
 func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint64) ([][]byte, error) {
 	var later []collections.Pair[uint32, []byte]
@@ -165,5 +166,9 @@ func (k Keeper) rollBackAfter(ctx context.Context, index uint32, rootHeight uint
 	}
 	slices.SortFunc(unconsumed, bytes.Compare)
 	unconsumed = slices.CompactFunc(unconsumed, bytes.Equal) // an entry is filed once; kept as a guard
+	// issue 20: forced withdrawals proven by a dropped state are pending again
+	if err := k.reopenWithdrawalsAfter(ctx, index, rootHeight); err != nil {
+		return nil, err
+	}
 	return unconsumed, k.requeueForcedOps(ctx, index, restored)
 }

@@ -143,4 +143,25 @@ var (
 	// ErrUnprovenReport is returned, in RECURSIVE mode, for a child's acceptance report or subtree
 	// size that claims more than its proven grandchildren account for, or hides one of them.
 	ErrUnprovenReport = errorsmod.Register(ModuleName, 60, "acceptance report not accounted for by proven descendants")
+
+	// ErrInvalidWithdrawal is returned for a forced withdrawal whose op is not a well-formed
+	// bridge-out (zero amount, exhausted nonce, a destination that is no validium or the child
+	// itself) or whose signature does not verify for the child's vid (issue 20).
+	ErrInvalidWithdrawal = errorsmod.Register(ModuleName, 61, "invalid forced withdrawal")
+	// ErrWrongAccount is returned for a forced withdrawal whose opening does not show account
+	// op.from owned by the op's key, in the op's asset, under an accepted commitment of the child.
+	ErrWrongAccount = errorsmod.Register(ModuleName, 62, "forced withdrawal names an account its key does not own")
+	// ErrWithdrawalReplayed is returned for a signed op already forced on the child.
+	ErrWithdrawalReplayed = errorsmod.Register(ModuleName, 63, "forced withdrawal already queued")
+	// ErrUnknownWithdrawal is returned for a forced withdrawal that was never queued.
+	ErrUnknownWithdrawal = errorsmod.Register(ModuleName, 64, "unknown forced withdrawal")
+	// ErrWithdrawalNotPending is returned for a proof of a forced withdrawal already proven or expired.
+	ErrWithdrawalNotPending = errorsmod.Register(ModuleName, 65, "forced withdrawal is not pending")
+	// ErrInvalidWithdrawalProof is returned for a proof of a forced withdrawal that does not verify:
+	// a commitment that is not an accepted one of the child anchored after the queueing, a broken
+	// opening or outbox path, a message at a position the queueing already held or already spent.
+	ErrInvalidWithdrawalProof = errorsmod.Register(ModuleName, 66, "invalid forced withdrawal proof")
+	// ErrWithdrawalExecutable is returned for a no-op proof whose opened account could pay the
+	// withdrawal: an honest child executes it.
+	ErrWithdrawalExecutable = errorsmod.Register(ModuleName, 67, "the child's ledger can execute the forced withdrawal")
 )

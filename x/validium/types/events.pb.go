@@ -682,6 +682,401 @@ func (m *EventForcedReceived) GetMessageHashHex() string {
 	return ""
 }
 
+// EventForcedWithdrawalQueued is emitted when a withdrawal is forced on a child (issue 20).
+type EventForcedWithdrawalQueued struct {
+	// child_index is the child that must process it.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// sequence is its position among the child's forced withdrawals.
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// deadline is the root height by which it must be proven.
+	Deadline uint64 `protobuf:"varint,3,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	// account_index is the debited account of the child's ledger.
+	AccountIndex uint64 `protobuf:"varint,4,opt,name=account_index,json=accountIndex,proto3" json:"account_index,omitempty"`
+	// amount is the amount withdrawn.
+	Amount uint64 `protobuf:"varint,5,opt,name=amount,proto3" json:"amount,omitempty"`
+	// destination names the destination validium (chain-id style).
+	Destination string `protobuf:"bytes,6,opt,name=destination,proto3" json:"destination,omitempty"`
+	// fee is the fee burnt.
+	Fee string `protobuf:"bytes,7,opt,name=fee,proto3" json:"fee,omitempty"`
+	// op_hash_hex is the op's signing hash in hex.
+	OpHashHex string `protobuf:"bytes,8,opt,name=op_hash_hex,json=opHashHex,proto3" json:"op_hash_hex,omitempty"`
+}
+
+func (m *EventForcedWithdrawalQueued) Reset()         { *m = EventForcedWithdrawalQueued{} }
+func (m *EventForcedWithdrawalQueued) String() string { return proto.CompactTextString(m) }
+func (*EventForcedWithdrawalQueued) ProtoMessage()    {}
+func (*EventForcedWithdrawalQueued) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8a750648c4d4362a, []int{9}
+}
+func (m *EventForcedWithdrawalQueued) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventForcedWithdrawalQueued) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventForcedWithdrawalQueued.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventForcedWithdrawalQueued) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventForcedWithdrawalQueued.Merge(m, src)
+}
+func (m *EventForcedWithdrawalQueued) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventForcedWithdrawalQueued) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventForcedWithdrawalQueued.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventForcedWithdrawalQueued proto.InternalMessageInfo
+
+func (m *EventForcedWithdrawalQueued) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalQueued) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalQueued) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalQueued) GetAccountIndex() uint64 {
+	if m != nil {
+		return m.AccountIndex
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalQueued) GetAmount() uint64 {
+	if m != nil {
+		return m.Amount
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalQueued) GetDestination() string {
+	if m != nil {
+		return m.Destination
+	}
+	return ""
+}
+
+func (m *EventForcedWithdrawalQueued) GetFee() string {
+	if m != nil {
+		return m.Fee
+	}
+	return ""
+}
+
+func (m *EventForcedWithdrawalQueued) GetOpHashHex() string {
+	if m != nil {
+		return m.OpHashHex
+	}
+	return ""
+}
+
+// EventForcedWithdrawalProven is emitted when a forced withdrawal is proven executed or a no-op.
+type EventForcedWithdrawalProven struct {
+	// child_index is the child.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// sequence is the withdrawal's sequence.
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// status is EXECUTED or NO_OP.
+	Status ForcedWithdrawalStatus `protobuf:"varint,3,opt,name=status,proto3,enum=slush.validium.v1.ForcedWithdrawalStatus" json:"status,omitempty"`
+	// anchor_height is the anchor of the commitment the proof used.
+	AnchorHeight uint64 `protobuf:"varint,4,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
+	// message_hash_hex is the proven message (EXECUTED).
+	MessageHashHex string `protobuf:"bytes,5,opt,name=message_hash_hex,json=messageHashHex,proto3" json:"message_hash_hex,omitempty"`
+	// no_op_reason says why the ledger could not execute it (NO_OP).
+	NoOpReason string `protobuf:"bytes,6,opt,name=no_op_reason,json=noOpReason,proto3" json:"no_op_reason,omitempty"`
+}
+
+func (m *EventForcedWithdrawalProven) Reset()         { *m = EventForcedWithdrawalProven{} }
+func (m *EventForcedWithdrawalProven) String() string { return proto.CompactTextString(m) }
+func (*EventForcedWithdrawalProven) ProtoMessage()    {}
+func (*EventForcedWithdrawalProven) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8a750648c4d4362a, []int{10}
+}
+func (m *EventForcedWithdrawalProven) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventForcedWithdrawalProven) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventForcedWithdrawalProven.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventForcedWithdrawalProven) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventForcedWithdrawalProven.Merge(m, src)
+}
+func (m *EventForcedWithdrawalProven) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventForcedWithdrawalProven) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventForcedWithdrawalProven.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventForcedWithdrawalProven proto.InternalMessageInfo
+
+func (m *EventForcedWithdrawalProven) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalProven) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalProven) GetStatus() ForcedWithdrawalStatus {
+	if m != nil {
+		return m.Status
+	}
+	return ForcedWithdrawalStatus_FORCED_WITHDRAWAL_STATUS_UNSPECIFIED
+}
+
+func (m *EventForcedWithdrawalProven) GetAnchorHeight() uint64 {
+	if m != nil {
+		return m.AnchorHeight
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalProven) GetMessageHashHex() string {
+	if m != nil {
+		return m.MessageHashHex
+	}
+	return ""
+}
+
+func (m *EventForcedWithdrawalProven) GetNoOpReason() string {
+	if m != nil {
+		return m.NoOpReason
+	}
+	return ""
+}
+
+// EventForcedWithdrawalExpired is emitted when a forced withdrawal's deadline passed unproven
+// (its child is frozen in the same step).
+type EventForcedWithdrawalExpired struct {
+	// child_index is the frozen child.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// sequence is the withdrawal's sequence.
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+}
+
+func (m *EventForcedWithdrawalExpired) Reset()         { *m = EventForcedWithdrawalExpired{} }
+func (m *EventForcedWithdrawalExpired) String() string { return proto.CompactTextString(m) }
+func (*EventForcedWithdrawalExpired) ProtoMessage()    {}
+func (*EventForcedWithdrawalExpired) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8a750648c4d4362a, []int{11}
+}
+func (m *EventForcedWithdrawalExpired) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventForcedWithdrawalExpired) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventForcedWithdrawalExpired.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventForcedWithdrawalExpired) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventForcedWithdrawalExpired.Merge(m, src)
+}
+func (m *EventForcedWithdrawalExpired) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventForcedWithdrawalExpired) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventForcedWithdrawalExpired.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventForcedWithdrawalExpired proto.InternalMessageInfo
+
+func (m *EventForcedWithdrawalExpired) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalExpired) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+// EventForcedWithdrawalReopened is emitted when an emergency re-election rolled back the
+// commitment that proved a forced withdrawal: it is pending again with a fresh deadline.
+type EventForcedWithdrawalReopened struct {
+	// child_index is the child.
+	ChildIndex uint32 `protobuf:"varint,1,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// sequence is the withdrawal's sequence.
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// deadline is the new deadline.
+	Deadline uint64 `protobuf:"varint,3,opt,name=deadline,proto3" json:"deadline,omitempty"`
+}
+
+func (m *EventForcedWithdrawalReopened) Reset()         { *m = EventForcedWithdrawalReopened{} }
+func (m *EventForcedWithdrawalReopened) String() string { return proto.CompactTextString(m) }
+func (*EventForcedWithdrawalReopened) ProtoMessage()    {}
+func (*EventForcedWithdrawalReopened) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8a750648c4d4362a, []int{12}
+}
+func (m *EventForcedWithdrawalReopened) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventForcedWithdrawalReopened) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventForcedWithdrawalReopened.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventForcedWithdrawalReopened) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventForcedWithdrawalReopened.Merge(m, src)
+}
+func (m *EventForcedWithdrawalReopened) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventForcedWithdrawalReopened) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventForcedWithdrawalReopened.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventForcedWithdrawalReopened proto.InternalMessageInfo
+
+func (m *EventForcedWithdrawalReopened) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalReopened) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalReopened) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
+// EventForcedWithdrawalExecuted is emitted on the child when it executes a forced withdrawal of
+// its parent's queue.
+type EventForcedWithdrawalExecuted struct {
+	// sequence is the withdrawal's sequence on the parent.
+	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// message_hash_hex is the bridge-out's message hash.
+	MessageHashHex string `protobuf:"bytes,2,opt,name=message_hash_hex,json=messageHashHex,proto3" json:"message_hash_hex,omitempty"`
+	// outbox_index is its position in this chain's outbox.
+	OutboxIndex uint64 `protobuf:"varint,3,opt,name=outbox_index,json=outboxIndex,proto3" json:"outbox_index,omitempty"`
+	// amount is the amount burnt.
+	Amount uint64 `protobuf:"varint,4,opt,name=amount,proto3" json:"amount,omitempty"`
+}
+
+func (m *EventForcedWithdrawalExecuted) Reset()         { *m = EventForcedWithdrawalExecuted{} }
+func (m *EventForcedWithdrawalExecuted) String() string { return proto.CompactTextString(m) }
+func (*EventForcedWithdrawalExecuted) ProtoMessage()    {}
+func (*EventForcedWithdrawalExecuted) Descriptor() ([]byte, []int) {
+	return fileDescriptor_8a750648c4d4362a, []int{13}
+}
+func (m *EventForcedWithdrawalExecuted) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventForcedWithdrawalExecuted) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventForcedWithdrawalExecuted.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventForcedWithdrawalExecuted) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventForcedWithdrawalExecuted.Merge(m, src)
+}
+func (m *EventForcedWithdrawalExecuted) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventForcedWithdrawalExecuted) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventForcedWithdrawalExecuted.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventForcedWithdrawalExecuted proto.InternalMessageInfo
+
+func (m *EventForcedWithdrawalExecuted) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalExecuted) GetMessageHashHex() string {
+	if m != nil {
+		return m.MessageHashHex
+	}
+	return ""
+}
+
+func (m *EventForcedWithdrawalExecuted) GetOutboxIndex() uint64 {
+	if m != nil {
+		return m.OutboxIndex
+	}
+	return 0
+}
+
+func (m *EventForcedWithdrawalExecuted) GetAmount() uint64 {
+	if m != nil {
+		return m.Amount
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*EventChildRegistered)(nil), "slush.validium.v1.EventChildRegistered")
 	proto.RegisterType((*EventChildDeregistered)(nil), "slush.validium.v1.EventChildDeregistered")
@@ -692,54 +1087,72 @@ func init() {
 	proto.RegisterType((*EventBondPosted)(nil), "slush.validium.v1.EventBondPosted")
 	proto.RegisterType((*EventRouted)(nil), "slush.validium.v1.EventRouted")
 	proto.RegisterType((*EventForcedReceived)(nil), "slush.validium.v1.EventForcedReceived")
+	proto.RegisterType((*EventForcedWithdrawalQueued)(nil), "slush.validium.v1.EventForcedWithdrawalQueued")
+	proto.RegisterType((*EventForcedWithdrawalProven)(nil), "slush.validium.v1.EventForcedWithdrawalProven")
+	proto.RegisterType((*EventForcedWithdrawalExpired)(nil), "slush.validium.v1.EventForcedWithdrawalExpired")
+	proto.RegisterType((*EventForcedWithdrawalReopened)(nil), "slush.validium.v1.EventForcedWithdrawalReopened")
+	proto.RegisterType((*EventForcedWithdrawalExecuted)(nil), "slush.validium.v1.EventForcedWithdrawalExecuted")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/events.proto", fileDescriptor_8a750648c4d4362a) }
 
 var fileDescriptor_8a750648c4d4362a = []byte{
-	// 661 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x54, 0xcb, 0x6e, 0xd3, 0x40,
-	0x14, 0xad, 0xdb, 0x34, 0xb4, 0x37, 0x49, 0x1f, 0xa6, 0xaa, 0xac, 0x4a, 0xb8, 0xa9, 0xbb, 0x20,
-	0x12, 0x90, 0xa8, 0x20, 0x16, 0x6c, 0xfb, 0x52, 0x58, 0x20, 0x90, 0x11, 0x1b, 0x36, 0xd1, 0xc4,
-	0x73, 0x89, 0x47, 0xb2, 0x67, 0x82, 0x67, 0x6c, 0xd2, 0x6e, 0x10, 0x7f, 0xc0, 0xe7, 0x20, 0xc1,
-	0x07, 0xb0, 0xec, 0x92, 0x25, 0x6a, 0x7f, 0x04, 0x79, 0x66, 0x92, 0x98, 0xb2, 0x68, 0x24, 0x76,
-	0x73, 0xcf, 0x9c, 0xd1, 0x3d, 0xf7, 0x71, 0x06, 0x7c, 0x99, 0xe4, 0x32, 0xee, 0x15, 0x24, 0x61,
-	0x94, 0xe5, 0x69, 0xaf, 0x38, 0xea, 0x61, 0x81, 0x5c, 0xc9, 0xee, 0x38, 0x13, 0x4a, 0xb8, 0xdb,
-	0xfa, 0xbe, 0x3b, 0xbd, 0xef, 0x16, 0x47, 0x7b, 0x7b, 0xe6, 0x89, 0xba, 0x18, 0xa3, 0x2c, 0xf9,
-	0xfa, 0x60, 0xe8, 0xc1, 0x08, 0x76, 0xce, 0xca, 0xe7, 0x27, 0x31, 0x4b, 0x68, 0x88, 0x23, 0x26,
-	0x15, 0x66, 0x48, 0xdd, 0x7d, 0x68, 0x44, 0x25, 0x34, 0x60, 0x9c, 0xe2, 0xc4, 0x73, 0xda, 0x4e,
-	0xa7, 0x15, 0x82, 0x86, 0x5e, 0x96, 0x88, 0xbb, 0x07, 0x6b, 0x62, 0x8c, 0x19, 0x51, 0x22, 0xf3,
-	0x96, 0xdb, 0x4e, 0x67, 0x3d, 0x9c, 0xc5, 0xae, 0x0b, 0xb5, 0xa1, 0xe0, 0xd4, 0x5b, 0xd1, 0xb8,
-	0x3e, 0x07, 0x2f, 0x60, 0x77, 0x9e, 0xe8, 0x14, 0xb3, 0xc5, 0x53, 0x05, 0x09, 0x6c, 0xcd, 0x9f,
-	0x9e, 0x67, 0xe2, 0x12, 0xf9, 0xdd, 0xfa, 0xf6, 0xa1, 0x91, 0x09, 0xa1, 0x06, 0x31, 0xb2, 0x51,
-	0xac, 0xb4, 0xc4, 0x5a, 0x08, 0x25, 0xd4, 0xd7, 0x88, 0xbb, 0x0b, 0xf5, 0x0c, 0x89, 0x14, 0xdc,
-	0xca, 0xb4, 0x51, 0xf0, 0xc3, 0xb1, 0x2d, 0x39, 0x17, 0x59, 0x84, 0xf4, 0xb5, 0x2e, 0x8a, 0x09,
-	0xbe, 0x50, 0x4b, 0x24, 0x7e, 0xcc, 0x91, 0x47, 0x68, 0xf3, 0xcd, 0xe2, 0xf2, 0x8e, 0x22, 0xa1,
-	0x09, 0xe3, 0xa8, 0xf3, 0xd5, 0xc2, 0x59, 0xec, 0x1e, 0x40, 0x73, 0x4c, 0x2e, 0x12, 0x41, 0xe8,
-	0x20, 0x26, 0x32, 0xf6, 0x6a, 0x6d, 0xa7, 0xd3, 0x0c, 0x1b, 0x16, 0xeb, 0x13, 0x19, 0xbb, 0x1d,
-	0xd8, 0xaa, 0x52, 0x06, 0x31, 0x4e, 0xbc, 0x55, 0x2d, 0x7b, 0xa3, 0x42, 0xeb, 0xe3, 0x24, 0xf8,
-	0xe6, 0xc0, 0xf6, 0xbc, 0x5b, 0xef, 0xc6, 0x94, 0xa8, 0x45, 0xc6, 0x79, 0x67, 0xbb, 0x7c, 0x80,
-	0x48, 0xa4, 0x29, 0x53, 0x29, 0x72, 0xa5, 0x4b, 0x68, 0x86, 0x15, 0xc4, 0x7d, 0x08, 0x9b, 0x1f,
-	0x74, 0xc3, 0x06, 0x91, 0xe0, 0x32, 0x4f, 0x91, 0xea, 0x3a, 0x6a, 0xe1, 0x86, 0x81, 0x4f, 0x2c,
-	0xea, 0x7a, 0x70, 0x6f, 0x48, 0x54, 0x14, 0xa3, 0xd4, 0x15, 0xb4, 0xc2, 0x69, 0x18, 0x7c, 0x86,
-	0x75, 0xad, 0xfc, 0x6c, 0xc2, 0xd4, 0xdd, 0x8a, 0x0f, 0xa1, 0x45, 0xa2, 0x48, 0xe4, 0x5c, 0x59,
-	0x8a, 0xd1, 0xdc, 0xb4, 0xa0, 0x21, 0xed, 0xc0, 0xaa, 0xf8, 0xc4, 0x31, 0xb3, 0x82, 0x4d, 0x50,
-	0x8e, 0x9e, 0xa4, 0x25, 0xc9, 0x4a, 0xb4, 0x51, 0x70, 0x09, 0x9b, 0x5a, 0xc0, 0xb1, 0xe0, 0xf4,
-	0x8d, 0x90, 0xea, 0x7f, 0x7d, 0x30, 0xcf, 0x63, 0x57, 0xcc, 0x44, 0x33, 0x7f, 0xd4, 0x2a, 0xfe,
-	0xf8, 0xb2, 0x0c, 0x0d, 0x9d, 0x3c, 0x14, 0x79, 0x99, 0xf8, 0x00, 0x9a, 0x29, 0x4a, 0x49, 0x46,
-	0x68, 0x96, 0xc2, 0x31, 0x4b, 0x61, 0x31, 0xbd, 0x14, 0xcf, 0xa1, 0x2e, 0x15, 0x51, 0xb9, 0xd4,
-	0x89, 0x37, 0x9e, 0x3e, 0xe8, 0x1a, 0xef, 0x1b, 0x7f, 0x17, 0x47, 0xdd, 0x57, 0x86, 0xfc, 0x56,
-	0x93, 0x42, 0x4b, 0xbe, 0x5d, 0xd2, 0xca, 0x3f, 0x25, 0x3d, 0x82, 0x6d, 0x92, 0x64, 0x48, 0xe8,
-	0xc5, 0x80, 0x62, 0xc2, 0x8a, 0xd2, 0xa5, 0x5a, 0xeb, 0x5a, 0xb8, 0x65, 0x2f, 0x4e, 0xa7, 0x78,
-	0xb9, 0x99, 0x55, 0x9d, 0xd5, 0xcd, 0xac, 0x68, 0xed, 0xe3, 0xc4, 0x6d, 0x43, 0x83, 0xa2, 0x54,
-	0x8c, 0x6b, 0x3b, 0x79, 0x75, 0x4d, 0xaa, 0x42, 0xc1, 0x77, 0x07, 0xee, 0x57, 0xac, 0x17, 0x62,
-	0x84, 0xac, 0x58, 0xac, 0x17, 0xf3, 0x56, 0x2f, 0x57, 0x47, 0xfa, 0x97, 0x27, 0x57, 0x6e, 0x79,
-	0xf2, 0x10, 0x5a, 0x59, 0x99, 0x62, 0x3c, 0xdd, 0x20, 0xb3, 0x0d, 0x4d, 0x0b, 0x9a, 0x66, 0x2c,
-	0x5c, 0xdf, 0xf1, 0xf9, 0xcf, 0x6b, 0xdf, 0xb9, 0xba, 0xf6, 0x9d, 0xdf, 0xd7, 0xbe, 0xf3, 0xf5,
-	0xc6, 0x5f, 0xba, 0xba, 0xf1, 0x97, 0x7e, 0xdd, 0xf8, 0x4b, 0xef, 0x1f, 0x8f, 0x98, 0x8a, 0xf3,
-	0x61, 0x37, 0x12, 0x69, 0x4f, 0x8f, 0xe8, 0x89, 0xca, 0x10, 0xcd, 0xb1, 0x37, 0x99, 0xff, 0xe5,
-	0x7a, 0x70, 0xc3, 0xba, 0xfe, 0x99, 0x9f, 0xfd, 0x09, 0x00, 0x00, 0xff, 0xff, 0xe0, 0x58, 0x76,
-	0x57, 0xea, 0x05, 0x00, 0x00,
+	// 874 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x56, 0x41, 0x6f, 0xe3, 0x44,
+	0x14, 0xae, 0x93, 0xb4, 0xdb, 0xbe, 0xa4, 0xdd, 0xd6, 0xac, 0x56, 0x51, 0x61, 0xbd, 0xa9, 0xf7,
+	0x40, 0x11, 0x90, 0xa8, 0x20, 0x0e, 0x1c, 0xd9, 0xdd, 0x56, 0xe5, 0x80, 0x76, 0x31, 0x42, 0x48,
+	0x70, 0x88, 0x26, 0xf6, 0xdb, 0xd8, 0x92, 0x33, 0x63, 0x66, 0xc6, 0x59, 0x77, 0x2f, 0x88, 0x13,
+	0x37, 0xc4, 0x4f, 0xe0, 0x67, 0x20, 0xc1, 0x0f, 0xe0, 0xb8, 0x47, 0x8e, 0xa8, 0xfd, 0x23, 0xc8,
+	0x6f, 0x26, 0xb1, 0x9b, 0x66, 0x95, 0x40, 0xc5, 0xcd, 0xef, 0x9b, 0xe7, 0x79, 0xdf, 0x7c, 0xf3,
+	0xbd, 0x67, 0x83, 0xa7, 0xd2, 0x5c, 0xc5, 0x83, 0x29, 0x4b, 0x93, 0x28, 0xc9, 0x27, 0x83, 0xe9,
+	0xc9, 0x00, 0xa7, 0xc8, 0xb5, 0xea, 0x67, 0x52, 0x68, 0xe1, 0x1e, 0xd0, 0x7a, 0x7f, 0xb6, 0xde,
+	0x9f, 0x9e, 0x1c, 0x1e, 0x9a, 0x57, 0xf4, 0x45, 0x86, 0xaa, 0xcc, 0xa7, 0x07, 0x93, 0x7e, 0xd8,
+	0xbb, 0xb9, 0xdd, 0xfc, 0x55, 0xca, 0xf0, 0xc7, 0x70, 0xef, 0xb4, 0x2c, 0xf0, 0x24, 0x4e, 0xd2,
+	0x28, 0xc0, 0x71, 0xa2, 0x34, 0x4a, 0x8c, 0xdc, 0x87, 0xd0, 0x0e, 0x4b, 0x68, 0x98, 0xf0, 0x08,
+	0x8b, 0xae, 0xd3, 0x73, 0x8e, 0x77, 0x03, 0x20, 0xe8, 0xf3, 0x12, 0x71, 0x0f, 0x61, 0x5b, 0x64,
+	0x28, 0x99, 0x16, 0xb2, 0xdb, 0xe8, 0x39, 0xc7, 0x3b, 0xc1, 0x3c, 0x76, 0x5d, 0x68, 0x8d, 0x04,
+	0x8f, 0xba, 0x4d, 0xc2, 0xe9, 0xd9, 0xff, 0x14, 0xee, 0x57, 0x85, 0x9e, 0xa2, 0x5c, 0xbf, 0x94,
+	0x9f, 0xc2, 0x7e, 0xf5, 0xea, 0x99, 0x14, 0xaf, 0x90, 0xaf, 0xe6, 0xf7, 0x10, 0xda, 0x52, 0x08,
+	0x3d, 0x8c, 0x31, 0x19, 0xc7, 0x9a, 0x28, 0xb6, 0x02, 0x28, 0xa1, 0x73, 0x42, 0xdc, 0xfb, 0xb0,
+	0x25, 0x91, 0x29, 0xc1, 0x2d, 0x4d, 0x1b, 0xf9, 0x7f, 0x38, 0x56, 0x92, 0x33, 0x21, 0x43, 0x8c,
+	0x9e, 0xd1, 0xa1, 0x12, 0xc1, 0xd7, 0x92, 0x44, 0xe1, 0xf7, 0x39, 0xf2, 0x10, 0x6d, 0xbd, 0x79,
+	0x5c, 0xae, 0x45, 0xc8, 0xa2, 0x34, 0xe1, 0x48, 0xf5, 0x5a, 0xc1, 0x3c, 0x76, 0x8f, 0xa0, 0x93,
+	0xb1, 0x8b, 0x54, 0xb0, 0x68, 0x18, 0x33, 0x15, 0x77, 0x5b, 0x3d, 0xe7, 0xb8, 0x13, 0xb4, 0x2d,
+	0x76, 0xce, 0x54, 0xec, 0x1e, 0xc3, 0x7e, 0x3d, 0x65, 0x18, 0x63, 0xd1, 0xdd, 0x24, 0xda, 0x7b,
+	0xb5, 0xb4, 0x73, 0x2c, 0xfc, 0xdf, 0x1c, 0x38, 0xa8, 0xd4, 0xfa, 0x3a, 0x8b, 0x98, 0x5e, 0xe7,
+	0x3a, 0x57, 0xca, 0xe5, 0x01, 0x84, 0x62, 0x32, 0x49, 0xf4, 0x04, 0xb9, 0xa6, 0x23, 0x74, 0x82,
+	0x1a, 0xe2, 0xbe, 0x0b, 0x77, 0x5f, 0x90, 0x60, 0xc3, 0x50, 0x70, 0x95, 0x4f, 0x30, 0xa2, 0x73,
+	0xb4, 0x82, 0x3d, 0x03, 0x3f, 0xb1, 0xa8, 0xdb, 0x85, 0x3b, 0x23, 0xa6, 0xc3, 0x18, 0x15, 0x9d,
+	0x60, 0x37, 0x98, 0x85, 0xfe, 0x0f, 0xb0, 0x43, 0xcc, 0x4f, 0x8b, 0x44, 0xaf, 0x66, 0xfc, 0x08,
+	0x76, 0x59, 0x18, 0x8a, 0x9c, 0x6b, 0x9b, 0x62, 0x38, 0x77, 0x2c, 0x68, 0x92, 0xee, 0xc1, 0xa6,
+	0x78, 0xc9, 0x51, 0x5a, 0xc2, 0x26, 0x28, 0xaf, 0x9e, 0x4d, 0xca, 0x24, 0x4b, 0xd1, 0x46, 0xfe,
+	0x2b, 0xb8, 0x4b, 0x04, 0x1e, 0x0b, 0x1e, 0x3d, 0x17, 0x4a, 0xdf, 0xb6, 0x0f, 0xaa, 0x3a, 0xd6,
+	0x62, 0x26, 0x9a, 0xf7, 0x47, 0xab, 0xd6, 0x1f, 0x3f, 0x36, 0xa0, 0x4d, 0xc5, 0x03, 0x91, 0x97,
+	0x85, 0x8f, 0xa0, 0x33, 0x41, 0xa5, 0xd8, 0x18, 0x8d, 0x29, 0x1c, 0x63, 0x0a, 0x8b, 0x91, 0x29,
+	0x3e, 0x81, 0x2d, 0xa5, 0x99, 0xce, 0x15, 0x15, 0xde, 0xfb, 0xe8, 0x41, 0xdf, 0x4c, 0x07, 0x33,
+	0x01, 0xa6, 0x27, 0xfd, 0x2f, 0x4c, 0xf2, 0x57, 0x94, 0x14, 0xd8, 0xe4, 0xc5, 0x23, 0x35, 0x6f,
+	0x1c, 0xe9, 0x7d, 0x38, 0x60, 0xa9, 0x44, 0x16, 0x5d, 0x0c, 0x23, 0x4c, 0x93, 0x69, 0xd9, 0xa5,
+	0xc4, 0x75, 0x3b, 0xd8, 0xb7, 0x0b, 0x4f, 0x67, 0x78, 0xe9, 0xcc, 0x3a, 0xcf, 0xba, 0x33, 0x6b,
+	0x5c, 0xcf, 0xb1, 0x70, 0x7b, 0xd0, 0x8e, 0x50, 0xe9, 0x84, 0x53, 0x3b, 0x75, 0xb7, 0x28, 0xa9,
+	0x0e, 0xf9, 0xbf, 0x3b, 0xf0, 0x56, 0xad, 0xf5, 0x02, 0x0c, 0x31, 0x99, 0xae, 0xa7, 0x45, 0x25,
+	0x75, 0xa3, 0x7e, 0xa5, 0xd7, 0x7a, 0xb2, 0xb9, 0xd0, 0x93, 0x8f, 0x60, 0x57, 0x96, 0x25, 0xb2,
+	0x99, 0x83, 0x8c, 0x1b, 0x3a, 0x16, 0x34, 0x62, 0xac, 0x7d, 0x3e, 0xff, 0xa7, 0x06, 0xbc, 0x5d,
+	0x63, 0xff, 0x4d, 0xa2, 0xe3, 0x48, 0xb2, 0x97, 0x2c, 0xfd, 0x32, 0xc7, 0x7c, 0x4d, 0x2b, 0xfd,
+	0xa7, 0xf9, 0x71, 0xa3, 0x13, 0x5a, 0x4b, 0x3a, 0xa1, 0x12, 0x68, 0xf3, 0x9a, 0x40, 0x2b, 0x6f,
+	0xc5, 0xdd, 0x87, 0xe6, 0x0b, 0xc4, 0xee, 0x1d, 0x5a, 0x29, 0x1f, 0x5d, 0x0f, 0xda, 0x22, 0xab,
+	0xe4, 0xd8, 0xa6, 0x95, 0x1d, 0x91, 0xcd, 0x94, 0xf8, 0xf9, 0x4d, 0x4a, 0x3c, 0x97, 0x62, 0x8a,
+	0xb7, 0x9c, 0xa4, 0x9f, 0xcd, 0x5d, 0xdf, 0x24, 0xd7, 0xbf, 0xd7, 0xbf, 0xf1, 0x4d, 0xec, 0x2f,
+	0xd6, 0x5d, 0xe8, 0x80, 0x52, 0x30, 0x1e, 0xc6, 0x42, 0xce, 0xc6, 0xdd, 0x4c, 0x30, 0x02, 0xed,
+	0xc0, 0xfb, 0x37, 0xc6, 0xee, 0x70, 0x31, 0x14, 0xd9, 0xd0, 0x7e, 0x4f, 0x8c, 0x86, 0xc0, 0xc5,
+	0xb3, 0x2c, 0x30, 0xdf, 0x94, 0xef, 0xe0, 0x9d, 0xa5, 0x7a, 0x9c, 0x16, 0x59, 0x22, 0x6f, 0x69,
+	0x0d, 0xbf, 0x80, 0x07, 0x4b, 0x37, 0x0f, 0x50, 0x64, 0xc8, 0xff, 0x47, 0xe3, 0xf9, 0xbf, 0x3a,
+	0x6f, 0x28, 0x7d, 0x5a, 0x60, 0x48, 0x53, 0xac, 0xbe, 0xb3, 0xb3, 0xb0, 0xf3, 0x32, 0x81, 0x1b,
+	0x4b, 0x05, 0x3e, 0x82, 0x8e, 0xc8, 0xf5, 0x48, 0x14, 0xb5, 0x91, 0xd5, 0x0a, 0xda, 0x06, 0x5b,
+	0xb4, 0xf7, 0xb5, 0x91, 0xfe, 0xf8, 0xec, 0xcf, 0x4b, 0xcf, 0x79, 0x7d, 0xe9, 0x39, 0x7f, 0x5f,
+	0x7a, 0xce, 0x2f, 0x57, 0xde, 0xc6, 0xeb, 0x2b, 0x6f, 0xe3, 0xaf, 0x2b, 0x6f, 0xe3, 0xdb, 0x0f,
+	0xc6, 0x89, 0x8e, 0xf3, 0x51, 0x3f, 0x14, 0x93, 0x01, 0x39, 0xe8, 0x43, 0x2d, 0x11, 0xcd, 0xe3,
+	0xa0, 0xa8, 0xfe, 0x99, 0x68, 0x9a, 0x8e, 0xb6, 0xe8, 0x77, 0xe9, 0xe3, 0x7f, 0x02, 0x00, 0x00,
+	0xff, 0xff, 0xeb, 0x5f, 0xa6, 0xa8, 0xa1, 0x09, 0x00, 0x00,
 }
 
 func (m *EventChildRegistered) Marshal() (dAtA []byte, err error) {
@@ -1164,6 +1577,248 @@ func (m *EventForcedReceived) MarshalToSizedBuffer(dAtA []byte) (int, error) {
 	return len(dAtA) - i, nil
 }
 
+func (m *EventForcedWithdrawalQueued) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventForcedWithdrawalQueued) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventForcedWithdrawalQueued) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.OpHashHex) > 0 {
+		i -= len(m.OpHashHex)
+		copy(dAtA[i:], m.OpHashHex)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.OpHashHex)))
+		i--
+		dAtA[i] = 0x42
+	}
+	if len(m.Fee) > 0 {
+		i -= len(m.Fee)
+		copy(dAtA[i:], m.Fee)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Fee)))
+		i--
+		dAtA[i] = 0x3a
+	}
+	if len(m.Destination) > 0 {
+		i -= len(m.Destination)
+		copy(dAtA[i:], m.Destination)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.Destination)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if m.Amount != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Amount))
+		i--
+		dAtA[i] = 0x28
+	}
+	if m.AccountIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.AccountIndex))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Deadline != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventForcedWithdrawalProven) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventForcedWithdrawalProven) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventForcedWithdrawalProven) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NoOpReason) > 0 {
+		i -= len(m.NoOpReason)
+		copy(dAtA[i:], m.NoOpReason)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.NoOpReason)))
+		i--
+		dAtA[i] = 0x32
+	}
+	if len(m.MessageHashHex) > 0 {
+		i -= len(m.MessageHashHex)
+		copy(dAtA[i:], m.MessageHashHex)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHashHex)))
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.AnchorHeight != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.AnchorHeight))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.Status != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventForcedWithdrawalExpired) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventForcedWithdrawalExpired) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventForcedWithdrawalExpired) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventForcedWithdrawalReopened) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventForcedWithdrawalReopened) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventForcedWithdrawalReopened) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Deadline != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventForcedWithdrawalExecuted) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventForcedWithdrawalExecuted) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventForcedWithdrawalExecuted) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Amount != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Amount))
+		i--
+		dAtA[i] = 0x20
+	}
+	if m.OutboxIndex != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.OutboxIndex))
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.MessageHashHex) > 0 {
+		i -= len(m.MessageHashHex)
+		copy(dAtA[i:], m.MessageHashHex)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.MessageHashHex)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintEvents(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -1375,6 +2030,126 @@ func (m *EventForcedReceived) Size() (n int) {
 	l = len(m.MessageHashHex)
 	if l > 0 {
 		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventForcedWithdrawalQueued) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovEvents(uint64(m.ChildIndex))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovEvents(uint64(m.Sequence))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovEvents(uint64(m.Deadline))
+	}
+	if m.AccountIndex != 0 {
+		n += 1 + sovEvents(uint64(m.AccountIndex))
+	}
+	if m.Amount != 0 {
+		n += 1 + sovEvents(uint64(m.Amount))
+	}
+	l = len(m.Destination)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.Fee)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.OpHashHex)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventForcedWithdrawalProven) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovEvents(uint64(m.ChildIndex))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovEvents(uint64(m.Sequence))
+	}
+	if m.Status != 0 {
+		n += 1 + sovEvents(uint64(m.Status))
+	}
+	if m.AnchorHeight != 0 {
+		n += 1 + sovEvents(uint64(m.AnchorHeight))
+	}
+	l = len(m.MessageHashHex)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	l = len(m.NoOpReason)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	return n
+}
+
+func (m *EventForcedWithdrawalExpired) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovEvents(uint64(m.ChildIndex))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovEvents(uint64(m.Sequence))
+	}
+	return n
+}
+
+func (m *EventForcedWithdrawalReopened) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.ChildIndex != 0 {
+		n += 1 + sovEvents(uint64(m.ChildIndex))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovEvents(uint64(m.Sequence))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovEvents(uint64(m.Deadline))
+	}
+	return n
+}
+
+func (m *EventForcedWithdrawalExecuted) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		n += 1 + sovEvents(uint64(m.Sequence))
+	}
+	l = len(m.MessageHashHex)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.OutboxIndex != 0 {
+		n += 1 + sovEvents(uint64(m.OutboxIndex))
+	}
+	if m.Amount != 0 {
+		n += 1 + sovEvents(uint64(m.Amount))
 	}
 	return n
 }
@@ -2704,6 +3479,771 @@ func (m *EventForcedReceived) Unmarshal(dAtA []byte) error {
 			}
 			m.MessageHashHex = string(dAtA[iNdEx:postIndex])
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventForcedWithdrawalQueued) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventForcedWithdrawalQueued: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventForcedWithdrawalQueued: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AccountIndex", wireType)
+			}
+			m.AccountIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AccountIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			m.Amount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Amount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Destination", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Destination = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 7:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Fee", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Fee = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 8:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OpHashHex", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OpHashHex = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventForcedWithdrawalProven) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventForcedWithdrawalProven: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventForcedWithdrawalProven: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= ForcedWithdrawalStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field AnchorHeight", wireType)
+			}
+			m.AnchorHeight = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.AnchorHeight |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHashHex", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHashHex = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 6:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NoOpReason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NoOpReason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventForcedWithdrawalExpired) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventForcedWithdrawalExpired: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventForcedWithdrawalExpired: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventForcedWithdrawalReopened) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventForcedWithdrawalReopened: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventForcedWithdrawalReopened: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventForcedWithdrawalExecuted) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventForcedWithdrawalExecuted: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventForcedWithdrawalExecuted: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHashHex", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHashHex = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutboxIndex", wireType)
+			}
+			m.OutboxIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OutboxIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Amount", wireType)
+			}
+			m.Amount = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Amount |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])

@@ -67,6 +67,9 @@ type BridgeKeeper interface {
 	Deliver(ctx context.Context, m inclusion.Message, src ledger.Source) (uint64, error)
 	// DeliverRouted mints a routed message unless it was minted before, which it reports.
 	DeliverRouted(ctx context.Context, m inclusion.Message) (bool, error)
+	// ExecuteForcedWithdrawal executes a forced withdrawal's signed bridge-out on this chain's
+	// ledger (issue 20) and returns its message and outbox position.
+	ExecuteForcedWithdrawal(ctx context.Context, op []byte) (inclusion.Message, uint64, error)
 	// VerifyInclusion charges gas and checks an inclusion proof against a known root commitment.
 	VerifyInclusion(ctx context.Context, rootHeight uint64, kind inclusion.Kind, leaf, dst fr.Element, proof []byte) error
 }

@@ -52,6 +52,9 @@ func (gs GenesisState) Validate() error {
 				op.Sequence, op.ChildIndex)
 		}
 	}
+	if err := validateWithdrawals(gs.ForcedWithdrawals, children); err != nil {
+		return err
+	}
 	for _, h := range gs.History {
 		if !children[h.ChildIndex] || len(h.Entry.Commitment) != 32 {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "history entry of child %d at %d", h.ChildIndex, h.Entry.RootHeight)
@@ -208,6 +211,26 @@ func validateProvenLeaves(leaves []ProvenLeaf, children map[uint32]bool) error {
 		g := [2]uint32{l.ChildIndex, l.Index}
 		if per[g]++; per[g] > MaxProvenLeavesPerGrandchild {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "child %d, grandchild %d: more than %d proven leaves", l.ChildIndex, l.Index, MaxProvenLeavesPerGrandchild)
+		}
+	}
+	return nil
+}
+
+// validateWithdrawals requires forced withdrawals of known children, each well formed, in strict
+// (child, sequence) order (the order ExportGenesis writes).
+func validateWithdrawals(ws []ForcedWithdrawal, children map[uint32]bool) error {
+	var prevChild uint32
+	var prevSeq uint64
+	for _, w := range ws {
+		if !children[w.ChildIndex] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "forced withdrawal for unknown child %d", w.ChildIndex)
+		}
+		if w.ChildIndex < prevChild || (w.ChildIndex == prevChild && w.Sequence <= prevSeq) {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "forced withdrawal %d of child %d out of order", w.Sequence, w.ChildIndex)
+		}
+		prevChild, prevSeq = w.ChildIndex, w.Sequence
+		if err := w.Validate(); err != nil {
+			return err
 		}
 	}
 	return nil

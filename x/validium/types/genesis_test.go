@@ -38,6 +38,10 @@ func TestGenesisValidate(t *testing.T) {
 			gs.Params.LedgerKeyHash, gs.Params.TransferKeyHash = make([]byte, 32), make([]byte, 32)
 		}, nil, ""},
 		{"a route record", func(gs *types.GenesisState) { gs.Routes = []types.RouteRecord{route} }, nil, ""},
+		{"zero forced-withdrawal fee", func(gs *types.GenesisState) {
+			gs.Params.ForcedWithdrawalFee = sdk.NewInt64Coin("stake", 0)
+		}, types.ErrInvalidParams, "forced_withdrawal_fee"},
+		{"no forced-withdrawal fee", func(gs *types.GenesisState) { gs.Params.ForcedWithdrawalFee = sdk.Coin{} }, types.ErrInvalidParams, "forced_withdrawal_fee"},
 		{"a route with a non-canonical hash", func(gs *types.GenesisState) {
 			r := route
 			r.MessageHash = bytes.Repeat([]byte{0xff}, 32)

@@ -48,6 +48,24 @@ var (
 	// ProvenLeavesKey maps (child index, grandchild index, commitment) → anchor height: the
 	// grandchild commitments step proofs proved, which the child may finalize (issue 16).
 	ProvenLeavesKey = collections.NewPrefix(35)
+	// ForcedWithdrawalsKey maps (child index, sequence) → ForcedWithdrawal (issue 20): what the
+	// child's MsgExecuteForcedWithdrawal proves against this chain's app hash.
+	ForcedWithdrawalsKey = collections.NewPrefix(36)
+	// WithdrawalDeadlinesKey indexes pending forced withdrawals by (deadline, child, sequence).
+	WithdrawalDeadlinesKey = collections.NewPrefix(37)
+	// NextWithdrawalSeqKey maps child index → the next forced-withdrawal sequence.
+	NextWithdrawalSeqKey = collections.NewPrefix(38)
+	// WithdrawalOpsKey holds (child index, op signing hash) of every op forced on a child: replays
+	// are refused.
+	WithdrawalOpsKey = collections.NewPrefix(39)
+	// WithdrawalProvenKey indexes proven forced withdrawals by (child, proving anchor height,
+	// sequence): a re-election rolling back past that anchor makes them pending again.
+	WithdrawalProvenKey = collections.NewPrefix(40)
+	// WithdrawalPendingKey maps child index → its number of pending forced withdrawals.
+	WithdrawalPendingKey = collections.NewPrefix(41)
+	// WithdrawalPositionsKey maps (child index, outbox position) → the sequence of the forced
+	// withdrawal that position proved executed: one message proves one withdrawal.
+	WithdrawalPositionsKey = collections.NewPrefix(42)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older
@@ -63,5 +81,16 @@ const MaxPendingForcedOps = 10_000
 // relayer queries with a proof.
 func ForcedOpStoreKey(index uint32, sequence uint64) ([]byte, error) {
 	return collections.EncodeKeyWithPrefix(ForcedOpsKey.Bytes(),
+		collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), collections.Join(index, sequence))
+}
+
+// MaxPendingForcedWithdrawals bounds one child's pending forced withdrawals (each costs the
+// requester params.forced_withdrawal_fee and the child a proof).
+const MaxPendingForcedWithdrawals = 1_000
+
+// ForcedWithdrawalStoreKey is the store key (in this module's store) of a child's forced
+// withdrawal: what the child's MsgExecuteForcedWithdrawal proves against this chain's app hash.
+func ForcedWithdrawalStoreKey(index uint32, sequence uint64) ([]byte, error) {
+	return collections.EncodeKeyWithPrefix(ForcedWithdrawalsKey.Bytes(),
 		collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), collections.Join(index, sequence))
 }

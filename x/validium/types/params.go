@@ -31,6 +31,9 @@ const (
 // DefaultMinChildBond is the default minimum bond for registering a child validium.
 var DefaultMinChildBond = sdk.NewCoin(DefaultBondDenom, sdkmath.NewInt(1_000_000))
 
+// DefaultForcedWithdrawalFee is the default fee of a forced withdrawal (issue 20), burnt.
+var DefaultForcedWithdrawalFee = sdk.NewCoin(DefaultBondDenom, sdkmath.NewInt(100_000))
+
 // DefaultParams returns the default x/validium parameters.
 func DefaultParams() Params {
 	return Params{
@@ -42,6 +45,7 @@ func DefaultParams() Params {
 		MaxBatchesPerUpdate:     DefaultMaxBatchesPerUpdate,
 		SubtreeProofs:           DefaultSubtreeProofs,
 		MaxStepsPerUpdate:       DefaultMaxStepsPerUpdate,
+		ForcedWithdrawalFee:     DefaultForcedWithdrawalFee,
 	}
 }
 
@@ -55,6 +59,9 @@ func (p Params) Validate() error {
 	}
 	if err := p.MinChildBond.Validate(); err != nil {
 		return errorsmod.Wrapf(ErrInvalidParams, "min_child_bond: %v", err)
+	}
+	if err := p.ForcedWithdrawalFee.Validate(); err != nil || !p.ForcedWithdrawalFee.IsPositive() {
+		return errorsmod.Wrapf(ErrInvalidParams, "forced_withdrawal_fee %s must be a positive coin: forcing a withdrawal is never free", p.ForcedWithdrawalFee)
 	}
 	if p.ForcedOpDeadline == 0 {
 		return errorsmod.Wrap(ErrInvalidParams, "forced_op_deadline must be positive")

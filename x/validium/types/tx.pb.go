@@ -1220,6 +1220,429 @@ func (m *MsgReceiveForcedResponse) GetReceiptIndex() uint64 {
 	return 0
 }
 
+// MsgForceWithdrawal forces a withdrawal from a child (issue 20): op is a bridge-out on the
+// child's ledger signed with the account's ledger key (the op the user would submit to the child
+// as MsgBridgeOut), and opening shows, under an accepted commitment of the child, that the
+// account op.from exists with op's key as owner and op's asset. The requester pays
+// params.forced_withdrawal_fee, which is burnt.
+type MsgForceWithdrawal struct {
+	// requester submits the transaction and pays the fee.
+	Requester string `protobuf:"bytes,1,opt,name=requester,proto3" json:"requester,omitempty"`
+	// child_index is the child whose ledger holds the account.
+	ChildIndex uint32 `protobuf:"varint,2,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// op is the encoded, signed bridge-out (ledger.Op.Bytes) for the child's ledger.
+	Op []byte `protobuf:"bytes,3,opt,name=op,proto3" json:"op,omitempty"`
+	// opening opens account op.from under an accepted commitment of the child.
+	Opening AccountOpening `protobuf:"bytes,4,opt,name=opening,proto3" json:"opening"`
+}
+
+func (m *MsgForceWithdrawal) Reset()         { *m = MsgForceWithdrawal{} }
+func (m *MsgForceWithdrawal) String() string { return proto.CompactTextString(m) }
+func (*MsgForceWithdrawal) ProtoMessage()    {}
+func (*MsgForceWithdrawal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{18}
+}
+func (m *MsgForceWithdrawal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgForceWithdrawal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgForceWithdrawal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgForceWithdrawal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgForceWithdrawal.Merge(m, src)
+}
+func (m *MsgForceWithdrawal) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgForceWithdrawal) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgForceWithdrawal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgForceWithdrawal proto.InternalMessageInfo
+
+func (m *MsgForceWithdrawal) GetRequester() string {
+	if m != nil {
+		return m.Requester
+	}
+	return ""
+}
+
+func (m *MsgForceWithdrawal) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *MsgForceWithdrawal) GetOp() []byte {
+	if m != nil {
+		return m.Op
+	}
+	return nil
+}
+
+func (m *MsgForceWithdrawal) GetOpening() AccountOpening {
+	if m != nil {
+		return m.Opening
+	}
+	return AccountOpening{}
+}
+
+// MsgForceWithdrawalResponse is the response to MsgForceWithdrawal.
+type MsgForceWithdrawalResponse struct {
+	// sequence is the withdrawal's position among the child's forced withdrawals.
+	Sequence uint64 `protobuf:"varint,1,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// deadline is the root height by which the child must have it proven.
+	Deadline uint64 `protobuf:"varint,2,opt,name=deadline,proto3" json:"deadline,omitempty"`
+	// op_hash is the op's signing hash (the replay key).
+	OpHash []byte `protobuf:"bytes,3,opt,name=op_hash,json=opHash,proto3" json:"op_hash,omitempty"`
+}
+
+func (m *MsgForceWithdrawalResponse) Reset()         { *m = MsgForceWithdrawalResponse{} }
+func (m *MsgForceWithdrawalResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgForceWithdrawalResponse) ProtoMessage()    {}
+func (*MsgForceWithdrawalResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{19}
+}
+func (m *MsgForceWithdrawalResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgForceWithdrawalResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgForceWithdrawalResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgForceWithdrawalResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgForceWithdrawalResponse.Merge(m, src)
+}
+func (m *MsgForceWithdrawalResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgForceWithdrawalResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgForceWithdrawalResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgForceWithdrawalResponse proto.InternalMessageInfo
+
+func (m *MsgForceWithdrawalResponse) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *MsgForceWithdrawalResponse) GetDeadline() uint64 {
+	if m != nil {
+		return m.Deadline
+	}
+	return 0
+}
+
+func (m *MsgForceWithdrawalResponse) GetOpHash() []byte {
+	if m != nil {
+		return m.OpHash
+	}
+	return nil
+}
+
+// MsgProveForcedWithdrawal satisfies a pending forced withdrawal (anyone may submit it): exactly
+// one of inclusion (the withdrawal executed) and no_op (the child's ledger could not execute it:
+// account op.from under an accepted commitment anchored after the queueing, opened, or shown
+// beyond the account count) is set.
+type MsgProveForcedWithdrawal struct {
+	// sender submits (and pays for) the transaction.
+	Sender string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	// child_index is the child the withdrawal was forced on.
+	ChildIndex uint32 `protobuf:"varint,2,opt,name=child_index,json=childIndex,proto3" json:"child_index,omitempty"`
+	// sequence is the withdrawal's sequence.
+	Sequence uint64 `protobuf:"varint,3,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// inclusion proves the withdrawal's message in the child's outbox.
+	Inclusion *WithdrawalInclusion `protobuf:"bytes,4,opt,name=inclusion,proto3" json:"inclusion,omitempty"`
+	// no_op opens the account under a commitment in which the ledger cannot execute the op; for
+	// an account index at or beyond num_accounts, siblings and the account fields stay empty.
+	NoOp *AccountOpening `protobuf:"bytes,5,opt,name=no_op,json=noOp,proto3" json:"no_op,omitempty"`
+}
+
+func (m *MsgProveForcedWithdrawal) Reset()         { *m = MsgProveForcedWithdrawal{} }
+func (m *MsgProveForcedWithdrawal) String() string { return proto.CompactTextString(m) }
+func (*MsgProveForcedWithdrawal) ProtoMessage()    {}
+func (*MsgProveForcedWithdrawal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{20}
+}
+func (m *MsgProveForcedWithdrawal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgProveForcedWithdrawal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgProveForcedWithdrawal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgProveForcedWithdrawal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgProveForcedWithdrawal.Merge(m, src)
+}
+func (m *MsgProveForcedWithdrawal) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgProveForcedWithdrawal) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgProveForcedWithdrawal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgProveForcedWithdrawal proto.InternalMessageInfo
+
+func (m *MsgProveForcedWithdrawal) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgProveForcedWithdrawal) GetChildIndex() uint32 {
+	if m != nil {
+		return m.ChildIndex
+	}
+	return 0
+}
+
+func (m *MsgProveForcedWithdrawal) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *MsgProveForcedWithdrawal) GetInclusion() *WithdrawalInclusion {
+	if m != nil {
+		return m.Inclusion
+	}
+	return nil
+}
+
+func (m *MsgProveForcedWithdrawal) GetNoOp() *AccountOpening {
+	if m != nil {
+		return m.NoOp
+	}
+	return nil
+}
+
+// MsgProveForcedWithdrawalResponse is the response to MsgProveForcedWithdrawal.
+type MsgProveForcedWithdrawalResponse struct {
+	// status is EXECUTED or NO_OP.
+	Status ForcedWithdrawalStatus `protobuf:"varint,1,opt,name=status,proto3,enum=slush.validium.v1.ForcedWithdrawalStatus" json:"status,omitempty"`
+	// message_hash is the proven message (EXECUTED).
+	MessageHash []byte `protobuf:"bytes,2,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// no_op_reason says why the ledger could not execute it (NO_OP).
+	NoOpReason string `protobuf:"bytes,3,opt,name=no_op_reason,json=noOpReason,proto3" json:"no_op_reason,omitempty"`
+}
+
+func (m *MsgProveForcedWithdrawalResponse) Reset()         { *m = MsgProveForcedWithdrawalResponse{} }
+func (m *MsgProveForcedWithdrawalResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgProveForcedWithdrawalResponse) ProtoMessage()    {}
+func (*MsgProveForcedWithdrawalResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{21}
+}
+func (m *MsgProveForcedWithdrawalResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgProveForcedWithdrawalResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgProveForcedWithdrawalResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgProveForcedWithdrawalResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgProveForcedWithdrawalResponse.Merge(m, src)
+}
+func (m *MsgProveForcedWithdrawalResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgProveForcedWithdrawalResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgProveForcedWithdrawalResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgProveForcedWithdrawalResponse proto.InternalMessageInfo
+
+func (m *MsgProveForcedWithdrawalResponse) GetStatus() ForcedWithdrawalStatus {
+	if m != nil {
+		return m.Status
+	}
+	return ForcedWithdrawalStatus_FORCED_WITHDRAWAL_STATUS_UNSPECIFIED
+}
+
+func (m *MsgProveForcedWithdrawalResponse) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *MsgProveForcedWithdrawalResponse) GetNoOpReason() string {
+	if m != nil {
+		return m.NoOpReason
+	}
+	return ""
+}
+
+// MsgExecuteForcedWithdrawal executes, on the child, a forced withdrawal its parent queued for
+// it: the parent's record is proven by an ICS23 proof under the parent app hash this chain's
+// light client trusts, and its signed op is executed as a bridge-out on this chain's ledger.
+// Anyone may submit it.
+type MsgExecuteForcedWithdrawal struct {
+	// sender submits (and pays for) the transaction.
+	Sender string `protobuf:"bytes,1,opt,name=sender,proto3" json:"sender,omitempty"`
+	// sequence is the withdrawal's sequence in this chain's forced withdrawals on the parent.
+	Sequence uint64 `protobuf:"varint,2,opt,name=sequence,proto3" json:"sequence,omitempty"`
+	// record is the parent's stored record (a slush.validium.v1.ForcedWithdrawal, as stored).
+	Record []byte `protobuf:"bytes,3,opt,name=record,proto3" json:"record,omitempty"`
+	// proof is the ICS23 proof (cometbft ProofOps bytes) of that record in the parent's state
+	// under the app hash of the parent header this chain trusts last.
+	Proof []byte `protobuf:"bytes,4,opt,name=proof,proto3" json:"proof,omitempty"`
+}
+
+func (m *MsgExecuteForcedWithdrawal) Reset()         { *m = MsgExecuteForcedWithdrawal{} }
+func (m *MsgExecuteForcedWithdrawal) String() string { return proto.CompactTextString(m) }
+func (*MsgExecuteForcedWithdrawal) ProtoMessage()    {}
+func (*MsgExecuteForcedWithdrawal) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{22}
+}
+func (m *MsgExecuteForcedWithdrawal) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgExecuteForcedWithdrawal) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgExecuteForcedWithdrawal.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgExecuteForcedWithdrawal) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgExecuteForcedWithdrawal.Merge(m, src)
+}
+func (m *MsgExecuteForcedWithdrawal) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgExecuteForcedWithdrawal) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgExecuteForcedWithdrawal.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgExecuteForcedWithdrawal proto.InternalMessageInfo
+
+func (m *MsgExecuteForcedWithdrawal) GetSender() string {
+	if m != nil {
+		return m.Sender
+	}
+	return ""
+}
+
+func (m *MsgExecuteForcedWithdrawal) GetSequence() uint64 {
+	if m != nil {
+		return m.Sequence
+	}
+	return 0
+}
+
+func (m *MsgExecuteForcedWithdrawal) GetRecord() []byte {
+	if m != nil {
+		return m.Record
+	}
+	return nil
+}
+
+func (m *MsgExecuteForcedWithdrawal) GetProof() []byte {
+	if m != nil {
+		return m.Proof
+	}
+	return nil
+}
+
+// MsgExecuteForcedWithdrawalResponse is the response to MsgExecuteForcedWithdrawal.
+type MsgExecuteForcedWithdrawalResponse struct {
+	// message_hash is the bridge-out's message hash.
+	MessageHash []byte `protobuf:"bytes,1,opt,name=message_hash,json=messageHash,proto3" json:"message_hash,omitempty"`
+	// outbox_index is the message's position in this chain's outbox.
+	OutboxIndex uint64 `protobuf:"varint,2,opt,name=outbox_index,json=outboxIndex,proto3" json:"outbox_index,omitempty"`
+}
+
+func (m *MsgExecuteForcedWithdrawalResponse) Reset()         { *m = MsgExecuteForcedWithdrawalResponse{} }
+func (m *MsgExecuteForcedWithdrawalResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgExecuteForcedWithdrawalResponse) ProtoMessage()    {}
+func (*MsgExecuteForcedWithdrawalResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_dcc707a4df5cca8f, []int{23}
+}
+func (m *MsgExecuteForcedWithdrawalResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgExecuteForcedWithdrawalResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgExecuteForcedWithdrawalResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgExecuteForcedWithdrawalResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgExecuteForcedWithdrawalResponse.Merge(m, src)
+}
+func (m *MsgExecuteForcedWithdrawalResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgExecuteForcedWithdrawalResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgExecuteForcedWithdrawalResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgExecuteForcedWithdrawalResponse proto.InternalMessageInfo
+
+func (m *MsgExecuteForcedWithdrawalResponse) GetMessageHash() []byte {
+	if m != nil {
+		return m.MessageHash
+	}
+	return nil
+}
+
+func (m *MsgExecuteForcedWithdrawalResponse) GetOutboxIndex() uint64 {
+	if m != nil {
+		return m.OutboxIndex
+	}
+	return 0
+}
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "slush.validium.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "slush.validium.v1.MsgUpdateParamsResponse")
@@ -1239,112 +1662,137 @@ func init() {
 	proto.RegisterType((*MsgRouteMessageResponse)(nil), "slush.validium.v1.MsgRouteMessageResponse")
 	proto.RegisterType((*MsgReceiveForced)(nil), "slush.validium.v1.MsgReceiveForced")
 	proto.RegisterType((*MsgReceiveForcedResponse)(nil), "slush.validium.v1.MsgReceiveForcedResponse")
+	proto.RegisterType((*MsgForceWithdrawal)(nil), "slush.validium.v1.MsgForceWithdrawal")
+	proto.RegisterType((*MsgForceWithdrawalResponse)(nil), "slush.validium.v1.MsgForceWithdrawalResponse")
+	proto.RegisterType((*MsgProveForcedWithdrawal)(nil), "slush.validium.v1.MsgProveForcedWithdrawal")
+	proto.RegisterType((*MsgProveForcedWithdrawalResponse)(nil), "slush.validium.v1.MsgProveForcedWithdrawalResponse")
+	proto.RegisterType((*MsgExecuteForcedWithdrawal)(nil), "slush.validium.v1.MsgExecuteForcedWithdrawal")
+	proto.RegisterType((*MsgExecuteForcedWithdrawalResponse)(nil), "slush.validium.v1.MsgExecuteForcedWithdrawalResponse")
 }
 
 func init() { proto.RegisterFile("slush/validium/v1/tx.proto", fileDescriptor_dcc707a4df5cca8f) }
 
 var fileDescriptor_dcc707a4df5cca8f = []byte{
-	// 1589 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x58, 0x4f, 0x6f, 0x13, 0xd7,
-	0x16, 0xcf, 0xc4, 0x13, 0xc7, 0xbe, 0xb1, 0x9d, 0x64, 0x88, 0x60, 0x62, 0xe5, 0x99, 0x64, 0xc2,
-	0x7b, 0x2f, 0x2f, 0x0f, 0x6c, 0x12, 0xa0, 0x42, 0x2e, 0xaa, 0x44, 0x02, 0x51, 0x08, 0x58, 0xa0,
-	0x89, 0xda, 0x45, 0x17, 0x58, 0xe3, 0x99, 0xeb, 0xf1, 0x15, 0x9e, 0xb9, 0xd3, 0xb9, 0xd7, 0x26,
-	0xee, 0xaa, 0xea, 0xb2, 0xab, 0x2e, 0xfa, 0x09, 0xba, 0xea, 0x12, 0xb5, 0x2c, 0xbb, 0x2f, 0xbb,
-	0x22, 0x56, 0xdd, 0xb4, 0xaa, 0x60, 0xc1, 0xd7, 0xa8, 0xee, 0x9f, 0x19, 0x8f, 0xed, 0x71, 0x13,
-	0x50, 0xd9, 0x44, 0xbe, 0xe7, 0xfc, 0xce, 0xb9, 0xe7, 0xff, 0x3d, 0x13, 0x50, 0x26, 0xdd, 0x1e,
-	0xe9, 0xd4, 0xfa, 0x56, 0x17, 0x39, 0xa8, 0xe7, 0xd5, 0xfa, 0x3b, 0x35, 0x7a, 0x52, 0x0d, 0x42,
-	0x4c, 0xb1, 0xb6, 0xcc, 0x79, 0xd5, 0x88, 0x57, 0xed, 0xef, 0x94, 0x97, 0x2d, 0x0f, 0xf9, 0xb8,
-	0xc6, 0xff, 0x0a, 0x54, 0xf9, 0x82, 0x8d, 0x89, 0x87, 0x49, 0xcd, 0x23, 0x2e, 0x93, 0xf6, 0x88,
-	0x2b, 0x19, 0xab, 0x82, 0xd1, 0xe4, 0xa7, 0x9a, 0x38, 0x48, 0xd6, 0x8a, 0x8b, 0x5d, 0x2c, 0xe8,
-	0xec, 0x97, 0xa4, 0x56, 0xa4, 0xa6, 0x96, 0x45, 0x60, 0xad, 0xbf, 0xd3, 0x82, 0xd4, 0xda, 0xa9,
-	0xd9, 0x18, 0xf9, 0x92, 0x7f, 0x49, 0xd8, 0x6a, 0xd9, 0x36, 0x0c, 0xa8, 0xe5, 0xdb, 0x0c, 0x94,
-	0x38, 0x45, 0x5a, 0x26, 0x3d, 0x0a, 0xac, 0xd0, 0xf2, 0xa2, 0xbb, 0xa5, 0xc7, 0x74, 0x10, 0x40,
-	0xc2, 0xdd, 0x65, 0x3f, 0x24, 0x6f, 0x7d, 0x52, 0x36, 0xf6, 0x9e, 0x23, 0x8c, 0x9f, 0x15, 0xb0,
-	0xd8, 0x20, 0xee, 0xa7, 0x81, 0x63, 0x51, 0xf8, 0x88, 0xeb, 0xd5, 0x3e, 0x02, 0x79, 0xab, 0x47,
-	0x3b, 0x38, 0x44, 0x74, 0xa0, 0x2b, 0xeb, 0xca, 0x56, 0x7e, 0x4f, 0x7f, 0xf5, 0xfc, 0xca, 0x8a,
-	0x74, 0xf9, 0xb6, 0xe3, 0x84, 0x90, 0x90, 0x63, 0x1a, 0x22, 0xdf, 0x35, 0x87, 0x50, 0xed, 0x16,
-	0xc8, 0x0a, 0xcb, 0xf4, 0xd9, 0x75, 0x65, 0x6b, 0x61, 0x77, 0xb5, 0x3a, 0x11, 0xf0, 0xaa, 0xb8,
-	0x62, 0x2f, 0xff, 0xe2, 0x8f, 0x8b, 0x33, 0x3f, 0xbc, 0x7d, 0xb6, 0xad, 0x98, 0x52, 0xa6, 0x7e,
-	0xed, 0xeb, 0xb7, 0xcf, 0xb6, 0x87, 0xda, 0xbe, 0x79, 0xfb, 0x6c, 0x5b, 0x9a, 0x7f, 0x32, 0x74,
-	0x60, 0xcc, 0x54, 0x63, 0x15, 0x5c, 0x18, 0x23, 0x99, 0x90, 0x04, 0xd8, 0x27, 0xd0, 0x78, 0x99,
-	0x01, 0x4b, 0x0d, 0xe2, 0x9a, 0xd0, 0x45, 0x84, 0xc2, 0x70, 0xbf, 0x83, 0xba, 0x8e, 0x76, 0x1d,
-	0xe4, 0x70, 0x00, 0x43, 0x8b, 0xe2, 0xf0, 0x54, 0xcf, 0x62, 0xa4, 0xb6, 0x09, 0x8a, 0x7d, 0x18,
-	0xa2, 0xf6, 0x00, 0xf9, 0x6e, 0xf3, 0x09, 0x1c, 0x70, 0xff, 0x0a, 0x66, 0x21, 0x26, 0xde, 0x87,
-	0x03, 0xed, 0x26, 0x50, 0x5b, 0xd8, 0x77, 0xf4, 0x8c, 0xf4, 0x5d, 0xea, 0x64, 0xc9, 0xaf, 0xca,
-	0xe4, 0x57, 0xf7, 0x31, 0xf2, 0x93, 0xbe, 0x73, 0x09, 0xad, 0x0a, 0xce, 0xb9, 0xd0, 0x87, 0x04,
-	0x91, 0x66, 0x17, 0x3a, 0x2e, 0x0c, 0x9b, 0x21, 0xc6, 0x54, 0x57, 0xf9, 0x25, 0xcb, 0x92, 0xf5,
-	0x80, 0x73, 0x4c, 0x8c, 0x69, 0x12, 0x8f, 0x7b, 0xb4, 0x85, 0x4f, 0x04, 0x7e, 0x6e, 0x04, 0xff,
-	0x90, 0x73, 0x38, 0x7e, 0x1b, 0x2c, 0x47, 0xae, 0x30, 0xeb, 0x9b, 0x1d, 0x8b, 0x74, 0xf4, 0x2c,
-	0x47, 0x2f, 0x46, 0x8c, 0xfb, 0x70, 0x70, 0x68, 0x91, 0x8e, 0x76, 0x15, 0xac, 0x44, 0xba, 0x43,
-	0x68, 0x43, 0x14, 0x50, 0xa1, 0x7c, 0x9e, 0xc3, 0x35, 0xc9, 0x33, 0x05, 0x8b, 0x6b, 0xbf, 0x0e,
-	0xce, 0xd3, 0xd0, 0xf2, 0x49, 0x1b, 0x86, 0xcd, 0xd1, 0x28, 0xe5, 0xb8, 0xcc, 0x4a, 0xc4, 0xfd,
-	0x2c, 0x11, 0x2d, 0x91, 0xed, 0x38, 0xc2, 0x2c, 0xd9, 0x1b, 0x69, 0xc9, 0x1e, 0xc9, 0x9e, 0x71,
-	0x07, 0xe8, 0xe3, 0xb4, 0x28, 0xdd, 0xda, 0x0a, 0x98, 0x43, 0xbe, 0x03, 0x4f, 0x78, 0x5a, 0x8b,
-	0xa6, 0x38, 0x68, 0x1a, 0x50, 0x03, 0x8b, 0x76, 0xf4, 0xd9, 0xf5, 0xcc, 0x56, 0xd1, 0xe4, 0xbf,
-	0x8d, 0xef, 0x15, 0xa0, 0x35, 0x88, 0x7b, 0x07, 0x86, 0xff, 0x40, 0x69, 0x5c, 0x04, 0x0b, 0x36,
-	0x13, 0x6f, 0x8a, 0xcb, 0x67, 0xf9, 0xe5, 0x80, 0x93, 0xee, 0x31, 0x4a, 0xfd, 0xc6, 0x84, 0xa3,
-	0x9b, 0x69, 0x8e, 0x8e, 0x59, 0x63, 0xac, 0x81, 0xf2, 0x24, 0x35, 0xae, 0xed, 0x9f, 0x14, 0xb0,
-	0xdc, 0x20, 0xee, 0x01, 0x0e, 0x6d, 0xf8, 0x90, 0xab, 0x46, 0xd8, 0x67, 0x7d, 0xeb, 0xc0, 0x00,
-	0x13, 0x74, 0x16, 0x17, 0x86, 0xd0, 0x53, 0x7d, 0xd0, 0x4a, 0x60, 0x16, 0x07, 0xbc, 0xb0, 0x0b,
-	0xe6, 0x2c, 0x0e, 0x84, 0x4f, 0x43, 0x05, 0xcc, 0x29, 0x23, 0xcd, 0xa9, 0x51, 0xfb, 0x8c, 0x3e,
-	0x58, 0x9d, 0x20, 0xc6, 0xf9, 0x2b, 0x83, 0x1c, 0x81, 0x5f, 0xf4, 0xa0, 0x6f, 0x43, 0x6e, 0xbb,
-	0x6a, 0xc6, 0x67, 0xc6, 0x73, 0xa0, 0xe5, 0x74, 0x91, 0x0f, 0xb9, 0x75, 0xaa, 0x19, 0x9f, 0xb5,
-	0x0d, 0x50, 0x08, 0xac, 0x41, 0x17, 0x5b, 0x8e, 0xa8, 0x6b, 0x61, 0xe5, 0x82, 0xa4, 0xb1, 0x9a,
-	0x36, 0x9e, 0x67, 0xf9, 0x8c, 0x3b, 0xee, 0xb5, 0x3c, 0x44, 0xc5, 0xac, 0xf8, 0x40, 0xd9, 0xd6,
-	0xfe, 0x0b, 0x16, 0x83, 0x10, 0xf6, 0x9b, 0x36, 0xf6, 0x3c, 0x44, 0x3d, 0xe8, 0x53, 0x69, 0x50,
-	0x89, 0x91, 0xf7, 0x63, 0xaa, 0xd6, 0x00, 0x25, 0x1f, 0x3e, 0x4d, 0xe2, 0x54, 0x3e, 0x37, 0xd6,
-	0xe5, 0xcc, 0x14, 0x53, 0xbc, 0xcf, 0x46, 0x46, 0x84, 0x38, 0x40, 0xb0, 0xeb, 0x90, 0x3d, 0x95,
-	0x8d, 0x0f, 0xb3, 0xe8, 0xc3, 0xa7, 0x09, 0x75, 0x87, 0xa0, 0x88, 0x7c, 0x36, 0x09, 0xa0, 0x4f,
-	0x43, 0x04, 0x89, 0xbe, 0xb0, 0x9e, 0xd9, 0x5a, 0xd8, 0xfd, 0x57, 0xca, 0x04, 0xbe, 0xc7, 0x70,
-	0x77, 0x7d, 0x1a, 0x0e, 0xa4, 0xaa, 0x02, 0x8a, 0x28, 0x08, 0x12, 0xed, 0x10, 0xe4, 0x3b, 0x88,
-	0x50, 0xec, 0x86, 0x96, 0xa7, 0x67, 0xb9, 0x96, 0x4b, 0x52, 0x4b, 0xe2, 0x69, 0xea, 0xef, 0x54,
-	0x0f, 0x23, 0xd4, 0x5e, 0xcf, 0x7e, 0x02, 0xa9, 0x54, 0x36, 0x14, 0xd6, 0x74, 0x30, 0x4f, 0x7a,
-	0x2d, 0x1a, 0x42, 0xc8, 0xa7, 0x87, 0x6a, 0x46, 0x47, 0xed, 0x63, 0x90, 0x0d, 0x71, 0x8f, 0x42,
-	0x47, 0xcf, 0x8f, 0x98, 0x19, 0x3b, 0x6d, 0x72, 0x6e, 0x03, 0x12, 0x62, 0xb9, 0x50, 0x6a, 0x96,
-	0x22, 0xda, 0x1a, 0xc8, 0xb7, 0x71, 0xf8, 0xd4, 0x0a, 0x1d, 0xe8, 0xe8, 0x60, 0x3d, 0xb3, 0x55,
-	0x30, 0x87, 0x04, 0xed, 0x26, 0x98, 0x83, 0x27, 0x88, 0x12, 0xbd, 0xc0, 0x35, 0xaf, 0xa5, 0x04,
-	0xe0, 0xee, 0x09, 0xa2, 0x8f, 0x42, 0x8c, 0xdb, 0x52, 0xb1, 0x10, 0xd0, 0x3e, 0x01, 0xf3, 0x2d,
-	0x8b, 0xda, 0x1d, 0x48, 0xf4, 0x22, 0x97, 0xad, 0xa4, 0xc8, 0x8a, 0x29, 0xbc, 0xc7, 0x70, 0x52,
-	0x3a, 0x12, 0xd2, 0xea, 0x60, 0x8e, 0x50, 0x18, 0x10, 0xbd, 0x34, 0x55, 0xfa, 0x58, 0xf8, 0x7f,
-	0x4c, 0x61, 0x10, 0xdd, 0xcd, 0x45, 0xb4, 0x63, 0xb0, 0xd8, 0x46, 0xbe, 0xd5, 0x45, 0x5f, 0x42,
-	0xa7, 0xe9, 0xe1, 0x3e, 0x24, 0xfa, 0xe2, 0x48, 0xe8, 0x93, 0x5a, 0x0e, 0x22, 0xe4, 0x03, 0x68,
-	0xb5, 0x1b, 0xb8, 0x1f, 0x05, 0xa8, 0x14, 0xab, 0x60, 0x44, 0x52, 0xdf, 0x9d, 0x98, 0x3c, 0xa9,
-	0xef, 0x69, 0xb2, 0x2d, 0x8e, 0xd4, 0xdc, 0xdc, 0x52, 0xf6, 0x48, 0xcd, 0xe5, 0x96, 0xf2, 0xc6,
-	0x77, 0x0a, 0x7f, 0x5c, 0x93, 0xfc, 0xb8, 0x5b, 0x2b, 0x00, 0x24, 0x4a, 0x57, 0xe1, 0x25, 0x9e,
-	0xa0, 0xb0, 0x3e, 0x68, 0xb3, 0x3e, 0x77, 0x9a, 0x36, 0xf6, 0x49, 0xcf, 0x83, 0x8e, 0x6c, 0xdc,
-	0x92, 0x20, 0xef, 0x4b, 0xaa, 0x76, 0x3e, 0x2e, 0x85, 0x0c, 0xe7, 0x47, 0x59, 0xd6, 0x87, 0xd9,
-	0x50, 0x79, 0x97, 0x45, 0x47, 0xe3, 0x57, 0x05, 0xcc, 0x37, 0x88, 0xcb, 0xb2, 0xa8, 0x5d, 0x05,
-	0x59, 0x02, 0x7d, 0x07, 0x9e, 0xde, 0xc3, 0x12, 0x77, 0x7a, 0x07, 0xdf, 0x06, 0xf3, 0x38, 0x80,
-	0x3e, 0xf2, 0x5d, 0xbd, 0xc0, 0x3b, 0x72, 0x23, 0x25, 0x05, 0xb7, 0x6d, 0x1b, 0xf7, 0x7c, 0xfa,
-	0x50, 0x00, 0xa3, 0x4a, 0x90, 0x72, 0xf5, 0x2d, 0x16, 0x78, 0x79, 0x21, 0x0b, 0xbb, 0x9e, 0x16,
-	0x76, 0x66, 0xff, 0x91, 0x9a, 0xcb, 0x2c, 0x15, 0x8c, 0xff, 0xf1, 0xf1, 0xc4, 0x08, 0x71, 0x7c,
-	0xcf, 0x83, 0xac, 0xe5, 0xb1, 0x2b, 0xe4, 0x2c, 0x94, 0x27, 0xe3, 0x95, 0x02, 0x16, 0x1a, 0xc4,
-	0x7d, 0x84, 0x09, 0xdd, 0x63, 0xab, 0xc3, 0x07, 0x1a, 0x63, 0xb7, 0xe2, 0xeb, 0xdf, 0x65, 0x9b,
-	0x91, 0x32, 0xf5, 0xea, 0x44, 0xe1, 0xad, 0xa5, 0x45, 0x20, 0x72, 0xc2, 0x38, 0x02, 0xe7, 0x12,
-	0xc7, 0x38, 0x06, 0xd7, 0xe4, 0x42, 0xa5, 0x9c, 0x66, 0x82, 0x08, 0x3f, 0x07, 0x1b, 0x3f, 0x8a,
-	0x7d, 0x96, 0x0f, 0x10, 0x39, 0x3f, 0xde, 0xa3, 0x4a, 0x86, 0x03, 0x4a, 0x6c, 0xb2, 0xef, 0x32,
-	0xa0, 0xea, 0x57, 0xc7, 0xd2, 0x9f, 0xda, 0x75, 0x49, 0x03, 0x0d, 0xc2, 0x1b, 0x2d, 0x49, 0x8a,
-	0x83, 0xb0, 0x01, 0x0a, 0x9e, 0x20, 0x89, 0xe7, 0x4d, 0xb4, 0xda, 0x82, 0xa4, 0xf1, 0x95, 0xed,
-	0x06, 0xc8, 0x12, 0x6a, 0xd1, 0x9e, 0x58, 0xbb, 0x4b, 0x93, 0xc6, 0x4a, 0x9d, 0xc7, 0x1c, 0x64,
-	0x4a, 0xb0, 0xf1, 0x8b, 0x22, 0xf7, 0x63, 0x1b, 0xa2, 0x3e, 0xe4, 0xaf, 0xb2, 0xf3, 0x1e, 0xa1,
-	0x4a, 0xbe, 0xdb, 0xb3, 0x63, 0xef, 0xf6, 0x1a, 0xc8, 0xe3, 0xe8, 0xa1, 0x97, 0xef, 0xe0, 0x90,
-	0xc0, 0x36, 0xb6, 0x80, 0x8d, 0x61, 0xb9, 0xe8, 0x8a, 0x43, 0x7d, 0x67, 0x2c, 0x7a, 0x53, 0xd6,
-	0xc2, 0x84, 0xd1, 0x46, 0x4b, 0xae, 0x85, 0x09, 0xda, 0xbb, 0xc4, 0x6f, 0x13, 0x14, 0xa3, 0x55,
-	0x77, 0xd8, 0x0f, 0xaa, 0x59, 0x90, 0x44, 0xde, 0x11, 0xbb, 0xbf, 0x67, 0x41, 0xa6, 0x41, 0x5c,
-	0xed, 0x31, 0x28, 0x8c, 0x7c, 0x2b, 0x19, 0x29, 0xd3, 0x61, 0xec, 0x8b, 0xa4, 0xbc, 0x7d, 0x3a,
-	0x26, 0xb6, 0xd7, 0x02, 0xc5, 0xd1, 0x2f, 0x96, 0xcd, 0x74, 0xe1, 0x11, 0x50, 0xf9, 0xff, 0x67,
-	0x00, 0xc5, 0x57, 0xb8, 0x60, 0x71, 0x7c, 0xf7, 0xfd, 0x77, 0xba, 0xfc, 0x18, 0xac, 0x7c, 0xe5,
-	0x4c, 0xb0, 0xf8, 0xa2, 0xc7, 0xa0, 0x30, 0xb2, 0x73, 0x4d, 0x89, 0x55, 0x12, 0x33, 0x2d, 0x56,
-	0xa9, 0x8f, 0xd0, 0x01, 0x50, 0xf9, 0x2b, 0x50, 0x4e, 0x97, 0x61, 0xbc, 0xb2, 0x31, 0x9d, 0x17,
-	0xeb, 0x71, 0x40, 0x69, 0x6c, 0x93, 0xbe, 0x94, 0x2e, 0x35, 0x8a, 0x2a, 0x5f, 0x3e, 0x0b, 0x2a,
-	0xbe, 0xc5, 0x04, 0xb9, 0x78, 0x6c, 0x57, 0xd2, 0x25, 0x23, 0x7e, 0xf9, 0x3f, 0x7f, 0xcf, 0x4f,
-	0x46, 0x78, 0x64, 0xd2, 0x4d, 0xf1, 0x36, 0x89, 0x99, 0x16, 0xe1, 0xd4, 0xe9, 0xc3, 0xab, 0x31,
-	0x39, 0x1f, 0xa6, 0x56, 0x63, 0x02, 0x34, 0xbd, 0x1a, 0x53, 0x1a, 0xb4, 0x3c, 0xf7, 0x15, 0x7b,
-	0x3b, 0xf6, 0x0e, 0x5e, 0xbc, 0xae, 0x28, 0x2f, 0x5f, 0x57, 0x94, 0x3f, 0x5f, 0x57, 0x94, 0x6f,
-	0xdf, 0x54, 0x66, 0x5e, 0xbe, 0xa9, 0xcc, 0xfc, 0xf6, 0xa6, 0x32, 0xf3, 0xf9, 0x65, 0x17, 0xd1,
-	0x4e, 0xaf, 0x55, 0xb5, 0xb1, 0x57, 0xe3, 0x7a, 0xaf, 0xb0, 0x1d, 0xaa, 0x36, 0x31, 0x16, 0xf8,
-	0xb8, 0x6b, 0x65, 0xf9, 0xbf, 0x35, 0xae, 0xfd, 0x15, 0x00, 0x00, 0xff, 0xff, 0xfb, 0xc8, 0x0b,
-	0x0d, 0x08, 0x12, 0x00, 0x00,
+	// 1891 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xb4, 0x58, 0x4f, 0x6f, 0x1b, 0xc7,
+	0x15, 0xf7, 0x8a, 0x14, 0x25, 0x3e, 0x51, 0x92, 0xb5, 0x51, 0xed, 0x35, 0xa1, 0x32, 0xd4, 0xda,
+	0x49, 0x65, 0x25, 0x26, 0x2d, 0x3b, 0x36, 0x52, 0x26, 0x28, 0x60, 0xd9, 0x16, 0x6c, 0x27, 0x84,
+	0x8d, 0x15, 0xda, 0x02, 0x3d, 0x84, 0x58, 0xee, 0x8e, 0x96, 0xd3, 0x70, 0x77, 0xb6, 0x3b, 0x43,
+	0x5a, 0xec, 0xa5, 0x45, 0x8f, 0x3d, 0xf5, 0xd0, 0x4f, 0xd0, 0x53, 0xd1, 0x93, 0xd1, 0xe6, 0xd8,
+	0x53, 0x2e, 0xcd, 0xad, 0x46, 0x80, 0x02, 0x3d, 0x15, 0x85, 0x7d, 0xf0, 0x57, 0xe8, 0xb1, 0x98,
+	0x3f, 0xbb, 0x5c, 0x2e, 0x77, 0x2d, 0xc9, 0x89, 0x2f, 0x82, 0xe6, 0xbd, 0xdf, 0x7b, 0xf3, 0xfe,
+	0xcf, 0x5b, 0x42, 0x9d, 0x0e, 0x47, 0x74, 0xd0, 0x1e, 0xdb, 0x43, 0xec, 0xe2, 0x91, 0xdf, 0x1e,
+	0xef, 0xb5, 0xd9, 0x71, 0x2b, 0x8c, 0x08, 0x23, 0xfa, 0x86, 0xe0, 0xb5, 0x62, 0x5e, 0x6b, 0xbc,
+	0x57, 0xdf, 0xb0, 0x7d, 0x1c, 0x90, 0xb6, 0xf8, 0x2b, 0x51, 0xf5, 0x8b, 0x0e, 0xa1, 0x3e, 0xa1,
+	0x6d, 0x9f, 0x7a, 0x5c, 0xda, 0xa7, 0x9e, 0x62, 0x5c, 0x92, 0x8c, 0x9e, 0x38, 0xb5, 0xe5, 0x41,
+	0xb1, 0x36, 0x3d, 0xe2, 0x11, 0x49, 0xe7, 0xff, 0x29, 0x6a, 0x43, 0x69, 0xea, 0xdb, 0x14, 0xb5,
+	0xc7, 0x7b, 0x7d, 0xc4, 0xec, 0xbd, 0xb6, 0x43, 0x70, 0xa0, 0xf8, 0x57, 0xa4, 0xad, 0xb6, 0xe3,
+	0xa0, 0x90, 0xd9, 0x81, 0xc3, 0x41, 0xa9, 0x53, 0xac, 0x65, 0xde, 0xa3, 0xd0, 0x8e, 0x6c, 0x3f,
+	0xbe, 0x5b, 0x79, 0xcc, 0x26, 0x21, 0xa2, 0xc2, 0x5d, 0xfe, 0x8f, 0xe2, 0x35, 0xe7, 0x65, 0x13,
+	0xef, 0x05, 0xc2, 0xfc, 0xbb, 0x06, 0xeb, 0x5d, 0xea, 0xfd, 0x34, 0x74, 0x6d, 0x86, 0x9e, 0x08,
+	0xbd, 0xfa, 0x6d, 0xa8, 0xda, 0x23, 0x36, 0x20, 0x11, 0x66, 0x13, 0x43, 0x6b, 0x6a, 0x3b, 0xd5,
+	0x7d, 0xe3, 0xdb, 0xaf, 0xae, 0x6d, 0x2a, 0x97, 0xef, 0xb8, 0x6e, 0x84, 0x28, 0x3d, 0x64, 0x11,
+	0x0e, 0x3c, 0x6b, 0x0a, 0xd5, 0x3f, 0x85, 0x8a, 0xb4, 0xcc, 0x58, 0x68, 0x6a, 0x3b, 0x2b, 0x37,
+	0x2e, 0xb5, 0xe6, 0x02, 0xde, 0x92, 0x57, 0xec, 0x57, 0xbf, 0xf9, 0xcf, 0xbb, 0xe7, 0xfe, 0xfc,
+	0xea, 0xd9, 0xae, 0x66, 0x29, 0x99, 0xce, 0xcd, 0xdf, 0xbd, 0x7a, 0xb6, 0x3b, 0xd5, 0xf6, 0xfb,
+	0x57, 0xcf, 0x76, 0x95, 0xf9, 0xc7, 0x53, 0x07, 0x32, 0xa6, 0x9a, 0x97, 0xe0, 0x62, 0x86, 0x64,
+	0x21, 0x1a, 0x92, 0x80, 0x22, 0xf3, 0x79, 0x09, 0xce, 0x77, 0xa9, 0x67, 0x21, 0x0f, 0x53, 0x86,
+	0xa2, 0xbb, 0x03, 0x3c, 0x74, 0xf5, 0x8f, 0x60, 0x99, 0x84, 0x28, 0xb2, 0x19, 0x89, 0x4e, 0xf4,
+	0x2c, 0x41, 0xea, 0x97, 0x61, 0x75, 0x8c, 0x22, 0x7c, 0x34, 0xc1, 0x81, 0xd7, 0xfb, 0x12, 0x4d,
+	0x84, 0x7f, 0x35, 0xab, 0x96, 0x10, 0x3f, 0x43, 0x13, 0xfd, 0x63, 0x28, 0xf7, 0x49, 0xe0, 0x1a,
+	0x25, 0xe5, 0xbb, 0xd2, 0xc9, 0x93, 0xdf, 0x52, 0xc9, 0x6f, 0xdd, 0x25, 0x38, 0x48, 0xfb, 0x2e,
+	0x24, 0xf4, 0x16, 0xbc, 0xe3, 0xa1, 0x00, 0x51, 0x4c, 0x7b, 0x43, 0xe4, 0x7a, 0x28, 0xea, 0x45,
+	0x84, 0x30, 0xa3, 0x2c, 0x2e, 0xd9, 0x50, 0xac, 0xcf, 0x05, 0xc7, 0x22, 0x84, 0xa5, 0xf1, 0x64,
+	0xc4, 0xfa, 0xe4, 0x58, 0xe2, 0x17, 0x67, 0xf0, 0x8f, 0x05, 0x47, 0xe0, 0x77, 0x61, 0x23, 0x76,
+	0x85, 0x5b, 0xdf, 0x1b, 0xd8, 0x74, 0x60, 0x54, 0x04, 0x7a, 0x3d, 0x66, 0x7c, 0x86, 0x26, 0x0f,
+	0x6c, 0x3a, 0xd0, 0xaf, 0xc3, 0x66, 0xac, 0x3b, 0x42, 0x0e, 0xc2, 0x21, 0x93, 0xca, 0x97, 0x04,
+	0x5c, 0x57, 0x3c, 0x4b, 0xb2, 0x84, 0xf6, 0x8f, 0xe0, 0x02, 0x8b, 0xec, 0x80, 0x1e, 0xa1, 0xa8,
+	0x37, 0x1b, 0xa5, 0x65, 0x21, 0xb3, 0x19, 0x73, 0x7f, 0x96, 0x8a, 0x96, 0xcc, 0x76, 0x12, 0x61,
+	0x9e, 0xec, 0xed, 0xbc, 0x64, 0xcf, 0x64, 0xcf, 0xbc, 0x07, 0x46, 0x96, 0x16, 0xa7, 0x5b, 0xdf,
+	0x84, 0x45, 0x1c, 0xb8, 0xe8, 0x58, 0xa4, 0x75, 0xd5, 0x92, 0x07, 0x5d, 0x87, 0x72, 0x68, 0xb3,
+	0x81, 0xb1, 0xd0, 0x2c, 0xed, 0xac, 0x5a, 0xe2, 0x7f, 0xf3, 0x4f, 0x1a, 0xe8, 0x5d, 0xea, 0xdd,
+	0x43, 0xd1, 0xf7, 0x50, 0x1a, 0xef, 0xc2, 0x8a, 0xc3, 0xc5, 0x7b, 0xf2, 0xf2, 0x05, 0x71, 0x39,
+	0x08, 0xd2, 0x43, 0x4e, 0xe9, 0xdc, 0x9a, 0x73, 0xf4, 0x72, 0x9e, 0xa3, 0x19, 0x6b, 0xcc, 0x2d,
+	0xa8, 0xcf, 0x53, 0x93, 0xda, 0xfe, 0x9b, 0x06, 0x1b, 0x5d, 0xea, 0x1d, 0x90, 0xc8, 0x41, 0x8f,
+	0x85, 0x6a, 0x4c, 0x02, 0xde, 0xb7, 0x2e, 0x0a, 0x09, 0xc5, 0xa7, 0x71, 0x61, 0x0a, 0x3d, 0xd1,
+	0x07, 0x7d, 0x0d, 0x16, 0x48, 0x28, 0x0a, 0xbb, 0x66, 0x2d, 0x90, 0x50, 0xfa, 0x34, 0x55, 0xc0,
+	0x9d, 0x32, 0xf3, 0x9c, 0x9a, 0xb5, 0xcf, 0x1c, 0xc3, 0xa5, 0x39, 0x62, 0x92, 0xbf, 0x3a, 0x2c,
+	0x53, 0xf4, 0xab, 0x11, 0x0a, 0x1c, 0x24, 0x6c, 0x2f, 0x5b, 0xc9, 0x99, 0xf3, 0x5c, 0x64, 0xbb,
+	0x43, 0x1c, 0x20, 0x61, 0x5d, 0xd9, 0x4a, 0xce, 0xfa, 0x36, 0xd4, 0x42, 0x7b, 0x32, 0x24, 0xb6,
+	0x2b, 0xeb, 0x5a, 0x5a, 0xb9, 0xa2, 0x68, 0xbc, 0xa6, 0xcd, 0xaf, 0x2a, 0x62, 0xc6, 0x1d, 0x8e,
+	0xfa, 0x3e, 0x66, 0x72, 0x56, 0xbc, 0xa5, 0x6c, 0xeb, 0x3f, 0x82, 0xf5, 0x30, 0x42, 0xe3, 0x9e,
+	0x43, 0x7c, 0x1f, 0x33, 0x1f, 0x05, 0x4c, 0x19, 0xb4, 0xc6, 0xc9, 0x77, 0x13, 0xaa, 0xde, 0x85,
+	0xb5, 0x00, 0x3d, 0x4d, 0xe3, 0xca, 0x62, 0x6e, 0x34, 0xd5, 0xcc, 0x94, 0x53, 0x7c, 0xcc, 0x47,
+	0x46, 0x8c, 0x38, 0xc0, 0x68, 0xe8, 0xd2, 0xfd, 0x32, 0x1f, 0x1f, 0xd6, 0x6a, 0x80, 0x9e, 0xa6,
+	0xd4, 0x3d, 0x80, 0x55, 0x1c, 0xf0, 0x49, 0x80, 0x02, 0x16, 0x61, 0x44, 0x8d, 0x95, 0x66, 0x69,
+	0x67, 0xe5, 0xc6, 0x0f, 0x73, 0x26, 0xf0, 0x43, 0x8e, 0xbb, 0x1f, 0xb0, 0x68, 0xa2, 0x54, 0xd5,
+	0x70, 0x4c, 0xc1, 0x88, 0xea, 0x0f, 0xa0, 0x3a, 0xc0, 0x94, 0x11, 0x2f, 0xb2, 0x7d, 0xa3, 0x22,
+	0xb4, 0x5c, 0x51, 0x5a, 0x52, 0x4f, 0xd3, 0x78, 0xaf, 0xf5, 0x20, 0x46, 0xed, 0x8f, 0x9c, 0x2f,
+	0x11, 0x53, 0xca, 0xa6, 0xc2, 0xba, 0x01, 0x4b, 0x74, 0xd4, 0x67, 0x11, 0x42, 0x62, 0x7a, 0x94,
+	0xad, 0xf8, 0xa8, 0x7f, 0x02, 0x95, 0x88, 0x8c, 0x18, 0x72, 0x8d, 0xea, 0x8c, 0x99, 0x89, 0xd3,
+	0x96, 0xe0, 0x76, 0x11, 0xa5, 0xb6, 0x87, 0x94, 0x66, 0x25, 0xa2, 0x6f, 0x41, 0xf5, 0x88, 0x44,
+	0x4f, 0xed, 0xc8, 0x45, 0xae, 0x01, 0xcd, 0xd2, 0x4e, 0xcd, 0x9a, 0x12, 0xf4, 0x8f, 0x61, 0x11,
+	0x1d, 0x63, 0x46, 0x8d, 0x9a, 0xd0, 0xbc, 0x95, 0x13, 0x80, 0xfb, 0xc7, 0x98, 0x3d, 0x89, 0x08,
+	0x39, 0x52, 0x8a, 0xa5, 0x80, 0xfe, 0x13, 0x58, 0xea, 0xdb, 0xcc, 0x19, 0x20, 0x6a, 0xac, 0x0a,
+	0xd9, 0x46, 0x8e, 0xac, 0x9c, 0xc2, 0xfb, 0x1c, 0xa7, 0xa4, 0x63, 0x21, 0xbd, 0x03, 0x8b, 0x94,
+	0xa1, 0x90, 0x1a, 0x6b, 0x85, 0xd2, 0x87, 0xd2, 0xff, 0x43, 0x86, 0xc2, 0xf8, 0x6e, 0x21, 0xa2,
+	0x1f, 0xc2, 0xfa, 0x11, 0x0e, 0xec, 0x21, 0xfe, 0x35, 0x72, 0x7b, 0x3e, 0x19, 0x23, 0x6a, 0xac,
+	0xcf, 0x84, 0x3e, 0xad, 0xe5, 0x20, 0x46, 0x7e, 0x8e, 0xec, 0xa3, 0x2e, 0x19, 0xc7, 0x01, 0x5a,
+	0x4b, 0x54, 0x70, 0x22, 0xed, 0xdc, 0x98, 0x9b, 0x3c, 0xb9, 0xef, 0x69, 0xba, 0x2d, 0x1e, 0x95,
+	0x97, 0x17, 0xcf, 0x57, 0x1e, 0x95, 0x97, 0x97, 0xcf, 0x57, 0xcd, 0x3f, 0x6a, 0xe2, 0x71, 0x4d,
+	0xf3, 0x93, 0x6e, 0x6d, 0x00, 0xa4, 0x4a, 0x57, 0x13, 0x25, 0x9e, 0xa2, 0xf0, 0x3e, 0x38, 0xe2,
+	0x7d, 0xee, 0xf6, 0x1c, 0x12, 0xd0, 0x91, 0x8f, 0x5c, 0xd5, 0xb8, 0x6b, 0x92, 0x7c, 0x57, 0x51,
+	0xf5, 0x0b, 0x49, 0x29, 0x94, 0x04, 0x3f, 0xce, 0xb2, 0x31, 0xcd, 0x46, 0x59, 0x74, 0x59, 0x7c,
+	0x34, 0xff, 0xa9, 0xc1, 0x52, 0x97, 0x7a, 0x3c, 0x8b, 0xfa, 0x75, 0xa8, 0x50, 0x14, 0xb8, 0xe8,
+	0xe4, 0x1e, 0x56, 0xb8, 0x93, 0x3b, 0xf8, 0x0e, 0x2c, 0x91, 0x10, 0x05, 0x38, 0xf0, 0x8c, 0x9a,
+	0xe8, 0xc8, 0xed, 0x9c, 0x14, 0xdc, 0x71, 0x1c, 0x32, 0x0a, 0xd8, 0x63, 0x09, 0x8c, 0x2b, 0x41,
+	0xc9, 0x75, 0x76, 0x78, 0xe0, 0xd5, 0x85, 0x3c, 0xec, 0x46, 0x5e, 0xd8, 0xb9, 0xfd, 0x8f, 0xca,
+	0xcb, 0xa5, 0xf3, 0x35, 0xf3, 0xaa, 0x18, 0x4f, 0x9c, 0x90, 0xc4, 0xf7, 0x02, 0x54, 0x6c, 0x9f,
+	0x5f, 0xa1, 0x66, 0xa1, 0x3a, 0x99, 0xdf, 0x6a, 0xb0, 0xd2, 0xa5, 0xde, 0x13, 0x42, 0xd9, 0x3e,
+	0x5f, 0x1d, 0xde, 0xd2, 0x18, 0xfb, 0x34, 0xb9, 0xfe, 0x2c, 0xdb, 0x8c, 0x92, 0xe9, 0xb4, 0xe6,
+	0x0a, 0x6f, 0x2b, 0x2f, 0x02, 0xb1, 0x13, 0xe6, 0x23, 0x78, 0x27, 0x75, 0x4c, 0x62, 0x70, 0x53,
+	0x2d, 0x54, 0xda, 0x49, 0x26, 0xc8, 0xf0, 0x0b, 0xb0, 0xf9, 0x57, 0xb9, 0xcf, 0x8a, 0x01, 0xa2,
+	0xe6, 0xc7, 0x1b, 0x54, 0xc9, 0x74, 0x40, 0xc9, 0x4d, 0xf6, 0x2c, 0x03, 0xaa, 0x73, 0x3d, 0x93,
+	0xfe, 0xdc, 0xae, 0x4b, 0x1b, 0x68, 0x52, 0xd1, 0x68, 0x69, 0x52, 0x12, 0x84, 0x6d, 0xa8, 0xf9,
+	0x92, 0x24, 0x9f, 0x37, 0xd9, 0x6a, 0x2b, 0x8a, 0x26, 0x56, 0xb6, 0x5b, 0x50, 0xa1, 0xcc, 0x66,
+	0x23, 0xb9, 0x76, 0xaf, 0xcd, 0x1b, 0xab, 0x74, 0x1e, 0x0a, 0x90, 0xa5, 0xc0, 0xe6, 0x3f, 0x34,
+	0xb5, 0x1f, 0x3b, 0x08, 0x8f, 0x91, 0x78, 0x95, 0xdd, 0x37, 0x08, 0x55, 0xfa, 0xdd, 0x5e, 0xc8,
+	0xbc, 0xdb, 0x5b, 0x50, 0x25, 0xf1, 0x43, 0xaf, 0xde, 0xc1, 0x29, 0x81, 0x6f, 0x6c, 0x21, 0x1f,
+	0xc3, 0x6a, 0xd1, 0x95, 0x87, 0xce, 0x5e, 0x26, 0x7a, 0x05, 0x6b, 0x61, 0xca, 0x68, 0xb3, 0xaf,
+	0xd6, 0xc2, 0x14, 0xed, 0x2c, 0xf1, 0xbb, 0x0c, 0xab, 0xf1, 0xaa, 0x3b, 0xed, 0x87, 0xb2, 0x55,
+	0x53, 0x44, 0xd1, 0x11, 0xe6, 0xff, 0xe4, 0xd2, 0x28, 0xb4, 0xff, 0x1c, 0xb3, 0x81, 0x1b, 0xd9,
+	0x4f, 0xed, 0x21, 0x5f, 0xb9, 0x22, 0xee, 0x2d, 0x5f, 0xd1, 0x4e, 0x5e, 0xb9, 0x12, 0xe8, 0x99,
+	0x57, 0xae, 0xf4, 0x58, 0x2a, 0xbf, 0xe1, 0x58, 0xba, 0x2d, 0xb6, 0xb6, 0xc4, 0x86, 0xc2, 0x55,
+	0x34, 0xe3, 0xa3, 0xe9, 0x8b, 0x55, 0x34, 0x43, 0xfd, 0xce, 0x7b, 0xdb, 0x45, 0xee, 0x50, 0x7a,
+	0x65, 0xab, 0x90, 0x50, 0x6c, 0x6b, 0x5f, 0x2f, 0x88, 0x74, 0x3e, 0x89, 0x48, 0x9c, 0xcc, 0x54,
+	0xbc, 0xdf, 0xc2, 0xc0, 0x4f, 0x3b, 0x50, 0xca, 0x38, 0x70, 0x0f, 0xaa, 0x38, 0x70, 0x86, 0x23,
+	0xca, 0x0b, 0x58, 0xc6, 0xfd, 0xfd, 0x9c, 0xb8, 0x4f, 0x0d, 0x7c, 0x18, 0xa3, 0xad, 0xa9, 0xa0,
+	0x7e, 0x1b, 0x16, 0x03, 0xd2, 0x23, 0xa1, 0xf8, 0x42, 0x3b, 0x4d, 0xe6, 0xac, 0x72, 0x40, 0x1e,
+	0x87, 0x9d, 0x1f, 0x67, 0x5a, 0xe1, 0x6a, 0xee, 0x14, 0xcd, 0x8b, 0x93, 0xf9, 0x17, 0x0d, 0x9a,
+	0x45, 0xcc, 0x24, 0x75, 0x77, 0x92, 0xc1, 0xa1, 0x89, 0xc1, 0x71, 0x35, 0x6f, 0xd9, 0xc8, 0x08,
+	0xcf, 0x0e, 0x91, 0xb9, 0xf6, 0x5a, 0x98, 0x6f, 0xaf, 0x26, 0xd4, 0x84, 0xf7, 0xbd, 0x08, 0xd9,
+	0x54, 0xcd, 0x81, 0xaa, 0x05, 0xdc, 0x43, 0x4b, 0x50, 0xcc, 0x7f, 0x69, 0xa2, 0xc2, 0xee, 0x1f,
+	0x23, 0x67, 0xc4, 0xbe, 0x8f, 0x9c, 0xbf, 0x6e, 0x26, 0xf1, 0x85, 0x03, 0x39, 0x24, 0x72, 0xe3,
+	0xb2, 0x93, 0xa7, 0x82, 0x69, 0xf4, 0x49, 0x26, 0x05, 0x1f, 0xe4, 0x3f, 0xe5, 0xb9, 0x86, 0x9b,
+	0xbf, 0x04, 0xb3, 0x98, 0x7b, 0x96, 0x09, 0xb5, 0x0d, 0x35, 0xf5, 0xa1, 0x9f, 0x1e, 0x50, 0x2b,
+	0x92, 0x26, 0xaa, 0xf8, 0xc6, 0xd7, 0x55, 0x28, 0x75, 0xa9, 0xa7, 0x7f, 0x01, 0xb5, 0x99, 0xdf,
+	0x72, 0xcc, 0x9c, 0x9c, 0x66, 0x7e, 0x31, 0xa9, 0xef, 0x9e, 0x8c, 0x49, 0xac, 0xb5, 0x61, 0x75,
+	0xf6, 0x17, 0x95, 0xcb, 0xf9, 0xc2, 0x33, 0xa0, 0xfa, 0x07, 0xa7, 0x00, 0x25, 0x57, 0x78, 0xb0,
+	0x9e, 0xfd, 0x36, 0x7f, 0x2f, 0x5f, 0x3e, 0x03, 0xab, 0x5f, 0x3b, 0x15, 0x2c, 0xb9, 0xe8, 0x0b,
+	0xa8, 0xcd, 0x7c, 0x13, 0x16, 0xc4, 0x2a, 0x8d, 0x29, 0x8a, 0x55, 0xee, 0x92, 0x7c, 0x00, 0x65,
+	0xb1, 0xa5, 0xd6, 0xf3, 0x65, 0x38, 0xaf, 0x6e, 0x16, 0xf3, 0x12, 0x3d, 0x2e, 0xac, 0x65, 0xbe,
+	0xf4, 0xaf, 0xe4, 0x4b, 0xcd, 0xa2, 0xea, 0x1f, 0x9e, 0x06, 0x95, 0xdc, 0x62, 0xc1, 0x72, 0xb2,
+	0x56, 0x36, 0xf2, 0x25, 0x63, 0x7e, 0xfd, 0xfd, 0xd7, 0xf3, 0xd3, 0x11, 0x9e, 0xd9, 0xc4, 0x0a,
+	0xbc, 0x4d, 0x63, 0x8a, 0x22, 0x9c, 0xbb, 0x1d, 0x89, 0x6a, 0x4c, 0xef, 0x2f, 0x85, 0xd5, 0x98,
+	0x02, 0x15, 0x57, 0x63, 0xde, 0x02, 0xe1, 0xc1, 0x7a, 0xf6, 0xd1, 0x7f, 0xef, 0x35, 0x71, 0x9d,
+	0xc2, 0x8a, 0xaa, 0xb1, 0xe8, 0x21, 0x9d, 0xc0, 0x0f, 0xf2, 0xdf, 0xbc, 0x02, 0x73, 0x73, 0xc1,
+	0xf5, 0x9b, 0x67, 0x00, 0x27, 0x57, 0xff, 0x06, 0x2e, 0x16, 0x0d, 0xdf, 0x6b, 0x45, 0xf5, 0x99,
+	0x0b, 0xaf, 0xdf, 0x3a, 0x13, 0x3c, 0x36, 0xa0, 0xbe, 0xf8, 0x5b, 0xfe, 0x01, 0xb1, 0x7f, 0xf0,
+	0xcd, 0x8b, 0x86, 0xf6, 0xfc, 0x45, 0x43, 0xfb, 0xef, 0x8b, 0x86, 0xf6, 0x87, 0x97, 0x8d, 0x73,
+	0xcf, 0x5f, 0x36, 0xce, 0xfd, 0xfb, 0x65, 0xe3, 0xdc, 0x2f, 0x3e, 0xf4, 0x30, 0x1b, 0x8c, 0xfa,
+	0x2d, 0x87, 0xf8, 0x6d, 0x71, 0xc3, 0x35, 0xfe, 0x21, 0xdd, 0x9e, 0x9b, 0xc6, 0x62, 0xe7, 0xed,
+	0x57, 0xc4, 0x6f, 0xdb, 0x37, 0xff, 0x1f, 0x00, 0x00, 0xff, 0xff, 0x32, 0xa5, 0x55, 0x7d, 0x0d,
+	0x18, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -1378,6 +1826,16 @@ type MsgClient interface {
 	// ReceiveForced mints a forced operation of the parent's queue for this chain, read from the
 	// parent's state by light-client proof (DESIGN §8).
 	ReceiveForced(ctx context.Context, in *MsgReceiveForced, opts ...grpc.CallOption) (*MsgReceiveForcedResponse, error)
+	// ForceWithdrawal queues a withdrawal from a child's ledger, signed by the account's ledger
+	// key, that the child must execute or prove unexecutable before a deadline, or be frozen
+	// (issue 20, the seed's "Trustless exits").
+	ForceWithdrawal(ctx context.Context, in *MsgForceWithdrawal, opts ...grpc.CallOption) (*MsgForceWithdrawalResponse, error)
+	// ProveForcedWithdrawal satisfies a queued forced withdrawal with a proof against an accepted
+	// commitment of the child: its message in the outbox, or the account unable to pay it.
+	ProveForcedWithdrawal(ctx context.Context, in *MsgProveForcedWithdrawal, opts ...grpc.CallOption) (*MsgProveForcedWithdrawalResponse, error)
+	// ExecuteForcedWithdrawal executes, on the child, a forced withdrawal of the parent's queue,
+	// read from the parent's state by light-client proof.
+	ExecuteForcedWithdrawal(ctx context.Context, in *MsgExecuteForcedWithdrawal, opts ...grpc.CallOption) (*MsgExecuteForcedWithdrawalResponse, error)
 }
 
 type msgClient struct {
@@ -1469,6 +1927,33 @@ func (c *msgClient) ReceiveForced(ctx context.Context, in *MsgReceiveForced, opt
 	return out, nil
 }
 
+func (c *msgClient) ForceWithdrawal(ctx context.Context, in *MsgForceWithdrawal, opts ...grpc.CallOption) (*MsgForceWithdrawalResponse, error) {
+	out := new(MsgForceWithdrawalResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Msg/ForceWithdrawal", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ProveForcedWithdrawal(ctx context.Context, in *MsgProveForcedWithdrawal, opts ...grpc.CallOption) (*MsgProveForcedWithdrawalResponse, error) {
+	out := new(MsgProveForcedWithdrawalResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Msg/ProveForcedWithdrawal", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) ExecuteForcedWithdrawal(ctx context.Context, in *MsgExecuteForcedWithdrawal, opts ...grpc.CallOption) (*MsgExecuteForcedWithdrawalResponse, error) {
+	out := new(MsgExecuteForcedWithdrawalResponse)
+	err := c.cc.Invoke(ctx, "/slush.validium.v1.Msg/ExecuteForcedWithdrawal", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
@@ -1490,6 +1975,16 @@ type MsgServer interface {
 	// ReceiveForced mints a forced operation of the parent's queue for this chain, read from the
 	// parent's state by light-client proof (DESIGN §8).
 	ReceiveForced(context.Context, *MsgReceiveForced) (*MsgReceiveForcedResponse, error)
+	// ForceWithdrawal queues a withdrawal from a child's ledger, signed by the account's ledger
+	// key, that the child must execute or prove unexecutable before a deadline, or be frozen
+	// (issue 20, the seed's "Trustless exits").
+	ForceWithdrawal(context.Context, *MsgForceWithdrawal) (*MsgForceWithdrawalResponse, error)
+	// ProveForcedWithdrawal satisfies a queued forced withdrawal with a proof against an accepted
+	// commitment of the child: its message in the outbox, or the account unable to pay it.
+	ProveForcedWithdrawal(context.Context, *MsgProveForcedWithdrawal) (*MsgProveForcedWithdrawalResponse, error)
+	// ExecuteForcedWithdrawal executes, on the child, a forced withdrawal of the parent's queue,
+	// read from the parent's state by light-client proof.
+	ExecuteForcedWithdrawal(context.Context, *MsgExecuteForcedWithdrawal) (*MsgExecuteForcedWithdrawalResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -1522,6 +2017,15 @@ func (*UnimplementedMsgServer) RouteMessage(ctx context.Context, req *MsgRouteMe
 }
 func (*UnimplementedMsgServer) ReceiveForced(ctx context.Context, req *MsgReceiveForced) (*MsgReceiveForcedResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method ReceiveForced not implemented")
+}
+func (*UnimplementedMsgServer) ForceWithdrawal(ctx context.Context, req *MsgForceWithdrawal) (*MsgForceWithdrawalResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ForceWithdrawal not implemented")
+}
+func (*UnimplementedMsgServer) ProveForcedWithdrawal(ctx context.Context, req *MsgProveForcedWithdrawal) (*MsgProveForcedWithdrawalResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ProveForcedWithdrawal not implemented")
+}
+func (*UnimplementedMsgServer) ExecuteForcedWithdrawal(ctx context.Context, req *MsgExecuteForcedWithdrawal) (*MsgExecuteForcedWithdrawalResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method ExecuteForcedWithdrawal not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -1690,6 +2194,60 @@ func _Msg_ReceiveForced_Handler(srv interface{}, ctx context.Context, dec func(i
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_ForceWithdrawal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgForceWithdrawal)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ForceWithdrawal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Msg/ForceWithdrawal",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ForceWithdrawal(ctx, req.(*MsgForceWithdrawal))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ProveForcedWithdrawal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgProveForcedWithdrawal)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ProveForcedWithdrawal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Msg/ProveForcedWithdrawal",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ProveForcedWithdrawal(ctx, req.(*MsgProveForcedWithdrawal))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_ExecuteForcedWithdrawal_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgExecuteForcedWithdrawal)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).ExecuteForcedWithdrawal(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.validium.v1.Msg/ExecuteForcedWithdrawal",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).ExecuteForcedWithdrawal(ctx, req.(*MsgExecuteForcedWithdrawal))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.validium.v1.Msg",
@@ -1730,6 +2288,18 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "ReceiveForced",
 			Handler:    _Msg_ReceiveForced_Handler,
+		},
+		{
+			MethodName: "ForceWithdrawal",
+			Handler:    _Msg_ForceWithdrawal_Handler,
+		},
+		{
+			MethodName: "ProveForcedWithdrawal",
+			Handler:    _Msg_ProveForcedWithdrawal_Handler,
+		},
+		{
+			MethodName: "ExecuteForcedWithdrawal",
+			Handler:    _Msg_ExecuteForcedWithdrawal_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -2586,6 +3156,288 @@ func (m *MsgReceiveForcedResponse) MarshalToSizedBuffer(dAtA []byte) (int, error
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgForceWithdrawal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgForceWithdrawal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgForceWithdrawal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	{
+		size, err := m.Opening.MarshalToSizedBuffer(dAtA[:i])
+		if err != nil {
+			return 0, err
+		}
+		i -= size
+		i = encodeVarintTx(dAtA, i, uint64(size))
+	}
+	i--
+	dAtA[i] = 0x22
+	if len(m.Op) > 0 {
+		i -= len(m.Op)
+		copy(dAtA[i:], m.Op)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Op)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Requester) > 0 {
+		i -= len(m.Requester)
+		copy(dAtA[i:], m.Requester)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Requester)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgForceWithdrawalResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgForceWithdrawalResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgForceWithdrawalResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.OpHash) > 0 {
+		i -= len(m.OpHash)
+		copy(dAtA[i:], m.OpHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.OpHash)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Deadline != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Deadline))
+		i--
+		dAtA[i] = 0x10
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgProveForcedWithdrawal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgProveForcedWithdrawal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgProveForcedWithdrawal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.NoOp != nil {
+		{
+			size, err := m.NoOp.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x2a
+	}
+	if m.Inclusion != nil {
+		{
+			size, err := m.Inclusion.MarshalToSizedBuffer(dAtA[:i])
+			if err != nil {
+				return 0, err
+			}
+			i -= size
+			i = encodeVarintTx(dAtA, i, uint64(size))
+		}
+		i--
+		dAtA[i] = 0x22
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x18
+	}
+	if m.ChildIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.ChildIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgProveForcedWithdrawalResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgProveForcedWithdrawalResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgProveForcedWithdrawalResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NoOpReason) > 0 {
+		i -= len(m.NoOpReason)
+		copy(dAtA[i:], m.NoOpReason)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.NoOpReason)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if m.Status != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Status))
+		i--
+		dAtA[i] = 0x8
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgExecuteForcedWithdrawal) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgExecuteForcedWithdrawal) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgExecuteForcedWithdrawal) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Proof) > 0 {
+		i -= len(m.Proof)
+		copy(dAtA[i:], m.Proof)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Proof)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.Record) > 0 {
+		i -= len(m.Record)
+		copy(dAtA[i:], m.Record)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Record)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if m.Sequence != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.Sequence))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.Sender) > 0 {
+		i -= len(m.Sender)
+		copy(dAtA[i:], m.Sender)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Sender)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgExecuteForcedWithdrawalResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgExecuteForcedWithdrawalResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgExecuteForcedWithdrawalResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.OutboxIndex != 0 {
+		i = encodeVarintTx(dAtA, i, uint64(m.OutboxIndex))
+		i--
+		dAtA[i] = 0x10
+	}
+	if len(m.MessageHash) > 0 {
+		i -= len(m.MessageHash)
+		copy(dAtA[i:], m.MessageHash)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.MessageHash)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -2964,6 +3816,134 @@ func (m *MsgReceiveForcedResponse) Size() (n int) {
 	}
 	if m.ReceiptIndex != 0 {
 		n += 1 + sovTx(uint64(m.ReceiptIndex))
+	}
+	return n
+}
+
+func (m *MsgForceWithdrawal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Requester)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ChildIndex != 0 {
+		n += 1 + sovTx(uint64(m.ChildIndex))
+	}
+	l = len(m.Op)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = m.Opening.Size()
+	n += 1 + l + sovTx(uint64(l))
+	return n
+}
+
+func (m *MsgForceWithdrawalResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Sequence != 0 {
+		n += 1 + sovTx(uint64(m.Sequence))
+	}
+	if m.Deadline != 0 {
+		n += 1 + sovTx(uint64(m.Deadline))
+	}
+	l = len(m.OpHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgProveForcedWithdrawal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.ChildIndex != 0 {
+		n += 1 + sovTx(uint64(m.ChildIndex))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovTx(uint64(m.Sequence))
+	}
+	if m.Inclusion != nil {
+		l = m.Inclusion.Size()
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.NoOp != nil {
+		l = m.NoOp.Size()
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgProveForcedWithdrawalResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if m.Status != 0 {
+		n += 1 + sovTx(uint64(m.Status))
+	}
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.NoOpReason)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgExecuteForcedWithdrawal) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Sender)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.Sequence != 0 {
+		n += 1 + sovTx(uint64(m.Sequence))
+	}
+	l = len(m.Record)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Proof)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgExecuteForcedWithdrawalResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.MessageHash)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if m.OutboxIndex != 0 {
+		n += 1 + sovTx(uint64(m.OutboxIndex))
 	}
 	return n
 }
@@ -5494,6 +6474,895 @@ func (m *MsgReceiveForcedResponse) Unmarshal(dAtA []byte) error {
 				b := dAtA[iNdEx]
 				iNdEx++
 				m.ReceiptIndex |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgForceWithdrawal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgForceWithdrawal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgForceWithdrawal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Requester", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Requester = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Op", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Op = append(m.Op[:0], dAtA[iNdEx:postIndex]...)
+			if m.Op == nil {
+				m.Op = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Opening", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if err := m.Opening.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgForceWithdrawalResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgForceWithdrawalResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgForceWithdrawalResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Deadline", wireType)
+			}
+			m.Deadline = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Deadline |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OpHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.OpHash = append(m.OpHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.OpHash == nil {
+				m.OpHash = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgProveForcedWithdrawal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgProveForcedWithdrawal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgProveForcedWithdrawal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ChildIndex", wireType)
+			}
+			m.ChildIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.ChildIndex |= uint32(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Inclusion", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.Inclusion == nil {
+				m.Inclusion = &WithdrawalInclusion{}
+			}
+			if err := m.Inclusion.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		case 5:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NoOp", wireType)
+			}
+			var msglen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				msglen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if msglen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + msglen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			if m.NoOp == nil {
+				m.NoOp = &AccountOpening{}
+			}
+			if err := m.NoOp.Unmarshal(dAtA[iNdEx:postIndex]); err != nil {
+				return err
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgProveForcedWithdrawalResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgProveForcedWithdrawalResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgProveForcedWithdrawalResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Status", wireType)
+			}
+			m.Status = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Status |= ForcedWithdrawalStatus(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NoOpReason", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NoOpReason = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgExecuteForcedWithdrawal) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgExecuteForcedWithdrawal: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgExecuteForcedWithdrawal: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sender", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Sender = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Sequence", wireType)
+			}
+			m.Sequence = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.Sequence |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Record", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Record = append(m.Record[:0], dAtA[iNdEx:postIndex]...)
+			if m.Record == nil {
+				m.Record = []byte{}
+			}
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Proof", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Proof = append(m.Proof[:0], dAtA[iNdEx:postIndex]...)
+			if m.Proof == nil {
+				m.Proof = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgExecuteForcedWithdrawalResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgExecuteForcedWithdrawalResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgExecuteForcedWithdrawalResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field MessageHash", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.MessageHash = append(m.MessageHash[:0], dAtA[iNdEx:postIndex]...)
+			if m.MessageHash == nil {
+				m.MessageHash = []byte{}
+			}
+			iNdEx = postIndex
+		case 2:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field OutboxIndex", wireType)
+			}
+			m.OutboxIndex = 0
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				m.OutboxIndex |= uint64(b&0x7F) << shift
 				if b < 0x80 {
 					break
 				}
