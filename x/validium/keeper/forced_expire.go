@@ -14,22 +14,7 @@ import (
 // entries, oldest deadline first; an entry is dropped from the deadline index once its child
 // is frozen (the operation itself stays queued for exits), so later blocks continue.
 func (k Keeper) ExpireForcedOps(ctx context.Context) error {
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return err
-	}
-	rootHeight, err := k.tree.RootHeight(ctx)
-	if err != nil {
-		return err
-	}
-	// deadlines strictly below the current root height have passed
-	rng := new(collections.Range[collections.Triple[uint64, uint32, uint64]]).
-		EndExclusive(collections.Join3(rootHeight, uint32(0), uint64(0)))
-	var expired []collections.Triple[uint64, uint32, uint64]
-	err = k.ForcedDeadlines.Walk(ctx, rng, func(key collections.Triple[uint64, uint32, uint64]) (bool, error) {
-		expired = append(expired, key)
-		return len(expired) >= int(params.MaxForcedOpsPerBlock), nil
-	})
+	expired, err := k.passedDeadlines(ctx, k.ForcedDeadlines)
 	if err != nil {
 		return err
 	}
@@ -43,4 +28,27 @@ func (k Keeper) ExpireForcedOps(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// passedDeadlines lists the entries of a deadline index (root height, child, sequence) whose
+// deadline lies strictly below the current root height, oldest first and at most
+// params.max_forced_ops_per_block of them: the bounded work of one block's expiry.
+func (k Keeper) passedDeadlines(ctx context.Context, index collections.KeySet[collections.Triple[uint64, uint32, uint64]],
+) ([]collections.Triple[uint64, uint32, uint64], error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rootHeight, err := k.tree.RootHeight(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rng := new(collections.Range[collections.Triple[uint64, uint32, uint64]]).
+		EndExclusive(collections.Join3(rootHeight, uint32(0), uint64(0)))
+	var expired []collections.Triple[uint64, uint32, uint64]
+	err = index.Walk(ctx, rng, func(key collections.Triple[uint64, uint32, uint64]) (bool, error) {
+		expired = append(expired, key)
+		return len(expired) >= int(params.MaxForcedOpsPerBlock), nil
+	})
+	return expired, err
 }

@@ -17,22 +17,7 @@ import (
 // params.max_forced_ops_per_block deadline entries, oldest deadline first; each is marked EXPIRED
 // and leaves the deadline index, so later blocks continue.
 func (k Keeper) ExpireForcedWithdrawals(ctx context.Context) error {
-	params, err := k.Params.Get(ctx)
-	if err != nil {
-		return err
-	}
-	rootHeight, err := k.tree.RootHeight(ctx)
-	if err != nil {
-		return err
-	}
-	// deadlines strictly below the current root height have passed
-	rng := new(collections.Range[collections.Triple[uint64, uint32, uint64]]).
-		EndExclusive(collections.Join3(rootHeight, uint32(0), uint64(0)))
-	var expired []collections.Triple[uint64, uint32, uint64]
-	err = k.WithdrawalDeadlines.Walk(ctx, rng, func(key collections.Triple[uint64, uint32, uint64]) (bool, error) {
-		expired = append(expired, key)
-		return len(expired) >= int(params.MaxForcedOpsPerBlock), nil
-	})
+	expired, err := k.passedDeadlines(ctx, k.WithdrawalDeadlines)
 	if err != nil {
 		return err
 	}
