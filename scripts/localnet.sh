@@ -27,6 +27,8 @@
 #   scripts/localnet.sh stop PATH --validator K [--kill] / start PATH --validator K
 #                                          stop / start validator K of a chain (K = all: every one)
 #   scripts/localnet.sh validators PATH    list a chain's validator processes and the comet set
+#   scripts/localnet.sh add-validator PATH add a validator to a running chain by a staking tx
+#                                          (the steps: below); it runs until down, restarts by up
 #   scripts/localnet.sh relayer-stop [--kill] / relayer-start / relayer-restart
 #   scripts/localnet.sh withhold PATH      the relayer stops serving PATH's children: every chain
 #                                          below PATH leaves tree.toml (a parent withholding data,
@@ -55,8 +57,8 @@
 # proves; relayer default 20).
 #
 # The relayer, status, the demo and e2e talk to validator 0 of every chain only (its home and
-# ports are the same whatever N). Adding a validator to a running chain by a staking tx (not
-# scripted yet): init a new home with the chain's chain-id, copy validator 0's
+# ports are the same whatever N). Adding a validator to a running chain by a staking tx
+# (`add-validator PATH` does this, as the next validator k): init a new home with the chain's chain-id, copy validator 0's
 # config/genesis.json, set persistent_peers to validator 0's node (`slushchaind comet
 # show-node-id --home <home>`@127.0.0.1:<p2p port>) with allow_duplicate_ip and
 # addr_book_strict = false, start it on free ports, fund a new key of it from the chain's `user`
@@ -102,6 +104,8 @@ home_of() { echo "$net_dir/$(chain_id "$1")"; }
 # vhome_of is validator k's home of a chain: validator 0's is the chain's home.
 vhome_of() { if [ "${2:-0}" = 0 ]; then home_of "$1"; else echo "$(home_of "$1")-v$2"; fi; }
 num_validators() { cat "$validators_file" 2>/dev/null || echo 1; }
+# vcount_of counts a chain's validator homes: N of up, plus those add-validator made.
+vcount_of() { local k=1; while [ -d "$(vhome_of "$1" "$k")" ]; do k=$((k + 1)); done; echo "$k"; }
 # ports of chain index i (SPEC position), validator k (default 0): base+1000k+10i+offset
 rpc_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1)); }
 p2p_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 1)); }
@@ -370,7 +374,7 @@ port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 # start_chain starts every validator of a chain (start_validator: one of them).
 start_chain() { # path
   local k nv
-  nv=$(num_validators)
+  nv=$(vcount_of "$1")
   for ((k = 0; k < nv; k++)); do start_validator "$1" "$k"; done
 }
 
@@ -398,7 +402,7 @@ start_validator() { # path k
 # stop_validators stops validator K of a chain (K = all: every validator, 0 last).
 stop_validators() { # path K [--kill]
   local path=$1 k nv name
-  nv=$(num_validators)
+  nv=$(vcount_of "$path")
   if [ "$2" = all ]; then
     for ((k = nv - 1; k >= 0; k--)); do stop_validators "$path" "$k" "${3:-}"; done
     return 0
@@ -408,16 +412,51 @@ stop_validators() { # path K [--kill]
   stop_pid "$(vhome_of "$path" "$2")/pid" "$name" "${3:-}"
 }
 
+# cmd_add_validator adds a validator to a running chain by a staking tx: a new home (the next
+# k) with the chain's genesis, peered with the running validators, started, its key funded from
+# the chain's `user` key, then `tx staking create-validator` (equal power: 100000000stake).
+cmd_add_validator() { # path
+  local path=$1 i k cid home0 vh peers="" j id addr pk
+  i=$(index_of "$path"); k=$(vcount_of "$path"); cid=$(chain_id "$path"); home0=$(home_of "$path")
+  pid_alive "$home0/pid" || die "$cid validator 0 is not running"
+  [ $((base_port + 1000 * k)) -le 65535 ] || die "validator $k: ports beyond 65535"
+  vh=$(vhome_of "$path" "$k")
+  rm -rf "$vh.init"
+  "$bin" init "$cid-v$k" --chain-id "$cid" --home "$vh.init" --default-denom "$denom" >/dev/null 2>&1
+  "$bin" keys add validator --keyring-backend test --home "$vh.init" >/dev/null 2>&1
+  cp "$home0/config/genesis.json" "$home0/config/client.toml" "$vh.init/config/"
+  for ((j = 0; j < k; j++)); do
+    id=$("$bin" comet show-node-id --home "$(vhome_of "$path" "$j")")
+    peers="$peers${peers:+,}$id@127.0.0.1:$(p2p_port "$i" "$j")"
+  done
+  sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/; s/^allow_duplicate_ip = .*/allow_duplicate_ip = true/; s/^addr_book_strict = .*/addr_book_strict = false/' "$vh.init/config/config.toml"
+  sed -i "s|^persistent_peers = .*|persistent_peers = \"$peers\"|" "$vh.init/config/config.toml"
+  mv "$vh.init" "$vh"
+  start_validator "$path" "$k"
+  addr=$("$bin" keys show validator -a --keyring-backend test --home "$vh")
+  tx_submit "$(node_of "$path")" "fund validator $k of $cid" "$bin" tx bank send user "$addr" 1000000000$denom \
+    --from user --home "$home0" --keyring-backend test --chain-id "$cid" --node "$(node_of "$path")" >/dev/null ||
+    die "funding validator $k failed"
+  pk=$("$bin" comet show-validator --home "$vh")
+  jq -n --argjson pk "$pk" --arg m "$cid-v$k" --arg a "100000000$denom" \
+    '{pubkey: $pk, amount: $a, moniker: $m, "commission-rate": "0.1", "commission-max-rate": "0.2", "commission-max-change-rate": "0.01", "min-self-delegation": "1"}' \
+    >"$vh/config/create-validator.json"
+  tx_submit "$(node_of "$path")" "create-validator $k on $cid" "$bin" tx staking create-validator "$vh/config/create-validator.json" \
+    --from validator --home "$vh" --keyring-backend test --chain-id "$cid" --node "$(node_of "$path")" --gas 400000 >/dev/null ||
+    die "create-validator failed (validator $k runs as a full node: stop it with 'stop $path --validator $k')"
+  echo "validator $k of $cid bonded (home $vh); a new peer of the others only once they restart (persistent_peers)"
+}
+
 # cmd_validators lists a chain's validator processes and the CometBFT validator set it signs with.
 cmd_validators() { # path
   local path=$1 i k nv home
-  i=$(index_of "$path"); nv=$(num_validators)
+  i=$(index_of "$path"); nv=$(vcount_of "$path")
   for ((k = 0; k < nv; k++)); do
     home=$(vhome_of "$path" "$k")
     printf 'validator %d: %s rpc=tcp://127.0.0.1:%s home=%s\n' "$k" \
       "$(pid_alive "$home/pid" && echo "running (pid $(cat "$home/pid"))" || echo stopped)" "$(rpc_port "$i" "$k")" "$home"
   done
-  q "$path" comet-validator-set | jq -r '.validators[] | "  \(.address) power \(.voting_power)"' 2>/dev/null || true
+  q "$path" consensus comet validator-set | jq -r '.validators[] | "  \(.address) power \(.voting_power)"' 2>/dev/null || true
 }
 
 height_of() { # path
@@ -448,6 +487,8 @@ trust_parent() { # path
   wait_height "$parent" 2 60
   info=$("$bin" genesis set-parent-client --parent-node "$(node_of "$parent")" --home "$home") ||
     die "set-parent-client for $(chain_id "$path") failed"
+  local k # every validator starts from the same genesis
+  for ((k = 1; k < $(num_validators); k++)); do cp "$home/config/genesis.json" "$(vhome_of "$path" "$k")/config/genesis.json"; done
   echo "$(chain_id "$path") trusts $(chain_id "$parent") at height $(jq -r .height <<<"$info") (app hash $(jq -r .app_hash <<<"$info" | cut -c1-12))"
 }
 
@@ -762,11 +803,12 @@ case "${1:-}" in
   start) # start PATH [--validator K]
     [ -n "${2:-}" ] || die "start needs a path"; index_of "$2" >/dev/null
     if [ "${3:-}" = --validator ]; then
-      [[ ${4:-} =~ ^[0-9]+$ ]] && [ "$4" -lt "$(num_validators)" ] || die "--validator must be 0..$(($(num_validators) - 1))"
+      [[ ${4:-} =~ ^[0-9]+$ ]] && [ "$4" -lt "$(vcount_of "$2")" ] || die "--validator must be 0..$(($(vcount_of "$2") - 1))"
       start_validator "$2" "$4"
     else
       start_validator "$2" 0
     fi;;
+  add-validator) [ -n "${2:-}" ] || die "add-validator needs a path"; index_of "$2" >/dev/null; cmd_add_validator "$2";;
   validators) [ -n "${2:-}" ] || die "validators needs a path"; cmd_validators "$2";;
   relayer-stop) stop_pid "$relayer_pid" relayer "${2:-}";;
   relayer-start) chains >/dev/null; start_relayer;;
