@@ -54,7 +54,8 @@
 # SLUSH_RELAYER_NO_CLAIMS=1: the relayer started next claims and confirms nothing (messages
 # travel by the fallback route once their deadline passes). SLUSH_STEP_ANCHOR_INTERVAL: the
 # relayer's step_anchor_interval (root heights between anchor-only updates that a leaf step
-# proves; relayer default 20).
+# proves; relayer default 20). SLUSH_LOCALNET_VALIDATORS: the default of up --validators (so
+# scripts/demo.sh, which resets and ups, runs N validators per chain).
 #
 # The relayer, status, the demo and e2e talk to validator 0 of every chain only (its home and
 # ports are the same whatever N). Adding a validator to a running chain by a staking tx
@@ -624,7 +625,7 @@ relayer_state() {
 }
 
 cmd_up() {
-  local spec=$default_tree mode=attested nval=""
+  local spec=$default_tree mode=attested nval=${SLUSH_LOCALNET_VALIDATORS:-}
   while [ $# -gt 0 ]; do
     case "$1" in
       --tree) [ $# -ge 2 ] || die "--tree needs a value"; spec=$2; shift 2;;
