@@ -3,7 +3,7 @@
 # loopback ports (1 s blocks), with its data under .localnet/ (owned by this script), and one
 # relayer process (`slushchaind relayer start`) serves the whole tree.
 #
-#   scripts/localnet.sh up [--tree SPEC] [--recursive]
+#   scripts/localnet.sh up [--tree SPEC] [--recursive] [--validators N]
 #                                          make keys, init (first time), start the chains top-down
 #                                          (a child trusts its parent's header at genesis),
 #                                          register children, start the relayer. --recursive (first
@@ -13,13 +13,22 @@
 #                                          ~4 min once, then comes from the key cache); no chain but
 #                                          the root may have genesis deposits, and no chain may have
 #                                          grandchildren with children of their own (node steps are
-#                                          not built)
+#                                          not built). --validators N (first up only, default 1,
+#                                          kept by later ups): every chain gets N validators, each
+#                                          its own process and home (validator 0: the chain's home,
+#                                          validator k >= 1: <home>-v<k>), equal power, one genesis
+#                                          with N gentxs, persistent peers between them
 #   scripts/localnet.sh down               stop the relayer and every chain (data is kept; `up` restarts)
 #   scripts/localnet.sh status             tree view: height, own commitment, finality, children; relayer
 #   scripts/localnet.sh wait [H] [T]       wait until every chain reaches height H (3) within T s (60)
 #   scripts/localnet.sh logs [PATH|relayer] tail a chain's log (default: root) or the relayer's
-#   scripts/localnet.sh stop PATH [--kill] stop one chain (SIGTERM; --kill: SIGKILL)
-#   scripts/localnet.sh start PATH         start one stopped chain again
+#   scripts/localnet.sh stop PATH [--kill] stop one chain's validator 0 (SIGTERM; --kill: SIGKILL)
+#   scripts/localnet.sh start PATH         start one chain's stopped validator 0 again
+#   scripts/localnet.sh stop PATH --validator K [--kill] / start PATH --validator K
+#                                          stop / start validator K of a chain (K = all: every one)
+#   scripts/localnet.sh validators PATH    list a chain's validator processes and the comet set
+#   scripts/localnet.sh add-validator PATH add a validator to a running chain by a staking tx
+#                                          (the steps: below); it runs until down, restarts by up
 #   scripts/localnet.sh relayer-stop [--kill] / relayer-start / relayer-restart
 #   scripts/localnet.sh withhold PATH      the relayer stops serving PATH's children: every chain
 #                                          below PATH leaves tree.toml (a parent withholding data,
@@ -34,7 +43,10 @@
 # every listed chain's parent, and the children of a chain must be numbered 1, 2, ... (the
 # parent assigns indices in registration order). Environment: SLUSH_LOCALNET_DIR (default
 # .localnet), SLUSH_LOCALNET_PORT (base port, default 26600; chain i of SPEC uses base+10i ..
-# base+10i+2, the relayer's metrics base+9), SLUSHCHAIND (binary, default build/slushchaind),
+# base+10i+4, the explorer base+8, the relayer's metrics base+9; validator k >= 1 of chain i
+# uses base+1000k+10i .. base+1000k+10i+4, so with --validators N > 1 the tree holds at most 100
+# chains (i <= 99 keeps validator 0's ports below base+1000) and base+1000N <= 65535),
+# SLUSHCHAIND (binary, default build/slushchaind),
 # SLUSH_LEDGER_ACCOUNT_DEPTH (8) and SLUSH_LEDGER_BATCH_SIZE (4): the ledger shape of every
 # chain. Read only when a chain is first initialized: SLUSH_DEPOSITS, space-separated
 # PATH:OWNER:ASSET:AMOUNT genesis ledger deposits (OWNER from `slushchaind ledger owner`), and
@@ -42,7 +54,20 @@
 # SLUSH_RELAYER_NO_CLAIMS=1: the relayer started next claims and confirms nothing (messages
 # travel by the fallback route once their deadline passes). SLUSH_STEP_ANCHOR_INTERVAL: the
 # relayer's step_anchor_interval (root heights between anchor-only updates that a leaf step
-# proves; relayer default 20).
+# proves; relayer default 20). SLUSH_LOCALNET_VALIDATORS: the default of up --validators (so
+# scripts/demo.sh, which resets and ups, runs N validators per chain).
+#
+# The relayer, status, the demo and e2e talk to validator 0 of every chain only (its home and
+# ports are the same whatever N). Adding a validator to a running chain by a staking tx
+# (`add-validator PATH` does this, as the next validator k): init a new home with the chain's chain-id, copy validator 0's
+# config/genesis.json, set persistent_peers to validator 0's node (`slushchaind comet
+# show-node-id --home <home>`@127.0.0.1:<p2p port>) with allow_duplicate_ip and
+# addr_book_strict = false, start it on free ports, fund a new key of it from the chain's `user`
+# key (`tx bank send user <addr> ...`), then from the new home `slushchaind tx staking
+# create-validator validator.json --from <key> --node <validator 0's rpc>` (validator.json:
+# pubkey from `slushchaind comet show-validator --home <new home>`, amount, moniker, commission
+# rates, min-self-delegation). Children follow the parent's validator-set change through the
+# relayer's MsgSyncParent (internal/parentsync).
 set -euo pipefail
 
 root_dir=$(cd "$(dirname "$0")/.." && pwd)
@@ -68,6 +93,7 @@ explorer_pid=$net_dir/explorer.pid
 explorer_log=$net_dir/explorer.log
 withheld_file=$net_dir/withheld # paths whose children the relayer does not serve
 mode_file=$net_dir/subtree-proofs # "recursive" when made with up --recursive (else attested)
+validators_file=$net_dir/validators # N of up --validators N (validators per chain), kept by later ups
 
 die() { echo "localnet: $*" >&2; exit 1; }
 
@@ -76,11 +102,17 @@ die() { echo "localnet: $*" >&2; exit 1; }
 last_index() { echo "${1##*-}"; }
 depth_of() { [ "$1" = root ] && echo 0 || echo $(($(tr -cd - <<<"$1" | wc -c) + 1)); }
 home_of() { echo "$net_dir/$(chain_id "$1")"; }
-rpc_port() { echo $((base_port + 10 * $1)); }
-p2p_port() { echo $((base_port + 10 * $1 + 1)); }
-grpc_port() { echo $((base_port + 10 * $1 + 2)); }
-rest_port() { echo $((base_port + 10 * $1 + 3)); }       # REST API (+ app telemetry at /metrics?format=prometheus)
-prometheus_port() { echo $((base_port + 10 * $1 + 4)); } # CometBFT's Prometheus metrics
+# vhome_of is validator k's home of a chain: validator 0's is the chain's home.
+vhome_of() { if [ "${2:-0}" = 0 ]; then home_of "$1"; else echo "$(home_of "$1")-v$2"; fi; }
+num_validators() { cat "$validators_file" 2>/dev/null || echo 1; }
+# vcount_of counts a chain's validator homes: N of up, plus those add-validator made.
+vcount_of() { local k=1; while [ -d "$(vhome_of "$1" "$k")" ]; do k=$((k + 1)); done; echo "$k"; }
+# ports of chain index i (SPEC position), validator k (default 0): base+1000k+10i+offset
+rpc_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1)); }
+p2p_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 1)); }
+grpc_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 2)); }
+rest_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 3)); }       # REST API (+ app telemetry at /metrics?format=prometheus)
+prometheus_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 4)); } # CometBFT's Prometheus metrics
 metrics_port() { echo $((base_port + 9)); }
 explorer_port() { echo $((base_port + 8)); }
 chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run: $0 up)"; }
@@ -243,6 +275,25 @@ init_chain() { # path
     "$bin" keys add "$key" --keyring-backend test --home "$home" >/dev/null 2>&1
     "$bin" genesis add-genesis-account "$key" 1000000000000$denom --keyring-backend test --home "$home" >/dev/null
   done
+  # validators k >= 1 (up --validators N): own homes, accounts in validator 0's genesis, their
+  # gentxs made on a copy of it and collected in validator 0's home
+  local k nv vh addr
+  nv=$(num_validators)
+  for ((k = 1; k < nv; k++)); do
+    vh=$(vhome_of "$path" "$k").init
+    rm -rf "$vh"
+    "$bin" init "$cid-v$k" --chain-id "$cid" --home "$vh" --default-denom "$denom" >/dev/null 2>&1
+    "$bin" keys add validator --keyring-backend test --home "$vh" >/dev/null 2>&1
+    addr=$("$bin" keys show validator -a --keyring-backend test --home "$vh")
+    "$bin" genesis add-genesis-account "$addr" 1000000000000$denom --home "$home" >/dev/null
+  done
+  mkdir -p "$home/config/gentx"
+  for ((k = 1; k < nv; k++)); do
+    vh=$(vhome_of "$path" "$k").init
+    cp "$home/config/genesis.json" "$vh/config/genesis.json"
+    "$bin" genesis gentx validator 100000000$denom --chain-id "$cid" --keyring-backend test --home "$vh" \
+      --output-document "$home/config/gentx/gentx-v$k.json" >/dev/null 2>&1
+  done
   "$bin" genesis gentx validator 100000000$denom --chain-id "$cid" --keyring-backend test --home "$home" >/dev/null 2>&1
   "$bin" genesis collect-gentxs --home "$home" >/dev/null 2>&1
   mkdir -p "$keys_dir"
@@ -287,14 +338,32 @@ init_chain() { # path
   sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/' "$home/config/config.toml"
   sed -i "s|^node = .*|node = \"$(node_of "$path")\"|; s|^chain-id = .*|chain-id = \"$cid\"|; s|^keyring-backend = .*|keyring-backend = \"test\"|" \
     "$home/config/client.toml"
-  mv "$home" "$(home_of "$path")"
+  if [ "$nv" -gt 1 ]; then # one genesis everywhere; every validator peers with all the others
+    local i peers="" id
+    i=$(index_of "$path")
+    for ((k = 0; k < nv; k++)); do
+      vh=$(vhome_of "$path" "$k").init
+      id=$("$bin" comet show-node-id --home "$vh")
+      peers="$peers${peers:+,}$id@127.0.0.1:$(p2p_port "$i" "$k")"
+    done
+    for ((k = 0; k < nv; k++)); do
+      vh=$(vhome_of "$path" "$k").init
+      [ "$k" = 0 ] || cp "$home/config/genesis.json" "$vh/config/genesis.json"
+      [ "$k" = 0 ] || cp "$home/config/client.toml" "$vh/config/client.toml"
+      sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/; s/^allow_duplicate_ip = .*/allow_duplicate_ip = true/; s/^addr_book_strict = .*/addr_book_strict = false/' \
+        "$vh/config/config.toml"
+      sed -i "s|^persistent_peers = .*|persistent_peers = \"$peers\"|" "$vh/config/config.toml"
+    done
+    for ((k = 1; k < nv; k++)); do mv "$(vhome_of "$path" "$k").init" "$(vhome_of "$path" "$k")"; done
+  fi
+  mv "$home" "$(home_of "$path")" # last: validator 0's home marks a complete init
 }
 
 # enable_metrics turns on a chain's Prometheus metrics on the port scheme (each chain its own
 # port): CometBFT's on prometheus_port, the application's telemetry on the REST API
 # (/metrics?format=prometheus). Idempotent: run before every start.
-enable_metrics() { # home index
-  sed -i "s|^prometheus = .*|prometheus = true|; s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"127.0.0.1:$(prometheus_port "$2")\"|" \
+enable_metrics() { # home index [validator]
+  sed -i "s|^prometheus = .*|prometheus = true|; s|^prometheus_listen_addr = .*|prometheus_listen_addr = \"127.0.0.1:$(prometheus_port "$2" "${3:-0}")\"|" \
     "$1/config/config.toml"
   sed -i '/^\[telemetry\]/,/^\[/ { s|^enabled = .*|enabled = true|; s|^prometheus-retention-time = .*|prometheus-retention-time = 600| }' \
     "$1/config/app.toml"
@@ -303,23 +372,92 @@ enable_metrics() { # home index
 # port_busy tells whether something listens on a loopback port.
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# start_chain starts every validator of a chain (start_validator: one of them).
 start_chain() { # path
-  local path=$1 i home port
-  i=$(index_of "$path"); home=$(home_of "$path")
+  local k nv
+  nv=$(vcount_of "$1")
+  for ((k = 0; k < nv; k++)); do start_validator "$1" "$k"; done
+}
+
+start_validator() { # path k
+  local path=$1 k=$2 i home port name
+  i=$(index_of "$path"); home=$(vhome_of "$path" "$k")
+  name=$(chain_id "$path"); [ "$k" = 0 ] || name="$name validator $k"
+  [ -d "$home" ] || die "$name: no home $home"
   if pid_alive "$home/pid"; then return 0; fi
-  for port in $(rpc_port "$i") $(p2p_port "$i") $(grpc_port "$i") $(rest_port "$i") $(prometheus_port "$i"); do # never talk to another localnet's chain
-    port_busy "$port" && die "port $port (for $(chain_id "$path")) is in use by another process: set SLUSH_LOCALNET_PORT"
+  for port in $(rpc_port "$i" "$k") $(p2p_port "$i" "$k") $(grpc_port "$i" "$k") $(rest_port "$i" "$k") $(prometheus_port "$i" "$k"); do # never talk to another localnet's chain
+    port_busy "$port" && die "port $port (for $name) is in use by another process: set SLUSH_LOCALNET_PORT"
   done
-  enable_metrics "$home" "$i"
+  enable_metrics "$home" "$i" "$k"
   nohup "$bin" start --home "$home" \
-    --rpc.laddr "tcp://127.0.0.1:$(rpc_port "$i")" \
-    --p2p.laddr "tcp://127.0.0.1:$(p2p_port "$i")" \
-    --grpc.address "127.0.0.1:$(grpc_port "$i")" \
-    --api.enable=true --api.address "tcp://127.0.0.1:$(rest_port "$i")" \
+    --rpc.laddr "tcp://127.0.0.1:$(rpc_port "$i" "$k")" \
+    --p2p.laddr "tcp://127.0.0.1:$(p2p_port "$i" "$k")" \
+    --grpc.address "127.0.0.1:$(grpc_port "$i" "$k")" \
+    --api.enable=true --api.address "tcp://127.0.0.1:$(rest_port "$i" "$k")" \
     --rpc.pprof_laddr "" --minimum-gas-prices "0$denom" --log_no_color \
     >>"$home/node.log" 2>&1 &
   echo $! >"$home/pid"
-  echo "started $(chain_id "$path") rpc=$(node_of "$path") home=$home"
+  echo "started $name rpc=tcp://127.0.0.1:$(rpc_port "$i" "$k") home=$home"
+}
+
+# stop_validators stops validator K of a chain (K = all: every validator, 0 last).
+stop_validators() { # path K [--kill]
+  local path=$1 k nv name
+  nv=$(vcount_of "$path")
+  if [ "$2" = all ]; then
+    for ((k = nv - 1; k >= 0; k--)); do stop_validators "$path" "$k" "${3:-}"; done
+    return 0
+  fi
+  [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -lt "$nv" ] || die "--validator must be 0..$((nv - 1)) or all"
+  name=$(chain_id "$path"); [ "$2" = 0 ] || name="$name validator $2"
+  stop_pid "$(vhome_of "$path" "$2")/pid" "$name" "${3:-}"
+}
+
+# cmd_add_validator adds a validator to a running chain by a staking tx: a new home (the next
+# k) with the chain's genesis, peered with the running validators, started, its key funded from
+# the chain's `user` key, then `tx staking create-validator` (equal power: 100000000stake).
+cmd_add_validator() { # path
+  local path=$1 i k cid home0 vh peers="" j id addr pk
+  i=$(index_of "$path"); k=$(vcount_of "$path"); cid=$(chain_id "$path"); home0=$(home_of "$path")
+  pid_alive "$home0/pid" || die "$cid validator 0 is not running"
+  [ $((base_port + 1000 * k)) -le 65535 ] || die "validator $k: ports beyond 65535"
+  vh=$(vhome_of "$path" "$k")
+  rm -rf "$vh.init"
+  "$bin" init "$cid-v$k" --chain-id "$cid" --home "$vh.init" --default-denom "$denom" >/dev/null 2>&1
+  "$bin" keys add validator --keyring-backend test --home "$vh.init" >/dev/null 2>&1
+  cp "$home0/config/genesis.json" "$home0/config/client.toml" "$vh.init/config/"
+  for ((j = 0; j < k; j++)); do
+    id=$("$bin" comet show-node-id --home "$(vhome_of "$path" "$j")")
+    peers="$peers${peers:+,}$id@127.0.0.1:$(p2p_port "$i" "$j")"
+  done
+  sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/; s/^allow_duplicate_ip = .*/allow_duplicate_ip = true/; s/^addr_book_strict = .*/addr_book_strict = false/' "$vh.init/config/config.toml"
+  sed -i "s|^persistent_peers = .*|persistent_peers = \"$peers\"|" "$vh.init/config/config.toml"
+  mv "$vh.init" "$vh"
+  start_validator "$path" "$k"
+  addr=$("$bin" keys show validator -a --keyring-backend test --home "$vh")
+  tx_submit "$(node_of "$path")" "fund validator $k of $cid" "$bin" tx bank send user "$addr" 1000000000$denom \
+    --from user --home "$home0" --keyring-backend test --chain-id "$cid" --node "$(node_of "$path")" >/dev/null ||
+    die "funding validator $k failed"
+  pk=$("$bin" comet show-validator --home "$vh")
+  jq -n --argjson pk "$pk" --arg m "$cid-v$k" --arg a "100000000$denom" \
+    '{pubkey: $pk, amount: $a, moniker: $m, "commission-rate": "0.1", "commission-max-rate": "0.2", "commission-max-change-rate": "0.01", "min-self-delegation": "1"}' \
+    >"$vh/config/create-validator.json"
+  tx_submit "$(node_of "$path")" "create-validator $k on $cid" "$bin" tx staking create-validator "$vh/config/create-validator.json" \
+    --from validator --home "$vh" --keyring-backend test --chain-id "$cid" --node "$(node_of "$path")" --gas 400000 >/dev/null ||
+    die "create-validator failed (validator $k runs as a full node: stop it with 'stop $path --validator $k')"
+  echo "validator $k of $cid bonded (home $vh); a new peer of the others only once they restart (persistent_peers)"
+}
+
+# cmd_validators lists a chain's validator processes and the CometBFT validator set it signs with.
+cmd_validators() { # path
+  local path=$1 i k nv home
+  i=$(index_of "$path"); nv=$(vcount_of "$path")
+  for ((k = 0; k < nv; k++)); do
+    home=$(vhome_of "$path" "$k")
+    printf 'validator %d: %s rpc=tcp://127.0.0.1:%s home=%s\n' "$k" \
+      "$(pid_alive "$home/pid" && echo "running (pid $(cat "$home/pid"))" || echo stopped)" "$(rpc_port "$i" "$k")" "$home"
+  done
+  q "$path" consensus comet validator-set | jq -r '.validators[] | "  \(.address) power \(.voting_power)"' 2>/dev/null || true
 }
 
 height_of() { # path
@@ -350,6 +488,8 @@ trust_parent() { # path
   wait_height "$parent" 2 60
   info=$("$bin" genesis set-parent-client --parent-node "$(node_of "$parent")" --home "$home") ||
     die "set-parent-client for $(chain_id "$path") failed"
+  local k # every validator starts from the same genesis
+  for ((k = 1; k < $(num_validators); k++)); do cp "$home/config/genesis.json" "$(vhome_of "$path" "$k")/config/genesis.json"; done
   echo "$(chain_id "$path") trusts $(chain_id "$parent") at height $(jq -r .height <<<"$info") (app hash $(jq -r .app_hash <<<"$info" | cut -c1-12))"
 }
 
@@ -485,10 +625,11 @@ relayer_state() {
 }
 
 cmd_up() {
-  local spec=$default_tree mode=attested
+  local spec=$default_tree mode=attested nval=${SLUSH_LOCALNET_VALIDATORS:-}
   while [ $# -gt 0 ]; do
     case "$1" in
       --tree) [ $# -ge 2 ] || die "--tree needs a value"; spec=$2; shift 2;;
+      --validators) [ $# -ge 2 ] || die "--validators needs a value"; nval=$2; shift 2;;
       --recursive) mode=recursive; shift;;
       *) die "unknown flag $1";;
     esac
@@ -499,6 +640,21 @@ cmd_up() {
     [ "$mode" = attested ] || recursive || die "the localnet in $net_dir was made without --recursive: run '$0 clean' first"
   else
     echo "$mode" >"$mode_file"
+  fi
+  if [ -n "$nval" ]; then
+    [[ $nval =~ ^[1-9][0-9]*$ ]] || die "--validators needs a number >= 1"
+    if [ "$nval" -gt 1 ]; then
+      [ "$(tr ',' '\n' <<<"$spec" | wc -l)" -le 100 ] || die "--validators $nval: at most 100 chains (the port scheme)"
+      [ $((base_port + 1000 * nval)) -le 65535 ] || die "--validators $nval: ports beyond 65535 (lower SLUSH_LOCALNET_PORT or N)"
+    fi
+  fi
+  if [ -f "$net_dir/tree" ]; then # an existing localnet keeps its validator count
+    [ -z "$nval" ] || [ "$nval" = "$(num_validators)" ] ||
+      die "the localnet in $net_dir has $(num_validators) validator(s) per chain, not $nval: run '$0 clean' first"
+  elif [ -n "$nval" ]; then
+    echo "$nval" >"$validators_file"
+  else
+    rm -f "$validators_file"
   fi
   check_deposits
   [ -x "$bin" ] || die "$bin not found: run make build"
@@ -536,7 +692,7 @@ cmd_down() {
   stop_pid "$explorer_pid" explorer
   stop_pid "$relayer_pid" relayer
   while read -r path; do
-    stop_pid "$(home_of "$path")/pid" "$(chain_id "$path")"
+    stop_validators "$path" all
   done < <(chains)
 }
 
@@ -626,8 +782,8 @@ cmd_reset() { # everything but the keys
   [ -f "$net_dir/tree" ] || return 0
   cmd_down
   local path
-  while read -r path; do rm -rf "$(home_of "$path")"; done < <(chains)
-  rm -f "$net_dir/tree" "$mode_file" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$explorer_log" "$withheld_file"
+  while read -r path; do rm -rf "$(home_of "$path")" "$(home_of "$path")"-v*; done < <(chains)
+  rm -f "$net_dir/tree" "$mode_file" "$validators_file" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$explorer_log" "$withheld_file"
 }
 
 case "${1:-}" in
@@ -637,8 +793,24 @@ case "${1:-}" in
   wait) shift; cmd_wait "$@";;
   logs)
     if [ "${2:-}" = relayer ]; then tail -n 50 -f "$relayer_log"; else tail -n 50 -f "$(home_of "${2:-root}")/node.log"; fi;;
-  stop) [ -n "${2:-}" ] || die "stop needs a path"; index_of "$2" >/dev/null; stop_pid "$(home_of "$2")/pid" "$(chain_id "$2")" "${3:-}";;
-  start) [ -n "${2:-}" ] || die "start needs a path"; index_of "$2" >/dev/null; start_chain "$2";;
+  stop) # stop PATH [--validator K] [--kill]
+    [ -n "${2:-}" ] || die "stop needs a path"; index_of "$2" >/dev/null
+    vk=0 kill_flag=""
+    for a in "${@:3}"; do
+      case "$a" in --kill) kill_flag=--kill;; --validator) vk=next;; *) [ "$vk" = next ] && vk=$a || die "unknown flag $a";; esac
+    done
+    [ "$vk" != next ] || die "--validator needs K"
+    stop_validators "$2" "$vk" "$kill_flag";;
+  start) # start PATH [--validator K]
+    [ -n "${2:-}" ] || die "start needs a path"; index_of "$2" >/dev/null
+    if [ "${3:-}" = --validator ]; then
+      [[ ${4:-} =~ ^[0-9]+$ ]] && [ "$4" -lt "$(vcount_of "$2")" ] || die "--validator must be 0..$(($(vcount_of "$2") - 1))"
+      start_validator "$2" "$4"
+    else
+      start_validator "$2" 0
+    fi;;
+  add-validator) [ -n "${2:-}" ] || die "add-validator needs a path"; index_of "$2" >/dev/null; cmd_add_validator "$2";;
+  validators) [ -n "${2:-}" ] || die "validators needs a path"; cmd_validators "$2";;
   relayer-stop) stop_pid "$relayer_pid" relayer "${2:-}";;
   relayer-start) chains >/dev/null; start_relayer;;
   relayer-restart) stop_pid "$relayer_pid" relayer; start_relayer;;
