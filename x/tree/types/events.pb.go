@@ -187,8 +187,8 @@ type EventParentClientFrozen struct {
 	EvidenceHash []byte `protobuf:"bytes,5,opt,name=evidence_hash,json=evidenceHash,proto3" json:"evidence_hash,omitempty"`
 	// trusted_height is the parent height the client trusted when it was frozen.
 	TrustedHeight int64 `protobuf:"varint,6,opt,name=trusted_height,json=trustedHeight,proto3" json:"trusted_height,omitempty"`
-	// parent_is_root tells whether the frozen client is of the root (a root re-election is due;
-	// the virtual-L0 election is not built yet).
+	// parent_is_root tells whether the frozen client is of the root (a root re-election is due:
+	// x/election opens it in the same block's EndBlock).
 	ParentIsRoot bool `protobuf:"varint,7,opt,name=parent_is_root,json=parentIsRoot,proto3" json:"parent_is_root,omitempty"`
 	// submitter is the account that submitted the evidence.
 	Submitter string `protobuf:"bytes,8,opt,name=submitter,proto3" json:"submitter,omitempty"`
