@@ -5,11 +5,11 @@ package types
 // ledgers only, and the children roots, acceptance reports and election weights of chains that
 // have children are their operators' word. The chain logs it at its first block, `localnet.sh
 // status` and the demo summary print it.
-const SubtreeProofsLabel = "subtree proofs: ATTESTED - children roots, acceptance reports and election weights of chains with children are their operators' word (recursive verification not built: issue 16, see docs/THREAT-MODEL.md)"
+const SubtreeProofsLabel = "subtree proofs: ATTESTED - children roots, acceptance reports and election weights of chains with children are their operators' word (the recursive mode proves them for grandchildren without children: demo.sh --full-validity; issue 16, see docs/THREAT-MODEL.md)"
 
 // SubtreeProofsRecursiveLabel says what the RECURSIVE mode proves today and what it still
-// believes: leaf grandchildren are proven by step proofs, the rest is not built (issue 16).
-const SubtreeProofsRecursiveLabel = "subtree proofs: RECURSIVE - a child's children roots move only by verified leaf steps and its finalized children are proven commitments; acceptance reports, election weights and children that have children are not proven yet (issue 16, see docs/THREAT-MODEL.md)"
+// cannot: leaf grandchildren are proven by step proofs, node steps are not built (issue 16).
+const SubtreeProofsRecursiveLabel = "subtree proofs: RECURSIVE - a child's children roots move only by verified leaf steps, its finalized children are proven commitments and its report is bounded by them; grandchildren that have children cannot be proven yet (issue 16, see docs/THREAT-MODEL.md)"
 
 // SubtreeProofsLabelOf is the label a chain logs for its mode.
 func SubtreeProofsLabelOf(mode SubtreeProofs) string {
