@@ -9,7 +9,7 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=slush \
                -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 GO_TEST_FLAGS ?= -count=1 -timeout 25m
 
-.PHONY: all build install test test-unit test-localnet test-e2e test-e2e-recursive test-recursive bench lint proto-tools proto-gen localnet localnet-down demo clean
+.PHONY: all build install test test-unit test-localnet test-e2e test-e2e-recursive test-recursive soak bench lint proto-tools proto-gen localnet localnet-down demo clean
 
 all: build
 
@@ -42,6 +42,15 @@ test-e2e: build
 # development key cache has it), then ~10 min; the relayer peaks at ~2.5 GiB.
 test-e2e-recursive: build
 	SLUSH_E2E_RECURSIVE=1 go test -count=1 -timeout 45m -tags e2e -run 'TestRecursiveTree' -v ./tests/e2e/...
+
+# Opt-in: the soak (issue 18, tests/e2e TestSoak): the default tree under a steady load of ledger
+# and bridge transfers for SOAK_MINUTES (default 60), sampled every minute; writes
+# build/soak/soak.csv, soak.png and heap profiles, and fails on a stuck message or a supply change.
+# Ports 42600+ (SOAK_PORT), so it can run beside a localnet or the e2e suite.
+SOAK_MINUTES ?= 60
+SOAK_PORT ?= 42600
+soak: build
+	SLUSH_SOAK_MINUTES=$(SOAK_MINUTES) SLUSH_E2E_PORT=$(SOAK_PORT) go test -count=1 -timeout $$(( $(SOAK_MINUTES) + 40 ))m -tags e2e -run 'TestSoak$$' -v ./tests/e2e/...
 
 # Opt-in: the leaf-step path with real recursive proofs (a grandchild's batch proof verified
 # inside a LeafStep proof, the step verified by the parent's x/validium): about 7 min of setup on

@@ -43,8 +43,8 @@
 # every listed chain's parent, and the children of a chain must be numbered 1, 2, ... (the
 # parent assigns indices in registration order). Environment: SLUSH_LOCALNET_DIR (default
 # .localnet), SLUSH_LOCALNET_PORT (base port, default 26600; chain i of SPEC uses base+10i ..
-# base+10i+4, the explorer base+8, the relayer's metrics base+9; validator k >= 1 of chain i
-# uses base+1000k+10i .. base+1000k+10i+4, so with --validators N > 1 the tree holds at most 100
+# base+10i+5 (+5: Go pprof), the explorer base+8, the relayer's metrics base+9; validator k >= 1 of chain i
+# uses base+1000k+10i .. base+1000k+10i+5, so with --validators N > 1 the tree holds at most 100
 # chains (i <= 99 keeps validator 0's ports below base+1000) and base+1000N <= 65535),
 # SLUSHCHAIND (binary, default build/slushchaind),
 # SLUSH_LEDGER_ACCOUNT_DEPTH (8) and SLUSH_LEDGER_BATCH_SIZE (4): the ledger shape of every
@@ -113,6 +113,7 @@ p2p_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 1)); }
 grpc_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 2)); }
 rest_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 3)); }       # REST API (+ app telemetry at /metrics?format=prometheus)
 prometheus_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 4)); } # CometBFT's Prometheus metrics
+pprof_port() { echo $((base_port + 1000 * ${2:-0} + 10 * $1 + 5)); }      # Go pprof (heap profiles: the soak reads them)
 metrics_port() { echo $((base_port + 9)); }
 explorer_port() { echo $((base_port + 8)); }
 chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run: $0 up)"; }
@@ -334,8 +335,8 @@ init_chain() { # path
     mv "$home/config/genesis.json.new" "$home/config/genesis.json"
   fi
   "$bin" genesis validate --home "$home" >/dev/null
-  # 1 s blocks (DESIGN §12 localnet), client defaults pointing at this chain
-  sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/' "$home/config/config.toml"
+  # 1 s blocks (DESIGN §12 localnet), bounded memory and disk, client defaults pointing at this chain
+  tune_node "$home"
   sed -i "s|^node = .*|node = \"$(node_of "$path")\"|; s|^chain-id = .*|chain-id = \"$cid\"|; s|^keyring-backend = .*|keyring-backend = \"test\"|" \
     "$home/config/client.toml"
   if [ "$nv" -gt 1 ]; then # one genesis everywhere; every validator peers with all the others
@@ -350,8 +351,8 @@ init_chain() { # path
       vh=$(vhome_of "$path" "$k").init
       [ "$k" = 0 ] || cp "$home/config/genesis.json" "$vh/config/genesis.json"
       [ "$k" = 0 ] || cp "$home/config/client.toml" "$vh/config/client.toml"
-      sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/; s/^allow_duplicate_ip = .*/allow_duplicate_ip = true/; s/^addr_book_strict = .*/addr_book_strict = false/' \
-        "$vh/config/config.toml"
+      tune_node "$vh"
+      sed -i 's/^allow_duplicate_ip = .*/allow_duplicate_ip = true/; s/^addr_book_strict = .*/addr_book_strict = false/' "$vh/config/config.toml"
       sed -i "s|^persistent_peers = .*|persistent_peers = \"$peers\"|" "$vh/config/config.toml"
     done
     for ((k = 1; k < nv; k++)); do mv "$(vhome_of "$path" "$k").init" "$(vhome_of "$path" "$k")"; done
@@ -385,7 +386,7 @@ start_validator() { # path k
   name=$(chain_id "$path"); [ "$k" = 0 ] || name="$name validator $k"
   [ -d "$home" ] || die "$name: no home $home"
   if pid_alive "$home/pid"; then return 0; fi
-  for port in $(rpc_port "$i" "$k") $(p2p_port "$i" "$k") $(grpc_port "$i" "$k") $(rest_port "$i" "$k") $(prometheus_port "$i" "$k"); do # never talk to another localnet's chain
+  for port in $(rpc_port "$i" "$k") $(p2p_port "$i" "$k") $(grpc_port "$i" "$k") $(rest_port "$i" "$k") $(prometheus_port "$i" "$k") $(pprof_port "$i" "$k"); do # never talk to another localnet's chain
     port_busy "$port" && die "port $port (for $name) is in use by another process: set SLUSH_LOCALNET_PORT"
   done
   enable_metrics "$home" "$i" "$k"
@@ -394,7 +395,7 @@ start_validator() { # path k
     --p2p.laddr "tcp://127.0.0.1:$(p2p_port "$i" "$k")" \
     --grpc.address "127.0.0.1:$(grpc_port "$i" "$k")" \
     --api.enable=true --api.address "tcp://127.0.0.1:$(rest_port "$i" "$k")" \
-    --rpc.pprof_laddr "" --minimum-gas-prices "0$denom" --log_no_color \
+    --rpc.pprof_laddr "127.0.0.1:$(pprof_port "$i" "$k")" --minimum-gas-prices "0$denom" --log_no_color \
     >>"$home/node.log" 2>&1 &
   echo $! >"$home/pid"
   echo "started $name rpc=tcp://127.0.0.1:$(rpc_port "$i" "$k") home=$home"
@@ -411,6 +412,18 @@ stop_validators() { # path K [--kill]
   [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -lt "$nv" ] || die "--validator must be 0..$((nv - 1)) or all"
   name=$(chain_id "$path"); [ "$2" = 0 ] || name="$name validator $2"
   stop_pid "$(vhome_of "$path" "$2")/pid" "$name" "${3:-}"
+}
+
+# tune_node sets a node's 1 s blocks and what bounds its memory and disk on a long run (README,
+# "Memory, disk and pruning"): the SDK's default iavl-cache-size (781250 nodes per store) keeps
+# every node a block writes until that many are cached, so RSS grows for hours on a small state;
+# pruning keeps the last 100000 heights (~1 day at 1 s blocks), far more than any deadline or
+# finality lag the relayer and exits read back.
+tune_node() { # home
+  sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/' "$1/config/config.toml"
+  sed -i 's/^iavl-cache-size = .*/iavl-cache-size = 20000/; s/^pruning = .*/pruning = "custom"/;
+    s/^pruning-keep-recent = .*/pruning-keep-recent = "100000"/; s/^pruning-interval = .*/pruning-interval = "100"/' \
+    "$1/config/app.toml"
 }
 
 # cmd_add_validator adds a validator to a running chain by a staking tx: a new home (the next
@@ -430,7 +443,8 @@ cmd_add_validator() { # path
     id=$("$bin" comet show-node-id --home "$(vhome_of "$path" "$j")")
     peers="$peers${peers:+,}$id@127.0.0.1:$(p2p_port "$i" "$j")"
   done
-  sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/; s/^allow_duplicate_ip = .*/allow_duplicate_ip = true/; s/^addr_book_strict = .*/addr_book_strict = false/' "$vh.init/config/config.toml"
+  tune_node "$vh.init"
+  sed -i 's/^allow_duplicate_ip = .*/allow_duplicate_ip = true/; s/^addr_book_strict = .*/addr_book_strict = false/' "$vh.init/config/config.toml"
   sed -i "s|^persistent_peers = .*|persistent_peers = \"$peers\"|" "$vh.init/config/config.toml"
   mv "$vh.init" "$vh"
   start_validator "$path" "$k"
