@@ -8,6 +8,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
 	"github.com/stretchr/testify/require"
 )
 
@@ -79,5 +80,54 @@ func TestRawKeyCache(t *testing.T) {
 			require.NoError(t, groth16.Verify(proof, vk, pub), "the key read proves for the key file's verifying key")
 			require.NoError(t, groth16.Verify(proof, gotVK, pub))
 		})
+	}
+}
+
+// committedSquare is square with a BSB22 commitment, as the recursive circuits have (their
+// in-circuit pairing uses one): its proving key carries Pedersen commitment keys.
+type committedSquare struct {
+	Y frontend.Variable `gnark:",public"`
+	X frontend.Variable
+}
+
+func (c *committedSquare) Define(api frontend.API) error {
+	cm, err := api.(frontend.Committer).Commit(c.X)
+	if err != nil {
+		return err
+	}
+	api.AssertIsDifferent(cm, 0)
+	api.AssertIsEqual(api.Mul(c.X, c.X), c.Y)
+	return nil
+}
+
+// TestRawKeyCacheCommittedKey: a proving key with commitment keys (the leaf step's kind) is
+// stored raw and read back, and the key read raw proves for the checked committed verifying key.
+func TestRawKeyCacheCommittedKey(t *testing.T) {
+	keysDir := t.TempDir()
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &committedSquare{})
+	require.NoError(t, err)
+	pk0, vk0, err := groth16.Setup(ccs)
+	require.NoError(t, err)
+	require.NoError(t, WriteKeys(keysDir, "csq", pk0, vk0))
+	vkb, err := os.ReadFile(filepath.Join(keysDir, "csq.vk"))
+	require.NoError(t, err)
+	vk, err := CheckCommittedVerifyingKey(vkb, 1)
+	require.NoError(t, err)
+
+	c := RawKeyCache{Dir: filepath.Join(keysDir, "compiled")}
+	for _, wantHit := range []bool{false, true} {
+		pk, res, err := c.ReadProvingKey(filepath.Join(keysDir, "csq.pk"))
+		require.NoError(t, err)
+		require.Equal(t, wantHit, res.Hit)
+		require.NoError(t, res.Refused)
+		require.NoError(t, res.NotCached)
+		require.NoError(t, CheckProvingKeyShape(ccs, pk))
+		w, err := frontend.NewWitness(&committedSquare{X: 3, Y: 9}, ecc.BN254.ScalarField())
+		require.NoError(t, err)
+		proof, err := groth16.Prove(ccs, pk, w)
+		require.NoError(t, err)
+		pub, err := w.Public()
+		require.NoError(t, err)
+		require.NoError(t, groth16.Verify(proof, vk, pub), "hit=%v", wantHit)
 	}
 }

@@ -63,12 +63,7 @@ func (p *Prover) loadLeafStep(dir string, shape ledgertypes.Params) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(filepath.Join(dir, leafStepKeys+".pk"))
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	pk, err := keys.ReadProvingKey(f)
+	pk, err := p.readProvingKey(dir, leafStepKeys) // raw after the first start: ~2 min less per restart
 	if err != nil {
 		return fmt.Errorf("%s.pk: %w", leafStepKeys, err)
 	}

@@ -210,12 +210,38 @@ func (p *Prover) loadKeys(dir, name string, publicInputs int) (groth16.ProvingKe
 	if err != nil {
 		return nil, nil, err
 	}
+	p.logKeyLoad(name, res, t)
+	return pk, vk, nil
+}
+
+// readProvingKey reads the compressed proving key dir/name.pk alone (its verifying key is
+// checked by the caller), from its raw form in keys_dir/compiled when it was decoded before.
+func (p *Prover) readProvingKey(dir, name string) (groth16.ProvingKey, error) {
+	path := filepath.Join(dir, name+".pk")
+	if p.rawKeys == nil {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return keys.ReadProvingKey(f)
+	}
+	t := time.Now()
+	pk, res, err := p.rawKeys.ReadProvingKey(path)
+	if err != nil {
+		return nil, err
+	}
+	p.logKeyLoad(name, res, t)
+	return pk, nil
+}
+
+// logKeyLoad says where a proving key came from and how long it took.
+func (p *Prover) logKeyLoad(name string, res keys.RawKeyResult, start time.Time) {
 	if res.Refused != nil {
 		p.log.Warn("cached proving key refused, decoded again", "key", name, "err", res.Refused)
 	}
 	if res.NotCached != nil {
 		p.log.Warn("decoded proving key not cached", "key", name, "err", res.NotCached)
 	}
-	p.log.Info("proving key loaded", "key", name, "cached", res.Hit, "seconds", time.Since(t).Seconds())
-	return pk, vk, nil
+	p.log.Info("proving key loaded", "key", name, "cached", res.Hit, "seconds", time.Since(start).Seconds())
 }
