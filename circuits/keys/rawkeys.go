@@ -1,12 +1,14 @@
 package keys
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -51,13 +53,12 @@ type RawKeyResult struct {
 
 // ReadProvingKey returns the proving key in the compressed file path (as ReadProvingKey
 // decodes it), from its raw entry when one matches the file's SHA-256.
+// Both files are streamed, so a 221 MB key costs no in-memory copy of its bytes.
 func (c RawKeyCache) ReadProvingKey(path string) (groth16.ProvingKey, RawKeyResult, error) {
-	src, err := os.ReadFile(path)
+	name, _, err := hashFile(path)
 	if err != nil {
 		return nil, RawKeyResult{}, err
 	}
-	sum := sha256.Sum256(src)
-	name := hex.EncodeToString(sum[:])
 	pk, err := c.load(name)
 	if err == nil {
 		return pk, RawKeyResult{Hit: true}, nil
@@ -66,11 +67,31 @@ func (c RawKeyCache) ReadProvingKey(path string) (groth16.ProvingKey, RawKeyResu
 	if !errors.Is(err, fs.ErrNotExist) {
 		res.Refused = err
 	}
-	if pk, err = ReadProvingKey(bytes.NewReader(src)); err != nil {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, res, err
+	}
+	defer f.Close()
+	if pk, err = ReadProvingKey(bufio.NewReaderSize(f, 1<<20)); err != nil {
 		return nil, res, err
 	}
 	res.NotCached = c.store(name, pk)
 	return pk, res, nil
+}
+
+// hashFile is the hex SHA-256 and the length of a file, streamed.
+func hashFile(path string) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return "", 0, err
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 // paths are an entry's raw file and manifest.
@@ -90,18 +111,24 @@ func (c RawKeyCache) load(name string) (groth16.ProvingKey, error) {
 	if err := json.Unmarshal(mb, &m); err != nil || m.SourceSHA256 != name {
 		return nil, fmt.Errorf("%w: %s: %v", ErrRawKeyEntry, manifestPath, err)
 	}
-	raw, err := os.ReadFile(rawPath)
+	// the bytes are checked against the manifest before the unchecked decoder sees any of them
+	sum, size, err := hashFile(rawPath)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%w: %s is missing", ErrRawKeyEntry, rawPath)
 		}
 		return nil, err
 	}
-	if sum := sha256.Sum256(raw); len(raw) != m.RawBytes || hex.EncodeToString(sum[:]) != m.RawSHA256 {
+	if size != int64(m.RawBytes) || sum != m.RawSHA256 {
 		return nil, fmt.Errorf("%w: %s changed since it was written", ErrRawKeyEntry, rawPath)
 	}
+	f, err := os.Open(rawPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	pk := groth16.NewProvingKey(ecc.BN254)
-	if _, err := pk.UnsafeReadFrom(bytes.NewReader(raw)); err != nil {
+	if _, err := pk.UnsafeReadFrom(bufio.NewReaderSize(f, 1<<20)); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrRawKeyEntry, rawPath, err)
 	}
 	return pk, nil
