@@ -421,7 +421,7 @@ stop_validators() { # path K [--kill]
 # finality lag the relayer and exits read back.
 tune_node() { # home
   sed -i 's/^timeout_commit = .*/timeout_commit = "1s"/' "$1/config/config.toml"
-  sed -i 's/^iavl-cache-size = .*/iavl-cache-size = 20000/; s/^pruning = .*/pruning = "custom"/;
+  sed -i 's/^iavl-cache-size = .*/iavl-cache-size = 5000/; s/^pruning = .*/pruning = "custom"/;
     s/^pruning-keep-recent = .*/pruning-keep-recent = "100000"/; s/^pruning-interval = .*/pruning-interval = "100"/' \
     "$1/config/app.toml"
 }
