@@ -79,6 +79,17 @@ outbox position, NO_OP with the reason, EXPIRED: the child was frozen). NotFound
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "sequence"}},
 				},
 				{
+					RpcMethod: "PendingForcedWithdrawals", Use: "pending-forced-withdrawals [child-index]", Short: "List a child's pending forced withdrawals (issue 20)",
+					Long: `Lists the forced withdrawals of child <child-index> that are still PENDING, lowest sequence first:
+each must be executed by the child (the relayer's MsgExecuteForcedWithdrawal) and proven here
+(MsgProveForcedWithdrawal: its message in the child's outbox, or its op unexecutable) before its
+deadline, or this chain freezes the child. At most --limit (0: 100, at most 1000) from
+--start-sequence; next_sequence, when not 0, is where the next page starts. An empty list when
+none is pending; NotFound for an index with no child.`,
+					Example:        "slushchaind q validium pending-forced-withdrawals 2 --node tcp://127.0.0.1:26610",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
+				},
+				{
 					RpcMethod: "PendingRoutes", Use: "pending-routes", Short: "List the routed messages this chain passes up or has queued down",
 					Long:    `Lists the routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN) and not yet seen delivered, at most --limit (0: 100): what the relayer still has to carry. 'relayer pending' shows them for the whole tree.`,
 					Example: "slushchaind q validium pending-routes --node tcp://127.0.0.1:26600",
@@ -93,7 +104,7 @@ outbox position, NO_OP with the reason, EXPIRED: the child was frozen). NotFound
 				{RpcMethod: "SubmitUpdate", Skip: true},  // built and signed by the relayer
 				{RpcMethod: "RouteMessage", Skip: true},  // built from an inclusion proof by the relayer
 				{RpcMethod: "ReceiveForced", Skip: true}, // built from the parent's store proof by the relayer
-				// built from the parent's store proof, like ReceiveForced (no relayer step yet: PROTOCOL "Forced withdrawal")
+				// built from the parent's store proof by the relayer, like ReceiveForced
 				{RpcMethod: "ExecuteForcedWithdrawal", Skip: true},
 				{
 					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root] [genesis-receipt-root]",
