@@ -135,8 +135,9 @@ finalized commitment preimage, as 'query validium child' and the child's 'query 
 commitment-by-hash' show it), accounts_root and num_accounts (the ledger root's preimage),
 account_index, owner, asset_id, balance, nonce, and siblings (the account's path in the child's
 accounts SMT, leaf level first, account_depth of them). Bytes are base64 in JSON. It fails with
-a named error (child not frozen, account already exited, wrong root, wrong path) otherwise. No
-tool assembles the opening yet: read it from the child's ledger store at the finalized height.`,
+a named error (child not frozen, account already exited, wrong root, wrong path) otherwise.
+'slushchaind ledger opening --finalized --account <index> --node <child> --node-parent <this
+chain>' prints the opening while the child's node still answers.`,
 					Example:        "slushchaind tx validium exit 2 opening.json --from user --gas 600000",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "opening"}},
 				},
@@ -172,11 +173,13 @@ child and its users exit from its finalized state. op is the bridge-out the user
 the child, signed for the child's path ('slushchaind ledger bridge-out --path <the child> --dst
 <this chain or any destination>', hex); opening is the debited account's AccountOpening (inline
 JSON or a .json file, as for 'tx validium exit') under any accepted commitment of the child still
-in its history: it must show the op's account owned by the op's key, in the op's asset. The
+in its history ('slushchaind ledger opening --account <index> --node <the child> --node-parent
+<this chain>' prints it): it must show the op's account owned by the op's key, in the op's asset. The
 signer pays params.forced_withdrawal_fee, which is burnt. The same signed op is refused twice.
 Prints the sequence, the deadline and the op hash; 'q validium forced-withdrawal' follows it.`,
 					Example: `op=$(slushchaind ledger bridge-out --seed alice --path 1-2 --account 0 --nonce 3 --asset 7 --amount 5 \
   --dst 1 --recipient $(slushchaind ledger owner --seed alice) --deadline 1000000)
+slushchaind ledger opening --account 0 --node tcp://127.0.0.1:26620 --node-parent tcp://127.0.0.1:26610 > opening.json
 slushchaind tx validium force-withdrawal 2 $op opening.json --from user --gas 600000 --node tcp://127.0.0.1:26610 --yes`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "op"}, {ProtoField: "opening"}},
 				},
@@ -188,7 +191,8 @@ child anchored after it was queued: --inclusion (a WithdrawalInclusion, JSON: th
 preimage, the message's outbox position, the outbox size and path, and the preimage of the outbox
 root recorded at queue time) shows the withdrawal executed; --no-op (an AccountOpening of the
 debited account, JSON) shows the child's ledger cannot execute it (unknown account, another owner
-or asset, another nonce, too small a balance). Exactly one. Anyone may submit it.`,
+or asset, another nonce, too small a balance; 'slushchaind ledger opening' prints it). Exactly
+one. Anyone may submit it; the relayer does, for every child it serves.`,
 					Example:        "slushchaind tx validium prove-forced-withdrawal 2 1 --no-op opening.json --from relayer --gas 400000",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "sequence"}},
 				},
