@@ -50,6 +50,7 @@ func (pl *Planner) planWithdrawals(ctx context.Context) []Job {
 			pl.tasks.Fail("withdrawals "+name, "withdrawal", name, err)
 			continue
 		}
+		pl.tasks.Succeed("withdrawals " + name)
 		if len(ws) == 0 {
 			continue
 		}

@@ -36,7 +36,8 @@ commitment its parent (--node-parent) holds for it — the latest accepted one, 
 the finalized one — and prints its AccountOpening as JSON: the commitment's preimage, the ledger
 root's preimage, the account record and its path in the accounts tree. 'tx validium
 force-withdrawal' takes it with the latest commitment (any accepted one still in the parent's
-history); 'tx validium exit' needs --finalized. For an account beyond the ledger's count the
+history); 'tx validium exit' needs --finalized. The JSON is the proto JSON those commands read
+(bytes in base64), whatever --output says. For an account beyond the ledger's count the
 opening holds the ledger root's preimage only: the no-op proof of an unknown account
 ('tx validium prove-forced-withdrawal --no-op'). The child's node must still hold the state of
 that block (not pruned).`,
@@ -64,7 +65,12 @@ slushchaind tx validium force-withdrawal 2 $op opening.json --from user --gas 60
 			if err != nil {
 				return err
 			}
-			return clientCtx.PrintProto(&o)
+			bz, err := clientCtx.Codec.MarshalJSON(&o)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(cmd.OutOrStdout(), string(bz))
+			return nil
 		},
 	}
 	cmd.Flags().Uint64(flagAccount, 0, "index of the account in the child's ledger ('ledger balance' finds it)")
