@@ -206,6 +206,29 @@ func (q Queries) Exit(ctx context.Context, index uint32, account uint64, atHeigh
 	return res.Opening, nil
 }
 
+// maxWithdrawalPages bounds the pages PendingForcedWithdrawals reads (each scans up to 10,000
+// records on the chain and lists up to 1,000 pending ones: a child has at most 1,000 pending).
+const maxWithdrawalPages = 8
+
+// PendingForcedWithdrawals lists child index's pending forced withdrawals on the chain, lowest
+// sequence first, following next_sequence over a few pages.
+func (q Queries) PendingForcedWithdrawals(ctx context.Context, index uint32, atHeight int64) ([]validiumtypes.ForcedWithdrawal, error) {
+	var out []validiumtypes.ForcedWithdrawal
+	req := &validiumtypes.QueryPendingForcedWithdrawalsRequest{ChildIndex: index, Limit: 1000}
+	for range maxWithdrawalPages {
+		res, err := validiumtypes.NewQueryClient(q.conn).PendingForcedWithdrawals(AtHeight(ctx, atHeight), req)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res.Withdrawals...)
+		if res.NextSequence == 0 {
+			break
+		}
+		req.StartSequence = res.NextSequence
+	}
+	return out, nil
+}
+
 // Finalized is child index's finalized commitment on the chain, if it has one (Found false when
 // the chain answers NotFound).
 func (q Queries) Finalized(ctx context.Context, index uint32, atHeight int64) (*acceptancetypes.QueryFinalizedResponse, error) {

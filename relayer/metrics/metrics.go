@@ -116,7 +116,7 @@ func edgeGauge(name, help string) *prometheus.GaugeVec {
 }
 
 // Tasks are the relayer's task kinds, the task label of errors_total.
-var Tasks = []string{"sync", "update", "claim", "confirm", "route", "forced"}
+var Tasks = []string{"sync", "update", "claim", "confirm", "route", "forced", "withdrawal", "withdrawal-proof"}
 
 // InitChains creates every per-chain and per-edge series at zero, so a dashboard sees
 // errors_total{task, chain} = 0 (not a missing series) before the first error, and every edge.

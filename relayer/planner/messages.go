@@ -13,7 +13,8 @@ import (
 )
 
 // Messages reads every chain's pending messages once and plans the message jobs: routes
-// down, claims and confirmations (unless no_claims), and the children's forced operations.
+// down, claims and confirmations (unless no_claims), the children's forced operations, and the
+// forced withdrawals' executions and proofs.
 func (pl *Planner) Messages(ctx context.Context) []Job {
 	pending := map[string]*chainclient.Pending{}
 	for _, name := range pl.tree.Names() {
@@ -40,7 +41,8 @@ func (pl *Planner) Messages(ctx context.Context) []Job {
 		}
 		jobs = append(jobs, plan(ctx, pending)...)
 	}
-	return append(jobs, pl.planForced(ctx)...)
+	jobs = append(jobs, pl.planForced(ctx)...)
+	return append(jobs, pl.planWithdrawals(ctx)...)
 }
 
 // destination is the served chain a message goes to (nil if the relayer does not serve it).

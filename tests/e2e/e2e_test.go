@@ -8,9 +8,10 @@
 // batch proofs); a relayer crash
 // in the middle of a transfer (exactly one mint); a chain's node killed and restarted (it
 // catches up with no app-hash mismatch); the emergency re-election of chain 1
-// (scripts/failover.sh) followed by a transfer through the restarted chain; a stopped child
-// whose forced operation expires (its parent freezes it). The last step freezes 1-2, so it runs
-// last.
+// (scripts/failover.sh) followed by a transfer through the restarted chain; two withdrawals
+// forced on 1-2 through 1, one executed and one a no-op, both proven by the relayer; a stopped
+// child whose forced operation expires (its parent freezes it). The last step freezes 1-2, so it
+// runs last.
 package e2e
 
 import (
@@ -482,6 +483,7 @@ func TestE2E(t *testing.T) {
 		{"fallback route 1-2 -> 2 with nobody claiming", stepFallbackRoute},
 		{"node kill and restart", stepNodeRestart},
 		{"failover of chain 1", stepFailover},
+		{"forced withdrawal from 1-2 through 1", stepForcedWithdrawal},
 		{"stopped child frozen", stepFrozenChild},
 	}
 	for _, step := range steps {

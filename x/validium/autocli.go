@@ -79,6 +79,17 @@ outbox position, NO_OP with the reason, EXPIRED: the child was frozen). NotFound
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "sequence"}},
 				},
 				{
+					RpcMethod: "PendingForcedWithdrawals", Use: "pending-forced-withdrawals [child-index]", Short: "List a child's pending forced withdrawals (issue 20)",
+					Long: `Lists the forced withdrawals of child <child-index> that are still PENDING, lowest sequence first:
+each must be executed by the child (the relayer's MsgExecuteForcedWithdrawal) and proven here
+(MsgProveForcedWithdrawal: its message in the child's outbox, or its op unexecutable) before its
+deadline, or this chain freezes the child. At most --limit (0: 100, at most 1000) from
+--start-sequence; next_sequence, when not 0, is where the next page starts. An empty list when
+none is pending; NotFound for an index with no child.`,
+					Example:        "slushchaind q validium pending-forced-withdrawals 2 --node tcp://127.0.0.1:26610",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
+				},
+				{
 					RpcMethod: "PendingRoutes", Use: "pending-routes", Short: "List the routed messages this chain passes up or has queued down",
 					Long:    `Lists the routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN) and not yet seen delivered, at most --limit (0: 100): what the relayer still has to carry. 'relayer pending' shows them for the whole tree.`,
 					Example: "slushchaind q validium pending-routes --node tcp://127.0.0.1:26600",
@@ -93,7 +104,7 @@ outbox position, NO_OP with the reason, EXPIRED: the child was frozen). NotFound
 				{RpcMethod: "SubmitUpdate", Skip: true},  // built and signed by the relayer
 				{RpcMethod: "RouteMessage", Skip: true},  // built from an inclusion proof by the relayer
 				{RpcMethod: "ReceiveForced", Skip: true}, // built from the parent's store proof by the relayer
-				// built from the parent's store proof, like ReceiveForced (no relayer step yet: PROTOCOL "Forced withdrawal")
+				// built from the parent's store proof by the relayer, like ReceiveForced
 				{RpcMethod: "ExecuteForcedWithdrawal", Skip: true},
 				{
 					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root] [genesis-receipt-root]",
@@ -124,8 +135,9 @@ finalized commitment preimage, as 'query validium child' and the child's 'query 
 commitment-by-hash' show it), accounts_root and num_accounts (the ledger root's preimage),
 account_index, owner, asset_id, balance, nonce, and siblings (the account's path in the child's
 accounts SMT, leaf level first, account_depth of them). Bytes are base64 in JSON. It fails with
-a named error (child not frozen, account already exited, wrong root, wrong path) otherwise. No
-tool assembles the opening yet: read it from the child's ledger store at the finalized height.`,
+a named error (child not frozen, account already exited, wrong root, wrong path) otherwise.
+'slushchaind ledger opening --finalized --account <index> --node <child> --node-parent <this
+chain>' prints the opening while the child's node still answers.`,
 					Example:        "slushchaind tx validium exit 2 opening.json --from user --gas 600000",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "opening"}},
 				},
@@ -161,11 +173,13 @@ child and its users exit from its finalized state. op is the bridge-out the user
 the child, signed for the child's path ('slushchaind ledger bridge-out --path <the child> --dst
 <this chain or any destination>', hex); opening is the debited account's AccountOpening (inline
 JSON or a .json file, as for 'tx validium exit') under any accepted commitment of the child still
-in its history: it must show the op's account owned by the op's key, in the op's asset. The
+in its history ('slushchaind ledger opening --account <index> --node <the child> --node-parent
+<this chain>' prints it): it must show the op's account owned by the op's key, in the op's asset. The
 signer pays params.forced_withdrawal_fee, which is burnt. The same signed op is refused twice.
 Prints the sequence, the deadline and the op hash; 'q validium forced-withdrawal' follows it.`,
 					Example: `op=$(slushchaind ledger bridge-out --seed alice --path 1-2 --account 0 --nonce 3 --asset 7 --amount 5 \
   --dst 1 --recipient $(slushchaind ledger owner --seed alice) --deadline 1000000)
+slushchaind ledger opening --account 0 --node tcp://127.0.0.1:26620 --node-parent tcp://127.0.0.1:26610 > opening.json
 slushchaind tx validium force-withdrawal 2 $op opening.json --from user --gas 600000 --node tcp://127.0.0.1:26610 --yes`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "op"}, {ProtoField: "opening"}},
 				},
@@ -177,7 +191,8 @@ child anchored after it was queued: --inclusion (a WithdrawalInclusion, JSON: th
 preimage, the message's outbox position, the outbox size and path, and the preimage of the outbox
 root recorded at queue time) shows the withdrawal executed; --no-op (an AccountOpening of the
 debited account, JSON) shows the child's ledger cannot execute it (unknown account, another owner
-or asset, another nonce, too small a balance). Exactly one. Anyone may submit it.`,
+or asset, another nonce, too small a balance; 'slushchaind ledger opening' prints it). Exactly
+one. Anyone may submit it; the relayer does, for every child it serves.`,
 					Example:        "slushchaind tx validium prove-forced-withdrawal 2 1 --no-op opening.json --from relayer --gas 400000",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "sequence"}},
 				},

@@ -31,6 +31,9 @@ import (
 //     light-block, tx tree submit-misbehaviour;
 //   - x/ledger: genesis set-ledger-params, genesis add-ledger-deposit, genesis registration-info,
 //     and the ledger user tools (ledger owner|transfer|bridge-out|balance);
+//   - x/validium: genesis set-ledger-keys, genesis set-subtree-proofs, and ledger opening (an
+//     account's opening under a child's accepted commitment, a ledger user tool of x/validium's
+//     type: wired here into the ledger group, since x/ledger cannot import x/validium);
 //   - x/bridge: genesis set-inclusion-key;
 //   - x/election: election report|vote|witness.
 //
@@ -57,7 +60,7 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		txCommand(),
 		keys.Commands(),
 		circuitsCommand(),
-		ledgercli.LedgerCmd(),
+		ledgerCommand(),
 		relayerCommand(),
 		bridgeCommand(),
 		explorerCommand(),
@@ -66,6 +69,13 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		treecli.ParentClientCmd(),
 		treesim.NewSimulateCmd(),
 	)
+}
+
+// ledgerCommand is x/ledger's user tools plus x/validium's account opening.
+func ledgerCommand() *cobra.Command {
+	cmd := ledgercli.LedgerCmd()
+	cmd.AddCommand(validiumcli.AccountOpeningCmd())
+	return cmd
 }
 
 // genesisCommand is the SDK's genesis command plus the Slush modules' genesis editors and

@@ -208,3 +208,41 @@ func (q queryServer) ForcedWithdrawal(ctx context.Context, req *types.QueryForce
 	}
 	return &types.QueryForcedWithdrawalResponse{Withdrawal: w}, nil
 }
+
+// maxWithdrawalScan bounds how many forced-withdrawal records one PendingForcedWithdrawals query
+// reads (the records of proven and expired withdrawals stay: the scan skips them).
+const maxWithdrawalScan = 10_000
+
+// PendingForcedWithdrawals lists a child's pending forced withdrawals from start_sequence up,
+// lowest sequence first, at most limit (0: 100; at most 1000) of them; next_sequence resumes the
+// scan when it stopped at the limit or the scan bound. InvalidArgument for an index outside
+// 1..255, NotFound for one with no registered child; a child with none pending is an empty list.
+func (q queryServer) PendingForcedWithdrawals(ctx context.Context, req *types.QueryPendingForcedWithdrawalsRequest) (*types.QueryPendingForcedWithdrawalsResponse, error) {
+	child, err := q.child(ctx, req.GetChildIndex())
+	if err != nil {
+		return nil, err
+	}
+	limit := int(req.GetLimit())
+	if limit == 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	res := &types.QueryPendingForcedWithdrawalsResponse{}
+	rng := collections.NewPrefixedPairRange[uint32, uint64](child.Index).StartInclusive(max(req.GetStartSequence(), 1))
+	scanned := 0
+	err = q.k.ForcedWithdrawals.Walk(ctx, rng, func(key collections.Pair[uint32, uint64], w types.ForcedWithdrawal) (bool, error) {
+		if len(res.Withdrawals) >= limit || scanned >= maxWithdrawalScan {
+			res.NextSequence = key.K2()
+			return true, nil
+		}
+		scanned++
+		if w.Status == types.ForcedWithdrawalStatus_FORCED_WITHDRAWAL_STATUS_PENDING {
+			res.Withdrawals = append(res.Withdrawals, w)
+		}
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -55,6 +55,39 @@ func (o AccountOpening) Open(accountDepth int) (commitment.Commitment, ledger.Ac
 	return c, account, nil
 }
 
+// NewAccountOpening opens account index of the ledger st under c, the preimage of a commitment
+// whose ledger root is st's (the caller reads st at that commitment's block): the ledger root's
+// preimage, the account record and its path. For an index at or beyond the account count it is
+// the no-op opening of an unknown account (the ledger root's preimage only), which only a forced
+// withdrawal's no-op proof accepts (NoOpReason). Exits ('tx validium exit'), forced withdrawals
+// and their no-op proofs carry it; Open and NoOpReason check it.
+func NewAccountOpening(st *ledger.State, c slushtypes.CommitmentFields, index uint64) (AccountOpening, error) {
+	accountsRoot, err := st.AccountsRoot()
+	if err != nil {
+		return AccountOpening{}, err
+	}
+	o := AccountOpening{Commitment: c, AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: st.NumAccounts(), AccountIndex: index}
+	if index >= st.NumAccounts() {
+		return o, nil
+	}
+	a, ok, err := st.Account(index)
+	if err != nil {
+		return AccountOpening{}, err
+	}
+	if !ok {
+		return AccountOpening{}, errorsmod.Wrapf(ErrInvalidExitProof, "account %d of %d is not in the ledger", index, st.NumAccounts())
+	}
+	p, err := st.ProveAccount(index)
+	if err != nil {
+		return AccountOpening{}, err
+	}
+	o.Owner, o.AssetId, o.Balance, o.Nonce = hash.EncodeElement(a.Owner), hash.EncodeElement(a.Asset), a.Balance, a.Nonce
+	for _, sib := range p.Siblings {
+		o.Siblings = append(o.Siblings, hash.EncodeElement(sib))
+	}
+	return o, nil
+}
+
 // account reads the account record with canonical field elements.
 func (o AccountOpening) account() (ledger.Account, error) {
 	owner, err := decodeField("owner", o.Owner)

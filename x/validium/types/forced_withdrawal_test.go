@@ -44,18 +44,30 @@ func fwOpening(t *testing.T, st *ledger.State, index uint64) types.AccountOpenin
 		ReceiptRoot: hash.EncodeElement(hash.Uint64(2)), ChildrenRoot: hash.EncodeElement(hash.Uint64(3)), FinalizedChildrenRoot: hash.EncodeElement(hash.Uint64(4)),
 		AnchorHeight: 5, AnchorCommitment: hash.EncodeElement(hash.Uint64(5)), AcceptanceDigest: hash.EncodeElement(hash.Uint64(6)),
 		OperatorKeyHash: hash.EncodeElement(hash.Uint64(7))}
-	accountsRoot, err := st.AccountsRoot()
+	o, err := types.NewAccountOpening(st, c, index)
 	require.NoError(t, err)
-	o := types.AccountOpening{Commitment: c, AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: st.NumAccounts(), AccountIndex: index}
-	if a, ok, err := st.Account(index); err == nil && ok {
-		p, err := st.ProveAccount(index)
-		require.NoError(t, err)
-		o.Owner, o.AssetId, o.Balance, o.Nonce = hash.EncodeElement(a.Owner), hash.EncodeElement(a.Asset), a.Balance, a.Nonce
-		for _, sib := range p.Siblings {
-			o.Siblings = append(o.Siblings, hash.EncodeElement(sib))
-		}
-	}
 	return o
+}
+
+// TestNewAccountOpening: the opening the CLI and the relayer build opens (Open) to the account as
+// the ledger holds it, and one beyond the account count carries the ledger root's preimage only.
+func TestNewAccountOpening(t *testing.T) {
+	st := fwLedger(t)
+	o := fwOpening(t, st, 0)
+	_, a, err := o.Open(fwDepth)
+	require.NoError(t, err)
+	want, ok, err := st.Account(0)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, want, a)
+	require.Len(t, o.Siblings, fwDepth)
+
+	beyond := fwOpening(t, st, 5)
+	require.Equal(t, uint64(1), beyond.NumAccounts)
+	require.Empty(t, beyond.Siblings)
+	require.Empty(t, beyond.Owner)
+	_, _, err = beyond.Open(fwDepth)
+	require.ErrorIs(t, err, types.ErrInvalidExitProof, "an exit or a forced withdrawal cannot use it")
 }
 
 // TestNoOpReason proves a no-op is recognised for each rule the ledger debits by (the account

@@ -46,7 +46,8 @@ func LedgerCmd() *cobra.Command {
 		Long: `Tools for accounts of a chain's own-state ledger. Keys are BabyJubJub EdDSA keys derived
 from --seed (ledger.KeyFromSeed): a development convenience, the key is exactly as secret as
 the seed. Signed operations are printed as hex, the form 'tx bridge bridge-out [op]',
-'tx ledger transfer [op]' and 'tx validium force-operation [child-index] [op]' accept.`,
+'tx ledger transfer [op]', 'tx validium force-operation [child-index] [op]' and 'tx validium
+force-withdrawal [child-index] [op] [opening]' accept ('ledger opening' prints the opening).`,
 	}
 	cmd.AddCommand(ownerCmd(), transferCmd(), bridgeOutCmd(), balanceCmd())
 	return cmd
