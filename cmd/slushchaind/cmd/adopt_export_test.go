@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -139,6 +140,11 @@ func (p *fakeP) read(_ context.Context, _ client.Context, node string, index uin
 	return p.parent, p.err
 }
 
+// readReplica is the command's readAdoptReplica over the fake: a child export never asks one.
+func (p *fakeP) readReplica(_ context.Context, _ client.Context, node string, epoch uint64) (adopt.Replica, error) {
+	return adopt.Replica{}, fmt.Errorf("asked %s as a root election replica about epoch %d", node, epoch)
+}
+
 // electedP is p after electing the new operator of child 1 with commitment c at epoch.
 func electedP(c []byte, epoch uint64) *fakeP {
 	return &fakeP{parent: adopt.Parent{ChainID: "slush-root", Child: validiumtypes.Child{
@@ -162,7 +168,7 @@ func newOperatorHome(t *testing.T, key cmted25519.PrivKey) *cmtcfg.Config {
 // export file.
 func runAdopt(t *testing.T, a *app.App, cfg *cmtcfg.Config, p *fakeP, args ...string) (string, error) {
 	t.Helper()
-	return clitest.Run(t, cfg.RootDir, newAdoptExportCmd(a.BasicModuleManager, cfg.RootDir, p.read), args...)
+	return clitest.Run(t, cfg.RootDir, newAdoptExportCmd(a.BasicModuleManager, cfg.RootDir, p.read, p.readReplica), args...)
 }
 
 // TestAdoptExport: from v's export and p's record of v, the command writes the genesis of v
