@@ -185,10 +185,10 @@ b_root=$(jq -r '[.root_histogram[]?.count | tonumber] | add' "$work/witness-${vo
 say "base: root height $base (b_root $b_root), witnesses of ${voters[*]} saved"
 
 # 3. the root operator stops
-root_last=$(height root)
 $localnet stop root >/dev/null
 t_stop=$(date +%s.%N)
-say "the root operator stops at root height $root_last (t = 0)"
+root_last=$(jq -r '.height // empty' "$rhome/data/priv_validator_state.json" 2>/dev/null || true) # its last signed height
+say "the root operator stops after root height ${root_last:-?} (t = 0)"
 
 # 4. silence reported on every replica once the liveness timeout has passed
 t_detect=""
@@ -244,6 +244,7 @@ mv "$okey" "${okey%.key}.epoch0.key"
 mv "$cand_key" "$okey"
 $localnet start root >/dev/null
 initial=$(jq -r .initial_height "$work/adopt.json")
+root_last=$((initial - 1)) # the export's: the root's last committed state
 restarted() { local h; h=$(height root); [ -n "$h" ] && [ "$h" -ge $((initial + 1)) ]; }
 wait_for "the restarted root to produce blocks from height $initial" restarted
 t_restart=$(since_stop)
