@@ -9,12 +9,17 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=slush \
                -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 GO_TEST_FLAGS ?= -count=1 -timeout 25m
 
-.PHONY: all build install test test-unit test-localnet test-e2e test-e2e-recursive test-recursive soak bench lint proto-tools proto-gen localnet localnet-down demo clean
+.PHONY: all build build-previous install test test-unit test-localnet test-e2e test-e2e-root-failover test-e2e-recursive test-recursive soak bench lint proto-tools proto-gen localnet localnet-down demo clean
 
 all: build
 
 build:
 	go build -ldflags '$(LDFLAGS)' -o $(BUILD_DIR)/$(BINARY) ./cmd/$(BINARY)
+
+# The previous release: this source without the validium-consensus upgrade handler (build tag
+# slush_previous_release), which a live root runs until the plan height (scripts/root-failover.sh).
+build-previous:
+	go build -tags slush_previous_release -ldflags '$(LDFLAGS)' -o $(BUILD_DIR)/$(BINARY)-previous ./cmd/$(BINARY)
 
 install:
 	go install -ldflags '$(LDFLAGS)' ./cmd/$(BINARY)
@@ -35,6 +40,14 @@ test-localnet:
 # 2 shared cores, keys included.
 test-e2e: build
 	go test $(GO_TEST_FLAGS) -tags e2e -v ./tests/e2e/...
+
+# Opt-in: the root failover (DESIGN §10, scripts/root-failover.sh) after the demo on the
+# five-chain localnet: the validium-consensus upgrade by governance on the live root (it runs the
+# previous release until the plan height), the root stopped, reported silent after a 30 s liveness
+# timeout, re-elected by its descendants on both children of the root, restarted from its export
+# under the elected operator, adopted by both, and a transfer 1-2 -> 2 across it. ~10 min.
+test-e2e-root-failover: build build-previous
+	SLUSH_E2E_ROOT_FAILOVER=1 go test -count=1 -timeout 40m -tags e2e -run 'TestRootFailover' -v ./tests/e2e/...
 
 # Opt-in: the five-chain tree with RECURSIVE subtree proofs on every chain (scripts/demo.sh
 # --full-validity, tests/e2e TestRecursiveTree): the root verifies 1-1's and 1-2's moves by leaf

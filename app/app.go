@@ -335,11 +335,6 @@ func without(names []string, name string) []string {
 	return out
 }
 
-// Upgrades are the software upgrades this binary can apply (gaia's app/upgrades layout). A
-// handler stays registered for good: x/upgrade refuses to start a binary that lacks the handler
-// of the last applied plan, and refuses blocks while a plan whose handler it has is pending.
-var Upgrades = []upgrades.Upgrade{validium_consensus.Upgrade}
-
 // setUpgradeHandlers registers every upgrade's handler; none adds a store, so no store loader is set.
 func (app *App) setUpgradeHandlers() {
 	keepers := upgrades.Keepers{TreeKeeper: app.TreeKeeper}

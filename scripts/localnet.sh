@@ -50,7 +50,10 @@
 # SLUSH_LEDGER_ACCOUNT_DEPTH (8) and SLUSH_LEDGER_BATCH_SIZE (4): the ledger shape of every
 # chain. Read only when a chain is first initialized: SLUSH_DEPOSITS, space-separated
 # PATH:OWNER:ASSET:AMOUNT genesis ledger deposits (OWNER from `slushchaind ledger owner`), and
-# SLUSH_FORCED_OP_DEADLINE, x/validium's forced_op_deadline (root heights) on every chain.
+# SLUSH_FORCED_OP_DEADLINE, x/validium's forced_op_deadline (root heights) on every chain, and
+# SLUSH_ROOT_LIVENESS_TIMEOUT, x/election's root_liveness_timeout_seconds (default 3600) on every
+# chain: how long a child of the root waits for a new root header before it may report the root
+# silent (scripts/root-failover.sh).
 # SLUSH_RELAYER_NO_CLAIMS=1: the relayer started next claims and confirms nothing (messages
 # travel by the fallback route once their deadline passes). SLUSH_STEP_ANCHOR_INTERVAL: the
 # relayer's step_anchor_interval (root heights between anchor-only updates that a leaf step
@@ -214,6 +217,8 @@ check_deposits() {
   done
   [ -z "${SLUSH_FORCED_OP_DEADLINE:-}" ] || [[ $SLUSH_FORCED_OP_DEADLINE =~ ^[1-9][0-9]*$ ]] ||
     die "SLUSH_FORCED_OP_DEADLINE must be a positive number of root heights"
+  [ -z "${SLUSH_ROOT_LIVENESS_TIMEOUT:-}" ] || [[ $SLUSH_ROOT_LIVENESS_TIMEOUT =~ ^[0-9]+$ ]] ||
+    die "SLUSH_ROOT_LIVENESS_TIMEOUT must be a number of seconds (0: off)"
 }
 
 # make_keys writes the tree's development keys once: the inclusion circuit deep enough for the
@@ -331,6 +336,11 @@ init_chain() { # path
   done
   if [ -n "${SLUSH_FORCED_OP_DEADLINE:-}" ]; then
     jq --arg d "$SLUSH_FORCED_OP_DEADLINE" '.app_state.validium.params.forced_op_deadline = $d' \
+      "$home/config/genesis.json" >"$home/config/genesis.json.new"
+    mv "$home/config/genesis.json.new" "$home/config/genesis.json"
+  fi
+  if [ -n "${SLUSH_ROOT_LIVENESS_TIMEOUT:-}" ]; then # x/election: how long the root may be silent (DESIGN §10)
+    jq --arg d "$SLUSH_ROOT_LIVENESS_TIMEOUT" '.app_state.election.params.root_liveness_timeout_seconds = $d' \
       "$home/config/genesis.json" >"$home/config/genesis.json.new"
     mv "$home/config/genesis.json.new" "$home/config/genesis.json"
   fi

@@ -274,6 +274,25 @@ func (q Queries) Round(ctx context.Context, id uint64, atHeight int64) (election
 	return res.Round, nil
 }
 
+// OpenRootElection is the open root re-election replica on a child of the root (NotFound: none).
+func (q Queries) OpenRootElection(ctx context.Context, atHeight int64) (electiontypes.RootElection, error) {
+	res, err := electiontypes.NewQueryClient(q.conn).OpenRootElection(AtHeight(ctx, atHeight), &electiontypes.QueryOpenRootElectionRequest{})
+	if err != nil {
+		return electiontypes.RootElection{}, err
+	}
+	return res.Election, nil
+}
+
+// RootElectionResult is a child of the root's result of the re-election of root epoch epoch
+// (NotFound: none).
+func (q Queries) RootElectionResult(ctx context.Context, epoch uint64, atHeight int64) (electiontypes.RootElectionResult, error) {
+	res, err := electiontypes.NewQueryClient(q.conn).RootElectionResult(AtHeight(ctx, atHeight), &electiontypes.QueryRootElectionResultRequest{Epoch: epoch})
+	if err != nil {
+		return electiontypes.RootElectionResult{}, err
+	}
+	return res.Result, nil
+}
+
 // Account is an x/auth account, packed (the caller's codec unpacks it).
 func (q Queries) Account(ctx context.Context, address string, atHeight int64) (*authtypes.QueryAccountResponse, error) {
 	return authtypes.NewQueryClient(q.conn).Account(AtHeight(ctx, atHeight), &authtypes.QueryAccountRequest{Address: address})

@@ -74,7 +74,8 @@ must continue from, and whether this chain's parent client already adopted the r
 				{RpcMethod: "EmergencyVote", Skip: true},
 				// the root re-election messages carry a root commitment preimage and histogram, a
 				// descendant proof and an operator-key signature, or a restarted root's signed header
-				// and a store proof: no builder CLI exists yet (DESIGN §10, issue 17), so no command
+				// and a store proof: client/cli builds them from the chains (slushchaind election
+				// report-root-silent|root-vote|adopt-root, DESIGN §10, issue 17), so no raw command
 				{RpcMethod: "ReportRootSilent", Skip: true},
 				{RpcMethod: "RootVote", Skip: true},
 				{RpcMethod: "AdoptElectedRoot", Skip: true},

@@ -48,18 +48,51 @@ func readAdoptParentRPC(ctx context.Context, clientCtx client.Context, node stri
 	return adopt.Parent{ChainID: st.NodeInfo.Network, Child: child}, nil
 }
 
-// adoptExportCmd is `genesis adopt-export`: the new operator's side of an emergency
-// re-election (DESIGN §9), restarting the child from an export of its finalized state.
-func adoptExportCmd(basics module.BasicManager, defaultNodeHome string) *cobra.Command {
-	return newAdoptExportCmd(basics, defaultNodeHome, readAdoptParentRPC)
+// readAdoptReplica reads what a child of the root (a replica of the root re-election) says about
+// the re-election of root epoch epoch, from its node at node; tests replace it.
+type readAdoptReplica func(ctx context.Context, clientCtx client.Context, node string, epoch uint64) (adopt.Replica, error)
+
+// readAdoptReplicaRPC is the production readAdoptReplica: the replica's chain-id from its node's
+// status, its parent chain-id from its tree identity, the result as a gRPC query over the node's
+// CometBFT RPC.
+func readAdoptReplicaRPC(ctx context.Context, clientCtx client.Context, node string, epoch uint64) (adopt.Replica, error) {
+	c, err := client.NewClientFromNode(node)
+	if err != nil {
+		return adopt.Replica{}, fmt.Errorf("--%s %s: %w", electioncli.FlagNodeP, node, err)
+	}
+	r := witness.QueryChain{Name: "replica (" + node + ")", ABCI: clientCtx.WithClient(c).WithNodeURI(node).WithHeight(0)}
+	st, err := c.Status(ctx)
+	if err != nil {
+		return adopt.Replica{}, fmt.Errorf("%s: status: %w", r.Name, err)
+	}
+	id, err := r.TreeIdentity(ctx)
+	if err != nil {
+		return adopt.Replica{}, fmt.Errorf("%s: tree identity: %w", r.Name, err)
+	}
+	if len(id.Path) != 1 {
+		return adopt.Replica{}, fmt.Errorf("%s is chain %v, not a child of the root: ask a child of the root", r.Name, id.Path)
+	}
+	result, err := r.RootResult(ctx, epoch)
+	if err != nil {
+		return adopt.Replica{}, fmt.Errorf("%s: the result of the re-election of root epoch %d: %w", r.Name, epoch, err)
+	}
+	return adopt.Replica{ChainID: st.NodeInfo.Network, ParentChainID: id.ParentChainId, Result: result}, nil
 }
 
-// newAdoptExportCmd builds adopt-export over a reader of p: it reads the export, this home's
-// consensus key and p's record of the child, and writes what adopt.Genesis makes of them.
-func newAdoptExportCmd(basics module.BasicManager, defaultNodeHome string, readParent readAdoptParent) *cobra.Command {
+// adoptExportCmd is `genesis adopt-export`: the new operator's side of an emergency
+// re-election (DESIGN §9), restarting the child from an export of its finalized state, or of a
+// root re-election (DESIGN §10), restarting the root from an export of its state.
+func adoptExportCmd(basics module.BasicManager, defaultNodeHome string) *cobra.Command {
+	return newAdoptExportCmd(basics, defaultNodeHome, readAdoptParentRPC, readAdoptReplicaRPC)
+}
+
+// newAdoptExportCmd builds adopt-export over a reader of p and one of a root election replica: it
+// reads the export, this home's consensus key and p's record of the child (or, for a root export,
+// the replica's election result), and writes what adopt.Genesis (adopt.RootGenesis) makes of them.
+func newAdoptExportCmd(basics module.BasicManager, defaultNodeHome string, readParent readAdoptParent, readReplica readAdoptReplica) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "adopt-export [export-json]",
-		Short: "Write this home's genesis.json from an export of a chain whose operator p re-elected (DESIGN §9)",
+		Short: "Write this home's genesis.json from an export of a chain whose operator was re-elected (DESIGN §9, §10)",
 		Long: `After an emergency re-election on p (DESIGN §9), p holds the child v at its finalized commitment
 under the elected operator key and a bumped epoch. The elected operator restarts v from
 'slushchaind export --height H' of v's state at the height H where v made that commitment, and
@@ -76,9 +109,25 @@ runs this command in its own node home:
 chain_id is kept, initial_height is H+1 (as the export wrote it), genesis_time is --genesis-time
 or now. The genesis is validated as 'genesis validate' does. The validator's operator account and
 delegations stay the old operator's: only the consensus key moves. Whoever runs this trusts the
-p node it asks.`,
+p node it asks.
+
+The root (DESIGN §10): after a root re-election on the children of the root (each a replica),
+the elected operator restarts the root from 'slushchaind export' of the root's state at or above
+the election's base root height (its last state), with --node-p a child of the root:
+
+  - the export is the root's under validium consensus, and holds the election's base commitment
+    at the base root height (query election root-result <epoch> on the child; the epoch is the
+    export's);
+  - this home's consensus key is the elected one;
+  - the root's identity gets epoch + 1 and the elected operator key hash, its validium consensus
+    and its one genesis validator (power 1) the elected key; the other modules stay as exported.
+
+Each child of the root then trusts the restarted root by the election result
+('election adopt-root').`,
 		Example: `slushchaind export --height 42 --home old-home > v-42.json
-slushchaind genesis adopt-export v-42.json --node-p tcp://127.0.0.1:26657 --home new-home`,
+slushchaind genesis adopt-export v-42.json --node-p tcp://127.0.0.1:26657 --home new-home
+slushchaind export --home old-root-home > root.json
+slushchaind genesis adopt-export root.json --node-p tcp://127.0.0.1:26667 --home elected-root-home`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx := client.GetClientContextFromCmd(cmd)
@@ -99,19 +148,38 @@ slushchaind genesis adopt-export v-42.json --node-p tcp://127.0.0.1:26657 --home
 			if err != nil {
 				return err
 			}
-			index, err := adopt.ChildIndex(clientCtx.Codec, export)
+			epoch, isRoot, err := adopt.RootEpoch(clientCtx.Codec, export)
 			if err != nil {
 				return err
 			}
-			parent, err := readParent(cmd.Context(), clientCtx, node, index)
-			if err != nil {
-				return err
-			}
-			gen, summary, err := adopt.Genesis(clientCtx.Codec, adopt.Input{
-				Export: export, ConsensusKey: consKey, Parent: parent, GenesisTime: genesisTime,
-			})
-			if err != nil {
-				return err
+			var gen *genutiltypes.AppGenesis
+			var summary adopt.Summary
+			if isRoot {
+				replica, err := readReplica(cmd.Context(), clientCtx, node, epoch)
+				if err != nil {
+					return err
+				}
+				gen, summary, err = adopt.RootGenesis(clientCtx.Codec, adopt.RootInput{
+					Export: export, ConsensusKey: consKey, Replica: replica, GenesisTime: genesisTime,
+				})
+				if err != nil {
+					return err
+				}
+			} else {
+				index, err := adopt.ChildIndex(clientCtx.Codec, export)
+				if err != nil {
+					return err
+				}
+				parent, err := readParent(cmd.Context(), clientCtx, node, index)
+				if err != nil {
+					return err
+				}
+				gen, summary, err = adopt.Genesis(clientCtx.Codec, adopt.Input{
+					Export: export, ConsensusKey: consKey, Parent: parent, GenesisTime: genesisTime,
+				})
+				if err != nil {
+					return err
+				}
 			}
 			summary.GenesisFile = cfg.GenesisFile()
 			if err := writeValidGenesis(gen, summary.GenesisFile, basics, clientCtx); err != nil {
@@ -126,7 +194,7 @@ slushchaind genesis adopt-export v-42.json --node-p tcp://127.0.0.1:26657 --home
 		},
 	}
 	cmd.Flags().String(flags.FlagHome, defaultNodeHome, "The application home directory (of the new operator's node)")
-	cmd.Flags().String(electioncli.FlagNodeP, "", "CometBFT RPC of p, the parent that elected the new operator (required)")
+	cmd.Flags().String(electioncli.FlagNodeP, "", "CometBFT RPC of p, the parent that elected the new operator; for a root export, of a child of the root (required)")
 	cmd.Flags().String(flagAdoptGenesisTime, "", "genesis time of the restarted chain, RFC 3339 (default: now)")
 	return cmd
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -35,6 +36,7 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/internal/adopt"
 	"github.com/slush-tree/slush/testutil/clitest"
+	electiontypes "github.com/slush-tree/slush/x/election/types"
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -128,6 +130,9 @@ type fakeP struct {
 	parent adopt.Parent
 	err    error
 	asked  []uint32
+	// replica answers for a root export (DESIGN §10); askedEpochs are the epochs asked.
+	replica     *adopt.Replica
+	askedEpochs []uint64
 }
 
 // read is the command's readAdoptParent over the fake p.
@@ -137,6 +142,16 @@ func (p *fakeP) read(_ context.Context, _ client.Context, node string, index uin
 	}
 	p.asked = append(p.asked, index)
 	return p.parent, p.err
+}
+
+// readReplica is the command's readAdoptReplica over the fake: the replica it holds (a child
+// export never asks one), recording the epoch asked.
+func (p *fakeP) readReplica(_ context.Context, _ client.Context, node string, epoch uint64) (adopt.Replica, error) {
+	if p.replica == nil || node != pNode {
+		return adopt.Replica{}, fmt.Errorf("asked %s as a root election replica about epoch %d", node, epoch)
+	}
+	p.askedEpochs = append(p.askedEpochs, epoch)
+	return *p.replica, nil
 }
 
 // electedP is p after electing the new operator of child 1 with commitment c at epoch.
@@ -162,7 +177,7 @@ func newOperatorHome(t *testing.T, key cmted25519.PrivKey) *cmtcfg.Config {
 // export file.
 func runAdopt(t *testing.T, a *app.App, cfg *cmtcfg.Config, p *fakeP, args ...string) (string, error) {
 	t.Helper()
-	return clitest.Run(t, cfg.RootDir, newAdoptExportCmd(a.BasicModuleManager, cfg.RootDir, p.read), args...)
+	return clitest.Run(t, cfg.RootDir, newAdoptExportCmd(a.BasicModuleManager, cfg.RootDir, p.read, p.readReplica), args...)
 }
 
 // TestAdoptExport: from v's export and p's record of v, the command writes the genesis of v
@@ -317,4 +332,60 @@ func requireAdoptedChainRuns(t *testing.T, genFile string, f *adoptFixture, newK
 	require.Equal(t, uint64(1), own.Fields.Epoch, "the restarted chain commits under the new epoch")
 	require.Equal(t, newKeyHash, own.Fields.OperatorKeyHash)
 	require.Equal(t, f.height+2, fresh.LastBlockHeight())
+}
+
+// TestAdoptExportRoot: on a root export (DESIGN §10) the command asks --node-p, a child of the
+// root, for the result of the re-election of the export's epoch, and writes the restarted root's
+// genesis: epoch 1, the elected key hash, this home's key (the elected one) as the one validator.
+func TestAdoptExportRoot(t *testing.T) {
+	app.SetAddressPrefixes()
+	oldKey := apptestingValidatorKey("slush-root")
+	chain := apptesting.NewChainWithGenesis(t, treetypes.RootIdentity(), 2, func(cdc codec.Codec, gs map[string]json.RawMessage) {
+		var tgs treetypes.GenesisState
+		cdc.MustUnmarshalJSON(gs[treetypes.ModuleName], &tgs)
+		tgs.ValidiumConsensus = &treetypes.ValidiumConsensus{OperatorConsensusPubkey: oldKey.PubKey().Bytes(), SinceHeight: 1}
+		gs[treetypes.ModuleName] = cdc.MustMarshalJSON(&tgs)
+	})
+	for range 3 {
+		chain.NextBlock()
+	}
+	base, err := chain.App.TreeKeeper.Commitments.Get(chain.Context(), 2)
+	require.NoError(t, err)
+	exported, err := chain.App.ExportAppStateAndValidators(false, nil, nil)
+	require.NoError(t, err)
+	gen := &genutiltypes.AppGenesis{
+		AppName: "slushchaind", ChainID: chain.ChainID, GenesisTime: apptesting.GenesisTime,
+		InitialHeight: exported.Height, AppState: exported.AppState,
+		Consensus: genutiltypes.NewConsensusGenesis(exported.ConsensusParams, exported.Validators),
+	}
+	exportFile := filepath.Join(t.TempDir(), "root.json")
+	require.NoError(t, gen.SaveAs(exportFile))
+
+	elected := cmted25519.GenPrivKeyFromSecret([]byte("elected root operator"))
+	p := &fakeP{replica: &adopt.Replica{ChainID: "slush-1", ParentChainID: "slush-root", Result: electiontypes.RootElectionResult{
+		Epoch: 0, BaseRootHeight: 2, BaseCommitment: base.Commitment,
+		Elected: electiontypes.RootCandidate{OperatorKeyHash: newKeyHash, ConsensusPubkey: elected.PubKey().Bytes()},
+	}}}
+	cfg := newOperatorHome(t, elected)
+	out, err := runAdopt(t, chain.App, cfg, p, exportFile, "--node-p", pNode, "--home", cfg.RootDir)
+	require.NoError(t, err, out)
+	require.Equal(t, []uint64{0}, p.askedEpochs, "the replica is asked about the export's epoch")
+	require.Empty(t, p.asked, "no parent is asked about a root")
+	var summary adopt.Summary
+	require.NoError(t, json.Unmarshal([]byte(out), &summary), out)
+	require.Equal(t, uint64(1), summary.Epoch)
+	require.Equal(t, hex.EncodeToString(newKeyHash), summary.OperatorKeyHash)
+	require.Equal(t, chain.App.LastBlockHeight()+1, summary.InitialHeight)
+	written, err := genutiltypes.AppGenesisFromFile(cfg.GenesisFile())
+	require.NoError(t, err)
+	require.Len(t, written.Consensus.Validators, 1)
+	require.Equal(t, elected.PubKey().Bytes(), written.Consensus.Validators[0].PubKey.Bytes())
+	require.Equal(t, int64(1), written.Consensus.Validators[0].Power)
+
+	// another home's key is not the elected one: nothing is written
+	other := newOperatorHome(t, cmted25519.GenPrivKeyFromSecret([]byte("someone else")))
+	out, err = runAdopt(t, chain.App, other, p, exportFile, "--node-p", pNode, "--home", other.RootDir)
+	require.ErrorContains(t, err, "is not the elected consensus key", out)
+	_, statErr := os.Stat(other.GenesisFile())
+	require.True(t, os.IsNotExist(statErr), "no genesis written")
 }

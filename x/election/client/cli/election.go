@@ -54,10 +54,14 @@ func ElectionCmd() *cobra.Command {
 		Long: `Report a child v of p that withholds data, and vote for v's new operator (DESIGN §9). Both
 are filed on p by a strict descendant of v, signed with the descendant's operator key (the one
 its commitments carry, see 'operator-key show'), with a commitment chain from v's commitment on
-p down to the descendant's commitment. Rounds and votes are shown by 'query election'.`,
+p down to the descendant's commitment. Rounds and votes are shown by 'query election'.
+
+The root has no parent: its operator is re-elected by the root's descendants on every child of
+the root (DESIGN §10): 'report-root-silent', 'root-vote', 'adopt-root', and witnesses against a
+root commitment ('witness --root-height').`,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(reportCmd(), voteCmd(), witnessCmd())
+	cmd.AddCommand(reportCmd(), voteCmd(), witnessCmd(), reportRootSilentCmd(), rootVoteCmd(), adoptRootCmd())
 	return cmd
 }
 
@@ -81,7 +85,7 @@ signed with the prover's operator key (--seed or --key-file); --from pays the fe
 				return fmt.Errorf("--%s: the child's index on p is required", flagChild)
 			}
 			return broadcastProof(cmd, false,
-				func(ctx context.Context, p witness.Parent) (witness.Target, error) {
+				func(ctx context.Context, p witness.QueryChain) (witness.Target, error) {
 					return witness.ReportTarget(ctx, p, index)
 				},
 				func(t witness.Target, w witness.Witness, key *eddsa.PrivateKey, from string) (sdk.Msg, error) {
@@ -122,7 +126,7 @@ chain at its commitment's height and checked against the commitment's acceptance
 				return err
 			}
 			return broadcastProof(cmd, true,
-				func(ctx context.Context, p witness.Parent) (witness.Target, error) {
+				func(ctx context.Context, p witness.QueryChain) (witness.Target, error) {
 					return witness.VoteTarget(ctx, p, id)
 				},
 				func(t witness.Target, w witness.Witness, key *eddsa.PrivateKey, from string) (sdk.Msg, error) {
@@ -144,7 +148,7 @@ chain at its commitment's height and checked against the commitment's acceptance
 // with its histogram for a vote, and broadcasts on p the message newMsg makes of them.
 func broadcastProof(
 	cmd *cobra.Command, histogram bool,
-	target func(ctx context.Context, p witness.Parent) (witness.Target, error),
+	target func(ctx context.Context, p witness.QueryChain) (witness.Target, error),
 	newMsg func(t witness.Target, w witness.Witness, key *eddsa.PrivateKey, from string) (sdk.Msg, error),
 ) error {
 	clientCtx, err := client.GetClientTxContext(cmd)
@@ -185,7 +189,7 @@ func broadcastProof(
 func witnessCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "witness",
-		Short: "Build the prover's proof against a child's finalized commitment (--child) or a round's (--round) and print it",
+		Short: "Build the prover's proof against a child's finalized commitment (--child), a round's (--round) or a root commitment (--root-height) and print it",
 		Long: `Build and verify the descendant proof and histogram a report or vote of the prover (the chain
 of --node-voter) carries, and print it as JSON (or write it to --out). Save it while v still
 answers: 'election report' and 'election vote' take it with --witness-file once v withholds.
@@ -193,9 +197,17 @@ A witness holds no secret; it is checked again when it is loaded, and it only se
 v's finalized commitment (for a report) or the round's commitment (for a vote) is the one it
 was built against.
 
+With --root-height, p is a child of the root and the proof opens from the root commitment p
+verified at that root height (the base of a root re-election, DESIGN §10): --node-hop names the
+root first. The witness then also holds the root's preimage and histogram there, which
+'election report-root-silent' names, and serves 'election root-vote' while that commitment is
+the open root election's base.
+
 ` + chainsHelp,
 		Example: `slushchaind election witness --node-p tcp://127.0.0.1:26657 --child 1 \
-  --node-hop tcp://127.0.0.1:26667 --node-voter tcp://127.0.0.1:26677 --out witness-1-1.json`,
+  --node-hop tcp://127.0.0.1:26667 --node-voter tcp://127.0.0.1:26677 --out witness-1-1.json
+slushchaind election witness --node-p tcp://127.0.0.1:26610 --root-height 120 \
+  --node-hop tcp://127.0.0.1:26600 --node-hop tcp://127.0.0.1:26610 --node-voter tcp://127.0.0.1:26640 --out witness-1-2-root.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			clientCtx, err := client.GetClientQueryContext(cmd)
@@ -207,15 +219,18 @@ was built against.
 			}
 			index, _ := cmd.Flags().GetUint32(flagChild)
 			id, _ := cmd.Flags().GetUint64(flagRound)
+			rootHeight, _ := cmd.Flags().GetUint64(flagRootHeight)
 			ctx := cmd.Context()
 			var target witness.Target
-			switch {
-			case (index == 0) == (id == 0):
-				return fmt.Errorf("give one of --%s and --%s", flagChild, flagRound)
+			switch given := btoi(index != 0) + btoi(id != 0) + btoi(rootHeight != 0); {
+			case given != 1:
+				return fmt.Errorf("give one of --%s, --%s and --%s", flagChild, flagRound, flagRootHeight)
 			case index != 0:
 				target, err = witness.ReportTarget(ctx, parentChain(clientCtx), index)
-			default:
+			case id != 0:
 				target, err = witness.VoteTarget(ctx, parentChain(clientCtx), id)
+			default:
+				target, err = witness.RootBaseTarget(ctx, parentChain(clientCtx), rootHeight)
 			}
 			if err != nil {
 				return err
@@ -227,6 +242,13 @@ was built against.
 			w, err := witness.Build(ctx, target, levels, true)
 			if err != nil {
 				return err
+			}
+			if rootHeight != 0 { // what a silence report names, while the root answers
+				base, err := witness.BuildRootBase(ctx, target, levels[0])
+				if err != nil {
+					return err
+				}
+				w.Root = &base
 			}
 			bz, err := w.MarshalJSON()
 			if err != nil {
@@ -245,8 +267,17 @@ was built against.
 	cmd.Flags().String(flags.FlagNode, "tcp://localhost:26657", "<host>:<port> to CometBFT RPC interface of p")
 	cmd.Flags().Uint32(flagChild, 0, "index of the child v on p: prove against its finalized commitment")
 	cmd.Flags().Uint64(flagRound, 0, "id of a round on p: prove against the round's commitment")
+	cmd.Flags().Uint64(flagRootHeight, 0, "a root height: prove against the root commitment p (a child of the root) verified there, for a root re-election (--node-hop: the root first)")
 	cmd.Flags().String(flagOut, "", "write the witness to this file instead of stdout")
 	return cmd
+}
+
+// btoi is 1 for true, 0 for false.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // addChainFlags adds the chain flags of report and vote.

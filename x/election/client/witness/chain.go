@@ -72,8 +72,9 @@ type QueryChain struct {
 }
 
 var (
-	_ Level  = QueryChain{}
-	_ Parent = QueryChain{}
+	_ Level   = QueryChain{}
+	_ Parent  = QueryChain{}
+	_ Replica = QueryChain{}
 )
 
 // queries are the chain's typed queries over ABCI.
@@ -136,4 +137,23 @@ func (c QueryChain) Finalized(ctx context.Context, index uint32) ([]byte, bool, 
 // Round implements Parent.
 func (c QueryChain) Round(ctx context.Context, id uint64) (electiontypes.Round, error) {
 	return c.queries().Round(ctx, id, 0)
+}
+
+// RootCommitment implements Replica.
+func (c QueryChain) RootCommitment(ctx context.Context, rootHeight uint64) ([]byte, bool, error) {
+	res, err := c.queries().RootCommitment(ctx, rootHeight, 0)
+	if err != nil {
+		return nil, false, err
+	}
+	return res.Commitment, res.Known, nil
+}
+
+// OpenRootElection implements Replica.
+func (c QueryChain) OpenRootElection(ctx context.Context) (electiontypes.RootElection, error) {
+	return c.queries().OpenRootElection(ctx, 0)
+}
+
+// RootResult implements Replica.
+func (c QueryChain) RootResult(ctx context.Context, epoch uint64) (electiontypes.RootElectionResult, error) {
+	return c.queries().RootElectionResult(ctx, epoch, 0)
 }

@@ -28,6 +28,10 @@ type file struct {
 	ProverPath      []uint32                          `json:"prover_path"`
 	Proof           json.RawMessage                   `json:"proof"`
 	Histogram       []acceptancetypes.HistogramBucket `json:"histogram,omitempty"`
+	// RootHeight and RootHistogram are the root base of a witness against a root commitment
+	// (the child path is then empty): with the proof's root preimage, what a silence report names.
+	RootHeight    uint64                            `json:"root_height,omitempty"`
+	RootHistogram []acceptancetypes.HistogramBucket `json:"root_histogram,omitempty"`
 }
 
 // MarshalJSON encodes a witness (the proof as protobuf JSON).
@@ -36,10 +40,14 @@ func (w Witness) MarshalJSON() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return json.MarshalIndent(file{
+	f := file{
 		ChildPath: slushtypes.Path(w.ChildPath).Indices(), ChildCommitment: hex.EncodeToString(w.ChildCommitment),
 		ProverPath: slushtypes.Path(w.Prover.Path).Indices(), Proof: proof, Histogram: w.Histogram,
-	}, "", "  ")
+	}
+	if w.Root != nil {
+		f.RootHeight, f.RootHistogram = w.Root.Height, w.Root.Histogram
+	}
+	return json.MarshalIndent(f, "", "  ")
 }
 
 // UnmarshalWitness decodes a saved witness and verifies it again: the proof with
@@ -74,6 +82,16 @@ func UnmarshalWitness(bz []byte) (Witness, error) {
 				hash.EncodeElement(d), hash.EncodeElement(w.Prover.Commitment.AcceptanceDigest))
 		}
 		w.Histogram = f.Histogram
+	}
+	if f.RootHistogram != nil || f.RootHeight != 0 {
+		if len(w.ChildPath) != 0 || f.RootHeight == 0 {
+			return Witness{}, fmt.Errorf("witness root base at root height %d for a proof from %v: a root base needs a proof from the root", f.RootHeight, f.ChildPath)
+		}
+		base := RootBase{Height: f.RootHeight, Root: w.Proof.Child, Histogram: f.RootHistogram}
+		if err := base.check(w.ChildCommitment); err != nil {
+			return Witness{}, fmt.Errorf("witness root base: %w", err)
+		}
+		w.Root = &base
 	}
 	return w, nil
 }

@@ -38,6 +38,12 @@ type Target struct {
 	Epoch uint64
 	// Round is the round a vote is cast in (zero for a report).
 	Round electiontypes.Round
+	// RootHeight is the root height of the root commitment a root re-election message proves
+	// against (DESIGN §10; zero otherwise): ChildPath is then empty and Commitment that root
+	// commitment.
+	RootHeight uint64
+	// RootElection is the open root election replica a root vote is cast in (zero otherwise).
+	RootElection electiontypes.RootElection
 }
 
 // ReportTarget reads, on p, what a withholding report about child index proves against: the
@@ -110,6 +116,9 @@ type Witness struct {
 	Prover electiontypes.Descendant
 	// Histogram is the prover's acceptance histogram (nil if not fetched).
 	Histogram []acceptancetypes.HistogramBucket
+	// Root is the root base a root silence report names, for a witness against a root
+	// commitment that saved it (nil otherwise).
+	Root *RootBase
 }
 
 // Build reads the descendant proof of the prover (the last of levels) against target from the
