@@ -59,9 +59,10 @@ test-e2e-recursive: build
 # Opt-in: the soak (issue 18, tests/e2e TestSoak): the default tree under a steady load of ledger
 # and bridge transfers for SOAK_MINUTES (default 60), sampled every minute; writes
 # build/soak/soak.csv, soak.png and heap profiles, and fails on a stuck message or a supply change.
-# Ports 42600+ (SOAK_PORT), so it can run beside a localnet or the e2e suite.
+# Ports 24600+ (SOAK_PORT; below the ephemeral range 32768+, where a port can be taken by any
+# outgoing connection), so it can run beside a localnet or the e2e suite.
 SOAK_MINUTES ?= 60
-SOAK_PORT ?= 42600
+SOAK_PORT ?= 24600
 soak: build
 	SLUSH_SOAK_MINUTES=$(SOAK_MINUTES) SLUSH_E2E_PORT=$(SOAK_PORT) go test -count=1 -timeout $$(( $(SOAK_MINUTES) + 40 ))m -tags e2e -run 'TestSoak$$' -v ./tests/e2e/...
 
