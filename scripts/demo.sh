@@ -39,14 +39,10 @@ case "${1:-}" in
   *) echo "usage: $0 [--full-validity]" >&2; exit 2;;
 esac
 
-start=$(date +%s.%N)
-die() { echo "demo: FAILED after $(elapsed) s: $*" >&2; exit 1; }
-elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-say() { printf '[%6s s] %s\n' "$(elapsed)" "$*"; }
+start=$(date +%s.%N) script_name=demo
+# shellcheck source=scripts/steps.sh
+. scripts/steps.sh # die, elapsed, say, node, q, height (wait_for is the demo's own, below)
 seconds_between() { awk -v a="$(date -d "$1" +%s.%N)" -v b="$(date -d "$2" +%s.%N)" 'BEGIN { printf "%.0f", b - a }'; }
-node() { $localnet node "$1"; }
-q() { local path=$1; shift; "$bin" query "$@" --node "$(node "$path")" -o json 2>/dev/null || true; }
-height() { "$bin" status --node "$(node "$1")" 2>/dev/null | jq -r '.sync_info.latest_block_height // empty' || true; }
 balance() { # path owner -> balance (0 without an account)
   "$bin" ledger balance --owner "$2" --asset $asset --node "$(node "$1")" 2>/dev/null | jq -r 'if .found then .balance else 0 end' || true
 }

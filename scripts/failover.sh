@@ -43,22 +43,9 @@ step_timeout=${SLUSH_FAILOVER_TIMEOUT:-600}
 denom=stake
 v=${1:-1}
 
-start=$(date +%s.%N)
-die() { echo "failover: FAILED after $(elapsed) s: $*" >&2; exit 1; }
-elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-say() { printf '[%6s s] %s\n' "$(elapsed)" "$*"; }
-node() { $localnet node "$1"; }
-home() { $localnet home "$1"; }
-q() { local path=$1; shift; "$bin" query "$@" --node "$(node "$path")" -o json 2>/dev/null || true; }
-height() { "$bin" status --node "$(node "$1")" 2>/dev/null | jq -r '.sync_info.latest_block_height // empty' || true; }
-# wait_for runs a check until it succeeds, failing after the step timeout.
-wait_for() { # description check-function [args...]
-  local what=$1 deadline=$((SECONDS + step_timeout)); shift
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || die "timed out after $step_timeout s waiting for: $what"
-    sleep 1
-  done
-}
+start=$(date +%s.%N) script_name=failover
+# shellcheck source=scripts/steps.sh
+. scripts/steps.sh # die, elapsed, say, node, home, q, height, wait_for
 # hops prints the --node-hop flags from v down to the parent of a descendant of v.
 hops() { # descendant
   local path=$1 out=() a

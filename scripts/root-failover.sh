@@ -53,23 +53,11 @@ export SLUSH_LOCALNET_DIR=$net_dir
 step_timeout=${SLUSH_ROOT_FAILOVER_TIMEOUT:-600}
 denom=stake asset=7 amount=5 plan=validium-consensus
 
-start=$(date +%s.%N)
+start=$(date +%s.%N) script_name=root-failover
 t_stop=""
-die() { echo "root-failover: FAILED after $(elapsed) s: $*" >&2; exit 1; }
-elapsed() { awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+# shellcheck source=scripts/steps.sh
+. scripts/steps.sh # die, elapsed, say, node, home, q, height, wait_for
 since_stop() { awk -v a="$t_stop" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
-say() { printf '[%6s s] %s\n' "$(elapsed)" "$*"; }
-node() { $localnet node "$1"; }
-home() { $localnet home "$1"; }
-q() { local path=$1; shift; "$bin" query "$@" --node "$(node "$path")" -o json 2>/dev/null || true; }
-height() { "$bin" status --node "$(node "$1")" 2>/dev/null | jq -r '.sync_info.latest_block_height // empty' || true; }
-wait_for() { # description check-function [args...]
-  local what=$1 deadline=$((SECONDS + step_timeout)); shift
-  until "$@"; do
-    [ $SECONDS -lt $deadline ] || die "timed out after $step_timeout s waiting for: $what"
-    sleep 1
-  done
-}
 submit() { # path what command...: broadcast on a chain, wait for the block, fail unless it succeeded
   local path=$1 what=$2
   shift 2
