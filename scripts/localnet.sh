@@ -59,6 +59,7 @@
 # relayer's step_anchor_interval (root heights between anchor-only updates that a leaf step
 # proves; relayer default 20). SLUSH_LOCALNET_VALIDATORS: the default of up --validators (so
 # scripts/demo.sh, which resets and ups, runs N validators per chain).
+# SLUSH_RELAYER_LOG_LEVEL (debug, info, warn, error; default info): the relayer's --log-level.
 #
 # The relayer, status, the demo and e2e talk to validator 0 of every chain only (its home and
 # ports are the same whatever N). Adding a validator to a running chain by a staking tx
@@ -619,7 +620,7 @@ start_relayer() {
     return 0
   fi
   echo "=== relayer start $(date -u +%FT%TZ) ===" >>"$relayer_stderr"
-  nohup "$bin" relayer start --config "$net_dir/tree.toml" >>"$relayer_stderr" 2>&1 &
+  nohup "$bin" relayer start --config "$net_dir/tree.toml" --log-level "${SLUSH_RELAYER_LOG_LEVEL:-info}" >>"$relayer_stderr" 2>&1 &
   echo $! >"$relayer_pid"
   sleep 1
   pid_alive "$relayer_pid" || { tail -n 20 "$relayer_stderr" "$relayer_log" >&2; rm -f "$relayer_pid"; die "the relayer exited at once: see $relayer_stderr"; }

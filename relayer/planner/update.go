@@ -191,6 +191,8 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
+	pl.log.Debug("update target", "child", c.Name, "pos", pos, "logged", ledgerNow.LogLength, "reach", reach,
+		"target_log_length", target.LogLength, "target_anchor", target.Fields.AnchorHeight, "last_anchor", child.AnchorHeight, "height", hc)
 	ends = replay.EndsUpTo(ends, pos, target.LogLength)
 	if stepped && len(ends) == 0 {
 		if !isZero(child.LatestCommitment) && (target.Fields.AnchorHeight < child.AnchorHeight+pl.stepAnchorInterval || pl.steps.busy()) {

@@ -74,7 +74,7 @@ type soak struct {
 // both directions; every minute it samples each process's RSS and disk, root finality lag,
 // messages in flight, stuck messages and the supply per asset over every ledger (ledgers read
 // at one height each, plus the messages burnt and not yet minted at those heights). It writes
-// soak.csv, soak.png and heap profiles of the root and 1-2 (at minute 5 and at the end) to
+// soak.csv, soak.png and heap profiles of the root and 1-2 (at minutes 5, 30, 60, ... and at the end) to
 // SLUSH_SOAK_OUT (default build/soak), and fails on a stuck message or a supply change.
 func TestSoak(t *testing.T) {
 	minutes, err := strconv.Atoi(os.Getenv(SoakMinutesEnv))
@@ -123,8 +123,8 @@ func TestSoak(t *testing.T) {
 			require.NoError(t, w.Write(row.record()))
 			w.Flush()
 			t.Logf("minute %2d: %s", row.minute, row.summary())
-			if row.minute == 5 {
-				s.heapProfiles(out, "minute5")
+			if row.minute == 5 || (row.minute > 0 && row.minute%30 == 0) {
+				s.heapProfiles(out, fmt.Sprintf("minute%d", row.minute)) // compared with -diff_base
 			}
 			require.Zero(t, row.stuck, "a message is stuck past its deadline + %d root blocks", soakStuckMarginBlocks)
 			require.Equal(t, s.supply, row.supply, "the supply over every ledger changed")
