@@ -39,7 +39,7 @@ type rootFailoverSummary struct {
 		Slashed  string `json:"slashed"`
 		Refunded string `json:"refunded"`
 	} `json:"root_bond"`
-	Seconds         struct {
+	Seconds struct {
 		Detection           float64 `json:"detection"`
 		Majority            float64 `json:"majority"`
 		Restart             float64 `json:"restart"`
