@@ -152,7 +152,7 @@ else
   bond_amount=$(q root validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
   submit root "the root operator's bond" "$bin" tx validium post-root-bond "$r_epoch" "$r_okh" "$bond_amount" --from operator \
     --home "$rhome" --keyring-backend test --chain-id slush-root >/dev/null
-  say "the root operator's account $bond_owner bonded $bond_amount for root epoch $r_epoch ($(q root validium root-bond | jq -c '.bond | {epoch, owner, amount}'))"
+  say "the root operator's account $bond_owner bonded $bond_amount for root epoch $r_epoch ($(q root validium root-bond | jq -c '.bond | {epoch: (.epoch // "0"), owner, amount}'))"
 fi
 bond_posted=$(q root validium root-bond | jq -r '.bond.amount // empty | "\(.amount)\(.denom)"')
 [ -n "$bond_posted" ] || die "no root bond on the root after posting it"
