@@ -14,6 +14,7 @@
 #     the validator votes it through (8 s voting on the localnet), the root halts at the plan
 #     height (UPGRADE NEEDED) and restarts on the current binary, which applies it: the root's
 #     validator set is its operator alone, at power 1 (skipped if the root is already upgraded);
+#     the root's operator account then posts the root operator's bond for epoch 0;
 #  2. the base: the newest root height every child of the root has verified; every descendant of
 #     the root saves its witness against it while the root answers (`election witness
 #     --root-height`: its descendant proof, its histogram, the root's preimage and histogram);
@@ -29,6 +30,9 @@
 #     <home>.epoch0;
 #  7. every child of the root adopts the restarted root by the election result
 #     (`election adopt-root`), no governance; the relayer syncs the restarted root again;
+#     the root operator's bond for epoch 0 (posted in step 1 by the root's operator account, `tx
+#     validium post-root-bond`) is slashed in that genesis: the script checks adopt-export's
+#     root_bond line, that the restarted root holds no bond and that the owner got the rest back;
 #  8. the restarted root accepts a child update, and a bridge transfer 1-2 -> 2 (alice to frank)
 #     is claimed on 2 and confirmed on 1-2 across the restarted root.
 #
@@ -136,6 +140,24 @@ fi
 sets=$(q root consensus comet validator-set | jq -r '[.validators[] | .voting_power] | join(",")')
 [ "$sets" = 1 ] || die "the root's validator set is not its operator alone at power 1: $sets"
 
+# 1b. the root operator's bond for the root's current epoch (DESIGN §10), by its operator account
+bond_owner=$("$bin" keys show operator -a --keyring-backend test --home "$rhome")
+rid=$(q root tree identity)
+r_epoch=$(jq -r '.identity.epoch // "0"' <<<"$rid")
+r_okh=$(jq -r '.identity.operator_key_hash // empty' <<<"$rid")
+[ -n "$r_okh" ] || die "the root's identity has no operator key hash: no bond can name it"
+if [ "$(q root validium root-bond | jq -r '.bond.epoch // "0"')" = "$r_epoch" ] && [ -n "$(q root validium root-bond | jq -r '.bond.owner // empty')" ]; then
+  say "the root bond of epoch $r_epoch is posted already ($(q root validium root-bond | jq -c .bond.amount))"
+else
+  bond_amount=$(q root validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
+  submit root "the root operator's bond" "$bin" tx validium post-root-bond "$r_epoch" "$r_okh" "$bond_amount" --from operator \
+    --home "$rhome" --keyring-backend test --chain-id slush-root >/dev/null
+  say "the root operator's account $bond_owner bonded $bond_amount for root epoch $r_epoch ($(q root validium root-bond | jq -c '.bond | {epoch: (.epoch // "0"), owner, amount}'))"
+fi
+bond_posted=$(q root validium root-bond | jq -r '.bond.amount // empty | "\(.amount)\(.denom)"')
+[ -n "$bond_posted" ] || die "no root bond on the root after posting it"
+owner_before=$(q root bank balance "$bond_owner" $denom | jq -r '.balance.amount // "0"')
+
 # 2. the base every replica knows, and every voter's witness against it while the root answers
 newest_known() { q "$1" tree root-commitment 0 | jq -r '.root_height // empty'; }
 base=""
@@ -231,11 +253,21 @@ okey=$($localnet operator-key root)
 mv "$okey" "${okey%.key}.epoch0.key"
 mv "$cand_key" "$okey"
 $localnet start root >/dev/null
+say "adopt-export: $(jq -r '.root_bond.note // "no root bond line"' "$work/adopt.json")"
+slashed=$(jq -r '.root_bond.slashed // empty' "$work/adopt.json")
+refunded=$(jq -r '.root_bond.refunded // empty' "$work/adopt.json")
+[ -n "$slashed" ] && [ "$(jq -r .root_bond.bond "$work/adopt.json")" = "$bond_posted" ] ||
+  die "adopt-export did not slash the root bond $bond_posted: $(jq -c .root_bond "$work/adopt.json")"
 initial=$(jq -r .initial_height "$work/adopt.json")
 root_last=$((initial - 1)) # the export's: the root's last committed state
 restarted() { local h; h=$(height root); [ -n "$h" ] && [ "$h" -ge $((initial + 1)) ]; }
 wait_for "the restarted root to produce blocks from height $initial" restarted
 t_restart=$(since_stop)
+[ -z "$(q root validium root-bond | jq -r '.bond.owner // empty')" ] || die "the restarted root still holds a root bond"
+owner_after=$(q root bank balance "$bond_owner" $denom | jq -r '.balance.amount // "0"')
+[ "$owner_after" = $((owner_before + ${refunded%"$denom"})) ] ||
+  die "the bond owner holds $owner_after$denom on the restarted root, not $owner_before + $refunded"
+say "the old root bond is slashed on the restarted root: $slashed burnt, $refunded refunded to $bond_owner (balance $owner_before -> $owner_after$denom), no bond for epoch 1 yet"
 say "t+$t_restart s: the root restarted from its state at height $((initial - 1)) under the elected operator ($(jq -c '{epoch, operator_key_hash, validator_cons_address}' "$work/adopt.json"))"
 
 # 7. every replica adopts the restarted root by the election result
@@ -277,10 +309,12 @@ summary=$(jq -n --arg base "$base" --arg b_root "$b_root" --arg last "$root_last
   --arg key "$cand_hash" --arg msg "$msg" --arg timeout "$timeout_s" --arg load "$load" \
   --arg detect "$t_detect" --arg majority "$t_majority" --arg restart "$t_restart" --arg adopt "$t_adopt" \
   --arg update "$t_update" --arg sent "$t_sent" --arg claim "$t_claim" --arg confirm "$t_confirm" \
+  --arg bond "$bond_posted" --arg slashed "$slashed" --arg refunded "$refunded" \
   --arg up "$(awk -v a="$t_up_start" -v b="$t_up_done" 'BEGIN { printf "%.1f", b - a }')" \
   '{base_root_height: ($base | tonumber), b_root: ($b_root | tonumber), root_last_height: ($last | tonumber),
     initial_height: ($initial | tonumber), epoch: 1, operator_key_hash: $key, message: $msg,
     liveness_timeout_s: ($timeout | tonumber), loadavg: $load, upgrade_s: ($up | tonumber),
+    root_bond: {bond: $bond, slashed: $slashed, refunded: $refunded},
     seconds_since_root_stopped: {detection: ($detect | tonumber), majority: ($majority | tonumber),
       restart: ($restart | tonumber), adoption: ($adopt | tonumber), first_accepted_update: ($update | tonumber),
       bridge_out: ($sent | tonumber), claim: ($claim | tonumber), confirmation: ($confirm | tonumber)}}')
@@ -294,6 +328,7 @@ printf '%-48s %s\n' "restart (restarted root's 2nd block)" "$t_restart"
 printf '%-48s %s\n' "adoption (every replica re-pointed)" "$t_adopt"
 printf '%-48s %s\n' "first accepted update (restarted root)" "$t_update"
 printf '%-48s %s\n' "transfer 1-2 -> 2: bridge-out / claim / confirm" "$t_sent / $t_claim / $t_confirm"
+printf '%-48s %s\n' "old root bond: bond / slashed / refunded" "$bond_posted / $slashed / $refunded"
 printf '%-48s %s\n' "load average (1, 5, 15 min)" "$load"
 jq . <<<"$summary"
 [ -z "${SLUSH_ROOT_FAILOVER_SUMMARY:-}" ] || echo "$summary" >"$SLUSH_ROOT_FAILOVER_SUMMARY"

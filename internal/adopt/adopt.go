@@ -57,6 +57,9 @@ type Summary struct {
 	Commitment string `json:"commitment"`
 	// CommitmentHeight is the height of the old chain that commitment was stored at.
 	CommitmentHeight int64 `json:"commitment_height"`
+	// RootBond is, for a restarted root, what its genesis did with the replaced epoch's root bond
+	// (DESIGN §10); nil for a child.
+	RootBond *RootBondSlash `json:"root_bond,omitempty"`
 	// GenesisFile is where the genesis was written (set by the command that writes it).
 	GenesisFile string `json:"genesis_file,omitempty"`
 }

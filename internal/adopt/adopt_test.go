@@ -53,6 +53,7 @@ type export struct {
 	distr     *distrtypes.GenesisState
 	consensus *genutiltypes.ConsensusGenesis
 	initial   int64
+	extra     map[string]codec.ProtoMarshaler  // more module states (the root's x/validium, x/election, x/bank)
 	appState  func(map[string]json.RawMessage) // a last edit of the encoded app state
 	raw       []byte                           // the app state's bytes instead, if set
 }
@@ -109,6 +110,9 @@ func (e *export) build(t *testing.T, cdc codec.JSONCodec) *genutiltypes.AppGenes
 		treetypes.ModuleName: e.tree, stakingtypes.ModuleName: e.staking,
 		slashingtypes.ModuleName: e.slashing, distrtypes.ModuleName: e.distr,
 	} {
+		appState[name] = cdc.MustMarshalJSON(gs)
+	}
+	for name, gs := range e.extra {
 		appState[name] = cdc.MustMarshalJSON(gs)
 	}
 	if e.appState != nil {

@@ -67,7 +67,8 @@ func RootEpoch(cdc codec.JSONCodec, export *genutiltypes.AppGenesis) (uint64, bo
 // consensus, its newest commitment made at the height before the export's initial height, and it
 // holds the election's base commitment at the base root height; its tree identity gets epoch + 1
 // and the elected operator key hash; its validium consensus and its one genesis validator (power
-// 1) the elected consensus key, which must be in.ConsensusKey. x/staking, x/slashing and
+// 1) the elected consensus key, which must be in.ConsensusKey. The replaced epoch's root bond, if
+// any, is slashed (slashRootBond: x/validium and x/bank edited). x/staking, x/slashing and
 // x/distribution are kept as exported: under validium consensus they decide no validator and see
 // no commit votes (app/valset).
 func RootGenesis(cdc codec.JSONCodec, in RootInput) (*genutiltypes.AppGenesis, Summary, error) {
@@ -91,7 +92,13 @@ func RootGenesis(cdc codec.JSONCodec, in RootInput) (*genutiltypes.AppGenesis, S
 	if err != nil {
 		return nil, Summary{}, err
 	}
+	replaced := st.tree.Identity
 	if st.tree.Identity, err = st.tree.Identity.ReelectedRoot(result.Epoch, result.Elected.OperatorKeyHash); err != nil {
+		return nil, Summary{}, err
+	}
+	// DESIGN §10: the old operator's bond is slashed, here, in the restarted root's genesis
+	bond, err := st.slashRootBond(cdc, replaced.Epoch, replaced.OperatorKeyHash)
+	if err != nil {
 		return nil, Summary{}, err
 	}
 	vc, err := st.tree.ValidiumConsensus.Elected(key.Bytes())
@@ -111,7 +118,7 @@ func RootGenesis(cdc codec.JSONCodec, in RootInput) (*genutiltypes.AppGenesis, S
 	return gen, Summary{
 		ChainID: gen.ChainID, InitialHeight: gen.InitialHeight, Epoch: id.Epoch,
 		OperatorKeyHash: hex.EncodeToString(id.OperatorKeyHash), ValidatorConsAddress: cons,
-		Commitment: hex.EncodeToString(newest.Commitment), CommitmentHeight: newest.Height,
+		Commitment: hex.EncodeToString(newest.Commitment), CommitmentHeight: newest.Height, RootBond: &bond,
 	}, nil
 }
 

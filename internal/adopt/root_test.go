@@ -18,6 +18,7 @@ import (
 	"github.com/slush-tree/slush/internal/adopt"
 	electiontypes "github.com/slush-tree/slush/x/election/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // newRootExport is the root at epoch 0 under validium consensus (operator oldKey at power 1,
@@ -29,6 +30,9 @@ func newRootExport(t *testing.T) *export {
 	e.tree.Identity.OperatorKeyHash = element(100)
 	e.tree.ValidiumConsensus = &treetypes.ValidiumConsensus{OperatorConsensusPubkey: oldKey.Bytes(), SinceHeight: 3}
 	e.consensus.Validators = []cmttypes.GenesisValidator{{Address: oldKey.Address(), PubKey: oldKey, Power: 1, Name: "root operator"}}
+	e.extra = map[string]codec.ProtoMarshaler{
+		validiumtypes.ModuleName: validiumtypes.DefaultGenesisState(), electiontypes.ModuleName: electiontypes.DefaultGenesisState(),
+	}
 	return e
 }
 
@@ -69,6 +73,8 @@ func TestRootGenesis(t *testing.T) {
 	require.Equal(t, adopt.Summary{
 		ChainID: "slush-root", InitialHeight: 9, Epoch: 1, OperatorKeyHash: hex.EncodeToString(element(202)),
 		ValidatorConsAddress: consAddr(newKey), Commitment: hex.EncodeToString(commitC), CommitmentHeight: 8,
+		RootBond: &adopt.RootBondSlash{Epoch: 0, SlashBps: electiontypes.DefaultSlashBps,
+			Note: "the export holds no root bond for epoch 0: nothing slashed"},
 	}, summary)
 	require.Equal(t, genesisTime, gen.GenesisTime)
 	require.Equal(t, int64(9), gen.InitialHeight)
@@ -78,7 +84,7 @@ func TestRootGenesis(t *testing.T) {
 	require.NoError(t, json.Unmarshal(gen.AppState, &appState))
 	var exported map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(exp.AppState, &exported))
-	for _, m := range []string{"bank", stakingtypes.ModuleName} {
+	for _, m := range []string{"bank", stakingtypes.ModuleName, validiumtypes.ModuleName} {
 		require.JSONEq(t, string(exported[m]), string(appState[m]), "%s is as exported", m)
 	}
 	var tree treetypes.GenesisState

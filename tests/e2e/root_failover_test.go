@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -32,7 +33,13 @@ type rootFailoverSummary struct {
 	OperatorKeyHash string  `json:"operator_key_hash"`
 	Message         string  `json:"message"`
 	LivenessTimeout float64 `json:"liveness_timeout_s"`
-	Seconds         struct {
+	// RootBond is the root operator's bond of epoch 0 and what the restarted genesis did with it.
+	RootBond struct {
+		Bond     string `json:"bond"`
+		Slashed  string `json:"slashed"`
+		Refunded string `json:"refunded"`
+	} `json:"root_bond"`
+	Seconds struct {
 		Detection           float64 `json:"detection"`
 		Majority            float64 `json:"majority"`
 		Restart             float64 `json:"restart"`
@@ -81,6 +88,15 @@ func TestRootFailover(t *testing.T) {
 	// the root stopped: detection comes at most the timeout after the stop, plus the polling
 	require.Positive(t, sum.Seconds.Detection)
 	require.Equal(t, float64(rootLivenessTimeout), sum.LivenessTimeout)
+	// the old operator's bond is slashed in the restarted root's genesis (DESIGN §10): slashed +
+	// refunded is the bond, in the bond's denom (the script checked the owner's refund on the root)
+	coinAmount := func(c string) int64 {
+		n, err := strconv.ParseInt(strings.TrimSuffix(c, "stake"), 10, 64)
+		require.NoError(t, err, "coin %q", c)
+		return n
+	}
+	require.Positive(t, coinAmount(sum.RootBond.Slashed), "the root bond is slashed: %+v", sum.RootBond)
+	require.Equal(t, coinAmount(sum.RootBond.Bond), coinAmount(sum.RootBond.Slashed)+coinAmount(sum.RootBond.Refunded))
 	for _, pair := range [][2]float64{
 		{sum.Seconds.Detection, sum.Seconds.Majority}, {sum.Seconds.Majority, sum.Seconds.Restart},
 		{sum.Seconds.Restart, sum.Seconds.Adoption}, {sum.Seconds.BridgeOut, sum.Seconds.Claim},

@@ -90,6 +90,15 @@ none is pending; NotFound for an index with no child.`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
 				},
 				{
+					RpcMethod: "RootBond", Use: "root-bond", Short: "Show the root operator's bond (the root under validium consensus)",
+					Long: `Prints the root operator's bond (DESIGN §10): the root epoch and operator key hash it was posted
+for, its owner (who may top it up and gets the unslashed rest back) and its amount. NotFound when
+none is posted. A root restarted after a root re-election replaced that epoch has slash_bps of it
+burnt and the rest refunded in its genesis ('genesis adopt-export' prints both), and no bond until
+one is posted for the new epoch.`,
+					Example: "slushchaind q validium root-bond --node tcp://127.0.0.1:26600",
+				},
+				{
 					RpcMethod: "PendingRoutes", Use: "pending-routes", Short: "List the routed messages this chain passes up or has queued down",
 					Long:    `Lists the routed messages this chain passes up (ROUTED_UP) or has queued down (ROUTED_DOWN) and not yet seen delivered, at most --limit (0: 100): what the relayer still has to carry. 'relayer pending' shows them for the whole tree.`,
 					Example: "slushchaind q validium pending-routes --node tcp://127.0.0.1:26600",
@@ -195,6 +204,18 @@ or asset, another nonce, too small a balance; 'slushchaind ledger opening' print
 one. Anyone may submit it; the relayer does, for every child it serves.`,
 					Example:        "slushchaind tx validium prove-forced-withdrawal 2 1 --no-op opening.json --from relayer --gas 400000",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "sequence"}},
+				},
+				{
+					RpcMethod: "PostRootBond", Use: "post-root-bond [epoch] [operator-key-hash] [amount]",
+					Short: "Escrow or top up the root operator's bond (the root under validium consensus; DESIGN §10)",
+					Long: `Escrows <amount> from the signer as the root operator's bond for root epoch <epoch> and operator
+key hash <operator-key-hash> (hex or base64), which must be the root's current ones ('q tree
+identity'). Any account may post the epoch's first bond (at least params.min_child_bond, in its
+denom) and becomes its owner; only the owner may top it up. It cannot be withdrawn: a root
+re-election replacing the epoch slashes slash_bps of it in the restarted root's genesis and
+refunds the rest to the owner.`,
+					Example:        "slushchaind tx validium post-root-bond 0 $(slushchaind q tree identity -o json | jq -r .identity.operator_key_hash) 1000000stake --from relayer --node tcp://127.0.0.1:26600 --yes",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "epoch"}, {ProtoField: "operator_key_hash"}, {ProtoField: "amount"}},
 				},
 				{
 					RpcMethod: "PostBond", Use: "post-bond [child-index] [amount]",

@@ -2,6 +2,7 @@ package keeper
 
 import (
 	"context"
+	"errors"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -110,7 +111,24 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	if err := k.importRootBond(ctx, gs.RootBond); err != nil {
+		return err
+	}
 	return k.importWithdrawals(ctx, gs.ForcedWithdrawals, active)
+}
+
+// importRootBond stores the root operator's bond, which must be the root's under validium
+// consensus and for its identity's current epoch and operator key hash (x/tree, imported first):
+// a root restarted after a re-election replaced the bond's epoch has it slashed in its genesis
+// (DESIGN §10), so an old epoch's bond carried into a restarted root is refused.
+func (k Keeper) importRootBond(ctx context.Context, bond *types.RootBond) error {
+	if bond == nil {
+		return nil
+	}
+	if err := k.checkRootBondTarget(ctx, bond.Epoch, bond.OperatorKeyHash); err != nil {
+		return errorsmod.Wrapf(types.ErrInvalidGenesis, "root bond: %v", err)
+	}
+	return k.RootBond.Set(ctx, *bond)
 }
 
 // importWithdrawals stores the forced withdrawals (validated, in (child, sequence) order) and
@@ -240,6 +258,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return false, nil
 	})
 	if err != nil {
+		return nil, err
+	}
+	bond, err := k.RootBond.Get(ctx)
+	switch {
+	case err == nil:
+		gs.RootBond = &bond
+	case !errors.Is(err, collections.ErrNotFound):
 		return nil, err
 	}
 	return gs, nil

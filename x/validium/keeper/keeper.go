@@ -74,6 +74,9 @@ type Keeper struct {
 	WithdrawalPending collections.Map[uint32, uint64]
 	// WithdrawalPositions maps (child, outbox position) to the withdrawal it proved executed.
 	WithdrawalPositions collections.Map[collections.Pair[uint32, uint64], uint64]
+	// RootBond is the root operator's bond for the root's current epoch (DESIGN §10), on the root
+	// under validium consensus only.
+	RootBond collections.Item[types.RootBond]
 }
 
 // NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
@@ -145,6 +148,7 @@ func NewKeeper(
 			collections.Uint64Value),
 		WithdrawalPositions: collections.NewMap(sb, types.WithdrawalPositionsKey, "withdrawal_positions",
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), collections.Uint64Value),
+		RootBond: collections.NewItem(sb, types.RootBondKey, "root_bond", codec.CollValue[types.RootBond](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -17,7 +17,7 @@ import (
 )
 
 // MaxSlashBps is a whole bond in basis points.
-const MaxSlashBps = 10_000
+const MaxSlashBps = types.MaxSlashBps
 
 // InstallOperator is the operator switch of an emergency re-election (DESIGN §9), called by
 // x/election once a majority of the child's descendants voted for a candidate: the child is
@@ -101,12 +101,10 @@ func (k Keeper) InstallOperator(
 // rest to the old operator, which no longer operates the child (DESIGN §9: "the old operator's
 // bond is slashed").
 func (k Keeper) slashBond(ctx context.Context, old types.Child, slashBps uint32) (sdk.Coin, error) {
-	denom := old.Bond.Denom
-	if old.Bond.Amount.IsNil() || !old.Bond.Amount.IsPositive() {
-		return sdk.Coin{Denom: denom, Amount: sdkmath.ZeroInt()}, nil
+	slashed, refund, err := types.SplitSlash(old.Bond, slashBps)
+	if err != nil {
+		return sdk.Coin{}, err
 	}
-	slashed := sdk.Coin{Denom: denom, Amount: old.Bond.Amount.MulRaw(int64(slashBps)).QuoRaw(MaxSlashBps)}
-	refund := sdk.Coin{Denom: denom, Amount: old.Bond.Amount.Sub(slashed.Amount)}
 	if slashed.Amount.IsPositive() {
 		if err := k.bank.BurnCoins(ctx, types.ModuleName, sdk.NewCoins(slashed)); err != nil {
 			return sdk.Coin{}, errorsmod.Wrap(types.ErrCannotSlash, err.Error())

@@ -164,4 +164,17 @@ var (
 	// ErrWithdrawalExecutable is returned for a no-op proof whose opened account could pay the
 	// withdrawal: an honest child executes it.
 	ErrWithdrawalExecutable = errorsmod.Register(ModuleName, 67, "the child's ledger can execute the forced withdrawal")
+
+	// ErrRootBondNotRoot is returned for a root bond posted on a chain that is not the root
+	// (DESIGN §10: only the root operator is nobody's child, so only it is bonded here).
+	ErrRootBondNotRoot = errorsmod.Register(ModuleName, 68, "root bond on a chain that is not the root")
+	// ErrRootNotValidiumConsensus is returned for a root bond posted before the root is under
+	// validium consensus (the validium-consensus upgrade): before it, x/staking picks the
+	// validators and no root re-election replaces them.
+	ErrRootNotValidiumConsensus = errorsmod.Register(ModuleName, 69, "root is not under validium consensus")
+	// ErrRootBondMismatch is returned for a root bond naming another epoch or operator key hash
+	// than the root's current ones (x/tree identity).
+	ErrRootBondMismatch = errorsmod.Register(ModuleName, 70, "root bond is not for the root's current epoch and operator")
+	// ErrRootBondOwner is returned for a top-up of the root bond by another account than its owner.
+	ErrRootBondOwner = errorsmod.Register(ModuleName, 71, "root bond is owned by another account")
 )

@@ -47,6 +47,9 @@ type TreeKeeper interface {
 	RecordOwnCommitment(ctx context.Context, c treetypes.OwnCommitment) error
 	// TrustedParentAppHash is the parent app hash the light client trusts.
 	TrustedParentAppHash(ctx context.Context) ([]byte, error)
+	// ValidiumConsensusState is the root's validium consensus, if the validium-consensus upgrade
+	// put it under one (DESIGN §10).
+	ValidiumConsensusState(ctx context.Context) (treetypes.ValidiumConsensus, bool, error)
 }
 
 // LedgerKeeper gives the ledger roots this chain's own commitment binds (DESIGN §3).

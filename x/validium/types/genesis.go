@@ -88,7 +88,28 @@ func (gs GenesisState) Validate() error {
 	if err := validateSnapshotEntries(gs.SnapshotEntries, children, snapshots, consumed); err != nil {
 		return err
 	}
-	return validateRoutes(gs.Routes)
+	if err := validateRoutes(gs.Routes); err != nil {
+		return err
+	}
+	if gs.RootBond != nil {
+		return gs.RootBond.Validate()
+	}
+	return nil
+}
+
+// Validate checks a root bond statelessly (DESIGN §10): an owner address, a canonical non-zero
+// operator key hash and a positive amount. InitGenesis checks it against the root's identity.
+func (b RootBond) Validate() error {
+	if _, err := sdk.AccAddressFromBech32(b.Owner); err != nil {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "root bond owner: %v", err)
+	}
+	if err := validateOperatorKeyHash(b.OperatorKeyHash); err != nil {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "root bond: %v", err)
+	}
+	if err := b.Amount.Validate(); err != nil || !b.Amount.IsPositive() {
+		return errorsmod.Wrapf(ErrInvalidGenesis, "root bond amount %s must be a positive coin", b.Amount)
+	}
+	return nil
 }
 
 // validateRoutes checks each fallback-route record: a canonical message hash and a status a route

@@ -66,6 +66,8 @@ var (
 	// WithdrawalPositionsKey maps (child index, outbox position) → the sequence of the forced
 	// withdrawal that position proved executed: one message proves one withdrawal.
 	WithdrawalPositionsKey = collections.NewPrefix(42)
+	// RootBondKey holds the root operator's bond for the root's current epoch (DESIGN §10).
+	RootBondKey = collections.NewPrefix(43)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older

@@ -25,6 +25,7 @@ var (
 	_ sdk.HasValidateBasic = (*MsgSubmitUpdate)(nil)
 	_ sdk.HasValidateBasic = (*MsgExit)(nil)
 	_ sdk.HasValidateBasic = (*MsgPostBond)(nil)
+	_ sdk.HasValidateBasic = (*MsgPostRootBond)(nil)
 	_ sdk.HasValidateBasic = (*MsgRouteMessage)(nil)
 	_ sdk.HasValidateBasic = (*MsgReceiveForced)(nil)
 )
@@ -133,6 +134,33 @@ func (m *MsgPostBond) ValidateBasic() error {
 	}
 	if err := m.Amount.Validate(); err != nil || !m.Amount.IsPositive() {
 		return errorsmod.Wrapf(ErrBondTooLow, "amount %s must be a positive coin", m.Amount)
+	}
+	return nil
+}
+
+// ValidateBasic refuses a malformed owner address, an operator key hash that is not a canonical,
+// non-zero field element and an amount that is not a positive coin (DESIGN §10 root bond).
+func (m *MsgPostRootBond) ValidateBasic() error {
+	if _, err := sdk.AccAddressFromBech32(m.Owner); err != nil {
+		return errorsmod.Wrapf(ErrInvalidAddress, "owner: %v", err)
+	}
+	if err := validateOperatorKeyHash(m.OperatorKeyHash); err != nil {
+		return err
+	}
+	if err := m.Amount.Validate(); err != nil || !m.Amount.IsPositive() {
+		return errorsmod.Wrapf(ErrBondTooLow, "amount %s must be a positive coin", m.Amount)
+	}
+	return nil
+}
+
+// validateOperatorKeyHash requires a canonical, non-zero field element (an operator key hash).
+func validateOperatorKeyHash(h []byte) error {
+	key, err := hash.DecodeElement(h)
+	if err != nil {
+		return errorsmod.Wrapf(ErrInvalidField, "operator_key_hash: %v", err)
+	}
+	if key.IsZero() {
+		return errorsmod.Wrap(ErrInvalidField, "operator_key_hash is zero")
 	}
 	return nil
 }
