@@ -24,11 +24,8 @@ func (m msgServer) PostBond(ctx context.Context, msg *types.MsgPostBond) (*types
 	if err != nil {
 		return nil, err
 	}
-	if err := msg.Amount.Validate(); err != nil || !msg.Amount.IsPositive() {
-		return nil, errorsmod.Wrapf(types.ErrBondTooLow, "amount %s: a positive amount is required", msg.Amount)
-	}
-	if msg.Amount.Denom != params.MinChildBond.Denom {
-		return nil, errorsmod.Wrapf(types.ErrBondTooLow, "amount in %s, bonds are in %s", msg.Amount.Denom, params.MinChildBond.Denom)
+	if err := checkBondAmount(msg.Amount, params); err != nil {
+		return nil, err
 	}
 	child, err := m.GetChild(ctx, msg.ChildIndex)
 	if err != nil {
@@ -58,4 +55,16 @@ func (m msgServer) PostBond(ctx context.Context, msg *types.MsgPostBond) (*types
 		ChildIndex: child.Index, Operator: msg.Operator, Amount: msg.Amount.String(), Bond: child.Bond.String(),
 	})
 	return &types.MsgPostBondResponse{Bond: child.Bond}, err
+}
+
+// checkBondAmount requires a bond payment, of a child's or the root operator's bond, to be a
+// valid positive coin in the denom of params.min_child_bond.
+func checkBondAmount(amount sdk.Coin, params types.Params) error {
+	if err := amount.Validate(); err != nil || !amount.IsPositive() {
+		return errorsmod.Wrapf(types.ErrBondTooLow, "amount %s: a positive amount is required", amount)
+	}
+	if amount.Denom != params.MinChildBond.Denom {
+		return errorsmod.Wrapf(types.ErrBondTooLow, "amount in %s, bonds are in %s", amount.Denom, params.MinChildBond.Denom)
+	}
+	return nil
 }

@@ -37,11 +37,8 @@ func (m msgServer) PostRootBond(ctx context.Context, msg *types.MsgPostRootBond)
 	if err != nil {
 		return nil, err
 	}
-	if err := msg.Amount.Validate(); err != nil || !msg.Amount.IsPositive() {
-		return nil, errorsmod.Wrapf(types.ErrBondTooLow, "amount %s: a positive amount is required", msg.Amount)
-	}
-	if msg.Amount.Denom != params.MinChildBond.Denom {
-		return nil, errorsmod.Wrapf(types.ErrBondTooLow, "amount in %s, bonds are in %s", msg.Amount.Denom, params.MinChildBond.Denom)
+	if err := checkBondAmount(msg.Amount, params); err != nil {
+		return nil, err
 	}
 	bond, err := m.RootBond.Get(ctx)
 	switch {
