@@ -16,9 +16,6 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// MaxSlashBps is a whole bond in basis points.
-const MaxSlashBps = types.MaxSlashBps
-
 // InstallOperator is the operator switch of an emergency re-election (DESIGN §9), called by
 // x/election once a majority of the child's descendants voted for a candidate: the child is
 // rolled back to its finalized commitment (its roots, inbox head, anchor and children-SMT leaf;
@@ -47,7 +44,7 @@ func (k Keeper) InstallOperator(
 	if _, err := hash.DecodeElement(operatorKeyHash); err != nil {
 		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrInvalidField, "operator_key_hash: %v", err)
 	}
-	if slashBps > MaxSlashBps {
+	if slashBps > types.MaxSlashBps {
 		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrCannotSlash, "slash share %d bps", slashBps)
 	}
 	finalized, ok, err := k.finalizedCommitment(ctx, index)
