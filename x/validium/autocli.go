@@ -125,7 +125,10 @@ ledger.vk (a file); the three genesis roots come from 'slushchaind genesis regis
 the child's home (hex). --operator-key-hash is the hash of the child's operator EdDSA key
 ('slushchaind operator-key show --hash-only'). Needs about 500,000 gas (--gas 600000 or --gas auto).
 The localnet ('scripts/localnet.sh up') registers its children itself; use this to attach a new
-chain to a running tree.`,
+chain to a running tree. --arrival (an ArrivalProof, inline JSON or a .json file) registers a chain
+that departed from another parent with its state (issue 20, docs/PROTOCOL.md "Re-parenting"): the
+genesis roots must then be its departing commitment's, the signer and --operator-key-hash those its
+departure named.`,
 					Example: `slushchaind tx validium register-child keys/ledger.vk 1000000stake <ledger-root> <outbox-root> <receipt-root> \
   --transfer-verifying-key keys/ledger-transfer.vk --operator-key-hash $(slushchaind operator-key show --key-file operator.key --hash-only) \
   --from relayer --gas 600000 --node tcp://127.0.0.1:26610 --yes`,
@@ -155,7 +158,9 @@ chain>' prints the opening while the child's node still answers.`,
 					Short: "Remove a child with no pending forced operations and return its bond",
 					Long: `Removes child <child-index> (its operator only) and returns the bond: only when no forced operation
 is pending and the child's ledger is back at its genesis root with its latest commitment
-finalized, so that no user can still need an exit. Use it to retire an empty chain.`,
+finalized, so that no user can still need an exit. Use it to retire an empty chain. For a child
+that has departed (its finalized commitment here is a departing one) it only returns the bond: the
+record and its index stay.`,
 					Example:        "slushchaind tx validium deregister-child 2 --from relayer --node tcp://127.0.0.1:26610 --yes",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
 				},

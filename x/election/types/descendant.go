@@ -1,15 +1,13 @@
 package types
 
 import (
-	"bytes"
-
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"errors"
 
 	errorsmod "cosmossdk.io/errors"
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
-	"github.com/slush-tree/slush/circuits/smt"
+	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 )
 
@@ -63,32 +61,18 @@ func VerifyDescendant(childCommitment []byte, childPath []uint8, p DescendantPro
 }
 
 // verifyHop checks one level: the hop's vid is parentPath plus one index, and its children-SMT
-// leaf opens the parent's children root at that index.
+// leaf opens the parent's children root at that index (slushtypes.OpenChild).
 func verifyHop(parent commitment.Commitment, parentPath []uint8, hop Hop) (commitment.Commitment, []uint8, error) {
 	c, err := hop.Commitment.Decode()
 	if err != nil {
 		return commitment.Commitment{}, nil, errorsmod.Wrap(ErrInvalidField, err.Error())
 	}
-	path, err := commitment.UnpackVid(c.Vid)
+	path, err := slushtypes.OpenChild(parent.ChildrenRoot, parentPath, c, hop.Siblings)
+	if errors.Is(err, slushtypes.ErrInvalidField) {
+		return commitment.Commitment{}, nil, errorsmod.Wrap(ErrInvalidField, err.Error())
+	}
 	if err != nil {
 		return commitment.Commitment{}, nil, errorsmod.Wrap(ErrNotDescendant, err.Error())
-	}
-	if len(path) != len(parentPath)+1 || !bytes.Equal(path[:len(parentPath)], parentPath) {
-		return commitment.Commitment{}, nil, errorsmod.Wrapf(ErrNotDescendant, "path %v is not a child of %v", path, parentPath)
-	}
-	if len(hop.Siblings) != commitment.ChildrenDepth {
-		return commitment.Commitment{}, nil, errorsmod.Wrapf(ErrNotDescendant, "%d siblings, want %d", len(hop.Siblings), commitment.ChildrenDepth)
-	}
-	siblings := make([]fr.Element, len(hop.Siblings))
-	for i, b := range hop.Siblings {
-		if siblings[i], err = hash.DecodeElement(b); err != nil {
-			return commitment.Commitment{}, nil, errorsmod.Wrapf(ErrInvalidField, "sibling %d: %v", i, err)
-		}
-	}
-	index := path[len(path)-1]
-	proof := smt.Proof{Index: uint64(index), Value: commitment.ChildLeaf(index, c.Hash()), Siblings: siblings}
-	if err := smt.VerifyProof(parent.ChildrenRoot, commitment.ChildrenDepth, proof); err != nil {
-		return commitment.Commitment{}, nil, errorsmod.Wrapf(ErrNotDescendant, "child %d not in the children root of %v", index, parentPath)
 	}
 	return c, path, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
+	slushtypes "github.com/slush-tree/slush/types"
 )
 
 // Election-private domain tags. Like the ledger's they live above 2^40, so they never collide
@@ -27,7 +28,7 @@ const PublicKeySize = ledger.PublicKeySize
 
 // MaxAddressLength is the longest account address a candidate may have (SDK addresses are 20
 // or 32 bytes); the vote message packs it into two 128-bit halves.
-const MaxAddressLength = 32
+const MaxAddressLength = slushtypes.MaxAddressLength
 
 // OperatorKeyHash is the operator_key_hash a validium binds into its commitments for the
 // operator EdDSA key pub: Hash(DomainOperatorKey, pub.X, pub.Y). Election votes and reports are
@@ -79,21 +80,10 @@ func SignMessage(key *eddsa.PrivateKey, msg fr.Element) ([]byte, error) {
 	return ledger.SignElement(key, msg)
 }
 
-// addressElements packs an address of at most 32 bytes as (length, high 16 bytes, low 16 bytes)
-// of its left-zero-padded form: three elements below 2^128, so no reduction and no ambiguity.
+// addressElements is slushtypes.AddressElements with a bad length as ErrInvalidCandidate.
 func addressElements(addr []byte) (n, hi, lo fr.Element, err error) {
-	if len(addr) == 0 || len(addr) > MaxAddressLength {
-		return n, hi, lo, errorsmod.Wrapf(ErrInvalidCandidate, "address of %d bytes", len(addr))
+	if n, hi, lo, err = slushtypes.AddressElements(addr); err != nil {
+		return n, hi, lo, errorsmod.Wrap(ErrInvalidCandidate, err.Error())
 	}
-	var padded [MaxAddressLength]byte
-	copy(padded[MaxAddressLength-len(addr):], addr)
-	n.SetUint64(uint64(len(addr)))
-	var half [fr.Bytes]byte // 16 zero bytes, then one half: below 2^128, so canonical
-	copy(half[16:], padded[:16])
-	if hi, err = hash.DecodeElement(half[:]); err != nil {
-		return n, hi, lo, err
-	}
-	copy(half[16:], padded[16:])
-	lo, err = hash.DecodeElement(half[:])
-	return n, hi, lo, err
+	return n, hi, lo, nil
 }

@@ -62,7 +62,14 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	if _, err := slushtypes.DecodeOperatorKeyHash(msg.OperatorKeyHash); err != nil {
 		return 0, nil, err
 	}
-	if err := k.checkGenesisRule(ctx, params, msg); err != nil {
+	var arrived *types.Arrived
+	if msg.Arrival != nil {
+		a, err := k.checkArrival(ctx, params, operator, msg)
+		if err != nil {
+			return 0, nil, err
+		}
+		arrived = &a
+	} else if err := k.checkGenesisRule(ctx, params, msg); err != nil {
 		return 0, nil, err
 	}
 	index, err := k.nextFreeIndex(ctx, id.MaxChildren)
@@ -90,8 +97,16 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 		ReceiptRoot:          msg.GenesisReceiptRoot,
 		OperatorKeyHash:      msg.OperatorKeyHash,
 	}
+	if arrived != nil {
+		startFromArrival(&child, arrived.Commitment, msg.Arrival.InboxHead)
+	}
 	if err := k.Children.Set(ctx, index, child); err != nil {
 		return 0, nil, err
+	}
+	if arrived != nil {
+		if err := k.recordArrival(ctx, index, *arrived); err != nil {
+			return 0, nil, err
+		}
 	}
 	if err := k.acceptance.OnChildRegistered(ctx, index); err != nil {
 		return 0, nil, err
@@ -158,6 +173,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	}
 	if child.Operator != operator {
 		return errorsmod.Wrapf(types.ErrWrongOperator, "child %d is operated by %s", index, child.Operator)
+	}
+	if child.Departure != nil {
+		return k.releaseDepartedBond(ctx, child)
 	}
 	pending, err := k.hasPendingForcedOps(ctx, index)
 	if err != nil {

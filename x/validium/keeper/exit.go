@@ -24,6 +24,9 @@ func (k Keeper) exit(ctx context.Context, msg *types.MsgExit) (uint64, error) {
 	if err != nil {
 		return 0, err
 	}
+	if err := refuseDeparting(child); err != nil { // its ledger leaves with it: never paid here too
+		return 0, err
+	}
 	if child.Status != types.ChildStatus_CHILD_STATUS_FROZEN {
 		return 0, errorsmod.Wrapf(types.ErrChildNotFrozen, "child %d", msg.ChildIndex)
 	}

@@ -23,6 +23,9 @@ func (k Keeper) enqueueForcedOp(ctx context.Context, depositor string, index uin
 	if child.Status == types.ChildStatus_CHILD_STATUS_FROZEN {
 		return types.ForcedOperation{}, errorsmod.Wrapf(types.ErrChildFrozen, "child %d", index)
 	}
+	if err := refuseDeparting(child); err != nil { // it could never mint it here
+		return types.ForcedOperation{}, err
+	}
 	seq, err := k.nextForcedSeq(ctx, index)
 	if err != nil {
 		return types.ForcedOperation{}, err
@@ -73,6 +76,9 @@ func (k Keeper) enqueueRouted(ctx context.Context, index uint32, m inclusion.Mes
 	}
 	if child.Status != types.ChildStatus_CHILD_STATUS_ACTIVE {
 		return errorsmod.Wrapf(types.ErrChildFrozen, "child %d", index)
+	}
+	if err := refuseDeparting(child); err != nil { // a message to the old vid is refused, not redirected
+		return err
 	}
 	if bounded {
 		if err := k.checkQueueRoom(ctx, index); err != nil {

@@ -41,6 +41,9 @@ func (k Keeper) forceWithdrawal(ctx context.Context, msg *types.MsgForceWithdraw
 	if child.Status != types.ChildStatus_CHILD_STATUS_ACTIVE {
 		return types.ForcedWithdrawal{}, errorsmod.Wrapf(types.ErrChildFrozen, "child %d", msg.ChildIndex)
 	}
+	if err := refuseDeparting(child); err != nil { // its ledger moves no more here
+		return types.ForcedWithdrawal{}, err
+	}
 	vid, err := k.tree.ChildVid(ctx, msg.ChildIndex)
 	if err != nil {
 		return types.ForcedWithdrawal{}, err

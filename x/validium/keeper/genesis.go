@@ -114,6 +114,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 	if err := k.importRootBond(ctx, gs.RootBond); err != nil {
 		return err
 	}
+	for _, a := range gs.Arrivals {
+		if err := k.Arrivals.Set(ctx, a.OldVid, a.Index); err != nil {
+			return err
+		}
+	}
 	return k.importWithdrawals(ctx, gs.ForcedWithdrawals, active)
 }
 
@@ -255,6 +260,13 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	}
 	err = k.ProvenLeaves.Walk(ctx, nil, func(key collections.Triple[uint32, uint32, []byte], anchor uint64) (bool, error) {
 		gs.ProvenLeaves = append(gs.ProvenLeaves, types.ProvenLeaf{ChildIndex: key.K1(), Index: key.K2(), Commitment: key.K3(), AnchorHeight: anchor})
+		return false, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = k.Arrivals.Walk(ctx, nil, func(oldVid []byte, index uint32) (bool, error) {
+		gs.Arrivals = append(gs.Arrivals, types.Arrival{OldVid: oldVid, Index: index})
 		return false, nil
 	})
 	if err != nil {

@@ -77,6 +77,9 @@ type Keeper struct {
 	// RootBond is the root operator's bond for the root's current epoch (DESIGN §10), on the root
 	// under validium consensus only.
 	RootBond collections.Item[types.RootBond]
+	// Arrivals maps a departed chain's old vid → the child index it arrived at here: each
+	// departed chain's state arrives once (issue 20).
+	Arrivals collections.Map[[]byte, uint32]
 }
 
 // NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
@@ -149,6 +152,7 @@ func NewKeeper(
 		WithdrawalPositions: collections.NewMap(sb, types.WithdrawalPositionsKey, "withdrawal_positions",
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), collections.Uint64Value),
 		RootBond: collections.NewItem(sb, types.RootBondKey, "root_bond", codec.CollValue[types.RootBond](cdc)),
+		Arrivals: collections.NewMap(sb, types.ArrivalsKey, "arrivals", collections.BytesKey, collections.Uint32Value),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -65,6 +65,9 @@ func (k Keeper) InstallOperator(
 	if err != nil {
 		return types.Child{}, sdk.Coin{}, err
 	}
+	if snap.Departure != nil { // the finalized state left with the child: issue 20
+		return types.Child{}, sdk.Coin{}, errorsmod.Wrapf(types.ErrChildDeparted, "child %d", index)
+	}
 	unconsumed, err := k.rollBackAfter(ctx, index, snap.AnchorHeight)
 	if err != nil {
 		return types.Child{}, sdk.Coin{}, err
@@ -74,6 +77,7 @@ func (k Keeper) InstallOperator(
 	child.LedgerRoot, child.OutboxRoot, child.InboxHead = snap.LedgerRoot, snap.OutboxRoot, snap.InboxHead
 	child.ReceiptRoot = snap.ReceiptRoot
 	child.AnchorHeight = snap.AnchorHeight
+	child.Departure, child.DepartureAnchorHeight = nil, 0 // the departing commitments are dropped
 	child.Operator = operator
 	child.OperatorKeyHash = bytes.Clone(operatorKeyHash)
 	child.Epoch = previous.Epoch + 1

@@ -53,7 +53,11 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err := k.checkVid(ctx, msg.ChildIndex, fields.Vid); err != nil {
 		return nil, err
 	}
-	if err := checkOperator(child, fields); err != nil {
+	wantKey, departing, err := k.expectedOperatorKey(ctx, params, child, msg)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOperator(child, fields, wantKey, msg.Departure != nil); err != nil {
 		return nil, err
 	}
 	if err := k.checkAnchor(ctx, child, fields); err != nil {
@@ -92,9 +96,17 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err != nil {
 		return nil, err
 	}
+	if departing {
+		startDeparture(&child, *msg.Departure, fields.AnchorHeight)
+	}
 	res, err := k.recordUpdate(ctx, child, fields, heads[len(heads)-1], consumed, histogram, msg.Subtree, len(msg.Batches))
 	if err != nil {
 		return nil, err
+	}
+	if departing {
+		if err := emitDeparting(ctx, child); err != nil {
+			return nil, err
+		}
 	}
 	if err := k.recordSubtree(ctx, msg.ChildIndex, move); err != nil {
 		return nil, err
@@ -133,17 +145,17 @@ func (k Keeper) checkVid(ctx context.Context, index uint32, vid fr.Element) erro
 	return nil
 }
 
-// checkOperator requires the commitment to carry the child's current epoch and operator key:
-// once an elected operator is installed, updates made for the old epoch are refused (DESIGN §9).
-func checkOperator(child types.Child, c commitment.Commitment) error {
+// checkOperator requires the commitment to carry the child's current epoch and the operator
+// key field expectedOperatorKey computed (the key hash, or a departure mark): once an elected
+// operator is installed, updates made for the old epoch are refused (DESIGN §9).
+func checkOperator(child types.Child, c commitment.Commitment, want fr.Element, departing bool) error {
 	if c.Epoch != child.Epoch {
 		return errorsmod.Wrapf(types.ErrWrongEpoch, "child %d is at epoch %d, commitment says %d", child.Index, child.Epoch, c.Epoch)
 	}
-	key, err := slushtypes.DecodeOperatorKeyHash(child.OperatorKeyHash)
-	if err != nil {
-		return err
-	}
-	if !key.Equal(&c.OperatorKeyHash) {
+	if !want.Equal(&c.OperatorKeyHash) {
+		if departing {
+			return errorsmod.Wrapf(types.ErrInvalidDeparture, "child %d: the commitment does not carry the departure mark", child.Index)
+		}
 		return errorsmod.Wrapf(types.ErrWrongOperatorKey, "child %d", child.Index)
 	}
 	return nil

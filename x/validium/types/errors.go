@@ -177,4 +177,22 @@ var (
 	ErrRootBondMismatch = errorsmod.Register(ModuleName, 70, "root bond is not for the root's current epoch and operator")
 	// ErrRootBondOwner is returned for a top-up of the root bond by another account than its owner.
 	ErrRootBondOwner = errorsmod.Register(ModuleName, 71, "root bond is owned by another account")
+
+	// ErrInvalidDeparture is returned for a departing update that is not one (issue 20): a
+	// destination that is no valid new parent, a commitment without the departure mark, or a
+	// departing update that moves the ledger, consumes entries or carries messages.
+	ErrInvalidDeparture = errorsmod.Register(ModuleName, 72, "invalid departure")
+	// ErrChildDeparting is returned for anything but a departing update of a child that is
+	// departing: forced operations and withdrawals, routes down, exits, other updates.
+	ErrChildDeparting = errorsmod.Register(ModuleName, 73, "child is departing")
+	// ErrChildDeparted is returned for anything that would change a child that has departed: its
+	// finalized commitment here is a departing one, its state lives under its new parent.
+	ErrChildDeparted = errorsmod.Register(ModuleName, 74, "child has departed")
+	// ErrInvalidArrival is returned for an arrival proof that does not show a final departure of
+	// the chain to this chain and this operator, or whose genesis roots are not the departed
+	// chain's.
+	ErrInvalidArrival = errorsmod.Register(ModuleName, 75, "invalid arrival")
+	// ErrAlreadyArrived is returned for a second arrival of a departed chain (issue 20: its state
+	// arrives once).
+	ErrAlreadyArrived = errorsmod.Register(ModuleName, 76, "chain already arrived")
 )

@@ -91,6 +91,9 @@ func (gs GenesisState) Validate() error {
 	if err := validateRoutes(gs.Routes); err != nil {
 		return err
 	}
+	if err := validateArrivals(gs.Arrivals); err != nil {
+		return err
+	}
 	if gs.RootBond != nil {
 		return gs.RootBond.Validate()
 	}
@@ -209,6 +212,11 @@ func (gs GenesisState) validateChildren() (map[uint32]bool, error) {
 				return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child %d children roots: %v", c.Index, err)
 			}
 		}
+		if c.Departure != nil {
+			if err := c.Departure.Validate(); err != nil {
+				return nil, errorsmod.Wrapf(err, "child %d", c.Index)
+			}
+		}
 		seen[c.Index] = true
 	}
 	return seen, nil
@@ -253,6 +261,24 @@ func validateWithdrawals(ws []ForcedWithdrawal, children map[uint32]bool) error 
 		if err := w.Validate(); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// validateArrivals checks the arrivals (issue 20): each old vid canonical, a non-root path, once;
+// each index 1..255 (the arrived child may since have been deregistered).
+func validateArrivals(arrivals []Arrival) error {
+	seen := make(map[string]bool, len(arrivals)) // looked up only, never iterated
+	for i, a := range arrivals {
+		vid, err := hash.DecodeElement(a.OldVid)
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "arrival %d: %v", i, err)
+		}
+		path, err := slushtypes.PathOfVid(vid)
+		if err != nil || path.IsRoot() || CheckChildIndex(a.Index) != nil || seen[string(a.OldVid)] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "arrival %d of %X at index %d", i, a.OldVid, a.Index)
+		}
+		seen[string(a.OldVid)] = true
 	}
 	return nil
 }

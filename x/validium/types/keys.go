@@ -68,6 +68,8 @@ var (
 	WithdrawalPositionsKey = collections.NewPrefix(42)
 	// RootBondKey holds the root operator's bond for the root's current epoch (DESIGN §10).
 	RootBondKey = collections.NewPrefix(43)
+	// ArrivalsKey maps a departed chain's old vid → the child index it arrived at (issue 20).
+	ArrivalsKey = collections.NewPrefix(44)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older

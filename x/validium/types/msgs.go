@@ -54,6 +54,9 @@ func (m *MsgRegisterChild) ValidateBasic() error {
 	if err := m.Bond.Validate(); err != nil {
 		return errorsmod.Wrapf(ErrBondTooLow, "bond: %v", err)
 	}
+	if m.Arrival != nil {
+		return m.Arrival.Validate()
+	}
 	return nil
 }
 

@@ -16,8 +16,9 @@ import (
 // refused before anything is loaded or hashed (DESIGN §5): bounded counts, a canonical
 // commitment preimage, inbox entries and roots, proofs of the proof size, and ledger batches ("Bursts") that each change something (but a sole anchor batch),
 // chain root to root, end at the new commitment's roots and split the inbox entries exactly.
-// The roots the first batch starts at, and the proofs themselves, are checked against the child's
-// record by the keeper.
+// A departing update carries a valid departure and moves nothing but its anchor, report and
+// children roots (issue 20). The roots the first batch starts at, and the proofs themselves, are
+// checked against the child's record by the keeper.
 func (m *MsgSubmitUpdate) ValidateStateless() error {
 	if _, err := m.NewCommitment.Decode(); err != nil {
 		return err
@@ -55,7 +56,13 @@ func (m *MsgSubmitUpdate) ValidateStateless() error {
 			return errorsmod.Wrapf(ErrBatchEndMismatch, "batch %d", n-1)
 		}
 	}
-	return m.validateSteps()
+	if err := m.validateSteps(); err != nil {
+		return err
+	}
+	if m.Departure != nil {
+		return m.validateDeparting()
+	}
+	return nil
 }
 
 // validate checks one batch on its own: canonical roots and a proof of the proof size.
