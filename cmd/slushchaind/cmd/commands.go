@@ -31,9 +31,10 @@ import (
 //     light-block, tx tree submit-misbehaviour;
 //   - x/ledger: genesis set-ledger-params, genesis add-ledger-deposit, genesis registration-info,
 //     and the ledger user tools (ledger owner|transfer|bridge-out|balance);
-//   - x/validium: genesis set-ledger-keys, genesis set-subtree-proofs, and ledger opening (an
+//   - x/validium: genesis set-ledger-keys, genesis set-subtree-proofs, ledger opening (an
 //     account's opening under a child's accepted commitment, a ledger user tool of x/validium's
-//     type: wired here into the ledger group, since x/ledger cannot import x/validium);
+//     type: wired here into the ledger group, since x/ledger cannot import x/validium), and
+//     validium arrival-proof (a departed chain's ArrivalProof, read from the chains on its path);
 //   - x/bridge: genesis set-inclusion-key;
 //   - x/election: election report|vote|witness.
 //
@@ -65,6 +66,7 @@ func addCommands(rootCmd *cobra.Command, enc app.EncodingConfig, tempApp *app.Ap
 		bridgeCommand(),
 		explorerCommand(),
 		electioncli.ElectionCmd(),
+		validiumcli.ValidiumCmd(),
 		operatorKeyCommand(),
 		treecli.ParentClientCmd(),
 		treesim.NewSimulateCmd(),

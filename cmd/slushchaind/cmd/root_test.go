@@ -2,18 +2,24 @@ package cmd_test
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/hex"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/cosmos/cosmos-sdk/codec"
+	codectypes "github.com/cosmos/cosmos-sdk/codec/types"
 	svrcmd "github.com/cosmos/cosmos-sdk/server/cmd"
 
 	"github.com/slush-tree/slush/app"
+	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/cmd/slushchaind/cmd"
+	slushtypes "github.com/slush-tree/slush/types"
 	electiontypes "github.com/slush-tree/slush/x/election/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
 // execCLI runs one slushchaind command line in-process, as main does, and returns its output.
@@ -69,6 +75,8 @@ func TestRootCommandBuilds(t *testing.T) {
 		// x/validium
 		{[]string{"genesis", "set-ledger-keys"}, []string{"home"}},
 		{[]string{"genesis", "set-subtree-proofs"}, []string{"home"}},
+		{[]string{"validium", "arrival-proof"}, []string{"nodes", "root-height"}},
+		{[]string{"tx", "validium", "register-child"}, []string{"arrival"}},
 		// x/election
 		{[]string{"election", "report"}, []string{"node-p", "node-hop", "node-voter", "witness-file", "child", "seed", "key-file", "from", "chain-id"}},
 		{[]string{"election", "vote"}, []string{"node-p", "node-hop", "node-voter", "round", "candidate-operator", "candidate-key-hash", "key-file", "from"}},
@@ -95,6 +103,20 @@ func TestRootCommandBuilds(t *testing.T) {
 	require.Equal(t, "binary", c.Flags().Lookup("operator-key-hash").Value.Type(), "autocli reads hex (or base64, or a file)")
 	key := ledger.KeyFromSeed([]byte("op"))
 	require.NoError(t, c.Flags().Set("operator-key-hash", hex.EncodeToString(hash.EncodeElement(electiontypes.OperatorKeyHash(key.PublicKey)))))
+
+	// autocli reads the arrival proof 'validium arrival-proof' prints: proto JSON, bytes in base64
+	proof := validiumtypes.ArrivalProof{
+		RootHeight: 30, InboxHead: hash.EncodeElement(hash.Uint64(9)),
+		Root: slushtypes.NewCommitmentFields(commitment.Commitment{AnchorHeight: 30}),
+		Hops: []validiumtypes.FinalizedHop{{
+			Commitment: slushtypes.NewCommitmentFields(commitment.Commitment{Vid: commitment.MustPackVid([]uint8{1}), Epoch: 2}),
+			Siblings:   [][]byte{hash.EncodeElement(hash.Uint64(4))},
+		}},
+	}
+	bz, err := codec.NewProtoCodec(codectypes.NewInterfaceRegistry()).MarshalJSON(&proof)
+	require.NoError(t, err)
+	require.NoError(t, c.Flags().Set("arrival", string(bz)))
+	require.Contains(t, c.Flags().Lookup("arrival").Value.String(), base64.StdEncoding.EncodeToString(proof.InboxHead))
 
 	var out bytes.Buffer
 	root.SetOut(&out)
