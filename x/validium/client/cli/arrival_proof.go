@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -262,7 +263,10 @@ func AssembleArrival(ctx context.Context, oldPath slushtypes.Path, chains map[st
 		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the new parent %s does not know a root commitment at root height %d (not synced yet, or pruned)", newParent, known.RootHeight)
 	}
 	h := known.RootHeight
-	rootRec, err := levels[0].Commitment(ctx, int64(h), 0) //nolint:gosec // root heights are block heights
+	if h > math.MaxInt64 {
+		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("root height %d is not a block height", h)
+	}
+	rootRec, err := levels[0].Commitment(ctx, int64(h), 0)
 	if err != nil {
 		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the root's commitment at height %d: %w", h, err)
 	}

@@ -344,3 +344,41 @@ func TestArrivalProofCmd(t *testing.T) {
 		})
 	}
 }
+
+// TestAssembleArrivalFromTheRoot proves the walk when the old parent is the root (one hop): 1
+// departs from the root for 2, and its departing commitment is final in the root's own
+// commitment at root height 50.
+func TestAssembleArrivalFromTheRoot(t *testing.T) {
+	root, v, q := newFakeChain(slushtypes.Path{}), newFakeChain(slushtypes.Path{1}), newFakeChain(slushtypes.Path{2})
+	chains := map[string]cli.ArrivalChain{"root": root, "1": v, "2": q}
+	operator := []byte("operator of 1 at 2")
+	name, err := addresses.BytesToString(operator)
+	require.NoError(t, err)
+	key := hash.Uint64(5)
+	mark, err := types.DepartureMark(key, commitment.MustPackVid([]uint8{2}), operator, fr.Element{})
+	require.NoError(t, err)
+	empty := commitment.EmptyChildrenRoot()
+	d := commitment.Commitment{
+		Vid: commitment.MustPackVid([]uint8{1}), LedgerRoot: hash.Uint64(1), ChildrenRoot: empty, FinalizedChildrenRoot: empty,
+		AnchorHeight: 40, AnchorCommitment: hash.Uint64(40), AcceptanceDigest: hash.Uint64(2), OperatorKeyHash: mark,
+	}
+	v.commitments[45] = record(45, d)
+	fin, proofs := finalizedState(t, map[uint8]commitment.Commitment{1: d})
+	r := commitment.Commitment{ChildrenRoot: fin, FinalizedChildrenRoot: fin, AnchorHeight: 50, AcceptanceDigest: hash.Uint64(3)}
+	root.commitments[50], root.finalized[50] = record(50, r), proofs
+	root.children[1] = types.Child{Index: 1, OperatorKeyHash: hash.EncodeElement(key), Departure: &types.Departure{NewParent: []uint32{2}, NewOperator: name}}
+	q.roots[50] = hash.EncodeElement(r.Hash())
+
+	proof, info, err := cli.AssembleArrival(context.Background(), slushtypes.Path{1}, chains, 0, addresses.StringToBytes)
+	require.NoError(t, err)
+	require.Len(t, proof.Hops, 1)
+	require.Empty(t, proof.InboxHead, "the root's record has no inbox head: the zero head")
+	_, err = types.VerifyArrival(proof, r.Hash(), slushtypes.Path{2}, key, operator)
+	require.NoError(t, err)
+	require.Equal(t, "1", info.OldPath)
+	require.Equal(t, hex.EncodeToString(hash.EncodeElement(hash.Uint64(1))), info.GenesisLedgerRoot)
+
+	delete(root.finalized[50], 1)
+	_, _, err = cli.AssembleArrival(context.Background(), slushtypes.Path{1}, chains, 0, addresses.StringToBytes)
+	require.ErrorContains(t, err, "level root holds no finalized commitment of 1 at block 50")
+}
