@@ -71,6 +71,10 @@ see what the chain's next update to its parent will carry.`,
 				{RpcMethod: "SyncParent", Skip: true},          // built from the parent's header and store proofs by the relayer
 				{RpcMethod: "RecoverParentClient", Skip: true}, // authority (gov) gated: slushchaind parent-client proposal
 				{RpcMethod: "SubmitMisbehaviour", Skip: true},  // hand-written: client/cli.SubmitMisbehaviourCmd
+				{RpcMethod: "PrepareDeparture", Skip: true},    // authority (gov) gated (issue 20)
+				{RpcMethod: "MarkDeparture", Skip: true},       // authority (gov) gated (issue 20)
+				{RpcMethod: "MovePath", Skip: true},            // authority (gov) gated (issue 20)
+				{RpcMethod: "CancelDeparture", Skip: true},     // authority (gov) gated (issue 20)
 			},
 		},
 	}

@@ -18,9 +18,14 @@ import (
 )
 
 // fakeTree is x/tree as x/ledger sees it: the chain's vid.
-type fakeTree struct{ vid fr.Element }
+type fakeTree struct {
+	vid       fr.Element
+	departing bool
+}
 
 func (f fakeTree) OwnVid(context.Context) (fr.Element, error) { return f.vid, nil }
+
+func (f fakeTree) Departing(context.Context) (bool, error) { return f.departing, nil }
 
 var _ types.TreeKeeper = fakeTree{}
 

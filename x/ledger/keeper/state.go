@@ -41,6 +41,9 @@ func (k Keeper) Execute(ctx context.Context, opBytes []byte, want ledger.OpKind)
 	if err != nil {
 		return ledger.Op{}, 0, err
 	}
+	if err := k.checkNotDeparting(ctx); err != nil {
+		return ledger.Op{}, 0, err
+	}
 	state, err := k.Open(ctx)
 	if err != nil {
 		return ledger.Op{}, 0, err
@@ -84,6 +87,9 @@ func (k Keeper) BurnBridgeOut(ctx context.Context, opBytes []byte) (types.Burnt,
 // appends its receipt. It returns the receipt hash and index. Deciding that m may be minted
 // here at all (nullifier, proof) is the caller's job (x/bridge).
 func (k Keeper) Mint(ctx context.Context, m inclusion.Message, src ledger.Source) (fr.Element, uint64, error) {
+	if err := k.checkNotDeparting(ctx); err != nil {
+		return fr.Element{}, 0, err
+	}
 	state, err := k.Open(ctx)
 	if err != nil {
 		return fr.Element{}, 0, err
@@ -117,8 +123,24 @@ func (k Keeper) CurrentRoots(ctx context.Context) (types.Roots, error) {
 	if r.Receipts, err = state.ReceiptRoot(); err != nil {
 		return types.Roots{}, err
 	}
+	if r.InboxHead, err = state.InboxHead(state.InboxConsumed()); err != nil {
+		return types.Roots{}, err
+	}
 	r.LogLength, err = k.LogLength.Peek(ctx)
 	return r, err
+}
+
+// checkNotDeparting refuses every change of the ledger while the chain departs (issue 20,
+// docs/PROTOCOL.md "Re-parenting" 4.): operations, claims, forced mints and exit credits alike.
+func (k Keeper) checkNotDeparting(ctx context.Context) error {
+	departing, err := k.tree.Departing(ctx)
+	if err != nil {
+		return err
+	}
+	if departing {
+		return errorsmod.Wrap(types.ErrDeparting, "cancel the departure (governance) to change the ledger")
+	}
+	return nil
 }
 
 // ledgerError maps the ledger's rule violations to a registered error; store failures pass through.

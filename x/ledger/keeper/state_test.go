@@ -233,10 +233,13 @@ func TestCurrentRoots(t *testing.T) {
 			require.NoError(t, err)
 			state, err := k.Open(env.Ctx)
 			require.NoError(t, err)
+			head, err := state.InboxHead(state.InboxConsumed())
+			require.NoError(t, err)
 			require.Equal(t, types.Roots{
 				Vid: chainVid, Ledger: must(t, state.Root), Outbox: must(t, state.OutboxRoot), Receipts: must(t, state.ReceiptRoot),
-				LogLength: uint64(i + 1),
+				LogLength: uint64(i + 1), InboxHead: head,
 			}, roots)
+			require.Equal(t, step.want.receipts, roots.InboxHead != prev.InboxHead, "inbox head: a mint consumes an entry")
 			require.Equal(t, step.want.ledger, roots.Ledger != prev.Ledger, "ledger root")
 			require.Equal(t, step.want.outbox, roots.Outbox != prev.Outbox, "outbox root")
 			require.Equal(t, step.want.receipts, roots.Receipts != prev.Receipts, "receipt root")

@@ -25,4 +25,7 @@ var (
 	// ErrWrongChain is returned for a signed operation whose signature does not verify for this
 	// chain's vid: it was signed for another chain (named when it is one near this chain).
 	ErrWrongChain = errorsmod.Register(ModuleName, 9, "ledger operation signed for another chain")
+	// ErrDeparting is returned for any change of the ledger while this chain leaves its parent
+	// (issue 20): the ledger that leaves is the one the parent holds.
+	ErrDeparting = errorsmod.Register(ModuleName, 10, "ledger is frozen: the chain is departing")
 )

@@ -10,4 +10,6 @@ import (
 type TreeKeeper interface {
 	// OwnVid is this chain's packed path (DESIGN §3).
 	OwnVid(ctx context.Context) (fr.Element, error)
+	// Departing reports whether this chain is leaving its parent (issue 20): the ledger is frozen.
+	Departing(ctx context.Context) (bool, error)
 }

@@ -21,4 +21,7 @@ type Burnt struct {
 type Roots struct {
 	Vid, Ledger, Outbox, Receipts fr.Element
 	LogLength                     uint64
+	// InboxHead is the inbox chain head after every consumed entry: the head the parent holds
+	// once it has accepted the whole ledger (a departure mark binds it, issue 20).
+	InboxHead fr.Element
 }

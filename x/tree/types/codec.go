@@ -13,10 +13,15 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgUpdateParams{}, "slush/x/tree/MsgUpdateParams")
 	legacy.RegisterAminoMsg(cdc, &MsgRecoverParentClient{}, "slush/x/tree/MsgRecoverParentClient")
 	legacy.RegisterAminoMsg(cdc, &MsgSubmitMisbehaviour{}, "slush/x/tree/MsgSubmitMisbehaviour")
+	legacy.RegisterAminoMsg(cdc, &MsgPrepareDeparture{}, "slush/x/tree/MsgPrepareDeparture")
+	legacy.RegisterAminoMsg(cdc, &MsgMarkDeparture{}, "slush/x/tree/MsgMarkDeparture")
+	legacy.RegisterAminoMsg(cdc, &MsgMovePath{}, "slush/x/tree/MsgMovePath")
+	legacy.RegisterAminoMsg(cdc, &MsgCancelDeparture{}, "slush/x/tree/MsgCancelDeparture")
 }
 
 // RegisterInterfaces registers the module's messages with the interface registry.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
-	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgRecoverParentClient{}, &MsgSubmitMisbehaviour{})
+	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgRecoverParentClient{}, &MsgSubmitMisbehaviour{},
+		&MsgPrepareDeparture{}, &MsgMarkDeparture{}, &MsgMovePath{}, &MsgCancelDeparture{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

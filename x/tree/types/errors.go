@@ -54,4 +54,13 @@ var (
 	// ErrNotElectionBase is returned when a restarted parent's own commitment record at the
 	// election's base height is not the base commitment the election was about.
 	ErrNotElectionBase = errorsmod.Register(ModuleName, 20, "restarted parent does not hold the election's base commitment")
+	// ErrInvalidDeparture is returned for a departure this chain cannot make (issue 20): at the
+	// root, while one is under way, to its own parent or into its own subtree, without room below
+	// the new parent, or a mark before a departure is prepared.
+	ErrInvalidDeparture = errorsmod.Register(ModuleName, 21, "invalid departure")
+	// ErrInvalidMove is returned for a path change that does not follow a move (issue 20): the
+	// departed chain to another place than it departed for or without a client of its new parent,
+	// a descendant at another index or with a new parent, or a move while a departure is not yet
+	// marked.
+	ErrInvalidMove = errorsmod.Register(ModuleName, 22, "invalid move")
 )

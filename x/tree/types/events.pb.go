@@ -395,52 +395,190 @@ func (m *EventValidiumConsensusRefused) GetHeight() int64 {
 	return 0
 }
 
+// EventDeparture is emitted when this chain prepares (marked false) or marks (marked true) its
+// departure to another parent (issue 20).
+type EventDeparture struct {
+	// new_parent is the path of the chain it moves under.
+	NewParent []uint32 `protobuf:"varint,1,rep,packed,name=new_parent,json=newParent,proto3" json:"new_parent,omitempty"`
+	// new_operator is the account that registers it there.
+	NewOperator string `protobuf:"bytes,2,opt,name=new_operator,json=newOperator,proto3" json:"new_operator,omitempty"`
+	// marked tells whether its commitments now carry the departure mark.
+	Marked bool `protobuf:"varint,3,opt,name=marked,proto3" json:"marked,omitempty"`
+}
+
+func (m *EventDeparture) Reset()         { *m = EventDeparture{} }
+func (m *EventDeparture) String() string { return proto.CompactTextString(m) }
+func (*EventDeparture) ProtoMessage()    {}
+func (*EventDeparture) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2e7956756427e937, []int{5}
+}
+func (m *EventDeparture) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventDeparture) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventDeparture.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventDeparture) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventDeparture.Merge(m, src)
+}
+func (m *EventDeparture) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventDeparture) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventDeparture.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventDeparture proto.InternalMessageInfo
+
+func (m *EventDeparture) GetNewParent() []uint32 {
+	if m != nil {
+		return m.NewParent
+	}
+	return nil
+}
+
+func (m *EventDeparture) GetNewOperator() string {
+	if m != nil {
+		return m.NewOperator
+	}
+	return ""
+}
+
+func (m *EventDeparture) GetMarked() bool {
+	if m != nil {
+		return m.Marked
+	}
+	return false
+}
+
+// EventPathMoved is emitted when this chain's path changes after a move (issue 20).
+type EventPathMoved struct {
+	// from is the old path.
+	From []uint32 `protobuf:"varint,1,rep,packed,name=from,proto3" json:"from,omitempty"`
+	// to is the new path.
+	To []uint32 `protobuf:"varint,2,rep,packed,name=to,proto3" json:"to,omitempty"`
+	// parent_chain_id is the parent's chain-id after the move.
+	ParentChainId string `protobuf:"bytes,3,opt,name=parent_chain_id,json=parentChainId,proto3" json:"parent_chain_id,omitempty"`
+}
+
+func (m *EventPathMoved) Reset()         { *m = EventPathMoved{} }
+func (m *EventPathMoved) String() string { return proto.CompactTextString(m) }
+func (*EventPathMoved) ProtoMessage()    {}
+func (*EventPathMoved) Descriptor() ([]byte, []int) {
+	return fileDescriptor_2e7956756427e937, []int{6}
+}
+func (m *EventPathMoved) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *EventPathMoved) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_EventPathMoved.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *EventPathMoved) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_EventPathMoved.Merge(m, src)
+}
+func (m *EventPathMoved) XXX_Size() int {
+	return m.Size()
+}
+func (m *EventPathMoved) XXX_DiscardUnknown() {
+	xxx_messageInfo_EventPathMoved.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_EventPathMoved proto.InternalMessageInfo
+
+func (m *EventPathMoved) GetFrom() []uint32 {
+	if m != nil {
+		return m.From
+	}
+	return nil
+}
+
+func (m *EventPathMoved) GetTo() []uint32 {
+	if m != nil {
+		return m.To
+	}
+	return nil
+}
+
+func (m *EventPathMoved) GetParentChainId() string {
+	if m != nil {
+		return m.ParentChainId
+	}
+	return ""
+}
+
 func init() {
 	proto.RegisterType((*EventParentSynced)(nil), "slush.tree.v1.EventParentSynced")
 	proto.RegisterType((*EventParentClientRecovered)(nil), "slush.tree.v1.EventParentClientRecovered")
 	proto.RegisterType((*EventParentClientFrozen)(nil), "slush.tree.v1.EventParentClientFrozen")
 	proto.RegisterType((*EventValidiumConsensus)(nil), "slush.tree.v1.EventValidiumConsensus")
 	proto.RegisterType((*EventValidiumConsensusRefused)(nil), "slush.tree.v1.EventValidiumConsensusRefused")
+	proto.RegisterType((*EventDeparture)(nil), "slush.tree.v1.EventDeparture")
+	proto.RegisterType((*EventPathMoved)(nil), "slush.tree.v1.EventPathMoved")
 }
 
 func init() { proto.RegisterFile("slush/tree/v1/events.proto", fileDescriptor_2e7956756427e937) }
 
 var fileDescriptor_2e7956756427e937 = []byte{
-	// 542 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x53, 0x4d, 0x6f, 0xd3, 0x40,
-	0x10, 0xad, 0xd3, 0x36, 0x49, 0x37, 0x4e, 0x2a, 0x2c, 0xd4, 0xba, 0x11, 0xb8, 0x21, 0x80, 0xc8,
-	0x85, 0x44, 0x49, 0x6f, 0x1c, 0x53, 0x81, 0xd2, 0x13, 0xd5, 0x22, 0x71, 0xe0, 0x62, 0x6d, 0xec,
-	0x69, 0xbc, 0x22, 0xd9, 0xb5, 0x76, 0xd7, 0x86, 0xf0, 0x2b, 0xf8, 0x27, 0xfc, 0x0b, 0xc4, 0xb1,
-	0x47, 0x4e, 0x08, 0x25, 0x7f, 0x04, 0x79, 0x6c, 0x27, 0xa1, 0x7c, 0xdc, 0x3c, 0xef, 0xf9, 0xed,
-	0xbe, 0x79, 0xb3, 0x43, 0xda, 0x7a, 0x9e, 0xe8, 0x68, 0x60, 0x14, 0xc0, 0x20, 0x1d, 0x0e, 0x20,
-	0x05, 0x61, 0x74, 0x3f, 0x56, 0xd2, 0x48, 0xa7, 0x89, 0x5c, 0x3f, 0xe3, 0xfa, 0xe9, 0xb0, 0x7d,
-	0x7f, 0x26, 0x67, 0x12, 0x99, 0x41, 0xf6, 0x95, 0xff, 0xd4, 0xd5, 0xe4, 0xde, 0xcb, 0x4c, 0x74,
-	0xcd, 0x14, 0x08, 0xf3, 0x66, 0x29, 0x02, 0x08, 0x9d, 0xc7, 0xa4, 0x19, 0x63, 0xed, 0x47, 0xc0,
-	0x67, 0x91, 0x71, 0xad, 0x8e, 0xd5, 0xdb, 0xa7, 0x76, 0x0e, 0x4e, 0x10, 0x73, 0x5c, 0x52, 0x9b,
-	0x03, 0x53, 0x02, 0x42, 0xb7, 0xd2, 0xb1, 0x7a, 0x07, 0xb4, 0x2c, 0x9d, 0x73, 0xd2, 0x50, 0x52,
-	0x6e, 0xc4, 0xfb, 0xc8, 0x92, 0x0c, 0xca, 0xa5, 0xdd, 0x2f, 0x16, 0x69, 0xef, 0xdc, 0x7a, 0x39,
-	0xe7, 0x20, 0x0c, 0x85, 0x40, 0xa6, 0xa0, 0x20, 0x74, 0xce, 0x48, 0x3d, 0x88, 0x18, 0x17, 0x3e,
-	0x0f, 0xf1, 0xe6, 0x23, 0x5a, 0xc3, 0xfa, 0x2a, 0x74, 0x9e, 0x91, 0xe3, 0x58, 0x41, 0xca, 0x65,
-	0xa2, 0xcb, 0xe3, 0x2b, 0xe8, 0xad, 0x55, 0xc2, 0x85, 0xbb, 0x13, 0x52, 0xdd, 0xb9, 0x7e, 0x9f,
-	0x16, 0x55, 0x76, 0x36, 0x8b, 0x63, 0x3f, 0x62, 0x3a, 0x72, 0x0f, 0x3a, 0x56, 0xcf, 0xa6, 0x35,
-	0x16, 0xc7, 0x13, 0xa6, 0x23, 0xa7, 0x4d, 0xea, 0x89, 0xb8, 0x51, 0xf2, 0x13, 0x08, 0xf7, 0xb0,
-	0x63, 0xf5, 0xea, 0x74, 0x53, 0x77, 0xbf, 0x56, 0xc8, 0xe9, 0x1f, 0x8e, 0x5f, 0x21, 0xf7, 0x3f,
-	0xbb, 0x5b, 0x17, 0x95, 0xdf, 0x5c, 0x5c, 0x90, 0x66, 0x04, 0x2c, 0x04, 0x85, 0x46, 0xfc, 0x21,
-	0x9a, 0xb4, 0xc7, 0xc7, 0xab, 0x1f, 0xe7, 0x8d, 0x09, 0x12, 0x99, 0xa3, 0x21, 0x6d, 0x44, 0xdb,
-	0xe2, 0xae, 0x68, 0x94, 0xfb, 0xbf, 0x2b, 0x1a, 0xed, 0x8a, 0x46, 0xd9, 0x28, 0x21, 0xe5, 0x21,
-	0x88, 0x00, 0xf2, 0xa6, 0x0f, 0xb1, 0x69, 0xbb, 0x04, 0xb1, 0xf3, 0xa7, 0xa4, 0x65, 0x54, 0xa2,
-	0x0d, 0x84, 0x65, 0xa8, 0x55, 0xb4, 0xdb, 0x2c, 0xd0, 0x22, 0xd3, 0x27, 0xa4, 0x55, 0x3c, 0x0b,
-	0xae, 0xfd, 0x6c, 0x9c, 0x6e, 0x0d, 0x63, 0x2a, 0xde, 0xc5, 0x95, 0xa6, 0x52, 0x1a, 0xe7, 0x01,
-	0x39, 0xd2, 0xc9, 0x74, 0xc1, 0x8d, 0x01, 0xe5, 0xd6, 0x31, 0x8f, 0x2d, 0xd0, 0xfd, 0x40, 0x4e,
-	0x30, 0xc7, 0xb7, 0x6c, 0xce, 0x43, 0x9e, 0x2c, 0x2e, 0xa5, 0xd0, 0x20, 0x74, 0xa2, 0x9d, 0x17,
-	0xe4, 0x4c, 0xc6, 0xa0, 0x98, 0x91, 0xca, 0x0f, 0x4a, 0xd4, 0x8f, 0x93, 0xe9, 0x7b, 0x58, 0x62,
-	0xae, 0x36, 0x3d, 0x2d, 0x7f, 0xd8, 0xa8, 0xae, 0x91, 0x76, 0x1e, 0x11, 0x5b, 0x73, 0x6c, 0x71,
-	0x37, 0xed, 0x06, 0x62, 0xc5, 0x9b, 0x7b, 0x4d, 0x1e, 0xfe, 0xfd, 0x62, 0x0a, 0x37, 0x89, 0x06,
-	0x9c, 0x95, 0x02, 0xa6, 0xa5, 0x28, 0x86, 0x58, 0x54, 0xff, 0x9a, 0xe1, 0x78, 0xfc, 0x6d, 0xe5,
-	0x59, 0xb7, 0x2b, 0xcf, 0xfa, 0xb9, 0xf2, 0xac, 0xcf, 0x6b, 0x6f, 0xef, 0x76, 0xed, 0xed, 0x7d,
-	0x5f, 0x7b, 0x7b, 0xef, 0x7a, 0x33, 0x6e, 0xa2, 0x64, 0xda, 0x0f, 0xe4, 0x62, 0x80, 0x3b, 0xf8,
-	0x1c, 0xf7, 0x33, 0x5f, 0xd5, 0x8f, 0xf9, 0xb2, 0x9a, 0x65, 0x0c, 0x7a, 0x5a, 0xc5, 0x25, 0xbc,
-	0xf8, 0x15, 0x00, 0x00, 0xff, 0xff, 0x66, 0x94, 0xcf, 0xa9, 0xc7, 0x03, 0x00, 0x00,
+	// 648 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x7c, 0x54, 0x4d, 0x6f, 0xd3, 0x4c,
+	0x10, 0xae, 0x9d, 0xb6, 0x49, 0x36, 0x1f, 0xd5, 0xbb, 0x7a, 0xd5, 0xba, 0x11, 0x4d, 0x43, 0xf8,
+	0xca, 0x85, 0x44, 0x69, 0x6f, 0x1c, 0x5b, 0x40, 0xed, 0x01, 0xb5, 0x5a, 0x24, 0x0e, 0x08, 0xc9,
+	0xda, 0xc4, 0xd3, 0xd8, 0x34, 0xd9, 0xb5, 0x76, 0xd7, 0x0e, 0xe5, 0x57, 0xf0, 0x4f, 0xf8, 0x17,
+	0x88, 0x63, 0x8f, 0x9c, 0x10, 0x4a, 0xff, 0x08, 0xf2, 0x78, 0x9d, 0x86, 0xf2, 0x71, 0xf3, 0x3c,
+	0xb3, 0x33, 0xf3, 0xcc, 0x33, 0xe3, 0x21, 0x2d, 0x3d, 0x4d, 0x74, 0x38, 0x30, 0x0a, 0x60, 0x90,
+	0x0e, 0x07, 0x90, 0x82, 0x30, 0xba, 0x1f, 0x2b, 0x69, 0x24, 0x6d, 0xa0, 0xaf, 0x9f, 0xf9, 0xfa,
+	0xe9, 0xb0, 0xf5, 0xff, 0x44, 0x4e, 0x24, 0x7a, 0x06, 0xd9, 0x57, 0xfe, 0xa8, 0xab, 0xc9, 0x7f,
+	0x2f, 0xb2, 0xa0, 0x73, 0xae, 0x40, 0x98, 0xd7, 0x57, 0x62, 0x0c, 0x01, 0x7d, 0x40, 0x1a, 0x31,
+	0xda, 0x7e, 0x08, 0xd1, 0x24, 0x34, 0x9e, 0xd3, 0x71, 0x7a, 0x25, 0x56, 0xcf, 0xc1, 0x13, 0xc4,
+	0xa8, 0x47, 0xca, 0x53, 0xe0, 0x4a, 0x40, 0xe0, 0xb9, 0x1d, 0xa7, 0xb7, 0xce, 0x0a, 0x93, 0xee,
+	0x93, 0x9a, 0x92, 0x72, 0x19, 0x5c, 0x42, 0x2f, 0xc9, 0xa0, 0x3c, 0xb4, 0xfb, 0xd9, 0x21, 0xad,
+	0x95, 0xaa, 0xc7, 0xd3, 0x08, 0x84, 0x61, 0x30, 0x96, 0x29, 0x28, 0x08, 0xe8, 0x2e, 0xa9, 0x8c,
+	0x43, 0x1e, 0x09, 0x3f, 0x0a, 0xb0, 0x72, 0x95, 0x95, 0xd1, 0x3e, 0x0d, 0xe8, 0x13, 0xb2, 0x15,
+	0x2b, 0x48, 0x23, 0x99, 0xe8, 0x22, 0xbd, 0x8b, 0xdc, 0x9a, 0x05, 0x6c, 0xd9, 0x6d, 0x93, 0xcd,
+	0x95, 0xf2, 0x25, 0x66, 0xad, 0x2c, 0x37, 0x8f, 0x63, 0x3f, 0xe4, 0x3a, 0xf4, 0xd6, 0x3b, 0x4e,
+	0xaf, 0xce, 0xca, 0x3c, 0x8e, 0x4f, 0xb8, 0x0e, 0x69, 0x8b, 0x54, 0x12, 0x71, 0xa1, 0xe4, 0x47,
+	0x10, 0xde, 0x46, 0xc7, 0xe9, 0x55, 0xd8, 0xd2, 0xee, 0x7e, 0x71, 0xc9, 0xce, 0x6f, 0x8c, 0x5f,
+	0xa2, 0xef, 0x5f, 0x74, 0x6f, 0x59, 0xb8, 0xbf, 0xb0, 0x38, 0x24, 0x8d, 0x10, 0x78, 0x00, 0x0a,
+	0x89, 0xf8, 0x43, 0x24, 0x59, 0x3f, 0xda, 0x5a, 0x7c, 0xdf, 0xaf, 0x9d, 0xa0, 0x23, 0x63, 0x34,
+	0x64, 0xb5, 0xf0, 0xd6, 0xb8, 0x1b, 0x74, 0x90, 0xf3, 0xbf, 0x1b, 0x74, 0xb0, 0x1a, 0x74, 0x90,
+	0x8d, 0x12, 0xd2, 0x28, 0x00, 0x31, 0x86, 0xbc, 0xe9, 0x0d, 0x6c, 0xba, 0x5e, 0x80, 0xd8, 0xf9,
+	0x23, 0xd2, 0x34, 0x2a, 0xd1, 0x06, 0x82, 0x42, 0xd4, 0x4d, 0xa4, 0xdb, 0xb0, 0xa8, 0xd5, 0xf4,
+	0x21, 0x69, 0xda, 0xb5, 0x88, 0xb4, 0x9f, 0x8d, 0xd3, 0x2b, 0xa3, 0x4c, 0x76, 0x2f, 0x4e, 0x35,
+	0x93, 0xd2, 0xd0, 0x7b, 0xa4, 0xaa, 0x93, 0xd1, 0x2c, 0x32, 0x06, 0x94, 0x57, 0x41, 0x3d, 0x6e,
+	0x81, 0xee, 0x9c, 0x6c, 0xa3, 0x8e, 0x6f, 0xf8, 0x34, 0x0a, 0xa2, 0x64, 0x76, 0x2c, 0x85, 0x06,
+	0xa1, 0x13, 0x4d, 0x9f, 0x91, 0x5d, 0x19, 0x83, 0xe2, 0x46, 0x2a, 0x7f, 0x5c, 0xa0, 0x7e, 0x9c,
+	0x8c, 0x2e, 0xe1, 0x0a, 0x75, 0xad, 0xb3, 0x9d, 0xe2, 0xc1, 0x32, 0xea, 0x1c, 0xdd, 0xf4, 0x3e,
+	0xa9, 0xeb, 0x08, 0x5b, 0x5c, 0x55, 0xbb, 0x86, 0x98, 0xdd, 0xb9, 0x33, 0xb2, 0xf7, 0xe7, 0xc2,
+	0x0c, 0x2e, 0x12, 0x0d, 0x38, 0x2b, 0x05, 0x5c, 0x4b, 0x61, 0x87, 0x68, 0xad, 0xbf, 0xcd, 0xb0,
+	0xfb, 0x9e, 0x34, 0x31, 0xe1, 0x73, 0x88, 0xb9, 0x32, 0x89, 0x02, 0xba, 0x47, 0x88, 0x80, 0xb9,
+	0x9f, 0xab, 0xe1, 0x39, 0x9d, 0x52, 0xaf, 0xc1, 0xaa, 0x02, 0xe6, 0xf9, 0xce, 0x64, 0x24, 0x33,
+	0x77, 0xd1, 0x03, 0xa6, 0xab, 0xb2, 0x9a, 0x80, 0xf9, 0x99, 0x85, 0xb2, 0x5a, 0x33, 0xae, 0x2e,
+	0x21, 0xc0, 0x85, 0xa8, 0x30, 0x6b, 0x75, 0xdf, 0xd9, 0x5a, 0xe7, 0xdc, 0x84, 0xaf, 0x64, 0x0a,
+	0x01, 0xa5, 0x64, 0xfd, 0x42, 0xc9, 0x99, 0xad, 0x82, 0xdf, 0xb4, 0x49, 0x5c, 0x23, 0x3d, 0x17,
+	0x11, 0xd7, 0x48, 0xfa, 0x98, 0x6c, 0xd9, 0x79, 0x2d, 0xf7, 0xb3, 0x84, 0x35, 0xed, 0xdf, 0x7d,
+	0x9c, 0x6f, 0xe9, 0xd1, 0xd1, 0xd7, 0x45, 0xdb, 0xb9, 0x5e, 0xb4, 0x9d, 0x1f, 0x8b, 0xb6, 0xf3,
+	0xe9, 0xa6, 0xbd, 0x76, 0x7d, 0xd3, 0x5e, 0xfb, 0x76, 0xd3, 0x5e, 0x7b, 0xdb, 0x9b, 0x44, 0x26,
+	0x4c, 0x46, 0xfd, 0xb1, 0x9c, 0x0d, 0xf0, 0x9a, 0x3c, 0xc5, 0x4b, 0x93, 0x1f, 0x9d, 0x0f, 0xf9,
+	0xd9, 0x31, 0x57, 0x31, 0xe8, 0xd1, 0x26, 0x9e, 0x93, 0xc3, 0x9f, 0x01, 0x00, 0x00, 0xff, 0xff,
+	0xd4, 0xb0, 0x1b, 0x43, 0x91, 0x04, 0x00, 0x00,
 }
 
 func (m *EventParentSynced) Marshal() (dAtA []byte, err error) {
@@ -686,6 +824,130 @@ func (m *EventValidiumConsensusRefused) MarshalToSizedBuffer(dAtA []byte) (int, 
 	return len(dAtA) - i, nil
 }
 
+func (m *EventDeparture) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventDeparture) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventDeparture) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if m.Marked {
+		i--
+		if m.Marked {
+			dAtA[i] = 1
+		} else {
+			dAtA[i] = 0
+		}
+		i--
+		dAtA[i] = 0x18
+	}
+	if len(m.NewOperator) > 0 {
+		i -= len(m.NewOperator)
+		copy(dAtA[i:], m.NewOperator)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.NewOperator)))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.NewParent) > 0 {
+		dAtA2 := make([]byte, len(m.NewParent)*10)
+		var j1 int
+		for _, num := range m.NewParent {
+			for num >= 1<<7 {
+				dAtA2[j1] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j1++
+			}
+			dAtA2[j1] = uint8(num)
+			j1++
+		}
+		i -= j1
+		copy(dAtA[i:], dAtA2[:j1])
+		i = encodeVarintEvents(dAtA, i, uint64(j1))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *EventPathMoved) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *EventPathMoved) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *EventPathMoved) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.ParentChainId) > 0 {
+		i -= len(m.ParentChainId)
+		copy(dAtA[i:], m.ParentChainId)
+		i = encodeVarintEvents(dAtA, i, uint64(len(m.ParentChainId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.To) > 0 {
+		dAtA4 := make([]byte, len(m.To)*10)
+		var j3 int
+		for _, num := range m.To {
+			for num >= 1<<7 {
+				dAtA4[j3] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j3++
+			}
+			dAtA4[j3] = uint8(num)
+			j3++
+		}
+		i -= j3
+		copy(dAtA[i:], dAtA4[:j3])
+		i = encodeVarintEvents(dAtA, i, uint64(j3))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.From) > 0 {
+		dAtA6 := make([]byte, len(m.From)*10)
+		var j5 int
+		for _, num := range m.From {
+			for num >= 1<<7 {
+				dAtA6[j5] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j5++
+			}
+			dAtA6[j5] = uint8(num)
+			j5++
+		}
+		i -= j5
+		copy(dAtA[i:], dAtA6[:j5])
+		i = encodeVarintEvents(dAtA, i, uint64(j5))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintEvents(dAtA []byte, offset int, v uint64) int {
 	offset -= sovEvents(v)
 	base := offset
@@ -807,6 +1069,56 @@ func (m *EventValidiumConsensusRefused) Size() (n int) {
 	}
 	if m.Height != 0 {
 		n += 1 + sovEvents(uint64(m.Height))
+	}
+	return n
+}
+
+func (m *EventDeparture) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.NewParent) > 0 {
+		l = 0
+		for _, e := range m.NewParent {
+			l += sovEvents(uint64(e))
+		}
+		n += 1 + sovEvents(uint64(l)) + l
+	}
+	l = len(m.NewOperator)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
+	}
+	if m.Marked {
+		n += 2
+	}
+	return n
+}
+
+func (m *EventPathMoved) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	if len(m.From) > 0 {
+		l = 0
+		for _, e := range m.From {
+			l += sovEvents(uint64(e))
+		}
+		n += 1 + sovEvents(uint64(l)) + l
+	}
+	if len(m.To) > 0 {
+		l = 0
+		for _, e := range m.To {
+			l += sovEvents(uint64(e))
+		}
+		n += 1 + sovEvents(uint64(l)) + l
+	}
+	l = len(m.ParentChainId)
+	if l > 0 {
+		n += 1 + l + sovEvents(uint64(l))
 	}
 	return n
 }
@@ -1555,6 +1867,418 @@ func (m *EventValidiumConsensusRefused) Unmarshal(dAtA []byte) error {
 					break
 				}
 			}
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventDeparture) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventDeparture: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventDeparture: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType == 0 {
+				var v uint32
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.NewParent = append(m.NewParent, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthEvents
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthEvents
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.NewParent) == 0 {
+					m.NewParent = make([]uint32, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint32
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowEvents
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint32(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.NewParent = append(m.NewParent, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field NewParent", wireType)
+			}
+		case 2:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NewOperator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NewOperator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 3:
+			if wireType != 0 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Marked", wireType)
+			}
+			var v int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				v |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			m.Marked = bool(v != 0)
+		default:
+			iNdEx = preIndex
+			skippy, err := skipEvents(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *EventPathMoved) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowEvents
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: EventPathMoved: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: EventPathMoved: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType == 0 {
+				var v uint32
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.From = append(m.From, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthEvents
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthEvents
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.From) == 0 {
+					m.From = make([]uint32, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint32
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowEvents
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint32(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.From = append(m.From, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field From", wireType)
+			}
+		case 2:
+			if wireType == 0 {
+				var v uint32
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.To = append(m.To, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowEvents
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthEvents
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthEvents
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.To) == 0 {
+					m.To = make([]uint32, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint32
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowEvents
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint32(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.To = append(m.To, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field To", wireType)
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ParentChainId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowEvents
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthEvents
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthEvents
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ParentChainId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
 		default:
 			iNdEx = preIndex
 			skippy, err := skipEvents(dAtA[iNdEx:])

@@ -64,6 +64,17 @@ func (id TreeIdentity) Validate() error {
 	if _, err := id.OperatorKey(); err != nil {
 		return errorsmod.Wrap(ErrInvalidIdentity, err.Error())
 	}
+	if id.Departure != nil {
+		if id.IsRoot() {
+			return errorsmod.Wrap(ErrInvalidIdentity, "the root has no parent to depart from")
+		}
+		if _, err := id.Departure.NewParentPath(); err != nil {
+			return errorsmod.Wrap(ErrInvalidIdentity, err.Error())
+		}
+		if id.Departure.NewOperator == "" {
+			return errorsmod.Wrap(ErrInvalidIdentity, "departure without a new operator")
+		}
+	}
 	return nil
 }
 

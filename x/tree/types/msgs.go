@@ -6,6 +6,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/internal/parentsync"
+	slushtypes "github.com/slush-tree/slush/types"
 )
 
 // Every x/tree message is checked without state before a block (CheckTx): sizes and encodings,
@@ -15,7 +16,36 @@ var (
 	_ sdk.HasValidateBasic = (*MsgSyncParent)(nil)
 	_ sdk.HasValidateBasic = (*MsgRecoverParentClient)(nil)
 	_ sdk.HasValidateBasic = (*MsgSubmitMisbehaviour)(nil)
+	_ sdk.HasValidateBasic = (*MsgPrepareDeparture)(nil)
+	_ sdk.HasValidateBasic = (*MsgMovePath)(nil)
 )
+
+// ValidateBasic refuses a destination that is no valid path with room below it and a missing or
+// oversized operator address (issue 20).
+func (m *MsgPrepareDeparture) ValidateBasic() error {
+	if _, err := (Departure{NewParent: m.NewParent}).NewParentPath(); err != nil {
+		return err
+	}
+	if m.NewOperator == "" || len(m.NewOperator) > MaxOperatorAddressLength {
+		return errorsmod.Wrapf(ErrInvalidDeparture, "new_operator of %d characters", len(m.NewOperator))
+	}
+	return nil
+}
+
+// MaxOperatorAddressLength bounds the bech32 address a departure names.
+const MaxOperatorAddressLength = 128
+
+// ValidateBasic refuses an invalid path, and a client that is oversized or does not decode as a
+// canonical parentsync.TrustedState (issue 20).
+func (m *MsgMovePath) ValidateBasic() error {
+	if _, err := slushtypes.PathFromIndices(m.Path); err != nil || len(m.Path) == 0 {
+		return errorsmod.Wrapf(ErrInvalidMove, "path %v", m.Path)
+	}
+	if len(m.Client) > 0 {
+		return (&MsgRecoverParentClient{Client: m.Client}).ValidateBasic()
+	}
+	return nil
+}
 
 // ValidateBasic refuses params that do not validate.
 func (m *MsgUpdateParams) ValidateBasic() error { return m.Params.Validate() }

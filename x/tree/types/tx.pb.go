@@ -514,6 +514,389 @@ func (m *MsgSubmitMisbehaviourResponse) GetEvidenceHash() []byte {
 	return nil
 }
 
+// MsgPrepareDeparture starts this chain's departure for the chain at new_parent (issue 20).
+type MsgPrepareDeparture struct {
+	// authority is the address that controls the module (the gov module account).
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	// new_parent is the path of the chain this one moves under.
+	NewParent []uint32 `protobuf:"varint,2,rep,packed,name=new_parent,json=newParent,proto3" json:"new_parent,omitempty"`
+	// new_operator is the account that will register this chain there.
+	NewOperator string `protobuf:"bytes,3,opt,name=new_operator,json=newOperator,proto3" json:"new_operator,omitempty"`
+}
+
+func (m *MsgPrepareDeparture) Reset()         { *m = MsgPrepareDeparture{} }
+func (m *MsgPrepareDeparture) String() string { return proto.CompactTextString(m) }
+func (*MsgPrepareDeparture) ProtoMessage()    {}
+func (*MsgPrepareDeparture) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{8}
+}
+func (m *MsgPrepareDeparture) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgPrepareDeparture) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgPrepareDeparture.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgPrepareDeparture) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgPrepareDeparture.Merge(m, src)
+}
+func (m *MsgPrepareDeparture) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgPrepareDeparture) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgPrepareDeparture.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgPrepareDeparture proto.InternalMessageInfo
+
+func (m *MsgPrepareDeparture) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgPrepareDeparture) GetNewParent() []uint32 {
+	if m != nil {
+		return m.NewParent
+	}
+	return nil
+}
+
+func (m *MsgPrepareDeparture) GetNewOperator() string {
+	if m != nil {
+		return m.NewOperator
+	}
+	return ""
+}
+
+// MsgPrepareDepartureResponse is the response to MsgPrepareDeparture.
+type MsgPrepareDepartureResponse struct {
+}
+
+func (m *MsgPrepareDepartureResponse) Reset()         { *m = MsgPrepareDepartureResponse{} }
+func (m *MsgPrepareDepartureResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgPrepareDepartureResponse) ProtoMessage()    {}
+func (*MsgPrepareDepartureResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{9}
+}
+func (m *MsgPrepareDepartureResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgPrepareDepartureResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgPrepareDepartureResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgPrepareDepartureResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgPrepareDepartureResponse.Merge(m, src)
+}
+func (m *MsgPrepareDepartureResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgPrepareDepartureResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgPrepareDepartureResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgPrepareDepartureResponse proto.InternalMessageInfo
+
+// MsgMarkDeparture makes this chain's commitments carry its departure mark (issue 20).
+type MsgMarkDeparture struct {
+	// authority is the address that controls the module (the gov module account).
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+}
+
+func (m *MsgMarkDeparture) Reset()         { *m = MsgMarkDeparture{} }
+func (m *MsgMarkDeparture) String() string { return proto.CompactTextString(m) }
+func (*MsgMarkDeparture) ProtoMessage()    {}
+func (*MsgMarkDeparture) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{10}
+}
+func (m *MsgMarkDeparture) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgMarkDeparture) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgMarkDeparture.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgMarkDeparture) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgMarkDeparture.Merge(m, src)
+}
+func (m *MsgMarkDeparture) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgMarkDeparture) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgMarkDeparture.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgMarkDeparture proto.InternalMessageInfo
+
+func (m *MsgMarkDeparture) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+// MsgMarkDepartureResponse is the response to MsgMarkDeparture.
+type MsgMarkDepartureResponse struct {
+}
+
+func (m *MsgMarkDepartureResponse) Reset()         { *m = MsgMarkDepartureResponse{} }
+func (m *MsgMarkDepartureResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgMarkDepartureResponse) ProtoMessage()    {}
+func (*MsgMarkDepartureResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{11}
+}
+func (m *MsgMarkDepartureResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgMarkDepartureResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgMarkDepartureResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgMarkDepartureResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgMarkDepartureResponse.Merge(m, src)
+}
+func (m *MsgMarkDepartureResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgMarkDepartureResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgMarkDepartureResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgMarkDepartureResponse proto.InternalMessageInfo
+
+// MsgMovePath sets this chain's path after a move (issue 20). For the chain that departed, path
+// is its new parent's path plus the index it arrived at, and parent_chain_id and client name and
+// trust the new parent; for a descendant of it, path is its new path (the moved chain's new path
+// plus its own path below the moved chain: the same last index) and the parent stays.
+type MsgMovePath struct {
+	// authority is the address that controls the module (the gov module account).
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+	// path is this chain's new path.
+	Path []uint32 `protobuf:"varint,2,rep,packed,name=path,proto3" json:"path,omitempty"`
+	// parent_chain_id is the new parent's chain-id (the departed chain only).
+	ParentChainId string `protobuf:"bytes,3,opt,name=parent_chain_id,json=parentChainId,proto3" json:"parent_chain_id,omitempty"`
+	// client is the new trusted parent state (the departed chain only), as for
+	// MsgRecoverParentClient: a header of the new parent and its validators.
+	Client []byte `protobuf:"bytes,4,opt,name=client,proto3" json:"client,omitempty"`
+}
+
+func (m *MsgMovePath) Reset()         { *m = MsgMovePath{} }
+func (m *MsgMovePath) String() string { return proto.CompactTextString(m) }
+func (*MsgMovePath) ProtoMessage()    {}
+func (*MsgMovePath) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{12}
+}
+func (m *MsgMovePath) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgMovePath) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgMovePath.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgMovePath) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgMovePath.Merge(m, src)
+}
+func (m *MsgMovePath) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgMovePath) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgMovePath.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgMovePath proto.InternalMessageInfo
+
+func (m *MsgMovePath) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+func (m *MsgMovePath) GetPath() []uint32 {
+	if m != nil {
+		return m.Path
+	}
+	return nil
+}
+
+func (m *MsgMovePath) GetParentChainId() string {
+	if m != nil {
+		return m.ParentChainId
+	}
+	return ""
+}
+
+func (m *MsgMovePath) GetClient() []byte {
+	if m != nil {
+		return m.Client
+	}
+	return nil
+}
+
+// MsgMovePathResponse is the response to MsgMovePath.
+type MsgMovePathResponse struct {
+}
+
+func (m *MsgMovePathResponse) Reset()         { *m = MsgMovePathResponse{} }
+func (m *MsgMovePathResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgMovePathResponse) ProtoMessage()    {}
+func (*MsgMovePathResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{13}
+}
+func (m *MsgMovePathResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgMovePathResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgMovePathResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgMovePathResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgMovePathResponse.Merge(m, src)
+}
+func (m *MsgMovePathResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgMovePathResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgMovePathResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgMovePathResponse proto.InternalMessageInfo
+
+// MsgCancelDeparture ends this chain's departure (issue 20): its ledger takes operations again and
+// its commitments carry its key hash. Once its parent has accepted a departing update it accepts
+// only departing ones: cancel before that.
+type MsgCancelDeparture struct {
+	// authority is the address that controls the module (the gov module account).
+	Authority string `protobuf:"bytes,1,opt,name=authority,proto3" json:"authority,omitempty"`
+}
+
+func (m *MsgCancelDeparture) Reset()         { *m = MsgCancelDeparture{} }
+func (m *MsgCancelDeparture) String() string { return proto.CompactTextString(m) }
+func (*MsgCancelDeparture) ProtoMessage()    {}
+func (*MsgCancelDeparture) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{14}
+}
+func (m *MsgCancelDeparture) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCancelDeparture) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCancelDeparture.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCancelDeparture) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCancelDeparture.Merge(m, src)
+}
+func (m *MsgCancelDeparture) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCancelDeparture) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCancelDeparture.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCancelDeparture proto.InternalMessageInfo
+
+func (m *MsgCancelDeparture) GetAuthority() string {
+	if m != nil {
+		return m.Authority
+	}
+	return ""
+}
+
+// MsgCancelDepartureResponse is the response to MsgCancelDeparture.
+type MsgCancelDepartureResponse struct {
+}
+
+func (m *MsgCancelDepartureResponse) Reset()         { *m = MsgCancelDepartureResponse{} }
+func (m *MsgCancelDepartureResponse) String() string { return proto.CompactTextString(m) }
+func (*MsgCancelDepartureResponse) ProtoMessage()    {}
+func (*MsgCancelDepartureResponse) Descriptor() ([]byte, []int) {
+	return fileDescriptor_3f7b7e6a672ac4e1, []int{15}
+}
+func (m *MsgCancelDepartureResponse) XXX_Unmarshal(b []byte) error {
+	return m.Unmarshal(b)
+}
+func (m *MsgCancelDepartureResponse) XXX_Marshal(b []byte, deterministic bool) ([]byte, error) {
+	if deterministic {
+		return xxx_messageInfo_MsgCancelDepartureResponse.Marshal(b, m, deterministic)
+	} else {
+		b = b[:cap(b)]
+		n, err := m.MarshalToSizedBuffer(b)
+		if err != nil {
+			return nil, err
+		}
+		return b[:n], nil
+	}
+}
+func (m *MsgCancelDepartureResponse) XXX_Merge(src proto.Message) {
+	xxx_messageInfo_MsgCancelDepartureResponse.Merge(m, src)
+}
+func (m *MsgCancelDepartureResponse) XXX_Size() int {
+	return m.Size()
+}
+func (m *MsgCancelDepartureResponse) XXX_DiscardUnknown() {
+	xxx_messageInfo_MsgCancelDepartureResponse.DiscardUnknown(m)
+}
+
+var xxx_messageInfo_MsgCancelDepartureResponse proto.InternalMessageInfo
+
 func init() {
 	proto.RegisterType((*MsgUpdateParams)(nil), "slush.tree.v1.MsgUpdateParams")
 	proto.RegisterType((*MsgUpdateParamsResponse)(nil), "slush.tree.v1.MsgUpdateParamsResponse")
@@ -523,60 +906,85 @@ func init() {
 	proto.RegisterType((*MsgRecoverParentClientResponse)(nil), "slush.tree.v1.MsgRecoverParentClientResponse")
 	proto.RegisterType((*MsgSubmitMisbehaviour)(nil), "slush.tree.v1.MsgSubmitMisbehaviour")
 	proto.RegisterType((*MsgSubmitMisbehaviourResponse)(nil), "slush.tree.v1.MsgSubmitMisbehaviourResponse")
+	proto.RegisterType((*MsgPrepareDeparture)(nil), "slush.tree.v1.MsgPrepareDeparture")
+	proto.RegisterType((*MsgPrepareDepartureResponse)(nil), "slush.tree.v1.MsgPrepareDepartureResponse")
+	proto.RegisterType((*MsgMarkDeparture)(nil), "slush.tree.v1.MsgMarkDeparture")
+	proto.RegisterType((*MsgMarkDepartureResponse)(nil), "slush.tree.v1.MsgMarkDepartureResponse")
+	proto.RegisterType((*MsgMovePath)(nil), "slush.tree.v1.MsgMovePath")
+	proto.RegisterType((*MsgMovePathResponse)(nil), "slush.tree.v1.MsgMovePathResponse")
+	proto.RegisterType((*MsgCancelDeparture)(nil), "slush.tree.v1.MsgCancelDeparture")
+	proto.RegisterType((*MsgCancelDepartureResponse)(nil), "slush.tree.v1.MsgCancelDepartureResponse")
 }
 
 func init() { proto.RegisterFile("slush/tree/v1/tx.proto", fileDescriptor_3f7b7e6a672ac4e1) }
 
 var fileDescriptor_3f7b7e6a672ac4e1 = []byte{
-	// 763 bytes of a gzipped FileDescriptorProto
-	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0x9c, 0x55, 0xcf, 0x4f, 0xdb, 0x48,
-	0x18, 0x8d, 0x49, 0x48, 0x96, 0x49, 0x22, 0x84, 0x17, 0x82, 0xf1, 0xb2, 0x0e, 0x32, 0xbb, 0x28,
-	0x8a, 0x96, 0x78, 0xed, 0x95, 0xd0, 0x6e, 0xf6, 0xb4, 0x59, 0x55, 0xe2, 0x12, 0x09, 0x19, 0x95,
-	0x43, 0x2f, 0x91, 0x13, 0x4f, 0x6d, 0xab, 0x89, 0x27, 0x9a, 0x99, 0xa4, 0xd0, 0x53, 0xd5, 0x63,
-	0xa5, 0x4a, 0xfd, 0x13, 0x7a, 0xec, 0x91, 0x03, 0xff, 0x41, 0x2f, 0x1c, 0x51, 0x4f, 0x3d, 0xa1,
-	0x2a, 0x1c, 0xf2, 0x6f, 0x54, 0x9e, 0xb1, 0xf3, 0xc3, 0xb6, 0x28, 0xe5, 0x82, 0x98, 0xf7, 0xbe,
-	0x6f, 0xbe, 0xf7, 0xbd, 0xbc, 0x4c, 0x40, 0x85, 0xf4, 0x47, 0xc4, 0xd5, 0x28, 0x86, 0x50, 0x1b,
-	0xeb, 0x1a, 0x3d, 0x6f, 0x0c, 0x31, 0xa2, 0x48, 0x2c, 0x33, 0xbc, 0x11, 0xe0, 0x8d, 0xb1, 0x2e,
-	0x6f, 0x58, 0x03, 0xcf, 0x47, 0x1a, 0xfb, 0xcb, 0x2b, 0xe4, 0xed, 0x1e, 0x22, 0x03, 0x44, 0xb4,
-	0x01, 0x71, 0x82, 0xce, 0x01, 0x71, 0x42, 0x62, 0x87, 0x13, 0x1d, 0x76, 0xd2, 0xf8, 0x21, 0xa4,
-	0x36, 0x1d, 0xe4, 0x20, 0x8e, 0x07, 0xff, 0x85, 0xa8, 0xbc, 0xac, 0x61, 0x68, 0x61, 0x6b, 0x10,
-	0x75, 0x48, 0x31, 0x7d, 0x81, 0x1e, 0xc6, 0xa8, 0x57, 0x02, 0x58, 0x6f, 0x13, 0xe7, 0xe9, 0xd0,
-	0xb6, 0x28, 0x3c, 0x61, 0x3d, 0xe2, 0x11, 0x58, 0xb3, 0x46, 0xd4, 0x45, 0xd8, 0xa3, 0x17, 0x92,
-	0xb0, 0x27, 0xd4, 0xd6, 0x5a, 0xd2, 0xe7, 0xab, 0xc3, 0xcd, 0x50, 0xc4, 0x7f, 0xb6, 0x8d, 0x21,
-	0x21, 0xa7, 0x14, 0x7b, 0xbe, 0x63, 0xce, 0x4b, 0xc5, 0xbf, 0x41, 0x9e, 0x4f, 0x95, 0x56, 0xf6,
-	0x84, 0x5a, 0xd1, 0xd8, 0x6a, 0x2c, 0xad, 0xdf, 0xe0, 0xd7, 0xb7, 0xd6, 0xae, 0x6f, 0xab, 0x99,
-	0x8f, 0xd3, 0xcb, 0xba, 0x60, 0x86, 0xf5, 0x4d, 0xed, 0xcd, 0xf4, 0xb2, 0x3e, 0xbf, 0xe9, 0xed,
-	0xf4, 0xb2, 0xbe, 0xcb, 0x25, 0x9f, 0x73, 0xd1, 0x31, 0x89, 0xea, 0x0e, 0xd8, 0x8e, 0x41, 0x26,
-	0x24, 0x43, 0xe4, 0x13, 0xa8, 0x4e, 0x05, 0x50, 0x6e, 0x13, 0xe7, 0xf4, 0xc2, 0xef, 0x9d, 0x58,
-	0x18, 0xfa, 0x54, 0xfc, 0x13, 0xe4, 0x09, 0xf4, 0x6d, 0x88, 0xbf, 0xbb, 0x4c, 0x58, 0x27, 0x56,
-	0x40, 0xde, 0x85, 0x56, 0xd0, 0x11, 0x6c, 0x52, 0x32, 0xc3, 0x93, 0xb8, 0x0f, 0xca, 0x63, 0xab,
-	0xef, 0xd9, 0x16, 0x45, 0xb8, 0x43, 0x20, 0x95, 0xb2, 0x8c, 0x2e, 0xcd, 0xc0, 0x53, 0x48, 0xc5,
-	0x7f, 0x41, 0x01, 0xc3, 0x1e, 0xc2, 0x36, 0x91, 0x72, 0x7b, 0xd9, 0x5a, 0xd1, 0xf8, 0x25, 0xe9,
-	0x03, 0xf4, 0xa9, 0xc9, 0x6a, 0x5a, 0xb9, 0xc0, 0x0d, 0x33, 0xea, 0x68, 0xd6, 0x03, 0x27, 0x42,
-	0x19, 0x81, 0x0d, 0x72, 0xdc, 0x86, 0xf9, 0x5e, 0xea, 0x4b, 0xb0, 0xb5, 0x04, 0x44, 0x16, 0x04,
-	0x32, 0x87, 0x0c, 0xe9, 0xb8, 0xd0, 0x73, 0x5c, 0xca, 0xf6, 0xce, 0x9a, 0x25, 0x0e, 0x1e, 0x33,
-	0x4c, 0x94, 0x40, 0xa1, 0x0f, 0x2d, 0xec, 0x43, 0x9b, 0x2d, 0x99, 0x33, 0xa3, 0xa3, 0x58, 0x05,
-	0x45, 0x8c, 0xd0, 0xac, 0x39, 0xcb, 0x58, 0x10, 0x40, 0xbc, 0x55, 0xfd, 0x20, 0x80, 0x4a, 0x9b,
-	0x38, 0xc1, 0x06, 0x63, 0x88, 0xf9, 0xf0, 0xff, 0xfb, 0x5e, 0xe0, 0xf5, 0x63, 0xb3, 0x53, 0x01,
-	0xf9, 0x1e, 0xbb, 0x21, 0x72, 0x9c, 0x9f, 0x9a, 0x47, 0xc9, 0x64, 0xec, 0xc7, 0x2d, 0x49, 0xd1,
-	0xa1, 0x3e, 0x01, 0x4a, 0x3a, 0xf3, 0x43, 0x26, 0xa9, 0x9f, 0x56, 0xb8, 0xc7, 0xa3, 0xee, 0xc0,
-	0xa3, 0x6d, 0x8f, 0x74, 0xa1, 0x6b, 0x8d, 0x3d, 0x34, 0xc2, 0x8f, 0x08, 0xd5, 0x01, 0xf8, 0x89,
-	0xc7, 0xa8, 0xa3, 0xf3, 0x25, 0x5b, 0xc5, 0xc9, 0x6d, 0xb5, 0x70, 0xcc, 0x30, 0xdd, 0x2c, 0x70,
-	0x52, 0x17, 0xff, 0x01, 0xeb, 0x4b, 0x21, 0xeb, 0xe8, 0x3c, 0x66, 0xad, 0x8d, 0xc9, 0x6d, 0xb5,
-	0x7c, 0xb6, 0x10, 0x35, 0xdd, 0x2c, 0x2f, 0x26, 0x4f, 0x5f, 0x18, 0x61, 0x48, 0xb9, 0xf8, 0x08,
-	0x23, 0x1a, 0x61, 0x24, 0x47, 0x18, 0xd2, 0x6a, 0xfa, 0x08, 0x63, 0x79, 0x84, 0xd1, 0x34, 0x62,
-	0x01, 0x55, 0x13, 0x01, 0x4d, 0x78, 0xa5, 0x7a, 0xe0, 0xd7, 0x54, 0x62, 0xf1, 0xb3, 0x78, 0x8e,
-	0xd1, 0x2b, 0xe8, 0xc7, 0x3e, 0x0b, 0x0e, 0x86, 0x81, 0xdd, 0x07, 0x65, 0x38, 0xf6, 0x6c, 0xe8,
-	0xf7, 0x60, 0xc7, 0xb5, 0x88, 0x1b, 0x26, 0xa5, 0x14, 0x81, 0xc7, 0x16, 0x71, 0x8d, 0x77, 0x59,
-	0x90, 0x6d, 0x13, 0x47, 0x3c, 0x03, 0xa5, 0xa5, 0x37, 0x4d, 0x89, 0x7d, 0x07, 0x63, 0xaf, 0x87,
-	0x7c, 0x70, 0x3f, 0x3f, 0x53, 0x7a, 0x02, 0xc0, 0xc2, 0xcb, 0xb2, 0x9b, 0xec, 0x9a, 0xb3, 0xf2,
-	0x6f, 0xf7, 0xb1, 0xb3, 0x1b, 0x5f, 0x80, 0x9f, 0xd3, 0xbe, 0x48, 0xbf, 0x27, 0x9b, 0x53, 0xca,
-	0xe4, 0xc3, 0x07, 0x95, 0xcd, 0x86, 0xb9, 0x40, 0x4c, 0xc9, 0x72, 0x9a, 0xd0, 0x44, 0x95, 0xfc,
-	0xc7, 0x43, 0xaa, 0xa2, 0x49, 0xf2, 0xea, 0xeb, 0xe0, 0x85, 0x6f, 0xb5, 0xae, 0x27, 0x8a, 0x70,
-	0x33, 0x51, 0x84, 0xaf, 0x13, 0x45, 0x78, 0x7f, 0xa7, 0x64, 0x6e, 0xee, 0x94, 0xcc, 0x97, 0x3b,
-	0x25, 0xf3, 0xac, 0xe6, 0x78, 0xd4, 0x1d, 0x75, 0x1b, 0x3d, 0x34, 0xd0, 0xd8, 0xc5, 0x87, 0x2c,
-	0x41, 0x4b, 0x71, 0xa2, 0x17, 0x43, 0x48, 0xba, 0x79, 0xf6, 0x53, 0xf5, 0xd7, 0xb7, 0x00, 0x00,
-	0x00, 0xff, 0xff, 0x0f, 0x77, 0x39, 0x2e, 0x66, 0x07, 0x00, 0x00,
+	// 1031 bytes of a gzipped FileDescriptorProto
+	0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff, 0xa4, 0x56, 0x3f, 0x6f, 0xdb, 0xc6,
+	0x1b, 0x36, 0x2d, 0xd9, 0x8e, 0x5f, 0x49, 0x70, 0xc2, 0xc4, 0x0e, 0xc3, 0xd8, 0x92, 0x7e, 0xf4,
+	0xaf, 0xae, 0xaa, 0xd6, 0x52, 0xc4, 0x00, 0x41, 0xab, 0x4c, 0x95, 0x5b, 0xc0, 0x2d, 0x20, 0x54,
+	0xa0, 0xd1, 0x00, 0xed, 0x22, 0x50, 0xe2, 0x95, 0x24, 0x22, 0x91, 0xc2, 0x1d, 0x25, 0xc7, 0x45,
+	0x87, 0xa0, 0x63, 0xa7, 0x7e, 0x84, 0x8e, 0x1d, 0x3d, 0xe4, 0x1b, 0x14, 0x28, 0x32, 0x06, 0x9d,
+	0x3a, 0x19, 0x85, 0x3c, 0xf8, 0x33, 0x74, 0x2b, 0xee, 0x8e, 0xa4, 0xc5, 0x23, 0x6b, 0xa7, 0xce,
+	0x22, 0xe8, 0x9e, 0xf7, 0xdf, 0xf3, 0xbe, 0xf7, 0xdc, 0x1d, 0x61, 0x8b, 0x8c, 0xa6, 0xc4, 0x69,
+	0x06, 0x18, 0xa1, 0xe6, 0xac, 0xd5, 0x0c, 0x5e, 0x34, 0x26, 0xd8, 0x0f, 0x7c, 0xb9, 0xc4, 0xf0,
+	0x06, 0xc5, 0x1b, 0xb3, 0x96, 0x7a, 0xc7, 0x1c, 0xbb, 0x9e, 0xdf, 0x64, 0xbf, 0xdc, 0x43, 0xbd,
+	0x3f, 0xf4, 0xc9, 0xd8, 0x27, 0xcd, 0x31, 0xb1, 0x69, 0xe4, 0x98, 0xd8, 0xa1, 0xe1, 0x01, 0x37,
+	0xf4, 0xd9, 0xaa, 0xc9, 0x17, 0xa1, 0xe9, 0x9e, 0xed, 0xdb, 0x3e, 0xc7, 0xe9, 0xbf, 0x10, 0x55,
+	0x93, 0x1c, 0x26, 0x26, 0x36, 0xc7, 0x51, 0x84, 0x22, 0xf0, 0xa3, 0x7c, 0x98, 0x45, 0x7b, 0x25,
+	0xc1, 0x46, 0x97, 0xd8, 0x5f, 0x4f, 0x2c, 0x33, 0x40, 0x3d, 0x16, 0x23, 0x3f, 0x81, 0x75, 0x73,
+	0x1a, 0x38, 0x3e, 0x76, 0x83, 0x13, 0x45, 0xaa, 0x4a, 0xb5, 0xf5, 0x8e, 0xf2, 0xc7, 0xab, 0xfd,
+	0x7b, 0x21, 0x89, 0x4f, 0x2d, 0x0b, 0x23, 0x42, 0x8e, 0x02, 0xec, 0x7a, 0xb6, 0x71, 0xe9, 0x2a,
+	0x7f, 0x0c, 0xab, 0xbc, 0xaa, 0xb2, 0x5c, 0x95, 0x6a, 0x05, 0x7d, 0xb3, 0x91, 0x68, 0xbf, 0xc1,
+	0xd3, 0x77, 0xd6, 0x5f, 0x9f, 0x55, 0x96, 0x7e, 0xbd, 0x38, 0xad, 0x4b, 0x46, 0xe8, 0xdf, 0x6e,
+	0xfe, 0x78, 0x71, 0x5a, 0xbf, 0xcc, 0xf4, 0xd3, 0xc5, 0x69, 0x7d, 0x9b, 0x53, 0x7e, 0xc1, 0x49,
+	0x0b, 0x14, 0xb5, 0x07, 0x70, 0x5f, 0x80, 0x0c, 0x44, 0x26, 0xbe, 0x47, 0x90, 0x76, 0x21, 0x41,
+	0xa9, 0x4b, 0xec, 0xa3, 0x13, 0x6f, 0xd8, 0x33, 0x31, 0xf2, 0x02, 0xf9, 0x11, 0xac, 0x12, 0xe4,
+	0x59, 0x08, 0x5f, 0xdb, 0x4c, 0xe8, 0x27, 0x6f, 0xc1, 0xaa, 0x83, 0x4c, 0x1a, 0x41, 0x3b, 0x29,
+	0x1a, 0xe1, 0x4a, 0xde, 0x85, 0xd2, 0xcc, 0x1c, 0xb9, 0x96, 0x19, 0xf8, 0xb8, 0x4f, 0x50, 0xa0,
+	0xe4, 0x98, 0xb9, 0x18, 0x83, 0x47, 0x28, 0x90, 0x9f, 0xc2, 0x1a, 0x46, 0x43, 0x1f, 0x5b, 0x44,
+	0xc9, 0x57, 0x73, 0xb5, 0x82, 0xfe, 0x30, 0x3d, 0x07, 0xe4, 0x05, 0x06, 0xf3, 0xe9, 0xe4, 0xe9,
+	0x34, 0x8c, 0x28, 0xa2, 0x5d, 0xa7, 0x93, 0x08, 0x69, 0xd0, 0x31, 0xa8, 0xe2, 0x18, 0x2e, 0xfb,
+	0xd2, 0x8e, 0x61, 0x33, 0x01, 0x44, 0x23, 0xa0, 0x34, 0x27, 0x0c, 0xe9, 0x3b, 0xc8, 0xb5, 0x9d,
+	0x80, 0xf5, 0x9d, 0x33, 0x8a, 0x1c, 0x3c, 0x64, 0x98, 0xac, 0xc0, 0xda, 0x08, 0x99, 0xd8, 0x43,
+	0x16, 0x6b, 0x32, 0x6f, 0x44, 0x4b, 0xb9, 0x02, 0x05, 0xec, 0xfb, 0x71, 0x70, 0x8e, 0x59, 0x81,
+	0x42, 0x3c, 0x54, 0xfb, 0x45, 0x82, 0xad, 0x2e, 0xb1, 0x69, 0x07, 0x33, 0x84, 0x79, 0xf1, 0x83,
+	0x91, 0x4b, 0x67, 0x7d, 0x53, 0xed, 0x6c, 0xc1, 0xea, 0x90, 0x65, 0x88, 0x26, 0xce, 0x57, 0xed,
+	0x27, 0x69, 0x65, 0xec, 0x8a, 0x23, 0xc9, 0xe0, 0xa1, 0x7d, 0x0e, 0xe5, 0x6c, 0xcb, 0x7f, 0x1a,
+	0x92, 0xf6, 0xdb, 0x32, 0x9f, 0xf1, 0x74, 0x30, 0x76, 0x83, 0xae, 0x4b, 0x06, 0xc8, 0x31, 0x67,
+	0xae, 0x3f, 0xc5, 0x37, 0x10, 0xd5, 0x1e, 0xdc, 0xe2, 0x32, 0xea, 0xb7, 0x78, 0x93, 0x9d, 0xc2,
+	0xfc, 0xac, 0xb2, 0x76, 0xc8, 0xb0, 0x96, 0xb1, 0xc6, 0x8d, 0x2d, 0xf9, 0x13, 0xd8, 0x48, 0x88,
+	0xac, 0xdf, 0xe2, 0x32, 0xeb, 0xdc, 0x99, 0x9f, 0x55, 0x4a, 0xcf, 0x16, 0xa4, 0xd6, 0x32, 0x4a,
+	0x8b, 0xca, 0x6b, 0x2d, 0x94, 0xd0, 0x95, 0xbc, 0x58, 0x42, 0x8f, 0x4a, 0xe8, 0xe9, 0x12, 0xba,
+	0xb2, 0x92, 0x5d, 0x42, 0x4f, 0x96, 0xd0, 0xdb, 0xba, 0x20, 0x50, 0x2d, 0x25, 0xd0, 0xd4, 0xac,
+	0x34, 0x17, 0x76, 0x32, 0x0d, 0x8b, 0x7b, 0xf1, 0x1d, 0xf6, 0xbf, 0x47, 0x9e, 0xb0, 0x17, 0x1c,
+	0x0c, 0x05, 0xbb, 0x0b, 0x25, 0x34, 0x73, 0x2d, 0xe4, 0x0d, 0x51, 0xdf, 0x31, 0x89, 0x13, 0x2a,
+	0xa5, 0x18, 0x81, 0x87, 0x26, 0x71, 0xb4, 0x33, 0x09, 0xee, 0x76, 0x89, 0xdd, 0xc3, 0x88, 0xee,
+	0xe3, 0x67, 0xf4, 0x37, 0x98, 0x62, 0x74, 0x63, 0x5d, 0xee, 0x00, 0x78, 0xe8, 0xb8, 0xcf, 0x45,
+	0xa1, 0x2c, 0x57, 0x73, 0xb5, 0x92, 0xb1, 0xee, 0xa1, 0xe3, 0xf0, 0x6a, 0x79, 0x0a, 0x45, 0x6a,
+	0xf6, 0x27, 0x08, 0xd3, 0x09, 0xb1, 0x8d, 0xba, 0x2a, 0x73, 0xc1, 0x43, 0xc7, 0x5f, 0x85, 0xce,
+	0xed, 0xc7, 0x69, 0x6d, 0x57, 0xc5, 0x69, 0x8a, 0x8d, 0x68, 0x3b, 0xf0, 0x30, 0x03, 0x8e, 0x6f,
+	0xbf, 0x1f, 0xe0, 0x76, 0x97, 0xd8, 0x5d, 0x13, 0x3f, 0x7f, 0xe7, 0xde, 0xdb, 0x8f, 0xd2, 0xfc,
+	0x76, 0x44, 0x7e, 0x89, 0x4a, 0x9a, 0x0a, 0x8a, 0x88, 0xc5, 0xcc, 0x7e, 0x97, 0xa0, 0x40, 0x8d,
+	0xfe, 0x0c, 0xf5, 0xcc, 0xc0, 0xb9, 0xf1, 0x8e, 0xc8, 0x90, 0x9f, 0x98, 0x81, 0x13, 0xee, 0x05,
+	0xfb, 0x2f, 0xef, 0xc1, 0x46, 0x78, 0x96, 0x87, 0x8e, 0xe9, 0x7a, 0x7d, 0xd7, 0xe2, 0x3b, 0x61,
+	0x84, 0x47, 0xfc, 0x80, 0xa2, 0x5f, 0x58, 0x0b, 0xb7, 0x4c, 0x3e, 0x71, 0xcb, 0x7c, 0x98, 0xee,
+	0x54, 0x49, 0x75, 0x1a, 0x12, 0xd7, 0x36, 0x99, 0xc2, 0xa2, 0x65, 0xdc, 0xdf, 0x4b, 0x09, 0xe4,
+	0x2e, 0xb1, 0x0f, 0x4c, 0x6f, 0x88, 0x46, 0xef, 0x3e, 0x7c, 0x3d, 0x4d, 0xa9, 0x22, 0x52, 0x12,
+	0x6a, 0x69, 0xdb, 0xa0, 0xa6, 0xd1, 0x88, 0xa0, 0xfe, 0xf7, 0x0a, 0xe4, 0xba, 0xc4, 0x96, 0x9f,
+	0x41, 0x31, 0xf1, 0xdc, 0x97, 0x85, 0xe7, 0x49, 0x78, 0x58, 0xd5, 0xbd, 0xab, 0xed, 0xf1, 0x21,
+	0xee, 0x01, 0x2c, 0x3c, 0xba, 0xdb, 0xe9, 0xa8, 0x4b, 0xab, 0xfa, 0xff, 0xab, 0xac, 0x71, 0xc6,
+	0xe7, 0x70, 0x37, 0xeb, 0x8d, 0x79, 0x2f, 0x1d, 0x9c, 0xe1, 0xa6, 0xee, 0xbf, 0x95, 0x5b, 0x5c,
+	0xcc, 0x01, 0x39, 0xe3, 0x9a, 0xcf, 0x22, 0x9a, 0xf2, 0x52, 0x3f, 0x7a, 0x1b, 0xaf, 0xb8, 0xd2,
+	0x00, 0x6e, 0xa7, 0xee, 0x27, 0x2d, 0x9d, 0x41, 0xf4, 0x51, 0xeb, 0xd7, 0xfb, 0xc4, 0x35, 0xbe,
+	0x81, 0x52, 0xf2, 0x12, 0xa8, 0xa4, 0x83, 0x13, 0x0e, 0xea, 0xfb, 0xd7, 0x38, 0xc4, 0xa9, 0xbf,
+	0x84, 0x5b, 0xf1, 0x21, 0x56, 0x33, 0x82, 0x42, 0x9b, 0xaa, 0xfd, 0xbb, 0x2d, 0xce, 0xd5, 0x87,
+	0x0d, 0xf1, 0xc0, 0xfc, 0x2f, 0x1d, 0x26, 0xb8, 0xa8, 0x1f, 0x5c, 0xeb, 0x12, 0x15, 0x50, 0x57,
+	0x5e, 0xd2, 0x0f, 0xcd, 0x4e, 0xe7, 0xf5, 0xbc, 0x2c, 0xbd, 0x99, 0x97, 0xa5, 0xbf, 0xe6, 0x65,
+	0xe9, 0xe7, 0xf3, 0xf2, 0xd2, 0x9b, 0xf3, 0xf2, 0xd2, 0x9f, 0xe7, 0xe5, 0xa5, 0x6f, 0x6b, 0xb6,
+	0x1b, 0x38, 0xd3, 0x41, 0x63, 0xe8, 0x8f, 0x9b, 0x2c, 0xeb, 0x3e, 0x3b, 0x5d, 0x89, 0xa3, 0x16,
+	0x9c, 0x4c, 0x10, 0x19, 0xac, 0xb2, 0x2f, 0xe6, 0xc7, 0xff, 0x04, 0x00, 0x00, 0xff, 0xff, 0x7f,
+	0xbc, 0x0a, 0x6e, 0xed, 0x0b, 0x00, 0x00,
 }
 
 // Reference imports to suppress errors if they are not otherwise used.
@@ -601,6 +1009,18 @@ type MsgClient interface {
 	// SubmitMisbehaviour freezes the parent client with two conflicting parent headers at one
 	// height, each of which the parent client would have accepted (issue 17, DESIGN §10).
 	SubmitMisbehaviour(ctx context.Context, in *MsgSubmitMisbehaviour, opts ...grpc.CallOption) (*MsgSubmitMisbehaviourResponse, error)
+	// PrepareDeparture starts this chain's move to another parent (issue 20): its ledger stops
+	// taking operations; only the governance authority may call it.
+	PrepareDeparture(ctx context.Context, in *MsgPrepareDeparture, opts ...grpc.CallOption) (*MsgPrepareDepartureResponse, error)
+	// MarkDeparture makes this chain's commitments carry the departure mark (issue 20); only the
+	// governance authority may call it, once the parent holds the chain's whole ledger.
+	MarkDeparture(ctx context.Context, in *MsgMarkDeparture, opts ...grpc.CallOption) (*MsgMarkDepartureResponse, error)
+	// MovePath gives this chain its path after a move (issue 20): the moved chain under its new
+	// parent (with a client of it), or a descendant that follows it; only the governance authority.
+	MovePath(ctx context.Context, in *MsgMovePath, opts ...grpc.CallOption) (*MsgMovePathResponse, error)
+	// CancelDeparture ends a departure before the parent has accepted a departing update (issue
+	// 20), e.g. to process a forced operation queued meanwhile; only the governance authority.
+	CancelDeparture(ctx context.Context, in *MsgCancelDeparture, opts ...grpc.CallOption) (*MsgCancelDepartureResponse, error)
 }
 
 type msgClient struct {
@@ -647,6 +1067,42 @@ func (c *msgClient) SubmitMisbehaviour(ctx context.Context, in *MsgSubmitMisbeha
 	return out, nil
 }
 
+func (c *msgClient) PrepareDeparture(ctx context.Context, in *MsgPrepareDeparture, opts ...grpc.CallOption) (*MsgPrepareDepartureResponse, error) {
+	out := new(MsgPrepareDepartureResponse)
+	err := c.cc.Invoke(ctx, "/slush.tree.v1.Msg/PrepareDeparture", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) MarkDeparture(ctx context.Context, in *MsgMarkDeparture, opts ...grpc.CallOption) (*MsgMarkDepartureResponse, error) {
+	out := new(MsgMarkDepartureResponse)
+	err := c.cc.Invoke(ctx, "/slush.tree.v1.Msg/MarkDeparture", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) MovePath(ctx context.Context, in *MsgMovePath, opts ...grpc.CallOption) (*MsgMovePathResponse, error) {
+	out := new(MsgMovePathResponse)
+	err := c.cc.Invoke(ctx, "/slush.tree.v1.Msg/MovePath", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *msgClient) CancelDeparture(ctx context.Context, in *MsgCancelDeparture, opts ...grpc.CallOption) (*MsgCancelDepartureResponse, error) {
+	out := new(MsgCancelDepartureResponse)
+	err := c.cc.Invoke(ctx, "/slush.tree.v1.Msg/CancelDeparture", in, out, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // MsgServer is the server API for Msg service.
 type MsgServer interface {
 	// UpdateParams replaces the module parameters; only the governance authority may call it.
@@ -659,6 +1115,18 @@ type MsgServer interface {
 	// SubmitMisbehaviour freezes the parent client with two conflicting parent headers at one
 	// height, each of which the parent client would have accepted (issue 17, DESIGN §10).
 	SubmitMisbehaviour(context.Context, *MsgSubmitMisbehaviour) (*MsgSubmitMisbehaviourResponse, error)
+	// PrepareDeparture starts this chain's move to another parent (issue 20): its ledger stops
+	// taking operations; only the governance authority may call it.
+	PrepareDeparture(context.Context, *MsgPrepareDeparture) (*MsgPrepareDepartureResponse, error)
+	// MarkDeparture makes this chain's commitments carry the departure mark (issue 20); only the
+	// governance authority may call it, once the parent holds the chain's whole ledger.
+	MarkDeparture(context.Context, *MsgMarkDeparture) (*MsgMarkDepartureResponse, error)
+	// MovePath gives this chain its path after a move (issue 20): the moved chain under its new
+	// parent (with a client of it), or a descendant that follows it; only the governance authority.
+	MovePath(context.Context, *MsgMovePath) (*MsgMovePathResponse, error)
+	// CancelDeparture ends a departure before the parent has accepted a departing update (issue
+	// 20), e.g. to process a forced operation queued meanwhile; only the governance authority.
+	CancelDeparture(context.Context, *MsgCancelDeparture) (*MsgCancelDepartureResponse, error)
 }
 
 // UnimplementedMsgServer can be embedded to have forward compatible implementations.
@@ -676,6 +1144,18 @@ func (*UnimplementedMsgServer) RecoverParentClient(ctx context.Context, req *Msg
 }
 func (*UnimplementedMsgServer) SubmitMisbehaviour(ctx context.Context, req *MsgSubmitMisbehaviour) (*MsgSubmitMisbehaviourResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method SubmitMisbehaviour not implemented")
+}
+func (*UnimplementedMsgServer) PrepareDeparture(ctx context.Context, req *MsgPrepareDeparture) (*MsgPrepareDepartureResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method PrepareDeparture not implemented")
+}
+func (*UnimplementedMsgServer) MarkDeparture(ctx context.Context, req *MsgMarkDeparture) (*MsgMarkDepartureResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method MarkDeparture not implemented")
+}
+func (*UnimplementedMsgServer) MovePath(ctx context.Context, req *MsgMovePath) (*MsgMovePathResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method MovePath not implemented")
+}
+func (*UnimplementedMsgServer) CancelDeparture(ctx context.Context, req *MsgCancelDeparture) (*MsgCancelDepartureResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method CancelDeparture not implemented")
 }
 
 func RegisterMsgServer(s grpc1.Server, srv MsgServer) {
@@ -754,6 +1234,78 @@ func _Msg_SubmitMisbehaviour_Handler(srv interface{}, ctx context.Context, dec f
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Msg_PrepareDeparture_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgPrepareDeparture)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).PrepareDeparture(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.tree.v1.Msg/PrepareDeparture",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).PrepareDeparture(ctx, req.(*MsgPrepareDeparture))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_MarkDeparture_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgMarkDeparture)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).MarkDeparture(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.tree.v1.Msg/MarkDeparture",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).MarkDeparture(ctx, req.(*MsgMarkDeparture))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_MovePath_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgMovePath)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).MovePath(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.tree.v1.Msg/MovePath",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).MovePath(ctx, req.(*MsgMovePath))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Msg_CancelDeparture_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(MsgCancelDeparture)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(MsgServer).CancelDeparture(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: "/slush.tree.v1.Msg/CancelDeparture",
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(MsgServer).CancelDeparture(ctx, req.(*MsgCancelDeparture))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 var Msg_serviceDesc = _Msg_serviceDesc
 var _Msg_serviceDesc = grpc.ServiceDesc{
 	ServiceName: "slush.tree.v1.Msg",
@@ -774,6 +1326,22 @@ var _Msg_serviceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "SubmitMisbehaviour",
 			Handler:    _Msg_SubmitMisbehaviour_Handler,
+		},
+		{
+			MethodName: "PrepareDeparture",
+			Handler:    _Msg_PrepareDeparture_Handler,
+		},
+		{
+			MethodName: "MarkDeparture",
+			Handler:    _Msg_MarkDeparture_Handler,
+		},
+		{
+			MethodName: "MovePath",
+			Handler:    _Msg_MovePath_Handler,
+		},
+		{
+			MethodName: "CancelDeparture",
+			Handler:    _Msg_CancelDeparture_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},
@@ -1097,6 +1665,275 @@ func (m *MsgSubmitMisbehaviourResponse) MarshalToSizedBuffer(dAtA []byte) (int, 
 	return len(dAtA) - i, nil
 }
 
+func (m *MsgPrepareDeparture) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgPrepareDeparture) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgPrepareDeparture) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.NewOperator) > 0 {
+		i -= len(m.NewOperator)
+		copy(dAtA[i:], m.NewOperator)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.NewOperator)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.NewParent) > 0 {
+		dAtA3 := make([]byte, len(m.NewParent)*10)
+		var j2 int
+		for _, num := range m.NewParent {
+			for num >= 1<<7 {
+				dAtA3[j2] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j2++
+			}
+			dAtA3[j2] = uint8(num)
+			j2++
+		}
+		i -= j2
+		copy(dAtA[i:], dAtA3[:j2])
+		i = encodeVarintTx(dAtA, i, uint64(j2))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgPrepareDepartureResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgPrepareDepartureResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgPrepareDepartureResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgMarkDeparture) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgMarkDeparture) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgMarkDeparture) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgMarkDepartureResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgMarkDepartureResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgMarkDepartureResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgMovePath) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgMovePath) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgMovePath) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Client) > 0 {
+		i -= len(m.Client)
+		copy(dAtA[i:], m.Client)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Client)))
+		i--
+		dAtA[i] = 0x22
+	}
+	if len(m.ParentChainId) > 0 {
+		i -= len(m.ParentChainId)
+		copy(dAtA[i:], m.ParentChainId)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.ParentChainId)))
+		i--
+		dAtA[i] = 0x1a
+	}
+	if len(m.Path) > 0 {
+		dAtA5 := make([]byte, len(m.Path)*10)
+		var j4 int
+		for _, num := range m.Path {
+			for num >= 1<<7 {
+				dAtA5[j4] = uint8(uint64(num)&0x7f | 0x80)
+				num >>= 7
+				j4++
+			}
+			dAtA5[j4] = uint8(num)
+			j4++
+		}
+		i -= j4
+		copy(dAtA[i:], dAtA5[:j4])
+		i = encodeVarintTx(dAtA, i, uint64(j4))
+		i--
+		dAtA[i] = 0x12
+	}
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgMovePathResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgMovePathResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgMovePathResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCancelDeparture) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCancelDeparture) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCancelDeparture) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	if len(m.Authority) > 0 {
+		i -= len(m.Authority)
+		copy(dAtA[i:], m.Authority)
+		i = encodeVarintTx(dAtA, i, uint64(len(m.Authority)))
+		i--
+		dAtA[i] = 0xa
+	}
+	return len(dAtA) - i, nil
+}
+
+func (m *MsgCancelDepartureResponse) Marshal() (dAtA []byte, err error) {
+	size := m.Size()
+	dAtA = make([]byte, size)
+	n, err := m.MarshalToSizedBuffer(dAtA[:size])
+	if err != nil {
+		return nil, err
+	}
+	return dAtA[:n], nil
+}
+
+func (m *MsgCancelDepartureResponse) MarshalTo(dAtA []byte) (int, error) {
+	size := m.Size()
+	return m.MarshalToSizedBuffer(dAtA[:size])
+}
+
+func (m *MsgCancelDepartureResponse) MarshalToSizedBuffer(dAtA []byte) (int, error) {
+	i := len(dAtA)
+	_ = i
+	var l int
+	_ = l
+	return len(dAtA) - i, nil
+}
+
 func encodeVarintTx(dAtA []byte, offset int, v uint64) int {
 	offset -= sovTx(v)
 	base := offset
@@ -1248,6 +2085,120 @@ func (m *MsgSubmitMisbehaviourResponse) Size() (n int) {
 	if l > 0 {
 		n += 1 + l + sovTx(uint64(l))
 	}
+	return n
+}
+
+func (m *MsgPrepareDeparture) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.NewParent) > 0 {
+		l = 0
+		for _, e := range m.NewParent {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	l = len(m.NewOperator)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgPrepareDepartureResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgMarkDeparture) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgMarkDepartureResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgMovePath) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	if len(m.Path) > 0 {
+		l = 0
+		for _, e := range m.Path {
+			l += sovTx(uint64(e))
+		}
+		n += 1 + sovTx(uint64(l)) + l
+	}
+	l = len(m.ParentChainId)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	l = len(m.Client)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgMovePathResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	return n
+}
+
+func (m *MsgCancelDeparture) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
+	l = len(m.Authority)
+	if l > 0 {
+		n += 1 + l + sovTx(uint64(l))
+	}
+	return n
+}
+
+func (m *MsgCancelDepartureResponse) Size() (n int) {
+	if m == nil {
+		return 0
+	}
+	var l int
+	_ = l
 	return n
 }
 
@@ -2198,6 +3149,784 @@ func (m *MsgSubmitMisbehaviourResponse) Unmarshal(dAtA []byte) error {
 				m.EvidenceHash = []byte{}
 			}
 			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgPrepareDeparture) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgPrepareDeparture: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgPrepareDeparture: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType == 0 {
+				var v uint32
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.NewParent = append(m.NewParent, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.NewParent) == 0 {
+					m.NewParent = make([]uint32, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint32
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint32(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.NewParent = append(m.NewParent, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field NewParent", wireType)
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field NewOperator", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.NewOperator = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgPrepareDepartureResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgPrepareDepartureResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgPrepareDepartureResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgMarkDeparture) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgMarkDeparture: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgMarkDeparture: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgMarkDepartureResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgMarkDepartureResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgMarkDepartureResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgMovePath) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgMovePath: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgMovePath: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 2:
+			if wireType == 0 {
+				var v uint32
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					v |= uint32(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				m.Path = append(m.Path, v)
+			} else if wireType == 2 {
+				var packedLen int
+				for shift := uint(0); ; shift += 7 {
+					if shift >= 64 {
+						return ErrIntOverflowTx
+					}
+					if iNdEx >= l {
+						return io.ErrUnexpectedEOF
+					}
+					b := dAtA[iNdEx]
+					iNdEx++
+					packedLen |= int(b&0x7F) << shift
+					if b < 0x80 {
+						break
+					}
+				}
+				if packedLen < 0 {
+					return ErrInvalidLengthTx
+				}
+				postIndex := iNdEx + packedLen
+				if postIndex < 0 {
+					return ErrInvalidLengthTx
+				}
+				if postIndex > l {
+					return io.ErrUnexpectedEOF
+				}
+				var elementCount int
+				var count int
+				for _, integer := range dAtA[iNdEx:postIndex] {
+					if integer < 128 {
+						count++
+					}
+				}
+				elementCount = count
+				if elementCount != 0 && len(m.Path) == 0 {
+					m.Path = make([]uint32, 0, elementCount)
+				}
+				for iNdEx < postIndex {
+					var v uint32
+					for shift := uint(0); ; shift += 7 {
+						if shift >= 64 {
+							return ErrIntOverflowTx
+						}
+						if iNdEx >= l {
+							return io.ErrUnexpectedEOF
+						}
+						b := dAtA[iNdEx]
+						iNdEx++
+						v |= uint32(b&0x7F) << shift
+						if b < 0x80 {
+							break
+						}
+					}
+					m.Path = append(m.Path, v)
+				}
+			} else {
+				return fmt.Errorf("proto: wrong wireType = %d for field Path", wireType)
+			}
+		case 3:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field ParentChainId", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.ParentChainId = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		case 4:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Client", wireType)
+			}
+			var byteLen int
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				byteLen |= int(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			if byteLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + byteLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Client = append(m.Client[:0], dAtA[iNdEx:postIndex]...)
+			if m.Client == nil {
+				m.Client = []byte{}
+			}
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgMovePathResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgMovePathResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgMovePathResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCancelDeparture) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCancelDeparture: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCancelDeparture: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
+		case 1:
+			if wireType != 2 {
+				return fmt.Errorf("proto: wrong wireType = %d for field Authority", wireType)
+			}
+			var stringLen uint64
+			for shift := uint(0); ; shift += 7 {
+				if shift >= 64 {
+					return ErrIntOverflowTx
+				}
+				if iNdEx >= l {
+					return io.ErrUnexpectedEOF
+				}
+				b := dAtA[iNdEx]
+				iNdEx++
+				stringLen |= uint64(b&0x7F) << shift
+				if b < 0x80 {
+					break
+				}
+			}
+			intStringLen := int(stringLen)
+			if intStringLen < 0 {
+				return ErrInvalidLengthTx
+			}
+			postIndex := iNdEx + intStringLen
+			if postIndex < 0 {
+				return ErrInvalidLengthTx
+			}
+			if postIndex > l {
+				return io.ErrUnexpectedEOF
+			}
+			m.Authority = string(dAtA[iNdEx:postIndex])
+			iNdEx = postIndex
+		default:
+			iNdEx = preIndex
+			skippy, err := skipTx(dAtA[iNdEx:])
+			if err != nil {
+				return err
+			}
+			if (skippy < 0) || (iNdEx+skippy) < 0 {
+				return ErrInvalidLengthTx
+			}
+			if (iNdEx + skippy) > l {
+				return io.ErrUnexpectedEOF
+			}
+			iNdEx += skippy
+		}
+	}
+
+	if iNdEx > l {
+		return io.ErrUnexpectedEOF
+	}
+	return nil
+}
+func (m *MsgCancelDepartureResponse) Unmarshal(dAtA []byte) error {
+	l := len(dAtA)
+	iNdEx := 0
+	for iNdEx < l {
+		preIndex := iNdEx
+		var wire uint64
+		for shift := uint(0); ; shift += 7 {
+			if shift >= 64 {
+				return ErrIntOverflowTx
+			}
+			if iNdEx >= l {
+				return io.ErrUnexpectedEOF
+			}
+			b := dAtA[iNdEx]
+			iNdEx++
+			wire |= uint64(b&0x7F) << shift
+			if b < 0x80 {
+				break
+			}
+		}
+		fieldNum := int32(wire >> 3)
+		wireType := int(wire & 0x7)
+		if wireType == 4 {
+			return fmt.Errorf("proto: MsgCancelDepartureResponse: wiretype end group for non-group")
+		}
+		if fieldNum <= 0 {
+			return fmt.Errorf("proto: MsgCancelDepartureResponse: illegal tag %d (wire type %d)", fieldNum, wire)
+		}
+		switch fieldNum {
 		default:
 			iNdEx = preIndex
 			skippy, err := skipTx(dAtA[iNdEx:])

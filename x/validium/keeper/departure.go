@@ -191,3 +191,20 @@ func (k Keeper) releaseDepartedBond(ctx context.Context, child types.Child) erro
 	child.Bond = sdk.NewInt64Coin(child.Bond.Denom, 0)
 	return k.Children.Set(ctx, child.Index, child)
 }
+
+// ownOperatorField is the operator_key_hash field of this chain's own commitment: its key hash,
+// or once its departure is marked (x/tree, issue 20) the departure mark its parent checks on
+// every departing update — at the ledger's inbox head, which the parent holds once it holds the
+// whole ledger (the departure is marked only then; the ledger is frozen since it was prepared).
+func (k Keeper) ownOperatorField(ctx context.Context, key, inboxHead fr.Element) (fr.Element, error) {
+	d, err := k.tree.MarkedDeparture(ctx)
+	if err != nil || d == nil {
+		return key, err
+	}
+	mark, err := k.departureMark(key, types.Departure{NewParent: d.NewParent, NewOperator: d.NewOperator}, inboxHead)
+	if err != nil { // never halt a block over it: the parent then refuses the unmarked commitment
+		k.logger.Error("departure mark not computable; committing the key hash", "err", err)
+		return key, nil
+	}
+	return mark, nil
+}

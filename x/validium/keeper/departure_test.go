@@ -9,6 +9,7 @@ import (
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/smt"
 	slushtypes "github.com/slush-tree/slush/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -391,4 +392,29 @@ func withSibling(p types.ArrivalProof, b []byte) types.ArrivalProof {
 	hops[1].Siblings = append([][]byte{b}, hops[1].Siblings[1:]...)
 	p.Hops = hops
 	return p
+}
+
+// TestOwnCommitmentCarriesDepartureMark proves a chain's own commitment carries its key hash
+// while its departure is only prepared (its parent still takes normal updates that prove the rest
+// of its frozen ledger) and the departure mark — its key hash, the new parent's vid, the new
+// operator and the ledger's inbox head — once governance marked it (x/tree, issue 20).
+func (s *KeeperTestSuite) TestOwnCommitmentCarriesDepartureMark() {
+	op := s.operator(9)
+	id := treetypes.TreeIdentity{Path: []uint32{1}, ParentChainId: "slush-root", MaxChildren: 3, MaxDepth: 16, OperatorKeyHash: oldKeyHash}
+	s.ledger.roots.InboxHead = hash.Uint64(4242)
+	fieldWith := func(d *treetypes.Departure) []byte {
+		id.Departure = d
+		s.setIdentity(&id)
+		c, err := s.keeper.OwnCommitmentNow(s.env.Ctx)
+		s.Require().NoError(err)
+		return c.Fields.OperatorKeyHash
+	}
+	s.Require().Equal(oldKeyHash, fieldWith(nil))
+	s.Require().Equal(oldKeyHash, fieldWith(&treetypes.Departure{NewParent: destination, NewOperator: op.String()}), "prepared, not marked")
+
+	key, err := hash.DecodeElement(oldKeyHash)
+	s.Require().NoError(err)
+	want, err := types.DepartureMark(key, commitment.MustPackVid([]uint8{2}), op, hash.Uint64(4242))
+	s.Require().NoError(err)
+	s.Require().Equal(hash.EncodeElement(want), fieldWith(&treetypes.Departure{NewParent: destination, NewOperator: op.String(), Marked: true}))
 }

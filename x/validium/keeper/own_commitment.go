@@ -60,6 +60,9 @@ func (k Keeper) OwnCommitmentNow(ctx context.Context) (treetypes.OwnCommitment, 
 	if c.OperatorKeyHash, c.Epoch, err = k.tree.OwnOperator(ctx); err != nil {
 		return treetypes.OwnCommitment{}, err
 	}
+	if c.OperatorKeyHash, err = k.ownOperatorField(ctx, c.OperatorKeyHash, roots.InboxHead); err != nil {
+		return treetypes.OwnCommitment{}, err
+	}
 	if c.AnchorHeight, c.AnchorCommitment, err = k.tree.Anchor(ctx); err != nil {
 		return treetypes.OwnCommitment{}, err
 	}

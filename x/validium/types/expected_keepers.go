@@ -37,6 +37,9 @@ type TreeKeeper interface {
 	ChildVid(ctx context.Context, index uint32) (fr.Element, error)
 	// OwnOperator is the operator key hash and epoch this chain's commitments bind.
 	OwnOperator(ctx context.Context) (fr.Element, uint64, error)
+	// MarkedDeparture is this chain's departure once its commitments must carry its mark (issue
+	// 20), else nil.
+	MarkedDeparture(ctx context.Context) (*treetypes.Departure, error)
 	// RootHeight is the tree's clock as this chain knows it.
 	RootHeight(ctx context.Context) (uint64, error)
 	// RootCommitmentAt returns the root commitment at a root height, if this chain knows it.
