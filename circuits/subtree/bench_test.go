@@ -2,6 +2,7 @@ package subtree
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -30,6 +31,48 @@ func BenchmarkLeafStepConstraints(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	}
+}
+
+// prodShape is the node shape of the localnet tree: 3 children (x/validium's default
+// max_children) and 18 report buckets (x/acceptance max_depth 16 + 2).
+var prodShape = NodeShape{MaxChildren: 3, MaxBuckets: 18}
+
+// BenchmarkNodeLedgerStepConstraints compiles the node ledger step for the production batch size
+// and the localnet's node shape and reports its constraints (compile only):
+//
+//	go test -run '^$' -bench BenchmarkNodeLedgerStepConstraints -benchtime 1x ./circuits/subtree/
+func BenchmarkNodeLedgerStepConstraints(b *testing.B) {
+	logger.Disable()
+	key := newBatchSystem(b).key(b)
+	for i := 0; i < b.N; i++ {
+		ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeLedgerStep(key, ledger.DefaultParams, prodShape))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	}
+}
+
+// BenchmarkNodeReportConstraints reports the constraints of a node's children root and report
+// (ChildrenRootGadget and NodeReportGadget, as the node steps use them) at 18 buckets for a
+// few max_children:
+//
+//	go test -run '^$' -bench BenchmarkNodeReportConstraints -benchtime 1x ./circuits/subtree/
+func BenchmarkNodeReportConstraints(b *testing.B) {
+	logger.Disable()
+	for _, k := range []int{1, 3, 8, 16} {
+		shape := NodeShape{MaxChildren: k, MaxBuckets: prodShape.MaxBuckets}
+		b.Run(fmt.Sprintf("children=%d", k), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder,
+					&nodeReportCircuit{Report: NewReportVar(shape.MaxBuckets), Slots: NewChildSlots(shape)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+			}
+		})
 	}
 }
 
