@@ -54,6 +54,23 @@ func BenchmarkNodeLedgerStepConstraints(b *testing.B) {
 	}
 }
 
+// BenchmarkNodeChildStepConstraints compiles the node child step over a leaf-step-shaped inner
+// key (one public input, one commitment) for the localnet's node shape and reports its
+// constraints (compile only, about a minute and 2 GiB):
+//
+//	go test -run '^$' -bench BenchmarkNodeChildStepConstraints -benchtime 1x ./circuits/subtree/
+func BenchmarkNodeChildStepConstraints(b *testing.B) {
+	logger.Disable()
+	key := newStepSystem(b).key(b)
+	for i := 0; i < b.N; i++ {
+		ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeChildStep(key, prodShape))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	}
+}
+
 // BenchmarkNodeReportConstraints reports the constraints of a node's children root and report
 // (ChildrenRootGadget and NodeReportGadget, as the node steps use them) at 18 buckets for a
 // few max_children:

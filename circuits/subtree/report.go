@@ -336,6 +336,13 @@ func ChildrenRootOf(children []ChildOpening) (fr.Element, error) {
 // which x/validium never assigns, empty), so a node's children are all opened, none left out:
 // the leaves of the lowest 2^L indices are hashed up, then the empty subtrees above.
 func ChildrenRootGadget(api frontend.API, slots []ChildSlotVar) frontend.Variable {
+	root, _ := childrenRootGadget(api, slots)
+	return root
+}
+
+// childrenRootGadget is ChildrenRootGadget that also returns each slot's commitment hash.
+func childrenRootGadget(api frontend.API, slots []ChildSlotVar) (frontend.Variable, []frontend.Variable) {
+	hashes := make([]frontend.Variable, len(slots))
 	width := 1
 	for width < len(slots)+1 {
 		width *= 2
@@ -348,7 +355,8 @@ func ChildrenRootGadget(api frontend.API, slots []ChildSlotVar) frontend.Variabl
 		if i >= 1 && i <= len(slots) {
 			s := slots[i-1]
 			api.AssertIsBoolean(s.Present)
-			leaf := commitment.ChildLeafGadget(api, i, s.Commitment.HashGadget(api))
+			hashes[i-1] = s.Commitment.HashGadget(api)
+			leaf := commitment.ChildLeafGadget(api, i, hashes[i-1])
 			level[i] = smt.LeafHashGadget(api, api.Mul(s.Present, leaf))
 		}
 	}
@@ -364,7 +372,7 @@ func ChildrenRootGadget(api frontend.API, slots []ChildSlotVar) frontend.Variabl
 	for ; h < commitment.ChildrenDepth; h++ {
 		root = hash.NodeGadget(api, root, empty[h])
 	}
-	return root
+	return root, hashes
 }
 
 // NodeReportGadget asserts the report rule above (CheckNodeReport natively) for a chain that
