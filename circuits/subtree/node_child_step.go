@@ -25,8 +25,10 @@ const KindNodeChild = 4
 // under the embedded key (the leaf step's: kind 1 or 2), whose statement the circuit recomputes
 // — the grandchild's vid is c's vid extended by its index, its new commitment is the one
 // New.ChildrenRoot holds at that index, its anchor is not after c's —; c's ledger, outbox,
-// receipts and finalized children root are unchanged, and New's report is proven from c's
-// children as for NodeLedgerStep (docs/PROTOCOL.md "Validity all the way up").
+// receipts, anchor and finalized children root are unchanged, and New's report is proven from
+// c's children as for NodeLedgerStep (docs/PROTOCOL.md "Validity all the way up"). An update of
+// c with k batches and m child moves is k ledger steps (the first moves the anchor) followed by
+// m child steps, over synthetic intermediate commitments.
 type NodeChildStep struct {
 	// Statement is the step's StepPublic.Statement() with Kind KindNodeChild: its only public
 	// input.
@@ -77,10 +79,13 @@ func NewNodeChildStep(key recursion.FixedKey, s NodeShape) *NodeChildStep {
 func (c *NodeChildStep) Define(api frontend.API) error {
 	before, after, leaf := moveLeafGadget(api, c.Index, c.Siblings[:], c.Old, c.New)
 	assertSameChain(api, c.Old, c.New)
-	// a child move leaves c's own state (and its finalized children: a move of its own) as it was
+	// a child move leaves c's own state, its anchor (only a batch proof, which proves claims
+	// against it, moves it: an update's ledger steps come before its child steps) and its
+	// finalized children (a move of its own) as they were
 	for _, eq := range [][2]frontend.Variable{
 		{c.New.LedgerRoot, c.Old.LedgerRoot}, {c.New.OutboxRoot, c.Old.OutboxRoot},
 		{c.New.ReceiptRoot, c.Old.ReceiptRoot}, {c.New.FinalizedChildrenRoot, c.Old.FinalizedChildrenRoot},
+		{c.New.AnchorHeight, c.Old.AnchorHeight}, {c.New.AnchorCommitment, c.Old.AnchorCommitment},
 	} {
 		api.AssertIsEqual(eq[0], eq[1])
 	}

@@ -119,7 +119,8 @@ func (s stepSystem) prove(t testing.TB, p StepPublic) groth16.Proof {
 
 // childFixture is chain 1 with children 1-1 (index 1) and 1-2 (index 2), where 1-1 has leaf
 // children 1-1-1 (index 1) and 1-1-3 (index 3); 1-1-3 moves from its update at root height 3 to
-// one at 6 (a leaf step), which moves 1-1 from its commitment at 5 to one at 7, its ledger kept.
+// one at 6 (a leaf step), which moves 1-1's commitment at 7 (after its ledger steps) to one
+// with the new children root, its ledger and anchor kept.
 func newChildFixture(t *testing.T, s stepSystem) NodeChildStepWitness {
 	t.Helper()
 	vid := commitment.MustPackVid([]uint8{1, 1})
@@ -129,7 +130,7 @@ func newChildFixture(t *testing.T, s stepSystem) NodeChildStepWitness {
 	c3next.Commitment.LedgerRoot = hash.Uint64(31)
 	before, after := []ChildOpening{c1, c3}, []ChildOpening{c1, c3next}
 	finalized := hash.Uint64(555)
-	old := nodeCommitment(t, vid, 10, 5, before, finalized, honestReport(t, 5, reportCase{children: before}.reports(), []uint64{0, 0}))
+	old := nodeCommitment(t, vid, 10, 7, before, finalized, honestReport(t, 7, reportCase{children: before}.reports(), []uint64{0, 0}))
 	report := honestReport(t, 7, reportCase{children: after}.reports(), []uint64{0, 0})
 	next := nodeCommitment(t, vid, 10, 7, after, finalized, report)
 
@@ -208,8 +209,9 @@ func TestAssignNodeChildStepRefusesShapes(t *testing.T) {
 // from its children, and refuses each forgery: an inner proof under another key, for another
 // grandchild vid, from another children root than the child's, of a grandchild commitment
 // other than the one the new children root holds, at an index the children root does not hold,
-// of a kind no leaf step has, anchored after the child; a ledger or finalized children root
-// moved by a child step; an inflated report; the move stated as a ledger step; a changed vid.
+// of a kind no leaf step has, anchored after the child; a ledger, finalized children root or
+// anchor moved by a child step; an inflated report; the move stated as a ledger step; a
+// changed vid.
 // Solves a ~1.45M-constraint circuit once per case: gated by SLUSH_RECURSIVE_TESTS=1.
 func TestNodeChildStep(t *testing.T) {
 	requireRecursive(t)
@@ -259,6 +261,10 @@ func TestNodeChildStep(t *testing.T) {
 	// c's own state and report
 	add(mutate(func(m *NodeChildStepWitness) { m.New.LedgerRoot = hash.Uint64(11) }))
 	add(mutate(func(m *NodeChildStepWitness) { m.New.FinalizedChildrenRoot = hash.Uint64(556) }))
+	add(mutate(func(m *NodeChildStepWitness) {
+		m.Old.AnchorHeight = 5 // the anchor moved by a child step (the report is 7's, as it must be)
+	}))
+	add(mutate(func(m *NodeChildStepWitness) { m.New.AnchorCommitment = hash.Uint64(701) }))
 	add(mutate(func(m *NodeChildStepWitness) {
 		m.Report = Report{{4, 1}, {6, 1}, {7, 2}}
 		m.New.AcceptanceDigest = m.Report.Digest()
