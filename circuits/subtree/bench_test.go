@@ -39,18 +39,25 @@ func BenchmarkLeafStepConstraints(b *testing.B) {
 var prodShape = NodeShape{MaxChildren: 3, MaxBuckets: 18}
 
 // BenchmarkNodeLedgerStepConstraints compiles the node ledger step for the production batch size
-// and the localnet's node shape and reports its constraints (compile only):
+// and 18 report buckets, for the localnet's max_children and the most that fit in 2^20
+// constraints, and reports its constraints (compile only):
 //
 //	go test -run '^$' -bench BenchmarkNodeLedgerStepConstraints -benchtime 1x ./circuits/subtree/
 func BenchmarkNodeLedgerStepConstraints(b *testing.B) {
 	logger.Disable()
 	key := newBatchSystem(b).key(b)
-	for i := 0; i < b.N; i++ {
-		ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeLedgerStep(key, ledger.DefaultParams, prodShape))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	// 3: the localnet; 7: the most children under 2^20 constraints (8: 1,057,184)
+	for _, k := range []int{prodShape.MaxChildren, 7} {
+		shape := NodeShape{MaxChildren: k, MaxBuckets: prodShape.MaxBuckets}
+		b.Run(fmt.Sprintf("children=%d", k), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeLedgerStep(key, ledger.DefaultParams, shape))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+			}
+		})
 	}
 }
 
