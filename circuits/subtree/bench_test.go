@@ -165,3 +165,57 @@ func BenchmarkLeafStep(b *testing.B) {
 	b.ReportMetric(float64(pkBuf.Len())/1e6, "pk_MB")
 	b.ReportMetric(float64(vkBuf.Len()), "vk_bytes")
 }
+
+// BenchmarkNodeLedgerStep measures one node ledger step at the production batch size and the
+// localnet's node shape: compile, gnark's random groth16.Setup (development only), prove a
+// valid step, verify it natively as a parent does. Heavy (minutes, GiBs): run it alone with
+// /usr/bin/time -v:
+//
+//	/usr/bin/time -v go test -run '^$' -bench 'BenchmarkNodeLedgerStep$' -benchtime 1x -timeout 90m ./circuits/subtree/
+func BenchmarkNodeLedgerStep(b *testing.B) {
+	logger.Disable()
+	s := newBatchSystem(b)
+	key := s.key(b)
+	t0 := time.Now()
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeLedgerStep(key, ledger.DefaultParams, prodShape))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("NodeLedgerStep(batch %d, %d children, %d buckets): %d constraints, compiled in %v; setup starts (minutes)",
+		ledger.DefaultParams.BatchSize, prodShape.MaxChildren, prodShape.MaxBuckets, ccs.GetNbConstraints(), time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	pk, vk, err := groth16.Setup(ccs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("setup %v", time.Since(t0).Round(time.Second))
+	w := newNodeFixture(b, s).witness
+	assignment, err := AssignNodeLedgerStep(key, ledger.DefaultParams, prodShape, w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	vkBytes, err := keys.MarshalVerifyingKey(vk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	checked, err := keys.CheckCommittedVerifyingKey(vkBytes, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 = time.Now()
+		proof, err := prover.Prove(ccs, pk, assignment)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prove := time.Since(t0)
+		if err := prover.VerifyProof(checked, proof, []fr.Element{w.Public().Statement()}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("prove %v, proof %d bytes", prove.Round(time.Millisecond), len(proof))
+		b.ReportMetric(prove.Seconds(), "prove_s")
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+}

@@ -121,7 +121,7 @@ func (s stepSystem) prove(t testing.TB, p StepPublic) groth16.Proof {
 // children 1-1-1 (index 1) and 1-1-3 (index 3); 1-1-3 moves from its update at root height 3 to
 // one at 6 (a leaf step), which moves 1-1's commitment at 7 (after its ledger steps) to one
 // with the new children root, its ledger and anchor kept.
-func newChildFixture(t *testing.T, s stepSystem) NodeChildStepWitness {
+func newChildFixture(t testing.TB, s stepSystem) NodeChildStepWitness {
 	t.Helper()
 	vid := commitment.MustPackVid([]uint8{1, 1})
 	c1 := childOf(vid, 1, Report{{4, 1}})

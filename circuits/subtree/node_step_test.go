@@ -49,7 +49,7 @@ type nodeFixture struct {
 	witness NodeLedgerStepWitness
 }
 
-func newNodeFixture(t *testing.T, s batchSystem) nodeFixture {
+func newNodeFixture(t testing.TB, s batchSystem) nodeFixture {
 	t.Helper()
 	vid := commitment.MustPackVid([]uint8{1, 1})
 	children := []ChildOpening{

@@ -146,7 +146,7 @@ func (rc reportCase) assign(t *testing.T) *nodeReportCircuit {
 // honestReport is x/acceptance's report of a chain updating at anchor whose child records hold
 // the children's reports compacted below the given finalized heights (0: not compacted),
 // capped to the test shape's buckets (keeper.SubtreeReport).
-func honestReport(t *testing.T, anchor uint64, children []Report, finalized []uint64) Report {
+func honestReport(t testing.TB, anchor uint64, children []Report, finalized []uint64) Report {
 	t.Helper()
 	stored := make([]acctypes.Histogram, len(children))
 	for i, c := range children {
