@@ -219,3 +219,56 @@ func BenchmarkNodeLedgerStep(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
 }
+
+// BenchmarkNodeChildStep measures one node child step over a leaf-step-shaped inner key at the
+// localnet's node shape: compile, random setup (a 2^21 domain), prove, verify natively. Heavy
+// (ten minutes, GiBs): run it alone with /usr/bin/time -v:
+//
+//	/usr/bin/time -v go test -run '^$' -bench 'BenchmarkNodeChildStep$' -benchtime 1x -timeout 90m ./circuits/subtree/
+func BenchmarkNodeChildStep(b *testing.B) {
+	logger.Disable()
+	s := newStepSystem(b)
+	key := s.key(b)
+	t0 := time.Now()
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeChildStep(key, prodShape))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("NodeChildStep(%d children, %d buckets): %d constraints, compiled in %v; setup starts (minutes)",
+		prodShape.MaxChildren, prodShape.MaxBuckets, ccs.GetNbConstraints(), time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	pk, vk, err := groth16.Setup(ccs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("setup %v", time.Since(t0).Round(time.Second))
+	w := newChildFixture(b, s)
+	assignment, err := AssignNodeChildStep(key, prodShape, w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	vkBytes, err := keys.MarshalVerifyingKey(vk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	checked, err := keys.CheckCommittedVerifyingKey(vkBytes, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 = time.Now()
+		proof, err := prover.Prove(ccs, pk, assignment)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prove := time.Since(t0)
+		if err := prover.VerifyProof(checked, proof, []fr.Element{w.Public().Statement()}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("prove %v, proof %d bytes", prove.Round(time.Millisecond), len(proof))
+		b.ReportMetric(prove.Seconds(), "prove_s")
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+}
