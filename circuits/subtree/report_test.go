@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/smt"
 	acctypes "github.com/slush-tree/slush/x/acceptance/types"
 )
@@ -85,6 +86,13 @@ func TestDigestGadget(t *testing.T) {
 	long := assign(full, full.Digest())
 	long.Report.Len = n + 1
 	opts = append(opts, test.WithInvalidAssignment(long))
+	// a count of 2^64, digested as the field element it is: only the range check refuses it
+	var two64 fr.Element
+	two64.SetUint64(1 << 63)
+	two64.Double(&two64)
+	wide := assign(Report{{2, 1}}, hash.Hash(hash.DomainAcceptance, hash.Uint64(1), hash.Uint64(2), two64))
+	wide.Report.Count[0] = two64
+	opts = append(opts, test.WithInvalidAssignment(wide))
 	_, err := AssignReport(append(full, Bucket{12, 1}), n)
 	require.True(t, errors.Is(err, ErrWitness))
 	test.NewAssert(t).CheckCircuit(&digestCircuit{Report: NewReportVar(n)}, opts...)
@@ -192,6 +200,8 @@ func TestNodeReportGadget(t *testing.T) {
 	with := func(rc reportCase, r Report) reportCase { rc.report = r; return rc }
 	otherC := childWithReport(3, Report{{2, 1}, {3, 1}, {6, 1}, {7, 2}})
 	ahead := childWithReport(1, Report{{9, 1}})
+	const max64 = ^uint64(0)
+	huge1, huge2 := childWithReport(1, Report{{1, max64}}), childWithReport(2, Report{{2, max64}})
 	cases := []bad{
 		{"inflated own count", with(uncapped, Report{{5, 1}, {6, 1}, {8, 2}}), true, nil},
 		{"a count moved to a later height", with(uncapped, Report{{5, 1}, {8, 2}}), true, nil},
@@ -231,6 +241,8 @@ func TestNodeReportGadget(t *testing.T) {
 		}},
 		{"report length above the bound", exact, false, func(x *nodeReportCircuit) { x.Report.Len = testShape.MaxBuckets + 1 }},
 		{"a digest of another report", uncapped, false, func(x *nodeReportCircuit) { x.Digest = Report{{5, 1}, {8, 2}}.Digest() }},
+		{"a total above 2^64", reportCase{anchor: 8, children: []ChildOpening{huge1, huge2},
+			report: Report{{1, max64}, {2, max64}, {8, 1}}}, true, nil},
 	}
 
 	opts := []test.TestingOption{test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16), test.NoFuzzing()}
