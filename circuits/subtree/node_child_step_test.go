@@ -208,11 +208,11 @@ func TestAssignNodeChildStepRefusesShapes(t *testing.T) {
 // its own children (a move, or a first step) under the embedded key with its report proven
 // from its children, and refuses each forgery: an inner proof under another key, for another
 // grandchild vid, from another children root than the child's, of a grandchild commitment
-// other than the one the new children root holds, at an index the children root does not hold,
-// of a kind no leaf step has, anchored after the child; a ledger, finalized children root or
-// anchor moved by a child step; an inflated report; the move stated as a ledger step; a
-// changed vid.
-// Solves a ~1.45M-constraint circuit once per case: gated by SLUSH_RECURSIVE_TESTS=1.
+// other than the one the new children root holds, at an index the children root does not hold
+// or beyond max_children, of a kind no leaf step has, anchored after the child; a ledger,
+// finalized children root or anchor moved by a child step; an inflated report; the move stated
+// as a ledger step; index 0; a changed vid. Solves a ~1.45M-constraint circuit once per case:
+// gated by SLUSH_RECURSIVE_TESTS=1.
 func TestNodeChildStep(t *testing.T) {
 	requireRecursive(t)
 	s, other := newStepSystem(t), newStepSystem(t)
@@ -274,6 +274,19 @@ func TestNodeChildStep(t *testing.T) {
 	ledgerPub.Kind = KindNodeLedger
 	asLedger.Statement = ledgerPub.Statement()
 	add(asLedger)
+	indexZero := mustAssignChild(t, key, w)
+	indexZero.Index = 0
+	zeroPub := w.Public()
+	zeroPub.Index = 0
+	indexZero.Statement = zeroPub.Statement()
+	add(indexZero)                       // index 0 (the chain itself)
+	beyond := mustAssignChild(t, key, w) // an inner step at index 4, beyond max children 3
+	beyondPub := w.Inner
+	beyondPub.Index, beyondPub.ChildVid, beyondPub.Leaf = 4, commitment.MustPackVid([]uint8{1, 1, 4}), fr.Element{}
+	beyondProof, err := recursion.ValueOfProof(s.prove(t, beyondPub))
+	require.NoError(t, err)
+	beyond.Inner.Index, beyond.InnerProof = 4, beyondProof
+	add(beyond)
 	add(mutate(func(m *NodeChildStepWitness) { m.New.Vid = commitment.MustPackVid([]uint8{1, 2}) }))
 
 	// a first step: grandchild 1-1-2 inserted at the empty index 2

@@ -140,7 +140,7 @@ func TestAssignNodeLedgerStepRefusesShapes(t *testing.T) {
 // TestNodeLedgerStep: the step accepts exactly a valid batch proof of a node child's move under
 // the embedded key with its report proven from its children, and refuses each forgery: a proof
 // for another vid, under another key, over a forced entry; another previous commitment than the
-// leaf holds, the move stated as a leaf step; children or finalized children changed by a
+// leaf holds, the move stated as a leaf step, index 0; children or finalized children changed by a
 // ledger batch; a report inflated, stale, hiding a child or opened from children the root does
 // not hold; a changed vid, operator or epoch and an anchor moved back. Solves the step circuit
 // (about a million constraints) once per case: gated by SLUSH_RECURSIVE_TESTS=1.
@@ -192,6 +192,13 @@ func TestNodeLedgerStep(t *testing.T) {
 	asLeaf := mustAssignNode(t, key, w)
 	asLeaf.Statement = w.Move.Public().Statement()
 	add(asLeaf) // the move stated as a leaf step (kind 1)
+
+	indexZero := mustAssignNode(t, key, w)
+	indexZero.Index = 0
+	zeroPub := w.Public()
+	zeroPub.Index = 0
+	indexZero.Statement = zeroPub.Statement()
+	add(indexZero) // index 0 (the chain itself)
 
 	// the children roots do not move in a ledger step (each with an honest report and openings)
 	add(mutate(func(m *NodeLedgerStepWitness) {
