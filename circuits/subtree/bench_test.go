@@ -2,6 +2,7 @@ package subtree
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 	"time"
 
@@ -30,6 +31,72 @@ func BenchmarkLeafStepConstraints(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	}
+}
+
+// prodShape is the node shape of the localnet tree: 3 children (x/validium's default
+// max_children) and 18 report buckets (x/acceptance max_depth 16 + 2).
+var prodShape = NodeShape{MaxChildren: 3, MaxBuckets: 18}
+
+// BenchmarkNodeLedgerStepConstraints compiles the node ledger step for the production batch size
+// and 18 report buckets, for the localnet's max_children and the most that fit in 2^20
+// constraints, and reports its constraints (compile only):
+//
+//	go test -run '^$' -bench BenchmarkNodeLedgerStepConstraints -benchtime 1x ./circuits/subtree/
+func BenchmarkNodeLedgerStepConstraints(b *testing.B) {
+	logger.Disable()
+	key := newBatchSystem(b).key(b)
+	// 3: the localnet; 7: the most children under 2^20 constraints (8: 1,057,184)
+	for _, k := range []int{prodShape.MaxChildren, 7} {
+		shape := NodeShape{MaxChildren: k, MaxBuckets: prodShape.MaxBuckets}
+		b.Run(fmt.Sprintf("children=%d", k), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeLedgerStep(key, ledger.DefaultParams, shape))
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+			}
+		})
+	}
+}
+
+// BenchmarkNodeChildStepConstraints compiles the node child step over a leaf-step-shaped inner
+// key (one public input, one commitment) for the localnet's node shape and reports its
+// constraints (compile only, about a minute and 2 GiB):
+//
+//	go test -run '^$' -bench BenchmarkNodeChildStepConstraints -benchtime 1x ./circuits/subtree/
+func BenchmarkNodeChildStepConstraints(b *testing.B) {
+	logger.Disable()
+	key := newStepSystem(b).key(b)
+	for i := 0; i < b.N; i++ {
+		ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeChildStep(key, prodShape))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	}
+}
+
+// BenchmarkNodeReportConstraints reports the constraints of a node's children root and report
+// (ChildrenRootGadget and NodeReportGadget, as the node steps use them) at 18 buckets for a
+// few max_children:
+//
+//	go test -run '^$' -bench BenchmarkNodeReportConstraints -benchtime 1x ./circuits/subtree/
+func BenchmarkNodeReportConstraints(b *testing.B) {
+	logger.Disable()
+	for _, k := range []int{1, 3, 8, 16} {
+		shape := NodeShape{MaxChildren: k, MaxBuckets: prodShape.MaxBuckets}
+		b.Run(fmt.Sprintf("children=%d", k), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder,
+					&nodeReportCircuit{Report: NewReportVar(shape.MaxBuckets), Slots: NewChildSlots(shape)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+			}
+		})
 	}
 }
 
@@ -97,4 +164,111 @@ func BenchmarkLeafStep(b *testing.B) {
 	b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
 	b.ReportMetric(float64(pkBuf.Len())/1e6, "pk_MB")
 	b.ReportMetric(float64(vkBuf.Len()), "vk_bytes")
+}
+
+// BenchmarkNodeLedgerStep measures one node ledger step at the production batch size and the
+// localnet's node shape: compile, gnark's random groth16.Setup (development only), prove a
+// valid step, verify it natively as a parent does. Heavy (minutes, GiBs): run it alone with
+// /usr/bin/time -v:
+//
+//	/usr/bin/time -v go test -run '^$' -bench 'BenchmarkNodeLedgerStep$' -benchtime 1x -timeout 90m ./circuits/subtree/
+func BenchmarkNodeLedgerStep(b *testing.B) {
+	logger.Disable()
+	s := newBatchSystem(b)
+	key := s.key(b)
+	t0 := time.Now()
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeLedgerStep(key, ledger.DefaultParams, prodShape))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("NodeLedgerStep(batch %d, %d children, %d buckets): %d constraints, compiled in %v; setup starts (minutes)",
+		ledger.DefaultParams.BatchSize, prodShape.MaxChildren, prodShape.MaxBuckets, ccs.GetNbConstraints(), time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	pk, vk, err := groth16.Setup(ccs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("setup %v", time.Since(t0).Round(time.Second))
+	w := newNodeFixture(b, s).witness
+	assignment, err := AssignNodeLedgerStep(key, ledger.DefaultParams, prodShape, w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	vkBytes, err := keys.MarshalVerifyingKey(vk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	checked, err := keys.CheckCommittedVerifyingKey(vkBytes, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 = time.Now()
+		proof, err := prover.Prove(ccs, pk, assignment)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prove := time.Since(t0)
+		if err := prover.VerifyProof(checked, proof, []fr.Element{w.Public().Statement()}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("prove %v, proof %d bytes", prove.Round(time.Millisecond), len(proof))
+		b.ReportMetric(prove.Seconds(), "prove_s")
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+}
+
+// BenchmarkNodeChildStep measures one node child step over a leaf-step-shaped inner key at the
+// localnet's node shape: compile, random setup (a 2^21 domain), prove, verify natively. Heavy
+// (ten minutes, GiBs): run it alone with /usr/bin/time -v:
+//
+//	/usr/bin/time -v go test -run '^$' -bench 'BenchmarkNodeChildStep$' -benchtime 1x -timeout 90m ./circuits/subtree/
+func BenchmarkNodeChildStep(b *testing.B) {
+	logger.Disable()
+	s := newStepSystem(b)
+	key := s.key(b)
+	t0 := time.Now()
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeChildStep(key, prodShape))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("NodeChildStep(%d children, %d buckets): %d constraints, compiled in %v; setup starts (minutes)",
+		prodShape.MaxChildren, prodShape.MaxBuckets, ccs.GetNbConstraints(), time.Since(t0).Round(time.Millisecond))
+	t0 = time.Now()
+	pk, vk, err := groth16.Setup(ccs)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("setup %v", time.Since(t0).Round(time.Second))
+	w := newChildFixture(b, s)
+	assignment, err := AssignNodeChildStep(key, prodShape, w)
+	if err != nil {
+		b.Fatal(err)
+	}
+	vkBytes, err := keys.MarshalVerifyingKey(vk)
+	if err != nil {
+		b.Fatal(err)
+	}
+	checked, err := keys.CheckCommittedVerifyingKey(vkBytes, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		t0 = time.Now()
+		proof, err := prover.Prove(ccs, pk, assignment)
+		if err != nil {
+			b.Fatal(err)
+		}
+		prove := time.Since(t0)
+		if err := prover.VerifyProof(checked, proof, []fr.Element{w.Public().Statement()}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("prove %v, proof %d bytes", prove.Round(time.Millisecond), len(proof))
+		b.ReportMetric(prove.Seconds(), "prove_s")
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
 }

@@ -12,7 +12,7 @@ import (
 // commitment it knows (DESIGN §5: the anchor is a root height/commitment the checker knows), and
 // records Leaf as a proven commitment of that grandchild.
 type StepPublic struct {
-	// Kind is the step kind (KindLeaf, KindLeafFirst).
+	// Kind is the step kind (KindLeaf, KindLeafFirst, KindNodeLedger, KindNodeChild).
 	Kind uint64
 	// ChildVid is the moved child's vid.
 	ChildVid fr.Element

@@ -1,0 +1,226 @@
+package subtree
+
+import (
+	"fmt"
+	"math/big"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/recursion"
+	"github.com/slush-tree/slush/circuits/smt"
+)
+
+// KindNodeChild moves the leaf of a child that has children by one step of one of its own
+// children, its ledger unchanged (NodeChildStep).
+const KindNodeChild = 4
+
+// NodeChildStep proves that a chain's children root moved from RootBefore to RootAfter by
+// replacing child Index's leaf ChildLeaf(Index, H(Old)) with ChildLeaf(Index, H(New)), where
+// the child c has children and New follows Old by one proven move of one of c's own children:
+// c's children root moves from Old.ChildrenRoot to New.ChildrenRoot by one step proof valid
+// under the embedded key (the leaf step's: kind 1 or 2), whose statement the circuit recomputes
+// — the grandchild's vid is c's vid extended by its index, its new commitment is the one
+// New.ChildrenRoot holds at that index, its anchor is not after c's —; c's ledger, outbox,
+// receipts, anchor and finalized children root are unchanged, and New's report is proven from
+// c's children as for NodeLedgerStep (docs/PROTOCOL.md "Validity all the way up"). An update of
+// c with k batches and m child moves is k ledger steps (the first moves the anchor) followed by
+// m child steps, over synthetic intermediate commitments.
+type NodeChildStep struct {
+	// Statement is the step's StepPublic.Statement() with Kind KindNodeChild: its only public
+	// input.
+	Statement frontend.Variable `gnark:",public"`
+
+	// Index is the child's index (1..255) in the chain's children SMT.
+	Index frontend.Variable
+	// Siblings is the leaf's path in the children SMT (unchanged by the step).
+	Siblings [commitment.ChildrenDepth]frontend.Variable
+	// Old and New are the child's commitments before and after the move.
+	Old, New commitment.Var
+	// Inner is what the inner step states besides what the circuit derives.
+	Inner InnerStepVar
+	// InnerProof is the inner step's proof (one Pedersen commitment).
+	InnerProof recursion.Proof
+	// Report is New's acceptance report (its digest is New.AcceptanceDigest).
+	Report ReportVar
+	// Children are the child's own children, one slot per index 1..MaxChildren, as
+	// New.ChildrenRoot holds them.
+	Children []ChildSlotVar
+
+	key recursion.FixedKey `gnark:"-"`
+}
+
+// InnerStepVar is the part of an inner step's statement that its outer step does not derive:
+// its kind, the grandchild's index and its anchor.
+type InnerStepVar struct {
+	// Kind is the inner step's kind (KindLeaf or KindLeafFirst).
+	Kind frontend.Variable
+	// Index is the grandchild's index in c's children SMT (1..MaxChildren).
+	Index frontend.Variable
+	// AnchorHeight and AnchorCommitment are the grandchild's new anchor.
+	AnchorHeight, AnchorCommitment frontend.Variable
+}
+
+// NewNodeChildStep returns the circuit (for compiling) of node child steps whose inner steps
+// are proven under key (the leaf step's key), in a tree of node shape s.
+func NewNodeChildStep(key recursion.FixedKey, s NodeShape) *NodeChildStep {
+	return &NodeChildStep{
+		InnerProof: recursion.PlaceholderProof(key),
+		Report:     NewReportVar(s.MaxBuckets),
+		Children:   NewChildSlots(s),
+		key:        key,
+	}
+}
+
+// Define checks the leaf move, the child's commitments, its report and the inner step proof.
+func (c *NodeChildStep) Define(api frontend.API) error {
+	before, after, leaf := moveLeafGadget(api, c.Index, c.Siblings[:], c.Old, c.New)
+	assertSameChain(api, c.Old, c.New)
+	// a child move leaves c's own state, its anchor (only a batch proof, which proves claims
+	// against it, moves it: an update's ledger steps come before its child steps) and its
+	// finalized children (a move of its own) as they were
+	for _, eq := range [][2]frontend.Variable{
+		{c.New.LedgerRoot, c.Old.LedgerRoot}, {c.New.OutboxRoot, c.Old.OutboxRoot},
+		{c.New.ReceiptRoot, c.Old.ReceiptRoot}, {c.New.FinalizedChildrenRoot, c.Old.FinalizedChildrenRoot},
+		{c.New.AnchorHeight, c.Old.AnchorHeight}, {c.New.AnchorCommitment, c.Old.AnchorCommitment},
+	} {
+		api.AssertIsEqual(eq[0], eq[1])
+	}
+	root, hashes := childrenRootGadget(api, c.Children)
+	api.AssertIsEqual(root, c.New.ChildrenRoot)
+	api.AssertIsEqual(NodeReportGadget(api, c.New.AnchorHeight, c.Report, c.Children), c.New.AcceptanceDigest)
+
+	// the inner step: a leaf step (a move or a first step) of the grandchild at Inner.Index,
+	// whose new commitment is the one New.ChildrenRoot holds there
+	api.AssertIsEqual(api.Mul(api.Sub(c.Inner.Kind, KindLeaf), api.Sub(c.Inner.Kind, KindLeafFirst)), 0)
+	var selected, present, grandLeaf frontend.Variable = 0, 0, 0
+	for k, s := range c.Children {
+		is := api.IsZero(api.Sub(c.Inner.Index, k+1))
+		selected = api.Add(selected, is)
+		present = api.Add(present, api.Mul(is, s.Present))
+		grandLeaf = api.Add(grandLeaf, api.Mul(is, hashes[k]))
+	}
+	api.AssertIsEqual(selected, 1) // Inner.Index in 1..MaxChildren
+	api.AssertIsEqual(present, 1)
+	api.ToBinary(c.Inner.AnchorHeight, 64)
+	api.ToBinary(api.Sub(c.New.AnchorHeight, c.Inner.AnchorHeight), 64) // not anchored after c
+	inner := hash.HashGadget(api, hash.DomainSubtreeStep,
+		c.Inner.Kind, childVidGadget(api, c.Old.Vid, c.Inner.Index), c.Inner.Index,
+		c.Old.ChildrenRoot, c.New.ChildrenRoot, c.Inner.AnchorHeight, c.Inner.AnchorCommitment, grandLeaf)
+
+	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep,
+		KindNodeChild, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf))
+	return recursion.AssertProof(api, c.key, c.InnerProof, []frontend.Variable{inner})
+}
+
+// vidBytes is the number of bytes of a packed vid (commitment.PackVid: the depth, then one byte
+// per level).
+const vidBytes = commitment.MaxPathDepth + 1
+
+// childVidGadget returns the vid of child index (below 256, checked by the caller) of the chain
+// whose vid is vid: PackVid(path ++ [index]) = vid + 1 + index·2^(8·(depth+1)), for a vid below
+// 2^136 whose depth (its low byte) is below MaxPathDepth, both asserted (commitment.PackVid).
+func childVidGadget(api frontend.API, vid, index frontend.Variable) frontend.Variable {
+	bits := api.ToBinary(vid, 8*vidBytes)
+	depth := api.FromBinary(bits[:8]...)
+	var selected, shift frontend.Variable = 0, 0
+	for d := 0; d < commitment.MaxPathDepth; d++ {
+		is := api.IsZero(api.Sub(depth, d))
+		selected = api.Add(selected, is)
+		shift = api.Add(shift, api.Mul(is, new(big.Int).Lsh(big.NewInt(1), uint(8*(d+1)))))
+	}
+	api.AssertIsEqual(selected, 1)
+	return api.Add(vid, 1, api.Mul(index, shift))
+}
+
+// ChildVid is the native twin of childVidGadget: the vid of child index of the chain vid.
+func ChildVid(vid fr.Element, index uint8) (fr.Element, error) {
+	path, err := commitment.UnpackVid(vid)
+	if err != nil {
+		return fr.Element{}, fmt.Errorf("%w: %v", ErrWitness, err)
+	}
+	child, err := commitment.PackVid(append(path, index))
+	if err != nil {
+		return fr.Element{}, fmt.Errorf("%w: %v", ErrWitness, err)
+	}
+	return child, nil
+}
+
+// NodeChildStepWitness is everything a prover of a NodeChildStep needs: the child's move, the
+// inner step (its statement and proof), New's report and the child's children.
+type NodeChildStepWitness struct {
+	// Index is the child's index in its parent's children SMT.
+	Index uint8
+	// Siblings is the leaf's path in the parent's children SMT (commitment.ChildrenDepth long).
+	Siblings []fr.Element
+	// Old and New are the child's commitments before and after the move.
+	Old, New commitment.Commitment
+	// Inner is the inner step's statement (its RootBefore and RootAfter are Old's and New's
+	// children roots, its Leaf the grandchild's commitment in New's).
+	Inner StepPublic
+	// InnerProof is the inner step's proof under the step's inner key.
+	InnerProof groth16.Proof
+	// Report is New's acceptance report.
+	Report Report
+	// Children are the child's children as New.ChildrenRoot holds them.
+	Children []ChildOpening
+}
+
+// Public returns what the step proves: the parent's children roots before and after the move,
+// stated with KindNodeChild.
+func (w NodeChildStepWitness) Public() StepPublic {
+	leaf := w.New.Hash()
+	return StepPublic{
+		Kind: KindNodeChild, ChildVid: w.Old.Vid, Index: w.Index,
+		RootBefore:   smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, w.Old.Hash())), uint64(w.Index), w.Siblings),
+		RootAfter:    smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, leaf)), uint64(w.Index), w.Siblings),
+		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment, Leaf: leaf,
+	}
+}
+
+// AssignNodeChildStep returns the assignment of NewNodeChildStep(key, s) for w. It refuses, with
+// ErrWitness, the shapes the circuit cannot hold (index 0, a path of the wrong length, an inner
+// kind other than a leaf step's, an inner index beyond s, a report or children beyond s);
+// whether the step is valid is the circuit's to decide.
+func AssignNodeChildStep(key recursion.FixedKey, s NodeShape, w NodeChildStepWitness) (*NodeChildStep, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if w.Index == 0 {
+		return nil, fmt.Errorf("%w: child index 0", ErrWitness)
+	}
+	if len(w.Siblings) != commitment.ChildrenDepth {
+		return nil, fmt.Errorf("%w: %d siblings, want %d", ErrWitness, len(w.Siblings), commitment.ChildrenDepth)
+	}
+	if w.Inner.Kind != KindLeaf && w.Inner.Kind != KindLeafFirst {
+		return nil, fmt.Errorf("%w: inner step of kind %d", ErrWitness, w.Inner.Kind)
+	}
+	if w.Inner.Index == 0 || int(w.Inner.Index) > s.MaxChildren {
+		return nil, fmt.Errorf("%w: grandchild index %d not in 1..%d", ErrWitness, w.Inner.Index, s.MaxChildren)
+	}
+	proof, err := recursion.ValueOfProof(w.InnerProof)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrWitness, err)
+	}
+	report, err := AssignReport(w.Report, s.MaxBuckets)
+	if err != nil {
+		return nil, err
+	}
+	children, err := AssignChildSlots(s, w.Children)
+	if err != nil {
+		return nil, err
+	}
+	c := NewNodeChildStep(key, s)
+	c.Statement = w.Public().Statement()
+	c.Index = w.Index
+	for i := range c.Siblings {
+		c.Siblings[i] = w.Siblings[i]
+	}
+	c.Old, c.New = commitment.Assign(w.Old), commitment.Assign(w.New)
+	c.Inner = InnerStepVar{Kind: w.Inner.Kind, Index: w.Inner.Index, AnchorHeight: w.Inner.AnchorHeight, AnchorCommitment: w.Inner.AnchorCommitment}
+	c.InnerProof, c.Report, c.Children = proof, report, children
+	return c, nil
+}
