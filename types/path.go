@@ -63,6 +63,19 @@ func PathFromIndices(indices []uint32) (Path, error) {
 	return p, nil
 }
 
+// NewParentPath checks the path of a chain another one moves under (issue 20): a valid path with
+// room for a child below it (shallower than MaxDepth).
+func NewParentPath(indices []uint32) (Path, error) {
+	p, err := PathFromIndices(indices)
+	if err != nil {
+		return nil, err
+	}
+	if len(p) >= MaxDepth {
+		return nil, errorsmod.Wrapf(ErrInvalidPath, "new parent at depth %d leaves no room below it", len(p))
+	}
+	return p, nil
+}
+
 // PathOfVid unpacks a vid (a message's source or destination) into its path.
 func PathOfVid(vid fr.Element) (Path, error) {
 	p, err := commitment.UnpackVid(vid)

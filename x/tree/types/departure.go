@@ -9,12 +9,9 @@ import (
 // NewParentPath reads the departure's destination (each index 1..255, leaving room for this
 // chain below it), else ErrInvalidDeparture.
 func (d Departure) NewParentPath() (slushtypes.Path, error) {
-	p, err := slushtypes.PathFromIndices(d.NewParent)
+	p, err := slushtypes.NewParentPath(d.NewParent)
 	if err != nil {
 		return nil, errorsmod.Wrapf(ErrInvalidDeparture, "new_parent: %v", err)
-	}
-	if len(p) >= slushtypes.MaxDepth {
-		return nil, errorsmod.Wrapf(ErrInvalidDeparture, "new_parent at depth %d leaves no room below it", len(p))
 	}
 	return p, nil
 }

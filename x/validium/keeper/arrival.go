@@ -1,7 +1,6 @@
 package keeper
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 
@@ -60,17 +59,8 @@ func (k Keeper) checkArrival(ctx context.Context, params types.Params, operator 
 		return types.Arrived{}, errorsmod.Wrapf(types.ErrAlreadyArrived, "%s", arrived.OldPath)
 	}
 	c := arrived.Commitment
-	for _, r := range []struct {
-		name      string
-		got, want []byte
-	}{
-		{"genesis_ledger_root", msg.GenesisLedgerRoot, hash.EncodeElement(c.LedgerRoot)},
-		{"genesis_outbox_root", msg.GenesisOutboxRoot, hash.EncodeElement(c.OutboxRoot)},
-		{"genesis_receipt_root", msg.GenesisReceiptRoot, hash.EncodeElement(c.ReceiptRoot)},
-	} {
-		if !bytes.Equal(r.got, r.want) {
-			return types.Arrived{}, errorsmod.Wrapf(types.ErrInvalidArrival, "%s %X is not the departed state's %X", r.name, r.got, r.want)
-		}
+	if name, got, want, ok := genesisRootsAre(msg, c.LedgerRoot, c.OutboxRoot, c.ReceiptRoot); !ok {
+		return types.Arrived{}, errorsmod.Wrapf(types.ErrInvalidArrival, "%s %X is not the departed state's %X", name, got, want)
 	}
 	return arrived, nil
 }

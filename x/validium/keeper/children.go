@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	slushtypes "github.com/slush-tree/slush/types"
 
 	"cosmossdk.io/collections"
@@ -126,19 +128,30 @@ func (k Keeper) checkGenesisRule(ctx context.Context, params types.Params, msg *
 		return err
 	}
 	empty := ledger.EmptyRoots(shape.Ledger())
+	name, got, want, ok := genesisRootsAre(msg, empty.Ledger, empty.Outbox, empty.Receipts)
+	if !ok {
+		return errorsmod.Wrapf(types.ErrNonEmptyGenesis, "%s %X: a child under RECURSIVE subtree proofs starts empty (%X)", name, got, want)
+	}
+	return nil
+}
+
+// genesisRootsAre reports whether a registration's genesis ledger, outbox and receipt roots are
+// exactly ledgerRoot, outboxRoot and receiptRoot, else the first that differs (its name, what the
+// message says, what it should say).
+func genesisRootsAre(msg *types.MsgRegisterChild, ledgerRoot, outboxRoot, receiptRoot fr.Element) (name string, got, want []byte, ok bool) {
 	for _, r := range []struct {
 		name      string
 		got, want []byte
 	}{
-		{"genesis_ledger_root", msg.GenesisLedgerRoot, hash.EncodeElement(empty.Ledger)},
-		{"genesis_outbox_root", msg.GenesisOutboxRoot, hash.EncodeElement(empty.Outbox)},
-		{"genesis_receipt_root", msg.GenesisReceiptRoot, hash.EncodeElement(empty.Receipts)},
+		{"genesis_ledger_root", msg.GenesisLedgerRoot, hash.EncodeElement(ledgerRoot)},
+		{"genesis_outbox_root", msg.GenesisOutboxRoot, hash.EncodeElement(outboxRoot)},
+		{"genesis_receipt_root", msg.GenesisReceiptRoot, hash.EncodeElement(receiptRoot)},
 	} {
 		if !bytes.Equal(r.got, r.want) {
-			return errorsmod.Wrapf(types.ErrNonEmptyGenesis, "%s %X: a child under RECURSIVE subtree proofs starts empty (%X)", r.name, r.got, r.want)
+			return r.name, r.got, r.want, false
 		}
 	}
-	return nil
+	return "", nil, nil, true
 }
 
 // nextFreeIndex is the lowest unused child index, so a deregistered slot is reused.

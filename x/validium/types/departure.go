@@ -5,7 +5,6 @@ import (
 
 	errorsmod "cosmossdk.io/errors"
 
-	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	slushtypes "github.com/slush-tree/slush/types"
 )
@@ -39,12 +38,9 @@ func DepartureMark(keyHash, newParentVid fr.Element, newOperator []byte, inboxHe
 // NewParentPath reads the destination's path (each index 1..255, at most MaxPathDepth − 1 deep,
 // so the moved chain still has a path), else ErrInvalidDeparture.
 func (d Departure) NewParentPath() (slushtypes.Path, error) {
-	p, err := slushtypes.PathFromIndices(d.NewParent)
+	p, err := slushtypes.NewParentPath(d.NewParent)
 	if err != nil {
 		return nil, errorsmod.Wrapf(ErrInvalidDeparture, "new_parent: %v", err)
-	}
-	if len(p) >= commitment.MaxPathDepth {
-		return nil, errorsmod.Wrapf(ErrInvalidDeparture, "new_parent at depth %d leaves no room for the child", len(p))
 	}
 	return p, nil
 }
