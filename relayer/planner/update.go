@@ -14,6 +14,7 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/replay"
 	"github.com/slush-tree/slush/relayer/tree"
@@ -279,7 +280,42 @@ func provenPosition(ctx context.Context, c childLog, rp *replay.Replica, o repla
 	if err := rp.At(ctx, c, o, pos, child.LedgerRoot, hc); err != nil {
 		return 0, err
 	}
+	if o.Moved != nil {
+		if err := holdsRecord(rp.State(), child); err != nil {
+			return 0, fmt.Errorf("the replica of the moved child at log position %d: %w", pos, err)
+		}
+	}
 	return pos, nil
+}
+
+// holdsRecord checks a replica holds the outbox and receipt roots and the consumed inbox head
+// of the parent's record (the ledger root At checks): where the next batch starts. For a moved
+// child, whose record started from its departed commitment and the inbox head its departure mark
+// bound (docs/PROTOCOL.md "Re-parenting"), a replica at the wrong position or replayed under the
+// wrong vid is refused here, before any proving.
+func holdsRecord(st *ledger.State, child validiumtypes.Child) error {
+	inbox := func() (fr.Element, error) { return st.InboxHead(st.InboxConsumed()) }
+	for _, r := range []struct {
+		name string
+		get  func() (fr.Element, error)
+		want []byte
+	}{
+		{"outbox root", st.OutboxRoot, child.OutboxRoot},
+		{"receipt root", st.ReceiptRoot, child.ReceiptRoot},
+		{"inbox head", inbox, child.InboxHead},
+	} {
+		if len(r.want) == 0 && r.name == "inbox head" { // none consumed at the parent yet
+			r.want = hash.EncodeElement(fr.Element{})
+		}
+		got, err := r.get()
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(hash.EncodeElement(got), r.want) {
+			return fmt.Errorf("its %s %X is not the parent's record's %X", r.name, hash.EncodeElement(got), r.want)
+		}
+	}
+	return nil
 }
 
 // beforeMove tells whether rec is a commitment a child that moved with its state made before

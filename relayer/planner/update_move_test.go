@@ -55,7 +55,7 @@ var (
 // (docs/PROTOCOL.md "Re-parenting") and logged one more, with its ledger root after each
 // prefix, and its origins under the relayer's tree after the move (vid 2-1), with and without
 // the move, and before it (vid 1-2, as if it never moved: the two first operations only).
-func newMovingLog(t *testing.T) (f *movingLog, roots [][]byte, moved, notTold, before replay.Origin) {
+func newMovingLog(t *testing.T) (f *movingLog, roots [][]byte, moved, notTold, before replay.Origin, held validiumtypes.Child) {
 	alice := ledger.KeyFromSeed([]byte("alice"))
 	deposits := []ledgertypes.GenesisDeposit{{Recipient: hash.EncodeElement(ledger.OwnerHash(alice.PublicKey)),
 		AssetId: hash.EncodeElement(hash.Uint64(7)), Amount: 1000}}
@@ -85,7 +85,13 @@ func newMovingLog(t *testing.T) (f *movingLog, roots [][]byte, moved, notTold, b
 	moved.Moved = &replay.Move{From: oldVid, LedgerRoot: roots[2]}
 	before = notTold
 	before.Vid = oldVid
-	return f, roots, moved, notTold, before
+	st := open(newVid) // transfers only: the outbox, receipts and inbox are as genesis left them
+	out, err := st.OutboxRoot()
+	require.NoError(t, err)
+	rcpt, err := st.ReceiptRoot()
+	require.NoError(t, err)
+	held = validiumtypes.Child{OutboxRoot: hash.EncodeElement(out), ReceiptRoot: hash.EncodeElement(rcpt)}
+	return f, roots, moved, notTold, before, held
 }
 
 // TestProvenPosition proves the proven position of a child: by its accepted commitment, by its
@@ -93,8 +99,16 @@ func newMovingLog(t *testing.T) (f *movingLog, roots [][]byte, moved, notTold, b
 // commitment accepted at its new parent, the move's, found by the departed root.
 func TestProvenPosition(t *testing.T) {
 	ctx := context.Background()
-	f, roots, moved, notTold, before := newMovingLog(t)
+	f, roots, moved, notTold, before, held := newMovingLog(t)
 	accepted, pruned := []byte{9}, []byte{8}
+	// record is the parent's record: the held outbox and receipt roots, no inbox entry consumed
+	record := func(latest, ledgerRoot []byte, arrivedFrom []uint32) validiumtypes.Child {
+		c := held
+		c.LatestCommitment, c.LedgerRoot, c.ArrivedFrom = latest, ledgerRoot, arrivedFrom
+		return c
+	}
+	otherOutbox := record(nil, roots[2], []uint32{1, 2})
+	otherOutbox.OutboxRoot = roots[0]
 	f.commitments[string(accepted)] = treetypes.OwnCommitment{LogLength: 3}
 	for _, tc := range []struct {
 		name   string
@@ -104,15 +118,15 @@ func TestProvenPosition(t *testing.T) {
 		pos    uint64
 		err    string
 	}{
-		{"never moved, before its first update", before, validiumtypes.Child{LedgerRoot: roots[0]}, 2, 0, ""},
-		{"never moved, a pruned commitment", before, validiumtypes.Child{LatestCommitment: pruned, LedgerRoot: roots[1]}, 2, 1, ""},
-		{"never moved, a genesis record with another root", before, validiumtypes.Child{LedgerRoot: roots[1]}, 2, 0, "the parent accepted"},
-		{"arrived: the move's position", moved, validiumtypes.Child{LedgerRoot: roots[2], ArrivedFrom: []uint32{1, 2}}, 3, 2, ""},
-		{"arrived, not told the move: position 0 does not hold the departed root", notTold,
-			validiumtypes.Child{LedgerRoot: roots[2], ArrivedFrom: []uint32{1, 2}}, 3, 0, "the parent accepted"},
-		{"arrived, after its first update here", moved, validiumtypes.Child{LatestCommitment: accepted, LedgerRoot: roots[3]}, 3, 3, ""},
-		{"arrived, a pruned commitment", moved, validiumtypes.Child{LatestCommitment: pruned, LedgerRoot: roots[3]}, 3, 3, ""},
-		{"arrived, the departed root not in the log", moved, validiumtypes.Child{LedgerRoot: roots[1], ArrivedFrom: []uint32{1, 2}}, 3, 0, "departed ledger root"},
+		{"never moved, before its first update", before, record(nil, roots[0], nil), 2, 0, ""},
+		{"never moved, a pruned commitment", before, record(pruned, roots[1], nil), 2, 1, ""},
+		{"never moved, a genesis record with another root", before, record(nil, roots[1], nil), 2, 0, "the parent accepted"},
+		{"arrived: the move's position", moved, record(nil, roots[2], []uint32{1, 2}), 3, 2, ""},
+		{"arrived, not told the move: position 0 does not hold the departed root", notTold, record(nil, roots[2], []uint32{1, 2}), 3, 0, "the parent accepted"},
+		{"arrived, after its first update here", moved, record(accepted, roots[3], []uint32{1, 2}), 3, 3, ""},
+		{"arrived, a pruned commitment", moved, record(pruned, roots[3], []uint32{1, 2}), 3, 3, ""},
+		{"arrived, the departed root not in the log", moved, record(nil, roots[1], []uint32{1, 2}), 3, 0, "departed ledger root"},
+		{"arrived, a record with another outbox root", moved, otherOutbox, 3, 0, "outbox root"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var rp replay.Replica
@@ -153,7 +167,7 @@ func TestChildOrigin(t *testing.T) {
 // TestBeforeMove proves an update of a moved child skips the commitments it made under its old
 // vid, and a child that never moved skips none.
 func TestBeforeMove(t *testing.T) {
-	_, _, moved, notTold, _ := newMovingLog(t)
+	_, _, moved, notTold, _, _ := newMovingLog(t)
 	at := func(vid fr.Element) treetypes.OwnCommitment {
 		return treetypes.OwnCommitment{Fields: slushtypes.CommitmentFields{Vid: hash.EncodeElement(vid)}}
 	}
