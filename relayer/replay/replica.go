@@ -100,6 +100,9 @@ func (rp *Replica) Drop() { rp.state = nil }
 // and advances the replica's position. A replica of a moved chain still before its move records
 // nothing: a batch proven at the new position proves only what was logged after the move.
 func (rp *Replica) Record(b *ledger.BatchBuilder, logged ledgertypes.LoggedOp) (ledger.Op, error) {
+	if rp.state == nil {
+		return ledger.Op{}, errors.New("no replica to record on: bring it to a position with At first")
+	}
 	if !rp.switched {
 		return ledger.Op{}, fmt.Errorf("the replica is at log position %d, before the chain's move (docs/PROTOCOL.md \"Re-parenting\"): no batch is proven under its new vid from there", rp.pos)
 	}

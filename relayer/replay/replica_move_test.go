@@ -162,3 +162,26 @@ func must(t *testing.T, f func() (fr.Element, error)) fr.Element {
 	require.NoError(t, err)
 	return v
 }
+
+// TestReplicaMovedAtGenesis proves a chain that moved before logging anything replays its
+// whole log under its new vid: the move is at position 0.
+func TestReplicaMovedAtGenesis(t *testing.T) {
+	ctx := context.Background()
+	c := newFunded(t, []uint8{2, 1}) // funded as 1-2: the funding does not depend on the vid
+	genesis := hash.EncodeElement(mustRoot(t, c))
+	tr, err := ledger.NewTransfer(commitment.MustPackVid([]uint8{2, 1}), ledger.KeyFromSeed([]byte("alice")), 0, hash.Uint64(5), hash.Uint64(7), 10, 0)
+	require.NoError(t, err)
+	c.execute(t, tr, 3)
+	o := c.origin()
+	o.Moved = &Move{From: commitment.MustPackVid([]uint8{1, 2}), LedgerRoot: genesis}
+
+	var rp Replica
+	require.NoError(t, rp.Seek(ctx, c, o, 1, genesis, 0))
+	require.Equal(t, uint64(0), rp.Pos())
+	require.Equal(t, commitment.MustPackVid([]uint8{2, 1}), rp.State().Vid())
+	require.NoError(t, rp.At(ctx, c, o, 1, hash.EncodeElement(mustRoot(t, c)), 0))
+
+	var none Replica
+	_, err = none.Record(nil, c.log[0])
+	require.ErrorContains(t, err, "no replica")
+}
