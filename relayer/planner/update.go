@@ -10,12 +10,16 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/replay"
 	"github.com/slush-tree/slush/relayer/tree"
 	"github.com/slush-tree/slush/relayer/witness"
+	slushtypes "github.com/slush-tree/slush/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -113,27 +117,16 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		transfer = false
 	}
 
-	// the proven position: the log length of the accepted commitment (or 0 before the first update)
 	ledgerNow, err := c.Ledger(ctx, hc)
 	if err != nil {
 		return nil, err
 	}
-	pos := uint64(0)
-	if !isZero(child.LatestCommitment) {
-		acc, err := c.CommitmentByHash(ctx, child.LatestCommitment, hc)
-		switch {
-		case err == nil:
-			pos = acc.LogLength
-		case chainclient.IsNoCommitment(err): // pruned from the child's history: find the position by its root
-			if err := c.Replica.Seek(ctx, c, c.Origin(), ledgerNow.LogLength, child.LedgerRoot, hc); err != nil {
-				return nil, err
-			}
-			pos = c.Replica.Pos()
-		default:
-			return nil, err
-		}
+	origin, err := childOrigin(c, child)
+	if err != nil {
+		return nil, err
 	}
-	if err := c.Replica.At(ctx, c, c.Origin(), pos, child.LedgerRoot, hc); err != nil {
+	pos, err := provenPosition(ctx, c, c.Replica, origin, child, ledgerNow.LogLength, hc)
+	if err != nil {
 		return nil, err
 	}
 
@@ -169,6 +162,9 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		h--
 		if chainclient.IsNoCommitment(err) {
 			return treetypes.OwnCommitment{}, false, nil
+		}
+		if err == nil && beforeMove(origin, c.Vid, rec) {
+			return treetypes.OwnCommitment{}, false, nil // as is every older one
 		}
 		return rec, err == nil, err
 	}
@@ -244,6 +240,113 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 				"block", res.Height)
 		},
 	}}, nil
+}
+
+// childLog is what provenPosition reads of a child: its log and its commitment records.
+type childLog interface {
+	replay.LogReader
+	// CommitmentByHash is the child's own commitment record with that hash, at a height.
+	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
+}
+
+// provenPosition brings the child's replica rp to the log position the parent's record of it
+// says is proven, and returns it: the log length of the accepted commitment (found by its
+// ledger root when the child pruned that commitment); for a child that arrived with its state
+// and has no commitment accepted here yet, the position of its move, found by the departed
+// ledger root the record starts from (docs/PROTOCOL.md "Re-parenting"); 0 before a first
+// update otherwise. logLength is the child's log length at hc.
+func provenPosition(ctx context.Context, c childLog, rp *replay.Replica, o replay.Origin, child validiumtypes.Child, logLength uint64, hc int64) (uint64, error) {
+	pos := uint64(0)
+	switch {
+	case !isZero(child.LatestCommitment):
+		acc, err := c.CommitmentByHash(ctx, child.LatestCommitment, hc)
+		switch {
+		case err == nil:
+			pos = acc.LogLength
+		case chainclient.IsNoCommitment(err): // pruned from the child's history: find the position by its root
+			if err := rp.Seek(ctx, c, o, logLength, child.LedgerRoot, hc); err != nil {
+				return 0, err
+			}
+			pos = rp.Pos()
+		default:
+			return 0, err
+		}
+	case o.Moved != nil: // arrived: the record starts at the departed roots, at the move's position
+		if err := rp.Seek(ctx, c, o, logLength, child.LedgerRoot, hc); err != nil {
+			return 0, fmt.Errorf("the position of the arrived child's departed ledger root: %w", err)
+		}
+		pos = rp.Pos()
+	}
+	if err := rp.At(ctx, c, o, pos, child.LedgerRoot, hc); err != nil {
+		return 0, err
+	}
+	if o.Moved != nil {
+		if err := holdsRecord(rp.State(), child); err != nil {
+			return 0, fmt.Errorf("the replica of the moved child at log position %d: %w", pos, err)
+		}
+	}
+	return pos, nil
+}
+
+// holdsRecord checks a replica holds the outbox and receipt roots and the consumed inbox head
+// of the parent's record (the ledger root At checks): where the next batch starts. For a moved
+// child, whose record started from its departed commitment and the inbox head its departure mark
+// bound (docs/PROTOCOL.md "Re-parenting"), a replica at the wrong position or replayed under the
+// wrong vid is refused here, before any proving.
+func holdsRecord(st *ledger.State, child validiumtypes.Child) error {
+	inbox := func() (fr.Element, error) { return st.InboxHead(st.InboxConsumed()) }
+	for _, r := range []struct {
+		name string
+		get  func() (fr.Element, error)
+		want []byte
+	}{
+		{"outbox root", st.OutboxRoot, child.OutboxRoot},
+		{"receipt root", st.ReceiptRoot, child.ReceiptRoot},
+		{"inbox head", inbox, child.InboxHead},
+	} {
+		if len(r.want) == 0 && r.name == "inbox head" { // none consumed at the parent yet
+			r.want = hash.EncodeElement(fr.Element{})
+		}
+		got, err := r.get()
+		if err != nil {
+			return err
+		}
+		if !bytes.Equal(hash.EncodeElement(got), r.want) {
+			return fmt.Errorf("its %s %X is not the parent's record's %X", r.name, hash.EncodeElement(got), r.want)
+		}
+	}
+	return nil
+}
+
+// beforeMove tells whether rec is a commitment a child that moved with its state made before
+// its move (docs/PROTOCOL.md "Re-parenting": under its old vid, marked for the departure): no
+// update at its new parent can carry it. Never for a child that did not move.
+func beforeMove(o replay.Origin, vid fr.Element, rec treetypes.OwnCommitment) bool {
+	return o.Moved != nil && !bytes.Equal(rec.Fields.Vid, hash.EncodeElement(vid))
+}
+
+// childOrigin is what a replica of c's ledger starts from, as the parent's record of c says:
+// for a child that arrived with its state (arrived_from set, docs/PROTOCOL.md "Re-parenting"),
+// the operations it logged before its move are replayed under its old path's vid, up to the
+// departed ledger root its record started from (genesis_ledger_root).
+func childOrigin(c *tree.Node, child validiumtypes.Child) (replay.Origin, error) {
+	o := c.Origin()
+	if len(child.ArrivedFrom) == 0 {
+		return o, nil
+	}
+	old, err := slushtypes.PathFromIndices(child.ArrivedFrom)
+	if err != nil {
+		return o, fmt.Errorf("%s's arrived_from: %w", c.Name, err)
+	}
+	vid, err := old.Vid()
+	if err != nil {
+		return o, fmt.Errorf("%s's arrived_from: %w", c.Name, err)
+	}
+	if vid == c.Vid {
+		return o, fmt.Errorf("%s arrived from %s, its path in the relayer's tree: restart the relayer with the tree after the move", c.Name, old)
+	}
+	o.Moved = &replay.Move{From: vid, LedgerRoot: child.GenesisLedgerRoot}
+	return o, nil
 }
 
 // transferCircuit tells whether c's claim-free batches are proven with the transfer circuit:

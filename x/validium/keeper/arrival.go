@@ -8,7 +8,6 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/validium/types"
@@ -67,8 +66,12 @@ func (k Keeper) checkArrival(ctx context.Context, params types.Params, operator 
 
 // startFromArrival makes a new child record continue the departed chain's state: its
 // commitment's roots (set from the message, checked equal), children roots, anchor (its next one
-// must be above) and epoch, and the inbox head its departure mark bound.
-func startFromArrival(child *types.Child, c commitment.Commitment, inboxHead []byte) {
+// must be above) and epoch, and the inbox head its departure mark bound; and it records the path
+// the chain came from (arrived_from: a replica of its ledger replays the operations logged before
+// the move under that path's vid, docs/PROTOCOL.md "Re-parenting").
+func startFromArrival(child *types.Child, a types.Arrived, inboxHead []byte) {
+	c := a.Commitment
+	child.ArrivedFrom = a.OldPath.Indices()
 	child.InboxHead = inboxHead
 	child.AnchorHeight = c.AnchorHeight
 	child.Epoch = c.Epoch

@@ -100,7 +100,7 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 		OperatorKeyHash:      msg.OperatorKeyHash,
 	}
 	if arrived != nil {
-		startFromArrival(&child, arrived.Commitment, msg.Arrival.InboxHead)
+		startFromArrival(&child, *arrived, msg.Arrival.InboxHead)
 	}
 	if err := k.Children.Set(ctx, index, child); err != nil {
 		return 0, nil, err

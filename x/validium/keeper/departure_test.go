@@ -361,6 +361,7 @@ func (s *KeeperTestSuite) TestArrival() {
 	s.Require().Equal(uint64(3), child.Epoch)
 	s.Require().Equal(hash.EncodeElement(arrivalInboxHead), child.InboxHead, "its inbox chain continues")
 	s.Require().Empty(child.LatestCommitment, "its first update here starts a new history")
+	s.Require().Equal([]uint32{1, 2}, child.ArrivedFrom, "where it came from: the vid its earlier log was signed for")
 	s.Require().Contains(eventTypes(s.env.Ctx), "slush.validium.v1.EventChildArrived")
 
 	_, err = s.arrive(proof, v, nil)
@@ -370,6 +371,15 @@ func (s *KeeperTestSuite) TestArrival() {
 	s.Require().NoError(err)
 	s.Require().Len(exported.Arrivals, 1)
 	s.Require().NoError(exported.Validate())
+	var exportedChild types.Child
+	for _, c := range exported.Children {
+		if c.Index == res.Index {
+			exportedChild = c
+		}
+	}
+	s.Require().Equal([]uint32{1, 2}, exportedChild.ArrivedFrom, "exported with the record")
+	exported.Arrivals = nil
+	s.Require().ErrorContains(exported.Validate(), "without an arrival record")
 }
 
 func withInboxHead(p types.ArrivalProof, head []byte) types.ArrivalProof {

@@ -94,6 +94,9 @@ func (gs GenesisState) Validate() error {
 	if err := validateArrivals(gs.Arrivals); err != nil {
 		return err
 	}
+	if err := gs.validateArrivedFrom(); err != nil {
+		return err
+	}
 	if gs.RootBond != nil {
 		return gs.RootBond.Validate()
 	}
@@ -217,6 +220,11 @@ func (gs GenesisState) validateChildren() (map[uint32]bool, error) {
 				return nil, errorsmod.Wrapf(err, "child %d", c.Index)
 			}
 		}
+		if len(c.ArrivedFrom) != 0 { // docs/PROTOCOL.md "Re-parenting": a non-root path
+			if _, err := slushtypes.PathFromIndices(c.ArrivedFrom); err != nil {
+				return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child %d arrived_from: %v", c.Index, err)
+			}
+		}
 		seen[c.Index] = true
 	}
 	return seen, nil
@@ -279,6 +287,32 @@ func validateArrivals(arrivals []Arrival) error {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "arrival %d of %X at index %d", i, a.OldVid, a.Index)
 		}
 		seen[string(a.OldVid)] = true
+	}
+	return nil
+}
+
+// validateArrivedFrom checks that every child that arrived with its state (arrived_from set,
+// docs/PROTOCOL.md "Re-parenting") has the arrival record of its old vid at its index.
+func (gs GenesisState) validateArrivedFrom() error {
+	arrivedAt := make(map[string]uint32, len(gs.Arrivals)) // looked up only, never iterated
+	for _, a := range gs.Arrivals {
+		arrivedAt[string(a.OldVid)] = a.Index
+	}
+	for _, c := range gs.Children {
+		if len(c.ArrivedFrom) == 0 {
+			continue
+		}
+		path, err := slushtypes.PathFromIndices(c.ArrivedFrom)
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "child %d arrived_from: %v", c.Index, err)
+		}
+		vid, err := path.Vid()
+		if err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "child %d arrived_from: %v", c.Index, err)
+		}
+		if index, ok := arrivedAt[string(hash.EncodeElement(vid))]; !ok || index != c.Index {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "child %d arrived from %s without an arrival record at its index", c.Index, path)
+		}
 	}
 	return nil
 }

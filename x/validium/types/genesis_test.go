@@ -8,6 +8,7 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/circuits/hash"
 	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -102,6 +103,50 @@ func TestGenesisValidateSnapshotEntries(t *testing.T) {
 		}, "duplicate"},
 	}
 	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			gs := valid()
+			tc.mutate(gs)
+			err := gs.Validate()
+			if tc.contains == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, types.ErrInvalidGenesis)
+			require.ErrorContains(t, err, tc.contains)
+		})
+	}
+}
+
+// TestGenesisValidateArrivedFrom proves a child's arrived_from (docs/PROTOCOL.md "Re-parenting")
+// must be a valid path whose vid has an arrival record at the child's index.
+func TestGenesisValidateArrivedFrom(t *testing.T) {
+	oldVid, err := slushtypes.Path{1, 2}.Vid()
+	require.NoError(t, err)
+	valid := func() *types.GenesisState {
+		gs := types.DefaultGenesisState()
+		gs.Children = []types.Child{{
+			Index: 1, Operator: sdk.AccAddress(bytes.Repeat([]byte{1}, 20)).String(), Bond: types.DefaultMinChildBond,
+			Status: types.ChildStatus_CHILD_STATUS_ACTIVE, VerifyingKey: []byte{1}, ArrivedFrom: []uint32{1, 2},
+		}}
+		gs.Arrivals = []types.Arrival{{OldVid: hash.EncodeElement(oldVid), Index: 1}}
+		return gs
+	}
+	for _, tc := range []struct {
+		name     string
+		mutate   func(*types.GenesisState)
+		contains string
+	}{
+		{"valid", func(*types.GenesisState) {}, ""},
+		{"never moved", func(gs *types.GenesisState) { gs.Children[0].ArrivedFrom = nil }, ""},
+		{"index 0", func(gs *types.GenesisState) { gs.Children[0].ArrivedFrom = []uint32{1, 0} }, "child 1 arrived_from"},
+		{"index above 255", func(gs *types.GenesisState) { gs.Children[0].ArrivedFrom = []uint32{256} }, "child 1 arrived_from"},
+		{"deeper than the maximum", func(gs *types.GenesisState) {
+			gs.Children[0].ArrivedFrom = make([]uint32, slushtypes.MaxDepth+1)
+		}, "child 1 arrived_from"},
+		{"no arrival record", func(gs *types.GenesisState) { gs.Arrivals = nil }, "without an arrival record"},
+		{"arrival record of another path", func(gs *types.GenesisState) { gs.Children[0].ArrivedFrom = []uint32{1, 3} }, "without an arrival record"},
+		{"arrival record at another index", func(gs *types.GenesisState) { gs.Arrivals[0].Index = 2 }, "without an arrival record"},
+	} {
 		t.Run(tc.name, func(t *testing.T) {
 			gs := valid()
 			tc.mutate(gs)
