@@ -9,7 +9,7 @@ LDFLAGS     := -X github.com/cosmos/cosmos-sdk/version.Name=slush \
                -X github.com/cosmos/cosmos-sdk/version.Commit=$(COMMIT)
 GO_TEST_FLAGS ?= -count=1 -timeout 25m
 
-.PHONY: all build build-previous install test test-unit test-localnet test-e2e test-e2e-root-failover test-e2e-recursive test-recursive soak bench lint proto-tools proto-gen localnet localnet-down demo clean
+.PHONY: all build build-previous install test test-unit test-localnet test-e2e test-e2e-root-failover test-e2e-reparent test-e2e-recursive test-recursive soak bench lint proto-tools proto-gen localnet localnet-down demo clean
 
 all: build
 
@@ -48,6 +48,12 @@ test-e2e: build
 # under the elected operator, adopted by both, and a transfer 1-2 -> 2 across it. ~10 min.
 test-e2e-root-failover: build build-previous
 	SLUSH_E2E_ROOT_FAILOVER=1 go test -count=1 -timeout 40m -tags e2e -run 'TestRootFailover' -v ./tests/e2e/...
+
+# Opt-in: re-parenting (issue 20, scripts/reparent.sh, tests/e2e TestReparent): the demo, then 1-2
+# moved under 2 with its state (departure, finality at the root, arrival, new path), and a transfer
+# from and one to the moved chain claimed. About 8 min (the demo 5, the move 3).
+test-e2e-reparent: build
+	SLUSH_E2E_REPARENT=1 go test -count=1 -timeout 30m -tags e2e -run 'TestReparent' -v ./tests/e2e/...
 
 # Opt-in: the five-chain tree with RECURSIVE subtree proofs on every chain (scripts/demo.sh
 # --full-validity, tests/e2e TestRecursiveTree): the root verifies 1-1's and 1-2's moves by leaf

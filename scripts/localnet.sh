@@ -127,6 +127,14 @@ chains() { cat "$net_dir/tree" 2>/dev/null || die "no localnet in $net_dir (run:
 operator_key_file() { echo "$keys_dir/operator-$1.key"; }
 operator_key_hash() { "$bin" operator-key show --key-file "$(operator_key_file "$1")" --hash-only; }
 # withheld tells whether the relayer withholds path: one of its strict ancestors is withheld.
+# moved_path is a chain's path in the tree after a move (scripts/reparent.sh, issue 20): the
+# localnet keeps naming a moved chain by its first path (its chain-id, home and ports), the
+# relayer's config places it where it is now.
+moved_path() { # path
+  local m
+  m=$(awk -v p="$1" '$1 == p { print $2 }' "$net_dir/moved" 2>/dev/null)
+  echo "${m:-$1}"
+}
 withheld() { # path
   local w
   [ -f "$withheld_file" ] || return 1
@@ -592,7 +600,7 @@ write_tree_toml() {
       i=$(index_of "$path")
       echo
       echo "[[chain]]"
-      echo "path = \"$path\""
+      echo "path = \"$(moved_path "$path")\""
       echo "chain_id = \"$(chain_id "$path")\""
       echo "rpc = \"$(node_of "$path")\""
       echo "grpc = \"127.0.0.1:$(grpc_port "$i")\""
@@ -808,7 +816,7 @@ cmd_reset() { # everything but the keys
   cmd_down
   local path
   while read -r path; do rm -rf "$(home_of "$path")" "$(home_of "$path")"-v*; done < <(chains)
-  rm -f "$net_dir/tree" "$mode_file" "$validators_file" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$explorer_log" "$withheld_file"
+  rm -f "$net_dir/tree" "$mode_file" "$validators_file" "$net_dir/tree.toml" "$relayer_log" "$relayer_log".* "$relayer_stderr" "$explorer_log" "$withheld_file" "$net_dir/moved"
 }
 
 case "${1:-}" in

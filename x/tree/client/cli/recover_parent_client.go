@@ -88,9 +88,11 @@ slushchaind tx gov submit-proposal recover.json --from alice`,
 			}
 			// --height is the parent's height here, never this chain's query height
 			clientCtx = clientCtx.WithHeight(0)
-			parentChainID, err := liveParentChainID(cmd.Context(), clientCtx)
-			if err != nil {
-				return err
+			parentChainID, _ := cmd.Flags().GetString(flagParentChainID)
+			if parentChainID == "" {
+				if parentChainID, err = liveParentChainID(cmd.Context(), clientCtx); err != nil {
+					return err
+				}
 			}
 			p, err := recoveryProposal(cmd, clientCtx.Codec, parentChainID, rpcLightBlock(parentNode))
 			if err != nil {
@@ -107,6 +109,8 @@ slushchaind tx gov submit-proposal recover.json --from alice`,
 	cmd.Flags().String(flagParentNode, "", "the restarted parent's CometBFT RPC address, tcp://host:port (required)")
 	cmd.Flags().String(flags.FlagNode, "tcp://localhost:26657", "this chain's CometBFT RPC address, tcp://host:port")
 	cmd.Flags().Int64(flagHeight, 0, "parent height to trust (0: the latest)")
+	cmd.Flags().String(flagParentChainID, "", "the parent's chain-id (default: this chain's parent; a chain moving to a new parent "+
+		"names it, and puts the printed client into its MsgMovePath, issue 20)")
 	cmd.Flags().String(flagProposalDeposit, defaultRecoveryDeposit, "the proposal's initial deposit")
 	cmd.Flags().String(flagProposalTitle, "", "the proposal's title (default: names the parent chain)")
 	cmd.Flags().String(flagProposalSummary, "", "the proposal's summary (default: names the trusted header)")

@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# scripts/reparent.sh V Q: move chain V of the running localnet, with its state, under chain Q
+# (issue 20, the seed's "Rollup quitting rollups"; docs/PROTOCOL.md "Re-parenting"):
+#  1. V's governance prepares the departure (x/tree MsgPrepareDeparture): V's ledger freezes;
+#  2. once V's parent P holds V's whole ledger, V's governance marks it (MsgMarkDeparture): V's
+#     commitments carry the departure mark, and the relayer's updates of V to P are departing;
+#  3. when a departing commitment of V is final at P and that finality reached the root,
+#     `slushchaind validium arrival-proof` reads the proof, and Q registers V with it (signed by the
+#     relayer's account on Q, the new operator the departure named);
+#  4. V's governance moves its path under Q with a client of Q (MsgMovePath);
+#  5. the relayer restarts with the new tree, Q accepts V's first update under its new vid;
+#  6. a transfer from and one to the moved chain, claimed: an account funded on V before the move
+#     (SLUSH_REPARENT_SEED, default alice, asset SLUSH_REPARENT_ASSET, default 7: the demo's) sends
+#     to bob on SLUSH_REPARENT_PEER (default 1-1) with an op signed for V's new path, and bob sends
+#     part of it back to V's new vid.
+# V must be a leaf chain of the localnet (its descendants would each take MsgMovePath too: not
+# scripted). The localnet keeps naming V by its first path (scripts/localnet.sh node/home V);
+# $net_dir/moved gives the relayer its new one. Environment: as scripts/localnet.sh;
+# SLUSH_REPARENT_TIMEOUT (seconds per step, 600); SLUSH_REPARENT_SUMMARY (write the summary as JSON).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
+localnet=./scripts/localnet.sh
+bin=${SLUSHCHAIND:-build/slushchaind}
+export SLUSHCHAIND=$bin
+net_dir=${SLUSH_LOCALNET_DIR:-.localnet}
+case $net_dir in /*) ;; *) net_dir=$PWD/$net_dir;; esac
+export SLUSH_LOCALNET_DIR=$net_dir
+step_timeout=${SLUSH_REPARENT_TIMEOUT:-600}
+v=${1:-}
+dest=${2:-}
+
+start=$(date +%s.%N) script_name=reparent
+# shellcheck source=scripts/steps.sh
+. scripts/steps.sh # die, elapsed, say, node, home, q, height, wait_for
+submit() { # path what command...
+  local path=$1 what=$2
+  shift 2
+  tx_submit "$(node "$path")" "$what" "$@" || die "$what (see above)"
+}
+
+[ -n "$v" ] && [ -n "$dest" ] || die "usage: scripts/reparent.sh V Q (e.g. 1-2 2)"
+[ -x "$bin" ] || die "$bin not found: run 'make build' first"
+command -v jq >/dev/null || die "jq is required (apt-get install jq)"
+[ -f "$net_dir/tree" ] || die "no localnet in $net_dir (run scripts/localnet.sh up or scripts/demo.sh)"
+[ "$v" != root ] || die "the root has no parent to leave"
+grep -qx -- "$v" "$net_dir/tree" || die "$v is not in the localnet's tree"
+grep -qx -- "$dest" "$net_dir/tree" || die "$dest is not in the localnet's tree"
+! grep -q -- "^$v-" "$net_dir/tree" || die "$v has children: this script moves leaf chains only"
+[ ! -f "$net_dir/moved" ] || ! grep -q . "$net_dir/moved" || die "a chain of this localnet moved already ($net_dir/moved)"
+p=$(parent_of "$v"); idx=${v##*-}
+[ "$dest" != "$p" ] || die "$v is already under $dest"
+seed=${SLUSH_REPARENT_SEED:-alice} asset=${SLUSH_REPARENT_ASSET:-7} peer=${SLUSH_REPARENT_PEER:-1-1}
+amount=30 back=10 deadline=1000000 # deadline: a root height far ahead (no routing)
+grep -qx -- "$peer" "$net_dir/tree" || die "$peer (SLUSH_REPARENT_PEER) is not in the localnet's tree"
+owner=$("$bin" ledger owner --seed "$seed"); bob=$("$bin" ledger owner --seed bob)
+account() { # path owner -> {"found","index","balance","nonce"}
+  "$bin" ledger balance --owner "$2" --asset "$asset" --node "$(node "$1")" 2>/dev/null || echo '{"found":false}'
+}
+balance() { account "$1" "$2" | jq -r 'if .found then .balance else 0 end'; }
+[ "$(balance "$v" "$owner")" -ge $amount ] ||
+  die "$seed holds less than $amount of asset $asset on $v: fund it (scripts/demo.sh does, or SLUSH_DEPOSITS at the first up)"
+vcid=$(chain_id "$v"); dcid=$(chain_id "$dest"); pcid=$(chain_id "$p")
+[ -f "$net_dir/relayer.pid" ] && kill -0 "$(cat "$net_dir/relayer.pid")" 2>/dev/null ||
+  die "the relayer is not running (scripts/localnet.sh relayer-start)"
+work=$net_dir/reparent-$v
+rm -rf "$work" && mkdir -p "$work"
+indices() { tr '-' ',' <<<"$1"; } # 2-1 -> 2,1 (a JSON array body)
+[ "$dest" = root ] && dest_json="[]" || dest_json="[$(indices "$dest")]"
+
+# proposal: a gov proposal of one x/tree message on V, voted by V's validator, until it passes
+gov=$(q "$v" auth module-account gov | jq -r '.account.value.address // .account.base_account.address // .account.address // empty')
+[ -n "$gov" ] || die "cannot read $vcid's gov module account"
+govern() { # what message-json
+  local what=$1 msg=$2 file res id
+  file=$work/proposal-$(date +%s%N).json
+  jq -n --argjson msg "$msg" --arg title "$what" \
+    '{messages: [$msg], metadata: "", deposit: "10000000stake", title: $title, summary: ("issue 20, docs/PROTOCOL.md Re-parenting: " + $title)}' >"$file"
+  res=$(submit "$v" "proposal on $vcid: $what" "$bin" tx gov submit-proposal "$file" --from validator \
+    --home "$(home "$v")" --keyring-backend test --chain-id "$vcid" --gas 600000)
+  id=$(jq -r '[.events[] | select(.type == "submit_proposal") | .attributes[] | select(.key == "proposal_id") | .value][0]' <<<"$res")
+  submit "$v" "vote on $vcid" "$bin" tx gov vote "$id" yes --from validator --home "$(home "$v")" \
+    --keyring-backend test --chain-id "$vcid" >/dev/null
+  passed() { [ "$(q "$v" gov proposal "$id" | jq -r '.proposal.status')" = PROPOSAL_STATUS_PASSED ]; }
+  wait_for "proposal $id on $vcid ($what) to pass" passed
+  say "$vcid's governance passed: $what (proposal $id)"
+}
+
+# the relayer's account on Q registers V there: the departure names it
+new_operator=$("$bin" keys show relayer -a --keyring-backend test --home "$(home "$dest")") ||
+  die "$dcid has no 'relayer' key"
+say "moving $vcid (child $idx of $pcid) under $dcid, to be registered there by $new_operator"
+
+# departure prints V's departure as its tree identity holds it (empty: none); a rerun resumes
+departure() { q "$v" tree identity | jq -c '.identity.departure // empty'; }
+
+# 1. prepare: V's ledger freezes
+if [ -z "$(departure)" ]; then
+  govern "prepare the departure of $vcid for $dcid" "$(jq -n --arg a "$gov" --argjson np "$dest_json" --arg op "$new_operator" \
+    '{"@type": "/slush.tree.v1.MsgPrepareDeparture", authority: $a, new_parent: $np, new_operator: $op}')"
+else
+  say "$vcid is departing already: $(departure)"
+fi
+t_prepared=$(elapsed)
+
+# 2. mark, once P holds V's whole ledger (the relayer proves its logged tail in normal updates)
+held() {
+  local mine theirs
+  mine=$(q "$v" tree commitment 0 | jq -r '.commitment.fields.ledger_root // empty')
+  theirs=$(q "$p" validium child "$idx" | jq -r '.child.ledger_root // empty')
+  [ -n "$mine" ] && [ "$mine" = "$theirs" ]
+}
+if [ "$(departure | jq -r '.marked // false')" != true ]; then
+  wait_for "$pcid to hold $vcid's whole (frozen) ledger" held
+  govern "mark the departure of $vcid" "$(jq -n --arg a "$gov" '{"@type": "/slush.tree.v1.MsgMarkDeparture", authority: $a}')"
+fi
+t_marked=$(elapsed)
+
+# 3. the arrival proof, once a departing commitment is final at P and at the root
+nodes="root=$(node root)"
+a=""
+for part in $(tr '-' ' ' <<<"$v"); do
+  a=${a:+$a-}$part
+  nodes="$nodes,$a=$(node "$a")"
+done
+[ "$dest" = root ] || nodes="$nodes,$dest=$(node "$dest")"
+proof() { "$bin" validium arrival-proof "$v" --nodes "$nodes" >"$work/arrival.json" 2>"$work/register.json"; }
+wait_for "a departing commitment of $vcid to be final at $pcid and at the root (arrival-proof)" proof
+t_final=$(elapsed)
+reg=$(tail -n 1 "$work/register.json")
+say "arrival proof of $vcid read at root height $(jq -r .root_height <<<"$reg")"
+
+# register V at Q with its state
+bond=$(q "$dest" validium params | jq -r '.params.min_child_bond | "\(.amount)\(.denom)"')
+keys_dir=$net_dir/keys
+res=$(submit "$dest" "register $vcid on $dcid (arrival)" "$bin" tx validium register-child "$keys_dir/ledger.vk" "$bond" \
+  "$(jq -r .genesis_ledger_root <<<"$reg")" "$(jq -r .genesis_outbox_root <<<"$reg")" "$(jq -r .genesis_receipt_root <<<"$reg")" \
+  --transfer-verifying-key "$keys_dir/ledger-transfer.vk" --operator-key-hash "$(jq -r .operator_key_hash <<<"$reg")" \
+  --arrival "$work/arrival.json" --from relayer --home "$(home "$dest")" --keyring-backend test --chain-id "$dcid" --gas 800000)
+k=$(jq -r '[.events[] | select(.type == "slush.validium.v1.EventChildArrived") | .attributes[] | select(.key == "index") | .value][0]' <<<"$res" | tr -d '"')
+[ -n "$k" ] && [ "$k" != null ] || die "no EventChildArrived in the registration"
+[ "$dest" = root ] && new_path=$k || new_path=$dest-$k
+say "$dcid registered $vcid as its child $k: $vcid's path becomes $new_path"
+t_arrived=$(elapsed)
+
+# 4. V moves its path and trusts Q
+"$bin" parent-client proposal --parent-node "$(node "$dest")" --node "$(node "$v")" --parent-chain-id "$dcid" >"$work/client.json" ||
+  die "reading a client of $dcid"
+client=$(jq -r '.messages[0].client' "$work/client.json")
+govern "move $vcid to path $new_path under $dcid" "$(jq -n --arg a "$gov" --argjson path "[$(indices "$new_path")]" --arg cid "$dcid" --arg c "$client" \
+  '{"@type": "/slush.tree.v1.MsgMovePath", authority: $a, path: $path, parent_chain_id: $cid, client: $c}')"
+t_moved=$(elapsed)
+
+# 5. the relayer serves the new tree; Q accepts V's first update under its new vid
+echo "$v $new_path" >>"$net_dir/moved"
+$localnet relayer-restart >/dev/null
+accepted() { [ -n "$(q "$dest" validium child "$k" | jq -r '.child.latest_commitment // empty' | grep -v '^0*$')" ]; }
+wait_for "$dcid to accept $vcid's first update under its new path $new_path" accepted
+t_updated=$(elapsed)
+say "$dcid accepted an update of $vcid at $new_path"
+
+# 6. a transfer from the moved chain (an op signed for its new path) and one to its new vid
+send() { # from-path ledger-path seed owner dst-path recipient amount -> message hash
+  local from=$1 lpath=$2 sd=$3 who=$4 dst=$5 rcpt=$6 amt=$7 acc op res
+  acc=$(account "$from" "$who")
+  op=$("$bin" ledger bridge-out --seed "$sd" --path "$lpath" --account "$(jq -r .index <<<"$acc")" --nonce "$(jq -r .nonce <<<"$acc")" \
+    --asset "$asset" --amount "$amt" --dst "$dst" --recipient "$rcpt" --deadline $deadline) || die "signing $sd's bridge-out on $lpath"
+  res=$(submit "$from" "bridge-out of $amt from $lpath to $dst" "$bin" tx bridge bridge-out "$op" --from user --home "$(home "$from")" \
+    --keyring-backend test --chain-id "$(chain_id "$from")")
+  jq -r '[.events[]?.attributes[]? | select(.key == "message_hash_hex") | .value][0] // empty' <<<"$res" | tr -d '"'
+}
+before_peer=$(balance "$peer" "$bob")
+msg_out=$(send "$v" "$new_path" "$seed" "$owner" "$peer" "$bob" $amount)
+say "$seed sends $amount from $new_path (signed for its new vid) to bob on $peer (message ${msg_out:0:12}…)"
+out_claimed() { [ "$(balance "$peer" "$bob")" -ge $((before_peer + amount)) ]; }
+wait_for "bob's $amount on $peer (a claim of $new_path's message)" out_claimed
+t_out=$(elapsed)
+say "claimed on $peer: the moved chain's message proves from the root down its new path"
+before_v=$(balance "$v" "$owner")
+msg_in=$(send "$peer" "$peer" bob "$bob" "$new_path" "$owner" $back)
+say "bob sends $back back from $peer to $seed on $new_path (message ${msg_in:0:12}…)"
+in_claimed() { [ "$(balance "$v" "$owner")" -ge $((before_v + back)) ]; }
+wait_for "$seed's $back on $new_path (a claim of a message to its new vid)" in_claimed
+t_in=$(elapsed)
+say "claimed on $new_path: $seed holds $(balance "$v" "$owner") of asset $asset"
+
+summary=$(jq -n --arg chain "$vcid" --arg from "$v" --arg to "$new_path" --arg parent "$dcid" \
+  --argjson prepared "$t_prepared" --argjson marked "$t_marked" --argjson final "$t_final" --argjson arrived "$t_arrived" \
+  --argjson moved "$t_moved" --argjson updated "$t_updated" --argjson out "$t_out" --argjson in "$t_in" \
+  '{chain: $chain, old_path: $from, new_path: $to, new_parent: $parent,
+    seconds: {prepared: $prepared, marked: $marked, final_at_root: $final, arrived: $arrived, moved: $moved, first_update: $updated,
+      transfer_out_claimed: $out, transfer_in_claimed: $in}}')
+echo "=== Slush re-parenting summary ==="
+jq . <<<"$summary"
+[ -z "${SLUSH_REPARENT_SUMMARY:-}" ] || echo "$summary" >"$SLUSH_REPARENT_SUMMARY"
