@@ -152,6 +152,23 @@ func (s *suite) dumpLogs() {
 	}
 }
 
+// runSummarized runs a script of the repository that writes a JSON summary to the file its
+// summaryVar names, logs its output and time, fails the test if it fails, and decodes the summary
+// into sum.
+func (s *suite) runSummarized(script, summaryVar string, sum any, args ...string) {
+	s.t.Helper()
+	file := filepath.Join(s.dir, strings.TrimSuffix(script, ".sh")+"-summary.json")
+	begin := time.Now()
+	cmd := exec.Command(filepath.Join(s.root, "scripts", script), args...)
+	cmd.Env = append(append([]string{}, s.env...), summaryVar+"="+file)
+	out, err := cmd.CombinedOutput()
+	s.t.Logf("scripts/%s %s (%s):\n%s", script, strings.Join(args, " "), time.Since(begin).Round(time.Second), out)
+	require.NoError(s.t, err, "scripts/%s failed", script)
+	b, err := os.ReadFile(file)
+	require.NoError(s.t, err)
+	require.NoError(s.t, json.Unmarshal(b, sum))
+}
+
 // script runs a script of the repository with the suite's environment.
 func (s *suite) script(args ...string) (string, error) {
 	name := "localnet.sh"
@@ -865,18 +882,8 @@ type failoverSummary struct {
 func stepFailover(s *suite) {
 	t := s.t
 	before := s.child("root", 1)
-	sumFile := filepath.Join(s.dir, "failover-summary.json")
-	begin := time.Now()
-	cmd := exec.Command(filepath.Join(s.root, "scripts", "failover.sh"), "1")
-	cmd.Env = append(append([]string{}, s.env...), "SLUSH_FAILOVER_SUMMARY="+sumFile)
-	out, err := cmd.CombinedOutput()
-	t.Logf("scripts/failover.sh (%s):\n%s", time.Since(begin).Round(time.Second), out)
-	require.NoError(t, err, "the failover failed")
-
-	b, err := os.ReadFile(sumFile)
-	require.NoError(t, err)
 	var sum failoverSummary
-	require.NoError(t, json.Unmarshal(b, &sum))
+	s.runSummarized("failover.sh", "SLUSH_FAILOVER_SUMMARY", &sum, "1")
 	require.Equal(t, sum.OldEpoch+1, sum.NewEpoch)
 	require.Equal(t, sum.OldEpoch, uintOf(before.Child.Epoch))
 	require.Equal(t, sum.ExportHeight+1, sum.InitialHeight, "the new chain continues from the export")
@@ -908,7 +915,7 @@ func stepFailover(s *suite) {
 	}
 	s.mustQuery("root", &round, "election", "round", strconv.FormatUint(sum.Round, 10))
 	require.Contains(t, round.Round.Status, "ELECTED")
-	_, err = os.Stat(filepath.Join(s.dir, "slush-1.epoch"+strconv.FormatUint(sum.OldEpoch, 10)))
+	_, err := os.Stat(filepath.Join(s.dir, "slush-1.epoch"+strconv.FormatUint(sum.OldEpoch, 10)))
 	require.NoError(t, err, "the old operator's home is kept")
 
 	// a transfer through the restarted chain: 1-2 -> 1 -> root -> 2, and the receipt back

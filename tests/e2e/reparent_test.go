@@ -3,12 +3,8 @@
 package e2e
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -47,18 +43,8 @@ func TestReparent(t *testing.T) {
 	aliceBefore := s.balance("1-2", s.owner("alice"))
 	require.True(t, aliceBefore.Found)
 
-	sumFile := filepath.Join(s.dir, "reparent-summary.json")
-	begin := time.Now()
-	cmd := exec.Command(filepath.Join(s.root, "scripts", "reparent.sh"), "1-2", "2")
-	cmd.Env = append(append([]string{}, s.env...), "SLUSH_REPARENT_SUMMARY="+sumFile)
-	out, err := cmd.CombinedOutput()
-	t.Logf("scripts/reparent.sh 1-2 2 (%s):\n%s", time.Since(begin).Round(time.Second), out)
-	require.NoError(t, err, "the move failed")
-
-	b, err := os.ReadFile(sumFile)
-	require.NoError(t, err)
 	var sum reparentSummary
-	require.NoError(t, json.Unmarshal(b, &sum))
+	s.runSummarized("reparent.sh", "SLUSH_REPARENT_SUMMARY", &sum, "1-2", "2")
 	require.Equal(t, "slush-1-2", sum.Chain)
 	require.Equal(t, "2-1", sum.NewPath)
 	require.Equal(t, "slush-2", sum.NewParent)
