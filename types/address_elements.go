@@ -12,6 +12,10 @@ import (
 // addresses are 20 or 32 bytes); AddressElements packs it into two 128-bit halves.
 const MaxAddressLength = 32
 
+// MaxAddressStringLength bounds the bech32 form of an account address a message names before
+// the keeper decodes it (a 32-byte account with a long prefix fits easily): departures name one.
+const MaxAddressStringLength = 128
+
 // AddressElements packs an account address of 1..32 bytes as (length, high 16 bytes, low 16
 // bytes) of its left-zero-padded form: three elements below 2^128, so no reduction and no
 // ambiguity. Election votes and departure marks hash an address this way.

@@ -80,12 +80,11 @@ func (s NodeShape) Validate() error {
 // Digest is the report's acceptance digest, as x/acceptance Histogram.Digest computes it:
 // Hash(DomainAcceptance, len, height_0, count_0, …).
 func (r Report) Digest() fr.Element {
-	elems := make([]fr.Element, 1, 1+2*len(r))
-	elems[0] = hash.Uint64(uint64(len(r)))
-	for _, b := range r {
-		elems = append(elems, hash.Uint64(b.Height), hash.Uint64(b.Count))
+	buckets := make([][2]uint64, len(r))
+	for i, b := range r {
+		buckets[i] = [2]uint64{b.Height, b.Count}
 	}
-	return hash.Hash(hash.DomainAcceptance, elems...)
+	return hash.AcceptanceDigest(buckets...)
 }
 
 // total returns Σ counts, or an error on uint64 overflow.

@@ -38,5 +38,5 @@ func (p StepPublic) Statement() fr.Element {
 // height anchorHeight: its report is the one bucket {(anchorHeight, 1)} (DESIGN §6), hashed as
 // acceptance Histogram.Digest does.
 func LeafReportDigest(anchorHeight uint64) fr.Element {
-	return hash.Hash(hash.DomainAcceptance, hash.Uint64(1), hash.Uint64(anchorHeight), hash.Uint64(1))
+	return hash.AcceptanceDigest([2]uint64{anchorHeight, 1})
 }

@@ -59,9 +59,6 @@ func (pl *Planner) proveUpdate(ctx context.Context, c *tree.Node, target treetyp
 		return nil, fmt.Errorf("%s's subtree report at %d does not match its commitment's acceptance digest", c.Name, target.Height)
 	}
 	msg.Histogram, msg.Subtree = report.Histogram, report.Subtree
-	if msg.Departure, err = markedDeparture(ctx, c, target.Height); err != nil {
-		return nil, err
-	}
 	for i, w := range witnesses {
 		proof, used, err := pl.prover.ProveBatch(w, transfer, "chain", c.Name, "batch", fmt.Sprintf("%d/%d", i+1, len(witnesses)),
 			"entries", entries[i], "claims", len(w.Claims), "batch_size", c.LedgerParams.BatchSize, "anchor", target.Fields.AnchorHeight)
@@ -167,19 +164,4 @@ func exitProof(ctx context.Context, c *tree.Node, m inclusion.Message, height in
 		return validiumtypes.ExitProof{}, err
 	}
 	return validiumtypes.ExitProof{ChildIndex: index, Opening: opening, FinalizedSiblings: fp.Siblings}, nil
-}
-
-// markedDeparture is the departure an update of c to its parent must name (issue 20,
-// docs/PROTOCOL.md "Re-parenting"): c's own departure, once governance marked it, as c's tree
-// identity holds it at the block of the target commitment (whose operator field then carries
-// the mark); nil otherwise.
-func markedDeparture(ctx context.Context, c *tree.Node, height int64) (*validiumtypes.Departure, error) {
-	id, err := c.TreeIdentity(ctx, height)
-	if err != nil {
-		return nil, fmt.Errorf("%s's tree identity at %d: %w", c.Name, height, err)
-	}
-	if id.Departure == nil || !id.Departure.Marked {
-		return nil, nil
-	}
-	return &validiumtypes.Departure{NewParent: id.Departure.NewParent, NewOperator: id.Departure.NewOperator}, nil
 }

@@ -202,13 +202,19 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		}
 	}
 
-	routed, err := pl.routedUp(ctx, c, p, hc, hp)
+	departure, err := markedDeparture(ctx, c, child, target)
 	if err != nil {
 		return nil, err
 	}
-	forwarded, err := pl.forwardedDown(ctx, c, rec.ForcedOperations, hc)
-	if err != nil {
-		return nil, err
+	var routed []slushtypes.RoutedMessage
+	var forwarded [][]byte
+	if departure == nil { // a departing update carries neither (docs/PROTOCOL.md "Re-parenting")
+		if routed, err = pl.routedUp(ctx, c, p, hc, hp); err != nil {
+			return nil, err
+		}
+		if forwarded, err = pl.forwardedDown(ctx, c, rec.ForcedOperations, hc); err != nil {
+			return nil, err
+		}
 	}
 
 	msg, err := pl.proveUpdate(ctx, c, target, pos, ends, transfer, hc)
@@ -228,7 +234,7 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	msg.Operator = p.Address().String()
 	msg.ChildIndex = c.Index
 	msg.PrevCommitment = child.LatestCommitment
-	msg.Routed, msg.Forwarded = routed, forwarded
+	msg.Routed, msg.Forwarded, msg.Departure = routed, forwarded, departure
 	ops := target.LogLength - pos
 	verifyGas := (params.VerifyGasFlat + params.VerifyGasPerPublicInput*validiumtypes.UpdatePublicInputs) * uint64(len(msg.Batches))
 	verifyGas += (params.VerifyGasFlat + params.VerifyGasPerPublicInput) * uint64(len(msg.Steps))
@@ -240,6 +246,29 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 				"block", res.Height)
 		},
 	}}, nil
+}
+
+// markedDeparture is the departure an update of c to its parent must name (issue 20,
+// docs/PROTOCOL.md "Re-parenting"): c's own departure once governance marked it, as c's tree
+// identity holds it at the block of the target commitment; nil otherwise. Only a commitment
+// whose operator field is not the key hash the parent holds (the mark), or a child the parent
+// already holds as departing, costs the identity query: the usual update asks nothing more.
+func markedDeparture(ctx context.Context, c *tree.Node, child validiumtypes.Child, target treetypes.OwnCommitment) (*validiumtypes.Departure, error) {
+	if child.Departure == nil {
+		held, herr := slushtypes.DecodeOperatorKeyHash(child.OperatorKeyHash)
+		field, ferr := slushtypes.DecodeOperatorKeyHash(target.Fields.OperatorKeyHash)
+		if herr == nil && ferr == nil && held.Equal(&field) {
+			return nil, nil
+		}
+	}
+	id, err := c.TreeIdentity(ctx, target.Height)
+	if err != nil {
+		return nil, fmt.Errorf("%s's tree identity at %d: %w", c.Name, target.Height, err)
+	}
+	if id.Departure == nil || !id.Departure.Marked {
+		return nil, nil
+	}
+	return &validiumtypes.Departure{NewParent: id.Departure.NewParent, NewOperator: id.Departure.NewOperator}, nil
 }
 
 // childLog is what provenPosition reads of a child: its log and its commitment records.
@@ -295,6 +324,10 @@ func provenPosition(ctx context.Context, c childLog, rp *replay.Replica, o repla
 // wrong vid is refused here, before any proving.
 func holdsRecord(st *ledger.State, child validiumtypes.Child) error {
 	inbox := func() (fr.Element, error) { return st.InboxHead(st.InboxConsumed()) }
+	head := child.InboxHead
+	if len(head) == 0 { // none consumed at the parent yet: the zero head
+		head = hash.EncodeElement(fr.Element{})
+	}
 	for _, r := range []struct {
 		name string
 		get  func() (fr.Element, error)
@@ -302,11 +335,8 @@ func holdsRecord(st *ledger.State, child validiumtypes.Child) error {
 	}{
 		{"outbox root", st.OutboxRoot, child.OutboxRoot},
 		{"receipt root", st.ReceiptRoot, child.ReceiptRoot},
-		{"inbox head", inbox, child.InboxHead},
+		{"inbox head", inbox, head},
 	} {
-		if len(r.want) == 0 && r.name == "inbox head" { // none consumed at the parent yet
-			r.want = hash.EncodeElement(fr.Element{})
-		}
 		got, err := r.get()
 		if err != nil {
 			return err

@@ -187,15 +187,11 @@ func (h Histogram) CapBuckets(max int) (Histogram, error) {
 // Digest returns the canonical field commitment to h (its acceptanceDigest): the hash of
 // (len(h), height_0, count_0, height_1, count_1, ...) under circuits/hash domain Acceptance.
 func (h Histogram) Digest() fr.Element {
-	elems := make([]fr.Element, 1, 1+2*len(h))
-	elems[0].SetUint64(uint64(len(h)))
-	for _, b := range h {
-		var x, y fr.Element
-		x.SetUint64(b.Height)
-		y.SetUint64(b.Count)
-		elems = append(elems, x, y)
+	buckets := make([][2]uint64, len(h))
+	for i, b := range h {
+		buckets[i] = [2]uint64{b.Height, b.Count}
 	}
-	return hash.Hash(hash.DomainAcceptance, elems...)
+	return hash.AcceptanceDigest(buckets...)
 }
 
 // Marshal returns the canonical binary encoding: big-endian uint32 bucket count, then each

@@ -26,14 +26,11 @@ func (m *MsgPrepareDeparture) ValidateBasic() error {
 	if _, err := (Departure{NewParent: m.NewParent}).NewParentPath(); err != nil {
 		return err
 	}
-	if m.NewOperator == "" || len(m.NewOperator) > MaxOperatorAddressLength {
+	if m.NewOperator == "" || len(m.NewOperator) > slushtypes.MaxAddressStringLength {
 		return errorsmod.Wrapf(ErrInvalidDeparture, "new_operator of %d characters", len(m.NewOperator))
 	}
 	return nil
 }
-
-// MaxOperatorAddressLength bounds the bech32 address a departure names.
-const MaxOperatorAddressLength = 128
 
 // ValidateBasic refuses an invalid path, and a client that is oversized or does not decode as a
 // canonical parentsync.TrustedState (issue 20).

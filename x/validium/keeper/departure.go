@@ -15,45 +15,44 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
+// checkDeparture applies the departure rules to an update (docs/PROTOCOL.md "Re-parenting"
+// 1.-2.): a departed child takes no update, a departing one only departing updates to the same
+// place, and a first departure must be one this chain can grant. starts reports whether the
+// update starts the departure.
+func (k Keeper) checkDeparture(ctx context.Context, params types.Params, child types.Child, msg *types.MsgSubmitUpdate) (starts bool, err error) {
+	if child.Departure == nil {
+		if msg.Departure == nil {
+			return false, nil
+		}
+		return true, k.checkFirstDeparture(ctx, params, child, *msg.Departure)
+	}
+	departed, err := k.hasDeparted(ctx, child)
+	switch {
+	case err != nil:
+		return false, err
+	case departed:
+		return false, errorsmod.Wrapf(types.ErrChildDeparted, "child %d left for %v", child.Index, child.Departure.NewParent)
+	case msg.Departure == nil:
+		return false, errorsmod.Wrapf(types.ErrChildDeparting, "child %d may only submit departing updates", child.Index)
+	case !msg.Departure.Equal(*child.Departure):
+		return false, errorsmod.Wrapf(types.ErrInvalidDeparture, "child %d departs for %v by %s", child.Index, child.Departure.NewParent, child.Departure.NewOperator)
+	}
+	return false, nil
+}
+
 // expectedOperatorKey is what a child's new commitment must carry in its operator_key_hash
 // field: the child's key hash, or for a departing update the departure mark naming the new
-// parent and operator (docs/PROTOCOL.md "Re-parenting" 1.). It also refuses every update of a
-// departed child, a non-departing update of a departing one, and a first departure this chain
-// cannot grant. first reports whether the update starts the departure.
-func (k Keeper) expectedOperatorKey(ctx context.Context, params types.Params, child types.Child, msg *types.MsgSubmitUpdate) (want fr.Element, first bool, err error) {
+// parent and operator at the child's inbox head here (docs/PROTOCOL.md "Re-parenting" 1.).
+func (k Keeper) expectedOperatorKey(child types.Child, msg *types.MsgSubmitUpdate) (fr.Element, error) {
 	key, err := slushtypes.DecodeOperatorKeyHash(child.OperatorKeyHash)
-	if err != nil {
-		return fr.Element{}, false, err
-	}
-	if child.Departure != nil {
-		departed, err := k.hasDeparted(ctx, child)
-		if err != nil {
-			return fr.Element{}, false, err
-		}
-		if departed {
-			return fr.Element{}, false, errorsmod.Wrapf(types.ErrChildDeparted, "child %d left for %v", child.Index, child.Departure.NewParent)
-		}
-		if msg.Departure == nil {
-			return fr.Element{}, false, errorsmod.Wrapf(types.ErrChildDeparting, "child %d may only submit departing updates", child.Index)
-		}
-		if !msg.Departure.Equal(*child.Departure) {
-			return fr.Element{}, false, errorsmod.Wrapf(types.ErrInvalidDeparture, "child %d departs for %v by %s", child.Index, child.Departure.NewParent, child.Departure.NewOperator)
-		}
-	}
-	if msg.Departure == nil {
-		return key, false, nil
-	}
-	if child.Departure == nil {
-		if err := k.checkFirstDeparture(ctx, params, child, *msg.Departure); err != nil {
-			return fr.Element{}, false, err
-		}
+	if err != nil || msg.Departure == nil {
+		return key, err
 	}
 	head, err := decodeHead(child.InboxHead)
 	if err != nil {
-		return fr.Element{}, false, err
+		return fr.Element{}, err
 	}
-	mark, err := k.departureMark(key, *msg.Departure, head)
-	return mark, child.Departure == nil, err
+	return k.departureMark(key, *msg.Departure, head)
 }
 
 // departureMark is types.DepartureMark for a departure as messages name it, at the child's

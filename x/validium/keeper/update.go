@@ -53,7 +53,11 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err := k.checkVid(ctx, msg.ChildIndex, fields.Vid); err != nil {
 		return nil, err
 	}
-	wantKey, departing, err := k.expectedOperatorKey(ctx, params, child, msg)
+	startsDeparture, err := k.checkDeparture(ctx, params, child, msg)
+	if err != nil {
+		return nil, err
+	}
+	wantKey, err := k.expectedOperatorKey(child, msg)
 	if err != nil {
 		return nil, err
 	}
@@ -96,14 +100,14 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if err != nil {
 		return nil, err
 	}
-	if departing {
+	if startsDeparture {
 		startDeparture(&child, *msg.Departure, fields.AnchorHeight)
 	}
 	res, err := k.recordUpdate(ctx, child, fields, heads[len(heads)-1], consumed, histogram, msg.Subtree, len(msg.Batches))
 	if err != nil {
 		return nil, err
 	}
-	if departing {
+	if startsDeparture {
 		if err := emitDeparting(ctx, child); err != nil {
 			return nil, err
 		}

@@ -17,10 +17,6 @@ const (
 	DomainDeparture = validiumDomainBase + 1
 )
 
-// MaxOperatorAddressLength bounds the bech32 address a departure names (a 32-byte account in
-// bech32 with a long prefix fits easily): the stateless check of a departing update.
-const MaxOperatorAddressLength = 128
-
 // DepartureMark is the operator_key_hash field of a departing commitment (docs/PROTOCOL.md
 // "Re-parenting"): Hash(DomainDeparture, operator key hash, new parent's vid, new operator
 // address (length, two 128-bit halves), inbox head at the old parent). The commitment then says,
@@ -51,7 +47,7 @@ func (d Departure) Validate() error {
 	if _, err := d.NewParentPath(); err != nil {
 		return err
 	}
-	if d.NewOperator == "" || len(d.NewOperator) > MaxOperatorAddressLength {
+	if d.NewOperator == "" || len(d.NewOperator) > slushtypes.MaxAddressStringLength {
 		return errorsmod.Wrapf(ErrInvalidDeparture, "new_operator of %d characters", len(d.NewOperator))
 	}
 	return nil

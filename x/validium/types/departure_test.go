@@ -72,7 +72,7 @@ func TestDepartingUpdateStateless(t *testing.T) {
 		}, "no room"},
 		{"no operator", func(m *types.MsgSubmitUpdate) { m.Departure.NewOperator = "" }, "new_operator"},
 		{"an endless operator", func(m *types.MsgSubmitUpdate) {
-			m.Departure.NewOperator = string(bytes.Repeat([]byte{'a'}, types.MaxOperatorAddressLength+1))
+			m.Departure.NewOperator = string(bytes.Repeat([]byte{'a'}, slushtypes.MaxAddressStringLength+1))
 		}, "new_operator"},
 		{"a routed message", func(m *types.MsgSubmitUpdate) { m.Routed = []slushtypes.RoutedMessage{{}} }, "routed"},
 		{"a forwarded message", func(m *types.MsgSubmitUpdate) { m.Forwarded = [][]byte{zero} }, "routed or forwarded"},
