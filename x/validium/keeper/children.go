@@ -235,6 +235,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if err := k.ProvenLeaves.Clear(ctx, collections.NewPrefixedTripleRange[uint32, uint32, []byte](index)); err != nil {
 		return err
 	}
+	if err := k.GrandchildReports.Clear(ctx, collections.NewPrefixedPairRange[uint32, uint32](index)); err != nil {
+		return err
+	}
 	if err := k.Exits.Clear(ctx, collections.NewPrefixedPairRange[uint32, uint64](index)); err != nil { // a reused index starts fresh
 		return err
 	}

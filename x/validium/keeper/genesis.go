@@ -89,6 +89,11 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	for _, r := range gs.GrandchildReports {
+		if err := k.GrandchildReports.Set(ctx, collections.Join(r.ChildIndex, r.Index), r); err != nil {
+			return err
+		}
+	}
 	for _, e := range gs.Exits {
 		depth, err := k.accountDepth(ctx)
 		if err != nil {
@@ -256,6 +261,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 		return nil, err
 	}
 	if gs.ForcedWithdrawals, err = collectValues(ctx, k.ForcedWithdrawals); err != nil {
+		return nil, err
+	}
+	if gs.GrandchildReports, err = collectValues(ctx, k.GrandchildReports); err != nil {
 		return nil, err
 	}
 	err = k.ProvenLeaves.Walk(ctx, nil, func(key collections.Triple[uint32, uint32, []byte], anchor uint64) (bool, error) {

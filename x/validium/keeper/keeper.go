@@ -80,6 +80,9 @@ type Keeper struct {
 	// Arrivals maps a departed chain's old vid → the child index it arrived at here: each
 	// departed chain's state arrives once (issue 20).
 	Arrivals collections.Map[[]byte, uint32]
+	// GrandchildReports are the proven reports of the grandchild commitments the children's
+	// accepted children roots hold, by (child, grandchild): what bounds a child's report (issue 16).
+	GrandchildReports collections.Map[collections.Pair[uint32, uint32], types.GrandchildReport]
 }
 
 // NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
@@ -153,6 +156,8 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint64Key), collections.Uint64Value),
 		RootBond: collections.NewItem(sb, types.RootBondKey, "root_bond", codec.CollValue[types.RootBond](cdc)),
 		Arrivals: collections.NewMap(sb, types.ArrivalsKey, "arrivals", collections.BytesKey, collections.Uint32Value),
+		GrandchildReports: collections.NewMap(sb, types.GrandchildReportsKey, "grandchild_reports",
+			collections.PairKeyCodec(collections.Uint32Key, collections.Uint32Key), codec.CollValue[types.GrandchildReport](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"slices"
 
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
@@ -12,21 +11,26 @@ import (
 )
 
 // checkProvenReport bounds, in RECURSIVE mode, what a child reports about its subtree by what
-// its steps proved (DESIGN §6 measured on proven states, issue 16). Each grandchild with a proven
-// commitment is a leaf whose report is {(its anchor, 1)} (the leaf step proves it), so for every
-// root height t the child may claim at most its own update (if after t) plus one per grandchild
-// whose latest proven commitment is anchored after t: a(t) can be under-counted (merged buckets,
-// grandchildren whose newer states this chain has not seen proven), never inflated. And its
-// subtree size may not hide a grandchild this chain holds a proof of. An inflated report would
-// finalize states early and carry election weight nobody has (x/election weighs a voter by its
-// report's total).
+// its steps proved (DESIGN §6 measured on proven states, issue 16). Each grandchild the child's
+// children root holds has a proven report — {(its anchor, 1)} for a leaf (the leaf step fixes
+// it), the node step's for a grandchild with children (the circuit proves it from that
+// grandchild's children's proven reports, all the way down) —, so for every root height t the
+// child may claim at most its own update (if at or after t) plus, per grandchild, what that
+// grandchild's proven report counts at or after t: a(t) can be under-counted (merged buckets),
+// never inflated. And its subtree size may not hide a node a proven report counts. An inflated
+// report would finalize states early and carry election weight nobody has (x/election weighs a
+// voter by its report's total).
 func (k Keeper) checkProvenReport(ctx context.Context, index uint32, ownAnchor uint64, h acceptancetypes.Histogram, subtree uint64, proven []provenLeaf) error {
-	anchors, err := k.latestProvenAnchors(ctx, index, proven)
+	reports, err := k.provenReports(ctx, index, proven)
 	if err != nil {
 		return err
 	}
-	if want := uint64(1 + len(anchors)); subtree < want {
-		return errorsmod.Wrapf(types.ErrUnprovenReport, "child %d reports subtree size %d, it has %d proven descendants and itself", index, subtree, len(anchors))
+	var descendants uint64
+	for _, r := range reports {
+		descendants = saturatingAdd(descendants, r.Total())
+	}
+	if want := saturatingAdd(descendants, 1); subtree < want {
+		return errorsmod.Wrapf(types.ErrUnprovenReport, "child %d reports subtree size %d, its proven descendants and itself are %d", index, subtree, want)
 	}
 	for _, b := range h {
 		claimed := acceptedFrom(h, b.Height)
@@ -34,8 +38,9 @@ func (k Keeper) checkProvenReport(ctx context.Context, index uint32, ownAnchor u
 		if ownAnchor >= b.Height {
 			bound = 1
 		}
-		first, _ := slices.BinarySearch(anchors, b.Height) // anchors is sorted: those ≥ b.Height
-		bound += uint64(len(anchors) - first)
+		for _, r := range reports {
+			bound = saturatingAdd(bound, acceptedFrom(r, b.Height))
+		}
 		if claimed > bound {
 			return errorsmod.Wrapf(types.ErrUnprovenReport, "child %d reports %d nodes updated at or after root height %d, %d are proven",
 				index, claimed, b.Height, bound)
@@ -56,31 +61,40 @@ func acceptedFrom(h acceptancetypes.Histogram, t uint64) uint64 {
 	return n
 }
 
-// latestProvenAnchors is, sorted, the anchor of the latest proven commitment of each grandchild
-// of child index, after this update's steps (the latest is never pruned: pruning drops only
-// commitments anchored below a finalized one).
-func (k Keeper) latestProvenAnchors(ctx context.Context, index uint32, proven []provenLeaf) ([]uint64, error) {
-	var latest [256]uint64
-	var has [256]bool
-	rng := collections.NewPrefixedTripleRange[uint32, uint32, []byte](index)
-	err := k.ProvenLeaves.Walk(ctx, rng, func(key collections.Triple[uint32, uint32, []byte], anchor uint64) (bool, error) {
-		i := uint8(key.K2())
-		latest[i], has[i] = max(latest[i], anchor), true
-		return false, nil
-	})
+// provenReports is, in grandchild index order, the proven report of each grandchild of child
+// index after this update's steps: the stored report of the commitment the accepted children
+// root holds (GrandchildReports), replaced by this update's last step of that grandchild. A
+// grandchild proven before reports were stored (ProvenLeaves only: leaf steps) counts as a leaf
+// at its latest proven anchor.
+func (k Keeper) provenReports(ctx context.Context, index uint32, proven []provenLeaf) ([]acceptancetypes.Histogram, error) {
+	var reports [256]acceptancetypes.Histogram
+	err := k.ProvenLeaves.Walk(ctx, collections.NewPrefixedTripleRange[uint32, uint32, []byte](index),
+		func(key collections.Triple[uint32, uint32, []byte], anchor uint64) (bool, error) {
+			i := uint8(key.K2())
+			if len(reports[i]) == 0 || reports[i][0].Height < anchor {
+				reports[i] = acceptancetypes.Histogram{{Height: anchor, Count: 1}}
+			}
+			return false, nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = k.GrandchildReports.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint32](index),
+		func(key collections.Pair[uint32, uint32], r types.GrandchildReport) (bool, error) {
+			reports[uint8(key.K2())] = acceptancetypes.HistogramFromProto(r.Report)
+			return false, nil
+		})
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range proven {
-		i := uint8(p.index)
-		latest[i], has[i] = max(latest[i], p.anchor), true
+		reports[uint8(p.index)] = p.report
 	}
-	var anchors []uint64
-	for i := range latest {
-		if has[i] {
-			anchors = append(anchors, latest[i])
+	var out []acceptancetypes.Histogram
+	for _, r := range reports {
+		if len(r) > 0 {
+			out = append(out, r)
 		}
 	}
-	slices.Sort(anchors)
-	return anchors, nil
+	return out, nil
 }

@@ -22,11 +22,13 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// provenLeaf is a grandchild commitment a step of the update proved.
+// provenLeaf is a grandchild commitment a step of the update proved, with the report the step
+// proved for it.
 type provenLeaf struct {
 	index  uint32
 	leaf   []byte // canonical encoding of the commitment hash
 	anchor uint64
+	report acceptancetypes.Histogram
 }
 
 // subtreeMove is what the subtree checks of an update accepted: the proven grandchild
@@ -83,17 +85,21 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 	if err != nil {
 		return nil, err
 	}
-	var vk groth16.VerifyingKey
 	if len(steps) > 0 {
 		perProof := saturatingAdd(saturatingMul(params.VerifyGasPerPublicInput, types.StepPublicInputs), params.VerifyGasFlat)
 		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(saturatingMul(perProof, uint64(len(steps))), "validium subtree step verification")
-		if vk, err = k.vks.GetCommitted(params.LeafStepKey, types.StepPublicInputs); err != nil {
-			return nil, errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
-		}
 	}
 	proven := make([]provenLeaf, 0, len(steps))
 	for i, s := range steps {
+		vk, err := k.stepKey(params, s.Kind)
+		if err != nil {
+			return nil, errorsmod.Wrapf(err, "step %d", i)
+		}
 		pub, err := k.stepPublic(ctx, child, c, root, s)
+		if err != nil {
+			return nil, errorsmod.Wrapf(err, "step %d", i)
+		}
+		report, err := stepReport(s, pub)
 		if err != nil {
 			return nil, errorsmod.Wrapf(err, "step %d", i)
 		}
@@ -101,13 +107,49 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 			return nil, errorsmod.Wrapf(types.ErrInvalidProof, "step %d: %v", i, err)
 		}
 		root = pub.RootAfter
-		proven = append(proven, provenLeaf{index: s.Index, leaf: s.Leaf, anchor: s.AnchorHeight})
+		proven = append(proven, provenLeaf{index: s.Index, leaf: s.Leaf, anchor: s.AnchorHeight, report: report})
 	}
 	if !root.Equal(&c.ChildrenRoot) {
 		return nil, errorsmod.Wrapf(types.ErrUnprovenChildren, "child %d: %d steps end at %X, the commitment holds %X",
 			child.Index, len(steps), hash.EncodeElement(root), hash.EncodeElement(c.ChildrenRoot))
 	}
 	return proven, nil
+}
+
+// stepKey is the verifying key of a step's kind (the parsed keys are cached): ErrStepKindDisabled
+// when this chain has none for it.
+func (k Keeper) stepKey(params types.Params, kind uint32) (groth16.VerifyingKey, error) {
+	raw := params.StepKey(kind)
+	if len(raw) == 0 {
+		return nil, errorsmod.Wrapf(types.ErrStepKindDisabled, "kind %d: this chain's params hold no verifying key for it", kind)
+	}
+	vk, err := k.vks.GetCommitted(raw, types.StepPublicInputs)
+	if err != nil {
+		return nil, errorsmod.Wrap(types.ErrInvalidVerifyingKey, err.Error())
+	}
+	return vk, nil
+}
+
+// stepReport is the report a step proves for its grandchild's new commitment: {(anchor, 1)} for
+// a leaf (the leaf step fixes it, subtree.LeafReportDigest), the carried report for a node, whose
+// binding to the leaf NodeReport checks (the node step proves what it counts). The carried
+// commitment must name the statement's vid and anchor: the proof would fail otherwise, this
+// says why.
+func stepReport(s types.SubtreeStep, pub subtree.StepPublic) (acceptancetypes.Histogram, error) {
+	if !s.IsNode() {
+		return acceptancetypes.Histogram{{Height: s.AnchorHeight, Count: 1}}, nil
+	}
+	c, report, err := s.NodeReport()
+	if err != nil {
+		return nil, err
+	}
+	if !c.Vid.Equal(&pub.ChildVid) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidStep, "the commitment's vid is not grandchild %d's", s.Index)
+	}
+	if !c.AnchorCommitment.Equal(&pub.AnchorCommitment) {
+		return nil, errorsmod.Wrapf(types.ErrInvalidStep, "the commitment's anchor is not the root commitment at %d", s.AnchorHeight)
+	}
+	return report, nil
 }
 
 // stepPublic is the statement a step must prove, built from what this chain knows: the
@@ -265,8 +307,12 @@ func (k Keeper) provenAnchor(ctx context.Context, index uint32, grandchild uint8
 // drops the grandchild's proven commitments anchored below the finalized one (finality never
 // moves back, so they can never be finalized).
 func (k Keeper) recordSubtree(ctx context.Context, index uint32, move subtreeMove) error {
-	for _, p := range move.proven {
+	for _, p := range move.proven { // in step order: the last step of a grandchild is what the children root holds
 		if err := k.ProvenLeaves.Set(ctx, collections.Join3(index, p.index, p.leaf), p.anchor); err != nil {
+			return err
+		}
+		r := types.GrandchildReport{ChildIndex: index, Index: p.index, Commitment: p.leaf, Report: acceptancetypes.HistogramToProto(p.report)}
+		if err := k.GrandchildReports.Set(ctx, collections.Join(index, p.index), r); err != nil {
 			return err
 		}
 	}

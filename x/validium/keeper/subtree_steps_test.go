@@ -302,7 +302,8 @@ func (s *KeeperTestSuite) TestSubtreeStepsBounds() {
 		change func(*types.SubtreeStep)
 		want   error
 	}{
-		{"unknown kind", func(x *types.SubtreeStep) { x.Kind = 3 }, types.ErrInvalidStep},
+		{"unknown kind", func(x *types.SubtreeStep) { x.Kind = 5 }, types.ErrInvalidStep},
+		{"a node step without its commitment", func(x *types.SubtreeStep) { x.Kind = subtree.KindNodeLedger }, types.ErrInvalidStep},
 		{"grandchild index 0", func(x *types.SubtreeStep) { x.Index = 0 }, types.ErrInvalidStep},
 		{"grandchild index 256", func(x *types.SubtreeStep) { x.Index = 256 }, types.ErrInvalidStep},
 		{"root not canonical", func(x *types.SubtreeStep) { x.RootAfter = modulusBytes() }, types.ErrInvalidField},

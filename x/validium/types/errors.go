@@ -195,4 +195,7 @@ var (
 	// ErrAlreadyArrived is returned for a second arrival of a departed chain (issue 20: its state
 	// arrives once).
 	ErrAlreadyArrived = errorsmod.Register(ModuleName, 76, "chain already arrived")
+	// ErrStepKindDisabled is returned for a step of a kind this chain has no verifying key for
+	// (the node kinds 3 and 4 need node_ledger_step_key and node_child_step_key).
+	ErrStepKindDisabled = errorsmod.Register(ModuleName, 77, "step kind not enabled")
 )

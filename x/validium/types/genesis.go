@@ -85,6 +85,9 @@ func (gs GenesisState) Validate() error {
 	if err := validateProvenLeaves(gs.ProvenLeaves, children); err != nil {
 		return err
 	}
+	if err := validateGrandchildReports(gs.GrandchildReports, children); err != nil {
+		return err
+	}
 	if err := validateSnapshotEntries(gs.SnapshotEntries, children, snapshots, consumed); err != nil {
 		return err
 	}
@@ -248,6 +251,30 @@ func validateProvenLeaves(leaves []ProvenLeaf, children map[uint32]bool) error {
 		g := [2]uint32{l.ChildIndex, l.Index}
 		if per[g]++; per[g] > MaxProvenLeavesPerGrandchild {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "child %d, grandchild %d: more than %d proven leaves", l.ChildIndex, l.Index, MaxProvenLeavesPerGrandchild)
+		}
+	}
+	return nil
+}
+
+// validateGrandchildReports checks each proven grandchild report (issue 16): a known child, a
+// grandchild index 1..255, one report per grandchild, a canonical commitment hash and a
+// canonical report of 1..MaxReportedBuckets buckets.
+func validateGrandchildReports(reports []GrandchildReport, children map[uint32]bool) error {
+	seen := make(map[[2]uint32]bool, len(reports)) // looked up only, never iterated
+	for i, r := range reports {
+		if _, err := hash.DecodeElement(r.Commitment); err != nil || !children[r.ChildIndex] || CheckChildIndex(r.Index) != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "grandchild report %d (child %d, grandchild %d)", i, r.ChildIndex, r.Index)
+		}
+		g := [2]uint32{r.ChildIndex, r.Index}
+		if seen[g] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "grandchild report %d repeats child %d, grandchild %d", i, r.ChildIndex, r.Index)
+		}
+		seen[g] = true
+		if len(r.Report) == 0 {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "grandchild report %d is empty", i)
+		}
+		if _, err := CheckReport(r.Report, r.Report[len(r.Report)-1].Height); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "grandchild report %d: %v", i, err)
 		}
 	}
 	return nil

@@ -70,6 +70,9 @@ var (
 	RootBondKey = collections.NewPrefix(43)
 	// ArrivalsKey maps a departed chain's old vid → the child index it arrived at (issue 20).
 	ArrivalsKey = collections.NewPrefix(44)
+	// GrandchildReportsKey maps (child index, grandchild index) → GrandchildReport: the proven
+	// report of the commitment the child's accepted children root holds there (issue 16).
+	GrandchildReportsKey = collections.NewPrefix(45)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older

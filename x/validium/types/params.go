@@ -10,6 +10,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/subtree"
 )
 
 // Default parameter values. Verification costs ~1 ms of CPU (DESIGN §2), priced like
@@ -103,7 +104,8 @@ func CheckRegisteredKey(name string, want, vk []byte) error {
 }
 
 // validateSubtree checks the subtree-proof parameters (issue 16): a stated mode, a bounded step
-// count, and in RECURSIVE mode a well-formed leaf step key with one public input.
+// count, in RECURSIVE mode a leaf step key, and every step key set well formed with one public
+// input and one commitment.
 func (p Params) validateSubtree() error {
 	if _, ok := SubtreeProofs_name[int32(p.SubtreeProofs)]; !ok || p.SubtreeProofs == SubtreeProofs_SUBTREE_PROOFS_UNSPECIFIED {
 		return errorsmod.Wrapf(ErrInvalidParams, "subtree_proofs must be ATTESTED or RECURSIVE, got %d", p.SubtreeProofs)
@@ -111,14 +113,33 @@ func (p Params) validateSubtree() error {
 	if p.MaxStepsPerUpdate == 0 || p.MaxStepsPerUpdate > MaxStepsPerUpdateCap {
 		return errorsmod.Wrapf(ErrInvalidParams, "max_steps_per_update must be 1..%d, got %d", MaxStepsPerUpdateCap, p.MaxStepsPerUpdate)
 	}
-	if len(p.LeafStepKey) == 0 {
-		if p.Recursive() {
-			return errorsmod.Wrap(ErrInvalidParams, "RECURSIVE subtree_proofs needs leaf_step_key")
-		}
-		return nil
+	if len(p.LeafStepKey) == 0 && p.Recursive() {
+		return errorsmod.Wrap(ErrInvalidParams, "RECURSIVE subtree_proofs needs leaf_step_key")
 	}
-	if _, err := keys.CheckCommittedVerifyingKey(p.LeafStepKey, StepPublicInputs); err != nil {
-		return errorsmod.Wrapf(ErrInvalidParams, "leaf_step_key: %v", err)
+	for _, k := range []struct {
+		name string
+		raw  []byte
+	}{{"leaf_step_key", p.LeafStepKey}, {"node_ledger_step_key", p.NodeLedgerStepKey}, {"node_child_step_key", p.NodeChildStepKey}} {
+		if len(k.raw) == 0 {
+			continue // a node key is optional: without it, its kind is refused
+		}
+		if _, err := keys.CheckCommittedVerifyingKey(k.raw, StepPublicInputs); err != nil {
+			return errorsmod.Wrapf(ErrInvalidParams, "%s: %v", k.name, err)
+		}
+	}
+	return nil
+}
+
+// StepKey is the verifying key of step kind kind (PROTOCOL "Validity all the way up"): the leaf
+// step key for kinds 1 and 2, the node keys for 3 and 4; empty when this chain has none.
+func (p Params) StepKey(kind uint32) []byte {
+	switch kind {
+	case subtree.KindLeaf, subtree.KindLeafFirst:
+		return p.LeafStepKey
+	case subtree.KindNodeLedger:
+		return p.NodeLedgerStepKey
+	case subtree.KindNodeChild:
+		return p.NodeChildStepKey
 	}
 	return nil
 }

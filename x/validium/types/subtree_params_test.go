@@ -14,6 +14,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/circuits/keys"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -62,6 +63,16 @@ func TestSubtreeParams(t *testing.T) {
 		{"a key without the commitment", func(p *types.Params) { p.SubtreeProofs, p.LeafStepKey = recursive, plainKey }, "leaf_step_key"},
 		{"a truncated key", func(p *types.Params) { p.SubtreeProofs, p.LeafStepKey = recursive, stepKey[:len(stepKey)-1] }, "leaf_step_key"},
 		{"attested with a key (kept for a later switch)", func(p *types.Params) { p.LeafStepKey = stepKey }, ""},
+		{"recursive with node step keys", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.NodeLedgerStepKey, p.NodeChildStepKey = recursive, stepKey, stepKey, stepKey
+		}, ""},
+		{"a node ledger key without the commitment", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.NodeLedgerStepKey = recursive, stepKey, plainKey
+		}, "node_ledger_step_key"},
+		{"a truncated node child key", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.NodeChildStepKey = recursive, stepKey, stepKey[:len(stepKey)-1]
+		}, "node_child_step_key"},
+		{"attested with a bad node key", func(p *types.Params) { p.NodeChildStepKey = plainKey }, "node_child_step_key"},
 		{"zero steps per update", func(p *types.Params) { p.MaxStepsPerUpdate = 0 }, "max_steps_per_update"},
 		{"steps per update above the cap", func(p *types.Params) { p.MaxStepsPerUpdate = types.MaxStepsPerUpdateCap + 1 }, "max_steps_per_update"},
 	}
@@ -82,7 +93,8 @@ func TestSubtreeParams(t *testing.T) {
 
 // TestGenesisValidateProvenLeaves: a proven grandchild commitment names a known child, a
 // grandchild index 1..255 and a canonical hash, once, at most MaxProvenLeavesPerGrandchild per
-// grandchild; the children roots a child record holds are canonical.
+// grandchild; a grandchild report likewise, one per grandchild, in canonical form; the children
+// roots a child record holds are canonical.
 func TestGenesisValidateProvenLeaves(t *testing.T) {
 	leaf := bytes.Repeat([]byte{0}, 32)
 	leaf[31] = 7
@@ -93,6 +105,8 @@ func TestGenesisValidateProvenLeaves(t *testing.T) {
 			Status: types.ChildStatus_CHILD_STATUS_ACTIVE, VerifyingKey: []byte{1}, ChildrenRoot: leaf,
 		}}
 		gs.ProvenLeaves = []types.ProvenLeaf{{ChildIndex: 1, Index: 2, Commitment: leaf, AnchorHeight: 5}}
+		gs.GrandchildReports = []types.GrandchildReport{{ChildIndex: 1, Index: 2, Commitment: leaf,
+			Report: []acceptancetypes.HistogramBucket{{Height: 3, Count: 2}, {Height: 5, Count: 1}}}}
 		return gs
 	}
 	many := func(gs *types.GenesisState) {
@@ -115,6 +129,18 @@ func TestGenesisValidateProvenLeaves(t *testing.T) {
 		{"hash above the modulus", func(gs *types.GenesisState) { gs.ProvenLeaves[0].Commitment = bytes.Repeat([]byte{0xff}, 32) }, "proven leaf 0"},
 		{"repeated", func(gs *types.GenesisState) { gs.ProvenLeaves = append(gs.ProvenLeaves, gs.ProvenLeaves[0]) }, "repeats"},
 		{"too many for one grandchild", many, "more than"},
+		{"a grandchild report of an unknown child", func(gs *types.GenesisState) { gs.GrandchildReports[0].ChildIndex = 2 }, "grandchild report 0"},
+		{"a grandchild report of grandchild 0", func(gs *types.GenesisState) { gs.GrandchildReports[0].Index = 0 }, "grandchild report 0"},
+		{"a grandchild report's hash above the modulus", func(gs *types.GenesisState) {
+			gs.GrandchildReports[0].Commitment = bytes.Repeat([]byte{0xff}, 32)
+		}, "grandchild report 0"},
+		{"two reports of one grandchild", func(gs *types.GenesisState) {
+			gs.GrandchildReports = append(gs.GrandchildReports, gs.GrandchildReports[0])
+		}, "repeats"},
+		{"an empty grandchild report", func(gs *types.GenesisState) { gs.GrandchildReports[0].Report = nil }, "is empty"},
+		{"a grandchild report out of order", func(gs *types.GenesisState) {
+			gs.GrandchildReports[0].Report = []acceptancetypes.HistogramBucket{{Height: 5, Count: 1}, {Height: 3, Count: 1}}
+		}, "grandchild report 0"},
 		{"children root above the modulus", func(gs *types.GenesisState) {
 			gs.Children[0].FinalizedChildrenRoot = bytes.Repeat([]byte{0xff}, 32)
 		}, "children roots"},

@@ -1,6 +1,8 @@
 package types
 
 import (
+	"math"
+
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	errorsmod "cosmossdk.io/errors"
@@ -8,6 +10,7 @@ import (
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/subtree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 )
 
 // StepPublicInputs is the public input count of a step proof: one hashed statement
@@ -45,10 +48,20 @@ func (m *MsgSubmitUpdate) validateSteps() error {
 	return nil
 }
 
-// validate checks one step on its own.
+// validate checks one step on its own: a known kind, the node kinds with their grandchild's
+// commitment and report (NodeReport), the leaf kinds without (their report is fixed).
 func (s SubtreeStep) validate() error {
-	if s.Kind != subtree.KindLeaf && s.Kind != subtree.KindLeafFirst {
-		return errorsmod.Wrapf(ErrInvalidStep, "kind %d: only leaf steps (1, 2) exist", s.Kind)
+	switch s.Kind {
+	case subtree.KindLeaf, subtree.KindLeafFirst:
+		if s.Commitment != nil || len(s.Report) > 0 {
+			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: a leaf step fixes its report; it carries no commitment or report", s.Kind)
+		}
+	case subtree.KindNodeLedger, subtree.KindNodeChild:
+		if _, _, err := s.NodeReport(); err != nil {
+			return err
+		}
+	default:
+		return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3) or node child (4)", s.Kind)
 	}
 	if err := CheckChildIndex(s.Index); err != nil {
 		return errorsmod.Wrap(ErrInvalidStep, err.Error())
@@ -63,6 +76,61 @@ func (s SubtreeStep) validate() error {
 		return errorsmod.Wrapf(ErrInvalidProof, "step proof of %d bytes, want %d", len(s.Proof), prover.CommittedProofSize)
 	}
 	return nil
+}
+
+// IsNode reports whether the step moves a grandchild that has children (kinds 3 and 4).
+func (s SubtreeStep) IsNode() bool {
+	return s.Kind == subtree.KindNodeLedger || s.Kind == subtree.KindNodeChild
+}
+
+// NodeReport decodes a node step's grandchild commitment and report (issue 16): the commitment
+// hashes to the step's leaf and is anchored at the step's anchor height; the report is
+// canonical (1..MaxReportedBuckets buckets, heights strictly ascending, no zero count, the
+// newest at the anchor: what the node step circuit proves, circuits/subtree CheckNodeReport) and
+// is the preimage of the commitment's acceptance digest. What the report counts is the step
+// proof's to show; the parent bounds its child's report by it (DESIGN §6 on proven states).
+func (s SubtreeStep) NodeReport() (commitment.Commitment, acceptancetypes.Histogram, error) {
+	if s.Commitment == nil {
+		return commitment.Commitment{}, nil, errorsmod.Wrapf(ErrInvalidStep, "kind %d: a node step carries its grandchild's commitment", s.Kind)
+	}
+	c, err := s.Commitment.Decode()
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	leaf, err := decodeField("leaf", s.Leaf)
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	if h := c.Hash(); !h.Equal(&leaf) {
+		return commitment.Commitment{}, nil, errorsmod.Wrap(ErrInvalidStep, "the step's commitment does not hash to its leaf")
+	}
+	if c.AnchorHeight != s.AnchorHeight {
+		return commitment.Commitment{}, nil, errorsmod.Wrapf(ErrInvalidStep, "commitment anchored at %d, the step at %d", c.AnchorHeight, s.AnchorHeight)
+	}
+	report, err := CheckReport(s.Report, c.AnchorHeight)
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	if d := report.Digest(); !d.Equal(&c.AcceptanceDigest) {
+		return commitment.Commitment{}, nil, errorsmod.Wrap(ErrInvalidStep, "the report is not the preimage of the commitment's acceptance digest")
+	}
+	return c, report, nil
+}
+
+// CheckReport reads a proven grandchild report: 1..MaxReportedBuckets buckets in canonical form
+// (acceptance Histogram.Validate), the newest at anchor (a chain's report ends at its own update).
+func CheckReport(buckets []acceptancetypes.HistogramBucket, anchor uint64) (acceptancetypes.Histogram, error) {
+	if len(buckets) == 0 || len(buckets) > MaxReportedBuckets {
+		return nil, errorsmod.Wrapf(ErrInvalidStep, "report of %d buckets, want 1..%d", len(buckets), MaxReportedBuckets)
+	}
+	h := acceptancetypes.HistogramFromProto(buckets)
+	if err := h.Validate(math.MaxUint64); err != nil {
+		return nil, errorsmod.Wrapf(ErrInvalidStep, "report: %v", err)
+	}
+	if last := h[len(h)-1].Height; last != anchor {
+		return nil, errorsmod.Wrapf(ErrInvalidStep, "report's newest bucket at %d, the commitment's anchor is %d", last, anchor)
+	}
+	return h, nil
 }
 
 // FinalizedMove is a decoded FinalizedLeafMove.
