@@ -157,4 +157,3 @@ func (s *KeeperTestSuite) requireGrandchildReport(child, grandchild uint32, st t
 	s.Require().Equal(st.Leaf, r.Commitment)
 	s.Require().Equal(st.Report, r.Report)
 }
-
