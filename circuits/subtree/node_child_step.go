@@ -25,8 +25,10 @@ const KindNodeChild = 4
 // under the embedded key (the leaf step's: kind 1 or 2), whose statement the circuit recomputes
 // — the grandchild's vid is c's vid extended by its index, its new commitment is the one
 // New.ChildrenRoot holds at that index, its anchor is not after c's —; c's ledger, outbox,
-// receipts, anchor and finalized children root are unchanged, and New's report is proven from
-// c's children as for NodeLedgerStep (docs/PROTOCOL.md "Validity all the way up"). An update of
+// receipts and anchor are unchanged; c's finalized children root is unchanged or, when the inner
+// step moved the grandchild, holds at its index the commitment the move replaced (Finality: a
+// leaf's commitment is final once it has a successor); and New's report is proven from c's
+// children as for NodeLedgerStep (docs/PROTOCOL.md "Validity all the way up"). An update of
 // c with k batches and m child moves is k ledger steps (the first moves the anchor) followed by
 // m child steps, over synthetic intermediate commitments.
 type NodeChildStep struct {
@@ -49,8 +51,26 @@ type NodeChildStep struct {
 	// Children are the child's own children, one slot per index 1..MaxChildren, as
 	// New.ChildrenRoot holds them.
 	Children []ChildSlotVar
+	// Finality is the optional finality move of the moved grandchild.
+	Finality LeafFinalityVar
 
 	key recursion.FixedKey `gnark:"-"`
+}
+
+// LeafFinalityVar is a node child step's finality move of its leaf grandchild: with Finalize
+// set, the grandchild's leaf in c's finalized children SMT moves from Previous to the commitment
+// the inner step replaced in c's children SMT.
+type LeafFinalityVar struct {
+	// Finalize is 1 to move the finalized leaf, 0 to keep c's finalized children root.
+	Finalize frontend.Variable
+	// Replaced is the hash of the grandchild commitment Old.ChildrenRoot held.
+	Replaced frontend.Variable
+	// ChildSiblings is the grandchild's path in c's children SMT.
+	ChildSiblings [commitment.ChildrenDepth]frontend.Variable
+	// Previous is the value of the grandchild's finalized leaf before (0 when it had none).
+	Previous frontend.Variable
+	// FinalizedSiblings is the grandchild's path in c's finalized children SMT.
+	FinalizedSiblings [commitment.ChildrenDepth]frontend.Variable
 }
 
 // InnerStepVar is the part of an inner step's statement that its outer step does not derive:
@@ -79,12 +99,11 @@ func NewNodeChildStep(key recursion.FixedKey, s NodeShape) *NodeChildStep {
 func (c *NodeChildStep) Define(api frontend.API) error {
 	before, after, leaf := moveLeafGadget(api, c.Index, c.Siblings[:], c.Old, c.New)
 	assertSameChain(api, c.Old, c.New)
-	// a child move leaves c's own state, its anchor (only a batch proof, which proves claims
-	// against it, moves it: an update's ledger steps come before its child steps) and its
-	// finalized children (a move of its own) as they were
+	// a child move leaves c's own state and its anchor (only a batch proof, which proves claims
+	// against it, moves it: an update's ledger steps come before its child steps) as they were
 	for _, eq := range [][2]frontend.Variable{
 		{c.New.LedgerRoot, c.Old.LedgerRoot}, {c.New.OutboxRoot, c.Old.OutboxRoot},
-		{c.New.ReceiptRoot, c.Old.ReceiptRoot}, {c.New.FinalizedChildrenRoot, c.Old.FinalizedChildrenRoot},
+		{c.New.ReceiptRoot, c.Old.ReceiptRoot},
 		{c.New.AnchorHeight, c.Old.AnchorHeight}, {c.New.AnchorCommitment, c.Old.AnchorCommitment},
 	} {
 		api.AssertIsEqual(eq[0], eq[1])
@@ -111,9 +130,33 @@ func (c *NodeChildStep) Define(api frontend.API) error {
 		c.Inner.Kind, childVidGadget(api, c.Old.Vid, c.Inner.Index), c.Inner.Index,
 		c.Old.ChildrenRoot, c.New.ChildrenRoot, c.Inner.AnchorHeight, c.Inner.AnchorCommitment, grandLeaf)
 
+	c.assertLeafFinality(api, grandLeaf)
+
 	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep,
 		KindNodeChild, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf))
 	return recursion.AssertProof(api, c.key, c.InnerProof, []frontend.Variable{inner})
+}
+
+// assertLeafFinality checks New's finalized children root (DESIGN §6): Old's, or — only when the
+// inner step moved a leaf grandchild (kind 1) — Old's with the grandchild's finalized leaf set to
+// the commitment the move replaced. A leaf is its whole subtree, so its successor is a majority
+// of its subtree having accepted the replaced commitment; x/acceptance finalizes exactly that
+// commitment when the successor's root height is later (docs/PROTOCOL.md).
+func (c *NodeChildStep) assertLeafFinality(api frontend.API, grandLeaf frontend.Variable) {
+	f := c.Finality
+	api.AssertIsBoolean(f.Finalize)
+	replacedLeaf := commitment.ChildLeafGadget(api, c.Inner.Index, f.Replaced)
+	heldBefore, heldAfter := smt.UpdateGadget(api, replacedLeaf, commitment.ChildLeafGadget(api, c.Inner.Index, grandLeaf),
+		c.Inner.Index, f.ChildSiblings[:])
+	finBefore, finAfter := smt.UpdateGadget(api, f.Previous, replacedLeaf, c.Inner.Index, f.FinalizedSiblings[:])
+	for _, eq := range [][2]frontend.Variable{
+		{c.Inner.Kind, KindLeaf}, // a move: a first step replaced nothing
+		{heldBefore, c.Old.ChildrenRoot}, {heldAfter, c.New.ChildrenRoot},
+		{finBefore, c.Old.FinalizedChildrenRoot},
+	} {
+		api.AssertIsEqual(api.Mul(f.Finalize, api.Sub(eq[0], eq[1])), 0)
+	}
+	api.AssertIsEqual(c.New.FinalizedChildrenRoot, api.Select(f.Finalize, finAfter, c.Old.FinalizedChildrenRoot))
 }
 
 // vidBytes is the number of bytes of a packed vid (commitment.PackVid: the depth, then one byte
@@ -167,6 +210,50 @@ type NodeChildStepWitness struct {
 	Report Report
 	// Children are the child's children as New.ChildrenRoot holds them.
 	Children []ChildOpening
+	// Finality, if Finalize is set, moves the grandchild's finalized leaf to the commitment the
+	// inner step replaced (New.FinalizedChildrenRoot must then be that move's result).
+	Finality LeafFinality
+}
+
+// LeafFinality is the finality move of a node child step's leaf grandchild (LeafFinalityVar).
+type LeafFinality struct {
+	// Finalize moves the grandchild's finalized leaf to Replaced.
+	Finalize bool
+	// Replaced is the hash of the grandchild commitment Old.ChildrenRoot held.
+	Replaced fr.Element
+	// ChildSiblings is the grandchild's path in c's children SMT (commitment.ChildrenDepth long).
+	ChildSiblings []fr.Element
+	// Previous is the value of the grandchild's finalized leaf before: ChildLeaf of its
+	// finalized commitment, zero when it had none.
+	Previous fr.Element
+	// FinalizedSiblings is the grandchild's path in c's finalized children SMT.
+	FinalizedSiblings []fr.Element
+}
+
+// assign returns the circuit values of f; without Finalize its paths may be empty (zeros).
+func (f LeafFinality) assign() (LeafFinalityVar, error) {
+	v := LeafFinalityVar{Finalize: 0, Replaced: f.Replaced, Previous: f.Previous}
+	if f.Finalize {
+		v.Finalize = 1
+	}
+	for _, p := range []struct {
+		in  []fr.Element
+		out *[commitment.ChildrenDepth]frontend.Variable
+	}{{f.ChildSiblings, &v.ChildSiblings}, {f.FinalizedSiblings, &v.FinalizedSiblings}} {
+		if len(p.in) == 0 && !f.Finalize {
+			for i := range p.out {
+				p.out[i] = 0
+			}
+			continue
+		}
+		if len(p.in) != commitment.ChildrenDepth {
+			return LeafFinalityVar{}, fmt.Errorf("%w: finality path of %d siblings, want %d", ErrWitness, len(p.in), commitment.ChildrenDepth)
+		}
+		for i := range p.out {
+			p.out[i] = p.in[i]
+		}
+	}
+	return v, nil
 }
 
 // Public returns what the step proves: the parent's children roots before and after the move,
@@ -213,6 +300,10 @@ func AssignNodeChildStep(key recursion.FixedKey, s NodeShape, w NodeChildStepWit
 	if err != nil {
 		return nil, err
 	}
+	finality, err := w.Finality.assign()
+	if err != nil {
+		return nil, err
+	}
 	c := NewNodeChildStep(key, s)
 	c.Statement = w.Public().Statement()
 	c.Index = w.Index
@@ -221,6 +312,6 @@ func AssignNodeChildStep(key recursion.FixedKey, s NodeShape, w NodeChildStepWit
 	}
 	c.Old, c.New = commitment.Assign(w.Old), commitment.Assign(w.New)
 	c.Inner = InnerStepVar{Kind: w.Inner.Kind, Index: w.Inner.Index, AnchorHeight: w.Inner.AnchorHeight, AnchorCommitment: w.Inner.AnchorCommitment}
-	c.InnerProof, c.Report, c.Children = proof, report, children
+	c.InnerProof, c.Report, c.Children, c.Finality = proof, report, children, finality
 	return c, nil
 }

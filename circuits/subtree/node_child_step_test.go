@@ -169,6 +169,35 @@ func rechild(t *testing.T, s stepSystem, w NodeChildStepWitness, after []ChildOp
 	return w
 }
 
+// finalizing returns w with a finality move: 1-1's finalized children SMT holds 1-1-1's
+// commitment and nothing at 3, and the step finalizes the 1-1-3 commitment its inner step
+// replaced (the paths from the trees, Old's and New's finalized roots set to match).
+func finalizing(t *testing.T, w NodeChildStepWitness) NodeChildStepWitness {
+	t.Helper()
+	held, err := commitment.NewChildrenTree(smt.NewMemStore())
+	require.NoError(t, err)
+	fin, err := commitment.NewChildrenTree(smt.NewMemStore())
+	require.NoError(t, err)
+	replaced := childOf(w.Old.Vid, 3, Report{{3, 1}}).Commitment.Hash()
+	require.NoError(t, held.SetChild(1, w.Children[0].Commitment.Hash()))
+	require.NoError(t, held.SetChild(3, replaced))
+	root, err := held.Root()
+	require.NoError(t, err)
+	require.True(t, root.Equal(&w.Old.ChildrenRoot), "the fixture's old children root holds 1-1-1 and the replaced 1-1-3")
+	require.NoError(t, fin.SetChild(1, w.Children[0].Commitment.Hash()))
+	childPath, err := held.Prove(3)
+	require.NoError(t, err)
+	finPath, err := fin.Prove(3)
+	require.NoError(t, err)
+	w.Old.FinalizedChildrenRoot, err = fin.Root()
+	require.NoError(t, err)
+	require.NoError(t, fin.SetChild(3, replaced))
+	w.New.FinalizedChildrenRoot, err = fin.Root()
+	require.NoError(t, err)
+	w.Finality = LeafFinality{Finalize: true, Replaced: replaced, ChildSiblings: childPath.Siblings, FinalizedSiblings: finPath.Siblings}
+	return w
+}
+
 func mustAssignChild(t *testing.T, key recursion.FixedKey, w NodeChildStepWitness) *NodeChildStep {
 	t.Helper()
 	a, err := AssignNodeChildStep(key, testShape, w)
@@ -194,6 +223,9 @@ func TestAssignNodeChildStepRefusesShapes(t *testing.T) {
 		{"grandchild index 0", func(m *NodeChildStepWitness) { m.Inner.Index = 0 }},
 		{"grandchild index above max children", func(m *NodeChildStepWitness) { m.Inner.Index = 4 }},
 		{"a report of too many buckets", func(m *NodeChildStepWitness) { m.Report = make(Report, 5) }},
+		{"a finality move with a short path", func(m *NodeChildStepWitness) {
+			m.Finality = LeafFinality{Finalize: true, ChildSiblings: m.Siblings, FinalizedSiblings: m.Siblings[:7]}
+		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := w
@@ -211,8 +243,11 @@ func TestAssignNodeChildStepRefusesShapes(t *testing.T) {
 // other than the one the new children root holds, at an index the children root does not hold
 // or beyond max_children, of a kind no leaf step has, anchored after the child; a ledger,
 // finalized children root or anchor moved by a child step; an inflated report; the move stated
-// as a ledger step; index 0; a changed vid. Solves a ~1.45M-constraint circuit once per case:
-// gated by SLUSH_RECURSIVE_TESTS=1.
+// as a ledger step; index 0; a changed vid. With a finality move it accepts exactly the
+// grandchild's finalized leaf set to the commitment the move replaced, and refuses one set to
+// another commitment or to the successor, from another finalized leaf than Old's, a finality
+// move that leaves the finalized root as it was, and one over a first step (nothing replaced).
+// Solves a ~1.45M-constraint circuit once per case: gated by SLUSH_RECURSIVE_TESTS=1.
 func TestNodeChildStep(t *testing.T) {
 	requireRecursive(t)
 	s, other := newStepSystem(t), newStepSystem(t)
@@ -297,7 +332,26 @@ func TestNodeChildStep(t *testing.T) {
 	first.Old.AcceptanceDigest = w.New.AcceptanceDigest
 	first = rechild(t, s, first, []ChildOpening{w.Children[0], c2, w.Children[1]})
 
+	// finality moves
+	fin := finalizing(t, w)
+	finMutate := func(change func(*NodeChildStepWitness)) *NodeChildStep {
+		m := fin
+		change(&m)
+		return mustAssignChild(t, key, m)
+	}
+	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Replaced = w.Children[0].Commitment.Hash() })) // another commitment
+	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Replaced = w.Inner.Leaf }))                   // the successor itself
+	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Previous = commitment.ChildLeaf(3, hash.Uint64(9)) }))
+	add(finMutate(func(m *NodeChildStepWitness) { m.New.FinalizedChildrenRoot = m.Old.FinalizedChildrenRoot })) // flagged, not moved
+	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Finalize = false }))                            // moved, not flagged
+	firstFin := first
+	firstFin.Finality = fin.Finality
+	firstFin.Finality.Replaced = fr.Element{}
+	firstFin.Old.FinalizedChildrenRoot, firstFin.New.FinalizedChildrenRoot = fin.Old.FinalizedChildrenRoot, fin.New.FinalizedChildrenRoot
+	add(mustAssignChild(t, key, firstFin)) // a first step replaced nothing
+
 	opts := []test.TestingOption{test.WithValidAssignment(valid), test.WithValidAssignment(mustAssignChild(t, key, first)),
+		test.WithValidAssignment(mustAssignChild(t, key, fin)),
 		test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
 		test.NoTestEngine(), test.NoProverChecks(), test.NoFuzzing(), test.NoSerializationChecks()}
 	for _, c := range invalid {
