@@ -71,6 +71,15 @@ when there are none (ATTESTED mode records none).`,
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "index"}},
 				},
 				{
+					RpcMethod: "GrandchildReport", Use: "grandchild-report [child-index] [index]", Short: "Show the proven acceptance report of a grandchild",
+					Long: `Shows the acceptance report of the commitment child <child-index>'s accepted children root holds
+for grandchild <index>, as its step proof proved it (RECURSIVE subtree proofs): {(anchor, 1)} for
+a grandchild without children, the node step's report for one with children. The child's own
+report may count no more than these. NotFound when no step proved one (ATTESTED mode records none).`,
+					Example:        "slushchaind q validium grandchild-report 1 1 --node tcp://127.0.0.1:26600",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "index"}},
+				},
+				{
 					RpcMethod: "ForcedWithdrawal", Use: "forced-withdrawal [child-index] [sequence]", Short: "Show a forced withdrawal of a child (issue 20)",
 					Long: `Prints forced withdrawal <sequence> of child <child-index>: the signed op, the deadline, the child's
 anchor and outbox root when it was queued, and its status (PENDING, EXECUTED with the message and

@@ -155,6 +155,25 @@ func (q queryServer) ProvenLeaves(ctx context.Context, req *types.QueryProvenLea
 	return &types.QueryProvenLeavesResponse{Leaves: leaves}, nil
 }
 
+// GrandchildReport returns the proven report of the commitment child index's accepted children
+// root holds for one grandchild (issue 16); NotFound when no step proved one.
+func (q queryServer) GrandchildReport(ctx context.Context, req *types.QueryGrandchildReportRequest) (*types.QueryGrandchildReportResponse, error) {
+	for _, index := range []uint32{req.GetChildIndex(), req.GetIndex()} {
+		if err := types.CheckChildIndex(index); err != nil {
+			return nil, slushtypes.InvalidArgument("%v", err)
+		}
+	}
+	r, err := q.k.GrandchildReports.Get(ctx, collections.Join(req.ChildIndex, req.Index))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrUnknownChild,
+			"no proven report of grandchild %d under child %d (RECURSIVE subtree proofs record them)", req.Index, req.ChildIndex))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryGrandchildReportResponse{Report: r}, nil
+}
+
 // Route returns this chain's fallback-route record of a message.
 func (q queryServer) Route(ctx context.Context, req *types.QueryRouteRequest) (*types.QueryRouteResponse, error) {
 	if err := slushtypes.CheckHashArg("message hash", req.GetMessageHash()); err != nil {

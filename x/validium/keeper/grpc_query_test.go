@@ -8,7 +8,8 @@ import (
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
-// TestQueryMissingRecords: x/validium queries for a child, exit or route the chain does not hold
+// TestQueryMissingRecords: x/validium queries for a child, exit, route, proven commitment or
+// proven report the chain does not hold
 // answer NotFound naming it (`child 9` answered gRPC Unknown); an index or hash that can never name
 // one is InvalidArgument.
 func (s *KeeperTestSuite) TestQueryMissingRecords() {
@@ -47,5 +48,13 @@ func (s *KeeperTestSuite) TestQueryMissingRecords() {
 			_, err := s.query.ProvenLeaves(ctx, &types.QueryProvenLeavesRequest{ChildIndex: 1, Index: 0})
 			return err
 		}, Code: codes.InvalidArgument, Text: "child index 0"},
+		{Name: "the proven report of a grandchild without one", Query: func() error {
+			_, err := s.query.GrandchildReport(ctx, &types.QueryGrandchildReportRequest{ChildIndex: 1, Index: 2})
+			return err
+		}, Code: codes.NotFound, Text: "no proven report of grandchild 2 under child 1"},
+		{Name: "the proven report of grandchild 256", Query: func() error {
+			_, err := s.query.GrandchildReport(ctx, &types.QueryGrandchildReportRequest{ChildIndex: 1, Index: 256})
+			return err
+		}, Code: codes.InvalidArgument, Text: "256"},
 	})
 }

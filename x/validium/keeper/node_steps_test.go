@@ -156,4 +156,7 @@ func (s *KeeperTestSuite) requireGrandchildReport(child, grandchild uint32, st t
 	s.Require().NoError(err)
 	s.Require().Equal(st.Leaf, r.Commitment)
 	s.Require().Equal(st.Report, r.Report)
+	res, err := s.query.GrandchildReport(s.env.Ctx, &types.QueryGrandchildReportRequest{ChildIndex: child, Index: grandchild})
+	s.Require().NoError(err)
+	s.Require().Equal(r, res.Report)
 }
