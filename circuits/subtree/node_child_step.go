@@ -230,6 +230,28 @@ type LeafFinality struct {
 	FinalizedSiblings []fr.Element
 }
 
+// FinalizeReplaced returns the finality move of a node child step that replaces grandchild
+// index's commitment replaced: children is c's children SMT before the step (it must hold
+// replaced at index), finalized c's finalized children SMT, which it then moves (the leaf set to
+// replaced) so that its root is the step's New.FinalizedChildrenRoot.
+func FinalizeReplaced(children, finalized *commitment.ChildrenTree, index uint8, replaced fr.Element) (LeafFinality, error) {
+	held, err := children.Prove(index)
+	if err != nil {
+		return LeafFinality{}, err
+	}
+	if want := commitment.ChildLeaf(index, replaced); !held.Value.Equal(&want) {
+		return LeafFinality{}, fmt.Errorf("%w: the children root does not hold the replaced commitment at %d", ErrWitness, index)
+	}
+	fin, err := finalized.Prove(index)
+	if err != nil {
+		return LeafFinality{}, err
+	}
+	if err := finalized.SetChild(index, replaced); err != nil {
+		return LeafFinality{}, err
+	}
+	return LeafFinality{Finalize: true, Replaced: replaced, ChildSiblings: held.Siblings, Previous: fin.Value, FinalizedSiblings: fin.Siblings}, nil
+}
+
 // assign returns the circuit values of f; without Finalize its paths may be empty (zeros).
 func (f LeafFinality) assign() (LeafFinalityVar, error) {
 	v := LeafFinalityVar{Finalize: 0, Replaced: f.Replaced, Previous: f.Previous}

@@ -185,17 +185,42 @@ func finalizing(t *testing.T, w NodeChildStepWitness) NodeChildStepWitness {
 	require.NoError(t, err)
 	require.True(t, root.Equal(&w.Old.ChildrenRoot), "the fixture's old children root holds 1-1-1 and the replaced 1-1-3")
 	require.NoError(t, fin.SetChild(1, w.Children[0].Commitment.Hash()))
-	childPath, err := held.Prove(3)
-	require.NoError(t, err)
-	finPath, err := fin.Prove(3)
-	require.NoError(t, err)
 	w.Old.FinalizedChildrenRoot, err = fin.Root()
 	require.NoError(t, err)
-	require.NoError(t, fin.SetChild(3, replaced))
+	w.Finality, err = FinalizeReplaced(held, fin, 3, replaced)
+	require.NoError(t, err)
 	w.New.FinalizedChildrenRoot, err = fin.Root()
 	require.NoError(t, err)
-	w.Finality = LeafFinality{Finalize: true, Replaced: replaced, ChildSiblings: childPath.Siblings, FinalizedSiblings: finPath.Siblings}
 	return w
+}
+
+// TestFinalizeReplaced: the native finality move opens the replaced commitment in the children
+// SMT and moves the finalized SMT to hold it — the roots the circuit recomputes from its paths —
+// and refuses a commitment the children SMT does not hold there.
+func TestFinalizeReplaced(t *testing.T) {
+	children, err := commitment.NewChildrenTree(smt.NewMemStore())
+	require.NoError(t, err)
+	finalized, err := commitment.NewChildrenTree(smt.NewMemStore())
+	require.NoError(t, err)
+	x, older := hash.Uint64(30), hash.Uint64(29)
+	require.NoError(t, children.SetChild(1, hash.Uint64(10)))
+	require.NoError(t, children.SetChild(3, x))
+	require.NoError(t, finalized.SetChild(3, older))
+	heldRoot, err := children.Root()
+	require.NoError(t, err)
+	finBefore, err := finalized.Root()
+	require.NoError(t, err)
+
+	_, err = FinalizeReplaced(children, finalized, 3, older)
+	require.True(t, errors.Is(err, ErrWitness), "%v", err)
+	f, err := FinalizeReplaced(children, finalized, 3, x)
+	require.NoError(t, err)
+	leaf := smt.LeafHash(commitment.ChildLeaf(3, x))
+	require.Equal(t, heldRoot, smt.ComputeRoot(leaf, 3, f.ChildSiblings))
+	require.Equal(t, finBefore, smt.ComputeRoot(smt.LeafHash(f.Previous), 3, f.FinalizedSiblings))
+	finAfter, err := finalized.Root()
+	require.NoError(t, err)
+	require.Equal(t, finAfter, smt.ComputeRoot(leaf, 3, f.FinalizedSiblings))
 }
 
 func mustAssignChild(t *testing.T, key recursion.FixedKey, w NodeChildStepWitness) *NodeChildStep {
