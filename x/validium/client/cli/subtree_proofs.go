@@ -33,7 +33,7 @@ setup --circuit node-ledger-step --inner-key <ledger.vk>') and --node-child-key 
 setup --circuit node-child-step --inner-key <leaf-step.vk>'), each checked as the leaf step key.`,
 		Example: `slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk
 slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --node-ledger-key keys/node-ledger-step.vk --node-child-key keys/node-child-step.vk`,
-		Args:    cobra.RangeArgs(1, 2),
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mode, ok := map[string]types.SubtreeProofs{
 				"attested": types.SubtreeProofs_SUBTREE_PROOFS_ATTESTED, "recursive": types.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE,
