@@ -14,21 +14,24 @@ import (
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
-// nodeKeys says whether this relayer can prove node steps for a parent with params: nil for
-// each kind whose key is in keys_dir and is exactly the parent's, else why not (wrapping
-// errUnprovableMove: a grandchild's update that needs that kind stops the plan before it).
-func (pl *Planner) nodeKeys(params validiumtypes.Params) (ledgerKey, childKey error) {
+// nodeKeys says whether a relayer whose keys_dir holds the node step verifying keys ledgerVK
+// and childVK (nil: absent) can prove node steps for a parent with params: nil for each kind
+// whose key is exactly the parent's, else why not (wrapping errUnprovableMove: a grandchild's
+// update that needs that kind stops the plan before it).
+func nodeKeys(params validiumtypes.Params, ledgerVK, childVK []byte) (ledgerKey, childKey error) {
 	check := func(param string, want, have []byte, file string) error {
 		switch {
 		case have == nil:
 			return fmt.Errorf("%w: keys_dir has no %s.pk/.vk", errUnprovableMove, file)
+		case len(want) == 0:
+			return fmt.Errorf("%w: the parent has no %s: it refuses these steps", errUnprovableMove, param)
 		case !bytes.Equal(want, have):
 			return fmt.Errorf("%w: the parent's %s is not keys_dir/%s.vk: its steps would be refused", errUnprovableMove, param, file)
 		}
 		return nil
 	}
-	return check("node_ledger_step_key", params.NodeLedgerStepKey, pl.prover.NodeLedgerStepVK(), "node-ledger-step"),
-		check("node_child_step_key", params.NodeChildStepKey, pl.prover.NodeChildStepVK(), "node-child-step")
+	return check("node_ledger_step_key", params.NodeLedgerStepKey, ledgerVK, "node-ledger-step"),
+		check("node_child_step_key", params.NodeChildStepKey, childVK, "node-child-step")
 }
 
 // loadNodeSource reads, for the update mv of c's child g that has children, g's children at

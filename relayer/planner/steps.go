@@ -460,7 +460,7 @@ func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params vali
 	if err != nil {
 		return nil, err
 	}
-	plan.nodeLedger, plan.nodeChild = pl.nodeKeys(params)
+	plan.nodeLedger, plan.nodeChild = nodeKeys(params, pl.prover.NodeLedgerStepVK(), pl.prover.NodeChildStepVK())
 	plan.shape = pl.prover.NodeStepShape()
 	return plan, nil
 }
