@@ -78,7 +78,6 @@ func solves(t *testing.T, ccs constraint.ConstraintSystem, a frontend.Circuit) e
 	return ccs.IsSolved(w)
 }
 
-
 // TestNodeStepsSolve: the node step witnesses the planner builds from a grandchild's update
 // satisfy the real NodeLedgerStep and NodeChildStep circuits (compiled around stand-in inner
 // keys, the inner proofs made for the witnesses' own inner statements), which is what the
