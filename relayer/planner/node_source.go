@@ -10,7 +10,10 @@ import (
 
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/subtree"
+	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/tree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -34,11 +37,20 @@ func nodeKeys(params validiumtypes.Params, ledgerVK, childVK []byte) (ledgerKey,
 		check("node_child_step_key", params.NodeChildStepKey, childVK, "node-child-step")
 }
 
-// loadNodeSource reads, for the update mv of c's child g that has children, g's children at
-// its previous commitment (from g's chain at that commitment's block, each opened on its own
-// chain with the report it made) and the commitments the update's steps move them to (the
-// updates g accepted up to the update's commitment, from g's transaction index, with their
-// histograms; a leaf's intermediate commitments with its one-bucket report).
+// nodeChain is what the node steps read of a chain: its commitments by hash, its children
+// records, the child updates it accepted (its transaction index) and the reports it made.
+type nodeChain interface {
+	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
+	Children(ctx context.Context, atHeight int64) ([]validiumtypes.Child, error)
+	AcceptedUpdates(ctx context.Context, from, to int64) ([]chainclient.AcceptedUpdate, error)
+	SubtreeReport(ctx context.Context, anchorHeight uint64, atHeight int64) (acceptancetypes.SubtreeReport, error)
+}
+
+// chainLookup is a served chain by its child index under a chain (an error if not served).
+type chainLookup func(idx uint8) (nodeChain, error)
+
+// loadNodeSource reads, for the update mv of c's child g that has children, what its node steps
+// are built from (readNodeSource), from the chains this relayer serves.
 func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMove) (nodeSource, error) {
 	if mv.prev == nil {
 		return nodeSource{}, nil // nodeMoveWitnesses refuses it: no node first step
@@ -47,9 +59,23 @@ func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMov
 	if err != nil {
 		return nodeSource{}, err
 	}
+	children := func(idx uint8) (nodeChain, error) { return pl.served(g, idx) }
+	src, err := readNodeSource(ctx, g, children, mv)
+	if err != nil {
+		return nodeSource{}, fmt.Errorf("%s: %w", g.Name, err)
+	}
+	return src, nil
+}
+
+// readNodeSource reads g's children at its previous commitment (from g's records at that
+// commitment's block, each opened on its own chain with the report it made) and the commitments
+// the update's steps move them to (the updates g accepted after that block up to the update's
+// commitment's, from g's transaction index, with their histograms; a leaf's intermediate
+// commitments with its one-bucket report).
+func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv childMove) (nodeSource, error) {
 	prev, err := g.CommitmentByHash(ctx, hash.EncodeElement(mv.prev.Hash()), 0)
 	if err != nil {
-		return nodeSource{}, fmt.Errorf("%s's commitment before its update: %w", g.Name, err)
+		return nodeSource{}, fmt.Errorf("the commitment before its update: %w", err)
 	}
 	next, err := mv.msg.NewCommitment.Decode()
 	if err != nil {
@@ -57,7 +83,7 @@ func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMov
 	}
 	rec, err := g.CommitmentByHash(ctx, hash.EncodeElement(next.Hash()), 0)
 	if err != nil {
-		return nodeSource{}, fmt.Errorf("%s's updated commitment: %w", g.Name, err)
+		return nodeSource{}, fmt.Errorf("its updated commitment: %w", err)
 	}
 	src := nodeSource{leaves: map[fr.Element]subtree.ChildOpening{}}
 	updates, err := g.AcceptedUpdates(ctx, prev.Height+1, rec.Height)
@@ -66,10 +92,10 @@ func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMov
 	}
 	for _, u := range updates {
 		if err := addLeaves(src.leaves, u.Msg); err != nil {
-			return nodeSource{}, fmt.Errorf("%s's child update at %d: %w", g.Name, u.Height, err)
+			return nodeSource{}, fmt.Errorf("the child update it accepted at %d: %w", u.Height, err)
 		}
 	}
-	if src.before, err = pl.childOpenings(ctx, g, prev.Height); err != nil {
+	if src.before, err = childOpenings(ctx, g, children, prev.Height); err != nil {
 		return nodeSource{}, err
 	}
 	return src, nil
@@ -114,7 +140,7 @@ func addLeaves(leaves map[fr.Element]subtree.ChildOpening, msg *validiumtypes.Ms
 // childOpenings opens each child of g at g's block h: its commitment, read from its own chain
 // by hash, and the report its chain made for it (x/acceptance's subtree report at that
 // commitment's block), both checked against the hash and the acceptance digest.
-func (pl *Planner) childOpenings(ctx context.Context, g *tree.Node, h int64) ([]subtree.ChildOpening, error) {
+func childOpenings(ctx context.Context, g nodeChain, children chainLookup, h int64) ([]subtree.ChildOpening, error) {
 	kids, err := g.Children(ctx, h)
 	if err != nil {
 		return nil, err
@@ -124,39 +150,39 @@ func (pl *Planner) childOpenings(ctx context.Context, g *tree.Node, h int64) ([]
 		if isZero(k.LatestCommitment) || k.Index == 0 || k.Index > 255 {
 			continue
 		}
-		o, err := pl.openChild(ctx, g, uint8(k.Index), k.LatestCommitment)
+		gg, err := children(uint8(k.Index))
 		if err != nil {
 			return nil, err
+		}
+		o, err := openChild(ctx, gg, uint8(k.Index), k.LatestCommitment)
+		if err != nil {
+			return nil, fmt.Errorf("child %d: %w", k.Index, err)
 		}
 		out = append(out, o)
 	}
 	return out, nil
 }
 
-// openChild opens the commitment h of g's child idx from that chain's own history.
-func (pl *Planner) openChild(ctx context.Context, g *tree.Node, idx uint8, h []byte) (subtree.ChildOpening, error) {
-	gg, err := pl.served(g, idx)
-	if err != nil {
-		return subtree.ChildOpening{}, err
-	}
+// openChild opens the commitment h of child idx from that chain's own history.
+func openChild(ctx context.Context, gg nodeChain, idx uint8, h []byte) (subtree.ChildOpening, error) {
 	rec, err := gg.CommitmentByHash(ctx, h, 0)
 	if err != nil {
-		return subtree.ChildOpening{}, fmt.Errorf("%s's commitment %X: %w", gg.Name, h, err)
+		return subtree.ChildOpening{}, fmt.Errorf("commitment %X: %w", h, err)
 	}
 	fields, err := rec.Fields.Decode()
 	if err != nil {
 		return subtree.ChildOpening{}, err
 	}
 	if got := fields.Hash(); !bytes.Equal(hash.EncodeElement(got), h) {
-		return subtree.ChildOpening{}, fmt.Errorf("%s's commitment record %X hashes to %X", gg.Name, h, hash.EncodeElement(got))
+		return subtree.ChildOpening{}, fmt.Errorf("commitment record %X hashes to %X", h, hash.EncodeElement(got))
 	}
 	report, err := gg.SubtreeReport(ctx, fields.AnchorHeight, rec.Height)
 	if err != nil {
-		return subtree.ChildOpening{}, fmt.Errorf("%s's report at %d: %w", gg.Name, rec.Height, err)
+		return subtree.ChildOpening{}, fmt.Errorf("report at %d: %w", rec.Height, err)
 	}
 	o := subtree.ChildOpening{Index: idx, Commitment: fields, Report: reportOf(report.Histogram)}
 	if d := o.Report.Digest(); !d.Equal(&fields.AcceptanceDigest) {
-		return subtree.ChildOpening{}, errors.New(gg.Name + "'s subtree report does not match its commitment's acceptance digest")
+		return subtree.ChildOpening{}, errors.New("its subtree report does not match its commitment's acceptance digest")
 	}
 	return o, nil
 }

@@ -1,7 +1,11 @@
 package planner
 
 import (
+	"context"
+	"fmt"
 	"testing"
+
+	sdkerrors "github.com/cosmos/cosmos-sdk/types/errors"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -14,8 +18,10 @@ import (
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
+	"github.com/slush-tree/slush/relayer/chainclient"
 	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -415,4 +421,137 @@ func TestSynthReport(t *testing.T) {
 	require.Equal(t, histogramOf(r), h)
 	_, err = synthReport(7, kids, 1)
 	require.Error(t, err, "a cap below two buckets")
+}
+
+// fakeChain is a chain's records as nodeChain reads them.
+type fakeChain struct {
+	commitments map[string]treetypes.OwnCommitment
+	children    map[int64][]validiumtypes.Child
+	updates     []chainclient.AcceptedUpdate
+	reports     map[int64]subtree.Report // by block
+	read        [][2]int64               // the AcceptedUpdates ranges read
+}
+
+func (f *fakeChain) CommitmentByHash(_ context.Context, h []byte, _ int64) (treetypes.OwnCommitment, error) {
+	rec, ok := f.commitments[string(h)]
+	if !ok {
+		return treetypes.OwnCommitment{}, sdkerrors.ErrKeyNotFound
+	}
+	return rec, nil
+}
+
+func (f *fakeChain) Children(_ context.Context, h int64) ([]validiumtypes.Child, error) {
+	return f.children[h], nil
+}
+
+func (f *fakeChain) AcceptedUpdates(_ context.Context, from, to int64) ([]chainclient.AcceptedUpdate, error) {
+	f.read = append(f.read, [2]int64{from, to})
+	var out []chainclient.AcceptedUpdate
+	for _, u := range f.updates {
+		if u.Height >= from && u.Height <= to {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeChain) SubtreeReport(_ context.Context, anchor uint64, h int64) (acceptancetypes.SubtreeReport, error) {
+	r, ok := f.reports[h]
+	if !ok {
+		return acceptancetypes.SubtreeReport{}, sdkerrors.ErrKeyNotFound
+	}
+	return acceptancetypes.SubtreeReport{Height: anchor, Histogram: histogramProto(r)}, nil
+}
+
+// record is c as its chain records it at block h.
+func (f *fakeChain) record(c commitment.Commitment, h int64) {
+	if f.commitments == nil {
+		f.commitments = map[string]treetypes.OwnCommitment{}
+	}
+	key := hash.EncodeElement(c.Hash())
+	f.commitments[string(key)] = treetypes.OwnCommitment{Height: h, Commitment: key, Fields: slushtypes.NewCommitmentFields(c)}
+}
+
+// nodeChains are the chains of the node fixture: 1-2 (its commitment before the update at block
+// 20, the update's at 25, 1-2-3's update accepted at 23 between updates at 19 and 26 of another
+// range) and its children 1-2-1 and 1-2-3 (their commitments held at 20, at blocks 8 and 7).
+func nodeChains(t *testing.T, f nodeFixture) (*fakeChain, map[uint8]*fakeChain) {
+	g := &fakeChain{children: map[int64][]validiumtypes.Child{}}
+	g.record(f.prev, 20)
+	g.record(f.next, 25)
+	for _, o := range f.src.before {
+		g.children[20] = append(g.children[20], validiumtypes.Child{Index: uint32(o.Index), LatestCommitment: hash.EncodeElement(o.Commitment.Hash())})
+	}
+	g.children[20] = append(g.children[20], validiumtypes.Child{Index: 2}) // registered, never updated
+	other := *f.ggUpdate
+	other.ChildIndex = 2
+	g.updates = []chainclient.AcceptedUpdate{{Height: 19, Msg: &other}, {Height: 23, Msg: f.ggUpdate}, {Height: 26, Msg: &other}}
+	kids := map[uint8]*fakeChain{}
+	for i, o := range f.src.before {
+		h := int64(7 + i)
+		kid := &fakeChain{reports: map[int64]subtree.Report{h: o.Report}}
+		kid.record(o.Commitment, h)
+		kids[o.Index] = kid
+	}
+	return g, kids
+}
+
+// TestReadNodeSource: a grandchild's node steps read its children at its previous commitment's
+// block, each opened on its own chain with the report it made, and the child updates it accepted
+// after that block up to its updated commitment's; what does not match the hashes and digests
+// is refused.
+func TestReadNodeSource(t *testing.T) {
+	ctx := context.Background()
+	f := newNodeFixture(t)
+	lookup := func(kids map[uint8]*fakeChain) chainLookup {
+		return func(idx uint8) (nodeChain, error) {
+			if k, ok := kids[idx]; ok {
+				return k, nil
+			}
+			return nil, fmt.Errorf("child %d is not served", idx)
+		}
+	}
+	g, kids := nodeChains(t, f)
+	src, err := readNodeSource(ctx, g, lookup(kids), f.move)
+	require.NoError(t, err)
+	require.Equal(t, [][2]int64{{21, 25}}, g.read, "the updates accepted after the held block, up to the update's")
+	require.ElementsMatch(t, f.src.before, src.before)
+	require.Equal(t, f.src.leaves, src.leaves)
+	steps, err := nodeMoveWitnesses(f.held, f.move, src, nodeShape)
+	require.NoError(t, err)
+	require.Len(t, steps, 4)
+
+	for _, tc := range []struct {
+		name string
+		edit func(g *fakeChain, kids map[uint8]*fakeChain)
+		err  string
+	}{
+		{"a child's report not its digest", func(_ *fakeChain, kids map[uint8]*fakeChain) {
+			for h := range kids[1].reports {
+				kids[1].reports[h] = subtree.Report{{Height: 4, Count: 2}}
+			}
+		}, "does not match its commitment's acceptance digest"},
+		{"a child's report pruned", func(_ *fakeChain, kids map[uint8]*fakeChain) { kids[3].reports = nil }, "report at"},
+		{"a child's commitment pruned", func(_ *fakeChain, kids map[uint8]*fakeChain) { kids[3].commitments = nil }, "child 3: commitment"},
+		{"a child's record of other fields", func(_ *fakeChain, kids map[uint8]*fakeChain) {
+			for k, rec := range kids[1].commitments {
+				rec.Fields.AnchorHeight++
+				kids[1].commitments[k] = rec
+			}
+		}, "hashes to"},
+		{"a child not served", func(_ *fakeChain, kids map[uint8]*fakeChain) { delete(kids, 3) }, "child 3 is not served"},
+		{"the previous commitment pruned", func(g *fakeChain, _ map[uint8]*fakeChain) {
+			delete(g.commitments, string(hash.EncodeElement(f.prev.Hash())))
+		}, "the commitment before its update"},
+		{"the updated commitment unknown", func(g *fakeChain, _ map[uint8]*fakeChain) {
+			delete(g.commitments, string(hash.EncodeElement(f.next.Hash())))
+		}, "its updated commitment"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, kids := nodeChains(t, f)
+			tc.edit(g, kids)
+			_, err := readNodeSource(ctx, g, lookup(kids), f.move)
+			require.ErrorContains(t, err, tc.err)
+		})
+	}
 }
