@@ -5,6 +5,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/std/rangecheck"
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/keys"
@@ -175,4 +180,51 @@ func TestCircuitsNodeStepFlags(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestCircuitsNodeStepInfo: `circuits info` compiles both node steps, around a ledger key made
+// by `circuits setup` and a stand-in leaf step key (one public input, one commitment), at the
+// node shape derived from the tree's parameters, and reports their one public input and
+// committed key. Compiles ~2.5M constraints: gated by SLUSH_RECURSIVE_TESTS=1.
+func TestCircuitsNodeStepInfo(t *testing.T) {
+	if os.Getenv("SLUSH_RECURSIVE_TESTS") != "1" {
+		t.Skip("compiles the node step circuits: set SLUSH_RECURSIVE_TESTS=1")
+	}
+	dir := t.TempDir()
+	out, err := execCLI(t, "circuits", "setup", "--random", "--no-cache", "--out", dir,
+		"--circuit", "ledger", "--account-depth", "1", "--batch-size", "1")
+	require.NoError(t, err, out)
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &committedShaped{})
+	require.NoError(t, err)
+	_, vk, err := groth16.Setup(ccs)
+	require.NoError(t, err)
+	raw, err := keys.MarshalVerifyingKey(vk)
+	require.NoError(t, err)
+	leafKey := filepath.Join(dir, "leaf-step.vk")
+	require.NoError(t, os.WriteFile(leafKey, raw, 0o644))
+
+	shape := []string{"--max-children", "2", "--tree-max-depth", "3", "--max-histogram-buckets", "64"}
+	out, err = execCLI(t, append([]string{"circuits", "info", "--circuit", "node-ledger-step", "--inner-key", filepath.Join(dir, "ledger.vk"), "--batch-size", "1"}, shape...)...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "node ledger step (Groth16, BN254; verifies one BN254 batch proof inside), batch size 1, 2 children, 5 report buckets")
+	require.Contains(t, out, "public inputs:  1 (the step statement")
+	require.Contains(t, out, "verifying key:  528 bytes\n")
+
+	out, err = execCLI(t, append([]string{"circuits", "info", "--circuit", "node-child-step", "--inner-key", leafKey}, shape...)...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "node child step (Groth16, BN254; verifies one leaf step proof inside), 2 children, 5 report buckets")
+	require.Contains(t, out, "commitments:    1\n")
+	require.Contains(t, out, "verifying key:  528 bytes\n")
+	out, err = execCLI(t, append([]string{"circuits", "prove", "--keys", dir, "--circuit", "node-child-step", "--inner-key", leafKey}, shape...)...)
+	require.ErrorContains(t, err, "no example step prover yet", out)
+}
+
+// committedShaped has a step key's shape: one public input and one commitment.
+type committedShaped struct {
+	In frontend.Variable `gnark:",public"`
+}
+
+func (c *committedShaped) Define(api frontend.API) error {
+	rangecheck.New(api).Check(c.In, 8)
+	return nil
 }
