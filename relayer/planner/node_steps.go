@@ -204,6 +204,12 @@ func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStep
 	if !o.Commitment.Vid.Equal(&vid) || o.Commitment.AnchorHeight != s.AnchorHeight {
 		return subtree.NodeChildStepWitness{}, fmt.Errorf("the commitment %X is not child %d's anchored at %d", s.Leaf, s.Index, s.AnchorHeight)
 	}
+	if s.AnchorHeight > m.old.AnchorHeight {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("child %d's commitment is anchored at %d, after the grandchild's %d", s.Index, s.AnchorHeight, m.old.AnchorHeight)
+	}
+	if held := hasIndex(m.kids, o.Index); held != (s.Kind == subtree.KindLeaf) {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("a step of kind %d for child %d, which the children root holds: %t", s.Kind, s.Index, held)
+	}
 	m.kids = withOpening(m.kids, o)
 	if err := checkOpenings(m.kids, after); err != nil {
 		return subtree.NodeChildStepWitness{}, fmt.Errorf("the grandchild's children after the step: %w", err)
@@ -292,6 +298,16 @@ func withOpening(kids []subtree.ChildOpening, o subtree.ChildOpening) []subtree.
 		}
 	}
 	return sortedOpenings(append(out, o))
+}
+
+// hasIndex tells whether kids holds a child of index idx.
+func hasIndex(kids []subtree.ChildOpening, idx uint8) bool {
+	for _, k := range kids {
+		if k.Index == idx {
+			return true
+		}
+	}
+	return false
 }
 
 // sortedOpenings is kids by index (a copy).

@@ -300,6 +300,12 @@ func TestNodeMoveRefusals(t *testing.T) {
 			f.move.msg.Steps[0].RootAfter = f.move.msg.Steps[1].RootAfter
 		}, false, "children after the step"},
 		{"a step's anchor not its commitment's", func(t *testing.T, f *nodeFixture) { f.move.msg.Steps[1].AnchorHeight = 5 }, false, "anchored at 5"},
+		{"a first step of a child the children root holds", func(t *testing.T, f *nodeFixture) { f.move.msg.Steps[0].Kind = subtree.KindLeafFirst }, false, "a step of kind 2 for child 3"},
+		{"a child anchored after the grandchild", func(t *testing.T, f *nodeFixture) {
+			late := leafOpening(t, []uint8{1, 2, 3}, 33, 8)
+			f.src.leaves[late.Commitment.Hash()] = late
+			f.move.msg.Steps[1].Leaf, f.move.msg.Steps[1].AnchorHeight = hash.EncodeElement(late.Commitment.Hash()), 8
+		}, false, "after the grandchild's 7"},
 		{"a child held before opened with another report", func(t *testing.T, f *nodeFixture) {
 			f.src.before = append([]subtree.ChildOpening(nil), f.src.before...)
 			f.src.before[1].Report = subtree.Report{{Height: 4, Count: 2}}
@@ -318,7 +324,7 @@ func TestNodeMoveRefusals(t *testing.T) {
 			reencode(f.move.msg, func(c *commitment.Commitment) {
 				c.AnchorHeight, c.AnchorCommitment, c.LedgerRoot, c.OutboxRoot, c.ReceiptRoot = 5, f.prev.AnchorCommitment, f.prev.LedgerRoot, f.prev.OutboxRoot, f.prev.ReceiptRoot
 			})
-		}, false, "invalid node report"},
+		}, false, "after the grandchild's 5"},
 		{"a shape the circuits cannot hold", func(t *testing.T, f *nodeFixture) { f.move.msg.ChildIndex = 0 }, false, "child index 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
