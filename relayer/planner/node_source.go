@@ -52,9 +52,6 @@ type chainLookup func(idx uint8) (nodeChain, error)
 // loadNodeSource reads, for the update mv of c's child g that has children, what its node steps
 // are built from (readNodeSource), from the chains this relayer serves.
 func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMove) (nodeSource, error) {
-	if mv.prev == nil {
-		return nodeSource{}, nil // nodeMoveWitnesses refuses it: no node first step
-	}
 	g, err := pl.served(c, uint8(mv.msg.ChildIndex))
 	if err != nil {
 		return nodeSource{}, err

@@ -87,42 +87,55 @@ type nodeMove struct {
 	leaves map[fr.Element]subtree.ChildOpening
 }
 
-// newNodeMove checks what the whole update must satisfy before any step: a previous commitment
-// (no node first step), the finalized children root unchanged and the anchor moved only by a
-// batch (no step kind moves them otherwise), the children root moved only by the update's
-// steps, and g's children as the previous commitment holds them.
-func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMove, error) {
+// checkNodeUpdate refuses, before anything is read, what no node step proves of a whole
+// update: no previous commitment (no node first step), the finalized children root moved or
+// the anchor moved without a batch (no step kind moves them otherwise), no batch and no step,
+// the children root moved without steps.
+func checkNodeUpdate(mv childMove) error {
 	msg := mv.msg
 	if msg.ChildIndex == 0 || msg.ChildIndex > 255 {
-		return nil, fmt.Errorf("child index %d", msg.ChildIndex)
-	}
-	if err := shape.Validate(); err != nil {
-		return nil, err
+		return fmt.Errorf("child index %d", msg.ChildIndex)
 	}
 	next, err := msg.NewCommitment.Decode()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if mv.prev == nil {
-		return nil, fmt.Errorf("%w: the first commitment of a grandchild that has children (no node first step)", errUnprovableMove)
+		return fmt.Errorf("%w: the first commitment of a grandchild that has children (no node first step)", errUnprovableMove)
 	}
 	prev := *mv.prev
 	switch {
 	case !next.FinalizedChildrenRoot.Equal(&prev.FinalizedChildrenRoot):
-		return nil, fmt.Errorf("%w: the grandchild's finalized children root moved (no step kind moves a node's finalized children)", errUnprovableMove)
+		return fmt.Errorf("%w: the grandchild's finalized children root moved (no step kind moves a node's finalized children)", errUnprovableMove)
 	case len(msg.Batches) == 0 && len(msg.Steps) == 0:
-		return nil, fmt.Errorf("%w: the update carries neither a batch nor a step", errUnprovableMove)
+		return fmt.Errorf("%w: the update carries neither a batch nor a step", errUnprovableMove)
 	case len(msg.Batches) == 0 && next.AnchorHeight != prev.AnchorHeight:
-		return nil, fmt.Errorf("%w: the anchor moved without a batch proof", errUnprovableMove)
+		return fmt.Errorf("%w: the anchor moved without a batch proof", errUnprovableMove)
 	case len(msg.Steps) == 0 && !next.ChildrenRoot.Equal(&prev.ChildrenRoot):
-		return nil, fmt.Errorf("%w: the grandchild's children root moved without steps (its own parent is not RECURSIVE)", errUnprovableMove)
+		return fmt.Errorf("%w: the grandchild's children root moved without steps (its own parent is not RECURSIVE)", errUnprovableMove)
 	}
-	if err := checkOpenings(src.before, prev.ChildrenRoot); err != nil {
+	return nil
+}
+
+// newNodeMove checks the update (checkNodeUpdate) and g's children as the previous commitment
+// holds them, and starts the steps from the previous commitment.
+func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMove, error) {
+	if err := shape.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkNodeUpdate(mv); err != nil {
+		return nil, err
+	}
+	next, err := mv.msg.NewCommitment.Decode()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOpenings(src.before, mv.prev.ChildrenRoot); err != nil {
 		return nil, fmt.Errorf("the grandchild's children at its previous commitment: %w", err)
 	}
 	return &nodeMove{
-		msg: msg, index: uint8(msg.ChildIndex), shape: shape, next: next, report: reportOf(msg.Histogram),
-		old: prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves,
+		msg: mv.msg, index: uint8(mv.msg.ChildIndex), shape: shape, next: next, report: reportOf(mv.msg.Histogram),
+		old: *mv.prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves,
 	}, nil
 }
 

@@ -19,8 +19,10 @@ import (
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/relayer/chainclient"
+	"github.com/slush-tree/slush/relayer/tree"
 	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -558,6 +560,52 @@ func TestReadNodeSource(t *testing.T) {
 			tc.edit(g, kids)
 			_, err := readNodeSource(ctx, g, lookup(kids), f.move)
 			require.ErrorContains(t, err, tc.err)
+		})
+	}
+}
+
+// TestMoveSteps: a grandchild without children moves by leaf steps, one with children by node
+// steps, which are refused before anything is read when the kinds they need have no usable key,
+// and for a first commitment.
+func TestMoveSteps(t *testing.T) {
+	ctx := context.Background()
+	pl := &Planner{}
+	c := &tree.Node{Path: []uint8{1}, LedgerParams: ledgertypes.Params{AccountDepth: 4, OutboxDepth: 4, BatchSize: 2}}
+	noKey := fmt.Errorf("%w: no key", errUnprovableMove)
+	for _, tc := range []struct {
+		name  string
+		edit  func(f *nodeFixture, plan *subtreePlan)
+		kinds []uint64
+		err   string
+	}{
+		{"a leaf's move", func(f *nodeFixture, _ *subtreePlan) {
+			f.move = childMove{height: 10, msg: update(t, 3, nil, leafCommitment(13, 5, 4), [][]fr.Element{{}})}
+		}, []uint64{subtree.KindLeafFirst}, ""},
+		{"a node's first commitment", func(f *nodeFixture, _ *subtreePlan) { f.move.prev = nil }, nil, "no node first step"},
+		{"no node ledger key", func(_ *nodeFixture, plan *subtreePlan) { plan.nodeLedger = noKey }, nil, "no key"},
+		{"no node child key", func(_ *nodeFixture, plan *subtreePlan) { plan.nodeChild = noKey }, nil, "no key"},
+		{"no node child key, none needed", func(f *nodeFixture, plan *subtreePlan) {
+			plan.nodeChild = noKey
+			f.move.msg.Steps = nil
+		}, nil, "without steps"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newNodeFixture(t)
+			plan := &subtreePlan{children: f.held, shape: nodeShape}
+			tc.edit(&f, plan)
+			steps, err := pl.moveSteps(ctx, c, plan, f.move)
+			if tc.err != "" {
+				require.ErrorContains(t, err, tc.err)
+				require.ErrorIs(t, err, errUnprovableMove)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, steps, len(tc.kinds))
+			for i, st := range steps {
+				require.Equal(t, tc.kinds[i], st.pub.Kind)
+				require.Equal(t, string(hash.EncodeElement(st.pub.Statement())), st.key)
+				require.Equal(t, st.pub.Kind >= subtree.KindNodeLedger, st.node != nil)
+			}
 		})
 	}
 }

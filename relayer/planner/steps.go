@@ -165,6 +165,9 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 	if len(mv.msg.Steps) > 0 && plan.nodeChild != nil {
 		return nil, plan.nodeChild
 	}
+	if err := checkNodeUpdate(mv); err != nil {
+		return nil, err
+	}
 	src, err := pl.loadNodeSource(ctx, c, mv)
 	if err != nil {
 		return nil, err
