@@ -167,6 +167,15 @@ func (q Queries) TreeIdentity(ctx context.Context, atHeight int64) (treetypes.Tr
 	return res.Identity, nil
 }
 
+// AcceptanceParams are the chain's x/acceptance params (max_histogram_buckets bounds its reports).
+func (q Queries) AcceptanceParams(ctx context.Context, atHeight int64) (acceptancetypes.Params, error) {
+	res, err := acceptancetypes.NewQueryClient(q.conn).Params(AtHeight(ctx, atHeight), &acceptancetypes.QueryParamsRequest{})
+	if err != nil {
+		return acceptancetypes.Params{}, err
+	}
+	return res.Params, nil
+}
+
 // ValidiumParams are the chain's x/validium params (max_batches_per_update, verification gas).
 func (q Queries) ValidiumParams(ctx context.Context, atHeight int64) (validiumtypes.Params, error) {
 	res, err := validiumtypes.NewQueryClient(q.conn).Params(AtHeight(ctx, atHeight), &validiumtypes.QueryParamsRequest{})

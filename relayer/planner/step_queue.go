@@ -2,6 +2,7 @@ package planner
 
 import (
 	"context"
+	"fmt"
 	"sync"
 
 	"github.com/slush-tree/slush/circuits/subtree"
@@ -15,14 +16,21 @@ const maxCachedSteps = 1024
 // what did not fit).
 const stepQueueSize = 256
 
-// stepJob is one leaf step to prove, keyed by its statement.
+// stepWitness is the witness of a step of any kind: subtree.LeafStepWitness (kinds 1, 2),
+// NodeLedgerStepWitness (3) or NodeChildStepWitness (4).
+type stepWitness interface {
+	// Public is what the step states.
+	Public() subtree.StepPublic
+}
+
+// stepJob is one step to prove, keyed by its statement.
 type stepJob struct {
 	key   string
-	w     subtree.LeafStepWitness
+	w     stepWitness
 	attrs []any
 }
 
-// stepQueue proves leaf steps in the background, one at a time (the relayer's heaviest proof:
+// stepQueue proves steps in the background, one at a time (the relayer's heaviest proof:
 // one such prover at a time), so that an update needing steps never holds up the relayer's
 // round: the planner takes the proofs that are ready, enqueues the others, and meanwhile updates
 // the parent with a commitment whose children moves are all proven (PROTOCOL "Who proves").
@@ -85,7 +93,7 @@ func (q *stepQueue) done(key string, proof []byte) {
 }
 
 // run proves the queued steps one after the other with prove until ctx is done.
-func (q *stepQueue) run(ctx context.Context, prove func(subtree.LeafStepWitness, ...any) ([]byte, error)) {
+func (q *stepQueue) run(ctx context.Context, prove func(stepWitness, ...any) ([]byte, error)) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -100,14 +108,28 @@ func (q *stepQueue) run(ctx context.Context, prove func(subtree.LeafStepWitness,
 	}
 }
 
-// RunStepProver proves the leaf steps the planner enqueues, in the background, until ctx is
-// done (without leaf step keys there is nothing to prove and it returns at once).
+// RunStepProver proves the steps the planner enqueues, in the background, until ctx is done
+// (without leaf step keys there is nothing to prove and it returns at once).
 func (pl *Planner) RunStepProver(ctx context.Context) {
 	if pl.prover.LeafStepVK() == nil {
 		return
 	}
-	pl.steps.run(ctx, func(w subtree.LeafStepWitness, attrs ...any) ([]byte, error) {
-		proof, _, err := pl.prover.ProveLeafStep(w, attrs...)
-		return proof, err
-	})
+	pl.steps.run(ctx, pl.proveStep)
+}
+
+// proveStep proves one step with the prover of its kind.
+func (pl *Planner) proveStep(w stepWitness, attrs ...any) ([]byte, error) {
+	var proof []byte
+	var err error
+	switch w := w.(type) {
+	case subtree.LeafStepWitness:
+		proof, _, err = pl.prover.ProveLeafStep(w, attrs...)
+	case subtree.NodeLedgerStepWitness:
+		proof, _, err = pl.prover.ProveNodeLedgerStep(w, attrs...)
+	case subtree.NodeChildStepWitness:
+		proof, _, err = pl.prover.ProveNodeChildStep(w, attrs...)
+	default:
+		err = fmt.Errorf("a step witness of type %T", w)
+	}
+	return proof, err
 }

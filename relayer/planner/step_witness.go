@@ -66,7 +66,7 @@ func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledge
 	}
 	empty := commitment.EmptyChildrenRoot()
 	if !newC.ChildrenRoot.Equal(&empty) || !newC.FinalizedChildrenRoot.Equal(&empty) {
-		return nil, fmt.Errorf("%w: the grandchild has children (node steps are not built)", errUnprovableMove)
+		return nil, fmt.Errorf("%w: the grandchild has children (its moves are node steps, not leaf steps)", errUnprovableMove)
 	}
 	old, first := newC, mv.prev == nil
 	if first { // the genesis state every child under a RECURSIVE parent starts from
@@ -77,44 +77,70 @@ func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledge
 	}
 	head, next := mv.inbox, 0
 	out := make([]subtree.LeafStepWitness, 0, len(msg.Batches))
-	for j, b := range msg.Batches {
-		if b.Transfer {
-			return nil, fmt.Errorf("%w: batch %d is proven with the transfer circuit", errUnprovableMove, j)
-		}
-		if next+int(b.InboxEntries) > len(msg.InboxEntries) {
-			return nil, fmt.Errorf("batch %d consumes entries past the update's %d", j, len(msg.InboxEntries))
-		}
-		w := subtree.LeafStepWitness{First: first && j == 0, Index: index, Old: old, New: newC, InboxOld: head}
-		for _, e := range msg.InboxEntries[next : next+int(b.InboxEntries)] {
-			h, src, err := e.Decode()
-			if err != nil {
-				return nil, err
-			}
-			if src != ledger.SourceClaim {
-				return nil, fmt.Errorf("%w: batch %d consumes a %s entry (LeafStep proves claims only)", errUnprovableMove, j, src)
-			}
-			w.Claims = append(w.Claims, h)
-			head = ledger.InboxLink(head, h, src)
-		}
-		next += int(b.InboxEntries)
-		roots, err := b.End.Decode()
-		if err != nil {
+	for j := range msg.Batches {
+		w := subtree.LeafStepWitness{First: first && j == 0, Index: index, Old: old, New: newC}
+		if next, err = batchMove(msg, j, next, head, &w); err != nil {
 			return nil, err
 		}
-		w.New.LedgerRoot, w.New.OutboxRoot, w.New.ReceiptRoot = roots[0], roots[1], roots[2]
-		if w.Proof, err = prover.DecodeProof(b.Proof); err != nil {
-			return nil, err
-		}
-		path, err := children.Prove(index)
-		if err != nil {
-			return nil, err
-		}
-		w.Siblings = path.Siblings
-		if err := children.SetChild(index, w.New.Hash()); err != nil {
+		head = claimsHead(w.InboxOld, w.Claims)
+		if err := moveLeaf(children, index, &w.Siblings, w.New.Hash()); err != nil {
 			return nil, err
 		}
 		out = append(out, w)
 		old = w.New
 	}
 	return out, nil
+}
+
+// batchMove fills w's move by batch j of msg, which consumes the update's inbox entries from
+// next on starting at inbox head head: the claims (refusing an entry that is not a claim and a
+// batch proven with the transfer circuit, which no step proves), the roots after the batch in
+// w.New, and its proof. It returns where the next batch's entries start.
+func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element, w *subtree.LeafStepWitness) (int, error) {
+	b := msg.Batches[j]
+	if b.Transfer {
+		return 0, fmt.Errorf("%w: batch %d is proven with the transfer circuit", errUnprovableMove, j)
+	}
+	if next+int(b.InboxEntries) > len(msg.InboxEntries) {
+		return 0, fmt.Errorf("batch %d consumes entries past the update's %d", j, len(msg.InboxEntries))
+	}
+	w.InboxOld, w.Claims = head, nil
+	for _, e := range msg.InboxEntries[next : next+int(b.InboxEntries)] {
+		h, src, err := e.Decode()
+		if err != nil {
+			return 0, err
+		}
+		if src != ledger.SourceClaim {
+			return 0, fmt.Errorf("%w: batch %d consumes a %s entry (steps prove claims only)", errUnprovableMove, j, src)
+		}
+		w.Claims = append(w.Claims, h)
+	}
+	roots, err := b.End.Decode()
+	if err != nil {
+		return 0, err
+	}
+	w.New.LedgerRoot, w.New.OutboxRoot, w.New.ReceiptRoot = roots[0], roots[1], roots[2]
+	if w.Proof, err = prover.DecodeProof(b.Proof); err != nil {
+		return 0, err
+	}
+	return next + int(b.InboxEntries), nil
+}
+
+// claimsHead is the inbox head after claims from head.
+func claimsHead(head fr.Element, claims []fr.Element) fr.Element {
+	for _, m := range claims {
+		head = ledger.InboxLink(head, m, ledger.SourceClaim)
+	}
+	return head
+}
+
+// moveLeaf sets siblings to the path of index in children and moves its leaf to leaf, as the
+// parent's checker moves the children root by one step.
+func moveLeaf(children *commitment.ChildrenTree, index uint8, siblings *[]fr.Element, leaf fr.Element) error {
+	path, err := children.Prove(index)
+	if err != nil {
+		return err
+	}
+	*siblings = path.Siblings
+	return children.SetChild(index, leaf)
 }

@@ -198,7 +198,7 @@ func TestStepQueue(t *testing.T) {
 	q := newStepQueue()
 	var proved []string
 	fail := true
-	prove := func(w subtree.LeafStepWitness, attrs ...any) ([]byte, error) {
+	prove := func(w stepWitness, attrs ...any) ([]byte, error) {
 		key := attrs[0].(string)
 		proved = append(proved, key)
 		if key == "bad" && fail {

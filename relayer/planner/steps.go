@@ -15,6 +15,7 @@ import (
 	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/tree"
+	slushtypes "github.com/slush-tree/slush/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -33,6 +34,10 @@ type subtreePlan struct {
 	inbox map[uint8]fr.Element
 	// moves are the child updates c accepted after held, in c's order.
 	moves []chainclient.AcceptedUpdate
+	// nodeLedger and nodeChild say why node steps of each kind cannot be proven for the parent
+	// (nil: they can); shape is the node shape they were compiled for.
+	nodeLedger, nodeChild error
+	shape                 subtree.NodeShape
 }
 
 // loadSubtreePlan reads c's children at the commitment the parent holds (checked against the
@@ -103,36 +108,75 @@ func sameRoot(root func() (fr.Element, error), held []byte) error {
 	return nil
 }
 
-// plannedStep is one leaf step of c's children moves after held: its witness, what it states,
-// and the block of c that accepted the child update it belongs to.
+// plannedStep is one step of c's children moves after held: its witness, what it states,
+// and the block of c that accepted the child update it belongs to; for a node step, the
+// grandchild's commitment after it and its report, which the step message carries.
 type plannedStep struct {
 	height int64
-	w      subtree.LeafStepWitness
+	w      stepWitness
 	pub    subtree.StepPublic
-	key    string // the statement's bytes: the proof's key in the step queue
+	key    string    // the statement's bytes: the proof's key in the step queue
+	node   *nodeStep // node kinds only
 }
 
-// planSteps makes the leaf step witnesses of every child update c accepted after held, in c's
-// order. A move no step kind proves stops the plan before it (logged: c's children cannot move
-// past it until the kind exists); stop is then its block (0 otherwise).
+// planSteps makes the step witnesses of every child update c accepted after held, in c's
+// order: leaf steps for a grandchild without children, node steps for one with children. A
+// move no step kind proves stops the plan before it (logged: c's children cannot move past it
+// until the kind exists); stop is then its block (0 otherwise).
 func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePlan) (steps []plannedStep, stop int64, err error) {
 	moves, err := pl.childMoves(ctx, c, plan)
 	if err != nil {
 		return nil, 0, err
 	}
 	for _, mv := range moves {
-		ws, err := moveWitnesses(plan.children, mv, c.LedgerParams.Ledger())
+		more, err := pl.moveSteps(ctx, c, plan, mv)
 		if err != nil {
-			pl.log.Error("a child update cannot be proven by a leaf step: the parent cannot accept it", "chain", c.Name,
+			pl.log.Error("a child update cannot be proven by a step: the parent cannot accept it", "chain", c.Name,
 				"child", mv.msg.ChildIndex, "block", mv.height, "err", err)
 			return steps, mv.height, nil
 		}
-		for _, w := range ws {
-			pub := w.Public()
-			steps = append(steps, plannedStep{height: mv.height, w: w, pub: pub, key: string(hash.EncodeElement(pub.Statement()))})
-		}
+		steps = append(steps, more...)
 	}
 	return steps, 0, nil
+}
+
+// moveSteps is planSteps for one child update: its leaf steps, or its node steps when the
+// grandchild has children (with the keys of the kinds it needs).
+func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePlan, mv childMove) ([]plannedStep, error) {
+	next, err := mv.msg.NewCommitment.Decode()
+	if err != nil {
+		return nil, err
+	}
+	var out []plannedStep
+	add := func(w stepWitness, node *nodeStep) {
+		pub := w.Public()
+		out = append(out, plannedStep{height: mv.height, w: w, pub: pub, key: string(hash.EncodeElement(pub.Statement())), node: node})
+	}
+	if !hasChildren(mv.prev, next) {
+		ws, err := moveWitnesses(plan.children, mv, c.LedgerParams.Ledger())
+		for _, w := range ws {
+			add(w, nil)
+		}
+		return out, err
+	}
+	if len(mv.msg.Batches) > 0 && plan.nodeLedger != nil {
+		return nil, plan.nodeLedger
+	}
+	if len(mv.msg.Steps) > 0 && plan.nodeChild != nil {
+		return nil, plan.nodeChild
+	}
+	if err := checkNodeUpdate(mv); err != nil {
+		return nil, err
+	}
+	src, err := pl.loadNodeSource(ctx, c, mv)
+	if err != nil {
+		return nil, err
+	}
+	ns, err := nodeMoveWitnesses(plan.children, mv, src, plan.shape)
+	for i := range ns {
+		add(ns[i].w, &ns[i])
+	}
+	return out, err
 }
 
 // readyCut is the highest block of c whose commitment the parent can accept now: every step up
@@ -183,8 +227,11 @@ func stepsInFirstBlock(steps []plannedStep) int {
 func (pl *Planner) subtreeSteps(c *tree.Node, steps []plannedStep, stop int64, max int, hc int64) int64 {
 	for i, st := range steps {
 		if _, ok := pl.steps.proof(st.key); !ok {
-			pl.steps.enqueue(stepJob{key: st.key, w: st.w, attrs: []any{"chain", c.Name, "grandchild", st.w.Index,
-				"step", i + 1, "planned", len(steps), "claims", len(st.w.Claims), "first", st.w.First, "anchor", st.w.New.AnchorHeight}})
+			attrs := []any{"chain", c.Name, "grandchild", st.pub.Index, "step", i + 1, "planned", len(steps), "step_kind", st.pub.Kind, "anchor", st.pub.AnchorHeight}
+			if w, ok := st.w.(subtree.LeafStepWitness); ok {
+				attrs = append(attrs, "claims", len(w.Claims), "first", w.First)
+			}
+			pl.steps.enqueue(stepJob{key: st.key, w: st.w, attrs: attrs})
 		}
 	}
 	return readyCut(steps, func(key string) bool { _, ok := pl.steps.proof(key); return ok }, max, stop, hc)
@@ -203,10 +250,9 @@ func (pl *Planner) stepsUpTo(ctx context.Context, c *tree.Node, plan *subtreePla
 		}
 		proof, ok := pl.steps.proof(st.key)
 		if !ok {
-			return nil, nil, fmt.Errorf("%s: the step of child %d accepted at %d is not proven", c.Name, st.w.Index, st.height)
+			return nil, nil, fmt.Errorf("%s: the step of child %d accepted at %d is not proven", c.Name, st.pub.Index, st.height)
 		}
-		out = append(out, validiumtypes.SubtreeStep{Kind: uint32(st.pub.Kind), Index: uint32(st.w.Index), RootAfter: hash.EncodeElement(st.pub.RootAfter),
-			Leaf: hash.EncodeElement(st.pub.Leaf), AnchorHeight: st.pub.AnchorHeight, Proof: proof})
+		out = append(out, stepMessage(st, proof))
 		after := st.pub.RootAfter
 		root = func() (fr.Element, error) { return after, nil }
 	}
@@ -218,6 +264,18 @@ func (pl *Planner) stepsUpTo(ctx context.Context, c *tree.Node, plan *subtreePla
 		return nil, nil, err
 	}
 	return out, finalized, nil
+}
+
+// stepMessage is the step as the parent's update carries it: for the node kinds with the
+// grandchild's new commitment and report, which the parent reads its report from.
+func stepMessage(st plannedStep, proof []byte) validiumtypes.SubtreeStep {
+	m := validiumtypes.SubtreeStep{Kind: uint32(st.pub.Kind), Index: uint32(st.pub.Index), RootAfter: hash.EncodeElement(st.pub.RootAfter),
+		Leaf: hash.EncodeElement(st.pub.Leaf), AnchorHeight: st.pub.AnchorHeight, Proof: proof}
+	if st.node != nil {
+		fields := slushtypes.NewCommitmentFields(st.node.new)
+		m.Commitment, m.Report = &fields, histogramProto(st.node.report)
+	}
+	return m
 }
 
 // childMoves attaches to each child update c accepted after held what c held for that
@@ -401,5 +459,11 @@ func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params vali
 	if !bytes.Equal(params.LeafStepKey, pl.prover.LeafStepVK()) {
 		return nil, fmt.Errorf("%s's leaf_step_key is not keys_dir/leaf-step.vk: this relayer's steps would be refused", c.Parent.Name)
 	}
-	return pl.loadSubtreePlan(ctx, c, child, hc)
+	plan, err := pl.loadSubtreePlan(ctx, c, child, hc)
+	if err != nil {
+		return nil, err
+	}
+	plan.nodeLedger, plan.nodeChild = nodeKeys(params, pl.prover.NodeLedgerStepVK(), pl.prover.NodeChildStepVK())
+	plan.shape = pl.prover.NodeStepShape()
+	return plan, nil
 }

@@ -93,17 +93,25 @@ func (p *Prover) ProveLeafStep(w subtree.LeafStepWitness, attrs ...any) ([]byte,
 	}
 	start := time.Now()
 	proof, pub, err := p.leafStep.step.Prove(w)
+	return p.checkStep("leaf-step", p.leafStep.vk, start, proof, pub, err, attrs)
+}
+
+// checkStep verifies a step proof of a kind natively, logs it with its time and the process's
+// peak memory and records both in the metrics; a failed proof is logged and returned as an
+// error.
+func (p *Prover) checkStep(kind string, vk groth16.VerifyingKey, start time.Time, proof []byte, pub subtree.StepPublic, err error, attrs []any,
+) ([]byte, subtree.StepPublic, error) {
 	if err == nil {
-		err = prover.VerifyProof(p.leafStep.vk, proof, []fr.Element{pub.Statement()})
+		err = prover.VerifyProof(vk, proof, []fr.Element{pub.Statement()})
 	}
 	d, peak := time.Since(start), peakRSS()
 	if err != nil {
-		p.log.Warn("proof failed", append([]any{"kind", "leaf-step", "seconds", d.Seconds(), "err", err}, attrs...)...)
+		p.log.Warn("proof failed", append([]any{"kind", kind, "seconds", d.Seconds(), "err", err}, attrs...)...)
 		return nil, subtree.StepPublic{}, err
 	}
-	p.metrics.ObserveProof("leaf-step", d)
-	p.metrics.ObservePeakRSS("leaf-step", peak)
-	p.log.Info("proof", append([]any{"kind", "leaf-step", "seconds", fmt.Sprintf("%.2f", d.Seconds()), "peak_rss_mib", peak >> 20}, attrs...)...)
+	p.metrics.ObserveProof(kind, d)
+	p.metrics.ObservePeakRSS(kind, peak)
+	p.log.Info("proof", append([]any{"kind", kind, "seconds", fmt.Sprintf("%.2f", d.Seconds()), "peak_rss_mib", peak >> 20}, attrs...)...)
 	return proof, pub, nil
 }
 

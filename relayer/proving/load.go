@@ -33,7 +33,8 @@ const transferKeys = "ledger-transfer"
 // (keys.CompiledCache), so that a restart reads them back instead of compiling them again.
 const CompiledDir = "compiled"
 
-// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk and leaf-step.pk/.vk when present) and
+// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk, leaf-step.pk/.vk, node-ledger-step.pk/.vk
+// and node-child-step.pk/.vk when present) and
 // inclusion.pk/.vk/.depth from dir and compiles the circuits, or reads them back from
 // dir/compiled when this build of the relayer compiled them before (keys.CompiledCache; each
 // is checked against its circuit digest and then against its proving key's shape).
@@ -48,6 +49,9 @@ func Load(ctx context.Context, dir string, t *tree.Tree, log *slog.Logger, m *me
 	}
 	if shape != nil {
 		if err := p.loadLedger(dir, *shape); err != nil {
+			return nil, err
+		}
+		if err := p.loadNodeSteps(ctx, dir, t, *shape); err != nil {
 			return nil, err
 		}
 	}

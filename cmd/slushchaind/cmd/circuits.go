@@ -25,8 +25,10 @@ import (
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
 	slushtypes "github.com/slush-tree/slush/types"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
 	ledgercli "github.com/slush-tree/slush/x/ledger/client/cli"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
 )
 
 const (
@@ -50,6 +52,15 @@ const (
 	// leafStepName is the subtree step that moves a parent's children root by one batch of a
 	// leaf child, verifying the batch proof inside the circuit (issue 16, circuits/subtree).
 	leafStepName = "leaf-step"
+	// nodeLedgerStepName is the subtree step (kind 3) that moves a parent's children root by one
+	// batch of a child that has children, proving the child's report from its children's.
+	nodeLedgerStepName = "node-ledger-step"
+	// nodeChildStepName is the subtree step (kind 4) that moves a parent's children root by one
+	// leaf step of a grandchild, verified inside the circuit under the leaf step key.
+	nodeChildStepName = "node-child-step"
+	flagMaxChildren   = "max-children"
+	flagTreeMaxDepth  = "tree-max-depth"
+	flagMaxHistogram  = "max-histogram-buckets"
 )
 
 // circuitsCommand groups the offline circuit tools: sizes, development keys, proving, verifying.
@@ -64,17 +75,21 @@ func circuitsCommand() *cobra.Command {
 
 // circuitSpec is the circuit a command works on, read from the shared flags.
 type circuitSpec struct {
-	name     string             // inclusionName, ledgerName, transferName or leafStepName
+	name     string             // inclusionName, ledgerName, transferName or a step's name
 	maxDepth int                // inclusion: deepest source validium
-	ledger   ledger.Params      // ledger: the batch circuit's shape; leaf-step: the inner batch's
-	inner    recursion.FixedKey // leaf-step: the ledger key whose batch proofs the step verifies
+	ledger   ledger.Params      // ledger: the batch circuit's shape; leaf-step, node-ledger-step: the inner batch's
+	inner    recursion.FixedKey // steps: the ledger key (leaf-step, node-ledger-step) or the leaf step key (node-child-step)
+	node     subtree.NodeShape  // node steps: the most children and report buckets of a node
 }
 
 // addCircuitFlags declares the flags that select a circuit and its shape.
 func addCircuitFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagCircuit, inclusionName,
-		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing) or leaf-step (a children-root move proven by a leaf child's batch proof; info and setup only)")
-	cmd.Flags().String(flagInnerKey, "", "leaf-step: the ledger verifying key (ledger.vk or ledger-transfer.vk) whose batch proofs the step verifies")
+		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), node-ledger-step or node-child-step (the moves of a child that has children: by its own batch proof, or by a leaf step of its child; steps: info and setup only)")
+	cmd.Flags().String(flagInnerKey, "", "leaf-step, node-ledger-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk)")
+	cmd.Flags().Uint32(flagMaxChildren, treetypes.DefaultMaxChildren, "node steps: the tree identity's max_children (every chain's)")
+	cmd.Flags().Uint32(flagTreeMaxDepth, slushtypes.MaxDepth, "node steps: the tree identity's max_depth (a report has at most max_depth+2 buckets)")
+	cmd.Flags().Uint32(flagMaxHistogram, acceptancetypes.DefaultMaxHistogramBuckets, "node steps: x/acceptance max_histogram_buckets (caps a report's buckets)")
 	cmd.Flags().Int(flagMaxDepth, 8, "inclusion: deepest source validium the circuit accepts")
 	ledgercli.AddParamsFlags(cmd, "ledger: ")
 }
@@ -102,9 +117,67 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 		return circuitSpec{name: name, ledger: shape}, nil
 	case leafStepName:
 		return readLeafStepSpec(cmd)
+	case nodeLedgerStepName, nodeChildStepName:
+		return readNodeStepSpec(cmd, name)
 	default:
-		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s or %s", flagCircuit, name, inclusionName, ledgerName, transferName, leafStepName)
+		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s or %s", flagCircuit, name,
+			inclusionName, ledgerName, transferName, leafStepName, nodeLedgerStepName, nodeChildStepName)
 	}
+}
+
+// readNodeStepSpec reads a node step's inner key (the ledger key for node-ledger-step, the leaf
+// step key for node-child-step, each checked before gnark reads it), the ledger shape flags and
+// the node shape.
+func readNodeStepSpec(cmd *cobra.Command, name string) (circuitSpec, error) {
+	node, err := readNodeShape(cmd)
+	if err != nil {
+		return circuitSpec{}, err
+	}
+	if name == nodeLedgerStepName {
+		spec, err := readLeafStepSpec(cmd)
+		spec.name, spec.node = name, node
+		return spec, err
+	}
+	path, _ := cmd.Flags().GetString(flagInnerKey)
+	if path == "" {
+		return circuitSpec{}, fmt.Errorf("--%s: a node child step embeds the tree's leaf step verifying key (e.g. keys/leaf-step.vk)", flagInnerKey)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return circuitSpec{}, err
+	}
+	vk, err := keys.CheckCommittedVerifyingKey(raw, 1)
+	if err != nil {
+		return circuitSpec{}, fmt.Errorf("--%s %s: %w", flagInnerKey, path, err)
+	}
+	inner, err := recursion.NewFixedKey(vk)
+	if err != nil {
+		return circuitSpec{}, err
+	}
+	return circuitSpec{name: name, inner: inner, node: node}, nil
+}
+
+// readNodeShape derives a node step's shape from the tree's parameters as the chains do: the
+// tree identity's max_children, and x/acceptance's report bound min(max_histogram_buckets,
+// max_depth + 2) (TreeShape.MaxReportBuckets).
+func readNodeShape(cmd *cobra.Command) (subtree.NodeShape, error) {
+	children, _ := cmd.Flags().GetUint32(flagMaxChildren)
+	depth, _ := cmd.Flags().GetUint32(flagTreeMaxDepth)
+	buckets, _ := cmd.Flags().GetUint32(flagMaxHistogram)
+	if depth < 1 || depth > slushtypes.MaxDepth {
+		return subtree.NodeShape{}, fmt.Errorf("--%s %d: must be 1..%d", flagTreeMaxDepth, depth, slushtypes.MaxDepth)
+	}
+	if buckets < acceptancetypes.MinReportBuckets {
+		return subtree.NodeShape{}, fmt.Errorf("--%s %d: x/acceptance needs at least %d", flagMaxHistogram, buckets, acceptancetypes.MinReportBuckets)
+	}
+	shape := subtree.NodeShape{
+		MaxChildren: int(children),
+		MaxBuckets:  acceptancetypes.TreeShape{MaxDepth: depth}.MaxReportBuckets(buckets),
+	}
+	if err := shape.Validate(); err != nil {
+		return subtree.NodeShape{}, fmt.Errorf("--%s %d, --%s %d, --%s %d: %w", flagMaxChildren, children, flagTreeMaxDepth, depth, flagMaxHistogram, buckets, err)
+	}
+	return shape, nil
 }
 
 // readLeafStepSpec reads the inner ledger key (checked as a one-input BN254 key before gnark
@@ -136,9 +209,14 @@ func readLeafStepSpec(cmd *cobra.Command) (circuitSpec, error) {
 // isLedger tells whether the circuit is a ledger batch circuit (with or without claim sections).
 func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == transferName }
 
+// isStep tells whether the circuit is a subtree step (leaf or node).
+func (s circuitSpec) isStep() bool {
+	return s.name == leafStepName || s.name == nodeLedgerStepName || s.name == nodeChildStepName
+}
+
 // publicInputs is the number of public inputs of the circuit's verifying key.
 func (s circuitSpec) publicInputs() int {
-	if s.isLedger() || s.name == leafStepName {
+	if s.isLedger() || s.isStep() {
 		return 1 // one hashed statement (ledger.ProofPublicInputs, subtree.StepPublic)
 	}
 	return bridgetypes.InclusionPublicInputs
@@ -149,8 +227,13 @@ func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
 	if s.isLedger() {
 		return ledger.Compile(s.ledger)
 	}
-	if s.name == leafStepName {
+	switch s.name {
+	case leafStepName:
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewLeafStep(s.inner, s.ledger))
+	case nodeLedgerStepName:
+		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerStep(s.inner, s.ledger, s.node))
+	case nodeChildStepName:
+		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeChildStep(s.inner, s.node))
 	}
 	return prover.CompileInclusion(s.maxDepth)
 }
@@ -160,8 +243,15 @@ func (s circuitSpec) describe() string {
 		return fmt.Sprintf("ledger batch (Groth16, BN254), account depth %d, outbox depth %d, batch size %d, %d claim sections of depth %d",
 			s.ledger.AccountDepth, s.ledger.OutboxDepth, s.ledger.BatchSize, s.ledger.ClaimSlots, s.ledger.InclusionDepth)
 	}
-	if s.name == leafStepName {
+	switch s.name {
+	case leafStepName:
 		return fmt.Sprintf("leaf step (Groth16, BN254; verifies one BN254 batch proof inside), batch size %d", s.ledger.BatchSize)
+	case nodeLedgerStepName:
+		return fmt.Sprintf("node ledger step (Groth16, BN254; verifies one BN254 batch proof inside), batch size %d, %d children, %d report buckets",
+			s.ledger.BatchSize, s.node.MaxChildren, s.node.MaxBuckets)
+	case nodeChildStepName:
+		return fmt.Sprintf("node child step (Groth16, BN254; verifies one leaf step proof inside), %d children, %d report buckets",
+			s.node.MaxChildren, s.node.MaxBuckets)
 	}
 	return fmt.Sprintf("inclusion (Groth16, BN254), max depth %d", s.maxDepth)
 }
@@ -170,7 +260,7 @@ func (s circuitSpec) publicInputNames() string {
 	if s.isLedger() {
 		return "the batch statement: the hash of vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
 	}
-	if s.name == leafStepName {
+	if s.isStep() {
 		return "the step statement: the hash of kind, child vid, child index, children root before/after, anchor height, anchor commitment, new commitment hash"
 	}
 	return "root commitment, root height, leaf hash, destination vid, kind"
@@ -216,7 +306,11 @@ func circuitsSetupCmd() *cobra.Command {
 ledger-transfer: the ledger circuit without claim sections, which proves batches that claim
 nothing about 1.6x faster at the production shape, or leaf-step: the subtree step that verifies
 a leaf child's batch proof, made under --inner-key, inside the circuit; about 1M constraints at
-batch 16, minutes of setup and GiBs of memory, not yet required by any chain).
+batch 16, minutes of setup and GiBs of memory; node-ledger-step: the same for a child that has
+children, under the ledger key, proving the child's report from its children's; node-child-step:
+a child's children root moved by one leaf step, under the leaf step key, about 1.45M
+constraints; the node steps' shape is the tree's: --max-children, and the report bound
+min(--max-histogram-buckets, --tree-max-depth + 2) of x/acceptance).
 
 Keys come from the development key cache when it holds them for this exact circuit (by the
 digest of its compiled constraint system, outside the work tree: --cache-dir); otherwise the
@@ -235,7 +329,9 @@ set-ledger-params); the outbox depth is fixed at 20.`,
 		Example: `slushchaind circuits setup --circuit inclusion --max-depth 2 --out keys
 slushchaind circuits setup --circuit ledger --account-depth 8 --batch-size 4 --random --out keys
 slushchaind circuits setup --circuit ledger-transfer --account-depth 8 --batch-size 4 --random --out keys
-slushchaind circuits setup --circuit leaf-step --inner-key keys/ledger.vk --batch-size 4 --random --out keys`,
+slushchaind circuits setup --circuit leaf-step --inner-key keys/ledger.vk --batch-size 4 --random --out keys
+slushchaind circuits setup --circuit node-ledger-step --inner-key keys/ledger.vk --batch-size 4 --max-children 3 --random --out keys
+slushchaind circuits setup --circuit node-child-step --inner-key keys/leaf-step.vk --max-children 3 --random --out keys`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec, err := readCircuitSpec(cmd)
@@ -306,8 +402,8 @@ transfer from that key to another; the rest of the batch is padding.`,
 			if err != nil {
 				return err
 			}
-			if spec.name == leafStepName {
-				return fmt.Errorf("--%s %s: no example step prover yet (issue 16: a step needs a child's batch proof and its parent's children path; docs/PROTOCOL.md \"Validity all the way up\")", flagCircuit, leafStepName)
+			if spec.isStep() {
+				return fmt.Errorf("--%s %s: no example step prover yet (issue 16: a step needs a child's batch proof and its parent's children path; docs/PROTOCOL.md \"Validity all the way up\")", flagCircuit, spec.name)
 			}
 			dir, _ := cmd.Flags().GetString(flagKeysDir)
 			out, _ := cmd.Flags().GetString(flagOut)

@@ -5,6 +5,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/std/rangecheck"
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/keys"
@@ -97,7 +102,7 @@ func TestCircuitsFlags(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger, ledger-transfer or leaf-step`},
+		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger, ledger-transfer, leaf-step, node-ledger-step or node-child-step`},
 		{"ledger outbox depth", []string{"circuits", "setup", "--circuit", "ledger", "--outbox-depth", "10", "--out", t.TempDir()}, "outbox depth 10"},
 		{"ledger batch zero", []string{"circuits", "info", "--circuit", "ledger", "--batch-size", "0"}, "batch size 0"},
 		{"inclusion depth zero", []string{"circuits", "info", "--max-depth", "0"}, "must be 1..16"},
@@ -141,4 +146,85 @@ func TestCircuitsLeafStepInfo(t *testing.T) {
 	require.ErrorContains(t, err, "invalid verifying key", out)
 	out, err = execCLI(t, append([]string{"circuits", "prove", "--keys", dir}, step...)...)
 	require.ErrorContains(t, err, "no example step prover yet", out)
+}
+
+// TestCircuitsNodeStepFlags: the node steps' shape is derived from the tree's parameters and
+// refused outside what the circuits hold, and each step's inner key is required and checked
+// (a ledger-sized key is not a leaf step key) before any compile or setup.
+func TestCircuitsNodeStepFlags(t *testing.T) {
+	dir := t.TempDir()
+	plain, committed := filepath.Join(dir, "plain.vk"), filepath.Join(dir, "committed.vk")
+	require.NoError(t, os.WriteFile(plain, make([]byte, keys.VerifyingKeySize(1)), 0o644))
+	require.NoError(t, os.WriteFile(committed, make([]byte, keys.CommittedVerifyingKeySize(1)), 0o644))
+	for _, tc := range []struct {
+		name string
+		args []string
+		err  string
+	}{
+		{"ledger step without inner key", []string{"--circuit", "node-ledger-step"}, "--inner-key: a leaf step embeds the tree's ledger verifying key"},
+		{"child step without inner key", []string{"--circuit", "node-child-step"}, "--inner-key: a node child step embeds the tree's leaf step verifying key"},
+		{"max children 0", []string{"--circuit", "node-child-step", "--max-children", "0", "--inner-key", committed}, "max children 0 not in 1..255"},
+		{"max children 256", []string{"--circuit", "node-ledger-step", "--max-children", "256", "--inner-key", plain}, "max children 256 not in 1..255"},
+		{"tree depth 0", []string{"--circuit", "node-child-step", "--tree-max-depth", "0", "--inner-key", committed}, "--tree-max-depth 0: must be 1..16"},
+		{"tree depth 17", []string{"--circuit", "node-ledger-step", "--tree-max-depth", "17", "--inner-key", plain}, "--tree-max-depth 17: must be 1..16"},
+		{"one histogram bucket", []string{"--circuit", "node-child-step", "--max-histogram-buckets", "1", "--inner-key", committed}, "needs at least 2"},
+		{"child step over a ledger-sized key", []string{"--circuit", "node-child-step", "--inner-key", plain}, "invalid verifying key"},
+		{"child step over a broken leaf step key", []string{"--circuit", "node-child-step", "--inner-key", committed}, "invalid verifying key"},
+		{"ledger step over a leaf-step-sized key", []string{"--circuit", "node-ledger-step", "--inner-key", committed}, "invalid verifying key"},
+		{"missing inner key file", []string{"--circuit", "node-ledger-step", "--inner-key", filepath.Join(dir, "none.vk")}, "no such file"},
+	} {
+		for _, cmd := range [][]string{{"circuits", "info"}, {"circuits", "setup", "--out", t.TempDir()}} {
+			t.Run(tc.name+" "+cmd[1], func(t *testing.T) {
+				out, err := execCLI(t, append(cmd, tc.args...)...)
+				require.ErrorContains(t, err, tc.err, out)
+			})
+		}
+	}
+}
+
+// TestCircuitsNodeStepInfo: `circuits info` compiles both node steps, around a ledger key made
+// by `circuits setup` and a stand-in leaf step key (one public input, one commitment), at the
+// node shape derived from the tree's parameters, and reports their one public input and
+// committed key. Compiles ~2.5M constraints: gated by SLUSH_RECURSIVE_TESTS=1.
+func TestCircuitsNodeStepInfo(t *testing.T) {
+	if os.Getenv("SLUSH_RECURSIVE_TESTS") != "1" {
+		t.Skip("compiles the node step circuits: set SLUSH_RECURSIVE_TESTS=1")
+	}
+	dir := t.TempDir()
+	out, err := execCLI(t, "circuits", "setup", "--random", "--no-cache", "--out", dir,
+		"--circuit", "ledger", "--account-depth", "1", "--batch-size", "1")
+	require.NoError(t, err, out)
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &committedShaped{})
+	require.NoError(t, err)
+	_, vk, err := groth16.Setup(ccs)
+	require.NoError(t, err)
+	raw, err := keys.MarshalVerifyingKey(vk)
+	require.NoError(t, err)
+	leafKey := filepath.Join(dir, "leaf-step.vk")
+	require.NoError(t, os.WriteFile(leafKey, raw, 0o644))
+
+	shape := []string{"--max-children", "2", "--tree-max-depth", "3", "--max-histogram-buckets", "64"}
+	out, err = execCLI(t, append([]string{"circuits", "info", "--circuit", "node-ledger-step", "--inner-key", filepath.Join(dir, "ledger.vk"), "--batch-size", "1"}, shape...)...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "node ledger step (Groth16, BN254; verifies one BN254 batch proof inside), batch size 1, 2 children, 5 report buckets")
+	require.Contains(t, out, "public inputs:  1 (the step statement")
+	require.Contains(t, out, "verifying key:  528 bytes\n")
+
+	out, err = execCLI(t, append([]string{"circuits", "info", "--circuit", "node-child-step", "--inner-key", leafKey}, shape...)...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "node child step (Groth16, BN254; verifies one leaf step proof inside), 2 children, 5 report buckets")
+	require.Contains(t, out, "commitments:    1\n")
+	require.Contains(t, out, "verifying key:  528 bytes\n")
+	out, err = execCLI(t, append([]string{"circuits", "prove", "--keys", dir, "--circuit", "node-child-step", "--inner-key", leafKey}, shape...)...)
+	require.ErrorContains(t, err, "no example step prover yet", out)
+}
+
+// committedShaped has a step key's shape: one public input and one commitment.
+type committedShaped struct {
+	In frontend.Variable `gnark:",public"`
+}
+
+func (c *committedShaped) Define(api frontend.API) error {
+	rangecheck.New(api).Check(c.In, 8)
+	return nil
 }

@@ -28,9 +28,12 @@ all the way up"). It needs the leaf step's verifying key, from 'slushchaind circ
 commitment). ATTESTED, the default, believes children about their children: it proves less than
 the protocol requires and the chain logs so. The relayer proves the leaf steps when its keys_dir
 holds leaf-step.pk/.vk (scripts/localnet.sh up --recursive); under a RECURSIVE parent a chain
-whose children have children still cannot update (node steps are not built).`,
-		Example: "slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk",
-		Args:    cobra.RangeArgs(1, 2),
+whose children have children needs the node step keys too: --node-ledger-key (from 'circuits
+setup --circuit node-ledger-step --inner-key <ledger.vk>') and --node-child-key (from 'circuits
+setup --circuit node-child-step --inner-key <leaf-step.vk>'), each checked as the leaf step key.`,
+		Example: `slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk
+slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --node-ledger-key keys/node-ledger-step.vk --node-child-key keys/node-child-step.vk`,
+		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mode, ok := map[string]types.SubtreeProofs{
 				"attested": types.SubtreeProofs_SUBTREE_PROOFS_ATTESTED, "recursive": types.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE,
@@ -41,22 +44,66 @@ whose children have children still cannot update (node steps are not built).`,
 			var vk []byte
 			if len(args) == 2 {
 				var err error
-				if vk, err = os.ReadFile(args[1]); err != nil {
+				if vk, err = readStepKey(args[1]); err != nil {
 					return err
 				}
-				if _, err := keys.CheckCommittedVerifyingKey(vk, types.StepPublicInputs); err != nil {
-					return fmt.Errorf("%s: %w", args[1], err)
-				}
+			}
+			nodeLedger, err := readStepKeyFlag(cmd, flagNodeLedgerKey)
+			if err != nil {
+				return err
+			}
+			nodeChild, err := readStepKeyFlag(cmd, flagNodeChildKey)
+			if err != nil {
+				return err
 			}
 			return genesisfile.Edit(cmd, types.ModuleName, func(gs *types.GenesisState) error {
 				gs.Params.SubtreeProofs = mode
-				if vk != nil {
-					gs.Params.LeafStepKey = vk
+				for _, k := range []struct {
+					raw []byte
+					dst *[]byte
+				}{{vk, &gs.Params.LeafStepKey}, {nodeLedger, &gs.Params.NodeLedgerStepKey}, {nodeChild, &gs.Params.NodeChildStepKey}} {
+					if k.raw != nil {
+						*k.dst = k.raw
+					}
 				}
 				return gs.Params.Validate()
 			})
 		},
 	}
 	cmd.Flags().String(flags.FlagHome, defaultNodeHome, "The application home directory")
+	cmd.Flags().String(flagNodeLedgerKey, "", "node_ledger_step_key: the node ledger step's verifying key (step kind 3)")
+	cmd.Flags().String(flagNodeChildKey, "", "node_child_step_key: the node child step's verifying key (step kind 4)")
 	return cmd
+}
+
+// Flags of set-subtree-proofs that set the node step keys.
+const (
+	flagNodeLedgerKey = "node-ledger-key"
+	flagNodeChildKey  = "node-child-key"
+)
+
+// readStepKey reads a step circuit's verifying key, checked strictly (one public input, one
+// commitment).
+func readStepKey(path string) ([]byte, error) {
+	vk, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := keys.CheckCommittedVerifyingKey(vk, types.StepPublicInputs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return vk, nil
+}
+
+// readStepKeyFlag is readStepKey of the file a flag names (nil when the flag is not set).
+func readStepKeyFlag(cmd *cobra.Command, flag string) ([]byte, error) {
+	path, _ := cmd.Flags().GetString(flag)
+	if path == "" {
+		return nil, nil
+	}
+	vk, err := readStepKey(path)
+	if err != nil {
+		return nil, fmt.Errorf("--%s %w", flag, err)
+	}
+	return vk, nil
 }

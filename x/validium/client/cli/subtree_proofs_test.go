@@ -70,6 +70,10 @@ func TestSetSubtreeProofs(t *testing.T) {
 		{"recursive without a key", []string{"recursive"}, "needs leaf_step_key"},
 		{"a key without the commitment", []string{"recursive", plainKey}, "invalid verifying key"},
 		{"a missing key file", []string{"recursive", filepath.Join(t.TempDir(), "none.vk")}, "no such file"},
+		{"a node ledger key without the commitment", []string{"recursive", stepKey, "--node-ledger-key", plainKey}, "--node-ledger-key " + plainKey + ": keys: invalid verifying key"},
+		{"a node child key without the commitment", []string{"recursive", stepKey, "--node-child-key", plainKey}, "--node-child-key " + plainKey + ": keys: invalid verifying key"},
+		{"a missing node child key file", []string{"recursive", stepKey, "--node-child-key", filepath.Join(t.TempDir(), "none.vk")}, "no such file"},
+		{"a node key next to a bad leaf key", []string{"recursive", plainKey, "--node-ledger-key", stepKey}, "invalid verifying key"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, err := clitest.Run(t, home, cli.SetSubtreeProofsCmd(home), append(tc.args, "--home", home)...)
@@ -89,4 +93,22 @@ func TestSetSubtreeProofs(t *testing.T) {
 	p = params()
 	require.Equal(t, types.SubtreeProofs_SUBTREE_PROOFS_ATTESTED, p.SubtreeProofs)
 	require.Equal(t, stepRaw, p.LeafStepKey, "the key stays for a later switch")
+	require.Empty(t, p.NodeLedgerStepKey)
+	require.Empty(t, p.NodeChildStepKey)
+
+	ledgerKey, ledgerRaw := keyFile(t, true)
+	childKey, childRaw := keyFile(t, true)
+	out, err = clitest.Run(t, home, cli.SetSubtreeProofsCmd(home), "recursive", "--node-ledger-key", ledgerKey, "--node-child-key", childKey, "--home", home)
+	require.NoError(t, err, out)
+	p = params()
+	require.Equal(t, types.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE, p.SubtreeProofs)
+	require.Equal(t, stepRaw, p.LeafStepKey, "the leaf step key stays")
+	require.Equal(t, ledgerRaw, p.NodeLedgerStepKey)
+	require.Equal(t, childRaw, p.NodeChildStepKey)
+
+	out, err = clitest.Run(t, home, cli.SetSubtreeProofsCmd(home), "recursive", stepKey, "--node-child-key", stepKey, "--home", home)
+	require.NoError(t, err, out)
+	p = params()
+	require.Equal(t, ledgerRaw, p.NodeLedgerStepKey, "a key not given stays")
+	require.Equal(t, stepRaw, p.NodeChildStepKey)
 }

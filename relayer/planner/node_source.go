@@ -1,0 +1,185 @@
+package planner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/subtree"
+	"github.com/slush-tree/slush/relayer/chainclient"
+	"github.com/slush-tree/slush/relayer/tree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	treetypes "github.com/slush-tree/slush/x/tree/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// nodeKeys says whether a relayer whose keys_dir holds the node step verifying keys ledgerVK
+// and childVK (nil: absent) can prove node steps for a parent with params: nil for each kind
+// whose key is exactly the parent's, else why not (wrapping errUnprovableMove: a grandchild's
+// update that needs that kind stops the plan before it).
+func nodeKeys(params validiumtypes.Params, ledgerVK, childVK []byte) (ledgerKey, childKey error) {
+	check := func(param string, want, have []byte, file string) error {
+		switch {
+		case have == nil:
+			return fmt.Errorf("%w: keys_dir has no %s.pk/.vk", errUnprovableMove, file)
+		case len(want) == 0:
+			return fmt.Errorf("%w: the parent has no %s: it refuses these steps", errUnprovableMove, param)
+		case !bytes.Equal(want, have):
+			return fmt.Errorf("%w: the parent's %s is not keys_dir/%s.vk: its steps would be refused", errUnprovableMove, param, file)
+		}
+		return nil
+	}
+	return check("node_ledger_step_key", params.NodeLedgerStepKey, ledgerVK, "node-ledger-step"),
+		check("node_child_step_key", params.NodeChildStepKey, childVK, "node-child-step")
+}
+
+// nodeChain is what the node steps read of a chain: its commitments by hash, its children
+// records, the child updates it accepted (its transaction index) and the reports it made.
+type nodeChain interface {
+	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
+	Children(ctx context.Context, atHeight int64) ([]validiumtypes.Child, error)
+	AcceptedUpdates(ctx context.Context, from, to int64) ([]chainclient.AcceptedUpdate, error)
+	SubtreeReport(ctx context.Context, anchorHeight uint64, atHeight int64) (acceptancetypes.SubtreeReport, error)
+}
+
+// chainLookup is a served chain by its child index under a chain (an error if not served).
+type chainLookup func(idx uint8) (nodeChain, error)
+
+// loadNodeSource reads, for the update mv of c's child g that has children, what its node steps
+// are built from (readNodeSource), from the chains this relayer serves.
+func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMove) (nodeSource, error) {
+	g, err := pl.served(c, uint8(mv.msg.ChildIndex))
+	if err != nil {
+		return nodeSource{}, err
+	}
+	children := func(idx uint8) (nodeChain, error) { return pl.served(g, idx) }
+	src, err := readNodeSource(ctx, g, children, mv)
+	if err != nil {
+		return nodeSource{}, fmt.Errorf("%s: %w", g.Name, err)
+	}
+	return src, nil
+}
+
+// readNodeSource reads g's children at its previous commitment (from g's records at that
+// commitment's block, each opened on its own chain with the report it made) and the commitments
+// the update's steps move them to (the updates g accepted after that block up to the update's
+// commitment's, from g's transaction index, with their histograms; a leaf's intermediate
+// commitments with its one-bucket report).
+func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv childMove) (nodeSource, error) {
+	prev, err := g.CommitmentByHash(ctx, hash.EncodeElement(mv.prev.Hash()), 0)
+	if err != nil {
+		return nodeSource{}, fmt.Errorf("the commitment before its update: %w", err)
+	}
+	next, err := mv.msg.NewCommitment.Decode()
+	if err != nil {
+		return nodeSource{}, err
+	}
+	rec, err := g.CommitmentByHash(ctx, hash.EncodeElement(next.Hash()), 0)
+	if err != nil {
+		return nodeSource{}, fmt.Errorf("its updated commitment: %w", err)
+	}
+	src := nodeSource{leaves: map[fr.Element]subtree.ChildOpening{}}
+	updates, err := g.AcceptedUpdates(ctx, prev.Height+1, rec.Height)
+	if err != nil {
+		return nodeSource{}, err
+	}
+	for _, u := range updates {
+		if err := addLeaves(src.leaves, u.Msg); err != nil {
+			return nodeSource{}, fmt.Errorf("the child update it accepted at %d: %w", u.Height, err)
+		}
+	}
+	if src.before, err = childOpenings(ctx, g, children, prev.Height); err != nil {
+		return nodeSource{}, err
+	}
+	return src, nil
+}
+
+// served is c's child idx as this relayer serves it.
+func (pl *Planner) served(c *tree.Node, idx uint8) (*tree.Node, error) {
+	g := pl.tree.At(append(append([]uint8(nil), c.Path...), idx))
+	if g == nil {
+		return nil, fmt.Errorf("%s's child %d is not served by this relayer: its commitments cannot be read", c.Name, idx)
+	}
+	return g, nil
+}
+
+// addLeaves records the commitments a child update moves its leaf to: its new commitment with
+// the update's histogram and, for a leaf child, the synthetic commitment after each batch (the
+// update's fields with that batch's roots) with its one-bucket report, as its leaf steps state
+// them.
+func addLeaves(leaves map[fr.Element]subtree.ChildOpening, msg *validiumtypes.MsgSubmitUpdate) error {
+	next, err := msg.NewCommitment.Decode()
+	if err != nil {
+		return err
+	}
+	idx := uint8(msg.ChildIndex)
+	leaves[next.Hash()] = subtree.ChildOpening{Index: idx, Commitment: next, Report: reportOf(msg.Histogram)}
+	if d := subtree.LeafReportDigest(next.AnchorHeight); !d.Equal(&next.AcceptanceDigest) {
+		return nil // a node's intermediate commitments are stated by node steps (not built below a grandchild)
+	}
+	leafReport := subtree.Report{{Height: next.AnchorHeight, Count: 1}}
+	for _, b := range msg.Batches {
+		roots, err := b.End.Decode()
+		if err != nil {
+			return err
+		}
+		mid := next
+		mid.LedgerRoot, mid.OutboxRoot, mid.ReceiptRoot = roots[0], roots[1], roots[2]
+		leaves[mid.Hash()] = subtree.ChildOpening{Index: idx, Commitment: mid, Report: leafReport}
+	}
+	return nil
+}
+
+// childOpenings opens each child of g at g's block h: its commitment, read from its own chain
+// by hash, and the report its chain made for it (x/acceptance's subtree report at that
+// commitment's block), both checked against the hash and the acceptance digest.
+func childOpenings(ctx context.Context, g nodeChain, children chainLookup, h int64) ([]subtree.ChildOpening, error) {
+	kids, err := g.Children(ctx, h)
+	if err != nil {
+		return nil, err
+	}
+	var out []subtree.ChildOpening
+	for _, k := range kids {
+		if isZero(k.LatestCommitment) || k.Index == 0 || k.Index > 255 {
+			continue
+		}
+		gg, err := children(uint8(k.Index))
+		if err != nil {
+			return nil, err
+		}
+		o, err := openChild(ctx, gg, uint8(k.Index), k.LatestCommitment)
+		if err != nil {
+			return nil, fmt.Errorf("child %d: %w", k.Index, err)
+		}
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+// openChild opens the commitment h of child idx from that chain's own history.
+func openChild(ctx context.Context, gg nodeChain, idx uint8, h []byte) (subtree.ChildOpening, error) {
+	rec, err := gg.CommitmentByHash(ctx, h, 0)
+	if err != nil {
+		return subtree.ChildOpening{}, fmt.Errorf("commitment %X: %w", h, err)
+	}
+	fields, err := rec.Fields.Decode()
+	if err != nil {
+		return subtree.ChildOpening{}, err
+	}
+	if got := fields.Hash(); !bytes.Equal(hash.EncodeElement(got), h) {
+		return subtree.ChildOpening{}, fmt.Errorf("commitment record %X hashes to %X", h, hash.EncodeElement(got))
+	}
+	report, err := gg.SubtreeReport(ctx, fields.AnchorHeight, rec.Height)
+	if err != nil {
+		return subtree.ChildOpening{}, fmt.Errorf("report at %d: %w", rec.Height, err)
+	}
+	o := subtree.ChildOpening{Index: idx, Commitment: fields, Report: reportOf(report.Histogram)}
+	if d := o.Report.Digest(); !d.Equal(&fields.AcceptanceDigest) {
+		return subtree.ChildOpening{}, errors.New("its subtree report does not match its commitment's acceptance digest")
+	}
+	return o, nil
+}

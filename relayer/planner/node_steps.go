@@ -1,0 +1,363 @@
+package planner
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/subtree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
+)
+
+// nodeSource is what the node steps of a grandchild g's update are built from besides the
+// update: g's children as its previous commitment's children root holds them, and the openings
+// of the commitments the update's own steps move them to, by hash (docs/PROTOCOL.md "Validity
+// all the way up": NodeLedgerStep and NodeChildStep open all of g's children with their reports).
+type nodeSource struct {
+	// before are g's children at its previous commitment, each with the report its commitment's
+	// acceptance digest commits to.
+	before []subtree.ChildOpening
+	// leaves opens each commitment (by hash) a step of the update moves a child of g to.
+	leaves map[fr.Element]subtree.ChildOpening
+}
+
+// nodeStep is one node step of a grandchild's update: its witness (NodeLedgerStepWitness or
+// NodeChildStepWitness), the grandchild's commitment after it and that commitment's report,
+// which the step message carries (SubtreeStep.commitment and .report).
+type nodeStep struct {
+	w      stepWitness
+	new    commitment.Commitment
+	report subtree.Report
+}
+
+// hasChildren tells whether a grandchild's move is a node's: its new commitment, or the one it
+// moves from, holds children or finalized children.
+func hasChildren(prev *commitment.Commitment, next commitment.Commitment) bool {
+	empty := commitment.EmptyChildrenRoot()
+	nonEmpty := func(c commitment.Commitment) bool {
+		return !c.ChildrenRoot.Equal(&empty) || !c.FinalizedChildrenRoot.Equal(&empty)
+	}
+	return nonEmpty(next) || (prev != nil && nonEmpty(*prev))
+}
+
+// nodeMoveWitnesses turns the update of a grandchild that has children into its node steps, in
+// order, moving children (the updating chain's children SMT) as the parent's checker moves it:
+// one NodeLedgerStep per batch (its children kept), then one NodeChildStep per step the update
+// carried for the grandchild's own children (its ledger and anchor kept), over synthetic
+// intermediate commitments whose reports are x/acceptance's merge of the grandchild's update
+// and its children's reports, capped; the last step reaches the update's commitment and report.
+// Every witness is checked as the circuit checks it (children root, reports, inner statement)
+// before anything is proven. It refuses with errUnprovableMove what no step kind proves.
+func nodeMoveWitnesses(children *commitment.ChildrenTree, mv childMove, src nodeSource, shape subtree.NodeShape) ([]nodeStep, error) {
+	m, err := newNodeMove(mv, src, shape)
+	if err != nil {
+		return nil, err
+	}
+	out, err := m.ledgerSteps(children)
+	if err != nil {
+		return nil, err
+	}
+	more, err := m.childSteps(children)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, more...)
+	if last := m.old; last != m.next {
+		return nil, fmt.Errorf("the node steps end at commitment %X, not at the update's %X",
+			hash.EncodeElement(last.Hash()), hash.EncodeElement(m.next.Hash()))
+	}
+	return out, nil
+}
+
+// nodeMove is the state of nodeMoveWitnesses over one update.
+type nodeMove struct {
+	msg    *validiumtypes.MsgSubmitUpdate
+	index  uint8
+	shape  subtree.NodeShape
+	next   commitment.Commitment // the update's commitment
+	report subtree.Report        // its report (the update's histogram)
+	old    commitment.Commitment // the commitment before the next step
+	head   fr.Element            // the inbox head before the next batch
+	kids   []subtree.ChildOpening
+	leaves map[fr.Element]subtree.ChildOpening
+}
+
+// checkNodeUpdate refuses, before anything is read, what no node step proves of a whole
+// update: no previous commitment (no node first step), the finalized children root moved or
+// the anchor moved without a batch (no step kind moves them otherwise), no batch and no step,
+// the children root moved without steps.
+func checkNodeUpdate(mv childMove) error {
+	msg := mv.msg
+	if msg.ChildIndex == 0 || msg.ChildIndex > 255 {
+		return fmt.Errorf("child index %d", msg.ChildIndex)
+	}
+	next, err := msg.NewCommitment.Decode()
+	if err != nil {
+		return err
+	}
+	if mv.prev == nil {
+		return fmt.Errorf("%w: the first commitment of a grandchild that has children (no node first step)", errUnprovableMove)
+	}
+	prev := *mv.prev
+	switch {
+	case !next.FinalizedChildrenRoot.Equal(&prev.FinalizedChildrenRoot):
+		return fmt.Errorf("%w: the grandchild's finalized children root moved (no step kind moves a node's finalized children)", errUnprovableMove)
+	case len(msg.Batches) == 0 && len(msg.Steps) == 0:
+		return fmt.Errorf("%w: the update carries neither a batch nor a step", errUnprovableMove)
+	case len(msg.Batches) == 0 && next.AnchorHeight != prev.AnchorHeight:
+		return fmt.Errorf("%w: the anchor moved without a batch proof", errUnprovableMove)
+	case len(msg.Steps) == 0 && !next.ChildrenRoot.Equal(&prev.ChildrenRoot):
+		return fmt.Errorf("%w: the grandchild's children root moved without steps (its own parent is not RECURSIVE)", errUnprovableMove)
+	}
+	return nil
+}
+
+// newNodeMove checks the update (checkNodeUpdate) and g's children as the previous commitment
+// holds them, and starts the steps from the previous commitment.
+func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMove, error) {
+	if err := shape.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkNodeUpdate(mv); err != nil {
+		return nil, err
+	}
+	next, err := mv.msg.NewCommitment.Decode()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkOpenings(src.before, mv.prev.ChildrenRoot); err != nil {
+		return nil, fmt.Errorf("the grandchild's children at its previous commitment: %w", err)
+	}
+	return &nodeMove{
+		msg: mv.msg, index: uint8(mv.msg.ChildIndex), shape: shape, next: next, report: reportOf(mv.msg.Histogram),
+		old: *mv.prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves,
+	}, nil
+}
+
+// ledgerSteps makes one NodeLedgerStep witness per batch of the update.
+func (m *nodeMove) ledgerSteps(children *commitment.ChildrenTree) ([]nodeStep, error) {
+	var out []nodeStep
+	next := 0
+	for j := range m.msg.Batches {
+		newC := m.next
+		newC.ChildrenRoot, newC.FinalizedChildrenRoot = m.old.ChildrenRoot, m.old.FinalizedChildrenRoot
+		w := subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Index: m.index, Old: m.old, New: newC}}
+		var err error
+		if next, err = batchMove(m.msg, j, next, m.head, &w.Move); err != nil {
+			return nil, err
+		}
+		last := j == len(m.msg.Batches)-1 && len(m.msg.Steps) == 0
+		if w.Report, err = m.stepReport(&w.Move.New, last); err != nil {
+			return nil, fmt.Errorf("batch %d: %w", j, err)
+		}
+		w.Children = m.kids
+		if err := moveLeaf(children, m.index, &w.Move.Siblings, w.Move.New.Hash()); err != nil {
+			return nil, err
+		}
+		m.head, m.old = claimsHead(m.head, w.Move.Claims), w.Move.New
+		out = append(out, nodeStep{w: w, new: w.Move.New, report: w.Report})
+	}
+	return out, nil
+}
+
+// childSteps makes one NodeChildStep witness per step the update carried for the grandchild's
+// own children.
+func (m *nodeMove) childSteps(children *commitment.ChildrenTree) ([]nodeStep, error) {
+	var out []nodeStep
+	for i, s := range m.msg.Steps {
+		w, err := m.childStep(s)
+		if err != nil {
+			return nil, fmt.Errorf("step %d: %w", i, err)
+		}
+		if w.Report, err = m.stepReport(&w.New, i == len(m.msg.Steps)-1); err != nil {
+			return nil, fmt.Errorf("step %d: %w", i, err)
+		}
+		if err := moveLeaf(children, m.index, &w.Siblings, w.New.Hash()); err != nil {
+			return nil, err
+		}
+		m.old = w.New
+		out = append(out, nodeStep{w: w, new: w.New, report: w.Report})
+	}
+	return out, nil
+}
+
+// childStep is the NodeChildStep witness (without its report) of one step s of the update: the
+// leaf step it verifies moves the grandchild's children root from the previous commitment's to
+// s.root_after, which must hold exactly the grandchild's children with s's commitment at s's
+// index.
+func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStepWitness, error) {
+	if s.Kind != subtree.KindLeaf && s.Kind != subtree.KindLeafFirst {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("%w: a step of kind %d below the grandchild (child steps over node steps are not built)", errUnprovableMove, s.Kind)
+	}
+	if s.Index == 0 || s.Index > uint32(m.shape.MaxChildren) {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("a step of child index %d, not in 1..%d", s.Index, m.shape.MaxChildren)
+	}
+	leaf, err := hash.DecodeElement(s.Leaf)
+	if err != nil {
+		return subtree.NodeChildStepWitness{}, err
+	}
+	after, err := hash.DecodeElement(s.RootAfter)
+	if err != nil {
+		return subtree.NodeChildStepWitness{}, err
+	}
+	o, ok := m.leaves[leaf]
+	if !ok {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("the commitment %X of the grandchild's child %d is not known", s.Leaf, s.Index)
+	}
+	o.Index = uint8(s.Index)
+	vid, err := subtree.ChildVid(m.old.Vid, o.Index)
+	if err != nil {
+		return subtree.NodeChildStepWitness{}, err
+	}
+	if !o.Commitment.Vid.Equal(&vid) || o.Commitment.AnchorHeight != s.AnchorHeight {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("the commitment %X is not child %d's anchored at %d", s.Leaf, s.Index, s.AnchorHeight)
+	}
+	if s.AnchorHeight > m.old.AnchorHeight {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("child %d's commitment is anchored at %d, after the grandchild's %d", s.Index, s.AnchorHeight, m.old.AnchorHeight)
+	}
+	if held := hasIndex(m.kids, o.Index); held != (s.Kind == subtree.KindLeaf) {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("a step of kind %d for child %d, which the children root holds: %t", s.Kind, s.Index, held)
+	}
+	m.kids = withOpening(m.kids, o)
+	if err := checkOpenings(m.kids, after); err != nil {
+		return subtree.NodeChildStepWitness{}, fmt.Errorf("the grandchild's children after the step: %w", err)
+	}
+	proof, err := prover.DecodeCommittedProof(s.Proof)
+	if err != nil {
+		return subtree.NodeChildStepWitness{}, err
+	}
+	newC := m.old
+	newC.ChildrenRoot = after
+	return subtree.NodeChildStepWitness{
+		Index: m.index, Old: m.old, New: newC, InnerProof: proof, Children: m.kids,
+		Inner: subtree.StepPublic{
+			Kind: uint64(s.Kind), ChildVid: vid, Index: o.Index, RootBefore: m.old.ChildrenRoot, RootAfter: after,
+			AnchorHeight: s.AnchorHeight, AnchorCommitment: o.Commitment.AnchorCommitment, Leaf: leaf,
+		},
+	}, nil
+}
+
+// stepReport sets c's acceptance digest to its report and returns the report: the update's
+// own for its last step (c must then be the update's commitment), else the synthetic one of
+// the grandchild's current children at c's anchor; either must pass the node report rule
+// (subtree.CheckNodeReport) against those children.
+func (m *nodeMove) stepReport(c *commitment.Commitment, last bool) (subtree.Report, error) {
+	report := m.report
+	if !last {
+		var err error
+		if report, err = synthReport(c.AnchorHeight, m.kids, m.shape.MaxBuckets); err != nil {
+			return nil, err
+		}
+	}
+	c.AcceptanceDigest = report.Digest()
+	if last && *c != m.next {
+		return nil, fmt.Errorf("the last step's commitment %X is not the update's %X", hash.EncodeElement(c.Hash()), hash.EncodeElement(m.next.Hash()))
+	}
+	if err := subtree.CheckNodeReport(c.AnchorHeight, report, reportsOf(m.kids), m.shape.MaxBuckets); err != nil {
+		return nil, fmt.Errorf("the grandchild's report at %d: %w", c.AnchorHeight, err)
+	}
+	return report, nil
+}
+
+// synthReport is the report of an intermediate commitment anchored at anchor whose children are
+// kids: {(anchor, 1)} ⊎ their reports, capped at max buckets (x/acceptance Merge and
+// CapBuckets: the total kept, counts moved only to lower heights).
+func synthReport(anchor uint64, kids []subtree.ChildOpening, max int) (subtree.Report, error) {
+	parts := make([]acceptancetypes.Histogram, 0, len(kids))
+	for _, k := range kids {
+		parts = append(parts, histogramOf(k.Report))
+	}
+	h, err := acceptancetypes.Histogram{{Height: anchor, Count: 1}}.Merge(parts...).CapBuckets(max)
+	if err != nil {
+		return nil, err
+	}
+	r := make(subtree.Report, len(h))
+	for i, b := range h {
+		r[i] = subtree.Bucket{Height: b.Height, Count: b.Count}
+	}
+	return r, nil
+}
+
+// checkOpenings checks children against the children root they must rebuild and each report
+// against its commitment's acceptance digest (what the step circuits assert).
+func checkOpenings(kids []subtree.ChildOpening, root fr.Element) error {
+	got, err := subtree.ChildrenRootOf(kids)
+	if err != nil {
+		return err
+	}
+	if !got.Equal(&root) {
+		return fmt.Errorf("they rebuild the children root %X, not %X", hash.EncodeElement(got), hash.EncodeElement(root))
+	}
+	for _, k := range kids {
+		if d := k.Report.Digest(); !d.Equal(&k.Commitment.AcceptanceDigest) {
+			return fmt.Errorf("child %d's report is not its commitment's acceptance digest", k.Index)
+		}
+	}
+	return nil
+}
+
+// withOpening returns kids with o in place of the child of its index (or added), by index, as a
+// new slice (a witness keeps the children it was made with).
+func withOpening(kids []subtree.ChildOpening, o subtree.ChildOpening) []subtree.ChildOpening {
+	out := make([]subtree.ChildOpening, 0, len(kids)+1)
+	for _, k := range kids {
+		if k.Index != o.Index {
+			out = append(out, k)
+		}
+	}
+	return sortedOpenings(append(out, o))
+}
+
+// hasIndex tells whether kids holds a child of index idx.
+func hasIndex(kids []subtree.ChildOpening, idx uint8) bool {
+	for _, k := range kids {
+		if k.Index == idx {
+			return true
+		}
+	}
+	return false
+}
+
+// sortedOpenings is kids by index (a copy).
+func sortedOpenings(kids []subtree.ChildOpening) []subtree.ChildOpening {
+	out := append([]subtree.ChildOpening(nil), kids...)
+	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
+	return out
+}
+
+// reportsOf is the children's reports.
+func reportsOf(kids []subtree.ChildOpening) []subtree.Report {
+	out := make([]subtree.Report, len(kids))
+	for i, k := range kids {
+		out[i] = k.Report
+	}
+	return out
+}
+
+// reportOf is a histogram as a report.
+func reportOf(h []acceptancetypes.HistogramBucket) subtree.Report {
+	r := make(subtree.Report, len(h))
+	for i, b := range h {
+		r[i] = subtree.Bucket{Height: b.Height, Count: b.Count}
+	}
+	return r
+}
+
+// histogramOf is a report as an x/acceptance histogram.
+func histogramOf(r subtree.Report) acceptancetypes.Histogram {
+	h := make(acceptancetypes.Histogram, len(r))
+	for i, b := range r {
+		h[i] = acceptancetypes.Bucket{Height: b.Height, Count: b.Count}
+	}
+	return h
+}
+
+// histogramProto is a report as the step message carries it.
+func histogramProto(r subtree.Report) []acceptancetypes.HistogramBucket {
+	return acceptancetypes.HistogramToProto(histogramOf(r))
+}

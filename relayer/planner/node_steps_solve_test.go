@@ -1,0 +1,142 @@
+package planner
+
+import (
+	"os"
+	"testing"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/std/rangecheck"
+	"github.com/stretchr/testify/require"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/recursion"
+	"github.com/slush-tree/slush/circuits/subtree"
+)
+
+// batchShaped stands in for the ledger batch circuit (subtree's tests do the same): one public
+// input, the hash of the 11 stated values; a proof exists for any stated vector.
+type batchShaped struct {
+	Statement frontend.Variable `gnark:",public"`
+	Stated    [ledger.NbPublicInputs]frontend.Variable
+}
+
+func (c *batchShaped) Define(api frontend.API) error {
+	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainProofStatement, c.Stated[:]...))
+	return nil
+}
+
+// leafStepShaped stands in for the leaf step: its statement and one Pedersen commitment.
+type leafStepShaped struct {
+	Statement frontend.Variable `gnark:",public"`
+	Stated    [8]frontend.Variable
+}
+
+func (c *leafStepShaped) Define(api frontend.API) error {
+	rangecheck.New(api).Check(c.Stated[5], 64)
+	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, c.Stated[:]...))
+	return nil
+}
+
+// standIn is a compiled stand-in with a random (test-only) setup.
+type standIn struct {
+	ccs constraint.ConstraintSystem
+	pk  groth16.ProvingKey
+	key recursion.FixedKey
+}
+
+func newStandIn(t *testing.T, c frontend.Circuit) standIn {
+	t.Helper()
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
+	require.NoError(t, err)
+	pk, vk, err := groth16.Setup(ccs)
+	require.NoError(t, err)
+	key, err := recursion.NewFixedKey(vk)
+	require.NoError(t, err)
+	return standIn{ccs, pk, key}
+}
+
+func (s standIn) prove(t *testing.T, a frontend.Circuit) groth16.Proof {
+	t.Helper()
+	w, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
+	require.NoError(t, err)
+	proof, err := groth16.Prove(s.ccs, s.pk, w, recursion.CommittedProverOption())
+	require.NoError(t, err)
+	return proof
+}
+
+// solves tells whether the compiled circuit's solver accepts assignment a.
+func solves(t *testing.T, ccs constraint.ConstraintSystem, a frontend.Circuit) error {
+	t.Helper()
+	w, err := frontend.NewWitness(a, ecc.BN254.ScalarField())
+	require.NoError(t, err)
+	return ccs.IsSolved(w)
+}
+
+// TestNodeStepsSolve: the node step witnesses the planner builds from a grandchild's update
+// satisfy the real NodeLedgerStep and NodeChildStep circuits (compiled around stand-in inner
+// keys, the inner proofs made for the witnesses' own inner statements), which is what the
+// prover will be asked to prove. Compiles and solves ~1M and ~1.45M constraints: gated by
+// SLUSH_RECURSIVE_TESTS=1, as the circuits' own tests are.
+func TestNodeStepsSolve(t *testing.T) {
+	if os.Getenv("SLUSH_RECURSIVE_TESTS") != "1" {
+		t.Skip("solves the node step circuits (minutes, GiBs): set SLUSH_RECURSIVE_TESTS=1")
+	}
+	f := newNodeFixture(t)
+	steps, err := nodeMoveWitnesses(f.held, f.move, f.src, nodeShape)
+	require.NoError(t, err)
+
+	batch := newStandIn(t, &batchShaped{})
+	ledgerCCS, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerStep(batch.key, stepParams, nodeShape))
+	require.NoError(t, err)
+	for i, st := range steps[:2] {
+		w := st.w.(subtree.NodeLedgerStepWitness)
+		inputs := w.Move.BatchInputs()
+		a := batchShaped{Statement: ledger.StatementOf(inputs)}
+		for i := range inputs {
+			a.Stated[i] = inputs[i]
+		}
+		w.Move.Proof = batch.prove(t, &a)
+		assigned, err := subtree.AssignNodeLedgerStep(batch.key, stepParams, nodeShape, w)
+		require.NoError(t, err)
+		require.NoError(t, solves(t, ledgerCCS, assigned), "ledger step %d", i)
+		if i == 0 { // the solver does refuse: a report that is not the new commitment's
+			w.Report = subtree.Report{{Height: 3, Count: 1}, {Height: 7, Count: 2}}
+			assigned, err := subtree.AssignNodeLedgerStep(batch.key, stepParams, nodeShape, w)
+			require.NoError(t, err)
+			require.Error(t, solves(t, ledgerCCS, assigned))
+		}
+	}
+	ledgerCCS = nil
+
+	leaf := newStandIn(t, &leafStepShaped{})
+	childCCS, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeChildStep(leaf.key, nodeShape))
+	require.NoError(t, err)
+	innerProof := func(p subtree.StepPublic) groth16.Proof {
+		a := leafStepShaped{Statement: p.Statement()}
+		for i, v := range []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
+			hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf} {
+			a.Stated[i] = v
+		}
+		return leaf.prove(t, &a)
+	}
+	for i, st := range steps[2:] {
+		w := st.w.(subtree.NodeChildStepWitness)
+		w.InnerProof = innerProof(w.Inner)
+		assigned, err := subtree.AssignNodeChildStep(leaf.key, nodeShape, w)
+		require.NoError(t, err)
+		require.NoError(t, solves(t, childCCS, assigned), "child step %d", i)
+		if i == 0 { // the solver does refuse: an inner step of another commitment than the children hold
+			w.Inner.Leaf = hash.Uint64(4)
+			w.InnerProof = innerProof(w.Inner)
+			assigned, err := subtree.AssignNodeChildStep(leaf.key, nodeShape, w)
+			require.NoError(t, err)
+			require.Error(t, solves(t, childCCS, assigned))
+		}
+	}
+}

@@ -1,0 +1,256 @@
+package proving
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/constraint"
+
+	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/recursion"
+	"github.com/slush-tree/slush/circuits/subtree"
+	"github.com/slush-tree/slush/relayer/tree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
+)
+
+// File names (without .pk/.vk) of the node step keys (`slushchaind circuits setup --circuit
+// node-ledger-step --inner-key ledger.vk`, `--circuit node-child-step --inner-key leaf-step.vk`).
+const (
+	nodeLedgerStepKeys = "node-ledger-step"
+	nodeChildStepKeys  = "node-child-step"
+)
+
+// nodeStepCircuit is a node step's keys: its proving key (in the step prover) and verifying key.
+type nodeStepCircuit struct {
+	vk    groth16.VerifyingKey
+	vkRaw []byte
+}
+
+// nodeSteps are the node step circuits (issue 16): what the relayer proves for a RECURSIVE
+// parent when a grandchild has children of its own.
+type nodeSteps struct {
+	shape        subtree.NodeShape
+	ledger       *nodeStepCircuit // nil without keys_dir/node-ledger-step.*
+	child        *nodeStepCircuit // nil without keys_dir/node-child-step.*
+	ledgerProver subtree.NodeLedgerStepProver
+	childProver  subtree.NodeChildStepProver
+}
+
+// NodeShape is the tree's node shape the node steps were compiled for (read from the chains).
+func NodeShape(ctx context.Context, t *tree.Tree) (subtree.NodeShape, error) {
+	var shape *subtree.NodeShape
+	shapeOf := ""
+	for _, name := range t.Names() {
+		n := t.Node(name)
+		if n.Parent == nil {
+			continue
+		}
+		s, err := nodeShapeOf(ctx, n)
+		if err != nil {
+			return subtree.NodeShape{}, fmt.Errorf("%s's node shape: %w", name, err)
+		}
+		if shape != nil && *shape != s {
+			return subtree.NodeShape{}, fmt.Errorf("chain %s has node shape %+v, chain %s %+v: one node step key cannot prove both", name, s, shapeOf, *shape)
+		}
+		shape, shapeOf = &s, name
+	}
+	if shape == nil {
+		return subtree.NodeShape{}, errors.New("no chain below the root: no node shape")
+	}
+	return *shape, nil
+}
+
+// nodeShapeOf is a chain's node shape as its x/acceptance bounds its report: its tree identity's
+// max_children and min(max_histogram_buckets, max_depth + 2) buckets.
+func nodeShapeOf(ctx context.Context, n *tree.Node) (subtree.NodeShape, error) {
+	id, err := n.TreeIdentity(ctx, 0)
+	if err != nil {
+		return subtree.NodeShape{}, err
+	}
+	params, err := n.AcceptanceParams(ctx, 0)
+	if err != nil {
+		return subtree.NodeShape{}, err
+	}
+	s := subtree.NodeShape{
+		MaxChildren: int(id.MaxChildren),
+		MaxBuckets:  acceptancetypes.ShapeOf(id).MaxReportBuckets(params.MaxHistogramBuckets),
+	}
+	return s, s.Validate()
+}
+
+// loadNodeSteps reads keys_dir/node-ledger-step.pk/.vk and node-child-step.pk/.vk when present
+// and compiles them for the tree's node shape (read from the chains only then); the node child
+// step needs the leaf step's keys (its inner key). Without them the relayer refuses, before
+// proving, the updates whose grandchildren have children.
+func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, shape ledgertypes.Params) error {
+	ledgerVK, err := readOptional(dir, nodeLedgerStepKeys)
+	if err != nil {
+		return err
+	}
+	childVK, err := readOptional(dir, nodeChildStepKeys)
+	if err != nil {
+		return err
+	}
+	if ledgerVK == nil && childVK == nil {
+		p.log.Info("no node step keys: grandchildren that have children cannot be proven", "dir", dir)
+		return nil
+	}
+	if childVK != nil && p.leafStep == nil {
+		return fmt.Errorf("%s.vk without %s.vk: a node child step verifies leaf steps", nodeChildStepKeys, leafStepKeys)
+	}
+	node, err := NodeShape(ctx, t)
+	if err != nil {
+		return err
+	}
+	p.nodeSteps = &nodeSteps{shape: node}
+	if ledgerVK != nil {
+		if err := p.loadNodeLedgerStep(dir, ledgerVK, shape, node); err != nil {
+			return err
+		}
+	}
+	if childVK != nil {
+		return p.loadNodeChildStep(dir, childVK, node)
+	}
+	return nil
+}
+
+// readOptional reads dir/name.vk, nil when absent.
+func readOptional(dir, name string) ([]byte, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, name+".vk"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return raw, err
+}
+
+// loadNodeLedgerStep compiles the node ledger step around the ledger verifying key and loads its
+// keys.
+func (p *Prover) loadNodeLedgerStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
+	key, err := recursion.NewFixedKey(p.ledgerVK)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("node-ledger-step %+v %+v inner %x", shape.Ledger(), node, sha256.Sum256(p.ledgerVKRaw))
+	c, ccs, pk, err := p.loadNodeStep(dir, nodeLedgerStepKeys, name, vkRaw, func() (constraint.ConstraintSystem, error) {
+		ccs, _, err := subtree.CompileNodeLedgerStep(p.ledgerVK, shape.Ledger(), node)
+		return ccs, err
+	})
+	if err != nil {
+		return err
+	}
+	p.nodeSteps.ledger = c
+	p.nodeSteps.ledgerProver = subtree.NodeLedgerStepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger(), Shape: node}
+	return nil
+}
+
+// loadNodeChildStep compiles the node child step around the leaf step verifying key (which
+// must be loaded) and loads its keys.
+func (p *Prover) loadNodeChildStep(dir string, vkRaw []byte, node subtree.NodeShape) error {
+	key, err := recursion.NewFixedKey(p.leafStep.vk)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("node-child-step %+v inner %x", node, sha256.Sum256(p.leafStep.vkRaw))
+	c, ccs, pk, err := p.loadNodeStep(dir, nodeChildStepKeys, name, vkRaw, func() (constraint.ConstraintSystem, error) {
+		ccs, _, err := subtree.CompileNodeChildStep(p.leafStep.vk, node)
+		return ccs, err
+	})
+	if err != nil {
+		return err
+	}
+	p.nodeSteps.child = c
+	p.nodeSteps.childProver = subtree.NodeChildStepProver{CCS: ccs, PK: pk, Key: key, Shape: node}
+	return nil
+}
+
+// loadNodeStep checks a node step's verifying key (one public input, one commitment), compiles
+// the circuit (cached under name, which holds its parameters) and reads its proving key,
+// checked against the circuit's shape.
+func (p *Prover) loadNodeStep(dir, file, name string, vkRaw []byte, compile func() (constraint.ConstraintSystem, error),
+) (*nodeStepCircuit, constraint.ConstraintSystem, groth16.ProvingKey, error) {
+	t := time.Now()
+	vk, err := keys.CheckCommittedVerifyingKey(vkRaw, 1)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s.vk: %w", file, err)
+	}
+	ccs, cached, err := p.compile(name, compile)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pk, err := p.readProvingKey(dir, file)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("%s.pk: %w", file, err)
+	}
+	if err := keys.CheckProvingKeyShape(ccs, pk); err != nil {
+		return nil, nil, nil, fmt.Errorf("%s.pk is not the %s circuit of this tree (inner key, ledger and node shape): %w", file, file, err)
+	}
+	p.log.Info("node step circuit ready", "circuit", file, "constraints", ccs.GetNbConstraints(), "cached", cached, "seconds", time.Since(t).Seconds())
+	return &nodeStepCircuit{vk: vk, vkRaw: vkRaw}, ccs, pk, nil
+}
+
+// NodeLedgerStepVK is keys_dir/node-ledger-step.vk as written (nil without it): a RECURSIVE
+// parent's node_ledger_step_key must be exactly these bytes.
+func (p *Prover) NodeLedgerStepVK() []byte {
+	if p.nodeSteps == nil || p.nodeSteps.ledger == nil {
+		return nil
+	}
+	return p.nodeSteps.ledger.vkRaw
+}
+
+// NodeChildStepVK is keys_dir/node-child-step.vk as written (nil without it): a RECURSIVE
+// parent's node_child_step_key must be exactly these bytes.
+func (p *Prover) NodeChildStepVK() []byte {
+	if p.nodeSteps == nil || p.nodeSteps.child == nil {
+		return nil
+	}
+	return p.nodeSteps.child.vkRaw
+}
+
+// NodeStepShape is the node shape the node steps were compiled for (zero without node keys).
+func (p *Prover) NodeStepShape() subtree.NodeShape {
+	if p.nodeSteps == nil {
+		return subtree.NodeShape{}
+	}
+	return p.nodeSteps.shape
+}
+
+// ProveNodeLedgerStep proves one node ledger step (kind 3) and verifies the proof natively
+// before it is sent, logged and measured as a leaf step.
+func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
+	if p.nodeSteps == nil || p.nodeSteps.ledger == nil {
+		return nil, subtree.StepPublic{}, errors.New("no node ledger step keys in keys_dir")
+	}
+	start := time.Now()
+	proof, pub, err := p.nodeSteps.ledgerProver.Prove(w)
+	return p.checkStep(nodeLedgerStepKeys, p.nodeSteps.ledger.vk, start, proof, pub, err, attrs)
+}
+
+// ProveNodeChildStep proves one node child step (kind 4): its inner leaf step proof is verified
+// natively first (a proof the circuit would refuse is an error before any proving), and the
+// step's proof after, logged and measured as a leaf step.
+func (p *Prover) ProveNodeChildStep(w subtree.NodeChildStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
+	if p.nodeSteps == nil || p.nodeSteps.child == nil || p.leafStep == nil {
+		return nil, subtree.StepPublic{}, errors.New("no node child step keys in keys_dir")
+	}
+	start := time.Now()
+	inner, err := prover.EncodeProof(w.InnerProof)
+	if err == nil {
+		err = prover.VerifyProof(p.leafStep.vk, inner, []fr.Element{w.Inner.Statement()})
+	}
+	if err != nil {
+		err = fmt.Errorf("%w: the inner leaf step proof: %v", subtree.ErrWitness, err)
+		return p.checkStep(nodeChildStepKeys, p.nodeSteps.child.vk, start, nil, subtree.StepPublic{}, err, attrs)
+	}
+	proof, pub, err := p.nodeSteps.childProver.Prove(w)
+	return p.checkStep(nodeChildStepKeys, p.nodeSteps.child.vk, start, proof, pub, err, attrs)
+}
