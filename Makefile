@@ -72,11 +72,13 @@ SOAK_PORT ?= 24600
 soak: build
 	SLUSH_SOAK_MINUTES=$(SOAK_MINUTES) SLUSH_E2E_PORT=$(SOAK_PORT) go test -count=1 -timeout $$(( $(SOAK_MINUTES) + 40 ))m -tags e2e -run 'TestSoak$$' -v ./tests/e2e/...
 
-# Opt-in: the leaf-step path with real recursive proofs (a grandchild's batch proof verified
-# inside a LeafStep proof, the step verified by the parent's x/validium): about 7 min of setup on
-# 2 cores the first time, then keys from the development key cache; about 2.5 GiB of memory.
+# Opt-in: the step paths with real recursive proofs: a grandchild's batch proof verified inside a
+# LeafStep proof, the step verified by the parent's x/validium; and the node steps — a node
+# grandchild's batch inside a NodeLedgerStep, a great-grandchild's batch inside a LeafStep inside a
+# NodeChildStep. About 25 min of setup on 2 cores the first time (leaf, node ledger and node child
+# steps), then keys from the development key cache; about 3 GiB of memory.
 test-recursive:
-	SLUSH_RECURSIVE_TESTS=1 go test $(GO_TEST_FLAGS) -run 'TestKeeperTestSuite/TestRealLeafStepAccepted' -v ./x/validium/keeper/
+	SLUSH_RECURSIVE_TESTS=1 go test $(GO_TEST_FLAGS) -run 'TestKeeperTestSuite/TestReal(LeafStep|NodeSteps)Accepted' -v ./x/validium/keeper/
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...

@@ -40,8 +40,8 @@ func nodeKeys(params validiumtypes.Params, ledgerVK, childVK []byte) (ledgerKey,
 // nodeChain is what the node steps read of a chain: its commitments by hash, its children
 // records, the child updates it accepted (its transaction index) and the reports it made.
 type nodeChain interface {
+	finalizedReader
 	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
-	Children(ctx context.Context, atHeight int64) ([]validiumtypes.Child, error)
 	AcceptedUpdates(ctx context.Context, from, to int64) ([]chainclient.AcceptedUpdate, error)
 	SubtreeReport(ctx context.Context, anchorHeight uint64, atHeight int64) (acceptancetypes.SubtreeReport, error)
 }
@@ -94,6 +94,14 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 	}
 	if src.before, err = childOpenings(ctx, g, children, prev.Height); err != nil {
 		return nodeSource{}, err
+	}
+	if !next.FinalizedChildrenRoot.Equal(&mv.prev.FinalizedChildrenRoot) { // the steps move finalized leaves
+		if src.finalizedBefore, err = finalizedAt(ctx, g, prev.Height); err != nil {
+			return nodeSource{}, fmt.Errorf("its finalized children before the update: %w", err)
+		}
+		if src.finalizedAfter, err = finalizedAt(ctx, g, rec.Height); err != nil {
+			return nodeSource{}, fmt.Errorf("its finalized children after the update: %w", err)
+		}
 	}
 	return src, nil
 }

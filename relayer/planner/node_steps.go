@@ -9,6 +9,7 @@ import (
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -24,6 +25,10 @@ type nodeSource struct {
 	before []subtree.ChildOpening
 	// leaves opens each commitment (by hash) a step of the update moves a child of g to.
 	leaves map[fr.Element]subtree.ChildOpening
+	// finalizedBefore and finalizedAfter are g's finalized children (commitment hash by index)
+	// at its previous and its updated commitment, read only when the update moves g's finalized
+	// children root (its child steps then carry leaf finality moves).
+	finalizedBefore, finalizedAfter map[uint8]fr.Element
 }
 
 // nodeStep is one node step of a grandchild's update: its witness (NodeLedgerStepWitness or
@@ -85,12 +90,16 @@ type nodeMove struct {
 	head   fr.Element            // the inbox head before the next batch
 	kids   []subtree.ChildOpening
 	leaves map[fr.Element]subtree.ChildOpening
+	// fin is g's finalized children SMT as the steps move it, nil when the update keeps it;
+	// finNow its leaves by index and finTarget the update's.
+	fin              *commitment.ChildrenTree
+	finNow, finTarget map[uint8]fr.Element
 }
 
 // checkNodeUpdate refuses, before anything is read, what no node step proves of a whole
-// update: no previous commitment (no node first step), the finalized children root moved or
-// the anchor moved without a batch (no step kind moves them otherwise), no batch and no step,
-// the children root moved without steps.
+// update: no previous commitment (no node first step), the finalized children root moved
+// without a child step (only a node child step's finality move moves it) or the anchor moved
+// without a batch, no batch and no step, the children root moved without steps.
 func checkNodeUpdate(mv childMove) error {
 	msg := mv.msg
 	if msg.ChildIndex == 0 || msg.ChildIndex > 255 {
@@ -105,8 +114,8 @@ func checkNodeUpdate(mv childMove) error {
 	}
 	prev := *mv.prev
 	switch {
-	case !next.FinalizedChildrenRoot.Equal(&prev.FinalizedChildrenRoot):
-		return fmt.Errorf("%w: the grandchild's finalized children root moved (no step kind moves a node's finalized children)", errUnprovableMove)
+	case len(msg.Steps) == 0 && !next.FinalizedChildrenRoot.Equal(&prev.FinalizedChildrenRoot):
+		return fmt.Errorf("%w: the grandchild's finalized children root moved without a child step", errUnprovableMove)
 	case len(msg.Batches) == 0 && len(msg.Steps) == 0:
 		return fmt.Errorf("%w: the update carries neither a batch nor a step", errUnprovableMove)
 	case len(msg.Batches) == 0 && next.AnchorHeight != prev.AnchorHeight:
@@ -133,10 +142,72 @@ func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMo
 	if err := checkOpenings(src.before, mv.prev.ChildrenRoot); err != nil {
 		return nil, fmt.Errorf("the grandchild's children at its previous commitment: %w", err)
 	}
-	return &nodeMove{
+	m := &nodeMove{
 		msg: mv.msg, index: uint8(mv.msg.ChildIndex), shape: shape, next: next, report: reportOf(mv.msg.Histogram),
 		old: *mv.prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves,
-	}, nil
+	}
+	if !next.FinalizedChildrenRoot.Equal(&mv.prev.FinalizedChildrenRoot) {
+		if err := m.startFinality(src); err != nil {
+			return nil, err
+		}
+	}
+	return m, nil
+}
+
+// startFinality rebuilds g's finalized children SMT at its previous commitment (checked against
+// that commitment's finalized children root) for the finality moves of the child steps.
+func (m *nodeMove) startFinality(src nodeSource) error {
+	fin, err := commitment.NewChildrenTree(smt.NewMemStore())
+	if err != nil {
+		return err
+	}
+	m.fin, m.finNow, m.finTarget = fin, map[uint8]fr.Element{}, src.finalizedAfter
+	for idx, h := range src.finalizedBefore {
+		if err := fin.SetChild(idx, h); err != nil {
+			return err
+		}
+		m.finNow[idx] = h
+	}
+	if root, err := fin.Root(); err != nil || !root.Equal(&m.old.FinalizedChildrenRoot) {
+		return fmt.Errorf("the grandchild's finalized children at its previous commitment do not rebuild its finalized children root (%v)", err)
+	}
+	return nil
+}
+
+// finality is the leaf finality move of a child step that replaces child idx's commitment
+// (kind 1), set when the update's finalized children hold the replaced commitment at idx and
+// the finalized SMT does not hold it yet: x/acceptance finalizes a leaf's commitment when its
+// successor arrives at a later root height (docs/PROTOCOL.md "Validity all the way up").
+func (m *nodeMove) finality(kind uint32, idx uint8) (subtree.LeafFinality, error) {
+	if m.fin == nil || kind != subtree.KindLeaf {
+		return subtree.LeafFinality{}, nil
+	}
+	var replaced fr.Element
+	for _, k := range m.kids {
+		if k.Index == idx {
+			replaced = k.Commitment.Hash()
+		}
+	}
+	target, final := m.finTarget[idx]
+	now, held := m.finNow[idx]
+	if !final || !target.Equal(&replaced) || (held && now.Equal(&replaced)) {
+		return subtree.LeafFinality{}, nil
+	}
+	children, err := commitment.NewChildrenTree(smt.NewMemStore())
+	if err != nil {
+		return subtree.LeafFinality{}, err
+	}
+	for _, k := range m.kids {
+		if err := children.SetChild(k.Index, k.Commitment.Hash()); err != nil {
+			return subtree.LeafFinality{}, err
+		}
+	}
+	f, err := subtree.FinalizeReplaced(children, m.fin, idx, replaced)
+	if err != nil {
+		return subtree.LeafFinality{}, err
+	}
+	m.finNow[idx] = replaced
+	return f, nil
 }
 
 // ledgerSteps makes one NodeLedgerStep witness per batch of the update.
@@ -223,6 +294,10 @@ func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStep
 	if held := hasIndex(m.kids, o.Index); held != (s.Kind == subtree.KindLeaf) {
 		return subtree.NodeChildStepWitness{}, fmt.Errorf("a step of kind %d for child %d, which the children root holds: %t", s.Kind, s.Index, held)
 	}
+	finality, err := m.finality(s.Kind, o.Index)
+	if err != nil {
+		return subtree.NodeChildStepWitness{}, err
+	}
 	m.kids = withOpening(m.kids, o)
 	if err := checkOpenings(m.kids, after); err != nil {
 		return subtree.NodeChildStepWitness{}, fmt.Errorf("the grandchild's children after the step: %w", err)
@@ -233,8 +308,13 @@ func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStep
 	}
 	newC := m.old
 	newC.ChildrenRoot = after
+	if finality.Finalize {
+		if newC.FinalizedChildrenRoot, err = m.fin.Root(); err != nil {
+			return subtree.NodeChildStepWitness{}, err
+		}
+	}
 	return subtree.NodeChildStepWitness{
-		Index: m.index, Old: m.old, New: newC, InnerProof: proof, Children: m.kids,
+		Index: m.index, Old: m.old, New: newC, InnerProof: proof, Children: m.kids, Finality: finality,
 		Inner: subtree.StepPublic{
 			Kind: uint64(s.Kind), ChildVid: vid, Index: o.Index, RootBefore: m.old.ChildrenRoot, RootAfter: after,
 			AnchorHeight: s.AnchorHeight, AnchorCommitment: o.Commitment.AnchorCommitment, Leaf: leaf,
@@ -255,6 +335,9 @@ func (m *nodeMove) stepReport(c *commitment.Commitment, last bool) (subtree.Repo
 		}
 	}
 	c.AcceptanceDigest = report.Digest()
+	if last && !c.FinalizedChildrenRoot.Equal(&m.next.FinalizedChildrenRoot) {
+		return nil, fmt.Errorf("%w: the grandchild's finalized children moved to a commitment no step of this update replaced (a step finalizes only the leaf commitment it replaces)", errUnprovableMove)
+	}
 	if last && *c != m.next {
 		return nil, fmt.Errorf("the last step's commitment %X is not the update's %X", hash.EncodeElement(c.Hash()), hash.EncodeElement(m.next.Hash()))
 	}

@@ -81,7 +81,7 @@ func solves(t *testing.T, ccs constraint.ConstraintSystem, a frontend.Circuit) e
 // TestNodeStepsSolve: the node step witnesses the planner builds from a grandchild's update
 // satisfy the real NodeLedgerStep and NodeChildStep circuits (compiled around stand-in inner
 // keys, the inner proofs made for the witnesses' own inner statements), which is what the
-// prover will be asked to prove. Compiles and solves ~1M and ~1.45M constraints: gated by
+// prover will be asked to prove — also with a leaf finality move. Compiles and solves ~1M and ~1.45M constraints: gated by
 // SLUSH_RECURSIVE_TESTS=1, as the circuits' own tests are.
 func TestNodeStepsSolve(t *testing.T) {
 	if os.Getenv("SLUSH_RECURSIVE_TESTS") != "1" {
@@ -125,7 +125,11 @@ func TestNodeStepsSolve(t *testing.T) {
 		}
 		return leaf.prove(t, &a)
 	}
-	for i, st := range steps[2:] {
+	fin, _, _ := finalityFixture(t)
+	finSteps, err := nodeMoveWitnesses(fin.held, fin.move, fin.src, nodeShape)
+	require.NoError(t, err)
+	require.True(t, finSteps[2].w.(subtree.NodeChildStepWitness).Finality.Finalize)
+	for i, st := range append(steps[2:], finSteps[2:]...) {
 		w := st.w.(subtree.NodeChildStepWitness)
 		w.InnerProof = innerProof(w.Inner)
 		assigned, err := subtree.AssignNodeChildStep(leaf.key, nodeShape, w)

@@ -74,7 +74,13 @@ type nodeFixture struct {
 
 func newNodeFixture(t *testing.T) nodeFixture {
 	t.Helper()
-	finalized := hash.Uint64(555)
+	return nodeFixtureWith(t, hash.Uint64(555), hash.Uint64(555))
+}
+
+// nodeFixtureWith is newNodeFixture with 1-2's finalized children roots before and after its
+// update.
+func nodeFixtureWith(t *testing.T, finalized, finalizedNext fr.Element) nodeFixture {
+	t.Helper()
 	gg1 := leafOpening(t, []uint8{1, 2, 1}, 10, 4)
 	gg3 := leafOpening(t, []uint8{1, 2, 3}, 30, 3)
 	gg3mid, gg3next := leafOpening(t, []uint8{1, 2, 3}, 31, 6), leafOpening(t, []uint8{1, 2, 3}, 32, 6)
@@ -82,7 +88,7 @@ func newNodeFixture(t *testing.T) nodeFixture {
 	prevReport := subtree.Report{{Height: 3, Count: 1}, {Height: 4, Count: 1}, {Height: 5, Count: 1}}
 	prev := chainCommitment(t, []uint8{1, 2}, 100, 5, before, finalized, prevReport)
 	histogram := subtree.Report{{Height: 4, Count: 1}, {Height: 6, Count: 1}, {Height: 7, Count: 1}}
-	next := chainCommitment(t, []uint8{1, 2}, 200, 7, []subtree.ChildOpening{gg1, gg3next}, finalized, histogram)
+	next := chainCommitment(t, []uint8{1, 2}, 200, 7, []subtree.ChildOpening{gg1, gg3next}, finalizedNext, histogram)
 
 	// 1-2-3's update to 1-2, and the leaf steps 1-2 carried for it
 	ggMsg := update(t, 3, &gg3.Commitment, gg3next.Commitment, [][]fr.Element{{}, {}}, gg3mid.Commitment)
@@ -135,9 +141,10 @@ func checkNodeWitness(t *testing.T, st nodeStep) {
 	case subtree.NodeChildStepWitness:
 		old, next, kids, report = w.Old, w.New, w.Children, w.Report
 		for _, eq := range [][2]fr.Element{{old.LedgerRoot, next.LedgerRoot}, {old.OutboxRoot, next.OutboxRoot}, {old.ReceiptRoot, next.ReceiptRoot},
-			{old.FinalizedChildrenRoot, next.FinalizedChildrenRoot}, {old.AnchorCommitment, next.AnchorCommitment}} {
-			require.Equal(t, eq[0], eq[1], "a child step keeps the ledger, finalized children and anchor")
+			{old.AnchorCommitment, next.AnchorCommitment}} {
+			require.Equal(t, eq[0], eq[1], "a child step keeps the ledger and anchor")
 		}
+		checkFinality(t, w)
 		require.Equal(t, old.AnchorHeight, next.AnchorHeight)
 		require.Contains(t, []uint64{subtree.KindLeaf, subtree.KindLeafFirst}, w.Inner.Kind)
 		vid, err := subtree.ChildVid(old.Vid, w.Inner.Index)
@@ -175,6 +182,81 @@ func checkNodeWitness(t *testing.T, st nodeStep) {
 	}
 	require.NoError(t, subtree.CheckNodeReport(next.AnchorHeight, report, reports, nodeShape.MaxBuckets))
 	require.Equal(t, next.AcceptanceDigest, report.Digest())
+}
+
+// checkFinality checks a node child step's finalized children roots as its circuit does: kept
+// without a finality move, else moved at the inner step's index from the leaf Old holds to the
+// commitment the inner move replaced, which Old's children root held there.
+func checkFinality(t *testing.T, w subtree.NodeChildStepWitness) {
+	t.Helper()
+	f := w.Finality
+	if !f.Finalize {
+		require.Equal(t, w.Old.FinalizedChildrenRoot, w.New.FinalizedChildrenRoot, "no finality move keeps the finalized children")
+		return
+	}
+	idx := uint64(w.Inner.Index)
+	replaced := smt.LeafHash(commitment.ChildLeaf(w.Inner.Index, f.Replaced))
+	require.Equal(t, uint64(subtree.KindLeaf), w.Inner.Kind)
+	require.Equal(t, w.Old.ChildrenRoot, smt.ComputeRoot(replaced, idx, f.ChildSiblings))
+	require.Equal(t, w.New.ChildrenRoot, smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Inner.Index, w.Inner.Leaf)), idx, f.ChildSiblings))
+	require.Equal(t, w.Old.FinalizedChildrenRoot, smt.ComputeRoot(smt.LeafHash(f.Previous), idx, f.FinalizedSiblings))
+	require.Equal(t, w.New.FinalizedChildrenRoot, smt.ComputeRoot(replaced, idx, f.FinalizedSiblings))
+}
+
+// finalityFixture is the node fixture where 1-2's update also finalizes 1-2-3's commitment its
+// first carried step replaces (1-2-1's finalized before), with 1-2's finalized children roots
+// before and after.
+func finalityFixture(t *testing.T) (nodeFixture, fr.Element, fr.Element) {
+	t.Helper()
+	gg1 := leafOpening(t, []uint8{1, 2, 1}, 10, 4)
+	gg3 := leafOpening(t, []uint8{1, 2, 3}, 30, 3)
+	fin, err := commitment.NewChildrenTree(smt.NewMemStore())
+	require.NoError(t, err)
+	require.NoError(t, fin.SetChild(1, gg1.Commitment.Hash()))
+	before, err := fin.Root()
+	require.NoError(t, err)
+	require.NoError(t, fin.SetChild(3, gg3.Commitment.Hash()))
+	after, err := fin.Root()
+	require.NoError(t, err)
+	f := nodeFixtureWith(t, before, after)
+	f.src.finalizedBefore = map[uint8]fr.Element{1: gg1.Commitment.Hash()}
+	f.src.finalizedAfter = map[uint8]fr.Element{1: gg1.Commitment.Hash(), 3: gg3.Commitment.Hash()}
+	return f, before, after
+}
+
+// TestNodeMoveFinality: when 1-2's update finalizes 1-2-3's commitment that the update's first
+// carried step replaced (x/acceptance finalizes a leaf's commitment once its successor arrives
+// at a later root height), that node child step carries the finality move and the second does
+// not; a finalized commitment no step of the update replaced is refused.
+func TestNodeMoveFinality(t *testing.T) {
+	gg1 := leafOpening(t, []uint8{1, 2, 1}, 10, 4)
+	gg3 := leafOpening(t, []uint8{1, 2, 3}, 30, 3)
+	gg3mid := leafOpening(t, []uint8{1, 2, 3}, 31, 6)
+	f, before, after := finalityFixture(t)
+	steps, err := nodeMoveWitnesses(f.held, f.move, f.src, nodeShape)
+	require.NoError(t, err)
+	require.Len(t, steps, 4)
+	for _, st := range steps {
+		checkNodeWitness(t, st)
+	}
+	first, second := steps[2].w.(subtree.NodeChildStepWitness), steps[3].w.(subtree.NodeChildStepWitness)
+	require.True(t, first.Finality.Finalize, "the step replacing 1-2-3's finalized commitment moves it")
+	require.Equal(t, gg3.Commitment.Hash(), first.Finality.Replaced)
+	require.Equal(t, after, first.New.FinalizedChildrenRoot)
+	require.False(t, second.Finality.Finalize, "1-2-3's intermediate commitment is never finalized")
+	require.Equal(t, f.next, steps[3].new)
+
+	f = nodeFixtureWith(t, before, after)
+	f.src.finalizedBefore = map[uint8]fr.Element{1: gg1.Commitment.Hash()}
+	f.src.finalizedAfter = map[uint8]fr.Element{1: gg1.Commitment.Hash(), 3: gg3mid.Commitment.Hash()}
+	_, err = nodeMoveWitnesses(f.held, f.move, f.src, nodeShape)
+	require.ErrorIs(t, err, errUnprovableMove, "the finalized children say 1-2-3's intermediate commitment, which the update's finalized root does not hold")
+
+	f = nodeFixtureWith(t, before, after)
+	f.src.finalizedBefore = map[uint8]fr.Element{} // does not rebuild the previous finalized root
+	f.src.finalizedAfter = map[uint8]fr.Element{1: gg1.Commitment.Hash(), 3: gg3.Commitment.Hash()}
+	_, err = nodeMoveWitnesses(f.held, f.move, f.src, nodeShape)
+	require.ErrorContains(t, err, "do not rebuild its finalized children root")
 }
 
 // TestNodeMoveWitnesses: a grandchild that has children moves by one node ledger step per
@@ -287,9 +369,10 @@ func TestNodeMoveRefusals(t *testing.T) {
 		err        string
 	}{
 		{"the grandchild's first commitment", func(t *testing.T, f *nodeFixture) { f.move.prev = nil }, true, "no node first step"},
-		{"its finalized children root moved", func(t *testing.T, f *nodeFixture) {
+		{"its finalized children root moved without a child step", func(t *testing.T, f *nodeFixture) {
+			f.move.msg.Steps = nil
 			reencode(f.move.msg, func(c *commitment.Commitment) { c.FinalizedChildrenRoot = hash.Uint64(556) })
-		}, true, "finalized children root moved"},
+		}, true, "finalized children root moved without a child step"},
 		{"neither a batch nor a step", func(t *testing.T, f *nodeFixture) { f.move.msg.Batches, f.move.msg.Steps = nil, nil }, true, "neither a batch nor a step"},
 		{"the anchor moved without a batch", func(t *testing.T, f *nodeFixture) { f.move.msg.Batches = nil }, true, "anchor moved without a batch"},
 		{"the children root moved without steps", func(t *testing.T, f *nodeFixture) { f.move.msg.Steps = nil }, true, "without steps"},
@@ -438,6 +521,15 @@ type fakeChain struct {
 	updates     []chainclient.AcceptedUpdate
 	reports     map[int64]subtree.Report // by block
 	read        [][2]int64               // the AcceptedUpdates ranges read
+	finalized   map[int64]map[uint32][]byte
+}
+
+func (f *fakeChain) Finalized(_ context.Context, index uint32, h int64) (*acceptancetypes.QueryFinalizedResponse, error) {
+	c, ok := f.finalized[h][index]
+	if !ok {
+		return &acceptancetypes.QueryFinalizedResponse{}, nil
+	}
+	return &acceptancetypes.QueryFinalizedResponse{Found: true, Hash: acceptancetypes.StoredHash{Commitment: c}}, nil
 }
 
 func (f *fakeChain) CommitmentByHash(_ context.Context, h []byte, _ int64) (treetypes.OwnCommitment, error) {

@@ -15,6 +15,7 @@ import (
 	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/tree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	slushtypes "github.com/slush-tree/slush/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -399,8 +400,15 @@ func finalizedMoves(ctx context.Context, c *tree.Node, held int64, child validiu
 	return out, nil
 }
 
+// finalizedReader is what finalizedAt reads of a chain: its children records and their
+// finalized commitments (x/acceptance), at a block.
+type finalizedReader interface {
+	Children(ctx context.Context, atHeight int64) ([]validiumtypes.Child, error)
+	Finalized(ctx context.Context, index uint32, atHeight int64) (*acceptancetypes.QueryFinalizedResponse, error)
+}
+
 // finalizedAt is the finalized commitment of each of c's children at block h (none at 0).
-func finalizedAt(ctx context.Context, c *tree.Node, h int64) (map[uint8]fr.Element, error) {
+func finalizedAt(ctx context.Context, c finalizedReader, h int64) (map[uint8]fr.Element, error) {
 	out := map[uint8]fr.Element{}
 	if h == 0 {
 		return out, nil
