@@ -365,10 +365,10 @@ func TestNodeChildStep(t *testing.T) {
 		return mustAssignChild(t, key, m)
 	}
 	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Replaced = w.Children[0].Commitment.Hash() })) // another commitment
-	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Replaced = w.Inner.Leaf }))                   // the successor itself
+	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Replaced = w.Inner.Leaf }))                    // the successor itself
 	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Previous = commitment.ChildLeaf(3, hash.Uint64(9)) }))
 	add(finMutate(func(m *NodeChildStepWitness) { m.New.FinalizedChildrenRoot = m.Old.FinalizedChildrenRoot })) // flagged, not moved
-	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Finalize = false }))                            // moved, not flagged
+	add(finMutate(func(m *NodeChildStepWitness) { m.Finality.Finalize = false }))                               // moved, not flagged
 	firstFin := first
 	firstFin.Finality = fin.Finality
 	firstFin.Finality.Replaced = fr.Element{}

@@ -92,7 +92,7 @@ type nodeMove struct {
 	leaves map[fr.Element]subtree.ChildOpening
 	// fin is g's finalized children SMT as the steps move it, nil when the update keeps it;
 	// finNow its leaves by index and finTarget the update's.
-	fin              *commitment.ChildrenTree
+	fin               *commitment.ChildrenTree
 	finNow, finTarget map[uint8]fr.Element
 }
 

@@ -15,8 +15,8 @@ import (
 	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/tree"
-	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	slushtypes "github.com/slush-tree/slush/types"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
