@@ -266,6 +266,21 @@ make_keys() {
       --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
       --random --out "$keys_dir"
   fi
+  # RECURSIVE with grandchildren that have children (a tree deeper than two levels): the node
+  # steps (issue 16) around the ledger and leaf step keys, ~1M and ~1.46M constraints: about 6
+  # and 10 min and ~3 GiB of setup the first time, then the key cache's copies
+  if recursive && [ "$depth" -ge 3 ]; then
+    if [ ! -f "$keys_dir/node-ledger-step.vk" ]; then
+      echo "keys: node ledger step around ledger.vk (random setup, NOT for production; ~6 min and ~2.5 GiB the first time, then cached)..."
+      "$bin" circuits setup --circuit node-ledger-step --inner-key "$keys_dir/ledger.vk" --account-depth "$account_depth" --outbox-depth 20 \
+        --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
+        --max-children $max_children --random --out "$keys_dir"
+    fi
+    if [ ! -f "$keys_dir/node-child-step.vk" ]; then
+      echo "keys: node child step around leaf-step.vk (random setup, NOT for production; ~10 min and ~3 GiB the first time, then cached)..."
+      "$bin" circuits setup --circuit node-child-step --inner-key "$keys_dir/leaf-step.vk" --max-children $max_children --random --out "$keys_dir"
+    fi
+  fi
   # the same ledger circuit without claim sections proves the batches that claim nothing
   if [ ! -f "$keys_dir/ledger-transfer.vk" ]; then
     echo "keys: ledger transfer circuit (no claim sections), $shape (random setup, NOT for production)..."
@@ -335,8 +350,12 @@ init_chain() { # path
   if [ -f "$keys_dir/ledger.vk" ]; then # children register only with the tree's ledger keys
     "$bin" genesis set-ledger-keys "$keys_dir/ledger.vk" "$keys_dir/ledger-transfer.vk" --home "$home"
   fi
-  if recursive; then # issue 16: grandchildren's moves proven by leaf steps; empty genesis below the root
-    "$bin" genesis set-subtree-proofs recursive "$keys_dir/leaf-step.vk" --home "$home"
+  if recursive; then # issue 16: grandchildren's moves proven by leaf (and node) steps; empty genesis below the root
+    local node_keys=()
+    if [ -f "$keys_dir/node-child-step.vk" ]; then
+      node_keys=(--node-ledger-key "$keys_dir/node-ledger-step.vk" --node-child-key "$keys_dir/node-child-step.vk")
+    fi
+    "$bin" genesis set-subtree-proofs recursive "$keys_dir/leaf-step.vk" "${node_keys[@]}" --home "$home"
   fi
   for d in ${SLUSH_DEPOSITS:-}; do # PATH:OWNER:ASSET:AMOUNT
     IFS=: read -r dpath owner asset amount <<<"$d"

@@ -70,9 +70,12 @@ func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMov
 // commitment's, from g's transaction index, with their histograms; a leaf's intermediate
 // commitments with its one-bucket report).
 func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv childMove) (nodeSource, error) {
-	prev, err := g.CommitmentByHash(ctx, hash.EncodeElement(mv.prev.Hash()), 0)
-	if err != nil {
-		return nodeSource{}, fmt.Errorf("the commitment before its update: %w", err)
+	var prev treetypes.OwnCommitment // g's genesis (block 0) before its first update: no children
+	if !mv.first {
+		var err error
+		if prev, err = g.CommitmentByHash(ctx, hash.EncodeElement(mv.prev.Hash()), 0); err != nil {
+			return nodeSource{}, fmt.Errorf("the commitment before its update: %w", err)
+		}
 	}
 	next, err := mv.msg.NewCommitment.Decode()
 	if err != nil {
@@ -92,8 +95,10 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 			return nodeSource{}, fmt.Errorf("the child update it accepted at %d: %w", u.Height, err)
 		}
 	}
-	if src.before, err = childOpenings(ctx, g, children, prev.Height); err != nil {
-		return nodeSource{}, err
+	if prev.Height > 0 { // at genesis g holds no child (height 0 would read the latest block)
+		if src.before, err = childOpenings(ctx, g, children, prev.Height); err != nil {
+			return nodeSource{}, err
+		}
 	}
 	if !next.FinalizedChildrenRoot.Equal(&mv.prev.FinalizedChildrenRoot) { // the steps move finalized leaves
 		if src.finalizedBefore, err = finalizedAt(ctx, g, prev.Height); err != nil {

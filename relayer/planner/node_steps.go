@@ -8,9 +8,11 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
+	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -79,6 +81,41 @@ func nodeMoveWitnesses(children *commitment.ChildrenTree, mv childMove, src node
 	return out, nil
 }
 
+// splitFirstNodeMove splits the first update of a grandchild that already has children (docs/
+// PROTOCOL.md "Validity all the way up": a node's first step) into what the existing kinds
+// prove: its batches as leaf steps from the genesis state (the first a KindLeafFirst) to a
+// synthetic leaf commitment — the update's fields with empty children roots and the leaf report
+// {(anchor, 1)} —, then its carried steps as node child steps from that commitment, which open
+// its children as they arrive.
+func splitFirstNodeMove(mv childMove) (first, rest childMove, err error) {
+	msg := mv.msg
+	next, err := msg.NewCommitment.Decode()
+	if err != nil {
+		return childMove{}, childMove{}, err
+	}
+	if len(msg.Batches) == 0 {
+		return childMove{}, childMove{}, fmt.Errorf("%w: the first commitment of a grandchild that has children carries no batch", errUnprovableMove)
+	}
+	leaf := next
+	leaf.ChildrenRoot, leaf.FinalizedChildrenRoot = commitment.EmptyChildrenRoot(), commitment.EmptyChildrenRoot()
+	leaf.AcceptanceDigest = subtree.LeafReportDigest(next.AnchorHeight)
+	head := mv.inbox
+	for _, e := range msg.InboxEntries {
+		h, src, err := e.Decode()
+		if err != nil {
+			return childMove{}, childMove{}, err
+		}
+		head = ledger.InboxLink(head, h, src)
+	}
+	leafMsg, restMsg := *msg, *msg
+	leafMsg.NewCommitment, leafMsg.Steps, leafMsg.FinalizedMoves = slushtypes.NewCommitmentFields(leaf), nil, nil
+	leafMsg.Histogram = histogramProto(subtree.Report{{Height: next.AnchorHeight, Count: 1}})
+	restMsg.Batches, restMsg.InboxEntries = nil, nil
+	first = childMove{height: mv.height, inbox: mv.inbox, msg: &leafMsg}
+	rest = childMove{height: mv.height, prev: &leaf, inbox: head, msg: &restMsg, first: true}
+	return first, rest, nil
+}
+
 // nodeMove is the state of nodeMoveWitnesses over one update.
 type nodeMove struct {
 	msg    *validiumtypes.MsgSubmitUpdate
@@ -97,7 +134,7 @@ type nodeMove struct {
 }
 
 // checkNodeUpdate refuses, before anything is read, what no node step proves of a whole
-// update: no previous commitment (no node first step), the finalized children root moved
+// update: no previous commitment (a node's first update is split first, splitFirstNodeMove), the finalized children root moved
 // without a child step (only a node child step's finality move moves it) or the anchor moved
 // without a batch, no batch and no step, the children root moved without steps.
 func checkNodeUpdate(mv childMove) error {

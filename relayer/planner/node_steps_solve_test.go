@@ -81,7 +81,8 @@ func solves(t *testing.T, ccs constraint.ConstraintSystem, a frontend.Circuit) e
 // TestNodeStepsSolve: the node step witnesses the planner builds from a grandchild's update
 // satisfy the real NodeLedgerStep and NodeChildStep circuits (compiled around stand-in inner
 // keys, the inner proofs made for the witnesses' own inner statements), which is what the
-// prover will be asked to prove — also with a leaf finality move. Compiles and solves ~1M and ~1.45M constraints: gated by
+// prover will be asked to prove — also with a leaf finality move, and from a node's synthetic
+// first leaf state. Compiles and solves ~1M and ~1.45M constraints: gated by
 // SLUSH_RECURSIVE_TESTS=1, as the circuits' own tests are.
 func TestNodeStepsSolve(t *testing.T) {
 	if os.Getenv("SLUSH_RECURSIVE_TESTS") != "1" {
@@ -129,7 +130,12 @@ func TestNodeStepsSolve(t *testing.T) {
 	finSteps, err := nodeMoveWitnesses(fin.held, fin.move, fin.src, nodeShape)
 	require.NoError(t, err)
 	require.True(t, finSteps[2].w.(subtree.NodeChildStepWitness).Finality.Finalize)
-	for i, st := range append(steps[2:], finSteps[2:]...) {
+	ff := newFirstFixture(t)
+	_, rest, err := splitFirstNodeMove(childMove{height: 10, inbox: hash.Uint64(9), msg: ff.msg})
+	require.NoError(t, err)
+	firstSteps, err := nodeMoveWitnesses(ff.held, rest, nodeSource{leaves: ff.leaves}, nodeShape)
+	require.NoError(t, err)
+	for i, st := range append(append(steps[2:], finSteps[2:]...), firstSteps...) {
 		w := st.w.(subtree.NodeChildStepWitness)
 		w.InnerProof = innerProof(w.Inner)
 		assigned, err := subtree.AssignNodeChildStep(leaf.key, nodeShape, w)

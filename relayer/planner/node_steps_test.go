@@ -656,9 +656,82 @@ func TestReadNodeSource(t *testing.T) {
 	}
 }
 
+// firstFixture is the first update of 1-2 (one batch, anchor 5), which already holds 1-2-1 and
+// 1-2-3 and carries their first steps, with chain 1's children as its parent holds them and the
+// openings of the carried commitments.
+type firstFixture struct {
+	next   commitment.Commitment
+	msg    *validiumtypes.MsgSubmitUpdate
+	held   *commitment.ChildrenTree
+	leaves map[fr.Element]subtree.ChildOpening
+}
+
+func newFirstFixture(t *testing.T) firstFixture {
+	t.Helper()
+	gg1 := leafOpening(t, []uint8{1, 2, 1}, 10, 4)
+	gg3 := leafOpening(t, []uint8{1, 2, 3}, 30, 3)
+	report := subtree.Report{{Height: 3, Count: 1}, {Height: 4, Count: 1}, {Height: 5, Count: 1}}
+	f := firstFixture{leaves: map[fr.Element]subtree.ChildOpening{}}
+	f.next = chainCommitment(t, []uint8{1, 2}, 100, 5, []subtree.ChildOpening{gg1, gg3}, commitment.EmptyChildrenRoot(), report)
+	f.msg = update(t, 2, nil, f.next, [][]fr.Element{{hash.Uint64(501)}})
+	f.msg.Histogram = histogramProto(report)
+	for i, kids := range [][]subtree.ChildOpening{{gg1}, {gg1, gg3}} {
+		root, err := subtree.ChildrenRootOf(kids)
+		require.NoError(t, err)
+		c := kids[i]
+		f.leaves[c.Commitment.Hash()] = c
+		f.msg.Steps = append(f.msg.Steps, validiumtypes.SubtreeStep{Kind: subtree.KindLeafFirst, Index: uint32(c.Index), RootAfter: hash.EncodeElement(root),
+			Leaf: hash.EncodeElement(c.Commitment.Hash()), AnchorHeight: c.Commitment.AnchorHeight, Proof: someCommittedProof(t)})
+	}
+	var err error
+	f.held, err = commitment.NewChildrenTree(smt.NewMemStore())
+	require.NoError(t, err)
+	require.NoError(t, f.held.SetChild(1, leafCommitment(11, 1, 2).Hash()))
+	return f
+}
+
+// TestNodeFirstCommitment (a node's first step): the first update of 1-2, which already holds
+// 1-2-1 and 1-2-3, is its batch as a leaf first step from the genesis state to a synthetic leaf
+// commitment (the update's fields, empty children roots, report {(5, 1)}), then one node child
+// step per carried first step of its children, chained from that commitment to the update's.
+func TestNodeFirstCommitment(t *testing.T) {
+	f := newFirstFixture(t)
+	next, msg, held, leaves := f.next, f.msg, f.held, f.leaves
+	heldRoot, err := held.Root()
+	require.NoError(t, err)
+
+	first, rest, err := splitFirstNodeMove(childMove{height: 10, inbox: hash.Uint64(9), msg: msg})
+	require.NoError(t, err)
+	ws, err := moveWitnesses(held, first, stepParams)
+	require.NoError(t, err)
+	require.Len(t, ws, 1)
+	require.True(t, ws[0].First)
+	leafPub := ws[0].Public()
+	require.Equal(t, heldRoot, leafPub.RootBefore)
+	require.Equal(t, subtree.LeafReportDigest(5), ws[0].New.AcceptanceDigest, "the synthetic leaf state reports only itself")
+	require.Equal(t, commitment.EmptyChildrenRoot(), ws[0].New.ChildrenRoot)
+	require.Equal(t, next.LedgerRoot, ws[0].New.LedgerRoot)
+
+	ns, err := nodeMoveWitnesses(held, rest, nodeSource{leaves: leaves}, nodeShape)
+	require.NoError(t, err)
+	require.Len(t, ns, 2)
+	before := leafPub.RootAfter
+	for i, st := range ns {
+		checkNodeWitness(t, st)
+		pub := st.w.Public()
+		require.Equal(t, uint64(subtree.KindNodeChild), pub.Kind, "step %d", i)
+		require.Equal(t, before, pub.RootBefore, "step %d chains", i)
+		require.Equal(t, uint64(subtree.KindLeafFirst), st.w.(subtree.NodeChildStepWitness).Inner.Kind)
+		before = pub.RootAfter
+	}
+	require.Equal(t, ws[0].New, ns[0].w.(subtree.NodeChildStepWitness).Old)
+	require.Equal(t, next, ns[1].new, "the last step reaches the update's commitment")
+	require.Equal(t, ledger.InboxLink(hash.Uint64(9), hash.Uint64(501), ledger.SourceClaim), rest.inbox)
+}
+
 // TestMoveSteps: a grandchild without children moves by leaf steps, one with children by node
 // steps, which are refused before anything is read when the kinds they need have no usable key,
-// and for a first commitment.
+// and for a first commitment without a batch (its first step is a leaf step's).
 func TestMoveSteps(t *testing.T) {
 	ctx := context.Background()
 	pl := &Planner{}
@@ -673,7 +746,9 @@ func TestMoveSteps(t *testing.T) {
 		{"a leaf's move", func(f *nodeFixture, _ *subtreePlan) {
 			f.move = childMove{height: 10, msg: update(t, 3, nil, leafCommitment(13, 5, 4), [][]fr.Element{{}})}
 		}, []uint64{subtree.KindLeafFirst}, ""},
-		{"a node's first commitment", func(f *nodeFixture, _ *subtreePlan) { f.move.prev = nil }, nil, "no node first step"},
+		{"a node's first commitment without a batch", func(f *nodeFixture, _ *subtreePlan) {
+			f.move.prev, f.move.msg.Batches = nil, nil
+		}, nil, "carries no batch"},
 		{"no node ledger key", func(_ *nodeFixture, plan *subtreePlan) { plan.nodeLedger = noKey }, nil, "no key"},
 		{"no node child key", func(_ *nodeFixture, plan *subtreePlan) { plan.nodeChild = noKey }, nil, "no key"},
 		{"no node child key, none needed", func(f *nodeFixture, plan *subtreePlan) {

@@ -29,6 +29,9 @@ type childMove struct {
 	inbox fr.Element
 	// msg is the update as c executed it.
 	msg *validiumtypes.MsgSubmitUpdate
+	// first marks the rest of a node's first update (splitFirstNodeMove): prev is then the
+	// synthetic leaf state its batches reached, which no chain recorded.
+	first bool
 }
 
 // leafStepWitnesses turns moves, in c's execution order, into one LeafStep witness per batch

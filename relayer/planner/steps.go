@@ -160,6 +160,20 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		}
 		return out, err
 	}
+	if mv.prev == nil { // a node's first commitment: leaf steps to its synthetic leaf state first
+		first, rest, err := splitFirstNodeMove(mv)
+		if err != nil {
+			return nil, err
+		}
+		ws, err := moveWitnesses(plan.children, first, c.LedgerParams.Ledger())
+		if err != nil {
+			return nil, err
+		}
+		for _, w := range ws {
+			add(w, nil)
+		}
+		mv = rest
+	}
 	if len(mv.msg.Batches) > 0 && plan.nodeLedger != nil {
 		return nil, plan.nodeLedger
 	}
