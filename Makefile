@@ -55,12 +55,15 @@ test-e2e-root-failover: build build-previous
 test-e2e-reparent: build
 	SLUSH_E2E_REPARENT=1 go test -count=1 -timeout 30m -tags e2e -run 'TestReparent' -v ./tests/e2e/...
 
-# Opt-in: the five-chain tree with RECURSIVE subtree proofs on every chain (scripts/demo.sh
-# --full-validity, tests/e2e TestRecursiveTree): the root verifies 1-1's and 1-2's moves by leaf
-# steps the relayer proves. About 6 min of leaf step setup on 2 cores the first time (then the
-# development key cache has it), then ~10 min; the relayer peaks at ~2.5 GiB.
+# Opt-in: RECURSIVE subtree proofs on every chain, twice (tests/e2e): the five-chain tree
+# (scripts/demo.sh --full-validity, TestRecursiveTree: the root verifies 1-1's and 1-2's moves by
+# leaf steps the relayer proves) and the depth-3 tree root -> 1 -> 1-1 -> 1-1-1 (demo.sh --deep
+# --full-validity, TestRecursiveDeepTree: the root verifies 1-1's moves by node steps, one of which
+# verifies 1-1-1's leaf step). Step setups take ~25 min on 2 cores the first time (then the
+# development key cache has them); the relayer peaks at ~3 GiB. RECURSIVE_TESTS narrows it.
+RECURSIVE_TESTS ?= TestRecursive(Deep)?Tree
 test-e2e-recursive: build
-	SLUSH_E2E_RECURSIVE=1 go test -count=1 -timeout 45m -tags e2e -run 'TestRecursiveTree' -v ./tests/e2e/...
+	SLUSH_E2E_RECURSIVE=1 go test -count=1 -timeout 90m -tags e2e -run '$(RECURSIVE_TESTS)' -v ./tests/e2e/...
 
 # Opt-in: the soak (issue 18, tests/e2e TestSoak): the default tree under a steady load of ledger
 # and bridge transfers for SOAK_MINUTES (default 60), sampled every minute; writes

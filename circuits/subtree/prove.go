@@ -17,15 +17,38 @@ import (
 // CompileLeafStep compiles the leaf step of a tree whose ledger batches (of shape p) are proven
 // under inner: the circuit a parent's leaf_step_key belongs to.
 func CompileLeafStep(inner groth16.VerifyingKey, p ledger.Params) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) { return NewLeafStep(key, p), nil })
+}
+
+// compileStep fixes inner in the step circuit circuit(key) (which may refuse the key) and
+// compiles it.
+func compileStep(inner groth16.VerifyingKey, circuit func(recursion.FixedKey) (frontend.Circuit, error)) (constraint.ConstraintSystem, recursion.FixedKey, error) {
 	key, err := recursion.NewFixedKey(inner)
 	if err != nil {
 		return nil, recursion.FixedKey{}, err
 	}
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewLeafStep(key, p))
+	c, err := circuit(key)
+	if err != nil {
+		return nil, recursion.FixedKey{}, err
+	}
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c)
 	if err != nil {
 		return nil, recursion.FixedKey{}, err
 	}
 	return ccs, key, nil
+}
+
+// proveStep proves the assignment a step's Assign function made (or refused, assignErr) and
+// returns the proof bytes with pub; the solver refuses a witness that cannot make a valid step.
+func proveStep(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, a frontend.Circuit, assignErr error, pub StepPublic) ([]byte, StepPublic, error) {
+	if assignErr != nil {
+		return nil, StepPublic{}, assignErr
+	}
+	proof, err := prover.Prove(ccs, pk, a)
+	if err != nil {
+		return nil, StepPublic{}, fmt.Errorf("%w: %v", ErrWitness, err)
+	}
+	return proof, pub, nil
 }
 
 // StepProver proves leaf steps: what whoever relays a chain's update to its parent runs for
@@ -45,14 +68,7 @@ type StepProver struct {
 // is refused before any proof exists.
 func (s StepProver) Prove(w LeafStepWitness) ([]byte, StepPublic, error) {
 	a, err := AssignLeafStep(s.Key, s.Params, w)
-	if err != nil {
-		return nil, StepPublic{}, err
-	}
-	proof, err := prover.Prove(s.CCS, s.PK, a)
-	if err != nil {
-		return nil, StepPublic{}, fmt.Errorf("%w: %v", ErrWitness, err)
-	}
-	return proof, w.Public(), nil
+	return proveStep(s.CCS, s.PK, a, err, w.Public())
 }
 
 // CompileNodeLedgerStep compiles the node ledger step (kind 3) of a tree whose ledger batches
@@ -62,15 +78,7 @@ func CompileNodeLedgerStep(inner groth16.VerifyingKey, p ledger.Params, s NodeSh
 	if err := s.Validate(); err != nil {
 		return nil, recursion.FixedKey{}, err
 	}
-	key, err := recursion.NewFixedKey(inner)
-	if err != nil {
-		return nil, recursion.FixedKey{}, err
-	}
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeLedgerStep(key, p, s))
-	if err != nil {
-		return nil, recursion.FixedKey{}, err
-	}
-	return ccs, key, nil
+	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) { return NewNodeLedgerStep(key, p, s), nil })
 }
 
 // CompileNodeChildStep compiles the node child step (kind 4) whose inner steps are proven under
@@ -80,18 +88,12 @@ func CompileNodeChildStep(inner groth16.VerifyingKey, s NodeShape) (constraint.C
 	if err := s.Validate(); err != nil {
 		return nil, recursion.FixedKey{}, err
 	}
-	key, err := recursion.NewFixedKey(inner)
-	if err != nil {
-		return nil, recursion.FixedKey{}, err
-	}
-	if key.Commitment == nil {
-		return nil, recursion.FixedKey{}, fmt.Errorf("%w: the inner key of a node child step is a leaf step key, with one commitment", ErrWitness)
-	}
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeChildStep(key, s))
-	if err != nil {
-		return nil, recursion.FixedKey{}, err
-	}
-	return ccs, key, nil
+	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) {
+		if key.Commitment == nil {
+			return nil, fmt.Errorf("%w: the inner key of a node child step is a leaf step key, with one commitment", ErrWitness)
+		}
+		return NewNodeChildStep(key, s), nil
+	})
 }
 
 // NodeLedgerStepProver proves node ledger steps (kind 3), as StepProver proves leaf steps.
@@ -109,14 +111,7 @@ type NodeLedgerStepProver struct {
 // the circuit's solver refuses a witness that cannot make a valid step before any proof exists.
 func (s NodeLedgerStepProver) Prove(w NodeLedgerStepWitness) ([]byte, StepPublic, error) {
 	a, err := AssignNodeLedgerStep(s.Key, s.Params, s.Shape, w)
-	if err != nil {
-		return nil, StepPublic{}, err
-	}
-	proof, err := prover.Prove(s.CCS, s.PK, a)
-	if err != nil {
-		return nil, StepPublic{}, fmt.Errorf("%w: %v", ErrWitness, err)
-	}
-	return proof, w.Public(), nil
+	return proveStep(s.CCS, s.PK, a, err, w.Public())
 }
 
 // NodeChildStepProver proves node child steps (kind 4), as StepProver proves leaf steps.
@@ -133,12 +128,5 @@ type NodeChildStepProver struct {
 // the circuit's solver refuses a witness that cannot make a valid step before any proof exists.
 func (s NodeChildStepProver) Prove(w NodeChildStepWitness) ([]byte, StepPublic, error) {
 	a, err := AssignNodeChildStep(s.Key, s.Shape, w)
-	if err != nil {
-		return nil, StepPublic{}, err
-	}
-	proof, err := prover.Prove(s.CCS, s.PK, a)
-	if err != nil {
-		return nil, StepPublic{}, fmt.Errorf("%w: %v", ErrWitness, err)
-	}
-	return proof, w.Public(), nil
+	return proveStep(s.CCS, s.PK, a, err, w.Public())
 }

@@ -120,3 +120,81 @@ func waitFor(t *testing.T, timeout time.Duration, what string, check func() bool
 		time.Sleep(time.Second)
 	}
 }
+
+// TestRecursiveDeepTree runs the depth-3 demo with RECURSIVE subtree proofs on every chain
+// (scripts/demo.sh --deep --full-validity, issue 16): root → 1 → 1-1 → 1-1-1. Chain 1-1 has a
+// child, so the root verifies its moves inside chain 1's updates by node steps — a node child
+// step verifying 1-1-1's leaf step, which verifies 1-1-1's batch proof —, and bounds chain 1's
+// report by 1-1's proven report, which counts 1-1-1. Alice's tokens come down from the root to
+// 1-1-1 and 30 go back up to bob on the root, claimed there through three finalized children
+// roots and confirmed on 1-1-1.
+func TestRecursiveDeepTree(t *testing.T) {
+	if os.Getenv(RecursiveEnv) == "" {
+		t.Skipf("set %s=1 (make test-e2e-recursive): minutes of step setups the first time", RecursiveEnv)
+	}
+	s := newSuite(t)
+	s.env = append(s.env, "SLUSH_LEDGER_BATCH_SIZE=4", "SLUSH_DEPOSITS=")
+
+	begin := time.Now()
+	out, err := s.script("demo", "--deep", "--full-validity")
+	t.Logf("scripts/demo.sh --deep --full-validity (%s):\n%s", time.Since(begin).Round(time.Second), out)
+	require.NoError(t, err, "the depth-3 full-validity demo failed")
+	require.Contains(t, out, "subtree proofs: RECURSIVE")
+
+	b, err := os.ReadFile(filepath.Join(s.dir, "demo-summary.json"))
+	require.NoError(t, err)
+	var sum demoSummary
+	require.NoError(t, json.Unmarshal(b, &sum))
+	require.Len(t, sum.Message, 64)
+
+	var params struct {
+		Params struct {
+			SubtreeProofs     string `json:"subtree_proofs"`
+			NodeChildStepKey  []byte `json:"node_child_step_key"`
+			NodeLedgerStepKey []byte `json:"node_ledger_step_key"`
+		} `json:"params"`
+	}
+	for _, path := range []string{"root", "1", "1-1", "1-1-1"} {
+		s.mustQuery(path, &params, "validium", "params")
+		require.Equal(t, "SUBTREE_PROOFS_RECURSIVE", params.Params.SubtreeProofs, "chain %s", path)
+		require.NotEmpty(t, params.Params.NodeChildStepKey, "chain %s has the node child step key", path)
+		require.NotEmpty(t, params.Params.NodeLedgerStepKey, "chain %s has the node ledger step key", path)
+	}
+
+	alice, bob := s.owner("alice"), s.owner("bob")
+	require.Equal(t, uint64(970), s.balance("1-1-1", alice).Balance)
+	require.Equal(t, uint64(30), s.balance("root", bob).Balance)
+	require.Equal(t, "MESSAGE_STATUS_CONFIRMED", s.messageStatus("1-1-1", sum.Message))
+
+	// the root holds 1-1's report as a node step proved it: 1-1 and 1-1-1 counted
+	var report struct {
+		Report struct {
+			Report []struct {
+				Count string `json:"count"`
+			} `json:"report"`
+		} `json:"report"`
+	}
+	s.mustQuery("root", &report, "validium", "grandchild-report", "1", "1")
+	total := 0
+	for _, b := range report.Report.Report {
+		n, err := strconv.Atoi(b.Count)
+		require.NoError(t, err)
+		total += n
+	}
+	require.GreaterOrEqual(t, total, 2, "1-1's proven report counts 1-1 and 1-1-1")
+
+	log, err := os.ReadFile(filepath.Join(s.dir, "relayer.log"))
+	require.NoError(t, err)
+	for _, kind := range []string{"leaf-step", "node-ledger-step", "node-child-step"} {
+		proofs := regexp.MustCompile(`msg=proof kind=` + kind + ` seconds=([0-9.]+) peak_rss_mib=([0-9]+)`).FindAllStringSubmatch(string(log), -1)
+		require.NotEmpty(t, proofs, "the relayer proved %s proofs", kind)
+		var secs float64
+		for _, p := range proofs {
+			v, _ := strconv.ParseFloat(p[1], 64)
+			secs += v
+		}
+		t.Logf("%s: %d proofs, %.1f s each on average", kind, len(proofs), secs/float64(len(proofs)))
+	}
+	require.NotContains(t, string(log), "no step kind proves this grandchild update", "no grandchild update was unprovable")
+	t.Logf("claim on the root %.0f s, confirmation on 1-1-1 %.0f s after the bridge-out", sum.ClaimSeconds, sum.ConfirmSeconds)
+}
