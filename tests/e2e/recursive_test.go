@@ -31,21 +31,7 @@ func TestRecursiveTree(t *testing.T) {
 		t.Skipf("set %s=1 (make test-e2e-recursive): minutes of leaf step setup the first time", RecursiveEnv)
 	}
 	s := newSuite(t)
-	// the demo's shape (batch 4), whose leaf step keys the key cache holds after one demo; only
-	// the root may start funded under RECURSIVE mode
-	s.env = append(s.env, "SLUSH_LEDGER_BATCH_SIZE=4", "SLUSH_DEPOSITS=")
-
-	begin := time.Now()
-	out, err := s.script("demo", "--full-validity")
-	t.Logf("scripts/demo.sh --full-validity (%s):\n%s", time.Since(begin).Round(time.Second), out)
-	require.NoError(t, err, "the full-validity demo failed")
-	require.Contains(t, out, "subtree proofs: RECURSIVE")
-
-	b, err := os.ReadFile(filepath.Join(s.dir, "demo-summary.json"))
-	require.NoError(t, err)
-	var sum demoSummary
-	require.NoError(t, json.Unmarshal(b, &sum))
-	require.Len(t, sum.Message, 64)
+	out, sum := s.fullValidityDemo()
 
 	var params struct {
 		Params struct {
@@ -133,19 +119,7 @@ func TestRecursiveDeepTree(t *testing.T) {
 		t.Skipf("set %s=1 (make test-e2e-recursive): minutes of step setups the first time", RecursiveEnv)
 	}
 	s := newSuite(t)
-	s.env = append(s.env, "SLUSH_LEDGER_BATCH_SIZE=4", "SLUSH_DEPOSITS=")
-
-	begin := time.Now()
-	out, err := s.script("demo", "--deep", "--full-validity")
-	t.Logf("scripts/demo.sh --deep --full-validity (%s):\n%s", time.Since(begin).Round(time.Second), out)
-	require.NoError(t, err, "the depth-3 full-validity demo failed")
-	require.Contains(t, out, "subtree proofs: RECURSIVE")
-
-	b, err := os.ReadFile(filepath.Join(s.dir, "demo-summary.json"))
-	require.NoError(t, err)
-	var sum demoSummary
-	require.NoError(t, json.Unmarshal(b, &sum))
-	require.Len(t, sum.Message, 64)
+	_, sum := s.fullValidityDemo("--deep")
 
 	var params struct {
 		Params struct {
@@ -186,7 +160,7 @@ func TestRecursiveDeepTree(t *testing.T) {
 	log, err := os.ReadFile(filepath.Join(s.dir, "relayer.log"))
 	require.NoError(t, err)
 	for _, kind := range []string{"leaf-step", "node-ledger-step", "node-child-step"} {
-		proofs := regexp.MustCompile(`msg=proof kind=` + kind + ` seconds=([0-9.]+) peak_rss_mib=([0-9]+)`).FindAllStringSubmatch(string(log), -1)
+		proofs := regexp.MustCompile(`msg=proof kind=`+kind+` seconds=([0-9.]+) peak_rss_mib=([0-9]+)`).FindAllStringSubmatch(string(log), -1)
 		require.NotEmpty(t, proofs, "the relayer proved %s proofs", kind)
 		var secs float64
 		for _, p := range proofs {
@@ -197,4 +171,24 @@ func TestRecursiveDeepTree(t *testing.T) {
 	}
 	require.NotContains(t, string(log), "no step kind proves this grandchild update", "no grandchild update was unprovable")
 	t.Logf("claim on the root %.0f s, confirmation on 1-1-1 %.0f s after the bridge-out", sum.ClaimSeconds, sum.ConfirmSeconds)
+}
+
+// fullValidityDemo runs scripts/demo.sh --full-validity with args, in the demo's shape (batch 4,
+// whose step keys the key cache holds after one demo; only the root may start funded under
+// RECURSIVE mode), requires it to pass labelled RECURSIVE, and returns its output and summary.
+func (s *suite) fullValidityDemo(args ...string) (string, demoSummary) {
+	t := s.t
+	t.Helper()
+	s.env = append(s.env, "SLUSH_LEDGER_BATCH_SIZE=4", "SLUSH_DEPOSITS=")
+	begin := time.Now()
+	out, err := s.script(append([]string{"demo", "--full-validity"}, args...)...)
+	t.Logf("scripts/demo.sh --full-validity %s (%s):\n%s", strings.Join(args, " "), time.Since(begin).Round(time.Second), out)
+	require.NoError(t, err, "the full-validity demo failed")
+	require.Contains(t, out, "subtree proofs: RECURSIVE")
+	b, err := os.ReadFile(filepath.Join(s.dir, "demo-summary.json"))
+	require.NoError(t, err)
+	var sum demoSummary
+	require.NoError(t, json.Unmarshal(b, &sum))
+	require.Len(t, sum.Message, 64)
+	return out, sum
 }
