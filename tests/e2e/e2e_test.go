@@ -53,9 +53,16 @@ const (
 // defaultTree is localnet.sh's default SPEC: a chain's position fixes its ports.
 var defaultTree = []string{"root", "1", "2", "1-1", "1-2"}
 
+// deepTree is the SPEC of demo.sh --deep.
+var deepTree = []string{"root", "1", "1-1", "1-1-1"}
+
 // rpc is the CometBFT RPC address of a chain of the default tree.
-func rpc(path string) string {
-	for i, p := range defaultTree {
+func rpc(path string) string { return rpcIn(defaultTree, path) }
+
+// rpcIn is the CometBFT RPC address of a chain of the tree spec (localnet.sh: a chain's position
+// in the SPEC fixes its ports).
+func rpcIn(spec []string, path string) string {
+	for i, p := range spec {
 		if p == path {
 			return "tcp://127.0.0.1:" + strconv.Itoa(basePort+10*i)
 		}
@@ -77,6 +84,15 @@ type suite struct {
 	bin  string
 	dir  string // SLUSH_LOCALNET_DIR
 	env  []string
+	tree []string // the running tree's SPEC (defaultTree unless a test runs another)
+}
+
+// rpc is the CometBFT RPC address of a chain of the suite's tree.
+func (s *suite) rpc(path string) string {
+	if s.tree == nil {
+		return rpc(path)
+	}
+	return rpcIn(s.tree, path)
 }
 
 func repoRoot(t *testing.T) string {
@@ -134,7 +150,11 @@ func newSuite(t *testing.T) *suite {
 func (s *suite) dumpLogs() {
 	for _, f := range append([]string{"relayer.log"}, func() []string {
 		var logs []string
-		for _, p := range defaultTree {
+		tree := s.tree
+		if tree == nil {
+			tree = defaultTree
+		}
+		for _, p := range tree {
 			logs = append(logs, filepath.Join(chainID(p), "node.log"))
 		}
 		return logs
@@ -221,7 +241,7 @@ func (s *suite) owner(seed string) string {
 
 // query runs `slushchaind query ...` on a chain and decodes its JSON into v.
 func (s *suite) query(path string, v any, args ...string) error {
-	out, err := s.cli(append(append([]string{"query"}, args...), "--node", rpc(path), "-o", "json")...)
+	out, err := s.cli(append(append([]string{"query"}, args...), "--node", s.rpc(path), "-o", "json")...)
 	if err != nil {
 		return err
 	}
@@ -236,7 +256,7 @@ func (s *suite) mustQuery(path string, v any, args ...string) {
 
 // height is a chain's latest block height (0 if its node does not answer).
 func (s *suite) height(path string) int64 {
-	out, err := s.cli("status", "--node", rpc(path))
+	out, err := s.cli("status", "--node", s.rpc(path))
 	if err != nil {
 		return 0
 	}
@@ -263,7 +283,7 @@ type account struct {
 // balance is an owner's account of the suite's asset on a chain's ledger.
 func (s *suite) balance(path, owner string) account {
 	s.t.Helper()
-	out, err := s.cli("ledger", "balance", "--owner", owner, "--asset", asset, "--node", rpc(path))
+	out, err := s.cli("ledger", "balance", "--owner", owner, "--asset", asset, "--node", s.rpc(path))
 	require.NoError(s.t, err)
 	var a account
 	require.NoError(s.t, json.Unmarshal([]byte(out), &a), out)
@@ -369,7 +389,7 @@ func (s *suite) tx(path string, args ...string) txResult {
 	s.t.Helper()
 	home := filepath.Join(s.dir, chainID(path))
 	full := append(append([]string{"tx"}, args...), "--from", "user", "--home", home, "--keyring-backend", "test",
-		"--chain-id", chainID(path), "--node", rpc(path), "--gas", "800000", "--yes", "-o", "json")
+		"--chain-id", chainID(path), "--node", s.rpc(path), "--gas", "800000", "--yes", "-o", "json")
 	out, err := s.cli(full...)
 	require.NoError(s.t, err)
 	return s.included(path, out)
@@ -687,7 +707,7 @@ func (s *suite) largestUpdate(path string, index uint32, from int64) (int, int64
 func (s *suite) txAll(path, module, msg string, args []string) txResult {
 	s.t.Helper()
 	home := filepath.Join(s.dir, chainID(path))
-	common := []string{"--from", "user", "--home", home, "--keyring-backend", "test", "--chain-id", chainID(path), "--node", rpc(path)}
+	common := []string{"--from", "user", "--home", home, "--keyring-backend", "test", "--chain-id", chainID(path), "--node", s.rpc(path)}
 	var tx map[string]any
 	var msgs []any
 	for _, arg := range args {
@@ -705,7 +725,7 @@ func (s *suite) txAll(path, module, msg string, args []string) txResult {
 	require.NoError(s.t, err)
 	signedFile := filepath.Join(s.t.TempDir(), "signed.json")
 	require.NoError(s.t, os.WriteFile(signedFile, []byte(signed), 0o600))
-	out, err := s.cli("tx", "broadcast", signedFile, "--node", rpc(path), "-o", "json")
+	out, err := s.cli("tx", "broadcast", signedFile, "--node", s.rpc(path), "-o", "json")
 	require.NoError(s.t, err)
 	return s.included(path, out)
 }

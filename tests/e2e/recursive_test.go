@@ -119,6 +119,7 @@ func TestRecursiveDeepTree(t *testing.T) {
 		t.Skipf("set %s=1 (make test-e2e-recursive): minutes of step setups the first time", RecursiveEnv)
 	}
 	s := newSuite(t)
+	s.tree = deepTree
 	_, sum := s.fullValidityDemo("--deep")
 
 	var params struct {
@@ -128,7 +129,7 @@ func TestRecursiveDeepTree(t *testing.T) {
 			NodeLedgerStepKey []byte `json:"node_ledger_step_key"`
 		} `json:"params"`
 	}
-	for _, path := range []string{"root", "1", "1-1", "1-1-1"} {
+	for _, path := range deepTree {
 		s.mustQuery(path, &params, "validium", "params")
 		require.Equal(t, "SUBTREE_PROOFS_RECURSIVE", params.Params.SubtreeProofs, "chain %s", path)
 		require.NotEmpty(t, params.Params.NodeChildStepKey, "chain %s has the node child step key", path)
