@@ -104,15 +104,7 @@ func (s *KeeperTestSuite) TestRealNodeStepsAccepted() {
 		return proof, false
 	}
 
-	s.anchors = s.newAnchors(5, 6)
-	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
-	v := newChildLedger(s, []uint8{1})
-	lr, or, rr := v.roots(s)
-	_, err = s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
-		Operator: s.operator(1).String(), VerifyingKey: ledgerVKBytes, Bond: types.DefaultMinChildBond,
-		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
-	})
-	s.Require().NoError(err)
+	v := s.registerRealChild(ledgerVKBytes)
 	// the root's messages to 1-1 and 1-1-2, sent before the root commitment at 5 seals them
 	c := newChildLedger(s, []uint8{1, 1})
 	m := c.deposit("carol", 7)

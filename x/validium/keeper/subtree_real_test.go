@@ -34,6 +34,21 @@ func (s *KeeperTestSuite) cachedKeys(ccs constraint.ConstraintSystem) (groth16.P
 	return pk, vk
 }
 
+// registerRealChild declares root heights 5 and 6 and registers chain 1 with the real ledger
+// key at block 10: the start of the real-proof tests.
+func (s *KeeperTestSuite) registerRealChild(ledgerVK []byte) *childLedger {
+	s.anchors = s.newAnchors(5, 6)
+	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
+	v := newChildLedger(s, []uint8{1})
+	lr, or, rr := v.roots(s)
+	_, err := s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
+		Operator: s.operator(1).String(), VerifyingKey: ledgerVK, Bond: types.DefaultMinChildBond,
+		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
+	})
+	s.Require().NoError(err)
+	return v
+}
+
 // TestRealLeafStepAccepted (opt-in, RecursiveTestsEnv): the whole leaf-step path with real
 // proofs. Grandchild 1-1's first batch is proven by the tree's ledger circuit; the step that puts
 // its commitment into child 1's children root is proven by the real LeafStep circuit, which
@@ -50,15 +65,7 @@ func (s *KeeperTestSuite) TestRealLeafStepAccepted() {
 	ledgerVKBytes, err := keys.MarshalVerifyingKey(ledgerVK)
 	s.Require().NoError(err)
 
-	s.anchors = s.newAnchors(5, 6)
-	s.env.Ctx = s.env.Ctx.WithBlockHeight(10)
-	v := newChildLedger(s, []uint8{1})
-	lr, or, rr := v.roots(s)
-	_, err = s.msgs.RegisterChild(s.env.Ctx, &types.MsgRegisterChild{
-		Operator: s.operator(1).String(), VerifyingKey: ledgerVKBytes, Bond: types.DefaultMinChildBond,
-		GenesisLedgerRoot: lr, GenesisOutboxRoot: or, GenesisReceiptRoot: rr, OperatorKeyHash: payload(5),
-	})
-	s.Require().NoError(err)
+	v := s.registerRealChild(ledgerVKBytes)
 
 	// 1-1's first update on chain 1: one batch claiming a message this (root) chain sent it.
 	gc := newChildLedger(s, []uint8{1, 1})
