@@ -139,7 +139,9 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		return nil, err
 	}
 
-	// the newest commitment the parent can accept (with at most max_steps_per_update steps)
+	// the newest commitment the parent can accept (with at most max_steps_per_update steps, and
+	// within the parent's step budget when a chain above steps the parent's children)
+	caps := newUpdateCaps(params, len(p.Path))
 	h := hc
 	var planned []plannedStep
 	if plan != nil {
@@ -147,11 +149,11 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		if planned, stop, err = pl.planSteps(ctx, c, plan); err != nil {
 			return nil, err
 		}
-		if n := stepsInFirstBlock(planned); n > int(params.MaxStepsPerUpdate) {
-			return nil, fmt.Errorf("%w: %s's block %d accepted child updates of %d steps, more than max_steps_per_update %d",
-				errStalled, c.Name, planned[0].height, n, params.MaxStepsPerUpdate)
+		if n := stepsInFirstBlock(planned); n > caps.steps {
+			return nil, fmt.Errorf("%w: %s's block %d accepted child updates of %d steps, more than the %d an update to %s may carry",
+				errStalled, c.Name, planned[0].height, n, caps.steps, p.Name)
 		}
-		cut := pl.subtreeSteps(c, planned, stop, int(params.MaxStepsPerUpdate), hc)
+		cut := pl.subtreeSteps(c, planned, stop, caps.steps, hc)
 		h = min(cut, hc-1) // one block below c's head: its transaction index may not hold that block yet
 	}
 	next := func() (treetypes.OwnCommitment, bool, error) {
@@ -175,7 +177,7 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		}
 		return rc.Known && bytes.Equal(rc.Commitment, rec.Fields.AnchorCommitment), nil
 	}
-	ends, err := replay.BatchEnds(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, int(params.MaxBatchesPerUpdate), hc)
+	ends, err := replay.BatchEnds(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, caps.batches(stepsUpTo(planned, h)), hc)
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +192,7 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	pl.log.Debug("update target", "child", c.Name, "pos", pos, "logged", ledgerNow.LogLength, "reach", reach,
 		"target_log_length", target.LogLength, "target_anchor", target.Fields.AnchorHeight, "last_anchor", child.AnchorHeight, "height", hc)
 	ends = replay.EndsUpTo(ends, pos, target.LogLength)
-	if stepped && len(ends) == 0 {
+	if (stepped || caps.budgeted) && len(ends) == 0 { // the parent requires a batch (ErrUpdateWithoutBatch)
 		if !isZero(child.LatestCommitment) && (target.Fields.AnchorHeight < child.AnchorHeight+pl.stepAnchorInterval || pl.steps.busy()) {
 			return nil, nil // an anchor-only update costs a step above: spaced (config step_anchor_interval), and not while steps wait
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"cosmossdk.io/collections"
+	collcodec "cosmossdk.io/collections/codec"
 	"cosmossdk.io/core/address"
 	storetypes "cosmossdk.io/core/store"
 	"cosmossdk.io/log"
@@ -83,6 +84,9 @@ type Keeper struct {
 	// GrandchildReports are the proven reports of the grandchild commitments the children's
 	// accepted children roots hold, by (child, grandchild): what bounds a child's report (issue 16).
 	GrandchildReports collections.Map[collections.Pair[uint32, uint32], types.GrandchildReport]
+	// BlockSteps is (block height, step cost) of the child updates accepted in the latest block
+	// that accepted one: what ChildStepBudget bounds.
+	BlockSteps collections.Item[collections.Pair[int64, uint64]]
 }
 
 // NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
@@ -158,6 +162,8 @@ func NewKeeper(
 		Arrivals: collections.NewMap(sb, types.ArrivalsKey, "arrivals", collections.BytesKey, collections.Uint32Value),
 		GrandchildReports: collections.NewMap(sb, types.GrandchildReportsKey, "grandchild_reports",
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint32Key), codec.CollValue[types.GrandchildReport](cdc)),
+		BlockSteps: collections.NewItem(sb, types.BlockStepsKey, "block_steps",
+			collcodec.KeyToValueCodec(collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key))),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	bridgekeeper "github.com/slush-tree/slush/x/bridge/keeper"
 	bridgetypes "github.com/slush-tree/slush/x/bridge/types"
+	electiontypes "github.com/slush-tree/slush/x/election/types"
 	ledgerkeeper "github.com/slush-tree/slush/x/ledger/keeper"
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 	treekeeper "github.com/slush-tree/slush/x/tree/keeper"
@@ -58,6 +59,8 @@ type stack struct {
 	ledger     ledgerkeeper.Keeper
 	bridge     bridgekeeper.Keeper
 	acceptance acceptancekeeper.Keeper
+	// electionStore is x/election's store, for tests that put x/election over this x/validium.
+	electionStore corestore.KVStoreService
 }
 
 // newStack opens the stores of x/tree, x/ledger, x/bridge, x/acceptance and x/validium in one
@@ -66,13 +69,13 @@ type stack struct {
 func newStack(t testing.TB, g stackGenesis) *stack {
 	t.Helper()
 	keys := storetypes.NewKVStoreKeys(treetypes.StoreKey, ledgertypes.StoreKey, bridgetypes.StoreKey,
-		acceptancetypes.StoreKey, types.StoreKey)
+		acceptancetypes.StoreKey, types.StoreKey, electiontypes.StoreKey)
 	ctx := sdktestutil.DefaultContextWithKeys(keys, nil, nil).
 		WithBlockHeader(cmtproto.Header{Height: 1, Time: keepertest.BlockTime})
 	registry := codectypes.NewInterfaceRegistry()
 	for _, register := range []func(codectypes.InterfaceRegistry){
 		treetypes.RegisterInterfaces, ledgertypes.RegisterInterfaces, bridgetypes.RegisterInterfaces,
-		acceptancetypes.RegisterInterfaces, types.RegisterInterfaces,
+		acceptancetypes.RegisterInterfaces, types.RegisterInterfaces, electiontypes.RegisterInterfaces,
 	} {
 		register(registry)
 	}
@@ -87,6 +90,7 @@ func newStack(t testing.TB, g stackGenesis) *stack {
 	st.ledger = ledgerkeeper.NewKeeper(cdc, store(ledgertypes.StoreKey), ac, st.tree)
 	st.bridge = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), ac, authority, st.tree, st.ledger, log.NewNopLogger())
 	st.acceptance = acceptancekeeper.NewKeeper(cdc, store(acceptancetypes.StoreKey), ac, authority, st.tree)
+	st.electionStore = store(electiontypes.StoreKey)
 
 	st.setIdentity(ctx, g.identity, g.parentClient)
 	ledgerGenesis := g.ledger

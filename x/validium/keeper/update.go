@@ -39,6 +39,10 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 	if len(msg.Batches) > int(params.MaxBatchesPerUpdate) { // DESIGN §5 "Bursts": bounded
 		return nil, errorsmod.Wrapf(types.ErrTooManyBatches, "%d > max_batches_per_update %d", len(msg.Batches), params.MaxBatchesPerUpdate)
 	}
+	charge, err := k.checkStepBudget(ctx, params, msg)
+	if err != nil {
+		return nil, err
+	}
 	child, err := k.updatableChild(ctx, msg.ChildIndex, msg.Operator)
 	if err != nil {
 		return nil, err
@@ -113,6 +117,9 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 		}
 	}
 	if err := k.recordSubtree(ctx, msg.ChildIndex, move); err != nil {
+		return nil, err
+	}
+	if err := k.chargeStepBudget(ctx, charge); err != nil {
 		return nil, err
 	}
 	if res.Routed, err = k.recordRouting(ctx, msg.ChildIndex, entryHashes(entries), msg.Routed); err != nil {

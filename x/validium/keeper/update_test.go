@@ -99,6 +99,8 @@ func (s *KeeperTestSuite) newAnchors(heights ...uint64) *anchorBook {
 		s.Require().NoError(s.stack.tree.Commitments.Set(s.env.Ctx, int64(h), treetypes.OwnCommitment{
 			Height: int64(h), Commitment: hash.EncodeElement(c.Hash()), Fields: slushtypes.NewCommitmentFields(c),
 		}))
+		// and as a chain below the root knows it (its parent sync), for tests of a non-root chain
+		s.Require().NoError(s.stack.tree.RootHistory.Set(s.env.Ctx, h, hash.EncodeElement(c.Hash())))
 	}}
 	for _, h := range heights {
 		b.declare(h)

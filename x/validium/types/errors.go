@@ -198,4 +198,10 @@ var (
 	// ErrStepKindDisabled is returned for a step of a kind this chain has no verifying key for
 	// (the node kinds 3 and 4 need node_ledger_step_key and node_child_step_key).
 	ErrStepKindDisabled = errorsmod.Register(ModuleName, 77, "step kind not enabled")
+	// ErrUpdateWithoutBatch is returned for a child update without a batch proof at a chain whose
+	// parent proves its children's moves by steps: a step proves a move only over a batch (issue 16).
+	ErrUpdateWithoutBatch = errorsmod.Register(ModuleName, 78, "update carries no batch proof")
+	// ErrStepBudgetExceeded is returned for a child update that would make this block's child
+	// updates cost more steps than the parent can take in one update (ChildStepBudget).
+	ErrStepBudgetExceeded = errorsmod.Register(ModuleName, 79, "block step budget exceeded")
 )

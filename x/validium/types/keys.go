@@ -73,6 +73,9 @@ var (
 	// GrandchildReportsKey maps (child index, grandchild index) → GrandchildReport: the proven
 	// report of the commitment the child's accepted children root holds there (issue 16).
 	GrandchildReportsKey = collections.NewPrefix(45)
+	// BlockStepsKey holds (block height, step cost) of the child updates accepted in the latest
+	// block that accepted one (issue 16, ChildStepBudget); not in genesis: it is per block.
+	BlockStepsKey = collections.NewPrefix(46)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older
