@@ -80,6 +80,14 @@ report may count no more than these. NotFound when no step proved one (ATTESTED 
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "index"}},
 				},
 				{
+					RpcMethod: "FrozenDeparture", Use: "frozen-departure [child-index] [index]", Short: "Show the departure of a child of a frozen child (issue 20)",
+					Long: `Shows the departure recorded here for grandchild <index> of frozen child <child-index>: the
+commitment it left with, its new parent and registering operator, its inbox head and the departure
+mark the new parent checks (docs/PROTOCOL.md "Leaving a frozen parent"). NotFound when it did not leave.`,
+					Example:        "slushchaind q validium frozen-departure 1 2 --node tcp://127.0.0.1:26600",
+					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}, {ProtoField: "index"}},
+				},
+				{
 					RpcMethod: "ForcedWithdrawal", Use: "forced-withdrawal [child-index] [sequence]", Short: "Show a forced withdrawal of a child (issue 20)",
 					Long: `Prints forced withdrawal <sequence> of child <child-index>: the signed op, the deadline, the child's
 anchor and outbox root when it was queued, and its status (PENDING, EXECUTED with the message and
@@ -124,6 +132,7 @@ one is posted for the new epoch.`,
 				{RpcMethod: "ReceiveForced", Skip: true}, // built from the parent's store proof by the relayer
 				// built from the parent's store proof by the relayer, like ReceiveForced
 				{RpcMethod: "ExecuteForcedWithdrawal", Skip: true},
+				{RpcMethod: "LeaveFrozenParent", Skip: true}, // commitments, openings and an operator-key signature: no assembling command yet (docs/PROTOCOL.md "Leaving a frozen parent")
 				{
 					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root] [genesis-receipt-root]",
 					Short: "Register a child validium (the signer becomes its operator and pays the bond)",

@@ -190,6 +190,12 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if child.Departure != nil {
 		return k.releaseDepartedBond(ctx, child)
 	}
+	if deps, err := k.frozenDepartures(ctx, index); err != nil || len(deps) > 0 {
+		if err == nil { // its leaf carries where they went, its position their old messages
+			err = errorsmod.Wrapf(types.ErrChildDeparted, "frozen child %d has %d departed children: its record stays", index, len(deps))
+		}
+		return err
+	}
 	pending, err := k.hasPendingForcedOps(ctx, index)
 	if err != nil {
 		return err

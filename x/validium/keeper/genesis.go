@@ -94,6 +94,9 @@ func (k Keeper) InitGenesis(ctx context.Context, gs *types.GenesisState) error {
 			return err
 		}
 	}
+	if err := k.importFrozenDepartures(ctx, gs); err != nil {
+		return err
+	}
 	for _, e := range gs.Exits {
 		depth, err := k.accountDepth(ctx)
 		if err != nil {
@@ -263,6 +266,9 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	if gs.ForcedWithdrawals, err = collectValues(ctx, k.ForcedWithdrawals); err != nil {
 		return nil, err
 	}
+	if gs.FrozenDepartures, err = collectValues(ctx, k.FrozenDepartures); err != nil {
+		return nil, err
+	}
 	if gs.GrandchildReports, err = collectValues(ctx, k.GrandchildReports); err != nil {
 		return nil, err
 	}
@@ -301,6 +307,32 @@ func (k Keeper) restoreChildLeaf(ctx context.Context, c types.Child) error {
 		return errorsmod.Wrapf(types.ErrInvalidField, "child %d latest commitment: %v", c.Index, err)
 	}
 	return k.setChildLeaf(ctx, c.Index, h)
+}
+
+// importFrozenDepartures stores the departures from frozen children and marks each such
+// child's leaf (derived state, as every children-SMT leaf), in child order.
+func (k Keeper) importFrozenDepartures(ctx context.Context, gs *types.GenesisState) error {
+	for _, d := range gs.FrozenDepartures {
+		if err := k.FrozenDepartures.Set(ctx, collections.Join(d.ChildIndex, d.GrandchildIndex), d); err != nil {
+			return err
+		}
+	}
+	for _, c := range gs.Children {
+		if c.Status != types.ChildStatus_CHILD_STATUS_FROZEN {
+			continue
+		}
+		deps, err := k.frozenDepartures(ctx, c.Index)
+		if err != nil {
+			return err
+		}
+		if len(deps) == 0 {
+			continue
+		}
+		if err := k.markFrozenLeaf(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // collectValues returns every value of a map in key order.

@@ -174,6 +174,24 @@ func (q queryServer) GrandchildReport(ctx context.Context, req *types.QueryGrand
 	return &types.QueryGrandchildReportResponse{Report: r}, nil
 }
 
+// FrozenDeparture returns the departure recorded for a child of a frozen child (issue 20).
+func (q queryServer) FrozenDeparture(ctx context.Context, req *types.QueryFrozenDepartureRequest) (*types.QueryFrozenDepartureResponse, error) {
+	for _, index := range []uint32{req.GetChildIndex(), req.GetIndex()} {
+		if err := types.CheckChildIndex(index); err != nil {
+			return nil, slushtypes.InvalidArgument("%v", err)
+		}
+	}
+	d, err := q.k.FrozenDepartures.Get(ctx, collections.Join(req.ChildIndex, req.Index))
+	if errors.Is(err, collections.ErrNotFound) {
+		return nil, slushtypes.NotFound(errorsmod.Wrapf(types.ErrUnknownChild,
+			"no departure of grandchild %d from frozen child %d", req.Index, req.ChildIndex))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &types.QueryFrozenDepartureResponse{Departure: d}, nil
+}
+
 // Route returns this chain's fallback-route record of a message.
 func (q queryServer) Route(ctx context.Context, req *types.QueryRouteRequest) (*types.QueryRouteResponse, error) {
 	if err := slushtypes.CheckHashArg("message hash", req.GetMessageHash()); err != nil {

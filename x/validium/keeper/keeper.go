@@ -87,6 +87,9 @@ type Keeper struct {
 	// BlockSteps is (block height, step cost) of the child updates accepted in the latest block
 	// that accepted one: what ChildStepBudget bounds.
 	BlockSteps collections.Item[collections.Pair[int64, uint64]]
+	// FrozenDepartures are the children of frozen children that left for another parent, by
+	// (frozen child, grandchild index): once each (issue 20).
+	FrozenDepartures collections.Map[collections.Pair[uint32, uint32], types.FrozenDeparture]
 }
 
 // NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
@@ -164,6 +167,8 @@ func NewKeeper(
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint32Key), codec.CollValue[types.GrandchildReport](cdc)),
 		BlockSteps: collections.NewItem(sb, types.BlockStepsKey, "block_steps",
 			collcodec.KeyToValueCodec(collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key))),
+		FrozenDepartures: collections.NewMap(sb, types.FrozenDeparturesKey, "frozen_departures",
+			collections.PairKeyCodec(collections.Uint32Key, collections.Uint32Key), codec.CollValue[types.FrozenDeparture](cdc)),
 	}
 	schema, err := sb.Build()
 	if err != nil {

@@ -166,3 +166,20 @@ func (m msgServer) ExecuteForcedWithdrawal(ctx context.Context, msg *types.MsgEx
 	}
 	return m.executeForcedWithdrawal(ctx, msg)
 }
+
+// LeaveFrozenParent records the departure of a child of a frozen child (issue 20). The gas of
+// the signature check and the two openings is charged before they run.
+func (m msgServer) LeaveFrozenParent(ctx context.Context, msg *types.MsgLeaveFrozenParent) (*types.MsgLeaveFrozenParentResponse, error) {
+	if _, err := m.addressCodec.StringToBytes(msg.Submitter); err != nil {
+		return nil, errorsmod.Wrapf(types.ErrInvalidAddress, "submitter: %v", err)
+	}
+	if err := msg.ValidateBasic(); err != nil { // before anything reads state
+		return nil, err
+	}
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.LeaveFrozenGas, "leave frozen parent")
+	d, err := m.leaveFrozenParent(ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return &types.MsgLeaveFrozenParentResponse{Departure: d}, nil
+}

@@ -15,7 +15,7 @@ import (
 	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
-		"github.com/slush-tree/slush/circuits/subtree"
+	"github.com/slush-tree/slush/circuits/subtree"
 	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	electionkeeper "github.com/slush-tree/slush/x/election/keeper"
@@ -49,7 +49,9 @@ func (s *KeeperTestSuite) newElectionRun() *electionRun {
 }
 
 // liarKeyHash is the operator key hash 1-1's commitments carry.
-func (r *electionRun) liarKeyHash() fr.Element { return electiontypes.OperatorKeyHash(r.liar.PublicKey) }
+func (r *electionRun) liarKeyHash() fr.Element {
+	return electiontypes.OperatorKeyHash(r.liar.PublicKey)
+}
 
 // proofOf is the descendant proof of 1-1 from v's commitment vFields: 1-1's commitment and its
 // siblings in v's children root.

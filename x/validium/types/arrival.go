@@ -9,6 +9,7 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/smt"
 	slushtypes "github.com/slush-tree/slush/types"
 )
 
@@ -32,6 +33,31 @@ func (p ArrivalProof) Validate() error {
 		}
 		if len(hop.Siblings) != commitment.ChildrenDepth {
 			return errorsmod.Wrapf(ErrInvalidArrival, "hop %d has %d siblings, want %d", i, len(hop.Siblings), commitment.ChildrenDepth)
+		}
+	}
+	if p.Frozen == nil {
+		return nil
+	}
+	if len(p.Hops) < 2 {
+		return errorsmod.Wrap(ErrInvalidArrival, "a departure from a frozen parent opens the parent and the chain: at least 2 hops")
+	}
+	return p.Frozen.validate()
+}
+
+// validate checks a frozen exit's elements: canonical, 8 siblings each.
+func (f FrozenExit) validate() error {
+	if _, err := hash.DecodeElement(f.Latest); err != nil {
+		return errorsmod.Wrapf(ErrInvalidField, "frozen latest: %v", err)
+	}
+	if _, err := hash.DecodeElement(f.DeparturesRoot); err != nil {
+		return errorsmod.Wrapf(ErrInvalidField, "frozen departures_root: %v", err)
+	}
+	for i, sibs := range [][][]byte{f.LatestSiblings, f.DepartureSiblings} {
+		if len(sibs) != commitment.ChildrenDepth {
+			return errorsmod.Wrapf(ErrInvalidArrival, "frozen exit opening %d has %d siblings, want %d", i, len(sibs), commitment.ChildrenDepth)
+		}
+		if _, err := decodeSiblings(sibs, commitment.ChildrenDepth); err != nil {
+			return errorsmod.Wrapf(ErrInvalidField, "frozen exit opening %d: %v", i, err)
 		}
 	}
 	return nil
@@ -63,6 +89,7 @@ func VerifyArrival(p ArrivalProof, rootCommitment fr.Element, ownPath slushtypes
 	if !root.Vid.IsZero() { // the root's vid packs the empty path: 0
 		return Arrived{}, errorsmod.Wrap(ErrInvalidArrival, "root preimage names another validium")
 	}
+	levels := []commitment.Commitment{root} // the root, then each hop's commitment
 	parent, path := root, []uint8{}
 	for i, hop := range p.Hops {
 		c, err := hop.Commitment.Decode()
@@ -78,6 +105,7 @@ func VerifyArrival(p ArrivalProof, rootCommitment fr.Element, ownPath slushtypes
 			return Arrived{}, errorsmod.Wrapf(ErrInvalidArrival, "hop %d: %v", i, err)
 		}
 		parent, path = c, next
+		levels = append(levels, c)
 	}
 	old := slushtypes.Path(path)
 	if old.Equal(ownPath) || old.IsAncestorOf(ownPath) {
@@ -95,8 +123,48 @@ func VerifyArrival(p ArrivalProof, rootCommitment fr.Element, ownPath slushtypes
 	if err != nil {
 		return Arrived{}, err
 	}
-	if !mark.Equal(&parent.OperatorKeyHash) {
+	if p.Frozen != nil {
+		if !parent.OperatorKeyHash.Equal(&keyHash) {
+			return Arrived{}, errorsmod.Wrapf(ErrInvalidArrival, "%s's commitment binds another operator key than this registration", old)
+		}
+		n := len(levels)
+		if err := p.Frozen.verify(levels[n-3].ChildrenRoot, old, mark); err != nil {
+			return Arrived{}, err
+		}
+	} else if !mark.Equal(&parent.OperatorKeyHash) {
 		return Arrived{}, errorsmod.Wrapf(ErrInvalidArrival, "%s's commitment is not a departure to %s registered by this operator with this key", old, ownPath)
 	}
 	return Arrived{Commitment: parent, OldPath: old}, nil
+}
+
+// verify checks a departure from a frozen parent (docs/PROTOCOL.md "Leaving a frozen parent"):
+// the grandparent's children root gpChildren holds, at the frozen parent's index, the frozen mark
+// over f's latest commitment and departures root, and that departures SMT holds mark at the
+// departed chain's index (its path is departed).
+func (f FrozenExit) verify(gpChildren fr.Element, departed slushtypes.Path, mark fr.Element) error {
+	latest, err := hash.DecodeElement(f.Latest)
+	if err != nil {
+		return errorsmod.Wrapf(ErrInvalidField, "latest: %v", err)
+	}
+	departures, err := hash.DecodeElement(f.DeparturesRoot)
+	if err != nil {
+		return errorsmod.Wrapf(ErrInvalidField, "departures_root: %v", err)
+	}
+	parentIndex, index := departed[len(departed)-2], departed[len(departed)-1]
+	if err := openLeaf(gpChildren, parentIndex, FrozenMark(latest, departures), f.LatestSiblings); err != nil {
+		return errorsmod.Wrapf(ErrInvalidArrival, "the grandparent's children root does not hold %s as frozen with these departures", departed[:len(departed)-1])
+	}
+	if err := openLeaf(departures, index, mark, f.DepartureSiblings); err != nil {
+		return errorsmod.Wrapf(ErrInvalidArrival, "the frozen parent's departures do not send %s here with this operator and key", departed)
+	}
+	return nil
+}
+
+// openLeaf checks that root holds ChildLeaf(index, value) with the given siblings.
+func openLeaf(root fr.Element, index uint8, value fr.Element, siblings [][]byte) error {
+	sibs, err := decodeSiblings(siblings, commitment.ChildrenDepth)
+	if err != nil {
+		return err
+	}
+	return smt.VerifyProof(root, commitment.ChildrenDepth, smt.Proof{Index: uint64(index), Value: commitment.ChildLeaf(index, value), Siblings: sibs})
 }

@@ -88,6 +88,9 @@ func (gs GenesisState) Validate() error {
 	if err := validateGrandchildReports(gs.GrandchildReports, children); err != nil {
 		return err
 	}
+	if err := validateFrozenDepartures(gs.FrozenDepartures, gs.Children); err != nil {
+		return err
+	}
 	if err := validateSnapshotEntries(gs.SnapshotEntries, children, snapshots, consumed); err != nil {
 		return err
 	}
@@ -276,6 +279,30 @@ func validateGrandchildReports(reports []GrandchildReport, children map[uint32]b
 		if _, err := CheckReport(r.Report, r.Report[len(r.Report)-1].Height); err != nil {
 			return errorsmod.Wrapf(ErrInvalidGenesis, "grandchild report %d: %v", i, err)
 		}
+	}
+	return nil
+}
+
+// validateFrozenDepartures checks each departure from a frozen child (issue 20): well formed,
+// of a frozen child, one per (child, grandchild).
+func validateFrozenDepartures(deps []FrozenDeparture, children []Child) error {
+	frozen := make(map[uint32]bool, len(children)) // looked up only, never iterated
+	for _, c := range children {
+		frozen[c.Index] = c.Status == ChildStatus_CHILD_STATUS_FROZEN
+	}
+	seen := make(map[[2]uint32]bool, len(deps)) // looked up only, never iterated
+	for i, d := range deps {
+		if err := d.Validate(); err != nil {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "frozen departure %d: %v", i, err)
+		}
+		if !frozen[d.ChildIndex] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "frozen departure %d: child %d is not a frozen child", i, d.ChildIndex)
+		}
+		g := [2]uint32{d.ChildIndex, d.GrandchildIndex}
+		if seen[g] {
+			return errorsmod.Wrapf(ErrInvalidGenesis, "frozen departure %d repeats child %d, grandchild %d", i, d.ChildIndex, d.GrandchildIndex)
+		}
+		seen[g] = true
 	}
 	return nil
 }

@@ -76,6 +76,8 @@ var (
 	// BlockStepsKey holds (block height, step cost) of the child updates accepted in the latest
 	// block that accepted one (issue 16, ChildStepBudget); not in genesis: it is per block.
 	BlockStepsKey = collections.NewPrefix(46)
+	// FrozenDeparturesKey maps (frozen child, grandchild index) → FrozenDeparture (issue 20).
+	FrozenDeparturesKey = collections.NewPrefix(47)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older
