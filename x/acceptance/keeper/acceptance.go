@@ -65,6 +65,9 @@ func (k Keeper) OnChildUpdate(
 	if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return err
 	}
+	if record.Departed {
+		return errorsmod.Wrapf(types.ErrChildDeparted, "child %d", childIndex)
+	}
 	updated, res, err := k.applyUpdate(ctx, childIndex, record, height, commitment, reported, subtree)
 	if err != nil {
 		return err
@@ -172,6 +175,9 @@ func (k Keeper) childReports(ctx context.Context, height uint64) ([]types.Histog
 	var histograms []types.Histogram
 	var sizes []uint64
 	err := k.Children.Walk(ctx, nil, func(index uint32, r types.AcceptanceRecord) (bool, error) {
+		if r.Departed { // its subtree is another parent's now (issue 20)
+			return false, nil
+		}
 		h := types.HistogramFromProto(r.Reported)
 		if n := len(h); n > 0 && h[n-1].Height > height {
 			return true, errorsmod.Wrapf(types.ErrStaleUpdate, "child %d reported height %d after own update %d", index, h[n-1].Height, height)

@@ -106,6 +106,23 @@ func (k Keeper) OnChildRemoved(ctx context.Context, index uint32) error {
 	return tree.RemoveChild(uint8(index))
 }
 
+// OnChildDeparted stops counting a child that left for another parent (issue 20,
+// docs/PROTOCOL.md "Re-parenting" 2.): its subtree and report no longer enter this chain's own
+// report — they are its new parent's to count, and left here they would hold this chain's
+// finality back for good —, further updates are refused, and its finalized hash and leaf stay:
+// messages it sent before it left are claimed through them.
+func (k Keeper) OnChildDeparted(ctx context.Context, index uint32) error {
+	if err := checkChildIndex(index); err != nil {
+		return err
+	}
+	record, err := k.Children.Get(ctx, index)
+	if err != nil {
+		return err
+	}
+	record.Departed = true // its last report stays readable; SubtreeReport skips it
+	return k.Children.Set(ctx, index, record)
+}
+
 // restoreFinalizedLeaf rebuilds an imported child's finalized-children leaf: the SMT is derived
 // from the records, so an exported chain keeps the same finalized-children root.
 func (k Keeper) restoreFinalizedLeaf(ctx context.Context, c types.ChildRecord) error {

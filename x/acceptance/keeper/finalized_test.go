@@ -9,6 +9,8 @@ import (
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"cosmossdk.io/collections"
+
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/smt"
@@ -211,4 +213,41 @@ func TestGenesisRebuildsFinalizedTree(t *testing.T) {
 	again, err := k2.ExportGenesis(env2.Ctx)
 	require.NoError(t, err)
 	require.Equal(t, exported, again)
+}
+
+// TestOnChildDepartedStopsCounting (issue 20): a child that left for another parent no longer
+// counts in this chain's report — with a large departed subtree a majority of this chain's
+// descendants could otherwise never accept anything again — and takes no update here; its
+// finalized hash and leaf stay (claims through the old position), also across a genesis round
+// trip.
+func TestOnChildDepartedStopsCounting(t *testing.T) {
+	env, k := setupNode(t, false)
+	ctx := env.Ctx
+	finalizeChild(t, ctx, k, 1, 1)
+	finalizeChild(t, ctx, k, 2, 1)
+	require.NoError(t, k.OnChildUpdate(ctx, 1, 3, commit(1, 3), hist(2, 5, 3, 1), 6), "child 1 now holds 5 more nodes")
+	before := finalizedRoot(t, ctx, k)
+	report, err := k.SubtreeReport(ctx, 10)
+	require.NoError(t, err)
+	require.Equal(t, uint64(8), report.Subtree, "1 + 6 + 1")
+
+	require.NoError(t, k.OnChildDeparted(ctx, 1))
+	report, err = k.SubtreeReport(ctx, 10)
+	require.NoError(t, err)
+	require.Equal(t, uint64(2), report.Subtree, "itself and child 2")
+	require.Equal(t, hist(2, 1, 10, 1), types.HistogramFromProto(report.Histogram), "child 2's last report and the own update")
+	require.Equal(t, before, finalizedRoot(t, ctx, k), "the departed child's finalized leaf stays")
+	requireFinalizedLeaf(t, ctx, k, 1, commit(1, 1))
+	require.ErrorIs(t, k.OnChildUpdate(ctx, 1, 4, commit(1, 4), hist(4, 1), 1), types.ErrChildDeparted)
+	require.ErrorIs(t, k.OnChildDeparted(ctx, 3), collections.ErrNotFound, "no record")
+
+	gs, err := k.ExportGenesis(ctx)
+	require.NoError(t, err)
+	require.NoError(t, gs.Validate())
+	env2, k2 := setupNode(t, false)
+	require.NoError(t, k2.InitGenesis(env2.Ctx, gs))
+	again, err := k2.SubtreeReport(env2.Ctx, 10)
+	require.NoError(t, err)
+	require.Equal(t, report, again)
+	require.Equal(t, before, finalizedRoot(t, env2.Ctx, k2))
 }

@@ -53,4 +53,6 @@ var (
 	// ErrReportTooManyBuckets is returned when a report has more buckets than MaxReportBuckets
 	// (min(max_histogram_buckets, max_depth + 2)).
 	ErrReportTooManyBuckets = errorsmod.Register(ModuleName, 23, "report has more buckets than the tree shape allows")
+	// ErrChildDeparted is returned for an update of a child that left for another parent (issue 20).
+	ErrChildDeparted = errorsmod.Register(ModuleName, 24, "child departed")
 )

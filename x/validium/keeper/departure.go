@@ -156,6 +156,18 @@ func (k Keeper) hasDeparted(ctx context.Context, child types.Child) (bool, error
 	return snap.Departure != nil, nil
 }
 
+// detachIfDeparted tells x/acceptance to stop counting a child whose departure this update made
+// final here (docs/PROTOCOL.md "Re-parenting" 2.): its subtree is its new parent's now, and left
+// in this chain's report it would hold this chain's finality back for good.
+func (k Keeper) detachIfDeparted(ctx context.Context, child types.Child) error {
+	departed, err := k.hasDeparted(ctx, child)
+	if err != nil || !departed {
+		return err
+	}
+	slushtypes.Log(ctx, types.ModuleName, "child departed", "child", child.Index, "new_parent", child.Departure.NewParent)
+	return k.acceptance.OnChildDeparted(ctx, child.Index)
+}
+
 // refuseDeparting is the check of everything but a departing update that would reach a child:
 // forced operations and withdrawals, routes down, exits (docs/PROTOCOL.md "Re-parenting").
 func refuseDeparting(child types.Child) error {

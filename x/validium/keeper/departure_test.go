@@ -191,8 +191,14 @@ func (s *KeeperTestSuite) departed(f departureFixture) (d1, d2 []byte) {
 func (s *KeeperTestSuite) TestDepartedChildIsClosed() {
 	f := s.departureFixture()
 	_, d2 := s.departed(f)
+	record, err := s.stack.acceptance.Children.Get(s.env.Ctx, 1)
+	s.Require().NoError(err)
+	s.Require().True(record.Departed, "x/acceptance stops counting it")
+	report, err := s.stack.acceptance.SubtreeReport(s.env.Ctx, 20)
+	s.Require().NoError(err)
+	s.Require().Equal(uint64(1), report.Subtree, "its subtree is its new parent's: this chain reports itself alone")
 
-	_, err := s.msgs.SubmitUpdate(s.env.Ctx, s.departing(f.child, d2, 8, s.toSibling(), oldKeyHash))
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.departing(f.child, d2, 8, s.toSibling(), oldKeyHash))
 	s.Require().ErrorIs(err, types.ErrChildDeparted)
 	_, _, err = s.keeper.InstallOperator(s.env.Ctx, 1, s.operator(7).String(), newKeyHash, 5000)
 	s.Require().ErrorIs(err, types.ErrChildDeparted)

@@ -234,6 +234,7 @@ func rootLedgerRoots() ledgertypes.Roots {
 type recordingHooks struct {
 	registered  []uint32
 	removed     []uint32
+	departed    []uint32 // children reported departed
 	updates     []uint64 // root heights of the updates
 	rollbacks   []uint32 // children rolled back to their finalized hash
 	finalized   []byte   // the child commitment reported as finalized (nil: none)
@@ -303,4 +304,10 @@ func (r *recordingHooks) SubtreeReport(_ context.Context, height uint64) (accept
 func (r *recordingHooks) RecordOwnUpdate(ctx context.Context, height uint64, _ []byte) (acceptancetypes.SubtreeReport, error) {
 	r.ownUpdates = append(r.ownUpdates, height)
 	return r.SubtreeReport(ctx, height)
+}
+
+// OnChildDeparted records a departed child.
+func (r *recordingHooks) OnChildDeparted(_ context.Context, index uint32) error {
+	r.departed = append(r.departed, index)
+	return nil
 }

@@ -116,6 +116,9 @@ func (k Keeper) submitUpdate(ctx context.Context, msg *types.MsgSubmitUpdate) (*
 			return nil, err
 		}
 	}
+	if err := k.detachIfDeparted(ctx, child); err != nil {
+		return nil, err
+	}
 	if err := k.recordSubtree(ctx, msg.ChildIndex, move); err != nil {
 		return nil, err
 	}

@@ -90,6 +90,8 @@ type AcceptanceKeeper interface {
 		reported acceptancetypes.Histogram, subtree uint64) error
 	// OnChildRemoved drops a deregistered child's record and finalized leaf.
 	OnChildRemoved(ctx context.Context, childIndex uint32) error
+	// OnChildDeparted stops counting a departed child's subtree, keeping its finalized leaf.
+	OnChildDeparted(ctx context.Context, childIndex uint32) error
 	// FinalizedCommitment returns the child's finalized commitment, if any.
 	FinalizedCommitment(ctx context.Context, childIndex uint32) ([]byte, bool, error)
 	// ChildSubtree is b_v: the child's subtree size as the child's record holds it.
