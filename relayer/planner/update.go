@@ -95,6 +95,10 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		return nil, fmt.Errorf("%s's record of child %d: %w", p.Name, c.Index, err)
 	}
 	child := rec.Child
+	if rec.Departed { // it left this parent (issue 20): nothing here takes its updates again
+		pl.log.Debug("child departed", "chain", c.Name, "parent", p.Name, "new_parent", child.Departure.GetNewParent())
+		return nil, nil
+	}
 	if child.Status != validiumtypes.ChildStatus_CHILD_STATUS_ACTIVE {
 		pl.log.Debug("child not active", "chain", c.Name, "status", child.Status.String(), "reason", child.FreezeReason)
 		return nil, nil

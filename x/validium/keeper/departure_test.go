@@ -190,7 +190,13 @@ func (s *KeeperTestSuite) departed(f departureFixture) (d1, d2 []byte) {
 // returns the bond once and keeps the record, so the index (its old vid) is never reused.
 func (s *KeeperTestSuite) TestDepartedChildIsClosed() {
 	f := s.departureFixture()
+	q, err := s.query.Child(s.env.Ctx, &types.QueryChildRequest{Index: 1})
+	s.Require().NoError(err)
+	s.Require().False(q.Departed)
 	_, d2 := s.departed(f)
+	q, err = s.query.Child(s.env.Ctx, &types.QueryChildRequest{Index: 1})
+	s.Require().NoError(err)
+	s.Require().True(q.Departed, "the query says it left: the relayer stops updating it here")
 	record, err := s.stack.acceptance.Children.Get(s.env.Ctx, 1)
 	s.Require().NoError(err)
 	s.Require().True(record.Departed, "x/acceptance stops counting it")

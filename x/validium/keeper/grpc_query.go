@@ -51,6 +51,9 @@ func (q queryServer) Child(ctx context.Context, req *types.QueryChildRequest) (*
 		return nil, err
 	}
 	res := &types.QueryChildResponse{Child: child}
+	if res.Departed, err = q.k.hasDeparted(ctx, child); err != nil {
+		return nil, err
+	}
 	err = q.k.History.Walk(ctx, collections.NewPrefixedPairRange[uint32, uint64](child.Index),
 		func(key collections.Pair[uint32, uint64], commitment []byte) (bool, error) {
 			res.History = append(res.History, types.HistoryEntry{RootHeight: key.K2(), Commitment: commitment})
