@@ -7,7 +7,6 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
-	"github.com/slush-tree/slush/circuits/smt"
 	slushtypes "github.com/slush-tree/slush/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/types"
@@ -294,14 +293,7 @@ var arrivalInboxHead = hash.Uint64(99)
 
 // childTree is a children SMT holding only c at index, its root and c's siblings.
 func (s *KeeperTestSuite) childTree(index uint8, c commitment.Commitment) (fr.Element, [][]byte) {
-	t, err := smt.New(smt.NewMemStore(), commitment.ChildrenDepth)
-	s.Require().NoError(err)
-	s.Require().NoError(t.Set(uint64(index), commitment.ChildLeaf(index, c.Hash())))
-	root, err := t.Root()
-	s.Require().NoError(err)
-	proof, err := t.Prove(uint64(index))
-	s.Require().NoError(err)
-	return root, encodeAll(proof.Siblings)
+	return s.childTreeOf(index, c.Hash())
 }
 
 // arrive stores the proof's root record as this chain's root commitment at height 30 and

@@ -1,7 +1,6 @@
 package keeper_test
 
 import (
-	"os"
 	"time"
 
 	"github.com/consensys/gnark-crypto/ecc"
@@ -90,21 +89,9 @@ func (s *KeeperTestSuite) timedProve(name string, k ccsAndKeys, assignment front
 // bounds chain 1's report by it; a NodeChildStep for 1-1 claiming one more descendant than its
 // children report cannot be proven at all.
 func (s *KeeperTestSuite) TestRealNodeStepsAccepted() {
-	if os.Getenv(RecursiveTestsEnv) == "" {
-		s.T().Skipf("set %s=1 (make test-recursive): real node step proofs take minutes of setup", RecursiveTestsEnv)
-	}
-	ledgerCCS, err := ledger.Compile(ledgerParams)
-	s.Require().NoError(err)
-	ledgerPK, ledgerVK := s.cachedKeys(ledgerCCS)
-	ledgerVKBytes, err := keys.MarshalVerifyingKey(ledgerVK)
-	s.Require().NoError(err)
-	proveBatch := func(w ledger.Witness) ([]byte, bool) {
-		proof, _, err := ledger.ProveBatch(ledgerCCS, ledgerPK, w)
-		s.Require().NoError(err)
-		return proof, false
-	}
-
-	v := s.registerRealChild(ledgerVKBytes)
+	l := s.realLedger("real node step proofs take minutes of setup")
+	proveBatch := l.batches(s)
+	v := s.registerRealChild(l.raw)
 	// the root's messages to 1-1 and 1-1-2, sent before the root commitment at 5 seals them
 	c := newChildLedger(s, []uint8{1, 1})
 	m := c.deposit("carol", 7)
@@ -151,7 +138,7 @@ func (s *KeeperTestSuite) TestRealNodeStepsAccepted() {
 	s.Require().NoError(err)
 
 	// kind 3: the node ledger step, verifying 1-1's batch proof inside
-	ledgerKey, err := recursion.NewFixedKey(ledgerVK)
+	ledgerKey, err := recursion.NewFixedKey(l.vk)
 	s.Require().NoError(err)
 	nodeLedger, err := s.compileCached(subtree.NewNodeLedgerStep(ledgerKey, ledgerParams, realNodeShape))
 	s.Require().NoError(err)
@@ -175,7 +162,7 @@ func (s *KeeperTestSuite) TestRealNodeStepsAccepted() {
 	s.Require().NoError(err)
 	cPath, err := cChildren.Prove(2)
 	s.Require().NoError(err)
-	leafCCS, _, err := subtree.CompileLeafStep(ledgerVK, ledgerParams)
+	leafCCS, _, err := subtree.CompileLeafStep(l.vk, ledgerParams)
 	s.Require().NoError(err)
 	leafPK, leafVK := s.cachedKeys(leafCCS)
 	leafRaw, err := keys.MarshalVerifyingKey(leafVK)

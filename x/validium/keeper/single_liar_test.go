@@ -2,7 +2,6 @@ package keeper_test
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
@@ -140,15 +139,8 @@ func (s *KeeperTestSuite) TestSingleLiarElectsWhenAttested() {
 // report v, but its vote claiming 3 nodes is refused — the histogram is not the one its proven
 // commitment binds — and its true vote weighs 1 of 3: v's operator stays.
 func (s *KeeperTestSuite) TestSingleLiarCannotElect() {
-	if os.Getenv(RecursiveTestsEnv) == "" {
-		s.T().Skipf("set %s=1 (make test-recursive): real leaf step proofs take minutes of setup", RecursiveTestsEnv)
-	}
-	ledgerCCS, err := ledger.Compile(ledgerParams)
-	s.Require().NoError(err)
-	ledgerPK, ledgerVK := s.cachedKeys(ledgerCCS)
-	ledgerVKBytes, err := keys.MarshalVerifyingKey(ledgerVK)
-	s.Require().NoError(err)
-	stepCCS, stepVerifier, err := subtree.CompileLeafStep(ledgerVK, ledgerParams)
+	l := s.realLedger("real leaf step proofs take minutes of setup")
+	stepCCS, stepVerifier, err := subtree.CompileLeafStep(l.vk, ledgerParams)
 	s.Require().NoError(err)
 	stepPK, stepVK := s.cachedKeys(stepCCS)
 	stepKey, err := keys.MarshalVerifyingKey(stepVK)
@@ -156,7 +148,7 @@ func (s *KeeperTestSuite) TestSingleLiarCannotElect() {
 	steps := subtree.StepProver{CCS: stepCCS, PK: stepPK, Key: stepVerifier, Params: ledgerParams}
 
 	s.useRealAcceptance()
-	v := s.registerRealChild(ledgerVKBytes)
+	v := s.registerRealChild(l.raw)
 	r := s.newElectionRun()
 	// each grandchild's first batch claims a message this root sent it, before the anchors seal them
 	gls, sent := map[uint8]*childLedger{}, map[uint8]inclusion.Message{}
@@ -174,11 +166,7 @@ func (s *KeeperTestSuite) TestSingleLiarCannotElect() {
 	// firstStep proves grandchild i's first update on v (one batch of gl claiming its message, at
 	// anchor; its commitment carries the liar's key hash and the report digest) as a real leaf step
 	firstStep := func(gl *childLedger, i uint8, anchor uint64, digest fr.Element) (types.SubtreeStep, commitment.Commitment, error) {
-		gmsg := s.provenUpdate(gl, uint32(i), nil, anchor, func(w ledger.Witness) ([]byte, bool) {
-			proof, _, err := ledger.ProveBatch(ledgerCCS, ledgerPK, w)
-			s.Require().NoError(err)
-			return proof, false
-		}, []inbound{claimed(sent[i])})
+		gmsg := s.provenUpdate(gl, uint32(i), nil, anchor, l.batches(s), []inbound{claimed(sent[i])})
 		gmsg.NewCommitment.OperatorKeyHash, gmsg.NewCommitment.AcceptanceDigest = hash.EncodeElement(r.liarKeyHash()), hash.EncodeElement(digest)
 		newC, err := gmsg.NewCommitment.Decode()
 		s.Require().NoError(err)

@@ -34,6 +34,30 @@ func (s *KeeperTestSuite) cachedKeys(ccs constraint.ConstraintSystem) (groth16.P
 	return pk, vk
 }
 
+// realLedger skips the test unless RecursiveTestsEnv is set (why: what takes the time), then
+// compiles the tree's ledger circuit and reads its keys from the development key cache: the
+// batch proofs the real step proofs verify.
+func (s *KeeperTestSuite) realLedger(why string) ccsAndKeys {
+	if os.Getenv(RecursiveTestsEnv) == "" {
+		s.T().Skipf("set %s=1 (make test-recursive): %s", RecursiveTestsEnv, why)
+	}
+	ccs, err := ledger.Compile(ledgerParams)
+	s.Require().NoError(err)
+	pk, vk := s.cachedKeys(ccs)
+	raw, err := keys.MarshalVerifyingKey(vk)
+	s.Require().NoError(err)
+	return ccsAndKeys{ccs: ccs, pk: pk, vk: vk, raw: raw}
+}
+
+// batches proves batch witnesses with the real ledger circuit l (a batchProver).
+func (l ccsAndKeys) batches(s *KeeperTestSuite) batchProver {
+	return func(w ledger.Witness) ([]byte, bool) {
+		proof, _, err := ledger.ProveBatch(l.ccs, l.pk, w)
+		s.Require().NoError(err)
+		return proof, false
+	}
+}
+
 // registerRealChild declares root heights 5 and 6 and registers chain 1 with the real ledger
 // key at block 10: the start of the real-proof tests.
 func (s *KeeperTestSuite) registerRealChild(ledgerVK []byte) *childLedger {
@@ -56,26 +80,13 @@ func (s *KeeperTestSuite) registerRealChild(ledgerVK []byte) *childLedger {
 // accepts child 1's update carrying it — and refuses the same update with the step proven for
 // another leaf index's statement.
 func (s *KeeperTestSuite) TestRealLeafStepAccepted() {
-	if os.Getenv(RecursiveTestsEnv) == "" {
-		s.T().Skipf("set %s=1 (make test-recursive): real step proofs take minutes of setup", RecursiveTestsEnv)
-	}
-	ledgerCCS, err := ledger.Compile(ledgerParams)
-	s.Require().NoError(err)
-	ledgerPK, ledgerVK := s.cachedKeys(ledgerCCS)
-	ledgerVKBytes, err := keys.MarshalVerifyingKey(ledgerVK)
-	s.Require().NoError(err)
-
-	v := s.registerRealChild(ledgerVKBytes)
+	l := s.realLedger("real step proofs take minutes of setup")
+	v := s.registerRealChild(l.raw)
 
 	// 1-1's first update on chain 1: one batch claiming a message this (root) chain sent it.
 	gc := newChildLedger(s, []uint8{1, 1})
 	m := gc.deposit("carol", 7)
-	proveBatch := func(w ledger.Witness) ([]byte, bool) {
-		proof, _, err := ledger.ProveBatch(ledgerCCS, ledgerPK, w)
-		s.Require().NoError(err)
-		return proof, false
-	}
-	gmsg := s.provenUpdate(gc, 1, nil, 5, proveBatch, []inbound{claimed(m)})
+	gmsg := s.provenUpdate(gc, 1, nil, 5, l.batches(s), []inbound{claimed(m)})
 	newC, err := gmsg.NewCommitment.Decode()
 	s.Require().NoError(err)
 	batchProof, err := prover.DecodeProof(gmsg.Batches[0].Proof)
@@ -90,7 +101,7 @@ func (s *KeeperTestSuite) TestRealLeafStepAccepted() {
 	w := subtree.LeafStepWitness{First: true, Index: 1, Siblings: path.Siblings, Old: genesis, New: newC,
 		Claims: []fr.Element{m.Hash()}, Proof: batchProof}
 
-	stepCCS, key, err := subtree.CompileLeafStep(ledgerVK, ledgerParams)
+	stepCCS, key, err := subtree.CompileLeafStep(l.vk, ledgerParams)
 	s.Require().NoError(err)
 	stepPK, stepVK := s.cachedKeys(stepCCS)
 	start := time.Now()
