@@ -3,6 +3,7 @@ package keeper_test
 import (
 	"fmt"
 
+	"github.com/slush-tree/slush/circuits/hash"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -67,6 +68,18 @@ func (s *KeeperTestSuite) TestStepBudget() {
 		s.env.Ctx = s.env.Ctx.WithBlockHeight(11)
 		_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
 		s.Require().NoError(err, "a new block, a new budget")
+	})
+	s.Run("steps carried count as much as batches", func() {
+		s.SetupTest()
+		c := s.belowRoot(2, 1)
+		in := claims(c, 1)
+		sys, _ := s.stepKeys()
+		g := newGrandchildren(s)
+		msg := s.updateBatches(c.replay(s, 0), 1, nil, 5, in...)
+		msg.Steps = []types.SubtreeStep{g.step(s, sys, 1, hash.Uint64(0x11), 5, true), g.step(s, sys, 2, hash.Uint64(0x12), 5, true)}
+		_, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+		s.Require().ErrorIs(err, types.ErrStepBudgetExceeded, "1 batch and 2 steps cost 3 steps above: over the budget of 2")
+		s.Require().ErrorContains(err, "1 batches and 2 steps cost 3")
 	})
 	s.Run("two levels down: one step less", func() {
 		s.SetupTest()
