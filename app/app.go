@@ -139,6 +139,7 @@ type App struct {
 	txConfig          client.TxConfig
 	interfaceRegistry types.InterfaceRegistry
 	keys              map[string]*storetypes.KVStoreKey
+	tkeys             map[string]*storetypes.TransientStoreKey
 	// loggedMode is the subtree proof mode this process last logged (UNSPECIFIED: none yet).
 	loggedMode validiumtypes.SubtreeProofs
 
@@ -185,6 +186,8 @@ func New(
 		bridgetypes.StoreKey, validiumtypes.StoreKey, electiontypes.StoreKey,
 	)
 
+	tkeys := storetypes.NewTransientStoreKeys(validiumtypes.TransientStoreKey)
+
 	app := &App{
 		BaseApp:           bApp,
 		legacyAmino:       enc.Amino,
@@ -192,12 +195,14 @@ func New(
 		txConfig:          enc.TxConfig,
 		interfaceRegistry: enc.InterfaceRegistry,
 		keys:              keys,
+		tkeys:             tkeys,
 	}
 	app.initKeepers(appOpts, logger)
 	app.initModuleManager(enc)
 	app.setUpgradeHandlers()
 
 	app.MountKVStores(keys)
+	app.MountTransientStores(tkeys)
 	app.SetInitChainer(app.InitChainer)
 	app.SetPreBlocker(app.PreBlocker)
 	app.SetBeginBlocker(app.BeginBlocker)
@@ -260,7 +265,8 @@ func (app *App) initSlushKeepers(
 		app.TreeKeeper)
 	app.BridgeKeeper = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), addrCodec, authority,
 		app.TreeKeeper, app.LedgerKeeper, logger)
-	app.ValidiumKeeper = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), addrCodec, authority,
+	app.ValidiumKeeper = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey),
+		runtime.NewTransientStoreService(app.tkeys[validiumtypes.TransientStoreKey]), addrCodec, authority,
 		app.BankKeeper, app.TreeKeeper, app.LedgerKeeper, app.BridgeKeeper, app.AcceptanceKeeper, logger)
 	app.ElectionKeeper = electionkeeper.NewKeeper(cdc, store(electiontypes.StoreKey), addrCodec, authority,
 		app.ValidiumKeeper, app.TreeKeeper)

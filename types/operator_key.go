@@ -2,6 +2,7 @@ package types
 
 import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -19,4 +20,11 @@ func DecodeOperatorKeyHash(b []byte) (fr.Element, error) {
 		return fr.Element{}, errorsmod.Wrapf(ErrInvalidField, "operator_key_hash: %v", err)
 	}
 	return e, nil
+}
+
+// OperatorKeyHash is the operator_key_hash a validium binds into its commitments for the
+// operator EdDSA key pub: Hash(DomainOperatorKey, pub.X, pub.Y) (DESIGN §3). Elections and
+// departures check signatures against it.
+func OperatorKeyHash(pub eddsa.PublicKey) fr.Element {
+	return hash.Hash(hash.DomainOperatorKey, pub.A.X, pub.A.Y)
 }

@@ -149,7 +149,8 @@ type fixture struct {
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	keys := storetypes.NewKVStoreKeys(treetypes.StoreKey, acceptancetypes.StoreKey, validiumtypes.StoreKey, types.StoreKey)
-	ctx := sdktestutil.DefaultContextWithKeys(keys, nil, nil).
+	tkeys := storetypes.NewTransientStoreKeys(validiumtypes.TransientStoreKey)
+	ctx := sdktestutil.DefaultContextWithKeys(keys, tkeys, nil).
 		WithBlockHeader(cmtproto.Header{Height: 10, Time: keepertest.BlockTime})
 	registry := codectypes.NewInterfaceRegistry()
 	treetypes.RegisterInterfaces(registry)
@@ -168,7 +169,8 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, f.tree.InitGenesis(ctx, treetypes.DefaultGenesisState()))
 	f.acceptance = acceptancekeeper.NewKeeper(cdc, store(acceptancetypes.StoreKey), ac, authority, f.tree)
 	require.NoError(t, f.acceptance.InitGenesis(ctx, acceptancetypes.DefaultGenesisState()))
-	f.validium = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey), ac, authority, f.bank, f.tree,
+	f.validium = validiumkeeper.NewKeeper(cdc, store(validiumtypes.StoreKey),
+		runtime.NewTransientStoreService(tkeys[validiumtypes.TransientStoreKey]), ac, authority, f.bank, f.tree,
 		unusedLedger{t}, unusedBridge{t}, f.acceptance, log.NewNopLogger())
 	require.NoError(t, f.validium.InitGenesis(ctx, validiumtypes.DefaultGenesisState()))
 	f.k = keeper.NewKeeper(cdc, f.env.StoreService, ac, authority, f.validium, f.tree)

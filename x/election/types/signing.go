@@ -33,9 +33,7 @@ const MaxAddressLength = slushtypes.MaxAddressLength
 // OperatorKeyHash is the operator_key_hash a validium binds into its commitments for the
 // operator EdDSA key pub: Hash(DomainOperatorKey, pub.X, pub.Y). Election votes and reports are
 // signed with that key (DESIGN §3, §9).
-func OperatorKeyHash(pub eddsa.PublicKey) fr.Element {
-	return hash.Hash(hash.DomainOperatorKey, pub.A.X, pub.A.Y)
-}
+func OperatorKeyHash(pub eddsa.PublicKey) fr.Element { return slushtypes.OperatorKeyHash(pub) }
 
 // DecodePublicKey reads an operator's compressed public key canonically (ledger.DecodePublicKey:
 // exactly 32 bytes, its own encoding, a non-identity point of the prime-order subgroup), else

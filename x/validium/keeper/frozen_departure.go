@@ -152,7 +152,7 @@ func (k Keeper) signedDeparture(ctx context.Context, msg *types.MsgLeaveFrozenPa
 	if err != nil {
 		return types.FrozenDeparture{}, errorsmod.Wrap(types.ErrWrongOperatorKey, err.Error())
 	}
-	if h := types.OperatorKeyHash(pub); !h.Equal(&departed.OperatorKeyHash) {
+	if h := slushtypes.OperatorKeyHash(pub); !h.Equal(&departed.OperatorKeyHash) {
 		return types.FrozenDeparture{}, errorsmod.Wrapf(types.ErrWrongOperatorKey, "the key is not the one %s's commitment binds", v)
 	}
 	if err := ledger.VerifyElement(pub, types.LeaveFrozenMessage(departed.Vid, departed.Hash(), mark), msg.Signature); err != nil {
@@ -172,7 +172,7 @@ func (k Keeper) markFrozenLeaf(ctx context.Context, child types.Child) error {
 	if err != nil {
 		return err
 	}
-	root, _, err := types.DeparturesRoot(deps)
+	root, err := types.DeparturesRoot(deps)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (s *KeeperTestSuite) frozenFixture(freeze bool) frozenFixture {
 	f := frozenFixture{vKey: ledger.KeyFromSeed([]byte("operator of 1-2")), inboxHead: hash.Uint64(4242)}
 	f.vC = commitment.Commitment{Vid: commitment.MustPackVid([]uint8{1, 2}), LedgerRoot: hash.Uint64(11), OutboxRoot: hash.Uint64(12),
 		ReceiptRoot: hash.Uint64(13), ChildrenRoot: commitment.EmptyChildrenRoot(), FinalizedChildrenRoot: commitment.EmptyChildrenRoot(),
-		AnchorHeight: 4, AnchorCommitment: hash.Uint64(14), AcceptanceDigest: hash.Uint64(15), OperatorKeyHash: types.OperatorKeyHash(f.vKey.PublicKey), Epoch: 2}
+		AnchorHeight: 4, AnchorCommitment: hash.Uint64(14), AcceptanceDigest: hash.Uint64(15), OperatorKeyHash: slushtypes.OperatorKeyHash(f.vKey.PublicKey), Epoch: 2}
 	c.finalizedChildren, f.siblings = s.childTree(2, f.vC)
 	upd := s.updateBatches(c, 1, nil, 5)
 	res, err := s.msgs.SubmitUpdate(s.env.Ctx, upd)

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"cosmossdk.io/collections"
-	collcodec "cosmossdk.io/collections/codec"
 	"cosmossdk.io/core/address"
 	storetypes "cosmossdk.io/core/store"
 	"cosmossdk.io/log"
@@ -84,9 +83,9 @@ type Keeper struct {
 	// GrandchildReports are the proven reports of the grandchild commitments the children's
 	// accepted children roots hold, by (child, grandchild): what bounds a child's report (issue 16).
 	GrandchildReports collections.Map[collections.Pair[uint32, uint32], types.GrandchildReport]
-	// BlockSteps is (block height, step cost) of the child updates accepted in the latest block
-	// that accepted one: what ChildStepBudget bounds.
-	BlockSteps collections.Item[collections.Pair[int64, uint64]]
+	// BlockSteps is the step cost of the child updates accepted in this block (transient store):
+	// what ChildStepBudget bounds.
+	BlockSteps collections.Item[uint64]
 	// FrozenDepartures are the children of frozen children that left for another parent, by
 	// (frozen child, grandchild index): once each (issue 20).
 	FrozenDepartures collections.Map[collections.Pair[uint32, uint32], types.FrozenDeparture]
@@ -95,7 +94,8 @@ type Keeper struct {
 // NewKeeper builds the keeper over the modules below it; it panics on a malformed authority,
 // which is a wiring bug.
 func NewKeeper(
-	cdc codec.BinaryCodec, storeService storetypes.KVStoreService, addressCodec address.Codec, authority string,
+	cdc codec.BinaryCodec, storeService storetypes.KVStoreService, transientService storetypes.TransientStoreService,
+	addressCodec address.Codec, authority string,
 	bank types.BankKeeper, tree types.TreeKeeper, ledger types.LedgerKeeper, bridge types.BridgeKeeper,
 	acceptance types.AcceptanceKeeper, logger log.Logger,
 ) Keeper {
@@ -165,10 +165,13 @@ func NewKeeper(
 		Arrivals: collections.NewMap(sb, types.ArrivalsKey, "arrivals", collections.BytesKey, collections.Uint32Value),
 		GrandchildReports: collections.NewMap(sb, types.GrandchildReportsKey, "grandchild_reports",
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint32Key), codec.CollValue[types.GrandchildReport](cdc)),
-		BlockSteps: collections.NewItem(sb, types.BlockStepsKey, "block_steps",
-			collcodec.KeyToValueCodec(collections.PairKeyCodec(collections.Int64Key, collections.Uint64Key))),
 		FrozenDepartures: collections.NewMap(sb, types.FrozenDeparturesKey, "frozen_departures",
 			collections.PairKeyCodec(collections.Uint32Key, collections.Uint32Key), codec.CollValue[types.FrozenDeparture](cdc)),
+	}
+	tsb := collections.NewSchemaBuilderFromAccessor(transientService.OpenTransientStore)
+	k.BlockSteps = collections.NewItem(tsb, types.BlockStepsKey, "block_steps", collections.Uint64Value)
+	if _, err := tsb.Build(); err != nil {
+		panic(err)
 	}
 	schema, err := sb.Build()
 	if err != nil {

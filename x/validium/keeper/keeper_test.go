@@ -175,6 +175,6 @@ func (s *KeeperTestSuite) TestInitGenesisRejectsInvalid() {
 func (s *KeeperTestSuite) TestNewKeeperRejectsBadAuthority() {
 	e := s.env
 	s.Require().Panics(func() {
-		keeper.NewKeeper(e.Codec, e.StoreService, e.AddressCodec, "not-an-address", s.bank, s.stack.tree, s.ledger, s.bridge, s.accept, log.NewNopLogger())
+		keeper.NewKeeper(e.Codec, e.StoreService, s.stack.transient, e.AddressCodec, "not-an-address", s.bank, s.stack.tree, s.ledger, s.bridge, s.accept, log.NewNopLogger())
 	})
 }

@@ -55,9 +55,15 @@ func (s *KeeperTestSuite) compileCached(circuit frontend.Circuit) (ccsAndKeys, e
 	if err != nil {
 		return ccsAndKeys{}, err
 	}
+	return s.withCachedKeys(ccs), nil
+}
+
+// withCachedKeys is ccs with its keys from the development key cache.
+func (s *KeeperTestSuite) withCachedKeys(ccs constraint.ConstraintSystem) ccsAndKeys {
 	pk, vk := s.cachedKeys(ccs)
 	raw, err := keys.MarshalVerifyingKey(vk)
-	return ccsAndKeys{ccs: ccs, pk: pk, vk: vk, raw: raw}, err
+	s.Require().NoError(err)
+	return ccsAndKeys{ccs: ccs, pk: pk, vk: vk, raw: raw}
 }
 
 // ccsAndKeys is a compiled circuit with its keys (raw: the verifying key as params hold it).
@@ -162,13 +168,10 @@ func (s *KeeperTestSuite) TestRealNodeStepsAccepted() {
 	s.Require().NoError(err)
 	cPath, err := cChildren.Prove(2)
 	s.Require().NoError(err)
-	leafCCS, _, err := subtree.CompileLeafStep(l.vk, ledgerParams)
-	s.Require().NoError(err)
-	leafPK, leafVK := s.cachedKeys(leafCCS)
-	leafRaw, err := keys.MarshalVerifyingKey(leafVK)
-	s.Require().NoError(err)
+	leaf, leafProver := s.realLeafStep(l)
+	leafVK, leafRaw := leaf.vk, leaf.raw
 	start := time.Now()
-	innerBytes, inner, err := subtree.StepProver{CCS: leafCCS, PK: leafPK, Key: ledgerKey, Params: ledgerParams}.Prove(subtree.LeafStepWitness{
+	innerBytes, inner, err := leafProver.Prove(subtree.LeafStepWitness{
 		First: true, Index: 2, Siblings: cPath.Siblings, Old: g2Genesis, New: g2New, Claims: []fr.Element{m2.Hash()}, Proof: g2Proof})
 	s.Require().NoError(err)
 	s.T().Logf("leaf step of 1-1-2 proven in %v", time.Since(start).Round(time.Millisecond))

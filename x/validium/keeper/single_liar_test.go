@@ -11,7 +11,6 @@ import (
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/inclusion"
-	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/subtree"
@@ -140,12 +139,8 @@ func (s *KeeperTestSuite) TestSingleLiarElectsWhenAttested() {
 // commitment binds — and its true vote weighs 1 of 3: v's operator stays.
 func (s *KeeperTestSuite) TestSingleLiarCannotElect() {
 	l := s.realLedger("real leaf step proofs take minutes of setup")
-	stepCCS, stepVerifier, err := subtree.CompileLeafStep(l.vk, ledgerParams)
-	s.Require().NoError(err)
-	stepPK, stepVK := s.cachedKeys(stepCCS)
-	stepKey, err := keys.MarshalVerifyingKey(stepVK)
-	s.Require().NoError(err)
-	steps := subtree.StepProver{CCS: stepCCS, PK: stepPK, Key: stepVerifier, Params: ledgerParams}
+	step, steps := s.realLeafStep(l)
+	stepKey := step.raw
 
 	s.useRealAcceptance()
 	v := s.registerRealChild(l.raw)

@@ -61,6 +61,16 @@ type stack struct {
 	acceptance acceptancekeeper.Keeper
 	// electionStore is x/election's store, for tests that put x/election over this x/validium.
 	electionStore corestore.KVStoreService
+	// tkey and transient are x/validium's transient store (what lives one block).
+	tkey      *storetypes.TransientStoreKey
+	transient corestore.TransientStoreService
+}
+
+// nextBlock starts block h: x/validium's transient store commits, which empties it, as a node's
+// commit does.
+func (st *stack) nextBlock(ctx sdk.Context, h int64) sdk.Context {
+	ctx.MultiStore().GetKVStore(st.tkey).(storetypes.Committer).Commit()
+	return ctx.WithBlockHeight(h)
 }
 
 // newStack opens the stores of x/tree, x/ledger, x/bridge, x/acceptance and x/validium in one
@@ -70,7 +80,8 @@ func newStack(t testing.TB, g stackGenesis) *stack {
 	t.Helper()
 	keys := storetypes.NewKVStoreKeys(treetypes.StoreKey, ledgertypes.StoreKey, bridgetypes.StoreKey,
 		acceptancetypes.StoreKey, types.StoreKey, electiontypes.StoreKey)
-	ctx := sdktestutil.DefaultContextWithKeys(keys, nil, nil).
+	tkeys := storetypes.NewTransientStoreKeys(types.TransientStoreKey)
+	ctx := sdktestutil.DefaultContextWithKeys(keys, tkeys, nil).
 		WithBlockHeader(cmtproto.Header{Height: 1, Time: keepertest.BlockTime})
 	registry := codectypes.NewInterfaceRegistry()
 	for _, register := range []func(codectypes.InterfaceRegistry){
@@ -85,7 +96,8 @@ func newStack(t testing.TB, g stackGenesis) *stack {
 	require.NoError(t, err)
 	store := func(name string) corestore.KVStoreService { return runtime.NewKVStoreService(keys[name]) }
 
-	st := &stack{t: t, env: keepertest.Env{Ctx: ctx, StoreService: store(types.StoreKey), Codec: cdc, AddressCodec: ac, Authority: authority}}
+	st := &stack{t: t, env: keepertest.Env{Ctx: ctx, StoreService: store(types.StoreKey), Codec: cdc, AddressCodec: ac, Authority: authority},
+		tkey: tkeys[types.TransientStoreKey], transient: runtime.NewTransientStoreService(tkeys[types.TransientStoreKey])}
 	st.tree = treekeeper.NewKeeper(cdc, store(treetypes.StoreKey), ac, authority, log.NewNopLogger())
 	st.ledger = ledgerkeeper.NewKeeper(cdc, store(ledgertypes.StoreKey), ac, st.tree)
 	st.bridge = bridgekeeper.NewKeeper(cdc, store(bridgetypes.StoreKey), ac, authority, st.tree, st.ledger, log.NewNopLogger())
@@ -125,7 +137,7 @@ func (st *stack) keeper(bank types.BankKeeper, ledger types.LedgerKeeper, bridge
 	acceptance types.AcceptanceKeeper, logger log.Logger,
 ) keeper.Keeper {
 	e := st.env
-	return keeper.NewKeeper(e.Codec, e.StoreService, e.AddressCodec, e.Authority, bank, st.tree, ledger, bridge, acceptance, logger)
+	return keeper.NewKeeper(e.Codec, e.StoreService, st.transient, e.AddressCodec, e.Authority, bank, st.tree, ledger, bridge, acceptance, logger)
 }
 
 // realKeeper is the x/validium keeper over the stack's real modules and bank, after its genesis.

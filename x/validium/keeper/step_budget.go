@@ -7,24 +7,21 @@ import (
 	"cosmossdk.io/collections"
 	errorsmod "cosmossdk.io/errors"
 
-	sdk "github.com/cosmos/cosmos-sdk/types"
-
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
 // stepCharge is what a child update costs in this block's step budget: the block's cost with it,
 // to record once the update is accepted; none when no budget applies.
 type stepCharge struct {
-	height int64
-	used   uint64
-	on     bool
+	used uint64
+	on   bool
 }
 
 // checkStepBudget refuses a child update that the parent of this chain could not prove within
 // one of its updates (issue 16, docs/PROTOCOL.md "The rate of child updates"): where a budget
 // applies (types.ChildStepBudget), the update carries a batch proof — the inner proof of any step
 // above — and the child updates of this block, with it, cost at most the budget. Stateless but
-// for the block's cost so far; nothing is written.
+// for the block's cost so far (the transient store); nothing is written.
 func (k Keeper) checkStepBudget(ctx context.Context, params types.Params, msg *types.MsgSubmitUpdate) (stepCharge, error) {
 	path, err := k.tree.OwnPath(ctx)
 	if err != nil {
@@ -37,9 +34,8 @@ func (k Keeper) checkStepBudget(ctx context.Context, params types.Params, msg *t
 	if len(msg.Batches) == 0 {
 		return stepCharge{}, errorsmod.Wrapf(types.ErrUpdateWithoutBatch, "child %d: the steps above this chain prove a move over a batch", msg.ChildIndex)
 	}
-	height := sdk.UnwrapSDKContext(ctx).BlockHeight()
-	used, err := k.blockSteps(ctx, height)
-	if err != nil {
+	used, err := k.BlockSteps.Get(ctx)
+	if err != nil && !errors.Is(err, collections.ErrNotFound) {
 		return stepCharge{}, err
 	}
 	cost := types.UpdateStepCost(len(msg.Batches), len(msg.Steps))
@@ -47,22 +43,7 @@ func (k Keeper) checkStepBudget(ctx context.Context, params types.Params, msg *t
 		return stepCharge{}, errorsmod.Wrapf(types.ErrStepBudgetExceeded,
 			"child %d: %d batches and %d steps cost %d steps above, this block's child updates cost %d of %d", msg.ChildIndex, len(msg.Batches), len(msg.Steps), cost, used, budget)
 	}
-	return stepCharge{height: height, used: used + cost, on: true}, nil
-}
-
-// blockSteps is what the child updates accepted at height cost so far.
-func (k Keeper) blockSteps(ctx context.Context, height int64) (uint64, error) {
-	rec, err := k.BlockSteps.Get(ctx)
-	if errors.Is(err, collections.ErrNotFound) {
-		return 0, nil
-	}
-	if err != nil {
-		return 0, err
-	}
-	if rec.K1() != height {
-		return 0, nil
-	}
-	return rec.K2(), nil
+	return stepCharge{used: used + cost, on: true}, nil
 }
 
 // chargeStepBudget records an accepted update's charge.
@@ -70,5 +51,5 @@ func (k Keeper) chargeStepBudget(ctx context.Context, c stepCharge) error {
 	if !c.on {
 		return nil
 	}
-	return k.BlockSteps.Set(ctx, collections.Join(c.height, c.used))
+	return k.BlockSteps.Set(ctx, c.used)
 }

@@ -65,7 +65,7 @@ func (s *KeeperTestSuite) TestStepBudget() {
 		next := s.updateBatches(c, 1, res.Commitment, 6, in[2])
 		_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
 		s.Require().ErrorIs(err, types.ErrStepBudgetExceeded, "the block spent its budget")
-		s.env.Ctx = s.env.Ctx.WithBlockHeight(11)
+		s.env.Ctx = s.stack.nextBlock(s.env.Ctx, 11)
 		_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
 		s.Require().NoError(err, "a new block, a new budget")
 	})

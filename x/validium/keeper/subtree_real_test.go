@@ -43,10 +43,16 @@ func (s *KeeperTestSuite) realLedger(why string) ccsAndKeys {
 	}
 	ccs, err := ledger.Compile(ledgerParams)
 	s.Require().NoError(err)
-	pk, vk := s.cachedKeys(ccs)
-	raw, err := keys.MarshalVerifyingKey(vk)
+	return s.withCachedKeys(ccs)
+}
+
+// realLeafStep is the LeafStep circuit over l's verifying key with its keys from the development
+// key cache, and its prover.
+func (s *KeeperTestSuite) realLeafStep(l ccsAndKeys) (ccsAndKeys, subtree.StepProver) {
+	ccs, key, err := subtree.CompileLeafStep(l.vk, ledgerParams)
 	s.Require().NoError(err)
-	return ccsAndKeys{ccs: ccs, pk: pk, vk: vk, raw: raw}
+	k := s.withCachedKeys(ccs)
+	return k, subtree.StepProver{CCS: ccs, PK: k.pk, Key: key, Params: ledgerParams}
 }
 
 // batches proves batch witnesses with the real ledger circuit l (a batchProver).
@@ -101,15 +107,12 @@ func (s *KeeperTestSuite) TestRealLeafStepAccepted() {
 	w := subtree.LeafStepWitness{First: true, Index: 1, Siblings: path.Siblings, Old: genesis, New: newC,
 		Claims: []fr.Element{m.Hash()}, Proof: batchProof}
 
-	stepCCS, key, err := subtree.CompileLeafStep(l.vk, ledgerParams)
-	s.Require().NoError(err)
-	stepPK, stepVK := s.cachedKeys(stepCCS)
+	step, stepProver := s.realLeafStep(l)
 	start := time.Now()
-	proof, pub, err := subtree.StepProver{CCS: stepCCS, PK: stepPK, Key: key, Params: ledgerParams}.Prove(w)
+	proof, pub, err := stepProver.Prove(w)
 	s.Require().NoError(err)
 	s.T().Logf("leaf step proven in %v (%d bytes)", time.Since(start).Round(time.Millisecond), len(proof))
-	stepKey, err := keys.MarshalVerifyingKey(stepVK)
-	s.Require().NoError(err)
+	stepKey := step.raw
 
 	p, err := s.keeper.Params.Get(s.env.Ctx)
 	s.Require().NoError(err)

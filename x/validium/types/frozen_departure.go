@@ -2,7 +2,6 @@ package types
 
 import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark-crypto/ecc/bn254/twistededwards/eddsa"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -45,30 +44,23 @@ func LeaveFrozenMessage(vid, departed, mark fr.Element) fr.Element {
 	return hash.Hash(DomainLeaveFrozen, vid, departed, mark)
 }
 
-// OperatorKeyHash is the operator_key_hash a commitment binds for the operator EdDSA key pub:
-// Hash(DomainOperatorKey, pub.X, pub.Y) (DESIGN §3; x/election's twin).
-func OperatorKeyHash(pub eddsa.PublicKey) fr.Element {
-	return hash.Hash(hash.DomainOperatorKey, pub.A.X, pub.A.Y)
-}
-
 // DeparturesRoot is the root of a frozen child's departures SMT: leaf i = ChildLeaf(i, mark of
 // its child i that departed).
-func DeparturesRoot(departures []FrozenDeparture) (fr.Element, *commitment.ChildrenTree, error) {
+func DeparturesRoot(departures []FrozenDeparture) (fr.Element, error) {
 	t, err := commitment.NewChildrenTree(smt.NewMemStore())
 	if err != nil {
-		return fr.Element{}, nil, err
+		return fr.Element{}, err
 	}
 	for _, d := range departures {
 		mark, err := hash.DecodeElement(d.Mark)
 		if err != nil {
-			return fr.Element{}, nil, errorsmod.Wrapf(ErrInvalidField, "departure %d/%d mark: %v", d.ChildIndex, d.GrandchildIndex, err)
+			return fr.Element{}, errorsmod.Wrapf(ErrInvalidField, "departure %d/%d mark: %v", d.ChildIndex, d.GrandchildIndex, err)
 		}
 		if err := t.SetChild(uint8(d.GrandchildIndex), mark); err != nil {
-			return fr.Element{}, nil, err
+			return fr.Element{}, err
 		}
 	}
-	root, err := t.Root()
-	return root, t, err
+	return t.Root()
 }
 
 // ValidateBasic checks a departure from a frozen parent without state: indices 1..255,

@@ -7,6 +7,8 @@ const (
 	ModuleName = "validium"
 	// StoreKey is the KV store key of the x/validium module.
 	StoreKey = ModuleName
+	// TransientStoreKey is x/validium's transient store: what lives one block (reset at commit).
+	TransientStoreKey = "transient_" + ModuleName
 )
 
 var (
@@ -73,11 +75,16 @@ var (
 	// GrandchildReportsKey maps (child index, grandchild index) → GrandchildReport: the proven
 	// report of the commitment the child's accepted children root holds there (issue 16).
 	GrandchildReportsKey = collections.NewPrefix(45)
-	// BlockStepsKey holds (block height, step cost) of the child updates accepted in the latest
-	// block that accepted one (issue 16, ChildStepBudget); not in genesis: it is per block.
-	BlockStepsKey = collections.NewPrefix(46)
+	// prefix 46 held the block's step cost before it moved to the transient store; never reuse it.
 	// FrozenDeparturesKey maps (frozen child, grandchild index) → FrozenDeparture (issue 20).
 	FrozenDeparturesKey = collections.NewPrefix(47)
+)
+
+// Prefixes of the transient store (TransientStoreKey).
+var (
+	// BlockStepsKey holds the step cost of the child updates accepted in this block (issue 16,
+	// ChildStepBudget).
+	BlockStepsKey = collections.NewPrefix(0)
 )
 
 // MaxHistoryEntries bounds the (root height, commitment) history kept per child; older
