@@ -8,7 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/slush-tree/slush/circuits/hash"
-	electioncli "github.com/slush-tree/slush/x/election/client/cli"
+	"github.com/slush-tree/slush/internal/operatorkey"
 	electiontypes "github.com/slush-tree/slush/x/election/types"
 )
 
@@ -53,7 +53,7 @@ slushchaind genesis set-tree-identity 1-2 --parent-chain-id slush-1 \
   --operator-key-hash $(slushchaind operator-key show --key-file operator.key --hash-only)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			key, err := electioncli.LoadOperatorKey(cmd)
+			key, err := operatorkey.Load(cmd)
 			if err != nil {
 				return err
 			}
@@ -73,7 +73,7 @@ slushchaind genesis set-tree-identity 1-2 --parent-chain-id slush-1 \
 			return err
 		},
 	}
-	electioncli.AddOperatorKeyFlags(cmd)
+	operatorkey.AddFlags(cmd)
 	cmd.Flags().Bool(flagOperatorHashOnly, false, "print only the operator key hash (hex)")
 	return cmd
 }

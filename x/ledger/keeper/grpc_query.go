@@ -65,7 +65,7 @@ func (q queryServer) State(ctx context.Context, _ *types.QueryStateRequest) (*ty
 	res := &types.QueryStateResponse{
 		Params: p, LedgerRoot: hash.EncodeElement(roots.Ledger), OutboxRoot: hash.EncodeElement(roots.Outbox),
 		NumAccounts: state.NumAccounts(), InboxLength: state.InboxLen(), InboxConsumed: state.InboxConsumed(),
-		LogLength: roots.LogLength, ReceiptRoot: hash.EncodeElement(roots.Receipts),
+		LogLength: roots.LogLength, ReceiptRoot: hash.EncodeElement(roots.Receipts), InboxHead: hash.EncodeElement(roots.InboxHead),
 	}
 	err = q.k.GenesisDeposits.Walk(ctx, nil, func(_ uint64, d types.GenesisDeposit) (bool, error) {
 		res.GenesisDeposits = append(res.GenesisDeposits, d)

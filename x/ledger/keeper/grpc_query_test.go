@@ -1,6 +1,8 @@
 package keeper_test
 
 import (
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -29,6 +31,14 @@ func TestStateQuery(t *testing.T) {
 			require.NoError(t, err)
 		}
 		return hash.EncodeElement(must(t, acc.Root))
+	}
+	// inboxHead is the inbox chain's head after minting ms from exits, computed apart.
+	inboxHead := func(ms ...inclusion.Message) []byte {
+		var head fr.Element
+		for _, m := range ms {
+			head = ledger.InboxLink(head, m.Hash(), ledger.SourceExit)
+		}
+		return hash.EncodeElement(head)
 	}
 	mint := inMsg(carol, 75)
 	cases := []struct {
@@ -67,6 +77,7 @@ func TestStateQuery(t *testing.T) {
 				OutboxRoot: hash.EncodeElement(must(t, state.OutboxRoot)), NumAccounts: tc.wantAccounts,
 				InboxLength: tc.wantInbox, InboxConsumed: tc.wantInbox, LogLength: tc.wantLog,
 				ReceiptRoot: receiptRoot(t, tc.wantReceipts...), GenesisDeposits: tc.wantDeposits,
+				InboxHead: inboxHead(tc.wantReceipts...),
 			}, l)
 		})
 	}

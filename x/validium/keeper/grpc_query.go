@@ -192,7 +192,19 @@ func (q queryServer) FrozenDeparture(ctx context.Context, req *types.QueryFrozen
 	if err != nil {
 		return nil, err
 	}
-	return &types.QueryFrozenDepartureResponse{Departure: d}, nil
+	deps, err := q.k.frozenDepartures(ctx, req.ChildIndex)
+	if err != nil {
+		return nil, err
+	}
+	root, siblings, err := types.DepartureOpening(deps, uint8(req.Index))
+	if err != nil {
+		return nil, err
+	}
+	res := &types.QueryFrozenDepartureResponse{Departure: d, DeparturesRoot: hash.EncodeElement(root)}
+	for _, s := range siblings {
+		res.Siblings = append(res.Siblings, hash.EncodeElement(s))
+	}
+	return res, nil
 }
 
 // Route returns this chain's fallback-route record of a message.

@@ -47,20 +47,47 @@ func LeaveFrozenMessage(vid, departed, mark fr.Element) fr.Element {
 // DeparturesRoot is the root of a frozen child's departures SMT: leaf i = ChildLeaf(i, mark of
 // its child i that departed).
 func DeparturesRoot(departures []FrozenDeparture) (fr.Element, error) {
-	t, err := commitment.NewChildrenTree(smt.NewMemStore())
+	t, err := departuresTree(departures)
 	if err != nil {
 		return fr.Element{}, err
+	}
+	return t.Root()
+}
+
+// DepartureOpening is the departures SMT's root and the siblings (leaf level first) of the mark
+// of the departed grandchild index: what an arrival proof's FrozenExit carries.
+func DepartureOpening(departures []FrozenDeparture, index uint8) (fr.Element, []fr.Element, error) {
+	t, err := departuresTree(departures)
+	if err != nil {
+		return fr.Element{}, nil, err
+	}
+	root, err := t.Root()
+	if err != nil {
+		return fr.Element{}, nil, err
+	}
+	proof, err := t.Prove(index)
+	if err != nil {
+		return fr.Element{}, nil, err
+	}
+	return root, proof.Siblings, nil
+}
+
+// departuresTree is a frozen child's departures SMT, in memory (at most 255 leaves).
+func departuresTree(departures []FrozenDeparture) (*commitment.ChildrenTree, error) {
+	t, err := commitment.NewChildrenTree(smt.NewMemStore())
+	if err != nil {
+		return nil, err
 	}
 	for _, d := range departures {
 		mark, err := hash.DecodeElement(d.Mark)
 		if err != nil {
-			return fr.Element{}, errorsmod.Wrapf(ErrInvalidField, "departure %d/%d mark: %v", d.ChildIndex, d.GrandchildIndex, err)
+			return nil, errorsmod.Wrapf(ErrInvalidField, "departure %d/%d mark: %v", d.ChildIndex, d.GrandchildIndex, err)
 		}
 		if err := t.SetChild(uint8(d.GrandchildIndex), mark); err != nil {
-			return fr.Element{}, err
+			return nil, err
 		}
 	}
-	return t.Root()
+	return t, nil
 }
 
 // ValidateBasic checks a departure from a frozen parent without state: indices 1..255,

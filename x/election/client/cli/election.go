@@ -19,6 +19,7 @@ import (
 	addresscodec "github.com/cosmos/cosmos-sdk/codec/address"
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/internal/operatorkey"
 	"github.com/slush-tree/slush/x/election/client/witness"
 	"github.com/slush-tree/slush/x/election/types"
 )
@@ -94,7 +95,7 @@ signed with the prover's operator key (--seed or --key-file); --from pays the fe
 		},
 	}
 	addChainFlags(cmd)
-	AddOperatorKeyFlags(cmd)
+	operatorkey.AddFlags(cmd)
 	cmd.Flags().Uint32(flagChild, 0, "index of the withholding child v on p")
 	addTxFlags(cmd)
 	return cmd
@@ -135,7 +136,7 @@ chain at its commitment's height and checked against the commitment's acceptance
 		},
 	}
 	addChainFlags(cmd)
-	AddOperatorKeyFlags(cmd)
+	operatorkey.AddFlags(cmd)
 	cmd.Flags().Uint64(flagRound, 0, "id of the open round on p (query election open-round [child])")
 	cmd.Flags().String(flagCandidate, "", "account of the candidate operator")
 	cmd.Flags().String(flagCandKeyHash, "", "operator key hash of the candidate (hex, 32 bytes)")
@@ -158,7 +159,7 @@ func broadcastProof(
 	if clientCtx, err = parentContext(cmd, clientCtx); err != nil {
 		return err
 	}
-	key, err := LoadOperatorKey(cmd)
+	key, err := operatorkey.Load(cmd)
 	if err != nil {
 		return err
 	}

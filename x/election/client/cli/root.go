@@ -19,6 +19,7 @@ import (
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
 	"github.com/slush-tree/slush/app/encoding"
+	"github.com/slush-tree/slush/internal/operatorkey"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/x/election/client/witness"
 	"github.com/slush-tree/slush/x/election/types"
@@ -120,7 +121,7 @@ prover's operator key, so the same vote counts on every child of the root.
 		},
 	}
 	addChainFlags(cmd)
-	AddOperatorKeyFlags(cmd)
+	operatorkey.AddFlags(cmd)
 	cmd.Flags().String(flagCandKeyHash, "", "operator key hash of the candidate (hex, 32 bytes)")
 	cmd.Flags().String(flagCandConsensusKey, "", "ed25519 consensus key of the candidate: base64, hex, or the JSON 'comet show-validator' prints")
 	addTxFlags(cmd)

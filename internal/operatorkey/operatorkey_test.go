@@ -1,4 +1,4 @@
-package cli_test
+package operatorkey_test
 
 import (
 	"os"
@@ -9,12 +9,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/ledger"
-	"github.com/slush-tree/slush/x/election/client/cli"
+	"github.com/slush-tree/slush/internal/operatorkey"
 )
 
-// TestLoadOperatorKey: the key is ledger.KeyFromSeed of --seed or of a key file's trimmed
+// TestLoad: the key is ledger.KeyFromSeed of --seed or of a key file's trimmed
 // content, and exactly one key source is accepted.
-func TestLoadOperatorKey(t *testing.T) {
+func TestLoad(t *testing.T) {
 	want := ledger.KeyFromSeed([]byte("op-1-2"))
 	dir := t.TempDir()
 	keyFile := filepath.Join(dir, "operator.key")
@@ -35,9 +35,9 @@ func TestLoadOperatorKey(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cmd := &cobra.Command{}
-			cli.AddOperatorKeyFlags(cmd)
+			operatorkey.AddFlags(cmd)
 			require.NoError(t, cmd.ParseFlags(tc.args))
-			key, err := cli.LoadOperatorKey(cmd)
+			key, err := operatorkey.Load(cmd)
 			if tc.err != "" {
 				require.ErrorContains(t, err, tc.err)
 				return

@@ -1,4 +1,6 @@
-package cli
+// Package operatorkey loads a chain operator's EdDSA key (DESIGN §3, §9) from the command line: the key a
+// chain's commitments bind by its hash, which signs its election messages and its departures.
+package operatorkey
 
 import (
 	"bytes"
@@ -17,16 +19,16 @@ const (
 	flagOperatorKeyFile = "key-file"
 )
 
-// AddOperatorKeyFlags adds the flags LoadOperatorKey reads: the operator EdDSA key a chain's
+// AddFlags adds the flags Load reads: the operator EdDSA key a chain's
 // commitments carry (its hash) and its election messages are signed with (DESIGN §3, §9).
-func AddOperatorKeyFlags(cmd *cobra.Command) {
+func AddFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagOperatorSeed, "", "seed of the operator EdDSA key (development only: it is the key)")
 	cmd.Flags().String(flagOperatorKeyFile, "", "file holding the seed of the operator EdDSA key")
 }
 
-// LoadOperatorKey derives the operator key from exactly one of --seed and --key-file (the file's
+// Load derives the operator key from exactly one of --seed and --key-file (the file's
 // surrounding whitespace trimmed).
-func LoadOperatorKey(cmd *cobra.Command) (*eddsa.PrivateKey, error) {
+func Load(cmd *cobra.Command) (*eddsa.PrivateKey, error) {
 	seed, _ := cmd.Flags().GetString(flagOperatorSeed)
 	file, _ := cmd.Flags().GetString(flagOperatorKeyFile)
 	switch {
