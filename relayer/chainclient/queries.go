@@ -206,6 +206,12 @@ func (q Queries) ChildProof(ctx context.Context, index uint32, atHeight int64) (
 	return validiumtypes.NewQueryClient(q.conn).ChildProof(AtHeight(ctx, atHeight), &validiumtypes.QueryChildProofRequest{Index: index})
 }
 
+// FrozenDeparture is the departure of grandchild index from the frozen child, with its opening
+// in the frozen child's departures SMT, at a height (issue 20).
+func (q Queries) FrozenDeparture(ctx context.Context, child, index uint32, atHeight int64) (*validiumtypes.QueryFrozenDepartureResponse, error) {
+	return validiumtypes.NewQueryClient(q.conn).FrozenDeparture(AtHeight(ctx, atHeight), &validiumtypes.QueryFrozenDepartureRequest{ChildIndex: child, Index: index})
+}
+
 // Exit is the account opening an exit from child index was paid on.
 func (q Queries) Exit(ctx context.Context, index uint32, account uint64, atHeight int64) (validiumtypes.AccountOpening, error) {
 	res, err := validiumtypes.NewQueryClient(q.conn).Exit(AtHeight(ctx, atHeight), &validiumtypes.QueryExitRequest{ChildIndex: index, AccountIndex: account})

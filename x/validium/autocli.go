@@ -132,7 +132,7 @@ one is posted for the new epoch.`,
 				{RpcMethod: "ReceiveForced", Skip: true}, // built from the parent's store proof by the relayer
 				// built from the parent's store proof by the relayer, like ReceiveForced
 				{RpcMethod: "ExecuteForcedWithdrawal", Skip: true},
-				{RpcMethod: "LeaveFrozenParent", Skip: true}, // commitments, openings and an operator-key signature: no assembling command yet (docs/PROTOCOL.md "Leaving a frozen parent")
+				{RpcMethod: "LeaveFrozenParent", Skip: true}, // read from three chains and signed with the operator key: 'slushchaind validium leave-frozen-parent'
 				{
 					RpcMethod: "RegisterChild", Use: "register-child [verifying-key] [bond] [genesis-ledger-root] [genesis-outbox-root] [genesis-receipt-root]",
 					Short: "Register a child validium (the signer becomes its operator and pays the bond)",

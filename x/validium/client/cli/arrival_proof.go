@@ -20,6 +20,7 @@ import (
 	"github.com/slush-tree/slush/relayer/chainclient"
 	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -35,11 +36,11 @@ func ValidiumCmd() *cobra.Command {
 		Use:   "validium",
 		Short: "Validium tools that read several chains of the tree (re-parenting)",
 		Long: `Tools for x/validium that read running chains beyond the one a query asks: 'arrival-proof'
-assembles the proof a departed chain is registered with at its new parent (docs/PROTOCOL.md
-"Re-parenting"). Queries and transactions of one chain are under 'query validium' and 'tx validium'.`,
+assembles the proof a departed chain is registered with at its new parent, 'leave-frozen-parent'
+records the departure of a chain whose parent is frozen (docs/PROTOCOL.md "Re-parenting"). Queries and transactions of one chain are under 'query validium' and 'tx validium'.`,
 		RunE: client.ValidateCmd,
 	}
-	cmd.AddCommand(ArrivalProofCmd())
+	cmd.AddCommand(ArrivalProofCmd(), LeaveFrozenParentCmd())
 	return cmd
 }
 
@@ -60,6 +61,13 @@ type ArrivalChain interface {
 	Child(ctx context.Context, index uint32, atHeight int64) (*types.QueryChildResponse, error)
 	// RootCommitment is the root commitment the chain knows at rootHeight (0: its newest).
 	RootCommitment(ctx context.Context, rootHeight uint64, atHeight int64) (*treetypes.QueryRootCommitmentResponse, error)
+	// ChildProof is a child's leaf and siblings in the chain's (latest) children SMT.
+	ChildProof(ctx context.Context, index uint32, atHeight int64) (*types.QueryChildProofResponse, error)
+	// FrozenDeparture is the departure of grandchild index from frozen child child, opened in
+	// that child's departures SMT.
+	FrozenDeparture(ctx context.Context, child, index uint32, atHeight int64) (*types.QueryFrozenDepartureResponse, error)
+	// Ledger is the chain's ledger state (roots, counters, inbox head).
+	Ledger(ctx context.Context, atHeight int64) (*ledgertypes.QueryStateResponse, error)
 }
 
 // RegisterInfo is what 'tx validium register-child' takes beside the arrival proof, read from the
@@ -83,6 +91,9 @@ type RegisterInfo struct {
 	RootHeight uint64 `json:"root_height"`
 	// Commitment is the departing commitment's hash.
 	Commitment string `json:"commitment"`
+	// FromFrozenParent is set when the chain left a frozen parent (the departure is the
+	// grandparent's record, the commitment the one the frozen parent's finalized one holds).
+	FromFrozenParent bool `json:"from_frozen_parent,omitempty"`
 }
 
 // ArrivalProofCmd assembles, from the chains on a departed chain's old path, the ArrivalProof
@@ -196,9 +207,11 @@ func dialChains(clientCtx client.Context, nodes map[string]string) (map[string]A
 // chains (by path name: the root, every chain on oldPath, and the new parent its departure
 // names), at rootHeight (0: the newest root height the new parent knows). Each hop is read at the
 // block where the level above made the commitment the walk holds, and checked to open that
-// commitment's finalized children root; the last hop must be the departing commitment; the
-// proof is checked with types.VerifyArrival as the new parent checks it. decodeAddress reads the
-// departure's new operator (the chain's address codec).
+// commitment's finalized children root; the last hop must be the departing commitment (or, when
+// the chain left its frozen parent, the commitment its grandparent recorded the departure with,
+// and the proof carries the frozen exit read from the grandparent); the proof is checked with
+// types.VerifyArrival as the new parent checks it. decodeAddress reads the departure's new
+// operator (the chain's address codec).
 func AssembleArrival(ctx context.Context, oldPath slushtypes.Path, chains map[string]ArrivalChain, rootHeight uint64,
 	decodeAddress func(string) ([]byte, error),
 ) (types.ArrivalProof, RegisterInfo, error) {
@@ -213,43 +226,11 @@ func AssembleArrival(ctx context.Context, oldPath slushtypes.Path, chains map[st
 		}
 		levels[i] = c
 	}
-	parentPath := oldPath[:len(oldPath)-1]
-	index := uint32(oldPath[len(oldPath)-1])
-
-	// The departure, as the old parent holds it: destination, operator, key hash, inbox head.
-	rec, err := levels[len(oldPath)-1].Child(ctx, index, 0)
-	if err != nil {
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("child %d on %s: %w", index, parentPath, err)
-	}
-	d := rec.Child.Departure
-	if d == nil {
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("%s has no departure recorded at %s: it has not submitted a departing update", oldPath, parentPath)
-	}
-	newParent, err := d.NewParentPath()
+	terms, err := readDeparture(ctx, levels, oldPath, decodeAddress)
 	if err != nil {
 		return types.ArrivalProof{}, RegisterInfo{}, err
 	}
-	operator, err := decodeAddress(d.NewOperator)
-	if err != nil {
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the departure's new operator %q: %w", d.NewOperator, err)
-	}
-	key, err := slushtypes.DecodeOperatorKeyHash(rec.Child.OperatorKeyHash)
-	if err != nil {
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("child %d's key hash on %s: %w", index, parentPath, err)
-	}
-	head, err := slushtypes.DecodeOperatorKeyHash(rec.Child.InboxHead) // empty is the zero head
-	if err != nil {
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("child %d's inbox head on %s: %w", index, parentPath, err)
-	}
-	newParentVid, err := newParent.Vid()
-	if err != nil {
-		return types.ArrivalProof{}, RegisterInfo{}, err
-	}
-	mark, err := types.DepartureMark(key, newParentVid, operator, head)
-	if err != nil {
-		return types.ArrivalProof{}, RegisterInfo{}, err
-	}
-	dest, err := chainAt(ctx, chains, newParent)
+	dest, err := chainAt(ctx, chains, terms.newParent)
 	if err != nil {
 		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the new parent its departure names: %w", err)
 	}
@@ -257,10 +238,10 @@ func AssembleArrival(ctx context.Context, oldPath slushtypes.Path, chains map[st
 	// The root commitment: one the new parent knows, and the root's own at that height.
 	known, err := dest.RootCommitment(ctx, rootHeight, 0)
 	if err != nil {
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("root commitment at root height %d on the new parent %s: %w", rootHeight, newParent, err)
+		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("root commitment at root height %d on the new parent %s: %w", rootHeight, terms.newParent, err)
 	}
 	if !known.Known {
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the new parent %s does not know a root commitment at root height %d (not synced yet, or pruned)", newParent, known.RootHeight)
+		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the new parent %s does not know a root commitment at root height %d (not synced yet, or pruned)", terms.newParent, known.RootHeight)
 	}
 	h := known.RootHeight
 	if h > math.MaxInt64 {
@@ -271,49 +252,48 @@ func AssembleArrival(ctx context.Context, oldPath slushtypes.Path, chains map[st
 		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the root's commitment at height %d: %w", h, err)
 	}
 	if !bytes.Equal(rootRec.Commitment, known.Commitment) {
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the root's commitment at height %d is %X, the new parent %s knows %X there: not the same tree", h, rootRec.Commitment, newParent, known.Commitment)
+		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the root's commitment at height %d is %X, the new parent %s knows %X there: not the same tree", h, rootRec.Commitment, terms.newParent, known.Commitment)
 	}
 	root, err := decodeRecord(rootRec, known.Commitment)
 	if err != nil {
 		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the root's commitment at height %d: %w", h, err)
 	}
-	rootCommitment := root.Hash()
 
-	proof := types.ArrivalProof{RootHeight: h, Root: rootRec.Fields, InboxHead: rec.Child.InboxHead}
-	above := rootRec
+	proof := types.ArrivalProof{RootHeight: h, Root: rootRec.Fields, InboxHead: terms.inboxHead}
+	records := []treetypes.OwnCommitment{rootRec} // records[i]: level i's commitment the walk holds
 	for i := range oldPath {
-		levelPath, childPath := oldPath[:i], oldPath[:i+1]
-		hop, next, err := readHop(ctx, levels[i], levels[i+1], levelPath, childPath, above)
+		hop, next, err := readHop(ctx, levels[i], levels[i+1], oldPath[:i], oldPath[:i+1], records[i])
 		if err != nil {
 			return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("root height %d: %w", h, err)
 		}
 		proof.Hops = append(proof.Hops, hop)
-		above = next
+		records = append(records, next)
 	}
-
+	above := records[len(oldPath)]
 	v, err := above.Fields.Decode()
 	if err != nil {
 		return types.ArrivalProof{}, RegisterInfo{}, err
 	}
-	switch {
-	case v.OperatorKeyHash.Equal(&mark):
-	case v.OperatorKeyHash.Equal(&key):
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("%s's commitment final along its path at root height %d (anchor %d, block %d of %s) is one from before its departure: "+
-			"its departure is not final up to the root at root height %d yet (try a later --%s)", oldPath, h, v.AnchorHeight, above.Height, oldPath, h, flagRootHeight)
-	default:
-		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("%s's commitment final along its path at root height %d (anchor %d, block %d of %s) carries neither its key hash nor "+
-			"the departure mark %s's record implies (for %s by %s, inbox head %X)", oldPath, h, v.AnchorHeight, above.Height, oldPath, parentPath, newParent, d.NewOperator, hash.EncodeElement(head))
+	key, err := terms.departed(oldPath, h, above, v)
+	if err != nil {
+		return types.ArrivalProof{}, RegisterInfo{}, err
 	}
-	if _, err := types.VerifyArrival(proof, rootCommitment, newParent, key, operator); err != nil {
+	if terms.frozen != nil {
+		gp := len(oldPath) - 2
+		if proof.Frozen, err = readFrozenExit(ctx, levels[gp], records[gp], oldPath, h); err != nil {
+			return types.ArrivalProof{}, RegisterInfo{}, err
+		}
+	}
+	if _, err := types.VerifyArrival(proof, root.Hash(), terms.newParent, key, terms.operator); err != nil {
 		return types.ArrivalProof{}, RegisterInfo{}, fmt.Errorf("the assembled proof does not verify: %w", err)
 	}
 	return proof, RegisterInfo{
-		OldPath: oldPath.String(), NewParent: newParent.String(), NewOperator: d.NewOperator,
+		OldPath: oldPath.String(), NewParent: terms.newParent.String(), NewOperator: terms.operatorName,
 		OperatorKeyHash:    hex.EncodeToString(hash.EncodeElement(key)),
 		GenesisLedgerRoot:  hex.EncodeToString(hash.EncodeElement(v.LedgerRoot)),
 		GenesisOutboxRoot:  hex.EncodeToString(hash.EncodeElement(v.OutboxRoot)),
 		GenesisReceiptRoot: hex.EncodeToString(hash.EncodeElement(v.ReceiptRoot)),
-		RootHeight:         h, Commitment: hex.EncodeToString(above.Commitment),
+		RootHeight:         h, Commitment: hex.EncodeToString(above.Commitment), FromFrozenParent: terms.frozen != nil,
 	}, nil
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/slush-tree/slush/testutil/clitest"
 	slushtypes "github.com/slush-tree/slush/types"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/client/cli"
 	"github.com/slush-tree/slush/x/validium/types"
@@ -38,6 +39,12 @@ type fakeChain struct {
 	finalized   map[int64]map[uint32]*acceptancetypes.QueryFinalizedChildProofResponse
 	children    map[uint32]types.Child
 	roots       map[uint64][]byte
+	// childProofs are the (latest) children-SMT openings at some blocks, by child index.
+	childProofs map[int64]map[uint32]*types.QueryChildProofResponse
+	// departures are the departures from frozen children at some blocks, by (child, index).
+	departures map[int64]map[[2]uint32]*types.QueryFrozenDepartureResponse
+	// ledgers are the ledger states at some blocks.
+	ledgers map[int64]*ledgertypes.QueryStateResponse
 }
 
 func newFakeChain(path slushtypes.Path) *fakeChain {
@@ -45,7 +52,35 @@ func newFakeChain(path slushtypes.Path) *fakeChain {
 		path: path, commitments: map[int64]treetypes.OwnCommitment{},
 		finalized: map[int64]map[uint32]*acceptancetypes.QueryFinalizedChildProofResponse{},
 		children:  map[uint32]types.Child{}, roots: map[uint64][]byte{},
+		childProofs: map[int64]map[uint32]*types.QueryChildProofResponse{},
+		departures:  map[int64]map[[2]uint32]*types.QueryFrozenDepartureResponse{},
+		ledgers:     map[int64]*ledgertypes.QueryStateResponse{},
 	}
+}
+
+func (f *fakeChain) ChildProof(_ context.Context, index uint32, atHeight int64) (*types.QueryChildProofResponse, error) {
+	res, ok := f.childProofs[atHeight][index]
+	if !ok {
+		return nil, fmt.Errorf("version %d pruned", atHeight)
+	}
+	return res, nil
+}
+
+// FrozenDeparture answers NotFound for a departure the block does not hold, as x/validium does.
+func (f *fakeChain) FrozenDeparture(_ context.Context, child, index uint32, atHeight int64) (*types.QueryFrozenDepartureResponse, error) {
+	res, ok := f.departures[atHeight][[2]uint32{child, index}]
+	if !ok {
+		return nil, slushtypes.NotFoundf("no departure of grandchild %d from frozen child %d", index, child)
+	}
+	return res, nil
+}
+
+func (f *fakeChain) Ledger(_ context.Context, atHeight int64) (*ledgertypes.QueryStateResponse, error) {
+	res, ok := f.ledgers[atHeight]
+	if !ok {
+		return nil, fmt.Errorf("version %d pruned", atHeight)
+	}
+	return res, nil
 }
 
 func (f *fakeChain) TreeIdentity(context.Context, int64) (treetypes.TreeIdentity, error) {
@@ -293,7 +328,7 @@ func TestAssembleArrivalFailures(t *testing.T) {
 			c := s.p.children[2]
 			c.Departure = nil
 			s.p.children[2] = c
-		}, "has no departure recorded at 1"},
+		}, "has no departure recorded: no departing update at 1"},
 		{"a record naming another operator", 0, func(s *scenario) {
 			c := s.p.children[2]
 			c.Departure = &types.Departure{NewParent: []uint32{2}, NewOperator: s.operatorName}
