@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# scripts/reparent.sh V Q: move chain V of the running localnet, with its state, under chain Q
-# (issue 20, the seed's "Rollup quitting rollups"; docs/PROTOCOL.md "Re-parenting"):
+# scripts/reparent.sh [--from-frozen-parent] V Q: move chain V of the running localnet, with its
+# state, under chain Q (issue 20, the seed's "Rollup quitting rollups"; docs/PROTOCOL.md
+# "Re-parenting").
+# Through its parent P (P active):
 #  1. V's governance prepares the departure (x/tree MsgPrepareDeparture): V's ledger freezes;
 #  2. once V's parent P holds V's whole ledger, V's governance marks it (MsgMarkDeparture): V's
 #     commitments carry the departure mark, and the relayer's updates of V to P are departing;
@@ -8,15 +10,26 @@
 #     `slushchaind validium arrival-proof` reads the proof, and Q registers V with it (signed by the
 #     relayer's account on Q, the new operator the departure named);
 #  4. V's governance moves its path under Q with a client of Q (MsgMovePath);
+# --from-frozen-parent (P frozen by its parent G, "Re-parenting" 8.): V leaves with the commitment
+# C_v that P's finalized commitment at G holds for it, the last state of V the root's history has:
+#  1. `slushchaind validium leave-frozen-parent` records the departure on G (signed with V's
+#     operator key, sent by G's relayer account);
+#  3. once a root commitment Q knows holds G's commitment with the departure, the arrival proof is
+#     read and Q registers V with it, as above;
+#  4. V's chain restarts from its state at C_v: `slushchaind export --height` of the block that made
+#     C_v and `genesis adopt-export --arrived-at Q` (V's new path, Q's chain-id and a client of Q;
+#     the same validator key); what V did after C_v is dropped (nothing above V ever held it);
+# then, either way:
 #  5. the relayer restarts with the new tree, Q accepts V's first update under its new vid;
 #  6. a transfer from and one to the moved chain, claimed: an account funded on V before the move
 #     (SLUSH_REPARENT_SEED, default alice, asset SLUSH_REPARENT_ASSET, default 7: the demo's) sends
 #     to bob on SLUSH_REPARENT_PEER (default 1-1) with an op signed for V's new path, and bob sends
 #     part of it back to V's new vid.
-# V must be a leaf chain of the localnet (its descendants would each take MsgMovePath too: not
-# scripted). The localnet keeps naming V by its first path (scripts/localnet.sh node/home V);
-# $net_dir/moved gives the relayer its new one. Environment: as scripts/localnet.sh;
-# SLUSH_REPARENT_TIMEOUT (seconds per step, 600); SLUSH_REPARENT_SUMMARY (write the summary as JSON).
+# V must be a leaf chain of the localnet (its descendants would each take MsgMovePath too, or, after
+# a restart, a new client of V: not scripted). The localnet keeps naming V by its first path
+# (scripts/localnet.sh node/home V); $net_dir/moved gives the relayer its new one. Environment: as
+# scripts/localnet.sh; SLUSH_REPARENT_TIMEOUT (seconds per step, 600); SLUSH_REPARENT_SUMMARY
+# (write the summary as JSON).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/lib.sh
@@ -28,6 +41,8 @@ net_dir=${SLUSH_LOCALNET_DIR:-.localnet}
 case $net_dir in /*) ;; *) net_dir=$PWD/$net_dir;; esac
 export SLUSH_LOCALNET_DIR=$net_dir
 step_timeout=${SLUSH_REPARENT_TIMEOUT:-600}
+frozen=""
+[ "${1:-}" != --from-frozen-parent ] || { frozen=1; shift; }
 v=${1:-}
 dest=${2:-}
 
@@ -40,7 +55,7 @@ submit() { # path what command...
   tx_submit "$(node "$path")" "$what" "$@" || die "$what (see above)"
 }
 
-[ -n "$v" ] && [ -n "$dest" ] || die "usage: scripts/reparent.sh V Q (e.g. 1-2 2)"
+[ -n "$v" ] && [ -n "$dest" ] || die "usage: scripts/reparent.sh [--from-frozen-parent] V Q (e.g. 1-2 2)"
 [ -x "$bin" ] || die "$bin not found: run 'make build' first"
 command -v jq >/dev/null || die "jq is required (apt-get install jq)"
 [ -f "$net_dir/tree" ] || die "no localnet in $net_dir (run scripts/localnet.sh up or scripts/demo.sh)"
@@ -48,7 +63,7 @@ command -v jq >/dev/null || die "jq is required (apt-get install jq)"
 grep -qx -- "$v" "$net_dir/tree" || die "$v is not in the localnet's tree"
 grep -qx -- "$dest" "$net_dir/tree" || die "$dest is not in the localnet's tree"
 ! grep -q -- "^$v-" "$net_dir/tree" || die "$v has children: this script moves leaf chains only"
-[ ! -f "$net_dir/moved" ] || ! grep -q . "$net_dir/moved" || die "a chain of this localnet moved already ($net_dir/moved)"
+! awk -v p="$v" '$1 == p { found = 1 } END { exit !found }' "$net_dir/moved" 2>/dev/null || die "$v moved already ($net_dir/moved)"
 p=$(parent_of "$v"); idx=${v##*-}
 [ "$dest" != "$p" ] || die "$v is already under $dest"
 seed=${SLUSH_REPARENT_SEED:-alice} asset=${SLUSH_REPARENT_ASSET:-7} peer=${SLUSH_REPARENT_PEER:-1-1}
@@ -62,6 +77,12 @@ balance() { account "$1" "$2" | jq -r 'if .found then .balance else 0 end'; }
 [ "$(balance "$v" "$owner")" -ge $amount ] ||
   die "$seed holds less than $amount of asset $asset on $v: fund it (scripts/demo.sh does, or SLUSH_DEPOSITS at the first up)"
 vcid=$(chain_id "$v"); dcid=$(chain_id "$dest"); pcid=$(chain_id "$p")
+if [ -n "$frozen" ]; then
+  [ "$p" != root ] || die "$v is a child of the root, which is never frozen"
+  g=$(parent_of "$p"); pidx=${p##*-}; gcid=$(chain_id "$g")
+  status=$(q "$g" validium child "$pidx" | jq -r '.child.status // empty')
+  [ "$status" = CHILD_STATUS_FROZEN ] || die "$pcid is ${status:-unknown} at $gcid, not frozen: move $v through it (without --from-frozen-parent)"
+fi
 [ -f "$net_dir/relayer.pid" ] && kill -0 "$(cat "$net_dir/relayer.pid")" 2>/dev/null ||
   die "the relayer is not running (scripts/localnet.sh relayer-start)"
 work=$net_dir/reparent-$v
@@ -92,32 +113,52 @@ new_operator=$("$bin" keys show relayer -a --keyring-backend test --home "$(home
   die "$dcid has no 'relayer' key"
 say "moving $vcid (child $idx of $pcid) under $dcid, to be registered there by $new_operator"
 
-# departure prints V's departure as its tree identity holds it (empty: none); a rerun resumes
-departure() { q "$v" tree identity | jq -c '.identity.departure // empty'; }
+# 1.-2. (through P) prepare the departure (V's ledger freezes), then mark it once P holds V's whole
+# ledger (the relayer proves its logged tail in normal updates)
+depart_through_parent() {
+  # departure prints V's departure as its tree identity holds it (empty: none); a rerun resumes
+  departure() { q "$v" tree identity | jq -c '.identity.departure // empty'; }
 
-# 1. prepare: V's ledger freezes
-if [ -z "$(departure)" ]; then
-  govern "prepare the departure of $vcid for $dcid" "$(jq -n --arg a "$gov" --argjson np "$dest_json" --arg op "$new_operator" \
-    '{"@type": "/slush.tree.v1.MsgPrepareDeparture", authority: $a, new_parent: $np, new_operator: $op}')"
-else
-  say "$vcid is departing already: $(departure)"
-fi
-t_prepared=$(elapsed)
-
-# 2. mark, once P holds V's whole ledger (the relayer proves its logged tail in normal updates)
-held() {
-  local mine theirs
-  mine=$(q "$v" tree commitment 0 | jq -r '.commitment.fields.ledger_root // empty')
-  theirs=$(q "$p" validium child "$idx" | jq -r '.child.ledger_root // empty')
-  [ -n "$mine" ] && [ "$mine" = "$theirs" ]
+  if [ -z "$(departure)" ]; then
+    govern "prepare the departure of $vcid for $dcid" "$(jq -n --arg a "$gov" --argjson np "$dest_json" --arg op "$new_operator" \
+      '{"@type": "/slush.tree.v1.MsgPrepareDeparture", authority: $a, new_parent: $np, new_operator: $op}')"
+  else
+    say "$vcid is departing already: $(departure)"
+  fi
+  t_prepared=$(elapsed)
+  held() {
+    local mine theirs
+    mine=$(q "$v" tree commitment 0 | jq -r '.commitment.fields.ledger_root // empty')
+    theirs=$(q "$p" validium child "$idx" | jq -r '.child.ledger_root // empty')
+    [ -n "$mine" ] && [ "$mine" = "$theirs" ]
+  }
+  if [ "$(departure | jq -r '.marked // false')" != true ]; then
+    wait_for "$pcid to hold $vcid's whole (frozen) ledger" held
+    govern "mark the departure of $vcid" "$(jq -n --arg a "$gov" '{"@type": "/slush.tree.v1.MsgMarkDeparture", authority: $a}')"
+  fi
+  t_marked=$(elapsed)
 }
-if [ "$(departure | jq -r '.marked // false')" != true ]; then
-  wait_for "$pcid to hold $vcid's whole (frozen) ledger" held
-  govern "mark the departure of $vcid" "$(jq -n --arg a "$gov" '{"@type": "/slush.tree.v1.MsgMarkDeparture", authority: $a}')"
-fi
-t_marked=$(elapsed)
 
-# 3. the arrival proof, once a departing commitment is final at P and at the root
+# 1. (P frozen) record the departure on G: V's operator key signs it, G's relayer account sends it;
+# a rerun finds it recorded
+frozen_departure() { q "$g" validium frozen-departure "$pidx" "$idx" | jq -c '.departure // empty'; }
+leave_frozen_parent() {
+  local nodes="$g=$(node "$g"),$p=$(node "$p"),$v=$(node "$v")"
+  if [ -z "$(frozen_departure)" ]; then
+    submit "$g" "leave frozen $pcid: the departure of $vcid on $gcid" "$bin" validium leave-frozen-parent "$v" "$dest" --nodes "$nodes" \
+      --new-operator "$new_operator" --key-file "$($localnet operator-key "$v")" --from relayer --home "$(home "$g")" \
+      --keyring-backend test --chain-id "$gcid" --gas 400000 >/dev/null
+  fi
+  [ -n "$(frozen_departure)" ] || die "$gcid recorded no departure of $vcid"
+  departed=$(frozen_departure | jq -r .commitment | b64hex)
+  say "$gcid recorded the departure of $vcid from the frozen $pcid with its commitment ${departed:0:12}…"
+  t_prepared=$(elapsed) t_marked=$t_prepared
+}
+
+if [ -n "$frozen" ]; then leave_frozen_parent; else depart_through_parent; fi
+
+# 3. the arrival proof, once a departing commitment is final at P and at the root (P frozen: once
+# a root commitment Q knows holds G's commitment with the departure)
 nodes="root=$(node root)"
 a=""
 for part in $(tr '-' ' ' <<<"$v"); do
@@ -126,7 +167,11 @@ for part in $(tr '-' ' ' <<<"$v"); do
 done
 [ "$dest" = root ] || nodes="$nodes,$dest=$(node "$dest")"
 proof() { "$bin" validium arrival-proof "$v" --nodes "$nodes" >"$work/arrival.json" 2>"$work/register.json"; }
-wait_for "a departing commitment of $vcid to be final at $pcid and at the root (arrival-proof)" proof
+if [ -n "$frozen" ]; then
+  wait_for "a root commitment $dcid knows to hold $gcid's record of the departure (arrival-proof)" proof
+else
+  wait_for "a departing commitment of $vcid to be final at $pcid and at the root (arrival-proof)" proof
+fi
 t_final=$(elapsed)
 reg=$(tail -n 1 "$work/register.json")
 say "arrival proof of $vcid read at root height $(jq -r .root_height <<<"$reg")"
@@ -144,12 +189,45 @@ k=$(jq -r '[.events[] | select(.type == "slush.validium.v1.EventChildArrived") |
 say "$dcid registered $vcid as its child $k: $vcid's path becomes $new_path"
 t_arrived=$(elapsed)
 
-# 4. V moves its path and trusts Q
-"$bin" parent-client proposal --parent-node "$(node "$dest")" --node "$(node "$v")" --parent-chain-id "$dcid" >"$work/client.json" ||
-  die "reading a client of $dcid"
-client=$(jq -r '.messages[0].client' "$work/client.json")
-govern "move $vcid to path $new_path under $dcid" "$(jq -n --arg a "$gov" --argjson path "[$(indices "$new_path")]" --arg cid "$dcid" --arg c "$client" \
-  '{"@type": "/slush.tree.v1.MsgMovePath", authority: $a, path: $path, parent_chain_id: $cid, client: $c}')"
+# 4. (through P) V moves its path and trusts Q
+move_path() {
+  "$bin" parent-client proposal --parent-node "$(node "$dest")" --node "$(node "$v")" --parent-chain-id "$dcid" >"$work/client.json" ||
+    die "reading a client of $dcid"
+  client=$(jq -r '.messages[0].client' "$work/client.json")
+  govern "move $vcid to path $new_path under $dcid" "$(jq -n --arg a "$gov" --argjson path "[$(indices "$new_path")]" --arg cid "$dcid" --arg c "$client" \
+    '{"@type": "/slush.tree.v1.MsgMovePath", authority: $a, path: $path, parent_chain_id: $cid, client: $c}')"
+}
+
+# 4. (P frozen) V restarts from its state at the commitment it left with: exported at the block
+# that made it, adopted under its new path and a client of Q (genesis adopt-export --arrived-at),
+# with its own validator key; the old home is kept as $home.left-$P
+restart_from_departed() {
+  local h vhome retired initial
+  h=$(q "$v" tree commitment-by-hash "$departed" | jq -r '.commitment.height // empty')
+  [ -n "$h" ] || die "$vcid has no commitment ${departed:0:12}… in its history (pruned?)"
+  vhome=$(home "$v") retired=$(home "$v").left-$p
+  [ ! -e "$retired" ] || die "$retired exists: $vcid left $pcid before"
+  $localnet relayer-stop >/dev/null
+  $localnet stop "$v" >/dev/null
+  "$bin" export --height "$h" --home "$vhome" --output-document "$work/export.json" >"$work/export.log" 2>&1 ||
+    die "export of $vcid at height $h: $(tail -n 5 "$work/export.log")"
+  mv "$vhome" "$retired"
+  "$bin" init "$vcid" --chain-id "$vcid" --home "$vhome.init" --default-denom stake >/dev/null 2>&1
+  # the same operator: its node settings, keyring, validator and node keys carry over; the blocks
+  # it made after height $h do not (the new chain continues from $h + 1)
+  cp "$retired"/config/{config.toml,app.toml,client.toml,priv_validator_key.json,node_key.json} "$vhome.init/config/"
+  cp -r "$retired/keyring-test" "$vhome.init/"
+  "$bin" genesis adopt-export "$work/export.json" --arrived-at "$(node "$dest")" --home "$vhome.init" >"$work/adopt.json" ||
+    die "adopt-export refused the export of $vcid at height $h"
+  mv "$vhome.init" "$vhome"
+  $localnet start "$v" >/dev/null
+  initial=$(jq -r .initial_height "$work/adopt.json")
+  restarted() { local ht; ht=$(height "$v"); [ -n "$ht" ] && [ "$ht" -ge $((initial + 1)) ]; }
+  wait_for "$vcid to produce blocks from height $initial" restarted
+  say "$vcid restarted from its state at height $h (the commitment it left with) as $new_path under $dcid"
+}
+
+if [ -n "$frozen" ]; then restart_from_departed; else move_path; fi
 t_moved=$(elapsed)
 
 # 5. the relayer serves the new tree; Q accepts V's first update under its new vid
@@ -185,10 +263,12 @@ wait_for "$seed's $back on $new_path (a claim of a message to its new vid)" in_c
 t_in=$(elapsed)
 say "claimed on $new_path: $seed holds $(balance "$v" "$owner") of asset $asset"
 
-summary=$(jq -n --arg chain "$vcid" --arg from "$v" --arg to "$new_path" --arg parent "$dcid" \
+route=through_parent
+[ -z "$frozen" ] || route=from_frozen_parent
+summary=$(jq -n --arg chain "$vcid" --arg from "$v" --arg to "$new_path" --arg parent "$dcid" --arg route "$route" \
   --argjson prepared "$t_prepared" --argjson marked "$t_marked" --argjson final "$t_final" --argjson arrived "$t_arrived" \
   --argjson moved "$t_moved" --argjson updated "$t_updated" --argjson out "$t_out" --argjson in "$t_in" \
-  '{chain: $chain, old_path: $from, new_path: $to, new_parent: $parent,
+  '{chain: $chain, old_path: $from, new_path: $to, new_parent: $parent, route: $route,
     seconds: {prepared: $prepared, marked: $marked, final_at_root: $final, arrived: $arrived, moved: $moved, first_update: $updated,
       transfer_out_claimed: $out, transfer_in_claimed: $in}}')
 echo "=== Slush re-parenting summary ==="
