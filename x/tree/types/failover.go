@@ -6,8 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
+
+	errorsmod "cosmossdk.io/errors"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/internal/parentsync"
+	slushtypes "github.com/slush-tree/slush/types"
 )
 
 // The checks below decide whether an export of this module's state can restart the chain under
@@ -87,6 +92,78 @@ func (id TreeIdentity) Reelected(epoch uint64, operatorKeyHash []byte) (TreeIden
 		return TreeIdentity{}, err
 	}
 	return next, nil
+}
+
+// The checks below decide whether an export of this module's state can restart a chain that left
+// a frozen parent under the new parent q it arrived at (docs/PROTOCOL.md "Leaving a frozen
+// parent", `slushchaind genesis adopt-export --arrived-at`): its new identity and the client of
+// q it starts with.
+
+// Arrived is the identity of a chain that arrived at q (path newParent, chain-id parentChainID) as
+// child index: path newParent ++ [index] and parent q. A departure the identity had prepared is
+// void (the chain left by its grandparent's record, MsgLeaveFrozenParent, not by its own
+// departure); its epoch and operator key hash stay, as its commitment at q carries them.
+func (id TreeIdentity) Arrived(newParent []uint32, index uint32, parentChainID string) (TreeIdentity, error) {
+	own, err := id.TreePath()
+	if err != nil {
+		return TreeIdentity{}, err
+	}
+	if own.IsRoot() {
+		return TreeIdentity{}, errorsmod.Wrap(ErrInvalidMove, "the export is of a root chain: a root has no parent to leave")
+	}
+	path, err := slushtypes.PathFromIndices(append(slices.Clone(newParent), index))
+	if err != nil {
+		return TreeIdentity{}, errorsmod.Wrapf(ErrInvalidMove, "new path: %v", err)
+	}
+	if path.Equal(own) {
+		return TreeIdentity{}, errorsmod.Wrapf(ErrInvalidMove, "the chain is already at %s", own)
+	}
+	if parentChainID == "" {
+		return TreeIdentity{}, errorsmod.Wrap(ErrInvalidMove, "the new parent's chain-id is empty")
+	}
+	next := id
+	next.Path, next.ParentChainId, next.Departure = path.Indices(), parentChainID, nil
+	next.OperatorKeyHash = bytes.Clone(id.OperatorKeyHash)
+	if err := next.Validate(); err != nil {
+		return TreeIdentity{}, err
+	}
+	return next, nil
+}
+
+// CheckArrivedClient checks client, the light-client state of q a chain restarted under q starts
+// with, as MsgRecoverParentClient checks one: canonical and complete, of chain parentChainID, and
+// current at now (the restarted chain's genesis time) under gs's parent sync params.
+func (gs GenesisState) CheckArrivedClient(client []byte, parentChainID string, now time.Time) (parentsync.TrustedState, error) {
+	if len(client) == 0 || len(client) > MaxParentClientBytes {
+		return parentsync.TrustedState{}, errorsmod.Wrapf(ErrInvalidParentClient, "%d bytes: 1..%d", len(client), MaxParentClientBytes)
+	}
+	state, err := parentsync.UnmarshalTrustedState(client)
+	if err != nil {
+		return parentsync.TrustedState{}, errorsmod.Wrap(ErrInvalidParentClient, err.Error())
+	}
+	if state.ChainID != parentChainID {
+		return parentsync.TrustedState{}, errorsmod.Wrapf(ErrWrongParentChain, "client tracks %q, the new parent is %q", state.ChainID, parentChainID)
+	}
+	params, err := gs.ParentSync.LightClientParams()
+	if err != nil {
+		return parentsync.TrustedState{}, err
+	}
+	return state, CheckClientCurrent(state, params, now)
+}
+
+// CheckClientCurrent applies the light client's time rules to a header trusted by fiat: it must
+// still be a usable base (within the trusting period at now) and not from the future (before now
+// plus the max clock drift).
+func CheckClientCurrent(state parentsync.TrustedState, params parentsync.Params, now time.Time) error {
+	if expiry := state.Time.Add(params.TrustingPeriod); !expiry.After(now) {
+		return errorsmod.Wrapf(ErrParentClientNotCurrent, "height %d expired at %s, now %s", state.Height,
+			expiry.UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339Nano))
+	}
+	if limit := now.Add(params.MaxClockDrift); !state.Time.Before(limit) {
+		return errorsmod.Wrapf(ErrParentClientNotCurrent, "header time %s, limit %s",
+			state.Time.UTC().Format(time.RFC3339Nano), limit.UTC().Format(time.RFC3339Nano))
+	}
+	return nil
 }
 
 // indexOnParent is the index p knows the chain by: the last element of its path.

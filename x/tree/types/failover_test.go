@@ -3,10 +3,12 @@ package types_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/testutil/lightclient"
 	"github.com/slush-tree/slush/x/tree/types"
 )
 
@@ -125,6 +127,72 @@ func TestReelected(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := tc.id.Reelected(tc.epoch, tc.keyHash)
 			require.ErrorContains(t, err, tc.err)
+		})
+	}
+}
+
+// TestArrived: a chain that arrived at q takes q's path plus its index and q's chain-id, loses
+// any prepared departure, keeps its epoch and key hash; a root or a bad new path is refused.
+func TestArrived(t *testing.T) {
+	id := exportedChild().Identity
+	id.Departure = &types.Departure{NewParent: []uint32{3}, NewOperator: "someone"}
+	shallow := id
+	shallow.MaxDepth = 2
+	next, err := id.Arrived([]uint32{2}, 3, "slush-2")
+	require.NoError(t, err)
+	want := exportedChild().Identity
+	want.Path, want.ParentChainId = []uint32{2, 3}, "slush-2"
+	require.Equal(t, want, next)
+	require.Equal(t, []uint32{1, 2}, id.Path, "the identity is not modified")
+	under, err := id.Arrived(nil, 4, "slush-root")
+	require.NoError(t, err)
+	require.Equal(t, []uint32{4}, under.Path, "a child of the root")
+	for _, tc := range []struct {
+		name    string
+		id      types.TreeIdentity
+		parent  []uint32
+		index   uint32
+		chainID string
+		err     string
+	}{
+		{"a root", types.RootIdentity(), []uint32{2}, 3, "slush-2", "a root has no parent to leave"},
+		{"index 0", id, []uint32{2}, 0, "slush-2", "new path"},
+		{"index above 255", id, []uint32{2}, 256, "slush-2", "new path"},
+		{"its own place", id, []uint32{1}, 2, "slush-1", "already at 1-2"},
+		{"no chain-id", id, []uint32{2}, 3, "", "chain-id is empty"},
+		{"deeper than max_depth", shallow, []uint32{2, 1}, 3, "slush-2-1", "exceeds max_depth 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := tc.id.Arrived(tc.parent, tc.index, tc.chainID)
+			require.ErrorContains(t, err, tc.err)
+		})
+	}
+}
+
+// TestCheckArrivedClient: q's client must be a canonical state of q, current at the genesis time
+// under the export's parent sync params.
+func TestCheckArrivedClient(t *testing.T) {
+	gs := exportedChild()
+	gs.ParentSync = types.DefaultParentSyncParams()
+	now := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	q := lightclient.NewSigner(t, "slush-2", 1)
+	state, err := gs.CheckArrivedClient(q.Trusted(t, 50, now.Add(-time.Minute), []byte("app")), "slush-2", now)
+	require.NoError(t, err)
+	require.Equal(t, int64(50), state.Height)
+	for _, tc := range []struct {
+		name   string
+		client []byte
+		err    error
+	}{
+		{"empty", nil, types.ErrInvalidParentClient},
+		{"malformed", []byte("junk"), types.ErrInvalidParentClient},
+		{"of another chain", lightclient.NewSigner(t, "slush-3", 1).Trusted(t, 50, now.Add(-time.Minute), []byte("app")), types.ErrWrongParentChain},
+		{"expired", q.Trusted(t, 50, now.Add(-15*24*time.Hour), []byte("app")), types.ErrParentClientNotCurrent},
+		{"from the future", q.Trusted(t, 50, now.Add(time.Hour), []byte("app")), types.ErrParentClientNotCurrent},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := gs.CheckArrivedClient(tc.client, "slush-2", now)
+			require.ErrorIs(t, err, tc.err)
 		})
 	}
 }
