@@ -2,7 +2,9 @@
 // failover): a pure function of the child's export, the new consensus key and p's record of the
 // child, with no file or network access. `slushchaind genesis adopt-export` reads its inputs and
 // writes its result. The protocol checks are x/tree's (types/failover.go); the validator-key swap
-// in the SDK modules' states is here.
+// in the SDK modules' states is here. RootGenesis does the same for the root (DESIGN §10), and
+// ArrivedGenesis for a chain that left its frozen parent and restarts under the parent it arrived
+// at (docs/PROTOCOL.md "Re-parenting" 8.).
 package adopt
 
 import (
