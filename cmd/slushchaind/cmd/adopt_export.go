@@ -9,6 +9,7 @@ import (
 
 	cmtcrypto "github.com/cometbft/cometbft/crypto"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
+	httpprovider "github.com/cometbft/cometbft/light/provider/http"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/spf13/cobra"
 
@@ -19,11 +20,20 @@ import (
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/slush-tree/slush/internal/adopt"
+	"github.com/slush-tree/slush/internal/parentsync"
+	"github.com/slush-tree/slush/relayer/chainclient"
 	electioncli "github.com/slush-tree/slush/x/election/client/cli"
 	"github.com/slush-tree/slush/x/election/client/witness"
+	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
-const flagAdoptGenesisTime = "genesis-time"
+const (
+	flagAdoptGenesisTime = "genesis-time"
+	// flagArrivedAt is the CometBFT RPC of q, the parent a child of a frozen parent arrived at.
+	flagArrivedAt = "arrived-at"
+	// arrivedClientTimeout bounds the fetch of q's light block.
+	arrivedClientTimeout = 30 * time.Second
+)
 
 // readAdoptParent reads what p, the parent that elected the new operator, says about its child
 // index, from p's node at node; tests replace it with an in-memory p.
@@ -79,20 +89,96 @@ func readAdoptReplicaRPC(ctx context.Context, clientCtx client.Context, node str
 	return adopt.Replica{ChainID: st.NodeInfo.Network, ParentChainID: id.ParentChainId, Result: result}, nil
 }
 
+// newParentView is what q's node says for adopt-export --arrived-at: its chain-id, its tree
+// path, its children and a light-client state of it.
+type newParentView struct {
+	chainID  string
+	path     []uint32
+	children []validiumtypes.Child
+	client   []byte
+}
+
+// readArrivedParent reads q, the chain a child of a frozen parent arrived at, from its node at
+// node; tests replace it with an in-memory q.
+type readArrivedParent func(ctx context.Context, clientCtx client.Context, node string) (newParentView, error)
+
+// readArrivedParentRPC is the production readArrivedParent: q's chain-id from its node's status,
+// its path and children as gRPC queries over the node's CometBFT RPC, and the trusted state of
+// its latest light block (+2/3 of its validator set signed it).
+func readArrivedParentRPC(ctx context.Context, clientCtx client.Context, node string) (newParentView, error) {
+	c, err := client.NewClientFromNode(node)
+	if err != nil {
+		return newParentView{}, fmt.Errorf("--%s %s: %w", flagArrivedAt, node, err)
+	}
+	q := witness.QueryChain{Name: "q (" + node + ")", ABCI: clientCtx.WithClient(c).WithNodeURI(node).WithHeight(0)}
+	st, err := c.Status(ctx)
+	if err != nil {
+		return newParentView{}, fmt.Errorf("%s: status: %w", q.Name, err)
+	}
+	id, err := q.TreeIdentity(ctx)
+	if err != nil {
+		return newParentView{}, fmt.Errorf("%s: tree identity: %w", q.Name, err)
+	}
+	children, err := chainclient.NewQueries(clientCtx.WithClient(c).WithNodeURI(node).WithHeight(0)).Children(ctx, 0)
+	if err != nil {
+		return newParentView{}, fmt.Errorf("%s: children: %w", q.Name, err)
+	}
+	bz, err := fetchTrustedState(ctx, node, st.NodeInfo.Network)
+	if err != nil {
+		return newParentView{}, fmt.Errorf("%s: light block: %w", q.Name, err)
+	}
+	return newParentView{chainID: st.NodeInfo.Network, path: id.Path, children: children, client: bz}, nil
+}
+
+// fetchTrustedState fetches chainID's latest light block from node (the light provider checks
+// the header against its commit) and returns the trusted state it makes, once +2/3 of its
+// validator set signed it, as 'parent-client proposal' does.
+func fetchTrustedState(ctx context.Context, node, chainID string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, arrivedClientTimeout)
+	defer cancel()
+	p, err := httpprovider.New(chainID, node)
+	if err != nil {
+		return nil, err
+	}
+	lb, err := p.LightBlock(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	if lb == nil || lb.SignedHeader == nil || lb.Header == nil {
+		return nil, fmt.Errorf("empty light block")
+	}
+	if lb.ChainID != chainID {
+		return nil, fmt.Errorf("the header is of chain %q, the node serves %q", lb.ChainID, chainID)
+	}
+	state, err := parentsync.NewTrustedState(lb.SignedHeader, lb.ValidatorSet)
+	if err != nil {
+		return nil, err
+	}
+	return state.Marshal()
+}
+
 // adoptExportCmd is `genesis adopt-export`: the new operator's side of an emergency
 // re-election (DESIGN §9), restarting the child from an export of its finalized state, or of a
 // root re-election (DESIGN §10), restarting the root from an export of its state.
 func adoptExportCmd(basics module.BasicManager, defaultNodeHome string) *cobra.Command {
-	return newAdoptExportCmd(basics, defaultNodeHome, readAdoptParentRPC, readAdoptReplicaRPC)
+	return newAdoptExportCmd(basics, defaultNodeHome, adoptReaders{parent: readAdoptParentRPC, replica: readAdoptReplicaRPC, arrived: readArrivedParentRPC})
 }
 
-// newAdoptExportCmd builds adopt-export over a reader of p and one of a root election replica: it
-// reads the export, this home's consensus key and p's record of the child (or, for a root export,
-// the replica's election result), and writes what adopt.Genesis (adopt.RootGenesis) makes of them.
-func newAdoptExportCmd(basics module.BasicManager, defaultNodeHome string, readParent readAdoptParent, readReplica readAdoptReplica) *cobra.Command {
+// adoptReaders are the chains adopt-export asks: p (re-election), a replica (root), q (arrival).
+type adoptReaders struct {
+	parent  readAdoptParent
+	replica readAdoptReplica
+	arrived readArrivedParent
+}
+
+// newAdoptExportCmd builds adopt-export over readers of p, of a root election replica and of q:
+// it reads the export and this home's consensus key, and p's record of the child (or, for a root
+// export, the replica's election result; with --arrived-at, q's record of the arrived chain), and
+// writes what adopt.Genesis (adopt.RootGenesis, adopt.ArrivedGenesis) makes of them.
+func newAdoptExportCmd(basics module.BasicManager, defaultNodeHome string, readers adoptReaders) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "adopt-export [export-json]",
-		Short: "Write this home's genesis.json from an export of a chain whose operator was re-elected (DESIGN §9, §10)",
+		Short: "Write this home's genesis.json from an export of a chain whose operator was re-elected (DESIGN §9, §10) or that left a frozen parent",
 		Long: `After an emergency re-election on p (DESIGN §9), p holds the child v at its finalized commitment
 under the elected operator key and a bumped epoch. The elected operator restarts v from
 'slushchaind export --height H' of v's state at the height H where v made that commitment, and
@@ -123,18 +209,43 @@ the election's base root height (its last state), with --node-p a child of the r
     and its one genesis validator (power 1) the elected key; the other modules stay as exported.
 
 Each child of the root then trusts the restarted root by the election result
-('election adopt-root').`,
+('election adopt-root').
+
+Leaving a frozen parent (docs/PROTOCOL.md "Re-parenting" 8.): v left its frozen parent with C_v,
+the commitment of v its grandparent's finalized record holds (MsgLeaveFrozenParent), and q
+registered v with the frozen arrival proof. v restarts from 'slushchaind export --height H', H
+the height v made C_v at ('query tree commitment-by-hash' on v), with --arrived-at q's node
+(instead of --node-p), in the home of v's operator:
+
+  - q's child whose arrived_from is the export's path is v's record; it must be active and
+    have no latest commitment (v did not update there yet);
+  - the export's newest own commitment is C_v (its fields hash to it, under the export's vid,
+    carrying the identity's operator key hash and epoch) and equals the record field by field:
+    ledger root (genesis_ledger_root), outbox and receipt roots, children and finalized
+    children roots, anchor height, epoch, operator key hash; the export's x/ledger state has
+    C_v's roots and the record's inbox_head (its inbox head after every consumed entry);
+  - v's tree identity gets q's path plus v's index at q and q's chain-id, and no departure (a
+    departure v had prepared toward elsewhere is void: it left by its grandparent's record); its
+    epoch and operator key hash stay; its parent client is q's latest light block (+2/3 of its
+    validator set signed it, current at the genesis time under v's parent_sync params), unfrozen;
+  - this home's consensus key must be one of the export's validators: the validators, and every
+    other module's state, are kept.
+
+Operations and messages of v's blocks above H are dropped with them (nothing above v accepted
+them). Each child of v then moves its own path by governance (x/tree MsgMovePath with the new
+path: same index, same parent). Whoever runs this trusts the q node it asks.`,
 		Example: `slushchaind export --height 42 --home old-home > v-42.json
 slushchaind genesis adopt-export v-42.json --node-p tcp://127.0.0.1:26657 --home new-home
 slushchaind export --home old-root-home > root.json
-slushchaind genesis adopt-export root.json --node-p tcp://127.0.0.1:26667 --home elected-root-home`,
+slushchaind genesis adopt-export root.json --node-p tcp://127.0.0.1:26667 --home elected-root-home
+slushchaind genesis adopt-export v-42.json --arrived-at tcp://127.0.0.1:26620 --home v-home`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			clientCtx := client.GetClientContextFromCmd(cmd)
 			cfg := server.GetServerContextFromCmd(cmd).Config
-			node, _ := cmd.Flags().GetString(electioncli.FlagNodeP)
-			if node == "" {
-				return fmt.Errorf("--%s (p's CometBFT RPC) is required", electioncli.FlagNodeP)
+			node, arrivedAt, err := adoptNodes(cmd)
+			if err != nil {
+				return err
 			}
 			genesisTime, err := adoptGenesisTime(cmd)
 			if err != nil {
@@ -148,41 +259,18 @@ slushchaind genesis adopt-export root.json --node-p tcp://127.0.0.1:26667 --home
 			if err != nil {
 				return err
 			}
-			epoch, isRoot, err := adopt.RootEpoch(clientCtx.Codec, export)
+			in := adoptRun{cmd: cmd, clientCtx: clientCtx, export: export, consKey: consKey, genesisTime: genesisTime, file: cfg.GenesisFile()}
+			var gen *genutiltypes.AppGenesis
+			var summary any
+			if arrivedAt != "" {
+				gen, summary, err = in.arrived(readers.arrived, arrivedAt)
+			} else {
+				gen, summary, err = in.elected(readers, node)
+			}
 			if err != nil {
 				return err
 			}
-			var gen *genutiltypes.AppGenesis
-			var summary adopt.Summary
-			if isRoot {
-				replica, err := readReplica(cmd.Context(), clientCtx, node, epoch)
-				if err != nil {
-					return err
-				}
-				gen, summary, err = adopt.RootGenesis(clientCtx.Codec, adopt.RootInput{
-					Export: export, ConsensusKey: consKey, Replica: replica, GenesisTime: genesisTime,
-				})
-				if err != nil {
-					return err
-				}
-			} else {
-				index, err := adopt.ChildIndex(clientCtx.Codec, export)
-				if err != nil {
-					return err
-				}
-				parent, err := readParent(cmd.Context(), clientCtx, node, index)
-				if err != nil {
-					return err
-				}
-				gen, summary, err = adopt.Genesis(clientCtx.Codec, adopt.Input{
-					Export: export, ConsensusKey: consKey, Parent: parent, GenesisTime: genesisTime,
-				})
-				if err != nil {
-					return err
-				}
-			}
-			summary.GenesisFile = cfg.GenesisFile()
-			if err := writeValidGenesis(gen, summary.GenesisFile, basics, clientCtx); err != nil {
+			if err := writeValidGenesis(gen, in.file, basics, clientCtx); err != nil {
 				return err
 			}
 			bz, err := json.MarshalIndent(summary, "", "  ")
@@ -194,9 +282,103 @@ slushchaind genesis adopt-export root.json --node-p tcp://127.0.0.1:26667 --home
 		},
 	}
 	cmd.Flags().String(flags.FlagHome, defaultNodeHome, "The application home directory (of the new operator's node)")
-	cmd.Flags().String(electioncli.FlagNodeP, "", "CometBFT RPC of p, the parent that elected the new operator; for a root export, of a child of the root (required)")
+	cmd.Flags().String(electioncli.FlagNodeP, "", "CometBFT RPC of p, the parent that elected the new operator; for a root export, of a child of the root")
+	cmd.Flags().String(flagArrivedAt, "", "CometBFT RPC of q, the new parent the exported chain arrived at after leaving its frozen parent (instead of --node-p)")
 	cmd.Flags().String(flagAdoptGenesisTime, "", "genesis time of the restarted chain, RFC 3339 (default: now)")
 	return cmd
+}
+
+// adoptNodes reads --node-p and --arrived-at: exactly one of them.
+func adoptNodes(cmd *cobra.Command) (node, arrivedAt string, err error) {
+	node, _ = cmd.Flags().GetString(electioncli.FlagNodeP)
+	arrivedAt, _ = cmd.Flags().GetString(flagArrivedAt)
+	switch {
+	case node != "" && arrivedAt != "":
+		return "", "", fmt.Errorf("--%s and --%s exclude each other: --%s restarts a re-elected chain, --%s one that arrived at a new parent",
+			electioncli.FlagNodeP, flagArrivedAt, electioncli.FlagNodeP, flagArrivedAt)
+	case node == "" && arrivedAt == "":
+		return "", "", fmt.Errorf("--%s (p's CometBFT RPC) is required, or --%s (q's, for a chain that left a frozen parent)",
+			electioncli.FlagNodeP, flagArrivedAt)
+	}
+	return node, arrivedAt, nil
+}
+
+// adoptRun is one adopt-export run's inputs read from files and flags.
+type adoptRun struct {
+	cmd         *cobra.Command
+	clientCtx   client.Context
+	export      *genutiltypes.AppGenesis
+	consKey     cmtcrypto.PubKey
+	genesisTime time.Time
+	file        string
+}
+
+// elected makes the genesis of a re-elected child (asking p at node) or root (asking a replica).
+func (r adoptRun) elected(readers adoptReaders, node string) (*genutiltypes.AppGenesis, any, error) {
+	cdc, ctx := r.clientCtx.Codec, r.cmd.Context()
+	epoch, isRoot, err := adopt.RootEpoch(cdc, r.export)
+	if err != nil {
+		return nil, nil, err
+	}
+	var gen *genutiltypes.AppGenesis
+	var summary adopt.Summary
+	if isRoot {
+		replica, err := readers.replica(ctx, r.clientCtx, node, epoch)
+		if err != nil {
+			return nil, nil, err
+		}
+		gen, summary, err = adopt.RootGenesis(cdc, adopt.RootInput{
+			Export: r.export, ConsensusKey: r.consKey, Replica: replica, GenesisTime: r.genesisTime,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	} else {
+		index, err := adopt.ChildIndex(cdc, r.export)
+		if err != nil {
+			return nil, nil, err
+		}
+		parent, err := readers.parent(ctx, r.clientCtx, node, index)
+		if err != nil {
+			return nil, nil, err
+		}
+		gen, summary, err = adopt.Genesis(cdc, adopt.Input{
+			Export: r.export, ConsensusKey: r.consKey, Parent: parent, GenesisTime: r.genesisTime,
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	summary.GenesisFile = r.file
+	return gen, summary, nil
+}
+
+// arrived makes the genesis of a chain that left its frozen parent, restarted under q (at node):
+// the export's path is looked up among q's arrived children before adopt.ArrivedGenesis checks
+// the export against that record.
+func (r adoptRun) arrived(read readArrivedParent, node string) (*genutiltypes.AppGenesis, any, error) {
+	cdc := r.clientCtx.Codec
+	oldPath, err := adopt.ExportedPath(cdc, r.export)
+	if err != nil {
+		return nil, nil, err
+	}
+	q, err := read(r.cmd.Context(), r.clientCtx, node)
+	if err != nil {
+		return nil, nil, err
+	}
+	child, err := adopt.FindArrived(q.children, oldPath)
+	if err != nil {
+		return nil, nil, fmt.Errorf("q (%s, %s): %w", q.chainID, node, err)
+	}
+	gen, summary, err := adopt.ArrivedGenesis(cdc, adopt.ArrivedInput{
+		Export: r.export, NewParent: adopt.NewParent{ChainID: q.chainID, Path: q.path, Child: child},
+		Client: q.client, ConsensusKey: r.consKey, GenesisTime: r.genesisTime,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	summary.GenesisFile = r.file
+	return gen, summary, nil
 }
 
 // adoptGenesisTime is --genesis-time, or now.

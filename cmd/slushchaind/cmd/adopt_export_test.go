@@ -133,6 +133,9 @@ type fakeP struct {
 	// replica answers for a root export (DESIGN §10); askedEpochs are the epochs asked.
 	replica     *adopt.Replica
 	askedEpochs []uint64
+	// q answers for an arrived chain (--arrived-at); askedQ are the nodes asked.
+	q      *newParentView
+	askedQ []string
 }
 
 // read is the command's readAdoptParent over the fake p.
@@ -177,7 +180,7 @@ func newOperatorHome(t *testing.T, key cmted25519.PrivKey) *cmtcfg.Config {
 // export file.
 func runAdopt(t *testing.T, a *app.App, cfg *cmtcfg.Config, p *fakeP, args ...string) (string, error) {
 	t.Helper()
-	return clitest.Run(t, cfg.RootDir, newAdoptExportCmd(a.BasicModuleManager, cfg.RootDir, p.read, p.readReplica), args...)
+	return clitest.Run(t, cfg.RootDir, newAdoptExportCmd(a.BasicModuleManager, cfg.RootDir, adoptReaders{parent: p.read, replica: p.readReplica, arrived: p.readArrived}), args...)
 }
 
 // TestAdoptExport: from v's export and p's record of v, the command writes the genesis of v
