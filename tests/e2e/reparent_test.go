@@ -4,7 +4,10 @@ package e2e
 
 import (
 	"os"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -19,6 +22,7 @@ type reparentSummary struct {
 	OldPath   string `json:"old_path"`
 	NewPath   string `json:"new_path"`
 	NewParent string `json:"new_parent"`
+	Route     string `json:"route"`
 	Seconds   struct {
 		FinalAtRoot float64 `json:"final_at_root"`
 		FirstUpdate float64 `json:"first_update"`
@@ -33,12 +37,18 @@ type reparentSummary struct {
 // the path 2-1, and 2 accepts its updates. Then alice's balance, carried over, moves again: a
 // transfer from 2-1 to 1-1 (signed for the new path) and one back from 1-1 to 2-1 are claimed.
 // The old position is closed: 1 holds 1-2 as departed and refuses its updates, and the new one
-// holds it with its old path.
+// holds it with its old path. Then 1 is frozen by the root (stopped past a forced operation's
+// deadline) and 1-1 leaves it for 2 with the state the root's finalized commitment of 1 holds
+// for it (scripts/reparent.sh --from-frozen-parent): erin's genesis balance on 1-1 moves to 2 and
+// back.
 func TestReparent(t *testing.T) {
 	if os.Getenv(ReparentEnv) == "" {
 		t.Skipf("set %s=1: the demo, then 1-2 moved under 2 (make test-e2e-reparent)", ReparentEnv)
 	}
 	s := newSuite(t)
+	// frank on the root forces an operation for 1 (to freeze it), erin on 1-1 moves with it
+	s.env = append(s.env, "SLUSH_DEPOSITS=1:"+s.owner("carol")+":"+asset+":500 1:"+s.owner("dave")+":"+asset+":100 "+
+		"root:"+s.owner("frank")+":"+asset+":100 1-1:"+s.owner("erin")+":"+asset+":100")
 	stepDemo(s)
 	aliceBefore := s.balance("1-2", s.owner("alice"))
 	require.True(t, aliceBefore.Found)
@@ -80,4 +90,61 @@ func TestReparent(t *testing.T) {
 	// the carried balance moved: 30 out and 10 back
 	alice := s.balance("1-2", s.owner("alice"))
 	require.Equal(t, aliceBefore.Balance-30+10, alice.Balance, "alice's balance on the moved chain")
+
+	leaveFrozenParent(s)
+}
+
+// leaveFrozenParent freezes 1 at the root (its node stopped past the deadline of frank's forced
+// deposit, then started again: a frozen chain's node still answers) and moves 1-1 under 2 from
+// the frozen 1: the root records the departure, 2 registers 1-1 by the frozen arrival proof, 1-1
+// restarts from its export at the commitment it left with, and erin's balance moves out and back.
+func leaveFrozenParent(s *suite) {
+	t := s.t
+	s.localnet("stop", "1")
+	f := s.balance("root", s.owner("frank"))
+	require.Equal(t, uint64(100), f.Balance, "frank's genesis deposit on the root")
+	op, err := s.cli("ledger", "bridge-out", "--seed", "frank", "--path", "root", "--account", strconv.FormatUint(f.Index, 10),
+		"--nonce", strconv.FormatUint(f.Nonce, 10), "--asset", asset, "--amount", "5", "--dst", "1",
+		"--recipient", s.owner("frank"), "--deadline", "1000000")
+	require.NoError(t, err)
+	s.tx("root", "validium", "force-operation", "1", strings.TrimSpace(op))
+	s.eventually(5*time.Minute, "the root freezing 1", func() bool {
+		return s.child("root", 1).Child.Status == "CHILD_STATUS_FROZEN"
+	})
+	s.localnet("start", "1")
+	erin := s.balance("1-1", s.owner("erin"))
+	require.Equal(t, uint64(100), erin.Balance, "erin's genesis deposit on 1-1")
+
+	s.env = append(s.env, "SLUSH_REPARENT_SEED=erin", "SLUSH_REPARENT_PEER=2")
+	var sum reparentSummary
+	s.runSummarized("reparent.sh", "SLUSH_REPARENT_SUMMARY", &sum, "--from-frozen-parent", "1-1", "2")
+	require.Equal(t, "from_frozen_parent", sum.Route)
+	require.Equal(t, "2-2", sum.NewPath, "2's next free index: its child 1 is the 1-2 moved before")
+	t.Logf("1-1 left the frozen 1: arrival proof at %.0f s, first update at 2 at %.0f s, transfers claimed at %.0f s and %.0f s",
+		sum.Seconds.FinalAtRoot, sum.Seconds.FirstUpdate, sum.Seconds.Out, sum.Seconds.In)
+
+	var departure struct {
+		Departure struct {
+			NewParent []uint32 `json:"new_parent"`
+		} `json:"departure"`
+	}
+	s.mustQuery("root", &departure, "validium", "frozen-departure", "1", "1")
+	require.Equal(t, []uint32{2}, departure.Departure.NewParent, "the root records where 1-1 went")
+	var moved struct {
+		Child struct {
+			ArrivedFrom []uint32 `json:"arrived_from"`
+		} `json:"child"`
+	}
+	s.mustQuery("2", &moved, "validium", "child", "2")
+	require.Equal(t, []uint32{1, 1}, moved.Child.ArrivedFrom)
+	var id struct {
+		Identity struct {
+			Path          []uint32 `json:"path"`
+			ParentChainID string   `json:"parent_chain_id"`
+		} `json:"identity"`
+	}
+	s.mustQuery("1-1", &id, "tree", "identity")
+	require.Equal(t, []uint32{2, 2}, id.Identity.Path, "the restarted 1-1 runs under its new path")
+	require.Equal(t, "slush-2", id.Identity.ParentChainID)
+	require.Equal(t, uint64(100-30+10), s.balance("1-1", s.owner("erin")).Balance, "erin's carried balance: 30 out, 10 back")
 }

@@ -67,7 +67,7 @@ func (k Keeper) AdoptElectedParent(
 		return 0, false, err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	if err := checkCurrent(state, params, sdkCtx.BlockTime()); err != nil {
+	if err := types.CheckClientCurrent(state, params, sdkCtx.BlockTime()); err != nil {
 		return 0, false, err
 	}
 	if record.RootHeight != baseHeight {

@@ -2,7 +2,6 @@ package keeper
 
 import (
 	"context"
-	"time"
 
 	errorsmod "cosmossdk.io/errors"
 
@@ -54,7 +53,7 @@ func (k Keeper) recoverParentClient(ctx context.Context, client []byte) (*types.
 		return nil, err
 	}
 	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	if err := checkCurrent(state, params, sdkCtx.BlockTime()); err != nil {
+	if err := types.CheckClientCurrent(state, params, sdkCtx.BlockTime()); err != nil {
 		return nil, err
 	}
 	previous, err := k.trustedParentHeight(ctx)
@@ -91,19 +90,4 @@ func (k Keeper) parentChainID(ctx context.Context) (string, error) {
 		return "", errorsmod.Wrap(types.ErrNoParentClient, "the root has no parent")
 	}
 	return id.ParentChainId, nil
-}
-
-// checkCurrent applies the light client's time rules to a header trusted by fiat: it must still
-// be a usable base (within the trusting period at now) and not from the future (before now
-// plus the max clock drift), the same bounds VerifyHeader applies to a verified header.
-func checkCurrent(state parentsync.TrustedState, params parentsync.Params, now time.Time) error {
-	if expiry := state.Time.Add(params.TrustingPeriod); !expiry.After(now) {
-		return errorsmod.Wrapf(types.ErrParentClientNotCurrent, "height %d expired at %s, now %s", state.Height,
-			expiry.UTC().Format(time.RFC3339Nano), now.UTC().Format(time.RFC3339Nano))
-	}
-	if limit := now.Add(params.MaxClockDrift); !state.Time.Before(limit) {
-		return errorsmod.Wrapf(types.ErrParentClientNotCurrent, "header time %s, limit %s",
-			state.Time.UTC().Format(time.RFC3339Nano), limit.UTC().Format(time.RFC3339Nano))
-	}
-	return nil
 }
