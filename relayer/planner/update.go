@@ -125,7 +125,11 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	if err != nil {
 		return nil, err
 	}
-	origin, err := childOrigin(c, child)
+	id, err := c.TreeIdentity(ctx, hc)
+	if err != nil {
+		return nil, err
+	}
+	origin, err := childOrigin(c, child, id.MovedFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -361,27 +365,39 @@ func beforeMove(o replay.Origin, vid fr.Element, rec treetypes.OwnCommitment) bo
 	return o.Moved != nil && !bytes.Equal(rec.Fields.Vid, hash.EncodeElement(vid))
 }
 
-// childOrigin is what a replica of c's ledger starts from, as the parent's record of c says:
-// for a child that arrived with its state (arrived_from set, docs/PROTOCOL.md "Re-parenting"),
-// the operations it logged before its move are replayed under its old path's vid, up to the
-// departed ledger root its record started from (genesis_ledger_root).
-func childOrigin(c *tree.Node, child validiumtypes.Child) (replay.Origin, error) {
+// childOrigin is what a replica of c's ledger starts from, as the parent's record of c and c's
+// own identity say: for a child that arrived with its state (arrived_from set, docs/PROTOCOL.md
+// "Re-parenting"), the operations it logged before its move are replayed under its old path's
+// vid, up to the departed ledger root its record started from (genesis_ledger_root); for a
+// descendant that followed a moved ancestor (its identity's moved_from), the ones it logged up to
+// the block of its move.
+func childOrigin(c *tree.Node, child validiumtypes.Child, movedFrom *treetypes.MovedFrom) (replay.Origin, error) {
 	o := c.Origin()
-	if len(child.ArrivedFrom) == 0 {
+	var from []uint32
+	switch {
+	case len(child.ArrivedFrom) > 0:
+		from = child.ArrivedFrom
+	case movedFrom != nil:
+		from = movedFrom.Path
+	default:
 		return o, nil
 	}
-	old, err := slushtypes.PathFromIndices(child.ArrivedFrom)
+	old, err := slushtypes.PathFromIndices(from)
 	if err != nil {
-		return o, fmt.Errorf("%s's arrived_from: %w", c.Name, err)
+		return o, fmt.Errorf("%s's old path: %w", c.Name, err)
 	}
 	vid, err := old.Vid()
 	if err != nil {
-		return o, fmt.Errorf("%s's arrived_from: %w", c.Name, err)
+		return o, fmt.Errorf("%s's old path: %w", c.Name, err)
 	}
 	if vid == c.Vid {
-		return o, fmt.Errorf("%s arrived from %s, its path in the relayer's tree: restart the relayer with the tree after the move", c.Name, old)
+		return o, fmt.Errorf("%s moved from %s, its path in the relayer's tree: restart the relayer with the tree after the move", c.Name, old)
 	}
-	o.Moved = &replay.Move{From: vid, LedgerRoot: child.GenesisLedgerRoot}
+	if len(child.ArrivedFrom) > 0 {
+		o.Moved = &replay.Move{From: vid, LedgerRoot: child.GenesisLedgerRoot}
+	} else {
+		o.Moved = &replay.Move{From: vid, Height: movedFrom.Height}
+	}
 	return o, nil
 }
 

@@ -149,19 +149,25 @@ func TestChildOrigin(t *testing.T) {
 		return &tree.Node{Client: &chainclient.Client{Name: "v"}, Path: path, Vid: commitment.MustPackVid(path)}
 	}
 	departed := hash.EncodeElement(hash.Uint64(77))
-	o, err := childOrigin(node([]uint8{2, 1}), validiumtypes.Child{GenesisLedgerRoot: departed})
+	o, err := childOrigin(node([]uint8{2, 1}), validiumtypes.Child{GenesisLedgerRoot: departed}, nil)
 	require.NoError(t, err)
 	require.Nil(t, o.Moved, "never moved")
 
-	o, err = childOrigin(node([]uint8{2, 1}), validiumtypes.Child{GenesisLedgerRoot: departed, ArrivedFrom: []uint32{1, 2}})
+	o, err = childOrigin(node([]uint8{2, 1}), validiumtypes.Child{GenesisLedgerRoot: departed, ArrivedFrom: []uint32{1, 2}}, &treetypes.MovedFrom{Path: []uint32{1, 2}, Height: 40})
 	require.NoError(t, err)
 	require.Equal(t, newVid, o.Vid)
-	require.Equal(t, &replay.Move{From: oldVid, LedgerRoot: departed}, o.Moved)
+	require.Equal(t, &replay.Move{From: oldVid, LedgerRoot: departed}, o.Moved, "arrived: the new parent's record says where it moved")
 
-	_, err = childOrigin(node([]uint8{1, 2}), validiumtypes.Child{ArrivedFrom: []uint32{1, 2}})
+	o, err = childOrigin(node([]uint8{2, 1}), validiumtypes.Child{}, &treetypes.MovedFrom{Path: []uint32{1, 2}, Height: 40})
+	require.NoError(t, err)
+	require.Equal(t, &replay.Move{From: oldVid, Height: 40}, o.Moved, "followed a moved ancestor: the block of its move")
+
+	_, err = childOrigin(node([]uint8{1, 2}), validiumtypes.Child{ArrivedFrom: []uint32{1, 2}}, nil)
 	require.ErrorContains(t, err, "restart the relayer with the tree after the move")
-	_, err = childOrigin(node([]uint8{2, 1}), validiumtypes.Child{ArrivedFrom: []uint32{1, 0}})
-	require.ErrorContains(t, err, "arrived_from")
+	_, err = childOrigin(node([]uint8{1, 2}), validiumtypes.Child{}, &treetypes.MovedFrom{Path: []uint32{1, 2}, Height: 40})
+	require.ErrorContains(t, err, "restart the relayer with the tree after the move")
+	_, err = childOrigin(node([]uint8{2, 1}), validiumtypes.Child{ArrivedFrom: []uint32{1, 0}}, nil)
+	require.ErrorContains(t, err, "old path")
 }
 
 // TestBeforeMove proves an update of a moved child skips the commitments it made under its old

@@ -60,6 +60,10 @@ type Move struct {
 	From fr.Element
 	// LedgerRoot is the ledger root the chain departed with (the record's genesis_ledger_root).
 	LedgerRoot []byte
+	// Height, when set, is the block of the move instead (a descendant that followed a moved
+	// ancestor, its identity's moved_from): the operations logged up to it are the old vid's, the
+	// later ones the new vid's.
+	Height int64
 }
 
 // startVid is the vid the chain's log starts under: the old one for a chain that moved.
@@ -119,7 +123,7 @@ func (rp *Replica) fits(o Origin) bool {
 	if rp.vid != o.Vid || (rp.move == nil) != (o.Moved == nil) {
 		return false
 	}
-	return rp.move == nil || (rp.move.From == o.Moved.From && bytes.Equal(rp.move.LedgerRoot, o.Moved.LedgerRoot))
+	return rp.move == nil || (rp.move.From == o.Moved.From && bytes.Equal(rp.move.LedgerRoot, o.Moved.LedgerRoot) && rp.move.Height == o.Moved.Height)
 }
 
 // start sets the replica to o's genesis ledger.
@@ -154,8 +158,10 @@ func (rp *Replica) settle(ctx context.Context, c LogReader, next *ledgertypes.Lo
 	if rp.switched {
 		return nil
 	}
-	if ok, err := rp.rootIs(rp.move.LedgerRoot); err != nil || !ok {
-		return err
+	if rp.move.Height == 0 {
+		if ok, err := rp.rootIs(rp.move.LedgerRoot); err != nil || !ok {
+			return err
+		}
 	}
 	if next == nil {
 		ops, err := c.BatchLog(ctx, rp.pos, 1, height)
@@ -166,7 +172,11 @@ func (rp *Replica) settle(ctx context.Context, c LogReader, next *ledgertypes.Lo
 			next = &ops[0]
 		}
 	}
-	if next != nil {
+	if rp.move.Height > 0 { // the next operation (or, at the log's end, the block read) is after the move
+		if (next != nil && next.Height <= rp.move.Height) || (next == nil && height != 0 && height <= rp.move.Height) {
+			return nil
+		}
+	} else if next != nil {
 		op, err := ledger.DecodeOp(next.Op)
 		if err != nil {
 			return fmt.Errorf("log %d: %w", next.Sequence, err)
@@ -213,6 +223,10 @@ func (rp *Replica) explain(err error) error {
 	which := "old"
 	if rp.switched {
 		which = "new"
+	}
+	if rp.move.Height > 0 {
+		return fmt.Errorf("%w (replayed for path %s, the chain's %s vid: its move is at block %d, docs/PROTOCOL.md \"Re-parenting\")",
+			err, name, which, rp.move.Height)
 	}
 	return fmt.Errorf("%w (replayed for path %s, the chain's %s vid: its move is at the first position with ledger root %X, docs/PROTOCOL.md \"Re-parenting\")",
 		err, name, which, rp.move.LedgerRoot)

@@ -185,3 +185,42 @@ func TestReplicaMovedAtGenesis(t *testing.T) {
 	_, err = none.Record(nil, c.log[0])
 	require.ErrorContains(t, err, "no replica")
 }
+
+// TestReplicaMovedAtHeight proves a replica told the block of a move (a descendant that followed
+// a moved ancestor: its identity's moved_from) switches vid at the first operation logged after
+// that block, reaches the chain's roots, records batches only after the move, and fails when told
+// a block on the wrong side of the operations.
+func TestReplicaMovedAtHeight(t *testing.T) {
+	ctx := context.Background()
+	m := newMovedChain(t) // operations at blocks 3, 4, 5, 6 under 1-2, then 20, 21, 22 under 2-1
+	end := uint64(len(m.log))
+	want := hash.EncodeElement(mustRoot(t, m.fakeChain))
+	at := func(h int64) Origin {
+		o := m.origin()
+		o.Moved = &Move{From: m.oldVid, Height: h}
+		return o
+	}
+	var rp Replica
+	require.NoError(t, rp.At(ctx, m, at(10), end, want, 0))
+	require.Equal(t, m.newVid, rp.State().Vid())
+
+	require.NoError(t, rp.At(ctx, m, at(10), m.move, m.departed, 0))
+	require.Equal(t, m.newVid, rp.State().Vid(), "the next operation is from block 20: after the move")
+	b, err := ledger.NewBatchBuilder(rp.State())
+	require.NoError(t, err)
+	_, err = rp.Record(b, m.log[m.move])
+	require.NoError(t, err)
+
+	require.NoError(t, rp.At(ctx, m, at(10), m.first, m.departed, 0))
+	require.Equal(t, m.oldVid, rp.State().Vid(), "the next operation is from block 6: before the move")
+	b, err = ledger.NewBatchBuilder(rp.State())
+	require.NoError(t, err)
+	_, err = rp.Record(b, m.log[m.first])
+	require.ErrorContains(t, err, "before the chain's move")
+
+	for _, h := range []int64{4, 21} {
+		var fresh Replica
+		err := fresh.At(ctx, m, at(h), end, want, 0)
+		require.ErrorContains(t, err, "its move is at block", "moved at %d", h)
+	}
+}

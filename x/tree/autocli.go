@@ -75,6 +75,7 @@ see what the chain's next update to its parent will carry.`,
 				{RpcMethod: "MarkDeparture", Skip: true},       // authority (gov) gated (issue 20)
 				{RpcMethod: "MovePath", Skip: true},            // authority (gov) gated (issue 20)
 				{RpcMethod: "CancelDeparture", Skip: true},     // authority (gov) gated (issue 20)
+				{RpcMethod: "PrepareFollow", Skip: true},       // authority (gov) gated (issue 20)
 			},
 		},
 	}

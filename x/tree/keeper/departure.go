@@ -62,6 +62,37 @@ func (k Keeper) prepareDeparture(ctx context.Context, d types.Departure) error {
 	})
 }
 
+// PrepareFollow freezes this chain's ledger because an ancestor moves (issue 20,
+// docs/PROTOCOL.md "Re-parenting" 9.); only the governance authority may call it.
+func (m msgServer) PrepareFollow(ctx context.Context, msg *types.MsgPrepareFollow) (*types.MsgPrepareFollowResponse, error) {
+	if msg.Authority != m.authority {
+		return nil, errorsmod.Wrapf(types.ErrInvalidSigner, "expected %s, got %s", m.authority, msg.Authority)
+	}
+	return &types.MsgPrepareFollowResponse{}, m.prepareFollow(ctx)
+}
+
+// prepareFollow records that this chain follows a moving ancestor: x/ledger takes no operation
+// until MsgMovePath, so every operation logged under the old vid is proven under it (the parent
+// checks a batch against the vid the child's commitment carries, which the move changes).
+func (k Keeper) prepareFollow(ctx context.Context) error {
+	id, err := k.Identity.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if id.IsRoot() {
+		return errorsmod.Wrap(types.ErrInvalidDeparture, "the root has no ancestor to follow")
+	}
+	if id.Departure != nil {
+		return errorsmod.Wrapf(types.ErrInvalidDeparture, "already departing or following (%v)", id.Departure)
+	}
+	id.Departure = &types.Departure{Follow: true}
+	if err := k.Identity.Set(ctx, id); err != nil {
+		return err
+	}
+	k.logger.Info("following a moving ancestor: the ledger takes no operation until the path moves")
+	return sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventDeparture{Follow: true})
+}
+
 // MarkDeparture makes this chain's commitments carry the departure mark (issue 20); only the
 // governance authority may call it, once the parent holds this chain's whole ledger (a departing
 // update proves no batch, so a ledger the parent does not hold yet would be left behind).
@@ -73,8 +104,8 @@ func (m msgServer) MarkDeparture(ctx context.Context, msg *types.MsgMarkDepartur
 	if err != nil {
 		return nil, err
 	}
-	if id.Departure == nil || id.Departure.Marked {
-		return nil, errorsmod.Wrap(types.ErrInvalidDeparture, "no unmarked departure under way")
+	if id.Departure == nil || id.Departure.Marked || id.Departure.Follow {
+		return nil, errorsmod.Wrap(types.ErrInvalidDeparture, "no unmarked departure under way (a following chain is never marked)")
 	}
 	id.Departure.Marked = true
 	if err := m.Identity.Set(ctx, id); err != nil {
@@ -130,10 +161,12 @@ func (m msgServer) MovePath(ctx context.Context, msg *types.MsgMovePath) (*types
 // parent's path plus the index it arrived at, the new parent's chain-id and a client of it
 // (checked as MsgRecoverParentClient checks one), and its departure ends: its ledger takes
 // operations again and its commitments carry its key hash, under its new vid. A descendant of
-// it keeps its parent and its index under it, so only its path changes (its depth moves with the
-// moved chain's; that the rest of the path is the moved chain's is governance's word, as the
-// choice of a parent is). Either way the root history stays (root commitments do not depend on
-// where a chain sits).
+// it, following (MsgPrepareFollow: its ledger frozen, so nothing logged under the old vid is left
+// unproven), keeps its parent and its index under it, so only its path changes (its depth moves
+// with the moved chain's; that the rest of the path is the moved chain's is governance's word, as
+// the choice of a parent is). Either way the old path and the block are recorded (moved_from:
+// a prover replays the operations logged up to it under the old vid) and the root history stays
+// (root commitments do not depend on where a chain sits).
 func (k Keeper) movePath(ctx context.Context, path slushtypes.Path, parentChainID string, client []byte) error {
 	id, err := k.Identity.Get(ctx)
 	if err != nil {
@@ -146,18 +179,20 @@ func (k Keeper) movePath(ctx context.Context, path slushtypes.Path, parentChainI
 	if len(path) == 0 || uint32(len(path)) > id.MaxDepth || path.Equal(own) {
 		return errorsmod.Wrapf(types.ErrInvalidMove, "path %s from %s", path, own)
 	}
-	departed := id.Departure != nil
+	if id.Departure == nil {
+		return errorsmod.Wrap(types.ErrInvalidMove, "no departure or follow under way: the ledger must be frozen before the vid changes")
+	}
+	departed := !id.Departure.Follow
 	if departed {
 		if err := checkArrivedPath(*id.Departure, path, parentChainID, client); err != nil {
 			return err
 		}
 		id.ParentChainId = parentChainID
-		id.Departure = nil
-	} else {
-		if own.IsRoot() || path[len(path)-1] != own[len(own)-1] || parentChainID != "" || len(client) > 0 {
-			return errorsmod.Wrapf(types.ErrInvalidMove, "a descendant of a moved chain keeps its index and its parent: %s to %s", own, path)
-		}
+	} else if own.IsRoot() || path[len(path)-1] != own[len(own)-1] || parentChainID != "" || len(client) > 0 {
+		return errorsmod.Wrapf(types.ErrInvalidMove, "a descendant of a moved chain keeps its index and its parent: %s to %s", own, path)
 	}
+	id.Departure = nil
+	id.MovedFrom = &types.MovedFrom{Path: own.Indices(), Height: sdk.UnwrapSDKContext(ctx).BlockHeight()}
 	id.Path = path.Indices()
 	if err := id.Validate(); err != nil {
 		return err

@@ -137,10 +137,27 @@ func TestDepartureLifecycle(t *testing.T) {
 }
 
 // TestDescendantFollowsMove proves a descendant of a moved chain takes its new path by
-// governance: the same last index and the same parent; nothing else.
+// governance, once it follows (its ledger frozen, so nothing is logged under the old vid that its
+// parent could not prove after the move): the same last index and the same parent; nothing else.
+// The move records the old path and the block, and ends the follow.
 func TestDescendantFollowsMove(t *testing.T) {
 	env, k, msgs, _ := departingChain(t) // 1-2, a child of 1, follows 1 moved to 3-1
 	gov := env.Authority
+	_, err := msgs.MovePath(env.Ctx, &types.MsgMovePath{Authority: gov, Path: []uint32{3, 1, 2}})
+	require.ErrorIs(t, err, types.ErrInvalidMove, "not following: its ledger was never frozen")
+	_, err = msgs.PrepareFollow(env.Ctx, &types.MsgPrepareFollow{Authority: env.OtherAddress(t)})
+	require.ErrorIs(t, err, types.ErrInvalidSigner)
+	_, err = msgs.PrepareFollow(env.Ctx, &types.MsgPrepareFollow{Authority: gov})
+	require.NoError(t, err)
+	departing, err := k.Departing(env.Ctx)
+	require.NoError(t, err)
+	require.True(t, departing, "a following chain's ledger takes no operation")
+	_, err = msgs.PrepareFollow(env.Ctx, &types.MsgPrepareFollow{Authority: gov})
+	require.ErrorIs(t, err, types.ErrInvalidDeparture, "once")
+	_, err = msgs.MarkDeparture(env.Ctx, &types.MsgMarkDeparture{Authority: gov})
+	require.ErrorIs(t, err, types.ErrInvalidDeparture, "a following chain is never marked")
+	_, err = msgs.MovePath(env.Ctx, &types.MsgMovePath{Authority: gov, Path: []uint32{3, 1, 2}, ParentChainId: "slush-3-1", Client: []byte{1}})
+	require.ErrorIs(t, err, types.ErrInvalidMove, "a following chain takes no new parent")
 	for _, bad := range []struct {
 		name string
 		msg  types.MsgMovePath
@@ -154,10 +171,13 @@ func TestDescendantFollowsMove(t *testing.T) {
 		_, err := msgs.MovePath(env.Ctx, &bad.msg)
 		require.Error(t, err, bad.name)
 	}
-	_, err := msgs.MovePath(env.Ctx, &types.MsgMovePath{Authority: gov, Path: []uint32{3, 1, 2}})
+	_, err = msgs.MovePath(env.Ctx, &types.MsgMovePath{Authority: gov, Path: []uint32{3, 1, 2}})
 	require.NoError(t, err)
 	id, err := k.GetIdentity(env.Ctx)
 	require.NoError(t, err)
 	require.Equal(t, []uint32{3, 1, 2}, id.Path)
 	require.Equal(t, parentChainID, id.ParentChainId)
+	require.Nil(t, id.Departure, "the move ends the follow: the ledger takes operations again")
+	require.Equal(t, &types.MovedFrom{Path: []uint32{1, 2}, Height: env.Ctx.BlockHeight()}, id.MovedFrom)
+	require.NoError(t, id.Validate())
 }

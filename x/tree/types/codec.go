@@ -17,11 +17,12 @@ func RegisterLegacyAminoCodec(cdc *codec.LegacyAmino) {
 	legacy.RegisterAminoMsg(cdc, &MsgMarkDeparture{}, "slush/x/tree/MsgMarkDeparture")
 	legacy.RegisterAminoMsg(cdc, &MsgMovePath{}, "slush/x/tree/MsgMovePath")
 	legacy.RegisterAminoMsg(cdc, &MsgCancelDeparture{}, "slush/x/tree/MsgCancelDeparture")
+	legacy.RegisterAminoMsg(cdc, &MsgPrepareFollow{}, "slush/x/tree/MsgPrepareFollow")
 }
 
 // RegisterInterfaces registers the module's messages with the interface registry.
 func RegisterInterfaces(registry codectypes.InterfaceRegistry) {
 	registry.RegisterImplementations((*sdk.Msg)(nil), &MsgUpdateParams{}, &MsgRecoverParentClient{}, &MsgSubmitMisbehaviour{},
-		&MsgPrepareDeparture{}, &MsgMarkDeparture{}, &MsgMovePath{}, &MsgCancelDeparture{})
+		&MsgPrepareDeparture{}, &MsgMarkDeparture{}, &MsgMovePath{}, &MsgCancelDeparture{}, &MsgPrepareFollow{})
 	msgservice.RegisterMsgServiceDesc(registry, &_Msg_serviceDesc)
 }

@@ -15,3 +15,21 @@ func (d Departure) NewParentPath() (slushtypes.Path, error) {
 	}
 	return p, nil
 }
+
+// validate checks a recorded departure without state: a departing chain names a valid new parent
+// and a new operator; a following one names neither and is never marked.
+func (d Departure) validate() error {
+	if d.Follow {
+		if len(d.NewParent) > 0 || d.NewOperator != "" || d.Marked {
+			return errorsmod.Wrap(ErrInvalidDeparture, "a following chain names no new parent or operator and is never marked")
+		}
+		return nil
+	}
+	if _, err := d.NewParentPath(); err != nil {
+		return err
+	}
+	if d.NewOperator == "" {
+		return errorsmod.Wrap(ErrInvalidDeparture, "departure without a new operator")
+	}
+	return nil
+}

@@ -68,11 +68,16 @@ func (id TreeIdentity) Validate() error {
 		if id.IsRoot() {
 			return errorsmod.Wrap(ErrInvalidIdentity, "the root has no parent to depart from")
 		}
-		if _, err := id.Departure.NewParentPath(); err != nil {
+		if err := id.Departure.validate(); err != nil {
 			return errorsmod.Wrap(ErrInvalidIdentity, err.Error())
 		}
-		if id.Departure.NewOperator == "" {
-			return errorsmod.Wrap(ErrInvalidIdentity, "departure without a new operator")
+	}
+	if id.MovedFrom != nil {
+		if _, err := slushtypes.PathFromIndices(id.MovedFrom.Path); err != nil {
+			return errorsmod.Wrapf(ErrInvalidIdentity, "moved_from: %v", err)
+		}
+		if id.MovedFrom.Height <= 0 {
+			return errorsmod.Wrapf(ErrInvalidIdentity, "moved_from at height %d", id.MovedFrom.Height)
 		}
 	}
 	return nil
