@@ -55,7 +55,7 @@ test-e2e-root-failover: build build-previous
 # (--from-frozen-parent: the departure on the root, the arrival, 1-1 restarted from its export).
 # About 9 min (the demo 3, the first move 2, the freeze 1, the second move 2).
 test-e2e-reparent: build
-	SLUSH_E2E_REPARENT=1 go test -count=1 -timeout 30m -tags e2e -run 'TestReparent' -v ./tests/e2e/...
+	SLUSH_E2E_REPARENT=1 go test -count=1 -timeout 45m -tags e2e -run 'TestReparent' -v ./tests/e2e/...
 
 # Opt-in: RECURSIVE subtree proofs on every chain, twice (tests/e2e): the five-chain tree
 # (scripts/demo.sh --full-validity, TestRecursiveTree: the root verifies 1-1's and 1-2's moves by

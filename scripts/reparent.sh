@@ -3,13 +3,15 @@
 # state, under chain Q (issue 20, the seed's "Rollup quitting rollups"; docs/PROTOCOL.md
 # "Re-parenting").
 # Through its parent P (P active):
-#  1. V's governance prepares the departure (x/tree MsgPrepareDeparture): V's ledger freezes;
+#  1. V's governance prepares the departure (x/tree MsgPrepareDeparture): V's ledger freezes; each
+#     descendant of V follows (its governance's MsgPrepareFollow: its ledger freezes too);
 #  2. once V's parent P holds V's whole ledger, V's governance marks it (MsgMarkDeparture): V's
 #     commitments carry the departure mark, and the relayer's updates of V to P are departing;
 #  3. when a departing commitment of V is final at P and that finality reached the root,
 #     `slushchaind validium arrival-proof` reads the proof, and Q registers V with it (signed by the
 #     relayer's account on Q, the new operator the departure named);
-#  4. V's governance moves its path under Q with a client of Q (MsgMovePath);
+#  4. V's governance moves its path under Q with a client of Q (MsgMovePath), then each
+#     descendant's its own below V's new one (same parent, same index): the ledgers thaw;
 # --from-frozen-parent (P frozen by its parent G, "Re-parenting" 8.): V leaves with the commitment
 # C_v that P's finalized commitment at G holds for it, the last state of V the root's history has:
 #  1. `slushchaind validium leave-frozen-parent` records the departure on G (signed with V's
@@ -25,8 +27,11 @@
 #     (SLUSH_REPARENT_SEED, default alice, asset SLUSH_REPARENT_ASSET, default 7: the demo's) sends
 #     to bob on SLUSH_REPARENT_PEER (default 1-1) with an op signed for V's new path, and bob sends
 #     part of it back to V's new vid.
-# V must be a leaf chain of the localnet (its descendants would each take MsgMovePath too, or, after
-# a restart, a new client of V: not scripted). The localnet keeps naming V by its first path
+#  7. with SLUSH_REPARENT_FOLLOWER (a descendant of V), SLUSH_REPARENT_FOLLOWER_SEED (default alice)
+#     sends from it, at its new path, to bob on the peer, claimed.
+# Before V is marked, every descendant's parent holds its whole frozen ledger: after the paths
+# move its parent checks its batches under the new vid. With --from-frozen-parent V must be a leaf
+# (a restarted V would need a new client in each child: not scripted). The localnet keeps naming V by its first path
 # (scripts/localnet.sh node/home V); $net_dir/moved gives the relayer its new one. Environment: as
 # scripts/localnet.sh; SLUSH_REPARENT_TIMEOUT (seconds per step, 600); SLUSH_REPARENT_SUMMARY
 # (write the summary as JSON).
@@ -62,13 +67,21 @@ command -v jq >/dev/null || die "jq is required (apt-get install jq)"
 [ "$v" != root ] || die "the root has no parent to leave"
 grep -qx -- "$v" "$net_dir/tree" || die "$v is not in the localnet's tree"
 grep -qx -- "$dest" "$net_dir/tree" || die "$dest is not in the localnet's tree"
-! grep -q -- "^$v-" "$net_dir/tree" || die "$v has children: this script moves leaf chains only"
+# V's descendants follow it (top-down): each freezes its ledger (MsgPrepareFollow) until its own
+# MsgMovePath, so nothing is logged under its old vid that its parent could not prove after
+mapfile -t followers < <(grep -- "^$v-" "$net_dir/tree" | awk -F- '{ print NF, $0 }' | sort -n -s | cut -d' ' -f2-)
+[ -z "$frozen" ] || [ ${#followers[@]} -eq 0 ] ||
+  die "$v has descendants (${followers[*]}): leaving a frozen parent restarts $v, which its children would each have to re-trust (not scripted)"
 ! awk -v p="$v" '$1 == p { found = 1 } END { exit !found }' "$net_dir/moved" 2>/dev/null || die "$v moved already ($net_dir/moved)"
 p=$(parent_of "$v"); idx=${v##*-}
 [ "$dest" != "$p" ] || die "$v is already under $dest"
 seed=${SLUSH_REPARENT_SEED:-alice} asset=${SLUSH_REPARENT_ASSET:-7} peer=${SLUSH_REPARENT_PEER:-1-1}
 amount=30 back=10 deadline=1000000 # deadline: a root height far ahead (no routing)
 grep -qx -- "$peer" "$net_dir/tree" || die "$peer (SLUSH_REPARENT_PEER) is not in the localnet's tree"
+case $peer in "$v" | "$v"-*) die "$peer (SLUSH_REPARENT_PEER) moves with $v: name a chain outside its subtree";; esac
+follower=${SLUSH_REPARENT_FOLLOWER:-} follower_seed=${SLUSH_REPARENT_FOLLOWER_SEED:-alice}
+[ -z "$follower" ] || printf '%s\n' "${followers[@]}" | grep -qx -- "$follower" ||
+  die "$follower (SLUSH_REPARENT_FOLLOWER) is not a descendant of $v"
 owner=$("$bin" ledger owner --seed "$seed"); bob=$("$bin" ledger owner --seed bob)
 account() { # path owner -> {"found","index","balance","nonce"}
   "$bin" ledger balance --owner "$2" --asset "$asset" --node "$(node "$1")" 2>/dev/null || echo '{"found":false}'
@@ -93,25 +106,37 @@ indices() { tr '-' ',' <<<"$1"; } # 2-1 -> 2,1 (a JSON array body)
 # proposal: a gov proposal of one x/tree message on V, voted by V's validator, until it passes
 gov=$(q "$v" auth module-account gov | jq -r '.account.value.address // .account.base_account.address // .account.address // empty')
 [ -n "$gov" ] || die "cannot read $vcid's gov module account"
-govern() { # what message-json
-  local what=$1 msg=$2 file res id
+govern() { # what message-json: on V
+  govern_on "$v" "$@"
+}
+govern_on() { # path what message-json
+  local path=$1 what=$2 msg=$3 cid file res id
+  cid=$(chain_id "$path")
   file=$work/proposal-$(date +%s%N).json
   jq -n --argjson msg "$msg" --arg title "$what" \
     '{messages: [$msg], metadata: "", deposit: "10000000stake", title: $title, summary: ("issue 20, docs/PROTOCOL.md Re-parenting: " + $title)}' >"$file"
-  res=$(submit "$v" "proposal on $vcid: $what" "$bin" tx gov submit-proposal "$file" --from validator \
-    --home "$(home "$v")" --keyring-backend test --chain-id "$vcid" --gas 600000)
+  res=$(submit "$path" "proposal on $cid: $what" "$bin" tx gov submit-proposal "$file" --from validator \
+    --home "$(home "$path")" --keyring-backend test --chain-id "$cid" --gas 600000)
   id=$(jq -r '[.events[] | select(.type == "submit_proposal") | .attributes[] | select(.key == "proposal_id") | .value][0]' <<<"$res")
-  submit "$v" "vote on $vcid" "$bin" tx gov vote "$id" yes --from validator --home "$(home "$v")" \
-    --keyring-backend test --chain-id "$vcid" >/dev/null
-  passed() { [ "$(q "$v" gov proposal "$id" | jq -r '.proposal.status')" = PROPOSAL_STATUS_PASSED ]; }
-  wait_for "proposal $id on $vcid ($what) to pass" passed
-  say "$vcid's governance passed: $what (proposal $id)"
+  submit "$path" "vote on $cid" "$bin" tx gov vote "$id" yes --from validator --home "$(home "$path")" \
+    --keyring-backend test --chain-id "$cid" >/dev/null
+  passed() { [ "$(q "$path" gov proposal "$id" | jq -r '.proposal.status')" = PROPOSAL_STATUS_PASSED ]; }
+  wait_for "proposal $id on $cid ($what) to pass" passed
+  say "$cid's governance passed: $what (proposal $id)"
 }
 
 # the relayer's account on Q registers V there: the departure names it
 new_operator=$("$bin" keys show relayer -a --keyring-backend test --home "$(home "$dest")") ||
   die "$dcid has no 'relayer' key"
 say "moving $vcid (child $idx of $pcid) under $dcid, to be registered there by $new_operator"
+
+# held tells whether a chain's parent holds its whole ledger (the relayer proves its logged tail)
+held() { # path
+  local mine theirs
+  mine=$(q "$1" tree commitment 0 | jq -r '.commitment.fields.ledger_root // empty')
+  theirs=$(q "$(parent_of "$1")" validium child "${1##*-}" | jq -r '.child.ledger_root // empty')
+  [ -n "$mine" ] && [ "$mine" = "$theirs" ]
+}
 
 # 1.-2. (through P) prepare the departure (V's ledger freezes), then mark it once P holds V's whole
 # ledger (the relayer proves its logged tail in normal updates)
@@ -125,15 +150,18 @@ depart_through_parent() {
   else
     say "$vcid is departing already: $(departure)"
   fi
+  local d
+  for d in "${followers[@]}"; do
+    if [ -z "$(q "$d" tree identity | jq -c '.identity.departure // empty')" ]; then
+      govern_on "$d" "$(chain_id "$d") follows $vcid's move" "$(jq -n --arg a "$gov" '{"@type": "/slush.tree.v1.MsgPrepareFollow", authority: $a}')"
+    fi
+  done
   t_prepared=$(elapsed)
-  held() {
-    local mine theirs
-    mine=$(q "$v" tree commitment 0 | jq -r '.commitment.fields.ledger_root // empty')
-    theirs=$(q "$p" validium child "$idx" | jq -r '.child.ledger_root // empty')
-    [ -n "$mine" ] && [ "$mine" = "$theirs" ]
-  }
   if [ "$(departure | jq -r '.marked // false')" != true ]; then
-    wait_for "$pcid to hold $vcid's whole (frozen) ledger" held
+    for d in "${followers[@]}"; do
+      wait_for "$(chain_id "$(parent_of "$d")") to hold $(chain_id "$d")'s whole (frozen) ledger" held "$d"
+    done
+    wait_for "$pcid to hold $vcid's whole (frozen) ledger" held "$v"
     govern "mark the departure of $vcid" "$(jq -n --arg a "$gov" '{"@type": "/slush.tree.v1.MsgMarkDeparture", authority: $a}')"
   fi
   t_marked=$(elapsed)
@@ -228,15 +256,32 @@ restart_from_departed() {
 }
 
 if [ -n "$frozen" ]; then restart_from_departed; else move_path; fi
+# each descendant takes its path under V's new one (the same parent and index): its ledger thaws
+for d in "${followers[@]}"; do
+  govern_on "$d" "move $(chain_id "$d") to path $new_path${d#"$v"}" "$(jq -n --arg a "$gov" --argjson path "[$(indices "$new_path${d#"$v"}")]" \
+    '{"@type": "/slush.tree.v1.MsgMovePath", authority: $a, path: $path}')"
+done
 t_moved=$(elapsed)
 
 # 5. the relayer serves the new tree; Q accepts V's first update under its new vid
 echo "$v $new_path" >>"$net_dir/moved"
+declare -A anchors
+for d in "${followers[@]}"; do
+  echo "$d $new_path${d#"$v"}" >>"$net_dir/moved"
+  anchors[$d]=$(q "$(parent_of "$d")" validium child "${d##*-}" | jq -r '.child.anchor_height // "0"')
+done
 $localnet relayer-restart >/dev/null
 accepted() { [ -n "$(q "$dest" validium child "$k" | jq -r '.child.latest_commitment // empty' | grep -v '^0*$')" ]; }
 wait_for "$dcid to accept $vcid's first update under its new path $new_path" accepted
-t_updated=$(elapsed)
 say "$dcid accepted an update of $vcid at $new_path"
+followed() { # path: its parent accepted an update of it after the move (under its new vid)
+  [ "$(q "$(parent_of "$1")" validium child "${1##*-}" | jq -r '.child.anchor_height // "0"')" -gt "${anchors[$1]}" ]
+}
+for d in "${followers[@]}"; do
+  wait_for "$(chain_id "$(parent_of "$d")") to accept an update of $(chain_id "$d") at $new_path${d#"$v"}" followed "$d"
+  say "$(chain_id "$(parent_of "$d")") accepted an update of $(chain_id "$d") at $new_path${d#"$v"}"
+done
+t_updated=$(elapsed)
 
 # 6. a transfer from the moved chain (an op signed for its new path) and one to its new vid
 send() { # from-path ledger-path seed owner dst-path recipient amount -> message hash
@@ -263,14 +308,29 @@ wait_for "$seed's $back on $new_path (a claim of a message to its new vid)" in_c
 t_in=$(elapsed)
 say "claimed on $new_path: $seed holds $(balance "$v" "$owner") of asset $asset"
 
+# 7. a descendant that followed (SLUSH_REPARENT_FOLLOWER) spends what it held before the move
+t_follower=null
+if [ -n "$follower" ]; then
+  fpath=$new_path${follower#"$v"} fowner=$("$bin" ledger owner --seed "$follower_seed")
+  before_peer=$(balance "$peer" "$bob")
+  msg_f=$(send "$follower" "$fpath" "$follower_seed" "$fowner" "$peer" "$bob" $amount)
+  say "$follower_seed sends $amount from $fpath (signed for its new vid) to bob on $peer (message ${msg_f:0:12}…)"
+  f_claimed() { [ "$(balance "$peer" "$bob")" -ge $((before_peer + amount)) ]; }
+  wait_for "bob's $amount on $peer (a claim of $fpath's message)" f_claimed
+  t_follower=$(elapsed)
+  say "claimed on $peer: the follower's message proves from the root down its new path"
+fi
+
 route=through_parent
 [ -z "$frozen" ] || route=from_frozen_parent
 summary=$(jq -n --arg chain "$vcid" --arg from "$v" --arg to "$new_path" --arg parent "$dcid" --arg route "$route" \
   --argjson prepared "$t_prepared" --argjson marked "$t_marked" --argjson final "$t_final" --argjson arrived "$t_arrived" \
   --argjson moved "$t_moved" --argjson updated "$t_updated" --argjson out "$t_out" --argjson in "$t_in" \
+  --argjson follower "$t_follower" --arg followers "${followers[*]}" \
   '{chain: $chain, old_path: $from, new_path: $to, new_parent: $parent, route: $route,
     seconds: {prepared: $prepared, marked: $marked, final_at_root: $final, arrived: $arrived, moved: $moved, first_update: $updated,
-      transfer_out_claimed: $out, transfer_in_claimed: $in}}')
+      transfer_out_claimed: $out, transfer_in_claimed: $in, follower_transfer_claimed: $follower},
+    followers: ($followers | split(" ") | map(select(. != "")))}')
 echo "=== Slush re-parenting summary ==="
 jq . <<<"$summary"
 [ -z "${SLUSH_REPARENT_SUMMARY:-}" ] || echo "$summary" >"$SLUSH_REPARENT_SUMMARY"

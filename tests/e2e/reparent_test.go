@@ -18,16 +18,18 @@ const ReparentEnv = "SLUSH_E2E_REPARENT"
 
 // reparentSummary is what scripts/reparent.sh writes to SLUSH_REPARENT_SUMMARY.
 type reparentSummary struct {
-	Chain     string `json:"chain"`
-	OldPath   string `json:"old_path"`
-	NewPath   string `json:"new_path"`
-	NewParent string `json:"new_parent"`
-	Route     string `json:"route"`
+	Chain     string   `json:"chain"`
+	OldPath   string   `json:"old_path"`
+	NewPath   string   `json:"new_path"`
+	NewParent string   `json:"new_parent"`
+	Route     string   `json:"route"`
+	Followers []string `json:"followers"`
 	Seconds   struct {
 		FinalAtRoot float64 `json:"final_at_root"`
 		FirstUpdate float64 `json:"first_update"`
 		Out         float64 `json:"transfer_out_claimed"`
 		In          float64 `json:"transfer_in_claimed"`
+		Follower    float64 `json:"follower_transfer_claimed"`
 	} `json:"seconds"`
 }
 
@@ -146,5 +148,46 @@ func leaveFrozenParent(s *suite) {
 	s.mustQuery("1-1", &id, "tree", "identity")
 	require.Equal(t, []uint32{2, 2}, id.Identity.Path, "the restarted 1-1 runs under its new path")
 	require.Equal(t, "slush-2", id.Identity.ParentChainID)
+	require.Equal(t, uint64(100-30+10), s.balance("1-1", s.owner("erin")).Balance, "erin's carried balance: 30 out, 10 back")
+}
+
+// TestReparentSubtree runs the deep demo (root -> 1 -> 1-1 -> 1-1-1, alice funded on 1-1-1 sends
+// to bob on the root), then moves 1-1 with its child under the root (scripts/reparent.sh 1-1
+// root): 1-1-1 follows (its ledger frozen until its path moves), 1-1 becomes 2 and 1-1-1 becomes
+// 2-1 without losing their state: erin's balance on 1-1 moves out and back, and alice's on 1-1-1,
+// carried over, is spent from 2-1 and claimed on 1.
+func TestReparentSubtree(t *testing.T) {
+	if os.Getenv(ReparentEnv) == "" {
+		t.Skipf("set %s=1: the deep demo, then 1-1 moved with its child under the root (make test-e2e-reparent)", ReparentEnv)
+	}
+	s := newSuite(t)
+	s.env = append(s.env, "SLUSH_DEPOSITS=1:"+s.owner("carol")+":"+asset+":500 1-1:"+s.owner("erin")+":"+asset+":100",
+		"SLUSH_REPARENT_SEED=erin", "SLUSH_REPARENT_PEER=1", "SLUSH_REPARENT_FOLLOWER=1-1-1")
+	out, err := s.script("demo", "--deep")
+	t.Logf("scripts/demo.sh --deep:\n%s", out)
+	require.NoError(t, err, "the deep demo failed")
+	aliceBefore := s.balance("1-1-1", s.owner("alice"))
+	require.True(t, aliceBefore.Found)
+
+	var sum reparentSummary
+	s.runSummarized("reparent.sh", "SLUSH_REPARENT_SUMMARY", &sum, "1-1", "root")
+	require.Equal(t, "2", sum.NewPath, "the root's next free index")
+	require.Equal(t, []string{"1-1-1"}, sum.Followers)
+	require.Positive(t, sum.Seconds.Follower, "the follower's transfer was claimed")
+
+	var id struct {
+		Identity struct {
+			Path      []uint32 `json:"path"`
+			MovedFrom struct {
+				Path []uint32 `json:"path"`
+			} `json:"moved_from"`
+			Departure any `json:"departure"`
+		} `json:"identity"`
+	}
+	s.mustQuery("1-1-1", &id, "tree", "identity")
+	require.Equal(t, []uint32{2, 1}, id.Identity.Path, "the follower's path is under its moved parent")
+	require.Equal(t, []uint32{1, 1, 1}, id.Identity.MovedFrom.Path)
+	require.Nil(t, id.Identity.Departure, "its ledger thawed")
+	require.Equal(t, aliceBefore.Balance-30, s.balance("1-1-1", s.owner("alice")).Balance, "alice's carried balance, 30 spent from 2-1")
 	require.Equal(t, uint64(100-30+10), s.balance("1-1", s.owner("erin")).Balance, "erin's carried balance: 30 out, 10 back")
 }
