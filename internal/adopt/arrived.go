@@ -3,7 +3,6 @@ package adopt
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -274,19 +273,7 @@ func keptValidator(key cmtcrypto.PubKey, consensus *genutiltypes.ConsensusGenesi
 // treeGenesis is the export with the edited x/tree state and genesisTime; the consensus section
 // and every other module's state are the export's.
 func (s *states) treeGenesis(cdc codec.JSONCodec, export *genutiltypes.AppGenesis, genesisTime time.Time) (*genutiltypes.AppGenesis, error) {
-	bz, err := cdc.MarshalJSON(&s.tree)
-	if err != nil {
-		return nil, err
-	}
-	s.appState[treetypes.ModuleName] = bz
-	stateBz, err := json.MarshalIndent(s.appState, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	gen := *export
-	gen.AppState = stateBz
-	gen.GenesisTime = genesisTime
-	return &gen, nil
+	return s.edited(cdc, export, genesisTime, moduleState{treetypes.ModuleName, &s.tree})
 }
 
 // hasCommitment reports whether a child record's latest commitment is set (empty or 32 zero

@@ -3,7 +3,6 @@ package adopt
 import (
 	"bytes"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -148,21 +147,13 @@ func (s *states) rootGenesis(cdc codec.JSONCodec, in RootInput, key cmted25519.P
 	if len(in.Export.Consensus.Validators) == 0 {
 		return nil, errNoRootValidator
 	}
-	bz, err := cdc.MarshalJSON(&s.tree)
+	gen, err := s.edited(cdc, in.Export, in.GenesisTime, moduleState{treetypes.ModuleName, &s.tree})
 	if err != nil {
 		return nil, err
 	}
-	s.appState[treetypes.ModuleName] = bz
-	stateBz, err := json.MarshalIndent(s.appState, "", "  ")
-	if err != nil {
-		return nil, err
-	}
-	gen := *in.Export
-	gen.AppState = stateBz
-	gen.GenesisTime = in.GenesisTime
 	gen.Consensus = &genutiltypes.ConsensusGenesis{
 		Params:     in.Export.Consensus.Params,
 		Validators: []cmttypes.GenesisValidator{{Address: key.Address(), PubKey: key, Power: rootOperatorPower, Name: rootOperatorName}},
 	}
-	return &gen, nil
+	return gen, nil
 }

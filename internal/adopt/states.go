@@ -3,6 +3,7 @@ package adopt
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	cmttypes "github.com/cometbft/cometbft/types"
 
@@ -63,7 +64,24 @@ func decodeStates(cdc codec.JSONCodec, export *genutiltypes.AppGenesis) (*states
 // genesis is the export with the edited states, in.GenesisTime and the new key as the single
 // consensus validator at the old validator's power.
 func (s *states) genesis(cdc codec.JSONCodec, in Input, swap keySwap) (*genutiltypes.AppGenesis, error) {
-	for _, m := range s.modules() {
+	gen, err := s.edited(cdc, in.Export, in.GenesisTime, s.modules()...)
+	if err != nil {
+		return nil, err
+	}
+	oldVal := in.Export.Consensus.Validators[0]
+	gen.Consensus = &genutiltypes.ConsensusGenesis{
+		Params: in.Export.Consensus.Params,
+		Validators: []cmttypes.GenesisValidator{{
+			Address: swap.newKey.Address(), PubKey: swap.newKey, Power: oldVal.Power, Name: oldVal.Name,
+		}},
+	}
+	return gen, nil
+}
+
+// edited is a copy of export whose app state holds the given (edited) module states, the other
+// modules' as exported, with genesisTime; the consensus section is the export's.
+func (s *states) edited(cdc codec.JSONCodec, export *genutiltypes.AppGenesis, genesisTime time.Time, modules ...moduleState) (*genutiltypes.AppGenesis, error) {
+	for _, m := range modules {
 		bz, err := cdc.MarshalJSON(m.gs)
 		if err != nil {
 			return nil, err
@@ -74,15 +92,8 @@ func (s *states) genesis(cdc codec.JSONCodec, in Input, swap keySwap) (*genutilt
 	if err != nil {
 		return nil, err
 	}
-	oldVal := in.Export.Consensus.Validators[0]
-	gen := *in.Export
+	gen := *export
 	gen.AppState = stateBz
-	gen.GenesisTime = in.GenesisTime
-	gen.Consensus = &genutiltypes.ConsensusGenesis{
-		Params: in.Export.Consensus.Params,
-		Validators: []cmttypes.GenesisValidator{{
-			Address: swap.newKey.Address(), PubKey: swap.newKey, Power: oldVal.Power, Name: oldVal.Name,
-		}},
-	}
+	gen.GenesisTime = genesisTime
 	return &gen, nil
 }

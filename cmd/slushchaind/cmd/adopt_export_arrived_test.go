@@ -13,19 +13,12 @@ import (
 	abci "github.com/cometbft/cometbft/abci/types"
 	cmted25519 "github.com/cometbft/cometbft/crypto/ed25519"
 	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
-	cmttypes "github.com/cometbft/cometbft/types"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	dbm "github.com/cosmos/cosmos-db"
 	"github.com/stretchr/testify/require"
 
-	"cosmossdk.io/log"
-
-	"github.com/cosmos/cosmos-sdk/baseapp"
 	"github.com/cosmos/cosmos-sdk/client"
-	simtestutil "github.com/cosmos/cosmos-sdk/testutil/sims"
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
-	"github.com/slush-tree/slush/app"
 	"github.com/slush-tree/slush/app/apptesting"
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
@@ -180,18 +173,7 @@ func requireArrivedChainRuns(t *testing.T, f *arrivedFixture, genFile string, cl
 	require.NoError(t, err)
 	doc, err := gen.ToGenesisDoc()
 	require.NoError(t, err)
-	fresh := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true,
-		simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(doc.ChainID))
-	vals := make([]*cmttypes.Validator, len(doc.Validators))
-	for i, gv := range doc.Validators {
-		vals[i] = cmttypes.NewValidator(gv.PubKey, gv.Power)
-	}
-	params := doc.ConsensusParams.ToProto()
-	_, err = fresh.InitChain(&abci.RequestInitChain{
-		Time: doc.GenesisTime, ChainId: doc.ChainID, InitialHeight: doc.InitialHeight, ConsensusParams: &params,
-		Validators: cmttypes.TM2PB.ValidatorUpdates(cmttypes.NewValidatorSet(vals)), AppStateBytes: doc.AppState,
-	})
-	require.NoError(t, err)
+	fresh := bootGenesis(t, doc)
 
 	oldVid, err := slushtypes.Path{1}.Vid()
 	require.NoError(t, err)

@@ -271,19 +271,7 @@ func requireAdoptedChainRuns(t *testing.T, genFile string, f *adoptFixture, newK
 	require.Len(t, doc.Validators, 1)
 	require.True(t, newKey.PubKey().Equals(doc.Validators[0].PubKey))
 
-	fresh := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true,
-		simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(doc.ChainID))
-	vals := make([]*cmttypes.Validator, len(doc.Validators))
-	for i, gv := range doc.Validators {
-		vals[i] = cmttypes.NewValidator(gv.PubKey, gv.Power)
-	}
-	params := doc.ConsensusParams.ToProto()
-	// baseapp refuses an InitChain whose validators differ from what x/staking returns
-	_, err = fresh.InitChain(&abci.RequestInitChain{
-		Time: doc.GenesisTime, ChainId: doc.ChainID, InitialHeight: doc.InitialHeight, ConsensusParams: &params,
-		Validators: cmttypes.TM2PB.ValidatorUpdates(cmttypes.NewValidatorSet(vals)), AppStateBytes: doc.AppState,
-	})
-	require.NoError(t, err)
+	fresh := bootGenesis(t, doc)
 
 	newAddr := newKey.PubKey().Address()
 	power := doc.Validators[0].Power
@@ -391,4 +379,23 @@ func TestAdoptExportRoot(t *testing.T) {
 	require.ErrorContains(t, err, "is not the elected consensus key", out)
 	_, statErr := os.Stat(other.GenesisFile())
 	require.True(t, os.IsNotExist(statErr), "no genesis written")
+}
+
+// bootGenesis starts a fresh app from doc (InitChain with doc's validators: baseapp refuses one
+// whose validators differ from what x/staking returns), failing the test if it refuses.
+func bootGenesis(t *testing.T, doc *cmttypes.GenesisDoc) *app.App {
+	t.Helper()
+	fresh := app.New(log.NewNopLogger(), dbm.NewMemDB(), nil, true,
+		simtestutil.NewAppOptionsWithFlagHome(t.TempDir()), baseapp.SetChainID(doc.ChainID))
+	vals := make([]*cmttypes.Validator, len(doc.Validators))
+	for i, gv := range doc.Validators {
+		vals[i] = cmttypes.NewValidator(gv.PubKey, gv.Power)
+	}
+	params := doc.ConsensusParams.ToProto()
+	_, err := fresh.InitChain(&abci.RequestInitChain{
+		Time: doc.GenesisTime, ChainId: doc.ChainID, InitialHeight: doc.InitialHeight, ConsensusParams: &params,
+		Validators: cmttypes.TM2PB.ValidatorUpdates(cmttypes.NewValidatorSet(vals)), AppStateBytes: doc.AppState,
+	})
+	require.NoError(t, err)
+	return fresh
 }
