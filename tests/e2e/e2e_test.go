@@ -954,6 +954,22 @@ func stepFailover(s *suite) {
 	require.Equal(t, a.Balance-7, s.balance("1-2", alice).Balance)
 }
 
+// forceDeposit has seed (holding account from on parent's ledger) force a deposit of 5 for child
+// index of parent, to recipient (DESIGN §8): burnt on parent at once, to be consumed by the child
+// before the operation's deadline.
+func (s *suite) forceDeposit(parent string, index int, seed string, from account, recipient string) {
+	s.t.Helper()
+	dst := strconv.Itoa(index)
+	if parent != "root" {
+		dst = parent + "-" + dst
+	}
+	op, err := s.cli("ledger", "bridge-out", "--seed", seed, "--path", parent, "--account", strconv.FormatUint(from.Index, 10),
+		"--nonce", strconv.FormatUint(from.Nonce, 10), "--asset", asset, "--amount", "5", "--dst", dst,
+		"--recipient", recipient, "--deadline", "1000000")
+	require.NoError(s.t, err)
+	s.tx(parent, "validium", "force-operation", strconv.Itoa(index), strings.TrimSpace(op))
+}
+
 // stepFrozenChild: 1-2's chain stops. Carol (funded on 1's ledger) forces a deposit for child 2
 // (1-2) on 1 (DESIGN §8). Nobody can consume it, so once 1's root clock passes the operation's
 // deadline, 1 freezes 1-2.
@@ -964,11 +980,7 @@ func stepFrozenChild(s *suite) {
 	c := s.balance("1", s.owner("carol"))
 	require.Equal(t, uint64(500), c.Balance, "carol's genesis deposit on 1")
 
-	op, err := s.cli("ledger", "bridge-out", "--seed", "carol", "--path", "1", "--account", strconv.FormatUint(c.Index, 10),
-		"--nonce", strconv.FormatUint(c.Nonce, 10), "--asset", asset, "--amount", "5", "--dst", "1-2",
-		"--recipient", s.owner("frank"), "--deadline", "1000000")
-	require.NoError(t, err)
-	s.tx("1", "validium", "force-operation", "2", strings.TrimSpace(op))
+	s.forceDeposit("1", 2, "carol", c, s.owner("frank"))
 	rec := s.child("1", 2)
 	require.Equal(t, "CHILD_STATUS_ACTIVE", rec.Child.Status)
 	require.Len(t, rec.ForcedOperations, 1)

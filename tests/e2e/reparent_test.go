@@ -4,8 +4,6 @@ package e2e
 
 import (
 	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -105,11 +103,7 @@ func leaveFrozenParent(s *suite) {
 	s.localnet("stop", "1")
 	f := s.balance("root", s.owner("frank"))
 	require.Equal(t, uint64(100), f.Balance, "frank's genesis deposit on the root")
-	op, err := s.cli("ledger", "bridge-out", "--seed", "frank", "--path", "root", "--account", strconv.FormatUint(f.Index, 10),
-		"--nonce", strconv.FormatUint(f.Nonce, 10), "--asset", asset, "--amount", "5", "--dst", "1",
-		"--recipient", s.owner("frank"), "--deadline", "1000000")
-	require.NoError(t, err)
-	s.tx("root", "validium", "force-operation", "1", strings.TrimSpace(op))
+	s.forceDeposit("root", 1, "frank", f, s.owner("frank"))
 	s.eventually(5*time.Minute, "the root freezing 1", func() bool {
 		return s.child("root", 1).Child.Status == "CHILD_STATUS_FROZEN"
 	})
