@@ -293,30 +293,27 @@ send() { # from-path ledger-path seed owner dst-path recipient amount -> message
     --keyring-backend test --chain-id "$(chain_id "$from")")
   jq -r '[.events[]?.attributes[]? | select(.key == "message_hash_hex") | .value][0] // empty' <<<"$res" | tr -d '"'
 }
-before_peer=$(balance "$peer" "$bob")
-msg_out=$(send "$v" "$new_path" "$seed" "$owner" "$peer" "$bob" $amount)
-say "$seed sends $amount from $new_path (signed for its new vid) to bob on $peer (message ${msg_out:0:12}…)"
-out_claimed() { [ "$(balance "$peer" "$bob")" -ge $((before_peer + amount)) ]; }
-wait_for "bob's $amount on $peer (a claim of $new_path's message)" out_claimed
+# transfer sends amt from a chain (localnet name, ledger path) to a recipient on dst and waits
+# until the recipient's balance there grew by it (the message claimed)
+transfer() { # from-path ledger-path seed owner dst-path dst-ledger-path recipient amount
+  local from=$1 lpath=$2 sd=$3 who=$4 dst=$5 dpath=$6 rcpt=$7 amt=$8 before msg
+  before=$(balance "$dst" "$rcpt")
+  msg=$(send "$from" "$lpath" "$sd" "$who" "$dpath" "$rcpt" "$amt")
+  say "$sd sends $amt from $lpath (signed for its vid there) to $dpath (message ${msg:0:12}…)"
+  claimed() { [ "$(balance "$dst" "$rcpt")" -ge $((before + amt)) ]; }
+  wait_for "$amt on $dpath (a claim of $lpath's message)" claimed
+}
+transfer "$v" "$new_path" "$seed" "$owner" "$peer" "$peer" "$bob" $amount
 t_out=$(elapsed)
 say "claimed on $peer: the moved chain's message proves from the root down its new path"
-before_v=$(balance "$v" "$owner")
-msg_in=$(send "$peer" "$peer" bob "$bob" "$new_path" "$owner" $back)
-say "bob sends $back back from $peer to $seed on $new_path (message ${msg_in:0:12}…)"
-in_claimed() { [ "$(balance "$v" "$owner")" -ge $((before_v + back)) ]; }
-wait_for "$seed's $back on $new_path (a claim of a message to its new vid)" in_claimed
+transfer "$peer" "$peer" bob "$bob" "$v" "$new_path" "$owner" $back
 t_in=$(elapsed)
-say "claimed on $new_path: $seed holds $(balance "$v" "$owner") of asset $asset"
+say "claimed on $new_path: a message to its new vid; $seed holds $(balance "$v" "$owner") of asset $asset"
 
 # 7. a descendant that followed (SLUSH_REPARENT_FOLLOWER) spends what it held before the move
 t_follower=null
 if [ -n "$follower" ]; then
-  fpath=$new_path${follower#"$v"} fowner=$("$bin" ledger owner --seed "$follower_seed")
-  before_peer=$(balance "$peer" "$bob")
-  msg_f=$(send "$follower" "$fpath" "$follower_seed" "$fowner" "$peer" "$bob" $amount)
-  say "$follower_seed sends $amount from $fpath (signed for its new vid) to bob on $peer (message ${msg_f:0:12}…)"
-  f_claimed() { [ "$(balance "$peer" "$bob")" -ge $((before_peer + amount)) ]; }
-  wait_for "bob's $amount on $peer (a claim of $fpath's message)" f_claimed
+  transfer "$follower" "$new_path${follower#"$v"}" "$follower_seed" "$("$bin" ledger owner --seed "$follower_seed")" "$peer" "$peer" "$bob" $amount
   t_follower=$(elapsed)
   say "claimed on $peer: the follower's message proves from the root down its new path"
 fi
