@@ -52,8 +52,9 @@ test-e2e-root-failover: build build-previous
 # Opt-in: re-parenting (issue 20, scripts/reparent.sh, tests/e2e TestReparent): the demo, then 1-2
 # moved under 2 with its state (departure, finality at the root, arrival, new path), and a transfer
 # from and one to the moved chain claimed; then 1 frozen by the root and 1-1 moved from it under 2
-# (--from-frozen-parent: the departure on the root, the arrival, 1-1 restarted from its export).
-# About 9 min (the demo 3, the first move 2, the freeze 1, the second move 2).
+# (--from-frozen-parent: the departure on the root, the arrival, 1-1 restarted from its export);
+# and TestReparentSubtree: the deep demo, then 1-1 moved with its child 1-1-1 under the root (the
+# child follows: its ledger frozen until its path moves). About 9 + 8 min.
 test-e2e-reparent: build
 	SLUSH_E2E_REPARENT=1 go test -count=1 -timeout 45m -tags e2e -run 'TestReparent' -v ./tests/e2e/...
 

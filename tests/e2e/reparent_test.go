@@ -155,6 +155,7 @@ func TestReparentSubtree(t *testing.T) {
 		t.Skipf("set %s=1: the deep demo, then 1-1 moved with its child under the root (make test-e2e-reparent)", ReparentEnv)
 	}
 	s := newSuite(t)
+	s.tree = deepTree
 	s.env = append(s.env, "SLUSH_DEPOSITS=1:"+s.owner("carol")+":"+asset+":500 1-1:"+s.owner("erin")+":"+asset+":100",
 		"SLUSH_REPARENT_SEED=erin", "SLUSH_REPARENT_PEER=1", "SLUSH_REPARENT_FOLLOWER=1-1-1")
 	out, err := s.script("demo", "--deep")
