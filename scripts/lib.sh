@@ -15,19 +15,27 @@ new_operator_key() { # file
 }
 
 # tx_submit runs a transaction command (with -y -o json added), waits up to 30 s for its block
-# on the node and prints the included transaction (JSON). On a refusal at CheckTx, a failure in
-# the block or a timeout it says why on stderr and returns 1.
+# on the node and prints the included transaction (JSON). A refusal for the account's sequence
+# (another signer of the account, such as the relayer, took it first) is signed again, up to 5
+# times. On another refusal at CheckTx, a failure in the block or a timeout it says why on stderr
+# and returns 1.
 tx_submit() { # node what command...
-  local node=$1 what=$2 res err code hash
+  local node=$1 what=$2 res err code hash attempt
   shift 2
   err=$(mktemp)
-  if ! res=$("$@" -y -o json 2>"$err"); then
-    echo "$what: $(cat "$err") $res" >&2
-    rm -f "$err"
-    return 1
-  fi
+  for attempt in 1 2 3 4 5; do
+    if ! res=$("$@" -y -o json 2>"$err"); then
+      if [ $attempt -lt 5 ] && grep -q "account sequence mismatch" "$err"; then sleep 2; continue; fi
+      echo "$what: $(cat "$err") $res" >&2
+      rm -f "$err"
+      return 1
+    fi
+    code=$(jq -r '.code // 1' <<<"$res" 2>/dev/null || echo 1)
+    # sdk code 32: wrong sequence
+    if [ $attempt -lt 5 ] && [ "$code" = 32 ] && [ "$(jq -r '.codespace // ""' <<<"$res")" = sdk ]; then sleep 2; continue; fi
+    break
+  done
   rm -f "$err"
-  code=$(jq -r '.code // 1' <<<"$res" 2>/dev/null || echo 1)
   [ "$code" = 0 ] || { echo "$what rejected at CheckTx: $res" >&2; return 1; }
   hash=$(jq -r .txhash <<<"$res")
   res=""

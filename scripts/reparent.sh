@@ -15,7 +15,7 @@
 # --from-frozen-parent (P frozen by its parent G, "Re-parenting" 8.): V leaves with the commitment
 # C_v that P's finalized commitment at G holds for it, the last state of V the root's history has:
 #  1. `slushchaind validium leave-frozen-parent` records the departure on G (signed with V's
-#     operator key, sent by G's relayer account);
+#     operator key, sent by G's user account: anyone may);
 #  3. once a root commitment Q knows holds G's commitment with the departure, the arrival proof is
 #     read and Q registers V with it, as above;
 #  4. V's chain restarts from its state at C_v: `slushchaind export --height` of the block that made
@@ -167,14 +167,14 @@ depart_through_parent() {
   t_marked=$(elapsed)
 }
 
-# 1. (P frozen) record the departure on G: V's operator key signs it, G's relayer account sends it;
+# 1. (P frozen) record the departure on G: V's operator key signs it, G's user account sends it (anyone may);
 # a rerun finds it recorded
 frozen_departure() { q "$g" validium frozen-departure "$pidx" "$idx" | jq -c '.departure // empty'; }
 leave_frozen_parent() {
   local nodes="$g=$(node "$g"),$p=$(node "$p"),$v=$(node "$v")"
   if [ -z "$(frozen_departure)" ]; then
     submit "$g" "leave frozen $pcid: the departure of $vcid on $gcid" "$bin" validium leave-frozen-parent "$v" "$dest" --nodes "$nodes" \
-      --new-operator "$new_operator" --key-file "$($localnet operator-key "$v")" --from relayer --home "$(home "$g")" \
+      --new-operator "$new_operator" --key-file "$($localnet operator-key "$v")" --from user --home "$(home "$g")" \
       --keyring-backend test --chain-id "$gcid" --gas 400000 >/dev/null
   fi
   [ -n "$(frozen_departure)" ] || die "$gcid recorded no departure of $vcid"
