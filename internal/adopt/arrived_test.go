@@ -213,7 +213,7 @@ func TestArrivedGenesisRefusals(t *testing.T) {
 		{"q at the chain's own place", func(a *arrival) { a.q.Path, a.q.Child.Index = []uint32{1}, 2 }, "already at 1-2"},
 		{"client of another chain", func(a *arrival) {
 			a.client = lightclient.NewSigner(t, "slush-9", 1).Trusted(t, 77, genesisTime.Add(-time.Minute), []byte("h"))
-		}, `q's client: client tracks "slush-9", the new parent is "slush-2"`},
+		}, `q's client: client tracks "slush-9", the parent is "slush-2"`},
 		{"client expired", func(a *arrival) {
 			a.client = lightclient.NewSigner(t, "slush-2", 1).Trusted(t, 77, genesisTime.Add(-30*24*time.Hour), []byte("h"))
 		}, "q's client: height 77 expired"},

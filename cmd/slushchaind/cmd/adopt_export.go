@@ -9,7 +9,6 @@ import (
 
 	cmtcrypto "github.com/cometbft/cometbft/crypto"
 	cmtjson "github.com/cometbft/cometbft/libs/json"
-	httpprovider "github.com/cometbft/cometbft/light/provider/http"
 	"github.com/cometbft/cometbft/privval"
 	"github.com/spf13/cobra"
 
@@ -20,10 +19,10 @@ import (
 	genutiltypes "github.com/cosmos/cosmos-sdk/x/genutil/types"
 
 	"github.com/slush-tree/slush/internal/adopt"
-	"github.com/slush-tree/slush/internal/parentsync"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	electioncli "github.com/slush-tree/slush/x/election/client/cli"
 	"github.com/slush-tree/slush/x/election/client/witness"
+	treecli "github.com/slush-tree/slush/x/tree/client/cli"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -31,8 +30,6 @@ const (
 	flagAdoptGenesisTime = "genesis-time"
 	// flagArrivedAt is the CometBFT RPC of q, the parent a child of a frozen parent arrived at.
 	flagArrivedAt = "arrived-at"
-	// arrivedClientTimeout bounds the fetch of q's light block.
-	arrivedClientTimeout = 30 * time.Second
 )
 
 // readAdoptParent reads what p, the parent that elected the new operator, says about its child
@@ -123,38 +120,15 @@ func readArrivedParentRPC(ctx context.Context, clientCtx client.Context, node st
 	if err != nil {
 		return newParentView{}, fmt.Errorf("%s: children: %w", q.Name, err)
 	}
-	bz, err := fetchTrustedState(ctx, node, st.NodeInfo.Network)
+	state, err := treecli.FetchParentState(ctx, node, st.NodeInfo.Network, 0)
 	if err != nil {
 		return newParentView{}, fmt.Errorf("%s: light block: %w", q.Name, err)
 	}
+	bz, err := state.Marshal()
+	if err != nil {
+		return newParentView{}, err
+	}
 	return newParentView{chainID: st.NodeInfo.Network, path: id.Path, children: children, client: bz}, nil
-}
-
-// fetchTrustedState fetches chainID's latest light block from node (the light provider checks
-// the header against its commit) and returns the trusted state it makes, once +2/3 of its
-// validator set signed it, as 'parent-client proposal' does.
-func fetchTrustedState(ctx context.Context, node, chainID string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, arrivedClientTimeout)
-	defer cancel()
-	p, err := httpprovider.New(chainID, node)
-	if err != nil {
-		return nil, err
-	}
-	lb, err := p.LightBlock(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
-	if lb == nil || lb.SignedHeader == nil || lb.Header == nil {
-		return nil, fmt.Errorf("empty light block")
-	}
-	if lb.ChainID != chainID {
-		return nil, fmt.Errorf("the header is of chain %q, the node serves %q", lb.ChainID, chainID)
-	}
-	state, err := parentsync.NewTrustedState(lb.SignedHeader, lb.ValidatorSet)
-	if err != nil {
-		return nil, err
-	}
-	return state.Marshal()
 }
 
 // adoptExportCmd is `genesis adopt-export`: the new operator's side of an emergency

@@ -7,7 +7,6 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
-	"github.com/slush-tree/slush/internal/parentsync"
 	"github.com/slush-tree/slush/x/tree/types"
 )
 
@@ -32,28 +31,12 @@ func (k Keeper) recoverParentClient(ctx context.Context, client []byte) (*types.
 	if err != nil {
 		return nil, err
 	}
-	if len(client) == 0 || len(client) > types.MaxParentClientBytes {
-		return nil, errorsmod.Wrapf(types.ErrInvalidParentClient, "%d bytes: 1..%d", len(client), types.MaxParentClientBytes)
-	}
-	// canonical only: UnmarshalTrustedState re-encodes and compares, and validates the
-	// validator set, the next validators hash, the height and the time
-	state, err := parentsync.UnmarshalTrustedState(client)
-	if err != nil {
-		return nil, errorsmod.Wrap(types.ErrInvalidParentClient, err.Error())
-	}
-	if state.ChainID != parentChainID {
-		return nil, errorsmod.Wrapf(types.ErrWrongParentChain, "client tracks %q, this chain's parent is %q", state.ChainID, parentChainID)
-	}
 	sp, err := k.ParentSync.Get(ctx)
 	if err != nil {
 		return nil, err
 	}
-	params, err := sp.LightClientParams()
+	state, err := types.CheckTrustedClient(client, parentChainID, sp, sdk.UnwrapSDKContext(ctx).BlockTime())
 	if err != nil {
-		return nil, err
-	}
-	sdkCtx := sdk.UnwrapSDKContext(ctx)
-	if err := types.CheckClientCurrent(state, params, sdkCtx.BlockTime()); err != nil {
 		return nil, err
 	}
 	previous, err := k.trustedParentHeight(ctx)
@@ -75,7 +58,7 @@ func (k Keeper) recoverParentClient(ctx context.Context, client []byte) (*types.
 	k.logger.Info("parent client recovered by governance", "chain_id", state.ChainID,
 		"previous_height", previous, "height", state.Height, "unfrozen", unfrozen)
 	return &types.MsgRecoverParentClientResponse{ParentHeight: state.Height},
-		sdkCtx.EventManager().EmitTypedEvent(&types.EventParentClientRecovered{
+		sdk.UnwrapSDKContext(ctx).EventManager().EmitTypedEvent(&types.EventParentClientRecovered{
 			ChainId: state.ChainID, PreviousHeight: previous, Height: state.Height, AppHash: state.AppHash, Unfrozen: unfrozen,
 		})
 }

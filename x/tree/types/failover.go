@@ -131,9 +131,17 @@ func (id TreeIdentity) Arrived(newParent []uint32, index uint32, parentChainID s
 }
 
 // CheckArrivedClient checks client, the light-client state of q a chain restarted under q starts
-// with, as MsgRecoverParentClient checks one: canonical and complete, of chain parentChainID, and
-// current at now (the restarted chain's genesis time) under gs's parent sync params.
+// with, as MsgRecoverParentClient checks one (CheckTrustedClient) under gs's parent sync params, at
+// now (the restarted chain's genesis time).
 func (gs GenesisState) CheckArrivedClient(client []byte, parentChainID string, now time.Time) (parentsync.TrustedState, error) {
+	return CheckTrustedClient(client, parentChainID, gs.ParentSync, now)
+}
+
+// CheckTrustedClient checks a parent client trusted by fiat (a governance recovery, a move, a
+// restarted chain's genesis): 1..MaxParentClientBytes bytes, a canonical and complete trusted
+// state (UnmarshalTrustedState re-encodes and compares, and validates the validator set, the next
+// validators hash, the height and the time), of chain parentChainID, current at now (CheckClientCurrent).
+func CheckTrustedClient(client []byte, parentChainID string, sp ParentSyncParams, now time.Time) (parentsync.TrustedState, error) {
 	if len(client) == 0 || len(client) > MaxParentClientBytes {
 		return parentsync.TrustedState{}, errorsmod.Wrapf(ErrInvalidParentClient, "%d bytes: 1..%d", len(client), MaxParentClientBytes)
 	}
@@ -142,9 +150,9 @@ func (gs GenesisState) CheckArrivedClient(client []byte, parentChainID string, n
 		return parentsync.TrustedState{}, errorsmod.Wrap(ErrInvalidParentClient, err.Error())
 	}
 	if state.ChainID != parentChainID {
-		return parentsync.TrustedState{}, errorsmod.Wrapf(ErrWrongParentChain, "client tracks %q, the new parent is %q", state.ChainID, parentChainID)
+		return parentsync.TrustedState{}, errorsmod.Wrapf(ErrWrongParentChain, "client tracks %q, the parent is %q", state.ChainID, parentChainID)
 	}
-	params, err := gs.ParentSync.LightClientParams()
+	params, err := sp.LightClientParams()
 	if err != nil {
 		return parentsync.TrustedState{}, err
 	}

@@ -165,6 +165,13 @@ func setParentClient(cmd *cobra.Command, fetch parentLightBlockFetcher, now time
 	}, nil
 }
 
+// FetchParentState is the trusted state of the light block of chainID at height (0: the latest)
+// fetched from its node over CometBFT RPC, checked as fetchParentState checks it: what a client
+// of that chain starts from (x/tree genesis parent_client, MsgRecoverParentClient, MsgMovePath).
+func FetchParentState(ctx context.Context, node, chainID string, height int64) (parentsync.TrustedState, error) {
+	return fetchParentState(ctx, rpcLightBlock(node), chainID, height)
+}
+
 // fetchParentState fetches the parent light block at height (0: the latest) and builds the
 // trusted state from it: the block must be of parentChainID, at the height asked, and signed by
 // +2/3 of the validator set served with it.

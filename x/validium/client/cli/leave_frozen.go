@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -182,7 +183,7 @@ func AssembleLeaveFrozen(ctx context.Context, path, dest slushtypes.Path, chains
 	if err != nil {
 		return types.MsgLeaveFrozenParent{}, LeaveInfo{}, fmt.Errorf("%s's ledger at block %d (the block of the commitment it leaves with): %w", path, vRec.Height, err)
 	}
-	if want := hash.EncodeElement(departed.LedgerRoot); string(state.LedgerRoot) != string(want) {
+	if want := hash.EncodeElement(departed.LedgerRoot); !bytes.Equal(state.LedgerRoot, want) {
 		return types.MsgLeaveFrozenParent{}, LeaveInfo{}, fmt.Errorf("%s's ledger root at block %d is %X, its commitment there holds %X (the node's state is not that block's)", path, vRec.Height, state.LedgerRoot, want)
 	}
 	msg := types.MsgLeaveFrozenParent{
