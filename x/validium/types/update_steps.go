@@ -60,8 +60,9 @@ func (s SubtreeStep) validate() error {
 		if _, _, err := s.NodeReport(); err != nil {
 			return err
 		}
+	case subtree.KindRegister, subtree.KindNodeRegister:
 	default:
-		return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3) or node child (4)", s.Kind)
+		return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5) or node register (6)", s.Kind)
 	}
 	if err := CheckChildIndex(s.Index); err != nil {
 		return errorsmod.Wrap(ErrInvalidStep, err.Error())
@@ -71,6 +72,12 @@ func (s SubtreeStep) validate() error {
 	}
 	if _, err := decodeField("leaf", s.Leaf); err != nil {
 		return err
+	}
+	if s.IsNative() {
+		return s.validateNative()
+	}
+	if len(s.Siblings) > 0 || s.Previous != nil || len(s.PreviousReport) > 0 || s.InnerIndex != 0 || len(s.InnerSiblings) > 0 {
+		return errorsmod.Wrapf(ErrInvalidStep, "kind %d is proven: it carries no path, previous commitment or inner child", s.Kind)
 	}
 	if len(s.Proof) != prover.CommittedProofSize { // a step circuit's proofs carry one commitment
 		return errorsmod.Wrapf(ErrInvalidProof, "step proof of %d bytes, want %d", len(s.Proof), prover.CommittedProofSize)

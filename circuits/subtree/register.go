@@ -1,0 +1,125 @@
+package subtree
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/smt"
+)
+
+// Registered descendants count (docs/PROTOCOL.md "Registered descendants count", issue 16): a
+// chain under RECURSIVE subtree proofs puts a child's genesis commitment into its children SMT
+// at registration, so the child counts in the chain's subtree before it ever updates, and the
+// chains above check that insertion natively: the genesis is fixed by the registration (vid,
+// empty roots, operator key), so there is nothing to prove but the SMT move.
+
+// KindRegister inserts a registered grandchild's genesis commitment into an empty leaf of the
+// updating child's children SMT (checked natively, no proof).
+const KindRegister = 5
+
+// KindNodeRegister is KindRegister one level down: a grandchild with children gained a
+// registered child, so its commitment changes by that genesis leaf in its children root and the
+// genesis report's (0, 1) in its report, nothing else (checked natively, no proof).
+const KindNodeRegister = 6
+
+// GenesisHeight is the report height of a registered chain that has not updated: below every
+// root block, so it counts in subtree totals (b) and in no a(t) of a stored hash (DESIGN §6).
+const GenesisHeight = 0
+
+// GenesisReport is the acceptance report of a registered chain that has not updated yet.
+func GenesisReport() Report { return Report{{Height: GenesisHeight, Count: 1}} }
+
+// GenesisCommitment is the commitment a registered chain's leaf holds until its first update:
+// its vid, the genesis roots every child under a RECURSIVE parent starts from, empty children
+// roots, no anchor, the genesis report, its registered operator key and epoch 0. A first update
+// then moves the leaf as any later one (KindLeaf; KindLeafFirst stays for chains registered
+// before this rule, whose leaf is empty).
+func GenesisCommitment(vid fr.Element, roots ledger.GenesisRoots, operatorKeyHash fr.Element) commitment.Commitment {
+	empty := commitment.EmptyChildrenRoot()
+	return commitment.Commitment{
+		Vid: vid, LedgerRoot: roots.Ledger, OutboxRoot: roots.Outbox, ReceiptRoot: roots.Receipts,
+		ChildrenRoot: empty, FinalizedChildrenRoot: empty,
+		AcceptanceDigest: GenesisReport().Digest(),
+		OperatorKeyHash:  operatorKeyHash,
+	}
+}
+
+// MoveLeaf is the native SMT move of a children SMT leaf at index from old to next (commitment
+// hashes; a zero old is an empty leaf): it checks that siblings open old under root and
+// returns the root with next there.
+func MoveLeaf(root fr.Element, index uint8, old, next fr.Element, siblings []fr.Element) (fr.Element, error) {
+	if index == 0 {
+		return fr.Element{}, fmt.Errorf("%w: child index 0", ErrWitness)
+	}
+	if len(siblings) != commitment.ChildrenDepth {
+		return fr.Element{}, fmt.Errorf("%w: %d siblings, want %d", ErrWitness, len(siblings), commitment.ChildrenDepth)
+	}
+	leaf := func(h fr.Element) fr.Element {
+		if h.IsZero() {
+			return smt.LeafHash(fr.Element{})
+		}
+		return smt.LeafHash(commitment.ChildLeaf(index, h))
+	}
+	if got := smt.ComputeRoot(leaf(old), uint64(index), siblings); !got.Equal(&root) {
+		return fr.Element{}, fmt.Errorf("%w: the path does not open child %d's leaf under the children root", ErrWitness, index)
+	}
+	return smt.ComputeRoot(leaf(next), uint64(index), siblings), nil
+}
+
+// RegisterGenesis is KindRegister's rule: the children root after inserting, at an empty index,
+// the genesis commitment of the child registered there.
+func RegisterGenesis(root fr.Element, index uint8, genesis commitment.Commitment, siblings []fr.Element) (fr.Element, error) {
+	return MoveLeaf(root, index, fr.Element{}, genesis.Hash(), siblings)
+}
+
+// WithGenesis is report r with one more registered node that has not updated: (0, 1) added to
+// its genesis bucket. It refuses a report that would exceed maxBuckets buckets.
+func WithGenesis(r Report, maxBuckets int) (Report, error) {
+	out := make(Report, 0, len(r)+1)
+	if len(r) > 0 && r[0].Height == GenesisHeight {
+		out = append(out, Bucket{Height: GenesisHeight, Count: r[0].Count + 1})
+		if out[0].Count == 0 {
+			return nil, fmt.Errorf("%w: genesis bucket overflows", ErrReport)
+		}
+		out = append(out, r[1:]...)
+	} else {
+		out = append(append(out, GenesisReport()...), r...)
+	}
+	if len(out) > maxBuckets {
+		return nil, fmt.Errorf("%w: %d buckets with the registered child, at most %d", ErrReport, len(out), maxBuckets)
+	}
+	return out, nil
+}
+
+// NodeRegister is KindNodeRegister's rule: grandchild g's commitment prev (whose report is
+// prevReport) after its child at index registered with operator key operatorKeyHash, whose
+// empty leaf's path in prev's children root is siblings: prev with that child's genesis
+// commitment (roots: the tree's genesis roots) in its children root and the genesis report
+// added to its report, every other field unchanged. It returns the new commitment and report.
+func NodeRegister(
+	prev commitment.Commitment, prevReport Report, index uint8, operatorKeyHash fr.Element,
+	roots ledger.GenesisRoots, siblings []fr.Element, maxBuckets int,
+) (commitment.Commitment, Report, error) {
+	if d := prevReport.Digest(); !d.Equal(&prev.AcceptanceDigest) {
+		return commitment.Commitment{}, nil, fmt.Errorf("%w: the report is not the commitment's acceptance digest preimage", ErrReport)
+	}
+	vid, err := ChildVid(prev.Vid, index)
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	root, err := RegisterGenesis(prev.ChildrenRoot, index, GenesisCommitment(vid, roots, operatorKeyHash), siblings)
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	report, err := WithGenesis(prevReport, maxBuckets)
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	next := prev
+	next.ChildrenRoot = root
+	next.AcceptanceDigest = report.Digest()
+	return next, report, nil
+}

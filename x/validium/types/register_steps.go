@@ -1,0 +1,116 @@
+package types
+
+import (
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/subtree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+)
+
+// IsNative reports whether the step is one the parent checks without a proof: a registered
+// grandchild's genesis leaf (kind 5) or a grandchild's registered child (kind 6) (issue 16,
+// docs/PROTOCOL.md "Registered descendants count").
+func (s SubtreeStep) IsNative() bool {
+	return s.Kind == subtree.KindRegister || s.Kind == subtree.KindNodeRegister
+}
+
+// RegisterStep is a decoded native step.
+type RegisterStep struct {
+	// Siblings is the moved leaf's path in the updating child's children SMT.
+	Siblings []fr.Element
+	// Genesis is, for kind 5, the registered grandchild's genesis commitment.
+	Genesis commitment.Commitment
+	// Previous and PreviousReport are, for kind 6, the grandchild's commitment before the step
+	// and its report.
+	Previous       commitment.Commitment
+	PreviousReport acceptancetypes.Histogram
+	// InnerIndex and InnerSiblings are, for kind 6, the registered child's index and its empty
+	// leaf's path in the grandchild's children SMT.
+	InnerIndex    uint8
+	InnerSiblings []fr.Element
+}
+
+// validateNative checks a native step on its own: no proof; kind 5 with the genesis commitment
+// (hashing to leaf, no anchor) and no report; kind 6 with the previous commitment and its report
+// (canonical, the digest's preimage), the inner index and path, and no new commitment or report
+// (the parent computes them). Both with a children-SMT path.
+func (s SubtreeStep) validateNative() error {
+	if len(s.Proof) > 0 {
+		return errorsmod.Wrapf(ErrInvalidStep, "kind %d is checked natively: it carries no proof", s.Kind)
+	}
+	_, err := s.Native()
+	return err
+}
+
+// Native decodes a native step (validateNative's checks).
+func (s SubtreeStep) Native() (RegisterStep, error) {
+	var out RegisterStep
+	var err error
+	if out.Siblings, err = decodePath("siblings", s.Siblings); err != nil {
+		return RegisterStep{}, err
+	}
+	leaf, err := decodeField("leaf", s.Leaf)
+	if err != nil {
+		return RegisterStep{}, err
+	}
+	switch s.Kind {
+	case subtree.KindRegister:
+		if s.Commitment == nil || len(s.Report) > 0 || s.Previous != nil || len(s.PreviousReport) > 0 || s.InnerIndex != 0 || len(s.InnerSiblings) > 0 {
+			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "kind 5 carries the genesis commitment and a path only")
+		}
+		if out.Genesis, err = s.Commitment.Decode(); err != nil {
+			return RegisterStep{}, err
+		}
+		if h := out.Genesis.Hash(); !h.Equal(&leaf) {
+			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "the genesis commitment does not hash to the step's leaf")
+		}
+		if s.AnchorHeight != 0 || out.Genesis.AnchorHeight != 0 {
+			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "a genesis commitment has no anchor")
+		}
+	case subtree.KindNodeRegister:
+		if s.Commitment != nil || len(s.Report) > 0 || s.Previous == nil {
+			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "kind 6 carries the previous commitment and report, not the new ones")
+		}
+		if out.Previous, err = s.Previous.Decode(); err != nil {
+			return RegisterStep{}, err
+		}
+		if s.AnchorHeight != out.Previous.AnchorHeight {
+			return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "kind 6 keeps the anchor %d, the step names %d", out.Previous.AnchorHeight, s.AnchorHeight)
+		}
+		if out.PreviousReport, err = CheckReport(s.PreviousReport, out.Previous.AnchorHeight); err != nil {
+			return RegisterStep{}, err
+		}
+		if d := out.PreviousReport.Digest(); !d.Equal(&out.Previous.AcceptanceDigest) {
+			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "previous_report is not the preimage of the previous commitment's acceptance digest")
+		}
+		if err := CheckChildIndex(s.InnerIndex); err != nil {
+			return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "inner_index: %v", err)
+		}
+		out.InnerIndex = uint8(s.InnerIndex)
+		if out.InnerSiblings, err = decodePath("inner_siblings", s.InnerSiblings); err != nil {
+			return RegisterStep{}, err
+		}
+	default:
+		return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "kind %d is not a native step", s.Kind)
+	}
+	return out, nil
+}
+
+// decodePath reads a children-SMT path: exactly commitment.ChildrenDepth canonical hashes.
+func decodePath(name string, raw [][]byte) ([]fr.Element, error) {
+	if len(raw) != commitment.ChildrenDepth {
+		return nil, errorsmod.Wrapf(ErrInvalidStep, "%s: %d hashes, want %d", name, len(raw), commitment.ChildrenDepth)
+	}
+	out := make([]fr.Element, len(raw))
+	for i, b := range raw {
+		e, err := decodeField(name, b)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = e
+	}
+	return out, nil
+}
