@@ -21,7 +21,8 @@ func (s SubtreeStep) IsNative() bool {
 type RegisterStep struct {
 	// Siblings is the moved leaf's path in the updating child's children SMT.
 	Siblings []fr.Element
-	// Genesis is, for kind 5, the registered grandchild's genesis commitment.
+	// Genesis is the registered chain's genesis commitment: the grandchild's (kind 5), or the
+	// grandchild's new child's (kind 6).
 	Genesis commitment.Commitment
 	// Previous and PreviousReport are, for kind 6, the grandchild's commitment before the step
 	// and its report.
@@ -33,10 +34,10 @@ type RegisterStep struct {
 	InnerSiblings []fr.Element
 }
 
-// validateNative checks a native step on its own: no proof; kind 5 with the genesis commitment
-// (hashing to leaf, no anchor) and no report; kind 6 with the previous commitment and its report
-// (canonical, the digest's preimage), the inner index and path, and no new commitment or report
-// (the parent computes them). Both with a children-SMT path.
+// validateNative checks a native step on its own: no proof, no report, the registered chain's
+// genesis commitment (no anchor, epoch 0) and a children-SMT path; kind 5's genesis hashes to the
+// leaf; kind 6 with the grandchild's previous commitment and its report (canonical, the digest's
+// preimage), the inner index and path (the parent computes the new commitment).
 func (s SubtreeStep) validateNative() error {
 	if len(s.Proof) > 0 {
 		return errorsmod.Wrapf(ErrInvalidStep, "kind %d is checked natively: it carries no proof", s.Kind)
@@ -56,23 +57,29 @@ func (s SubtreeStep) Native() (RegisterStep, error) {
 	if err != nil {
 		return RegisterStep{}, err
 	}
+	if s.Commitment == nil || len(s.Report) > 0 {
+		return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "kind %d carries the registered child's genesis commitment and no report", s.Kind)
+	}
+	if out.Genesis, err = s.Commitment.Decode(); err != nil {
+		return RegisterStep{}, err
+	}
+	if out.Genesis.AnchorHeight != 0 || out.Genesis.Epoch != 0 {
+		return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "a genesis commitment has no anchor and epoch 0")
+	}
 	switch s.Kind {
 	case subtree.KindRegister:
-		if s.Commitment == nil || len(s.Report) > 0 || s.Previous != nil || len(s.PreviousReport) > 0 || s.InnerIndex != 0 || len(s.InnerSiblings) > 0 {
+		if s.Previous != nil || len(s.PreviousReport) > 0 || s.InnerIndex != 0 || len(s.InnerSiblings) > 0 {
 			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "kind 5 carries the genesis commitment and a path only")
-		}
-		if out.Genesis, err = s.Commitment.Decode(); err != nil {
-			return RegisterStep{}, err
 		}
 		if h := out.Genesis.Hash(); !h.Equal(&leaf) {
 			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "the genesis commitment does not hash to the step's leaf")
 		}
-		if s.AnchorHeight != 0 || out.Genesis.AnchorHeight != 0 {
-			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "a genesis commitment has no anchor")
+		if s.AnchorHeight != 0 {
+			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "a genesis leaf has no anchor")
 		}
 	case subtree.KindNodeRegister:
-		if s.Commitment != nil || len(s.Report) > 0 || s.Previous == nil {
-			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "kind 6 carries the previous commitment and report, not the new ones")
+		if s.Previous == nil {
+			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "kind 6 carries the grandchild's previous commitment")
 		}
 		if out.Previous, err = s.Previous.Decode(); err != nil {
 			return RegisterStep{}, err

@@ -827,10 +827,11 @@ type SubtreeStep struct {
 	AnchorHeight uint64 `protobuf:"varint,5,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
 	// proof is the Groth16 step proof, with its one Pedersen commitment (prover.DecodeCommittedProof).
 	Proof []byte `protobuf:"bytes,6,opt,name=proof,proto3" json:"proof,omitempty"`
-	// commitment is the grandchild's new commitment, whose hash is leaf: required for the node
-	// kinds (3, 4), whose report the parent of the updating child reads from it, and for kind 5 (the
-	// genesis commitment); empty for the leaf kinds, whose report the step fixes to
-	// {(anchor_height, 1)}, and for kind 6, whose new commitment the parent computes.
+	// commitment is, for the node kinds (3, 4), the grandchild's new commitment, whose hash is
+	// leaf and whose report the parent of the updating child reads from it; for the native kinds
+	// the registered chain's genesis commitment (5: the grandchild's, whose hash is leaf; 6: the
+	// grandchild's new child's); empty for the leaf kinds, whose report the step fixes to
+	// {(anchor_height, 1)}.
 	Commitment *types1.CommitmentFields `protobuf:"bytes,7,opt,name=commitment,proto3" json:"commitment,omitempty"`
 	// report is the grandchild's acceptance report, the preimage of commitment.acceptance_digest
 	// (kinds 3 and 4 only; the node step proved it from the grandchild's children's reports).
