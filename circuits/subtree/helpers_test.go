@@ -148,6 +148,31 @@ func firstWitness(t testing.TB, s batchSystem, f fixture) LeafStepWitness {
 	return w
 }
 
+// registeredWitness is the first update of child 1-3 registered under the new rule: its leaf holds
+// its genesis commitment (GenesisCommitment), and the update moves it as any later one (First
+// unset), one batch from the genesis ledger claiming one message.
+func registeredWitness(t testing.TB, s batchSystem, f fixture) LeafStepWitness {
+	t.Helper()
+	vid := commitment.MustPackVid([]uint8{1, 3})
+	genesis := GenesisCommitment(vid, ledger.EmptyRoots(testParams), hash.Uint64(77))
+	tree, err := commitment.NewChildrenTree(smt.NewMemStore())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tree.SetChild(3, genesis.Hash()); err != nil {
+		t.Fatal(err)
+	}
+	path, err := tree.Prove(3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := leafCommitment(vid, 30, 6)
+	next.Epoch = 0
+	w := LeafStepWitness{Index: 3, Siblings: path.Siblings, Old: genesis, New: next, Claims: []fr.Element{hash.Uint64(503)}}
+	w.Proof = s.prove(t, w.BatchInputs())
+	return w
+}
+
 // reprove returns w with a batch proof made for its own batch inputs: a step whose proof is
 // valid, so that only the constraint a case breaks can refuse it.
 func reprove(t *testing.T, s batchSystem, w LeafStepWitness) LeafStepWitness {

@@ -171,6 +171,7 @@ func TestLeafStep(t *testing.T) {
 
 	opts := []test.TestingOption{test.WithValidAssignment(valid), test.WithValidAssignment(mustAssign(t, key, reprove(t, s, empty))),
 		test.WithValidAssignment(mustAssign(t, key, first)),
+		test.WithValidAssignment(mustAssign(t, key, registeredWitness(t, s, f))),
 		test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
 		test.NoTestEngine(), test.NoProverChecks(), test.NoFuzzing(), test.NoSerializationChecks()}
 	for _, c := range cases {

@@ -170,7 +170,8 @@ func (k Keeper) SubtreeReport(ctx context.Context, height uint64) (types.Subtree
 }
 
 // childReports returns every child's stored histogram and subtree size, ascending by child
-// index; a child histogram newer than `height` is refused (an own update cannot predate it).
+// index — GenesisHistogram for a child that has not updated, so a report's total is its subtree
+// size —; a child histogram newer than `height` is refused (an own update cannot predate it).
 func (k Keeper) childReports(ctx context.Context, height uint64) ([]types.Histogram, []uint64, error) {
 	var histograms []types.Histogram
 	var sizes []uint64
@@ -179,7 +180,10 @@ func (k Keeper) childReports(ctx context.Context, height uint64) ([]types.Histog
 			return false, nil
 		}
 		h := types.HistogramFromProto(r.Reported)
-		if n := len(h); n > 0 && h[n-1].Height > height {
+		if len(h) == 0 { // registered, not updated yet: counted, at no root height (issue 16)
+			h = types.GenesisHistogram()
+		}
+		if n := len(h); h[n-1].Height > height {
 			return true, errorsmod.Wrapf(types.ErrStaleUpdate, "child %d reported height %d after own update %d", index, h[n-1].Height, height)
 		}
 		histograms = append(histograms, h)

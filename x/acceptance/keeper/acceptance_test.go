@@ -42,11 +42,12 @@ func TestRootFinalityScenario(t *testing.T) {
 	require.NoError(t, k.OnChildRegistered(ctx, 1))
 	require.NoError(t, k.OnChildRegistered(ctx, 2))
 
-	// R updates at 1: H_R = {(1,1)}, b = 1 + 1 + 1 (registered children count before their first update)
+	// R updates at 1: H_R = {(0,2),(1,1)}, b = 1 + 1 + 1 (registered children count before their
+	// first update, at the genesis height 0: in b and the report's total, in no a(t))
 	report, err := k.RecordOwnUpdate(ctx, 1, commit(0, 1))
 	require.NoError(t, err)
 	require.Equal(t, uint64(3), report.Subtree)
-	require.Equal(t, types.HistogramToProto(hist(1, 1)), report.Histogram)
+	require.Equal(t, types.HistogramToProto(hist(0, 2, 1, 1)), report.Histogram)
 	_, err = q.Finality(ctx, &types.QueryFinalityRequest{})
 	require.Equal(t, codes.NotFound, status.Code(err), "a fresh hash starts at (0, b): nothing is final")
 
@@ -235,6 +236,9 @@ func updateNode(t *testing.T, nodes []*chainNode, v int, T uint64) int {
 	sizes := make([]uint64, len(node.children))
 	for i, c := range node.children {
 		kids[i], sizes[i] = nodes[c].expected.Reported, nodes[c].expected.Subtree
+		if len(kids[i]) == 0 { // registered, not updated: counted at the genesis height
+			kids[i] = types.GenesisHistogram()
+		}
 	}
 	wantHist := types.SubtreeHistogram(T, kids)
 	wantSize, err := types.SubtreeSize(sizes)

@@ -145,6 +145,10 @@ func (h Histogram) CompactBelow(t uint64) Histogram {
 // compactInPlace is CompactBelow on h's own storage; it also returns how many buckets it
 // removed.
 func compactInPlace(h Histogram, t uint64) (Histogram, int) {
+	if len(h) > 0 && h[0].Height == GenesisHeight { // registered nodes stay apart: no a(t) counts them
+		rest, removed := compactInPlace(h[1:], t)
+		return h[:1+len(rest)], removed
+	}
 	n := sort.Search(len(h), func(i int) bool { return h[i].Height > t })
 	if n < 2 {
 		return h, 0
@@ -153,6 +157,14 @@ func compactInPlace(h Histogram, t uint64) (Histogram, int) {
 	m := copy(h[1:], h[n:])
 	return h[:1+m], n - 1
 }
+
+// GenesisHeight is the report height of a registered node that has not updated yet: below every
+// root block, so it counts in a report's total (the subtree size) and in no a(t) of a stored
+// hash (issue 16, docs/PROTOCOL.md "Registered descendants count").
+const GenesisHeight = 0
+
+// GenesisHistogram is the report a registered child counts as until its first update.
+func GenesisHistogram() Histogram { return Histogram{{Height: GenesisHeight, Count: 1}} }
 
 // MinReportBuckets is the smallest bucket cap CapBuckets can honour: the reporter's own
 // newest bucket plus one bucket for everything older.

@@ -90,6 +90,17 @@ func TestHistogramCompactBelow(t *testing.T) {
 	require.Equal(t, Histogram{{2, 1}, {3, 2}, {5, 1}, {8, 4}}, h, "input untouched")
 }
 
+// TestHistogramCompactBelowKeepsGenesis: registered nodes that have not updated (the genesis
+// bucket at height 0) stay apart, so compaction moves accepted nodes no lower than before.
+func TestHistogramCompactBelowKeepsGenesis(t *testing.T) {
+	h := Histogram{{GenesisHeight, 3}, {2, 1}, {3, 2}, {5, 1}, {8, 4}}
+	require.Equal(t, Histogram{{GenesisHeight, 3}, {2, 4}, {8, 4}}, h.CompactBelow(5))
+	require.Equal(t, Histogram{{GenesisHeight, 3}, {2, 8}}, h.CompactBelow(8))
+	require.Equal(t, Histogram{{GenesisHeight, 3}, {2, 1}, {3, 2}, {5, 1}, {8, 4}}, h.CompactBelow(2))
+	require.Equal(t, GenesisHistogram(), GenesisHistogram().CompactBelow(9))
+	require.Equal(t, uint64(8), h.CompactBelow(8).AcceptedAfter(1), "every accepted node still counts at or after 1")
+}
+
 // TestHistogramCompactBelowInvariant: a(t') is unchanged for t' ≥ t and never increases for
 // t' < t (merging to the lowest height can only under-count, never fake acceptance).
 func TestHistogramCompactBelowInvariant(t *testing.T) {

@@ -101,6 +101,10 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	}
 	if arrived != nil {
 		startFromArrival(&child, *arrived, msg.Arrival.InboxHead)
+	} else if params.Recursive() { // a registered child counts from now on (issue 16)
+		if child.GenesisLeaf, err = k.setGenesisLeaf(ctx, index, msg.OperatorKeyHash); err != nil {
+			return 0, nil, err
+		}
 	}
 	if err := k.Children.Set(ctx, index, child); err != nil {
 		return 0, nil, err
@@ -213,6 +217,9 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if err := k.checkFinalizedAndEmpty(ctx, child); err != nil {
 		return err
 	}
+	if err := k.checkRemovable(ctx, child); err != nil {
+		return err
+	}
 	operatorAddr, err := k.addressCodec.StringToBytes(child.Operator)
 	if err != nil {
 		return err
@@ -260,6 +267,20 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 		return err
 	}
 	return k.Children.Remove(ctx, index)
+}
+
+// checkRemovable refuses, under RECURSIVE subtree proofs, to drop a leaf of this chain's children
+// root (an updated child's or a registered child's genesis leaf): the chains above accept this
+// chain's children root only as the end of steps, and no step kind proves a removal yet.
+func (k Keeper) checkRemovable(ctx context.Context, child types.Child) error {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return err
+	}
+	if params.Recursive() && (len(child.LatestCommitment) > 0 || len(child.GenesisLeaf) > 0) {
+		return errorsmod.Wrapf(types.ErrRemovalUnprovable, "child %d: its leaf is in the children root the chains above hold", child.Index)
+	}
+	return nil
 }
 
 // freezeChild marks a child frozen (idempotent) and emits EventChildFrozen.

@@ -296,15 +296,20 @@ func (k Keeper) ExportGenesis(ctx context.Context) (*types.GenesisState, error) 
 	return gs, nil
 }
 
-// restoreChildLeaf rebuilds a child's children-SMT leaf from its latest accepted commitment: the
-// tree is derived state, so an exported chain keeps the same children root (DESIGN §3).
+// restoreChildLeaf rebuilds a child's children-SMT leaf from its latest accepted commitment, or
+// its genesis leaf before its first update: the tree is derived state, so an exported chain keeps
+// the same children root (DESIGN §3).
 func (k Keeper) restoreChildLeaf(ctx context.Context, c types.Child) error {
-	if len(c.LatestCommitment) == 0 {
+	leaf, name := c.LatestCommitment, "latest commitment"
+	if len(leaf) == 0 {
+		leaf, name = c.GenesisLeaf, "genesis leaf"
+	}
+	if len(leaf) == 0 {
 		return nil
 	}
-	h, err := hash.DecodeElement(c.LatestCommitment)
+	h, err := hash.DecodeElement(leaf)
 	if err != nil {
-		return errorsmod.Wrapf(types.ErrInvalidField, "child %d latest commitment: %v", c.Index, err)
+		return errorsmod.Wrapf(types.ErrInvalidField, "child %d %s: %v", c.Index, name, err)
 	}
 	return k.setChildLeaf(ctx, c.Index, h)
 }

@@ -85,12 +85,21 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 	if err != nil {
 		return nil, err
 	}
-	if len(steps) > 0 {
+	if proofs := provenSteps(steps); proofs > 0 {
 		perProof := saturatingAdd(saturatingMul(params.VerifyGasPerPublicInput, types.StepPublicInputs), params.VerifyGasFlat)
-		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(saturatingMul(perProof, uint64(len(steps))), "validium subtree step verification")
+		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(saturatingMul(perProof, uint64(proofs)), "validium subtree step verification")
 	}
 	proven := make([]provenLeaf, 0, len(steps))
 	for i, s := range steps {
+		if s.IsNative() {
+			after, p, err := k.nativeStep(ctx, child, root, s)
+			if err != nil {
+				return nil, errorsmod.Wrapf(err, "step %d", i)
+			}
+			root = after
+			proven = append(proven, p)
+			continue
+		}
 		vk, err := k.stepKey(params, s.Kind)
 		if err != nil {
 			return nil, errorsmod.Wrapf(err, "step %d", i)
@@ -114,6 +123,17 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 			child.Index, len(steps), hash.EncodeElement(root), hash.EncodeElement(c.ChildrenRoot))
 	}
 	return proven, nil
+}
+
+// provenSteps is how many of steps carry a proof (the native kinds are checked without one).
+func provenSteps(steps []types.SubtreeStep) int {
+	n := 0
+	for _, s := range steps {
+		if !s.IsNative() {
+			n++
+		}
+	}
+	return n
 }
 
 // stepKey is the verifying key of a step's kind (the parsed keys are cached): ErrStepKindDisabled

@@ -204,4 +204,8 @@ var (
 	// ErrStepBudgetExceeded is returned for a child update that would make this block's child
 	// updates cost more steps than the parent can take in one update (ChildStepBudget).
 	ErrStepBudgetExceeded = errorsmod.Register(ModuleName, 79, "block step budget exceeded")
+	// ErrRemovalUnprovable is returned for deregistering a child whose leaf is in this chain's
+	// children root under RECURSIVE subtree proofs: no step kind proves a removal to the chains
+	// above yet, so removing it would stop this chain's updates (issue 16).
+	ErrRemovalUnprovable = errorsmod.Register(ModuleName, 80, "child removal cannot be proven above")
 )

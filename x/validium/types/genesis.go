@@ -216,9 +216,9 @@ func (gs GenesisState) validateChildren() (map[uint32]bool, error) {
 		if len(c.VerifyingKey) == 0 {
 			return nil, errorsmod.Wrapf(ErrInvalidVerifyingKey, "child %d has no verifying key", c.Index)
 		}
-		for _, r := range [][]byte{c.ChildrenRoot, c.FinalizedChildrenRoot} {
+		for _, r := range [][]byte{c.ChildrenRoot, c.FinalizedChildrenRoot, c.GenesisLeaf} {
 			if _, err := hash.DecodeElement(r); len(r) != 0 && err != nil {
-				return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child %d children roots: %v", c.Index, err)
+				return nil, errorsmod.Wrapf(ErrInvalidGenesis, "child %d children roots or genesis leaf: %v", c.Index, err)
 			}
 		}
 		if c.Departure != nil {

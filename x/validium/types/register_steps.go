@@ -121,3 +121,25 @@ func decodePath(name string, raw [][]byte) ([]fr.Element, error) {
 	}
 	return out, nil
 }
+
+// ReportOf is an acceptance histogram as the circuits' report.
+func ReportOf(h acceptancetypes.Histogram) subtree.Report {
+	r := make(subtree.Report, len(h))
+	for i, b := range h {
+		r[i] = subtree.Bucket{Height: b.Height, Count: b.Count}
+	}
+	return r
+}
+
+// HistogramOf is a circuits' report as an acceptance histogram.
+func HistogramOf(r subtree.Report) acceptancetypes.Histogram {
+	h := make(acceptancetypes.Histogram, len(r))
+	for i, b := range r {
+		h[i] = acceptancetypes.Bucket{Height: b.Height, Count: b.Count}
+	}
+	return h
+}
+
+// NativeStepGas is charged per native step before it is checked: a few dozen Poseidon hashes
+// (the genesis commitment, two children-SMT paths, the report digests).
+const NativeStepGas = 60_000

@@ -1,0 +1,136 @@
+package keeper
+
+import (
+	"context"
+
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
+	errorsmod "cosmossdk.io/errors"
+
+	sdk "github.com/cosmos/cosmos-sdk/types"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/subtree"
+	slushtypes "github.com/slush-tree/slush/types"
+	"github.com/slush-tree/slush/x/validium/types"
+)
+
+// genesisRoots are the roots every child under RECURSIVE subtree proofs starts from (this
+// chain's ledger shape; the tree's shape is uniform, as for the ledger key).
+func (k Keeper) genesisRoots(ctx context.Context) (ledger.GenesisRoots, error) {
+	shape, err := k.ledger.GetParams(ctx)
+	if err != nil {
+		return ledger.GenesisRoots{}, err
+	}
+	return ledger.EmptyRoots(shape.Ledger()), nil
+}
+
+// setGenesisLeaf puts a newly registered child's genesis commitment into this chain's children
+// SMT and returns its hash, so that the child counts in this chain's subtree from registration
+// on and the chains above can check it natively (docs/PROTOCOL.md "Registered descendants
+// count", issue 16).
+func (k Keeper) setGenesisLeaf(ctx context.Context, index uint32, operatorKeyHash []byte) ([]byte, error) {
+	vid, err := k.tree.ChildVid(ctx, index)
+	if err != nil {
+		return nil, err
+	}
+	key, err := slushtypes.DecodeOperatorKeyHash(operatorKeyHash)
+	if err != nil {
+		return nil, err
+	}
+	roots, err := k.genesisRoots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h := subtree.GenesisCommitment(vid, roots, key).Hash()
+	if err := k.setChildLeaf(ctx, index, h); err != nil {
+		return nil, err
+	}
+	return hash.EncodeElement(h), nil
+}
+
+// nativeStep checks a register step (kind 5) or a node register step (kind 6) of child's update
+// against the children root before it, and returns the root after it and the grandchild's
+// commitment it leaves, with its report. Nothing is proven: the registered chain's genesis is
+// fixed by its vid, the tree's genesis roots and its operator key, so the checker recomputes
+// the move (issue 16, docs/PROTOCOL.md "Registered descendants count").
+func (k Keeper) nativeStep(ctx context.Context, child types.Child, root fr.Element, s types.SubtreeStep) (fr.Element, provenLeaf, error) {
+	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.NativeStepGas, "validium native subtree step")
+	n, err := s.Native()
+	if err != nil {
+		return fr.Element{}, provenLeaf{}, err
+	}
+	vid, err := k.grandchildVid(ctx, child.Index, s.Index)
+	if err != nil {
+		return fr.Element{}, provenLeaf{}, err
+	}
+	roots, err := k.genesisRoots(ctx)
+	if err != nil {
+		return fr.Element{}, provenLeaf{}, err
+	}
+	var after fr.Element
+	var report subtree.Report
+	switch s.Kind {
+	case subtree.KindRegister:
+		if err := checkGenesis(n.Genesis, vid, roots); err != nil {
+			return fr.Element{}, provenLeaf{}, err
+		}
+		if after, err = subtree.RegisterGenesis(root, uint8(s.Index), n.Genesis, n.Siblings); err != nil {
+			return fr.Element{}, provenLeaf{}, errorsmod.Wrapf(types.ErrUnprovenChildren, "register step for grandchild %d: %v", s.Index, err)
+		}
+		report = subtree.GenesisReport()
+	default: // subtree.KindNodeRegister (Native refuses any other kind)
+		after, report, err = k.nodeRegister(ctx, root, vid, roots, s, n)
+		if err != nil {
+			return fr.Element{}, provenLeaf{}, err
+		}
+	}
+	if want, err := hash.DecodeElement(s.RootAfter); err != nil || !want.Equal(&after) {
+		return fr.Element{}, provenLeaf{}, errorsmod.Wrapf(types.ErrUnprovenChildren, "kind %d step for grandchild %d: root_after is not the children root the move leaves", s.Kind, s.Index)
+	}
+	return after, provenLeaf{index: s.Index, leaf: s.Leaf, anchor: s.AnchorHeight, report: types.HistogramOf(report)}, nil
+}
+
+// nodeRegister is kind 6: grandchild vid's commitment moves from the previous one (open under
+// root at the step's index) to subtree.NodeRegister's, which must be the step's leaf.
+func (k Keeper) nodeRegister(ctx context.Context, root, vid fr.Element, roots ledger.GenesisRoots, s types.SubtreeStep, n types.RegisterStep) (fr.Element, subtree.Report, error) {
+	if !n.Previous.Vid.Equal(&vid) {
+		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrInvalidStep, "the previous commitment's vid is not grandchild %d's", s.Index)
+	}
+	inner, err := subtree.ChildVid(vid, n.InnerIndex)
+	if err != nil {
+		return fr.Element{}, nil, errorsmod.Wrap(types.ErrInvalidStep, err.Error())
+	}
+	if err := checkGenesis(n.Genesis, inner, roots); err != nil {
+		return fr.Element{}, nil, err
+	}
+	maxBuckets, err := k.acceptance.MaxReportBuckets(ctx)
+	if err != nil {
+		return fr.Element{}, nil, err
+	}
+	next, report, err := subtree.NodeRegister(n.Previous, types.ReportOf(n.PreviousReport), n.InnerIndex, n.Genesis.OperatorKeyHash, roots, n.InnerSiblings, maxBuckets)
+	if err != nil {
+		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrUnprovenChildren, "node register step for grandchild %d: %v", s.Index, err)
+	}
+	leaf := next.Hash()
+	if want, err := hash.DecodeElement(s.Leaf); err != nil || !want.Equal(&leaf) {
+		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrInvalidStep, "node register step for grandchild %d: the leaf is not the commitment the registration leaves", s.Index)
+	}
+	after, err := subtree.MoveLeaf(root, uint8(s.Index), n.Previous.Hash(), leaf, n.Siblings)
+	if err != nil {
+		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrUnprovenChildren, "node register step for grandchild %d: %v", s.Index, err)
+	}
+	return after, report, nil
+}
+
+// checkGenesis refuses a carried genesis commitment that is not the one the chain vid registered
+// with its operator key starts from (the only free field is that key).
+func checkGenesis(g commitment.Commitment, vid fr.Element, roots ledger.GenesisRoots) error {
+	want := subtree.GenesisCommitment(vid, roots, g.OperatorKeyHash)
+	if want.Hash() != g.Hash() {
+		return errorsmod.Wrap(types.ErrInvalidStep, "the genesis commitment is not the registered chain's: its vid, roots, children, anchor, report or epoch differ")
+	}
+	return nil
+}
