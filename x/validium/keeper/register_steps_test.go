@@ -94,6 +94,9 @@ func (s *KeeperTestSuite) TestSilentChildCountsInSubtree() {
 	report(msg, 2, 5, 2) // 1-1 counted as having accepted at 5: it never updated
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().ErrorIs(err, types.ErrUnprovenReport)
+	report(msg, 3, 0, 1, 5, 1) // b inflated above the report's total
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
+	s.Require().ErrorIs(err, types.ErrUnprovenReport)
 	report(msg, 2, 0, 1, 5, 1)
 	_, err = s.msgs.SubmitUpdate(s.env.Ctx, msg)
 	s.Require().NoError(err)

@@ -17,9 +17,11 @@ import (
 // grandchild's children's proven reports, all the way down) —, so for every root height t the
 // child may claim at most its own update (if at or after t) plus, per grandchild, what that
 // grandchild's proven report counts at or after t: a(t) can be under-counted (merged buckets),
-// never inflated. And its subtree size may not hide a node a proven report counts. An inflated
-// report would finalize states early and carry election weight nobody has (x/election weighs a
-// voter by its report's total).
+// never inflated. And its subtree size is exactly its report's total, which may neither hide a
+// node a proven report counts nor count one none does: with every registered grandchild in the
+// children root (its genesis leaf, issue 16), b is proven. An inflated report would finalize
+// states early and carry election weight nobody has (x/election weighs a voter by its report's
+// total); an inflated b would make the child's own re-election unreachable.
 func (k Keeper) checkProvenReport(ctx context.Context, index uint32, ownAnchor uint64, h acceptancetypes.Histogram, subtree uint64, proven []provenLeaf) error {
 	reports, err := k.provenReports(ctx, index, proven)
 	if err != nil {
@@ -31,6 +33,11 @@ func (k Keeper) checkProvenReport(ctx context.Context, index uint32, ownAnchor u
 	}
 	if want := saturatingAdd(descendants, 1); subtree < want {
 		return errorsmod.Wrapf(types.ErrUnprovenReport, "child %d reports subtree size %d, its proven descendants and itself are %d", index, subtree, want)
+	}
+	// b is the report's total (registered nodes that have not updated count at height 0), which
+	// the bound below keeps within 1 + the proven totals: with the line above, b is proven exactly.
+	if total := h.Total(); subtree != total {
+		return errorsmod.Wrapf(types.ErrUnprovenReport, "child %d reports subtree size %d, its report counts %d nodes", index, subtree, total)
 	}
 	for _, b := range h {
 		claimed := acceptedFrom(h, b.Height)
