@@ -8,7 +8,9 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
+	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/tree"
@@ -50,14 +52,15 @@ type nodeChain interface {
 type chainLookup func(idx uint8) (nodeChain, error)
 
 // loadNodeSource reads, for the update mv of c's child g that has children, what its node steps
-// are built from (readNodeSource), from the chains this relayer serves.
-func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMove) (nodeSource, error) {
+// are built from (readNodeSource), from the chains this relayer serves; roots are the tree's
+// genesis roots.
+func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMove, roots ledger.GenesisRoots) (nodeSource, error) {
 	g, err := pl.served(c, uint8(mv.msg.ChildIndex))
 	if err != nil {
 		return nodeSource{}, err
 	}
 	children := func(idx uint8) (nodeChain, error) { return pl.served(g, idx) }
-	src, err := readNodeSource(ctx, g, children, mv)
+	src, err := readNodeSource(ctx, g, children, mv, roots)
 	if err != nil {
 		return nodeSource{}, fmt.Errorf("%s: %w", g.Name, err)
 	}
@@ -65,11 +68,13 @@ func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMov
 }
 
 // readNodeSource reads g's children at its previous commitment (from g's records at that
-// commitment's block, each opened on its own chain with the report it made) and the commitments
-// the update's steps move them to (the updates g accepted after that block up to the update's
-// commitment's, from g's transaction index, with their histograms; a leaf's intermediate
-// commitments with its one-bucket report).
-func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv childMove) (nodeSource, error) {
+// commitment's block, each opened on its own chain with the report it made, or with its genesis
+// commitment and the genesis report while it has not updated) and the commitments the update's
+// steps move them to (the updates g accepted after that block up to the update's commitment's,
+// from g's transaction index, with their histograms; a leaf's intermediate commitments with its
+// one-bucket report); and g's previous report when the update's first step is a registration.
+// roots are the tree's genesis roots.
+func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv childMove, roots ledger.GenesisRoots) (nodeSource, error) {
 	var prev treetypes.OwnCommitment // g's genesis (block 0) before its first update: no children
 	if !mv.first {
 		var err error
@@ -85,7 +90,7 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 	if err != nil {
 		return nodeSource{}, fmt.Errorf("its updated commitment: %w", err)
 	}
-	src := nodeSource{leaves: map[fr.Element]subtree.ChildOpening{}}
+	src := nodeSource{leaves: map[fr.Element]subtree.ChildOpening{}, roots: roots}
 	updates, err := g.AcceptedUpdates(ctx, prev.Height+1, rec.Height)
 	if err != nil {
 		return nodeSource{}, err
@@ -96,8 +101,13 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 		}
 	}
 	if prev.Height > 0 { // at genesis g holds no child (height 0 would read the latest block)
-		if src.before, err = childOpenings(ctx, g, children, prev.Height); err != nil {
+		if src.before, err = childOpenings(ctx, g, children, prev.Height, next.Vid, roots); err != nil {
 			return nodeSource{}, err
+		}
+		if len(mv.msg.Batches) == 0 && len(mv.msg.Steps) > 0 && mv.msg.Steps[0].Kind == subtree.KindRegister {
+			if src.prevReport, err = reportAt(ctx, g, *mv.prev, prev.Height); err != nil {
+				return nodeSource{}, fmt.Errorf("the report before its update: %w", err)
+			}
 		}
 	}
 	if !next.FinalizedChildrenRoot.Equal(&mv.prev.FinalizedChildrenRoot) { // the steps move finalized leaves
@@ -147,17 +157,29 @@ func addLeaves(leaves map[fr.Element]subtree.ChildOpening, msg *validiumtypes.Ms
 	return nil
 }
 
-// childOpenings opens each child of g at g's block h: its commitment, read from its own chain
-// by hash, and the report its chain made for it (x/acceptance's subtree report at that
-// commitment's block), both checked against the hash and the acceptance digest.
-func childOpenings(ctx context.Context, g nodeChain, children chainLookup, h int64) ([]subtree.ChildOpening, error) {
+// childOpenings opens each child of g (of vid vid) at g's block h: its commitment, read from
+// its own chain by hash, and the report its chain made for it (x/acceptance's subtree report at
+// that commitment's block), both checked against the hash and the acceptance digest; a child
+// that has not updated, registered with a genesis leaf, with its genesis commitment (rebuilt
+// from roots, checked against the leaf) and the genesis report.
+func childOpenings(ctx context.Context, g nodeChain, children chainLookup, h int64, vid fr.Element, roots ledger.GenesisRoots) ([]subtree.ChildOpening, error) {
 	kids, err := g.Children(ctx, h)
 	if err != nil {
 		return nil, err
 	}
 	var out []subtree.ChildOpening
 	for _, k := range kids {
-		if isZero(k.LatestCommitment) || k.Index == 0 || k.Index > 255 {
+		if k.Index == 0 || k.Index > 255 {
+			continue
+		}
+		if isZero(k.LatestCommitment) {
+			gen, ok, err := genesisOf(vid, k, roots)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, subtree.ChildOpening{Index: uint8(k.Index), Commitment: gen, Report: subtree.GenesisReport()})
+			}
 			continue
 		}
 		gg, err := children(uint8(k.Index))
@@ -171,6 +193,31 @@ func childOpenings(ctx context.Context, g nodeChain, children chainLookup, h int
 		out = append(out, o)
 	}
 	return out, nil
+}
+
+// reportAt is the report of c, a commitment of chain g recorded at g's block h: g's subtree
+// report there, checked against c's acceptance digest.
+func reportAt(ctx context.Context, g nodeChain, c commitment.Commitment, h int64) (subtree.Report, error) {
+	res, err := g.SubtreeReport(ctx, c.AnchorHeight, h)
+	if err != nil {
+		return nil, err
+	}
+	r := reportOf(res.Histogram)
+	if d := r.Digest(); !d.Equal(&c.AcceptanceDigest) {
+		return nil, errors.New("the subtree report does not match the commitment's acceptance digest")
+	}
+	return r, nil
+}
+
+// provenSteps is how many of steps are proven (not native).
+func provenSteps(steps []validiumtypes.SubtreeStep) int {
+	n := 0
+	for _, s := range steps {
+		if !s.IsNative() {
+			n++
+		}
+	}
+	return n
 }
 
 // openChild opens the commitment h of child idx from that chain's own history.

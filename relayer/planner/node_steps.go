@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 
@@ -31,15 +32,22 @@ type nodeSource struct {
 	// at its previous and its updated commitment, read only when the update moves g's finalized
 	// children root (its child steps then carry leaf finality moves).
 	finalizedBefore, finalizedAfter map[uint8]fr.Element
+	// roots are the tree's genesis roots, of the genesis commitments of g's registered children.
+	roots ledger.GenesisRoots
+	// prevReport is the report of g's previous commitment (its acceptance digest's preimage),
+	// read only when the update's first step is a registration (a kind 6 from that commitment).
+	prevReport subtree.Report
 }
 
 // nodeStep is one node step of a grandchild's update: its witness (NodeLedgerStepWitness or
 // NodeChildStepWitness), the grandchild's commitment after it and that commitment's report,
-// which the step message carries (SubtreeStep.commitment and .report).
+// which the step message carries (SubtreeStep.commitment and .report); or a native
+// registration step (kind 6, native set, no witness) with the commitment and report it leads to.
 type nodeStep struct {
 	w      stepWitness
 	new    commitment.Commitment
 	report subtree.Report
+	native *nativeStep
 }
 
 // hasChildren tells whether a grandchild's move is a node's: its new commitment, or the one it
@@ -52,28 +60,29 @@ func hasChildren(prev *commitment.Commitment, next commitment.Commitment) bool {
 	return nonEmpty(next) || (prev != nil && nonEmpty(*prev))
 }
 
-// nodeMoveWitnesses turns the update of a grandchild that has children into its node steps, in
+// nodeMoveWitnesses turns the update of a grandchild g that has children into its steps, in
 // order, moving children (the updating chain's children SMT) as the parent's checker moves it:
-// one NodeLedgerStep per batch (its children kept), then one NodeChildStep per step the update
-// carried for the grandchild's own children (its ledger and anchor kept), over synthetic
-// intermediate commitments whose reports are x/acceptance's merge of the grandchild's update
-// and its children's reports, capped; the last step reaches the update's commitment and report.
-// Every witness is checked as the circuit checks it (children root, reports, inner statement)
+// one NodeLedgerStep per batch (its children kept), then, in the order of the steps the update
+// carried for g's own children, one NodeChildStep per proven step (its ledger and anchor kept)
+// and one native kind-6 step per registration g carried (kind 5: g's children root gains the
+// registered child's genesis leaf, its report (0, 1), subtree.NodeRegister) — so a child's
+// registration precedes its first update, which is then a KindLeaf over its genesis leaf. The
+// intermediate commitments are synthetic, their reports x/acceptance's merge of g's update and
+// its children's reports (a registered child that has not updated counts (0, 1)), capped; the
+// last step reaches the update's commitment and report. A proven step followed by t
+// registrations takes the report of the commitment after them less (0, t), so that the native
+// rule's reports (the previous one with (0, 1) added) lead exactly there. Every witness is
+// checked as the circuit or the native rule checks it (children root, reports, inner statement)
 // before anything is proven. It refuses with errUnprovableMove what no step kind proves.
 func nodeMoveWitnesses(children *commitment.ChildrenTree, mv childMove, src nodeSource, shape subtree.NodeShape) ([]nodeStep, error) {
 	m, err := newNodeMove(mv, src, shape)
 	if err != nil {
 		return nil, err
 	}
-	out, err := m.ledgerSteps(children)
+	out, err := m.steps(children)
 	if err != nil {
 		return nil, err
 	}
-	more, err := m.childSteps(children)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, more...)
 	if last := m.old; last != m.next {
 		return nil, fmt.Errorf("the node steps end at commitment %X, not at the update's %X",
 			hash.EncodeElement(last.Hash()), hash.EncodeElement(m.next.Hash()))
@@ -83,10 +92,11 @@ func nodeMoveWitnesses(children *commitment.ChildrenTree, mv childMove, src node
 
 // splitFirstNodeMove splits the first update of a grandchild that already has children (docs/
 // PROTOCOL.md "Validity all the way up": a node's first step) into what the existing kinds
-// prove: its batches as leaf steps from the genesis state (the first a KindLeafFirst) to a
-// synthetic leaf commitment — the update's fields with empty children roots and the leaf report
-// {(anchor, 1)} —, then its carried steps as node child steps from that commitment, which open
-// its children as they arrive.
+// prove: its batches as leaf steps from the genesis state (KindLeaf steps from the genesis
+// commitment its leaf holds, or from an empty leaf with a KindLeafFirst first) to a synthetic
+// leaf commitment — the update's fields with empty children roots and the leaf report
+// {(anchor, 1)} —, then its carried steps as node child steps (and native registrations) from
+// that commitment, which open its children as they arrive.
 func splitFirstNodeMove(mv childMove) (first, rest childMove, err error) {
 	msg := mv.msg
 	next, err := msg.NewCommitment.Decode()
@@ -111,22 +121,26 @@ func splitFirstNodeMove(mv childMove) (first, rest childMove, err error) {
 	leafMsg.NewCommitment, leafMsg.Steps, leafMsg.FinalizedMoves = slushtypes.NewCommitmentFields(leaf), nil, nil
 	leafMsg.Histogram = histogramProto(subtree.Report{{Height: next.AnchorHeight, Count: 1}})
 	restMsg.Batches, restMsg.InboxEntries = nil, nil
-	first = childMove{height: mv.height, inbox: mv.inbox, msg: &leafMsg}
+	first = childMove{height: mv.height, prev: mv.prev, genesis: mv.genesis, inbox: mv.inbox, msg: &leafMsg}
 	rest = childMove{height: mv.height, prev: &leaf, inbox: head, msg: &restMsg, first: true}
 	return first, rest, nil
 }
 
 // nodeMove is the state of nodeMoveWitnesses over one update.
 type nodeMove struct {
-	msg    *validiumtypes.MsgSubmitUpdate
-	index  uint8
-	shape  subtree.NodeShape
-	next   commitment.Commitment // the update's commitment
-	report subtree.Report        // its report (the update's histogram)
-	old    commitment.Commitment // the commitment before the next step
-	head   fr.Element            // the inbox head before the next batch
-	kids   []subtree.ChildOpening
-	leaves map[fr.Element]subtree.ChildOpening
+	msg       *validiumtypes.MsgSubmitUpdate
+	index     uint8
+	shape     subtree.NodeShape
+	next      commitment.Commitment // the update's commitment
+	report    subtree.Report        // its report (the update's histogram)
+	old       commitment.Commitment // the commitment before the next step
+	oldReport subtree.Report        // its report (nil: not known, as a move's first step needs it only when native)
+	head      fr.Element            // the inbox head before the next batch
+	entry     int                   // the update's first inbox entry the next batch consumes
+	kids      []subtree.ChildOpening
+	leaves    map[fr.Element]subtree.ChildOpening
+	roots     ledger.GenesisRoots
+	genesis   map[fr.Element]bool // the genesis commitments among kids (never finalized)
 	// fin is g's finalized children SMT as the steps move it, nil when the update keeps it;
 	// finNow its leaves by index and finTarget the update's.
 	fin               *commitment.ChildrenTree
@@ -151,7 +165,7 @@ func checkNodeUpdate(mv childMove) error {
 	}
 	prev := *mv.prev
 	switch {
-	case len(msg.Steps) == 0 && !next.FinalizedChildrenRoot.Equal(&prev.FinalizedChildrenRoot):
+	case provenSteps(msg.Steps) == 0 && !next.FinalizedChildrenRoot.Equal(&prev.FinalizedChildrenRoot):
 		return fmt.Errorf("%w: the grandchild's finalized children root moved without a child step", errUnprovableMove)
 	case len(msg.Batches) == 0 && len(msg.Steps) == 0:
 		return fmt.Errorf("%w: the update carries neither a batch nor a step", errUnprovableMove)
@@ -181,7 +195,21 @@ func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMo
 	}
 	m := &nodeMove{
 		msg: mv.msg, index: uint8(mv.msg.ChildIndex), shape: shape, next: next, report: reportOf(mv.msg.Histogram),
-		old: *mv.prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves,
+		old: *mv.prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves, roots: src.roots, genesis: map[fr.Element]bool{},
+	}
+	for _, k := range m.kids { // a child registered with a genesis leaf that has not updated
+		if vid, err := subtree.ChildVid(next.Vid, k.Index); err == nil && k.Commitment == subtree.GenesisCommitment(vid, m.roots, k.Commitment.OperatorKeyHash) {
+			m.genesis[k.Commitment.Hash()] = true
+		}
+	}
+	switch {
+	case mv.first: // the synthetic leaf state of splitFirstNodeMove
+		m.oldReport = subtree.Report{{Height: mv.prev.AnchorHeight, Count: 1}}
+	case src.prevReport != nil:
+		m.oldReport = src.prevReport
+		if d := m.oldReport.Digest(); !d.Equal(&mv.prev.AcceptanceDigest) {
+			return nil, errors.New("the grandchild's previous report is not its previous commitment's acceptance digest")
+		}
 	}
 	if !next.FinalizedChildrenRoot.Equal(&mv.prev.FinalizedChildrenRoot) {
 		if err := m.startFinality(src); err != nil {
@@ -227,7 +255,7 @@ func (m *nodeMove) finality(kind uint32, idx uint8) (subtree.LeafFinality, error
 	}
 	target, final := m.finTarget[idx]
 	now, held := m.finNow[idx]
-	if !final || !target.Equal(&replaced) || (held && now.Equal(&replaced)) {
+	if !final || !target.Equal(&replaced) || (held && now.Equal(&replaced)) || m.genesis[replaced] { // x/acceptance never finalizes a genesis leaf
 		return subtree.LeafFinality{}, nil
 	}
 	children, err := commitment.NewChildrenTree(smt.NewMemStore())
@@ -247,51 +275,176 @@ func (m *nodeMove) finality(kind uint32, idx uint8) (subtree.LeafFinality, error
 	return f, nil
 }
 
-// ledgerSteps makes one NodeLedgerStep witness per batch of the update.
-func (m *nodeMove) ledgerSteps(children *commitment.ChildrenTree) ([]nodeStep, error) {
+// steps makes the update's steps in order: one NodeLedgerStep per batch, then per step the
+// update carried for g's own children a NodeChildStep (kinds 1, 2) or a native kind 6 (a
+// registration, kind 5). A proven step is told the registrations that follow it directly
+// (pending) and whether they end the update (last).
+func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) {
+	nb := len(m.msg.Batches)
+	n := nb + len(m.msg.Steps)
+	registers := func(i int) bool { return i >= nb && i < n && m.msg.Steps[i-nb].Kind == subtree.KindRegister }
 	var out []nodeStep
-	next := 0
-	for j := range m.msg.Batches {
-		newC := m.next
-		newC.ChildrenRoot, newC.FinalizedChildrenRoot = m.old.ChildrenRoot, m.old.FinalizedChildrenRoot
-		w := subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Index: m.index, Old: m.old, New: newC}}
+	for i := 0; i < n; i++ {
+		what := fmt.Sprintf("batch %d", i)
+		if i >= nb {
+			what = fmt.Sprintf("step %d", i-nb)
+		}
+		if registers(i) {
+			st, err := m.registerStep(children, m.msg.Steps[i-nb])
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", what, err)
+			}
+			out = append(out, st)
+			continue
+		}
+		var pending []subtree.ChildOpening
+		for j := i + 1; registers(j); j++ {
+			o, err := m.genesisOpening(m.msg.Steps[j-nb])
+			if err != nil {
+				return nil, fmt.Errorf("step %d: %w", j-nb, err)
+			}
+			pending = append(pending, o)
+		}
+		last := i+len(pending) == n-1
+		var st nodeStep
 		var err error
-		if next, err = batchMove(m.msg, j, next, m.head, &w.Move); err != nil {
-			return nil, err
+		if i < nb {
+			st, err = m.ledgerStep(children, i, pending, last)
+		} else {
+			st, err = m.childStepOf(children, m.msg.Steps[i-nb], pending, last)
 		}
-		last := j == len(m.msg.Batches)-1 && len(m.msg.Steps) == 0
-		if w.Report, err = m.stepReport(&w.Move.New, last); err != nil {
-			return nil, fmt.Errorf("batch %d: %w", j, err)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
 		}
-		w.Children = m.kids
-		if err := moveLeaf(children, m.index, &w.Move.Siblings, w.Move.New.Hash()); err != nil {
-			return nil, err
-		}
-		m.head, m.old = claimsHead(m.head, w.Move.Claims), w.Move.New
-		out = append(out, nodeStep{w: w, new: w.Move.New, report: w.Report})
+		out = append(out, st)
 	}
 	return out, nil
 }
 
-// childSteps makes one NodeChildStep witness per step the update carried for the grandchild's
-// own children.
-func (m *nodeMove) childSteps(children *commitment.ChildrenTree) ([]nodeStep, error) {
-	var out []nodeStep
-	for i, s := range m.msg.Steps {
-		w, err := m.childStep(s)
-		if err != nil {
-			return nil, fmt.Errorf("step %d: %w", i, err)
-		}
-		if w.Report, err = m.stepReport(&w.New, i == len(m.msg.Steps)-1); err != nil {
-			return nil, fmt.Errorf("step %d: %w", i, err)
-		}
-		if err := moveLeaf(children, m.index, &w.Siblings, w.New.Hash()); err != nil {
-			return nil, err
-		}
-		m.old = w.New
-		out = append(out, nodeStep{w: w, new: w.New, report: w.Report})
+// ledgerStep makes the NodeLedgerStep witness of batch j of the update.
+func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending []subtree.ChildOpening, last bool) (nodeStep, error) {
+	newC := m.next
+	newC.ChildrenRoot, newC.FinalizedChildrenRoot = m.old.ChildrenRoot, m.old.FinalizedChildrenRoot
+	w := subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Index: m.index, Old: m.old, New: newC}}
+	var err error
+	if m.entry, err = batchMove(m.msg, j, m.entry, m.head, &w.Move); err != nil {
+		return nodeStep{}, err
 	}
-	return out, nil
+	if w.Report, err = m.stepReport(&w.Move.New, pending, last); err != nil {
+		return nodeStep{}, err
+	}
+	w.Children = m.kids
+	if err := moveLeaf(children, m.index, &w.Move.Siblings, w.Move.New.Hash()); err != nil {
+		return nodeStep{}, err
+	}
+	m.head, m.old, m.oldReport = claimsHead(m.head, w.Move.Claims), w.Move.New, w.Report
+	return nodeStep{w: w, new: w.Move.New, report: w.Report}, nil
+}
+
+// childStepOf makes the NodeChildStep witness of step s the update carried.
+func (m *nodeMove) childStepOf(children *commitment.ChildrenTree, s validiumtypes.SubtreeStep, pending []subtree.ChildOpening, last bool) (nodeStep, error) {
+	w, err := m.childStep(s)
+	if err != nil {
+		return nodeStep{}, err
+	}
+	if w.Report, err = m.stepReport(&w.New, pending, last); err != nil {
+		return nodeStep{}, err
+	}
+	if err := moveLeaf(children, m.index, &w.Siblings, w.New.Hash()); err != nil {
+		return nodeStep{}, err
+	}
+	m.old, m.oldReport = w.New, w.Report
+	return nodeStep{w: w, new: w.New, report: w.Report}, nil
+}
+
+// genesisOpening is the child a registration s of the update (kind 5, as g's parent accepted
+// it) inserts: its index and genesis commitment — which must be the tree's genesis of that
+// child of g, the one g's grandparent rebuilds (subtree.NodeRegister) — with the genesis report.
+func (m *nodeMove) genesisOpening(s validiumtypes.SubtreeStep) (subtree.ChildOpening, error) {
+	if s.Index == 0 || s.Index > uint32(m.shape.MaxChildren) {
+		return subtree.ChildOpening{}, fmt.Errorf("a registration of child index %d, not in 1..%d", s.Index, m.shape.MaxChildren)
+	}
+	if s.Commitment == nil {
+		return subtree.ChildOpening{}, fmt.Errorf("the registration of child %d carries no genesis commitment", s.Index)
+	}
+	g, err := s.Commitment.Decode()
+	if err != nil {
+		return subtree.ChildOpening{}, err
+	}
+	idx := uint8(s.Index)
+	vid, err := subtree.ChildVid(m.next.Vid, idx)
+	if err != nil {
+		return subtree.ChildOpening{}, err
+	}
+	if want := subtree.GenesisCommitment(vid, m.roots, g.OperatorKeyHash); want != g {
+		return subtree.ChildOpening{}, fmt.Errorf("the registration of child %d carries another commitment than its genesis (vid, the tree's genesis roots, no anchor)", idx)
+	}
+	return subtree.ChildOpening{Index: idx, Commitment: g, Report: subtree.GenesisReport()}, nil
+}
+
+// registerStep makes the native kind-6 step of registration s (a kind 5 the update carried):
+// g's commitment moves from the current one to subtree.NodeRegister's — its children root with
+// the registered child's genesis leaf (which must be s's root after), its report with (0, 1)
+// added —, and g's leaf in children with it (subtree.MoveLeaf, the parent's native rule).
+func (m *nodeMove) registerStep(children *commitment.ChildrenTree, s validiumtypes.SubtreeStep) (nodeStep, error) {
+	o, err := m.genesisOpening(s)
+	if err != nil {
+		return nodeStep{}, err
+	}
+	if hasIndex(m.kids, o.Index) {
+		return nodeStep{}, fmt.Errorf("a registration of child %d, which the children root holds", o.Index)
+	}
+	if m.oldReport == nil {
+		return nodeStep{}, errors.New("the grandchild's report before the registration is not known")
+	}
+	inner, err := childrenTreeOf(m.kids)
+	if err != nil {
+		return nodeStep{}, err
+	}
+	innerPath, err := inner.Prove(o.Index)
+	if err != nil {
+		return nodeStep{}, err
+	}
+	next, report, err := subtree.NodeRegister(m.old, m.oldReport, o.Index, o.Commitment.OperatorKeyHash, m.roots, innerPath.Siblings, m.shape.MaxBuckets)
+	if err != nil {
+		return nodeStep{}, fmt.Errorf("the registration of child %d: %w", o.Index, err)
+	}
+	after, err := hash.DecodeElement(s.RootAfter)
+	if err != nil {
+		return nodeStep{}, err
+	}
+	if !next.ChildrenRoot.Equal(&after) {
+		return nodeStep{}, fmt.Errorf("the registration of child %d leads to the children root %X, not its root after %X",
+			o.Index, hash.EncodeElement(next.ChildrenRoot), s.RootAfter)
+	}
+	m.kids = withOpening(m.kids, o)
+	m.genesis[o.Commitment.Hash()] = true
+	before, err := children.Root()
+	if err != nil {
+		return nodeStep{}, err
+	}
+	var siblings []fr.Element
+	if err := moveLeaf(children, m.index, &siblings, next.Hash()); err != nil {
+		return nodeStep{}, err
+	}
+	rootAfter, err := children.Root()
+	if err != nil {
+		return nodeStep{}, err
+	}
+	if got, err := subtree.MoveLeaf(before, m.index, m.old.Hash(), next.Hash(), siblings); err != nil || !got.Equal(&rootAfter) {
+		return nodeStep{}, fmt.Errorf("the children SMT does not move as the native rule (%v)", err)
+	}
+	genesisFields, prevFields := slushtypes.NewCommitmentFields(o.Commitment), slushtypes.NewCommitmentFields(m.old)
+	leaf := next.Hash()
+	ns := &nativeStep{
+		pub: subtree.StepPublic{Kind: subtree.KindNodeRegister, ChildVid: m.next.Vid, Index: m.index, RootBefore: before, RootAfter: rootAfter,
+			AnchorHeight: m.old.AnchorHeight, AnchorCommitment: m.old.AnchorCommitment, Leaf: leaf},
+		msg: validiumtypes.SubtreeStep{Kind: subtree.KindNodeRegister, Index: uint32(m.index), RootAfter: hash.EncodeElement(rootAfter),
+			Leaf: hash.EncodeElement(leaf), AnchorHeight: m.old.AnchorHeight, Commitment: &genesisFields, Siblings: encodeElements(siblings),
+			Previous: &prevFields, PreviousReport: histogramProto(m.oldReport), InnerIndex: uint32(o.Index), InnerSiblings: encodeElements(innerPath.Siblings)},
+	}
+	m.old, m.oldReport = next, report
+	return nodeStep{new: next, report: report, native: ns}, nil
 }
 
 // childStep is the NodeChildStep witness (without its report) of one step s of the update: the
@@ -359,23 +512,33 @@ func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStep
 	}, nil
 }
 
-// stepReport sets c's acceptance digest to its report and returns the report: the update's
-// own for its last step (c must then be the update's commitment), else the synthetic one of
-// the grandchild's current children at c's anchor; either must pass the node report rule
-// (subtree.CheckNodeReport) against those children.
-func (m *nodeMove) stepReport(c *commitment.Commitment, last bool) (subtree.Report, error) {
-	report := m.report
+// stepReport sets c's acceptance digest to its report and returns the report. The report at
+// the end of the step's segment (the step and the registrations pending right after it) is the
+// update's own when that ends the update, else the synthetic one of the grandchild's children
+// then at c's anchor; the step's report is that less (0, len(pending)), from which the
+// registrations lead there. It must pass the node report rule (subtree.CheckNodeReport) against
+// the grandchild's current children; the update's last step must reach the update's commitment.
+func (m *nodeMove) stepReport(c *commitment.Commitment, pending []subtree.ChildOpening, last bool) (subtree.Report, error) {
+	end := m.report
 	if !last {
+		kids := m.kids
+		for _, o := range pending {
+			kids = withOpening(kids, o)
+		}
 		var err error
-		if report, err = synthReport(c.AnchorHeight, m.kids, m.shape.MaxBuckets); err != nil {
+		if end, err = synthReport(c.AnchorHeight, kids, m.shape.MaxBuckets); err != nil {
 			return nil, err
 		}
+	}
+	report, err := withoutGenesis(end, len(pending))
+	if err != nil {
+		return nil, fmt.Errorf("the grandchild's report before its registrations: %w", err)
 	}
 	c.AcceptanceDigest = report.Digest()
 	if last && !c.FinalizedChildrenRoot.Equal(&m.next.FinalizedChildrenRoot) {
 		return nil, fmt.Errorf("%w: the grandchild's finalized children moved to a commitment no step of this update replaced (a step finalizes only the leaf commitment it replaces)", errUnprovableMove)
 	}
-	if last && *c != m.next {
+	if last && len(pending) == 0 && *c != m.next { // with registrations after it: checked once they are made
 		return nil, fmt.Errorf("the last step's commitment %X is not the update's %X", hash.EncodeElement(c.Hash()), hash.EncodeElement(m.next.Hash()))
 	}
 	if err := subtree.CheckNodeReport(c.AnchorHeight, report, reportsOf(m.kids), m.shape.MaxBuckets); err != nil {

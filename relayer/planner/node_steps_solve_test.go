@@ -81,9 +81,11 @@ func solves(t *testing.T, ccs constraint.ConstraintSystem, a frontend.Circuit) e
 // TestNodeStepsSolve: the node step witnesses the planner builds from a grandchild's update
 // satisfy the real NodeLedgerStep and NodeChildStep circuits (compiled around stand-in inner
 // keys, the inner proofs made for the witnesses' own inner statements), which is what the
-// prover will be asked to prove — also with a leaf finality move, and from a node's synthetic
-// first leaf state. Compiles and solves ~1M and ~1.45M constraints: gated by
-// SLUSH_RECURSIVE_TESTS=1, as the circuits' own tests are.
+// prover will be asked to prove — also with a leaf finality move, from a node's synthetic
+// first leaf state, and around a registration (issue 16: the ledger step before a native kind 6
+// reports (0, 1) less; a registered child's first update is a KindLeaf over its genesis leaf).
+// Compiles and solves ~1M and ~1.45M constraints: gated by SLUSH_RECURSIVE_TESTS=1, as the
+// circuits' own tests are.
 func TestNodeStepsSolve(t *testing.T) {
 	if os.Getenv("SLUSH_RECURSIVE_TESTS") != "1" {
 		t.Skip("solves the node step circuits (minutes, GiBs): set SLUSH_RECURSIVE_TESTS=1")
@@ -91,11 +93,18 @@ func TestNodeStepsSolve(t *testing.T) {
 	f := newNodeFixture(t)
 	steps, err := nodeMoveWitnesses(f.held, f.move, f.src, nodeShape)
 	require.NoError(t, err)
+	gen2 := genesisOpening([]uint8{1, 2, 2})
+	gg2 := subtree.ChildOpening{Index: 2, Commitment: firstCommitment([]uint8{1, 2, 2}, 20, 5), Report: subtree.Report{{Height: 5, Count: 1}}}
+	reg := newRegisterNodeCase(t, []subtree.ChildOpening{leafOpening(t, []uint8{1, 2, 1}, 10, 4), leafOpening(t, []uint8{1, 2, 3}, 30, 3)},
+		[]ggEvent{{subtree.KindRegister, gen2}, {subtree.KindLeaf, leafOpening(t, []uint8{1, 2, 3}, 32, 6)}, {subtree.KindLeaf, gg2}}, true)
+	regSteps, err := nodeMoveWitnesses(reg.held, reg.move, reg.src, nodeShape)
+	require.NoError(t, err)
+	require.NotNil(t, regSteps[1].native, "ledger, kind 6, child, child")
 
 	batch := newStandIn(t, &batchShaped{})
 	ledgerCCS, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerStep(batch.key, stepParams, nodeShape))
 	require.NoError(t, err)
-	for i, st := range steps[:2] {
+	for i, st := range []nodeStep{steps[0], steps[1], regSteps[0]} {
 		w := st.w.(subtree.NodeLedgerStepWitness)
 		inputs := w.Move.BatchInputs()
 		a := batchShaped{Statement: ledger.StatementOf(inputs)}
@@ -135,7 +144,11 @@ func TestNodeStepsSolve(t *testing.T) {
 	require.NoError(t, err)
 	firstSteps, err := nodeMoveWitnesses(ff.held, rest, nodeSource{leaves: ff.leaves}, nodeShape)
 	require.NoError(t, err)
-	for i, st := range append(append(steps[2:], finSteps[2:]...), firstSteps...) {
+	var childSteps []nodeStep
+	for _, list := range [][]nodeStep{steps[2:], finSteps[2:], firstSteps, regSteps[2:]} {
+		childSteps = append(childSteps, list...)
+	}
+	for i, st := range childSteps {
 		w := st.w.(subtree.NodeChildStepWitness)
 		w.InnerProof = innerProof(w.Inner)
 		assigned, err := subtree.AssignNodeChildStep(leaf.key, nodeShape, w)

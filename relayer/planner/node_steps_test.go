@@ -612,7 +612,7 @@ func TestReadNodeSource(t *testing.T) {
 		}
 	}
 	g, kids := nodeChains(t, f)
-	src, err := readNodeSource(ctx, g, lookup(kids), f.move)
+	src, err := readNodeSource(ctx, g, lookup(kids), f.move, ledger.EmptyRoots(stepParams))
 	require.NoError(t, err)
 	require.Equal(t, [][2]int64{{21, 25}}, g.read, "the updates accepted after the held block, up to the update's")
 	require.ElementsMatch(t, f.src.before, src.before)
@@ -650,7 +650,7 @@ func TestReadNodeSource(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			g, kids := nodeChains(t, f)
 			tc.edit(g, kids)
-			_, err := readNodeSource(ctx, g, lookup(kids), f.move)
+			_, err := readNodeSource(ctx, g, lookup(kids), f.move, ledger.EmptyRoots(stepParams))
 			require.ErrorContains(t, err, tc.err)
 		})
 	}

@@ -23,8 +23,12 @@ var errUnprovableMove = errors.New("no step kind proves this grandchild update y
 type childMove struct {
 	// height is c's block that accepted the update.
 	height int64
-	// prev is the grandchild's commitment before the update (nil: its first update).
+	// prev is the grandchild's commitment before the update (nil: its first update over an
+	// empty leaf, a KindLeafFirst step; its genesis commitment for a first update over the
+	// genesis leaf it was registered with, then genesis is set).
 	prev *commitment.Commitment
+	// genesis marks a first update over a genesis leaf: its steps are KindLeaf steps from prev.
+	genesis bool
 	// inbox is the grandchild's consumed-inbox head before the update.
 	inbox fr.Element
 	// msg is the update as c executed it.
@@ -72,7 +76,7 @@ func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledge
 		return nil, fmt.Errorf("%w: the grandchild has children (its moves are node steps, not leaf steps)", errUnprovableMove)
 	}
 	old, first := newC, mv.prev == nil
-	if first { // the genesis state every child under a RECURSIVE parent starts from
+	if first { // an empty leaf: the genesis state every child under a RECURSIVE parent starts from
 		g := ledger.EmptyRoots(params)
 		old.LedgerRoot, old.OutboxRoot, old.ReceiptRoot, old.AnchorHeight, old.Epoch = g.Ledger, g.Outbox, g.Receipts, 0, 0
 	} else {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math"
 	"sort"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
@@ -35,6 +36,15 @@ type subtreePlan struct {
 	inbox map[uint8]fr.Element
 	// moves are the child updates c accepted after held, in c's order.
 	moves []chainclient.AcceptedUpdate
+	// registrations are c's children registered with a genesis leaf after held, up to hc, by
+	// block (kind-5 steps; next is the first not planned yet); genesis is the genesis commitment
+	// of each child of c with a genesis leaf, by index: the previous commitment of its first
+	// update.
+	registrations []registration
+	next          int
+	genesis       map[uint8]commitment.Commitment
+	// roots are the tree's genesis roots (its ledger shape's empty roots).
+	roots ledger.GenesisRoots
 	// nodeLedger and nodeChild say why node steps of each kind cannot be proven for the parent
 	// (nil: they can); shape is the node shape they were compiled for.
 	nodeLedger, nodeChild error
@@ -42,13 +52,25 @@ type subtreePlan struct {
 }
 
 // loadSubtreePlan reads c's children at the commitment the parent holds (checked against the
-// children root the parent holds) and the child updates c accepted since, up to hc.
+// children root the parent holds), the children c registered since and the child updates c
+// accepted since, up to hc.
 func (pl *Planner) loadSubtreePlan(ctx context.Context, c *tree.Node, child validiumtypes.Child, hc int64) (*subtreePlan, error) {
-	plan := &subtreePlan{inbox: map[uint8]fr.Element{}}
+	plan, err := readSubtreePlan(ctx, c, c.Vid, ledger.EmptyRoots(c.LedgerParams.Ledger()), child, hc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Name, err)
+	}
+	return plan, nil
+}
+
+// readSubtreePlan is loadSubtreePlan for chain c of vid vid under a tree of genesis roots roots:
+// c's children SMT at held holds each child's latest accepted commitment, or its genesis
+// commitment while it has none (a child registered with a genesis leaf), else nothing.
+func readSubtreePlan(ctx context.Context, c nodeChain, vid fr.Element, roots ledger.GenesisRoots, child validiumtypes.Child, hc int64) (*subtreePlan, error) {
+	plan := &subtreePlan{inbox: map[uint8]fr.Element{}, genesis: map[uint8]commitment.Commitment{}, roots: roots}
 	if !isZero(child.LatestCommitment) {
 		acc, err := c.CommitmentByHash(ctx, child.LatestCommitment, hc)
 		if err != nil {
-			return nil, fmt.Errorf("%s's accepted commitment %X (steps start from its block): %w", c.Name, child.LatestCommitment, err)
+			return nil, fmt.Errorf("the accepted commitment %X (steps start from its block): %w", child.LatestCommitment, err)
 		}
 		plan.held = acc.Height
 	}
@@ -62,33 +84,68 @@ func (pl *Planner) loadSubtreePlan(ctx context.Context, c *tree.Node, child vali
 			return nil, err
 		}
 		for _, k := range kids {
-			if isZero(k.LatestCommitment) || k.Index == 0 || k.Index > 255 {
+			if k.Index == 0 || k.Index > 255 {
+				continue
+			}
+			idx := uint8(k.Index)
+			if isZero(k.LatestCommitment) {
+				g, ok, err := genesisOf(vid, k, roots)
+				if err != nil {
+					return nil, err
+				}
+				if ok { // registered, never updated: its genesis leaf
+					if err := plan.children.SetChild(idx, g.Hash()); err != nil {
+						return nil, err
+					}
+				}
 				continue
 			}
 			h, err := hash.DecodeElement(k.LatestCommitment)
 			if err != nil {
 				return nil, err
 			}
-			if err := plan.children.SetChild(uint8(k.Index), h); err != nil {
+			if err := plan.children.SetChild(idx, h); err != nil {
 				return nil, err
 			}
 			if len(k.InboxHead) > 0 {
-				if plan.inbox[uint8(k.Index)], err = hash.DecodeElement(k.InboxHead); err != nil {
+				if plan.inbox[idx], err = hash.DecodeElement(k.InboxHead); err != nil {
 					return nil, err
 				}
 			}
 		}
 	}
 	if err := sameRoot(plan.children.Root, child.ChildrenRoot); err != nil {
-		return nil, fmt.Errorf("%s's children at %d against the children root its parent holds: %w", c.Name, plan.held, err)
+		return nil, fmt.Errorf("the children at %d against the children root the parent holds: %w", plan.held, err)
 	}
 	if plan.heldRoot, err = plan.children.Root(); err != nil {
+		return nil, err
+	}
+	kids, err := c.Children(ctx, hc)
+	if err != nil {
+		return nil, err
+	}
+	if plan.registrations, err = registrationsAfter(vid, kids, roots, plan.held, hc, plan.genesis); err != nil {
 		return nil, err
 	}
 	if plan.moves, err = c.AcceptedUpdates(ctx, plan.held+1, hc); err != nil {
 		return nil, err
 	}
 	return plan, nil
+}
+
+// registerUpTo plans the kind-5 steps of the registrations at blocks up to height not planned
+// yet, moving the plan's children SMT: a block's registrations come before its other steps (a
+// child registered in a block can update in it only after).
+func (plan *subtreePlan) registerUpTo(height int64) ([]plannedStep, error) {
+	var out []plannedStep
+	for ; plan.next < len(plan.registrations) && plan.registrations[plan.next].height <= height; plan.next++ {
+		st, err := registerStep(plan.children, plan.registrations[plan.next])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
 }
 
 // sameRoot checks a rebuilt SMT's root against a held one (empty: the empty children root).
@@ -110,26 +167,36 @@ func sameRoot(root func() (fr.Element, error), held []byte) error {
 }
 
 // plannedStep is one step of c's children moves after held: its witness, what it states,
-// and the block of c that accepted the child update it belongs to; for a node step, the
-// grandchild's commitment after it and its report, which the step message carries.
+// and the block of c that accepted the child update (or registered the child) it belongs to;
+// for a node step, the grandchild's commitment after it and its report, which the step message
+// carries; for a native step (kinds 5, 6), its whole message and no witness: nothing to prove.
 type plannedStep struct {
 	height int64
 	w      stepWitness
 	pub    subtree.StepPublic
-	key    string    // the statement's bytes: the proof's key in the step queue
-	node   *nodeStep // node kinds only
+	key    string                     // the statement's bytes: the proof's key in the step queue
+	node   *nodeStep                  // node kinds only
+	native *validiumtypes.SubtreeStep // native kinds only
 }
 
 // planSteps makes the step witnesses of every child update c accepted after held, in c's
-// order: leaf steps for a grandchild without children, node steps for one with children. A
-// move no step kind proves stops the plan before it (logged: c's children cannot move past it
-// until the kind exists); stop is then its block (0 otherwise).
+// order: leaf steps for a grandchild without children, node steps for one with children; and
+// the native kind-5 step of every child c registered after held with a genesis leaf, first in
+// its block. A move no step kind proves stops the plan before it (logged: c's children cannot
+// move past it until the kind exists); stop is then its block (0 otherwise).
 func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePlan) (steps []plannedStep, stop int64, err error) {
-	moves, err := pl.childMoves(ctx, c, plan)
+	moves, err := childMoves(plan, func(idx uint8, h []byte) (*commitment.Commitment, error) {
+		return pl.grandchildCommitment(ctx, c, idx, h)
+	})
 	if err != nil {
 		return nil, 0, err
 	}
 	for _, mv := range moves {
+		regs, err := plan.registerUpTo(mv.height)
+		if err != nil {
+			return nil, 0, err
+		}
+		steps = append(steps, regs...)
 		more, err := pl.moveSteps(ctx, c, plan, mv)
 		if err != nil {
 			pl.log.Error("a child update cannot be proven by a step: the parent cannot accept it", "chain", c.Name,
@@ -138,7 +205,11 @@ func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		}
 		steps = append(steps, more...)
 	}
-	return steps, 0, nil
+	regs, err := plan.registerUpTo(math.MaxInt64)
+	if err != nil {
+		return nil, 0, err
+	}
+	return append(steps, regs...), 0, nil
 }
 
 // moveSteps is planSteps for one child update: its leaf steps, or its node steps when the
@@ -150,6 +221,10 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 	}
 	var out []plannedStep
 	add := func(w stepWitness, node *nodeStep) {
+		if node != nil && node.native != nil {
+			out = append(out, node.native.planned(mv.height))
+			return
+		}
 		pub := w.Public()
 		out = append(out, plannedStep{height: mv.height, w: w, pub: pub, key: string(hash.EncodeElement(pub.Statement())), node: node})
 	}
@@ -160,7 +235,7 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		}
 		return out, err
 	}
-	if mv.prev == nil { // a node's first commitment: leaf steps to its synthetic leaf state first
+	if mv.prev == nil || mv.genesis { // a node's first commitment: leaf steps to its synthetic leaf state first
 		first, rest, err := splitFirstNodeMove(mv)
 		if err != nil {
 			return nil, err
@@ -177,13 +252,13 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 	if len(mv.msg.Batches) > 0 && plan.nodeLedger != nil {
 		return nil, plan.nodeLedger
 	}
-	if len(mv.msg.Steps) > 0 && plan.nodeChild != nil {
+	if provenSteps(mv.msg.Steps) > 0 && plan.nodeChild != nil {
 		return nil, plan.nodeChild
 	}
 	if err := checkNodeUpdate(mv); err != nil {
 		return nil, err
 	}
-	src, err := pl.loadNodeSource(ctx, c, mv)
+	src, err := pl.loadNodeSource(ctx, c, mv, plan.roots)
 	if err != nil {
 		return nil, err
 	}
@@ -195,9 +270,9 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 }
 
 // readyCut is the highest block of c whose commitment the parent can accept now: every step up
-// to it proven (ready), at most max of them, and below stop (an unprovable move) if set. The cut
-// falls between blocks, since a block's moves are all in its commitment; with no step after
-// held it is hc.
+// to it proven (ready; a native step always is), at most max of them (native ones included: the
+// parent counts every step), and below stop (an unprovable move) if set. The cut falls between
+// blocks, since a block's moves are all in its commitment; with no step after held it is hc.
 func readyCut(steps []plannedStep, ready func(string) bool, max int, stop, hc int64) int64 {
 	cut := hc
 	if stop > 0 {
@@ -215,7 +290,7 @@ func readyCut(steps []plannedStep, ready func(string) bool, max int, stop, hc in
 			return h - 1
 		}
 		for _, st := range steps[i:j] {
-			if !ready(st.key) {
+			if st.native == nil && !ready(st.key) {
 				return h - 1
 			}
 		}
@@ -241,6 +316,9 @@ func stepsInFirstBlock(steps []plannedStep) int {
 // receiving c's updates — its children root unmoved meanwhile — while the steps are proven.
 func (pl *Planner) subtreeSteps(c *tree.Node, steps []plannedStep, stop int64, max int, hc int64) int64 {
 	for i, st := range steps {
+		if st.native != nil {
+			continue // checked natively: nothing to prove
+		}
 		if _, ok := pl.steps.proof(st.key); !ok {
 			attrs := []any{"chain", c.Name, "grandchild", st.pub.Index, "step", i + 1, "planned", len(steps), "step_kind", st.pub.Kind, "anchor", st.pub.AnchorHeight}
 			if w, ok := st.w.(subtree.LeafStepWitness); ok {
@@ -257,22 +335,9 @@ func (pl *Planner) subtreeSteps(c *tree.Node, steps []plannedStep, stop int64, m
 // children root.
 func (pl *Planner) stepsUpTo(ctx context.Context, c *tree.Node, plan *subtreePlan, steps []plannedStep, child validiumtypes.Child, target treetypes.OwnCommitment,
 ) ([]validiumtypes.SubtreeStep, []validiumtypes.FinalizedLeafMove, error) {
-	var out []validiumtypes.SubtreeStep
-	root := func() (fr.Element, error) { return plan.heldRoot, nil }
-	for _, st := range steps {
-		if st.height > target.Height {
-			break
-		}
-		proof, ok := pl.steps.proof(st.key)
-		if !ok {
-			return nil, nil, fmt.Errorf("%s: the step of child %d accepted at %d is not proven", c.Name, st.pub.Index, st.height)
-		}
-		out = append(out, stepMessage(st, proof))
-		after := st.pub.RootAfter
-		root = func() (fr.Element, error) { return after, nil }
-	}
-	if err := sameRoot(root, target.Fields.ChildrenRoot); err != nil {
-		return nil, nil, fmt.Errorf("%s's children moves up to %d against its commitment's children root: %w", c.Name, target.Height, err)
+	out, err := assembleSteps(plan.heldRoot, steps, pl.steps.proof, target)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", c.Name, err)
 	}
 	finalized, err := finalizedMoves(ctx, c, plan.held, child, target)
 	if err != nil {
@@ -281,9 +346,40 @@ func (pl *Planner) stepsUpTo(ctx context.Context, c *tree.Node, plan *subtreePla
 	return out, finalized, nil
 }
 
+// assembleSteps is the messages of the steps of c's blocks up to target's, from the held
+// children root: proven steps with their proofs, native ones as planned; they must end at
+// target's children root.
+func assembleSteps(heldRoot fr.Element, steps []plannedStep, proof func(key string) ([]byte, bool), target treetypes.OwnCommitment) ([]validiumtypes.SubtreeStep, error) {
+	var out []validiumtypes.SubtreeStep
+	root := func() (fr.Element, error) { return heldRoot, nil }
+	for _, st := range steps {
+		if st.height > target.Height {
+			break
+		}
+		var p []byte
+		if st.native == nil {
+			var ok bool
+			if p, ok = proof(st.key); !ok {
+				return nil, fmt.Errorf("the step of child %d accepted at %d is not proven", st.pub.Index, st.height)
+			}
+		}
+		out = append(out, stepMessage(st, p))
+		after := st.pub.RootAfter
+		root = func() (fr.Element, error) { return after, nil }
+	}
+	if err := sameRoot(root, target.Fields.ChildrenRoot); err != nil {
+		return nil, fmt.Errorf("the children moves up to %d against its commitment's children root: %w", target.Height, err)
+	}
+	return out, nil
+}
+
 // stepMessage is the step as the parent's update carries it: for the node kinds with the
-// grandchild's new commitment and report, which the parent reads its report from.
+// grandchild's new commitment and report, which the parent reads its report from; a native
+// step as planned (no proof).
 func stepMessage(st plannedStep, proof []byte) validiumtypes.SubtreeStep {
+	if st.native != nil {
+		return *st.native
+	}
 	m := validiumtypes.SubtreeStep{Kind: uint32(st.pub.Kind), Index: uint32(st.pub.Index), RootAfter: hash.EncodeElement(st.pub.RootAfter),
 		Leaf: hash.EncodeElement(st.pub.Leaf), AnchorHeight: st.pub.AnchorHeight, Proof: proof}
 	if st.node != nil {
@@ -294,9 +390,10 @@ func stepMessage(st plannedStep, proof []byte) validiumtypes.SubtreeStep {
 }
 
 // childMoves attaches to each child update c accepted after held what c held for that
-// grandchild before it: its previous commitment (read from the grandchild's own history for its
-// first move in the range) and its inbox head.
-func (pl *Planner) childMoves(ctx context.Context, c *tree.Node, plan *subtreePlan) ([]childMove, error) {
+// grandchild before it: its previous commitment (read by commitmentOf, from the grandchild's own
+// history, for its first move in the range; its genesis commitment for a first update over a
+// genesis leaf) and its inbox head.
+func childMoves(plan *subtreePlan, commitmentOf func(idx uint8, h []byte) (*commitment.Commitment, error)) ([]childMove, error) {
 	prev := map[uint8]*commitment.Commitment{}
 	inbox := map[uint8]fr.Element{}
 	for k, v := range plan.inbox {
@@ -310,11 +407,15 @@ func (pl *Planner) childMoves(ctx context.Context, c *tree.Node, plan *subtreePl
 		case ok:
 			mv.prev = p
 		case !isZero(u.Msg.PrevCommitment):
-			p, err := pl.grandchildCommitment(ctx, c, idx, u.Msg.PrevCommitment)
+			p, err := commitmentOf(idx, u.Msg.PrevCommitment)
 			if err != nil {
 				return nil, err
 			}
 			mv.prev = p
+		default: // its first update: over its genesis leaf if it has one (else an empty leaf)
+			if g, ok := plan.genesis[idx]; ok {
+				mv.prev, mv.genesis = &g, true
+			}
 		}
 		next, err := u.Msg.NewCommitment.Decode()
 		if err != nil {
