@@ -124,7 +124,7 @@ func checkRegisterSteps(t *testing.T, nc registerNodeCase, steps []nodeStep, kin
 			require.Equal(t, next, st.new)
 			require.Equal(t, report, st.report)
 			require.Equal(t, next.Hash(), pub.Leaf)
-			require.Equal(t, oldReport, reportOfHistogram(ns.PreviousReport), "step %d: the report of the commitment reached", i)
+			require.Equal(t, oldReport, validiumtypes.ReportOf(ns.PreviousReport), "step %d: the report of the commitment reached", i)
 		default:
 			checkNodeWitness(t, st)
 			pub = st.w.Public()

@@ -553,7 +553,7 @@ func (m *nodeMove) stepReport(c *commitment.Commitment, pending []subtree.ChildO
 func synthReport(anchor uint64, kids []subtree.ChildOpening, max int) (subtree.Report, error) {
 	parts := make([]acceptancetypes.Histogram, 0, len(kids))
 	for _, k := range kids {
-		parts = append(parts, histogramOf(k.Report))
+		parts = append(parts, validiumtypes.HistogramOf(k.Report))
 	}
 	h, err := acceptancetypes.Histogram{{Height: anchor, Count: 1}}.Merge(parts...).CapBuckets(max)
 	if err != nil {
@@ -622,25 +622,12 @@ func reportsOf(kids []subtree.ChildOpening) []subtree.Report {
 	return out
 }
 
-// reportOf is a histogram as a report.
+// reportOf is a histogram as the step message carries it, as a report.
 func reportOf(h []acceptancetypes.HistogramBucket) subtree.Report {
-	r := make(subtree.Report, len(h))
-	for i, b := range h {
-		r[i] = subtree.Bucket{Height: b.Height, Count: b.Count}
-	}
-	return r
-}
-
-// histogramOf is a report as an x/acceptance histogram.
-func histogramOf(r subtree.Report) acceptancetypes.Histogram {
-	h := make(acceptancetypes.Histogram, len(r))
-	for i, b := range r {
-		h[i] = acceptancetypes.Bucket{Height: b.Height, Count: b.Count}
-	}
-	return h
+	return validiumtypes.ReportOf(acceptancetypes.HistogramFromProto(h))
 }
 
 // histogramProto is a report as the step message carries it.
 func histogramProto(r subtree.Report) []acceptancetypes.HistogramBucket {
-	return acceptancetypes.HistogramToProto(histogramOf(r))
+	return acceptancetypes.HistogramToProto(validiumtypes.HistogramOf(r))
 }

@@ -507,9 +507,9 @@ func TestSynthReport(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, subtree.Report{{Height: 1, Count: 1}, {Height: 2, Count: 1}, {Height: 3, Count: 4}, {Height: 7, Count: 1}}, r)
 	require.NoError(t, subtree.CheckNodeReport(7, r, reportsOf(kids), 4))
-	h, err := acceptancetypes.Histogram{{Height: 7, Count: 1}}.Merge(histogramOf(kids[0].Report), histogramOf(kids[1].Report)).CapBuckets(4)
+	h, err := acceptancetypes.Histogram{{Height: 7, Count: 1}}.Merge(validiumtypes.HistogramOf(kids[0].Report), validiumtypes.HistogramOf(kids[1].Report)).CapBuckets(4)
 	require.NoError(t, err)
-	require.Equal(t, histogramOf(r), h)
+	require.Equal(t, validiumtypes.HistogramOf(r), h)
 	_, err = synthReport(7, kids, 1)
 	require.Error(t, err, "a cap below two buckets")
 }

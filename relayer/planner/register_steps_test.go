@@ -17,7 +17,6 @@ import (
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/tree"
 	slushtypes "github.com/slush-tree/slush/types"
-	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -68,15 +67,6 @@ func rootOf(t *testing.T, leaves map[uint8]commitment.Commitment) fr.Element {
 	return root
 }
 
-// reportOfHistogram is an x/acceptance histogram as a report.
-func reportOfHistogram(h acceptancetypes.Histogram) subtree.Report {
-	r := make(subtree.Report, len(h))
-	for i, b := range h {
-		r[i] = subtree.Bucket{Height: b.Height, Count: b.Count}
-	}
-	return r
-}
-
 // checkNativeStep checks a native step message as c's parent does, from the children root
 // rootBefore: stateless validation (x/validium SubtreeStep.validate via ValidateStateless), then
 // kind 5's subtree.RegisterGenesis or kind 6's subtree.NodeRegister and subtree.MoveLeaf, each
@@ -113,7 +103,7 @@ func checkNativeStep(t *testing.T, m validiumtypes.SubtreeStep, parentVid, rootB
 		inner, err := subtree.ChildVid(vid, ns.InnerIndex)
 		require.NoError(t, err)
 		require.Equal(t, subtree.GenesisCommitment(inner, genesisRoots, ns.Genesis.OperatorKeyHash), ns.Genesis)
-		next, report, err := subtree.NodeRegister(ns.Previous, reportOfHistogram(ns.PreviousReport), ns.InnerIndex, ns.Genesis.OperatorKeyHash,
+		next, report, err := subtree.NodeRegister(ns.Previous, validiumtypes.ReportOf(ns.PreviousReport), ns.InnerIndex, ns.Genesis.OperatorKeyHash,
 			genesisRoots, ns.InnerSiblings, maxBuckets)
 		require.NoError(t, err)
 		require.Equal(t, next.Hash(), leaf, "kind 6's leaf")
