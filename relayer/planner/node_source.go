@@ -209,17 +209,6 @@ func reportAt(ctx context.Context, g nodeChain, c commitment.Commitment, h int64
 	return r, nil
 }
 
-// provenSteps is how many of steps are proven (not native).
-func provenSteps(steps []validiumtypes.SubtreeStep) int {
-	n := 0
-	for _, s := range steps {
-		if !s.IsNative() {
-			n++
-		}
-	}
-	return n
-}
-
 // openChild opens the commitment h of child idx from that chain's own history.
 func openChild(ctx context.Context, gg nodeChain, idx uint8, h []byte) (subtree.ChildOpening, error) {
 	rec, err := gg.CommitmentByHash(ctx, h, 0)

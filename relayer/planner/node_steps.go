@@ -165,7 +165,7 @@ func checkNodeUpdate(mv childMove) error {
 	}
 	prev := *mv.prev
 	switch {
-	case provenSteps(msg.Steps) == 0 && !next.FinalizedChildrenRoot.Equal(&prev.FinalizedChildrenRoot):
+	case validiumtypes.ProvenSteps(msg.Steps) == 0 && !next.FinalizedChildrenRoot.Equal(&prev.FinalizedChildrenRoot):
 		return fmt.Errorf("%w: the grandchild's finalized children root moved without a child step", errUnprovableMove)
 	case len(msg.Batches) == 0 && len(msg.Steps) == 0:
 		return fmt.Errorf("%w: the update carries neither a batch nor a step", errUnprovableMove)

@@ -252,7 +252,7 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 	if len(mv.msg.Batches) > 0 && plan.nodeLedger != nil {
 		return nil, plan.nodeLedger
 	}
-	if provenSteps(mv.msg.Steps) > 0 && plan.nodeChild != nil {
+	if validiumtypes.ProvenSteps(mv.msg.Steps) > 0 && plan.nodeChild != nil {
 		return nil, plan.nodeChild
 	}
 	if err := checkNodeUpdate(mv); err != nil {

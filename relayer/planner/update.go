@@ -247,7 +247,9 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 	msg.Routed, msg.Forwarded, msg.Departure = routed, forwarded, departure
 	ops := target.LogLength - pos
 	verifyGas := (params.VerifyGasFlat + params.VerifyGasPerPublicInput*validiumtypes.UpdatePublicInputs) * uint64(len(msg.Batches))
-	verifyGas += (params.VerifyGasFlat + params.VerifyGasPerPublicInput) * uint64(len(msg.Steps))
+	proven := validiumtypes.ProvenSteps(msg.Steps)
+	verifyGas += (params.VerifyGasFlat+params.VerifyGasPerPublicInput)*uint64(proven) +
+		validiumtypes.NativeStepGas*uint64(len(msg.Steps)-proven)
 	return []Job{{
 		Node: p, Kind: "MsgSubmitUpdate", Gas: pl.gasLimit + 300_000*uint64(len(routed)) + verifyGas, Msgs: []sdk.Msg{msg},
 		Done: func(res *chainclient.TxResult) {

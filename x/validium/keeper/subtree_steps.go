@@ -85,7 +85,7 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 	if err != nil {
 		return nil, err
 	}
-	if proofs := provenSteps(steps); proofs > 0 {
+	if proofs := types.ProvenSteps(steps); proofs > 0 {
 		perProof := saturatingAdd(saturatingMul(params.VerifyGasPerPublicInput, types.StepPublicInputs), params.VerifyGasFlat)
 		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(saturatingMul(perProof, uint64(proofs)), "validium subtree step verification")
 	}
@@ -123,17 +123,6 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 			child.Index, len(steps), hash.EncodeElement(root), hash.EncodeElement(c.ChildrenRoot))
 	}
 	return proven, nil
-}
-
-// provenSteps is how many of steps carry a proof (the native kinds are checked without one).
-func provenSteps(steps []types.SubtreeStep) int {
-	n := 0
-	for _, s := range steps {
-		if !s.IsNative() {
-			n++
-		}
-	}
-	return n
 }
 
 // stepKey is the verifying key of a step's kind (the parsed keys are cached): ErrStepKindDisabled

@@ -17,6 +17,17 @@ func (s SubtreeStep) IsNative() bool {
 	return s.Kind == subtree.KindRegister || s.Kind == subtree.KindNodeRegister
 }
 
+// ProvenSteps is how many of steps carry a proof (the native kinds are checked without one).
+func ProvenSteps(steps []SubtreeStep) int {
+	n := 0
+	for _, s := range steps {
+		if !s.IsNative() {
+			n++
+		}
+	}
+	return n
+}
+
 // RegisterStep is a decoded native step.
 type RegisterStep struct {
 	// Siblings is the moved leaf's path in the updating child's children SMT.
