@@ -193,6 +193,19 @@ func EncodeElement(e fr.Element) []byte {
 	return b[:]
 }
 
+// EncodeElements returns each element's canonical encoding (an SMT path as messages carry it;
+// nil for none).
+func EncodeElements(es []fr.Element) [][]byte {
+	if len(es) == 0 {
+		return nil
+	}
+	out := make([][]byte, len(es))
+	for i, e := range es {
+		out[i] = EncodeElement(e)
+	}
+	return out
+}
+
 // DecodeElements decodes a concatenation of 32-byte canonical encodings.
 func DecodeElements(b []byte) ([]fr.Element, error) {
 	if len(b)%ElementSize != 0 {

@@ -47,6 +47,15 @@ func GenesisCommitment(vid fr.Element, roots ledger.GenesisRoots, operatorKeyHas
 	}
 }
 
+// CheckGenesis refuses (ErrWitness) a commitment that is not the genesis of the chain vid under
+// a tree of genesis roots roots; the operator key, the one free field, is g's own.
+func CheckGenesis(g commitment.Commitment, vid fr.Element, roots ledger.GenesisRoots) error {
+	if g != GenesisCommitment(vid, roots, g.OperatorKeyHash) {
+		return fmt.Errorf("%w: not the genesis commitment of the registered chain (its vid, the tree's genesis roots, empty children, no anchor, the genesis report, epoch 0)", ErrWitness)
+	}
+	return nil
+}
+
 // MoveLeaf is the native SMT move of a children SMT leaf at index from old to next (commitment
 // hashes; a zero old is an empty leaf): it checks that siblings open old under root and
 // returns the root with next there.
@@ -90,6 +99,23 @@ func WithGenesis(r Report, maxBuckets int) (Report, error) {
 	}
 	if len(out) > maxBuckets {
 		return nil, fmt.Errorf("%w: %d buckets with the registered child, at most %d", ErrReport, len(out), maxBuckets)
+	}
+	return out, nil
+}
+
+// WithoutGenesis is WithGenesis undone t times: report r less t registered nodes that have not
+// updated, taken from its genesis bucket (dropped when emptied). It refuses a report whose
+// genesis bucket counts fewer than t.
+func WithoutGenesis(r Report, t int) (Report, error) {
+	if t == 0 {
+		return r, nil
+	}
+	if len(r) == 0 || r[0].Height != GenesisHeight || r[0].Count < uint64(t) {
+		return nil, fmt.Errorf("%w: the report counts fewer than the %d registered nodes at height %d", ErrReport, t, GenesisHeight)
+	}
+	out := append(Report(nil), r...)
+	if out[0].Count -= uint64(t); out[0].Count == 0 {
+		out = out[1:]
 	}
 	return out, nil
 }

@@ -310,22 +310,31 @@ func AssignChildSlots(s NodeShape, children []ChildOpening) ([]ChildSlotVar, err
 	return slots, nil
 }
 
-// ChildrenRootOf is the children root that holds exactly children (commitment.ChildrenTree's
-// root), or ErrWitness for an index out of 1..255 or given twice.
-func ChildrenRootOf(children []ChildOpening) (fr.Element, error) {
+// ChildrenTreeOf is the children SMT that holds exactly children (ErrWitness for an index out of
+// 1..255 or given twice).
+func ChildrenTreeOf(children []ChildOpening) (*commitment.ChildrenTree, error) {
 	tree, err := commitment.NewChildrenTree(smt.NewMemStore())
 	if err != nil {
-		return fr.Element{}, err
+		return nil, err
 	}
 	seen := map[uint8]bool{}
 	for _, ch := range children {
 		if ch.Index == 0 || seen[ch.Index] {
-			return fr.Element{}, fmt.Errorf("%w: child index %d", ErrWitness, ch.Index)
+			return nil, fmt.Errorf("%w: child index %d", ErrWitness, ch.Index)
 		}
 		seen[ch.Index] = true
 		if err := tree.SetChild(ch.Index, ch.Commitment.Hash()); err != nil {
-			return fr.Element{}, err
+			return nil, err
 		}
+	}
+	return tree, nil
+}
+
+// ChildrenRootOf is the root of ChildrenTreeOf(children).
+func ChildrenRootOf(children []ChildOpening) (fr.Element, error) {
+	tree, err := ChildrenTreeOf(children)
+	if err != nil {
+		return fr.Element{}, err
 	}
 	return tree.Root()
 }

@@ -52,7 +52,7 @@ func newRegisterNodeCase(t *testing.T, before []subtree.ChildOpening, events []g
 	var steps []validiumtypes.SubtreeStep
 	leaves := map[fr.Element]subtree.ChildOpening{}
 	for _, e := range events {
-		tr, err := childrenTreeOf(kids)
+		tr, err := subtree.ChildrenTreeOf(kids)
 		require.NoError(t, err)
 		p, err := tr.Prove(e.o.Index)
 		require.NoError(t, err)
@@ -63,7 +63,7 @@ func newRegisterNodeCase(t *testing.T, before []subtree.ChildOpening, events []g
 			Leaf: hash.EncodeElement(e.o.Commitment.Hash()), AnchorHeight: e.o.Commitment.AnchorHeight}
 		if e.kind == subtree.KindRegister {
 			fields := slushtypes.NewCommitmentFields(e.o.Commitment)
-			s.Commitment, s.Siblings = &fields, encodeElements(p.Siblings)
+			s.Commitment, s.Siblings = &fields, hash.EncodeElements(p.Siblings)
 		} else {
 			s.Proof = someCommittedProof(t)
 			leaves[e.o.Commitment.Hash()] = e.o

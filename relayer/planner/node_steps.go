@@ -198,7 +198,7 @@ func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMo
 		old: *mv.prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves, roots: src.roots, genesis: map[fr.Element]bool{},
 	}
 	for _, k := range m.kids { // a child registered with a genesis leaf that has not updated
-		if vid, err := subtree.ChildVid(next.Vid, k.Index); err == nil && k.Commitment == subtree.GenesisCommitment(vid, m.roots, k.Commitment.OperatorKeyHash) {
+		if vid, err := subtree.ChildVid(next.Vid, k.Index); err == nil && subtree.CheckGenesis(k.Commitment, vid, m.roots) == nil {
 			m.genesis[k.Commitment.Hash()] = true
 		}
 	}
@@ -376,8 +376,8 @@ func (m *nodeMove) genesisOpening(s validiumtypes.SubtreeStep) (subtree.ChildOpe
 	if err != nil {
 		return subtree.ChildOpening{}, err
 	}
-	if want := subtree.GenesisCommitment(vid, m.roots, g.OperatorKeyHash); want != g {
-		return subtree.ChildOpening{}, fmt.Errorf("the registration of child %d carries another commitment than its genesis (vid, the tree's genesis roots, no anchor)", idx)
+	if err := subtree.CheckGenesis(g, vid, m.roots); err != nil {
+		return subtree.ChildOpening{}, fmt.Errorf("the registration of child %d carries another commitment than its genesis: %w", idx, err)
 	}
 	return subtree.ChildOpening{Index: idx, Commitment: g, Report: subtree.GenesisReport()}, nil
 }
@@ -397,7 +397,7 @@ func (m *nodeMove) registerStep(children *commitment.ChildrenTree, s validiumtyp
 	if m.oldReport == nil {
 		return nodeStep{}, errors.New("the grandchild's report before the registration is not known")
 	}
-	inner, err := childrenTreeOf(m.kids)
+	inner, err := subtree.ChildrenTreeOf(m.kids)
 	if err != nil {
 		return nodeStep{}, err
 	}
@@ -440,8 +440,8 @@ func (m *nodeMove) registerStep(children *commitment.ChildrenTree, s validiumtyp
 		pub: subtree.StepPublic{Kind: subtree.KindNodeRegister, ChildVid: m.next.Vid, Index: m.index, RootBefore: before, RootAfter: rootAfter,
 			AnchorHeight: m.old.AnchorHeight, AnchorCommitment: m.old.AnchorCommitment, Leaf: leaf},
 		msg: validiumtypes.SubtreeStep{Kind: subtree.KindNodeRegister, Index: uint32(m.index), RootAfter: hash.EncodeElement(rootAfter),
-			Leaf: hash.EncodeElement(leaf), AnchorHeight: m.old.AnchorHeight, Commitment: &genesisFields, Siblings: encodeElements(siblings),
-			Previous: &prevFields, PreviousReport: histogramProto(m.oldReport), InnerIndex: uint32(o.Index), InnerSiblings: encodeElements(innerPath.Siblings)},
+			Leaf: hash.EncodeElement(leaf), AnchorHeight: m.old.AnchorHeight, Commitment: &genesisFields, Siblings: hash.EncodeElements(siblings),
+			Previous: &prevFields, PreviousReport: histogramProto(m.oldReport), InnerIndex: uint32(o.Index), InnerSiblings: hash.EncodeElements(innerPath.Siblings)},
 	}
 	m.old, m.oldReport = next, report
 	return nodeStep{new: next, report: report, native: ns}, nil
@@ -530,7 +530,7 @@ func (m *nodeMove) stepReport(c *commitment.Commitment, pending []subtree.ChildO
 			return nil, err
 		}
 	}
-	report, err := withoutGenesis(end, len(pending))
+	report, err := subtree.WithoutGenesis(end, len(pending))
 	if err != nil {
 		return nil, fmt.Errorf("the grandchild's report before its registrations: %w", err)
 	}

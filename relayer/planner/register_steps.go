@@ -9,7 +9,6 @@ import (
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
-	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
 	slushtypes "github.com/slush-tree/slush/types"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
@@ -122,7 +121,7 @@ func registerStep(children *commitment.ChildrenTree, r registration) (plannedSte
 	ns := nativeStep{
 		pub: subtree.StepPublic{Kind: subtree.KindRegister, ChildVid: r.genesis.Vid, Index: r.index, RootBefore: before, RootAfter: after, Leaf: leaf},
 		msg: validiumtypes.SubtreeStep{Kind: subtree.KindRegister, Index: uint32(r.index), RootAfter: hash.EncodeElement(after),
-			Leaf: hash.EncodeElement(leaf), Commitment: &fields, Siblings: encodeElements(path.Siblings)},
+			Leaf: hash.EncodeElement(leaf), Commitment: &fields, Siblings: hash.EncodeElements(path.Siblings)},
 	}
 	return ns.planned(r.height), nil
 }
@@ -131,44 +130,4 @@ func registerStep(children *commitment.ChildrenTree, r registration) (plannedSte
 func (ns nativeStep) planned(height int64) plannedStep {
 	msg := ns.msg
 	return plannedStep{height: height, pub: ns.pub, key: "native:" + string(hash.EncodeElement(ns.pub.Statement())), native: &msg}
-}
-
-// childrenTreeOf is the children SMT holding exactly kids.
-func childrenTreeOf(kids []subtree.ChildOpening) (*commitment.ChildrenTree, error) {
-	t, err := commitment.NewChildrenTree(smt.NewMemStore())
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range kids {
-		if err := t.SetChild(k.Index, k.Commitment.Hash()); err != nil {
-			return nil, err
-		}
-	}
-	return t, nil
-}
-
-// withoutGenesis is report r less t registered children that have not updated: t taken from
-// its genesis bucket (dropped when emptied), so that t native registrations (subtree.WithGenesis)
-// lead back to r. It refuses a report whose genesis bucket counts fewer than t.
-func withoutGenesis(r subtree.Report, t int) (subtree.Report, error) {
-	if t == 0 {
-		return r, nil
-	}
-	if len(r) == 0 || r[0].Height != subtree.GenesisHeight || r[0].Count < uint64(t) {
-		return nil, fmt.Errorf("%w: the report counts fewer than the %d registered children at height %d", subtree.ErrReport, t, subtree.GenesisHeight)
-	}
-	out := append(subtree.Report(nil), r...)
-	if out[0].Count -= uint64(t); out[0].Count == 0 {
-		out = out[1:]
-	}
-	return out, nil
-}
-
-// encodeElements is hashes as a message carries them.
-func encodeElements(es []fr.Element) [][]byte {
-	out := make([][]byte, len(es))
-	for i, e := range es {
-		out[i] = hash.EncodeElement(e)
-	}
-	return out
 }

@@ -501,9 +501,7 @@ func finalizedMoves(ctx context.Context, c *tree.Node, held int64, child validiu
 		if _, had := before[idx]; had {
 			mv.Previous = hash.EncodeElement(was)
 		}
-		for _, s := range path.Siblings {
-			mv.Siblings = append(mv.Siblings, hash.EncodeElement(s))
-		}
+		mv.Siblings = hash.EncodeElements(path.Siblings)
 		if err := t.SetChild(idx, now); err != nil {
 			return nil, err
 		}

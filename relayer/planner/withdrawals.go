@@ -275,9 +275,7 @@ func withdrawalProof(st *ledger.State, fields slushtypes.CommitmentFields, op le
 		}
 		inc := &validiumtypes.WithdrawalInclusion{Commitment: fields, Position: pos, OutboxSize: p.Size,
 			QueuedOutboxTreeRoot: hash.EncodeElement(queuedTree), QueuedOutboxSize: queuedSize}
-		for _, s := range p.Siblings {
-			inc.Siblings = append(inc.Siblings, hash.EncodeElement(s))
-		}
+		inc.Siblings = hash.EncodeElements(p.Siblings)
 		return inc, nil, nil
 	}
 	o, err := validiumtypes.NewAccountOpening(st, fields, op.From)

@@ -146,10 +146,8 @@ func (q queryServer) FinalizedChildProof(ctx context.Context, req *types.QueryFi
 	if err != nil {
 		return nil, err
 	}
-	res := &types.QueryFinalizedChildProofResponse{Commitment: c, FinalizedChildrenRoot: hash.EncodeElement(root)}
-	for _, s := range proof.Siblings {
-		res.Siblings = append(res.Siblings, hash.EncodeElement(s))
-	}
+	res := &types.QueryFinalizedChildProofResponse{Commitment: c, FinalizedChildrenRoot: hash.EncodeElement(root),
+		Siblings: hash.EncodeElements(proof.Siblings)}
 	return res, nil
 }
 

@@ -163,7 +163,7 @@ func childrenTree(s *KeeperTestSuite, c commitment.Commitment) (fr.Element, [][]
 	s.Require().NoError(err)
 	p, err := tree.Prove(1)
 	s.Require().NoError(err)
-	return root, encodeAll(p.Siblings)
+	return root, hash.EncodeElements(p.Siblings)
 }
 
 // exitEntriesFor builds the grandchild, sets c's children roots (finalized: the grandchild's

@@ -1,8 +1,6 @@
 package keeper_test
 
 import (
-	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
@@ -22,17 +20,8 @@ func (s *KeeperTestSuite) accountOpening(st *ledger.State, c slushtypes.Commitme
 	return types.AccountOpening{
 		Commitment: c, AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: st.NumAccounts(), AccountIndex: index,
 		Owner: hash.EncodeElement(acc.Owner), AssetId: hash.EncodeElement(acc.Asset), Balance: acc.Balance, Nonce: acc.Nonce,
-		Siblings: encodeAll(proof.Siblings),
+		Siblings: hash.EncodeElements(proof.Siblings),
 	}
-}
-
-// encodeAll encodes field elements as 32-byte canonical strings.
-func encodeAll(es []fr.Element) [][]byte {
-	out := make([][]byte, len(es))
-	for i, e := range es {
-		out[i] = hash.EncodeElement(e)
-	}
-	return out
 }
 
 // exitFixture: child 1 accepted an update minting 40 to alice (account 0), that commitment is

@@ -130,7 +130,7 @@ func (c *wChild) inclusion(s *KeeperTestSuite, position uint64, queuedTree []byt
 	p, err := c.state.Outbox().Prove(position)
 	s.Require().NoError(err)
 	return &types.WithdrawalInclusion{
-		Commitment: c.fields, Position: position, OutboxSize: p.Size, Siblings: encodeAll(p.Siblings),
+		Commitment: c.fields, Position: position, OutboxSize: p.Size, Siblings: hash.EncodeElements(p.Siblings),
 		QueuedOutboxTreeRoot: queuedTree, QueuedOutboxSize: queuedSize,
 	}
 }

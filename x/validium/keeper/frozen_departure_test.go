@@ -163,7 +163,7 @@ func (s *KeeperTestSuite) childTreeOf(index uint8, value fr.Element) (fr.Element
 	s.Require().NoError(err)
 	proof, err := t.Prove(uint64(index))
 	s.Require().NoError(err)
-	return root, encodeAll(proof.Siblings)
+	return root, hash.EncodeElements(proof.Siblings)
 }
 
 // frozenArrival is an arrival proof of [1, 2] that left its frozen parent [1] for dest, to be

@@ -112,10 +112,8 @@ func (q queryServer) ChildProof(ctx context.Context, req *types.QueryChildProofR
 	if err != nil {
 		return nil, err
 	}
-	res := &types.QueryChildProofResponse{Leaf: hash.EncodeElement(proof.Value), ChildrenRoot: hash.EncodeElement(root)}
-	for _, s := range proof.Siblings {
-		res.Siblings = append(res.Siblings, hash.EncodeElement(s))
-	}
+	res := &types.QueryChildProofResponse{Leaf: hash.EncodeElement(proof.Value), ChildrenRoot: hash.EncodeElement(root),
+		Siblings: hash.EncodeElements(proof.Siblings)}
 	return res, nil
 }
 
@@ -200,10 +198,7 @@ func (q queryServer) FrozenDeparture(ctx context.Context, req *types.QueryFrozen
 	if err != nil {
 		return nil, err
 	}
-	res := &types.QueryFrozenDepartureResponse{Departure: d, DeparturesRoot: hash.EncodeElement(root)}
-	for _, s := range siblings {
-		res.Siblings = append(res.Siblings, hash.EncodeElement(s))
-	}
+	res := &types.QueryFrozenDepartureResponse{Departure: d, DeparturesRoot: hash.EncodeElement(root), Siblings: hash.EncodeElements(siblings)}
 	return res, nil
 }
 

@@ -52,21 +52,17 @@ func (k Keeper) setGenesisLeaf(ctx context.Context, index uint32, operatorKeyHas
 }
 
 // nativeStep checks a register step (kind 5) or a node register step (kind 6) of child's update
-// against the children root before it, and returns the root after it and the grandchild's
+// against the children root before it and the tree's genesis roots, and returns the root after it and the grandchild's
 // commitment it leaves, with its report. Nothing is proven: the registered chain's genesis is
 // fixed by its vid, the tree's genesis roots and its operator key, so the checker recomputes
 // the move (issue 16, docs/PROTOCOL.md "Registered descendants count").
-func (k Keeper) nativeStep(ctx context.Context, child types.Child, root fr.Element, s types.SubtreeStep) (fr.Element, provenLeaf, error) {
+func (k Keeper) nativeStep(ctx context.Context, child types.Child, root fr.Element, roots ledger.GenesisRoots, s types.SubtreeStep) (fr.Element, provenLeaf, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.NativeStepGas, "validium native subtree step")
 	n, err := s.Native()
 	if err != nil {
 		return fr.Element{}, provenLeaf{}, err
 	}
 	vid, err := k.grandchildVid(ctx, child.Index, s.Index)
-	if err != nil {
-		return fr.Element{}, provenLeaf{}, err
-	}
-	roots, err := k.genesisRoots(ctx)
 	if err != nil {
 		return fr.Element{}, provenLeaf{}, err
 	}
@@ -128,9 +124,8 @@ func (k Keeper) nodeRegister(ctx context.Context, root, vid fr.Element, roots le
 // checkGenesis refuses a carried genesis commitment that is not the one the chain vid registered
 // with its operator key starts from (the only free field is that key).
 func checkGenesis(g commitment.Commitment, vid fr.Element, roots ledger.GenesisRoots) error {
-	want := subtree.GenesisCommitment(vid, roots, g.OperatorKeyHash)
-	if want.Hash() != g.Hash() {
-		return errorsmod.Wrap(types.ErrInvalidStep, "the genesis commitment is not the registered chain's: its vid, roots, children, anchor, report or epoch differ")
+	if err := subtree.CheckGenesis(g, vid, roots); err != nil {
+		return errorsmod.Wrap(types.ErrInvalidStep, err.Error())
 	}
 	return nil
 }

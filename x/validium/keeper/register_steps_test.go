@@ -26,15 +26,6 @@ func fieldsOf(c commitment.Commitment) *slushtypes.CommitmentFields {
 	return &f
 }
 
-// encodePath is an SMT path as a step carries it.
-func encodePath(path []fr.Element) [][]byte {
-	out := make([][]byte, len(path))
-	for i, e := range path {
-		out[i] = hash.EncodeElement(e)
-	}
-	return out
-}
-
 // register inserts genesis at index of child 1's children SMT and returns the kind 5 step.
 func (g grandchildren) register(s *KeeperTestSuite, index uint8, genesis commitment.Commitment) types.SubtreeStep {
 	path, err := g.tree.Prove(index)
@@ -43,7 +34,7 @@ func (g grandchildren) register(s *KeeperTestSuite, index uint8, genesis commitm
 	after, err := g.tree.Root()
 	s.Require().NoError(err)
 	return types.SubtreeStep{Kind: subtree.KindRegister, Index: uint32(index), RootAfter: hash.EncodeElement(after),
-		Leaf: hash.EncodeElement(genesis.Hash()), Commitment: fieldsOf(genesis), Siblings: encodePath(path.Siblings)}
+		Leaf: hash.EncodeElement(genesis.Hash()), Commitment: fieldsOf(genesis), Siblings: hash.EncodeElements(path.Siblings)}
 }
 
 // nodeRegister moves grandchild index's commitment prev (report prevReport, its children SMT
@@ -67,8 +58,8 @@ func (g grandchildren) nodeRegister(s *KeeperTestSuite, index uint8, prev commit
 	s.Require().Equal(want, report, "one more registered node at height 0")
 	return types.SubtreeStep{Kind: subtree.KindNodeRegister, Index: uint32(index), RootAfter: hash.EncodeElement(after),
 		Leaf: hash.EncodeElement(next.Hash()), AnchorHeight: prev.AnchorHeight, Commitment: fieldsOf(genesis),
-		Siblings: encodePath(path.Siblings), Previous: fieldsOf(prev), PreviousReport: acceptancetypes.HistogramToProto(types.HistogramOf(prevReport)),
-		InnerIndex: uint32(inner), InnerSiblings: encodePath(innerPath.Siblings)}, next
+		Siblings: hash.EncodeElements(path.Siblings), Previous: fieldsOf(prev), PreviousReport: acceptancetypes.HistogramToProto(types.HistogramOf(prevReport)),
+		InnerIndex: uint32(inner), InnerSiblings: hash.EncodeElements(innerPath.Siblings)}, next
 }
 
 // TestSilentChildCountsInSubtree (issue 16): a descendant registered under a RECURSIVE chain is

@@ -14,6 +14,7 @@ import (
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
@@ -90,9 +91,17 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 		sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(saturatingMul(perProof, uint64(proofs)), "validium subtree step verification")
 	}
 	proven := make([]provenLeaf, 0, len(steps))
+	var roots *ledger.GenesisRoots // read once, for the native steps
 	for i, s := range steps {
 		if s.IsNative() {
-			after, p, err := k.nativeStep(ctx, child, root, s)
+			if roots == nil {
+				r, err := k.genesisRoots(ctx)
+				if err != nil {
+					return nil, err
+				}
+				roots = &r
+			}
+			after, p, err := k.nativeStep(ctx, child, root, *roots, s)
 			if err != nil {
 				return nil, errorsmod.Wrapf(err, "step %d", i)
 			}

@@ -82,9 +82,7 @@ func NewAccountOpening(st *ledger.State, c slushtypes.CommitmentFields, index ui
 		return AccountOpening{}, err
 	}
 	o.Owner, o.AssetId, o.Balance, o.Nonce = hash.EncodeElement(a.Owner), hash.EncodeElement(a.Asset), a.Balance, a.Nonce
-	for _, sib := range p.Siblings {
-		o.Siblings = append(o.Siblings, hash.EncodeElement(sib))
-	}
+	o.Siblings = hash.EncodeElements(p.Siblings)
 	return o, nil
 }
 

@@ -120,7 +120,7 @@ func (s SubtreeStep) Native() (RegisterStep, error) {
 // decodePath reads a children-SMT path: exactly commitment.ChildrenDepth canonical hashes.
 func decodePath(name string, raw [][]byte) ([]fr.Element, error) {
 	if len(raw) != commitment.ChildrenDepth {
-		return nil, errorsmod.Wrapf(ErrInvalidStep, "%s: %d hashes, want %d", name, len(raw), commitment.ChildrenDepth)
+		return nil, errorsmod.Wrapf(ErrInvalidStep, "%d %s, want %d", len(raw), name, commitment.ChildrenDepth)
 	}
 	out := make([]fr.Element, len(raw))
 	for i, b := range raw {

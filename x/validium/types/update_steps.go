@@ -168,14 +168,8 @@ func (f FinalizedLeafMove) Decode() (FinalizedMove, error) {
 	if out.Commitment, err = decodeField("commitment", f.Commitment); err != nil {
 		return FinalizedMove{}, err
 	}
-	if len(f.Siblings) != commitment.ChildrenDepth {
-		return FinalizedMove{}, errorsmod.Wrapf(ErrInvalidStep, "%d siblings, want %d", len(f.Siblings), commitment.ChildrenDepth)
-	}
-	out.Siblings = make([]fr.Element, len(f.Siblings))
-	for i, b := range f.Siblings {
-		if out.Siblings[i], err = decodeField("sibling", b); err != nil {
-			return FinalizedMove{}, err
-		}
+	if out.Siblings, err = decodePath("siblings", f.Siblings); err != nil {
+		return FinalizedMove{}, err
 	}
 	return out, nil
 }
