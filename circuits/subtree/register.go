@@ -25,6 +25,15 @@ const KindRegister = 5
 // genesis report's (0, 1) in its report, nothing else (checked natively, no proof).
 const KindNodeRegister = 6
 
+// KindUnregister is KindRegister undone: a grandchild that never updated was deregistered, so
+// its genesis commitment leaves the updating child's children SMT (checked natively, no proof).
+const KindUnregister = 7
+
+// KindNodeUnregister is KindUnregister one level down: a grandchild with children deregistered
+// a child that never updated, so its commitment changes by that genesis leaf emptied and one
+// (0, 1) fewer in its report, nothing else (checked natively, no proof).
+const KindNodeUnregister = 8
+
 // GenesisHeight is the report height of a registered chain that has not updated: below every
 // root block, so it counts in subtree totals (b) and in no a(t) of a stored hash (DESIGN §6).
 const GenesisHeight = 0
@@ -84,6 +93,13 @@ func RegisterGenesis(root fr.Element, index uint8, genesis commitment.Commitment
 	return MoveLeaf(root, index, fr.Element{}, genesis.Hash(), siblings)
 }
 
+// UnregisterGenesis is KindUnregister's rule: the children root after emptying index, which
+// must hold the genesis commitment of the child registered there (a chain that never updated:
+// DESIGN §5, only such a leaf leaves without a proof).
+func UnregisterGenesis(root fr.Element, index uint8, genesis commitment.Commitment, siblings []fr.Element) (fr.Element, error) {
+	return MoveLeaf(root, index, genesis.Hash(), fr.Element{}, siblings)
+}
+
 // WithGenesis is report r with one more registered node that has not updated: (0, 1) added to
 // its genesis bucket. It refuses a report that would exceed maxBuckets buckets.
 func WithGenesis(r Report, maxBuckets int) (Report, error) {
@@ -129,14 +145,11 @@ func NodeRegister(
 	prev commitment.Commitment, prevReport Report, index uint8, operatorKeyHash fr.Element,
 	roots ledger.GenesisRoots, siblings []fr.Element, maxBuckets int,
 ) (commitment.Commitment, Report, error) {
-	if d := prevReport.Digest(); !d.Equal(&prev.AcceptanceDigest) {
-		return commitment.Commitment{}, nil, fmt.Errorf("%w: the report is not the commitment's acceptance digest preimage", ErrReport)
-	}
-	vid, err := ChildVid(prev.Vid, index)
+	genesis, err := innerGenesis(prev, prevReport, index, operatorKeyHash, roots)
 	if err != nil {
 		return commitment.Commitment{}, nil, err
 	}
-	root, err := RegisterGenesis(prev.ChildrenRoot, index, GenesisCommitment(vid, roots, operatorKeyHash), siblings)
+	root, err := RegisterGenesis(prev.ChildrenRoot, index, genesis, siblings)
 	if err != nil {
 		return commitment.Commitment{}, nil, err
 	}
@@ -144,8 +157,49 @@ func NodeRegister(
 	if err != nil {
 		return commitment.Commitment{}, nil, err
 	}
+	return withChildren(prev, root, report), report, nil
+}
+
+// NodeUnregister is KindNodeUnregister's rule, NodeRegister undone: grandchild g's commitment
+// prev (whose report is prevReport) after its child at index, registered with operator key
+// operatorKeyHash and never updated, was deregistered (siblings: that genesis leaf's path in
+// prev's children root): prev with the leaf emptied and one (0, 1) fewer in its report.
+func NodeUnregister(
+	prev commitment.Commitment, prevReport Report, index uint8, operatorKeyHash fr.Element,
+	roots ledger.GenesisRoots, siblings []fr.Element,
+) (commitment.Commitment, Report, error) {
+	genesis, err := innerGenesis(prev, prevReport, index, operatorKeyHash, roots)
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	root, err := UnregisterGenesis(prev.ChildrenRoot, index, genesis, siblings)
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	report, err := WithoutGenesis(prevReport, 1)
+	if err != nil {
+		return commitment.Commitment{}, nil, err
+	}
+	return withChildren(prev, root, report), report, nil
+}
+
+// innerGenesis checks that prevReport is prev's acceptance digest preimage and returns the
+// genesis commitment of prev's child at index registered with operatorKeyHash.
+func innerGenesis(prev commitment.Commitment, prevReport Report, index uint8, operatorKeyHash fr.Element, roots ledger.GenesisRoots) (commitment.Commitment, error) {
+	if d := prevReport.Digest(); !d.Equal(&prev.AcceptanceDigest) {
+		return commitment.Commitment{}, fmt.Errorf("%w: the report is not the commitment's acceptance digest preimage", ErrReport)
+	}
+	vid, err := ChildVid(prev.Vid, index)
+	if err != nil {
+		return commitment.Commitment{}, err
+	}
+	return GenesisCommitment(vid, roots, operatorKeyHash), nil
+}
+
+// withChildren is prev with children root root and the digest of report, every other field kept.
+func withChildren(prev commitment.Commitment, root fr.Element, report Report) commitment.Commitment {
 	next := prev
 	next.ChildrenRoot = root
 	next.AcceptanceDigest = report.Digest()
-	return next, report, nil
+	return next
 }

@@ -144,3 +144,105 @@ func TestNodeRegister(t *testing.T) {
 		require.True(t, errors.Is(err, ErrWitness) || errors.Is(err, ErrReport), "%s: %v", name, err)
 	}
 }
+
+// TestUnregisterGenesis: the native removal empties a slot only when it holds the genesis
+// commitment of the chain registered there: an updated leaf, another operator's genesis, an
+// empty slot or a foreign path are refused; undoing a registration gives the root before it.
+func TestUnregisterGenesis(t *testing.T) {
+	tree, err := commitment.NewChildrenTree(smt.NewMemStore())
+	require.NoError(t, err)
+	require.NoError(t, tree.SetChild(1, hash.Uint64(11)))
+	before, err := tree.Root()
+	require.NoError(t, err)
+	roots := ledger.EmptyRoots(testParams)
+	g := GenesisCommitment(commitment.MustPackVid([]uint8{1, 2}), roots, hash.Uint64(5))
+	path, err := tree.Prove(2)
+	require.NoError(t, err)
+	registered, err := RegisterGenesis(before, 2, g, path.Siblings)
+	require.NoError(t, err)
+
+	after, err := UnregisterGenesis(registered, 2, g, path.Siblings)
+	require.NoError(t, err)
+	require.Equal(t, before, after, "the removal is the registration undone")
+
+	updated, err := tree.Prove(1)
+	require.NoError(t, err)
+	other := GenesisCommitment(commitment.MustPackVid([]uint8{1, 2}), roots, hash.Uint64(6))
+	for name, call := range map[string]func() error{
+		"an updated leaf": func() error {
+			_, err := UnregisterGenesis(registered, 1, GenesisCommitment(commitment.MustPackVid([]uint8{1, 1}), roots, hash.Uint64(5)), updated.Siblings)
+			return err
+		},
+		"another operator's genesis": func() error { _, err := UnregisterGenesis(registered, 2, other, path.Siblings); return err },
+		"an empty slot":              func() error { _, err := UnregisterGenesis(before, 2, g, path.Siblings); return err },
+		"a foreign path": func() error {
+			bad := append([]fr.Element{hash.Uint64(1)}, path.Siblings[1:]...)
+			_, err := UnregisterGenesis(registered, 2, g, bad)
+			return err
+		},
+		"index 0": func() error { _, err := UnregisterGenesis(registered, 0, g, path.Siblings); return err },
+	} {
+		require.True(t, errors.Is(call(), ErrWitness), name)
+	}
+}
+
+// TestNodeUnregister: a node's commitment loses its never-updated child's genesis leaf and one
+// (0, 1), exactly undoing NodeRegister; a report that is not the preimage, a report without a
+// genesis count, another operator's genesis or a slot without it are refused.
+func TestNodeUnregister(t *testing.T) {
+	roots := ledger.EmptyRoots(testParams)
+	vid := commitment.MustPackVid([]uint8{1, 1})
+	kid := leafCommitment(commitment.MustPackVid([]uint8{1, 1, 1}), 20, 5)
+	tree, err := commitment.NewChildrenTree(smt.NewMemStore())
+	require.NoError(t, err)
+	require.NoError(t, tree.SetChild(1, kid.Hash()))
+	kids, err := tree.Root()
+	require.NoError(t, err)
+	prevReport := Report{{20, 1}, {30, 1}}
+	prev := commitment.Commitment{
+		Vid: vid, LedgerRoot: roots.Ledger, OutboxRoot: roots.Outbox, ReceiptRoot: roots.Receipts,
+		ChildrenRoot: kids, FinalizedChildrenRoot: commitment.EmptyChildrenRoot(),
+		AnchorHeight: 30, AnchorCommitment: hash.Uint64(3000), AcceptanceDigest: prevReport.Digest(),
+		OperatorKeyHash: hash.Uint64(9), Epoch: 2,
+	}
+	path, err := tree.Prove(2)
+	require.NoError(t, err)
+	registered, report, err := NodeRegister(prev, prevReport, 2, hash.Uint64(44), roots, path.Siblings, 4)
+	require.NoError(t, err)
+
+	back, backReport, err := NodeUnregister(registered, report, 2, hash.Uint64(44), roots, path.Siblings)
+	require.NoError(t, err)
+	require.Equal(t, prev, back, "the removal is the registration undone")
+	require.Equal(t, prevReport, backReport)
+
+	kidPath, err := tree.Prove(1)
+	require.NoError(t, err)
+	noGenesis := Report{{20, 2}, {30, 1}} // the same total, no height-0 count
+	forged := registered
+	forged.AcceptanceDigest = noGenesis.Digest()
+	for name, call := range map[string]func() error{
+		"a report that is not the preimage": func() error {
+			_, _, err := NodeUnregister(registered, prevReport, 2, hash.Uint64(44), roots, path.Siblings)
+			return err
+		},
+		"a report without a genesis count": func() error {
+			_, _, err := NodeUnregister(forged, noGenesis, 2, hash.Uint64(44), roots, path.Siblings)
+			return err
+		},
+		"another operator's genesis": func() error {
+			_, _, err := NodeUnregister(registered, report, 2, hash.Uint64(45), roots, path.Siblings)
+			return err
+		},
+		"an updated child": func() error {
+			_, _, err := NodeUnregister(registered, report, 1, hash.Uint64(5), roots, kidPath.Siblings)
+			return err
+		},
+		"a slot without it": func() error {
+			_, _, err := NodeUnregister(prev, prevReport, 2, hash.Uint64(44), roots, path.Siblings)
+			return err
+		},
+	} {
+		err := call()
+		require.True(t, errors.Is(err, ErrWitness) || errors.Is(err, ErrReport), "%s: %v", name, err)
+	}
+}

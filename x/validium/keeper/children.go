@@ -214,10 +214,10 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	if withdrawals > 0 { // issue 20: its users' forced withdrawals must be proven first
 		return errorsmod.Wrapf(types.ErrPendingForcedOps, "child %d has %d pending forced withdrawals", index, withdrawals)
 	}
-	if err := k.checkFinalizedAndEmpty(ctx, child); err != nil {
+	if err := k.checkRemovable(ctx, child); err != nil { // before emptiness: under RECURSIVE proofs no update can be undone
 		return err
 	}
-	if err := k.checkRemovable(ctx, child); err != nil {
+	if err := k.checkFinalizedAndEmpty(ctx, child); err != nil {
 		return err
 	}
 	operatorAddr, err := k.addressCodec.StringToBytes(child.Operator)
@@ -269,16 +269,17 @@ func (k Keeper) deregisterChild(ctx context.Context, operator string, index uint
 	return k.Children.Remove(ctx, index)
 }
 
-// checkRemovable refuses, under RECURSIVE subtree proofs, to drop a leaf of this chain's children
-// root (an updated child's or a registered child's genesis leaf): the chains above accept this
-// chain's children root only as the end of steps, and no step kind proves a removal yet.
+// checkRemovable refuses, under RECURSIVE subtree proofs, to drop an updated child's leaf from
+// this chain's children root: the chains above accept this chain's children root only as the
+// end of steps, and only a genesis leaf (a child that never updated) leaves by one (kind 7,
+// checked natively above; docs/PROTOCOL.md "Registered descendants count").
 func (k Keeper) checkRemovable(ctx context.Context, child types.Child) error {
 	params, err := k.Params.Get(ctx)
 	if err != nil {
 		return err
 	}
-	if params.Recursive() && (len(child.LatestCommitment) > 0 || len(child.GenesisLeaf) > 0) {
-		return errorsmod.Wrapf(types.ErrRemovalUnprovable, "child %d: its leaf is in the children root the chains above hold", child.Index)
+	if params.Recursive() && len(child.LatestCommitment) > 0 {
+		return errorsmod.Wrapf(types.ErrRemovalUnprovable, "child %d updated: no step proves the removal of its leaf from the children root the chains above hold", child.Index)
 	}
 	return nil
 }

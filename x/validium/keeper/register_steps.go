@@ -51,11 +51,12 @@ func (k Keeper) setGenesisLeaf(ctx context.Context, index uint32, operatorKeyHas
 	return hash.EncodeElement(h), nil
 }
 
-// nativeStep checks a register step (kind 5) or a node register step (kind 6) of child's update
-// against the children root before it and the tree's genesis roots, and returns the root after it and the grandchild's
-// commitment it leaves, with its report. Nothing is proven: the registered chain's genesis is
-// fixed by its vid, the tree's genesis roots and its operator key, so the checker recomputes
-// the move (issue 16, docs/PROTOCOL.md "Registered descendants count").
+// nativeStep checks a native step of child's update — a register (kind 5) or unregister (kind
+// 7) step, or their node forms (kinds 6, 8) — against the children root before it and the tree's
+// genesis roots, and returns the root after it and the grandchild's commitment it leaves, with
+// its report (removed for kind 7). Nothing is proven: a registered chain's genesis is fixed by its
+// vid, the tree's genesis roots and its operator key, so the checker recomputes the move (issue
+// 16, docs/PROTOCOL.md "Registered descendants count").
 func (k Keeper) nativeStep(ctx context.Context, child types.Child, root fr.Element, roots ledger.GenesisRoots, s types.SubtreeStep) (fr.Element, provenLeaf, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.NativeStepGas, "validium native subtree step")
 	n, err := s.Native()
@@ -69,15 +70,21 @@ func (k Keeper) nativeStep(ctx context.Context, child types.Child, root fr.Eleme
 	var after fr.Element
 	var report subtree.Report
 	switch s.Kind {
-	case subtree.KindRegister:
+	case subtree.KindRegister, subtree.KindUnregister:
 		if err := checkGenesis(n.Genesis, vid, roots); err != nil {
 			return fr.Element{}, provenLeaf{}, err
 		}
-		if after, err = subtree.RegisterGenesis(root, uint8(s.Index), n.Genesis, n.Siblings); err != nil {
-			return fr.Element{}, provenLeaf{}, errorsmod.Wrapf(types.ErrUnprovenChildren, "register step for grandchild %d: %v", s.Index, err)
+		move, verb := subtree.RegisterGenesis, "register"
+		if s.IsRemoval() { // DESIGN §5: only a chain that never updated leaves without a proof
+			move, verb = subtree.UnregisterGenesis, "unregister"
 		}
-		report = subtree.GenesisReport()
-	default: // subtree.KindNodeRegister (Native refuses any other kind)
+		if after, err = move(root, uint8(s.Index), n.Genesis, n.Siblings); err != nil {
+			return fr.Element{}, provenLeaf{}, errorsmod.Wrapf(types.ErrUnprovenChildren, "%s step for grandchild %d: %v", verb, s.Index, err)
+		}
+		if !s.IsRemoval() {
+			report = subtree.GenesisReport()
+		}
+	default: // subtree.KindNodeRegister, subtree.KindNodeUnregister (Native refuses any other kind)
 		after, report, err = k.nodeRegister(ctx, root, vid, roots, s, n)
 		if err != nil {
 			return fr.Element{}, provenLeaf{}, err
@@ -86,11 +93,12 @@ func (k Keeper) nativeStep(ctx context.Context, child types.Child, root fr.Eleme
 	if want, err := hash.DecodeElement(s.RootAfter); err != nil || !want.Equal(&after) {
 		return fr.Element{}, provenLeaf{}, errorsmod.Wrapf(types.ErrUnprovenChildren, "kind %d step for grandchild %d: root_after is not the children root the move leaves", s.Kind, s.Index)
 	}
-	return after, provenLeaf{index: s.Index, leaf: s.Leaf, anchor: s.AnchorHeight, report: types.HistogramOf(report)}, nil
+	return after, provenLeaf{index: s.Index, leaf: s.Leaf, anchor: s.AnchorHeight, report: types.HistogramOf(report), removed: s.IsRemoval()}, nil
 }
 
-// nodeRegister is kind 6: grandchild vid's commitment moves from the previous one (open under
-// root at the step's index) to subtree.NodeRegister's, which must be the step's leaf.
+// nodeRegister is kinds 6 and 8: grandchild vid's commitment moves from the previous one (open
+// under root at the step's index) to subtree.NodeRegister's (kind 6) or subtree.NodeUnregister's
+// (kind 8), which must be the step's leaf.
 func (k Keeper) nodeRegister(ctx context.Context, root, vid fr.Element, roots ledger.GenesisRoots, s types.SubtreeStep, n types.RegisterStep) (fr.Element, subtree.Report, error) {
 	if !n.Previous.Vid.Equal(&vid) {
 		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrInvalidStep, "the previous commitment's vid is not grandchild %d's", s.Index)
@@ -102,21 +110,29 @@ func (k Keeper) nodeRegister(ctx context.Context, root, vid fr.Element, roots le
 	if err := checkGenesis(n.Genesis, inner, roots); err != nil {
 		return fr.Element{}, nil, err
 	}
-	maxBuckets, err := k.acceptance.MaxReportBuckets(ctx)
-	if err != nil {
-		return fr.Element{}, nil, err
+	var next commitment.Commitment
+	var report subtree.Report
+	verb := "node register"
+	if s.Kind == subtree.KindNodeUnregister {
+		verb = "node unregister"
+		next, report, err = subtree.NodeUnregister(n.Previous, types.ReportOf(n.PreviousReport), n.InnerIndex, n.Genesis.OperatorKeyHash, roots, n.InnerSiblings)
+	} else {
+		var maxBuckets int
+		if maxBuckets, err = k.acceptance.MaxReportBuckets(ctx); err != nil {
+			return fr.Element{}, nil, err
+		}
+		next, report, err = subtree.NodeRegister(n.Previous, types.ReportOf(n.PreviousReport), n.InnerIndex, n.Genesis.OperatorKeyHash, roots, n.InnerSiblings, maxBuckets)
 	}
-	next, report, err := subtree.NodeRegister(n.Previous, types.ReportOf(n.PreviousReport), n.InnerIndex, n.Genesis.OperatorKeyHash, roots, n.InnerSiblings, maxBuckets)
 	if err != nil {
-		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrUnprovenChildren, "node register step for grandchild %d: %v", s.Index, err)
+		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrUnprovenChildren, "%s step for grandchild %d: %v", verb, s.Index, err)
 	}
 	leaf := next.Hash()
 	if want, err := hash.DecodeElement(s.Leaf); err != nil || !want.Equal(&leaf) {
-		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrInvalidStep, "node register step for grandchild %d: the leaf is not the commitment the registration leaves", s.Index)
+		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrInvalidStep, "%s step for grandchild %d: the leaf is not the commitment the move leaves", verb, s.Index)
 	}
 	after, err := subtree.MoveLeaf(root, uint8(s.Index), n.Previous.Hash(), leaf, n.Siblings)
 	if err != nil {
-		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrUnprovenChildren, "node register step for grandchild %d: %v", s.Index, err)
+		return fr.Element{}, nil, errorsmod.Wrapf(types.ErrUnprovenChildren, "%s step for grandchild %d: %v", verb, s.Index, err)
 	}
 	return after, report, nil
 }

@@ -125,9 +125,17 @@ func (s *KeeperTestSuite) TestSilentChildCountsInSubtree() {
 	}
 	s.Require().False(2*accepted > rep.Subtree, "a hash at 6 accepted by 2 of 4 nodes is not final")
 
-	// no step proves a removal yet: the genesis leaf stays, and so does the child
+	// a child that never updated leaves with its genesis leaf (kind 7 proves that above), and its
+	// index takes a new registration's; an updated one cannot leave: no step proves the removal
+	// of its commitment
 	_, err = s.msgs.DeregisterChild(s.env.Ctx, &types.MsgDeregisterChild{Operator: s.operator(2).String(), ChildIndex: 2})
+	s.Require().NoError(err)
+	p, err := s.keeper.ChildProof(s.env.Ctx, 2)
+	s.Require().NoError(err)
+	s.Require().True(p.Value.IsZero(), "the slot is empty")
+	_, err = s.msgs.DeregisterChild(s.env.Ctx, &types.MsgDeregisterChild{Operator: s.operator(1).String(), ChildIndex: 1})
 	s.Require().ErrorIs(err, types.ErrRemovalUnprovable)
+	s.registerLedgerChild(c2, 2)
 	s.requireChildLeaf(2, genesis2.Hash())
 
 	// the genesis leaf is derived state: an export restores it
@@ -142,6 +150,7 @@ func (s *KeeperTestSuite) TestSilentChildCountsInSubtree() {
 	s.Require().NoError(err)
 	s.Require().Equal(root, again)
 	s.requireChildLeaf(2, genesis2.Hash())
+
 }
 
 // subtreeHistogram is a histogram from height, count pairs.

@@ -95,7 +95,7 @@ func (k Keeper) provenReports(ctx context.Context, index uint32, proven []proven
 		return nil, err
 	}
 	for _, p := range proven {
-		reports[uint8(p.index)] = p.report
+		reports[uint8(p.index)] = p.report // nil after a removal (kind 7)
 	}
 	var out []acceptancetypes.Histogram
 	for _, r := range reports {

@@ -30,6 +30,9 @@ type provenLeaf struct {
 	leaf   []byte // canonical encoding of the commitment hash
 	anchor uint64
 	report acceptancetypes.Histogram
+	// removed marks a removal (kind 7): the grandchild's leaf is empty after it, and what was
+	// proven of the chain that held it is dropped.
+	removed bool
 }
 
 // subtreeMove is what the subtree checks of an update accepted: the proven grandchild
@@ -225,21 +228,22 @@ func (k Keeper) grandchildVid(ctx context.Context, index, grandchild uint32) (fr
 // checkProvenCapacity refuses steps that would leave a grandchild with more than
 // MaxProvenLeavesPerGrandchild proven commitments waiting for finality (bounded state).
 func (k Keeper) checkProvenCapacity(ctx context.Context, index uint32, proven []provenLeaf) error {
-	added := make(map[uint32]int, len(proven)) // looked up only, never iterated
+	counts := make(map[uint32]int, len(proven)) // looked up only, never iterated
 	for _, p := range proven {
-		added[p.index]++
-		if added[p.index] > 1 {
-			continue // counted with the first step of this grandchild
+		n, seen := counts[p.index]
+		switch {
+		case p.removed: // the removed chain's proven commitments are dropped with it
+			counts[p.index] = 0
+			continue
+		case !seen:
+			stored, err := k.countProven(ctx, index, p.index)
+			if err != nil {
+				return err
+			}
+			n = stored
 		}
-		n, err := k.countProven(ctx, index, p.index)
-		if err != nil {
-			return err
-		}
-		added[p.index] += n
-	}
-	for _, p := range proven {
-		if added[p.index] > types.MaxProvenLeavesPerGrandchild {
-			return errorsmod.Wrapf(types.ErrTooManyProvenLeaves, "child %d, grandchild %d: %d > %d", index, p.index, added[p.index], types.MaxProvenLeavesPerGrandchild)
+		if counts[p.index] = n + 1; counts[p.index] > types.MaxProvenLeavesPerGrandchild {
+			return errorsmod.Wrapf(types.ErrTooManyProvenLeaves, "child %d, grandchild %d: %d > %d", index, p.index, counts[p.index], types.MaxProvenLeavesPerGrandchild)
 		}
 	}
 	return nil
@@ -310,7 +314,7 @@ func (k Keeper) checkFinalizedMoves(ctx context.Context, child types.Child, c co
 func (k Keeper) provenAnchor(ctx context.Context, index uint32, grandchild uint8, h fr.Element, proven []provenLeaf) (uint64, bool, error) {
 	key := hash.EncodeElement(h)
 	for _, p := range proven {
-		if p.index == uint32(grandchild) && string(p.leaf) == string(key) {
+		if !p.removed && p.index == uint32(grandchild) && string(p.leaf) == string(key) {
 			return p.anchor, true, nil
 		}
 	}
@@ -326,6 +330,12 @@ func (k Keeper) provenAnchor(ctx context.Context, index uint32, grandchild uint8
 // moves back, so they can never be finalized).
 func (k Keeper) recordSubtree(ctx context.Context, index uint32, move subtreeMove) error {
 	for _, p := range move.proven { // in step order: the last step of a grandchild is what the children root holds
+		if p.removed {
+			if err := k.forgetGrandchild(ctx, index, p.index); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := k.ProvenLeaves.Set(ctx, collections.Join3(index, p.index, p.leaf), p.anchor); err != nil {
 			return err
 		}
@@ -344,6 +354,17 @@ func (k Keeper) recordSubtree(ctx context.Context, index uint32, move subtreeMov
 		}
 	}
 	return nil
+}
+
+// forgetGrandchild drops what was proven of a removed grandchild (kind 7): its proven
+// commitments and its report, so it counts in no subtree and a chain registered later at its
+// index starts fresh.
+func (k Keeper) forgetGrandchild(ctx context.Context, index, grandchild uint32) error {
+	rng := collections.NewSuperPrefixedTripleRange[uint32, uint32, []byte](index, grandchild)
+	if err := k.ProvenLeaves.Clear(ctx, rng); err != nil {
+		return err
+	}
+	return k.GrandchildReports.Remove(ctx, collections.Join(index, grandchild))
 }
 
 // pruneProven removes grandchild's proven commitments anchored below anchor (at most

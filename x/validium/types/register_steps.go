@@ -11,11 +11,20 @@ import (
 )
 
 // IsNative reports whether the step is one the parent checks without a proof: a registered
-// grandchild's genesis leaf (kind 5) or a grandchild's registered child (kind 6) (issue 16,
-// docs/PROTOCOL.md "Registered descendants count").
+// grandchild's genesis leaf inserted (kind 5) or removed (kind 7), or a grandchild's registered
+// child inserted (kind 6) or removed (kind 8) (issue 16, docs/PROTOCOL.md "Registered
+// descendants count").
 func (s SubtreeStep) IsNative() bool {
-	return s.Kind == subtree.KindRegister || s.Kind == subtree.KindNodeRegister
+	switch s.Kind {
+	case subtree.KindRegister, subtree.KindNodeRegister, subtree.KindUnregister, subtree.KindNodeUnregister:
+		return true
+	}
+	return false
 }
+
+// IsRemoval reports whether the step removes the grandchild's leaf (kind 7): the leaf after it
+// is empty.
+func (s SubtreeStep) IsRemoval() bool { return s.Kind == subtree.KindUnregister }
 
 // ProvenSteps is how many of steps carry a proof (the native kinds are checked without one).
 func ProvenSteps(steps []SubtreeStep) int {
@@ -32,23 +41,24 @@ func ProvenSteps(steps []SubtreeStep) int {
 type RegisterStep struct {
 	// Siblings is the moved leaf's path in the updating child's children SMT.
 	Siblings []fr.Element
-	// Genesis is the registered chain's genesis commitment: the grandchild's (kind 5), or the
-	// grandchild's new child's (kind 6).
+	// Genesis is the genesis commitment of the chain registered (kinds 5, 6) or removed (kinds
+	// 7, 8): the grandchild's (kinds 5, 7), or the grandchild's child's (kinds 6, 8).
 	Genesis commitment.Commitment
-	// Previous and PreviousReport are, for kind 6, the grandchild's commitment before the step
-	// and its report.
+	// Previous and PreviousReport are, for kinds 6 and 8, the grandchild's commitment before
+	// the step and its report.
 	Previous       commitment.Commitment
 	PreviousReport acceptancetypes.Histogram
-	// InnerIndex and InnerSiblings are, for kind 6, the registered child's index and its empty
-	// leaf's path in the grandchild's children SMT.
+	// InnerIndex and InnerSiblings are, for kinds 6 and 8, the grandchild's child's index and
+	// its leaf's path in the grandchild's children SMT (empty for kind 6, its genesis for 8).
 	InnerIndex    uint8
 	InnerSiblings []fr.Element
 }
 
 // validateNative checks a native step on its own: no proof, no report, the registered chain's
 // genesis commitment (no anchor, epoch 0) and a children-SMT path; kind 5's genesis hashes to the
-// leaf; kind 6 with the grandchild's previous commitment and its report (canonical, the digest's
-// preimage), the inner index and path (the parent computes the new commitment).
+// leaf, kind 7's leaf is empty; kinds 6 and 8 with the grandchild's previous commitment and its
+// report (canonical, the digest's preimage), the inner index and path (the parent computes the
+// new commitment).
 func (s SubtreeStep) validateNative() error {
 	if len(s.Proof) > 0 {
 		return errorsmod.Wrapf(ErrInvalidStep, "kind %d is checked natively: it carries no proof", s.Kind)
@@ -78,25 +88,29 @@ func (s SubtreeStep) Native() (RegisterStep, error) {
 		return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "a genesis commitment has no anchor and epoch 0")
 	}
 	switch s.Kind {
-	case subtree.KindRegister:
+	case subtree.KindRegister, subtree.KindUnregister:
 		if s.Previous != nil || len(s.PreviousReport) > 0 || s.InnerIndex != 0 || len(s.InnerSiblings) > 0 {
-			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "kind 5 carries the genesis commitment and a path only")
+			return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "kind %d carries the genesis commitment and a path only", s.Kind)
 		}
-		if h := out.Genesis.Hash(); !h.Equal(&leaf) {
-			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "the genesis commitment does not hash to the step's leaf")
+		want := out.Genesis.Hash() // kind 5 leaves the genesis leaf, kind 7 an empty one
+		if s.Kind == subtree.KindUnregister {
+			want = fr.Element{}
+		}
+		if !want.Equal(&leaf) {
+			return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "kind %d: the step's leaf is not the one the move leaves (the genesis commitment's hash for 5, empty for 7)", s.Kind)
 		}
 		if s.AnchorHeight != 0 {
 			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "a genesis leaf has no anchor")
 		}
-	case subtree.KindNodeRegister:
+	case subtree.KindNodeRegister, subtree.KindNodeUnregister:
 		if s.Previous == nil {
-			return RegisterStep{}, errorsmod.Wrap(ErrInvalidStep, "kind 6 carries the grandchild's previous commitment")
+			return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "kind %d carries the grandchild's previous commitment", s.Kind)
 		}
 		if out.Previous, err = s.Previous.Decode(); err != nil {
 			return RegisterStep{}, err
 		}
 		if s.AnchorHeight != out.Previous.AnchorHeight {
-			return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "kind 6 keeps the anchor %d, the step names %d", out.Previous.AnchorHeight, s.AnchorHeight)
+			return RegisterStep{}, errorsmod.Wrapf(ErrInvalidStep, "kind %d keeps the anchor %d, the step names %d", s.Kind, out.Previous.AnchorHeight, s.AnchorHeight)
 		}
 		if out.PreviousReport, err = CheckReport(s.PreviousReport, out.Previous.AnchorHeight); err != nil {
 			return RegisterStep{}, err
