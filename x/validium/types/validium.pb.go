@@ -815,13 +815,15 @@ func (m *Arrival) GetIndex() uint32 {
 type SubtreeStep struct {
 	// kind is the step kind (circuits/subtree): 1 a leaf child's move, 2 a leaf child's first
 	// commitment, 3 a node's ledger move, 4 a node's child move (proven); 5 a registered
-	// grandchild's genesis leaf, 6 a grandchild's registered child (checked natively, no proof).
+	// grandchild's genesis leaf, 6 a grandchild's registered child, 7 a never-updated
+	// grandchild's genesis leaf removed, 8 a grandchild's never-updated child removed (checked
+	// natively, no proof).
 	Kind uint32 `protobuf:"varint,1,opt,name=kind,proto3" json:"kind,omitempty"`
 	// index is the moved grandchild's index under the updating child (1..255).
 	Index uint32 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
 	// root_after is the updating child's children root after the step (32 canonical bytes).
 	RootAfter []byte `protobuf:"bytes,3,opt,name=root_after,json=rootAfter,proto3" json:"root_after,omitempty"`
-	// leaf is the hash of the grandchild's new commitment (32 canonical bytes).
+	// leaf is the hash of the grandchild's new commitment (32 canonical bytes; zero for kind 7).
 	Leaf []byte `protobuf:"bytes,4,opt,name=leaf,proto3" json:"leaf,omitempty"`
 	// anchor_height is the grandchild's new anchor: a root height this chain knows.
 	AnchorHeight uint64 `protobuf:"varint,5,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
@@ -829,24 +831,25 @@ type SubtreeStep struct {
 	Proof []byte `protobuf:"bytes,6,opt,name=proof,proto3" json:"proof,omitempty"`
 	// commitment is, for the node kinds (3, 4), the grandchild's new commitment, whose hash is
 	// leaf and whose report the parent of the updating child reads from it; for the native kinds
-	// the registered chain's genesis commitment (5: the grandchild's, whose hash is leaf; 6: the
-	// grandchild's new child's); empty for the leaf kinds, whose report the step fixes to
-	// {(anchor_height, 1)}.
+	// the genesis commitment of the chain registered or removed (5: the grandchild's, whose hash
+	// is leaf; 7: the grandchild's, leaf empty; 6, 8: the grandchild's child's); empty for the
+	// leaf kinds, whose report the step fixes to {(anchor_height, 1)}.
 	Commitment *types1.CommitmentFields `protobuf:"bytes,7,opt,name=commitment,proto3" json:"commitment,omitempty"`
 	// report is the grandchild's acceptance report, the preimage of commitment.acceptance_digest
 	// (kinds 3 and 4 only; the node step proved it from the grandchild's children's reports).
 	Report []types2.HistogramBucket `protobuf:"bytes,8,rep,name=report,proto3" json:"report"`
-	// siblings are, for the native kinds (5 register, 6 node register), the moved leaf's path in
+	// siblings are, for the native kinds (5–8), the moved leaf's path in
 	// the updating child's children SMT (8 hashes, leaf level first); proof kinds carry none.
 	Siblings [][]byte `protobuf:"bytes,9,rep,name=siblings,proto3" json:"siblings,omitempty"`
-	// previous is, for kind 6, the grandchild's commitment before the step (the preimage of the
+	// previous is, for kinds 6 and 8, the grandchild's commitment before the step (the preimage of the
 	// leaf the updating child's children root holds for it).
 	Previous *types1.CommitmentFields `protobuf:"bytes,10,opt,name=previous,proto3" json:"previous,omitempty"`
-	// inner_index is, for kind 6, the index of the grandchild's newly registered child (1..255).
+	// inner_index is, for kinds 6 and 8, the index of the grandchild's child registered or
+	// removed (1..255).
 	InnerIndex uint32 `protobuf:"varint,11,opt,name=inner_index,json=innerIndex,proto3" json:"inner_index,omitempty"`
-	// inner_siblings are, for kind 6, that child's path in the grandchild's children SMT.
+	// inner_siblings are, for kinds 6 and 8, that child's path in the grandchild's children SMT.
 	InnerSiblings [][]byte `protobuf:"bytes,12,rep,name=inner_siblings,json=innerSiblings,proto3" json:"inner_siblings,omitempty"`
-	// previous_report is, for kind 6, the preimage of previous.acceptance_digest.
+	// previous_report is, for kinds 6 and 8, the preimage of previous.acceptance_digest.
 	PreviousReport []types2.HistogramBucket `protobuf:"bytes,13,rep,name=previous_report,json=previousReport,proto3" json:"previous_report"`
 }
 
