@@ -95,6 +95,43 @@ func TestRecursiveTree(t *testing.T) {
 	require.Len(t, rec.Child.FinalizedChildrenRoot, 32, "chain 1's finalized children root moved to proven commitments")
 	require.NotContains(t, string(log), "no step kind proves this grandchild update", "no grandchild update was unprovable")
 	require.False(t, strings.Contains(out, "FAILED"))
+
+	s.phantomComesAndGoes()
+}
+
+// phantomComesAndGoes (issue 16, removal steps): chain 1 registers a child that never runs, then
+// deregisters it. The root sees both through chain 1's updates — the genesis leaf entered by a
+// native register step (kind 5) and left by a native unregister step (kind 7), which the relayer
+// planned — so it holds a report of 1-3 in between and none after, and chain 1 keeps updating.
+func (s *suite) phantomComesAndGoes() {
+	t := s.t
+	var info struct {
+		Ledger   string `json:"genesis_ledger_root"`
+		Outbox   string `json:"genesis_outbox_root"`
+		Receipts string `json:"genesis_receipt_root"`
+	}
+	out, err := s.cli("genesis", "registration-info", "--home", filepath.Join(s.dir, chainID("1-2")))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal([]byte(out), &info), out) // every child under RECURSIVE starts empty: 1-2's roots are 1-3's
+	var params struct {
+		Params struct {
+			MinChildBond struct{ Denom, Amount string } `json:"min_child_bond"`
+		} `json:"params"`
+	}
+	s.mustQuery("1", &params, "validium", "params")
+	keys := filepath.Join(s.dir, "keys")
+	s.tx("1", "validium", "register-child", filepath.Join(keys, "ledger.vk"), params.Params.MinChildBond.Amount+params.Params.MinChildBond.Denom,
+		info.Ledger, info.Outbox, info.Receipts, "--transfer-verifying-key", filepath.Join(keys, "ledger-transfer.vk"),
+		"--operator-key-hash", strings.Repeat("0", 62)+"2a")
+	require.NotEmpty(t, s.child("1", 3).Child.Status, "the phantom is 1-3")
+	hasReport := func() bool { return s.query("root", &struct{}{}, "validium", "grandchild-report", "1", "3") == nil }
+	s.eventually(5*time.Minute, "the root holding 1-3's genesis report (kind 5 in an update of 1)", hasReport)
+	s.tx("1", "validium", "deregister-child", "3")
+	s.eventually(5*time.Minute, "the root forgetting 1-3 (kind 7 in an update of 1)", func() bool { return !hasReport() })
+	before := s.child("root", 1).Child.LatestCommitment
+	s.eventually(3*time.Minute, "another update of 1 accepted at the root", func() bool {
+		return string(s.child("root", 1).Child.LatestCommitment) != string(before)
+	})
 }
 
 // waitFor polls check every second until it holds or the timeout passes.

@@ -176,8 +176,9 @@ chain>' prints the opening while the child's node still answers.`,
 					Short: "Remove a child with no pending forced operations and return its bond",
 					Long: `Removes child <child-index> (its operator only) and returns the bond: only when no forced operation
 is pending and the child's ledger is back at its genesis root with its latest commitment
-finalized, so that no user can still need an exit. Use it to retire an empty chain. For a child
-that has departed (its finalized commitment here is a departing one) it only returns the bond: the
+finalized, so that no user can still need an exit. Use it to retire an empty chain. Under RECURSIVE
+subtree proofs only a child that never updated can be removed (ErrRemovalUnprovable otherwise: no
+step proves that removal above). For a child that has departed (its finalized commitment here is a departing one) it only returns the bond: the
 record and its index stay.`,
 					Example:        "slushchaind tx validium deregister-child 2 --from relayer --node tcp://127.0.0.1:26610 --yes",
 					PositionalArgs: []*autocliv1.PositionalArgDescriptor{{ProtoField: "child_index"}},
