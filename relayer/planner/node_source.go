@@ -39,12 +39,14 @@ func nodeKeys(params validiumtypes.Params, ledgerVK, childVK []byte) (ledgerKey,
 		check("node_child_step_key", params.NodeChildStepKey, childVK, "node-child-step")
 }
 
-// nodeChain is what the node steps read of a chain: its commitments by hash, its children
-// records, the child updates it accepted (its transaction index) and the reports it made.
+// nodeChain is what the steps read of a chain: its commitments by hash, its children records,
+// the child updates it accepted and the children it deregistered (its transaction index) and
+// the reports it made.
 type nodeChain interface {
 	finalizedReader
 	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
 	AcceptedUpdates(ctx context.Context, from, to int64) ([]chainclient.AcceptedUpdate, error)
+	Deregistrations(ctx context.Context, from, to int64) ([]chainclient.Deregistration, error)
 	SubtreeReport(ctx context.Context, anchorHeight uint64, atHeight int64) (acceptancetypes.SubtreeReport, error)
 }
 
