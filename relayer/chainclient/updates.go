@@ -10,11 +10,11 @@ import (
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
-// Bounds of one AcceptedUpdates read: updates are read a page at a time, and a range that holds
-// more than maxAcceptedUpdates is refused rather than read without end.
+// Bounds of one executed-messages read: transactions are read a page at a time, and a range
+// that holds more than maxExecutedTxs is refused rather than read without end.
 const (
-	acceptedUpdatesPerPage = 50
-	maxAcceptedUpdates     = 1000
+	executedTxsPerPage = 50
+	maxExecutedTxs     = 1000
 )
 
 // ErrNoTxIndex is returned when the chain's node cannot search its transactions (an in-process
@@ -30,26 +30,60 @@ type AcceptedUpdate struct {
 	Msg *validiumtypes.MsgSubmitUpdate
 }
 
+// Deregistration is one child the chain deregistered (MsgDeregisterChild executed), with the
+// block that did it: it leaves no record, so a removal step is planned from it (issue 16).
+type Deregistration struct {
+	// Height is the block that deregistered the child.
+	Height int64
+	// ChildIndex is the deregistered child's index (free again from then on).
+	ChildIndex uint32
+}
+
 // AcceptedUpdates lists the child updates (MsgSubmitUpdate) the chain accepted in blocks from..to,
 // inclusive, in the order it executed them, read from the node's transaction index. Failed
 // transactions are skipped: the chain did not accept their updates.
 func (c *Client) AcceptedUpdates(ctx context.Context, from, to int64) ([]AcceptedUpdate, error) {
+	var out []AcceptedUpdate
+	err := c.executedMsgs(ctx, &validiumtypes.MsgSubmitUpdate{}, "child updates", from, to, func(height int64, m sdk.Msg) {
+		if u, ok := m.(*validiumtypes.MsgSubmitUpdate); ok {
+			out = append(out, AcceptedUpdate{Height: height, Msg: u})
+		}
+	})
+	return out, err
+}
+
+// Deregistrations lists the children the chain deregistered (MsgDeregisterChild) in blocks
+// from..to, inclusive, in the order it executed them, read from the node's transaction index.
+// Failed transactions are skipped: they deregistered nothing.
+func (c *Client) Deregistrations(ctx context.Context, from, to int64) ([]Deregistration, error) {
+	var out []Deregistration
+	err := c.executedMsgs(ctx, &validiumtypes.MsgDeregisterChild{}, "child deregistrations", from, to, func(height int64, m sdk.Msg) {
+		if d, ok := m.(*validiumtypes.MsgDeregisterChild); ok {
+			out = append(out, Deregistration{Height: height, ChildIndex: d.ChildIndex})
+		}
+	})
+	return out, err
+}
+
+// executedMsgs visits, in execution order, every message of the successful transactions of
+// blocks from..to (inclusive) that hold a message of kind's type (message.action), read from the
+// node's transaction index a page at a time; what names the kind in errors.
+func (c *Client) executedMsgs(ctx context.Context, kind sdk.Msg, what string, from, to int64, visit func(height int64, m sdk.Msg)) error {
 	if c.rpc == nil {
-		return nil, ErrNoTxIndex
+		return ErrNoTxIndex
 	}
 	if from > to {
-		return nil, nil
+		return nil
 	}
-	query := fmt.Sprintf("message.action='%s' AND tx.height>=%d AND tx.height<=%d", sdk.MsgTypeURL(&validiumtypes.MsgSubmitUpdate{}), from, to)
-	var out []AcceptedUpdate
+	query := fmt.Sprintf("message.action='%s' AND tx.height>=%d AND tx.height<=%d", sdk.MsgTypeURL(kind), from, to)
 	for page := 1; ; page++ {
-		p, per := page, acceptedUpdatesPerPage
+		p, per := page, executedTxsPerPage
 		res, err := c.rpc.TxSearch(ctx, query, false, &p, &per, "asc")
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrNoTxIndex, c.Name, err)
+			return fmt.Errorf("%w: %s: %v", ErrNoTxIndex, c.Name, err)
 		}
-		if res.TotalCount > maxAcceptedUpdates {
-			return nil, fmt.Errorf("%s accepted %d child updates in blocks %d..%d, more than %d read at once", c.Name, res.TotalCount, from, to, maxAcceptedUpdates)
+		if res.TotalCount > maxExecutedTxs {
+			return fmt.Errorf("%s executed %d transactions of %s in blocks %d..%d, more than %d read at once", c.Name, res.TotalCount, what, from, to, maxExecutedTxs)
 		}
 		for _, r := range res.Txs {
 			if r.TxResult.Code != 0 {
@@ -57,16 +91,14 @@ func (c *Client) AcceptedUpdates(ctx context.Context, from, to int64) ([]Accepte
 			}
 			tx, err := c.txCfg.TxDecoder()(r.Tx)
 			if err != nil {
-				return nil, fmt.Errorf("%s: tx %X at %d: %w", c.Name, r.Hash, r.Height, err)
+				return fmt.Errorf("%s: tx %X at %d: %w", c.Name, r.Hash, r.Height, err)
 			}
 			for _, m := range tx.GetMsgs() {
-				if u, ok := m.(*validiumtypes.MsgSubmitUpdate); ok {
-					out = append(out, AcceptedUpdate{Height: r.Height, Msg: u})
-				}
+				visit(r.Height, m)
 			}
 		}
-		if len(res.Txs) == 0 || page*acceptedUpdatesPerPage >= res.TotalCount {
-			return out, nil
+		if len(res.Txs) == 0 || page*executedTxsPerPage >= res.TotalCount {
+			return nil
 		}
 	}
 }

@@ -18,11 +18,19 @@ import (
 )
 
 // ggEvent is one step 1-2's update carried for its own children, as 1-2's parent (chain 1)
-// accepted it: a registration (kind 5, o the genesis opening) or a leaf move (kind 1 or 2, o
-// the child's new commitment).
+// accepted it: a registration or a removal (kind 5 or 7, o the genesis opening) or a leaf move
+// (kind 1 or 2, o the child's new commitment).
 type ggEvent struct {
 	kind uint32
 	o    subtree.ChildOpening
+}
+
+// applied is 1-2's children after the event.
+func (e ggEvent) applied(kids []subtree.ChildOpening) []subtree.ChildOpening {
+	if e.kind == subtree.KindUnregister {
+		return withoutIndex(kids, e.o.Index)
+	}
+	return withOpening(kids, e.o)
 }
 
 // registerNodeCase is chain 1's child 1-2, which has children, updating from prev (children
@@ -56,12 +64,15 @@ func newRegisterNodeCase(t *testing.T, before []subtree.ChildOpening, events []g
 		require.NoError(t, err)
 		p, err := tr.Prove(e.o.Index)
 		require.NoError(t, err)
-		kids = withOpening(kids, e.o)
+		kids = e.applied(kids)
 		root, err := subtree.ChildrenRootOf(kids)
 		require.NoError(t, err)
 		s := validiumtypes.SubtreeStep{Kind: e.kind, Index: uint32(e.o.Index), RootAfter: hash.EncodeElement(root),
 			Leaf: hash.EncodeElement(e.o.Commitment.Hash()), AnchorHeight: e.o.Commitment.AnchorHeight}
-		if e.kind == subtree.KindRegister {
+		if e.kind == subtree.KindUnregister {
+			s.Leaf = hash.EncodeElement(fr.Element{})
+		}
+		if e.kind == subtree.KindRegister || e.kind == subtree.KindUnregister {
 			fields := slushtypes.NewCommitmentFields(e.o.Commitment)
 			s.Commitment, s.Siblings = &fields, hash.EncodeElements(p.Siblings)
 		} else {
@@ -245,7 +256,7 @@ func TestNodeRegisterRefusals(t *testing.T) {
 		{"a root after that is not the genesis leaf's", true, func(nc *registerNodeCase) {
 			nc.move.msg.Steps[0].RootAfter = hash.EncodeElement(nc.prev.ChildrenRoot)
 		}, false, "leads to the children root"},
-		{"no batch and the previous report unknown", false, func(nc *registerNodeCase) { nc.src.prevReport = nil }, false, "report before the registration is not known"},
+		{"no batch and the previous report unknown", false, func(nc *registerNodeCase) { nc.src.prevReport = nil }, false, "report before the registration of child 2 is not known"},
 		{"no batch and another previous report", false, func(nc *registerNodeCase) {
 			nc.src.prevReport = subtree.Report{{Height: 5, Count: 3}}
 		}, false, "previous report is not its previous commitment's"},
@@ -350,9 +361,9 @@ func TestNodeFirstCommitmentOverGenesis(t *testing.T) {
 
 // TestReadNodeSourceGenesis: a grandchild's child registered with a genesis leaf that has not
 // updated is opened with its rebuilt genesis commitment and the genesis report (no chain read),
-// and the grandchild's previous report is read when its update starts with a registration; a
-// genesis leaf that is not the rebuilt genesis, or a previous report that is not the digest's
-// preimage, is refused.
+// and the grandchild's previous report is read when its update starts with a registration or a
+// removal; a genesis leaf that is not the rebuilt genesis, or a previous report that is not the
+// digest's preimage, is refused.
 func TestReadNodeSourceGenesis(t *testing.T) {
 	ctx := context.Background()
 	gg1 := leafOpening(t, []uint8{1, 2, 1}, 10, 4)
@@ -394,6 +405,7 @@ func TestReadNodeSourceGenesis(t *testing.T) {
 	}{
 		{"a child registered before, silent", []subtree.ChildOpening{gg1, gen2, gg3}, []ggEvent{{subtree.KindLeaf, gg3next}}, true, nil, ""},
 		{"a registration first, no batch", []subtree.ChildOpening{gg1, gg3}, []ggEvent{{subtree.KindRegister, gen2}}, false, nil, ""},
+		{"a removal first, no batch", []subtree.ChildOpening{gg1, gen2, gg3}, []ggEvent{{subtree.KindUnregister, gen2}}, false, nil, ""},
 		{"a genesis leaf of another operator", []subtree.ChildOpening{gg1, gen2, gg3}, []ggEvent{{subtree.KindLeaf, gg3next}}, true, func(g *fakeChain) {
 			g.children[20][1].OperatorKeyHash = hash.EncodeElement(hash.Uint64(78))
 		}, "is not its genesis commitment's hash"},

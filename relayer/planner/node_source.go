@@ -39,12 +39,14 @@ func nodeKeys(params validiumtypes.Params, ledgerVK, childVK []byte) (ledgerKey,
 		check("node_child_step_key", params.NodeChildStepKey, childVK, "node-child-step")
 }
 
-// nodeChain is what the node steps read of a chain: its commitments by hash, its children
-// records, the child updates it accepted (its transaction index) and the reports it made.
+// nodeChain is what the steps read of a chain: its commitments by hash, its children records,
+// the child updates it accepted and the children it deregistered (its transaction index) and
+// the reports it made.
 type nodeChain interface {
 	finalizedReader
 	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
 	AcceptedUpdates(ctx context.Context, from, to int64) ([]chainclient.AcceptedUpdate, error)
+	Deregistrations(ctx context.Context, from, to int64) ([]chainclient.Deregistration, error)
 	SubtreeReport(ctx context.Context, anchorHeight uint64, atHeight int64) (acceptancetypes.SubtreeReport, error)
 }
 
@@ -72,7 +74,8 @@ func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMov
 // commitment and the genesis report while it has not updated) and the commitments the update's
 // steps move them to (the updates g accepted after that block up to the update's commitment's,
 // from g's transaction index, with their histograms; a leaf's intermediate commitments with its
-// one-bucket report); and g's previous report when the update's first step is a registration.
+// one-bucket report); and g's previous report when the update's first step is a registration or
+// a removal.
 // roots are the tree's genesis roots.
 func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv childMove, roots ledger.GenesisRoots) (nodeSource, error) {
 	var prev treetypes.OwnCommitment // g's genesis (block 0) before its first update: no children
@@ -104,7 +107,7 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 		if src.before, err = childOpenings(ctx, g, children, prev.Height, next.Vid, roots); err != nil {
 			return nodeSource{}, err
 		}
-		if len(mv.msg.Batches) == 0 && len(mv.msg.Steps) > 0 && mv.msg.Steps[0].Kind == subtree.KindRegister {
+		if len(mv.msg.Batches) == 0 && len(mv.msg.Steps) > 0 && carriedNative(mv.msg.Steps[0]) {
 			if src.prevReport, err = reportAt(ctx, g, *mv.prev, prev.Height); err != nil {
 				return nodeSource{}, fmt.Errorf("the report before its update: %w", err)
 			}

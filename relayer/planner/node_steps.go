@@ -35,14 +35,16 @@ type nodeSource struct {
 	// roots are the tree's genesis roots, of the genesis commitments of g's registered children.
 	roots ledger.GenesisRoots
 	// prevReport is the report of g's previous commitment (its acceptance digest's preimage),
-	// read only when the update's first step is a registration (a kind 6 from that commitment).
+	// read only when the update's first step is a registration or a removal (a kind 6 or 8 from
+	// that commitment).
 	prevReport subtree.Report
 }
 
 // nodeStep is one node step of a grandchild's update: its witness (NodeLedgerStepWitness or
 // NodeChildStepWitness), the grandchild's commitment after it and that commitment's report,
 // which the step message carries (SubtreeStep.commitment and .report); or a native
-// registration step (kind 6, native set, no witness) with the commitment and report it leads to.
+// registration or removal step (kind 6 or 8, native set, no witness) with the commitment and
+// report it leads to.
 type nodeStep struct {
 	w      stepWitness
 	new    commitment.Commitment
@@ -63,17 +65,20 @@ func hasChildren(prev *commitment.Commitment, next commitment.Commitment) bool {
 // nodeMoveWitnesses turns the update of a grandchild g that has children into its steps, in
 // order, moving children (the updating chain's children SMT) as the parent's checker moves it:
 // one NodeLedgerStep per batch (its children kept), then, in the order of the steps the update
-// carried for g's own children, one NodeChildStep per proven step (its ledger and anchor kept)
-// and one native kind-6 step per registration g carried (kind 5: g's children root gains the
-// registered child's genesis leaf, its report (0, 1), subtree.NodeRegister) — so a child's
-// registration precedes its first update, which is then a KindLeaf over its genesis leaf. The
-// intermediate commitments are synthetic, their reports x/acceptance's merge of g's update and
-// its children's reports (a registered child that has not updated counts (0, 1)), capped; the
-// last step reaches the update's commitment and report. A proven step followed by t
-// registrations takes the report of the commitment after them less (0, t), so that the native
-// rule's reports (the previous one with (0, 1) added) lead exactly there. Every witness is
-// checked as the circuit or the native rule checks it (children root, reports, inner statement)
-// before anything is proven. It refuses with errUnprovableMove what no step kind proves.
+// carried for g's own children, one NodeChildStep per proven step (its ledger and anchor kept),
+// one native kind-6 step per registration g carried (kind 5: g's children root gains the
+// registered child's genesis leaf, its report (0, 1), subtree.NodeRegister) and one native
+// kind-8 step per removal g carried (kind 7: the genesis leaf of a child that never updated
+// leaves, with one (0, 1), subtree.NodeUnregister) — so a child's registration precedes its
+// first update, which is then a KindLeaf over its genesis leaf. The intermediate commitments are
+// synthetic, their reports x/acceptance's merge of g's update and its children's reports (a
+// registered child that has not updated counts (0, 1) from its registration until its removal),
+// capped; the last step reaches the update's commitment and report. A proven step followed by
+// native steps takes the report of the commitment after them with those steps undone (a
+// registration's (0, 1) taken off, a removal's put back), so that the native rules' reports
+// lead exactly there. Every witness is checked as the circuit or the native rule checks it
+// (children root, reports, inner statement) before anything is proven. It refuses with
+// errUnprovableMove what no step kind proves.
 func nodeMoveWitnesses(children *commitment.ChildrenTree, mv childMove, src nodeSource, shape subtree.NodeShape) ([]nodeStep, error) {
 	m, err := newNodeMove(mv, src, shape)
 	if err != nil {
@@ -276,20 +281,20 @@ func (m *nodeMove) finality(kind uint32, idx uint8) (subtree.LeafFinality, error
 }
 
 // steps makes the update's steps in order: one NodeLedgerStep per batch, then per step the
-// update carried for g's own children a NodeChildStep (kinds 1, 2) or a native kind 6 (a
-// registration, kind 5). A proven step is told the registrations that follow it directly
-// (pending) and whether they end the update (last).
+// update carried for g's own children a NodeChildStep (kinds 1, 2) or a native kind 6 or 8 (a
+// registration, kind 5, or a removal, kind 7). A proven step is told the native steps that
+// follow it directly (pending) and whether they end the update (last).
 func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) {
 	nb := len(m.msg.Batches)
 	n := nb + len(m.msg.Steps)
-	registers := func(i int) bool { return i >= nb && i < n && m.msg.Steps[i-nb].Kind == subtree.KindRegister }
+	native := func(i int) bool { return i >= nb && i < n && carriedNative(m.msg.Steps[i-nb]) }
 	var out []nodeStep
 	for i := 0; i < n; i++ {
 		what := fmt.Sprintf("batch %d", i)
 		if i >= nb {
 			what = fmt.Sprintf("step %d", i-nb)
 		}
-		if registers(i) {
+		if native(i) {
 			st, err := m.registerStep(children, m.msg.Steps[i-nb])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", what, err)
@@ -297,13 +302,13 @@ func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) 
 			out = append(out, st)
 			continue
 		}
-		var pending []subtree.ChildOpening
-		for j := i + 1; registers(j); j++ {
-			o, err := m.genesisOpening(m.msg.Steps[j-nb])
+		var pending []genesisChange
+		for j := i + 1; native(j); j++ {
+			gc, err := m.changeOf(m.msg.Steps[j-nb])
 			if err != nil {
 				return nil, fmt.Errorf("step %d: %w", j-nb, err)
 			}
-			pending = append(pending, o)
+			pending = append(pending, gc)
 		}
 		last := i+len(pending) == n-1
 		var st nodeStep
@@ -322,7 +327,7 @@ func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) 
 }
 
 // ledgerStep makes the NodeLedgerStep witness of batch j of the update.
-func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending []subtree.ChildOpening, last bool) (nodeStep, error) {
+func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending []genesisChange, last bool) (nodeStep, error) {
 	newC := m.next
 	newC.ChildrenRoot, newC.FinalizedChildrenRoot = m.old.ChildrenRoot, m.old.FinalizedChildrenRoot
 	w := subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Index: m.index, Old: m.old, New: newC}}
@@ -342,7 +347,7 @@ func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending 
 }
 
 // childStepOf makes the NodeChildStep witness of step s the update carried.
-func (m *nodeMove) childStepOf(children *commitment.ChildrenTree, s validiumtypes.SubtreeStep, pending []subtree.ChildOpening, last bool) (nodeStep, error) {
+func (m *nodeMove) childStepOf(children *commitment.ChildrenTree, s validiumtypes.SubtreeStep, pending []genesisChange, last bool) (nodeStep, error) {
 	w, err := m.childStep(s)
 	if err != nil {
 		return nodeStep{}, err
@@ -357,68 +362,104 @@ func (m *nodeMove) childStepOf(children *commitment.ChildrenTree, s validiumtype
 	return nodeStep{w: w, new: w.New, report: w.Report}, nil
 }
 
-// genesisOpening is the child a registration s of the update (kind 5, as g's parent accepted
-// it) inserts: its index and genesis commitment — which must be the tree's genesis of that
-// child of g, the one g's grandparent rebuilds (subtree.NodeRegister) — with the genesis report.
-func (m *nodeMove) genesisOpening(s validiumtypes.SubtreeStep) (subtree.ChildOpening, error) {
+// genesisChange is a native step the update carried for g's own children: the child's genesis
+// opening, inserted (kind 5) or, removal set, removed (kind 7).
+type genesisChange struct {
+	o       subtree.ChildOpening
+	removal bool
+}
+
+// carriedNative tells whether s, a step g's update carried, is one its grandparent's steps turn
+// into a native node step: a registration (kind 5, into a kind 6) or a removal (kind 7, into 8).
+func carriedNative(s validiumtypes.SubtreeStep) bool {
+	return s.Kind == subtree.KindRegister || s.Kind == subtree.KindUnregister
+}
+
+// changeOf is the child a registration or removal s of the update (kind 5 or 7, as g's
+// parent accepted it) inserts or removes: its index and genesis commitment — which must be the
+// tree's genesis of that child of g, the one g's grandparent rebuilds (subtree.NodeRegister,
+// subtree.NodeUnregister) — with the genesis report.
+func (m *nodeMove) changeOf(s validiumtypes.SubtreeStep) (genesisChange, error) {
+	what := "registration"
+	if s.Kind == subtree.KindUnregister {
+		what = "removal"
+	}
 	if s.Index == 0 || s.Index > uint32(m.shape.MaxChildren) {
-		return subtree.ChildOpening{}, fmt.Errorf("a registration of child index %d, not in 1..%d", s.Index, m.shape.MaxChildren)
+		return genesisChange{}, fmt.Errorf("a %s of child index %d, not in 1..%d", what, s.Index, m.shape.MaxChildren)
 	}
 	if s.Commitment == nil {
-		return subtree.ChildOpening{}, fmt.Errorf("the registration of child %d carries no genesis commitment", s.Index)
+		return genesisChange{}, fmt.Errorf("the %s of child %d carries no genesis commitment", what, s.Index)
 	}
 	g, err := s.Commitment.Decode()
 	if err != nil {
-		return subtree.ChildOpening{}, err
+		return genesisChange{}, err
 	}
 	idx := uint8(s.Index)
 	vid, err := subtree.ChildVid(m.next.Vid, idx)
 	if err != nil {
-		return subtree.ChildOpening{}, err
+		return genesisChange{}, err
 	}
 	if err := subtree.CheckGenesis(g, vid, m.roots); err != nil {
-		return subtree.ChildOpening{}, fmt.Errorf("the registration of child %d carries another commitment than its genesis: %w", idx, err)
+		return genesisChange{}, fmt.Errorf("the %s of child %d carries another commitment than its genesis: %w", what, idx, err)
 	}
-	return subtree.ChildOpening{Index: idx, Commitment: g, Report: subtree.GenesisReport()}, nil
+	o := subtree.ChildOpening{Index: idx, Commitment: g, Report: subtree.GenesisReport()}
+	return genesisChange{o: o, removal: s.Kind == subtree.KindUnregister}, nil
 }
 
-// registerStep makes the native kind-6 step of registration s (a kind 5 the update carried):
-// g's commitment moves from the current one to subtree.NodeRegister's — its children root with
-// the registered child's genesis leaf (which must be s's root after), its report with (0, 1)
-// added —, and g's leaf in children with it (subtree.MoveLeaf, the parent's native rule).
+// what names the change in errors.
+func (gc genesisChange) what() string {
+	if gc.removal {
+		return fmt.Sprintf("the removal of child %d", gc.o.Index)
+	}
+	return fmt.Sprintf("the registration of child %d", gc.o.Index)
+}
+
+// applied is kids after the change: with its genesis opening, or without that child.
+func (gc genesisChange) applied(kids []subtree.ChildOpening) []subtree.ChildOpening {
+	if gc.removal {
+		return withoutIndex(kids, gc.o.Index)
+	}
+	return withOpening(kids, gc.o)
+}
+
+// undone is report r before the change, from r after it: the registration's (0, 1) taken off,
+// or the removal's put back (at most max buckets).
+func (gc genesisChange) undone(r subtree.Report, max int) (subtree.Report, error) {
+	if gc.removal {
+		return subtree.WithGenesis(r, max)
+	}
+	return subtree.WithoutGenesis(r, 1)
+}
+
+// registerStep makes the native node step of registration or removal s (a kind 5 or 7 the
+// update carried): g's commitment moves from the current one to subtree.NodeRegister's (kind
+// 6: its children root with the registered child's genesis leaf, its report with (0, 1) added)
+// or subtree.NodeUnregister's (kind 8: that genesis leaf emptied, one (0, 1) fewer) — whose
+// children root must be s's root after —, and g's leaf in children with it (subtree.MoveLeaf,
+// the parent's native rule).
 func (m *nodeMove) registerStep(children *commitment.ChildrenTree, s validiumtypes.SubtreeStep) (nodeStep, error) {
-	o, err := m.genesisOpening(s)
+	gc, err := m.changeOf(s)
 	if err != nil {
 		return nodeStep{}, err
 	}
-	if hasIndex(m.kids, o.Index) {
-		return nodeStep{}, fmt.Errorf("a registration of child %d, which the children root holds", o.Index)
-	}
-	if m.oldReport == nil {
-		return nodeStep{}, errors.New("the grandchild's report before the registration is not known")
-	}
-	inner, err := subtree.ChildrenTreeOf(m.kids)
-	if err != nil {
+	if err := m.checkChange(gc); err != nil {
 		return nodeStep{}, err
 	}
-	innerPath, err := inner.Prove(o.Index)
+	next, report, innerSiblings, err := m.changed(gc)
 	if err != nil {
-		return nodeStep{}, err
-	}
-	next, report, err := subtree.NodeRegister(m.old, m.oldReport, o.Index, o.Commitment.OperatorKeyHash, m.roots, innerPath.Siblings, m.shape.MaxBuckets)
-	if err != nil {
-		return nodeStep{}, fmt.Errorf("the registration of child %d: %w", o.Index, err)
+		return nodeStep{}, fmt.Errorf("%s: %w", gc.what(), err)
 	}
 	after, err := hash.DecodeElement(s.RootAfter)
 	if err != nil {
 		return nodeStep{}, err
 	}
 	if !next.ChildrenRoot.Equal(&after) {
-		return nodeStep{}, fmt.Errorf("the registration of child %d leads to the children root %X, not its root after %X",
-			o.Index, hash.EncodeElement(next.ChildrenRoot), s.RootAfter)
+		return nodeStep{}, fmt.Errorf("%s leads to the children root %X, not its root after %X", gc.what(), hash.EncodeElement(next.ChildrenRoot), s.RootAfter)
 	}
-	m.kids = withOpening(m.kids, o)
-	m.genesis[o.Commitment.Hash()] = true
+	m.kids = gc.applied(m.kids)
+	if !gc.removal {
+		m.genesis[gc.o.Commitment.Hash()] = true
+	}
 	before, err := children.Root()
 	if err != nil {
 		return nodeStep{}, err
@@ -434,17 +475,60 @@ func (m *nodeMove) registerStep(children *commitment.ChildrenTree, s validiumtyp
 	if got, err := subtree.MoveLeaf(before, m.index, m.old.Hash(), next.Hash(), siblings); err != nil || !got.Equal(&rootAfter) {
 		return nodeStep{}, fmt.Errorf("the children SMT does not move as the native rule (%v)", err)
 	}
-	genesisFields, prevFields := slushtypes.NewCommitmentFields(o.Commitment), slushtypes.NewCommitmentFields(m.old)
+	kind := uint32(subtree.KindNodeRegister)
+	if gc.removal {
+		kind = subtree.KindNodeUnregister
+	}
+	genesisFields, prevFields := slushtypes.NewCommitmentFields(gc.o.Commitment), slushtypes.NewCommitmentFields(m.old)
 	leaf := next.Hash()
 	ns := &nativeStep{
-		pub: subtree.StepPublic{Kind: subtree.KindNodeRegister, ChildVid: m.next.Vid, Index: m.index, RootBefore: before, RootAfter: rootAfter,
+		pub: subtree.StepPublic{Kind: uint64(kind), ChildVid: m.next.Vid, Index: m.index, RootBefore: before, RootAfter: rootAfter,
 			AnchorHeight: m.old.AnchorHeight, AnchorCommitment: m.old.AnchorCommitment, Leaf: leaf},
-		msg: validiumtypes.SubtreeStep{Kind: subtree.KindNodeRegister, Index: uint32(m.index), RootAfter: hash.EncodeElement(rootAfter),
+		msg: validiumtypes.SubtreeStep{Kind: kind, Index: uint32(m.index), RootAfter: hash.EncodeElement(rootAfter),
 			Leaf: hash.EncodeElement(leaf), AnchorHeight: m.old.AnchorHeight, Commitment: &genesisFields, Siblings: hash.EncodeElements(siblings),
-			Previous: &prevFields, PreviousReport: histogramProto(m.oldReport), InnerIndex: uint32(o.Index), InnerSiblings: hash.EncodeElements(innerPath.Siblings)},
+			Previous: &prevFields, PreviousReport: histogramProto(m.oldReport), InnerIndex: uint32(gc.o.Index), InnerSiblings: hash.EncodeElements(innerSiblings)},
 	}
 	m.old, m.oldReport = next, report
 	return nodeStep{new: next, report: report, native: ns}, nil
+}
+
+// checkChange refuses a change the current children and report do not allow: a registration
+// of a child the children root holds, a removal of one it does not hold as its genesis leaf (a
+// child that updated leaves by no step), either without the current report.
+func (m *nodeMove) checkChange(gc genesisChange) error {
+	held := hasIndex(m.kids, gc.o.Index)
+	switch {
+	case !gc.removal && held:
+		return fmt.Errorf("a registration of child %d, which the children root holds", gc.o.Index)
+	case gc.removal && !hasOpening(m.kids, gc.o):
+		return fmt.Errorf("%w: a removal of child %d, which the children root does not hold as its genesis leaf", errUnprovableMove, gc.o.Index)
+	case m.oldReport == nil:
+		return fmt.Errorf("the grandchild's report before %s is not known", gc.what())
+	}
+	return nil
+}
+
+// changed is g's commitment and report after the change by the native rule (subtree.NodeRegister
+// or subtree.NodeUnregister) from the current ones, with the changed leaf's path in the current
+// children root.
+func (m *nodeMove) changed(gc genesisChange) (commitment.Commitment, subtree.Report, []fr.Element, error) {
+	inner, err := subtree.ChildrenTreeOf(m.kids)
+	if err != nil {
+		return commitment.Commitment{}, nil, nil, err
+	}
+	path, err := inner.Prove(gc.o.Index)
+	if err != nil {
+		return commitment.Commitment{}, nil, nil, err
+	}
+	op := gc.o.Commitment.OperatorKeyHash
+	var next commitment.Commitment
+	var report subtree.Report
+	if gc.removal {
+		next, report, err = subtree.NodeUnregister(m.old, m.oldReport, gc.o.Index, op, m.roots, path.Siblings)
+	} else {
+		next, report, err = subtree.NodeRegister(m.old, m.oldReport, gc.o.Index, op, m.roots, path.Siblings, m.shape.MaxBuckets)
+	}
+	return next, report, path.Siblings, err
 }
 
 // childStep is the NodeChildStep witness (without its report) of one step s of the update: the
@@ -513,26 +597,29 @@ func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStep
 }
 
 // stepReport sets c's acceptance digest to its report and returns the report. The report at
-// the end of the step's segment (the step and the registrations pending right after it) is the
+// the end of the step's segment (the step and the native steps pending right after it) is the
 // update's own when that ends the update, else the synthetic one of the grandchild's children
-// then at c's anchor; the step's report is that less (0, len(pending)), from which the
-// registrations lead there. It must pass the node report rule (subtree.CheckNodeReport) against
-// the grandchild's current children; the update's last step must reach the update's commitment.
-func (m *nodeMove) stepReport(c *commitment.Commitment, pending []subtree.ChildOpening, last bool) (subtree.Report, error) {
-	end := m.report
+// then at c's anchor; the step's report is that with the pending steps undone (genesisChange
+// undone, last first), from which they lead there. It must pass the node report rule
+// (subtree.CheckNodeReport) against the grandchild's current children (a child a pending step
+// removes still counts); the update's last step must reach the update's commitment.
+func (m *nodeMove) stepReport(c *commitment.Commitment, pending []genesisChange, last bool) (subtree.Report, error) {
+	report := m.report
 	if !last {
 		kids := m.kids
-		for _, o := range pending {
-			kids = withOpening(kids, o)
+		for _, gc := range pending {
+			kids = gc.applied(kids)
 		}
 		var err error
-		if end, err = synthReport(c.AnchorHeight, kids, m.shape.MaxBuckets); err != nil {
+		if report, err = synthReport(c.AnchorHeight, kids, m.shape.MaxBuckets); err != nil {
 			return nil, err
 		}
 	}
-	report, err := subtree.WithoutGenesis(end, len(pending))
-	if err != nil {
-		return nil, fmt.Errorf("the grandchild's report before its registrations: %w", err)
+	for i := len(pending) - 1; i >= 0; i-- {
+		var err error
+		if report, err = pending[i].undone(report, m.shape.MaxBuckets); err != nil {
+			return nil, fmt.Errorf("the grandchild's report before %s: %w", pending[i].what(), err)
+		}
 	}
 	c.AcceptanceDigest = report.Digest()
 	if last && !c.FinalizedChildrenRoot.Equal(&m.next.FinalizedChildrenRoot) {
@@ -587,13 +674,28 @@ func checkOpenings(kids []subtree.ChildOpening, root fr.Element) error {
 // withOpening returns kids with o in place of the child of its index (or added), by index, as a
 // new slice (a witness keeps the children it was made with).
 func withOpening(kids []subtree.ChildOpening, o subtree.ChildOpening) []subtree.ChildOpening {
-	out := make([]subtree.ChildOpening, 0, len(kids)+1)
+	return sortedOpenings(append(withoutIndex(kids, o.Index), o))
+}
+
+// withoutIndex returns kids without the child of index idx, as a new slice.
+func withoutIndex(kids []subtree.ChildOpening, idx uint8) []subtree.ChildOpening {
+	out := make([]subtree.ChildOpening, 0, len(kids))
 	for _, k := range kids {
-		if k.Index != o.Index {
+		if k.Index != idx {
 			out = append(out, k)
 		}
 	}
-	return sortedOpenings(append(out, o))
+	return out
+}
+
+// hasOpening tells whether kids holds o's commitment at o's index.
+func hasOpening(kids []subtree.ChildOpening, o subtree.ChildOpening) bool {
+	for _, k := range kids {
+		if k.Index == o.Index {
+			return k.Commitment == o.Commitment
+		}
+	}
+	return false
 }
 
 // hasIndex tells whether kids holds a child of index idx.

@@ -519,8 +519,9 @@ type fakeChain struct {
 	commitments map[string]treetypes.OwnCommitment
 	children    map[int64][]validiumtypes.Child
 	updates     []chainclient.AcceptedUpdate
-	reports     map[int64]subtree.Report // by block
-	read        [][2]int64               // the AcceptedUpdates ranges read
+	deregs      []chainclient.Deregistration // in execution order
+	reports     map[int64]subtree.Report     // by block
+	read        [][2]int64                   // the AcceptedUpdates ranges read
 	finalized   map[int64]map[uint32][]byte
 }
 
@@ -550,6 +551,16 @@ func (f *fakeChain) AcceptedUpdates(_ context.Context, from, to int64) ([]chainc
 	for _, u := range f.updates {
 		if u.Height >= from && u.Height <= to {
 			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeChain) Deregistrations(_ context.Context, from, to int64) ([]chainclient.Deregistration, error) {
+	var out []chainclient.Deregistration
+	for _, d := range f.deregs {
+		if d.Height >= from && d.Height <= to {
+			out = append(out, d)
 		}
 	}
 	return out, nil

@@ -69,14 +69,16 @@ func rootOf(t *testing.T, leaves map[uint8]commitment.Commitment) fr.Element {
 
 // checkNativeStep checks a native step message as c's parent does, from the children root
 // rootBefore: stateless validation (x/validium SubtreeStep.validate via ValidateStateless), then
-// kind 5's subtree.RegisterGenesis or kind 6's subtree.NodeRegister and subtree.MoveLeaf, each
-// giving the message's leaf and root after, with the tree's genesis of the registered chain
-// (parentVid: the vid of the chain whose children SMT the step moves). It returns kind 6's new
-// commitment and report.
+// kind 5's subtree.RegisterGenesis, kind 7's subtree.UnregisterGenesis, or kind 6's
+// subtree.NodeRegister and kind 8's subtree.NodeUnregister with subtree.MoveLeaf, each giving the
+// message's leaf and root after, with the tree's genesis of the registered chain (parentVid: the
+// vid of the chain whose children SMT the step moves). It returns kind 6's or 8's new commitment
+// and report.
 func checkNativeStep(t *testing.T, m validiumtypes.SubtreeStep, parentVid, rootBefore fr.Element, maxBuckets int) (commitment.Commitment, subtree.Report) {
 	t.Helper()
 	require.Empty(t, m.Proof, "a native step carries no proof")
 	require.Empty(t, m.Report)
+	require.True(t, m.IsNative())
 	some := leafCommitment(1, 1, 1)
 	require.NoError(t, (&validiumtypes.MsgSubmitUpdate{NewCommitment: slushtypes.NewCommitmentFields(some), Steps: []validiumtypes.SubtreeStep{m}}).ValidateStateless())
 	ns, err := m.Native()
@@ -86,30 +88,39 @@ func checkNativeStep(t *testing.T, m validiumtypes.SubtreeStep, parentVid, rootB
 	after, err := hash.DecodeElement(m.RootAfter)
 	require.NoError(t, err)
 	idx := uint8(m.Index)
+	vid, err := subtree.ChildVid(parentVid, idx)
+	require.NoError(t, err)
 	switch m.Kind {
-	case subtree.KindRegister:
-		vid, err := subtree.ChildVid(parentVid, idx)
-		require.NoError(t, err)
+	case subtree.KindRegister, subtree.KindUnregister:
 		require.Equal(t, subtree.GenesisCommitment(vid, genesisRoots, ns.Genesis.OperatorKeyHash), ns.Genesis, "the tree's genesis of the registered chain")
-		got, err := subtree.RegisterGenesis(rootBefore, idx, ns.Genesis, ns.Siblings)
+		move, want := subtree.RegisterGenesis, ns.Genesis.Hash()
+		if m.Kind == subtree.KindUnregister {
+			move, want = subtree.UnregisterGenesis, fr.Element{}
+		}
+		got, err := move(rootBefore, idx, ns.Genesis, ns.Siblings)
 		require.NoError(t, err)
-		require.Equal(t, after, got, "kind 5's root after")
-		require.Equal(t, ns.Genesis.Hash(), leaf)
+		require.Equal(t, after, got, "kind %d's root after", m.Kind)
+		require.Equal(t, want, leaf, "kind %d's leaf", m.Kind)
+		require.Equal(t, m.Kind == subtree.KindUnregister, m.IsRemoval())
 		return commitment.Commitment{}, nil
-	case subtree.KindNodeRegister:
-		vid, err := subtree.ChildVid(parentVid, idx)
-		require.NoError(t, err)
+	case subtree.KindNodeRegister, subtree.KindNodeUnregister:
 		require.Equal(t, vid, ns.Previous.Vid)
 		inner, err := subtree.ChildVid(vid, ns.InnerIndex)
 		require.NoError(t, err)
 		require.Equal(t, subtree.GenesisCommitment(inner, genesisRoots, ns.Genesis.OperatorKeyHash), ns.Genesis)
-		next, report, err := subtree.NodeRegister(ns.Previous, validiumtypes.ReportOf(ns.PreviousReport), ns.InnerIndex, ns.Genesis.OperatorKeyHash,
-			genesisRoots, ns.InnerSiblings, maxBuckets)
+		prevReport := validiumtypes.ReportOf(ns.PreviousReport)
+		var next commitment.Commitment
+		var report subtree.Report
+		if m.Kind == subtree.KindNodeUnregister {
+			next, report, err = subtree.NodeUnregister(ns.Previous, prevReport, ns.InnerIndex, ns.Genesis.OperatorKeyHash, genesisRoots, ns.InnerSiblings)
+		} else {
+			next, report, err = subtree.NodeRegister(ns.Previous, prevReport, ns.InnerIndex, ns.Genesis.OperatorKeyHash, genesisRoots, ns.InnerSiblings, maxBuckets)
+		}
 		require.NoError(t, err)
-		require.Equal(t, next.Hash(), leaf, "kind 6's leaf")
+		require.Equal(t, next.Hash(), leaf, "kind %d's leaf", m.Kind)
 		got, err := subtree.MoveLeaf(rootBefore, idx, ns.Previous.Hash(), leaf, ns.Siblings)
 		require.NoError(t, err)
-		require.Equal(t, after, got, "kind 6's root after")
+		require.Equal(t, after, got, "kind %d's root after", m.Kind)
 		return next, report
 	}
 	t.Fatalf("kind %d is not native", m.Kind)

@@ -36,10 +36,10 @@ type subtreePlan struct {
 	inbox map[uint8]fr.Element
 	// moves are the child updates c accepted after held, in c's order.
 	moves []chainclient.AcceptedUpdate
-	// registrations are c's children registered with a genesis leaf after held, up to hc, by
-	// block (kind-5 steps; next is the first not planned yet); genesis is the genesis commitment
-	// of each child of c with a genesis leaf, by index: the previous commitment of its first
-	// update.
+	// registrations are c's children registered with a genesis leaf after held, up to hc, and
+	// those deregistered before they updated, by block (kind-5 and kind-7 steps; next is the
+	// first not planned yet); genesis is the genesis commitment of each child of c with a
+	// genesis leaf at hc, by index: the previous commitment of its first update.
 	registrations []registration
 	next          int
 	genesis       map[uint8]commitment.Commitment
@@ -52,8 +52,8 @@ type subtreePlan struct {
 }
 
 // loadSubtreePlan reads c's children at the commitment the parent holds (checked against the
-// children root the parent holds), the children c registered since and the child updates c
-// accepted since, up to hc.
+// children root the parent holds), the children c registered and deregistered since and the
+// child updates c accepted since, up to hc.
 func (pl *Planner) loadSubtreePlan(ctx context.Context, c *tree.Node, child validiumtypes.Child, hc int64) (*subtreePlan, error) {
 	plan, err := readSubtreePlan(ctx, c, c.Vid, ledger.EmptyRoots(c.LedgerParams.Ledger()), child, hc)
 	if err != nil {
@@ -120,11 +120,7 @@ func readSubtreePlan(ctx context.Context, c nodeChain, vid fr.Element, roots led
 	if plan.heldRoot, err = plan.children.Root(); err != nil {
 		return nil, err
 	}
-	kids, err := c.Children(ctx, hc)
-	if err != nil {
-		return nil, err
-	}
-	if plan.registrations, err = registrationsAfter(vid, kids, roots, plan.held, hc, plan.genesis); err != nil {
+	if plan.registrations, err = genesisMovesAfter(ctx, c, vid, roots, plan.held, hc, plan.genesis); err != nil {
 		return nil, err
 	}
 	if plan.moves, err = c.AcceptedUpdates(ctx, plan.held+1, hc); err != nil {
@@ -133,9 +129,10 @@ func readSubtreePlan(ctx context.Context, c nodeChain, vid fr.Element, roots led
 	return plan, nil
 }
 
-// registerUpTo plans the kind-5 steps of the registrations at blocks up to height not planned
-// yet, moving the plan's children SMT: a block's registrations come before its other steps (a
-// child registered in a block can update in it only after).
+// registerUpTo plans the native steps (kinds 5, 7) of the registrations and removals at blocks
+// up to height not planned yet, moving the plan's children SMT: a block's removals and
+// registrations come before its child updates (a child registered in a block can update in it
+// only after; a removed child never updated).
 func (plan *subtreePlan) registerUpTo(height int64) ([]plannedStep, error) {
 	var out []plannedStep
 	for ; plan.next < len(plan.registrations) && plan.registrations[plan.next].height <= height; plan.next++ {
@@ -169,7 +166,7 @@ func sameRoot(root func() (fr.Element, error), held []byte) error {
 // plannedStep is one step of c's children moves after held: its witness, what it states,
 // and the block of c that accepted the child update (or registered the child) it belongs to;
 // for a node step, the grandchild's commitment after it and its report, which the step message
-// carries; for a native step (kinds 5, 6), its whole message and no witness: nothing to prove.
+// carries; for a native step (kinds 5 to 8), its whole message and no witness: nothing to prove.
 type plannedStep struct {
 	height int64
 	w      stepWitness
@@ -181,8 +178,8 @@ type plannedStep struct {
 
 // planSteps makes the step witnesses of every child update c accepted after held, in c's
 // order: leaf steps for a grandchild without children, node steps for one with children; and
-// the native kind-5 step of every child c registered after held with a genesis leaf, first in
-// its block. A move no step kind proves stops the plan before it (logged: c's children cannot
+// the native kind-7 step of every never-updated child c deregistered after held, then the kind-5
+// step of every child c registered after held with a genesis leaf, first in their block. A move no step kind proves stops the plan before it (logged: c's children cannot
 // move past it until the kind exists); stop is then its block (0 otherwise).
 func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePlan) (steps []plannedStep, stop int64, err error) {
 	moves, err := childMoves(plan, func(idx uint8, h []byte) (*commitment.Commitment, error) {
