@@ -107,7 +107,7 @@ func newRegisterNodeCase(t *testing.T, before []subtree.ChildOpening, events []g
 	heldRoot, err := held.Root()
 	require.NoError(t, err)
 	src := nodeSource{before: before, leaves: leaves, roots: genesisRoots}
-	if !batch {
+	if !batch || carriesRemoval(msg) { // as readNodeSource reads it
 		src.prevReport = prevReport
 	}
 	return registerNodeCase{held: held, heldRoot: heldRoot, move: childMove{height: 10, prev: &prev, inbox: hash.Uint64(9), msg: msg},

@@ -107,7 +107,7 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 		if src.before, err = childOpenings(ctx, g, children, prev.Height, next.Vid, roots); err != nil {
 			return nodeSource{}, err
 		}
-		if len(mv.msg.Batches) == 0 && len(mv.msg.Steps) > 0 && carriedNative(mv.msg.Steps[0]) {
+		if len(mv.msg.Batches) == 0 && len(mv.msg.Steps) > 0 && carriedNative(mv.msg.Steps[0]) || carriesRemoval(mv.msg) {
 			if src.prevReport, err = reportAt(ctx, g, *mv.prev, prev.Height); err != nil {
 				return nodeSource{}, fmt.Errorf("the report before its update: %w", err)
 			}
@@ -234,4 +234,15 @@ func openChild(ctx context.Context, gg nodeChain, idx uint8, h []byte) (subtree.
 		return subtree.ChildOpening{}, errors.New("its subtree report does not match its commitment's acceptance digest")
 	}
 	return o, nil
+}
+
+// carriesRemoval tells whether g's update carried a removal (kind 7): its grandparent's steps
+// may start with it (frontRemovals), from g's previous report.
+func carriesRemoval(u *validiumtypes.MsgSubmitUpdate) bool {
+	for _, s := range u.Steps {
+		if s.Kind == subtree.KindUnregister {
+			return true
+		}
+	}
+	return false
 }

@@ -280,22 +280,31 @@ func (m *nodeMove) finality(kind uint32, idx uint8) (subtree.LeafFinality, error
 	return f, nil
 }
 
-// steps makes the update's steps in order: one NodeLedgerStep per batch, then per step the
-// update carried for g's own children a NodeChildStep (kinds 1, 2) or a native kind 6 or 8 (a
-// registration, kind 5, or a removal, kind 7). A proven step is told the native steps that
-// follow it directly (pending) and whether they end the update (last).
+// steps makes the update's steps in order: first a native kind 8 per leading removal of a child
+// g held as its genesis leaf at its previous commitment (frontRemovals), then one NodeLedgerStep
+// per batch, then per other step the update carried for g's own children a NodeChildStep (kinds 1,
+// 2) or a native kind 6 or 8 (a registration, kind 5, or a removal, kind 7). A proven step is
+// told the native steps that follow it directly (pending) and whether they end the update (last).
 func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) {
-	nb := len(m.msg.Batches)
-	n := nb + len(m.msg.Steps)
-	native := func(i int) bool { return i >= nb && i < n && carriedNative(m.msg.Steps[i-nb]) }
+	front, carried := m.frontRemovals()
 	var out []nodeStep
+	for _, s := range front {
+		st, err := m.registerStep(children, s)
+		if err != nil {
+			return nil, fmt.Errorf("the removal of child %d: %w", s.Index, err)
+		}
+		out = append(out, st)
+	}
+	nb := len(m.msg.Batches)
+	n := nb + len(carried)
+	native := func(i int) bool { return i >= nb && i < n && carriedNative(carried[i-nb]) }
 	for i := 0; i < n; i++ {
 		what := fmt.Sprintf("batch %d", i)
 		if i >= nb {
 			what = fmt.Sprintf("step %d", i-nb)
 		}
 		if native(i) {
-			st, err := m.registerStep(children, m.msg.Steps[i-nb])
+			st, err := m.registerStep(children, carried[i-nb])
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", what, err)
 			}
@@ -304,7 +313,7 @@ func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) 
 		}
 		var pending []genesisChange
 		for j := i + 1; native(j); j++ {
-			gc, err := m.changeOf(m.msg.Steps[j-nb])
+			gc, err := m.changeOf(carried[j-nb])
 			if err != nil {
 				return nil, fmt.Errorf("step %d: %w", j-nb, err)
 			}
@@ -316,7 +325,7 @@ func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) 
 		if i < nb {
 			st, err = m.ledgerStep(children, i, pending, last)
 		} else {
-			st, err = m.childStepOf(children, m.msg.Steps[i-nb], pending, last)
+			st, err = m.childStepOf(children, carried[i-nb], pending, last)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", what, err)
@@ -324,6 +333,31 @@ func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) 
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// frontRemovals splits the steps the update carried into its leading removals (kind 7) of
+// children g held as their genesis leaves at its previous commitment, which its grandparent
+// takes before g's ledger steps, and the rest in their order. A ledger step keeps g's children,
+// so those removals may precede it (each still ends at its carried root after); taken after it,
+// a removal needs the ledger step's report to count the removed child, one bucket above g's
+// final report when that is at the bucket cap without a genesis bucket, which no step could
+// prove. A removal carried after a child step stays in place: that step's inner proof binds the
+// children root it moved from. The report before them must be known (else nothing moves:
+// registerStep says why).
+func (m *nodeMove) frontRemovals() (front, rest []validiumtypes.SubtreeStep) {
+	kids := m.kids
+	for i, s := range m.msg.Steps {
+		if s.Kind != subtree.KindUnregister || m.oldReport == nil {
+			return front, m.msg.Steps[i:]
+		}
+		gc, err := m.changeOf(s)
+		if err != nil || !hasOpening(kids, gc.o) {
+			return front, m.msg.Steps[i:]
+		}
+		kids = gc.applied(kids)
+		front = append(front, s)
+	}
+	return front, nil
 }
 
 // ledgerStep makes the NodeLedgerStep witness of batch j of the update.
