@@ -84,25 +84,31 @@ func TestWithGenesis(t *testing.T) {
 	require.True(t, errors.Is(err, ErrReport), "a genesis count overflowing: %v", err)
 }
 
-// TestNodeRegister: a node's commitment gains its registered child's genesis leaf and (0, 1),
-// and the result is a report the node step gadget accepts from those children; a report that is
-// not the commitment's preimage, an occupied slot or a foreign path is refused.
-func TestNodeRegister(t *testing.T) {
+// nodeWithChild is node 1-1 at anchor 30 whose children SMT (returned) holds its leaf child
+// 1-1-1 at index 1, with its report.
+func nodeWithChild(t *testing.T) (*commitment.ChildrenTree, commitment.Commitment, Report) {
 	roots := ledger.EmptyRoots(testParams)
-	vid := commitment.MustPackVid([]uint8{1, 1})
 	kid := leafCommitment(commitment.MustPackVid([]uint8{1, 1, 1}), 20, 5)
 	tree, err := commitment.NewChildrenTree(smt.NewMemStore())
 	require.NoError(t, err)
 	require.NoError(t, tree.SetChild(1, kid.Hash()))
 	kids, err := tree.Root()
 	require.NoError(t, err)
-	prevReport := Report{{20, 1}, {30, 1}}
-	prev := commitment.Commitment{
-		Vid: vid, LedgerRoot: roots.Ledger, OutboxRoot: roots.Outbox, ReceiptRoot: roots.Receipts,
+	report := Report{{20, 1}, {30, 1}}
+	return tree, commitment.Commitment{
+		Vid: commitment.MustPackVid([]uint8{1, 1}), LedgerRoot: roots.Ledger, OutboxRoot: roots.Outbox, ReceiptRoot: roots.Receipts,
 		ChildrenRoot: kids, FinalizedChildrenRoot: commitment.EmptyChildrenRoot(),
-		AnchorHeight: 30, AnchorCommitment: hash.Uint64(3000), AcceptanceDigest: prevReport.Digest(),
+		AnchorHeight: 30, AnchorCommitment: hash.Uint64(3000), AcceptanceDigest: report.Digest(),
 		OperatorKeyHash: hash.Uint64(9), Epoch: 2,
-	}
+	}, report
+}
+
+// TestNodeRegister: a node's commitment gains its registered child's genesis leaf and (0, 1),
+// and the result is a report the node step gadget accepts from those children; a report that is
+// not the commitment's preimage, an occupied slot or a foreign path is refused.
+func TestNodeRegister(t *testing.T) {
+	roots := ledger.EmptyRoots(testParams)
+	tree, prev, prevReport := nodeWithChild(t)
 	path, err := tree.Prove(2)
 	require.NoError(t, err)
 	occupied, err := tree.Prove(1)
@@ -191,20 +197,7 @@ func TestUnregisterGenesis(t *testing.T) {
 // genesis count, another operator's genesis or a slot without it are refused.
 func TestNodeUnregister(t *testing.T) {
 	roots := ledger.EmptyRoots(testParams)
-	vid := commitment.MustPackVid([]uint8{1, 1})
-	kid := leafCommitment(commitment.MustPackVid([]uint8{1, 1, 1}), 20, 5)
-	tree, err := commitment.NewChildrenTree(smt.NewMemStore())
-	require.NoError(t, err)
-	require.NoError(t, tree.SetChild(1, kid.Hash()))
-	kids, err := tree.Root()
-	require.NoError(t, err)
-	prevReport := Report{{20, 1}, {30, 1}}
-	prev := commitment.Commitment{
-		Vid: vid, LedgerRoot: roots.Ledger, OutboxRoot: roots.Outbox, ReceiptRoot: roots.Receipts,
-		ChildrenRoot: kids, FinalizedChildrenRoot: commitment.EmptyChildrenRoot(),
-		AnchorHeight: 30, AnchorCommitment: hash.Uint64(3000), AcceptanceDigest: prevReport.Digest(),
-		OperatorKeyHash: hash.Uint64(9), Epoch: 2,
-	}
+	tree, prev, prevReport := nodeWithChild(t)
 	path, err := tree.Prove(2)
 	require.NoError(t, err)
 	registered, report, err := NodeRegister(prev, prevReport, 2, hash.Uint64(44), roots, path.Siblings, 4)
