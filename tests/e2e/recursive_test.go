@@ -96,42 +96,83 @@ func TestRecursiveTree(t *testing.T) {
 	require.NotContains(t, string(log), "no step kind proves this grandchild update", "no grandchild update was unprovable")
 	require.False(t, strings.Contains(out, "FAILED"))
 
-	s.phantomComesAndGoes()
+	s.phantomComesAndGoes("root", "1", "1-2", 3, nil)
 }
 
-// phantomComesAndGoes (issue 16, removal steps): chain 1 registers a child that never runs, then
-// deregisters it. The root sees both through chain 1's updates — the genesis leaf entered by a
-// native register step (kind 5) and left by a native unregister step (kind 7), which the relayer
-// planned — so it holds a report of 1-3 in between and none after, and chain 1 keeps updating.
-func (s *suite) phantomComesAndGoes() {
+// phantomComesAndGoes (issue 16, removal steps): chain parent (a child of above) registers a
+// child at index that never runs, sharing the genesis roots of sibling (every child under
+// RECURSIVE starts empty), then deregisters it. above sees both through parent's updates — the
+// genesis leaf entered by a native register step (kind 5) and left by a native unregister step
+// (kind 7), which the relayer planned — so it holds a report of the phantom in between and none
+// after; then counted reports the subtree parent's update to above's parent proved (nil: above
+// is the root) at each stage, and parent keeps updating above.
+func (s *suite) phantomComesAndGoes(above, parent, sibling string, index int, counted func() int) {
 	t := s.t
 	var info struct {
 		Ledger   string `json:"genesis_ledger_root"`
 		Outbox   string `json:"genesis_outbox_root"`
 		Receipts string `json:"genesis_receipt_root"`
 	}
-	out, err := s.cli("genesis", "registration-info", "--home", filepath.Join(s.dir, chainID("1-2")))
+	out, err := s.cli("genesis", "registration-info", "--home", filepath.Join(s.dir, chainID(sibling)))
 	require.NoError(t, err)
-	require.NoError(t, json.Unmarshal([]byte(out), &info), out) // every child under RECURSIVE starts empty: 1-2's roots are 1-3's
+	require.NoError(t, json.Unmarshal([]byte(out), &info), out)
 	var params struct {
 		Params struct {
 			MinChildBond struct{ Denom, Amount string } `json:"min_child_bond"`
 		} `json:"params"`
 	}
-	s.mustQuery("1", &params, "validium", "params")
+	s.mustQuery(parent, &params, "validium", "params")
 	keys := filepath.Join(s.dir, "keys")
-	s.tx("1", "validium", "register-child", filepath.Join(keys, "ledger.vk"), params.Params.MinChildBond.Amount+params.Params.MinChildBond.Denom,
+	var size int
+	if counted != nil {
+		size = counted()
+	}
+	s.tx(parent, "validium", "register-child", filepath.Join(keys, "ledger.vk"), params.Params.MinChildBond.Amount+params.Params.MinChildBond.Denom,
 		info.Ledger, info.Outbox, info.Receipts, "--transfer-verifying-key", filepath.Join(keys, "ledger-transfer.vk"),
 		"--operator-key-hash", strings.Repeat("0", 62)+"2a")
-	require.NotEmpty(t, s.child("1", 3).Child.Status, "the phantom is 1-3")
-	hasReport := func() bool { return s.query("root", &struct{}{}, "validium", "grandchild-report", "1", "3") == nil }
-	s.eventually(5*time.Minute, "the root holding 1-3's genesis report (kind 5 in an update of 1)", hasReport)
-	s.tx("1", "validium", "deregister-child", "3")
-	s.eventually(5*time.Minute, "the root forgetting 1-3 (kind 7 in an update of 1)", func() bool { return !hasReport() })
-	before := s.child("root", 1).Child.LatestCommitment
-	s.eventually(3*time.Minute, "another update of 1 accepted at the root", func() bool {
-		return string(s.child("root", 1).Child.LatestCommitment) != string(before)
+	require.NotEmpty(t, s.child(parent, index).Child.Status, "the phantom is registered at index %d", index)
+	pos, idx := parent[strings.LastIndex(parent, "-")+1:], strconv.Itoa(index)
+	hasReport := func() bool { return s.query(above, &struct{}{}, "validium", "grandchild-report", pos, idx) == nil }
+	s.eventually(5*time.Minute, above+" holding the phantom's genesis report (kind 5 in an update of "+parent+")", hasReport)
+	if counted != nil {
+		s.eventually(5*time.Minute, "the phantom counted one level further up (kind 6)", func() bool { return counted() == size+1 })
+	}
+	s.tx(parent, "validium", "deregister-child", idx)
+	s.eventually(5*time.Minute, above+" forgetting the phantom (kind 7 in an update of "+parent+")", func() bool { return !hasReport() })
+	if counted != nil {
+		s.eventually(5*time.Minute, "the phantom uncounted one level further up (kind 8)", func() bool { return counted() == size })
+	}
+	before := s.child(above, mustAtoi(t, pos)).Child.LatestCommitment
+	s.eventually(3*time.Minute, "another update of "+parent+" accepted at "+above, func() bool {
+		return string(s.child(above, mustAtoi(t, pos)).Child.LatestCommitment) != string(before)
 	})
+}
+
+// mustAtoi is a decimal path element as a number.
+func mustAtoi(t *testing.T, s string) int {
+	n, err := strconv.Atoi(s)
+	require.NoError(t, err)
+	return n
+}
+
+// reportTotal is the number of nodes the report of grandchild index under child holds on chain
+// at (what a step proved), 0 when it holds none.
+func (s *suite) reportTotal(at, child, index string) int {
+	var report struct {
+		Report struct {
+			Report []struct {
+				Count string `json:"count"`
+			} `json:"report"`
+		} `json:"report"`
+	}
+	if s.query(at, &report, "validium", "grandchild-report", child, index) != nil {
+		return 0
+	}
+	total := 0
+	for _, b := range report.Report.Report {
+		total += mustAtoi(s.t, b.Count)
+	}
+	return total
 }
 
 // waitFor polls check every second until it holds or the timeout passes.
@@ -179,21 +220,7 @@ func TestRecursiveDeepTree(t *testing.T) {
 	require.Equal(t, "MESSAGE_STATUS_CONFIRMED", s.messageStatus("1-1-1", sum.Message))
 
 	// the root holds 1-1's report as a node step proved it: 1-1 and 1-1-1 counted
-	var report struct {
-		Report struct {
-			Report []struct {
-				Count string `json:"count"`
-			} `json:"report"`
-		} `json:"report"`
-	}
-	s.mustQuery("root", &report, "validium", "grandchild-report", "1", "1")
-	total := 0
-	for _, b := range report.Report.Report {
-		n, err := strconv.Atoi(b.Count)
-		require.NoError(t, err)
-		total += n
-	}
-	require.GreaterOrEqual(t, total, 2, "1-1's proven report counts 1-1 and 1-1-1")
+	require.GreaterOrEqual(t, s.reportTotal("root", "1", "1"), 2, "1-1's proven report counts 1-1 and 1-1-1")
 
 	log, err := os.ReadFile(filepath.Join(s.dir, "relayer.log"))
 	require.NoError(t, err)
@@ -209,6 +236,9 @@ func TestRecursiveDeepTree(t *testing.T) {
 	}
 	require.NotContains(t, string(log), "no step kind proves this grandchild update", "no grandchild update was unprovable")
 	t.Logf("claim on the root %.0f s, confirmation on 1-1-1 %.0f s after the bridge-out", sum.ClaimSeconds, sum.ConfirmSeconds)
+
+	// 1-1 registers and removes a phantom 1-1-2: kinds 5 and 7 at 1, kinds 6 and 8 at the root
+	s.phantomComesAndGoes("1", "1-1", "1-1-1", 2, func() int { return s.reportTotal("root", "1", "1") })
 }
 
 // fullValidityDemo runs scripts/demo.sh --full-validity with args, in the demo's shape (batch 4,
