@@ -184,6 +184,30 @@ func testChain() *tree.Node {
 		LedgerParams: ledgertypes.Params{AccountDepth: uint32(stepParams.AccountDepth), OutboxDepth: uint32(stepParams.OutboxDepth), BatchSize: uint32(stepParams.BatchSize)}}
 }
 
+// TestNativeStepsWithoutLeafKeys: a relayer without the leaf step keys still plans the native
+// steps before c's first child update — registrations need no proof — and stops the plan at that
+// update's block, saying why (errUnprovableMove), so c's parent can take c's commitments up to
+// the block before instead of none.
+func TestNativeStepsWithoutLeafKeys(t *testing.T) {
+	ctx := context.Background()
+	f := newRegisterFixture(t)
+	c := testChain()
+	plan, err := readSubtreePlan(ctx, f.c, c.Vid, genesisRoots, f.child, 20)
+	require.NoError(t, err)
+	plan.leaf = errNoLeafStepKeys
+	steps, stop, err := testPlanner().planSteps(ctx, c, plan)
+	require.NoError(t, err)
+	require.Equal(t, int64(15), stop, "1-2's first update, at 15, needs a leaf step")
+	require.Len(t, steps, 2)
+	for i, st := range steps {
+		require.NotNil(t, st.native, "step %d is native", i)
+		require.Equal(t, uint64(subtree.KindRegister), st.pub.Kind)
+	}
+	require.Equal(t, []int64{12, 15}, []int64{steps[0].height, steps[1].height}, "the registrations up to the unprovable block")
+	_, err = testPlanner().moveSteps(ctx, c, plan, childMove{})
+	require.ErrorIs(t, err, errUnprovableMove)
+}
+
 // TestRegistrationSteps (issue 16, registered descendants count): the children SMT the parent
 // holds has the genesis leaf of a registered child that never updated; a child registered after
 // it gets a native kind-5 step at its block, before that block's other steps; a first update

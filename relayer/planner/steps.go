@@ -22,6 +22,11 @@ import (
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
+// errNoLeafStepKeys stops a subtree plan at its first child update when keys_dir has no leaf
+// step keys: the native steps before it need none (issue 16).
+var errNoLeafStepKeys = fmt.Errorf("%w: keys_dir has no leaf-step.pk/.vk, and the parent requires subtree step proofs "+
+	"(x/validium subtree_proofs RECURSIVE; docs/PROTOCOL.md \"Validity all the way up\")", errUnprovableMove)
+
 // subtreePlan is what c's next update to a RECURSIVE parent must prove below c (issue 16,
 // docs/PROTOCOL.md "Validity all the way up", "Who proves"): c's children's updates that c
 // accepted after the commitment the parent holds, and c's children SMT at that commitment.
@@ -45,10 +50,10 @@ type subtreePlan struct {
 	genesis       map[uint8]commitment.Commitment
 	// roots are the tree's genesis roots (its ledger shape's empty roots).
 	roots ledger.GenesisRoots
-	// nodeLedger and nodeChild say why node steps of each kind cannot be proven for the parent
-	// (nil: they can); shape is the node shape they were compiled for.
-	nodeLedger, nodeChild error
-	shape                 subtree.NodeShape
+	// leaf, nodeLedger and nodeChild say why leaf steps and node steps of each kind cannot be
+	// proven for the parent (nil: they can); shape is the node shape they were compiled for.
+	leaf, nodeLedger, nodeChild error
+	shape                       subtree.NodeShape
 }
 
 // loadSubtreePlan reads c's children at the commitment the parent holds (checked against the
@@ -212,6 +217,9 @@ func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 // moveSteps is planSteps for one child update: its leaf steps, or its node steps when the
 // grandchild has children (with the keys of the kinds it needs).
 func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePlan, mv childMove) ([]plannedStep, error) {
+	if plan.leaf != nil { // every child update is proven by a leaf step, or by node steps over one
+		return nil, plan.leaf
+	}
 	next, err := mv.msg.NewCommitment.Decode()
 	if err != nil {
 		return nil, err
@@ -568,18 +576,23 @@ func (pl *Planner) provenByStep(ctx context.Context, c *tree.Node) (bool, error)
 }
 
 // subtreePlanFor is the subtree plan of c's update when its parent, with params, runs RECURSIVE
-// subtree proofs and this relayer proves leaf steps under the parent's key (nil otherwise: then
-// checkSubtreeUnproven refuses an update the parent would refuse).
+// subtree proofs (nil otherwise). A relayer without the leaf step keys still plans the native
+// steps (registrations and removals need no proof) and stops at c's first child update (plan.leaf);
+// one whose leaf step key is not the parent's is misconfigured: refused.
 func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params validiumtypes.Params, child validiumtypes.Child, hc int64) (*subtreePlan, error) {
-	if !params.Recursive() || pl.prover.LeafStepVK() == nil {
+	if !params.Recursive() {
 		return nil, nil
 	}
-	if !bytes.Equal(params.LeafStepKey, pl.prover.LeafStepVK()) {
+	vk := pl.prover.LeafStepVK()
+	if vk != nil && !bytes.Equal(params.LeafStepKey, vk) {
 		return nil, fmt.Errorf("%s's leaf_step_key is not keys_dir/leaf-step.vk: this relayer's steps would be refused", c.Parent.Name)
 	}
 	plan, err := pl.loadSubtreePlan(ctx, c, child, hc)
 	if err != nil {
 		return nil, err
+	}
+	if vk == nil {
+		plan.leaf = errNoLeafStepKeys
 	}
 	plan.nodeLedger, plan.nodeChild = nodeKeys(params, pl.prover.NodeLedgerStepVK(), pl.prover.NodeChildStepVK())
 	plan.shape = pl.prover.NodeStepShape()

@@ -12,7 +12,6 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
-	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/relayer/chainclient"
@@ -205,11 +204,6 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 			return nil, nil // an anchor-only update costs a step above: spaced (config step_anchor_interval), and not while steps wait
 		}
 		ends = []uint64{pos} // its anchor batch: the inner proof of the step above
-	}
-	if plan == nil {
-		if err := checkSubtreeUnproven(params, child, target); err != nil {
-			return nil, fmt.Errorf("%s on %s: %w", c.Name, p.Name, err)
-		}
 	}
 
 	departure, err := markedDeparture(ctx, c, child, target)
@@ -413,30 +407,4 @@ func (pl *Planner) transferCircuit(name string, child validiumtypes.Child) (bool
 		return false, fmt.Errorf("%s registered another transfer verifying key than keys_dir/ledger-transfer.vk", name)
 	}
 	return true, nil
-}
-
-// errStepsNotProven says the parent runs RECURSIVE subtree proofs and the update moves the
-// child's children roots, which need step proofs this relayer cannot make without the leaf step
-// keys (issue 16).
-var errStepsNotProven = errors.New("the parent requires subtree step proofs (x/validium subtree_proofs RECURSIVE) " +
-	"for the child's children roots, and keys_dir has no leaf-step.pk/.vk (docs/PROTOCOL.md \"Validity all the way up\")")
-
-// checkSubtreeUnproven refuses, before any proving, an update the parent would refuse for its
-// missing steps: under a RECURSIVE parent, one whose children root or finalized children root
-// moved since the parent's record (a chain whose children never update needs no step).
-func checkSubtreeUnproven(params validiumtypes.Params, child validiumtypes.Child, target treetypes.OwnCommitment) error {
-	if !params.Recursive() {
-		return nil
-	}
-	same := func(held, now []byte) bool {
-		if len(held) == 0 { // nothing accepted yet: the empty SMT
-			empty := commitment.EmptyChildrenRoot()
-			held = hash.EncodeElement(empty)
-		}
-		return bytes.Equal(held, now)
-	}
-	if !same(child.ChildrenRoot, target.Fields.ChildrenRoot) || !same(child.FinalizedChildrenRoot, target.Fields.FinalizedChildrenRoot) {
-		return errStepsNotProven
-	}
-	return nil
 }

@@ -4,11 +4,8 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/slush-tree/slush/circuits/commitment"
-	"github.com/slush-tree/slush/circuits/hash"
 	slushtypes "github.com/slush-tree/slush/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
-	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 
 	"github.com/stretchr/testify/require"
 )
@@ -84,39 +81,4 @@ func TestSelectCommitment(t *testing.T) {
 		_, _, err := selectCommitment(records(history, &reads), 5, 9, 9, func(treetypes.OwnCommitment) (bool, error) { return false, boom })
 		require.ErrorIs(t, err, boom)
 	})
-}
-
-// TestCheckSubtreeUnproven: under a RECURSIVE parent the relayer refuses, before proving, an
-// update that moves the child's children roots (it proves no steps yet); an update that moves
-// neither, or any update under an ATTESTED parent, goes ahead.
-func TestCheckSubtreeUnproven(t *testing.T) {
-	empty := hash.EncodeElement(commitment.EmptyChildrenRoot())
-	other := hash.EncodeElement(hash.Uint64(7))
-	recursive := validiumtypes.DefaultParams()
-	recursive.SubtreeProofs = validiumtypes.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE
-	target := func(children, finalized []byte) treetypes.OwnCommitment {
-		return treetypes.OwnCommitment{Fields: slushtypes.CommitmentFields{ChildrenRoot: children, FinalizedChildrenRoot: finalized}}
-	}
-	for _, c := range []struct {
-		name   string
-		params validiumtypes.Params
-		held   validiumtypes.Child
-		target treetypes.OwnCommitment
-		err    bool
-	}{
-		{"attested parent", validiumtypes.DefaultParams(), validiumtypes.Child{}, target(other, other), false},
-		{"no children, first update", recursive, validiumtypes.Child{}, target(empty, empty), false},
-		{"children root moved", recursive, validiumtypes.Child{}, target(other, empty), true},
-		{"finalized children moved", recursive, validiumtypes.Child{ChildrenRoot: other}, target(other, other), true},
-		{"unchanged", recursive, validiumtypes.Child{ChildrenRoot: other, FinalizedChildrenRoot: other}, target(other, other), false},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			err := checkSubtreeUnproven(c.params, c.held, c.target)
-			if c.err {
-				require.ErrorIs(t, err, errStepsNotProven)
-				return
-			}
-			require.NoError(t, err)
-		})
-	}
 }
