@@ -75,7 +75,7 @@ func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMov
 // steps move them to (the updates g accepted after that block up to the update's commitment's,
 // from g's transaction index, with their histograms; a leaf's intermediate commitments with its
 // one-bucket report); and g's previous report when the update's first step is a registration or
-// a removal.
+// a removal, or it carries a removal (which may go first: frontRemovals).
 // roots are the tree's genesis roots.
 func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv childMove, roots ledger.GenesisRoots) (nodeSource, error) {
 	var prev treetypes.OwnCommitment // g's genesis (block 0) before its first update: no children
@@ -107,7 +107,7 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 		if src.before, err = childOpenings(ctx, g, children, prev.Height, next.Vid, roots); err != nil {
 			return nodeSource{}, err
 		}
-		if len(mv.msg.Batches) == 0 && len(mv.msg.Steps) > 0 && carriedNative(mv.msg.Steps[0]) || carriesRemoval(mv.msg) {
+		if (len(mv.msg.Batches) == 0 && len(mv.msg.Steps) > 0 && carriedNative(mv.msg.Steps[0])) || carriesRemoval(mv.msg) {
 			if src.prevReport, err = reportAt(ctx, g, *mv.prev, prev.Height); err != nil {
 				return nodeSource{}, fmt.Errorf("the report before its update: %w", err)
 			}
