@@ -134,10 +134,14 @@ func NewChildrenTree(store smt.Store) (*ChildrenTree, error) {
 	return &ChildrenTree{t: t}, nil
 }
 
-// SetChild records child index's latest commitment hash.
+// SetChild records child index's latest commitment hash; a zero hash empties the slot, as an
+// SMT move reads it (subtree.MoveLeaf: no commitment hashes to zero).
 func (c *ChildrenTree) SetChild(index uint8, commitmentHash fr.Element) error {
 	if index == 0 {
 		return ErrInvalidPath
+	}
+	if commitmentHash.IsZero() {
+		return c.RemoveChild(index)
 	}
 	return c.t.Set(uint64(index), ChildLeaf(index, commitmentHash))
 }

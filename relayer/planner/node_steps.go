@@ -311,7 +311,7 @@ func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) 
 			out = append(out, st)
 			continue
 		}
-		var pending []genesisChange
+		var pending []genesisMove
 		for j := i + 1; native(j); j++ {
 			gc, err := m.changeOf(carried[j-nb])
 			if err != nil {
@@ -351,7 +351,7 @@ func (m *nodeMove) frontRemovals() (front, rest []validiumtypes.SubtreeStep) {
 			return front, m.msg.Steps[i:]
 		}
 		gc, err := m.changeOf(s)
-		if err != nil || !hasOpening(kids, gc.o) {
+		if err != nil || !hasOpening(kids, gc.opening()) {
 			return front, m.msg.Steps[i:]
 		}
 		kids = gc.applied(kids)
@@ -361,7 +361,7 @@ func (m *nodeMove) frontRemovals() (front, rest []validiumtypes.SubtreeStep) {
 }
 
 // ledgerStep makes the NodeLedgerStep witness of batch j of the update.
-func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending []genesisChange, last bool) (nodeStep, error) {
+func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending []genesisMove, last bool) (nodeStep, error) {
 	newC := m.next
 	newC.ChildrenRoot, newC.FinalizedChildrenRoot = m.old.ChildrenRoot, m.old.FinalizedChildrenRoot
 	w := subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Index: m.index, Old: m.old, New: newC}}
@@ -381,7 +381,7 @@ func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending 
 }
 
 // childStepOf makes the NodeChildStep witness of step s the update carried.
-func (m *nodeMove) childStepOf(children *commitment.ChildrenTree, s validiumtypes.SubtreeStep, pending []genesisChange, last bool) (nodeStep, error) {
+func (m *nodeMove) childStepOf(children *commitment.ChildrenTree, s validiumtypes.SubtreeStep, pending []genesisMove, last bool) (nodeStep, error) {
 	w, err := m.childStep(s)
 	if err != nil {
 		return nodeStep{}, err
@@ -396,73 +396,40 @@ func (m *nodeMove) childStepOf(children *commitment.ChildrenTree, s validiumtype
 	return nodeStep{w: w, new: w.New, report: w.Report}, nil
 }
 
-// genesisChange is a native step the update carried for g's own children: the child's genesis
-// opening, inserted (kind 5) or, removal set, removed (kind 7).
-type genesisChange struct {
-	o       subtree.ChildOpening
-	removal bool
-}
-
 // carriedNative tells whether s, a step g's update carried, is one its grandparent's steps turn
 // into a native node step: a registration (kind 5, into a kind 6) or a removal (kind 7, into 8).
 func carriedNative(s validiumtypes.SubtreeStep) bool {
 	return s.Kind == subtree.KindRegister || s.Kind == subtree.KindUnregister
 }
 
-// changeOf is the child a registration or removal s of the update (kind 5 or 7, as g's
-// parent accepted it) inserts or removes: its index and genesis commitment — which must be the
-// tree's genesis of that child of g, the one g's grandparent rebuilds (subtree.NodeRegister,
-// subtree.NodeUnregister) — with the genesis report.
-func (m *nodeMove) changeOf(s validiumtypes.SubtreeStep) (genesisChange, error) {
+// changeOf is the genesis move of a registration or removal s of the update (kind 5 or 7, as
+// g's parent accepted it): the child's index and genesis commitment, which must be the tree's
+// genesis of that child of g, the one g's grandparent rebuilds (subtree.NodeRegister,
+// subtree.NodeUnregister).
+func (m *nodeMove) changeOf(s validiumtypes.SubtreeStep) (genesisMove, error) {
 	what := "registration"
 	if s.Kind == subtree.KindUnregister {
 		what = "removal"
 	}
 	if s.Index == 0 || s.Index > uint32(m.shape.MaxChildren) {
-		return genesisChange{}, fmt.Errorf("a %s of child index %d, not in 1..%d", what, s.Index, m.shape.MaxChildren)
+		return genesisMove{}, fmt.Errorf("a %s of child index %d, not in 1..%d", what, s.Index, m.shape.MaxChildren)
 	}
 	if s.Commitment == nil {
-		return genesisChange{}, fmt.Errorf("the %s of child %d carries no genesis commitment", what, s.Index)
+		return genesisMove{}, fmt.Errorf("the %s of child %d carries no genesis commitment", what, s.Index)
 	}
 	g, err := s.Commitment.Decode()
 	if err != nil {
-		return genesisChange{}, err
+		return genesisMove{}, err
 	}
 	idx := uint8(s.Index)
 	vid, err := subtree.ChildVid(m.next.Vid, idx)
 	if err != nil {
-		return genesisChange{}, err
+		return genesisMove{}, err
 	}
 	if err := subtree.CheckGenesis(g, vid, m.roots); err != nil {
-		return genesisChange{}, fmt.Errorf("the %s of child %d carries another commitment than its genesis: %w", what, idx, err)
+		return genesisMove{}, fmt.Errorf("the %s of child %d carries another commitment than its genesis: %w", what, idx, err)
 	}
-	o := subtree.ChildOpening{Index: idx, Commitment: g, Report: subtree.GenesisReport()}
-	return genesisChange{o: o, removal: s.Kind == subtree.KindUnregister}, nil
-}
-
-// what names the change in errors.
-func (gc genesisChange) what() string {
-	if gc.removal {
-		return fmt.Sprintf("the removal of child %d", gc.o.Index)
-	}
-	return fmt.Sprintf("the registration of child %d", gc.o.Index)
-}
-
-// applied is kids after the change: with its genesis opening, or without that child.
-func (gc genesisChange) applied(kids []subtree.ChildOpening) []subtree.ChildOpening {
-	if gc.removal {
-		return withoutIndex(kids, gc.o.Index)
-	}
-	return withOpening(kids, gc.o)
-}
-
-// undone is report r before the change, from r after it: the registration's (0, 1) taken off,
-// or the removal's put back (at most max buckets).
-func (gc genesisChange) undone(r subtree.Report, max int) (subtree.Report, error) {
-	if gc.removal {
-		return subtree.WithGenesis(r, max)
-	}
-	return subtree.WithoutGenesis(r, 1)
+	return genesisMove{index: idx, genesis: g, removal: s.Kind == subtree.KindUnregister}, nil
 }
 
 // registerStep makes the native node step of registration or removal s (a kind 5 or 7 the
@@ -492,7 +459,7 @@ func (m *nodeMove) registerStep(children *commitment.ChildrenTree, s validiumtyp
 	}
 	m.kids = gc.applied(m.kids)
 	if !gc.removal {
-		m.genesis[gc.o.Commitment.Hash()] = true
+		m.genesis[gc.genesis.Hash()] = true
 	}
 	before, err := children.Root()
 	if err != nil {
@@ -513,14 +480,14 @@ func (m *nodeMove) registerStep(children *commitment.ChildrenTree, s validiumtyp
 	if gc.removal {
 		kind = subtree.KindNodeUnregister
 	}
-	genesisFields, prevFields := slushtypes.NewCommitmentFields(gc.o.Commitment), slushtypes.NewCommitmentFields(m.old)
+	genesisFields, prevFields := slushtypes.NewCommitmentFields(gc.genesis), slushtypes.NewCommitmentFields(m.old)
 	leaf := next.Hash()
 	ns := &nativeStep{
 		pub: subtree.StepPublic{Kind: uint64(kind), ChildVid: m.next.Vid, Index: m.index, RootBefore: before, RootAfter: rootAfter,
 			AnchorHeight: m.old.AnchorHeight, AnchorCommitment: m.old.AnchorCommitment, Leaf: leaf},
 		msg: validiumtypes.SubtreeStep{Kind: kind, Index: uint32(m.index), RootAfter: hash.EncodeElement(rootAfter),
 			Leaf: hash.EncodeElement(leaf), AnchorHeight: m.old.AnchorHeight, Commitment: &genesisFields, Siblings: hash.EncodeElements(siblings),
-			Previous: &prevFields, PreviousReport: histogramProto(m.oldReport), InnerIndex: uint32(gc.o.Index), InnerSiblings: hash.EncodeElements(innerSiblings)},
+			Previous: &prevFields, PreviousReport: histogramProto(m.oldReport), InnerIndex: uint32(gc.index), InnerSiblings: hash.EncodeElements(innerSiblings)},
 	}
 	m.old, m.oldReport = next, report
 	return nodeStep{new: next, report: report, native: ns}, nil
@@ -529,13 +496,13 @@ func (m *nodeMove) registerStep(children *commitment.ChildrenTree, s validiumtyp
 // checkChange refuses a change the current children and report do not allow: a registration
 // of a child the children root holds, a removal of one it does not hold as its genesis leaf (a
 // child that updated leaves by no step), either without the current report.
-func (m *nodeMove) checkChange(gc genesisChange) error {
-	held := hasIndex(m.kids, gc.o.Index)
+func (m *nodeMove) checkChange(gc genesisMove) error {
+	held := hasIndex(m.kids, gc.index)
 	switch {
 	case !gc.removal && held:
-		return fmt.Errorf("a registration of child %d, which the children root holds", gc.o.Index)
-	case gc.removal && !hasOpening(m.kids, gc.o):
-		return fmt.Errorf("%w: a removal of child %d, which the children root does not hold as its genesis leaf", errUnprovableMove, gc.o.Index)
+		return fmt.Errorf("a registration of child %d, which the children root holds", gc.index)
+	case gc.removal && !hasOpening(m.kids, gc.opening()):
+		return fmt.Errorf("%w: a removal of child %d, which the children root does not hold as its genesis leaf", errUnprovableMove, gc.index)
 	case m.oldReport == nil:
 		return fmt.Errorf("the grandchild's report before %s is not known", gc.what())
 	}
@@ -545,22 +512,22 @@ func (m *nodeMove) checkChange(gc genesisChange) error {
 // changed is g's commitment and report after the change by the native rule (subtree.NodeRegister
 // or subtree.NodeUnregister) from the current ones, with the changed leaf's path in the current
 // children root.
-func (m *nodeMove) changed(gc genesisChange) (commitment.Commitment, subtree.Report, []fr.Element, error) {
+func (m *nodeMove) changed(gc genesisMove) (commitment.Commitment, subtree.Report, []fr.Element, error) {
 	inner, err := subtree.ChildrenTreeOf(m.kids)
 	if err != nil {
 		return commitment.Commitment{}, nil, nil, err
 	}
-	path, err := inner.Prove(gc.o.Index)
+	path, err := inner.Prove(gc.index)
 	if err != nil {
 		return commitment.Commitment{}, nil, nil, err
 	}
-	op := gc.o.Commitment.OperatorKeyHash
+	op := gc.genesis.OperatorKeyHash
 	var next commitment.Commitment
 	var report subtree.Report
 	if gc.removal {
-		next, report, err = subtree.NodeUnregister(m.old, m.oldReport, gc.o.Index, op, m.roots, path.Siblings)
+		next, report, err = subtree.NodeUnregister(m.old, m.oldReport, gc.index, op, m.roots, path.Siblings)
 	} else {
-		next, report, err = subtree.NodeRegister(m.old, m.oldReport, gc.o.Index, op, m.roots, path.Siblings, m.shape.MaxBuckets)
+		next, report, err = subtree.NodeRegister(m.old, m.oldReport, gc.index, op, m.roots, path.Siblings, m.shape.MaxBuckets)
 	}
 	return next, report, path.Siblings, err
 }
@@ -633,11 +600,11 @@ func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStep
 // stepReport sets c's acceptance digest to its report and returns the report. The report at
 // the end of the step's segment (the step and the native steps pending right after it) is the
 // update's own when that ends the update, else the synthetic one of the grandchild's children
-// then at c's anchor; the step's report is that with the pending steps undone (genesisChange
+// then at c's anchor; the step's report is that with the pending steps undone (genesisMove
 // undone, last first), from which they lead there. It must pass the node report rule
 // (subtree.CheckNodeReport) against the grandchild's current children (a child a pending step
 // removes still counts); the update's last step must reach the update's commitment.
-func (m *nodeMove) stepReport(c *commitment.Commitment, pending []genesisChange, last bool) (subtree.Report, error) {
+func (m *nodeMove) stepReport(c *commitment.Commitment, pending []genesisMove, last bool) (subtree.Report, error) {
 	report := m.report
 	if !last {
 		kids := m.kids

@@ -22,14 +22,44 @@ import (
 // subtree.KindNodeRegister): such steps carry no proof, are never queued for proving and are
 // ready at once, but each counts toward max_steps_per_update as any step.
 
-// registration is a child of c with a genesis leaf registered after the commitment c's parent
-// holds: its kind-5 step inserts the genesis leaf at the block of registration; or, removal
-// set, such a child deregistered before it ever updated: its kind-7 step empties that leaf.
-type registration struct {
+// genesisMove is a genesis leaf of c's children SMT that moved after the commitment c's parent
+// holds: a child registered (its kind-5 step inserts the leaf at the block of registration) or,
+// removal set, a child deregistered before it ever updated (its kind-7 step empties the leaf).
+type genesisMove struct {
 	height  int64
 	index   uint8
 	genesis commitment.Commitment
 	removal bool
+}
+
+// opening is the move's child as a node step opens it: its genesis commitment and report.
+func (gm genesisMove) opening() subtree.ChildOpening {
+	return subtree.ChildOpening{Index: gm.index, Commitment: gm.genesis, Report: subtree.GenesisReport()}
+}
+
+// what names the move in errors.
+func (gm genesisMove) what() string {
+	if gm.removal {
+		return fmt.Sprintf("the removal of child %d", gm.index)
+	}
+	return fmt.Sprintf("the registration of child %d", gm.index)
+}
+
+// applied is kids after the move: with its genesis opening, or without that child.
+func (gm genesisMove) applied(kids []subtree.ChildOpening) []subtree.ChildOpening {
+	if gm.removal {
+		return withoutIndex(kids, gm.index)
+	}
+	return withOpening(kids, gm.opening())
+}
+
+// undone is report r before the move, from r after it: the registration's (0, 1) taken off, or
+// the removal's put back (at most max buckets).
+func (gm genesisMove) undone(r subtree.Report, max int) (subtree.Report, error) {
+	if gm.removal {
+		return subtree.WithGenesis(r, max)
+	}
+	return subtree.WithoutGenesis(r, 1)
 }
 
 // nativeStep is a step checked natively (kinds 5 to 8): what it states, for the chaining of
@@ -72,10 +102,10 @@ func genesisOf(parentVid fr.Element, k validiumtypes.Child, roots ledger.Genesis
 }
 
 // genesisMovesAfter are c's registrations and removals of genesis leaves in (held, hc], in the
-// order their native steps take (sortRegistrations): the registrations its children records at
+// order their native steps take (sortGenesisMoves): the registrations its children records at
 // hc hold and the deregistrations its transaction index holds (removalsAfter). Every genesis
 // commitment of the records at hc is added to genesis by index (a first update moves from it).
-func genesisMovesAfter(ctx context.Context, c nodeChain, vid fr.Element, roots ledger.GenesisRoots, held, hc int64, genesis map[uint8]commitment.Commitment) ([]registration, error) {
+func genesisMovesAfter(ctx context.Context, c nodeChain, vid fr.Element, roots ledger.GenesisRoots, held, hc int64, genesis map[uint8]commitment.Commitment) ([]genesisMove, error) {
 	kids, err := c.Children(ctx, hc)
 	if err != nil {
 		return nil, err
@@ -93,15 +123,15 @@ func genesisMovesAfter(ctx context.Context, c nodeChain, vid fr.Element, roots l
 		return nil, err
 	}
 	regs = append(regs, removals...)
-	sortRegistrations(regs)
+	sortGenesisMoves(regs)
 	return regs, nil
 }
 
 // registrationsAfter are the children of records (c's, at a block ≤ hc) with a genesis leaf
 // registered in (held, hc], with their genesis commitments; every genesis commitment of records
 // is added to genesis by index.
-func registrationsAfter(vid fr.Element, records []validiumtypes.Child, roots ledger.GenesisRoots, held, hc int64, genesis map[uint8]commitment.Commitment) ([]registration, error) {
-	var out []registration
+func registrationsAfter(vid fr.Element, records []validiumtypes.Child, roots ledger.GenesisRoots, held, hc int64, genesis map[uint8]commitment.Commitment) ([]genesisMove, error) {
+	var out []genesisMove
 	for _, k := range records {
 		g, ok, err := genesisOf(vid, k, roots)
 		if err != nil {
@@ -112,7 +142,7 @@ func registrationsAfter(vid fr.Element, records []validiumtypes.Child, roots led
 		}
 		genesis[uint8(k.Index)] = g
 		if k.RegisteredHeight > held && k.RegisteredHeight <= hc {
-			out = append(out, registration{height: k.RegisteredHeight, index: uint8(k.Index), genesis: g})
+			out = append(out, genesisMove{height: k.RegisteredHeight, index: uint8(k.Index), genesis: g})
 		}
 	}
 	return out, nil
@@ -124,8 +154,8 @@ func registrationsAfter(vid fr.Element, records []validiumtypes.Child, roots led
 // (kind 5) when that came after held (the records at hc no longer hold it). A child registered
 // and deregistered within one block moved nothing, nor did one without a genesis leaf (its leaf
 // was empty); one that updated leaves no step can prove (errUnprovableMove).
-func removalsAfter(ctx context.Context, c nodeChain, vid fr.Element, roots ledger.GenesisRoots, held int64, deregs []chainclient.Deregistration) ([]registration, error) {
-	var out []registration
+func removalsAfter(ctx context.Context, c nodeChain, vid fr.Element, roots ledger.GenesisRoots, held int64, deregs []chainclient.Deregistration) ([]genesisMove, error) {
+	var out []genesisMove
 	seen := map[chainclient.Deregistration]bool{}
 	for _, d := range deregs {
 		if seen[d] { // deregistered again in the block: a child registered in it
@@ -149,9 +179,9 @@ func removalsAfter(ctx context.Context, c nodeChain, vid fr.Element, roots ledge
 		if !ok {
 			continue
 		}
-		out = append(out, registration{height: d.Height, index: uint8(d.ChildIndex), genesis: g, removal: true})
+		out = append(out, genesisMove{height: d.Height, index: uint8(d.ChildIndex), genesis: g, removal: true})
 		if k.RegisteredHeight > held {
-			out = append(out, registration{height: k.RegisteredHeight, index: uint8(d.ChildIndex), genesis: g})
+			out = append(out, genesisMove{height: k.RegisteredHeight, index: uint8(d.ChildIndex), genesis: g})
 		}
 	}
 	return out, nil
@@ -178,10 +208,10 @@ func recordBefore(ctx context.Context, c nodeChain, d chainclient.Deregistration
 	return validiumtypes.Child{}, false, nil
 }
 
-// sortRegistrations orders registrations and removals by block, in a block the removals first
+// sortGenesisMoves orders registrations and removals by block, in a block the removals first
 // (of children that were there before it: an index freed in a block may be registered again in
 // it), then by index.
-func sortRegistrations(rs []registration) {
+func sortGenesisMoves(rs []genesisMove) {
 	sort.SliceStable(rs, func(i, j int) bool {
 		if rs[i].height != rs[j].height {
 			return rs[i].height < rs[j].height
@@ -193,10 +223,10 @@ func sortRegistrations(rs []registration) {
 	})
 }
 
-// registerStep is the native step of r, moving children (c's children SMT as the steps move
+// genesisMoveStep is the native step of r, moving children (c's children SMT as the steps move
 // it) as x/validium's native rule does: kind 5 inserts r's genesis leaf into an empty leaf
 // (subtree.RegisterGenesis), kind 7 empties the leaf holding it (subtree.UnregisterGenesis).
-func registerStep(children *commitment.ChildrenTree, r registration) (plannedStep, error) {
+func genesisMoveStep(children *commitment.ChildrenTree, r genesisMove) (plannedStep, error) {
 	before, err := children.Root()
 	if err != nil {
 		return plannedStep{}, err
@@ -205,19 +235,19 @@ func registerStep(children *commitment.ChildrenTree, r registration) (plannedSte
 	if err != nil {
 		return plannedStep{}, err
 	}
-	kind, move, what, leaf := uint32(subtree.KindRegister), subtree.RegisterGenesis, "registration", r.genesis.Hash()
+	kind, move, leaf := uint32(subtree.KindRegister), subtree.RegisterGenesis, r.genesis.Hash()
 	if r.removal {
-		kind, move, what, leaf = subtree.KindUnregister, subtree.UnregisterGenesis, "removal", fr.Element{}
+		kind, move, leaf = subtree.KindUnregister, subtree.UnregisterGenesis, fr.Element{}
 	}
 	after, err := move(before, r.index, r.genesis, path.Siblings)
 	if err != nil {
-		return plannedStep{}, fmt.Errorf("the %s of child %d at %d: %w", what, r.index, r.height, err)
+		return plannedStep{}, fmt.Errorf("%s at %d: %w", r.what(), r.height, err)
 	}
-	if err := setLeaf(children, r.index, leaf); err != nil {
+	if err := children.SetChild(r.index, leaf); err != nil { // zero: the leaf emptied
 		return plannedStep{}, err
 	}
 	if got, err := children.Root(); err != nil || !got.Equal(&after) {
-		return plannedStep{}, fmt.Errorf("the %s of child %d: the children SMT does not move as the native rule (%v)", what, r.index, err)
+		return plannedStep{}, fmt.Errorf("%s: the children SMT does not move as the native rule (%v)", r.what(), err)
 	}
 	fields := slushtypes.NewCommitmentFields(r.genesis)
 	ns := nativeStep{
@@ -226,14 +256,6 @@ func registerStep(children *commitment.ChildrenTree, r registration) (plannedSte
 			Leaf: hash.EncodeElement(leaf), Commitment: &fields, Siblings: hash.EncodeElements(path.Siblings)},
 	}
 	return ns.planned(r.height), nil
-}
-
-// setLeaf sets child index's leaf of children to commitment hash h, or empties it for h zero.
-func setLeaf(children *commitment.ChildrenTree, index uint8, h fr.Element) error {
-	if h.IsZero() {
-		return children.RemoveChild(index)
-	}
-	return children.SetChild(index, h)
 }
 
 // planned is the native step as a planned step of c's block height.

@@ -222,7 +222,7 @@ func TestRegistrationSteps(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, int64(10), plan.held)
 	require.Equal(t, rootOf(t, map[uint8]commitment.Commitment{1: f.a0, 2: f.g2}), plan.heldRoot, "the genesis leaf of 1-2 at the held block")
-	require.Equal(t, []registration{{height: 12, index: 3, genesis: f.g3}, {height: 15, index: 4, genesis: f.g4}}, plan.registrations)
+	require.Equal(t, []genesisMove{{height: 12, index: 3, genesis: f.g3}, {height: 15, index: 4, genesis: f.g4}}, plan.genesisMoves)
 
 	pl := testPlanner()
 	steps, stop, err := pl.planSteps(ctx, c, plan)

@@ -41,13 +41,13 @@ type subtreePlan struct {
 	inbox map[uint8]fr.Element
 	// moves are the child updates c accepted after held, in c's order.
 	moves []chainclient.AcceptedUpdate
-	// registrations are c's children registered with a genesis leaf after held, up to hc, and
+	// genesisMoves are c's children registered with a genesis leaf after held, up to hc, and
 	// those deregistered before they updated, by block (kind-5 and kind-7 steps; next is the
 	// first not planned yet); genesis is the genesis commitment of each child of c with a
 	// genesis leaf at hc, by index: the previous commitment of its first update.
-	registrations []registration
-	next          int
-	genesis       map[uint8]commitment.Commitment
+	genesisMoves []genesisMove
+	next         int
+	genesis      map[uint8]commitment.Commitment
 	// roots are the tree's genesis roots (its ledger shape's empty roots).
 	roots ledger.GenesisRoots
 	// leaf, nodeLedger and nodeChild say why leaf steps and node steps of each kind cannot be
@@ -125,7 +125,7 @@ func readSubtreePlan(ctx context.Context, c nodeChain, vid fr.Element, roots led
 	if plan.heldRoot, err = plan.children.Root(); err != nil {
 		return nil, err
 	}
-	if plan.registrations, err = genesisMovesAfter(ctx, c, vid, roots, plan.held, hc, plan.genesis); err != nil {
+	if plan.genesisMoves, err = genesisMovesAfter(ctx, c, vid, roots, plan.held, hc, plan.genesis); err != nil {
 		return nil, err
 	}
 	if plan.moves, err = c.AcceptedUpdates(ctx, plan.held+1, hc); err != nil {
@@ -134,14 +134,14 @@ func readSubtreePlan(ctx context.Context, c nodeChain, vid fr.Element, roots led
 	return plan, nil
 }
 
-// registerUpTo plans the native steps (kinds 5, 7) of the registrations and removals at blocks
+// genesisMovesUpTo plans the native steps (kinds 5, 7) of the registrations and removals at blocks
 // up to height not planned yet, moving the plan's children SMT: a block's removals and
 // registrations come before its child updates (a child registered in a block can update in it
 // only after; a removed child never updated).
-func (plan *subtreePlan) registerUpTo(height int64) ([]plannedStep, error) {
+func (plan *subtreePlan) genesisMovesUpTo(height int64) ([]plannedStep, error) {
 	var out []plannedStep
-	for ; plan.next < len(plan.registrations) && plan.registrations[plan.next].height <= height; plan.next++ {
-		st, err := registerStep(plan.children, plan.registrations[plan.next])
+	for ; plan.next < len(plan.genesisMoves) && plan.genesisMoves[plan.next].height <= height; plan.next++ {
+		st, err := genesisMoveStep(plan.children, plan.genesisMoves[plan.next])
 		if err != nil {
 			return nil, err
 		}
@@ -183,9 +183,10 @@ type plannedStep struct {
 
 // planSteps makes the step witnesses of every child update c accepted after held, in c's
 // order: leaf steps for a grandchild without children, node steps for one with children; and
-// the native kind-7 step of every never-updated child c deregistered after held, then the kind-5
-// step of every child c registered after held with a genesis leaf, first in their block. A move no step kind proves stops the plan before it (logged: c's children cannot
-// move past it until the kind exists); stop is then its block (0 otherwise).
+// the native kind-7 step of every never-updated child c deregistered after held, then the
+// kind-5 step of every child c registered after held with a genesis leaf, first in their block.
+// A move no step kind proves stops the plan before it (logged: c's children cannot move past it
+// until the kind exists); stop is then its block (0 otherwise).
 func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePlan) (steps []plannedStep, stop int64, err error) {
 	moves, err := childMoves(plan, func(idx uint8, h []byte) (*commitment.Commitment, error) {
 		return pl.grandchildCommitment(ctx, c, idx, h)
@@ -194,7 +195,7 @@ func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		return nil, 0, err
 	}
 	for _, mv := range moves {
-		regs, err := plan.registerUpTo(mv.height)
+		regs, err := plan.genesisMovesUpTo(mv.height)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -207,7 +208,7 @@ func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		}
 		steps = append(steps, more...)
 	}
-	regs, err := plan.registerUpTo(math.MaxInt64)
+	regs, err := plan.genesisMovesUpTo(math.MaxInt64)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -60,9 +60,10 @@ func (s SubtreeStep) validate() error {
 		if _, _, err := s.NodeReport(); err != nil {
 			return err
 		}
-	case subtree.KindRegister, subtree.KindNodeRegister, subtree.KindUnregister, subtree.KindNodeUnregister:
-	default:
-		return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5), node register (6), unregister (7) or node unregister (8)", s.Kind)
+	default: // the native kinds are decoded below (validateNative)
+		if !s.IsNative() {
+			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5), node register (6), unregister (7) or node unregister (8)", s.Kind)
+		}
 	}
 	if err := CheckChildIndex(s.Index); err != nil {
 		return errorsmod.Wrap(ErrInvalidStep, err.Error())
