@@ -170,3 +170,57 @@ func VerifyAccumulatorProof(root fr.Element, depth int, p AccumulatorProof) erro
 	}
 	return nil
 }
+
+// AccumulatorGrowth proves that an accumulator root of EarlierSize items is an earlier state of
+// one of LaterSize items: item Last at position EarlierSize-1 and its path in the later tree.
+// The earlier tree is the same path with every right sibling empty (append-only: slots below
+// EarlierSize never change, slots above it were empty), so the earlier root is recomputed from
+// the later tree's path and nothing it held can be missing from the later root.
+type AccumulatorGrowth struct {
+	// EarlierSize and LaterSize are the two item counts (1 <= EarlierSize <= LaterSize).
+	EarlierSize, LaterSize uint64
+	// Last is the item at position EarlierSize-1.
+	Last fr.Element
+	// Siblings are Last's path in the later tree, leaf level first (len = depth).
+	Siblings []fr.Element
+}
+
+// ProveGrowth returns the proof that the accumulator's root at earlierSize items is an earlier
+// state of its current root.
+func (a *Accumulator) ProveGrowth(earlierSize uint64) (AccumulatorGrowth, error) {
+	if earlierSize == 0 || earlierSize > a.size {
+		return AccumulatorGrowth{}, fmt.Errorf("%w: earlier size %d of %d items", ErrInvalidProof, earlierSize, a.size)
+	}
+	p, err := a.Prove(earlierSize - 1)
+	if err != nil {
+		return AccumulatorGrowth{}, err
+	}
+	return AccumulatorGrowth{EarlierSize: earlierSize, LaterSize: a.size, Last: p.Item, Siblings: p.Siblings}, nil
+}
+
+// VerifyAccumulatorGrowth checks that earlier is an earlier state of the accumulator whose root
+// is later, for accumulators of the given depth.
+func VerifyAccumulatorGrowth(earlier, later fr.Element, depth int, g AccumulatorGrowth) error {
+	if depth < 1 || depth > 62 || len(g.Siblings) != depth {
+		return fmt.Errorf("%w: %d siblings, depth %d", ErrInvalidProof, len(g.Siblings), depth)
+	}
+	if g.EarlierSize == 0 || g.EarlierSize > g.LaterSize || g.LaterSize > uint64(1)<<uint(depth) {
+		return fmt.Errorf("%w: sizes %d and %d", ErrInvalidProof, g.EarlierSize, g.LaterSize)
+	}
+	last, leaf := g.EarlierSize-1, LeafHash(g.Last)
+	if AccumulatorRoot(ComputeRoot(leaf, last, g.Siblings), g.LaterSize) != later {
+		return fmt.Errorf("%w: the path does not reach the later root", ErrInvalidProof)
+	}
+	empty := EmptyHashes(EmptySlot(), depth)
+	before := make([]fr.Element, depth)
+	for h := range before {
+		before[h] = g.Siblings[h]
+		if last>>uint(h)&1 == 0 { // a right sibling: empty before the later items were appended
+			before[h] = empty[h]
+		}
+	}
+	if AccumulatorRoot(ComputeRoot(leaf, last, before), g.EarlierSize) != earlier {
+		return fmt.Errorf("%w: the earlier root is not a state of the later one", ErrInvalidProof)
+	}
+	return nil
+}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/hash"
 )
@@ -312,4 +313,67 @@ func TestEmptySlotIsNotALeaf(t *testing.T) {
 			t.Fatal("empty slot equals a leaf hash")
 		}
 	}
+}
+
+// TestAccumulatorGrowth: every earlier root of an accumulator is proven a state of its later
+// root, and nothing else is: not a root of another item sequence, another size, or a sequence
+// that differs in one item.
+func TestAccumulatorGrowth(t *testing.T) {
+	const depth = 4
+	acc, err := NewAccumulator(NewMemStore(), depth)
+	require.NoError(t, err)
+	forked, err := NewAccumulator(NewMemStore(), depth)
+	require.NoError(t, err)
+	var roots, forkedRoots []fr.Element
+	for i := uint64(0); i < 11; i++ {
+		_, err := acc.Append(hash.Uint64(100 + i))
+		require.NoError(t, err)
+		item := hash.Uint64(100 + i)
+		if i == 3 {
+			item = hash.Uint64(999)
+		}
+		_, err = forked.Append(item)
+		require.NoError(t, err)
+		r, err := acc.Root()
+		require.NoError(t, err)
+		roots = append(roots, r)
+		r, err = forked.Root()
+		require.NoError(t, err)
+		forkedRoots = append(forkedRoots, r)
+	}
+	later := roots[len(roots)-1]
+	for n := uint64(1); n <= acc.Size(); n++ {
+		g, err := acc.ProveGrowth(n)
+		require.NoError(t, err)
+		require.NoError(t, VerifyAccumulatorGrowth(roots[n-1], later, depth, g), "size %d", n)
+		if n >= 4 { // the fork differs from item 3 on
+			require.Error(t, VerifyAccumulatorGrowth(forkedRoots[n-1], later, depth, g), "forked at size %d", n)
+		}
+	}
+
+	g, err := acc.ProveGrowth(5)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		name    string
+		earlier fr.Element
+		change  func(*AccumulatorGrowth)
+	}{
+		{"another size's root", roots[5], func(*AccumulatorGrowth) {}},
+		{"a stated size it does not have", roots[4], func(g *AccumulatorGrowth) { g.EarlierSize = 6 }},
+		{"an earlier size above the later", roots[4], func(g *AccumulatorGrowth) { g.EarlierSize, g.LaterSize = 12, 11 }},
+		{"size zero", roots[4], func(g *AccumulatorGrowth) { g.EarlierSize = 0 }},
+		{"a later size beyond the depth", roots[4], func(g *AccumulatorGrowth) { g.LaterSize = 17 }},
+		{"another last item", roots[4], func(g *AccumulatorGrowth) { g.Last = hash.Uint64(1) }},
+		{"a changed left sibling", roots[4], func(g *AccumulatorGrowth) { g.Siblings[2] = hash.Uint64(1) }},
+		{"a short path", roots[4], func(g *AccumulatorGrowth) { g.Siblings = g.Siblings[:3] }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := g
+			m.Siblings = append([]fr.Element(nil), g.Siblings...)
+			c.change(&m)
+			require.ErrorIs(t, VerifyAccumulatorGrowth(c.earlier, later, depth, m), ErrInvalidProof)
+		})
+	}
+	_, err = acc.ProveGrowth(12)
+	require.ErrorIs(t, err, ErrInvalidProof)
 }

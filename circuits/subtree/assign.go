@@ -31,8 +31,14 @@ type LeafStepWitness struct {
 	Old, New commitment.Commitment
 	// InboxOld is the child's consumed-inbox head before the batch.
 	InboxOld fr.Element
-	// Claims are the message hashes the batch consumed, all claims, in order.
+	// Claims are the message hashes the batch consumed, in order: claims, except the slots
+	// Deposits open.
 	Claims []fr.Element
+	// Deposits open the forced deposits among Claims in the parent's outbox, in slot order; a
+	// witness with deposits makes a KindLeafForced step (NewLeafForcedStep).
+	Deposits []DepositOpening
+	// ParentOutbox is the parent's outbox root the deposits are opened under.
+	ParentOutbox fr.Element
 	// Proof is the batch proof under the step's inner key.
 	Proof groth16.Proof
 }
@@ -43,8 +49,13 @@ func (w LeafStepWitness) Public() StepPublic {
 	if w.First {
 		kind, before = KindLeafFirst, fr.Element{}
 	}
+	var parentOutbox fr.Element
+	if len(w.Deposits) > 0 {
+		kind, parentOutbox = KindLeafForced, w.ParentOutbox
+	}
 	leaf := w.New.Hash()
 	return StepPublic{
+		ParentOutbox: parentOutbox,
 		Kind: kind, ChildVid: w.Old.Vid, Index: w.Index,
 		RootBefore:   smt.ComputeRoot(smt.LeafHash(before), uint64(w.Index), w.Siblings),
 		RootAfter:    smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, leaf)), uint64(w.Index), w.Siblings),
@@ -57,8 +68,8 @@ func (w LeafStepWitness) Public() StepPublic {
 // and anchor, read from its commitments and claims.
 func (w LeafStepWitness) BatchInputs() []fr.Element {
 	head := w.InboxOld
-	for _, m := range w.Claims {
-		head = ledger.InboxLink(head, m, ledger.SourceClaim)
+	for i, m := range w.Claims {
+		head = ledger.InboxLink(head, m, w.sourceAt(i))
 	}
 	return ledger.PublicInputs{
 		Vid: w.Old.Vid, OldLedgerRoot: w.Old.LedgerRoot, NewLedgerRoot: w.New.LedgerRoot,
@@ -87,6 +98,11 @@ func AssignLeafStep(key recursion.FixedKey, p ledger.Params, w LeafStepWitness) 
 		return nil, fmt.Errorf("%w: %v", ErrWitness, err)
 	}
 	c := NewLeafStep(key, p)
+	if len(w.Deposits) > 0 {
+		if c, err = assignDeposits(key, p, w); err != nil {
+			return nil, err
+		}
+	}
 	c.Statement = w.Public().Statement()
 	c.First = 0
 	if w.First {

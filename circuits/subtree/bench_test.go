@@ -18,19 +18,27 @@ import (
 	"github.com/slush-tree/slush/circuits/prover"
 )
 
-// BenchmarkLeafStepConstraints compiles the leaf step for the production batch size (16 slots)
-// and reports its constraints (compile only, seconds):
+// BenchmarkLeafStepConstraints compiles the leaf step and its forced variant (kind 9:
+// MaxForcedPerBatch deposits opened in the parent's outbox) for the production batch size (16
+// slots) and reports their constraints (compile only, seconds):
 //
 //	go test -run '^$' -bench BenchmarkLeafStepConstraints -benchtime 1x ./circuits/subtree/
 func BenchmarkLeafStepConstraints(b *testing.B) {
 	logger.Disable()
 	key := newBatchSystem(b).key(b)
-	for i := 0; i < b.N; i++ {
-		ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewLeafStep(key, ledger.DefaultParams))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	for _, v := range []struct {
+		name    string
+		circuit frontend.Circuit
+	}{{"plain", NewLeafStep(key, ledger.DefaultParams)}, {"forced", NewLeafForcedStep(key, ledger.DefaultParams)}} {
+		b.Run(v.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, v.circuit)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+			}
+		})
 	}
 }
 

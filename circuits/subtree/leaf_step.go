@@ -56,6 +56,13 @@ type LeafStep struct {
 	Used []frontend.Variable
 	// Proof is the child's ledger batch proof.
 	Proof recursion.Proof
+	// Forced marks the used entries that are forced deposits rather than claims, Deposits opens
+	// them in the parent's outbox and ParentOutbox (one element) is that outbox's root: the
+	// forced variant only (NewLeafForcedStep); empty in the plain circuit, which so keeps its
+	// constraint system and key.
+	Forced       []frontend.Variable
+	Deposits     []ForcedDeposit
+	ParentOutbox []frontend.Variable
 
 	key     recursion.FixedKey  `gnark:"-"`
 	genesis ledger.GenesisRoots `gnark:"-"`
@@ -80,14 +87,23 @@ func (c *LeafStep) Define(api frontend.API) error {
 	before, after, leaf := c.moveLeaf(api)
 	c.assertLeafChain(api)
 	c.assertGenesis(api)
-	newInbox := claimChainGadget(api, c.InboxOld, c.Entries, c.Used)
+	kind, statement := api.Add(KindLeaf, c.First), []frontend.Variable(nil)
+	var newInbox frontend.Variable
+	if c.forced() {
+		api.AssertIsEqual(c.First, 0) // a child's first commitment is its genesis leaf (kind 5) or a claims-only first step
+		newInbox = sourcedChainGadget(api, c.InboxOld, c.Entries, c.Used, c.Forced)
+		assertDeposits(api, c.New.Vid, c.ParentOutbox[0], c.Entries, c.Forced, c.Deposits)
+		kind, statement = KindLeafForced, c.ParentOutbox
+	} else {
+		newInbox = claimChainGadget(api, c.InboxOld, c.Entries, c.Used)
+	}
 	// The batch proof's one public input: ledger.StatementOf its stated values, in order.
 	batch := hash.HashGadget(api, hash.DomainProofStatement,
 		c.Old.Vid, c.Old.LedgerRoot, c.New.LedgerRoot, c.InboxOld, newInbox,
 		c.Old.OutboxRoot, c.New.OutboxRoot, c.Old.ReceiptRoot, c.New.ReceiptRoot,
 		c.New.AnchorHeight, c.New.AnchorCommitment)
-	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep,
-		api.Add(KindLeaf, c.First), c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf))
+	stated := append([]frontend.Variable{kind, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf}, statement...)
+	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, stated...))
 	return recursion.AssertProof(api, c.key, c.Proof, []frontend.Variable{batch})
 }
 

@@ -25,13 +25,21 @@ type StepPublic struct {
 	AnchorCommitment fr.Element
 	// Leaf is the hash of the child's new commitment (the leaf holds ChildLeaf(Index, Leaf)).
 	Leaf fr.Element
+	// ParentOutbox is, for KindLeafForced only, the root of the parent's outbox the step's forced
+	// deposits were opened under (the checker requires it to be a state its proven outbox grew from).
+	ParentOutbox fr.Element
 }
 
 // Statement is the step's one public input: Hash(DomainSubtreeStep, Kind, ChildVid, Index,
-// RootBefore, RootAfter, AnchorHeight, AnchorCommitment, Leaf).
+// RootBefore, RootAfter, AnchorHeight, AnchorCommitment, Leaf), with ParentOutbox appended for
+// KindLeafForced.
 func (p StepPublic) Statement() fr.Element {
-	return hash.Hash(hash.DomainSubtreeStep, hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)),
-		p.RootBefore, p.RootAfter, hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf)
+	in := []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)),
+		p.RootBefore, p.RootAfter, hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf}
+	if p.Kind == KindLeafForced {
+		in = append(in, p.ParentOutbox)
+	}
+	return hash.Hash(hash.DomainSubtreeStep, in...)
 }
 
 // LeafReportDigest is the acceptance digest of a chain without children that updated at root

@@ -202,10 +202,35 @@ func (k Keeper) stepPublic(ctx context.Context, child types.Child, c commitment.
 	if err != nil {
 		return subtree.StepPublic{}, errorsmod.Wrap(types.ErrInvalidField, err.Error())
 	}
-	return subtree.StepPublic{
+	pub := subtree.StepPublic{
 		Kind: uint64(s.Kind), ChildVid: vid, Index: uint8(s.Index), RootBefore: before, RootAfter: after,
 		AnchorHeight: s.AnchorHeight, AnchorCommitment: anchor, Leaf: leaf,
-	}, nil
+	}
+	if s.Kind == subtree.KindLeafForced {
+		if pub.ParentOutbox, err = k.forcedOutbox(ctx, c, s); err != nil {
+			return subtree.StepPublic{}, err
+		}
+	}
+	return pub, nil
+}
+
+// forcedOutbox is the outbox root a forced step (kind 9) opened its deposits under, once it is
+// shown to be an earlier state of the child's new outbox root, which the child's batch proofs
+// proved (docs/PROTOCOL.md "Forced deposits into grandchildren"; DESIGN §8): so every deposit the
+// step opened was burnt by the child's proven ledger.
+func (k Keeper) forcedOutbox(ctx context.Context, c commitment.Commitment, s types.SubtreeStep) (fr.Element, error) {
+	outbox, growth, err := s.ForcedOutbox() // ValidateStateless decoded it
+	if err != nil {
+		return fr.Element{}, err
+	}
+	shape, err := k.ledger.GetParams(ctx)
+	if err != nil {
+		return fr.Element{}, err
+	}
+	if err := smt.VerifyAccumulatorGrowth(outbox, c.OutboxRoot, shape.Ledger().OutboxDepth, growth); err != nil {
+		return fr.Element{}, errorsmod.Wrapf(types.ErrInvalidStep, "parent outbox %X: %v", hash.EncodeElement(outbox), err)
+	}
+	return outbox, nil
 }
 
 // grandchildVid is the vid of child index's child grandchild (ErrInvalidStep past max depth).

@@ -119,9 +119,9 @@ func (p Params) validateSubtree() error {
 	for _, k := range []struct {
 		name string
 		raw  []byte
-	}{{"leaf_step_key", p.LeafStepKey}, {"node_ledger_step_key", p.NodeLedgerStepKey}, {"node_child_step_key", p.NodeChildStepKey}} {
+	}{{"leaf_step_key", p.LeafStepKey}, {"node_ledger_step_key", p.NodeLedgerStepKey}, {"node_child_step_key", p.NodeChildStepKey}, {"leaf_forced_step_key", p.LeafForcedStepKey}} {
 		if len(k.raw) == 0 {
-			continue // a node key is optional: without it, its kind is refused
+			continue // the node and forced keys are optional: without one, its kind is refused
 		}
 		if _, err := keys.CheckCommittedVerifyingKey(k.raw, StepPublicInputs); err != nil {
 			return errorsmod.Wrapf(ErrInvalidParams, "%s: %v", k.name, err)
@@ -131,7 +131,8 @@ func (p Params) validateSubtree() error {
 }
 
 // StepKey is the verifying key of step kind kind (PROTOCOL "Validity all the way up"): the leaf
-// step key for kinds 1 and 2, the node keys for 3 and 4; empty when this chain has none.
+// step key for kinds 1 and 2, the node keys for 3 and 4, the forced leaf step key for 9; empty
+// when this chain has none.
 func (p Params) StepKey(kind uint32) []byte {
 	switch kind {
 	case subtree.KindLeaf, subtree.KindLeafFirst:
@@ -140,6 +141,8 @@ func (p Params) StepKey(kind uint32) []byte {
 		return p.NodeLedgerStepKey
 	case subtree.KindNodeChild:
 		return p.NodeChildStepKey
+	case subtree.KindLeafForced:
+		return p.LeafForcedStepKey
 	}
 	return nil
 }

@@ -49,10 +49,18 @@ func (m *MsgSubmitUpdate) validateSteps() error {
 }
 
 // validate checks one step on its own: a known kind, the node kinds with their grandchild's
-// commitment and report (NodeReport), the leaf kinds without (their report is fixed).
+// commitment and report (NodeReport), the leaf kinds without (their report is fixed), the forced
+// kind with its parent outbox and growth proof (ForcedOutbox) and no other kind with them.
 func (s SubtreeStep) validate() error {
+	if s.Kind == subtree.KindLeafForced {
+		if _, _, err := s.ForcedOutbox(); err != nil {
+			return err
+		}
+	} else if len(s.ParentOutbox) > 0 || s.OutboxGrowth != nil {
+		return errorsmod.Wrapf(ErrInvalidStep, "kind %d opens no forced deposit: it carries no parent outbox", s.Kind)
+	}
 	switch s.Kind {
-	case subtree.KindLeaf, subtree.KindLeafFirst:
+	case subtree.KindLeaf, subtree.KindLeafFirst, subtree.KindLeafForced:
 		if s.Commitment != nil || len(s.Report) > 0 {
 			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: a leaf step fixes its report; it carries no commitment or report", s.Kind)
 		}
@@ -62,7 +70,7 @@ func (s SubtreeStep) validate() error {
 		}
 	default: // the native kinds are decoded below (validateNative)
 		if !s.IsNative() {
-			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5), node register (6), unregister (7) or node unregister (8)", s.Kind)
+			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5), node register (6), unregister (7), node unregister (8) or leaf forced (9)", s.Kind)
 		}
 	}
 	if err := CheckChildIndex(s.Index); err != nil {

@@ -1,0 +1,193 @@
+package subtree
+
+import (
+	"fmt"
+
+	"github.com/consensys/gnark/frontend"
+
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/recursion"
+	"github.com/slush-tree/slush/circuits/smt"
+)
+
+// KindLeafForced moves a leaf child's leaf by one batch that consumed forced deposits of its
+// parent: the LeafStep circuit with its forced part (NewLeafForcedStep), whose statement also
+// names the parent's outbox root the deposits are opened under (docs/PROTOCOL.md "Forced
+// deposits into grandchildren").
+const KindLeafForced = 9
+
+// MaxForcedPerBatch is the most forced entries one forced step opens: a batch of the production
+// shape (16 slots) with 8 openings stays under 2^20 constraints (BENCHMARKS.md "Forced deposits
+// in a leaf step"); a chain whose grandparent is RECURSIVE cuts its batches to fit.
+const MaxForcedPerBatch = 8
+
+// ForcedDeposit opens one forced entry of a batch in the parent's outbox (DESIGN §8: a forced
+// deposit is a bridge-out the parent's ledger burnt, addressed to the child): the message's
+// preimage, so that its destination can be checked, and its accumulator path.
+type ForcedDeposit struct {
+	// Enabled is 1 for an opening in use (the used ones come first).
+	Enabled frontend.Variable
+	// Slot is the batch slot (0..BatchSize-1) whose entry this opens.
+	Slot frontend.Variable
+	// SrcVid, DstVid, Nonce, Recipient, AssetID, Amount and Deadline are the message
+	// (inclusion.Message); DstVid must be the child's vid.
+	SrcVid, DstVid, Nonce, Recipient, AssetID, Amount, Deadline frontend.Variable
+	// Index, Size and Siblings place the message in the parent's outbox accumulator.
+	Index, Size frontend.Variable
+	Siblings    []frontend.Variable
+}
+
+// newForcedDeposits returns n placeholder openings for an outbox of the given depth.
+func newForcedDeposits(n, depth int) []ForcedDeposit {
+	d := make([]ForcedDeposit, n)
+	for i := range d {
+		d[i].Siblings = make([]frontend.Variable, depth)
+	}
+	return d
+}
+
+// NewLeafForcedStep returns the forced variant of NewLeafStep(key, p): the same move, whose batch
+// may consume up to min(MaxForcedPerBatch, p.BatchSize) forced deposits, each opened in the
+// parent's outbox (an accumulator of depth p.OutboxDepth) and addressed to the child.
+func NewLeafForcedStep(key recursion.FixedKey, p ledger.Params) *LeafStep {
+	c := NewLeafStep(key, p)
+	c.Forced = make([]frontend.Variable, p.BatchSize)
+	c.Deposits = newForcedDeposits(min(MaxForcedPerBatch, p.BatchSize), p.OutboxDepth)
+	c.ParentOutbox = make([]frontend.Variable, 1)
+	return c
+}
+
+// forced reports whether c is the forced variant.
+func (c *LeafStep) forced() bool { return len(c.Deposits) > 0 }
+
+// sourcedChainGadget extends an inbox head over the used entries, each chained with its source
+// (ledger.InboxLink): a claim, or a forced deposit where forced is 1. Forced entries must be used.
+func sourcedChainGadget(api frontend.API, head frontend.Variable, entries, used, forced []frontend.Variable) frontend.Variable {
+	for i := range entries {
+		api.AssertIsBoolean(used[i])
+		api.AssertIsBoolean(forced[i])
+		api.AssertIsEqual(api.Mul(forced[i], api.Sub(1, used[i])), 0)
+		source := api.Add(int(ledger.SourceClaim), api.Mul(forced[i], int(ledger.SourceForced)-int(ledger.SourceClaim)))
+		next := hash.HashGadget(api, ledger.DomainInbox, head, entries[i], source)
+		head = api.Select(used[i], next, head)
+	}
+	return head
+}
+
+// assertDeposits asserts that the forced entries are exactly the enabled openings' messages, in
+// slot order, each addressed to the child (vid) and appended to the parent's outbox (outbox): a
+// child mints a forced deposit only if its parent's proven ledger burnt it (DESIGN §8; the parent
+// matches its queue natively, the chain above by this).
+func assertDeposits(api frontend.API, vid, outbox frontend.Variable, entries, forced []frontend.Variable, deposits []ForcedDeposit) {
+	var nbForced, nbOpened frontend.Variable = 0, 0
+	for _, f := range forced {
+		nbForced = api.Add(nbForced, f)
+	}
+	var prevEnabled, prevSlot frontend.Variable = 1, -1
+	for k := range deposits {
+		d := &deposits[k]
+		api.AssertIsBoolean(d.Enabled)
+		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(1, prevEnabled)), 0) // used openings first
+		// Slots strictly ascending among the enabled openings: no entry is opened twice.
+		api.ToBinary(api.Mul(d.Enabled, api.Sub(api.Sub(d.Slot, prevSlot), 1)), 8)
+		entry, isForced, hit := selectSlot(api, d.Slot, entries, forced)
+		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(hit, 1)), 0)
+		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(isForced, 1)), 0)
+		msg := hash.HashGadget(api, hash.DomainMessage, d.SrcVid, d.DstVid, d.Nonce, d.Recipient, d.AssetID, d.Amount, d.Deadline)
+		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(entry, msg)), 0)
+		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(d.DstVid, vid)), 0)
+		root := smt.AccumulatorMembershipGadget(api, msg, d.Index, d.Size, d.Siblings)
+		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(root, outbox)), 0)
+		nbOpened = api.Add(nbOpened, d.Enabled)
+		prevEnabled, prevSlot = d.Enabled, api.Select(d.Enabled, d.Slot, prevSlot)
+	}
+	// Every forced entry is opened: distinct forced slots, as many as there are forced entries.
+	api.AssertIsEqual(nbOpened, nbForced)
+}
+
+// selectSlot returns entries[slot] and forced[slot], and hit = 1 when slot is one of the slots.
+func selectSlot(api frontend.API, slot frontend.Variable, entries, forced []frontend.Variable) (entry, isForced, hit frontend.Variable) {
+	entry, isForced, hit = 0, 0, 0
+	for i := range entries {
+		s := api.IsZero(api.Sub(slot, i))
+		entry = api.Add(entry, api.Mul(s, entries[i]))
+		isForced = api.Add(isForced, api.Mul(s, forced[i]))
+		hit = api.Add(hit, s)
+	}
+	return entry, isForced, hit
+}
+
+// DepositOpening is the native witness of one ForcedDeposit: the batch slot of a forced entry,
+// its message and the message's path in the parent's outbox.
+type DepositOpening struct {
+	// Slot is the entry's position in the batch (LeafStepWitness.Claims).
+	Slot int
+	// Message is the forced deposit; its hash is the entry.
+	Message inclusion.Message
+	// Proof places Message.Hash() in the parent's outbox (LeafStepWitness.ParentOutbox).
+	Proof smt.AccumulatorProof
+}
+
+// sourceAt is the inbox source of entry i of the batch: forced where a deposit opens it.
+func (w LeafStepWitness) sourceAt(i int) ledger.Source {
+	for _, d := range w.Deposits {
+		if d.Slot == i {
+			return ledger.SourceForced
+		}
+	}
+	return ledger.SourceClaim
+}
+
+// assignDeposits returns NewLeafForcedStep(key, p) with w's deposits assigned (the rest of the
+// step is assigned by AssignLeafStep). It refuses, with ErrWitness, what the circuit cannot hold:
+// a first step, more deposits than openings, slots out of order or beyond the claims, a path of
+// another depth.
+func assignDeposits(key recursion.FixedKey, p ledger.Params, w LeafStepWitness) (*LeafStep, error) {
+	c := NewLeafForcedStep(key, p)
+	switch {
+	case w.First:
+		return nil, fmt.Errorf("%w: a first step consumes no forced deposit", ErrWitness)
+	case len(w.Deposits) > len(c.Deposits):
+		return nil, fmt.Errorf("%w: %d forced deposits, %d openings", ErrWitness, len(w.Deposits), len(c.Deposits))
+	}
+	for i := range c.Forced {
+		c.Forced[i] = 0
+	}
+	prev := -1
+	for k := range c.Deposits {
+		d := &c.Deposits[k]
+		if k >= len(w.Deposits) {
+			padDeposit(d)
+			continue
+		}
+		o := w.Deposits[k]
+		if o.Slot <= prev || o.Slot >= len(w.Claims) || len(o.Proof.Siblings) != p.OutboxDepth {
+			return nil, fmt.Errorf("%w: forced deposit %d at slot %d (previous %d, %d entries, %d siblings)",
+				ErrWitness, k, o.Slot, prev, len(w.Claims), len(o.Proof.Siblings))
+		}
+		prev = o.Slot
+		c.Forced[o.Slot] = 1
+		m := o.Message
+		d.Enabled, d.Slot = 1, o.Slot
+		d.SrcVid, d.DstVid, d.Nonce, d.Recipient, d.AssetID, d.Amount, d.Deadline = m.SrcVid, m.DstVid, m.Nonce, m.Recipient, m.AssetID, m.Amount, m.Deadline
+		d.Index, d.Size = o.Proof.Index, o.Proof.Size
+		for i := range d.Siblings {
+			d.Siblings[i] = o.Proof.Siblings[i]
+		}
+	}
+	c.ParentOutbox[0] = w.ParentOutbox
+	return c, nil
+}
+
+// padDeposit assigns an unused opening: every constraint holds with Enabled 0 (index 0 of an
+// accumulator of size 1).
+func padDeposit(d *ForcedDeposit) {
+	d.Enabled, d.Slot = 0, 0
+	d.SrcVid, d.DstVid, d.Nonce, d.Recipient, d.AssetID, d.Amount, d.Deadline = 0, 0, 0, 0, 0, 0, 0
+	d.Index, d.Size = 0, 1
+	for i := range d.Siblings {
+		d.Siblings[i] = 0
+	}
+}
