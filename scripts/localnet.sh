@@ -266,6 +266,14 @@ make_keys() {
       --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
       --random --out "$keys_dir"
   fi
+  # RECURSIVE: the forced leaf step (kind 9), a grandchild's batch that minted forced deposits of
+  # its parent: the leaf step and at most 8 outbox openings, ~1.02M constraints, as long to set up
+  if recursive && [ ! -f "$keys_dir/leaf-forced-step.vk" ]; then
+    echo "keys: forced leaf step around ledger.vk (random setup, NOT for production; ~4 min and ~2.5 GiB the first time, then cached)..."
+    "$bin" circuits setup --circuit leaf-forced-step --inner-key "$keys_dir/ledger.vk" --account-depth "$account_depth" --outbox-depth 20 \
+      --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
+      --random --out "$keys_dir"
+  fi
   # RECURSIVE with grandchildren that have children (a tree deeper than two levels): the node
   # steps (issue 16) around the ledger and leaf step keys, ~1M and ~1.46M constraints: about 6
   # and 10 min and ~3 GiB of setup the first time, then the key cache's copies
@@ -351,9 +359,9 @@ init_chain() { # path
     "$bin" genesis set-ledger-keys "$keys_dir/ledger.vk" "$keys_dir/ledger-transfer.vk" --home "$home"
   fi
   if recursive; then # issue 16: grandchildren's moves proven by leaf (and node) steps; empty genesis below the root
-    local node_keys=()
+    local node_keys=(--leaf-forced-key "$keys_dir/leaf-forced-step.vk")
     if [ -f "$keys_dir/node-child-step.vk" ]; then
-      node_keys=(--node-ledger-key "$keys_dir/node-ledger-step.vk" --node-child-key "$keys_dir/node-child-step.vk")
+      node_keys+=(--node-ledger-key "$keys_dir/node-ledger-step.vk" --node-child-key "$keys_dir/node-child-step.vk")
     fi
     "$bin" genesis set-subtree-proofs recursive "$keys_dir/leaf-step.vk" "${node_keys[@]}" --home "$home"
   fi

@@ -55,11 +55,10 @@ func (w LeafStepWitness) Public() StepPublic {
 	}
 	leaf := w.New.Hash()
 	return StepPublic{
-		ParentOutbox: parentOutbox,
 		Kind: kind, ChildVid: w.Old.Vid, Index: w.Index,
 		RootBefore:   smt.ComputeRoot(smt.LeafHash(before), uint64(w.Index), w.Siblings),
 		RootAfter:    smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, leaf)), uint64(w.Index), w.Siblings),
-		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment, Leaf: leaf,
+		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment, Leaf: leaf, ParentOutbox: parentOutbox,
 	}
 }
 

@@ -20,6 +20,12 @@ func CompileLeafStep(inner groth16.VerifyingKey, p ledger.Params) (constraint.Co
 	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) { return NewLeafStep(key, p), nil })
 }
 
+// CompileLeafForcedStep compiles the forced variant of the leaf step (kind 9,
+// NewLeafForcedStep): the circuit a parent's leaf_forced_step_key belongs to.
+func CompileLeafForcedStep(inner groth16.VerifyingKey, p ledger.Params) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) { return NewLeafForcedStep(key, p), nil })
+}
+
 // compileStep fixes inner in the step circuit circuit(key) (which may refuse the key) and
 // compiles it.
 func compileStep(inner groth16.VerifyingKey, circuit func(recursion.FixedKey) (frontend.Circuit, error)) (constraint.ConstraintSystem, recursion.FixedKey, error) {
@@ -51,7 +57,8 @@ func proveStep(ccs constraint.ConstraintSystem, pk groth16.ProvingKey, a fronten
 	return proof, pub, nil
 }
 
-// StepProver proves leaf steps: what whoever relays a chain's update to its parent runs for
+// StepProver proves leaf steps (or, compiled from CompileLeafForcedStep, forced leaf steps: a
+// witness with deposits): what whoever relays a chain's update to its parent runs for
 // every batch of the chain's children since the parent's last accepted update (docs/PROTOCOL.md
 // "Validity all the way up", "Who proves").
 type StepProver struct {

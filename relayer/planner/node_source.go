@@ -24,19 +24,23 @@ import (
 // whose key is exactly the parent's, else why not (wrapping errUnprovableMove: a grandchild's
 // update that needs that kind stops the plan before it).
 func nodeKeys(params validiumtypes.Params, ledgerVK, childVK []byte) (ledgerKey, childKey error) {
-	check := func(param string, want, have []byte, file string) error {
-		switch {
-		case have == nil:
-			return fmt.Errorf("%w: keys_dir has no %s.pk/.vk", errUnprovableMove, file)
-		case len(want) == 0:
-			return fmt.Errorf("%w: the parent has no %s: it refuses these steps", errUnprovableMove, param)
-		case !bytes.Equal(want, have):
-			return fmt.Errorf("%w: the parent's %s is not keys_dir/%s.vk: its steps would be refused", errUnprovableMove, param, file)
-		}
-		return nil
+	return stepKeyCheck("node_ledger_step_key", params.NodeLedgerStepKey, ledgerVK, "node-ledger-step"),
+		stepKeyCheck("node_child_step_key", params.NodeChildStepKey, childVK, "node-child-step")
+}
+
+// stepKeyCheck says whether a relayer whose keys_dir holds file.vk as have (nil: absent) can
+// prove the steps the parent verifies under its param want: nil when both are the same bytes,
+// else why not (wrapping errUnprovableMove).
+func stepKeyCheck(param string, want, have []byte, file string) error {
+	switch {
+	case have == nil:
+		return fmt.Errorf("%w: keys_dir has no %s.pk/.vk", errUnprovableMove, file)
+	case len(want) == 0:
+		return fmt.Errorf("%w: the parent has no %s: it refuses these steps", errUnprovableMove, param)
+	case !bytes.Equal(want, have):
+		return fmt.Errorf("%w: the parent's %s is not keys_dir/%s.vk: its steps would be refused", errUnprovableMove, param, file)
 	}
-	return check("node_ledger_step_key", params.NodeLedgerStepKey, ledgerVK, "node-ledger-step"),
-		check("node_child_step_key", params.NodeChildStepKey, childVK, "node-child-step")
+	return nil
 }
 
 // nodeChain is what the steps read of a chain: its commitments by hash, its children records,

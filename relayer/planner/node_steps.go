@@ -366,7 +366,7 @@ func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending 
 	newC.ChildrenRoot, newC.FinalizedChildrenRoot = m.old.ChildrenRoot, m.old.FinalizedChildrenRoot
 	w := subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Index: m.index, Old: m.old, New: newC}}
 	var err error
-	if m.entry, err = batchMove(m.msg, j, m.entry, m.head, &w.Move); err != nil {
+	if m.entry, err = batchMove(m.msg, j, m.entry, m.head, nil, &w.Move); err != nil { // claims only
 		return nodeStep{}, err
 	}
 	if w.Report, err = m.stepReport(&w.Move.New, pending, last); err != nil {
@@ -376,7 +376,7 @@ func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending 
 	if err := moveLeaf(children, m.index, &w.Move.Siblings, w.Move.New.Hash()); err != nil {
 		return nodeStep{}, err
 	}
-	m.head, m.old, m.oldReport = claimsHead(m.head, w.Move.Claims), w.Move.New, w.Report
+	m.head, m.old, m.oldReport = batchHead(w.Move), w.Move.New, w.Report
 	return nodeStep{w: w, new: w.Move.New, report: w.Report}, nil
 }
 

@@ -284,16 +284,16 @@ func TestRegistrationSteps(t *testing.T) {
 	target := func(h int64, root fr.Element) treetypes.OwnCommitment {
 		return treetypes.OwnCommitment{Height: h, Fields: slushtypes.CommitmentFields{ChildrenRoot: hash.EncodeElement(root)}}
 	}
-	msgs, err := assembleSteps(plan.heldRoot, steps, pl.steps.proof, target(20, f.finalRoot))
+	msgs, err := assembleSteps(plan.heldRoot, steps, pl.steps.proof, noGrowth, target(20, f.finalRoot))
 	require.NoError(t, err)
 	require.Len(t, msgs, 4)
 	for i, m := range msgs {
 		require.Equal(t, steps[i].native == nil, len(m.Proof) > 0, "message %d", i)
 	}
-	msgs, err = assembleSteps(plan.heldRoot, steps, none2, target(12, rootOf(t, map[uint8]commitment.Commitment{1: f.a0, 2: f.g2, 3: f.g3})))
+	msgs, err = assembleSteps(plan.heldRoot, steps, none2, noGrowth, target(12, rootOf(t, map[uint8]commitment.Commitment{1: f.a0, 2: f.g2, 3: f.g3})))
 	require.NoError(t, err, "a native step needs no proof")
 	require.Len(t, msgs, 1)
-	_, err = assembleSteps(plan.heldRoot, steps, none2, target(20, f.finalRoot))
+	_, err = assembleSteps(plan.heldRoot, steps, none2, noGrowth, target(20, f.finalRoot))
 	require.ErrorContains(t, err, "is not proven")
 }
 

@@ -16,7 +16,7 @@ const maxCachedSteps = 1024
 // what did not fit).
 const stepQueueSize = 256
 
-// stepWitness is the witness of a step of any kind: subtree.LeafStepWitness (kinds 1, 2),
+// stepWitness is the witness of a step of any kind: subtree.LeafStepWitness (kinds 1, 2, 9),
 // NodeLedgerStepWitness (3) or NodeChildStepWitness (4).
 type stepWitness interface {
 	// Public is what the step states.

@@ -7,6 +7,7 @@ import (
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 
 	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/subtree"
@@ -36,15 +37,20 @@ type childMove struct {
 	// first marks the rest of a node's first update (splitFirstNodeMove): prev is then the
 	// synthetic leaf state its batches reached, which no chain recorded.
 	first bool
+	// deposits open the forced deposits the update consumed in c's outbox (withDeposits; nil:
+	// not read, and a forced entry is refused).
+	deposits *forcedDeposits
 }
 
 // leafStepWitnesses turns moves, in c's execution order, into one LeafStep witness per batch
 // (docs/PROTOCOL.md "Validity all the way up": an update with k batches is k steps over
 // synthetic intermediate commitments, the update's fields with the roots after each batch),
 // moving children — c's children SMT as the parent holds it before the first move — exactly as
-// the steps do. It refuses moves no LeafStep proves: an update without a batch (its proof is the
-// step's inner proof), a batch proven with the transfer circuit (the step embeds the claim
-// circuit's key), an inbox entry that is not a claim, or a grandchild with children.
+// the steps do; a batch that consumed forced deposits is a KindLeafForced step opening them
+// (the move's deposits). It refuses moves no LeafStep proves: an update without a batch (its
+// proof is the step's inner proof), a batch proven with the transfer circuit (the step embeds
+// the claim circuit's key), an exit entry, a forced entry the move does not open (or in a first
+// step, or more than subtree.MaxForcedPerBatch in a batch), or a grandchild with children.
 func leafStepWitnesses(children *commitment.ChildrenTree, moves []childMove, params ledger.Params) ([]subtree.LeafStepWitness, error) {
 	var out []subtree.LeafStepWitness
 	for _, mv := range moves {
@@ -86,10 +92,10 @@ func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledge
 	out := make([]subtree.LeafStepWitness, 0, len(msg.Batches))
 	for j := range msg.Batches {
 		w := subtree.LeafStepWitness{First: first && j == 0, Index: index, Old: old, New: newC}
-		if next, err = batchMove(msg, j, next, head, &w); err != nil {
+		if next, err = batchMove(msg, j, next, head, mv.deposits, &w); err != nil {
 			return nil, err
 		}
-		head = claimsHead(w.InboxOld, w.Claims)
+		head = batchHead(w)
 		if err := moveLeaf(children, index, &w.Siblings, w.New.Hash()); err != nil {
 			return nil, err
 		}
@@ -100,10 +106,11 @@ func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledge
 }
 
 // batchMove fills w's move by batch j of msg, which consumes the update's inbox entries from
-// next on starting at inbox head head: the claims (refusing an entry that is not a claim and a
-// batch proven with the transfer circuit, which no step proves), the roots after the batch in
-// w.New, and its proof. It returns where the next batch's entries start.
-func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element, w *subtree.LeafStepWitness) (int, error) {
+// next on starting at inbox head head: every entry's hash in w.Claims, in order, with each forced
+// entry opened from deposits (addEntry; a batch proven with the transfer circuit, which no step
+// proves, is refused), the roots after the batch in w.New, and its proof. It returns where the
+// next batch's entries start.
+func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element, deposits *forcedDeposits, w *subtree.LeafStepWitness) (int, error) {
 	b := msg.Batches[j]
 	if b.Transfer {
 		return 0, fmt.Errorf("%w: batch %d is proven with the transfer circuit", errUnprovableMove, j)
@@ -111,16 +118,15 @@ func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element,
 	if next+int(b.InboxEntries) > len(msg.InboxEntries) {
 		return 0, fmt.Errorf("batch %d consumes entries past the update's %d", j, len(msg.InboxEntries))
 	}
-	w.InboxOld, w.Claims = head, nil
+	w.InboxOld, w.Claims, w.Deposits, w.ParentOutbox = head, nil, nil, fr.Element{}
 	for _, e := range msg.InboxEntries[next : next+int(b.InboxEntries)] {
 		h, src, err := e.Decode()
 		if err != nil {
 			return 0, err
 		}
-		if src != ledger.SourceClaim {
-			return 0, fmt.Errorf("%w: batch %d consumes a %s entry (steps prove claims only)", errUnprovableMove, j, src)
+		if err := addEntry(w, j, h, src, deposits); err != nil {
+			return 0, err
 		}
-		w.Claims = append(w.Claims, h)
 	}
 	roots, err := b.End.Decode()
 	if err != nil {
@@ -133,10 +139,44 @@ func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element,
 	return next + int(b.InboxEntries), nil
 }
 
-// claimsHead is the inbox head after claims from head.
-func claimsHead(head fr.Element, claims []fr.Element) fr.Element {
-	for _, m := range claims {
-		head = ledger.InboxLink(head, m, ledger.SourceClaim)
+// addEntry appends entry h of source src to w's batch (batch j of the update): a claim, or a
+// forced deposit with its opening from deposits at its slot, under deposits' outbox root. It
+// refuses, as errUnprovableMove, an exit entry (no step kind proves exit credits), a forced entry
+// without deposits (node ledger steps prove claims only), in a first step (KindLeafFirst starts
+// from the genesis state and opens no deposit) or past subtree.MaxForcedPerBatch in the batch.
+func addEntry(w *subtree.LeafStepWitness, j int, h fr.Element, src ledger.Source, deposits *forcedDeposits) error {
+	switch {
+	case src == ledger.SourceClaim:
+	case src != ledger.SourceForced:
+		return fmt.Errorf("%w: batch %d consumes an entry of source %s (steps prove claims and forced deposits only)", errUnprovableMove, j, src)
+	case deposits == nil:
+		return fmt.Errorf("%w: batch %d consumes a forced entry that is not opened in the parent's outbox (node ledger steps prove claims only)", errUnprovableMove, j)
+	case w.First:
+		return fmt.Errorf("%w: batch %d consumes a forced entry in a first step (a first step opens no forced deposit)", errUnprovableMove, j)
+	case len(w.Deposits) == subtree.MaxForcedPerBatch:
+		return fmt.Errorf("%w: batch %d consumes more than %d forced entries (a forced step opens at most that many)", errUnprovableMove, j, subtree.MaxForcedPerBatch)
+	default:
+		d, ok := deposits.byHash[h]
+		if !ok {
+			return fmt.Errorf("batch %d: forced entry %X was not opened", j, hash.EncodeElement(h))
+		}
+		d.Slot = len(w.Claims)
+		w.Deposits, w.ParentOutbox = append(w.Deposits, d), deposits.outbox
+	}
+	w.Claims = append(w.Claims, h)
+	return nil
+}
+
+// batchHead is the inbox head after w's batch: its entries chained from w.InboxOld, each with
+// its source (forced at the slots w.Deposits open, else a claim), as the batch proof states it.
+func batchHead(w subtree.LeafStepWitness) fr.Element {
+	head, d := w.InboxOld, 0
+	for i, m := range w.Claims {
+		src := ledger.SourceClaim
+		if d < len(w.Deposits) && w.Deposits[d].Slot == i {
+			src, d = ledger.SourceForced, d+1
+		}
+		head = ledger.InboxLink(head, m, src)
 	}
 	return head
 }

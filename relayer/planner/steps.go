@@ -54,6 +54,9 @@ type subtreePlan struct {
 	// proven for the parent (nil: they can); shape is the node shape they were compiled for.
 	leaf, nodeLedger, nodeChild error
 	shape                       subtree.NodeShape
+	// leafForced says why forced leaf steps (kind 9: a batch that consumed forced deposits)
+	// cannot be proven for the parent (nil: they can).
+	leafForced error
 }
 
 // loadSubtreePlan reads c's children at the commitment the parent holds (checked against the
@@ -215,7 +218,8 @@ func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 	return append(steps, regs...), 0, nil
 }
 
-// moveSteps is planSteps for one child update: its leaf steps, or its node steps when the
+// moveSteps is planSteps for one child update: its leaf steps (forced ones over its batches
+// that consumed forced deposits, opened in c's outbox: withDeposits), or its node steps when the
 // grandchild has children (with the keys of the kinds it needs).
 func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePlan, mv childMove) ([]plannedStep, error) {
 	if plan.leaf != nil { // every child update is proven by a leaf step, or by node steps over one
@@ -235,6 +239,9 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		out = append(out, plannedStep{height: mv.height, w: w, pub: pub, key: string(hash.EncodeElement(pub.Statement())), node: node})
 	}
 	if !hasChildren(mv.prev, next) {
+		if mv, err = pl.withDeposits(ctx, c, plan, mv); err != nil {
+			return nil, err
+		}
 		ws, err := moveWitnesses(plan.children, mv, c.LedgerParams.Ledger())
 		for _, w := range ws {
 			add(w, nil)
@@ -244,6 +251,9 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 	if mv.prev == nil || mv.genesis { // a node's first commitment: leaf steps to its synthetic leaf state first
 		first, rest, err := splitFirstNodeMove(mv)
 		if err != nil {
+			return nil, err
+		}
+		if first, err = pl.withDeposits(ctx, c, plan, first); err != nil {
 			return nil, err
 		}
 		ws, err := moveWitnesses(plan.children, first, c.LedgerParams.Ledger())
@@ -328,7 +338,7 @@ func (pl *Planner) subtreeSteps(c *tree.Node, steps []plannedStep, stop int64, m
 		if _, ok := pl.steps.proof(st.key); !ok {
 			attrs := []any{"chain", c.Name, "grandchild", st.pub.Index, "step", i + 1, "planned", len(steps), "step_kind", st.pub.Kind, "anchor", st.pub.AnchorHeight}
 			if w, ok := st.w.(subtree.LeafStepWitness); ok {
-				attrs = append(attrs, "claims", len(w.Claims), "first", w.First)
+				attrs = append(attrs, "claims", len(w.Claims), "deposits", len(w.Deposits), "first", w.First)
 			}
 			pl.steps.enqueue(stepJob{key: st.key, w: st.w, attrs: attrs})
 		}
@@ -338,10 +348,12 @@ func (pl *Planner) subtreeSteps(c *tree.Node, steps []plannedStep, stop int64, m
 
 // stepsUpTo assembles the update's steps, those of c's blocks up to target's (all proven:
 // target is at or below readyCut), and the finalized moves; the steps must end at target's
-// children root.
+// children root, and a forced step carries the growth of its outbox root into target's, read
+// from c's outbox at target's block.
 func (pl *Planner) stepsUpTo(ctx context.Context, c *tree.Node, plan *subtreePlan, steps []plannedStep, child validiumtypes.Child, target treetypes.OwnCommitment,
 ) ([]validiumtypes.SubtreeStep, []validiumtypes.FinalizedLeafMove, error) {
-	out, err := assembleSteps(plan.heldRoot, steps, pl.steps.proof, target)
+	growth := growthTo(ctx, c, c.Vid, c.LedgerParams.Ledger(), target)
+	out, err := assembleSteps(plan.heldRoot, steps, pl.steps.proof, growth, target)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", c.Name, err)
 	}
@@ -353,9 +365,10 @@ func (pl *Planner) stepsUpTo(ctx context.Context, c *tree.Node, plan *subtreePla
 }
 
 // assembleSteps is the messages of the steps of c's blocks up to target's, from the held
-// children root: proven steps with their proofs, native ones as planned; they must end at
-// target's children root.
-func assembleSteps(heldRoot fr.Element, steps []plannedStep, proof func(key string) ([]byte, bool), target treetypes.OwnCommitment) ([]validiumtypes.SubtreeStep, error) {
+// children root: proven steps with their proofs (a forced step with its outbox root and that
+// root's growth into target's), native ones as planned; they must end at target's children root.
+func assembleSteps(heldRoot fr.Element, steps []plannedStep, proof func(key string) ([]byte, bool), growth outboxGrowth, target treetypes.OwnCommitment,
+) ([]validiumtypes.SubtreeStep, error) {
 	var out []validiumtypes.SubtreeStep
 	root := func() (fr.Element, error) { return heldRoot, nil }
 	for _, st := range steps {
@@ -369,7 +382,14 @@ func assembleSteps(heldRoot fr.Element, steps []plannedStep, proof func(key stri
 				return nil, fmt.Errorf("the step of child %d accepted at %d is not proven", st.pub.Index, st.height)
 			}
 		}
-		out = append(out, stepMessage(st, p))
+		m := stepMessage(st, p)
+		if st.pub.Kind == subtree.KindLeafForced {
+			var err error
+			if m.ParentOutbox, m.OutboxGrowth, err = forcedFields(st, growth); err != nil {
+				return nil, fmt.Errorf("the forced step of child %d accepted at %d: %w", st.pub.Index, st.height, err)
+			}
+		}
+		out = append(out, m)
 		after := st.pub.RootAfter
 		root = func() (fr.Element, error) { return after, nil }
 	}
@@ -579,7 +599,9 @@ func (pl *Planner) provenByStep(ctx context.Context, c *tree.Node) (bool, error)
 // subtreePlanFor is the subtree plan of c's update when its parent, with params, runs RECURSIVE
 // subtree proofs (nil otherwise). A relayer without the leaf step keys still plans the native
 // steps (registrations and removals need no proof) and stops at c's first child update (plan.leaf);
-// one whose leaf step key is not the parent's is misconfigured: refused.
+// one whose leaf step key is not the parent's is misconfigured: refused. Without the forced leaf
+// step keys the parent takes (plan.leafForced) it stops at the first child batch that consumed a
+// forced deposit.
 func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params validiumtypes.Params, child validiumtypes.Child, hc int64) (*subtreePlan, error) {
 	if !params.Recursive() {
 		return nil, nil
@@ -596,6 +618,7 @@ func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params vali
 		plan.leaf = errNoLeafStepKeys
 	}
 	plan.nodeLedger, plan.nodeChild = nodeKeys(params, pl.prover.NodeLedgerStepVK(), pl.prover.NodeChildStepVK())
+	plan.leafForced = forcedKey(params, pl.prover.LeafForcedStepVK())
 	plan.shape = pl.prover.NodeStepShape()
 	return plan, nil
 }

@@ -168,7 +168,7 @@ func TestUnregistrationSteps(t *testing.T) {
 			final := rootOf(t, tc.final)
 			require.Equal(t, final, before, "the steps reach the children root at hc")
 			target := treetypes.OwnCommitment{Height: 20, Fields: slushtypes.CommitmentFields{ChildrenRoot: hash.EncodeElement(final)}}
-			msgs, err := assembleSteps(plan.heldRoot, steps, func(string) ([]byte, bool) { return []byte("proof"), true }, target)
+			msgs, err := assembleSteps(plan.heldRoot, steps, func(string) ([]byte, bool) { return []byte("proof"), true }, noGrowth, target)
 			require.NoError(t, err)
 			require.Len(t, msgs, len(steps))
 			if len(steps) > 0 && steps[len(steps)-1].native != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/recursion"
 	"github.com/slush-tree/slush/circuits/subtree"
@@ -25,75 +26,103 @@ import (
 // (`slushchaind circuits setup --circuit leaf-step --inner-key ledger.vk`).
 const leafStepKeys = "leaf-step"
 
-// leafStepCircuit is the subtree leaf step (issue 16) around the ledger key: what the relayer
-// proves for a RECURSIVE parent, for every batch of that parent's children's children.
+// leafForcedStepKeys is the file name of the forced leaf step's keys (kind 9: a batch that
+// consumed forced deposits; `slushchaind circuits setup --circuit leaf-forced-step`).
+const leafForcedStepKeys = "leaf-forced-step"
+
+// leafStepCircuit is a subtree leaf step variant (issue 16) around the ledger key: what the
+// relayer proves for a RECURSIVE parent, for every batch of that parent's children's children.
 type leafStepCircuit struct {
 	step  subtree.StepProver
 	vk    groth16.VerifyingKey
 	vkRaw []byte
 }
 
-// loadLeafStep reads keys_dir/leaf-step.pk/.vk when present and compiles the leaf step around
-// the ledger verifying key (the inner key is part of the circuit, so the compiled circuit is
-// cached under its digest); without them the relayer proves no steps and refuses, before
-// proving, updates a RECURSIVE parent would refuse for their missing steps.
-func (p *Prover) loadLeafStep(dir string, shape ledgertypes.Params) error {
-	vkRaw, err := os.ReadFile(filepath.Join(dir, leafStepKeys+".vk"))
+// loadLeafSteps reads keys_dir/leaf-step.pk/.vk and leaf-forced-step.pk/.vk when present and
+// compiles each variant around the ledger verifying key (the inner key is part of the circuit,
+// so the compiled circuit is cached under its digest); without the first the relayer proves no
+// steps and refuses, before proving, updates a RECURSIVE parent would refuse for their missing
+// steps; without the second, a grandchild batch that consumed forced deposits.
+func (p *Prover) loadLeafSteps(dir string, shape ledgertypes.Params) error {
+	var err error
+	if p.leafStep, err = p.loadLeafStep(dir, leafStepKeys, shape, subtree.CompileLeafStep); err != nil || p.leafStep == nil {
+		return err
+	}
+	p.leafForced, err = p.loadLeafStep(dir, leafForcedStepKeys, shape, subtree.CompileLeafForcedStep)
+	return err
+}
+
+// loadLeafStep loads one leaf step variant from keys_dir/name.pk/.vk (nil without them).
+func (p *Prover) loadLeafStep(dir, name string, shape ledgertypes.Params,
+	compile func(groth16.VerifyingKey, ledger.Params) (constraint.ConstraintSystem, recursion.FixedKey, error),
+) (*leafStepCircuit, error) {
+	vkRaw, err := os.ReadFile(filepath.Join(dir, name+".vk"))
 	if errors.Is(err, fs.ErrNotExist) {
-		p.log.Info("no leaf step keys: no subtree step is proven (RECURSIVE parents' children cannot move their children roots)", "dir", dir)
-		return nil
+		p.log.Info("no "+name+" keys: its steps are not proven (a RECURSIVE parent refuses the grandchild moves they cover)", "dir", dir)
+		return nil, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	t := time.Now()
 	vk, err := keys.CheckCommittedVerifyingKey(vkRaw, 1)
 	if err != nil {
-		return fmt.Errorf("%s.vk: %w", leafStepKeys, err)
+		return nil, fmt.Errorf("%s.vk: %w", name, err)
 	}
 	key, err := recursion.NewFixedKey(p.ledgerVK)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	name := fmt.Sprintf("leaf-step %+v inner %x", shape.Ledger(), sha256.Sum256(p.ledgerVKRaw))
-	ccs, cached, err := p.compile(name, func() (constraint.ConstraintSystem, error) {
-		ccs, _, err := subtree.CompileLeafStep(p.ledgerVK, shape.Ledger())
+	id := fmt.Sprintf("%s %+v inner %x", name, shape.Ledger(), sha256.Sum256(p.ledgerVKRaw))
+	ccs, cached, err := p.compile(id, func() (constraint.ConstraintSystem, error) {
+		ccs, _, err := compile(p.ledgerVK, shape.Ledger())
 		return ccs, err
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	pk, err := p.readProvingKey(dir, leafStepKeys) // raw after the first start: ~2 min less per restart
+	pk, err := p.readProvingKey(dir, name) // raw after the first start: ~2 min less per restart
 	if err != nil {
-		return fmt.Errorf("%s.pk: %w", leafStepKeys, err)
+		return nil, fmt.Errorf("%s.pk: %w", name, err)
 	}
 	if err := keys.CheckProvingKeyShape(ccs, pk); err != nil {
-		return fmt.Errorf("%s.pk is not the leaf step around keys_dir/ledger.vk at %+v: %w", leafStepKeys, shape, err)
+		return nil, fmt.Errorf("%s.pk is not the %s around keys_dir/ledger.vk at %+v: %w", name, name, shape, err)
 	}
-	p.leafStep = &leafStepCircuit{step: subtree.StepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger()}, vk: vk, vkRaw: vkRaw}
-	p.log.Info("leaf step circuit ready", "constraints", ccs.GetNbConstraints(), "cached", cached, "seconds", time.Since(t).Seconds())
-	return nil
+	p.log.Info(name+" circuit ready", "constraints", ccs.GetNbConstraints(), "cached", cached, "seconds", time.Since(t).Seconds())
+	return &leafStepCircuit{step: subtree.StepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger()}, vk: vk, vkRaw: vkRaw}, nil
 }
 
 // LeafStepVK is keys_dir/leaf-step.vk as written (nil without it): a RECURSIVE parent's
 // leaf_step_key must be exactly these bytes.
-func (p *Prover) LeafStepVK() []byte {
-	if p.leafStep == nil {
+func (p *Prover) LeafStepVK() []byte { return p.leafStep.rawKey() }
+
+// LeafForcedStepVK is keys_dir/leaf-forced-step.vk as written (nil without it): a RECURSIVE
+// parent's leaf_forced_step_key must be exactly these bytes.
+func (p *Prover) LeafForcedStepVK() []byte { return p.leafForced.rawKey() }
+
+// rawKey is the variant's verifying key bytes, nil when it was not loaded.
+func (c *leafStepCircuit) rawKey() []byte {
+	if c == nil {
 		return nil
 	}
-	return p.leafStep.vkRaw
+	return c.vkRaw
 }
 
-// ProveLeafStep proves one leaf step and verifies the proof natively before it is sent. The log
-// line and the metrics carry its time and the process's peak memory (a step is the relayer's
-// heaviest proof: about 2.5 GiB at 2^20 constraints).
+// ProveLeafStep proves one leaf step — a forced one (kind 9) when w opens deposits — and
+// verifies the proof natively before it is sent. The log line and the metrics carry its time
+// and the process's peak memory (a step is the relayer's heaviest proof: about 2.5 GiB at 2^20
+// constraints).
 func (p *Prover) ProveLeafStep(w subtree.LeafStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
-	if p.leafStep == nil {
-		return nil, subtree.StepPublic{}, errors.New("no leaf step keys in keys_dir")
+	c, kind := p.leafStep, leafStepKeys
+	if len(w.Deposits) > 0 {
+		c, kind = p.leafForced, leafForcedStepKeys
+	}
+	if c == nil {
+		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir", kind)
 	}
 	start := time.Now()
-	proof, pub, err := p.leafStep.step.Prove(w)
-	return p.checkStep("leaf-step", p.leafStep.vk, start, proof, pub, err, attrs)
+	proof, pub, err := c.step.Prove(w)
+	return p.checkStep(kind, c.vk, start, proof, pub, err, attrs)
 }
 
 // checkStep verifies a step proof of a kind natively, logs it with its time and the process's

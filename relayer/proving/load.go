@@ -33,7 +33,7 @@ const transferKeys = "ledger-transfer"
 // (keys.CompiledCache), so that a restart reads them back instead of compiling them again.
 const CompiledDir = "compiled"
 
-// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk, leaf-step.pk/.vk, node-ledger-step.pk/.vk
+// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk, leaf-step.pk/.vk, leaf-forced-step.pk/.vk, node-ledger-step.pk/.vk
 // and node-child-step.pk/.vk when present) and
 // inclusion.pk/.vk/.depth from dir and compiles the circuits, or reads them back from
 // dir/compiled when this build of the relayer compiled them before (keys.CompiledCache; each
@@ -119,7 +119,7 @@ func (p *Prover) loadLedger(dir string, shape ledgertypes.Params) error {
 	if err := p.loadTransfer(dir, shape); err != nil {
 		return err
 	}
-	return p.loadLeafStep(dir, shape)
+	return p.loadLeafSteps(dir, shape)
 }
 
 // loadTransfer loads keys_dir/ledger-transfer.pk/.vk when present and compiles the transfer

@@ -39,6 +39,7 @@ type Prover struct {
 	ledgerVKRaw  []byte
 	transfer     *transferCircuit // nil without keys_dir/ledger-transfer.*
 	leafStep     *leafStepCircuit // nil without keys_dir/leaf-step.*
+	leafForced   *leafStepCircuit // nil without keys_dir/leaf-forced-step.*
 	nodeSteps    *nodeSteps       // nil without keys_dir/node-*-step.*
 	inclDepth    int
 	inclCCS      constraint.ConstraintSystem

@@ -52,6 +52,9 @@ const (
 	// leafStepName is the subtree step that moves a parent's children root by one batch of a
 	// leaf child, verifying the batch proof inside the circuit (issue 16, circuits/subtree).
 	leafStepName = "leaf-step"
+	// leafForcedStepName is the leaf step's forced variant (kind 9): a leaf child's batch that
+	// consumed forced deposits, each opened in its parent's outbox.
+	leafForcedStepName = "leaf-forced-step"
 	// nodeLedgerStepName is the subtree step (kind 3) that moves a parent's children root by one
 	// batch of a child that has children, proving the child's report from its children's.
 	nodeLedgerStepName = "node-ledger-step"
@@ -85,8 +88,8 @@ type circuitSpec struct {
 // addCircuitFlags declares the flags that select a circuit and its shape.
 func addCircuitFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagCircuit, inclusionName,
-		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), node-ledger-step or node-child-step (the moves of a child that has children: by its own batch proof, or by a leaf step of its child; steps: info and setup only)")
-	cmd.Flags().String(flagInnerKey, "", "leaf-step, node-ledger-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk)")
+		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), leaf-forced-step (the same for a batch that consumed forced deposits of its parent), node-ledger-step or node-child-step (the moves of a child that has children: by its own batch proof, or by a leaf step of its child; steps: info and setup only)")
+	cmd.Flags().String(flagInnerKey, "", "leaf-step, leaf-forced-step, node-ledger-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk)")
 	cmd.Flags().Uint32(flagMaxChildren, treetypes.DefaultMaxChildren, "node steps: the tree identity's max_children (every chain's)")
 	cmd.Flags().Uint32(flagTreeMaxDepth, slushtypes.MaxDepth, "node steps: the tree identity's max_depth (a report has at most max_depth+2 buckets)")
 	cmd.Flags().Uint32(flagMaxHistogram, acceptancetypes.DefaultMaxHistogramBuckets, "node steps: x/acceptance max_histogram_buckets (caps a report's buckets)")
@@ -115,13 +118,15 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 			shape = shape.Transfer()
 		}
 		return circuitSpec{name: name, ledger: shape}, nil
-	case leafStepName:
-		return readLeafStepSpec(cmd)
+	case leafStepName, leafForcedStepName:
+		spec, err := readLeafStepSpec(cmd)
+		spec.name = name
+		return spec, err
 	case nodeLedgerStepName, nodeChildStepName:
 		return readNodeStepSpec(cmd, name)
 	default:
-		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s or %s", flagCircuit, name,
-			inclusionName, ledgerName, transferName, leafStepName, nodeLedgerStepName, nodeChildStepName)
+		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s, %s or %s", flagCircuit, name,
+			inclusionName, ledgerName, transferName, leafStepName, leafForcedStepName, nodeLedgerStepName, nodeChildStepName)
 	}
 }
 
@@ -211,7 +216,7 @@ func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == 
 
 // isStep tells whether the circuit is a subtree step (leaf or node).
 func (s circuitSpec) isStep() bool {
-	return s.name == leafStepName || s.name == nodeLedgerStepName || s.name == nodeChildStepName
+	return s.name == leafStepName || s.name == leafForcedStepName || s.name == nodeLedgerStepName || s.name == nodeChildStepName
 }
 
 // publicInputs is the number of public inputs of the circuit's verifying key.
@@ -230,6 +235,8 @@ func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
 	switch s.name {
 	case leafStepName:
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewLeafStep(s.inner, s.ledger))
+	case leafForcedStepName:
+		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewLeafForcedStep(s.inner, s.ledger))
 	case nodeLedgerStepName:
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerStep(s.inner, s.ledger, s.node))
 	case nodeChildStepName:
@@ -246,6 +253,9 @@ func (s circuitSpec) describe() string {
 	switch s.name {
 	case leafStepName:
 		return fmt.Sprintf("leaf step (Groth16, BN254; verifies one BN254 batch proof inside), batch size %d", s.ledger.BatchSize)
+	case leafForcedStepName:
+		return fmt.Sprintf("forced leaf step (Groth16, BN254; verifies one BN254 batch proof inside and opens up to %d forced deposits in the parent's outbox of depth %d), batch size %d",
+			min(subtree.MaxForcedPerBatch, s.ledger.BatchSize), s.ledger.OutboxDepth, s.ledger.BatchSize)
 	case nodeLedgerStepName:
 		return fmt.Sprintf("node ledger step (Groth16, BN254; verifies one BN254 batch proof inside), batch size %d, %d children, %d report buckets",
 			s.ledger.BatchSize, s.node.MaxChildren, s.node.MaxBuckets)
@@ -259,6 +269,9 @@ func (s circuitSpec) describe() string {
 func (s circuitSpec) publicInputNames() string {
 	if s.isLedger() {
 		return "the batch statement: the hash of vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
+	}
+	if s.name == leafForcedStepName {
+		return "the step statement: the hash of kind, child vid, child index, children root before/after, anchor height, anchor commitment, new commitment hash, parent outbox root"
 	}
 	if s.isStep() {
 		return "the step statement: the hash of kind, child vid, child index, children root before/after, anchor height, anchor commitment, new commitment hash"

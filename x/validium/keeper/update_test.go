@@ -187,15 +187,30 @@ func (s *KeeperTestSuite) claimWitnesses(h uint64, claims []inclusion.Message) [
 	return out
 }
 
-// inbound is one message a batch mints, with the inbox source that justifies it.
+// inbound is one message a batch mints, with the inbox source that justifies it, or (op set)
+// one of the child's own operations, which consumes no inbox entry.
 type inbound struct {
 	m   inclusion.Message
 	src ledger.Source
+	op  *ledger.Op
 }
 
-func claimed(m inclusion.Message) inbound  { return inbound{m, ledger.SourceClaim} }
-func forcedIn(m inclusion.Message) inbound { return inbound{m, ledger.SourceForced} }
-func exitIn(m inclusion.Message) inbound   { return inbound{m, ledger.SourceExit} }
+func claimed(m inclusion.Message) inbound  { return inbound{m: m, src: ledger.SourceClaim} }
+func forcedIn(m inclusion.Message) inbound { return inbound{m: m, src: ledger.SourceForced} }
+func exitIn(m inclusion.Message) inbound   { return inbound{m: m, src: ledger.SourceExit} }
+func ownOp(op ledger.Op) inbound           { return inbound{op: &op} }
+
+// apply applies e to st as the child's chain does: its own operation, or the inbox entry then
+// its mint.
+func (e inbound) apply(st *ledger.State) error {
+	if e.op != nil {
+		return st.Apply(*e.op)
+	}
+	if err := st.PushInbox(e.m, e.src); err != nil {
+		return err
+	}
+	return st.Apply(ledger.NewBridgeIn(e.m, e.src))
+}
 
 // childLedger is a child's own ledger, driven as its chain and prover would.
 type childLedger struct {
@@ -226,8 +241,7 @@ func (c *childLedger) replay(s *KeeperTestSuite, n int) *childLedger {
 	r.nonce, r.childrenRoot, r.finalizedChildren = c.nonce, c.childrenRoot, c.finalizedChildren
 	for _, update := range c.updates[:n] {
 		for _, e := range update {
-			s.Require().NoError(r.state.PushInbox(e.m, e.src))
-			s.Require().NoError(r.state.Apply(ledger.NewBridgeIn(e.m, e.src)))
+			s.Require().NoError(e.apply(r.state))
 		}
 		r.updates = append(r.updates, update)
 	}
@@ -341,15 +355,21 @@ func (s *KeeperTestSuite) provenUpdate(c *childLedger, index uint32, prev []byte
 		start := c.ledgerRoots(s)
 		b, err := ledger.NewBatchBuilder(c.state)
 		s.Require().NoError(err)
+		entries := 0
 		for _, e := range in {
+			if e.op != nil {
+				s.Require().NoError(b.Add(*e.op))
+				continue
+			}
 			s.Require().NoError(c.state.PushInbox(e.m, e.src))
 			s.Require().NoError(b.Add(ledger.NewBridgeIn(e.m, e.src)))
 			msg.InboxEntries = append(msg.InboxEntries, types.InboxEntry{MessageHash: hash.EncodeElement(e.m.Hash()), Source: uint32(e.src)})
+			entries++
 		}
 		w, err := b.Build(anchor, anchorCommitment, s.claimWitnesses(anchor, b.Claims()))
 		s.Require().NoError(err)
 		proof, transfer := prove(w)
-		msg.Batches = append(msg.Batches, types.LedgerBatch{Start: start, End: c.ledgerRoots(s), InboxEntries: uint32(len(in)), Proof: proof,
+		msg.Batches = append(msg.Batches, types.LedgerBatch{Start: start, End: c.ledgerRoots(s), InboxEntries: uint32(entries), Proof: proof,
 			Transfer: transfer})
 		all = append(all, in...)
 	}

@@ -30,9 +30,12 @@ the protocol requires and the chain logs so. The relayer proves the leaf steps w
 holds leaf-step.pk/.vk (scripts/localnet.sh up --recursive); under a RECURSIVE parent a chain
 whose children have children needs the node step keys too: --node-ledger-key (from 'circuits
 setup --circuit node-ledger-step --inner-key <ledger.vk>') and --node-child-key (from 'circuits
-setup --circuit node-child-step --inner-key <leaf-step.vk>'), each checked as the leaf step key.`,
+setup --circuit node-child-step --inner-key <leaf-step.vk>'), each checked as the leaf step key.
+A grandchild that mints forced deposits of its parent moves by forced leaf steps (kind 9):
+--leaf-forced-key (from 'circuits setup --circuit leaf-forced-step --inner-key <ledger.vk>');
+without it such a grandchild stops its parent's updates.`,
 		Example: `slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk
-slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --node-ledger-key keys/node-ledger-step.vk --node-child-key keys/node-child-step.vk`,
+slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced-key keys/leaf-forced-step.vk --node-ledger-key keys/node-ledger-step.vk --node-child-key keys/node-child-step.vk`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mode, ok := map[string]types.SubtreeProofs{
@@ -56,12 +59,16 @@ slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --node-ledger
 			if err != nil {
 				return err
 			}
+			forced, err := readStepKeyFlag(cmd, flagLeafForcedKey)
+			if err != nil {
+				return err
+			}
 			return genesisfile.Edit(cmd, types.ModuleName, func(gs *types.GenesisState) error {
 				gs.Params.SubtreeProofs = mode
 				for _, k := range []struct {
 					raw []byte
 					dst *[]byte
-				}{{vk, &gs.Params.LeafStepKey}, {nodeLedger, &gs.Params.NodeLedgerStepKey}, {nodeChild, &gs.Params.NodeChildStepKey}} {
+				}{{vk, &gs.Params.LeafStepKey}, {nodeLedger, &gs.Params.NodeLedgerStepKey}, {nodeChild, &gs.Params.NodeChildStepKey}, {forced, &gs.Params.LeafForcedStepKey}} {
 					if k.raw != nil {
 						*k.dst = k.raw
 					}
@@ -73,13 +80,15 @@ slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --node-ledger
 	cmd.Flags().String(flags.FlagHome, defaultNodeHome, "The application home directory")
 	cmd.Flags().String(flagNodeLedgerKey, "", "node_ledger_step_key: the node ledger step's verifying key (step kind 3)")
 	cmd.Flags().String(flagNodeChildKey, "", "node_child_step_key: the node child step's verifying key (step kind 4)")
+	cmd.Flags().String(flagLeafForcedKey, "", "leaf_forced_step_key: the forced leaf step's verifying key (step kind 9)")
 	return cmd
 }
 
-// Flags of set-subtree-proofs that set the node step keys.
+// Flags of set-subtree-proofs that set the node and forced step keys.
 const (
 	flagNodeLedgerKey = "node-ledger-key"
 	flagNodeChildKey  = "node-child-key"
+	flagLeafForcedKey = "leaf-forced-key"
 )
 
 // readStepKey reads a step circuit's verifying key, checked strictly (one public input, one

@@ -1,0 +1,215 @@
+package keeper_test
+
+import (
+	"sync"
+
+	"github.com/consensys/gnark-crypto/ecc"
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+	"github.com/consensys/gnark/backend/groth16"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
+	"github.com/consensys/gnark/std/rangecheck"
+
+	"github.com/slush-tree/slush/circuits/commitment"
+	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/smt"
+	"github.com/slush-tree/slush/circuits/subtree"
+	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
+	"github.com/slush-tree/slush/x/validium/types"
+)
+
+// forcedShaped stands in for the forced leaf step (kind 9) as stepShaped does for the others:
+// its statement also states the parent's outbox (subtree.StepPublic.Statement). That only a
+// batch whose deposits the outbox holds can be stated is circuits/subtree TestLeafForcedStep.
+type forcedShaped struct {
+	Statement frontend.Variable `gnark:",public"`
+	Stated    [9]frontend.Variable
+}
+
+func (c *forcedShaped) Define(api frontend.API) error {
+	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, c.Stated[:]...))
+	rangecheck.New(api).Check(c.Stated[0], 8)
+	return nil
+}
+
+var (
+	forcedOnce sync.Once
+	forcedSys  stepSystem
+	forcedErr  error
+)
+
+// forcedKeys is the stand-in forced step system (one random setup for the package).
+func (s *KeeperTestSuite) forcedKeys() stepSystem {
+	forcedOnce.Do(func() {
+		var ccs = new(forcedShaped)
+		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, ccs)
+		if forcedErr = err; err != nil {
+			return
+		}
+		pk, vk, err := groth16.Setup(cs)
+		if forcedErr = err; err != nil {
+			return
+		}
+		raw, err := keys.MarshalVerifyingKey(vk)
+		forcedSys, forcedErr = stepSystem{cs, pk, raw}, err
+	})
+	s.Require().NoError(forcedErr)
+	return forcedSys
+}
+
+// proveForced proves the forced statement of p.
+func (sys stepSystem) proveForced(s *KeeperTestSuite, p subtree.StepPublic) []byte {
+	a := &forcedShaped{Statement: p.Statement()}
+	for i, v := range []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
+		hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf, p.ParentOutbox} {
+		a.Stated[i] = v
+	}
+	proof, err := prover.Prove(sys.ccs, sys.pk, a)
+	s.Require().NoError(err)
+	return proof
+}
+
+// forcedStep moves grandchild 1-index to leaf by a forced step stated under outbox, carrying the
+// growth proof g to child 1's new outbox.
+func (g grandchildren) forcedStep(s *KeeperTestSuite, sys stepSystem, index uint8, leaf fr.Element, anchor uint64,
+	outbox fr.Element, growth smt.AccumulatorGrowth,
+) types.SubtreeStep {
+	before, err := g.tree.Root()
+	s.Require().NoError(err)
+	s.Require().NoError(g.tree.SetChild(index, leaf))
+	after, err := g.tree.Root()
+	s.Require().NoError(err)
+	anchorC, err := hash.DecodeElement(s.anchorAt(anchor))
+	s.Require().NoError(err)
+	pub := subtree.StepPublic{Kind: subtree.KindLeafForced, ChildVid: commitment.MustPackVid([]uint8{1, index}), Index: index,
+		RootBefore: before, RootAfter: after, AnchorHeight: anchor, AnchorCommitment: anchorC, Leaf: leaf, ParentOutbox: outbox}
+	return types.SubtreeStep{Kind: subtree.KindLeafForced, Index: uint32(index), RootAfter: hash.EncodeElement(after),
+		Leaf: hash.EncodeElement(leaf), AnchorHeight: anchor, Proof: sys.proveForced(s, pub),
+		ParentOutbox: hash.EncodeElement(outbox), OutboxGrowth: outboxGrowth(growth)}
+}
+
+// outboxGrowth encodes g as a step carries it.
+func outboxGrowth(g smt.AccumulatorGrowth) *types.OutboxGrowth {
+	return &types.OutboxGrowth{EarlierSize: g.EarlierSize, LaterSize: g.LaterSize, Last: hash.EncodeElement(g.Last),
+		Siblings: hash.EncodeElements(g.Siblings)}
+}
+
+// TestForcedStepChecked (issue 16, forced deposits into grandchildren): child 1 burns two forced
+// deposits for its child 1-1 in its own proven ledger; 1-1's batch that minted the first is a
+// forced step (kind 9) stated under child 1's outbox as it was then, which this chain accepts
+// only once it is shown to be an earlier state of the outbox child 1's new commitment holds (its
+// batch proofs proved it), and only under leaf_forced_step_key.
+func (s *KeeperTestSuite) TestForcedStepChecked() {
+	sys, _ := s.stepKeys()
+	forced := s.forcedKeys()
+	c := s.setupUpdates()
+	s.recursive(sys)
+	res, err := s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, nil, 5, c.deposit("alice", 100)))
+	s.Require().NoError(err)
+
+	// Child 1's next update: alice's two bridge-outs to 1-1 (the forced deposits it burnt).
+	out := func(amount, nonce uint64) inbound {
+		op, err := ledger.NewBridgeOut(c.vid, aliceKey, 0, wAsset, amount, nonce, commitment.MustPackVid([]uint8{1, 1}), aliceSelf, 1000)
+		s.Require().NoError(err)
+		return ownOp(op)
+	}
+	first := c.replay(s, 1) // child 1's outbox after the first burn: 1-1 minted that deposit then
+	s.Require().NoError(out(30, 0).apply(first.state))
+	then, err := first.state.Outbox().Root()
+	s.Require().NoError(err)
+
+	leaf := hash.Uint64(0x11)
+	build := func(stepOutbox fr.Element, growth func(*smt.AccumulatorGrowth)) *types.MsgSubmitUpdate {
+		next, g := c.replay(s, 1), newGrandchildren(s)
+		msg := s.updateBatches(next, 1, res.Commitment, 6, []inbound{out(30, 0), out(10, 1)})
+		gr, err := next.state.Outbox().ProveGrowth(1)
+		s.Require().NoError(err)
+		if growth != nil {
+			growth(&gr)
+		}
+		msg.Steps = []types.SubtreeStep{g.forcedStep(s, forced, 1, leaf, 6, stepOutbox, gr)}
+		g.roots(s, next)
+		msg.NewCommitment.ChildrenRoot = hash.EncodeElement(next.childrenRoot)
+		report(msg, 2, 6, 2) // child 1 and 1-1, both at 6
+		return msg
+	}
+
+	// Without the forced key the kind is refused.
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, build(then, nil))
+	s.Require().ErrorIs(err, types.ErrStepKindDisabled)
+	p, err := s.keeper.Params.Get(s.env.Ctx)
+	s.Require().NoError(err)
+	p.LeafForcedStepKey = forced.vk
+	s.Require().NoError(p.Validate())
+	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
+
+	other := c.replay(s, 1) // an outbox child 1's ledger never had: another first burn
+	s.Require().NoError(out(31, 0).apply(other.state))
+	forked, err := other.state.Outbox().Root()
+	s.Require().NoError(err)
+	for _, tc := range []struct {
+		name   string
+		outbox fr.Element
+		growth func(*smt.AccumulatorGrowth)
+		want   error
+	}{
+		{"an outbox the child's never was", forked, nil, types.ErrInvalidStep},
+		{"a growth from another size", then, func(g *smt.AccumulatorGrowth) { g.EarlierSize = 2 }, types.ErrInvalidStep},
+		{"a growth to another size", then, func(g *smt.AccumulatorGrowth) { g.LaterSize = 3 }, types.ErrInvalidStep},
+		{"a growth path of another depth", then, func(g *smt.AccumulatorGrowth) { g.Siblings = append(g.Siblings, g.Siblings[0]) }, types.ErrInvalidStep},
+	} {
+		s.Run(tc.name, func() {
+			_, err := s.msgs.SubmitUpdate(s.env.Ctx, build(tc.outbox, tc.growth))
+			s.Require().ErrorIs(err, tc.want)
+			child, err := s.keeper.GetChild(s.env.Ctx, 1)
+			s.Require().NoError(err)
+			s.Require().Equal(res.Commitment, child.LatestCommitment, "a refused update changes nothing")
+		})
+	}
+	s.Run("a statement under another outbox than the step carries", func() {
+		msg := build(forked, nil)
+		msg.Steps[0].ParentOutbox = hash.EncodeElement(then) // the growth proof is then's
+		_, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+		s.Require().ErrorIs(err, types.ErrInvalidProof)
+	})
+
+	valid := build(then, nil)
+	for _, tc := range []struct {
+		name   string
+		change func(*types.SubtreeStep)
+		want   error
+	}{
+		{"no parent outbox", func(st *types.SubtreeStep) { st.ParentOutbox = nil }, types.ErrInvalidField},
+		{"a parent outbox past the modulus", func(st *types.SubtreeStep) { st.ParentOutbox = modulusBytes() }, types.ErrInvalidField},
+		{"no growth proof", func(st *types.SubtreeStep) { st.OutboxGrowth = nil }, types.ErrInvalidStep},
+		{"an empty earlier outbox", func(st *types.SubtreeStep) { st.OutboxGrowth.EarlierSize = 0 }, types.ErrInvalidStep},
+		{"a later outbox smaller than the earlier", func(st *types.SubtreeStep) { st.OutboxGrowth.LaterSize = 0 }, types.ErrInvalidStep},
+		{"a path of 63 siblings", func(st *types.SubtreeStep) {
+			st.OutboxGrowth.Siblings = hash.EncodeElements(make([]fr.Element, 63))
+		}, types.ErrInvalidStep},
+		{"a sibling past the modulus", func(st *types.SubtreeStep) { st.OutboxGrowth.Siblings[0] = modulusBytes() }, types.ErrInvalidField},
+		{"a leaf step carrying an outbox", func(st *types.SubtreeStep) { st.Kind = subtree.KindLeaf }, types.ErrInvalidStep},
+		{"a leaf step carrying a growth proof", func(st *types.SubtreeStep) { st.Kind, st.ParentOutbox = subtree.KindLeaf, nil }, types.ErrInvalidStep},
+		{"a forced step carrying a report", func(st *types.SubtreeStep) {
+			st.Report = []acceptancetypes.HistogramBucket{{Height: 6, Count: 1}}
+		}, types.ErrInvalidStep},
+	} {
+		s.Run(tc.name, func() {
+			m := cloneUpdate(valid)
+			st := valid.Steps[0]
+			g := *st.OutboxGrowth
+			g.Siblings = append([][]byte(nil), g.Siblings...)
+			st.OutboxGrowth = &g
+			tc.change(&st)
+			m.Steps = []types.SubtreeStep{st}
+			s.Require().ErrorIs(m.ValidateStateless(), tc.want)
+		})
+	}
+
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, valid)
+	s.Require().NoError(err)
+	s.Require().Equal(1, s.provenCount(1, 1), "1-1's commitment after the forced deposit is proven")
+}
