@@ -6,6 +6,8 @@ import (
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
 
+	"github.com/slush-tree/slush/circuits/inclusion"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/tree"
 	"github.com/slush-tree/slush/relayer/witness"
@@ -31,6 +33,11 @@ func (pl *Planner) planForced(ctx context.Context) []Job {
 		for _, op := range rec.ForcedOperations {
 			if op.Forward {
 				continue
+			}
+			if m, err := ledger.DecodeMessage(op.Message); err == nil {
+				if byRoute, err := pl.routedMintByRoute(ctx, c, m); err != nil || byRoute {
+					continue // planRoutes delivers it (or the next round reads the params again)
+				}
 			}
 			t, ok := pl.ready("forced", c.Name, op.PayloadHash)
 			if !ok {
@@ -72,4 +79,26 @@ func (pl *Planner) planReceiveForced(ctx context.Context, c *tree.Node, op valid
 			pl.log.Info("forced operation received", "chain", c.Name, "seq", seq, "msg", short(op.PayloadHash), "block", res.Height)
 		},
 	}, nil
+}
+
+// routedMintByRoute tells whether the mint of m on c goes by
+// MsgRouteMessage rather than MsgReceiveForced: on a chain two or more levels down a tree that
+// runs RECURSIVE subtree proofs (c's own mode, as its x/validium checks), a message c's parent
+// did not send — a routed mint — is minted as a claim, which the step above proves; c refuses it
+// as a forced entry (docs/PROTOCOL.md "Forced deposits into grandchildren").
+func (pl *Planner) routedMintByRoute(ctx context.Context, c *tree.Node, m inclusion.Message) (bool, error) {
+	if !isRoutedMintBelow(c, m) {
+		return false, nil
+	}
+	params, err := c.ValidiumParams(ctx, 0)
+	if err != nil {
+		return false, err
+	}
+	return params.Recursive(), nil
+}
+
+// isRoutedMintBelow tells whether m, minted on c, is a message c's parent did not send, on a
+// chain two or more levels down (where a step above would have to prove the mint).
+func isRoutedMintBelow(c *tree.Node, m inclusion.Message) bool {
+	return c.Parent != nil && len(c.Path) >= 2 && !m.SrcVid.Equal(&c.Parent.Vid)
 }

@@ -37,7 +37,10 @@ func (pl *Planner) planRoutes(ctx context.Context, pending map[string]*chainclie
 				continue
 			}
 			c := pl.tree.At(append(append([]uint8{}, p.Path...), uint8(rt.ChildIndex)))
-			if c == nil || isDestination(c, rt.Message) {
+			if c == nil {
+				continue
+			}
+			if isDestination(c, rt.Message) && !pl.mintsByRoute(ctx, c, rt.Message) {
 				continue // a mint on c itself is a forced operation: planForced receives it
 			}
 			t, ok := pl.ready("route", c.Name, rt.MessageHash)
@@ -78,6 +81,17 @@ func (pl *Planner) planRoutes(ctx context.Context, pending map[string]*chainclie
 		}
 	}
 	return jobs
+}
+
+// mintsByRoute tells whether c, the destination of bm, mints it by MsgRouteMessage rather than
+// as a forced operation (routedMintByRoute; false when that cannot be told yet).
+func (pl *Planner) mintsByRoute(ctx context.Context, c *tree.Node, bm slushtypes.BridgeMessage) bool {
+	m, err := bm.Decode()
+	if err != nil {
+		return false
+	}
+	byRoute, err := pl.routedMintByRoute(ctx, c, m)
+	return err == nil && byRoute
 }
 
 // planRouteTo prepares MsgRouteMessage on c for a message some ancestor routed down to it.

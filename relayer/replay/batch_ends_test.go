@@ -11,9 +11,9 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 )
 
-// TestBatchEnds: from a log position, up to maxBatches batches of at most batch_size operations
-// and claim_slots claimed bridge-ins each (the next claim starts the next batch), as far as the
-// log goes.
+// TestBatchEnds: from a log position, up to maxBatches batches of at most batch_size operations,
+// claim_slots claimed bridge-ins and (when bounded) maxForced forced ones each (the next claim or
+// forced entry past the bound starts the next batch), as far as the log goes.
 func TestBatchEnds(t *testing.T) {
 	ctx := context.Background()
 	c := newFunded(t, []uint8{1, 1})
@@ -32,18 +32,20 @@ func TestBatchEnds(t *testing.T) {
 		name           string
 		pos, logLength uint64
 		slots, batches uint32
+		maxForced      int
 		want           []uint64
 	}{
-		{"one claim slot: a claim starts each batch", 0, 7, 1, 8, []uint64{2, 3, 7}},
-		{"two claim slots", 0, 7, 2, 8, []uint64{3, 7}},
-		{"four claim slots: by batch size", 0, 7, 4, 8, []uint64{4, 7}},
-		{"bounded by max batches", 0, 7, 1, 2, []uint64{2, 3}},
-		{"from the middle", 2, 7, 1, 8, []uint64{3, 7}},
-		{"the log's end cuts the last batch", 0, 5, 1, 8, []uint64{2, 3, 5}},
-		{"nothing logged past pos", 7, 7, 1, 8, []uint64{}},
+		{"one claim slot: a claim starts each batch", 0, 7, 1, 8, 0, []uint64{2, 3, 7}},
+		{"two claim slots", 0, 7, 2, 8, 0, []uint64{3, 7}},
+		{"four claim slots: by batch size", 0, 7, 4, 8, 0, []uint64{4, 7}},
+		{"bounded by max batches", 0, 7, 1, 2, 0, []uint64{2, 3}},
+		{"from the middle", 2, 7, 1, 8, 0, []uint64{3, 7}},
+		{"the log's end cuts the last batch", 0, 5, 1, 8, 0, []uint64{2, 3, 5}},
+		{"nothing logged past pos", 7, 7, 1, 8, 0, []uint64{}},
+		{"at most two forced entries a batch (a forced leaf step above)", 0, 7, 4, 8, 2, []uint64{4, 6, 7}},
 	} {
 		lp.ClaimSlots = tc.slots
-		ends, err := BatchEnds(ctx, c, tc.pos, tc.logLength, lp, int(tc.batches), 0)
+		ends, err := BatchEnds(ctx, c, tc.pos, tc.logLength, lp, int(tc.batches), tc.maxForced, 0)
 		require.NoError(t, err)
 		require.Equal(t, tc.want, ends, tc.name)
 	}

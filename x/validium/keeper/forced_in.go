@@ -88,5 +88,34 @@ func (k Keeper) provenForcedOp(ctx context.Context, appHash []byte, msg *types.M
 	if h := m.Hash(); !m.DstVid.Equal(&vid) || !bytes.Equal(hash.EncodeElement(h), op.PayloadHash) {
 		return inclusion.Message{}, errorsmod.Wrap(types.ErrInvalidForcedOp, "the queued message is not this chain's or not its payload")
 	}
+	if err := k.checkForcedSource(ctx, path, m); err != nil {
+		return inclusion.Message{}, err
+	}
 	return m, nil
+}
+
+// checkForcedSource refuses, on a chain two or more levels down a tree that runs RECURSIVE
+// subtree proofs (this chain's own mode stands for the tree's: every chain runs the same), a
+// forced mint of a message its parent did not send. The chain above its parent proves such a
+// chain's forced entries only as deposits in the parent's outbox (step kind 9, docs/PROTOCOL.md
+// "Forced deposits into grandchildren"); a routed mint minted as forced would stop the parent's
+// updates there, so it is delivered with MsgRouteMessage instead, a claim the batch proof covers.
+func (k Keeper) checkForcedSource(ctx context.Context, path slushtypes.Path, m inclusion.Message) error {
+	if len(path) < 2 {
+		return nil // the root verifies its children's forced entries natively: no step above
+	}
+	params, err := k.Params.Get(ctx)
+	if err != nil || !params.Recursive() {
+		return err
+	}
+	parent, err := path[:len(path)-1].Vid()
+	if err != nil {
+		return err
+	}
+	if !m.SrcVid.Equal(&parent) {
+		return errorsmod.Wrapf(types.ErrInvalidForcedOp,
+			"a message from %s routed to this chain: under RECURSIVE subtree proofs a chain below the root's children mints as forced only its parent's deposits; deliver it with MsgRouteMessage",
+			slushtypes.VidName(m.SrcVid))
+	}
+	return nil
 }

@@ -88,6 +88,13 @@ func forcedMsg(n uint64, dst ...uint8) inclusion.Message {
 		AssetID: hash.Uint64(7), Amount: 40 + n, Deadline: 900}
 }
 
+// routedMsg is a message chain 2 sent to 1-2 that fallback routing queued on 1 (DESIGN §7.5).
+func routedMsg() inclusion.Message {
+	m := forcedMsg(10, 1, 2)
+	m.SrcVid = commitment.MustPackVid([]uint8{2})
+	return m
+}
+
 // forcedOp is the queue record of m for child index at seq, as x/validium stores it.
 func forcedOp(index uint32, seq uint64, m inclusion.Message) types.ForcedOperation {
 	return types.ForcedOperation{ChildIndex: index, Sequence: seq, PayloadHash: hash.EncodeElement(m.Hash()),
@@ -119,6 +126,7 @@ const (
 	seqBadPayload   = 6 // a payload hash that is not its message's
 	seqSecond       = 7 // another valid mint for 1-2
 	seqUncommitted  = 8 // a valid mint queued after the stale client's header
+	seqRouted       = 9 // a routed mint for 1-2 of a message chain 2 sent
 	otherChildIndex = 3
 )
 
@@ -137,6 +145,7 @@ func newForcedFixture(t *testing.T) *forcedFixture {
 	p.queue(t, 2, seqBadPayload, bad)
 	p.queue(t, 2, seqSecond, forcedOp(2, seqSecond, forcedMsg(7, 1, 2)))
 	p.queue(t, otherChildIndex, 1, forcedOp(otherChildIndex, 1, forcedMsg(9, 1, 3)))
+	p.queue(t, 2, seqRouted, forcedOp(2, seqRouted, routedMsg()))
 	stale := p.commit()
 	p.queue(t, 2, seqUncommitted, forcedOp(2, seqUncommitted, forcedMsg(8, 1, 2)))
 	latest := p.commit()
@@ -198,6 +207,7 @@ func TestReceiveForced(t *testing.T) {
 		msg     func(t *testing.T, c *forcedChain) *types.MsgReceiveForced // nil: the valid one
 		wantErr error
 		wantMsg string
+		minted  inclusion.Message // zero: forcedMsg(1, 1, 2)
 	}{
 		{name: "a mint queued for this chain, proven"},
 		{name: "tampered record", msg: func(t *testing.T, c *forcedChain) *types.MsgReceiveForced {
@@ -255,6 +265,13 @@ func TestReceiveForced(t *testing.T) {
 		}, wantErr: bridgetypes.ErrAlreadyClaimed},
 		{name: "no parent client", client: func() []byte { return nil }, wantErr: treetypes.ErrNoParentClient},
 		{name: "the root has no parent", path: []uint32{}, client: func() []byte { return nil }, wantErr: treetypes.ErrNoParentClient},
+		{name: "a routed mint", msg: func(t *testing.T, c *forcedChain) *types.MsgReceiveForced {
+			return f.msg(t, c, seqRouted, 2, seqRouted)
+		}, minted: routedMsg()},
+		{name: "a parent's deposit under RECURSIVE subtree proofs", before: recursiveChain},
+		{name: "a routed mint under RECURSIVE subtree proofs", before: recursiveChain, msg: func(t *testing.T, c *forcedChain) *types.MsgReceiveForced {
+			return f.msg(t, c, seqRouted, 2, seqRouted)
+		}, wantErr: types.ErrInvalidForcedOp, wantMsg: "deliver it with MsgRouteMessage"},
 		{name: "bad sender address", msg: func(t *testing.T, c *forcedChain) *types.MsgReceiveForced {
 			m := f.msg(t, c, seqValid, 2, seqValid)
 			m.Sender = "nobody"
@@ -295,6 +312,9 @@ func TestReceiveForced(t *testing.T) {
 			}
 			require.NoError(t, err)
 			m := forcedMsg(1, 1, 2)
+			if tc.minted != (inclusion.Message{}) {
+				m = tc.minted
+			}
 			require.Equal(t, hash.EncodeElement(m.Hash()), res.MessageHash)
 			require.Equal(t, uint64(0), res.ReceiptIndex)
 			acc, err := ledgerkeeper.NewQueryServerImpl(&c.st.ledger).Account(ctx, &ledgertypes.QueryAccountRequest{Index: 0})
@@ -311,10 +331,19 @@ func TestReceiveForced(t *testing.T) {
 					received = append(received, r)
 				}
 			}
-			require.Equal(t, []*types.EventForcedReceived{{MessageHash: res.MessageHash, Amount: m.Amount, Sequence: seqValid, ReceiptIndex: 0,
+			require.Equal(t, []*types.EventForcedReceived{{MessageHash: res.MessageHash, Amount: m.Amount, Sequence: msg.Sequence, ReceiptIndex: 0,
 				MessageHashHex: hex.EncodeToString(res.MessageHash)}}, received)
 		})
 	}
+}
+
+// recursiveChain switches c to RECURSIVE subtree proofs (issue 16: a chain below the root's
+// children mints as forced only its parent's deposits, which the step above can prove).
+func recursiveChain(t *testing.T, c *forcedChain) {
+	p, err := c.k.Params.Get(c.st.env.Ctx)
+	require.NoError(t, err)
+	p.SubtreeProofs = types.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE
+	require.NoError(t, c.k.Params.Set(c.st.env.Ctx, p))
 }
 
 // TestReceiveForcedThenNext proves operations of the queue are minted independently, each once,

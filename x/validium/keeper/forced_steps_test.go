@@ -3,37 +3,16 @@ package keeper_test
 import (
 	"sync"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark/backend/groth16"
-	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
-	"github.com/consensys/gnark/std/rangecheck"
 
 	"github.com/slush-tree/slush/circuits/commitment"
 	"github.com/slush-tree/slush/circuits/hash"
-	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
-	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/smt"
 	"github.com/slush-tree/slush/circuits/subtree"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
-
-// forcedShaped stands in for the forced leaf step (kind 9) as stepShaped does for the others:
-// its statement also states the parent's outbox (subtree.StepPublic.Statement). That only a
-// batch whose deposits the outbox holds can be stated is circuits/subtree TestLeafForcedStep.
-type forcedShaped struct {
-	Statement frontend.Variable `gnark:",public"`
-	Stated    [9]frontend.Variable
-}
-
-func (c *forcedShaped) Define(api frontend.API) error {
-	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, c.Stated[:]...))
-	rangecheck.New(api).Check(c.Stated[0], 8)
-	return nil
-}
 
 var (
 	forcedOnce sync.Once
@@ -41,35 +20,13 @@ var (
 	forcedErr  error
 )
 
-// forcedKeys is the stand-in forced step system (one random setup for the package).
+// forcedKeys is the stand-in of the forced leaf step (kind 9: its statement also names the
+// parent's outbox), one random setup for the package. That only a batch whose deposits the
+// outbox holds can be stated is circuits/subtree TestLeafForcedStep.
 func (s *KeeperTestSuite) forcedKeys() stepSystem {
-	forcedOnce.Do(func() {
-		var ccs = new(forcedShaped)
-		cs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, ccs)
-		if forcedErr = err; err != nil {
-			return
-		}
-		pk, vk, err := groth16.Setup(cs)
-		if forcedErr = err; err != nil {
-			return
-		}
-		raw, err := keys.MarshalVerifyingKey(vk)
-		forcedSys, forcedErr = stepSystem{cs, pk, raw}, err
-	})
+	forcedOnce.Do(func() { forcedSys, forcedErr = newStepSystem(9) })
 	s.Require().NoError(forcedErr)
 	return forcedSys
-}
-
-// proveForced proves the forced statement of p.
-func (sys stepSystem) proveForced(s *KeeperTestSuite, p subtree.StepPublic) []byte {
-	a := &forcedShaped{Statement: p.Statement()}
-	for i, v := range []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
-		hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf, p.ParentOutbox} {
-		a.Stated[i] = v
-	}
-	proof, err := prover.Prove(sys.ccs, sys.pk, a)
-	s.Require().NoError(err)
-	return proof
 }
 
 // forcedStep moves grandchild 1-index to leaf by a forced step stated under outbox, carrying the
@@ -87,7 +44,7 @@ func (g grandchildren) forcedStep(s *KeeperTestSuite, sys stepSystem, index uint
 	pub := subtree.StepPublic{Kind: subtree.KindLeafForced, ChildVid: commitment.MustPackVid([]uint8{1, index}), Index: index,
 		RootBefore: before, RootAfter: after, AnchorHeight: anchor, AnchorCommitment: anchorC, Leaf: leaf, ParentOutbox: outbox}
 	return types.SubtreeStep{Kind: subtree.KindLeafForced, Index: uint32(index), RootAfter: hash.EncodeElement(after),
-		Leaf: hash.EncodeElement(leaf), AnchorHeight: anchor, Proof: sys.proveForced(s, pub),
+		Leaf: hash.EncodeElement(leaf), AnchorHeight: anchor, Proof: sys.prove(s, pub),
 		ParentOutbox: hash.EncodeElement(outbox), OutboxGrowth: outboxGrowth(growth)}
 }
 

@@ -23,7 +23,7 @@ var (
 // that a proof under one kind's key fails under the other's).
 func (s *KeeperTestSuite) nodeKeys() (ledgerSys, childSys stepSystem) {
 	_, other := s.stepKeys()
-	nodeOnce.Do(func() { nodeChildSy, nodeErr = newStepSystem() })
+	nodeOnce.Do(func() { nodeChildSy, nodeErr = newStepSystem(8) })
 	s.Require().NoError(nodeErr)
 	return other, nodeChildSy
 }

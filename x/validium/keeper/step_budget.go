@@ -20,8 +20,9 @@ type stepCharge struct {
 // checkStepBudget refuses a child update that the parent of this chain could not prove within
 // one of its updates (issue 16, docs/PROTOCOL.md "The rate of child updates"): where a budget
 // applies (types.ChildStepBudget), the update carries a batch proof — the inner proof of any step
-// above — and the child updates of this block, with it, cost at most the budget. Stateless but
-// for the block's cost so far (the transient store); nothing is written.
+// above —, no batch consumes more forced entries than a forced leaf step opens, and the child
+// updates of this block, with it, cost at most the budget. Stateless but for the block's cost so
+// far (the transient store); nothing is written.
 func (k Keeper) checkStepBudget(ctx context.Context, params types.Params, msg *types.MsgSubmitUpdate) (stepCharge, error) {
 	path, err := k.tree.OwnPath(ctx)
 	if err != nil {
@@ -33,6 +34,9 @@ func (k Keeper) checkStepBudget(ctx context.Context, params types.Params, msg *t
 	}
 	if len(msg.Batches) == 0 {
 		return stepCharge{}, errorsmod.Wrapf(types.ErrUpdateWithoutBatch, "child %d: the steps above this chain prove a move over a batch", msg.ChildIndex)
+	}
+	if err := types.CheckForcedPerBatch(msg); err != nil {
+		return stepCharge{}, err
 	}
 	used, err := k.BlockSteps.Get(ctx)
 	if err != nil && !errors.Is(err, collections.ErrNotFound) {

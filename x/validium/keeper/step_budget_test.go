@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/slush-tree/slush/circuits/hash"
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/subtree"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
 	"github.com/slush-tree/slush/x/validium/types"
 )
@@ -68,6 +70,19 @@ func (s *KeeperTestSuite) TestStepBudget() {
 		s.env.Ctx = s.stack.nextBlock(s.env.Ctx, 11)
 		_, err = s.msgs.SubmitUpdate(s.env.Ctx, next)
 		s.Require().NoError(err, "a new block, a new budget")
+	})
+	s.Run("a batch with more forced entries than a forced step opens", func() {
+		s.SetupTest()
+		c := s.belowRoot(16, 1)
+		msg := s.updateBatches(c.replay(s, 0), 1, nil, 5, claims(c, 1)...)
+		msg.InboxEntries = nil
+		for i := 0; i <= subtree.MaxForcedPerBatch; i++ {
+			msg.InboxEntries = append(msg.InboxEntries, types.InboxEntry{MessageHash: hash.EncodeElement(hash.Uint64(uint64(100 + i))), Source: uint32(ledger.SourceForced)})
+		}
+		msg.Batches[0].InboxEntries = uint32(len(msg.InboxEntries))
+		s.Require().NoError(msg.ValidateStateless())
+		_, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+		s.Require().ErrorIs(err, types.ErrTooManyForcedEntries)
 	})
 	s.Run("steps carried count as much as batches", func() {
 		s.SetupTest()

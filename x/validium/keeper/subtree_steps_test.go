@@ -24,17 +24,18 @@ import (
 )
 
 // stepShaped stands in for the step circuits at keeper level: the same one public input, the
-// hash of the eight values a step states (subtree.StepPublic.Statement), and a proof exists for
-// any stated vector. What the keeper must get right is the statement it verifies against: the
+// hash of the values a step states (subtree.StepPublic.Statement: eight, nine for the forced
+// kind, whose statement also names the parent's outbox), and a proof exists for any stated
+// vector. What the keeper must get right is the statement it verifies against: the
 // grandchild's vid, the root chain, the anchor and the leaf. That a statement is only provable
 // for a valid child move is the step circuit's own test (circuits/subtree TestLeafStep).
 type stepShaped struct {
 	Statement frontend.Variable `gnark:",public"`
-	Stated    [8]frontend.Variable
+	Stated    []frontend.Variable
 }
 
 func (c *stepShaped) Define(api frontend.API) error {
-	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, c.Stated[:]...))
+	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, c.Stated...))
 	rangecheck.New(api).Check(c.Stated[0], 8) // a commitment-based check, as a real step has (its key carries one commitment)
 	return nil
 }
@@ -52,8 +53,9 @@ var (
 	stepErr            error
 )
 
-func newStepSystem() (stepSystem, error) {
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &stepShaped{})
+// newStepSystem compiles and sets up the stand-in for statements of stated values.
+func newStepSystem(stated int) (stepSystem, error) {
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &stepShaped{Stated: make([]frontend.Variable, stated)})
 	if err != nil {
 		return stepSystem{}, err
 	}
@@ -68,8 +70,8 @@ func newStepSystem() (stepSystem, error) {
 // stepKeys is the stand-in and a second setup of it (another key).
 func (s *KeeperTestSuite) stepKeys() (stepSystem, stepSystem) {
 	stepOnce.Do(func() {
-		if stepSys, stepErr = newStepSystem(); stepErr == nil {
-			otherStep, stepErr = newStepSystem()
+		if stepSys, stepErr = newStepSystem(8); stepErr == nil {
+			otherStep, stepErr = newStepSystem(8)
 		}
 	})
 	s.Require().NoError(stepErr)
@@ -78,9 +80,13 @@ func (s *KeeperTestSuite) stepKeys() (stepSystem, stepSystem) {
 
 // prove proves the statement of p.
 func (sys stepSystem) prove(s *KeeperTestSuite, p subtree.StepPublic) []byte {
-	a := &stepShaped{Statement: p.Statement()}
-	for i, v := range []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
-		hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf} {
+	stated := []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
+		hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf}
+	if p.Kind == subtree.KindLeafForced {
+		stated = append(stated, p.ParentOutbox)
+	}
+	a := &stepShaped{Statement: p.Statement(), Stated: make([]frontend.Variable, len(stated))}
+	for i, v := range stated {
 		a.Stated[i] = v
 	}
 	proof, err := prover.Prove(sys.ccs, sys.pk, a)

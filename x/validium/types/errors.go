@@ -208,4 +208,8 @@ var (
 	// children root under RECURSIVE subtree proofs: no step kind proves a removal to the chains
 	// above yet, so removing it would stop this chain's updates (issue 16).
 	ErrRemovalUnprovable = errorsmod.Register(ModuleName, 80, "child removal cannot be proven above")
+	// ErrTooManyForcedEntries is returned for a child batch that consumed more forced entries
+	// than one forced leaf step above opens (subtree.MaxForcedPerBatch), where a step budget
+	// applies: its proof would stop this chain's updates (issue 16).
+	ErrTooManyForcedEntries = errorsmod.Register(ModuleName, 81, "too many forced entries in one batch")
 )

@@ -1,5 +1,12 @@
 package types
 
+import (
+	errorsmod "cosmossdk.io/errors"
+
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/subtree"
+)
+
 // UpdateStepCost is how many step proofs the parent of the chain that accepts a child update
 // needs for it (docs/PROTOCOL.md "The rate of child updates"): one leaf or node ledger step per
 // batch proof the update carries, one node child step per step it carries.
@@ -22,4 +29,27 @@ func ChildStepBudget(p Params, depth int) (budget uint64, ok bool) {
 		return 1, true
 	}
 	return m - uint64(depth) + 1, true
+}
+
+// CheckForcedPerBatch refuses an update one of whose batches consumed more forced entries than a
+// forced leaf step above opens (subtree.MaxForcedPerBatch; docs/PROTOCOL.md "Forced deposits into
+// grandchildren"): applied where a step budget applies, as the budget is. The batches' entry
+// counts were checked against the update's entries statelessly.
+func CheckForcedPerBatch(msg *MsgSubmitUpdate) error {
+	next := 0
+	for j, b := range msg.Batches {
+		end := min(next+int(b.InboxEntries), len(msg.InboxEntries))
+		forced := 0
+		for _, e := range msg.InboxEntries[next:end] {
+			if e.Source == uint32(ledger.SourceForced) {
+				forced++
+			}
+		}
+		if forced > subtree.MaxForcedPerBatch {
+			return errorsmod.Wrapf(ErrTooManyForcedEntries, "child %d, batch %d: %d forced entries, a forced step above opens at most %d",
+				msg.ChildIndex, j, forced, subtree.MaxForcedPerBatch)
+		}
+		next = end
+	}
+	return nil
 }

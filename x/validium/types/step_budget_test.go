@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/slush-tree/slush/circuits/ledger"
+	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -35,4 +37,34 @@ func TestChildStepBudget(t *testing.T) {
 		})
 	}
 	require.Equal(t, uint64(5), types.UpdateStepCost(2, 3))
+}
+
+// TestCheckForcedPerBatch: a batch may consume at most subtree.MaxForcedPerBatch forced entries
+// (claims and exits do not count), counted batch by batch.
+func TestCheckForcedPerBatch(t *testing.T) {
+	entries := func(src ledger.Source, n int) []types.InboxEntry {
+		out := make([]types.InboxEntry, n)
+		for i := range out {
+			out[i] = types.InboxEntry{Source: uint32(src)}
+		}
+		return out
+	}
+	update := func(batches []uint32, in ...[]types.InboxEntry) *types.MsgSubmitUpdate {
+		m := &types.MsgSubmitUpdate{ChildIndex: 1}
+		for _, b := range batches {
+			m.Batches = append(m.Batches, types.LedgerBatch{InboxEntries: b})
+		}
+		for _, e := range in {
+			m.InboxEntries = append(m.InboxEntries, e...)
+		}
+		return m
+	}
+	limit := subtree.MaxForcedPerBatch
+	require.NoError(t, types.CheckForcedPerBatch(update([]uint32{uint32(limit) + 4}, entries(ledger.SourceForced, limit), entries(ledger.SourceClaim, 4))))
+	require.NoError(t, types.CheckForcedPerBatch(update([]uint32{uint32(limit), uint32(limit)}, entries(ledger.SourceForced, 2*limit))),
+		"the bound is per batch")
+	require.NoError(t, types.CheckForcedPerBatch(update([]uint32{uint32(limit) + 1}, entries(ledger.SourceExit, limit+1))))
+	require.ErrorIs(t, types.CheckForcedPerBatch(update([]uint32{uint32(limit) + 1}, entries(ledger.SourceForced, limit+1))), types.ErrTooManyForcedEntries)
+	require.ErrorIs(t, types.CheckForcedPerBatch(update([]uint32{1, uint32(limit) + 1}, entries(ledger.SourceClaim, 1), entries(ledger.SourceForced, limit+1))),
+		types.ErrTooManyForcedEntries, "in the second batch")
 }
