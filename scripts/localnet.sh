@@ -275,12 +275,19 @@ make_keys() {
       --random --out "$keys_dir"
   fi
   # RECURSIVE with grandchildren that have children (a tree deeper than two levels): the node
-  # steps (issue 16) around the ledger and leaf step keys, ~1M and ~1.46M constraints: about 6
-  # and 10 min and ~3 GiB of setup the first time, then the key cache's copies
+  # steps (issue 16) around the ledger and leaf step keys, ~1M (twice: plain and forced) and
+  # ~1.46M constraints: about 6, 6 and 10 min and ~3 GiB of setup the first time, then the key
+  # cache's copies
   if recursive && [ "$depth" -ge 3 ]; then
     if [ ! -f "$keys_dir/node-ledger-step.vk" ]; then
       echo "keys: node ledger step around ledger.vk (random setup, NOT for production; ~6 min and ~2.5 GiB the first time, then cached)..."
       "$bin" circuits setup --circuit node-ledger-step --inner-key "$keys_dir/ledger.vk" --account-depth "$account_depth" --outbox-depth 20 \
+        --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
+        --max-children $max_children --random --out "$keys_dir"
+    fi
+    if [ ! -f "$keys_dir/node-ledger-forced-step.vk" ]; then
+      echo "keys: forced node ledger step around ledger.vk (random setup, NOT for production; ~6 min and ~2.5 GiB the first time, then cached)..."
+      "$bin" circuits setup --circuit node-ledger-forced-step --inner-key "$keys_dir/ledger.vk" --account-depth "$account_depth" --outbox-depth 20 \
         --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
         --max-children $max_children --random --out "$keys_dir"
     fi
@@ -361,7 +368,8 @@ init_chain() { # path
   if recursive; then # issue 16: grandchildren's moves proven by leaf (and node) steps; empty genesis below the root
     local node_keys=(--leaf-forced-key "$keys_dir/leaf-forced-step.vk")
     if [ -f "$keys_dir/node-child-step.vk" ]; then
-      node_keys+=(--node-ledger-key "$keys_dir/node-ledger-step.vk" --node-child-key "$keys_dir/node-child-step.vk")
+      node_keys+=(--node-ledger-key "$keys_dir/node-ledger-step.vk" --node-child-key "$keys_dir/node-child-step.vk"
+        --node-ledger-forced-key "$keys_dir/node-ledger-forced-step.vk")
     fi
     "$bin" genesis set-subtree-proofs recursive "$keys_dir/leaf-step.vk" "${node_keys[@]}" --home "$home"
   fi

@@ -54,12 +54,20 @@ var prodShape = NodeShape{MaxChildren: 3, MaxBuckets: 18}
 func BenchmarkNodeLedgerStepConstraints(b *testing.B) {
 	logger.Disable()
 	key := newBatchSystem(b).key(b)
-	// 3: the localnet; 7: the most children under 2^20 constraints (8: 1,057,184)
-	for _, k := range []int{prodShape.MaxChildren, 7} {
-		shape := NodeShape{MaxChildren: k, MaxBuckets: prodShape.MaxBuckets}
-		b.Run(fmt.Sprintf("children=%d", k), func(b *testing.B) {
+	// 3: the localnet; 7: the most children under 2^20 constraints (8: 1,057,184); the forced
+	// variant (kind 10) at the localnet's children
+	for _, v := range []struct {
+		children int
+		forced   bool
+	}{{prodShape.MaxChildren, false}, {7, false}, {prodShape.MaxChildren, true}} {
+		shape := NodeShape{MaxChildren: v.children, MaxBuckets: prodShape.MaxBuckets}
+		circuit := NewNodeLedgerStep(key, ledger.DefaultParams, shape)
+		if v.forced {
+			circuit = NewNodeLedgerForcedStep(key, ledger.DefaultParams, shape)
+		}
+		b.Run(fmt.Sprintf("children=%d,forced=%t", v.children, v.forced), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeLedgerStep(key, ledger.DefaultParams, shape))
+				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circuit)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -227,3 +227,64 @@ func TestAssignForcedRefusesShapes(t *testing.T) {
 		})
 	}
 }
+
+// nodeForcedWitness is the node fixture's move of 1-1 with the outbox's deposit 1 consumed
+// between its two claims.
+func nodeForcedWitness(t testing.TB, s batchSystem, o parentOutbox) NodeLedgerStepWitness {
+	t.Helper()
+	w := newNodeFixture(t, s).witness
+	w.Move.Claims = []fr.Element{w.Move.Claims[0], o.messages[1].Hash(), w.Move.Claims[1]}
+	w.Move.Deposits = []DepositOpening{o.opening(t, 1, 1)}
+	w.Move.ParentOutbox = o.root(t)
+	w.Move.Proof = s.prove(t, w.Move.BatchInputs())
+	return w
+}
+
+// TestNodeLedgerForcedPublic: a node ledger witness with deposits states kind 10 and the
+// parent's outbox, over the roots of its move.
+func TestNodeLedgerForcedPublic(t *testing.T) {
+	s := newBatchSystem(t)
+	o := newParentOutbox(t)
+	w := nodeForcedWitness(t, s, o)
+	pub := w.Public()
+	require.Equal(t, uint64(KindNodeLedgerForced), pub.Kind)
+	require.Equal(t, o.root(t), pub.ParentOutbox)
+	require.True(t, IsForcedKind(pub.Kind) && IsForcedKind(KindLeafForced) && !IsForcedKind(KindNodeLedger))
+	leaf := w.Move.Public()
+	require.Equal(t, leaf.RootAfter, pub.RootAfter)
+	require.NotEqual(t, leaf.Statement(), pub.Statement(), "the kind is stated")
+}
+
+// TestNodeLedgerForcedStep (solves the ~1M-constraint circuit: SLUSH_RECURSIVE_TESTS=1): the node
+// ledger step's forced variant accepts a batch whose forced deposit its parent's outbox holds for
+// the child, with the node rules of NodeLedgerStep, and refuses a deposit to another chain, one
+// left unopened and a forced batch stated as a plain node move.
+func TestNodeLedgerForcedStep(t *testing.T) {
+	requireRecursive(t)
+	s := newBatchSystem(t)
+	key := s.key(t)
+	o := newParentOutbox(t)
+	w := nodeForcedWitness(t, s, o)
+	assign := func(w NodeLedgerStepWitness) *NodeLedgerStep {
+		a, err := AssignNodeLedgerStep(key, testParams, testShape, w)
+		require.NoError(t, err)
+		return a
+	}
+	elsewhere := w
+	elsewhere.Move.Claims = []fr.Element{w.Move.Claims[0], o.messages[0].Hash(), w.Move.Claims[2]}
+	elsewhere.Move.Deposits = []DepositOpening{o.opening(t, 0, 1)}
+	elsewhere.Move.Proof = s.prove(t, elsewhere.Move.BatchInputs())
+
+	unopened := assign(w)
+	padDeposit(&unopened.Deposits[0])
+	plain := assign(w)
+	pub := w.Public()
+	pub.Kind = KindNodeLedger
+	plain.Statement = pub.Statement()
+
+	test.NewAssert(t).CheckCircuit(NewNodeLedgerForcedStep(key, testParams, testShape),
+		test.WithValidAssignment(assign(w)),
+		test.WithInvalidAssignment(assign(elsewhere)), test.WithInvalidAssignment(unopened), test.WithInvalidAssignment(plain),
+		test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
+		test.NoTestEngine(), test.NoProverChecks(), test.NoFuzzing(), test.NoSerializationChecks())
+}

@@ -16,6 +16,10 @@ import (
 // its children roots unchanged (NodeLedgerStep).
 const KindNodeLedger = 3
 
+// KindNodeLedgerForced is KindNodeLedger for a batch that consumed forced deposits of the
+// child's parent (NewNodeLedgerForcedStep), opened as KindLeafForced opens them.
+const KindNodeLedgerForced = 10
+
 // NodeLedgerStep proves that a chain's children root moved from RootBefore to RootAfter by
 // replacing child Index's leaf ChildLeaf(Index, H(Old)) with ChildLeaf(Index, H(New)), where
 // the child c has children of its own and New follows Old by one ledger batch proof valid
@@ -47,6 +51,11 @@ type NodeLedgerStep struct {
 	// Children are the child's own children, one slot per index 1..MaxChildren, as its children
 	// root holds them.
 	Children []ChildSlotVar
+	// Forced, Deposits and ParentOutbox are the forced part, as in LeafStep: the forced variant
+	// only (NewNodeLedgerForcedStep), empty in the plain circuit, which keeps its key.
+	Forced       []frontend.Variable
+	Deposits     []ForcedDeposit
+	ParentOutbox []frontend.Variable
 
 	key recursion.FixedKey `gnark:"-"`
 }
@@ -64,6 +73,17 @@ func NewNodeLedgerStep(key recursion.FixedKey, p ledger.Params, s NodeShape) *No
 	}
 }
 
+// NewNodeLedgerForcedStep returns the forced variant of NewNodeLedgerStep(key, p, s): a batch that
+// may consume up to min(MaxForcedPerBatch, p.BatchSize) forced deposits, each opened in the
+// parent's outbox (depth p.OutboxDepth) and addressed to the child (kind 10).
+func NewNodeLedgerForcedStep(key recursion.FixedKey, p ledger.Params, s NodeShape) *NodeLedgerStep {
+	c := NewNodeLedgerStep(key, p, s)
+	c.Forced = make([]frontend.Variable, p.BatchSize)
+	c.Deposits = newForcedDeposits(min(MaxForcedPerBatch, p.BatchSize), p.OutboxDepth)
+	c.ParentOutbox = make([]frontend.Variable, 1)
+	return c
+}
+
 // Define checks the leaf move, the child's commitments, its report and its batch proof.
 func (c *NodeLedgerStep) Define(api frontend.API) error {
 	before, after, leaf := moveLeafGadget(api, c.Index, c.Siblings[:], c.Old, c.New)
@@ -73,13 +93,21 @@ func (c *NodeLedgerStep) Define(api frontend.API) error {
 	api.AssertIsEqual(c.New.FinalizedChildrenRoot, c.Old.FinalizedChildrenRoot)
 	api.AssertIsEqual(ChildrenRootGadget(api, c.Children), c.New.ChildrenRoot)
 	api.AssertIsEqual(NodeReportGadget(api, c.New.AnchorHeight, c.Report, c.Children), c.New.AcceptanceDigest)
-	newInbox := claimChainGadget(api, c.InboxOld, c.Entries, c.Used)
+	kind, outbox := frontend.Variable(KindNodeLedger), []frontend.Variable(nil)
+	var newInbox frontend.Variable
+	if len(c.Deposits) > 0 { // DESIGN §8: forced deposits of the child's parent, opened in its outbox
+		newInbox = sourcedChainGadget(api, c.InboxOld, c.Entries, c.Used, c.Forced)
+		assertDeposits(api, c.New.Vid, c.ParentOutbox[0], c.Entries, c.Forced, c.Deposits)
+		kind, outbox = KindNodeLedgerForced, c.ParentOutbox
+	} else {
+		newInbox = claimChainGadget(api, c.InboxOld, c.Entries, c.Used)
+	}
 	batch := hash.HashGadget(api, hash.DomainProofStatement,
 		c.Old.Vid, c.Old.LedgerRoot, c.New.LedgerRoot, c.InboxOld, newInbox,
 		c.Old.OutboxRoot, c.New.OutboxRoot, c.Old.ReceiptRoot, c.New.ReceiptRoot,
 		c.New.AnchorHeight, c.New.AnchorCommitment)
-	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep,
-		KindNodeLedger, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf))
+	stated := append([]frontend.Variable{kind, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf}, outbox...)
+	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, stated...))
 	return recursion.AssertProof(api, c.key, c.Proof, []frontend.Variable{batch})
 }
 
@@ -119,10 +147,14 @@ type NodeLedgerStepWitness struct {
 }
 
 // Public returns what the step proves: the parent's children roots before and after the move,
-// stated with KindNodeLedger.
+// stated with KindNodeLedger, or KindNodeLedgerForced (with the parent's outbox) when the move
+// opens deposits.
 func (w NodeLedgerStepWitness) Public() StepPublic {
 	p := w.Move.Public()
 	p.Kind = KindNodeLedger
+	if len(w.Move.Deposits) > 0 {
+		p.Kind = KindNodeLedgerForced
+	}
 	return p
 }
 
@@ -150,6 +182,7 @@ func AssignNodeLedgerStep(key recursion.FixedKey, p ledger.Params, s NodeShape, 
 	c.Statement = w.Public().Statement()
 	c.Index, c.Siblings, c.Old, c.New = leafStep.Index, leafStep.Siblings, leafStep.Old, leafStep.New
 	c.InboxOld, c.Entries, c.Used, c.Proof = leafStep.InboxOld, leafStep.Entries, leafStep.Used, leafStep.Proof
+	c.Forced, c.Deposits, c.ParentOutbox = leafStep.Forced, leafStep.Deposits, leafStep.ParentOutbox // the forced variant's, when w opens deposits
 	c.Report, c.Children = report, children
 	return c, nil
 }

@@ -88,6 +88,15 @@ func CompileNodeLedgerStep(inner groth16.VerifyingKey, p ledger.Params, s NodeSh
 	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) { return NewNodeLedgerStep(key, p, s), nil })
 }
 
+// CompileNodeLedgerForcedStep compiles the forced variant of the node ledger step (kind 10,
+// NewNodeLedgerForcedStep): the circuit a parent's node_ledger_forced_step_key belongs to.
+func CompileNodeLedgerForcedStep(inner groth16.VerifyingKey, p ledger.Params, s NodeShape) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+	if err := s.Validate(); err != nil {
+		return nil, recursion.FixedKey{}, err
+	}
+	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) { return NewNodeLedgerForcedStep(key, p, s), nil })
+}
+
 // CompileNodeChildStep compiles the node child step (kind 4) whose inner steps are proven under
 // inner (the tree's leaf step key), for nodes of shape s: the circuit a parent's
 // node_child_step_key belongs to.
@@ -103,7 +112,8 @@ func CompileNodeChildStep(inner groth16.VerifyingKey, s NodeShape) (constraint.C
 	})
 }
 
-// NodeLedgerStepProver proves node ledger steps (kind 3), as StepProver proves leaf steps.
+// NodeLedgerStepProver proves node ledger steps (kind 3; compiled from
+// CompileNodeLedgerForcedStep, kind 10: a witness with deposits), as StepProver proves leaf steps.
 type NodeLedgerStepProver struct {
 	// CCS and PK are the compiled node ledger step and its proving key.
 	CCS constraint.ConstraintSystem

@@ -25,18 +25,23 @@ type StepPublic struct {
 	AnchorCommitment fr.Element
 	// Leaf is the hash of the child's new commitment (the leaf holds ChildLeaf(Index, Leaf)).
 	Leaf fr.Element
-	// ParentOutbox is, for KindLeafForced only, the root of the parent's outbox the step's forced
-	// deposits were opened under (the checker requires it to be a state its proven outbox grew from).
+	// ParentOutbox is, for the forced kinds only (IsForcedKind), the root of the parent's outbox
+	// the step's forced deposits were opened under (the checker requires it to be a state its
+	// proven outbox grew from).
 	ParentOutbox fr.Element
 }
 
+// IsForcedKind reports whether steps of kind open forced deposits in the parent's outbox
+// (KindLeafForced, KindNodeLedgerForced): their statement names that outbox.
+func IsForcedKind(kind uint64) bool { return kind == KindLeafForced || kind == KindNodeLedgerForced }
+
 // Statement is the step's one public input: Hash(DomainSubtreeStep, Kind, ChildVid, Index,
 // RootBefore, RootAfter, AnchorHeight, AnchorCommitment, Leaf), with ParentOutbox appended for
-// KindLeafForced.
+// the forced kinds.
 func (p StepPublic) Statement() fr.Element {
 	in := []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)),
 		p.RootBefore, p.RootAfter, hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf}
-	if p.Kind == KindLeafForced {
+	if IsForcedKind(p.Kind) {
 		in = append(in, p.ParentOutbox)
 	}
 	return hash.Hash(hash.DomainSubtreeStep, in...)

@@ -38,12 +38,14 @@ type forcedReader interface {
 	Child(ctx context.Context, index uint32, atHeight int64) (*validiumtypes.QueryChildResponse, error)
 }
 
-// forcedKey says whether a relayer whose keys_dir holds the forced leaf step verifying key vk
-// (nil: absent) can prove forced leaf steps (kind 9) for a parent with params: nil when vk is
-// exactly the parent's leaf_forced_step_key, else why not (wrapping errUnprovableMove: a
-// grandchild batch that consumed forced deposits stops the plan before it).
-func forcedKey(params validiumtypes.Params, vk []byte) error {
-	return stepKeyCheck("leaf_forced_step_key", params.LeafForcedStepKey, vk, "leaf-forced-step")
+// forcedKeys say whether a relayer whose keys_dir holds the forced leaf and node ledger step
+// verifying keys leafVK and nodeVK (nil: absent) can prove forced steps (kinds 9 and 10) for a
+// parent with params: nil for a key exactly the parent's leaf_forced_step_key or
+// node_ledger_forced_step_key, else why not (wrapping errUnprovableMove: a grandchild batch that
+// consumed forced deposits stops the plan before it).
+func forcedKeys(params validiumtypes.Params, leafVK, nodeVK []byte) (leaf, node error) {
+	return stepKeyCheck("leaf_forced_step_key", params.LeafForcedStepKey, leafVK, "leaf-forced-step"),
+		stepKeyCheck("node_ledger_forced_step_key", params.NodeLedgerForcedStepKey, nodeVK, "node-ledger-forced-step")
 }
 
 // forcedEntries are the hashes of the forced entries msg consumed, in order.
@@ -62,15 +64,15 @@ func forcedEntries(msg *validiumtypes.MsgSubmitUpdate) ([]fr.Element, error) {
 }
 
 // withDeposits is mv with the forced deposits it consumed opened in c's outbox (mv as is when it
-// consumed none). Without forced step keys the parent takes (plan.leafForced) the move is
-// unprovable, and nothing is read.
-func (pl *Planner) withDeposits(ctx context.Context, c *tree.Node, plan *subtreePlan, mv childMove) (childMove, error) {
+// consumed none). Without the keys of the forced step kind that proves mv's batches (keyErr says
+// why: plan.leafForced, plan.nodeLedgerForced) the move is unprovable, and nothing is read.
+func (pl *Planner) withDeposits(ctx context.Context, c *tree.Node, keyErr error, mv childMove) (childMove, error) {
 	forced, err := forcedEntries(mv.msg)
 	if err != nil || len(forced) == 0 {
 		return mv, err
 	}
-	if plan.leafForced != nil {
-		return childMove{}, plan.leafForced
+	if keyErr != nil {
+		return childMove{}, keyErr
 	}
 	if mv.deposits, err = readDeposits(ctx, c, c.Vid, c.LedgerParams.Ledger(), mv, forced); err != nil {
 		return childMove{}, fmt.Errorf("%s's forced deposits into its child %d: %w", c.Name, mv.msg.ChildIndex, err)
@@ -223,10 +225,14 @@ func proveGrowth(out *smt.Accumulator, earlier fr.Element, size uint64) (*validi
 		Siblings: hash.EncodeElements(g.Siblings)}, nil
 }
 
-// forcedFields are what a forced step (kind 9) carries beside its proof: the outbox root its
-// deposits were opened under and the proof (growth) that it is an earlier state of the target's.
+// forcedFields are what a forced step (kinds 9 and 10) carries beside its proof: the outbox root
+// its deposits were opened under and the proof (growth) that it is an earlier state of the
+// target's.
 func forcedFields(st plannedStep, growth outboxGrowth) ([]byte, *validiumtypes.OutboxGrowth, error) {
 	w, ok := st.w.(subtree.LeafStepWitness)
+	if n, isNode := st.w.(subtree.NodeLedgerStepWitness); isNode {
+		w, ok = n.Move, true
+	}
 	if !ok || len(w.Deposits) == 0 {
 		return nil, nil, errors.New("a forced step without deposits")
 	}

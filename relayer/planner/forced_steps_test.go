@@ -384,7 +384,7 @@ func TestForcedStepRefusals(t *testing.T) {
 			}
 			mv.msg.Batches = mv.msg.Batches[:1]
 			mv.msg.Batches[0].InboxEntries = uint32(len(mv.msg.InboxEntries))
-		}, "more than 8 forced entries"},
+		}, fmt.Sprintf("more than %d forced entries", subtree.MaxForcedPerBatch)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mv := opened
@@ -402,30 +402,41 @@ func TestForcedStepRefusals(t *testing.T) {
 	}
 }
 
-// TestForcedStepKeys: forced steps need keys_dir/leaf-forced-step.vk byte-equal to the parent's
-// leaf_forced_step_key; without them a child update whose batch consumed a forced deposit stops
-// the plan at its block, saying why, before anything is read, and the moves before it are planned.
+// TestForcedStepKeys: forced steps need keys_dir/leaf-forced-step.vk (node-ledger-forced-step.vk
+// for a grandchild that has children) byte-equal to the parent's leaf_forced_step_key
+// (node_ledger_forced_step_key); without them a child update whose batch consumed a forced deposit
+// stops the plan at its block, saying why, before anything is read, and the moves before it are
+// planned.
 func TestForcedStepKeys(t *testing.T) {
 	key, other := []byte("forced key"), []byte("another key")
 	for _, tc := range []struct {
-		name   string
-		params validiumtypes.Params
-		vk     []byte
-		want   string // "" if provable
+		name       string
+		params     validiumtypes.Params
+		leaf, node []byte
+		wantLeaf   string // "" if provable
+		wantNode   string
 	}{
-		{"the parent's key", validiumtypes.Params{LeafForcedStepKey: key}, key, ""},
-		{"no forced keys in keys_dir", validiumtypes.Params{LeafForcedStepKey: key}, nil, "keys_dir has no leaf-forced-step.pk/.vk"},
-		{"the parent has no forced key", validiumtypes.Params{}, key, "the parent has no leaf_forced_step_key"},
-		{"another key than the parent's", validiumtypes.Params{LeafForcedStepKey: other}, key, "is not keys_dir/leaf-forced-step.vk"},
+		{"the parent's keys", validiumtypes.Params{LeafForcedStepKey: key, NodeLedgerForcedStepKey: other}, key, other, "", ""},
+		{"no forced keys in keys_dir", validiumtypes.Params{LeafForcedStepKey: key, NodeLedgerForcedStepKey: other}, nil, nil,
+			"keys_dir has no leaf-forced-step.pk/.vk", "keys_dir has no node-ledger-forced-step.pk/.vk"},
+		{"the parent has no forced keys", validiumtypes.Params{}, key, other,
+			"the parent has no leaf_forced_step_key", "the parent has no node_ledger_forced_step_key"},
+		{"other keys than the parent's", validiumtypes.Params{LeafForcedStepKey: other, NodeLedgerForcedStepKey: key}, key, other,
+			"is not keys_dir/leaf-forced-step.vk", "is not keys_dir/node-ledger-forced-step.vk"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := forcedKey(tc.params, tc.vk)
-			if tc.want == "" {
-				require.NoError(t, err)
-				return
+			leaf, node := forcedKeys(tc.params, tc.leaf, tc.node)
+			for _, c := range []struct {
+				err  error
+				want string
+			}{{leaf, tc.wantLeaf}, {node, tc.wantNode}} {
+				if c.want == "" {
+					require.NoError(t, c.err)
+					continue
+				}
+				require.ErrorIs(t, c.err, errUnprovableMove)
+				require.ErrorContains(t, c.err, c.want)
 			}
-			require.ErrorIs(t, err, errUnprovableMove)
-			require.ErrorContains(t, err, tc.want)
 		})
 	}
 
@@ -438,9 +449,10 @@ func TestForcedStepKeys(t *testing.T) {
 	a1, b1 := firstCommitment([]uint8{1, 1}, 100, 3), firstCommitment([]uint8{1, 2}, 200, 4)
 	forcedMsg := update(t, 2, nil, b1, [][]fr.Element{{hash.Uint64(501), hash.Uint64(502)}})
 	forcedMsg.InboxEntries[1].Source = uint32(ledger.SourceForced)
+	noLeafKeys, _ := forcedKeys(validiumtypes.Params{LeafForcedStepKey: key}, nil, nil)
 	plan := &subtreePlan{inbox: map[uint8]fr.Element{}, genesis: map[uint8]commitment.Commitment{1: g1, 2: g2}, roots: genesisRoots,
 		moves:      []chainclient.AcceptedUpdate{{Height: 8, Msg: update(t, 1, nil, a1, [][]fr.Element{{hash.Uint64(500)}})}, {Height: 10, Msg: forcedMsg}},
-		leafForced: forcedKey(validiumtypes.Params{LeafForcedStepKey: key}, nil)}
+		leafForced: noLeafKeys}
 	var err error
 	plan.children, err = commitment.NewChildrenTree(smt.NewMemStore())
 	require.NoError(t, err)
@@ -457,4 +469,32 @@ func TestForcedStepKeys(t *testing.T) {
 	require.Equal(t, int64(8), steps[0].height)
 	require.Equal(t, uint64(subtree.KindLeaf), steps[0].pub.Kind)
 	checkLeafWitness(t, steps[0].w.(subtree.LeafStepWitness), stepParams)
+}
+
+// TestNodeMoveForcedDeposit: a grandchild that has children and whose first batch consumed a
+// forced deposit of its parent moves by a forced node ledger step (kind 10) opening it, the next
+// batch chained after it as forced; without the deposits opened the move is unprovable.
+func TestNodeMoveForcedDeposit(t *testing.T) {
+	f := newNodeFixture(t)
+	f.move.msg.InboxEntries[0].Source = uint32(ledger.SourceForced)
+	deposit := subtree.DepositOpening{Proof: smt.AccumulatorProof{Index: 0, Item: hash.Uint64(501), Size: 1, Siblings: make([]fr.Element, stepParams.OutboxDepth)}}
+	outbox := hash.Uint64(4242)
+	f.move.deposits = &forcedDeposits{outbox: outbox, byHash: map[fr.Element]subtree.DepositOpening{hash.Uint64(501): deposit}}
+	steps, err := nodeMoveWitnesses(f.held, f.move, f.src, nodeShape)
+	require.NoError(t, err)
+	require.Len(t, steps, 4)
+	first := steps[0].w.(subtree.NodeLedgerStepWitness)
+	checkNodeWitness(t, steps[0])
+	require.Equal(t, uint64(subtree.KindNodeLedgerForced), first.Public().Kind)
+	require.Equal(t, outbox, first.Public().ParentOutbox)
+	require.Len(t, first.Move.Deposits, 1)
+	require.Equal(t, 0, first.Move.Deposits[0].Slot)
+	second := steps[1].w.(subtree.NodeLedgerStepWitness)
+	require.Equal(t, uint64(subtree.KindNodeLedger), second.Public().Kind, "the claim-only batch is a plain step")
+	require.Equal(t, ledger.InboxLink(f.move.inbox, hash.Uint64(501), ledger.SourceForced), second.Move.InboxOld)
+
+	g := newNodeFixture(t)
+	g.move.msg.InboxEntries[0].Source = uint32(ledger.SourceForced)
+	_, err = nodeMoveWitnesses(g.held, g.move, g.src, nodeShape)
+	require.ErrorIs(t, err, errUnprovableMove, "a forced entry not opened")
 }

@@ -146,6 +146,9 @@ type nodeMove struct {
 	leaves    map[fr.Element]subtree.ChildOpening
 	roots     ledger.GenesisRoots
 	genesis   map[fr.Element]bool // the genesis commitments among kids (never finalized)
+	// deposits open the forced deposits the update consumed in the outbox of g's parent (nil:
+	// none, and a forced entry is refused).
+	deposits *forcedDeposits
 	// fin is g's finalized children SMT as the steps move it, nil when the update keeps it;
 	// finNow its leaves by index and finTarget the update's.
 	fin               *commitment.ChildrenTree
@@ -201,6 +204,7 @@ func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMo
 	m := &nodeMove{
 		msg: mv.msg, index: uint8(mv.msg.ChildIndex), shape: shape, next: next, report: reportOf(mv.msg.Histogram),
 		old: *mv.prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves, roots: src.roots, genesis: map[fr.Element]bool{},
+		deposits: mv.deposits,
 	}
 	for _, k := range m.kids { // a child registered with a genesis leaf that has not updated
 		if vid, err := subtree.ChildVid(next.Vid, k.Index); err == nil && subtree.CheckGenesis(k.Commitment, vid, m.roots) == nil {
@@ -366,7 +370,7 @@ func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending 
 	newC.ChildrenRoot, newC.FinalizedChildrenRoot = m.old.ChildrenRoot, m.old.FinalizedChildrenRoot
 	w := subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Index: m.index, Old: m.old, New: newC}}
 	var err error
-	if m.entry, err = batchMove(m.msg, j, m.entry, m.head, nil, &w.Move); err != nil { // claims only
+	if m.entry, err = batchMove(m.msg, j, m.entry, m.head, m.deposits, &w.Move); err != nil {
 		return nodeStep{}, err
 	}
 	if w.Report, err = m.stepReport(&w.Move.New, pending, last); err != nil {

@@ -54,9 +54,9 @@ type subtreePlan struct {
 	// proven for the parent (nil: they can); shape is the node shape they were compiled for.
 	leaf, nodeLedger, nodeChild error
 	shape                       subtree.NodeShape
-	// leafForced says why forced leaf steps (kind 9: a batch that consumed forced deposits)
-	// cannot be proven for the parent (nil: they can).
-	leafForced error
+	// leafForced and nodeLedgerForced say why forced leaf or node ledger steps (kinds 9 and 10:
+	// a batch that consumed forced deposits) cannot be proven for the parent (nil: they can).
+	leafForced, nodeLedgerForced error
 }
 
 // loadSubtreePlan reads c's children at the commitment the parent holds (checked against the
@@ -239,7 +239,7 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		out = append(out, plannedStep{height: mv.height, w: w, pub: pub, key: string(hash.EncodeElement(pub.Statement())), node: node})
 	}
 	if !hasChildren(mv.prev, next) {
-		if mv, err = pl.withDeposits(ctx, c, plan, mv); err != nil {
+		if mv, err = pl.withDeposits(ctx, c, plan.leafForced, mv); err != nil {
 			return nil, err
 		}
 		ws, err := moveWitnesses(plan.children, mv, c.LedgerParams.Ledger())
@@ -253,7 +253,7 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		if err != nil {
 			return nil, err
 		}
-		if first, err = pl.withDeposits(ctx, c, plan, first); err != nil {
+		if first, err = pl.withDeposits(ctx, c, plan.leafForced, first); err != nil {
 			return nil, err
 		}
 		ws, err := moveWitnesses(plan.children, first, c.LedgerParams.Ledger())
@@ -272,6 +272,9 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		return nil, plan.nodeChild
 	}
 	if err := checkNodeUpdate(mv); err != nil {
+		return nil, err
+	}
+	if mv, err = pl.withDeposits(ctx, c, plan.nodeLedgerForced, mv); err != nil {
 		return nil, err
 	}
 	src, err := pl.loadNodeSource(ctx, c, mv, plan.roots)
@@ -383,7 +386,7 @@ func assembleSteps(heldRoot fr.Element, steps []plannedStep, proof func(key stri
 			}
 		}
 		m := stepMessage(st, p)
-		if st.pub.Kind == subtree.KindLeafForced {
+		if subtree.IsForcedKind(st.pub.Kind) {
 			var err error
 			if m.ParentOutbox, m.OutboxGrowth, err = forcedFields(st, growth); err != nil {
 				return nil, fmt.Errorf("the forced step of child %d accepted at %d: %w", st.pub.Index, st.height, err)
@@ -618,7 +621,7 @@ func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params vali
 		plan.leaf = errNoLeafStepKeys
 	}
 	plan.nodeLedger, plan.nodeChild = nodeKeys(params, pl.prover.NodeLedgerStepVK(), pl.prover.NodeChildStepVK())
-	plan.leafForced = forcedKey(params, pl.prover.LeafForcedStepVK())
+	plan.leafForced, plan.nodeLedgerForced = forcedKeys(params, pl.prover.LeafForcedStepVK(), pl.prover.NodeLedgerForcedStepVK())
 	plan.shape = pl.prover.NodeStepShape()
 	return plan, nil
 }

@@ -26,8 +26,9 @@ import (
 // File names (without .pk/.vk) of the node step keys (`slushchaind circuits setup --circuit
 // node-ledger-step --inner-key ledger.vk`, `--circuit node-child-step --inner-key leaf-step.vk`).
 const (
-	nodeLedgerStepKeys = "node-ledger-step"
-	nodeChildStepKeys  = "node-child-step"
+	nodeLedgerStepKeys       = "node-ledger-step"
+	nodeLedgerForcedStepKeys = "node-ledger-forced-step"
+	nodeChildStepKeys        = "node-child-step"
 )
 
 // nodeStepCircuit is a node step's keys: its proving key (in the step prover) and verifying key.
@@ -41,8 +42,10 @@ type nodeStepCircuit struct {
 type nodeSteps struct {
 	shape        subtree.NodeShape
 	ledger       *nodeStepCircuit // nil without keys_dir/node-ledger-step.*
+	ledgerForced *nodeStepCircuit // nil without keys_dir/node-ledger-forced-step.*
 	child        *nodeStepCircuit // nil without keys_dir/node-child-step.*
 	ledgerProver subtree.NodeLedgerStepProver
+	forcedProver subtree.NodeLedgerStepProver
 	childProver  subtree.NodeChildStepProver
 }
 
@@ -88,10 +91,11 @@ func nodeShapeOf(ctx context.Context, n *tree.Node) (subtree.NodeShape, error) {
 	return s, s.Validate()
 }
 
-// loadNodeSteps reads keys_dir/node-ledger-step.pk/.vk and node-child-step.pk/.vk when present
-// and compiles them for the tree's node shape (read from the chains only then); the node child
-// step needs the leaf step's keys (its inner key). Without them the relayer refuses, before
-// proving, the updates whose grandchildren have children.
+// loadNodeSteps reads keys_dir/node-ledger-step.pk/.vk, node-ledger-forced-step.pk/.vk and
+// node-child-step.pk/.vk when present and compiles them for the tree's node shape (read from the
+// chains only then); the node child step needs the leaf step's keys (its inner key). Without them
+// the relayer refuses, before proving, the updates whose grandchildren have children (or, without
+// the forced one, whose batches minted forced deposits).
 func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, shape ledgertypes.Params) error {
 	ledgerVK, err := readOptional(dir, nodeLedgerStepKeys)
 	if err != nil {
@@ -115,6 +119,15 @@ func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, sh
 	p.nodeSteps = &nodeSteps{shape: node}
 	if ledgerVK != nil {
 		if err := p.loadNodeLedgerStep(dir, ledgerVK, shape, node); err != nil {
+			return err
+		}
+	}
+	forcedVK, err := readOptional(dir, nodeLedgerForcedStepKeys)
+	if err != nil {
+		return err
+	}
+	if forcedVK != nil {
+		if err := p.loadNodeLedgerForcedStep(dir, forcedVK, shape, node); err != nil {
 			return err
 		}
 	}
@@ -150,6 +163,26 @@ func (p *Prover) loadNodeLedgerStep(dir string, vkRaw []byte, shape ledgertypes.
 	}
 	p.nodeSteps.ledger = c
 	p.nodeSteps.ledgerProver = subtree.NodeLedgerStepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger(), Shape: node}
+	return nil
+}
+
+// loadNodeLedgerForcedStep compiles the forced node ledger step (kind 10) around the ledger
+// verifying key and loads its keys.
+func (p *Prover) loadNodeLedgerForcedStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
+	key, err := recursion.NewFixedKey(p.ledgerVK)
+	if err != nil {
+		return err
+	}
+	name := fmt.Sprintf("%s %+v %+v inner %x", nodeLedgerForcedStepKeys, shape.Ledger(), node, sha256.Sum256(p.ledgerVKRaw))
+	c, ccs, pk, err := p.loadNodeStep(dir, nodeLedgerForcedStepKeys, name, vkRaw, func() (constraint.ConstraintSystem, error) {
+		ccs, _, err := subtree.CompileNodeLedgerForcedStep(p.ledgerVK, shape.Ledger(), node)
+		return ccs, err
+	})
+	if err != nil {
+		return err
+	}
+	p.nodeSteps.ledgerForced = c
+	p.nodeSteps.forcedProver = subtree.NodeLedgerStepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger(), Shape: node}
 	return nil
 }
 
@@ -207,6 +240,15 @@ func (p *Prover) NodeLedgerStepVK() []byte {
 	return p.nodeSteps.ledger.vkRaw
 }
 
+// NodeLedgerForcedStepVK is keys_dir/node-ledger-forced-step.vk as written (nil without it): a
+// RECURSIVE parent's node_ledger_forced_step_key must be exactly these bytes.
+func (p *Prover) NodeLedgerForcedStepVK() []byte {
+	if p.nodeSteps == nil || p.nodeSteps.ledgerForced == nil {
+		return nil
+	}
+	return p.nodeSteps.ledgerForced.vkRaw
+}
+
 // NodeChildStepVK is keys_dir/node-child-step.vk as written (nil without it): a RECURSIVE
 // parent's node_child_step_key must be exactly these bytes.
 func (p *Prover) NodeChildStepVK() []byte {
@@ -224,15 +266,23 @@ func (p *Prover) NodeStepShape() subtree.NodeShape {
 	return p.nodeSteps.shape
 }
 
-// ProveNodeLedgerStep proves one node ledger step (kind 3) and verifies the proof natively
-// before it is sent, logged and measured as a leaf step.
+// ProveNodeLedgerStep proves one node ledger step — kind 3, or kind 10 when w's batch opens
+// forced deposits — and verifies the proof natively before it is sent, logged and measured as a
+// leaf step.
 func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
-	if p.nodeSteps == nil || p.nodeSteps.ledger == nil {
-		return nil, subtree.StepPublic{}, errors.New("no node ledger step keys in keys_dir")
+	if p.nodeSteps == nil {
+		return nil, subtree.StepPublic{}, errors.New("no node step keys in keys_dir")
+	}
+	c, stepProver, kind := p.nodeSteps.ledger, p.nodeSteps.ledgerProver, nodeLedgerStepKeys
+	if len(w.Move.Deposits) > 0 {
+		c, stepProver, kind = p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver, nodeLedgerForcedStepKeys
+	}
+	if c == nil {
+		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir", kind)
 	}
 	start := time.Now()
-	proof, pub, err := p.nodeSteps.ledgerProver.Prove(w)
-	return p.checkStep(nodeLedgerStepKeys, p.nodeSteps.ledger.vk, start, proof, pub, err, attrs)
+	proof, pub, err := stepProver.Prove(w)
+	return p.checkStep(kind, c.vk, start, proof, pub, err, attrs)
 }
 
 // ProveNodeChildStep proves one node child step (kind 4): its inner leaf step proof is verified

@@ -58,6 +58,9 @@ const (
 	// nodeLedgerStepName is the subtree step (kind 3) that moves a parent's children root by one
 	// batch of a child that has children, proving the child's report from its children's.
 	nodeLedgerStepName = "node-ledger-step"
+	// nodeLedgerForcedStepName is the node ledger step's forced variant (kind 10): a batch of a
+	// child that has children which consumed forced deposits of its parent.
+	nodeLedgerForcedStepName = "node-ledger-forced-step"
 	// nodeChildStepName is the subtree step (kind 4) that moves a parent's children root by one
 	// leaf step of a grandchild, verified inside the circuit under the leaf step key.
 	nodeChildStepName = "node-child-step"
@@ -88,8 +91,8 @@ type circuitSpec struct {
 // addCircuitFlags declares the flags that select a circuit and its shape.
 func addCircuitFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagCircuit, inclusionName,
-		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), leaf-forced-step (the same for a batch that consumed forced deposits of its parent), node-ledger-step or node-child-step (the moves of a child that has children: by its own batch proof, or by a leaf step of its child; steps: info and setup only)")
-	cmd.Flags().String(flagInnerKey, "", "leaf-step, leaf-forced-step, node-ledger-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk)")
+		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), leaf-forced-step (the same for a batch that consumed forced deposits of its parent), node-ledger-step, node-ledger-forced-step or node-child-step (the moves of a child that has children: by its own batch proof — with forced deposits —, or by a leaf step of its child; steps: info and setup only)")
+	cmd.Flags().String(flagInnerKey, "", "leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk)")
 	cmd.Flags().Uint32(flagMaxChildren, treetypes.DefaultMaxChildren, "node steps: the tree identity's max_children (every chain's)")
 	cmd.Flags().Uint32(flagTreeMaxDepth, slushtypes.MaxDepth, "node steps: the tree identity's max_depth (a report has at most max_depth+2 buckets)")
 	cmd.Flags().Uint32(flagMaxHistogram, acceptancetypes.DefaultMaxHistogramBuckets, "node steps: x/acceptance max_histogram_buckets (caps a report's buckets)")
@@ -122,11 +125,11 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 		spec, err := readLeafStepSpec(cmd)
 		spec.name = name
 		return spec, err
-	case nodeLedgerStepName, nodeChildStepName:
+	case nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName:
 		return readNodeStepSpec(cmd, name)
 	default:
-		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s, %s or %s", flagCircuit, name,
-			inclusionName, ledgerName, transferName, leafStepName, leafForcedStepName, nodeLedgerStepName, nodeChildStepName)
+		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s, %s, %s or %s", flagCircuit, name,
+			inclusionName, ledgerName, transferName, leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName)
 	}
 }
 
@@ -138,7 +141,7 @@ func readNodeStepSpec(cmd *cobra.Command, name string) (circuitSpec, error) {
 	if err != nil {
 		return circuitSpec{}, err
 	}
-	if name == nodeLedgerStepName {
+	if name == nodeLedgerStepName || name == nodeLedgerForcedStepName {
 		spec, err := readLeafStepSpec(cmd)
 		spec.name, spec.node = name, node
 		return spec, err
@@ -216,7 +219,11 @@ func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == 
 
 // isStep tells whether the circuit is a subtree step (leaf or node).
 func (s circuitSpec) isStep() bool {
-	return s.name == leafStepName || s.name == leafForcedStepName || s.name == nodeLedgerStepName || s.name == nodeChildStepName
+	switch s.name {
+	case leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName:
+		return true
+	}
+	return false
 }
 
 // publicInputs is the number of public inputs of the circuit's verifying key.
@@ -239,6 +246,8 @@ func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewLeafForcedStep(s.inner, s.ledger))
 	case nodeLedgerStepName:
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerStep(s.inner, s.ledger, s.node))
+	case nodeLedgerForcedStepName:
+		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerForcedStep(s.inner, s.ledger, s.node))
 	case nodeChildStepName:
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeChildStep(s.inner, s.node))
 	}
@@ -259,6 +268,9 @@ func (s circuitSpec) describe() string {
 	case nodeLedgerStepName:
 		return fmt.Sprintf("node ledger step (Groth16, BN254; verifies one BN254 batch proof inside), batch size %d, %d children, %d report buckets",
 			s.ledger.BatchSize, s.node.MaxChildren, s.node.MaxBuckets)
+	case nodeLedgerForcedStepName:
+		return fmt.Sprintf("forced node ledger step (Groth16, BN254; verifies one BN254 batch proof inside and opens up to %d forced deposits in the parent's outbox), batch size %d, %d children, %d report buckets",
+			min(subtree.MaxForcedPerBatch, s.ledger.BatchSize), s.ledger.BatchSize, s.node.MaxChildren, s.node.MaxBuckets)
 	case nodeChildStepName:
 		return fmt.Sprintf("node child step (Groth16, BN254; verifies one leaf step proof inside), %d children, %d report buckets",
 			s.node.MaxChildren, s.node.MaxBuckets)
@@ -270,7 +282,7 @@ func (s circuitSpec) publicInputNames() string {
 	if s.isLedger() {
 		return "the batch statement: the hash of vid, old/new ledger root, old/new inbox head, old/new outbox root, old/new receipt root, anchor height, anchor commitment"
 	}
-	if s.name == leafForcedStepName {
+	if s.name == leafForcedStepName || s.name == nodeLedgerForcedStepName {
 		return "the step statement: the hash of kind, child vid, child index, children root before/after, anchor height, anchor commitment, new commitment hash, parent outbox root"
 	}
 	if s.isStep() {

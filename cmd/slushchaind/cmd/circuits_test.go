@@ -102,7 +102,7 @@ func TestCircuitsFlags(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger, ledger-transfer, leaf-step, leaf-forced-step, node-ledger-step or node-child-step`},
+		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger, ledger-transfer, leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step or node-child-step`},
 		{"ledger outbox depth", []string{"circuits", "setup", "--circuit", "ledger", "--outbox-depth", "10", "--out", t.TempDir()}, "outbox depth 10"},
 		{"ledger batch zero", []string{"circuits", "info", "--circuit", "ledger", "--batch-size", "0"}, "batch size 0"},
 		{"inclusion depth zero", []string{"circuits", "info", "--max-depth", "0"}, "must be 1..16"},

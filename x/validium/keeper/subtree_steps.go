@@ -206,7 +206,7 @@ func (k Keeper) stepPublic(ctx context.Context, child types.Child, c commitment.
 		Kind: uint64(s.Kind), ChildVid: vid, Index: uint8(s.Index), RootBefore: before, RootAfter: after,
 		AnchorHeight: s.AnchorHeight, AnchorCommitment: anchor, Leaf: leaf,
 	}
-	if s.Kind == subtree.KindLeafForced {
+	if subtree.IsForcedKind(uint64(s.Kind)) {
 		if pub.ParentOutbox, err = k.forcedOutbox(ctx, c, s); err != nil {
 			return subtree.StepPublic{}, err
 		}
@@ -214,7 +214,7 @@ func (k Keeper) stepPublic(ctx context.Context, child types.Child, c commitment.
 	return pub, nil
 }
 
-// forcedOutbox is the outbox root a forced step (kind 9) opened its deposits under, once it is
+// forcedOutbox is the outbox root a forced step (kinds 9 and 10) opened its deposits under, once it is
 // shown to be an earlier state of the child's new outbox root, which the child's batch proofs
 // proved (docs/PROTOCOL.md "Forced deposits into grandchildren"; DESIGN §8): so every deposit the
 // step opened was burnt by the child's proven ledger.

@@ -82,7 +82,7 @@ func (s *KeeperTestSuite) stepKeys() (stepSystem, stepSystem) {
 func (sys stepSystem) prove(s *KeeperTestSuite, p subtree.StepPublic) []byte {
 	stated := []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
 		hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf}
-	if p.Kind == subtree.KindLeafForced {
+	if subtree.IsForcedKind(p.Kind) {
 		stated = append(stated, p.ParentOutbox)
 	}
 	a := &stepShaped{Statement: p.Statement(), Stated: make([]frontend.Variable, len(stated))}

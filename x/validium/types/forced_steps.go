@@ -12,7 +12,7 @@ import (
 // the tree's outbox depth is checked when the step is verified).
 const maxOutboxDepth = 62
 
-// ForcedOutbox decodes a forced leaf step's (kind 9) parent outbox root and the proof that it is
+// ForcedOutbox decodes a forced step's (kinds 9 and 10) parent outbox root and the proof that it is
 // an earlier state of the updating child's new outbox (docs/PROTOCOL.md "Forced deposits into
 // grandchildren"): canonical elements, sizes 1 <= earlier <= later, a path of 1..62 siblings.
 func (s SubtreeStep) ForcedOutbox() (fr.Element, smt.AccumulatorGrowth, error) {

@@ -50,9 +50,9 @@ func (m *MsgSubmitUpdate) validateSteps() error {
 
 // validate checks one step on its own: a known kind, the node kinds with their grandchild's
 // commitment and report (NodeReport), the leaf kinds without (their report is fixed), the forced
-// kind with its parent outbox and growth proof (ForcedOutbox) and no other kind with them.
+// kinds with their parent outbox and growth proof (ForcedOutbox) and no other kind with them.
 func (s SubtreeStep) validate() error {
-	if s.Kind == subtree.KindLeafForced {
+	if subtree.IsForcedKind(uint64(s.Kind)) {
 		if _, _, err := s.ForcedOutbox(); err != nil {
 			return err
 		}
@@ -64,13 +64,13 @@ func (s SubtreeStep) validate() error {
 		if s.Commitment != nil || len(s.Report) > 0 {
 			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: a leaf step fixes its report; it carries no commitment or report", s.Kind)
 		}
-	case subtree.KindNodeLedger, subtree.KindNodeChild:
+	case subtree.KindNodeLedger, subtree.KindNodeChild, subtree.KindNodeLedgerForced:
 		if _, _, err := s.NodeReport(); err != nil {
 			return err
 		}
 	default: // the native kinds are decoded below (validateNative)
 		if !s.IsNative() {
-			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5), node register (6), unregister (7), node unregister (8) or leaf forced (9)", s.Kind)
+			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5), node register (6), unregister (7), node unregister (8), leaf forced (9) or node ledger forced (10)", s.Kind)
 		}
 	}
 	if err := CheckChildIndex(s.Index); err != nil {
@@ -94,9 +94,9 @@ func (s SubtreeStep) validate() error {
 	return nil
 }
 
-// IsNode reports whether the step moves a grandchild that has children (kinds 3 and 4).
+// IsNode reports whether the step moves a grandchild that has children (kinds 3, 4 and 10).
 func (s SubtreeStep) IsNode() bool {
-	return s.Kind == subtree.KindNodeLedger || s.Kind == subtree.KindNodeChild
+	return s.Kind == subtree.KindNodeLedger || s.Kind == subtree.KindNodeChild || s.Kind == subtree.KindNodeLedgerForced
 }
 
 // NodeReport decodes a node step's grandchild commitment and report (issue 16): the commitment

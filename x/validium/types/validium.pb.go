@@ -815,7 +815,7 @@ func (m *Arrival) GetIndex() uint32 {
 type SubtreeStep struct {
 	// kind is the step kind (circuits/subtree): 1 a leaf child's move, 2 a leaf child's first
 	// commitment, 3 a node's ledger move, 4 a node's child move, 9 a leaf child's move that
-	// consumed forced deposits (proven); 5 a registered
+	// consumed forced deposits, 10 a node's ledger move that did (proven); 5 a registered
 	// grandchild's genesis leaf, 6 a grandchild's registered child, 7 a never-updated
 	// grandchild's genesis leaf removed, 8 a grandchild's never-updated child removed (checked
 	// natively, no proof).
@@ -830,14 +830,14 @@ type SubtreeStep struct {
 	AnchorHeight uint64 `protobuf:"varint,5,opt,name=anchor_height,json=anchorHeight,proto3" json:"anchor_height,omitempty"`
 	// proof is the Groth16 step proof, with its one Pedersen commitment (prover.DecodeCommittedProof).
 	Proof []byte `protobuf:"bytes,6,opt,name=proof,proto3" json:"proof,omitempty"`
-	// commitment is, for the node kinds (3, 4), the grandchild's new commitment, whose hash is
+	// commitment is, for the node kinds (3, 4, 10), the grandchild's new commitment, whose hash is
 	// leaf and whose report the parent of the updating child reads from it; for the native kinds
 	// the genesis commitment of the chain registered or removed (5: the grandchild's, whose hash
 	// is leaf; 7: the grandchild's, leaf empty; 6, 8: the grandchild's child's); empty for the
 	// leaf kinds, whose report the step fixes to {(anchor_height, 1)}.
 	Commitment *types1.CommitmentFields `protobuf:"bytes,7,opt,name=commitment,proto3" json:"commitment,omitempty"`
 	// report is the grandchild's acceptance report, the preimage of commitment.acceptance_digest
-	// (kinds 3 and 4 only; the node step proved it from the grandchild's children's reports).
+	// (kinds 3, 4 and 10 only; the node step proved it from the grandchild's children's reports).
 	Report []types2.HistogramBucket `protobuf:"bytes,8,rep,name=report,proto3" json:"report"`
 	// siblings are, for the native kinds (5–8), the moved leaf's path in
 	// the updating child's children SMT (8 hashes, leaf level first); proof kinds carry none.
@@ -852,10 +852,10 @@ type SubtreeStep struct {
 	InnerSiblings [][]byte `protobuf:"bytes,12,rep,name=inner_siblings,json=innerSiblings,proto3" json:"inner_siblings,omitempty"`
 	// previous_report is, for kinds 6 and 8, the preimage of previous.acceptance_digest.
 	PreviousReport []types2.HistogramBucket `protobuf:"bytes,13,rep,name=previous_report,json=previousReport,proto3" json:"previous_report"`
-	// parent_outbox is, for kind 9, the updating child's outbox root the step opened its forced
+	// parent_outbox is, for kinds 9 and 10, the updating child's outbox root the step opened its forced
 	// deposits under (32 canonical bytes): a state the new commitment's outbox grew from.
 	ParentOutbox []byte `protobuf:"bytes,14,opt,name=parent_outbox,json=parentOutbox,proto3" json:"parent_outbox,omitempty"`
-	// outbox_growth proves, for kind 9, that parent_outbox is an earlier state of the new
+	// outbox_growth proves, for kinds 9 and 10, that parent_outbox is an earlier state of the new
 	// commitment's outbox root.
 	OutboxGrowth *OutboxGrowth `protobuf:"bytes,15,opt,name=outbox_growth,json=outboxGrowth,proto3" json:"outbox_growth,omitempty"`
 }

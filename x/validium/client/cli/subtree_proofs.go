@@ -32,8 +32,10 @@ whose children have children needs the node step keys too: --node-ledger-key (fr
 setup --circuit node-ledger-step --inner-key <ledger.vk>') and --node-child-key (from 'circuits
 setup --circuit node-child-step --inner-key <leaf-step.vk>'), each checked as the leaf step key.
 A grandchild that mints forced deposits of its parent moves by forced leaf steps (kind 9):
---leaf-forced-key (from 'circuits setup --circuit leaf-forced-step --inner-key <ledger.vk>');
-without it such a grandchild stops its parent's updates.`,
+--leaf-forced-key (from 'circuits setup --circuit leaf-forced-step --inner-key <ledger.vk>'), and
+one that has children by forced node ledger steps (kind 10): --node-ledger-forced-key (from
+'circuits setup --circuit node-ledger-forced-step --inner-key <ledger.vk>'); without them such a
+grandchild stops its parent's updates.`,
 		Example: `slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk
 slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced-key keys/leaf-forced-step.vk --node-ledger-key keys/node-ledger-step.vk --node-child-key keys/node-child-step.vk`,
 		Args: cobra.RangeArgs(1, 2),
@@ -63,12 +65,17 @@ slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced
 			if err != nil {
 				return err
 			}
+			nodeForced, err := readStepKeyFlag(cmd, flagNodeLedgerForcedKey)
+			if err != nil {
+				return err
+			}
 			return genesisfile.Edit(cmd, types.ModuleName, func(gs *types.GenesisState) error {
 				gs.Params.SubtreeProofs = mode
 				for _, k := range []struct {
 					raw []byte
 					dst *[]byte
-				}{{vk, &gs.Params.LeafStepKey}, {nodeLedger, &gs.Params.NodeLedgerStepKey}, {nodeChild, &gs.Params.NodeChildStepKey}, {forced, &gs.Params.LeafForcedStepKey}} {
+				}{{vk, &gs.Params.LeafStepKey}, {nodeLedger, &gs.Params.NodeLedgerStepKey}, {nodeChild, &gs.Params.NodeChildStepKey}, {forced, &gs.Params.LeafForcedStepKey},
+					{nodeForced, &gs.Params.NodeLedgerForcedStepKey}} {
 					if k.raw != nil {
 						*k.dst = k.raw
 					}
@@ -81,6 +88,7 @@ slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced
 	cmd.Flags().String(flagNodeLedgerKey, "", "node_ledger_step_key: the node ledger step's verifying key (step kind 3)")
 	cmd.Flags().String(flagNodeChildKey, "", "node_child_step_key: the node child step's verifying key (step kind 4)")
 	cmd.Flags().String(flagLeafForcedKey, "", "leaf_forced_step_key: the forced leaf step's verifying key (step kind 9)")
+	cmd.Flags().String(flagNodeLedgerForcedKey, "", "node_ledger_forced_step_key: the forced node ledger step's verifying key (step kind 10)")
 	return cmd
 }
 
@@ -89,6 +97,8 @@ const (
 	flagNodeLedgerKey = "node-ledger-key"
 	flagNodeChildKey  = "node-child-key"
 	flagLeafForcedKey = "leaf-forced-key"
+	// flagNodeLedgerForcedKey sets node_ledger_forced_step_key.
+	flagNodeLedgerForcedKey = "node-ledger-forced-key"
 )
 
 // readStepKey reads a step circuit's verifying key, checked strictly (one public input, one
