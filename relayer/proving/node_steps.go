@@ -15,6 +15,7 @@ import (
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
 	"github.com/slush-tree/slush/circuits/recursion"
 	"github.com/slush-tree/slush/circuits/subtree"
@@ -149,41 +150,37 @@ func readOptional(dir, name string) ([]byte, error) {
 // loadNodeLedgerStep compiles the node ledger step around the ledger verifying key and loads its
 // keys.
 func (p *Prover) loadNodeLedgerStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
-	key, err := recursion.NewFixedKey(p.ledgerVK)
-	if err != nil {
-		return err
-	}
-	name := fmt.Sprintf("node-ledger-step %+v %+v inner %x", shape.Ledger(), node, sha256.Sum256(p.ledgerVKRaw))
-	c, ccs, pk, err := p.loadNodeStep(dir, nodeLedgerStepKeys, name, vkRaw, func() (constraint.ConstraintSystem, error) {
-		ccs, _, err := subtree.CompileNodeLedgerStep(p.ledgerVK, shape.Ledger(), node)
-		return ccs, err
-	})
-	if err != nil {
-		return err
-	}
-	p.nodeSteps.ledger = c
-	p.nodeSteps.ledgerProver = subtree.NodeLedgerStepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger(), Shape: node}
-	return nil
+	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerStepKeys, vkRaw, shape, node, subtree.CompileNodeLedgerStep)
+	p.nodeSteps.ledger, p.nodeSteps.ledgerProver = c, sp
+	return err
 }
 
 // loadNodeLedgerForcedStep compiles the forced node ledger step (kind 10) around the ledger
 // verifying key and loads its keys.
 func (p *Prover) loadNodeLedgerForcedStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
+	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerForcedStepKeys, vkRaw, shape, node, subtree.CompileNodeLedgerForcedStep)
+	p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver = c, sp
+	return err
+}
+
+// loadNodeLedgerVariant compiles a node ledger step variant (compile) around the ledger verifying
+// key and loads its keys from keys_dir/file.
+func (p *Prover) loadNodeLedgerVariant(dir, file string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape,
+	compile func(groth16.VerifyingKey, ledger.Params, subtree.NodeShape) (constraint.ConstraintSystem, recursion.FixedKey, error),
+) (*nodeStepCircuit, subtree.NodeLedgerStepProver, error) {
 	key, err := recursion.NewFixedKey(p.ledgerVK)
 	if err != nil {
-		return err
+		return nil, subtree.NodeLedgerStepProver{}, err
 	}
-	name := fmt.Sprintf("%s %+v %+v inner %x", nodeLedgerForcedStepKeys, shape.Ledger(), node, sha256.Sum256(p.ledgerVKRaw))
-	c, ccs, pk, err := p.loadNodeStep(dir, nodeLedgerForcedStepKeys, name, vkRaw, func() (constraint.ConstraintSystem, error) {
-		ccs, _, err := subtree.CompileNodeLedgerForcedStep(p.ledgerVK, shape.Ledger(), node)
+	name := fmt.Sprintf("%s %+v %+v inner %x", file, shape.Ledger(), node, sha256.Sum256(p.ledgerVKRaw))
+	c, ccs, pk, err := p.loadNodeStep(dir, file, name, vkRaw, func() (constraint.ConstraintSystem, error) {
+		ccs, _, err := compile(p.ledgerVK, shape.Ledger(), node)
 		return ccs, err
 	})
 	if err != nil {
-		return err
+		return nil, subtree.NodeLedgerStepProver{}, err
 	}
-	p.nodeSteps.ledgerForced = c
-	p.nodeSteps.forcedProver = subtree.NodeLedgerStepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger(), Shape: node}
-	return nil
+	return c, subtree.NodeLedgerStepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger(), Shape: node}, nil
 }
 
 // loadNodeChildStep compiles the node child step around the leaf step verifying key (which
@@ -270,18 +267,23 @@ func (p *Prover) NodeStepShape() subtree.NodeShape {
 // forced deposits — and verifies the proof natively before it is sent, logged and measured as a
 // leaf step.
 func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
-	if p.nodeSteps == nil {
-		return nil, subtree.StepPublic{}, errors.New("no node step keys in keys_dir")
-	}
-	c, stepProver, kind := p.nodeSteps.ledger, p.nodeSteps.ledgerProver, nodeLedgerStepKeys
+	var c *nodeStepCircuit
+	var sp subtree.NodeLedgerStepProver
+	kind, what := nodeLedgerStepKeys, "node ledger step"
 	if len(w.Move.Deposits) > 0 {
-		c, stepProver, kind = p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver, nodeLedgerForcedStepKeys
+		kind, what = nodeLedgerForcedStepKeys, "forced node ledger step"
+	}
+	if p.nodeSteps != nil {
+		c, sp = p.nodeSteps.ledger, p.nodeSteps.ledgerProver
+		if len(w.Move.Deposits) > 0 {
+			c, sp = p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver
+		}
 	}
 	if c == nil {
-		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir", kind)
+		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir (%s.pk/.vk)", what, kind)
 	}
 	start := time.Now()
-	proof, pub, err := stepProver.Prove(w)
+	proof, pub, err := sp.Prove(w)
 	return p.checkStep(kind, c.vk, start, proof, pub, err, attrs)
 }
 

@@ -97,7 +97,7 @@ func TestRecursiveTree(t *testing.T) {
 	require.False(t, strings.Contains(out, "FAILED"))
 
 	s.phantomComesAndGoes("root", "1", "1-2", 3, nil)
-	s.forcedDepositIntoGrandchild()
+	s.forcedDepositIntoGrandchild("1-2", "leaf-forced-step")
 }
 
 // phantomComesAndGoes (issue 16, removal steps): chain parent (a child of above) registers a
@@ -240,6 +240,7 @@ func TestRecursiveDeepTree(t *testing.T) {
 
 	// 1-1 registers and removes a phantom 1-1-2: kinds 5 and 7 at 1, kinds 6 and 8 at the root
 	s.phantomComesAndGoes("1", "1-1", "1-1-1", 2, func() int { return s.reportTotal("root", "1", "1") })
+	s.forcedDepositIntoGrandchild("1-1-1", "node-ledger-forced-step")
 }
 
 // fullValidityDemo runs scripts/demo.sh --full-validity with args, in the demo's shape (batch 4,
@@ -263,19 +264,20 @@ func (s *suite) fullValidityDemo(args ...string) (string, demoSummary) {
 }
 
 // forcedDepositIntoGrandchild (issue 16, forced deposits into grandchildren): alice brings 20
-// from 1-2 up to 1 (a claim on 1), then forces a deposit of 5 from 1's ledger into 1-1 (DESIGN
-// §8). 1-1 mints it as a forced entry, which only 1 can match natively; the root verifies that
-// move by a forced leaf step (kind 9: the deposit opened in 1's outbox, which 1's proven ledger
-// grew) inside 1's update, and keeps accepting 1's updates after it.
-func (s *suite) forcedDepositIntoGrandchild() {
+// from chain from up to 1 (a claim on 1), then forces a deposit of 5 from 1's ledger into 1-1
+// (DESIGN §8). 1-1 mints it as a forced entry, which only 1 can match natively; the root verifies
+// that move by a forced step of kind (leaf-forced-step, kind 9, or node-ledger-forced-step, kind
+// 10, when 1-1 has children: the deposit opened in 1's outbox, which 1's proven ledger grew)
+// inside 1's update, and keeps accepting 1's updates after it.
+func (s *suite) forcedDepositIntoGrandchild(from, kind string) {
 	t := s.t
 	alice := s.owner("alice")
-	msg := s.bridgeOut("1-2", "alice", s.balance("1-2", alice), "20", "1", alice)
+	msg := s.bridgeOut(from, "alice", s.balance(from, alice), "20", "1", alice)
 	sent := time.Now()
-	s.eventually(10*time.Minute, "alice's claim on 1", func() bool { return s.claimed("1", msg) })
+	s.eventually(15*time.Minute, "alice's claim on 1", func() bool { return s.claimed("1", msg) })
 	on1 := s.balance("1", alice)
 	require.Equal(t, uint64(20), on1.Balance)
-	t.Logf("1-2 -> 1 claimed after %s", time.Since(sent).Round(time.Second))
+	t.Logf("%s -> 1 claimed after %s", from, time.Since(sent).Round(time.Second))
 
 	s.forceDeposit("1", 1, "alice", on1, alice)
 	forced := time.Now()
@@ -284,10 +286,10 @@ func (s *suite) forcedDepositIntoGrandchild() {
 	s.eventually(5*time.Minute, "1 matching 1-1's forced entry", func() bool { return len(s.child("1", 1).ForcedOperations) == 0 })
 	t.Logf("forced deposit minted on 1-1 and consumed at 1 after %s", time.Since(forced).Round(time.Second))
 
-	proofLine := regexp.MustCompile(`msg=proof kind=leaf-forced-step seconds=([0-9.]+) peak_rss_mib=([0-9]+)`)
+	proofLine := regexp.MustCompile(`msg=proof kind=` + kind + ` seconds=([0-9.]+) peak_rss_mib=([0-9]+)`)
 	accepted := regexp.MustCompile(`update accepted" child=1 parent=root .* steps=[1-9]`)
 	var proof []int
-	s.eventually(10*time.Minute, "a forced leaf step in an update of 1 the root accepted", func() bool {
+	s.eventually(15*time.Minute, "a forced step in an update of 1 the root accepted", func() bool {
 		log, err := os.ReadFile(filepath.Join(s.dir, "relayer.log"))
 		require.NoError(t, err)
 		if proof = proofLine.FindSubmatchIndex(log); proof == nil {
@@ -298,7 +300,7 @@ func (s *suite) forcedDepositIntoGrandchild() {
 	log, err := os.ReadFile(filepath.Join(s.dir, "relayer.log"))
 	require.NoError(t, err)
 	m := proofLine.FindSubmatch(log)
-	t.Logf("forced leaf step: %s s, relayer peak %s MiB; in an update the root accepted %s after the forced operation",
-		m[1], m[2], time.Since(forced).Round(time.Second))
+	t.Logf("%s: %s s, relayer peak %s MiB; in an update the root accepted %s after the forced operation",
+		kind, m[1], m[2], time.Since(forced).Round(time.Second))
 	require.NotContains(t, string(log), "no step kind proves this grandchild update", "no grandchild update was unprovable")
 }

@@ -37,7 +37,7 @@ one that has children by forced node ledger steps (kind 10): --node-ledger-force
 'circuits setup --circuit node-ledger-forced-step --inner-key <ledger.vk>'); without them such a
 grandchild stops its parent's updates.`,
 		Example: `slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk
-slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced-key keys/leaf-forced-step.vk --node-ledger-key keys/node-ledger-step.vk --node-child-key keys/node-child-step.vk`,
+slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced-key keys/leaf-forced-step.vk --node-ledger-key keys/node-ledger-step.vk --node-ledger-forced-key keys/node-ledger-forced-step.vk --node-child-key keys/node-child-step.vk`,
 		Args: cobra.RangeArgs(1, 2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			mode, ok := map[string]types.SubtreeProofs{
@@ -53,31 +53,21 @@ slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced
 					return err
 				}
 			}
-			nodeLedger, err := readStepKeyFlag(cmd, flagNodeLedgerKey)
-			if err != nil {
-				return err
-			}
-			nodeChild, err := readStepKeyFlag(cmd, flagNodeChildKey)
-			if err != nil {
-				return err
-			}
-			forced, err := readStepKeyFlag(cmd, flagLeafForcedKey)
-			if err != nil {
-				return err
-			}
-			nodeForced, err := readStepKeyFlag(cmd, flagNodeLedgerForcedKey)
-			if err != nil {
-				return err
+			flagged := make([][]byte, len(stepKeyFlags))
+			for i, f := range stepKeyFlags {
+				var err error
+				if flagged[i], err = readStepKeyFlag(cmd, f.flag); err != nil {
+					return err
+				}
 			}
 			return genesisfile.Edit(cmd, types.ModuleName, func(gs *types.GenesisState) error {
 				gs.Params.SubtreeProofs = mode
-				for _, k := range []struct {
-					raw []byte
-					dst *[]byte
-				}{{vk, &gs.Params.LeafStepKey}, {nodeLedger, &gs.Params.NodeLedgerStepKey}, {nodeChild, &gs.Params.NodeChildStepKey}, {forced, &gs.Params.LeafForcedStepKey},
-					{nodeForced, &gs.Params.NodeLedgerForcedStepKey}} {
-					if k.raw != nil {
-						*k.dst = k.raw
+				if vk != nil {
+					gs.Params.LeafStepKey = vk
+				}
+				for i, f := range stepKeyFlags {
+					if flagged[i] != nil {
+						*f.param(&gs.Params) = flagged[i]
 					}
 				}
 				return gs.Params.Validate()
@@ -85,21 +75,27 @@ slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced
 		},
 	}
 	cmd.Flags().String(flags.FlagHome, defaultNodeHome, "The application home directory")
-	cmd.Flags().String(flagNodeLedgerKey, "", "node_ledger_step_key: the node ledger step's verifying key (step kind 3)")
-	cmd.Flags().String(flagNodeChildKey, "", "node_child_step_key: the node child step's verifying key (step kind 4)")
-	cmd.Flags().String(flagLeafForcedKey, "", "leaf_forced_step_key: the forced leaf step's verifying key (step kind 9)")
-	cmd.Flags().String(flagNodeLedgerForcedKey, "", "node_ledger_forced_step_key: the forced node ledger step's verifying key (step kind 10)")
+	for _, f := range stepKeyFlags {
+		cmd.Flags().String(f.flag, "", f.usage)
+	}
 	return cmd
 }
 
-// Flags of set-subtree-proofs that set the node and forced step keys.
-const (
-	flagNodeLedgerKey = "node-ledger-key"
-	flagNodeChildKey  = "node-child-key"
-	flagLeafForcedKey = "leaf-forced-key"
-	// flagNodeLedgerForcedKey sets node_ledger_forced_step_key.
-	flagNodeLedgerForcedKey = "node-ledger-forced-key"
-)
+// stepKeyFlags are the flags of set-subtree-proofs that set a step kind's verifying key, each
+// with the param it sets (the leaf step key is the command's second argument).
+var stepKeyFlags = []struct {
+	flag, usage string
+	param       func(*types.Params) *[]byte
+}{
+	{"node-ledger-key", "node_ledger_step_key: the node ledger step's verifying key (step kind 3)",
+		func(p *types.Params) *[]byte { return &p.NodeLedgerStepKey }},
+	{"node-child-key", "node_child_step_key: the node child step's verifying key (step kind 4)",
+		func(p *types.Params) *[]byte { return &p.NodeChildStepKey }},
+	{"leaf-forced-key", "leaf_forced_step_key: the forced leaf step's verifying key (step kind 9)",
+		func(p *types.Params) *[]byte { return &p.LeafForcedStepKey }},
+	{"node-ledger-forced-key", "node_ledger_forced_step_key: the forced node ledger step's verifying key (step kind 10)",
+		func(p *types.Params) *[]byte { return &p.NodeLedgerForcedStepKey }},
+}
 
 // readStepKey reads a step circuit's verifying key, checked strictly (one public input, one
 // commitment).
