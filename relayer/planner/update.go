@@ -14,7 +14,6 @@ import (
 
 	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
-	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/relayer/chainclient"
 	"github.com/slush-tree/slush/relayer/replay"
 	"github.com/slush-tree/slush/relayer/tree"
@@ -185,11 +184,7 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		}
 		return rc.Known && bytes.Equal(rc.Commitment, rec.Fields.AnchorCommitment), nil
 	}
-	maxForced := 0
-	if stepped { // a forced leaf step above opens at most this many forced deposits of a batch
-		maxForced = subtree.MaxForcedPerBatch
-	}
-	ends, err := replay.BatchEnds(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, caps.batches(stepsUpTo(planned, h)), maxForced, hc)
+	ends, err := replay.BatchEnds(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, caps.batches(stepsUpTo(planned, h)), caps.forcedPerBatch(), hc)
 	if err != nil {
 		return nil, err
 	}

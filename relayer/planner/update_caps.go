@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/slush-tree/slush/circuits/subtree"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -32,6 +33,15 @@ func (c updateCaps) batches(steps int) int {
 		return c.maxBatches
 	}
 	return max(1, min(c.maxBatches, c.budget-steps))
+}
+
+// forcedPerBatch is the most forced entries one batch may consume (0: no bound): where p is
+// budgeted, what one forced step above opens, since p refuses more (ErrTooManyForcedEntries).
+func (c updateCaps) forcedPerBatch() int {
+	if !c.budgeted {
+		return 0
+	}
+	return subtree.MaxForcedPerBatch
 }
 
 // stepsUpTo is how many of the planned steps belong to child updates accepted at or below

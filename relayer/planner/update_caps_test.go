@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/slush-tree/slush/circuits/subtree"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -37,6 +38,9 @@ func TestUpdateCaps(t *testing.T) {
 			require.Equal(t, tc.wantBatches, c.batches(tc.carried))
 			if c.budgeted {
 				require.LessOrEqual(t, tc.carried+c.batches(tc.carried), c.budget, "the update fits the parent's block")
+				require.Equal(t, subtree.MaxForcedPerBatch, c.forcedPerBatch(), "a budgeted parent refuses more forced entries a batch")
+			} else {
+				require.Zero(t, c.forcedPerBatch(), "no forced bound where nothing steps the parent's children")
 			}
 		})
 	}
