@@ -73,6 +73,15 @@ func TestSubtreeParams(t *testing.T) {
 			p.SubtreeProofs, p.LeafStepKey, p.NodeChildStepKey = recursive, stepKey, stepKey[:len(stepKey)-1]
 		}, "node_child_step_key"},
 		{"attested with a bad node key", func(p *types.Params) { p.NodeChildStepKey = plainKey }, "node_child_step_key"},
+		{"recursive with forced step keys", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.LeafForcedStepKey, p.NodeLedgerForcedStepKey = recursive, stepKey, stepKey, stepKey
+		}, ""},
+		{"a forced leaf key without the commitment", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.LeafForcedStepKey = recursive, stepKey, plainKey
+		}, "leaf_forced_step_key"},
+		{"a truncated forced node ledger key", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.NodeLedgerForcedStepKey = recursive, stepKey, stepKey[:len(stepKey)-1]
+		}, "node_ledger_forced_step_key"},
 		{"zero steps per update", func(p *types.Params) { p.MaxStepsPerUpdate = 0 }, "max_steps_per_update"},
 		{"steps per update above the cap", func(p *types.Params) { p.MaxStepsPerUpdate = types.MaxStepsPerUpdateCap + 1 }, "max_steps_per_update"},
 	}
