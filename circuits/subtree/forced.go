@@ -21,7 +21,8 @@ const KindLeafForced = 9
 // MaxForcedPerBatch is the most forced entries one forced step opens: with 6 openings a batch of
 // the production shape (16 slots) stays under 2^20 constraints in both forced kinds, the node
 // ledger step at the localnet's 3 children included (8 would not: BENCHMARKS.md "Forced deposits
-// in a leaf step"); a chain whose grandparent is RECURSIVE cuts its batches to fit.
+// in a leaf step"); a chain whose parent has a step budget cuts its batches to fit (the parent
+// refuses more).
 const MaxForcedPerBatch = 6
 
 // ForcedDeposit opens one forced entry of a batch in the parent's outbox (DESIGN §8: a forced
