@@ -61,8 +61,26 @@ func NewLeafForcedStep(key recursion.FixedKey, p ledger.Params) *LeafStep {
 	return c
 }
 
-// forced reports whether c is the forced variant.
-func (c *LeafStep) forced() bool { return len(c.Deposits) > 0 }
+// forcedPart is a step's forced part as its Define reads it (LeafStep, NodeLedgerStep): empty in
+// the plain circuits.
+type forcedPart struct {
+	forced, outbox []frontend.Variable
+	deposits       []ForcedDeposit
+}
+
+// batchInboxGadget returns the inbox head after a step's batch, from head over the used entries,
+// and what the step's statement states after the leaf: in a plain step the entries are claims
+// and nothing more is stated; in a forced variant each entry is chained with its source, the
+// forced ones are exactly the deposits opened in the parent's outbox for the child vid (DESIGN §8),
+// and that outbox is stated.
+func (f forcedPart) batchInboxGadget(api frontend.API, vid, head frontend.Variable, entries, used []frontend.Variable) (newHead frontend.Variable, stated []frontend.Variable) {
+	if len(f.deposits) == 0 {
+		return claimChainGadget(api, head, entries, used), nil
+	}
+	newHead = sourcedChainGadget(api, head, entries, used, f.forced)
+	assertDeposits(api, vid, f.outbox[0], entries, f.forced, f.deposits)
+	return newHead, f.outbox
+}
 
 // sourcedChainGadget extends an inbox head over the used entries, each chained with its source
 // (ledger.InboxLink): a claim, or a forced deposit where forced is 1. Forced entries must be used.

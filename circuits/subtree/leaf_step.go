@@ -87,22 +87,19 @@ func (c *LeafStep) Define(api frontend.API) error {
 	before, after, leaf := c.moveLeaf(api)
 	c.assertLeafChain(api)
 	c.assertGenesis(api)
-	kind, statement := api.Add(KindLeaf, c.First), []frontend.Variable(nil)
-	var newInbox frontend.Variable
-	if c.forced() {
+	kind := api.Add(KindLeaf, c.First)
+	if len(c.Deposits) > 0 {
 		api.AssertIsEqual(c.First, 0) // a child's first commitment is its genesis leaf (kind 5) or a claims-only first step
-		newInbox = sourcedChainGadget(api, c.InboxOld, c.Entries, c.Used, c.Forced)
-		assertDeposits(api, c.New.Vid, c.ParentOutbox[0], c.Entries, c.Forced, c.Deposits)
-		kind, statement = KindLeafForced, c.ParentOutbox
-	} else {
-		newInbox = claimChainGadget(api, c.InboxOld, c.Entries, c.Used)
+		kind = KindLeafForced
 	}
+	f := forcedPart{forced: c.Forced, deposits: c.Deposits, outbox: c.ParentOutbox}
+	newInbox, outbox := f.batchInboxGadget(api, c.New.Vid, c.InboxOld, c.Entries, c.Used)
 	// The batch proof's one public input: ledger.StatementOf its stated values, in order.
 	batch := hash.HashGadget(api, hash.DomainProofStatement,
 		c.Old.Vid, c.Old.LedgerRoot, c.New.LedgerRoot, c.InboxOld, newInbox,
 		c.Old.OutboxRoot, c.New.OutboxRoot, c.Old.ReceiptRoot, c.New.ReceiptRoot,
 		c.New.AnchorHeight, c.New.AnchorCommitment)
-	stated := append([]frontend.Variable{kind, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf}, statement...)
+	stated := append([]frontend.Variable{kind, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf}, outbox...)
 	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, stated...))
 	return recursion.AssertProof(api, c.key, c.Proof, []frontend.Variable{batch})
 }

@@ -93,15 +93,12 @@ func (c *NodeLedgerStep) Define(api frontend.API) error {
 	api.AssertIsEqual(c.New.FinalizedChildrenRoot, c.Old.FinalizedChildrenRoot)
 	api.AssertIsEqual(ChildrenRootGadget(api, c.Children), c.New.ChildrenRoot)
 	api.AssertIsEqual(NodeReportGadget(api, c.New.AnchorHeight, c.Report, c.Children), c.New.AcceptanceDigest)
-	kind, outbox := frontend.Variable(KindNodeLedger), []frontend.Variable(nil)
-	var newInbox frontend.Variable
-	if len(c.Deposits) > 0 { // DESIGN §8: forced deposits of the child's parent, opened in its outbox
-		newInbox = sourcedChainGadget(api, c.InboxOld, c.Entries, c.Used, c.Forced)
-		assertDeposits(api, c.New.Vid, c.ParentOutbox[0], c.Entries, c.Forced, c.Deposits)
-		kind, outbox = KindNodeLedgerForced, c.ParentOutbox
-	} else {
-		newInbox = claimChainGadget(api, c.InboxOld, c.Entries, c.Used)
+	kind := frontend.Variable(KindNodeLedger)
+	if len(c.Deposits) > 0 {
+		kind = KindNodeLedgerForced
 	}
+	f := forcedPart{forced: c.Forced, deposits: c.Deposits, outbox: c.ParentOutbox}
+	newInbox, outbox := f.batchInboxGadget(api, c.New.Vid, c.InboxOld, c.Entries, c.Used)
 	batch := hash.HashGadget(api, hash.DomainProofStatement,
 		c.Old.Vid, c.Old.LedgerRoot, c.New.LedgerRoot, c.InboxOld, newInbox,
 		c.Old.OutboxRoot, c.New.OutboxRoot, c.Old.ReceiptRoot, c.New.ReceiptRoot,

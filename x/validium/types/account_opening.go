@@ -113,9 +113,15 @@ func decodeSiblings(raw [][]byte, maxDepth int) ([]fr.Element, error) {
 	if len(raw) == 0 || len(raw) > maxDepth {
 		return nil, errorsmod.Wrapf(ErrInvalidExitProof, "%d siblings", len(raw))
 	}
+	return decodeFields("sibling", raw)
+}
+
+// decodeFields decodes canonical field elements (ErrInvalidField names the first bad one); the
+// caller bounds how many.
+func decodeFields(name string, raw [][]byte) ([]fr.Element, error) {
 	out := make([]fr.Element, len(raw))
 	for i, b := range raw {
-		e, err := decodeField("sibling", b)
+		e, err := decodeField(name, b)
 		if err != nil {
 			return nil, err
 		}

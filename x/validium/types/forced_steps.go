@@ -34,11 +34,9 @@ func (s SubtreeStep) ForcedOutbox() (fr.Element, smt.AccumulatorGrowth, error) {
 	if err != nil {
 		return fr.Element{}, smt.AccumulatorGrowth{}, err
 	}
-	siblings := make([]fr.Element, len(g.Siblings))
-	for i, b := range g.Siblings {
-		if siblings[i], err = decodeField("outbox_growth.siblings", b); err != nil {
-			return fr.Element{}, smt.AccumulatorGrowth{}, err
-		}
+	siblings, err := decodeFields("outbox_growth.siblings", g.Siblings)
+	if err != nil {
+		return fr.Element{}, smt.AccumulatorGrowth{}, err
 	}
 	return outbox, smt.AccumulatorGrowth{EarlierSize: g.EarlierSize, LaterSize: g.LaterSize, Last: last, Siblings: siblings}, nil
 }

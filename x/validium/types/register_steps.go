@@ -136,15 +136,7 @@ func decodePath(name string, raw [][]byte) ([]fr.Element, error) {
 	if len(raw) != commitment.ChildrenDepth {
 		return nil, errorsmod.Wrapf(ErrInvalidStep, "%d %s, want %d", len(raw), name, commitment.ChildrenDepth)
 	}
-	out := make([]fr.Element, len(raw))
-	for i, b := range raw {
-		e, err := decodeField(name, b)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = e
-	}
-	return out, nil
+	return decodeFields(name, raw)
 }
 
 // ReportOf is an acceptance histogram as the circuits' report.
