@@ -98,3 +98,22 @@ func ElementsToVariables(in []fr.Element) []frontend.Variable {
 	}
 	return out
 }
+
+// AccumulatorGrowthGadget is VerifyAccumulatorGrowth's in-circuit twin: it asserts that item last
+// sits at position earlierSize-1 of the accumulator whose root is later (so 1 <= earlierSize <=
+// laterSize, earlierSize <= 2^depth, depth = len(siblings)) and returns the root the accumulator
+// had at earlierSize items — the same path with every right sibling empty (append-only).
+func AccumulatorGrowthGadget(api frontend.API, later, earlierSize, laterSize, last frontend.Variable, siblings []frontend.Variable) (earlier frontend.Variable) {
+	depth := len(siblings)
+	index := api.Sub(earlierSize, 1)
+	bits := IndexBitsGadget(api, index, depth) // earlierSize in 1..2^depth
+	api.ToBinary(api.Sub(laterSize, earlierSize), depth)
+	leaf := LeafHashGadget(api, last)
+	api.AssertIsEqual(AccumulatorRootGadget(api, RootGadget(api, leaf, bits, siblings), laterSize), later)
+	empty := EmptyHashes(EmptySlot(), depth)
+	before := make([]frontend.Variable, depth)
+	for h := range siblings {
+		before[h] = api.Select(bits[h], siblings[h], constant(empty[h])) // a right sibling was empty
+	}
+	return AccumulatorRootGadget(api, RootGadget(api, leaf, bits, before), earlierSize)
+}

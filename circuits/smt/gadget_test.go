@@ -392,3 +392,80 @@ func TestAccumulatorGadgets(t *testing.T) {
 		t.Fatal("index >= size accepted")
 	}
 }
+
+type accGrowthCircuit struct {
+	Earlier, Later         frontend.Variable `gnark:",public"`
+	EarlierSize, LaterSize frontend.Variable
+	Last                   frontend.Variable
+	Siblings               []frontend.Variable
+}
+
+func (c *accGrowthCircuit) Define(api frontend.API) error {
+	api.AssertIsEqual(AccumulatorGrowthGadget(api, c.Later, c.EarlierSize, c.LaterSize, c.Last, c.Siblings), c.Earlier)
+	return nil
+}
+
+// TestAccumulatorGrowthGadget: every earlier state of a 6-item accumulator (and the later state
+// itself) is shown to be one, against the native VerifyAccumulatorGrowth; a fork, a root of
+// another size, size 0, a later size that is not the later root's, a changed sibling and an
+// earlier size past the later one are each refused.
+func TestAccumulatorGrowthGadget(t *testing.T) {
+	const depth = 4
+	rng := rand.New(rand.NewPCG(9, 9))
+	acc, _ := NewAccumulator(NewMemStore(), depth)
+	fork, _ := NewAccumulator(NewMemStore(), depth)
+	var roots, forks []fr.Element
+	for i := 0; i < 6; i++ {
+		it := rndElem(rng)
+		_, _ = acc.Append(it)
+		_, _ = fork.Append(it)
+		if i == 3 {
+			_, _ = fork.Append(rndElem(rng)) // fork's 5th item is not acc's
+		}
+		r, _ := acc.Root()
+		roots = append(roots, r)
+		f, _ := fork.Root()
+		forks = append(forks, f)
+	}
+	later := roots[len(roots)-1]
+	assert := test.NewAssert(t)
+	circuit := &accGrowthCircuit{Siblings: make([]frontend.Variable, depth)}
+	assign := func(earlier fr.Element, g AccumulatorGrowth) *accGrowthCircuit {
+		return &accGrowthCircuit{Earlier: earlier, Later: later, EarlierSize: g.EarlierSize, LaterSize: g.LaterSize, Last: g.Last,
+			Siblings: ElementsToVariables(g.Siblings)}
+	}
+	for n := uint64(1); n <= acc.Size(); n++ {
+		g, err := acc.ProveGrowth(n)
+		assert.NoError(err)
+		assert.NoError(VerifyAccumulatorGrowth(roots[n-1], later, depth, g), "native twin at %d", n)
+		assert.CheckCircuit(circuit, test.WithValidAssignment(assign(roots[n-1], g)),
+			test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16))
+	}
+	g, _ := acc.ProveGrowth(5)
+	shortSize := g
+	shortSize.LaterSize = g.LaterSize - 1
+	beyond := g
+	beyond.EarlierSize = g.LaterSize + 1
+	changed := g
+	changed.Siblings = append([]fr.Element(nil), g.Siblings...)
+	changed.Siblings[1] = hash.Uint64(5)
+	zero := g
+	zero.EarlierSize = 0
+	bad := []struct {
+		name    string
+		earlier fr.Element
+		g       AccumulatorGrowth
+	}{
+		{"a fork's root at the same size", forks[3], g},
+		{"the root at another size", roots[2], g},
+		{"the later size misstated", roots[4], shortSize},
+		{"an earlier size past the later one", roots[4], beyond},
+		{"a changed sibling", roots[4], changed},
+		{"size 0 (nothing to open)", EmptyAccumulatorRoot(depth), zero},
+	}
+	for _, b := range bad {
+		assert.Error(VerifyAccumulatorGrowth(b.earlier, later, depth, b.g), "native twin: %s", b.name)
+		assert.CheckCircuit(circuit, test.WithInvalidAssignment(assign(b.earlier, b.g)),
+			test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16))
+	}
+}

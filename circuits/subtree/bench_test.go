@@ -16,6 +16,7 @@ import (
 	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/smt"
 )
 
 // BenchmarkLeafStepConstraints compiles the leaf step and its forced variant (kind 9:
@@ -78,19 +79,30 @@ func BenchmarkNodeLedgerStepConstraints(b *testing.B) {
 }
 
 // BenchmarkNodeChildStepConstraints compiles the node child step over a leaf-step-shaped inner
-// key (one public input, one commitment) for the localnet's node shape and reports its
-// constraints (compile only, about a minute and 2 GiB):
+// key (one public input, one commitment) for the localnet's node shape, plain and forced (over a
+// forced leaf step, the growth of a 20-level outbox), and reports their constraints (compile
+// only, about a minute and 2 GiB each):
 //
 //	go test -run '^$' -bench BenchmarkNodeChildStepConstraints -benchtime 1x ./circuits/subtree/
 func BenchmarkNodeChildStepConstraints(b *testing.B) {
 	logger.Disable()
 	key := newStepSystem(b).key(b)
-	for i := 0; i < b.N; i++ {
-		ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, NewNodeChildStep(key, prodShape))
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+	for _, c := range []struct {
+		name    string
+		circuit func() frontend.Circuit
+	}{
+		{"plain", func() frontend.Circuit { return NewNodeChildStep(key, prodShape) }},
+		{"forced", func() frontend.Circuit { return NewNodeChildForcedStep(key, prodShape, smt.DefaultAccumulatorDepth) }},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, c.circuit())
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(ccs.GetNbConstraints()), "constraints")
+			}
+		})
 	}
 }
 

@@ -18,6 +18,13 @@ import (
 // children, its ledger unchanged (NodeChildStep).
 const KindNodeChild = 4
 
+// KindNodeChildForced is KindNodeChild over a forced leaf step (KindLeafForced: a leaf
+// grandchild's batch that minted forced deposits of the child), whose statement names the child's
+// outbox the deposits were opened under; the step proves, in the circuit, that outbox an earlier
+// state of the child's (NewNodeChildForcedStep; docs/PROTOCOL.md "Forced deposits into
+// grandchildren").
+const KindNodeChildForced = 11
+
 // NodeChildStep proves that a chain's children root moved from RootBefore to RootAfter by
 // replacing child Index's leaf ChildLeaf(Index, H(Old)) with ChildLeaf(Index, H(New)), where
 // the child c has children and New follows Old by one proven move of one of c's own children:
@@ -53,8 +60,22 @@ type NodeChildStep struct {
 	Children []ChildSlotVar
 	// Finality is the optional finality move of the moved grandchild.
 	Finality LeafFinalityVar
+	// Growth is, in the forced variant only (one element; empty in the plain circuit), the proof
+	// that the inner step's parent outbox is an earlier state of the child's outbox.
+	Growth []OutboxGrowthVar
 
 	key recursion.FixedKey `gnark:"-"`
+}
+
+// OutboxGrowthVar is smt.AccumulatorGrowth in the circuit: the item at EarlierSize-1 and its path
+// in the later outbox, from which the earlier outbox root is recomputed.
+type OutboxGrowthVar struct {
+	// EarlierSize and LaterSize are the two outboxes' message counts.
+	EarlierSize, LaterSize frontend.Variable
+	// Last is the message hash at position EarlierSize-1.
+	Last frontend.Variable
+	// Siblings is Last's path in the later outbox, leaf level first.
+	Siblings []frontend.Variable
 }
 
 // LeafFinalityVar is a node child step's finality move of its leaf grandchild: with Finalize
@@ -95,6 +116,16 @@ func NewNodeChildStep(key recursion.FixedKey, s NodeShape) *NodeChildStep {
 	}
 }
 
+// NewNodeChildForcedStep returns the forced variant of NewNodeChildStep: its inner steps are
+// forced leaf steps proven under key (the forced leaf step's key), whose stated parent outbox the
+// circuit shows to be an earlier state of the child's outbox, an accumulator of outboxDepth
+// levels.
+func NewNodeChildForcedStep(key recursion.FixedKey, s NodeShape, outboxDepth int) *NodeChildStep {
+	c := NewNodeChildStep(key, s)
+	c.Growth = []OutboxGrowthVar{{Siblings: make([]frontend.Variable, outboxDepth)}}
+	return c
+}
+
 // Define checks the leaf move, the child's commitments, its report and the inner step proof.
 func (c *NodeChildStep) Define(api frontend.API) error {
 	before, after, leaf := moveLeafGadget(api, c.Index, c.Siblings[:], c.Old, c.New)
@@ -112,9 +143,15 @@ func (c *NodeChildStep) Define(api frontend.API) error {
 	api.AssertIsEqual(root, c.New.ChildrenRoot)
 	api.AssertIsEqual(NodeReportGadget(api, c.New.AnchorHeight, c.Report, c.Children), c.New.AcceptanceDigest)
 
-	// the inner step: a leaf step (a move or a first step) of the grandchild at Inner.Index,
-	// whose new commitment is the one New.ChildrenRoot holds there
-	api.AssertIsEqual(api.Mul(api.Sub(c.Inner.Kind, KindLeaf), api.Sub(c.Inner.Kind, KindLeafFirst)), 0)
+	// the inner step: a leaf step (a move or a first step; in the forced variant a forced move) of
+	// the grandchild at Inner.Index, whose new commitment is the one New.ChildrenRoot holds there
+	kind, move := uint64(KindNodeChild), uint64(KindLeaf)
+	if c.forced() {
+		kind, move = KindNodeChildForced, KindLeafForced
+		api.AssertIsEqual(c.Inner.Kind, KindLeafForced)
+	} else {
+		api.AssertIsEqual(api.Mul(api.Sub(c.Inner.Kind, KindLeaf), api.Sub(c.Inner.Kind, KindLeafFirst)), 0)
+	}
 	var selected, present, grandLeaf frontend.Variable = 0, 0, 0
 	for k, s := range c.Children {
 		is := api.IsZero(api.Sub(c.Inner.Index, k+1))
@@ -126,23 +163,32 @@ func (c *NodeChildStep) Define(api frontend.API) error {
 	api.AssertIsEqual(present, 1)
 	api.ToBinary(c.Inner.AnchorHeight, 64)
 	api.ToBinary(api.Sub(c.New.AnchorHeight, c.Inner.AnchorHeight), 64) // not anchored after c
-	inner := hash.HashGadget(api, hash.DomainSubtreeStep,
-		c.Inner.Kind, childVidGadget(api, c.Old.Vid, c.Inner.Index), c.Inner.Index,
-		c.Old.ChildrenRoot, c.New.ChildrenRoot, c.Inner.AnchorHeight, c.Inner.AnchorCommitment, grandLeaf)
+	stated := []frontend.Variable{c.Inner.Kind, childVidGadget(api, c.Old.Vid, c.Inner.Index), c.Inner.Index,
+		c.Old.ChildrenRoot, c.New.ChildrenRoot, c.Inner.AnchorHeight, c.Inner.AnchorCommitment, grandLeaf}
+	if c.forced() {
+		// the deposits were opened in an outbox of c that c's proven outbox grew from, so c's
+		// ledger burnt every one of them (DESIGN §8: a forced deposit is the parent's bridge-out)
+		g := c.Growth[0]
+		stated = append(stated, smt.AccumulatorGrowthGadget(api, c.New.OutboxRoot, g.EarlierSize, g.LaterSize, g.Last, g.Siblings))
+	}
+	inner := hash.HashGadget(api, hash.DomainSubtreeStep, stated...)
 
-	c.assertLeafFinality(api, grandLeaf)
+	c.assertLeafFinality(api, grandLeaf, move)
 
 	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep,
-		KindNodeChild, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf))
+		kind, c.Old.Vid, c.Index, before, after, c.New.AnchorHeight, c.New.AnchorCommitment, leaf))
 	return recursion.AssertProof(api, c.key, c.InnerProof, []frontend.Variable{inner})
 }
 
+// forced reports whether c is the forced variant (NewNodeChildForcedStep).
+func (c *NodeChildStep) forced() bool { return len(c.Growth) == 1 }
+
 // assertLeafFinality checks New's finalized children root (DESIGN §6): Old's, or — only when the
-// inner step moved a leaf grandchild (kind 1) — Old's with the grandchild's finalized leaf set to
+// inner step moved a leaf grandchild (kind 1; kind 9 in the forced variant) — Old's with the grandchild's finalized leaf set to
 // the commitment the move replaced. A leaf is its whole subtree, so its successor is a majority
 // of its subtree having accepted the replaced commitment; x/acceptance finalizes exactly that
 // commitment when the successor's root height is later (docs/PROTOCOL.md).
-func (c *NodeChildStep) assertLeafFinality(api frontend.API, grandLeaf frontend.Variable) {
+func (c *NodeChildStep) assertLeafFinality(api frontend.API, grandLeaf frontend.Variable, move uint64) {
 	f := c.Finality
 	api.AssertIsBoolean(f.Finalize)
 	replacedLeaf := commitment.ChildLeafGadget(api, c.Inner.Index, f.Replaced)
@@ -150,7 +196,7 @@ func (c *NodeChildStep) assertLeafFinality(api frontend.API, grandLeaf frontend.
 		c.Inner.Index, f.ChildSiblings[:])
 	finBefore, finAfter := smt.UpdateGadget(api, f.Previous, replacedLeaf, c.Inner.Index, f.FinalizedSiblings[:])
 	for _, eq := range [][2]frontend.Variable{
-		{c.Inner.Kind, KindLeaf}, // a move: a first step replaced nothing
+		{c.Inner.Kind, move}, // a move: a first step replaced nothing
 		{heldBefore, c.Old.ChildrenRoot}, {heldAfter, c.New.ChildrenRoot},
 		{finBefore, c.Old.FinalizedChildrenRoot},
 	} {
@@ -213,6 +259,9 @@ type NodeChildStepWitness struct {
 	// Finality, if Finalize is set, moves the grandchild's finalized leaf to the commitment the
 	// inner step replaced (New.FinalizedChildrenRoot must then be that move's result).
 	Finality LeafFinality
+	// Growth is, for an inner forced leaf step only (KindLeafForced: the forced variant), the
+	// proof that Inner.ParentOutbox is an earlier state of New's outbox.
+	Growth *smt.AccumulatorGrowth
 }
 
 // LeafFinality is the finality move of a node child step's leaf grandchild (LeafFinalityVar).
@@ -279,21 +328,27 @@ func (f LeafFinality) assign() (LeafFinalityVar, error) {
 }
 
 // Public returns what the step proves: the parent's children roots before and after the move,
-// stated with KindNodeChild.
+// stated with KindNodeChild (KindNodeChildForced over a forced leaf step).
 func (w NodeChildStepWitness) Public() StepPublic {
 	leaf := w.New.Hash()
+	kind := uint64(KindNodeChild)
+	if w.Inner.Kind == KindLeafForced {
+		kind = KindNodeChildForced
+	}
 	return StepPublic{
-		Kind: KindNodeChild, ChildVid: w.Old.Vid, Index: w.Index,
+		Kind: kind, ChildVid: w.Old.Vid, Index: w.Index,
 		RootBefore:   smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, w.Old.Hash())), uint64(w.Index), w.Siblings),
 		RootAfter:    smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Index, leaf)), uint64(w.Index), w.Siblings),
 		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment, Leaf: leaf,
 	}
 }
 
-// AssignNodeChildStep returns the assignment of NewNodeChildStep(key, s) for w. It refuses, with
-// ErrWitness, the shapes the circuit cannot hold (index 0, a path of the wrong length, an inner
-// kind other than a leaf step's, an inner index beyond s, a report or children beyond s);
-// whether the step is valid is the circuit's to decide.
+// AssignNodeChildStep returns the assignment of NewNodeChildStep(key, s) for w, or of
+// NewNodeChildForcedStep(key, s, outboxDepth) when w's inner step is a forced leaf step (outboxDepth
+// is then the length of its growth path). It refuses, with ErrWitness, the shapes the circuit
+// cannot hold (index 0, a path of the wrong length, an inner kind other than a leaf step's, an
+// inner index beyond s, a report or children beyond s, a growth without a forced inner step or
+// the reverse); whether the step is valid is the circuit's to decide.
 func AssignNodeChildStep(key recursion.FixedKey, s NodeShape, w NodeChildStepWitness) (*NodeChildStep, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -304,8 +359,11 @@ func AssignNodeChildStep(key recursion.FixedKey, s NodeShape, w NodeChildStepWit
 	if len(w.Siblings) != commitment.ChildrenDepth {
 		return nil, fmt.Errorf("%w: %d siblings, want %d", ErrWitness, len(w.Siblings), commitment.ChildrenDepth)
 	}
-	if w.Inner.Kind != KindLeaf && w.Inner.Kind != KindLeafFirst {
+	if w.Inner.Kind != KindLeaf && w.Inner.Kind != KindLeafFirst && w.Inner.Kind != KindLeafForced {
 		return nil, fmt.Errorf("%w: inner step of kind %d", ErrWitness, w.Inner.Kind)
+	}
+	if (w.Inner.Kind == KindLeafForced) != (w.Growth != nil) {
+		return nil, fmt.Errorf("%w: an inner step of kind %d with an outbox growth: %t", ErrWitness, w.Inner.Kind, w.Growth != nil)
 	}
 	if w.Inner.Index == 0 || int(w.Inner.Index) > s.MaxChildren {
 		return nil, fmt.Errorf("%w: grandchild index %d not in 1..%d", ErrWitness, w.Inner.Index, s.MaxChildren)
@@ -327,6 +385,14 @@ func AssignNodeChildStep(key recursion.FixedKey, s NodeShape, w NodeChildStepWit
 		return nil, err
 	}
 	c := NewNodeChildStep(key, s)
+	if g := w.Growth; g != nil {
+		if len(g.Siblings) == 0 {
+			return nil, fmt.Errorf("%w: an outbox growth without a path", ErrWitness)
+		}
+		c = NewNodeChildForcedStep(key, s, len(g.Siblings))
+		c.Growth[0] = OutboxGrowthVar{EarlierSize: g.EarlierSize, LaterSize: g.LaterSize, Last: g.Last,
+			Siblings: smt.ElementsToVariables(g.Siblings)}
+	}
 	c.Statement = w.Public().Statement()
 	c.Index = w.Index
 	for i := range c.Siblings {

@@ -68,7 +68,7 @@ func TestChildVidGadget(t *testing.T) {
 // have the leaf step's shape; a proof exists for any stated vector.
 type stepShaped struct {
 	Statement frontend.Variable `gnark:",public"`
-	Stated    [8]frontend.Variable
+	Stated    []frontend.Variable
 }
 
 func (c *stepShaped) Define(api frontend.API) error {
@@ -79,18 +79,25 @@ func (c *stepShaped) Define(api frontend.API) error {
 
 // stepSystem is the compiled stand-in with one (random, test-only) setup.
 type stepSystem struct {
-	ccs constraint.ConstraintSystem
-	pk  groth16.ProvingKey
-	vk  groth16.VerifyingKey
+	ccs    constraint.ConstraintSystem
+	pk     groth16.ProvingKey
+	vk     groth16.VerifyingKey
+	stated int
 }
 
-func newStepSystem(t testing.TB) stepSystem {
+func newStepSystem(t testing.TB) stepSystem { return newStepSystemOf(t, 8) }
+
+// newForcedStepSystem is the stand-in for the forced leaf step: 9 stated values, the parent
+// outbox last.
+func newForcedStepSystem(t testing.TB) stepSystem { return newStepSystemOf(t, 9) }
+
+func newStepSystemOf(t testing.TB, stated int) stepSystem {
 	t.Helper()
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &stepShaped{})
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &stepShaped{Stated: make([]frontend.Variable, stated)})
 	require.NoError(t, err)
 	pk, vk, err := groth16.Setup(ccs)
 	require.NoError(t, err)
-	return stepSystem{ccs, pk, vk}
+	return stepSystem{ccs, pk, vk, stated}
 }
 
 func (s stepSystem) key(t testing.TB) recursion.FixedKey {
@@ -105,11 +112,11 @@ func (s stepSystem) key(t testing.TB) recursion.FixedKey {
 // verifier needs (recursion.CommittedProverOption, as prover.Prove does).
 func (s stepSystem) prove(t testing.TB, p StepPublic) groth16.Proof {
 	t.Helper()
-	a := stepShaped{Statement: p.Statement()}
-	for i, v := range []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
-		hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf} {
-		a.Stated[i] = v
-	}
+	stated := []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
+		hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf, p.ParentOutbox}
+	// the statement of the stated values (p.Statement() for its kind's count: the forced
+	// system states the outbox of any kind)
+	a := stepShaped{Statement: hash.Hash(hash.DomainSubtreeStep, stated[:s.stated]...), Stated: smt.ElementsToVariables(stated[:s.stated])}
 	w, err := frontend.NewWitness(&a, ecc.BN254.ScalarField())
 	require.NoError(t, err)
 	proof, err := groth16.Prove(s.ccs, s.pk, w, recursion.CommittedProverOption())

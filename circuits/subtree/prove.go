@@ -101,6 +101,22 @@ func CompileNodeLedgerForcedStep(inner groth16.VerifyingKey, p ledger.Params, s 
 // inner (the tree's leaf step key), for nodes of shape s: the circuit a parent's
 // node_child_step_key belongs to.
 func CompileNodeChildStep(inner groth16.VerifyingKey, s NodeShape) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+	return compileNodeChild(inner, s, func(key recursion.FixedKey) *NodeChildStep { return NewNodeChildStep(key, s) })
+}
+
+// CompileNodeChildForcedStep compiles the forced node child step (kind 11) whose inner steps are
+// proven under inner (the tree's forced leaf step key), for nodes of shape s with outboxes of
+// outboxDepth levels: the circuit a parent's node_child_forced_step_key belongs to.
+func CompileNodeChildForcedStep(inner groth16.VerifyingKey, s NodeShape, outboxDepth int) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+	if outboxDepth < 1 || outboxDepth > 62 {
+		return nil, recursion.FixedKey{}, fmt.Errorf("%w: outbox depth %d not in 1..62", ErrWitness, outboxDepth)
+	}
+	return compileNodeChild(inner, s, func(key recursion.FixedKey) *NodeChildStep { return NewNodeChildForcedStep(key, s, outboxDepth) })
+}
+
+// compileNodeChild compiles a node child step variant for nodes of shape s around inner, a leaf
+// step key (one commitment).
+func compileNodeChild(inner groth16.VerifyingKey, s NodeShape, circuit func(recursion.FixedKey) *NodeChildStep) (constraint.ConstraintSystem, recursion.FixedKey, error) {
 	if err := s.Validate(); err != nil {
 		return nil, recursion.FixedKey{}, err
 	}
@@ -108,7 +124,7 @@ func CompileNodeChildStep(inner groth16.VerifyingKey, s NodeShape) (constraint.C
 		if key.Commitment == nil {
 			return nil, fmt.Errorf("%w: the inner key of a node child step is a leaf step key, with one commitment", ErrWitness)
 		}
-		return NewNodeChildStep(key, s), nil
+		return circuit(key), nil
 	})
 }
 
@@ -131,7 +147,8 @@ func (s NodeLedgerStepProver) Prove(w NodeLedgerStepWitness) ([]byte, StepPublic
 	return proveStep(s.CCS, s.PK, a, err, w.Public())
 }
 
-// NodeChildStepProver proves node child steps (kind 4), as StepProver proves leaf steps.
+// NodeChildStepProver proves node child steps (kind 4; compiled from CompileNodeChildForcedStep,
+// kind 11: a witness over a forced leaf step), as StepProver proves leaf steps.
 type NodeChildStepProver struct {
 	// CCS and PK are the compiled node child step and its proving key.
 	CCS constraint.ConstraintSystem

@@ -44,8 +44,8 @@ type forcedReader interface {
 // node_ledger_forced_step_key, else why not (wrapping errUnprovableMove: a grandchild batch that
 // consumed forced deposits stops the plan before it).
 func forcedKeys(params validiumtypes.Params, leafVK, nodeVK []byte) (leaf, node error) {
-	return stepKeyCheck("leaf_forced_step_key", params.LeafForcedStepKey, leafVK, "leaf-forced-step"),
-		stepKeyCheck("node_ledger_forced_step_key", params.NodeLedgerForcedStepKey, nodeVK, "node-ledger-forced-step")
+	return stepKeyCheck("leaf_forced_step_key", params.LeafForcedStepKey, leafVK, subtree.KindLeafForced),
+		stepKeyCheck("node_ledger_forced_step_key", params.NodeLedgerForcedStepKey, nodeVK, subtree.KindNodeLedgerForced)
 }
 
 // forcedEntries are the hashes of the forced entries msg consumed, in order.

@@ -13,6 +13,7 @@ import (
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/subtree"
 	"github.com/slush-tree/slush/relayer/chainclient"
+	"github.com/slush-tree/slush/relayer/proving"
 	"github.com/slush-tree/slush/relayer/tree"
 	acceptancetypes "github.com/slush-tree/slush/x/acceptance/types"
 	treetypes "github.com/slush-tree/slush/x/tree/types"
@@ -24,14 +25,16 @@ import (
 // whose key is exactly the parent's, else why not (wrapping errUnprovableMove: a grandchild's
 // update that needs that kind stops the plan before it).
 func nodeKeys(params validiumtypes.Params, ledgerVK, childVK []byte) (ledgerKey, childKey error) {
-	return stepKeyCheck("node_ledger_step_key", params.NodeLedgerStepKey, ledgerVK, "node-ledger-step"),
-		stepKeyCheck("node_child_step_key", params.NodeChildStepKey, childVK, "node-child-step")
+	return stepKeyCheck("node_ledger_step_key", params.NodeLedgerStepKey, ledgerVK, subtree.KindNodeLedger),
+		stepKeyCheck("node_child_step_key", params.NodeChildStepKey, childVK, subtree.KindNodeChild)
 }
 
-// stepKeyCheck says whether a relayer whose keys_dir holds file.vk as have (nil: absent) can
-// prove the steps the parent verifies under its param want: nil when both are the same bytes,
-// else why not (wrapping errUnprovableMove).
-func stepKeyCheck(param string, want, have []byte, file string) error {
+// stepKeyCheck says whether a relayer whose keys_dir holds the verifying key of the steps of kind
+// (file.vk, file the kind's keys file name: proving.StepKeys) as have (nil: absent) can prove the
+// steps the parent verifies under its param want: nil when both are the same bytes, else why not
+// (wrapping errUnprovableMove).
+func stepKeyCheck(param string, want, have []byte, kind uint64) error {
+	file := proving.StepKeys(kind)
 	switch {
 	case have == nil:
 		return fmt.Errorf("%w: keys_dir has no %s.pk/.vk", errUnprovableMove, file)

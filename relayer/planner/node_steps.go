@@ -249,11 +249,11 @@ func (m *nodeMove) startFinality(src nodeSource) error {
 }
 
 // finality is the leaf finality move of a child step that replaces child idx's commitment
-// (kind 1), set when the update's finalized children hold the replaced commitment at idx and
-// the finalized SMT does not hold it yet: x/acceptance finalizes a leaf's commitment when its
-// successor arrives at a later root height (docs/PROTOCOL.md "Validity all the way up").
+// (kind 1 or 9: leafMove), set when the update's finalized children hold the replaced commitment
+// at idx and the finalized SMT does not hold it yet: x/acceptance finalizes a leaf's commitment
+// when its successor arrives at a later root height (docs/PROTOCOL.md "Validity all the way up").
 func (m *nodeMove) finality(kind uint32, idx uint8) (subtree.LeafFinality, error) {
-	if m.fin == nil || kind != subtree.KindLeaf {
+	if m.fin == nil || !leafMove(kind) {
 		return subtree.LeafFinality{}, nil
 	}
 	var replaced fr.Element
@@ -287,8 +287,9 @@ func (m *nodeMove) finality(kind uint32, idx uint8) (subtree.LeafFinality, error
 // steps makes the update's steps in order: first a native kind 8 per leading removal of a child
 // g held as its genesis leaf at its previous commitment (frontRemovals), then one NodeLedgerStep
 // per batch, then per other step the update carried for g's own children a NodeChildStep (kinds 1,
-// 2) or a native kind 6 or 8 (a registration, kind 5, or a removal, kind 7). A proven step is
-// told the native steps that follow it directly (pending) and whether they end the update (last).
+// 2; over a kind 9 the forced variant, kind 11) or a native kind 6 or 8 (a registration, kind 5,
+// or a removal, kind 7). A proven step is told the native steps that follow it directly
+// (pending) and whether they end the update (last).
 func (m *nodeMove) steps(children *commitment.ChildrenTree) ([]nodeStep, error) {
 	front, carried := m.frontRemovals()
 	var out []nodeStep
@@ -537,11 +538,15 @@ func (m *nodeMove) changed(gc genesisMove) (commitment.Commitment, subtree.Repor
 }
 
 // childStep is the NodeChildStep witness (without its report) of one step s of the update: the
-// leaf step it verifies moves the grandchild's children root from the previous commitment's to
-// s.root_after, which must hold exactly the grandchild's children with s's commitment at s's
-// index.
+// leaf step it verifies (kind 1 or 2; a forced leaf step, kind 9, makes it the forced variant,
+// kind 11, with the growth of s's parent outbox into the grandchild's: forcedGrowth) moves the
+// grandchild's children root from the previous commitment's to s.root_after, which must hold
+// exactly the grandchild's children with s's commitment at s's index. A node step below the
+// grandchild (kinds 3, 4, 10, 11: a tree deeper than 3) is errUnprovableMove.
 func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStepWitness, error) {
-	if s.Kind != subtree.KindLeaf && s.Kind != subtree.KindLeafFirst {
+	switch s.Kind {
+	case subtree.KindLeaf, subtree.KindLeafFirst, subtree.KindLeafForced:
+	default:
 		return subtree.NodeChildStepWitness{}, fmt.Errorf("%w: a step of kind %d below the grandchild (child steps over node steps are not built)", errUnprovableMove, s.Kind)
 	}
 	if s.Index == 0 || s.Index > uint32(m.shape.MaxChildren) {
@@ -570,8 +575,15 @@ func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStep
 	if s.AnchorHeight > m.old.AnchorHeight {
 		return subtree.NodeChildStepWitness{}, fmt.Errorf("child %d's commitment is anchored at %d, after the grandchild's %d", s.Index, s.AnchorHeight, m.old.AnchorHeight)
 	}
-	if held := hasIndex(m.kids, o.Index); held != (s.Kind == subtree.KindLeaf) {
+	if held := hasIndex(m.kids, o.Index); held != leafMove(s.Kind) {
 		return subtree.NodeChildStepWitness{}, fmt.Errorf("a step of kind %d for child %d, which the children root holds: %t", s.Kind, s.Index, held)
+	}
+	var parentOutbox fr.Element
+	var growth *smt.AccumulatorGrowth
+	if s.Kind == subtree.KindLeafForced { // the outbox a child step keeps: the grandchild's after its ledger steps
+		if parentOutbox, growth, err = forcedGrowth(s, m.old.OutboxRoot); err != nil {
+			return subtree.NodeChildStepWitness{}, fmt.Errorf("the forced step of child %d: %w", s.Index, err)
+		}
 	}
 	finality, err := m.finality(s.Kind, o.Index)
 	if err != nil {
@@ -593,10 +605,10 @@ func (m *nodeMove) childStep(s validiumtypes.SubtreeStep) (subtree.NodeChildStep
 		}
 	}
 	return subtree.NodeChildStepWitness{
-		Index: m.index, Old: m.old, New: newC, InnerProof: proof, Children: m.kids, Finality: finality,
+		Index: m.index, Old: m.old, New: newC, InnerProof: proof, Children: m.kids, Finality: finality, Growth: growth,
 		Inner: subtree.StepPublic{
 			Kind: uint64(s.Kind), ChildVid: vid, Index: o.Index, RootBefore: m.old.ChildrenRoot, RootAfter: after,
-			AnchorHeight: s.AnchorHeight, AnchorCommitment: o.Commitment.AnchorCommitment, Leaf: leaf,
+			AnchorHeight: s.AnchorHeight, AnchorCommitment: o.Commitment.AnchorCommitment, Leaf: leaf, ParentOutbox: parentOutbox,
 		},
 	}, nil
 }

@@ -125,7 +125,8 @@ func nodeFixtureWith(t *testing.T, finalized, finalizedNext fr.Element) nodeFixt
 // checkNodeWitness checks a node step's witness as its circuit does, natively: the children
 // it opens rebuild its new children root with reports that are their commitments' digests,
 // its report passes the node rule and is its new digest, the move keeps what the kind keeps,
-// and a child step's inner statement is the one the circuit recomputes.
+// and a child step's inner statement is the one the circuit recomputes (over a forced leaf step,
+// with the growth of its parent outbox into the child's outbox the step keeps).
 func checkNodeWitness(t *testing.T, st nodeStep) {
 	t.Helper()
 	var old, next commitment.Commitment
@@ -146,7 +147,16 @@ func checkNodeWitness(t *testing.T, st nodeStep) {
 		}
 		checkFinality(t, w)
 		require.Equal(t, old.AnchorHeight, next.AnchorHeight)
-		require.Contains(t, []uint64{subtree.KindLeaf, subtree.KindLeafFirst}, w.Inner.Kind)
+		require.Contains(t, []uint64{subtree.KindLeaf, subtree.KindLeafFirst, subtree.KindLeafForced}, w.Inner.Kind)
+		if w.Inner.Kind == subtree.KindLeafForced {
+			require.NotNil(t, w.Growth, "a step over a forced leaf step proves its outbox growth")
+			require.NoError(t, smt.VerifyAccumulatorGrowth(w.Inner.ParentOutbox, next.OutboxRoot, len(w.Growth.Siblings), *w.Growth))
+			require.Equal(t, uint64(subtree.KindNodeChildForced), w.Public().Kind)
+		} else {
+			require.Nil(t, w.Growth)
+			require.Equal(t, fr.Element{}, w.Inner.ParentOutbox)
+			require.Equal(t, uint64(subtree.KindNodeChild), w.Public().Kind)
+		}
 		vid, err := subtree.ChildVid(old.Vid, w.Inner.Index)
 		require.NoError(t, err)
 		require.Equal(t, vid, w.Inner.ChildVid)
@@ -196,7 +206,7 @@ func checkFinality(t *testing.T, w subtree.NodeChildStepWitness) {
 	}
 	idx := uint64(w.Inner.Index)
 	replaced := smt.LeafHash(commitment.ChildLeaf(w.Inner.Index, f.Replaced))
-	require.Equal(t, uint64(subtree.KindLeaf), w.Inner.Kind)
+	require.Contains(t, []uint64{subtree.KindLeaf, subtree.KindLeafForced}, w.Inner.Kind, "a move, not a first step")
 	require.Equal(t, w.Old.ChildrenRoot, smt.ComputeRoot(replaced, idx, f.ChildSiblings))
 	require.Equal(t, w.New.ChildrenRoot, smt.ComputeRoot(smt.LeafHash(commitment.ChildLeaf(w.Inner.Index, w.Inner.Leaf)), idx, f.ChildSiblings))
 	require.Equal(t, w.Old.FinalizedChildrenRoot, smt.ComputeRoot(smt.LeafHash(f.Previous), idx, f.FinalizedSiblings))

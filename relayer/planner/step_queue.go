@@ -17,7 +17,7 @@ const maxCachedSteps = 1024
 const stepQueueSize = 256
 
 // stepWitness is the witness of a step of any kind: subtree.LeafStepWitness (kinds 1, 2, 9),
-// NodeLedgerStepWitness (3) or NodeChildStepWitness (4).
+// NodeLedgerStepWitness (3, 10) or NodeChildStepWitness (4, 11).
 type stepWitness interface {
 	// Public is what the step states.
 	Public() subtree.StepPublic

@@ -55,8 +55,10 @@ type subtreePlan struct {
 	leaf, nodeLedger, nodeChild error
 	shape                       subtree.NodeShape
 	// leafForced and nodeLedgerForced say why forced leaf or node ledger steps (kinds 9 and 10:
-	// a batch that consumed forced deposits) cannot be proven for the parent (nil: they can).
-	leafForced, nodeLedgerForced error
+	// a batch that consumed forced deposits) cannot be proven for the parent (nil: they can);
+	// nodeChildForced why forced node child steps (kind 11: over a kind 9 a node grandchild's
+	// update carried) cannot.
+	leafForced, nodeLedgerForced, nodeChildForced error
 }
 
 // loadSubtreePlan reads c's children at the commitment the parent holds (checked against the
@@ -220,7 +222,8 @@ func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 
 // moveSteps is planSteps for one child update: its leaf steps (forced ones over its batches
 // that consumed forced deposits, opened in c's outbox: withDeposits), or its node steps when the
-// grandchild has children (with the keys of the kinds it needs).
+// grandchild has children (with the keys of the kinds it needs: childStepKeys for its carried
+// steps).
 func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePlan, mv childMove) ([]plannedStep, error) {
 	if plan.leaf != nil { // every child update is proven by a leaf step, or by node steps over one
 		return nil, plan.leaf
@@ -268,8 +271,8 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 	if len(mv.msg.Batches) > 0 && plan.nodeLedger != nil {
 		return nil, plan.nodeLedger
 	}
-	if validiumtypes.ProvenSteps(mv.msg.Steps) > 0 && plan.nodeChild != nil {
-		return nil, plan.nodeChild
+	if err := plan.childStepKeys(mv.msg.Steps); err != nil {
+		return nil, err
 	}
 	if err := checkNodeUpdate(mv); err != nil {
 		return nil, err
@@ -622,6 +625,7 @@ func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params vali
 	}
 	plan.nodeLedger, plan.nodeChild = nodeKeys(params, pl.prover.NodeLedgerStepVK(), pl.prover.NodeChildStepVK())
 	plan.leafForced, plan.nodeLedgerForced = forcedKeys(params, pl.prover.LeafForcedStepVK(), pl.prover.NodeLedgerForcedStepVK())
+	plan.nodeChildForced = nodeChildForcedKey(params, pl.prover.NodeChildForcedStepVK())
 	plan.shape = pl.prover.NodeStepShape()
 	return plan, nil
 }

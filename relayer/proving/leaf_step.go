@@ -22,14 +22,6 @@ import (
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 )
 
-// leafStepKeys is the file name (without .pk/.vk) of the leaf step's keys
-// (`slushchaind circuits setup --circuit leaf-step --inner-key ledger.vk`).
-const leafStepKeys = "leaf-step"
-
-// leafForcedStepKeys is the file name of the forced leaf step's keys (kind 9: a batch that
-// consumed forced deposits; `slushchaind circuits setup --circuit leaf-forced-step`).
-const leafForcedStepKeys = "leaf-forced-step"
-
 // leafStepCircuit is a subtree leaf step variant (issue 16) around the ledger key: what the
 // relayer proves for a RECURSIVE parent, for every batch of that parent's children's children.
 type leafStepCircuit struct {
@@ -113,16 +105,16 @@ func (c *leafStepCircuit) rawKey() []byte {
 // and the process's peak memory (a step is the relayer's heaviest proof: about 2.5 GiB at 2^20
 // constraints).
 func (p *Prover) ProveLeafStep(w subtree.LeafStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
-	c, kind := p.leafStep, leafStepKeys
+	c, kind := p.leafStep, uint64(subtree.KindLeaf)
 	if len(w.Deposits) > 0 {
-		c, kind = p.leafForced, leafForcedStepKeys
+		c, kind = p.leafForced, subtree.KindLeafForced
 	}
 	if c == nil {
-		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir", kind)
+		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir", StepKeys(kind))
 	}
 	start := time.Now()
 	proof, pub, err := c.step.Prove(w)
-	return p.checkStep(kind, c.vk, start, proof, pub, err, attrs)
+	return p.checkStep(StepKeys(kind), c.vk, start, proof, pub, err, attrs)
 }
 
 // checkStep verifies a step proof of a kind natively, logs it with its time and the process's

@@ -33,8 +33,9 @@ const transferKeys = "ledger-transfer"
 // (keys.CompiledCache), so that a restart reads them back instead of compiling them again.
 const CompiledDir = "compiled"
 
-// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk, leaf-step.pk/.vk, leaf-forced-step.pk/.vk, node-ledger-step.pk/.vk
-// and node-child-step.pk/.vk when present) and
+// Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk and the step keys — leaf-step,
+// leaf-forced-step, node-ledger-step, node-ledger-forced-step, node-child-step and
+// node-child-forced-step .pk/.vk: StepKeys — when present) and
 // inclusion.pk/.vk/.depth from dir and compiles the circuits, or reads them back from
 // dir/compiled when this build of the relayer compiled them before (keys.CompiledCache; each
 // is checked against its circuit digest and then against its proving key's shape).

@@ -24,14 +24,6 @@ import (
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 )
 
-// File names (without .pk/.vk) of the node step keys (`slushchaind circuits setup --circuit
-// node-ledger-step --inner-key ledger.vk`, `--circuit node-child-step --inner-key leaf-step.vk`).
-const (
-	nodeLedgerStepKeys       = "node-ledger-step"
-	nodeLedgerForcedStepKeys = "node-ledger-forced-step"
-	nodeChildStepKeys        = "node-child-step"
-)
-
 // nodeStepCircuit is a node step's keys: its proving key (in the step prover) and verifying key.
 type nodeStepCircuit struct {
 	vk    groth16.VerifyingKey
@@ -45,9 +37,14 @@ type nodeSteps struct {
 	ledger       *nodeStepCircuit // nil without keys_dir/node-ledger-step.*
 	ledgerForced *nodeStepCircuit // nil without keys_dir/node-ledger-forced-step.*
 	child        *nodeStepCircuit // nil without keys_dir/node-child-step.*
+	childForced  *nodeStepCircuit // nil without keys_dir/node-child-forced-step.*
 	ledgerProver subtree.NodeLedgerStepProver
 	forcedProver subtree.NodeLedgerStepProver
 	childProver  subtree.NodeChildStepProver
+	// childForcedProver proves the forced node child steps, whose outbox growth paths have
+	// outboxDepth siblings (the ledger shape's outbox depth).
+	childForcedProver subtree.NodeChildStepProver
+	outboxDepth       int
 }
 
 // NodeShape is the tree's node shape the node steps were compiled for (read from the chains).
@@ -92,11 +89,13 @@ func nodeShapeOf(ctx context.Context, n *tree.Node) (subtree.NodeShape, error) {
 	return s, s.Validate()
 }
 
-// loadNodeSteps reads keys_dir/node-ledger-step.pk/.vk, node-ledger-forced-step.pk/.vk and
-// node-child-step.pk/.vk when present and compiles them for the tree's node shape (read from the
-// chains only then); the node child step needs the leaf step's keys (its inner key). Without them
-// the relayer refuses, before proving, the updates whose grandchildren have children (or, without
-// the forced one, whose batches minted forced deposits).
+// loadNodeSteps reads keys_dir/node-ledger-step.pk/.vk, node-ledger-forced-step.pk/.vk,
+// node-child-step.pk/.vk and node-child-forced-step.pk/.vk when present and compiles them for the
+// tree's node shape (read from the chains only then); the node child step needs the leaf step's
+// keys (its inner key), the forced node child step the forced leaf step's. Without them the
+// relayer refuses, before proving, the updates whose grandchildren have children (or, without the
+// forced ones, whose batches minted forced deposits, or that carried a forced leaf step of their
+// own child).
 func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, shape ledgertypes.Params) error {
 	ledgerVK, err := readOptional(dir, nodeLedgerStepKeys)
 	if err != nil {
@@ -106,12 +105,19 @@ func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, sh
 	if err != nil {
 		return err
 	}
-	if ledgerVK == nil && childVK == nil {
+	childForcedVK, err := readOptional(dir, nodeChildForcedStepKeys)
+	if err != nil {
+		return err
+	}
+	if ledgerVK == nil && childVK == nil && childForcedVK == nil {
 		p.log.Info("no node step keys: grandchildren that have children cannot be proven", "dir", dir)
 		return nil
 	}
 	if childVK != nil && p.leafStep == nil {
 		return fmt.Errorf("%s.vk without %s.vk: a node child step verifies leaf steps", nodeChildStepKeys, leafStepKeys)
+	}
+	if childForcedVK != nil && p.leafForced == nil {
+		return fmt.Errorf("%s.vk without %s.vk: a forced node child step verifies forced leaf steps", nodeChildForcedStepKeys, leafForcedStepKeys)
 	}
 	node, err := NodeShape(ctx, t)
 	if err != nil {
@@ -133,7 +139,12 @@ func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, sh
 		}
 	}
 	if childVK != nil {
-		return p.loadNodeChildStep(dir, childVK, node)
+		if err := p.loadNodeChildStep(dir, childVK, node); err != nil {
+			return err
+		}
+	}
+	if childForcedVK != nil {
+		return p.loadNodeChildForcedStep(dir, childForcedVK, shape, node)
 	}
 	return nil
 }
@@ -186,21 +197,47 @@ func (p *Prover) loadNodeLedgerVariant(dir, file string, vkRaw []byte, shape led
 // loadNodeChildStep compiles the node child step around the leaf step verifying key (which
 // must be loaded) and loads its keys.
 func (p *Prover) loadNodeChildStep(dir string, vkRaw []byte, node subtree.NodeShape) error {
-	key, err := recursion.NewFixedKey(p.leafStep.vk)
+	c, sp, err := p.loadNodeChildVariant(dir, nodeChildStepKeys, vkRaw, node, fmt.Sprintf("%+v", node), p.leafStep,
+		func(inner groth16.VerifyingKey) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+			return subtree.CompileNodeChildStep(inner, node)
+		})
+	p.nodeSteps.child, p.nodeSteps.childProver = c, sp
+	return err
+}
+
+// loadNodeChildForcedStep compiles the forced node child step (kind 11) around the forced leaf
+// step verifying key (which must be loaded), with outbox growth paths of the ledger shape's outbox
+// depth, and loads its keys.
+func (p *Prover) loadNodeChildForcedStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
+	depth := shape.Ledger().OutboxDepth
+	c, sp, err := p.loadNodeChildVariant(dir, nodeChildForcedStepKeys, vkRaw, node, fmt.Sprintf("%+v outbox depth %d", node, depth), p.leafForced,
+		func(inner groth16.VerifyingKey) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+			return subtree.CompileNodeChildForcedStep(inner, node, depth)
+		})
+	p.nodeSteps.childForced, p.nodeSteps.childForcedProver, p.nodeSteps.outboxDepth = c, sp, depth
+	return err
+}
+
+// loadNodeChildVariant compiles a node child step variant (compile) around the verifying key of
+// inner, the leaf step variant whose proofs it verifies (which must be loaded), and loads its
+// keys from keys_dir/file; params describes the circuit's parameters besides its inner key (the
+// compiled circuit's cache name).
+func (p *Prover) loadNodeChildVariant(dir, file string, vkRaw []byte, node subtree.NodeShape, params string, inner *leafStepCircuit,
+	compile func(groth16.VerifyingKey) (constraint.ConstraintSystem, recursion.FixedKey, error),
+) (*nodeStepCircuit, subtree.NodeChildStepProver, error) {
+	key, err := recursion.NewFixedKey(inner.vk)
 	if err != nil {
-		return err
+		return nil, subtree.NodeChildStepProver{}, err
 	}
-	name := fmt.Sprintf("node-child-step %+v inner %x", node, sha256.Sum256(p.leafStep.vkRaw))
-	c, ccs, pk, err := p.loadNodeStep(dir, nodeChildStepKeys, name, vkRaw, func() (constraint.ConstraintSystem, error) {
-		ccs, _, err := subtree.CompileNodeChildStep(p.leafStep.vk, node)
+	name := fmt.Sprintf("%s %s inner %x", file, params, sha256.Sum256(inner.vkRaw))
+	c, ccs, pk, err := p.loadNodeStep(dir, file, name, vkRaw, func() (constraint.ConstraintSystem, error) {
+		ccs, _, err := compile(inner.vk)
 		return ccs, err
 	})
 	if err != nil {
-		return err
+		return nil, subtree.NodeChildStepProver{}, err
 	}
-	p.nodeSteps.child = c
-	p.nodeSteps.childProver = subtree.NodeChildStepProver{CCS: ccs, PK: pk, Key: key, Shape: node}
-	return nil
+	return c, subtree.NodeChildStepProver{CCS: ccs, PK: pk, Key: key, Shape: node}, nil
 }
 
 // loadNodeStep checks a node step's verifying key (one public input, one commitment), compiles
@@ -255,6 +292,15 @@ func (p *Prover) NodeChildStepVK() []byte {
 	return p.nodeSteps.child.vkRaw
 }
 
+// NodeChildForcedStepVK is keys_dir/node-child-forced-step.vk as written (nil without it): a
+// RECURSIVE parent's node_child_forced_step_key must be exactly these bytes.
+func (p *Prover) NodeChildForcedStepVK() []byte {
+	if p.nodeSteps == nil || p.nodeSteps.childForced == nil {
+		return nil
+	}
+	return p.nodeSteps.childForced.vkRaw
+}
+
 // NodeStepShape is the node shape the node steps were compiled for (zero without node keys).
 func (p *Prover) NodeStepShape() subtree.NodeShape {
 	if p.nodeSteps == nil {
@@ -269,9 +315,9 @@ func (p *Prover) NodeStepShape() subtree.NodeShape {
 func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
 	var c *nodeStepCircuit
 	var sp subtree.NodeLedgerStepProver
-	kind, what := nodeLedgerStepKeys, "node ledger step"
+	kind, what := StepKeys(subtree.KindNodeLedger), "node ledger step"
 	if len(w.Move.Deposits) > 0 {
-		kind, what = nodeLedgerForcedStepKeys, "forced node ledger step"
+		kind, what = StepKeys(subtree.KindNodeLedgerForced), "forced node ledger step"
 	}
 	if p.nodeSteps != nil {
 		c, sp = p.nodeSteps.ledger, p.nodeSteps.ledgerProver
@@ -287,22 +333,57 @@ func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...a
 	return p.checkStep(kind, c.vk, start, proof, pub, err, attrs)
 }
 
-// ProveNodeChildStep proves one node child step (kind 4): its inner leaf step proof is verified
-// natively first (a proof the circuit would refuse is an error before any proving), and the
-// step's proof after, logged and measured as a leaf step.
+// ProveNodeChildStep proves one node child step — kind 4, or kind 11 when w's inner step is a
+// forced leaf step (w.Growth set) —: its inner leaf step proof is verified natively first, under
+// keys_dir's leaf step key (the forced leaf step's for kind 11; a proof the circuit would refuse
+// is an error before any proving), and the step's proof after, logged and measured as a leaf step.
 func (p *Prover) ProveNodeChildStep(w subtree.NodeChildStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
-	if p.nodeSteps == nil || p.nodeSteps.child == nil || p.leafStep == nil {
-		return nil, subtree.StepPublic{}, errors.New("no node child step keys in keys_dir")
+	v := p.nodeChildVariant(w)
+	if v.step == nil || v.inner == nil {
+		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir (%s.pk/.vk)", v.what, StepKeys(v.kind))
 	}
 	start := time.Now()
 	inner, err := prover.EncodeProof(w.InnerProof)
 	if err == nil {
-		err = prover.VerifyProof(p.leafStep.vk, inner, []fr.Element{w.Inner.Statement()})
+		err = prover.VerifyProof(v.inner.vk, inner, []fr.Element{w.Inner.Statement()})
 	}
 	if err != nil {
-		err = fmt.Errorf("%w: the inner leaf step proof: %v", subtree.ErrWitness, err)
-		return p.checkStep(nodeChildStepKeys, p.nodeSteps.child.vk, start, nil, subtree.StepPublic{}, err, attrs)
+		err = fmt.Errorf("%w: the inner leaf step proof under keys_dir/%s.vk: %v", subtree.ErrWitness, StepKeys(v.innerKind), err)
+	} else if w.Growth != nil && len(w.Growth.Siblings) != p.nodeSteps.outboxDepth {
+		err = fmt.Errorf("%w: an outbox growth path of %d siblings, the outbox depth is %d", subtree.ErrWitness, len(w.Growth.Siblings), p.nodeSteps.outboxDepth)
 	}
-	proof, pub, err := p.nodeSteps.childProver.Prove(w)
-	return p.checkStep(nodeChildStepKeys, p.nodeSteps.child.vk, start, proof, pub, err, attrs)
+	if err != nil {
+		return p.checkStep(StepKeys(v.kind), v.step.vk, start, nil, subtree.StepPublic{}, err, attrs)
+	}
+	proof, pub, err := v.prover.Prove(w)
+	return p.checkStep(StepKeys(v.kind), v.step.vk, start, proof, pub, err, attrs)
+}
+
+// nodeChildProving is what proves a node child step of one variant: its kind (KindNodeChild or
+// KindNodeChildForced) and what it is called in errors, its keys and prover (step nil without
+// them), and the kind and keys of the leaf step variant its inner proofs are made with (inner nil
+// without them).
+type nodeChildProving struct {
+	kind, innerKind uint64
+	what            string
+	step            *nodeStepCircuit
+	prover          subtree.NodeChildStepProver
+	inner           *leafStepCircuit
+}
+
+// nodeChildVariant is the node child step variant that proves w: the forced one when w carries an
+// outbox growth, else the plain one.
+func (p *Prover) nodeChildVariant(w subtree.NodeChildStepWitness) nodeChildProving {
+	if w.Growth != nil {
+		v := nodeChildProving{kind: subtree.KindNodeChildForced, innerKind: subtree.KindLeafForced, what: "forced node child step", inner: p.leafForced}
+		if p.nodeSteps != nil {
+			v.step, v.prover = p.nodeSteps.childForced, p.nodeSteps.childForcedProver
+		}
+		return v
+	}
+	v := nodeChildProving{kind: subtree.KindNodeChild, innerKind: subtree.KindLeaf, what: "node child step", inner: p.leafStep}
+	if p.nodeSteps != nil {
+		v.step, v.prover = p.nodeSteps.child, p.nodeSteps.childProver
+	}
+	return v
 }

@@ -241,6 +241,7 @@ func TestRecursiveDeepTree(t *testing.T) {
 	// 1-1 registers and removes a phantom 1-1-2: kinds 5 and 7 at 1, kinds 6 and 8 at the root
 	s.phantomComesAndGoes("1", "1-1", "1-1-1", 2, func() int { return s.reportTotal("root", "1", "1") })
 	s.forcedDepositIntoGrandchild("1-1-1", "node-ledger-forced-step")
+	s.forcedDepositIntoGreatGrandchild()
 }
 
 // fullValidityDemo runs scripts/demo.sh --full-validity with args, in the demo's shape (batch 4,
@@ -285,7 +286,33 @@ func (s *suite) forcedDepositIntoGrandchild(from, kind string) {
 	s.eventually(5*time.Minute, "the forced deposit minted on 1-1", func() bool { return s.balance("1-1", alice).Balance == 5 })
 	s.eventually(5*time.Minute, "1 matching 1-1's forced entry", func() bool { return len(s.child("1", 1).ForcedOperations) == 0 })
 	t.Logf("forced deposit minted on 1-1 and consumed at 1 after %s", time.Since(forced).Round(time.Second))
+	s.requireForcedStepAccepted(kind, forced)
+}
 
+// forcedDepositIntoGreatGrandchild (forced deposits into grandchildren, kind 11): alice, holding
+// the 5 forcedDepositIntoGrandchild brought to 1-1, forces them on 1-1 into 1-1-1. 1-1-1 mints
+// them, 1-1's update to 1 carries a forced leaf step (kind 9: the deposit opened in 1-1's
+// outbox), and 1's update to the root a forced node child step (kind 11) verifying it, whose
+// circuit shows that outbox an earlier state of 1-1's proven one.
+func (s *suite) forcedDepositIntoGreatGrandchild() {
+	t := s.t
+	alice := s.owner("alice")
+	on11 := s.balance("1-1", alice)
+	require.Equal(t, uint64(5), on11.Balance)
+	s.forceDeposit("1-1", 1, "alice", on11, alice)
+	forced := time.Now()
+	require.Zero(t, s.balance("1-1", alice).Balance, "the deposit is burnt on 1-1")
+	s.eventually(5*time.Minute, "the forced deposit minted on 1-1-1", func() bool { return s.balance("1-1-1", alice).Balance == 5 })
+	s.eventually(5*time.Minute, "1-1 matching 1-1-1's forced entry", func() bool { return len(s.child("1-1", 1).ForcedOperations) == 0 })
+	t.Logf("forced deposit minted on 1-1-1 and consumed at 1-1 after %s", time.Since(forced).Round(time.Second))
+	s.requireForcedStepAccepted("node-child-forced-step", forced)
+}
+
+// requireForcedStepAccepted waits for the relayer's proof of a forced step of kind (its log
+// name) and for an update of 1 carrying steps that the root accepted after it, and requires that
+// no grandchild update was unprovable.
+func (s *suite) requireForcedStepAccepted(kind string, forced time.Time) {
+	t := s.t
 	proofLine := regexp.MustCompile(`msg=proof kind=` + kind + ` seconds=([0-9.]+) peak_rss_mib=([0-9]+)`)
 	accepted := regexp.MustCompile(`update accepted" child=1 parent=root .* steps=[1-9]`)
 	var proof []int

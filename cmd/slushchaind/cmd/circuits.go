@@ -64,9 +64,13 @@ const (
 	// nodeChildStepName is the subtree step (kind 4) that moves a parent's children root by one
 	// leaf step of a grandchild, verified inside the circuit under the leaf step key.
 	nodeChildStepName = "node-child-step"
-	flagMaxChildren   = "max-children"
-	flagTreeMaxDepth  = "tree-max-depth"
-	flagMaxHistogram  = "max-histogram-buckets"
+	// nodeChildForcedStepName is the node child step's forced variant (kind 11): a grandchild's
+	// forced leaf step, verified inside under the forced leaf step key, whose parent outbox the
+	// circuit shows to be an earlier state of the child's.
+	nodeChildForcedStepName = "node-child-forced-step"
+	flagMaxChildren         = "max-children"
+	flagTreeMaxDepth        = "tree-max-depth"
+	flagMaxHistogram        = "max-histogram-buckets"
 )
 
 // circuitsCommand groups the offline circuit tools: sizes, development keys, proving, verifying.
@@ -91,8 +95,8 @@ type circuitSpec struct {
 // addCircuitFlags declares the flags that select a circuit and its shape.
 func addCircuitFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagCircuit, inclusionName,
-		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), leaf-forced-step (the same for a batch that consumed forced deposits of its parent), node-ledger-step, node-ledger-forced-step or node-child-step (the moves of a child that has children: by its own batch proof — with forced deposits —, or by a leaf step of its child; steps: info and setup only)")
-	cmd.Flags().String(flagInnerKey, "", "leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk)")
+		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), leaf-forced-step (the same for a batch that consumed forced deposits of its parent), node-ledger-step, node-ledger-forced-step node-child-step or node-child-forced-step (the moves of a child that has children: by its own batch proof — with forced deposits —, or by a leaf step of its child — a forced one; steps: info and setup only)")
+	cmd.Flags().String(flagInnerKey, "", "leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk); node-child-forced-step: the forced leaf step verifying key (leaf-forced-step.vk)")
 	cmd.Flags().Uint32(flagMaxChildren, treetypes.DefaultMaxChildren, "node steps: the tree identity's max_children (every chain's)")
 	cmd.Flags().Uint32(flagTreeMaxDepth, slushtypes.MaxDepth, "node steps: the tree identity's max_depth (a report has at most max_depth+2 buckets)")
 	cmd.Flags().Uint32(flagMaxHistogram, acceptancetypes.DefaultMaxHistogramBuckets, "node steps: x/acceptance max_histogram_buckets (caps a report's buckets)")
@@ -125,17 +129,18 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 		spec, err := readLeafStepSpec(cmd)
 		spec.name = name
 		return spec, err
-	case nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName:
+	case nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName, nodeChildForcedStepName:
 		return readNodeStepSpec(cmd, name)
 	default:
-		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s, %s, %s or %s", flagCircuit, name,
-			inclusionName, ledgerName, transferName, leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName)
+		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s, %s, %s, %s or %s", flagCircuit, name,
+			inclusionName, ledgerName, transferName, leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName,
+			nodeChildForcedStepName)
 	}
 }
 
 // readNodeStepSpec reads a node step's inner key (the ledger key for node-ledger-step, the leaf
-// step key for node-child-step, each checked before gnark reads it), the ledger shape flags and
-// the node shape.
+// step key for node-child-step, the forced leaf step key for node-child-forced-step, each
+// checked before gnark reads it), the ledger shape flags and the node shape.
 func readNodeStepSpec(cmd *cobra.Command, name string) (circuitSpec, error) {
 	node, err := readNodeShape(cmd)
 	if err != nil {
@@ -162,7 +167,15 @@ func readNodeStepSpec(cmd *cobra.Command, name string) (circuitSpec, error) {
 	if err != nil {
 		return circuitSpec{}, err
 	}
-	return circuitSpec{name: name, inner: inner, node: node}, nil
+	spec := circuitSpec{name: name, inner: inner, node: node}
+	if name == nodeChildForcedStepName { // the child's outbox, whose growth it proves, has the ledger's depth
+		lp, err := ledgercli.ReadParamsFlags(cmd)
+		if err != nil {
+			return circuitSpec{}, err
+		}
+		spec.ledger = lp.Ledger()
+	}
+	return spec, nil
 }
 
 // readNodeShape derives a node step's shape from the tree's parameters as the chains do: the
@@ -220,7 +233,7 @@ func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == 
 // isStep tells whether the circuit is a subtree step (leaf or node).
 func (s circuitSpec) isStep() bool {
 	switch s.name {
-	case leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName:
+	case leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName, nodeChildForcedStepName:
 		return true
 	}
 	return false
@@ -250,6 +263,8 @@ func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerForcedStep(s.inner, s.ledger, s.node))
 	case nodeChildStepName:
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeChildStep(s.inner, s.node))
+	case nodeChildForcedStepName:
+		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeChildForcedStep(s.inner, s.node, s.ledger.OutboxDepth))
 	}
 	return prover.CompileInclusion(s.maxDepth)
 }
@@ -274,6 +289,9 @@ func (s circuitSpec) describe() string {
 	case nodeChildStepName:
 		return fmt.Sprintf("node child step (Groth16, BN254; verifies one leaf step proof inside), %d children, %d report buckets",
 			s.node.MaxChildren, s.node.MaxBuckets)
+	case nodeChildForcedStepName:
+		return fmt.Sprintf("forced node child step (Groth16, BN254; verifies one forced leaf step proof inside and the growth of the child's outbox of depth %d from the one it names), %d children, %d report buckets",
+			s.ledger.OutboxDepth, s.node.MaxChildren, s.node.MaxBuckets)
 	}
 	return fmt.Sprintf("inclusion (Groth16, BN254), max depth %d", s.maxDepth)
 }
@@ -333,8 +351,9 @@ nothing about 1.6x faster at the production shape, or leaf-step: the subtree ste
 a leaf child's batch proof, made under --inner-key, inside the circuit; about 1M constraints at
 batch 16, minutes of setup and GiBs of memory; node-ledger-step: the same for a child that has
 children, under the ledger key, proving the child's report from its children's; node-child-step:
-a child's children root moved by one leaf step, under the leaf step key, about 1.45M
-constraints; the node steps' shape is the tree's: --max-children, and the report bound
+a child's children root moved by one leaf step, under the leaf step key, about 1.46M
+constraints; node-child-forced-step: the same for a forced leaf step, under the forced leaf
+step key; the node steps' shape is the tree's: --max-children, and the report bound
 min(--max-histogram-buckets, --tree-max-depth + 2) of x/acceptance).
 
 Keys come from the development key cache when it holds them for this exact circuit (by the
@@ -356,7 +375,8 @@ slushchaind circuits setup --circuit ledger --account-depth 8 --batch-size 4 --r
 slushchaind circuits setup --circuit ledger-transfer --account-depth 8 --batch-size 4 --random --out keys
 slushchaind circuits setup --circuit leaf-step --inner-key keys/ledger.vk --batch-size 4 --random --out keys
 slushchaind circuits setup --circuit node-ledger-step --inner-key keys/ledger.vk --batch-size 4 --max-children 3 --random --out keys
-slushchaind circuits setup --circuit node-child-step --inner-key keys/leaf-step.vk --max-children 3 --random --out keys`,
+slushchaind circuits setup --circuit node-child-step --inner-key keys/leaf-step.vk --max-children 3 --random --out keys
+slushchaind circuits setup --circuit node-child-forced-step --inner-key keys/leaf-forced-step.vk --max-children 3 --random --out keys`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec, err := readCircuitSpec(cmd)

@@ -102,7 +102,7 @@ func TestCircuitsFlags(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger, ledger-transfer, leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step or node-child-step`},
+		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger, ledger-transfer, leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step, node-child-step or node-child-forced-step`},
 		{"ledger outbox depth", []string{"circuits", "setup", "--circuit", "ledger", "--outbox-depth", "10", "--out", t.TempDir()}, "outbox depth 10"},
 		{"ledger batch zero", []string{"circuits", "info", "--circuit", "ledger", "--batch-size", "0"}, "batch size 0"},
 		{"inclusion depth zero", []string{"circuits", "info", "--max-depth", "0"}, "must be 1..16"},
@@ -172,6 +172,8 @@ func TestCircuitsNodeStepFlags(t *testing.T) {
 		{"child step over a broken leaf step key", []string{"--circuit", "node-child-step", "--inner-key", committed}, "invalid verifying key"},
 		{"ledger step over a leaf-step-sized key", []string{"--circuit", "node-ledger-step", "--inner-key", committed}, "invalid verifying key"},
 		{"missing inner key file", []string{"--circuit", "node-ledger-step", "--inner-key", filepath.Join(dir, "none.vk")}, "no such file"},
+		{"forced child step without inner key", []string{"--circuit", "node-child-forced-step"}, "--inner-key: a node child step embeds the tree's leaf step verifying key"},
+		{"forced child step over a ledger-sized key", []string{"--circuit", "node-child-forced-step", "--inner-key", plain}, "invalid verifying key"},
 	} {
 		for _, cmd := range [][]string{{"circuits", "info"}, {"circuits", "setup", "--out", t.TempDir()}} {
 			t.Run(tc.name+" "+cmd[1], func(t *testing.T) {
@@ -182,7 +184,8 @@ func TestCircuitsNodeStepFlags(t *testing.T) {
 	}
 }
 
-// TestCircuitsNodeStepInfo: `circuits info` compiles both node steps, around a ledger key made
+// TestCircuitsNodeStepInfo: `circuits info` compiles the node steps (the forced node child step
+// too), around a ledger key made
 // by `circuits setup` and a stand-in leaf step key (one public input, one commitment), at the
 // node shape derived from the tree's parameters, and reports their one public input and
 // committed key. Compiles ~2.5M constraints: gated by SLUSH_RECURSIVE_TESTS=1.
@@ -217,6 +220,11 @@ func TestCircuitsNodeStepInfo(t *testing.T) {
 	require.Contains(t, out, "verifying key:  528 bytes\n")
 	out, err = execCLI(t, append([]string{"circuits", "prove", "--keys", dir, "--circuit", "node-child-step", "--inner-key", leafKey}, shape...)...)
 	require.ErrorContains(t, err, "no example step prover yet", out)
+
+	out, err = execCLI(t, append([]string{"circuits", "info", "--circuit", "node-child-forced-step", "--inner-key", leafKey}, shape...)...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "forced node child step (Groth16, BN254; verifies one forced leaf step proof inside and the growth of the child's outbox of depth 20 from the one it names), 2 children, 5 report buckets")
+	require.Contains(t, out, "verifying key:  528 bytes\n")
 }
 
 // committedShaped has a step key's shape: one public input and one commitment.

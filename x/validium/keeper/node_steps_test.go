@@ -160,3 +160,63 @@ func (s *KeeperTestSuite) requireGrandchildReport(child, grandchild uint32, st t
 	s.Require().NoError(err)
 	s.Require().Equal(r, res.Report)
 }
+
+var (
+	nodeForcedOnce sync.Once
+	nodeForcedSy   stepSystem
+	nodeForcedErr  error
+)
+
+// TestNodeChildForcedStepAccepted (forced deposits into grandchildren): a node child step over a
+// forced leaf step (kind 11, whose circuit proves the forced deposits' outbox an earlier state of
+// the grandchild's) is verified under node_child_forced_step_key — refused while it is empty, and
+// refused when proven under the plain node child key — and moves the grandchild like kind 4.
+func (s *KeeperTestSuite) TestNodeChildForcedStepAccepted() {
+	sys, _ := s.stepKeys()
+	ledgerSys, childSys := s.nodeKeys()
+	nodeForcedOnce.Do(func() { nodeForcedSy, nodeForcedErr = newStepSystem(8) })
+	s.Require().NoError(nodeForcedErr)
+	c := s.setupUpdates()
+	s.recursive(sys)
+	s.withNodeKeys(ledgerSys, childSys)
+	below := acceptancetypes.Histogram{{Height: 3, Count: 1}, {Height: 5, Count: 1}}
+	submit := func(st types.SubtreeStep, g grandchildren, prev []byte, anchor, b uint64, buckets ...uint64) ([]byte, error) {
+		g.roots(s, c)
+		msg := s.updateBatches(c, 1, prev, anchor)
+		msg.Steps = []types.SubtreeStep{st}
+		report(msg, b, buckets...)
+		res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+		if err != nil {
+			return nil, err
+		}
+		return res.Commitment, nil
+	}
+	g := newGrandchildren(s)
+	prev, err := submit(g.nodeStep(s, ledgerSys, subtree.KindNodeLedger, 1, 1, 5, below), g, nil, 5, 3, 3, 1, 5, 2)
+	s.Require().NoError(err)
+
+	// forced is 1-1's next move, a kind 11 proven by sys, over its own copy of 1's grandchildren
+	// (the same first move replayed: the steps are deterministic)
+	again := acceptancetypes.Histogram{{Height: 5, Count: 2}}
+	forced := func(sys stepSystem) (types.SubtreeStep, grandchildren) {
+		g := newGrandchildren(s)
+		g.nodeStep(s, ledgerSys, subtree.KindNodeLedger, 1, 1, 5, below)
+		return g.nodeStep(s, sys, subtree.KindNodeChildForced, 1, 1, 5, again), g
+	}
+	st, moved := forced(nodeForcedSy)
+	_, err = submit(st, moved, prev, 6, 3, 5, 2, 6, 1)
+	s.Require().ErrorIs(err, types.ErrStepKindDisabled, "no forced node child key: kind 11 is refused")
+
+	p, err := s.keeper.Params.Get(s.env.Ctx)
+	s.Require().NoError(err)
+	p.NodeChildForcedStepKey = nodeForcedSy.vk
+	s.Require().NoError(p.Validate())
+	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
+	plain, moved := forced(childSys)
+	_, err = submit(plain, moved, prev, 6, 3, 5, 2, 6, 1)
+	s.Require().ErrorIs(err, types.ErrInvalidProof, "kind 11 proven under the plain node child key")
+
+	_, err = submit(st, moved, prev, 6, 3, 5, 2, 6, 1)
+	s.Require().NoError(err)
+	s.requireGrandchildReport(1, 1, st)
+}

@@ -120,7 +120,7 @@ func (p Params) validateSubtree() error {
 		name string
 		raw  []byte
 	}{{"leaf_step_key", p.LeafStepKey}, {"node_ledger_step_key", p.NodeLedgerStepKey}, {"node_child_step_key", p.NodeChildStepKey}, {"leaf_forced_step_key", p.LeafForcedStepKey},
-		{"node_ledger_forced_step_key", p.NodeLedgerForcedStepKey}} {
+		{"node_ledger_forced_step_key", p.NodeLedgerForcedStepKey}, {"node_child_forced_step_key", p.NodeChildForcedStepKey}} {
 		if len(k.raw) == 0 {
 			continue // the node and forced keys are optional: without one, its kind is refused
 		}
@@ -132,7 +132,7 @@ func (p Params) validateSubtree() error {
 }
 
 // StepKey is the verifying key of step kind kind (PROTOCOL "Validity all the way up"): the leaf
-// step key for kinds 1 and 2, the node keys for 3 and 4, the forced keys for 9 and 10; empty
+// step key for kinds 1 and 2, the node keys for 3 and 4, the forced keys for 9, 10 and 11; empty
 // when this chain has none.
 func (p Params) StepKey(kind uint32) []byte {
 	switch kind {
@@ -146,6 +146,8 @@ func (p Params) StepKey(kind uint32) []byte {
 		return p.LeafForcedStepKey
 	case subtree.KindNodeLedgerForced:
 		return p.NodeLedgerForcedStepKey
+	case subtree.KindNodeChildForced:
+		return p.NodeChildForcedStepKey
 	}
 	return nil
 }

@@ -82,6 +82,12 @@ func TestSubtreeParams(t *testing.T) {
 		{"a truncated forced node ledger key", func(p *types.Params) {
 			p.SubtreeProofs, p.LeafStepKey, p.NodeLedgerForcedStepKey = recursive, stepKey, stepKey[:len(stepKey)-1]
 		}, "node_ledger_forced_step_key"},
+		{"recursive with a forced node child key", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.NodeChildForcedStepKey = recursive, stepKey, stepKey
+		}, ""},
+		{"a forced node child key without the commitment", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.NodeChildForcedStepKey = recursive, stepKey, plainKey
+		}, "node_child_forced_step_key"},
 		{"zero steps per update", func(p *types.Params) { p.MaxStepsPerUpdate = 0 }, "max_steps_per_update"},
 		{"steps per update above the cap", func(p *types.Params) { p.MaxStepsPerUpdate = types.MaxStepsPerUpdateCap + 1 }, "max_steps_per_update"},
 	}

@@ -95,6 +95,8 @@ var stepKeyFlags = []struct {
 		func(p *types.Params) *[]byte { return &p.LeafForcedStepKey }},
 	{"node-ledger-forced-key", "node_ledger_forced_step_key: the forced node ledger step's verifying key (step kind 10)",
 		func(p *types.Params) *[]byte { return &p.NodeLedgerForcedStepKey }},
+	{"node-child-forced-key", "node_child_forced_step_key: the forced node child step's verifying key (step kind 11)",
+		func(p *types.Params) *[]byte { return &p.NodeChildForcedStepKey }},
 }
 
 // readStepKey reads a step circuit's verifying key, checked strictly (one public input, one
