@@ -25,7 +25,7 @@ import (
 // leafStepCircuit is a subtree leaf step variant (issue 16) around the ledger key: what the
 // relayer proves for a RECURSIVE parent, for every batch of that parent's children's children.
 type leafStepCircuit struct {
-	step  subtree.StepProver
+	step  *stepCircuit[subtree.StepProver] // resident for kind 1/2, loaded on demand for kind 9
 	vk    groth16.VerifyingKey
 	vkRaw []byte
 }
@@ -34,18 +34,20 @@ type leafStepCircuit struct {
 // compiles each variant around the ledger verifying key (the inner key is part of the circuit,
 // so the compiled circuit is cached under its digest); without the first the relayer proves no
 // steps and refuses, before proving, updates a RECURSIVE parent would refuse for their missing
-// steps; without the second, a grandchild batch that consumed forced deposits.
+// steps; without the second, a grandchild batch that consumed forced deposits. The forced
+// variant is loaded on demand (stepCircuit).
 func (p *Prover) loadLeafSteps(dir string, shape ledgertypes.Params) error {
 	var err error
-	if p.leafStep, err = p.loadLeafStep(dir, leafStepKeys, shape, subtree.CompileLeafStep); err != nil || p.leafStep == nil {
+	if p.leafStep, err = p.loadLeafStep(dir, leafStepKeys, shape, false, subtree.CompileLeafStep); err != nil || p.leafStep == nil {
 		return err
 	}
-	p.leafForced, err = p.loadLeafStep(dir, leafForcedStepKeys, shape, subtree.CompileLeafForcedStep)
+	p.leafForced, err = p.loadLeafStep(dir, leafForcedStepKeys, shape, true, subtree.CompileLeafForcedStep)
 	return err
 }
 
-// loadLeafStep loads one leaf step variant from keys_dir/name.pk/.vk (nil without them).
-func (p *Prover) loadLeafStep(dir, name string, shape ledgertypes.Params,
+// loadLeafStep loads one leaf step variant from keys_dir/name.pk/.vk (nil without them), kept
+// resident or loaded on demand.
+func (p *Prover) loadLeafStep(dir, name string, shape ledgertypes.Params, onDemand bool,
 	compile func(groth16.VerifyingKey, ledger.Params) (constraint.ConstraintSystem, recursion.FixedKey, error),
 ) (*leafStepCircuit, error) {
 	vkRaw, err := os.ReadFile(filepath.Join(dir, name+".vk"))
@@ -65,23 +67,21 @@ func (p *Prover) loadLeafStep(dir, name string, shape ledgertypes.Params,
 	if err != nil {
 		return nil, err
 	}
-	id := fmt.Sprintf("%s %+v inner %x", name, shape.Ledger(), sha256.Sum256(p.ledgerVKRaw))
-	ccs, cached, err := p.compile(id, func() (constraint.ConstraintSystem, error) {
-		ccs, _, err := compile(p.ledgerVK, shape.Ledger())
-		return ccs, err
+	ledgerVK, params := p.ledgerVK, shape.Ledger()
+	id := fmt.Sprintf("%s %+v inner %x", name, params, sha256.Sum256(p.ledgerVKRaw))
+	step, stats, err := newStepCircuit(p, name, filepath.Join(dir, name+".pk"), onDemand, func() (subtree.StepProver, loadStats, error) {
+		ccs, pk, stats, err := p.loadStepKeys(dir, name, id, fmt.Sprintf("the %s around keys_dir/ledger.vk at %+v", name, shape),
+			func() (constraint.ConstraintSystem, error) {
+				ccs, _, err := compile(ledgerVK, params)
+				return ccs, err
+			})
+		return subtree.StepProver{CCS: ccs, PK: pk, Key: key, Params: params}, stats, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	pk, err := p.readProvingKey(dir, name) // raw after the first start: ~2 min less per restart
-	if err != nil {
-		return nil, fmt.Errorf("%s.pk: %w", name, err)
-	}
-	if err := keys.CheckProvingKeyShape(ccs, pk); err != nil {
-		return nil, fmt.Errorf("%s.pk is not the %s around keys_dir/ledger.vk at %+v: %w", name, name, shape, err)
-	}
-	p.log.Info(name+" circuit ready", "constraints", ccs.GetNbConstraints(), "cached", cached, "seconds", time.Since(t).Seconds())
-	return &leafStepCircuit{step: subtree.StepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger()}, vk: vk, vkRaw: vkRaw}, nil
+	p.log.Info(name+" circuit ready", "constraints", stats.constraints, "cached", stats.cached, "on_demand", onDemand, "seconds", time.Since(t).Seconds())
+	return &leafStepCircuit{step: step, vk: vk, vkRaw: vkRaw}, nil
 }
 
 // LeafStepVK is keys_dir/leaf-step.vk as written (nil without it): a RECURSIVE parent's
@@ -101,19 +101,26 @@ func (c *leafStepCircuit) rawKey() []byte {
 }
 
 // ProveLeafStep proves one leaf step — a forced one (kind 9) when w opens deposits — and
-// verifies the proof natively before it is sent. The log line and the metrics carry its time
-// and the process's peak memory (a step is the relayer's heaviest proof: about 2.5 GiB at 2^20
-// constraints).
+// verifies the proof natively before it is sent (kind 9's circuit loaded for the proof and
+// released after it: stepCircuit). The log line and the metrics carry its time and the process's
+// peak memory (a step is the relayer's heaviest proof: about 2.5 GiB at 2^20 constraints).
 func (p *Prover) ProveLeafStep(w subtree.LeafStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
 	c, kind := p.leafStep, uint64(subtree.KindLeaf)
 	if len(w.Deposits) > 0 {
 		c, kind = p.leafForced, subtree.KindLeafForced
 	}
-	if c == nil {
+	if c == nil || c.step == nil {
 		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir", StepKeys(kind))
 	}
+	var proof []byte
+	var pub subtree.StepPublic
 	start := time.Now()
-	proof, pub, err := c.step.Prove(w)
+	err := c.step.use(func(sp subtree.StepProver) error {
+		start = time.Now() // the proof's time: an on-demand load is logged apart
+		var err error
+		proof, pub, err = sp.Prove(w)
+		return err
+	})
 	return p.checkStep(StepKeys(kind), c.vk, start, proof, pub, err, attrs)
 }
 

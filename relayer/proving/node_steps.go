@@ -24,7 +24,7 @@ import (
 	ledgertypes "github.com/slush-tree/slush/x/ledger/types"
 )
 
-// nodeStepCircuit is a node step's keys: its proving key (in the step prover) and verifying key.
+// nodeStepCircuit is a node step's verifying key (its proving key is in its stepCircuit).
 type nodeStepCircuit struct {
 	vk    groth16.VerifyingKey
 	vkRaw []byte
@@ -38,12 +38,14 @@ type nodeSteps struct {
 	ledgerForced *nodeStepCircuit // nil without keys_dir/node-ledger-forced-step.*
 	child        *nodeStepCircuit // nil without keys_dir/node-child-step.*
 	childForced  *nodeStepCircuit // nil without keys_dir/node-child-forced-step.*
-	ledgerProver subtree.NodeLedgerStepProver
-	forcedProver subtree.NodeLedgerStepProver
-	childProver  subtree.NodeChildStepProver
+	// the provers, resident for the plain kinds (3, 4) and loaded on demand for the forced ones
+	// (10, 11), nil with their keys
+	ledgerProver *stepCircuit[subtree.NodeLedgerStepProver]
+	forcedProver *stepCircuit[subtree.NodeLedgerStepProver]
+	childProver  *stepCircuit[subtree.NodeChildStepProver]
 	// childForcedProver proves the forced node child steps, whose outbox growth paths have
 	// outboxDepth siblings (the ledger shape's outbox depth).
-	childForcedProver subtree.NodeChildStepProver
+	childForcedProver *stepCircuit[subtree.NodeChildStepProver]
 	outboxDepth       int
 }
 
@@ -95,7 +97,7 @@ func nodeShapeOf(ctx context.Context, n *tree.Node) (subtree.NodeShape, error) {
 // keys (its inner key), the forced node child step the forced leaf step's. Without them the
 // relayer refuses, before proving, the updates whose grandchildren have children (or, without the
 // forced ones, whose batches minted forced deposits, or that carried a forced leaf step of their
-// own child).
+// own child). The forced ones are loaded on demand (stepCircuit).
 func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, shape ledgertypes.Params) error {
 	ledgerVK, err := readOptional(dir, nodeLedgerStepKeys)
 	if err != nil {
@@ -161,43 +163,42 @@ func readOptional(dir, name string) ([]byte, error) {
 // loadNodeLedgerStep compiles the node ledger step around the ledger verifying key and loads its
 // keys.
 func (p *Prover) loadNodeLedgerStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
-	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerStepKeys, vkRaw, shape, node, subtree.CompileNodeLedgerStep)
+	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerStepKeys, vkRaw, shape, node, false, subtree.CompileNodeLedgerStep)
 	p.nodeSteps.ledger, p.nodeSteps.ledgerProver = c, sp
 	return err
 }
 
 // loadNodeLedgerForcedStep compiles the forced node ledger step (kind 10) around the ledger
-// verifying key and loads its keys.
+// verifying key and loads its keys, on demand.
 func (p *Prover) loadNodeLedgerForcedStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
-	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerForcedStepKeys, vkRaw, shape, node, subtree.CompileNodeLedgerForcedStep)
+	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerForcedStepKeys, vkRaw, shape, node, true, subtree.CompileNodeLedgerForcedStep)
 	p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver = c, sp
 	return err
 }
 
 // loadNodeLedgerVariant compiles a node ledger step variant (compile) around the ledger verifying
-// key and loads its keys from keys_dir/file.
-func (p *Prover) loadNodeLedgerVariant(dir, file string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape,
+// key and loads its keys from keys_dir/file (resident, or on demand).
+func (p *Prover) loadNodeLedgerVariant(dir, file string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape, onDemand bool,
 	compile func(groth16.VerifyingKey, ledger.Params, subtree.NodeShape) (constraint.ConstraintSystem, recursion.FixedKey, error),
-) (*nodeStepCircuit, subtree.NodeLedgerStepProver, error) {
+) (*nodeStepCircuit, *stepCircuit[subtree.NodeLedgerStepProver], error) {
 	key, err := recursion.NewFixedKey(p.ledgerVK)
 	if err != nil {
-		return nil, subtree.NodeLedgerStepProver{}, err
+		return nil, nil, err
 	}
-	name := fmt.Sprintf("%s %+v %+v inner %x", file, shape.Ledger(), node, sha256.Sum256(p.ledgerVKRaw))
-	c, ccs, pk, err := p.loadNodeStep(dir, file, name, vkRaw, func() (constraint.ConstraintSystem, error) {
-		ccs, _, err := compile(p.ledgerVK, shape.Ledger(), node)
+	ledgerVK, params := p.ledgerVK, shape.Ledger()
+	name := fmt.Sprintf("%s %+v %+v inner %x", file, params, node, sha256.Sum256(p.ledgerVKRaw))
+	return loadNodeStep(p, dir, file, name, vkRaw, onDemand, func() (constraint.ConstraintSystem, error) {
+		ccs, _, err := compile(ledgerVK, params, node)
 		return ccs, err
+	}, func(ccs constraint.ConstraintSystem, pk groth16.ProvingKey) subtree.NodeLedgerStepProver {
+		return subtree.NodeLedgerStepProver{CCS: ccs, PK: pk, Key: key, Params: params, Shape: node}
 	})
-	if err != nil {
-		return nil, subtree.NodeLedgerStepProver{}, err
-	}
-	return c, subtree.NodeLedgerStepProver{CCS: ccs, PK: pk, Key: key, Params: shape.Ledger(), Shape: node}, nil
 }
 
 // loadNodeChildStep compiles the node child step around the leaf step verifying key (which
 // must be loaded) and loads its keys.
 func (p *Prover) loadNodeChildStep(dir string, vkRaw []byte, node subtree.NodeShape) error {
-	c, sp, err := p.loadNodeChildVariant(dir, nodeChildStepKeys, vkRaw, node, fmt.Sprintf("%+v", node), p.leafStep,
+	c, sp, err := p.loadNodeChildVariant(dir, nodeChildStepKeys, vkRaw, node, fmt.Sprintf("%+v", node), p.leafStep, false,
 		func(inner groth16.VerifyingKey) (constraint.ConstraintSystem, recursion.FixedKey, error) {
 			return subtree.CompileNodeChildStep(inner, node)
 		})
@@ -207,10 +208,10 @@ func (p *Prover) loadNodeChildStep(dir string, vkRaw []byte, node subtree.NodeSh
 
 // loadNodeChildForcedStep compiles the forced node child step (kind 11) around the forced leaf
 // step verifying key (which must be loaded), with outbox growth paths of the ledger shape's outbox
-// depth, and loads its keys.
+// depth, and loads its keys, on demand.
 func (p *Prover) loadNodeChildForcedStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
 	depth := shape.Ledger().OutboxDepth
-	c, sp, err := p.loadNodeChildVariant(dir, nodeChildForcedStepKeys, vkRaw, node, fmt.Sprintf("%+v outbox depth %d", node, depth), p.leafForced,
+	c, sp, err := p.loadNodeChildVariant(dir, nodeChildForcedStepKeys, vkRaw, node, fmt.Sprintf("%+v outbox depth %d", node, depth), p.leafForced, true,
 		func(inner groth16.VerifyingKey) (constraint.ConstraintSystem, recursion.FixedKey, error) {
 			return subtree.CompileNodeChildForcedStep(inner, node, depth)
 		})
@@ -220,49 +221,51 @@ func (p *Prover) loadNodeChildForcedStep(dir string, vkRaw []byte, shape ledgert
 
 // loadNodeChildVariant compiles a node child step variant (compile) around the verifying key of
 // inner, the leaf step variant whose proofs it verifies (which must be loaded), and loads its
-// keys from keys_dir/file; params describes the circuit's parameters besides its inner key (the
-// compiled circuit's cache name).
-func (p *Prover) loadNodeChildVariant(dir, file string, vkRaw []byte, node subtree.NodeShape, params string, inner *leafStepCircuit,
+// keys from keys_dir/file (resident, or on demand); params describes the circuit's parameters
+// besides its inner key (the compiled circuit's cache name).
+func (p *Prover) loadNodeChildVariant(dir, file string, vkRaw []byte, node subtree.NodeShape, params string, inner *leafStepCircuit, onDemand bool,
 	compile func(groth16.VerifyingKey) (constraint.ConstraintSystem, recursion.FixedKey, error),
-) (*nodeStepCircuit, subtree.NodeChildStepProver, error) {
+) (*nodeStepCircuit, *stepCircuit[subtree.NodeChildStepProver], error) {
 	key, err := recursion.NewFixedKey(inner.vk)
 	if err != nil {
-		return nil, subtree.NodeChildStepProver{}, err
+		return nil, nil, err
 	}
+	innerVK := inner.vk
 	name := fmt.Sprintf("%s %s inner %x", file, params, sha256.Sum256(inner.vkRaw))
-	c, ccs, pk, err := p.loadNodeStep(dir, file, name, vkRaw, func() (constraint.ConstraintSystem, error) {
-		ccs, _, err := compile(inner.vk)
+	return loadNodeStep(p, dir, file, name, vkRaw, onDemand, func() (constraint.ConstraintSystem, error) {
+		ccs, _, err := compile(innerVK)
 		return ccs, err
+	}, func(ccs constraint.ConstraintSystem, pk groth16.ProvingKey) subtree.NodeChildStepProver {
+		return subtree.NodeChildStepProver{CCS: ccs, PK: pk, Key: key, Shape: node}
 	})
-	if err != nil {
-		return nil, subtree.NodeChildStepProver{}, err
-	}
-	return c, subtree.NodeChildStepProver{CCS: ccs, PK: pk, Key: key, Shape: node}, nil
 }
 
-// loadNodeStep checks a node step's verifying key (one public input, one commitment), compiles
-// the circuit (cached under name, which holds its parameters) and reads its proving key,
-// checked against the circuit's shape.
-func (p *Prover) loadNodeStep(dir, file, name string, vkRaw []byte, compile func() (constraint.ConstraintSystem, error),
-) (*nodeStepCircuit, constraint.ConstraintSystem, groth16.ProvingKey, error) {
+// loadNodeStep checks a node step's verifying key (one public input, one commitment), then
+// compiles the circuit (cached under name, which holds its parameters) and reads its proving key,
+// checked against the circuit's shape, into the prover newProver makes of them: kept resident, or
+// released and loaded again for each proof (onDemand).
+func loadNodeStep[P any](p *Prover, dir, file, name string, vkRaw []byte, onDemand bool, compile func() (constraint.ConstraintSystem, error),
+	newProver func(constraint.ConstraintSystem, groth16.ProvingKey) P,
+) (*nodeStepCircuit, *stepCircuit[P], error) {
 	t := time.Now()
 	vk, err := keys.CheckCommittedVerifyingKey(vkRaw, 1)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s.vk: %w", file, err)
+		return nil, nil, fmt.Errorf("%s.vk: %w", file, err)
 	}
-	ccs, cached, err := p.compile(name, compile)
+	sc, stats, err := newStepCircuit(p, file, filepath.Join(dir, file+".pk"), onDemand, func() (P, loadStats, error) {
+		ccs, pk, stats, err := p.loadStepKeys(dir, file, name, fmt.Sprintf("the %s circuit of this tree (inner key, ledger and node shape)", file), compile)
+		if err != nil {
+			var none P
+			return none, stats, err
+		}
+		return newProver(ccs, pk), stats, nil
+	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, err
 	}
-	pk, err := p.readProvingKey(dir, file)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("%s.pk: %w", file, err)
-	}
-	if err := keys.CheckProvingKeyShape(ccs, pk); err != nil {
-		return nil, nil, nil, fmt.Errorf("%s.pk is not the %s circuit of this tree (inner key, ledger and node shape): %w", file, file, err)
-	}
-	p.log.Info("node step circuit ready", "circuit", file, "constraints", ccs.GetNbConstraints(), "cached", cached, "seconds", time.Since(t).Seconds())
-	return &nodeStepCircuit{vk: vk, vkRaw: vkRaw}, ccs, pk, nil
+	p.log.Info("node step circuit ready", "circuit", file, "constraints", stats.constraints, "cached", stats.cached, "on_demand", onDemand,
+		"seconds", time.Since(t).Seconds())
+	return &nodeStepCircuit{vk: vk, vkRaw: vkRaw}, sc, nil
 }
 
 // NodeLedgerStepVK is keys_dir/node-ledger-step.vk as written (nil without it): a RECURSIVE
@@ -311,10 +314,10 @@ func (p *Prover) NodeStepShape() subtree.NodeShape {
 
 // ProveNodeLedgerStep proves one node ledger step — kind 3, or kind 10 when w's batch opens
 // forced deposits — and verifies the proof natively before it is sent, logged and measured as a
-// leaf step.
+// leaf step (kind 10's circuit loaded for the proof and released after it: stepCircuit).
 func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
 	var c *nodeStepCircuit
-	var sp subtree.NodeLedgerStepProver
+	var sp *stepCircuit[subtree.NodeLedgerStepProver]
 	kind, what := StepKeys(subtree.KindNodeLedger), "node ledger step"
 	if len(w.Move.Deposits) > 0 {
 		kind, what = StepKeys(subtree.KindNodeLedgerForced), "forced node ledger step"
@@ -325,21 +328,29 @@ func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...a
 			c, sp = p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver
 		}
 	}
-	if c == nil {
+	if c == nil || sp == nil {
 		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir (%s.pk/.vk)", what, kind)
 	}
+	var proof []byte
+	var pub subtree.StepPublic
 	start := time.Now()
-	proof, pub, err := sp.Prove(w)
+	err := sp.use(func(sp subtree.NodeLedgerStepProver) error {
+		start = time.Now() // the proof's time: an on-demand load is logged apart
+		var err error
+		proof, pub, err = sp.Prove(w)
+		return err
+	})
 	return p.checkStep(kind, c.vk, start, proof, pub, err, attrs)
 }
 
 // ProveNodeChildStep proves one node child step — kind 4, or kind 11 when w's inner step is a
 // forced leaf step (w.Growth set) —: its inner leaf step proof is verified natively first, under
 // keys_dir's leaf step key (the forced leaf step's for kind 11; a proof the circuit would refuse
-// is an error before any proving), and the step's proof after, logged and measured as a leaf step.
+// is an error before any proving), and the step's proof after, logged and measured as a leaf step
+// (kind 11's circuit loaded, after the inner check, for the proof and released after it).
 func (p *Prover) ProveNodeChildStep(w subtree.NodeChildStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
 	v := p.nodeChildVariant(w)
-	if v.step == nil || v.inner == nil {
+	if v.step == nil || v.prover == nil || v.inner == nil {
 		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir (%s.pk/.vk)", v.what, StepKeys(v.kind))
 	}
 	start := time.Now()
@@ -355,7 +366,15 @@ func (p *Prover) ProveNodeChildStep(w subtree.NodeChildStepWitness, attrs ...any
 	if err != nil {
 		return p.checkStep(StepKeys(v.kind), v.step.vk, start, nil, subtree.StepPublic{}, err, attrs)
 	}
-	proof, pub, err := v.prover.Prove(w)
+	var proof []byte
+	var pub subtree.StepPublic
+	loading := time.Now()
+	err = v.prover.use(func(sp subtree.NodeChildStepProver) error {
+		start = start.Add(time.Since(loading)) // the proof's time: an on-demand load is logged apart
+		var err error
+		proof, pub, err = sp.Prove(w)
+		return err
+	})
 	return p.checkStep(StepKeys(v.kind), v.step.vk, start, proof, pub, err, attrs)
 }
 
@@ -367,7 +386,7 @@ type nodeChildProving struct {
 	kind, innerKind uint64
 	what            string
 	step            *nodeStepCircuit
-	prover          subtree.NodeChildStepProver
+	prover          *stepCircuit[subtree.NodeChildStepProver]
 	inner           *leafStepCircuit
 }
 

@@ -96,7 +96,7 @@ func TestProveNodeChildStepChecksInner(t *testing.T) {
 
 	var logs bytes.Buffer
 	p := &Prover{log: slog.New(slog.NewTextHandler(&logs, nil)), leafStep: &leafStepCircuit{vk: vk},
-		nodeSteps: &nodeSteps{child: &nodeStepCircuit{vk: vk}}}
+		nodeSteps: &nodeSteps{child: &nodeStepCircuit{vk: vk}, childProver: residentCircuit(nodeChildStepKeys, subtree.NodeChildStepProver{})}}
 	other := inner
 	other.AnchorHeight = 4
 	_, _, err = p.ProveNodeChildStep(subtree.NodeChildStepWitness{Inner: other, InnerProof: proof}, "chain", "1")
@@ -150,7 +150,9 @@ func TestProveNodeChildForcedStep(t *testing.T) {
 	growth := &smt.AccumulatorGrowth{EarlierSize: 1, LaterSize: 2, Siblings: make([]fr.Element, 4)}
 	var logs bytes.Buffer
 	p := &Prover{log: slog.New(slog.NewTextHandler(&logs, nil)), leafStep: &leafStepCircuit{vk: plain.vk}, leafForced: &leafStepCircuit{vk: forced.vk},
-		nodeSteps: &nodeSteps{child: &nodeStepCircuit{vk: plain.vk}, childForced: &nodeStepCircuit{vk: forced.vk}, outboxDepth: 4}}
+		nodeSteps: &nodeSteps{child: &nodeStepCircuit{vk: plain.vk}, childForced: &nodeStepCircuit{vk: forced.vk}, outboxDepth: 4,
+			childProver:       residentCircuit(nodeChildStepKeys, subtree.NodeChildStepProver{}),
+			childForcedProver: residentCircuit(nodeChildForcedStepKeys, subtree.NodeChildStepProver{})}}
 
 	other := inner
 	other.ParentOutbox = hash.Uint64(43)
@@ -208,21 +210,24 @@ func TestLoadNodeChildVariant(t *testing.T) {
 	}
 	var logs bytes.Buffer
 	p := &Prover{log: slog.New(slog.NewTextHandler(&logs, nil))}
-	c, sp, err := p.loadNodeChildVariant(dir, nodeChildForcedStepKeys, vkRaw, node, "outbox depth 4", &leafStepCircuit{vk: inner.vk}, compile)
+	c, sc, err := p.loadNodeChildVariant(dir, nodeChildForcedStepKeys, vkRaw, node, "outbox depth 4", &leafStepCircuit{vk: inner.vk}, false, compile)
 	require.NoError(t, err)
 	require.Equal(t, vkRaw, c.vkRaw)
 	require.Same(t, inner.vk, compiledWith, "compiled around the inner variant's key")
-	require.Equal(t, node, sp.Shape)
-	require.Same(t, step.ccs, sp.CCS)
+	require.False(t, sc.onDemand())
+	require.Equal(t, node, sc.resident.Shape)
+	require.Same(t, step.ccs, sc.resident.CCS)
 	require.Contains(t, logs.String(), `msg="node step circuit ready" circuit=node-child-forced-step`)
 
 	other, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, &twoInputs{})
 	require.NoError(t, err)
-	_, _, err = p.loadNodeChildVariant(dir, nodeChildForcedStepKeys, vkRaw, node, "outbox depth 4", &leafStepCircuit{vk: inner.vk},
-		func(groth16.VerifyingKey) (constraint.ConstraintSystem, recursion.FixedKey, error) {
-			return other, recursion.FixedKey{}, nil
-		})
-	require.ErrorContains(t, err, "node-child-forced-step.pk is not the node-child-forced-step circuit")
+	for _, onDemand := range []bool{false, true} {
+		_, _, err = p.loadNodeChildVariant(dir, nodeChildForcedStepKeys, vkRaw, node, "outbox depth 4", &leafStepCircuit{vk: inner.vk}, onDemand,
+			func(groth16.VerifyingKey) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+				return other, recursion.FixedKey{}, nil
+			})
+		require.ErrorContains(t, err, "node-child-forced-step.pk is not the node-child-forced-step circuit", "on demand %v: refused at start", onDemand)
+	}
 }
 
 // twoInputs is a circuit of another shape than innerShaped.

@@ -6,6 +6,7 @@ package proving
 import (
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/slush-tree/slush/circuits/keys"
@@ -49,6 +50,9 @@ type Prover struct {
 	compiled *keys.CompiledCache
 	// rawKeys caches the decoded proving keys in keys_dir/compiled (nil: decode every time).
 	rawKeys *keys.RawKeyCache
+	// onDemand is held while a step circuit loaded on demand (the forced kinds: stepCircuit) is
+	// in memory: one at a time.
+	onDemand sync.Mutex
 
 	log     *slog.Logger
 	metrics *metrics.Metrics
