@@ -8,10 +8,8 @@ import (
 
 	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
-	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/frontend"
 	"github.com/consensys/gnark/frontend/cs/r1cs"
-	"github.com/consensys/gnark/std/rangecheck"
 	"github.com/stretchr/testify/require"
 
 	"github.com/slush-tree/slush/circuits/hash"
@@ -112,7 +110,7 @@ func TestNodeMoveForcedChild(t *testing.T) {
 	require.Nil(t, plain.Growth)
 
 	// the circuit's assignment takes it as the forced variant (a stand-in inner key: no big circuit)
-	leaf := newStandIn(t, &leafStepShaped{})
+	leaf, _ := newLeafStepStandIn(t, 8)
 	assigned, err := subtree.AssignNodeChildStep(leaf.key, nodeShape, forced)
 	require.NoError(t, err)
 	require.Len(t, assigned.Growth, 1)
@@ -184,12 +182,7 @@ func TestNodeMoveForcedChildRefusals(t *testing.T) {
 			f := withForcedSteps(t, newNodeFixture(t), o, 0)
 			tc.edit(t, &f, &f.move.msg.Steps[0])
 			_, err := nodeMoveWitnesses(f.held, f.move, f.src, nodeShape)
-			require.ErrorContains(t, err, tc.err)
-			if tc.unprovable {
-				require.ErrorIs(t, err, errUnprovableMove)
-			} else {
-				require.NotErrorIs(t, err, errUnprovableMove)
-			}
+			requireRefused(t, err, tc.err, tc.unprovable)
 		})
 	}
 }
@@ -259,19 +252,6 @@ func TestNodeChildForcedKeys(t *testing.T) {
 	require.ErrorContains(t, err, "keys_dir has no node-child-forced-step.pk/.vk")
 }
 
-// leafForcedShaped stands in for the forced leaf step: its statement (with the parent outbox) and
-// one Pedersen commitment.
-type leafForcedShaped struct {
-	Statement frontend.Variable `gnark:",public"`
-	Stated    [9]frontend.Variable
-}
-
-func (c *leafForcedShaped) Define(api frontend.API) error {
-	rangecheck.New(api).Check(c.Stated[5], 64)
-	api.AssertIsEqual(c.Statement, hash.HashGadget(api, hash.DomainSubtreeStep, c.Stated[:]...))
-	return nil
-}
-
 // TestNodeChildForcedStepSolves: the forced node child step witnesses the planner builds satisfy
 // the real forced NodeChildStep circuit (compiled around a stand-in forced leaf step key, the
 // inner proofs made for the witnesses' own inner statements), with and without a finality move;
@@ -291,17 +271,9 @@ func TestNodeChildForcedStepSolves(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, finSteps[2].w.(subtree.NodeChildStepWitness).Finality.Finalize)
 
-	leaf := newStandIn(t, &leafForcedShaped{})
+	leaf, innerProof := newLeafStepStandIn(t, 9)
 	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeChildForcedStep(leaf.key, nodeShape, stepParams.OutboxDepth))
 	require.NoError(t, err)
-	innerProof := func(p subtree.StepPublic) groth16.Proof {
-		a := leafForcedShaped{Statement: p.Statement()}
-		for i, v := range []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
-			hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf, p.ParentOutbox} {
-			a.Stated[i] = v
-		}
-		return leaf.prove(t, &a)
-	}
 	for i, st := range append(steps[2:], finSteps[2:]...) {
 		w := st.w.(subtree.NodeChildStepWitness)
 		w.InnerProof = innerProof(w.Inner)

@@ -31,10 +31,29 @@ func (c *batchShaped) Define(api frontend.API) error {
 	return nil
 }
 
-// leafStepShaped stands in for the leaf step: its statement and one Pedersen commitment.
+// leafStepShaped stands in for the leaf step (8 stated values) or the forced leaf step (9, the
+// parent outbox last): its statement and one Pedersen commitment.
 type leafStepShaped struct {
 	Statement frontend.Variable `gnark:",public"`
-	Stated    [8]frontend.Variable
+	Stated    []frontend.Variable
+}
+
+// newLeafStepStandIn compiles the leaf step stand-in with n stated values (8, or 9 for the forced
+// leaf step) and returns it with a prover of step statements, which proves the statement of p's
+// first n values.
+func newLeafStepStandIn(t *testing.T, n int) (standIn, func(subtree.StepPublic) groth16.Proof) {
+	t.Helper()
+	leaf := newStandIn(t, &leafStepShaped{Stated: make([]frontend.Variable, n)})
+	return leaf, func(p subtree.StepPublic) groth16.Proof {
+		stated := []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
+			hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf, p.ParentOutbox}[:n]
+		stmt := hash.Hash(hash.DomainSubtreeStep, stated...)
+		a := leafStepShaped{Statement: stmt, Stated: make([]frontend.Variable, n)}
+		for i := range stated {
+			a.Stated[i] = stated[i]
+		}
+		return leaf.prove(t, &a)
+	}
 }
 
 func (c *leafStepShaped) Define(api frontend.API) error {
@@ -124,17 +143,9 @@ func TestNodeStepsSolve(t *testing.T) {
 	}
 	ledgerCCS = nil
 
-	leaf := newStandIn(t, &leafStepShaped{})
+	leaf, innerProof := newLeafStepStandIn(t, 8)
 	childCCS, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeChildStep(leaf.key, nodeShape))
 	require.NoError(t, err)
-	innerProof := func(p subtree.StepPublic) groth16.Proof {
-		a := leafStepShaped{Statement: p.Statement()}
-		for i, v := range []fr.Element{hash.Uint64(p.Kind), p.ChildVid, hash.Uint64(uint64(p.Index)), p.RootBefore, p.RootAfter,
-			hash.Uint64(p.AnchorHeight), p.AnchorCommitment, p.Leaf} {
-			a.Stated[i] = v
-		}
-		return leaf.prove(t, &a)
-	}
 	fin, _, _ := finalityFixture(t)
 	finSteps, err := nodeMoveWitnesses(fin.held, fin.move, fin.src, nodeShape)
 	require.NoError(t, err)

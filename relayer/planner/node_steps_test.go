@@ -431,12 +431,7 @@ func TestNodeMoveRefusals(t *testing.T) {
 			f.move.msg = &m
 			tc.edit(t, &f)
 			_, err := nodeMoveWitnesses(f.held, f.move, f.src, nodeShape)
-			require.ErrorContains(t, err, tc.err)
-			if tc.unprovable {
-				require.ErrorIs(t, err, errUnprovableMove)
-			} else {
-				require.NotErrorIs(t, err, errUnprovableMove)
-			}
+			requireRefused(t, err, tc.err, tc.unprovable)
 		})
 	}
 }
@@ -795,5 +790,17 @@ func TestMoveSteps(t *testing.T) {
 				require.Equal(t, st.pub.Kind >= subtree.KindNodeLedger, st.node != nil)
 			}
 		})
+	}
+}
+
+// requireRefused asserts that err says want and is errUnprovableMove exactly when unprovable (a
+// move no step kind proves, rather than a witness that is wrong).
+func requireRefused(t *testing.T, err error, want string, unprovable bool) {
+	t.Helper()
+	require.ErrorContains(t, err, want)
+	if unprovable {
+		require.ErrorIs(t, err, errUnprovableMove)
+	} else {
+		require.NotErrorIs(t, err, errUnprovableMove)
 	}
 }

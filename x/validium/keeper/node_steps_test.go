@@ -73,15 +73,7 @@ func (s *KeeperTestSuite) TestNodeStepsAccepted() {
 	below := acceptancetypes.Histogram{{Height: 3, Count: 1}, {Height: 5, Count: 1}} // 1-1-1 at 3, 1-1 at 5
 
 	submit := func(st types.SubtreeStep, g grandchildren, prev []byte, anchor, b uint64, buckets ...uint64) ([]byte, error) {
-		g.roots(s, c)
-		msg := s.updateBatches(c, 1, prev, anchor)
-		msg.Steps = []types.SubtreeStep{st}
-		report(msg, b, buckets...)
-		res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
-		if err != nil {
-			return nil, err
-		}
-		return res.Commitment, nil
+		return s.submitNodeStep(c, st, g, prev, anchor, b, buckets...)
 	}
 
 	g := newGrandchildren(s)
@@ -150,6 +142,21 @@ func (s *KeeperTestSuite) TestNodeStepsAccepted() {
 	s.requireImportsAs(exported)
 }
 
+// submitNodeStep submits child 1's update from prev anchored at anchor, its children roots g's,
+// carrying step st and reporting b descendants in buckets (height, count pairs), and returns the
+// accepted commitment.
+func (s *KeeperTestSuite) submitNodeStep(c *childLedger, st types.SubtreeStep, g grandchildren, prev []byte, anchor, b uint64, buckets ...uint64) ([]byte, error) {
+	g.roots(s, c)
+	msg := s.updateBatches(c, 1, prev, anchor)
+	msg.Steps = []types.SubtreeStep{st}
+	report(msg, b, buckets...)
+	res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
+	if err != nil {
+		return nil, err
+	}
+	return res.Commitment, nil
+}
+
 // requireGrandchildReport asserts the stored report of (child, grandchild) is step st's.
 func (s *KeeperTestSuite) requireGrandchildReport(child, grandchild uint32, st types.SubtreeStep) {
 	r, err := s.keeper.GrandchildReports.Get(s.env.Ctx, collections.Join(child, grandchild))
@@ -181,15 +188,7 @@ func (s *KeeperTestSuite) TestNodeChildForcedStepAccepted() {
 	s.withNodeKeys(ledgerSys, childSys)
 	below := acceptancetypes.Histogram{{Height: 3, Count: 1}, {Height: 5, Count: 1}}
 	submit := func(st types.SubtreeStep, g grandchildren, prev []byte, anchor, b uint64, buckets ...uint64) ([]byte, error) {
-		g.roots(s, c)
-		msg := s.updateBatches(c, 1, prev, anchor)
-		msg.Steps = []types.SubtreeStep{st}
-		report(msg, b, buckets...)
-		res, err := s.msgs.SubmitUpdate(s.env.Ctx, msg)
-		if err != nil {
-			return nil, err
-		}
-		return res.Commitment, nil
+		return s.submitNodeStep(c, st, g, prev, anchor, b, buckets...)
 	}
 	g := newGrandchildren(s)
 	prev, err := submit(g.nodeStep(s, ledgerSys, subtree.KindNodeLedger, 1, 1, 5, below), g, nil, 5, 3, 3, 1, 5, 2)
