@@ -250,7 +250,9 @@ func TestRecursiveDeepTree(t *testing.T) {
 func (s *suite) fullValidityDemo(args ...string) (string, demoSummary) {
 	t := s.t
 	t.Helper()
-	s.env = append(s.env, "SLUSH_LEDGER_BATCH_SIZE=4", "SLUSH_DEPOSITS=")
+	// steps of 20–40 s each, a dozen in one update of 1 on the depth-3 tree: the suite's 600 s a
+	// demo step timed out once on a slower machine waiting for the claim (session 36)
+	s.env = append(s.env, "SLUSH_LEDGER_BATCH_SIZE=4", "SLUSH_DEPOSITS=", "SLUSH_DEMO_TIMEOUT=1200")
 	begin := time.Now()
 	out, err := s.script(append([]string{"demo", "--full-validity"}, args...)...)
 	t.Logf("scripts/demo.sh --full-validity %s (%s):\n%s", strings.Join(args, " "), time.Since(begin).Round(time.Second), out)
