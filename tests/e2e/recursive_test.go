@@ -301,10 +301,11 @@ func (s *suite) forcedDepositIntoGreatGrandchild() {
 	alice := s.owner("alice")
 	on11 := s.balance("1-1", alice)
 	require.Equal(t, uint64(5), on11.Balance)
+	below := s.balance("1-1-1", alice).Balance // the demo's funds, less what she sent on
 	s.forceDeposit("1-1", 1, "alice", on11, alice)
 	forced := time.Now()
 	require.Zero(t, s.balance("1-1", alice).Balance, "the deposit is burnt on 1-1")
-	s.eventually(5*time.Minute, "the forced deposit minted on 1-1-1", func() bool { return s.balance("1-1-1", alice).Balance == 5 })
+	s.eventually(5*time.Minute, "the forced deposit minted on 1-1-1", func() bool { return s.balance("1-1-1", alice).Balance == below+5 })
 	s.eventually(5*time.Minute, "1-1 matching 1-1-1's forced entry", func() bool { return len(s.child("1-1", 1).ForcedOperations) == 0 })
 	t.Logf("forced deposit minted on 1-1-1 and consumed at 1-1 after %s", time.Since(forced).Round(time.Second))
 	s.requireForcedStepAccepted("node-child-forced-step", forced)
