@@ -112,15 +112,7 @@ func (p *Prover) ProveLeafStep(w subtree.LeafStepWitness, attrs ...any) ([]byte,
 	if c == nil || c.step == nil {
 		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir", StepKeys(kind))
 	}
-	var proof []byte
-	var pub subtree.StepPublic
-	start := time.Now()
-	err := c.step.use(func(sp subtree.StepProver) error {
-		start = time.Now() // the proof's time: an on-demand load is logged apart
-		var err error
-		proof, pub, err = sp.Prove(w)
-		return err
-	})
+	proof, pub, start, err := proveOn(c.step, func(sp subtree.StepProver) ([]byte, subtree.StepPublic, error) { return sp.Prove(w) })
 	return p.checkStep(StepKeys(kind), c.vk, start, proof, pub, err, attrs)
 }
 

@@ -331,15 +331,7 @@ func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...a
 	if c == nil || sp == nil {
 		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir (%s.pk/.vk)", what, kind)
 	}
-	var proof []byte
-	var pub subtree.StepPublic
-	start := time.Now()
-	err := sp.use(func(sp subtree.NodeLedgerStepProver) error {
-		start = time.Now() // the proof's time: an on-demand load is logged apart
-		var err error
-		proof, pub, err = sp.Prove(w)
-		return err
-	})
+	proof, pub, start, err := proveOn(sp, func(sp subtree.NodeLedgerStepProver) ([]byte, subtree.StepPublic, error) { return sp.Prove(w) })
 	return p.checkStep(kind, c.vk, start, proof, pub, err, attrs)
 }
 
@@ -366,15 +358,7 @@ func (p *Prover) ProveNodeChildStep(w subtree.NodeChildStepWitness, attrs ...any
 	if err != nil {
 		return p.checkStep(StepKeys(v.kind), v.step.vk, start, nil, subtree.StepPublic{}, err, attrs)
 	}
-	var proof []byte
-	var pub subtree.StepPublic
-	loading := time.Now()
-	err = v.prover.use(func(sp subtree.NodeChildStepProver) error {
-		start = start.Add(time.Since(loading)) // the proof's time: an on-demand load is logged apart
-		var err error
-		proof, pub, err = sp.Prove(w)
-		return err
-	})
+	proof, pub, start, err := proveOn(v.prover, func(sp subtree.NodeChildStepProver) ([]byte, subtree.StepPublic, error) { return sp.Prove(w) })
 	return p.checkStep(StepKeys(v.kind), v.step.vk, start, proof, pub, err, attrs)
 }
 

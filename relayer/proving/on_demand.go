@@ -14,6 +14,7 @@ import (
 	"github.com/consensys/gnark/constraint"
 
 	"github.com/slush-tree/slush/circuits/keys"
+	"github.com/slush-tree/slush/circuits/subtree"
 )
 
 // stepCircuit holds the prover P of one step circuit: its compiled constraint system and decoded
@@ -111,6 +112,19 @@ func (c *stepCircuit[P]) use(prove func(P) error) error {
 		debug.FreeOSMemory()
 	}()
 	return prove(sp)
+}
+
+// proveOn proves with c's prover (loaded first when on demand) and returns the proof, what it
+// states and when the proof itself began (an on-demand load is logged apart, not timed with it).
+func proveOn[P any](c *stepCircuit[P], prove func(P) ([]byte, subtree.StepPublic, error)) (proof []byte, pub subtree.StepPublic, start time.Time, err error) {
+	start = time.Now()
+	err = c.use(func(sp P) error {
+		start = time.Now()
+		var err error
+		proof, pub, err = prove(sp)
+		return err
+	})
+	return proof, pub, start, err
 }
 
 // hashFile is the SHA-256 of a file, streamed (a proving key is hundreds of MB).
