@@ -83,6 +83,15 @@ const (
 	SourceExit Source = 3
 )
 
+// ExitMessage is the message an exit of account index accountIndex of the frozen chain srcVid
+// credits on its parent dstVid (DESIGN §8): the account's owner, asset and whole balance, the
+// index as its nonce (each account exits once), no deadline. The parent's inbox entry of source
+// SourceExit is its hash.
+func ExitMessage(srcVid, dstVid fr.Element, accountIndex uint64, a Account) inclusion.Message {
+	return inclusion.Message{SrcVid: srcVid, DstVid: dstVid, Nonce: accountIndex, Recipient: a.Owner,
+		AssetID: a.Asset, Amount: a.Balance}
+}
+
 // Valid reports whether s is one of the sources.
 func (s Source) Valid() bool { return s >= SourceClaim && s <= SourceExit }
 

@@ -39,6 +39,10 @@ type LeafStepWitness struct {
 	Deposits []DepositOpening
 	// ParentOutbox is the parent's outbox root the deposits are opened under.
 	ParentOutbox fr.Element
+	// Exits open the exit credits among Claims under New's finalized children root, in slot
+	// order: a node ledger step's only (a leaf has no children to exit from); a witness with exits
+	// makes a KindNodeLedgerExit step.
+	Exits []ExitOpening
 	// Proof is the batch proof under the step's inner key.
 	Proof groth16.Proof
 }
@@ -88,6 +92,9 @@ func AssignLeafStep(key recursion.FixedKey, p ledger.Params, w LeafStepWitness) 
 	}
 	if len(w.Siblings) != commitment.ChildrenDepth {
 		return nil, fmt.Errorf("%w: %d siblings, want %d", ErrWitness, len(w.Siblings), commitment.ChildrenDepth)
+	}
+	if len(w.Exits) > 0 {
+		return nil, fmt.Errorf("%w: a leaf step opens no exit (a leaf has no children)", ErrWitness)
 	}
 	if len(w.Claims) > batchSize {
 		return nil, fmt.Errorf("%w: %d claims for a batch of %d slots", ErrWitness, len(w.Claims), batchSize)

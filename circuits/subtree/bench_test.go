@@ -16,6 +16,7 @@ import (
 	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/prover"
+	"github.com/slush-tree/slush/circuits/recursion"
 	"github.com/slush-tree/slush/circuits/smt"
 )
 
@@ -49,24 +50,24 @@ var prodShape = NodeShape{MaxChildren: 3, MaxBuckets: 18}
 
 // BenchmarkNodeLedgerStepConstraints compiles the node ledger step for the production batch size
 // and 18 report buckets, for the localnet's max_children and the most that fit in 2^20
-// constraints, and reports its constraints (compile only):
+// constraints, and its forced (kind 10) and exit (kind 12) variants at the localnet's children,
+// and reports their constraints (compile only):
 //
 //	go test -run '^$' -bench BenchmarkNodeLedgerStepConstraints -benchtime 1x ./circuits/subtree/
 func BenchmarkNodeLedgerStepConstraints(b *testing.B) {
 	logger.Disable()
 	key := newBatchSystem(b).key(b)
-	// 3: the localnet; 7: the most children under 2^20 constraints (8: 1,057,184); the forced
-	// variant (kind 10) at the localnet's children
+	variants := map[string]func(recursion.FixedKey, ledger.Params, NodeShape) *NodeLedgerStep{
+		"plain": NewNodeLedgerStep, "forced": NewNodeLedgerForcedStep, "exit": NewNodeLedgerExitStep,
+	}
+	// 3: the localnet; 7: the most children under 2^20 constraints (8: 1,057,184)
 	for _, v := range []struct {
 		children int
-		forced   bool
-	}{{prodShape.MaxChildren, false}, {7, false}, {prodShape.MaxChildren, true}} {
+		variant  string
+	}{{prodShape.MaxChildren, "plain"}, {7, "plain"}, {prodShape.MaxChildren, "forced"}, {prodShape.MaxChildren, "exit"}} {
 		shape := NodeShape{MaxChildren: v.children, MaxBuckets: prodShape.MaxBuckets}
-		circuit := NewNodeLedgerStep(key, ledger.DefaultParams, shape)
-		if v.forced {
-			circuit = NewNodeLedgerForcedStep(key, ledger.DefaultParams, shape)
-		}
-		b.Run(fmt.Sprintf("children=%d,forced=%t", v.children, v.forced), func(b *testing.B) {
+		circuit := variants[v.variant](key, ledger.DefaultParams, shape)
+		b.Run(fmt.Sprintf("children=%d,%s", v.children, v.variant), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, circuit)
 				if err != nil {

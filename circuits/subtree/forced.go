@@ -77,19 +77,20 @@ func (f forcedPart) batchInboxGadget(api frontend.API, vid, head frontend.Variab
 	if len(f.deposits) == 0 {
 		return claimChainGadget(api, head, entries, used), nil
 	}
-	newHead = sourcedChainGadget(api, head, entries, used, f.forced)
+	newHead = sourcedChainGadget(api, head, entries, used, f.forced, ledger.SourceForced)
 	assertDeposits(api, vid, f.outbox[0], entries, f.forced, f.deposits)
 	return newHead, f.outbox
 }
 
 // sourcedChainGadget extends an inbox head over the used entries, each chained with its source
-// (ledger.InboxLink): a claim, or a forced deposit where forced is 1. Forced entries must be used.
-func sourcedChainGadget(api frontend.API, head frontend.Variable, entries, used, forced []frontend.Variable) frontend.Variable {
+// (ledger.InboxLink): a claim, or src (a forced deposit, an exit credit) where marked is 1.
+// Marked entries must be used.
+func sourcedChainGadget(api frontend.API, head frontend.Variable, entries, used, marked []frontend.Variable, src ledger.Source) frontend.Variable {
 	for i := range entries {
 		api.AssertIsBoolean(used[i])
-		api.AssertIsBoolean(forced[i])
-		api.AssertIsEqual(api.Mul(forced[i], api.Sub(1, used[i])), 0)
-		source := api.Add(int(ledger.SourceClaim), api.Mul(forced[i], int(ledger.SourceForced)-int(ledger.SourceClaim)))
+		api.AssertIsBoolean(marked[i])
+		api.AssertIsEqual(api.Mul(marked[i], api.Sub(1, used[i])), 0)
+		source := api.Add(int(ledger.SourceClaim), api.Mul(marked[i], int(src)-int(ledger.SourceClaim)))
 		next := hash.HashGadget(api, ledger.DomainInbox, head, entries[i], source)
 		head = api.Select(used[i], next, head)
 	}
@@ -101,30 +102,59 @@ func sourcedChainGadget(api frontend.API, head frontend.Variable, entries, used,
 // child mints a forced deposit only if its parent's proven ledger burnt it (DESIGN §8; the parent
 // matches its queue natively, the chain above by this).
 func assertDeposits(api frontend.API, vid, outbox frontend.Variable, entries, forced []frontend.Variable, deposits []ForcedDeposit) {
-	var nbForced, nbOpened frontend.Variable = 0, 0
-	for _, f := range forced {
-		nbForced = api.Add(nbForced, f)
-	}
-	var prevEnabled, prevSlot frontend.Variable = 1, -1
+	cur := newSlotCursor(api, forced)
 	for k := range deposits {
 		d := &deposits[k]
-		api.AssertIsBoolean(d.Enabled)
-		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(1, prevEnabled)), 0) // used openings first
-		// Slots strictly ascending among the enabled openings: no entry is opened twice.
-		api.ToBinary(api.Mul(d.Enabled, api.Sub(api.Sub(d.Slot, prevSlot), 1)), 8)
-		entry, isForced, hit := selectSlot(api, d.Slot, entries, forced)
-		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(hit, 1)), 0)
-		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(isForced, 1)), 0)
+		entry := cur.open(api, d.Enabled, d.Slot, entries, forced)
 		msg := hash.HashGadget(api, hash.DomainMessage, d.SrcVid, d.DstVid, d.Nonce, d.Recipient, d.AssetID, d.Amount, d.Deadline)
 		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(entry, msg)), 0)
 		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(d.DstVid, vid)), 0)
 		root := smt.AccumulatorMembershipGadget(api, msg, d.Index, d.Size, d.Siblings)
 		api.AssertIsEqual(api.Mul(d.Enabled, api.Sub(root, outbox)), 0)
-		nbOpened = api.Add(nbOpened, d.Enabled)
-		prevEnabled, prevSlot = d.Enabled, api.Select(d.Enabled, d.Slot, prevSlot)
+		cur.next(api, d.Enabled, d.Slot)
 	}
-	// Every forced entry is opened: distinct forced slots, as many as there are forced entries.
-	api.AssertIsEqual(nbOpened, nbForced)
+	cur.assertAllOpened(api)
+}
+
+// slotCursor walks a step's openings of marked batch entries (forced deposits, exit credits) in
+// order: the enabled openings come first, open marked slots strictly ascending (no entry is
+// opened twice), and are as many as the marked entries (every marked entry is opened).
+type slotCursor struct {
+	marked, opened, prevEnabled, prevSlot frontend.Variable
+}
+
+// newSlotCursor starts a walk over the entries marked by marked (booleans, one per slot).
+func newSlotCursor(api frontend.API, marked []frontend.Variable) *slotCursor {
+	var nb frontend.Variable = 0
+	for _, m := range marked {
+		nb = api.Add(nb, m)
+	}
+	return &slotCursor{marked: nb, opened: 0, prevEnabled: 1, prevSlot: -1}
+}
+
+// open asserts that an opening (enabled, slot) may follow the previous ones and, when enabled,
+// opens a marked slot; it returns that slot's entry. The caller checks the entry, then calls next.
+func (c *slotCursor) open(api frontend.API, enabled, slot frontend.Variable, entries, marked []frontend.Variable) frontend.Variable {
+	api.AssertIsBoolean(enabled)
+	api.AssertIsEqual(api.Mul(enabled, api.Sub(1, c.prevEnabled)), 0) // used openings first
+	// Slots strictly ascending among the enabled openings: no entry is opened twice.
+	api.ToBinary(api.Mul(enabled, api.Sub(api.Sub(slot, c.prevSlot), 1)), 8)
+	entry, isMarked, hit := selectSlot(api, slot, entries, marked)
+	api.AssertIsEqual(api.Mul(enabled, api.Sub(hit, 1)), 0)
+	api.AssertIsEqual(api.Mul(enabled, api.Sub(isMarked, 1)), 0)
+	return entry
+}
+
+// next moves the cursor past the opening (enabled, slot).
+func (c *slotCursor) next(api frontend.API, enabled, slot frontend.Variable) {
+	c.opened = api.Add(c.opened, enabled)
+	c.prevEnabled, c.prevSlot = enabled, api.Select(enabled, slot, c.prevSlot)
+}
+
+// assertAllOpened asserts that every marked entry was opened: distinct marked slots, as many as
+// there are marked entries.
+func (c *slotCursor) assertAllOpened(api frontend.API) {
+	api.AssertIsEqual(c.opened, c.marked)
 }
 
 // selectSlot returns entries[slot] and forced[slot], and hit = 1 when slot is one of the slots.
@@ -150,11 +180,17 @@ type DepositOpening struct {
 	Proof smt.AccumulatorProof
 }
 
-// sourceAt is the inbox source of entry i of the batch: forced where a deposit opens it.
+// sourceAt is the inbox source of entry i of the batch: forced where a deposit opens it, exit
+// where an exit opening does.
 func (w LeafStepWitness) sourceAt(i int) ledger.Source {
 	for _, d := range w.Deposits {
 		if d.Slot == i {
 			return ledger.SourceForced
+		}
+	}
+	for _, e := range w.Exits {
+		if e.Slot == i {
+			return ledger.SourceExit
 		}
 	}
 	return ledger.SourceClaim

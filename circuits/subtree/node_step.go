@@ -56,6 +56,10 @@ type NodeLedgerStep struct {
 	Forced       []frontend.Variable
 	Deposits     []ForcedDeposit
 	ParentOutbox []frontend.Variable
+	// Exited marks the batch's exit entries (boolean, one per slot) and Exits opens them: the
+	// exit variant only (NewNodeLedgerExitStep), empty in the other circuits, which keep their keys.
+	Exited []frontend.Variable
+	Exits  []ExitCredit
 
 	key recursion.FixedKey `gnark:"-"`
 }
@@ -94,11 +98,20 @@ func (c *NodeLedgerStep) Define(api frontend.API) error {
 	api.AssertIsEqual(ChildrenRootGadget(api, c.Children), c.New.ChildrenRoot)
 	api.AssertIsEqual(NodeReportGadget(api, c.New.AnchorHeight, c.Report, c.Children), c.New.AcceptanceDigest)
 	kind := frontend.Variable(KindNodeLedger)
-	if len(c.Deposits) > 0 {
-		kind = KindNodeLedgerForced
+	var newInbox frontend.Variable
+	var outbox []frontend.Variable
+	switch {
+	case len(c.Exits) > 0:
+		kind = KindNodeLedgerExit
+		newInbox = sourcedChainGadget(api, c.InboxOld, c.Entries, c.Used, c.Exited, ledger.SourceExit)
+		assertExits(api, c.New.Vid, c.New.FinalizedChildrenRoot, c.Entries, c.Exited, c.Exits)
+	default:
+		if len(c.Deposits) > 0 {
+			kind = KindNodeLedgerForced
+		}
+		f := forcedPart{forced: c.Forced, deposits: c.Deposits, outbox: c.ParentOutbox}
+		newInbox, outbox = f.batchInboxGadget(api, c.New.Vid, c.InboxOld, c.Entries, c.Used)
 	}
-	f := forcedPart{forced: c.Forced, deposits: c.Deposits, outbox: c.ParentOutbox}
-	newInbox, outbox := f.batchInboxGadget(api, c.New.Vid, c.InboxOld, c.Entries, c.Used)
 	batch := hash.HashGadget(api, hash.DomainProofStatement,
 		c.Old.Vid, c.Old.LedgerRoot, c.New.LedgerRoot, c.InboxOld, newInbox,
 		c.Old.OutboxRoot, c.New.OutboxRoot, c.Old.ReceiptRoot, c.New.ReceiptRoot,
@@ -144,13 +157,16 @@ type NodeLedgerStepWitness struct {
 }
 
 // Public returns what the step proves: the parent's children roots before and after the move,
-// stated with KindNodeLedger, or KindNodeLedgerForced (with the parent's outbox) when the move
-// opens deposits.
+// stated with KindNodeLedger, KindNodeLedgerForced (with the parent's outbox) when the move
+// opens deposits, or KindNodeLedgerExit when it opens exits.
 func (w NodeLedgerStepWitness) Public() StepPublic {
 	p := w.Move.Public()
 	p.Kind = KindNodeLedger
-	if len(w.Move.Deposits) > 0 {
+	switch {
+	case len(w.Move.Deposits) > 0:
 		p.Kind = KindNodeLedgerForced
+	case len(w.Move.Exits) > 0:
+		p.Kind = KindNodeLedgerExit
 	}
 	return p
 }
@@ -163,7 +179,9 @@ func AssignNodeLedgerStep(key recursion.FixedKey, p ledger.Params, s NodeShape, 
 	if w.Move.First {
 		return nil, fmt.Errorf("%w: a node ledger step has no first step", ErrWitness)
 	}
-	leafStep, err := AssignLeafStep(key, p, w.Move)
+	move := w.Move
+	move.Exits = nil // a leaf step opens none; the exit variant assigns them below
+	leafStep, err := AssignLeafStep(key, p, move)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +194,12 @@ func AssignNodeLedgerStep(key recursion.FixedKey, p ledger.Params, s NodeShape, 
 		return nil, err
 	}
 	c := NewNodeLedgerStep(key, p, s)
+	if len(w.Move.Exits) > 0 {
+		c = NewNodeLedgerExitStep(key, p, s)
+		if err := assignExits(c, p, w.Move); err != nil {
+			return nil, err
+		}
+	}
 	c.Statement = w.Public().Statement()
 	c.Index, c.Siblings, c.Old, c.New = leafStep.Index, leafStep.Siblings, leafStep.Old, leafStep.New
 	c.InboxOld, c.Entries, c.Used, c.Proof = leafStep.InboxOld, leafStep.Entries, leafStep.Used, leafStep.Proof

@@ -189,7 +189,7 @@ func (s *KeeperTestSuite) exitEntriesFor(c *childLedger) exitEntries {
 	}{{f.aliceProof, &f.alice}, {f.bobProof, &f.bob}} {
 		_, account, err := p.proof.Opening.Open(ledgerParams.AccountDepth)
 		s.Require().NoError(err)
-		*p.out = types.ExitMessage(gvid, c.vid, p.proof.Opening.AccountIndex, account)
+		*p.out = ledger.ExitMessage(gvid, c.vid, p.proof.Opening.AccountIndex, account)
 	}
 
 	// the grandchild moves on (alice's account unchanged): its newer commitment is not final

@@ -67,7 +67,7 @@ func (k Keeper) mintExit(ctx context.Context, index uint32, accountIndex uint64,
 	if err != nil {
 		return err
 	}
-	_, err = k.bridge.Deliver(ctx, types.ExitMessage(childVid, own, accountIndex, account), ledger.SourceExit)
+	_, err = k.bridge.Deliver(ctx, ledger.ExitMessage(childVid, own, accountIndex, account), ledger.SourceExit)
 	return err
 }
 

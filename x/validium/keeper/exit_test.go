@@ -77,7 +77,7 @@ func (s *KeeperTestSuite) TestExit() {
 	}
 	own, err := s.stack.tree.OwnVid(s.env.Ctx)
 	s.Require().NoError(err)
-	s.Require().Equal([]delivery{{m: types.ExitMessage(commitment.MustPackVid([]uint8{1}), own, 0, account), src: ledger.SourceExit}},
+	s.Require().Equal([]delivery{{m: ledger.ExitMessage(commitment.MustPackVid([]uint8{1}), own, 0, account), src: ledger.SourceExit}},
 		s.bridge.delivered, "the exit message from the child to this (root) chain, nonce = the account index")
 
 	_, err = s.msgs.Exit(s.env.Ctx, msg)

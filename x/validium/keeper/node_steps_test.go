@@ -169,10 +169,18 @@ func (s *KeeperTestSuite) requireGrandchildReport(child, grandchild uint32, st t
 }
 
 var (
-	nodeForcedOnce sync.Once
-	nodeForcedSy   stepSystem
-	nodeForcedErr  error
+	variantOnce sync.Once
+	variantSy   stepSystem
+	variantErr  error
 )
+
+// variantKey is a stand-in for a variant step kind's key (kinds 11 and 12): a setup of its own, so
+// that a proof under the plain kind's key fails under it.
+func (s *KeeperTestSuite) variantKey() stepSystem {
+	variantOnce.Do(func() { variantSy, variantErr = newStepSystem(8) })
+	s.Require().NoError(variantErr)
+	return variantSy
+}
 
 // TestNodeChildForcedStepAccepted (forced deposits into grandchildren): a node child step over a
 // forced leaf step (kind 11, whose circuit proves the forced deposits' outbox an earlier state of
@@ -181,8 +189,7 @@ var (
 func (s *KeeperTestSuite) TestNodeChildForcedStepAccepted() {
 	sys, _ := s.stepKeys()
 	ledgerSys, childSys := s.nodeKeys()
-	nodeForcedOnce.Do(func() { nodeForcedSy, nodeForcedErr = newStepSystem(8) })
-	s.Require().NoError(nodeForcedErr)
+	nodeForcedSy := s.variantKey()
 	c := s.setupUpdates()
 	s.recursive(sys)
 	s.withNodeKeys(ledgerSys, childSys)
@@ -216,6 +223,42 @@ func (s *KeeperTestSuite) TestNodeChildForcedStepAccepted() {
 	s.Require().ErrorIs(err, types.ErrInvalidProof, "kind 11 proven under the plain node child key")
 
 	_, err = submit(st, moved, prev, 6, 3, 5, 2, 6, 1)
+	s.Require().NoError(err)
+	s.requireGrandchildReport(1, 1, st)
+}
+
+// TestNodeLedgerExitStepAccepted (exits below a grandchild): a node ledger step over a batch that
+// credited exits from the grandchild's frozen children (kind 12, whose circuit opens each exit
+// under the grandchild's finalized children root) is verified under node_ledger_exit_step_key —
+// refused while it is empty, and refused when proven under the plain node ledger key — and moves
+// the grandchild like kind 3.
+func (s *KeeperTestSuite) TestNodeLedgerExitStepAccepted() {
+	sys, _ := s.stepKeys()
+	ledgerSys, childSys := s.nodeKeys()
+	exitSys := s.variantKey()
+	c := s.setupUpdates()
+	s.recursive(sys)
+	s.withNodeKeys(ledgerSys, childSys)
+	below := acceptancetypes.Histogram{{Height: 3, Count: 1}, {Height: 5, Count: 1}}
+	exit := func(sys stepSystem) (types.SubtreeStep, grandchildren) {
+		g := newGrandchildren(s)
+		return g.nodeStep(s, sys, subtree.KindNodeLedgerExit, 1, 1, 5, below), g
+	}
+	st, g := exit(exitSys)
+	_, err := s.submitNodeStep(c, st, g, nil, 5, 3, 3, 1, 5, 2)
+	s.Require().ErrorIs(err, types.ErrStepKindDisabled, "no node ledger exit key: kind 12 is refused")
+
+	p, err := s.keeper.Params.Get(s.env.Ctx)
+	s.Require().NoError(err)
+	p.NodeLedgerExitStepKey = exitSys.vk
+	s.Require().NoError(p.Validate())
+	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
+	plain, g := exit(ledgerSys)
+	_, err = s.submitNodeStep(c, plain, g, nil, 5, 3, 3, 1, 5, 2)
+	s.Require().ErrorIs(err, types.ErrInvalidProof, "kind 12 proven under the plain node ledger key")
+
+	st, g = exit(exitSys)
+	_, err = s.submitNodeStep(c, st, g, nil, 5, 3, 3, 1, 5, 2)
 	s.Require().NoError(err)
 	s.requireGrandchildReport(1, 1, st)
 }

@@ -20,7 +20,7 @@ type stepCharge struct {
 // checkStepBudget refuses a child update that the parent of this chain could not prove within
 // one of its updates (issue 16, docs/PROTOCOL.md "The rate of child updates"): where a budget
 // applies (types.ChildStepBudget), the update carries a batch proof — the inner proof of any step
-// above —, no batch consumes more forced entries than a forced leaf step opens, and the child
+// above —, every batch is one a step above can open (types.CheckBatchEntries), and the child
 // updates of this block, with it, cost at most the budget. Stateless but for the block's cost so
 // far (the transient store); nothing is written.
 func (k Keeper) checkStepBudget(ctx context.Context, params types.Params, msg *types.MsgSubmitUpdate) (stepCharge, error) {
@@ -35,7 +35,7 @@ func (k Keeper) checkStepBudget(ctx context.Context, params types.Params, msg *t
 	if len(msg.Batches) == 0 {
 		return stepCharge{}, errorsmod.Wrapf(types.ErrUpdateWithoutBatch, "child %d: the steps above this chain prove a move over a batch", msg.ChildIndex)
 	}
-	if err := types.CheckForcedPerBatch(msg); err != nil {
+	if err := types.CheckBatchEntries(msg); err != nil {
 		return stepCharge{}, err
 	}
 	used, err := k.BlockSteps.Get(ctx)

@@ -99,14 +99,6 @@ func (o AccountOpening) account() (ledger.Account, error) {
 	return ledger.Account{Owner: owner, Asset: asset, Balance: o.Balance, Nonce: o.Nonce}, nil
 }
 
-// ExitMessage is the inbox entry an exit mints on the parent of the exited child: a message from
-// the child (srcVid) to the parent (dstVid), nonce = the account index, to the account's owner.
-// A parent's update carries the opening as its proof, so the grandparent can recompute it.
-func ExitMessage(srcVid, dstVid fr.Element, accountIndex uint64, a ledger.Account) inclusion.Message {
-	return inclusion.Message{SrcVid: srcVid, DstVid: dstVid, Nonce: accountIndex, Recipient: a.Owner,
-		AssetID: a.Asset, Amount: a.Balance}
-}
-
 // decodeSiblings reads an SMT path of 1..maxDepth canonical elements (ErrInvalidExitProof for
 // a wrong length, ErrInvalidField for a non-canonical element).
 func decodeSiblings(raw [][]byte, maxDepth int) ([]fr.Element, error) {
@@ -172,5 +164,5 @@ func (p ExitProof) Verify(parent commitment.Commitment, parentPath []uint8, acco
 	if len(siblings) != commitment.ChildrenDepth || smt.VerifyProof(parent.FinalizedChildrenRoot, commitment.ChildrenDepth, leaf) != nil {
 		return inclusion.Message{}, errorsmod.Wrapf(ErrInvalidExitProof, "child %d's commitment is not in the finalized children root", p.ChildIndex)
 	}
-	return ExitMessage(vid, parent.Vid, p.Opening.AccountIndex, account), nil
+	return ledger.ExitMessage(vid, parent.Vid, p.Opening.AccountIndex, account), nil
 }

@@ -212,4 +212,8 @@ var (
 	// than one forced leaf step above opens (subtree.MaxForcedPerBatch), where a step budget
 	// applies: its proof would stop this chain's updates (issue 16).
 	ErrTooManyForcedEntries = errorsmod.Register(ModuleName, 81, "too many forced entries in one batch")
+	// ErrTooManyExitEntries is returned for a child batch that credited more exits than one exit
+	// step above opens (subtree.MaxExitsPerBatch), or exits beside forced entries, where a step
+	// budget applies: its proof would stop this chain's updates (issue 16).
+	ErrTooManyExitEntries = errorsmod.Register(ModuleName, 82, "too many exit entries in one batch")
 )

@@ -41,13 +41,13 @@ func stepUpdate(s types.SubtreeStep) *types.MsgSubmitUpdate {
 	}
 }
 
-// TestNodeStepStateless (issue 16): a node step (kinds 3, 4, 11) carries its grandchild's
+// TestNodeStepStateless (issue 16): a node step (kinds 3, 4, 11, 12) carries its grandchild's
 // commitment, which hashes to the step's leaf and is anchored at its anchor, and the commitment's
 // report in canonical form ending at that anchor; a leaf step (kinds 1, 2) carries neither, its
 // report is fixed by the circuit; a forced node child step (11) proves its outbox inside and
-// carries none. Refused before any state is read.
+// carries none, as a node ledger exit step (12) opens its exits inside. Refused before any state is read.
 func TestNodeStepStateless(t *testing.T) {
-	for _, kind := range []uint32{subtree.KindNodeLedger, subtree.KindNodeChild, subtree.KindNodeChildForced} {
+	for _, kind := range []uint32{subtree.KindNodeLedger, subtree.KindNodeChild, subtree.KindNodeChildForced, subtree.KindNodeLedgerExit} {
 		require.True(t, nodeStep(kind).IsNode(), "kind %d", kind)
 		require.NoError(t, stepUpdate(nodeStep(kind)).ValidateStateless())
 	}
@@ -62,7 +62,13 @@ func TestNodeStepStateless(t *testing.T) {
 	}{
 		{"kind 0", func(s *types.SubtreeStep) { s.Kind = 0 }, "kind 0"},
 		{"kind 5", func(s *types.SubtreeStep) { s.Kind = 5 }, "kind 5"},
-		{"kind 12", func(s *types.SubtreeStep) { s.Kind = 12 }, "kind 12"},
+		{"kind 13", func(s *types.SubtreeStep) { s.Kind = 13 }, "kind 13"},
+		{"a node ledger exit step with a parent outbox", func(s *types.SubtreeStep) {
+			s.Kind, s.ParentOutbox = subtree.KindNodeLedgerExit, hash.EncodeElement(hash.Uint64(1))
+		}, "carries no parent outbox"},
+		{"a node ledger exit step without its commitment", func(s *types.SubtreeStep) {
+			s.Kind, s.Commitment = subtree.KindNodeLedgerExit, nil
+		}, "carries its grandchild's commitment"},
 		{"a forced node child step with a parent outbox", func(s *types.SubtreeStep) {
 			s.Kind, s.ParentOutbox = subtree.KindNodeChildForced, hash.EncodeElement(hash.Uint64(1))
 		}, "carries no parent outbox"},
@@ -103,8 +109,8 @@ func TestNodeStepStateless(t *testing.T) {
 // TestStepKeyByKind: each kind is verified under its own key, none for an unknown kind.
 func TestStepKeyByKind(t *testing.T) {
 	p := types.Params{LeafStepKey: []byte{1}, NodeLedgerStepKey: []byte{3}, NodeChildStepKey: []byte{4},
-		LeafForcedStepKey: []byte{9}, NodeLedgerForcedStepKey: []byte{10}, NodeChildForcedStepKey: []byte{11}}
-	for kind, want := range map[uint32][]byte{1: {1}, 2: {1}, 3: {3}, 4: {4}, 5: nil, 9: {9}, 10: {10}, 11: {11}, 12: nil} {
+		LeafForcedStepKey: []byte{9}, NodeLedgerForcedStepKey: []byte{10}, NodeChildForcedStepKey: []byte{11}, NodeLedgerExitStepKey: []byte{12}}
+	for kind, want := range map[uint32][]byte{1: {1}, 2: {1}, 3: {3}, 4: {4}, 5: nil, 9: {9}, 10: {10}, 11: {11}, 12: {12}, 13: nil} {
 		require.Equal(t, want, p.StepKey(kind), "kind %d", kind)
 	}
 }

@@ -120,7 +120,8 @@ func (p Params) validateSubtree() error {
 		name string
 		raw  []byte
 	}{{"leaf_step_key", p.LeafStepKey}, {"node_ledger_step_key", p.NodeLedgerStepKey}, {"node_child_step_key", p.NodeChildStepKey}, {"leaf_forced_step_key", p.LeafForcedStepKey},
-		{"node_ledger_forced_step_key", p.NodeLedgerForcedStepKey}, {"node_child_forced_step_key", p.NodeChildForcedStepKey}} {
+		{"node_ledger_forced_step_key", p.NodeLedgerForcedStepKey}, {"node_child_forced_step_key", p.NodeChildForcedStepKey},
+		{"node_ledger_exit_step_key", p.NodeLedgerExitStepKey}} {
 		if len(k.raw) == 0 {
 			continue // the node and forced keys are optional: without one, its kind is refused
 		}
@@ -132,8 +133,8 @@ func (p Params) validateSubtree() error {
 }
 
 // StepKey is the verifying key of step kind kind (PROTOCOL "Validity all the way up"): the leaf
-// step key for kinds 1 and 2, the node keys for 3 and 4, the forced keys for 9, 10 and 11; empty
-// when this chain has none.
+// step key for kinds 1 and 2, the node keys for 3 and 4, the forced keys for 9, 10 and 11, the
+// exit key for 12; empty when this chain has none.
 func (p Params) StepKey(kind uint32) []byte {
 	switch kind {
 	case subtree.KindLeaf, subtree.KindLeafFirst:
@@ -148,6 +149,8 @@ func (p Params) StepKey(kind uint32) []byte {
 		return p.NodeLedgerForcedStepKey
 	case subtree.KindNodeChildForced:
 		return p.NodeChildForcedStepKey
+	case subtree.KindNodeLedgerExit:
+		return p.NodeLedgerExitStepKey
 	}
 	return nil
 }

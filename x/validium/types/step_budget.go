@@ -31,23 +31,35 @@ func ChildStepBudget(p Params, depth int) (budget uint64, ok bool) {
 	return m - uint64(depth) + 1, true
 }
 
-// CheckForcedPerBatch refuses an update one of whose batches consumed more forced entries than a
-// forced leaf step above opens (subtree.MaxForcedPerBatch; docs/PROTOCOL.md "Forced deposits into
-// grandchildren"): applied where a step budget applies, as the budget is. The batches' entry
-// counts were checked against the update's entries statelessly.
-func CheckForcedPerBatch(msg *MsgSubmitUpdate) error {
+// CheckBatchEntries refuses an update one of whose batches a step above could not open
+// (docs/PROTOCOL.md "Forced deposits into grandchildren", "Exits below a grandchild"): more forced
+// entries than a forced step opens (subtree.MaxForcedPerBatch), more exit entries than an exit
+// step opens (subtree.MaxExitsPerBatch), or exit entries beside forced ones (each kind opens one
+// source). Applied where a step budget applies, as the budget is. The batches' entry counts were
+// checked against the update's entries statelessly.
+func CheckBatchEntries(msg *MsgSubmitUpdate) error {
 	next := 0
 	for j, b := range msg.Batches {
 		end := min(next+int(b.InboxEntries), len(msg.InboxEntries))
-		forced := 0
+		forced, exits := 0, 0
 		for _, e := range msg.InboxEntries[next:end] {
-			if e.Source == uint32(ledger.SourceForced) {
+			switch ledger.Source(e.Source) {
+			case ledger.SourceForced:
 				forced++
+			case ledger.SourceExit:
+				exits++
 			}
 		}
-		if forced > subtree.MaxForcedPerBatch {
+		switch {
+		case forced > subtree.MaxForcedPerBatch:
 			return errorsmod.Wrapf(ErrTooManyForcedEntries, "child %d, batch %d: %d forced entries, a forced step above opens at most %d",
 				msg.ChildIndex, j, forced, subtree.MaxForcedPerBatch)
+		case exits > subtree.MaxExitsPerBatch:
+			return errorsmod.Wrapf(ErrTooManyExitEntries, "child %d, batch %d: %d exit entries, an exit step above opens at most %d",
+				msg.ChildIndex, j, exits, subtree.MaxExitsPerBatch)
+		case exits > 0 && forced > 0:
+			return errorsmod.Wrapf(ErrTooManyExitEntries, "child %d, batch %d: %d exit entries beside %d forced ones, a step above opens one source",
+				msg.ChildIndex, j, exits, forced)
 		}
 		next = end
 	}

@@ -39,9 +39,10 @@ func TestChildStepBudget(t *testing.T) {
 	require.Equal(t, uint64(5), types.UpdateStepCost(2, 3))
 }
 
-// TestCheckForcedPerBatch: a batch may consume at most subtree.MaxForcedPerBatch forced entries
-// (claims and exits do not count), counted batch by batch.
-func TestCheckForcedPerBatch(t *testing.T) {
+// TestCheckBatchEntries: a batch may consume at most subtree.MaxForcedPerBatch forced entries or
+// subtree.MaxExitsPerBatch exit entries, never both sources (claims do not count), counted batch
+// by batch.
+func TestCheckBatchEntries(t *testing.T) {
 	entries := func(src ledger.Source, n int) []types.InboxEntry {
 		out := make([]types.InboxEntry, n)
 		for i := range out {
@@ -60,11 +61,17 @@ func TestCheckForcedPerBatch(t *testing.T) {
 		return m
 	}
 	limit := subtree.MaxForcedPerBatch
-	require.NoError(t, types.CheckForcedPerBatch(update([]uint32{uint32(limit) + 4}, entries(ledger.SourceForced, limit), entries(ledger.SourceClaim, 4))))
-	require.NoError(t, types.CheckForcedPerBatch(update([]uint32{uint32(limit), uint32(limit)}, entries(ledger.SourceForced, 2*limit))),
+	require.NoError(t, types.CheckBatchEntries(update([]uint32{uint32(limit) + 4}, entries(ledger.SourceForced, limit), entries(ledger.SourceClaim, 4))))
+	require.NoError(t, types.CheckBatchEntries(update([]uint32{uint32(limit), uint32(limit)}, entries(ledger.SourceForced, 2*limit))),
 		"the bound is per batch")
-	require.NoError(t, types.CheckForcedPerBatch(update([]uint32{uint32(limit) + 1}, entries(ledger.SourceExit, limit+1))))
-	require.ErrorIs(t, types.CheckForcedPerBatch(update([]uint32{uint32(limit) + 1}, entries(ledger.SourceForced, limit+1))), types.ErrTooManyForcedEntries)
-	require.ErrorIs(t, types.CheckForcedPerBatch(update([]uint32{1, uint32(limit) + 1}, entries(ledger.SourceClaim, 1), entries(ledger.SourceForced, limit+1))),
+	exits := subtree.MaxExitsPerBatch
+	require.NoError(t, types.CheckBatchEntries(update([]uint32{uint32(exits) + 2}, entries(ledger.SourceExit, exits), entries(ledger.SourceClaim, 2))))
+	require.NoError(t, types.CheckBatchEntries(update([]uint32{1, 1}, entries(ledger.SourceExit, 1), entries(ledger.SourceForced, 1))),
+		"an exit and a forced entry in two batches")
+	require.ErrorIs(t, types.CheckBatchEntries(update([]uint32{uint32(exits) + 1}, entries(ledger.SourceExit, exits+1))), types.ErrTooManyExitEntries)
+	require.ErrorIs(t, types.CheckBatchEntries(update([]uint32{2}, entries(ledger.SourceExit, 1), entries(ledger.SourceForced, 1))),
+		types.ErrTooManyExitEntries, "an exit beside a forced entry")
+	require.ErrorIs(t, types.CheckBatchEntries(update([]uint32{uint32(limit) + 1}, entries(ledger.SourceForced, limit+1))), types.ErrTooManyForcedEntries)
+	require.ErrorIs(t, types.CheckBatchEntries(update([]uint32{1, uint32(limit) + 1}, entries(ledger.SourceClaim, 1), entries(ledger.SourceForced, limit+1))),
 		types.ErrTooManyForcedEntries, "in the second batch")
 }

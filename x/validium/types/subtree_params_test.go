@@ -88,6 +88,12 @@ func TestSubtreeParams(t *testing.T) {
 		{"a forced node child key without the commitment", func(p *types.Params) {
 			p.SubtreeProofs, p.LeafStepKey, p.NodeChildForcedStepKey = recursive, stepKey, plainKey
 		}, "node_child_forced_step_key"},
+		{"recursive with a node ledger exit key", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.NodeLedgerExitStepKey = recursive, stepKey, stepKey
+		}, ""},
+		{"a node ledger exit key without the commitment", func(p *types.Params) {
+			p.SubtreeProofs, p.LeafStepKey, p.NodeLedgerExitStepKey = recursive, stepKey, plainKey
+		}, "node_ledger_exit_step_key"},
 		{"zero steps per update", func(p *types.Params) { p.MaxStepsPerUpdate = 0 }, "max_steps_per_update"},
 		{"steps per update above the cap", func(p *types.Params) { p.MaxStepsPerUpdate = types.MaxStepsPerUpdateCap + 1 }, "max_steps_per_update"},
 	}

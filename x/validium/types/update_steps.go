@@ -64,13 +64,13 @@ func (s SubtreeStep) validate() error {
 		if s.Commitment != nil || len(s.Report) > 0 {
 			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: a leaf step fixes its report; it carries no commitment or report", s.Kind)
 		}
-	case subtree.KindNodeLedger, subtree.KindNodeChild, subtree.KindNodeLedgerForced, subtree.KindNodeChildForced:
+	case subtree.KindNodeLedger, subtree.KindNodeChild, subtree.KindNodeLedgerForced, subtree.KindNodeChildForced, subtree.KindNodeLedgerExit:
 		if _, _, err := s.NodeReport(); err != nil {
 			return err
 		}
 	default: // the native kinds are decoded below (validateNative)
 		if !s.IsNative() {
-			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5), node register (6), unregister (7), node unregister (8), leaf forced (9), node ledger forced (10) or node child forced (11)", s.Kind)
+			return errorsmod.Wrapf(ErrInvalidStep, "kind %d: steps are leaf (1), leaf first (2), node ledger (3), node child (4), register (5), node register (6), unregister (7), node unregister (8), leaf forced (9), node ledger forced (10), node child forced (11) or node ledger exit (12)", s.Kind)
 		}
 	}
 	if err := CheckChildIndex(s.Index); err != nil {
@@ -94,10 +94,10 @@ func (s SubtreeStep) validate() error {
 	return nil
 }
 
-// IsNode reports whether the step moves a grandchild that has children (kinds 3, 4, 10 and 11).
+// IsNode reports whether the step moves a grandchild that has children (kinds 3, 4, 10, 11 and 12).
 func (s SubtreeStep) IsNode() bool {
 	switch s.Kind {
-	case subtree.KindNodeLedger, subtree.KindNodeChild, subtree.KindNodeLedgerForced, subtree.KindNodeChildForced:
+	case subtree.KindNodeLedger, subtree.KindNodeChild, subtree.KindNodeLedgerForced, subtree.KindNodeChildForced, subtree.KindNodeLedgerExit:
 		return true
 	}
 	return false
