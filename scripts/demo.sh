@@ -196,7 +196,7 @@ printf '%-44s %s\n' "root finality lag now" "$lag root blocks (root height $root
 printf '%-44s %s\n' "balances" "alice $((funded - amount)) on $src, bob $amount on $dst"
 printf '%-44s %s\n' "total demo time (incl. start-up)" "$(elapsed) s"
 if [ $full_validity = 1 ]; then
-  for kind in leaf-step leaf-forced-step node-ledger-step node-ledger-forced-step node-child-step node-child-forced-step; do
+  for kind in leaf-step leaf-forced-step node-ledger-step node-ledger-forced-step node-ledger-exit-step node-child-step node-child-forced-step; do
     steps=$(grep -c "msg=proof kind=$kind" "$net_dir/relayer.log" 2>/dev/null || true)
     [ "$kind" = leaf-step ] || [ "${steps:-0}" != 0 ] || continue
     step_s=$(grep -o "msg=proof kind=$kind seconds=[0-9.]*" "$net_dir/relayer.log" 2>/dev/null | awk -F= '{ s += $NF; n++ } END { if (n) printf "%.1f", s / n }')

@@ -275,9 +275,9 @@ make_keys() {
       --random --out "$keys_dir"
   fi
   # RECURSIVE with grandchildren that have children (a tree deeper than two levels): the node
-  # steps (issue 16) around the ledger and leaf step keys, ~1M (twice: plain and forced) and
-  # ~1.46M constraints (twice): about 6, 6, 10 and 10 min and ~3 GiB of setup the first time,
-  # then the key cache's copies
+  # steps (issue 16) around the ledger and leaf step keys, ~1M (three times: plain, forced and
+  # exit) and ~1.46M constraints (twice): about 6, 6, 6, 10 and 10 min and ~3 GiB of setup the
+  # first time, then the key cache's copies
   if recursive && [ "$depth" -ge 3 ]; then
     if [ ! -f "$keys_dir/node-ledger-step.vk" ]; then
       echo "keys: node ledger step around ledger.vk (random setup, NOT for production; ~6 min and ~2.5 GiB the first time, then cached)..."
@@ -294,6 +294,13 @@ make_keys() {
     if [ ! -f "$keys_dir/node-child-step.vk" ]; then
       echo "keys: node child step around leaf-step.vk (random setup, NOT for production; ~10 min and ~3 GiB the first time, then cached)..."
       "$bin" circuits setup --circuit node-child-step --inner-key "$keys_dir/leaf-step.vk" --max-children $max_children --random --out "$keys_dir"
+    fi
+    # a grandchild's batch that paid exits of its own frozen children (kind 12)
+    if [ ! -f "$keys_dir/node-ledger-exit-step.vk" ]; then
+      echo "keys: node ledger exit step around ledger.vk (random setup, NOT for production; ~6 min and ~2.5 GiB the first time, then cached)..."
+      "$bin" circuits setup --circuit node-ledger-exit-step --inner-key "$keys_dir/ledger.vk" --account-depth "$account_depth" --outbox-depth 20 \
+        --batch-size "$batch_size" --claim-slots "$claim_slots" --claim-depth "$(cat "$keys_dir/inclusion.depth")" \
+        --max-children $max_children --random --out "$keys_dir"
     fi
     # a great-grandchild's batch that minted forced deposits of its parent (kind 11 over kind 9)
     if [ ! -f "$keys_dir/node-child-forced-step.vk" ]; then
@@ -376,7 +383,8 @@ init_chain() { # path
     local node_keys=(--leaf-forced-key "$keys_dir/leaf-forced-step.vk")
     if [ -f "$keys_dir/node-child-step.vk" ]; then
       node_keys+=(--node-ledger-key "$keys_dir/node-ledger-step.vk" --node-child-key "$keys_dir/node-child-step.vk"
-        --node-ledger-forced-key "$keys_dir/node-ledger-forced-step.vk" --node-child-forced-key "$keys_dir/node-child-forced-step.vk")
+        --node-ledger-forced-key "$keys_dir/node-ledger-forced-step.vk" --node-child-forced-key "$keys_dir/node-child-forced-step.vk"
+        --node-ledger-exit-key "$keys_dir/node-ledger-exit-step.vk")
     fi
     "$bin" genesis set-subtree-proofs recursive "$keys_dir/leaf-step.vk" "${node_keys[@]}" --home "$home"
   fi

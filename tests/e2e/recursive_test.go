@@ -242,6 +242,7 @@ func TestRecursiveDeepTree(t *testing.T) {
 	s.phantomComesAndGoes("1", "1-1", "1-1-1", 2, func() int { return s.reportTotal("root", "1", "1") })
 	s.forcedDepositIntoGrandchild("1-1-1", "node-ledger-forced-step")
 	s.forcedDepositIntoGreatGrandchild()
+	s.exitFromFrozenGreatGrandchild()
 }
 
 // fullValidityDemo runs scripts/demo.sh --full-validity with args, in the demo's shape (batch 4,
@@ -311,9 +312,48 @@ func (s *suite) forcedDepositIntoGreatGrandchild() {
 	s.requireForcedStepAccepted("node-child-forced-step", forced)
 }
 
-// requireForcedStepAccepted waits for the relayer's proof of a forced step of kind (its log
-// name) and for an update of 1 carrying steps that the root accepted after it, and requires that
-// no grandchild update was unprovable.
+// exitFromFrozenGreatGrandchild (exits below a grandchild, kind 12): alice forces 5 more from 1
+// into 1-1; then, with 1-1-1's chain stopped, those 5 from 1-1 into 1-1-1, which nobody consumes,
+// so once the deadline passes 1-1 freezes 1-1-1 (DESIGN §8). Her account on 1-1-1 exits on 1-1
+// from 1-1-1's finalized state (`ledger opening --finalized`, `tx validium exit`): 1-1's next batch
+// credits it as an exit entry, which 1 checks natively, and 1's update to the root carries a node
+// ledger exit step (kind 12) opening it under 1-1's finalized children root.
+func (s *suite) exitFromFrozenGreatGrandchild() {
+	t := s.t
+	alice := s.owner("alice")
+	s.forceDeposit("1", 1, "alice", s.balance("1", alice), alice)
+	s.eventually(5*time.Minute, "the second forced deposit minted on 1-1", func() bool { return s.balance("1-1", alice).Balance == 5 })
+
+	s.localnet("stop", "1-1-1")
+	s.forceDeposit("1-1", 1, "alice", s.balance("1-1", alice), alice)
+	require.Zero(t, s.balance("1-1", alice).Balance, "the deposit is burnt on 1-1")
+	s.eventually(10*time.Minute, "1-1 freezing 1-1-1", func() bool {
+		return s.child("1-1", 1).Child.Status == "CHILD_STATUS_FROZEN"
+	})
+	s.localnet("start", "1-1-1") // its node answers for the opening; 1-1 takes no update of it now
+
+	index := strconv.FormatUint(s.balance("1-1-1", alice).Index, 10)
+	opening, err := s.cli("ledger", "opening", "--finalized", "--account", index, "--node", s.rpc("1-1-1"), "--node-parent", s.rpc("1-1"))
+	require.NoError(t, err)
+	var opened struct {
+		Balance string `json:"balance"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(opening), &opened), opening)
+	balance, err := strconv.ParseUint(opened.Balance, 10, 64)
+	require.NoError(t, err)
+	require.NotZero(t, balance, "alice's finalized balance on 1-1-1")
+	file := filepath.Join(s.dir, "exit-opening.json")
+	require.NoError(t, os.WriteFile(file, []byte(opening), 0o600))
+	s.tx("1-1", "validium", "exit", "1", file)
+	exited := time.Now()
+	s.eventually(5*time.Minute, "the exit credited on 1-1", func() bool { return s.balance("1-1", alice).Balance == balance })
+	t.Logf("alice's %d exited from frozen 1-1-1 and credited on 1-1 after %s", balance, time.Since(exited).Round(time.Second))
+	s.requireForcedStepAccepted("node-ledger-exit-step", exited)
+}
+
+// requireForcedStepAccepted waits for the relayer's proof of a step of kind (its log name: a
+// forced or an exit step) and for an update of 1 carrying steps that the root accepted after it,
+// and requires that no grandchild update was unprovable.
 func (s *suite) requireForcedStepAccepted(kind string, forced time.Time) {
 	t := s.t
 	proofLine := regexp.MustCompile(`msg=proof kind=` + kind + ` seconds=([0-9.]+) peak_rss_mib=([0-9]+)`)

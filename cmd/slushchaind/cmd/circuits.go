@@ -61,6 +61,9 @@ const (
 	// nodeLedgerForcedStepName is the node ledger step's forced variant (kind 10): a batch of a
 	// child that has children which consumed forced deposits of its parent.
 	nodeLedgerForcedStepName = "node-ledger-forced-step"
+	// nodeLedgerExitStepName is the node ledger step's exit variant (kind 12): a batch of a child
+	// that has children which credited exits from its frozen children.
+	nodeLedgerExitStepName = "node-ledger-exit-step"
 	// nodeChildStepName is the subtree step (kind 4) that moves a parent's children root by one
 	// leaf step of a grandchild, verified inside the circuit under the leaf step key.
 	nodeChildStepName = "node-child-step"
@@ -95,8 +98,8 @@ type circuitSpec struct {
 // addCircuitFlags declares the flags that select a circuit and its shape.
 func addCircuitFlags(cmd *cobra.Command) {
 	cmd.Flags().String(flagCircuit, inclusionName,
-		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), leaf-forced-step (the same for a batch that consumed forced deposits of its parent), node-ledger-step, node-ledger-forced-step node-child-step or node-child-forced-step (the moves of a child that has children: by its own batch proof — with forced deposits —, or by a leaf step of its child — a forced one; steps: info and setup only)")
-	cmd.Flags().String(flagInnerKey, "", "leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk); node-child-forced-step: the forced leaf step verifying key (leaf-forced-step.vk)")
+		"circuit: inclusion (bridge inclusion proof), ledger (a child's update batch), ledger-transfer (a batch that claims nothing), leaf-step (a children-root move proven by a leaf child's batch proof), leaf-forced-step (the same for a batch that consumed forced deposits of its parent), node-ledger-step, node-ledger-forced-step, node-ledger-exit-step, node-child-step or node-child-forced-step (the moves of a child that has children: by its own batch proof — with forced deposits, with exits —, or by a leaf step of its child — a forced one; steps: info and setup only)")
+	cmd.Flags().String(flagInnerKey, "", "leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step, node-ledger-exit-step: the ledger verifying key (ledger.vk) whose batch proofs the step verifies; node-child-step: the leaf step verifying key (leaf-step.vk); node-child-forced-step: the forced leaf step verifying key (leaf-forced-step.vk)")
 	cmd.Flags().Uint32(flagMaxChildren, treetypes.DefaultMaxChildren, "node steps: the tree identity's max_children (every chain's)")
 	cmd.Flags().Uint32(flagTreeMaxDepth, slushtypes.MaxDepth, "node steps: the tree identity's max_depth (a report has at most max_depth+2 buckets)")
 	cmd.Flags().Uint32(flagMaxHistogram, acceptancetypes.DefaultMaxHistogramBuckets, "node steps: x/acceptance max_histogram_buckets (caps a report's buckets)")
@@ -129,12 +132,12 @@ func readCircuitSpec(cmd *cobra.Command) (circuitSpec, error) {
 		spec, err := readLeafStepSpec(cmd)
 		spec.name = name
 		return spec, err
-	case nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName, nodeChildForcedStepName:
+	case nodeLedgerStepName, nodeLedgerForcedStepName, nodeLedgerExitStepName, nodeChildStepName, nodeChildForcedStepName:
 		return readNodeStepSpec(cmd, name)
 	default:
-		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s, %s, %s, %s or %s", flagCircuit, name,
-			inclusionName, ledgerName, transferName, leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName,
-			nodeChildForcedStepName)
+		return circuitSpec{}, fmt.Errorf("--%s %q: want %s, %s, %s, %s, %s, %s, %s, %s, %s or %s", flagCircuit, name,
+			inclusionName, ledgerName, transferName, leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName,
+			nodeLedgerExitStepName, nodeChildStepName, nodeChildForcedStepName)
 	}
 }
 
@@ -146,7 +149,7 @@ func readNodeStepSpec(cmd *cobra.Command, name string) (circuitSpec, error) {
 	if err != nil {
 		return circuitSpec{}, err
 	}
-	if name == nodeLedgerStepName || name == nodeLedgerForcedStepName {
+	if name == nodeLedgerStepName || name == nodeLedgerForcedStepName || name == nodeLedgerExitStepName {
 		spec, err := readLeafStepSpec(cmd)
 		spec.name, spec.node = name, node
 		return spec, err
@@ -233,7 +236,7 @@ func (s circuitSpec) isLedger() bool { return s.name == ledgerName || s.name == 
 // isStep tells whether the circuit is a subtree step (leaf or node).
 func (s circuitSpec) isStep() bool {
 	switch s.name {
-	case leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeChildStepName, nodeChildForcedStepName:
+	case leafStepName, leafForcedStepName, nodeLedgerStepName, nodeLedgerForcedStepName, nodeLedgerExitStepName, nodeChildStepName, nodeChildForcedStepName:
 		return true
 	}
 	return false
@@ -261,6 +264,8 @@ func (s circuitSpec) compile() (constraint.ConstraintSystem, error) {
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerStep(s.inner, s.ledger, s.node))
 	case nodeLedgerForcedStepName:
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerForcedStep(s.inner, s.ledger, s.node))
+	case nodeLedgerExitStepName:
+		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerExitStep(s.inner, s.ledger, s.node))
 	case nodeChildStepName:
 		return frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeChildStep(s.inner, s.node))
 	case nodeChildForcedStepName:
@@ -286,6 +291,9 @@ func (s circuitSpec) describe() string {
 	case nodeLedgerForcedStepName:
 		return fmt.Sprintf("forced node ledger step (Groth16, BN254; verifies one BN254 batch proof inside and opens up to %d forced deposits in the parent's outbox), batch size %d, %d children, %d report buckets",
 			min(subtree.MaxForcedPerBatch, s.ledger.BatchSize), s.ledger.BatchSize, s.node.MaxChildren, s.node.MaxBuckets)
+	case nodeLedgerExitStepName:
+		return fmt.Sprintf("node ledger exit step (Groth16, BN254; verifies one BN254 batch proof inside and opens up to %d exits under the child's finalized children root, accounts of depth %d), batch size %d, %d children, %d report buckets",
+			min(subtree.MaxExitsPerBatch, s.ledger.BatchSize), s.ledger.AccountDepth, s.ledger.BatchSize, s.node.MaxChildren, s.node.MaxBuckets)
 	case nodeChildStepName:
 		return fmt.Sprintf("node child step (Groth16, BN254; verifies one leaf step proof inside), %d children, %d report buckets",
 			s.node.MaxChildren, s.node.MaxBuckets)

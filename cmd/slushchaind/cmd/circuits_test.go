@@ -102,7 +102,7 @@ func TestCircuitsFlags(t *testing.T) {
 		args []string
 		err  string
 	}{
-		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger, ledger-transfer, leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step, node-child-step or node-child-forced-step`},
+		{"unknown circuit", []string{"circuits", "info", "--circuit", "nope"}, `"nope": want inclusion, ledger, ledger-transfer, leaf-step, leaf-forced-step, node-ledger-step, node-ledger-forced-step, node-ledger-exit-step, node-child-step or node-child-forced-step`},
 		{"ledger outbox depth", []string{"circuits", "setup", "--circuit", "ledger", "--outbox-depth", "10", "--out", t.TempDir()}, "outbox depth 10"},
 		{"ledger batch zero", []string{"circuits", "info", "--circuit", "ledger", "--batch-size", "0"}, "batch size 0"},
 		{"inclusion depth zero", []string{"circuits", "info", "--max-depth", "0"}, "must be 1..16"},
@@ -174,6 +174,8 @@ func TestCircuitsNodeStepFlags(t *testing.T) {
 		{"missing inner key file", []string{"--circuit", "node-ledger-step", "--inner-key", filepath.Join(dir, "none.vk")}, "no such file"},
 		{"forced child step without inner key", []string{"--circuit", "node-child-forced-step"}, "--inner-key: a node child step embeds the tree's leaf step verifying key"},
 		{"forced child step over a ledger-sized key", []string{"--circuit", "node-child-forced-step", "--inner-key", plain}, "invalid verifying key"},
+		{"exit step without inner key", []string{"--circuit", "node-ledger-exit-step"}, "--inner-key: a leaf step embeds the tree's ledger verifying key"},
+		{"exit step over a leaf-step-sized key", []string{"--circuit", "node-ledger-exit-step", "--inner-key", committed}, "invalid verifying key"},
 	} {
 		for _, cmd := range [][]string{{"circuits", "info"}, {"circuits", "setup", "--out", t.TempDir()}} {
 			t.Run(tc.name+" "+cmd[1], func(t *testing.T) {
@@ -185,7 +187,7 @@ func TestCircuitsNodeStepFlags(t *testing.T) {
 }
 
 // TestCircuitsNodeStepInfo: `circuits info` compiles the node steps (the forced node child step
-// too), around a ledger key made
+// and the node ledger exit step too), around a ledger key made
 // by `circuits setup` and a stand-in leaf step key (one public input, one commitment), at the
 // node shape derived from the tree's parameters, and reports their one public input and
 // committed key. Compiles ~2.5M constraints: gated by SLUSH_RECURSIVE_TESTS=1.
@@ -225,6 +227,11 @@ func TestCircuitsNodeStepInfo(t *testing.T) {
 	require.NoError(t, err, out)
 	require.Contains(t, out, "forced node child step (Groth16, BN254; verifies one forced leaf step proof inside and the growth of the child's outbox of depth 20 from the one it names), 2 children, 5 report buckets")
 	require.Contains(t, out, "verifying key:  528 bytes\n")
+
+	out, err = execCLI(t, append([]string{"circuits", "info", "--circuit", "node-ledger-exit-step", "--inner-key", filepath.Join(dir, "ledger.vk"), "--account-depth", "1", "--batch-size", "1"}, shape...)...)
+	require.NoError(t, err, out)
+	require.Contains(t, out, "node ledger exit step (Groth16, BN254; verifies one BN254 batch proof inside and opens up to 1 exits under the child's finalized children root, accounts of depth 1), batch size 1, 2 children, 5 report buckets")
+	require.Contains(t, out, "public inputs:  1 (the step statement: the hash of kind, child vid, child index, children root before/after, anchor height, anchor commitment, new commitment hash)")
 }
 
 // committedShaped has a step key's shape: one public input and one commitment.

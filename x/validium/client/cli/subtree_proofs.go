@@ -35,7 +35,9 @@ A grandchild that mints forced deposits of its parent moves by forced leaf steps
 --leaf-forced-key (from 'circuits setup --circuit leaf-forced-step --inner-key <ledger.vk>'), and
 one that has children by forced node ledger steps (kind 10): --node-ledger-forced-key (from
 'circuits setup --circuit node-ledger-forced-step --inner-key <ledger.vk>'); without them such a
-grandchild stops its parent's updates.`,
+grandchild stops its parent's updates. A grandchild that pays exits of its own frozen children
+moves by node ledger exit steps (kind 12): --node-ledger-exit-key (from 'circuits setup --circuit
+node-ledger-exit-step --inner-key <ledger.vk>').`,
 		Example: `slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk
 slushchaind genesis set-subtree-proofs recursive keys/leaf-step.vk --leaf-forced-key keys/leaf-forced-step.vk --node-ledger-key keys/node-ledger-step.vk --node-ledger-forced-key keys/node-ledger-forced-step.vk --node-child-key keys/node-child-step.vk`,
 		Args: cobra.RangeArgs(1, 2),
@@ -97,6 +99,8 @@ var stepKeyFlags = []struct {
 		func(p *types.Params) *[]byte { return &p.NodeLedgerForcedStepKey }},
 	{"node-child-forced-key", "node_child_forced_step_key: the forced node child step's verifying key (step kind 11)",
 		func(p *types.Params) *[]byte { return &p.NodeChildForcedStepKey }},
+	{"node-ledger-exit-key", "node_ledger_exit_step_key: the node ledger exit step's verifying key (step kind 12)",
+		func(p *types.Params) *[]byte { return &p.NodeLedgerExitStepKey }},
 }
 
 // readStepKey reads a step circuit's verifying key, checked strictly (one public input, one

@@ -111,4 +111,9 @@ func TestSetSubtreeProofs(t *testing.T) {
 	p = params()
 	require.Equal(t, ledgerRaw, p.NodeLedgerStepKey, "a key not given stays")
 	require.Equal(t, stepRaw, p.NodeChildStepKey)
+
+	exitKey, exitRaw := keyFile(t, true)
+	out, err = clitest.Run(t, home, cli.SetSubtreeProofsCmd(home), "recursive", "--node-ledger-exit-key", exitKey, "--home", home)
+	require.NoError(t, err, out)
+	require.Equal(t, exitRaw, params().NodeLedgerExitStepKey)
 }
