@@ -333,7 +333,7 @@ func (tr *tree) prepareUpdate(n *treeNode) *validiumtypes.MsgSubmitUpdate {
 	})
 	require.NoError(tr.t, err)
 	from := 0
-	for _, size := range ledger.SplitBatches(ops, tr.lp.Ledger(), 0) {
+	for _, size := range ledger.SplitBatches(ops, tr.lp.Ledger(), ledger.BatchBounds{}) {
 		msg.Batches = append(msg.Batches, tr.proveBatch(n, msg, ops[from:from+size]))
 		from += size
 	}

@@ -373,7 +373,7 @@ func TestForcedStepRefusals(t *testing.T) {
 	}{
 		{"an exit entry", func(mv *childMove) { mv.msg.InboxEntries[0].Source = uint32(ledger.SourceExit) }, "source exit"},
 		{"a forced deposit in a first step", func(mv *childMove) { mv.prev = nil }, "in a first step"},
-		{"a forced entry not opened (node ledger steps prove claims only)", func(mv *childMove) { mv.deposits = nil }, "not opened"},
+		{"a forced entry not opened in the parent's outbox", func(mv *childMove) { mv.deposits = nil }, "not opened"},
 		{"more forced entries than a forced step opens", func(mv *childMove) {
 			mv.deposits = many
 			mv.msg.InboxEntries = nil

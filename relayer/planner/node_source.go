@@ -81,9 +81,10 @@ func (pl *Planner) loadNodeSource(ctx context.Context, c *tree.Node, mv childMov
 // commitment and the genesis report while it has not updated) and the commitments the update's
 // steps move them to (the updates g accepted after that block up to the update's commitment's,
 // from g's transaction index, with their histograms; a leaf's intermediate commitments with its
-// one-bucket report); and g's previous report when the update's first step is a registration or
-// a removal, or it carries a removal (which may go first: frontRemovals).
-// roots are the tree's genesis roots.
+// one-bucket report); g's previous report when the update's first step is a registration or
+// a removal, or it carries a removal (which may go first: frontRemovals); and g's finalized
+// children before and after the update when it moves them, before it when it credited exits
+// (mv.exits, opened by withExits). roots are the tree's genesis roots.
 func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv childMove, roots ledger.GenesisRoots) (nodeSource, error) {
 	var prev treetypes.OwnCommitment // g's genesis (block 0) before its first update: no children
 	if !mv.first {
@@ -120,10 +121,13 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 			}
 		}
 	}
-	if !next.FinalizedChildrenRoot.Equal(&mv.prev.FinalizedChildrenRoot) { // the steps move finalized leaves
+	moved := !next.FinalizedChildrenRoot.Equal(&mv.prev.FinalizedChildrenRoot) // the steps move finalized leaves
+	if moved || len(mv.exits) > 0 {
 		if src.finalizedBefore, err = finalizedAt(ctx, g, prev.Height); err != nil {
 			return nodeSource{}, fmt.Errorf("its finalized children before the update: %w", err)
 		}
+	}
+	if moved {
 		if src.finalizedAfter, err = finalizedAt(ctx, g, rec.Height); err != nil {
 			return nodeSource{}, fmt.Errorf("its finalized children after the update: %w", err)
 		}

@@ -30,7 +30,9 @@ type nodeSource struct {
 	leaves map[fr.Element]subtree.ChildOpening
 	// finalizedBefore and finalizedAfter are g's finalized children (commitment hash by index)
 	// at its previous and its updated commitment, read only when the update moves g's finalized
-	// children root (its child steps then carry leaf finality moves).
+	// children root (its child steps then carry leaf finality moves); finalizedBefore also when
+	// the update credited exits (its exit steps open them under the previous commitment's
+	// finalized children root: exitsUnder).
 	finalizedBefore, finalizedAfter map[uint8]fr.Element
 	// roots are the tree's genesis roots, of the genesis commitments of g's registered children.
 	roots ledger.GenesisRoots
@@ -64,7 +66,8 @@ func hasChildren(prev *commitment.Commitment, next commitment.Commitment) bool {
 
 // nodeMoveWitnesses turns the update of a grandchild g that has children into its steps, in
 // order, moving children (the updating chain's children SMT) as the parent's checker moves it:
-// one NodeLedgerStep per batch (its children kept), then, in the order of the steps the update
+// one NodeLedgerStep per batch (its children kept; its forced variant, kind 10, over a batch that
+// consumed forced deposits, its exit variant, kind 12, over one that credited exits), then, in the order of the steps the update
 // carried for g's own children, one NodeChildStep per proven step (its ledger and anchor kept),
 // one native kind-6 step per registration g carried (kind 5: g's children root gains the
 // registered child's genesis leaf, its report (0, 1), subtree.NodeRegister) and one native
@@ -149,6 +152,9 @@ type nodeMove struct {
 	// deposits open the forced deposits the update consumed in the outbox of g's parent (nil:
 	// none, and a forced entry is refused).
 	deposits *forcedDeposits
+	// exits open the exit credits the update consumed under g's previous finalized children root,
+	// by entry hash (exitsUnder; nil: none, and an exit entry is refused).
+	exits map[fr.Element]subtree.ExitOpening
 	// fin is g's finalized children SMT as the steps move it, nil when the update keeps it;
 	// finNow its leaves by index and finTarget the update's.
 	fin               *commitment.ChildrenTree
@@ -186,7 +192,8 @@ func checkNodeUpdate(mv childMove) error {
 }
 
 // newNodeMove checks the update (checkNodeUpdate) and g's children as the previous commitment
-// holds them, and starts the steps from the previous commitment.
+// holds them, opens its exits under the previous commitment's finalized children root
+// (exitsUnder), and starts the steps from the previous commitment.
 func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMove, error) {
 	if err := shape.Validate(); err != nil {
 		return nil, err
@@ -205,6 +212,9 @@ func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMo
 		msg: mv.msg, index: uint8(mv.msg.ChildIndex), shape: shape, next: next, report: reportOf(mv.msg.Histogram),
 		old: *mv.prev, head: mv.inbox, kids: sortedOpenings(src.before), leaves: src.leaves, roots: src.roots, genesis: map[fr.Element]bool{},
 		deposits: mv.deposits,
+	}
+	if m.exits, err = exitsUnder(mv, src.finalizedBefore); err != nil {
+		return nil, err
 	}
 	for _, k := range m.kids { // a child registered with a genesis leaf that has not updated
 		if vid, err := subtree.ChildVid(next.Vid, k.Index); err == nil && subtree.CheckGenesis(k.Commitment, vid, m.roots) == nil {
@@ -231,19 +241,13 @@ func newNodeMove(mv childMove, src nodeSource, shape subtree.NodeShape) (*nodeMo
 // startFinality rebuilds g's finalized children SMT at its previous commitment (checked against
 // that commitment's finalized children root) for the finality moves of the child steps.
 func (m *nodeMove) startFinality(src nodeSource) error {
-	fin, err := commitment.NewChildrenTree(smt.NewMemStore())
+	fin, err := finalizedTree(src.finalizedBefore, m.old.FinalizedChildrenRoot)
 	if err != nil {
 		return err
 	}
 	m.fin, m.finNow, m.finTarget = fin, map[uint8]fr.Element{}, src.finalizedAfter
 	for idx, h := range src.finalizedBefore {
-		if err := fin.SetChild(idx, h); err != nil {
-			return err
-		}
 		m.finNow[idx] = h
-	}
-	if root, err := fin.Root(); err != nil || !root.Equal(&m.old.FinalizedChildrenRoot) {
-		return fmt.Errorf("the grandchild's finalized children at its previous commitment do not rebuild its finalized children root (%v)", err)
 	}
 	return nil
 }
@@ -365,14 +369,19 @@ func (m *nodeMove) frontRemovals() (front, rest []validiumtypes.SubtreeStep) {
 	return front, nil
 }
 
-// ledgerStep makes the NodeLedgerStep witness of batch j of the update.
+// ledgerStep makes the NodeLedgerStep witness of batch j of the update: a forced one (kind 10)
+// when the batch consumed forced deposits, an exit one (kind 12) when it credited exits, each
+// exit checked as the circuit checks it under the step's finalized children root (checkExits).
 func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending []genesisMove, last bool) (nodeStep, error) {
 	newC := m.next
 	newC.ChildrenRoot, newC.FinalizedChildrenRoot = m.old.ChildrenRoot, m.old.FinalizedChildrenRoot
 	w := subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Index: m.index, Old: m.old, New: newC}}
 	var err error
-	if m.entry, err = batchMove(m.msg, j, m.entry, m.head, m.deposits, &w.Move); err != nil {
+	if m.entry, err = batchMove(m.msg, j, m.entry, m.head, entryOpenings{deposits: m.deposits, exits: m.exits}, &w.Move); err != nil {
 		return nodeStep{}, err
+	}
+	if err := checkExits(w.Move); err != nil {
+		return nodeStep{}, fmt.Errorf("batch %d: %w", j, err)
 	}
 	if w.Report, err = m.stepReport(&w.Move.New, pending, last); err != nil {
 		return nodeStep{}, err

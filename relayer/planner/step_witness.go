@@ -40,6 +40,19 @@ type childMove struct {
 	// deposits open the forced deposits the update consumed in c's outbox (withDeposits; nil:
 	// not read, and a forced entry is refused).
 	deposits *forcedDeposits
+	// exits open the exit credits the update consumed, one per exit entry in order, as its exit
+	// proofs carry them (withExits: their paths under the update's finalized children root; nil:
+	// not read, and an exit entry is refused).
+	exits []subtree.ExitOpening
+}
+
+// entryOpenings open the entries of a child update that are not claims: its forced deposits in
+// its parent's outbox (forced_steps.go) and, for the batches of a grandchild that has children,
+// its exit credits under its finalized children root by entry hash (exit_steps.go); nil where not
+// read, and such an entry is refused.
+type entryOpenings struct {
+	deposits *forcedDeposits
+	exits    map[fr.Element]subtree.ExitOpening
 }
 
 // leafStepWitnesses turns moves, in c's execution order, into one LeafStep witness per batch
@@ -49,8 +62,9 @@ type childMove struct {
 // the steps do; a batch that consumed forced deposits is a KindLeafForced step opening them
 // (the move's deposits). It refuses moves no LeafStep proves: an update without a batch (its
 // proof is the step's inner proof), a batch proven with the transfer circuit (the step embeds
-// the claim circuit's key), an exit entry, a forced entry the move does not open (or in a first
-// step, or more than subtree.MaxForcedPerBatch in a batch), or a grandchild with children.
+// the claim circuit's key), an exit entry (a leaf has no children to exit from; a node's batches
+// are node ledger steps), a forced entry the move does not open (or in a first step, or more than
+// subtree.MaxForcedPerBatch in a batch), or a grandchild with children.
 func leafStepWitnesses(children *commitment.ChildrenTree, moves []childMove, params ledger.Params) ([]subtree.LeafStepWitness, error) {
 	var out []subtree.LeafStepWitness
 	for _, mv := range moves {
@@ -92,7 +106,7 @@ func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledge
 	out := make([]subtree.LeafStepWitness, 0, len(msg.Batches))
 	for j := range msg.Batches {
 		w := subtree.LeafStepWitness{First: first && j == 0, Index: index, Old: old, New: newC}
-		if next, err = batchMove(msg, j, next, head, mv.deposits, &w); err != nil {
+		if next, err = batchMove(msg, j, next, head, entryOpenings{deposits: mv.deposits}, &w); err != nil {
 			return nil, err
 		}
 		head = batchHead(w)
@@ -107,10 +121,10 @@ func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledge
 
 // batchMove fills w's move by batch j of msg, which consumes the update's inbox entries from
 // next on starting at inbox head head: every entry's hash in w.Claims, in order, with each forced
-// entry opened from deposits (addEntry; a batch proven with the transfer circuit, which no step
-// proves, is refused), the roots after the batch in w.New, and its proof. It returns where the
-// next batch's entries start.
-func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element, deposits *forcedDeposits, w *subtree.LeafStepWitness) (int, error) {
+// entry and exit entry opened from open (addEntry; a batch proven with the transfer circuit,
+// which no step proves, is refused), the roots after the batch in w.New, and its proof. It
+// returns where the next batch's entries start.
+func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element, open entryOpenings, w *subtree.LeafStepWitness) (int, error) {
 	b := msg.Batches[j]
 	if b.Transfer {
 		return 0, fmt.Errorf("%w: batch %d is proven with the transfer circuit", errUnprovableMove, j)
@@ -118,13 +132,13 @@ func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element,
 	if next+int(b.InboxEntries) > len(msg.InboxEntries) {
 		return 0, fmt.Errorf("batch %d consumes entries past the update's %d", j, len(msg.InboxEntries))
 	}
-	w.InboxOld, w.Claims, w.Deposits, w.ParentOutbox = head, nil, nil, fr.Element{}
+	w.InboxOld, w.Claims, w.Deposits, w.ParentOutbox, w.Exits = head, nil, nil, fr.Element{}, nil
 	for _, e := range msg.InboxEntries[next : next+int(b.InboxEntries)] {
 		h, src, err := e.Decode()
 		if err != nil {
 			return 0, err
 		}
-		if err := addEntry(w, j, h, src, deposits); err != nil {
+		if err := addEntry(w, j, h, src, open); err != nil {
 			return 0, err
 		}
 	}
@@ -139,42 +153,68 @@ func batchMove(msg *validiumtypes.MsgSubmitUpdate, j, next int, head fr.Element,
 	return next + int(b.InboxEntries), nil
 }
 
-// addEntry appends entry h of source src to w's batch (batch j of the update): a claim, or a
-// forced deposit with its opening from deposits at its slot, under deposits' outbox root. It
-// refuses, as errUnprovableMove, an exit entry (no step kind proves exit credits), a forced entry
-// without deposits (node ledger steps prove claims only), in a first step (KindLeafFirst starts
-// from the genesis state and opens no deposit) or past subtree.MaxForcedPerBatch in the batch.
-func addEntry(w *subtree.LeafStepWitness, j int, h fr.Element, src ledger.Source, deposits *forcedDeposits) error {
-	switch {
-	case src == ledger.SourceClaim:
-	case src != ledger.SourceForced:
-		return fmt.Errorf("%w: batch %d consumes an entry of source %s (steps prove claims and forced deposits only)", errUnprovableMove, j, src)
-	case deposits == nil:
-		return fmt.Errorf("%w: batch %d consumes a forced entry that is not opened in the parent's outbox (node ledger steps prove claims only)", errUnprovableMove, j)
-	case w.First:
-		return fmt.Errorf("%w: batch %d consumes a forced entry in a first step (a first step opens no forced deposit)", errUnprovableMove, j)
-	case len(w.Deposits) == subtree.MaxForcedPerBatch:
-		return fmt.Errorf("%w: batch %d consumes more than %d forced entries (a forced step opens at most that many)", errUnprovableMove, j, subtree.MaxForcedPerBatch)
+// addEntry appends entry h of source src to w's batch (batch j of the update): a claim, a forced
+// deposit (addDeposit) or an exit credit (addExit) with its opening from open at its slot. Any
+// other source is errUnprovableMove.
+func addEntry(w *subtree.LeafStepWitness, j int, h fr.Element, src ledger.Source, open entryOpenings) error {
+	var err error
+	switch src {
+	case ledger.SourceClaim:
+	case ledger.SourceForced:
+		err = addDeposit(w, j, h, open.deposits)
+	case ledger.SourceExit:
+		err = addExit(w, j, h, open.exits)
 	default:
-		d, ok := deposits.byHash[h]
-		if !ok {
-			return fmt.Errorf("batch %d: forced entry %X was not opened", j, hash.EncodeElement(h))
-		}
-		d.Slot = len(w.Claims)
-		w.Deposits, w.ParentOutbox = append(w.Deposits, d), deposits.outbox
+		err = fmt.Errorf("%w: batch %d consumes an entry of source %s (steps prove claims, forced deposits and exits only)", errUnprovableMove, j, src)
+	}
+	if err != nil {
+		return err
 	}
 	w.Claims = append(w.Claims, h)
 	return nil
 }
 
+// addDeposit opens forced entry h of w's batch (batch j) from deposits at its slot, under
+// deposits' outbox root. It refuses, as errUnprovableMove, a forced entry without deposits (not
+// opened in the parent's outbox), in a first step (KindLeafFirst starts from the genesis state and
+// opens no deposit), beside an exit entry (a step opens one source: docs/PROTOCOL.md "Forced
+// deposits into grandchildren") or past subtree.MaxForcedPerBatch in the batch.
+func addDeposit(w *subtree.LeafStepWitness, j int, h fr.Element, deposits *forcedDeposits) error {
+	switch {
+	case deposits == nil:
+		return fmt.Errorf("%w: batch %d consumes a forced entry that is not opened in the parent's outbox", errUnprovableMove, j)
+	case w.First:
+		return fmt.Errorf("%w: batch %d consumes a forced entry in a first step (a first step opens no forced deposit)", errUnprovableMove, j)
+	case len(w.Exits) > 0:
+		return fmt.Errorf("%w: batch %d consumes forced and exit entries (a step opens forced deposits or exits, not both)", errUnprovableMove, j)
+	case len(w.Deposits) == subtree.MaxForcedPerBatch:
+		return fmt.Errorf("%w: batch %d consumes more than %d forced entries (a forced step opens at most that many)", errUnprovableMove, j, subtree.MaxForcedPerBatch)
+	}
+	d, ok := deposits.byHash[h]
+	if !ok {
+		return fmt.Errorf("batch %d: forced entry %X was not opened", j, hash.EncodeElement(h))
+	}
+	d.Slot = len(w.Claims)
+	w.Deposits, w.ParentOutbox = append(w.Deposits, d), deposits.outbox
+	return nil
+}
+
 // batchHead is the inbox head after w's batch: its entries chained from w.InboxOld, each with
-// its source (forced at the slots w.Deposits open, else a claim), as the batch proof states it.
+// its source (forced at the slots w.Deposits open, exit at those w.Exits open, else a claim), as
+// the batch proof states it.
 func batchHead(w subtree.LeafStepWitness) fr.Element {
-	head, d := w.InboxOld, 0
+	sources := map[int]ledger.Source{}
+	for _, d := range w.Deposits {
+		sources[d.Slot] = ledger.SourceForced
+	}
+	for _, e := range w.Exits {
+		sources[e.Slot] = ledger.SourceExit
+	}
+	head := w.InboxOld
 	for i, m := range w.Claims {
-		src := ledger.SourceClaim
-		if d < len(w.Deposits) && w.Deposits[d].Slot == i {
-			src, d = ledger.SourceForced, d+1
+		src, ok := sources[i]
+		if !ok {
+			src = ledger.SourceClaim
 		}
 		head = ledger.InboxLink(head, m, src)
 	}

@@ -59,6 +59,9 @@ type subtreePlan struct {
 	// nodeChildForced why forced node child steps (kind 11: over a kind 9 a node grandchild's
 	// update carried) cannot.
 	leafForced, nodeLedgerForced, nodeChildForced error
+	// nodeLedgerExit says why exit node ledger steps (kind 12: a node grandchild's batch that
+	// credited exits) cannot be proven for the parent (nil: they can).
+	nodeLedgerExit error
 }
 
 // loadSubtreePlan reads c's children at the commitment the parent holds (checked against the
@@ -223,7 +226,7 @@ func (pl *Planner) planSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 // moveSteps is planSteps for one child update: its leaf steps (forced ones over its batches
 // that consumed forced deposits, opened in c's outbox: withDeposits), or its node steps when the
 // grandchild has children (with the keys of the kinds it needs: childStepKeys for its carried
-// steps).
+// steps; exit ones over its batches that credited exits, opened from its exit proofs: withExits).
 func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePlan, mv childMove) ([]plannedStep, error) {
 	if plan.leaf != nil { // every child update is proven by a leaf step, or by node steps over one
 		return nil, plan.leaf
@@ -278,6 +281,9 @@ func (pl *Planner) moveSteps(ctx context.Context, c *tree.Node, plan *subtreePla
 		return nil, err
 	}
 	if mv, err = pl.withDeposits(ctx, c, plan.nodeLedgerForced, mv); err != nil {
+		return nil, err
+	}
+	if mv, err = withExits(plan.nodeLedgerExit, mv, c.LedgerParams.Ledger().AccountDepth); err != nil {
 		return nil, err
 	}
 	src, err := pl.loadNodeSource(ctx, c, mv, plan.roots)
@@ -343,8 +349,11 @@ func (pl *Planner) subtreeSteps(c *tree.Node, steps []plannedStep, stop int64, m
 		}
 		if _, ok := pl.steps.proof(st.key); !ok {
 			attrs := []any{"chain", c.Name, "grandchild", st.pub.Index, "step", i + 1, "planned", len(steps), "step_kind", st.pub.Kind, "anchor", st.pub.AnchorHeight}
-			if w, ok := st.w.(subtree.LeafStepWitness); ok {
+			switch w := st.w.(type) {
+			case subtree.LeafStepWitness:
 				attrs = append(attrs, "claims", len(w.Claims), "deposits", len(w.Deposits), "first", w.First)
+			case subtree.NodeLedgerStepWitness:
+				attrs = append(attrs, "claims", len(w.Move.Claims), "deposits", len(w.Move.Deposits), "exits", len(w.Move.Exits))
 			}
 			pl.steps.enqueue(stepJob{key: st.key, w: st.w, attrs: attrs})
 		}
@@ -607,7 +616,8 @@ func (pl *Planner) provenByStep(ctx context.Context, c *tree.Node) (bool, error)
 // steps (registrations and removals need no proof) and stops at c's first child update (plan.leaf);
 // one whose leaf step key is not the parent's is misconfigured: refused. Without the forced leaf
 // step keys the parent takes (plan.leafForced) it stops at the first child batch that consumed a
-// forced deposit.
+// forced deposit; without the exit node ledger step keys (plan.nodeLedgerExit), at the first
+// node grandchild's batch that credited exits.
 func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params validiumtypes.Params, child validiumtypes.Child, hc int64) (*subtreePlan, error) {
 	if !params.Recursive() {
 		return nil, nil
@@ -626,6 +636,7 @@ func (pl *Planner) subtreePlanFor(ctx context.Context, c *tree.Node, params vali
 	plan.nodeLedger, plan.nodeChild = nodeKeys(params, pl.prover.NodeLedgerStepVK(), pl.prover.NodeChildStepVK())
 	plan.leafForced, plan.nodeLedgerForced = forcedKeys(params, pl.prover.LeafForcedStepVK(), pl.prover.NodeLedgerForcedStepVK())
 	plan.nodeChildForced = nodeChildForcedKey(params, pl.prover.NodeChildForcedStepVK())
+	plan.nodeLedgerExit = nodeLedgerExitKey(params, pl.prover.NodeLedgerExitStepVK())
 	plan.shape = pl.prover.NodeStepShape()
 	return plan, nil
 }

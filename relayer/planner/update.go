@@ -184,7 +184,7 @@ func (pl *Planner) Update(ctx context.Context, c *tree.Node) ([]Job, error) {
 		}
 		return rc.Known && bytes.Equal(rc.Commitment, rec.Fields.AnchorCommitment), nil
 	}
-	ends, err := replay.BatchEnds(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, caps.batches(stepsUpTo(planned, h)), caps.forcedPerBatch(), hc)
+	ends, err := replay.BatchEnds(ctx, c, pos, ledgerNow.LogLength, c.LedgerParams, caps.batches(stepsUpTo(planned, h)), caps.batchBounds(), hc)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/subtree"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -35,13 +36,16 @@ func (c updateCaps) batches(steps int) int {
 	return max(1, min(c.maxBatches, c.budget-steps))
 }
 
-// forcedPerBatch is the most forced entries one batch may consume (0: no bound): where p is
-// budgeted, what one forced step above opens, since p refuses more (ErrTooManyForcedEntries).
-func (c updateCaps) forcedPerBatch() int {
+// batchBounds is what one batch may consume besides claims (no bound: the zero value): where p
+// is budgeted, what one step above opens — at most subtree.MaxForcedPerBatch forced entries or
+// subtree.MaxExitsPerBatch exit entries, never both —, since p refuses more (x/validium
+// CheckBatchEntries: ErrTooManyForcedEntries, ErrTooManyExitEntries; docs/PROTOCOL.md "Forced
+// deposits into grandchildren").
+func (c updateCaps) batchBounds() ledger.BatchBounds {
 	if !c.budgeted {
-		return 0
+		return ledger.BatchBounds{}
 	}
-	return subtree.MaxForcedPerBatch
+	return ledger.BatchBounds{Forced: subtree.MaxForcedPerBatch, Exits: subtree.MaxExitsPerBatch, OneSource: true}
 }
 
 // stepsUpTo is how many of the planned steps belong to child updates accepted at or below

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/subtree"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
@@ -12,7 +13,8 @@ import (
 // TestUpdateCaps proves an update fits its parent's block step budget (x/validium
 // ChildStepBudget): at a root or an ATTESTED parent the params alone cap it; below the root a
 // RECURSIVE parent's budget leaves room for the anchor batch and shrinks the batches by the
-// steps carried, never below one batch.
+// steps carried, never below one batch, and bounds each batch's forced and exit entries to what
+// one step above opens.
 func TestUpdateCaps(t *testing.T) {
 	recursive := validiumtypes.DefaultParams()
 	recursive.SubtreeProofs = validiumtypes.SubtreeProofs_SUBTREE_PROOFS_RECURSIVE
@@ -38,9 +40,10 @@ func TestUpdateCaps(t *testing.T) {
 			require.Equal(t, tc.wantBatches, c.batches(tc.carried))
 			if c.budgeted {
 				require.LessOrEqual(t, tc.carried+c.batches(tc.carried), c.budget, "the update fits the parent's block")
-				require.Equal(t, subtree.MaxForcedPerBatch, c.forcedPerBatch(), "a budgeted parent refuses more forced entries a batch")
+				require.Equal(t, ledger.BatchBounds{Forced: subtree.MaxForcedPerBatch, Exits: subtree.MaxExitsPerBatch, OneSource: true}, c.batchBounds(),
+					"a budgeted parent refuses more forced or exit entries a batch, or both sources in one")
 			} else {
-				require.Zero(t, c.forcedPerBatch(), "no forced bound where nothing steps the parent's children")
+				require.Zero(t, c.batchBounds(), "no bound where nothing steps the parent's children")
 			}
 		})
 	}

@@ -34,8 +34,8 @@ const transferKeys = "ledger-transfer"
 const CompiledDir = "compiled"
 
 // Load reads ledger.pk/.vk (and ledger-transfer.pk/.vk and the step keys — leaf-step,
-// leaf-forced-step, node-ledger-step, node-ledger-forced-step, node-child-step and
-// node-child-forced-step .pk/.vk: StepKeys — when present) and
+// leaf-forced-step, node-ledger-step, node-ledger-forced-step, node-ledger-exit-step,
+// node-child-step and node-child-forced-step .pk/.vk: StepKeys — when present) and
 // inclusion.pk/.vk/.depth from dir and compiles the circuits, or reads them back from
 // dir/compiled when this build of the relayer compiled them before (keys.CompiledCache; each
 // is checked against its circuit digest and then against its proving key's shape).

@@ -10,9 +10,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
+	"github.com/consensys/gnark/frontend"
+	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
@@ -36,12 +39,14 @@ type nodeSteps struct {
 	shape        subtree.NodeShape
 	ledger       *nodeStepCircuit // nil without keys_dir/node-ledger-step.*
 	ledgerForced *nodeStepCircuit // nil without keys_dir/node-ledger-forced-step.*
+	ledgerExit   *nodeStepCircuit // nil without keys_dir/node-ledger-exit-step.*
 	child        *nodeStepCircuit // nil without keys_dir/node-child-step.*
 	childForced  *nodeStepCircuit // nil without keys_dir/node-child-forced-step.*
 	// the provers, resident for the plain kinds (3, 4) and loaded on demand for the forced ones
-	// (10, 11), nil with their keys
+	// (10, 11) and the exit one (12), nil with their keys
 	ledgerProver *stepCircuit[subtree.NodeLedgerStepProver]
 	forcedProver *stepCircuit[subtree.NodeLedgerStepProver]
+	exitProver   *stepCircuit[subtree.NodeLedgerStepProver]
 	childProver  *stepCircuit[subtree.NodeChildStepProver]
 	// childForcedProver proves the forced node child steps, whose outbox growth paths have
 	// outboxDepth siblings (the ledger shape's outbox depth).
@@ -92,12 +97,13 @@ func nodeShapeOf(ctx context.Context, n *tree.Node) (subtree.NodeShape, error) {
 }
 
 // loadNodeSteps reads keys_dir/node-ledger-step.pk/.vk, node-ledger-forced-step.pk/.vk,
-// node-child-step.pk/.vk and node-child-forced-step.pk/.vk when present and compiles them for the
-// tree's node shape (read from the chains only then); the node child step needs the leaf step's
-// keys (its inner key), the forced node child step the forced leaf step's. Without them the
-// relayer refuses, before proving, the updates whose grandchildren have children (or, without the
-// forced ones, whose batches minted forced deposits, or that carried a forced leaf step of their
-// own child). The forced ones are loaded on demand (stepCircuit).
+// node-ledger-exit-step.pk/.vk, node-child-step.pk/.vk and node-child-forced-step.pk/.vk when
+// present and compiles them for the tree's node shape (read from the chains only then); the node
+// child step needs the leaf step's keys (its inner key), the forced node child step the forced
+// leaf step's. Without them the relayer refuses, before proving, the updates whose grandchildren
+// have children (or, without the forced ones, whose batches minted forced deposits, or that
+// carried a forced leaf step of their own child; without the exit one, whose batches credited
+// exits). The forced and exit ones are loaded on demand (stepCircuit).
 func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, shape ledgertypes.Params) error {
 	ledgerVK, err := readOptional(dir, nodeLedgerStepKeys)
 	if err != nil {
@@ -140,6 +146,15 @@ func (p *Prover) loadNodeSteps(ctx context.Context, dir string, t *tree.Tree, sh
 			return err
 		}
 	}
+	exitVK, err := readOptional(dir, nodeLedgerExitStepKeys)
+	if err != nil {
+		return err
+	}
+	if exitVK != nil {
+		if err := p.loadNodeLedgerExitStep(dir, exitVK, shape, node); err != nil {
+			return err
+		}
+	}
 	if childVK != nil {
 		if err := p.loadNodeChildStep(dir, childVK, node); err != nil {
 			return err
@@ -174,6 +189,33 @@ func (p *Prover) loadNodeLedgerForcedStep(dir string, vkRaw []byte, shape ledger
 	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerForcedStepKeys, vkRaw, shape, node, true, subtree.CompileNodeLedgerForcedStep)
 	p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver = c, sp
 	return err
+}
+
+// loadNodeLedgerExitStep compiles the exit node ledger step (kind 12) around the ledger verifying
+// key and loads its keys, on demand.
+func (p *Prover) loadNodeLedgerExitStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
+	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerExitStepKeys, vkRaw, shape, node, true, compileNodeLedgerExitStep)
+	p.nodeSteps.ledgerExit, p.nodeSteps.exitProver = c, sp
+	return err
+}
+
+// compileNodeLedgerExitStep compiles the exit variant of the node ledger step (kind 12,
+// subtree.NewNodeLedgerExitStep) of a tree whose ledger batches (of shape p) are proven under
+// inner, for nodes of shape s: the circuit a parent's node_ledger_exit_step_key belongs to,
+// compiled as subtree compiles the other node ledger variants (CompileNodeLedgerForcedStep).
+func compileNodeLedgerExitStep(inner groth16.VerifyingKey, p ledger.Params, s subtree.NodeShape) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+	if err := s.Validate(); err != nil {
+		return nil, recursion.FixedKey{}, err
+	}
+	key, err := recursion.NewFixedKey(inner)
+	if err != nil {
+		return nil, recursion.FixedKey{}, err
+	}
+	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerExitStep(key, p, s))
+	if err != nil {
+		return nil, recursion.FixedKey{}, err
+	}
+	return ccs, key, nil
 }
 
 // loadNodeLedgerVariant compiles a node ledger step variant (compile) around the ledger verifying
@@ -286,6 +328,15 @@ func (p *Prover) NodeLedgerForcedStepVK() []byte {
 	return p.nodeSteps.ledgerForced.vkRaw
 }
 
+// NodeLedgerExitStepVK is keys_dir/node-ledger-exit-step.vk as written (nil without it): a
+// RECURSIVE parent's node_ledger_exit_step_key must be exactly these bytes.
+func (p *Prover) NodeLedgerExitStepVK() []byte {
+	if p.nodeSteps == nil || p.nodeSteps.ledgerExit == nil {
+		return nil
+	}
+	return p.nodeSteps.ledgerExit.vkRaw
+}
+
 // NodeChildStepVK is keys_dir/node-child-step.vk as written (nil without it): a RECURSIVE
 // parent's node_child_step_key must be exactly these bytes.
 func (p *Prover) NodeChildStepVK() []byte {
@@ -312,27 +363,57 @@ func (p *Prover) NodeStepShape() subtree.NodeShape {
 	return p.nodeSteps.shape
 }
 
-// ProveNodeLedgerStep proves one node ledger step — kind 3, or kind 10 when w's batch opens
-// forced deposits — and verifies the proof natively before it is sent, logged and measured as a
-// leaf step (kind 10's circuit loaded for the proof and released after it: stepCircuit).
+// ProveNodeLedgerStep proves one node ledger step — kind 3, kind 10 when w's batch opens forced
+// deposits, kind 12 when it opens exits — and verifies the proof natively before it is sent,
+// logged and measured as a leaf step (kind 10's and 12's circuits loaded for the proof and
+// released after it: stepCircuit).
 func (p *Prover) ProveNodeLedgerStep(w subtree.NodeLedgerStepWitness, attrs ...any) ([]byte, subtree.StepPublic, error) {
-	var c *nodeStepCircuit
-	var sp *stepCircuit[subtree.NodeLedgerStepProver]
-	kind, what := StepKeys(subtree.KindNodeLedger), "node ledger step"
-	if len(w.Move.Deposits) > 0 {
-		kind, what = StepKeys(subtree.KindNodeLedgerForced), "forced node ledger step"
+	v := p.nodeLedgerVariant(w)
+	kind := StepKeys(v.kind)
+	if v.step == nil || v.prover == nil {
+		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir (%s.pk/.vk)", v.what, kind)
 	}
-	if p.nodeSteps != nil {
-		c, sp = p.nodeSteps.ledger, p.nodeSteps.ledgerProver
-		if len(w.Move.Deposits) > 0 {
-			c, sp = p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver
+	if len(w.Move.Deposits) > 0 && len(w.Move.Exits) > 0 { // no circuit holds both: refused before any is loaded
+		err := fmt.Errorf("%w: a batch opens forced deposits or exits, not both", subtree.ErrWitness)
+		return p.checkStep(kind, v.step.vk, time.Now(), nil, subtree.StepPublic{}, err, attrs)
+	}
+	proof, pub, start, err := proveOn(v.prover, func(sp subtree.NodeLedgerStepProver) ([]byte, subtree.StepPublic, error) { return sp.Prove(w) })
+	return p.checkStep(kind, v.step.vk, start, proof, pub, err, attrs)
+}
+
+// nodeLedgerProving is what proves a node ledger step of one variant: its kind (KindNodeLedger,
+// KindNodeLedgerForced or KindNodeLedgerExit) and what it is called in errors, and its keys and
+// prover (nil without them).
+type nodeLedgerProving struct {
+	kind   uint64
+	what   string
+	step   *nodeStepCircuit
+	prover *stepCircuit[subtree.NodeLedgerStepProver]
+}
+
+// nodeLedgerVariant is the node ledger step variant that proves w, the kind w states
+// (NodeLedgerStepWitness.Public): the forced one when w opens deposits, the exit one when it opens
+// exits, else the plain one.
+func (p *Prover) nodeLedgerVariant(w subtree.NodeLedgerStepWitness) nodeLedgerProving {
+	var v nodeLedgerProving
+	switch {
+	case len(w.Move.Deposits) > 0:
+		v = nodeLedgerProving{kind: subtree.KindNodeLedgerForced, what: "forced node ledger step"}
+		if p.nodeSteps != nil {
+			v.step, v.prover = p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver
+		}
+	case len(w.Move.Exits) > 0:
+		v = nodeLedgerProving{kind: subtree.KindNodeLedgerExit, what: "exit node ledger step"}
+		if p.nodeSteps != nil {
+			v.step, v.prover = p.nodeSteps.ledgerExit, p.nodeSteps.exitProver
+		}
+	default:
+		v = nodeLedgerProving{kind: subtree.KindNodeLedger, what: "node ledger step"}
+		if p.nodeSteps != nil {
+			v.step, v.prover = p.nodeSteps.ledger, p.nodeSteps.ledgerProver
 		}
 	}
-	if c == nil || sp == nil {
-		return nil, subtree.StepPublic{}, fmt.Errorf("no %s keys in keys_dir (%s.pk/.vk)", what, kind)
-	}
-	proof, pub, start, err := proveOn(sp, func(sp subtree.NodeLedgerStepProver) ([]byte, subtree.StepPublic, error) { return sp.Prove(w) })
-	return p.checkStep(kind, c.vk, start, proof, pub, err, attrs)
+	return v
 }
 
 // ProveNodeChildStep proves one node child step — kind 4, or kind 11 when w's inner step is a

@@ -28,7 +28,7 @@ import (
 // TestLoadNodeStepsRefusals: without node step keys nothing is loaded (and the chains are not
 // asked for their shape), a node child step key without the leaf step key it verifies is refused
 // at start (a forced node child step key without the forced leaf step key too), and proving
-// without keys is an error, never a panic.
+// without keys — of any node kind, the exit one included — is an error, never a panic.
 func TestLoadNodeStepsRefusals(t *testing.T) {
 	shape := ledgertypes.Params{AccountDepth: 1, OutboxDepth: 1, BatchSize: 1}
 	for _, tc := range []struct {
@@ -61,6 +61,9 @@ func TestLoadNodeStepsRefusals(t *testing.T) {
 			require.Equal(t, subtree.NodeShape{}, p.NodeStepShape())
 			_, _, err = p.ProveNodeLedgerStep(subtree.NodeLedgerStepWitness{})
 			require.ErrorContains(t, err, "no node ledger step keys")
+			require.Nil(t, p.NodeLedgerExitStepVK())
+			_, _, err = p.ProveNodeLedgerStep(subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Exits: []subtree.ExitOpening{{}}}})
+			require.ErrorContains(t, err, "no exit node ledger step keys in keys_dir (node-ledger-exit-step.pk/.vk)")
 			_, _, err = p.ProveNodeChildStep(subtree.NodeChildStepWitness{})
 			require.ErrorContains(t, err, "no node child step keys")
 			require.Nil(t, p.NodeChildForcedStepVK())

@@ -21,11 +21,11 @@ import (
 // proving key, 1.5 to 3 GiB at the step circuits' 1 to 1.5M constraints. It exists because the
 // relayer cannot keep every step circuit in memory: the plain kinds (1/2, 3 and 4), which prove
 // nearly every batch, stay resident, but the forced kinds (9, 10 and 11) prove only the batches
-// that minted forced deposits (DESIGN §8), so they are loaded on demand instead — once at
-// start-up with every check (a bad key still refuses start-up) and released, then for each proof
-// from the compiled-circuit and raw proving key caches that load filled, and released after it.
-// A forced proof pays the load's seconds (logged "step circuit loaded"); the relayer saves their
-// memory the rest of the time.
+// that minted forced deposits and the exit kind (12) only those that credited exits (DESIGN §8),
+// so they are loaded on demand instead — once at start-up with every check (a bad key still
+// refuses start-up) and released, then for each proof from the compiled-circuit and raw proving
+// key caches that load filled, and released after it. Such a proof pays the load's seconds
+// (logged "step circuit loaded"); the relayer saves their memory the rest of the time.
 type stepCircuit[P any] struct {
 	// name is the keys_dir file name of its keys: its kind in the log and in errors.
 	name string

@@ -256,11 +256,13 @@ func TestForcedNodeChildStepOnDemand(t *testing.T) {
 }
 
 // TestForcedKindsNotResident: loaded as a relayer start loads them (stand-in circuits), the
-// forced kinds 9 and 10 are not resident after start-up nor after a proof, each proof loading
-// them again, while the plain kinds 1/2 and 3 stay resident; both verifying keys are served.
+// forced kinds 9 and 10 and the exit kind 12 are not resident after start-up nor after a proof,
+// each proof loading them again, while the plain kinds 1/2 and 3 stay resident; their verifying
+// keys are served. A node ledger witness opening both deposits and exits is refused before any
+// circuit is loaded.
 func TestForcedKindsNotResident(t *testing.T) {
 	dir := t.TempDir()
-	for _, f := range []string{leafStepKeys, leafForcedStepKeys, nodeLedgerStepKeys, nodeLedgerForcedStepKeys} {
+	for _, f := range []string{leafStepKeys, leafForcedStepKeys, nodeLedgerStepKeys, nodeLedgerForcedStepKeys, nodeLedgerExitStepKeys} {
 		standInKeys(t, dir, f)
 	}
 	ledger := newInnerKeys(t) // stands in for the ledger key the steps are compiled around
@@ -293,15 +295,22 @@ func TestForcedKindsNotResident(t *testing.T) {
 	p.nodeSteps.ledgerForced, p.nodeSteps.forcedProver, err = p.loadNodeLedgerVariant(dir, nodeLedgerForcedStepKeys, vk(nodeLedgerForcedStepKeys),
 		shape, node, true, nodeCompile)
 	require.NoError(t, err)
+	p.nodeSteps.ledgerExit, p.nodeSteps.exitProver, err = p.loadNodeLedgerVariant(dir, nodeLedgerExitStepKeys, vk(nodeLedgerExitStepKeys),
+		shape, node, true, nodeCompile)
+	require.NoError(t, err)
+	require.Contains(t, logs.String(), `msg="node step circuit ready" circuit=node-ledger-exit-step`)
 
 	require.False(t, p.leafStep.step.onDemand(), "kind 1/2 resident")
 	require.False(t, p.nodeSteps.ledgerProver.onDemand(), "kind 3 resident")
 	require.True(t, p.leafForced.step.onDemand())
 	require.True(t, p.nodeSteps.forcedProver.onDemand())
+	require.True(t, p.nodeSteps.exitProver.onDemand(), "kind 12 loaded on demand")
+	require.Nil(t, p.nodeSteps.exitProver.loaded, "kind 12 not resident after start-up")
 	require.Equal(t, vk(leafForcedStepKeys), p.LeafForcedStepVK())
 	require.Equal(t, vk(nodeLedgerForcedStepKeys), p.NodeLedgerForcedStepVK())
+	require.Equal(t, vk(nodeLedgerExitStepKeys), p.NodeLedgerExitStepVK())
 
-	deposits := []subtree.DepositOpening{{}}
+	deposits, exits := []subtree.DepositOpening{{}}, []subtree.ExitOpening{{}}
 	for _, tc := range []struct {
 		kind  string
 		prove func() error
@@ -314,6 +323,10 @@ func TestForcedKindsNotResident(t *testing.T) {
 			_, _, err := p.ProveNodeLedgerStep(subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Deposits: deposits}})
 			return err
 		}},
+		{nodeLedgerExitStepKeys, func() error {
+			_, _, err := p.ProveNodeLedgerStep(subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Exits: exits}})
+			return err
+		}},
 	} {
 		for range 2 {
 			logs.Reset()
@@ -324,6 +337,14 @@ func TestForcedKindsNotResident(t *testing.T) {
 	}
 	require.Nil(t, p.leafForced.step.loaded, "kind 9 released after its proofs")
 	require.Nil(t, p.nodeSteps.forcedProver.loaded, "kind 10 released after its proofs")
+	require.Nil(t, p.nodeSteps.exitProver.loaded, "kind 12 released after its proofs")
+	logs.Reset()
+	_, _, err = p.ProveNodeLedgerStep(subtree.NodeLedgerStepWitness{Move: subtree.LeafStepWitness{Deposits: deposits, Exits: exits}}, "chain", "1-1")
+	require.ErrorIs(t, err, subtree.ErrWitness)
+	require.ErrorContains(t, err, "forced deposits or exits, not both")
+	require.Contains(t, logs.String(), `msg="proof failed" kind=node-ledger-forced-step`)
+	require.Contains(t, logs.String(), "chain=1-1")
+	require.NotContains(t, logs.String(), "step circuit loaded", "refused before any circuit is loaded")
 	logs.Reset()
 	_, _, err = p.ProveLeafStep(subtree.LeafStepWitness{})
 	require.Error(t, err)

@@ -50,8 +50,8 @@ type Prover struct {
 	compiled *keys.CompiledCache
 	// rawKeys caches the decoded proving keys in keys_dir/compiled (nil: decode every time).
 	rawKeys *keys.RawKeyCache
-	// onDemand is held while a step circuit loaded on demand (the forced kinds: stepCircuit) is
-	// in memory: one at a time.
+	// onDemand is held while a step circuit loaded on demand (the forced and exit kinds:
+	// stepCircuit) is in memory: one at a time.
 	onDemand sync.Mutex
 
 	log     *slog.Logger

@@ -4,13 +4,15 @@ import "github.com/slush-tree/slush/circuits/subtree"
 
 // File names (without .pk/.vk) of the step circuits' keys in keys_dir, as `slushchaind circuits
 // setup --circuit <name>` writes them (leaf-step and leaf-forced-step with --inner-key ledger.vk,
-// node-ledger-step and node-ledger-forced-step with --inner-key ledger.vk, node-child-step with
-// --inner-key leaf-step.vk, node-child-forced-step with --inner-key leaf-forced-step.vk).
+// node-ledger-step, node-ledger-forced-step and node-ledger-exit-step with --inner-key ledger.vk,
+// node-child-step with --inner-key leaf-step.vk, node-child-forced-step with --inner-key
+// leaf-forced-step.vk).
 const (
 	leafStepKeys             = "leaf-step"
 	leafForcedStepKeys       = "leaf-forced-step"
 	nodeLedgerStepKeys       = "node-ledger-step"
 	nodeLedgerForcedStepKeys = "node-ledger-forced-step"
+	nodeLedgerExitStepKeys   = "node-ledger-exit-step"
 	nodeChildStepKeys        = "node-child-step"
 	nodeChildForcedStepKeys  = "node-child-forced-step"
 )
@@ -24,6 +26,7 @@ var stepKeys = map[uint64]string{
 	subtree.KindLeafForced:       leafForcedStepKeys,
 	subtree.KindNodeLedger:       nodeLedgerStepKeys,
 	subtree.KindNodeLedgerForced: nodeLedgerForcedStepKeys,
+	subtree.KindNodeLedgerExit:   nodeLedgerExitStepKeys,
 	subtree.KindNodeChild:        nodeChildStepKeys,
 	subtree.KindNodeChildForced:  nodeChildForcedStepKeys,
 }

@@ -11,10 +11,12 @@ import (
 
 // BatchEnds is where each of up to maxBatches consecutive batches from log position pos ends, the
 // log cut by ledger.SplitBatches (at most batch_size operations and claim_slots claims each, and
-// maxForced forced bridge-ins when it is positive) as far as logLength. The last end is as far as one update can prove (DESIGN §5 "Bursts": an update
+// the forced and exit bridge-ins bounds allows: what a step above opens of a batch) as far as
+// logLength. The last end is as far as one update can prove (DESIGN §5 "Bursts": an update
 // carries up to max_batches_per_update chained batch proofs); none when the log holds nothing
 // past pos. A prefix of the ends, then any position before the next end, splits the same way.
-func BatchEnds(ctx context.Context, c LogReader, pos, logLength uint64, lp ledgertypes.Params, maxBatches, maxForced int, height int64) ([]uint64, error) {
+func BatchEnds(ctx context.Context, c LogReader, pos, logLength uint64, lp ledgertypes.Params, maxBatches int, bounds ledger.BatchBounds, height int64,
+) ([]uint64, error) {
 	logged, err := FetchLog(ctx, c, pos, min(logLength, pos+uint64(maxBatches)*uint64(lp.BatchSize)), height)
 	if err != nil {
 		return nil, err
@@ -25,7 +27,7 @@ func BatchEnds(ctx context.Context, c LogReader, pos, logLength uint64, lp ledge
 			return nil, fmt.Errorf("log %d: %w", l.Sequence, err)
 		}
 	}
-	sizes := ledger.SplitBatches(ops, lp.Ledger(), maxForced)
+	sizes := ledger.SplitBatches(ops, lp.Ledger(), bounds)
 	ends := make([]uint64, 0, min(len(sizes), maxBatches))
 	end := pos
 	for _, n := range sizes[:min(len(sizes), maxBatches)] {
