@@ -97,6 +97,15 @@ func CompileNodeLedgerForcedStep(inner groth16.VerifyingKey, p ledger.Params, s 
 	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) { return NewNodeLedgerForcedStep(key, p, s), nil })
 }
 
+// CompileNodeLedgerExitStep compiles the exit variant of the node ledger step (kind 12,
+// NewNodeLedgerExitStep): the circuit a parent's node_ledger_exit_step_key belongs to.
+func CompileNodeLedgerExitStep(inner groth16.VerifyingKey, p ledger.Params, s NodeShape) (constraint.ConstraintSystem, recursion.FixedKey, error) {
+	if err := s.Validate(); err != nil {
+		return nil, recursion.FixedKey{}, err
+	}
+	return compileStep(inner, func(key recursion.FixedKey) (frontend.Circuit, error) { return NewNodeLedgerExitStep(key, p, s), nil })
+}
+
 // CompileNodeChildStep compiles the node child step (kind 4) whose inner steps are proven under
 // inner (the tree's leaf step key), for nodes of shape s: the circuit a parent's
 // node_child_step_key belongs to.

@@ -10,12 +10,9 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/consensys/gnark-crypto/ecc"
 	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
 	"github.com/consensys/gnark/backend/groth16"
 	"github.com/consensys/gnark/constraint"
-	"github.com/consensys/gnark/frontend"
-	"github.com/consensys/gnark/frontend/cs/r1cs"
 
 	"github.com/slush-tree/slush/circuits/keys"
 	"github.com/slush-tree/slush/circuits/ledger"
@@ -194,28 +191,9 @@ func (p *Prover) loadNodeLedgerForcedStep(dir string, vkRaw []byte, shape ledger
 // loadNodeLedgerExitStep compiles the exit node ledger step (kind 12) around the ledger verifying
 // key and loads its keys, on demand.
 func (p *Prover) loadNodeLedgerExitStep(dir string, vkRaw []byte, shape ledgertypes.Params, node subtree.NodeShape) error {
-	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerExitStepKeys, vkRaw, shape, node, true, compileNodeLedgerExitStep)
+	c, sp, err := p.loadNodeLedgerVariant(dir, nodeLedgerExitStepKeys, vkRaw, shape, node, true, subtree.CompileNodeLedgerExitStep)
 	p.nodeSteps.ledgerExit, p.nodeSteps.exitProver = c, sp
 	return err
-}
-
-// compileNodeLedgerExitStep compiles the exit variant of the node ledger step (kind 12,
-// subtree.NewNodeLedgerExitStep) of a tree whose ledger batches (of shape p) are proven under
-// inner, for nodes of shape s: the circuit a parent's node_ledger_exit_step_key belongs to,
-// compiled as subtree compiles the other node ledger variants (CompileNodeLedgerForcedStep).
-func compileNodeLedgerExitStep(inner groth16.VerifyingKey, p ledger.Params, s subtree.NodeShape) (constraint.ConstraintSystem, recursion.FixedKey, error) {
-	if err := s.Validate(); err != nil {
-		return nil, recursion.FixedKey{}, err
-	}
-	key, err := recursion.NewFixedKey(inner)
-	if err != nil {
-		return nil, recursion.FixedKey{}, err
-	}
-	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerExitStep(key, p, s))
-	if err != nil {
-		return nil, recursion.FixedKey{}, err
-	}
-	return ccs, key, nil
 }
 
 // loadNodeLedgerVariant compiles a node ledger step variant (compile) around the ledger verifying
