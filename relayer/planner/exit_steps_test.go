@@ -364,12 +364,7 @@ func TestNodeLedgerExitStepSolves(t *testing.T) {
 	ccs, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerExitStep(batch.key, stepParams, nodeShape))
 	require.NoError(t, err)
 	for i, w := range ws {
-		inputs := w.Move.BatchInputs()
-		a := batchShaped{Statement: ledger.StatementOf(inputs)}
-		for i := range inputs {
-			a.Stated[i] = inputs[i]
-		}
-		w.Move.Proof = batch.prove(t, &a)
+		w = batch.proveBatch(t, w)
 		assigned, err := subtree.AssignNodeLedgerStep(batch.key, stepParams, nodeShape, w)
 		require.NoError(t, err)
 		require.NoError(t, solves(t, ccs, assigned), "exit step %d", i)

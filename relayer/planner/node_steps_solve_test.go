@@ -89,6 +89,19 @@ func (s standIn) prove(t *testing.T, a frontend.Circuit) groth16.Proof {
 	return proof
 }
 
+// proveBatch gives w's move a batch proof made by the batch stand-in over the move's own batch
+// statement.
+func (s standIn) proveBatch(t *testing.T, w subtree.NodeLedgerStepWitness) subtree.NodeLedgerStepWitness {
+	t.Helper()
+	inputs := w.Move.BatchInputs()
+	a := batchShaped{Statement: ledger.StatementOf(inputs)}
+	for i := range inputs {
+		a.Stated[i] = inputs[i]
+	}
+	w.Move.Proof = s.prove(t, &a)
+	return w
+}
+
 // solves tells whether the compiled circuit's solver accepts assignment a.
 func solves(t *testing.T, ccs constraint.ConstraintSystem, a frontend.Circuit) error {
 	t.Helper()
@@ -124,13 +137,7 @@ func TestNodeStepsSolve(t *testing.T) {
 	ledgerCCS, err := frontend.Compile(ecc.BN254.ScalarField(), r1cs.NewBuilder, subtree.NewNodeLedgerStep(batch.key, stepParams, nodeShape))
 	require.NoError(t, err)
 	for i, st := range []nodeStep{steps[0], steps[1], regSteps[0]} {
-		w := st.w.(subtree.NodeLedgerStepWitness)
-		inputs := w.Move.BatchInputs()
-		a := batchShaped{Statement: ledger.StatementOf(inputs)}
-		for i := range inputs {
-			a.Stated[i] = inputs[i]
-		}
-		w.Move.Proof = batch.prove(t, &a)
+		w := batch.proveBatch(t, st.w.(subtree.NodeLedgerStepWitness))
 		assigned, err := subtree.AssignNodeLedgerStep(batch.key, stepParams, nodeShape, w)
 		require.NoError(t, err)
 		require.NoError(t, solves(t, ledgerCCS, assigned), "ledger step %d", i)

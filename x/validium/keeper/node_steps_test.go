@@ -30,9 +30,14 @@ func (s *KeeperTestSuite) nodeKeys() (ledgerSys, childSys stepSystem) {
 
 // withNodeKeys gives this chain's params the node step keys.
 func (s *KeeperTestSuite) withNodeKeys(ledgerSys, childSys stepSystem) {
+	s.editParams(func(p *types.Params) { p.NodeLedgerStepKey, p.NodeChildStepKey = ledgerSys.vk, childSys.vk })
+}
+
+// editParams changes this chain's params by edit; the result must be valid.
+func (s *KeeperTestSuite) editParams(edit func(*types.Params)) {
 	p, err := s.keeper.Params.Get(s.env.Ctx)
 	s.Require().NoError(err)
-	p.NodeLedgerStepKey, p.NodeChildStepKey = ledgerSys.vk, childSys.vk
+	edit(&p)
 	s.Require().NoError(p.Validate())
 	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
 }
@@ -174,12 +179,19 @@ var (
 	variantErr  error
 )
 
-// variantKey is a stand-in for a variant step kind's key (kinds 11 and 12): a setup of its own, so
-// that a proof under the plain kind's key fails under it.
-func (s *KeeperTestSuite) variantKey() stepSystem {
+// variantSetup starts a test of a variant node step kind (11, 12): child 1 updating to this
+// RECURSIVE chain, which has the node step keys (ledgerSys, childSys) but not the variant's, and a
+// stand-in for the variant's key (variant: a setup of its own, so that a proof under the plain
+// kind's key fails under it).
+func (s *KeeperTestSuite) variantSetup() (c *childLedger, ledgerSys, childSys, variant stepSystem) {
+	sys, _ := s.stepKeys()
+	ledgerSys, childSys = s.nodeKeys()
 	variantOnce.Do(func() { variantSy, variantErr = newStepSystem(8) })
 	s.Require().NoError(variantErr)
-	return variantSy
+	c = s.setupUpdates()
+	s.recursive(sys)
+	s.withNodeKeys(ledgerSys, childSys)
+	return c, ledgerSys, childSys, variantSy
 }
 
 // TestNodeChildForcedStepAccepted (forced deposits into grandchildren): a node child step over a
@@ -187,12 +199,7 @@ func (s *KeeperTestSuite) variantKey() stepSystem {
 // the grandchild's) is verified under node_child_forced_step_key — refused while it is empty, and
 // refused when proven under the plain node child key — and moves the grandchild like kind 4.
 func (s *KeeperTestSuite) TestNodeChildForcedStepAccepted() {
-	sys, _ := s.stepKeys()
-	ledgerSys, childSys := s.nodeKeys()
-	nodeForcedSy := s.variantKey()
-	c := s.setupUpdates()
-	s.recursive(sys)
-	s.withNodeKeys(ledgerSys, childSys)
+	c, ledgerSys, childSys, nodeForcedSy := s.variantSetup()
 	below := acceptancetypes.Histogram{{Height: 3, Count: 1}, {Height: 5, Count: 1}}
 	submit := func(st types.SubtreeStep, g grandchildren, prev []byte, anchor, b uint64, buckets ...uint64) ([]byte, error) {
 		return s.submitNodeStep(c, st, g, prev, anchor, b, buckets...)
@@ -213,11 +220,7 @@ func (s *KeeperTestSuite) TestNodeChildForcedStepAccepted() {
 	_, err = submit(st, moved, prev, 6, 3, 5, 2, 6, 1)
 	s.Require().ErrorIs(err, types.ErrStepKindDisabled, "no forced node child key: kind 11 is refused")
 
-	p, err := s.keeper.Params.Get(s.env.Ctx)
-	s.Require().NoError(err)
-	p.NodeChildForcedStepKey = nodeForcedSy.vk
-	s.Require().NoError(p.Validate())
-	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
+	s.editParams(func(p *types.Params) { p.NodeChildForcedStepKey = nodeForcedSy.vk })
 	plain, moved := forced(childSys)
 	_, err = submit(plain, moved, prev, 6, 3, 5, 2, 6, 1)
 	s.Require().ErrorIs(err, types.ErrInvalidProof, "kind 11 proven under the plain node child key")
@@ -233,12 +236,7 @@ func (s *KeeperTestSuite) TestNodeChildForcedStepAccepted() {
 // refused while it is empty, and refused when proven under the plain node ledger key — and moves
 // the grandchild like kind 3.
 func (s *KeeperTestSuite) TestNodeLedgerExitStepAccepted() {
-	sys, _ := s.stepKeys()
-	ledgerSys, childSys := s.nodeKeys()
-	exitSys := s.variantKey()
-	c := s.setupUpdates()
-	s.recursive(sys)
-	s.withNodeKeys(ledgerSys, childSys)
+	c, ledgerSys, _, exitSys := s.variantSetup()
 	below := acceptancetypes.Histogram{{Height: 3, Count: 1}, {Height: 5, Count: 1}}
 	exit := func(sys stepSystem) (types.SubtreeStep, grandchildren) {
 		g := newGrandchildren(s)
@@ -248,11 +246,7 @@ func (s *KeeperTestSuite) TestNodeLedgerExitStepAccepted() {
 	_, err := s.submitNodeStep(c, st, g, nil, 5, 3, 3, 1, 5, 2)
 	s.Require().ErrorIs(err, types.ErrStepKindDisabled, "no node ledger exit key: kind 12 is refused")
 
-	p, err := s.keeper.Params.Get(s.env.Ctx)
-	s.Require().NoError(err)
-	p.NodeLedgerExitStepKey = exitSys.vk
-	s.Require().NoError(p.Validate())
-	s.Require().NoError(s.keeper.Params.Set(s.env.Ctx, p))
+	s.editParams(func(p *types.Params) { p.NodeLedgerExitStepKey = exitSys.vk })
 	plain, g := exit(ledgerSys)
 	_, err = s.submitNodeStep(c, plain, g, nil, 5, 3, 3, 1, 5, 2)
 	s.Require().ErrorIs(err, types.ErrInvalidProof, "kind 12 proven under the plain node ledger key")
