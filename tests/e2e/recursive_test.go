@@ -331,6 +331,7 @@ func (s *suite) exitFromFrozenGreatGrandchild() {
 		return s.child("1-1", 1).Child.Status == "CHILD_STATUS_FROZEN"
 	})
 	s.localnet("start", "1-1-1") // its node answers for the opening; 1-1 takes no update of it now
+	s.eventually(2*time.Minute, "1-1-1's node answering again", func() bool { return s.height("1-1-1") > 0 })
 
 	index := strconv.FormatUint(s.balance("1-1-1", alice).Index, 10)
 	opening, err := s.cli("ledger", "opening", "--finalized", "--account", index, "--node", s.rpc("1-1-1"), "--node-parent", s.rpc("1-1"))
