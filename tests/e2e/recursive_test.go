@@ -323,6 +323,10 @@ func (s *suite) exitFromFrozenGreatGrandchild() {
 	alice := s.owner("alice")
 	s.forceDeposit("1", 1, "alice", s.balance("1", alice), alice)
 	s.eventually(5*time.Minute, "the second forced deposit minted on 1-1", func() bool { return s.balance("1-1", alice).Balance == 5 })
+	// matched at 1 before 1-1-1 stops: while 1-1-1's node is down the relayer cannot plan 1-1's
+	// updates (it reads 1-1-1's commitments from 1-1-1), and an operation 1 still waits for would
+	// expire and freeze 1-1 (found in session 37's run)
+	s.eventually(5*time.Minute, "1 matching 1-1's second forced entry", func() bool { return len(s.child("1", 1).ForcedOperations) == 0 })
 
 	s.localnet("stop", "1-1-1")
 	s.forceDeposit("1-1", 1, "alice", s.balance("1-1", alice), alice)
