@@ -24,20 +24,20 @@ type BatchBounds struct {
 func SplitBatches(ops []Op, p Params, b BatchBounds) []int {
 	var sizes []int
 	var n int
-	var in batchEntries
+	var in BatchEntries
 	for _, op := range ops {
 		src, bridged := op.Source, op.Kind == OpBridgeIn
 		claimed := bridged && src == SourceClaim
 		if claimed && p.ClaimSlots == 0 {
 			break
 		}
-		if n == p.BatchSize || (claimed && in.claims == p.ClaimSlots) || (bridged && b.full(in, src)) {
+		if n == p.BatchSize || (claimed && in.Claims == p.ClaimSlots) || (bridged && b.full(in, src)) {
 			sizes = append(sizes, n)
-			n, in = 0, batchEntries{}
+			n, in = 0, BatchEntries{}
 		}
 		n++
 		if bridged {
-			in.add(src)
+			in.Add(src)
 		}
 	}
 	if n > 0 {
@@ -46,30 +46,35 @@ func SplitBatches(ops []Op, p Params, b BatchBounds) []int {
 	return sizes
 }
 
-// batchEntries counts a batch's bridge-ins by source.
-type batchEntries struct {
-	claims, forced, exits int
+// BatchEntries counts a batch's bridge-ins by source.
+type BatchEntries struct {
+	Claims, Forced, Exits int
 }
 
-// add counts one bridge-in of source src.
-func (e *batchEntries) add(src Source) {
+// Add counts one bridge-in of source src.
+func (e *BatchEntries) Add(src Source) {
 	switch src {
 	case SourceClaim:
-		e.claims++
+		e.Claims++
 	case SourceForced:
-		e.forced++
+		e.Forced++
 	case SourceExit:
-		e.exits++
+		e.Exits++
 	}
 }
 
-// full tells whether a batch holding in cannot take one more bridge-in of source src under b.
-func (b BatchBounds) full(in batchEntries, src Source) bool {
-	switch src {
-	case SourceForced:
-		return (b.Forced > 0 && in.forced == b.Forced) || (b.OneSource && in.exits > 0)
-	case SourceExit:
-		return (b.Exits > 0 && in.exits == b.Exits) || (b.OneSource && in.forced > 0)
-	}
-	return false
+// FitsForced tells whether a batch holding e is within b's forced bound.
+func (b BatchBounds) FitsForced(e BatchEntries) bool { return b.Forced == 0 || e.Forced <= b.Forced }
+
+// FitsExits tells whether a batch holding e is within b's exit bound, and holds no exit beside a
+// forced entry when b keeps one source.
+func (b BatchBounds) FitsExits(e BatchEntries) bool {
+	return (b.Exits == 0 || e.Exits <= b.Exits) && !(b.OneSource && e.Exits > 0 && e.Forced > 0)
+}
+
+// full tells whether a batch holding in cannot take one more bridge-in of source src under b
+// (claims are bounded by the circuit's claim slots, not here).
+func (b BatchBounds) full(in BatchEntries, src Source) bool {
+	in.Add(src)
+	return !b.FitsForced(in) || !b.FitsExits(in)
 }

@@ -70,16 +70,23 @@ func (w LeafStepWitness) Public() StepPublic {
 // whose hash (ledger.StatementOf) the step verifies it on: the child's vid, roots, inbox heads
 // and anchor, read from its commitments and claims.
 func (w LeafStepWitness) BatchInputs() []fr.Element {
+	return ledger.PublicInputs{
+		Vid: w.Old.Vid, OldLedgerRoot: w.Old.LedgerRoot, NewLedgerRoot: w.New.LedgerRoot,
+		OldInbox: w.InboxOld, NewInbox: w.InboxHead(), OldOutbox: w.Old.OutboxRoot, NewOutbox: w.New.OutboxRoot,
+		OldReceipts: w.Old.ReceiptRoot, NewReceipts: w.New.ReceiptRoot,
+		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment,
+	}.Elements()
+}
+
+// InboxHead is the inbox head after the batch: its entries chained from InboxOld, each with its
+// source (forced at the slots Deposits open, exit at those Exits open, else a claim), as the
+// batch proof states it.
+func (w LeafStepWitness) InboxHead() fr.Element {
 	head := w.InboxOld
 	for i, m := range w.Claims {
 		head = ledger.InboxLink(head, m, w.sourceAt(i))
 	}
-	return ledger.PublicInputs{
-		Vid: w.Old.Vid, OldLedgerRoot: w.Old.LedgerRoot, NewLedgerRoot: w.New.LedgerRoot,
-		OldInbox: w.InboxOld, NewInbox: head, OldOutbox: w.Old.OutboxRoot, NewOutbox: w.New.OutboxRoot,
-		OldReceipts: w.Old.ReceiptRoot, NewReceipts: w.New.ReceiptRoot,
-		AnchorHeight: w.New.AnchorHeight, AnchorCommitment: w.New.AnchorCommitment,
-	}.Elements()
+	return head
 }
 
 // AssignLeafStep returns the assignment of NewLeafStep(key, p) for w. It refuses, with

@@ -25,6 +25,12 @@ const KindNodeLedgerExit = 12
 // fit (the parent refuses more), and a batch opens forced deposits or exits, never both.
 const MaxExitsPerBatch = 3
 
+// StepBatchBounds is what one step above a chain opens of one of its batches: at most
+// MaxForcedPerBatch forced entries or MaxExitsPerBatch exit entries, never both (each variant
+// opens one source). A chain whose parent has a step budget refuses child batches beyond it
+// (x/validium CheckBatchEntries), and the relayer cuts batches to fit (ledger.SplitBatches).
+var StepBatchBounds = ledger.BatchBounds{Forced: MaxForcedPerBatch, Exits: MaxExitsPerBatch, OneSource: true}
+
 // ExitCredit opens one exit entry of a batch (DESIGN §8, the seed's "Trustless exits"): the
 // account of a frozen child of the chain, in that child's commitment held by the chain's
 // finalized children root, whose exit message (ledger.ExitMessage) is the entry.

@@ -59,51 +59,13 @@ func withExits(keyErr error, mv childMove, accountDepth int) (childMove, error) 
 	}
 	mv.exits = make([]subtree.ExitOpening, 0, n)
 	for i, p := range mv.msg.Exits {
-		o, err := exitOpening(p, accountDepth)
+		o, err := p.Decode(accountDepth)
 		if err != nil {
 			return childMove{}, fmt.Errorf("exit proof %d: %w", i, err)
 		}
 		mv.exits = append(mv.exits, o)
 	}
 	return mv, nil
-}
-
-// exitOpening decodes an exit proof as its step opens it (its slot unset): the exited child's
-// commitment and its path in the finalized children SMT as carried, the account and its path in
-// an accounts SMT of accountDepth (checked as the parent checks it: AccountOpening.Open).
-func exitOpening(p validiumtypes.ExitProof, accountDepth int) (subtree.ExitOpening, error) {
-	if p.ChildIndex == 0 || p.ChildIndex > 255 {
-		return subtree.ExitOpening{}, fmt.Errorf("child index %d", p.ChildIndex)
-	}
-	child, account, err := p.Opening.Open(accountDepth)
-	if err != nil {
-		return subtree.ExitOpening{}, err
-	}
-	o := subtree.ExitOpening{ChildIndex: uint8(p.ChildIndex), Child: child, NumAccounts: p.Opening.NumAccounts,
-		AccountIndex: p.Opening.AccountIndex, Account: account}
-	if o.AccountsRoot, err = hash.DecodeElement(p.Opening.AccountsRoot); err != nil {
-		return subtree.ExitOpening{}, err
-	}
-	if o.AccountSiblings, err = decodeElements(p.Opening.Siblings); err != nil {
-		return subtree.ExitOpening{}, fmt.Errorf("the account's path: %w", err)
-	}
-	if o.Siblings, err = decodeElements(p.FinalizedSiblings); err != nil {
-		return subtree.ExitOpening{}, fmt.Errorf("the finalized children path: %w", err)
-	}
-	return o, nil
-}
-
-// decodeElements decodes canonical field elements, one per entry.
-func decodeElements(raw [][]byte) ([]fr.Element, error) {
-	out := make([]fr.Element, len(raw))
-	for i, b := range raw {
-		e, err := hash.DecodeElement(b)
-		if err != nil {
-			return nil, fmt.Errorf("element %d: %w", i, err)
-		}
-		out[i] = e
-	}
-	return out, nil
 }
 
 // exitsUnder is the exits mv opened (withExits) by exit message hash — the entries' —, each with

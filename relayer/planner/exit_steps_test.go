@@ -189,8 +189,9 @@ func TestNodeMoveExit(t *testing.T) {
 
 			head := ledger.InboxLink(ledger.InboxLink(f.move.inbox, hash.Uint64(501), ledger.SourceClaim), first.Move.Claims[1], ledger.SourceExit)
 			require.Equal(t, head, second.Move.InboxOld, "the exit chained as an exit")
-			carried, err := decodeElements(f.move.msg.Exits[0].FinalizedSiblings)
+			decoded, err := f.move.msg.Exits[0].Decode(stepParams.AccountDepth)
 			require.NoError(t, err)
+			carried := decoded.Siblings
 			rebuilt := first.Move.Exits[0].Siblings
 			if !moved {
 				require.Equal(t, carried, rebuilt, "the update's finalized root is the previous one: the same path")
@@ -247,7 +248,7 @@ func TestNodeMoveExitRefusals(t *testing.T) {
 			mv.prev = &prev
 		}, "opens a finalized commitment of that child", true},
 		{"another account's exit proof", []uint64{0}, func(t *testing.T, _ *nodeFixture, d frozenChild, mv *childMove) {
-			o, err := exitOpening(d.proof(t, 1, map[uint8]fr.Element{frozenIndex: d.c.Hash()}), stepParams.AccountDepth)
+			o, err := d.proof(t, 1, map[uint8]fr.Element{frozenIndex: d.c.Hash()}).Decode(stepParams.AccountDepth)
 			require.NoError(t, err)
 			mv.exits = []subtree.ExitOpening{o}
 		}, "was not opened", false},

@@ -218,7 +218,7 @@ func checkLeafWitness(t *testing.T, w subtree.LeafStepWitness, p ledger.Params) 
 		}
 		head = ledger.InboxLink(head, m, src)
 	}
-	require.Equal(t, head, batchHead(w))
+	require.Equal(t, head, w.InboxHead())
 	require.Equal(t, ledger.PublicInputs{Vid: w.Old.Vid, OldLedgerRoot: w.Old.LedgerRoot, NewLedgerRoot: w.New.LedgerRoot,
 		OldInbox: w.InboxOld, NewInbox: head, OldOutbox: w.Old.OutboxRoot, NewOutbox: w.New.OutboxRoot,
 		OldReceipts: w.Old.ReceiptRoot, NewReceipts: w.New.ReceiptRoot, AnchorHeight: w.New.AnchorHeight,
@@ -276,8 +276,8 @@ func TestForcedStepWitnesses(t *testing.T) {
 		require.NoError(t, err)
 		head = ledger.InboxLink(head, h, src)
 	}
-	require.Equal(t, batchHead(ws[0]), ws[1].InboxOld, "the second batch starts where the first ended")
-	require.Equal(t, head, batchHead(ws[1]), "the update ends at the head the parent recorded")
+	require.Equal(t, ws[0].InboxHead(), ws[1].InboxOld, "the second batch starts where the first ended")
+	require.Equal(t, head, ws[1].InboxHead(), "the update ends at the head the parent recorded")
 	require.Equal(t, uint64(subtree.KindLeaf), ws[1].Public().Kind, "a batch of claims is a plain leaf step")
 	require.Equal(t, f.next, ws[1].New)
 

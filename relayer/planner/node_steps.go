@@ -390,7 +390,7 @@ func (m *nodeMove) ledgerStep(children *commitment.ChildrenTree, j int, pending 
 	if err := moveLeaf(children, m.index, &w.Move.Siblings, w.Move.New.Hash()); err != nil {
 		return nodeStep{}, err
 	}
-	m.head, m.old, m.oldReport = batchHead(w.Move), w.Move.New, w.Report
+	m.head, m.old, m.oldReport = w.Move.InboxHead(), w.Move.New, w.Report
 	return nodeStep{w: w, new: w.Move.New, report: w.Report}, nil
 }
 

@@ -109,7 +109,7 @@ func moveWitnesses(children *commitment.ChildrenTree, mv childMove, params ledge
 		if next, err = batchMove(msg, j, next, head, entryOpenings{deposits: mv.deposits}, &w); err != nil {
 			return nil, err
 		}
-		head = batchHead(w)
+		head = w.InboxHead()
 		if err := moveLeaf(children, index, &w.Siblings, w.New.Hash()); err != nil {
 			return nil, err
 		}
@@ -197,28 +197,6 @@ func addDeposit(w *subtree.LeafStepWitness, j int, h fr.Element, deposits *force
 	d.Slot = len(w.Claims)
 	w.Deposits, w.ParentOutbox = append(w.Deposits, d), deposits.outbox
 	return nil
-}
-
-// batchHead is the inbox head after w's batch: its entries chained from w.InboxOld, each with
-// its source (forced at the slots w.Deposits open, exit at those w.Exits open, else a claim), as
-// the batch proof states it.
-func batchHead(w subtree.LeafStepWitness) fr.Element {
-	sources := map[int]ledger.Source{}
-	for _, d := range w.Deposits {
-		sources[d.Slot] = ledger.SourceForced
-	}
-	for _, e := range w.Exits {
-		sources[e.Slot] = ledger.SourceExit
-	}
-	head := w.InboxOld
-	for i, m := range w.Claims {
-		src, ok := sources[i]
-		if !ok {
-			src = ledger.SourceClaim
-		}
-		head = ledger.InboxLink(head, m, src)
-	}
-	return head
 }
 
 // moveLeaf sets siblings to the path of index in children and moves its leaf to leaf, as the

@@ -37,15 +37,14 @@ func (c updateCaps) batches(steps int) int {
 }
 
 // batchBounds is what one batch may consume besides claims (no bound: the zero value): where p
-// is budgeted, what one step above opens — at most subtree.MaxForcedPerBatch forced entries or
-// subtree.MaxExitsPerBatch exit entries, never both —, since p refuses more (x/validium
+// is budgeted, what one step above opens (subtree.StepBatchBounds), since p refuses more (x/validium
 // CheckBatchEntries: ErrTooManyForcedEntries, ErrTooManyExitEntries; docs/PROTOCOL.md "Forced
 // deposits into grandchildren").
 func (c updateCaps) batchBounds() ledger.BatchBounds {
 	if !c.budgeted {
 		return ledger.BatchBounds{}
 	}
-	return ledger.BatchBounds{Forced: subtree.MaxForcedPerBatch, Exits: subtree.MaxExitsPerBatch, OneSource: true}
+	return subtree.StepBatchBounds
 }
 
 // stepsUpTo is how many of the planned steps belong to child updates accepted at or below

@@ -12,6 +12,7 @@ import (
 	"github.com/slush-tree/slush/circuits/inclusion"
 	"github.com/slush-tree/slush/circuits/ledger"
 	"github.com/slush-tree/slush/circuits/smt"
+	"github.com/slush-tree/slush/circuits/subtree"
 )
 
 // Open checks the opening's chain natively — the ledger root of the commitment opens to
@@ -135,6 +136,32 @@ func decodeField(name string, b []byte) (fr.Element, error) {
 // Poseidon hashes natively (the grandchild's commitment, its finalized-children path and the
 // account's ledger path).
 const ExitProofGas = 100_000
+
+// Decode reads the proof as a node ledger exit step opens it (subtree.ExitOpening, its batch
+// slot unset): the exited child's commitment and its path as carried, the account and its path
+// in an accounts SMT of accountDepth, each field canonical and the account checked in the opened
+// ledger (AccountOpening.Open). The relayer proves a grandchild's exits from it.
+func (p ExitProof) Decode(accountDepth int) (subtree.ExitOpening, error) {
+	if p.ChildIndex == 0 || p.ChildIndex > slushtypes.MaxChildIndex {
+		return subtree.ExitOpening{}, errorsmod.Wrapf(ErrInvalidExitProof, "child index %d", p.ChildIndex)
+	}
+	child, account, err := p.Opening.Open(accountDepth)
+	if err != nil {
+		return subtree.ExitOpening{}, err
+	}
+	o := subtree.ExitOpening{ChildIndex: uint8(p.ChildIndex), Child: child, NumAccounts: p.Opening.NumAccounts,
+		AccountIndex: p.Opening.AccountIndex, Account: account}
+	if o.AccountsRoot, err = decodeField("accounts_root", p.Opening.AccountsRoot); err != nil {
+		return subtree.ExitOpening{}, err
+	}
+	if o.AccountSiblings, err = decodeFields("sibling", p.Opening.Siblings); err != nil {
+		return subtree.ExitOpening{}, err
+	}
+	if o.Siblings, err = decodeSiblings(p.FinalizedSiblings, commitment.ChildrenDepth); err != nil {
+		return subtree.ExitOpening{}, err
+	}
+	return o, nil
+}
 
 // Verify checks an exit proof against the commitment of the chain that paid the exit (the
 // updating child, whose path is parentPath): the opened commitment is a child of it, in its

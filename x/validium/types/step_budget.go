@@ -32,34 +32,25 @@ func ChildStepBudget(p Params, depth int) (budget uint64, ok bool) {
 }
 
 // CheckBatchEntries refuses an update one of whose batches a step above could not open
-// (docs/PROTOCOL.md "Forced deposits into grandchildren", "Exits below a grandchild"): more forced
-// entries than a forced step opens (subtree.MaxForcedPerBatch), more exit entries than an exit
-// step opens (subtree.MaxExitsPerBatch), or exit entries beside forced ones (each kind opens one
-// source). Applied where a step budget applies, as the budget is. The batches' entry counts were
+// (subtree.StepBatchBounds; docs/PROTOCOL.md "Forced deposits into grandchildren", "Exits below a
+// grandchild"): more forced entries than a forced step opens, more exit entries than an exit step
+// opens, or exit entries beside forced ones (each kind opens one source). Applied where a step budget applies, as the budget is. The batches' entry counts were
 // checked against the update's entries statelessly.
 func CheckBatchEntries(msg *MsgSubmitUpdate) error {
-	next := 0
-	for j, b := range msg.Batches {
-		end := min(next+int(b.InboxEntries), len(msg.InboxEntries))
-		forced, exits := 0, 0
+	b, next := subtree.StepBatchBounds, 0
+	for j, batch := range msg.Batches {
+		end := min(next+int(batch.InboxEntries), len(msg.InboxEntries))
+		var in ledger.BatchEntries
 		for _, e := range msg.InboxEntries[next:end] {
-			switch ledger.Source(e.Source) {
-			case ledger.SourceForced:
-				forced++
-			case ledger.SourceExit:
-				exits++
-			}
+			in.Add(ledger.Source(e.Source))
 		}
 		switch {
-		case forced > subtree.MaxForcedPerBatch:
+		case !b.FitsForced(in):
 			return errorsmod.Wrapf(ErrTooManyForcedEntries, "child %d, batch %d: %d forced entries, a forced step above opens at most %d",
-				msg.ChildIndex, j, forced, subtree.MaxForcedPerBatch)
-		case exits > subtree.MaxExitsPerBatch:
-			return errorsmod.Wrapf(ErrTooManyExitEntries, "child %d, batch %d: %d exit entries, an exit step above opens at most %d",
-				msg.ChildIndex, j, exits, subtree.MaxExitsPerBatch)
-		case exits > 0 && forced > 0:
-			return errorsmod.Wrapf(ErrTooManyExitEntries, "child %d, batch %d: %d exit entries beside %d forced ones, a step above opens one source",
-				msg.ChildIndex, j, exits, forced)
+				msg.ChildIndex, j, in.Forced, b.Forced)
+		case !b.FitsExits(in):
+			return errorsmod.Wrapf(ErrTooManyExitEntries, "child %d, batch %d: %d exit entries beside %d forced ones, an exit step above opens at most %d and no forced entry",
+				msg.ChildIndex, j, in.Exits, in.Forced, b.Exits)
 		}
 		next = end
 	}
