@@ -1,12 +1,16 @@
 package chainclient
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 
 	sdk "github.com/cosmos/cosmos-sdk/types"
+	gogoproto "github.com/cosmos/gogoproto/proto"
 
+	"github.com/slush-tree/slush/circuits/hash"
 	validiumtypes "github.com/slush-tree/slush/x/validium/types"
 )
 
@@ -101,4 +105,53 @@ func (c *Client) executedMsgs(ctx context.Context, kind sdk.Msg, what string, fr
 			return nil
 		}
 	}
+}
+
+// ErrUpdateNotFound is returned when the chain's transaction index holds no accepted update of
+// a child with a given commitment.
+var ErrUpdateNotFound = errors.New("no accepted child update with that commitment")
+
+// AcceptedUpdateByCommitment is the child update (MsgSubmitUpdate) of child index idx whose new
+// commitment hashes to h, as the chain accepted it, found in the node's transaction index by its
+// EventChildUpdated: the parent's own copy of a child commitment's preimage, so a child's past
+// state is read without the child's node (which may be stopped or withholding, DESIGN §9).
+func (c *Client) AcceptedUpdateByCommitment(ctx context.Context, idx uint32, h []byte) (AcceptedUpdate, error) {
+	if c.rpc == nil {
+		return AcceptedUpdate{}, ErrNoTxIndex
+	}
+	page, per := 1, executedTxsPerPage
+	res, err := c.rpc.TxSearch(ctx, updateByCommitmentQuery(h), false, &page, &per, "asc")
+	if err != nil {
+		return AcceptedUpdate{}, fmt.Errorf("%w: %s: %v", ErrNoTxIndex, c.Name, err)
+	}
+	for _, r := range res.Txs {
+		if r.TxResult.Code != 0 {
+			continue
+		}
+		tx, err := c.txCfg.TxDecoder()(r.Tx)
+		if err != nil {
+			return AcceptedUpdate{}, fmt.Errorf("%s: tx %X at %d: %w", c.Name, r.Hash, r.Height, err)
+		}
+		for _, m := range tx.GetMsgs() {
+			if u, ok := m.(*validiumtypes.MsgSubmitUpdate); ok && u.ChildIndex == idx && updateCommits(u, h) {
+				return AcceptedUpdate{Height: r.Height, Msg: u}, nil
+			}
+		}
+	}
+	return AcceptedUpdate{}, fmt.Errorf("%w: %s, child %d, commitment %X", ErrUpdateNotFound, c.Name, idx, h)
+}
+
+// updateByCommitmentQuery is the transaction search for the EventChildUpdated of commitment h:
+// typed event attributes are their fields' proto JSON, bytes as a quoted base64 string.
+func updateByCommitmentQuery(h []byte) string {
+	return fmt.Sprintf(`%s.commitment='"%s"'`, gogoproto.MessageName(&validiumtypes.EventChildUpdated{}), base64.StdEncoding.EncodeToString(h))
+}
+
+// updateCommits reports whether u's new commitment hashes to h.
+func updateCommits(u *validiumtypes.MsgSubmitUpdate, h []byte) bool {
+	next, err := u.NewCommitment.Decode()
+	if err != nil {
+		return false
+	}
+	return bytes.Equal(hash.EncodeElement(next.Hash()), h)
 }

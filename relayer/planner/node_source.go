@@ -53,6 +53,7 @@ type nodeChain interface {
 	finalizedReader
 	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
 	AcceptedUpdates(ctx context.Context, from, to int64) ([]chainclient.AcceptedUpdate, error)
+	AcceptedUpdateByCommitment(ctx context.Context, idx uint32, h []byte) (chainclient.AcceptedUpdate, error)
 	Deregistrations(ctx context.Context, from, to int64) ([]chainclient.Deregistration, error)
 	SubtreeReport(ctx context.Context, anchorHeight uint64, atHeight int64) (acceptancetypes.SubtreeReport, error)
 }
@@ -196,11 +197,7 @@ func childOpenings(ctx context.Context, g nodeChain, children chainLookup, h int
 			}
 			continue
 		}
-		gg, err := children(uint8(k.Index))
-		if err != nil {
-			return nil, err
-		}
-		o, err := openChild(ctx, gg, uint8(k.Index), k.LatestCommitment)
+		o, err := openChild(ctx, g, children, uint8(k.Index), k.LatestCommitment)
 		if err != nil {
 			return nil, fmt.Errorf("child %d: %w", k.Index, err)
 		}
@@ -223,8 +220,47 @@ func reportAt(ctx context.Context, g nodeChain, c commitment.Commitment, h int64
 	return r, nil
 }
 
-// openChild opens the commitment h of child idx from that chain's own history.
-func openChild(ctx context.Context, gg nodeChain, idx uint8, h []byte) (subtree.ChildOpening, error) {
+// openChild opens the commitment h of g's child idx with its report: from the update g accepted
+// that made it (g's transaction index), so a stopped or withholding child cannot stall the
+// updates above g (DESIGN §9); else from the child's own history (a commitment it arrived with).
+// The report is checked against the commitment's acceptance digest either way.
+func openChild(ctx context.Context, g nodeChain, children chainLookup, idx uint8, h []byte) (subtree.ChildOpening, error) {
+	o, err := openChildOnParent(ctx, g, idx, h)
+	if err != nil {
+		gg, lerr := children(idx)
+		if lerr != nil {
+			return subtree.ChildOpening{}, fmt.Errorf("%v, and on its own chain: %w", err, lerr)
+		}
+		if o, err = openChildOnChain(ctx, gg, idx, h); err != nil {
+			return subtree.ChildOpening{}, err
+		}
+	}
+	if d := o.Report.Digest(); !d.Equal(&o.Commitment.AcceptanceDigest) {
+		return subtree.ChildOpening{}, errors.New("its subtree report does not match its commitment's acceptance digest")
+	}
+	return o, nil
+}
+
+// openChildOnParent is the commitment h of g's child idx and its report as the update g
+// accepted carried them.
+func openChildOnParent(ctx context.Context, g nodeChain, idx uint8, h []byte) (subtree.ChildOpening, error) {
+	u, err := g.AcceptedUpdateByCommitment(ctx, uint32(idx), h)
+	if err != nil {
+		return subtree.ChildOpening{}, err
+	}
+	fields, err := u.Msg.NewCommitment.Decode()
+	if err != nil {
+		return subtree.ChildOpening{}, err
+	}
+	if got := fields.Hash(); !bytes.Equal(hash.EncodeElement(got), h) {
+		return subtree.ChildOpening{}, fmt.Errorf("the update accepted at %d commits to %X, not %X", u.Height, hash.EncodeElement(got), h)
+	}
+	return subtree.ChildOpening{Index: idx, Commitment: fields, Report: reportOf(u.Msg.Histogram)}, nil
+}
+
+// openChildOnChain is the commitment h of chain gg (child idx) from its own history, with the
+// report gg made at that commitment's block.
+func openChildOnChain(ctx context.Context, gg nodeChain, idx uint8, h []byte) (subtree.ChildOpening, error) {
 	rec, err := gg.CommitmentByHash(ctx, h, 0)
 	if err != nil {
 		return subtree.ChildOpening{}, fmt.Errorf("commitment %X: %w", h, err)
@@ -240,11 +276,7 @@ func openChild(ctx context.Context, gg nodeChain, idx uint8, h []byte) (subtree.
 	if err != nil {
 		return subtree.ChildOpening{}, fmt.Errorf("report at %d: %w", rec.Height, err)
 	}
-	o := subtree.ChildOpening{Index: idx, Commitment: fields, Report: reportOf(report.Histogram)}
-	if d := o.Report.Digest(); !d.Equal(&fields.AcceptanceDigest) {
-		return subtree.ChildOpening{}, errors.New("its subtree report does not match its commitment's acceptance digest")
-	}
-	return o, nil
+	return subtree.ChildOpening{Index: idx, Commitment: fields, Report: reportOf(report.Histogram)}, nil
 }
 
 // carriesRemoval tells whether g's update carried a removal (kind 7): its grandparent's steps

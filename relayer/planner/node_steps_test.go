@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -562,6 +563,16 @@ func (f *fakeChain) AcceptedUpdates(_ context.Context, from, to int64) ([]chainc
 	return out, nil
 }
 
+func (f *fakeChain) AcceptedUpdateByCommitment(_ context.Context, idx uint32, h []byte) (chainclient.AcceptedUpdate, error) {
+	for _, u := range f.updates {
+		next, err := u.Msg.NewCommitment.Decode()
+		if err == nil && u.Msg.ChildIndex == idx && bytes.Equal(hash.EncodeElement(next.Hash()), h) {
+			return u, nil
+		}
+	}
+	return chainclient.AcceptedUpdate{}, chainclient.ErrUpdateNotFound
+}
+
 func (f *fakeChain) Deregistrations(_ context.Context, from, to int64) ([]chainclient.Deregistration, error) {
 	var out []chainclient.Deregistration
 	for _, d := range f.deregs {
@@ -613,10 +624,29 @@ func nodeChains(t *testing.T, f nodeFixture) (*fakeChain, map[uint8]*fakeChain) 
 	return g, kids
 }
 
+// acceptedOpening is the update g accepted (at block 5, before the fixture's ranges) that made
+// the commitment of child idx among before, carrying report (its own when nil).
+func acceptedOpening(t *testing.T, before []subtree.ChildOpening, idx uint8, report subtree.Report) chainclient.AcceptedUpdate {
+	t.Helper()
+	for _, o := range before {
+		if o.Index != idx {
+			continue
+		}
+		if report == nil {
+			report = o.Report
+		}
+		fields := slushtypes.NewCommitmentFields(o.Commitment)
+		return chainclient.AcceptedUpdate{Height: 5, Msg: &validiumtypes.MsgSubmitUpdate{ChildIndex: uint32(idx), NewCommitment: fields, Histogram: histogramProto(report)}}
+	}
+	t.Fatalf("no child %d", idx)
+	return chainclient.AcceptedUpdate{}
+}
+
 // TestReadNodeSource: a grandchild's node steps read its children at its previous commitment's
 // block, each opened on its own chain with the report it made, and the child updates it accepted
-// after that block up to its updated commitment's; what does not match the hashes and digests
-// is refused.
+// after that block up to its updated commitment's; a child whose own chain is not served is
+// opened from the update the grandchild accepted; what does not match the hashes and digests is
+// refused.
 func TestReadNodeSource(t *testing.T) {
 	ctx := context.Background()
 	f := newNodeFixture(t)
@@ -638,6 +668,14 @@ func TestReadNodeSource(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, steps, 4)
 
+	// a stopped child: its commitment and report come from the update g accepted (DESIGN §9)
+	g, kids = nodeChains(t, f)
+	g.updates = append(g.updates, acceptedOpening(t, f.src.before, 3, nil))
+	delete(kids, 3)
+	src, err = readNodeSource(ctx, g, lookup(kids), f.move, ledger.EmptyRoots(stepParams))
+	require.NoError(t, err, "child 3 opened from g's accepted update, its own chain not served")
+	require.ElementsMatch(t, f.src.before, src.before)
+
 	for _, tc := range []struct {
 		name string
 		edit func(g *fakeChain, kids map[uint8]*fakeChain)
@@ -657,6 +695,10 @@ func TestReadNodeSource(t *testing.T) {
 			}
 		}, "hashes to"},
 		{"a child not served", func(_ *fakeChain, kids map[uint8]*fakeChain) { delete(kids, 3) }, "child 3 is not served"},
+		{"a child's update on g of another report", func(g *fakeChain, kids map[uint8]*fakeChain) {
+			g.updates = append(g.updates, acceptedOpening(t, f.src.before, 3, subtree.Report{{Height: 4, Count: 9}}))
+			delete(kids, 3)
+		}, "does not match its commitment's acceptance digest"},
 		{"the previous commitment pruned", func(g *fakeChain, _ map[uint8]*fakeChain) {
 			delete(g.commitments, string(hash.EncodeElement(f.prev.Hash())))
 		}, "the commitment before its update"},

@@ -431,8 +431,8 @@ func stepMessage(st plannedStep, proof []byte) validiumtypes.SubtreeStep {
 }
 
 // childMoves attaches to each child update c accepted after held what c held for that
-// grandchild before it: its previous commitment (read by commitmentOf, from the grandchild's own
-// history, for its first move in the range; its genesis commitment for a first update over a
+// grandchild before it: its previous commitment (read by commitmentOf, grandchildCommitment: from
+// c's transaction index, for its first move in the range; its genesis commitment for a first update over a
 // genesis leaf) and its inbox head.
 func childMoves(plan *subtreePlan, commitmentOf func(idx uint8, h []byte) (*commitment.Commitment, error)) ([]childMove, error) {
 	prev := map[uint8]*commitment.Commitment{}
@@ -477,17 +477,28 @@ func childMoves(plan *subtreePlan, commitmentOf func(idx uint8, h []byte) (*comm
 	return out, nil
 }
 
-// grandchildCommitment reads the preimage of a commitment of c's child idx from that chain's
-// own history, checked against its hash.
+// grandchildCommitment reads the preimage of a commitment of c's child idx: first from c's own
+// transaction index (the update c accepted that made it, EventChildUpdated), so a stopped or
+// withholding grandchild cannot stall c's updates (DESIGN §9); else from the grandchild's own
+// history (a commitment c never accepted an update for: one the grandchild arrived with).
+// Either is checked against its hash.
 func (pl *Planner) grandchildCommitment(ctx context.Context, c *tree.Node, idx uint8, h []byte) (*commitment.Commitment, error) {
+	u, err := c.AcceptedUpdateByCommitment(ctx, uint32(idx), h)
+	if err == nil {
+		next, err := u.Msg.NewCommitment.Decode()
+		if err != nil {
+			return nil, err
+		}
+		return &next, nil
+	}
 	path := append(append([]uint8(nil), c.Path...), idx)
 	g := pl.tree.At(path)
 	if g == nil {
-		return nil, fmt.Errorf("%s's child %d is not served by this relayer: its commitments cannot be read", c.Name, idx)
+		return nil, fmt.Errorf("%s's child %d commitment %X: %v, and the child is not served by this relayer", c.Name, idx, h, err)
 	}
-	rec, err := g.CommitmentByHash(ctx, h, 0)
-	if err != nil {
-		return nil, fmt.Errorf("%s's commitment %X: %w", g.Name, h, err)
+	rec, gerr := g.CommitmentByHash(ctx, h, 0)
+	if gerr != nil {
+		return nil, fmt.Errorf("%s's commitment %X: %w (on %s: %v)", g.Name, h, gerr, c.Name, err)
 	}
 	fields, err := rec.Fields.Decode()
 	if err != nil {

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -323,9 +324,9 @@ func (s *suite) exitFromFrozenGreatGrandchild() {
 	alice := s.owner("alice")
 	s.forceDeposit("1", 1, "alice", s.balance("1", alice), alice)
 	s.eventually(5*time.Minute, "the second forced deposit minted on 1-1", func() bool { return s.balance("1-1", alice).Balance == 5 })
-	// matched at 1 before 1-1-1 stops: while 1-1-1's node is down the relayer cannot plan 1-1's
-	// updates (it reads 1-1-1's commitments from 1-1-1), and an operation 1 still waits for would
-	// expire and freeze 1-1 (found in session 37's run)
+	// matched at 1 before 1-1-1 stops, so 1 has nothing to freeze 1-1 for (session 37's run froze
+	// 1-1 while the relayer read 1-1-1's commitments from 1-1-1's own node; it now reads them from
+	// the updates 1-1 accepted, checked below)
 	s.eventually(5*time.Minute, "1 matching 1-1's second forced entry", func() bool { return len(s.child("1", 1).ForcedOperations) == 0 })
 
 	s.localnet("stop", "1-1-1")
@@ -333,6 +334,12 @@ func (s *suite) exitFromFrozenGreatGrandchild() {
 	require.Zero(t, s.balance("1-1", alice).Balance, "the deposit is burnt on 1-1")
 	s.eventually(10*time.Minute, "1-1 freezing 1-1-1", func() bool {
 		return s.child("1-1", 1).Child.Status == "CHILD_STATUS_FROZEN"
+	})
+	// a stopped great-grandchild stalls nothing above it: 1 and the root keep accepting updates
+	// (their steps open 1-1-1's commitments from 1-1's transaction index, not 1-1-1's node)
+	held1, heldRoot := s.child("1", 1).Child.LatestCommitment, s.child("root", 1).Child.LatestCommitment
+	s.eventually(5*time.Minute, "1 and the root accepting updates while 1-1-1 is down", func() bool {
+		return !bytes.Equal(s.child("1", 1).Child.LatestCommitment, held1) && !bytes.Equal(s.child("root", 1).Child.LatestCommitment, heldRoot)
 	})
 	s.localnet("start", "1-1-1") // its node answers for the opening; 1-1 takes no update of it now
 	s.eventually(2*time.Minute, "1-1-1's node answering again", func() bool { return s.height("1-1-1") > 0 })
