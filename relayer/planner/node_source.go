@@ -46,12 +46,12 @@ func stepKeyCheck(param string, want, have []byte, kind uint64) error {
 	return nil
 }
 
-// nodeChain is what the steps read of a chain: its commitments by hash, its children records,
+// nodeChain is what the steps read of a chain: its commitments by hash and block, its children records,
 // the child updates it accepted and the children it deregistered (its transaction index) and
 // the reports it made.
 type nodeChain interface {
 	finalizedReader
-	CommitmentByHash(ctx context.Context, hash []byte, atHeight int64) (treetypes.OwnCommitment, error)
+	ownHistory
 	AcceptedUpdates(ctx context.Context, from, to int64) ([]chainclient.AcceptedUpdate, error)
 	AcceptedUpdateByCommitment(ctx context.Context, idx uint32, h []byte) (chainclient.AcceptedUpdate, error)
 	Deregistrations(ctx context.Context, from, to int64) ([]chainclient.Deregistration, error)
@@ -90,7 +90,7 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 	var prev treetypes.OwnCommitment // g's genesis (block 0) before its first update: no children
 	if !mv.first {
 		var err error
-		if prev, err = g.CommitmentByHash(ctx, hash.EncodeElement(mv.prev.Hash()), 0); err != nil {
+		if prev, err = commitmentRecord(ctx, g, hash.EncodeElement(mv.prev.Hash()), mv.prev.AnchorHeight, 0); err != nil {
 			return nodeSource{}, fmt.Errorf("the commitment before its update: %w", err)
 		}
 	}
@@ -98,7 +98,7 @@ func readNodeSource(ctx context.Context, g nodeChain, children chainLookup, mv c
 	if err != nil {
 		return nodeSource{}, err
 	}
-	rec, err := g.CommitmentByHash(ctx, hash.EncodeElement(next.Hash()), 0)
+	rec, err := commitmentRecord(ctx, g, hash.EncodeElement(next.Hash()), next.AnchorHeight, 0)
 	if err != nil {
 		return nodeSource{}, fmt.Errorf("its updated commitment: %w", err)
 	}

@@ -563,6 +563,22 @@ func (f *fakeChain) AcceptedUpdates(_ context.Context, from, to int64) ([]chainc
 	return out, nil
 }
 
+func (f *fakeChain) Commitment(_ context.Context, h, _ int64) (treetypes.OwnCommitment, error) {
+	var latest treetypes.OwnCommitment
+	for _, rec := range f.commitments {
+		if rec.Height == h {
+			return rec, nil
+		}
+		if rec.Height > latest.Height {
+			latest = rec
+		}
+	}
+	if h == 0 && latest.Height > 0 {
+		return latest, nil
+	}
+	return treetypes.OwnCommitment{}, sdkerrors.ErrKeyNotFound
+}
+
 func (f *fakeChain) AcceptedUpdateByCommitment(_ context.Context, idx uint32, h []byte) (chainclient.AcceptedUpdate, error) {
 	for _, u := range f.updates {
 		next, err := u.Msg.NewCommitment.Decode()

@@ -81,7 +81,7 @@ func (pl *Planner) loadSubtreePlan(ctx context.Context, c *tree.Node, child vali
 func readSubtreePlan(ctx context.Context, c nodeChain, vid fr.Element, roots ledger.GenesisRoots, child validiumtypes.Child, hc int64) (*subtreePlan, error) {
 	plan := &subtreePlan{inbox: map[uint8]fr.Element{}, genesis: map[uint8]commitment.Commitment{}, roots: roots}
 	if !isZero(child.LatestCommitment) {
-		acc, err := c.CommitmentByHash(ctx, child.LatestCommitment, hc)
+		acc, err := commitmentRecord(ctx, c, child.LatestCommitment, child.AnchorHeight, hc)
 		if err != nil {
 			return nil, fmt.Errorf("the accepted commitment %X (steps start from its block): %w", child.LatestCommitment, err)
 		}
