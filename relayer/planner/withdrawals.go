@@ -151,7 +151,7 @@ func (pl *Planner) planWithdrawalProofs(ctx context.Context, c *tree.Node, ws []
 			continue
 		}
 		if latest == nil {
-			if latest, err = pl.provingState(ctx, c, held.Child.LatestCommitment); err != nil {
+			if latest, err = pl.provingState(ctx, c, held.Child.LatestCommitment, held.Child.AnchorHeight); err != nil {
 				pl.tasks.Fail(t.key, t.task, t.chain, err)
 				return jobs
 			}
@@ -168,9 +168,9 @@ type provingState struct {
 	ledger *ledger.State
 }
 
-// provingState opens c's ledger at the block of its commitment with hash h.
-func (pl *Planner) provingState(ctx context.Context, c *tree.Node, h []byte) (*provingState, error) {
-	rec, err := c.CommitmentByHash(ctx, h, 0)
+// provingState opens c's ledger at the block of its commitment with hash h, anchored at anchor.
+func (pl *Planner) provingState(ctx context.Context, c *tree.Node, h []byte, anchor uint64) (*provingState, error) {
+	rec, err := commitmentRecord(ctx, c, h, anchor, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +221,7 @@ func (pl *Planner) queuedOutbox(ctx context.Context, c *tree.Node, history []val
 	if h == nil {
 		return fr.Element{}, 0, fmt.Errorf("%s's history on its parent no longer holds anchor %d, where withdrawal %d was queued", c.Name, w.QueuedAnchorHeight, w.Sequence)
 	}
-	st, err := pl.provingState(ctx, c, h)
+	st, err := pl.provingState(ctx, c, h, w.QueuedAnchorHeight)
 	if err != nil {
 		return fr.Element{}, 0, err
 	}
