@@ -254,3 +254,26 @@ func TestNodeLedgerStep(t *testing.T) {
 	}
 	test.NewAssert(t).CheckCircuit(NewNodeLedgerStep(key, testParams, testShape), opts...)
 }
+
+// TestNodeLedgerStepHoldsALeaf: a leaf's move — empty children roots, the leaf report
+// {(anchor, 1)} — is a valid node ledger step with every child slot empty, so one ledger step
+// circuit can serve leaves and nodes (S₀, docs/PROTOCOL.md "Trees deeper than three levels");
+// and a leaf that reports a descendant it does not have is refused there too.
+func TestNodeLedgerStepHoldsALeaf(t *testing.T) {
+	requireRecursive(t)
+	s := newBatchSystem(t)
+	key := s.key(t)
+	leaf := newFixture(t, s).witness
+	w := NodeLedgerStepWitness{Move: leaf, Report: Report{{leaf.New.AnchorHeight, 1}}}
+	require.Equal(t, LeafReportDigest(leaf.New.AnchorHeight), w.Report.Digest(), "the node report of no children is the leaf report")
+
+	inflated := w
+	inflated.Report = Report{{leaf.New.AnchorHeight, 2}}
+	inflated.Move.New.AcceptanceDigest = inflated.Report.Digest()
+	inflated.Move = reprove(t, s, inflated.Move)
+
+	test.NewAssert(t).CheckCircuit(NewNodeLedgerStep(key, testParams, testShape),
+		test.WithValidAssignment(mustAssignNode(t, key, w)), test.WithInvalidAssignment(mustAssignNode(t, key, inflated)),
+		test.WithCurves(ecc.BN254), test.WithBackends(backend.GROTH16),
+		test.NoTestEngine(), test.NoProverChecks(), test.NoFuzzing(), test.NoSerializationChecks())
+}
