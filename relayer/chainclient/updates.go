@@ -114,7 +114,7 @@ var ErrUpdateNotFound = errors.New("no accepted child update with that commitmen
 // AcceptedUpdateByCommitment is the child update (MsgSubmitUpdate) of child index idx whose new
 // commitment hashes to h, as the chain accepted it, found in the node's transaction index by its
 // EventChildUpdated: the parent's own copy of a child commitment's preimage, so a child's past
-// state is read without the child's node (which may be stopped or withholding, DESIGN §9).
+// state is read without the child's node (which may be stopped or withholding, DESIGN §8).
 func (c *Client) AcceptedUpdateByCommitment(ctx context.Context, idx uint32, h []byte) (AcceptedUpdate, error) {
 	if c.rpc == nil {
 		return AcceptedUpdate{}, ErrNoTxIndex

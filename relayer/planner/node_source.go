@@ -222,7 +222,7 @@ func reportAt(ctx context.Context, g nodeChain, c commitment.Commitment, h int64
 
 // openChild opens the commitment h of g's child idx with its report: from the update g accepted
 // that made it (g's transaction index), so a stopped or withholding child cannot stall the
-// updates above g (DESIGN §9); else from the child's own history (a commitment it arrived with).
+// updates above g (DESIGN §8); else from the child's own history (a commitment it arrived with).
 // The report is checked against the commitment's acceptance digest either way.
 func openChild(ctx context.Context, g nodeChain, children chainLookup, idx uint8, h []byte) (subtree.ChildOpening, error) {
 	o, err := openChildOnParent(ctx, g, idx, h)

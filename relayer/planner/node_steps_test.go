@@ -684,7 +684,7 @@ func TestReadNodeSource(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, steps, 4)
 
-	// a stopped child: its commitment and report come from the update g accepted (DESIGN §9)
+	// a stopped child: its commitment and report come from the update g accepted (DESIGN §8)
 	g, kids = nodeChains(t, f)
 	g.updates = append(g.updates, acceptedOpening(t, f.src.before, 3, nil))
 	delete(kids, 3)

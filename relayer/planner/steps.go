@@ -479,7 +479,7 @@ func childMoves(plan *subtreePlan, commitmentOf func(idx uint8, h []byte) (*comm
 
 // grandchildCommitment reads the preimage of a commitment of c's child idx: first from c's own
 // transaction index (the update c accepted that made it, EventChildUpdated), so a stopped or
-// withholding grandchild cannot stall c's updates (DESIGN §9); else from the grandchild's own
+// withholding grandchild cannot stall c's updates (DESIGN §8); else from the grandchild's own
 // history (a commitment c never accepted an update for: one the grandchild arrived with).
 // Either is checked against its hash.
 func (pl *Planner) grandchildCommitment(ctx context.Context, c *tree.Node, idx uint8, h []byte) (*commitment.Commitment, error) {
