@@ -477,37 +477,17 @@ func childMoves(plan *subtreePlan, commitmentOf func(idx uint8, h []byte) (*comm
 	return out, nil
 }
 
-// grandchildCommitment reads the preimage of a commitment of c's child idx: first from c's own
-// transaction index (the update c accepted that made it, EventChildUpdated), so a stopped or
-// withholding grandchild cannot stall c's updates (DESIGN §8); else from the grandchild's own
-// history (a commitment c never accepted an update for: one the grandchild arrived with).
-// Either is checked against its hash.
+// grandchildCommitment reads the preimage of a commitment of c's child idx as openChild opens
+// it: from the update c accepted that made it (c's transaction index), so a stopped or
+// withholding grandchild cannot stall c's updates (DESIGN §8); else, for a commitment the
+// grandchild arrived with, from its own history; checked against the hash and its report's
+// digest.
 func (pl *Planner) grandchildCommitment(ctx context.Context, c *tree.Node, idx uint8, h []byte) (*commitment.Commitment, error) {
-	u, err := c.AcceptedUpdateByCommitment(ctx, uint32(idx), h)
-	if err == nil {
-		next, err := u.Msg.NewCommitment.Decode()
-		if err != nil {
-			return nil, err
-		}
-		return &next, nil
-	}
-	path := append(append([]uint8(nil), c.Path...), idx)
-	g := pl.tree.At(path)
-	if g == nil {
-		return nil, fmt.Errorf("%s's child %d commitment %X: %v, and the child is not served by this relayer", c.Name, idx, h, err)
-	}
-	rec, gerr := g.CommitmentByHash(ctx, h, 0)
-	if gerr != nil {
-		return nil, fmt.Errorf("%s's commitment %X: %w (on %s: %v)", g.Name, h, gerr, c.Name, err)
-	}
-	fields, err := rec.Fields.Decode()
+	o, err := openChild(ctx, c, func(i uint8) (nodeChain, error) { return pl.served(c, i) }, idx, h)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s's child %d commitment %X: %w", c.Name, idx, h, err)
 	}
-	if got := fields.Hash(); !bytes.Equal(hash.EncodeElement(got), h) {
-		return nil, fmt.Errorf("%s's commitment record %X hashes to %X", g.Name, h, hash.EncodeElement(got))
-	}
-	return &fields, nil
+	return &o.Commitment, nil
 }
 
 // finalizedMoves moves c's finalized children SMT from the one the parent holds (c's at block
