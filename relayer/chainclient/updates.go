@@ -70,16 +70,23 @@ func (c *Client) Deregistrations(ctx context.Context, from, to int64) ([]Deregis
 }
 
 // executedMsgs visits, in execution order, every message of the successful transactions of
-// blocks from..to (inclusive) that hold a message of kind's type (message.action), read from the
-// node's transaction index a page at a time; what names the kind in errors.
+// blocks from..to (inclusive) that hold a message of kind's type (message.action); what names
+// the kind in errors.
 func (c *Client) executedMsgs(ctx context.Context, kind sdk.Msg, what string, from, to int64, visit func(height int64, m sdk.Msg)) error {
-	if c.rpc == nil {
-		return ErrNoTxIndex
-	}
 	if from > to {
 		return nil
 	}
 	query := fmt.Sprintf("message.action='%s' AND tx.height>=%d AND tx.height<=%d", sdk.MsgTypeURL(kind), from, to)
+	return c.searchMsgs(ctx, query, what, visit)
+}
+
+// searchMsgs visits, in execution order, every message of the successful transactions the
+// node's transaction index finds for query, a page at a time (at most maxExecutedTxs); what
+// names them in errors.
+func (c *Client) searchMsgs(ctx context.Context, query, what string, visit func(height int64, m sdk.Msg)) error {
+	if c.rpc == nil {
+		return ErrNoTxIndex
+	}
 	for page := 1; ; page++ {
 		p, per := page, executedTxsPerPage
 		res, err := c.rpc.TxSearch(ctx, query, false, &p, &per, "asc")
@@ -87,7 +94,7 @@ func (c *Client) executedMsgs(ctx context.Context, kind sdk.Msg, what string, fr
 			return fmt.Errorf("%w: %s: %v", ErrNoTxIndex, c.Name, err)
 		}
 		if res.TotalCount > maxExecutedTxs {
-			return fmt.Errorf("%s executed %d transactions of %s in blocks %d..%d, more than %d read at once", c.Name, res.TotalCount, what, from, to, maxExecutedTxs)
+			return fmt.Errorf("%s executed %d transactions of %s, more than %d read at once (%s)", c.Name, res.TotalCount, what, maxExecutedTxs, query)
 		}
 		for _, r := range res.Txs {
 			if r.TxResult.Code != 0 {
@@ -116,29 +123,19 @@ var ErrUpdateNotFound = errors.New("no accepted child update with that commitmen
 // EventChildUpdated: the parent's own copy of a child commitment's preimage, so a child's past
 // state is read without the child's node (which may be stopped or withholding, DESIGN §8).
 func (c *Client) AcceptedUpdateByCommitment(ctx context.Context, idx uint32, h []byte) (AcceptedUpdate, error) {
-	if c.rpc == nil {
-		return AcceptedUpdate{}, ErrNoTxIndex
-	}
-	page, per := 1, executedTxsPerPage
-	res, err := c.rpc.TxSearch(ctx, updateByCommitmentQuery(h), false, &page, &per, "asc")
-	if err != nil {
-		return AcceptedUpdate{}, fmt.Errorf("%w: %s: %v", ErrNoTxIndex, c.Name, err)
-	}
-	for _, r := range res.Txs {
-		if r.TxResult.Code != 0 {
-			continue
+	var found *AcceptedUpdate
+	err := c.searchMsgs(ctx, updateByCommitmentQuery(h), "child updates", func(height int64, m sdk.Msg) {
+		if u, ok := m.(*validiumtypes.MsgSubmitUpdate); ok && found == nil && u.ChildIndex == idx && updateCommits(u, h) {
+			found = &AcceptedUpdate{Height: height, Msg: u}
 		}
-		tx, err := c.txCfg.TxDecoder()(r.Tx)
-		if err != nil {
-			return AcceptedUpdate{}, fmt.Errorf("%s: tx %X at %d: %w", c.Name, r.Hash, r.Height, err)
-		}
-		for _, m := range tx.GetMsgs() {
-			if u, ok := m.(*validiumtypes.MsgSubmitUpdate); ok && u.ChildIndex == idx && updateCommits(u, h) {
-				return AcceptedUpdate{Height: r.Height, Msg: u}, nil
-			}
-		}
+	})
+	switch {
+	case err != nil:
+		return AcceptedUpdate{}, err
+	case found == nil:
+		return AcceptedUpdate{}, fmt.Errorf("%w: %s, child %d, commitment %X", ErrUpdateNotFound, c.Name, idx, h)
 	}
-	return AcceptedUpdate{}, fmt.Errorf("%w: %s, child %d, commitment %X", ErrUpdateNotFound, c.Name, idx, h)
+	return *found, nil
 }
 
 // updateByCommitmentQuery is the transaction search for the EventChildUpdated of commitment h:

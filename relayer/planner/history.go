@@ -39,7 +39,8 @@ func commitmentRecord(ctx context.Context, c ownHistory, h []byte, anchor uint64
 		}
 		at = latest.Height
 	}
-	for x, end := firstAnchoredAt(ctx, c, anchor, at), int64(0); x <= at && end < maxAnchorScan; x, end = x+1, end+1 {
+	first := firstAnchoredAt(ctx, c, anchor, at)
+	for x := first; x <= at && x < first+maxAnchorScan; x++ {
 		r, qerr := c.Commitment(ctx, x, x)
 		if qerr != nil {
 			return treetypes.OwnCommitment{}, fmt.Errorf("%w (and block %d of its history: %v)", err, x, qerr)

@@ -34,8 +34,9 @@ func ChildStepBudget(p Params, depth int) (budget uint64, ok bool) {
 // CheckBatchEntries refuses an update one of whose batches a step above could not open
 // (subtree.StepBatchBounds; docs/PROTOCOL.md "Forced deposits into grandchildren", "Exits below a
 // grandchild"): more forced entries than a forced step opens, more exit entries than an exit step
-// opens, or exit entries beside forced ones (each kind opens one source). Applied where a step budget applies, as the budget is. The batches' entry counts were
-// checked against the update's entries statelessly.
+// opens, or exit entries beside forced ones (each kind opens one source). Applied where a step
+// budget applies, as the budget is. The batches' entry counts were checked against the update's
+// entries statelessly.
 func CheckBatchEntries(msg *MsgSubmitUpdate) error {
 	b, next := subtree.StepBatchBounds, 0
 	for j, batch := range msg.Batches {
