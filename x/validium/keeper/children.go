@@ -41,6 +41,9 @@ func (k Keeper) registerChild(ctx context.Context, operator sdk.AccAddress, msg 
 	if err != nil {
 		return 0, nil, err
 	}
+	if err := types.CheckProvenDepth(params, id.Depth()+1); err != nil {
+		return 0, nil, err
+	}
 	if err := types.CheckRegisteredKey("verifying_key", params.LedgerKeyHash, vk); err != nil {
 		return 0, nil, err
 	}

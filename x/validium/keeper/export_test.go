@@ -3,8 +3,11 @@ package keeper
 import (
 	"context"
 
+	"github.com/consensys/gnark-crypto/ecc/bn254/fr"
+
 	"github.com/slush-tree/slush/circuits/inclusion"
 	slushtypes "github.com/slush-tree/slush/types"
+	"github.com/slush-tree/slush/x/validium/types"
 )
 
 // Internal steps the external tests drive directly.
@@ -33,4 +36,23 @@ func (k Keeper) RouteFromChild(ctx context.Context, index uint32, routed slushty
 // RerouteAfterRollback exposes rerouteAfterRollback (InstallOperator's last step before x/acceptance).
 func (k Keeper) RerouteAfterRollback(ctx context.Context, index uint32, payloadHashes [][]byte) error {
 	return k.rerouteAfterRollback(ctx, index, payloadHashes)
+}
+
+// NativeStep exposes nativeStep: child index's native step s over the children root root, under
+// this chain's params and the tree's genesis roots; it returns the root after it.
+func (k Keeper) NativeStep(ctx context.Context, index uint32, root fr.Element, s types.SubtreeStep) (fr.Element, error) {
+	params, err := k.Params.Get(ctx)
+	if err != nil {
+		return fr.Element{}, err
+	}
+	child, err := k.GetChild(ctx, index)
+	if err != nil {
+		return fr.Element{}, err
+	}
+	roots, err := k.genesisRoots(ctx)
+	if err != nil {
+		return fr.Element{}, err
+	}
+	after, _, err := k.nativeStep(ctx, params, child, root, roots, s)
+	return after, err
 }

@@ -57,10 +57,13 @@ func (k Keeper) setGenesisLeaf(ctx context.Context, index uint32, operatorKeyHas
 // its report (removed for kind 7). Nothing is proven: a registered chain's genesis is fixed by its
 // vid, the tree's genesis roots and its operator key, so the checker recomputes the move (issue
 // 16, docs/PROTOCOL.md "Registered descendants count").
-func (k Keeper) nativeStep(ctx context.Context, child types.Child, root fr.Element, roots ledger.GenesisRoots, s types.SubtreeStep) (fr.Element, provenLeaf, error) {
+func (k Keeper) nativeStep(ctx context.Context, params types.Params, child types.Child, root fr.Element, roots ledger.GenesisRoots, s types.SubtreeStep) (fr.Element, provenLeaf, error) {
 	sdk.UnwrapSDKContext(ctx).GasMeter().ConsumeGas(types.NativeStepGas, "validium native subtree step")
 	n, err := s.Native()
 	if err != nil {
+		return fr.Element{}, provenLeaf{}, err
+	}
+	if err := k.checkRegisteredDepth(ctx, params, s.Kind); err != nil {
 		return fr.Element{}, provenLeaf{}, err
 	}
 	vid, err := k.grandchildVid(ctx, child.Index, s.Index)
@@ -94,6 +97,27 @@ func (k Keeper) nativeStep(ctx context.Context, child types.Child, root fr.Eleme
 		return fr.Element{}, provenLeaf{}, errorsmod.Wrapf(types.ErrUnprovenChildren, "kind %d step for grandchild %d: root_after is not the children root the move leaves", s.Kind, s.Index)
 	}
 	return after, provenLeaf{index: s.Index, leaf: s.Leaf, anchor: s.AnchorHeight, report: types.HistogramOf(report), removed: s.IsRemoval()}, nil
+}
+
+// checkRegisteredDepth refuses a register step for a chain deeper than the steps above this
+// chain prove (types.CheckProvenDepth): kind 5 registers a grandchild of this chain, kind 6 a
+// great-grandchild. A dishonest child or grandchild that registered it anyway is refused here,
+// so it stalls only itself (issue 16).
+func (k Keeper) checkRegisteredDepth(ctx context.Context, params types.Params, kind uint32) error {
+	var below uint32
+	switch kind {
+	case subtree.KindRegister:
+		below = 2
+	case subtree.KindNodeRegister:
+		below = 3
+	default: // removals leave the tree no deeper
+		return nil
+	}
+	id, err := k.tree.GetIdentity(ctx)
+	if err != nil {
+		return err
+	}
+	return types.CheckProvenDepth(params, id.Depth()+below)
 }
 
 // nodeRegister is kinds 6 and 8: grandchild vid's commitment moves from the previous one (open

@@ -104,7 +104,7 @@ func (k Keeper) verifySteps(ctx context.Context, params types.Params, child type
 				}
 				roots = &r
 			}
-			after, p, err := k.nativeStep(ctx, child, root, *roots, s)
+			after, p, err := k.nativeStep(ctx, params, child, root, *roots, s)
 			if err != nil {
 				return nil, errorsmod.Wrapf(err, "step %d", i)
 			}

@@ -216,4 +216,8 @@ var (
 	// step above opens (subtree.MaxExitsPerBatch), or exits beside forced entries, where a step
 	// budget applies: its proof would stop this chain's updates (issue 16).
 	ErrTooManyExitEntries = errorsmod.Register(ModuleName, 82, "too many exit entries in one batch")
+	// ErrBeyondProvenDepth is returned, under RECURSIVE subtree proofs, for registering a chain
+	// deeper than MaxProvenDepth, here or as a step of a child's update: no step kind proves its
+	// moves to every chain above yet, so accepting it would stop their updates (issue 16).
+	ErrBeyondProvenDepth = errorsmod.Register(ModuleName, 83, "chain deeper than subtree proofs reach")
 )

@@ -10,7 +10,7 @@ const SubtreeProofsLabel = "subtree proofs: ATTESTED - children roots, acceptanc
 // SubtreeProofsRecursiveLabel says what the RECURSIVE mode proves today and what it still
 // cannot: grandchildren are proven by leaf and node step proofs, steps over node steps (deeper
 // trees) are not built (issue 16).
-const SubtreeProofsRecursiveLabel = "subtree proofs: RECURSIVE - a child's children roots move only by verified leaf and node steps, its finalized children are proven commitments, its report is bounded by its children's proven reports and its subtree size counts every registered descendant; grandchildren whose children have children cannot be proven yet (issue 16, see docs/THREAT-MODEL.md)"
+const SubtreeProofsRecursiveLabel = "subtree proofs: RECURSIVE - a child's children roots move only by verified leaf and node steps, its finalized children are proven commitments, its report is bounded by its children's proven reports and its subtree size counts every registered descendant; no chain deeper than 3 is registered (steps over node steps are not built: issue 16, see docs/THREAT-MODEL.md)"
 
 // SubtreeProofsLabelOf is the label a chain logs for its mode.
 func SubtreeProofsLabelOf(mode SubtreeProofs) string {
