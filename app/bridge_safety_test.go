@@ -42,18 +42,8 @@ func (tr *tree) accountOpening(n *treeNode, c treetypes.OwnCommitment, index uin
 	tr.t.Helper()
 	st, err := witness.LedgerAt(context.Background(), appChain{n.chain}, n.vid, tr.lp.Ledger(), c.Height)
 	require.NoError(tr.t, err)
-	acc, ok, err := st.Account(index)
+	o, err := validiumtypes.NewAccountOpening(st, c.Fields, index)
 	require.NoError(tr.t, err)
-	require.True(tr.t, ok)
-	accountsRoot, err := st.AccountsRoot()
-	require.NoError(tr.t, err)
-	p, err := st.ProveAccount(index)
-	require.NoError(tr.t, err)
-	o := validiumtypes.AccountOpening{Commitment: c.Fields, AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: st.NumAccounts(),
-		AccountIndex: index, Owner: hash.EncodeElement(acc.Owner), AssetId: hash.EncodeElement(acc.Asset), Balance: acc.Balance, Nonce: acc.Nonce}
-	for _, s := range p.Siblings {
-		o.Siblings = append(o.Siblings, hash.EncodeElement(s))
-	}
 	return o
 }
 
@@ -246,7 +236,7 @@ func TestForgedClaimEntryRefused(t *testing.T) {
 		{"as an exit without a proof", ledger.SourceExit, nil, validiumtypes.ErrUnprovenEntry},
 		{"as an exit with a made-up proof", ledger.SourceExit, func(u *validiumtypes.MsgSubmitUpdate) {
 			u.Exits = []validiumtypes.ExitProof{{ChildIndex: 1, Opening: validiumtypes.AccountOpening{Commitment: u.NewCommitment,
-				AccountsRoot: hash.EncodeElement(hash.Uint64(1)), NumAccounts: 1, Owner: hash.EncodeElement(mallory),
+				AccountsRoot: hash.EncodeElement(hash.Uint64(1)), NumAccounts: 1, ConsumedRoot: hash.EncodeElement(hash.Uint64(3)), Owner: hash.EncodeElement(mallory),
 				AssetId: hash.EncodeElement(hash.Uint64(7)), Balance: 1_000_000, Siblings: [][]byte{hash.EncodeElement(hash.Uint64(2))}}}}
 		}, validiumtypes.ErrInvalidExitProof},
 	} {

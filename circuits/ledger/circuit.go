@@ -52,8 +52,8 @@ type Circuit struct {
 	// AnchorCommitment is the root commitment of the anchor: claim sections prove under it.
 	AnchorCommitment frontend.Variable
 
-	// OldAccountsRoot and OldNumAccounts open OldLedgerRoot.
-	OldAccountsRoot, OldNumAccounts frontend.Variable
+	// OldAccountsRoot, OldNumAccounts and OldConsumedRoot open OldLedgerRoot.
+	OldAccountsRoot, OldNumAccounts, OldConsumedRoot frontend.Variable
 	// OldOutboxTree and OldOutboxSize open OldOutbox.
 	OldOutboxTree, OldOutboxSize frontend.Variable
 	// OldReceiptTree and OldReceiptSize open OldReceipts.
@@ -90,6 +90,8 @@ type Slot struct {
 	// B is the Transfer recipient's account, the outbox slot of a BridgeOut or the receipt
 	// slot of a BridgeIn.
 	B AccountPath
+	// Consumed are the siblings of a BridgeIn message's consumed-set slot (ConsumedGadget).
+	Consumed []frontend.Variable
 }
 
 // Claim is one claim section: when Active, the message MsgHash of sender SrcVid sits in that
@@ -126,6 +128,7 @@ func New(p Params) *Circuit {
 	for i := range c.Slots {
 		c.Slots[i].A.Siblings = make([]frontend.Variable, p.AccountDepth)
 		c.Slots[i].B.Siblings = make([]frontend.Variable, p.pathDepth())
+		c.Slots[i].Consumed = make([]frontend.Variable, ConsumedDepth)
 	}
 	for i := range c.Claims {
 		c.Claims[i].Path = inclusion.NewPath(p.InclusionDepth)
@@ -135,7 +138,7 @@ func New(p Params) *Circuit {
 
 // running is the state threaded through the slots.
 type running struct {
-	root, count, outTree, outSize, rcptTree, rcptSize, inbox, claims frontend.Variable
+	root, count, outTree, outSize, rcptTree, rcptSize, inbox, claims, consumed frontend.Variable
 }
 
 // Define implements frontend.Circuit.
@@ -147,7 +150,7 @@ func (c *Circuit) Define(api frontend.API) error {
 	if len(c.Slots) != p.BatchSize || len(c.Claims) != p.ClaimSlots {
 		return fmt.Errorf("%w: %d slots and %d claims, params %+v", ErrParams, len(c.Slots), len(c.Claims), p)
 	}
-	api.AssertIsEqual(LedgerRootGadget(api, c.OldAccountsRoot, c.OldNumAccounts), c.OldLedgerRoot)
+	api.AssertIsEqual(LedgerRootGadget(api, c.OldAccountsRoot, c.OldNumAccounts, c.OldConsumedRoot), c.OldLedgerRoot)
 	api.AssertIsEqual(smt.AccumulatorRootGadget(api, c.OldOutboxTree, c.OldOutboxSize), c.OldOutbox)
 	api.AssertIsEqual(smt.AccumulatorRootGadget(api, c.OldReceiptTree, c.OldReceiptSize), c.OldReceipts)
 	RangeGadget(api, c.AnchorHeight, 64)
@@ -156,11 +159,11 @@ func (c *Circuit) Define(api frontend.API) error {
 		c.OldReceipts, c.NewReceipts, c.AnchorHeight, c.AnchorCommitment))
 
 	st := running{root: c.OldAccountsRoot, count: c.OldNumAccounts, outTree: c.OldOutboxTree, outSize: c.OldOutboxSize,
-		rcptTree: c.OldReceiptTree, rcptSize: c.OldReceiptSize, inbox: c.OldInbox, claims: 0}
+		rcptTree: c.OldReceiptTree, rcptSize: c.OldReceiptSize, inbox: c.OldInbox, claims: 0, consumed: c.OldConsumedRoot}
 	for i := range c.Slots {
 		c.Slots[i].define(api, p, c.Vid, &st)
 	}
-	api.AssertIsEqual(LedgerRootGadget(api, st.root, st.count), c.NewLedgerRoot)
+	api.AssertIsEqual(LedgerRootGadget(api, st.root, st.count, st.consumed), c.NewLedgerRoot)
 	api.AssertIsEqual(smt.AccumulatorRootGadget(api, st.outTree, st.outSize), c.NewOutbox)
 	api.AssertIsEqual(smt.AccumulatorRootGadget(api, st.rcptTree, st.rcptSize), c.NewReceipts)
 	api.AssertIsEqual(st.inbox, c.NewInbox)
@@ -239,6 +242,9 @@ func (s *Slot) define(api frontend.API, p Params, vid frontend.Variable, st *run
 	// Inbox: BridgeIn consumes exactly the next entry, with its source; a claim also joins the
 	// claim chain that the claim sections must reproduce. The receipt binds (SrcVid, msg).
 	st.inbox = api.Select(I, hash.HashGadget(api, DomainInbox, st.inbox, msg, s.Source), st.inbox)
+	// DESIGN §7.3: a message is minted on a ledger once, whatever its source; proven here, so
+	// no chain above relies on its parent's ConsumedEntries for it (issue 16).
+	st.consumed = ConsumedGadget(api, st.consumed, msg, I, s.Consumed)
 	st.claims = api.Select(claimed, hash.HashGadget(api, DomainClaimLink, st.claims, rcpt), st.claims)
 }
 

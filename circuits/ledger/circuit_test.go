@@ -381,11 +381,15 @@ func TestForgedOpenings(t *testing.T) {
 	}{
 		{"accounts root", func(a *Circuit, w Witness) {
 			a.OldAccountsRoot = hash.Uint64(123)
-			a.NewLedgerRoot = LedgerRoot(hash.Uint64(123), w.OldNumAccounts)
+			a.NewLedgerRoot = LedgerRoot(hash.Uint64(123), w.OldNumAccounts, w.OldConsumedRoot)
 		}},
 		{"account count", func(a *Circuit, w Witness) {
 			a.OldNumAccounts = w.OldNumAccounts + 1
-			a.NewLedgerRoot = LedgerRoot(w.OldAccountsRoot, w.OldNumAccounts+1)
+			a.NewLedgerRoot = LedgerRoot(w.OldAccountsRoot, w.OldNumAccounts+1, w.OldConsumedRoot)
+		}},
+		{"consumed set", func(a *Circuit, w Witness) { // an emptied set would let every message be minted again
+			a.OldConsumedRoot = EmptyConsumedRoot()
+			a.NewLedgerRoot = LedgerRoot(w.OldAccountsRoot, w.OldNumAccounts, EmptyConsumedRoot())
 		}},
 		{"outbox", func(a *Circuit, w Witness) {
 			a.OldOutboxTree = hash.Uint64(5)
@@ -476,7 +480,9 @@ func TestPathBOldRoots(t *testing.T) {
 		a.Slots[0].B.Siblings[2] = sib[2]
 		nb := sw.B.Old
 		nb.Balance += 10
-		a.NewLedgerRoot = LedgerRoot(smt.ComputeRoot(smt.LeafHash(nb.Hash()), sw.B.Index, sib), f.s.NumAccounts())
+		consumed, err := f.s.ConsumedRoot()
+		assert.NoError(err)
+		a.NewLedgerRoot = LedgerRoot(smt.ComputeRoot(smt.LeafHash(nb.Hash()), sw.B.Index, sib), f.s.NumAccounts(), consumed)
 		assert.Error(solve(t, testParams, a))
 	})
 	bridgeOut := func(t *testing.T, edit func(pos *uint64, sib []fr.Element, f *fixture)) {

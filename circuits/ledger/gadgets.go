@@ -35,8 +35,8 @@ func OwnerGadget(api frontend.API, pk sigcircuit.PublicKey) frontend.Variable {
 }
 
 // LedgerRootGadget is the in-circuit LedgerRoot.
-func LedgerRootGadget(api frontend.API, accountsRoot, numAccounts frontend.Variable) frontend.Variable {
-	return hash.HashGadget(api, DomainLedgerRoot, accountsRoot, numAccounts)
+func LedgerRootGadget(api frontend.API, accountsRoot, numAccounts, consumedRoot frontend.Variable) frontend.Variable {
+	return hash.HashGadget(api, DomainLedgerRoot, accountsRoot, numAccounts, consumedRoot)
 }
 
 // RangeGadget asserts 0 <= v < 2^bits (bits+1 constraints).

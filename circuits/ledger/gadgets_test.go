@@ -26,13 +26,13 @@ type recordsCircuit struct {
 	Owner, Asset, Balance, Nonce, AccountHash frontend.Variable
 	PK                                        sigcircuit.PublicKey
 	OwnerHash                                 frontend.Variable
-	Root, Count, LedgerRoot                   frontend.Variable
+	Root, Count, Consumed, LedgerRoot         frontend.Variable
 }
 
 func (c *recordsCircuit) Define(api frontend.API) error {
 	api.AssertIsEqual(AccountHashGadget(api, c.Owner, c.Asset, c.Balance, c.Nonce), c.AccountHash)
 	api.AssertIsEqual(OwnerGadget(api, c.PK), c.OwnerHash)
-	api.AssertIsEqual(LedgerRootGadget(api, c.Root, c.Count), c.LedgerRoot)
+	api.AssertIsEqual(LedgerRootGadget(api, c.Root, c.Count, c.Consumed), c.LedgerRoot)
 	return nil
 }
 
@@ -41,7 +41,8 @@ func TestRecordGadgets(t *testing.T) {
 	k := KeyFromSeed([]byte("g"))
 	acc := Account{Owner: OwnerHash(k.PublicKey), Asset: asset1, Balance: 1 << 63, Nonce: 9}
 	w := &recordsCircuit{Owner: acc.Owner, Asset: acc.Asset, Balance: acc.Balance, Nonce: acc.Nonce, AccountHash: acc.Hash(),
-		OwnerHash: acc.Owner, Root: hash.Uint64(5), Count: 6, LedgerRoot: LedgerRoot(hash.Uint64(5), 6)}
+		OwnerHash: acc.Owner, Root: hash.Uint64(5), Count: 6,
+		Consumed: hash.Uint64(8), LedgerRoot: LedgerRoot(hash.Uint64(5), 6, hash.Uint64(8))}
 	w.PK.A.X, w.PK.A.Y = k.PublicKey.A.X, k.PublicKey.A.Y
 	assert.NoError(test.IsSolved(&recordsCircuit{}, w, ecc.BN254.ScalarField()))
 	w.Nonce = 10

@@ -10,7 +10,8 @@ import (
 // nothing: where a chain under a recursive parent must start, so that all of its value arrives
 // through the bridge and is proven (docs/PROTOCOL.md "Validity all the way up", registration).
 type GenesisRoots struct {
-	// Ledger is the empty accounts SMT with no accounts: LedgerRoot(EmptyRoot, 0).
+	// Ledger is the empty accounts SMT with no accounts and nothing consumed:
+	// LedgerRoot(EmptyRoot, 0, EmptyConsumedRoot).
 	Ledger fr.Element
 	// Outbox and Receipts are empty accumulators of depth p.OutboxDepth.
 	Outbox, Receipts fr.Element
@@ -20,5 +21,5 @@ type GenesisRoots struct {
 // store).
 func EmptyRoots(p Params) GenesisRoots {
 	empty := smt.EmptyAccumulatorRoot(p.OutboxDepth)
-	return GenesisRoots{Ledger: LedgerRoot(smt.EmptyRoot(p.AccountDepth), 0), Outbox: empty, Receipts: empty}
+	return GenesisRoots{Ledger: LedgerRoot(smt.EmptyRoot(p.AccountDepth), 0, EmptyConsumedRoot()), Outbox: empty, Receipts: empty}
 }

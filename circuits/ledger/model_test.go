@@ -54,6 +54,7 @@ type model struct {
 	accounts *smt.Tree
 	outbox   *smt.Accumulator
 	receipts *smt.Accumulator
+	consumed *ConsumedSet
 	records  map[uint64]modelRecord
 	count    uint64
 	inbox    fr.Element
@@ -80,7 +81,15 @@ func newModel(t testing.TB, s *State) *model {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := &model{p: s.params, accounts: acc, outbox: out, receipts: rcpt, records: map[uint64]modelRecord{}, count: s.numAccounts}
+	mem, ok := s.store.(*smt.MemStore)
+	if !ok {
+		t.Fatal("model: the state is not over a MemStore")
+	}
+	consumed, err := NewConsumedSet(smt.NewPrefixStore(clone(t, mem), []byte{prefixConsumed}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &model{p: s.params, accounts: acc, outbox: out, receipts: rcpt, consumed: consumed, records: map[uint64]modelRecord{}, count: s.numAccounts}
 	for i := uint64(0); i < s.numAccounts; i++ {
 		a, _, err := s.Account(i)
 		if err != nil {
@@ -223,13 +232,18 @@ func (m *model) run(t testing.TB, a *Circuit) *Circuit {
 		}
 		if I.IsOne() {
 			m.inbox = hash.Hash(DomainInbox, m.inbox, msg, fe(s.Source))
+			m.consume(t, s, msg)
 		}
 	}
 	root, err := m.accounts.Root()
 	if err != nil {
 		t.Fatal(err)
 	}
-	a.NewLedgerRoot = LedgerRoot(root, m.count)
+	consumed, err := m.consumed.Root()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.NewLedgerRoot = LedgerRoot(root, m.count, consumed)
 	if a.NewOutbox, err = m.outbox.Root(); err != nil {
 		t.Fatal(err)
 	}
@@ -245,4 +259,17 @@ func (m *model) run(t testing.TB, a *Circuit) *Circuit {
 // bigNeg returns r - v as a circuit value (the field's -v).
 func bigNeg(v uint64) *big.Int {
 	return new(big.Int).Sub(fr.Modulus(), new(big.Int).SetUint64(v))
+}
+
+// consume adds a BridgeIn slot's message to the model's consumed set and assigns its path; a
+// message consumed before keeps the slot's path as assigned (the circuit must refuse it).
+func (m *model) consume(t testing.TB, s *Slot, msg fr.Element) {
+	t.Helper()
+	siblings, err := m.consumed.Consume(msg)
+	if err != nil {
+		return
+	}
+	for h := range s.Consumed {
+		s.Consumed[h] = siblings[h]
+	}
 }

@@ -62,10 +62,11 @@ func OwnerHash(pk eddsa.PublicKey) fr.Element {
 	return hash.Hash(DomainOwner, pk.A.X, pk.A.Y)
 }
 
-// LedgerRoot returns Hash(DomainLedgerRoot, accountsRoot, numAccounts): the
-// root committed as the validium's LedgerRoot.
-func LedgerRoot(accountsRoot fr.Element, numAccounts uint64) fr.Element {
-	return hash.Hash(DomainLedgerRoot, accountsRoot, hash.Uint64(numAccounts))
+// LedgerRoot returns Hash(DomainLedgerRoot, accountsRoot, numAccounts, consumedRoot): the root
+// committed as the validium's LedgerRoot. The consumed set's root is in it so that every chain
+// above holds, with the ledger, the set of messages it minted (ConsumedSet).
+func LedgerRoot(accountsRoot fr.Element, numAccounts uint64, consumedRoot fr.Element) fr.Element {
+	return hash.Hash(DomainLedgerRoot, accountsRoot, hash.Uint64(numAccounts), consumedRoot)
 }
 
 // Source says why an inbox entry may be minted, and so who proves it (DESIGN §5: every mint

@@ -53,6 +53,7 @@ const (
 	prefixMeta     = 'm' // 'm' ‖ name → uint64
 	prefixInbox    = 'i' // 'i' ‖ position → encoded message ‖ source byte
 	prefixHead     = 'h' // 'h' ‖ n → inbox chain head after n entries (n ≥ 1)
+	prefixConsumed = 'u' // consumed-message set (smt.PrefixStore)
 )
 
 // State is the native ledger of one validium over a KV store (a Cosmos
@@ -66,6 +67,7 @@ type State struct {
 	accounts *smt.Tree
 	outbox   *smt.Accumulator
 	receipts *smt.Accumulator
+	consumed *ConsumedSet
 
 	numAccounts, inboxLen, inboxConsumed uint64
 }
@@ -87,7 +89,11 @@ func NewState(store smt.Store, vid fr.Element, p Params) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &State{vid: vid, params: p, store: store, accounts: acc, outbox: out, receipts: rcpt}
+	consumed, err := NewConsumedSet(smt.NewPrefixStore(store, []byte{prefixConsumed}))
+	if err != nil {
+		return nil, err
+	}
+	s := &State{vid: vid, params: p, store: store, accounts: acc, outbox: out, receipts: rcpt, consumed: consumed}
 	for _, m := range []struct {
 		name byte
 		dst  *uint64
@@ -148,13 +154,23 @@ func (s *State) NumAccounts() uint64 { return s.numAccounts }
 // AccountsRoot returns the root of the accounts SMT.
 func (s *State) AccountsRoot() (fr.Element, error) { return s.accounts.Root() }
 
-// Root returns the ledger root LedgerRoot(AccountsRoot(), NumAccounts()).
+// ConsumedRoot returns the root of the consumed-message set.
+func (s *State) ConsumedRoot() (fr.Element, error) { return s.consumed.Root() }
+
+// Consumed reports whether message m was minted on this ledger.
+func (s *State) Consumed(m inclusion.Message) (bool, error) { return s.consumed.Has(m.Hash()) }
+
+// Root returns the ledger root LedgerRoot(AccountsRoot(), NumAccounts(), ConsumedRoot()).
 func (s *State) Root() (fr.Element, error) {
 	r, err := s.accounts.Root()
 	if err != nil {
 		return fr.Element{}, err
 	}
-	return LedgerRoot(r, s.numAccounts), nil
+	c, err := s.consumed.Root()
+	if err != nil {
+		return fr.Element{}, err
+	}
+	return LedgerRoot(r, s.numAccounts, c), nil
 }
 
 // Outbox returns the outbox accumulator (read it; only Apply appends).
@@ -393,8 +409,9 @@ func (s *State) apply(op Op, record bool) (SlotWitness, error) {
 	}
 	w := SlotWitness{Op: op}
 	var pa, pb *PathWitness
+	var consumed *[]fr.Element
 	if record {
-		pa, pb = &w.A, &w.B
+		pa, pb, consumed = &w.A, &w.B, &w.Consumed
 	}
 	switch op.Kind {
 	case OpNoOp:
@@ -460,16 +477,17 @@ func (s *State) apply(op Op, record bool) (SlotWitness, error) {
 		}
 		return w, nil
 	case OpBridgeIn:
-		return w, s.bridgeIn(op, pa, pb)
+		return w, s.bridgeIn(op, pa, pb, consumed)
 	default:
 		return SlotWitness{}, fmt.Errorf("%w: kind %d", ErrBadOp, op.Kind)
 	}
 }
 
-// bridgeIn consumes the next inbox entry (which must be op's message and source), credits its
-// recipient and appends its receipt; with non-nil paths it records A (the account) and B (the
-// receipt slot).
-func (s *State) bridgeIn(op Op, pa, pb *PathWitness) error {
+// bridgeIn consumes the next inbox entry (which must be op's message and source, never minted
+// here before: ConsumedSet), credits its recipient, appends its receipt and adds the message to
+// the consumed set; with non-nil paths it records A (the account), B (the receipt slot) and the
+// message's consumed-set path into consumed.
+func (s *State) bridgeIn(op Op, pa, pb *PathWitness, consumed *[]fr.Element) error {
 	if op.Msg.DstVid != s.vid {
 		return ErrWrongDestination
 	}
@@ -479,6 +497,11 @@ func (s *State) bridgeIn(op Op, pa, pb *PathWitness) error {
 	}
 	if next != op.Msg || src != op.Source {
 		return fmt.Errorf("%w: not inbox entry %d", ErrInboxOrder, s.inboxConsumed)
+	}
+	msg := op.Msg.Hash()
+	path, err := s.consumed.Path(msg) // DESIGN §7.3: a message is minted once, proven (checked before any write)
+	if err != nil {
+		return err
 	}
 	pos := s.receipts.Size()
 	if pos>>uint(s.params.OutboxDepth) != 0 {
@@ -495,6 +518,12 @@ func (s *State) bridgeIn(op Op, pa, pb *PathWitness) error {
 	}
 	if _, err := s.receipts.Append(inclusion.ReceiptFor(op.Msg).Hash()); err != nil {
 		return err
+	}
+	if err := s.consumed.insert(msg); err != nil { // Path checked it above
+		return err
+	}
+	if consumed != nil {
+		*consumed = path
 	}
 	if err := s.setMeta('c', s.inboxConsumed+1); err != nil {
 		return err

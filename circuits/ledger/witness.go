@@ -35,6 +35,9 @@ type SlotWitness struct {
 	// B is the path of the Transfer recipient, the BridgeOut outbox slot or the BridgeIn
 	// receipt slot.
 	B PathWitness
+	// Consumed is a BridgeIn's consumed-set path (ConsumedSet.Path: its message's slot, empty
+	// before the slot); nil for other kinds.
+	Consumed []fr.Element
 }
 
 // Witness is everything needed to prove one batch.
@@ -47,6 +50,9 @@ type Witness struct {
 	OldAccountsRoot fr.Element
 	// OldNumAccounts is the account count before the batch.
 	OldNumAccounts uint64
+	// OldConsumedRoot is the consumed set's root before the batch (the third part of
+	// Public.OldLedgerRoot).
+	OldConsumedRoot fr.Element
 	// OldOutboxTree and OldOutboxSize open Public.OldOutbox.
 	OldOutboxTree fr.Element
 	// OldOutboxSize is the outbox size before the batch.
@@ -90,6 +96,9 @@ func NewBatchBuilder(s *State) (*BatchBuilder, error) {
 	if w.OldAccountsRoot, err = s.accounts.Root(); err != nil {
 		return nil, err
 	}
+	if w.OldConsumedRoot, err = s.consumed.Root(); err != nil {
+		return nil, err
+	}
 	if w.OldOutboxTree, err = s.outbox.TreeRoot(); err != nil {
 		return nil, err
 	}
@@ -102,7 +111,7 @@ func NewBatchBuilder(s *State) (*BatchBuilder, error) {
 	if w.Public.OldInbox, err = s.InboxHead(s.inboxConsumed); err != nil {
 		return nil, err
 	}
-	w.Public.OldLedgerRoot = LedgerRoot(w.OldAccountsRoot, w.OldNumAccounts)
+	w.Public.OldLedgerRoot = LedgerRoot(w.OldAccountsRoot, w.OldNumAccounts, w.OldConsumedRoot)
 	w.Public.OldOutbox, err = s.outbox.Root()
 	return &BatchBuilder{s: s, w: w}, err
 }
@@ -201,7 +210,7 @@ func (w Witness) Assign() (*Circuit, error) {
 	}
 	c := New(w.Params)
 	w.Public.assign(c)
-	c.OldAccountsRoot, c.OldNumAccounts = w.OldAccountsRoot, w.OldNumAccounts
+	c.OldAccountsRoot, c.OldNumAccounts, c.OldConsumedRoot = w.OldAccountsRoot, w.OldNumAccounts, w.OldConsumedRoot
 	c.OldOutboxTree, c.OldOutboxSize = w.OldOutboxTree, w.OldOutboxSize
 	c.OldReceiptTree, c.OldReceiptSize = w.OldReceiptTree, w.OldReceiptSize
 	for i, sw := range w.Slots {
@@ -274,7 +283,24 @@ func (sw SlotWitness) assign(s *Slot) error {
 	if err := sw.A.assign(&s.A); err != nil {
 		return err
 	}
+	if err := sw.assignConsumed(s.Consumed); err != nil {
+		return err
+	}
 	return sw.B.assign(&s.B)
+}
+
+// assignConsumed fills a slot's consumed-set siblings: a BridgeIn's path, zeros otherwise.
+func (sw SlotWitness) assignConsumed(x []frontend.Variable) error {
+	if sw.Op.Kind == OpBridgeIn && len(sw.Consumed) != len(x) {
+		return fmt.Errorf("%w: %d consumed-set siblings, depth %d", ErrParams, len(sw.Consumed), len(x))
+	}
+	for i := range x {
+		x[i] = 0
+		if i < len(sw.Consumed) {
+			x[i] = sw.Consumed[i]
+		}
+	}
+	return nil
 }
 
 // PublicInputs are the ledger circuit's public inputs (see Circuit).

@@ -45,8 +45,8 @@ type ExitCredit struct {
 	Child commitment.Var
 	// Siblings place Child's leaf in the chain's finalized children SMT.
 	Siblings [commitment.ChildrenDepth]frontend.Variable
-	// AccountsRoot and NumAccounts are the preimage of Child's ledger root.
-	AccountsRoot, NumAccounts frontend.Variable
+	// AccountsRoot, NumAccounts and ConsumedRoot are the preimage of Child's ledger root.
+	AccountsRoot, NumAccounts, ConsumedRoot frontend.Variable
 	// AccountIndex is the account's index (< NumAccounts) in the accounts SMT.
 	AccountIndex frontend.Variable
 	// Owner, Asset, Balance and Nonce are the account record (ledger.Account).
@@ -88,7 +88,7 @@ func assertExits(api frontend.API, vid, finalized frontend.Variable, entries, ex
 		api.AssertIsEqual(api.Mul(e.Enabled, api.Sub(e.Child.Vid, childVidGadget(api, vid, e.ChildIndex))), 0)
 		leaf := commitment.ChildLeafGadget(api, e.ChildIndex, e.Child.HashGadget(api))
 		api.AssertIsEqual(api.Mul(e.Enabled, api.Sub(smt.MembershipGadget(api, leaf, e.ChildIndex, e.Siblings[:]), finalized)), 0)
-		api.AssertIsEqual(api.Mul(e.Enabled, api.Sub(ledger.LedgerRootGadget(api, e.AccountsRoot, e.NumAccounts), e.Child.LedgerRoot)), 0)
+		api.AssertIsEqual(api.Mul(e.Enabled, api.Sub(ledger.LedgerRootGadget(api, e.AccountsRoot, e.NumAccounts, e.ConsumedRoot), e.Child.LedgerRoot)), 0)
 		// AccountIndex < NumAccounts, both below 2^64 (the native Open's bound).
 		api.ToBinary(e.NumAccounts, 64)
 		api.ToBinary(api.Mul(e.Enabled, api.Sub(api.Sub(e.NumAccounts, e.AccountIndex), 1)), 64)
@@ -113,9 +113,10 @@ type ExitOpening struct {
 	Child commitment.Commitment
 	// Siblings place Child's leaf in the chain's finalized children SMT (ChildrenDepth long).
 	Siblings []fr.Element
-	// AccountsRoot and NumAccounts are the preimage of Child.LedgerRoot.
+	// AccountsRoot, NumAccounts and ConsumedRoot are the preimage of Child.LedgerRoot.
 	AccountsRoot fr.Element
 	NumAccounts  uint64
+	ConsumedRoot fr.Element
 	// AccountIndex and Account are the exited account and its index.
 	AccountIndex uint64
 	Account      ledger.Account
@@ -135,7 +136,7 @@ func (o ExitOpening) Verify(vid, finalized fr.Element) error {
 	if err != nil {
 		return err
 	}
-	ledgerRoot := ledger.LedgerRoot(o.AccountsRoot, o.NumAccounts)
+	ledgerRoot := ledger.LedgerRoot(o.AccountsRoot, o.NumAccounts, o.ConsumedRoot)
 	switch {
 	case o.ChildIndex == 0 || !o.Child.Vid.Equal(&want):
 		return fmt.Errorf("%w: exit opening of child %d names another chain", ErrWitness, o.ChildIndex)
@@ -187,7 +188,7 @@ func assignExits(c *NodeLedgerStep, p ledger.Params, w LeafStepWitness) error {
 		for i := range e.Siblings {
 			e.Siblings[i] = o.Siblings[i]
 		}
-		e.AccountsRoot, e.NumAccounts, e.AccountIndex = o.AccountsRoot, o.NumAccounts, o.AccountIndex
+		e.AccountsRoot, e.NumAccounts, e.ConsumedRoot, e.AccountIndex = o.AccountsRoot, o.NumAccounts, o.ConsumedRoot, o.AccountIndex
 		e.Owner, e.Asset, e.Balance, e.Nonce = o.Account.Owner, o.Account.Asset, o.Account.Balance, o.Account.Nonce
 		for i := range e.AccountSiblings {
 			e.AccountSiblings[i] = o.AccountSiblings[i]
@@ -204,7 +205,7 @@ func padExit(e *ExitCredit) {
 	for i := range e.Siblings {
 		e.Siblings[i] = 0
 	}
-	e.AccountsRoot, e.NumAccounts, e.AccountIndex = 0, 1, 0
+	e.AccountsRoot, e.NumAccounts, e.ConsumedRoot, e.AccountIndex = 0, 1, 0, 0
 	e.Owner, e.Asset, e.Balance, e.Nonce = 0, 0, 0, 0
 	for i := range e.AccountSiblings {
 		e.AccountSiblings[i] = 0

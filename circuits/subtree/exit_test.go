@@ -28,6 +28,9 @@ type frozenChild struct {
 
 const frozenIndex = 3
 
+// consumedRoot is the frozen child's consumed-set root (any value: openings carry it).
+var consumedRoot = hash.Uint64(0xc0)
+
 func newFrozenChild(t testing.TB, parent fr.Element) frozenChild {
 	t.Helper()
 	accounts, err := smt.New(smt.NewMemStore(), testParams.AccountDepth)
@@ -43,7 +46,7 @@ func newFrozenChild(t testing.TB, parent fr.Element) frozenChild {
 	root, err := accounts.Root()
 	require.NoError(t, err)
 	c := childOf(parent, frozenIndex, Report{{2, 1}}).Commitment
-	c.LedgerRoot = ledger.LedgerRoot(root, 2)
+	c.LedgerRoot = ledger.LedgerRoot(root, 2, consumedRoot)
 	finalized, err := commitment.NewChildrenTree(smt.NewMemStore())
 	require.NoError(t, err)
 	require.NoError(t, finalized.SetChild(1, childOf(parent, 1, Report{{1, 1}}).Commitment.Hash()))
@@ -61,7 +64,7 @@ func (f frozenChild) opening(t testing.TB, i uint64, slot int) ExitOpening {
 	account, err := f.accounts.Prove(i)
 	require.NoError(t, err)
 	return ExitOpening{Slot: slot, ChildIndex: frozenIndex, Child: f.child, Siblings: path.Siblings,
-		AccountsRoot: root, NumAccounts: 2, AccountIndex: i, Account: f.records[i], AccountSiblings: account.Siblings}
+		AccountsRoot: root, NumAccounts: 2, ConsumedRoot: consumedRoot, AccountIndex: i, Account: f.records[i], AccountSiblings: account.Siblings}
 }
 
 func (f frozenChild) root(t testing.TB) fr.Element {

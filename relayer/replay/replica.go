@@ -53,8 +53,9 @@ type Origin struct {
 // messages from, its old vid; the ones after, for its current one. The move's position is the
 // first log position whose ledger root is the departed root and whose next operation (if any)
 // is not a mint to the old vid: the ledger was frozen from before the departure until the move,
-// every signed operation changes the ledger root (its account's nonce), and only a mint of 0 to
-// an existing account leaves it unchanged — one to the old vid comes before the move.
+// and every operation changes the ledger root (a signed one its account's nonce, a mint — even
+// of 0 — the consumed set), so the departed root marks one position; the mint test is kept for
+// logs whose ledger roots did not cover the consumed set (a mint of 0 left them unchanged).
 type Move struct {
 	// From is the chain's vid before the move (the new parent's record's arrived_from).
 	From fr.Element
@@ -182,7 +183,7 @@ func (rp *Replica) settle(ctx context.Context, c LogReader, next *ledgertypes.Lo
 			return fmt.Errorf("log %d: %w", next.Sequence, err)
 		}
 		if op.Kind == ledger.OpBridgeIn && op.Msg.DstVid == rp.move.From {
-			return nil // a mint of 0 to the old vid: still before the move
+			return nil // a mint to the old vid: still before the move
 		}
 	}
 	st, err := ledger.NewState(rp.store, rp.vid, rp.state.Params())

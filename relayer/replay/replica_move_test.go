@@ -15,16 +15,16 @@ import (
 
 // movedChain is a chain that logged operations as 1-2, moved with its state and logged more as
 // 2-1 (docs/PROTOCOL.md "Re-parenting"), as x/ledger would: before the move a bridge-out, a mint
-// of 4 and a transfer signed for 1-2, then a mint of 0 to 1-2 (which leaves the ledger root
-// as it was: the departed root is reached one operation before the move); after it a mint of
-// 0 to 2-1, a transfer and a bridge-out signed for 2-1.
+// of 4 and a transfer signed for 1-2, then a mint of 0 to 1-2 (which moves the ledger root like
+// any mint: its message joins the consumed set); after it a mint of 0 to 2-1, a transfer and a
+// bridge-out signed for 2-1.
 type movedChain struct {
 	*fakeChain
 	oldVid, newVid fr.Element
-	// departed is the ledger root the chain left with; first is the first position with that
-	// root and move the position of the move (first+1: the mint of 0 to the old vid between).
-	departed    []byte
-	first, move uint64
+	// departed is the ledger root the chain left with, at move, the position of the move; first
+	// is the position before it (the mint of 0 to the old vid between), with ledger root before.
+	departed, before []byte
+	first, move      uint64
 }
 
 func newMovedChain(t *testing.T) *movedChain {
@@ -43,9 +43,10 @@ func newMovedChain(t *testing.T) *movedChain {
 	require.NoError(t, err)
 	c.execute(t, tr, 5)
 	first := uint64(len(c.log))
-	departed := hash.EncodeElement(mustRoot(t, c))
+	before := hash.EncodeElement(mustRoot(t, c))
 	c.execute(t, mint([]uint8{1, 2}, 0, 1), 6)
-	require.Equal(t, departed, hash.EncodeElement(mustRoot(t, c)), "a mint of 0 to an existing account leaves the ledger root")
+	departed := hash.EncodeElement(mustRoot(t, c))
+	require.NotEqual(t, before, departed, "a mint of 0 to an existing account moves the ledger root: its message is consumed")
 	move := uint64(len(c.log))
 
 	c.path = []uint8{2, 1} // MsgMovePath: x/ledger reads the new vid from x/tree from now on
@@ -56,7 +57,7 @@ func newMovedChain(t *testing.T) *movedChain {
 	out, err = ledger.NewBridgeOut(newVid, alice, 0, hash.Uint64(7), 2, 3, commitment.MustPackVid([]uint8{3}), hash.Uint64(98), 1000)
 	require.NoError(t, err)
 	c.execute(t, out, 22)
-	return &movedChain{fakeChain: c, oldVid: oldVid, newVid: newVid, departed: departed, first: first, move: move}
+	return &movedChain{fakeChain: c, oldVid: oldVid, newVid: newVid, departed: departed, before: before, first: first, move: move}
 }
 
 // mustRoot is the chain's own ledger root now.
@@ -118,8 +119,8 @@ func TestReplicaOfMovedChain(t *testing.T) {
 	}
 }
 
-// TestReplicaMovePosition proves the move's position is found by the departed root, past a
-// mint of 0 to the old vid that keeps it, and that a replica only records batches after it.
+// TestReplicaMovePosition proves the move's position is found by the departed root, after a
+// mint of 0 to the old vid, and that a replica only records batches after it.
 func TestReplicaMovePosition(t *testing.T) {
 	ctx := context.Background()
 	m := newMovedChain(t)
@@ -128,7 +129,7 @@ func TestReplicaMovePosition(t *testing.T) {
 
 	var rp Replica
 	require.NoError(t, rp.Seek(ctx, m, o, end, m.departed, 0))
-	require.Equal(t, m.move, rp.Pos(), "the arrived child's proven position: the move's, not the first with its root")
+	require.Equal(t, m.move, rp.Pos(), "the arrived child's proven position: the move's")
 	require.Equal(t, m.newVid, rp.State().Vid(), "the new vid from the move on")
 	require.NoError(t, rp.At(ctx, m, o, m.move, m.departed, 0), "already there")
 
@@ -139,7 +140,7 @@ func TestReplicaMovePosition(t *testing.T) {
 		require.NoError(t, err, "the batches at the new parent are under the new vid")
 	}
 
-	require.NoError(t, rp.At(ctx, m, o, m.first, m.departed, 0), "rebuilt: before the move")
+	require.NoError(t, rp.At(ctx, m, o, m.first, m.before, 0), "rebuilt: before the move")
 	require.Equal(t, m.oldVid, rp.State().Vid(), "a mint of 0 to the old vid is next: not moved yet")
 	b, err = ledger.NewBatchBuilder(rp.State())
 	require.NoError(t, err)
@@ -211,7 +212,7 @@ func TestReplicaMovedAtHeight(t *testing.T) {
 	_, err = rp.Record(b, m.log[m.move])
 	require.NoError(t, err)
 
-	require.NoError(t, rp.At(ctx, m, at(10), m.first, m.departed, 0))
+	require.NoError(t, rp.At(ctx, m, at(10), m.first, m.before, 0))
 	require.Equal(t, m.oldVid, rp.State().Vid(), "the next operation is from block 6: before the move")
 	b, err = ledger.NewBatchBuilder(rp.State())
 	require.NoError(t, err)

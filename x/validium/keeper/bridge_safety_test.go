@@ -65,25 +65,25 @@ func (s *KeeperTestSuite) TestUpdateInboxEntryRules() {
 	}{
 		{"duplicate entry within an update", func(c *childLedger) (*types.MsgSubmitUpdate, inclusion.Message) {
 			m := c.deposit("alice", 1)
-			return s.updateWith(c, 1, nil, 5, claimed(m), claimed(m)), m
+			return withRepeated(s.updateWith(c, 1, nil, 5, claimed(m)), m, ledger.SourceClaim), m
 		}, types.ErrDuplicateEntry, 0},
 		{"forced entry repeated within an update", func(c *childLedger) (*types.MsgSubmitUpdate, inclusion.Message) {
 			m := c.deposit("alice", 1)
 			s.queueDeposit(1, "alice-1", m)
-			return s.updateWith(c, 1, nil, 5, forcedIn(m), forcedIn(m)), m
+			return withRepeated(s.updateWith(c, 1, nil, 5, forcedIn(m)), m, ledger.SourceForced), m
 		}, types.ErrDuplicateEntry, 0},
 		{"entry consumed by an earlier update", func(c *childLedger) (*types.MsgSubmitUpdate, inclusion.Message) {
-			m := c.deposit("alice", 1)
+			m, other := c.deposit("alice", 1), c.deposit("bob", 2)
 			res, err := s.msgs.SubmitUpdate(s.env.Ctx, s.updateWith(c, 1, nil, 5, claimed(m)))
 			s.Require().NoError(err)
-			return s.updateWith(c, 1, res.Commitment, 6, claimed(m)), m
+			return withRepeated(s.updateWith(c, 1, res.Commitment, 6, claimed(other)), m, ledger.SourceClaim), m
 		}, types.ErrDuplicateEntry, 0},
 		{"entry consumed earlier under another source", func(c *childLedger) (*types.MsgSubmitUpdate, inclusion.Message) {
-			m := c.deposit("alice", 1)
+			m, other := c.deposit("alice", 1), c.deposit("bob", 2)
 			res, err := s.msgs.SubmitUpdate(s.env.Ctx, s.updateWith(c, 1, nil, 5, claimed(m)))
 			s.Require().NoError(err)
 			s.queueDeposit(1, "alice-1", m) // forced after the claim: matched by nothing new
-			return s.updateWith(c, 1, res.Commitment, 6, forcedIn(m)), m
+			return withRepeated(s.updateWith(c, 1, res.Commitment, 6, claimed(other)), m, ledger.SourceForced), m
 		}, types.ErrDuplicateEntry, 0},
 		{"forced entry with nothing queued", func(c *childLedger) (*types.MsgSubmitUpdate, inclusion.Message) {
 			m := c.deposit("alice", 1)
@@ -589,4 +589,14 @@ func (s *KeeperTestSuite) TestGenesisRoundTripExits() {
 	}
 	_, err = k2.ExitOpening(ctx2, 1, 2)
 	s.Require().ErrorIs(err, types.ErrUnknownExit)
+}
+
+// withRepeated is msg with message m (source src) consumed once more before its first batch's
+// entries, as a prover that skipped its ledger's consumed set would send it: no batch proof can
+// mint m again (ledger.ConsumedGadget), and the parent's own record refuses the update before
+// it reads any proof (checkFresh).
+func withRepeated(msg *types.MsgSubmitUpdate, m inclusion.Message, src ledger.Source) *types.MsgSubmitUpdate {
+	msg.InboxEntries = append([]types.InboxEntry{{MessageHash: hash.EncodeElement(m.Hash()), Source: uint32(src)}}, msg.InboxEntries...)
+	msg.Batches[0].InboxEntries++
+	return msg
 }

@@ -2,7 +2,6 @@ package keeper_test
 
 import (
 	"github.com/slush-tree/slush/circuits/commitment"
-	"github.com/slush-tree/slush/circuits/hash"
 	"github.com/slush-tree/slush/circuits/ledger"
 	slushtypes "github.com/slush-tree/slush/types"
 	"github.com/slush-tree/slush/x/validium/types"
@@ -10,18 +9,9 @@ import (
 
 // accountOpening opens account index of st under the commitment c (whose ledger root is st's).
 func (s *KeeperTestSuite) accountOpening(st *ledger.State, c slushtypes.CommitmentFields, index uint64) types.AccountOpening {
-	accountsRoot, err := st.AccountsRoot()
+	o, err := types.NewAccountOpening(st, c, index)
 	s.Require().NoError(err)
-	acc, ok, err := st.Account(index)
-	s.Require().NoError(err)
-	s.Require().True(ok)
-	proof, err := st.ProveAccount(index)
-	s.Require().NoError(err)
-	return types.AccountOpening{
-		Commitment: c, AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: st.NumAccounts(), AccountIndex: index,
-		Owner: hash.EncodeElement(acc.Owner), AssetId: hash.EncodeElement(acc.Asset), Balance: acc.Balance, Nonce: acc.Nonce,
-		Siblings: hash.EncodeElements(proof.Siblings),
-	}
+	return o
 }
 
 // exitFixture: child 1 accepted an update minting 40 to alice (account 0), that commitment is

@@ -56,9 +56,9 @@ func (s *KeeperTestSuite) TestRollbackUnconsumesEntries() {
 	s.Require().NoError(err)
 	c1 := res.Commitment
 	s.accept.finalized = c1
-	// a valid proof of a ledger minting twice a second time is refused (the ledger circuit proves
-	// inclusion, not uniqueness: the parent enforces it)
-	_, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c.replay(s, len(c.updates)), 1, c1, 7, twice, late))
+	// an update minting twice a second time is refused by the parent's record (no batch proof can
+	// mint it again either: the child's consumed set, ledger.ConsumedGadget)
+	_, err = s.msgs.SubmitUpdate(s.env.Ctx, withRepeated(s.update(c.replay(s, len(c.updates)), 1, c1, 7, late), twice, ledger.SourceClaim))
 	s.Require().ErrorIs(err, types.ErrDuplicateEntry)
 	res, err = s.msgs.SubmitUpdate(s.env.Ctx, s.update(c, 1, c1, 7, late))
 	s.Require().NoError(err)

@@ -28,12 +28,12 @@ func (o AccountOpening) Open(accountDepth int) (commitment.Commitment, ledger.Ac
 	if err != nil {
 		return commitment.Commitment{}, ledger.Account{}, err
 	}
-	accountsRoot, err := decodeField("accounts_root", o.AccountsRoot)
+	accountsRoot, root, err := o.ledgerRoot()
 	if err != nil {
 		return commitment.Commitment{}, ledger.Account{}, err
 	}
-	if root := ledger.LedgerRoot(accountsRoot, o.NumAccounts); !root.Equal(&c.LedgerRoot) {
-		return commitment.Commitment{}, ledger.Account{}, errorsmod.Wrap(ErrInvalidExitProof, "ledger root does not open to (accounts root, count)")
+	if !root.Equal(&c.LedgerRoot) {
+		return commitment.Commitment{}, ledger.Account{}, errorsmod.Wrap(ErrInvalidExitProof, "ledger root does not open to (accounts root, count, consumed root)")
 	}
 	if o.AccountIndex >= o.NumAccounts {
 		return commitment.Commitment{}, ledger.Account{}, errorsmod.Wrapf(ErrInvalidExitProof, "account %d of %d", o.AccountIndex, o.NumAccounts)
@@ -56,6 +56,19 @@ func (o AccountOpening) Open(accountDepth int) (commitment.Commitment, ledger.Ac
 	return c, account, nil
 }
 
+// ledgerRoot decodes the opening's accounts and consumed roots (canonical, ErrInvalidField) and
+// returns the accounts root and the ledger root they and the account count make.
+func (o AccountOpening) ledgerRoot() (accountsRoot, ledgerRoot fr.Element, err error) {
+	if accountsRoot, err = decodeField("accounts_root", o.AccountsRoot); err != nil {
+		return fr.Element{}, fr.Element{}, err
+	}
+	consumed, err := decodeField("consumed_root", o.ConsumedRoot)
+	if err != nil {
+		return fr.Element{}, fr.Element{}, err
+	}
+	return accountsRoot, ledger.LedgerRoot(accountsRoot, o.NumAccounts, consumed), nil
+}
+
 // NewAccountOpening opens account index of the ledger st under c, the preimage of a commitment
 // whose ledger root is st's (the caller reads st at that commitment's block): the ledger root's
 // preimage, the account record and its path. For an index at or beyond the account count it is
@@ -67,7 +80,12 @@ func NewAccountOpening(st *ledger.State, c slushtypes.CommitmentFields, index ui
 	if err != nil {
 		return AccountOpening{}, err
 	}
-	o := AccountOpening{Commitment: c, AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: st.NumAccounts(), AccountIndex: index}
+	consumed, err := st.ConsumedRoot()
+	if err != nil {
+		return AccountOpening{}, err
+	}
+	o := AccountOpening{Commitment: c, AccountsRoot: hash.EncodeElement(accountsRoot), NumAccounts: st.NumAccounts(),
+		ConsumedRoot: hash.EncodeElement(consumed), AccountIndex: index}
 	if index >= st.NumAccounts() {
 		return o, nil
 	}
@@ -152,6 +170,9 @@ func (p ExitProof) Decode(accountDepth int) (subtree.ExitOpening, error) {
 	o := subtree.ExitOpening{ChildIndex: uint8(p.ChildIndex), Child: child, NumAccounts: p.Opening.NumAccounts,
 		AccountIndex: p.Opening.AccountIndex, Account: account}
 	if o.AccountsRoot, err = decodeField("accounts_root", p.Opening.AccountsRoot); err != nil {
+		return subtree.ExitOpening{}, err
+	}
+	if o.ConsumedRoot, err = decodeField("consumed_root", p.Opening.ConsumedRoot); err != nil {
 		return subtree.ExitOpening{}, err
 	}
 	if o.AccountSiblings, err = decodeFields("sibling", p.Opening.Siblings); err != nil {

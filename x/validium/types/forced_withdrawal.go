@@ -139,7 +139,7 @@ func validateNoOpOpening(o AccountOpening) error {
 	if _, err := o.Commitment.Decode(); err != nil {
 		return err
 	}
-	if _, err := decodeField("accounts_root", o.AccountsRoot); err != nil {
+	if _, _, err := o.ledgerRoot(); err != nil {
 		return err
 	}
 	if len(o.Owner) != 0 || len(o.AssetId) != 0 || o.Balance != 0 || o.Nonce != 0 || len(o.Siblings) != 0 {
@@ -203,12 +203,12 @@ func NoOpReason(o AccountOpening, op ledger.Op, accountDepth int) (commitment.Co
 		if err != nil {
 			return commitment.Commitment{}, "", err
 		}
-		accountsRoot, err := decodeField("accounts_root", o.AccountsRoot)
+		_, root, err := o.ledgerRoot()
 		if err != nil {
 			return commitment.Commitment{}, "", err
 		}
-		if root := ledger.LedgerRoot(accountsRoot, o.NumAccounts); !root.Equal(&c.LedgerRoot) {
-			return commitment.Commitment{}, "", errorsmod.Wrap(ErrInvalidWithdrawalProof, "ledger root does not open to (accounts root, count)")
+		if !root.Equal(&c.LedgerRoot) {
+			return commitment.Commitment{}, "", errorsmod.Wrap(ErrInvalidWithdrawalProof, "ledger root does not open to (accounts root, count, consumed root)")
 		}
 		return c, "unknown account", nil
 	}

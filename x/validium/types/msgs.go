@@ -208,7 +208,7 @@ func (o AccountOpening) ValidateBasic() error {
 	if _, err := o.Commitment.Decode(); err != nil {
 		return err
 	}
-	if _, err := decodeField("accounts_root", o.AccountsRoot); err != nil {
+	if _, _, err := o.ledgerRoot(); err != nil {
 		return err
 	}
 	if _, err := o.account(); err != nil {
