@@ -149,6 +149,7 @@ func ledgerError(err error) error {
 		ledger.ErrBadOp, ledger.ErrBadSignature, ledger.ErrNonce, ledger.ErrInsufficientBalance,
 		ledger.ErrAmountRange, ledger.ErrUnknownAccount, ledger.ErrAssetMismatch, ledger.ErrInboxOrder,
 		ledger.ErrWrongDestination, ledger.ErrLedgerFull, ledger.ErrOutboxFull, ledger.ErrReceiptsFull,
+		ledger.ErrConsumedTwice, ledger.ErrConsumedSlotTaken,
 	} {
 		if errors.Is(err, rule) {
 			return errorsmod.Wrap(types.ErrLedgerRejected, err.Error())

@@ -151,7 +151,7 @@ func requireMinted(t *testing.T, ctx context.Context, k keeper.Keeper, m inclusi
 
 // TestMint proves every source of a mint (claim, forced operation, exit: DESIGN §5, §7, §8)
 // lands in the log, the inbox and the receipt tree with its source and credits the recipient,
-// and a message addressed to another chain mints nothing.
+// and a message addressed to another chain, or minted here before, mints nothing.
 func TestMint(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
@@ -192,6 +192,15 @@ func TestMint(t *testing.T) {
 			after, err := q.State(env.Ctx, &types.QueryStateRequest{})
 			require.NoError(t, err)
 			require.Equal(t, before, after, "nothing minted, logged or receipted")
+
+			// a replay, under any source: the ledger's consumed set refuses it (its batch circuit
+			// could not prove it); in a transaction the inbox entry pushed first is discarded too
+			for _, src := range []ledger.Source{ledger.SourceClaim, ledger.SourceForced, ledger.SourceExit} {
+				cached, _ := env.Ctx.CacheContext()
+				_, _, err = k.Mint(cached, m, src)
+				require.ErrorIs(t, err, types.ErrLedgerRejected)
+				require.ErrorContains(t, err, "already consumed")
+			}
 		})
 	}
 }
