@@ -58,20 +58,20 @@ func ledgerGenesis(deposits []types.GenesisDeposit) *types.GenesisState {
 }
 
 // newKeeper is a ledger keeper of validium 1-2 over a fresh store, before genesis.
-func newKeeper(t *testing.T) (keepertest.Env, keeper.Keeper) {
+func newKeeper(t testing.TB) (keepertest.Env, keeper.Keeper) {
 	t.Helper()
 	env := keepertest.New(t, types.StoreKey, types.RegisterInterfaces)
 	return env, keeper.NewKeeper(env.Codec, env.StoreService, env.AddressCodec, fakeTree{vid: chainVid})
 }
 
 // setupLedger is validium 1-2 whose genesis gives alice 1000 and bob 50.
-func setupLedger(t *testing.T) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
+func setupLedger(t testing.TB) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
 	t.Helper()
 	return setupWith(t, ledgerGenesis(testDeposits()))
 }
 
 // setupWith is validium 1-2 initialized with gs.
-func setupWith(t *testing.T, gs *types.GenesisState) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
+func setupWith(t testing.TB, gs *types.GenesisState) (keepertest.Env, keeper.Keeper, types.MsgServer, types.QueryServer) {
 	t.Helper()
 	env, k := newKeeper(t)
 	require.NoError(t, k.InitGenesis(env.Ctx, gs))
