@@ -157,9 +157,6 @@ func (s *State) AccountsRoot() (fr.Element, error) { return s.accounts.Root() }
 // ConsumedRoot returns the root of the consumed-message set.
 func (s *State) ConsumedRoot() (fr.Element, error) { return s.consumed.Root() }
 
-// Consumed reports whether message m was minted on this ledger.
-func (s *State) Consumed(m inclusion.Message) (bool, error) { return s.consumed.Has(m.Hash()) }
-
 // Root returns the ledger root LedgerRoot(AccountsRoot(), NumAccounts(), ConsumedRoot()).
 func (s *State) Root() (fr.Element, error) {
 	r, err := s.accounts.Root()
